@@ -1,0 +1,48 @@
+/**
+ * Builders of protocol objects for tests: valid defaults, overridden per test.
+ * @module
+ */
+import type { Agent, ConversationSummary, Message } from '@parley/protocol';
+
+/** A conversation id used across tests. */
+export const CONVERSATION_ID = '5f0c2a9e-0a4b-4c49-9d1e-3f6f6c1f2b10';
+
+/** A stored message with sequence number `seq`. */
+export function message(seq: number, overrides: Partial<Message> = {}): Message {
+  return {
+    id: `message-${seq}`,
+    conversationId: CONVERSATION_ID,
+    seq,
+    clientId: null,
+    author: { kind: 'visitor', id: null, name: null },
+    body: `Message ${seq}`,
+    createdAt: new Date(Date.UTC(2025, 0, 1, 12, 0, seq)).toISOString(),
+    ...overrides,
+  };
+}
+
+/** A conversation summary. */
+export function summary(overrides: Partial<ConversationSummary> = {}): ConversationSummary {
+  return {
+    id: CONVERSATION_ID,
+    status: 'queued',
+    contact: { id: '0b7c7d1e-1111-4a2b-9c3d-123456789abc', name: 'Ada Lovelace', email: 'ada@example.com' },
+    assignee: null,
+    lastSeq: 0,
+    lastMessage: null,
+    createdAt: '2025-01-01T12:00:00.000Z',
+    updatedAt: '2025-01-01T12:00:00.000Z',
+    lastMessageAt: null,
+    ...overrides,
+  };
+}
+
+/** The signed-in agent. */
+export const agent: Agent = {
+  id: 'agent-1',
+  email: 'grace@example.com',
+  name: 'Grace Hopper',
+  role: 'agent',
+  organizationId: 'organization-1',
+  organizationName: 'Acme',
+};

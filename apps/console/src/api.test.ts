@@ -1,0 +1,62 @@
+import { ParleyError } from '@parley/protocol';
+import { describe, expect, it } from 'vitest';
+import { createApi, type FetchFunction } from './api.js';
+
+interface Call {
+  url: string;
+  init: RequestInit;
+}
+
+/** A fetch that records calls and answers with `respond`. */
+function fakeFetch(respond: (call: Call) => Response | Promise<Response>): { fetch: FetchFunction; calls: Call[] } {
+  const calls: Call[] = [];
+  return {
+    calls,
+    fetch: async (url, init) => {
+      const call = { url, init };
+      calls.push(call);
+      return respond(call);
+    },
+  };
+}
+
+const json = (status: number, body: unknown) =>
+  new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+
+describe('createApi', () => {
+  it('sends the bearer token and query, and returns the parsed body', async () => {
+    const { fetch, calls } = fakeFetch(() => json(200, { messages: [], hasMore: false }));
+    const api = createApi({ fetch, getToken: () => 'token-1' });
+    await expect(api.listMessages('c/1', { afterSeq: 4, limit: 200 })).resolves.toEqual({ messages: [], hasMore: false });
+    expect(calls[0]!.url).toBe('/api/conversations/c%2F1/messages?afterSeq=4&limit=200');
+    expect(calls[0]!.init.method).toBe('GET');
+    expect((calls[0]!.init.headers as Record<string, string>).authorization).toBe('Bearer token-1');
+  });
+
+  it('posts JSON bodies', async () => {
+    const { fetch, calls } = fakeFetch(() => json(200, { id: 'm', conversationId: 'c', seq: 1, createdAt: 'now' }));
+    await createApi({ fetch }).sendReply('c', { clientId: 'client-1', body: 'Hello' });
+    expect(calls[0]!.init.method).toBe('POST');
+    expect(JSON.parse(calls[0]!.init.body as string)).toEqual({ clientId: 'client-1', body: 'Hello' });
+  });
+
+  it('turns an error body into a ParleyError with its code, message and issues', async () => {
+    const issues = [{ path: 'body.body', message: 'Message is empty.' }];
+    const { fetch } = fakeFetch(() => json(400, { error: { code: 'invalid_payload', message: 'Bad reply.', issues } }));
+    const error = await createApi({ fetch })
+      .sendReply('c', { clientId: 'client-1', body: ' ' })
+      .catch((failure: unknown) => failure);
+    expect(ParleyError.isInstance(error)).toBe(true);
+    expect(error).toMatchObject({ code: 'invalid_payload', message: 'Bad reply.', issues });
+  });
+
+  it('maps a response without an error body to the code of its status', async () => {
+    const { fetch } = fakeFetch(() => new Response('<html>Bad gateway</html>', { status: 502 }));
+    await expect(createApi({ fetch }).me()).rejects.toMatchObject({ code: 'unavailable' });
+  });
+
+  it('reports an unreachable server as unavailable', async () => {
+    const { fetch } = fakeFetch(() => Promise.reject(new TypeError('Failed to fetch')));
+    await expect(createApi({ fetch }).listConversations()).rejects.toMatchObject({ code: 'unavailable' });
+  });
+});

@@ -1,0 +1,150 @@
+/**
+ * The console's REST client: a thin `fetch` wrapper that adds the agent's bearer token and turns the server's error
+ * bodies (`{ error: { code, message, issues? } }`) into {@link ParleyError}s.
+ * @module
+ */
+import type {
+  Agent,
+  ConversationList,
+  ConversationStatus,
+  ConversationSummary,
+  ConversationUpdate,
+  ErrorCode,
+  LoginRequest,
+  LoginResponse,
+  MessageSent,
+  MessagesPage,
+  ReplyRequest,
+} from '@parley/protocol';
+import { ParleyError } from '@parley/protocol';
+
+/** The subset of `fetch` the API needs, so tests and embedders can pass their own. */
+export type FetchFunction = (input: string, init: RequestInit) => Promise<Response>;
+
+/** Options of {@link createApi}. */
+export interface ApiOptions {
+  /** Prefix of every path, without a trailing slash. Defaults to `''`: the console is served by the server itself. */
+  baseUrl?: string;
+  /** The `fetch` to use; defaults to the global one. */
+  fetch?: FetchFunction;
+  /** Returns the current bearer token, or null before sign-in. Read on every request. */
+  getToken?: () => string | null;
+}
+
+/** Every REST call the console makes. Each rejects with a {@link ParleyError}. */
+export interface ConsoleApi {
+  /** `POST /api/auth/login`. */
+  login(request: LoginRequest): Promise<LoginResponse>;
+  /** `GET /api/me`: checks that a stored token is still valid. */
+  me(): Promise<{ agent: Agent }>;
+  /** `GET /api/conversations`, most recent activity first. */
+  listConversations(query?: { status?: ConversationStatus; limit?: number }): Promise<ConversationList>;
+  /** `GET /api/conversations/:conversationId/messages`, messages after `afterSeq` in `seq` order. */
+  listMessages(conversationId: string, query?: { afterSeq?: number; limit?: number }): Promise<MessagesPage>;
+  /** `POST /api/conversations/:conversationId/messages`: an idempotent reply (same `clientId`, same answer). */
+  sendReply(conversationId: string, request: ReplyRequest): Promise<MessageSent>;
+  /** `PATCH /api/conversations/:conversationId`: resolve, reopen or take a conversation. */
+  updateConversation(conversationId: string, update: ConversationUpdate): Promise<ConversationSummary>;
+}
+
+const statusCodes: Record<number, ErrorCode> = {
+  400: 'invalid_payload',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not_found',
+  413: 'message_too_long',
+  429: 'rate_limited',
+  502: 'unavailable',
+  503: 'unavailable',
+  504: 'unavailable',
+};
+
+/**
+ * Builds the error for a failed response. A body in the protocol's shape keeps its code and message; anything else
+ * (a proxy's HTML error page, an empty body) gets the code that matches the HTTP status.
+ */
+async function errorFromResponse(response: Response): Promise<ParleyError> {
+  let body: unknown = null;
+  try {
+    body = await response.json();
+  } catch {
+    // Not JSON: fall back to the status below.
+  }
+  const error = typeof body === 'object' && body !== null ? (body as { error?: unknown }).error : undefined;
+  if (typeof error === 'object' && error !== null && typeof (error as { code?: unknown }).code === 'string') {
+    const { code, message, issues } = error as { code: string; message?: unknown; issues?: unknown };
+    return ParleyError.fromBody({
+      code,
+      message: typeof message === 'string' ? message : undefined,
+      issues: Array.isArray(issues) ? (issues as ParleyError['issues']) : undefined,
+    });
+  }
+  return new ParleyError(statusCodes[response.status] ?? 'internal_error');
+}
+
+function withQuery(path: string, query: Record<string, string | number | undefined>): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    if (value !== undefined) params.set(key, String(value));
+  }
+  const search = params.toString();
+  return search ? `${path}?${search}` : path;
+}
+
+function conversationPath(conversationId: string): string {
+  return `/api/conversations/${encodeURIComponent(conversationId)}`;
+}
+
+/**
+ * Creates the console's REST client.
+ *
+ * @example
+ * ```ts
+ * const api = createApi({ getToken: () => session?.token ?? null })
+ * const { conversations } = await api.listConversations({ limit: 100 })
+ * ```
+ */
+export function createApi(options: ApiOptions = {}): ConsoleApi {
+  const baseUrl = options.baseUrl ?? '';
+  // Called through a wrapper: a bare reference to window.fetch throws "Illegal invocation" when called as a method.
+  const fetchFunction: FetchFunction = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+  const getToken = options.getToken ?? (() => null);
+
+  async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    const token = getToken();
+    if (token) headers.authorization = `Bearer ${token}`;
+
+    let response: Response;
+    try {
+      response = await fetchFunction(`${baseUrl}${path}`, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    } catch (cause) {
+      throw new ParleyError('unavailable', 'Cannot reach the server. Check your connection and try again.', { cause });
+    }
+    if (!response.ok) throw await errorFromResponse(response);
+    try {
+      return (await response.json()) as T;
+    } catch (cause) {
+      throw new ParleyError('internal_error', 'The server sent an answer the console cannot read.', { cause });
+    }
+  }
+
+  return {
+    login: (body) => request('POST', '/api/auth/login', body),
+    me: () => request('GET', '/api/me'),
+    listConversations: (query = {}) =>
+      request('GET', withQuery('/api/conversations', { status: query.status, limit: query.limit })),
+    listMessages: (conversationId, query = {}) =>
+      request(
+        'GET',
+        withQuery(`${conversationPath(conversationId)}/messages`, { afterSeq: query.afterSeq, limit: query.limit }),
+      ),
+    sendReply: (conversationId, body) => request('POST', `${conversationPath(conversationId)}/messages`, body),
+    updateConversation: (conversationId, body) => request('PATCH', conversationPath(conversationId), body),
+  };
+}

@@ -1,0 +1,92 @@
+/**
+ * The inbox list.
+ * @module
+ */
+import type { AuthorKind, ConversationSummary } from '@parley/protocol';
+import { useId } from 'preact/hooks';
+import { contactLabel, formatFullTime, formatListTime, statusLabel } from '../format.js';
+
+/** Props of {@link ConversationList}. */
+export interface ConversationListProps {
+  conversations: readonly ConversationSummary[];
+  /** The conversation on screen. */
+  openId: string | null;
+  /** Ids of conversations with activity the agent has not seen. */
+  unread: ReadonlySet<string>;
+  /** Ids of conversations where the visitor is typing. */
+  typing: ReadonlySet<string>;
+  onOpen: (conversationId: string) => void;
+}
+
+const previewPrefixes: Record<AuthorKind, string> = { visitor: '', agent: 'Agent: ', bot: 'Bot: ', system: '' };
+
+function preview(conversation: ConversationSummary): string {
+  const { lastMessage } = conversation;
+  return lastMessage ? `${previewPrefixes[lastMessage.authorKind]}${lastMessage.body}` : 'No messages yet';
+}
+
+function ConversationItem({
+  conversation,
+  open,
+  unread,
+  typing,
+  onOpen,
+}: {
+  conversation: ConversationSummary;
+  open: boolean;
+  unread: boolean;
+  typing: boolean;
+  onOpen: (conversationId: string) => void;
+}) {
+  const id = useId();
+  const activity = conversation.lastMessageAt ?? conversation.updatedAt;
+  return (
+    <li>
+      {/* Named by the contact alone (aria-labelledby); status, preview and time are its description. */}
+      <button
+        type="button"
+        class={`conversation-item${open ? ' is-open' : ''}${unread ? ' is-unread' : ''}`}
+        aria-current={open ? 'true' : undefined}
+        aria-labelledby={`${id}-name`}
+        aria-describedby={`${id}-details`}
+        onClick={() => onOpen(conversation.id)}
+      >
+        <span class="conversation-item-top">
+          <span id={`${id}-name`} class="conversation-name">
+            {contactLabel(conversation.contact)}
+          </span>
+          <time class="conversation-time" dateTime={activity} title={formatFullTime(activity)}>
+            {formatListTime(activity)}
+          </time>
+        </span>
+        <span id={`${id}-details`} class="conversation-item-bottom">
+          <span class={`status-badge status-${conversation.status}`}>{statusLabel(conversation.status)}</span>
+          <span class={`conversation-preview${typing ? ' is-typing' : ''}`}>{typing ? 'Typing…' : preview(conversation)}</span>
+          {unread && (
+            <span class="unread-dot">
+              <span class="visually-hidden">Unread</span>
+            </span>
+          )}
+        </span>
+      </button>
+    </li>
+  );
+}
+
+/** Conversations as buttons named after their contact, with status, last message preview, time and unread marker. */
+export function ConversationList({ conversations, openId, unread, typing, onOpen }: ConversationListProps) {
+  return (
+    <ul class="conversation-list">
+      {conversations.map((conversation) => (
+        <ConversationItem
+          key={conversation.id}
+          conversation={conversation}
+          open={conversation.id === openId}
+          unread={unread.has(conversation.id)}
+          typing={typing.has(conversation.id)}
+          onOpen={onOpen}
+        />
+      ))}
+    </ul>
+  );
+}

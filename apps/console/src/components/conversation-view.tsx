@@ -1,0 +1,174 @@
+/**
+ * One conversation: header with status, assignment and actions; the messages; who is typing; the reply box.
+ * @module
+ */
+import type { Agent, ConversationSummary, ConversationUpdate } from '@parley/protocol';
+import { useState } from 'preact/hooks';
+import type { TypingState } from '../console-state.js';
+import { openStatuses } from '../conversation-store.js';
+import { contactLabel, formatFullTime, statusLabel } from '../format.js';
+import type { MessageThread } from '../message-store.js';
+import { MessageList } from './message-list.js';
+import { ReplyBox } from './reply-box.js';
+
+/** Props of {@link ConversationView}. */
+export interface ConversationViewProps {
+  conversationId: string;
+  /** The conversation's summary; undefined while the inbox is loading or if it is not in it. */
+  conversation: ConversationSummary | undefined;
+  thread: MessageThread;
+  /** Why the messages could not be loaded. */
+  threadError?: string;
+  typing?: TypingState;
+  agent: Agent;
+  /** A failed action to show. */
+  notice: string | null;
+  initialDraft: string;
+  onDraftChange: (draft: string) => void;
+  onSend: (body: string) => void;
+  onRetry: (clientId: string) => void;
+  onDiscard: (clientId: string) => void;
+  onUpdate: (update: ConversationUpdate) => Promise<void>;
+  onTyping: () => void;
+  onStopTyping: () => void;
+  onDismissNotice: () => void;
+  onReload: () => void;
+  onBack: () => void;
+}
+
+function typingText(typing: TypingState | undefined): string {
+  if (!typing) return '';
+  return typing.kind === 'visitor' ? 'Visitor is typing…' : `${typing.name ?? 'Another agent'} is typing…`;
+}
+
+function assigneeText(conversation: ConversationSummary, agent: Agent): string {
+  if (!conversation.assignee) return 'Unassigned';
+  return conversation.assignee.id === agent.id ? 'Assigned to you' : `Assigned to ${conversation.assignee.name}`;
+}
+
+/** The open conversation. */
+export function ConversationView(props: ConversationViewProps) {
+  const { conversation, thread, threadError, typing, agent, notice } = props;
+  const [busy, setBusy] = useState(false);
+
+  async function update(change: ConversationUpdate) {
+    setBusy(true);
+    try {
+      await props.onUpdate(change);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const label = conversation ? contactLabel(conversation.contact) : 'Conversation';
+  const isOpen = conversation ? openStatuses.has(conversation.status) : false;
+  const mine = conversation?.assignee?.id === agent.id;
+
+  return (
+    <section class="conversation" aria-label={label}>
+      <header class="conversation-header">
+        <button type="button" class="button button-ghost back-button" onClick={props.onBack}>
+          ← Inbox
+        </button>
+        <div class="conversation-title">
+          <h2>{label}</h2>
+          {conversation && (
+            <p class="conversation-meta">
+              {conversation.contact.email && <span>{conversation.contact.email}</span>}
+              <span title={formatFullTime(conversation.createdAt)}>Started {formatFullTime(conversation.createdAt)}</span>
+            </p>
+          )}
+        </div>
+        {conversation && (
+          <div class="conversation-state">
+            <span class={`status-badge status-${conversation.status}`}>{statusLabel(conversation.status)}</span>
+            <span class={`assignee${mine ? ' is-mine' : ''}`}>{assigneeText(conversation, agent)}</span>
+          </div>
+        )}
+        {conversation && (
+          <div class="conversation-actions">
+            {isOpen && !mine && (
+              <button type="button" class="button" disabled={busy} onClick={() => void update({ assignToMe: true })}>
+                Assign to me
+              </button>
+            )}
+            {isOpen && (
+              <button
+                type="button"
+                class="button button-primary"
+                disabled={busy}
+                onClick={() => void update({ status: 'resolved' })}
+              >
+                Resolve
+              </button>
+            )}
+            {conversation.status === 'resolved' && (
+              <button
+                type="button"
+                class="button"
+                disabled={busy}
+                onClick={() => void update({ status: 'agent', assignToMe: true })}
+              >
+                Reopen
+              </button>
+            )}
+          </div>
+        )}
+      </header>
+
+      {notice && (
+        <div class="notice" role="alert">
+          <span>{notice}</span>
+          <button type="button" class="link-button" onClick={props.onDismissNotice}>
+            Dismiss
+          </button>
+        </div>
+      )}
+
+      {threadError && (
+        <div class="notice" role="alert">
+          <span>Messages could not be loaded: {threadError}</span>
+          <button type="button" class="link-button" onClick={props.onReload}>
+            Try again
+          </button>
+        </div>
+      )}
+
+      {!thread.loaded && !threadError ? (
+        <div class="message-list message-list-loading" aria-busy="true">
+          <p class="muted">Loading messages…</p>
+        </div>
+      ) : (
+        <MessageList
+          messages={thread.messages}
+          pending={thread.pending}
+          visitorName={conversation ? contactLabel(conversation.contact) : undefined}
+          agentId={agent.id}
+          onRetry={props.onRetry}
+          onDiscard={props.onDiscard}
+        />
+      )}
+
+      <div class="typing-indicator" aria-live="polite">
+        {typing && (
+          <>
+            <span class="typing-dots" aria-hidden="true">
+              <span />
+              <span />
+              <span />
+            </span>
+            {typingText(typing)}
+          </>
+        )}
+      </div>
+
+      <ReplyBox
+        initialDraft={props.initialDraft}
+        onDraftChange={props.onDraftChange}
+        onSend={props.onSend}
+        onTyping={props.onTyping}
+        onStopTyping={props.onStopTyping}
+      />
+    </section>
+  );
+}

@@ -1,0 +1,135 @@
+/**
+ * A conversation's messages, oldest first, with the agent's pending replies at the end.
+ * @module
+ */
+import type { Message } from '@parley/protocol';
+import { Fragment } from 'preact';
+import { useLayoutEffect, useRef } from 'preact/hooks';
+import { authorLabel, formatFullTime, formatMessageTime } from '../format.js';
+import type { PendingMessage } from '../message-store.js';
+
+/** Props of {@link MessageList}. */
+export interface MessageListProps {
+  messages: readonly Message[];
+  pending?: readonly PendingMessage[];
+  /** Name shown on the visitor's messages. */
+  visitorName?: string;
+  /** The signed-in agent's id, to label their own messages "You". */
+  agentId?: string;
+  onRetry?: (clientId: string) => void;
+  onDiscard?: (clientId: string) => void;
+}
+
+// Within this distance of the bottom the list follows new messages; further up, the agent is reading history.
+const STICKY_DISTANCE_PX = 80;
+
+const dayFormat = new Intl.DateTimeFormat(undefined, { weekday: 'long', month: 'long', day: 'numeric' });
+
+function dayKey(iso: string): string {
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime()) ? '' : date.toDateString();
+}
+
+function dayLabel(iso: string): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return '';
+  const today = new Date();
+  if (date.toDateString() === today.toDateString()) return 'Today';
+  const yesterday = new Date(today.getFullYear(), today.getMonth(), today.getDate() - 1);
+  if (date.toDateString() === yesterday.toDateString()) return 'Yesterday';
+  return dayFormat.format(date);
+}
+
+function MessageItem({ message, visitorName, agentId }: { message: Message; visitorName?: string; agentId?: string }) {
+  const { kind } = message.author;
+  const own = kind === 'agent' && agentId !== undefined && message.author.id === agentId;
+  return (
+    <div class={`message message-${kind}${own ? ' message-own' : ''}`} data-seq={message.seq}>
+      <div class="message-meta">
+        <span class="message-author">{own ? 'You' : authorLabel(message.author, visitorName)}</span>
+        <time dateTime={message.createdAt} title={formatFullTime(message.createdAt)}>
+          {formatMessageTime(message.createdAt)}
+        </time>
+      </div>
+      {/* Text child only: Preact sets it as a text node, so markup in a message is shown, never interpreted. */}
+      <p class="message-body">{message.body}</p>
+    </div>
+  );
+}
+
+function PendingItem({
+  item,
+  onRetry,
+  onDiscard,
+}: {
+  item: PendingMessage;
+  onRetry?: (clientId: string) => void;
+  onDiscard?: (clientId: string) => void;
+}) {
+  const failed = item.status === 'failed';
+  return (
+    <div class={`message message-agent message-own message-pending${failed ? ' message-failed' : ''}`}>
+      <div class="message-meta">
+        <span class="message-author">You</span>
+        <span class="message-state">{failed ? 'Not sent' : 'Sending…'}</span>
+      </div>
+      <p class="message-body">{item.body}</p>
+      {failed && (
+        <div class="message-error">
+          <span>{item.error}</span>
+          <button type="button" class="link-button" onClick={() => onRetry?.(item.clientId)}>
+            Retry
+          </button>
+          <button type="button" class="link-button" onClick={() => onDiscard?.(item.clientId)}>
+            Discard
+          </button>
+        </div>
+      )}
+    </div>
+  );
+}
+
+/**
+ * The message log (`role="log"`). Visitor, agent, bot and system messages are styled apart; bodies render as text.
+ * Keeps the newest message in view while the agent is at the bottom, and leaves the scroll alone while they read
+ * further up.
+ */
+export function MessageList({ messages, pending = [], visitorName, agentId, onRetry, onDiscard }: MessageListProps) {
+  const listRef = useRef<HTMLDivElement>(null);
+  const sticky = useRef(true);
+  const last = messages.at(-1);
+
+  useLayoutEffect(() => {
+    const list = listRef.current;
+    if (list && sticky.current) list.scrollTop = list.scrollHeight;
+  }, [last?.id, messages.length, pending.length]);
+
+  function handleScroll() {
+    const list = listRef.current;
+    if (list) sticky.current = list.scrollHeight - list.scrollTop - list.clientHeight < STICKY_DISTANCE_PX;
+  }
+
+  let previousDay = '';
+  return (
+    <div ref={listRef} class="message-list" role="log" aria-label="Messages" onScroll={handleScroll}>
+      {messages.map((message) => {
+        const day = dayKey(message.createdAt);
+        const separator = day !== previousDay;
+        previousDay = day;
+        return (
+          <Fragment key={message.id}>
+            {separator && (
+              <div class="day-separator" aria-hidden="true">
+                <span>{dayLabel(message.createdAt)}</span>
+              </div>
+            )}
+            <MessageItem message={message} visitorName={visitorName} agentId={agentId} />
+          </Fragment>
+        );
+      })}
+      {pending.map((item) => (
+        <PendingItem key={item.clientId} item={item} onRetry={onRetry} onDiscard={onDiscard} />
+      ))}
+    </div>
+  );
+}

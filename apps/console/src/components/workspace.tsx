@@ -1,0 +1,202 @@
+/**
+ * The signed-in console: top bar, inbox pane and conversation pane.
+ * @module
+ */
+import type { ConversationSummary } from '@parley/protocol';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import type { ConsoleApi } from '../api.js';
+import { createConsoleController } from '../console-controller.js';
+import { isUnread, type ConnectionState } from '../console-state.js';
+import { openStatuses } from '../conversation-store.js';
+import { emptyThread } from '../message-store.js';
+import { conversationIdFromPath, pathForConversation } from '../route.js';
+import type { Session } from '../session.js';
+import type { AgentConnection } from '../socket.js';
+import { useControllerState } from '../use-controller-state.js';
+import { ConversationList } from './conversation-list.js';
+import { ConversationView } from './conversation-view.js';
+
+/** Props of {@link Workspace}. */
+export interface WorkspaceProps {
+  session: Session;
+  api: ConsoleApi;
+  connect: (token: string) => AgentConnection;
+  /** Signs out; `message` says why when the server ended the session. */
+  onSignOut: (message?: string) => void;
+  /** The app's base path (Vite's `BASE_URL`), for conversation URLs. */
+  basePath: string;
+}
+
+type Filter = 'all' | 'open' | 'mine' | 'resolved';
+
+const filters: Record<Filter, { label: string; test: (conversation: ConversationSummary, agentId: string) => boolean }> = {
+  all: { label: 'All conversations', test: () => true },
+  open: { label: 'Open', test: (conversation) => openStatuses.has(conversation.status) },
+  mine: {
+    label: 'Assigned to me',
+    test: (conversation, agentId) => openStatuses.has(conversation.status) && conversation.assignee?.id === agentId,
+  },
+  resolved: { label: 'Resolved', test: (conversation) => !openStatuses.has(conversation.status) },
+};
+
+const connectionLabels: Record<ConnectionState, string> = {
+  connecting: 'Connecting…',
+  online: 'Live',
+  offline: 'Reconnecting…',
+};
+
+/** Two panes: the inbox on the left, the open conversation on the right. */
+export function Workspace({ session, api, connect, onSignOut, basePath }: WorkspaceProps) {
+  const controller = useMemo(
+    () =>
+      createConsoleController({
+        api,
+        session,
+        connect,
+        onSessionEnded: (message) => onSignOut(message),
+        openId: conversationIdFromPath(location.pathname, basePath),
+      }),
+    // One controller per sign-in: the props it captures do not change while the agent stays signed in.
+    [session.token],
+  );
+  const state = useControllerState(controller);
+  const [filter, setFilter] = useState<Filter>('all');
+  const drafts = useRef(new Map<string, string>());
+  const { agent } = session;
+
+  useEffect(() => {
+    controller.start();
+    function handlePopState() {
+      controller.open(conversationIdFromPath(location.pathname, basePath));
+    }
+    window.addEventListener('popstate', handlePopState);
+    return () => {
+      window.removeEventListener('popstate', handlePopState);
+      controller.stop();
+    };
+  }, [controller, basePath]);
+
+  const unread = useMemo(
+    () => new Set(state.conversations.filter((conversation) => isUnread(state, conversation)).map((c) => c.id)),
+    [state],
+  );
+  const typing = useMemo(
+    () => new Set(Object.entries(state.typing).filter(([, entry]) => entry.kind === 'visitor').map(([id]) => id)),
+    [state.typing],
+  );
+
+  useEffect(() => {
+    document.title = unread.size > 0 ? `(${unread.size}) Parley Console` : 'Parley Console';
+  }, [unread.size]);
+
+  function open(conversationId: string | null) {
+    const path = pathForConversation(conversationId, basePath);
+    if (location.pathname !== path) history.pushState(null, '', path);
+    controller.open(conversationId);
+  }
+
+  const visible = state.conversations.filter((conversation) => filters[filter].test(conversation, agent.id));
+  const openId = state.openId;
+  const conversation = openId ? state.conversations.find((candidate) => candidate.id === openId) : undefined;
+
+  return (
+    <div class={`workspace${openId ? ' has-open' : ''}`}>
+      <header class="topbar">
+        <div class="brand">
+          <span class="brand-mark" aria-hidden="true">
+            P
+          </span>
+          <span class="brand-name">Parley</span>
+          <span class="organization">{agent.organizationName}</span>
+        </div>
+        <div class="topbar-end">
+          <span class={`connection connection-${state.connection}`} role="status">
+            <span class="connection-dot" aria-hidden="true" />
+            {connectionLabels[state.connection]}
+          </span>
+          <span class="agent-name" title={agent.email}>
+            {agent.name}
+          </span>
+          <button type="button" class="button button-ghost" onClick={() => onSignOut()}>
+            Sign out
+          </button>
+        </div>
+      </header>
+
+      <div class="panes">
+        <nav class="inbox" aria-label="Inbox">
+          <div class="inbox-header">
+            <h1>Inbox</h1>
+            <select
+              class="inbox-filter"
+              aria-label="Filter conversations"
+              value={filter}
+              onChange={(event) => setFilter(event.currentTarget.value as Filter)}
+            >
+              {(Object.keys(filters) as Filter[]).map((key) => (
+                <option key={key} value={key}>
+                  {filters[key].label}
+                </option>
+              ))}
+            </select>
+          </div>
+          {state.listStatus === 'loading' && <p class="inbox-empty muted">Loading conversations…</p>}
+          {state.listStatus === 'error' && (
+            <div class="inbox-empty" role="alert">
+              <p>{state.listError}</p>
+              <button type="button" class="button" onClick={() => controller.refresh()}>
+                Try again
+              </button>
+            </div>
+          )}
+          {state.listStatus === 'ready' && visible.length === 0 && (
+            <p class="inbox-empty muted">{state.conversations.length === 0 ? 'No conversations yet.' : 'Nothing here.'}</p>
+          )}
+          {visible.length > 0 && (
+            <ConversationList
+              conversations={visible}
+              openId={openId}
+              unread={unread}
+              typing={typing}
+              onOpen={(conversationId) => open(conversationId)}
+            />
+          )}
+        </nav>
+
+        <main class="conversation-pane">
+          {openId ? (
+            <ConversationView
+              key={openId}
+              conversationId={openId}
+              conversation={conversation}
+              thread={state.threads[openId] ?? emptyThread}
+              threadError={state.threadErrors[openId]}
+              typing={state.typing[openId]}
+              agent={agent}
+              notice={state.notice}
+              initialDraft={drafts.current.get(openId) ?? ''}
+              onDraftChange={(draft) => {
+                if (draft) drafts.current.set(openId, draft);
+                else drafts.current.delete(openId);
+              }}
+              onSend={(body) => controller.send(openId, body)}
+              onRetry={(clientId) => controller.retry(openId, clientId)}
+              onDiscard={(clientId) => controller.discard(openId, clientId)}
+              onUpdate={(update) => controller.update(openId, update)}
+              onTyping={() => controller.typing(openId)}
+              onStopTyping={() => controller.stopTyping()}
+              onDismissNotice={() => controller.dismissNotice()}
+              onReload={() => controller.open(openId)}
+              onBack={() => open(null)}
+            />
+          ) : (
+            <div class="empty-state">
+              <p class="empty-title">No conversation selected</p>
+              <p class="muted">Pick a conversation from the inbox to read it and reply.</p>
+            </div>
+          )}
+        </main>
+      </div>
+    </div>
+  );
+}

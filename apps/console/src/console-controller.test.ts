@@ -1,0 +1,151 @@
+import type { AgentMessageSend, AgentServerEvents, Message, MessageSent } from '@parley/protocol';
+import { ParleyError } from '@parley/protocol';
+import { describe, expect, it, vi } from 'vitest';
+import { agent, CONVERSATION_ID, message, summary } from './__fixtures__/factories.js';
+import type { ConsoleApi } from './api.js';
+import { createConsoleController } from './console-controller.js';
+import type { AgentConnection, ConnectionEvent } from './socket.js';
+
+/** A server in memory behind the console's own `ConsoleApi` and `AgentConnection` interfaces. */
+function fakeServer() {
+  const stored: Message[] = [message(1), message(2)];
+  const messageQueries: number[] = [];
+  const listCalls: number[] = [];
+  const sends: AgentMessageSend[] = [];
+  const handlers = new Map<string, (payload: never) => void>();
+  const connectionListeners: ((event: ConnectionEvent) => void)[] = [];
+  let refuseWith: ParleyError | null = null;
+
+  const api: ConsoleApi = {
+    login: () => Promise.reject(new ParleyError('forbidden')),
+    me: () => Promise.resolve({ agent }),
+    async listConversations() {
+      listCalls.push(Date.now());
+      if (refuseWith) throw refuseWith;
+      const last = stored.at(-1)!;
+      return {
+        conversations: [summary({ lastSeq: last.seq, lastMessage: { body: last.body, authorKind: last.author.kind } })],
+      };
+    },
+    async listMessages(_conversationId, query = {}) {
+      const afterSeq = query.afterSeq ?? 0;
+      messageQueries.push(afterSeq);
+      return { messages: stored.filter((held) => held.seq > afterSeq), hasMore: false };
+    },
+    sendReply: () => Promise.reject(new ParleyError('unavailable')),
+    updateConversation: (_conversationId, update) =>
+      Promise.resolve(summary({ status: update.status ?? 'agent', updatedAt: '2025-01-02T00:00:00.000Z' })),
+  };
+
+  const connection = {
+    connected: false as boolean,
+    onConnection(listener: (event: ConnectionEvent) => void) {
+      connectionListeners.push(listener);
+    },
+    on(event: string, listener: (payload: never) => void) {
+      handlers.set(event, listener);
+    },
+    async send(payload: AgentMessageSend): Promise<MessageSent> {
+      sends.push(payload);
+      const seq = stored.length + 1;
+      const created = message(seq, {
+        id: `message-${seq}`,
+        clientId: payload.clientId,
+        author: { kind: 'agent', id: agent.id, name: agent.name },
+        body: payload.body,
+      });
+      stored.push(created);
+      return { id: created.id, conversationId: created.conversationId, seq, createdAt: created.createdAt };
+    },
+    setTyping() {},
+    close() {},
+  } satisfies AgentConnection;
+
+  return {
+    api,
+    connection,
+    stored,
+    messageQueries,
+    listCalls,
+    sends,
+    refuse(error: ParleyError) {
+      refuseWith = error;
+    },
+    setConnected(connected: boolean) {
+      connection.connected = connected;
+      for (const listener of connectionListeners) {
+        listener(connected ? { type: 'connected' } : { type: 'disconnected', reason: 'transport close' });
+      }
+    },
+    emit<E extends keyof AgentServerEvents>(event: E, ...args: Parameters<AgentServerEvents[E]>) {
+      (handlers.get(event) as ((...values: Parameters<AgentServerEvents[E]>) => void) | undefined)?.(...args);
+    },
+  };
+}
+
+const session = { token: 'token-1', expiresAt: '2999-01-01T00:00:00.000Z', agent };
+
+function start(server: ReturnType<typeof fakeServer>, onSessionEnded = (_message: string) => {}) {
+  const controller = createConsoleController({
+    api: server.api,
+    session,
+    connect: () => server.connection,
+    onSessionEnded,
+    openId: CONVERSATION_ID,
+  });
+  controller.start();
+  return controller;
+}
+
+const seqsOf = (controller: ReturnType<typeof start>) =>
+  controller.getState().threads[CONVERSATION_ID]?.messages.map((held) => held.seq) ?? [];
+
+describe('createConsoleController', () => {
+  it('after a reconnection, fetches what was missed after the last seq seen, and shows each message once', async () => {
+    const server = fakeServer();
+    const controller = start(server);
+    server.setConnected(true);
+    await vi.waitFor(() => expect(seqsOf(controller)).toEqual([1, 2]));
+
+    server.setConnected(false);
+    expect(controller.getState().connection).toBe('offline');
+    // While the socket is down the visitor writes twice; the second message's event arrives right after reconnecting.
+    server.stored.push(message(3), message(4));
+    const listCallsBefore = server.listCalls.length;
+    const queriesBefore = server.messageQueries.length;
+    server.setConnected(true);
+    server.emit('message:created', message(4));
+
+    await vi.waitFor(() => expect(seqsOf(controller)).toEqual([1, 2, 3, 4]));
+    expect(server.messageQueries[queriesBefore]).toBe(2);
+    expect(server.listCalls.length).toBeGreaterThan(listCallsBefore);
+    await vi.waitFor(() => expect(controller.getState().conversations[0]!.lastSeq).toBe(4));
+    controller.stop();
+  });
+
+  it('shows a sent reply once, whether the ack or message:created comes first', async () => {
+    const server = fakeServer();
+    const controller = start(server);
+    server.setConnected(true);
+    await vi.waitFor(() => expect(seqsOf(controller)).toEqual([1, 2]));
+
+    controller.send(CONVERSATION_ID, 'Happy to help!');
+    expect(controller.getState().threads[CONVERSATION_ID]!.pending).toHaveLength(1);
+    await vi.waitFor(() => expect(seqsOf(controller)).toEqual([1, 2, 3]));
+    server.emit('message:created', server.stored[2]!);
+
+    const thread = controller.getState().threads[CONVERSATION_ID]!;
+    expect(thread.pending).toEqual([]);
+    expect(thread.messages.map((held) => held.body)).toEqual(['Message 1', 'Message 2', 'Happy to help!']);
+    expect(server.sends).toEqual([{ conversationId: CONVERSATION_ID, clientId: server.sends[0]!.clientId, body: 'Happy to help!' }]);
+    controller.stop();
+  });
+
+  it('ends the session when the server no longer accepts the token', async () => {
+    const server = fakeServer();
+    server.refuse(new ParleyError('unauthorized', 'Token expired.'));
+    const ended: string[] = [];
+    start(server, (reason) => ended.push(reason));
+    await vi.waitFor(() => expect(ended).toEqual(['Your session has ended. Sign in again.']));
+  });
+});

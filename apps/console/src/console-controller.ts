@@ -1,0 +1,303 @@
+/**
+ * The console's effects: REST calls and the live connection feed {@link consoleReducer}; components read the state and
+ * call the controller's commands. Holds no DOM and no Preact, so it can be driven directly in tests.
+ * @module
+ */
+import type { AgentServerEvents, ConversationUpdate } from '@parley/protocol';
+import { ParleyError } from '@parley/protocol';
+import type { ConsoleApi } from './api.js';
+import { createClientId } from './client-id.js';
+import { consoleReducer, initialConsoleState, TYPING_TTL_MS, type ConsoleAction, type ConsoleState } from './console-state.js';
+import { emptyThread, hasGap, syncedSeq } from './message-store.js';
+import type { Session } from './session.js';
+import type { AgentConnection } from './socket.js';
+import { createTypingNotifier, type TypingNotifier } from './typing-notifier.js';
+
+/** Options of {@link createConsoleController}. */
+export interface ConsoleControllerOptions {
+  api: ConsoleApi;
+  session: Session;
+  /** Opens the live connection; `connectAgent` in the browser. */
+  connect: (token: string) => AgentConnection;
+  /** Called once when the server no longer accepts the session (token expired or revoked). */
+  onSessionEnded: (message: string) => void;
+  /** The conversation to open at start, e.g. from the URL. */
+  openId?: string | null;
+  /** The clock; injectable for tests. */
+  now?: () => number;
+}
+
+/** The console's state and commands. */
+export interface ConsoleController {
+  getState(): ConsoleState;
+  /** Calls `listener` after every state change; returns the unsubscribe function. */
+  subscribe(listener: () => void): () => void;
+  /** Loads the inbox and opens the live connection. */
+  start(): void;
+  /** Closes the connection and stops every timer; the controller is not usable afterwards. */
+  stop(): void;
+  /** Shows a conversation (or none) and loads what is missing of its messages. */
+  open(conversationId: string | null): void;
+  /** Reloads the inbox. */
+  refresh(): void;
+  /** Sends a reply; it shows as pending until the server stores it. */
+  send(conversationId: string, body: string): void;
+  /** Sends a failed reply again, with its original `clientId`. */
+  retry(conversationId: string, clientId: string): void;
+  /** Drops a failed reply. */
+  discard(conversationId: string, clientId: string): void;
+  /** Changes a conversation's status or assignee; resolves once the server answered (errors become the notice). */
+  update(conversationId: string, update: ConversationUpdate): Promise<void>;
+  /** Call on every keystroke in the reply box; sends throttled `typing:set`. */
+  typing(conversationId: string): void;
+  /** The agent stopped typing (draft sent, emptied or left). */
+  stopTyping(): void;
+  /** Hides the notice. */
+  dismissNotice(): void;
+}
+
+// Longest a setTimeout can wait; a later expiry is checked again when this fires.
+const MAX_TIMER_MS = 2_147_483_647;
+// A conversation's history is fetched in pages; this bounds a runaway loop if the server kept saying `hasMore`.
+const MAX_PAGES = 100;
+const PAGE_SIZE = 200;
+
+/** A message people can read for any failure. */
+export function errorMessage(error: unknown): string {
+  return ParleyError.isInstance(error) ? error.message : 'Something went wrong. Try again.';
+}
+
+/** Runs `task` now, or once more after the run in progress, so bursts of triggers cost at most two runs. */
+function coalesce(task: () => Promise<void>): () => void {
+  let running = false;
+  let again = false;
+  return function run() {
+    if (running) {
+      again = true;
+      return;
+    }
+    running = true;
+    void task().finally(() => {
+      running = false;
+      if (again) {
+        again = false;
+        run();
+      }
+    });
+  };
+}
+
+/**
+ * Creates the controller of a signed-in console.
+ *
+ * @example
+ * ```ts
+ * const controller = createConsoleController({ api, session, connect: (token) => connectAgent({ token }), onSessionEnded })
+ * controller.start()
+ * ```
+ */
+export function createConsoleController(options: ConsoleControllerOptions): ConsoleController {
+  const { api, session, connect, onSessionEnded } = options;
+  const now = options.now ?? Date.now;
+  const author = { kind: 'agent' as const, id: session.agent.id, name: session.agent.name };
+  const listeners = new Set<() => void>();
+  const threadSyncs = new Map<string, () => void>();
+  const timers = new Set<ReturnType<typeof setTimeout>>();
+  let state = initialConsoleState(options.openId ?? null);
+  let connection: AgentConnection | null = null;
+  let typingNotifier: { conversationId: string; notifier: TypingNotifier } | null = null;
+  let stopped = false;
+
+  function dispatch(action: ConsoleAction) {
+    if (stopped) return;
+    const next = consoleReducer(state, action);
+    if (next === state) return;
+    state = next;
+    for (const listener of listeners) listener();
+  }
+
+  function later(task: () => void, delay: number) {
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      if (!stopped) task();
+    }, delay);
+    timers.add(timer);
+  }
+
+  function endSession(message: string) {
+    if (stopped) return;
+    controller.stop();
+    onSessionEnded(message);
+  }
+
+  /** Ends the session on `unauthorized`; returns the message to show for anything else. */
+  function handleError(error: unknown): string {
+    if (ParleyError.isInstance(error) && error.code === 'unauthorized') endSession('Your session has ended. Sign in again.');
+    return errorMessage(error);
+  }
+
+  const refreshList = coalesce(async function loadConversations() {
+    try {
+      const { conversations } = await api.listConversations({ limit: PAGE_SIZE });
+      dispatch({ type: 'list-loaded', conversations });
+    } catch (error) {
+      dispatch({ type: 'list-failed', error: handleError(error) });
+    }
+  });
+
+  function syncThread(conversationId: string) {
+    let sync = threadSyncs.get(conversationId);
+    if (!sync) {
+      sync = coalesce(async function loadMessagePages() {
+        try {
+          for (let page = 0; page < MAX_PAGES; page++) {
+            if (stopped) return;
+            const afterSeq = syncedSeq(state.threads[conversationId] ?? emptyThread);
+            const { messages, hasMore } = await api.listMessages(conversationId, { afterSeq, limit: PAGE_SIZE });
+            dispatch({ type: 'thread-loaded', conversationId, messages });
+            const advanced = syncedSeq(state.threads[conversationId] ?? emptyThread) > afterSeq;
+            if (!hasMore || !advanced) break;
+          }
+        } catch (error) {
+          dispatch({ type: 'thread-failed', conversationId, error: handleError(error) });
+        }
+      });
+      threadSyncs.set(conversationId, sync);
+    }
+    sync();
+  }
+
+  /** After a (re)connection, fetch whatever happened while no events could arrive. */
+  function resync() {
+    refreshList();
+    if (state.openId) syncThread(state.openId);
+  }
+
+  async function deliver(conversationId: string, clientId: string, body: string) {
+    try {
+      const live = connection?.connected ? connection : null;
+      // Over the socket when it is up; otherwise REST, which is just as idempotent.
+      const sent = live ? await live.send({ conversationId, clientId, body }) : await api.sendReply(conversationId, { clientId, body });
+      dispatch({ type: 'send-confirmed', conversationId, clientId, sent, author });
+    } catch (error) {
+      dispatch({ type: 'send-failed', conversationId, clientId, error: handleError(error) });
+    }
+  }
+
+  function watchExpiry() {
+    const remaining = Date.parse(session.expiresAt) - now();
+    if (Number.isNaN(remaining)) return;
+    later(
+      () => (Date.parse(session.expiresAt) <= now() ? endSession('Your session has expired. Sign in again.') : watchExpiry()),
+      Math.max(0, Math.min(remaining, MAX_TIMER_MS)),
+    );
+  }
+
+  const serverEvents: AgentServerEvents = {
+    'message:created'(message) {
+      dispatch({ type: 'message-created', message });
+      // A message of a conversation the list does not have yet: its summary comes with the next list.
+      if (!state.conversations.some((conversation) => conversation.id === message.conversationId)) refreshList();
+      const thread = state.threads[message.conversationId];
+      if (thread?.loaded && hasGap(thread)) syncThread(message.conversationId);
+    },
+    'conversation:updated'(conversation) {
+      dispatch({ type: 'conversation-updated', conversation });
+    },
+    'typing:changed'(typing) {
+      dispatch({ type: 'typing-changed', typing, now: now() });
+      if (typing.typing) later(() => dispatch({ type: 'typing-expired', now: now() }), TYPING_TTL_MS + 100);
+    },
+  };
+
+  const controller: ConsoleController = {
+    getState: () => state,
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    start() {
+      watchExpiry();
+      resync();
+      connection = connect(session.token);
+      connection.onConnection(function handleConnection(event) {
+        switch (event.type) {
+          case 'connected':
+            dispatch({ type: 'connection-changed', connection: 'online' });
+            resync();
+            break;
+          case 'disconnected':
+            dispatch({ type: 'connection-changed', connection: 'offline' });
+            break;
+          case 'refused':
+            if (event.error.code === 'unauthorized') endSession(event.error.message);
+            else dispatch({ type: 'connection-changed', connection: 'offline' });
+            break;
+        }
+      });
+      connection.on('message:created', serverEvents['message:created']);
+      connection.on('conversation:updated', serverEvents['conversation:updated']);
+      connection.on('typing:changed', serverEvents['typing:changed']);
+    },
+    stop() {
+      if (stopped) return;
+      controller.stopTyping();
+      stopped = true;
+      for (const timer of timers) clearTimeout(timer);
+      timers.clear();
+      listeners.clear();
+      connection?.close();
+      connection = null;
+    },
+    open(conversationId) {
+      if (typingNotifier && typingNotifier.conversationId !== conversationId) controller.stopTyping();
+      dispatch({ type: 'conversation-opened', conversationId });
+      if (conversationId) syncThread(conversationId);
+    },
+    refresh: refreshList,
+    send(conversationId, body) {
+      if (body.trim() === '') return;
+      controller.stopTyping();
+      const clientId = createClientId();
+      dispatch({ type: 'send-started', conversationId, clientId, body, createdAt: new Date(now()).toISOString() });
+      void deliver(conversationId, clientId, body);
+    },
+    retry(conversationId, clientId) {
+      const item = state.threads[conversationId]?.pending.find((pending) => pending.clientId === clientId);
+      if (!item || item.status !== 'failed') return;
+      dispatch({ type: 'send-retried', conversationId, clientId });
+      void deliver(conversationId, clientId, item.body);
+    },
+    discard(conversationId, clientId) {
+      dispatch({ type: 'send-discarded', conversationId, clientId });
+    },
+    async update(conversationId, update) {
+      dispatch({ type: 'notice-changed', notice: null });
+      try {
+        const conversation = await api.updateConversation(conversationId, update);
+        dispatch({ type: 'conversation-updated', conversation });
+      } catch (error) {
+        dispatch({ type: 'notice-changed', notice: handleError(error) });
+      }
+    },
+    typing(conversationId) {
+      if (typingNotifier?.conversationId !== conversationId) {
+        controller.stopTyping();
+        const notifier = createTypingNotifier({
+          send: (typing) => connection?.setTyping({ conversationId, typing }),
+          now,
+        });
+        typingNotifier = { conversationId, notifier };
+      }
+      typingNotifier.notifier.input();
+    },
+    stopTyping() {
+      typingNotifier?.notifier.stop();
+      typingNotifier = null;
+    },
+    dismissNotice() {
+      dispatch({ type: 'notice-changed', notice: null });
+    },
+  };
+  return controller;
+}

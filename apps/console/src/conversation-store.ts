@@ -1,0 +1,67 @@
+/**
+ * The inbox as the console holds it: pure functions that merge conversation summaries from REST pages,
+ * `conversation:updated` and `message:created`, whichever arrives first.
+ * @module
+ */
+import type { ConversationStatus, ConversationSummary, Message } from '@parley/protocol';
+
+/** Statuses of conversations that still need someone. */
+export const openStatuses: ReadonlySet<ConversationStatus> = new Set(['bot', 'queued', 'agent']);
+
+/** The instant a conversation last had activity, in milliseconds, for sorting. */
+export function activityTime(conversation: ConversationSummary): number {
+  return Date.parse(conversation.lastMessageAt ?? conversation.updatedAt);
+}
+
+/** Sorts most recent activity first; ties keep the newest conversation first. */
+export function sortConversations(conversations: readonly ConversationSummary[]): ConversationSummary[] {
+  return conversations.toSorted(
+    (a, b) => activityTime(b) - activityTime(a) || Date.parse(b.createdAt) - Date.parse(a.createdAt),
+  );
+}
+
+/**
+ * Combines two copies of one conversation that may have been produced in any order. State fields (status, assignee,
+ * contact) come from the copy with the later `updatedAt`; the last-message fields come from the copy that has seen
+ * more messages (higher `lastSeq`), since a live `message:created` can be newer than a summary fetched just before.
+ */
+export function mergeSummary(held: ConversationSummary, incoming: ConversationSummary): ConversationSummary {
+  const state = Date.parse(incoming.updatedAt) >= Date.parse(held.updatedAt) ? incoming : held;
+  const activity = incoming.lastSeq >= held.lastSeq ? incoming : held;
+  if (state === activity) return state;
+  return {
+    ...state,
+    lastSeq: activity.lastSeq,
+    lastMessage: activity.lastMessage,
+    lastMessageAt: activity.lastMessageAt,
+  };
+}
+
+/** Inserts or merges each of `incoming` into `conversations` and returns the list sorted by activity. */
+export function upsertConversations(
+  conversations: readonly ConversationSummary[],
+  incoming: readonly ConversationSummary[],
+): ConversationSummary[] {
+  const byId = new Map(conversations.map((conversation) => [conversation.id, conversation]));
+  for (const conversation of incoming) {
+    const held = byId.get(conversation.id);
+    byId.set(conversation.id, held ? mergeSummary(held, conversation) : conversation);
+  }
+  return sortConversations([...byId.values()]);
+}
+
+/**
+ * Applies a live message to its conversation's summary (preview, `lastSeq`, time). Returns the list unchanged when the
+ * conversation is unknown (a `conversation:updated` or a list refresh will bring it) or the message is not newer.
+ */
+export function applyMessage(conversations: readonly ConversationSummary[], message: Message): readonly ConversationSummary[] {
+  const held = conversations.find((conversation) => conversation.id === message.conversationId);
+  if (!held || message.seq <= held.lastSeq) return conversations;
+  const updated: ConversationSummary = {
+    ...held,
+    lastSeq: message.seq,
+    lastMessage: { body: message.body, authorKind: message.author.kind },
+    lastMessageAt: message.createdAt,
+  };
+  return sortConversations(conversations.map((conversation) => (conversation === held ? updated : conversation)));
+}

@@ -1,0 +1,16 @@
+import { describe, expect, it } from 'vitest';
+import { conversationIdFromPath, pathForConversation } from './route.js';
+
+describe('conversation URLs', () => {
+  it('round-trips a conversation id under the base path', () => {
+    const path = pathForConversation('5f0c2a9e-0a4b', '/console/');
+    expect(path).toBe('/console/conversations/5f0c2a9e-0a4b');
+    expect(conversationIdFromPath(path, '/console/')).toBe('5f0c2a9e-0a4b');
+  });
+
+  it('reads the inbox and foreign paths as no conversation', () => {
+    expect(conversationIdFromPath('/console/', '/console/')).toBeNull();
+    expect(conversationIdFromPath('/elsewhere/conversations/x', '/console/')).toBeNull();
+    expect(conversationIdFromPath('/console/conversations/%E0%A4%A', '/console/')).toBeNull();
+  });
+});

@@ -1,0 +1,22 @@
+/**
+ * The console's URLs: `<base>` for the inbox and `<base>conversations/<id>` for an open conversation, so a reload or a
+ * shared link reopens the same conversation. The server answers every path under `/console/` with the app.
+ * @module
+ */
+
+/** The conversation id in `pathname`, or null for the inbox (or a path that is not the console's). */
+export function conversationIdFromPath(pathname: string, base: string): string | null {
+  if (!pathname.startsWith(base)) return null;
+  const match = /^conversations\/([^/]+)\/?$/.exec(pathname.slice(base.length));
+  if (!match) return null;
+  try {
+    return decodeURIComponent(match[1]!);
+  } catch {
+    return null;
+  }
+}
+
+/** The path that shows `conversationId`, or the inbox for null. */
+export function pathForConversation(conversationId: string | null, base: string): string {
+  return conversationId === null ? base : `${base}conversations/${encodeURIComponent(conversationId)}`;
+}

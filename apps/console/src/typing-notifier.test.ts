@@ -1,0 +1,38 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createTypingNotifier } from './typing-notifier.js';
+
+describe('createTypingNotifier', () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('sends typing once per throttle window and stops after the idle time', () => {
+    const sent: boolean[] = [];
+    const typing = createTypingNotifier({ send: (value) => sent.push(value), throttleMs: 3000, idleMs: 4000 });
+    typing.input();
+    vi.advanceTimersByTime(1000);
+    typing.input();
+    vi.advanceTimersByTime(1000);
+    typing.input();
+    expect(sent).toEqual([true]);
+    vi.advanceTimersByTime(1000);
+    typing.input(); // 3 s after the first send: refresh the visitor's indicator.
+    expect(sent).toEqual([true, true]);
+    vi.advanceTimersByTime(4000);
+    expect(sent).toEqual([true, true, false]);
+  });
+
+  it('sends false at once when stopped, and nothing if it never started', () => {
+    const sent: boolean[] = [];
+    const typing = createTypingNotifier({ send: (value) => sent.push(value) });
+    typing.stop();
+    expect(sent).toEqual([]);
+    typing.input();
+    typing.stop();
+    vi.advanceTimersByTime(10_000);
+    expect(sent).toEqual([true, false]);
+  });
+});

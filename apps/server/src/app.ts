@@ -1,0 +1,63 @@
+import type { DbHandle } from '@parley/db';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { authPlugin } from './auth/index.js';
+import { createTokenService } from './auth/tokens.js';
+import type { Config } from './config.js';
+import { registerAgentSocket } from './conversations/agent-socket.js';
+import { createRateLimit } from './conversations/rate-limit.js';
+import { conversationRoutes } from './conversations/routes.js';
+import { registerVisitorSocket } from './conversations/visitor-socket.js';
+import { healthRoutes } from './health/index.js';
+import { dbPlugin } from './plugins/db.js';
+import { errorsPlugin } from './plugins/errors.js';
+import { ioPlugin } from './plugins/io.js';
+import { defaultStaticDirs, staticRoutes, type StaticDirs } from './static/index.js';
+
+/** Options of {@link buildApp}. */
+export interface BuildAppOptions {
+  config: Config;
+  /** An open database; the caller migrates it before and closes it after. */
+  db: DbHandle;
+  /** Signs visitor and agent tokens (at least 32 characters). */
+  secret: string;
+  /** Asset folders; defaults to the built widget, console and demo page. `false` serves no assets (API-only tests). */
+  staticDirs?: StaticDirs | false;
+  /** Fastify logger option; defaults to JSON logs at the configured level. */
+  logger?: boolean | { level: string };
+}
+
+/**
+ * Builds the Parley server: REST API, Socket.IO namespaces, health checks and static assets, on one Fastify instance.
+ * It does not listen: call `app.listen()` (tests use port 0).
+ */
+export async function buildApp(options: BuildAppOptions): Promise<FastifyInstance> {
+  const { config } = options;
+  const app = Fastify({
+    logger: options.logger ?? { level: config.logLevel },
+    bodyLimit: 1_048_576,
+    trustProxy: config.env === 'production',
+    // Per-request lines help in production; in development they drown the start-up banner.
+    logController: new LogController({ disableRequestLogging: config.env !== 'production' }),
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  const tokens = createTokenService(options.secret);
+  const rateLimit = createRateLimit(config.rateLimit.messages, config.rateLimit.windowSeconds);
+  // Typing events are cheap but frequent; the client throttles them, this stops a runaway one.
+  const typingLimit = createRateLimit(60, 10);
+
+  await app.register(errorsPlugin);
+  await app.register(dbPlugin, { handle: options.db });
+  await app.register(ioPlugin);
+  await app.register(authPlugin, { tokens });
+  await app.register(healthRoutes);
+  await app.register(conversationRoutes, { config, rateLimit });
+  registerVisitorSocket(app, { config, tokens, rateLimit, typingLimit });
+  registerAgentSocket(app, { config, tokens, rateLimit, typingLimit });
+
+  const staticDirs = options.staticDirs ?? defaultStaticDirs();
+  if (staticDirs) await app.register(staticRoutes, staticDirs);
+  return app;
+}

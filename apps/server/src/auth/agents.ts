@@ -1,0 +1,56 @@
+import { memberships, organizations, users, type Database } from '@parley/db';
+import { ParleyError, type Agent } from '@parley/protocol';
+import { and, asc, eq, sql } from 'drizzle-orm';
+import type { AgentIdentity } from './tokens.js';
+
+const agentColumns = {
+  id: users.id,
+  email: users.email,
+  name: users.name,
+  passwordHash: users.passwordHash,
+  role: memberships.role,
+  organizationId: organizations.id,
+  organizationName: organizations.name,
+};
+
+function agentQuery(db: Database) {
+  return db
+    .select(agentColumns)
+    .from(users)
+    .innerJoin(memberships, eq(memberships.userId, users.id))
+    .innerJoin(organizations, eq(organizations.id, memberships.organizationId))
+    .$dynamic();
+}
+
+/** The user with this e-mail (case-insensitive) and their first organization, with the password hash. */
+export async function findAgentByEmail(db: Database, email: string) {
+  const [row] = await agentQuery(db)
+    .where(sql`lower(${users.email}) = lower(${email})`)
+    .orderBy(asc(memberships.createdAt))
+    .limit(1);
+  return row;
+}
+
+/**
+ * Loads the agent a verified token names, checking the membership still exists: removing someone from an
+ * organization locks them out at once, whatever tokens they hold.
+ */
+export async function loadAgent(db: Database, identity: AgentIdentity): Promise<Agent> {
+  const [row] = await agentQuery(db).where(
+    and(eq(users.id, identity.userId), eq(memberships.organizationId, identity.organizationId)),
+  );
+  if (!row) throw new ParleyError('unauthorized', 'This account no longer has access.');
+  return toAgent(row);
+}
+
+/** The public view of an agent row (no password hash). */
+export function toAgent(row: { id: string; email: string; name: string; role: Agent['role']; organizationId: string; organizationName: string }): Agent {
+  return {
+    id: row.id,
+    email: row.email,
+    name: row.name,
+    role: row.role,
+    organizationId: row.organizationId,
+    organizationName: row.organizationName,
+  };
+}

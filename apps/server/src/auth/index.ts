@@ -1,0 +1,71 @@
+import { users } from '@parley/db';
+import { agentSchema, loginRequestSchema, loginResponseSchema, ParleyError, type Agent } from '@parley/protocol';
+import { eq, sql } from 'drizzle-orm';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { createRateLimit } from '../conversations/rate-limit.js';
+import { findAgentByEmail, loadAgent, toAgent } from './agents.js';
+import { hashPassword, verifyPassword } from './passwords.js';
+import type { TokenService } from './tokens.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** preHandler that requires an agent bearer token and sets `request.agent`. */
+    authenticate: (request: FastifyRequest) => Promise<void>;
+  }
+  interface FastifyRequest {
+    agent: Agent | null;
+  }
+}
+
+// Compared against when the e-mail is unknown, so a miss costs the same time as a wrong password.
+const dummyHashPromise = hashPassword('parley-timing-equalizer');
+
+/** Agent sign-in (`POST /api/auth/login`, `GET /api/me`) and the `authenticate` preHandler. */
+export const authPlugin = fp<{ tokens: TokenService }>(
+  async function registerAuth(app: FastifyInstance, { tokens }) {
+    app.decorateRequest('agent', null);
+    app.decorate('authenticate', async function authenticate(request: FastifyRequest) {
+      const header = request.headers.authorization;
+      const match = header?.match(/^Bearer (.+)$/);
+      if (!match) throw new ParleyError('unauthorized', 'Sign in first.');
+      request.agent = await loadAgent(app.db, await tokens.verifyAgent(match[1]!));
+    });
+
+    // Ten attempts per e-mail and address per 15 minutes slows password guessing to a crawl.
+    const loginLimit = createRateLimit(10, 15 * 60);
+    const api = app.withTypeProvider<ZodTypeProvider>();
+
+    api.post(
+      '/api/auth/login',
+      { schema: { body: loginRequestSchema, response: { 200: loginResponseSchema } } },
+      async function login(request) {
+        const { email, password } = request.body;
+        await loginLimit(`${request.ip}:${email.toLowerCase()}`).catch(() => {
+          throw new ParleyError('rate_limited', 'Too many sign-in attempts; try again in a few minutes.');
+        });
+        const row = await findAgentByEmail(app.db, email);
+        const valid = await verifyPassword(row?.passwordHash ?? (await dummyHashPromise), password);
+        if (!row || !valid) throw new ParleyError('unauthorized', 'Wrong e-mail or password.');
+        await app.db.update(users).set({ lastLoginAt: sql`now()` }).where(eq(users.id, row.id));
+        const { token, expiresAt } = await tokens.signAgent({
+          userId: row.id,
+          organizationId: row.organizationId,
+          role: row.role,
+        });
+        return { token, expiresAt: expiresAt.toISOString(), agent: toAgent(row) };
+      },
+    );
+
+    api.get(
+      '/api/me',
+      { preHandler: app.authenticate, schema: { response: { 200: z.object({ agent: agentSchema }) } } },
+      async function me(request) {
+        return { agent: request.agent! };
+      },
+    );
+  },
+  { name: 'parley-auth', fastify: '5.x', dependencies: ['parley-db'] },
+);

@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config.js';
+
+describe('loadConfig', () => {
+  it('has working defaults for a fresh machine', () => {
+    const config = loadConfig({}, '/srv/app');
+    expect(config).toMatchObject({
+      env: 'development',
+      port: 3000,
+      host: 'localhost',
+      dataDir: '/srv/app/.parley',
+      databaseUrl: undefined,
+      messageMaxLength: 4000,
+      allowLocalhostOrigins: true,
+    });
+  });
+
+  it('treats empty variables as unset', () => {
+    expect(loadConfig({ PORT: '', DATABASE_URL: '' }).port).toBe(3000);
+  });
+
+  it('lists every invalid variable in one error', () => {
+    expect(() => loadConfig({ PORT: 'eighty', DATABASE_URL: 'mysql://x', PARLEY_SECRET: 'short' })).toThrowError(ConfigError);
+    try {
+      loadConfig({ PORT: 'eighty', DATABASE_URL: 'mysql://x', PARLEY_SECRET: 'short' });
+    } catch (error) {
+      expect((error as Error).message).toMatch(/PORT/);
+      expect((error as Error).message).toMatch(/DATABASE_URL must be a postgres/);
+      expect((error as Error).message).toMatch(/PARLEY_SECRET must be at least 32/);
+    }
+  });
+
+  it('requires a secret in production and turns localhost origins off there', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrowError(/PARLEY_SECRET: required/);
+    const config = loadConfig({ NODE_ENV: 'production', PARLEY_SECRET: 'x'.repeat(32) });
+    expect(config.allowLocalhostOrigins).toBe(false);
+  });
+});

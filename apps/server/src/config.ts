@@ -1,0 +1,85 @@
+import { isAbsolute, join, resolve } from 'node:path';
+import { DEFAULT_MESSAGE_MAX_LENGTH, MESSAGE_HARD_MAX_LENGTH } from '@parley/protocol';
+import { z } from 'zod';
+
+const booleanFromEnv = z.enum(['true', 'false', '1', '0']).transform((value) => value === 'true' || value === '1');
+
+/**
+ * Every setting Parley reads from the environment. docs/configuration.md lists the same variables; keep them in step.
+ * Secrets (PARLEY_SECRET, DATABASE_URL) come from here only.
+ */
+export const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
+  HOST: z.string().min(1).default('localhost'),
+  PARLEY_DATA_DIR: z.string().min(1).default('.parley'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'DATABASE_URL must be a postgres:// or postgresql:// URL')
+    .optional(),
+  PARLEY_SECRET: z.string().min(32, 'PARLEY_SECRET must be at least 32 characters').optional(),
+  PARLEY_PUBLIC_URL: z.url().optional(),
+  PARLEY_MESSAGE_MAX_LENGTH: z.coerce.number().int().min(1).max(MESSAGE_HARD_MAX_LENGTH).default(DEFAULT_MESSAGE_MAX_LENGTH),
+  PARLEY_RATE_LIMIT_MESSAGES: z.coerce.number().int().min(1).default(30),
+  PARLEY_RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).default(10),
+  PARLEY_ALLOW_LOCALHOST_ORIGINS: booleanFromEnv.optional(),
+  PARLEY_SEED_DEMO: booleanFromEnv.default(true),
+  PARLEY_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+/** Resolved server configuration. */
+export interface Config {
+  env: 'development' | 'production' | 'test';
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  /** Signs session and agent tokens. When unset outside production, one is generated and kept in the data folder. */
+  secret: string | undefined;
+  publicUrl: string | undefined;
+  messageMaxLength: number;
+  rateLimit: { messages: number; windowSeconds: number };
+  /** Lets any http://localhost or 127.0.0.1 origin use any widget: on in development, off in production. */
+  allowLocalhostOrigins: boolean;
+  seedDemo: boolean;
+  logLevel: z.infer<typeof envSchema>['PARLEY_LOG_LEVEL'];
+}
+
+/** Thrown when the environment is invalid; the CLI prints its message and exits with status 1. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/** Parses and validates `env` (usually `process.env`). Throws {@link ConfigError} listing every bad variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env, cwd = process.cwd()): Config {
+  // Empty strings mean "unset": `PORT= pnpm start` should not fail.
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  const result = envSchema.safeParse(cleaned);
+  if (!result.success) {
+    const lines = result.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}\nSee docs/configuration.md.`);
+  }
+  const parsed = result.data;
+  if (parsed.NODE_ENV === 'production' && !parsed.PARLEY_SECRET) {
+    throw new ConfigError('Invalid configuration:\n  PARLEY_SECRET: required when NODE_ENV=production\nSee docs/configuration.md.');
+  }
+  return {
+    env: parsed.NODE_ENV,
+    port: parsed.PORT,
+    host: parsed.HOST,
+    dataDir: isAbsolute(parsed.PARLEY_DATA_DIR) ? parsed.PARLEY_DATA_DIR : resolve(cwd, parsed.PARLEY_DATA_DIR),
+    databaseUrl: parsed.DATABASE_URL,
+    secret: parsed.PARLEY_SECRET,
+    publicUrl: parsed.PARLEY_PUBLIC_URL,
+    messageMaxLength: parsed.PARLEY_MESSAGE_MAX_LENGTH,
+    rateLimit: { messages: parsed.PARLEY_RATE_LIMIT_MESSAGES, windowSeconds: parsed.PARLEY_RATE_LIMIT_WINDOW_SECONDS },
+    allowLocalhostOrigins: parsed.PARLEY_ALLOW_LOCALHOST_ORIGINS ?? parsed.NODE_ENV !== 'production',
+    seedDemo: parsed.PARLEY_SEED_DEMO,
+    logLevel: parsed.PARLEY_LOG_LEVEL,
+  };
+}
+
+/** Where the embedded database lives inside the data folder. */
+export function embeddedDbDir(config: Config): string {
+  return join(config.dataDir, 'db');
+}

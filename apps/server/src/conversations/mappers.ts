@@ -1,0 +1,56 @@
+import type { conversations, messages } from '@parley/db';
+import type { ConversationSummary, Message, VisitorConversation } from '@parley/protocol';
+
+type MessageRow = typeof messages.$inferSelect;
+type ConversationRow = typeof conversations.$inferSelect;
+
+/** A message row as it goes on the wire; `authorName` comes from a join (agent name) when there is one. */
+export function toMessage(row: MessageRow, authorName: string | null = null): Message {
+  return {
+    id: row.id,
+    conversationId: row.conversationId,
+    seq: row.seq,
+    clientId: row.clientId,
+    author: { kind: row.authorKind, id: row.authorId, name: authorName },
+    body: row.body,
+    createdAt: row.createdAt.toISOString(),
+  };
+}
+
+/** The visitor's view of a conversation. */
+export function toVisitorConversation(row: ConversationRow): VisitorConversation {
+  return { id: row.id, status: row.status, lastSeq: row.lastSeq };
+}
+
+/** Joined row used to build a {@link ConversationSummary}. */
+export interface SummaryRow {
+  conversation: ConversationRow;
+  contactName: string | null;
+  contactEmail: string | null;
+  assigneeName: string | null;
+  lastMessageBody: string | null;
+  lastMessageAuthorKind: MessageRow['authorKind'] | null;
+}
+
+// Enough for a one-line preview in the inbox; the console truncates further with CSS.
+const PREVIEW_LENGTH = 140;
+
+/** The console's view of a conversation. */
+export function toConversationSummary(row: SummaryRow): ConversationSummary {
+  const { conversation } = row;
+  return {
+    id: conversation.id,
+    status: conversation.status,
+    contact: { id: conversation.contactId, name: row.contactName, email: row.contactEmail },
+    assignee:
+      conversation.assigneeId && row.assigneeName !== null ? { id: conversation.assigneeId, name: row.assigneeName } : null,
+    lastSeq: conversation.lastSeq,
+    lastMessage:
+      row.lastMessageBody !== null && row.lastMessageAuthorKind !== null
+        ? { body: Array.from(row.lastMessageBody).slice(0, PREVIEW_LENGTH).join(''), authorKind: row.lastMessageAuthorKind }
+        : null,
+    createdAt: conversation.createdAt.toISOString(),
+    updatedAt: conversation.updatedAt.toISOString(),
+    lastMessageAt: conversation.lastMessageAt?.toISOString() ?? null,
+  };
+}

@@ -1,0 +1,85 @@
+import {
+  conversationListQuerySchema,
+  conversationListSchema,
+  conversationParamsSchema,
+  conversationSummarySchema,
+  conversationUpdateSchema,
+  messageListQuerySchema,
+  messageSentSchema,
+  messagesPageSchema,
+  replyRequestSchema,
+} from '@parley/protocol';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Config } from '../config.js';
+import { contactRoom, organizationRoom } from '../plugins/io.js';
+import { publishSendResult } from './broadcast.js';
+import type { RateLimit } from './rate-limit.js';
+import {
+  assertMessageLength,
+  getConversationRow,
+  listConversations,
+  listMessages,
+  sendAgentMessage,
+  updateConversation,
+  type AgentContext,
+} from './service.js';
+
+function agentOf(request: FastifyRequest): AgentContext {
+  const agent = request.agent!;
+  return { userId: agent.id, organizationId: agent.organizationId, name: agent.name };
+}
+
+/** The console's REST API under `/api/conversations`. Every route needs an agent token. */
+export async function conversationRoutes(app: FastifyInstance, deps: { config: Config; rateLimit: RateLimit }) {
+  const api = app.withTypeProvider<ZodTypeProvider>();
+  api.addHook('preHandler', app.authenticate);
+
+  api.get(
+    '/api/conversations',
+    { schema: { querystring: conversationListQuerySchema, response: { 200: conversationListSchema } } },
+    async function listConversationsRoute(request) {
+      return { conversations: await listConversations(app.db, request.agent!.organizationId, request.query) };
+    },
+  );
+
+  api.get(
+    '/api/conversations/:conversationId/messages',
+    {
+      schema: { params: conversationParamsSchema, querystring: messageListQuerySchema, response: { 200: messagesPageSchema } },
+    },
+    async function listMessagesRoute(request) {
+      const conversation = await getConversationRow(app.db, request.agent!.organizationId, request.params.conversationId);
+      return listMessages(app.db, conversation.id, request.query);
+    },
+  );
+
+  api.post(
+    '/api/conversations/:conversationId/messages',
+    { schema: { params: conversationParamsSchema, body: replyRequestSchema, response: { 200: messageSentSchema } } },
+    async function replyRoute(request) {
+      const agent = agentOf(request);
+      assertMessageLength(request.body.body, deps.config.messageMaxLength);
+      await deps.rateLimit(`agent:${agent.userId}`);
+      const result = await sendAgentMessage(app.db, agent, { ...request.body, conversationId: request.params.conversationId });
+      await publishSendResult(app.realtime, app.db, result);
+      return result.sent;
+    },
+  );
+
+  api.patch(
+    '/api/conversations/:conversationId',
+    {
+      schema: { params: conversationParamsSchema, body: conversationUpdateSchema, response: { 200: conversationSummarySchema } },
+    },
+    async function updateConversationRoute(request) {
+      const agent = agentOf(request);
+      const summary = await updateConversation(app.db, agent, request.params.conversationId, request.body);
+      app.realtime.agents.to(organizationRoom(agent.organizationId)).emit('conversation:updated', summary);
+      app.realtime.visitors
+        .to(contactRoom(summary.contact.id))
+        .emit('conversation:updated', { id: summary.id, status: summary.status, lastSeq: summary.lastSeq });
+      return summary;
+    },
+  );
+}

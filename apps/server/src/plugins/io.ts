@@ -1,0 +1,64 @@
+import type { AgentServerEvents, ErrorBody, VisitorServerEvents } from '@parley/protocol';
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import { Server, type Namespace } from 'socket.io';
+import type { AgentSocketData, VisitorSocketData } from '../conversations/socket-data.js';
+
+// The server parses every incoming payload itself, so incoming events are typed loosely on purpose.
+type IncomingEvents = Record<string, (...args: never[]) => void>;
+
+/** The visitor namespace, typed by what the server sends. */
+export type VisitorNamespace = Namespace<IncomingEvents, VisitorServerEvents, Record<string, never>, VisitorSocketData>;
+/** The agent namespace, typed by what the server sends. */
+export type AgentNamespace = Namespace<IncomingEvents, AgentServerEvents, Record<string, never>, AgentSocketData>;
+
+/** Both namespaces. Broadcasts go through rooms, so a Socket.IO adapter can spread them across processes. */
+export interface Realtime {
+  io: Server;
+  visitors: VisitorNamespace;
+  agents: AgentNamespace;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    realtime: Realtime;
+  }
+}
+
+/** Room of every socket of one visitor (several tabs share it). */
+export const contactRoom = (contactId: string) => `contact:${contactId}`;
+/** Room of every agent socket of one organization. */
+export const organizationRoom = (organizationId: string) => `org:${organizationId}`;
+
+/** An Error that Socket.IO delivers to the client's `connect_error` with `data` = the protocol error body. */
+export function connectError(body: ErrorBody): Error & { data: ErrorBody } {
+  return Object.assign(new Error(body.message), { data: body });
+}
+
+/** Creates the Socket.IO server on the app's HTTP server (one port for REST and sockets). */
+export const ioPlugin = fp(
+  async function registerIo(app: FastifyInstance) {
+    const io = new Server(app.server, {
+      // Widgets are embedded on other sites: CORS admits any origin here, and the visitor namespace then checks the
+      // origin against the widget's allowlist, where it can answer with a reason the SDK shows.
+      cors: { origin: true, credentials: false },
+      serveClient: false,
+      maxHttpBufferSize: 1e6,
+    });
+    const visitors = io.of('/visitor') as VisitorNamespace;
+    const agents = io.of('/agent') as AgentNamespace;
+    app.decorate('realtime', { io, visitors, agents });
+    app.addHook('preClose', async function disconnectSockets() {
+      // Open WebSockets would keep the HTTP server from closing.
+      for (const namespace of [visitors, agents, io.sockets]) namespace.local.disconnectSockets(true);
+      io.engine.close();
+    });
+    app.addHook('onClose', async function closeIo() {
+      await new Promise<void>((resolve) => {
+        // io.close() also closes the HTTP server, which Fastify closes itself; its "not running" error is expected.
+        io.close(() => resolve());
+      });
+    });
+  },
+  { name: 'parley-io', fastify: '5.x' },
+);

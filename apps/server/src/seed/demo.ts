@@ -1,0 +1,68 @@
+import { users, widgets, type Database } from '@parley/db';
+import { eq, sql } from 'drizzle-orm';
+import { hashPassword } from '../auth/passwords.js';
+import { createAgent, createOrganization, createWidget, generatePassword } from './accounts.js';
+
+/** The public key of the demo widget, used by the demo page at `/`. Public keys are not secrets. */
+export const DEMO_WIDGET_KEY = 'pk_demo_harbor_and_pine';
+/** The demo agent's e-mail address. */
+export const DEMO_AGENT_EMAIL = 'agent@harborandpine.example';
+
+/** What {@link seedDemo} did. The password is only known when the agent was created or reset just now. */
+export type DemoSeedResult =
+  | { created: true; email: string; password: string }
+  | { created: false; email: string; password: string | null };
+
+/**
+ * Creates the demo organization (a fictional shop), its widget and an agent account, once. Running it again changes
+ * nothing unless `resetPassword` is set, which gives the demo agent a new password.
+ */
+export async function seedDemo(db: Database, options: { origins: string[]; resetPassword?: boolean }): Promise<DemoSeedResult> {
+  const [existing] = await db.select({ id: widgets.id }).from(widgets).where(eq(widgets.publicKey, DEMO_WIDGET_KEY));
+  if (existing) {
+    if (!options.resetPassword) return { created: false, email: DEMO_AGENT_EMAIL, password: null };
+    const password = generatePassword();
+    await db
+      .update(users)
+      .set({ passwordHash: await hashPassword(password) })
+      .where(sql`lower(${users.email}) = ${DEMO_AGENT_EMAIL}`);
+    return { created: false, email: DEMO_AGENT_EMAIL, password };
+  }
+  const password = generatePassword();
+  try {
+    // One transaction: a failed seed leaves nothing behind, and a second process seeding at the same moment loses
+    // on the unique widget key instead of creating a second demo organization.
+    await db.transaction(async (tx) => {
+      const organization = await createOrganization(tx, 'Harbor & Pine (demo)');
+      await createWidget(tx, {
+        organizationId: organization.id,
+        name: 'Website chat',
+        publicKey: DEMO_WIDGET_KEY,
+        allowedOrigins: options.origins,
+        settings: {
+          title: 'Harbor & Pine support',
+          greeting: 'Hi! Questions about an order, shipping or returns? We usually answer within a few minutes.',
+          accentColor: '#1f6f5c',
+        },
+      });
+      await createAgent(tx, {
+        organizationId: organization.id,
+        email: DEMO_AGENT_EMAIL,
+        name: 'Robin (demo agent)',
+        password,
+        role: 'admin',
+      });
+    });
+  } catch (error) {
+    if (isUniqueViolation(error)) return { created: false, email: DEMO_AGENT_EMAIL, password: null };
+    throw error;
+  }
+  return { created: true, email: DEMO_AGENT_EMAIL, password };
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  for (let cause = error; cause; cause = (cause as { cause?: unknown }).cause) {
+    if ((cause as { code?: unknown }).code === '23505') return true;
+  }
+  return false;
+}

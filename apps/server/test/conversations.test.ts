@@ -1,0 +1,268 @@
+import {
+ randomUUID } from 'node:crypto';
+import { conversationEvents, conversations, messages } from '@parley/db';
+import type { Ack, ConversationSummary, Message, MessageSent, MessagesPage, Session, TypingChanged } from '@parley/protocol';
+import { asc, eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  collect,
+  connectAgent,
+  connectVisitor,
+  createTenant,
+  login,
+  nextEvent,
+  request,
+  startServer,
+  type TestServer,
+  jsonOf,
+} from './helpers/server.js';
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await startServer();
+});
+afterAll(async () => {
+  await server?.close();
+});
+
+function ok<T>(ack: Ack<T>): T {
+  if (!ack.ok) throw new Error(`expected ok ack, got ${JSON.stringify(ack.error)}`);
+  return ack.data;
+}
+
+describe('a live visitor ↔ agent chat', () => {
+  it('delivers a visitor message to the agent and the reply back to the visitor, in real time', async () => {
+    const tenant = await createTenant(server);
+    const { token, agent } = await login(server, tenant.email, tenant.password);
+    const agentSocket = await connectAgent(server, token);
+    const visitor = await connectVisitor(server, { widgetKey: tenant.widget.publicKey });
+
+    const session = ok(await request<Ack<Session>>(visitor, 'session:get'));
+    expect(session.conversation).toBeNull();
+    expect(session.widget.title).toBe('Chat with us');
+
+    const agentSeesMessage = nextEvent<Message>(agentSocket, 'message:created');
+    const agentSeesConversation = nextEvent<ConversationSummary>(agentSocket, 'conversation:updated');
+    const sent = ok(await request<Ack<MessageSent>>(visitor, 'message:send', { clientId: 'c1', body: 'Where is my order?' }));
+    expect(sent.seq).toBe(1);
+
+    const received = await agentSeesMessage;
+    expect(received).toMatchObject({ id: sent.id, seq: 1, body: 'Where is my order?', author: { kind: 'visitor', id: session.visitorId } });
+    const summary = await agentSeesConversation;
+    expect(summary).toMatchObject({ id: sent.conversationId, status: 'queued', assignee: null, lastSeq: 1 });
+
+    const visitorSeesReply = nextEvent<Message>(visitor, 'message:created', (message) => message.author.kind === 'agent');
+    const reply = ok(
+      await request<Ack<MessageSent>>(agentSocket, 'message:send', {
+        conversationId: sent.conversationId,
+        clientId: 'r1',
+        body: 'It ships tomorrow.',
+      }),
+    );
+    expect(reply.seq).toBe(2);
+    const delivered = await visitorSeesReply;
+    expect(delivered).toMatchObject({ id: reply.id, seq: 2, body: 'It ships tomorrow.', author: { kind: 'agent', id: agent.id, name: agent.name } });
+
+    // Replying took the conversation: assigned and in `agent` status, both audited.
+    const [row] = await server.db.db.select().from(conversations).where(eq(conversations.id, sent.conversationId));
+    expect(row).toMatchObject({ status: 'agent', assigneeId: agent.id, lastSeq: 2 });
+    const events = await server.db.db
+      .select()
+      .from(conversationEvents)
+      .where(eq(conversationEvents.conversationId, sent.conversationId))
+      .orderBy(asc(conversationEvents.id));
+    expect(events.map((event) => [event.type, event.fromStatus, event.toStatus])).toEqual([
+      ['created', null, 'queued'],
+      ['assigned', null, null],
+      ['status_changed', 'queued', 'agent'],
+    ]);
+
+    visitor.close();
+    agentSocket.close();
+  });
+
+  it('shows each side the other one typing', async () => {
+    const tenant = await createTenant(server);
+    const { token } = await login(server, tenant.email, tenant.password);
+    const agentSocket = await connectAgent(server, token);
+    const visitor = await connectVisitor(server, { widgetKey: tenant.widget.publicKey });
+    const sent = ok(await request<Ack<MessageSent>>(visitor, 'message:send', { clientId: 'hello', body: 'Hello' }));
+
+    const agentSeesTyping = nextEvent<TypingChanged>(agentSocket, 'typing:changed');
+    visitor.emit('typing:set', { typing: true });
+    expect(await agentSeesTyping).toEqual({ conversationId: sent.conversationId, author: { kind: 'visitor', name: null }, typing: true });
+
+    const visitorSeesTyping = nextEvent<TypingChanged>(visitor, 'typing:changed');
+    agentSocket.emit('typing:set', { conversationId: sent.conversationId, typing: true });
+    expect(await visitorSeesTyping).toMatchObject({ conversationId: sent.conversationId, author: { kind: 'agent' }, typing: true });
+
+    const visitorSeesStop = nextEvent<TypingChanged>(visitor, 'typing:changed');
+    agentSocket.emit('typing:set', { conversationId: sent.conversationId, typing: false });
+    expect((await visitorSeesStop).typing).toBe(false);
+
+    visitor.close();
+    agentSocket.close();
+  });
+
+  it('stores a resent clientId once and answers it with the same ack', async () => {
+    const tenant = await createTenant(server);
+    const visitor = await connectVisitor(server, { widgetKey: tenant.widget.publicKey });
+    const first = ok(await request<Ack<MessageSent>>(visitor, 'message:send', { clientId: 'same-id', body: 'Once' }));
+    const again = ok(await request<Ack<MessageSent>>(visitor, 'message:send', { clientId: 'same-id', body: 'Once' }));
+    expect(again).toEqual(first);
+    const rows = await server.db.db.select().from(messages).where(eq(messages.conversationId, first.conversationId));
+    expect(rows).toHaveLength(1);
+    visitor.close();
+  });
+
+  it('keeps seq gapless and unique under concurrent sends', async () => {
+    const tenant = await createTenant(server, {});
+    const visitor = await connectVisitor(server, { widgetKey: tenant.widget.publicKey });
+    const acks = await Promise.all(
+      Array.from({ length: 20 }, (_, index) =>
+        request<Ack<MessageSent>>(visitor, 'message:send', { clientId: `burst-${index}`, body: `message ${index}` }),
+      ),
+    );
+    const seqs = acks.map(ok).map((sent) => sent.seq).toSorted((a, b) => a - b);
+    expect(seqs).toEqual(Array.from({ length: 20 }, (_, index) => index + 1));
+    expect(new Set(acks.map((ack) => ok(ack).conversationId)).size).toBe(1);
+    visitor.close();
+  });
+
+  it('resumes the same visitor and conversation after a disconnect, losing and repeating nothing', async () => {
+    const tenant = await createTenant(server);
+    const { token } = await login(server, tenant.email, tenant.password);
+    const agentSocket = await connectAgent(server, token);
+    const visitor = await connectVisitor(server, { widgetKey: tenant.widget.publicKey });
+    const session = ok(await request<Ack<Session>>(visitor, 'session:get'));
+    const first = ok(await request<Ack<MessageSent>>(visitor, 'message:send', { clientId: 'before', body: 'Before the tunnel' }));
+    visitor.close();
+
+    // The agent answers while the visitor is offline.
+    for (const [index, body] of ['Are you there?', 'Here is the tracking link.'].entries()) {
+      ok(await request<Ack<MessageSent>>(agentSocket, 'message:send', { conversationId: first.conversationId, clientId: `offline-${index}`, body }));
+    }
+
+    const resumed = await connectVisitor(server, { widgetKey: tenant.widget.publicKey, sessionToken: session.sessionToken });
+    const resumedSession = ok(await request<Ack<Session>>(resumed, 'session:get'));
+    expect(resumedSession.visitorId).toBe(session.visitorId);
+    expect(resumedSession.conversation).toEqual({ id: first.conversationId, status: 'agent', lastSeq: 3 });
+
+    const missed = ok(await request<Ack<MessagesPage>>(resumed, 'messages:sync', { afterSeq: first.seq }));
+    expect(missed.messages.map((message) => [message.seq, message.body])).toEqual([
+      [2, 'Are you there?'],
+      [3, 'Here is the tracking link.'],
+    ]);
+    expect(missed.hasMore).toBe(false);
+
+    // Paging: one at a time from the start returns every message once, in order.
+    const seen: number[] = [];
+    let afterSeq = 0;
+    for (;;) {
+      const page = ok(await request<Ack<MessagesPage>>(resumed, 'messages:sync', { afterSeq, limit: 1 }));
+      seen.push(...page.messages.map((message) => message.seq));
+      if (!page.hasMore) break;
+      afterSeq = page.messages.at(-1)!.seq;
+    }
+    expect(seen).toEqual([1, 2, 3]);
+
+    resumed.close();
+    agentSocket.close();
+  });
+
+  it('reopens a resolved conversation when the visitor writes again', async () => {
+    const tenant = await createTenant(server);
+    const { token } = await login(server, tenant.email, tenant.password);
+    const visitor = await connectVisitor(server, { widgetKey: tenant.widget.publicKey });
+    const first = ok(await request<Ack<MessageSent>>(visitor, 'message:send', { clientId: 'a', body: 'Thanks, all good' }));
+
+    const visitorSeesResolved = nextEvent<{ status: string }>(visitor, 'conversation:updated');
+    const response = await fetch(`${server.url}/api/conversations/${first.conversationId}`, {
+      method: 'PATCH',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ status: 'resolved' }),
+    });
+    expect(response.status).toBe(200);
+    expect((await jsonOf(response)).status).toBe('resolved');
+    expect((await visitorSeesResolved).status).toBe('resolved');
+
+    const again = ok(await request<Ack<MessageSent>>(visitor, 'message:send', { clientId: 'b', body: 'One more thing' }));
+    expect(again).toMatchObject({ conversationId: first.conversationId, seq: 2 });
+    const [row] = await server.db.db.select().from(conversations).where(eq(conversations.id, first.conversationId));
+    expect(row!.status).toBe('queued');
+    visitor.close();
+  });
+
+  it('lists conversations and messages over REST and accepts REST replies', async () => {
+    const tenant = await createTenant(server);
+    const { token } = await login(server, tenant.email, tenant.password);
+    const visitor = await connectVisitor(server, { widgetKey: tenant.widget.publicKey });
+    const sent = ok(await request<Ack<MessageSent>>(visitor, 'message:send', { clientId: 'x', body: 'Do you ship to Norway?' }));
+    const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+
+    const list = await jsonOf(await fetch(`${server.url}/api/conversations`, { headers }));
+    expect(list.conversations).toHaveLength(1);
+    expect(list.conversations[0]).toMatchObject({ id: sent.conversationId, lastMessage: { body: 'Do you ship to Norway?', authorKind: 'visitor' } });
+
+    const visitorSeesReply = nextEvent<Message>(visitor, 'message:created', (message) => message.author.kind === 'agent');
+    const replyResponse = await fetch(`${server.url}/api/conversations/${sent.conversationId}/messages`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ clientId: 'rest-reply', body: 'Yes, in 3–5 days.' }),
+    });
+    expect(replyResponse.status).toBe(200);
+    const reply = (await jsonOf(replyResponse)) as MessageSent;
+    expect((await visitorSeesReply).id).toBe(reply.id);
+
+    const page = await jsonOf(await fetch(`${server.url}/api/conversations/${sent.conversationId}/messages?afterSeq=0`, { headers }));
+    expect(page.messages.map((message: Message) => message.body)).toEqual(['Do you ship to Norway?', 'Yes, in 3–5 days.']);
+    visitor.close();
+  });
+});
+
+describe('organizations are isolated', () => {
+  it('shows an agent nothing of another organization', async () => {
+    const ours = await createTenant(server);
+    const theirs = await createTenant(server);
+    const their = await login(server, theirs.email, theirs.password);
+    const theirSocket = await connectAgent(server, their.token);
+    const leaked = collect<Message>(theirSocket, 'message:created');
+    const leakedUpdates = collect<ConversationSummary>(theirSocket, 'conversation:updated');
+
+    const ourAgent = await login(server, ours.email, ours.password);
+    const ourSocket = await connectAgent(server, ourAgent.token);
+    const visitor = await connectVisitor(server, { widgetKey: ours.widget.publicKey });
+    const ourSees = nextEvent<Message>(ourSocket, 'message:created');
+    const sent = ok(await request<Ack<MessageSent>>(visitor, 'message:send', { clientId: 'private', body: 'My address is…' }));
+    await ourSees;
+
+    const headers = { authorization: `Bearer ${their.token}`, 'content-type': 'application/json' };
+    const list = await jsonOf(await fetch(`${server.url}/api/conversations`, { headers }));
+    expect(list.conversations).toEqual([]);
+    const messagesResponse = await fetch(`${server.url}/api/conversations/${sent.conversationId}/messages`, { headers });
+    expect(messagesResponse.status).toBe(404);
+    expect((await jsonOf(messagesResponse)).error.code).toBe('not_found');
+
+    const intrusion = await request<Ack<MessageSent>>(theirSocket, 'message:send', {
+      conversationId: sent.conversationId,
+      clientId: randomUUID(),
+      body: 'Hi from another company',
+    });
+    expect(intrusion).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    const typingIntrusion = await request<Ack<null>>(theirSocket, 'typing:set', { conversationId: sent.conversationId, typing: true });
+    expect(typingIntrusion).toMatchObject({ ok: false, error: { code: 'not_found' } });
+
+    // Our agent's own round trip has completed after theirs was connected, so any leak would have arrived by now.
+    const ping = nextEvent<Message>(ourSocket, 'message:created');
+    ok(await request<Ack<MessageSent>>(visitor, 'message:send', { clientId: 'second', body: 'Second' }));
+    await ping;
+    expect(leaked).toEqual([]);
+    expect(leakedUpdates).toEqual([]);
+    const stored = await server.db.db.select().from(messages).where(eq(messages.conversationId, sent.conversationId));
+    expect(stored.map((row) => row.body)).toEqual(['My address is…', 'Second']);
+
+    visitor.close();
+    ourSocket.close();
+    theirSocket.close();
+  });
+});

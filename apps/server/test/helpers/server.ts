@@ -1,0 +1,144 @@
+import { randomUUID } from 'node:crypto';
+import { createDb, type DbHandle } from '@parley/db';
+import type { LoginResponse } from '@parley/protocol';
+import type { FastifyInstance } from 'fastify';
+import { io, type Socket } from 'socket.io-client';
+import { buildApp } from '../../src/app.js';
+import { loadConfig, type Config } from '../../src/config.js';
+import { createAgent, createOrganization, createWidget } from '../../src/seed/accounts.js';
+
+/** The site that the test widget allows. */
+export const SHOP_ORIGIN = 'https://shop.example';
+
+/** A real Parley server on an ephemeral port, over PGlite, or over DATABASE_URL when it is set. */
+export interface TestServer {
+  app: FastifyInstance;
+  url: string;
+  db: DbHandle;
+  config: Config;
+  close(): Promise<void>;
+}
+
+/** Starts the real server. `env` overrides settings, as environment variables would. */
+export async function startServer(env: Record<string, string> = {}): Promise<TestServer> {
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    PARLEY_ALLOW_LOCALHOST_ORIGINS: 'false',
+    PARLEY_LOG_LEVEL: 'silent',
+    ...env,
+  });
+  const db = await createDb({ url: process.env.DATABASE_URL, dataDir: 'memory://', maxConnections: 5 });
+  await db.migrate();
+  const app = await buildApp({ config, db, secret: 'test-secret-that-is-at-least-32-chars', staticDirs: false, logger: false });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const address = app.server.address();
+  if (!address || typeof address === 'string') throw new Error('server did not bind a port');
+  return {
+    app,
+    url: `http://127.0.0.1:${address.port}`,
+    db,
+    config,
+    close: async () => {
+      await app.close();
+      await db.close();
+    },
+  };
+}
+
+/** A fresh organization with a widget for {@link SHOP_ORIGIN} and one agent. Unique names: suites share Postgres. */
+export async function createTenant(server: TestServer, options: { allowedOrigins?: string[] } = {}) {
+  const suffix = randomUUID().slice(0, 8);
+  const organization = await createOrganization(server.db.db, `Test shop ${suffix}`);
+  const widget = await createWidget(server.db.db, {
+    organizationId: organization.id,
+    name: 'Test widget',
+    allowedOrigins: options.allowedOrigins ?? [SHOP_ORIGIN],
+  });
+  const email = `agent-${suffix}@shop.example`;
+  const password = `pw-${randomUUID()}`;
+  const user = await createAgent(server.db.db, { organizationId: organization.id, email, name: `Agent ${suffix}`, password, role: 'agent' });
+  return { organization, widget, user, email, password };
+}
+
+/** Signs in through the REST API. */
+export async function login(server: TestServer, email: string, password: string): Promise<LoginResponse> {
+  const response = await fetch(`${server.url}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password }),
+  });
+  if (response.status !== 200) throw new Error(`login failed: ${response.status} ${await response.text()}`);
+  return (await response.json()) as LoginResponse;
+}
+
+/** A real socket.io-client visitor socket, connected (or rejected) before it is returned. */
+export function connectVisitor(
+  server: TestServer,
+  auth: { widgetKey: string; sessionToken?: string },
+  origin: string | null = SHOP_ORIGIN,
+): Promise<Socket> {
+  const socket = io(`${server.url}/visitor`, {
+    transports: ['websocket'],
+    auth,
+    extraHeaders: origin ? { origin } : {},
+    reconnection: false,
+    forceNew: true,
+  });
+  return settle(socket);
+}
+
+/** A real socket.io-client agent socket. */
+export function connectAgent(server: TestServer, token: string | undefined): Promise<Socket> {
+  const socket = io(`${server.url}/agent`, {
+    transports: ['websocket'],
+    auth: token === undefined ? {} : { token },
+    reconnection: false,
+    forceNew: true,
+  });
+  return settle(socket);
+}
+
+function settle(socket: Socket): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    socket.once('connect', () => resolve(socket));
+    socket.once('connect_error', (error) => {
+      socket.close();
+      reject(error);
+    });
+  });
+}
+
+/** Emits and waits for the ack. */
+export function request<T = unknown>(socket: Socket, event: string, ...args: unknown[]): Promise<T> {
+  return socket.timeout(10_000).emitWithAck(event, ...args) as Promise<T>;
+}
+
+/** Resolves with the next `event` on `socket` that matches `predicate`. */
+export function nextEvent<T>(socket: Socket, event: string, predicate: (payload: T) => boolean = () => true): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      socket.off(event, listener);
+      reject(new Error(`timed out waiting for ${event}`));
+    }, 10_000);
+    function listener(payload: T) {
+      if (!predicate(payload)) return;
+      clearTimeout(timer);
+      socket.off(event, listener);
+      resolve(payload);
+    }
+    socket.on(event, listener);
+  });
+}
+
+/** Collects every `event` on `socket` into an array, for asserting that nothing arrived. */
+export function collect<T>(socket: Socket, event: string): T[] {
+  const seen: T[] = [];
+  socket.on(event, (payload: T) => seen.push(payload));
+  return seen;
+}
+
+/** A response's JSON body, loosely typed: tests assert its shape. */
+// oxlint-disable-next-line no-explicit-any
+export async function jsonOf(response: Response): Promise<any> {
+  return response.json();
+}

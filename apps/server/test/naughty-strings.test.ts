@@ -1,0 +1,59 @@
+import { readFileSync } from 'node:fs';
+import type { Ack, Message, MessageSent, MessagesPage } from '@parley/protocol';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectVisitor, createTenant, login, request, startServer, type TestServer } from './helpers/server.js';
+
+// The default limit (4,000 characters), so that every string of the list fits.
+let server: TestServer;
+beforeAll(async () => {
+  server = await startServer({ PARLEY_RATE_LIMIT_MESSAGES: '1000' });
+});
+afterAll(async () => {
+  await server?.close();
+});
+
+describe('naughty strings', () => {
+  const naughty: string[] = JSON.parse(
+    readFileSync(new URL('../../../../shared/data/naughty-strings/blns.json', import.meta.url), 'utf8'),
+  );
+
+  it('returns every string as the same text, or refuses it with a typed error', async () => {
+    const tenant = await createTenant(server);
+    const { token } = await login(server, tenant.email, tenant.password);
+    const visitor = await connectVisitor(server, { widgetKey: tenant.widget.publicKey });
+    const accepted: Array<{ seq: number; body: string }> = [];
+    const refused: Array<{ body: string; code: string }> = [];
+    for (const [index, body] of naughty.entries()) {
+      const ack = await request<Ack<MessageSent>>(visitor, 'message:send', { clientId: `n${index}`, body });
+      if (ack.ok) accepted.push({ seq: ack.data.seq, body });
+      else refused.push({ body, code: ack.error.code });
+    }
+    // The only refusals are the empty and whitespace-only strings, which are not messages.
+    for (const refusal of refused) {
+      expect(refusal.code).toBe('invalid_payload');
+      expect(refusal.body.trim()).toBe('');
+    }
+    expect(accepted.length + refused.length).toBe(naughty.length);
+    expect(accepted.length).toBeGreaterThan(naughty.length - 20);
+
+    // What the agent reads back is byte-for-byte what the visitor sent.
+    const conversationId = await (async () => {
+      const session = await request<Ack<{ conversation: { id: string } }>>(visitor, 'session:get');
+      if (!session.ok) throw new Error('no session');
+      return session.data.conversation.id;
+    })();
+    const stored: Message[] = [];
+    for (let afterSeq = 0; ; ) {
+      const response = await fetch(`${server.url}/api/conversations/${conversationId}/messages?afterSeq=${afterSeq}&limit=500`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      const page = (await response.json()) as MessagesPage;
+      stored.push(...page.messages);
+      if (!page.hasMore) break;
+      afterSeq = page.messages.at(-1)!.seq;
+    }
+    expect(stored.map((message) => message.body)).toEqual(accepted.map((entry) => entry.body));
+    expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+    visitor.close();
+  });
+});

@@ -1,0 +1,133 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+// The whole product as a user meets it: `parley start` on a fresh data folder (embedded database, demo data),
+// the demo shop with the widget in one page, the console in another, in Debian's Chromium.
+const root = join(import.meta.dirname, '..');
+const screenshots = join(root, '.artifacts/screenshots');
+
+let server: ChildProcess;
+let baseUrl: string;
+let agentEmail: string;
+let agentPassword: string;
+let browser: Browser;
+let dataDir: string;
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+beforeAll(async () => {
+  mkdirSync(screenshots, { recursive: true });
+  dataDir = mkdtempSync(join(tmpdir(), 'parley-e2e-'));
+  const port = await freePort();
+  baseUrl = `http://localhost:${port}`;
+  server = spawn(process.execPath, [join(root, 'apps/server/dist/cli.js'), 'start'], {
+    env: { ...process.env, PORT: String(port), HOST: 'localhost', PARLEY_DATA_DIR: dataDir, DATABASE_URL: '', PARLEY_LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 90_000);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const email = output.match(/e-mail:\s+(\S+)/);
+      const password = output.match(/password:\s+(\S+)/);
+      if (email && password) {
+        agentEmail = email[1]!;
+        agentPassword = password[1]!;
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    server.stdout!.on('data', onData);
+    server.stderr!.on('data', onData);
+    server.once('exit', (code) => reject(new Error(`server exited with ${code}:\n${output}`)));
+  });
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  if (server && server.exitCode === null) {
+    const exited = new Promise((resolve) => server.once('exit', resolve));
+    server.kill('SIGTERM');
+    await exited;
+  }
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+});
+
+async function signIn(page: Page) {
+  await page.goto(`${baseUrl}/console/`);
+  await page.getByRole('textbox', { name: 'Email' }).fill(agentEmail);
+  await page.getByRole('textbox', { name: 'Password' }).fill(agentPassword);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+describe('the demo shop and the console', () => {
+  it('carries a visitor message to the agent and the reply back, and keeps the history after a reload', async () => {
+    const shop = await browser.newPage();
+    const pageErrors: string[] = [];
+    shop.on('pageerror', (error) => pageErrors.push(error.message));
+    await shop.goto(`${baseUrl}/`);
+    await shop.getByRole('button', { name: 'Open chat' }).click();
+    await shop.getByRole('textbox', { name: 'Message' }).fill('Hi! Does the Ridgeline tent fit two people?');
+    await shop.getByRole('button', { name: 'Send' }).click();
+    const visitorLog = shop.getByRole('log');
+    await expect.poll(() => visitorLog.textContent()).toContain('Does the Ridgeline tent fit two people?');
+    await shop.screenshot({ path: join(screenshots, '1-visitor-sent.png') });
+
+    const agentPage = await browser.newPage();
+    await signIn(agentPage);
+    await agentPage.getByText('Does the Ridgeline tent fit two people?').first().click();
+    const reply = agentPage.getByRole('textbox', { name: 'Reply' });
+    await reply.fill('Yes, two adults with room for packs.');
+    await agentPage.getByRole('button', { name: 'Send' }).click();
+    await agentPage.screenshot({ path: join(screenshots, '2-agent-replied.png') });
+
+    await expect.poll(() => visitorLog.textContent(), { timeout: 10_000 }).toContain('Yes, two adults with room for packs.');
+    await shop.screenshot({ path: join(screenshots, '3-visitor-sees-reply.png') });
+
+    await shop.reload();
+    await shop.getByRole('button', { name: 'Open chat' }).click();
+    const reloadedLog = shop.getByRole('log');
+    await expect.poll(() => reloadedLog.textContent(), { timeout: 10_000 }).toContain('Does the Ridgeline tent fit two people?');
+    await expect.poll(() => reloadedLog.textContent()).toContain('Yes, two adults with room for packs.');
+    await shop.screenshot({ path: join(screenshots, '4-history-after-reload.png') });
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('shows markup in a message as text, never as HTML', async () => {
+    const shop = await browser.newPage();
+    await shop.goto(`${baseUrl}/`);
+    await shop.getByRole('button', { name: 'Open chat' }).click();
+    const payload = '<img src=x onerror="window.pwned=1"><b>bold?</b>';
+    await shop.getByRole('textbox', { name: 'Message' }).fill(payload);
+    await shop.getByRole('button', { name: 'Send' }).click();
+    await expect.poll(() => shop.getByRole('log').textContent()).toContain(payload);
+
+    const agentPage = await browser.newPage();
+    await signIn(agentPage);
+    await agentPage.getByText(payload).first().click();
+    await expect.poll(() => agentPage.getByRole('log').textContent()).toContain(payload);
+    for (const page of [shop, agentPage]) {
+      expect(await page.evaluate(() => (window as unknown as { pwned?: number }).pwned)).toBeUndefined();
+    }
+  });
+});

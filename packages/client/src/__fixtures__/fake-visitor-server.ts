@@ -1,0 +1,294 @@
+/**
+ * An in-memory stand-in for the server's visitor namespace, for unit tests of the client. It follows the protocol the
+ * real server implements (sessions by token, gapless seq, idempotent clientId, `message:created` echoed to the
+ * sender's sockets) and the parts of Socket.IO's client socket behaviour the SDK relies on: `auth` read on every
+ * connect, `connect_error` with `data` for refusals, `active` staying true across transport failures, acks failing on
+ * timeout or disconnect. The real round trip is covered by the server's integration tests, which use this SDK.
+ * @module
+ */
+import type {
+  Ack,
+  ErrorBody,
+  Message,
+  MessageSent,
+  MessagesPage,
+  Session,
+  VisitorConversation,
+  VisitorHandshake,
+} from '@parley/protocol';
+import type { CreateVisitorSocket, VisitorSocket } from '../create-client.js';
+
+type Listener = (...args: never[]) => void;
+type AckFn = (error: Error | null, ack?: Ack<unknown>) => void;
+
+interface Visitor {
+  id: string;
+  token: string;
+  conversation: VisitorConversation | null;
+  messages: Message[];
+  sockets: Set<FakeSocket>;
+}
+
+const widget: Session['widget'] = {
+  title: 'Support',
+  greeting: 'Hi! How can we help?',
+  accentColor: '#2563eb',
+  position: 'right',
+  locale: 'en',
+};
+
+/** One visitor-side socket connected to a {@link FakeServer}. */
+export class FakeSocket {
+  connected = false;
+  active = false;
+  /** Every `auth` presented, in order. */
+  readonly handshakes: VisitorHandshake[] = [];
+  /** Every `typing:set` that went out. */
+  readonly typing: boolean[] = [];
+  visitor: Visitor | null = null;
+  private readonly listeners = new Map<string, Set<Listener>>();
+  private readonly inFlight = new Set<AckFn>();
+
+  constructor(
+    private readonly server: FakeServer,
+    private readonly handshake: () => VisitorHandshake,
+  ) {}
+
+  on(event: string, listener: Listener) {
+    let set = this.listeners.get(event);
+    if (!set) this.listeners.set(event, (set = new Set()));
+    set.add(listener);
+    return this;
+  }
+
+  fire(event: string, ...args: unknown[]) {
+    for (const listener of this.listeners.get(event) ?? []) (listener as (...values: unknown[]) => void)(...args);
+  }
+
+  connect() {
+    if (this.connected) return this;
+    this.active = true;
+    queueMicrotask(() => this.server.attempt(this));
+    return this;
+  }
+
+  disconnect() {
+    const wasConnected = this.connected;
+    this.active = false;
+    this.leave();
+    if (wasConnected) this.fire('disconnect', 'io client disconnect');
+    return this;
+  }
+
+  /** The transport dropped (network loss, server restart): Socket.IO keeps the socket active and retries. */
+  drop() {
+    this.leave();
+    this.fire('disconnect', 'transport close');
+    this.server.waiting.add(this);
+  }
+
+  private leave() {
+    this.connected = false;
+    this.visitor?.sockets.delete(this);
+    this.server.waiting.delete(this);
+    for (const ack of this.inFlight) ack(new Error('socket has been disconnected'));
+    this.inFlight.clear();
+  }
+
+  presentHandshake() {
+    const auth = this.handshake();
+    this.handshakes.push(auth);
+    return auth;
+  }
+
+  timeout(ms: number) {
+    return {
+      emit: (event: string, ...args: unknown[]) => {
+        const callback = args.pop() as AckFn;
+        let done = false;
+        const ack: AckFn = (error, body) => {
+          if (done) return;
+          done = true;
+          clearTimeout(timer);
+          this.inFlight.delete(ack);
+          callback(error, body);
+        };
+        const timer = setTimeout(() => ack(new Error('operation has timed out')), ms);
+        this.inFlight.add(ack);
+        if (!this.connected) return; // Socket.IO would buffer it; the SDK never emits while disconnected.
+        const answer = this.server.handle(this, event, args[0]);
+        if (answer) queueMicrotask(() => ack(null, answer));
+      },
+    };
+  }
+
+  get volatile() {
+    return {
+      emit: (event: string, payload: { typing: boolean }) => {
+        if (this.connected && event === 'typing:set') this.typing.push(payload.typing);
+      },
+    };
+  }
+}
+
+/** The server side: visitors, their conversation, and switches to make it fail in the ways the SDK must survive. */
+export class FakeServer {
+  /** While false, connection attempts fail like a network error and wait for {@link FakeServer.comeUp}. */
+  up = true;
+  /** When set, every handshake is refused with this error (e.g. `origin_not_allowed`). */
+  refuseWith: ErrorBody | null = null;
+  /** Messages longer than this are answered with `message_too_long`. */
+  maxLength = 100;
+  /** How many upcoming `message:send` acks to swallow (the message is stored anyway, as when an ack is lost). */
+  loseAcks = 0;
+  /** Answer `message:send` with these errors, in turn, before storing anything. */
+  readonly sendErrors: ErrorBody[] = [];
+  /** Every event received, in order. */
+  readonly received: Array<{ event: string; payload: unknown }> = [];
+  readonly visitors = new Map<string, Visitor>();
+  readonly waiting = new Set<FakeSocket>();
+  readonly sockets: FakeSocket[] = [];
+  private nextId = 1;
+
+  /** The socket factory to pass to `createClientWithSocket`. */
+  readonly createSocket: CreateVisitorSocket = (handshake) => {
+    const socket = new FakeSocket(this, handshake);
+    this.sockets.push(socket);
+    return socket as unknown as VisitorSocket;
+  };
+
+  attempt(socket: FakeSocket) {
+    if (!socket.active || socket.connected) return;
+    if (!this.up) {
+      this.waiting.add(socket);
+      socket.fire('connect_error', Object.assign(new Error('websocket error'), { type: 'TransportError' }));
+      return;
+    }
+    const auth = socket.presentHandshake();
+    const refusal =
+      this.refuseWith ??
+      (auth.sessionToken && !this.visitors.has(auth.sessionToken)
+        ? { code: 'unauthorized' as const, message: 'Your session has expired.' }
+        : null);
+    if (refusal) {
+      socket.active = false;
+      socket.fire('connect_error', Object.assign(new Error(refusal.message), { data: refusal }));
+      return;
+    }
+    socket.visitor = auth.sessionToken ? this.visitors.get(auth.sessionToken)! : this.createVisitor();
+    socket.visitor.sockets.add(socket);
+    socket.connected = true;
+    socket.fire('connect');
+  }
+
+  /** The network is back: every socket waiting to reconnect connects. */
+  comeUp() {
+    this.up = true;
+    for (const socket of this.waiting) {
+      this.waiting.delete(socket);
+      this.attempt(socket);
+    }
+  }
+
+  /** Network loss for everyone: sockets drop and wait for {@link FakeServer.comeUp}. */
+  goDown() {
+    this.up = false;
+    for (const visitor of this.visitors.values()) for (const socket of visitor.sockets) socket.drop();
+  }
+
+  createVisitor(): Visitor {
+    const visitor: Visitor = {
+      id: `visitor-${this.nextId}`,
+      token: `token-${this.nextId++}`,
+      conversation: null,
+      messages: [],
+      sockets: new Set(),
+    };
+    this.visitors.set(visitor.token, visitor);
+    return visitor;
+  }
+
+  /** Forgets a visitor's token, as when it expires. */
+  expire(visitor: Visitor) {
+    this.visitors.delete(visitor.token);
+  }
+
+  /** Stores a message; `broadcast: false` models one the visitor's sockets missed. */
+  store(visitor: Visitor, author: Message['author'], body: string, clientId: string | null, broadcast = true): Message {
+    visitor.conversation ??= { id: `conversation-${this.nextId++}`, status: 'queued', lastSeq: 0 };
+    const seq = ++visitor.conversation.lastSeq;
+    const message: Message = {
+      id: `message-${this.nextId++}`,
+      conversationId: visitor.conversation.id,
+      seq,
+      clientId,
+      author,
+      body,
+      createdAt: new Date(Date.UTC(2025, 0, 1, 0, 0, seq)).toISOString(),
+    };
+    visitor.messages.push(message);
+    if (broadcast) this.broadcast(visitor, 'message:created', message);
+    return message;
+  }
+
+  agentSays(visitor: Visitor, body: string, broadcast = true) {
+    return this.store(visitor, { kind: 'agent', id: 'agent-1', name: 'Ada' }, body, null, broadcast);
+  }
+
+  broadcast(visitor: Visitor, event: string, payload: unknown) {
+    for (const socket of visitor.sockets) queueMicrotask(() => socket.fire(event, payload));
+  }
+
+  handle(socket: FakeSocket, event: string, payload: unknown): Ack<unknown> | null {
+    this.received.push({ event, payload });
+    const visitor = socket.visitor!;
+    switch (event) {
+      case 'session:get': {
+        const session: Session = {
+          sessionToken: visitor.token,
+          visitorId: visitor.id,
+          conversation: visitor.conversation && { ...visitor.conversation },
+          widget,
+        };
+        return { ok: true, data: session };
+      }
+      case 'messages:sync': {
+        const { afterSeq, limit = 200 } = payload as { afterSeq: number; limit?: number };
+        const after = visitor.messages.filter((message) => message.seq > afterSeq);
+        const page: MessagesPage = { messages: after.slice(0, limit), hasMore: after.length > limit };
+        return { ok: true, data: page };
+      }
+      case 'message:send': {
+        const { clientId, body } = payload as { clientId: string; body: string };
+        const failure = this.sendErrors.shift();
+        if (failure) return { ok: false, error: failure };
+        if (body.length > this.maxLength) {
+          return { ok: false, error: { code: 'message_too_long', message: 'Messages can be at most 100 characters.' } };
+        }
+        const message =
+          visitor.messages.find((held) => held.clientId === clientId) ??
+          this.store(visitor, { kind: 'visitor', id: visitor.id, name: null }, body, clientId);
+        const sent: MessageSent = {
+          id: message.id,
+          conversationId: message.conversationId,
+          seq: message.seq,
+          createdAt: message.createdAt,
+        };
+        if (this.loseAcks > 0) {
+          this.loseAcks--;
+          return null;
+        }
+        return { ok: true, data: sent };
+      }
+      default:
+        return { ok: false, error: { code: 'invalid_payload', message: `Unknown event ${event}.` } };
+    }
+  }
+
+  /** Bodies of the `message:send` events received, in order, with their clientIds. */
+  get sends() {
+    return this.received
+      .filter((entry) => entry.event === 'message:send')
+      .map((entry) => entry.payload as { clientId: string; body: string });
+  }
+}

@@ -1,0 +1,392 @@
+import { ParleyError, type Message } from '@parley/protocol';
+import { createServer } from 'node:net';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { FakeServer } from './__fixtures__/fake-visitor-server.js';
+import {
+  createClient,
+  createClientWithSocket,
+  type ClientOptions,
+  type ConnectionStatus,
+  type ParleyClient,
+} from './create-client.js';
+import { createMemoryStorage, type StorageLike } from './storage.js';
+
+const clients: ParleyClient[] = [];
+
+afterEach(() => {
+  for (const client of clients.splice(0)) client.close();
+  vi.useRealTimers();
+});
+
+function start(server: FakeServer, options: Partial<ClientOptions> = {}) {
+  const client = createClientWithSocket(
+    { serverUrl: 'http://localhost:3000', widgetKey: 'pk_test', ackTimeoutMs: 50, ...options },
+    server.createSocket,
+  );
+  clients.push(client);
+  return client;
+}
+
+/** Records every event of `client`, for asserting on what a UI would have seen. */
+function record(client: ParleyClient) {
+  const seen = { messages: [] as Message[], statuses: [] as Array<[ConnectionStatus, string | undefined]> };
+  client.on('message', (message) => seen.messages.push(message));
+  client.on('status', (status, error) => seen.statuses.push([status, error?.code]));
+  return seen;
+}
+
+function until(client: ParleyClient, status: ConnectionStatus) {
+  return vi.waitFor(() => expect(client.status).toBe(status), { timeout: 2000, interval: 5 });
+}
+
+const bodies = (messages: readonly Message[]) => messages.map((message) => message.body);
+
+describe('createClient (against an in-memory visitor server)', () => {
+  it('loads the session, keeps its token under a key with the widget key, and reports connected', async () => {
+    const server = new FakeServer();
+    const storage = createMemoryStorage();
+    const client = start(server, { storage });
+    const seen = record(client);
+    const sessions: string[] = [];
+    client.on('session', (session) => sessions.push(session.visitorId));
+
+    await until(client, 'connected');
+    expect(seen.statuses).toEqual([['connected', undefined]]);
+    expect(sessions).toEqual(['visitor-1']);
+    expect(client.session?.widget.title).toBe('Support');
+    expect(storage.getItem('parley:pk_test:session')).toBe('token-1');
+    expect(server.sockets[0]!.handshakes).toEqual([{ widgetKey: 'pk_test' }]);
+  });
+
+  it('resumes the same visitor and history after a reload', async () => {
+    const server = new FakeServer();
+    const storage = createMemoryStorage();
+    const first = start(server, { storage });
+    await until(first, 'connected');
+    await first.send('Hello');
+    server.agentSays([...server.visitors.values()][0]!, 'Hi, how can I help?');
+    await vi.waitFor(() => expect(first.messages).toHaveLength(2));
+    first.close();
+
+    const second = start(server, { storage });
+    const seen = record(second);
+    await until(second, 'connected');
+    expect(server.sockets[1]!.handshakes).toEqual([{ widgetKey: 'pk_test', sessionToken: 'token-1' }]);
+    expect(bodies(second.messages)).toEqual(['Hello', 'Hi, how can I help?']);
+    expect(bodies(seen.messages)).toEqual(['Hello', 'Hi, how can I help?']);
+    expect(second.session?.conversation?.lastSeq).toBe(2);
+  });
+
+  it("resolves send with the server's ack and shows the message once although the server echoes it", async () => {
+    const server = new FakeServer();
+    const client = start(server);
+    const seen = record(client);
+    await until(client, 'connected');
+
+    const sent = await client.send('Where is my order?');
+    expect(sent).toMatchObject({ seq: 1, conversationId: 'conversation-2' });
+    expect(server.sends).toHaveLength(1);
+    expect(server.sends[0]!.clientId).toMatch(/^[0-9a-f-]{36}$/);
+    // Let the echo arrive.
+    await vi.waitFor(() => expect(server.sockets[0]!.connected).toBe(true));
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(bodies(seen.messages)).toEqual(['Where is my order?']);
+    expect(client.messages).toHaveLength(1);
+    expect(client.messages[0]).toMatchObject({ id: sent.id, seq: 1, author: { kind: 'visitor', id: 'visitor-1' } });
+    expect(client.pending).toEqual([]);
+  });
+
+  it('queues sends while offline, persists them, and flushes them in order on reconnect', async () => {
+    const server = new FakeServer();
+    server.up = false;
+    const storage = createMemoryStorage();
+    const client = start(server, { storage });
+    const seen = record(client);
+    await until(client, 'offline');
+
+    const first = client.send('one');
+    const second = client.send('two');
+    expect(client.pending.map((item) => item.body)).toEqual(['one', 'two']);
+    expect(JSON.parse(storage.getItem('parley:pk_test:outbox')!)).toHaveLength(2);
+    expect(server.sends).toEqual([]);
+
+    server.comeUp();
+    expect((await first).seq).toBe(1);
+    expect((await second).seq).toBe(2);
+    expect(server.sends.map((send) => send.body)).toEqual(['one', 'two']);
+    expect(client.pending).toEqual([]);
+    expect(storage.getItem('parley:pk_test:outbox')).toBeNull();
+    expect(seen.statuses.map(([status]) => status)).toEqual(['offline', 'connected']);
+  });
+
+  it('sends a message queued before a reload with its original clientId', async () => {
+    const server = new FakeServer();
+    server.up = false;
+    const storage = createMemoryStorage();
+    const before = start(server, { storage });
+    await until(before, 'offline');
+    const lost = before.send('written offline');
+    const clientId = before.pending[0]!.clientId;
+    before.close();
+    await expect(lost).rejects.toMatchObject({ code: 'unavailable' });
+    expect(JSON.parse(storage.getItem('parley:pk_test:outbox')!)).toHaveLength(1);
+
+    server.up = true;
+    const after = start(server, { storage });
+    expect(after.pending.map((item) => item.clientId)).toEqual([clientId]);
+    await vi.waitFor(() => expect(bodies(after.messages)).toEqual(['written offline']));
+    expect(server.sends).toEqual([{ clientId, body: 'written offline' }]);
+    expect(after.pending).toEqual([]);
+  });
+
+  it('retries a send whose ack was lost with the same clientId, and the server stores it once', async () => {
+    const server = new FakeServer();
+    server.loseAcks = 1;
+    const client = start(server);
+    const seen = record(client);
+    await until(client, 'connected');
+
+    const sent = await client.send('hello?');
+    expect(server.sends).toHaveLength(2);
+    expect(server.sends[0]!.clientId).toBe(server.sends[1]!.clientId);
+    expect([...server.visitors.values()][0]!.messages).toHaveLength(1);
+    expect(sent.seq).toBe(1);
+    expect(bodies(seen.messages)).toEqual(['hello?']);
+  });
+
+  it('keeps a message queued when rate limited and sends it later', async () => {
+    const server = new FakeServer();
+    server.sendErrors.push({ code: 'rate_limited', message: 'Slow down.' });
+    const client = start(server);
+    await until(client, 'connected');
+    const sent = client.send('again');
+    await vi.waitFor(() => expect(server.sends).toHaveLength(1));
+    expect(client.pending).toHaveLength(1);
+    expect((await sent).seq).toBe(1);
+    expect(server.sends).toHaveLength(2);
+  });
+
+  it('rejects a message the server refuses for good, drops it, and goes on with the next', async () => {
+    const server = new FakeServer();
+    const client = start(server);
+    await until(client, 'connected');
+
+    const tooLong = client.send('x'.repeat(101));
+    const next = client.send('short');
+    const error = await tooLong.catch((caught: unknown) => caught);
+    expect(ParleyError.isInstance(error)).toBe(true);
+    expect(error).toMatchObject({ code: 'message_too_long', message: 'Messages can be at most 100 characters.' });
+    expect((await next).seq).toBe(1);
+    expect(client.pending).toEqual([]);
+  });
+
+  it('rejects an empty message without queuing it', async () => {
+    const client = start(new FakeServer());
+    await expect(client.send('  \n ')).rejects.toMatchObject({ code: 'invalid_payload' });
+    expect(client.pending).toEqual([]);
+  });
+
+  it('re-syncs from the last seq seen after a reconnect, showing missed messages once and in order', async () => {
+    const server = new FakeServer();
+    const client = start(server);
+    const seen = record(client);
+    await until(client, 'connected');
+    await client.send('before');
+    const visitor = [...server.visitors.values()][0]!;
+
+    server.goDown();
+    await until(client, 'offline');
+    server.agentSays(visitor, 'missed 1', false);
+    server.agentSays(visitor, 'missed 2', false);
+    server.comeUp();
+    await until(client, 'connected');
+
+    expect(bodies(client.messages)).toEqual(['before', 'missed 1', 'missed 2']);
+    expect(bodies(seen.messages)).toEqual(['before', 'missed 1', 'missed 2']);
+    const syncs = server.received.filter((entry) => entry.event === 'messages:sync').map((entry) => entry.payload);
+    expect(syncs).toEqual([{ afterSeq: 1, limit: 200 }]);
+  });
+
+  it('pages through a long history until hasMore is false', async () => {
+    const server = new FakeServer();
+    const visitor = server.createVisitor();
+    for (let index = 1; index <= 450; index++) server.agentSays(visitor, `m${index}`);
+    const storage = createMemoryStorage();
+    storage.setItem('parley:pk_test:session', visitor.token);
+
+    const client = start(server, { storage });
+    await until(client, 'connected');
+    expect(client.messages).toHaveLength(450);
+    expect(client.messages.every((message, index) => message.seq === index + 1)).toBe(true);
+    const syncs = server.received.filter((entry) => entry.event === 'messages:sync').map((entry) => entry.payload);
+    expect(syncs).toEqual([
+      { afterSeq: 0, limit: 200 },
+      { afterSeq: 200, limit: 200 },
+      { afterSeq: 400, limit: 200 },
+    ]);
+  });
+
+  it('fills a gap before reporting a message that arrived ahead of it', async () => {
+    const server = new FakeServer();
+    const client = start(server);
+    const seen = record(client);
+    await until(client, 'connected');
+    const visitor = [...server.visitors.values()][0]!;
+    server.agentSays(visitor, 'one');
+    server.agentSays(visitor, 'two (lost)', false);
+    server.agentSays(visitor, 'three');
+
+    await vi.waitFor(() => expect(bodies(seen.messages)).toEqual(['one', 'two (lost)', 'three']));
+    expect(client.messages.map((message) => message.seq)).toEqual([1, 2, 3]);
+  });
+
+  it('drops a refused session token and starts fresh once', async () => {
+    const server = new FakeServer();
+    const storage = createMemoryStorage();
+    storage.setItem('parley:pk_test:session', 'expired');
+    const client = start(server, { storage });
+    await until(client, 'connected');
+
+    expect(server.sockets[0]!.handshakes).toEqual([
+      { widgetKey: 'pk_test', sessionToken: 'expired' },
+      { widgetKey: 'pk_test' },
+    ]);
+    expect(storage.getItem('parley:pk_test:session')).toBe('token-1');
+  });
+
+  it('reports a refused connection as an error and does not retry it', async () => {
+    const server = new FakeServer();
+    server.refuseWith = { code: 'origin_not_allowed', message: 'This website is not allowed to use this widget.' };
+    const client = start(server);
+    const seen = record(client);
+    await until(client, 'error');
+
+    expect(client.error?.code).toBe('origin_not_allowed');
+    expect(client.error?.message).toBe('This website is not allowed to use this widget.');
+    expect(seen.statuses).toEqual([['error', 'origin_not_allowed']]);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(server.sockets[0]!.handshakes).toHaveLength(1);
+
+    server.refuseWith = null;
+    client.connect();
+    await until(client, 'connected');
+    expect(client.error).toBeUndefined();
+  });
+
+  it('reports unauthorized as an error when even a fresh session is refused', async () => {
+    const server = new FakeServer();
+    server.refuseWith = { code: 'unauthorized', message: 'No.' };
+    const storage = createMemoryStorage();
+    storage.setItem('parley:pk_test:session', 'expired');
+    const client = start(server, { storage });
+    await until(client, 'error');
+    expect(client.error?.code).toBe('unauthorized');
+    expect(server.sockets[0]!.handshakes).toHaveLength(2);
+  });
+
+  it('follows the visitor to a new conversation after the old one was closed', async () => {
+    const server = new FakeServer();
+    const client = start(server);
+    await until(client, 'connected');
+    await client.send('old conversation');
+    const visitor = [...server.visitors.values()][0]!;
+
+    visitor.conversation = null;
+    visitor.messages = [];
+    const sent = await client.send('new conversation');
+    expect(sent.seq).toBe(1);
+    expect(bodies(client.messages)).toEqual(['new conversation']);
+  });
+
+  it('forwards typing and conversation updates', async () => {
+    const server = new FakeServer();
+    const client = start(server);
+    await until(client, 'connected');
+    const typing = vi.fn();
+    const conversation = vi.fn();
+    const stopTyping = client.on('typing', typing);
+    client.on('conversation', conversation);
+    const visitor = [...server.visitors.values()][0]!;
+
+    const change = { conversationId: 'c', author: { kind: 'agent' as const, name: 'Ada' }, typing: true };
+    server.broadcast(visitor, 'typing:changed', change);
+    server.broadcast(visitor, 'conversation:updated', { id: 'c', status: 'agent', lastSeq: 0 });
+    await vi.waitFor(() => expect(conversation).toHaveBeenCalledWith({ id: 'c', status: 'agent', lastSeq: 0 }));
+    expect(typing).toHaveBeenCalledWith(change);
+
+    stopTyping();
+    server.broadcast(visitor, 'typing:changed', { ...change, typing: false });
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(typing).toHaveBeenCalledTimes(1);
+    expect(client.session?.conversation).toEqual({ id: 'c', status: 'agent', lastSeq: 0 });
+  });
+
+  it('throttles typing notices and stops typing after a pause or a send', async () => {
+    const server = new FakeServer();
+    const client = start(server);
+    await until(client, 'connected');
+    const socket = server.sockets[0]!;
+    vi.useFakeTimers();
+
+    for (let key = 0; key < 10; key++) client.setTyping(true);
+    expect(socket.typing).toEqual([true]);
+    vi.advanceTimersByTime(3000);
+    client.setTyping(true);
+    expect(socket.typing).toEqual([true, true]);
+    vi.advanceTimersByTime(5000);
+    expect(socket.typing).toEqual([true, true, false]);
+    client.setTyping(false);
+    expect(socket.typing).toEqual([true, true, false]);
+
+    client.setTyping(true);
+    void client.send('done typing');
+    expect(socket.typing).toEqual([true, true, false, true, false]);
+  });
+
+  it('keeps working when a listener throws', async () => {
+    const server = new FakeServer();
+    const client = start(server);
+    const errors: unknown[] = [];
+    const onError = (error: unknown) => errors.push(error);
+    process.on('uncaughtException', onError);
+    try {
+      const stopFaulty = client.on('status', () => {
+        throw new Error('listener bug');
+      });
+      const statuses: string[] = [];
+      client.on('status', (status) => statuses.push(status));
+      await until(client, 'connected');
+      expect(statuses).toEqual(['connected']);
+      await vi.waitFor(() => expect(errors).toHaveLength(1));
+      stopFaulty();
+    } finally {
+      process.off('uncaughtException', onError);
+    }
+  });
+});
+
+describe('createClient (with socket.io-client)', () => {
+  it('goes offline when the server cannot be reached and keeps sends in the outbox', async () => {
+    const port = await new Promise<number>((resolve) => {
+      const probe = createServer().listen(0, () => {
+        const { port: free } = probe.address() as { port: number };
+        probe.close(() => resolve(free));
+      });
+    });
+    const storage: StorageLike = createMemoryStorage();
+    const client = createClient({
+      serverUrl: `http://127.0.0.1:${port}/ignored/path`,
+      widgetKey: 'pk_test',
+      storage,
+      io: { transports: ['websocket'], reconnectionDelay: 20, reconnectionDelayMax: 50 },
+    });
+    clients.push(client);
+    expect(client.status).toBe('connecting');
+    await until(client, 'offline');
+
+    const pending = client.send('hello from nowhere');
+    pending.catch(() => {});
+    expect(client.pending.map((item) => item.body)).toEqual(['hello from nowhere']);
+    expect(JSON.parse(storage.getItem('parley:pk_test:outbox')!)[0].body).toBe('hello from nowhere');
+  });
+});

@@ -1,0 +1,550 @@
+/**
+ * `createClient`: the visitor side of a Parley conversation over Socket.IO.
+ * @module
+ */
+import {
+  ParleyError,
+  type Ack,
+  type ErrorBody,
+  type ErrorCode,
+  type Message,
+  type MessageSent,
+  type MessagesPage,
+  type Session,
+  type TypingChanged,
+  type VISITOR_NAMESPACE,
+  type VisitorClientEvents,
+  type VisitorConversation,
+  type VisitorHandshake,
+  type VisitorServerEvents,
+} from '@parley/protocol';
+import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
+import { createEmitter } from './emitter.js';
+import { createMessageStore } from './message-store.js';
+import { createOutbox, type OutboxItem } from './outbox.js';
+import { randomId } from './random-id.js';
+import { createSafeStorage, defaultStorage, type StorageLike } from './storage.js';
+
+// A copy rather than an import: importing the constant would pull the handshake schemas (and zod) into the widget
+// bundle. The type annotation keeps it equal to the protocol's value.
+const visitorNamespace: typeof VISITOR_NAMESPACE = '/visitor';
+
+/** How many messages one `messages:sync` page asks for (the protocol allows 1 to 500). */
+const SYNC_PAGE_SIZE = 200;
+/** While the visitor keeps typing, `typing: true` is repeated this often at most, so the server's indicator stays on. */
+const TYPING_REPEAT_MS = 3000;
+/** After this long without a keystroke the visitor counts as no longer typing. */
+const TYPING_IDLE_MS = 5000;
+/** First delay before retrying a failed handshake or send; doubles up to {@link MAX_RETRY_MS}. */
+const FIRST_RETRY_MS = 1000;
+const MAX_RETRY_MS = 30_000;
+
+/** Error codes after which a queued message stays queued and is sent again later. */
+const retryableCodes: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['unavailable', 'rate_limited', 'unauthorized']);
+
+/**
+ * The connection as the visitor should understand it: `connecting` until the session is loaded and synced,
+ * `connected`, `offline` (the transport is down and the client retries by itself), or `error` (the server refused the
+ * connection, e.g. `origin_not_allowed`; nothing is retried until {@link ParleyClient.connect} is called).
+ */
+export type ConnectionStatus = 'connecting' | 'connected' | 'offline' | 'error';
+
+/**
+ * The client's events and their listeners' signatures.
+ *
+ * @example
+ * ```ts
+ * client.on('message', (message) => console.log(message.author.kind, message.body))
+ * client.on('status', (status, error) => { if (status === 'error') console.error(error?.code) })
+ * ```
+ */
+export interface ClientEvents {
+  /** A message became visible: each message once, in `seq` order (after a gap is filled, several in a row). */
+  message: (message: Message) => void;
+  /** Someone on the other side (an agent) started or stopped typing. */
+  typing: (typing: TypingChanged) => void;
+  /** The conversation changed: status, `lastSeq`, or a new conversation replacing a closed one. */
+  conversation: (conversation: VisitorConversation) => void;
+  /** The connection status changed; `error` is set for `error` and may be set for `offline`. */
+  status: (status: ConnectionStatus, error: ParleyError | undefined) => void;
+  /** A session was loaded, on every (re)connect. */
+  session: (session: Session) => void;
+  /** The outbox changed: a message was queued, acknowledged or rejected. */
+  pending: (pending: readonly OutboxItem[]) => void;
+}
+
+/** Options of {@link createClient}. */
+export interface ClientOptions {
+  /** The Parley server, e.g. `https://chat.example.com`. Only its origin is used; set `io.path` for another path. */
+  serverUrl: string;
+  /** The widget's public key (`pk_…`). */
+  widgetKey: string;
+  /**
+   * Keeps the session token and the outbox, under keys that include the widget key. Defaults to `localStorage` when the
+   * page may use it, else to memory (the conversation then ends with the page).
+   */
+  storage?: StorageLike;
+  /** Extra Socket.IO client options, e.g. `{ transports: ['websocket'] }` or `extraHeaders` in Node. */
+  io?: Omit<Partial<ManagerOptions & SocketOptions>, 'auth' | 'autoConnect'>;
+  /** How long to wait for the server to acknowledge an event before treating it as lost. Default 10 000 ms. */
+  ackTimeoutMs?: number;
+  /** Connect at once (the default). With `false`, call {@link ParleyClient.connect} yourself. */
+  autoConnect?: boolean;
+}
+
+/**
+ * A visitor's connection to a Parley server: resumes the session, keeps messages in order, queues sends while offline.
+ *
+ * @example
+ * ```ts
+ * const client = createClient({ serverUrl: 'https://chat.example.com', widgetKey: 'pk_live_123' })
+ * const stop = client.on('message', (message) => show(message))
+ * await client.send('Hello!')
+ * stop()
+ * client.close()
+ * ```
+ */
+export interface ParleyClient {
+  /** The current connection status; the `status` event reports changes. */
+  readonly status: ConnectionStatus;
+  /** Why the status is `error` (or `offline` after a failed handshake); undefined otherwise. */
+  readonly error: ParleyError | undefined;
+  /** The last session loaded from the server; null before the first connection. */
+  readonly session: Session | null;
+  /** The current conversation's messages, deduplicated and sorted by `seq`. The same array until the next change. */
+  readonly messages: readonly Message[];
+  /** Messages written but not yet acknowledged by the server, oldest first. */
+  readonly pending: readonly OutboxItem[];
+  /**
+   * Subscribes to an event and returns the function that unsubscribes.
+   *
+   * @example
+   * ```ts
+   * const stop = client.on('typing', ({ typing }) => indicator.toggle(typing))
+   * ```
+   */
+  on<E extends keyof ClientEvents>(event: E, listener: ClientEvents[E]): () => void;
+  /**
+   * Sends a message. It goes to the outbox first (persisted in storage), is sent at once when connected and otherwise
+   * on the next connection, and resolves with the server's ack. A message the server refuses for good (for example
+   * `message_too_long` or `invalid_payload`) rejects with a `ParleyError` and leaves the outbox; network failures and
+   * `rate_limited` keep it queued. Closing the client rejects the promise, but the message stays queued for the next
+   * client using the same storage.
+   *
+   * @example
+   * ```ts
+   * try {
+   *   const { seq } = await client.send('Where is my order?')
+   * } catch (error) {
+   *   if (ParleyError.isInstance(error)) showError(error.message)
+   * }
+   * ```
+   */
+  send(body: string): Promise<MessageSent>;
+  /**
+   * Tells the other side whether the visitor is typing. Call it on every keystroke: repeats are throttled, and typing
+   * stops by itself after a few idle seconds or when a message is sent. Dropped while offline.
+   *
+   * @example
+   * ```ts
+   * textarea.addEventListener('input', () => client.setTyping(textarea.value.length > 0))
+   * ```
+   */
+  setTyping(typing: boolean): void;
+  /**
+   * Connects, or reconnects after `close()` or a refused connection. Does nothing when already connecting or connected.
+   *
+   * @example
+   * ```ts
+   * const client = createClient({ serverUrl, widgetKey, autoConnect: false })
+   * client.connect()
+   * ```
+   */
+  connect(): void;
+  /**
+   * Disconnects and stops retrying. Queued messages stay in storage.
+   *
+   * @example
+   * ```ts
+   * window.addEventListener('pagehide', () => client.close())
+   * ```
+   */
+  close(): void;
+}
+
+/** The part of a Socket.IO client socket the SDK uses; the seam unit tests drive with a fake. */
+export type VisitorSocket = Pick<
+  Socket<VisitorServerEvents, VisitorClientEvents>,
+  'connected' | 'active' | 'connect' | 'disconnect' | 'on' | 'timeout' | 'volatile'
+>;
+
+/** Makes the socket; `handshake` returns the `auth` to present, and must be called on every (re)connect. */
+export type CreateVisitorSocket = (handshake: () => VisitorHandshake) => VisitorSocket;
+
+/** Storage keys of a widget; the widget key is part of them so two widgets on one site don't share a visitor. */
+function storageKeys(widgetKey: string) {
+  return { session: `parley:${widgetKey}:session`, outbox: `parley:${widgetKey}:outbox` };
+}
+
+function isErrorBody(value: unknown): value is ErrorBody {
+  return typeof value === 'object' && value !== null && typeof (value as ErrorBody).code === 'string';
+}
+
+/**
+ * An ack callback for `socket.timeout(…).emit(…)` that settles a promise: the ack's data, the server's error, or
+ * `unavailable` when no ack came in time or the socket disconnected first.
+ */
+function settle<T>(resolve: (data: T) => void, reject: (error: ParleyError) => void) {
+  return function handleAck(timeout: Error | null, ack: Ack<T>) {
+    if (timeout) reject(new ParleyError('unavailable', 'The server did not answer in time.', { cause: timeout }));
+    else if (ack?.ok === true) resolve(ack.data);
+    else reject(isErrorBody(ack?.error) ? ParleyError.fromBody(ack.error) : new ParleyError('internal_error'));
+  };
+}
+
+function toParleyError(cause: unknown): ParleyError {
+  return ParleyError.isInstance(cause) ? cause : new ParleyError('internal_error', undefined, { cause });
+}
+
+/**
+ * Creates a visitor client and, unless `autoConnect` is false, connects it.
+ *
+ * @example
+ * ```ts
+ * import { createClient } from '@parley/client'
+ *
+ * const client = createClient({ serverUrl: 'https://chat.example.com', widgetKey: 'pk_live_123' })
+ * client.on('message', (message) => console.log(`${message.author.kind}: ${message.body}`))
+ * client.on('status', (status, error) => console.log(status, error?.message))
+ * await client.send('Hi there')
+ * ```
+ */
+export function createClient(options: ClientOptions): ParleyClient {
+  return createClientWithSocket(options, function createVisitorSocket(handshake) {
+    return io(new URL(options.serverUrl).origin + visitorNamespace, {
+      ...options.io,
+      autoConnect: false,
+      // A function, not an object: Socket.IO calls it on every (re)connect, so reconnects present the latest token.
+      auth: (callback) => callback(handshake()),
+    });
+  });
+}
+
+/**
+ * {@link createClient} with the socket made by `createSocket`.
+ * @internal Exported for unit tests; not part of the package's entry point.
+ */
+export function createClientWithSocket(options: ClientOptions, createSocket: CreateVisitorSocket): ParleyClient {
+  const { widgetKey } = options;
+  const ackTimeoutMs = options.ackTimeoutMs ?? 10_000;
+  const storage = createSafeStorage(options.storage ?? defaultStorage());
+  const keys = storageKeys(widgetKey);
+  const events = createEmitter<ClientEvents>();
+  const store = createMessageStore();
+  const outbox = createOutbox(storage, keys.outbox);
+  // Promises of `send` calls made by this client, by clientId. Items queued by an earlier page have none.
+  const waiting = new Map<string, { resolve: (sent: MessageSent) => void; reject: (error: ParleyError) => void }>();
+
+  let status: ConnectionStatus = 'offline';
+  let error: ParleyError | undefined;
+  let session: Session | null = null;
+  let closed = true;
+  // Bumped on every connect and disconnect: async work started for an older connection checks it and stops.
+  let connection = 0;
+  // True once the current connection has loaded the session and synced; sends wait for it.
+  let ready = false;
+  // Set after dropping a refused token, so a second refusal is reported instead of looping.
+  let startedFresh = false;
+  let flushing = false;
+  let syncing: Promise<void> | null = null;
+  let syncAgain = false;
+  let retryTimer: ReturnType<typeof setTimeout> | undefined;
+  let retryDelay = FIRST_RETRY_MS;
+  let typingSent = false;
+  let typingSentAt = 0;
+  let typingIdleTimer: ReturnType<typeof setTimeout> | undefined;
+
+  const socket = createSocket(function handshake() {
+    const sessionToken = storage.getItem(keys.session);
+    return sessionToken ? { widgetKey, sessionToken } : { widgetKey };
+  });
+
+  function setStatus(next: ConnectionStatus, nextError?: ParleyError) {
+    if (next === status && nextError === error) return;
+    status = next;
+    error = nextError;
+    events.emit('status', status, error);
+  }
+
+  function emitPending() {
+    events.emit('pending', outbox.items);
+  }
+
+  function addMessages(messages: readonly Message[], provisional = false) {
+    for (const message of messages) {
+      for (const added of store.add(message, provisional)) events.emit('message', added);
+    }
+    if (store.hasGap && ready) void syncMessages().catch(() => {});
+  }
+
+  function requestSession() {
+    return new Promise<Session>((resolve, reject) => {
+      socket.timeout(ackTimeoutMs).emit('session:get', settle(resolve, reject));
+    });
+  }
+
+  function requestPage(afterSeq: number) {
+    return new Promise<MessagesPage>((resolve, reject) => {
+      socket.timeout(ackTimeoutMs).emit('messages:sync', { afterSeq, limit: SYNC_PAGE_SIZE }, settle(resolve, reject));
+    });
+  }
+
+  function requestSend(item: OutboxItem) {
+    return new Promise<MessageSent>((resolve, reject) => {
+      socket.timeout(ackTimeoutMs).emit('message:send', { clientId: item.clientId, body: item.body }, settle(resolve, reject));
+    });
+  }
+
+  /**
+   * Fetches every message after the last one held, page by page. One sync runs at a time; asking again while one runs
+   * makes it run once more, since the running one may have read its page before the news that caused the request.
+   */
+  function syncMessages(): Promise<void> {
+    if (syncing) {
+      syncAgain = true;
+      return syncing;
+    }
+    syncing = (async () => {
+      try {
+        do {
+          syncAgain = false;
+          for (;;) {
+            const afterSeq = store.lastSeq;
+            const page = await requestPage(afterSeq);
+            addMessages(page.messages);
+            // A page that moved nothing forward would loop forever; the next sync starts over.
+            if (!page.hasMore || store.lastSeq === afterSeq) break;
+          }
+        } while (syncAgain);
+        // Anything still held back is ahead of messages the server no longer has: show it rather than hide it.
+        addMessages(store.release());
+      } finally {
+        syncing = null;
+      }
+    })();
+    return syncing;
+  }
+
+  function applyConversation(conversation: VisitorConversation) {
+    // A closed conversation is followed by a new one whose seq restarts at 1: forget the old messages.
+    if (store.conversationId !== conversation.id) store.reset(conversation.id);
+    if (session) session = { ...session, conversation };
+    events.emit('conversation', conversation);
+  }
+
+  function scheduleRetry(retry: () => void) {
+    if (closed) return;
+    clearTimeout(retryTimer);
+    retryTimer = setTimeout(retry, retryDelay);
+    retryDelay = Math.min(retryDelay * 2, MAX_RETRY_MS);
+  }
+
+  /** Drops a token the server refused and connects again as a new visitor, once; a second refusal is an error. */
+  function startFresh(failure: ParleyError) {
+    if (startedFresh || storage.getItem(keys.session) === null) {
+      setStatus('error', failure);
+      return;
+    }
+    startedFresh = true;
+    storage.removeItem(keys.session);
+    session = null;
+    store.reset(null);
+    setStatus('connecting');
+    if (socket.connected) socket.disconnect();
+    socket.connect();
+  }
+
+  async function start(current: number) {
+    try {
+      const next = await requestSession();
+      if (current !== connection) return;
+      storage.setItem(keys.session, next.sessionToken);
+      session = next;
+      if (next.conversation) applyConversation(next.conversation);
+      else store.reset(null);
+      events.emit('session', next);
+      // On every (re)connect, fetch what was missed while away: everything after the last message seen.
+      if (next.conversation && next.conversation.lastSeq > store.lastSeq) await syncMessages();
+      if (current !== connection) return;
+      ready = true;
+      startedFresh = false;
+      retryDelay = FIRST_RETRY_MS;
+      setStatus('connected');
+      void flush();
+    } catch (cause) {
+      if (current !== connection || closed) return;
+      const failure = toParleyError(cause);
+      if (failure.code === 'unauthorized') return startFresh(failure);
+      // The socket is up but the session could not be loaded: start over after a pause.
+      socket.disconnect();
+      setStatus(failure.code === 'unavailable' ? 'offline' : 'error', failure);
+      scheduleRetry(() => {
+        if (!closed) socket.connect();
+      });
+    }
+  }
+
+  /** Sends queued messages one at a time, oldest first, so the server numbers them in the order they were written. */
+  async function flush() {
+    if (flushing) return;
+    flushing = true;
+    try {
+      for (;;) {
+        // `ready` changes while a send is awaited: a disconnect stops the loop, the next connection flushes again.
+        const item = outbox.items[0];
+        if (!item || !ready) return;
+        let sent: MessageSent;
+        try {
+          sent = await requestSend(item);
+        } catch (cause) {
+          const failure = toParleyError(cause);
+          if (retryableCodes.has(failure.code)) {
+            if (failure.code === 'unauthorized') startFresh(failure);
+            else scheduleRetry(() => void flush());
+            return;
+          }
+          outbox.remove(item.clientId);
+          waiting.get(item.clientId)?.reject(failure);
+          waiting.delete(item.clientId);
+          emitPending();
+          continue;
+        }
+        retryDelay = FIRST_RETRY_MS;
+        outbox.remove(item.clientId);
+        // Show the message from its ack at once; the server's `message:created` for it is then recognised by id.
+        addMessages([
+          {
+            id: sent.id,
+            conversationId: sent.conversationId,
+            seq: sent.seq,
+            clientId: item.clientId,
+            author: { kind: 'visitor', id: session?.visitorId ?? null, name: null },
+            body: item.body,
+            createdAt: sent.createdAt,
+          },
+        ], true);
+        waiting.get(item.clientId)?.resolve(sent);
+        waiting.delete(item.clientId);
+        emitPending();
+      }
+    } finally {
+      flushing = false;
+    }
+  }
+
+  function sendTyping(typing: boolean) {
+    typingSent = typing;
+    typingSentAt = Date.now();
+    // Volatile: a typing notice that cannot go out now is worthless later.
+    if (ready) socket.volatile.emit('typing:set', { typing });
+  }
+
+  socket.on('connect', () => {
+    clearTimeout(retryTimer);
+    void start(++connection);
+  });
+
+  socket.on('disconnect', (reason) => {
+    connection++;
+    ready = false;
+    typingSent = false;
+    // Our own disconnects set their status themselves.
+    if (reason === 'io client disconnect' || closed) return;
+    // The server closing the socket on purpose is not retried by Socket.IO.
+    if (reason === 'io server disconnect') setStatus('error', new ParleyError('unavailable', 'The server closed the connection.'));
+    else setStatus('offline');
+  });
+
+  socket.on('connect_error', (cause) => {
+    if (closed) return;
+    const body: unknown = (cause as Error & { data?: unknown }).data;
+    if (isErrorBody(body)) {
+      const failure = ParleyError.fromBody(body);
+      if (failure.code === 'unauthorized') startFresh(failure);
+      else setStatus('error', failure);
+    } else if (socket.active) {
+      // A transport failure: Socket.IO retries with backoff by itself.
+      setStatus('offline');
+    } else {
+      setStatus('error', new ParleyError('unavailable', cause.message));
+    }
+  });
+
+  socket.on('message:created', (message) => addMessages([message]));
+  socket.on('typing:changed', (typing) => events.emit('typing', typing));
+  socket.on('conversation:updated', (conversation) => {
+    applyConversation(conversation);
+    if (ready && conversation.lastSeq > store.lastSeq) void syncMessages().catch(() => {});
+  });
+
+  const client: ParleyClient = {
+    get status() {
+      return status;
+    },
+    get error() {
+      return error;
+    },
+    get session() {
+      return session;
+    },
+    get messages() {
+      return store.messages;
+    },
+    get pending() {
+      return outbox.items;
+    },
+    on: events.on,
+    send(body) {
+      if (!body.trim()) return Promise.reject(new ParleyError('invalid_payload', 'Message is empty.'));
+      const item: OutboxItem = { clientId: randomId(), body, createdAt: new Date().toISOString() };
+      const sent = new Promise<MessageSent>((resolve, reject) => waiting.set(item.clientId, { resolve, reject }));
+      outbox.add(item);
+      emitPending();
+      client.setTyping(false);
+      void flush();
+      return sent;
+    },
+    setTyping(typing) {
+      clearTimeout(typingIdleTimer);
+      if (typing) {
+        typingIdleTimer = setTimeout(() => client.setTyping(false), TYPING_IDLE_MS);
+        if (!typingSent || Date.now() - typingSentAt >= TYPING_REPEAT_MS) sendTyping(true);
+      } else if (typingSent) {
+        sendTyping(false);
+      }
+    },
+    connect() {
+      if (!closed && (status === 'connected' || status === 'connecting' || socket.active)) return;
+      closed = false;
+      startedFresh = false;
+      setStatus('connecting');
+      socket.connect();
+    },
+    close() {
+      if (closed) return;
+      closed = true;
+      ready = false;
+      connection++;
+      clearTimeout(retryTimer);
+      clearTimeout(typingIdleTimer);
+      socket.disconnect();
+      setStatus('offline');
+      const closedError = new ParleyError('unavailable', 'The client was closed; the message stays queued.');
+      for (const { reject } of waiting.values()) reject(closedError);
+      waiting.clear();
+    },
+  };
+
+  if (options.autoConnect !== false) client.connect();
+  return client;
+}

@@ -1,0 +1,30 @@
+/**
+ * `@parley/client`: the headless, framework-agnostic visitor SDK of Parley. It resumes the visitor's session, keeps the
+ * conversation's messages deduplicated and in order across reconnects, sends idempotently through an outbox that
+ * survives going offline and reloading, and reports everything as typed events.
+ *
+ * @example
+ * ```ts
+ * import { createClient } from '@parley/client'
+ *
+ * const client = createClient({ serverUrl: 'https://chat.example.com', widgetKey: 'pk_live_123' })
+ * client.on('message', (message) => console.log(`${message.author.kind}: ${message.body}`))
+ * await client.send('Hello!')
+ * ```
+ * @module
+ */
+export { ParleyError } from '@parley/protocol';
+export type {
+  ErrorCode,
+  Message,
+  MessageSent,
+  Session,
+  TypingChanged,
+  VisitorConversation,
+  WidgetSettings,
+} from '@parley/protocol';
+export { createClient } from './create-client.js';
+export type { ClientEvents, ClientOptions, ConnectionStatus, ParleyClient } from './create-client.js';
+export { createMemoryStorage } from './storage.js';
+export type { StorageLike } from './storage.js';
+export type { OutboxItem } from './outbox.js';

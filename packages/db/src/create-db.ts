@@ -1,0 +1,102 @@
+import { mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { PGlite } from '@electric-sql/pglite';
+import { sql } from 'drizzle-orm';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
+import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
+import postgres from 'postgres';
+import * as schema from './schema/index.js';
+
+/** The Drizzle schema, for relational queries. */
+export type Schema = typeof schema;
+
+/** A Drizzle database over either driver; code written against it runs on PGlite and on Postgres alike. */
+export type Database = PgDatabase<PgQueryResultHKT, Schema>;
+
+/** A transaction handle, as passed to `db.transaction(async (tx) => …)`. */
+export type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0];
+
+/** Options of {@link createDb}. */
+export interface CreateDbOptions {
+  /** A `postgres://` URL. When set, Parley uses postgres.js; otherwise the embedded PGlite. */
+  url?: string | undefined;
+  /** Folder of the embedded database; `memory://` keeps it in memory (tests). Ignored when `url` is set. */
+  dataDir?: string | undefined;
+  /** Pool size for postgres.js. */
+  maxConnections?: number | undefined;
+}
+
+/** An open database connection. */
+export interface DbHandle {
+  db: Database;
+  /** Which engine is behind `db`. */
+  driver: 'pglite' | 'postgres';
+  /** Applies the committed migrations; safe to call from several processes at once. */
+  migrate(): Promise<void>;
+  /** Resolves when the database answers a trivial query, rejects otherwise. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+const migrationsFolder = fileURLToPath(new URL('../drizzle', import.meta.url));
+
+// Any constant works; it only has to be the same in every Parley process.
+const MIGRATION_LOCK_ID = 7_161_757_113;
+
+/**
+ * Opens Parley's database: postgres.js when `url` is given, the embedded PGlite otherwise.
+ *
+ * @example
+ * ```ts
+ * const handle = await createDb({ url: process.env.DATABASE_URL, dataDir: '.parley/db' })
+ * await handle.migrate()
+ * ```
+ */
+export async function createDb(options: CreateDbOptions = {}): Promise<DbHandle> {
+  if (options.url) return openPostgres(options.url, options.maxConnections ?? 10);
+  return openPglite(options.dataDir ?? 'memory://');
+}
+
+async function openPglite(dataDir: string): Promise<DbHandle> {
+  if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
+  const client = await PGlite.create(dataDir);
+  const db = drizzlePglite({ client, schema, casing: 'snake_case' }) as unknown as Database;
+  return {
+    db,
+    driver: 'pglite',
+    // One process owns a PGlite folder, so no lock is needed.
+    migrate: () => migratePglite(db as never, { migrationsFolder }),
+    ping: async () => {
+      await client.query('select 1');
+    },
+    close: () => client.close(),
+  };
+}
+
+async function openPostgres(url: string, max: number): Promise<DbHandle> {
+  const client = postgres(url, { max, onnotice: () => {} });
+  const db = drizzlePostgres({ client, schema, casing: 'snake_case' }) as unknown as Database;
+  return {
+    db,
+    driver: 'postgres',
+    migrate: async () => {
+      // Several server processes may start together: an advisory lock lets one migrate while the others wait.
+      const reserved = await client.reserve();
+      try {
+        await reserved`select pg_advisory_lock(${MIGRATION_LOCK_ID})`;
+        // The lock is held by the reserved connection; the migration itself may run on any pooled one.
+        await migratePostgres(db as never, { migrationsFolder });
+      } finally {
+        await reserved`select pg_advisory_unlock(${MIGRATION_LOCK_ID})`;
+        reserved.release();
+      }
+    },
+    ping: async () => {
+      await db.execute(sql`select 1`);
+    },
+    close: () => client.end({ timeout: 5 }),
+  };
+}

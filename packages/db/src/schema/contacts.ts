@@ -1,0 +1,27 @@
+import { index, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { organizations } from './organizations.js';
+import { widgets } from './widgets.js';
+
+/**
+ * A visitor. Anonymous until they give a name, e-mail or phone. The id is the subject of the visitor's signed
+ * session token; the row is written on the visitor's first message, not on every page view.
+ */
+export const contacts = pgTable(
+  'contacts',
+  {
+    id: uuid().primaryKey(),
+    organizationId: uuid()
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    widgetId: uuid()
+      .notNull()
+      .references(() => widgets.id, { onDelete: 'cascade' }),
+    name: text(),
+    email: text(),
+    /** E.164 when known. */
+    phone: text(),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    lastSeenAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [index().on(table.organizationId)],
+);

@@ -1,0 +1,59 @@
+import { sql } from 'drizzle-orm';
+import { bigint, index, integer, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { contacts } from './contacts.js';
+import { organizations, users } from './organizations.js';
+import { widgets } from './widgets.js';
+
+/** Conversation states; the bot's state machine moves conversations between them. */
+export const conversationStatuses = ['bot', 'queued', 'agent', 'resolved', 'closed'] as const;
+
+/**
+ * One chat between a contact and the organization. `lastSeq` is the seq of the newest message: the next message
+ * takes `lastSeq + 1` under the row lock, which keeps seq gapless and unique.
+ */
+export const conversations = pgTable(
+  'conversations',
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    organizationId: uuid()
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    widgetId: uuid()
+      .notNull()
+      .references(() => widgets.id, { onDelete: 'cascade' }),
+    contactId: uuid()
+      .notNull()
+      .references(() => contacts.id, { onDelete: 'cascade' }),
+    status: text({ enum: conversationStatuses }).notNull(),
+    assigneeId: uuid().references(() => users.id, { onDelete: 'set null' }),
+    lastSeq: integer().notNull().default(0),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    lastMessageAt: timestamp({ withTimezone: true }),
+  },
+  (table) => [
+    // The console's inbox: an organization's conversations by status, most recent activity first.
+    index('conversations_inbox_idx').on(table.organizationId, table.status, table.updatedAt.desc()),
+    index('conversations_org_updated_idx').on(table.organizationId, table.updatedAt.desc()),
+    index('conversations_contact_idx').on(table.contactId, table.createdAt.desc()),
+  ],
+);
+
+/** Audit trail: one row for every status change and assignment, written in the same transaction as the change. */
+export const conversationEvents = pgTable(
+  'conversation_events',
+  {
+    id: bigint({ mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    conversationId: uuid()
+      .notNull()
+      .references(() => conversations.id, { onDelete: 'cascade' }),
+    type: text({ enum: ['created', 'status_changed', 'assigned', 'unassigned'] }).notNull(),
+    fromStatus: text({ enum: conversationStatuses }),
+    toStatus: text({ enum: conversationStatuses }),
+    actorKind: text({ enum: ['visitor', 'agent', 'bot', 'system'] }).notNull(),
+    actorId: uuid(),
+    data: jsonb().$type<Record<string, unknown>>().notNull().default(sql`'{}'::jsonb`),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [index().on(table.conversationId, table.id)],
+);

@@ -1,0 +1,5 @@
+export * from './contacts.js';
+export * from './conversations.js';
+export * from './messages.js';
+export * from './organizations.js';
+export * from './widgets.js';

@@ -1,0 +1,22 @@
+import { index, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { organizations } from './organizations.js';
+
+/**
+ * A chat widget a site embeds. `publicKey` is what the script tag carries; `allowedOrigins` lists the sites that may
+ * use it. `settings` holds display settings, validated with `widgetSettingsSchema` from `@parley/protocol`.
+ */
+export const widgets = pgTable(
+  'widgets',
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    organizationId: uuid()
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    name: text().notNull(),
+    publicKey: text().notNull().unique(),
+    allowedOrigins: text().array().notNull().default([]),
+    settings: jsonb().$type<Record<string, unknown>>().notNull().default({}),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [index().on(table.organizationId)],
+);

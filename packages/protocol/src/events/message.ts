@@ -1,0 +1,47 @@
+/**
+ * `message:send`, `messages:sync` and `message:created`.
+ * @module
+ */
+import { z } from 'zod';
+import { clientIdSchema, messageBodySchema, messageSchema } from '../models.js';
+
+/** A visitor sends a message. */
+export const visitorMessageSendSchema = z.object({
+  clientId: clientIdSchema,
+  body: messageBodySchema,
+});
+/** A visitor sends a message. */
+export type VisitorMessageSend = z.infer<typeof visitorMessageSendSchema>;
+
+/** An agent sends a message into a conversation. */
+export const agentMessageSendSchema = visitorMessageSendSchema.extend({
+  conversationId: z.uuid(),
+});
+/** An agent sends a message into a conversation. */
+export type AgentMessageSend = z.infer<typeof agentMessageSendSchema>;
+
+/** The ack of a send; the same for a repeated `clientId`. */
+export const messageSentSchema = z.object({
+  id: z.string(),
+  conversationId: z.string(),
+  seq: z.number().int().positive(),
+  createdAt: z.string(),
+});
+/** The ack of a send. */
+export type MessageSent = z.infer<typeof messageSentSchema>;
+
+/** A visitor asks for every message after the last `seq` it saw. */
+export const visitorMessagesSyncSchema = z.object({
+  afterSeq: z.number().int().nonnegative(),
+  limit: z.number().int().min(1).max(500).default(200),
+});
+/** A visitor asks for every message after the last `seq` it saw. */
+export type VisitorMessagesSync = z.input<typeof visitorMessagesSyncSchema>;
+
+/** Answer to a sync: messages in `seq` order; `hasMore` when `limit` cut the list. */
+export const messagesPageSchema = z.object({
+  messages: z.array(messageSchema),
+  hasMore: z.boolean(),
+});
+/** Answer to a sync. */
+export type MessagesPage = z.infer<typeof messagesPageSchema>;

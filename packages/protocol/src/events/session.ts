@@ -1,0 +1,16 @@
+/**
+ * `session:get`: the visitor's session, conversation and widget settings.
+ * @module
+ */
+import { z } from 'zod';
+import { visitorConversationSchema, widgetSettingsSchema } from '../models.js';
+
+/** Answer to `session:get`. Keep `sessionToken` to resume the same visitor and conversation later. */
+export const sessionSchema = z.object({
+  sessionToken: z.string(),
+  visitorId: z.string(),
+  conversation: visitorConversationSchema.nullable(),
+  widget: widgetSettingsSchema,
+});
+/** Answer to `session:get`. */
+export type Session = z.infer<typeof sessionSchema>;

@@ -1,0 +1,11 @@
+/**
+ * `@parley/protocol`: the single source of truth for what crosses the wire between Parley's server, SDK, widget and
+ * console. Zod schemas, the types inferred from them, and the error table.
+ * @module
+ */
+export * from './ack.js';
+export * from './errors.js';
+export * from './events/index.js';
+export * from './models.js';
+export * from './parse.js';
+export * from './rest/index.js';

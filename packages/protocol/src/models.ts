@@ -1,0 +1,108 @@
+/**
+ * Entities as they cross the wire: messages, conversations, widget settings.
+ * @module
+ */
+import { z } from 'zod';
+
+/** Default upper bound on a message body, in characters (Unicode code points); servers may configure another. */
+export const DEFAULT_MESSAGE_MAX_LENGTH = 4000;
+
+/**
+ * Hard cap on any message body accepted by the schema, whatever the server's configured limit. Bodies between the
+ * configured limit and this cap are answered with `message_too_long` rather than `invalid_payload`.
+ */
+export const MESSAGE_HARD_MAX_LENGTH = 100_000;
+
+/** Counts Unicode code points, so an emoji counts as one character as people expect. */
+export function characterCount(text: string): number {
+  let count = 0;
+  for (const _ of text) count++;
+  return count;
+}
+
+/**
+ * Message text. It must contain something other than whitespace, be well-formed UTF-16 (a lone surrogate cannot be
+ * stored or sent back unchanged) and contain no NUL character (Postgres text cannot hold one).
+ */
+export const messageBodySchema = z
+  .string()
+  .max(MESSAGE_HARD_MAX_LENGTH * 2)
+  .refine((body) => body.trim().length > 0, 'Message is empty.')
+  .refine((body) => body.isWellFormed(), 'Message contains an unpaired surrogate.')
+  .refine((body) => !body.includes('\u0000'), 'Message contains a NUL character.');
+
+/** A client-chosen id that makes a send idempotent: sending the same id twice stores one message. */
+export const clientIdSchema = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9_-]+$/, 'Use letters, digits, "-" and "_" only.');
+
+/** Who wrote a message. */
+export const authorKindSchema = z.enum(['visitor', 'agent', 'bot', 'system']);
+/** Who wrote a message. */
+export type AuthorKind = z.infer<typeof authorKindSchema>;
+
+/** Conversation lifecycle states. The bot state machine moves conversations between them. */
+export const conversationStatusSchema = z.enum(['bot', 'queued', 'agent', 'resolved', 'closed']);
+/** Conversation lifecycle states. */
+export type ConversationStatus = z.infer<typeof conversationStatusSchema>;
+
+/** A stored message. `seq` is gapless and unique within its conversation. */
+export const messageSchema = z.object({
+  id: z.string(),
+  conversationId: z.string(),
+  seq: z.number().int().positive(),
+  clientId: z.string().nullable(),
+  author: z.object({
+    kind: authorKindSchema,
+    id: z.string().nullable(),
+    name: z.string().nullable(),
+  }),
+  body: z.string(),
+  createdAt: z.string(),
+});
+/** A stored message. */
+export type Message = z.infer<typeof messageSchema>;
+
+/** A conversation as listed in the console. */
+export const conversationSummarySchema = z.object({
+  id: z.string(),
+  status: conversationStatusSchema,
+  contact: z.object({
+    id: z.string(),
+    name: z.string().nullable(),
+    email: z.string().nullable(),
+  }),
+  assignee: z.object({ id: z.string(), name: z.string() }).nullable(),
+  lastSeq: z.number().int().nonnegative(),
+  lastMessage: z.object({ body: z.string(), authorKind: authorKindSchema }).nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  lastMessageAt: z.string().nullable(),
+});
+/** A conversation as listed in the console. */
+export type ConversationSummary = z.infer<typeof conversationSummarySchema>;
+
+/** The part of a conversation a visitor sees. */
+export const visitorConversationSchema = z.object({
+  id: z.string(),
+  status: conversationStatusSchema,
+  lastSeq: z.number().int().nonnegative(),
+});
+/** The part of a conversation a visitor sees. */
+export type VisitorConversation = z.infer<typeof visitorConversationSchema>;
+
+/** How the widget looks and greets; stored per widget, validated on write and on read. */
+export const widgetSettingsSchema = z.object({
+  title: z.string().min(1).max(80).default('Chat with us'),
+  greeting: z.string().max(500).default('Hi! How can we help?'),
+  accentColor: z
+    .string()
+    .regex(/^#[0-9a-fA-F]{6}$/)
+    .default('#2563eb'),
+  position: z.enum(['right', 'left']).default('right'),
+  locale: z.string().min(2).max(35).default('en'),
+});
+/** How the widget looks and greets. */
+export type WidgetSettings = z.infer<typeof widgetSettingsSchema>;

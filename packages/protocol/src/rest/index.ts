@@ -1,0 +1,3 @@
+export * from './auth.js';
+export * from './conversations.js';
+export * from './health.js';

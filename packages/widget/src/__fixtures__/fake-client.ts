@@ -1,0 +1,84 @@
+/**
+ * An in-memory {@link WidgetClient} for UI tests: the test sets its state and fires its events, as a real client would
+ * after talking to the server.
+ * @module
+ */
+import type { ClientEvents, ConnectionStatus, Message, MessageSent, OutboxItem, ParleyError, Session } from '@parley/client';
+import type { WidgetClient } from '../widget-client.js';
+
+type Listener = (...args: never[]) => void;
+
+export const session: Session = {
+  sessionToken: 'token',
+  visitorId: 'visitor-1',
+  conversation: { id: 'c1', status: 'queued', lastSeq: 0 },
+  widget: { title: 'Acme support', greeting: 'Hi! Ask us anything.', accentColor: '#ff5500', position: 'right', locale: 'en' },
+};
+
+let nextSeq = 1;
+
+/** A message as the server would send it. */
+export function message(kind: Message['author']['kind'], body: string, name: string | null = null): Message {
+  const seq = nextSeq++;
+  return {
+    id: `m${seq}`,
+    conversationId: 'c1',
+    seq,
+    clientId: null,
+    author: { kind, id: kind === 'visitor' ? 'visitor-1' : `${kind}-1`, name },
+    body,
+    createdAt: new Date(Date.UTC(2025, 0, 1, 0, 0, seq)).toISOString(),
+  };
+}
+
+export class FakeClient implements WidgetClient {
+  status: ConnectionStatus = 'connected';
+  error: ParleyError | undefined = undefined;
+  session: Session | null = session;
+  messages: readonly Message[] = [];
+  pending: readonly OutboxItem[] = [];
+  /** Bodies passed to `send`, and the answer each call gets. */
+  readonly sent: string[] = [];
+  sendResult: () => Promise<MessageSent> = () =>
+    Promise.resolve({ id: 'sent', conversationId: 'c1', seq: 1, createdAt: '2025-01-01T00:00:00.000Z' });
+  readonly typing: boolean[] = [];
+  private readonly listeners = new Map<string, Set<Listener>>();
+
+  on<E extends keyof ClientEvents>(event: E, listener: ClientEvents[E]) {
+    let set = this.listeners.get(event);
+    if (!set) this.listeners.set(event, (set = new Set()));
+    set.add(listener);
+    return () => void set.delete(listener);
+  }
+
+  emit<E extends keyof ClientEvents>(event: E, ...args: Parameters<ClientEvents[E]>) {
+    for (const listener of this.listeners.get(event) ?? []) (listener as (...values: unknown[]) => void)(...args);
+  }
+
+  listenerCount() {
+    let count = 0;
+    for (const set of this.listeners.values()) count += set.size;
+    return count;
+  }
+
+  send(body: string) {
+    this.sent.push(body);
+    return this.sendResult();
+  }
+
+  setTyping(typing: boolean) {
+    this.typing.push(typing);
+  }
+
+  /** Adds a message and reports it, as the client does when one arrives. */
+  receive(incoming: Message) {
+    this.messages = [...this.messages, incoming];
+    this.emit('message', incoming);
+  }
+
+  setStatus(status: ConnectionStatus, error?: ParleyError) {
+    this.status = status;
+    this.error = error;
+    this.emit('status', status, error);
+  }
+}

@@ -1,0 +1,280 @@
+// @vitest-environment happy-dom
+import { ParleyError } from '@parley/client';
+import { act } from 'preact/test-utils';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { FakeClient, message, session } from './__fixtures__/fake-client.js';
+import { mountApp, type AppHandle, type MountAppOptions } from './mount-app.js';
+
+let mounted: AppHandle[] = [];
+
+afterEach(() => {
+  for (const handle of mounted) handle.unmount();
+  mounted = [];
+  vi.useRealTimers();
+});
+
+async function setup(client = new FakeClient(), options: MountAppOptions = {}) {
+  let handle!: AppHandle;
+  await act(() => {
+    handle = mountApp(client, options);
+  });
+  mounted.push(handle);
+  const host = options.target ?? document.querySelector<HTMLElement>('[data-parley-widget]')!;
+  const root = host.shadowRoot!;
+  return { client, handle, host, root };
+}
+
+/** The accessible name as the widget sets it: `aria-label`, else the text. */
+function nameOf(element: Element) {
+  return element.getAttribute('aria-label') ?? element.textContent?.trim() ?? '';
+}
+
+function button(root: ShadowRoot, name: string) {
+  return [...root.querySelectorAll('button')].find((candidate) => nameOf(candidate) === name) ?? null;
+}
+
+function textbox(root: ShadowRoot, name: string) {
+  return [...root.querySelectorAll('textarea')].find((candidate) => nameOf(candidate) === name) ?? null;
+}
+
+async function type(root: ShadowRoot, value: string) {
+  const composer = textbox(root, 'Message')!;
+  await act(() => {
+    composer.value = value;
+    composer.dispatchEvent(new Event('input', { bubbles: true }));
+  });
+  return composer;
+}
+
+async function press(element: Element, key: string, init: KeyboardEventInit = {}) {
+  const event = new KeyboardEvent('keydown', { key, bubbles: true, cancelable: true, ...init });
+  await act(() => {
+    element.dispatchEvent(event);
+  });
+  return event;
+}
+
+describe('App', () => {
+  it('renders only a launcher named "Open chat" until opened', async () => {
+    const { root } = await setup();
+    const launcher = button(root, 'Open chat');
+    expect(launcher).not.toBeNull();
+    expect(launcher!.getAttribute('aria-expanded')).toBe('false');
+    expect(root.querySelector('[role="log"]')).toBeNull();
+    expect(textbox(root, 'Message')).toBeNull();
+  });
+
+  it('opens on a click of the launcher, showing the log, the composer and Send', async () => {
+    const { root } = await setup();
+    await act(() => button(root, 'Open chat')!.click());
+
+    expect(root.querySelector('[role="log"]')).not.toBeNull();
+    expect(textbox(root, 'Message')).not.toBeNull();
+    expect(button(root, 'Send')).not.toBeNull();
+    const launcher = button(root, 'Close chat');
+    expect(launcher?.getAttribute('aria-expanded')).toBe('true');
+
+    await act(() => launcher!.click());
+    expect(root.querySelector('[role="log"]')).toBeNull();
+    expect(button(root, 'Open chat')).not.toBeNull();
+  });
+
+  it('shows the title and greeting from the session, and applies the accent colour', async () => {
+    const { root } = await setup(new FakeClient(), { open: true });
+    expect(root.querySelector('h2')?.textContent).toBe('Acme support');
+    expect(root.querySelector('[role="dialog"]')?.getAttribute('aria-label')).toBe('Acme support');
+    expect(root.querySelector('[role="log"]')?.textContent).toContain('Hi! Ask us anything.');
+    expect(root.querySelector<HTMLElement>('.root')!.style.getPropertyValue('--parley-accent')).toBe('#ff5500');
+  });
+
+  it('renders message text literally, never as HTML', async () => {
+    const client = new FakeClient();
+    const { root } = await setup(client, { open: true });
+    const attack = '<img src=x onerror=alert(1)>';
+    await act(() => client.receive(message('agent', attack, 'Mallory')));
+
+    const log = root.querySelector('[role="log"]')!;
+    expect(log.querySelector('img')).toBeNull();
+    expect(root.querySelector('img')).toBeNull();
+    expect(log.textContent).toContain(attack);
+  });
+
+  it('tells visitor messages from agent and bot messages', async () => {
+    const client = new FakeClient();
+    client.messages = [message('visitor', 'I need help'), message('agent', 'Sure!', 'Ada'), message('bot', 'Beep')];
+    const { root } = await setup(client, { open: true });
+
+    const items = [...root.querySelectorAll('[role="log"] [data-author]')];
+    expect(items.map((item) => item.getAttribute('data-author'))).toEqual(['visitor', 'agent', 'bot']);
+    expect(items.map((item) => item.className)).toEqual(['message visitor', 'message agent', 'message bot']);
+    expect(items[1]!.querySelector('.author')?.textContent).toBe('Ada');
+    expect(items[2]!.querySelector('.author')?.textContent).toBe('Bot');
+  });
+
+  it('sends on Enter, keeps Shift+Enter for a new line, and clears the composer', async () => {
+    const client = new FakeClient();
+    const { root } = await setup(client, { open: true });
+
+    const composer = await type(root, 'line one');
+    const shiftEnter = await press(composer, 'Enter', { shiftKey: true });
+    expect(shiftEnter.defaultPrevented).toBe(false);
+    expect(client.sent).toEqual([]);
+
+    const enter = await press(composer, 'Enter');
+    expect(enter.defaultPrevented).toBe(true);
+    expect(client.sent).toEqual(['line one']);
+    expect(composer.value).toBe('');
+  });
+
+  it('sends with the Send button, which is disabled while the composer is blank', async () => {
+    const client = new FakeClient();
+    const { root } = await setup(client, { open: true });
+    expect(button(root, 'Send')!.disabled).toBe(true);
+    await type(root, '   ');
+    expect(button(root, 'Send')!.disabled).toBe(true);
+    await type(root, 'Hello');
+    await act(() => button(root, 'Send')!.click());
+    expect(client.sent).toEqual(['Hello']);
+  });
+
+  it("reports the visitor's typing to the client", async () => {
+    const client = new FakeClient();
+    const { root } = await setup(client, { open: true });
+    await type(root, 'H');
+    await type(root, '');
+    expect(client.typing).toEqual([true, false]);
+  });
+
+  it('shows "Agent is typing…" while an agent types, until their message arrives', async () => {
+    const client = new FakeClient();
+    const { root } = await setup(client, { open: true });
+    const typing = { conversationId: 'c1', author: { kind: 'agent' as const, name: 'Ada' }, typing: true };
+
+    await act(() => client.emit('typing', typing));
+    expect(root.textContent).toContain('Agent is typing…');
+    await act(() => client.receive(message('agent', 'Here you go', 'Ada')));
+    expect(root.textContent).not.toContain('Agent is typing…');
+
+    await act(() => client.emit('typing', typing));
+    await act(() => client.emit('typing', { ...typing, typing: false }));
+    expect(root.textContent).not.toContain('Agent is typing…');
+  });
+
+  it('drops a stale typing indicator after a while', async () => {
+    const client = new FakeClient();
+    const { root } = await setup(client, { open: true });
+    vi.useFakeTimers();
+    await act(() => client.emit('typing', { conversationId: 'c1', author: { kind: 'agent', name: null }, typing: true }));
+    expect(root.textContent).toContain('Agent is typing…');
+    await act(() => {
+      vi.advanceTimersByTime(8000);
+    });
+    expect(root.textContent).not.toContain('Agent is typing…');
+  });
+
+  it('marks queued messages as not sent while offline', async () => {
+    const client = new FakeClient();
+    client.status = 'offline';
+    client.pending = [{ clientId: 'a', body: 'Are you there?', createdAt: '2025-01-01T00:00:00.000Z' }];
+    const { root } = await setup(client, { open: true });
+
+    const item = root.querySelector('[data-pending="true"]')!;
+    expect(item.textContent).toContain('Are you there?');
+    expect(item.textContent).toContain('Not sent yet');
+    expect(root.textContent).toContain("You're offline");
+
+    await act(() => client.setStatus('connected'));
+    expect(root.querySelector('[data-pending="true"]')!.textContent).toContain('Sending…');
+    expect(root.textContent).not.toContain("You're offline");
+  });
+
+  it('shows a clear error line when the connection is refused', async () => {
+    const client = new FakeClient();
+    const { root } = await setup(client, { open: true });
+    await act(() =>
+      client.setStatus('error', new ParleyError('origin_not_allowed', 'This website is not allowed to use this widget.')),
+    );
+    const alert = root.querySelector('[role="alert"]');
+    expect(alert?.textContent).toBe("Couldn't connect to chat: This website is not allowed to use this widget.");
+  });
+
+  it('shows why a message was refused', async () => {
+    const client = new FakeClient();
+    client.sendResult = () => Promise.reject(new ParleyError('message_too_long', 'Messages can be at most 4000 characters long.'));
+    const { root } = await setup(client, { open: true });
+    const composer = await type(root, 'x');
+    await press(composer, 'Enter');
+    await act(() => Promise.resolve());
+    expect(root.querySelector('[role="alert"]')?.textContent).toBe(
+      'Message not sent: Messages can be at most 4000 characters long.',
+    );
+  });
+
+  it('focuses the composer when opened, but does not take focus when mounted open', async () => {
+    const { root, handle } = await setup(new FakeClient(), { open: true });
+    await act(() => {});
+    expect(root.activeElement).toBeNull();
+    await act(() => handle.close());
+    await act(() => handle.open());
+    expect(root.activeElement).toBe(textbox(root, 'Message'));
+  });
+
+  it('closes on Escape and gives focus back to the launcher', async () => {
+    const { root, handle } = await setup(new FakeClient(), { open: true });
+    await act(() => {});
+    await press(textbox(root, 'Message')!, 'Escape');
+    expect(root.querySelector('[role="log"]')).toBeNull();
+    expect(root.activeElement).toBe(button(root, 'Open chat'));
+    await act(() => handle.open());
+    expect(root.querySelector('[role="log"]')).not.toBeNull();
+  });
+
+  it('puts the widget on the left when the widget settings say so', async () => {
+    const client = new FakeClient();
+    client.session = { ...session, widget: { ...session.widget, position: 'left' } };
+    const { root } = await setup(client);
+    expect(root.querySelector('.root')!.className).toBe('root left');
+  });
+});
+
+describe('mountApp', () => {
+  it('keeps its markup and styles inside a shadow root', async () => {
+    const headStyles = document.head.querySelectorAll('style').length;
+    const { host, root } = await setup(new FakeClient(), { open: true });
+
+    expect(host.children).toHaveLength(0);
+    expect(root.querySelector('style')?.textContent).toBeTypeOf('string');
+    expect(document.head.querySelectorAll('style')).toHaveLength(headStyles);
+    expect(document.querySelector('[role="log"]')).toBeNull();
+    expect(root.querySelector('[role="log"]')).not.toBeNull();
+  });
+
+  it('is driven by open, close and toggle', async () => {
+    const { root, handle } = await setup();
+    await act(() => handle.open());
+    expect(button(root, 'Close chat')).not.toBeNull();
+    await act(() => handle.toggle());
+    expect(button(root, 'Open chat')).not.toBeNull();
+    await act(() => handle.toggle());
+    await act(() => handle.close());
+    expect(root.querySelector('[role="log"]')).toBeNull();
+  });
+
+  it('reuses the shadow root of a given target, replacing what was there', async () => {
+    const target = document.body.appendChild(document.createElement('div'));
+    target.attachShadow({ mode: 'open' }).append(document.createElement('button'));
+    const { root } = await setup(new FakeClient(), { target });
+    expect(root).toBe(target.shadowRoot);
+    expect(root.querySelectorAll('button')).toHaveLength(1);
+    expect(button(root, 'Open chat')).not.toBeNull();
+  });
+
+  it('removes everything and unsubscribes on unmount', async () => {
+    const client = new FakeClient();
+    const { host, handle } = await setup(client);
+    expect(client.listenerCount()).toBeGreaterThan(0);
+    await act(() => handle.unmount());
+    expect(host.isConnected).toBe(false);
+    expect(client.listenerCount()).toBe(0);
+  });
+});

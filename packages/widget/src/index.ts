@@ -1,0 +1,15 @@
+/**
+ * `@parley/widget`: Parley's chat widget, a Preact UI in a shadow root. This entry is both the npm module and, bundled
+ * with its dependencies, the main chunk (`dist/widget.js`) that the script-tag loader (`dist/loader.js`) imports.
+ *
+ * @example
+ * ```ts
+ * import { mount } from '@parley/widget'
+ *
+ * const widget = mount({ serverUrl: 'https://chat.example.com', widgetKey: 'pk_live_123', open: true })
+ * ```
+ * @module
+ */
+export { mount } from './mount.js';
+export type { MountOptions, WidgetHandle } from './mount.js';
+export type { AppHandle, MountAppOptions } from './mount-app.js';

@@ -1,0 +1,9 @@
+/**
+ * Entry of `dist/loader.js`: runs {@link installLoader} for the `<script>` tag that loaded it.
+ * @module
+ */
+import { installLoader } from './loader.js';
+
+// `currentScript` is set while a classic script runs, including async ones; tag managers may inject it differently.
+const script = (document.currentScript ?? document.querySelector('script[data-widget-key]')) as HTMLScriptElement | null;
+if (script) installLoader(window, document, script, (url) => import(/* @vite-ignore */ url));

@@ -1,0 +1,230 @@
+// @vitest-environment happy-dom
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { installLoader, type ParleyGlobal, type WidgetModule } from './loader.js';
+import type { WidgetHandle } from './mount.js';
+
+type LoaderWindow = Window & { Parley?: ParleyGlobal };
+
+afterEach(() => {
+  for (const host of document.querySelectorAll('[data-parley-widget]')) host.remove();
+  delete (window as LoaderWindow).Parley;
+  vi.restoreAllMocks();
+});
+
+function scriptTag(attributes: Record<string, string> = {}) {
+  const script = document.createElement('script');
+  script.src = 'https://chat.example.com/widget.js';
+  script.dataset.widgetKey = 'pk_test';
+  for (const [name, value] of Object.entries(attributes)) script.setAttribute(name, value);
+  return script;
+}
+
+/** A window whose idle callbacks and timers the test runs by hand. */
+function fakeWindow(options: { idle?: boolean } = {}) {
+  const idle: Array<() => void> = [];
+  const timers: Array<{ run: () => void; delay: number }> = [];
+  const win = {
+    Parley: undefined as ParleyGlobal | undefined,
+    requestIdleCallback: options.idle === false ? undefined : (callback: () => void) => idle.push(callback),
+    setTimeout: (run: () => void, delay: number) => timers.push({ run, delay }),
+    addEventListener: window.addEventListener.bind(window),
+  };
+  return { win: win as unknown as LoaderWindow, idle, timers };
+}
+
+/** The widget's handle, recording what the loader calls on it. */
+function fakeWidget() {
+  const calls: string[] = [];
+  const handle = {
+    open: () => calls.push('open'),
+    close: () => calls.push('close'),
+    toggle: () => calls.push('toggle'),
+    unmount: () => calls.push('unmount'),
+    client: {},
+  } as unknown as WidgetHandle;
+  const mount = vi.fn((_options: Parameters<WidgetModule['mount']>[0]) => handle);
+  return { calls, mount, module: { mount } satisfies WidgetModule };
+}
+
+/** An import that resolves when the test says so. */
+function deferredImport() {
+  let resolve!: (module: WidgetModule) => void;
+  let reject!: (error: unknown) => void;
+  const load = vi.fn(
+    (_url: string) =>
+      new Promise<WidgetModule>((onResolve, onReject) => {
+        resolve = onResolve;
+        reject = onReject;
+      }),
+  );
+  return { load, resolve: (module: WidgetModule) => resolve(module), reject: (error: unknown) => reject(error) };
+}
+
+const flush = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+function launcher() {
+  const host = document.querySelector<HTMLElement>('[data-parley-widget]');
+  return host?.shadowRoot?.querySelector('button') ?? null;
+}
+
+describe('installLoader', () => {
+  it('queues calls made before the widget loads and replays them in order', async () => {
+    const { win } = fakeWindow();
+    const widgetImport = deferredImport();
+    installLoader(win, document, scriptTag(), widgetImport.load);
+
+    win.Parley!('close');
+    win.Parley!('toggle');
+    expect(widgetImport.load).not.toHaveBeenCalled();
+    win.Parley!('open');
+    expect(widgetImport.load).toHaveBeenCalledWith('https://chat.example.com/widget/widget.js');
+
+    const widget = fakeWidget();
+    widgetImport.resolve(widget.module);
+    await flush();
+    expect(widget.mount).toHaveBeenCalledWith({
+      serverUrl: 'https://chat.example.com',
+      widgetKey: 'pk_test',
+      target: document.querySelector('[data-parley-widget]'),
+    });
+    expect(widget.calls).toEqual(['close', 'toggle', 'open']);
+
+    win.Parley!('close');
+    expect(widget.calls).toEqual(['close', 'toggle', 'open', 'close']);
+    expect(widgetImport.load).toHaveBeenCalledTimes(1);
+  });
+
+  it('takes over the calls of a stub defined before it', async () => {
+    const { win } = fakeWindow();
+    const stub = function Parley(...args: unknown[]) {
+      (stub.q ??= []).push(args);
+    } as ParleyGlobal & ((...args: unknown[]) => void);
+    win.Parley = stub;
+    stub('toggle');
+    stub('close');
+    const widget = fakeWidget();
+    const widgetImport = deferredImport();
+    installLoader(win, document, scriptTag(), widgetImport.load);
+    expect(win.Parley).not.toBe(stub);
+
+    win.Parley!('open');
+    widgetImport.resolve(widget.module);
+    await flush();
+    expect(widget.calls).toEqual(['toggle', 'close', 'open']);
+  });
+
+  it('only runs known commands', async () => {
+    const { win } = fakeWindow();
+    const widget = fakeWidget();
+    installLoader(win, document, scriptTag(), () => Promise.resolve(widget.module));
+    const call = win.Parley as unknown as (command: unknown) => void;
+    call('unmount');
+    call('constructor');
+    call({ toString: () => 'open' });
+    win.Parley!('open');
+    await flush();
+    call('unmount');
+    call('__proto__');
+    expect(widget.calls).toEqual(['open']);
+  });
+
+  it('shows a fixed launcher named "Open chat" in a shadow root right away', () => {
+    const { win } = fakeWindow();
+    installLoader(win, document, scriptTag(), deferredImport().load);
+    const host = document.querySelector<HTMLElement>('[data-parley-widget]')!;
+    expect(host.parentElement).toBe(document.body);
+    expect(host.children).toHaveLength(0);
+    const button = launcher()!;
+    expect(button.getAttribute('aria-label')).toBe('Open chat');
+    expect(host.shadowRoot!.querySelector('style')!.textContent).toContain('position:fixed');
+  });
+
+  it('loads the widget and opens it on the first click of the launcher', async () => {
+    const { win } = fakeWindow();
+    const widget = fakeWidget();
+    const widgetImport = deferredImport();
+    installLoader(win, document, scriptTag(), widgetImport.load);
+
+    launcher()!.click();
+    expect(widgetImport.load).toHaveBeenCalledTimes(1);
+    expect(launcher()!.getAttribute('aria-busy')).toBe('true');
+    widgetImport.resolve(widget.module);
+    await flush();
+    expect(widget.calls).toEqual(['open']);
+  });
+
+  it('loads the widget when the browser is idle, once', async () => {
+    const { win, idle } = fakeWindow();
+    const widget = fakeWidget();
+    const load = vi.fn(() => Promise.resolve(widget.module));
+    installLoader(win, document, scriptTag(), load);
+    expect(load).not.toHaveBeenCalled();
+    expect(idle).toHaveLength(1);
+
+    idle[0]!();
+    launcher()?.click();
+    await flush();
+    expect(load).toHaveBeenCalledTimes(1);
+    expect(widget.mount).toHaveBeenCalledTimes(1);
+    expect(widget.calls).toEqual(['open']);
+  });
+
+  it('waits for the page to finish loading before scheduling, and falls back to setTimeout', () => {
+    const { win, timers } = fakeWindow({ idle: false });
+    const readyState = vi.spyOn(document, 'readyState', 'get').mockReturnValue('interactive');
+    const load = vi.fn(() => new Promise<WidgetModule>(() => {}));
+    installLoader(win, document, scriptTag(), load);
+    expect(timers).toHaveLength(0);
+
+    readyState.mockReturnValue('complete');
+    window.dispatchEvent(new Event('load'));
+    expect(timers).toHaveLength(1);
+    timers[0]!.run();
+    expect(load).toHaveBeenCalledWith('https://chat.example.com/widget/widget.js');
+  });
+
+  it('connects to data-server when set, and finds the main chunk next to its own script', async () => {
+    const { win } = fakeWindow();
+    const widget = fakeWidget();
+    const load = vi.fn((_url: string) => Promise.resolve(widget.module));
+    const script = scriptTag({ 'data-server': 'https://api.example.com' });
+    script.src = 'https://cdn.example.com/parley/widget.js';
+    installLoader(win, document, script, load);
+    win.Parley!('open');
+    await flush();
+    expect(load).toHaveBeenCalledWith('https://cdn.example.com/parley/widget/widget.js');
+    expect(widget.mount.mock.calls[0]![0]).toMatchObject({ serverUrl: 'https://api.example.com' });
+  });
+
+  it('lets a later click retry after the main chunk failed to load', async () => {
+    const { win } = fakeWindow();
+    const error = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const widget = fakeWidget();
+    const load = vi.fn().mockRejectedValueOnce(new Error('offline')).mockResolvedValueOnce(widget.module);
+    installLoader(win, document, scriptTag(), load);
+
+    launcher()!.click();
+    await flush();
+    expect(error).toHaveBeenCalledOnce();
+    expect(launcher()!.hasAttribute('aria-busy')).toBe(false);
+
+    launcher()!.click();
+    await flush();
+    expect(load).toHaveBeenCalledTimes(2);
+    expect(widget.calls).toEqual(['open', 'open']);
+  });
+
+  it('adds nothing when the widget key is missing or the loader already ran', () => {
+    const { win } = fakeWindow();
+    const script = scriptTag();
+    delete script.dataset.widgetKey;
+    installLoader(win, document, script, deferredImport().load);
+    expect(win.Parley).toBeUndefined();
+
+    installLoader(win, document, scriptTag(), deferredImport().load);
+    const first = win.Parley;
+    installLoader(win, document, scriptTag(), deferredImport().load);
+    expect(win.Parley).toBe(first);
+    expect(document.querySelectorAll('[data-parley-widget]')).toHaveLength(1);
+  });
+});
