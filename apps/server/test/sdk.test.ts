@@ -1,0 +1,118 @@
+import { createClient, createMemoryStorage, type ConnectionStatus, type Message, type ParleyClient } from '@parley/client';
+import type { Ack, MessageSent } from '@parley/protocol';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { connectAgent, createTenant, login, nextEvent, request, SHOP_ORIGIN, startServer, type TestServer } from './helpers/server.js';
+
+// @parley/client, the SDK developers import, against the real server.
+let server: TestServer;
+const clients: ParleyClient[] = [];
+beforeAll(async () => {
+  server = await startServer();
+});
+afterEach(() => {
+  for (const client of clients.splice(0)) client.close();
+});
+afterAll(async () => {
+  await server?.close();
+});
+
+function sdk(widgetKey: string, storage = createMemoryStorage(), serverUrl = server.url): ParleyClient {
+  const client = createClient({
+    serverUrl,
+    widgetKey,
+    storage,
+    io: { transports: ['websocket'], extraHeaders: { origin: SHOP_ORIGIN }, reconnectionDelay: 50, reconnectionDelayMax: 200 },
+  });
+  clients.push(client);
+  return client;
+}
+
+function waitForStatus(client: ParleyClient, wanted: ConnectionStatus): Promise<void> {
+  if (client.status === wanted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const stop = client.on('status', (status) => {
+      if (status !== wanted) return;
+      stop();
+      resolve();
+    });
+  });
+}
+
+function waitForMessage(client: ParleyClient, predicate: (message: Message) => boolean): Promise<Message> {
+  const seen = client.messages.find(predicate);
+  if (seen) return Promise.resolve(seen);
+  return new Promise((resolve) => {
+    const stop = client.on('message', (message) => {
+      if (!predicate(message)) return;
+      stop();
+      resolve(message);
+    });
+  });
+}
+
+describe('@parley/client against the real server', () => {
+  it('sends, receives the reply, and resumes the same conversation from storage', async () => {
+    const tenant = await createTenant(server);
+    const { token } = await login(server, tenant.email, tenant.password);
+    const agent = await connectAgent(server, token);
+    const storage = createMemoryStorage();
+    const client = sdk(tenant.widget.publicKey, storage);
+
+    const agentSees = nextEvent<Message>(agent, 'message:created');
+    const sent = await client.send('Hello from the SDK');
+    expect(sent.seq).toBe(1);
+    expect((await agentSees).body).toBe('Hello from the SDK');
+
+    ok(await request<Ack<MessageSent>>(agent, 'message:send', { conversationId: sent.conversationId, clientId: 'reply', body: 'Hi there' }));
+    await waitForMessage(client, (message) => message.body === 'Hi there');
+    expect(client.messages.map((message) => [message.seq, message.author.kind, message.body])).toEqual([
+      [1, 'visitor', 'Hello from the SDK'],
+      [2, 'agent', 'Hi there'],
+    ]);
+    const visitorId = client.session!.visitorId;
+    client.close();
+
+    // A new page load: the same storage resumes the visitor and brings the history back.
+    const resumed = sdk(tenant.widget.publicKey, storage);
+    await waitForMessage(resumed, (message) => message.seq === 2);
+    expect(resumed.session!.visitorId).toBe(visitorId);
+    expect(resumed.messages.map((message) => message.body)).toEqual(['Hello from the SDK', 'Hi there']);
+    agent.close();
+  });
+
+  it('keeps a message written offline in the outbox and delivers it once on the next connection', async () => {
+    const tenant = await createTenant(server);
+    const { token } = await login(server, tenant.email, tenant.password);
+    const agent = await connectAgent(server, token);
+    const storage = createMemoryStorage();
+
+    // Nothing listens on port 9: the client stays offline and queues the message in storage.
+    const offline = sdk(tenant.widget.publicKey, storage, 'http://127.0.0.1:9');
+    const pending = offline.send('Written in a tunnel');
+    pending.catch(() => {});
+    await waitForStatus(offline, 'offline');
+    expect(offline.pending.map((item) => item.body)).toEqual(['Written in a tunnel']);
+    offline.close();
+
+    const agentSees = nextEvent<Message>(agent, 'message:created');
+    const online = sdk(tenant.widget.publicKey, storage);
+    const delivered = await agentSees;
+    expect(delivered.body).toBe('Written in a tunnel');
+    await waitForMessage(online, (message) => message.body === 'Written in a tunnel');
+    await expect.poll(() => online.pending.length).toBe(0);
+    expect(online.messages).toHaveLength(1);
+    agent.close();
+  });
+
+  it('reports a refused origin as an error status with its code', async () => {
+    const tenant = await createTenant(server, { allowedOrigins: ['https://other.example'] });
+    const client = sdk(tenant.widget.publicKey);
+    await waitForStatus(client, 'error');
+    expect(client.error).toMatchObject({ code: 'origin_not_allowed' });
+  });
+});
+
+function ok<T>(ack: Ack<T>): T {
+  if (!ack.ok) throw new Error(`expected ok ack, got ${JSON.stringify(ack.error)}`);
+  return ack.data;
+}
