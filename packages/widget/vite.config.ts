@@ -18,6 +18,9 @@ const builds: Record<string, UserConfig> = {
       target: 'es2022',
       minify: true,
       lib: { entry: 'src/index.ts', formats: ['es'], fileName: () => 'widget.js' },
+      // Vite keeps whitespace and /* @__PURE__ */ comments in ES library builds, for the bundlers of apps that import
+      // them. This file is only ever loaded by the script-tag loader, never bundled again: minify it fully.
+      rolldownOptions: { output: { minify: true, comments: false } },
     },
   },
   loader: {

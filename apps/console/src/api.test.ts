@@ -50,6 +50,25 @@ describe('createApi', () => {
     expect(error).toMatchObject({ code: 'invalid_payload', message: 'Bad reply.', issues });
   });
 
+  it('patches a conversation back to the bot and keeps the message of a rejected transition', async () => {
+    const rejection = { error: { code: 'transition_rejected', message: 'This conversation is closed.' } };
+    const { fetch, calls } = fakeFetch(() => json(409, rejection));
+    const error = await createApi({ fetch })
+      .updateConversation('c', { status: 'bot' })
+      .catch((failure: unknown) => failure);
+    expect(calls[0]!.url).toBe('/api/conversations/c');
+    expect(calls[0]!.init.method).toBe('PATCH');
+    expect(JSON.parse(calls[0]!.init.body as string)).toEqual({ status: 'bot' });
+    expect(error).toMatchObject({ code: 'transition_rejected', message: 'This conversation is closed.' });
+  });
+
+  it('maps a bare 409 to transition_rejected', async () => {
+    const { fetch } = fakeFetch(() => new Response('', { status: 409 }));
+    await expect(createApi({ fetch }).updateConversation('c', { assignToMe: true })).rejects.toMatchObject({
+      code: 'transition_rejected',
+    });
+  });
+
   it('maps a response without an error body to the code of its status', async () => {
     const { fetch } = fakeFetch(() => new Response('<html>Bad gateway</html>', { status: 502 }));
     await expect(createApi({ fetch }).me()).rejects.toMatchObject({ code: 'unavailable' });

@@ -43,7 +43,10 @@ export interface ConsoleApi {
   listMessages(conversationId: string, query?: { afterSeq?: number; limit?: number }): Promise<MessagesPage>;
   /** `POST /api/conversations/:conversationId/messages`: an idempotent reply (same `clientId`, same answer). */
   sendReply(conversationId: string, request: ReplyRequest): Promise<MessageSent>;
-  /** `PATCH /api/conversations/:conversationId`: resolve, reopen or take a conversation. */
+  /**
+   * `PATCH /api/conversations/:conversationId`: resolve, reopen, take a conversation or hand it back to the bot
+   * (`{ status: 'bot' }`). A change the conversation's state does not allow rejects with `transition_rejected` (409).
+   */
   updateConversation(conversationId: string, update: ConversationUpdate): Promise<ConversationSummary>;
 }
 
@@ -52,6 +55,7 @@ const statusCodes: Record<number, ErrorCode> = {
   401: 'unauthorized',
   403: 'forbidden',
   404: 'not_found',
+  409: 'transition_rejected',
   413: 'message_too_long',
   429: 'rate_limited',
   502: 'unavailable',

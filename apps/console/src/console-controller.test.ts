@@ -11,6 +11,7 @@ function fakeServer() {
   const stored: Message[] = [message(1), message(2)];
   const messageQueries: number[] = [];
   const listCalls: number[] = [];
+  const listQueries: { status?: string; limit?: number }[] = [];
   const sends: AgentMessageSend[] = [];
   const handlers = new Map<string, (payload: never) => void>();
   const connectionListeners: ((event: ConnectionEvent) => void)[] = [];
@@ -19,8 +20,9 @@ function fakeServer() {
   const api: ConsoleApi = {
     login: () => Promise.reject(new ParleyError('forbidden')),
     me: () => Promise.resolve({ agent }),
-    async listConversations() {
+    async listConversations(query = {}) {
       listCalls.push(Date.now());
+      listQueries.push(query);
       if (refuseWith) throw refuseWith;
       const last = stored.at(-1)!;
       return {
@@ -67,6 +69,7 @@ function fakeServer() {
     stored,
     messageQueries,
     listCalls,
+    listQueries,
     sends,
     refuse(error: ParleyError) {
       refuseWith = error;
@@ -147,5 +150,50 @@ describe('createConsoleController', () => {
     const ended: string[] = [];
     start(server, (reason) => ended.push(reason));
     await vi.waitFor(() => expect(ended).toEqual(['Your session has ended. Sign in again.']));
+  });
+
+  it('streams the bot reply into the open conversation and drops it when the turn is cancelled', async () => {
+    const server = fakeServer();
+    const controller = start(server);
+    server.setConnected(true);
+    await vi.waitFor(() => expect(seqsOf(controller)).toEqual([1, 2]));
+
+    const author = { kind: 'bot' as const, id: null, name: 'Assistant' };
+    server.emit('bot:reply-start', { conversationId: CONVERSATION_ID, messageId: 'message-3', author, createdAt: '2025-01-01T12:00:03.000Z' });
+    server.emit('bot:reply-delta', { conversationId: CONVERSATION_ID, messageId: 'message-3', delta: 'Let me ' });
+    server.emit('bot:reply-delta', { conversationId: CONVERSATION_ID, messageId: 'message-3', delta: 'check.' });
+    expect(controller.getState().threads[CONVERSATION_ID]!.botReplies).toMatchObject([{ body: 'Let me check.' }]);
+
+    server.emit('bot:reply-end', { conversationId: CONVERSATION_ID, messageId: 'message-3', status: 'cancelled' });
+    expect(controller.getState().threads[CONVERSATION_ID]!.botReplies).toEqual([]);
+    expect(seqsOf(controller)).toEqual([1, 2]);
+    controller.stop();
+  });
+
+  it('shows the server\'s message when it rejects a status change', async () => {
+    const server = fakeServer();
+    server.api.updateConversation = () =>
+      Promise.reject(new ParleyError('transition_rejected', 'A resolved conversation cannot go back to the bot.'));
+    const controller = start(server);
+
+    await controller.update(CONVERSATION_ID, { status: 'bot' });
+    expect(controller.getState().notice).toBe('A resolved conversation cannot go back to the bot.');
+    controller.stop();
+  });
+
+  it('also lists the queued conversations while the inbox is filtered on them, on every reload', async () => {
+    const server = fakeServer();
+    const controller = start(server);
+    await vi.waitFor(() => expect(controller.getState().listStatus).toBe('ready'));
+    expect(server.listQueries).toEqual([{ limit: 200 }]);
+
+    controller.listStatus('queued');
+    await vi.waitFor(() => expect(server.listQueries).toHaveLength(3));
+    expect(server.listQueries.slice(1)).toEqual([{ limit: 200 }, { status: 'queued', limit: 200 }]);
+
+    server.setConnected(true);
+    await vi.waitFor(() => expect(server.listQueries).toHaveLength(5));
+    expect(server.listQueries.slice(3)).toEqual([{ limit: 200 }, { status: 'queued', limit: 200 }]);
+    controller.stop();
   });
 });

@@ -3,7 +3,7 @@
  * call the controller's commands. Holds no DOM and no Preact, so it can be driven directly in tests.
  * @module
  */
-import type { AgentServerEvents, ConversationUpdate } from '@parley/protocol';
+import type { AgentServerEvents, ConversationStatus, ConversationUpdate } from '@parley/protocol';
 import { ParleyError } from '@parley/protocol';
 import type { ConsoleApi } from './api.js';
 import { createClientId } from './client-id.js';
@@ -40,13 +40,21 @@ export interface ConsoleController {
   open(conversationId: string | null): void;
   /** Reloads the inbox. */
   refresh(): void;
+  /**
+   * Also lists the conversations in `status` (`GET /api/conversations?status=…`), from now on and at once, so an inbox
+   * filtered on it shows those older than the most recent page too; null lists the most recent page only.
+   */
+  listStatus(status: ConversationStatus | null): void;
   /** Sends a reply; it shows as pending until the server stores it. */
   send(conversationId: string, body: string): void;
   /** Sends a failed reply again, with its original `clientId`. */
   retry(conversationId: string, clientId: string): void;
   /** Drops a failed reply. */
   discard(conversationId: string, clientId: string): void;
-  /** Changes a conversation's status or assignee; resolves once the server answered (errors become the notice). */
+  /**
+   * Changes a conversation's status or assignee: take over, hand back to the bot, resolve, reopen. Resolves once the
+   * server answered; a refusal (e.g. `transition_rejected`) becomes the notice, in the server's words.
+   */
   update(conversationId: string, update: ConversationUpdate): Promise<void>;
   /** Call on every keystroke in the reply box; sends throttled `typing:set`. */
   typing(conversationId: string): void;
@@ -106,6 +114,7 @@ export function createConsoleController(options: ConsoleControllerOptions): Cons
   let state = initialConsoleState(options.openId ?? null);
   let connection: AgentConnection | null = null;
   let typingNotifier: { conversationId: string; notifier: TypingNotifier } | null = null;
+  let listedStatus: ConversationStatus | null = null;
   let stopped = false;
 
   function dispatch(action: ConsoleAction) {
@@ -138,8 +147,14 @@ export function createConsoleController(options: ConsoleControllerOptions): Cons
 
   const refreshList = coalesce(async function loadConversations() {
     try {
-      const { conversations } = await api.listConversations({ limit: PAGE_SIZE });
-      dispatch({ type: 'list-loaded', conversations });
+      // The most recent page always: it is ordered by last change, so it also refreshes whatever changed status while
+      // no events could arrive, which a filtered list would leave stale (it omits conversations that left the status).
+      const status = listedStatus;
+      const pages = await Promise.all([
+        api.listConversations({ limit: PAGE_SIZE }),
+        ...(status ? [api.listConversations({ status, limit: PAGE_SIZE })] : []),
+      ]);
+      dispatch({ type: 'list-loaded', conversations: pages.flatMap((page) => page.conversations) });
     } catch (error) {
       dispatch({ type: 'list-failed', error: handleError(error) });
     }
@@ -208,6 +223,15 @@ export function createConsoleController(options: ConsoleControllerOptions): Cons
       dispatch({ type: 'typing-changed', typing, now: now() });
       if (typing.typing) later(() => dispatch({ type: 'typing-expired', now: now() }), TYPING_TTL_MS + 100);
     },
+    'bot:reply-start'(start) {
+      dispatch({ type: 'bot-reply-started', start });
+    },
+    'bot:reply-delta'(delta) {
+      dispatch({ type: 'bot-reply-delta', delta });
+    },
+    'bot:reply-end'(end) {
+      dispatch({ type: 'bot-reply-ended', end });
+    },
   };
 
   const controller: ConsoleController = {
@@ -238,6 +262,9 @@ export function createConsoleController(options: ConsoleControllerOptions): Cons
       connection.on('message:created', serverEvents['message:created']);
       connection.on('conversation:updated', serverEvents['conversation:updated']);
       connection.on('typing:changed', serverEvents['typing:changed']);
+      connection.on('bot:reply-start', serverEvents['bot:reply-start']);
+      connection.on('bot:reply-delta', serverEvents['bot:reply-delta']);
+      connection.on('bot:reply-end', serverEvents['bot:reply-end']);
     },
     stop() {
       if (stopped) return;
@@ -255,6 +282,11 @@ export function createConsoleController(options: ConsoleControllerOptions): Cons
       if (conversationId) syncThread(conversationId);
     },
     refresh: refreshList,
+    listStatus(status) {
+      if (status === listedStatus) return;
+      listedStatus = status;
+      refreshList();
+    },
     send(conversationId, body) {
       if (body.trim() === '') return;
       controller.stopTyping();

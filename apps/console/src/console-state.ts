@@ -3,17 +3,29 @@
  * `console-controller.ts`, which dispatches what it learns here.
  * @module
  */
-import type { ConversationSummary, Message, MessageSent, TypingChanged } from '@parley/protocol';
+import type {
+  BotReplyDelta,
+  BotReplyEnd,
+  BotReplyStart,
+  ConversationSummary,
+  Message,
+  MessageSent,
+  TypingChanged,
+} from '@parley/protocol';
 import { applyMessage, upsertConversations } from './conversation-store.js';
 import {
   addPending,
+  appendBotReply,
   confirmPending,
   discardPending,
+  dropStreamingBotReplies,
   emptyThread,
+  endBotReply,
   failPending,
   loadMessages,
   mergeMessages,
   retryPending,
+  startBotReply,
   type MessageThread,
 } from './message-store.js';
 
@@ -66,6 +78,9 @@ export type ConsoleAction =
   | { type: 'send-confirmed'; conversationId: string; clientId: string; sent: MessageSent; author: Message['author'] }
   | { type: 'send-failed'; conversationId: string; clientId: string; error: string }
   | { type: 'send-discarded'; conversationId: string; clientId: string }
+  | { type: 'bot-reply-started'; start: BotReplyStart }
+  | { type: 'bot-reply-delta'; delta: BotReplyDelta }
+  | { type: 'bot-reply-ended'; end: BotReplyEnd }
   | { type: 'typing-changed'; typing: TypingChanged; now: number }
   | { type: 'typing-expired'; now: number }
   | { type: 'notice-changed'; notice: string | null };
@@ -105,6 +120,18 @@ function withoutKey<T>(record: Readonly<Record<string, T>>, key: string): Readon
   return rest;
 }
 
+/** Applies `update` to every thread; keeps the state when no thread changed. */
+function withEveryThread(state: ConsoleState, update: (thread: MessageThread) => MessageThread): ConsoleState {
+  let changed = false;
+  const threads: Record<string, MessageThread> = {};
+  for (const [conversationId, thread] of Object.entries(state.threads)) {
+    const next = update(thread);
+    if (next !== thread) changed = true;
+    threads[conversationId] = next;
+  }
+  return changed ? { ...state, threads } : state;
+}
+
 function stopTyping(state: ConsoleState, conversationId: string, kind: TypingState['kind']): ConsoleState {
   return state.typing[conversationId]?.kind === kind ? { ...state, typing: withoutKey(state.typing, conversationId) } : state;
 }
@@ -120,8 +147,12 @@ function markOpenRead(state: ConsoleState): ConsoleState {
 
 function reduce(state: ConsoleState, action: ConsoleAction): ConsoleState {
   switch (action.type) {
-    case 'connection-changed':
-      return action.connection === state.connection ? state : { ...state, connection: action.connection };
+    case 'connection-changed': {
+      if (action.connection === state.connection) return state;
+      const next = { ...state, connection: action.connection };
+      // Deltas sent while disconnected are lost for good, so a reply streaming across the gap would show wrong text.
+      return action.connection === 'offline' ? withEveryThread(next, dropStreamingBotReplies) : next;
+    }
     case 'list-loaded': {
       const readSeq =
         state.readSeq ?? Object.fromEntries(action.conversations.map((conversation) => [conversation.id, conversation.lastSeq]));
@@ -174,6 +205,12 @@ function reduce(state: ConsoleState, action: ConsoleAction): ConsoleState {
       return withThread(state, action.conversationId, (thread) => failPending(thread, action.clientId, action.error));
     case 'send-discarded':
       return withThread(state, action.conversationId, (thread) => discardPending(thread, action.clientId));
+    case 'bot-reply-started':
+      return withThread(state, action.start.conversationId, (thread) => startBotReply(thread, action.start));
+    case 'bot-reply-delta':
+      return withThread(state, action.delta.conversationId, (thread) => appendBotReply(thread, action.delta));
+    case 'bot-reply-ended':
+      return withThread(state, action.end.conversationId, (thread) => endBotReply(thread, action.end));
     case 'typing-changed': {
       const { conversationId, author, typing } = action.typing;
       if (!typing) return stopTyping(state, conversationId, author.kind);
@@ -200,12 +237,22 @@ export function consoleReducer(state: ConsoleState, action: ConsoleAction): Cons
 }
 
 /**
+ * True when the last message leaves the visitor waiting for an answer. An agent's or the bot's message answered them,
+ * so a conversation the bot handles does not ask for the agent's attention after every exchange.
+ */
+function awaitsAnswer(conversation: ConversationSummary): boolean {
+  const kind = conversation.lastMessage?.authorKind;
+  return kind !== 'agent' && kind !== 'bot';
+}
+
+/**
  * True when a conversation has activity the agent has not seen: a message newer than the last one seen (or a
- * conversation that appeared after the console opened), not written by an agent, in a conversation not on screen.
+ * conversation that appeared after the console opened), not written by an agent or the bot, in a conversation not on
+ * screen.
  */
 export function isUnread(state: ConsoleState, conversation: ConversationSummary): boolean {
   if (state.readSeq === null || conversation.id === state.openId) return false;
   const seen = state.readSeq[conversation.id];
-  if (seen === undefined) return conversation.lastMessage?.authorKind !== 'agent';
-  return conversation.lastSeq > seen && conversation.lastMessage?.authorKind !== 'agent';
+  if (seen === undefined) return awaitsAnswer(conversation);
+  return conversation.lastSeq > seen && awaitsAnswer(conversation);
 }

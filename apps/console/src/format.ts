@@ -28,9 +28,10 @@ export function statusLabel(status: ConversationStatus): string {
   return statusLabels[status];
 }
 
-const authorLabels: Record<AuthorKind, string> = { visitor: 'Visitor', agent: 'Agent', bot: 'Bot', system: 'System' };
+// The bot's fallback is the widget's default bot name: its messages also carry a "Bot" tag, so "Bot" would repeat.
+const authorLabels: Record<AuthorKind, string> = { visitor: 'Visitor', agent: 'Agent', bot: 'Assistant', system: 'System' };
 
-/** The name shown above a message: the author's own name when known, else their role. */
+/** The name shown above a message: the author's own name when known, else their role (for the bot, "Assistant"). */
 export function authorLabel(author: { kind: AuthorKind; name: string | null }, visitorName?: string): string {
   if (author.kind === 'visitor') return visitorName ?? author.name ?? authorLabels.visitor;
   return author.name ?? authorLabels[author.kind];

@@ -1,15 +1,21 @@
+import type { BotReplyDelta, BotReplyEnd, BotReplyStart } from '@parley/protocol';
 import { describe, expect, it } from 'vitest';
-import { message } from './__fixtures__/factories.js';
+import { CONVERSATION_ID, message } from './__fixtures__/factories.js';
 import {
   addPending,
+  appendBotReply,
   confirmPending,
+  dropStreamingBotReplies,
   emptyThread,
+  endBotReply,
   failPending,
   hasGap,
   loadMessages,
   mergeMessages,
   retryPending,
+  startBotReply,
   syncedSeq,
+  type MessageThread,
 } from './message-store.js';
 
 const seqs = (thread: { messages: readonly { seq: number }[] }) => thread.messages.map((held) => held.seq);
@@ -104,5 +110,95 @@ describe('syncedSeq', () => {
     const filled = mergeMessages(thread, [message(3), message(4), message(5)]);
     expect(syncedSeq(filled)).toBe(5);
     expect(hasGap(filled)).toBe(false);
+  });
+});
+
+const botAuthor = { kind: 'bot' as const, id: null, name: 'Assistant' };
+const start: BotReplyStart = {
+  conversationId: CONVERSATION_ID,
+  messageId: 'message-2',
+  author: botAuthor,
+  createdAt: '2025-01-01T12:00:02.000Z',
+};
+const delta = (text: string): BotReplyDelta => ({ conversationId: CONVERSATION_ID, messageId: 'message-2', delta: text });
+const end = (status: BotReplyEnd['status']): BotReplyEnd => ({ conversationId: CONVERSATION_ID, messageId: 'message-2', status });
+const stored = message(2, { author: botAuthor, body: 'The tent fits two.' });
+const history = loadMessages(emptyThread, [message(1)]);
+
+/** Any event that concerns one bot reply. */
+type BotEvent = BotReplyStart | BotReplyDelta | BotReplyEnd | 'stored';
+/** Applies one event to a thread. */
+function apply(thread: MessageThread, event: BotEvent): MessageThread {
+  if (event === 'stored') return mergeMessages(thread, [stored]);
+  if ('delta' in event) return appendBotReply(thread, event);
+  if ('status' in event) return endBotReply(thread, event);
+  return startBotReply(thread, event);
+}
+
+describe('bot replies', () => {
+  it('shows the text so far as deltas arrive, after the stored messages', () => {
+    let thread = startBotReply(history, start);
+    expect(thread.botReplies).toEqual([{ messageId: 'message-2', author: botAuthor, body: '', createdAt: start.createdAt, status: 'streaming' }]);
+    thread = appendBotReply(thread, delta('The tent '));
+    thread = appendBotReply(thread, delta('fits two.'));
+    expect(thread.botReplies[0]!.body).toBe('The tent fits two.');
+    expect(thread.messages.map((held) => held.id)).toEqual(['message-1']);
+  });
+
+  it.each(['cancelled', 'failed'] as const)('removes the partial text when the reply is %s', (status) => {
+    const streaming = appendBotReply(startBotReply(history, start), delta('The tent '));
+    const ended = endBotReply(streaming, end(status));
+    expect(ended.botReplies).toEqual([]);
+    expect(ended.messages).toEqual(history.messages);
+    // A delta that was already on its way changes nothing once the reply is gone.
+    expect(appendBotReply(ended, delta('fits two.'))).toBe(ended);
+  });
+
+  it('keeps a complete reply on screen until its stored message replaces it', () => {
+    let thread = appendBotReply(startBotReply(history, start), delta('The tent fits two.'));
+    thread = endBotReply(thread, end('complete'));
+    expect(thread.botReplies).toMatchObject([{ messageId: 'message-2', body: 'The tent fits two.', status: 'complete' }]);
+    thread = mergeMessages(thread, [stored]);
+    expect(thread.botReplies).toEqual([]);
+    expect(thread.messages.map((held) => held.id)).toEqual(['message-1', 'message-2']);
+  });
+
+  it('replaces the reply with its stored message from a REST page too', () => {
+    const thread = loadMessages(appendBotReply(startBotReply(emptyThread, start), delta('The tent')), [message(1), stored]);
+    expect(thread.botReplies).toEqual([]);
+    expect(thread.messages.map((held) => held.body)).toEqual(['Message 1', 'The tent fits two.']);
+  });
+
+  // The stream's own events keep their order; the stored message may come at any point of it, even first.
+  const stream: BotEvent[] = [start, delta('The tent '), delta('fits two.'), end('complete')];
+  const orders = stream.map((_, index) => [...stream.slice(0, index), 'stored' as const, ...stream.slice(index)]);
+  orders.push([...stream, 'stored']);
+  it.each(orders.map((events) => [events.indexOf('stored'), events] as const))(
+    'shows the reply once when the stored message arrives after %i stream events',
+    (_position, events) => {
+      const thread = events.reduce(apply, history);
+      expect(thread.botReplies).toEqual([]);
+      expect(thread.messages.map((held) => held.id)).toEqual(['message-1', 'message-2']);
+      expect(thread.messages[1]!.body).toBe('The tent fits two.');
+    },
+  );
+
+  it('ignores deltas of a reply whose start it missed, rather than show text without its beginning', () => {
+    expect(appendBotReply(history, delta('fits two.'))).toBe(history);
+    expect(endBotReply(history, end('complete'))).toBe(history);
+  });
+
+  it('ignores a repeated start, keeping the text received', () => {
+    const streaming = appendBotReply(startBotReply(history, start), delta('The tent '));
+    expect(startBotReply(streaming, start)).toBe(streaming);
+  });
+
+  it('drops replies still streaming after a disconnection and keeps completed ones', () => {
+    let thread = appendBotReply(startBotReply(history, start), delta('The tent fits two.'));
+    thread = endBotReply(thread, end('complete'));
+    thread = startBotReply(thread, { ...start, messageId: 'message-3' });
+    thread = dropStreamingBotReplies(thread);
+    expect(thread.botReplies.map((draft) => draft.messageId)).toEqual(['message-2']);
+    expect(dropStreamingBotReplies(thread)).toBe(thread);
   });
 });

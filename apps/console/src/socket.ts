@@ -5,7 +5,6 @@
  */
 import type {
   Ack,
-  AGENT_NAMESPACE,
   AgentClientEvents,
   AgentMessageSend,
   AgentServerEvents,
@@ -13,7 +12,7 @@ import type {
   ErrorBody,
   MessageSent,
 } from '@parley/protocol';
-import { ParleyError } from '@parley/protocol';
+import { AGENT_NAMESPACE, ParleyError } from '@parley/protocol';
 import { io, type Socket } from 'socket.io-client';
 
 /** A change of the connection's state. `connected` fires on the first connection and on every reconnection. */
@@ -50,12 +49,6 @@ export interface AgentConnectionOptions {
   url?: string;
 }
 
-/**
- * The agent namespace. Typed by the protocol's constant but written out, because importing the constant's module would
- * also bundle the zod schemas defined next to it.
- */
-const agentNamespace: typeof AGENT_NAMESPACE = '/agent';
-
 /** How long a send waits for its ack before it is reported as failed. */
 export const SEND_TIMEOUT_MS = 10_000;
 
@@ -85,7 +78,7 @@ export function handshakeError(error: Error): ErrorBody | null {
  */
 export function connectAgent(options: AgentConnectionOptions): AgentConnection {
   const socket: Socket<AgentServerEvents, AgentClientEvents> = io(
-    options.url ? `${options.url}${agentNamespace}` : agentNamespace,
+    options.url ? `${options.url}${AGENT_NAMESPACE}` : AGENT_NAMESPACE,
     {
       auth: { token: options.token },
       // One manager per sign-in: a shared one would keep the previous agent's handshake.

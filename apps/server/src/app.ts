@@ -3,6 +3,8 @@ import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { authPlugin } from './auth/index.js';
 import { createTokenService } from './auth/tokens.js';
+import type { ChatModel } from './bot/model.js';
+import { createBotRunner, type BotRunner } from './bot/runner.js';
 import type { Config } from './config.js';
 import { registerAgentSocket } from './conversations/agent-socket.js';
 import { createRateLimit } from './conversations/rate-limit.js';
@@ -25,6 +27,14 @@ export interface BuildAppOptions {
   staticDirs?: StaticDirs | false;
   /** Fastify logger option; defaults to JSON logs at the configured level. */
   logger?: boolean | { level: string };
+  /** Replaces the bot's model (benchmarks); by default Claude with ANTHROPIC_API_KEY, else the offline answerer. */
+  model?: ChatModel;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    bot: BotRunner;
+  }
 }
 
 /**
@@ -54,6 +64,11 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(authPlugin, { tokens });
   await app.register(healthRoutes);
   await app.register(conversationRoutes, { config, rateLimit });
+  app.decorate('bot', createBotRunner({ db: options.db.db, realtime: app.realtime, log: app.log, config, model: options.model }));
+  // Turns in flight finish (or are stored as failures) before the database closes.
+  app.addHook('onClose', async function waitForBotTurns() {
+    await app.bot.idle();
+  });
   registerVisitorSocket(app, { config, tokens, rateLimit, typingLimit });
   registerAgentSocket(app, { config, tokens, rateLimit, typingLimit });
 

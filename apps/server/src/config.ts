@@ -2,6 +2,14 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { DEFAULT_MESSAGE_MAX_LENGTH, MESSAGE_HARD_MAX_LENGTH } from '@parley/protocol';
 import { z } from 'zod';
 
+/** USD per million tokens, per model. */
+export const modelPricesSchema = z.record(
+  z.string(),
+  z.object({ input: z.number().nonnegative(), output: z.number().nonnegative(), cacheRead: z.number().nonnegative(), cacheWrite: z.number().nonnegative() }),
+);
+/** USD per million tokens, per model. */
+export type ModelPrices = z.infer<typeof modelPricesSchema>;
+
 const booleanFromEnv = z.enum(['true', 'false', '1', '0']).transform((value) => value === 'true' || value === '1');
 
 /**
@@ -25,6 +33,23 @@ export const envSchema = z.object({
   PARLEY_ALLOW_LOCALHOST_ORIGINS: booleanFromEnv.optional(),
   PARLEY_SEED_DEMO: booleanFromEnv.default(true),
   PARLEY_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  ANTHROPIC_API_KEY: z.string().min(1).optional(),
+  ANTHROPIC_BASE_URL: z.url().optional(),
+  PARLEY_BOT_MODEL: z.string().min(1).optional(),
+  PARLEY_BOT_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(60_000),
+  PARLEY_BOT_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(3),
+  PARLEY_MODEL_PRICES: z
+    .string()
+    .transform((text, context) => {
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        context.addIssue({ code: 'custom', message: 'PARLEY_MODEL_PRICES must be JSON' });
+        return z.NEVER;
+      }
+    })
+    .pipe(modelPricesSchema)
+    .optional(),
 });
 
 /** Resolved server configuration. */
@@ -43,6 +68,12 @@ export interface Config {
   allowLocalhostOrigins: boolean;
   seedDemo: boolean;
   logLevel: z.infer<typeof envSchema>['PARLEY_LOG_LEVEL'];
+  /** The Anthropic settings; without an API key the offline answerer replies instead of Claude. */
+  anthropic: { apiKey: string | undefined; baseUrl: string | undefined; timeoutMs: number; maxRetries: number };
+  /** Default model for widgets that don't choose one. */
+  botModel: string | undefined;
+  /** Prices that override or extend the built-in table. */
+  modelPrices: ModelPrices;
 }
 
 /** Thrown when the environment is invalid; the CLI prints its message and exits with status 1. */
@@ -76,6 +107,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     allowLocalhostOrigins: parsed.PARLEY_ALLOW_LOCALHOST_ORIGINS ?? parsed.NODE_ENV !== 'production',
     seedDemo: parsed.PARLEY_SEED_DEMO,
     logLevel: parsed.PARLEY_LOG_LEVEL,
+    anthropic: {
+      apiKey: parsed.ANTHROPIC_API_KEY,
+      baseUrl: parsed.ANTHROPIC_BASE_URL,
+      timeoutMs: parsed.PARLEY_BOT_TIMEOUT_MS,
+      maxRetries: parsed.PARLEY_BOT_MAX_RETRIES,
+    },
+    botModel: parsed.PARLEY_BOT_MODEL,
+    modelPrices: parsed.PARLEY_MODEL_PRICES ?? {},
   };
 }
 

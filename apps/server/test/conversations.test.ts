@@ -73,8 +73,8 @@ describe('a live visitor ↔ agent chat', () => {
       .orderBy(asc(conversationEvents.id));
     expect(events.map((event) => [event.type, event.fromStatus, event.toStatus])).toEqual([
       ['created', null, 'queued'],
-      ['assigned', null, null],
       ['status_changed', 'queued', 'agent'],
+      ['assigned', null, null],
     ]);
 
     visitor.close();

@@ -41,6 +41,33 @@ function until(client: ParleyClient, status: ConnectionStatus) {
 
 const bodies = (messages: readonly Message[]) => messages.map((message) => message.body);
 
+/** Lets every event the fake server broadcast arrive. */
+const delivered = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+async function connected(server = new FakeServer()) {
+  const client = start(server);
+  await until(client, 'connected');
+  const visitor = [...server.visitors.values()][0]!;
+  return { server, client, visitor };
+}
+
+/** Every `draft` event's texts, and a check that no reply is ever in `messages` and `drafts` at once. */
+function watchDrafts(client: ParleyClient) {
+  const texts: string[][] = [];
+  const shownTwice: string[] = [];
+  const check = () => {
+    for (const draft of client.drafts) {
+      if (client.messages.some((message) => message.id === draft.messageId)) shownTwice.push(draft.messageId);
+    }
+  };
+  client.on('draft', (drafts) => {
+    texts.push(drafts.map((draft) => draft.text));
+    check();
+  });
+  client.on('message', check);
+  return { texts, shownTwice };
+}
+
 describe('createClient (against an in-memory visitor server)', () => {
   it('loads the session, keeps its token under a key with the widget key, and reports connected', async () => {
     const server = new FakeServer();
@@ -388,5 +415,149 @@ describe('createClient (with socket.io-client)', () => {
     pending.catch(() => {});
     expect(client.pending.map((item) => item.body)).toEqual(['hello from nowhere']);
     expect(JSON.parse(storage.getItem('parley:pk_test:outbox')!)[0].body).toBe('hello from nowhere');
+  });
+});
+
+describe('createClient: bot replies and handoff', () => {
+  it("builds the bot's draft from its deltas, in order, under the bot's name", async () => {
+    const { server, client, visitor } = await connected();
+    const watched = watchDrafts(client);
+
+    const reply = server.botReply(visitor);
+    reply.delta('Hel');
+    reply.delta('lo');
+    reply.delta(', how can I help?');
+    await delivered();
+
+    expect(watched.texts).toEqual([[''], ['Hel'], ['Hello'], ['Hello, how can I help?']]);
+    expect(client.drafts).toEqual([
+      {
+        messageId: reply.messageId,
+        conversationId: visitor.conversation!.id,
+        author: { kind: 'bot', id: null, name: 'Assistant' },
+        text: 'Hello, how can I help?',
+        createdAt: '2025-01-01T00:01:00.000Z',
+        streaming: true,
+      },
+    ]);
+    expect(client.messages).toEqual([]);
+  });
+
+  it.each([
+    ['bot:reply-end before message:created', ['end', 'store'] as const],
+    ['message:created before bot:reply-end', ['store', 'end'] as const],
+  ])('replaces a complete draft with the stored message exactly once (%s)', async (_order, steps) => {
+    const { server, client, visitor } = await connected();
+    const watched = watchDrafts(client);
+    const seen = record(client);
+
+    const reply = server.botReply(visitor);
+    reply.delta('Our opening hours ');
+    reply.delta('are 9 to 5.');
+    await delivered();
+    for (const step of steps) {
+      if (step === 'end') reply.end('complete');
+      else reply.store();
+      await delivered();
+      // Ended but not stored yet: the final text stays, no longer streaming.
+      if (step === 'end' && steps[0] === 'end') {
+        expect(client.drafts).toMatchObject([{ text: 'Our opening hours are 9 to 5.', streaming: false }]);
+      }
+    }
+
+    expect(client.drafts).toEqual([]);
+    expect(seen.messages.map((message) => [message.id, message.author.kind, message.body])).toEqual([
+      [reply.messageId, 'bot', 'Our opening hours are 9 to 5.'],
+    ]);
+    expect(client.messages).toHaveLength(1);
+    expect(watched.shownTwice).toEqual([]);
+    expect(watched.texts.at(-1)).toEqual([]);
+  });
+
+  it.each(['cancelled', 'failed'] as const)('drops the partial text of a %s reply', async (status) => {
+    const { server, client, visitor } = await connected();
+    const watched = watchDrafts(client);
+    const seen = record(client);
+
+    const reply = server.botReply(visitor);
+    reply.delta('Let me check');
+    reply.end(status);
+    reply.delta(' (too late)');
+    await delivered();
+
+    expect(client.drafts).toEqual([]);
+    expect(watched.texts).toEqual([[''], ['Let me check'], []]);
+    expect(seen.messages).toEqual([]);
+  });
+
+  it('keeps concurrent drafts apart and ignores deltas of a reply it never saw start', async () => {
+    const { server, client, visitor } = await connected();
+    const first = server.botReply(visitor);
+    const second = server.botReply(visitor);
+    first.delta('one');
+    second.delta('two');
+    server.broadcast(visitor, 'bot:reply-delta', { conversationId: 'x', messageId: 'unknown', delta: 'stray' });
+    await delivered();
+
+    expect(client.drafts.map((draft) => [draft.messageId, draft.text])).toEqual([
+      [first.messageId, 'one'],
+      [second.messageId, 'two'],
+    ]);
+  });
+
+  it('drops a draft cut off by a disconnect and shows the stored reply after the re-sync', async () => {
+    const { server, client, visitor } = await connected();
+    const reply = server.botReply(visitor);
+    reply.delta('Half a');
+    await delivered();
+    expect(client.drafts).toHaveLength(1);
+
+    server.goDown();
+    await until(client, 'offline');
+    expect(client.drafts).toEqual([]);
+    reply.delta(' sentence.');
+    reply.store(false);
+    server.comeUp();
+    await until(client, 'connected');
+
+    expect(client.drafts).toEqual([]);
+    expect(bodies(client.messages)).toEqual(['Half a sentence.']);
+  });
+
+  it('hands off when the visitor asks for a human', async () => {
+    const { server, client, visitor } = await connected();
+    await client.send('I want a refund');
+    const conversations: string[] = [];
+    client.on('conversation', (conversation) => conversations.push(conversation.status));
+
+    const conversation = await client.requestHuman('Refund');
+    expect(conversation).toEqual({ id: visitor.conversation!.id, status: 'queued', lastSeq: 1 });
+    expect(client.session?.conversation?.status).toBe('queued');
+    expect(conversations[0]).toBe('queued');
+    expect(server.received.filter((entry) => entry.event === 'handoff:request')).toEqual([
+      { event: 'handoff:request', payload: { reason: 'Refund' } },
+    ]);
+  });
+
+  it('rejects a request for a human the conversation cannot take', async () => {
+    const { client, visitor } = await connected();
+    await client.send('Hello');
+    visitor.conversation!.status = 'agent';
+
+    const error = await client.requestHuman().catch((caught: unknown) => caught);
+    expect(ParleyError.isInstance(error)).toBe(true);
+    expect(error).toMatchObject({ code: 'transition_rejected' });
+  });
+
+  it('rejects a request for a human at once while offline instead of queueing it', async () => {
+    const server = new FakeServer();
+    server.up = false;
+    const client = start(server);
+    await until(client, 'offline');
+
+    await expect(client.requestHuman()).rejects.toMatchObject({ name: 'ParleyError', code: 'unavailable' });
+    server.comeUp();
+    await until(client, 'connected');
+    expect(server.received.some((entry) => entry.event === 'handoff:request')).toBe(false);
   });
 });

@@ -4,6 +4,7 @@
  */
 import {
   ParleyError,
+  VISITOR_NAMESPACE,
   type Ack,
   type ErrorBody,
   type ErrorCode,
@@ -12,22 +13,18 @@ import {
   type MessagesPage,
   type Session,
   type TypingChanged,
-  type VISITOR_NAMESPACE,
   type VisitorClientEvents,
   type VisitorConversation,
   type VisitorHandshake,
   type VisitorServerEvents,
 } from '@parley/protocol';
 import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
+import { createDraftStore, type BotDraft } from './draft-store.js';
 import { createEmitter } from './emitter.js';
 import { createMessageStore } from './message-store.js';
 import { createOutbox, type OutboxItem } from './outbox.js';
 import { randomId } from './random-id.js';
 import { createSafeStorage, defaultStorage, type StorageLike } from './storage.js';
-
-// A copy rather than an import: importing the constant would pull the handshake schemas (and zod) into the widget
-// bundle. The type annotation keeps it equal to the protocol's value.
-const visitorNamespace: typeof VISITOR_NAMESPACE = '/visitor';
 
 /** How many messages one `messages:sync` page asks for (the protocol allows 1 to 500). */
 const SYNC_PAGE_SIZE = 200;
@@ -56,11 +53,17 @@ export type ConnectionStatus = 'connecting' | 'connected' | 'offline' | 'error';
  * ```ts
  * client.on('message', (message) => console.log(message.author.kind, message.body))
  * client.on('status', (status, error) => { if (status === 'error') console.error(error?.code) })
+ * client.on('draft', (drafts) => console.log(drafts.map((draft) => draft.text)))
  * ```
  */
 export interface ClientEvents {
   /** A message became visible: each message once, in `seq` order (after a gap is filled, several in a row). */
   message: (message: Message) => void;
+  /**
+   * The bot's replies in progress changed: one started, grew, ended, or was replaced by its stored message (reported by
+   * `message` right after). Carries every current draft; see {@link ParleyClient.drafts}.
+   */
+  draft: (drafts: readonly BotDraft[]) => void;
   /** Someone on the other side (an agent) started or stopped typing. */
   typing: (typing: TypingChanged) => void;
   /** The conversation changed: status, `lastSeq`, or a new conversation replacing a closed one. */
@@ -116,6 +119,18 @@ export interface ParleyClient {
   /** Messages written but not yet acknowledged by the server, oldest first. */
   readonly pending: readonly OutboxItem[];
   /**
+   * The bot's replies still streaming in, oldest first; show them after `messages`. The same array until the next
+   * `draft` event. A draft grows with each delta, disappears when the reply is cancelled (a person took over) or
+   * failed, and is replaced by the stored message with the same id once that is in `messages`, so a reply never shows
+   * twice. A draft cut off by a disconnect is dropped; the stored reply comes back with the sync on reconnect.
+   *
+   * @example
+   * ```ts
+   * client.on('draft', () => render([...client.messages, ...client.drafts]))
+   * ```
+   */
+  readonly drafts: readonly BotDraft[];
+  /**
    * Subscribes to an event and returns the function that unsubscribes.
    *
    * @example
@@ -151,6 +166,22 @@ export interface ParleyClient {
    * ```
    */
   setTyping(typing: boolean): void;
+  /**
+   * Asks for a person to take over from the bot, and resolves with the conversation as it is now (status `queued`); the
+   * bot's reply in progress, if any, ends `cancelled`. Rejects with a `ParleyError`: `transition_rejected` when the
+   * conversation cannot be handed over (e.g. a person is already there), `unavailable` at once when not connected
+   * (the request is not queued) or when the server does not answer.
+   *
+   * @example
+   * ```ts
+   * try {
+   *   await client.requestHuman('Wants to talk about a refund')
+   * } catch (error) {
+   *   if (ParleyError.isInstance(error) && error.code === 'transition_rejected') show("You're already talking to our team")
+   * }
+   * ```
+   */
+  requestHuman(reason?: string): Promise<VisitorConversation>;
   /**
    * Connects, or reconnects after `close()` or a refused connection. Does nothing when already connecting or connected.
    *
@@ -221,7 +252,8 @@ function toParleyError(cause: unknown): ParleyError {
  */
 export function createClient(options: ClientOptions): ParleyClient {
   return createClientWithSocket(options, function createVisitorSocket(handshake) {
-    return io(new URL(options.serverUrl).origin + visitorNamespace, {
+    // From protocol's zod-free constants module, so the widget bundle stays free of schemas.
+    return io(new URL(options.serverUrl).origin + VISITOR_NAMESPACE, {
       ...options.io,
       autoConnect: false,
       // A function, not an object: Socket.IO calls it on every (re)connect, so reconnects present the latest token.
@@ -241,6 +273,9 @@ export function createClientWithSocket(options: ClientOptions, createSocket: Cre
   const keys = storageKeys(widgetKey);
   const events = createEmitter<ClientEvents>();
   const store = createMessageStore();
+  const drafts = createDraftStore(function isStored(messageId) {
+    return store.messages.some((message) => message.id === messageId);
+  });
   const outbox = createOutbox(storage, keys.outbox);
   // Promises of `send` calls made by this client, by clientId. Items queued by an earlier page have none.
   const waiting = new Map<string, { resolve: (sent: MessageSent) => void; reject: (error: ParleyError) => void }>();
@@ -280,10 +315,23 @@ export function createClientWithSocket(options: ClientOptions, createSocket: Cre
     events.emit('pending', outbox.items);
   }
 
+  function emitDrafts(changed: boolean) {
+    if (changed) events.emit('draft', drafts.drafts);
+  }
+
+  /** Drops the drafts whose message is now visible, and those of another conversation than the current one. */
+  function pruneDrafts() {
+    const { conversationId, messages } = store;
+    return drafts.retain(
+      (draft) => draft.conversationId === conversationId && !messages.some((message) => message.id === draft.messageId),
+    );
+  }
+
   function addMessages(messages: readonly Message[], provisional = false) {
-    for (const message of messages) {
-      for (const added of store.add(message, provisional)) events.emit('message', added);
-    }
+    const added = messages.flatMap((message) => store.add(message, provisional));
+    // Drafts first: by the time `message` reports a bot reply, its draft is gone from `drafts`.
+    if (added.length) emitDrafts(pruneDrafts());
+    for (const message of added) events.emit('message', message);
     if (store.hasGap && ready) void syncMessages().catch(() => {});
   }
 
@@ -337,9 +385,18 @@ export function createClientWithSocket(options: ClientOptions, createSocket: Cre
 
   function applyConversation(conversation: VisitorConversation) {
     // A closed conversation is followed by a new one whose seq restarts at 1: forget the old messages.
-    if (store.conversationId !== conversation.id) store.reset(conversation.id);
+    if (store.conversationId !== conversation.id) {
+      store.reset(conversation.id);
+      emitDrafts(pruneDrafts());
+    }
     if (session) session = { ...session, conversation };
     events.emit('conversation', conversation);
+  }
+
+  /** News about the conversation, pushed or in an ack: apply it and fetch what it says was missed. */
+  function updateConversation(conversation: VisitorConversation) {
+    applyConversation(conversation);
+    if (ready && conversation.lastSeq > store.lastSeq) void syncMessages().catch(() => {});
   }
 
   function scheduleRetry(retry: () => void) {
@@ -359,6 +416,7 @@ export function createClientWithSocket(options: ClientOptions, createSocket: Cre
     storage.removeItem(keys.session);
     session = null;
     store.reset(null);
+    emitDrafts(pruneDrafts());
     setStatus('connecting');
     if (socket.connected) socket.disconnect();
     socket.connect();
@@ -371,7 +429,10 @@ export function createClientWithSocket(options: ClientOptions, createSocket: Cre
       storage.setItem(keys.session, next.sessionToken);
       session = next;
       if (next.conversation) applyConversation(next.conversation);
-      else store.reset(null);
+      else {
+        store.reset(null);
+        emitDrafts(pruneDrafts());
+      }
       events.emit('session', next);
       // On every (re)connect, fetch what was missed while away: everything after the last message seen.
       if (next.conversation && next.conversation.lastSeq > store.lastSeq) await syncMessages();
@@ -458,6 +519,9 @@ export function createClientWithSocket(options: ClientOptions, createSocket: Cre
     connection++;
     ready = false;
     typingSent = false;
+    // A stream cut off here never resumes (the server does not replay it): drop it, and let the sync on reconnect
+    // bring the stored reply. A draft that ended `complete` already holds its final text, so it stays.
+    emitDrafts(drafts.retain((draft) => !draft.streaming));
     // Our own disconnects set their status themselves.
     if (reason === 'io client disconnect' || closed) return;
     // The server closing the socket on purpose is not retried by Socket.IO.
@@ -482,10 +546,10 @@ export function createClientWithSocket(options: ClientOptions, createSocket: Cre
 
   socket.on('message:created', (message) => addMessages([message]));
   socket.on('typing:changed', (typing) => events.emit('typing', typing));
-  socket.on('conversation:updated', (conversation) => {
-    applyConversation(conversation);
-    if (ready && conversation.lastSeq > store.lastSeq) void syncMessages().catch(() => {});
-  });
+  socket.on('conversation:updated', updateConversation);
+  socket.on('bot:reply-start', (replyStart) => emitDrafts(drafts.start(replyStart)));
+  socket.on('bot:reply-delta', (delta) => emitDrafts(drafts.delta(delta)));
+  socket.on('bot:reply-end', (end) => emitDrafts(drafts.end(end)));
 
   const client: ParleyClient = {
     get status() {
@@ -503,6 +567,9 @@ export function createClientWithSocket(options: ClientOptions, createSocket: Cre
     get pending() {
       return outbox.items;
     },
+    get drafts() {
+      return drafts.drafts;
+    },
     on: events.on,
     send(body) {
       if (!body.trim()) return Promise.reject(new ParleyError('invalid_payload', 'Message is empty.'));
@@ -513,6 +580,16 @@ export function createClientWithSocket(options: ClientOptions, createSocket: Cre
       client.setTyping(false);
       void flush();
       return sent;
+    },
+    requestHuman(reason) {
+      // Not queued like a message: a request for a person should not fire minutes later, when it may be unwanted.
+      if (!ready) return Promise.reject(new ParleyError('unavailable', 'Not connected. Ask again when the connection is back.'));
+      return new Promise<VisitorConversation>((resolve, reject) => {
+        socket.timeout(ackTimeoutMs).emit('handoff:request', reason === undefined ? {} : { reason }, settle(resolve, reject));
+      }).then((conversation) => {
+        updateConversation(conversation);
+        return conversation;
+      });
     },
     setTyping(typing) {
       clearTimeout(typingIdleTimer);

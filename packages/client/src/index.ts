@@ -9,12 +9,14 @@
  *
  * const client = createClient({ serverUrl: 'https://chat.example.com', widgetKey: 'pk_live_123' })
  * client.on('message', (message) => console.log(`${message.author.kind}: ${message.body}`))
+ * client.on('draft', (drafts) => drafts.forEach((draft) => console.log(`${draft.author.name} is writing: ${draft.text}`)))
  * await client.send('Hello!')
  * ```
  * @module
  */
 export { ParleyError } from '@parley/protocol';
 export type {
+  ConversationStatus,
   ErrorCode,
   Message,
   MessageSent,
@@ -25,6 +27,7 @@ export type {
 } from '@parley/protocol';
 export { createClient } from './create-client.js';
 export type { ClientEvents, ClientOptions, ConnectionStatus, ParleyClient } from './create-client.js';
+export type { BotDraft } from './draft-store.js';
 export { createMemoryStorage } from './storage.js';
 export type { StorageLike } from './storage.js';
 export type { OutboxItem } from './outbox.js';

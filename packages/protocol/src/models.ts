@@ -103,6 +103,21 @@ export const widgetSettingsSchema = z.object({
     .default('#2563eb'),
   position: z.enum(['right', 'left']).default('right'),
   locale: z.string().min(2).max(35).default('en'),
+  /** Shown as the author of the bot's messages. */
+  botName: z.string().min(1).max(80).default('Assistant'),
+  /**
+   * Questions and answers the offline answerer (no Anthropic key) replies from; the bot also gets them as business
+   * facts.
+   */
+  faq: z
+    .array(z.object({ question: z.string().min(1).max(500), answer: z.string().min(1).max(4000) }))
+    .max(100)
+    .default([]),
+  /** ISO 3166-1 alpha-2 country used to read phone numbers written without a country code, e.g. `US`. */
+  defaultCountry: z
+    .string()
+    .regex(/^[A-Z]{2}$/)
+    .optional(),
 });
 /** How the widget looks and greets. */
 export type WidgetSettings = z.infer<typeof widgetSettingsSchema>;

@@ -2,7 +2,7 @@
 import { ParleyError } from '@parley/client';
 import { act } from 'preact/test-utils';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { FakeClient, message, session } from './__fixtures__/fake-client.js';
+import { botDraft, FakeClient, message, session } from './__fixtures__/fake-client.js';
 import { mountApp, type AppHandle, type MountAppOptions } from './mount-app.js';
 
 let mounted: AppHandle[] = [];
@@ -108,7 +108,115 @@ describe('App', () => {
     expect(items.map((item) => item.getAttribute('data-author'))).toEqual(['visitor', 'agent', 'bot']);
     expect(items.map((item) => item.className)).toEqual(['message visitor', 'message agent', 'message bot']);
     expect(items[1]!.querySelector('.author')?.textContent).toBe('Ada');
-    expect(items[2]!.querySelector('.author')?.textContent).toBe('Bot');
+    // A bot message without a name of its own carries the widget's bot name.
+    expect(items[2]!.querySelector('.author')?.textContent).toBe('Acme bot');
+  });
+
+  it("renders the bot's reply as it streams, as text only, under the bot's name", async () => {
+    const client = new FakeClient();
+    const { root } = await setup(client, { open: true });
+    const log = root.querySelector('[role="log"]')!;
+
+    await act(() => client.setDrafts([botDraft('m9', 'Hel')]));
+    let item = log.querySelector('[data-draft="true"]')!;
+    expect(item.querySelector('.author')?.textContent).toBe('Acme bot');
+    expect(item.querySelector('p')?.textContent).toBe('Hel');
+    expect(item.className).toBe('message bot streaming');
+    expect(root.querySelector('[role="status"]')?.textContent).toBe('Acme bot is typing…');
+
+    await act(() => client.setDrafts([botDraft('m9', 'Hello <b>there</b><img src=x onerror=alert(1)>')]));
+    item = log.querySelector('[data-draft="true"]')!;
+    expect(item.querySelector('p')?.textContent).toBe('Hello <b>there</b><img src=x onerror=alert(1)>');
+    expect(log.querySelector('b, img')).toBeNull();
+  });
+
+  it("keeps a streaming reply's words from being read out one delta at a time", async () => {
+    const client = new FakeClient();
+    client.drafts = [botDraft('m9', 'Hello')];
+    const { root } = await setup(client, { open: true });
+    expect(root.querySelector('[data-draft="true"]')?.getAttribute('aria-hidden')).toBe('true');
+  });
+
+  it('removes the partial text of a cancelled or failed reply', async () => {
+    const client = new FakeClient();
+    const { root } = await setup(client, { open: true });
+    await act(() => client.setDrafts([botDraft('m9', 'Let me check')]));
+    expect(root.querySelector('[role="log"]')!.textContent).toContain('Let me check');
+
+    await act(() => client.setDrafts([]));
+    expect(root.querySelector('[role="log"]')!.textContent).not.toContain('Let me check');
+    expect(root.querySelector('[data-draft]')).toBeNull();
+    expect(root.textContent).not.toContain('is typing…');
+  });
+
+  it('shows the stored reply in place of its draft, once', async () => {
+    const client = new FakeClient();
+    const { root } = await setup(client, { open: true });
+    await act(() => client.setDrafts([botDraft('m9', 'Open 9 to 5.', false)]));
+    expect(root.querySelector('[data-draft="true"]')!.className).toBe('message bot');
+
+    const stored = { ...message('bot', 'Open 9 to 5.', 'Acme bot'), id: 'm9' };
+    await act(() => {
+      client.setDrafts([]);
+      client.receive(stored);
+    });
+    const items = [...root.querySelectorAll('[role="log"] [data-author="bot"]')];
+    expect(items.map((item) => item.querySelector('p')?.textContent)).toEqual(['Open 9 to 5.']);
+    expect(items[0]!.hasAttribute('data-draft')).toBe(false);
+  });
+
+  it('offers "Talk to a person" while the bot answers, and says a person is coming once asked', async () => {
+    const client = new FakeClient();
+    const { root } = await setup(client, { open: true });
+    expect(root.textContent).not.toContain('Waiting for a person to join…');
+
+    await act(() => button(root, 'Talk to a person')!.click());
+    expect(client.humanRequests).toEqual([undefined]);
+    expect(button(root, 'Talk to a person')).toBeNull();
+    expect(root.querySelector('[role="status"]')?.textContent).toBe('Waiting for a person to join…');
+    expect(root.activeElement).toBe(textbox(root, 'Message'));
+
+    await act(() => client.setConversationStatus('agent'));
+    expect(button(root, 'Talk to a person')).toBeNull();
+    expect(root.textContent).not.toContain('Waiting for a person to join…');
+  });
+
+  it('does not offer "Talk to a person" without a conversation with the bot', async () => {
+    const client = new FakeClient();
+    client.session = { ...session, conversation: { id: 'c1', status: 'agent', lastSeq: 3 } };
+    const { root } = await setup(client, { open: true });
+    expect(button(root, 'Talk to a person')).toBeNull();
+    await act(() => client.setConversationStatus('bot'));
+    expect(button(root, 'Talk to a person')).not.toBeNull();
+  });
+
+  it.each([
+    ['transition_rejected', 'status', "You're already talking to our team."],
+    ['unavailable', 'alert', "Couldn't reach a person: Not connected."],
+  ] as const)('explains a request for a person refused with %s', async (code, role, shown) => {
+    const client = new FakeClient();
+    client.requestHumanResult = () => Promise.reject(new ParleyError(code, code === 'unavailable' ? 'Not connected.' : undefined));
+    const { root } = await setup(client, { open: true });
+
+    await act(() => button(root, 'Talk to a person')!.click());
+    await act(() => new Promise((resolve) => setTimeout(resolve, 0)));
+    expect(root.querySelector(`[role="${role}"]`)?.textContent).toBe(shown);
+    // The button stays, focusable, for another try.
+    await act(() => button(root, 'Talk to a person')!.click());
+    expect(client.humanRequests).toHaveLength(2);
+  });
+
+  it('sends one request for a person however often the button is pressed meanwhile', async () => {
+    const client = new FakeClient();
+    let answer!: () => void;
+    client.requestHumanResult = () => new Promise((resolve) => (answer = () => resolve(client.session!.conversation!)));
+    const { root } = await setup(client, { open: true });
+    await act(() => {
+      button(root, 'Talk to a person')!.click();
+      button(root, 'Talk to a person')!.click();
+    });
+    expect(client.humanRequests).toEqual([undefined]);
+    await act(() => answer());
   });
 
   it('sends on Enter, keeps Shift+Enter for a new line, and clears the composer', async () => {

@@ -2,7 +2,7 @@
  * The chat UI: launcher, panel, message log and composer.
  * @module
  */
-import type { Message } from '@parley/client';
+import { ParleyError, type Message } from '@parley/client';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { WidgetClient } from './widget-client.js';
 
@@ -19,8 +19,14 @@ const text = {
   log: 'Messages',
   you: 'You',
   agent: 'Agent',
-  bot: 'Bot',
+  // The protocol's default bot name, for a server that sends none.
+  bot: 'Assistant',
   typing: 'Agent is typing…',
+  botTyping: ' is typing…',
+  human: 'Talk to a person',
+  queued: 'Waiting for a person to join…',
+  alreadyHuman: "You're already talking to our team.",
+  humanFailed: "Couldn't reach a person",
   sending: 'Sending…',
   waiting: 'Not sent yet: waiting for the connection',
   offline: "You're offline. Your messages will be sent when the connection is back.",
@@ -50,6 +56,7 @@ function useClientUpdates(client: WidgetClient) {
       client.on('status', update),
       client.on('session', update),
       client.on('conversation', update),
+      client.on('draft', update),
     ];
     return function unsubscribe() {
       for (const stop of stops) stop();
@@ -93,15 +100,19 @@ function ChatIcon({ open }: { open: boolean }) {
   );
 }
 
-function authorLabel(message: Message): string {
-  const { kind, name } = message.author;
-  if (kind === 'visitor') return text.you;
-  return name ?? (kind === 'agent' ? text.agent : kind === 'bot' ? text.bot : '');
+function reasonOf(failure: unknown): string {
+  return failure instanceof Error ? failure.message : String(failure);
 }
 
-function MessageItem({ message }: { message: Message }) {
+function authorLabel(message: Message, botName: string): string {
+  const { kind, name } = message.author;
+  if (kind === 'visitor') return text.you;
+  return name ?? (kind === 'agent' ? text.agent : kind === 'bot' ? botName : '');
+}
+
+function MessageItem({ message, botName }: { message: Message; botName: string }) {
   const { kind } = message.author;
-  const label = authorLabel(message);
+  const label = authorLabel(message, botName);
   return (
     <div class={`message ${kind}`} data-author={kind}>
       {/* The visitor's own messages are marked by position and colour; screen readers get the words. */}
@@ -124,15 +135,20 @@ function MessageItem({ message }: { message: Message }) {
 export function App({ client, open, onOpenChange }: AppProps) {
   useClientUpdates(client);
   const agentTyping = useAgentTyping(client);
-  const [draft, setDraft] = useState('');
-  const [sendError, setSendError] = useState<string | null>(null);
+  // What the visitor is writing (not to be confused with the bot's drafts).
+  const [input, setInput] = useState('');
+  // One line about the visitor's last action, a send or a request for a person: an error, or (not `error`) a remark.
+  const [notice, setNotice] = useState<{ text: string; error?: boolean } | null>(null);
+  const asking = useRef(false);
   const composer = useRef<HTMLTextAreaElement>(null);
   const log = useRef<HTMLDivElement>(null);
   const launcher = useRef<HTMLButtonElement>(null);
 
-  const { status, error, session, messages, pending } = client;
+  const { status, error, session, messages, pending, drafts } = client;
   const settings = session?.widget;
   const title = settings?.title || fallbackTitle;
+  const botName = settings?.botName || text.bot;
+  const conversationStatus = session?.conversation?.status;
   const accent = settings && colorPattern.test(settings.accentColor) ? settings.accentColor : undefined;
 
   // Focus the composer when the visitor opens the panel, but not when it starts open: that would steal the page's focus.
@@ -146,16 +162,38 @@ export function App({ client, open, onOpenChange }: AppProps) {
   useEffect(() => {
     const element = log.current;
     if (element) element.scrollTop = element.scrollHeight;
-  }, [open, messages, pending, agentTyping]);
+  }, [open, messages, pending, drafts, agentTyping]);
 
   function submit() {
-    const body = draft;
+    const body = input;
     if (!body.trim()) return;
-    setDraft('');
-    setSendError(null);
+    setInput('');
+    setNotice(null);
     client.send(body).catch((failure: unknown) => {
-      setSendError(`${text.notSent}: ${failure instanceof Error ? failure.message : String(failure)}`);
+      setNotice({ text: `${text.notSent}: ${reasonOf(failure)}`, error: true });
     });
+  }
+
+  function askForPerson() {
+    // Ignore clicks while a request runs. The button is not disabled meanwhile: that would take its focus away.
+    if (asking.current) return;
+    asking.current = true;
+    setNotice(null);
+    client
+      .requestHuman()
+      // The button goes away with the `bot` status: give focus to the composer rather than lose it.
+      .then(() => composer.current?.focus())
+      .catch((failure: unknown) => {
+        // Already with a person (or queued) is no failure: say so calmly.
+        setNotice(
+          ParleyError.isInstance(failure) && failure.code === 'transition_rejected'
+            ? { text: text.alreadyHuman }
+            : { text: `${text.humanFailed}: ${reasonOf(failure)}`, error: true },
+        );
+      })
+      .finally(() => {
+        asking.current = false;
+      });
   }
 
   function handleKeyDown(event: KeyboardEvent) {
@@ -179,6 +217,11 @@ export function App({ client, open, onOpenChange }: AppProps) {
         <section id="parley-panel" class="panel" role="dialog" aria-label={title} onKeyDown={handlePanelKeyDown}>
           <header class="header">
             <h2>{title}</h2>
+            {conversationStatus === 'bot' && (
+              <button type="button" onClick={askForPerson}>
+                {text.human}
+              </button>
+            )}
           </header>
           <div class="log" role="log" aria-label={text.log} ref={log}>
             {settings?.greeting && (
@@ -187,7 +230,22 @@ export function App({ client, open, onOpenChange }: AppProps) {
               </div>
             )}
             {messages.map((message) => (
-              <MessageItem key={message.id} message={message} />
+              <MessageItem key={message.id} message={message} botName={botName} />
+            ))}
+            {drafts.map((draft) => (
+              // Hidden from assistive technology: the log would read out every delta. The stored message that replaces
+              // the draft is read once, and the status line below says the bot is writing.
+              <div
+                key={draft.messageId}
+                class={draft.streaming ? 'message bot streaming' : 'message bot'}
+                data-author="bot"
+                data-draft="true"
+                aria-hidden="true"
+              >
+                <span class="author">{draft.author.name || botName}</span>
+                {/* Text only, through Preact text nodes, like stored messages. */}
+                <p>{draft.text}</p>
+              </div>
             ))}
             {pending.map((item) => (
               <div key={item.clientId} class="message visitor pending" data-pending="true">
@@ -202,6 +260,17 @@ export function App({ client, open, onOpenChange }: AppProps) {
               {text.typing}
             </p>
           )}
+          {drafts.some((draft) => draft.streaming) && (
+            <p class="hidden" role="status">
+              {botName}
+              {text.botTyping}
+            </p>
+          )}
+          {conversationStatus === 'queued' && (
+            <p class="line muted" role="status">
+              {text.queued}
+            </p>
+          )}
           {status === 'error' && (
             <p class="line error" role="alert">
               {text.connectionFailed}
@@ -213,9 +282,9 @@ export function App({ client, open, onOpenChange }: AppProps) {
               {text.offline}
             </p>
           )}
-          {sendError && (
-            <p class="line error" role="alert">
-              {sendError}
+          {notice && (
+            <p class={notice.error ? 'line error' : 'line muted'} role={notice.error ? 'alert' : 'status'}>
+              {notice.text}
             </p>
           )}
           <form
@@ -230,16 +299,16 @@ export function App({ client, open, onOpenChange }: AppProps) {
               rows={1}
               aria-label={text.composer}
               placeholder={text.placeholder}
-              value={draft}
+              value={input}
               onInput={(event) => {
                 const value = event.currentTarget.value;
-                setDraft(value);
-                setSendError(null);
+                setInput(value);
+                setNotice(null);
                 client.setTyping(value.trim().length > 0);
               }}
               onKeyDown={handleKeyDown}
             />
-            <button type="submit" disabled={!draft.trim()}>
+            <button type="submit" disabled={!input.trim()}>
               {text.send}
             </button>
           </form>

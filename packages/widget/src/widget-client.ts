@@ -8,4 +8,7 @@ import type { ParleyClient } from '@parley/client';
  * The part of {@link ParleyClient} the widget's UI uses. `@parley/client`'s `createClient` returns one; tests pass a
  * small in-memory implementation.
  */
-export type WidgetClient = Pick<ParleyClient, 'status' | 'error' | 'session' | 'messages' | 'pending' | 'on' | 'send' | 'setTyping'>;
+export type WidgetClient = Pick<
+  ParleyClient,
+  'status' | 'error' | 'session' | 'messages' | 'pending' | 'drafts' | 'on' | 'send' | 'setTyping' | 'requestHuman'
+>;

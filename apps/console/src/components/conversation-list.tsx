@@ -40,12 +40,14 @@ function ConversationItem({
 }) {
   const id = useId();
   const activity = conversation.lastMessageAt ?? conversation.updatedAt;
+  // Queued conversations need a human: they stand out whatever their unread state.
+  const waiting = conversation.status === 'queued';
   return (
     <li>
       {/* Named by the contact alone (aria-labelledby); status, preview and time are its description. */}
       <button
         type="button"
-        class={`conversation-item${open ? ' is-open' : ''}${unread ? ' is-unread' : ''}`}
+        class={`conversation-item${open ? ' is-open' : ''}${unread ? ' is-unread' : ''}${waiting ? ' is-waiting' : ''}`}
         aria-current={open ? 'true' : undefined}
         aria-labelledby={`${id}-name`}
         aria-describedby={`${id}-details`}
@@ -73,7 +75,10 @@ function ConversationItem({
   );
 }
 
-/** Conversations as buttons named after their contact, with status, last message preview, time and unread marker. */
+/**
+ * Conversations as buttons named after their contact, with status, last message preview, time and unread marker; those
+ * waiting for a human are highlighted.
+ */
 export function ConversationList({ conversations, openId, unread, typing, onOpen }: ConversationListProps) {
   return (
     <ul class="conversation-list">

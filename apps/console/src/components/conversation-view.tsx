@@ -1,5 +1,6 @@
 /**
- * One conversation: header with status, assignment and actions; the messages; who is typing; the reply box.
+ * One conversation: header with status, assignment and actions (take over, hand back to the bot, resolve, reopen); the
+ * messages and the bot's reply as it streams; who is typing; the reply box.
  * @module
  */
 import type { Agent, ConversationSummary, ConversationUpdate } from '@parley/protocol';
@@ -46,6 +47,13 @@ function assigneeText(conversation: ConversationSummary, agent: Agent): string {
   return conversation.assignee.id === agent.id ? 'Assigned to you' : `Assigned to ${conversation.assignee.name}`;
 }
 
+/** What replying does to a conversation a human does not have yet: the server takes it over for the agent. */
+function takeOverHint(status: ConversationSummary['status']): string | null {
+  if (status === 'bot') return 'The bot is answering this conversation. Replying takes it over.';
+  if (status === 'queued') return 'The visitor is waiting for a human. Replying takes the conversation over.';
+  return null;
+}
+
 /** The open conversation. */
 export function ConversationView(props: ConversationViewProps) {
   const { conversation, thread, threadError, typing, agent, notice } = props;
@@ -61,8 +69,12 @@ export function ConversationView(props: ConversationViewProps) {
   }
 
   const label = conversation ? contactLabel(conversation.contact) : 'Conversation';
-  const isOpen = conversation ? openStatuses.has(conversation.status) : false;
+  const status = conversation?.status;
+  const isOpen = status !== undefined && openStatuses.has(status);
+  // No human has it yet: the bot is answering, or the visitor is waiting for a person.
+  const unclaimed = status === 'bot' || status === 'queued';
   const mine = conversation?.assignee?.id === agent.id;
+  const hint = status ? takeOverHint(status) : null;
 
   return (
     <section class="conversation" aria-label={label}>
@@ -87,15 +99,30 @@ export function ConversationView(props: ConversationViewProps) {
         )}
         {conversation && (
           <div class="conversation-actions">
-            {isOpen && !mine && (
+            {unclaimed && (
+              <button
+                type="button"
+                class="button button-primary"
+                disabled={busy}
+                onClick={() => void update({ assignToMe: true })}
+              >
+                Take over
+              </button>
+            )}
+            {status === 'agent' && !mine && (
               <button type="button" class="button" disabled={busy} onClick={() => void update({ assignToMe: true })}>
                 Assign to me
+              </button>
+            )}
+            {status === 'agent' && (
+              <button type="button" class="button" disabled={busy} onClick={() => void update({ status: 'bot' })}>
+                Hand back to bot
               </button>
             )}
             {isOpen && (
               <button
                 type="button"
-                class="button button-primary"
+                class={`button${unclaimed ? '' : ' button-primary'}`}
                 disabled={busy}
                 onClick={() => void update({ status: 'resolved' })}
               >
@@ -142,6 +169,7 @@ export function ConversationView(props: ConversationViewProps) {
         <MessageList
           messages={thread.messages}
           pending={thread.pending}
+          botReplies={thread.botReplies}
           visitorName={conversation ? contactLabel(conversation.contact) : undefined}
           agentId={agent.id}
           onRetry={props.onRetry}
@@ -161,6 +189,8 @@ export function ConversationView(props: ConversationViewProps) {
           </>
         )}
       </div>
+
+      {hint && <p class={`take-over-hint status-hint-${status}`}>{hint}</p>}
 
       <ReplyBox
         initialDraft={props.initialDraft}

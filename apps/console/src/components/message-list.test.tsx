@@ -45,6 +45,7 @@ describe('MessageList', () => {
     const log = container.querySelector('[role="log"]');
     expect(log?.getAttribute('aria-label')).toBe('Messages');
     const classes = [...container.querySelectorAll('.message')].map((element) => element.className);
+    expect(container.querySelector('.message-bot .message-meta')?.textContent).toMatch(/^AssistantBot/);
     expect(classes).toEqual([
       'message message-visitor',
       'message message-bot',
@@ -67,5 +68,42 @@ describe('MessageList', () => {
     const retry = [...container.querySelectorAll('button')].find((button) => button.textContent === 'Retry');
     act(() => retry?.click());
     expect(retried).toEqual(['client-1']);
+  });
+
+  it("labels the bot's messages with its name and a Bot tag", () => {
+    mount(<MessageList messages={[message(1, { author: { kind: 'bot', id: null, name: 'Sunny' }, body: 'Hi!' })]} />);
+    const meta = container.querySelector('.message-bot .message-meta');
+    expect(meta?.querySelector('.message-author')?.textContent).toBe('Sunny');
+    expect(meta?.querySelector('.author-tag')?.textContent).toBe('Bot');
+  });
+
+  it('shows a bot reply as it streams, as text, after the stored messages and before pending replies', () => {
+    const author = { kind: 'bot' as const, id: null, name: 'Sunny' };
+    const draft = { messageId: 'message-2', author, createdAt: '2025-01-01T12:00:02.000Z' };
+    const pending = [{ clientId: 'client-1', body: 'Hello', createdAt: '2025-01-01T12:00:03.000Z', status: 'sending' as const, error: null }];
+    mount(
+      <MessageList
+        messages={[message(1)]}
+        pending={pending}
+        botReplies={[{ ...draft, body: 'Use <b>this</b>', status: 'streaming' }]}
+      />,
+    );
+
+    const streaming = container.querySelector('.message-streaming');
+    expect(streaming?.getAttribute('aria-busy')).toBe('true');
+    expect(streaming?.querySelector('.message-author')?.textContent).toBe('Sunny');
+    expect(streaming?.querySelector('.author-tag')?.textContent).toBe('Bot');
+    expect(streaming?.querySelector('.message-body')?.textContent).toBe('Use <b>this</b>');
+    expect(streaming?.querySelector('b')).toBeNull();
+    const order = [...container.querySelectorAll('.message')].map((element) => element.querySelector('.message-body')?.textContent);
+    expect(order).toEqual(['Message 1', 'Use <b>this</b>', 'Hello']);
+
+    act(() =>
+      render(<MessageList messages={[message(1)]} botReplies={[{ ...draft, body: 'Done.', status: 'complete' }]} />, container),
+    );
+    const complete = container.querySelector('.message-streaming');
+    expect(complete?.hasAttribute('aria-busy')).toBe(false);
+    expect(complete?.querySelector('.message-state')).toBeNull();
+    expect(complete?.querySelector('.message-body')?.textContent).toBe('Done.');
   });
 });

@@ -1,17 +1,19 @@
 /**
- * A conversation's messages, oldest first, with the agent's pending replies at the end.
+ * A conversation's messages, oldest first, then the bot's replies being streamed and the agent's pending replies.
  * @module
  */
 import type { Message } from '@parley/protocol';
 import { Fragment } from 'preact';
 import { useLayoutEffect, useRef } from 'preact/hooks';
 import { authorLabel, formatFullTime, formatMessageTime } from '../format.js';
-import type { PendingMessage } from '../message-store.js';
+import type { BotReplyDraft, PendingMessage } from '../message-store.js';
 
 /** Props of {@link MessageList}. */
 export interface MessageListProps {
   messages: readonly Message[];
   pending?: readonly PendingMessage[];
+  /** The bot's replies being streamed, shown after the stored messages. */
+  botReplies?: readonly BotReplyDraft[];
   /** Name shown on the visitor's messages. */
   visitorName?: string;
   /** The signed-in agent's id, to label their own messages "You". */
@@ -40,6 +42,11 @@ function dayLabel(iso: string): string {
   return dayFormat.format(date);
 }
 
+/** The "Bot" tag after the bot's name, so its messages are not mistaken for a person's. */
+function BotTag() {
+  return <span class="author-tag">Bot</span>;
+}
+
 function MessageItem({ message, visitorName, agentId }: { message: Message; visitorName?: string; agentId?: string }) {
   const { kind } = message.author;
   const own = kind === 'agent' && agentId !== undefined && message.author.id === agentId;
@@ -47,12 +54,39 @@ function MessageItem({ message, visitorName, agentId }: { message: Message; visi
     <div class={`message message-${kind}${own ? ' message-own' : ''}`} data-seq={message.seq}>
       <div class="message-meta">
         <span class="message-author">{own ? 'You' : authorLabel(message.author, visitorName)}</span>
+        {kind === 'bot' && <BotTag />}
         <time dateTime={message.createdAt} title={formatFullTime(message.createdAt)}>
           {formatMessageTime(message.createdAt)}
         </time>
       </div>
       {/* Text child only: Preact sets it as a text node, so markup in a message is shown, never interpreted. */}
       <p class="message-body">{message.body}</p>
+    </div>
+  );
+}
+
+/**
+ * A bot reply as it streams in. `aria-busy` asks screen readers to hold off announcing every delta; the stored message
+ * that replaces it is announced once, whole.
+ */
+function BotReplyItem({ draft }: { draft: BotReplyDraft }) {
+  const streaming = draft.status === 'streaming';
+  return (
+    <div
+      class="message message-bot message-streaming"
+      aria-busy={streaming ? 'true' : undefined}
+      data-message-id={draft.messageId}
+    >
+      <div class="message-meta">
+        <span class="message-author">{authorLabel(draft.author)}</span>
+        <BotTag />
+        {streaming && <span class="message-state">Replying…</span>}
+      </div>
+      {/* Text child only, like stored messages: the model's output is shown, never interpreted. */}
+      <p class="message-body">
+        {draft.body}
+        {streaming && <span class="stream-caret" aria-hidden="true" />}
+      </p>
     </div>
   );
 }
@@ -90,19 +124,31 @@ function PendingItem({
 }
 
 /**
- * The message log (`role="log"`). Visitor, agent, bot and system messages are styled apart; bodies render as text.
+ * The message log (`role="log"`). Visitor, agent, bot and system messages are styled apart, the bot's with its name and a
+ * "Bot" tag; its replies show as they stream. Bodies render as text.
  * Keeps the newest message in view while the agent is at the bottom, and leaves the scroll alone while they read
  * further up.
  */
-export function MessageList({ messages, pending = [], visitorName, agentId, onRetry, onDiscard }: MessageListProps) {
+export function MessageList({
+  messages,
+  pending = [],
+  botReplies = [],
+  visitorName,
+  agentId,
+  onRetry,
+  onDiscard,
+}: MessageListProps) {
   const listRef = useRef<HTMLDivElement>(null);
   const sticky = useRef(true);
   const last = messages.at(-1);
+  // Grows with every delta, so the list also follows a reply while it streams.
+  let streamedLength = 0;
+  for (const draft of botReplies) streamedLength += draft.body.length + 1;
 
   useLayoutEffect(() => {
     const list = listRef.current;
     if (list && sticky.current) list.scrollTop = list.scrollHeight;
-  }, [last?.id, messages.length, pending.length]);
+  }, [last?.id, messages.length, pending.length, streamedLength]);
 
   function handleScroll() {
     const list = listRef.current;
@@ -127,6 +173,9 @@ export function MessageList({ messages, pending = [], visitorName, agentId, onRe
           </Fragment>
         );
       })}
+      {botReplies.map((draft) => (
+        <BotReplyItem key={draft.messageId} draft={draft} />
+      ))}
       {pending.map((item) => (
         <PendingItem key={item.clientId} item={item} onRetry={onRetry} onDiscard={onDiscard} />
       ))}

@@ -2,7 +2,7 @@
  * The signed-in console: top bar, inbox pane and conversation pane.
  * @module
  */
-import type { ConversationSummary } from '@parley/protocol';
+import type { ConversationStatus, ConversationSummary } from '@parley/protocol';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { ConsoleApi } from '../api.js';
 import { createConsoleController } from '../console-controller.js';
@@ -27,10 +27,21 @@ export interface WorkspaceProps {
   basePath: string;
 }
 
-type Filter = 'all' | 'open' | 'mine' | 'resolved';
+type Filter = 'all' | 'waiting' | 'open' | 'mine' | 'resolved';
 
-const filters: Record<Filter, { label: string; test: (conversation: ConversationSummary, agentId: string) => boolean }> = {
-  all: { label: 'All conversations', test: () => true },
+interface FilterDefinition {
+  label: string;
+  test: (conversation: ConversationSummary, agentId: string) => boolean;
+  /**
+   * A status the server also lists on its own (`?status=`), so the filter shows matching conversations older than the
+   * inbox's most recent page. The test still runs on every conversation, so live status changes apply at once.
+   */
+  status?: ConversationStatus;
+}
+
+const filters: Record<Filter, FilterDefinition> = {
+  all: { label: 'All', test: () => true },
+  waiting: { label: 'Waiting for a human', test: (conversation) => conversation.status === 'queued', status: 'queued' },
   open: { label: 'Open', test: (conversation) => openStatuses.has(conversation.status) },
   mine: {
     label: 'Assigned to me',
@@ -89,6 +100,11 @@ export function Workspace({ session, api, connect, onSignOut, basePath }: Worksp
     document.title = unread.size > 0 ? `(${unread.size}) Parley Console` : 'Parley Console';
   }, [unread.size]);
 
+  function changeFilter(next: Filter) {
+    setFilter(next);
+    controller.listStatus(filters[next].status ?? null);
+  }
+
   function open(conversationId: string | null) {
     const path = pathForConversation(conversationId, basePath);
     if (location.pathname !== path) history.pushState(null, '', path);
@@ -96,6 +112,7 @@ export function Workspace({ session, api, connect, onSignOut, basePath }: Worksp
   }
 
   const visible = state.conversations.filter((conversation) => filters[filter].test(conversation, agent.id));
+  const waiting = state.conversations.filter((conversation) => conversation.status === 'queued').length;
   const openId = state.openId;
   const conversation = openId ? state.conversations.find((candidate) => candidate.id === openId) : undefined;
 
@@ -127,11 +144,16 @@ export function Workspace({ session, api, connect, onSignOut, basePath }: Worksp
         <nav class="inbox" aria-label="Inbox">
           <div class="inbox-header">
             <h1>Inbox</h1>
+            {waiting > 0 && filter !== 'waiting' && (
+              <button type="button" class="waiting-count" onClick={() => changeFilter('waiting')}>
+                {waiting} waiting
+              </button>
+            )}
             <select
               class="inbox-filter"
               aria-label="Filter conversations"
               value={filter}
-              onChange={(event) => setFilter(event.currentTarget.value as Filter)}
+              onChange={(event) => changeFilter(event.currentTarget.value as Filter)}
             >
               {(Object.keys(filters) as Filter[]).map((key) => (
                 <option key={key} value={key}>

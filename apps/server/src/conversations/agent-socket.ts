@@ -38,7 +38,7 @@ export function registerAgentSocket(
       assertMessageLength(payload.body, config.messageMaxLength);
       await rateLimit(`agent:${agent.userId}`);
       const result = await sendAgentMessage(db, agent, payload);
-      await publishSendResult(realtime, db, result);
+      await publishSendResult(realtime, db, app.bot, result);
       return result.sent;
     });
 

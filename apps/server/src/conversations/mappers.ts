@@ -4,14 +4,18 @@ import type { ConversationSummary, Message, VisitorConversation } from '@parley/
 type MessageRow = typeof messages.$inferSelect;
 type ConversationRow = typeof conversations.$inferSelect;
 
-/** A message row as it goes on the wire; `authorName` comes from a join (agent name) when there is one. */
+/**
+ * A message row as it goes on the wire. `authorName` comes from a join (an agent's name); a bot message carries the
+ * bot's name in its metadata, as it was when the message was written.
+ */
 export function toMessage(row: MessageRow, authorName: string | null = null): Message {
+  const storedName = typeof row.metadata.authorName === 'string' ? row.metadata.authorName : null;
   return {
     id: row.id,
     conversationId: row.conversationId,
     seq: row.seq,
     clientId: row.clientId,
-    author: { kind: row.authorKind, id: row.authorId, name: authorName },
+    author: { kind: row.authorKind, id: row.authorId, name: authorName ?? storedName },
     body: row.body,
     createdAt: row.createdAt.toISOString(),
   };

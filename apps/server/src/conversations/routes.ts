@@ -12,8 +12,7 @@ import {
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Config } from '../config.js';
-import { contactRoom, organizationRoom } from '../plugins/io.js';
-import { publishSendResult } from './broadcast.js';
+import { publishConversationChange, publishSendResult } from './broadcast.js';
 import type { RateLimit } from './rate-limit.js';
 import {
   assertMessageLength,
@@ -62,7 +61,7 @@ export async function conversationRoutes(app: FastifyInstance, deps: { config: C
       assertMessageLength(request.body.body, deps.config.messageMaxLength);
       await deps.rateLimit(`agent:${agent.userId}`);
       const result = await sendAgentMessage(app.db, agent, { ...request.body, conversationId: request.params.conversationId });
-      await publishSendResult(app.realtime, app.db, result);
+      await publishSendResult(app.realtime, app.db, app.bot, result);
       return result.sent;
     },
   );
@@ -74,11 +73,14 @@ export async function conversationRoutes(app: FastifyInstance, deps: { config: C
     },
     async function updateConversationRoute(request) {
       const agent = agentOf(request);
-      const summary = await updateConversation(app.db, agent, request.params.conversationId, request.body);
-      app.realtime.agents.to(organizationRoom(agent.organizationId)).emit('conversation:updated', summary);
-      app.realtime.visitors
-        .to(contactRoom(summary.contact.id))
-        .emit('conversation:updated', { id: summary.id, status: summary.status, lastSeq: summary.lastSeq });
+      const { summary, effects } = await updateConversation(app.db, agent, request.params.conversationId, request.body);
+      await publishConversationChange(
+        app.realtime,
+        app.db,
+        app.bot,
+        { ...summary, organizationId: agent.organizationId, contactId: summary.contact.id },
+        effects,
+      );
       return summary;
     },
   );

@@ -9,6 +9,7 @@ import {
   type MessagesPage,
 } from '@parley/protocol';
 import { and, asc, desc, eq, gt, ne, sql } from 'drizzle-orm';
+import { transition, type ConversationEvent, type Effect } from '../bot/machine.js';
 import { toConversationSummary, toMessage, type SummaryRow } from './mappers.js';
 
 type ConversationRow = typeof conversations.$inferSelect;
@@ -21,6 +22,8 @@ export interface SendResult {
   conversation: ConversationRow;
   /** True when this send created the conversation or changed its status or assignee. */
   conversationChanged: boolean;
+  /** What the edges must do now that the transaction has committed (start or cancel a bot turn, announce a handoff). */
+  effects: Effect[];
 }
 
 /** A visitor, as identified by a verified session token and the widget it came through. */
@@ -28,6 +31,8 @@ export interface VisitorContext {
   contactId: string;
   widgetId: string;
   organizationId: string;
+  /** Whether the widget's bot answers first; without it conversations queue for a human. */
+  botEnabled: boolean;
 }
 
 /** A signed-in agent. */
@@ -56,7 +61,7 @@ async function findByClientId(tx: Transaction, conversationId: string, clientId:
   return existing!;
 }
 
-type ConversationPatch = Partial<Pick<ConversationRow, 'status' | 'assigneeId'>>;
+type ConversationPatch = Partial<Pick<ConversationRow, 'status' | 'assigneeId' | 'botTurnId' | 'botTurnStartedAt'>>;
 type AuditEvent = Omit<typeof conversationEvents.$inferInsert, 'conversationId'>;
 
 /**
@@ -72,8 +77,14 @@ async function appendMessage(
   tx: Transaction,
   conversation: ConversationRow,
   values: { clientId: string; authorKind: Message['author']['kind']; authorId: string | null; body: string },
-  change: (conversation: ConversationRow) => { patch: ConversationPatch; events: AuditEvent[] },
-): Promise<{ row: typeof messages.$inferSelect; conversation: ConversationRow; duplicate: boolean; changed: boolean }> {
+  change: (conversation: ConversationRow) => TransitionPlan,
+): Promise<{
+  row: typeof messages.$inferSelect;
+  conversation: ConversationRow;
+  duplicate: boolean;
+  changed: boolean;
+  effects: Effect[];
+}> {
   const seq = conversation.lastSeq + 1;
   const [row] = await tx
     .insert(messages)
@@ -81,9 +92,15 @@ async function appendMessage(
     .onConflictDoNothing({ target: [messages.conversationId, messages.clientId] })
     .returning();
   if (!row) {
-    return { row: await findByClientId(tx, conversation.id, values.clientId), conversation, duplicate: true, changed: false };
+    return {
+      row: await findByClientId(tx, conversation.id, values.clientId),
+      conversation,
+      duplicate: true,
+      changed: false,
+      effects: [],
+    };
   }
-  const { patch, events } = change(conversation);
+  const { patch, events, effects } = change(conversation);
   const [updated] = await tx
     .update(conversations)
     .set({ ...patch, lastSeq: seq, lastMessageAt: row.createdAt, updatedAt: row.createdAt })
@@ -92,7 +109,7 @@ async function appendMessage(
   if (events.length > 0) {
     await tx.insert(conversationEvents).values(events.map((event) => ({ ...event, conversationId: conversation.id })));
   }
-  return { row, conversation: updated!, duplicate: false, changed: events.length > 0 };
+  return { row, conversation: updated!, duplicate: false, changed: events.length > 0, effects };
 }
 
 function statusEvent(
@@ -102,6 +119,84 @@ function statusEvent(
   data: Record<string, unknown> = {},
 ): AuditEvent {
   return { type: 'status_changed', fromStatus: conversation.status, toStatus, actorKind: actor.kind, actorId: actor.id, data };
+}
+
+/** What a transition writes (a patch of the conversation row and audit rows) and what it leaves for after commit. */
+export interface TransitionPlan {
+  patch: ConversationPatch;
+  events: AuditEvent[];
+  effects: Effect[];
+}
+
+/** No change at all. */
+const unchanged = (): TransitionPlan => ({ patch: {}, events: [], effects: [] });
+
+/**
+ * Runs `event` through the state machine for `conversation` and turns the result into writes: the new status, an
+ * assignment, clearing the bot turn's claim on cancellation (so a running turn cannot store its reply), each with its
+ * audit row. The rest of the effects are returned for after the commit. A rejected event throws
+ * `transition_rejected`: it is never applied silently.
+ */
+export function planTransition(
+  conversation: ConversationRow,
+  event: ConversationEvent,
+  actor: { kind: 'visitor' | 'agent' | 'bot' | 'system'; id: string | null },
+): TransitionPlan {
+  const result = transition(conversation.status, event);
+  if (!result.ok) {
+    throw new ParleyError('transition_rejected', `A conversation in status "${conversation.status}" cannot take "${event.type}".`);
+  }
+  const plan = unchanged();
+  if (result.state !== conversation.status) {
+    const data: Record<string, unknown> = { event: event.type };
+    if ('by' in event) data.by = event.by;
+    if ('reason' in event) data.reason = event.reason;
+    plan.patch.status = result.state;
+    plan.events.push(statusEvent(conversation, result.state, actor, data));
+  }
+  for (const effect of result.effects) {
+    if (effect.type === 'assign') {
+      if (conversation.assigneeId === effect.agentId) continue;
+      plan.patch.assigneeId = effect.agentId;
+      plan.events.push({ type: 'assigned', actorKind: actor.kind, actorId: actor.id, data: { assigneeId: effect.agentId } });
+    } else {
+      if (effect.type === 'cancel-bot-turn') {
+        plan.patch.botTurnId = null;
+        plan.patch.botTurnStartedAt = null;
+      }
+      plan.effects.push(effect);
+    }
+  }
+  return plan;
+}
+
+/**
+ * The visitor wrote. When that reopens a conversation to the bot but the widget's bot is off, the conversation goes
+ * on to the human queue in a second, audited transition.
+ */
+function visitorMessagePlan(conversation: ConversationRow, visitor: VisitorContext): TransitionPlan {
+  const actor = { kind: 'visitor' as const, id: visitor.contactId };
+  const plan = planTransition(conversation, { type: 'visitor.message' }, actor);
+  if (visitor.botEnabled || plan.patch.status !== 'bot') return plan;
+  const queued = planTransition(
+    { ...conversation, status: 'bot' },
+    { type: 'handoff.requested', by: 'rule', reason: 'The bot is turned off for this widget.' },
+    { kind: 'system', id: null },
+  );
+  return {
+    patch: { ...plan.patch, ...queued.patch },
+    events: [...plan.events, ...queued.events],
+    effects: queued.effects.filter((effect) => effect.type === 'announce-handoff'),
+  };
+}
+
+/** Writes a plan made by {@link planTransition} for a conversation whose row the caller has locked. */
+async function applyPlan(tx: Transaction, conversationId: string, plan: TransitionPlan): Promise<void> {
+  if (plan.events.length === 0 && Object.keys(plan.patch).length === 0) return;
+  await tx.update(conversations).set({ ...plan.patch, updatedAt: sql`now()` }).where(eq(conversations.id, conversationId));
+  if (plan.events.length > 0) {
+    await tx.insert(conversationEvents).values(plan.events.map((event) => ({ ...event, conversationId })));
+  }
 }
 
 function lockVisitorConversation(tx: Transaction, contactId: string) {
@@ -115,6 +210,43 @@ function lockVisitorConversation(tx: Transaction, contactId: string) {
 }
 
 /**
+ * Locks the visitor's open conversation, creating it (and the contact) on first use. Upserting the contact locks its
+ * row, which serializes this visitor's concurrent first sends (an outbox flush from two tabs): the loser then finds the
+ * winner's conversation.
+ */
+async function lockOrCreateVisitorConversation(
+  tx: Transaction,
+  visitor: VisitorContext,
+): Promise<{ row: ConversationRow; created: boolean }> {
+  const [existing] = await lockVisitorConversation(tx, visitor.contactId);
+  if (existing) return { row: existing, created: false };
+  await tx
+    .insert(contacts)
+    .values({ id: visitor.contactId, organizationId: visitor.organizationId, widgetId: visitor.widgetId })
+    .onConflictDoUpdate({ target: contacts.id, set: { lastSeenAt: sql`now()` } });
+  const [raced] = await lockVisitorConversation(tx, visitor.contactId);
+  if (raced) return { row: raced, created: false };
+  const [row] = await tx
+    .insert(conversations)
+    .values({
+      organizationId: visitor.organizationId,
+      widgetId: visitor.widgetId,
+      contactId: visitor.contactId,
+      // The bot answers first (Claude, or the offline answerer without an API key) unless the widget turned it off.
+      status: visitor.botEnabled ? 'bot' : 'queued',
+    })
+    .returning();
+  await tx.insert(conversationEvents).values({
+    conversationId: row!.id,
+    type: 'created',
+    toStatus: row!.status,
+    actorKind: 'visitor',
+    actorId: visitor.contactId,
+  });
+  return { row: row!, created: true };
+}
+
+/**
  * Stores a visitor's message. Creates the contact on its first message and the conversation when the contact has
  * none open; a resolved conversation is reopened. All in one transaction: on any error nothing is left behind.
  */
@@ -124,54 +256,19 @@ export async function sendVisitorMessage(
   input: { clientId: string; body: string },
 ): Promise<SendResult> {
   return db.transaction(async (tx) => {
-    let [conversation] = await lockVisitorConversation(tx, visitor.contactId);
-    let created = false;
-    if (!conversation) {
-      // First message: upserting the contact locks its row, which serializes this visitor's concurrent first
-      // sends (an outbox flush from two tabs); the loser then finds the winner's conversation.
-      await tx
-        .insert(contacts)
-        .values({ id: visitor.contactId, organizationId: visitor.organizationId, widgetId: visitor.widgetId })
-        .onConflictDoUpdate({ target: contacts.id, set: { lastSeenAt: sql`now()` } });
-      [conversation] = await lockVisitorConversation(tx, visitor.contactId);
-      if (!conversation) {
-        [conversation] = await tx
-          .insert(conversations)
-          .values({
-            organizationId: visitor.organizationId,
-            widgetId: visitor.widgetId,
-            contactId: visitor.contactId,
-            status: 'queued',
-          })
-          .returning();
-        await tx.insert(conversationEvents).values({
-          conversationId: conversation!.id,
-          type: 'created',
-          toStatus: 'queued',
-          actorKind: 'visitor',
-          actorId: visitor.contactId,
-        });
-        created = true;
-      }
-    }
-
+    const { row: conversation, created } = await lockOrCreateVisitorConversation(tx, visitor);
     const result = await appendMessage(
       tx,
-      conversation!,
+      conversation,
       { clientId: input.clientId, authorKind: 'visitor', authorId: visitor.contactId, body: input.body },
-      (current) =>
-        current.status === 'resolved'
-          ? {
-              patch: { status: 'queued' },
-              events: [statusEvent(current, 'queued', { kind: 'visitor', id: visitor.contactId }, { reason: 'reopened' })],
-            }
-          : { patch: {}, events: [] },
+      (current) => visitorMessagePlan(current, visitor),
     );
     return {
       sent: sentOf(result.row),
       message: result.duplicate ? null : toMessage(result.row),
       conversation: result.conversation,
       conversationChanged: created || result.changed,
+      effects: result.effects,
     };
   });
 }
@@ -198,59 +295,104 @@ export async function sendAgentMessage(
       tx,
       conversation,
       { clientId: input.clientId, authorKind: 'agent', authorId: agent.userId, body: input.body },
-      (current) => takeOver(current, agent),
+      // Replying takes the conversation unless a human already has it.
+      (current) =>
+        current.status === 'agent' ? unchanged() : planTransition(current, { type: 'agent.accepted', agentId: agent.userId }, agentActor(agent)),
     );
     return {
       sent: sentOf(result.row),
       message: result.duplicate ? null : toMessage(result.row, agent.name),
       conversation: result.conversation,
       conversationChanged: result.changed,
+      effects: result.effects,
     };
   });
 }
 
-/** What changes when `agent` takes a conversation: assignment if unassigned, and the `agent` status. */
-function takeOver(conversation: ConversationRow, agent: AgentContext): { patch: ConversationPatch; events: AuditEvent[] } {
-  const patch: ConversationPatch = {};
-  const events: AuditEvent[] = [];
-  if (!conversation.assigneeId) {
-    patch.assigneeId = agent.userId;
-    events.push({ type: 'assigned', actorKind: 'agent', actorId: agent.userId, data: { assigneeId: agent.userId } });
-  }
-  if (conversation.status !== 'agent') {
-    patch.status = 'agent';
-    events.push(statusEvent(conversation, 'agent', { kind: 'agent', id: agent.userId }));
-  }
-  return { patch, events };
+function agentActor(agent: AgentContext) {
+  return { kind: 'agent' as const, id: agent.userId };
 }
 
-/** Resolves, reopens or takes a conversation of the agent's organization; every change is audited. */
+/** The state-machine event an agent's conversation update stands for. */
+function updateEvent(
+  agent: AgentContext,
+  update: { status?: ConversationStatus | undefined; assignToMe?: true | undefined },
+): ConversationEvent {
+  if (update.assignToMe || update.status === 'agent') return { type: 'agent.accepted', agentId: agent.userId };
+  switch (update.status) {
+    case 'resolved':
+      return { type: 'conversation.resolved', by: 'agent' };
+    case 'bot':
+      return { type: 'agent.handed-back', agentId: agent.userId };
+    case 'queued':
+      return { type: 'handoff.requested', by: 'rule', reason: 'moved to the queue by an agent' };
+    default:
+      throw new ParleyError('invalid_payload', 'Nothing to update.');
+  }
+}
+
+/**
+ * Resolves, takes, hands back to the bot, or queues a conversation of the agent's organization, through the state
+ * machine; every change is audited in the same transaction. Returns the new summary and the effects to run.
+ */
 export async function updateConversation(
   db: Database,
   agent: AgentContext,
   conversationId: string,
-  update: { status?: 'queued' | 'agent' | 'resolved' | undefined; assignToMe?: true | undefined },
-): Promise<ConversationSummary> {
-  await db.transaction(async (tx) => {
+  update: { status?: ConversationStatus | undefined; assignToMe?: true | undefined },
+): Promise<{ summary: ConversationSummary; effects: Effect[] }> {
+  const effects = await db.transaction(async (tx) => {
     const [conversation] = await tx
       .select()
       .from(conversations)
       .where(and(eq(conversations.id, conversationId), eq(conversations.organizationId, agent.organizationId)))
       .for('update');
     if (!conversation) throw new ParleyError('not_found', 'Conversation not found.');
-    const { patch, events } =
-      update.assignToMe || update.status === 'agent'
-        ? takeOver(conversation, agent)
-        : update.status && update.status !== conversation.status
-          ? { patch: { status: update.status }, events: [statusEvent(conversation, update.status, { kind: 'agent', id: agent.userId })] }
-          : { patch: {}, events: [] };
-    if (events.length === 0) return;
-    await tx.update(conversations).set({ ...patch, updatedAt: sql`now()` }).where(eq(conversations.id, conversation.id));
-    await tx.insert(conversationEvents).values(events.map((event) => ({ ...event, conversationId: conversation.id })));
+    const plan = planTransition(conversation, updateEvent(agent, update), agentActor(agent));
+    await applyPlan(tx, conversation.id, plan);
+    return plan.effects;
   });
   const summary = await getConversationSummary(db, agent.organizationId, conversationId);
   if (!summary) throw new ParleyError('not_found', 'Conversation not found.');
-  return summary;
+  return { summary, effects };
+}
+
+/**
+ * The visitor asks for a human. A visitor who has not written yet gets a conversation first, so the request is never
+ * lost. Rejected with `transition_rejected` when a human already has the conversation or it is already queued.
+ */
+export async function requestHandoff(
+  db: Database,
+  visitor: VisitorContext,
+  reason: string,
+): Promise<{ conversation: ConversationRow; effects: Effect[] }> {
+  return db.transaction(async (tx) => {
+    const conversation = await lockOrCreateVisitorConversation(tx, visitor);
+    const plan = planTransition(conversation.row, { type: 'handoff.requested', by: 'visitor', reason }, { kind: 'visitor', id: visitor.contactId });
+    await applyPlan(tx, conversation.row.id, plan);
+    const [updated] = await tx.select().from(conversations).where(eq(conversations.id, conversation.row.id));
+    return { conversation: updated!, effects: plan.effects };
+  });
+}
+
+/**
+ * Applies `event` to a conversation on behalf of the bot or the system, under the row lock, optionally only while
+ * `expectedTurnId` still owns it (a cancelled turn must not act). Returns null when the turn no longer owns it.
+ */
+export async function applyConversationEvent(
+  tx: Transaction,
+  conversationId: string,
+  event: ConversationEvent,
+  actor: { kind: 'bot' | 'system'; id: null },
+  expectedTurnId?: string,
+): Promise<{ conversation: ConversationRow; effects: Effect[] } | null> {
+  const [conversation] = await tx.select().from(conversations).where(eq(conversations.id, conversationId)).for('update');
+  if (!conversation) throw new ParleyError('not_found', 'Conversation not found.');
+  if (expectedTurnId !== undefined && conversation.botTurnId !== expectedTurnId) return null;
+  const plan = planTransition(conversation, event, actor);
+  await applyPlan(tx, conversation.id, plan);
+  const [updated] = await tx.select().from(conversations).where(eq(conversations.id, conversationId));
+  return { conversation: updated!, effects: plan.effects };
 }
 
 function summaryQuery(db: Database) {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import {
+  handoffRequestSchema,
   ParleyError,
   visitorHandshakeSchema,
   visitorMessageSendSchema,
@@ -12,10 +13,10 @@ import type { TokenService } from '../auth/tokens.js';
 import type { Config } from '../config.js';
 import { connectError, contactRoom, organizationRoom } from '../plugins/io.js';
 import { findWidgetByKey, isOriginAllowed } from '../widgets/service.js';
-import { publishSendResult } from './broadcast.js';
+import { publishConversationChange, publishSendResult } from './broadcast.js';
 import { toVisitorConversation } from './mappers.js';
 import type { RateLimit } from './rate-limit.js';
-import { assertMessageLength, findVisitorConversation, listMessages, sendVisitorMessage } from './service.js';
+import { assertMessageLength, findVisitorConversation, listMessages, requestHandoff, sendVisitorMessage } from './service.js';
 import { onEvent, toErrorBody } from './socket-handler.js';
 
 /** Wires the `/visitor` namespace: handshake checks (key, origin, session) and the visitor's events. */
@@ -59,7 +60,7 @@ export function registerVisitorSocket(
 
   realtime.visitors.on('connection', function handleVisitorConnection(socket) {
     const { widget, contactId } = socket.data;
-    const visitor = { contactId, widgetId: widget.id, organizationId: widget.organizationId };
+    const visitor = { contactId, widgetId: widget.id, organizationId: widget.organizationId, botEnabled: widget.botEnabled };
     void socket.join(contactRoom(contactId));
 
     onEvent(socket, 'session:get', null, log, async (): Promise<Session> => {
@@ -76,7 +77,7 @@ export function registerVisitorSocket(
       assertMessageLength(payload.body, config.messageMaxLength);
       await rateLimit(`visitor:${contactId}`);
       const result = await sendVisitorMessage(db, visitor, payload);
-      await publishSendResult(realtime, db, result);
+      await publishSendResult(realtime, db, app.bot, result);
       return result.sent;
     });
 
@@ -84,6 +85,12 @@ export function registerVisitorSocket(
       const conversation = await findVisitorConversation(db, contactId);
       if (!conversation) return { messages: [], hasMore: false };
       return listMessages(db, conversation.id, payload);
+    });
+
+    onEvent(socket, 'handoff:request', handoffRequestSchema, log, async (payload) => {
+      const { conversation, effects } = await requestHandoff(db, visitor, payload.reason ?? 'The visitor asked for a person.');
+      await publishConversationChange(realtime, db, app.bot, conversation, effects);
+      return toVisitorConversation(conversation);
     });
 
     onEvent(socket, 'typing:set', visitorTypingSetSchema, log, async (payload) => {

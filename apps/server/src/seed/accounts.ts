@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { memberships, organizations, users, widgets, type Database } from '@parley/db';
 import { widgetSettingsSchema, type Role, type WidgetSettings } from '@parley/protocol';
 import { hashPassword } from '../auth/passwords.js';
+import { botConfigSchema, type BotConfig } from '../bot/bot-config.js';
 
 /** Creates an organization. */
 export async function createOrganization(db: Database, name: string) {
@@ -12,7 +13,14 @@ export async function createOrganization(db: Database, name: string) {
 /** Creates a widget; without a `publicKey` a random `pk_…` key is made. Settings are validated with the protocol schema. */
 export async function createWidget(
   db: Database,
-  input: { organizationId: string; name: string; publicKey?: string; allowedOrigins: string[]; settings?: Partial<WidgetSettings> },
+  input: {
+    organizationId: string;
+    name: string;
+    publicKey?: string;
+    allowedOrigins: string[];
+    settings?: Partial<WidgetSettings>;
+    bot?: Partial<BotConfig>;
+  },
 ) {
   const [row] = await db
     .insert(widgets)
@@ -22,6 +30,7 @@ export async function createWidget(
       publicKey: input.publicKey ?? `pk_${randomBytes(16).toString('base64url')}`,
       allowedOrigins: input.allowedOrigins,
       settings: widgetSettingsSchema.parse(input.settings ?? {}),
+      bot: botConfigSchema.parse(input.bot ?? {}),
     })
     .returning();
   return row!;

@@ -1,6 +1,7 @@
 import { widgets, type Database } from '@parley/db';
 import { widgetSettingsSchema, type WidgetSettings } from '@parley/protocol';
 import { eq } from 'drizzle-orm';
+import { botConfigSchema } from '../bot/bot-config.js';
 
 /** A widget as the server uses it. */
 export interface Widget {
@@ -8,6 +9,8 @@ export interface Widget {
   organizationId: string;
   allowedOrigins: string[];
   settings: WidgetSettings;
+  /** Whether the bot answers new conversations first. */
+  botEnabled: boolean;
 }
 
 /** Finds a widget by its public key. Settings are validated on the way out, so a bad row can't reach a browser. */
@@ -19,6 +22,7 @@ export async function findWidgetByKey(db: Database, publicKey: string): Promise<
     organizationId: row.organizationId,
     allowedOrigins: row.allowedOrigins,
     settings: widgetSettingsSchema.parse(row.settings),
+    botEnabled: botConfigSchema.parse(row.bot).enabled,
   };
 }
 

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { createDb, type DbHandle } from '@parley/db';
-import type { LoginResponse } from '@parley/protocol';
+import type { LoginResponse, WidgetSettings } from '@parley/protocol';
 import type { FastifyInstance } from 'fastify';
 import { io, type Socket } from 'socket.io-client';
 import { buildApp } from '../../src/app.js';
+import type { BotConfig } from '../../src/bot/bot-config.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { createAgent, createOrganization, createWidget } from '../../src/seed/accounts.js';
 
@@ -46,13 +47,19 @@ export async function startServer(env: Record<string, string> = {}): Promise<Tes
 }
 
 /** A fresh organization with a widget for {@link SHOP_ORIGIN} and one agent. Unique names: suites share Postgres. */
-export async function createTenant(server: TestServer, options: { allowedOrigins?: string[] } = {}) {
+export async function createTenant(
+  server: TestServer,
+  options: { allowedOrigins?: string[]; bot?: Partial<BotConfig>; settings?: Partial<WidgetSettings> } = {},
+) {
   const suffix = randomUUID().slice(0, 8);
   const organization = await createOrganization(server.db.db, `Test shop ${suffix}`);
   const widget = await createWidget(server.db.db, {
     organizationId: organization.id,
     name: 'Test widget',
     allowedOrigins: options.allowedOrigins ?? [SHOP_ORIGIN],
+    // The chat-transport suites test people talking to people; the bot suites turn the bot on.
+    bot: { enabled: false, ...options.bot },
+    settings: options.settings,
   });
   const email = `agent-${suffix}@shop.example`;
   const password = `pw-${randomUUID()}`;

@@ -8,6 +8,7 @@
  */
 import type {
   Ack,
+  BotReplyEnd,
   ErrorBody,
   Message,
   MessageSent,
@@ -35,7 +36,11 @@ const widget: Session['widget'] = {
   accentColor: '#2563eb',
   position: 'right',
   locale: 'en',
+  botName: 'Assistant',
+  faq: [],
 };
+
+const bot: Message['author'] = { kind: 'bot', id: null, name: 'Assistant' };
 
 /** One visitor-side socket connected to a {@link FakeServer}. */
 export class FakeSocket {
@@ -213,13 +218,25 @@ export class FakeServer {
     this.visitors.delete(visitor.token);
   }
 
+  /** The visitor's conversation, started (with the bot answering, as the real server does) when there is none. */
+  conversationOf(visitor: Visitor): VisitorConversation {
+    return (visitor.conversation ??= { id: `conversation-${this.nextId++}`, status: 'bot', lastSeq: 0 });
+  }
+
   /** Stores a message; `broadcast: false` models one the visitor's sockets missed. */
-  store(visitor: Visitor, author: Message['author'], body: string, clientId: string | null, broadcast = true): Message {
-    visitor.conversation ??= { id: `conversation-${this.nextId++}`, status: 'queued', lastSeq: 0 };
-    const seq = ++visitor.conversation.lastSeq;
+  store(
+    visitor: Visitor,
+    author: Message['author'],
+    body: string,
+    clientId: string | null,
+    broadcast = true,
+    id?: string,
+  ): Message {
+    const conversation = this.conversationOf(visitor);
+    const seq = ++conversation.lastSeq;
     const message: Message = {
-      id: `message-${this.nextId++}`,
-      conversationId: visitor.conversation.id,
+      id: id ?? `message-${this.nextId++}`,
+      conversationId: conversation.id,
       seq,
       clientId,
       author,
@@ -233,6 +250,26 @@ export class FakeServer {
 
   agentSays(visitor: Visitor, body: string, broadcast = true) {
     return this.store(visitor, { kind: 'agent', id: 'agent-1', name: 'Ada' }, body, null, broadcast);
+  }
+
+  /**
+   * Starts a streamed bot reply (`bot:reply-start`) and returns the steps that follow, for the test to take in the order
+   * it needs: `delta`, `end`, and `store` (the stored message, same id, body = the deltas so far, `message:created`).
+   */
+  botReply(visitor: Visitor) {
+    const conversationId = this.conversationOf(visitor).id;
+    const messageId = `message-${this.nextId++}`;
+    let text = '';
+    this.broadcast(visitor, 'bot:reply-start', { conversationId, messageId, author: bot, createdAt: '2025-01-01T00:01:00.000Z' });
+    return {
+      messageId,
+      delta: (delta: string) => {
+        text += delta;
+        this.broadcast(visitor, 'bot:reply-delta', { conversationId, messageId, delta });
+      },
+      end: (status: BotReplyEnd['status']) => this.broadcast(visitor, 'bot:reply-end', { conversationId, messageId, status }),
+      store: (broadcast = true) => this.store(visitor, bot, text, null, broadcast, messageId),
+    };
   }
 
   broadcast(visitor: Visitor, event: string, payload: unknown) {
@@ -279,6 +316,16 @@ export class FakeServer {
           return null;
         }
         return { ok: true, data: sent };
+      }
+      case 'handoff:request': {
+        // As the server's state machine: only a conversation with the bot can be handed to a person.
+        if (visitor.conversation && visitor.conversation.status !== 'bot') {
+          return { ok: false, error: { code: 'transition_rejected', message: 'The conversation cannot do this in its current state.' } };
+        }
+        const conversation = this.conversationOf(visitor);
+        conversation.status = 'queued';
+        this.broadcast(visitor, 'conversation:updated', { ...conversation });
+        return { ok: true, data: { ...conversation } };
       }
       default:
         return { ok: false, error: { code: 'invalid_payload', message: `Unknown event ${event}.` } };

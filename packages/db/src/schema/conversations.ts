@@ -30,6 +30,15 @@ export const conversations = pgTable(
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     lastMessageAt: timestamp({ withTimezone: true }),
+    /**
+     * The bot turn that owns this conversation right now, claimed with a conditional update so that at most one turn
+     * runs per conversation across every server process. Null when no turn runs.
+     */
+    botTurnId: uuid(),
+    /** When the running turn was claimed; a turn older than the lease is considered dead and may be re-claimed. */
+    botTurnStartedAt: timestamp({ withTimezone: true }),
+    /** The seq of the newest message the bot has answered; visitor messages after it are still waiting for the bot. */
+    botAnsweredSeq: integer().notNull().default(0),
   },
   (table) => [
     // The console's inbox: an organization's conversations by status, most recent activity first.

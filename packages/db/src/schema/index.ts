@@ -1,3 +1,4 @@
+export * from './bot.js';
 export * from './contacts.js';
 export * from './conversations.js';
 export * from './messages.js';

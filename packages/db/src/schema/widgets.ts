@@ -16,6 +16,8 @@ export const widgets = pgTable(
     publicKey: text().notNull().unique(),
     allowedOrigins: text().array().notNull().default([]),
     settings: jsonb().$type<Record<string, unknown>>().notNull().default({}),
+    /** The bot's configuration (model, prompt parts, limits), validated by the server's `botConfigSchema`. */
+    bot: jsonb().$type<Record<string, unknown>>().notNull().default({}),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (table) => [index().on(table.organizationId)],

@@ -4,10 +4,7 @@
  */
 import { z } from 'zod';
 
-/** Namespace of visitor (widget) sockets. */
-export const VISITOR_NAMESPACE = '/visitor';
-/** Namespace of agent (console) sockets. */
-export const AGENT_NAMESPACE = '/agent';
+export { AGENT_NAMESPACE, VISITOR_NAMESPACE } from '../constants.js';
 
 /** Socket.IO `auth` of a visitor: the widget's public key and, when resuming, the session token. */
 export const visitorHandshakeSchema = z.object({

@@ -4,11 +4,13 @@
  * @module
  */
 import type { AckCallback } from '../ack.js';
+import type { BotReplyDelta, BotReplyEnd, BotReplyStart, HandoffRequest } from './bot.js';
 import type { ConversationSummary, Message, VisitorConversation } from '../models.js';
 import type { AgentMessageSend, MessageSent, MessagesPage, VisitorMessageSend, VisitorMessagesSync } from './message.js';
 import type { Session } from './session.js';
 import type { AgentTypingSet, TypingChanged, VisitorTypingSet } from './typing.js';
 
+export * from './bot.js';
 export * from './handshake.js';
 export * from './message.js';
 export * from './session.js';
@@ -20,6 +22,7 @@ export interface VisitorClientEvents {
   'message:send': (payload: VisitorMessageSend, ack: AckCallback<MessageSent>) => void;
   'messages:sync': (payload: VisitorMessagesSync, ack: AckCallback<MessagesPage>) => void;
   'typing:set': (payload: VisitorTypingSet) => void;
+  'handoff:request': (payload: HandoffRequest, ack: AckCallback<VisitorConversation>) => void;
 }
 
 /** Events the server sends to a visitor socket. */
@@ -27,6 +30,9 @@ export interface VisitorServerEvents {
   'message:created': (message: Message) => void;
   'typing:changed': (typing: TypingChanged) => void;
   'conversation:updated': (conversation: VisitorConversation) => void;
+  'bot:reply-start': (start: BotReplyStart) => void;
+  'bot:reply-delta': (delta: BotReplyDelta) => void;
+  'bot:reply-end': (end: BotReplyEnd) => void;
 }
 
 /** Events an agent socket sends. */
@@ -40,4 +46,7 @@ export interface AgentServerEvents {
   'message:created': (message: Message) => void;
   'typing:changed': (typing: TypingChanged) => void;
   'conversation:updated': (conversation: ConversationSummary) => void;
+  'bot:reply-start': (start: BotReplyStart) => void;
+  'bot:reply-delta': (delta: BotReplyDelta) => void;
+  'bot:reply-end': (end: BotReplyEnd) => void;
 }

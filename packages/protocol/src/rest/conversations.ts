@@ -39,10 +39,13 @@ export const replyRequestSchema = z.object({
 /** Body of `POST /api/conversations/:conversationId/messages`. */
 export type ReplyRequest = z.infer<typeof replyRequestSchema>;
 
-/** Body of `PATCH /api/conversations/:conversationId`: resolve, reopen, or take a conversation. */
+/**
+ * Body of `PATCH /api/conversations/:conversationId`: resolve, reopen, take a conversation, or hand it back to the bot
+ * (`status: 'bot'`).
+ */
 export const conversationUpdateSchema = z
   .object({
-    status: z.enum(['queued', 'agent', 'resolved']).optional(),
+    status: z.enum(['bot', 'queued', 'agent', 'resolved']).optional(),
     assignToMe: z.literal(true).optional(),
   })
   .refine((update) => update.status !== undefined || update.assignToMe !== undefined, 'Nothing to update.');

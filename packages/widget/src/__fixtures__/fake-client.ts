@@ -3,7 +3,18 @@
  * after talking to the server.
  * @module
  */
-import type { ClientEvents, ConnectionStatus, Message, MessageSent, OutboxItem, ParleyError, Session } from '@parley/client';
+import type {
+  BotDraft,
+  ClientEvents,
+  ConnectionStatus,
+  ConversationStatus,
+  Message,
+  MessageSent,
+  OutboxItem,
+  ParleyError,
+  Session,
+  VisitorConversation,
+} from '@parley/client';
 import type { WidgetClient } from '../widget-client.js';
 
 type Listener = (...args: never[]) => void;
@@ -11,11 +22,31 @@ type Listener = (...args: never[]) => void;
 export const session: Session = {
   sessionToken: 'token',
   visitorId: 'visitor-1',
-  conversation: { id: 'c1', status: 'queued', lastSeq: 0 },
-  widget: { title: 'Acme support', greeting: 'Hi! Ask us anything.', accentColor: '#ff5500', position: 'right', locale: 'en' },
+  conversation: { id: 'c1', status: 'bot', lastSeq: 0 },
+  widget: {
+    title: 'Acme support',
+    greeting: 'Hi! Ask us anything.',
+    accentColor: '#ff5500',
+    position: 'right',
+    locale: 'en',
+    botName: 'Acme bot',
+    faq: [],
+  },
 };
 
 let nextSeq = 1;
+
+/** A bot reply in progress, as the client reports it. */
+export function botDraft(messageId: string, text: string, streaming = true): BotDraft {
+  return {
+    messageId,
+    conversationId: 'c1',
+    author: { kind: 'bot', id: null, name: 'Acme bot' },
+    text,
+    createdAt: '2025-01-01T00:01:00.000Z',
+    streaming,
+  };
+}
 
 /** A message as the server would send it. */
 export function message(kind: Message['author']['kind'], body: string, name: string | null = null): Message {
@@ -42,6 +73,13 @@ export class FakeClient implements WidgetClient {
   sendResult: () => Promise<MessageSent> = () =>
     Promise.resolve({ id: 'sent', conversationId: 'c1', seq: 1, createdAt: '2025-01-01T00:00:00.000Z' });
   readonly typing: boolean[] = [];
+  drafts: readonly BotDraft[] = [];
+  /** Reasons passed to `requestHuman`, and the answer each call gets. */
+  readonly humanRequests: Array<string | undefined> = [];
+  requestHumanResult: () => Promise<VisitorConversation> = () => {
+    this.setConversationStatus('queued');
+    return Promise.resolve(this.session!.conversation!);
+  };
   private readonly listeners = new Map<string, Set<Listener>>();
 
   on<E extends keyof ClientEvents>(event: E, listener: ClientEvents[E]) {
@@ -68,6 +106,23 @@ export class FakeClient implements WidgetClient {
 
   setTyping(typing: boolean) {
     this.typing.push(typing);
+  }
+
+  requestHuman(reason?: string) {
+    this.humanRequests.push(reason);
+    return this.requestHumanResult();
+  }
+
+  /** Replaces the bot's drafts and reports them, as the client does on `bot:reply-*`. */
+  setDrafts(drafts: readonly BotDraft[]) {
+    this.drafts = drafts;
+    this.emit('draft', drafts);
+  }
+
+  setConversationStatus(status: ConversationStatus) {
+    const conversation = { ...this.session!.conversation!, status };
+    this.session = { ...this.session!, conversation };
+    this.emit('conversation', conversation);
   }
 
   /** Adds a message and reports it, as the client does when one arrives. */

@@ -1,0 +1,114 @@
+// @vitest-environment happy-dom
+import type { ConversationStatus, ConversationSummary, ConversationUpdate } from '@parley/protocol';
+import { render } from 'preact';
+import { act } from 'preact/test-utils';
+import { afterEach, describe, expect, it } from 'vitest';
+import { agent, CONVERSATION_ID, summary } from '../__fixtures__/factories.js';
+import { emptyThread } from '../message-store.js';
+import { ConversationView, type ConversationViewProps } from './conversation-view.js';
+
+let container: HTMLElement;
+
+afterEach(() => {
+  render(null, container);
+  container.remove();
+});
+
+const noop = () => {};
+
+function mount(conversation: ConversationSummary, overrides: Partial<ConversationViewProps> = {}) {
+  container = document.createElement('div');
+  document.body.append(container);
+  act(() =>
+    render(
+      <ConversationView
+        conversationId={CONVERSATION_ID}
+        conversation={conversation}
+        thread={{ ...emptyThread, loaded: true }}
+        agent={agent}
+        notice={null}
+        initialDraft=""
+        onDraftChange={noop}
+        onSend={noop}
+        onRetry={noop}
+        onDiscard={noop}
+        onUpdate={() => Promise.resolve()}
+        onTyping={noop}
+        onStopTyping={noop}
+        onDismissNotice={noop}
+        onReload={noop}
+        onBack={noop}
+        {...overrides}
+      />,
+      container,
+    ),
+  );
+}
+
+/** Names of the conversation's action buttons, as a person (or a browser test) reads them. */
+function actionNames(): string[] {
+  return [...container.querySelectorAll('.conversation-actions button')].map((element) => element.textContent?.trim() ?? '');
+}
+
+function button(name: string): HTMLButtonElement {
+  const found = [...container.querySelectorAll('button')].find((candidate) => candidate.textContent?.trim() === name);
+  if (!found) throw new Error(`No button named ${name}`);
+  return found;
+}
+
+const otherAgent = { id: 'agent-2', name: 'Alan Turing' };
+
+describe('ConversationView status actions', () => {
+  it.each<[string, ConversationStatus, ConversationSummary['assignee'], string[]]>([
+    ['the bot is answering', 'bot', null, ['Take over', 'Resolve']],
+    ['the visitor waits for a human', 'queued', null, ['Take over', 'Resolve']],
+    ['the agent has it', 'agent', { id: agent.id, name: agent.name }, ['Hand back to bot', 'Resolve']],
+    ['another agent has it', 'agent', otherAgent, ['Assign to me', 'Hand back to bot', 'Resolve']],
+    ['it is resolved', 'resolved', null, ['Reopen']],
+    ['it is closed', 'closed', null, []],
+  ])('offers the actions that fit when %s', (_situation, status, assignee, expected) => {
+    mount(summary({ status, assignee }));
+    expect(actionNames()).toEqual(expected);
+  });
+
+  it.each<[ConversationStatus, string, ConversationUpdate]>([
+    ['bot', 'Take over', { assignToMe: true }],
+    ['queued', 'Take over', { assignToMe: true }],
+    ['agent', 'Hand back to bot', { status: 'bot' }],
+    ['agent', 'Resolve', { status: 'resolved' }],
+    ['resolved', 'Reopen', { status: 'agent', assignToMe: true }],
+  ])('in status %s, "%s" asks the server for %o', async (status, name, update) => {
+    const updates: ConversationUpdate[] = [];
+    mount(summary({ status, assignee: status === 'agent' ? { id: agent.id, name: agent.name } : null }), {
+      onUpdate: async (change) => {
+        updates.push(change);
+      },
+    });
+    await act(() => button(name).click());
+    expect(updates).toEqual([update]);
+  });
+
+  it('disables the actions while a change is on its way', async () => {
+    const answered: (() => void)[] = [];
+    mount(summary({ status: 'queued' }), { onUpdate: () => new Promise<void>((resolve) => answered.push(resolve)) });
+    await act(() => button('Take over').click());
+    expect(button('Take over').disabled).toBe(true);
+    expect(button('Resolve').disabled).toBe(true);
+    await act(async () => answered[0]!());
+    expect(button('Take over').disabled).toBe(false);
+  });
+
+  it('shows why the server refused a change', () => {
+    mount(summary({ status: 'agent' }), { notice: 'The conversation cannot do this in its current state.' });
+    expect(container.querySelector('[role="alert"]')?.textContent).toContain('The conversation cannot do this in its current state.');
+  });
+
+  it('says that replying takes the conversation over while the bot has it, keeping the Reply box', () => {
+    mount(summary({ status: 'bot' }));
+    expect(container.querySelector('.take-over-hint')?.textContent).toBe(
+      'The bot is answering this conversation. Replying takes it over.',
+    );
+    const label = [...container.querySelectorAll('label')].find((candidate) => candidate.textContent?.trim() === 'Reply');
+    expect(label && container.querySelector(`#${CSS.escape(label.htmlFor)}`)?.tagName).toBe('TEXTAREA');
+  });
+});

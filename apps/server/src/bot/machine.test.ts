@@ -1,0 +1,136 @@
+import { describe, expect, it } from 'vitest';
+import {
+  conversationEventTypes,
+  transition,
+  transitionTable,
+  type ConversationEvent,
+  type ConversationEventType,
+  type ConversationState,
+  type Effect,
+  type HandoffSource,
+} from './machine.js';
+
+const states: ConversationState[] = ['bot', 'queued', 'agent', 'resolved', 'closed'];
+
+// Typed as a mapped type so a new event type fails to compile here until it gets a sample.
+const events: { [T in ConversationEventType]: Extract<ConversationEvent, { type: T }> } = {
+  'visitor.message': { type: 'visitor.message' },
+  'bot.replied': { type: 'bot.replied' },
+  'handoff.requested': { type: 'handoff.requested', by: 'visitor', reason: 'asked for a person' },
+  'agent.accepted': { type: 'agent.accepted', agentId: 'a1' },
+  'agent.handed-back': { type: 'agent.handed-back', agentId: 'a1' },
+  'conversation.resolved': { type: 'conversation.resolved', by: 'agent' },
+  'inactivity.timeout': { type: 'inactivity.timeout' },
+  'conversation.closed': { type: 'conversation.closed' },
+};
+
+interface Allowed {
+  state: ConversationState;
+  event: ConversationEventType;
+  next: ConversationState;
+  effects: Effect[];
+  behaviour: string;
+}
+
+const runBotTurn: Effect = { type: 'run-bot-turn' };
+const cancelBotTurn: Effect = { type: 'cancel-bot-turn' };
+const assignA1: Effect = { type: 'assign', agentId: 'a1' };
+const announceVisitorHandoff: Effect = { type: 'announce-handoff', by: 'visitor', reason: 'asked for a person' };
+
+function row(
+  state: ConversationState,
+  event: ConversationEventType,
+  next: ConversationState,
+  effects: Effect[],
+  behaviour: string,
+): Allowed {
+  return { state, event, next, effects, behaviour };
+}
+
+// Written out by hand, not read from `transitionTable`: changing the table must change this list too.
+const allowed: Allowed[] = [
+  row('bot', 'visitor.message', 'bot', [runBotTurn], 'lets the bot answer a visitor message'),
+  row('bot', 'bot.replied', 'bot', [], 'stays with the bot after it replies'),
+  row('bot', 'handoff.requested', 'queued', [cancelBotTurn, announceVisitorHandoff], 'hands off to a human when the visitor asks'),
+  row('bot', 'agent.accepted', 'agent', [cancelBotTurn, assignA1], 'lets an agent take over from the bot without queueing'),
+  row('bot', 'conversation.resolved', 'resolved', [cancelBotTurn], 'resolves a bot conversation and stops the bot'),
+  row('bot', 'inactivity.timeout', 'resolved', [cancelBotTurn], 'resolves a bot conversation that went quiet and stops the bot'),
+
+  row('queued', 'visitor.message', 'queued', [], 'keeps a queued conversation waiting for a human when the visitor writes'),
+  row('queued', 'agent.accepted', 'agent', [assignA1], 'assigns a queued conversation to the agent who accepts it'),
+  row('queued', 'agent.handed-back', 'bot', [], 'gives a queued conversation back to the bot'),
+  row('queued', 'conversation.resolved', 'resolved', [], 'resolves a conversation still in the queue'),
+
+  row('agent', 'visitor.message', 'agent', [], 'leaves a visitor message to the agent instead of waking the bot'),
+  row('agent', 'agent.accepted', 'agent', [assignA1], 'reassigns the conversation when another agent accepts it'),
+  row('agent', 'agent.handed-back', 'bot', [], 'hands back to the bot when the agent is done'),
+  row('agent', 'conversation.resolved', 'resolved', [], 'resolves when the agent resolves'),
+  row('agent', 'inactivity.timeout', 'resolved', [], 'resolves an agent conversation that went quiet'),
+
+  row('resolved', 'visitor.message', 'bot', [runBotTurn], 'reopens with the bot when the visitor writes again'),
+  row('resolved', 'agent.accepted', 'agent', [assignA1], 'reopens with the agent who accepts a resolved conversation'),
+  row('resolved', 'inactivity.timeout', 'closed', [], 'closes a resolved conversation after inactivity'),
+  row('resolved', 'conversation.closed', 'closed', [], 'closes a resolved conversation on request'),
+];
+
+const allowedKeys = new Set(allowed.map(({ state, event }) => `${state} ${event}`));
+const allPairs = states.flatMap((state) => conversationEventTypes.map((event) => ({ state, event })));
+const rejected = allPairs.filter(({ state, event }) => !allowedKeys.has(`${state} ${event}`));
+
+// `it.each` cases as tuples: `%s` prints strings as they are, where `$name` would quote them and cut them at 40
+// characters.
+type Case = [event: ConversationEventType, state: ConversationState];
+const allowedCases = allowed.map((pair): [string, Allowed] => [`${pair.behaviour} (${pair.state} + ${pair.event} → ${pair.next})`, pair]);
+const rejectedCases = rejected.map(({ state, event }): Case => [event, state]);
+const allCases = allPairs.map(({ state, event }): Case => [event, state]);
+const leavingBot = allowed.filter(({ state, next }) => state === 'bot' && next !== 'bot').map(({ event }) => event);
+
+describe('transition', () => {
+  it('covers every state and every event type', () => {
+    expect(Object.keys(transitionTable)).toEqual(states);
+    expect(conversationEventTypes.toSorted()).toEqual(Object.keys(events).toSorted());
+    // The lists below are only exhaustive if these counts hold: 5 states × 8 events = 19 accepted + 21 rejected.
+    expect(allPairs).toHaveLength(40);
+    expect(allowedKeys.size).toBe(allowed.length);
+    expect(allowed).toHaveLength(19);
+    expect(rejected).toHaveLength(21);
+  });
+
+  it.each(allowedCases)('%s', (_title, { state, event, next, effects }) => {
+    expect(transition(state, events[event])).toStrictEqual({ ok: true, state: next, effects });
+  });
+
+  it.each(rejectedCases)('rejects %s in %s', (event, state) => {
+    const result = transition(state, events[event]);
+    expect(result).toStrictEqual({ ok: false, error: { code: 'transition_rejected', state, event } });
+  });
+
+  it.each(conversationEventTypes)('accepts nothing once closed: %s', (event) => {
+    expect(transition('closed', events[event]).ok).toBe(false);
+  });
+
+  it.each<HandoffSource>(['visitor', 'bot', 'rule'])('announces who asked for the handoff: %s', (by) => {
+    const result = transition('bot', { type: 'handoff.requested', by, reason: `reason from ${by}` });
+    const announce = { type: 'announce-handoff', by, reason: `reason from ${by}` };
+    expect(result).toStrictEqual({ ok: true, state: 'queued', effects: [cancelBotTurn, announce] });
+  });
+
+  it.each<ConversationState>(['bot', 'queued', 'agent', 'resolved'])('assigns the agent named by the event, from %s', (state) => {
+    const result = transition(state, { type: 'agent.accepted', agentId: 'agent-42' });
+    expect(result.ok && result.effects.at(-1)).toStrictEqual({ type: 'assign', agentId: 'agent-42' });
+  });
+
+  // Leaving `bot` with a turn still streaming would let its reply land in a conversation a human now owns.
+  it.each(leavingBot)('stops the bot when it leaves the bot state on %s', (event) => {
+    const result = transition('bot', events[event]);
+    expect(result.ok && result.effects[0]).toStrictEqual(cancelBotTurn);
+  });
+
+  it.each(allCases)('answers %s in %s the same way twice, leaving the event untouched', (event, state) => {
+    const input = structuredClone(events[event]);
+    const first = transition(state, input);
+    const second = transition(state, input);
+    expect(second).toStrictEqual(first);
+    expect(input).toStrictEqual(events[event]);
+  });
+});

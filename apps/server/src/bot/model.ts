@@ -1,0 +1,58 @@
+/**
+ * The narrow interface between the bot and a language model, so the runner doesn't know whether Claude or the
+ * offline answerer replies. A model streams parts: text deltas as they arrive, complete tool calls, then one finish.
+ * @module
+ */
+
+/** A content block of the conversation sent to the model (Anthropic's shapes, which the offline answerer also reads). */
+export type ContentBlock =
+  | { type: 'text'; text: string }
+  | { type: 'tool_use'; id: string; name: string; input: unknown }
+  | { type: 'tool_result'; tool_use_id: string; content: string; is_error?: boolean };
+
+/** One turn of the conversation as the model sees it. */
+export interface ChatMessage {
+  role: 'user' | 'assistant';
+  content: string | ContentBlock[];
+}
+
+/** A tool the model may call: name, description and JSON schema of its input. */
+export interface ToolSpec {
+  name: string;
+  description: string;
+  inputSchema: Record<string, unknown>;
+}
+
+/** What the bot asks a model for. */
+export interface ChatRequest {
+  model: string;
+  system: string;
+  messages: ChatMessage[];
+  tools: ToolSpec[];
+  maxTokens: number;
+  /** The widget's own answers, for models that answer without a language model (the offline answerer). */
+  knowledge: { faq: Array<{ question: string; answer: string }>; greeting: string };
+}
+
+/** Token counts of one model call. */
+export interface Usage {
+  inputTokens: number;
+  outputTokens: number;
+  cacheReadTokens: number;
+  cacheWriteTokens: number;
+}
+
+/** A part of a streamed answer. */
+export type ChatStreamPart =
+  | { type: 'text-delta'; text: string }
+  | { type: 'tool-call'; id: string; name: string; input: unknown }
+  | { type: 'finish'; stopReason: string | null; usage: Usage };
+
+/** A language model the bot can talk to. */
+export interface ChatModel {
+  /** Streams the answer to `request`; stops (throwing an AbortError) when `signal` aborts. */
+  stream(request: ChatRequest, signal: AbortSignal): AsyncIterable<ChatStreamPart>;
+}
+
+/** Zero usage, for adding up. */
+export const emptyUsage = (): Usage => ({ inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0 });

@@ -1,0 +1,446 @@
+/**
+ * Runs bot turns: claims the conversation in the database (at most one turn per conversation across every process),
+ * streams the model's answer to the visitor, runs tools, and stores the final message once, complete, in the same
+ * transaction that releases the claim. Effects of the state machine arrive here after their transaction commits.
+ * @module
+ */
+import { randomUUID } from 'node:crypto';
+import { botReplies, conversationEvents, conversations, messages, toolCalls, usageDaily, widgets, type Database, type Transaction } from '@parley/db';
+import { widgetSettingsSchema, type Message } from '@parley/protocol';
+import { and, eq, isNull, lt, or, sql } from 'drizzle-orm';
+import type { FastifyBaseLogger } from 'fastify';
+import type { Config } from '../config.js';
+import { toMessage, toVisitorConversation } from '../conversations/mappers.js';
+import { getConversationSummary, listMessages, planTransition, type TransitionPlan } from '../conversations/service.js';
+import { contactRoom, organizationRoom, type Realtime } from '../plugins/io.js';
+import { abortable } from './abortable.js';
+import { createAnthropicModel } from './anthropic-model.js';
+import { botConfigSchema, DEFAULT_BOT_MODEL } from './bot-config.js';
+import { asksForHuman } from './handoff-rule.js';
+import type { Effect } from './machine.js';
+import { emptyUsage, type ChatMessage, type ChatModel, type ContentBlock, type Usage } from './model.js';
+import { createOfflineModel, OFFLINE_MODEL } from './offline-model.js';
+import { costOf, defaultModelPrices } from './prices.js';
+import { buildHistory, buildSystemPrompt } from './prompt.js';
+import { collectContact } from './tools/collect-contact.js';
+import { handoffToHuman } from './tools/handoff-to-human.js';
+import { runTool, toToolSpecs, type BotTool } from './tools/registry.js';
+
+/** A claim older than this belongs to a process that died mid-turn and may be taken over. */
+const TURN_LEASE_SECONDS = 120;
+/** How much history is loaded before trimming to the token budget. */
+const HISTORY_MESSAGES = 100;
+
+const HANDOFF_REPLY = "I'm connecting you with a person from our team. They'll reply right here.";
+const FAILURE_REPLY =
+  "Sorry, I can't answer right now. If you'd like, ask for a person and someone from our team will reply here.";
+
+/** Runs bot turns; decorated on the app as `app.bot`. */
+export interface BotRunner {
+  /** Which model answers: an Anthropic model id, or `offline`. */
+  readonly mode: 'anthropic' | 'offline';
+  /** Starts a turn for the conversation unless one is running (the running one answers new messages afterwards). */
+  schedule(conversationId: string): void;
+  /** Aborts this process's running turn of the conversation, if any. The database claim was already cleared. */
+  cancel(conversationId: string): void;
+  /** Carries out the effects a committed transition left. */
+  perform(conversationId: string, effects: readonly Effect[]): void;
+  /** Resolves when no turn runs in this process (tests, shutdown). */
+  idle(): Promise<void>;
+}
+
+interface RunningTurn {
+  turnId: string;
+  controller: AbortController;
+}
+
+interface ToolLog {
+  toolUseId: string;
+  tool: string;
+  input: unknown;
+  output: unknown;
+  error: string | null;
+  success: boolean;
+  durationMs: number;
+}
+
+/** The tools every bot gets in this release. */
+export const builtInTools: readonly BotTool[] = [handoffToHuman, collectContact] as readonly BotTool[];
+
+/** Creates the runner: Claude when an API key is configured, the offline answerer otherwise. */
+export function createBotRunner(deps: {
+  db: Database;
+  realtime: Realtime;
+  log: FastifyBaseLogger;
+  config: Config;
+  /** Replaces the model (benchmarks); defaults from configuration. */
+  model?: ChatModel;
+}): BotRunner {
+  const { db, realtime, log, config } = deps;
+  const mode = deps.model || config.anthropic.apiKey ? 'anthropic' : 'offline';
+  const model =
+    deps.model ??
+    (config.anthropic.apiKey
+      ? createAnthropicModel({
+          apiKey: config.anthropic.apiKey,
+          baseUrl: config.anthropic.baseUrl,
+          timeoutMs: config.anthropic.timeoutMs,
+          maxRetries: config.anthropic.maxRetries,
+        })
+      : createOfflineModel());
+  const prices = { ...defaultModelPrices, ...config.modelPrices };
+  const running = new Map<string, RunningTurn>();
+  const inFlight = new Set<Promise<void>>();
+
+  function schedule(conversationId: string) {
+    const turn = runTurn(conversationId).catch((error: unknown) => log.error({ err: error, conversationId }, 'bot turn crashed'));
+    inFlight.add(turn);
+    void turn.finally(() => inFlight.delete(turn));
+  }
+
+  function emitToBoth(organizationId: string, contactId: string) {
+    return {
+      visitors: realtime.visitors.to(contactRoom(contactId)),
+      agents: realtime.agents.to(organizationRoom(organizationId)),
+    };
+  }
+
+  async function runTurn(conversationId: string): Promise<void> {
+    const turnId = randomUUID();
+    // The claim: only a `bot` conversation with an unanswered visitor message, and no live turn, can be claimed.
+    const [claimed] = await db
+      .update(conversations)
+      .set({ botTurnId: turnId, botTurnStartedAt: sql`now()` })
+      .where(
+        and(
+          eq(conversations.id, conversationId),
+          eq(conversations.status, 'bot'),
+          or(isNull(conversations.botTurnId), lt(conversations.botTurnStartedAt, sql`now() - make_interval(secs => ${TURN_LEASE_SECONDS})`)),
+          sql`exists (select 1 from ${messages} where ${messages.conversationId} = ${conversations.id} and ${messages.seq} > ${conversations.botAnsweredSeq} and ${messages.authorKind} = 'visitor')`,
+        ),
+      )
+      .returning();
+    if (!claimed) return;
+
+    const controller = new AbortController();
+    running.set(conversationId, { turnId, controller });
+    const room = emitToBoth(claimed.organizationId, claimed.contactId);
+    const startedAt = performance.now();
+    const messageId = randomUUID();
+    let streamStarted = false;
+    let botDisplayName: string | null = null;
+    const toolLog: ToolLog[] = [];
+    try {
+      const [widget] = await db.select().from(widgets).where(eq(widgets.id, claimed.widgetId));
+      const settings = widgetSettingsSchema.parse(widget!.settings);
+      const botConfig = botConfigSchema.parse(widget!.bot);
+      const author = { kind: 'bot' as const, id: null, name: settings.botName };
+      botDisplayName = settings.botName;
+      const history = (await listMessages(db, conversationId, { afterSeq: Math.max(0, claimed.lastSeq - HISTORY_MESSAGES), limit: HISTORY_MESSAGES })).messages;
+      const pending = history.filter((message) => message.author.kind === 'visitor' && message.seq > claimed.botAnsweredSeq);
+
+      // Asking for a human always works, whatever the model does: checked before any model call.
+      if (pending.some((message) => asksForHuman(message.body, settings.locale))) {
+        await finishTurn({ text: HANDOFF_REPLY, handoffReason: 'The visitor asked for a person.', usage: emptyUsage(), modelId: OFFLINE_MODEL, ttft: null, stopReason: 'handoff_rule', rounds: 0 });
+        return;
+      }
+
+      const modelId = mode === 'offline' ? OFFLINE_MODEL : (botConfig.model ?? config.botModel ?? DEFAULT_BOT_MODEL);
+      const tools = mode === 'offline' ? [] : builtInTools;
+      const conversationForModel: ChatMessage[] = buildHistory(history, claimed.botAnsweredSeq, botConfig.historyTokenBudget);
+      const system = buildSystemPrompt(botConfig, settings);
+      const deadline = AbortSignal.timeout(config.anthropic.timeoutMs * (config.anthropic.maxRetries + 1));
+      const signal = AbortSignal.any([controller.signal, deadline]);
+
+      let text = '';
+      let ttft: number | null = null;
+      let stopReason: string | null = null;
+      let handoffReason: string | null = null;
+      const usage = emptyUsage();
+      let rounds = 0;
+      while (true) {
+        rounds++;
+        const calls: Array<{ id: string; name: string; input: unknown }> = [];
+        let roundText = '';
+        const request = {
+          model: modelId,
+          system,
+          messages: conversationForModel,
+          tools: toToolSpecs(tools),
+          maxTokens: botConfig.maxTokens,
+          knowledge: { faq: settings.faq, greeting: settings.greeting },
+        };
+        for await (const part of abortable(model.stream(request, signal), signal)) {
+          if (part.type === 'text-delta') {
+            if (part.text === '') continue;
+            if (!streamStarted) {
+              streamStarted = true;
+              ttft = Math.round(performance.now() - startedAt);
+              room.visitors.emit('bot:reply-start', { conversationId, messageId, author, createdAt: new Date().toISOString() });
+              room.agents.emit('bot:reply-start', { conversationId, messageId, author, createdAt: new Date().toISOString() });
+            }
+            text += part.text;
+            roundText += part.text;
+            const delta = { conversationId, messageId, delta: part.text };
+            room.visitors.emit('bot:reply-delta', delta);
+            room.agents.emit('bot:reply-delta', delta);
+          } else if (part.type === 'tool-call') {
+            calls.push(part);
+          } else {
+            stopReason = part.stopReason;
+            addUsage(usage, part.usage);
+          }
+        }
+        if (stopReason !== 'tool_use' || calls.length === 0) break;
+        if (rounds >= botConfig.maxToolRounds) {
+          stopReason = 'max_tool_rounds';
+          break;
+        }
+        const assistantBlocks: ContentBlock[] = [];
+        if (roundText) assistantBlocks.push({ type: 'text', text: roundText });
+        const results: ContentBlock[] = [];
+        for (const call of calls) {
+          assistantBlocks.push({ type: 'tool_use', id: call.id, name: call.name, input: call.input });
+          const callStartedAt = performance.now();
+          const outcome = await runTool(tools, call.name, call.input, {
+            db,
+            conversationId,
+            contactId: claimed.contactId,
+            organizationId: claimed.organizationId,
+            defaultCountry: settings.defaultCountry,
+          });
+          const durationMs = Math.round(performance.now() - callStartedAt);
+          toolLog.push({
+            toolUseId: call.id,
+            tool: call.name,
+            input: call.input ?? null,
+            output: outcome.ok ? outcome.output : null,
+            error: outcome.ok ? null : outcome.error,
+            success: outcome.ok,
+            durationMs,
+          });
+          if (outcome.ok && outcome.tool.kind === 'handoff') {
+            const reason = (call.input as { reason?: unknown }).reason;
+            handoffReason = typeof reason === 'string' ? reason : 'The assistant handed off.';
+          }
+          results.push({
+            type: 'tool_result',
+            tool_use_id: call.id,
+            content: outcome.ok ? JSON.stringify(outcome.output) : outcome.error,
+            ...(outcome.ok ? {} : { is_error: true }),
+          });
+        }
+        // A handoff ends the turn: the human takes it from here.
+        if (handoffReason !== null) break;
+        conversationForModel.push({ role: 'assistant', content: assistantBlocks }, { role: 'user', content: results });
+      }
+      if (handoffReason !== null && !text.trim()) text = HANDOFF_REPLY;
+      if (!text.trim()) throw new Error(`The model returned no text (stop reason ${stopReason ?? 'none'}).`);
+      await finishTurn({ text, handoffReason, usage, modelId, ttft, stopReason, rounds });
+    } catch (error) {
+      if (controller.signal.aborted) {
+        log.info({ conversationId }, 'bot turn cancelled');
+        await releaseClaim();
+        endStream('cancelled');
+      } else {
+        log.warn({ err: error, conversationId }, 'bot turn failed');
+        endStream('failed');
+        await storeFailure();
+      }
+    } finally {
+      running.delete(conversationId);
+    }
+
+    function endStream(status: 'complete' | 'cancelled' | 'failed') {
+      if (!streamStarted) return;
+      const end = { conversationId, messageId, status };
+      room.visitors.emit('bot:reply-end', end);
+      room.agents.emit('bot:reply-end', end);
+    }
+
+    async function releaseClaim() {
+      await db.transaction(async (tx) => {
+        await insertToolLog(tx, null);
+        await tx
+          .update(conversations)
+          .set({ botTurnId: null, botTurnStartedAt: null })
+          .where(and(eq(conversations.id, conversationId), eq(conversations.botTurnId, turnId)));
+      });
+    }
+
+    async function insertToolLog(tx: Transaction, storedMessageId: string | null) {
+      if (toolLog.length === 0) return;
+      await tx.insert(toolCalls).values(toolLog.map((entry) => ({ ...entry, conversationId, messageId: storedMessageId, turnId })));
+    }
+
+    /**
+     * Stores the reply and releases the claim in one transaction, only if this turn still owns the conversation: a
+     * human who took over in the meantime cleared the claim, and then nothing is stored.
+     */
+    async function finishTurn(reply: {
+      text: string;
+      handoffReason: string | null;
+      usage: Usage;
+      modelId: string;
+      ttft: number | null;
+      stopReason: string | null;
+      rounds: number;
+    }) {
+      const stored = await db.transaction(async (tx) => {
+        const [conversation] = await tx.select().from(conversations).where(eq(conversations.id, conversationId)).for('update');
+        if (!conversation || conversation.botTurnId !== turnId) {
+          await insertToolLog(tx, null);
+          return null;
+        }
+        const plan: TransitionPlan = planTransition(conversation, { type: 'bot.replied' }, { kind: 'bot', id: null });
+        const handoff = reply.handoffReason
+          ? planTransition(conversation, { type: 'handoff.requested', by: reply.stopReason === 'handoff_rule' ? 'rule' : 'bot', reason: reply.handoffReason }, { kind: 'bot', id: null })
+          : null;
+        const seq = conversation.lastSeq + 1;
+        const [row] = await tx
+          .insert(messages)
+          .values({ id: messageId, conversationId, seq, clientId: `bot-${turnId}`, authorKind: 'bot', authorId: null, body: reply.text, metadata: { model: reply.modelId, authorName: botDisplayName } })
+          .returning();
+        const [updated] = await tx
+          .update(conversations)
+          .set({
+            ...plan.patch,
+            ...handoff?.patch,
+            lastSeq: seq,
+            lastMessageAt: row!.createdAt,
+            updatedAt: row!.createdAt,
+            botTurnId: null,
+            botTurnStartedAt: null,
+            botAnsweredSeq: claimed!.lastSeq,
+          })
+          .where(eq(conversations.id, conversationId))
+          .returning();
+        const audit = [...plan.events, ...(handoff?.events ?? [])];
+        if (audit.length > 0) await tx.insert(conversationEvents).values(audit.map((event) => ({ ...event, conversationId })));
+        await insertToolLog(tx, messageId);
+        await tx.insert(botReplies).values({
+          messageId,
+          conversationId,
+          organizationId: conversation.organizationId,
+          model: reply.modelId,
+          ...reply.usage,
+          timeToFirstTokenMs: reply.ttft,
+          latencyMs: Math.round(performance.now() - startedAt),
+          stopReason: reply.stopReason,
+          rounds: reply.rounds,
+        });
+        await recordUsage(tx, conversation.organizationId, reply.modelId, reply.usage);
+        return { row: row!, conversation: updated!, changed: handoff !== null };
+      });
+
+      if (!stored) {
+        endStream('cancelled');
+        return;
+      }
+      const message: Message = toMessage(stored.row, botDisplayName);
+      room.visitors.emit('message:created', message);
+      room.agents.emit('message:created', message);
+      endStream('complete');
+      if (stored.changed) await announce(stored.conversation);
+      // Visitor messages that arrived during the turn are answered by the next one, together.
+      schedule(conversationId);
+    }
+
+    async function storeFailure() {
+      try {
+        await finishFailure();
+      } catch (error) {
+        log.error({ err: error, conversationId }, 'could not store the bot failure message');
+        await releaseClaim().catch(() => undefined);
+      }
+    }
+
+    async function finishFailure() {
+      const failureId = randomUUID();
+      const stored = await db.transaction(async (tx) => {
+        const [conversation] = await tx.select().from(conversations).where(eq(conversations.id, conversationId)).for('update');
+        if (!conversation || conversation.botTurnId !== turnId) return null;
+        const seq = conversation.lastSeq + 1;
+        const [row] = await tx
+          .insert(messages)
+          .values({ id: failureId, conversationId, seq, clientId: `bot-failed-${turnId}`, authorKind: 'bot', body: FAILURE_REPLY, metadata: { failed: true, authorName: botDisplayName } })
+          .returning();
+        await tx
+          .update(conversations)
+          .set({ lastSeq: seq, lastMessageAt: row!.createdAt, updatedAt: row!.createdAt, botTurnId: null, botTurnStartedAt: null, botAnsweredSeq: claimed!.lastSeq })
+          .where(eq(conversations.id, conversationId));
+        await insertToolLog(tx, null);
+        return row!;
+      });
+      if (!stored) return;
+      const message = toMessage(stored, botDisplayName);
+      room.visitors.emit('message:created', message);
+      room.agents.emit('message:created', message);
+    }
+  }
+
+  async function announce(conversation: typeof conversations.$inferSelect) {
+    const room = emitToBoth(conversation.organizationId, conversation.contactId);
+    room.visitors.emit('conversation:updated', toVisitorConversation(conversation));
+    const summary = await getConversationSummary(db, conversation.organizationId, conversation.id);
+    if (summary) room.agents.emit('conversation:updated', summary);
+  }
+
+  async function recordUsage(tx: Transaction, organizationId: string, modelId: string, usage: Usage) {
+    const cost = costOf(prices, modelId, usage);
+    if (cost === null) log.warn({ model: modelId }, 'no price for this model; its cost is reported as 0 (set PARLEY_MODEL_PRICES)');
+    const day = new Date().toISOString().slice(0, 10);
+    await tx
+      .insert(usageDaily)
+      .values({ organizationId, day, model: modelId, replies: 1, ...usage, costUsd: (cost ?? 0).toFixed(6) })
+      .onConflictDoUpdate({
+        target: [usageDaily.organizationId, usageDaily.day, usageDaily.model],
+        set: {
+          replies: sql`${usageDaily.replies} + 1`,
+          inputTokens: sql`${usageDaily.inputTokens} + ${usage.inputTokens}`,
+          outputTokens: sql`${usageDaily.outputTokens} + ${usage.outputTokens}`,
+          cacheReadTokens: sql`${usageDaily.cacheReadTokens} + ${usage.cacheReadTokens}`,
+          cacheWriteTokens: sql`${usageDaily.cacheWriteTokens} + ${usage.cacheWriteTokens}`,
+          costUsd: sql`${usageDaily.costUsd} + ${(cost ?? 0).toFixed(6)}`,
+        },
+      });
+  }
+
+  return {
+    mode,
+    schedule,
+    cancel(conversationId) {
+      running.get(conversationId)?.controller.abort();
+    },
+    perform(conversationId, effects) {
+      for (const effect of effects) {
+        switch (effect.type) {
+          case 'run-bot-turn':
+            schedule(conversationId);
+            break;
+          case 'cancel-bot-turn':
+            running.get(conversationId)?.controller.abort();
+            break;
+          case 'announce-handoff':
+          case 'assign':
+            // Announced by the caller's conversation:updated broadcast; the assignment was written in the transaction.
+            break;
+          default: {
+            const unexpected: never = effect;
+            throw new Error(`unknown effect ${JSON.stringify(unexpected)}`);
+          }
+        }
+      }
+    },
+    async idle() {
+      while (inFlight.size > 0) await Promise.allSettled(inFlight);
+    },
+  };
+}
+
+function addUsage(total: Usage, part: Usage) {
+  total.inputTokens += part.inputTokens;
+  total.outputTokens += part.outputTokens;
+  total.cacheReadTokens += part.cacheReadTokens;
+  total.cacheWriteTokens += part.cacheWriteTokens;
+}

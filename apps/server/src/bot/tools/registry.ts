@@ -1,0 +1,76 @@
+/**
+ * Bot tools: each declared once with a zod input schema (converted to the JSON schema Anthropic expects), a
+ * description and a handler. Input from the model is untrusted: it is parsed with the schema, and a failure goes back
+ * to the model as a tool error it can correct.
+ * @module
+ */
+import type { Database } from '@parley/db';
+import { z } from 'zod';
+import type { ToolSpec } from '../model.js';
+
+/** What a tool handler may use. */
+export interface ToolContext {
+  db: Database;
+  conversationId: string;
+  contactId: string;
+  organizationId: string;
+  /** The widget's default country for phone numbers without a country code. */
+  defaultCountry: string | undefined;
+}
+
+/** An error the model should see and may correct (bad phone number, unknown order…). */
+export class ToolInputError extends Error {
+  override readonly name = 'ToolInputError';
+}
+
+/** A tool the bot can call. */
+export interface BotTool<I extends z.ZodType = z.ZodType> {
+  name: string;
+  description: string;
+  input: I;
+  /**
+   * `handoff` tools end the turn: the conversation goes to a human, and the model is not asked to continue.
+   */
+  kind?: 'handoff';
+  handler(input: z.output<I>, context: ToolContext): Promise<unknown>;
+}
+
+/** Declares a tool; the generic keeps the handler's input typed by the schema. */
+export function defineTool<I extends z.ZodType>(tool: BotTool<I>): BotTool<I> {
+  return tool;
+}
+
+/** The JSON-schema view of tools, for the model. */
+export function toToolSpecs(tools: readonly BotTool[]): ToolSpec[] {
+  return tools.map((tool) => {
+    const { $schema: _ignored, ...inputSchema } = z.toJSONSchema(tool.input, { target: 'draft-2020-12' }) as Record<string, unknown>;
+    return { name: tool.name, description: tool.description, inputSchema };
+  });
+}
+
+/** The result of running one tool call. */
+export type ToolOutcome =
+  | { ok: true; output: unknown; tool: BotTool }
+  | { ok: false; error: string; tool: BotTool | undefined };
+
+/** Parses the model's input and runs the tool; never throws. */
+export async function runTool(
+  tools: readonly BotTool[],
+  name: string,
+  input: unknown,
+  context: ToolContext,
+): Promise<ToolOutcome> {
+  const tool = tools.find((candidate) => candidate.name === name);
+  if (!tool) return { ok: false, error: `There is no tool named "${name}".`, tool: undefined };
+  const parsed = tool.input.safeParse(input);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'input'}: ${issue.message}`).join('; ');
+    return { ok: false, error: `Invalid input: ${problems}`, tool };
+  }
+  try {
+    return { ok: true, output: await tool.handler(parsed.data, context), tool };
+  } catch (error) {
+    if (error instanceof ToolInputError) return { ok: false, error: error.message, tool };
+    throw error;
+  }
+}

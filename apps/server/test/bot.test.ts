@@ -1,0 +1,328 @@
+import { botReplies, contacts, conversations, messages, toolCalls, usageDaily } from '@parley/db';
+import type { Ack, BotReplyDelta, BotReplyEnd, BotReplyStart, Message, MessageSent, VisitorConversation } from '@parley/protocol';
+import { and, asc, eq } from 'drizzle-orm';
+import type { Socket } from 'socket.io-client';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { listMessages } from '../src/conversations/service.js';
+import { gate, mockAnthropic } from './helpers/anthropic.js';
+import { connectAgent, connectVisitor, createTenant, login, nextEvent, request, startServer, type TestServer } from './helpers/server.js';
+
+// The Claude path end to end: the real server and a real socket.io-client visitor, with Anthropic's HTTP API mocked
+// by msw (server-sent events, as the API streams them).
+const anthropic = mockAnthropic();
+let server: TestServer;
+
+beforeAll(async () => {
+  anthropic.listen();
+  server = await startServer({ ANTHROPIC_API_KEY: 'sk-ant-test', PARLEY_BOT_MAX_RETRIES: '2', PARLEY_BOT_TIMEOUT_MS: '5000' });
+});
+afterEach(async () => {
+  await server.app.bot.idle();
+  anthropic.queue.length = 0;
+  anthropic.requests.length = 0;
+});
+afterAll(async () => {
+  await server?.close();
+  anthropic.close();
+});
+
+function ok<T>(ack: Ack<T>): T {
+  if (!ack.ok) throw new Error(`expected ok ack, got ${JSON.stringify(ack.error)}`);
+  return ack.data;
+}
+
+async function botTenant(settings: Record<string, unknown> = {}) {
+  return createTenant(server, { bot: { enabled: true }, settings });
+}
+
+/** Collects what the visitor sees of bot replies. */
+function watchBot(visitor: Socket) {
+  const seen = { starts: [] as BotReplyStart[], deltas: [] as BotReplyDelta[], ends: [] as BotReplyEnd[], messages: [] as Message[] };
+  visitor.on('bot:reply-start', (event: BotReplyStart) => seen.starts.push(event));
+  visitor.on('bot:reply-delta', (event: BotReplyDelta) => seen.deltas.push(event));
+  visitor.on('bot:reply-end', (event: BotReplyEnd) => seen.ends.push(event));
+  visitor.on('message:created', (message: Message) => {
+    if (message.author.kind === 'bot') seen.messages.push(message);
+  });
+  return seen;
+}
+
+async function storedMessages(conversationId: string) {
+  return server.db.db.select().from(messages).where(eq(messages.conversationId, conversationId)).orderBy(asc(messages.seq));
+}
+
+describe('the bot answers with Claude', () => {
+  it('streams deltas in order and stores their concatenation once, with tokens, latency and cost', async () => {
+    const tenant = await botTenant({ botName: 'Sam' });
+    const visitor = await connectVisitor(server, { widgetKey: tenant.widget.publicKey });
+    const seen = watchBot(visitor);
+    anthropic.reply({ text: ['Our ', 'tents ', 'ship in ', '2 days.'], usage: { input: 200, output: 12, cacheRead: 150, cacheWrite: 40 } });
+
+    const done = nextEvent<Message>(visitor, 'message:created', (message) => message.author.kind === 'bot');
+    const sent = ok(await request<Ack<MessageSent>>(visitor, 'message:send', { clientId: 'q1', body: 'How fast do you ship tents?' }));
+    const final = await done;
+    await server.app.bot.idle();
+
+    expect(seen.starts).toHaveLength(1);
+    expect(seen.starts[0]!.author).toEqual({ kind: 'bot', id: null, name: 'Sam' });
+    expect(seen.deltas.map((delta) => delta.delta)).toEqual(['Our ', 'tents ', 'ship in ', '2 days.']);
+    expect(new Set(seen.deltas.map((delta) => delta.messageId))).toEqual(new Set([final.id]));
+    expect(final).toMatchObject({ body: 'Our tents ship in 2 days.', seq: 2, author: { kind: 'bot', name: 'Sam' } });
+    expect(seen.ends).toEqual([{ conversationId: sent.conversationId, messageId: final.id, status: 'complete' }]);
+    // Read back later (a reload, the console), the bot message keeps its author's name.
+    const page = await listMessages(server.db.db, sent.conversationId, { afterSeq: 1, limit: 10 });
+    expect(page.messages.map((message) => message.author)).toEqual([{ kind: 'bot', id: null, name: 'Sam' }]);
+
+    const stored = await storedMessages(sent.conversationId);
+    expect(stored.map((row) => [row.authorKind, row.body])).toEqual([
+      ['visitor', 'How fast do you ship tents?'],
+      ['bot', 'Our tents ship in 2 days.'],
+    ]);
+    const [reply] = await server.db.db.select().from(botReplies).where(eq(botReplies.messageId, final.id));
+    expect(reply).toMatchObject({
+      model: 'claude-haiku-5-5',
+      inputTokens: 200,
+      outputTokens: 12,
+      cacheReadTokens: 150,
+      cacheWriteTokens: 40,
+      stopReason: 'end_turn',
+      rounds: 1,
+    });
+    expect(reply!.timeToFirstTokenMs).toBeGreaterThanOrEqual(0);
+    expect(reply!.latencyMs).toBeGreaterThanOrEqual(reply!.timeToFirstTokenMs!);
+    const [usage] = await server.db.db.select().from(usageDaily).where(eq(usageDaily.organizationId, tenant.organization.id));
+    // 200 × $1 + 12 × $5 + 150 × $0.10 + 40 × $1.25 per million tokens.
+    expect(usage).toMatchObject({ model: 'claude-haiku-5-5', replies: 1, inputTokens: 200, outputTokens: 12 });
+    expect(Number(usage!.costUsd)).toBeCloseTo(0.000325, 6);
+
+    // Prompt caching on the system prompt and the tool definitions; the visitor's text only in messages.
+    const body = anthropic.requests[0]!;
+    expect(body).toMatchObject({ model: 'claude-haiku-5-5', stream: true, system: [{ type: 'text', cache_control: { type: 'ephemeral' } }] });
+    const tools = body.tools as Array<{ name: string; cache_control?: unknown; input_schema: unknown }>;
+    expect(tools.map((tool) => tool.name)).toEqual(['handoff_to_human', 'collect_contact']);
+    expect(tools.at(-1)!.cache_control).toEqual({ type: 'ephemeral' });
+    expect(tools[0]!.input_schema).toMatchObject({ type: 'object', properties: { reason: { type: 'string' } }, required: ['reason'] });
+    expect(body.messages).toEqual([{ role: 'user', content: 'How fast do you ship tents?' }]);
+    visitor.close();
+  });
+
+  it('runs a tool_use round trip and stores the phone number in E.164', async () => {
+    const tenant = await botTenant({ defaultCountry: 'US' });
+    const visitor = await connectVisitor(server, { widgetKey: tenant.widget.publicKey });
+    anthropic.reply(
+      { text: ['Let me save that.'], toolUse: { id: 'toolu_bad', name: 'collect_contact', input: { name: 'Ada', phone: '555-12' } } },
+      { toolUse: { id: 'toolu_good', name: 'collect_contact', input: { name: 'Ada', phone: '(415) 555-2671' } } },
+      { text: [' Saved, Ada.'] },
+    );
+    const done = nextEvent<Message>(visitor, 'message:created', (message) => message.author.kind === 'bot');
+    const sent = ok(await request<Ack<MessageSent>>(visitor, 'message:send', { clientId: 'c', body: 'I am Ada, call me at (415) 555-2671' }));
+    const final = await done;
+    await server.app.bot.idle();
+
+    expect(final.body).toBe('Let me save that. Saved, Ada.');
+    const [contact] = await server.db.db.select().from(contacts).where(eq(contacts.id, final.conversationId ? (await server.db.db.select().from(conversations).where(eq(conversations.id, sent.conversationId)))[0]!.contactId : ''));
+    expect(contact).toMatchObject({ name: 'Ada', phone: '+14155552671' });
+
+    // The invalid number went back to the model as a tool error it could correct.
+    const second = anthropic.requests[1]!.messages as Array<{ role: string; content: unknown }>;
+    expect(second.at(-1)).toEqual({
+      role: 'user',
+      content: [{ type: 'tool_result', tool_use_id: 'toolu_bad', content: '"555-12" is not a valid phone number.', is_error: true }],
+    });
+    expect(second.at(-2)).toMatchObject({ role: 'assistant', content: [{ type: 'text', text: 'Let me save that.' }, { type: 'tool_use', id: 'toolu_bad' }] });
+
+    const calls = await server.db.db.select().from(toolCalls).where(eq(toolCalls.conversationId, sent.conversationId)).orderBy(asc(toolCalls.id));
+    expect(calls.map((call) => [call.tool, call.success, call.error, call.messageId])).toEqual([
+      ['collect_contact', false, '"555-12" is not a valid phone number.', final.id],
+      ['collect_contact', true, null, final.id],
+    ]);
+    expect(calls[1]!.output).toEqual({ saved: { name: 'Ada', phone: '+14155552671' } });
+    const [reply] = await server.db.db.select().from(botReplies).where(eq(botReplies.messageId, final.id));
+    expect(reply!.rounds).toBe(3);
+    visitor.close();
+  });
+
+  it('hands the conversation to a human through the handoff tool', async () => {
+    const tenant = await botTenant();
+    const visitor = await connectVisitor(server, { widgetKey: tenant.widget.publicKey });
+    anthropic.reply({ text: ['I will get a colleague.'], toolUse: { id: 'toolu_h', name: 'handoff_to_human', input: { reason: 'refund dispute' } } });
+    const queued = nextEvent<VisitorConversation>(visitor, 'conversation:updated', (conversation) => conversation.status === 'queued');
+    const sent = ok(await request<Ack<MessageSent>>(visitor, 'message:send', { clientId: 'r', body: 'I want my money back, this is the third time!' }));
+    await queued;
+    await server.app.bot.idle();
+
+    const [conversation] = await server.db.db.select().from(conversations).where(eq(conversations.id, sent.conversationId));
+    expect(conversation).toMatchObject({ status: 'queued', botTurnId: null, botAnsweredSeq: 1 });
+    const stored = await storedMessages(sent.conversationId);
+    expect(stored.map((row) => [row.authorKind, row.body])).toEqual([
+      ['visitor', 'I want my money back, this is the third time!'],
+      ['bot', 'I will get a colleague.'],
+    ]);
+    // The model was asked once: a handoff ends the turn.
+    expect(anthropic.requests).toHaveLength(1);
+    visitor.close();
+  });
+
+  it('retries an overloaded (529) answer and then replies', async () => {
+    const tenant = await botTenant();
+    const visitor = await connectVisitor(server, { widgetKey: tenant.widget.publicKey });
+    anthropic.reply({ httpError: { status: 529, type: 'overloaded_error', message: 'Overloaded' } }, { text: ['Back again.'] });
+    const done = nextEvent<Message>(visitor, 'message:created', (message) => message.author.kind === 'bot');
+    ok(await request<Ack<MessageSent>>(visitor, 'message:send', { clientId: 'o', body: 'Hello?' }));
+    expect((await done).body).toBe('Back again.');
+    expect(anthropic.requests).toHaveLength(2);
+    visitor.close();
+  });
+
+  it('gives up cleanly when the model stays overloaded, and tells the visitor', async () => {
+    const tenant = await botTenant();
+    const visitor = await connectVisitor(server, { widgetKey: tenant.widget.publicKey });
+    const seen = watchBot(visitor);
+    const overloaded = { httpError: { status: 529, type: 'overloaded_error', message: 'Overloaded' } };
+    anthropic.reply(overloaded, overloaded, overloaded);
+    const done = nextEvent<Message>(visitor, 'message:created', (message) => message.author.kind === 'bot');
+    const sent = ok(await request<Ack<MessageSent>>(visitor, 'message:send', { clientId: 'o', body: 'Hello?' }));
+    const apology = await done;
+    await server.app.bot.idle();
+
+    expect(apology.body).toMatch(/can't answer right now.*ask for a person/);
+    // Three attempts: the first and two retries (PARLEY_BOT_MAX_RETRIES=2).
+    expect(anthropic.requests).toHaveLength(3);
+    expect(seen.starts).toEqual([]);
+    const [conversation] = await server.db.db.select().from(conversations).where(eq(conversations.id, sent.conversationId));
+    expect(conversation).toMatchObject({ status: 'bot', botTurnId: null, botAnsweredSeq: 1 });
+    visitor.close();
+  });
+
+  it('drops the partial text of a stream cut mid-way and stores the apology instead', async () => {
+    const tenant = await botTenant();
+    const visitor = await connectVisitor(server, { widgetKey: tenant.widget.publicKey });
+    const seen = watchBot(visitor);
+    anthropic.reply({ text: ['Half a', ' sentence'], cutAfterFirstDelta: true });
+    const done = nextEvent<Message>(visitor, 'message:created', (message) => message.author.kind === 'bot');
+    const sent = ok(await request<Ack<MessageSent>>(visitor, 'message:send', { clientId: 'x', body: 'Tell me everything' }));
+    const apology = await done;
+    await server.app.bot.idle();
+
+    expect(seen.deltas.map((delta) => delta.delta)).toEqual(['Half a']);
+    expect(seen.ends).toEqual([{ conversationId: sent.conversationId, messageId: seen.starts[0]!.messageId, status: 'failed' }]);
+    expect(apology.id).not.toBe(seen.starts[0]!.messageId);
+    const stored = await storedMessages(sent.conversationId);
+    expect(stored.map((row) => row.body)).toEqual(['Tell me everything', apology.body]);
+    visitor.close();
+  });
+
+  it('cancels the running turn when an agent takes over mid-stream', async () => {
+    const tenant = await botTenant();
+    const { token } = await login(server, tenant.email, tenant.password);
+    const agent = await connectAgent(server, token);
+    const visitor = await connectVisitor(server, { widgetKey: tenant.widget.publicKey });
+    const seen = watchBot(visitor);
+    const pause = gate();
+    anthropic.reply({ text: ['Let me think', ' about that.'], pauseAfterFirstDelta: pause.promise });
+
+    const started = nextEvent<BotReplyDelta>(visitor, 'bot:reply-delta');
+    const sent = ok(await request<Ack<MessageSent>>(visitor, 'message:send', { clientId: 'm', body: 'Is the tent waterproof?' }));
+    await started;
+    const cancelled = nextEvent<BotReplyEnd>(visitor, 'bot:reply-end');
+    ok(await request<Ack<MessageSent>>(agent, 'message:send', { conversationId: sent.conversationId, clientId: 'take', body: 'Hi, Robin here — yes, fully.' }));
+    expect(await cancelled).toMatchObject({ status: 'cancelled', messageId: seen.starts[0]!.messageId });
+    pause.open();
+    await server.app.bot.idle();
+
+    const stored = await storedMessages(sent.conversationId);
+    expect(stored.map((row) => [row.authorKind, row.body])).toEqual([
+      ['visitor', 'Is the tent waterproof?'],
+      ['agent', 'Hi, Robin here — yes, fully.'],
+    ]);
+    expect(seen.messages).toEqual([]);
+    const [conversation] = await server.db.db.select().from(conversations).where(eq(conversations.id, sent.conversationId));
+    expect(conversation).toMatchObject({ status: 'agent', botTurnId: null });
+    visitor.close();
+    agent.close();
+  });
+
+  it('hands off when the visitor asks for a person, without asking the model, even when it is down', async () => {
+    const tenant = await botTenant({ locale: 'de' });
+    const visitor = await connectVisitor(server, { widgetKey: tenant.widget.publicKey });
+    anthropic.reply({ httpError: { status: 500, type: 'api_error', message: 'down' } });
+    const queued = nextEvent<VisitorConversation>(visitor, 'conversation:updated', (conversation) => conversation.status === 'queued');
+    const reply = nextEvent<Message>(visitor, 'message:created', (message) => message.author.kind === 'bot');
+    ok(await request<Ack<MessageSent>>(visitor, 'message:send', { clientId: 'h', body: 'Kann ich bitte mit einem Mitarbeiter sprechen?' }));
+    await queued;
+    expect((await reply).body).toMatch(/connecting you with a person/);
+    expect(anthropic.requests).toHaveLength(0);
+    visitor.close();
+  });
+
+  it('hands off through the widget button, and refuses a second request with transition_rejected', async () => {
+    const tenant = await botTenant();
+    const visitor = await connectVisitor(server, { widgetKey: tenant.widget.publicKey });
+    const first = ok(await request<Ack<VisitorConversation>>(visitor, 'handoff:request', {}));
+    expect(first.status).toBe('queued');
+    const second = await request<Ack<VisitorConversation>>(visitor, 'handoff:request', { reason: 'again' });
+    expect(second).toMatchObject({ ok: false, error: { code: 'transition_rejected' } });
+    visitor.close();
+  });
+
+  it('runs one turn at a time and answers messages that arrive during a turn together in the next', async () => {
+    const tenant = await botTenant();
+    const visitor = await connectVisitor(server, { widgetKey: tenant.widget.publicKey });
+    const pause = gate();
+    anthropic.reply({ text: ['First', ' answer.'], pauseAfterFirstDelta: pause.promise }, { text: ['Second answer.'] });
+    const firstDelta = nextEvent<BotReplyDelta>(visitor, 'bot:reply-delta');
+    const sent = ok(await request<Ack<MessageSent>>(visitor, 'message:send', { clientId: 'a', body: 'Question one' }));
+    await firstDelta;
+    ok(await request<Ack<MessageSent>>(visitor, 'message:send', { clientId: 'b', body: 'Question two' }));
+    ok(await request<Ack<MessageSent>>(visitor, 'message:send', { clientId: 'c', body: 'Question three' }));
+    // A second process on the same database tries too: the claim in the database refuses it.
+    server.app.bot.schedule(sent.conversationId);
+    const second = nextEvent<Message>(visitor, 'message:created', (message) => message.body === 'Second answer.');
+    pause.open();
+    await second;
+    await server.app.bot.idle();
+
+    expect(anthropic.requests).toHaveLength(2);
+    expect(anthropic.maxInFlight).toBe(1);
+    expect((anthropic.requests[1]!.messages as unknown[]).at(-1)).toEqual({ role: 'user', content: 'Question two\n\nQuestion three' });
+    const stored = await storedMessages(sent.conversationId);
+    expect(stored.map((row) => [row.seq, row.authorKind, row.body])).toEqual([
+      [1, 'visitor', 'Question one'],
+      [2, 'visitor', 'Question two'],
+      [3, 'visitor', 'Question three'],
+      [4, 'bot', 'First answer.'],
+      [5, 'bot', 'Second answer.'],
+    ]);
+    visitor.close();
+  });
+});
+
+describe('two server processes on one database', () => {
+  it('never run two turns for one conversation', async () => {
+    const other = await startServer({ ANTHROPIC_API_KEY: 'sk-ant-test' });
+    if (other.db.driver === 'pglite') {
+      // PGlite serves one process: run the second app on the first one's database instead.
+      await other.close();
+    }
+    const tenant = await botTenant();
+    const visitor = await connectVisitor(server, { widgetKey: tenant.widget.publicKey });
+    const pause = gate();
+    anthropic.reply({ text: ['Only once.'], pauseAfterFirstDelta: pause.promise });
+    const delta = nextEvent<BotReplyDelta>(visitor, 'bot:reply-delta');
+    const sent = ok(await request<Ack<MessageSent>>(visitor, 'message:send', { clientId: 'p', body: 'Ping' }));
+    await delta;
+    const runners = other.db.driver === 'pglite' ? [server.app.bot] : [other.app.bot, server.app.bot];
+    for (const runner of runners) runner.schedule(sent.conversationId);
+    pause.open();
+    await Promise.all(runners.map((runner) => runner.idle()));
+    await server.app.bot.idle();
+    expect(anthropic.requests).toHaveLength(1);
+    const stored = await server.db.db
+      .select()
+      .from(messages)
+      .where(and(eq(messages.conversationId, sent.conversationId), eq(messages.authorKind, 'bot')));
+    expect(stored).toHaveLength(1);
+    if (other.db.driver !== 'pglite') await other.close();
+    visitor.close();
+  });
+});

@@ -1,0 +1,60 @@
+import { botReplies, conversations } from '@parley/db';
+import type { Ack, Message, MessageSent, VisitorConversation } from '@parley/protocol';
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectVisitor, createTenant, nextEvent, request, startServer, type TestServer } from './helpers/server.js';
+
+// Without ANTHROPIC_API_KEY the offline answerer replies: from the widget's FAQ, or by offering a human.
+let server: TestServer;
+beforeAll(async () => {
+  server = await startServer();
+});
+afterAll(async () => {
+  await server?.close();
+});
+
+const faq = [
+  { question: 'How long does shipping take?', answer: 'Orders ship within 2 business days and arrive in 3–5 days.' },
+  { question: 'What is your return policy?', answer: 'You can return unused items within 30 days for a full refund.' },
+];
+
+function ok<T>(ack: Ack<T>): T {
+  if (!ack.ok) throw new Error(`expected ok ack, got ${JSON.stringify(ack.error)}`);
+  return ack.data;
+}
+
+describe('the offline answerer', () => {
+  it('answers from the FAQ, streamed like a model, and records the reply as offline', async () => {
+    const tenant = await createTenant(server, { bot: { enabled: true }, settings: { faq } });
+    const visitor = await connectVisitor(server, { widgetKey: tenant.widget.publicKey });
+    const deltas: string[] = [];
+    visitor.on('bot:reply-delta', (event: { delta: string }) => deltas.push(event.delta));
+    const reply = nextEvent<Message>(visitor, 'message:created', (message) => message.author.kind === 'bot');
+    ok(await request<Ack<MessageSent>>(visitor, 'message:send', { clientId: 'a', body: 'hi, how long will shipping take to Oslo?' }));
+    const answer = await reply;
+    expect(answer.body).toBe(faq[0]!.answer);
+    expect(deltas.join('')).toBe(faq[0]!.answer);
+    expect(deltas.length).toBeGreaterThan(1);
+    await server.app.bot.idle();
+    const [row] = await server.db.db.select().from(botReplies).where(eq(botReplies.messageId, answer.id));
+    expect(row).toMatchObject({ model: 'offline', inputTokens: 0, outputTokens: 0 });
+    visitor.close();
+  });
+
+  it('offers a human when nothing matches, and hands off when asked', async () => {
+    const tenant = await createTenant(server, { bot: { enabled: true }, settings: { faq } });
+    const visitor = await connectVisitor(server, { widgetKey: tenant.widget.publicKey });
+    const offer = nextEvent<Message>(visitor, 'message:created', (message) => message.author.kind === 'bot');
+    const sent = ok(await request<Ack<MessageSent>>(visitor, 'message:send', { clientId: 'b', body: 'Can I pay with cryptocurrency?' }));
+    expect((await offer).body).toMatch(/talk to a person/);
+    await server.app.bot.idle();
+
+    const queued = nextEvent<VisitorConversation>(visitor, 'conversation:updated', (conversation) => conversation.status === 'queued');
+    ok(await request<Ack<MessageSent>>(visitor, 'message:send', { clientId: 'c', body: 'ok, talk to a person please' }));
+    await queued;
+    await server.app.bot.idle();
+    const [conversation] = await server.db.db.select().from(conversations).where(eq(conversations.id, sent.conversationId));
+    expect(conversation!.status).toBe('queued');
+    visitor.close();
+  });
+});

@@ -1,0 +1,80 @@
+import { sql } from 'drizzle-orm';
+import { bigint, boolean, date, index, integer, jsonb, numeric, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { conversations } from './conversations.js';
+import { messages } from './messages.js';
+import { organizations } from './organizations.js';
+
+/** How a bot message was produced: model, tokens (including prompt-cache reads and writes), latency, stop reason. */
+export const botReplies = pgTable(
+  'bot_replies',
+  {
+    messageId: uuid()
+      .primaryKey()
+      .references(() => messages.id, { onDelete: 'cascade' }),
+    conversationId: uuid()
+      .notNull()
+      .references(() => conversations.id, { onDelete: 'cascade' }),
+    organizationId: uuid()
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    /** `offline` for the offline answerer, otherwise the Anthropic model id. */
+    model: text().notNull(),
+    inputTokens: integer().notNull().default(0),
+    outputTokens: integer().notNull().default(0),
+    cacheReadTokens: integer().notNull().default(0),
+    cacheWriteTokens: integer().notNull().default(0),
+    /** Milliseconds from sending the request to the first text delta. Null when no text came. */
+    timeToFirstTokenMs: integer(),
+    /** Milliseconds from the start of the turn to the stored message. */
+    latencyMs: integer().notNull(),
+    stopReason: text(),
+    /** Model rounds in the turn (one more per tool_use → tool_result). */
+    rounds: integer().notNull().default(1),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [index().on(table.organizationId, table.createdAt)],
+);
+
+/** Every tool the bot called: input, output or error, duration. */
+export const toolCalls = pgTable(
+  'tool_calls',
+  {
+    id: bigint({ mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    conversationId: uuid()
+      .notNull()
+      .references(() => conversations.id, { onDelete: 'cascade' }),
+    /** The bot message the call led to; null when the turn ended without one (cancelled, failed, handed off). */
+    messageId: uuid().references(() => messages.id, { onDelete: 'set null' }),
+    turnId: uuid().notNull(),
+    /** Anthropic's `tool_use` id. */
+    toolUseId: text().notNull(),
+    tool: text().notNull(),
+    input: jsonb().notNull(),
+    output: jsonb(),
+    error: text(),
+    success: boolean().notNull(),
+    durationMs: integer().notNull(),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [index().on(table.conversationId, table.id), index().on(table.turnId)],
+);
+
+/** Tokens and their cost per organization, day (UTC) and model: the numbers behind cost reports. */
+export const usageDaily = pgTable(
+  'usage_daily',
+  {
+    organizationId: uuid()
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    day: date({ mode: 'string' }).notNull(),
+    model: text().notNull(),
+    replies: integer().notNull().default(0),
+    inputTokens: bigint({ mode: 'number' }).notNull().default(0),
+    outputTokens: bigint({ mode: 'number' }).notNull().default(0),
+    cacheReadTokens: bigint({ mode: 'number' }).notNull().default(0),
+    cacheWriteTokens: bigint({ mode: 'number' }).notNull().default(0),
+    /** US dollars, from the price table in configuration at the time of each reply. */
+    costUsd: numeric({ precision: 14, scale: 6 }).notNull().default(sql`0`),
+  },
+  (table) => [primaryKey({ columns: [table.organizationId, table.day, table.model] })],
+);
