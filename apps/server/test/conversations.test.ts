@@ -258,7 +258,11 @@ describe('organizations are isolated', () => {
     await ping;
     expect(leaked).toEqual([]);
     expect(leakedUpdates).toEqual([]);
-    const stored = await server.db.db.select().from(messages).where(eq(messages.conversationId, sent.conversationId));
+    const stored = await server.db.db
+      .select()
+      .from(messages)
+      .where(eq(messages.conversationId, sent.conversationId))
+      .orderBy(asc(messages.seq));
     expect(stored.map((row) => row.body)).toEqual(['My address is…', 'Second']);
 
     visitor.close();

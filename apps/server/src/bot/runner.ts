@@ -22,6 +22,7 @@ import { emptyUsage, type ChatMessage, type ChatModel, type ContentBlock, type U
 import { createOfflineModel, OFFLINE_MODEL } from './offline-model.js';
 import { costOf, defaultModelPrices } from './prices.js';
 import { buildHistory, buildSystemPrompt } from './prompt.js';
+import { botReplyNeedsNoTransition, storePlainReply } from './store-reply.js';
 import { collectContact } from './tools/collect-contact.js';
 import { handoffToHuman } from './tools/handoff-to-human.js';
 import { runTool, toToolSpecs, type BotTool } from './tools/registry.js';
@@ -286,6 +287,35 @@ export function createBotRunner(deps: {
       stopReason: string | null;
       rounds: number;
     }) {
+      if (!reply.handoffReason && toolLog.length === 0 && botReplyNeedsNoTransition) {
+        const cost = costOf(prices, reply.modelId, reply.usage);
+        if (cost === null) log.warn({ model: reply.modelId }, 'no price for this model; its cost is reported as 0 (set PARLEY_MODEL_PRICES)');
+        const row = await storePlainReply(db, {
+          conversationId,
+          turnId,
+          messageId,
+          answeredSeq: claimed!.lastSeq,
+          body: reply.text,
+          metadata: { model: reply.modelId, authorName: botDisplayName },
+          model: reply.modelId,
+          usage: reply.usage,
+          timeToFirstTokenMs: reply.ttft,
+          latencyMs: Math.round(performance.now() - startedAt),
+          stopReason: reply.stopReason,
+          rounds: reply.rounds,
+          costUsd: cost ?? 0,
+        });
+        if (!row) {
+          endStream('cancelled');
+          return;
+        }
+        const message = toMessage(row, botDisplayName);
+        room.visitors.emit('message:created', message);
+        room.agents.emit('message:created', message);
+        endStream('complete');
+        schedule(conversationId);
+        return;
+      }
       const stored = await db.transaction(async (tx) => {
         const [conversation] = await tx.select().from(conversations).where(eq(conversations.id, conversationId)).for('update');
         if (!conversation || conversation.botTurnId !== turnId) {

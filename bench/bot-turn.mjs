@@ -1,0 +1,150 @@
+// Server-added latency of a bot turn: a local HTTP server speaks Anthropic's streaming format (as the upstream), and
+// the real Parley server (state machine, database claim, tools registry, stored reply) relays it to a real
+// socket.io-client visitor. Per turn:
+//   first byte -> first delta: the upstream writes its first text delta -> the visitor gets `bot:reply-delta`
+//   end -> stored:             the upstream writes message_stop      -> the visitor gets the stored `message:created`
+// The bare relay floor from shared/baselines (same upstream, same delta count, no Parley) runs in the same run.
+//
+// Usage (after `pnpm build`):
+//   node bench/bot-turn.mjs [--turns 500] [--deltas 40] [--json]
+// DATABASE_URL=postgres://… measures real Postgres instead of the embedded PGlite.
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+
+const root = dirname(dirname(fileURLToPath(import.meta.url)));
+const serverDir = join(root, 'apps/server');
+const require = createRequire(join(serverDir, 'package.json'));
+const { io } = require('socket.io-client');
+const { createDb } = await import(pathToFileURL(require.resolve('@parley/db')).href);
+const { buildApp } = await import(pathToFileURL(join(serverDir, 'dist/app.js')).href);
+const { loadConfig } = await import(pathToFileURL(join(serverDir, 'dist/config.js')).href);
+const { createOrganization, createWidget } = await import(pathToFileURL(join(serverDir, 'dist/seed/accounts.js')).href);
+
+const { values } = parseArgs({
+  options: {
+    turns: { type: 'string', default: '500' },
+    deltas: { type: 'string', default: '40' },
+    json: { type: 'boolean', default: false },
+  },
+});
+const turns = Number(values.turns);
+const deltas = Number(values.deltas);
+
+// The upstream, written like the floor's: it records when it wrote the first text delta and the end.
+const marks = [];
+const upstream = createServer((request, response) => {
+  request.resume();
+  request.on('end', async () => {
+    response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+    const send = (event, data) => response.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+    const mark = {};
+    marks.push(mark);
+    send('message_start', {
+      type: 'message_start',
+      message: { id: 'msg_local', type: 'message', role: 'assistant', model: 'claude-local', content: [], stop_reason: null, stop_sequence: null, usage: { input_tokens: 12, output_tokens: 1 } },
+    });
+    send('content_block_start', { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } });
+    for (let index = 0; index < deltas; index++) {
+      if (index === 0) mark.firstByte = performance.now();
+      send('content_block_delta', { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: `word${index} ` } });
+      if (index % 8 === 7) await new Promise((resolve) => setImmediate(resolve));
+    }
+    send('content_block_stop', { type: 'content_block_stop', index: 0 });
+    send('message_delta', { type: 'message_delta', delta: { stop_reason: 'end_turn', stop_sequence: null }, usage: { output_tokens: deltas } });
+    mark.end = performance.now();
+    send('message_stop', { type: 'message_stop' });
+    response.end();
+  });
+});
+await new Promise((resolve) => upstream.listen(0, '127.0.0.1', resolve));
+
+const config = loadConfig({
+  NODE_ENV: 'test',
+  PARLEY_LOG_LEVEL: 'silent',
+  PARLEY_RATE_LIMIT_MESSAGES: '1000000',
+  ANTHROPIC_API_KEY: 'local',
+  ANTHROPIC_BASE_URL: `http://127.0.0.1:${upstream.address().port}`,
+  PARLEY_BOT_MAX_RETRIES: '0',
+});
+const handle = await createDb({ url: process.env.DATABASE_URL, dataDir: 'memory://' });
+await handle.migrate();
+const app = await buildApp({ config, db: handle, secret: 'bench-secret-at-least-32-characters!', staticDirs: false, logger: false });
+await app.listen({ port: 0, host: '127.0.0.1' });
+const url = `http://127.0.0.1:${app.server.address().port}`;
+const organization = await createOrganization(handle.db, 'Bench');
+const widget = await createWidget(handle.db, { organizationId: organization.id, name: 'bench', allowedOrigins: ['https://bench.example'] });
+
+const visitor = io(`${url}/visitor`, { transports: ['websocket'], auth: { widgetKey: widget.publicKey }, extraHeaders: { origin: 'https://bench.example' } });
+await new Promise((resolve, reject) => {
+  visitor.on('connect', resolve);
+  visitor.on('connect_error', reject);
+});
+
+const firstDelta = [];
+const endToStored = [];
+for (let turn = 0; turn < turns; turn++) {
+  const seen = {};
+  const stored = new Promise((resolve) => {
+    const onDelta = () => {
+      if (seen.first === undefined) seen.first = performance.now();
+    };
+    const onMessage = (message) => {
+      if (message.author.kind !== 'bot') return;
+      seen.stored = performance.now();
+      visitor.off('bot:reply-delta', onDelta);
+      visitor.off('message:created', onMessage);
+      resolve();
+    };
+    visitor.on('bot:reply-delta', onDelta);
+    visitor.on('message:created', onMessage);
+  });
+  await visitor.timeout(10_000).emitWithAck('message:send', { clientId: `t${turn}`, body: `question ${turn}` });
+  await stored;
+  await app.bot.idle();
+  const mark = marks[turn];
+  firstDelta.push(seen.first - mark.firstByte);
+  endToStored.push(seen.stored - mark.end);
+}
+visitor.close();
+await app.close();
+await handle.close();
+upstream.close();
+
+const summary = (samples) => {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const at = (p) => +sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))].toFixed(3);
+  return { p50ms: at(0.5), p99ms: at(0.99) };
+};
+const parley = { name: `parley bot turn (${handle.driver})`, turns, deltas, firstDelta: summary(firstDelta), endToStored: summary(endToStored) };
+
+const baselineScript = join(root, '../shared/baselines/claude-stream-relay.mjs');
+const floor = existsSync(baselineScript)
+  ? JSON.parse(
+      execFileSync(process.execPath, [baselineScript, '--turns', String(turns), '--deltas', String(deltas), '--json'], { cwd: serverDir, encoding: 'utf8' })
+        .trim()
+        .split('\n')
+        .at(-1),
+    )
+  : null;
+const ratio = (ours, base) => (base > 0 ? +(ours / base).toFixed(1) : null);
+
+if (values.json) console.log(JSON.stringify({ parley, floor }));
+else {
+  console.log(`${parley.name}: ${turns} turns x ${deltas} deltas`);
+  console.log(`first_delta_p50_ms ${parley.firstDelta.p50ms}`);
+  console.log(`first_delta_p99_ms ${parley.firstDelta.p99ms}`);
+  console.log(`end_to_stored_p50_ms ${parley.endToStored.p50ms}`);
+  console.log(`end_to_stored_p99_ms ${parley.endToStored.p99ms}`);
+  if (floor) {
+    console.log(`floor (bare claude stream relay): first delta p50 ${floor.firstDelta.p50ms} p99 ${floor.firstDelta.p99ms}; end -> done p50 ${floor.endToDone.p50ms} p99 ${floor.endToDone.p99ms}`);
+    console.log(
+      `ratio first delta p50 ${ratio(parley.firstDelta.p50ms, floor.firstDelta.p50ms)}x p99 ${ratio(parley.firstDelta.p99ms, floor.firstDelta.p99ms)}x; ` +
+        `end p50 ${ratio(parley.endToStored.p50ms, floor.endToDone.p50ms)}x p99 ${ratio(parley.endToStored.p99ms, floor.endToDone.p99ms)}x`,
+    );
+  } else console.log('floor not run: ../shared/baselines/claude-stream-relay.mjs not found');
+}
