@@ -89,10 +89,10 @@ const firstDelta = [];
 const endToStored = [];
 for (let turn = 0; turn < turns; turn++) {
   const seen = {};
+  const onDelta = () => {
+    if (seen.first === undefined) seen.first = performance.now();
+  };
   const stored = new Promise((resolve) => {
-    const onDelta = () => {
-      if (seen.first === undefined) seen.first = performance.now();
-    };
     const onMessage = (message) => {
       if (message.author.kind !== 'bot') return;
       seen.stored = performance.now();
@@ -116,7 +116,7 @@ await handle.close();
 upstream.close();
 
 const summary = (samples) => {
-  const sorted = [...samples].sort((a, b) => a - b);
+  const sorted = samples.toSorted((a, b) => a - b);
   const at = (p) => +sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))].toFixed(3);
   return { p50ms: at(0.5), p99ms: at(0.99) };
 };

@@ -7,6 +7,7 @@ import type { ChatModel } from './bot/model.js';
 import { createBotRunner, type BotRunner } from './bot/runner.js';
 import type { Config } from './config.js';
 import { registerAgentSocket } from './conversations/agent-socket.js';
+import { registerInactivitySweeper } from './conversations/inactivity-sweeper.js';
 import { createRateLimit } from './conversations/rate-limit.js';
 import { conversationRoutes } from './conversations/routes.js';
 import { registerVisitorSocket } from './conversations/visitor-socket.js';
@@ -69,6 +70,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   app.addHook('onClose', async function waitForBotTurns() {
     await app.bot.idle();
   });
+  registerInactivitySweeper(app, config);
   registerVisitorSocket(app, { config, tokens, rateLimit, typingLimit });
   registerAgentSocket(app, { config, tokens, rateLimit, typingLimit });
 

@@ -33,6 +33,9 @@ export const envSchema = z.object({
   PARLEY_ALLOW_LOCALHOST_ORIGINS: booleanFromEnv.optional(),
   PARLEY_SEED_DEMO: booleanFromEnv.default(true),
   PARLEY_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  PARLEY_RESOLVE_AFTER_MINUTES: z.coerce.number().int().min(1).default(30),
+  PARLEY_CLOSE_AFTER_MINUTES: z.coerce.number().int().min(1).default(7 * 24 * 60),
+  PARLEY_SWEEP_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(60),
   ANTHROPIC_API_KEY: z.string().min(1).optional(),
   ANTHROPIC_BASE_URL: z.url().optional(),
   PARLEY_BOT_MODEL: z.string().min(1).optional(),
@@ -74,6 +77,8 @@ export interface Config {
   botModel: string | undefined;
   /** Prices that override or extend the built-in table. */
   modelPrices: ModelPrices;
+  /** Inactivity timeout; a sweep interval of 0 turns the sweeper off. */
+  inactivity: { resolveAfterMinutes: number; closeAfterMinutes: number; sweepIntervalSeconds: number };
 }
 
 /** Thrown when the environment is invalid; the CLI prints its message and exits with status 1. */
@@ -115,6 +120,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     botModel: parsed.PARLEY_BOT_MODEL,
     modelPrices: parsed.PARLEY_MODEL_PRICES ?? {},
+    inactivity: {
+      resolveAfterMinutes: parsed.PARLEY_RESOLVE_AFTER_MINUTES,
+      closeAfterMinutes: parsed.PARLEY_CLOSE_AFTER_MINUTES,
+      sweepIntervalSeconds: parsed.PARLEY_SWEEP_INTERVAL_SECONDS,
+    },
   };
 }
 
