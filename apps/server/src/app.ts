@@ -15,6 +15,7 @@ import { healthRoutes } from './health/index.js';
 import { dbPlugin } from './plugins/db.js';
 import { errorsPlugin } from './plugins/errors.js';
 import { ioPlugin } from './plugins/io.js';
+import { serializeError } from './plugins/log-serializers.js';
 import { defaultStaticDirs, staticRoutes, type StaticDirs } from './static/index.js';
 
 /** Options of {@link buildApp}. */
@@ -45,7 +46,7 @@ declare module 'fastify' {
 export async function buildApp(options: BuildAppOptions): Promise<FastifyInstance> {
   const { config } = options;
   const app = Fastify({
-    logger: options.logger ?? { level: config.logLevel },
+    logger: options.logger ?? { level: config.logLevel, serializers: { err: (error) => serializeError(error) } },
     bodyLimit: 1_048_576,
     trustProxy: config.env === 'production',
     // Per-request lines help in production; in development they drown the start-up banner.

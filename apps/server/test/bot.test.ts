@@ -1,11 +1,22 @@
 import { botReplies, contacts, conversations, messages, toolCalls, usageDaily } from '@parley/db';
 import type { Ack, BotReplyDelta, BotReplyEnd, BotReplyStart, Message, MessageSent, VisitorConversation } from '@parley/protocol';
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Socket } from 'socket.io-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { listMessages } from '../src/conversations/service.js';
+import { randomUUID } from 'node:crypto';
+import { listMessages, sendVisitorMessage } from '../src/conversations/service.js';
 import { gate, mockAnthropic } from './helpers/anthropic.js';
-import { connectAgent, connectVisitor, createTenant, login, nextEvent, request, startServer, type TestServer } from './helpers/server.js';
+import {
+  connectAgent,
+  connectVisitor,
+  createTenant,
+  login,
+  nextEvent,
+  request,
+  startSecondApp,
+  startServer,
+  type TestServer,
+} from './helpers/server.js';
 
 // The Claude path end to end: the real server and a real socket.io-client visitor, with Anthropic's HTTP API mocked
 // by msw (server-sent events, as the API streams them).
@@ -299,30 +310,136 @@ describe('the bot answers with Claude', () => {
 
 describe('two server processes on one database', () => {
   it('never run two turns for one conversation', async () => {
-    const other = await startServer({ ANTHROPIC_API_KEY: 'sk-ant-test' });
-    if (other.db.driver === 'pglite') {
-      // PGlite serves one process: run the second app on the first one's database instead.
+    const other = await startSecondApp(server);
+    try {
+      const tenant = await botTenant();
+      const visitor = await connectVisitor(server, { widgetKey: tenant.widget.publicKey });
+      const pause = gate();
+      anthropic.reply({ text: ['Only once.'], pauseAfterFirstDelta: pause.promise });
+      const delta = nextEvent<BotReplyDelta>(visitor, 'bot:reply-delta');
+      const sent = ok(await request<Ack<MessageSent>>(visitor, 'message:send', { clientId: 'p', body: 'Ping' }));
+      await delta;
+      other.app.bot.schedule(sent.conversationId);
+      server.app.bot.schedule(sent.conversationId);
+      pause.open();
+      await Promise.all([other.app.bot.idle(), server.app.bot.idle()]);
+      expect(anthropic.requests).toHaveLength(1);
+      const stored = await server.db.db
+        .select()
+        .from(messages)
+        .where(and(eq(messages.conversationId, sent.conversationId), eq(messages.authorKind, 'bot')));
+      expect(stored.map((row) => row.body)).toEqual(['Only once.']);
+      visitor.close();
+    } finally {
       await other.close();
     }
+  });
+
+  it('stops the stream in one process when an agent takes over through the other', async () => {
+    const other = await startSecondApp(server);
+    try {
+      const tenant = await botTenant();
+      const { token } = await login(other, tenant.email, tenant.password);
+      const agent = await connectAgent(other, token);
+      const visitor = await connectVisitor(server, { widgetKey: tenant.widget.publicKey });
+      const pause = gate();
+      anthropic.reply({ text: ['Thinking', ' hard.'], pauseAfterFirstDelta: pause.promise });
+      const delta = nextEvent<BotReplyDelta>(visitor, 'bot:reply-delta');
+      const sent = ok(await request<Ack<MessageSent>>(visitor, 'message:send', { clientId: 'q', body: 'Is it waterproof?' }));
+      await delta;
+      const cancelled = nextEvent<BotReplyEnd>(visitor, 'bot:reply-end');
+      ok(await request<Ack<MessageSent>>(agent, 'message:send', { conversationId: sent.conversationId, clientId: 'take', body: 'Yes.' }));
+      // The upstream stays paused: only the heartbeat can notice that the claim is gone.
+      expect(await cancelled).toMatchObject({ status: 'cancelled' });
+      pause.open();
+      await server.app.bot.idle();
+      const bodies = (await storedMessages(sent.conversationId)).map((row) => row.body);
+      expect(bodies).toEqual(['Is it waterproof?', 'Yes.']);
+      visitor.close();
+      agent.close();
+    } finally {
+      await other.close();
+    }
+  });
+});
+
+describe('a process that died mid-turn', () => {
+  it('leaves a claim that the sweeper takes over once it is stale, and the visitor gets the answer', async () => {
     const tenant = await botTenant();
     const visitor = await connectVisitor(server, { widgetKey: tenant.widget.publicKey });
-    const pause = gate();
-    anthropic.reply({ text: ['Only once.'], pauseAfterFirstDelta: pause.promise });
-    const delta = nextEvent<BotReplyDelta>(visitor, 'bot:reply-delta');
-    const sent = ok(await request<Ack<MessageSent>>(visitor, 'message:send', { clientId: 'p', body: 'Ping' }));
-    await delta;
-    const runners = other.db.driver === 'pglite' ? [server.app.bot] : [other.app.bot, server.app.bot];
-    for (const runner of runners) runner.schedule(sent.conversationId);
-    pause.open();
-    await Promise.all(runners.map((runner) => runner.idle()));
+    const session = ok(await request<Ack<{ visitorId: string }>>(visitor, 'session:get'));
+    // The message is stored, but its run-bot-turn effect is never performed, and a dead turn holds the claim.
+    const { conversation } = await sendVisitorMessage(
+      server.db.db,
+      { contactId: session.visitorId, widgetId: tenant.widget.id, organizationId: tenant.organization.id, botEnabled: true },
+      { clientId: 'lost', body: 'Anyone there?' },
+    );
+    await server.db.db
+      .update(conversations)
+      .set({ botTurnId: randomUUID(), botTurnStartedAt: sql`now() - interval '10 minutes'`, updatedAt: sql`now() - interval '1 minute'` })
+      .where(eq(conversations.id, conversation.id));
+
+    anthropic.reply({ text: ['Yes, here!'] });
+    const answer = nextEvent<Message>(visitor, 'message:created', (message) => message.author.kind === 'bot');
+    expect(await server.app.bot.resumeStranded()).toBe(1);
+    expect((await answer).body).toBe('Yes, here!');
     await server.app.bot.idle();
+    expect(await server.app.bot.resumeStranded()).toBe(0);
+    visitor.close();
+  });
+});
+
+describe('coming back to the bot', () => {
+  it('answers only what is written after a hand-back, not the words said to the agent', async () => {
+    const tenant = await botTenant();
+    const { token } = await login(server, tenant.email, tenant.password);
+    const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+    const agent = await connectAgent(server, token);
+    const visitor = await connectVisitor(server, { widgetKey: tenant.widget.publicKey });
+    const queued = nextEvent<VisitorConversation>(visitor, 'conversation:updated', (conversation) => conversation.status === 'queued');
+    const sent = ok(await request<Ack<MessageSent>>(visitor, 'message:send', { clientId: 'a', body: 'I need an agent' }));
+    await queued;
+    await server.app.bot.idle();
+    ok(await request<Ack<MessageSent>>(agent, 'message:send', { conversationId: sent.conversationId, clientId: 'r', body: 'Hi, how can I help?' }));
+    ok(await request<Ack<MessageSent>>(visitor, 'message:send', { clientId: 'b', body: 'Thanks agent, solved!' }));
+    const handedBack = await fetch(`${server.url}/api/conversations/${sent.conversationId}`, { method: 'PATCH', headers, body: JSON.stringify({ status: 'bot' }) });
+    expect(handedBack.status).toBe(200);
+
+    anthropic.reply({ text: ['Our store opens at 9.'] });
+    const answer = nextEvent<Message>(visitor, 'message:created', (message) => message.body === 'Our store opens at 9.');
+    ok(await request<Ack<MessageSent>>(visitor, 'message:send', { clientId: 'c', body: 'When do you open?' }));
+    await answer;
+    await server.app.bot.idle();
+    const [conversation] = await server.db.db.select().from(conversations).where(eq(conversations.id, sent.conversationId));
+    expect(conversation!.status).toBe('bot');
     expect(anthropic.requests).toHaveLength(1);
-    const stored = await server.db.db
-      .select()
-      .from(messages)
-      .where(and(eq(messages.conversationId, sent.conversationId), eq(messages.authorKind, 'bot')));
-    expect(stored).toHaveLength(1);
-    if (other.db.driver !== 'pglite') await other.close();
+    // Everything before the hand-back is context; the handoff rule did not fire again on "Thanks agent".
+    expect(anthropic.requests[0]!.messages).toEqual([
+      { role: 'user', content: 'I need an agent' },
+      {
+        role: 'assistant',
+        content: "I'm connecting you with a person from our team. They'll reply right here.\n\n(Agent " +
+          `${tenant.user.name.slice('Agent '.length)} from the team wrote) Hi, how can I help?`,
+      },
+      { role: 'user', content: 'Thanks agent, solved!\n\nWhen do you open?' },
+    ]);
+    visitor.close();
+    agent.close();
+  });
+
+  it('queues a resolved conversation when the visitor asks for a person', async () => {
+    const tenant = await createTenant(server, { bot: { enabled: false } });
+    const { token } = await login(server, tenant.email, tenant.password);
+    const visitor = await connectVisitor(server, { widgetKey: tenant.widget.publicKey });
+    const sent = ok(await request<Ack<MessageSent>>(visitor, 'message:send', { clientId: 'a', body: 'Hello' }));
+    const resolve = await fetch(`${server.url}/api/conversations/${sent.conversationId}`, {
+      method: 'PATCH',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ status: 'resolved' }),
+    });
+    expect(resolve.status).toBe(200);
+    const queued = ok(await request<Ack<VisitorConversation>>(visitor, 'handoff:request', {}));
+    expect(queued).toMatchObject({ id: sent.conversationId, status: 'queued' });
     visitor.close();
   });
 });

@@ -1,9 +1,15 @@
+/** Thrown when a source goes quiet for longer than the idle limit. */
+export class StalledError extends Error {
+  override readonly name = 'StalledError';
+}
+
 /**
  * Iterates `source` until `signal` aborts, then stops at once with the signal's reason, without waiting for the
  * source to notice. An upstream that stalls (a proxy holding a stream open, a body that ignores cancellation) can
- * then never keep a cancelled bot turn alive.
+ * then never keep a cancelled bot turn alive. With `idleMs`, a source that yields nothing for that long fails with
+ * {@link StalledError}: a frozen stream must not leave the visitor looking at a half reply.
  */
-export async function* abortable<T>(source: AsyncIterable<T>, signal: AbortSignal): AsyncGenerator<T> {
+export async function* abortable<T>(source: AsyncIterable<T>, signal: AbortSignal, idleMs?: number): AsyncGenerator<T> {
   signal.throwIfAborted();
   const iterator = source[Symbol.asyncIterator]();
   let onAbort: (() => void) | undefined;
@@ -15,7 +21,16 @@ export async function* abortable<T>(source: AsyncIterable<T>, signal: AbortSigna
   aborted.catch(() => undefined);
   try {
     while (true) {
-      const next = await Promise.race([iterator.next(), aborted]);
+      let idleTimer: ReturnType<typeof setTimeout> | undefined;
+      const idle =
+        idleMs === undefined
+          ? null
+          : new Promise<never>((_resolve, reject) => {
+              idleTimer = setTimeout(() => reject(new StalledError(`No data from the model for ${idleMs} ms.`)), idleMs);
+            });
+      const next = await Promise.race(idle ? [iterator.next(), aborted, idle] : [iterator.next(), aborted]).finally(() =>
+        clearTimeout(idleTimer),
+      );
       if (next.done) return;
       yield next.value;
     }

@@ -86,6 +86,8 @@ export const transitionTable: Record<ConversationState, StateTable> = {
   resolved: {
     // The visitor writing again reopens the conversation, and the bot answers first again.
     'visitor.message': stay('bot', [{ type: 'run-bot-turn' }]),
+    // Asking for a person always works, also after the conversation was resolved.
+    'handoff.requested': (event) => ({ state: 'queued', effects: [{ type: 'announce-handoff', by: event.by, reason: event.reason }] }),
     'agent.accepted': (event) => ({ state: 'agent', effects: [{ type: 'assign', agentId: event.agentId }] }),
     'inactivity.timeout': stay('closed'),
     'conversation.closed': stay('closed'),

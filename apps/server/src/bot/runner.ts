@@ -29,6 +29,10 @@ import { runTool, toToolSpecs, type BotTool } from './tools/registry.js';
 
 /** A claim older than this belongs to a process that died mid-turn and may be taken over. */
 const TURN_LEASE_SECONDS = 120;
+/** A waiting visitor message older than this, with no live turn, is picked up by the sweeper. */
+const STRANDED_AFTER_SECONDS = 20;
+/** How often a running turn renews its claim and checks it still owns the conversation. */
+const HEARTBEAT_MS = 2000;
 /** How much history is loaded before trimming to the token budget. */
 const HISTORY_MESSAGES = 100;
 
@@ -48,6 +52,11 @@ export interface BotRunner {
   perform(conversationId: string, effects: readonly Effect[]): void;
   /** Resolves when no turn runs in this process (tests, shutdown). */
   idle(): Promise<void>;
+  /**
+   * Schedules turns for `bot` conversations whose visitor waits for an answer but no live turn owns them (their process
+   * crashed, or a message arrived just as a turn ended). Returns how many were scheduled.
+   */
+  resumeStranded(): Promise<number>;
 }
 
 interface RunningTurn {
@@ -125,6 +134,20 @@ export function createBotRunner(deps: {
 
     const controller = new AbortController();
     running.set(conversationId, { turnId, controller });
+    // The heartbeat renews the claim and notices when it was taken away (a human took over, maybe through another
+    // process): then the turn stops streaming at once instead of at its end.
+    const heartbeat = setInterval(() => {
+      void db
+        .update(conversations)
+        .set({ botTurnStartedAt: sql`now()` })
+        .where(and(eq(conversations.id, conversationId), eq(conversations.botTurnId, turnId), eq(conversations.status, 'bot')))
+        .returning({ id: conversations.id })
+        .then((rows) => {
+          if (rows.length === 0) controller.abort(new Error('The conversation was taken over.'));
+        })
+        .catch((error: unknown) => log.warn({ err: error, conversationId }, 'bot turn heartbeat failed'));
+    }, HEARTBEAT_MS);
+    heartbeat.unref();
     const room = emitToBoth(claimed.organizationId, claimed.contactId);
     const startedAt = performance.now();
     const messageId = randomUUID();
@@ -137,7 +160,10 @@ export function createBotRunner(deps: {
       const botConfig = botConfigSchema.parse(widget!.bot);
       const author = { kind: 'bot' as const, id: null, name: settings.botName };
       botDisplayName = settings.botName;
-      const history = (await listMessages(db, conversationId, { afterSeq: Math.max(0, claimed.lastSeq - HISTORY_MESSAGES), limit: HISTORY_MESSAGES })).messages;
+      // Up to the claim only: later messages are the next turn's to answer.
+      const history = (
+        await listMessages(db, conversationId, { afterSeq: Math.max(0, claimed.lastSeq - HISTORY_MESSAGES), limit: HISTORY_MESSAGES })
+      ).messages.filter((message) => message.seq <= claimed.lastSeq);
       const pending = history.filter((message) => message.author.kind === 'visitor' && message.seq > claimed.botAnsweredSeq);
 
       // Asking for a human always works, whatever the model does: checked before any model call.
@@ -171,7 +197,7 @@ export function createBotRunner(deps: {
           maxTokens: botConfig.maxTokens,
           knowledge: { faq: settings.faq, greeting: settings.greeting },
         };
-        for await (const part of abortable(model.stream(request, signal), signal)) {
+        for await (const part of abortable(model.stream(request, signal), signal, config.anthropic.timeoutMs)) {
           if (part.type === 'text-delta') {
             if (part.text === '') continue;
             if (!streamStarted) {
@@ -203,12 +229,24 @@ export function createBotRunner(deps: {
         for (const call of calls) {
           assistantBlocks.push({ type: 'tool_use', id: call.id, name: call.name, input: call.input });
           const callStartedAt = performance.now();
-          const outcome = await runTool(tools, call.name, call.input, {
-            db,
-            conversationId,
-            contactId: claimed.contactId,
-            organizationId: claimed.organizationId,
-            defaultCountry: settings.defaultCountry,
+          // A tool acts only while this turn owns the conversation, checked under the row lock in the tool's transaction.
+          const outcome = await db.transaction(async (tx) => {
+            const [owned] = await tx
+              .select({ id: conversations.id })
+              .from(conversations)
+              .where(and(eq(conversations.id, conversationId), eq(conversations.botTurnId, turnId)))
+              .for('update');
+            if (!owned) {
+              controller.abort(new Error('The conversation was taken over.'));
+              throw controller.signal.reason;
+            }
+            return runTool(tools, call.name, call.input, {
+              db: tx as unknown as Database,
+              conversationId,
+              contactId: claimed.contactId,
+              organizationId: claimed.organizationId,
+              defaultCountry: settings.defaultCountry,
+            });
           });
           const durationMs = Math.round(performance.now() - callStartedAt);
           toolLog.push({
@@ -249,8 +287,11 @@ export function createBotRunner(deps: {
         await storeFailure();
       }
     } finally {
-      running.delete(conversationId);
+      clearInterval(heartbeat);
+      if (running.get(conversationId)?.turnId === turnId) running.delete(conversationId);
     }
+    // Messages that arrived during a turn that failed or was cancelled still deserve an answer (or a handoff).
+    schedule(conversationId);
 
     function endStream(status: 'complete' | 'cancelled' | 'failed') {
       if (!streamStarted) return;
@@ -313,7 +354,6 @@ export function createBotRunner(deps: {
         room.visitors.emit('message:created', message);
         room.agents.emit('message:created', message);
         endStream('complete');
-        schedule(conversationId);
         return;
       }
       const stored = await db.transaction(async (tx) => {
@@ -371,9 +411,10 @@ export function createBotRunner(deps: {
       room.visitors.emit('message:created', message);
       room.agents.emit('message:created', message);
       endStream('complete');
-      if (stored.changed) await announce(stored.conversation);
-      // Visitor messages that arrived during the turn are answered by the next one, together.
-      schedule(conversationId);
+      if (stored.changed) {
+        // Stored and announced as complete already: a failure to announce the handoff must not look like a failed turn.
+        await announce(stored.conversation).catch((error: unknown) => log.warn({ err: error, conversationId }, 'could not announce the handoff'));
+      }
     }
 
     async function storeFailure() {
@@ -389,7 +430,10 @@ export function createBotRunner(deps: {
       const failureId = randomUUID();
       const stored = await db.transaction(async (tx) => {
         const [conversation] = await tx.select().from(conversations).where(eq(conversations.id, conversationId)).for('update');
-        if (!conversation || conversation.botTurnId !== turnId) return null;
+        if (!conversation || conversation.botTurnId !== turnId || conversation.status !== 'bot') {
+          await insertToolLog(tx, null);
+          return null;
+        }
         const seq = conversation.lastSeq + 1;
         const [row] = await tx
           .insert(messages)
@@ -419,10 +463,9 @@ export function createBotRunner(deps: {
   async function recordUsage(tx: Transaction, organizationId: string, modelId: string, usage: Usage) {
     const cost = costOf(prices, modelId, usage);
     if (cost === null) log.warn({ model: modelId }, 'no price for this model; its cost is reported as 0 (set PARLEY_MODEL_PRICES)');
-    const day = new Date().toISOString().slice(0, 10);
     await tx
       .insert(usageDaily)
-      .values({ organizationId, day, model: modelId, replies: 1, ...usage, costUsd: (cost ?? 0).toFixed(6) })
+      .values({ organizationId, day: sql`(now() at time zone 'utc')::date`, model: modelId, replies: 1, ...usage, costUsd: (cost ?? 0).toFixed(6) })
       .onConflictDoUpdate({
         target: [usageDaily.organizationId, usageDaily.day, usageDaily.model],
         set: {
@@ -461,6 +504,22 @@ export function createBotRunner(deps: {
           }
         }
       }
+    },
+    async resumeStranded() {
+      const stranded = await db
+        .select({ id: conversations.id })
+        .from(conversations)
+        .where(
+          and(
+            eq(conversations.status, 'bot'),
+            or(isNull(conversations.botTurnId), lt(conversations.botTurnStartedAt, sql`now() - make_interval(secs => ${TURN_LEASE_SECONDS})`)),
+            lt(conversations.updatedAt, sql`now() - make_interval(secs => ${STRANDED_AFTER_SECONDS})`),
+            sql`exists (select 1 from ${messages} where ${messages.conversationId} = ${conversations.id} and ${messages.seq} > ${conversations.botAnsweredSeq} and ${messages.authorKind} = 'visitor')`,
+          ),
+        )
+        .limit(100);
+      for (const { id } of stranded) schedule(id);
+      return stranded.length;
     },
     async idle() {
       while (inFlight.size > 0) await Promise.allSettled(inFlight);

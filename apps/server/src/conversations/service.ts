@@ -61,7 +61,7 @@ async function findByClientId(tx: Transaction, conversationId: string, clientId:
   return existing!;
 }
 
-type ConversationPatch = Partial<Pick<ConversationRow, 'status' | 'assigneeId' | 'botTurnId' | 'botTurnStartedAt'>>;
+type ConversationPatch = Partial<Pick<ConversationRow, 'status' | 'assigneeId' | 'botTurnId' | 'botTurnStartedAt' | 'botAnsweredSeq'>>;
 type AuditEvent = Omit<typeof conversationEvents.$inferInsert, 'conversationId'>;
 
 /**
@@ -153,6 +153,8 @@ export function planTransition(
     if ('reason' in event) data.reason = event.reason;
     plan.patch.status = result.state;
     plan.events.push(statusEvent(conversation, result.state, actor, data));
+    // Back to the bot (handed back, reopened): what was said before is history, not questions for the bot to answer.
+    if (result.state === 'bot') plan.patch.botAnsweredSeq = conversation.lastSeq;
   }
   for (const effect of result.effects) {
     if (effect.type === 'assign') {

@@ -149,3 +149,21 @@ export function collect<T>(socket: Socket, event: string): T[] {
 export async function jsonOf(response: Response): Promise<any> {
   return response.json();
 }
+
+/**
+ * A second Parley server on the same database as `server`, as a second process would be: its own Fastify, Socket.IO
+ * and bot runner, nothing shared in memory. (Without a Socket.IO adapter its broadcasts reach only its own sockets.)
+ */
+export async function startSecondApp(server: TestServer): Promise<TestServer> {
+  const app = await buildApp({
+    config: server.config,
+    db: server.db,
+    secret: 'test-secret-that-is-at-least-32-chars',
+    staticDirs: false,
+    logger: false,
+  });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const address = app.server.address();
+  if (!address || typeof address === 'string') throw new Error('server did not bind a port');
+  return { app, url: `http://127.0.0.1:${address.port}`, db: server.db, config: server.config, close: () => app.close() };
+}

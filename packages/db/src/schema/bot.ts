@@ -23,7 +23,7 @@ export const botReplies = pgTable(
     outputTokens: integer().notNull().default(0),
     cacheReadTokens: integer().notNull().default(0),
     cacheWriteTokens: integer().notNull().default(0),
-    /** Milliseconds from sending the request to the first text delta. Null when no text came. */
+    /** Milliseconds from the start of the turn (claim, history, request) to the first text delta. Null when no text came. */
     timeToFirstTokenMs: integer(),
     /** Milliseconds from the start of the turn to the stored message. */
     latencyMs: integer().notNull(),
