@@ -1,7 +1,7 @@
 import { defineConfig } from 'vitest/config';
 
-// One runner for the whole repo. `pnpm test` runs the unit and integration projects;
-// the browser suite (`e2e`) needs Chromium and runs with `pnpm test:e2e`.
+// One runner for the whole repo. `pnpm test` runs the unit and integration projects, which need nothing but Node.
+// The browser suite (`e2e`, `pnpm test:e2e`) needs Chromium; the scale-out suite (`pnpm test:scale-out`) a Redis server.
 export default defineConfig({
   test: {
     projects: [
@@ -16,6 +16,15 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['apps/server/test/**/*.test.ts'],
+          exclude: ['apps/server/test/scale-out/**'],
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        test: {
+          name: 'scale-out',
+          include: ['apps/server/test/scale-out/**/*.test.ts'],
           testTimeout: 30_000,
           hookTimeout: 60_000,
         },

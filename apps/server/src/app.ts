@@ -62,7 +62,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
 
   await app.register(errorsPlugin);
   await app.register(dbPlugin, { handle: options.db });
-  await app.register(ioPlugin);
+  await app.register(ioPlugin, { redisUrl: config.redisUrl });
   await app.register(authPlugin, { tokens });
   await app.register(healthRoutes);
   await app.register(conversationRoutes, { config, rateLimit });

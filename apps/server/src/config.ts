@@ -25,11 +25,16 @@ export const envSchema = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\//, 'DATABASE_URL must be a postgres:// or postgresql:// URL')
     .optional(),
+  PARLEY_REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'PARLEY_REDIS_URL must be a redis:// or rediss:// URL')
+    .optional(),
   PARLEY_SECRET: z.string().min(32, 'PARLEY_SECRET must be at least 32 characters').optional(),
   PARLEY_PUBLIC_URL: z.url().optional(),
   PARLEY_MESSAGE_MAX_LENGTH: z.coerce.number().int().min(1).max(MESSAGE_HARD_MAX_LENGTH).default(DEFAULT_MESSAGE_MAX_LENGTH),
   PARLEY_RATE_LIMIT_MESSAGES: z.coerce.number().int().min(1).default(30),
   PARLEY_RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).default(10),
+  PARLEY_RATE_LIMIT_NEW_SESSIONS: z.coerce.number().int().min(1).default(60),
   PARLEY_ALLOW_LOCALHOST_ORIGINS: booleanFromEnv.optional(),
   PARLEY_SEED_DEMO: booleanFromEnv.default(true),
   PARLEY_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -62,11 +67,14 @@ export interface Config {
   host: string;
   dataDir: string;
   databaseUrl: string | undefined;
+  /** Joins several server processes through Redis (the Socket.IO Redis adapter); unset for one process. */
+  redisUrl: string | undefined;
   /** Signs session and agent tokens. When unset outside production, one is generated and kept in the data folder. */
   secret: string | undefined;
   publicUrl: string | undefined;
   messageMaxLength: number;
-  rateLimit: { messages: number; windowSeconds: number };
+  /** Messages per window per sender, and new visitor sessions per minute per IP address. */
+  rateLimit: { messages: number; windowSeconds: number; newSessionsPerMinute: number };
   /** Lets any http://localhost or 127.0.0.1 origin use any widget: on in development, off in production. */
   allowLocalhostOrigins: boolean;
   seedDemo: boolean;
@@ -105,10 +113,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     host: parsed.HOST,
     dataDir: isAbsolute(parsed.PARLEY_DATA_DIR) ? parsed.PARLEY_DATA_DIR : resolve(cwd, parsed.PARLEY_DATA_DIR),
     databaseUrl: parsed.DATABASE_URL,
+    redisUrl: parsed.PARLEY_REDIS_URL,
     secret: parsed.PARLEY_SECRET,
     publicUrl: parsed.PARLEY_PUBLIC_URL,
     messageMaxLength: parsed.PARLEY_MESSAGE_MAX_LENGTH,
-    rateLimit: { messages: parsed.PARLEY_RATE_LIMIT_MESSAGES, windowSeconds: parsed.PARLEY_RATE_LIMIT_WINDOW_SECONDS },
+    rateLimit: {
+      messages: parsed.PARLEY_RATE_LIMIT_MESSAGES,
+      windowSeconds: parsed.PARLEY_RATE_LIMIT_WINDOW_SECONDS,
+      newSessionsPerMinute: parsed.PARLEY_RATE_LIMIT_NEW_SESSIONS,
+    },
     allowLocalhostOrigins: parsed.PARLEY_ALLOW_LOCALHOST_ORIGINS ?? parsed.NODE_ENV !== 'production',
     seedDemo: parsed.PARLEY_SEED_DEMO,
     logLevel: parsed.PARLEY_LOG_LEVEL,

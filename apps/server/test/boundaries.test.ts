@@ -162,6 +162,24 @@ describe('bad input gets a typed error and stores nothing', () => {
 });
 
 describe('rate limiting', () => {
+  it('limits how many new visitor sessions one address may start, but not resumed ones', async () => {
+    const limited = await startServer({ PARLEY_RATE_LIMIT_NEW_SESSIONS: '3' });
+    try {
+      const tenant = await createTenant(limited);
+      const sockets = [];
+      for (let index = 0; index < 3; index++) sockets.push(await connectVisitor(limited, { widgetKey: tenant.widget.publicKey }));
+      const refused = await connectVisitor(limited, { widgetKey: tenant.widget.publicKey }).catch((e: unknown) => e);
+      expect(refused).toMatchObject({ data: { code: 'rate_limited' } });
+      const session = await request<Ack<{ sessionToken: string }>>(sockets[0]!, 'session:get');
+      if (!session.ok) throw new Error('session:get failed');
+      const resumed = await connectVisitor(limited, { widgetKey: tenant.widget.publicKey, sessionToken: session.data.sessionToken });
+      expect(resumed.connected).toBe(true);
+      for (const socket of [...sockets, resumed]) socket.close();
+    } finally {
+      await limited.close();
+    }
+  });
+
   it('answers a flood with rate_limited and stores only what was allowed', async () => {
     const limited = await startServer({ PARLEY_RATE_LIMIT_MESSAGES: '5', PARLEY_RATE_LIMIT_WINDOW_SECONDS: '60' });
     try {

@@ -186,6 +186,18 @@ describe('a live visitor ↔ agent chat', () => {
     expect((await jsonOf(response)).status).toBe('resolved');
     expect((await visitorSeesResolved).status).toBe('resolved');
 
+    // This widget's bot is off: handing the conversation to it is refused, with the reason.
+    const toBot = await fetch(`${server.url}/api/conversations/${first.conversationId}`, {
+      method: 'PATCH',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ status: 'bot' }),
+    });
+    expect(toBot.status).toBe(409);
+    expect((await jsonOf(toBot)).error).toEqual({
+      code: 'transition_rejected',
+      message: "This widget's bot is turned off, so the conversation cannot go back to it.",
+    });
+
     const again = ok(await request<Ack<MessageSent>>(visitor, 'message:send', { clientId: 'b', body: 'One more thing' }));
     expect(again).toMatchObject({ conversationId: first.conversationId, seq: 2 });
     const [row] = await server.db.db.select().from(conversations).where(eq(conversations.id, first.conversationId));

@@ -1,4 +1,4 @@
-import { contacts, conversationEvents, conversations, messages, users, type Database, type Transaction } from '@parley/db';
+import { contacts, conversationEvents, conversations, messages, users, widgets, type Database, type Transaction } from '@parley/db';
 import {
   characterCount,
   ParleyError,
@@ -9,6 +9,7 @@ import {
   type MessagesPage,
 } from '@parley/protocol';
 import { and, asc, desc, eq, gt, ne, sql } from 'drizzle-orm';
+import { botConfigSchema } from '../bot/bot-config.js';
 import { transition, type ConversationEvent, type Effect } from '../bot/machine.js';
 import { toConversationSummary, toMessage, type SummaryRow } from './mappers.js';
 
@@ -350,7 +351,14 @@ export async function updateConversation(
       .where(and(eq(conversations.id, conversationId), eq(conversations.organizationId, agent.organizationId)))
       .for('update');
     if (!conversation) throw new ParleyError('not_found', 'Conversation not found.');
-    const plan = planTransition(conversation, updateEvent(agent, update), agentActor(agent));
+    const event = updateEvent(agent, update);
+    if (event.type === 'agent.handed-back') {
+      const [widget] = await tx.select({ bot: widgets.bot }).from(widgets).where(eq(widgets.id, conversation.widgetId));
+      if (!botConfigSchema.parse(widget?.bot ?? {}).enabled) {
+        throw new ParleyError('transition_rejected', "This widget's bot is turned off, so the conversation cannot go back to it.");
+      }
+    }
+    const plan = planTransition(conversation, event, agentActor(agent));
     await applyPlan(tx, conversation.id, plan);
     return plan.effects;
   });

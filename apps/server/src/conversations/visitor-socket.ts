@@ -15,7 +15,7 @@ import { connectError, contactRoom, organizationRoom } from '../plugins/io.js';
 import { findWidgetByKey, isOriginAllowed } from '../widgets/service.js';
 import { publishConversationChange, publishSendResult } from './broadcast.js';
 import { toVisitorConversation } from './mappers.js';
-import type { RateLimit } from './rate-limit.js';
+import { createRateLimit, type RateLimit } from './rate-limit.js';
 import { assertMessageLength, findVisitorConversation, listMessages, requestHandoff, sendVisitorMessage } from './service.js';
 import { onEvent, toErrorBody } from './socket-handler.js';
 
@@ -26,6 +26,8 @@ export function registerVisitorSocket(
 ): void {
   const { db, realtime, log } = app;
   const { config, tokens, rateLimit, typingLimit } = deps;
+
+  const newSessionLimit = createRateLimit(config.rateLimit.newSessionsPerMinute, 60);
 
   realtime.visitors.use(async function authenticateVisitor(socket, next) {
     try {
@@ -47,6 +49,10 @@ export function registerVisitorSocket(
         if (identity.widgetId !== widget.id) throw new ParleyError('unauthorized', 'The session belongs to another widget.');
         contactId = identity.contactId;
       } else {
+        // Each new identity gets its own message budget and bot turns, so minting them is limited per address.
+        await newSessionLimit(socket.handshake.address).catch(() => {
+          throw new ParleyError('rate_limited', 'Too many new chat sessions from this address; try again in a minute.');
+        });
         // The contact row is written on the first message, so page views cost no database writes.
         contactId = randomUUID();
         sessionToken = await tokens.signVisitor({ contactId, widgetId: widget.id });

@@ -1,6 +1,8 @@
 import type { AgentServerEvents, ErrorBody, VisitorServerEvents } from '@parley/protocol';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
+import { createAdapter } from '@socket.io/redis-adapter';
+import { createClient } from 'redis';
 import { Server, type Namespace } from 'socket.io';
 import type { AgentSocketData, VisitorSocketData } from '../conversations/socket-data.js';
 
@@ -35,9 +37,12 @@ export function connectError(body: ErrorBody): Error & { data: ErrorBody } {
   return Object.assign(new Error(body.message), { data: body });
 }
 
-/** Creates the Socket.IO server on the app's HTTP server (one port for REST and sockets). */
-export const ioPlugin = fp(
-  async function registerIo(app: FastifyInstance) {
+/**
+ * Creates the Socket.IO server on the app's HTTP server (one port for REST and sockets). With `redisUrl`, the Redis
+ * adapter joins every Parley process: a broadcast to a room reaches its sockets whichever process holds them.
+ */
+export const ioPlugin = fp<{ redisUrl?: string | undefined }>(
+  async function registerIo(app: FastifyInstance, { redisUrl }) {
     const io = new Server(app.server, {
       // Widgets are embedded on other sites: CORS admits any origin here, and the visitor namespace then checks the
       // origin against the widget's allowlist, where it can answer with a reason the SDK shows.
@@ -45,6 +50,17 @@ export const ioPlugin = fp(
       serveClient: false,
       maxHttpBufferSize: 1e6,
     });
+    const redisClients: Array<ReturnType<typeof createClient>> = [];
+    if (redisUrl) {
+      const publisher = createClient({ url: redisUrl });
+      const subscriber = publisher.duplicate();
+      for (const client of [publisher, subscriber]) {
+        client.on('error', (error: unknown) => app.log.error({ err: error }, 'redis connection error'));
+      }
+      await Promise.all([publisher.connect(), subscriber.connect()]);
+      io.adapter(createAdapter(publisher, subscriber));
+      redisClients.push(publisher, subscriber);
+    }
     const visitors = io.of('/visitor') as VisitorNamespace;
     const agents = io.of('/agent') as AgentNamespace;
     app.decorate('realtime', { io, visitors, agents });
@@ -58,6 +74,8 @@ export const ioPlugin = fp(
         // io.close() also closes the HTTP server, which Fastify closes itself; its "not running" error is expected.
         io.close(() => resolve());
       });
+      // After Socket.IO, which may still publish while it closes.
+      await Promise.allSettled(redisClients.map((client) => client.quit()));
     });
   },
   { name: 'parley-io', fastify: '5.x' },

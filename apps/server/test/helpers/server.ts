@@ -26,6 +26,8 @@ export async function startServer(env: Record<string, string> = {}): Promise<Tes
     NODE_ENV: 'test',
     PARLEY_ALLOW_LOCALHOST_ORIGINS: 'false',
     PARLEY_LOG_LEVEL: 'silent',
+    // Every test visitor connects from 127.0.0.1; the limit itself has its own test.
+    PARLEY_RATE_LIMIT_NEW_SESSIONS: '1000',
     ...env,
   });
   const db = await createDb({ url: process.env.DATABASE_URL, dataDir: 'memory://', maxConnections: 5 });

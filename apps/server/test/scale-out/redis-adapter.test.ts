@@ -1,0 +1,43 @@
+import type { Ack, Message, MessageSent } from '@parley/protocol';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectAgent, connectVisitor, createTenant, login, nextEvent, request, startSecondApp, startServer, type TestServer } from '../helpers/server.js';
+
+// Two Parley processes on one database, joined by the Socket.IO Redis adapter (PARLEY_REDIS_URL). Run by
+// `pnpm test:scale-out`, which needs a Redis server; .ci/run starts one if the machine has none running.
+const redisUrl = process.env.PARLEY_REDIS_URL;
+let first: TestServer;
+let second: TestServer;
+
+beforeAll(async () => {
+  if (!redisUrl) throw new Error('PARLEY_REDIS_URL is not set: this suite needs a Redis server (see .ci/run).');
+  first = await startServer({ PARLEY_REDIS_URL: redisUrl });
+  second = await startSecondApp(first);
+});
+afterAll(async () => {
+  await second?.close();
+  await first?.close();
+});
+
+function ok<T>(ack: Ack<T>): T {
+  if (!ack.ok) throw new Error(`expected ok ack, got ${JSON.stringify(ack.error)}`);
+  return ack.data;
+}
+
+describe('two processes joined by the Redis adapter', () => {
+  it('carries a visitor message to an agent on the other process, and the reply back', async () => {
+    const tenant = await createTenant(first);
+    const { token } = await login(second, tenant.email, tenant.password);
+    const agent = await connectAgent(second, token);
+    const visitor = await connectVisitor(first, { widgetKey: tenant.widget.publicKey });
+
+    const agentSees = nextEvent<Message>(agent, 'message:created');
+    const sent = ok(await request<Ack<MessageSent>>(visitor, 'message:send', { clientId: 'x', body: 'Hello from process one' }));
+    expect((await agentSees).id).toBe(sent.id);
+
+    const visitorSees = nextEvent<Message>(visitor, 'message:created', (message) => message.author.kind === 'agent');
+    const reply = ok(await request<Ack<MessageSent>>(agent, 'message:send', { conversationId: sent.conversationId, clientId: 'y', body: 'Hi from process two' }));
+    expect((await visitorSees).id).toBe(reply.id);
+    visitor.close();
+    agent.close();
+  });
+});
