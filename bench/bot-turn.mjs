@@ -11,19 +11,9 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-
-const root = dirname(dirname(fileURLToPath(import.meta.url)));
-const serverDir = join(root, 'apps/server');
-const require = createRequire(join(serverDir, 'package.json'));
-const { io } = require('socket.io-client');
-const { createDb } = await import(pathToFileURL(require.resolve('@parley/db')).href);
-const { buildApp } = await import(pathToFileURL(join(serverDir, 'dist/app.js')).href);
-const { loadConfig } = await import(pathToFileURL(join(serverDir, 'dist/config.js')).href);
-const { createOrganization, createWidget } = await import(pathToFileURL(join(serverDir, 'dist/seed/accounts.js')).href);
+import { percentiles, root, serverDir, startParley } from './lib/parley.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -63,27 +53,13 @@ const upstream = createServer((request, response) => {
 });
 await new Promise((resolve) => upstream.listen(0, '127.0.0.1', resolve));
 
-const config = loadConfig({
-  NODE_ENV: 'test',
-  PARLEY_LOG_LEVEL: 'silent',
-  PARLEY_RATE_LIMIT_MESSAGES: '1000000',
+const parleyServer = await startParley({
   ANTHROPIC_API_KEY: 'local',
   ANTHROPIC_BASE_URL: `http://127.0.0.1:${upstream.address().port}`,
   PARLEY_BOT_MAX_RETRIES: '0',
 });
-const handle = await createDb({ url: process.env.DATABASE_URL, dataDir: 'memory://' });
-await handle.migrate();
-const app = await buildApp({ config, db: handle, secret: 'bench-secret-at-least-32-characters!', staticDirs: false, logger: false });
-await app.listen({ port: 0, host: '127.0.0.1' });
-const url = `http://127.0.0.1:${app.server.address().port}`;
-const organization = await createOrganization(handle.db, 'Bench');
-const widget = await createWidget(handle.db, { organizationId: organization.id, name: 'bench', allowedOrigins: ['https://bench.example'] });
-
-const visitor = io(`${url}/visitor`, { transports: ['websocket'], auth: { widgetKey: widget.publicKey }, extraHeaders: { origin: 'https://bench.example' } });
-await new Promise((resolve, reject) => {
-  visitor.on('connect', resolve);
-  visitor.on('connect_error', reject);
-});
+const { app, handle } = parleyServer;
+const visitor = await parleyServer.connectVisitor();
 
 const firstDelta = [];
 const endToStored = [];
@@ -111,16 +87,10 @@ for (let turn = 0; turn < turns; turn++) {
   endToStored.push(seen.stored - mark.end);
 }
 visitor.close();
-await app.close();
-await handle.close();
+await parleyServer.close();
 upstream.close();
 
-const summary = (samples) => {
-  const sorted = samples.toSorted((a, b) => a - b);
-  const at = (p) => +sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))].toFixed(3);
-  return { p50ms: at(0.5), p99ms: at(0.99) };
-};
-const parley = { name: `parley bot turn (${handle.driver})`, turns, deltas, firstDelta: summary(firstDelta), endToStored: summary(endToStored) };
+const parley = { name: `parley bot turn (${handle.driver})`, turns, deltas, firstDelta: percentiles(firstDelta), endToStored: percentiles(endToStored) };
 
 const baselineScript = join(root, '../shared/baselines/claude-stream-relay.mjs');
 const floor = existsSync(baselineScript)

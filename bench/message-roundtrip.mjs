@@ -8,19 +8,9 @@
 // instead of the embedded PGlite.
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-
-const root = dirname(dirname(fileURLToPath(import.meta.url)));
-const serverDir = join(root, 'apps/server');
-const require = createRequire(join(serverDir, 'package.json'));
-const { io } = require('socket.io-client');
-const { createDb } = await import(pathToFileURL(require.resolve('@parley/db')).href);
-const { buildApp } = await import(pathToFileURL(join(serverDir, 'dist/app.js')).href);
-const { loadConfig } = await import(pathToFileURL(join(serverDir, 'dist/config.js')).href);
-const { createAgent, createOrganization, createWidget } = await import(pathToFileURL(join(serverDir, 'dist/seed/accounts.js')).href);
+import { connect, percentiles, root, serverDir, startParley } from './lib/parley.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -32,32 +22,19 @@ const { values } = parseArgs({
 const total = Number(values.messages);
 const rate = Number(values.rate);
 
-const config = loadConfig({ NODE_ENV: 'test', PARLEY_LOG_LEVEL: 'silent', PARLEY_RATE_LIMIT_MESSAGES: '1000000' });
-const handle = await createDb({ url: process.env.DATABASE_URL, dataDir: 'memory://' });
-await handle.migrate();
-const app = await buildApp({ config, db: handle, secret: 'bench-secret-at-least-32-characters!', staticDirs: false, logger: false });
-await app.listen({ port: 0, host: '127.0.0.1' });
-const url = `http://127.0.0.1:${app.server.address().port}`;
-
+// The bot is off: this measures people talking to people (bench/bot-turn.mjs measures the bot).
+const parleyServer = await startParley({}, { enabled: false });
+const { handle, url } = parleyServer;
 const email = `bench-${Date.now()}@bench.example`;
-const organization = await createOrganization(handle.db, 'Bench');
-const widget = await createWidget(handle.db, { organizationId: organization.id, name: 'bench', allowedOrigins: ['https://bench.example'] });
-await createAgent(handle.db, { organizationId: organization.id, email, name: 'Bench', password: 'bench-password', role: 'agent' });
+await parleyServer.accounts.createAgent(handle.db, { organizationId: parleyServer.organization.id, email, name: 'Bench', password: 'bench-password', role: 'agent' });
 const login = await fetch(`${url}/api/auth/login`, {
   method: 'POST',
   headers: { 'content-type': 'application/json' },
   body: JSON.stringify({ email, password: 'bench-password' }),
 });
 const { token } = await login.json();
-
-const connect = (namespace, options) =>
-  new Promise((resolve, reject) => {
-    const socket = io(`${url}${namespace}`, { transports: ['websocket'], forceNew: true, ...options });
-    socket.on('connect', () => resolve(socket));
-    socket.on('connect_error', reject);
-  });
-const agent = await connect('/agent', { auth: { token } });
-const visitor = await connect('/visitor', { auth: { widgetKey: widget.publicKey }, extraHeaders: { origin: 'https://bench.example' } });
+const agent = await connect(`${url}/agent`, { auth: { token } });
+const visitor = await parleyServer.connectVisitor();
 // Warm up: the first message creates the contact and the conversation.
 await visitor.timeout(10_000).emitWithAck('message:send', { clientId: 'warmup', body: 'warm up' });
 await new Promise((resolve) => setTimeout(resolve, 100));
@@ -96,19 +73,17 @@ await finished;
 const elapsed = (performance.now() - start) / 1000;
 visitor.close();
 agent.close();
-await app.close();
-await handle.close();
+await parleyServer.close();
 
-latencies.sort((a, b) => a - b);
-const percentile = (p) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))];
+const { p50ms, p99ms } = percentiles(latencies);
 const parley = {
   name: `parley round trip (${handle.driver})`,
   messages: total,
   failures,
   offeredRate: rate,
   throughput: Math.round(latencies.length / elapsed),
-  p50ms: +percentile(50).toFixed(3),
-  p99ms: +percentile(99).toFixed(3),
+  p50ms,
+  p99ms,
 };
 
 const baselineScript = join(root, '../shared/baselines/socketio-relay.mjs');

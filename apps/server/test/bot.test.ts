@@ -12,6 +12,7 @@ import {
   createTenant,
   login,
   nextEvent,
+  ok,
   request,
   startSecondApp,
   startServer,
@@ -36,11 +37,6 @@ afterAll(async () => {
   await server?.close();
   anthropic.close();
 });
-
-function ok<T>(ack: Ack<T>): T {
-  if (!ack.ok) throw new Error(`expected ok ack, got ${JSON.stringify(ack.error)}`);
-  return ack.data;
-}
 
 async function botTenant(settings: Record<string, unknown> = {}) {
   return createTenant(server, { bot: { enabled: true }, settings });

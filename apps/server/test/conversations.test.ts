@@ -9,12 +9,13 @@ import {
   connectAgent,
   connectVisitor,
   createTenant,
+  jsonOf,
   login,
   nextEvent,
+  ok,
   request,
   startServer,
   type TestServer,
-  jsonOf,
 } from './helpers/server.js';
 
 let server: TestServer;
@@ -24,11 +25,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await server?.close();
 });
-
-function ok<T>(ack: Ack<T>): T {
-  if (!ack.ok) throw new Error(`expected ok ack, got ${JSON.stringify(ack.error)}`);
-  return ack.data;
-}
 
 describe('a live visitor ↔ agent chat', () => {
   it('delivers a visitor message to the agent and the reply back to the visitor, in real time', async () => {

@@ -2,7 +2,17 @@ import { conversationEvents, conversations } from '@parley/db';
 import type { Ack, MessageSent, VisitorConversation } from '@parley/protocol';
 import { asc, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectAgent, connectVisitor, createTenant, login, nextEvent, request, startServer, type TestServer } from './helpers/server.js';
+import {
+  connectAgent,
+  connectVisitor,
+  createTenant,
+  login,
+  nextEvent,
+  ok,
+  request,
+  startServer,
+  type TestServer,
+} from './helpers/server.js';
 
 // The inactivity sweeper, running every second in the real server.
 let server: TestServer;
@@ -12,11 +22,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await server?.close();
 });
-
-function ok<T>(ack: Ack<T>): T {
-  if (!ack.ok) throw new Error(`expected ok ack, got ${JSON.stringify(ack.error)}`);
-  return ack.data;
-}
 
 async function quietFor(conversationId: string, minutes: number) {
   await server.db.db

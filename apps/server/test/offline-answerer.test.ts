@@ -2,7 +2,15 @@ import { botReplies, conversations } from '@parley/db';
 import type { Ack, Message, MessageSent, VisitorConversation } from '@parley/protocol';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectVisitor, createTenant, nextEvent, request, startServer, type TestServer } from './helpers/server.js';
+import {
+  connectVisitor,
+  createTenant,
+  nextEvent,
+  ok,
+  request,
+  startServer,
+  type TestServer,
+} from './helpers/server.js';
 
 // Without ANTHROPIC_API_KEY the offline answerer replies: from the widget's FAQ, or by offering a human.
 let server: TestServer;
@@ -17,11 +25,6 @@ const faq = [
   { question: 'How long does shipping take?', answer: 'Orders ship within 2 business days and arrive in 3–5 days.' },
   { question: 'What is your return policy?', answer: 'You can return unused items within 30 days for a full refund.' },
 ];
-
-function ok<T>(ack: Ack<T>): T {
-  if (!ack.ok) throw new Error(`expected ok ack, got ${JSON.stringify(ack.error)}`);
-  return ack.data;
-}
 
 describe('the offline answerer', () => {
   it('answers from the FAQ, streamed like a model, and records the reply as offline', async () => {

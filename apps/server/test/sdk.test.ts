@@ -1,7 +1,17 @@
 import { createClient, createMemoryStorage, type ConnectionStatus, type Message, type ParleyClient } from '@parley/client';
 import type { Ack, MessageSent } from '@parley/protocol';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { connectAgent, createTenant, login, nextEvent, request, SHOP_ORIGIN, startServer, type TestServer } from './helpers/server.js';
+import {
+  connectAgent,
+  createTenant,
+  login,
+  nextEvent,
+  ok,
+  request,
+  SHOP_ORIGIN,
+  startServer,
+  type TestServer,
+} from './helpers/server.js';
 
 // @parley/client, the SDK developers import, against the real server.
 let server: TestServer;
@@ -112,7 +122,3 @@ describe('@parley/client against the real server', () => {
   });
 });
 
-function ok<T>(ack: Ack<T>): T {
-  if (!ack.ok) throw new Error(`expected ok ack, got ${JSON.stringify(ack.error)}`);
-  return ack.data;
-}

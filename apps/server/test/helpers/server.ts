@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createDb, type DbHandle } from '@parley/db';
-import type { LoginResponse, WidgetSettings } from '@parley/protocol';
+import type { Ack, LoginResponse, WidgetSettings } from '@parley/protocol';
 import type { FastifyInstance } from 'fastify';
 import { io, type Socket } from 'socket.io-client';
 import { buildApp } from '../../src/app.js';
@@ -168,4 +168,10 @@ export async function startSecondApp(server: TestServer): Promise<TestServer> {
   const address = app.server.address();
   if (!address || typeof address === 'string') throw new Error('server did not bind a port');
   return { app, url: `http://127.0.0.1:${address.port}`, db: server.db, config: server.config, close: () => app.close() };
+}
+
+/** The data of a successful ack; a failed one throws with its error, so the test fails with the reason. */
+export function ok<T>(ack: Ack<T>): T {
+  if (!ack.ok) throw new Error(`expected ok ack, got ${JSON.stringify(ack.error)}`);
+  return ack.data;
 }

@@ -1,6 +1,17 @@
 import type { Ack, Message, MessageSent } from '@parley/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectAgent, connectVisitor, createTenant, login, nextEvent, request, startSecondApp, startServer, type TestServer } from '../helpers/server.js';
+import {
+  connectAgent,
+  connectVisitor,
+  createTenant,
+  login,
+  nextEvent,
+  ok,
+  request,
+  startSecondApp,
+  startServer,
+  type TestServer,
+} from '../helpers/server.js';
 
 // Two Parley processes on one database, joined by the Socket.IO Redis adapter (PARLEY_REDIS_URL). Run by
 // `pnpm test:scale-out`, which needs a Redis server; .ci/run starts one if the machine has none running.
@@ -17,11 +28,6 @@ afterAll(async () => {
   await second?.close();
   await first?.close();
 });
-
-function ok<T>(ack: Ack<T>): T {
-  if (!ack.ok) throw new Error(`expected ok ack, got ${JSON.stringify(ack.error)}`);
-  return ack.data;
-}
 
 describe('two processes joined by the Redis adapter', () => {
   it('carries a visitor message to an agent on the other process, and the reply back', async () => {

@@ -1,0 +1,65 @@
+// Shared by the benchmarks: the built Parley server started in this process on an ephemeral port, over PGlite or
+// over DATABASE_URL, with an organization and a widget to talk through. Needs `pnpm build` first.
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+export const root = dirname(dirname(dirname(fileURLToPath(import.meta.url))));
+export const serverDir = join(root, 'apps/server');
+const require = createRequire(join(serverDir, 'package.json'));
+const load = (path) => import(pathToFileURL(join(serverDir, 'dist', path)).href);
+
+/** socket.io-client, as the server package resolves it. */
+export const { io } = require('socket.io-client');
+
+/** Starts Parley with `env` settings on top of quiet, unthrottled defaults; `widgetBot` configures the widget's bot. */
+export async function startParley(env = {}, widgetBot = {}) {
+  const { createDb } = await import(pathToFileURL(require.resolve('@parley/db')).href);
+  const { buildApp } = await load('app.js');
+  const { loadConfig } = await load('config.js');
+  const accounts = await load('seed/accounts.js');
+  const config = loadConfig({ NODE_ENV: 'test', PARLEY_LOG_LEVEL: 'silent', PARLEY_RATE_LIMIT_MESSAGES: '1000000', ...env });
+  const handle = await createDb({ url: process.env.DATABASE_URL, dataDir: 'memory://' });
+  await handle.migrate();
+  const app = await buildApp({ config, db: handle, secret: 'bench-secret-at-least-32-characters!', staticDirs: false, logger: false });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const organization = await accounts.createOrganization(handle.db, 'Bench');
+  const widget = await accounts.createWidget(handle.db, {
+    organizationId: organization.id,
+    name: 'bench',
+    allowedOrigins: ['https://bench.example'],
+    bot: widgetBot,
+  });
+  return {
+    app,
+    handle,
+    accounts,
+    organization,
+    widget,
+    url: `http://127.0.0.1:${app.server.address().port}`,
+    /** A visitor socket of the bench widget, connected. */
+    connectVisitor() {
+      return connect(`${this.url}/visitor`, { auth: { widgetKey: widget.publicKey }, extraHeaders: { origin: 'https://bench.example' } });
+    },
+    async close() {
+      await app.close();
+      await handle.close();
+    },
+  };
+}
+
+/** A connected socket.io-client socket over WebSocket. */
+export function connect(url, options) {
+  return new Promise((resolve, reject) => {
+    const socket = io(url, { transports: ['websocket'], forceNew: true, ...options });
+    socket.on('connect', () => resolve(socket));
+    socket.on('connect_error', reject);
+  });
+}
+
+/** p50 and p99 of samples in milliseconds. */
+export function percentiles(samples) {
+  const sorted = samples.toSorted((a, b) => a - b);
+  const at = (p) => +sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))].toFixed(3);
+  return { p50ms: at(0.5), p99ms: at(0.99) };
+}
