@@ -32,7 +32,7 @@ function demoOrigins(config: Config): string[] {
 function printDemoAccount(result: DemoSeedResult, baseUrl: string) {
   if (result.password) {
     console.log(
-      `\n  Demo agent account (the password is shown only now; \`parley seed --reset-password\` makes a new one):\n` +
+      `\n  Demo agent account (the password is shown only now;\n    \`node apps/server/dist/cli.js seed --reset-password\` makes a new one):\n` +
         `    e-mail:   ${result.email}\n    password: ${result.password}\n    console:  ${baseUrl}/console/\n`,
     );
   }
