@@ -111,6 +111,23 @@ describe('a live visitor ↔ agent chat', () => {
     visitor.close();
   });
 
+  it('stores one message when the same clientId is sent twice at once', async () => {
+    const tenant = await createTenant(server);
+    const visitor = await connectVisitor(server, { widgetKey: tenant.widget.publicKey });
+    ok(await request<Ack<MessageSent>>(visitor, 'message:send', { clientId: 'first', body: 'Opens the conversation' }));
+    const acks = await Promise.all(
+      Array.from({ length: 5 }, () => request<Ack<MessageSent>>(visitor, 'message:send', { clientId: 'twin', body: 'Sent from two tabs' })),
+    );
+    const sent = acks.map(ok);
+    expect(new Set(sent.map((ack) => ack.id)).size).toBe(1);
+    expect(sent[0]!.seq).toBe(2);
+    const rows = await server.db.db.select().from(messages).where(eq(messages.conversationId, sent[0]!.conversationId));
+    expect(rows).toHaveLength(2);
+    const [conversation] = await server.db.db.select().from(conversations).where(eq(conversations.id, sent[0]!.conversationId));
+    expect(conversation!.lastSeq).toBe(2);
+    visitor.close();
+  });
+
   it('keeps seq gapless and unique under concurrent sends', async () => {
     const tenant = await createTenant(server, {});
     const visitor = await connectVisitor(server, { widgetKey: tenant.widget.publicKey });

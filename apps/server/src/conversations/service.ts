@@ -11,6 +11,7 @@ import {
 import { and, asc, desc, eq, gt, ne, sql } from 'drizzle-orm';
 import { botConfigSchema } from '../bot/bot-config.js';
 import { transition, type ConversationEvent, type Effect } from '../bot/machine.js';
+import { appendVisitorMessageFast } from './append-visitor-message.js';
 import { toConversationSummary, toMessage, type SummaryRow } from './mappers.js';
 
 type ConversationRow = typeof conversations.$inferSelect;
@@ -258,6 +259,16 @@ export async function sendVisitorMessage(
   visitor: VisitorContext,
   input: { clientId: string; body: string },
 ): Promise<SendResult> {
+  const fast = await appendVisitorMessageFast(db, visitor.contactId, input);
+  if (fast) {
+    // The statement only ran in a state where the machine keeps the state; it still decides the effects.
+    const { effects } = planTransition(
+      { ...fast.conversation, status: fast.conversation.status },
+      { type: 'visitor.message' },
+      { kind: 'visitor', id: visitor.contactId },
+    );
+    return { sent: sentOf(fast.message), message: toMessage(fast.message), conversation: fast.conversation, conversationChanged: false, effects };
+  }
   return db.transaction(async (tx) => {
     const { row: conversation, created } = await lockOrCreateVisitorConversation(tx, visitor);
     const result = await appendMessage(
