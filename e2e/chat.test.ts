@@ -139,4 +139,29 @@ describe('the demo shop and the console', () => {
       expect(await page.evaluate(() => (window as unknown as { pwned?: number }).pwned)).toBeUndefined();
     }
   });
+
+  it('hands the chat to a person from the widget, and the console shows it waiting', async () => {
+    const shop = await browser.newPage();
+    await shop.goto(`${baseUrl}/`);
+    await shop.getByRole('button', { name: 'Open chat' }).click();
+    await shop.getByRole('textbox', { name: 'Message' }).fill('How long does shipping take?');
+    await shop.getByRole('button', { name: 'Send' }).click();
+    // The offline answerer finds this one in the demo shop's FAQ.
+    await expect.poll(() => shop.getByRole('log').textContent(), { timeout: 10_000 }).toContain('Orders ship within 2 business days');
+    await shop.getByRole('button', { name: 'Talk to a person' }).click();
+    await expect.poll(() => shop.locator('[data-parley-widget]').evaluate((host) => host.shadowRoot?.textContent ?? '')).toContain(
+      'Waiting for a person to join',
+    );
+    await shop.screenshot({ path: join(screenshots, '5-waiting-for-a-person.png') });
+
+    const agentPage = await browser.newPage();
+    await signIn(agentPage);
+    await openNewestConversation(agentPage);
+    await expect.poll(() => agentPage.locator('main, body').first().textContent()).toContain('Waiting');
+    await agentPage.getByRole('button', { name: 'Take over' }).click();
+    await agentPage.getByRole('textbox', { name: 'Reply' }).fill('Hi, Robin here. What can I do?');
+    await agentPage.getByRole('button', { name: 'Send' }).click();
+    await expect.poll(() => shop.getByRole('log').textContent(), { timeout: 10_000 }).toContain('Robin here');
+    await agentPage.screenshot({ path: join(screenshots, '6-agent-took-over.png') });
+  });
 });
