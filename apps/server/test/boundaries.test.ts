@@ -2,18 +2,20 @@ import {
  conversations, messages } from '@parley/db';
 import type { Ack, MessageSent, MessagesPage } from '@parley/protocol';
 import { count, eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectAgent, connectVisitor, createTenant, login, request, SHOP_ORIGIN, startServer, type TestServer,
+import { describe, expect, it } from 'vitest';
+import {
+  connectAgent,
+  connectVisitor,
+  createTenant,
   jsonOf,
+  login,
+  request,
+  SHOP_ORIGIN,
+  startServer,
+  useTestServer,
 } from './helpers/server.js';
 
-let server: TestServer;
-beforeAll(async () => {
-  server = await startServer({ PARLEY_MESSAGE_MAX_LENGTH: '50', PARLEY_RATE_LIMIT_MESSAGES: '1000' });
-});
-afterAll(async () => {
-  await server?.close();
-});
+const server = useTestServer({ PARLEY_MESSAGE_MAX_LENGTH: '50', PARLEY_RATE_LIMIT_MESSAGES: '1000' });
 
 async function messageCount(conversationId?: string) {
   const query = server.db.db.select({ value: count() }).from(messages);

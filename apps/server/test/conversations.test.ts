@@ -3,7 +3,7 @@ import {
 import { conversationEvents, conversations, messages } from '@parley/db';
 import type { Ack, ConversationSummary, Message, MessageSent, MessagesPage, Session, TypingChanged } from '@parley/protocol';
 import { asc, eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   collect,
   connectAgent,
@@ -14,17 +14,10 @@ import {
   nextEvent,
   ok,
   request,
-  startServer,
-  type TestServer,
+  useTestServer,
 } from './helpers/server.js';
 
-let server: TestServer;
-beforeAll(async () => {
-  server = await startServer();
-});
-afterAll(async () => {
-  await server?.close();
-});
+const server = useTestServer();
 
 describe('a live visitor ↔ agent chat', () => {
   it('delivers a visitor message to the agent and the reply back to the visitor, in real time', async () => {

@@ -1,7 +1,7 @@
 import { conversationEvents, conversations } from '@parley/db';
 import type { Ack, MessageSent, VisitorConversation } from '@parley/protocol';
 import { asc, eq, sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   connectAgent,
   connectVisitor,
@@ -10,18 +10,11 @@ import {
   nextEvent,
   ok,
   request,
-  startServer,
-  type TestServer,
+  useTestServer,
 } from './helpers/server.js';
 
 // The inactivity sweeper, running every second in the real server.
-let server: TestServer;
-beforeAll(async () => {
-  server = await startServer({ PARLEY_SWEEP_INTERVAL_SECONDS: '1', PARLEY_RESOLVE_AFTER_MINUTES: '30', PARLEY_CLOSE_AFTER_MINUTES: '60' });
-});
-afterAll(async () => {
-  await server?.close();
-});
+const server = useTestServer({ PARLEY_SWEEP_INTERVAL_SECONDS: '1', PARLEY_RESOLVE_AFTER_MINUTES: '30', PARLEY_CLOSE_AFTER_MINUTES: '60' });
 
 async function quietFor(conversationId: string, minutes: number) {
   await server.db.db

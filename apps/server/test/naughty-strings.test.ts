@@ -1,16 +1,16 @@
 import { readFileSync } from 'node:fs';
 import type { Ack, Message, MessageSent, MessagesPage } from '@parley/protocol';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectVisitor, createTenant, login, request, startServer, type TestServer } from './helpers/server.js';
+import { describe, expect, it } from 'vitest';
+import {
+  connectVisitor,
+  createTenant,
+  login,
+  request,
+  useTestServer,
+} from './helpers/server.js';
 
 // The default limit (4,000 characters), so that every string of the list fits.
-let server: TestServer;
-beforeAll(async () => {
-  server = await startServer({ PARLEY_RATE_LIMIT_MESSAGES: '1000' });
-});
-afterAll(async () => {
-  await server?.close();
-});
+const server = useTestServer({ PARLEY_RATE_LIMIT_MESSAGES: '1000' });
 
 describe('naughty strings', () => {
   const naughty: string[] = JSON.parse(

@@ -1,25 +1,18 @@
 import { botReplies, conversations } from '@parley/db';
 import type { Ack, Message, MessageSent, VisitorConversation } from '@parley/protocol';
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   connectVisitor,
   createTenant,
   nextEvent,
   ok,
   request,
-  startServer,
-  type TestServer,
+  useTestServer,
 } from './helpers/server.js';
 
 // Without ANTHROPIC_API_KEY the offline answerer replies: from the widget's FAQ, or by offering a human.
-let server: TestServer;
-beforeAll(async () => {
-  server = await startServer();
-});
-afterAll(async () => {
-  await server?.close();
-});
+const server = useTestServer();
 
 const faq = [
   { question: 'How long does shipping take?', answer: 'Orders ship within 2 business days and arrive in 3–5 days.' },

@@ -3,6 +3,7 @@ import { createDb, type DbHandle } from '@parley/db';
 import type { Ack, LoginResponse, WidgetSettings } from '@parley/protocol';
 import type { FastifyInstance } from 'fastify';
 import { io, type Socket } from 'socket.io-client';
+import { afterAll, beforeAll } from 'vitest';
 import { buildApp } from '../../src/app.js';
 import type { BotConfig } from '../../src/bot/bot-config.js';
 import { loadConfig, type Config } from '../../src/config.js';
@@ -174,4 +175,19 @@ export async function startSecondApp(server: TestServer): Promise<TestServer> {
 export function ok<T>(ack: Ack<T>): T {
   if (!ack.ok) throw new Error(`expected ok ack, got ${JSON.stringify(ack.error)}`);
   return ack.data;
+}
+
+/**
+ * Starts the real server before the file's tests and stops it after them. The returned object is filled in by the
+ * `beforeAll` hook, so tests use it as they would the server itself.
+ */
+export function useTestServer(env: Record<string, string> = {}): TestServer {
+  const server = {} as TestServer;
+  beforeAll(async () => {
+    Object.assign(server, await startServer(env));
+  });
+  afterAll(async () => {
+    await server.close?.();
+  });
+  return server;
 }
