@@ -201,6 +201,26 @@ describe('the bot answers with Claude', () => {
     visitor.close();
   });
 
+  it('still records the tokens of a turn that failed after a tool round', async () => {
+    const tenant = await botTenant();
+    const visitor = await connectVisitor(server, { widgetKey: tenant.widget.publicKey });
+    const overloaded = { httpError: { status: 529, type: 'overloaded_error', message: 'Overloaded' } };
+    anthropic.reply(
+      { toolUse: { id: 'toolu_n', name: 'collect_contact', input: { name: 'Grace' } }, usage: { input: 300, output: 20 } },
+      overloaded,
+      overloaded,
+      overloaded,
+    );
+    const apology = nextEvent<Message>(visitor, 'message:created', (message) => message.author.kind === 'bot');
+    ok(await request<Ack<MessageSent>>(visitor, 'message:send', { clientId: 'u', body: 'I am Grace' }));
+    expect((await apology).body).toMatch(/can't answer right now/);
+    await server.app.bot.idle();
+    const [usage] = await server.db.db.select().from(usageDaily).where(eq(usageDaily.organizationId, tenant.organization.id));
+    expect(usage).toMatchObject({ model: 'claude-haiku-5-5', replies: 0, inputTokens: 300, outputTokens: 20 });
+    expect(Number(usage!.costUsd)).toBeCloseTo(0.0004, 6);
+    visitor.close();
+  });
+
   it('drops the partial text of a stream cut mid-way and stores the apology instead', async () => {
     const tenant = await botTenant();
     const visitor = await connectVisitor(server, { widgetKey: tenant.widget.publicKey });

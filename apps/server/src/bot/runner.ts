@@ -154,6 +154,9 @@ export function createBotRunner(deps: {
     let streamStarted = false;
     let botDisplayName: string | null = null;
     const toolLog: ToolLog[] = [];
+    // What the model rounds of this turn cost so far: recorded even when the turn fails or is cancelled.
+    const usage = emptyUsage();
+    let modelId: string | null = null;
     try {
       const [widget] = await db.select().from(widgets).where(eq(widgets.id, claimed.widgetId));
       const settings = widgetSettingsSchema.parse(widget!.settings);
@@ -172,7 +175,8 @@ export function createBotRunner(deps: {
         return;
       }
 
-      const modelId = mode === 'offline' ? OFFLINE_MODEL : (botConfig.model ?? config.botModel ?? DEFAULT_BOT_MODEL);
+      const chosenModel = mode === 'offline' ? OFFLINE_MODEL : (botConfig.model ?? config.botModel ?? DEFAULT_BOT_MODEL);
+      modelId = chosenModel;
       const tools = mode === 'offline' ? [] : builtInTools;
       const conversationForModel: ChatMessage[] = buildHistory(history, claimed.botAnsweredSeq, botConfig.historyTokenBudget);
       const system = buildSystemPrompt(botConfig, settings);
@@ -183,14 +187,13 @@ export function createBotRunner(deps: {
       let ttft: number | null = null;
       let stopReason: string | null = null;
       let handoffReason: string | null = null;
-      const usage = emptyUsage();
       let rounds = 0;
       while (true) {
         rounds++;
         const calls: Array<{ id: string; name: string; input: unknown }> = [];
         let roundText = '';
         const request = {
-          model: modelId,
+          model: chosenModel,
           system,
           messages: conversationForModel,
           tools: toToolSpecs(tools),
@@ -275,7 +278,7 @@ export function createBotRunner(deps: {
       }
       if (handoffReason !== null && !text.trim()) text = HANDOFF_REPLY;
       if (!text.trim()) throw new Error(`The model returned no text (stop reason ${stopReason ?? 'none'}).`);
-      await finishTurn({ text, handoffReason, usage, modelId, ttft, stopReason, rounds });
+      await finishTurn({ text, handoffReason, usage, modelId: chosenModel, ttft, stopReason, rounds });
     } catch (error) {
       if (controller.signal.aborted) {
         log.info({ conversationId }, 'bot turn cancelled');
@@ -300,9 +303,17 @@ export function createBotRunner(deps: {
       room.agents.emit('bot:reply-end', end);
     }
 
+    /** A turn that stores no reply still leaves its tool calls and its token usage on record. */
+    async function recordAbandonedTurn(tx: Transaction) {
+      await insertToolLog(tx, null);
+      if (modelId && usage.inputTokens + usage.outputTokens + usage.cacheReadTokens + usage.cacheWriteTokens > 0) {
+        await recordUsage(tx, claimed!.organizationId, modelId, usage, 0);
+      }
+    }
+
     async function releaseClaim() {
       await db.transaction(async (tx) => {
-        await insertToolLog(tx, null);
+        await recordAbandonedTurn(tx);
         await tx
           .update(conversations)
           .set({ botTurnId: null, botTurnStartedAt: null })
@@ -347,6 +358,7 @@ export function createBotRunner(deps: {
           costUsd: cost ?? 0,
         });
         if (!row) {
+          await db.transaction((tx) => recordAbandonedTurn(tx));
           endStream('cancelled');
           return;
         }
@@ -359,7 +371,7 @@ export function createBotRunner(deps: {
       const stored = await db.transaction(async (tx) => {
         const [conversation] = await tx.select().from(conversations).where(eq(conversations.id, conversationId)).for('update');
         if (!conversation || conversation.botTurnId !== turnId) {
-          await insertToolLog(tx, null);
+          await recordAbandonedTurn(tx);
           return null;
         }
         const plan: TransitionPlan = planTransition(conversation, { type: 'bot.replied' }, { kind: 'bot', id: null });
@@ -431,7 +443,7 @@ export function createBotRunner(deps: {
       const stored = await db.transaction(async (tx) => {
         const [conversation] = await tx.select().from(conversations).where(eq(conversations.id, conversationId)).for('update');
         if (!conversation || conversation.botTurnId !== turnId || conversation.status !== 'bot') {
-          await insertToolLog(tx, null);
+          await recordAbandonedTurn(tx);
           return null;
         }
         const seq = conversation.lastSeq + 1;
@@ -443,7 +455,7 @@ export function createBotRunner(deps: {
           .update(conversations)
           .set({ lastSeq: seq, lastMessageAt: row!.createdAt, updatedAt: row!.createdAt, botTurnId: null, botTurnStartedAt: null, botAnsweredSeq: claimed!.lastSeq })
           .where(eq(conversations.id, conversationId));
-        await insertToolLog(tx, null);
+        await recordAbandonedTurn(tx);
         return row!;
       });
       if (!stored) return;
@@ -460,16 +472,16 @@ export function createBotRunner(deps: {
     if (summary) room.agents.emit('conversation:updated', summary);
   }
 
-  async function recordUsage(tx: Transaction, organizationId: string, modelId: string, usage: Usage) {
+  async function recordUsage(tx: Transaction, organizationId: string, modelId: string, usage: Usage, replies = 1) {
     const cost = costOf(prices, modelId, usage);
     if (cost === null) log.warn({ model: modelId }, 'no price for this model; its cost is reported as 0 (set PARLEY_MODEL_PRICES)');
     await tx
       .insert(usageDaily)
-      .values({ organizationId, day: sql`(now() at time zone 'utc')::date`, model: modelId, replies: 1, ...usage, costUsd: (cost ?? 0).toFixed(6) })
+      .values({ organizationId, day: sql`(now() at time zone 'utc')::date`, model: modelId, replies, ...usage, costUsd: (cost ?? 0).toFixed(6) })
       .onConflictDoUpdate({
         target: [usageDaily.organizationId, usageDaily.day, usageDaily.model],
         set: {
-          replies: sql`${usageDaily.replies} + 1`,
+          replies: sql`${usageDaily.replies} + ${replies}`,
           inputTokens: sql`${usageDaily.inputTokens} + ${usage.inputTokens}`,
           outputTokens: sql`${usageDaily.outputTokens} + ${usage.outputTokens}`,
           cacheReadTokens: sql`${usageDaily.cacheReadTokens} + ${usage.cacheReadTokens}`,
