@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDb, type DbHandle } from './create-db.js';
+import { rowsOf } from './raw-sql.js';
 import { contacts, conversations, messages, organizations, widgets } from './schema/index.js';
 
 // Runs on PGlite, and on Postgres when DATABASE_URL is set (CI does both).
@@ -38,7 +39,7 @@ describe('createDb', () => {
     await handle.migrate();
     const journal = JSON.parse(readFileSync(new URL('../drizzle/meta/_journal.json', import.meta.url), 'utf8'));
     const applied = await handle.db.execute<{ hash: string }>(sql`select hash from drizzle.__drizzle_migrations`);
-    const rows = Array.isArray(applied) ? applied : (applied as unknown as { rows: unknown[] }).rows;
+    const rows = rowsOf(applied);
     expect(rows).toHaveLength(journal.entries.length);
     await expect(handle.ping()).resolves.toBeUndefined();
   });

@@ -3,4 +3,5 @@
  * @module
  */
 export * from './create-db.js';
+export * from './raw-sql.js';
 export * from './schema/index.js';

@@ -6,12 +6,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import { botReplies, conversationEvents, conversations, messages, toolCalls, usageDaily, widgets, type Database, type Transaction } from '@parley/db';
-import { widgetSettingsSchema, type Message } from '@parley/protocol';
+import { widgetSettingsSchema, type Message, type VisitorServerEvents } from '@parley/protocol';
 import { and, eq, isNull, lt, or, sql } from 'drizzle-orm';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Config } from '../config.js';
-import { toMessage, toVisitorConversation } from '../conversations/mappers.js';
-import { getConversationSummary, listMessages, planTransition, type TransitionPlan } from '../conversations/service.js';
+import { publishConversationChange } from '../conversations/broadcast.js';
+import { toMessage } from '../conversations/mappers.js';
+import { listMessages, planTransition, type TransitionPlan } from '../conversations/service.js';
 import { contactRoom, organizationRoom, type Realtime } from '../plugins/io.js';
 import { abortable } from './abortable.js';
 import { createAnthropicModel } from './anthropic-model.js';
@@ -39,6 +40,9 @@ const HISTORY_MESSAGES = 100;
 const HANDOFF_REPLY = "I'm connecting you with a person from our team. They'll reply right here.";
 const FAILURE_REPLY =
   "Sorry, I can't answer right now. If you'd like, ask for a person and someone from our team will reply here.";
+
+/** Events that both the visitor and the agent namespaces carry with the same payload. */
+type SharedEvent = 'message:created' | 'bot:reply-start' | 'bot:reply-delta' | 'bot:reply-end';
 
 /** Runs bot turns; decorated on the app as `app.bot`. */
 export interface BotRunner {
@@ -108,10 +112,14 @@ export function createBotRunner(deps: {
     void turn.finally(() => inFlight.delete(turn));
   }
 
+  /** Emits a bot event to the visitor's sockets and to the organization's agents alike. */
   function emitToBoth(organizationId: string, contactId: string) {
-    return {
-      visitors: realtime.visitors.to(contactRoom(contactId)),
-      agents: realtime.agents.to(organizationRoom(organizationId)),
+    const visitors = realtime.visitors.to(contactRoom(contactId));
+    const agents = realtime.agents.to(organizationRoom(organizationId));
+    return function emitBotEvent<E extends SharedEvent>(event: E, ...payload: Parameters<VisitorServerEvents[E]>) {
+      // Both namespaces declare these events with the same payloads; the union of two emit signatures needs a cast.
+      (visitors.emit as (event: string, ...args: unknown[]) => boolean)(event, ...payload);
+      (agents.emit as (event: string, ...args: unknown[]) => boolean)(event, ...payload);
     };
   }
 
@@ -148,7 +156,7 @@ export function createBotRunner(deps: {
         .catch((error: unknown) => log.warn({ err: error, conversationId }, 'bot turn heartbeat failed'));
     }, HEARTBEAT_MS);
     heartbeat.unref();
-    const room = emitToBoth(claimed.organizationId, claimed.contactId);
+    const emit = emitToBoth(claimed.organizationId, claimed.contactId);
     const startedAt = performance.now();
     const messageId = randomUUID();
     let streamStarted = false;
@@ -206,14 +214,12 @@ export function createBotRunner(deps: {
             if (!streamStarted) {
               streamStarted = true;
               ttft = Math.round(performance.now() - startedAt);
-              room.visitors.emit('bot:reply-start', { conversationId, messageId, author, createdAt: new Date().toISOString() });
-              room.agents.emit('bot:reply-start', { conversationId, messageId, author, createdAt: new Date().toISOString() });
+              emit('bot:reply-start', { conversationId, messageId, author, createdAt: new Date().toISOString() });
             }
             text += part.text;
             roundText += part.text;
             const delta = { conversationId, messageId, delta: part.text };
-            room.visitors.emit('bot:reply-delta', delta);
-            room.agents.emit('bot:reply-delta', delta);
+            emit('bot:reply-delta', delta);
           } else if (part.type === 'tool-call') {
             calls.push(part);
           } else {
@@ -299,8 +305,7 @@ export function createBotRunner(deps: {
     function endStream(status: 'complete' | 'cancelled' | 'failed') {
       if (!streamStarted) return;
       const end = { conversationId, messageId, status };
-      room.visitors.emit('bot:reply-end', end);
-      room.agents.emit('bot:reply-end', end);
+      emit('bot:reply-end', end);
     }
 
     /** A turn that stores no reply still leaves its tool calls and its token usage on record. */
@@ -363,8 +368,7 @@ export function createBotRunner(deps: {
           return;
         }
         const message = toMessage(row, botDisplayName);
-        room.visitors.emit('message:created', message);
-        room.agents.emit('message:created', message);
+        emit('message:created', message);
         endStream('complete');
         return;
       }
@@ -420,12 +424,11 @@ export function createBotRunner(deps: {
         return;
       }
       const message: Message = toMessage(stored.row, botDisplayName);
-      room.visitors.emit('message:created', message);
-      room.agents.emit('message:created', message);
+      emit('message:created', message);
       endStream('complete');
       if (stored.changed) {
         // Stored and announced as complete already: a failure to announce the handoff must not look like a failed turn.
-        await announce(stored.conversation).catch((error: unknown) => log.warn({ err: error, conversationId }, 'could not announce the handoff'));
+        await publishConversationChange(realtime, db, runner, stored.conversation, []).catch((error: unknown) => log.warn({ err: error, conversationId }, 'could not announce the handoff'));
       }
     }
 
@@ -460,16 +463,8 @@ export function createBotRunner(deps: {
       });
       if (!stored) return;
       const message = toMessage(stored, botDisplayName);
-      room.visitors.emit('message:created', message);
-      room.agents.emit('message:created', message);
+      emit('message:created', message);
     }
-  }
-
-  async function announce(conversation: typeof conversations.$inferSelect) {
-    const room = emitToBoth(conversation.organizationId, conversation.contactId);
-    room.visitors.emit('conversation:updated', toVisitorConversation(conversation));
-    const summary = await getConversationSummary(db, conversation.organizationId, conversation.id);
-    if (summary) room.agents.emit('conversation:updated', summary);
   }
 
   async function recordUsage(tx: Transaction, organizationId: string, modelId: string, usage: Usage, replies = 1) {
@@ -491,7 +486,7 @@ export function createBotRunner(deps: {
       });
   }
 
-  return {
+  const runner: BotRunner = {
     mode,
     schedule,
     cancel(conversationId) {
@@ -537,6 +532,7 @@ export function createBotRunner(deps: {
       while (inFlight.size > 0) await Promise.allSettled(inFlight);
     },
   };
+  return runner;
 }
 
 function addUsage(total: Usage, part: Usage) {

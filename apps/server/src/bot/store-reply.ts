@@ -4,7 +4,7 @@
  * path between the model's last byte and the visitor seeing the stored message.
  * @module
  */
-import { messages, type Database } from '@parley/db';
+import { messageFromJson, rowsOf, type messages, type Database } from '@parley/db';
 import { sql } from 'drizzle-orm';
 import { transition } from './machine.js';
 import type { Usage } from './model.js';
@@ -54,7 +54,7 @@ export async function storePlainReply(db: Database, reply: PlainReply): Promise<
       select ${reply.messageId}, claimed.id, claimed.last_seq, ${`bot-${reply.turnId}`}, 'bot', null, ${reply.body},
              ${JSON.stringify(reply.metadata)}::jsonb
         from claimed
-   returning id, conversation_id, seq, client_id, author_kind, author_id, body, metadata, created_at
+   returning *
     ), reply as (
       insert into bot_replies (message_id, conversation_id, organization_id, model, input_tokens, output_tokens,
                                cache_read_tokens, cache_write_tokens, time_to_first_token_ms, latency_ms, stop_reason, rounds)
@@ -76,22 +76,7 @@ export async function storePlainReply(db: Database, reply: PlainReply): Promise<
              cache_write_tokens = usage_daily.cache_write_tokens + excluded.cache_write_tokens,
              cost_usd = usage_daily.cost_usd + excluded.cost_usd
     )
-    select * from message`);
-  // postgres.js returns the rows as an array, PGlite as `{ rows }`.
-  const rows = (Array.isArray(result) ? result : (result as unknown as { rows: Record<string, unknown>[] }).rows) as Array<
-    Record<string, unknown>
-  >;
-  const row = rows[0];
-  if (!row) return null;
-  return {
-    id: String(row.id),
-    conversationId: String(row.conversation_id),
-    seq: Number(row.seq),
-    clientId: row.client_id === null ? null : String(row.client_id),
-    authorKind: 'bot',
-    authorId: null,
-    body: String(row.body),
-    metadata: (typeof row.metadata === 'string' ? JSON.parse(row.metadata) : row.metadata) as Record<string, unknown>,
-    createdAt: row.created_at instanceof Date ? row.created_at : new Date(String(row.created_at)),
-  };
+    select to_jsonb(message.*) as message from message`);
+  const [row] = rowsOf<{ message: Record<string, unknown> | string }>(result);
+  return row ? messageFromJson(row.message) : null;
 }

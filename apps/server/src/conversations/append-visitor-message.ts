@@ -8,7 +8,16 @@
  * `clientId`) returns null, and the caller takes the transactional path, which handles every case.
  * @module
  */
-import { conversations, conversationStatuses, messages, type Database } from '@parley/db';
+import {
+  conversationFromJson,
+  conversations,
+  conversationStatuses,
+  isUniqueViolation,
+  messageFromJson,
+  messages,
+  rowsOf,
+  type Database,
+} from '@parley/db';
 import type { ConversationStatus } from '@parley/protocol';
 import { sql } from 'drizzle-orm';
 import { transition } from '../bot/machine.js';
@@ -62,56 +71,7 @@ export async function appendVisitorMessageFast(
     if (isUniqueViolation(error)) return null;
     throw error;
   }
-  const rows = (Array.isArray(result) ? result : (result as unknown as { rows: Array<Record<string, unknown>> }).rows) as Array<{
-    message: Record<string, unknown> | string;
-    conversation: Record<string, unknown> | string;
-  }>;
-  const row = rows[0];
+  const [row] = rowsOf<{ message: Record<string, unknown> | string; conversation: Record<string, unknown> | string }>(result);
   if (!row) return null;
-  return { message: toMessageRow(parseJson(row.message)), conversation: toConversationRow(parseJson(row.conversation)) };
-}
-
-function parseJson(value: Record<string, unknown> | string): Record<string, unknown> {
-  return typeof value === 'string' ? (JSON.parse(value) as Record<string, unknown>) : value;
-}
-
-const date = (value: unknown) => (value === null || value === undefined ? null : new Date(String(value)));
-
-function toMessageRow(json: Record<string, unknown>): MessageRow {
-  return {
-    id: String(json.id),
-    conversationId: String(json.conversation_id),
-    seq: Number(json.seq),
-    clientId: json.client_id === null ? null : String(json.client_id),
-    authorKind: json.author_kind as MessageRow['authorKind'],
-    authorId: json.author_id === null ? null : String(json.author_id),
-    body: String(json.body),
-    metadata: (json.metadata ?? {}) as Record<string, unknown>,
-    createdAt: date(json.created_at)!,
-  };
-}
-
-function toConversationRow(json: Record<string, unknown>): ConversationRow {
-  return {
-    id: String(json.id),
-    organizationId: String(json.organization_id),
-    widgetId: String(json.widget_id),
-    contactId: String(json.contact_id),
-    status: json.status as ConversationRow['status'],
-    assigneeId: json.assignee_id === null ? null : String(json.assignee_id),
-    lastSeq: Number(json.last_seq),
-    createdAt: date(json.created_at)!,
-    updatedAt: date(json.updated_at)!,
-    lastMessageAt: date(json.last_message_at),
-    botTurnId: json.bot_turn_id === null ? null : String(json.bot_turn_id),
-    botTurnStartedAt: date(json.bot_turn_started_at),
-    botAnsweredSeq: Number(json.bot_answered_seq),
-  };
-}
-
-function isUniqueViolation(error: unknown): boolean {
-  for (let cause = error; cause; cause = (cause as { cause?: unknown }).cause) {
-    if ((cause as { code?: unknown }).code === '23505') return true;
-  }
-  return false;
+  return { message: messageFromJson(row.message), conversation: conversationFromJson(row.conversation) };
 }

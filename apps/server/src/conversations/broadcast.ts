@@ -1,9 +1,8 @@
 import type { Database } from '@parley/db';
-import type { BotRunner } from '../bot/runner.js';
 import type { VisitorConversation } from '@parley/protocol';
 import type { Effect } from '../bot/machine.js';
+import type { BotRunner } from '../bot/runner.js';
 import { contactRoom, organizationRoom, type Realtime } from '../plugins/io.js';
-import { toVisitorConversation } from './mappers.js';
 import { getConversationSummary, type SendResult } from './service.js';
 
 /**
@@ -14,19 +13,13 @@ import { getConversationSummary, type SendResult } from './service.js';
 export async function publishSendResult(realtime: Realtime, db: Database, bot: BotRunner, result: SendResult): Promise<void> {
   const { conversation, message } = result;
   if (!message) return;
-  bot.perform(conversation.id, result.effects);
-  const visitorRoom = realtime.visitors.to(contactRoom(conversation.contactId));
-  const agentRoom = realtime.agents.to(organizationRoom(conversation.organizationId));
-  visitorRoom.emit('message:created', message);
-  agentRoom.emit('message:created', message);
-  if (result.conversationChanged) {
-    visitorRoom.emit('conversation:updated', toVisitorConversation(conversation));
-    const summary = await getConversationSummary(db, conversation.organizationId, conversation.id);
-    if (summary) agentRoom.emit('conversation:updated', summary);
-  }
+  realtime.visitors.to(contactRoom(conversation.contactId)).emit('message:created', message);
+  realtime.agents.to(organizationRoom(conversation.organizationId)).emit('message:created', message);
+  if (result.conversationChanged) await publishConversationChange(realtime, db, bot, conversation, result.effects);
+  else bot.perform(conversation.id, result.effects);
 }
 
-/** Tells both sides a conversation's new state after an update that carried no message, and runs its effects. */
+/** Tells both sides a conversation's new state (the visitor its status, the agents the summary), and runs its effects. */
 export async function publishConversationChange(
   realtime: Realtime,
   db: Database,

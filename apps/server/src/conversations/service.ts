@@ -262,11 +262,7 @@ export async function sendVisitorMessage(
   const fast = await appendVisitorMessageFast(db, visitor.contactId, input);
   if (fast) {
     // The statement only ran in a state where the machine keeps the state; it still decides the effects.
-    const { effects } = planTransition(
-      { ...fast.conversation, status: fast.conversation.status },
-      { type: 'visitor.message' },
-      { kind: 'visitor', id: visitor.contactId },
-    );
+    const { effects } = planTransition(fast.conversation, { type: 'visitor.message' }, { kind: 'visitor', id: visitor.contactId });
     return { sent: sentOf(fast.message), message: toMessage(fast.message), conversation: fast.conversation, conversationChanged: false, effects };
   }
   return db.transaction(async (tx) => {

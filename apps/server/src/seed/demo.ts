@@ -1,4 +1,4 @@
-import { users, widgets, type Database } from '@parley/db';
+import { isUniqueViolation, users, widgets, type Database } from '@parley/db';
 import { eq, sql } from 'drizzle-orm';
 import { hashPassword } from '../auth/passwords.js';
 import { createAgent, createOrganization, createWidget, generatePassword } from './accounts.js';
@@ -78,9 +78,3 @@ export async function seedDemo(db: Database, options: { origins: string[]; reset
   return { created: true, email: DEMO_AGENT_EMAIL, password };
 }
 
-function isUniqueViolation(error: unknown): boolean {
-  for (let cause = error; cause; cause = (cause as { cause?: unknown }).cause) {
-    if ((cause as { code?: unknown }).code === '23505') return true;
-  }
-  return false;
-}
