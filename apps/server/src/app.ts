@@ -12,6 +12,7 @@ import { createRateLimit } from './conversations/rate-limit.js';
 import { conversationRoutes } from './conversations/routes.js';
 import { registerVisitorSocket } from './conversations/visitor-socket.js';
 import { healthRoutes } from './health/index.js';
+import { knowledgeRoutes } from './knowledge/routes.js';
 import { dbPlugin } from './plugins/db.js';
 import { errorsPlugin } from './plugins/errors.js';
 import { ioPlugin } from './plugins/io.js';
@@ -66,6 +67,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(authPlugin, { tokens });
   await app.register(healthRoutes);
   await app.register(conversationRoutes, { config, rateLimit });
+  await app.register(knowledgeRoutes);
   app.decorate('bot', createBotRunner({ db: options.db.db, realtime: app.realtime, log: app.log, config, model: options.model }));
   // Turns in flight finish (or are stored as failures) before the database closes.
   app.addHook('onClose', async function waitForBotTurns() {

@@ -1,11 +1,14 @@
 #!/usr/bin/env node
 /**
- * The `parley` command: `start` (migrate, seed the demo, serve), `migrate`, and `seed [--reset-password]`.
+ * The `parley` command: `start` (migrate, seed the demo, serve), `migrate`, `seed [--reset-password]`, and
+ * `kb import <file|folder>…` (knowledge base).
  * @module
  */
 import { parseArgs } from 'node:util';
-import { createDb } from '@parley/db';
+import { createDb, organizations, type DbHandle } from '@parley/db';
 import { buildApp } from './app.js';
+import { collectFiles, importableExtensions, importFiles, type FileImportResult } from './knowledge/import-files.js';
+import { maintainKnowledgeIndex } from './knowledge/maintenance.js';
 import { ConfigError, embeddedDbDir, loadConfig, type Config } from './config.js';
 import { resolveSecret } from './secret.js';
 import { seedDemo, type DemoSeedResult } from './seed/demo.js';
@@ -16,6 +19,11 @@ Commands:
   start                    Apply migrations, create the demo data on first start, and serve Parley.
   migrate                  Apply database migrations and exit.
   seed [--reset-password]  Create the demo data; --reset-password gives the demo agent a new password.
+  kb import <file|folder>… [--organization ID] [--base-url URL]
+                           Import documents into the knowledge base: Markdown, HTML, plain text, and FAQ files
+                           (CSV with question/answer columns, or JSON Lines). A file imported again replaces its
+                           document; unchanged files are skipped. ID defaults to the only organization. With
+                           --base-url, help/returns.md is cited as URL/help/returns.
 
 Configuration comes from environment variables: see docs/configuration.md.`;
 
@@ -66,11 +74,75 @@ async function start(config: Config) {
   if (seed) printDemoAccount(seed, baseUrl);
 }
 
+/** An error whose message is all the user needs (no stack). */
+class CliError extends Error {}
+
+async function resolveOrganization(handle: DbHandle, requested: string | undefined): Promise<string> {
+  const rows = await handle.db.select({ id: organizations.id, name: organizations.name }).from(organizations);
+  if (requested) {
+    if (!rows.some((row) => row.id === requested)) throw new CliError(`No organization has the id ${requested}.`);
+    return requested;
+  }
+  if (rows.length === 1) return rows[0]!.id;
+  if (rows.length === 0) throw new CliError('There is no organization yet: run `parley seed` or `parley start` first.');
+  throw new CliError(`There are several organizations; choose one with --organization:\n${rows.map((row) => `  ${row.id}  ${row.name}`).join('\n')}`);
+}
+
+function drawProgress(done: number, total: number, result: FileImportResult) {
+  const width = 24;
+  const filled = Math.round((done / total) * width);
+  const bar = `${'#'.repeat(filled)}${'-'.repeat(width - filled)}`;
+  const name = result.file.sourceKey.length > 40 ? `…${result.file.sourceKey.slice(-39)}` : result.file.sourceKey;
+  process.stderr.write(`\r\x1b[K  [${bar}] ${done}/${total}  ${name}`);
+}
+
+async function importKnowledge(config: Config, paths: string[], organization: string | undefined, baseUrl: string | undefined) {
+  if (baseUrl !== undefined && !/^https?:\/\/[^/]/i.test(baseUrl)) throw new CliError(`--base-url must be an http(s) URL, not "${baseUrl}".`);
+  if (paths.length === 0) throw new CliError(`Name the files or folders to import (${importableExtensions.join(', ')}).`);
+  const { files, skipped } = await collectFiles(paths).catch((error: NodeJS.ErrnoException) => {
+    throw new CliError(error.code === 'ENOENT' ? `No such file or folder: ${error.path}` : error.message);
+  });
+  if (files.length === 0) throw new CliError(`No importable files (${importableExtensions.join(', ')}) in ${paths.join(', ')}.`);
+  const handle = await openDatabase(config);
+  try {
+    await handle.migrate();
+    const organizationId = await resolveOrganization(handle, organization);
+    const started = performance.now();
+    const showProgress = process.stderr.isTTY === true;
+    const summary = await importFiles(handle.db, organizationId, files, {
+      baseUrl,
+      onProgress: (done, result) => {
+        if (showProgress) drawProgress(done, files.length, result);
+      },
+    });
+    if (showProgress) process.stderr.write('\r\x1b[K');
+    await maintainKnowledgeIndex(handle);
+    const seconds = ((performance.now() - started) / 1000).toFixed(1);
+    console.log(
+      `Imported ${files.length - summary.failed.length} of ${files.length} files in ${seconds} s: ${summary.created} new, ` +
+        `${summary.updated} updated, ${summary.unchanged} unchanged; ${summary.chunks} chunks written.`,
+    );
+    if (skipped.length > 0) console.log(`Skipped ${skipped.length} files of other types (${importableExtensions.join(', ')} are read).`);
+    if (summary.failed.length > 0) {
+      console.error(`${summary.failed.length} files failed and were not imported:`);
+      for (const failure of summary.failed) if (!failure.ok) console.error(`  ${failure.file.path}: ${failure.reason}`);
+      process.exitCode = 1;
+    }
+  } finally {
+    await handle.close();
+  }
+}
+
 async function main(argv: string[]) {
   const { positionals, values } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { 'reset-password': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+    options: {
+      'reset-password': { type: 'boolean' },
+      organization: { type: 'string' },
+      'base-url': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
   });
   const command = positionals[0];
   if (values.help || !command) {
@@ -97,6 +169,10 @@ async function main(argv: string[]) {
       printDemoAccount(result, config.publicUrl ?? `http://localhost:${config.port}`);
       return;
     }
+    case 'kb': {
+      if (positionals[1] !== 'import') throw new CliError(`Unknown kb command: ${positionals[1] ?? '(none)'}\n\n${usage}`);
+      return importKnowledge(config, positionals.slice(2), values.organization, values['base-url']);
+    }
     default:
       console.error(`Unknown command: ${command}\n\n${usage}`);
       process.exitCode = 1;
@@ -104,7 +180,7 @@ async function main(argv: string[]) {
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {
-  if (error instanceof ConfigError) console.error(error.message);
+  if (error instanceof ConfigError || error instanceof CliError) console.error(error.message);
   else console.error(error);
   process.exit(1);
 });

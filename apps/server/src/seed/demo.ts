@@ -1,5 +1,7 @@
-import { isUniqueViolation, users, widgets, type Database } from '@parley/db';
+import { fileURLToPath } from 'node:url';
+import { isUniqueViolation, knowledgeDocuments, users, widgets, type Database } from '@parley/db';
 import { eq, sql } from 'drizzle-orm';
+import { collectFiles, importFiles } from '../knowledge/import-files.js';
 import { hashPassword } from '../auth/passwords.js';
 import { createAgent, createOrganization, createWidget, generatePassword } from './accounts.js';
 
@@ -7,6 +9,12 @@ import { createAgent, createOrganization, createWidget, generatePassword } from 
 export const DEMO_WIDGET_KEY = 'pk_demo_harbor_and_pine';
 /** The demo agent's e-mail address. */
 export const DEMO_AGENT_EMAIL = 'agent@harborandpine.example';
+
+/** The demo shop's knowledge base (shipping, returns, refunds, payment, account, care, repairs), written for Parley. */
+export const demoKnowledgeDir = fileURLToPath(new URL('../../demo-knowledge', import.meta.url));
+
+/** Where the demo shop's help articles would live; `.example` is reserved, so the links go nowhere real. */
+const DEMO_HELP_CENTER = 'https://harborandpine.example/help/';
 
 /** The demo shop's FAQ: what the offline answerer replies from when no Anthropic key is set. */
 const demoFaq = [
@@ -29,8 +37,13 @@ export type DemoSeedResult =
  * nothing unless `resetPassword` is set, which gives the demo agent a new password.
  */
 export async function seedDemo(db: Database, options: { origins: string[]; resetPassword?: boolean }): Promise<DemoSeedResult> {
-  const [existing] = await db.select({ id: widgets.id }).from(widgets).where(eq(widgets.publicKey, DEMO_WIDGET_KEY));
+  const [existing] = await db
+    .select({ id: widgets.id, organizationId: widgets.organizationId })
+    .from(widgets)
+    .where(eq(widgets.publicKey, DEMO_WIDGET_KEY));
   if (existing) {
+    // Demo data made before the knowledge base existed gets it once; documents an admin deleted stay deleted.
+    await seedDemoKnowledge(db, existing.organizationId, { onlyIfEmpty: true });
     if (!options.resetPassword) return { created: false, email: DEMO_AGENT_EMAIL, password: null };
     const password = generatePassword();
     await db
@@ -40,11 +53,13 @@ export async function seedDemo(db: Database, options: { origins: string[]; reset
     return { created: false, email: DEMO_AGENT_EMAIL, password };
   }
   const password = generatePassword();
+  let organizationId: string;
   try {
     // One transaction: a failed seed leaves nothing behind, and a second process seeding at the same moment loses
     // on the unique widget key instead of creating a second demo organization.
     await db.transaction(async (tx) => {
       const organization = await createOrganization(tx, 'Harbor & Pine (demo)');
+      organizationId = organization.id;
       await createWidget(tx, {
         organizationId: organization.id,
         name: 'Website chat',
@@ -75,6 +90,17 @@ export async function seedDemo(db: Database, options: { origins: string[]; reset
     if (isUniqueViolation(error)) return { created: false, email: DEMO_AGENT_EMAIL, password: null };
     throw error;
   }
+  await seedDemoKnowledge(db, organizationId!, { onlyIfEmpty: false });
   return { created: true, email: DEMO_AGENT_EMAIL, password };
+}
+
+async function seedDemoKnowledge(db: Database, organizationId: string, options: { onlyIfEmpty: boolean }) {
+  if (options.onlyIfEmpty) {
+    const [document] = await db.select({ id: knowledgeDocuments.id }).from(knowledgeDocuments).where(eq(knowledgeDocuments.organizationId, organizationId)).limit(1);
+    if (document) return;
+  }
+  const { files } = await collectFiles([demoKnowledgeDir]);
+  const summary = await importFiles(db, organizationId, files, { baseUrl: DEMO_HELP_CENTER });
+  if (summary.failed.length > 0) throw new Error(`The demo knowledge base did not import: ${JSON.stringify(summary.failed)}`);
 }
 

@@ -1,6 +1,7 @@
 export * from './bot.js';
 export * from './contacts.js';
 export * from './conversations.js';
+export * from './knowledge.js';
 export * from './messages.js';
 export * from './organizations.js';
 export * from './widgets.js';

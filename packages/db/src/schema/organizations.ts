@@ -5,6 +5,8 @@ import { pgTable, primaryKey, text, timestamp, uuid, uniqueIndex, index } from '
 export const organizations = pgTable('organizations', {
   id: uuid().primaryKey().defaultRandom(),
   name: text().notNull(),
+  /** The Postgres text-search configuration its knowledge base is indexed and searched with (`english`, `german`, …). */
+  knowledgeLanguage: text().notNull().default('english'),
   createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
 });
 

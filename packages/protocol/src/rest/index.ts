@@ -1,3 +1,4 @@
 export * from './auth.js';
 export * from './conversations.js';
 export * from './health.js';
+export * from './knowledge.js';

@@ -1,0 +1,138 @@
+#!/usr/bin/env node
+/**
+ * `pnpm eval:rag`: imports a BEIR-style corpus into a fresh knowledge base and runs every judged query through
+ * `searchKnowledge`, the retrieval the bot uses, then prints one `name value` line per metric.
+ *
+ *   pnpm eval:rag [--corpus DIR] [--queries FILE] [--qrels FILE] [--db pglite|postgres] [--postings-per-term N]
+ *
+ * Defaults: the SciFact set in ../shared/data/scifact (visible test queries). `--db postgres` uses DATABASE_URL; the
+ * evaluation works in an organization of its own and deletes it at the end.
+ * @module
+ */
+import { createReadStream, existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { parseArgs } from 'node:util';
+import { createDb, organizations } from '@parley/db';
+import { eq } from 'drizzle-orm';
+import { z } from 'zod';
+import { importDocument } from './knowledge/import-document.js';
+import { maintainKnowledgeIndex } from './knowledge/maintenance.js';
+import { evaluateRankings, quantile, type Qrels } from './knowledge/retrieval-metrics.js';
+import { DEFAULT_POSTINGS_PER_TERM, searchKnowledge } from './knowledge/search.js';
+import { createOrganization } from './seed/accounts.js';
+
+const defaultData = resolve(import.meta.dirname, '../../../../shared/data/scifact');
+
+const argsSchema = z.object({
+  corpus: z.string().default(defaultData),
+  queries: z.string().default(join(defaultData, 'queries.jsonl')),
+  qrels: z.string().default(join(defaultData, 'qrels.tsv')),
+  db: z.enum(['pglite', 'postgres']).default('pglite'),
+  'postings-per-term': z.coerce.number().int().positive().default(DEFAULT_POSTINGS_PER_TERM),
+  'chunk-target': z.coerce.number().int().positive().optional(),
+});
+
+const corpusLineSchema = z.object({ id: z.union([z.string(), z.number()]).transform(String), title: z.string().default(''), text: z.string() });
+const queryLineSchema = z.object({ id: z.union([z.string(), z.number()]).transform(String), text: z.string() });
+
+async function* jsonLines<T>(file: string, schema: z.ZodType<T>): AsyncGenerator<T> {
+  let lineNumber = 0;
+  for await (const line of createInterface({ input: createReadStream(file), crlfDelay: Infinity })) {
+    lineNumber++;
+    if (!line.trim()) continue;
+    const parsed = schema.safeParse(JSON.parse(line));
+    if (!parsed.success) throw new Error(`${file}:${lineNumber}: ${parsed.error.issues[0]?.message}`);
+    yield parsed.data;
+  }
+}
+
+function readQrels(file: string): Qrels {
+  const qrels = new Map<string, Map<string, number>>();
+  for (const line of readFileSync(file, 'utf8').split(/\r?\n/)) {
+    const [queryId, documentId, grade] = line.split('\t');
+    if (!queryId || !documentId || grade === undefined || !/^-?\d+$/.test(grade.trim())) continue; // header, blanks
+    if (!qrels.has(queryId)) qrels.set(queryId, new Map());
+    qrels.get(queryId)!.set(documentId, Number(grade));
+  }
+  return qrels;
+}
+
+async function main() {
+  const { values } = parseArgs({
+    options: {
+      corpus: { type: 'string' },
+      queries: { type: 'string' },
+      qrels: { type: 'string' },
+      db: { type: 'string' },
+      'postings-per-term': { type: 'string' },
+      'chunk-target': { type: 'string' },
+    },
+  });
+  const args = argsSchema.parse(values);
+  const corpusFile = existsSync(join(args.corpus, 'corpus.jsonl')) ? join(args.corpus, 'corpus.jsonl') : args.corpus;
+  if (args.db === 'postgres' && !process.env.DATABASE_URL) throw new Error('--db postgres needs DATABASE_URL');
+
+  const handle = await createDb({ url: args.db === 'postgres' ? process.env.DATABASE_URL : undefined });
+  await handle.migrate();
+  const { db } = handle;
+  const organization = await createOrganization(db, `eval:rag ${new Date().toISOString()}`);
+  const chunking = args['chunk-target']
+    ? { targetCharacters: args['chunk-target'], maxCharacters: Math.round(args['chunk-target'] * 1.5), overlapCharacters: 200 }
+    : undefined;
+  try {
+    const importStarted = performance.now();
+    let documents = 0;
+    let chunks = 0;
+    for await (const line of jsonLines(corpusFile, corpusLineSchema)) {
+      const outcome = await importDocument(
+        db,
+        { organizationId: organization.id, sourceKey: line.id, format: 'text', title: line.title || undefined, content: line.text },
+        { chunking },
+      );
+      documents++;
+      chunks += outcome.chunkCount;
+      if (process.stderr.isTTY && documents % 100 === 0) process.stderr.write(`\rimported ${documents} documents`);
+    }
+    const importSeconds = (performance.now() - importStarted) / 1000;
+    await maintainKnowledgeIndex(handle);
+    if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
+
+    const qrels = readQrels(args.qrels);
+    const rankings = new Map<string, string[]>();
+    const latencies: number[] = [];
+    for await (const query of jsonLines(args.queries, queryLineSchema)) {
+      if (!qrels.has(query.id)) continue;
+      const started = performance.now();
+      // Three chunks per document is enough for a 100-document ranking: long documents rarely have more hits.
+      const hits = await searchKnowledge(db, { organizationId: organization.id, query: query.text, limit: 300, postingsPerTerm: args['postings-per-term'] });
+      latencies.push(performance.now() - started);
+      // A document ranks where its best chunk ranks.
+      rankings.set(query.id, [...new Set(hits.map((hit) => hit.sourceKey))].slice(0, 100));
+    }
+    const metrics = evaluateRankings(rankings, qrels);
+    const lines: Array<[string, string]> = [
+      ['ndcg@10', metrics.ndcgAt10.toFixed(4)],
+      ['recall@100', metrics.recallAt100.toFixed(4)],
+      ['recall@1', metrics.recallAt1.toFixed(4)],
+      ['recall@5', metrics.recallAt5.toFixed(4)],
+      ['mrr@10', metrics.mrrAt10.toFixed(4)],
+      ['latency_p50_ms', quantile(latencies, 0.5).toFixed(2)],
+      ['latency_p95_ms', quantile(latencies, 0.95).toFixed(2)],
+      ['queries', String(metrics.queries)],
+      ['documents', String(documents)],
+      ['chunks', String(chunks)],
+      ['import_chunks_per_second', (chunks / importSeconds).toFixed(0)],
+      ['database', handle.driver],
+    ];
+    for (const [name, value] of lines) console.log(`${name} ${value}`);
+  } finally {
+    await db.delete(organizations).where(eq(organizations.id, organization.id));
+    await handle.close();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof z.ZodError ? z.prettifyError(error) : error);
+  process.exit(1);
+});

@@ -1,0 +1,201 @@
+/**
+ * Imports one document into an organization's knowledge base, in one transaction: it is parsed and chunked first
+ * (a bad file fails before anything is written), then its chunks, the inverted index and the BM25 statistics are
+ * written together. Importing the same `sourceKey` again replaces the document, or does nothing when the content hash
+ * says it is unchanged.
+ * @module
+ */
+import { createHash } from 'node:crypto';
+import { knowledgeChunks, knowledgeDocuments, organizations, type Database, type Transaction } from '@parley/db';
+import { and, eq, sql } from 'drizzle-orm';
+import { BM25 } from './bm25.js';
+import { chunkDocument, defaultChunkOptions, type ChunkOptions } from './chunk-document.js';
+import { DocumentFormatError, parseDocument, type KnowledgeFormat } from './parse-document.js';
+
+/** A document to import. */
+export interface DocumentInput {
+  organizationId: string;
+  /** Names the document within the organization: a file path, or a key chosen by the API caller. */
+  sourceKey: string;
+  format: KnowledgeFormat;
+  content: string;
+  /** Defaults to the document's first top-level heading or HTML `<title>`, then to `sourceKey`. */
+  title?: string | undefined;
+  /** Where readers can find the document; shown with citations. HTML's canonical link is used when not given. */
+  url?: string | undefined;
+}
+
+/** What an import did. */
+export interface ImportOutcome {
+  status: 'created' | 'updated' | 'unchanged';
+  documentId: string;
+  title: string;
+  chunkCount: number;
+}
+
+/** Options of {@link importDocument}. */
+export interface ImportOptions {
+  chunking?: ChunkOptions;
+}
+
+/** Throws {@link DocumentFormatError} for text Postgres cannot store or that is clearly not a text file. */
+function assertStorableText(content: string) {
+  if (content.includes('\u0000')) throw new DocumentFormatError('The file contains NUL bytes; is it a binary file?');
+  if (!content.isWellFormed()) throw new DocumentFormatError('The file is not valid Unicode text (unpaired surrogate).');
+}
+
+const hashOf = (input: DocumentInput) =>
+  createHash('sha256')
+    .update([input.format, input.title ?? '', input.url ?? '', input.content].join('\u0000'))
+    .digest('hex');
+
+/**
+ * Imports `input`. Throws {@link DocumentFormatError} (nothing written) when the file can't be read as its format or
+ * holds no text.
+ */
+export async function importDocument(db: Database, input: DocumentInput, options: ImportOptions = {}): Promise<ImportOutcome> {
+  assertStorableText(input.content);
+  const parsed = parseDocument(input.format, input.content);
+  const chunks = chunkDocument(parsed, options.chunking ?? defaultChunkOptions);
+  if (chunks.length === 0) throw new DocumentFormatError('The document has no text to import.');
+  const title = (input.title ?? parsed.title ?? input.sourceKey).slice(0, 500);
+  const url = input.url ?? parsed.url ?? null;
+  const contentHash = hashOf(input);
+  const characterCount = chunks.reduce((sum, chunk) => sum + chunk.text.length, 0);
+
+  return db.transaction(async (tx) => {
+    const [organization] = await tx
+      .select({ language: organizations.knowledgeLanguage })
+      .from(organizations)
+      .where(eq(organizations.id, input.organizationId));
+    if (!organization) throw new Error(`No organization ${input.organizationId}`);
+
+    // Insert-or-lock: a concurrent import of the same key waits here instead of writing a second document.
+    const [inserted] = await tx
+      .insert(knowledgeDocuments)
+      .values({ organizationId: input.organizationId, sourceKey: input.sourceKey, format: input.format, title, url, contentHash, chunkCount: chunks.length, characterCount })
+      .onConflictDoNothing()
+      .returning({ id: knowledgeDocuments.id });
+    let documentId: string;
+    let status: ImportOutcome['status'] = 'created';
+    if (inserted) documentId = inserted.id;
+    else {
+      const [existing] = await tx
+        .select({ id: knowledgeDocuments.id, contentHash: knowledgeDocuments.contentHash, chunkCount: knowledgeDocuments.chunkCount, title: knowledgeDocuments.title })
+        .from(knowledgeDocuments)
+        .where(and(eq(knowledgeDocuments.organizationId, input.organizationId), eq(knowledgeDocuments.sourceKey, input.sourceKey)))
+        .for('update');
+      if (!existing) throw new Error(`Document ${input.sourceKey} vanished during import`);
+      if (existing.contentHash === contentHash) {
+        return { status: 'unchanged', documentId: existing.id, title: existing.title, chunkCount: existing.chunkCount };
+      }
+      documentId = existing.id;
+      status = 'updated';
+      await removeChunks(tx, input.organizationId, documentId);
+      await tx
+        .update(knowledgeDocuments)
+        .set({ format: input.format, title, url, contentHash, chunkCount: chunks.length, characterCount, updatedAt: sql`now()` })
+        .where(eq(knowledgeDocuments.id, documentId));
+    }
+
+    await tx.insert(knowledgeChunks).values(
+      chunks.map((chunk, position) => ({
+        documentId,
+        organizationId: input.organizationId,
+        position,
+        title,
+        headingPath: chunk.headingPath,
+        section: chunk.headingPath.join(' › '),
+        body: chunk.text,
+        url: chunk.url ?? null,
+        language: organization.language,
+      })),
+    );
+    await indexChunks(tx, input.organizationId, documentId);
+    return { status, documentId, title, chunkCount: chunks.length };
+  });
+}
+
+/**
+ * Writes the postings of a document's chunks from their generated `search_vector`, adds their lexemes to the
+ * vocabulary (document frequencies) and their counts to the organization's statistics. One statement, so the index
+ * is written by the same text-search configuration that search uses.
+ */
+async function indexChunks(tx: Transaction, organizationId: string, documentId: string) {
+  const { k1, b } = BM25;
+  await tx.execute(sql`
+    with postings as (
+      select c.id as chunk_id, v.lexeme, least(coalesce(array_length(v.positions, 1), 1), 32767) as tf
+      from knowledge_chunks c, unnest(c.search_vector) v
+      where c.document_id = ${documentId}
+    ),
+    lengths as (
+      select c.id as chunk_id, coalesce(sum(p.tf), 0)::int as length
+      from knowledge_chunks c left join postings p on p.chunk_id = c.id
+      where c.document_id = ${documentId}
+      group by c.id
+    ),
+    stats as (
+      select coalesce((select token_count::float8 / nullif(chunk_count, 0) from knowledge_stats where organization_id = ${organizationId}),
+                      (select avg(length) from lengths), 1)::float8 as average_length
+    ),
+    terms as (
+      insert into knowledge_terms (organization_id, lexeme, document_frequency)
+      select ${organizationId}, lexeme, count(*) from postings group by lexeme order by lexeme
+      on conflict (organization_id, lexeme) do update
+        set document_frequency = knowledge_terms.document_frequency + excluded.document_frequency
+      returning id, lexeme
+    ),
+    written as (
+      insert into knowledge_postings (chunk_id, term_id, term_frequency, chunk_length, impact)
+      select p.chunk_id, t.id, p.tf, l.length,
+             p.tf / (p.tf + ${k1}::float8 * (1 - ${b}::float8 + ${b}::float8 * l.length / greatest(s.average_length, 1)))
+      from postings p join terms t using (lexeme) join lengths l using (chunk_id) cross join stats s
+      returning 1
+    )
+    insert into knowledge_stats (organization_id, chunk_count, token_count)
+    select ${organizationId}, count(*), coalesce(sum(length), 0) from lengths
+    on conflict (organization_id) do update
+      set chunk_count = knowledge_stats.chunk_count + excluded.chunk_count,
+          token_count = knowledge_stats.token_count + excluded.token_count`);
+}
+
+/** Takes a document's chunks out of the index and the statistics, then deletes them (postings go by cascade). */
+async function removeChunks(tx: Transaction, organizationId: string, documentId: string) {
+  await tx.execute(sql`
+    with chunks as (
+      select id from knowledge_chunks where document_id = ${documentId}
+    ),
+    postings as (
+      select p.term_id, p.chunk_id, p.chunk_length from knowledge_postings p where p.chunk_id in (select id from chunks)
+    ),
+    terms as (
+      update knowledge_terms t set document_frequency = t.document_frequency - old.count
+      from (select term_id, count(*) as count from postings group by term_id) old
+      where t.id = old.term_id
+      returning 1
+    ),
+    lengths as (
+      select distinct on (chunk_id) chunk_length from postings order by chunk_id
+    )
+    update knowledge_stats
+    set chunk_count = chunk_count - (select count(*) from chunks),
+        token_count = token_count - (select coalesce(sum(chunk_length), 0) from lengths)
+    where organization_id = ${organizationId}`);
+  await tx.delete(knowledgeChunks).where(eq(knowledgeChunks.documentId, documentId));
+}
+
+/** Deletes a document, its chunks and their index entries. Returns false when the organization has no such document. */
+export async function deleteDocument(db: Database, organizationId: string, documentId: string): Promise<boolean> {
+  return db.transaction(async (tx) => {
+    const [document] = await tx
+      .select({ id: knowledgeDocuments.id })
+      .from(knowledgeDocuments)
+      .where(and(eq(knowledgeDocuments.organizationId, organizationId), eq(knowledgeDocuments.id, documentId)))
+      .for('update');
+    if (!document) return false;
+    await removeChunks(tx, organizationId, documentId);
+    await tx.delete(knowledgeDocuments).where(eq(knowledgeDocuments.id, documentId));
+    return true;
+  });
+}

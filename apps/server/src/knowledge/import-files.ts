@@ -1,0 +1,124 @@
+/**
+ * Imports files and folders into a knowledge base, as `parley kb import` does: each file is one document in its own
+ * transaction, a file that fails is reported with the reason and the rest go on.
+ * @module
+ */
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { basename, extname, join, relative, sep } from 'node:path';
+import type { Database } from '@parley/db';
+import { importDocument, type ImportOutcome } from './import-document.js';
+import { DocumentFormatError, type KnowledgeFormat } from './parse-document.js';
+
+const formatsByExtension: Record<string, KnowledgeFormat> = {
+  '.md': 'markdown',
+  '.markdown': 'markdown',
+  '.html': 'html',
+  '.htm': 'html',
+  '.txt': 'text',
+  '.csv': 'faq',
+  '.jsonl': 'faq',
+};
+
+/** The file extensions `parley kb import` reads. */
+export const importableExtensions = Object.keys(formatsByExtension);
+
+/** The format a file is imported as, by its extension; undefined for other files. */
+export function formatOfFile(path: string): KnowledgeFormat | undefined {
+  return formatsByExtension[extname(path).toLowerCase()];
+}
+
+/** A file to import: where it is, and the key that names its document. */
+export interface FileToImport {
+  path: string;
+  /** The path relative to the folder given on the command line (a lone file: its name), with `/` separators. */
+  sourceKey: string;
+}
+
+/** Lists the importable files under `paths` (files or folders, recursively; hidden entries are skipped). */
+export async function collectFiles(paths: readonly string[]): Promise<{ files: FileToImport[]; skipped: string[] }> {
+  const files: FileToImport[] = [];
+  const skipped: string[] = [];
+  const visit = async (path: string, root: string | null) => {
+    const info = await stat(path);
+    if (info.isDirectory()) {
+      const entries = await readdir(path, { withFileTypes: true });
+      entries.sort((a, b) => a.name.localeCompare(b.name));
+      for (const entry of entries) {
+        if (!entry.name.startsWith('.')) await visit(join(path, entry.name), root ?? path);
+      }
+      return;
+    }
+    if (!formatOfFile(path)) {
+      skipped.push(path);
+      return;
+    }
+    files.push({ path, sourceKey: root ? relative(root, path).split(sep).join('/') : basename(path) });
+  };
+  for (const path of paths) await visit(path, null);
+  return { files, skipped };
+}
+
+/** The result of importing one file. */
+export type FileImportResult = { file: FileToImport; ok: true; outcome: ImportOutcome } | { file: FileToImport; ok: false; reason: string };
+
+/**
+ * The URL of a file's document under `baseUrl`: its source key without the extension, so `returns.md` under
+ * `https://help.example.com/` is `https://help.example.com/returns`. An HTML file's canonical link wins over it.
+ */
+export function urlUnder(baseUrl: string, file: FileToImport): string {
+  const path = file.sourceKey.slice(0, file.sourceKey.length - extname(file.sourceKey).length);
+  return new URL(path.split('/').map(encodeURIComponent).join('/'), baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`).href;
+}
+
+/** Options of {@link importFiles}. */
+export interface ImportFilesOptions {
+  /** Gives each document a URL under this address (see {@link urlUnder}); citations link to it. */
+  baseUrl?: string | undefined;
+  /** Runs after each file. */
+  onProgress?: (done: number, result: FileImportResult) => void;
+}
+
+/** Counts of {@link importFiles}. */
+export interface ImportSummary {
+  created: number;
+  updated: number;
+  unchanged: number;
+  failed: FileImportResult[];
+  chunks: number;
+}
+
+/**
+ * Imports `files` one by one into the organization's knowledge base. Errors that are the file's fault (format,
+ * encoding, no text) are collected; anything else (the database went away) is thrown.
+ */
+export async function importFiles(
+  db: Database,
+  organizationId: string,
+  files: readonly FileToImport[],
+  options: ImportFilesOptions = {},
+): Promise<ImportSummary> {
+  const summary: ImportSummary = { created: 0, updated: 0, unchanged: 0, failed: [], chunks: 0 };
+  let done = 0;
+  for (const file of files) {
+    let result: FileImportResult;
+    try {
+      const content = new TextDecoder('utf-8', { fatal: true }).decode(await readFile(file.path));
+      const format = formatOfFile(file.path)!;
+      // An HTML page's own canonical link is more precise than a derived address.
+      const url = options.baseUrl && !(format === 'html' && /<link[^>]+rel=["']?canonical/i.test(content)) ? urlUnder(options.baseUrl, file) : undefined;
+      const outcome = await importDocument(db, { organizationId, sourceKey: file.sourceKey, format, content, url });
+      summary[outcome.status]++;
+      summary.chunks += outcome.chunkCount;
+      result = { file, ok: true, outcome };
+    } catch (error) {
+      if (error instanceof TypeError && (error as { code?: string }).code === 'ERR_ENCODING_INVALID_ENCODED_DATA') {
+        result = { file, ok: false, reason: 'The file is not UTF-8 text.' };
+      } else if (error instanceof DocumentFormatError) {
+        result = { file, ok: false, reason: error.message };
+      } else throw error;
+      summary.failed.push(result);
+    }
+    options.onProgress?.(++done, result);
+  }
+  return summary;
+}

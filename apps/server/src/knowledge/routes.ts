@@ -1,0 +1,106 @@
+import { knowledgeDocuments } from '@parley/db';
+import {
+  KNOWLEDGE_DOCUMENT_MAX_LENGTH,
+  knowledgeDocumentListSchema,
+  knowledgeDocumentParamsSchema,
+  knowledgeImportRequestSchema,
+  knowledgeImportResultSchema,
+  knowledgeSearchQuerySchema,
+  knowledgeSearchResultSchema,
+  ParleyError,
+  type KnowledgeDocument,
+} from '@parley/protocol';
+import { asc, eq } from 'drizzle-orm';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { deleteDocument, importDocument } from './import-document.js';
+import { scheduleKnowledgeMaintenance } from './maintenance.js';
+import { DocumentFormatError } from './parse-document.js';
+import { searchKnowledge } from './search.js';
+
+type DocumentRow = typeof knowledgeDocuments.$inferSelect;
+
+function toKnowledgeDocument(row: DocumentRow): KnowledgeDocument {
+  return {
+    id: row.id,
+    sourceKey: row.sourceKey,
+    format: row.format,
+    title: row.title,
+    url: row.url,
+    chunkCount: row.chunkCount,
+    characterCount: row.characterCount,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+  };
+}
+
+/** Changing the knowledge base is for admins; every agent may read and search it. */
+async function requireAdmin(request: FastifyRequest) {
+  if (request.agent?.role !== 'admin') throw new ParleyError('forbidden', 'Only admins can change the knowledge base.');
+}
+
+/** `/api/knowledge`: import, list, delete and search the organization's knowledge base. Every route needs an agent token. */
+export async function knowledgeRoutes(app: FastifyInstance) {
+  const api = app.withTypeProvider<ZodTypeProvider>();
+  api.addHook('preHandler', app.authenticate);
+  const maintenance = scheduleKnowledgeMaintenance(app.dbHandle, app.log);
+  app.addHook('onClose', async function stopKnowledgeMaintenance() {
+    await maintenance.close();
+  });
+
+  api.post(
+    '/api/knowledge/documents',
+    {
+      preHandler: requireAdmin,
+      // JSON escaping can double a document's size on the wire.
+      bodyLimit: KNOWLEDGE_DOCUMENT_MAX_LENGTH * 2 + 65_536,
+      schema: { body: knowledgeImportRequestSchema, response: { 200: knowledgeImportResultSchema } },
+    },
+    async function importDocumentRoute(request) {
+      const organizationId = request.agent!.organizationId;
+      try {
+        const outcome = await importDocument(app.db, { organizationId, ...request.body });
+        if (outcome.status !== 'unchanged') maintenance.touch();
+        const [row] = await app.db.select().from(knowledgeDocuments).where(eq(knowledgeDocuments.id, outcome.documentId));
+        return { status: outcome.status, document: toKnowledgeDocument(row!) };
+      } catch (error) {
+        if (error instanceof DocumentFormatError) throw new ParleyError('invalid_document', `${request.body.sourceKey}: ${error.message}`);
+        throw error;
+      }
+    },
+  );
+
+  api.get(
+    '/api/knowledge/documents',
+    { schema: { response: { 200: knowledgeDocumentListSchema } } },
+    async function listDocumentsRoute(request) {
+      const rows = await app.db
+        .select()
+        .from(knowledgeDocuments)
+        .where(eq(knowledgeDocuments.organizationId, request.agent!.organizationId))
+        .orderBy(asc(knowledgeDocuments.title), asc(knowledgeDocuments.sourceKey));
+      return { documents: rows.map(toKnowledgeDocument) };
+    },
+  );
+
+  api.delete(
+    '/api/knowledge/documents/:documentId',
+    { preHandler: requireAdmin, schema: { params: knowledgeDocumentParamsSchema, response: { 204: z.null() } } },
+    async function deleteDocumentRoute(request, reply) {
+      const deleted = await deleteDocument(app.db, request.agent!.organizationId, request.params.documentId);
+      if (!deleted) throw new ParleyError('not_found', 'No such document.');
+      maintenance.touch();
+      return reply.status(204).send(null);
+    },
+  );
+
+  api.get(
+    '/api/knowledge/search',
+    { schema: { querystring: knowledgeSearchQuerySchema, response: { 200: knowledgeSearchResultSchema } } },
+    async function searchRoute(request) {
+      const hits = await searchKnowledge(app.db, { organizationId: request.agent!.organizationId, query: request.query.q, limit: request.query.limit });
+      return { hits: hits.map(({ sourceKey: _sourceKey, ...hit }) => hit) };
+    },
+  );
+}

@@ -1,0 +1,177 @@
+/**
+ * Lexical search over an organization's knowledge base: BM25 computed in SQL from Parley's own inverted index, with
+ * the organization's text-search language, typo tolerance through pg_trgm, and a bounded read of each query term's
+ * postings so that common words cannot make a query slow. The same SQL runs on PGlite and on Postgres. The design and
+ * its measurements are in docs/knowledge.md.
+ * @module
+ */
+import { rowsOf, type Database } from '@parley/db';
+import { sql } from 'drizzle-orm';
+import { BM25 } from './bm25.js';
+
+/** A passage found by {@link searchKnowledge}. */
+export interface KnowledgeHit {
+  chunkId: number;
+  documentId: string;
+  /** The document's `sourceKey`: a file path or an API caller's key. */
+  sourceKey: string;
+  title: string;
+  headingPath: string[];
+  body: string;
+  /** The passage's own URL, else its document's; null when neither has one. */
+  url: string | null;
+  /** BM25 score: comparable within one query only. */
+  score: number;
+  /**
+   * The share (0–1) of the query's weight (the sum of its words' IDF) that this passage contains: 1 when every query
+   * word is in it. Unlike the score it can be compared across queries, so thresholds use it.
+   */
+  coverage: number;
+}
+
+/** Options of {@link searchKnowledge}. */
+export interface SearchOptions {
+  organizationId: string;
+  query: string;
+  /** How many passages to return. */
+  limit?: number;
+  /**
+   * How many postings of each query term are read, best first by their indexed weight. Terms rarer than this are read
+   * whole; a common term contributes its strongest chunks only, which bounds a query's cost on a large base.
+   */
+  postingsPerTerm?: number;
+}
+
+/** How many passages a search returns unless told otherwise. */
+export const DEFAULT_SEARCH_LIMIT = 5;
+/** See {@link SearchOptions.postingsPerTerm}; measured in bench/knowledge-search.mjs. */
+export const DEFAULT_POSTINGS_PER_TERM = 2000;
+/** Query words are read up to this many characters; a search request is a question, not a document. */
+const MAX_QUERY_CHARACTERS = 2000;
+/**
+ * A query word the base doesn't know, made of at least four letters (not a code like "ml-sa1"), stands for the
+ * closest known word within TYPO_MAX_EDITS edits (Levenshtein; a swap of two letters counts two).
+ */
+const TYPO_WORD_PATTERN = '^[[:alpha:]]{4,}$';
+const TYPO_MAX_EDITS = 2;
+
+interface HitRow {
+  chunk_id: string | number;
+  document_id: string;
+  source_key: string;
+  title: string;
+  heading_path: string[] | string;
+  body: string;
+  url: string | null;
+  score: number | string;
+  coverage: number | string;
+}
+
+// PGlite returns text[] as an array; postgres.js too, but a driver without the type parser returns '{a,b}'.
+function textArray(value: string[] | string): string[] {
+  if (Array.isArray(value)) return value;
+  return value === '{}' ? [] : value.slice(1, -1).split(',').map((part) => part.replace(/^"(.*)"$/, '$1'));
+}
+
+/** Searches the organization's knowledge base; returns the best passages first, or none when nothing matches. */
+export async function searchKnowledge(db: Database, options: SearchOptions): Promise<KnowledgeHit[]> {
+  if (!options.query.trim()) return [];
+  const result = await db.execute(searchSql(options));
+  return rowsOf<HitRow>(result).map((row) => ({
+    chunkId: Number(row.chunk_id),
+    documentId: row.document_id,
+    sourceKey: row.source_key,
+    title: row.title,
+    headingPath: textArray(row.heading_path),
+    body: row.body,
+    url: row.url,
+    score: Number(row.score),
+    coverage: Number(row.coverage),
+  }));
+}
+
+/** The statement behind {@link searchKnowledge}; exported for `EXPLAIN` in benchmarks. */
+export function searchSql(options: SearchOptions) {
+  const query = options.query.slice(0, MAX_QUERY_CHARACTERS);
+  const limit = options.limit ?? DEFAULT_SEARCH_LIMIT;
+  const postingsPerTerm = options.postingsPerTerm ?? DEFAULT_POSTINGS_PER_TERM;
+  const { k1, b } = BM25;
+  const organizationId = options.organizationId;
+
+  // query_words: the query's lexemes (with repeats) in the organization's language.
+  // known: each word's vocabulary entry, or for an unknown word the closest known lexeme (a typo), weighted down by how
+  //   far it is. Candidates: similar words by trigrams (`%`, GIN index: catches most slips in long words), and the
+  //   word with one letter dropped or two neighbours swapped (exact lookups: catches slips in short words, which
+  //   share too few trigrams).
+  // weighted: IDF per term; words found nowhere still count in the total weight (with the highest IDF), so coverage
+  //   stays honest.
+  return sql`
+    with stats as (
+      select greatest(chunk_count, 1)::float8 as n, greatest(token_count::float8 / nullif(chunk_count, 0), 1) as average_length
+      from knowledge_stats where organization_id = ${organizationId}
+    ),
+    query_words as (
+      select v.lexeme, coalesce(array_length(v.positions, 1), 1) as repeats
+      from organizations o, unnest(to_tsvector(o.knowledge_language::regconfig, ${query})) v
+      where o.id = ${organizationId}
+    ),
+    known as (
+      select w.lexeme, w.repeats, coalesce(exact.id, fuzzy.id) as term_id,
+             coalesce(exact.document_frequency, fuzzy.document_frequency) as document_frequency,
+             case when exact.id is not null then 1 else coalesce(fuzzy.closeness, 0) end as weight
+      from query_words w
+      left join lateral (
+        select t.id, t.document_frequency from knowledge_terms t
+        where t.organization_id = ${organizationId} and t.lexeme = w.lexeme and t.document_frequency > 0
+      ) exact on true
+      left join lateral (
+        select t.id, t.document_frequency,
+               1 - levenshtein(t.lexeme, w.lexeme)::float8 / greatest(length(t.lexeme), length(w.lexeme)) as closeness
+        from knowledge_terms t
+        where exact.id is null and w.lexeme ~ ${TYPO_WORD_PATTERN}
+          and t.organization_id = ${organizationId} and t.document_frequency > 0
+          and (t.lexeme % w.lexeme or t.lexeme = any(array(
+            select left(w.lexeme, i - 1) || substr(w.lexeme, i + 1) from generate_series(1, length(w.lexeme)) i
+            union all
+            select left(w.lexeme, i - 1) || substr(w.lexeme, i + 1, 1) || substr(w.lexeme, i, 1) || substr(w.lexeme, i + 2)
+            from generate_series(1, length(w.lexeme) - 1) i
+          )))
+          and levenshtein(t.lexeme, w.lexeme) <= ${TYPO_MAX_EDITS}
+        order by levenshtein(t.lexeme, w.lexeme), t.document_frequency desc
+        limit 1
+      ) fuzzy on true
+    ),
+    weighted as (
+      select k.term_id, k.repeats, k.repeats * k.weight as boost,
+             ln(1 + (s.n - coalesce(k.document_frequency, 0) + 0.5) / (coalesce(k.document_frequency, 0) + 0.5)) as idf
+      from known k cross join stats s
+    ),
+    total as (
+      select sum(idf * repeats) as weight from weighted
+    ),
+    scored as (
+      select p.chunk_id,
+             sum(w.boost * w.idf * p.term_frequency * (${k1}::float8 + 1)
+                 / (p.term_frequency + ${k1}::float8 * (1 - ${b}::float8 + ${b}::float8 * p.chunk_length / s.average_length))) as score,
+             sum(w.boost * w.idf) as matched
+      from weighted w
+      cross join stats s
+      cross join lateral (
+        select chunk_id, term_frequency, chunk_length from knowledge_postings
+        where term_id = w.term_id
+        order by impact desc nulls last
+        limit ${postingsPerTerm}
+      ) p
+      where w.term_id is not null and w.boost > 0
+      group by p.chunk_id
+      order by score desc
+      limit ${limit}
+    )
+    select c.id as chunk_id, c.document_id, d.source_key, c.title, c.heading_path, c.body, coalesce(c.url, d.url) as url,
+           scored.score, least(scored.matched / nullif(total.weight, 0), 1) as coverage
+    from scored
+    join knowledge_chunks c on c.id = scored.chunk_id
+    join knowledge_documents d on d.id = c.document_id
+    cross join total
+    order by scored.score desc, c.id`;
+}

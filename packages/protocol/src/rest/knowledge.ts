@@ -1,0 +1,100 @@
+/**
+ * `/api/knowledge` routes: an organization's knowledge base (import, list, delete, search).
+ * @module
+ */
+import { z } from 'zod';
+
+/** Largest document the API imports, in characters. Bigger files can be split, or imported with the CLI. */
+export const KNOWLEDGE_DOCUMENT_MAX_LENGTH = 2_000_000;
+
+/** The formats documents are imported from. FAQ files are CSV (header with question, answer) or JSON Lines. */
+export const knowledgeFormatSchema = z.enum(['markdown', 'html', 'text', 'faq']);
+/** The formats documents are imported from. */
+export type KnowledgeFormat = z.infer<typeof knowledgeFormatSchema>;
+
+/** An absolute http(s) URL, as a citation links to. */
+const sourceUrlSchema = z.url({ protocol: /^https?$/ }).max(2000);
+
+/** Body of `POST /api/knowledge/documents`: imports a document, or replaces the one with the same `sourceKey`. */
+export const knowledgeImportRequestSchema = z.object({
+  /** Names the document within the organization (a file name or path); importing the same key again replaces it. */
+  sourceKey: z.string().trim().min(1).max(500),
+  format: knowledgeFormatSchema,
+  content: z
+    .string()
+    .min(1)
+    .max(KNOWLEDGE_DOCUMENT_MAX_LENGTH)
+    .refine((text) => text.isWellFormed(), 'The content contains an unpaired surrogate.')
+    .refine((text) => !text.includes('\u0000'), 'The content contains a NUL character; is it a binary file?'),
+  /** Defaults to the document's first top-level heading (or HTML `<title>`), then to `sourceKey`. */
+  title: z
+    .string()
+    .max(500)
+    .refine((text) => text.trim().length > 0, 'The title is empty.')
+    .refine((text) => text.isWellFormed() && !text.includes('\u0000'), 'The title is not valid text.')
+    .optional(),
+  /** Where readers can find the document; shown with citations. */
+  url: sourceUrlSchema.optional(),
+});
+/** Body of `POST /api/knowledge/documents`. */
+export type KnowledgeImportRequest = z.infer<typeof knowledgeImportRequestSchema>;
+
+/** A document of the knowledge base. */
+export const knowledgeDocumentSchema = z.object({
+  id: z.string(),
+  sourceKey: z.string(),
+  format: knowledgeFormatSchema,
+  title: z.string(),
+  url: z.string().nullable(),
+  chunkCount: z.number().int().nonnegative(),
+  characterCount: z.number().int().nonnegative(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+/** A document of the knowledge base. */
+export type KnowledgeDocument = z.infer<typeof knowledgeDocumentSchema>;
+
+/** Answer of `POST /api/knowledge/documents`: what the import did, and the document. */
+export const knowledgeImportResultSchema = z.object({
+  status: z.enum(['created', 'updated', 'unchanged']),
+  document: knowledgeDocumentSchema,
+});
+/** Answer of `POST /api/knowledge/documents`. */
+export type KnowledgeImportResult = z.infer<typeof knowledgeImportResultSchema>;
+
+/** Answer of `GET /api/knowledge/documents`: every document, by title. */
+export const knowledgeDocumentListSchema = z.object({ documents: z.array(knowledgeDocumentSchema) });
+/** Answer of `GET /api/knowledge/documents`. */
+export type KnowledgeDocumentList = z.infer<typeof knowledgeDocumentListSchema>;
+
+/** Path parameters of `/api/knowledge/documents/:documentId`. */
+export const knowledgeDocumentParamsSchema = z.object({ documentId: z.uuid() });
+
+/** Query of `GET /api/knowledge/search`. */
+export const knowledgeSearchQuerySchema = z.object({
+  q: z.string().trim().min(1).max(2000),
+  limit: z.coerce.number().int().min(1).max(50).default(5),
+});
+/** Query of `GET /api/knowledge/search`. */
+export type KnowledgeSearchQuery = z.input<typeof knowledgeSearchQuerySchema>;
+
+/** A passage found in the knowledge base. */
+export const knowledgeHitSchema = z.object({
+  chunkId: z.number().int(),
+  documentId: z.string(),
+  title: z.string(),
+  headingPath: z.array(z.string()),
+  body: z.string(),
+  url: z.string().nullable(),
+  /** BM25 score, comparable within one search only. */
+  score: z.number(),
+  /** Share (0–1) of the query's weight the passage contains. */
+  coverage: z.number(),
+});
+/** A passage found in the knowledge base. */
+export type KnowledgeHit = z.infer<typeof knowledgeHitSchema>;
+
+/** Answer of `GET /api/knowledge/search`: best passages first. */
+export const knowledgeSearchResultSchema = z.object({ hits: z.array(knowledgeHitSchema) });
+/** Answer of `GET /api/knowledge/search`. */
+export type KnowledgeSearchResult = z.infer<typeof knowledgeSearchResultSchema>;
