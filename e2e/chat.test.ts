@@ -146,8 +146,11 @@ describe('the demo shop and the console', () => {
     await shop.getByRole('button', { name: 'Open chat' }).click();
     await shop.getByRole('textbox', { name: 'Message' }).fill('How long does shipping take?');
     await shop.getByRole('button', { name: 'Send' }).click();
-    // The offline answerer finds this one in the demo shop's FAQ.
-    await expect.poll(() => shop.getByRole('log').textContent(), { timeout: 10_000 }).toContain('Orders ship within 2 business days');
+    // The offline answerer finds this one in the demo shop's knowledge base, and cites it under the reply.
+    await expect.poll(() => shop.getByRole('log').textContent(), { timeout: 10_000 }).toContain('Standard shipping takes 3–5 business days');
+    const source = shop.getByRole('log').getByRole('link', { name: 'Shipping and delivery › Delivery times in the US' });
+    await expect.poll(() => source.getAttribute('href')).toBe('https://harborandpine.example/help/shipping');
+    await shop.screenshot({ path: join(screenshots, '5a-answer-with-sources.png') });
     await shop.getByRole('button', { name: 'Talk to a person' }).click();
     await expect.poll(() => shop.locator('[data-parley-widget]').evaluate((host) => host.shadowRoot?.textContent ?? '')).toContain(
       'Waiting for a person to join',

@@ -2,10 +2,10 @@ import { botReplies, contacts, conversations, messages, toolCalls, usageDaily } 
 import type { Ack, BotReplyDelta, BotReplyEnd, BotReplyStart, Message, MessageSent, VisitorConversation } from '@parley/protocol';
 import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Socket } from 'socket.io-client';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { listMessages, sendVisitorMessage } from '../src/conversations/service.js';
-import { gate, mockAnthropic } from './helpers/anthropic.js';
+import { gate } from './helpers/anthropic.js';
 import {
   connectAgent,
   connectVisitor,
@@ -15,32 +15,20 @@ import {
   ok,
   request,
   startSecondApp,
-  startServer,
-  type TestServer,
+  useServerWithClaude,
 } from './helpers/server.js';
 
 // The Claude path end to end: the real server and a real socket.io-client visitor, with Anthropic's HTTP API mocked
 // by msw (server-sent events, as the API streams them).
-const anthropic = mockAnthropic();
-let server: TestServer;
-
-beforeAll(async () => {
-  anthropic.listen();
-  server = await startServer({ ANTHROPIC_API_KEY: 'sk-ant-test', PARLEY_BOT_MAX_RETRIES: '2', PARLEY_BOT_TIMEOUT_MS: '5000' });
-});
-afterEach(async () => {
-  await server.app.bot.idle();
-  anthropic.queue.length = 0;
-  anthropic.requests.length = 0;
-});
-afterAll(async () => {
-  await server?.close();
-  anthropic.close();
-});
+const { server, anthropic } = useServerWithClaude({ PARLEY_BOT_MAX_RETRIES: '2', PARLEY_BOT_TIMEOUT_MS: '5000' });
 
 async function botTenant(settings: Record<string, unknown> = {}) {
   return createTenant(server, { bot: { enabled: true }, settings });
 }
+
+/** The newest visitor turn as Claude gets it: the knowledge-base block (here: nothing matched), then the words. */
+const noPassages = { type: 'text', text: '<knowledge_base>\nNo passage of the knowledge base matches this message.\n</knowledge_base>' };
+const newestVisitorTurn = (text: string) => ({ role: 'user', content: [noPassages, { type: 'text', text }] });
 
 /** Collects what the visitor sees of bot replies. */
 function watchBot(visitor: Socket) {
@@ -106,10 +94,11 @@ describe('the bot answers with Claude', () => {
     const body = anthropic.requests[0]!;
     expect(body).toMatchObject({ model: 'claude-haiku-5-5', stream: true, system: [{ type: 'text', cache_control: { type: 'ephemeral' } }] });
     const tools = body.tools as Array<{ name: string; cache_control?: unknown; input_schema: unknown }>;
-    expect(tools.map((tool) => tool.name)).toEqual(['handoff_to_human', 'collect_contact']);
+    expect(tools.map((tool) => tool.name)).toEqual(['handoff_to_human', 'collect_contact', 'search_knowledge_base']);
     expect(tools.at(-1)!.cache_control).toEqual({ type: 'ephemeral' });
     expect(tools[0]!.input_schema).toMatchObject({ type: 'object', properties: { reason: { type: 'string' } }, required: ['reason'] });
-    expect(body.messages).toEqual([{ role: 'user', content: 'How fast do you ship tents?' }]);
+    // The visitor's words stay as written, after the (here empty) knowledge-base block.
+    expect(body.messages).toEqual([newestVisitorTurn('How fast do you ship tents?')]);
     visitor.close();
   });
 
@@ -311,7 +300,7 @@ describe('the bot answers with Claude', () => {
 
     expect(anthropic.requests).toHaveLength(2);
     expect(anthropic.maxInFlight).toBe(1);
-    expect((anthropic.requests[1]!.messages as unknown[]).at(-1)).toEqual({ role: 'user', content: 'Question two\n\nQuestion three' });
+    expect((anthropic.requests[1]!.messages as unknown[]).at(-1)).toEqual(newestVisitorTurn('Question two\n\nQuestion three'));
     const stored = await storedMessages(sent.conversationId);
     expect(stored.map((row) => [row.seq, row.authorKind, row.body])).toEqual([
       [1, 'visitor', 'Question one'],
@@ -437,7 +426,7 @@ describe('coming back to the bot', () => {
         content: "I'm connecting you with a person from our team. They'll reply right here.\n\n(Agent " +
           `${tenant.user.name.slice('Agent '.length)} from the team wrote) Hi, how can I help?`,
       },
-      { role: 'user', content: 'Thanks agent, solved!\n\nWhen do you open?' },
+      newestVisitorTurn('Thanks agent, solved!\n\nWhen do you open?'),
     ]);
     visitor.close();
     agent.close();

@@ -48,6 +48,31 @@ export const conversationStatusSchema = z.enum(['bot', 'queued', 'agent', 'resol
 /** Conversation lifecycle states. */
 export type ConversationStatus = z.infer<typeof conversationStatusSchema>;
 
+/**
+ * A knowledge-base passage a bot reply drew on. `index` is the number the reply cites it by (`[2]`); `section` is the
+ * heading path joined with " › ", empty when the passage has none.
+ */
+export const citationSchema = z.object({
+  index: z.number().int().positive(),
+  documentId: z.string(),
+  chunkId: z.number().int(),
+  title: z.string(),
+  section: z.string(),
+  url: z.string().nullable(),
+});
+/** A knowledge-base passage a bot reply drew on. */
+export type Citation = z.infer<typeof citationSchema>;
+
+/** How a citation is shown: its document title, and the section when it has one. */
+export function citationLabel(citation: Citation): string {
+  return citation.section ? `${citation.title} › ${citation.section}` : citation.title;
+}
+
+/** The citation's link, only when it is an http(s) URL: anything else (`javascript:`) must never become an href. */
+export function citationHref(citation: Citation): string | null {
+  return citation.url !== null && /^https?:\/\//i.test(citation.url) ? citation.url : null;
+}
+
 /** A stored message. `seq` is gapless and unique within its conversation. */
 export const messageSchema = z.object({
   id: z.string(),
@@ -61,6 +86,8 @@ export const messageSchema = z.object({
   }),
   body: z.string(),
   createdAt: z.string(),
+  /** On bot replies that used the knowledge base: the passages cited, by their number in the text. */
+  citations: z.array(citationSchema).optional(),
 });
 /** A stored message. */
 export type Message = z.infer<typeof messageSchema>;

@@ -99,6 +99,32 @@ describe('App', () => {
     expect(log.textContent).toContain(attack);
   });
 
+  it('lists the sources a bot reply cites under it, numbered as in the text, linking only http(s) URLs', async () => {
+    const client = new FakeClient();
+    const reply = {
+      ...message('bot', 'Returns are free within 30 days [2]. Repairs take two weeks [3].'),
+      citations: [
+        { index: 2, documentId: 'd1', chunkId: 7, title: 'Returns', section: 'Return policy', url: 'https://shop.example/returns' },
+        { index: 3, documentId: 'd2', chunkId: 9, title: 'Repairs <b>now</b>', section: '', url: 'javascript:alert(1)' },
+      ],
+    };
+    client.messages = [reply];
+    const { root } = await setup(client, { open: true });
+
+    const sources = root.querySelector('[role="log"] ol.sources')!;
+    expect(sources.getAttribute('aria-label')).toBe('Sources');
+    const items = [...sources.querySelectorAll('li')];
+    expect(items.map((item) => [item.getAttribute('value'), item.textContent])).toEqual([
+      ['2', 'Returns › Return policy'],
+      ['3', 'Repairs <b>now</b>'],
+    ]);
+    const link = items[0]!.querySelector('a')!;
+    expect(link.getAttribute('href')).toBe('https://shop.example/returns');
+    expect(link.getAttribute('rel')).toBe('noopener noreferrer');
+    expect(items[1]!.querySelector('a')).toBeNull();
+    expect(sources.querySelector('b')).toBeNull();
+  });
+
   it('tells visitor messages from agent and bot messages', async () => {
     const client = new FakeClient();
     client.messages = [message('visitor', 'I need help'), message('agent', 'Sure!', 'Ada'), message('bot', 'Beep')];

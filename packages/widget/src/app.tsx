@@ -24,6 +24,7 @@ const text = {
   typing: 'Agent is typing…',
   botTyping: ' is typing…',
   human: 'Talk to a person',
+  sources: 'Sources',
   queued: 'Waiting for a person to join…',
   alreadyHuman: "You're already talking to our team.",
   humanFailed: "Couldn't reach a person",
@@ -119,7 +120,37 @@ function MessageItem({ message, botName }: { message: Message; botName: string }
       {label && <span class={kind === 'visitor' ? 'author hidden' : 'author'}>{label}</span>}
       {/* Text only, through Preact text nodes: message bodies are never parsed as HTML. */}
       <p>{message.body}</p>
+      {message.citations && <Sources citations={message.citations} />}
     </div>
+  );
+}
+
+type Citation = NonNullable<Message['citations']>[number];
+
+// Protocol has these too (citationLabel, citationHref), but importing them would bring zod into the widget's bundle.
+const citationLabel = (citation: Citation) => (citation.section ? `${citation.title} › ${citation.section}` : citation.title);
+// Only an http(s) URL becomes a link: a `javascript:` one must never reach an href.
+const citationHref = (citation: Citation) => (/^https?:\/\//i.test(citation.url ?? '') ? citation.url : null);
+
+/** The knowledge-base passages a bot reply cites, numbered as in its text; linked when they have an http(s) URL. */
+function Sources({ citations }: { citations: Citation[] }) {
+  return (
+    <ol class="sources" aria-label={text.sources}>
+      {citations.map((citation) => {
+        const href = citationHref(citation);
+        return (
+          <li key={citation.index} value={citation.index}>
+            {href ? (
+              <a href={href} target="_blank" rel="noopener noreferrer">
+                {citationLabel(citation)}
+              </a>
+            ) : (
+              citationLabel(citation)
+            )}
+          </li>
+        );
+      })}
+    </ol>
   );
 }
 

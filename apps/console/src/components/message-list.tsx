@@ -2,7 +2,7 @@
  * A conversation's messages, oldest first, then the bot's replies being streamed and the agent's pending replies.
  * @module
  */
-import type { Message } from '@parley/protocol';
+import { citationHref, citationLabel, type Message } from '@parley/protocol';
 import { Fragment } from 'preact';
 import { useLayoutEffect, useRef } from 'preact/hooks';
 import { authorLabel, formatFullTime, formatMessageTime } from '../format.js';
@@ -61,7 +61,30 @@ function MessageItem({ message, visitorName, agentId }: { message: Message; visi
       </div>
       {/* Text child only: Preact sets it as a text node, so markup in a message is shown, never interpreted. */}
       <p class="message-body">{message.body}</p>
+      {message.citations && <MessageSources citations={message.citations} />}
     </div>
+  );
+}
+
+/** The knowledge-base passages a bot reply cited, numbered as in its text, so the agent can check what it relied on. */
+function MessageSources({ citations }: { citations: NonNullable<Message['citations']> }) {
+  return (
+    <ol class="message-sources" aria-label="Sources">
+      {citations.map((citation) => {
+        const href = citationHref(citation);
+        return (
+          <li key={citation.index} value={citation.index}>
+            {href ? (
+              <a href={href} target="_blank" rel="noopener noreferrer">
+                {citationLabel(citation)}
+              </a>
+            ) : (
+              citationLabel(citation)
+            )}
+          </li>
+        );
+      })}
+    </ol>
   );
 }
 

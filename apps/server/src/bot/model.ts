@@ -4,6 +4,8 @@
  * @module
  */
 
+import type { SourcePassage } from './turn-sources.js';
+
 /** A content block of the conversation sent to the model (Anthropic's shapes, which the offline answerer also reads). */
 export type ContentBlock =
   | { type: 'text'; text: string }
@@ -30,8 +32,11 @@ export interface ChatRequest {
   messages: ChatMessage[];
   tools: ToolSpec[];
   maxTokens: number;
-  /** The widget's own answers, for models that answer without a language model (the offline answerer). */
-  knowledge: { faq: Array<{ question: string; answer: string }>; greeting: string };
+  /**
+   * The widget's own answers and the knowledge-base passages found for the visitor's message, for models that answer
+   * without a language model (the offline answerer). Claude sees the passages in `messages`.
+   */
+  knowledge: { faq: Array<{ question: string; answer: string }>; greeting: string; passages: SourcePassage[] };
 }
 
 /** Token counts of one model call. */
@@ -46,7 +51,13 @@ export interface Usage {
 export type ChatStreamPart =
   | { type: 'text-delta'; text: string }
   | { type: 'tool-call'; id: string; name: string; input: unknown }
-  | { type: 'finish'; stopReason: string | null; usage: Usage };
+  | {
+      type: 'finish';
+      stopReason: string | null;
+      usage: Usage;
+      /** Passage numbers the answer relies on, for models that cite without `[n]` markers in the text. */
+      citations?: number[];
+    };
 
 /** A language model the bot can talk to. */
 export interface ChatModel {

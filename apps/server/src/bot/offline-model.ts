@@ -1,7 +1,8 @@
 /**
  * The offline answerer: what replies when no ANTHROPIC_API_KEY is set. It is deterministic and honest about being
- * simple: it answers with the widget's FAQ entry that shares the most words with the visitor's message, and offers a
- * human when nothing matches well enough. It streams like a model so the rest of the bot does not care.
+ * simple: it answers with the knowledge-base passage that best matches the visitor's message (citing it), else with
+ * the widget's FAQ entry that shares the most words with it, and offers a human when nothing matches well enough. It
+ * streams like a model so the rest of the bot does not care.
  * @module
  */
 import type { ChatMessage, ChatModel, ChatRequest, ChatStreamPart } from './model.js';
@@ -12,6 +13,13 @@ export const OFFLINE_MODEL = 'offline';
 
 /** How much of the FAQ question the message must cover (0–1) to count as a match. */
 const MATCH_THRESHOLD = 0.34;
+/**
+ * How much of the message's weight a passage must contain (its `coverage`, 0–1) to be given as the answer. Below it
+ * the passage is probably about something else, and a person is offered instead.
+ */
+export const PASSAGE_THRESHOLD = 0.4;
+/** A passage longer than this is cut at a sentence end: the visitor gets the gist and the link. */
+const ANSWER_MAX_CHARACTERS = 700;
 
 // Words that carry no meaning for matching. Short on purpose: the FAQ is small and written by the site owner.
 const stopWords = new Set(
@@ -52,12 +60,27 @@ export function bestFaqMatch(
 
 const GREETING = /^\s*(hi|hello|hey|hallo|bonjour|hola|ciao|good (morning|afternoon|evening))\b/i;
 
-/** The reply the offline answerer gives to the visitor's latest text. */
-export function offlineAnswer(text: string, knowledge: ChatRequest['knowledge']): string {
+function excerpt(body: string): string {
+  if (body.length <= ANSWER_MAX_CHARACTERS) return body;
+  let result = '';
+  for (const { segment } of new Intl.Segmenter('en', { granularity: 'sentence' }).segment(body)) {
+    if (result && result.length + segment.length > ANSWER_MAX_CHARACTERS) break;
+    result += segment;
+  }
+  return result.trim().slice(0, ANSWER_MAX_CHARACTERS);
+}
+
+/** The reply the offline answerer gives to the visitor's latest text, and the passage numbers it cites. */
+export function offlineAnswer(text: string, knowledge: ChatRequest['knowledge']): { text: string; citations: number[] } {
+  const passage = knowledge.passages[0];
+  if (passage && passage.coverage >= PASSAGE_THRESHOLD) return { text: excerpt(passage.body), citations: [passage.index] };
   const match = bestFaqMatch(text, knowledge.faq);
-  if (match && match.score >= MATCH_THRESHOLD) return match.entry.answer;
-  if (GREETING.test(text) && keywords(text).size <= 2) return knowledge.greeting;
-  return "I'm not sure I can answer that myself. Would you like to talk to a person? Say \"talk to a person\" or use the button below.";
+  if (match && match.score >= MATCH_THRESHOLD) return { text: match.entry.answer, citations: [] };
+  if (GREETING.test(text) && keywords(text).size <= 2) return { text: knowledge.greeting, citations: [] };
+  return {
+    text: "I'm not sure I can answer that myself. Would you like to talk to a person? Say \"talk to a person\" or use the button below.",
+    citations: [],
+  };
 }
 
 function lastUserText(messages: ChatMessage[]): string {
@@ -65,7 +88,9 @@ function lastUserText(messages: ChatMessage[]): string {
     const message = messages[index]!;
     if (message.role !== 'user') continue;
     if (typeof message.content === 'string') return message.content;
-    return message.content.map((block) => (block.type === 'text' ? block.text : '')).join(' ');
+    // The visitor's words are the last text block; the knowledge block before them is for language models.
+    const texts = message.content.filter((block) => block.type === 'text');
+    return texts.at(-1)?.text ?? '';
   }
   return '';
 }
@@ -76,11 +101,11 @@ export function createOfflineModel(): ChatModel {
     async *stream(request: ChatRequest, signal: AbortSignal): AsyncIterable<ChatStreamPart> {
       const answer = offlineAnswer(lastUserText(request.messages), request.knowledge);
       // Word-sized deltas, so the widget's progressive rendering is exercised the same way as with Claude.
-      for (const piece of answer.match(/\S+\s*/g) ?? [answer]) {
+      for (const piece of answer.text.match(/\S+\s*/g) ?? [answer.text]) {
         signal.throwIfAborted();
         yield { type: 'text-delta', text: piece };
       }
-      yield { type: 'finish', stopReason: 'end_turn', usage: emptyUsage() };
+      yield { type: 'finish', stopReason: 'end_turn', usage: emptyUsage(), citations: answer.citations };
     },
   };
 }

@@ -13,6 +13,7 @@ import type { Config } from '../config.js';
 import { publishConversationChange } from '../conversations/broadcast.js';
 import { toMessage } from '../conversations/mappers.js';
 import { listMessages, planTransition, type TransitionPlan } from '../conversations/service.js';
+import { searchKnowledge } from '../knowledge/search.js';
 import { contactRoom, organizationRoom, type Realtime } from '../plugins/io.js';
 import { abortable } from './abortable.js';
 import { createAnthropicModel } from './anthropic-model.js';
@@ -22,11 +23,13 @@ import type { Effect } from './machine.js';
 import { emptyUsage, type ChatMessage, type ChatModel, type ContentBlock, type Usage } from './model.js';
 import { createOfflineModel, OFFLINE_MODEL } from './offline-model.js';
 import { costOf, defaultModelPrices } from './prices.js';
-import { buildHistory, buildSystemPrompt } from './prompt.js';
+import { buildHistory, buildSystemPrompt, withKnowledge } from './prompt.js';
 import { botReplyNeedsNoTransition, storePlainReply } from './store-reply.js';
 import { collectContact } from './tools/collect-contact.js';
 import { handoffToHuman } from './tools/handoff-to-human.js';
 import { runTool, toToolSpecs, type BotTool } from './tools/registry.js';
+import { searchKnowledgeBase } from './tools/search-knowledge-base.js';
+import { formatKnowledgeBlock, TurnSources } from './turn-sources.js';
 
 /** A claim older than this belongs to a process that died mid-turn and may be taken over. */
 const TURN_LEASE_SECONDS = 120;
@@ -36,6 +39,12 @@ const STRANDED_AFTER_SECONDS = 20;
 const HEARTBEAT_MS = 2000;
 /** How much history is loaded before trimming to the token budget. */
 const HISTORY_MESSAGES = 100;
+/** Knowledge-base passages given to the model with the visitor's message, before it asks for more. */
+const UPFRONT_PASSAGES = 4;
+/** Passages covering less of the message than this (coverage, 0–1) are noise, not context. */
+const MIN_PASSAGE_COVERAGE = 0.2;
+/** Passages one search_knowledge_base call returns. */
+const TOOL_PASSAGES = 5;
 
 const HANDOFF_REPLY = "I'm connecting you with a person from our team. They'll reply right here.";
 const FAILURE_REPLY =
@@ -79,7 +88,7 @@ interface ToolLog {
 }
 
 /** The tools every bot gets in this release. */
-export const builtInTools: readonly BotTool[] = [handoffToHuman, collectContact] as readonly BotTool[];
+export const builtInTools: readonly BotTool[] = [handoffToHuman, collectContact, searchKnowledgeBase] as readonly BotTool[];
 
 /** Creates the runner: Claude when an API key is configured, the offline answerer otherwise. */
 export function createBotRunner(deps: {
@@ -162,6 +171,9 @@ export function createBotRunner(deps: {
     let streamStarted = false;
     let botDisplayName: string | null = null;
     const toolLog: ToolLog[] = [];
+    // The knowledge-base passages this turn showed the model, numbered for citations.
+    const sources = new TurnSources();
+    const modelCitations: number[] = [];
     // What the model rounds of this turn cost so far: recorded even when the turn fails or is cancelled.
     const usage = emptyUsage();
     let modelId: string | null = null;
@@ -186,7 +198,20 @@ export function createBotRunner(deps: {
       const chosenModel = mode === 'offline' ? OFFLINE_MODEL : (botConfig.model ?? config.botModel ?? DEFAULT_BOT_MODEL);
       modelId = chosenModel;
       const tools = mode === 'offline' ? [] : builtInTools;
-      const conversationForModel: ChatMessage[] = buildHistory(history, claimed.botAnsweredSeq, botConfig.historyTokenBudget);
+      const found = await searchKnowledge(db, {
+        organizationId: claimed.organizationId,
+        query: pending.map((message) => message.body).join('\n'),
+        limit: UPFRONT_PASSAGES,
+      });
+      const passages = sources.add(found.filter((hit) => hit.coverage >= MIN_PASSAGE_COVERAGE));
+      const conversationForModel: ChatMessage[] = withKnowledge(
+        buildHistory(history, claimed.botAnsweredSeq, botConfig.historyTokenBudget),
+        formatKnowledgeBlock(passages),
+      );
+      const visitorText = history
+        .filter((message) => message.author.kind === 'visitor')
+        .map((message) => message.body)
+        .join('\n');
       const system = buildSystemPrompt(botConfig, settings);
       const deadline = AbortSignal.timeout(config.anthropic.timeoutMs * (config.anthropic.maxRetries + 1));
       const signal = AbortSignal.any([controller.signal, deadline]);
@@ -206,7 +231,7 @@ export function createBotRunner(deps: {
           messages: conversationForModel,
           tools: toToolSpecs(tools),
           maxTokens: botConfig.maxTokens,
-          knowledge: { faq: settings.faq, greeting: settings.greeting },
+          knowledge: { faq: settings.faq, greeting: settings.greeting, passages },
         };
         for await (const part of abortable(model.stream(request, signal), signal, config.anthropic.timeoutMs)) {
           if (part.type === 'text-delta') {
@@ -225,6 +250,7 @@ export function createBotRunner(deps: {
           } else {
             stopReason = part.stopReason;
             addUsage(usage, part.usage);
+            if (part.citations) modelCitations.push(...part.citations);
           }
         }
         if (stopReason !== 'tool_use' || calls.length === 0) break;
@@ -255,6 +281,10 @@ export function createBotRunner(deps: {
               contactId: claimed.contactId,
               organizationId: claimed.organizationId,
               defaultCountry: settings.defaultCountry,
+              visitorText,
+              // In the tool's transaction: on PGlite's single connection a query beside it would wait for it forever.
+              searchKnowledge: async (query) =>
+                sources.add(await searchKnowledge(tx as unknown as Database, { organizationId: claimed.organizationId, query, limit: TOOL_PASSAGES })),
             });
           });
           const durationMs = Math.round(performance.now() - callStartedAt);
@@ -344,6 +374,8 @@ export function createBotRunner(deps: {
       stopReason: string | null;
       rounds: number;
     }) {
+      const citations = sources.citations(reply.text, modelCitations);
+      const metadata = { model: reply.modelId, authorName: botDisplayName, ...(citations.length > 0 ? { citations } : {}) };
       if (!reply.handoffReason && toolLog.length === 0 && botReplyNeedsNoTransition) {
         const cost = costOf(prices, reply.modelId, reply.usage);
         if (cost === null) log.warn({ model: reply.modelId }, 'no price for this model; its cost is reported as 0 (set PARLEY_MODEL_PRICES)');
@@ -353,7 +385,7 @@ export function createBotRunner(deps: {
           messageId,
           answeredSeq: claimed!.lastSeq,
           body: reply.text,
-          metadata: { model: reply.modelId, authorName: botDisplayName },
+          metadata,
           model: reply.modelId,
           usage: reply.usage,
           timeToFirstTokenMs: reply.ttft,
@@ -385,7 +417,7 @@ export function createBotRunner(deps: {
         const seq = conversation.lastSeq + 1;
         const [row] = await tx
           .insert(messages)
-          .values({ id: messageId, conversationId, seq, clientId: `bot-${turnId}`, authorKind: 'bot', authorId: null, body: reply.text, metadata: { model: reply.modelId, authorName: botDisplayName } })
+          .values({ id: messageId, conversationId, seq, clientId: `bot-${turnId}`, authorKind: 'bot', authorId: null, body: reply.text, metadata })
           .returning();
         const [updated] = await tx
           .update(conversations)

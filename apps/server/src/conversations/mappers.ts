@@ -1,5 +1,6 @@
 import type { conversations, messages } from '@parley/db';
-import type { ConversationSummary, Message, VisitorConversation } from '@parley/protocol';
+import { citationSchema, type ConversationSummary, type Message, type VisitorConversation } from '@parley/protocol';
+import { z } from 'zod';
 
 type MessageRow = typeof messages.$inferSelect;
 type ConversationRow = typeof conversations.$inferSelect;
@@ -10,7 +11,7 @@ type ConversationRow = typeof conversations.$inferSelect;
  */
 export function toMessage(row: MessageRow, authorName: string | null = null): Message {
   const storedName = typeof row.metadata.authorName === 'string' ? row.metadata.authorName : null;
-  return {
+  const message: Message = {
     id: row.id,
     conversationId: row.conversationId,
     seq: row.seq,
@@ -19,7 +20,15 @@ export function toMessage(row: MessageRow, authorName: string | null = null): Me
     body: row.body,
     createdAt: row.createdAt.toISOString(),
   };
+  if (row.metadata.citations !== undefined) {
+    // Written by the bot runner; checked anyway, since a wrong shape would reach every client.
+    const citations = storedCitationsSchema.safeParse(row.metadata.citations);
+    if (citations.success && citations.data.length > 0) message.citations = citations.data;
+  }
+  return message;
 }
+
+const storedCitationsSchema = z.array(citationSchema);
 
 /** The visitor's view of a conversation. */
 export function toVisitorConversation(row: ConversationRow): VisitorConversation {

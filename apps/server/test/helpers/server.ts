@@ -3,11 +3,12 @@ import { createDb, type DbHandle } from '@parley/db';
 import type { Ack, LoginResponse, WidgetSettings } from '@parley/protocol';
 import type { FastifyInstance } from 'fastify';
 import { io, type Socket } from 'socket.io-client';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import { buildApp } from '../../src/app.js';
 import type { BotConfig } from '../../src/bot/bot-config.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { createAgent, createOrganization, createWidget } from '../../src/seed/accounts.js';
+import { mockAnthropic } from './anthropic.js';
 
 /** The site that the test widget allows. */
 export const SHOP_ORIGIN = 'https://shop.example';
@@ -175,6 +176,29 @@ export async function startSecondApp(server: TestServer): Promise<TestServer> {
 export function ok<T>(ack: Ack<T>): T {
   if (!ack.ok) throw new Error(`expected ok ack, got ${JSON.stringify(ack.error)}`);
   return ack.data;
+}
+
+/**
+ * The real server with Claude's API mocked by msw ({@link mockAnthropic}): both start before the file's tests, the
+ * mock's queue and recorded requests are cleared after each test (once bot turns are idle), both stop at the end.
+ */
+export function useServerWithClaude(env: Record<string, string>) {
+  const anthropic = mockAnthropic();
+  const server = {} as TestServer;
+  beforeAll(async () => {
+    anthropic.listen();
+    Object.assign(server, await startServer({ ANTHROPIC_API_KEY: 'sk-ant-test', ...env }));
+  });
+  afterEach(async () => {
+    await server.app.bot.idle();
+    anthropic.queue.length = 0;
+    anthropic.requests.length = 0;
+  });
+  afterAll(async () => {
+    await server.close?.();
+    anthropic.close();
+  });
+  return { server, anthropic };
 }
 
 /**

@@ -7,8 +7,12 @@ import { defineTool, ToolInputError } from './registry.js';
 /**
  * Stores the visitor's name, e-mail and/or phone on their contact. Phone numbers are parsed with libphonenumber-js
  * (with the widget's default country for numbers without a country code) and stored in E.164; an invalid one comes
- * back as a tool error so the model can ask again.
+ * back as a tool error so the model can ask again. Only details the visitor wrote are stored: a value that appears in
+ * none of their messages (one a knowledge-base document or a confused model made up) is refused.
  */
+const notWritten = (value: string) =>
+  new ToolInputError(`The visitor did not write "${value}" in this conversation; only save details they gave.`);
+
 export const collectContact = defineTool({
   name: 'collect_contact',
   description:
@@ -22,9 +26,16 @@ export const collectContact = defineTool({
     })
     .refine((input) => input.name !== undefined || input.email !== undefined || input.phone !== undefined, 'Give at least one field.'),
   handler: async (input, context) => {
+    const visitorText = context.visitorText.toLowerCase();
     const values: { name?: string; email?: string; phone?: string } = {};
-    if (input.name !== undefined) values.name = input.name;
-    if (input.email !== undefined) values.email = input.email.toLowerCase();
+    if (input.name !== undefined) {
+      if (!visitorText.includes(input.name.toLowerCase())) throw notWritten(input.name);
+      values.name = input.name;
+    }
+    if (input.email !== undefined) {
+      values.email = input.email.toLowerCase();
+      if (!visitorText.includes(values.email)) throw notWritten(input.email);
+    }
     if (input.phone !== undefined) {
       const phone = parsePhoneNumberFromString(input.phone, context.defaultCountry as CountryCode | undefined);
       if (!phone || !phone.isValid()) {
@@ -32,6 +43,8 @@ export const collectContact = defineTool({
           `"${input.phone}" is not a valid phone number${context.defaultCountry ? '' : ' (include the country code, e.g. +1)'}.`,
         );
       }
+      // The model may add a country code the visitor left out; the national number must be theirs.
+      if (!context.visitorText.replace(/\D/g, '').includes(phone.nationalNumber)) throw notWritten(input.phone);
       values.phone = phone.number;
     }
     await context.db.update(contacts).set(values).where(eq(contacts.id, context.contactId));

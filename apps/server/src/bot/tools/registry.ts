@@ -7,6 +7,7 @@
 import type { Database } from '@parley/db';
 import { z } from 'zod';
 import type { ToolSpec } from '../model.js';
+import type { SourcePassage } from '../turn-sources.js';
 
 /** What a tool handler may use. */
 export interface ToolContext {
@@ -16,6 +17,10 @@ export interface ToolContext {
   organizationId: string;
   /** The widget's default country for phone numbers without a country code. */
   defaultCountry: string | undefined;
+  /** Everything the visitor wrote in this conversation: tools that store what the visitor said check against it. */
+  visitorText: string;
+  /** Searches the organization's knowledge base; the passages are numbered for citation in this turn. */
+  searchKnowledge(query: string): Promise<SourcePassage[]>;
 }
 
 /** An error the model should see and may correct (bad phone number, unknown order…). */
