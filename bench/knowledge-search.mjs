@@ -33,7 +33,7 @@ const { createDb, organizations } = await import(pathToFileURL(require.resolve('
 const { eq } = await import(pathToFileURL(require.resolve('drizzle-orm')).href);
 const { importDocument } = await load('knowledge/import-document.js');
 const { searchKnowledge, DEFAULT_POSTINGS_PER_TERM } = await load('knowledge/search.js');
-const { maintainKnowledgeIndex } = await load('knowledge/maintenance.js');
+const { vacuumKnowledgeIndex } = await load('knowledge/maintenance.js');
 const { createOrganization } = await load('seed/accounts.js');
 const postingsPerTerm = values['postings-per-term'] ? Number(values['postings-per-term']) : DEFAULT_POSTINGS_PER_TERM;
 
@@ -83,7 +83,7 @@ try {
   }
   const importSeconds = (performance.now() - importStarted) / 1000;
   const vacuumStarted = performance.now();
-  await maintainKnowledgeIndex(handle);
+  await vacuumKnowledgeIndex(handle);
   const vacuumSeconds = (performance.now() - vacuumStarted) / 1000;
   if (!values.json && process.stderr.isTTY) process.stderr.write('\r\x1b[K');
 

@@ -167,4 +167,18 @@ describe('the demo shop and the console', () => {
     await expect.poll(() => shop.getByRole('log').textContent(), { timeout: 10_000 }).toContain('Robin here');
     await agentPage.screenshot({ path: join(screenshots, '6-agent-took-over.png') });
   });
+
+  it('lists the demo knowledge base in the console, and finds the passage for a question', async () => {
+    const page = await browser.newPage();
+    await signIn(page);
+    await page.getByRole('button', { name: 'Knowledge base' }).click();
+    await expect.poll(() => page.url()).toBe(`${baseUrl}/console/knowledge`);
+    const table = page.getByRole('table');
+    await expect.poll(() => table.textContent()).toContain('Shipping and delivery');
+    await expect.poll(() => table.textContent()).toContain('product-care.csv');
+    await page.getByRole('searchbox', { name: 'Try a question' }).fill('how do I wash my sleeping bag');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await expect.poll(() => page.getByRole('list', { name: 'Passages found' }).textContent()).toContain('Can I machine-wash my sleeping bag?');
+    await page.screenshot({ path: join(screenshots, '7-console-knowledge-base.png') });
+  });
 });

@@ -10,6 +10,10 @@ import type {
   ConversationSummary,
   ConversationUpdate,
   ErrorCode,
+  KnowledgeDocumentList,
+  KnowledgeImportRequest,
+  KnowledgeImportResult,
+  KnowledgeSearchResult,
   LoginRequest,
   LoginResponse,
   MessageSent,
@@ -48,6 +52,14 @@ export interface ConsoleApi {
    * (`{ status: 'bot' }`). A change the conversation's state does not allow rejects with `transition_rejected` (409).
    */
   updateConversation(conversationId: string, update: ConversationUpdate): Promise<ConversationSummary>;
+  /** `GET /api/knowledge/documents`: the knowledge base's documents, by title. */
+  listKnowledgeDocuments(): Promise<KnowledgeDocumentList>;
+  /** `POST /api/knowledge/documents` (admins): imports a document, or replaces the one with the same `sourceKey`. */
+  importKnowledgeDocument(request: KnowledgeImportRequest): Promise<KnowledgeImportResult>;
+  /** `DELETE /api/knowledge/documents/:documentId` (admins). */
+  deleteKnowledgeDocument(documentId: string): Promise<void>;
+  /** `GET /api/knowledge/search`: the passages the bot would find for `q`. */
+  searchKnowledge(query: { q: string; limit?: number }): Promise<KnowledgeSearchResult>;
 }
 
 const statusCodes: Record<number, ErrorCode> = {
@@ -57,6 +69,7 @@ const statusCodes: Record<number, ErrorCode> = {
   404: 'not_found',
   409: 'transition_rejected',
   413: 'message_too_long',
+  422: 'invalid_document',
   429: 'rate_limited',
   502: 'unavailable',
   503: 'unavailable',
@@ -131,6 +144,7 @@ export function createApi(options: ApiOptions = {}): ConsoleApi {
       throw new ParleyError('unavailable', 'Cannot reach the server. Check your connection and try again.', { cause });
     }
     if (!response.ok) throw await errorFromResponse(response);
+    if (response.status === 204) return undefined as T;
     try {
       return (await response.json()) as T;
     } catch (cause) {
@@ -150,5 +164,9 @@ export function createApi(options: ApiOptions = {}): ConsoleApi {
       ),
     sendReply: (conversationId, body) => request('POST', `${conversationPath(conversationId)}/messages`, body),
     updateConversation: (conversationId, body) => request('PATCH', conversationPath(conversationId), body),
+    listKnowledgeDocuments: () => request('GET', '/api/knowledge/documents'),
+    importKnowledgeDocument: (body) => request('POST', '/api/knowledge/documents', body),
+    deleteKnowledgeDocument: (documentId) => request('DELETE', `/api/knowledge/documents/${encodeURIComponent(documentId)}`),
+    searchKnowledge: (query) => request('GET', withQuery('/api/knowledge/search', { q: query.q, limit: query.limit })),
   };
 }

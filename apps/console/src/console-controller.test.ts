@@ -37,6 +37,11 @@ function fakeServer() {
     sendReply: () => Promise.reject(new ParleyError('unavailable')),
     updateConversation: (_conversationId, update) =>
       Promise.resolve(summary({ status: update.status ?? 'agent', updatedAt: '2025-01-02T00:00:00.000Z' })),
+    // The controller never touches the knowledge base.
+    listKnowledgeDocuments: () => Promise.reject(new ParleyError('forbidden')),
+    importKnowledgeDocument: () => Promise.reject(new ParleyError('forbidden')),
+    deleteKnowledgeDocument: () => Promise.reject(new ParleyError('forbidden')),
+    searchKnowledge: () => Promise.reject(new ParleyError('forbidden')),
   };
 
   const connection = {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { conversationIdFromPath, pathForConversation } from './route.js';
+import { conversationIdFromPath, isKnowledgePath, knowledgePath, pathForConversation } from './route.js';
 
 describe('conversation URLs', () => {
   it('round-trips a conversation id under the base path', () => {
@@ -12,5 +12,15 @@ describe('conversation URLs', () => {
     expect(conversationIdFromPath('/console/', '/console/')).toBeNull();
     expect(conversationIdFromPath('/elsewhere/conversations/x', '/console/')).toBeNull();
     expect(conversationIdFromPath('/console/conversations/%E0%A4%A', '/console/')).toBeNull();
+  });
+});
+
+describe('knowledge base URL', () => {
+  it('is <base>knowledge, with or without a trailing slash, and is no conversation', () => {
+    expect(knowledgePath('/console/')).toBe('/console/knowledge');
+    expect(isKnowledgePath('/console/knowledge', '/console/')).toBe(true);
+    expect(isKnowledgePath('/console/knowledge/', '/console/')).toBe(true);
+    expect(isKnowledgePath('/console/', '/console/')).toBe(false);
+    expect(conversationIdFromPath('/console/knowledge', '/console/')).toBeNull();
   });
 });

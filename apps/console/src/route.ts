@@ -1,6 +1,6 @@
 /**
- * The console's URLs: `<base>` for the inbox and `<base>conversations/<id>` for an open conversation, so a reload or a
- * shared link reopens the same conversation. The server answers every path under `/console/` with the app.
+ * The console's URLs: `<base>` for the inbox, `<base>conversations/<id>` for an open conversation, so a reload or a
+ * shared link reopens the same conversation, and `<base>knowledge` for the knowledge base. The server answers every path under `/console/` with the app.
  * @module
  */
 
@@ -19,4 +19,14 @@ export function conversationIdFromPath(pathname: string, base: string): string |
 /** The path that shows `conversationId`, or the inbox for null. */
 export function pathForConversation(conversationId: string | null, base: string): string {
   return conversationId === null ? base : `${base}conversations/${encodeURIComponent(conversationId)}`;
+}
+
+/** The knowledge base page's path. */
+export function knowledgePath(base: string): string {
+  return `${base}knowledge`;
+}
+
+/** True when `pathname` is the knowledge base page. */
+export function isKnowledgePath(pathname: string, base: string): boolean {
+  return pathname === knowledgePath(base) || pathname === `${knowledgePath(base)}/`;
 }

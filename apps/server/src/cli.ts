@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util';
 import { createDb, organizations, type DbHandle } from '@parley/db';
 import { buildApp } from './app.js';
 import { collectFiles, importableExtensions, importFiles, type FileImportResult } from './knowledge/import-files.js';
-import { maintainKnowledgeIndex } from './knowledge/maintenance.js';
+import { vacuumKnowledgeIndex } from './knowledge/maintenance.js';
 import { ConfigError, embeddedDbDir, loadConfig, type Config } from './config.js';
 import { resolveSecret } from './secret.js';
 import { seedDemo, type DemoSeedResult } from './seed/demo.js';
@@ -116,7 +116,7 @@ async function importKnowledge(config: Config, paths: string[], organization: st
       },
     });
     if (showProgress) process.stderr.write('\r\x1b[K');
-    await maintainKnowledgeIndex(handle);
+    await vacuumKnowledgeIndex(handle);
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
     console.log(
       `Imported ${files.length - summary.failed.length} of ${files.length} files in ${seconds} s: ${summary.created} new, ` +

@@ -17,7 +17,7 @@ import { createDb, organizations } from '@parley/db';
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { importDocument } from './knowledge/import-document.js';
-import { maintainKnowledgeIndex } from './knowledge/maintenance.js';
+import { vacuumKnowledgeIndex } from './knowledge/maintenance.js';
 import { evaluateRankings, quantile, type Qrels } from './knowledge/retrieval-metrics.js';
 import { DEFAULT_POSTINGS_PER_TERM, searchKnowledge } from './knowledge/search.js';
 import { createOrganization } from './seed/accounts.js';
@@ -95,7 +95,7 @@ async function main() {
       if (process.stderr.isTTY && documents % 100 === 0) process.stderr.write(`\rimported ${documents} documents`);
     }
     const importSeconds = (performance.now() - importStarted) / 1000;
-    await maintainKnowledgeIndex(handle);
+    await vacuumKnowledgeIndex(handle);
     if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
 
     const qrels = readQrels(args.qrels);

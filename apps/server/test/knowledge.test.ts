@@ -7,7 +7,7 @@ import { and, eq, gt, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { importDocument, deleteDocument } from '../src/knowledge/import-document.js';
 import { collectFiles, importFiles } from '../src/knowledge/import-files.js';
-import { maintainKnowledgeIndex } from '../src/knowledge/maintenance.js';
+import { vacuumKnowledgeIndex } from '../src/knowledge/maintenance.js';
 import { DocumentFormatError } from '../src/knowledge/parse-document.js';
 import { searchKnowledge } from '../src/knowledge/search.js';
 import { createAgent, createOrganization } from '../src/seed/accounts.js';
@@ -42,7 +42,7 @@ async function demoOrganization() {
   const { files } = await collectFiles([demoKnowledgeDir]);
   const summary = await importFiles(server.db.db, organization.id, files);
   expect(summary.failed).toEqual([]);
-  await maintainKnowledgeIndex(server.db);
+  await vacuumKnowledgeIndex(server.db);
   return organization;
 }
 

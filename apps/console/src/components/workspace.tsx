@@ -9,12 +9,13 @@ import { createConsoleController } from '../console-controller.js';
 import { isUnread, type ConnectionState } from '../console-state.js';
 import { openStatuses } from '../conversation-store.js';
 import { emptyThread } from '../message-store.js';
-import { conversationIdFromPath, pathForConversation } from '../route.js';
+import { conversationIdFromPath, isKnowledgePath, knowledgePath, pathForConversation } from '../route.js';
 import type { Session } from '../session.js';
 import type { AgentConnection } from '../socket.js';
 import { useControllerState } from '../use-controller-state.js';
 import { ConversationList } from './conversation-list.js';
 import { ConversationView } from './conversation-view.js';
+import { KnowledgeBase } from './knowledge-base.js';
 
 /** Props of {@link Workspace}. */
 export interface WorkspaceProps {
@@ -72,12 +73,15 @@ export function Workspace({ session, api, connect, onSignOut, basePath }: Worksp
   );
   const state = useControllerState(controller);
   const [filter, setFilter] = useState<Filter>('all');
+  // The inbox keeps running (socket, unread counts) while the knowledge base page is shown.
+  const [showKnowledge, setShowKnowledge] = useState(() => isKnowledgePath(location.pathname, basePath));
   const drafts = useRef(new Map<string, string>());
   const { agent } = session;
 
   useEffect(() => {
     controller.start();
     function handlePopState() {
+      setShowKnowledge(isKnowledgePath(location.pathname, basePath));
       controller.open(conversationIdFromPath(location.pathname, basePath));
     }
     window.addEventListener('popstate', handlePopState);
@@ -108,7 +112,14 @@ export function Workspace({ session, api, connect, onSignOut, basePath }: Worksp
   function open(conversationId: string | null) {
     const path = pathForConversation(conversationId, basePath);
     if (location.pathname !== path) history.pushState(null, '', path);
+    setShowKnowledge(false);
     controller.open(conversationId);
+  }
+
+  function openKnowledge() {
+    const path = knowledgePath(basePath);
+    if (location.pathname !== path) history.pushState(null, '', path);
+    setShowKnowledge(true);
   }
 
   const visible = state.conversations.filter((conversation) => filters[filter].test(conversation, agent.id));
@@ -131,6 +142,15 @@ export function Workspace({ session, api, connect, onSignOut, basePath }: Worksp
             <span class="connection-dot" aria-hidden="true" />
             {connectionLabels[state.connection]}
           </span>
+          {showKnowledge ? (
+            <button type="button" class="button button-ghost" onClick={() => open(openId)}>
+              Inbox
+            </button>
+          ) : (
+            <button type="button" class="button button-ghost" onClick={openKnowledge}>
+              Knowledge base
+            </button>
+          )}
           <span class="agent-name" title={agent.email}>
             {agent.name}
           </span>
@@ -140,85 +160,91 @@ export function Workspace({ session, api, connect, onSignOut, basePath }: Worksp
         </div>
       </header>
 
-      <div class="panes">
-        <nav class="inbox" aria-label="Inbox">
-          <div class="inbox-header">
-            <h1>Inbox</h1>
-            {waiting > 0 && filter !== 'waiting' && (
-              <button type="button" class="waiting-count" onClick={() => changeFilter('waiting')}>
-                {waiting} waiting
-              </button>
-            )}
-            <select
-              class="inbox-filter"
-              aria-label="Filter conversations"
-              value={filter}
-              onChange={(event) => changeFilter(event.currentTarget.value as Filter)}
-            >
-              {(Object.keys(filters) as Filter[]).map((key) => (
-                <option key={key} value={key}>
-                  {filters[key].label}
-                </option>
-              ))}
-            </select>
-          </div>
-          {state.listStatus === 'loading' && <p class="inbox-empty muted">Loading conversations…</p>}
-          {state.listStatus === 'error' && (
-            <div class="inbox-empty" role="alert">
-              <p>{state.listError}</p>
-              <button type="button" class="button" onClick={() => controller.refresh()}>
-                Try again
-              </button>
-            </div>
-          )}
-          {state.listStatus === 'ready' && visible.length === 0 && (
-            <p class="inbox-empty muted">{state.conversations.length === 0 ? 'No conversations yet.' : 'Nothing here.'}</p>
-          )}
-          {visible.length > 0 && (
-            <ConversationList
-              conversations={visible}
-              openId={openId}
-              unread={unread}
-              typing={typing}
-              onOpen={(conversationId) => open(conversationId)}
-            />
-          )}
-        </nav>
-
-        <main class="conversation-pane">
-          {openId ? (
-            <ConversationView
-              key={openId}
-              conversationId={openId}
-              conversation={conversation}
-              thread={state.threads[openId] ?? emptyThread}
-              threadError={state.threadErrors[openId]}
-              typing={state.typing[openId]}
-              agent={agent}
-              notice={state.notice}
-              initialDraft={drafts.current.get(openId) ?? ''}
-              onDraftChange={(draft) => {
-                if (draft) drafts.current.set(openId, draft);
-                else drafts.current.delete(openId);
-              }}
-              onSend={(body) => controller.send(openId, body)}
-              onRetry={(clientId) => controller.retry(openId, clientId)}
-              onDiscard={(clientId) => controller.discard(openId, clientId)}
-              onUpdate={(update) => controller.update(openId, update)}
-              onTyping={() => controller.typing(openId)}
-              onStopTyping={() => controller.stopTyping()}
-              onDismissNotice={() => controller.dismissNotice()}
-              onReload={() => controller.open(openId)}
-              onBack={() => open(null)}
-            />
-          ) : (
-            <div class="empty-state">
-              <p class="empty-title">No conversation selected</p>
-              <p class="muted">Pick a conversation from the inbox to read it and reply.</p>
-            </div>
-          )}
+      {showKnowledge ? (
+        <main class="knowledge-page">
+          <KnowledgeBase api={api} canEdit={agent.role === 'admin'} />
         </main>
-      </div>
+      ) : (
+        <div class="panes">
+          <nav class="inbox" aria-label="Inbox">
+            <div class="inbox-header">
+              <h1>Inbox</h1>
+              {waiting > 0 && filter !== 'waiting' && (
+                <button type="button" class="waiting-count" onClick={() => changeFilter('waiting')}>
+                  {waiting} waiting
+                </button>
+              )}
+              <select
+                class="inbox-filter"
+                aria-label="Filter conversations"
+                value={filter}
+                onChange={(event) => changeFilter(event.currentTarget.value as Filter)}
+              >
+                {(Object.keys(filters) as Filter[]).map((key) => (
+                  <option key={key} value={key}>
+                    {filters[key].label}
+                  </option>
+                ))}
+              </select>
+            </div>
+            {state.listStatus === 'loading' && <p class="inbox-empty muted">Loading conversations…</p>}
+            {state.listStatus === 'error' && (
+              <div class="inbox-empty" role="alert">
+                <p>{state.listError}</p>
+                <button type="button" class="button" onClick={() => controller.refresh()}>
+                  Try again
+                </button>
+              </div>
+            )}
+            {state.listStatus === 'ready' && visible.length === 0 && (
+              <p class="inbox-empty muted">{state.conversations.length === 0 ? 'No conversations yet.' : 'Nothing here.'}</p>
+            )}
+            {visible.length > 0 && (
+              <ConversationList
+                conversations={visible}
+                openId={openId}
+                unread={unread}
+                typing={typing}
+                onOpen={(conversationId) => open(conversationId)}
+              />
+            )}
+          </nav>
+
+          <main class="conversation-pane">
+            {openId ? (
+              <ConversationView
+                key={openId}
+                conversationId={openId}
+                conversation={conversation}
+                thread={state.threads[openId] ?? emptyThread}
+                threadError={state.threadErrors[openId]}
+                typing={state.typing[openId]}
+                agent={agent}
+                notice={state.notice}
+                initialDraft={drafts.current.get(openId) ?? ''}
+                onDraftChange={(draft) => {
+                  if (draft) drafts.current.set(openId, draft);
+                  else drafts.current.delete(openId);
+                }}
+                onSend={(body) => controller.send(openId, body)}
+                onRetry={(clientId) => controller.retry(openId, clientId)}
+                onDiscard={(clientId) => controller.discard(openId, clientId)}
+                onUpdate={(update) => controller.update(openId, update)}
+                onTyping={() => controller.typing(openId)}
+                onStopTyping={() => controller.stopTyping()}
+                onDismissNotice={() => controller.dismissNotice()}
+                onReload={() => controller.open(openId)}
+                onBack={() => open(null)}
+              />
+            ) : (
+              <div class="empty-state">
+                <p class="empty-title">No conversation selected</p>
+                <p class="muted">Pick a conversation from the inbox to read it and reply.</p>
+              </div>
+            )}
+          </main>
+        </div>
+      )}
     </div>
   );
 }

@@ -19,7 +19,7 @@ export interface DocumentInput {
   sourceKey: string;
   format: KnowledgeFormat;
   content: string;
-  /** Defaults to the document's first top-level heading or HTML `<title>`, then to `sourceKey`. */
+  /** Defaults to the document's first top-level heading or HTML `<title>`, then to a title made of `sourceKey`. */
   title?: string | undefined;
   /** Where readers can find the document; shown with citations. HTML's canonical link is used when not given. */
   url?: string | undefined;
@@ -44,6 +44,12 @@ function assertStorableText(content: string) {
   if (!content.isWellFormed()) throw new DocumentFormatError('The file is not valid Unicode text (unpaired surrogate).');
 }
 
+/** A readable title from a file name: `faq/product-care.csv` → `Product care`. */
+export function titleFromKey(sourceKey: string): string {
+  const name = sourceKey.split('/').at(-1)!.replace(/\.[a-z0-9]+$/i, '').replace(/[-_]+/g, ' ').trim();
+  return name ? name.charAt(0).toUpperCase() + name.slice(1) : sourceKey;
+}
+
 const hashOf = (input: DocumentInput) =>
   createHash('sha256')
     .update([input.format, input.title ?? '', input.url ?? '', input.content].join('\u0000'))
@@ -58,7 +64,7 @@ export async function importDocument(db: Database, input: DocumentInput, options
   const parsed = parseDocument(input.format, input.content);
   const chunks = chunkDocument(parsed, options.chunking ?? defaultChunkOptions);
   if (chunks.length === 0) throw new DocumentFormatError('The document has no text to import.');
-  const title = (input.title ?? parsed.title ?? input.sourceKey).slice(0, 500);
+  const title = (input.title ?? parsed.title ?? titleFromKey(input.sourceKey)).slice(0, 500);
   const url = input.url ?? parsed.url ?? null;
   const contentHash = hashOf(input);
   const characterCount = chunks.reduce((sum, chunk) => sum + chunk.text.length, 0);

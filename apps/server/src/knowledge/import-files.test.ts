@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { titleFromKey } from './import-document.js';
 import { formatOfFile, urlUnder } from './import-files.js';
 
 describe('import-files', () => {
@@ -18,5 +19,15 @@ describe('import-files', () => {
     expect(urlUnder('https://help.example.com/docs/', { path: '/x/a b/ü.md', sourceKey: 'a b/ü.md' })).toBe(
       'https://help.example.com/docs/a%20b/%C3%BC',
     );
+  });
+});
+
+describe('titleFromKey', () => {
+  it.each([
+    ['faq/product-care.csv', 'Product care'],
+    ['shipping_rates.md', 'Shipping rates'],
+    ['.md', '.md'],
+  ])('makes %s into %s', (key, title) => {
+    expect(titleFromKey(key)).toBe(title);
   });
 });

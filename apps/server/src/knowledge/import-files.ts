@@ -7,24 +7,15 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, extname, join, relative, sep } from 'node:path';
 import type { Database } from '@parley/db';
 import { importDocument, type ImportOutcome } from './import-document.js';
+import { knowledgeFileExtensions, knowledgeFormatOfFileName } from '@parley/protocol';
 import { DocumentFormatError, type KnowledgeFormat } from './parse-document.js';
 
-const formatsByExtension: Record<string, KnowledgeFormat> = {
-  '.md': 'markdown',
-  '.markdown': 'markdown',
-  '.html': 'html',
-  '.htm': 'html',
-  '.txt': 'text',
-  '.csv': 'faq',
-  '.jsonl': 'faq',
-};
-
 /** The file extensions `parley kb import` reads. */
-export const importableExtensions = Object.keys(formatsByExtension);
+export const importableExtensions = knowledgeFileExtensions;
 
 /** The format a file is imported as, by its extension; undefined for other files. */
 export function formatOfFile(path: string): KnowledgeFormat | undefined {
-  return formatsByExtension[extname(path).toLowerCase()];
+  return knowledgeFormatOfFileName(basename(path));
 }
 
 /** A file to import: where it is, and the key that names its document. */

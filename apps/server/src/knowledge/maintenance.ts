@@ -1,8 +1,8 @@
 /**
  * Keeps search fast after imports. Search reads postings with an index-only scan and finds typos with the trigram
  * index; both need fresh planner statistics, and index-only scans need the visibility map that VACUUM writes.
- * Postgres' autovacuum does this on its own after bulk writes; PGlite has no autovacuum, so Parley runs it after an
- * import batch there (CLI, API, evaluation).
+ * Postgres' autovacuum gets there on its own, a minute or so after bulk writes; PGlite has no autovacuum. So a batch
+ * import (CLI, evaluation, benchmark) vacuums at its end on either engine, and API changes on PGlite schedule one.
  * @module
  */
 import { sql } from 'drizzle-orm';
@@ -13,12 +13,8 @@ export async function vacuumKnowledgeIndex(handle: Pick<DbHandle, 'db'>): Promis
   await handle.db.execute(sql`vacuum (analyze) knowledge_postings, knowledge_terms, knowledge_chunks, knowledge_documents`);
 }
 
-/** Runs {@link vacuumKnowledgeIndex} where nothing else would: on the embedded database. */
-export async function maintainKnowledgeIndex(handle: Pick<DbHandle, 'db' | 'driver'>): Promise<void> {
-  if (handle.driver === 'pglite') await vacuumKnowledgeIndex(handle);
-}
 
-/** A debounced {@link maintainKnowledgeIndex}: `touch()` after a change, `close()` on shutdown. */
+/** A debounced {@link vacuumKnowledgeIndex}: `touch()` after a change, `close()` on shutdown. */
 export interface KnowledgeMaintenance {
   touch(): void;
   close(): Promise<void>;
@@ -28,8 +24,8 @@ export interface KnowledgeMaintenance {
 const MAINTENANCE_DELAY_MS = 2000;
 
 /**
- * Runs {@link maintainKnowledgeIndex} once changes have settled, so that an upload of fifty files vacuums once. A
- * failure is logged: search still works, only slower.
+ * Runs {@link vacuumKnowledgeIndex} on the embedded database once changes have settled, so that an upload of fifty
+ * files vacuums once (Postgres leaves it to autovacuum). A failure is logged: search still works, only slower.
  */
 export function scheduleKnowledgeMaintenance(
   handle: Pick<DbHandle, 'db' | 'driver'>,
@@ -42,7 +38,7 @@ export function scheduleKnowledgeMaintenance(
   const run = () => {
     timer = undefined;
     running = running
-      .then(() => maintainKnowledgeIndex(handle))
+      .then(() => vacuumKnowledgeIndex(handle))
       .catch((error: unknown) => log.warn({ err: error }, 'knowledge index maintenance failed'));
   };
   return {

@@ -12,6 +12,25 @@ export const knowledgeFormatSchema = z.enum(['markdown', 'html', 'text', 'faq'])
 /** The formats documents are imported from. */
 export type KnowledgeFormat = z.infer<typeof knowledgeFormatSchema>;
 
+const formatsByExtension: Record<string, KnowledgeFormat> = {
+  md: 'markdown',
+  markdown: 'markdown',
+  html: 'html',
+  htm: 'html',
+  txt: 'text',
+  csv: 'faq',
+  jsonl: 'faq',
+};
+
+/** The file extensions that can be imported, with their dot (`.md`, …), for file pickers and messages. */
+export const knowledgeFileExtensions = Object.keys(formatsByExtension).map((extension) => `.${extension}`);
+
+/** The format a file is imported as, by the extension of its name; undefined for other files. */
+export function knowledgeFormatOfFileName(name: string): KnowledgeFormat | undefined {
+  const dot = name.lastIndexOf('.');
+  return dot < 0 ? undefined : formatsByExtension[name.slice(dot + 1).toLowerCase()];
+}
+
 /** An absolute http(s) URL, as a citation links to. */
 const sourceUrlSchema = z.url({ protocol: /^https?$/ }).max(2000);
 
@@ -26,7 +45,7 @@ export const knowledgeImportRequestSchema = z.object({
     .max(KNOWLEDGE_DOCUMENT_MAX_LENGTH)
     .refine((text) => text.isWellFormed(), 'The content contains an unpaired surrogate.')
     .refine((text) => !text.includes('\u0000'), 'The content contains a NUL character; is it a binary file?'),
-  /** Defaults to the document's first top-level heading (or HTML `<title>`), then to `sourceKey`. */
+  /** Defaults to the document's first top-level heading (or HTML `<title>`), then to the file name made readable (`product-care.csv` → "Product care"). */
   title: z
     .string()
     .max(500)
