@@ -36,8 +36,9 @@ export interface SearchOptions {
   /** How many passages to return. */
   limit?: number;
   /**
-   * How many postings of each query term are read, best first by their indexed weight. Terms rarer than this are read
-   * whole; a common term contributes its strongest chunks only, which bounds a query's cost on a large base.
+   * How many postings of the query's rarest term are read, best first by their indexed weight; a commoner term gets
+   * a share in proportion to its IDF (at least 100). Terms with fewer postings are read whole; a common term, which
+   * adds little to any score, contributes its strongest chunks only. This bounds a query's cost on a large base.
    */
   postingsPerTerm?: number;
 }
@@ -46,6 +47,8 @@ export interface SearchOptions {
 export const DEFAULT_SEARCH_LIMIT = 5;
 /** See {@link SearchOptions.postingsPerTerm}; measured in bench/knowledge-search.mjs. */
 export const DEFAULT_POSTINGS_PER_TERM = 2000;
+/** However common a query term, its best postings up to this many are read. */
+const MIN_POSTINGS_PER_TERM = 100;
 /** Query words are read up to this many characters; a search request is a question, not a document. */
 const MAX_QUERY_CHARACTERS = 2000;
 /**
@@ -146,6 +149,10 @@ export function searchSql(options: SearchOptions) {
              ln(1 + (s.n - coalesce(k.document_frequency, 0) + 0.5) / (coalesce(k.document_frequency, 0) + 0.5)) as idf
       from known k cross join stats s
     ),
+    budgeted as (
+      select w.*, greatest(${MIN_POSTINGS_PER_TERM}, ceil(${postingsPerTerm} * w.idf / max(w.idf) filter (where w.term_id is not null) over ()))::int as postings
+      from weighted w
+    ),
     total as (
       select sum(idf * repeats) as weight from weighted
     ),
@@ -154,13 +161,13 @@ export function searchSql(options: SearchOptions) {
              sum(w.boost * w.idf * p.term_frequency * (${k1}::float8 + 1)
                  / (p.term_frequency + ${k1}::float8 * (1 - ${b}::float8 + ${b}::float8 * p.chunk_length / s.average_length))) as score,
              sum(w.boost * w.idf) as matched
-      from weighted w
+      from budgeted w
       cross join stats s
       cross join lateral (
         select chunk_id, term_frequency, chunk_length from knowledge_postings
         where term_id = w.term_id
         order by impact desc nulls last
-        limit ${postingsPerTerm}
+        limit w.postings
       ) p
       where w.term_id is not null and w.boost > 0
       group by p.chunk_id
