@@ -13,6 +13,7 @@ import { conversationRoutes } from './conversations/routes.js';
 import { registerVisitorSocket } from './conversations/visitor-socket.js';
 import { healthRoutes } from './health/index.js';
 import { knowledgeRoutes } from './knowledge/routes.js';
+import { semanticIndexFromConfig } from './knowledge/semantic-index.js';
 import { dbPlugin } from './plugins/db.js';
 import { errorsPlugin } from './plugins/errors.js';
 import { ioPlugin } from './plugins/io.js';
@@ -67,8 +68,10 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(authPlugin, { tokens });
   await app.register(healthRoutes);
   await app.register(conversationRoutes, { config, rateLimit });
-  await app.register(knowledgeRoutes);
-  app.decorate('bot', createBotRunner({ db: options.db.db, realtime: app.realtime, log: app.log, config, model: options.model }));
+  // Semantic search, when embeddings are configured and the database has pgvector; else lexical search alone.
+  const semantic = await semanticIndexFromConfig(options.db, config.embeddings, app.log);
+  await app.register(knowledgeRoutes, { semantic });
+  app.decorate('bot', createBotRunner({ db: options.db.db, realtime: app.realtime, log: app.log, config, model: options.model, semantic }));
   // Turns in flight finish (or are stored as failures) before the database closes.
   app.addHook('onClose', async function waitForBotTurns() {
     await app.bot.idle();

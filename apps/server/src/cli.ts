@@ -9,6 +9,7 @@ import { createDb, organizations, type DbHandle } from '@parley/db';
 import { buildApp } from './app.js';
 import { collectFiles, importableExtensions, importFiles, type FileImportResult } from './knowledge/import-files.js';
 import { vacuumKnowledgeIndex } from './knowledge/maintenance.js';
+import { embedMissingChunks, semanticIndexFromConfig } from './knowledge/semantic-index.js';
 import { ConfigError, embeddedDbDir, loadConfig, type Config } from './config.js';
 import { resolveSecret } from './secret.js';
 import { seedDemo, type DemoSeedResult } from './seed/demo.js';
@@ -24,11 +25,14 @@ Commands:
                            (CSV with question/answer columns, or JSON Lines). A file imported again replaces its
                            document; unchanged files are skipped. ID defaults to the only organization. With
                            --base-url, help/returns.md is cited as URL/help/returns.
+  kb embed [--organization ID]
+                           Embed the chunks that have no vector yet (documents imported before
+                           PARLEY_EMBEDDINGS_URL was set), for semantic search.
 
 Configuration comes from environment variables: see docs/configuration.md.`;
 
 function openDatabase(config: Config) {
-  return createDb({ url: config.databaseUrl, dataDir: embeddedDbDir(config) });
+  return createDb({ url: config.databaseUrl, dataDir: embeddedDbDir(config), vector: config.embeddings !== null });
 }
 
 function demoOrigins(config: Config): string[] {
@@ -107,10 +111,12 @@ async function importKnowledge(config: Config, paths: string[], organization: st
   try {
     await handle.migrate();
     const organizationId = await resolveOrganization(handle, organization);
+    const semantic = await semanticIndexFromConfig(handle, config.embeddings, { warn: (_details, message) => console.warn(message) });
     const started = performance.now();
     const showProgress = process.stderr.isTTY === true;
     const summary = await importFiles(handle.db, organizationId, files, {
       baseUrl,
+      semantic,
       onProgress: (done, result) => {
         if (showProgress) drawProgress(done, files.length, result);
       },
@@ -128,6 +134,25 @@ async function importKnowledge(config: Config, paths: string[], organization: st
       for (const failure of summary.failed) if (!failure.ok) console.error(`  ${failure.file.path}: ${failure.reason}`);
       process.exitCode = 1;
     }
+  } finally {
+    await handle.close();
+  }
+}
+
+async function embedKnowledge(config: Config, organization: string | undefined) {
+  if (!config.embeddings) throw new CliError('Set PARLEY_EMBEDDINGS_URL, _MODEL and _DIMENSIONS first: see docs/configuration.md.');
+  const handle = await openDatabase(config);
+  try {
+    await handle.migrate();
+    const organizationId = await resolveOrganization(handle, organization);
+    const semantic = await semanticIndexFromConfig(handle, config.embeddings, { warn: (_details, message) => console.warn(message) });
+    if (!semantic) throw new CliError('Semantic search is not available in this database (see the warning above).');
+    const showProgress = process.stderr.isTTY === true;
+    const embedded = await embedMissingChunks(handle.db, organizationId, semantic, (count) => {
+      if (showProgress) process.stderr.write(`\r\x1b[K  embedded ${count} chunks`);
+    });
+    if (showProgress) process.stderr.write('\r\x1b[K');
+    console.log(embedded === 0 ? 'Every chunk already has a vector.' : `Embedded ${embedded} chunks.`);
   } finally {
     await handle.close();
   }
@@ -170,8 +195,9 @@ async function main(argv: string[]) {
       return;
     }
     case 'kb': {
-      if (positionals[1] !== 'import') throw new CliError(`Unknown kb command: ${positionals[1] ?? '(none)'}\n\n${usage}`);
-      return importKnowledge(config, positionals.slice(2), values.organization, values['base-url']);
+      if (positionals[1] === 'import') return importKnowledge(config, positionals.slice(2), values.organization, values['base-url']);
+      if (positionals[1] === 'embed') return embedKnowledge(config, values.organization);
+      throw new CliError(`Unknown kb command: ${positionals[1] ?? '(none)'}\n\n${usage}`);
     }
     default:
       console.error(`Unknown command: ${command}\n\n${usage}`);

@@ -46,6 +46,10 @@ export const envSchema = z.object({
   PARLEY_BOT_MODEL: z.string().min(1).optional(),
   PARLEY_BOT_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(60_000),
   PARLEY_BOT_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(3),
+  PARLEY_EMBEDDINGS_URL: z.url({ protocol: /^https?$/ }).optional(),
+  PARLEY_EMBEDDINGS_MODEL: z.string().min(1).optional(),
+  PARLEY_EMBEDDINGS_API_KEY: z.string().min(1).optional(),
+  PARLEY_EMBEDDINGS_DIMENSIONS: z.coerce.number().int().min(2).max(16_000).optional(),
   PARLEY_MODEL_PRICES: z
     .string()
     .transform((text, context) => {
@@ -87,6 +91,8 @@ export interface Config {
   modelPrices: ModelPrices;
   /** Inactivity timeout; a sweep interval of 0 turns the sweeper off. */
   inactivity: { resolveAfterMinutes: number; closeAfterMinutes: number; sweepIntervalSeconds: number };
+  /** An OpenAI-compatible embeddings API for semantic search; null: lexical search alone. */
+  embeddings: { url: string; model: string; apiKey: string | undefined; dimensions: number } | null;
 }
 
 /** Thrown when the environment is invalid; the CLI prints its message and exits with status 1. */
@@ -104,6 +110,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}\nSee docs/configuration.md.`);
   }
   const parsed = result.data;
+  if (parsed.PARLEY_EMBEDDINGS_URL && (!parsed.PARLEY_EMBEDDINGS_MODEL || !parsed.PARLEY_EMBEDDINGS_DIMENSIONS)) {
+    throw new ConfigError(
+      'Invalid configuration:\n  PARLEY_EMBEDDINGS_URL: needs PARLEY_EMBEDDINGS_MODEL and PARLEY_EMBEDDINGS_DIMENSIONS too\nSee docs/configuration.md.',
+    );
+  }
   if (parsed.NODE_ENV === 'production' && !parsed.PARLEY_SECRET) {
     throw new ConfigError('Invalid configuration:\n  PARLEY_SECRET: required when NODE_ENV=production\nSee docs/configuration.md.');
   }
@@ -133,6 +144,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     botModel: parsed.PARLEY_BOT_MODEL,
     modelPrices: parsed.PARLEY_MODEL_PRICES ?? {},
+    embeddings:
+      parsed.PARLEY_EMBEDDINGS_URL && parsed.PARLEY_EMBEDDINGS_MODEL && parsed.PARLEY_EMBEDDINGS_DIMENSIONS
+        ? {
+            url: parsed.PARLEY_EMBEDDINGS_URL,
+            model: parsed.PARLEY_EMBEDDINGS_MODEL,
+            apiKey: parsed.PARLEY_EMBEDDINGS_API_KEY,
+            dimensions: parsed.PARLEY_EMBEDDINGS_DIMENSIONS,
+          }
+        : null,
     inactivity: {
       resolveAfterMinutes: parsed.PARLEY_RESOLVE_AFTER_MINUTES,
       closeAfterMinutes: parsed.PARLEY_CLOSE_AFTER_MINUTES,

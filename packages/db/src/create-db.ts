@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
 import { fuzzystrmatch } from '@electric-sql/pglite/contrib/fuzzystrmatch';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import { vector } from '@electric-sql/pglite-pgvector';
 import { sql } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
@@ -29,6 +30,11 @@ export interface CreateDbOptions {
   dataDir?: string | undefined;
   /** Pool size for postgres.js. */
   maxConnections?: number | undefined;
+  /**
+   * Loads pgvector into the embedded database, for semantic search. It costs start-up time and memory, so only when
+   * embeddings are configured. On Postgres the `vector` extension is the server's to install.
+   */
+  vector?: boolean | undefined;
 }
 
 /** An open database connection. */
@@ -59,13 +65,13 @@ const MIGRATION_LOCK_ID = 7_161_757_113;
  */
 export async function createDb(options: CreateDbOptions = {}): Promise<DbHandle> {
   if (options.url) return openPostgres(options.url, options.maxConnections ?? 10);
-  return openPglite(options.dataDir ?? 'memory://');
+  return openPglite(options.dataDir ?? 'memory://', options.vector ?? false);
 }
 
-async function openPglite(dataDir: string): Promise<DbHandle> {
+async function openPglite(dataDir: string, withVector: boolean): Promise<DbHandle> {
   if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
   // pg_trgm and fuzzystrmatch back the knowledge base's typo-tolerant search; Postgres ships both in contrib.
-  const client = await PGlite.create(dataDir, { extensions: { pg_trgm, fuzzystrmatch } });
+  const client = await PGlite.create(dataDir, { extensions: withVector ? { pg_trgm, fuzzystrmatch, vector } : { pg_trgm, fuzzystrmatch } });
   const db = drizzlePglite({ client, schema, casing: 'snake_case' }) as unknown as Database;
   return {
     db,

@@ -9,7 +9,7 @@ const faq = [
 const knowledge = { faq, greeting: 'Hi! How can we help?', passages: [] };
 
 function passage(body: string, coverage: number): SourcePassage {
-  return { index: 3, chunkId: 7, documentId: 'd', sourceKey: 'returns.md', title: 'Returns', headingPath: [], body, url: null, score: 4, coverage };
+  return { index: 3, chunkId: 7, documentId: 'd', sourceKey: 'returns.md', title: 'Returns', headingPath: [], body, url: null, score: 4, coverage, similarity: null };
 }
 
 describe('offline answerer', () => {

@@ -14,6 +14,7 @@ import { publishConversationChange } from '../conversations/broadcast.js';
 import { toMessage } from '../conversations/mappers.js';
 import { listMessages, planTransition, type TransitionPlan } from '../conversations/service.js';
 import { searchKnowledge } from '../knowledge/search.js';
+import type { SemanticIndex } from '../knowledge/semantic-index.js';
 import { contactRoom, organizationRoom, type Realtime } from '../plugins/io.js';
 import { abortable } from './abortable.js';
 import { createAnthropicModel } from './anthropic-model.js';
@@ -27,7 +28,7 @@ import { buildHistory, buildSystemPrompt, withKnowledge } from './prompt.js';
 import { botReplyNeedsNoTransition, storePlainReply } from './store-reply.js';
 import { collectContact } from './tools/collect-contact.js';
 import { handoffToHuman } from './tools/handoff-to-human.js';
-import { runTool, toToolSpecs, type BotTool } from './tools/registry.js';
+import { runTool, toToolSpecs, type BotTool, type ToolContext } from './tools/registry.js';
 import { searchKnowledgeBase } from './tools/search-knowledge-base.js';
 import { formatKnowledgeBlock, TurnSources } from './turn-sources.js';
 
@@ -41,8 +42,10 @@ const HEARTBEAT_MS = 2000;
 const HISTORY_MESSAGES = 100;
 /** Knowledge-base passages given to the model with the visitor's message, before it asks for more. */
 const UPFRONT_PASSAGES = 4;
-/** Passages covering less of the message than this (coverage, 0–1) are noise, not context. */
+/** Passages covering less of the message than this (coverage, 0–1) are noise, not context… */
 const MIN_PASSAGE_COVERAGE = 0.2;
+/** …unless semantic search finds them this close (cosine similarity; a middling value for common embedding models). */
+const MIN_PASSAGE_SIMILARITY = 0.5;
 /** Passages one search_knowledge_base call returns. */
 const TOOL_PASSAGES = 5;
 
@@ -98,8 +101,11 @@ export function createBotRunner(deps: {
   config: Config;
   /** Replaces the model (benchmarks); defaults from configuration. */
   model?: ChatModel;
+  /** Semantic search next to the lexical one, when embeddings are configured. */
+  semantic?: SemanticIndex | null;
 }): BotRunner {
   const { db, realtime, log, config } = deps;
+  const semantic = deps.semantic ?? null;
   const mode = deps.model || config.anthropic.apiKey ? 'anthropic' : 'offline';
   const model =
     deps.model ??
@@ -202,8 +208,11 @@ export function createBotRunner(deps: {
         organizationId: claimed.organizationId,
         query: pending.map((message) => message.body).join('\n'),
         limit: UPFRONT_PASSAGES,
+        semantic,
       });
-      const passages = sources.add(found.filter((hit) => hit.coverage >= MIN_PASSAGE_COVERAGE));
+      const passages = sources.add(
+        found.filter((hit) => hit.coverage >= MIN_PASSAGE_COVERAGE || (hit.similarity ?? 0) >= MIN_PASSAGE_SIMILARITY),
+      );
       const conversationForModel: ChatMessage[] = withKnowledge(
         buildHistory(history, claimed.botAnsweredSeq, botConfig.historyTokenBudget),
         formatKnowledgeBlock(passages),
@@ -265,28 +274,33 @@ export function createBotRunner(deps: {
           assistantBlocks.push({ type: 'tool_use', id: call.id, name: call.name, input: call.input });
           const callStartedAt = performance.now();
           // A tool acts only while this turn owns the conversation, checked under the row lock in the tool's transaction.
-          const outcome = await db.transaction(async (tx) => {
-            const [owned] = await tx
-              .select({ id: conversations.id })
-              .from(conversations)
-              .where(and(eq(conversations.id, conversationId), eq(conversations.botTurnId, turnId)))
-              .for('update');
-            if (!owned) {
-              controller.abort(new Error('The conversation was taken over.'));
-              throw controller.signal.reason;
-            }
-            return runTool(tools, call.name, call.input, {
-              db: tx as unknown as Database,
-              conversationId,
-              contactId: claimed.contactId,
-              organizationId: claimed.organizationId,
-              defaultCountry: settings.defaultCountry,
-              visitorText,
-              // In the tool's transaction: on PGlite's single connection a query beside it would wait for it forever.
-              searchKnowledge: async (query) =>
-                sources.add(await searchKnowledge(tx as unknown as Database, { organizationId: claimed.organizationId, query, limit: TOOL_PASSAGES })),
-            });
+          const toolContext = (database: Database): ToolContext => ({
+            db: database,
+            conversationId,
+            contactId: claimed.contactId,
+            organizationId: claimed.organizationId,
+            defaultCountry: settings.defaultCountry,
+            visitorText,
+            searchKnowledge: async (query) =>
+              sources.add(await searchKnowledge(database, { organizationId: claimed.organizationId, query, limit: TOOL_PASSAGES, semantic })),
           });
+          // Read-only tools (search) change nothing, so they need no lock; and they may wait on the network (embeddings),
+          // which must not happen inside a transaction (on PGlite's single connection it would stall every request).
+          const outcome =
+            tools.find((tool) => tool.name === call.name)?.kind === 'read'
+              ? await runTool(tools, call.name, call.input, toolContext(db))
+              : await db.transaction(async (tx) => {
+                  const [owned] = await tx
+                    .select({ id: conversations.id })
+                    .from(conversations)
+                    .where(and(eq(conversations.id, conversationId), eq(conversations.botTurnId, turnId)))
+                    .for('update');
+                  if (!owned) {
+                    controller.abort(new Error('The conversation was taken over.'));
+                    throw controller.signal.reason;
+                  }
+                  return runTool(tools, call.name, call.input, toolContext(tx as unknown as Database));
+                });
           const durationMs = Math.round(performance.now() - callStartedAt);
           toolLog.push({
             toolUseId: call.id,

@@ -11,6 +11,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import { BM25 } from './bm25.js';
 import { chunkDocument, defaultChunkOptions, type ChunkOptions } from './chunk-document.js';
 import { DocumentFormatError, parseDocument, type KnowledgeFormat } from './parse-document.js';
+import type { SemanticIndex } from './semantic-index.js';
 
 /** A document to import. */
 export interface DocumentInput {
@@ -36,6 +37,11 @@ export interface ImportOutcome {
 /** Options of {@link importDocument}. */
 export interface ImportOptions {
   chunking?: ChunkOptions;
+  /**
+   * Also embeds the chunks and stores their vectors, in the same transaction. The embeddings are computed first: if
+   * the service fails, the import fails and nothing is written.
+   */
+  semantic?: SemanticIndex | null | undefined;
 }
 
 /** Throws {@link DocumentFormatError} for text Postgres cannot store or that is clearly not a text file. */
@@ -61,13 +67,25 @@ const hashOf = (input: DocumentInput) =>
  */
 export async function importDocument(db: Database, input: DocumentInput, options: ImportOptions = {}): Promise<ImportOutcome> {
   assertStorableText(input.content);
+  const contentHash = hashOf(input);
+  // Unchanged: answered before parsing and embedding (which costs money). The transaction checks again under a lock.
+  const [current] = await db
+    .select({ id: knowledgeDocuments.id, contentHash: knowledgeDocuments.contentHash, chunkCount: knowledgeDocuments.chunkCount, title: knowledgeDocuments.title })
+    .from(knowledgeDocuments)
+    .where(and(eq(knowledgeDocuments.organizationId, input.organizationId), eq(knowledgeDocuments.sourceKey, input.sourceKey)));
+  if (current?.contentHash === contentHash) {
+    return { status: 'unchanged', documentId: current.id, title: current.title, chunkCount: current.chunkCount };
+  }
   const parsed = parseDocument(input.format, input.content);
   const chunks = chunkDocument(parsed, options.chunking ?? defaultChunkOptions);
   if (chunks.length === 0) throw new DocumentFormatError('The document has no text to import.');
   const title = (input.title ?? parsed.title ?? titleFromKey(input.sourceKey)).slice(0, 500);
   const url = input.url ?? parsed.url ?? null;
-  const contentHash = hashOf(input);
   const characterCount = chunks.reduce((sum, chunk) => sum + chunk.text.length, 0);
+  // Embedded as indexed: title, section and body. Before the transaction, which must not wait on the network.
+  const vectors = options.semantic
+    ? await options.semantic.embeddings.embed(chunks.map((chunk) => [title, chunk.headingPath.join(' › '), chunk.text].filter(Boolean).join('\n')))
+    : null;
 
   return db.transaction(async (tx) => {
     const [organization] = await tx
@@ -104,7 +122,7 @@ export async function importDocument(db: Database, input: DocumentInput, options
         .where(eq(knowledgeDocuments.id, documentId));
     }
 
-    await tx.insert(knowledgeChunks).values(
+    const chunkRows = await tx.insert(knowledgeChunks).values(
       chunks.map((chunk, position) => ({
         documentId,
         organizationId: input.organizationId,
@@ -116,8 +134,12 @@ export async function importDocument(db: Database, input: DocumentInput, options
         url: chunk.url ?? null,
         language: organization.language,
       })),
-    );
+    ).returning({ id: knowledgeChunks.id, position: knowledgeChunks.position });
     await indexChunks(tx, input.organizationId, documentId);
+    if (options.semantic && vectors) {
+      const rows = chunkRows.map((chunk) => ({ chunkId: chunk.id, organizationId: input.organizationId, vector: vectors[chunk.position]! }));
+      await options.semantic.store(tx, rows);
+    }
     return { status, documentId, title, chunkCount: chunks.length };
   });
 }

@@ -6,9 +6,11 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, extname, join, relative, sep } from 'node:path';
 import type { Database } from '@parley/db';
+import { EmbeddingsError } from './embeddings.js';
 import { importDocument, type ImportOutcome } from './import-document.js';
 import { knowledgeFileExtensions, knowledgeFormatOfFileName } from '@parley/protocol';
 import { DocumentFormatError, type KnowledgeFormat } from './parse-document.js';
+import type { SemanticIndex } from './semantic-index.js';
 
 /** The file extensions `parley kb import` reads. */
 export const importableExtensions = knowledgeFileExtensions;
@@ -67,6 +69,8 @@ export interface ImportFilesOptions {
   baseUrl?: string | undefined;
   /** Runs after each file. */
   onProgress?: (done: number, result: FileImportResult) => void;
+  /** Embeds each document's chunks too (semantic search). */
+  semantic?: SemanticIndex | null | undefined;
 }
 
 /** Counts of {@link importFiles}. */
@@ -97,14 +101,14 @@ export async function importFiles(
       const format = formatOfFile(file.path)!;
       // An HTML page's own canonical link is more precise than a derived address.
       const url = options.baseUrl && !(format === 'html' && /<link[^>]+rel=["']?canonical/i.test(content)) ? urlUnder(options.baseUrl, file) : undefined;
-      const outcome = await importDocument(db, { organizationId, sourceKey: file.sourceKey, format, content, url });
+      const outcome = await importDocument(db, { organizationId, sourceKey: file.sourceKey, format, content, url }, { semantic: options.semantic });
       summary[outcome.status]++;
       summary.chunks += outcome.chunkCount;
       result = { file, ok: true, outcome };
     } catch (error) {
       if (error instanceof TypeError && (error as { code?: string }).code === 'ERR_ENCODING_INVALID_ENCODED_DATA') {
         result = { file, ok: false, reason: 'The file is not UTF-8 text.' };
-      } else if (error instanceof DocumentFormatError) {
+      } else if (error instanceof DocumentFormatError || error instanceof EmbeddingsError) {
         result = { file, ok: false, reason: error.message };
       } else throw error;
       summary.failed.push(result);

@@ -14,10 +14,12 @@ import { asc, eq } from 'drizzle-orm';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { EmbeddingsError } from './embeddings.js';
 import { deleteDocument, importDocument } from './import-document.js';
 import { scheduleKnowledgeMaintenance } from './maintenance.js';
 import { DocumentFormatError } from './parse-document.js';
 import { searchKnowledge } from './search.js';
+import type { SemanticIndex } from './semantic-index.js';
 
 type DocumentRow = typeof knowledgeDocuments.$inferSelect;
 
@@ -41,7 +43,7 @@ async function requireAdmin(request: FastifyRequest) {
 }
 
 /** `/api/knowledge`: import, list, delete and search the organization's knowledge base. Every route needs an agent token. */
-export async function knowledgeRoutes(app: FastifyInstance) {
+export async function knowledgeRoutes(app: FastifyInstance, { semantic }: { semantic: SemanticIndex | null }) {
   const api = app.withTypeProvider<ZodTypeProvider>();
   api.addHook('preHandler', app.authenticate);
   const maintenance = scheduleKnowledgeMaintenance(app.dbHandle, app.log);
@@ -60,12 +62,16 @@ export async function knowledgeRoutes(app: FastifyInstance) {
     async function importDocumentRoute(request) {
       const organizationId = request.agent!.organizationId;
       try {
-        const outcome = await importDocument(app.db, { organizationId, ...request.body });
+        const outcome = await importDocument(app.db, { organizationId, ...request.body }, { semantic });
         if (outcome.status !== 'unchanged') maintenance.touch();
         const [row] = await app.db.select().from(knowledgeDocuments).where(eq(knowledgeDocuments.id, outcome.documentId));
         return { status: outcome.status, document: toKnowledgeDocument(row!) };
       } catch (error) {
         if (error instanceof DocumentFormatError) throw new ParleyError('invalid_document', `${request.body.sourceKey}: ${error.message}`);
+        if (error instanceof EmbeddingsError) {
+          request.log.warn({ err: error }, 'embeddings failed during an import');
+          throw new ParleyError('unavailable', `${request.body.sourceKey} was not imported: the embeddings service failed. Try again.`);
+        }
         throw error;
       }
     },
@@ -99,7 +105,12 @@ export async function knowledgeRoutes(app: FastifyInstance) {
     '/api/knowledge/search',
     { schema: { querystring: knowledgeSearchQuerySchema, response: { 200: knowledgeSearchResultSchema } } },
     async function searchRoute(request) {
-      const hits = await searchKnowledge(app.db, { organizationId: request.agent!.organizationId, query: request.query.q, limit: request.query.limit });
+      const hits = await searchKnowledge(app.db, {
+        organizationId: request.agent!.organizationId,
+        query: request.query.q,
+        limit: request.query.limit,
+        semantic,
+      });
       return { hits: hits.map(({ sourceKey: _sourceKey, ...hit }) => hit) };
     },
   );

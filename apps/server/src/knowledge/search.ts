@@ -8,6 +8,8 @@
 import { rowsOf, type Database } from '@parley/db';
 import { sql } from 'drizzle-orm';
 import { BM25 } from './bm25.js';
+import { reciprocalRankFusion } from './rank-fusion.js';
+import type { SemanticIndex } from './semantic-index.js';
 
 /** A passage found by {@link searchKnowledge}. */
 export interface KnowledgeHit {
@@ -20,13 +22,15 @@ export interface KnowledgeHit {
   body: string;
   /** The passage's own URL, else its document's; null when neither has one. */
   url: string | null;
-  /** BM25 score: comparable within one query only. */
+  /** BM25 score, comparable within one query only; 0 for a passage found by semantic search alone. */
   score: number;
   /**
    * The share (0–1) of the query's weight (the sum of its words' IDF) that this passage contains: 1 when every query
    * word is in it. Unlike the score it can be compared across queries, so thresholds use it.
    */
   coverage: number;
+  /** Cosine similarity to the query (−1–1) when semantic search found the passage; null otherwise. */
+  similarity: number | null;
 }
 
 /** Options of {@link searchKnowledge}. */
@@ -41,6 +45,8 @@ export interface SearchOptions {
    * adds little to any score, contributes its strongest chunks only. This bounds a query's cost on a large base.
    */
   postingsPerTerm?: number;
+  /** With a semantic index, lexical and nearest-neighbour results are fused (reciprocal rank fusion). */
+  semantic?: SemanticIndex | null | undefined;
 }
 
 /** How many passages a search returns unless told otherwise. */
@@ -76,11 +82,53 @@ function textArray(value: string[] | string): string[] {
   return value === '{}' ? [] : value.slice(1, -1).split(',').map((part) => part.replace(/^"(.*)"$/, '$1'));
 }
 
-/** Searches the organization's knowledge base; returns the best passages first, or none when nothing matches. */
+/** How deep each list goes into reciprocal rank fusion. */
+const FUSION_DEPTH = 30;
+
+/**
+ * Searches the organization's knowledge base; returns the best passages first, or none when nothing matches. With a
+ * semantic index, lexical and semantic results are fused; if the query can't be embedded, lexical results serve.
+ */
 export async function searchKnowledge(db: Database, options: SearchOptions): Promise<KnowledgeHit[]> {
   if (!options.query.trim()) return [];
-  const result = await db.execute(searchSql(options));
-  return rowsOf<HitRow>(result).map((row) => ({
+  return options.semantic ? hybridSearch(db, options, options.semantic) : lexicalSearch(db, options);
+}
+
+async function hybridSearch(db: Database, options: SearchOptions, semantic: SemanticIndex): Promise<KnowledgeHit[]> {
+  const limit = options.limit ?? DEFAULT_SEARCH_LIMIT;
+  const depth = Math.max(limit, FUSION_DEPTH);
+  const lexical = await lexicalSearch(db, { ...options, limit: depth });
+  let vector: number[] | undefined;
+  try {
+    [vector] = await semantic.embeddings.embed([options.query.slice(0, MAX_QUERY_CHARACTERS)]);
+  } catch (error) {
+    semantic.onSearchError(error);
+    return lexical.slice(0, limit);
+  }
+  const nearest = await semantic.nearest(db, options.organizationId, vector!, depth);
+  const fused = reciprocalRankFusion([lexical.map((hit) => hit.chunkId), nearest.map((hit) => hit.chunkId)]).slice(0, limit);
+  const hits = new Map(lexical.map((hit) => [hit.chunkId, hit]));
+  const missing = fused.filter((chunkId) => !hits.has(chunkId));
+  if (missing.length > 0) for (const hit of await passagesById(db, missing)) hits.set(hit.chunkId, hit);
+  const similarity = new Map(nearest.map((hit) => [hit.chunkId, hit.similarity]));
+  return fused.flatMap((chunkId) => {
+    const hit = hits.get(chunkId);
+    return hit ? [{ ...hit, similarity: similarity.get(chunkId) ?? null }] : [];
+  });
+}
+
+/** Passages found by semantic search alone: no BM25 score, no lexical coverage. */
+async function passagesById(db: Database, chunkIds: readonly number[]): Promise<KnowledgeHit[]> {
+  const result = await db.execute(sql`
+    select c.id as chunk_id, c.document_id, d.source_key, c.title, c.heading_path, c.body, coalesce(c.url, d.url) as url,
+           0 as score, 0 as coverage
+    from knowledge_chunks c join knowledge_documents d on d.id = c.document_id
+    where c.id in (${sql.join(chunkIds.map((id) => sql`${id}`), sql`, `)})`);
+  return rowsOf<HitRow>(result).map(hitOf);
+}
+
+function hitOf(row: HitRow): KnowledgeHit {
+  return {
     chunkId: Number(row.chunk_id),
     documentId: row.document_id,
     sourceKey: row.source_key,
@@ -90,7 +138,12 @@ export async function searchKnowledge(db: Database, options: SearchOptions): Pro
     url: row.url,
     score: Number(row.score),
     coverage: Number(row.coverage),
-  }));
+    similarity: null,
+  };
+}
+
+async function lexicalSearch(db: Database, options: SearchOptions): Promise<KnowledgeHit[]> {
+  return rowsOf<HitRow>(await db.execute(searchSql(options))).map(hitOf);
 }
 
 /** The statement behind {@link searchKnowledge}; exported for `EXPLAIN` in benchmarks. */

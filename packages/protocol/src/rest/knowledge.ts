@@ -109,6 +109,8 @@ export const knowledgeHitSchema = z.object({
   score: z.number(),
   /** Share (0–1) of the query's weight the passage contains. */
   coverage: z.number(),
+  /** Cosine similarity to the question when semantic search (embeddings) found the passage; null otherwise. */
+  similarity: z.number().nullable(),
 });
 /** A passage found in the knowledge base. */
 export type KnowledgeHit = z.infer<typeof knowledgeHitSchema>;

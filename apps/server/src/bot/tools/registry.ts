@@ -34,9 +34,10 @@ export interface BotTool<I extends z.ZodType = z.ZodType> {
   description: string;
   input: I;
   /**
-   * `handoff` tools end the turn: the conversation goes to a human, and the model is not asked to continue.
+   * `handoff` tools end the turn: the conversation goes to a human, and the model is not asked to continue. `read`
+   * tools change nothing: they run without the transaction and conversation lock that other tools get.
    */
-  kind?: 'handoff';
+  kind?: 'handoff' | 'read';
   handler(input: z.output<I>, context: ToolContext): Promise<unknown>;
 }
 

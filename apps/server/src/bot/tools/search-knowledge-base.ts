@@ -13,6 +13,7 @@ export const searchKnowledgeBase = defineTool({
   input: z.object({
     query: z.string().trim().min(2).max(300).describe('Key words of what to look up.'),
   }),
+  kind: 'read',
   handler: async ({ query }, context) => {
     const passages = await context.searchKnowledge(query);
     if (passages.length === 0) {
