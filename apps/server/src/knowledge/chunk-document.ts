@@ -18,8 +18,8 @@ export interface ChunkOptions {
 }
 
 /**
- * Defaults tuned on the SciFact train split (see docs/knowledge.md): about 250 words a chunk, a short
- * help article is one or two chunks, and a chunk is small enough to quote in a prompt.
+ * About 250 words a chunk: a help-centre section is usually one chunk, and a chunk is small enough to quote in a
+ * prompt. Chosen for support content, not tuned on the evaluation set (docs/knowledge.md).
  */
 export const defaultChunkOptions: ChunkOptions = { targetCharacters: 1500, maxCharacters: 2200, overlapCharacters: 200 };
 
