@@ -32,7 +32,7 @@ Commands:
 Configuration comes from environment variables: see docs/configuration.md.`;
 
 function openDatabase(config: Config) {
-  return createDb({ url: config.databaseUrl, dataDir: embeddedDbDir(config), vector: config.embeddings !== null });
+  return createDb({ url: config.databaseUrl, dataDir: embeddedDbDir(config) });
 }
 
 function demoOrigins(config: Config): string[] {
@@ -101,7 +101,9 @@ function drawProgress(done: number, total: number, result: FileImportResult) {
 }
 
 async function importKnowledge(config: Config, paths: string[], organization: string | undefined, baseUrl: string | undefined) {
-  if (baseUrl !== undefined && !/^https?:\/\/[^/]/i.test(baseUrl)) throw new CliError(`--base-url must be an http(s) URL, not "${baseUrl}".`);
+  if (baseUrl !== undefined && !(URL.canParse(baseUrl) && /^https?:$/.test(new URL(baseUrl).protocol))) {
+    throw new CliError(`--base-url must be an http(s) URL, not "${baseUrl}".`);
+  }
   if (paths.length === 0) throw new CliError(`Name the files or folders to import (${importableExtensions.join(', ')}).`);
   const { files, skipped } = await collectFiles(paths).catch((error: NodeJS.ErrnoException) => {
     throw new CliError(error.code === 'ENOENT' ? `No such file or folder: ${error.path}` : error.message);

@@ -49,7 +49,8 @@ export const envSchema = z.object({
   PARLEY_EMBEDDINGS_URL: z.url({ protocol: /^https?$/ }).optional(),
   PARLEY_EMBEDDINGS_MODEL: z.string().min(1).optional(),
   PARLEY_EMBEDDINGS_API_KEY: z.string().min(1).optional(),
-  PARLEY_EMBEDDINGS_DIMENSIONS: z.coerce.number().int().min(2).max(16_000).optional(),
+  // pgvector's HNSW index takes vectors of up to 2,000 dimensions; models that can shorten theirs take `dimensions`.
+  PARLEY_EMBEDDINGS_DIMENSIONS: z.coerce.number().int().min(2).max(2000).optional(),
   PARLEY_MODEL_PRICES: z
     .string()
     .transform((text, context) => {

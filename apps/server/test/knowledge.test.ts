@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { knowledgeChunks, knowledgeDocuments, knowledgePostings, knowledgeStats, knowledgeTerms } from '@parley/db';
+import { knowledgeChunks, knowledgeDocuments, knowledgePostings, knowledgeStats, knowledgeTerms, organizations } from '@parley/db';
 import { and, eq, gt, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { importDocument, deleteDocument } from '../src/knowledge/import-document.js';
@@ -114,6 +114,25 @@ describe('knowledge base: import, re-import, delete', () => {
     expect(remaining!.count).toBe(words!.count);
   });
 
+  it('re-indexes an unchanged document after the organization changes its language', async () => {
+    const organization = await newOrganization();
+    const input = { organizationId: organization.id, sourceKey: 'a.md', format: 'markdown' as const, content: '# Running\n\nRunners are running.' };
+    expect((await importDocument(server.db.db, input)).status).toBe('created');
+    await server.db.db.update(organizations).set({ knowledgeLanguage: 'simple' }).where(eq(organizations.id, organization.id));
+    expect((await importDocument(server.db.db, input)).status).toBe('updated');
+    // 'simple' does not stem: "runners" no longer finds "run".
+    expect(await searchKnowledge(server.db.db, { organizationId: organization.id, query: 'run' })).toEqual([]);
+    expect((await searchKnowledge(server.db.db, { organizationId: organization.id, query: 'runners' }))[0]?.sourceKey).toBe('a.md');
+  });
+
+  it('imports a FAQ file with more rows than one insert statement can carry', async () => {
+    const organization = await newOrganization();
+    const rows = Array.from({ length: 7500 }, (_, index) => JSON.stringify({ question: `Question ${index}?`, answer: `Answer number ${index}.` }));
+    const outcome = await importDocument(server.db.db, { organizationId: organization.id, sourceKey: 'big.jsonl', format: 'faq', content: rows.join('\n') });
+    expect(outcome).toMatchObject({ status: 'created', chunkCount: 7500 });
+    expectConsistent(await indexState(organization.id));
+  });
+
   it('writes nothing for a file that cannot be read, and says why', async () => {
     const organization = await newOrganization();
     const bad = { organizationId: organization.id, sourceKey: 'faq.csv', format: 'faq' as const, content: 'title,text\nno,answers\n' };
@@ -205,6 +224,8 @@ describe('knowledge base: search', () => {
     expect(await searchKnowledge(server.db.db, { organizationId: other.id, query: 'refund' })).toEqual([]);
     expect(await searchKnowledge(server.db.db, { organizationId: organization.id, query: '   ' })).toEqual([]);
     expect(await searchKnowledge(server.db.db, { organizationId: organization.id, query: 'the and of' })).toEqual([]);
+    // A "word" far too long to be a typo is not looked up as one (levenshtein() refuses over 255 characters).
+    expect(await searchKnowledge(server.db.db, { organizationId: organization.id, query: 'returns'.repeat(40) })).toEqual([]);
   });
 });
 

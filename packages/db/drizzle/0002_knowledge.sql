@@ -30,7 +30,7 @@ CREATE TABLE "knowledge_documents" (
 --> statement-breakpoint
 CREATE TABLE "knowledge_postings" (
 	"chunk_id" bigint NOT NULL,
-	"term_id" integer NOT NULL,
+	"term_id" bigint NOT NULL,
 	"term_frequency" smallint NOT NULL,
 	"chunk_length" integer NOT NULL,
 	"impact" real NOT NULL,
@@ -44,7 +44,7 @@ CREATE TABLE "knowledge_stats" (
 );
 --> statement-breakpoint
 CREATE TABLE "knowledge_terms" (
-	"id" integer PRIMARY KEY GENERATED ALWAYS AS IDENTITY (sequence name "knowledge_terms_id_seq" INCREMENT BY 1 MINVALUE 1 MAXVALUE 2147483647 START WITH 1 CACHE 1),
+	"id" bigint PRIMARY KEY GENERATED ALWAYS AS IDENTITY (sequence name "knowledge_terms_id_seq" INCREMENT BY 1 MINVALUE 1 MAXVALUE 9223372036854775807 START WITH 1 CACHE 1),
 	"organization_id" uuid NOT NULL,
 	"lexeme" text NOT NULL,
 	"document_frequency" integer NOT NULL

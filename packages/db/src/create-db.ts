@@ -30,11 +30,6 @@ export interface CreateDbOptions {
   dataDir?: string | undefined;
   /** Pool size for postgres.js. */
   maxConnections?: number | undefined;
-  /**
-   * Loads pgvector into the embedded database, for semantic search. It costs start-up time and memory, so only when
-   * embeddings are configured. On Postgres the `vector` extension is the server's to install.
-   */
-  vector?: boolean | undefined;
 }
 
 /** An open database connection. */
@@ -65,13 +60,15 @@ const MIGRATION_LOCK_ID = 7_161_757_113;
  */
 export async function createDb(options: CreateDbOptions = {}): Promise<DbHandle> {
   if (options.url) return openPostgres(options.url, options.maxConnections ?? 10);
-  return openPglite(options.dataDir ?? 'memory://', options.vector ?? false);
+  return openPglite(options.dataDir ?? 'memory://');
 }
 
-async function openPglite(dataDir: string, withVector: boolean): Promise<DbHandle> {
+async function openPglite(dataDir: string): Promise<DbHandle> {
   if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
-  // pg_trgm and fuzzystrmatch back the knowledge base's typo-tolerant search; Postgres ships both in contrib.
-  const client = await PGlite.create(dataDir, { extensions: withVector ? { pg_trgm, fuzzystrmatch, vector } : { pg_trgm, fuzzystrmatch } });
+  // pg_trgm and fuzzystrmatch back the knowledge base's typo-tolerant search (Postgres ships both in contrib); pgvector
+  // its optional semantic search. pgvector is loaded even when embeddings are off: once its index exists, deleting a
+  // chunk needs it, and loading it costs no measurable start-up time.
+  const client = await PGlite.create(dataDir, { extensions: { pg_trgm, fuzzystrmatch, vector } });
   const db = drizzlePglite({ client, schema, casing: 'snake_case' }) as unknown as Database;
   return {
     db,

@@ -6,6 +6,7 @@
 import type { Message, WidgetSettings } from '@parley/protocol';
 import type { BotConfig } from './bot-config.js';
 import type { ChatMessage } from './model.js';
+import { neutraliseKnowledgeTags } from './turn-sources.js';
 
 /** Builds the system prompt from the widget's configuration. Visitor text never goes here. */
 export function buildSystemPrompt(config: BotConfig, settings: WidgetSettings): string {
@@ -67,7 +68,12 @@ export function buildHistory(messages: readonly Message[], answeredSeq: number, 
   const turns: ChatMessage[] = [];
   for (const message of kept) {
     const role = message.author.kind === 'visitor' ? 'user' : 'assistant';
-    const text = message.author.kind === 'agent' ? `(${message.author.name ?? 'A human agent'} from the team wrote) ${message.body}` : message.body;
+    const text =
+      message.author.kind === 'agent'
+        ? `(${message.author.name ?? 'A human agent'} from the team wrote) ${message.body}`
+        : message.author.kind === 'visitor'
+          ? neutraliseKnowledgeTags(message.body)
+          : message.body;
     const previous = turns.at(-1);
     if (previous && previous.role === role && typeof previous.content === 'string') previous.content += `\n\n${text}`;
     else turns.push({ role, content: text });

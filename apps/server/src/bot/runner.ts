@@ -204,11 +204,15 @@ export function createBotRunner(deps: {
       const chosenModel = mode === 'offline' ? OFFLINE_MODEL : (botConfig.model ?? config.botModel ?? DEFAULT_BOT_MODEL);
       modelId = chosenModel;
       const tools = mode === 'offline' ? [] : builtInTools;
+      // A search that fails costs the turn its passages, not its answer: the model is told nothing matched.
       const found = await searchKnowledge(db, {
         organizationId: claimed.organizationId,
         query: pending.map((message) => message.body).join('\n'),
         limit: UPFRONT_PASSAGES,
         semantic,
+      }).catch((error: unknown) => {
+        log.warn({ err: error, conversationId }, 'knowledge-base search failed; answering without passages');
+        return [];
       });
       const passages = sources.add(
         found.filter((hit) => hit.coverage >= MIN_PASSAGE_COVERAGE || (hit.similarity ?? 0) >= MIN_PASSAGE_SIMILARITY),

@@ -52,6 +52,9 @@ export class TurnSources {
 // Our own delimiters, neutralised inside passage text so that a document cannot end its block and speak as us.
 const delimiter = /<\/?\s*(knowledge_base|passage)\b[^>]*>/gi;
 const neutralise = (text: string) => text.replace(delimiter, '[tag removed]');
+
+/** Removes Parley's knowledge-base tags from text the model gets: a visitor can't forge a passage to be cited. */
+export const neutraliseKnowledgeTags = neutralise;
 const attribute = (text: string) => neutralise(text).replace(/["<>\n]/g, ' ');
 
 /**

@@ -56,9 +56,12 @@ export function titleFromKey(sourceKey: string): string {
   return name ? name.charAt(0).toUpperCase() + name.slice(1) : sourceKey;
 }
 
-const hashOf = (input: DocumentInput) =>
+/** Chunks per insert statement (9 parameters each, far under Postgres' 65,535). */
+const INSERT_BATCH = 1000;
+
+const hashOf = (input: DocumentInput, language: string) =>
   createHash('sha256')
-    .update([input.format, input.title ?? '', input.url ?? '', input.content].join('\u0000'))
+    .update([language, input.format, input.title ?? '', input.url ?? '', input.content].join('\u0000'))
     .digest('hex');
 
 /**
@@ -67,7 +70,13 @@ const hashOf = (input: DocumentInput) =>
  */
 export async function importDocument(db: Database, input: DocumentInput, options: ImportOptions = {}): Promise<ImportOutcome> {
   assertStorableText(input.content);
-  const contentHash = hashOf(input);
+  const [organization] = await db
+    .select({ language: organizations.knowledgeLanguage })
+    .from(organizations)
+    .where(eq(organizations.id, input.organizationId));
+  if (!organization) throw new Error(`No organization ${input.organizationId}`);
+  // The language is part of the hash: after a change of language, a re-import re-indexes.
+  const contentHash = hashOf(input, organization.language);
   // Unchanged: answered before parsing and embedding (which costs money). The transaction checks again under a lock.
   const [current] = await db
     .select({ id: knowledgeDocuments.id, contentHash: knowledgeDocuments.contentHash, chunkCount: knowledgeDocuments.chunkCount, title: knowledgeDocuments.title })
@@ -88,12 +97,6 @@ export async function importDocument(db: Database, input: DocumentInput, options
     : null;
 
   return db.transaction(async (tx) => {
-    const [organization] = await tx
-      .select({ language: organizations.knowledgeLanguage })
-      .from(organizations)
-      .where(eq(organizations.id, input.organizationId));
-    if (!organization) throw new Error(`No organization ${input.organizationId}`);
-
     // Insert-or-lock: a concurrent import of the same key waits here instead of writing a second document.
     const [inserted] = await tx
       .insert(knowledgeDocuments)
@@ -122,11 +125,14 @@ export async function importDocument(db: Database, input: DocumentInput, options
         .where(eq(knowledgeDocuments.id, documentId));
     }
 
-    const chunkRows = await tx.insert(knowledgeChunks).values(
-      chunks.map((chunk, position) => ({
+    const chunkRows: Array<{ id: number; position: number }> = [];
+    // In batches: one statement takes at most 65,535 parameters, and a FAQ file can have thousands of rows.
+    for (let start = 0; start < chunks.length; start += INSERT_BATCH) {
+      chunkRows.push(...(await tx.insert(knowledgeChunks).values(
+      chunks.slice(start, start + INSERT_BATCH).map((chunk, offset) => ({
+        position: start + offset,
         documentId,
         organizationId: input.organizationId,
-        position,
         title,
         headingPath: chunk.headingPath,
         section: chunk.headingPath.join(' › '),
@@ -134,7 +140,8 @@ export async function importDocument(db: Database, input: DocumentInput, options
         url: chunk.url ?? null,
         language: organization.language,
       })),
-    ).returning({ id: knowledgeChunks.id, position: knowledgeChunks.position });
+    ).returning({ id: knowledgeChunks.id, position: knowledgeChunks.position })));
+    }
     await indexChunks(tx, input.organizationId, documentId);
     if (options.semantic && vectors) {
       const rows = chunkRows.map((chunk) => ({ chunkId: chunk.id, organizationId: input.organizationId, vector: vectors[chunk.position]! }));

@@ -99,8 +99,9 @@ export async function importFiles(
     try {
       const content = new TextDecoder('utf-8', { fatal: true }).decode(await readFile(file.path));
       const format = formatOfFile(file.path)!;
-      // An HTML page's own canonical link is more precise than a derived address.
-      const url = options.baseUrl && !(format === 'html' && /<link[^>]+rel=["']?canonical/i.test(content)) ? urlUnder(options.baseUrl, file) : undefined;
+      // An HTML page's own absolute canonical link is more precise than a derived address.
+      const hasCanonical = format === 'html' && /<link[^>]+rel=["']?canonical["']?[^>]+href=["']?https?:/i.test(content);
+      const url = options.baseUrl && !hasCanonical ? urlUnder(options.baseUrl, file) : undefined;
       const outcome = await importDocument(db, { organizationId, sourceKey: file.sourceKey, format, content, url }, { semantic: options.semantic });
       summary[outcome.status]++;
       summary.chunks += outcome.chunkCount;

@@ -61,7 +61,8 @@ const MAX_QUERY_CHARACTERS = 2000;
  * A query word the base doesn't know, made of at least four letters (not a code like "ml-sa1"), stands for the
  * closest known word within TYPO_MAX_EDITS edits (Levenshtein; a swap of two letters counts two).
  */
-const TYPO_WORD_PATTERN = '^[[:alpha:]]{4,}$';
+// At most 64 letters: a longer "word" is no typo, and levenshtein() refuses strings over 255 characters.
+const TYPO_WORD_PATTERN = '^[[:alpha:]]{4,64}$';
 const TYPO_MAX_EDITS = 2;
 
 interface HitRow {

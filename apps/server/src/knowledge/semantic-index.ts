@@ -73,13 +73,15 @@ export async function openSemanticIndex(
     embeddings,
     onSearchError,
     async store(tx, rows) {
-      if (rows.length === 0) return;
-      const values = rows.map(
-        (row) => sql`(${row.chunkId}, ${row.organizationId}::uuid, ${embeddings.model}, ${vectorLiteral(row.vector)}::vector)`,
-      );
-      await tx.execute(sql`
-        insert into knowledge_embeddings (chunk_id, organization_id, model, embedding) values ${sql.join(values, sql`, `)}
-        on conflict (chunk_id) do update set model = excluded.model, embedding = excluded.embedding`);
+      // In batches: one statement takes at most 65,535 parameters.
+      for (let start = 0; start < rows.length; start += 1000) {
+        const values = rows
+          .slice(start, start + 1000)
+          .map((row) => sql`(${row.chunkId}, ${row.organizationId}::uuid, ${embeddings.model}, ${vectorLiteral(row.vector)}::vector)`);
+        await tx.execute(sql`
+          insert into knowledge_embeddings (chunk_id, organization_id, model, embedding) values ${sql.join(values, sql`, `)}
+          on conflict (chunk_id) do update set model = excluded.model, embedding = excluded.embedding`);
+      }
     },
     async nearest(db, organizationId, vector, limit) {
       const literal = vectorLiteral(vector);

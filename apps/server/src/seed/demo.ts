@@ -42,7 +42,8 @@ export async function seedDemo(db: Database, options: { origins: string[]; reset
     .from(widgets)
     .where(eq(widgets.publicKey, DEMO_WIDGET_KEY));
   if (existing) {
-    // Demo data made before the knowledge base existed gets it once; documents an admin deleted stay deleted.
+    // Demo data made before the knowledge base existed gets it; so does a demo whose documents were all deleted (an
+    // admin who deletes only some keeps that choice).
     await seedDemoKnowledge(db, existing.organizationId, { onlyIfEmpty: true });
     if (!options.resetPassword) return { created: false, email: DEMO_AGENT_EMAIL, password: null };
     const password = generatePassword();

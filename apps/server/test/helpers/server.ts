@@ -32,7 +32,7 @@ export async function startServer(env: Record<string, string> = {}): Promise<Tes
     PARLEY_RATE_LIMIT_NEW_SESSIONS: '1000',
     ...env,
   });
-  const db = await createDb({ url: process.env.DATABASE_URL, dataDir: 'memory://', maxConnections: 5, vector: config.embeddings !== null });
+  const db = await createDb({ url: process.env.DATABASE_URL, dataDir: 'memory://', maxConnections: 5 });
   await db.migrate();
   const app = await buildApp({ config, db, secret: 'test-secret-that-is-at-least-32-chars', staticDirs: false, logger: false });
   await app.listen({ port: 0, host: '127.0.0.1' });

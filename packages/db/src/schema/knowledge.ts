@@ -82,7 +82,8 @@ export const knowledgeChunks = pgTable(
 export const knowledgeTerms = pgTable(
   'knowledge_terms',
   {
-    id: integer().primaryKey().generatedAlwaysAsIdentity(),
+    // bigint: every upsert of a known lexeme still draws a number from the identity's sequence.
+    id: bigint({ mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
     organizationId: uuid()
       .notNull()
       .references(() => organizations.id, { onDelete: 'cascade' }),
@@ -111,7 +112,7 @@ export const knowledgePostings = pgTable(
       .references(() => knowledgeChunks.id, { onDelete: 'cascade' }),
     // No foreign key to the vocabulary: a check per posting would double the cost of indexing, and terms are never
     // deleted (a lexeme whose chunks are all gone keeps document_frequency 0).
-    termId: integer().notNull(),
+    termId: bigint({ mode: 'number' }).notNull(),
     termFrequency: smallint().notNull(),
     chunkLength: integer().notNull(),
     impact: real().notNull(),
