@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { knowledgeDocuments, rowsOf } from '@parley/db';
+import { createDb, knowledgeDocuments, rowsOf, type DbHandle } from '@parley/db';
 import { sql } from 'drizzle-orm';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
@@ -12,8 +12,9 @@ import { createAgent, createOrganization } from '../src/seed/accounts.js';
 import { createTenant, jsonOf, login, useTestServer } from './helpers/server.js';
 
 // Semantic search with a stand-in embeddings service (msw): each dimension is a concept, so "money back" lands near
-// "refund" although they share no word. The real server loads pgvector into PGlite; on a Postgres without the
-// extension, semantic search is off and lexical search serves alone — both are checked.
+// "refund" although they share no word. The vector SQL runs against pgvector itself, loaded into a PGlite of this
+// test's own (the server never loads it there: see createDb's `vector`). The server, on PGlite or on a Postgres
+// without the extension, has semantic search off and serves lexical search alone — that is checked too.
 const concepts = [
   ['refund', 'refunds', 'money', 'back', 'reimburse'],
   ['ship', 'shipping', 'delivery', 'deliver', 'parcel', 'arrive'],
@@ -53,23 +54,36 @@ const articles = [
   { sourceKey: 'account.md', content: '# Account\n\nReset your password from the sign-in page.' },
 ];
 
-async function hasPgvector() {
-  return rowsOf(await server.db.db.execute(sql`select 1 from pg_available_extensions where name = 'vector'`)).length > 0;
+async function hasPgvector(handle: DbHandle) {
+  return rowsOf(await handle.db.execute(sql`select 1 from pg_available_extensions where name = 'vector'`)).length > 0;
 }
+
+/** On PGlite, a database of the test's own with pgvector loaded; on Postgres, the server's (with or without it). */
+let vectorDb: DbHandle;
+beforeAll(async () => {
+  if (process.env.DATABASE_URL) vectorDb = server.db;
+  else {
+    vectorDb = await createDb({ vector: true });
+    await vectorDb.migrate();
+  }
+});
+afterAll(async () => {
+  if (vectorDb !== server.db) await vectorDb.close();
+});
 
 describe('semantic search', () => {
   it('embeds imported chunks and fuses nearest neighbours with lexical hits, where pgvector is available', async () => {
-    const organization = await createOrganization(server.db.db, `Semantic ${randomUUID().slice(0, 8)}`);
-    const available = await hasPgvector();
+    const organization = await createOrganization(vectorDb.db, `Semantic ${randomUUID().slice(0, 8)}`);
+    const available = await hasPgvector(vectorDb);
     const semantic: SemanticIndex | null = available
-      ? await openSemanticIndex(server.db, createOpenAiCompatibleEmbeddings({ baseUrl: 'https://embeddings.test/v1', model: 'concepts', dimensions: DIMENSIONS }), () => {})
+      ? await openSemanticIndex(vectorDb, createOpenAiCompatibleEmbeddings({ baseUrl: 'https://embeddings.test/v1', model: 'concepts', dimensions: DIMENSIONS }), () => {})
       : null;
     embeddingCalls.length = 0;
     for (const article of articles) {
-      await importDocument(server.db.db, { organizationId: organization.id, format: 'markdown', ...article }, { semantic });
+      await importDocument(vectorDb.db, { organizationId: organization.id, format: 'markdown', ...article }, { semantic });
     }
     const question = 'when do I get my money back?';
-    const lexical = await searchKnowledge(server.db.db, { organizationId: organization.id, query: question, limit: 3 });
+    const lexical = await searchKnowledge(vectorDb.db, { organizationId: organization.id, query: question, limit: 3 });
     // No word of the question is in the refunds article: lexical search alone can't find it.
     expect(lexical.map((hit) => hit.sourceKey)).not.toContain('refunds.md');
 
@@ -79,23 +93,23 @@ describe('semantic search', () => {
       return;
     }
     expect(embeddingCalls.map((inputs) => inputs.length)).toEqual([1, 1, 1]);
-    expect(await countEmbeddings(organization.id)).toBe(3);
+    expect(await countEmbeddings(vectorDb, organization.id)).toBe(3);
 
-    const hybrid = await searchKnowledge(server.db.db, { organizationId: organization.id, query: question, limit: 3, semantic });
+    const hybrid = await searchKnowledge(vectorDb.db, { organizationId: organization.id, query: question, limit: 3, semantic });
     expect(hybrid[0]).toMatchObject({ sourceKey: 'refunds.md', coverage: 0 });
     expect(hybrid[0]!.similarity).toBeGreaterThan(0.9);
 
     // A document imported before embeddings were on gets its vectors from the backfill, once.
-    await importDocument(server.db.db, { organizationId: organization.id, format: 'markdown', sourceKey: 'late.md', content: '# Late\n\nDelivery of parcels.' });
-    expect(await countEmbeddings(organization.id)).toBe(3);
-    expect(await embedMissingChunks(server.db.db, organization.id, semantic)).toBe(1);
-    expect(await embedMissingChunks(server.db.db, organization.id, semantic)).toBe(0);
-    expect(await countEmbeddings(organization.id)).toBe(4);
+    await importDocument(vectorDb.db, { organizationId: organization.id, format: 'markdown', sourceKey: 'late.md', content: '# Late\n\nDelivery of parcels.' });
+    expect(await countEmbeddings(vectorDb, organization.id)).toBe(3);
+    expect(await embedMissingChunks(vectorDb.db, organization.id, semantic)).toBe(1);
+    expect(await embedMissingChunks(vectorDb.db, organization.id, semantic)).toBe(0);
+    expect(await countEmbeddings(vectorDb, organization.id)).toBe(4);
 
     // Deleting a document deletes its vectors.
-    const [refunds] = await server.db.db.select({ id: knowledgeDocuments.id }).from(knowledgeDocuments).where(sql`${knowledgeDocuments.organizationId} = ${organization.id} and ${knowledgeDocuments.sourceKey} = 'refunds.md'`);
-    await deleteDocument(server.db.db, organization.id, refunds!.id);
-    expect(await countEmbeddings(organization.id)).toBe(3);
+    const [refunds] = await vectorDb.db.select({ id: knowledgeDocuments.id }).from(knowledgeDocuments).where(sql`${knowledgeDocuments.organizationId} = ${organization.id} and ${knowledgeDocuments.sourceKey} = 'refunds.md'`);
+    await deleteDocument(vectorDb.db, organization.id, refunds!.id);
+    expect(await countEmbeddings(vectorDb, organization.id)).toBe(3);
   });
 
   it('serves lexical results when the embeddings service fails during a search', async () => {
@@ -115,7 +129,7 @@ describe('semantic search', () => {
     expect(String(failures[0])).toMatch(/answered 503/);
   });
 
-  it('answers the REST search with similarity when semantic search is on, and null when it is off', async () => {
+  it("answers the REST search lexically when the server's database has no pgvector, and fused when it has", async () => {
     const tenant = await createTenant(server);
     const email = `admin-${randomUUID().slice(0, 8)}@shop.example`;
     await createAgent(server.db.db, { organizationId: tenant.organization.id, email, name: 'Admin', password: tenant.password, role: 'admin' });
@@ -126,7 +140,7 @@ describe('semantic search', () => {
       expect(response.status).toBe(200);
     }
     const search = await jsonOf(await fetch(`${server.url}/api/knowledge/search?q=${encodeURIComponent('money back please')}`, { headers }));
-    if (await hasPgvector()) {
+    if (await hasPgvector(server.db)) {
       expect(search.hits[0]).toMatchObject({ title: 'Refunds', coverage: 0 });
       expect(search.hits[0].similarity).toBeGreaterThan(0.9);
     } else {
@@ -135,9 +149,9 @@ describe('semantic search', () => {
   });
 });
 
-async function countEmbeddings(organizationId: string): Promise<number> {
+async function countEmbeddings(handle: DbHandle, organizationId: string): Promise<number> {
   const [row] = rowsOf<{ count: number }>(
-    await server.db.db.execute(sql`
+    await handle.db.execute(sql`
       select count(*)::int as count from knowledge_embeddings e join knowledge_chunks c on c.id = e.chunk_id
       where c.organization_id = ${organizationId}`),
   );

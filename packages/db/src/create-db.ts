@@ -30,6 +30,13 @@ export interface CreateDbOptions {
   dataDir?: string | undefined;
   /** Pool size for postgres.js. */
   maxConnections?: number | undefined;
+  /**
+   * Loads pgvector into the embedded database. Off by default, and the server never turns it on: with
+   * `@electric-sql/pglite-pgvector` 0.0.15 on PGlite 0.5.16, merely loading it makes a search after `VACUUM` hang
+   * (reproduced here). Tests use it to check the semantic-search SQL against pgvector itself. On Postgres the `vector`
+   * extension is the server's to install.
+   */
+  vector?: boolean | undefined;
 }
 
 /** An open database connection. */
@@ -60,15 +67,13 @@ const MIGRATION_LOCK_ID = 7_161_757_113;
  */
 export async function createDb(options: CreateDbOptions = {}): Promise<DbHandle> {
   if (options.url) return openPostgres(options.url, options.maxConnections ?? 10);
-  return openPglite(options.dataDir ?? 'memory://');
+  return openPglite(options.dataDir ?? 'memory://', options.vector ?? false);
 }
 
-async function openPglite(dataDir: string): Promise<DbHandle> {
+async function openPglite(dataDir: string, withVector: boolean): Promise<DbHandle> {
   if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
-  // pg_trgm and fuzzystrmatch back the knowledge base's typo-tolerant search (Postgres ships both in contrib); pgvector
-  // its optional semantic search. pgvector is loaded even when embeddings are off: once its index exists, deleting a
-  // chunk needs it, and loading it costs no measurable start-up time.
-  const client = await PGlite.create(dataDir, { extensions: { pg_trgm, fuzzystrmatch, vector } });
+  // pg_trgm and fuzzystrmatch back the knowledge base's typo-tolerant search; Postgres ships both in contrib.
+  const client = await PGlite.create(dataDir, { extensions: withVector ? { pg_trgm, fuzzystrmatch, vector } : { pg_trgm, fuzzystrmatch } });
   const db = drizzlePglite({ client, schema, casing: 'snake_case' }) as unknown as Database;
   return {
     db,

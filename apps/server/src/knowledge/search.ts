@@ -61,8 +61,11 @@ const MAX_QUERY_CHARACTERS = 2000;
  * A query word the base doesn't know, made of at least four letters (not a code like "ml-sa1"), stands for the
  * closest known word within TYPO_MAX_EDITS edits (Levenshtein; a swap of two letters counts two).
  */
-// At most 64 letters: a longer "word" is no typo, and levenshtein() refuses strings over 255 characters.
-const TYPO_WORD_PATTERN = '^[[:alpha:]]{4,64}$';
+const TYPO_WORD_PATTERN = '^[[:alpha:]]+$';
+// A longer "word" is no typo, and levenshtein() refuses strings over 255 characters. (Not `{4,64}` in the pattern:
+// Postgres' regex engine expands a bounded repeat of the Unicode letter class into 64 copies, which took minutes.)
+const TYPO_MIN_LENGTH = 4;
+const TYPO_MAX_LENGTH = 64;
 const TYPO_MAX_EDITS = 2;
 
 interface HitRow {
@@ -185,7 +188,7 @@ export function searchSql(options: SearchOptions) {
         select t.id, t.document_frequency,
                1 - levenshtein(t.lexeme, w.lexeme)::float8 / greatest(length(t.lexeme), length(w.lexeme)) as closeness
         from knowledge_terms t
-        where exact.id is null and w.lexeme ~ ${TYPO_WORD_PATTERN}
+        where exact.id is null and length(w.lexeme) between ${TYPO_MIN_LENGTH} and ${TYPO_MAX_LENGTH} and w.lexeme ~ ${TYPO_WORD_PATTERN}
           and t.organization_id = ${organizationId} and t.document_frequency > 0
           and (t.lexeme % w.lexeme or t.lexeme = any(array(
             select left(w.lexeme, i - 1) || substr(w.lexeme, i + 1) from generate_series(1, length(w.lexeme)) i
