@@ -7,7 +7,8 @@
 import { parseArgs } from 'node:util';
 import { createDb, organizations, type DbHandle } from '@parley/db';
 import { buildApp } from './app.js';
-import { collectFiles, importableExtensions, importFiles, type FileImportResult } from './knowledge/import-files.js';
+import { knowledgeFileExtensions } from '@parley/protocol';
+import { collectFiles, importFiles, type FileImportResult } from './knowledge/import-files.js';
 import { vacuumKnowledgeIndex } from './knowledge/maintenance.js';
 import { embedMissingChunks, semanticIndexFromConfig } from './knowledge/semantic-index.js';
 import { ConfigError, embeddedDbDir, loadConfig, type Config } from './config.js';
@@ -104,11 +105,11 @@ async function importKnowledge(config: Config, paths: string[], organization: st
   if (baseUrl !== undefined && !(URL.canParse(baseUrl) && /^https?:$/.test(new URL(baseUrl).protocol))) {
     throw new CliError(`--base-url must be an http(s) URL, not "${baseUrl}".`);
   }
-  if (paths.length === 0) throw new CliError(`Name the files or folders to import (${importableExtensions.join(', ')}).`);
+  if (paths.length === 0) throw new CliError(`Name the files or folders to import (${knowledgeFileExtensions.join(', ')}).`);
   const { files, skipped } = await collectFiles(paths).catch((error: NodeJS.ErrnoException) => {
     throw new CliError(error.code === 'ENOENT' ? `No such file or folder: ${error.path}` : error.message);
   });
-  if (files.length === 0) throw new CliError(`No importable files (${importableExtensions.join(', ')}) in ${paths.join(', ')}.`);
+  if (files.length === 0) throw new CliError(`No importable files (${knowledgeFileExtensions.join(', ')}) in ${paths.join(', ')}.`);
   const handle = await openDatabase(config);
   try {
     await handle.migrate();
@@ -130,7 +131,7 @@ async function importKnowledge(config: Config, paths: string[], organization: st
       `Imported ${files.length - summary.failed.length} of ${files.length} files in ${seconds} s: ${summary.created} new, ` +
         `${summary.updated} updated, ${summary.unchanged} unchanged; ${summary.chunks} chunks written.`,
     );
-    if (skipped.length > 0) console.log(`Skipped ${skipped.length} files of other types (${importableExtensions.join(', ')} are read).`);
+    if (skipped.length > 0) console.log(`Skipped ${skipped.length} files of other types (${knowledgeFileExtensions.join(', ')} are read).`);
     if (summary.failed.length > 0) {
       console.error(`${summary.failed.length} files failed and were not imported:`);
       for (const failure of summary.failed) if (!failure.ok) console.error(`  ${failure.file.path}: ${failure.reason}`);

@@ -128,8 +128,7 @@ export async function importDocument(db: Database, input: DocumentInput, options
     const chunkRows: Array<{ id: number; position: number }> = [];
     // In batches: one statement takes at most 65,535 parameters, and a FAQ file can have thousands of rows.
     for (let start = 0; start < chunks.length; start += INSERT_BATCH) {
-      chunkRows.push(...(await tx.insert(knowledgeChunks).values(
-      chunks.slice(start, start + INSERT_BATCH).map((chunk, offset) => ({
+      const batch = chunks.slice(start, start + INSERT_BATCH).map((chunk, offset) => ({
         position: start + offset,
         documentId,
         organizationId: input.organizationId,
@@ -139,8 +138,8 @@ export async function importDocument(db: Database, input: DocumentInput, options
         body: chunk.text,
         url: chunk.url ?? null,
         language: organization.language,
-      })),
-    ).returning({ id: knowledgeChunks.id, position: knowledgeChunks.position })));
+      }));
+      chunkRows.push(...(await tx.insert(knowledgeChunks).values(batch).returning({ id: knowledgeChunks.id, position: knowledgeChunks.position })));
     }
     await indexChunks(tx, input.organizationId, documentId);
     if (options.semantic && vectors) {

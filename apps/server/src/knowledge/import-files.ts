@@ -8,12 +8,9 @@ import { basename, extname, join, relative, sep } from 'node:path';
 import type { Database } from '@parley/db';
 import { EmbeddingsError } from './embeddings.js';
 import { importDocument, type ImportOutcome } from './import-document.js';
-import { knowledgeFileExtensions, knowledgeFormatOfFileName } from '@parley/protocol';
+import { knowledgeFormatOfFileName } from '@parley/protocol';
 import { DocumentFormatError, type KnowledgeFormat } from './parse-document.js';
 import type { SemanticIndex } from './semantic-index.js';
-
-/** The file extensions `parley kb import` reads. */
-export const importableExtensions = knowledgeFileExtensions;
 
 /** The format a file is imported as, by its extension; undefined for other files. */
 export function formatOfFile(path: string): KnowledgeFormat | undefined {

@@ -150,8 +150,8 @@ async function lexicalSearch(db: Database, options: SearchOptions): Promise<Know
   return rowsOf<HitRow>(await db.execute(searchSql(options))).map(hitOf);
 }
 
-/** The statement behind {@link searchKnowledge}; exported for `EXPLAIN` in benchmarks. */
-export function searchSql(options: SearchOptions) {
+/** The lexical statement behind {@link searchKnowledge}. */
+function searchSql(options: SearchOptions) {
   const query = options.query.slice(0, MAX_QUERY_CHARACTERS);
   const limit = options.limit ?? DEFAULT_SEARCH_LIMIT;
   const postingsPerTerm = options.postingsPerTerm ?? DEFAULT_POSTINGS_PER_TERM;
