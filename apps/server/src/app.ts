@@ -18,6 +18,7 @@ import { dbPlugin } from './plugins/db.js';
 import { errorsPlugin } from './plugins/errors.js';
 import { ioPlugin } from './plugins/io.js';
 import { serializeError } from './plugins/log-serializers.js';
+import { compileTrustProxy } from './plugins/trusted-proxy.js';
 import { defaultStaticDirs, staticRoutes, type StaticDirs } from './static/index.js';
 
 /** Options of {@link buildApp}. */
@@ -47,10 +48,12 @@ declare module 'fastify' {
  */
 export async function buildApp(options: BuildAppOptions): Promise<FastifyInstance> {
   const { config } = options;
+  // Forwarded headers count only from configured proxies, for REST (Fastify) and socket handshakes alike.
+  const trustProxy = compileTrustProxy(config.trustProxy);
   const app = Fastify({
     logger: options.logger ?? { level: config.logLevel, serializers: { err: (error) => serializeError(error) } },
     bodyLimit: 1_048_576,
-    trustProxy: config.env === 'production',
+    trustProxy,
     // Per-request lines help in production; in development they drown the start-up banner.
     logController: new LogController({ disableRequestLogging: config.env !== 'production' }),
   });
@@ -77,7 +80,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     await app.bot.idle();
   });
   registerInactivitySweeper(app, config);
-  registerVisitorSocket(app, { config, tokens, rateLimit, typingLimit });
+  registerVisitorSocket(app, { config, tokens, rateLimit, typingLimit, trustProxy });
   registerAgentSocket(app, { config, tokens, rateLimit, typingLimit });
 
   const staticDirs = options.staticDirs ?? defaultStaticDirs();

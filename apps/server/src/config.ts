@@ -1,6 +1,7 @@
 import { isAbsolute, join, resolve } from 'node:path';
 import { DEFAULT_MESSAGE_MAX_LENGTH, MESSAGE_HARD_MAX_LENGTH } from '@parley/protocol';
 import { z } from 'zod';
+import { trustProxySettingSchema, type TrustProxySetting } from './plugins/trusted-proxy.js';
 
 /** USD per million tokens, per model. */
 export const modelPricesSchema = z.record(
@@ -31,6 +32,7 @@ export const envSchema = z.object({
     .optional(),
   PARLEY_SECRET: z.string().min(32, 'PARLEY_SECRET must be at least 32 characters').optional(),
   PARLEY_PUBLIC_URL: z.url().optional(),
+  PARLEY_TRUST_PROXY: trustProxySettingSchema.optional(),
   PARLEY_MESSAGE_MAX_LENGTH: z.coerce.number().int().min(1).max(MESSAGE_HARD_MAX_LENGTH).default(DEFAULT_MESSAGE_MAX_LENGTH),
   PARLEY_RATE_LIMIT_MESSAGES: z.coerce.number().int().min(1).default(30),
   PARLEY_RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).default(10),
@@ -77,6 +79,11 @@ export interface Config {
   /** Signs session and agent tokens. When unset outside production, one is generated and kept in the data folder. */
   secret: string | undefined;
   publicUrl: string | undefined;
+  /**
+   * Reverse proxies whose `X-Forwarded-For`/`-Proto`/`-Host` headers are believed (client address for rate limits,
+   * scheme for origin checks and HSTS). None by default: anyone can write those headers.
+   */
+  trustProxy: TrustProxySetting;
   messageMaxLength: number;
   /** Messages per window per sender, and new visitor sessions per minute per IP address. */
   rateLimit: { messages: number; windowSeconds: number; newSessionsPerMinute: number };
@@ -128,6 +135,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     redisUrl: parsed.PARLEY_REDIS_URL,
     secret: parsed.PARLEY_SECRET,
     publicUrl: parsed.PARLEY_PUBLIC_URL,
+    trustProxy: parsed.PARLEY_TRUST_PROXY ?? null,
     messageMaxLength: parsed.PARLEY_MESSAGE_MAX_LENGTH,
     rateLimit: {
       messages: parsed.PARLEY_RATE_LIMIT_MESSAGES,

@@ -34,8 +34,10 @@ export const authPlugin = fp<{ tokens: TokenService }>(
       request.agent = await loadAgent(app.db, await tokens.verifyAgent(match[1]!));
     });
 
-    // Ten attempts per e-mail and address per 15 minutes slows password guessing to a crawl.
-    const loginLimit = createRateLimit(10, 15 * 60);
+    // Ten attempts per account per 15 minutes slows password guessing to a crawl, from however many addresses it comes;
+    // the per-address budget stops one address from trying a password against many accounts.
+    const accountLimit = createRateLimit(10, 15 * 60);
+    const addressLimit = createRateLimit(100, 15 * 60);
     const api = app.withTypeProvider<ZodTypeProvider>();
 
     api.post(
@@ -43,7 +45,8 @@ export const authPlugin = fp<{ tokens: TokenService }>(
       { schema: { body: loginRequestSchema, response: { 200: loginResponseSchema } } },
       async function login(request) {
         const { email, password } = request.body;
-        await loginLimit(`${request.ip}:${email.toLowerCase()}`).catch(() => {
+        // request.ip is the forwarded client address only behind a trusted proxy (PARLEY_TRUST_PROXY).
+        await Promise.all([accountLimit(email.toLowerCase()), addressLimit(request.ip)]).catch(() => {
           throw new ParleyError('rate_limited', 'Too many sign-in attempts; try again in a few minutes.');
         });
         const row = await findAgentByEmail(app.db, email);

@@ -12,6 +12,7 @@ import type { FastifyInstance } from 'fastify';
 import type { TokenService } from '../auth/tokens.js';
 import type { Config } from '../config.js';
 import { connectError, contactRoom, organizationRoom } from '../plugins/io.js';
+import { clientAddress, requestOrigin, type TrustProxy } from '../plugins/trusted-proxy.js';
 import { findWidgetByKey, isOriginAllowed } from '../widgets/service.js';
 import { publishConversationChange, publishSendResult } from './broadcast.js';
 import { toVisitorConversation } from './mappers.js';
@@ -22,10 +23,10 @@ import { onEvent, toErrorBody } from './socket-handler.js';
 /** Wires the `/visitor` namespace: handshake checks (key, origin, session) and the visitor's events. */
 export function registerVisitorSocket(
   app: FastifyInstance,
-  deps: { config: Config; tokens: TokenService; rateLimit: RateLimit; typingLimit: RateLimit },
+  deps: { config: Config; tokens: TokenService; rateLimit: RateLimit; typingLimit: RateLimit; trustProxy: TrustProxy },
 ): void {
   const { db, realtime, log } = app;
-  const { config, tokens, rateLimit, typingLimit } = deps;
+  const { config, tokens, rateLimit, typingLimit, trustProxy } = deps;
 
   const newSessionLimit = createRateLimit(config.rateLimit.newSessionsPerMinute, 60);
 
@@ -37,8 +38,8 @@ export function registerVisitorSocket(
       if (!widget) throw new ParleyError('unknown_widget', 'No widget has this key; check the data-widget-key attribute.');
       // Browsers send Origin on every cross-origin request, but not on a same-origin polling GET: a request
       // without one comes from a page Parley serves itself (the demo shop), so it is checked as that origin.
-      const { headers } = socket.handshake;
-      const origin = headers.origin ?? (headers.host ? `${socket.handshake.secure ? 'https' : 'http'}://${headers.host}` : undefined);
+      // Behind a TLS-terminating proxy the page's scheme is the forwarded one, believed from trusted proxies only.
+      const origin = socket.handshake.headers.origin ?? requestOrigin(socket.request, trustProxy);
       if (!isOriginAllowed(origin, widget.allowedOrigins, config.allowLocalhostOrigins)) {
         throw new ParleyError('origin_not_allowed', `This widget may not be used on ${origin ?? 'a page without an origin'}.`);
       }
@@ -50,7 +51,8 @@ export function registerVisitorSocket(
         contactId = identity.contactId;
       } else {
         // Each new identity gets its own message budget and bot turns, so minting them is limited per address.
-        await newSessionLimit(socket.handshake.address).catch(() => {
+        // Behind a reverse proxy every TCP peer is the proxy: the client's address comes from trusted forwarded headers.
+        await newSessionLimit(clientAddress(socket.request, trustProxy)).catch(() => {
           throw new ParleyError('rate_limited', 'Too many new chat sessions from this address; try again in a minute.');
         });
         // The contact row is written on the first message, so page views cost no database writes.
