@@ -5,19 +5,22 @@ import { authPlugin } from './auth/index.js';
 import { createTokenService } from './auth/tokens.js';
 import type { ChatModel } from './bot/model.js';
 import { createBotRunner, type BotRunner } from './bot/runner.js';
+import { registerStrandedTurnResumer } from './bot/stranded-turns.js';
 import type { Config } from './config.js';
 import { registerAgentSocket } from './conversations/agent-socket.js';
 import { registerInactivitySweeper } from './conversations/inactivity-sweeper.js';
-import { createRateLimit } from './conversations/rate-limit.js';
+import { createRateLimit } from './plugins/rate-limit.js';
 import { conversationRoutes } from './conversations/routes.js';
 import { registerVisitorSocket } from './conversations/visitor-socket.js';
 import { healthRoutes } from './health/index.js';
 import { knowledgeRoutes } from './knowledge/routes.js';
 import { semanticIndexFromConfig } from './knowledge/semantic-index.js';
 import { dbPlugin } from './plugins/db.js';
-import { errorsPlugin } from './plugins/errors.js';
+import { errorsPlugin, handleFrameworkError } from './plugins/errors.js';
 import { ioPlugin } from './plugins/io.js';
-import { serializeError } from './plugins/log-serializers.js';
+import { jsonBodyPlugin } from './plugins/json-body.js';
+import { logSerializers } from './plugins/log-serializers.js';
+import { securityHeadersPlugin } from './plugins/security-headers.js';
 import { compileTrustProxy } from './plugins/trusted-proxy.js';
 import { defaultStaticDirs, staticRoutes, type StaticDirs } from './static/index.js';
 
@@ -30,8 +33,8 @@ export interface BuildAppOptions {
   secret: string;
   /** Asset folders; defaults to the built widget, console and demo page. `false` serves no assets (API-only tests). */
   staticDirs?: StaticDirs | false;
-  /** Fastify logger option; defaults to JSON logs at the configured level. */
-  logger?: boolean | { level: string };
+  /** JSON logs at the configured level, to stdout unless `stream` is given (tests); `false`: no logs. */
+  logger?: false | { level?: string; stream?: { write(line: string): void } };
   /** Replaces the bot's model (benchmarks); by default Claude with ANTHROPIC_API_KEY, else the offline answerer. */
   model?: ChatModel;
 }
@@ -51,8 +54,9 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   // Forwarded headers count only from configured proxies, for REST (Fastify) and socket handshakes alike.
   const trustProxy = compileTrustProxy(config.trustProxy);
   const app = Fastify({
-    logger: options.logger ?? { level: config.logLevel, serializers: { err: (error) => serializeError(error) } },
+    logger: options.logger === false ? false : { level: config.logLevel, ...options.logger, serializers: logSerializers },
     bodyLimit: 1_048_576,
+    frameworkErrors: handleFrameworkError,
     trustProxy,
     // Per-request lines help in production; in development they drown the start-up banner.
     logController: new LogController({ disableRequestLogging: config.env !== 'production' }),
@@ -66,8 +70,10 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   const typingLimit = createRateLimit(60, 10);
 
   await app.register(errorsPlugin);
+  await app.register(jsonBodyPlugin);
   await app.register(dbPlugin, { handle: options.db });
   await app.register(ioPlugin, { redisUrl: config.redisUrl });
+  await app.register(securityHeadersPlugin);
   await app.register(authPlugin, { tokens });
   await app.register(healthRoutes);
   await app.register(conversationRoutes, { config, rateLimit });
@@ -80,6 +86,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     await app.bot.idle();
   });
   registerInactivitySweeper(app, config);
+  if (config.inactivity.sweepIntervalSeconds > 0) registerStrandedTurnResumer(app);
   registerVisitorSocket(app, { config, tokens, rateLimit, typingLimit, trustProxy });
   registerAgentSocket(app, { config, tokens, rateLimit, typingLimit });
 

@@ -116,7 +116,11 @@ describe('the bot answers from the knowledge base', () => {
     // The tool refused a value the visitor never wrote; the contact is untouched.
     const second = (anthropic.requests[1]!.messages as Array<{ content: Array<Record<string, unknown>> }>).at(-1)!.content[0]!;
     expect(second).toMatchObject({ type: 'tool_result', tool_use_id: 'toolu_evil', is_error: true });
-    expect(String(second.content)).toMatch(/did not write "attacker@evil\.example"/);
+    expect(String(second.content)).toBe('The visitor did not write this e-mail address in this conversation; only save details they gave.');
+    // Nor is the planted address kept in the tool log.
+    const [call] = await server.db.db.select().from(toolCalls).where(eq(toolCalls.conversationId, sent.conversationId));
+    expect(call).toMatchObject({ tool: 'collect_contact', success: false, input: { email: '[withheld]' } });
+    expect(JSON.stringify(call)).not.toContain('attacker@evil.example');
     const [conversation] = await server.db.db.select().from(conversations).where(eq(conversations.id, sent.conversationId));
     const [contact] = await server.db.db.select().from(contacts).where(eq(contacts.id, conversation!.contactId));
     expect(contact!.email).toBeNull();

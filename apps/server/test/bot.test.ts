@@ -123,14 +123,19 @@ describe('the bot answers with Claude', () => {
     const second = anthropic.requests[1]!.messages as Array<{ role: string; content: unknown }>;
     expect(second.at(-1)).toEqual({
       role: 'user',
-      content: [{ type: 'tool_result', tool_use_id: 'toolu_bad', content: '"555-12" is not a valid phone number.', is_error: true }],
+      content: [{ type: 'tool_result', tool_use_id: 'toolu_bad', content: 'The phone number is not valid.', is_error: true }],
     });
     expect(second.at(-2)).toMatchObject({ role: 'assistant', content: [{ type: 'text', text: 'Let me save that.' }, { type: 'tool_use', id: 'toolu_bad' }] });
 
     const calls = await server.db.db.select().from(toolCalls).where(eq(toolCalls.conversationId, sent.conversationId)).orderBy(asc(toolCalls.id));
     expect(calls.map((call) => [call.tool, call.success, call.error, call.messageId])).toEqual([
-      ['collect_contact', false, '"555-12" is not a valid phone number.', final.id],
+      ['collect_contact', false, 'The phone number is not valid.', final.id],
       ['collect_contact', true, null, final.id],
+    ]);
+    // The log keeps what was saved, and nothing of what was refused.
+    expect(calls.map((call) => call.input)).toEqual([
+      { name: '[withheld]', phone: '[withheld]' },
+      { name: 'Ada', phone: '+14155552671' },
     ]);
     expect(calls[1]!.output).toEqual({ saved: { name: 'Ada', phone: '+14155552671' } });
     const [reply] = await server.db.db.select().from(botReplies).where(eq(botReplies.messageId, final.id));

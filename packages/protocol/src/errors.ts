@@ -13,6 +13,7 @@ export const errorTable = {
   origin_not_allowed: { status: 403, message: 'This website is not allowed to use this widget.' },
   unknown_widget: { status: 401, message: 'No widget has this key.' },
   not_found: { status: 404, message: 'Not found.' },
+  unknown_event: { status: 400, message: 'This connection has no such event.' },
   invalid_document: { status: 422, message: 'The document could not be imported.' },
   transition_rejected: { status: 409, message: 'The conversation cannot do this in its current state.' },
   rate_limited: { status: 429, message: 'Too many requests; slow down and try again.' },

@@ -31,6 +31,22 @@ export const messageBodySchema = z
   .refine((body) => body.isWellFormed(), 'Message contains an unpaired surrogate.')
   .refine((body) => !body.includes('\u0000'), 'Message contains a NUL character.');
 
+/** The largest value of a Postgres `integer` column, the type of `seq`: larger numbers can name no message. */
+export const INT4_MAX = 2_147_483_647;
+
+/** A message's position in its conversation, or 0 for "before the first": a whole number a database column can hold. */
+export const seqSchema = z.number().int().nonnegative().max(INT4_MAX);
+
+/**
+ * A whole number from a query string, written in decimal digits only: `"0x10"`, `"1e3"`, `" 7"` and `"-0"` are refused,
+ * as is anything outside `min`…`max`. Numbers pass too, for callers that build queries from typed objects.
+ */
+export function queryIntegerSchema(min: number, max: number) {
+  return z
+    .union([z.number(), z.string().regex(/^\d{1,16}$/, 'Expected a whole number in decimal digits.').transform(Number)])
+    .pipe(z.number().int().min(min).max(max));
+}
+
 /** A client-chosen id that makes a send idempotent: sending the same id twice stores one message. */
 export const clientIdSchema = z
   .string()

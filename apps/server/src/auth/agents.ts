@@ -1,6 +1,6 @@
 import { memberships, organizations, users, type Database } from '@parley/db';
 import { ParleyError, type Agent } from '@parley/protocol';
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { AgentIdentity } from './tokens.js';
 
 const agentColumns = {
@@ -35,7 +35,7 @@ export async function findAgentByEmail(db: Database, email: string) {
  * Loads the agent a verified token names, checking the membership still exists: removing someone from an
  * organization locks them out at once, whatever tokens they hold.
  */
-export async function loadAgent(db: Database, identity: AgentIdentity): Promise<Agent> {
+export async function loadAgent(db: Database, identity: Pick<AgentIdentity, 'userId' | 'organizationId'>): Promise<Agent> {
   const [row] = await agentQuery(db).where(
     and(eq(users.id, identity.userId), eq(memberships.organizationId, identity.organizationId)),
   );
@@ -53,4 +53,20 @@ export function toAgent(row: { id: string; email: string; name: string; role: Ag
     organizationId: row.organizationId,
     organizationName: row.organizationName,
   };
+}
+
+/**
+ * The current role of each (user, organization) membership among `members`, keyed `userId:organizationId`; a removed
+ * membership is absent. One query for all of a process's agent sockets.
+ */
+export async function currentRoles(
+  db: Database,
+  members: ReadonlyArray<{ userId: string; organizationId: string }>,
+): Promise<Map<string, Agent['role']>> {
+  const userIds = [...new Set(members.map((member) => member.userId))];
+  const rows = await db
+    .select({ userId: memberships.userId, organizationId: memberships.organizationId, role: memberships.role })
+    .from(memberships)
+    .where(inArray(memberships.userId, userIds));
+  return new Map(rows.map((row) => [`${row.userId}:${row.organizationId}`, row.role]));
 }

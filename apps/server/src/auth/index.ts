@@ -5,7 +5,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { createRateLimit } from '../conversations/rate-limit.js';
+import { createRateLimit } from '../plugins/rate-limit.js';
 import { findAgentByEmail, loadAgent, toAgent } from './agents.js';
 import { hashPassword, verifyPassword } from './passwords.js';
 import type { TokenService } from './tokens.js';

@@ -16,6 +16,7 @@ const agentClaimsSchema = z.object({
   sub: z.uuid(),
   org: z.uuid(),
   role: roleSchema,
+  exp: z.number(),
 });
 
 /** Who a visitor token speaks for. */
@@ -31,12 +32,17 @@ export interface AgentIdentity {
   role: z.infer<typeof roleSchema>;
 }
 
+/** A verified agent token: who it speaks for, and until when. */
+export interface VerifiedAgent extends AgentIdentity {
+  expiresAt: Date;
+}
+
 /** Signs and verifies the two kinds of bearer tokens Parley issues (HS256 JWTs). */
 export interface TokenService {
   signVisitor(identity: VisitorIdentity): Promise<string>;
   verifyVisitor(token: string): Promise<VisitorIdentity>;
   signAgent(identity: AgentIdentity): Promise<{ token: string; expiresAt: Date }>;
-  verifyAgent(token: string): Promise<AgentIdentity>;
+  verifyAgent(token: string): Promise<VerifiedAgent>;
 }
 
 /** Creates the token service for `secret` (at least 32 characters). */
@@ -78,7 +84,7 @@ export function createTokenService(secret: string): TokenService {
     },
     verifyAgent: async (token) => {
       const claims = await verify(token, agentClaimsSchema);
-      return { userId: claims.sub, organizationId: claims.org, role: claims.role };
+      return { userId: claims.sub, organizationId: claims.org, role: claims.role, expiresAt: new Date(claims.exp * 1000) };
     },
   };
 }

@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { botReplies, conversationEvents, conversations, messages, toolCalls, usageDaily, widgets, type Database, type Transaction } from '@parley/db';
 import { widgetSettingsSchema, type Message, type VisitorServerEvents } from '@parley/protocol';
-import { and, eq, isNull, lt, or, sql } from 'drizzle-orm';
+import { and, eq, isNotNull, isNull, lt, or, sql } from 'drizzle-orm';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Config } from '../config.js';
 import { publishConversationChange } from '../conversations/broadcast.js';
@@ -28,16 +28,21 @@ import { buildHistory, buildSystemPrompt, withKnowledge } from './prompt.js';
 import { botReplyNeedsNoTransition, storePlainReply } from './store-reply.js';
 import { collectContact } from './tools/collect-contact.js';
 import { handoffToHuman } from './tools/handoff-to-human.js';
-import { runTool, toToolSpecs, type BotTool, type ToolContext } from './tools/registry.js';
+import { inputToLog, runTool, toToolSpecs, type BotTool, type ToolContext } from './tools/registry.js';
 import { searchKnowledgeBase } from './tools/search-knowledge-base.js';
 import { formatKnowledgeBlock, TurnSources } from './turn-sources.js';
 
-/** A claim older than this belongs to a process that died mid-turn and may be taken over. */
-const TURN_LEASE_SECONDS = 120;
-/** A waiting visitor message older than this, with no live turn, is picked up by the sweeper. */
-const STRANDED_AFTER_SECONDS = 20;
 /** How often a running turn renews its claim and checks it still owns the conversation. */
 const HEARTBEAT_MS = 2000;
+/**
+ * A claim not renewed for this long belongs to a process that died mid-turn and may be taken over: four missed
+ * heartbeats. Together with {@link STRANDED_CHECK_MS} it bounds how long a visitor waits after a crash.
+ */
+const TURN_LEASE_SECONDS = 8;
+/** How often each process looks for stale claims (one index lookup: only claimed rows are in the index). */
+export const STRANDED_CHECK_MS = 2000;
+/** A waiting visitor message older than this, with no claim at all (its run-bot-turn effect was lost), is picked up. */
+const STRANDED_AFTER_SECONDS = 20;
 /** How much history is loaded before trimming to the token budget. */
 const HISTORY_MESSAGES = 100;
 /** Knowledge-base passages given to the model with the visitor's message, before it asks for more. */
@@ -309,7 +314,7 @@ export function createBotRunner(deps: {
           toolLog.push({
             toolUseId: call.id,
             tool: call.name,
-            input: call.input ?? null,
+            input: inputToLog(call.input, outcome),
             output: outcome.ok ? outcome.output : null,
             error: outcome.ok ? null : outcome.error,
             success: outcome.ok,
@@ -569,14 +574,20 @@ export function createBotRunner(deps: {
         .where(
           and(
             eq(conversations.status, 'bot'),
-            or(isNull(conversations.botTurnId), lt(conversations.botTurnStartedAt, sql`now() - make_interval(secs => ${TURN_LEASE_SECONDS})`)),
-            lt(conversations.updatedAt, sql`now() - make_interval(secs => ${STRANDED_AFTER_SECONDS})`),
+            or(
+              // A turn whose process stopped renewing its claim (crashed, or cut off from the database).
+              and(isNotNull(conversations.botTurnId), lt(conversations.botTurnStartedAt, sql`now() - make_interval(secs => ${TURN_LEASE_SECONDS})`)),
+              // A message whose turn was never started (the process died between storing it and claiming).
+              and(isNull(conversations.botTurnId), lt(conversations.updatedAt, sql`now() - make_interval(secs => ${STRANDED_AFTER_SECONDS})`)),
+            ),
             sql`exists (select 1 from ${messages} where ${messages.conversationId} = ${conversations.id} and ${messages.seq} > ${conversations.botAnsweredSeq} and ${messages.authorKind} = 'visitor')`,
           ),
         )
         .limit(100);
-      for (const { id } of stranded) schedule(id);
-      return stranded.length;
+      // This process's own turns are alive whatever the clock says (a long pause of the event loop delays heartbeats).
+      const resumable = stranded.filter(({ id }) => !running.has(id));
+      for (const { id } of resumable) schedule(id);
+      return resumable.length;
     },
     async idle() {
       while (inFlight.size > 0) await Promise.allSettled(inFlight);

@@ -1,13 +1,38 @@
 import { agentHandshakeSchema, agentMessageSendSchema, agentTypingSetSchema, ParleyError } from '@parley/protocol';
 import type { FastifyInstance } from 'fastify';
-import { loadAgent } from '../auth/agents.js';
+import { currentRoles, loadAgent } from '../auth/agents.js';
 import type { TokenService } from '../auth/tokens.js';
 import type { Config } from '../config.js';
-import { connectError, contactRoom, organizationRoom } from '../plugins/io.js';
+import { connectError, contactRoom, organizationRoom, type AgentNamespace } from '../plugins/io.js';
 import { publishSendResult } from './broadcast.js';
-import type { RateLimit } from './rate-limit.js';
-import { assertMessageLength, getConversationRow, sendAgentMessage } from './service.js';
-import { onEvent, toErrorBody } from './socket-handler.js';
+import type { RateLimit } from '../plugins/rate-limit.js';
+import { assertMessageLength, getConversationRow, limitSend, sendAgentMessage } from './service.js';
+import { createSocketEvents, toErrorBody } from './socket-handler.js';
+
+/**
+ * How often each process re-checks the memberships of the agent sockets it holds. Events are checked one by one; this
+ * bounds how long a removed agent (or one whose role changed) keeps receiving the organization's broadcasts, however
+ * the membership was changed (console, API or SQL), without any message between processes.
+ */
+export const AGENT_RECHECK_MS = 5000;
+/** Requests of one agent socket served at once, and waiting. */
+const AGENT_CONCURRENCY = { maxInFlight: 8, maxQueued: 64 };
+/** setTimeout's longest delay (about 24.8 days); agent tokens live 12 hours. */
+const MAX_TIMER_MS = 2_147_483_647;
+
+/** Closes the sockets whose membership is gone or whose role changed since they connected. */
+async function disconnectStaleAgents(agents: AgentNamespace, app: FastifyInstance): Promise<void> {
+  const sockets = [...agents.sockets.values()];
+  if (sockets.length === 0) return;
+  const roles = await currentRoles(
+    app.db,
+    sockets.map((socket) => ({ userId: socket.data.agent.userId, organizationId: socket.data.agent.organizationId })),
+  );
+  for (const socket of sockets) {
+    const { agent, role } = socket.data;
+    if (roles.get(`${agent.userId}:${agent.organizationId}`) !== role) socket.disconnect(true);
+  }
+}
 
 /** Wires the `/agent` namespace: token check, the organization's room, and the agent's events. */
 export function registerAgentSocket(
@@ -23,26 +48,57 @@ export function registerAgentSocket(
       if (!handshake.success) throw new ParleyError('unauthorized', 'Sign in first.');
       const identity = await tokens.verifyAgent(handshake.data.token);
       const agent = await loadAgent(db, identity);
-      socket.data = { agent: { userId: agent.id, organizationId: agent.organizationId, name: agent.name } };
+      socket.data = {
+        agent: { userId: agent.id, organizationId: agent.organizationId, name: agent.name },
+        role: agent.role,
+        tokenExpiresAt: identity.expiresAt.getTime(),
+      };
       next();
     } catch (error) {
       next(connectError(toErrorBody(error, log)));
     }
   });
 
+  const recheck = setInterval(() => {
+    disconnectStaleAgents(realtime.agents, app).catch((error: unknown) => log.warn({ err: error }, 'agent membership re-check failed'));
+  }, AGENT_RECHECK_MS);
+  recheck.unref();
+  app.addHook('onClose', async function stopAgentRecheck() {
+    clearInterval(recheck);
+  });
+
   realtime.agents.on('connection', function handleAgentConnection(socket) {
     const { agent } = socket.data;
     void socket.join(organizationRoom(agent.organizationId));
+    const expiry = setTimeout(() => socket.disconnect(true), Math.min(socket.data.tokenExpiresAt - Date.now(), MAX_TIMER_MS));
+    socket.on('disconnect', () => clearTimeout(expiry));
 
-    onEvent(socket, 'message:send', agentMessageSendSchema, log, async (payload) => {
+    const events = createSocketEvents(socket, log, {
+      ...AGENT_CONCURRENCY,
+      // Every event is served under the membership and token as they are now, not as they were at the handshake.
+      async authorize() {
+        try {
+          if (Date.now() >= socket.data.tokenExpiresAt) throw new ParleyError('unauthorized', 'Your session has expired; sign in again.');
+          const current = await loadAgent(db, { userId: agent.userId, organizationId: agent.organizationId });
+          if (current.role !== socket.data.role) throw new ParleyError('unauthorized', 'Your role has changed; reconnect to go on.');
+        } catch (error) {
+          // After the answer: the client learns why before the connection closes.
+          setImmediate(() => socket.disconnect(true));
+          throw error;
+        }
+      },
+    });
+
+    events.on('message:send', agentMessageSendSchema, async (payload) => {
       assertMessageLength(payload.body, config.messageMaxLength);
-      await rateLimit(`agent:${agent.userId}`);
+      const resent = await limitSend(db, () => rateLimit(`agent:${agent.userId}`), { ...payload, organizationId: agent.organizationId });
+      if (resent) return resent;
       const result = await sendAgentMessage(db, agent, payload);
       await publishSendResult(realtime, db, app.bot, result);
       return result.sent;
     });
 
-    onEvent(socket, 'typing:set', agentTypingSetSchema, log, async (payload) => {
+    events.on('typing:set', agentTypingSetSchema, async (payload) => {
       await typingLimit(`agent:${agent.userId}`);
       const conversation = await getConversationRow(db, agent.organizationId, payload.conversationId);
       realtime.visitors.to(contactRoom(conversation.contactId)).emit('typing:changed', {

@@ -4,9 +4,8 @@ import { publishConversationChange } from './broadcast.js';
 import { sweepInactiveConversations } from './inactivity.js';
 
 /**
- * Runs the inactivity sweep every `PARLEY_SWEEP_INTERVAL_SECONDS` while the app is up, and picks up bot
- * conversations left waiting (a process died mid-turn). Every process may run it: the state machine under the row
- * lock makes a second sweep of the same conversation a no-op, and the turn claim lets only one process answer.
+ * Runs the inactivity sweep every `PARLEY_SWEEP_INTERVAL_SECONDS` while the app is up. Every process may run it: the
+ * state machine under the row lock makes a second sweep of the same conversation a no-op.
  */
 export function registerInactivitySweeper(app: FastifyInstance, config: Config): void {
   const { sweepIntervalSeconds, resolveAfterMinutes, closeAfterMinutes } = config.inactivity;
@@ -20,7 +19,6 @@ export function registerInactivitySweeper(app: FastifyInstance, config: Config):
         for (const { conversation, effects } of changed) {
           await publishConversationChange(app.realtime, app.db, app.bot, conversation, effects);
         }
-        await app.bot.resumeStranded();
       } catch (error) {
         app.log.error({ err: error }, 'inactivity sweep failed');
       } finally {

@@ -13,11 +13,12 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Config } from '../config.js';
 import { publishConversationChange, publishSendResult } from './broadcast.js';
-import type { RateLimit } from './rate-limit.js';
+import type { RateLimit } from '../plugins/rate-limit.js';
 import {
   assertMessageLength,
   getConversationRow,
   listConversations,
+  limitSend,
   listMessages,
   sendAgentMessage,
   updateConversation,
@@ -59,7 +60,13 @@ export async function conversationRoutes(app: FastifyInstance, deps: { config: C
     async function replyRoute(request) {
       const agent = agentOf(request);
       assertMessageLength(request.body.body, deps.config.messageMaxLength);
-      await deps.rateLimit(`agent:${agent.userId}`);
+      const { conversationId } = request.params;
+      const resent = await limitSend(app.db, () => deps.rateLimit(`agent:${agent.userId}`), {
+        clientId: request.body.clientId,
+        conversationId,
+        organizationId: agent.organizationId,
+      });
+      if (resent) return resent;
       const result = await sendAgentMessage(app.db, agent, { ...request.body, conversationId: request.params.conversationId });
       await publishSendResult(app.realtime, app.db, app.bot, result);
       return result.sent;

@@ -63,6 +63,46 @@ async function findByClientId(tx: Transaction, conversationId: string, clientId:
   return existing!;
 }
 
+/**
+ * The ack of a message this sender already stored under `clientId`: in the agent's conversation, or in any of the
+ * visitor's. Sends check it only when refused (rate limit), so that a resend still gets its ack.
+ */
+export async function findSentMessage(
+  db: Database,
+  where: { clientId: string } & ({ organizationId: string; conversationId: string } | { contactId: string }),
+): Promise<MessageSent | undefined> {
+  const ofSender =
+    'contactId' in where
+      ? and(eq(conversations.contactId, where.contactId), eq(messages.authorKind, 'visitor'))
+      : and(eq(conversations.id, where.conversationId), eq(conversations.organizationId, where.organizationId));
+  const [row] = await db
+    .select({ message: messages })
+    .from(messages)
+    .innerJoin(conversations, eq(conversations.id, messages.conversationId))
+    .where(and(eq(messages.clientId, where.clientId), ofSender))
+    .limit(1);
+  return row ? sentOf(row.message) : undefined;
+}
+
+/**
+ * Takes one send from the sender's budget (`limit`), unless the message was already stored: a resend of it is answered
+ * with its ack even when the budget is spent. Returns that ack, or null when the send should go on.
+ */
+export async function limitSend(
+  db: Database,
+  limit: () => Promise<void>,
+  stored: Parameters<typeof findSentMessage>[1],
+): Promise<MessageSent | null> {
+  try {
+    await limit();
+    return null;
+  } catch (error) {
+    const sent = await findSentMessage(db, stored);
+    if (sent) return sent;
+    throw error;
+  }
+}
+
 type ConversationPatch = Partial<Pick<ConversationRow, 'status' | 'assigneeId' | 'botTurnId' | 'botTurnStartedAt' | 'botAnsweredSeq'>>;
 type AuditEvent = Omit<typeof conversationEvents.$inferInsert, 'conversationId'>;
 

@@ -1,3 +1,4 @@
+import type { Role } from '@parley/protocol';
 import type { Widget } from '../widgets/service.js';
 import type { AgentContext } from './service.js';
 
@@ -11,4 +12,8 @@ export interface VisitorSocketData {
 /** What the server keeps on an agent socket after its token was checked. */
 export interface AgentSocketData {
   agent: AgentContext;
+  /** The role the membership had when last checked; a change disconnects the socket so that it reconnects as it is now. */
+  role: Role;
+  /** When the agent's token expires (ms since the epoch): no event is served after it, and the socket is closed. */
+  tokenExpiresAt: number;
 }

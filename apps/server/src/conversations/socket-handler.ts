@@ -10,28 +10,87 @@ export function toErrorBody(error: unknown, log: FastifyBaseLogger): ErrorBody {
   return new ParleyError('internal_error').toBody();
 }
 
+/** Options of {@link createSocketEvents}. */
+export interface SocketEventsOptions {
+  /**
+   * Requests of one socket that run at once; more wait their turn, in order. A burst from one client (twenty sends, or a
+   * flood of syncs) then cannot take more than its share of the database from everyone else.
+   */
+  maxInFlight: number;
+  /** Requests of one socket that may wait for a turn; more are refused with `rate_limited` at once. */
+  maxQueued: number;
+  /** Runs before every event's handler, in its turn: e.g. re-checking an agent's token and membership. */
+  authorize?: () => Promise<void>;
+}
+
+/** Registers handlers on one socket; see {@link createSocketEvents}. */
+export interface SocketEvents {
+  /**
+   * Registers `run` for `event`: the payload is parsed with `schema`, and the ack answers `{ ok: true, data }` or
+   * `{ ok: false, error }`. It never throws: bad input cannot crash the server. A missing ack callback is fine
+   * (fire-and-forget events).
+   */
+  on<S extends z.ZodType, T>(event: string, schema: S | null, run: (payload: z.output<S>) => Promise<T>): void;
+}
+
+function takeAck(args: unknown[]): ((answer: Ack<unknown>) => void) | undefined {
+  return typeof args.at(-1) === 'function' ? (args.pop() as (answer: Ack<unknown>) => void) : undefined;
+}
+
 /**
- * Registers a socket event handler that parses its payload with `schema`, runs `run`, and answers the ack with
- * `{ ok: true, data }` or `{ ok: false, error }`. It never throws: bad input cannot crash the server.
- * A missing ack callback is fine (fire-and-forget events).
+ * The event handlers of one socket. Every event gets an answer: an event this namespace doesn't have gets
+ * `unknown_event` (a visitor-only event sent on the agent namespace too), instead of silence the client would wait on
+ * until its timeout.
  */
-export function onEvent<S extends z.ZodType, T>(
-  socket: Socket,
-  event: string,
-  schema: S | null,
-  log: FastifyBaseLogger,
-  run: (payload: z.output<S>) => Promise<T>,
-): void {
-  socket.on(event, async function handleSocketEvent(...args: unknown[]) {
-    const last = args.at(-1);
-    const ack = typeof last === 'function' ? (args.pop() as (answer: Ack<T>) => void) : undefined;
-    let answer: Ack<T>;
-    try {
-      const payload = schema ? parsePayload(schema, args[0]) : (undefined as z.output<S>);
-      answer = { ok: true, data: await run(payload) };
-    } catch (error) {
-      answer = { ok: false, error: toErrorBody(error, log) };
-    }
-    ack?.(answer);
+export function createSocketEvents(socket: Socket, log: FastifyBaseLogger, options: SocketEventsOptions): SocketEvents {
+  const known = new Set<string>();
+  let running = 0;
+  const waiting: Array<() => void> = [];
+
+  socket.onAny(function answerUnknownEvent(event: unknown, ...args: unknown[]) {
+    if (typeof event === 'string' && known.has(event)) return;
+    const name = typeof event === 'string' ? event.slice(0, 64) : typeof event;
+    takeAck(args)?.({ ok: false, error: new ParleyError('unknown_event', `This connection has no "${name}" event.`).toBody() });
   });
+
+  /** Resolves when the request may run, false when it may not even wait. */
+  function takeTurn(): Promise<boolean> | boolean {
+    if (running < options.maxInFlight) {
+      running++;
+      return true;
+    }
+    if (waiting.length >= options.maxQueued) return false;
+    // The finished request hands its slot over: `running` stays as it is.
+    return new Promise((resolve) => waiting.push(() => resolve(true)));
+  }
+
+  function releaseTurn() {
+    const next = waiting.shift();
+    if (next) next();
+    else running--;
+  }
+
+  return {
+    on(event, schema, run) {
+      known.add(event);
+      socket.on(event, async function handleSocketEvent(...args: unknown[]) {
+        const ack = takeAck(args);
+        if (!(await takeTurn())) {
+          ack?.({ ok: false, error: new ParleyError('rate_limited', 'Too many requests at once on this connection; wait for the answers.').toBody() });
+          return;
+        }
+        let answer: Ack<unknown>;
+        try {
+          await options.authorize?.();
+          const payload = schema ? parsePayload(schema, args[0]) : (undefined as z.output<typeof schema & z.ZodType>);
+          answer = { ok: true, data: await run(payload) };
+        } catch (error) {
+          answer = { ok: false, error: toErrorBody(error, log) };
+        } finally {
+          releaseTurn();
+        }
+        ack?.(answer);
+      });
+    },
+  };
 }

@@ -16,9 +16,17 @@ import { clientAddress, requestOrigin, type TrustProxy } from '../plugins/truste
 import { findWidgetByKey, isOriginAllowed } from '../widgets/service.js';
 import { publishConversationChange, publishSendResult } from './broadcast.js';
 import { toVisitorConversation } from './mappers.js';
-import { createRateLimit, type RateLimit } from './rate-limit.js';
-import { assertMessageLength, findVisitorConversation, listMessages, requestHandoff, sendVisitorMessage } from './service.js';
-import { onEvent, toErrorBody } from './socket-handler.js';
+import { createRateLimit, type RateLimit } from '../plugins/rate-limit.js';
+import { assertMessageLength, findVisitorConversation, limitSend, listMessages, requestHandoff, sendVisitorMessage } from './service.js';
+
+/**
+ * `session:get` and `messages:sync` per visitor per 10 s. The SDK asks for the session once per connection and syncs a
+ * page of 200 at a time, so a reconnecting visitor with a long conversation stays far below it.
+ */
+const VISITOR_READS_PER_WINDOW = 30;
+/** Requests of one visitor socket served at once, and waiting; the SDK sends one at a time. */
+const VISITOR_CONCURRENCY = { maxInFlight: 4, maxQueued: 32 };
+import { createSocketEvents, toErrorBody } from './socket-handler.js';
 
 /** Wires the `/visitor` namespace: handshake checks (key, origin, session) and the visitor's events. */
 export function registerVisitorSocket(
@@ -29,11 +37,18 @@ export function registerVisitorSocket(
   const { config, tokens, rateLimit, typingLimit, trustProxy } = deps;
 
   const newSessionLimit = createRateLimit(config.rateLimit.newSessionsPerMinute, 60);
+  // Reads cost the database as much as writes (a sync returns up to 500 messages): each visitor gets a budget too.
+  const readLimit = createRateLimit(VISITOR_READS_PER_WINDOW, 10, 'Too many requests; try again in {seconds} s.');
 
   realtime.visitors.use(async function authenticateVisitor(socket, next) {
     try {
       const handshake = visitorHandshakeSchema.safeParse(socket.handshake.auth);
-      if (!handshake.success) throw new ParleyError('invalid_payload', 'The widget key is missing.');
+      if (!handshake.success) {
+        // A malformed session token (too long, empty) is as invalid as a forged one: the SDK then starts a new session.
+        const badToken = handshake.error.issues.every((issue) => issue.path[0] === 'sessionToken');
+        if (badToken) throw new ParleyError('unauthorized', 'The session is invalid or has expired.');
+        throw new ParleyError('invalid_payload', 'The widget key is missing or malformed.');
+      }
       const widget = await findWidgetByKey(db, handshake.data.widgetKey);
       if (!widget) throw new ParleyError('unknown_widget', 'No widget has this key; check the data-widget-key attribute.');
       // Browsers send Origin on every cross-origin request, but not on a same-origin polling GET: a request
@@ -71,7 +86,10 @@ export function registerVisitorSocket(
     const visitor = { contactId, widgetId: widget.id, organizationId: widget.organizationId, botEnabled: widget.botEnabled };
     void socket.join(contactRoom(contactId));
 
-    onEvent(socket, 'session:get', null, log, async (): Promise<Session> => {
+    const events = createSocketEvents(socket, log, VISITOR_CONCURRENCY);
+
+    events.on('session:get', null, async (): Promise<Session> => {
+      await readLimit(`visitor:${contactId}`);
       const conversation = await findVisitorConversation(db, contactId);
       return {
         sessionToken: socket.data.sessionToken,
@@ -81,27 +99,29 @@ export function registerVisitorSocket(
       };
     });
 
-    onEvent(socket, 'message:send', visitorMessageSendSchema, log, async (payload) => {
+    events.on('message:send', visitorMessageSendSchema, async (payload) => {
       assertMessageLength(payload.body, config.messageMaxLength);
-      await rateLimit(`visitor:${contactId}`);
+      const resent = await limitSend(db, () => rateLimit(`visitor:${contactId}`), { contactId, clientId: payload.clientId });
+      if (resent) return resent;
       const result = await sendVisitorMessage(db, visitor, payload);
       await publishSendResult(realtime, db, app.bot, result);
       return result.sent;
     });
 
-    onEvent(socket, 'messages:sync', visitorMessagesSyncSchema, log, async (payload) => {
+    events.on('messages:sync', visitorMessagesSyncSchema, async (payload) => {
+      await readLimit(`visitor:${contactId}`);
       const conversation = await findVisitorConversation(db, contactId);
       if (!conversation) return { messages: [], hasMore: false };
       return listMessages(db, conversation.id, payload);
     });
 
-    onEvent(socket, 'handoff:request', handoffRequestSchema, log, async (payload) => {
+    events.on('handoff:request', handoffRequestSchema, async (payload) => {
       const { conversation, effects } = await requestHandoff(db, visitor, payload.reason ?? 'The visitor asked for a person.');
       await publishConversationChange(realtime, db, app.bot, conversation, effects);
       return toVisitorConversation(conversation);
     });
 
-    onEvent(socket, 'typing:set', visitorTypingSetSchema, log, async (payload) => {
+    events.on('typing:set', visitorTypingSetSchema, async (payload) => {
       await typingLimit(`visitor:${contactId}`);
       const conversation = await findVisitorConversation(db, contactId);
       if (!conversation) return null;

@@ -1,7 +1,8 @@
 import { ParleyError } from '@parley/protocol';
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { bareApiHeaders } from './security-headers.js';
 
 /**
  * Maps every error to the protocol's error body: ParleyErrors as they are, schema failures as `invalid_payload`,
@@ -34,3 +35,13 @@ export const errorsPlugin = fp(
   },
   { name: 'parley-errors', fastify: '5.x' },
 );
+
+/**
+ * Fastify's `frameworkErrors`: a URL it cannot route (a path parameter over `maxParamLength`, a malformed percent
+ * escape) gets the protocol's error body, not Fastify's own, which echoes the URL back.
+ */
+export function handleFrameworkError(error: FastifyError, _request: FastifyRequest, reply: FastifyReply) {
+  const message = error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'A path segment of the URL is too long.' : 'The URL is not valid.';
+  // Fastify calls this before any hook, helmet's included: the API's security headers are set here.
+  return reply.status(400).headers(bareApiHeaders).send({ error: new ParleyError('invalid_payload', message).toBody() });
+}

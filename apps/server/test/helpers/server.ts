@@ -4,7 +4,7 @@ import type { Ack, LoginResponse, WidgetSettings } from '@parley/protocol';
 import type { FastifyInstance } from 'fastify';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, afterEach, beforeAll } from 'vitest';
-import { buildApp } from '../../src/app.js';
+import { buildApp, type BuildAppOptions } from '../../src/app.js';
 import type { BotConfig } from '../../src/bot/bot-config.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { createAgent, createOrganization, createWidget } from '../../src/seed/accounts.js';
@@ -22,19 +22,37 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
+/** Options of {@link startServer}. */
+export interface StartServerOptions {
+  /** Serve the built widget, console and demo page, as `parley start` does; by default the API alone. */
+  assets?: boolean;
+  /** Where logs go; by default nowhere. */
+  logger?: BuildAppOptions['logger'];
+}
+
 /** Starts the real server. `env` overrides settings, as environment variables would. */
-export async function startServer(env: Record<string, string> = {}): Promise<TestServer> {
+export async function startServer(env: Record<string, string> = {}, options: StartServerOptions = {}): Promise<TestServer> {
   const config = loadConfig({
     NODE_ENV: 'test',
     PARLEY_ALLOW_LOCALHOST_ORIGINS: 'false',
     PARLEY_LOG_LEVEL: 'silent',
     // Every test visitor connects from 127.0.0.1; the limit itself has its own test.
     PARLEY_RATE_LIMIT_NEW_SESSIONS: '1000',
+    // Background sweeps (inactivity, stranded bot turns) would race the tests that run them by hand; those that want
+    // them running turn them on.
+    PARLEY_SWEEP_INTERVAL_SECONDS: '0',
     ...env,
   });
   const db = await createDb({ url: process.env.DATABASE_URL, dataDir: 'memory://', maxConnections: 5 });
   await db.migrate();
-  const app = await buildApp({ config, db, secret: 'test-secret-that-is-at-least-32-chars', staticDirs: false, logger: false });
+  const app = await buildApp({
+    config,
+    db,
+    secret: 'test-secret-that-is-at-least-32-chars',
+    // undefined: the default folders, the builds of @parley/widget and @parley/console.
+    staticDirs: options.assets ? undefined : false,
+    logger: options.logger ?? false,
+  });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   if (!address || typeof address === 'string') throw new Error('server did not bind a port');

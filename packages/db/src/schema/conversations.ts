@@ -45,6 +45,10 @@ export const conversations = pgTable(
     index('conversations_inbox_idx').on(table.organizationId, table.status, table.updatedAt.desc()),
     index('conversations_org_updated_idx').on(table.organizationId, table.updatedAt.desc()),
     index('conversations_contact_idx').on(table.contactId, table.createdAt.desc()),
+    // Every process looks for stale bot-turn claims every few seconds: only the few claimed rows are in this index.
+    index('conversations_bot_claims_idx').on(table.botTurnStartedAt).where(sql`${table.botTurnId} is not null`),
+    // …and, less often, for bot conversations left waiting without a claim.
+    index('conversations_bot_waiting_idx').on(table.updatedAt).where(sql`${table.status} = 'bot'`),
   ],
 );
 

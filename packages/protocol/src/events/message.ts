@@ -3,7 +3,7 @@
  * @module
  */
 import { z } from 'zod';
-import { clientIdSchema, messageBodySchema, messageSchema } from '../models.js';
+import { clientIdSchema, messageBodySchema, messageSchema, seqSchema } from '../models.js';
 
 /** A visitor sends a message. */
 export const visitorMessageSendSchema = z.object({
@@ -32,7 +32,7 @@ export type MessageSent = z.infer<typeof messageSentSchema>;
 
 /** A visitor asks for every message after the last `seq` it saw. */
 export const visitorMessagesSyncSchema = z.object({
-  afterSeq: z.number().int().nonnegative(),
+  afterSeq: seqSchema,
   limit: z.number().int().min(1).max(500).default(200),
 });
 /** A visitor asks for every message after the last `seq` it saw. */

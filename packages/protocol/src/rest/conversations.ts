@@ -3,12 +3,19 @@
  * @module
  */
 import { z } from 'zod';
-import { clientIdSchema, conversationStatusSchema, conversationSummarySchema, messageBodySchema } from '../models.js';
+import {
+  clientIdSchema,
+  conversationStatusSchema,
+  conversationSummarySchema,
+  INT4_MAX,
+  messageBodySchema,
+  queryIntegerSchema,
+} from '../models.js';
 
 /** Query of `GET /api/conversations`. */
 export const conversationListQuerySchema = z.object({
   status: conversationStatusSchema.optional(),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
+  limit: queryIntegerSchema(1, 200).default(50),
 });
 /** Query of `GET /api/conversations`. */
 export type ConversationListQuery = z.input<typeof conversationListQuerySchema>;
@@ -25,8 +32,8 @@ export const conversationParamsSchema = z.object({ conversationId: z.uuid() });
 
 /** Query of `GET /api/conversations/:conversationId/messages`. */
 export const messageListQuerySchema = z.object({
-  afterSeq: z.coerce.number().int().nonnegative().default(0),
-  limit: z.coerce.number().int().min(1).max(500).default(200),
+  afterSeq: queryIntegerSchema(0, INT4_MAX).default(0),
+  limit: queryIntegerSchema(1, 500).default(200),
 });
 /** Query of `GET /api/conversations/:conversationId/messages`. */
 export type MessageListQuery = z.input<typeof messageListQuerySchema>;

@@ -3,6 +3,7 @@
  * @module
  */
 import { z } from 'zod';
+import { queryIntegerSchema } from '../models.js';
 
 /** Largest document the API imports, in characters. Bigger files can be split, or imported with the CLI. */
 export const KNOWLEDGE_DOCUMENT_MAX_LENGTH = 2_000_000;
@@ -92,7 +93,7 @@ export const knowledgeDocumentParamsSchema = z.object({ documentId: z.uuid() });
 /** Query of `GET /api/knowledge/search`. */
 export const knowledgeSearchQuerySchema = z.object({
   q: z.string().trim().min(1).max(2000),
-  limit: z.coerce.number().int().min(1).max(50).default(5),
+  limit: queryIntegerSchema(1, 50).default(5),
 });
 /** Query of `GET /api/knowledge/search`. */
 export type KnowledgeSearchQuery = z.input<typeof knowledgeSearchQuerySchema>;

@@ -10,8 +10,14 @@ import { defineTool, ToolInputError } from './registry.js';
  * back as a tool error so the model can ask again. Only details the visitor wrote are stored: a value that appears in
  * none of their messages (one a knowledge-base document or a confused model made up) is refused.
  */
-const notWritten = (value: string) =>
-  new ToolInputError(`The visitor did not write "${value}" in this conversation; only save details they gave.`);
+const notWritten = (field: 'name' | 'e-mail address' | 'phone number') =>
+  new ToolInputError(`The visitor did not write this ${field} in this conversation; only save details they gave.`);
+
+/** Each field of the model's input, its value withheld. */
+function withheld(input: unknown): unknown {
+  if (typeof input !== 'object' || input === null) return null;
+  return Object.fromEntries(Object.keys(input).map((key) => [key, '[withheld]']));
+}
 
 export const collectContact = defineTool({
   name: 'collect_contact',
@@ -29,25 +35,25 @@ export const collectContact = defineTool({
     const visitorText = context.visitorText.toLowerCase();
     const values: { name?: string; email?: string; phone?: string } = {};
     if (input.name !== undefined) {
-      if (!visitorText.includes(input.name.toLowerCase())) throw notWritten(input.name);
+      if (!visitorText.includes(input.name.toLowerCase())) throw notWritten('name');
       values.name = input.name;
     }
     if (input.email !== undefined) {
       values.email = input.email.toLowerCase();
-      if (!visitorText.includes(values.email)) throw notWritten(input.email);
+      if (!visitorText.includes(values.email)) throw notWritten('e-mail address');
     }
     if (input.phone !== undefined) {
       const phone = parsePhoneNumberFromString(input.phone, context.defaultCountry as CountryCode | undefined);
       if (!phone || !phone.isValid()) {
-        throw new ToolInputError(
-          `"${input.phone}" is not a valid phone number${context.defaultCountry ? '' : ' (include the country code, e.g. +1)'}.`,
-        );
+        throw new ToolInputError(`The phone number is not valid${context.defaultCountry ? '' : ' (include the country code, e.g. +1)'}.`);
       }
       // The model may add a country code the visitor left out; the national number must be theirs.
-      if (!context.visitorText.replace(/\D/g, '').includes(phone.nationalNumber)) throw notWritten(input.phone);
+      if (!context.visitorText.replace(/\D/g, '').includes(phone.nationalNumber)) throw notWritten('phone number');
       values.phone = phone.number;
     }
     await context.db.update(contacts).set(values).where(eq(contacts.id, context.contactId));
     return { saved: values };
   },
+  // What was saved, in the form it was saved; a refused call keeps only which fields the model tried.
+  inputToLog: (input, outcome) => (outcome.ok ? (outcome.output as { saved: unknown }).saved : withheld(input)),
 });

@@ -39,6 +39,11 @@ export interface BotTool<I extends z.ZodType = z.ZodType> {
    */
   kind?: 'handoff' | 'read';
   handler(input: z.output<I>, context: ToolContext): Promise<unknown>;
+  /**
+   * What of a call's input is kept in `tool_calls.input`; by default the input as the model sent it. Tools that take
+   * personal details keep only what they accepted, so a refused value (one the visitor never wrote) is not stored.
+   */
+  inputToLog?(input: unknown, outcome: ToolOutcome): unknown;
 }
 
 /** Declares a tool; the generic keeps the handler's input typed by the schema. */
@@ -79,4 +84,9 @@ export async function runTool(
     if (error instanceof ToolInputError) return { ok: false, error: error.message, tool };
     throw error;
   }
+}
+
+/** The input of a call as `tool_calls.input` keeps it: see {@link BotTool.inputToLog}. */
+export function inputToLog(input: unknown, outcome: ToolOutcome): unknown {
+  return outcome.tool?.inputToLog ? outcome.tool.inputToLog(input, outcome) : (input ?? null);
 }

@@ -1,0 +1,2 @@
+CREATE INDEX "conversations_bot_claims_idx" ON "conversations" USING btree ("bot_turn_started_at") WHERE "conversations"."bot_turn_id" is not null;--> statement-breakpoint
+CREATE INDEX "conversations_bot_waiting_idx" ON "conversations" USING btree ("updated_at") WHERE "conversations"."status" = 'bot';
