@@ -86,7 +86,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     await app.bot.idle();
   });
   registerInactivitySweeper(app, config);
-  if (config.inactivity.sweepIntervalSeconds > 0) registerStrandedTurnResumer(app);
+  if (config.inactivity.sweepIntervalSeconds > 0) registerStrandedTurnResumer(app, { exclusive: options.db.exclusive });
   registerVisitorSocket(app, { config, tokens, rateLimit, typingLimit, trustProxy });
   registerAgentSocket(app, { config, tokens, rateLimit, typingLimit });
 

@@ -5,7 +5,7 @@
  * @module
  */
 import { parseArgs } from 'node:util';
-import { createDb, organizations, type DbHandle } from '@parley/db';
+import { createDb, DataDirLockedError, organizations, type DataDirOpener, type DbHandle } from '@parley/db';
 import { buildApp } from './app.js';
 import { knowledgeFileExtensions } from '@parley/protocol';
 import { collectFiles, importFiles, type FileImportResult } from './knowledge/import-files.js';
@@ -32,9 +32,25 @@ Commands:
 
 Configuration comes from environment variables: see docs/configuration.md.`;
 
-function openDatabase(config: Config) {
-  return createDb({ url: config.databaseUrl, dataDir: embeddedDbDir(config) });
+/**
+ * Opens the database for one command. The embedded database serves one process only, so a folder another process
+ * holds is refused with the lock's message (who holds it, what to do), followed by `whileServing`: how to do the same
+ * through the running server, where there is a way.
+ */
+async function openDatabase(config: Config, openedBy: DataDirOpener, whileServing?: string): Promise<DbHandle> {
+  try {
+    return await createDb({ url: config.databaseUrl, dataDir: embeddedDbDir(config), openedBy });
+  } catch (error) {
+    if (!DataDirLockedError.isInstance(error)) throw error;
+    throw new CliError(whileServing ? `${error.message}\n${whileServing}` : error.message);
+  }
 }
+
+const importWhileServing =
+  'To import while the server runs, upload the files on the console\'s Knowledge base page (/console/knowledge) or ' +
+  'send them to POST /api/knowledge/documents (see docs/knowledge.md).';
+const resetPasswordWhileServing =
+  'A new password needs the database to itself: stop the server, run `parley seed --reset-password`, then start it again.';
 
 function demoOrigins(config: Config): string[] {
   const origins = [`http://localhost:${config.port}`, `http://127.0.0.1:${config.port}`];
@@ -52,7 +68,7 @@ function printDemoAccount(result: DemoSeedResult, baseUrl: string) {
 }
 
 async function start(config: Config) {
-  const handle = await openDatabase(config);
+  const handle = await openDatabase(config, { command: 'start', port: config.port });
   await handle.migrate();
   const baseUrl = config.publicUrl ?? `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}`;
   const seed = config.seedDemo ? await seedDemo(handle.db, { origins: demoOrigins(config) }) : null;
@@ -110,7 +126,7 @@ async function importKnowledge(config: Config, paths: string[], organization: st
     throw new CliError(error.code === 'ENOENT' ? `No such file or folder: ${error.path}` : error.message);
   });
   if (files.length === 0) throw new CliError(`No importable files (${knowledgeFileExtensions.join(', ')}) in ${paths.join(', ')}.`);
-  const handle = await openDatabase(config);
+  const handle = await openDatabase(config, { command: 'kb import' }, importWhileServing);
   try {
     await handle.migrate();
     const organizationId = await resolveOrganization(handle, organization);
@@ -144,7 +160,7 @@ async function importKnowledge(config: Config, paths: string[], organization: st
 
 async function embedKnowledge(config: Config, organization: string | undefined) {
   if (!config.embeddings) throw new CliError('Set PARLEY_EMBEDDINGS_URL, _MODEL and _DIMENSIONS first: see docs/configuration.md.');
-  const handle = await openDatabase(config);
+  const handle = await openDatabase(config, { command: 'kb embed' });
   try {
     await handle.migrate();
     const organizationId = await resolveOrganization(handle, organization);
@@ -182,17 +198,27 @@ async function main(argv: string[]) {
     case 'start':
       return start(config);
     case 'migrate': {
-      const handle = await openDatabase(config);
-      await handle.migrate();
-      await handle.close();
+      const handle = await openDatabase(config, { command: 'migrate' });
+      try {
+        await handle.migrate();
+      } finally {
+        await handle.close();
+      }
       console.log('Migrations applied.');
       return;
     }
     case 'seed': {
-      const handle = await openDatabase(config);
-      await handle.migrate();
-      const result = await seedDemo(handle.db, { origins: demoOrigins(config), resetPassword: values['reset-password'] });
-      await handle.close();
+      const resetPassword = values['reset-password'] === true;
+      const handle = resetPassword
+        ? await openDatabase(config, { command: 'seed --reset-password' }, resetPasswordWhileServing)
+        : await openDatabase(config, { command: 'seed' });
+      let result: DemoSeedResult;
+      try {
+        await handle.migrate();
+        result = await seedDemo(handle.db, { origins: demoOrigins(config), resetPassword });
+      } finally {
+        await handle.close();
+      }
       if (!result.password) console.log('The demo data already exists; use --reset-password for a new agent password.');
       printDemoAccount(result, config.publicUrl ?? `http://localhost:${config.port}`);
       return;

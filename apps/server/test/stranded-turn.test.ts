@@ -6,11 +6,10 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import type { Ack, Message, MessagesPage, MessageSent, Session } from '@parley/protocol';
-import { io, type Socket } from 'socket.io-client';
+import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_WIDGET_KEY } from '../src/seed/demo.js';
 import { anthropicStream } from './helpers/anthropic.js';
-import { freePort, runCli, started, type CliRun } from './helpers/cli-process.js';
+import { connectDemoVisitor, freePort, runCli, started, type CliRun } from './helpers/cli-process.js';
 
 // A bot turn whose process is killed mid-stream (SIGKILL: no shutdown hook runs) is answered by another process
 // (Postgres) or by the restarted one (the embedded database), within 15 s of the crash. The model is a real HTTP
@@ -40,20 +39,6 @@ async function startModel(): Promise<{ url: string; requests: () => number; clos
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
-}
-
-function connectVisitor(port: number, sessionToken?: string): Promise<Socket> {
-  const socket = io(`http://127.0.0.1:${port}/visitor`, {
-    transports: ['websocket'],
-    auth: sessionToken ? { widgetKey: DEMO_WIDGET_KEY, sessionToken } : { widgetKey: DEMO_WIDGET_KEY },
-    extraHeaders: { origin: `http://localhost:${port}` },
-    reconnection: false,
-    forceNew: true,
-  });
-  return new Promise((resolve, reject) => {
-    socket.once('connect', () => resolve(socket));
-    socket.once('connect_error', reject);
-  });
 }
 
 function nextEvent<T>(socket: Socket, event: string): Promise<T> {
@@ -100,7 +85,7 @@ describe('a bot turn stranded by a crash', () => {
     };
     if (databaseUrl) await startSecond();
 
-    const visitor = await connectVisitor(firstPort);
+    const visitor = await connectDemoVisitor(firstPort);
     const session = (await visitor.timeout(10_000).emitWithAck('session:get')) as Ack<Session>;
     if (!session.ok) throw new Error('session:get failed');
     const delta = nextEvent(visitor, 'bot:reply-delta');
@@ -114,7 +99,7 @@ describe('a bot turn stranded by a crash', () => {
     visitor.close();
     if (!databaseUrl) await startSecond();
 
-    const resumed = await connectVisitor(secondPort, session.data.sessionToken);
+    const resumed = await connectDemoVisitor(secondPort, session.data.sessionToken);
     let answer: Message | undefined;
     const live = new Promise<void>((resolve) =>
       resumed.on('message:created', (message: Message) => {

@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
 import { fuzzystrmatch } from '@electric-sql/pglite/contrib/fuzzystrmatch';
@@ -11,6 +10,7 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
+import { lockDataDir, type DataDirOpener } from './data-dir-lock.js';
 import * as schema from './schema/index.js';
 
 /** The Drizzle schema, for relational queries. */
@@ -37,6 +37,11 @@ export interface CreateDbOptions {
    * extension is the server's to install.
    */
   vector?: boolean | undefined;
+  /**
+   * Who is opening the embedded data folder (command, port), recorded beside its lock so that a second process that
+   * is refused can say who holds it. Ignored for `memory://` and when `url` is set.
+   */
+  openedBy?: DataDirOpener | undefined;
 }
 
 /** An open database connection. */
@@ -48,6 +53,12 @@ export interface DbHandle {
   migrate(): Promise<void>;
   /** Resolves when the database answers a trivial query, rejects otherwise. */
   ping(): Promise<void>;
+  /**
+   * True when no other process can use this database while the handle is open: an embedded folder, held under its
+   * lock. Whatever a claim in it says, no other process holds it.
+   */
+  exclusive: boolean;
+  /** Closes the connection; for an embedded folder, then releases its lock. */
   close(): Promise<void>;
 }
 
@@ -57,7 +68,9 @@ const migrationsFolder = fileURLToPath(new URL('../drizzle', import.meta.url));
 const MIGRATION_LOCK_ID = 7_161_757_113;
 
 /**
- * Opens Parley's database: postgres.js when `url` is given, the embedded PGlite otherwise.
+ * Opens Parley's database: postgres.js when `url` is given, the embedded PGlite otherwise. An embedded folder is
+ * locked first ({@link lockDataDir}), since PGlite serves one process only; a folder another process holds throws
+ * `DataDirLockedError`.
  *
  * @example
  * ```ts
@@ -67,23 +80,38 @@ const MIGRATION_LOCK_ID = 7_161_757_113;
  */
 export async function createDb(options: CreateDbOptions = {}): Promise<DbHandle> {
   if (options.url) return openPostgres(options.url, options.maxConnections ?? 10);
-  return openPglite(options.dataDir ?? 'memory://', options.vector ?? false);
+  return openPglite(options.dataDir ?? 'memory://', options.vector ?? false, options.openedBy);
 }
 
-async function openPglite(dataDir: string, withVector: boolean): Promise<DbHandle> {
-  if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
-  // pg_trgm and fuzzystrmatch back the knowledge base's typo-tolerant search; Postgres ships both in contrib.
-  const client = await PGlite.create(dataDir, { extensions: withVector ? { pg_trgm, fuzzystrmatch, vector } : { pg_trgm, fuzzystrmatch } });
+async function openPglite(dataDir: string, withVector: boolean, openedBy: DataDirOpener | undefined): Promise<DbHandle> {
+  // Two PGlite instances on one folder each keep their own view of it and overwrite each other's pages: the lock
+  // comes before the folder is opened, and goes only after it is closed.
+  const lock = dataDir.startsWith('memory://') ? null : await lockDataDir(dataDir, { openedBy });
+  let client: PGlite;
+  try {
+    // pg_trgm and fuzzystrmatch back the knowledge base's typo-tolerant search; Postgres ships both in contrib.
+    client = await PGlite.create(dataDir, { extensions: withVector ? { pg_trgm, fuzzystrmatch, vector } : { pg_trgm, fuzzystrmatch } });
+  } catch (error) {
+    await lock?.release();
+    throw error;
+  }
   const db = drizzlePglite({ client, schema, casing: 'snake_case' }) as unknown as Database;
   return {
     db,
     driver: 'pglite',
-    // One process owns a PGlite folder, so no lock is needed.
+    exclusive: lock !== null,
+    // The folder lock makes this the only process on it, so migrations need no lock of their own.
     migrate: () => migratePglite(db as never, { migrationsFolder }),
     ping: async () => {
       await client.query('select 1');
     },
-    close: () => client.close(),
+    close: async () => {
+      try {
+        await client.close();
+      } finally {
+        await lock?.release();
+      }
+    },
   };
 }
 
@@ -93,6 +121,7 @@ async function openPostgres(url: string, max: number): Promise<DbHandle> {
   return {
     db,
     driver: 'postgres',
+    exclusive: false,
     migrate: async () => {
       // Several server processes may start together: an advisory lock lets one migrate while the others wait.
       const reserved = await client.reserve();

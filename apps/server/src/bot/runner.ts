@@ -78,6 +78,12 @@ export interface BotRunner {
    * crashed, or a message arrived just as a turn ended). Returns how many were scheduled.
    */
   resumeStranded(): Promise<number>;
+  /**
+   * For a process that is the only one on its database (the embedded one, under its folder lock) and is just starting:
+   * every claim is a dead process's, however fresh it looks. Releases them all and schedules the conversations still
+   * waiting for the bot, at once rather than after the lease. Returns how many were scheduled.
+   */
+  resumeAfterRestart(): Promise<number>;
 }
 
 interface RunningTurn {
@@ -94,6 +100,12 @@ interface ToolLog {
   success: boolean;
   durationMs: number;
 }
+
+/** The turn holding the claim stopped renewing it: its process is dead (or cut off from the database). */
+const claimExpired = lt(conversations.botTurnStartedAt, sql`now() - make_interval(secs => ${TURN_LEASE_SECONDS})`);
+
+/** A visitor message after the last one the bot answered: the conversation waits for a bot turn. */
+const waitsForBot = sql`exists (select 1 from ${messages} where ${messages.conversationId} = ${conversations.id} and ${messages.seq} > ${conversations.botAnsweredSeq} and ${messages.authorKind} = 'visitor')`;
 
 /** The tools every bot gets in this release. */
 export const builtInTools: readonly BotTool[] = [handoffToHuman, collectContact, searchKnowledgeBase] as readonly BotTool[];
@@ -153,8 +165,8 @@ export function createBotRunner(deps: {
         and(
           eq(conversations.id, conversationId),
           eq(conversations.status, 'bot'),
-          or(isNull(conversations.botTurnId), lt(conversations.botTurnStartedAt, sql`now() - make_interval(secs => ${TURN_LEASE_SECONDS})`)),
-          sql`exists (select 1 from ${messages} where ${messages.conversationId} = ${conversations.id} and ${messages.seq} > ${conversations.botAnsweredSeq} and ${messages.authorKind} = 'visitor')`,
+          or(isNull(conversations.botTurnId), claimExpired),
+          waitsForBot,
         ),
       )
       .returning();
@@ -576,11 +588,11 @@ export function createBotRunner(deps: {
             eq(conversations.status, 'bot'),
             or(
               // A turn whose process stopped renewing its claim (crashed, or cut off from the database).
-              and(isNotNull(conversations.botTurnId), lt(conversations.botTurnStartedAt, sql`now() - make_interval(secs => ${TURN_LEASE_SECONDS})`)),
+              and(isNotNull(conversations.botTurnId), claimExpired),
               // A message whose turn was never started (the process died between storing it and claiming).
               and(isNull(conversations.botTurnId), lt(conversations.updatedAt, sql`now() - make_interval(secs => ${STRANDED_AFTER_SECONDS})`)),
             ),
-            sql`exists (select 1 from ${messages} where ${messages.conversationId} = ${conversations.id} and ${messages.seq} > ${conversations.botAnsweredSeq} and ${messages.authorKind} = 'visitor')`,
+            waitsForBot,
           ),
         )
         .limit(100);
@@ -588,6 +600,15 @@ export function createBotRunner(deps: {
       const resumable = stranded.filter(({ id }) => !running.has(id));
       for (const { id } of resumable) schedule(id);
       return resumable.length;
+    },
+    async resumeAfterRestart() {
+      const released = await db
+        .update(conversations)
+        .set({ botTurnId: null, botTurnStartedAt: null })
+        .where(and(isNotNull(conversations.botTurnId), eq(conversations.status, 'bot'), waitsForBot))
+        .returning({ id: conversations.id });
+      for (const { id } of released) schedule(id);
+      return released.length;
     },
     async idle() {
       while (inFlight.size > 0) await Promise.allSettled(inFlight);

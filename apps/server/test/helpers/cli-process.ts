@@ -1,6 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { io, type Socket } from 'socket.io-client';
+import { DEMO_WIDGET_KEY } from '../../src/seed/demo.js';
 
 /** The built CLI, as a user runs it (`pnpm test` builds before it tests). */
 export const cliPath = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
@@ -57,5 +59,20 @@ export function freePort(): Promise<number> {
       const address = server.address();
       server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
     });
+  });
+}
+
+/** A visitor of the demo widget of the `parley start` on `port`, connected from the demo page's origin. */
+export function connectDemoVisitor(port: number, sessionToken?: string): Promise<Socket> {
+  const socket = io(`http://127.0.0.1:${port}/visitor`, {
+    transports: ['websocket'],
+    auth: sessionToken ? { widgetKey: DEMO_WIDGET_KEY, sessionToken } : { widgetKey: DEMO_WIDGET_KEY },
+    extraHeaders: { origin: `http://localhost:${port}` },
+    reconnection: false,
+    forceNew: true,
+  });
+  return new Promise((resolve, reject) => {
+    socket.once('connect', () => resolve(socket));
+    socket.once('connect_error', reject);
   });
 }
