@@ -9,7 +9,7 @@
 // Usage (after `pnpm build`):
 //   node bench/knowledge-search.mjs [--chunks 100000] [--queries 400] [--postings-per-term 2000] [--json]
 // DATABASE_URL=postgres://… measures real Postgres (in an organization of its own, deleted at the end).
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -48,6 +48,14 @@ const random = () => {
 const pick = (list) => list[Math.floor(random() * list.length)];
 
 const scifact = join(root, '../shared/data/scifact');
+if (!existsSync(join(scifact, 'corpus.jsonl'))) {
+  console.error(
+    `knowledge-search: ${scifact} does not exist. The benchmark builds its articles from SciFact's abstracts, which are in ` +
+      "../shared/data/scifact beside Parley's development checkout; elsewhere download BEIR's copy " +
+      '(https://public.ukp.informatik.tu-darmstadt.de/thakur/BEIR/datasets/scifact.zip) and unzip it there.',
+  );
+  process.exit(1);
+}
 const abstracts = readFileSync(join(scifact, 'corpus.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line));
 const segmenter = new Intl.Segmenter('en', { granularity: 'sentence' });
 const sentences = abstracts.flatMap((doc) => [...segmenter.segment(doc.text)].map((s) => s.segment.trim()).filter((s) => s.length > 20));

@@ -33,8 +33,29 @@ const argsSchema = z.object({
   'chunk-target': z.coerce.number().int().positive().optional(),
 });
 
-const corpusLineSchema = z.object({ id: z.union([z.string(), z.number()]).transform(String), title: z.string().default(''), text: z.string() });
-const queryLineSchema = z.object({ id: z.union([z.string(), z.number()]).transform(String), text: z.string() });
+/** SciFact as shared/ holds it has `id`; BEIR's own download has `_id`: both are read. */
+const lineId = z.union([z.string(), z.number()]).transform(String).optional();
+function takeId<T extends { id?: string | undefined; _id?: string | undefined }>(line: T, context: z.RefinementCtx) {
+  const { id, _id, ...rest } = line;
+  if (id === undefined && _id === undefined) {
+    context.addIssue({ code: 'custom', message: 'each line needs an "id" (or "_id")' });
+    return z.NEVER;
+  }
+  return { ...rest, id: (id ?? _id)! };
+}
+const corpusLineSchema = z.object({ id: lineId, _id: lineId, title: z.string().default(''), text: z.string() }).transform(takeId);
+const queryLineSchema = z.object({ id: lineId, _id: lineId, text: z.string() }).transform(takeId);
+
+/** The evaluation data is not where it was looked for; the message says how to get it. */
+class MissingDataError extends Error {
+  constructor(file: string) {
+    super(
+      `eval:rag: ${file} does not exist. The SciFact set is in ../shared/data/scifact beside Parley's development ` +
+        'checkout; elsewhere download BEIR\'s copy (https://public.ukp.informatik.tu-darmstadt.de/thakur/BEIR/datasets/scifact.zip), ' +
+        'unzip it, and run: pnpm eval:rag --corpus scifact --queries scifact/queries.jsonl --qrels scifact/qrels/test.tsv',
+    );
+  }
+}
 
 async function* jsonLines<T>(file: string, schema: z.ZodType<T>): AsyncGenerator<T> {
   let lineNumber = 0;
@@ -71,6 +92,9 @@ async function main() {
   });
   const args = argsSchema.parse(values);
   const corpusFile = existsSync(join(args.corpus, 'corpus.jsonl')) ? join(args.corpus, 'corpus.jsonl') : args.corpus;
+  for (const file of [corpusFile, args.queries, args.qrels]) {
+    if (!existsSync(file)) throw new MissingDataError(file);
+  }
   if (args.db === 'postgres' && !process.env.DATABASE_URL) throw new Error('--db postgres needs DATABASE_URL');
 
   const handle = await createDb({ url: args.db === 'postgres' ? process.env.DATABASE_URL : undefined });
@@ -133,6 +157,6 @@ async function main() {
 }
 
 main().catch((error: unknown) => {
-  console.error(error instanceof z.ZodError ? z.prettifyError(error) : error);
+  console.error(error instanceof z.ZodError ? z.prettifyError(error) : error instanceof MissingDataError ? error.message : error);
   process.exit(1);
 });

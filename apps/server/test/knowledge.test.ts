@@ -13,6 +13,7 @@ import { searchKnowledge } from '../src/knowledge/search.js';
 import { createAgent, createOrganization } from '../src/seed/accounts.js';
 import { demoKnowledgeDir } from '../src/seed/demo.js';
 import { createTenant, jsonOf, login, useTestServer } from './helpers/server.js';
+import { naughtyStrings } from './helpers/naughty-strings.js';
 
 const server = useTestServer();
 
@@ -278,7 +279,7 @@ describe('knowledge base: REST API', () => {
 
   it('keeps every naughty string as a title, and answers each as a search with results or a typed error', async () => {
     const { adminToken } = await admin();
-    const naughty: string[] = JSON.parse(readFileSync(new URL('../../../../shared/data/naughty-strings/blns.json', import.meta.url), 'utf8'));
+    const naughty: string[] = naughtyStrings();
     let titled = 0;
     for (const [index, text] of naughty.entries()) {
       const search = await call(adminToken, 'GET', `/api/knowledge/search?q=${encodeURIComponent(text)}`);

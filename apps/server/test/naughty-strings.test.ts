@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import type { Ack, Message, MessageSent, MessagesPage } from '@parley/protocol';
 import { describe, expect, it } from 'vitest';
 import {
@@ -8,14 +7,13 @@ import {
   request,
   useTestServer,
 } from './helpers/server.js';
+import { naughtyStrings } from './helpers/naughty-strings.js';
 
 // The default limit (4,000 characters), so that every string of the list fits.
 const server = useTestServer({ PARLEY_RATE_LIMIT_MESSAGES: '1000' });
 
 describe('naughty strings', () => {
-  const naughty: string[] = JSON.parse(
-    readFileSync(new URL('../../../../shared/data/naughty-strings/blns.json', import.meta.url), 'utf8'),
-  );
+  const naughty: string[] = naughtyStrings();
 
   it('returns every string as the same text, or refuses it with a typed error', async () => {
     const tenant = await createTenant(server);

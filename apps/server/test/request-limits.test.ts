@@ -20,8 +20,8 @@ describe('reads are limited like writes', () => {
     for (const answer of answers.filter((each) => !each.ok)) {
       expect(answer).toMatchObject({ ok: false, error: { code: 'rate_limited' } });
     }
-    // More than the queue holds were refused at once, without waiting for a turn.
-    expect(answers.some((answer) => !answer.ok && answer.error.message.includes('at once'))).toBe(true);
+    // Whether some were refused for being too many at once depends on how fast the first ones finish (the bound itself
+    // is pinned by socket-handler.test.ts); what a flood gets in the end does not: at most the budget.
     visitor.close();
   });
 

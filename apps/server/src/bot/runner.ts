@@ -5,14 +5,15 @@
  * @module
  */
 import { randomUUID } from 'node:crypto';
-import { botReplies, conversationEvents, conversations, messages, toolCalls, usageDaily, widgets, type Database, type Transaction } from '@parley/db';
+import { botReplies, conversations, messages, toolCalls, widgets, type Database, type Transaction } from '@parley/db';
 import { widgetSettingsSchema, type Message, type VisitorServerEvents } from '@parley/protocol';
 import { and, eq, isNotNull, isNull, lt, or, sql } from 'drizzle-orm';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Config } from '../config.js';
 import { publishConversationChange } from '../conversations/broadcast.js';
 import { toMessage } from '../conversations/mappers.js';
-import { listMessages, planTransition, type TransitionPlan } from '../conversations/service.js';
+import { appendMessage } from '../conversations/append-message.js';
+import { insertAuditEvents, listMessages, planTransition, type TransitionPlan } from '../conversations/service.js';
 import { searchKnowledge } from '../knowledge/search.js';
 import type { SemanticIndex } from '../knowledge/semantic-index.js';
 import { contactRoom, organizationRoom, type Realtime } from '../plugins/io.js';
@@ -23,6 +24,7 @@ import { asksForHuman } from './handoff-rule.js';
 import type { Effect } from './machine.js';
 import { emptyUsage, type ChatMessage, type ChatModel, type ContentBlock, type Usage } from './model.js';
 import { createOfflineModel, OFFLINE_MODEL } from './offline-model.js';
+import { dailyUsageUpsert } from './daily-usage.js';
 import { costOf, defaultModelPrices } from './prices.js';
 import { buildHistory, buildSystemPrompt, withKnowledge } from './prompt.js';
 import { botReplyNeedsNoTransition, storePlainReply } from './store-reply.js';
@@ -396,6 +398,11 @@ export function createBotRunner(deps: {
       await tx.insert(toolCalls).values(toolLog.map((entry) => ({ ...entry, conversationId, messageId: storedMessageId, turnId })));
     }
 
+    /** What storing this turn's reply writes on the conversation besides the seq: the claim released, what it answered. */
+    function releasedClaim() {
+      return { botTurnId: null, botTurnStartedAt: null, botAnsweredSeq: claimed!.lastSeq };
+    }
+
     /**
      * Stores the reply and releases the claim in one transaction, only if this turn still owns the conversation: a
      * human who took over in the meantime cleared the claim, and then nothing is stored.
@@ -412,8 +419,6 @@ export function createBotRunner(deps: {
       const citations = sources.citations(reply.text, modelCitations);
       const metadata = { model: reply.modelId, authorName: botDisplayName, ...(citations.length > 0 ? { citations } : {}) };
       if (!reply.handoffReason && toolLog.length === 0 && botReplyNeedsNoTransition) {
-        const cost = costOf(prices, reply.modelId, reply.usage);
-        if (cost === null) log.warn({ model: reply.modelId }, 'no price for this model; its cost is reported as 0 (set PARLEY_MODEL_PRICES)');
         const row = await storePlainReply(db, {
           conversationId,
           turnId,
@@ -427,7 +432,7 @@ export function createBotRunner(deps: {
           latencyMs: Math.round(performance.now() - startedAt),
           stopReason: reply.stopReason,
           rounds: reply.rounds,
-          costUsd: cost ?? 0,
+          costUsd: priceOf(reply.modelId, reply.usage),
         });
         if (!row) {
           await db.transaction((tx) => recordAbandonedTurn(tx));
@@ -449,27 +454,13 @@ export function createBotRunner(deps: {
         const handoff = reply.handoffReason
           ? planTransition(conversation, { type: 'handoff.requested', by: reply.stopReason === 'handoff_rule' ? 'rule' : 'bot', reason: reply.handoffReason }, { kind: 'bot', id: null })
           : null;
-        const seq = conversation.lastSeq + 1;
-        const [row] = await tx
-          .insert(messages)
-          .values({ id: messageId, conversationId, seq, clientId: `bot-${turnId}`, authorKind: 'bot', authorId: null, body: reply.text, metadata })
-          .returning();
-        const [updated] = await tx
-          .update(conversations)
-          .set({
-            ...plan.patch,
-            ...handoff?.patch,
-            lastSeq: seq,
-            lastMessageAt: row!.createdAt,
-            updatedAt: row!.createdAt,
-            botTurnId: null,
-            botTurnStartedAt: null,
-            botAnsweredSeq: claimed!.lastSeq,
-          })
-          .where(eq(conversations.id, conversationId))
-          .returning();
-        const audit = [...plan.events, ...(handoff?.events ?? [])];
-        if (audit.length > 0) await tx.insert(conversationEvents).values(audit.map((event) => ({ ...event, conversationId })));
+        const appended = await appendMessage(tx, {
+          conversation: sql`c.id = ${conversationId}`,
+          patch: { ...plan.patch, ...handoff?.patch, ...releasedClaim() },
+          message: { id: messageId, clientId: `bot-${turnId}`, authorKind: 'bot', authorId: null, body: reply.text, metadata },
+        });
+        const { message: row, conversation: updated } = appended!;
+        await insertAuditEvents(tx, conversationId, [...plan.events, ...(handoff?.events ?? [])]);
         await insertToolLog(tx, messageId);
         await tx.insert(botReplies).values({
           messageId,
@@ -483,7 +474,7 @@ export function createBotRunner(deps: {
           rounds: reply.rounds,
         });
         await recordUsage(tx, conversation.organizationId, reply.modelId, reply.usage);
-        return { row: row!, conversation: updated!, changed: handoff !== null };
+        return { row, conversation: updated, changed: handoff !== null };
       });
 
       if (!stored) {
@@ -509,24 +500,19 @@ export function createBotRunner(deps: {
     }
 
     async function finishFailure() {
-      const failureId = randomUUID();
       const stored = await db.transaction(async (tx) => {
         const [conversation] = await tx.select().from(conversations).where(eq(conversations.id, conversationId)).for('update');
         if (!conversation || conversation.botTurnId !== turnId || conversation.status !== 'bot') {
           await recordAbandonedTurn(tx);
           return null;
         }
-        const seq = conversation.lastSeq + 1;
-        const [row] = await tx
-          .insert(messages)
-          .values({ id: failureId, conversationId, seq, clientId: `bot-failed-${turnId}`, authorKind: 'bot', body: FAILURE_REPLY, metadata: { failed: true, authorName: botDisplayName } })
-          .returning();
-        await tx
-          .update(conversations)
-          .set({ lastSeq: seq, lastMessageAt: row!.createdAt, updatedAt: row!.createdAt, botTurnId: null, botTurnStartedAt: null, botAnsweredSeq: claimed!.lastSeq })
-          .where(eq(conversations.id, conversationId));
+        const appended = await appendMessage(tx, {
+          conversation: sql`c.id = ${conversationId}`,
+          patch: releasedClaim(),
+          message: { clientId: `bot-failed-${turnId}`, authorKind: 'bot', authorId: null, body: FAILURE_REPLY, metadata: { failed: true, authorName: botDisplayName } },
+        });
         await recordAbandonedTurn(tx);
-        return row!;
+        return appended!.message;
       });
       if (!stored) return;
       const message = toMessage(stored, botDisplayName);
@@ -535,22 +521,14 @@ export function createBotRunner(deps: {
   }
 
   async function recordUsage(tx: Transaction, organizationId: string, modelId: string, usage: Usage, replies = 1) {
+    await tx.execute(dailyUsageUpsert({ organizationId: sql`${organizationId}`, model: modelId, usage, costUsd: priceOf(modelId, usage), replies }));
+  }
+
+  /** The cost of `usage` in USD; a model without a price costs 0, with a warning. */
+  function priceOf(modelId: string, usage: Usage): number {
     const cost = costOf(prices, modelId, usage);
     if (cost === null) log.warn({ model: modelId }, 'no price for this model; its cost is reported as 0 (set PARLEY_MODEL_PRICES)');
-    await tx
-      .insert(usageDaily)
-      .values({ organizationId, day: sql`(now() at time zone 'utc')::date`, model: modelId, replies, ...usage, costUsd: (cost ?? 0).toFixed(6) })
-      .onConflictDoUpdate({
-        target: [usageDaily.organizationId, usageDaily.day, usageDaily.model],
-        set: {
-          replies: sql`${usageDaily.replies} + ${replies}`,
-          inputTokens: sql`${usageDaily.inputTokens} + ${usage.inputTokens}`,
-          outputTokens: sql`${usageDaily.outputTokens} + ${usage.outputTokens}`,
-          cacheReadTokens: sql`${usageDaily.cacheReadTokens} + ${usage.cacheReadTokens}`,
-          cacheWriteTokens: sql`${usageDaily.cacheWriteTokens} + ${usage.cacheWriteTokens}`,
-          costUsd: sql`${usageDaily.costUsd} + ${(cost ?? 0).toFixed(6)}`,
-        },
-      });
+    return cost ?? 0;
   }
 
   const runner: BotRunner = {

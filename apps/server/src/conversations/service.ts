@@ -11,6 +11,7 @@ import {
 import { and, asc, desc, eq, gt, ne, sql } from 'drizzle-orm';
 import { botConfigSchema } from '../bot/bot-config.js';
 import { transition, type ConversationEvent, type Effect } from '../bot/machine.js';
+import { appendMessage, type ConversationPatch } from './append-message.js';
 import { appendVisitorMessageFast } from './append-visitor-message.js';
 import { toConversationSummary, toMessage, type SummaryRow } from './mappers.js';
 
@@ -103,19 +104,14 @@ export async function limitSend(
   }
 }
 
-type ConversationPatch = Partial<Pick<ConversationRow, 'status' | 'assigneeId' | 'botTurnId' | 'botTurnStartedAt' | 'botAnsweredSeq'>>;
 type AuditEvent = Omit<typeof conversationEvents.$inferInsert, 'conversationId'>;
 
 /**
- * Appends a message to a conversation whose row the caller has locked (`for update`): the message takes
- * `lastSeq + 1`, so seq stays gapless and unique even with several server processes. A repeated `clientId` inserts
- * nothing and returns the stored message. Otherwise `patch` (a status or assignee change) is written with the new
- * `lastSeq` in one update, and `events` are added to the audit trail.
- *
- * The happy path is three statements inside the transaction (lock, insert, update): on the embedded database each
- * statement costs most of a millisecond, so the count matters.
+ * Appends a message to a conversation whose row the caller has locked (`for update`), through {@link appendMessage}
+ * (the one path for seq), with the plan `change` makes for it written in the same statement and its audit rows after.
+ * A repeated `clientId` writes nothing and returns the stored message.
  */
-async function appendMessage(
+async function appendToLockedConversation(
   tx: Transaction,
   conversation: ConversationRow,
   values: { clientId: string; authorKind: Message['author']['kind']; authorId: string | null; body: string },
@@ -127,31 +123,18 @@ async function appendMessage(
   changed: boolean;
   effects: Effect[];
 }> {
-  const seq = conversation.lastSeq + 1;
-  const [row] = await tx
-    .insert(messages)
-    .values({ conversationId: conversation.id, seq, ...values })
-    .onConflictDoNothing({ target: [messages.conversationId, messages.clientId] })
-    .returning();
-  if (!row) {
-    return {
-      row: await findByClientId(tx, conversation.id, values.clientId),
-      conversation,
-      duplicate: true,
-      changed: false,
-      effects: [],
-    };
-  }
   const { patch, events, effects } = change(conversation);
-  const [updated] = await tx
-    .update(conversations)
-    .set({ ...patch, lastSeq: seq, lastMessageAt: row.createdAt, updatedAt: row.createdAt })
-    .where(eq(conversations.id, conversation.id))
-    .returning();
-  if (events.length > 0) {
-    await tx.insert(conversationEvents).values(events.map((event) => ({ ...event, conversationId: conversation.id })));
+  const appended = await appendMessage(tx, { conversation: sql`c.id = ${conversation.id}`, patch, message: values });
+  if (!appended) {
+    return { row: await findByClientId(tx, conversation.id, values.clientId), conversation, duplicate: true, changed: false, effects: [] };
   }
-  return { row, conversation: updated!, duplicate: false, changed: events.length > 0, effects };
+  await insertAuditEvents(tx, conversation.id, events);
+  return { row: appended.message, conversation: appended.conversation, duplicate: false, changed: events.length > 0, effects };
+}
+
+/** Adds a transition's audit rows. */
+export async function insertAuditEvents(tx: Transaction, conversationId: string, events: readonly AuditEvent[]): Promise<void> {
+  if (events.length > 0) await tx.insert(conversationEvents).values(events.map((event) => ({ ...event, conversationId })));
 }
 
 function statusEvent(
@@ -238,9 +221,7 @@ function visitorMessagePlan(conversation: ConversationRow, visitor: VisitorConte
 async function applyPlan(tx: Transaction, conversationId: string, plan: TransitionPlan): Promise<void> {
   if (plan.events.length === 0 && Object.keys(plan.patch).length === 0) return;
   await tx.update(conversations).set({ ...plan.patch, updatedAt: sql`now()` }).where(eq(conversations.id, conversationId));
-  if (plan.events.length > 0) {
-    await tx.insert(conversationEvents).values(plan.events.map((event) => ({ ...event, conversationId })));
-  }
+  await insertAuditEvents(tx, conversationId, plan.events);
 }
 
 function lockVisitorConversation(tx: Transaction, contactId: string) {
@@ -307,7 +288,7 @@ export async function sendVisitorMessage(
   }
   return db.transaction(async (tx) => {
     const { row: conversation, created } = await lockOrCreateVisitorConversation(tx, visitor);
-    const result = await appendMessage(
+    const result = await appendToLockedConversation(
       tx,
       conversation,
       { clientId: input.clientId, authorKind: 'visitor', authorId: visitor.contactId, body: input.body },
@@ -341,7 +322,7 @@ export async function sendAgentMessage(
     // Another organization's conversation is reported as missing, not forbidden: its existence is not disclosed.
     if (!conversation) throw new ParleyError('not_found', 'Conversation not found.');
 
-    const result = await appendMessage(
+    const result = await appendToLockedConversation(
       tx,
       conversation,
       { clientId: input.clientId, authorKind: 'agent', authorId: agent.userId, body: input.body },

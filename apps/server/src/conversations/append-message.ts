@@ -1,0 +1,96 @@
+/**
+ * The one way a message is written. A message takes `last_seq + 1` of its conversation, and the conversation's
+ * `last_seq`, `last_message_at` and `updated_at` move with it, in the same statement: seq stays gapless and unique with
+ * any number of server processes, since Postgres serializes the statement's row update.
+ *
+ * Every writer (a visitor's message, an agent's reply, the bot's reply or apology) calls {@link appendMessage}: on a
+ * conversation row the caller has locked, or, for the hot paths, in a single statement that finds the row itself.
+ * On the embedded database each statement costs most of a millisecond, so the statement count matters.
+ * @module
+ */
+import { conversationFromJson, messageFromJson, rowsOf, type conversations, type Database, type messages, type Transaction } from '@parley/db';
+import { sql, type SQL } from 'drizzle-orm';
+
+type MessageRow = typeof messages.$inferSelect;
+type ConversationRow = typeof conversations.$inferSelect;
+
+/** What a message write may change on its conversation besides the seq: a transition's patch, a bot turn's claim. */
+export type ConversationPatch = Partial<Pick<ConversationRow, 'status' | 'assigneeId' | 'botTurnId' | 'botTurnStartedAt' | 'botAnsweredSeq'>>;
+
+const patchColumns = {
+  status: 'status',
+  assigneeId: 'assignee_id',
+  botTurnId: 'bot_turn_id',
+  botTurnStartedAt: 'bot_turn_started_at',
+  botAnsweredSeq: 'bot_answered_seq',
+} as const satisfies Record<keyof ConversationPatch, string>;
+
+/** The message to append. */
+export interface NewMessage {
+  /** Chosen by the writer when it announced the id before storing (a streamed bot reply); otherwise generated. */
+  id?: string;
+  /** Makes the write idempotent: a second message with the same clientId in the conversation is not stored. */
+  clientId: string;
+  authorKind: MessageRow['authorKind'];
+  authorId: string | null;
+  body: string;
+  metadata?: Record<string, unknown>;
+}
+
+/** Options of {@link appendMessage}. */
+export interface AppendMessageInput {
+  /**
+   * Which conversation, as a condition on `c` (the `conversations` row), matching at most one row: an id, or the
+   * visitor's latest open conversation; it may add guards (a status, the bot turn's claim). Nothing is written when no
+   * row matches.
+   */
+  conversation: SQL;
+  /** Written with the seq: a status change, an assignee, releasing a bot turn's claim. */
+  patch?: ConversationPatch;
+  message: NewMessage;
+  /**
+   * More common table expressions that run in the same statement and may read `bumped` (the conversation row as
+   * updated) and `inserted` (the message row), e.g. a bot reply's usage records. Starts with a comma.
+   */
+  alsoWith?: SQL;
+}
+
+/** The message as stored, and its conversation as updated. */
+export interface AppendedMessage {
+  message: MessageRow;
+  conversation: ConversationRow;
+}
+
+function patchAssignments(patch: ConversationPatch): SQL {
+  const assignments = (Object.keys(patch) as Array<keyof ConversationPatch>)
+    .filter((key) => patch[key] !== undefined)
+    .map((key) => sql`, ${sql.identifier(patchColumns[key])} = ${patch[key]}`);
+  return sql.join(assignments, sql``);
+}
+
+/**
+ * Appends a message in one statement, or returns null when no conversation matches `conversation` or the
+ * conversation already has a message with this `clientId` (the caller decides what that means: a repeat to answer
+ * with the stored message, or a fast path that falls back to the locked one). A race on the same `clientId` outside
+ * a row lock can still lose to the unique index: `isUniqueViolation` tells that error apart.
+ */
+export async function appendMessage(db: Database | Transaction, input: AppendMessageInput): Promise<AppendedMessage | null> {
+  const { message } = input;
+  const result = await db.execute<Record<string, unknown>>(sql`
+    with bumped as (
+      update conversations c
+         set last_seq = c.last_seq + 1, last_message_at = now(), updated_at = now()${patchAssignments(input.patch ?? {})}
+       where ${input.conversation}
+         and not exists (select 1 from messages m where m.conversation_id = c.id and m.client_id = ${message.clientId})
+   returning c.*
+    ), inserted as (
+      insert into messages (id, conversation_id, seq, client_id, author_kind, author_id, body, metadata)
+      select coalesce(${message.id ?? null}::uuid, gen_random_uuid()), bumped.id, bumped.last_seq, ${message.clientId},
+             ${message.authorKind}, ${message.authorId}, ${message.body}, ${JSON.stringify(message.metadata ?? {})}::jsonb
+        from bumped
+   returning *
+    )${input.alsoWith ?? sql``}
+    select to_jsonb(inserted.*) as message, to_jsonb(bumped.*) as conversation from inserted, bumped`);
+  const [row] = rowsOf<{ message: Record<string, unknown> | string; conversation: Record<string, unknown> | string }>(result);
+  return row ? { message: messageFromJson(row.message), conversation: conversationFromJson(row.conversation) } : null;
+}
