@@ -2,19 +2,13 @@ import type { DbHandle } from '@parley/db';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { authPlugin } from './auth/index.js';
-import { createTokenService } from './auth/tokens.js';
+import { botPlugin } from './bot/index.js';
 import type { ChatModel } from './bot/model.js';
-import { createBotRunner, type BotRunner } from './bot/runner.js';
-import { registerStrandedTurnResumer } from './bot/stranded-turns.js';
 import type { Config } from './config.js';
-import { registerAgentSocket } from './conversations/agent-socket.js';
-import { registerInactivitySweeper } from './conversations/inactivity-sweeper.js';
-import { createRateLimit } from './plugins/rate-limit.js';
-import { conversationRoutes } from './conversations/routes.js';
-import { registerVisitorSocket } from './conversations/visitor-socket.js';
+import { conversationsPlugin } from './conversations/index.js';
 import { healthRoutes } from './health/index.js';
-import { knowledgeRoutes } from './knowledge/routes.js';
-import { semanticIndexFromConfig } from './knowledge/semantic-index.js';
+import { knowledgePlugin } from './knowledge/index.js';
+import { configPlugin } from './plugins/config.js';
 import { dbPlugin } from './plugins/db.js';
 import { errorsPlugin, handleFrameworkError } from './plugins/errors.js';
 import { ioPlugin } from './plugins/io.js';
@@ -39,12 +33,6 @@ export interface BuildAppOptions {
   model?: ChatModel;
 }
 
-declare module 'fastify' {
-  interface FastifyInstance {
-    bot: BotRunner;
-  }
-}
-
 /**
  * Builds the Parley server: REST API, Socket.IO namespaces, health checks and static assets, on one Fastify instance.
  * It does not listen: call `app.listen()` (tests use port 0).
@@ -64,31 +52,18 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 
-  const tokens = createTokenService(options.secret);
-  const rateLimit = createRateLimit(config.rateLimit.messages, config.rateLimit.windowSeconds);
-  // Typing events are cheap but frequent; the client throttles them, this stops a runaway one.
-  const typingLimit = createRateLimit(60, 10);
-
+  // Shared infrastructure first, then one plugin per domain; each plugin names what it depends on.
+  await app.register(configPlugin, { config });
   await app.register(errorsPlugin);
   await app.register(jsonBodyPlugin);
   await app.register(dbPlugin, { handle: options.db });
   await app.register(ioPlugin, { redisUrl: config.redisUrl });
   await app.register(securityHeadersPlugin);
-  await app.register(authPlugin, { tokens });
+  await app.register(authPlugin, { secret: options.secret });
   await app.register(healthRoutes);
-  await app.register(conversationRoutes, { config, rateLimit });
-  // Semantic search, when embeddings are configured and the database has pgvector; else lexical search alone.
-  const semantic = await semanticIndexFromConfig(options.db, config.embeddings, app.log);
-  await app.register(knowledgeRoutes, { semantic });
-  app.decorate('bot', createBotRunner({ db: options.db.db, realtime: app.realtime, log: app.log, config, model: options.model, semantic }));
-  // Turns in flight finish (or are stored as failures) before the database closes.
-  app.addHook('onClose', async function waitForBotTurns() {
-    await app.bot.idle();
-  });
-  registerInactivitySweeper(app, config);
-  if (config.inactivity.sweepIntervalSeconds > 0) registerStrandedTurnResumer(app, { exclusive: options.db.exclusive });
-  registerVisitorSocket(app, { config, tokens, rateLimit, typingLimit, trustProxy });
-  registerAgentSocket(app, { config, tokens, rateLimit, typingLimit });
+  await app.register(conversationsPlugin, { trustProxy });
+  await app.register(knowledgePlugin);
+  await app.register(botPlugin, { model: options.model });
 
   const staticDirs = options.staticDirs ?? defaultStaticDirs();
   if (staticDirs) await app.register(staticRoutes, staticDirs);

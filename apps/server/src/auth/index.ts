@@ -8,12 +8,14 @@ import { z } from 'zod';
 import { createRateLimit } from '../plugins/rate-limit.js';
 import { findAgentByEmail, loadAgent, toAgent } from './agents.js';
 import { hashPassword, verifyPassword } from './passwords.js';
-import type { TokenService } from './tokens.js';
+import { createTokenService, type TokenService } from './tokens.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
     /** preHandler that requires an agent bearer token and sets `request.agent`. */
     authenticate: (request: FastifyRequest) => Promise<void>;
+    /** Signs and verifies visitor and agent tokens (the socket handshakes verify them too). */
+    tokens: TokenService;
   }
   interface FastifyRequest {
     agent: Agent | null;
@@ -23,9 +25,11 @@ declare module 'fastify' {
 // Compared against when the e-mail is unknown, so a miss costs the same time as a wrong password.
 const dummyHashPromise = hashPassword('parley-timing-equalizer');
 
-/** Agent sign-in (`POST /api/auth/login`, `GET /api/me`) and the `authenticate` preHandler. */
-export const authPlugin = fp<{ tokens: TokenService }>(
-  async function registerAuth(app: FastifyInstance, { tokens }) {
+/** Agent sign-in (`POST /api/auth/login`, `GET /api/me`), the `authenticate` preHandler and `app.tokens`. */
+export const authPlugin = fp<{ secret: string }>(
+  async function registerAuth(app: FastifyInstance, { secret }) {
+    const tokens = createTokenService(secret);
+    app.decorate('tokens', tokens);
     app.decorateRequest('agent', null);
     app.decorate('authenticate', async function authenticate(request: FastifyRequest) {
       const header = request.headers.authorization;

@@ -4,7 +4,7 @@
  * @module
  */
 import type { Message, WidgetSettings } from '@parley/protocol';
-import type { BotConfig } from './bot-config.js';
+import type { BotConfig } from '../widgets/bot-config.js';
 import type { ChatMessage } from './model.js';
 import { neutraliseKnowledgeTags } from './turn-sources.js';
 

@@ -10,7 +10,7 @@ import { widgetSettingsSchema, type Message, type VisitorServerEvents } from '@p
 import { and, eq, isNotNull, isNull, lt, or, sql } from 'drizzle-orm';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Config } from '../config.js';
-import { publishConversationChange } from '../conversations/broadcast.js';
+import { announceConversation } from '../conversations/broadcast.js';
 import { toMessage } from '../conversations/mappers.js';
 import { appendMessage } from '../conversations/append-message.js';
 import { insertAuditEvents, listMessages, planTransition, type TransitionPlan } from '../conversations/service.js';
@@ -19,9 +19,9 @@ import type { SemanticIndex } from '../knowledge/semantic-index.js';
 import { contactRoom, organizationRoom, type Realtime } from '../plugins/io.js';
 import { abortable } from './abortable.js';
 import { createAnthropicModel } from './anthropic-model.js';
-import { botConfigSchema, DEFAULT_BOT_MODEL } from './bot-config.js';
+import { botConfigSchema, DEFAULT_BOT_MODEL } from '../widgets/bot-config.js';
 import { asksForHuman } from './handoff-rule.js';
-import type { Effect } from './machine.js';
+import type { Effect } from '../conversations/machine.js';
 import { emptyUsage, type ChatMessage, type ChatModel, type ContentBlock, type Usage } from './model.js';
 import { createOfflineModel, OFFLINE_MODEL } from './offline-model.js';
 import { dailyUsageUpsert } from './daily-usage.js';
@@ -486,7 +486,7 @@ export function createBotRunner(deps: {
       endStream('complete');
       if (stored.changed) {
         // Stored and announced as complete already: a failure to announce the handoff must not look like a failed turn.
-        await publishConversationChange(realtime, db, runner, stored.conversation, []).catch((error: unknown) => log.warn({ err: error, conversationId }, 'could not announce the handoff'));
+        await announceConversation(realtime, db, stored.conversation).catch((error: unknown) => log.warn({ err: error, conversationId }, 'could not announce the handoff'));
       }
     }
 
@@ -538,23 +538,11 @@ export function createBotRunner(deps: {
       running.get(conversationId)?.controller.abort();
     },
     perform(conversationId, effects) {
+      // Subscribed to every committed transition's effects; the bot's are starting and cancelling turns. The others
+      // (an assignment, a handoff to announce) were written or broadcast by the conversations domain.
       for (const effect of effects) {
-        switch (effect.type) {
-          case 'run-bot-turn':
-            schedule(conversationId);
-            break;
-          case 'cancel-bot-turn':
-            running.get(conversationId)?.controller.abort();
-            break;
-          case 'announce-handoff':
-          case 'assign':
-            // Announced by the caller's conversation:updated broadcast; the assignment was written in the transaction.
-            break;
-          default: {
-            const unexpected: never = effect;
-            throw new Error(`unknown effect ${JSON.stringify(unexpected)}`);
-          }
-        }
+        if (effect.type === 'run-bot-turn') schedule(conversationId);
+        else if (effect.type === 'cancel-bot-turn') running.get(conversationId)?.controller.abort();
       }
     },
     async resumeStranded() {

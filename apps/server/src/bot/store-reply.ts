@@ -8,7 +8,7 @@ import type { Database, messages } from '@parley/db';
 import { sql } from 'drizzle-orm';
 import { appendMessage } from '../conversations/append-message.js';
 import { dailyUsageUpsert } from './daily-usage.js';
-import { transition } from './machine.js';
+import { transition } from '../conversations/machine.js';
 import type { Usage } from './model.js';
 
 /**

@@ -1,4 +1,4 @@
-import { agentHandshakeSchema, agentMessageSendSchema, agentTypingSetSchema, ParleyError } from '@parley/protocol';
+import { agentEventSchemas, agentHandshakeSchema, ParleyError, type AgentClientEvents } from '@parley/protocol';
 import type { FastifyInstance } from 'fastify';
 import { currentRoles, loadAgent } from '../auth/agents.js';
 import type { TokenService } from '../auth/tokens.js';
@@ -73,7 +73,7 @@ export function registerAgentSocket(
     const expiry = setTimeout(() => socket.disconnect(true), Math.min(socket.data.tokenExpiresAt - Date.now(), MAX_TIMER_MS));
     socket.on('disconnect', () => clearTimeout(expiry));
 
-    const events = createSocketEvents(socket, log, {
+    const events = createSocketEvents<AgentClientEvents, typeof agentEventSchemas>(socket, agentEventSchemas, log, {
       ...AGENT_CONCURRENCY,
       // Every event is served under the membership and token as they are now, not as they were at the handshake.
       async authorize() {
@@ -89,16 +89,16 @@ export function registerAgentSocket(
       },
     });
 
-    events.on('message:send', agentMessageSendSchema, async (payload) => {
+    events.on('message:send', async (payload) => {
       assertMessageLength(payload.body, config.messageMaxLength);
       const resent = await limitSend(db, () => rateLimit(`agent:${agent.userId}`), { ...payload, organizationId: agent.organizationId });
       if (resent) return resent;
       const result = await sendAgentMessage(db, agent, payload);
-      await publishSendResult(realtime, db, app.bot, result);
+      await publishSendResult(realtime, db, app.conversationEffects.perform, result);
       return result.sent;
     });
 
-    events.on('typing:set', agentTypingSetSchema, async (payload) => {
+    events.on('typing:set', async (payload) => {
       await typingLimit(`agent:${agent.userId}`);
       const conversation = await getConversationRow(db, agent.organizationId, payload.conversationId);
       realtime.visitors.to(contactRoom(conversation.contactId)).emit('typing:changed', {

@@ -11,7 +11,7 @@
 import { conversationStatuses, isUniqueViolation, type Database } from '@parley/db';
 import type { ConversationStatus } from '@parley/protocol';
 import { sql } from 'drizzle-orm';
-import { transition } from '../bot/machine.js';
+import { transition } from './machine.js';
 import { appendMessage, type AppendedMessage } from './append-message.js';
 
 /**

@@ -17,7 +17,7 @@ export function registerInactivitySweeper(app: FastifyInstance, config: Config):
       try {
         const changed = await sweepInactiveConversations(app.db, { resolveAfterMinutes, closeAfterMinutes, batchSize: 200 });
         for (const { conversation, effects } of changed) {
-          await publishConversationChange(app.realtime, app.db, app.bot, conversation, effects);
+          await publishConversationChange(app.realtime, app.db, app.conversationEffects.perform, conversation, effects);
         }
       } catch (error) {
         app.log.error({ err: error }, 'inactivity sweep failed');

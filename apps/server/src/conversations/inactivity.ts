@@ -6,7 +6,7 @@
  */
 import { conversations, type Database } from '@parley/db';
 import { and, eq, inArray, lt, sql } from 'drizzle-orm';
-import type { Effect } from '../bot/machine.js';
+import type { Effect } from './machine.js';
 import { applyConversationEvent } from './service.js';
 
 type ConversationRow = typeof conversations.$inferSelect;

@@ -68,7 +68,7 @@ export async function conversationRoutes(app: FastifyInstance, deps: { config: C
       });
       if (resent) return resent;
       const result = await sendAgentMessage(app.db, agent, { ...request.body, conversationId: request.params.conversationId });
-      await publishSendResult(app.realtime, app.db, app.bot, result);
+      await publishSendResult(app.realtime, app.db, app.conversationEffects.perform, result);
       return result.sent;
     },
   );
@@ -84,7 +84,7 @@ export async function conversationRoutes(app: FastifyInstance, deps: { config: C
       await publishConversationChange(
         app.realtime,
         app.db,
-        app.bot,
+        app.conversationEffects.perform,
         { ...summary, organizationId: agent.organizationId, contactId: summary.contact.id },
         effects,
       );

@@ -9,8 +9,8 @@ import {
   type MessagesPage,
 } from '@parley/protocol';
 import { and, asc, desc, eq, gt, ne, sql } from 'drizzle-orm';
-import { botConfigSchema } from '../bot/bot-config.js';
-import { transition, type ConversationEvent, type Effect } from '../bot/machine.js';
+import { botConfigSchema } from '../widgets/bot-config.js';
+import { transition, type ConversationEvent, type Effect } from './machine.js';
 import { appendMessage, type ConversationPatch } from './append-message.js';
 import { appendVisitorMessageFast } from './append-visitor-message.js';
 import { toConversationSummary, toMessage, type SummaryRow } from './mappers.js';

@@ -2,18 +2,20 @@ import type { Role } from '@parley/protocol';
 import type { Widget } from '../widgets/service.js';
 import type { AgentContext } from './service.js';
 
-/** What the server keeps on a visitor socket after its handshake was checked. */
-export interface VisitorSocketData {
-  widget: Widget;
-  contactId: string;
-  sessionToken: string;
-}
+declare module '../plugins/io.js' {
+  /** What the server keeps on a visitor socket after its handshake was checked. */
+  interface VisitorSocketData {
+    widget: Widget;
+    contactId: string;
+    sessionToken: string;
+  }
 
-/** What the server keeps on an agent socket after its token was checked. */
-export interface AgentSocketData {
-  agent: AgentContext;
-  /** The role the membership had when last checked; a change disconnects the socket so that it reconnects as it is now. */
-  role: Role;
-  /** When the agent's token expires (ms since the epoch): no event is served after it, and the socket is closed. */
-  tokenExpiresAt: number;
+  /** What the server keeps on an agent socket after its token was checked. */
+  interface AgentSocketData {
+    agent: AgentContext;
+    /** The role the membership had when last checked; a change disconnects the socket so it reconnects as it is now. */
+    role: Role;
+    /** When the agent's token expires (ms since the epoch): no event is served after it, and the socket is closed. */
+    tokenExpiresAt: number;
+  }
 }

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { ParleyError, type Ack } from '@parley/protocol';
+import { ParleyError, type Ack, type AckCallback } from '@parley/protocol';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Socket } from 'socket.io';
 import { describe, expect, it } from 'vitest';
@@ -26,13 +26,20 @@ function fakeSocket() {
 
 const log = { error: () => undefined } as unknown as FastifyBaseLogger;
 
+/** The events of these tests, as a namespace's map in the protocol declares them, and their payload schemas. */
+interface TestEvents {
+  slow: (index: number, ack: AckCallback<number>) => void;
+  echo: (payload: { text: string }, ack: AckCallback<string>) => void;
+}
+const schemas = { slow: z.number(), echo: z.object({ text: z.string() }) } as const;
+
 describe('createSocketEvents', () => {
   it('runs at most maxInFlight requests at once, queues maxQueued more in order, and refuses the rest at once', async () => {
     const { socket, receive } = fakeSocket();
-    const events = createSocketEvents(socket, log, { maxInFlight: 2, maxQueued: 1 });
+    const events = createSocketEvents<TestEvents, typeof schemas>(socket, schemas, log, { maxInFlight: 2, maxQueued: 1 });
     const started: number[] = [];
     const gates: Array<() => void> = [];
-    events.on('slow', z.number(), (index) => {
+    events.on('slow', (index) => {
       started.push(index);
       return new Promise<number>((resolve) => gates.push(() => resolve(index)));
     });
@@ -54,14 +61,14 @@ describe('createSocketEvents', () => {
   it('parses payloads, answers unknown events, and runs authorize before every handler', async () => {
     const { socket, receive } = fakeSocket();
     let allowed = true;
-    const events = createSocketEvents(socket, log, {
+    const events = createSocketEvents<TestEvents, typeof schemas>(socket, schemas, log, {
       maxInFlight: 4,
       maxQueued: 4,
       authorize: async () => {
         if (!allowed) throw new ParleyError('unauthorized');
       },
     });
-    events.on('echo', z.object({ text: z.string() }), async (payload) => payload.text);
+    events.on('echo', async (payload) => payload.text);
     expect(await receive('echo', { text: 'hi' })).toEqual({ ok: true, data: 'hi' });
     expect(await receive('echo', { text: 1 })).toMatchObject({ ok: false, error: { code: 'invalid_payload' } });
     expect(await receive('nope')).toMatchObject({ ok: false, error: { code: 'unknown_event' } });

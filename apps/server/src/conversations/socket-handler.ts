@@ -1,4 +1,4 @@
-import { ParleyError, parsePayload, type Ack, type ErrorBody } from '@parley/protocol';
+import { ParleyError, parsePayload, type Ack, type AckDataOf, type ErrorBody, type EventSchemas } from '@parley/protocol';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Socket } from 'socket.io';
 import type { z } from 'zod';
@@ -23,14 +23,17 @@ export interface SocketEventsOptions {
   authorize?: () => Promise<void>;
 }
 
+/** The payload a handler of an event with schema `S` receives. */
+type PayloadOf<S> = S extends z.ZodType ? z.output<S> : undefined;
+
 /** Registers handlers on one socket; see {@link createSocketEvents}. */
-export interface SocketEvents {
+export interface SocketEvents<Events, Schemas extends EventSchemas<Events>> {
   /**
-   * Registers `run` for `event`: the payload is parsed with `schema`, and the ack answers `{ ok: true, data }` or
-   * `{ ok: false, error }`. It never throws: bad input cannot crash the server. A missing ack callback is fine
-   * (fire-and-forget events).
+   * Registers `run` for `event`: the payload is parsed with the event's schema, and the ack answers `{ ok: true, data }`
+   * or `{ ok: false, error }`. It never throws: bad input cannot crash the server. A missing ack callback is fine
+   * (fire-and-forget events). Only the namespace's own events compile, and `run` returns what the event's ack carries.
    */
-  on<S extends z.ZodType, T>(event: string, schema: S | null, run: (payload: z.output<S>) => Promise<T>): void;
+  on<E extends keyof Events & string>(event: E, run: (payload: PayloadOf<Schemas[E]>) => Promise<AckDataOf<Events, E>>): void;
 }
 
 function takeAck(args: unknown[]): ((answer: Ack<unknown>) => void) | undefined {
@@ -42,7 +45,12 @@ function takeAck(args: unknown[]): ((answer: Ack<unknown>) => void) | undefined 
  * `unknown_event` (a visitor-only event sent on the agent namespace too), instead of silence the client would wait on
  * until its timeout.
  */
-export function createSocketEvents(socket: Socket, log: FastifyBaseLogger, options: SocketEventsOptions): SocketEvents {
+export function createSocketEvents<Events, Schemas extends EventSchemas<Events>>(
+  socket: Socket,
+  schemas: Schemas,
+  log: FastifyBaseLogger,
+  options: SocketEventsOptions,
+): SocketEvents<Events, Schemas> {
   const known = new Set<string>();
   let running = 0;
   const waiting: Array<() => void> = [];
@@ -71,9 +79,10 @@ export function createSocketEvents(socket: Socket, log: FastifyBaseLogger, optio
   }
 
   return {
-    on(event, schema, run) {
+    on(event, run) {
       known.add(event);
-      socket.on(event, async function handleSocketEvent(...args: unknown[]) {
+      const schema: z.ZodType | null = schemas[event];
+      socket.on(event as string, async function handleSocketEvent(...args: unknown[]) {
         const ack = takeAck(args);
         if (!(await takeTurn())) {
           ack?.({ ok: false, error: new ParleyError('rate_limited', 'Too many requests at once on this connection; wait for the answers.').toBody() });
@@ -82,7 +91,7 @@ export function createSocketEvents(socket: Socket, log: FastifyBaseLogger, optio
         let answer: Ack<unknown>;
         try {
           await options.authorize?.();
-          const payload = schema ? parsePayload(schema, args[0]) : (undefined as z.output<typeof schema & z.ZodType>);
+          const payload = (schema ? parsePayload(schema, args[0]) : undefined) as PayloadOf<Schemas[typeof event]>;
           answer = { ok: true, data: await run(payload) };
         } catch (error) {
           answer = { ok: false, error: toErrorBody(error, log) };

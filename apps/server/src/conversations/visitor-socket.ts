@@ -1,13 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import {
-  handoffRequestSchema,
-  ParleyError,
-  visitorHandshakeSchema,
-  visitorMessageSendSchema,
-  visitorMessagesSyncSchema,
-  visitorTypingSetSchema,
-  type Session,
-} from '@parley/protocol';
+import { ParleyError, visitorEventSchemas, visitorHandshakeSchema, type VisitorClientEvents } from '@parley/protocol';
 import type { FastifyInstance } from 'fastify';
 import type { TokenService } from '../auth/tokens.js';
 import type { Config } from '../config.js';
@@ -86,9 +78,9 @@ export function registerVisitorSocket(
     const visitor = { contactId, widgetId: widget.id, organizationId: widget.organizationId, botEnabled: widget.botEnabled };
     void socket.join(contactRoom(contactId));
 
-    const events = createSocketEvents(socket, log, VISITOR_CONCURRENCY);
+    const events = createSocketEvents<VisitorClientEvents, typeof visitorEventSchemas>(socket, visitorEventSchemas, log, VISITOR_CONCURRENCY);
 
-    events.on('session:get', null, async (): Promise<Session> => {
+    events.on('session:get', async () => {
       await readLimit(`visitor:${contactId}`);
       const conversation = await findVisitorConversation(db, contactId);
       return {
@@ -99,29 +91,29 @@ export function registerVisitorSocket(
       };
     });
 
-    events.on('message:send', visitorMessageSendSchema, async (payload) => {
+    events.on('message:send', async (payload) => {
       assertMessageLength(payload.body, config.messageMaxLength);
       const resent = await limitSend(db, () => rateLimit(`visitor:${contactId}`), { contactId, clientId: payload.clientId });
       if (resent) return resent;
       const result = await sendVisitorMessage(db, visitor, payload);
-      await publishSendResult(realtime, db, app.bot, result);
+      await publishSendResult(realtime, db, app.conversationEffects.perform, result);
       return result.sent;
     });
 
-    events.on('messages:sync', visitorMessagesSyncSchema, async (payload) => {
+    events.on('messages:sync', async (payload) => {
       await readLimit(`visitor:${contactId}`);
       const conversation = await findVisitorConversation(db, contactId);
       if (!conversation) return { messages: [], hasMore: false };
       return listMessages(db, conversation.id, payload);
     });
 
-    events.on('handoff:request', handoffRequestSchema, async (payload) => {
+    events.on('handoff:request', async (payload) => {
       const { conversation, effects } = await requestHandoff(db, visitor, payload.reason ?? 'The visitor asked for a person.');
-      await publishConversationChange(realtime, db, app.bot, conversation, effects);
+      await publishConversationChange(realtime, db, app.conversationEffects.perform, conversation, effects);
       return toVisitorConversation(conversation);
     });
 
-    events.on('typing:set', visitorTypingSetSchema, async (payload) => {
+    events.on('typing:set', async (payload) => {
       await typingLimit(`visitor:${contactId}`);
       const conversation = await findVisitorConversation(db, contactId);
       if (!conversation) return null;

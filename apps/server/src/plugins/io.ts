@@ -4,10 +4,21 @@ import fp from 'fastify-plugin';
 import { createAdapter } from '@socket.io/redis-adapter';
 import { createClient } from 'redis';
 import { Server, type Namespace } from 'socket.io';
-import type { AgentSocketData, VisitorSocketData } from '../conversations/socket-data.js';
 
-// The server parses every incoming payload itself, so incoming events are typed loosely on purpose.
+// The server parses every incoming payload itself (conversations/socket-handler.ts), so incoming events are typed
+// loosely here on purpose; the handlers are typed by the protocol's event maps.
 type IncomingEvents = Record<string, (...args: never[]) => void>;
+
+/**
+ * What the server keeps on a visitor socket. Empty here: the domain that authenticates visitors declares its fields
+ * (declaration merging), so that shared infrastructure depends on no domain.
+ */
+// oxlint-disable-next-line no-empty-interface
+export interface VisitorSocketData {}
+
+/** What the server keeps on an agent socket; declared by the domain that authenticates agents, as above. */
+// oxlint-disable-next-line no-empty-interface
+export interface AgentSocketData {}
 
 /** The visitor namespace, typed by what the server sends. */
 export type VisitorNamespace = Namespace<IncomingEvents, VisitorServerEvents, Record<string, never>, VisitorSocketData>;

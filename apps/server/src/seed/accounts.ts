@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { memberships, organizations, users, widgets, type Database } from '@parley/db';
 import { widgetSettingsSchema, type Role, type WidgetSettings } from '@parley/protocol';
 import { hashPassword } from '../auth/passwords.js';
-import { botConfigSchema, type BotConfig } from '../bot/bot-config.js';
+import { botConfigSchema, type BotConfig } from '../widgets/bot-config.js';
 
 /** Creates an organization. */
 export async function createOrganization(db: Database, name: string) {

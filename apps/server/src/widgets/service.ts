@@ -1,7 +1,7 @@
 import { widgets, type Database } from '@parley/db';
 import { widgetSettingsSchema, type WidgetSettings } from '@parley/protocol';
 import { eq } from 'drizzle-orm';
-import { botConfigSchema } from '../bot/bot-config.js';
+import { botConfigSchema } from './bot-config.js';
 
 /** A widget as the server uses it. */
 export interface Widget {

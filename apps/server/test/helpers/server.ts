@@ -5,7 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import { buildApp, type BuildAppOptions } from '../../src/app.js';
-import type { BotConfig } from '../../src/bot/bot-config.js';
+import type { BotConfig } from '../../src/widgets/bot-config.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { createAgent, createOrganization, createWidget } from '../../src/seed/accounts.js';
 import { mockAnthropic } from './anthropic.js';

@@ -3,12 +3,22 @@
  * Types don't validate: the server parses every payload at the edge with the schemas.
  * @module
  */
+import type { z } from 'zod';
 import type { AckCallback } from '../ack.js';
-import type { BotReplyDelta, BotReplyEnd, BotReplyStart, HandoffRequest } from './bot.js';
+import { handoffRequestSchema, type BotReplyDelta, type BotReplyEnd, type BotReplyStart, type HandoffRequest } from './bot.js';
 import type { ConversationSummary, Message, VisitorConversation } from '../models.js';
-import type { AgentMessageSend, MessageSent, MessagesPage, VisitorMessageSend, VisitorMessagesSync } from './message.js';
+import {
+  agentMessageSendSchema,
+  visitorMessageSendSchema,
+  visitorMessagesSyncSchema,
+  type AgentMessageSend,
+  type MessageSent,
+  type MessagesPage,
+  type VisitorMessageSend,
+  type VisitorMessagesSync,
+} from './message.js';
 import type { Session } from './session.js';
-import type { AgentTypingSet, TypingChanged, VisitorTypingSet } from './typing.js';
+import { agentTypingSetSchema, visitorTypingSetSchema, type AgentTypingSet, type TypingChanged, type VisitorTypingSet } from './typing.js';
 
 export * from './bot.js';
 export * from './handshake.js';
@@ -50,3 +60,31 @@ export interface AgentServerEvents {
   'bot:reply-delta': (delta: BotReplyDelta) => void;
   'bot:reply-end': (end: BotReplyEnd) => void;
 }
+
+/** Each event's payload schema, `null` for an event without a payload: what a server parses incoming events with. */
+export type EventSchemas<Events> = { readonly [E in keyof Events]: z.ZodType | null };
+
+/**
+ * The payload schema of every event a visitor socket sends. Keyed by {@link VisitorClientEvents}, so an event added to
+ * one and not the other, or misspelled, does not compile.
+ */
+export const visitorEventSchemas = {
+  'session:get': null,
+  'message:send': visitorMessageSendSchema,
+  'messages:sync': visitorMessagesSyncSchema,
+  'typing:set': visitorTypingSetSchema,
+  'handoff:request': handoffRequestSchema,
+} as const satisfies EventSchemas<VisitorClientEvents>;
+
+/** The payload schema of every event an agent socket sends, keyed by {@link AgentClientEvents}. */
+export const agentEventSchemas = {
+  'message:send': agentMessageSendSchema,
+  'typing:set': agentTypingSetSchema,
+} as const satisfies EventSchemas<AgentClientEvents>;
+
+/** What the ack of event `E` carries: the `T` of its `AckCallback<T>`, or `null` for an event without an ack. */
+export type AckDataOf<Events, E extends keyof Events> = Events[E] extends (...args: infer A) => void
+  ? A extends [...unknown[], AckCallback<infer T>]
+    ? T
+    : null
+  : never;

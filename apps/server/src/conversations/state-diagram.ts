@@ -105,13 +105,13 @@ export function renderStatesDoc(): string {
     return `| \`${state}\` | \`${event}\` | ${outcome.map(escapeCell).join(' | ')} |`;
   });
   return [
-    '<!-- Generated from apps/server/src/bot/machine.ts by `pnpm docs:states`. Do not edit by hand. -->',
+    '<!-- Generated from apps/server/src/conversations/machine.ts by `pnpm docs:states`. Do not edit by hand. -->',
     '',
     '# Conversation states',
     '',
     'A conversation moves between the statuses `bot`, `queued`, `agent`, `resolved` and `closed` through a pure,',
     'table-driven state machine: `transitionTable` and `transition(state, event)` in',
-    '`apps/server/src/bot/machine.ts`. A transition returns the next state and its effects as data; the server commits',
+    '`apps/server/src/conversations/machine.ts`. A transition returns the next state and its effects as data; the server commits',
     'the state first and carries out the effects afterwards. A pair the table does not list is rejected with',
     '`transition_rejected`, and new conversations start with the bot.',
     '',

@@ -1,0 +1,32 @@
+/**
+ * The bot domain: answers conversations in `bot` status (Claude, or the offline answerer), one turn at a time across
+ * processes, started and cancelled by the conversations domain's effects.
+ * @module
+ */
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import type { ChatModel } from './model.js';
+import { createBotRunner, type BotRunner } from './runner.js';
+import { registerStrandedTurnResumer } from './stranded-turns.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    bot: BotRunner;
+  }
+}
+
+/** Registers the bot. `model` replaces the configured one (benchmarks). */
+export const botPlugin = fp<{ model?: ChatModel | undefined }>(
+  async function registerBot(app: FastifyInstance, { model }) {
+    const runner = createBotRunner({ db: app.db, realtime: app.realtime, log: app.log, config: app.config, model, semantic: app.knowledge.semantic });
+    app.decorate('bot', runner);
+    app.conversationEffects.subscribe(runner.perform);
+    // Turns in flight finish (or are stored as failures) before the database closes.
+    app.addHook('onClose', async function waitForBotTurns() {
+      await runner.idle();
+    });
+    // Off with the other background sweeps (PARLEY_SWEEP_INTERVAL_SECONDS=0), for tests that run them by hand.
+    if (app.config.inactivity.sweepIntervalSeconds > 0) registerStrandedTurnResumer(app, { exclusive: app.dbHandle.exclusive });
+  },
+  { name: 'parley-bot', fastify: '5.x', dependencies: ['parley-config', 'parley-db', 'parley-io', 'parley-conversations', 'parley-knowledge'] },
+);

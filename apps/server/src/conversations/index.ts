@@ -1,0 +1,41 @@
+/**
+ * The conversations domain: visitors' and agents' messages over REST and Socket.IO, the state machine every
+ * conversation runs through, and the inactivity sweeper. Effects of committed transitions go out through
+ * `app.conversationEffects`, which other domains (the bot) subscribe to.
+ * @module
+ */
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import { createRateLimit } from '../plugins/rate-limit.js';
+import type { TrustProxy } from '../plugins/trusted-proxy.js';
+import { registerAgentSocket } from './agent-socket.js';
+import { createConversationEffects, type ConversationEffects } from './effects.js';
+import { registerInactivitySweeper } from './inactivity-sweeper.js';
+// Declares what the visitor and agent sockets carry (declaration merging into plugins/io.ts).
+import './socket-data.js';
+import { conversationRoutes } from './routes.js';
+import { registerVisitorSocket } from './visitor-socket.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Where the effects of committed transitions go (start or cancel a bot turn, a handoff to announce). */
+    conversationEffects: ConversationEffects;
+  }
+}
+
+/** Registers the conversations domain. `trustProxy` decides which forwarded headers the socket handshakes believe. */
+export const conversationsPlugin = fp<{ trustProxy: TrustProxy }>(
+  async function registerConversations(app: FastifyInstance, { trustProxy }) {
+    const { config, tokens } = app;
+    app.decorate('conversationEffects', createConversationEffects());
+    // One budget per sender for REST and socket sends alike.
+    const rateLimit = createRateLimit(config.rateLimit.messages, config.rateLimit.windowSeconds);
+    // Typing events are cheap but frequent; the clients throttle them, this stops a runaway one.
+    const typingLimit = createRateLimit(60, 10);
+    await app.register(conversationRoutes, { config, rateLimit });
+    registerInactivitySweeper(app, config);
+    registerVisitorSocket(app, { config, tokens, rateLimit, typingLimit, trustProxy });
+    registerAgentSocket(app, { config, tokens, rateLimit, typingLimit });
+  },
+  { name: 'parley-conversations', fastify: '5.x', dependencies: ['parley-config', 'parley-db', 'parley-io', 'parley-auth'] },
+);

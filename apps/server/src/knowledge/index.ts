@@ -1,0 +1,28 @@
+/**
+ * The knowledge-base domain: import, list, delete and search an organization's documents (REST), with semantic search
+ * next to the lexical one when embeddings are configured. `app.knowledge` gives the bot the same search.
+ * @module
+ */
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import { knowledgeRoutes } from './routes.js';
+import { semanticIndexFromConfig, type SemanticIndex } from './semantic-index.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    knowledge: {
+      /** Semantic search, when embeddings are configured and the database has pgvector; null: lexical search alone. */
+      semantic: SemanticIndex | null;
+    };
+  }
+}
+
+/** Registers the knowledge-base domain. */
+export const knowledgePlugin = fp(
+  async function registerKnowledge(app: FastifyInstance) {
+    const semantic = await semanticIndexFromConfig(app.dbHandle, app.config.embeddings, app.log);
+    app.decorate('knowledge', { semantic });
+    await app.register(knowledgeRoutes, { semantic });
+  },
+  { name: 'parley-knowledge', fastify: '5.x', dependencies: ['parley-config', 'parley-db', 'parley-auth'] },
+);
