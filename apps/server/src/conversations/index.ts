@@ -11,8 +11,6 @@ import type { TrustProxy } from '../plugins/trusted-proxy.js';
 import { registerAgentSocket } from './agent-socket.js';
 import { createConversationEffects, type ConversationEffects } from './effects.js';
 import { registerInactivitySweeper } from './inactivity-sweeper.js';
-// Declares what the visitor and agent sockets carry (declaration merging into plugins/io.ts).
-import './socket-data.js';
 import { conversationRoutes } from './routes.js';
 import { registerVisitorSocket } from './visitor-socket.js';
 

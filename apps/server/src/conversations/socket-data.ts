@@ -2,6 +2,8 @@ import type { Role } from '@parley/protocol';
 import type { Widget } from '../widgets/service.js';
 import type { AgentContext } from './service.js';
 
+// Declaration merging: plugins/io.ts declares these interfaces empty, so that shared infrastructure imports no domain.
+// The compiler reads every file under src/, so nothing needs to import this one.
 declare module '../plugins/io.js' {
   /** What the server keeps on a visitor socket after its handshake was checked. */
   interface VisitorSocketData {
