@@ -5,7 +5,7 @@
  * @module
  */
 import type { Database, messages } from '@parley/db';
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { appendMessage } from '../conversations/append-message.js';
 import { dailyUsageUpsert } from './daily-usage.js';
 import { transition } from '../conversations/machine.js';
@@ -22,7 +22,8 @@ export const botReplyNeedsNoTransition = (() => {
 
 /** What {@link storePlainReply} writes. */
 export interface PlainReply {
-  conversationId: string;
+  /** The condition that the turn still owns the conversation, on `c` (see `ownedByCondition`). */
+  owned: SQL;
   turnId: string;
   messageId: string;
   /** The seq of the newest message this turn answered. */
@@ -45,7 +46,7 @@ export interface PlainReply {
 export async function storePlainReply(db: Database, reply: PlainReply): Promise<typeof messages.$inferSelect | null> {
   const { usage } = reply;
   const appended = await appendMessage(db, {
-    conversation: sql`c.id = ${reply.conversationId} and c.bot_turn_id = ${reply.turnId} and c.status = 'bot'`,
+    conversation: reply.owned,
     patch: { botTurnId: null, botTurnStartedAt: null, botAnsweredSeq: reply.answeredSeq },
     message: { id: reply.messageId, clientId: `bot-${reply.turnId}`, authorKind: 'bot', authorId: null, body: reply.body, metadata: reply.metadata },
     alsoWith: sql`, reply as (

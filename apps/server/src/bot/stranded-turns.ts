@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { STRANDED_CHECK_MS } from './runner.js';
+import { STRANDED_CHECK_MS } from './turn-claim.js';
 
 /**
  * Resumes bot turns stranded by a crashed process: once when the server is ready (a restarted process picks up what it

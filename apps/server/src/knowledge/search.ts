@@ -73,17 +73,12 @@ interface HitRow {
   document_id: string;
   source_key: string;
   title: string;
-  heading_path: string[] | string;
+  // Both drivers parse text[] into an array.
+  heading_path: string[];
   body: string;
   url: string | null;
   score: number | string;
   coverage: number | string;
-}
-
-// PGlite returns text[] as an array; postgres.js too, but a driver without the type parser returns '{a,b}'.
-function textArray(value: string[] | string): string[] {
-  if (Array.isArray(value)) return value;
-  return value === '{}' ? [] : value.slice(1, -1).split(',').map((part) => part.replace(/^"(.*)"$/, '$1'));
 }
 
 /** How deep each list goes into reciprocal rank fusion. */
@@ -137,7 +132,7 @@ function hitOf(row: HitRow): KnowledgeHit {
     documentId: row.document_id,
     sourceKey: row.source_key,
     title: row.title,
-    headingPath: textArray(row.heading_path),
+    headingPath: row.heading_path,
     body: row.body,
     url: row.url,
     score: Number(row.score),

@@ -1,0 +1,112 @@
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import type { ChatModel, ChatRequest, ChatStreamPart } from './model.js';
+import { emptyProgress, runModelLoop, type ModelLoopOptions, type ToolCall } from './model-loop.js';
+import { defineTool, type BotTool, type ToolOutcome } from './tools/registry.js';
+
+const usage = { inputTokens: 10, outputTokens: 5, cacheReadTokens: 1, cacheWriteTokens: 0 };
+const finish = (stopReason: string): ChatStreamPart => ({ type: 'finish', stopReason, usage });
+
+/** A model that answers each round with the next scripted parts, and remembers every request. */
+function scriptedModel(rounds: Array<ChatStreamPart[] | Error>): ChatModel & { requests: ChatRequest[] } {
+  const requests: ChatRequest[] = [];
+  return {
+    requests,
+    async *stream(request) {
+      requests.push(structuredClone(request));
+      const parts = rounds[requests.length - 1];
+      if (!parts) throw new Error('no scripted round');
+      if (parts instanceof Error) throw parts;
+      for (const part of parts) yield part;
+    },
+  };
+}
+
+const lookup = defineTool({ name: 'lookup', description: 'Looks up an order.', input: z.object({ order: z.string() }), handler: async () => ({}) });
+const handoff = defineTool({ name: 'handoff', description: 'Hands off.', kind: 'handoff', input: z.object({ reason: z.string() }), handler: async () => ({}) });
+const tools = [lookup, handoff] as readonly BotTool[];
+
+function options(model: ChatModel, overrides: Partial<ModelLoopOptions> = {}) {
+  const texts: string[] = [];
+  const calls: ToolCall[] = [];
+  const result: ModelLoopOptions = {
+    model,
+    request: { model: 'test-model', system: 'Be brief.', messages: [{ role: 'user', content: 'Where is order 42?' }], maxTokens: 100, knowledge: { faq: [], greeting: '', passages: [] } },
+    tools,
+    maxToolRounds: 3,
+    signal: new AbortController().signal,
+    stallTimeoutMs: 1000,
+    onText: (text) => texts.push(text),
+    runToolCall: async (call): Promise<ToolOutcome> => {
+      calls.push(call);
+      return { ok: true, output: { status: 'shipped' }, tool: tools.find((tool) => tool.name === call.name)! };
+    },
+    progress: emptyProgress(),
+    ...overrides,
+  };
+  return { options: result, texts, calls };
+}
+
+describe('runModelLoop', () => {
+  it('streams a plain answer and adds up its usage', async () => {
+    const model = scriptedModel([[{ type: 'text-delta', text: 'Hello' }, { type: 'text-delta', text: '' }, { type: 'text-delta', text: ' there.' }, finish('end_turn')]]);
+    const { options: loop, texts } = options(model);
+    expect(await runModelLoop(loop)).toEqual({ text: 'Hello there.', stopReason: 'end_turn', handoffReason: null, rounds: 1 });
+    expect(texts).toEqual(['Hello', ' there.']);
+    expect(loop.progress.usage).toEqual(usage);
+    expect(model.requests[0]!.tools.map((tool) => tool.name)).toEqual(['lookup', 'handoff']);
+  });
+
+  it('runs the tool calls a round asks for and gives the results to the next round', async () => {
+    const model = scriptedModel([
+      [{ type: 'text-delta', text: 'Checking. ' }, { type: 'tool-call', id: 'call-1', name: 'lookup', input: { order: '42' } }, finish('tool_use')],
+      [{ type: 'text-delta', text: 'It shipped.' }, finish('end_turn')],
+    ]);
+    const { options: loop, calls } = options(model);
+    const result = await runModelLoop(loop);
+    expect(result).toEqual({ text: 'Checking. It shipped.', stopReason: 'end_turn', handoffReason: null, rounds: 2 });
+    expect(calls).toEqual([{ type: 'tool-call', id: 'call-1', name: 'lookup', input: { order: '42' } }]);
+    expect(model.requests[1]!.messages.slice(1)).toEqual([
+      { role: 'assistant', content: [{ type: 'text', text: 'Checking. ' }, { type: 'tool_use', id: 'call-1', name: 'lookup', input: { order: '42' } }] },
+      { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'call-1', content: '{"status":"shipped"}' }] },
+    ]);
+    expect(loop.progress.toolLog).toMatchObject([{ toolUseId: 'call-1', tool: 'lookup', input: { order: '42' }, success: true, error: null }]);
+    expect(loop.progress.usage.inputTokens).toBe(20);
+    // The caller's request is not changed by later rounds.
+    expect(loop.request.messages).toHaveLength(1);
+  });
+
+  it('returns a failed tool call to the model as an error it can correct', async () => {
+    const model = scriptedModel([
+      [{ type: 'tool-call', id: 'call-1', name: 'lookup', input: { order: 'x' } }, finish('tool_use')],
+      [{ type: 'text-delta', text: 'Which order?' }, finish('end_turn')],
+    ]);
+    const { options: loop } = options(model, { runToolCall: async () => ({ ok: false, error: 'No such order.', tool: lookup as BotTool }) });
+    await runModelLoop(loop);
+    expect(model.requests[1]!.messages.at(-1)).toEqual({ role: 'user', content: [{ type: 'tool_result', tool_use_id: 'call-1', content: 'No such order.', is_error: true }] });
+    expect(loop.progress.toolLog[0]).toMatchObject({ success: false, error: 'No such order.', output: null });
+  });
+
+  it('ends the turn when a handoff tool succeeds', async () => {
+    const model = scriptedModel([[{ type: 'tool-call', id: 'call-1', name: 'handoff', input: { reason: 'billing question' } }, finish('tool_use')]]);
+    const { options: loop } = options(model);
+    expect(await runModelLoop(loop)).toEqual({ text: '', stopReason: 'tool_use', handoffReason: 'billing question', rounds: 1 });
+    expect(model.requests).toHaveLength(1);
+  });
+
+  it('stops after maxToolRounds rounds that keep asking for tools', async () => {
+    const round = (id: string): ChatStreamPart[] => [{ type: 'tool-call', id, name: 'lookup', input: { order: id } }, finish('tool_use')];
+    const model = scriptedModel([round('a'), round('b'), round('c'), round('d')]);
+    const { options: loop } = options(model, { maxToolRounds: 2 });
+    expect(await runModelLoop(loop)).toMatchObject({ stopReason: 'max_tool_rounds', rounds: 2 });
+    expect(loop.progress.toolLog).toHaveLength(1);
+  });
+
+  it('keeps what was spent when a later round fails', async () => {
+    const model = scriptedModel([[{ type: 'tool-call', id: 'call-1', name: 'lookup', input: { order: '42' } }, finish('tool_use')], new Error('overloaded')]);
+    const { options: loop } = options(model);
+    await expect(runModelLoop(loop)).rejects.toThrow('overloaded');
+    expect(loop.progress.usage).toEqual(usage);
+    expect(loop.progress.toolLog).toHaveLength(1);
+  });
+});

@@ -1,0 +1,118 @@
+/**
+ * The claim of a bot turn, in the conversation's row: at most one turn per conversation across every process. A turn
+ * claims the conversation with one conditional update, renews the claim with a heartbeat, and releases it when it
+ * stores its reply (or gives up). A claim not renewed for the lease belongs to a dead process and may be taken over.
+ * @module
+ */
+import { conversations, messages, type Database, type Transaction } from '@parley/db';
+import { and, eq, isNotNull, isNull, lt, or, sql } from 'drizzle-orm';
+import type { ConversationPatch } from '../conversations/append-message.js';
+
+/** How often a running turn renews its claim and checks it still owns the conversation. */
+export const HEARTBEAT_MS = 2000;
+/**
+ * A claim not renewed for this long belongs to a process that died mid-turn and may be taken over: four missed
+ * heartbeats. Together with {@link STRANDED_CHECK_MS} it bounds how long a visitor waits after a crash.
+ */
+const TURN_LEASE_SECONDS = 8;
+/** How often each process looks for stale claims (one index lookup: only claimed rows are in the index). */
+export const STRANDED_CHECK_MS = 2000;
+/** A waiting visitor message older than this, with no claim at all (its run-bot-turn effect was lost), is picked up. */
+const STRANDED_AFTER_SECONDS = 20;
+
+type ConversationRow = typeof conversations.$inferSelect;
+
+/** The turn holding the claim stopped renewing it: its process is dead (or cut off from the database). */
+const claimExpired = lt(conversations.botTurnStartedAt, sql`now() - make_interval(secs => ${TURN_LEASE_SECONDS})`);
+
+/** A visitor message after the last one the bot answered: the conversation waits for a bot turn. */
+const waitsForBot = sql`exists (select 1 from ${messages} where ${messages.conversationId} = ${conversations.id} and ${messages.seq} > ${conversations.botAnsweredSeq} and ${messages.authorKind} = 'visitor')`;
+
+/** The conversation is in `bot` status and `turnId` holds its claim. */
+const ownedBy = (conversationId: string, turnId: string) =>
+  and(eq(conversations.id, conversationId), eq(conversations.botTurnId, turnId), eq(conversations.status, 'bot'));
+
+/**
+ * Claims the conversation for turn `turnId`: only a `bot` conversation with an unanswered visitor message and no live
+ * claim can be claimed. Returns the conversation as claimed, or undefined.
+ */
+export async function claimTurn(db: Database, conversationId: string, turnId: string): Promise<ConversationRow | undefined> {
+  const [claimed] = await db
+    .update(conversations)
+    .set({ botTurnId: turnId, botTurnStartedAt: sql`now()` })
+    .where(and(eq(conversations.id, conversationId), eq(conversations.status, 'bot'), or(isNull(conversations.botTurnId), claimExpired), waitsForBot))
+    .returning();
+  return claimed;
+}
+
+/** Renews the claim (the heartbeat); false when the turn no longer owns the conversation (a human took over). */
+export async function renewClaim(db: Database, conversationId: string, turnId: string): Promise<boolean> {
+  const rows = await db
+    .update(conversations)
+    .set({ botTurnStartedAt: sql`now()` })
+    .where(ownedBy(conversationId, turnId))
+    .returning({ id: conversations.id });
+  return rows.length > 0;
+}
+
+/**
+ * Locks the conversation's row if turn `turnId` still owns it; undefined otherwise. Whatever the turn writes (a tool's
+ * changes, its reply) is written under this lock, so a human taking over in between wins.
+ */
+export async function lockOwnedConversation(tx: Transaction, conversationId: string, turnId: string): Promise<ConversationRow | undefined> {
+  const [row] = await tx.select().from(conversations).where(ownedBy(conversationId, turnId)).for('update');
+  return row;
+}
+
+/** The SQL condition of {@link lockOwnedConversation}, for statements that check and write at once (`c`: conversations). */
+export function ownedByCondition(conversationId: string, turnId: string) {
+  return sql`c.id = ${conversationId} and c.bot_turn_id = ${turnId} and c.status = 'bot'`;
+}
+
+/** What storing a turn's reply writes besides the message: the claim released, and the seq the turn answered up to. */
+export function releasedClaim(answeredSeq: number): ConversationPatch {
+  return { botTurnId: null, botTurnStartedAt: null, botAnsweredSeq: answeredSeq };
+}
+
+/** Releases the claim without a reply (the turn was cancelled), if the turn still holds it. */
+export async function releaseClaim(tx: Transaction, conversationId: string, turnId: string): Promise<void> {
+  await tx
+    .update(conversations)
+    .set({ botTurnId: null, botTurnStartedAt: null })
+    .where(and(eq(conversations.id, conversationId), eq(conversations.botTurnId, turnId)));
+}
+
+/**
+ * Bot conversations whose visitor waits for an answer that no live turn is writing: a claim whose process stopped
+ * renewing it, or a message whose turn was never started (the process died between storing it and claiming).
+ */
+export async function findStrandedTurns(db: Database): Promise<string[]> {
+  const rows = await db
+    .select({ id: conversations.id })
+    .from(conversations)
+    .where(
+      and(
+        eq(conversations.status, 'bot'),
+        or(
+          and(isNotNull(conversations.botTurnId), claimExpired),
+          and(isNull(conversations.botTurnId), lt(conversations.updatedAt, sql`now() - make_interval(secs => ${STRANDED_AFTER_SECONDS})`)),
+        ),
+        waitsForBot,
+      ),
+    )
+    .limit(100);
+  return rows.map((row) => row.id);
+}
+
+/**
+ * Releases every claim of a conversation that waits for the bot, and returns those conversations: for a process that is
+ * the only one on its database and is just starting, when every claim is a dead process's however fresh it looks.
+ */
+export async function releaseAllClaims(db: Database): Promise<string[]> {
+  const rows = await db
+    .update(conversations)
+    .set({ botTurnId: null, botTurnStartedAt: null })
+    .where(and(isNotNull(conversations.botTurnId), eq(conversations.status, 'bot'), waitsForBot))
+    .returning({ id: conversations.id });
+  return rows.map((row) => row.id);
+}

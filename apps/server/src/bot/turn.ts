@@ -1,0 +1,361 @@
+/**
+ * One claimed bot turn, from the visitor's waiting messages to the stored reply: load the context, check the
+ * ask-for-a-person rule, find knowledge-base passages, run the model/tool loop ({@link runModelLoop}) while streaming
+ * its text to both sides, and store the reply, its usage and tool calls in the transaction that releases the claim.
+ * The runner schedules turns, renews their claims and cancels them; this module does one.
+ * @module
+ */
+import { randomUUID } from 'node:crypto';
+import { botReplies, conversations, toolCalls, widgets, type Database, type Transaction } from '@parley/db';
+import { widgetSettingsSchema, type VisitorServerEvents } from '@parley/protocol';
+import { eq, sql } from 'drizzle-orm';
+import type { FastifyBaseLogger } from 'fastify';
+import type { Config, ModelPrices } from '../config.js';
+import { appendMessage } from '../conversations/append-message.js';
+import { announceConversation } from '../conversations/broadcast.js';
+import { toMessage } from '../conversations/mappers.js';
+import { insertAuditEvents, listMessages, planTransition } from '../conversations/service.js';
+import { searchKnowledge } from '../knowledge/search.js';
+import type { SemanticIndex } from '../knowledge/semantic-index.js';
+import { contactRoom, organizationRoom, type Realtime } from '../plugins/io.js';
+import { botConfigSchema, DEFAULT_BOT_MODEL } from '../widgets/bot-config.js';
+import { dailyUsageUpsert } from './daily-usage.js';
+import { asksForHuman } from './handoff-rule.js';
+import { emptyUsage, type ChatMessage, type ChatModel, type Usage } from './model.js';
+import { emptyProgress, runModelLoop, type ToolCall } from './model-loop.js';
+import { OFFLINE_MODEL } from './offline-model.js';
+import { costOf } from './prices.js';
+import { buildHistory, buildSystemPrompt, withKnowledge } from './prompt.js';
+import { botReplyNeedsNoTransition, storePlainReply } from './store-reply.js';
+import { runTool, type BotTool, type ToolContext } from './tools/registry.js';
+import { lockOwnedConversation, ownedByCondition, releaseClaim, releasedClaim } from './turn-claim.js';
+import { formatKnowledgeBlock, TurnSources } from './turn-sources.js';
+
+/** How much history is loaded before trimming to the token budget. */
+const HISTORY_MESSAGES = 100;
+/** Knowledge-base passages given to the model with the visitor's message, before it asks for more. */
+const UPFRONT_PASSAGES = 4;
+/** Passages covering less of the message than this (coverage, 0–1) are noise, not context… */
+const MIN_PASSAGE_COVERAGE = 0.2;
+/** …unless semantic search finds them this close (cosine similarity; a middling value for common embedding models). */
+const MIN_PASSAGE_SIMILARITY = 0.5;
+/** Passages one search_knowledge_base call returns. */
+const TOOL_PASSAGES = 5;
+
+const HANDOFF_REPLY = "I'm connecting you with a person from our team. They'll reply right here.";
+const FAILURE_REPLY =
+  "Sorry, I can't answer right now. If you'd like, ask for a person and someone from our team will reply here.";
+
+/** Events that both the visitor and the agent namespaces carry with the same payload. */
+type SharedEvent = 'message:created' | 'bot:reply-start' | 'bot:reply-delta' | 'bot:reply-end';
+
+/** What every turn of a runner shares. */
+export interface TurnDependencies {
+  db: Database;
+  realtime: Realtime;
+  log: FastifyBaseLogger;
+  config: Config;
+  model: ChatModel;
+  mode: 'anthropic' | 'offline';
+  tools: readonly BotTool[];
+  prices: ModelPrices;
+  semantic: SemanticIndex | null;
+}
+
+/** A claimed turn: its id, the conversation as claimed, and what cancels it (the runner's heartbeat, a takeover). */
+export interface ClaimedTurn {
+  turnId: string;
+  conversation: typeof conversations.$inferSelect;
+  controller: AbortController;
+}
+
+/** What a finished turn stores. */
+interface Reply {
+  text: string;
+  handoffReason: string | null;
+  usage: Usage;
+  modelId: string;
+  ttft: number | null;
+  stopReason: string | null;
+  rounds: number;
+}
+
+/** The cost of `usage` in USD; a model without a price costs 0, with a warning. */
+function priceOf(deps: TurnDependencies, modelId: string, usage: Usage): number {
+  const cost = costOf(deps.prices, modelId, usage);
+  if (cost === null) deps.log.warn({ model: modelId }, 'no price for this model; its cost is reported as 0 (set PARLEY_MODEL_PRICES)');
+  return cost ?? 0;
+}
+
+/** Emits a bot event to the visitor's sockets and to the organization's agents alike. */
+function emitToBoth(realtime: Realtime, organizationId: string, contactId: string) {
+  const visitors = realtime.visitors.to(contactRoom(contactId));
+  const agents = realtime.agents.to(organizationRoom(organizationId));
+  return function emitBotEvent<E extends SharedEvent>(event: E, ...payload: Parameters<VisitorServerEvents[E]>) {
+    // Both namespaces declare these events with the same payloads; the union of two emit signatures needs a cast.
+    (visitors.emit as (event: string, ...args: unknown[]) => boolean)(event, ...payload);
+    (agents.emit as (event: string, ...args: unknown[]) => boolean)(event, ...payload);
+  };
+}
+
+/**
+ * Runs one claimed turn to its end: a stored reply (or handoff), a stored apology when the model failed, or nothing
+ * when the turn was cancelled (the claim released). Its tokens and tool calls are recorded in every case.
+ */
+export async function runClaimedTurn(deps: TurnDependencies, turn: ClaimedTurn): Promise<void> {
+  const { db, log, config, mode } = deps;
+  const { turnId, conversation: claimed, controller } = turn;
+  const cancelled = controller.signal;
+  const conversationId = claimed.id;
+  const emit = emitToBoth(deps.realtime, claimed.organizationId, claimed.contactId);
+  const startedAt = performance.now();
+  const messageId = randomUUID();
+  let streamStarted = false;
+  let botDisplayName: string | null = null;
+  // The knowledge-base passages this turn showed the model, numbered for citations.
+  const sources = new TurnSources();
+  // What the model rounds of this turn cost so far: recorded even when the turn fails or is cancelled.
+  const progress = emptyProgress();
+  let modelId: string | null = null;
+
+  try {
+    const [widget] = await db.select().from(widgets).where(eq(widgets.id, claimed.widgetId));
+    const settings = widgetSettingsSchema.parse(widget!.settings);
+    const botConfig = botConfigSchema.parse(widget!.bot);
+    const author = { kind: 'bot' as const, id: null, name: settings.botName };
+    botDisplayName = settings.botName;
+    // Up to the claim only: later messages are the next turn's to answer.
+    const history = (
+      await listMessages(db, conversationId, { afterSeq: Math.max(0, claimed.lastSeq - HISTORY_MESSAGES), limit: HISTORY_MESSAGES })
+    ).messages.filter((message) => message.seq <= claimed.lastSeq);
+    const pending = history.filter((message) => message.author.kind === 'visitor' && message.seq > claimed.botAnsweredSeq);
+
+    // Asking for a human always works, whatever the model does: checked before any model call.
+    if (pending.some((message) => asksForHuman(message.body, settings.locale))) {
+      await finish({ text: HANDOFF_REPLY, handoffReason: 'The visitor asked for a person.', usage: emptyUsage(), modelId: OFFLINE_MODEL, ttft: null, stopReason: 'handoff_rule', rounds: 0 });
+      return;
+    }
+
+    const chosenModel = mode === 'offline' ? OFFLINE_MODEL : (botConfig.model ?? config.botModel ?? DEFAULT_BOT_MODEL);
+    modelId = chosenModel;
+    // A search that fails costs the turn its passages, not its answer: the model is told nothing matched.
+    const found = await searchKnowledge(db, {
+      organizationId: claimed.organizationId,
+      query: pending.map((message) => message.body).join('\n'),
+      limit: UPFRONT_PASSAGES,
+      semantic: deps.semantic,
+    }).catch((error: unknown) => {
+      log.warn({ err: error, conversationId }, 'knowledge-base search failed; answering without passages');
+      return [];
+    });
+    const passages = sources.add(found.filter((hit) => hit.coverage >= MIN_PASSAGE_COVERAGE || (hit.similarity ?? 0) >= MIN_PASSAGE_SIMILARITY));
+    const messages: ChatMessage[] = withKnowledge(buildHistory(history, claimed.botAnsweredSeq, botConfig.historyTokenBudget), formatKnowledgeBlock(passages));
+    const visitorText = history
+      .filter((message) => message.author.kind === 'visitor')
+      .map((message) => message.body)
+      .join('\n');
+    const deadline = AbortSignal.timeout(config.anthropic.timeoutMs * (config.anthropic.maxRetries + 1));
+    const signal = AbortSignal.any([cancelled, deadline]);
+    let ttft: number | null = null;
+
+    const result = await runModelLoop({
+      model: deps.model,
+      request: {
+        model: chosenModel,
+        system: buildSystemPrompt(botConfig, settings),
+        messages,
+        maxTokens: botConfig.maxTokens,
+        knowledge: { faq: settings.faq, greeting: settings.greeting, passages },
+      },
+      tools: mode === 'offline' ? [] : deps.tools,
+      maxToolRounds: botConfig.maxToolRounds,
+      signal,
+      stallTimeoutMs: config.anthropic.timeoutMs,
+      progress,
+      onText(text) {
+        if (!streamStarted) {
+          streamStarted = true;
+          ttft = Math.round(performance.now() - startedAt);
+          emit('bot:reply-start', { conversationId, messageId, author, createdAt: new Date().toISOString() });
+        }
+        emit('bot:reply-delta', { conversationId, messageId, delta: text });
+      },
+      runToolCall: (call) => runToolCall(call, settings.defaultCountry, visitorText),
+    });
+    const text = result.handoffReason !== null && !result.text.trim() ? HANDOFF_REPLY : result.text;
+    if (!text.trim()) throw new Error(`The model returned no text (stop reason ${result.stopReason ?? 'none'}).`);
+    await finish({ text, handoffReason: result.handoffReason, usage: progress.usage, modelId: chosenModel, ttft, stopReason: result.stopReason, rounds: result.rounds });
+  } catch (error) {
+    if (cancelled.aborted) {
+      log.info({ conversationId }, 'bot turn cancelled');
+      await db.transaction(async (tx) => {
+        await recordAbandoned(tx);
+        await releaseClaim(tx, conversationId, turnId);
+      });
+      endStream('cancelled');
+    } else {
+      log.warn({ err: error, conversationId }, 'bot turn failed');
+      endStream('failed');
+      await storeFailure();
+    }
+  }
+
+  /**
+   * Runs a tool call. A tool that writes acts only while this turn owns the conversation, checked under the row lock
+   * in the tool's transaction. Read-only tools (search) change nothing, so they need no lock; and they may wait on the
+   * network (embeddings), which must not happen inside a transaction (on PGlite's one connection it would stall all).
+   */
+  async function runToolCall(call: ToolCall, defaultCountry: string | undefined, visitorText: string) {
+    const context = (database: Database): ToolContext => ({
+      db: database,
+      conversationId,
+      contactId: claimed.contactId,
+      organizationId: claimed.organizationId,
+      defaultCountry,
+      visitorText,
+      searchKnowledge: async (query) =>
+        sources.add(await searchKnowledge(database, { organizationId: claimed.organizationId, query, limit: TOOL_PASSAGES, semantic: deps.semantic })),
+    });
+    if (deps.tools.find((tool) => tool.name === call.name)?.kind === 'read') return runTool(deps.tools, call.name, call.input, context(db));
+    return db.transaction(async (tx) => {
+      if (!(await lockOwnedConversation(tx, conversationId, turnId))) {
+        controller.abort(new Error('The conversation was taken over.'));
+        throw cancelled.reason;
+      }
+      return runTool(deps.tools, call.name, call.input, context(tx as unknown as Database));
+    });
+  }
+
+  function endStream(status: 'complete' | 'cancelled' | 'failed') {
+    if (!streamStarted) return;
+    emit('bot:reply-end', { conversationId, messageId, status });
+  }
+
+  /** A turn that stores no reply still leaves its tool calls and its token usage on record. */
+  async function recordAbandoned(tx: Transaction) {
+    await insertToolLog(tx, null);
+    const { usage } = progress;
+    if (modelId && usage.inputTokens + usage.outputTokens + usage.cacheReadTokens + usage.cacheWriteTokens > 0) {
+      await recordUsage(tx, modelId, usage, 0);
+    }
+  }
+
+  async function recordUsage(tx: Transaction, model: string, usage: Usage, replies: number) {
+    const costUsd = priceOf(deps, model, usage);
+    await tx.execute(dailyUsageUpsert({ organizationId: sql`${claimed.organizationId}`, model, usage, costUsd, replies }));
+  }
+
+  async function insertToolLog(tx: Transaction, storedMessageId: string | null) {
+    if (progress.toolLog.length === 0) return;
+    await tx.insert(toolCalls).values(progress.toolLog.map((entry) => ({ ...entry, conversationId, messageId: storedMessageId, turnId })));
+  }
+
+  /**
+   * Stores the reply and releases the claim, only if this turn still owns the conversation: a human who took over in
+   * the meantime cleared the claim, and then nothing is stored. A plain reply is one statement; one with tool calls
+   * or a handoff is a transaction under the row lock.
+   */
+  async function finish(reply: Reply) {
+    const citations = sources.citations(reply.text, progress.citations);
+    const metadata = { model: reply.modelId, authorName: botDisplayName, ...(citations.length > 0 ? { citations } : {}) };
+    const latencyMs = Math.round(performance.now() - startedAt);
+    if (!reply.handoffReason && progress.toolLog.length === 0 && botReplyNeedsNoTransition) {
+      const row = await storePlainReply(db, {
+        owned: ownedByCondition(conversationId, turnId),
+        turnId,
+        messageId,
+        answeredSeq: claimed.lastSeq,
+        body: reply.text,
+        metadata,
+        model: reply.modelId,
+        usage: reply.usage,
+        timeToFirstTokenMs: reply.ttft,
+        latencyMs,
+        stopReason: reply.stopReason,
+        rounds: reply.rounds,
+        costUsd: priceOf(deps, reply.modelId, reply.usage),
+      });
+      if (!row) {
+        await db.transaction((tx) => recordAbandoned(tx));
+        endStream('cancelled');
+        return;
+      }
+      emit('message:created', toMessage(row, botDisplayName));
+      endStream('complete');
+      return;
+    }
+    const stored = await db.transaction(async (tx) => {
+      const conversation = await lockOwnedConversation(tx, conversationId, turnId);
+      if (!conversation) {
+        await recordAbandoned(tx);
+        return null;
+      }
+      const actor = { kind: 'bot' as const, id: null };
+      const plan = planTransition(conversation, { type: 'bot.replied' }, actor);
+      const handoff = reply.handoffReason
+        ? planTransition(conversation, { type: 'handoff.requested', by: reply.stopReason === 'handoff_rule' ? 'rule' : 'bot', reason: reply.handoffReason }, actor)
+        : null;
+      const appended = await appendMessage(tx, {
+        conversation: ownedByCondition(conversationId, turnId),
+        patch: { ...plan.patch, ...handoff?.patch, ...releasedClaim(claimed.lastSeq) },
+        message: { id: messageId, clientId: `bot-${turnId}`, authorKind: 'bot', authorId: null, body: reply.text, metadata },
+      });
+      await insertAuditEvents(tx, conversationId, [...plan.events, ...(handoff?.events ?? [])]);
+      await insertToolLog(tx, messageId);
+      await tx.insert(botReplies).values({
+        messageId,
+        conversationId,
+        organizationId: conversation.organizationId,
+        model: reply.modelId,
+        ...reply.usage,
+        timeToFirstTokenMs: reply.ttft,
+        latencyMs,
+        stopReason: reply.stopReason,
+        rounds: reply.rounds,
+      });
+      await recordUsage(tx, reply.modelId, reply.usage, 1);
+      return { ...appended!, changed: handoff !== null };
+    });
+    if (!stored) {
+      endStream('cancelled');
+      return;
+    }
+    emit('message:created', toMessage(stored.message, botDisplayName));
+    endStream('complete');
+    if (stored.changed) {
+      // Stored and announced as complete already: a failure to announce the handoff must not look like a failed turn.
+      await announceConversation(deps.realtime, db, stored.conversation).catch((error: unknown) =>
+        log.warn({ err: error, conversationId }, 'could not announce the handoff'),
+      );
+    }
+  }
+
+  /** Stores the apology that offers a person, releasing the claim; or, if even that fails, just releases the claim. */
+  async function storeFailure() {
+    try {
+      const stored = await db.transaction(async (tx) => {
+        const appended = (await lockOwnedConversation(tx, conversationId, turnId))
+          ? await appendMessage(tx, {
+              conversation: ownedByCondition(conversationId, turnId),
+              patch: releasedClaim(claimed.lastSeq),
+              message: { clientId: `bot-failed-${turnId}`, authorKind: 'bot', authorId: null, body: FAILURE_REPLY, metadata: { failed: true, authorName: botDisplayName } },
+            })
+          : null;
+        await recordAbandoned(tx);
+        return appended?.message ?? null;
+      });
+      if (stored) emit('message:created', toMessage(stored, botDisplayName));
+    } catch (error) {
+      log.error({ err: error, conversationId }, 'could not store the bot failure message');
+      await db
+        .transaction(async (tx) => {
+          await recordAbandoned(tx);
+          await releaseClaim(tx, conversationId, turnId);
+        })
+        .catch((releaseError: unknown) =>
+          log.error({ err: releaseError, conversationId }, "could not release the bot turn's claim; it will be taken over when its lease runs out"),
+        );
+    }
+  }
+}
+
