@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { describe, expect, it } from 'vitest';
+import { naughtyStrings } from '../../test/helpers/naughty-strings.js';
 import { clientAddress, compileTrustProxy, requestOrigin, trustProxySettingSchema } from './trusted-proxy.js';
 
 function requestFrom(remoteAddress: string, headers: Record<string, string>, encrypted = false): IncomingMessage {
@@ -21,6 +22,14 @@ describe('PARLEY_TRUST_PROXY', () => {
     const result = trustProxySettingSchema.safeParse(text);
     expect(result.success).toBe(false);
     expect(result.error?.issues[0]?.message).toMatch(/hop count .* CIDR/);
+  });
+
+  it('answers every naughty string with a setting or the explanation, never a crash', () => {
+    for (const text of naughtyStrings()) {
+      const result = trustProxySettingSchema.safeParse(text);
+      if (result.success) expect(() => compileTrustProxy(result.data)).not.toThrow();
+      else expect(result.error.issues[0]?.message).toMatch(/hop count .* CIDR/);
+    }
   });
 });
 
