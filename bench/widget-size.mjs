@@ -1,64 +1,97 @@
-// Widget size check. Run from the repository root after building the widget:
+// Widget size check: the bytes a visitor's browser receives, as the server sends them. Run from the repository root
+// after building:
 //
-//   (cd packages/widget && npx pnpm@10 run build) && node bench/widget-size.mjs     (or: pnpm bench:size)
+//   npx -y pnpm@10 run build && node bench/widget-size.mjs     (or: pnpm bench:size)
 //
-// Prints raw and gzipped bytes of the script-tag loader (dist/loader.js), of the main chunk (dist/widget.js plus every
-// chunk it imports statically, i.e. what a visitor downloads to see the widget) and of both together, one figure a
-// line, then compares the gzipped figures with packages/widget/size-budget.json. Exits 1 when one is over its budget
-// or the build is missing. Budgets start at the first measurement and only go down; raising one needs a reason.
+// Starts the built server in this process (embedded database, built assets) and fetches, over HTTP, the script-tag
+// loader (/widget.js) and the main chunk the loader imports (plus every chunk that one imports statically, i.e. what a
+// visitor downloads to see the widget; the widget build's manifest names them), three times each: with
+// `Accept-Encoding: br, gzip` (what browsers get: brotli), with `gzip` (what a client without brotli gets) and with
+// `identity` (raw). Prints each figure, one a line, then compares the gzip figures with
+// packages/widget/size-budget.json: budgets are kept on gzip, the larger of the two encodings a browser may get.
+// Exits 1 when one is over its budget or the build is missing. Budgets start at the first measurement and only go
+// down; raising one needs a reason.
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { gzipSync } from 'node:zlib';
+import { request } from 'node:http';
+import { join } from 'node:path';
+import { root, startParley } from './lib/parley.mjs';
 
-const widgetDir = resolve(dirname(fileURLToPath(import.meta.url)), '../packages/widget');
-const distDir = join(widgetDir, 'dist');
+const widgetDir = join(root, 'packages/widget');
 const budget = JSON.parse(readFileSync(join(widgetDir, 'size-budget.json'), 'utf8'));
-
-/** `from "./x.js"` and `import "./x.js"` in minified ES modules; dynamic `import(…)` is lazy and not counted. */
-const staticImport = /(?:\bimport|\bexport)\s*(?:[\w$*{}\s,]*?\bfrom\s*)?["'](\.{1,2}\/[^"']+)["']/g;
-
-/** The file and everything it imports statically, each once. */
-function withStaticImports(file, seen = new Set()) {
-  if (seen.has(file)) return seen;
-  seen.add(file);
-  for (const [, specifier] of readFileSync(file, 'utf8').matchAll(staticImport)) {
-    withStaticImports(resolve(dirname(file), specifier), seen);
-  }
-  return seen;
+const manifestFile = join(widgetDir, 'dist/.vite/manifest.json');
+if (!existsSync(manifestFile) || !existsSync(join(root, 'apps/server/dist/app.js'))) {
+  console.error('The widget or the server is not built: run npx -y pnpm@10 run build first.');
+  process.exit(1);
 }
 
-function measure(files) {
-  let raw = 0;
-  let gzip = 0;
-  for (const file of files) {
-    const bytes = readFileSync(file);
-    raw += bytes.length;
-    gzip += gzipSync(bytes, { level: 9 }).length;
-  }
-  return { raw, gzip };
+/** URL paths of the main chunk and of every chunk it imports statically; dynamic imports are lazy and not counted. */
+function mainChunkPaths() {
+  const manifest = JSON.parse(readFileSync(manifestFile, 'utf8'));
+  const paths = new Set();
+  const visit = (key) => {
+    const chunk = manifest[key];
+    if (!chunk || paths.has(`/${chunk.file}`)) return;
+    paths.add(`/${chunk.file}`);
+    for (const imported of chunk.imports ?? []) visit(imported);
+  };
+  visit('src/index.ts');
+  return [...paths];
 }
 
-const loaderFile = join(distDir, 'loader.js');
-const mainFile = join(distDir, 'widget.js');
-for (const file of [loaderFile, mainFile]) {
-  if (!existsSync(file)) {
-    console.error(`${relative(process.cwd(), file)} is missing: build the widget first (cd packages/widget && npx pnpm@10 run build).`);
-    process.exit(1);
-  }
+/** Bytes of the body as it came over the wire (node:http does not decode it), and the encoding the server chose. */
+function served(url, acceptEncoding) {
+  return new Promise((resolve, reject) => {
+    request(url, { headers: { 'accept-encoding': acceptEncoding } }, (response) => {
+      let bytes = 0;
+      response.on('data', (chunk) => (bytes += chunk.length));
+      response.on('end', () => {
+        if (response.statusCode !== 200) reject(new Error(`${url}: HTTP ${response.statusCode}`));
+        else resolve({ bytes, encoding: response.headers['content-encoding'] ?? 'identity' });
+      });
+    })
+      .on('error', reject)
+      .end();
+  });
 }
 
-const mainFiles = [...withStaticImports(mainFile)];
-const loader = measure([loaderFile]);
-const main = measure(mainFiles);
-const total = { raw: loader.raw + main.raw, gzip: loader.gzip + main.gzip };
+const encodings = [
+  ['brotli', 'br, gzip', 'br'],
+  ['gzip', 'gzip', 'gzip'],
+  ['raw', 'identity', 'identity'],
+];
 
-console.log(`loader raw bytes: ${loader.raw}`);
-console.log(`loader gzip bytes: ${loader.gzip}`);
-console.log(`main chunk raw bytes (${mainFiles.length} file${mainFiles.length === 1 ? '' : 's'}): ${main.raw}`);
-console.log(`main chunk gzip bytes: ${main.gzip}`);
-console.log(`loader + main chunk raw bytes: ${total.raw}`);
-console.log(`loader + main chunk gzip bytes: ${total.gzip}`);
+/** Served bytes of `paths` together, per encoding; fails when the server did not send the expected encoding. */
+async function measure(baseUrl, paths) {
+  const sizes = {};
+  for (const [name, acceptEncoding, expected] of encodings) {
+    sizes[name] = 0;
+    for (const path of paths) {
+      const { bytes, encoding } = await served(baseUrl + path, acceptEncoding);
+      if (encoding !== expected) throw new Error(`${path} was sent as ${encoding} for Accept-Encoding: ${acceptEncoding}`);
+      sizes[name] += bytes;
+    }
+  }
+  return sizes;
+}
+
+const parley = await startParley({}, {}, { assets: true });
+let loader;
+let main;
+const mainPaths = mainChunkPaths();
+try {
+  loader = await measure(parley.url, ['/widget.js']);
+  main = await measure(parley.url, mainPaths);
+} finally {
+  await parley.close();
+}
+const total = Object.fromEntries(encodings.map(([name]) => [name, loader[name] + main[name]]));
+
+console.log(`served over HTTP (${mainPaths.join(', ')}):`);
+for (const [name] of encodings) {
+  console.log(`loader ${name} bytes: ${loader[name]}`);
+  console.log(`main chunk ${name} bytes (${mainPaths.length} file${mainPaths.length === 1 ? '' : 's'}): ${main[name]}`);
+  console.log(`loader + main chunk ${name} bytes: ${total[name]}`);
+}
 
 const checks = [
   ['loader gzip', loader.gzip, budget.loaderGzip],

@@ -12,8 +12,11 @@ const load = (path) => import(pathToFileURL(join(serverDir, 'dist', path)).href)
 /** socket.io-client, as the server package resolves it. */
 export const { io } = require('socket.io-client');
 
-/** Starts Parley with `env` settings on top of quiet, unthrottled defaults; `widgetBot` configures the widget's bot. */
-export async function startParley(env = {}, widgetBot = {}) {
+/**
+ * Starts Parley with `env` settings on top of quiet, unthrottled defaults; `widgetBot` configures the widget's bot.
+ * With `assets: true` it also serves the built widget, console and demo page, as `parley start` does.
+ */
+export async function startParley(env = {}, widgetBot = {}, { assets = false } = {}) {
   const { createDb } = await import(pathToFileURL(require.resolve('@parley/db')).href);
   const { buildApp } = await load('app.js');
   const { loadConfig } = await load('config.js');
@@ -21,7 +24,7 @@ export async function startParley(env = {}, widgetBot = {}) {
   const config = loadConfig({ NODE_ENV: 'test', PARLEY_LOG_LEVEL: 'silent', PARLEY_RATE_LIMIT_MESSAGES: '1000000', ...env });
   const handle = await createDb({ url: process.env.DATABASE_URL, dataDir: 'memory://' });
   await handle.migrate();
-  const app = await buildApp({ config, db: handle, secret: 'bench-secret-at-least-32-characters!', staticDirs: false, logger: false });
+  const app = await buildApp({ config, db: handle, secret: 'bench-secret-at-least-32-characters!', staticDirs: assets ? undefined : false, logger: false });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const organization = await accounts.createOrganization(handle.db, 'Bench');
   const widget = await accounts.createWidget(handle.db, {

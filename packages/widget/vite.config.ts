@@ -1,30 +1,63 @@
-import { defineConfig, type UserConfig } from 'vite';
+import { readFileSync } from 'node:fs';
+import { defineConfig, type Manifest, type UserConfig } from 'vite';
 
-// Three builds, picked with `--mode` (see the `build` script):
-//   widget  dist/widget.js        the main chunk the loader imports: ES module, everything bundled, minified
-//   loader  dist/loader.js        the script-tag loader (served as /widget.js): classic script (IIFE), minified
-//   esm     dist/esm/index.js     the npm module: preact and @parley/client stay external so apps share them
+// Three builds, picked with `--mode` and run in this order by the `build` script:
+//   widget  dist/widget/widget-<hash>.js  the main chunk the loader imports (and any chunk it imports, named the same
+//                                         way): ES module, everything bundled, minified; its name goes into
+//                                         dist/.vite/manifest.json
+//   loader  dist/loader.js                the script-tag loader (served as /widget.js): classic script (IIFE),
+//                                         minified, with the main chunk's name from that manifest built in
+//   esm     dist/esm/index.js             the npm module: preact and @parley/client stay external so apps share them
+// The first two are what browsers download: the build script then writes a .br and a .gz copy of each
+// (tools/precompress.mjs) for the server to send as they are.
 // Type declarations for dist/esm come from `tsc -b` (emitDeclarationOnly).
 const shared: UserConfig = {
   oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
 };
 
-const builds: Record<string, UserConfig> = {
-  widget: {
+const entry = 'src/index.ts';
+const manifestFile = 'dist/.vite/manifest.json';
+
+/** The main chunk's path under dist/, from the widget build's manifest. */
+function mainChunk(): string {
+  let manifest: Manifest;
+  try {
+    manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as Manifest;
+  } catch (cause) {
+    throw new Error(`${manifestFile} is missing: build the widget (vite build) before the loader.`, { cause });
+  }
+  const chunk = manifest[entry];
+  if (!chunk) throw new Error(`${manifestFile} has no entry for ${entry}.`);
+  return chunk.file;
+}
+
+const builds: Record<string, () => UserConfig> = {
+  widget: () => ({
     ...shared,
     build: {
       outDir: 'dist',
       emptyOutDir: true,
       target: 'es2022',
       minify: true,
-      lib: { entry: 'src/index.ts', formats: ['es'], fileName: () => 'widget.js' },
-      // Vite keeps whitespace and /* @__PURE__ */ comments in ES library builds, for the bundlers of apps that import
-      // them. This file is only ever loaded by the script-tag loader, never bundled again: minify it fully.
-      rolldownOptions: { output: { minify: true, comments: false } },
+      manifest: true,
+      lib: { entry, formats: ['es'] },
+      rolldownOptions: {
+        output: {
+          // Content-hashed names: the server lets browsers keep them for a year, and a release changes the name.
+          entryFileNames: 'widget/widget-[hash].js',
+          chunkFileNames: 'widget/[name]-[hash].js',
+          // Vite keeps whitespace and /* @__PURE__ */ comments in ES library builds, for the bundlers of apps that
+          // import them. This file is only ever loaded by the script-tag loader, never bundled again: minify it fully.
+          minify: true,
+          comments: false,
+        },
+      },
     },
-  },
-  loader: {
+  }),
+  loader: () => ({
     ...shared,
+    // Relative to the loader's own URL, as the loader resolves it.
+    define: { PARLEY_WIDGET_CHUNK: JSON.stringify(mainChunk()) },
     build: {
       outDir: 'dist',
       emptyOutDir: false,
@@ -32,22 +65,22 @@ const builds: Record<string, UserConfig> = {
       minify: true,
       lib: { entry: 'src/loader-entry.ts', formats: ['iife'], name: 'ParleyLoader', fileName: () => 'loader.js' },
     },
-  },
-  esm: {
+  }),
+  esm: () => ({
     ...shared,
     build: {
       outDir: 'dist/esm',
       emptyOutDir: false,
       target: 'es2022',
       minify: false,
-      lib: { entry: 'src/index.ts', formats: ['es'], fileName: () => 'index.js' },
+      lib: { entry, formats: ['es'], fileName: () => 'index.js' },
       rolldownOptions: { external: [/^preact(\/|$)/, /^@parley\//] },
     },
-  },
+  }),
 };
 
 export default defineConfig(({ mode }) => {
   const config = builds[mode === 'production' ? 'widget' : mode];
   if (!config) throw new Error(`Unknown build mode "${mode}"; use widget, loader or esm.`);
-  return config;
+  return config();
 });

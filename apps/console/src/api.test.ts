@@ -74,6 +74,26 @@ describe('createApi', () => {
     await expect(createApi({ fetch }).me()).rejects.toMatchObject({ code: 'unavailable' });
   });
 
+  // The codes are derived from the protocol's error table; these are what the console relies on.
+  it.each([
+    [400, 'invalid_payload'],
+    [401, 'unauthorized'],
+    [403, 'forbidden'],
+    [404, 'not_found'],
+    [409, 'transition_rejected'],
+    [413, 'message_too_long'],
+    [422, 'invalid_document'],
+    [429, 'rate_limited'],
+    [500, 'internal_error'],
+    [502, 'unavailable'],
+    [503, 'unavailable'],
+    [504, 'unavailable'],
+    [418, 'internal_error'],
+  ])('maps a bare %i to %s', async (status, code) => {
+    const { fetch } = fakeFetch(() => new Response('', { status }));
+    await expect(createApi({ fetch }).me()).rejects.toMatchObject({ code });
+  });
+
   it('reports an unreachable server as unavailable', async () => {
     const { fetch } = fakeFetch(() => Promise.reject(new TypeError('Failed to fetch')));
     await expect(createApi({ fetch }).listConversations()).rejects.toMatchObject({ code: 'unavailable' });

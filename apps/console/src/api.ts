@@ -20,7 +20,7 @@ import type {
   MessagesPage,
   ReplyRequest,
 } from '@parley/protocol';
-import { ParleyError } from '@parley/protocol';
+import { errorTable, ParleyError } from '@parley/protocol';
 
 /** The subset of `fetch` the API needs, so tests and embedders can pass their own. */
 export type FetchFunction = (input: string, init: RequestInit) => Promise<Response>;
@@ -62,19 +62,18 @@ export interface ConsoleApi {
   searchKnowledge(query: { q: string; limit?: number }): Promise<KnowledgeSearchResult>;
 }
 
-const statusCodes: Record<number, ErrorCode> = {
-  400: 'invalid_payload',
-  401: 'unauthorized',
-  403: 'forbidden',
-  404: 'not_found',
-  409: 'transition_rejected',
-  413: 'message_too_long',
-  422: 'invalid_document',
-  429: 'rate_limited',
-  502: 'unavailable',
-  503: 'unavailable',
-  504: 'unavailable',
-};
+/**
+ * The code a bare HTTP status stands for, from the protocol's error table. Where several codes share a status, the
+ * table lists the general one first (400 `invalid_payload` before `unknown_event`), and that one is taken. A proxy in
+ * front of the server answers 502 and 504 when it cannot reach it: the server is unavailable.
+ */
+const statusCodes = new Map<number, ErrorCode>([
+  [502, 'unavailable'],
+  [504, 'unavailable'],
+]);
+for (const [code, { status }] of Object.entries(errorTable) as [ErrorCode, (typeof errorTable)[ErrorCode]][]) {
+  if (!statusCodes.has(status)) statusCodes.set(status, code);
+}
 
 /**
  * Builds the error for a failed response. A body in the protocol's shape keeps its code and message; anything else
@@ -96,7 +95,7 @@ async function errorFromResponse(response: Response): Promise<ParleyError> {
       issues: Array.isArray(issues) ? (issues as ParleyError['issues']) : undefined,
     });
   }
-  return new ParleyError(statusCodes[response.status] ?? 'internal_error');
+  return new ParleyError(statusCodes.get(response.status) ?? 'internal_error');
 }
 
 function withQuery(path: string, query: Record<string, string | number | undefined>): string {

@@ -167,7 +167,7 @@ describe('createConsoleController', () => {
     server.emit('bot:reply-start', { conversationId: CONVERSATION_ID, messageId: 'message-3', author, createdAt: '2025-01-01T12:00:03.000Z' });
     server.emit('bot:reply-delta', { conversationId: CONVERSATION_ID, messageId: 'message-3', delta: 'Let me ' });
     server.emit('bot:reply-delta', { conversationId: CONVERSATION_ID, messageId: 'message-3', delta: 'check.' });
-    expect(controller.getState().threads[CONVERSATION_ID]!.botReplies).toMatchObject([{ body: 'Let me check.' }]);
+    expect(controller.getState().threads[CONVERSATION_ID]!.botReplies).toMatchObject([{ text: 'Let me check.' }]);
 
     server.emit('bot:reply-end', { conversationId: CONVERSATION_ID, messageId: 'message-3', status: 'cancelled' });
     expect(controller.getState().threads[CONVERSATION_ID]!.botReplies).toEqual([]);

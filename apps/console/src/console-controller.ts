@@ -3,15 +3,14 @@
  * call the controller's commands. Holds no DOM and no Preact, so it can be driven directly in tests.
  * @module
  */
+import { createTypingNotifier, emptyThread, hasGap, syncedSeq, type TypingNotifier } from '@parley/client/thread';
 import type { AgentServerEvents, ConversationStatus, ConversationUpdate } from '@parley/protocol';
 import { ParleyError } from '@parley/protocol';
 import type { ConsoleApi } from './api.js';
 import { createClientId } from './client-id.js';
 import { consoleReducer, initialConsoleState, TYPING_TTL_MS, type ConsoleAction, type ConsoleState } from './console-state.js';
-import { emptyThread, hasGap, syncedSeq } from './message-store.js';
 import type { Session } from './session.js';
 import type { AgentConnection } from './socket.js';
-import { createTypingNotifier, type TypingNotifier } from './typing-notifier.js';
 
 /** Options of {@link createConsoleController}. */
 export interface ConsoleControllerOptions {

@@ -68,7 +68,7 @@ const threadOf = (state: ConsoleState) => state.threads[CONVERSATION_ID]!;
 describe('bot replies', () => {
   it('streams a reply into its conversation and swaps it for the stored message, whichever comes first', () => {
     const streaming = run([started, delta('Yes, '), delta('it fits two.')]);
-    expect(threadOf(streaming).botReplies).toMatchObject([{ body: 'Yes, it fits two.', status: 'streaming' }]);
+    expect(threadOf(streaming).botReplies).toMatchObject([{ text: 'Yes, it fits two.', streaming: true }]);
 
     for (const tail of [[ended('complete'), created], [created, ended('complete')]]) {
       const thread = threadOf(run(tail, streaming));

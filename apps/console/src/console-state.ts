@@ -3,16 +3,6 @@
  * `console-controller.ts`, which dispatches what it learns here.
  * @module
  */
-import type {
-  BotReplyDelta,
-  BotReplyEnd,
-  BotReplyStart,
-  ConversationSummary,
-  Message,
-  MessageSent,
-  TypingChanged,
-} from '@parley/protocol';
-import { applyMessage, upsertConversations } from './conversation-store.js';
 import {
   addPending,
   appendBotReply,
@@ -26,8 +16,19 @@ import {
   mergeMessages,
   retryPending,
   startBotReply,
+  TYPING_EXPIRY_MS,
   type MessageThread,
-} from './message-store.js';
+} from '@parley/client/thread';
+import type {
+  BotReplyDelta,
+  BotReplyEnd,
+  BotReplyStart,
+  ConversationSummary,
+  Message,
+  MessageSent,
+  TypingChanged,
+} from '@parley/protocol';
+import { applyMessage, upsertConversations } from './conversation-store.js';
 
 /** Whether live updates are flowing. */
 export type ConnectionState = 'connecting' | 'online' | 'offline';
@@ -85,8 +86,11 @@ export type ConsoleAction =
   | { type: 'typing-expired'; now: number }
   | { type: 'notice-changed'; notice: string | null };
 
-/** How long a typing indicator stays without being refreshed: a lost "stopped typing" must not leave it on forever. */
-export const TYPING_TTL_MS = 8000;
+/**
+ * How long a typing indicator stays without being refreshed: a lost "stopped typing" must not leave it on forever. The
+ * shared timing, longer than the interval at which the other side repeats "typing".
+ */
+export const TYPING_TTL_MS = TYPING_EXPIRY_MS;
 
 /** The state right after sign-in. */
 export function initialConsoleState(openId: string | null = null): ConsoleState {

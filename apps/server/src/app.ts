@@ -8,6 +8,7 @@ import type { Config } from './config.js';
 import { conversationsPlugin } from './conversations/index.js';
 import { healthRoutes } from './health/index.js';
 import { knowledgePlugin } from './knowledge/index.js';
+import { compressionPlugin } from './plugins/compression.js';
 import { configPlugin } from './plugins/config.js';
 import { dbPlugin } from './plugins/db.js';
 import { errorsPlugin, handleFrameworkError } from './plugins/errors.js';
@@ -17,6 +18,7 @@ import { logSerializers } from './plugins/log-serializers.js';
 import { securityHeadersPlugin } from './plugins/security-headers.js';
 import { compileTrustProxy } from './plugins/trusted-proxy.js';
 import { defaultStaticDirs, staticRoutes, type StaticDirs } from './static/index.js';
+import { widgetRoutes } from './widgets/routes.js';
 
 /** Options of {@link buildApp}. */
 export interface BuildAppOptions {
@@ -59,6 +61,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(dbPlugin, { handle: options.db });
   await app.register(ioPlugin, { redisUrl: config.redisUrl });
   await app.register(securityHeadersPlugin);
+  await app.register(compressionPlugin).register(widgetRoutes);
   await app.register(authPlugin, { secret: options.secret });
   await app.register(healthRoutes);
   await app.register(conversationsPlugin, { trustProxy });

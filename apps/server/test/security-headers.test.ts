@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { widgetChunkPath } from './helpers/built-assets.js';
 import { SHOP_ORIGIN, startServer, type TestServer } from './helpers/server.js';
 
 // What `parley start` serves, with the built widget, console and demo page: each kind of response gets its headers.
@@ -51,7 +52,7 @@ describe('security headers', () => {
   });
 
   it('keeps the loader and the widget chunks loadable from any site', async () => {
-    for (const path of ['/widget.js', '/widget/widget.js']) {
+    for (const path of ['/widget.js', widgetChunkPath()]) {
       const response = await get(path, { origin: SHOP_ORIGIN });
       expect(response.status).toBe(200);
       expect(response.headers.get('content-type')).toContain('javascript');

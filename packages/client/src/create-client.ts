@@ -25,13 +25,10 @@ import { createMessageStore } from './message-store.js';
 import { createOutbox, type OutboxItem } from './outbox.js';
 import { randomId } from './random-id.js';
 import { createSafeStorage, defaultStorage, type StorageLike } from './storage.js';
+import { createTypingNotifier } from './thread/typing-notifier.js';
 
 /** How many messages one `messages:sync` page asks for (the protocol allows 1 to 500). */
 const SYNC_PAGE_SIZE = 200;
-/** While the visitor keeps typing, `typing: true` is repeated this often at most, so the server's indicator stays on. */
-const TYPING_REPEAT_MS = 3000;
-/** After this long without a keystroke the visitor counts as no longer typing. */
-const TYPING_IDLE_MS = 5000;
 /** First delay before retrying a failed handshake or send; doubles up to {@link MAX_RETRY_MS}. */
 const FIRST_RETRY_MS = 1000;
 const MAX_RETRY_MS = 30_000;
@@ -212,9 +209,18 @@ export type VisitorSocket = Pick<
 /** Makes the socket; `handshake` returns the `auth` to present, and must be called on every (re)connect. */
 export type CreateVisitorSocket = (handshake: () => VisitorHandshake) => VisitorSocket;
 
-/** Storage keys of a widget; the widget key is part of them so two widgets on one site don't share a visitor. */
-function storageKeys(widgetKey: string) {
-  return { session: `parley:${widgetKey}:session`, outbox: `parley:${widgetKey}:outbox` };
+/**
+ * Storage keys of a widget; the widget key is part of them so two widgets on one site don't share a visitor.
+ * `conversation` holds the status of the visitor's last known conversation, so a later page can tell without a socket
+ * whether there is one to resume ({@link hasConversationToResume}).
+ * @internal
+ */
+export function storageKeys(widgetKey: string) {
+  return {
+    session: `parley:${widgetKey}:session`,
+    outbox: `parley:${widgetKey}:outbox`,
+    conversation: `parley:${widgetKey}:conversation`,
+  };
 }
 
 function isErrorBody(value: unknown): value is ErrorBody {
@@ -295,9 +301,6 @@ export function createClientWithSocket(options: ClientOptions, createSocket: Cre
   let syncAgain = false;
   let retryTimer: ReturnType<typeof setTimeout> | undefined;
   let retryDelay = FIRST_RETRY_MS;
-  let typingSent = false;
-  let typingSentAt = 0;
-  let typingIdleTimer: ReturnType<typeof setTimeout> | undefined;
 
   const socket = createSocket(function handshake() {
     const sessionToken = storage.getItem(keys.session);
@@ -384,6 +387,7 @@ export function createClientWithSocket(options: ClientOptions, createSocket: Cre
   }
 
   function applyConversation(conversation: VisitorConversation) {
+    storage.setItem(keys.conversation, conversation.status);
     // A closed conversation is followed by a new one whose seq restarts at 1: forget the old messages.
     if (store.conversationId !== conversation.id) {
       store.reset(conversation.id);
@@ -430,6 +434,7 @@ export function createClientWithSocket(options: ClientOptions, createSocket: Cre
       session = next;
       if (next.conversation) applyConversation(next.conversation);
       else {
+        storage.removeItem(keys.conversation);
         store.reset(null);
         emitDrafts(pruneDrafts());
       }
@@ -503,12 +508,13 @@ export function createClientWithSocket(options: ClientOptions, createSocket: Cre
     }
   }
 
-  function sendTyping(typing: boolean) {
-    typingSent = typing;
-    typingSentAt = Date.now();
-    // Volatile: a typing notice that cannot go out now is worthless later.
-    if (ready) socket.volatile.emit('typing:set', { typing });
-  }
+  // The throttle and timings the console uses too.
+  const typingNotifier = createTypingNotifier({
+    send(typing) {
+      // Volatile: a typing notice that cannot go out now is worthless later.
+      if (ready) socket.volatile.emit('typing:set', { typing });
+    },
+  });
 
   socket.on('connect', () => {
     clearTimeout(retryTimer);
@@ -518,7 +524,7 @@ export function createClientWithSocket(options: ClientOptions, createSocket: Cre
   socket.on('disconnect', (reason) => {
     connection++;
     ready = false;
-    typingSent = false;
+    typingNotifier.reset();
     // A stream cut off here never resumes (the server does not replay it): drop it, and let the sync on reconnect
     // bring the stored reply. A draft that ended `complete` already holds its final text, so it stays.
     emitDrafts(drafts.retain((draft) => !draft.streaming));
@@ -592,13 +598,8 @@ export function createClientWithSocket(options: ClientOptions, createSocket: Cre
       });
     },
     setTyping(typing) {
-      clearTimeout(typingIdleTimer);
-      if (typing) {
-        typingIdleTimer = setTimeout(() => client.setTyping(false), TYPING_IDLE_MS);
-        if (!typingSent || Date.now() - typingSentAt >= TYPING_REPEAT_MS) sendTyping(true);
-      } else if (typingSent) {
-        sendTyping(false);
-      }
+      if (typing) typingNotifier.input();
+      else typingNotifier.stop();
     },
     connect() {
       if (!closed && (status === 'connected' || status === 'connecting' || socket.active)) return;
@@ -613,7 +614,7 @@ export function createClientWithSocket(options: ClientOptions, createSocket: Cre
       ready = false;
       connection++;
       clearTimeout(retryTimer);
-      clearTimeout(typingIdleTimer);
+      typingNotifier.reset();
       socket.disconnect();
       setStatus('offline');
       const closedError = new ParleyError('unavailable', 'The client was closed; the message stays queued.');

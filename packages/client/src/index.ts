@@ -27,7 +27,8 @@ export type {
 } from '@parley/protocol';
 export { createClient } from './create-client.js';
 export type { ClientEvents, ClientOptions, ConnectionStatus, ParleyClient } from './create-client.js';
-export type { BotDraft } from './draft-store.js';
+export { hasConversationToResume } from './resume.js';
+export type { BotDraft } from './thread/bot-draft.js';
 export { createMemoryStorage } from './storage.js';
 export type { StorageLike } from './storage.js';
 export type { OutboxItem } from './outbox.js';

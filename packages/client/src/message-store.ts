@@ -1,8 +1,11 @@
 /**
- * The visitor's conversation as the client has seen it: each message once, in `seq` order, without gaps.
+ * The visitor's conversation as the client has seen it: each message once, in `seq` order, without gaps. A stateful
+ * wrapper around the {@link MessageThread} the console also uses, which adds what the SDK needs on top: one current
+ * conversation, and messages that become visible only once every message before them is held.
  * @module
  */
 import type { Message } from '@parley/protocol';
+import { addMessages, hasGap, skipGaps, type MessageThread } from './thread/message-thread.js';
 
 /** Messages of one conversation, deduplicated and ordered by `seq`. */
 export interface MessageStore {
@@ -40,22 +43,19 @@ export interface MessageStore {
  */
 export function createMessageStore(): MessageStore {
   let conversationId: string | null = null;
-  let list: Message[] = [];
-  let snapshot: readonly Message[] | null = null;
-  let lastSeq = 0;
-  // Messages with seq > lastSeq + 1, waiting for the ones before them.
-  const ahead = new Map<number, Message>();
-  const provisionals = new WeakSet<Message>();
+  // Pending sends live in the outbox and drafts in the draft store: only the thread's messages are held here.
+  let thread: Pick<MessageThread, 'messages' | 'lastSeq'> = { messages: [], lastSeq: 0 };
+  // What `messages` returns: the messages up to `lastSeq`. Replaced only when those change, not when one arrives
+  // behind a gap.
+  let visible: readonly Message[] = [];
 
-  // Moves the messages that follow `lastSeq` without a gap from `ahead` to the list.
-  function drain(added: Message[]) {
-    for (let next = ahead.get(lastSeq + 1); next; next = ahead.get(lastSeq + 1)) {
-      ahead.delete(next.seq);
-      list.push(next);
-      added.push(next);
-      lastSeq = next.seq;
-      snapshot = null;
-    }
+  /** Takes the next thread and returns the messages it made visible. */
+  function update(next: typeof thread): Message[] {
+    const before = thread.lastSeq;
+    thread = next;
+    const shown = next.messages.filter((message) => message.seq <= next.lastSeq);
+    if (shown.length !== visible.length || shown.some((message, index) => message !== visible[index])) visible = shown;
+    return shown.filter((message) => message.seq > before);
   }
 
   const store: MessageStore = {
@@ -63,51 +63,29 @@ export function createMessageStore(): MessageStore {
       return conversationId;
     },
     get lastSeq() {
-      return lastSeq;
+      return thread.lastSeq;
     },
     get messages() {
-      return (snapshot ??= list.slice());
+      return visible;
     },
     get hasGap() {
-      return ahead.size > 0;
+      return hasGap(thread);
     },
     add(message, provisional = false) {
       if (conversationId !== message.conversationId) {
         if (conversationId !== null) store.reset(message.conversationId);
         conversationId = message.conversationId;
       }
-      if (provisional) provisionals.add(message);
-      const added: Message[] = [];
-      if (message.seq <= lastSeq) {
-        // Seen already. If what we hold was built from an ack, take the server's copy (author name and id as stored).
-        const index = list.findLastIndex((held) => held.seq === message.seq);
-        const held = list[index];
-        if (held && held.id === message.id && provisionals.has(held) && !provisional) {
-          list[index] = message;
-          snapshot = null;
-        }
-      } else {
-        // New: wait in `ahead` (keeping the server's copy over one built from an ack), then take what is contiguous.
-        const waiting = ahead.get(message.seq);
-        if (!waiting || !provisional || provisionals.has(waiting)) ahead.set(message.seq, message);
-        drain(added);
-      }
-      return added;
+      // The server's copy replaces one built from an ack; an ack's copy never replaces anything.
+      return update(addMessages(thread, [message], provisional));
     },
     release() {
-      const added: Message[] = [];
-      while (ahead.size) {
-        lastSeq = Math.min(...ahead.keys()) - 1;
-        drain(added);
-      }
-      return added;
+      return update(skipGaps(thread));
     },
     reset(nextConversationId) {
       conversationId = nextConversationId;
-      list = [];
-      snapshot = null;
-      lastSeq = 0;
-      ahead.clear();
+      thread = { messages: [], lastSeq: 0 };
+      visible = [];
     },
   };
   return store;

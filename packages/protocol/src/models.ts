@@ -79,16 +79,6 @@ export const citationSchema = z.object({
 /** A knowledge-base passage a bot reply drew on. */
 export type Citation = z.infer<typeof citationSchema>;
 
-/** How a citation is shown: its document title, and the section when it has one. */
-export function citationLabel(citation: Citation): string {
-  return citation.section ? `${citation.title} › ${citation.section}` : citation.title;
-}
-
-/** The citation's link, only when it is an http(s) URL: anything else (`javascript:`) must never become an href. */
-export function citationHref(citation: Citation): string | null {
-  return citation.url !== null && /^https?:\/\//i.test(citation.url) ? citation.url : null;
-}
-
 /** A stored message. `seq` is gapless and unique within its conversation. */
 export const messageSchema = z.object({
   id: z.string(),

@@ -4,6 +4,7 @@ import { act } from 'preact/test-utils';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { botDraft, FakeClient, message, session } from './__fixtures__/fake-client.js';
 import { mountApp, type AppHandle, type MountAppOptions } from './mount-app.js';
+import type { WidgetAppearance } from './widget-settings.js';
 
 let mounted: AppHandle[] = [];
 
@@ -401,6 +402,70 @@ describe('mountApp', () => {
     expect(root).toBe(target.shadowRoot);
     expect(root.querySelectorAll('button')).toHaveLength(1);
     expect(button(root, 'Open chat')).not.toBeNull();
+  });
+
+  it('opens no connection until the visitor opens the panel, then connects once', async () => {
+    const client = new FakeClient();
+    const { root, handle } = await setup(client);
+    expect(client.connects).toBe(0);
+
+    await act(() => button(root, 'Open chat')!.click());
+    expect(client.connects).toBe(1);
+    await act(() => handle.close());
+    await act(() => handle.toggle());
+    // The real client ignores a connect while connecting or connected; the widget asks on each opening.
+    expect(client.connects).toBe(2);
+    await act(() => handle.open());
+    expect(client.connects).toBe(2);
+  });
+
+  it('connects at once when mounted open', async () => {
+    const client = new FakeClient();
+    await setup(client, { open: true });
+    expect(client.connects).toBe(1);
+  });
+
+  it("waits for the widget's settings before drawing, keeping what the shadow root showed, then draws with them", async () => {
+    const client = new FakeClient();
+    client.session = null;
+    const target = document.body.appendChild(document.createElement('div'));
+    const loaderLauncher = document.createElement('button');
+    target.attachShadow({ mode: 'open' }).append(loaderLauncher);
+    let answer!: (settings: WidgetAppearance) => void;
+    const settings = new Promise<WidgetAppearance>((resolve) => (answer = resolve));
+    const { root, handle } = await setup(client, { target, settings, accentColor: '#1f6f5c' });
+    expect([...root.children]).toEqual([loaderLauncher]);
+
+    // A click on the loader's launcher meanwhile opens the panel once drawn, and connects at once.
+    await act(() => handle.open());
+    expect(client.connects).toBe(1);
+    expect([...root.children]).toEqual([loaderLauncher]);
+
+    await act(async () => answer({ title: 'Harbor & Pine support', greeting: 'Hi there!', accentColor: '#ff5500', position: 'left' }));
+    expect(root.contains(loaderLauncher)).toBe(false);
+    expect(root.querySelector('h2')?.textContent).toBe('Harbor & Pine support');
+    expect(root.querySelector('[role="log"]')?.textContent).toContain('Hi there!');
+    expect(root.querySelector('.root')!.className).toBe('root left');
+    // data-color wins over the settings' color, so the launcher keeps the color the loader drew it in.
+    expect(root.querySelector<HTMLElement>('.root')!.style.getPropertyValue('--parley-accent')).toBe('#1f6f5c');
+    // Opened by the visitor, not mounted open: the composer gets the focus.
+    expect(root.activeElement).toBe(textbox(root, 'Message'));
+    expect(client.connects).toBe(1);
+  });
+
+  it('draws with its defaults when the settings cannot be had, and ignores a color that is not a hex color', async () => {
+    const client = new FakeClient();
+    client.session = null;
+    const { root } = await setup(client, { open: true, settings: Promise.resolve(undefined), accentColor: 'url(x)' });
+    await act(async () => {});
+    expect(root.querySelector('h2')?.textContent).toBe('Chat with us');
+    expect(root.querySelector<HTMLElement>('.root')!.style.getPropertyValue('--parley-accent')).toBe('');
+  });
+
+  it('prefers the settings of the loaded session over those fetched before connecting', async () => {
+    const client = new FakeClient();
+    const { root } = await setup(client, { open: true, settings: { title: 'From the settings call' } });
+    expect(root.querySelector('h2')?.textContent).toBe('Acme support');
   });
 
   it('removes everything and unsubscribes on unmount', async () => {

@@ -3,11 +3,12 @@
  * @module
  */
 import { ParleyError, type Message } from '@parley/client';
+import { TYPING_EXPIRY_MS } from '@parley/client/thread';
+// Protocol's citation helpers live in a schema-free module: importing them brings no zod into the bundle.
+import { citationHref, citationLabel, type Citation } from '@parley/protocol';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { WidgetClient } from './widget-client.js';
-
-// An agent's "typing" is dropped after this long without news, in case its `typing: false` got lost.
-const AGENT_TYPING_TIMEOUT_MS = 8000;
+import { isHexColor, type WidgetAppearance } from './widget-settings.js';
 
 // Accessible names are a contract: tests and assistive technology users rely on them.
 const text = {
@@ -36,7 +37,6 @@ const text = {
 } as const;
 
 const fallbackTitle = 'Chat with us';
-const colorPattern = /^#[0-9a-f]{6}$/i;
 
 /** Props of {@link App}. */
 export interface AppProps {
@@ -44,6 +44,10 @@ export interface AppProps {
   /** Whether the panel is open; the launcher asks for changes through `onOpenChange`. */
   open: boolean;
   onOpenChange: (open: boolean) => void;
+  /** The widget's settings known before connecting; the session's, once loaded, take their place. */
+  settings?: WidgetAppearance | undefined;
+  /** An accent color that wins over the settings' one (the script tag's `data-color`). */
+  accentColor?: string | undefined;
 }
 
 /** Re-renders the calling component whenever the client reports a change. */
@@ -78,7 +82,8 @@ function useAgentTyping(client: WidgetClient) {
       client.on('typing', (change) => {
         if (!change.typing || change.author.kind === 'visitor') return stop();
         clearTimeout(timer);
-        timer = setTimeout(stop, AGENT_TYPING_TIMEOUT_MS);
+        // Dropped after this long without news, in case the agent's `typing: false` got lost.
+        timer = setTimeout(stop, TYPING_EXPIRY_MS);
         setTyping(true);
       }),
       client.on('message', (message) => {
@@ -93,10 +98,11 @@ function useAgentTyping(client: WidgetClient) {
   return typing;
 }
 
-function ChatIcon({ open }: { open: boolean }) {
+/** The launcher's "close" cross. Its chat icon, shown while closed, is drawn in CSS, as the loader draws it. */
+function CloseIcon() {
   return (
     <svg viewBox="0 0 24 24" aria-hidden="true" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round">
-      <path d={open ? 'M6 6l12 12M18 6 6 18' : 'M4 5h16v11H9l-5 4z'} />
+      <path d="M6 6l12 12M18 6 6 18" />
     </svg>
   );
 }
@@ -124,13 +130,6 @@ function MessageItem({ message, botName }: { message: Message; botName: string }
     </div>
   );
 }
-
-type Citation = NonNullable<Message['citations']>[number];
-
-// Protocol has these too (citationLabel, citationHref), but importing them would bring zod into the widget's bundle.
-const citationLabel = (citation: Citation) => (citation.section ? `${citation.title} › ${citation.section}` : citation.title);
-// Only an http(s) URL becomes a link: a `javascript:` one must never reach an href.
-const citationHref = (citation: Citation) => (/^https?:\/\//i.test(citation.url ?? '') ? citation.url : null);
 
 /** The knowledge-base passages a bot reply cites, numbered as in its text; linked when they have an http(s) URL. */
 function Sources({ citations }: { citations: Citation[] }) {
@@ -163,7 +162,7 @@ function Sources({ citations }: { citations: Citation[] }) {
  * render(<App client={client} open={open} onOpenChange={setOpen} />, container)
  * ```
  */
-export function App({ client, open, onOpenChange }: AppProps) {
+export function App({ client, open, onOpenChange, settings: known, accentColor }: AppProps) {
   useClientUpdates(client);
   const agentTyping = useAgentTyping(client);
   // What the visitor is writing (not to be confused with the bot's drafts).
@@ -176,11 +175,11 @@ export function App({ client, open, onOpenChange }: AppProps) {
   const launcher = useRef<HTMLButtonElement>(null);
 
   const { status, error, session, messages, pending, drafts } = client;
-  const settings = session?.widget;
+  const settings: WidgetAppearance | undefined = session?.widget ?? known;
   const title = settings?.title || fallbackTitle;
   const botName = settings?.botName || text.bot;
   const conversationStatus = session?.conversation?.status;
-  const accent = settings && colorPattern.test(settings.accentColor) ? settings.accentColor : undefined;
+  const accent = [accentColor, settings?.accentColor].find(isHexColor);
 
   // Focus the composer when the visitor opens the panel, but not when it starts open: that would steal the page's focus.
   const wasOpen = useRef(open);
@@ -354,7 +353,7 @@ export function App({ client, open, onOpenChange }: AppProps) {
         aria-controls={open ? 'parley-panel' : undefined}
         onClick={() => onOpenChange(!open)}
       >
-        <ChatIcon open={open} />
+        {open && <CloseIcon />}
       </button>
     </div>
   );

@@ -11,7 +11,10 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
-function scriptTag(attributes: Record<string, string> = {}) {
+/** The main chunk's path as the loader build puts it in: relative to the loader's URL, content-hashed. */
+const CHUNK = 'widget/widget-Ab12Cd34.js';
+
+function scriptTag(attributes: Record<string, string> = { 'data-color': '#1f6f5c' }) {
   const script = document.createElement('script');
   script.src = 'https://chat.example.com/widget.js';
   script.dataset.widgetKey = 'pk_test';
@@ -71,13 +74,13 @@ describe('installLoader', () => {
   it('queues calls made before the widget loads and replays them in order', async () => {
     const { win } = fakeWindow();
     const widgetImport = deferredImport();
-    installLoader(win, document, scriptTag(), widgetImport.load);
+    installLoader(win, document, scriptTag(), CHUNK, widgetImport.load);
 
     win.Parley!('close');
     win.Parley!('toggle');
     expect(widgetImport.load).not.toHaveBeenCalled();
     win.Parley!('open');
-    expect(widgetImport.load).toHaveBeenCalledWith('https://chat.example.com/widget/widget.js');
+    expect(widgetImport.load).toHaveBeenCalledWith('https://chat.example.com/widget/widget-Ab12Cd34.js');
 
     const widget = fakeWidget();
     widgetImport.resolve(widget.module);
@@ -86,6 +89,7 @@ describe('installLoader', () => {
       serverUrl: 'https://chat.example.com',
       widgetKey: 'pk_test',
       target: document.querySelector('[data-parley-widget]'),
+      accentColor: '#1f6f5c',
     });
     expect(widget.calls).toEqual(['close', 'toggle', 'open']);
 
@@ -104,7 +108,7 @@ describe('installLoader', () => {
     stub('close');
     const widget = fakeWidget();
     const widgetImport = deferredImport();
-    installLoader(win, document, scriptTag(), widgetImport.load);
+    installLoader(win, document, scriptTag(), CHUNK, widgetImport.load);
     expect(win.Parley).not.toBe(stub);
 
     win.Parley!('open');
@@ -116,7 +120,7 @@ describe('installLoader', () => {
   it('only runs known commands', async () => {
     const { win } = fakeWindow();
     const widget = fakeWidget();
-    installLoader(win, document, scriptTag(), () => Promise.resolve(widget.module));
+    installLoader(win, document, scriptTag(), CHUNK, () => Promise.resolve(widget.module));
     const call = win.Parley as unknown as (command: unknown) => void;
     call('unmount');
     call('constructor');
@@ -130,7 +134,7 @@ describe('installLoader', () => {
 
   it('shows a fixed launcher named "Open chat" in a shadow root right away', () => {
     const { win } = fakeWindow();
-    installLoader(win, document, scriptTag(), deferredImport().load);
+    installLoader(win, document, scriptTag(), CHUNK, deferredImport().load);
     const host = document.querySelector<HTMLElement>('[data-parley-widget]')!;
     expect(host.parentElement).toBe(document.body);
     expect(host.children).toHaveLength(0);
@@ -143,7 +147,7 @@ describe('installLoader', () => {
     const { win } = fakeWindow();
     const widget = fakeWidget();
     const widgetImport = deferredImport();
-    installLoader(win, document, scriptTag(), widgetImport.load);
+    installLoader(win, document, scriptTag(), CHUNK, widgetImport.load);
 
     launcher()!.click();
     expect(widgetImport.load).toHaveBeenCalledTimes(1);
@@ -157,7 +161,7 @@ describe('installLoader', () => {
     const { win, idle } = fakeWindow();
     const widget = fakeWidget();
     const load = vi.fn(() => Promise.resolve(widget.module));
-    installLoader(win, document, scriptTag(), load);
+    installLoader(win, document, scriptTag(), CHUNK, load);
     expect(load).not.toHaveBeenCalled();
     expect(idle).toHaveLength(1);
 
@@ -173,14 +177,14 @@ describe('installLoader', () => {
     const { win, timers } = fakeWindow({ idle: false });
     const readyState = vi.spyOn(document, 'readyState', 'get').mockReturnValue('interactive');
     const load = vi.fn(() => new Promise<WidgetModule>(() => {}));
-    installLoader(win, document, scriptTag(), load);
+    installLoader(win, document, scriptTag(), CHUNK, load);
     expect(timers).toHaveLength(0);
 
     readyState.mockReturnValue('complete');
     window.dispatchEvent(new Event('load'));
     expect(timers).toHaveLength(1);
     timers[0]!.run();
-    expect(load).toHaveBeenCalledWith('https://chat.example.com/widget/widget.js');
+    expect(load).toHaveBeenCalledWith('https://chat.example.com/widget/widget-Ab12Cd34.js');
   });
 
   it('connects to data-server when set, and finds the main chunk next to its own script', async () => {
@@ -189,10 +193,10 @@ describe('installLoader', () => {
     const load = vi.fn((_url: string) => Promise.resolve(widget.module));
     const script = scriptTag({ 'data-server': 'https://api.example.com' });
     script.src = 'https://cdn.example.com/parley/widget.js';
-    installLoader(win, document, script, load);
+    installLoader(win, document, script, CHUNK, load);
     win.Parley!('open');
     await flush();
-    expect(load).toHaveBeenCalledWith('https://cdn.example.com/parley/widget/widget.js');
+    expect(load).toHaveBeenCalledWith('https://cdn.example.com/parley/widget/widget-Ab12Cd34.js');
     expect(widget.mount.mock.calls[0]![0]).toMatchObject({ serverUrl: 'https://api.example.com' });
   });
 
@@ -201,7 +205,7 @@ describe('installLoader', () => {
     const error = vi.spyOn(console, 'error').mockImplementation(() => {});
     const widget = fakeWidget();
     const load = vi.fn().mockRejectedValueOnce(new Error('offline')).mockResolvedValueOnce(widget.module);
-    installLoader(win, document, scriptTag(), load);
+    installLoader(win, document, scriptTag(), CHUNK, load);
 
     launcher()!.click();
     await flush();
@@ -214,16 +218,76 @@ describe('installLoader', () => {
     expect(widget.calls).toEqual(['open', 'open']);
   });
 
+  it('draws the launcher in the color of data-color from the start, and hands the color to the widget', async () => {
+    const { win } = fakeWindow();
+    const widget = fakeWidget();
+    installLoader(win, document, scriptTag({ 'data-color': '#1F6F5C' }), CHUNK, () => Promise.resolve(widget.module));
+    expect(launcher()!.style.background).toMatch(/^(#1F6F5C|rgb\(31, 111, 92\))$/i);
+
+    win.Parley!('open');
+    await flush();
+    expect(widget.mount.mock.calls[0]![0]).toMatchObject({ accentColor: '#1F6F5C' });
+  });
+
+  it.each(['#abc', '#abcd', '#a1b2c3', '#a1b2c3d4'])('takes %s as a CSS hex color', (color) => {
+    installLoader(fakeWindow().win, document, scriptTag({ 'data-color': color }), CHUNK, deferredImport().load);
+    expect(launcher()).not.toBeNull();
+  });
+
+  it.each(['', 'red', '1f6f5c', '#12345', '#1f6f5cz', '#1f6f5c;background:url(x)', 'url(https://evil.example/x)'])(
+    'shows no launcher of its own for data-color %j, leaving it to the widget, which knows the color',
+    async (color) => {
+      const { win } = fakeWindow();
+      const widget = fakeWidget();
+      installLoader(win, document, scriptTag({ 'data-color': color }), CHUNK, () => Promise.resolve(widget.module));
+      const host = document.querySelector<HTMLElement>('[data-parley-widget]')!;
+      // The host is in the page for the widget to draw into, but empty: no launcher in a color the widget may not have.
+      expect(host.parentElement).toBe(document.body);
+      expect(host.shadowRoot!.childNodes).toHaveLength(0);
+
+      win.Parley!('open');
+      await flush();
+      expect(widget.mount.mock.calls[0]![0]).toMatchObject({ target: host, accentColor: undefined });
+      expect(widget.calls).toEqual(['open']);
+    },
+  );
+
+  it('turns the icon into a spinner while the chunk loads after a click, and pulses instead of spinning with reduced motion', async () => {
+    const { win } = fakeWindow();
+    const widgetImport = deferredImport();
+    installLoader(win, document, scriptTag(), CHUNK, widgetImport.load);
+    const sheet = document.querySelector('[data-parley-widget]')!.shadowRoot!.querySelector('style')!.sheet!;
+    const rules = [...sheet.cssRules];
+    const busy = rules.find((rule): rule is CSSStyleRule => rule instanceof CSSStyleRule && rule.selectorText === '[aria-busy]:before');
+    expect(busy?.style.getPropertyValue('border-radius')).toBe('50%');
+    expect(busy?.style.getPropertyValue('animation')).toContain('s 1s linear infinite');
+    const spin = rules.find((rule): rule is CSSKeyframesRule => rule instanceof CSSKeyframesRule && rule.name === 's');
+    expect(spin?.cssRules[0]?.cssText).toContain('rotate: 1turn');
+    const reduced = rules.find((rule) => rule.cssText.startsWith('@media')) as CSSMediaRule | undefined;
+    expect(reduced?.conditionText).toMatch(/prefers-reduced-motion: ?reduce/);
+    const calm = reduced?.cssRules[0] as CSSStyleRule | undefined;
+    expect(calm?.selectorText).toBe('[aria-busy]:before');
+    expect(calm?.style.getPropertyValue('animation')).toContain('p 2s infinite');
+    const pulse = rules.find((rule): rule is CSSKeyframesRule => rule instanceof CSSKeyframesRule && rule.name === 'p');
+    expect(pulse?.cssRules[0]?.cssText).toMatch(/opacity: 0?\.3/);
+
+    expect(launcher()!.hasAttribute('aria-busy')).toBe(false);
+    launcher()!.click();
+    expect(launcher()!.getAttribute('aria-busy')).toBe('true');
+    widgetImport.resolve(fakeWidget().module);
+    await flush();
+  });
+
   it('adds nothing when the widget key is missing or the loader already ran', () => {
     const { win } = fakeWindow();
     const script = scriptTag();
     delete script.dataset.widgetKey;
-    installLoader(win, document, script, deferredImport().load);
+    installLoader(win, document, script, CHUNK, deferredImport().load);
     expect(win.Parley).toBeUndefined();
 
-    installLoader(win, document, scriptTag(), deferredImport().load);
+    installLoader(win, document, scriptTag(), CHUNK, deferredImport().load);
     const first = win.Parley;
-    installLoader(win, document, scriptTag(), deferredImport().load);
+    installLoader(win, document, scriptTag(), CHUNK, deferredImport().load);
     expect(win.Parley).toBe(first);
     expect(document.querySelectorAll('[data-parley-widget]')).toHaveLength(1);
   });

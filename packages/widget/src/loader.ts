@@ -2,16 +2,18 @@
  * The script-tag loader, `dist/loader.js`, served as `/widget.js`:
  *
  * ```html
- * <script async src="https://chat.example.com/widget.js" data-widget-key="pk_live_123"></script>
+ * <script async src="https://chat.example.com/widget.js" data-widget-key="pk_live_123" data-color="#1f6f5c"></script>
  * ```
  *
- * It defines `window.Parley`, shows a launcher button (fixed-position, so nothing on the page moves), and imports the
- * main chunk `widget/widget.js` (resolved against its own `src`) when the browser is idle after the page loaded or when
- * the launcher is clicked, whichever comes first. Calls made before that, `Parley('open')` and the like, are queued
- * and replayed in order. No framework here: every byte is paid by every page of the host site.
+ * It defines `window.Parley`, shows a launcher button in the widget's color (fixed-position, so nothing on the page
+ * moves), and imports the main chunk (its content-hashed path, resolved against the loader's own `src`) when the browser
+ * is idle after the page loaded or when the launcher is clicked, whichever comes first. Calls made before that,
+ * `Parley('open')` and the like, are queued and replayed in order. No framework here: every byte is paid by every page
+ * of the host site.
  * @module
  */
 import type { MountOptions, WidgetHandle } from './mount.js';
+import { isHexColor } from './widget-settings.js';
 
 /** What `window.Parley` accepts. */
 export type ParleyCommand = 'open' | 'close' | 'toggle';
@@ -32,19 +34,23 @@ export interface WidgetModule {
 }
 
 const commands: readonly string[] = ['open', 'close', 'toggle'] satisfies ParleyCommand[];
-const svgNamespace = 'http://www.w3.org/2000/svg';
-// Same place and look as the main chunk's launcher, so the swap is invisible.
+// Same place and look as the main chunk's launcher (`styles.css`), so the swap is invisible: the chat icon is drawn in
+// CSS, which costs fewer bytes than building an SVG. While the chunk loads after a click (`aria-busy`), the icon turns
+// into a spinning ring; with reduced motion the ring pulses instead of turning.
 const css =
-  ':host{all:initial}button{position:fixed;z-index:2147483000;bottom:20px;right:20px;display:grid;place-items:center;width:56px;height:56px;border:0;border-radius:50%;background:#2563eb;color:#fff;box-shadow:0 4px 14px rgb(0 0 0/25%);cursor:pointer}button:focus-visible{outline:3px solid #111827;outline-offset:2px}svg{width:26px;height:26px}';
+  ':host{all:initial}button{position:fixed;z-index:2147483000;bottom:20px;right:20px;display:grid;place-items:center;width:56px;height:56px;border:0;border-radius:50%;color:#fff;box-shadow:0 4px 14px #00000040;cursor:pointer}button:focus-visible{outline:3px solid #111827;outline-offset:2px}:before{content:"";width:20px;height:16px;border:2px solid;border-radius:50% 50% 50% 0}[aria-busy]:before{width:18px;height:18px;border-left-color:#0000;border-radius:50%;animation:s 1s linear infinite}@keyframes s{to{rotate:1turn}}@keyframes p{50%{opacity:.3}}@media (prefers-reduced-motion:reduce){[aria-busy]:before{animation:p 2s infinite}}';
 
 /**
  * Installs `window.Parley` and the launcher for the widget configured by `script`'s data attributes:
- * `data-widget-key` (required) and `data-server` (the Parley server; defaults to the origin of `script.src`).
- * `importWidget` loads the main chunk; the loader passes native `import()`.
+ * `data-widget-key` (required), `data-server` (the Parley server; defaults to the origin of `script.src`) and
+ * `data-color` (the widget's accent color, a CSS hex color such as `#1f6f5c`; anything else is ignored). Without a
+ * valid `data-color` the loader shows no launcher of its own: the main chunk draws it once it has the widget's
+ * settings, so the launcher never appears in another color first. `chunk` is the main chunk's path relative to
+ * `script.src`; `importWidget` loads it (the loader passes native `import()`).
  *
  * @example
  * ```ts
- * installLoader(window, document, document.currentScript as HTMLScriptElement, (url) => import(url))
+ * installLoader(window, document, document.currentScript as HTMLScriptElement, 'widget/widget-abc123.js', (url) => import(url))
  * window.Parley?.('open')
  * ```
  */
@@ -52,13 +58,15 @@ export function installLoader(
   win: Window & { Parley?: ParleyGlobal },
   doc: Document,
   script: HTMLScriptElement,
+  chunk: string,
   importWidget: (url: string) => Promise<WidgetModule>,
 ): void {
   const stub = win.Parley;
-  const widgetKey = script.dataset.widgetKey;
+  const { widgetKey, server, color } = script.dataset;
   // A second copy of the script must not add a second widget.
   if ((stub && !stub.q) || !widgetKey) return;
-  const serverUrl = script.dataset.server || new URL(script.src).origin;
+  const serverUrl = server || new URL(script.src).origin;
+  const accentColor = isHexColor(color) ? color : undefined;
   const queue: ArrayLike<unknown>[] = stub?.q ? Array.from(stub.q) : [];
   let widget: WidgetHandle | undefined;
   let loading: Promise<void> | undefined;
@@ -66,24 +74,17 @@ export function installLoader(
   const host = doc.createElement('div');
   host.setAttribute('data-parley-widget', '');
   const root = host.attachShadow({ mode: 'open' });
-  // DOM calls rather than innerHTML: pages enforcing Trusted Types forbid innerHTML.
+  // DOM calls rather than innerHTML: pages enforcing Trusted Types forbid innerHTML. The color goes through the CSSOM,
+  // which a page's style-src does not govern.
   const style = doc.createElement('style');
   style.textContent = css;
   const button = doc.createElement('button');
   button.type = 'button';
   button.setAttribute('aria-label', 'Open chat');
-  button.setAttribute('aria-expanded', 'false');
-  const icon = doc.createElementNS(svgNamespace, 'svg');
-  icon.setAttribute('viewBox', '0 0 24 24');
-  icon.setAttribute('aria-hidden', 'true');
-  icon.setAttribute('fill', 'none');
-  icon.setAttribute('stroke', 'currentColor');
-  icon.setAttribute('stroke-width', '2');
-  const path = doc.createElementNS(svgNamespace, 'path');
-  path.setAttribute('d', 'M4 5h16v11H9l-5 4z');
-  icon.append(path);
-  button.append(icon);
-  root.append(style, button);
+  if (accentColor) {
+    button.style.background = accentColor;
+    root.append(style, button);
+  }
 
   /** Runs one call on the loaded widget. Only known commands: the global is callable by any script on the page. */
   function run(call: ArrayLike<unknown>) {
@@ -92,16 +93,16 @@ export function installLoader(
   }
 
   function load() {
-    loading ??= importWidget(new URL('widget/widget.js', script.src).href).then(
+    loading ??= importWidget(new URL(chunk, script.src).href).then(
       (module) => {
-        widget = module.mount({ serverUrl, widgetKey: widgetKey!, target: host });
+        widget = module.mount({ serverUrl, widgetKey: widgetKey!, target: host, accentColor });
         for (const call of queue.splice(0)) run(call);
       },
       (error: unknown) => {
         // Let a later click try again, e.g. after a network blip.
         loading = undefined;
         button.removeAttribute('aria-busy');
-        console.error('Parley: the chat widget could not be loaded.', error);
+        console.error('Parley:', error);
       },
     );
   }

@@ -1,17 +1,53 @@
 // @vitest-environment happy-dom
 import { act } from 'preact/test-utils';
-import { describe, expect, it } from 'vitest';
-import { mount } from './mount.js';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { mount, type WidgetHandle } from './mount.js';
+
+// Nothing listens on port 9 (discard). Requests from the widget are answered here instead, through happy-dom's fetch
+// interceptor (which also sees socket.io's polling, made with XMLHttpRequest): the settings call is recorded and
+// answered, anything else fails, so the client just stays offline while it tries.
+const serverUrl = 'http://127.0.0.1:9';
+const settingsUrl = `${serverUrl}/api/widgets/pk_test/settings`;
+let requests: string[];
+let settingsAnswer: () => Response;
+let mounted: WidgetHandle | undefined;
+
+beforeEach(() => {
+  requests = [];
+  settingsAnswer = () => Response.json({ title: 'Harbor & Pine support', greeting: 'Hi!', accentColor: '#1f6f5c', position: 'right' });
+  localStorage.clear();
+  const settings = (window as unknown as { happyDOM: { settings: { fetch: { interceptor: unknown } } } }).happyDOM.settings;
+  settings.fetch.interceptor = {
+    beforeAsyncRequest: async ({ request }: { request: Request }) => {
+      requests.push(request.url);
+      return request.url === settingsUrl ? settingsAnswer() : new Response(null, { status: 503 });
+    },
+  };
+});
+
+afterEach(async () => {
+  await act(() => mounted?.unmount());
+  mounted = undefined;
+});
+
+async function mountWidget(options: Partial<Parameters<typeof mount>[0]> = {}) {
+  await act(async () => {
+    mounted = mount({ serverUrl, widgetKey: 'pk_test', ...options });
+  });
+  // Let the settings call settle and the widget draw.
+  await act(async () => {
+    await new Promise((resolve) => setTimeout(resolve, 0));
+  });
+  const root = document.querySelector<HTMLElement>('[data-parley-widget]')!.shadowRoot!;
+  return { widget: mounted!, root };
+}
+
+const socketRequests = () => requests.filter((url) => url.includes('/socket.io/'));
 
 describe('mount', () => {
   it('mounts the widget with its own client, and unmount removes it and closes the client', async () => {
-    let widget!: ReturnType<typeof mount>;
-    // Nothing listens on port 9 (discard): the client stays offline, which is all this test needs.
-    await act(() => {
-      widget = mount({ serverUrl: 'http://127.0.0.1:9', widgetKey: 'pk_test', open: true });
-    });
+    const { widget, root } = await mountWidget({ open: true });
     const host = document.querySelector<HTMLElement>('[data-parley-widget]')!;
-    const root = host.shadowRoot!;
     expect(root.querySelector('[role="log"]')).not.toBeNull();
     expect(root.querySelector('button[aria-label="Close chat"]')).not.toBeNull();
     expect(widget.client.status).toBe('connecting');
@@ -19,5 +55,46 @@ describe('mount', () => {
     await act(() => widget.unmount());
     expect(host.isConnected).toBe(false);
     expect(widget.client.status).toBe('offline');
+  });
+
+  it('draws with the settings from the settings call, before and without any socket', async () => {
+    const { widget, root } = await mountWidget();
+    expect(requests).toEqual([settingsUrl]);
+    expect(root.querySelector<HTMLElement>('.root')!.style.getPropertyValue('--parley-accent')).toBe('#1f6f5c');
+    await act(() => widget.open());
+    expect(root.querySelector('h2')?.textContent).toBe('Harbor & Pine support');
+  });
+
+  it('asks nothing when given the settings, and draws with its defaults when the call fails', async () => {
+    const given = await mountWidget({ settings: { title: 'Given' }, open: true });
+    expect(requests.filter((url) => url.includes('/api/'))).toEqual([]);
+    expect(given.root.querySelector('h2')?.textContent).toBe('Given');
+    await act(() => given.widget.unmount());
+
+    settingsAnswer = () => Response.json({ error: { code: 'unknown_widget', message: 'No widget has this key.' } }, { status: 404 });
+    const failed = await mountWidget({ open: true });
+    expect(failed.root.querySelector('h2')?.textContent).toBe('Chat with us');
+  });
+
+  it('opens no socket on a page view, and connects when the visitor opens the panel', async () => {
+    const { widget, root } = await mountWidget();
+    expect(widget.client.status).toBe('offline');
+    expect(socketRequests()).toEqual([]);
+
+    await act(() => root.querySelector<HTMLButtonElement>('button[aria-label="Open chat"]')!.click());
+    expect(widget.client.status).toBe('connecting');
+  });
+
+  it.each([
+    ['an open conversation', 'connecting', { 'parley:pk_test:session': 'token', 'parley:pk_test:conversation': 'agent' }],
+    ['a conversation waiting for a person', 'connecting', { 'parley:pk_test:session': 'token', 'parley:pk_test:conversation': 'queued' }],
+    ['messages not sent yet', 'connecting', { 'parley:pk_test:outbox': JSON.stringify([{ clientId: 'c1', body: 'Hi', createdAt: '2025-01-01T00:00:00.000Z' }]) }],
+    ['a resolved conversation', 'offline', { 'parley:pk_test:session': 'token', 'parley:pk_test:conversation': 'resolved' }],
+    ['a session without a conversation', 'offline', { 'parley:pk_test:session': 'token' }],
+    ["another widget's conversation", 'offline', { 'parley:pk_other:session': 'token', 'parley:pk_other:conversation': 'bot' }],
+  ])('with %s in storage, the client is %s right after mounting', async (_name, status, stored: Record<string, string>) => {
+    for (const [key, value] of Object.entries(stored)) localStorage.setItem(key, value);
+    const { widget } = await mountWidget();
+    expect(widget.client.status).toBe(status);
   });
 });

@@ -2,8 +2,9 @@
  * `mount`: the widget with its own client.
  * @module
  */
-import { createClient, type ParleyClient } from '@parley/client';
+import { createClient, hasConversationToResume, type ParleyClient } from '@parley/client';
 import { mountApp, type AppHandle, type MountAppOptions } from './mount-app.js';
+import { fetchWidgetSettings, type WidgetAppearance } from './widget-settings.js';
 
 /** Options of {@link mount}. */
 export interface MountOptions extends MountAppOptions {
@@ -11,6 +12,11 @@ export interface MountOptions extends MountAppOptions {
   serverUrl: string;
   /** The widget's public key (`pk_…`). */
   widgetKey: string;
+  /**
+   * The widget's title, greeting and colors when the page already has them; otherwise the widget fetches them from
+   * `serverUrl` (`GET /api/widgets/:publicKey/settings`) and draws itself once they are in.
+   */
+  settings?: WidgetAppearance | undefined;
 }
 
 /** A mounted widget: open or close its panel, remove it, or talk to its client directly. */
@@ -21,7 +27,9 @@ export interface WidgetHandle extends AppHandle {
 
 /**
  * Creates a client for the widget and mounts the chat widget: a launcher button fixed to a corner of the page and the
- * chat panel it opens, rendered in a shadow root.
+ * chat panel it opens, rendered in a shadow root. The client connects when the visitor opens the panel, or at once
+ * when this browser has a conversation to resume (an open one, or messages waiting to be sent); a page view that never
+ * opens the chat opens no socket.
  *
  * @example
  * ```ts
@@ -33,8 +41,10 @@ export interface WidgetHandle extends AppHandle {
  * ```
  */
 export function mount(options: MountOptions): WidgetHandle {
-  const client = createClient({ serverUrl: options.serverUrl, widgetKey: options.widgetKey });
-  const app = mountApp(client, options);
+  const { serverUrl, widgetKey } = options;
+  const client = createClient({ serverUrl, widgetKey, autoConnect: false });
+  const app = mountApp(client, { ...options, settings: options.settings ?? fetchWidgetSettings(serverUrl, widgetKey) });
+  if (hasConversationToResume({ widgetKey })) client.connect();
   return {
     client,
     open: app.open,

@@ -10,5 +10,5 @@ import type { ParleyClient } from '@parley/client';
  */
 export type WidgetClient = Pick<
   ParleyClient,
-  'status' | 'error' | 'session' | 'messages' | 'pending' | 'drafts' | 'on' | 'send' | 'setTyping' | 'requestHuman'
+  'status' | 'error' | 'session' | 'messages' | 'pending' | 'drafts' | 'on' | 'send' | 'setTyping' | 'requestHuman' | 'connect'
 >;

@@ -1,10 +1,10 @@
 // @vitest-environment happy-dom
+import { emptyThread } from '@parley/client/thread';
 import type { ConversationStatus, ConversationSummary, ConversationUpdate } from '@parley/protocol';
 import { render } from 'preact';
 import { act } from 'preact/test-utils';
 import { afterEach, describe, expect, it } from 'vitest';
 import { agent, CONVERSATION_ID, summary } from '../__fixtures__/factories.js';
-import { emptyThread } from '../message-store.js';
 import { ConversationView, type ConversationViewProps } from './conversation-view.js';
 
 let container: HTMLElement;

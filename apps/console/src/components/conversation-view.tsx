@@ -3,12 +3,12 @@
  * messages and the bot's reply as it streams; who is typing; the reply box.
  * @module
  */
+import type { MessageThread } from '@parley/client/thread';
 import type { Agent, ConversationSummary, ConversationUpdate } from '@parley/protocol';
 import { useState } from 'preact/hooks';
 import type { TypingState } from '../console-state.js';
 import { openStatuses } from '../conversation-store.js';
 import { contactLabel, formatFullTime, statusLabel } from '../format.js';
-import type { MessageThread } from '../message-store.js';
 import { MessageList } from './message-list.js';
 import { ReplyBox } from './reply-box.js';
 

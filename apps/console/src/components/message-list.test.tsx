@@ -2,7 +2,7 @@
 import { render, type ComponentChild } from 'preact';
 import { act } from 'preact/test-utils';
 import { afterEach, describe, expect, it } from 'vitest';
-import { message } from '../__fixtures__/factories.js';
+import { CONVERSATION_ID, message } from '../__fixtures__/factories.js';
 import { MessageList } from './message-list.js';
 
 let container: HTMLElement;
@@ -79,13 +79,13 @@ describe('MessageList', () => {
 
   it('shows a bot reply as it streams, as text, after the stored messages and before pending replies', () => {
     const author = { kind: 'bot' as const, id: null, name: 'Sunny' };
-    const draft = { messageId: 'message-2', author, createdAt: '2025-01-01T12:00:02.000Z' };
+    const draft = { messageId: 'message-2', conversationId: CONVERSATION_ID, author, createdAt: '2025-01-01T12:00:02.000Z' };
     const pending = [{ clientId: 'client-1', body: 'Hello', createdAt: '2025-01-01T12:00:03.000Z', status: 'sending' as const, error: null }];
     mount(
       <MessageList
         messages={[message(1)]}
         pending={pending}
-        botReplies={[{ ...draft, body: 'Use <b>this</b>', status: 'streaming' }]}
+        botReplies={[{ ...draft, text: 'Use <b>this</b>', streaming: true }]}
       />,
     );
 
@@ -99,7 +99,7 @@ describe('MessageList', () => {
     expect(order).toEqual(['Message 1', 'Use <b>this</b>', 'Hello']);
 
     act(() =>
-      render(<MessageList messages={[message(1)]} botReplies={[{ ...draft, body: 'Done.', status: 'complete' }]} />, container),
+      render(<MessageList messages={[message(1)]} botReplies={[{ ...draft, text: 'Done.', streaming: false }]} />, container),
     );
     const complete = container.querySelector('.message-streaming');
     expect(complete?.hasAttribute('aria-busy')).toBe(false);

@@ -2,18 +2,18 @@
  * A conversation's messages, oldest first, then the bot's replies being streamed and the agent's pending replies.
  * @module
  */
+import type { BotDraft, PendingMessage } from '@parley/client/thread';
 import { citationHref, citationLabel, type Message } from '@parley/protocol';
 import { Fragment } from 'preact';
 import { useLayoutEffect, useRef } from 'preact/hooks';
 import { authorLabel, formatFullTime, formatMessageTime } from '../format.js';
-import type { BotReplyDraft, PendingMessage } from '../message-store.js';
 
 /** Props of {@link MessageList}. */
 export interface MessageListProps {
   messages: readonly Message[];
   pending?: readonly PendingMessage[];
   /** The bot's replies being streamed, shown after the stored messages. */
-  botReplies?: readonly BotReplyDraft[];
+  botReplies?: readonly BotDraft[];
   /** Name shown on the visitor's messages. */
   visitorName?: string;
   /** The signed-in agent's id, to label their own messages "You". */
@@ -92,8 +92,8 @@ function MessageSources({ citations }: { citations: NonNullable<Message['citatio
  * A bot reply as it streams in. `aria-busy` asks screen readers to hold off announcing every delta; the stored message
  * that replaces it is announced once, whole.
  */
-function BotReplyItem({ draft }: { draft: BotReplyDraft }) {
-  const streaming = draft.status === 'streaming';
+function BotReplyItem({ draft }: { draft: BotDraft }) {
+  const { streaming } = draft;
   return (
     <div
       class="message message-bot message-streaming"
@@ -107,7 +107,7 @@ function BotReplyItem({ draft }: { draft: BotReplyDraft }) {
       </div>
       {/* Text child only, like stored messages: the model's output is shown, never interpreted. */}
       <p class="message-body">
-        {draft.body}
+        {draft.text}
         {streaming && <span class="stream-caret" aria-hidden="true" />}
       </p>
     </div>
@@ -166,7 +166,7 @@ export function MessageList({
   const last = messages.at(-1);
   // Grows with every delta, so the list also follows a reply while it streams.
   let streamedLength = 0;
-  for (const draft of botReplies) streamedLength += draft.body.length + 1;
+  for (const draft of botReplies) streamedLength += draft.text.length + 1;
 
   useLayoutEffect(() => {
     const list = listRef.current;

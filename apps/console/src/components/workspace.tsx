@@ -2,13 +2,13 @@
  * The signed-in console: top bar, inbox pane and conversation pane.
  * @module
  */
+import { emptyThread } from '@parley/client/thread';
 import type { ConversationStatus, ConversationSummary } from '@parley/protocol';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { ConsoleApi } from '../api.js';
 import { createConsoleController } from '../console-controller.js';
 import { isUnread, type ConnectionState } from '../console-state.js';
 import { openStatuses } from '../conversation-store.js';
-import { emptyThread } from '../message-store.js';
 import { conversationIdFromPath, isKnowledgePath, knowledgePath, pathForConversation } from '../route.js';
 import type { Session } from '../session.js';
 import type { AgentConnection } from '../socket.js';

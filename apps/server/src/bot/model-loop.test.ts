@@ -6,6 +6,8 @@ import { defineTool, type BotTool, type ToolOutcome } from './tools/registry.js'
 
 const usage = { inputTokens: 10, outputTokens: 5, cacheReadTokens: 1, cacheWriteTokens: 0 };
 const finish = (stopReason: string): ChatStreamPart => ({ type: 'finish', stopReason, usage });
+/** A round that asks for one more lookup. */
+const lookupRound = (id: string): ChatStreamPart[] => [{ type: 'tool-call', id, name: 'lookup', input: { order: id } }, finish('tool_use')];
 
 /** A model that answers each round with the next scripted parts, and remembers every request. */
 function scriptedModel(rounds: Array<ChatStreamPart[] | Error>): ChatModel & { requests: ChatRequest[] } {
@@ -95,8 +97,7 @@ describe('runModelLoop', () => {
   });
 
   it('stops after maxToolRounds rounds that keep asking for tools', async () => {
-    const round = (id: string): ChatStreamPart[] => [{ type: 'tool-call', id, name: 'lookup', input: { order: id } }, finish('tool_use')];
-    const model = scriptedModel([round('a'), round('b'), round('c'), round('d')]);
+    const model = scriptedModel([lookupRound('a'), lookupRound('b'), lookupRound('c'), lookupRound('d')]);
     const { options: loop } = options(model, { maxToolRounds: 2 });
     expect(await runModelLoop(loop)).toMatchObject({ stopReason: 'max_tool_rounds', rounds: 2 });
     expect(loop.progress.toolLog).toHaveLength(1);

@@ -2,3 +2,4 @@ export * from './auth.js';
 export * from './conversations.js';
 export * from './health.js';
 export * from './knowledge.js';
+export * from './widgets.js';

@@ -74,6 +74,8 @@ export class FakeClient implements WidgetClient {
     Promise.resolve({ id: 'sent', conversationId: 'c1', seq: 1, createdAt: '2025-01-01T00:00:00.000Z' });
   readonly typing: boolean[] = [];
   drafts: readonly BotDraft[] = [];
+  /** How many times the UI asked the client to connect. */
+  connects = 0;
   /** Reasons passed to `requestHuman`, and the answer each call gets. */
   readonly humanRequests: Array<string | undefined> = [];
   requestHumanResult: () => Promise<VisitorConversation> = () => {
@@ -102,6 +104,10 @@ export class FakeClient implements WidgetClient {
   send(body: string) {
     this.sent.push(body);
     return this.sendResult();
+  }
+
+  connect() {
+    this.connects++;
   }
 
   setTyping(typing: boolean) {

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createTypingNotifier } from './typing-notifier.js';
+import { createTypingNotifier, TYPING_EXPIRY_MS, TYPING_IDLE_MS, TYPING_REPEAT_MS } from './typing-notifier.js';
 
 describe('createTypingNotifier', () => {
   beforeEach(() => {
@@ -34,5 +34,21 @@ describe('createTypingNotifier', () => {
     typing.stop();
     vi.advanceTimersByTime(10_000);
     expect(sent).toEqual([true, false]);
+  });
+
+  it('forgets what it sent when reset, so the next keystroke sends again and no false follows', () => {
+    const sent: boolean[] = [];
+    const typing = createTypingNotifier({ send: (value) => sent.push(value) });
+    typing.input();
+    typing.reset();
+    vi.advanceTimersByTime(10_000);
+    expect(sent).toEqual([true]);
+    typing.input();
+    expect(sent).toEqual([true, true]);
+  });
+
+  it('repeats often enough that the other side never drops a live indicator', () => {
+    expect(TYPING_REPEAT_MS).toBeLessThan(TYPING_EXPIRY_MS);
+    expect(TYPING_REPEAT_MS).toBeLessThan(TYPING_IDLE_MS);
   });
 });

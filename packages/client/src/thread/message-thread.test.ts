@@ -12,11 +12,13 @@ import {
   hasGap,
   loadMessages,
   mergeMessages,
+  mergeSentMessage,
   retryPending,
+  skipGaps,
   startBotReply,
   syncedSeq,
   type MessageThread,
-} from './message-store.js';
+} from './message-thread.js';
 
 const seqs = (thread: { messages: readonly { seq: number }[] }) => thread.messages.map((held) => held.seq);
 const agentAuthor = { kind: 'agent' as const, id: 'agent-1', name: 'Grace' };
@@ -138,10 +140,12 @@ function apply(thread: MessageThread, event: BotEvent): MessageThread {
 describe('bot replies', () => {
   it('shows the text so far as deltas arrive, after the stored messages', () => {
     let thread = startBotReply(history, start);
-    expect(thread.botReplies).toEqual([{ messageId: 'message-2', author: botAuthor, body: '', createdAt: start.createdAt, status: 'streaming' }]);
+    expect(thread.botReplies).toEqual([
+      { messageId: 'message-2', conversationId: CONVERSATION_ID, author: botAuthor, text: '', createdAt: start.createdAt, streaming: true },
+    ]);
     thread = appendBotReply(thread, delta('The tent '));
     thread = appendBotReply(thread, delta('fits two.'));
-    expect(thread.botReplies[0]!.body).toBe('The tent fits two.');
+    expect(thread.botReplies[0]!.text).toBe('The tent fits two.');
     expect(thread.messages.map((held) => held.id)).toEqual(['message-1']);
   });
 
@@ -157,7 +161,7 @@ describe('bot replies', () => {
   it('keeps a complete reply on screen until its stored message replaces it', () => {
     let thread = appendBotReply(startBotReply(history, start), delta('The tent fits two.'));
     thread = endBotReply(thread, end('complete'));
-    expect(thread.botReplies).toMatchObject([{ messageId: 'message-2', body: 'The tent fits two.', status: 'complete' }]);
+    expect(thread.botReplies).toMatchObject([{ messageId: 'message-2', text: 'The tent fits two.', streaming: false }]);
     thread = mergeMessages(thread, [stored]);
     expect(thread.botReplies).toEqual([]);
     expect(thread.messages.map((held) => held.id)).toEqual(['message-1', 'message-2']);
@@ -200,5 +204,40 @@ describe('bot replies', () => {
     thread = dropStreamingBotReplies(thread);
     expect(thread.botReplies.map((draft) => draft.messageId)).toEqual(['message-2']);
     expect(dropStreamingBotReplies(thread)).toBe(thread);
+  });
+});
+
+// Rules the visitor SDK's message store relies on (packages/client/src/message-store.ts wraps a thread).
+describe('one copy per message', () => {
+  it('returns the same thread when a message arrives again, equal but not identical', () => {
+    const thread = mergeMessages(emptyThread, [message(1), message(2)]);
+    expect(mergeMessages(thread, [message(2)])).toBe(thread);
+  });
+
+  it('keeps the held message when another one claims its seq', () => {
+    const held = message(2);
+    const thread = mergeMessages(emptyThread, [message(1), held]);
+    expect(mergeMessages(thread, [message(2, { id: 'other' })]).messages[1]).toBe(held);
+  });
+
+  it("never lets a copy built from an ack replace the server's, whichever comes first", () => {
+    const fromServer = message(1, { author: agentAuthor, clientId: 'client-a' });
+    const fromAck = message(1, { author: { ...agentAuthor, name: null }, clientId: 'client-a' });
+    const served = mergeMessages(emptyThread, [fromServer]);
+    expect(mergeSentMessage(served, fromAck)).toBe(served);
+    expect(mergeMessages(mergeSentMessage(emptyThread, fromAck), [fromServer]).messages).toEqual([fromServer]);
+  });
+
+  it('skips a gap the server cannot fill and then ignores the missing message if it comes after all', () => {
+    const thread = skipGaps(mergeMessages(emptyThread, [message(1), message(4)]));
+    expect(syncedSeq(thread)).toBe(4);
+    expect(hasGap(thread)).toBe(false);
+    expect(mergeMessages(thread, [message(2)])).toBe(thread);
+    expect(seqs(mergeMessages(thread, [message(5)]))).toEqual([1, 4, 5]);
+  });
+
+  it('ignores an empty delta', () => {
+    const streaming = startBotReply(history, start);
+    expect(appendBotReply(streaming, delta(''))).toBe(streaming);
   });
 });

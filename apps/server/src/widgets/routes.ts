@@ -1,0 +1,42 @@
+import { errorBodySchema, ParleyError, widgetKeyParamsSchema, widgetPublicSettingsSchema } from '@parley/protocol';
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { findWidgetByKey } from './service.js';
+
+/**
+ * Settings change rarely and every page view of every site may ask: browsers and CDNs keep an answer this long, so a
+ * visitor's next pages ask nothing. A changed title or color shows within five minutes.
+ */
+const SETTINGS_CACHE_CONTROL = 'public, max-age=300';
+
+/**
+ * The widget's public REST API, `GET /api/widgets/:publicKey/settings`: what the script-tag loader and the widget need
+ * to draw the launcher and the panel before (and without) opening a socket. Anyone may read it from any site, as they
+ * may read the key from a page's script tag; the origin allowlist guards the conversation, not the widget's looks.
+ */
+export async function widgetRoutes(app: FastifyInstance) {
+  const api = app.withTypeProvider<ZodTypeProvider>();
+  // On every answer of this plugin, errors included, so a page's script can read why it failed.
+  api.addHook('onRequest', function allowAnyOrigin(_request, reply, done) {
+    reply.header('access-control-allow-origin', '*');
+    done();
+  });
+
+  api.get(
+    '/api/widgets/:publicKey/settings',
+    {
+      schema: {
+        params: widgetKeyParamsSchema,
+        response: { 200: widgetPublicSettingsSchema, 404: z.object({ error: errorBodySchema }) },
+      },
+    },
+    async function widgetSettingsRoute(request, reply) {
+      const widget = await findWidgetByKey(app.db, request.params.publicKey);
+      // 404, not the 401 `unknown_widget` carries on a socket: nothing here needs authentication, the resource is absent.
+      if (!widget) return reply.status(404).send({ error: new ParleyError('unknown_widget').toBody() });
+      reply.header('cache-control', SETTINGS_CACHE_CONTROL);
+      return widget.settings;
+    },
+  );
+}
