@@ -36,7 +36,16 @@ const upstream = createServer((request, response) => {
     marks.push(mark);
     send('message_start', {
       type: 'message_start',
-      message: { id: 'msg_local', type: 'message', role: 'assistant', model: 'claude-local', content: [], stop_reason: null, stop_sequence: null, usage: { input_tokens: 12, output_tokens: 1 } },
+      message: {
+        id: 'msg_local',
+        type: 'message',
+        role: 'assistant',
+        model: 'claude-local',
+        content: [],
+        stop_reason: null,
+        stop_sequence: null,
+        usage: { input_tokens: 12, output_tokens: 1 },
+      },
     });
     send('content_block_start', { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } });
     for (let index = 0; index < deltas; index++) {
@@ -45,7 +54,11 @@ const upstream = createServer((request, response) => {
       if (index % 8 === 7) await new Promise((resolve) => setImmediate(resolve));
     }
     send('content_block_stop', { type: 'content_block_stop', index: 0 });
-    send('message_delta', { type: 'message_delta', delta: { stop_reason: 'end_turn', stop_sequence: null }, usage: { output_tokens: deltas } });
+    send('message_delta', {
+      type: 'message_delta',
+      delta: { stop_reason: 'end_turn', stop_sequence: null },
+      usage: { output_tokens: deltas },
+    });
     mark.end = performance.now();
     send('message_stop', { type: 'message_stop' });
     response.end();
@@ -90,12 +103,21 @@ visitor.close();
 await parleyServer.close();
 upstream.close();
 
-const parley = { name: `parley bot turn (${handle.driver})`, turns, deltas, firstDelta: percentiles(firstDelta), endToStored: percentiles(endToStored) };
+const parley = {
+  name: `parley bot turn (${handle.driver})`,
+  turns,
+  deltas,
+  firstDelta: percentiles(firstDelta),
+  endToStored: percentiles(endToStored),
+};
 
 const baselineScript = join(root, '../shared/baselines/claude-stream-relay.mjs');
 const floor = existsSync(baselineScript)
   ? JSON.parse(
-      execFileSync(process.execPath, [baselineScript, '--turns', String(turns), '--deltas', String(deltas), '--json'], { cwd: serverDir, encoding: 'utf8' })
+      execFileSync(process.execPath, [baselineScript, '--turns', String(turns), '--deltas', String(deltas), '--json'], {
+        cwd: serverDir,
+        encoding: 'utf8',
+      })
         .trim()
         .split('\n')
         .at(-1),
@@ -111,7 +133,9 @@ else {
   console.log(`end_to_stored_p50_ms ${parley.endToStored.p50ms}`);
   console.log(`end_to_stored_p99_ms ${parley.endToStored.p99ms}`);
   if (floor) {
-    console.log(`floor (bare claude stream relay): first delta p50 ${floor.firstDelta.p50ms} p99 ${floor.firstDelta.p99ms}; end -> done p50 ${floor.endToDone.p50ms} p99 ${floor.endToDone.p99ms}`);
+    console.log(
+      `floor (bare claude stream relay): first delta p50 ${floor.firstDelta.p50ms} p99 ${floor.firstDelta.p99ms}; end -> done p50 ${floor.endToDone.p50ms} p99 ${floor.endToDone.p99ms}`,
+    );
     console.log(
       `ratio first delta p50 ${ratio(parley.firstDelta.p50ms, floor.firstDelta.p50ms)}x p99 ${ratio(parley.firstDelta.p99ms, floor.firstDelta.p99ms)}x; ` +
         `end p50 ${ratio(parley.endToStored.p50ms, floor.endToDone.p50ms)}x p99 ${ratio(parley.endToStored.p99ms, floor.endToDone.p99ms)}x`,

@@ -56,7 +56,10 @@ if (!existsSync(join(scifact, 'corpus.jsonl'))) {
   );
   process.exit(1);
 }
-const abstracts = readFileSync(join(scifact, 'corpus.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line));
+const abstracts = readFileSync(join(scifact, 'corpus.jsonl'), 'utf8')
+  .trim()
+  .split('\n')
+  .map((line) => JSON.parse(line));
 const segmenter = new Intl.Segmenter('en', { granularity: 'sentence' });
 const sentences = abstracts.flatMap((doc) => [...segmenter.segment(doc.text)].map((s) => s.segment.trim()).filter((s) => s.length > 20));
 const titles = abstracts.map((doc) => doc.title);
@@ -72,7 +75,10 @@ function article(index) {
   return { sourceKey: `bench/${index}.md`, content: parts.join('\n\n') };
 }
 
-const claims = readFileSync(join(scifact, 'queries.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line).text);
+const claims = readFileSync(join(scifact, 'queries.jsonl'), 'utf8')
+  .trim()
+  .split('\n')
+  .map((line) => JSON.parse(line).text);
 const words = sentences.slice(0, 5000).flatMap((s) => s.toLowerCase().match(/[a-z]{4,}/g) ?? []);
 const shortQueries = Array.from({ length: 200 }, () => Array.from({ length: 2 + Math.floor(random() * 3) }, () => pick(words)).join(' '));
 const queries = [...claims, ...shortQueries].slice(0, Number(values.queries));
@@ -96,7 +102,8 @@ try {
   if (!values.json && process.stderr.isTTY) process.stderr.write('\r\x1b[K');
 
   // Warm-up: plans and caches, as a running server has them.
-  for (const query of queries.slice(0, 20)) await searchKnowledge(handle.db, { organizationId: organization.id, query, limit: 5, postingsPerTerm });
+  for (const query of queries.slice(0, 20))
+    await searchKnowledge(handle.db, { organizationId: organization.id, query, limit: 5, postingsPerTerm });
   const measure = async (list) => {
     const samples = [];
     for (const query of list) {
@@ -113,15 +120,27 @@ try {
     chunks,
     articles,
     postingsPerTerm,
-    import: { seconds: +importSeconds.toFixed(1), chunksPerSecond: Math.round(chunks / importSeconds), vacuumSeconds: +vacuumSeconds.toFixed(1) },
-    search: { all: await measure(queries), long: await measure(queries.filter((q) => claims.includes(q))), short: await measure(shortQueries.filter((q) => queries.includes(q))) },
+    import: {
+      seconds: +importSeconds.toFixed(1),
+      chunksPerSecond: Math.round(chunks / importSeconds),
+      vacuumSeconds: +vacuumSeconds.toFixed(1),
+    },
+    search: {
+      all: await measure(queries),
+      long: await measure(queries.filter((q) => claims.includes(q))),
+      short: await measure(shortQueries.filter((q) => queries.includes(q))),
+    },
   };
   if (values.json) console.log(JSON.stringify(result));
   else {
     console.log(`knowledge search on ${result.database}: ${chunks} chunks in ${articles} articles, postingsPerTerm ${postingsPerTerm}`);
-    console.log(`  import: ${result.import.chunksPerSecond} chunks/s (${result.import.seconds} s), then vacuum ${result.import.vacuumSeconds} s`);
+    console.log(
+      `  import: ${result.import.chunksPerSecond} chunks/s (${result.import.seconds} s), then vacuum ${result.import.vacuumSeconds} s`,
+    );
     for (const [name, figures] of Object.entries(result.search)) {
-      console.log(`  search ${name.padEnd(5)} (${figures.queries} queries, top 5): p50 ${figures.p50ms} ms  p95 ${figures.p95ms} ms  p99 ${figures.p99ms} ms`);
+      console.log(
+        `  search ${name.padEnd(5)} (${figures.queries} queries, top 5): p50 ${figures.p50ms} ms  p95 ${figures.p95ms} ms  p99 ${figures.p99ms} ms`,
+      );
     }
   }
 } finally {

@@ -26,7 +26,13 @@ const rate = Number(values.rate);
 const parleyServer = await startParley({}, { enabled: false });
 const { handle, url } = parleyServer;
 const email = `bench-${Date.now()}@bench.example`;
-await parleyServer.accounts.createAgent(handle.db, { organizationId: parleyServer.organization.id, email, name: 'Bench', password: 'bench-password', role: 'agent' });
+await parleyServer.accounts.createAgent(handle.db, {
+  organizationId: parleyServer.organization.id,
+  email,
+  name: 'Bench',
+  password: 'bench-password',
+  role: 'agent',
+});
 const login = await fetch(`${url}/api/auth/login`, {
   method: 'POST',
   headers: { 'content-type': 'application/json' },
@@ -98,9 +104,18 @@ if (existsSync(baselineScript)) {
 
 const ratio = (ours, base) => (base > 0 ? +(ours / base).toFixed(1) : null);
 if (values.json) {
-  console.log(JSON.stringify({ parley, floor, p50Ratio: floor && ratio(parley.p50ms, floor.p50ms), p99Ratio: floor && ratio(parley.p99ms, floor.p99ms) }));
+  console.log(
+    JSON.stringify({
+      parley,
+      floor,
+      p50Ratio: floor && ratio(parley.p50ms, floor.p50ms),
+      p99Ratio: floor && ratio(parley.p99ms, floor.p99ms),
+    }),
+  );
 } else {
-  console.log(`${parley.name}: ${total} msgs at ${rate || 'one-at-a-time'} msg/s offered, ${parley.throughput} msg/s, failures ${failures}`);
+  console.log(
+    `${parley.name}: ${total} msgs at ${rate || 'one-at-a-time'} msg/s offered, ${parley.throughput} msg/s, failures ${failures}`,
+  );
   console.log(`p50_ms ${parley.p50ms}`);
   console.log(`p99_ms ${parley.p99ms}`);
   if (floor) {

@@ -22,9 +22,19 @@ const inFlight = Number(values['in-flight']);
 const parleyServer = await startParley({}, { enabled: false });
 const { handle, url } = parleyServer;
 const email = `bench-${Date.now()}@bench.example`;
-await parleyServer.accounts.createAgent(handle.db, { organizationId: parleyServer.organization.id, email, name: 'Bench', password: 'bench-password', role: 'agent' });
+await parleyServer.accounts.createAgent(handle.db, {
+  organizationId: parleyServer.organization.id,
+  email,
+  name: 'Bench',
+  password: 'bench-password',
+  role: 'agent',
+});
 const { token } = await (
-  await fetch(`${url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: 'bench-password' }) })
+  await fetch(`${url}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password: 'bench-password' }),
+  })
 ).json();
 const agent = await connect(`${url}/agent`, { auth: { token } });
 
@@ -90,7 +100,11 @@ if (values.json) console.log(JSON.stringify(result));
 else {
   console.log(`database: ${handle.driver}; ${total} round trips per phase`);
   console.log(`quiet:           p50 ${quiet.p50ms} ms, p99 ${quiet.p99ms} ms`);
-  console.log(`under the flood: p50 ${underAttack.p50ms} ms, p99 ${underAttack.p99ms} ms (ratio p99 ${(underAttack.p99ms / quiet.p99ms).toFixed(1)}×)`);
-  console.log(`attacker (${inFlight} syncs of 500 in flight): ${attack.served} served, ${attack.refused} refused in ${attackSeconds.toFixed(1)} s`);
+  console.log(
+    `under the flood: p50 ${underAttack.p50ms} ms, p99 ${underAttack.p99ms} ms (ratio p99 ${(underAttack.p99ms / quiet.p99ms).toFixed(1)}×)`,
+  );
+  console.log(
+    `attacker (${inFlight} syncs of 500 in flight): ${attack.served} served, ${attack.refused} refused in ${attackSeconds.toFixed(1)} s`,
+  );
 }
 process.exit(0);

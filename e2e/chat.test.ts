@@ -147,14 +147,16 @@ describe('the demo shop and the console', () => {
     await shop.getByRole('textbox', { name: 'Message' }).fill('How long does shipping take?');
     await shop.getByRole('button', { name: 'Send' }).click();
     // The offline answerer finds this one in the demo shop's knowledge base, and cites it under the reply.
-    await expect.poll(() => shop.getByRole('log').textContent(), { timeout: 10_000 }).toContain('Standard shipping takes 3–5 business days');
+    await expect
+      .poll(() => shop.getByRole('log').textContent(), { timeout: 10_000 })
+      .toContain('Standard shipping takes 3–5 business days');
     const source = shop.getByRole('log').getByRole('link', { name: 'Shipping and delivery › Delivery times in the US' });
     await expect.poll(() => source.getAttribute('href')).toBe('https://harborandpine.example/help/shipping');
     await shop.screenshot({ path: join(screenshots, '5a-answer-with-sources.png') });
     await shop.getByRole('button', { name: 'Talk to a person' }).click();
-    await expect.poll(() => shop.locator('[data-parley-widget]').evaluate((host) => host.shadowRoot?.textContent ?? '')).toContain(
-      'Waiting for a person to join',
-    );
+    await expect
+      .poll(() => shop.locator('[data-parley-widget]').evaluate((host) => host.shadowRoot?.textContent ?? ''))
+      .toContain('Waiting for a person to join');
     await shop.screenshot({ path: join(screenshots, '5-waiting-for-a-person.png') });
 
     const agentPage = await browser.newPage();
@@ -178,7 +180,9 @@ describe('the demo shop and the console', () => {
     await expect.poll(() => table.textContent()).toContain('product-care.csv');
     await page.getByRole('searchbox', { name: 'Try a question' }).fill('how do I wash my sleeping bag');
     await page.getByRole('button', { name: 'Search' }).click();
-    await expect.poll(() => page.getByRole('list', { name: 'Passages found' }).textContent()).toContain('Can I machine-wash my sleeping bag?');
+    await expect
+      .poll(() => page.getByRole('list', { name: 'Passages found' }).textContent())
+      .toContain('Can I machine-wash my sleeping bag?');
     await page.screenshot({ path: join(screenshots, '7-console-knowledge-base.png') });
   });
 });

@@ -22,9 +22,7 @@ const compressible = /\.(?:js|mjs|css|html|svg|json|txt|map)$/;
 async function filesAt(path) {
   if (!(await stat(path)).isDirectory()) return compressible.test(path) ? [path] : [];
   const entries = await readdir(path, { recursive: true, withFileTypes: true });
-  return entries
-    .filter((entry) => entry.isFile() && compressible.test(entry.name))
-    .map((entry) => join(entry.parentPath, entry.name));
+  return entries.filter((entry) => entry.isFile() && compressible.test(entry.name)).map((entry) => join(entry.parentPath, entry.name));
 }
 
 /** The compressed copies of `raw`, by file extension. */

@@ -24,7 +24,13 @@ export async function startParley(env = {}, widgetBot = {}, { assets = false } =
   const config = loadConfig({ NODE_ENV: 'test', PARLEY_LOG_LEVEL: 'silent', PARLEY_RATE_LIMIT_MESSAGES: '1000000', ...env });
   const handle = await createDb({ url: process.env.DATABASE_URL, dataDir: 'memory://' });
   await handle.migrate();
-  const app = await buildApp({ config, db: handle, secret: 'bench-secret-at-least-32-characters!', staticDirs: assets ? undefined : false, logger: false });
+  const app = await buildApp({
+    config,
+    db: handle,
+    secret: 'bench-secret-at-least-32-characters!',
+    staticDirs: assets ? undefined : false,
+    logger: false,
+  });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const organization = await accounts.createOrganization(handle.db, 'Bench');
   const widget = await accounts.createWidget(handle.db, {

@@ -154,13 +154,9 @@ export function createApi(options: ApiOptions = {}): ConsoleApi {
   return {
     login: (body) => request('POST', '/api/auth/login', body),
     me: () => request('GET', '/api/me'),
-    listConversations: (query = {}) =>
-      request('GET', withQuery('/api/conversations', { status: query.status, limit: query.limit })),
+    listConversations: (query = {}) => request('GET', withQuery('/api/conversations', { status: query.status, limit: query.limit })),
     listMessages: (conversationId, query = {}) =>
-      request(
-        'GET',
-        withQuery(`${conversationPath(conversationId)}/messages`, { afterSeq: query.afterSeq, limit: query.limit }),
-      ),
+      request('GET', withQuery(`${conversationPath(conversationId)}/messages`, { afterSeq: query.afterSeq, limit: query.limit })),
     sendReply: (conversationId, body) => request('POST', `${conversationPath(conversationId)}/messages`, body),
     updateConversation: (conversationId, body) => request('PATCH', conversationPath(conversationId), body),
     listKnowledgeDocuments: () => request('GET', '/api/knowledge/documents'),

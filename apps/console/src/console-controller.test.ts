@@ -164,7 +164,12 @@ describe('createConsoleController', () => {
     await vi.waitFor(() => expect(seqsOf(controller)).toEqual([1, 2]));
 
     const author = { kind: 'bot' as const, id: null, name: 'Assistant' };
-    server.emit('bot:reply-start', { conversationId: CONVERSATION_ID, messageId: 'message-3', author, createdAt: '2025-01-01T12:00:03.000Z' });
+    server.emit('bot:reply-start', {
+      conversationId: CONVERSATION_ID,
+      messageId: 'message-3',
+      author,
+      createdAt: '2025-01-01T12:00:03.000Z',
+    });
     server.emit('bot:reply-delta', { conversationId: CONVERSATION_ID, messageId: 'message-3', delta: 'Let me ' });
     server.emit('bot:reply-delta', { conversationId: CONVERSATION_ID, messageId: 'message-3', delta: 'check.' });
     expect(controller.getState().threads[CONVERSATION_ID]!.botReplies).toMatchObject([{ text: 'Let me check.' }]);
@@ -175,7 +180,7 @@ describe('createConsoleController', () => {
     controller.stop();
   });
 
-  it('shows the server\'s message when it rejects a status change', async () => {
+  it("shows the server's message when it rejects a status change", async () => {
     const server = fakeServer();
     server.api.updateConversation = () =>
       Promise.reject(new ParleyError('transition_rejected', 'A resolved conversation cannot go back to the bot.'));

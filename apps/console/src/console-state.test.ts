@@ -10,7 +10,9 @@ const visitorTyping = { conversationId: CONVERSATION_ID, author: { kind: 'visito
 
 describe('unread marker', () => {
   it('does not mark conversations that were already there when the console opened', () => {
-    const state = run([{ type: 'list-loaded', conversations: [summary({ lastSeq: 3, lastMessage: { body: 'Hi', authorKind: 'visitor' } })] }]);
+    const state = run([
+      { type: 'list-loaded', conversations: [summary({ lastSeq: 3, lastMessage: { body: 'Hi', authorKind: 'visitor' } })] },
+    ]);
     expect(isUnread(state, state.conversations[0]!)).toBe(false);
   });
 
@@ -70,7 +72,10 @@ describe('bot replies', () => {
     const streaming = run([started, delta('Yes, '), delta('it fits two.')]);
     expect(threadOf(streaming).botReplies).toMatchObject([{ text: 'Yes, it fits two.', streaming: true }]);
 
-    for (const tail of [[ended('complete'), created], [created, ended('complete')]]) {
+    for (const tail of [
+      [ended('complete'), created],
+      [created, ended('complete')],
+    ]) {
       const thread = threadOf(run(tail, streaming));
       expect(thread.botReplies).toEqual([]);
       expect(thread.messages.map((held) => held.body)).toEqual(['Yes, it fits two.']);

@@ -19,15 +19,7 @@ import {
   TYPING_EXPIRY_MS,
   type MessageThread,
 } from '@parley/client/thread';
-import type {
-  BotReplyDelta,
-  BotReplyEnd,
-  BotReplyStart,
-  ConversationSummary,
-  Message,
-  MessageSent,
-  TypingChanged,
-} from '@parley/protocol';
+import type { BotReplyDelta, BotReplyEnd, BotReplyStart, ConversationSummary, Message, MessageSent, TypingChanged } from '@parley/protocol';
 import { applyMessage, upsertConversations } from './conversation-store.js';
 
 /** Whether live updates are flowing. */
@@ -108,11 +100,7 @@ export function initialConsoleState(openId: string | null = null): ConsoleState 
   };
 }
 
-function withThread(
-  state: ConsoleState,
-  conversationId: string,
-  update: (thread: MessageThread) => MessageThread,
-): ConsoleState {
+function withThread(state: ConsoleState, conversationId: string, update: (thread: MessageThread) => MessageThread): ConsoleState {
   const thread = state.threads[conversationId] ?? emptyThread;
   const next = update(thread);
   return next === thread ? state : { ...state, threads: { ...state.threads, [conversationId]: next } };
@@ -191,9 +179,7 @@ function reduce(state: ConsoleState, action: ConsoleAction): ConsoleState {
       return message.author.kind === 'visitor' ? stopTyping(withList, message.conversationId, 'visitor') : withList;
     }
     case 'send-started':
-      return withThread(state, action.conversationId, (thread) =>
-        addPending(thread, action.clientId, action.body, action.createdAt),
-      );
+      return withThread(state, action.conversationId, (thread) => addPending(thread, action.clientId, action.body, action.createdAt));
     case 'send-retried':
       return withThread(state, action.conversationId, (thread) => retryPending(thread, action.clientId));
     case 'send-confirmed': {

@@ -15,9 +15,7 @@ export function activityTime(conversation: ConversationSummary): number {
 
 /** Sorts most recent activity first; ties keep the newest conversation first. */
 export function sortConversations(conversations: readonly ConversationSummary[]): ConversationSummary[] {
-  return conversations.toSorted(
-    (a, b) => activityTime(b) - activityTime(a) || Date.parse(b.createdAt) - Date.parse(a.createdAt),
-  );
+  return conversations.toSorted((a, b) => activityTime(b) - activityTime(a) || Date.parse(b.createdAt) - Date.parse(a.createdAt));
 }
 
 /**

@@ -10,11 +10,4 @@ import { connectAgent } from './socket.js';
 const root = document.getElementById('app');
 if (!root) throw new Error('The console page has no #app element.');
 
-render(
-  <App
-    storage={browserSessionStorage()}
-    connect={(token) => connectAgent({ token })}
-    basePath={import.meta.env.BASE_URL}
-  />,
-  root,
-);
+render(<App storage={browserSessionStorage()} connect={(token) => connectAgent({ token })} basePath={import.meta.env.BASE_URL} />, root);

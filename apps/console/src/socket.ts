@@ -3,15 +3,7 @@
  * so the rest of the console (and its tests) never deal with Socket.IO's reconnection rules.
  * @module
  */
-import type {
-  Ack,
-  AgentClientEvents,
-  AgentMessageSend,
-  AgentServerEvents,
-  AgentTypingSet,
-  ErrorBody,
-  MessageSent,
-} from '@parley/protocol';
+import type { Ack, AgentClientEvents, AgentMessageSend, AgentServerEvents, AgentTypingSet, ErrorBody, MessageSent } from '@parley/protocol';
 import { AGENT_NAMESPACE, ParleyError } from '@parley/protocol';
 import { io, type Socket } from 'socket.io-client';
 
@@ -77,16 +69,13 @@ export function handshakeError(error: Error): ErrorBody | null {
  * ```
  */
 export function connectAgent(options: AgentConnectionOptions): AgentConnection {
-  const socket: Socket<AgentServerEvents, AgentClientEvents> = io(
-    options.url ? `${options.url}${AGENT_NAMESPACE}` : AGENT_NAMESPACE,
-    {
-      auth: { token: options.token },
-      // One manager per sign-in: a shared one would keep the previous agent's handshake.
-      forceNew: true,
-      reconnectionDelay: 1000,
-      reconnectionDelayMax: 10_000,
-    },
-  );
+  const socket: Socket<AgentServerEvents, AgentClientEvents> = io(options.url ? `${options.url}${AGENT_NAMESPACE}` : AGENT_NAMESPACE, {
+    auth: { token: options.token },
+    // One manager per sign-in: a shared one would keep the previous agent's handshake.
+    forceNew: true,
+    reconnectionDelay: 1000,
+    reconnectionDelayMax: 10_000,
+  });
   const listeners = new Set<(event: ConnectionEvent) => void>();
   let retryDelay = RETRY_MIN_MS;
   let retryTimer: ReturnType<typeof setTimeout> | undefined;

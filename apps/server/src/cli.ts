@@ -47,7 +47,7 @@ async function openDatabase(config: Config, openedBy: DataDirOpener, whileServin
 }
 
 const importWhileServing =
-  'To import while the server runs, upload the files on the console\'s Knowledge base page (/console/knowledge) or ' +
+  "To import while the server runs, upload the files on the console's Knowledge base page (/console/knowledge) or " +
   'send them to POST /api/knowledge/documents (see docs/knowledge.md).';
 const resetPasswordWhileServing =
   'A new password needs the database to itself: stop the server, run `parley seed --reset-password`, then start it again.';
@@ -106,7 +106,9 @@ async function resolveOrganization(handle: DbHandle, requested: string | undefin
   }
   if (rows.length === 1) return rows[0]!.id;
   if (rows.length === 0) throw new CliError('There is no organization yet: run `parley seed` or `parley start` first.');
-  throw new CliError(`There are several organizations; choose one with --organization:\n${rows.map((row) => `  ${row.id}  ${row.name}`).join('\n')}`);
+  throw new CliError(
+    `There are several organizations; choose one with --organization:\n${rows.map((row) => `  ${row.id}  ${row.name}`).join('\n')}`,
+  );
 }
 
 function drawProgress(done: number, total: number, result: FileImportResult) {

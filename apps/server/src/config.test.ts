@@ -17,9 +17,20 @@ describe('loadConfig', () => {
 
   it('reads embeddings settings all together, within what pgvector can index', () => {
     expect(loadConfig({}).embeddings).toBeNull();
-    const env = { PARLEY_EMBEDDINGS_URL: 'http://localhost:11434/v1', PARLEY_EMBEDDINGS_MODEL: 'nomic-embed-text', PARLEY_EMBEDDINGS_DIMENSIONS: '768' };
-    expect(loadConfig(env).embeddings).toEqual({ url: 'http://localhost:11434/v1', model: 'nomic-embed-text', apiKey: undefined, dimensions: 768 });
-    expect(() => loadConfig({ PARLEY_EMBEDDINGS_URL: env.PARLEY_EMBEDDINGS_URL })).toThrowError(/needs PARLEY_EMBEDDINGS_MODEL and PARLEY_EMBEDDINGS_DIMENSIONS/);
+    const env = {
+      PARLEY_EMBEDDINGS_URL: 'http://localhost:11434/v1',
+      PARLEY_EMBEDDINGS_MODEL: 'nomic-embed-text',
+      PARLEY_EMBEDDINGS_DIMENSIONS: '768',
+    };
+    expect(loadConfig(env).embeddings).toEqual({
+      url: 'http://localhost:11434/v1',
+      model: 'nomic-embed-text',
+      apiKey: undefined,
+      dimensions: 768,
+    });
+    expect(() => loadConfig({ PARLEY_EMBEDDINGS_URL: env.PARLEY_EMBEDDINGS_URL })).toThrowError(
+      /needs PARLEY_EMBEDDINGS_MODEL and PARLEY_EMBEDDINGS_DIMENSIONS/,
+    );
     expect(() => loadConfig({ ...env, PARLEY_EMBEDDINGS_DIMENSIONS: '3072' })).toThrowError(/PARLEY_EMBEDDINGS_DIMENSIONS/);
     expect(() => loadConfig({ ...env, PARLEY_EMBEDDINGS_URL: 'ftp://x' })).toThrowError(/PARLEY_EMBEDDINGS_URL/);
   });

@@ -6,7 +6,12 @@ import { trustProxySettingSchema, type TrustProxySetting } from './plugins/trust
 /** USD per million tokens, per model. */
 export const modelPricesSchema = z.record(
   z.string(),
-  z.object({ input: z.number().nonnegative(), output: z.number().nonnegative(), cacheRead: z.number().nonnegative(), cacheWrite: z.number().nonnegative() }),
+  z.object({
+    input: z.number().nonnegative(),
+    output: z.number().nonnegative(),
+    cacheRead: z.number().nonnegative(),
+    cacheWrite: z.number().nonnegative(),
+  }),
 );
 /** USD per million tokens, per model. */
 export type ModelPrices = z.infer<typeof modelPricesSchema>;
@@ -41,7 +46,11 @@ export const envSchema = z.object({
   PARLEY_SEED_DEMO: booleanFromEnv.default(true),
   PARLEY_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   PARLEY_RESOLVE_AFTER_MINUTES: z.coerce.number().int().min(1).default(30),
-  PARLEY_CLOSE_AFTER_MINUTES: z.coerce.number().int().min(1).default(7 * 24 * 60),
+  PARLEY_CLOSE_AFTER_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(7 * 24 * 60),
   PARLEY_SWEEP_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(60),
   ANTHROPIC_API_KEY: z.string().min(1).optional(),
   ANTHROPIC_BASE_URL: z.url().optional(),

@@ -51,7 +51,7 @@ class MissingDataError extends Error {
   constructor(file: string) {
     super(
       `eval:rag: ${file} does not exist. The SciFact set is in ../shared/data/scifact beside Parley's development ` +
-        'checkout; elsewhere download BEIR\'s copy (https://public.ukp.informatik.tu-darmstadt.de/thakur/BEIR/datasets/scifact.zip), ' +
+        "checkout; elsewhere download BEIR's copy (https://public.ukp.informatik.tu-darmstadt.de/thakur/BEIR/datasets/scifact.zip), " +
         'unzip it, and run: pnpm eval:rag --corpus scifact --queries scifact/queries.jsonl --qrels scifact/qrels/test.tsv',
     );
   }
@@ -129,7 +129,12 @@ async function main() {
       if (!qrels.has(query.id)) continue;
       const started = performance.now();
       // Three chunks per document is enough for a 100-document ranking: long documents rarely have more hits.
-      const hits = await searchKnowledge(db, { organizationId: organization.id, query: query.text, limit: 300, postingsPerTerm: args['postings-per-term'] });
+      const hits = await searchKnowledge(db, {
+        organizationId: organization.id,
+        query: query.text,
+        limit: 300,
+        postingsPerTerm: args['postings-per-term'],
+      });
       latencies.push(performance.now() - started);
       // A document ranks where its best chunk ranks.
       rankings.set(query.id, [...new Set(hits.map((hit) => hit.sourceKey))].slice(0, 100));

@@ -5,7 +5,17 @@ import { SignJWT } from 'jose';
 import type { Socket } from 'socket.io-client';
 import { describe, expect, it } from 'vitest';
 import { AGENT_RECHECK_MS } from '../src/conversations/agent-socket.js';
-import { collect, connectAgent, connectVisitor, createTenant, login, ok, request, useTestServer, type TestServer } from './helpers/server.js';
+import {
+  collect,
+  connectAgent,
+  connectVisitor,
+  createTenant,
+  login,
+  ok,
+  request,
+  useTestServer,
+  type TestServer,
+} from './helpers/server.js';
 
 const server = useTestServer();
 
@@ -35,7 +45,9 @@ describe('an agent socket is served under the membership and token as they are n
   it('refuses the events of a removed agent and closes the socket', async () => {
     const { tenant, agent, agentSocket, visitor, conversationId } = await agentWatchingConversation(server);
     const closed = disconnected(agentSocket);
-    await server.db.db.delete(memberships).where(and(eq(memberships.userId, agent.id), eq(memberships.organizationId, tenant.organization.id)));
+    await server.db.db
+      .delete(memberships)
+      .where(and(eq(memberships.userId, agent.id), eq(memberships.organizationId, tenant.organization.id)));
 
     const refused = await request<Ack<MessageSent>>(agentSocket, 'message:send', { conversationId, clientId: 'a1', body: 'still here' });
     expect(refused).toMatchObject({ ok: false, error: { code: 'unauthorized' } });
@@ -49,7 +61,9 @@ describe('an agent socket is served under the membership and token as they are n
     const seen = collect<Message>(agentSocket, 'message:created');
     const closed = disconnected(agentSocket);
     const removedAt = Date.now();
-    await server.db.db.delete(memberships).where(and(eq(memberships.userId, agent.id), eq(memberships.organizationId, tenant.organization.id)));
+    await server.db.db
+      .delete(memberships)
+      .where(and(eq(memberships.userId, agent.id), eq(memberships.organizationId, tenant.organization.id)));
 
     expect(await closed).toBe('io server disconnect');
     expect(Date.now() - removedAt).toBeLessThan(AGENT_RECHECK_MS + 2000);

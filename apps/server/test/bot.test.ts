@@ -92,7 +92,11 @@ describe('the bot answers with Claude', () => {
 
     // Prompt caching on the system prompt and the tool definitions; the visitor's text only in messages.
     const body = anthropic.requests[0]!;
-    expect(body).toMatchObject({ model: 'claude-haiku-5-5', stream: true, system: [{ type: 'text', cache_control: { type: 'ephemeral' } }] });
+    expect(body).toMatchObject({
+      model: 'claude-haiku-5-5',
+      stream: true,
+      system: [{ type: 'text', cache_control: { type: 'ephemeral' } }],
+    });
     const tools = body.tools as Array<{ name: string; cache_control?: unknown; input_schema: unknown }>;
     expect(tools.map((tool) => tool.name)).toEqual(['handoff_to_human', 'collect_contact', 'search_knowledge_base']);
     expect(tools.at(-1)!.cache_control).toEqual({ type: 'ephemeral' });
@@ -111,12 +115,24 @@ describe('the bot answers with Claude', () => {
       { text: [' Saved, Ada.'] },
     );
     const done = nextEvent<Message>(visitor, 'message:created', (message) => message.author.kind === 'bot');
-    const sent = ok(await request<Ack<MessageSent>>(visitor, 'message:send', { clientId: 'c', body: 'I am Ada, call me at (415) 555-2671' }));
+    const sent = ok(
+      await request<Ack<MessageSent>>(visitor, 'message:send', { clientId: 'c', body: 'I am Ada, call me at (415) 555-2671' }),
+    );
     const final = await done;
     await server.app.bot.idle();
 
     expect(final.body).toBe('Let me save that. Saved, Ada.');
-    const [contact] = await server.db.db.select().from(contacts).where(eq(contacts.id, final.conversationId ? (await server.db.db.select().from(conversations).where(eq(conversations.id, sent.conversationId)))[0]!.contactId : ''));
+    const [contact] = await server.db.db
+      .select()
+      .from(contacts)
+      .where(
+        eq(
+          contacts.id,
+          final.conversationId
+            ? (await server.db.db.select().from(conversations).where(eq(conversations.id, sent.conversationId)))[0]!.contactId
+            : '',
+        ),
+      );
     expect(contact).toMatchObject({ name: 'Ada', phone: '+14155552671' });
 
     // The invalid number went back to the model as a tool error it could correct.
@@ -125,9 +141,19 @@ describe('the bot answers with Claude', () => {
       role: 'user',
       content: [{ type: 'tool_result', tool_use_id: 'toolu_bad', content: 'The phone number is not valid.', is_error: true }],
     });
-    expect(second.at(-2)).toMatchObject({ role: 'assistant', content: [{ type: 'text', text: 'Let me save that.' }, { type: 'tool_use', id: 'toolu_bad' }] });
+    expect(second.at(-2)).toMatchObject({
+      role: 'assistant',
+      content: [
+        { type: 'text', text: 'Let me save that.' },
+        { type: 'tool_use', id: 'toolu_bad' },
+      ],
+    });
 
-    const calls = await server.db.db.select().from(toolCalls).where(eq(toolCalls.conversationId, sent.conversationId)).orderBy(asc(toolCalls.id));
+    const calls = await server.db.db
+      .select()
+      .from(toolCalls)
+      .where(eq(toolCalls.conversationId, sent.conversationId))
+      .orderBy(asc(toolCalls.id));
     expect(calls.map((call) => [call.tool, call.success, call.error, call.messageId])).toEqual([
       ['collect_contact', false, 'The phone number is not valid.', final.id],
       ['collect_contact', true, null, final.id],
@@ -146,9 +172,14 @@ describe('the bot answers with Claude', () => {
   it('hands the conversation to a human through the handoff tool', async () => {
     const tenant = await botTenant();
     const visitor = await connectVisitor(server, { widgetKey: tenant.widget.publicKey });
-    anthropic.reply({ text: ['I will get a colleague.'], toolUse: { id: 'toolu_h', name: 'handoff_to_human', input: { reason: 'refund dispute' } } });
+    anthropic.reply({
+      text: ['I will get a colleague.'],
+      toolUse: { id: 'toolu_h', name: 'handoff_to_human', input: { reason: 'refund dispute' } },
+    });
     const queued = nextEvent<VisitorConversation>(visitor, 'conversation:updated', (conversation) => conversation.status === 'queued');
-    const sent = ok(await request<Ack<MessageSent>>(visitor, 'message:send', { clientId: 'r', body: 'I want my money back, this is the third time!' }));
+    const sent = ok(
+      await request<Ack<MessageSent>>(visitor, 'message:send', { clientId: 'r', body: 'I want my money back, this is the third time!' }),
+    );
     await queued;
     await server.app.bot.idle();
 
@@ -246,7 +277,13 @@ describe('the bot answers with Claude', () => {
     const sent = ok(await request<Ack<MessageSent>>(visitor, 'message:send', { clientId: 'm', body: 'Is the tent waterproof?' }));
     await started;
     const cancelled = nextEvent<BotReplyEnd>(visitor, 'bot:reply-end');
-    ok(await request<Ack<MessageSent>>(agent, 'message:send', { conversationId: sent.conversationId, clientId: 'take', body: 'Hi, Robin here — yes, fully.' }));
+    ok(
+      await request<Ack<MessageSent>>(agent, 'message:send', {
+        conversationId: sent.conversationId,
+        clientId: 'take',
+        body: 'Hi, Robin here — yes, fully.',
+      }),
+    );
     expect(await cancelled).toMatchObject({ status: 'cancelled', messageId: seen.starts[0]!.messageId });
     pause.open();
     await server.app.bot.idle();
@@ -410,9 +447,19 @@ describe('coming back to the bot', () => {
     const sent = ok(await request<Ack<MessageSent>>(visitor, 'message:send', { clientId: 'a', body: 'I need an agent' }));
     await queued;
     await server.app.bot.idle();
-    ok(await request<Ack<MessageSent>>(agent, 'message:send', { conversationId: sent.conversationId, clientId: 'r', body: 'Hi, how can I help?' }));
+    ok(
+      await request<Ack<MessageSent>>(agent, 'message:send', {
+        conversationId: sent.conversationId,
+        clientId: 'r',
+        body: 'Hi, how can I help?',
+      }),
+    );
     ok(await request<Ack<MessageSent>>(visitor, 'message:send', { clientId: 'b', body: 'Thanks agent, solved!' }));
-    const handedBack = await fetch(`${server.url}/api/conversations/${sent.conversationId}`, { method: 'PATCH', headers, body: JSON.stringify({ status: 'bot' }) });
+    const handedBack = await fetch(`${server.url}/api/conversations/${sent.conversationId}`, {
+      method: 'PATCH',
+      headers,
+      body: JSON.stringify({ status: 'bot' }),
+    });
     expect(handedBack.status).toBe(200);
 
     anthropic.reply({ text: ['Our store opens at 9.'] });
@@ -428,7 +475,8 @@ describe('coming back to the bot', () => {
       { role: 'user', content: 'I need an agent' },
       {
         role: 'assistant',
-        content: "I'm connecting you with a person from our team. They'll reply right here.\n\n(Agent " +
+        content:
+          "I'm connecting you with a person from our team. They'll reply right here.\n\n(Agent " +
           `${tenant.user.name.slice('Agent '.length)} from the team wrote) Hi, how can I help?`,
       },
       newestVisitorTurn('Thanks agent, solved!\n\nWhen do you open?'),

@@ -1,5 +1,4 @@
-import {
- conversations, messages } from '@parley/db';
+import { conversations, messages } from '@parley/db';
 import type { Ack, MessageSent, MessagesPage } from '@parley/protocol';
 import { count, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
@@ -48,7 +47,9 @@ describe('connection checks', () => {
   it('rejects a forged or foreign session token', async () => {
     const tenant = await createTenant(server);
     const other = await createTenant(server);
-    const forged = await connectVisitor(server, { widgetKey: tenant.widget.publicKey, sessionToken: 'not-a-token' }).catch((e: unknown) => e);
+    const forged = await connectVisitor(server, { widgetKey: tenant.widget.publicKey, sessionToken: 'not-a-token' }).catch(
+      (e: unknown) => e,
+    );
     expect(forged).toMatchObject({ data: { code: 'unauthorized' } });
 
     const foreignVisitor = await connectVisitor(server, { widgetKey: other.widget.publicKey });
@@ -192,7 +193,9 @@ describe('rate limiting', () => {
         acks.push(await request<Ack<MessageSent>>(visitor, 'message:send', { clientId: `m${index}`, body: `message ${index}` }));
       }
       expect(acks.filter((ack) => ack.ok)).toHaveLength(5);
-      expect(acks.slice(5)).toEqual(Array(3).fill(expect.objectContaining({ ok: false, error: expect.objectContaining({ code: 'rate_limited' }) })));
+      expect(acks.slice(5)).toEqual(
+        Array(3).fill(expect.objectContaining({ ok: false, error: expect.objectContaining({ code: 'rate_limited' }) })),
+      );
       const conversationId = (acks[0] as { data: MessageSent }).data.conversationId;
       const [stored] = await limited.db.db.select({ value: count() }).from(messages).where(eq(messages.conversationId, conversationId));
       expect(stored!.value).toBe(5);
@@ -204,4 +207,3 @@ describe('rate limiting', () => {
     }
   });
 });
-

@@ -1,5 +1,4 @@
-import {
- randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { conversationEvents, conversations, messages } from '@parley/db';
 import type { Ack, ConversationSummary, Message, MessageSent, MessagesPage, Session, TypingChanged } from '@parley/protocol';
 import { asc, eq } from 'drizzle-orm';
@@ -50,7 +49,12 @@ describe('a live visitor ↔ agent chat', () => {
     );
     expect(reply.seq).toBe(2);
     const delivered = await visitorSeesReply;
-    expect(delivered).toMatchObject({ id: reply.id, seq: 2, body: 'It ships tomorrow.', author: { kind: 'agent', id: agent.id, name: agent.name } });
+    expect(delivered).toMatchObject({
+      id: reply.id,
+      seq: 2,
+      body: 'It ships tomorrow.',
+      author: { kind: 'agent', id: agent.id, name: agent.name },
+    });
 
     // Replying took the conversation: assigned and in `agent` status, both audited.
     const [row] = await server.db.db.select().from(conversations).where(eq(conversations.id, sent.conversationId));
@@ -129,7 +133,10 @@ describe('a live visitor ↔ agent chat', () => {
         request<Ack<MessageSent>>(visitor, 'message:send', { clientId: `burst-${index}`, body: `message ${index}` }),
       ),
     );
-    const seqs = acks.map(ok).map((sent) => sent.seq).toSorted((a, b) => a - b);
+    const seqs = acks
+      .map(ok)
+      .map((sent) => sent.seq)
+      .toSorted((a, b) => a - b);
     expect(seqs).toEqual(Array.from({ length: 20 }, (_, index) => index + 1));
     expect(new Set(acks.map((ack) => ok(ack).conversationId)).size).toBe(1);
     visitor.close();
@@ -146,7 +153,13 @@ describe('a live visitor ↔ agent chat', () => {
 
     // The agent answers while the visitor is offline.
     for (const [index, body] of ['Are you there?', 'Here is the tracking link.'].entries()) {
-      ok(await request<Ack<MessageSent>>(agentSocket, 'message:send', { conversationId: first.conversationId, clientId: `offline-${index}`, body }));
+      ok(
+        await request<Ack<MessageSent>>(agentSocket, 'message:send', {
+          conversationId: first.conversationId,
+          clientId: `offline-${index}`,
+          body,
+        }),
+      );
     }
 
     const resumed = await connectVisitor(server, { widgetKey: tenant.widget.publicKey, sessionToken: session.sessionToken });
@@ -220,7 +233,10 @@ describe('a live visitor ↔ agent chat', () => {
 
     const list = await jsonOf(await fetch(`${server.url}/api/conversations`, { headers }));
     expect(list.conversations).toHaveLength(1);
-    expect(list.conversations[0]).toMatchObject({ id: sent.conversationId, lastMessage: { body: 'Do you ship to Norway?', authorKind: 'visitor' } });
+    expect(list.conversations[0]).toMatchObject({
+      id: sent.conversationId,
+      lastMessage: { body: 'Do you ship to Norway?', authorKind: 'visitor' },
+    });
 
     const visitorSeesReply = nextEvent<Message>(visitor, 'message:created', (message) => message.author.kind === 'agent');
     const replyResponse = await fetch(`${server.url}/api/conversations/${sent.conversationId}/messages`, {

@@ -22,7 +22,9 @@ function run(args: string[], env: Record<string, string> = {}): CliRun {
 }
 
 async function emit<T>(socket: Socket, event: string, payload?: unknown): Promise<T> {
-  const ack = (await (payload === undefined ? socket.timeout(10_000).emitWithAck(event) : socket.timeout(10_000).emitWithAck(event, payload))) as Ack<T>;
+  const ack = (await (payload === undefined
+    ? socket.timeout(10_000).emitWithAck(event)
+    : socket.timeout(10_000).emitWithAck(event, payload))) as Ack<T>;
   return ok(ack);
 }
 
@@ -82,7 +84,11 @@ describe('two processes on one embedded data folder', () => {
   });
 
   it('refuses every other command that opens the database while the server runs', async () => {
-    const embeddings = { PARLEY_EMBEDDINGS_URL: 'http://127.0.0.1:9/v1', PARLEY_EMBEDDINGS_MODEL: 'test', PARLEY_EMBEDDINGS_DIMENSIONS: '8' };
+    const embeddings = {
+      PARLEY_EMBEDDINGS_URL: 'http://127.0.0.1:9/v1',
+      PARLEY_EMBEDDINGS_MODEL: 'test',
+      PARLEY_EMBEDDINGS_DIMENSIONS: '8',
+    };
     const [migrate, seed, resetPassword, kbImport, kbEmbed] = [
       run(['migrate']),
       run(['seed']),

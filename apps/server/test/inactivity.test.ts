@@ -2,16 +2,7 @@ import { conversationEvents, conversations } from '@parley/db';
 import type { Ack, MessageSent, VisitorConversation } from '@parley/protocol';
 import { asc, eq, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import {
-  connectAgent,
-  connectVisitor,
-  createTenant,
-  login,
-  nextEvent,
-  ok,
-  request,
-  useTestServer,
-} from './helpers/server.js';
+import { connectAgent, connectVisitor, createTenant, login, nextEvent, ok, request, useTestServer } from './helpers/server.js';
 
 // The inactivity sweeper, running every second in the real server.
 const server = useTestServer({ PARLEY_SWEEP_INTERVAL_SECONDS: '1', PARLEY_RESOLVE_AFTER_MINUTES: '30', PARLEY_CLOSE_AFTER_MINUTES: '60' });

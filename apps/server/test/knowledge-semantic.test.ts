@@ -76,7 +76,11 @@ describe('semantic search', () => {
     const organization = await createOrganization(vectorDb.db, `Semantic ${randomUUID().slice(0, 8)}`);
     const available = await hasPgvector(vectorDb);
     const semantic: SemanticIndex | null = available
-      ? await openSemanticIndex(vectorDb, createOpenAiCompatibleEmbeddings({ baseUrl: 'https://embeddings.test/v1', model: 'concepts', dimensions: DIMENSIONS }), () => {})
+      ? await openSemanticIndex(
+          vectorDb,
+          createOpenAiCompatibleEmbeddings({ baseUrl: 'https://embeddings.test/v1', model: 'concepts', dimensions: DIMENSIONS }),
+          () => {},
+        )
       : null;
     embeddingCalls.length = 0;
     for (const article of articles) {
@@ -100,14 +104,22 @@ describe('semantic search', () => {
     expect(hybrid[0]!.similarity).toBeGreaterThan(0.9);
 
     // A document imported before embeddings were on gets its vectors from the backfill, once.
-    await importDocument(vectorDb.db, { organizationId: organization.id, format: 'markdown', sourceKey: 'late.md', content: '# Late\n\nDelivery of parcels.' });
+    await importDocument(vectorDb.db, {
+      organizationId: organization.id,
+      format: 'markdown',
+      sourceKey: 'late.md',
+      content: '# Late\n\nDelivery of parcels.',
+    });
     expect(await countEmbeddings(vectorDb, organization.id)).toBe(3);
     expect(await embedMissingChunks(vectorDb.db, organization.id, semantic)).toBe(1);
     expect(await embedMissingChunks(vectorDb.db, organization.id, semantic)).toBe(0);
     expect(await countEmbeddings(vectorDb, organization.id)).toBe(4);
 
     // Deleting a document deletes its vectors.
-    const [refunds] = await vectorDb.db.select({ id: knowledgeDocuments.id }).from(knowledgeDocuments).where(sql`${knowledgeDocuments.organizationId} = ${organization.id} and ${knowledgeDocuments.sourceKey} = 'refunds.md'`);
+    const [refunds] = await vectorDb.db
+      .select({ id: knowledgeDocuments.id })
+      .from(knowledgeDocuments)
+      .where(sql`${knowledgeDocuments.organizationId} = ${organization.id} and ${knowledgeDocuments.sourceKey} = 'refunds.md'`);
     await deleteDocument(vectorDb.db, organization.id, refunds!.id);
     expect(await countEmbeddings(vectorDb, organization.id)).toBe(3);
   });
@@ -115,8 +127,14 @@ describe('semantic search', () => {
   it('serves lexical results when the embeddings service fails during a search', async () => {
     const organization = await createOrganization(server.db.db, `Semantic ${randomUUID().slice(0, 8)}`);
     const failures: unknown[] = [];
-    const broken = createOpenAiCompatibleEmbeddings({ baseUrl: 'https://embeddings.test/broken', model: 'concepts', dimensions: DIMENSIONS });
-    embeddingsService.use(http.post('https://embeddings.test/broken/embeddings', () => HttpResponse.json({ error: 'down' }, { status: 503 })));
+    const broken = createOpenAiCompatibleEmbeddings({
+      baseUrl: 'https://embeddings.test/broken',
+      model: 'concepts',
+      dimensions: DIMENSIONS,
+    });
+    embeddingsService.use(
+      http.post('https://embeddings.test/broken/embeddings', () => HttpResponse.json({ error: 'down' }, { status: 503 })),
+    );
     await importDocument(server.db.db, { organizationId: organization.id, format: 'markdown', ...articles[1]! });
     const semantic: SemanticIndex = {
       embeddings: broken,
@@ -132,14 +150,26 @@ describe('semantic search', () => {
   it("answers the REST search lexically when the server's database has no pgvector, and fused when it has", async () => {
     const tenant = await createTenant(server);
     const email = `admin-${randomUUID().slice(0, 8)}@shop.example`;
-    await createAgent(server.db.db, { organizationId: tenant.organization.id, email, name: 'Admin', password: tenant.password, role: 'admin' });
+    await createAgent(server.db.db, {
+      organizationId: tenant.organization.id,
+      email,
+      name: 'Admin',
+      password: tenant.password,
+      role: 'admin',
+    });
     const { token } = await login(server, email, tenant.password);
     const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
     for (const article of articles) {
-      const response = await fetch(`${server.url}/api/knowledge/documents`, { method: 'POST', headers, body: JSON.stringify({ format: 'markdown', ...article }) });
+      const response = await fetch(`${server.url}/api/knowledge/documents`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ format: 'markdown', ...article }),
+      });
       expect(response.status).toBe(200);
     }
-    const search = await jsonOf(await fetch(`${server.url}/api/knowledge/search?q=${encodeURIComponent('money back please')}`, { headers }));
+    const search = await jsonOf(
+      await fetch(`${server.url}/api/knowledge/search?q=${encodeURIComponent('money back please')}`, { headers }),
+    );
     if (await hasPgvector(server.db)) {
       expect(search.hits[0]).toMatchObject({ title: 'Refunds', coverage: 0 });
       expect(search.hits[0].similarity).toBeGreaterThan(0.9);

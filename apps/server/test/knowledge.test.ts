@@ -24,7 +24,10 @@ async function newOrganization() {
 /** The organization's index, as counts that must agree with its chunks. */
 async function indexState(organizationId: string) {
   const db = server.db.db;
-  const [chunks] = await db.select({ count: sql<number>`count(*)::int` }).from(knowledgeChunks).where(eq(knowledgeChunks.organizationId, organizationId));
+  const [chunks] = await db
+    .select({ count: sql<number>`count(*)::int` })
+    .from(knowledgeChunks)
+    .where(eq(knowledgeChunks.organizationId, organizationId));
   const [postings] = await db
     .select({ count: sql<number>`count(*)::int`, tokens: sql<number>`coalesce(sum(${knowledgePostings.termFrequency}), 0)::int` })
     .from(knowledgePostings)
@@ -50,7 +53,13 @@ async function demoOrganization() {
 async function admin() {
   const tenant = await createTenant(server);
   const email = `admin-${randomUUID().slice(0, 8)}@shop.example`;
-  await createAgent(server.db.db, { organizationId: tenant.organization.id, email, name: 'Admin', password: tenant.password, role: 'admin' });
+  await createAgent(server.db.db, {
+    organizationId: tenant.organization.id,
+    email,
+    name: 'Admin',
+    password: tenant.password,
+    role: 'admin',
+  });
   const adminToken = (await login(server, email, tenant.password)).token;
   const agentToken = (await login(server, tenant.email, tenant.password)).token;
   return { tenant, adminToken, agentToken };
@@ -83,18 +92,36 @@ describe('knowledge base: import, re-import, delete', () => {
     expect(first).toMatchObject({ status: 'created', title: 'Shipping', chunkCount: 1 });
     expect(await importDocument(server.db.db, input)).toMatchObject({ status: 'unchanged', documentId: first.documentId });
 
-    const changed = await importDocument(server.db.db, { ...input, content: '# Shipping\n\n## Times\n\nParcels travel by zeppelin now.\n\n## Costs\n\nFree.\n' });
+    const changed = await importDocument(server.db.db, {
+      ...input,
+      content: '# Shipping\n\n## Times\n\nParcels travel by zeppelin now.\n\n## Costs\n\nFree.\n',
+    });
     expect(changed).toMatchObject({ status: 'updated', documentId: first.documentId, chunkCount: 2 });
     expect(await searchKnowledge(server.db.db, { organizationId: organization.id, query: 'albatross' })).toEqual([]);
     const [hit] = await searchKnowledge(server.db.db, { organizationId: organization.id, query: 'zeppelin' });
-    expect(hit).toMatchObject({ documentId: first.documentId, title: 'Shipping', headingPath: ['Times'], body: 'Parcels travel by zeppelin now.' });
+    expect(hit).toMatchObject({
+      documentId: first.documentId,
+      title: 'Shipping',
+      headingPath: ['Times'],
+      body: 'Parcels travel by zeppelin now.',
+    });
     expectConsistent(await indexState(organization.id));
   });
 
   it('deletes a document with its chunks and index entries', async () => {
     const organization = await newOrganization();
-    const kept = await importDocument(server.db.db, { organizationId: organization.id, sourceKey: 'a.txt', format: 'text', content: 'Kayaks float on lakes.' });
-    const gone = await importDocument(server.db.db, { organizationId: organization.id, sourceKey: 'b.txt', format: 'text', content: 'Kayaks and canoes float on rivers.' });
+    const kept = await importDocument(server.db.db, {
+      organizationId: organization.id,
+      sourceKey: 'a.txt',
+      format: 'text',
+      content: 'Kayaks float on lakes.',
+    });
+    const gone = await importDocument(server.db.db, {
+      organizationId: organization.id,
+      sourceKey: 'b.txt',
+      format: 'text',
+      content: 'Kayaks and canoes float on rivers.',
+    });
     expect(await deleteDocument(server.db.db, organization.id, gone.documentId)).toBe(true);
     expect(await deleteDocument(server.db.db, organization.id, gone.documentId)).toBe(false);
 
@@ -117,7 +144,12 @@ describe('knowledge base: import, re-import, delete', () => {
 
   it('re-indexes an unchanged document after the organization changes its language', async () => {
     const organization = await newOrganization();
-    const input = { organizationId: organization.id, sourceKey: 'a.md', format: 'markdown' as const, content: '# Running\n\nRunners are running.' };
+    const input = {
+      organizationId: organization.id,
+      sourceKey: 'a.md',
+      format: 'markdown' as const,
+      content: '# Running\n\nRunners are running.',
+    };
     expect((await importDocument(server.db.db, input)).status).toBe('created');
     await server.db.db.update(organizations).set({ knowledgeLanguage: 'simple' }).where(eq(organizations.id, organization.id));
     expect((await importDocument(server.db.db, input)).status).toBe('updated');
@@ -128,8 +160,15 @@ describe('knowledge base: import, re-import, delete', () => {
 
   it('imports a FAQ file with more rows than one insert statement can carry', async () => {
     const organization = await newOrganization();
-    const rows = Array.from({ length: 7500 }, (_, index) => JSON.stringify({ question: `Question ${index}?`, answer: `Answer number ${index}.` }));
-    const outcome = await importDocument(server.db.db, { organizationId: organization.id, sourceKey: 'big.jsonl', format: 'faq', content: rows.join('\n') });
+    const rows = Array.from({ length: 7500 }, (_, index) =>
+      JSON.stringify({ question: `Question ${index}?`, answer: `Answer number ${index}.` }),
+    );
+    const outcome = await importDocument(server.db.db, {
+      organizationId: organization.id,
+      sourceKey: 'big.jsonl',
+      format: 'faq',
+      content: rows.join('\n'),
+    });
     expect(outcome).toMatchObject({ status: 'created', chunkCount: 7500 });
     expectConsistent(await indexState(organization.id));
   });
@@ -161,7 +200,10 @@ describe('knowledge base: import, re-import, delete', () => {
       ['broken.jsonl', 'Line 2 is not valid JSON.'],
       ['latin1.txt', 'The file is not UTF-8 text.'],
     ]);
-    const documents = await server.db.db.select({ sourceKey: knowledgeDocuments.sourceKey }).from(knowledgeDocuments).where(eq(knowledgeDocuments.organizationId, organization.id));
+    const documents = await server.db.db
+      .select({ sourceKey: knowledgeDocuments.sourceKey })
+      .from(knowledgeDocuments)
+      .where(eq(knowledgeDocuments.organizationId, organization.id));
     expect(documents).toEqual([{ sourceKey: 'good.md' }]);
   });
 });
@@ -234,20 +276,39 @@ describe('knowledge base: REST API', () => {
   it('lets an admin import, list, search and delete documents', async () => {
     const { adminToken, agentToken } = await admin();
     const content = readFileSync(join(demoKnowledgeDir, 'returns.md'), 'utf8');
-    const created = await call(adminToken, 'POST', '/api/knowledge/documents', { sourceKey: 'returns.md', format: 'markdown', content, url: 'https://shop.example/returns' });
+    const created = await call(adminToken, 'POST', '/api/knowledge/documents', {
+      sourceKey: 'returns.md',
+      format: 'markdown',
+      content,
+      url: 'https://shop.example/returns',
+    });
     expect(created.status).toBe(200);
     const result = await jsonOf(created);
-    expect(result).toMatchObject({ status: 'created', document: { sourceKey: 'returns.md', title: 'Returns and exchanges', format: 'markdown', url: 'https://shop.example/returns' } });
+    expect(result).toMatchObject({
+      status: 'created',
+      document: { sourceKey: 'returns.md', title: 'Returns and exchanges', format: 'markdown', url: 'https://shop.example/returns' },
+    });
     expect(result.document.chunkCount).toBeGreaterThan(3);
 
-    const again = await jsonOf(await call(adminToken, 'POST', '/api/knowledge/documents', { sourceKey: 'returns.md', format: 'markdown', content, url: 'https://shop.example/returns' }));
+    const again = await jsonOf(
+      await call(adminToken, 'POST', '/api/knowledge/documents', {
+        sourceKey: 'returns.md',
+        format: 'markdown',
+        content,
+        url: 'https://shop.example/returns',
+      }),
+    );
     expect(again.status).toBe('unchanged');
 
     const list = await jsonOf(await call(agentToken, 'GET', '/api/knowledge/documents'));
     expect(list.documents.map((document: { id: string }) => document.id)).toEqual([result.document.id]);
 
     const search = await jsonOf(await call(agentToken, 'GET', `/api/knowledge/search?q=${encodeURIComponent('exchange a size')}&limit=2`));
-    expect(search.hits[0]).toMatchObject({ documentId: result.document.id, headingPath: ['Exchanges'], url: 'https://shop.example/returns' });
+    expect(search.hits[0]).toMatchObject({
+      documentId: result.document.id,
+      headingPath: ['Exchanges'],
+      url: 'https://shop.example/returns',
+    });
     expect(search.hits.length).toBeLessThanOrEqual(2);
 
     expect((await call(agentToken, 'DELETE', `/api/knowledge/documents/${result.document.id}`)).status).toBe(403);
@@ -258,19 +319,39 @@ describe('knowledge base: REST API', () => {
 
   it('answers bad input with typed errors and writes nothing', async () => {
     const { adminToken, agentToken } = await admin();
-    const forbidden = await call(agentToken, 'POST', '/api/knowledge/documents', { sourceKey: 'a.md', format: 'markdown', content: 'Hello.' });
+    const forbidden = await call(agentToken, 'POST', '/api/knowledge/documents', {
+      sourceKey: 'a.md',
+      format: 'markdown',
+      content: 'Hello.',
+    });
     expect(forbidden.status).toBe(403);
     expect((await jsonOf(forbidden)).error.code).toBe('forbidden');
 
-    const invalid = await call(adminToken, 'POST', '/api/knowledge/documents', { sourceKey: '', format: 'pdf', content: 'x', url: 'javascript:alert(1)' });
+    const invalid = await call(adminToken, 'POST', '/api/knowledge/documents', {
+      sourceKey: '',
+      format: 'pdf',
+      content: 'x',
+      url: 'javascript:alert(1)',
+    });
     expect(invalid.status).toBe(400);
     const body = await jsonOf(invalid);
     expect(body.error.code).toBe('invalid_payload');
-    expect(body.error.issues.map((issue: { path: string }) => issue.path).toSorted()).toEqual(['body.format', 'body.sourceKey', 'body.url']);
+    expect(body.error.issues.map((issue: { path: string }) => issue.path).toSorted()).toEqual([
+      'body.format',
+      'body.sourceKey',
+      'body.url',
+    ]);
 
-    const unreadable = await call(adminToken, 'POST', '/api/knowledge/documents', { sourceKey: 'faq.csv', format: 'faq', content: 'a,b\n1,2\n' });
+    const unreadable = await call(adminToken, 'POST', '/api/knowledge/documents', {
+      sourceKey: 'faq.csv',
+      format: 'faq',
+      content: 'a,b\n1,2\n',
+    });
     expect(unreadable.status).toBe(422);
-    expect((await jsonOf(unreadable)).error).toMatchObject({ code: 'invalid_document', message: expect.stringContaining('faq.csv: A FAQ CSV file needs') });
+    expect((await jsonOf(unreadable)).error).toMatchObject({
+      code: 'invalid_document',
+      message: expect.stringContaining('faq.csv: A FAQ CSV file needs'),
+    });
 
     expect((await call(adminToken, 'GET', '/api/knowledge/search?q=')).status).toBe(400);
     expect((await jsonOf(await call(agentToken, 'GET', '/api/knowledge/documents'))).documents).toEqual([]);
@@ -290,7 +371,12 @@ describe('knowledge base: REST API', () => {
         expect(text.trim()).toBe('');
       }
       if (index % 4 !== 0) continue; // a quarter of the list as titles keeps the test quick; the list is 500 strings
-      const imported = await call(adminToken, 'POST', '/api/knowledge/documents', { sourceKey: `n${index}`, format: 'text', content: 'Naughty strings as titles.', title: text });
+      const imported = await call(adminToken, 'POST', '/api/knowledge/documents', {
+        sourceKey: `n${index}`,
+        format: 'text',
+        content: 'Naughty strings as titles.',
+        title: text,
+      });
       if (imported.status === 200) {
         expect((await jsonOf(imported)).document.title).toBe(text);
         titled++;

@@ -1,12 +1,6 @@
 import type { Ack, Message, MessageSent, MessagesPage } from '@parley/protocol';
 import { describe, expect, it } from 'vitest';
-import {
-  connectVisitor,
-  createTenant,
-  login,
-  request,
-  useTestServer,
-} from './helpers/server.js';
+import { connectVisitor, createTenant, login, request, useTestServer } from './helpers/server.js';
 import { naughtyStrings } from './helpers/naughty-strings.js';
 
 // The default limit (4,000 characters), so that every string of the list fits.
@@ -41,7 +35,7 @@ describe('naughty strings', () => {
       return session.data.conversation.id;
     })();
     const stored: Message[] = [];
-    for (let afterSeq = 0; ; ) {
+    for (let afterSeq = 0; ;) {
       const response = await fetch(`${server.url}/api/conversations/${conversationId}/messages?afterSeq=${afterSeq}&limit=500`, {
         headers: { authorization: `Bearer ${token}` },
       });

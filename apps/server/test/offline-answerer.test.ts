@@ -2,14 +2,7 @@ import { botReplies, conversations } from '@parley/db';
 import type { Ack, Message, MessageSent, VisitorConversation } from '@parley/protocol';
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import {
-  connectVisitor,
-  createTenant,
-  nextEvent,
-  ok,
-  request,
-  useTestServer,
-} from './helpers/server.js';
+import { connectVisitor, createTenant, nextEvent, ok, request, useTestServer } from './helpers/server.js';
 
 // Without ANTHROPIC_API_KEY the offline answerer replies: from the widget's FAQ, or by offering a human.
 const server = useTestServer();

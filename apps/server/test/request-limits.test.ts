@@ -31,10 +31,15 @@ describe('reads are limited like writes', () => {
     const session = ok(await request<Ack<Session>>(visitor, 'session:get'));
     const answers: Ack<unknown>[] = [];
     for (let index = 0; index < 40; index++) {
-      answers.push(await request(visitor, index % 2 === 0 ? 'session:get' : 'messages:sync', ...(index % 2 === 0 ? [] : [{ afterSeq: 0 }])));
+      answers.push(
+        await request(visitor, index % 2 === 0 ? 'session:get' : 'messages:sync', ...(index % 2 === 0 ? [] : [{ afterSeq: 0 }])),
+      );
     }
     expect(answers.filter((answer) => answer.ok)).toHaveLength(29);
-    expect(answers.at(-1)).toMatchObject({ ok: false, error: { code: 'rate_limited', message: expect.stringMatching(/try again in \d+ s/) } });
+    expect(answers.at(-1)).toMatchObject({
+      ok: false,
+      error: { code: 'rate_limited', message: expect.stringMatching(/try again in \d+ s/) },
+    });
     // A second socket of the same visitor shares the budget.
     const sameVisitor = await connectVisitor(server, { widgetKey: tenant.widget.publicKey, sessionToken: session.sessionToken });
     expect(await request(sameVisitor, 'session:get')).toMatchObject({ ok: false, error: { code: 'rate_limited' } });
@@ -70,7 +75,10 @@ describe('a resend is answered even while the sender is rate-limited', () => {
       const visitor = await connectVisitor(limited, { widgetKey: tenant.widget.publicKey });
       const first = ok(await request<Ack<MessageSent>>(visitor, 'message:send', { clientId: 'm0', body: 'one' }));
       ok(await request<Ack<MessageSent>>(visitor, 'message:send', { clientId: 'm1', body: 'two' }));
-      expect(await request(visitor, 'message:send', { clientId: 'm2', body: 'three' })).toMatchObject({ ok: false, error: { code: 'rate_limited' } });
+      expect(await request(visitor, 'message:send', { clientId: 'm2', body: 'three' })).toMatchObject({
+        ok: false,
+        error: { code: 'rate_limited' },
+      });
       expect(await request(visitor, 'message:send', { clientId: 'm0', body: 'one' })).toEqual({ ok: true, data: first });
 
       const { token } = await login(limited, tenant.email, tenant.password);
@@ -78,7 +86,10 @@ describe('a resend is answered even while the sender is rate-limited', () => {
       const reply = { conversationId: first.conversationId, clientId: 'r0', body: 'hi' };
       const replied = ok(await request<Ack<MessageSent>>(agent, 'message:send', reply));
       ok(await request<Ack<MessageSent>>(agent, 'message:send', { ...reply, clientId: 'r1' }));
-      expect(await request(agent, 'message:send', { ...reply, clientId: 'r2' })).toMatchObject({ ok: false, error: { code: 'rate_limited' } });
+      expect(await request(agent, 'message:send', { ...reply, clientId: 'r2' })).toMatchObject({
+        ok: false,
+        error: { code: 'rate_limited' },
+      });
       expect(await request(agent, 'message:send', reply)).toEqual({ ok: true, data: replied });
       const rest = await fetch(`${limited.url}/api/conversations/${first.conversationId}/messages`, {
         method: 'POST',
@@ -87,7 +98,10 @@ describe('a resend is answered even while the sender is rate-limited', () => {
       });
       expect(rest.status).toBe(200);
       expect(await jsonOf(rest)).toEqual(replied);
-      const [stored] = await limited.db.db.select({ value: count() }).from(messages).where(eq(messages.conversationId, first.conversationId));
+      const [stored] = await limited.db.db
+        .select({ value: count() })
+        .from(messages)
+        .where(eq(messages.conversationId, first.conversationId));
       expect(stored!.value).toBe(4);
       visitor.close();
       agent.close();
@@ -103,12 +117,23 @@ describe('numbers and bytes outside what the database holds are refused, not a 5
     const visitor = await connectVisitor(server, { widgetKey: tenant.widget.publicKey });
     const sent = ok(await request<Ack<MessageSent>>(visitor, 'message:send', { clientId: 'c1', body: 'Hello' }));
     expect(await request(visitor, 'messages:sync', { afterSeq: 2 ** 31 })).toMatchObject({ ok: false, error: { code: 'invalid_payload' } });
-    expect(await request(visitor, 'messages:sync', { afterSeq: 2 ** 31 - 1 })).toEqual({ ok: true, data: { messages: [], hasMore: false } });
+    expect(await request(visitor, 'messages:sync', { afterSeq: 2 ** 31 - 1 })).toEqual({
+      ok: true,
+      data: { messages: [], hasMore: false },
+    });
 
     const { token } = await login(server, tenant.email, tenant.password);
     const get = (query: string) =>
       fetch(`${server.url}/api/conversations/${sent.conversationId}/messages?${query}`, { headers: { authorization: `Bearer ${token}` } });
-    for (const query of ['afterSeq=2147483648', 'afterSeq=0x10', 'afterSeq=1e3', 'afterSeq=%207', 'afterSeq=-0', 'limit=0x10', 'afterSeq=99999999999999999999']) {
+    for (const query of [
+      'afterSeq=2147483648',
+      'afterSeq=0x10',
+      'afterSeq=1e3',
+      'afterSeq=%207',
+      'afterSeq=-0',
+      'limit=0x10',
+      'afterSeq=99999999999999999999',
+    ]) {
       const response = await get(query);
       expect(response.status, query).toBe(400);
       expect(await jsonOf(response)).toMatchObject({ error: { code: 'invalid_payload' } });
@@ -152,7 +177,9 @@ describe('numbers and bytes outside what the database holds are refused, not a 5
 
   it('reports an oversized session token as an invalid session, not a missing widget key', async () => {
     const tenant = await createTenant(server);
-    const error = await connectVisitor(server, { widgetKey: tenant.widget.publicKey, sessionToken: 'x'.repeat(5000) }).catch((e: unknown) => e);
+    const error = await connectVisitor(server, { widgetKey: tenant.widget.publicKey, sessionToken: 'x'.repeat(5000) }).catch(
+      (e: unknown) => e,
+    );
     expect(error).toMatchObject({ data: { code: 'unauthorized', message: 'The session is invalid or has expired.' } });
     const missingKey = await connectVisitor(server, { widgetKey: '' }).catch((e: unknown) => e);
     expect(missingKey).toMatchObject({ data: { code: 'invalid_payload', message: 'The widget key is missing or malformed.' } });

@@ -30,7 +30,17 @@ describe('request logs in production', () => {
       expect(messages.status).toBe(404);
       const unknown = await fetch(`${server.url}/api/contacts/${encodeURIComponent(searched)}/notes?phone=%2B4915112345678`);
       expect(unknown.status).toBe(404);
-      secrets = [searched, encodeURIComponent(searched), tenant.email, tenant.password, wrongPassword, token, conversationId, '4915112345678', '7777777'];
+      secrets = [
+        searched,
+        encodeURIComponent(searched),
+        tenant.email,
+        tenant.password,
+        wrongPassword,
+        token,
+        conversationId,
+        '4915112345678',
+        '7777777',
+      ];
     } finally {
       // The "request completed" lines are written once the responses have gone out; closing waits for them.
       await server.close();
@@ -38,7 +48,9 @@ describe('request logs in production', () => {
 
     const log = lines.join('');
     for (const secret of secrets) expect(log).not.toContain(secret);
-    const requests = lines.map((line) => JSON.parse(line) as { msg: string; req?: unknown }).filter((entry) => entry.msg === 'incoming request');
+    const requests = lines
+      .map((line) => JSON.parse(line) as { msg: string; req?: unknown })
+      .filter((entry) => entry.msg === 'incoming request');
     expect(requests.map((entry) => entry.req)).toEqual([
       expect.objectContaining({ method: 'POST', url: '/api/auth/login' }),
       expect.objectContaining({ method: 'POST', url: '/api/auth/login' }),

@@ -1,17 +1,7 @@
 import { createClient, createMemoryStorage, type ConnectionStatus, type Message, type ParleyClient } from '@parley/client';
 import type { Ack, MessageSent } from '@parley/protocol';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import {
-  connectAgent,
-  createTenant,
-  login,
-  nextEvent,
-  ok,
-  request,
-  SHOP_ORIGIN,
-  startServer,
-  type TestServer,
-} from './helpers/server.js';
+import { connectAgent, createTenant, login, nextEvent, ok, request, SHOP_ORIGIN, startServer, type TestServer } from './helpers/server.js';
 
 // @parley/client, the SDK developers import, against the real server.
 let server: TestServer;
@@ -73,7 +63,9 @@ describe('@parley/client against the real server', () => {
     expect(sent.seq).toBe(1);
     expect((await agentSees).body).toBe('Hello from the SDK');
 
-    ok(await request<Ack<MessageSent>>(agent, 'message:send', { conversationId: sent.conversationId, clientId: 'reply', body: 'Hi there' }));
+    ok(
+      await request<Ack<MessageSent>>(agent, 'message:send', { conversationId: sent.conversationId, clientId: 'reply', body: 'Hi there' }),
+    );
     await waitForMessage(client, (message) => message.body === 'Hi there');
     expect(client.messages.map((message) => [message.seq, message.author.kind, message.body])).toEqual([
       [1, 'visitor', 'Hello from the SDK'],
@@ -121,4 +113,3 @@ describe('@parley/client against the real server', () => {
     expect(client.error).toMatchObject({ code: 'origin_not_allowed' });
   });
 });
-

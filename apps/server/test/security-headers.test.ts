@@ -4,7 +4,8 @@ import { SHOP_ORIGIN, startServer, type TestServer } from './helpers/server.js';
 
 // What `parley start` serves, with the built widget, console and demo page: each kind of response gets its headers.
 const API_CSP = "default-src 'none';frame-ancestors 'none'";
-const PAGE_CSP = "default-src 'self';script-src 'self';connect-src 'self';object-src 'none';base-uri 'none';form-action 'self';frame-ancestors 'none'";
+const PAGE_CSP =
+  "default-src 'self';script-src 'self';connect-src 'self';object-src 'none';base-uri 'none';form-action 'self';frame-ancestors 'none'";
 const CONSOLE_CSP = `${PAGE_CSP};style-src 'self';img-src 'self' data:`;
 const DEMO_CSP = `${PAGE_CSP};style-src 'self' 'unsafe-inline'`;
 const HSTS = 'max-age=31536000; includeSubDomains';
@@ -44,7 +45,7 @@ describe('security headers', () => {
     }
   });
 
-  it("gives the demo page a CSP that runs the widget from this server, with inline styles but no inline scripts", async () => {
+  it('gives the demo page a CSP that runs the widget from this server, with inline styles but no inline scripts', async () => {
     const response = await get('/');
     expect(response.status).toBe(200);
     expect(response.headers.get('content-security-policy')).toBe(DEMO_CSP);

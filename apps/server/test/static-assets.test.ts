@@ -173,7 +173,9 @@ describe('dynamic answers', () => {
 
   it("leaves Socket.IO's long polling to engine.io, which gzips a large payload once", async () => {
     // A long FAQ makes the session, and so the ack of `session:get`, larger than engine.io's 1 KB threshold.
-    const tenant = await createTenant(server, { settings: { faq: [{ question: 'Shipping?', answer: 'We ship worldwide. '.repeat(100) }] } });
+    const tenant = await createTenant(server, {
+      settings: { faq: [{ question: 'Shipping?', answer: 'We ship worldwide. '.repeat(100) }] },
+    });
     const headers = { origin: SHOP_ORIGIN, 'accept-encoding': 'br, gzip', 'content-type': 'text/plain;charset=UTF-8' };
     const base = `${server.url}/socket.io/?EIO=4&transport=polling`;
     const open = await rawRequest(base, { headers });

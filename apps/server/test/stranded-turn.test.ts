@@ -25,7 +25,9 @@ async function startModel(): Promise<{ url: string; requests: () => number; clos
     request.on('end', () => {
       requests++;
       const reply =
-        requests === 1 ? { text: ['Let me look', ' that up…'], pauseAfterFirstDelta: new Promise<void>(() => undefined) } : { text: [ANSWER] };
+        requests === 1
+          ? { text: ['Let me look', ' that up…'], pauseAfterFirstDelta: new Promise<void>(() => undefined) }
+          : { text: [ANSWER] };
       response.writeHead(200, { 'content-type': 'text/event-stream' });
       Readable.fromWeb(anthropicStream(reply, 'claude-haiku-5-5') as NodeReadableStream<Uint8Array>).pipe(response);
     });
@@ -89,7 +91,9 @@ describe('a bot turn stranded by a crash', () => {
     const session = (await visitor.timeout(10_000).emitWithAck('session:get')) as Ack<Session>;
     if (!session.ok) throw new Error('session:get failed');
     const delta = nextEvent(visitor, 'bot:reply-delta');
-    const sent = (await visitor.timeout(10_000).emitWithAck('message:send', { clientId: 'order', body: 'Where is my order #1234?' })) as Ack<MessageSent>;
+    const sent = (await visitor
+      .timeout(10_000)
+      .emitWithAck('message:send', { clientId: 'order', body: 'Where is my order #1234?' })) as Ack<MessageSent>;
     if (!sent.ok) throw new Error('message:send failed');
     await delta;
 
@@ -116,7 +120,9 @@ describe('a bot turn stranded by a crash', () => {
       if (!answer) await Promise.race([live, new Promise((resolve) => setTimeout(resolve, 1000))]);
     }
     const waited = Date.now() - crashedAt;
-    console.log(`stranded bot turn answered ${waited} ms after SIGKILL (${databaseUrl ? 'Postgres, second process' : 'PGlite, restarted'})`);
+    console.log(
+      `stranded bot turn answered ${waited} ms after SIGKILL (${databaseUrl ? 'Postgres, second process' : 'PGlite, restarted'})`,
+    );
     expect(answer?.body).toBe(ANSWER);
     expect(waited).toBeLessThan(15_000);
 

@@ -70,7 +70,10 @@ describe('behind a trusted TLS-terminating reverse proxy', () => {
 
   it('accepts same-origin polling from the page Parley serves over https', async () => {
     const tenant = await createTenant(server, { allowedOrigins: [proxy.url] });
-    const socket = await connectPolling(proxy.url, tenant.widget.publicKey, { ca: proxy.ca, headers: { 'x-forwarded-for': '198.51.100.1' } });
+    const socket = await connectPolling(proxy.url, tenant.widget.publicKey, {
+      ca: proxy.ca,
+      headers: { 'x-forwarded-for': '198.51.100.1' },
+    });
     expect(socket.connected).toBe(true);
     socket.close();
   });

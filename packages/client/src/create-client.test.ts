@@ -2,13 +2,7 @@ import { ParleyError, type Message } from '@parley/protocol';
 import { createServer } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { FakeServer } from './__fixtures__/fake-visitor-server.js';
-import {
-  createClient,
-  createClientWithSocket,
-  type ClientOptions,
-  type ConnectionStatus,
-  type ParleyClient,
-} from './create-client.js';
+import { createClient, createClientWithSocket, type ClientOptions, type ConnectionStatus, type ParleyClient } from './create-client.js';
 import { createMemoryStorage, type StorageLike } from './storage.js';
 
 const clients: ParleyClient[] = [];
@@ -274,10 +268,7 @@ describe('createClient (against an in-memory visitor server)', () => {
     const client = start(server, { storage });
     await until(client, 'connected');
 
-    expect(server.sockets[0]!.handshakes).toEqual([
-      { widgetKey: 'pk_test', sessionToken: 'expired' },
-      { widgetKey: 'pk_test' },
-    ]);
+    expect(server.sockets[0]!.handshakes).toEqual([{ widgetKey: 'pk_test', sessionToken: 'expired' }, { widgetKey: 'pk_test' }]);
     expect(storage.getItem('parley:pk_test:session')).toBe('token-1');
   });
 

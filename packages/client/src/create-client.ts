@@ -325,9 +325,7 @@ export function createClientWithSocket(options: ClientOptions, createSocket: Cre
   /** Drops the drafts whose message is now visible, and those of another conversation than the current one. */
   function pruneDrafts() {
     const { conversationId, messages } = store;
-    return drafts.retain(
-      (draft) => draft.conversationId === conversationId && !messages.some((message) => message.id === draft.messageId),
-    );
+    return drafts.retain((draft) => draft.conversationId === conversationId && !messages.some((message) => message.id === draft.messageId));
   }
 
   function addMessages(messages: readonly Message[], provisional = false) {
@@ -488,17 +486,20 @@ export function createClientWithSocket(options: ClientOptions, createSocket: Cre
         retryDelay = FIRST_RETRY_MS;
         outbox.remove(item.clientId);
         // Show the message from its ack at once; the server's `message:created` for it is then recognised by id.
-        addMessages([
-          {
-            id: sent.id,
-            conversationId: sent.conversationId,
-            seq: sent.seq,
-            clientId: item.clientId,
-            author: { kind: 'visitor', id: session?.visitorId ?? null, name: null },
-            body: item.body,
-            createdAt: sent.createdAt,
-          },
-        ], true);
+        addMessages(
+          [
+            {
+              id: sent.id,
+              conversationId: sent.conversationId,
+              seq: sent.seq,
+              clientId: item.clientId,
+              author: { kind: 'visitor', id: session?.visitorId ?? null, name: null },
+              body: item.body,
+              createdAt: sent.createdAt,
+            },
+          ],
+          true,
+        );
         waiting.get(item.clientId)?.resolve(sent);
         waiting.delete(item.clientId);
         emitPending();

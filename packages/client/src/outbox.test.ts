@@ -33,7 +33,7 @@ describe('createOutbox', () => {
     expect(outbox.items).toEqual([item('a', 'again')]);
   });
 
-  it("keeps what another tab queued meanwhile when it changes the list", () => {
+  it('keeps what another tab queued meanwhile when it changes the list', () => {
     const storage = createMemoryStorage();
     const tab1 = createOutbox(storage, 'k');
     const tab2 = createOutbox(storage, 'k');

@@ -59,7 +59,9 @@ describe('createDb', () => {
     await expect(
       handle.db.transaction(async (tx) => {
         await tx.insert(messages).values({ conversationId: conversation.id, seq: 1, clientId: 'ok', authorKind: 'visitor', body: 'first' });
-        await tx.insert(messages).values({ conversationId: conversation.id, seq: 1, clientId: 'dup', authorKind: 'visitor', body: 'clash' });
+        await tx
+          .insert(messages)
+          .values({ conversationId: conversation.id, seq: 1, clientId: 'dup', authorKind: 'visitor', body: 'clash' });
       }),
     ).rejects.toThrow();
     const rows = await handle.db.select().from(messages).where(eq(messages.conversationId, conversation.id));

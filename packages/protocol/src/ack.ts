@@ -20,8 +20,5 @@ export type AckCallback<T> = (ack: Ack<T>) => void;
 
 /** Builds the zod schema of an ack whose data is `data`. */
 export function ackSchema<T extends z.ZodType>(data: T) {
-  return z.discriminatedUnion('ok', [
-    z.object({ ok: z.literal(true), data }),
-    z.object({ ok: z.literal(false), error: errorBodySchema }),
-  ]);
+  return z.discriminatedUnion('ok', [z.object({ ok: z.literal(true), data }), z.object({ ok: z.literal(false), error: errorBodySchema })]);
 }

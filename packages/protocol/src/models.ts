@@ -43,7 +43,13 @@ export const seqSchema = z.number().int().nonnegative().max(INT4_MAX);
  */
 export function queryIntegerSchema(min: number, max: number) {
   return z
-    .union([z.number(), z.string().regex(/^\d{1,16}$/, 'Expected a whole number in decimal digits.').transform(Number)])
+    .union([
+      z.number(),
+      z
+        .string()
+        .regex(/^\d{1,16}$/, 'Expected a whole number in decimal digits.')
+        .transform(Number),
+    ])
     .pipe(z.number().int().min(min).max(max));
 }
 

@@ -326,9 +326,7 @@ describe('App', () => {
   it('shows a clear error line when the connection is refused', async () => {
     const client = new FakeClient();
     const { root } = await setup(client, { open: true });
-    await act(() =>
-      client.setStatus('error', new ParleyError('origin_not_allowed', 'This website is not allowed to use this widget.')),
-    );
+    await act(() => client.setStatus('error', new ParleyError('origin_not_allowed', 'This website is not allowed to use this widget.')));
     const alert = root.querySelector('[role="alert"]');
     expect(alert?.textContent).toBe("Couldn't connect to chat: This website is not allowed to use this widget.");
   });
@@ -340,9 +338,7 @@ describe('App', () => {
     const composer = await type(root, 'x');
     await press(composer, 'Enter');
     await act(() => Promise.resolve());
-    expect(root.querySelector('[role="alert"]')?.textContent).toBe(
-      'Message not sent: Messages can be at most 4000 characters long.',
-    );
+    expect(root.querySelector('[role="alert"]')?.textContent).toBe('Message not sent: Messages can be at most 4000 characters long.');
   });
 
   it('focuses the composer when opened, but does not take focus when mounted open', async () => {

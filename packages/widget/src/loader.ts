@@ -123,8 +123,7 @@ export function installLoader(
   else doc.addEventListener('DOMContentLoaded', attach, { once: true });
 
   // Wait for the page's own load, then for idle time, so the widget never competes with the page's resources.
-  const whenIdle = () =>
-    win.requestIdleCallback ? win.requestIdleCallback(load, { timeout: 10_000 }) : win.setTimeout(load, 1000);
+  const whenIdle = () => (win.requestIdleCallback ? win.requestIdleCallback(load, { timeout: 10_000 }) : win.setTimeout(load, 1000));
   if (doc.readyState === 'complete') whenIdle();
   else win.addEventListener('load', whenIdle, { once: true });
 }

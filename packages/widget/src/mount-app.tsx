@@ -73,10 +73,7 @@ export function mountApp(client: WidgetClient, options: MountAppOptions = {}): A
   }
 
   function update() {
-    render(
-      <App client={client} open={open} onOpenChange={setOpen} settings={settings} accentColor={options.accentColor} />,
-      container,
-    );
+    render(<App client={client} open={open} onOpenChange={setOpen} settings={settings} accentColor={options.accentColor} />, container);
   }
 
   function draw(known: WidgetAppearance | undefined) {

@@ -88,7 +88,11 @@ describe('mount', () => {
   it.each([
     ['an open conversation', 'connecting', { 'parley:pk_test:session': 'token', 'parley:pk_test:conversation': 'agent' }],
     ['a conversation waiting for a person', 'connecting', { 'parley:pk_test:session': 'token', 'parley:pk_test:conversation': 'queued' }],
-    ['messages not sent yet', 'connecting', { 'parley:pk_test:outbox': JSON.stringify([{ clientId: 'c1', body: 'Hi', createdAt: '2025-01-01T00:00:00.000Z' }]) }],
+    [
+      'messages not sent yet',
+      'connecting',
+      { 'parley:pk_test:outbox': JSON.stringify([{ clientId: 'c1', body: 'Hi', createdAt: '2025-01-01T00:00:00.000Z' }]) },
+    ],
     ['a resolved conversation', 'offline', { 'parley:pk_test:session': 'token', 'parley:pk_test:conversation': 'resolved' }],
     ['a session without a conversation', 'offline', { 'parley:pk_test:session': 'token' }],
     ["another widget's conversation", 'offline', { 'parley:pk_other:session': 'token', 'parley:pk_other:conversation': 'bot' }],

@@ -105,9 +105,7 @@ describe('ConversationView status actions', () => {
 
   it('says that replying takes the conversation over while the bot has it, keeping the Reply box', () => {
     mount(summary({ status: 'bot' }));
-    expect(container.querySelector('.take-over-hint')?.textContent).toBe(
-      'The bot is answering this conversation. Replying takes it over.',
-    );
+    expect(container.querySelector('.take-over-hint')?.textContent).toBe('The bot is answering this conversation. Replying takes it over.');
     const label = [...container.querySelectorAll('label')].find((candidate) => candidate.textContent?.trim() === 'Reply');
     expect(label && container.querySelector(`#${CSS.escape(label.htmlFor)}`)?.tagName).toBe('TEXTAREA');
   });

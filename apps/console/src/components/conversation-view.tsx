@@ -100,12 +100,7 @@ export function ConversationView(props: ConversationViewProps) {
         {conversation && (
           <div class="conversation-actions">
             {unclaimed && (
-              <button
-                type="button"
-                class="button button-primary"
-                disabled={busy}
-                onClick={() => void update({ assignToMe: true })}
-              >
+              <button type="button" class="button button-primary" disabled={busy} onClick={() => void update({ assignToMe: true })}>
                 Take over
               </button>
             )}
@@ -130,12 +125,7 @@ export function ConversationView(props: ConversationViewProps) {
               </button>
             )}
             {conversation.status === 'resolved' && (
-              <button
-                type="button"
-                class="button"
-                disabled={busy}
-                onClick={() => void update({ status: 'agent', assignToMe: true })}
-              >
+              <button type="button" class="button" disabled={busy} onClick={() => void update({ status: 'agent', assignToMe: true })}>
                 Reopen
               </button>
             )}

@@ -14,7 +14,8 @@ afterEach(() => {
   vi.unstubAllGlobals();
 });
 
-const json = (status: number, body: unknown) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+const json = (status: number, body: unknown) =>
+  new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
 
 const returns: KnowledgeDocument = {
   id: 'd1',
@@ -38,7 +39,9 @@ function fakeServer() {
     requests.push({ method: init.method ?? 'GET', path, body });
     if (init.method === 'GET' && path === '/api/knowledge/documents') return json(200, { documents });
     if (init.method === 'POST' && body.sourceKey === 'broken.csv') {
-      return json(422, { error: { code: 'invalid_document', message: 'broken.csv: A FAQ CSV file needs a header row with "question" and "answer" columns.' } });
+      return json(422, {
+        error: { code: 'invalid_document', message: 'broken.csv: A FAQ CSV file needs a header row with "question" and "answer" columns.' },
+      });
     }
     if (init.method === 'POST') {
       const document = { ...returns, id: 'd2', sourceKey: body.sourceKey, title: 'Shipping', url: null };
@@ -50,7 +53,20 @@ function fakeServer() {
       return new Response(null, { status: 204 });
     }
     if (path.startsWith('/api/knowledge/search')) {
-      return json(200, { hits: [{ chunkId: 1, documentId: 'd1', title: 'Returns', headingPath: ['Policy'], body: '<b>30 days</b>', url: null, score: 3, coverage: 0.75 }] });
+      return json(200, {
+        hits: [
+          {
+            chunkId: 1,
+            documentId: 'd1',
+            title: 'Returns',
+            headingPath: ['Policy'],
+            body: '<b>30 days</b>',
+            url: null,
+            score: 3,
+            coverage: 0.75,
+          },
+        ],
+      });
     }
     return json(404, { error: { code: 'not_found', message: 'Not found.' } });
   };
@@ -72,7 +88,8 @@ async function mount(canEdit: boolean) {
   return server;
 }
 
-const rows = () => [...container.querySelectorAll('tbody tr')].map((row) => [...row.querySelectorAll('td')].map((cell) => cell.textContent?.trim()));
+const rows = () =>
+  [...container.querySelectorAll('tbody tr')].map((row) => [...row.querySelectorAll('td')].map((cell) => cell.textContent?.trim()));
 const buttonNamed = (name: string) => [...container.querySelectorAll('button')].find((button) => button.textContent?.trim() === name);
 
 describe('KnowledgeBase', () => {

@@ -124,8 +124,8 @@ export function KnowledgeBase({ api, canEdit }: KnowledgeBaseProps) {
             />
           </label>
           <p class="hint">
-            Markdown, HTML, plain text, or FAQ files (CSV with question and answer columns, or JSON Lines). A file with the
-            name of an existing document replaces it.
+            Markdown, HTML, plain text, or FAQ files (CSV with question and answer columns, or JSON Lines). A file with the name of an
+            existing document replaces it.
           </p>
           {uploads.length > 0 && (
             <ul class="knowledge-uploads" aria-label="Uploads">

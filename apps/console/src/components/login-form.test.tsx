@@ -76,7 +76,10 @@ describe('LoginForm', () => {
   it('hands the login answer over on success', async () => {
     const login: LoginResponse = { token: 'token-1', expiresAt: '2999-01-01T00:00:00.000Z', agent };
     const signedIn: LoginResponse[] = [];
-    mount(async () => json(200, login), (answer) => signedIn.push(answer));
+    mount(
+      async () => json(200, login),
+      (answer) => signedIn.push(answer),
+    );
 
     await type(field('Email'), 'grace@example.com');
     await type(field('Password'), 'correct horse');

@@ -80,14 +80,10 @@ describe('MessageList', () => {
   it('shows a bot reply as it streams, as text, after the stored messages and before pending replies', () => {
     const author = { kind: 'bot' as const, id: null, name: 'Sunny' };
     const draft = { messageId: 'message-2', conversationId: CONVERSATION_ID, author, createdAt: '2025-01-01T12:00:02.000Z' };
-    const pending = [{ clientId: 'client-1', body: 'Hello', createdAt: '2025-01-01T12:00:03.000Z', status: 'sending' as const, error: null }];
-    mount(
-      <MessageList
-        messages={[message(1)]}
-        pending={pending}
-        botReplies={[{ ...draft, text: 'Use <b>this</b>', streaming: true }]}
-      />,
-    );
+    const pending = [
+      { clientId: 'client-1', body: 'Hello', createdAt: '2025-01-01T12:00:03.000Z', status: 'sending' as const, error: null },
+    ];
+    mount(<MessageList messages={[message(1)]} pending={pending} botReplies={[{ ...draft, text: 'Use <b>this</b>', streaming: true }]} />);
 
     const streaming = container.querySelector('.message-streaming');
     expect(streaming?.getAttribute('aria-busy')).toBe('true');
@@ -98,9 +94,7 @@ describe('MessageList', () => {
     const order = [...container.querySelectorAll('.message')].map((element) => element.querySelector('.message-body')?.textContent);
     expect(order).toEqual(['Message 1', 'Use <b>this</b>', 'Hello']);
 
-    act(() =>
-      render(<MessageList messages={[message(1)]} botReplies={[{ ...draft, text: 'Done.', streaming: false }]} />, container),
-    );
+    act(() => render(<MessageList messages={[message(1)]} botReplies={[{ ...draft, text: 'Done.', streaming: false }]} />, container));
     const complete = container.querySelector('.message-streaming');
     expect(complete?.hasAttribute('aria-busy')).toBe(false);
     expect(complete?.querySelector('.message-state')).toBeNull();

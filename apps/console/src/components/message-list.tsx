@@ -95,11 +95,7 @@ function MessageSources({ citations }: { citations: NonNullable<Message['citatio
 function BotReplyItem({ draft }: { draft: BotDraft }) {
   const { streaming } = draft;
   return (
-    <div
-      class="message message-bot message-streaming"
-      aria-busy={streaming ? 'true' : undefined}
-      data-message-id={draft.messageId}
-    >
+    <div class="message message-bot message-streaming" aria-busy={streaming ? 'true' : undefined} data-message-id={draft.messageId}>
       <div class="message-meta">
         <span class="message-author">{authorLabel(draft.author)}</span>
         <BotTag />
@@ -152,15 +148,7 @@ function PendingItem({
  * Keeps the newest message in view while the agent is at the bottom, and leaves the scroll alone while they read
  * further up.
  */
-export function MessageList({
-  messages,
-  pending = [],
-  botReplies = [],
-  visitorName,
-  agentId,
-  onRetry,
-  onDiscard,
-}: MessageListProps) {
+export function MessageList({ messages, pending = [], botReplies = [], visitorName, agentId, onRetry, onDiscard }: MessageListProps) {
   const listRef = useRef<HTMLDivElement>(null);
   const sticky = useRef(true);
   const last = messages.at(-1);

@@ -50,10 +50,7 @@ function mount() {
   container = document.createElement('div');
   document.body.append(container);
   act(() =>
-    render(
-      <Workspace session={session} api={api} connect={() => idleConnection} onSignOut={() => {}} basePath="/console/" />,
-      container,
-    ),
+    render(<Workspace session={session} api={api} connect={() => idleConnection} onSignOut={() => {}} basePath="/console/" />, container),
   );
   return { urls };
 }

@@ -96,7 +96,12 @@ export function Workspace({ session, api, connect, onSignOut, basePath }: Worksp
     [state],
   );
   const typing = useMemo(
-    () => new Set(Object.entries(state.typing).filter(([, entry]) => entry.kind === 'visitor').map(([id]) => id)),
+    () =>
+      new Set(
+        Object.entries(state.typing)
+          .filter(([, entry]) => entry.kind === 'visitor')
+          .map(([id]) => id),
+      ),
     [state.typing],
   );
 

@@ -36,15 +36,20 @@ export async function findAgentByEmail(db: Database, email: string) {
  * organization locks them out at once, whatever tokens they hold.
  */
 export async function loadAgent(db: Database, identity: Pick<AgentIdentity, 'userId' | 'organizationId'>): Promise<Agent> {
-  const [row] = await agentQuery(db).where(
-    and(eq(users.id, identity.userId), eq(memberships.organizationId, identity.organizationId)),
-  );
+  const [row] = await agentQuery(db).where(and(eq(users.id, identity.userId), eq(memberships.organizationId, identity.organizationId)));
   if (!row) throw new ParleyError('unauthorized', 'This account no longer has access.');
   return toAgent(row);
 }
 
 /** The public view of an agent row (no password hash). */
-export function toAgent(row: { id: string; email: string; name: string; role: Agent['role']; organizationId: string; organizationName: string }): Agent {
+export function toAgent(row: {
+  id: string;
+  email: string;
+  name: string;
+  role: Agent['role'];
+  organizationId: string;
+  organizationName: string;
+}): Agent {
   return {
     id: row.id,
     email: row.email,

@@ -33,7 +33,9 @@ describe('tokens', () => {
     await expect(tokens.verifyVisitor(await other.signVisitor(identity))).rejects.toMatchObject({ code: 'unauthorized' });
     const token = await tokens.signVisitor(identity);
     const [header, , signature] = token.split('.');
-    const forgedPayload = Buffer.from(JSON.stringify({ typ: 'visitor', sub: randomUUID(), wid: identity.widgetId, iss: 'parley' })).toString('base64url');
+    const forgedPayload = Buffer.from(
+      JSON.stringify({ typ: 'visitor', sub: randomUUID(), wid: identity.widgetId, iss: 'parley' }),
+    ).toString('base64url');
     await expect(tokens.verifyVisitor(`${header}.${forgedPayload}.${signature}`)).rejects.toMatchObject({ code: 'unauthorized' });
   });
 });

@@ -56,7 +56,10 @@ export const authPlugin = fp<{ secret: string }>(
         const row = await findAgentByEmail(app.db, email);
         const valid = await verifyPassword(row?.passwordHash ?? (await dummyHashPromise), password);
         if (!row || !valid) throw new ParleyError('unauthorized', 'Wrong e-mail or password.');
-        await app.db.update(users).set({ lastLoginAt: sql`now()` }).where(eq(users.id, row.id));
+        await app.db
+          .update(users)
+          .set({ lastLoginAt: sql`now()` })
+          .where(eq(users.id, row.id));
         const { token, expiresAt } = await tokens.signAgent({
           userId: row.id,
           organizationId: row.organizationId,

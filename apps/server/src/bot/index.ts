@@ -18,7 +18,14 @@ declare module 'fastify' {
 /** Registers the bot. `model` replaces the configured one (benchmarks). */
 export const botPlugin = fp<{ model?: ChatModel | undefined }>(
   async function registerBot(app: FastifyInstance, { model }) {
-    const runner = createBotRunner({ db: app.db, realtime: app.realtime, log: app.log, config: app.config, model, semantic: app.knowledge.semantic });
+    const runner = createBotRunner({
+      db: app.db,
+      realtime: app.realtime,
+      log: app.log,
+      config: app.config,
+      model,
+      semantic: app.knowledge.semantic,
+    });
     app.decorate('bot', runner);
     app.conversationEffects.subscribe(runner.perform);
     // Turns in flight finish (or are stored as failures) before the database closes.
@@ -28,5 +35,9 @@ export const botPlugin = fp<{ model?: ChatModel | undefined }>(
     // Off with the other background sweeps (PARLEY_SWEEP_INTERVAL_SECONDS=0), for tests that run them by hand.
     if (app.config.inactivity.sweepIntervalSeconds > 0) registerStrandedTurnResumer(app, { exclusive: app.dbHandle.exclusive });
   },
-  { name: 'parley-bot', fastify: '5.x', dependencies: ['parley-config', 'parley-db', 'parley-io', 'parley-conversations', 'parley-knowledge'] },
+  {
+    name: 'parley-bot',
+    fastify: '5.x',
+    dependencies: ['parley-config', 'parley-db', 'parley-io', 'parley-conversations', 'parley-knowledge'],
+  },
 );

@@ -24,8 +24,19 @@ function scriptedModel(rounds: Array<ChatStreamPart[] | Error>): ChatModel & { r
   };
 }
 
-const lookup = defineTool({ name: 'lookup', description: 'Looks up an order.', input: z.object({ order: z.string() }), handler: async () => ({}) });
-const handoff = defineTool({ name: 'handoff', description: 'Hands off.', kind: 'handoff', input: z.object({ reason: z.string() }), handler: async () => ({}) });
+const lookup = defineTool({
+  name: 'lookup',
+  description: 'Looks up an order.',
+  input: z.object({ order: z.string() }),
+  handler: async () => ({}),
+});
+const handoff = defineTool({
+  name: 'handoff',
+  description: 'Hands off.',
+  kind: 'handoff',
+  input: z.object({ reason: z.string() }),
+  handler: async () => ({}),
+});
 const tools = [lookup, handoff] as readonly BotTool[];
 
 function options(model: ChatModel, overrides: Partial<ModelLoopOptions> = {}) {
@@ -33,7 +44,13 @@ function options(model: ChatModel, overrides: Partial<ModelLoopOptions> = {}) {
   const calls: ToolCall[] = [];
   const result: ModelLoopOptions = {
     model,
-    request: { model: 'test-model', system: 'Be brief.', messages: [{ role: 'user', content: 'Where is order 42?' }], maxTokens: 100, knowledge: { faq: [], greeting: '', passages: [] } },
+    request: {
+      model: 'test-model',
+      system: 'Be brief.',
+      messages: [{ role: 'user', content: 'Where is order 42?' }],
+      maxTokens: 100,
+      knowledge: { faq: [], greeting: '', passages: [] },
+    },
     tools,
     maxToolRounds: 3,
     signal: new AbortController().signal,
@@ -51,7 +68,14 @@ function options(model: ChatModel, overrides: Partial<ModelLoopOptions> = {}) {
 
 describe('runModelLoop', () => {
   it('streams a plain answer and adds up its usage', async () => {
-    const model = scriptedModel([[{ type: 'text-delta', text: 'Hello' }, { type: 'text-delta', text: '' }, { type: 'text-delta', text: ' there.' }, finish('end_turn')]]);
+    const model = scriptedModel([
+      [
+        { type: 'text-delta', text: 'Hello' },
+        { type: 'text-delta', text: '' },
+        { type: 'text-delta', text: ' there.' },
+        finish('end_turn'),
+      ],
+    ]);
     const { options: loop, texts } = options(model);
     expect(await runModelLoop(loop)).toEqual({ text: 'Hello there.', stopReason: 'end_turn', handoffReason: null, rounds: 1 });
     expect(texts).toEqual(['Hello', ' there.']);
@@ -61,7 +85,11 @@ describe('runModelLoop', () => {
 
   it('runs the tool calls a round asks for and gives the results to the next round', async () => {
     const model = scriptedModel([
-      [{ type: 'text-delta', text: 'Checking. ' }, { type: 'tool-call', id: 'call-1', name: 'lookup', input: { order: '42' } }, finish('tool_use')],
+      [
+        { type: 'text-delta', text: 'Checking. ' },
+        { type: 'tool-call', id: 'call-1', name: 'lookup', input: { order: '42' } },
+        finish('tool_use'),
+      ],
       [{ type: 'text-delta', text: 'It shipped.' }, finish('end_turn')],
     ]);
     const { options: loop, calls } = options(model);
@@ -69,10 +97,18 @@ describe('runModelLoop', () => {
     expect(result).toEqual({ text: 'Checking. It shipped.', stopReason: 'end_turn', handoffReason: null, rounds: 2 });
     expect(calls).toEqual([{ type: 'tool-call', id: 'call-1', name: 'lookup', input: { order: '42' } }]);
     expect(model.requests[1]!.messages.slice(1)).toEqual([
-      { role: 'assistant', content: [{ type: 'text', text: 'Checking. ' }, { type: 'tool_use', id: 'call-1', name: 'lookup', input: { order: '42' } }] },
+      {
+        role: 'assistant',
+        content: [
+          { type: 'text', text: 'Checking. ' },
+          { type: 'tool_use', id: 'call-1', name: 'lookup', input: { order: '42' } },
+        ],
+      },
       { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'call-1', content: '{"status":"shipped"}' }] },
     ]);
-    expect(loop.progress.toolLog).toMatchObject([{ toolUseId: 'call-1', tool: 'lookup', input: { order: '42' }, success: true, error: null }]);
+    expect(loop.progress.toolLog).toMatchObject([
+      { toolUseId: 'call-1', tool: 'lookup', input: { order: '42' }, success: true, error: null },
+    ]);
     expect(loop.progress.usage.inputTokens).toBe(20);
     // The caller's request is not changed by later rounds.
     expect(loop.request.messages).toHaveLength(1);
@@ -83,14 +119,21 @@ describe('runModelLoop', () => {
       [{ type: 'tool-call', id: 'call-1', name: 'lookup', input: { order: 'x' } }, finish('tool_use')],
       [{ type: 'text-delta', text: 'Which order?' }, finish('end_turn')],
     ]);
-    const { options: loop } = options(model, { runToolCall: async () => ({ ok: false, error: 'No such order.', tool: lookup as BotTool }) });
+    const { options: loop } = options(model, {
+      runToolCall: async () => ({ ok: false, error: 'No such order.', tool: lookup as BotTool }),
+    });
     await runModelLoop(loop);
-    expect(model.requests[1]!.messages.at(-1)).toEqual({ role: 'user', content: [{ type: 'tool_result', tool_use_id: 'call-1', content: 'No such order.', is_error: true }] });
+    expect(model.requests[1]!.messages.at(-1)).toEqual({
+      role: 'user',
+      content: [{ type: 'tool_result', tool_use_id: 'call-1', content: 'No such order.', is_error: true }],
+    });
     expect(loop.progress.toolLog[0]).toMatchObject({ success: false, error: 'No such order.', output: null });
   });
 
   it('ends the turn when a handoff tool succeeds', async () => {
-    const model = scriptedModel([[{ type: 'tool-call', id: 'call-1', name: 'handoff', input: { reason: 'billing question' } }, finish('tool_use')]]);
+    const model = scriptedModel([
+      [{ type: 'tool-call', id: 'call-1', name: 'handoff', input: { reason: 'billing question' } }, finish('tool_use')],
+    ]);
     const { options: loop } = options(model);
     expect(await runModelLoop(loop)).toEqual({ text: '', stopReason: 'tool_use', handoffReason: 'billing question', rounds: 1 });
     expect(model.requests).toHaveLength(1);
@@ -104,7 +147,10 @@ describe('runModelLoop', () => {
   });
 
   it('keeps what was spent when a later round fails', async () => {
-    const model = scriptedModel([[{ type: 'tool-call', id: 'call-1', name: 'lookup', input: { order: '42' } }, finish('tool_use')], new Error('overloaded')]);
+    const model = scriptedModel([
+      [{ type: 'tool-call', id: 'call-1', name: 'lookup', input: { order: '42' } }, finish('tool_use')],
+      new Error('overloaded'),
+    ]);
     const { options: loop } = options(model);
     await expect(runModelLoop(loop)).rejects.toThrow('overloaded');
     expect(loop.progress.usage).toEqual(usage);

@@ -9,7 +9,19 @@ const faq = [
 const knowledge = { faq, greeting: 'Hi! How can we help?', passages: [] };
 
 function passage(body: string, coverage: number): SourcePassage {
-  return { index: 3, chunkId: 7, documentId: 'd', sourceKey: 'returns.md', title: 'Returns', headingPath: [], body, url: null, score: 4, coverage, similarity: null };
+  return {
+    index: 3,
+    chunkId: 7,
+    documentId: 'd',
+    sourceKey: 'returns.md',
+    title: 'Returns',
+    headingPath: [],
+    body,
+    url: null,
+    score: 4,
+    coverage,
+    similarity: null,
+  };
 }
 
 describe('offline answerer', () => {
@@ -26,7 +38,10 @@ describe('offline answerer', () => {
 
   it('answers from the best knowledge-base passage and cites it, before the FAQ', () => {
     const withPassage = { ...knowledge, passages: [passage('Returns are free within 30 days of delivery.', PASSAGE_THRESHOLD)] };
-    expect(offlineAnswer('Can I return an item?', withPassage)).toEqual({ text: 'Returns are free within 30 days of delivery.', citations: [3] });
+    expect(offlineAnswer('Can I return an item?', withPassage)).toEqual({
+      text: 'Returns are free within 30 days of delivery.',
+      citations: [3],
+    });
   });
 
   it('passes over a passage that covers too little of the message', () => {

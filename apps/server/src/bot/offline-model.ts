@@ -78,7 +78,7 @@ export function offlineAnswer(text: string, knowledge: ChatRequest['knowledge'])
   if (match && match.score >= MATCH_THRESHOLD) return { text: match.entry.answer, citations: [] };
   if (GREETING.test(text) && keywords(text).size <= 2) return { text: knowledge.greeting, citations: [] };
   return {
-    text: "I'm not sure I can answer that myself. Would you like to talk to a person? Say \"talk to a person\" or use the button below.",
+    text: 'I\'m not sure I can answer that myself. Would you like to talk to a person? Say "talk to a person" or use the button below.',
     citations: [],
   };
 }

@@ -9,7 +9,13 @@ function message(seq: number, kind: Message['author']['kind'], body: string, nam
 describe('buildHistory', () => {
   it('alternates roles, merges neighbours and marks agents as humans', () => {
     const history = buildHistory(
-      [message(1, 'visitor', 'Hi'), message(2, 'visitor', 'Anyone?'), message(3, 'agent', 'Yes', 'Robin'), message(4, 'system', 'x'), message(5, 'visitor', 'Thanks')],
+      [
+        message(1, 'visitor', 'Hi'),
+        message(2, 'visitor', 'Anyone?'),
+        message(3, 'agent', 'Yes', 'Robin'),
+        message(4, 'system', 'x'),
+        message(5, 'visitor', 'Thanks'),
+      ],
       5,
       10_000,
     );

@@ -48,7 +48,14 @@ export async function storePlainReply(db: Database, reply: PlainReply): Promise<
   const appended = await appendMessage(db, {
     conversation: reply.owned,
     patch: { botTurnId: null, botTurnStartedAt: null, botAnsweredSeq: reply.answeredSeq },
-    message: { id: reply.messageId, clientId: `bot-${reply.turnId}`, authorKind: 'bot', authorId: null, body: reply.body, metadata: reply.metadata },
+    message: {
+      id: reply.messageId,
+      clientId: `bot-${reply.turnId}`,
+      authorKind: 'bot',
+      authorId: null,
+      body: reply.body,
+      metadata: reply.metadata,
+    },
     alsoWith: sql`, reply as (
       insert into bot_replies (message_id, conversation_id, organization_id, model, input_tokens, output_tokens,
                                cache_read_tokens, cache_write_tokens, time_to_first_token_ms, latency_ms, stop_reason, rounds)

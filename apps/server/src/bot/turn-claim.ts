@@ -40,7 +40,14 @@ export async function claimTurn(db: Database, conversationId: string, turnId: st
   const [claimed] = await db
     .update(conversations)
     .set({ botTurnId: turnId, botTurnStartedAt: sql`now()` })
-    .where(and(eq(conversations.id, conversationId), eq(conversations.status, 'bot'), or(isNull(conversations.botTurnId), claimExpired), waitsForBot))
+    .where(
+      and(
+        eq(conversations.id, conversationId),
+        eq(conversations.status, 'bot'),
+        or(isNull(conversations.botTurnId), claimExpired),
+        waitsForBot,
+      ),
+    )
     .returning();
   return claimed;
 }

@@ -43,8 +43,7 @@ const MIN_PASSAGE_SIMILARITY = 0.5;
 const TOOL_PASSAGES = 5;
 
 const HANDOFF_REPLY = "I'm connecting you with a person from our team. They'll reply right here.";
-const FAILURE_REPLY =
-  "Sorry, I can't answer right now. If you'd like, ask for a person and someone from our team will reply here.";
+const FAILURE_REPLY = "Sorry, I can't answer right now. If you'd like, ask for a person and someone from our team will reply here.";
 
 /** Events that both the visitor and the agent namespaces carry with the same payload. */
 type SharedEvent = 'message:created' | 'bot:reply-start' | 'bot:reply-delta' | 'bot:reply-end';
@@ -132,7 +131,15 @@ export async function runClaimedTurn(deps: TurnDependencies, turn: ClaimedTurn):
 
     // Asking for a human always works, whatever the model does: checked before any model call.
     if (pending.some((message) => asksForHuman(message.body, settings.locale))) {
-      await finish({ text: HANDOFF_REPLY, handoffReason: 'The visitor asked for a person.', usage: emptyUsage(), modelId: OFFLINE_MODEL, ttft: null, stopReason: 'handoff_rule', rounds: 0 });
+      await finish({
+        text: HANDOFF_REPLY,
+        handoffReason: 'The visitor asked for a person.',
+        usage: emptyUsage(),
+        modelId: OFFLINE_MODEL,
+        ttft: null,
+        stopReason: 'handoff_rule',
+        rounds: 0,
+      });
       return;
     }
 
@@ -148,8 +155,13 @@ export async function runClaimedTurn(deps: TurnDependencies, turn: ClaimedTurn):
       log.warn({ err: error, conversationId }, 'knowledge-base search failed; answering without passages');
       return [];
     });
-    const passages = sources.add(found.filter((hit) => hit.coverage >= MIN_PASSAGE_COVERAGE || (hit.similarity ?? 0) >= MIN_PASSAGE_SIMILARITY));
-    const messages: ChatMessage[] = withKnowledge(buildHistory(history, claimed.botAnsweredSeq, botConfig.historyTokenBudget), formatKnowledgeBlock(passages));
+    const passages = sources.add(
+      found.filter((hit) => hit.coverage >= MIN_PASSAGE_COVERAGE || (hit.similarity ?? 0) >= MIN_PASSAGE_SIMILARITY),
+    );
+    const messages: ChatMessage[] = withKnowledge(
+      buildHistory(history, claimed.botAnsweredSeq, botConfig.historyTokenBudget),
+      formatKnowledgeBlock(passages),
+    );
     const visitorText = history
       .filter((message) => message.author.kind === 'visitor')
       .map((message) => message.body)
@@ -184,7 +196,15 @@ export async function runClaimedTurn(deps: TurnDependencies, turn: ClaimedTurn):
     });
     const text = result.handoffReason !== null && !result.text.trim() ? HANDOFF_REPLY : result.text;
     if (!text.trim()) throw new Error(`The model returned no text (stop reason ${result.stopReason ?? 'none'}).`);
-    await finish({ text, handoffReason: result.handoffReason, usage: progress.usage, modelId: chosenModel, ttft, stopReason: result.stopReason, rounds: result.rounds });
+    await finish({
+      text,
+      handoffReason: result.handoffReason,
+      usage: progress.usage,
+      modelId: chosenModel,
+      ttft,
+      stopReason: result.stopReason,
+      rounds: result.rounds,
+    });
   } catch (error) {
     if (cancelled.aborted) {
       log.info({ conversationId }, 'bot turn cancelled');
@@ -214,7 +234,9 @@ export async function runClaimedTurn(deps: TurnDependencies, turn: ClaimedTurn):
       defaultCountry,
       visitorText,
       searchKnowledge: async (query) =>
-        sources.add(await searchKnowledge(database, { organizationId: claimed.organizationId, query, limit: TOOL_PASSAGES, semantic: deps.semantic })),
+        sources.add(
+          await searchKnowledge(database, { organizationId: claimed.organizationId, query, limit: TOOL_PASSAGES, semantic: deps.semantic }),
+        ),
     });
     if (deps.tools.find((tool) => tool.name === call.name)?.kind === 'read') return runTool(deps.tools, call.name, call.input, context(db));
     return db.transaction(async (tx) => {
@@ -293,7 +315,11 @@ export async function runClaimedTurn(deps: TurnDependencies, turn: ClaimedTurn):
       const actor = { kind: 'bot' as const, id: null };
       const plan = planTransition(conversation, { type: 'bot.replied' }, actor);
       const handoff = reply.handoffReason
-        ? planTransition(conversation, { type: 'handoff.requested', by: reply.stopReason === 'handoff_rule' ? 'rule' : 'bot', reason: reply.handoffReason }, actor)
+        ? planTransition(
+            conversation,
+            { type: 'handoff.requested', by: reply.stopReason === 'handoff_rule' ? 'rule' : 'bot', reason: reply.handoffReason },
+            actor,
+          )
         : null;
       const appended = await appendMessage(tx, {
         conversation: ownedByCondition(conversationId, turnId),
@@ -338,7 +364,13 @@ export async function runClaimedTurn(deps: TurnDependencies, turn: ClaimedTurn):
           ? await appendMessage(tx, {
               conversation: ownedByCondition(conversationId, turnId),
               patch: releasedClaim(claimed.lastSeq),
-              message: { clientId: `bot-failed-${turnId}`, authorKind: 'bot', authorId: null, body: FAILURE_REPLY, metadata: { failed: true, authorName: botDisplayName } },
+              message: {
+                clientId: `bot-failed-${turnId}`,
+                authorKind: 'bot',
+                authorId: null,
+                body: FAILURE_REPLY,
+                metadata: { failed: true, authorName: botDisplayName },
+              },
             })
           : null;
         await recordAbandoned(tx);
@@ -353,9 +385,11 @@ export async function runClaimedTurn(deps: TurnDependencies, turn: ClaimedTurn):
           await releaseClaim(tx, conversationId, turnId);
         })
         .catch((releaseError: unknown) =>
-          log.error({ err: releaseError, conversationId }, "could not release the bot turn's claim; it will be taken over when its lease runs out"),
+          log.error(
+            { err: releaseError, conversationId },
+            "could not release the bot turn's claim; it will be taken over when its lease runs out",
+          ),
         );
     }
   }
 }
-

@@ -8,14 +8,24 @@
  * On the embedded database each statement costs most of a millisecond, so the statement count matters.
  * @module
  */
-import { conversationFromJson, messageFromJson, rowsOf, type conversations, type Database, type messages, type Transaction } from '@parley/db';
+import {
+  conversationFromJson,
+  messageFromJson,
+  rowsOf,
+  type conversations,
+  type Database,
+  type messages,
+  type Transaction,
+} from '@parley/db';
 import { sql, type SQL } from 'drizzle-orm';
 
 type MessageRow = typeof messages.$inferSelect;
 type ConversationRow = typeof conversations.$inferSelect;
 
 /** What a message write may change on its conversation besides the seq: a transition's patch, a bot turn's claim. */
-export type ConversationPatch = Partial<Pick<ConversationRow, 'status' | 'assigneeId' | 'botTurnId' | 'botTurnStartedAt' | 'botAnsweredSeq'>>;
+export type ConversationPatch = Partial<
+  Pick<ConversationRow, 'status' | 'assigneeId' | 'botTurnId' | 'botTurnStartedAt' | 'botAnsweredSeq'>
+>;
 
 const patchColumns = {
   status: 'status',

@@ -20,7 +20,13 @@ export async function publishSendResult(realtime: Realtime, db: Database, perfor
 }
 
 /** A conversation as {@link announceConversation} needs it. */
-type AnnouncedConversation = { id: string; organizationId: string; contactId: string; status: VisitorConversation['status']; lastSeq: number };
+type AnnouncedConversation = {
+  id: string;
+  organizationId: string;
+  contactId: string;
+  status: VisitorConversation['status'];
+  lastSeq: number;
+};
 
 /** Performs a committed transition's effects and tells both sides the conversation's new state. */
 export async function publishConversationChange(

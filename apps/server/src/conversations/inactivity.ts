@@ -40,7 +40,11 @@ export async function sweepInactiveConversations(
   for (const { id } of due) {
     const result = await db.transaction(async (tx) => {
       // Checked again under the lock: someone may have written since the scan.
-      const [still] = await tx.select({ id: conversations.id }).from(conversations).where(and(eq(conversations.id, id), isDue)).for('update');
+      const [still] = await tx
+        .select({ id: conversations.id })
+        .from(conversations)
+        .where(and(eq(conversations.id, id), isDue))
+        .for('update');
       if (!still) return null;
       return applyConversationEvent(tx, id, { type: 'inactivity.timeout' }, { kind: 'system', id: null });
     });

@@ -68,7 +68,13 @@ const allowed: Allowed[] = [
   row('agent', 'inactivity.timeout', 'resolved', [], 'resolves an agent conversation that went quiet'),
 
   row('resolved', 'visitor.message', 'bot', [runBotTurn], 'reopens with the bot when the visitor writes again'),
-  row('resolved', 'handoff.requested', 'queued', [announceVisitorHandoff], 'queues a resolved conversation when the visitor asks for a person'),
+  row(
+    'resolved',
+    'handoff.requested',
+    'queued',
+    [announceVisitorHandoff],
+    'queues a resolved conversation when the visitor asks for a person',
+  ),
   row('resolved', 'agent.accepted', 'agent', [assignA1], 'reopens with the agent who accepts a resolved conversation'),
   row('resolved', 'inactivity.timeout', 'closed', [], 'closes a resolved conversation after inactivity'),
   row('resolved', 'conversation.closed', 'closed', [], 'closes a resolved conversation on request'),

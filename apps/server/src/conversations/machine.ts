@@ -52,7 +52,9 @@ type Handler<E extends ConversationEvent> = (event: E) => { state: ConversationS
 type StateTable = { [T in ConversationEventType]?: Handler<Extract<ConversationEvent, { type: T }>> };
 
 // Each call returns a fresh effects array, so a caller that appends to it cannot change the table.
-const stay = (state: ConversationState, effects: Effect[] = []) => () => ({ state, effects: [...effects] });
+const stay =
+  (state: ConversationState, effects: Effect[] = []) =>
+  () => ({ state, effects: [...effects] });
 
 /**
  * Every accepted (state, event) pair. A pair that is missing is rejected. Keep docs/conversation-states.md in step:

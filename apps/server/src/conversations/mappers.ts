@@ -55,8 +55,7 @@ export function toConversationSummary(row: SummaryRow): ConversationSummary {
     id: conversation.id,
     status: conversation.status,
     contact: { id: conversation.contactId, name: row.contactName, email: row.contactEmail },
-    assignee:
-      conversation.assigneeId && row.assigneeName !== null ? { id: conversation.assigneeId, name: row.assigneeName } : null,
+    assignee: conversation.assigneeId && row.assigneeName !== null ? { id: conversation.assigneeId, name: row.assigneeName } : null,
     lastSeq: conversation.lastSeq,
     lastMessage:
       row.lastMessageBody !== null && row.lastMessageAuthorKind !== null

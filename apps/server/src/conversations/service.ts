@@ -220,7 +220,10 @@ function visitorMessagePlan(conversation: ConversationRow, visitor: VisitorConte
 /** Writes a plan made by {@link planTransition} for a conversation whose row the caller has locked. */
 async function applyPlan(tx: Transaction, conversationId: string, plan: TransitionPlan): Promise<void> {
   if (plan.events.length === 0 && Object.keys(plan.patch).length === 0) return;
-  await tx.update(conversations).set({ ...plan.patch, updatedAt: sql`now()` }).where(eq(conversations.id, conversationId));
+  await tx
+    .update(conversations)
+    .set({ ...plan.patch, updatedAt: sql`now()` })
+    .where(eq(conversations.id, conversationId));
   await insertAuditEvents(tx, conversationId, plan.events);
 }
 
@@ -284,7 +287,13 @@ export async function sendVisitorMessage(
   if (fast) {
     // The statement only ran in a state where the machine keeps the state; it still decides the effects.
     const { effects } = planTransition(fast.conversation, { type: 'visitor.message' }, { kind: 'visitor', id: visitor.contactId });
-    return { sent: sentOf(fast.message), message: toMessage(fast.message), conversation: fast.conversation, conversationChanged: false, effects };
+    return {
+      sent: sentOf(fast.message),
+      message: toMessage(fast.message),
+      conversation: fast.conversation,
+      conversationChanged: false,
+      effects,
+    };
   }
   return db.transaction(async (tx) => {
     const { row: conversation, created } = await lockOrCreateVisitorConversation(tx, visitor);
@@ -328,7 +337,9 @@ export async function sendAgentMessage(
       { clientId: input.clientId, authorKind: 'agent', authorId: agent.userId, body: input.body },
       // Replying takes the conversation unless a human already has it.
       (current) =>
-        current.status === 'agent' ? unchanged() : planTransition(current, { type: 'agent.accepted', agentId: agent.userId }, agentActor(agent)),
+        current.status === 'agent'
+          ? unchanged()
+          : planTransition(current, { type: 'agent.accepted', agentId: agent.userId }, agentActor(agent)),
     );
     return {
       sent: sentOf(result.row),
@@ -406,7 +417,11 @@ export async function requestHandoff(
 ): Promise<{ conversation: ConversationRow; effects: Effect[] }> {
   return db.transaction(async (tx) => {
     const conversation = await lockOrCreateVisitorConversation(tx, visitor);
-    const plan = planTransition(conversation.row, { type: 'handoff.requested', by: 'visitor', reason }, { kind: 'visitor', id: visitor.contactId });
+    const plan = planTransition(
+      conversation.row,
+      { type: 'handoff.requested', by: 'visitor', reason },
+      { kind: 'visitor', id: visitor.contactId },
+    );
     await applyPlan(tx, conversation.row.id, plan);
     const [updated] = await tx.select().from(conversations).where(eq(conversations.id, conversation.row.id));
     return { conversation: updated!, effects: plan.effects };
@@ -457,9 +472,7 @@ export async function listConversations(
   query: { status?: ConversationStatus | undefined; limit: number },
 ): Promise<ConversationSummary[]> {
   const rows: SummaryRow[] = await summaryQuery(db)
-    .where(
-      and(eq(conversations.organizationId, organizationId), query.status ? eq(conversations.status, query.status) : undefined),
-    )
+    .where(and(eq(conversations.organizationId, organizationId), query.status ? eq(conversations.status, query.status) : undefined))
     .orderBy(desc(conversations.updatedAt))
     .limit(query.limit);
   return rows.map(toConversationSummary);
@@ -471,18 +484,12 @@ export async function getConversationSummary(
   organizationId: string,
   conversationId: string,
 ): Promise<ConversationSummary | undefined> {
-  const [row] = await summaryQuery(db).where(
-    and(eq(conversations.id, conversationId), eq(conversations.organizationId, organizationId)),
-  );
+  const [row] = await summaryQuery(db).where(and(eq(conversations.id, conversationId), eq(conversations.organizationId, organizationId)));
   return row ? toConversationSummary(row) : undefined;
 }
 
 /** Messages of a conversation after `afterSeq`, in seq order, with agents' names. */
-export async function listMessages(
-  db: Database,
-  conversationId: string,
-  page: { afterSeq: number; limit: number },
-): Promise<MessagesPage> {
+export async function listMessages(db: Database, conversationId: string, page: { afterSeq: number; limit: number }): Promise<MessagesPage> {
   const rows = await db
     .select({ message: messages, authorName: users.name })
     .from(messages)

@@ -2,7 +2,14 @@
  * Type tests, checked by `tsc -p test` (pnpm typecheck): the socket events a namespace serves are the protocol's, with
  * their payload and ack types, so a misspelled event or a wrong answer does not compile.
  */
-import { agentEventSchemas, visitorEventSchemas, type AgentClientEvents, type MessageSent, type Session, type VisitorClientEvents } from '@parley/protocol';
+import {
+  agentEventSchemas,
+  visitorEventSchemas,
+  type AgentClientEvents,
+  type MessageSent,
+  type Session,
+  type VisitorClientEvents,
+} from '@parley/protocol';
 import type { Socket } from 'socket.io';
 import { expectTypeOf } from 'vitest';
 import { createSocketEvents } from './socket-handler.js';

@@ -85,7 +85,10 @@ export function createSocketEvents<Events, Schemas extends EventSchemas<Events>>
       socket.on(event as string, async function handleSocketEvent(...args: unknown[]) {
         const ack = takeAck(args);
         if (!(await takeTurn())) {
-          ack?.({ ok: false, error: new ParleyError('rate_limited', 'Too many requests at once on this connection; wait for the answers.').toBody() });
+          ack?.({
+            ok: false,
+            error: new ParleyError('rate_limited', 'Too many requests at once on this connection; wait for the answers.').toBody(),
+          });
           return;
         }
         let answer: Ack<unknown>;

@@ -101,7 +101,8 @@ export function renderStateDiagram(): string {
  */
 export function renderStatesDoc(): string {
   const rows = cells().map(({ state, event, next, effects }) => {
-    const outcome = next === null ? ['—', 'rejected (`transition_rejected`)'] : [`\`${next}\``, effects.map(formatEffect).join(', ') || 'none'];
+    const outcome =
+      next === null ? ['—', 'rejected (`transition_rejected`)'] : [`\`${next}\``, effects.map(formatEffect).join(', ') || 'none'];
     return `| \`${state}\` | \`${event}\` | ${outcome.map(escapeCell).join(' | ')} |`;
   });
   return [

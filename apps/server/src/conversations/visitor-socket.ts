@@ -78,7 +78,12 @@ export function registerVisitorSocket(
     const visitor = { contactId, widgetId: widget.id, organizationId: widget.organizationId, botEnabled: widget.botEnabled };
     void socket.join(contactRoom(contactId));
 
-    const events = createSocketEvents<VisitorClientEvents, typeof visitorEventSchemas>(socket, visitorEventSchemas, log, VISITOR_CONCURRENCY);
+    const events = createSocketEvents<VisitorClientEvents, typeof visitorEventSchemas>(
+      socket,
+      visitorEventSchemas,
+      log,
+      VISITOR_CONCURRENCY,
+    );
 
     events.on('session:get', async () => {
       await readLimit(`visitor:${contactId}`);

@@ -5,7 +5,9 @@ import { createOpenAiCompatibleEmbeddings, EmbeddingsError } from './embeddings.
 
 const requests: Array<{ body: { model: string; input: string[]; dimensions: number }; authorization: string | null }> = [];
 let answer: (input: string[]) => Response = (input) =>
-  HttpResponse.json({ data: input.map((text, index) => ({ object: 'embedding', index, embedding: [text.length, index, 1] })).toReversed() });
+  HttpResponse.json({
+    data: input.map((text, index) => ({ object: 'embedding', index, embedding: [text.length, index, 1] })).toReversed(),
+  });
 
 const server = setupServer(
   http.post('https://embeddings.test/v1/embeddings', async ({ request }) => {
@@ -29,7 +31,9 @@ describe('OpenAI-compatible embeddings', () => {
       [1, 0, 1],
       [3, 1, 1],
     ]);
-    expect(requests).toEqual([{ body: { model: 'tiny', input: ['a', 'bbb'], dimensions: 3, encoding_format: 'float' }, authorization: 'Bearer sk-test' }]);
+    expect(requests).toEqual([
+      { body: { model: 'tiny', input: ['a', 'bbb'], dimensions: 3, encoding_format: 'float' }, authorization: 'Bearer sk-test' },
+    ]);
   });
 
   it('splits many texts into batches', async () => {
@@ -39,9 +43,17 @@ describe('OpenAI-compatible embeddings', () => {
   });
 
   it.each([
-    ['an HTTP error, with its body', () => HttpResponse.json({ error: { message: 'invalid api key' } }, { status: 401 }), /answered 401: .*invalid api key/],
+    [
+      'an HTTP error, with its body',
+      () => HttpResponse.json({ error: { message: 'invalid api key' } }, { status: 401 }),
+      /answered 401: .*invalid api key/,
+    ],
     ['a body that is not an embeddings list', () => HttpResponse.json({ nope: true }), /not an embeddings list/],
-    ['vectors of another length', () => HttpResponse.json({ data: [{ index: 0, embedding: [1, 2] }] }), /returned 2 dimensions; PARLEY_EMBEDDINGS_DIMENSIONS is 3/],
+    [
+      'vectors of another length',
+      () => HttpResponse.json({ data: [{ index: 0, embedding: [1, 2] }] }),
+      /returned 2 dimensions; PARLEY_EMBEDDINGS_DIMENSIONS is 3/,
+    ],
     ['a missing vector', () => HttpResponse.json({ data: [] }), /left out some texts/],
   ])('rejects %s with an EmbeddingsError', async (_name, respond, message) => {
     const previous = answer;

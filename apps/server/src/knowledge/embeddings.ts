@@ -68,7 +68,9 @@ export function createOpenAiCompatibleEmbeddings(options: OpenAiCompatibleEmbedd
     for (const item of parsed.data.data) {
       if (item.index >= texts.length) throw new EmbeddingsError(`The embeddings service returned an index out of range (${item.index}).`);
       if (item.embedding.length !== options.dimensions) {
-        throw new EmbeddingsError(`The model returned ${item.embedding.length} dimensions; PARLEY_EMBEDDINGS_DIMENSIONS is ${options.dimensions}.`);
+        throw new EmbeddingsError(
+          `The model returned ${item.embedding.length} dimensions; PARLEY_EMBEDDINGS_DIMENSIONS is ${options.dimensions}.`,
+        );
       }
       vectors[item.index] = item.embedding;
     }

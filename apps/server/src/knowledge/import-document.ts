@@ -52,7 +52,12 @@ function assertStorableText(content: string) {
 
 /** A readable title from a file name: `faq/product-care.csv` → `Product care`. */
 export function titleFromKey(sourceKey: string): string {
-  const name = sourceKey.split('/').at(-1)!.replace(/\.[a-z0-9]+$/i, '').replace(/[-_]+/g, ' ').trim();
+  const name = sourceKey
+    .split('/')
+    .at(-1)!
+    .replace(/\.[a-z0-9]+$/i, '')
+    .replace(/[-_]+/g, ' ')
+    .trim();
   return name ? name.charAt(0).toUpperCase() + name.slice(1) : sourceKey;
 }
 
@@ -79,7 +84,12 @@ export async function importDocument(db: Database, input: DocumentInput, options
   const contentHash = hashOf(input, organization.language);
   // Unchanged: answered before parsing and embedding (which costs money). The transaction checks again under a lock.
   const [current] = await db
-    .select({ id: knowledgeDocuments.id, contentHash: knowledgeDocuments.contentHash, chunkCount: knowledgeDocuments.chunkCount, title: knowledgeDocuments.title })
+    .select({
+      id: knowledgeDocuments.id,
+      contentHash: knowledgeDocuments.contentHash,
+      chunkCount: knowledgeDocuments.chunkCount,
+      title: knowledgeDocuments.title,
+    })
     .from(knowledgeDocuments)
     .where(and(eq(knowledgeDocuments.organizationId, input.organizationId), eq(knowledgeDocuments.sourceKey, input.sourceKey)));
   if (current?.contentHash === contentHash) {
@@ -93,14 +103,25 @@ export async function importDocument(db: Database, input: DocumentInput, options
   const characterCount = chunks.reduce((sum, chunk) => sum + chunk.text.length, 0);
   // Embedded as indexed: title, section and body. Before the transaction, which must not wait on the network.
   const vectors = options.semantic
-    ? await options.semantic.embeddings.embed(chunks.map((chunk) => [title, chunk.headingPath.join(' › '), chunk.text].filter(Boolean).join('\n')))
+    ? await options.semantic.embeddings.embed(
+        chunks.map((chunk) => [title, chunk.headingPath.join(' › '), chunk.text].filter(Boolean).join('\n')),
+      )
     : null;
 
   return db.transaction(async (tx) => {
     // Insert-or-lock: a concurrent import of the same key waits here instead of writing a second document.
     const [inserted] = await tx
       .insert(knowledgeDocuments)
-      .values({ organizationId: input.organizationId, sourceKey: input.sourceKey, format: input.format, title, url, contentHash, chunkCount: chunks.length, characterCount })
+      .values({
+        organizationId: input.organizationId,
+        sourceKey: input.sourceKey,
+        format: input.format,
+        title,
+        url,
+        contentHash,
+        chunkCount: chunks.length,
+        characterCount,
+      })
       .onConflictDoNothing()
       .returning({ id: knowledgeDocuments.id });
     let documentId: string;
@@ -108,7 +129,12 @@ export async function importDocument(db: Database, input: DocumentInput, options
     if (inserted) documentId = inserted.id;
     else {
       const [existing] = await tx
-        .select({ id: knowledgeDocuments.id, contentHash: knowledgeDocuments.contentHash, chunkCount: knowledgeDocuments.chunkCount, title: knowledgeDocuments.title })
+        .select({
+          id: knowledgeDocuments.id,
+          contentHash: knowledgeDocuments.contentHash,
+          chunkCount: knowledgeDocuments.chunkCount,
+          title: knowledgeDocuments.title,
+        })
         .from(knowledgeDocuments)
         .where(and(eq(knowledgeDocuments.organizationId, input.organizationId), eq(knowledgeDocuments.sourceKey, input.sourceKey)))
         .for('update');
@@ -139,11 +165,17 @@ export async function importDocument(db: Database, input: DocumentInput, options
         url: chunk.url ?? null,
         language: organization.language,
       }));
-      chunkRows.push(...(await tx.insert(knowledgeChunks).values(batch).returning({ id: knowledgeChunks.id, position: knowledgeChunks.position })));
+      chunkRows.push(
+        ...(await tx.insert(knowledgeChunks).values(batch).returning({ id: knowledgeChunks.id, position: knowledgeChunks.position })),
+      );
     }
     await indexChunks(tx, input.organizationId, documentId);
     if (options.semantic && vectors) {
-      const rows = chunkRows.map((chunk) => ({ chunkId: chunk.id, organizationId: input.organizationId, vector: vectors[chunk.position]! }));
+      const rows = chunkRows.map((chunk) => ({
+        chunkId: chunk.id,
+        organizationId: input.organizationId,
+        vector: vectors[chunk.position]!,
+      }));
       await options.semantic.store(tx, rows);
     }
     return { status, documentId, title, chunkCount: chunks.length };

@@ -15,7 +15,9 @@ describe('import-files', () => {
   });
 
   it('derives a document URL from the base URL and the source key, without the extension', () => {
-    expect(urlUnder('https://help.example.com', { path: '/x/returns.md', sourceKey: 'returns.md' })).toBe('https://help.example.com/returns');
+    expect(urlUnder('https://help.example.com', { path: '/x/returns.md', sourceKey: 'returns.md' })).toBe(
+      'https://help.example.com/returns',
+    );
     expect(urlUnder('https://help.example.com/docs/', { path: '/x/a b/ü.md', sourceKey: 'a b/ü.md' })).toBe(
       'https://help.example.com/docs/a%20b/%C3%BC',
     );

@@ -99,7 +99,11 @@ export async function importFiles(
       // An HTML page's own absolute canonical link is more precise than a derived address.
       const hasCanonical = format === 'html' && /<link[^>]+rel=["']?canonical["']?[^>]+href=["']?https?:/i.test(content);
       const url = options.baseUrl && !hasCanonical ? urlUnder(options.baseUrl, file) : undefined;
-      const outcome = await importDocument(db, { organizationId, sourceKey: file.sourceKey, format, content, url }, { semantic: options.semantic });
+      const outcome = await importDocument(
+        db,
+        { organizationId, sourceKey: file.sourceKey, format, content, url },
+        { semantic: options.semantic },
+      );
       summary[outcome.status]++;
       summary.chunks += outcome.chunkCount;
       result = { file, ok: true, outcome };

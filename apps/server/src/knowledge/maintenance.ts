@@ -13,7 +13,6 @@ export async function vacuumKnowledgeIndex(handle: Pick<DbHandle, 'db'>): Promis
   await handle.db.execute(sql`vacuum (analyze) knowledge_postings, knowledge_terms, knowledge_chunks, knowledge_documents`);
 }
 
-
 /** A debounced {@link vacuumKnowledgeIndex}: `touch()` after a change, `close()` on shutdown. */
 export interface KnowledgeMaintenance {
   touch(): void;

@@ -41,13 +41,21 @@ describe('parseDocument', () => {
   });
 
   it('reads FAQ CSV with a header, quoted commas, categories and links', () => {
-    const parsed = parseDocument('faq', '\ufeffQuestion,Answer,Category,URL\n"Do you ship, abroad?","Yes, to the EU.",Shipping,https://s.example/ship\n');
+    const parsed = parseDocument(
+      'faq',
+      '\ufeffQuestion,Answer,Category,URL\n"Do you ship, abroad?","Yes, to the EU.",Shipping,https://s.example/ship\n',
+    );
     expect(parsed.atomic).toBe(true);
-    expect(parsed.blocks).toEqual([{ headingPath: ['Shipping', 'Do you ship, abroad?'], text: 'Yes, to the EU.', url: 'https://s.example/ship' }]);
+    expect(parsed.blocks).toEqual([
+      { headingPath: ['Shipping', 'Do you ship, abroad?'], text: 'Yes, to the EU.', url: 'https://s.example/ship' },
+    ]);
   });
 
   it('reads FAQ JSON Lines', () => {
-    const parsed = parseDocument('faq', '{"question":"Q1?","answer":"A1."}\n\n{"question":"Q2?","answer":"A2.","url":"https://s.example/q2"}\n');
+    const parsed = parseDocument(
+      'faq',
+      '{"question":"Q1?","answer":"A1."}\n\n{"question":"Q2?","answer":"A2.","url":"https://s.example/q2"}\n',
+    );
     expect(parsed.blocks.map((block) => [block.headingPath, block.text, block.url])).toEqual([
       [['Q1?'], 'A1.', undefined],
       [['Q2?'], 'A2.', 'https://s.example/q2'],

@@ -130,8 +130,32 @@ function blockText(node: Nodes): string {
 const skippedElements = new Set(['script', 'style', 'noscript', 'template', 'svg', 'canvas', 'iframe', 'object', 'head', 'nav']);
 // Elements that end a paragraph. Inline elements (a, b, span…) are read through.
 const blockElements = new Set([
-  'p', 'div', 'section', 'article', 'main', 'header', 'footer', 'aside', 'li', 'ul', 'ol', 'dl', 'dt', 'dd', 'pre',
-  'blockquote', 'table', 'tr', 'figure', 'figcaption', 'address', 'details', 'summary', 'form', 'fieldset', 'body',
+  'p',
+  'div',
+  'section',
+  'article',
+  'main',
+  'header',
+  'footer',
+  'aside',
+  'li',
+  'ul',
+  'ol',
+  'dl',
+  'dt',
+  'dd',
+  'pre',
+  'blockquote',
+  'table',
+  'tr',
+  'figure',
+  'figcaption',
+  'address',
+  'details',
+  'summary',
+  'form',
+  'fieldset',
+  'body',
 ]);
 
 function elementText(node: ChildNode): string {
@@ -197,7 +221,12 @@ function parseHtmlDocument(content: string): ParsedDocument {
   };
   for (const child of dom.children) walk(child);
   flush();
-  return { title: collector.title ?? documentTitle, url: url && /^https?:\/\//i.test(url) ? url : null, blocks: collector.blocks, atomic: false };
+  return {
+    title: collector.title ?? documentTitle,
+    url: url && /^https?:\/\//i.test(url) ? url : null,
+    blocks: collector.blocks,
+    atomic: false,
+  };
 }
 
 /** One row of a FAQ file. */
@@ -271,7 +300,12 @@ function parseFaqCsv(content: string): FaqRow[] {
   const url = columnOf('url');
   return records.slice(1).map((record, index) => {
     const cell = (column: number) => (column >= 0 && record[column]?.trim() ? record[column] : undefined);
-    const row = faqRowSchema.safeParse({ question: cell(question) ?? '', answer: cell(answer) ?? '', category: cell(category), url: cell(url) });
+    const row = faqRowSchema.safeParse({
+      question: cell(question) ?? '',
+      answer: cell(answer) ?? '',
+      category: cell(category),
+      url: cell(url),
+    });
     if (!row.success) throw new DocumentFormatError(`Row ${index + 2}: ${describeIssues(row.error)}.`);
     return row.data;
   });

@@ -5,7 +5,13 @@ describe('evaluateRankings', () => {
   it('computes nDCG@10, recall@k and MRR@10 as BEIR does', () => {
     const qrels = new Map([
       ['q1', new Map([['d1', 1]])],
-      ['q2', new Map([['d2', 1], ['d3', 1]])],
+      [
+        'q2',
+        new Map([
+          ['d2', 1],
+          ['d3', 1],
+        ]),
+      ],
       ['q3', new Map([['d4', 0]])], // nothing relevant: not counted
     ]);
     const rankings = new Map([

@@ -122,7 +122,10 @@ async function passagesById(db: Database, chunkIds: readonly number[]): Promise<
     select c.id as chunk_id, c.document_id, d.source_key, c.title, c.heading_path, c.body, coalesce(c.url, d.url) as url,
            0 as score, 0 as coverage
     from knowledge_chunks c join knowledge_documents d on d.id = c.document_id
-    where c.id in (${sql.join(chunkIds.map((id) => sql`${id}`), sql`, `)})`);
+    where c.id in (${sql.join(
+      chunkIds.map((id) => sql`${id}`),
+      sql`, `,
+    )})`);
   return rowsOf<HitRow>(result).map(hitOf);
 }
 

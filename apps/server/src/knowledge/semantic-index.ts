@@ -17,7 +17,12 @@ export interface SemanticIndex {
   /** Stores the vectors of chunks, in the import's transaction. */
   store(tx: Transaction, rows: ReadonlyArray<{ chunkId: number; organizationId: string; vector: readonly number[] }>): Promise<void>;
   /** The organization's chunks nearest to `vector` by cosine distance, nearest first, with cosine similarity. */
-  nearest(db: Database, organizationId: string, vector: readonly number[], limit: number): Promise<Array<{ chunkId: number; similarity: number }>>;
+  nearest(
+    db: Database,
+    organizationId: string,
+    vector: readonly number[],
+    limit: number,
+  ): Promise<Array<{ chunkId: number; similarity: number }>>;
   /** Called when embedding a query fails: search then serves lexical results alone. */
   onSearchError(error: unknown): void;
 }
@@ -57,9 +62,13 @@ export async function openSemanticIndex(
         model text not null,
         embedding vector(${sql.raw(String(Math.trunc(dimensions)))}) not null
       )`);
-    await tx.execute(sql`create index if not exists knowledge_embeddings_hnsw_idx on knowledge_embeddings using hnsw (embedding vector_cosine_ops)`);
+    await tx.execute(
+      sql`create index if not exists knowledge_embeddings_hnsw_idx on knowledge_embeddings using hnsw (embedding vector_cosine_ops)`,
+    );
     const [column] = rowsOf<{ dimensions: number }>(
-      await tx.execute(sql`select atttypmod as dimensions from pg_attribute where attrelid = 'knowledge_embeddings'::regclass and attname = 'embedding'`),
+      await tx.execute(
+        sql`select atttypmod as dimensions from pg_attribute where attrelid = 'knowledge_embeddings'::regclass and attname = 'embedding'`,
+      ),
     );
     if (Number(column?.dimensions) !== dimensions) {
       throw new SemanticIndexUnavailable(
@@ -109,9 +118,16 @@ export async function semanticIndexFromConfig(
   log: { warn(object: unknown, message?: string): void },
 ): Promise<SemanticIndex | null> {
   if (!config) return null;
-  const embeddings = createOpenAiCompatibleEmbeddings({ baseUrl: config.url, model: config.model, dimensions: config.dimensions, apiKey: config.apiKey });
+  const embeddings = createOpenAiCompatibleEmbeddings({
+    baseUrl: config.url,
+    model: config.model,
+    dimensions: config.dimensions,
+    apiKey: config.apiKey,
+  });
   try {
-    return await openSemanticIndex(handle, embeddings, (error) => log.warn({ err: error }, 'could not embed a search query; lexical results only'));
+    return await openSemanticIndex(handle, embeddings, (error) =>
+      log.warn({ err: error }, 'could not embed a search query; lexical results only'),
+    );
   } catch (error) {
     if (!(error instanceof SemanticIndexUnavailable)) throw error;
     log.warn({ reason: error.message }, `${error.message} Semantic search is off; lexical search serves alone.`);
@@ -146,7 +162,10 @@ export async function embedMissingChunks(
     // The same text as an import embeds: title, section, body.
     const vectors = await semantic.embeddings.embed(rows.map((row) => [row.title, row.section, row.body].filter(Boolean).join('\n')));
     await db.transaction((tx) =>
-      semantic.store(tx, rows.map((row, index) => ({ chunkId: Number(row.id), organizationId, vector: vectors[index]! }))),
+      semantic.store(
+        tx,
+        rows.map((row, index) => ({ chunkId: Number(row.id), organizationId, vector: vectors[index]! })),
+      ),
     );
     embedded += rows.length;
     onProgress(embedded);

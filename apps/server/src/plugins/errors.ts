@@ -43,5 +43,8 @@ export const errorsPlugin = fp(
 export function handleFrameworkError(error: FastifyError, _request: FastifyRequest, reply: FastifyReply) {
   const message = error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'A path segment of the URL is too long.' : 'The URL is not valid.';
   // Fastify calls this before any hook, helmet's included: the API's security headers are set here.
-  return reply.status(400).headers(bareApiHeaders).send({ error: new ParleyError('invalid_payload', message).toBody() });
+  return reply
+    .status(400)
+    .headers(bareApiHeaders)
+    .send({ error: new ParleyError('invalid_payload', message).toBody() });
 }

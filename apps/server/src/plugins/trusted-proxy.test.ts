@@ -34,7 +34,12 @@ describe('PARLEY_TRUST_PROXY', () => {
 });
 
 describe('client address and origin', () => {
-  const forwarded = { 'x-forwarded-for': '203.0.113.9, 10.0.0.2', 'x-forwarded-proto': 'https', 'x-forwarded-host': 'chat.example.com', host: 'parley:3000' };
+  const forwarded = {
+    'x-forwarded-for': '203.0.113.9, 10.0.0.2',
+    'x-forwarded-proto': 'https',
+    'x-forwarded-host': 'chat.example.com',
+    host: 'parley:3000',
+  };
 
   it('ignores forwarded headers when no proxy is trusted', () => {
     const trust = compileTrustProxy(null);
@@ -57,6 +62,8 @@ describe('client address and origin', () => {
   });
 
   it('uses the connection scheme without a trusted proxy', () => {
-    expect(requestOrigin(requestFrom('127.0.0.1', { host: 'localhost:3000' }, true), compileTrustProxy(null))).toBe('https://localhost:3000');
+    expect(requestOrigin(requestFrom('127.0.0.1', { host: 'localhost:3000' }, true), compileTrustProxy(null))).toBe(
+      'https://localhost:3000',
+    );
   });
 });

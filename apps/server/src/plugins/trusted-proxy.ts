@@ -21,7 +21,10 @@ export const trustProxySettingSchema = z
   .transform((text, context): TrustProxySetting => {
     if (text === '' || text === 'false' || text === '0') return null;
     if (/^\d{1,2}$/.test(text)) return { hops: Number(text) };
-    const addresses = text.split(',').map((part) => part.trim()).filter((part) => part !== '');
+    const addresses = text
+      .split(',')
+      .map((part) => part.trim())
+      .filter((part) => part !== '');
     try {
       proxyAddr.compile(addresses);
     } catch {

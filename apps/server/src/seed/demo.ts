@@ -18,13 +18,28 @@ const DEMO_HELP_CENTER = 'https://harborandpine.example/help/';
 
 /** The demo shop's FAQ: what the offline answerer replies from when no Anthropic key is set. */
 const demoFaq = [
-  { question: 'How long does shipping take?', answer: 'Orders ship within 2 business days; delivery in the US takes 3–5 business days after that.' },
+  {
+    question: 'How long does shipping take?',
+    answer: 'Orders ship within 2 business days; delivery in the US takes 3–5 business days after that.',
+  },
   { question: 'How much does shipping cost?', answer: 'Shipping is free on US orders over $75; below that it is a flat $6.95.' },
-  { question: 'What is your return policy?', answer: 'You can return unused items within 30 days of delivery for a full refund. Start a return from your order page.' },
-  { question: 'When will I get my refund?', answer: 'Refunds go back to your original payment method within 5 business days after we receive the return.' },
+  {
+    question: 'What is your return policy?',
+    answer: 'You can return unused items within 30 days of delivery for a full refund. Start a return from your order page.',
+  },
+  {
+    question: 'When will I get my refund?',
+    answer: 'Refunds go back to your original payment method within 5 business days after we receive the return.',
+  },
   { question: 'Which payment methods do you accept?', answer: 'We accept Visa, Mastercard, American Express, PayPal and Apple Pay.' },
-  { question: 'How do I reset my account password?', answer: 'Use "Forgot password" on the sign-in page; the reset link in the e-mail is valid for one hour.' },
-  { question: 'Where is my order? How do I track my order?', answer: 'Your shipping confirmation e-mail has a tracking link; you can also see it on your order page.' },
+  {
+    question: 'How do I reset my account password?',
+    answer: 'Use "Forgot password" on the sign-in page; the reset link in the e-mail is valid for one hour.',
+  },
+  {
+    question: 'Where is my order? How do I track my order?',
+    answer: 'Your shipping confirmation e-mail has a tracking link; you can also see it on your order page.',
+  },
 ];
 
 /** What {@link seedDemo} did. The password is only known when the agent was created or reset just now. */
@@ -75,7 +90,8 @@ export async function seedDemo(db: Database, options: { origins: string[]; reset
           faq: demoFaq,
         },
         bot: {
-          persona: 'You are Pine, the support assistant of Harbor & Pine, a small online shop for outdoor gear (tents, packs, rain shells).',
+          persona:
+            'You are Pine, the support assistant of Harbor & Pine, a small online shop for outdoor gear (tents, packs, rain shells).',
           businessFacts: 'Support hours: Monday to Friday, 9:00–17:00 Pacific. Free shipping on orders over $75 within the US.',
         },
       });
@@ -97,11 +113,14 @@ export async function seedDemo(db: Database, options: { origins: string[]; reset
 
 async function seedDemoKnowledge(db: Database, organizationId: string, options: { onlyIfEmpty: boolean }) {
   if (options.onlyIfEmpty) {
-    const [document] = await db.select({ id: knowledgeDocuments.id }).from(knowledgeDocuments).where(eq(knowledgeDocuments.organizationId, organizationId)).limit(1);
+    const [document] = await db
+      .select({ id: knowledgeDocuments.id })
+      .from(knowledgeDocuments)
+      .where(eq(knowledgeDocuments.organizationId, organizationId))
+      .limit(1);
     if (document) return;
   }
   const { files } = await collectFiles([demoKnowledgeDir]);
   const summary = await importFiles(db, organizationId, files, { baseUrl: DEMO_HELP_CENTER });
   if (summary.failed.length > 0) throw new Error(`The demo knowledge base did not import: ${JSON.stringify(summary.failed)}`);
 }
-

@@ -92,7 +92,10 @@ async function widgetAssets(app: FastifyInstance, { dir }: { dir: string }) {
 /** The widget's main chunk (`widget/widget-<hash>.js`), from the manifest its build writes; undefined without one. */
 function mainChunkOf(dir: string): string | undefined {
   try {
-    const manifest = JSON.parse(readFileSync(join(dir, '.vite', 'manifest.json'), 'utf8')) as Record<string, { file?: string; isEntry?: boolean }>;
+    const manifest = JSON.parse(readFileSync(join(dir, '.vite', 'manifest.json'), 'utf8')) as Record<
+      string,
+      { file?: string; isEntry?: boolean }
+    >;
     return Object.values(manifest).find((chunk) => chunk.isEntry)?.file;
   } catch {
     return undefined;

@@ -8,7 +8,10 @@ const distOf = (name: string) => join(dirname(require.resolve(`${name}/package.j
 
 /** URL path of the widget's main chunk, content-hashed, as the widget build's manifest names it (`pnpm build` first). */
 export function widgetChunkPath(): string {
-  const manifest = JSON.parse(readFileSync(join(distOf('@parley/widget'), '.vite/manifest.json'), 'utf8')) as Record<string, { file: string }>;
+  const manifest = JSON.parse(readFileSync(join(distOf('@parley/widget'), '.vite/manifest.json'), 'utf8')) as Record<
+    string,
+    { file: string }
+  >;
   return `/${manifest['src/index.ts']!.file}`;
 }
 
@@ -29,7 +32,10 @@ export interface RawResponse {
 }
 
 /** Sends one request with node:http and returns the answer undecoded. */
-export function rawRequest(url: string, options: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<RawResponse> {
+export function rawRequest(
+  url: string,
+  options: { method?: string; headers?: Record<string, string>; body?: string } = {},
+): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
     const outgoing = request(url, { method: options.method ?? 'GET', headers: options.headers }, (response) => {
       const chunks: Buffer[] = [];

@@ -20,7 +20,9 @@ export interface CliRun {
  */
 export function runCli(args: string[], env: Record<string, string>): CliRun {
   const inherited = Object.fromEntries(
-    Object.entries(process.env).filter(([name]) => name !== 'DATABASE_URL' && !name.startsWith('PARLEY_') && !name.startsWith('ANTHROPIC_')),
+    Object.entries(process.env).filter(
+      ([name]) => name !== 'DATABASE_URL' && !name.startsWith('PARLEY_') && !name.startsWith('ANTHROPIC_'),
+    ),
   );
   const child = spawn(process.execPath, [cliPath, ...args], {
     env: { ...inherited, NODE_ENV: 'development', PARLEY_LOG_LEVEL: 'warn', HOST: '127.0.0.1', ...env },

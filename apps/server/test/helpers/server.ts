@@ -85,7 +85,13 @@ export async function createTenant(
   });
   const email = `agent-${suffix}@shop.example`;
   const password = `pw-${randomUUID()}`;
-  const user = await createAgent(server.db.db, { organizationId: organization.id, email, name: `Agent ${suffix}`, password, role: 'agent' });
+  const user = await createAgent(server.db.db, {
+    organizationId: organization.id,
+    email,
+    name: `Agent ${suffix}`,
+    password,
+    role: 'agent',
+  });
   return { organization, widget, user, email, password };
 }
 

@@ -41,7 +41,13 @@ describe('two processes joined by the Redis adapter', () => {
     expect((await agentSees).id).toBe(sent.id);
 
     const visitorSees = nextEvent<Message>(visitor, 'message:created', (message) => message.author.kind === 'agent');
-    const reply = ok(await request<Ack<MessageSent>>(agent, 'message:send', { conversationId: sent.conversationId, clientId: 'y', body: 'Hi from process two' }));
+    const reply = ok(
+      await request<Ack<MessageSent>>(agent, 'message:send', {
+        conversationId: sent.conversationId,
+        clientId: 'y',
+        body: 'Hi from process two',
+      }),
+    );
     expect((await visitorSees).id).toBe(reply.id);
     visitor.close();
     agent.close();

@@ -224,14 +224,7 @@ export class FakeServer {
   }
 
   /** Stores a message; `broadcast: false` models one the visitor's sockets missed. */
-  store(
-    visitor: Visitor,
-    author: Message['author'],
-    body: string,
-    clientId: string | null,
-    broadcast = true,
-    id?: string,
-  ): Message {
+  store(visitor: Visitor, author: Message['author'], body: string, clientId: string | null, broadcast = true, id?: string): Message {
     const conversation = this.conversationOf(visitor);
     const seq = ++conversation.lastSeq;
     const message: Message = {

@@ -38,11 +38,7 @@ export interface BotDraft {
  * to change) leaves the list as it is. Plain `find`/`flatMap` rather than ES2023's `with`/`toSpliced`: the SDK runs in
  * visitors' browsers (Safari 16+ for those).
  */
-function updateDraft(
-  drafts: readonly BotDraft[],
-  messageId: string,
-  change: (draft: BotDraft) => BotDraft | null,
-): readonly BotDraft[] {
+function updateDraft(drafts: readonly BotDraft[], messageId: string, change: (draft: BotDraft) => BotDraft | null): readonly BotDraft[] {
   const draft = drafts.find((held) => held.messageId === messageId);
   const next = draft && change(draft);
   if (!draft || next === draft) return drafts;

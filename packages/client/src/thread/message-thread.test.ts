@@ -37,9 +37,7 @@ describe('mergeMessages', () => {
   });
 
   it('replaces a held copy with the incoming one of the same id', () => {
-    const thread = mergeMessages(mergeMessages(emptyThread, [message(1, { body: 'draft copy' })]), [
-      message(1, { body: 'stored copy' }),
-    ]);
+    const thread = mergeMessages(mergeMessages(emptyThread, [message(1, { body: 'draft copy' })]), [message(1, { body: 'stored copy' })]);
     expect(thread.messages).toHaveLength(1);
     expect(thread.messages[0]!.body).toBe('stored copy');
   });

@@ -225,12 +225,7 @@ export function discardPending(thread: MessageThread, clientId: string): Message
  * thread = confirmPending(thread, clientId, sent, { kind: 'agent', id: agent.id, name: agent.name })
  * ```
  */
-export function confirmPending(
-  thread: MessageThread,
-  clientId: string,
-  sent: MessageSent,
-  author: Message['author'],
-): MessageThread {
+export function confirmPending(thread: MessageThread, clientId: string, sent: MessageSent, author: Message['author']): MessageThread {
   const item = thread.pending.find((pending) => pending.clientId === clientId);
   if (!item) return thread;
   const message: Message = {
@@ -293,9 +288,7 @@ export function skipGaps<T extends Pick<MessageThread, 'messages' | 'lastSeq'>>(
  * ```
  */
 export function startBotReply(thread: MessageThread, start: BotReplyStart): MessageThread {
-  const botReplies = startBotDraft(thread.botReplies, start, (messageId) =>
-    thread.messages.some((message) => message.id === messageId),
-  );
+  const botReplies = startBotDraft(thread.botReplies, start, (messageId) => thread.messages.some((message) => message.id === messageId));
   return botReplies === thread.botReplies ? thread : { ...thread, botReplies };
 }
 
@@ -324,9 +317,7 @@ export function appendBotReply(thread: MessageThread, delta: BotReplyDelta): Mes
  * ```
  */
 export function endBotReply(thread: MessageThread, end: BotReplyEnd): MessageThread {
-  const botReplies = endBotDraft(thread.botReplies, end, (messageId) =>
-    thread.messages.some((message) => message.id === messageId),
-  );
+  const botReplies = endBotDraft(thread.botReplies, end, (messageId) => thread.messages.some((message) => message.id === messageId));
   return botReplies === thread.botReplies ? thread : { ...thread, botReplies };
 }
 

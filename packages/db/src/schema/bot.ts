@@ -74,7 +74,9 @@ export const usageDaily = pgTable(
     cacheReadTokens: bigint({ mode: 'number' }).notNull().default(0),
     cacheWriteTokens: bigint({ mode: 'number' }).notNull().default(0),
     /** US dollars, from the price table in configuration at the time of each reply. */
-    costUsd: numeric({ precision: 14, scale: 6 }).notNull().default(sql`0`),
+    costUsd: numeric({ precision: 14, scale: 6 })
+      .notNull()
+      .default(sql`0`),
   },
   (table) => [primaryKey({ columns: [table.organizationId, table.day, table.model] })],
 );

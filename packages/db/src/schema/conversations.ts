@@ -46,9 +46,13 @@ export const conversations = pgTable(
     index('conversations_org_updated_idx').on(table.organizationId, table.updatedAt.desc()),
     index('conversations_contact_idx').on(table.contactId, table.createdAt.desc()),
     // Every process looks for stale bot-turn claims every few seconds: only the few claimed rows are in this index.
-    index('conversations_bot_claims_idx').on(table.botTurnStartedAt).where(sql`${table.botTurnId} is not null`),
+    index('conversations_bot_claims_idx')
+      .on(table.botTurnStartedAt)
+      .where(sql`${table.botTurnId} is not null`),
     // …and, less often, for bot conversations left waiting without a claim.
-    index('conversations_bot_waiting_idx').on(table.updatedAt).where(sql`${table.status} = 'bot'`),
+    index('conversations_bot_waiting_idx')
+      .on(table.updatedAt)
+      .where(sql`${table.status} = 'bot'`),
   ],
 );
 
@@ -65,7 +69,10 @@ export const conversationEvents = pgTable(
     toStatus: text({ enum: conversationStatuses }),
     actorKind: text({ enum: ['visitor', 'agent', 'bot', 'system'] }).notNull(),
     actorId: uuid(),
-    data: jsonb().$type<Record<string, unknown>>().notNull().default(sql`'{}'::jsonb`),
+    data: jsonb()
+      .$type<Record<string, unknown>>()
+      .notNull()
+      .default(sql`'{}'::jsonb`),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (table) => [index().on(table.conversationId, table.id)],

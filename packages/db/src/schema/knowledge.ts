@@ -1,5 +1,18 @@
 import { sql } from 'drizzle-orm';
-import { bigint, customType, index, integer, pgTable, primaryKey, real, smallint, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  customType,
+  index,
+  integer,
+  pgTable,
+  primaryKey,
+  real,
+  smallint,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
 import { organizations } from './organizations.js';
 
 /** A Postgres text-search configuration name (`english`, `german`, `simple`, …). */
@@ -55,7 +68,10 @@ export const knowledgeChunks = pgTable(
     /** The document's title, kept on the chunk so that a search hit can be shown and cited on its own. */
     title: text().notNull(),
     /** The headings above the chunk, outermost first (`Returns › Damaged items`). */
-    headingPath: text().array().notNull().default(sql`'{}'::text[]`),
+    headingPath: text()
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     /** `headingPath` joined with " › ", indexed with the body (array functions cannot feed a generated column). */
     section: text().notNull().default(''),
     body: text().notNull(),
@@ -120,7 +136,13 @@ export const knowledgePostings = pgTable(
   (table) => [
     primaryKey({ columns: [table.chunkId, table.termId] }),
     // Covering, so that search reads a term's best postings from the index alone (an index-only scan).
-    index('knowledge_postings_term_impact_idx').on(table.termId, table.impact.desc(), table.chunkId, table.termFrequency, table.chunkLength),
+    index('knowledge_postings_term_impact_idx').on(
+      table.termId,
+      table.impact.desc(),
+      table.chunkId,
+      table.termFrequency,
+      table.chunkLength,
+    ),
   ],
 );
 

@@ -18,7 +18,10 @@ export const messages = pgTable(
     authorKind: text({ enum: ['visitor', 'agent', 'bot', 'system'] }).notNull(),
     authorId: uuid(),
     body: text().notNull(),
-    metadata: jsonb().$type<Record<string, unknown>>().notNull().default(sql`'{}'::jsonb`),
+    metadata: jsonb()
+      .$type<Record<string, unknown>>()
+      .notNull()
+      .default(sql`'{}'::jsonb`),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (table) => [

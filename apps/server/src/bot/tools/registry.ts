@@ -60,17 +60,10 @@ export function toToolSpecs(tools: readonly BotTool[]): ToolSpec[] {
 }
 
 /** The result of running one tool call. */
-export type ToolOutcome =
-  | { ok: true; output: unknown; tool: BotTool }
-  | { ok: false; error: string; tool: BotTool | undefined };
+export type ToolOutcome = { ok: true; output: unknown; tool: BotTool } | { ok: false; error: string; tool: BotTool | undefined };
 
 /** Parses the model's input and runs the tool; never throws. */
-export async function runTool(
-  tools: readonly BotTool[],
-  name: string,
-  input: unknown,
-  context: ToolContext,
-): Promise<ToolOutcome> {
+export async function runTool(tools: readonly BotTool[], name: string, input: unknown, context: ToolContext): Promise<ToolOutcome> {
   const tool = tools.find((candidate) => candidate.name === name);
   if (!tool) return { ok: false, error: `There is no tool named "${name}".`, tool: undefined };
   const parsed = tool.input.safeParse(input);
