@@ -18,7 +18,7 @@ import { logSerializers } from './plugins/log-serializers.js';
 import { securityHeadersPlugin } from './plugins/security-headers.js';
 import { compileTrustProxy } from './plugins/trusted-proxy.js';
 import { defaultStaticDirs, staticRoutes, type StaticDirs } from './static/index.js';
-import { widgetRoutes } from './widgets/routes.js';
+import { widgetsPlugin } from './widgets/index.js';
 
 /** Options of {@link buildApp}. */
 export interface BuildAppOptions {
@@ -61,9 +61,11 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(dbPlugin, { handle: options.db });
   await app.register(ioPlugin, { redisUrl: config.redisUrl });
   await app.register(securityHeadersPlugin);
-  await app.register(compressionPlugin).register(widgetRoutes);
+  // Before every route: @fastify/compress attaches itself to each route as it is added.
+  await app.register(compressionPlugin);
   await app.register(authPlugin, { secret: options.secret });
   await app.register(healthRoutes);
+  await app.register(widgetsPlugin);
   await app.register(conversationsPlugin, { trustProxy });
   await app.register(knowledgePlugin);
   await app.register(botPlugin, { model: options.model });

@@ -133,7 +133,7 @@ export function createBotRunner(deps: {
     },
     perform(conversationId, effects) {
       // Subscribed to every committed transition's effects; the bot's are starting and cancelling turns. The others
-      // (an assignment, a handoff to announce) were written or broadcast by the conversations domain.
+      // (an assignment) were written by the conversations domain in the transition's transaction.
       for (const effect of effects) {
         if (effect.type === 'run-bot-turn') schedule(conversationId);
         else if (effect.type === 'cancel-bot-turn') running.get(conversationId)?.controller.abort();

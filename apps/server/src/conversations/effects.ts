@@ -1,5 +1,5 @@
 /**
- * The effects of committed transitions (start or cancel a bot turn, a handoff to announce), handed to whoever
+ * The effects of committed transitions (start or cancel a bot turn, an assignment), handed to whoever
  * subscribed: the bot plugin runs its turns from here, and the conversations domain knows nothing of the bot.
  * @module
  */

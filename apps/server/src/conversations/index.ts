@@ -16,7 +16,7 @@ import { registerVisitorSocket } from './visitor-socket.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
-    /** Where the effects of committed transitions go (start or cancel a bot turn, a handoff to announce). */
+    /** Where the effects of committed transitions go (start or cancel a bot turn, an assignment). */
     conversationEffects: ConversationEffects;
   }
 }

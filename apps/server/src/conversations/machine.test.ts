@@ -7,7 +7,6 @@ import {
   type ConversationEventType,
   type ConversationState,
   type Effect,
-  type HandoffSource,
 } from './machine.js';
 
 const states: ConversationState[] = ['bot', 'queued', 'agent', 'resolved', 'closed'];
@@ -35,7 +34,6 @@ interface Allowed {
 const runBotTurn: Effect = { type: 'run-bot-turn' };
 const cancelBotTurn: Effect = { type: 'cancel-bot-turn' };
 const assignA1: Effect = { type: 'assign', agentId: 'a1' };
-const announceVisitorHandoff: Effect = { type: 'announce-handoff', by: 'visitor', reason: 'asked for a person' };
 
 function row(
   state: ConversationState,
@@ -51,7 +49,7 @@ function row(
 const allowed: Allowed[] = [
   row('bot', 'visitor.message', 'bot', [runBotTurn], 'lets the bot answer a visitor message'),
   row('bot', 'bot.replied', 'bot', [], 'stays with the bot after it replies'),
-  row('bot', 'handoff.requested', 'queued', [cancelBotTurn, announceVisitorHandoff], 'hands off to a human when the visitor asks'),
+  row('bot', 'handoff.requested', 'queued', [cancelBotTurn], 'hands off to a human when the visitor asks'),
   row('bot', 'agent.accepted', 'agent', [cancelBotTurn, assignA1], 'lets an agent take over from the bot without queueing'),
   row('bot', 'conversation.resolved', 'resolved', [cancelBotTurn], 'resolves a bot conversation and stops the bot'),
   row('bot', 'inactivity.timeout', 'resolved', [cancelBotTurn], 'resolves a bot conversation that went quiet and stops the bot'),
@@ -68,13 +66,7 @@ const allowed: Allowed[] = [
   row('agent', 'inactivity.timeout', 'resolved', [], 'resolves an agent conversation that went quiet'),
 
   row('resolved', 'visitor.message', 'bot', [runBotTurn], 'reopens with the bot when the visitor writes again'),
-  row(
-    'resolved',
-    'handoff.requested',
-    'queued',
-    [announceVisitorHandoff],
-    'queues a resolved conversation when the visitor asks for a person',
-  ),
+  row('resolved', 'handoff.requested', 'queued', [], 'queues a resolved conversation when the visitor asks for a person'),
   row('resolved', 'agent.accepted', 'agent', [assignA1], 'reopens with the agent who accepts a resolved conversation'),
   row('resolved', 'inactivity.timeout', 'closed', [], 'closes a resolved conversation after inactivity'),
   row('resolved', 'conversation.closed', 'closed', [], 'closes a resolved conversation on request'),
@@ -114,12 +106,6 @@ describe('transition', () => {
 
   it.each(conversationEventTypes)('accepts nothing once closed: %s', (event) => {
     expect(transition('closed', events[event]).ok).toBe(false);
-  });
-
-  it.each<HandoffSource>(['visitor', 'bot', 'rule'])('announces who asked for the handoff: %s', (by) => {
-    const result = transition('bot', { type: 'handoff.requested', by, reason: `reason from ${by}` });
-    const announce = { type: 'announce-handoff', by, reason: `reason from ${by}` };
-    expect(result).toStrictEqual({ ok: true, state: 'queued', effects: [cancelBotTurn, announce] });
   });
 
   it.each<ConversationState>(['bot', 'queued', 'agent', 'resolved'])('assigns the agent named by the event, from %s', (state) => {

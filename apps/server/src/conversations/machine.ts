@@ -38,8 +38,6 @@ export type Effect =
   | { type: 'run-bot-turn' }
   /** Abort the running bot turn; its partial text must not be stored or look final. */
   | { type: 'cancel-bot-turn' }
-  /** Tell the agents a conversation waits for a human, and the visitor that one is coming. */
-  | { type: 'announce-handoff'; by: HandoffSource; reason: string }
   /** Assign the conversation to the agent. */
   | { type: 'assign'; agentId: string };
 
@@ -64,10 +62,7 @@ export const transitionTable: Record<ConversationState, StateTable> = {
   bot: {
     'visitor.message': stay('bot', [{ type: 'run-bot-turn' }]),
     'bot.replied': stay('bot'),
-    'handoff.requested': (event) => ({
-      state: 'queued',
-      effects: [{ type: 'cancel-bot-turn' }, { type: 'announce-handoff', by: event.by, reason: event.reason }],
-    }),
+    'handoff.requested': stay('queued', [{ type: 'cancel-bot-turn' }]),
     'agent.accepted': (event) => ({ state: 'agent', effects: [{ type: 'cancel-bot-turn' }, { type: 'assign', agentId: event.agentId }] }),
     'conversation.resolved': stay('resolved', [{ type: 'cancel-bot-turn' }]),
     'inactivity.timeout': stay('resolved', [{ type: 'cancel-bot-turn' }]),
@@ -89,7 +84,7 @@ export const transitionTable: Record<ConversationState, StateTable> = {
     // The visitor writing again reopens the conversation, and the bot answers first again.
     'visitor.message': stay('bot', [{ type: 'run-bot-turn' }]),
     // Asking for a person always works, also after the conversation was resolved.
-    'handoff.requested': (event) => ({ state: 'queued', effects: [{ type: 'announce-handoff', by: event.by, reason: event.reason }] }),
+    'handoff.requested': stay('queued'),
     'agent.accepted': (event) => ({ state: 'agent', effects: [{ type: 'assign', agentId: event.agentId }] }),
     'inactivity.timeout': stay('closed'),
     'conversation.closed': stay('closed'),

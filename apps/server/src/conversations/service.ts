@@ -25,7 +25,7 @@ export interface SendResult {
   conversation: ConversationRow;
   /** True when this send created the conversation or changed its status or assignee. */
   conversationChanged: boolean;
-  /** What the edges must do now that the transaction has committed (start or cancel a bot turn, announce a handoff). */
+  /** What the edges must do now that the transaction has committed (start or cancel a bot turn). */
   effects: Effect[];
 }
 
@@ -213,7 +213,8 @@ function visitorMessagePlan(conversation: ConversationRow, visitor: VisitorConte
   return {
     patch: { ...plan.patch, ...queued.patch },
     events: [...plan.events, ...queued.events],
-    effects: queued.effects.filter((effect) => effect.type === 'announce-handoff'),
+    // The queued plan's cancel-bot-turn is moot: the bot is off, and no turn runs.
+    effects: [],
   };
 }
 

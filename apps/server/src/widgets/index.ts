@@ -1,3 +1,8 @@
+/**
+ * The widgets domain: a widget's public settings for the loader and the chat (`GET /api/widgets/:publicKey/settings`).
+ * The widget rows themselves, and their bot configuration, are read by the conversations and bot domains.
+ * @module
+ */
 import { errorBodySchema, ParleyError, widgetKeyParamsSchema, widgetPublicSettingsSchema } from '@parley/protocol';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -15,7 +20,7 @@ const SETTINGS_CACHE_CONTROL = 'public, max-age=300';
  * to draw the launcher and the panel before (and without) opening a socket. Anyone may read it from any site, as they
  * may read the key from a page's script tag; the origin allowlist guards the conversation, not the widget's looks.
  */
-export async function widgetRoutes(app: FastifyInstance) {
+export async function widgetsPlugin(app: FastifyInstance) {
   const api = app.withTypeProvider<ZodTypeProvider>();
   // On every answer of this plugin, errors included, so a page's script can read why it failed.
   api.addHook('onRequest', function allowAnyOrigin(_request, reply, done) {
