@@ -261,6 +261,20 @@ describe('createClient (against an in-memory visitor server)', () => {
     expect(client.messages.map((message) => message.seq)).toEqual([1, 2, 3]);
   });
 
+  it('tries a failed catch-up sync again after a pause, and fills the gap then', async () => {
+    const server = new FakeServer();
+    const client = start(server);
+    const seen = record(client);
+    await until(client, 'connected');
+    const visitor = [...server.visitors.values()][0]!;
+    server.syncErrors.push({ code: 'rate_limited', message: 'Too many requests; try again in 1 s.' });
+    server.agentSays(visitor, 'one', false);
+    server.agentSays(visitor, 'two');
+
+    await vi.waitFor(() => expect(bodies(seen.messages)).toEqual(['one', 'two']), { timeout: 5000 });
+    expect(server.received.filter((event) => event.event === 'messages:sync')).toHaveLength(2);
+  });
+
   it('drops a refused session token and starts fresh once', async () => {
     const server = new FakeServer();
     const storage = createMemoryStorage();

@@ -333,7 +333,7 @@ export function createClientWithSocket(options: ClientOptions, createSocket: Cre
     // Drafts first: by the time `message` reports a bot reply, its draft is gone from `drafts`.
     if (added.length) emitDrafts(pruneDrafts());
     for (const message of added) events.emit('message', message);
-    if (store.hasGap && ready) void syncMessages().catch(() => {});
+    if (store.hasGap && ready) catchUp();
   }
 
   function requestSession() {
@@ -384,6 +384,16 @@ export function createClientWithSocket(options: ClientOptions, createSocket: Cre
     return syncing;
   }
 
+  /**
+   * Fetches what a push said was missed. A fetch that fails (a timeout, `rate_limited`) is tried again after a pause,
+   * so a missed message is not left missing until the next reconnect.
+   */
+  function catchUp() {
+    syncMessages().catch(() => {
+      if (ready) scheduleRetry(catchUp);
+    });
+  }
+
   function applyConversation(conversation: VisitorConversation) {
     storage.setItem(keys.conversation, conversation.status);
     // A closed conversation is followed by a new one whose seq restarts at 1: forget the old messages.
@@ -398,7 +408,7 @@ export function createClientWithSocket(options: ClientOptions, createSocket: Cre
   /** News about the conversation, pushed or in an ack: apply it and fetch what it says was missed. */
   function updateConversation(conversation: VisitorConversation) {
     applyConversation(conversation);
-    if (ready && conversation.lastSeq > store.lastSeq) void syncMessages().catch(() => {});
+    if (ready && conversation.lastSeq > store.lastSeq) catchUp();
   }
 
   function scheduleRetry(retry: () => void) {

@@ -148,6 +148,8 @@ export class FakeServer {
   loseAcks = 0;
   /** Answer `message:send` with these errors, in turn, before storing anything. */
   readonly sendErrors: ErrorBody[] = [];
+  /** Answer `messages:sync` with these errors, in turn. */
+  readonly syncErrors: ErrorBody[] = [];
   /** Every event received, in order. */
   readonly received: Array<{ event: string; payload: unknown }> = [];
   readonly visitors = new Map<string, Visitor>();
@@ -283,6 +285,8 @@ export class FakeServer {
         return { ok: true, data: session };
       }
       case 'messages:sync': {
+        const syncFailure = this.syncErrors.shift();
+        if (syncFailure) return { ok: false, error: syncFailure };
         const { afterSeq, limit = 200 } = payload as { afterSeq: number; limit?: number };
         const after = visitor.messages.filter((message) => message.seq > afterSeq);
         const page: MessagesPage = { messages: after.slice(0, limit), hasMore: after.length > limit };
