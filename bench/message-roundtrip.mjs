@@ -10,7 +10,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { connect, percentiles, root, serverDir, startParley } from './lib/parley.mjs';
+import { percentiles, root, serverDir, startParley } from './lib/parley.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -24,22 +24,8 @@ const rate = Number(values.rate);
 
 // The bot is off: this measures people talking to people (bench/bot-turn.mjs measures the bot).
 const parleyServer = await startParley({}, { enabled: false });
-const { handle, url } = parleyServer;
-const email = `bench-${Date.now()}@bench.example`;
-await parleyServer.accounts.createAgent(handle.db, {
-  organizationId: parleyServer.organization.id,
-  email,
-  name: 'Bench',
-  password: 'bench-password',
-  role: 'agent',
-});
-const login = await fetch(`${url}/api/auth/login`, {
-  method: 'POST',
-  headers: { 'content-type': 'application/json' },
-  body: JSON.stringify({ email, password: 'bench-password' }),
-});
-const { token } = await login.json();
-const agent = await connect(`${url}/agent`, { auth: { token } });
+const { handle } = parleyServer;
+const agent = await parleyServer.connectAgent();
 const visitor = await parleyServer.connectVisitor();
 // Warm up: the first message creates the contact and the conversation.
 await visitor.timeout(10_000).emitWithAck('message:send', { clientId: 'warmup', body: 'warm up' });

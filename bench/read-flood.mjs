@@ -7,7 +7,7 @@
 //   node bench/read-flood.mjs [--messages 300] [--in-flight 20] [--json]
 // DATABASE_URL=postgres://… measures real Postgres instead of the embedded PGlite.
 import { parseArgs } from 'node:util';
-import { connect, percentiles, startParley } from './lib/parley.mjs';
+import { percentiles, startParley } from './lib/parley.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -20,23 +20,8 @@ const total = Number(values.messages);
 const inFlight = Number(values['in-flight']);
 
 const parleyServer = await startParley({}, { enabled: false });
-const { handle, url } = parleyServer;
-const email = `bench-${Date.now()}@bench.example`;
-await parleyServer.accounts.createAgent(handle.db, {
-  organizationId: parleyServer.organization.id,
-  email,
-  name: 'Bench',
-  password: 'bench-password',
-  role: 'agent',
-});
-const { token } = await (
-  await fetch(`${url}/api/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email, password: 'bench-password' }),
-  })
-).json();
-const agent = await connect(`${url}/agent`, { auth: { token } });
+const { handle } = parleyServer;
+const agent = await parleyServer.connectAgent();
 
 // The attacker's conversation: 500 messages, so that each sync returns a full page.
 const attacker = await parleyServer.connectVisitor();

@@ -50,6 +50,24 @@ export async function startParley(env = {}, widgetBot = {}, { assets = false } =
     connectVisitor() {
       return connect(`${this.url}/visitor`, { auth: { widgetKey: widget.publicKey }, extraHeaders: { origin: 'https://bench.example' } });
     },
+    /** A new agent of the bench organization, signed in through the REST API, with its socket connected. */
+    async connectAgent() {
+      const email = `bench-${Date.now()}-${Math.random().toString(36).slice(2)}@bench.example`;
+      await accounts.createAgent(handle.db, {
+        organizationId: organization.id,
+        email,
+        name: 'Bench',
+        password: 'bench-password',
+        role: 'agent',
+      });
+      const login = await fetch(`${this.url}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email, password: 'bench-password' }),
+      });
+      const { token } = await login.json();
+      return connect(`${this.url}/agent`, { auth: { token } });
+    },
     async close() {
       await app.close();
       await handle.close();
