@@ -86,7 +86,12 @@ async function start(config: Config) {
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
 
+  // In development the banner below says where Parley listens, and Fastify's JSON line about it would only stand in
+  // front of it; production logs keep the line.
+  const logLevel = app.log.level;
+  if (config.env !== 'production') app.log.level = 'warn';
   await app.listen({ port: config.port, host: config.host });
+  app.log.level = logLevel;
   const database = handle.driver === 'pglite' ? `embedded (PGlite) in ${embeddedDbDir(config)}` : 'Postgres (DATABASE_URL)';
   console.log(
     `\n  Parley is running at ${baseUrl}\n    demo shop:  ${baseUrl}/\n    console:    ${baseUrl}/console/\n` +
