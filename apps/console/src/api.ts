@@ -18,6 +18,7 @@ import type {
   LoginResponse,
   MessageSent,
   MessagesPage,
+  PresenceList,
   ReplyRequest,
 } from '@parley/protocol';
 import { errorTable, ParleyError } from '@parley/protocol';
@@ -60,6 +61,8 @@ export interface ConsoleApi {
   deleteKnowledgeDocument(documentId: string): Promise<void>;
   /** `GET /api/knowledge/search`: the passages the bot would find for `q`. */
   searchKnowledge(query: { q: string; limit?: number }): Promise<KnowledgeSearchResult>;
+  /** `GET /api/presence`: every agent of the organization with their presence (online, away, offline). */
+  listPresence(): Promise<PresenceList>;
 }
 
 /**
@@ -163,5 +166,6 @@ export function createApi(options: ApiOptions = {}): ConsoleApi {
     importKnowledgeDocument: (body) => request('POST', '/api/knowledge/documents', body),
     deleteKnowledgeDocument: (documentId) => request('DELETE', `/api/knowledge/documents/${encodeURIComponent(documentId)}`),
     searchKnowledge: (query) => request('GET', withQuery('/api/knowledge/search', { q: query.q, limit: query.limit })),
+    listPresence: () => request('GET', '/api/presence'),
   };
 }

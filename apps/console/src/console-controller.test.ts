@@ -1,4 +1,4 @@
-import type { AgentMessageSend, AgentServerEvents, Message, MessageSent } from '@parley/protocol';
+import type { AgentMessageSend, AgentServerEvents, Message, MessageSent, PresenceStatus } from '@parley/protocol';
 import { ParleyError } from '@parley/protocol';
 import { describe, expect, it, vi } from 'vitest';
 import { agent, CONVERSATION_ID, message, summary } from './__fixtures__/factories.js';
@@ -16,6 +16,11 @@ function fakeServer() {
   const handlers = new Map<string, (payload: never) => void>();
   const connectionListeners: ((event: ConnectionEvent) => void)[] = [];
   let refuseWith: ParleyError | null = null;
+  const presence = [
+    { userId: agent.id, name: agent.name, status: 'online' as PresenceStatus },
+    { userId: 'user-2', name: 'Zoe', status: 'offline' as PresenceStatus },
+  ];
+  const presenceSets: PresenceStatus[] = [];
 
   const api: ConsoleApi = {
     login: () => Promise.reject(new ParleyError('forbidden')),
@@ -42,6 +47,7 @@ function fakeServer() {
     importKnowledgeDocument: () => Promise.reject(new ParleyError('forbidden')),
     deleteKnowledgeDocument: () => Promise.reject(new ParleyError('forbidden')),
     searchKnowledge: () => Promise.reject(new ParleyError('forbidden')),
+    listPresence: async () => ({ agents: presence }),
   };
 
   const connection = {
@@ -64,6 +70,10 @@ function fakeServer() {
       stored.push(created);
       return { id: created.id, conversationId: created.conversationId, seq, createdAt: created.createdAt };
     },
+    async setPresence(payload: { status: 'online' | 'away' }): Promise<PresenceStatus> {
+      presenceSets.push(payload.status);
+      return payload.status;
+    },
     setTyping() {},
     close() {},
   } satisfies AgentConnection;
@@ -76,6 +86,7 @@ function fakeServer() {
     listCalls,
     listQueries,
     sends,
+    presenceSets,
     refuse(error: ParleyError) {
       refuseWith = error;
     },
@@ -204,6 +215,21 @@ describe('createConsoleController', () => {
     server.setConnected(true);
     await vi.waitFor(() => expect(server.listQueries).toHaveLength(5));
     expect(server.listQueries.slice(3)).toEqual([{ limit: 200 }, { status: 'queued', limit: 200 }]);
+    controller.stop();
+  });
+
+  it("loads the team's presence, follows presence:changed, and sets the agent away", async () => {
+    const server = fakeServer();
+    const controller = start(server);
+    server.setConnected(true);
+    await vi.waitFor(() => expect(controller.getState().presence['user-2']?.status).toBe('offline'));
+
+    server.emit('presence:changed', { userId: 'user-2', status: 'online' });
+    expect(controller.getState().presence['user-2']?.status).toBe('online');
+
+    await controller.setPresence('away');
+    expect(server.presenceSets).toEqual(['away']);
+    expect(controller.getState().presence[agent.id]?.status).toBe('away');
     controller.stop();
   });
 });

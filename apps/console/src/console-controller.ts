@@ -4,7 +4,7 @@
  * @module
  */
 import { createTypingNotifier, emptyThread, hasGap, syncedSeq, type TypingNotifier } from '@parley/client/thread';
-import type { AgentServerEvents, ConversationStatus, ConversationUpdate } from '@parley/protocol';
+import type { AgentServerEvents, ConversationStatus, ConversationUpdate, PresenceSet } from '@parley/protocol';
 import { ParleyError } from '@parley/protocol';
 import type { ConsoleApi } from './api.js';
 import { createClientId } from './client-id.js';
@@ -61,6 +61,8 @@ export interface ConsoleController {
   stopTyping(): void;
   /** Hides the notice. */
   dismissNotice(): void;
+  /** Sets the agent online or away; a failure becomes the notice. */
+  setPresence(status: PresenceSet['status']): Promise<void>;
 }
 
 // Longest a setTimeout can wait; a later expiry is checked again when this fires.
@@ -181,9 +183,20 @@ export function createConsoleController(options: ConsoleControllerOptions): Cons
     sync();
   }
 
+  const refreshPresence = coalesce(async function loadPresence() {
+    try {
+      const { agents } = await api.listPresence();
+      dispatch({ type: 'presence-loaded', agents });
+    } catch (error) {
+      // Presence is a hint next to the inbox: a failed load leaves the last one shown, and the next reconnection retries.
+      handleError(error);
+    }
+  });
+
   /** After a (re)connection, fetch whatever happened while no events could arrive. */
   function resync() {
     refreshList();
+    refreshPresence();
     if (state.openId) syncThread(state.openId);
   }
 
@@ -231,6 +244,10 @@ export function createConsoleController(options: ConsoleControllerOptions): Cons
     'bot:reply-end'(end) {
       dispatch({ type: 'bot-reply-ended', end });
     },
+    'presence:changed'(change) {
+      if (!state.presence[change.userId]) refreshPresence();
+      dispatch({ type: 'presence-changed', change });
+    },
   };
 
   const controller: ConsoleController = {
@@ -264,6 +281,7 @@ export function createConsoleController(options: ConsoleControllerOptions): Cons
       connection.on('bot:reply-start', serverEvents['bot:reply-start']);
       connection.on('bot:reply-delta', serverEvents['bot:reply-delta']);
       connection.on('bot:reply-end', serverEvents['bot:reply-end']);
+      connection.on('presence:changed', serverEvents['presence:changed']);
     },
     stop() {
       if (stopped) return;
@@ -328,6 +346,16 @@ export function createConsoleController(options: ConsoleControllerOptions): Cons
     },
     dismissNotice() {
       dispatch({ type: 'notice-changed', notice: null });
+    },
+    async setPresence(status) {
+      dispatch({ type: 'notice-changed', notice: null });
+      try {
+        if (!connection?.connected) throw new ParleyError('unavailable', 'You are offline; your status changes once you are back.');
+        const current = await connection.setPresence({ status });
+        dispatch({ type: 'presence-changed', change: { userId: session.agent.id, status: current } });
+      } catch (error) {
+        dispatch({ type: 'notice-changed', notice: handleError(error) });
+      }
     },
   };
   return controller;

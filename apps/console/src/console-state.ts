@@ -19,7 +19,17 @@ import {
   TYPING_EXPIRY_MS,
   type MessageThread,
 } from '@parley/client/thread';
-import type { BotReplyDelta, BotReplyEnd, BotReplyStart, ConversationSummary, Message, MessageSent, TypingChanged } from '@parley/protocol';
+import type {
+  AgentPresence,
+  BotReplyDelta,
+  BotReplyEnd,
+  BotReplyStart,
+  ConversationSummary,
+  Message,
+  MessageSent,
+  PresenceChanged,
+  TypingChanged,
+} from '@parley/protocol';
 import { applyMessage, upsertConversations } from './conversation-store.js';
 
 /** Whether live updates are flowing. */
@@ -54,6 +64,8 @@ export interface ConsoleState {
   openId: string | null;
   /** A failed action to tell the agent about (resolve, assign); cleared by the next action or on dismissal. */
   notice: string | null;
+  /** The organization's agents and their presence, by user id; empty until `GET /api/presence` answered. */
+  presence: Readonly<Record<string, AgentPresence>>;
 }
 
 /** Everything that can happen to the state. */
@@ -76,7 +88,9 @@ export type ConsoleAction =
   | { type: 'bot-reply-ended'; end: BotReplyEnd }
   | { type: 'typing-changed'; typing: TypingChanged; now: number }
   | { type: 'typing-expired'; now: number }
-  | { type: 'notice-changed'; notice: string | null };
+  | { type: 'notice-changed'; notice: string | null }
+  | { type: 'presence-loaded'; agents: readonly AgentPresence[] }
+  | { type: 'presence-changed'; change: PresenceChanged };
 
 /**
  * How long a typing indicator stays without being refreshed: a lost "stopped typing" must not leave it on forever. The
@@ -97,6 +111,7 @@ export function initialConsoleState(openId: string | null = null): ConsoleState 
     readSeq: null,
     openId,
     notice: null,
+    presence: {},
   };
 }
 
@@ -214,6 +229,15 @@ function reduce(state: ConsoleState, action: ConsoleAction): ConsoleState {
     }
     case 'notice-changed':
       return action.notice === state.notice ? state : { ...state, notice: action.notice };
+    case 'presence-loaded':
+      return { ...state, presence: Object.fromEntries(action.agents.map((entry) => [entry.userId, entry])) };
+    case 'presence-changed': {
+      const { userId, status } = action.change;
+      const current = state.presence[userId];
+      // An agent the list doesn't have yet (a new member) comes with the next list.
+      if (!current || current.status === status) return state;
+      return { ...state, presence: { ...state.presence, [userId]: { ...current, status } } };
+    }
     default: {
       const unexpected: never = action;
       throw new Error(`Unknown console action ${JSON.stringify(unexpected)}`);
@@ -232,7 +256,8 @@ export function consoleReducer(state: ConsoleState, action: ConsoleAction): Cons
  */
 function awaitsAnswer(conversation: ConversationSummary): boolean {
   const kind = conversation.lastMessage?.authorKind;
-  return kind !== 'agent' && kind !== 'bot';
+  // A system line (someone joined, the conversation was queued or resolved) answers nobody and asks nothing.
+  return kind !== 'agent' && kind !== 'bot' && kind !== 'system';
 }
 
 /**

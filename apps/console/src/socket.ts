@@ -3,7 +3,17 @@
  * so the rest of the console (and its tests) never deal with Socket.IO's reconnection rules.
  * @module
  */
-import type { Ack, AgentClientEvents, AgentMessageSend, AgentServerEvents, AgentTypingSet, ErrorBody, MessageSent } from '@parley/protocol';
+import type {
+  Ack,
+  AgentClientEvents,
+  AgentMessageSend,
+  AgentServerEvents,
+  AgentTypingSet,
+  ErrorBody,
+  MessageSent,
+  PresenceSet,
+  PresenceStatus,
+} from '@parley/protocol';
 import { AGENT_NAMESPACE, ParleyError } from '@parley/protocol';
 import { io, type Socket } from 'socket.io-client';
 
@@ -29,6 +39,8 @@ export interface AgentConnection {
   send(payload: AgentMessageSend): Promise<MessageSent>;
   /** Tells the visitor whether the agent is typing. Dropped while disconnected: it is only a hint. */
   setTyping(payload: AgentTypingSet): void;
+  /** Sets the agent online or away for the whole organization; resolves with the status now in force. */
+  setPresence(payload: PresenceSet): Promise<PresenceStatus>;
   /** Disconnects for good. */
   close(): void;
 }
@@ -133,6 +145,16 @@ export function connectAgent(options: AgentConnectionOptions): AgentConnection {
         throw new ParleyError('unavailable', 'The server did not confirm the message in time.', { cause });
       }
       if (ack.ok) return ack.data;
+      throw ParleyError.fromBody(ack.error);
+    },
+    async setPresence(payload) {
+      let ack: Ack<{ status: PresenceStatus }>;
+      try {
+        ack = await socket.timeout(SEND_TIMEOUT_MS).emitWithAck('presence:set', payload);
+      } catch (cause) {
+        throw new ParleyError('unavailable', 'The server did not confirm your status in time.', { cause });
+      }
+      if (ack.ok) return ack.data.status;
       throw ParleyError.fromBody(ack.error);
     },
     setTyping(payload) {

@@ -6,6 +6,7 @@ import { botPlugin } from './bot/index.js';
 import type { ChatModel } from './bot/model.js';
 import type { Config } from './config.js';
 import { conversationsPlugin } from './conversations/index.js';
+import { handoffPlugin } from './handoff/index.js';
 import { healthRoutes } from './health/index.js';
 import { knowledgePlugin } from './knowledge/index.js';
 import { compressionPlugin } from './plugins/compression.js';
@@ -67,6 +68,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(healthRoutes);
   await app.register(widgetsPlugin);
   await app.register(conversationsPlugin, { trustProxy });
+  await app.register(handoffPlugin);
   await app.register(knowledgePlugin);
   await app.register(botPlugin, { model: options.model });
 

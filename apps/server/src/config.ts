@@ -52,6 +52,8 @@ export const envSchema = z.object({
     .min(1)
     .default(7 * 24 * 60),
   PARLEY_SWEEP_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(60),
+  PARLEY_PRESENCE_HEARTBEAT_MS: z.coerce.number().int().min(50).max(60_000).default(5000),
+  PARLEY_PRESENCE_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(15_000),
   ANTHROPIC_API_KEY: z.string().min(1).optional(),
   ANTHROPIC_BASE_URL: z.url().optional(),
   PARLEY_BOT_MODEL: z.string().min(1).optional(),
@@ -108,6 +110,11 @@ export interface Config {
   modelPrices: ModelPrices;
   /** Inactivity timeout; a sweep interval of 0 turns the sweeper off. */
   inactivity: { resolveAfterMinutes: number; closeAfterMinutes: number; sweepIntervalSeconds: number };
+  /**
+   * Agent presence: each process renews its agents' connection rows every `heartbeatMs`; a row not renewed for three
+   * beats (the lease) is a dead process's. An agent whose last socket closed stays online for `graceMs` (a reload).
+   */
+  presence: { heartbeatMs: number; graceMs: number };
   /** An OpenAI-compatible embeddings API for semantic search; null: lexical search alone. */
   embeddings: { url: string; model: string; apiKey: string | undefined; dimensions: number } | null;
 }
@@ -171,6 +178,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
             dimensions: parsed.PARLEY_EMBEDDINGS_DIMENSIONS,
           }
         : null,
+    presence: { heartbeatMs: parsed.PARLEY_PRESENCE_HEARTBEAT_MS, graceMs: parsed.PARLEY_PRESENCE_GRACE_MS },
     inactivity: {
       resolveAfterMinutes: parsed.PARLEY_RESOLVE_AFTER_MINUTES,
       closeAfterMinutes: parsed.PARLEY_CLOSE_AFTER_MINUTES,

@@ -111,7 +111,8 @@ describe('an agent socket is served under the membership and token as they are n
     const rest = await fetch(`${server.url}/api/me`, { headers: { authorization: `Bearer ${shortLived}` } });
     expect(rest.status).toBe(401);
     await expect(connectAgent(server, shortLived)).rejects.toMatchObject({ data: { code: 'unauthorized' } });
-    expect(await storedMessages(conversationId)).toBe(2);
+    // The visitor's message, the agent joining and their reply; nothing after expiry.
+    expect(await storedMessages(conversationId)).toBe(3);
     visitor.close();
   });
 });

@@ -189,6 +189,8 @@ describe('the bot answers with Claude', () => {
     expect(stored.map((row) => [row.authorKind, row.body])).toEqual([
       ['visitor', 'I want my money back, this is the third time!'],
       ['bot', 'I will get a colleague.'],
+      ['system', 'A person from our team was asked to join.'],
+      ['system', "You're number 1 in the queue."],
     ]);
     // The model was asked once: a handoff ends the turn.
     expect(anthropic.requests).toHaveLength(1);
@@ -291,6 +293,7 @@ describe('the bot answers with Claude', () => {
     const stored = await storedMessages(sent.conversationId);
     expect(stored.map((row) => [row.authorKind, row.body])).toEqual([
       ['visitor', 'Is the tent waterproof?'],
+      ['system', `${tenant.user.name} joined the conversation.`],
       ['agent', 'Hi, Robin here — yes, fully.'],
     ]);
     expect(seen.messages).toEqual([]);
@@ -401,7 +404,7 @@ describe('two server processes on one database', () => {
       pause.open();
       await server.app.bot.idle();
       const bodies = (await storedMessages(sent.conversationId)).map((row) => row.body);
-      expect(bodies).toEqual(['Is it waterproof?', 'Yes.']);
+      expect(bodies).toEqual(['Is it waterproof?', `${tenant.user.name} joined the conversation.`, 'Yes.']);
       visitor.close();
       agent.close();
     } finally {

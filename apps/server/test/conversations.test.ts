@@ -47,18 +47,19 @@ describe('a live visitor ↔ agent chat', () => {
         body: 'It ships tomorrow.',
       }),
     );
-    expect(reply.seq).toBe(2);
+    // Seq 2 is the system message that the agent joined.
+    expect(reply.seq).toBe(3);
     const delivered = await visitorSeesReply;
     expect(delivered).toMatchObject({
       id: reply.id,
-      seq: 2,
+      seq: 3,
       body: 'It ships tomorrow.',
       author: { kind: 'agent', id: agent.id, name: agent.name },
     });
 
     // Replying took the conversation: assigned and in `agent` status, both audited.
     const [row] = await server.db.db.select().from(conversations).where(eq(conversations.id, sent.conversationId));
-    expect(row).toMatchObject({ status: 'agent', assigneeId: agent.id, lastSeq: 2 });
+    expect(row).toMatchObject({ status: 'agent', assigneeId: agent.id, lastSeq: 3 });
     const events = await server.db.db
       .select()
       .from(conversationEvents)
@@ -165,12 +166,13 @@ describe('a live visitor ↔ agent chat', () => {
     const resumed = await connectVisitor(server, { widgetKey: tenant.widget.publicKey, sessionToken: session.sessionToken });
     const resumedSession = ok(await request<Ack<Session>>(resumed, 'session:get'));
     expect(resumedSession.visitorId).toBe(session.visitorId);
-    expect(resumedSession.conversation).toEqual({ id: first.conversationId, status: 'agent', lastSeq: 3 });
+    expect(resumedSession.conversation).toEqual({ id: first.conversationId, status: 'agent', lastSeq: 4 });
 
     const missed = ok(await request<Ack<MessagesPage>>(resumed, 'messages:sync', { afterSeq: first.seq }));
     expect(missed.messages.map((message) => [message.seq, message.body])).toEqual([
-      [2, 'Are you there?'],
-      [3, 'Here is the tracking link.'],
+      [2, `${tenant.user.name} joined the conversation.`],
+      [3, 'Are you there?'],
+      [4, 'Here is the tracking link.'],
     ]);
     expect(missed.hasMore).toBe(false);
 
@@ -183,7 +185,7 @@ describe('a live visitor ↔ agent chat', () => {
       if (!page.hasMore) break;
       afterSeq = page.messages.at(-1)!.seq;
     }
-    expect(seen).toEqual([1, 2, 3]);
+    expect(seen).toEqual([1, 2, 3, 4]);
 
     resumed.close();
     agentSocket.close();
@@ -218,7 +220,8 @@ describe('a live visitor ↔ agent chat', () => {
     });
 
     const again = ok(await request<Ack<MessageSent>>(visitor, 'message:send', { clientId: 'b', body: 'One more thing' }));
-    expect(again).toMatchObject({ conversationId: first.conversationId, seq: 2 });
+    // After the system messages "resolved" (2), then "reopened", "a person was asked" and the queue place (3–5).
+    expect(again).toMatchObject({ conversationId: first.conversationId, seq: 6 });
     const [row] = await server.db.db.select().from(conversations).where(eq(conversations.id, first.conversationId));
     expect(row!.status).toBe('queued');
     visitor.close();
@@ -249,7 +252,11 @@ describe('a live visitor ↔ agent chat', () => {
     expect((await visitorSeesReply).id).toBe(reply.id);
 
     const page = await jsonOf(await fetch(`${server.url}/api/conversations/${sent.conversationId}/messages?afterSeq=0`, { headers }));
-    expect(page.messages.map((message: Message) => message.body)).toEqual(['Do you ship to Norway?', 'Yes, in 3–5 days.']);
+    expect(page.messages.map((message: Message) => message.body)).toEqual([
+      'Do you ship to Norway?',
+      `${tenant.user.name} joined the conversation.`,
+      'Yes, in 3–5 days.',
+    ]);
     visitor.close();
   });
 });

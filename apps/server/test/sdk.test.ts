@@ -69,16 +69,21 @@ describe('@parley/client against the real server', () => {
     await waitForMessage(client, (message) => message.body === 'Hi there');
     expect(client.messages.map((message) => [message.seq, message.author.kind, message.body])).toEqual([
       [1, 'visitor', 'Hello from the SDK'],
-      [2, 'agent', 'Hi there'],
+      [2, 'system', `${tenant.user.name} joined the conversation.`],
+      [3, 'agent', 'Hi there'],
     ]);
     const visitorId = client.session!.visitorId;
     client.close();
 
     // A new page load: the same storage resumes the visitor and brings the history back.
     const resumed = sdk(tenant.widget.publicKey, storage);
-    await waitForMessage(resumed, (message) => message.seq === 2);
+    await waitForMessage(resumed, (message) => message.seq === 3);
     expect(resumed.session!.visitorId).toBe(visitorId);
-    expect(resumed.messages.map((message) => message.body)).toEqual(['Hello from the SDK', 'Hi there']);
+    expect(resumed.messages.map((message) => message.body)).toEqual([
+      'Hello from the SDK',
+      `${tenant.user.name} joined the conversation.`,
+      'Hi there',
+    ]);
     agent.close();
   });
 

@@ -11,3 +11,4 @@ export * from './events/index.js';
 export * from './models.js';
 export * from './parse.js';
 export * from './rest/index.js';
+export * from './system-event.js';

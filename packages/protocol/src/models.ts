@@ -85,6 +85,24 @@ export const citationSchema = z.object({
 /** A knowledge-base passage a bot reply drew on. */
 export type Citation = z.infer<typeof citationSchema>;
 
+/**
+ * What a `system` message reports, for clients to render in their own words: a discriminated union on `type`. The
+ * message's `body` says the same as a plain English sentence, for clients that don't know the event.
+ */
+export const systemEventSchema = z.discriminatedUnion('type', [
+  /** Someone asked for a person: the visitor (the button), the bot (its tool), or a rule (the visitor's words, a setting). */
+  z.object({ type: z.literal('handoff_requested'), by: z.enum(['visitor', 'bot', 'rule']) }),
+  /** The conversation joined the queue; `position` is 1-based among the organization's queued conversations, oldest first. */
+  z.object({ type: z.literal('queued'), position: z.number().int().positive() }),
+  /** A person took the conversation. */
+  z.object({ type: z.literal('agent_joined'), agentName: z.string() }),
+  z.object({ type: z.literal('handed_back_to_bot') }),
+  z.object({ type: z.literal('resolved') }),
+  z.object({ type: z.literal('reopened') }),
+]);
+/** What a `system` message reports. */
+export type SystemEvent = z.infer<typeof systemEventSchema>;
+
 /** A stored message. `seq` is gapless and unique within its conversation. */
 export const messageSchema = z.object({
   id: z.string(),
@@ -100,6 +118,8 @@ export const messageSchema = z.object({
   createdAt: z.string(),
   /** On bot replies that used the knowledge base: the passages cited, by their number in the text. */
   citations: z.array(citationSchema).optional(),
+  /** On `system` messages: what happened (a handoff, the queue position, an agent joining, …). */
+  event: systemEventSchema.optional(),
 });
 /** A stored message. */
 export type Message = z.infer<typeof messageSchema>;

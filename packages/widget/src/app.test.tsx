@@ -208,6 +208,31 @@ describe('App', () => {
     expect(root.textContent).not.toContain('Waiting for a person to join…');
   });
 
+  it('shows system messages as centered status lines worded from their event', async () => {
+    const client = new FakeClient();
+    const { root } = await setup(client, { open: true });
+    await act(() => {
+      client.receive({
+        ...message('system', 'A person from our team was asked to join.'),
+        event: { type: 'handoff_requested', by: 'visitor' },
+      });
+      client.receive({ ...message('system', 'stale body'), event: { type: 'queued', position: 2 } });
+      client.receive({ ...message('system', 'stale body'), event: { type: 'agent_joined', agentName: 'Robin' } });
+      client.receive({ ...message('system', 'stale body'), event: { type: 'resolved' } });
+      // An event a newer server sends and this widget doesn't know: the body says it.
+      client.receive({ ...message('system', 'Something new happened.'), event: { type: 'future' } as never });
+    });
+    const lines = [...root.querySelectorAll('[role="log"] [data-author="system"]')];
+    expect(lines.map((line) => line.textContent)).toEqual([
+      'A person from our team was asked to join.',
+      "You're number 2 in the queue.",
+      'Robin joined the conversation.',
+      'The conversation was resolved.',
+      'Something new happened.',
+    ]);
+    expect(lines.every((line) => line.classList.contains('system') && !line.querySelector('.author'))).toBe(true);
+  });
+
   it('does not offer "Talk to a person" without a conversation with the bot', async () => {
     const client = new FakeClient();
     client.session = { ...session, conversation: { id: 'c1', status: 'agent', lastSeq: 3 } };

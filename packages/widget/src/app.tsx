@@ -5,7 +5,7 @@
 import { ParleyError, type Message } from '@parley/client';
 import { TYPING_EXPIRY_MS } from '@parley/client/thread';
 // Protocol's citation helpers live in a schema-free module: importing them brings no zod into the bundle.
-import { citationHref, citationLabel, type Citation } from '@parley/protocol';
+import { citationHref, citationLabel, systemEventText, type Citation } from '@parley/protocol';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { WidgetClient } from './widget-client.js';
 import { isHexColor, type WidgetAppearance } from './widget-settings.js';
@@ -119,6 +119,15 @@ function authorLabel(message: Message, botName: string): string {
 
 function MessageItem({ message, botName }: { message: Message; botName: string }) {
   const { kind } = message.author;
+  // A status line ("You're number 2 in the queue.") is worded from its event; the body is for an event this build
+  // doesn't know.
+  if (kind === 'system') {
+    return (
+      <div class="message system" data-author={kind}>
+        <p>{(message.event && systemEventText(message.event)) || message.body}</p>
+      </div>
+    );
+  }
   const label = authorLabel(message, botName);
   return (
     <div class={`message ${kind}`} data-author={kind}>

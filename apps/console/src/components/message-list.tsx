@@ -3,7 +3,7 @@
  * @module
  */
 import type { BotDraft, PendingMessage } from '@parley/client/thread';
-import { citationHref, citationLabel, type Message } from '@parley/protocol';
+import { citationHref, citationLabel, systemEventText, type Message } from '@parley/protocol';
 import { Fragment } from 'preact';
 import { useLayoutEffect, useRef } from 'preact/hooks';
 import { authorLabel, formatFullTime, formatMessageTime } from '../format.js';
@@ -47,8 +47,21 @@ function BotTag() {
   return <span class="author-tag">Bot</span>;
 }
 
+/**
+ * A system message as a centered status line ("Robin joined the conversation."), worded from its event; the body is for
+ * an event this build doesn't know.
+ */
+function SystemLine({ message }: { message: Message }) {
+  return (
+    <div class="message message-system" data-seq={message.seq} title={formatFullTime(message.createdAt)}>
+      <p class="message-body">{(message.event && systemEventText(message.event)) || message.body}</p>
+    </div>
+  );
+}
+
 function MessageItem({ message, visitorName, agentId }: { message: Message; visitorName?: string; agentId?: string }) {
   const { kind } = message.author;
+  if (kind === 'system') return <SystemLine message={message} />;
   const own = kind === 'agent' && agentId !== undefined && message.author.id === agentId;
   return (
     <div class={`message message-${kind}${own ? ' message-own' : ''}`} data-seq={message.seq}>

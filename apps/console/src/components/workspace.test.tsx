@@ -23,6 +23,7 @@ const idleConnection: AgentConnection = {
   onConnection() {},
   on() {},
   send: () => new Promise(() => {}),
+  setPresence: () => new Promise(() => {}),
   setTyping() {},
   close() {},
 };
@@ -36,11 +37,19 @@ const queuedConversation = summary({
 // Older than the most recent page: only the `?status=queued` list has it.
 const olderQueued = summary({ id: 'conversation-old', status: 'queued', contact: { id: 'contact-3', name: 'Alan', email: null } });
 
+const team = [
+  { userId: agent.id, name: agent.name, status: 'away' as const },
+  { userId: 'user-2', name: 'Zoe', status: 'online' as const },
+  { userId: 'user-3', name: 'Yann', status: 'offline' as const },
+];
+
 function mount() {
   const urls: string[] = [];
   const api = createApi({
     fetch: async (url) => {
       urls.push(url);
+      if (url === '/api/presence')
+        return new Response(JSON.stringify({ agents: team }), { headers: { 'content-type': 'application/json' } });
       const conversations: ConversationSummary[] = url.includes('status=queued')
         ? [queuedConversation, olderQueued]
         : [botConversation, queuedConversation];
@@ -61,7 +70,7 @@ describe('Workspace inbox', () => {
   it('highlights conversations waiting for a human and filters on them with ?status=queued', async () => {
     const { urls } = mount();
     await vi.waitFor(() => expect(names()).toEqual(['Ada', 'Grace']));
-    expect(urls).toEqual(['/api/conversations?limit=200']);
+    expect(urls.filter((url) => url.startsWith('/api/conversations'))).toEqual(['/api/conversations?limit=200']);
     const waiting = [...container.querySelectorAll('.conversation-item.is-waiting .conversation-name')];
     expect(waiting.map((element) => element.textContent)).toEqual(['Grace']);
     expect(container.querySelector('.waiting-count')?.textContent).toBe('1 waiting');
@@ -76,5 +85,16 @@ describe('Workspace inbox', () => {
 
     await vi.waitFor(() => expect(names().toSorted()).toEqual(['Alan', 'Grace']));
     expect(urls).toContain('/api/conversations?status=queued&limit=200');
+  });
+
+  it("shows the agent's own status in the header and the team's presence under the inbox", async () => {
+    mount();
+    await vi.waitFor(() => expect(container.querySelectorAll('.team-member')).toHaveLength(2));
+    const members = [...container.querySelectorAll('.team-member')].map((element) => element.textContent);
+    expect(members).toEqual(['ZoeOnline', 'YannOffline']);
+    const status = container.querySelector<HTMLSelectElement>('select[aria-label="Your status"]')!;
+    expect(status.value).toBe('away');
+    // Not connected: the status can't be changed until the socket is up.
+    expect(status.disabled).toBe(true);
   });
 });

@@ -3,7 +3,7 @@
  * @module
  */
 import { emptyThread } from '@parley/client/thread';
-import type { ConversationStatus, ConversationSummary } from '@parley/protocol';
+import type { ConversationStatus, ConversationSummary, PresenceStatus } from '@parley/protocol';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { ConsoleApi } from '../api.js';
 import { createConsoleController } from '../console-controller.js';
@@ -55,6 +55,12 @@ const connectionLabels: Record<ConnectionState, string> = {
   connecting: 'Connecting…',
   online: 'Live',
   offline: 'Reconnecting…',
+};
+
+const presenceLabels: Record<PresenceStatus, string> = {
+  online: 'Online',
+  away: 'Away',
+  offline: 'Offline',
 };
 
 /** Two panes: the inbox on the left, the open conversation on the right. */
@@ -131,6 +137,8 @@ export function Workspace({ session, api, connect, onSignOut, basePath }: Worksp
   const waiting = state.conversations.filter((conversation) => conversation.status === 'queued').length;
   const openId = state.openId;
   const conversation = openId ? state.conversations.find((candidate) => candidate.id === openId) : undefined;
+  const myStatus = state.presence[agent.id]?.status === 'away' ? 'away' : 'online';
+  const team = Object.values(state.presence).filter((member) => member.userId !== agent.id);
 
   return (
     <div class={`workspace${openId ? ' has-open' : ''}`}>
@@ -159,6 +167,16 @@ export function Workspace({ session, api, connect, onSignOut, basePath }: Worksp
           <span class="agent-name" title={agent.email}>
             {agent.name}
           </span>
+          <select
+            class={`presence-select presence-${myStatus}`}
+            aria-label="Your status"
+            value={myStatus}
+            disabled={state.connection !== 'online'}
+            onChange={(event) => void controller.setPresence(event.currentTarget.value === 'away' ? 'away' : 'online')}
+          >
+            <option value="online">{presenceLabels.online}</option>
+            <option value="away">{presenceLabels.away}</option>
+          </select>
           <button type="button" class="button button-ghost" onClick={() => onSignOut()}>
             Sign out
           </button>
@@ -212,6 +230,20 @@ export function Workspace({ session, api, connect, onSignOut, basePath }: Worksp
                 typing={typing}
                 onOpen={(conversationId) => open(conversationId)}
               />
+            )}
+            {team.length > 0 && (
+              <section class="team" aria-labelledby="team-heading">
+                <h2 id="team-heading">Team</h2>
+                <ul class="team-list">
+                  {team.map((member) => (
+                    <li key={member.userId} class={`team-member presence-${member.status}`}>
+                      <span class="presence-dot" aria-hidden="true" />
+                      <span class="team-name">{member.name}</span>
+                      <span class="team-status">{presenceLabels[member.status]}</span>
+                    </li>
+                  ))}
+                </ul>
+              </section>
             )}
           </nav>
 

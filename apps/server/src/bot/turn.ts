@@ -14,6 +14,7 @@ import type { Config, ModelPrices } from '../config.js';
 import { appendMessage } from '../conversations/append-message.js';
 import { announceConversation } from '../conversations/broadcast.js';
 import { toMessage } from '../conversations/mappers.js';
+import { appendSystemMessages } from '../conversations/system-messages.js';
 import { insertAuditEvents, listMessages, planTransition } from '../conversations/service.js';
 import { searchKnowledge } from '../knowledge/search.js';
 import type { SemanticIndex } from '../knowledge/semantic-index.js';
@@ -327,6 +328,8 @@ export async function runClaimedTurn(deps: TurnDependencies, turn: ClaimedTurn):
         message: { id: messageId, clientId: `bot-${turnId}`, authorKind: 'bot', authorId: null, body: reply.text, metadata },
       });
       await insertAuditEvents(tx, conversationId, [...plan.events, ...(handoff?.events ?? [])]);
+      // After the reply, as the visitor reads it: the handoff's "A person was asked to join", the queue position.
+      const systemMessages = await appendSystemMessages(tx, appended!.conversation, [...plan.messages, ...(handoff?.messages ?? [])]);
       await insertToolLog(tx, messageId);
       await tx.insert(botReplies).values({
         messageId,
@@ -340,7 +343,8 @@ export async function runClaimedTurn(deps: TurnDependencies, turn: ClaimedTurn):
         rounds: reply.rounds,
       });
       await recordUsage(tx, reply.modelId, reply.usage, 1);
-      return { ...appended!, changed: handoff !== null };
+      const [current] = systemMessages.length > 0 ? await tx.select().from(conversations).where(eq(conversations.id, conversationId)) : [];
+      return { message: appended!.message, conversation: current ?? appended!.conversation, systemMessages, changed: handoff !== null };
     });
     if (!stored) {
       endStream('cancelled');
@@ -348,6 +352,7 @@ export async function runClaimedTurn(deps: TurnDependencies, turn: ClaimedTurn):
     }
     emit('message:created', toMessage(stored.message, botDisplayName));
     endStream('complete');
+    for (const systemMessage of stored.systemMessages) emit('message:created', systemMessage);
     if (stored.changed) {
       // Stored and announced as complete already: a failure to announce the handoff must not look like a failed turn.
       await announceConversation(deps.realtime, db, stored.conversation).catch((error: unknown) =>

@@ -7,7 +7,18 @@ import { connectError, contactRoom, organizationRoom, type AgentNamespace } from
 import { publishSendResult } from './broadcast.js';
 import type { RateLimit } from '../plugins/rate-limit.js';
 import { assertMessageLength, getConversationRow, limitSend, sendAgentMessage } from './service.js';
-import { createSocketEvents, toErrorBody } from './socket-handler.js';
+import { createSocketEvents, toErrorBody, type SocketEvents } from './socket-handler.js';
+
+/** One agent socket, as the `/agent` namespace's connection handler receives it. */
+export type AgentSocket = Parameters<Parameters<AgentNamespace['on']>[1]>[0];
+/** The agent events of one socket: every domain registers its handlers on this one object. */
+export type AgentSocketEvents = SocketEvents<AgentClientEvents, typeof agentEventSchemas>;
+/**
+ * What another domain adds to each agent socket after its handshake: its own events (registered on `events`, the
+ * socket's one set of handlers, so they get the same authorization, queue and `unknown_event` answers) and its own
+ * reaction to the connection and the disconnect. Added with `app.agentSocketExtensions.push(…)` while plugins register.
+ */
+export type AgentSocketExtension = (socket: AgentSocket, events: AgentSocketEvents) => void;
 
 /**
  * How often each process re-checks the memberships of the agent sockets it holds. Events are checked one by one; this
@@ -37,10 +48,16 @@ async function disconnectStaleAgents(agents: AgentNamespace, app: FastifyInstanc
 /** Wires the `/agent` namespace: token check, the organization's room, and the agent's events. */
 export function registerAgentSocket(
   app: FastifyInstance,
-  deps: { config: Config; tokens: TokenService; rateLimit: RateLimit; typingLimit: RateLimit },
+  deps: {
+    config: Config;
+    tokens: TokenService;
+    rateLimit: RateLimit;
+    typingLimit: RateLimit;
+    extensions: readonly AgentSocketExtension[];
+  },
 ): void {
   const { db, realtime, log } = app;
-  const { config, tokens, rateLimit, typingLimit } = deps;
+  const { config, tokens, rateLimit, typingLimit, extensions } = deps;
 
   realtime.agents.use(async function authenticateAgent(socket, next) {
     try {
@@ -108,5 +125,7 @@ export function registerAgentSocket(
       });
       return null;
     });
+
+    for (const extend of extensions) extend(socket, events);
   });
 }

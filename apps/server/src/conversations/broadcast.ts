@@ -1,5 +1,5 @@
 import type { Database } from '@parley/db';
-import type { VisitorConversation } from '@parley/protocol';
+import type { Message, VisitorConversation } from '@parley/protocol';
 import { contactRoom, organizationRoom, type Realtime } from '../plugins/io.js';
 import type { EffectHandler } from './effects.js';
 import type { Effect } from './machine.js';
@@ -13,8 +13,8 @@ import { getConversationSummary, type SendResult } from './service.js';
 export async function publishSendResult(realtime: Realtime, db: Database, perform: EffectHandler, result: SendResult): Promise<void> {
   const { conversation, message } = result;
   if (!message) return;
-  realtime.visitors.to(contactRoom(conversation.contactId)).emit('message:created', message);
-  realtime.agents.to(organizationRoom(conversation.organizationId)).emit('message:created', message);
+  // In seq order: the status lines a send causes come before it ("Robin joined the conversation.", then Robin's reply).
+  publishMessages(realtime, conversation, [...result.systemMessages, message]);
   if (result.conversationChanged) await publishConversationChange(realtime, db, perform, conversation, result.effects);
   else perform(conversation.id, result.effects);
 }
@@ -28,14 +28,31 @@ type AnnouncedConversation = {
   lastSeq: number;
 };
 
-/** Performs a committed transition's effects and tells both sides the conversation's new state. */
+/** Tells both sides about stored messages, in order: the visitor's sockets (every tab) and the organization's agents. */
+export function publishMessages(
+  realtime: Realtime,
+  conversation: Pick<AnnouncedConversation, 'organizationId' | 'contactId'>,
+  messages: readonly Message[],
+): void {
+  for (const message of messages) {
+    realtime.visitors.to(contactRoom(conversation.contactId)).emit('message:created', message);
+    realtime.agents.to(organizationRoom(conversation.organizationId)).emit('message:created', message);
+  }
+}
+
+/**
+ * Tells both sides about the system messages a committed transition wrote, performs its effects and tells both sides
+ * the conversation's new state.
+ */
 export async function publishConversationChange(
   realtime: Realtime,
   db: Database,
   perform: EffectHandler,
   conversation: AnnouncedConversation,
   effects: readonly Effect[],
+  messages: readonly Message[] = [],
 ): Promise<void> {
+  publishMessages(realtime, conversation, messages);
   perform(conversation.id, effects);
   await announceConversation(realtime, db, conversation);
 }

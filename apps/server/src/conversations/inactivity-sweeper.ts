@@ -16,8 +16,8 @@ export function registerInactivitySweeper(app: FastifyInstance, config: Config):
     running = (async () => {
       try {
         const changed = await sweepInactiveConversations(app.db, { resolveAfterMinutes, closeAfterMinutes, batchSize: 200 });
-        for (const { conversation, effects } of changed) {
-          await publishConversationChange(app.realtime, app.db, app.conversationEffects.perform, conversation, effects);
+        for (const { conversation, effects, messages } of changed) {
+          await publishConversationChange(app.realtime, app.db, app.conversationEffects.perform, conversation, effects, messages);
         }
       } catch (error) {
         app.log.error({ err: error }, 'inactivity sweep failed');

@@ -6,6 +6,7 @@
  */
 import { conversations, type Database } from '@parley/db';
 import { and, eq, inArray, lt, sql } from 'drizzle-orm';
+import type { Message } from '@parley/protocol';
 import type { Effect } from './machine.js';
 import { applyConversationEvent } from './service.js';
 
@@ -25,7 +26,7 @@ export interface InactivityPolicy {
 export async function sweepInactiveConversations(
   db: Database,
   policy: InactivityPolicy,
-): Promise<Array<{ conversation: ConversationRow; effects: Effect[] }>> {
+): Promise<Array<{ conversation: ConversationRow; effects: Effect[]; messages: Message[] }>> {
   // The database's clock decides, so server processes with skewed clocks agree.
   const isDue = sql`((${and(
     inArray(conversations.status, ['bot', 'agent']),
@@ -36,7 +37,7 @@ export async function sweepInactiveConversations(
   )}))`;
   const due = await db.select({ id: conversations.id }).from(conversations).where(isDue).limit(policy.batchSize);
 
-  const changed: Array<{ conversation: ConversationRow; effects: Effect[] }> = [];
+  const changed: Array<{ conversation: ConversationRow; effects: Effect[]; messages: Message[] }> = [];
   for (const { id } of due) {
     const result = await db.transaction(async (tx) => {
       // Checked again under the lock: someone may have written since the scan.

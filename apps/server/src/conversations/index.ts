@@ -8,7 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { createRateLimit } from '../plugins/rate-limit.js';
 import type { TrustProxy } from '../plugins/trusted-proxy.js';
-import { registerAgentSocket } from './agent-socket.js';
+import { registerAgentSocket, type AgentSocketExtension } from './agent-socket.js';
 import { createConversationEffects, type ConversationEffects } from './effects.js';
 import { registerInactivitySweeper } from './inactivity-sweeper.js';
 import { conversationRoutes } from './routes.js';
@@ -18,6 +18,11 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** Where the effects of committed transitions go (start or cancel a bot turn, an assignment). */
     conversationEffects: ConversationEffects;
+    /**
+     * What other domains add to every agent socket (their events, their reaction to connect and disconnect), run in
+     * order after the conversations domain's own handlers. Push while plugins register.
+     */
+    agentSocketExtensions: AgentSocketExtension[];
   }
 }
 
@@ -26,6 +31,8 @@ export const conversationsPlugin = fp<{ trustProxy: TrustProxy }>(
   async function registerConversations(app: FastifyInstance, { trustProxy }) {
     const { config, tokens } = app;
     app.decorate('conversationEffects', createConversationEffects());
+    const agentSocketExtensions: AgentSocketExtension[] = [];
+    app.decorate('agentSocketExtensions', agentSocketExtensions);
     // One budget per sender for REST and socket sends alike.
     const rateLimit = createRateLimit(config.rateLimit.messages, config.rateLimit.windowSeconds);
     // Typing events are cheap but frequent; the clients throttle them, this stops a runaway one.
@@ -33,7 +40,7 @@ export const conversationsPlugin = fp<{ trustProxy: TrustProxy }>(
     await app.register(conversationRoutes, { config, rateLimit });
     registerInactivitySweeper(app, config);
     registerVisitorSocket(app, { config, tokens, rateLimit, typingLimit, trustProxy });
-    registerAgentSocket(app, { config, tokens, rateLimit, typingLimit });
+    registerAgentSocket(app, { config, tokens, rateLimit, typingLimit, extensions: agentSocketExtensions });
   },
   { name: 'parley-conversations', fastify: '5.x', dependencies: ['parley-config', 'parley-db', 'parley-io', 'parley-auth'] },
 );

@@ -1,5 +1,5 @@
 import type { conversations, messages } from '@parley/db';
-import { citationSchema, type ConversationSummary, type Message, type VisitorConversation } from '@parley/protocol';
+import { citationSchema, systemEventSchema, type ConversationSummary, type Message, type VisitorConversation } from '@parley/protocol';
 import { z } from 'zod';
 
 type MessageRow = typeof messages.$inferSelect;
@@ -24,6 +24,11 @@ export function toMessage(row: MessageRow, authorName: string | null = null): Me
     // Written by the bot runner; checked anyway, since a wrong shape would reach every client.
     const citations = storedCitationsSchema.safeParse(row.metadata.citations);
     if (citations.success && citations.data.length > 0) message.citations = citations.data;
+  }
+  if (row.authorKind === 'system' && row.metadata.event !== undefined) {
+    // Written by the transition's writer (system-messages.ts); checked for the same reason.
+    const event = systemEventSchema.safeParse(row.metadata.event);
+    if (event.success) message.event = event.data;
   }
   return message;
 }

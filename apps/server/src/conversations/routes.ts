@@ -80,13 +80,14 @@ export async function conversationRoutes(app: FastifyInstance, deps: { config: C
     },
     async function updateConversationRoute(request) {
       const agent = agentOf(request);
-      const { summary, effects } = await updateConversation(app.db, agent, request.params.conversationId, request.body);
+      const { summary, effects, messages } = await updateConversation(app.db, agent, request.params.conversationId, request.body);
       await publishConversationChange(
         app.realtime,
         app.db,
         app.conversationEffects.perform,
         { ...summary, organizationId: agent.organizationId, contactId: summary.contact.id },
         effects,
+        messages,
       );
       return summary;
     },

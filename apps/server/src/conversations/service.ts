@@ -14,6 +14,7 @@ import { transition, type ConversationEvent, type Effect } from './machine.js';
 import { appendMessage, type ConversationPatch } from './append-message.js';
 import { appendVisitorMessageFast } from './append-visitor-message.js';
 import { toConversationSummary, toMessage, type SummaryRow } from './mappers.js';
+import { appendSystemMessages, planSystemEvents, type PlannedSystemEvent } from './system-messages.js';
 
 type ConversationRow = typeof conversations.$inferSelect;
 
@@ -27,6 +28,8 @@ export interface SendResult {
   conversationChanged: boolean;
   /** What the edges must do now that the transaction has committed (start or cancel a bot turn). */
   effects: Effect[];
+  /** The system messages the send's transition wrote just before the message ("The conversation was reopened."). */
+  systemMessages: Message[];
 }
 
 /** A visitor, as identified by a verified session token and the widget it came through. */
@@ -61,7 +64,7 @@ async function findByClientId(tx: Transaction, conversationId: string, clientId:
     .select()
     .from(messages)
     .where(and(eq(messages.conversationId, conversationId), eq(messages.clientId, clientId)));
-  return existing!;
+  return existing;
 }
 
 /**
@@ -122,14 +125,39 @@ async function appendToLockedConversation(
   duplicate: boolean;
   changed: boolean;
   effects: Effect[];
+  systemMessages: Message[];
 }> {
-  const { patch, events, effects } = change(conversation);
-  const appended = await appendMessage(tx, { conversation: sql`c.id = ${conversation.id}`, patch, message: values });
-  if (!appended) {
-    return { row: await findByClientId(tx, conversation.id, values.clientId), conversation, duplicate: true, changed: false, effects: [] };
+  const plan = change(conversation);
+  const { patch, events, effects } = plan;
+  const duplicate = async () => {
+    const row = await findByClientId(tx, conversation.id, values.clientId);
+    return { row: row!, conversation, duplicate: true, changed: false, effects: [], systemMessages: [] };
+  };
+  if (plan.messages.length > 0) {
+    // The status lines go before the message that caused them ("Robin joined the conversation", then Robin's reply),
+    // so the transition is written first; a repeated clientId must not write it at all.
+    if (await findByClientId(tx, conversation.id, values.clientId)) return duplicate();
+    const applied = await applyPlan(tx, conversation, plan);
+    const appended = await appendMessage(tx, { conversation: sql`c.id = ${conversation.id}`, message: values });
+    const { message: row, conversation: updated } = appended!;
+    return { row, conversation: updated, duplicate: false, changed: events.length > 0, effects, systemMessages: applied.messages };
   }
+  const appended = await appendMessage(tx, { conversation: sql`c.id = ${conversation.id}`, patch, message: values });
+  if (!appended) return duplicate();
   await insertAuditEvents(tx, conversation.id, events);
-  return { row: appended.message, conversation: appended.conversation, duplicate: false, changed: events.length > 0, effects };
+  return {
+    row: appended.message,
+    conversation: appended.conversation,
+    duplicate: false,
+    changed: events.length > 0,
+    effects,
+    systemMessages: [],
+  };
+}
+
+async function readConversation(tx: Transaction, conversationId: string): Promise<ConversationRow> {
+  const [row] = await tx.select().from(conversations).where(eq(conversations.id, conversationId));
+  return row!;
 }
 
 /** Adds a transition's audit rows. */
@@ -140,21 +168,36 @@ export async function insertAuditEvents(tx: Transaction, conversationId: string,
 function statusEvent(
   conversation: ConversationRow,
   toStatus: ConversationStatus,
-  actor: { kind: 'visitor' | 'agent' | 'bot' | 'system'; id: string | null },
+  actor: Actor,
   data: Record<string, unknown> = {},
 ): AuditEvent {
   return { type: 'status_changed', fromStatus: conversation.status, toStatus, actorKind: actor.kind, actorId: actor.id, data };
 }
 
-/** What a transition writes (a patch of the conversation row and audit rows) and what it leaves for after commit. */
+/** Who causes a transition; an agent's name goes into the "… joined the conversation" system message. */
+export interface Actor {
+  kind: 'visitor' | 'agent' | 'bot' | 'system';
+  id: string | null;
+  name?: string;
+}
+
+/**
+ * What a transition writes (a patch of the conversation row, audit rows, the system messages the visitor sees) and
+ * what it leaves for after commit. Whoever writes a plan writes all of it in one transaction.
+ */
 export interface TransitionPlan {
   patch: ConversationPatch;
   events: AuditEvent[];
   effects: Effect[];
+  /** System messages to append once the patch is written, in this order (see `appendSystemMessages`). */
+  messages: PlannedSystemEvent[];
 }
 
 /** No change at all. */
-const unchanged = (): TransitionPlan => ({ patch: {}, events: [], effects: [] });
+const unchanged = (): TransitionPlan => ({ patch: {}, events: [], effects: [], messages: [] });
+
+// Shown when an agent's name is unknown to the caller; the sockets and routes always know it.
+const UNNAMED_AGENT = 'Someone from our team';
 
 /**
  * Runs `event` through the state machine for `conversation` and turns the result into writes: the new status, an
@@ -162,11 +205,7 @@ const unchanged = (): TransitionPlan => ({ patch: {}, events: [], effects: [] })
  * audit row. The rest of the effects are returned for after the commit. A rejected event throws
  * `transition_rejected`: it is never applied silently.
  */
-export function planTransition(
-  conversation: ConversationRow,
-  event: ConversationEvent,
-  actor: { kind: 'visitor' | 'agent' | 'bot' | 'system'; id: string | null },
-): TransitionPlan {
+export function planTransition(conversation: ConversationRow, event: ConversationEvent, actor: Actor): TransitionPlan {
   const result = transition(conversation.status, event);
   if (!result.ok) {
     throw new ParleyError('transition_rejected', `A conversation in status "${conversation.status}" cannot take "${event.type}".`);
@@ -181,9 +220,11 @@ export function planTransition(
     // Back to the bot (handed back, reopened): what was said before is history, not questions for the bot to answer.
     if (result.state === 'bot') plan.patch.botAnsweredSeq = conversation.lastSeq;
   }
+  let assignedTo: string | null = null;
   for (const effect of result.effects) {
     if (effect.type === 'assign') {
       if (conversation.assigneeId === effect.agentId) continue;
+      assignedTo = actor.kind === 'agent' && actor.id === effect.agentId && actor.name ? actor.name : UNNAMED_AGENT;
       plan.patch.assigneeId = effect.agentId;
       plan.events.push({ type: 'assigned', actorKind: actor.kind, actorId: actor.id, data: { assigneeId: effect.agentId } });
     } else {
@@ -194,6 +235,7 @@ export function planTransition(
       plan.effects.push(effect);
     }
   }
+  plan.messages = planSystemEvents(conversation.status, result.state, event, assignedTo);
   return plan;
 }
 
@@ -215,17 +257,30 @@ function visitorMessagePlan(conversation: ConversationRow, visitor: VisitorConte
     events: [...plan.events, ...queued.events],
     // The queued plan's cancel-bot-turn is moot: the bot is off, and no turn runs.
     effects: [],
+    messages: [...plan.messages, ...queued.messages],
   };
 }
 
-/** Writes a plan made by {@link planTransition} for a conversation whose row the caller has locked. */
-async function applyPlan(tx: Transaction, conversationId: string, plan: TransitionPlan): Promise<void> {
-  if (plan.events.length === 0 && Object.keys(plan.patch).length === 0) return;
-  await tx
+/**
+ * Writes a plan made by {@link planTransition} for a conversation whose row the caller has locked: the patch, the audit
+ * rows, then the system messages. Returns the conversation as updated and the system messages written.
+ */
+async function applyPlan(
+  tx: Transaction,
+  conversation: ConversationRow,
+  plan: TransitionPlan,
+): Promise<{ conversation: ConversationRow; messages: Message[] }> {
+  if (plan.events.length === 0 && Object.keys(plan.patch).length === 0 && plan.messages.length === 0) {
+    return { conversation, messages: [] };
+  }
+  const [updated] = await tx
     .update(conversations)
     .set({ ...plan.patch, updatedAt: sql`now()` })
-    .where(eq(conversations.id, conversationId));
-  await insertAuditEvents(tx, conversationId, plan.events);
+    .where(eq(conversations.id, conversation.id))
+    .returning();
+  await insertAuditEvents(tx, conversation.id, plan.events);
+  const written = await appendSystemMessages(tx, updated!, plan.messages);
+  return { conversation: written.length > 0 ? await readConversation(tx, conversation.id) : updated!, messages: written };
 }
 
 function lockVisitorConversation(tx: Transaction, contactId: string) {
@@ -294,6 +349,7 @@ export async function sendVisitorMessage(
       conversation: fast.conversation,
       conversationChanged: false,
       effects,
+      systemMessages: [],
     };
   }
   return db.transaction(async (tx) => {
@@ -310,6 +366,7 @@ export async function sendVisitorMessage(
       conversation: result.conversation,
       conversationChanged: created || result.changed,
       effects: result.effects,
+      systemMessages: result.systemMessages,
     };
   });
 }
@@ -348,12 +405,13 @@ export async function sendAgentMessage(
       conversation: result.conversation,
       conversationChanged: result.changed,
       effects: result.effects,
+      systemMessages: result.systemMessages,
     };
   });
 }
 
-function agentActor(agent: AgentContext) {
-  return { kind: 'agent' as const, id: agent.userId };
+function agentActor(agent: AgentContext): Actor {
+  return { kind: 'agent', id: agent.userId, name: agent.name };
 }
 
 /** The state-machine event an agent's conversation update stands for. */
@@ -383,8 +441,8 @@ export async function updateConversation(
   agent: AgentContext,
   conversationId: string,
   update: { status?: ConversationStatus | undefined; assignToMe?: true | undefined },
-): Promise<{ summary: ConversationSummary; effects: Effect[] }> {
-  const effects = await db.transaction(async (tx) => {
+): Promise<{ summary: ConversationSummary; effects: Effect[]; messages: Message[] }> {
+  const committed = await db.transaction(async (tx) => {
     const [conversation] = await tx
       .select()
       .from(conversations)
@@ -399,12 +457,12 @@ export async function updateConversation(
       }
     }
     const plan = planTransition(conversation, event, agentActor(agent));
-    await applyPlan(tx, conversation.id, plan);
-    return plan.effects;
+    const applied = await applyPlan(tx, conversation, plan);
+    return { effects: plan.effects, messages: applied.messages };
   });
   const summary = await getConversationSummary(db, agent.organizationId, conversationId);
   if (!summary) throw new ParleyError('not_found', 'Conversation not found.');
-  return { summary, effects };
+  return { summary, ...committed };
 }
 
 /**
@@ -415,7 +473,7 @@ export async function requestHandoff(
   db: Database,
   visitor: VisitorContext,
   reason: string,
-): Promise<{ conversation: ConversationRow; effects: Effect[] }> {
+): Promise<{ conversation: ConversationRow; effects: Effect[]; messages: Message[] }> {
   return db.transaction(async (tx) => {
     const conversation = await lockOrCreateVisitorConversation(tx, visitor);
     const plan = planTransition(
@@ -423,9 +481,8 @@ export async function requestHandoff(
       { type: 'handoff.requested', by: 'visitor', reason },
       { kind: 'visitor', id: visitor.contactId },
     );
-    await applyPlan(tx, conversation.row.id, plan);
-    const [updated] = await tx.select().from(conversations).where(eq(conversations.id, conversation.row.id));
-    return { conversation: updated!, effects: plan.effects };
+    const applied = await applyPlan(tx, conversation.row, plan);
+    return { conversation: applied.conversation, effects: plan.effects, messages: applied.messages };
   });
 }
 
@@ -439,14 +496,13 @@ export async function applyConversationEvent(
   event: ConversationEvent,
   actor: { kind: 'bot' | 'system'; id: null },
   expectedTurnId?: string,
-): Promise<{ conversation: ConversationRow; effects: Effect[] } | null> {
+): Promise<{ conversation: ConversationRow; effects: Effect[]; messages: Message[] } | null> {
   const [conversation] = await tx.select().from(conversations).where(eq(conversations.id, conversationId)).for('update');
   if (!conversation) throw new ParleyError('not_found', 'Conversation not found.');
   if (expectedTurnId !== undefined && conversation.botTurnId !== expectedTurnId) return null;
   const plan = planTransition(conversation, event, actor);
-  await applyPlan(tx, conversation.id, plan);
-  const [updated] = await tx.select().from(conversations).where(eq(conversations.id, conversationId));
-  return { conversation: updated!, effects: plan.effects };
+  const applied = await applyPlan(tx, conversation, plan);
+  return { conversation: applied.conversation, effects: plan.effects, messages: applied.messages };
 }
 
 function summaryQuery(db: Database) {

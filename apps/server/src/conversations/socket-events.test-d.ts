@@ -40,3 +40,9 @@ agent.on('message:send', async (payload) => {
 });
 // @ts-expect-error: a visitor-only event is not the agent namespace's.
 agent.on('session:get', async () => ({}) as Session);
+agent.on('presence:set', async (payload) => {
+  expectTypeOf(payload).toEqualTypeOf<{ status: 'online' | 'away' }>();
+  return { status: payload.status };
+});
+// @ts-expect-error: presence:set acks with the status in force, which is never a bare string.
+agent.on('presence:set', async () => 'away');

@@ -113,8 +113,8 @@ export function registerVisitorSocket(
     });
 
     events.on('handoff:request', async (payload) => {
-      const { conversation, effects } = await requestHandoff(db, visitor, payload.reason ?? 'The visitor asked for a person.');
-      await publishConversationChange(realtime, db, app.conversationEffects.perform, conversation, effects);
+      const { conversation, effects, messages } = await requestHandoff(db, visitor, payload.reason ?? 'The visitor asked for a person.');
+      await publishConversationChange(realtime, db, app.conversationEffects.perform, conversation, effects, messages);
       return toVisitorConversation(conversation);
     });
 

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { pgTable, primaryKey, text, timestamp, uuid, uniqueIndex, index } from 'drizzle-orm/pg-core';
+import { boolean, pgTable, primaryKey, text, timestamp, uuid, uniqueIndex, index } from 'drizzle-orm/pg-core';
 
 /** A company using Parley. Everything else belongs to one. */
 export const organizations = pgTable('organizations', {
@@ -36,6 +36,8 @@ export const memberships = pgTable(
       .notNull()
       .references(() => organizations.id, { onDelete: 'cascade' }),
     role: text({ enum: ['agent', 'admin'] }).notNull(),
+    /** The agent set themselves away (`presence:set`): connected, but not taking conversations. Kept across sign-ins. */
+    away: boolean().notNull().default(false),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (table) => [primaryKey({ columns: [table.userId, table.organizationId] }), index().on(table.organizationId)],

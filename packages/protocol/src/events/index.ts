@@ -17,12 +17,14 @@ import {
   type VisitorMessageSend,
   type VisitorMessagesSync,
 } from './message.js';
+import { presenceSetSchema, type PresenceChanged, type PresenceSet, type PresenceStatus } from './presence.js';
 import type { Session } from './session.js';
 import { agentTypingSetSchema, visitorTypingSetSchema, type AgentTypingSet, type TypingChanged, type VisitorTypingSet } from './typing.js';
 
 export * from './bot.js';
 export * from './handshake.js';
 export * from './message.js';
+export * from './presence.js';
 export * from './session.js';
 export * from './typing.js';
 
@@ -49,6 +51,8 @@ export interface VisitorServerEvents {
 export interface AgentClientEvents {
   'message:send': (payload: AgentMessageSend, ack: AckCallback<MessageSent>) => void;
   'typing:set': (payload: AgentTypingSet) => void;
+  /** Sets the agent online or away in every tab; the ack carries the status now in force. */
+  'presence:set': (payload: PresenceSet, ack: AckCallback<{ status: PresenceStatus }>) => void;
 }
 
 /** Events the server sends to agent sockets of an organization. */
@@ -59,6 +63,7 @@ export interface AgentServerEvents {
   'bot:reply-start': (start: BotReplyStart) => void;
   'bot:reply-delta': (delta: BotReplyDelta) => void;
   'bot:reply-end': (end: BotReplyEnd) => void;
+  'presence:changed': (presence: PresenceChanged) => void;
 }
 
 /** Each event's payload schema, `null` for an event without a payload: what a server parses incoming events with. */
@@ -80,6 +85,7 @@ export const visitorEventSchemas = {
 export const agentEventSchemas = {
   'message:send': agentMessageSendSchema,
   'typing:set': agentTypingSetSchema,
+  'presence:set': presenceSetSchema,
 } as const satisfies EventSchemas<AgentClientEvents>;
 
 /** What the ack of event `E` carries: the `T` of its `AckCallback<T>`, or `null` for an event without an ack. */

@@ -2,4 +2,5 @@ export * from './auth.js';
 export * from './conversations.js';
 export * from './health.js';
 export * from './knowledge.js';
+export * from './presence.js';
 export * from './widgets.js';

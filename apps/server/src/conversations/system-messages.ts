@@ -1,0 +1,86 @@
+/**
+ * The visitor-facing status lines of a conversation ("You're number 2 in the queue", "Robin joined the conversation"):
+ * messages with author kind `system`, their event in `metadata.event`, their body the same in plain English. A
+ * transition's plan lists them ({@link planSystemEvents}); whoever writes the plan appends them through
+ * {@link appendMessage} in the same transaction, so they get their seq like any message and exist exactly when the
+ * transition committed.
+ * @module
+ */
+import { randomUUID } from 'node:crypto';
+import { rowsOf, type conversations, type Transaction } from '@parley/db';
+import { systemEventText, type ConversationStatus, type Message, type SystemEvent } from '@parley/protocol';
+import { sql } from 'drizzle-orm';
+import { appendMessage } from './append-message.js';
+import type { ConversationEvent } from './machine.js';
+import { toMessage } from './mappers.js';
+
+type ConversationRow = typeof conversations.$inferSelect;
+
+/**
+ * A system event as a plan knows it: the queue position is left out, because only the write (under the organization's
+ * queue lock) can count it.
+ */
+export type PlannedSystemEvent = Exclude<SystemEvent, { type: 'queued' }> | { type: 'queued' };
+
+/**
+ * The system events a committed transition from `from` to `to` by `event` tells the visitor about. `assignedTo` is the
+ * name of an agent the transition assigns the conversation to, if any.
+ */
+export function planSystemEvents(
+  from: ConversationStatus,
+  to: ConversationStatus,
+  event: ConversationEvent,
+  assignedTo: string | null,
+): PlannedSystemEvent[] {
+  const planned: PlannedSystemEvent[] = [];
+  if (from === 'resolved' && to === 'bot') planned.push({ type: 'reopened' });
+  if (to === 'queued' && from !== 'queued' && event.type === 'handoff.requested') {
+    planned.push({ type: 'handoff_requested', by: event.by }, { type: 'queued' });
+  }
+  if (assignedTo !== null) planned.push({ type: 'agent_joined', agentName: assignedTo });
+  if (from !== 'bot' && to === 'bot' && event.type === 'agent.handed-back') planned.push({ type: 'handed_back_to_bot' });
+  if (from !== 'resolved' && to === 'resolved') planned.push({ type: 'resolved' });
+  return planned;
+}
+
+/**
+ * The conversation's 1-based place among its organization's queued conversations, oldest first, counted once it is
+ * queued (it is the newest). A transaction-scoped advisory lock per organization serializes the counts, so two
+ * conversations queued at once get 1 and 2, not 1 and 1.
+ */
+async function queuePosition(tx: Transaction, conversation: ConversationRow): Promise<number> {
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`parley-queue:${conversation.organizationId}`}))`);
+  const result = await tx.execute(sql`
+    select count(*) as ahead from conversations
+     where organization_id = ${conversation.organizationId} and status = 'queued' and id <> ${conversation.id}`);
+  const [row] = rowsOf<{ ahead: number | string }>(result);
+  return Number(row?.ahead ?? 0) + 1;
+}
+
+/**
+ * Appends the planned system messages to a conversation whose row the caller has locked and whose transition is
+ * already written, in the caller's transaction. Returns them as they go on the wire.
+ */
+export async function appendSystemMessages(
+  tx: Transaction,
+  conversation: ConversationRow,
+  planned: readonly PlannedSystemEvent[],
+): Promise<Message[]> {
+  const stored: Message[] = [];
+  for (const plannedEvent of planned) {
+    const event: SystemEvent =
+      plannedEvent.type === 'queued' ? { type: 'queued', position: await queuePosition(tx, conversation) } : plannedEvent;
+    const appended = await appendMessage(tx, {
+      conversation: sql`c.id = ${conversation.id}`,
+      message: {
+        clientId: `system-${randomUUID()}`,
+        authorKind: 'system',
+        authorId: null,
+        body: systemEventText(event),
+        metadata: { event },
+      },
+    });
+    if (appended) stored.push(toMessage(appended.message));
+  }
+  return stored;
+}

@@ -1,0 +1,103 @@
+import { agentSessions, memberships, users, type Database } from '@parley/db';
+import type { AgentPresence, PresenceStatus } from '@parley/protocol';
+import { and, asc, eq, lt, sql } from 'drizzle-orm';
+
+/** One agent in one organization. */
+export interface PresenceKey {
+  userId: string;
+  organizationId: string;
+}
+
+/** A row is fresh while renewed within the lease; the database's clock decides, so processes' clocks don't matter. */
+function leaseStart(leaseMs: number) {
+  return sql`now() - ${leaseMs} * interval '1 millisecond'`;
+}
+
+/**
+ * Whether the membership's agent has a fresh connection row, by any process. Spelled out in SQL: Drizzle leaves the
+ * table off column names in a one-table select, and `user_id = user_id` inside the subquery would match every row.
+ */
+function hasFreshSession(leaseMs: number) {
+  return sql<boolean>`exists (select 1 from agent_sessions s where s.user_id = memberships.user_id
+    and s.organization_id = memberships.organization_id and s.last_seen_at > ${leaseStart(leaseMs)})`;
+}
+
+function toStatus(row: { away: boolean; online: boolean }): PresenceStatus {
+  if (!row.online) return 'offline';
+  return row.away ? 'away' : 'online';
+}
+
+/** Records (or renews) that this process holds sockets of the agent. */
+export async function openSession(db: Database, instanceId: string, key: PresenceKey): Promise<void> {
+  await db
+    .insert(agentSessions)
+    .values({ instanceId, ...key, lastSeenAt: sql`now()` })
+    .onConflictDoUpdate({
+      target: [agentSessions.instanceId, agentSessions.userId, agentSessions.organizationId],
+      set: { lastSeenAt: sql`now()` },
+    });
+}
+
+/** Removes this process's row of the agent (their last socket here closed, and the grace period passed). */
+export async function closeSession(db: Database, instanceId: string, key: PresenceKey): Promise<void> {
+  await db
+    .delete(agentSessions)
+    .where(
+      and(
+        eq(agentSessions.instanceId, instanceId),
+        eq(agentSessions.userId, key.userId),
+        eq(agentSessions.organizationId, key.organizationId),
+      ),
+    );
+}
+
+/**
+ * The heartbeat: renews every row of this process in one statement, and returns the agents whose row was still there
+ * (a row missing was taken for a dead process's while this one stalled; the caller writes it again).
+ */
+export async function renewSessions(db: Database, instanceId: string): Promise<PresenceKey[]> {
+  return db
+    .update(agentSessions)
+    .set({ lastSeenAt: sql`now()` })
+    .where(eq(agentSessions.instanceId, instanceId))
+    .returning({ userId: agentSessions.userId, organizationId: agentSessions.organizationId });
+}
+
+/**
+ * Deletes the rows no process renewed within the lease (their process died) and returns whose they were. The delete is
+ * the claim: when several processes sweep at once, each row is returned to one of them.
+ */
+export async function removeExpiredSessions(db: Database, leaseMs: number): Promise<PresenceKey[]> {
+  return db
+    .delete(agentSessions)
+    .where(lt(agentSessions.lastSeenAt, leaseStart(leaseMs)))
+    .returning({ userId: agentSessions.userId, organizationId: agentSessions.organizationId });
+}
+
+/** The agent's presence now; `offline` when they are no longer a member. */
+export async function presenceOf(db: Database, key: PresenceKey, leaseMs: number): Promise<PresenceStatus> {
+  const [row] = await db
+    .select({ away: memberships.away, online: hasFreshSession(leaseMs) })
+    .from(memberships)
+    .where(and(eq(memberships.userId, key.userId), eq(memberships.organizationId, key.organizationId)));
+  return row ? toStatus(row) : 'offline';
+}
+
+/** Sets or clears the agent's away flag. */
+export async function setAway(db: Database, key: PresenceKey, away: boolean): Promise<void> {
+  await db
+    .update(memberships)
+    .set({ away })
+    .where(and(eq(memberships.userId, key.userId), eq(memberships.organizationId, key.organizationId)));
+}
+
+/** Every member of the organization with their presence, by name. */
+export async function listPresence(db: Database, organizationId: string, leaseMs: number): Promise<AgentPresence[]> {
+  const rows = await db
+    .select({ userId: users.id, name: users.name, away: memberships.away, online: hasFreshSession(leaseMs) })
+    .from(memberships)
+    .innerJoin(users, eq(users.id, memberships.userId))
+    .where(eq(memberships.organizationId, organizationId))
+    .orderBy(asc(users.name), asc(users.id));
+  return rows.map((row) => ({ userId: row.userId, name: row.name, status: toStatus(row) }));
+}
