@@ -140,7 +140,7 @@ describe('the demo shop and the console', () => {
     }
   });
 
-  it('hands the chat to a person from the widget, and the console shows it waiting', async () => {
+  it('hands the chat to a person from the widget: the online agent is assigned, and both sides see who joined', async () => {
     const shop = await browser.newPage();
     await shop.goto(`${baseUrl}/`);
     await shop.getByRole('button', { name: 'Open chat' }).click();
@@ -153,17 +153,18 @@ describe('the demo shop and the console', () => {
     const source = shop.getByRole('log').getByRole('link', { name: 'Shipping and delivery › Delivery times in the US' });
     await expect.poll(() => source.getAttribute('href')).toBe('https://harborandpine.example/help/shipping');
     await shop.screenshot({ path: join(screenshots, '5a-answer-with-sources.png') });
-    await shop.getByRole('button', { name: 'Talk to a person' }).click();
-    await expect
-      .poll(() => shop.locator('[data-parley-widget]').evaluate((host) => host.shadowRoot?.textContent ?? ''))
-      .toContain('Waiting for a person to join');
-    await shop.screenshot({ path: join(screenshots, '5-waiting-for-a-person.png') });
-
+    // Robin's console is open, so Robin is online: routing gives Robin the chat as soon as the visitor asks for a person,
+    // and the visitor is told each step in the transcript.
     const agentPage = await browser.newPage();
     await signIn(agentPage);
+    await shop.getByRole('button', { name: 'Talk to a person' }).click();
+    const widgetText = () => shop.locator('[data-parley-widget]').evaluate((host) => host.shadowRoot?.textContent ?? '');
+    await expect.poll(widgetText).toContain('A person from our team was asked to join.');
+    await expect.poll(widgetText, { timeout: 10_000 }).toContain('Robin (demo agent) joined the conversation.');
+    await shop.screenshot({ path: join(screenshots, '5-a-person-joined.png') });
+
     await openNewestConversation(agentPage);
-    await expect.poll(() => agentPage.locator('main, body').first().textContent()).toContain('Waiting');
-    await agentPage.getByRole('button', { name: 'Take over' }).click();
+    await expect.poll(() => agentPage.locator('main, body').first().textContent()).toContain('Robin (demo agent) joined the conversation.');
     await agentPage.getByRole('textbox', { name: 'Reply' }).fill('Hi, Robin here. What can I do?');
     await agentPage.getByRole('button', { name: 'Send' }).click();
     await expect.poll(() => shop.getByRole('log').textContent(), { timeout: 10_000 }).toContain('Robin here');

@@ -34,6 +34,7 @@ interface Allowed {
 const runBotTurn: Effect = { type: 'run-bot-turn' };
 const cancelBotTurn: Effect = { type: 'cancel-bot-turn' };
 const assignA1: Effect = { type: 'assign', agentId: 'a1' };
+const route: Effect = { type: 'route' };
 
 function row(
   state: ConversationState,
@@ -49,24 +50,24 @@ function row(
 const allowed: Allowed[] = [
   row('bot', 'visitor.message', 'bot', [runBotTurn], 'lets the bot answer a visitor message'),
   row('bot', 'bot.replied', 'bot', [], 'stays with the bot after it replies'),
-  row('bot', 'handoff.requested', 'queued', [cancelBotTurn], 'hands off to a human when the visitor asks'),
+  row('bot', 'handoff.requested', 'queued', [cancelBotTurn, route], 'hands off to a human when the visitor asks'),
   row('bot', 'agent.accepted', 'agent', [cancelBotTurn, assignA1], 'lets an agent take over from the bot without queueing'),
   row('bot', 'conversation.resolved', 'resolved', [cancelBotTurn], 'resolves a bot conversation and stops the bot'),
   row('bot', 'inactivity.timeout', 'resolved', [cancelBotTurn], 'resolves a bot conversation that went quiet and stops the bot'),
 
-  row('queued', 'visitor.message', 'queued', [], 'keeps a queued conversation waiting for a human when the visitor writes'),
+  row('queued', 'visitor.message', 'queued', [route], 'keeps a queued conversation waiting for a human when the visitor writes'),
   row('queued', 'agent.accepted', 'agent', [assignA1], 'assigns a queued conversation to the agent who accepts it'),
   row('queued', 'agent.handed-back', 'bot', [], 'gives a queued conversation back to the bot'),
   row('queued', 'conversation.resolved', 'resolved', [], 'resolves a conversation still in the queue'),
 
   row('agent', 'visitor.message', 'agent', [], 'leaves a visitor message to the agent instead of waking the bot'),
   row('agent', 'agent.accepted', 'agent', [assignA1], 'reassigns the conversation when another agent accepts it'),
-  row('agent', 'agent.handed-back', 'bot', [], 'hands back to the bot when the agent is done'),
-  row('agent', 'conversation.resolved', 'resolved', [], 'resolves when the agent resolves'),
-  row('agent', 'inactivity.timeout', 'resolved', [], 'resolves an agent conversation that went quiet'),
+  row('agent', 'agent.handed-back', 'bot', [route], 'hands back to the bot when the agent is done'),
+  row('agent', 'conversation.resolved', 'resolved', [route], 'resolves when the agent resolves'),
+  row('agent', 'inactivity.timeout', 'resolved', [route], 'resolves an agent conversation that went quiet'),
 
   row('resolved', 'visitor.message', 'bot', [runBotTurn], 'reopens with the bot when the visitor writes again'),
-  row('resolved', 'handoff.requested', 'queued', [], 'queues a resolved conversation when the visitor asks for a person'),
+  row('resolved', 'handoff.requested', 'queued', [route], 'queues a resolved conversation when the visitor asks for a person'),
   row('resolved', 'agent.accepted', 'agent', [assignA1], 'reopens with the agent who accepts a resolved conversation'),
   row('resolved', 'inactivity.timeout', 'closed', [], 'closes a resolved conversation after inactivity'),
   row('resolved', 'conversation.closed', 'closed', [], 'closes a resolved conversation on request'),

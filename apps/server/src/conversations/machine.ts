@@ -39,7 +39,12 @@ export type Effect =
   /** Abort the running bot turn; its partial text must not be stored or look final. */
   | { type: 'cancel-bot-turn' }
   /** Assign the conversation to the agent. */
-  | { type: 'assign'; agentId: string };
+  | { type: 'assign'; agentId: string }
+  /**
+   * Let routing give queued conversations of the organization to free agents: one joined the queue, or an agent's
+   * slot was freed. Routing decides under its own lock; the effect is only the nudge.
+   */
+  | { type: 'route' };
 
 /** The outcome of {@link transition}. */
 export type TransitionResult =
@@ -62,13 +67,14 @@ export const transitionTable: Record<ConversationState, StateTable> = {
   bot: {
     'visitor.message': stay('bot', [{ type: 'run-bot-turn' }]),
     'bot.replied': stay('bot'),
-    'handoff.requested': stay('queued', [{ type: 'cancel-bot-turn' }]),
+    'handoff.requested': stay('queued', [{ type: 'cancel-bot-turn' }, { type: 'route' }]),
     'agent.accepted': (event) => ({ state: 'agent', effects: [{ type: 'cancel-bot-turn' }, { type: 'assign', agentId: event.agentId }] }),
     'conversation.resolved': stay('resolved', [{ type: 'cancel-bot-turn' }]),
     'inactivity.timeout': stay('resolved', [{ type: 'cancel-bot-turn' }]),
   },
   queued: {
-    'visitor.message': stay('queued'),
+    // Also the first message of a conversation that starts in the queue (the widget's bot is off): it routes then.
+    'visitor.message': stay('queued', [{ type: 'route' }]),
     'agent.accepted': (event) => ({ state: 'agent', effects: [{ type: 'assign', agentId: event.agentId }] }),
     'agent.handed-back': stay('bot'),
     'conversation.resolved': stay('resolved'),
@@ -76,15 +82,16 @@ export const transitionTable: Record<ConversationState, StateTable> = {
   agent: {
     'visitor.message': stay('agent'),
     'agent.accepted': (event) => ({ state: 'agent', effects: [{ type: 'assign', agentId: event.agentId }] }),
-    'agent.handed-back': stay('bot'),
-    'conversation.resolved': stay('resolved'),
-    'inactivity.timeout': stay('resolved'),
+    // The agent's slot is free again: the oldest queued conversation may go to them (or to anyone free).
+    'agent.handed-back': stay('bot', [{ type: 'route' }]),
+    'conversation.resolved': stay('resolved', [{ type: 'route' }]),
+    'inactivity.timeout': stay('resolved', [{ type: 'route' }]),
   },
   resolved: {
     // The visitor writing again reopens the conversation, and the bot answers first again.
     'visitor.message': stay('bot', [{ type: 'run-bot-turn' }]),
     // Asking for a person always works, also after the conversation was resolved.
-    'handoff.requested': stay('queued'),
+    'handoff.requested': stay('queued', [{ type: 'route' }]),
     'agent.accepted': (event) => ({ state: 'agent', effects: [{ type: 'assign', agentId: event.agentId }] }),
     'inactivity.timeout': stay('closed'),
     'conversation.closed': stay('closed'),

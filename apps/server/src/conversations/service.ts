@@ -205,7 +205,13 @@ const UNNAMED_AGENT = 'Someone from our team';
  * audit row. The rest of the effects are returned for after the commit. A rejected event throws
  * `transition_rejected`: it is never applied silently.
  */
-export function planTransition(conversation: ConversationRow, event: ConversationEvent, actor: Actor): TransitionPlan {
+export function planTransition(
+  conversation: ConversationRow,
+  event: ConversationEvent,
+  actor: Actor,
+  /** The name of the agent an assignment by someone else (routing) gives the conversation to. */
+  assigneeName?: string,
+): TransitionPlan {
   const result = transition(conversation.status, event);
   if (!result.ok) {
     throw new ParleyError('transition_rejected', `A conversation in status "${conversation.status}" cannot take "${event.type}".`);
@@ -224,7 +230,7 @@ export function planTransition(conversation: ConversationRow, event: Conversatio
   for (const effect of result.effects) {
     if (effect.type === 'assign') {
       if (conversation.assigneeId === effect.agentId) continue;
-      assignedTo = actor.kind === 'agent' && actor.id === effect.agentId && actor.name ? actor.name : UNNAMED_AGENT;
+      assignedTo = actor.kind === 'agent' && actor.id === effect.agentId && actor.name ? actor.name : (assigneeName ?? UNNAMED_AGENT);
       plan.patch.assigneeId = effect.agentId;
       plan.events.push({ type: 'assigned', actorKind: actor.kind, actorId: actor.id, data: { assigneeId: effect.agentId } });
     } else {
@@ -255,8 +261,8 @@ function visitorMessagePlan(conversation: ConversationRow, visitor: VisitorConte
   return {
     patch: { ...plan.patch, ...queued.patch },
     events: [...plan.events, ...queued.events],
-    // The queued plan's cancel-bot-turn is moot: the bot is off, and no turn runs.
-    effects: [],
+    // The queued plan's cancel-bot-turn is moot: the bot is off, and no turn runs. Its route effect is not.
+    effects: queued.effects.filter((effect) => effect.type !== 'cancel-bot-turn'),
     messages: [...plan.messages, ...queued.messages],
   };
 }
@@ -501,6 +507,20 @@ export async function applyConversationEvent(
   if (!conversation) throw new ParleyError('not_found', 'Conversation not found.');
   if (expectedTurnId !== undefined && conversation.botTurnId !== expectedTurnId) return null;
   const plan = planTransition(conversation, event, actor);
+  const applied = await applyPlan(tx, conversation, plan);
+  return { conversation: applied.conversation, effects: plan.effects, messages: applied.messages };
+}
+
+/**
+ * Routing gives a queued conversation, whose row the caller has locked, to an agent: `agent.accepted` through the
+ * state machine on behalf of the system, with the agent's name in the visitor's "… joined the conversation".
+ */
+export async function assignConversation(
+  tx: Transaction,
+  conversation: ConversationRow,
+  agent: { userId: string; name: string },
+): Promise<{ conversation: ConversationRow; effects: Effect[]; messages: Message[] }> {
+  const plan = planTransition(conversation, { type: 'agent.accepted', agentId: agent.userId }, { kind: 'system', id: null }, agent.name);
   const applied = await applyPlan(tx, conversation, plan);
   return { conversation: applied.conversation, effects: plan.effects, messages: applied.messages };
 }

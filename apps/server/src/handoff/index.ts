@@ -5,13 +5,16 @@
  */
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
-import { registerPresence } from './presence.js';
+import { PRESENCE_LEASE_BEATS, registerPresence } from './presence.js';
+import { registerRouting } from './routing.js';
 
 /** Registers the handoff domain. */
 export const handoffPlugin = fp(
   async function registerHandoff(app: FastifyInstance) {
     // Each part of the domain registers here.
-    registerPresence(app, app.config.presence);
+    const { presence } = app.config;
+    const route = registerRouting(app, { leaseMs: presence.heartbeatMs * PRESENCE_LEASE_BEATS });
+    registerPresence(app, presence, route);
   },
   { name: 'parley-handoff', fastify: '5.x', dependencies: ['parley-config', 'parley-db', 'parley-io', 'parley-conversations'] },
 );

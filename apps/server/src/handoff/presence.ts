@@ -39,7 +39,12 @@ const keyOf = (key: PresenceKey) => `${key.userId}:${key.organizationId}`;
  * period, and once per heartbeat for all its rows together. Another process's agents go offline when its rows stop
  * being renewed (it died): whichever process's sweep deletes the expired rows announces it.
  */
-export function registerPresence(app: FastifyInstance, options: PresenceOptions): void {
+export function registerPresence(
+  app: FastifyInstance,
+  options: PresenceOptions,
+  /** Called when an agent comes online or back from away: routing gives them queued conversations. */
+  onAvailable: (organizationId: string) => void = () => {},
+): void {
   const { db, log, realtime } = app;
   const leaseMs = options.heartbeatMs * PRESENCE_LEASE_BEATS;
   const instanceId = randomUUID();
@@ -90,7 +95,7 @@ export function registerPresence(app: FastifyInstance, options: PresenceOptions)
       local.set(id, entry);
       inOrder(key, async () => {
         await openSession(db, instanceId, key);
-        await announceCurrent(key);
+        if ((await announceCurrent(key)) === 'online') onAvailable(key.organizationId);
       }).catch(logFailure('presence: recording a connection failed'));
     }
     const held = entry;
@@ -115,7 +120,9 @@ export function registerPresence(app: FastifyInstance, options: PresenceOptions)
       // After this socket's own connection row is written, so the answer counts it.
       return inOrder(key, async () => {
         await setAway(db, key, payload.status === 'away');
-        return { status: await announceCurrent(key) };
+        const status = await announceCurrent(key);
+        if (status === 'online') onAvailable(key.organizationId);
+        return { status };
       });
     });
   });

@@ -3,6 +3,7 @@ import { memberships, organizations, users, widgets, type Database } from '@parl
 import { widgetSettingsSchema, type Role, type WidgetSettings } from '@parley/protocol';
 import { hashPassword } from '../auth/passwords.js';
 import { botConfigSchema, type BotConfig } from '../widgets/bot-config.js';
+import { routingConfigSchema, type RoutingConfig } from '../widgets/routing-config.js';
 
 /** Creates an organization. */
 export async function createOrganization(db: Database, name: string) {
@@ -20,6 +21,7 @@ export async function createWidget(
     allowedOrigins: string[];
     settings?: Partial<WidgetSettings>;
     bot?: Partial<BotConfig>;
+    routing?: Partial<RoutingConfig>;
   },
 ) {
   const [row] = await db
@@ -31,6 +33,7 @@ export async function createWidget(
       allowedOrigins: input.allowedOrigins,
       settings: widgetSettingsSchema.parse(input.settings ?? {}),
       bot: botConfigSchema.parse(input.bot ?? {}),
+      routing: routingConfigSchema.parse(input.routing ?? {}),
     })
     .returning();
   return row!;

@@ -6,6 +6,7 @@ import { io, type Socket } from 'socket.io-client';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import { buildApp, type BuildAppOptions } from '../../src/app.js';
 import type { BotConfig } from '../../src/widgets/bot-config.js';
+import type { RoutingConfig } from '../../src/widgets/routing-config.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { createAgent, createOrganization, createWidget } from '../../src/seed/accounts.js';
 import { mockAnthropic } from './anthropic.js';
@@ -71,7 +72,12 @@ export async function startServer(env: Record<string, string> = {}, options: Sta
 /** A fresh organization with a widget for {@link SHOP_ORIGIN} and one agent. Unique names: suites share Postgres. */
 export async function createTenant(
   server: TestServer,
-  options: { allowedOrigins?: string[]; bot?: Partial<BotConfig>; settings?: Partial<WidgetSettings> } = {},
+  options: {
+    allowedOrigins?: string[];
+    bot?: Partial<BotConfig>;
+    settings?: Partial<WidgetSettings>;
+    routing?: Partial<RoutingConfig>;
+  } = {},
 ) {
   const suffix = randomUUID().slice(0, 8);
   const organization = await createOrganization(server.db.db, `Test shop ${suffix}`);
@@ -81,6 +87,8 @@ export async function createTenant(
     allowedOrigins: options.allowedOrigins ?? [SHOP_ORIGIN],
     // The chat-transport suites test people talking to people; the bot suites turn the bot on.
     bot: { enabled: false, ...options.bot },
+    // Agents take conversations by hand unless a suite tests routing: an online agent would otherwise be given them.
+    routing: { strategy: 'manual', ...options.routing },
     settings: options.settings,
   });
   const email = `agent-${suffix}@shop.example`;

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { boolean, pgTable, primaryKey, text, timestamp, uuid, uniqueIndex, index } from 'drizzle-orm/pg-core';
+import { boolean, integer, pgTable, primaryKey, text, timestamp, uuid, uniqueIndex, index } from 'drizzle-orm/pg-core';
 
 /** A company using Parley. Everything else belongs to one. */
 export const organizations = pgTable('organizations', {
@@ -7,6 +7,8 @@ export const organizations = pgTable('organizations', {
   name: text().notNull(),
   /** The Postgres text-search configuration its knowledge base is indexed and searched with (`english`, `german`, …). */
   knowledgeLanguage: text().notNull().default('english'),
+  /** How many conversations an agent handles at once unless their membership says otherwise (routing's capacity). */
+  defaultMaxConversations: integer().notNull().default(5),
   createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
 });
 
@@ -38,6 +40,10 @@ export const memberships = pgTable(
     role: text({ enum: ['agent', 'admin'] }).notNull(),
     /** The agent set themselves away (`presence:set`): connected, but not taking conversations. Kept across sign-ins. */
     away: boolean().notNull().default(false),
+    /** The most conversations routing gives this agent at once; null: the organization's `defaultMaxConversations`. */
+    maxConversations: integer(),
+    /** When routing last gave this agent a conversation; round-robin picks the one assigned least recently. */
+    lastAssignedAt: timestamp({ withTimezone: true }),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (table) => [primaryKey({ columns: [table.userId, table.organizationId] }), index().on(table.organizationId)],

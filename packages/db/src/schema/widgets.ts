@@ -18,6 +18,8 @@ export const widgets = pgTable(
     settings: jsonb().$type<Record<string, unknown>>().notNull().default({}),
     /** The bot's configuration (model, prompt parts, limits), validated by the server's `botConfigSchema`. */
     bot: jsonb().$type<Record<string, unknown>>().notNull().default({}),
+    /** How queued conversations reach agents (the strategy), validated by the server's `routingConfigSchema`. */
+    routing: jsonb().$type<Record<string, unknown>>().notNull().default({}),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (table) => [index().on(table.organizationId)],

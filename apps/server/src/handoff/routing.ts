@@ -1,0 +1,148 @@
+import { conversations, memberships, rowsOf, type Database } from '@parley/db';
+import type { FastifyInstance } from 'fastify';
+import { and, eq, sql } from 'drizzle-orm';
+import { publishConversationChange } from '../conversations/broadcast.js';
+import { assignConversation } from '../conversations/service.js';
+import type { RoutingStrategy } from '../widgets/routing-config.js';
+
+/** Options of {@link registerRouting}. */
+export interface RoutingOptions {
+  /** How long an agent's connection row counts as fresh (presence's lease): only online agents are given work. */
+  leaseMs: number;
+}
+
+/** The free agent {@link assignNext} picked, with what the choice was based on. */
+interface Candidate {
+  user_id: string;
+  name: string;
+}
+
+/**
+ * Gives the organization's oldest queued conversation (of a widget that routes) to the best free agent, in one
+ * transaction under the organization's routing lock: every process serializes its choices on that lock, and each
+ * choice counts the loads after the previous one committed, so no conversation goes to two agents and no agent gets
+ * more than their capacity. The conversation row is taken `skip locked`: one that a manual claim or a message holds
+ * right now is left for the next pass (that change's own `route` effect brings one). Returns null when nothing could
+ * be assigned (no queued conversation, or no online agent with a free slot).
+ */
+export async function assignNext(db: Database, organizationId: string, leaseMs: number) {
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`parley-routing:${organizationId}`}))`);
+    // Oldest first by when the conversation last joined the queue (its latest status change, or creation, to queued).
+    const [next] = rowsOf<{ id: string; strategy: RoutingStrategy | null }>(
+      await tx.execute(sql`
+        select c.id, w.routing->>'strategy' as strategy
+          from conversations c join widgets w on w.id = c.widget_id
+         where c.organization_id = ${organizationId} and c.status = 'queued'
+           and coalesce(w.routing->>'strategy', 'round_robin') <> 'manual'
+         order by (select max(e.created_at) from conversation_events e
+                    where e.conversation_id = c.id and e.to_status = 'queued'), c.created_at, c.id
+         limit 1
+           for update of c skip locked`),
+    );
+    if (!next) return null;
+    const strategy = next.strategy ?? 'round_robin';
+    // least_loaded: fewest conversations now with them, then least recently given one; round_robin: least recently.
+    const order =
+      strategy === 'least_loaded' ? sql`load, last_assigned_at asc nulls first, user_id` : sql`last_assigned_at asc nulls first, user_id`;
+    const [agent] = rowsOf<Candidate>(
+      await tx.execute(sql`
+        select user_id, name from (
+          select m.user_id, u.name, m.last_assigned_at,
+                 coalesce(m.max_conversations, o.default_max_conversations) as capacity,
+                 (select count(*) from conversations a
+                   where a.organization_id = m.organization_id and a.assignee_id = m.user_id and a.status = 'agent') as load
+            from memberships m
+            join users u on u.id = m.user_id
+            join organizations o on o.id = m.organization_id
+           where m.organization_id = ${organizationId} and not m.away
+             and exists (select 1 from agent_sessions s
+                          where s.user_id = m.user_id and s.organization_id = m.organization_id
+                            and s.last_seen_at > now() - ${leaseMs} * interval '1 millisecond')
+        ) candidates
+         where load < capacity
+         order by ${order}
+         limit 1`),
+    );
+    if (!agent) return null;
+    const [conversation] = await tx.select().from(conversations).where(eq(conversations.id, next.id));
+    const assigned = await assignConversation(tx, conversation!, { userId: agent.user_id, name: agent.name });
+    await tx
+      .update(memberships)
+      .set({ lastAssignedAt: sql`now()` })
+      .where(and(eq(memberships.userId, agent.user_id), eq(memberships.organizationId, organizationId)));
+    return assigned;
+  });
+}
+
+/**
+ * Routing: queued conversations go to online, not-away agents with a free slot, by the widget's strategy. Every
+ * trigger (a conversation joins the queue, a slot is freed, an agent comes online) runs the one path,
+ * `assignQueued(organizationId)`: assign the oldest queued conversation to the best free agent, again, until nothing
+ * more can be assigned. Returns the function, for presence to call when an agent becomes available.
+ */
+export function registerRouting(app: FastifyInstance, options: RoutingOptions): (organizationId: string) => void {
+  const { db, log, realtime } = app;
+  // One pass per organization at a time in this process; a trigger during a pass asks for one more pass after it.
+  const passes = new Map<string, { again: boolean; done: Promise<void> }>();
+  let closed = false;
+
+  async function assignQueued(organizationId: string): Promise<void> {
+    for (;;) {
+      if (closed) return;
+      const assigned = await assignNext(db, organizationId, options.leaseMs);
+      if (!assigned) return;
+      await publishConversationChange(
+        realtime,
+        db,
+        app.conversationEffects.perform,
+        assigned.conversation,
+        assigned.effects,
+        assigned.messages,
+      );
+    }
+  }
+
+  function route(organizationId: string): void {
+    const running = passes.get(organizationId);
+    if (running) {
+      running.again = true;
+      return;
+    }
+    const pass = { again: true, done: Promise.resolve() };
+    pass.done = (async () => {
+      try {
+        // assignQueued returns at once after close.
+        while (pass.again) {
+          pass.again = false;
+          await assignQueued(organizationId);
+        }
+      } catch (error) {
+        if (!closed) log.warn({ err: error }, 'routing: assigning queued conversations failed');
+      } finally {
+        passes.delete(organizationId);
+      }
+    })();
+    passes.set(organizationId, pass);
+  }
+
+  app.conversationEffects.subscribe(function routeQueued(conversationId, effects) {
+    if (!effects.some((effect) => effect.type === 'route')) return;
+    db.select({ organizationId: conversations.organizationId })
+      .from(conversations)
+      .where(eq(conversations.id, conversationId))
+      .then(([row]) => {
+        if (row) route(row.organizationId);
+      })
+      .catch((error: unknown) => {
+        if (!closed) log.warn({ err: error }, 'routing: finding the conversation failed');
+      });
+  });
+
+  app.addHook('onClose', async function stopRouting() {
+    closed = true;
+    await Promise.allSettled([...passes.values()].map((pass) => pass.done));
+  });
+
+  return route;
+}
