@@ -32,6 +32,8 @@ export async function startParley(env = {}, widgetBot = {}, { assets = false } =
     logger: false,
   });
   await app.listen({ port: 0, host: '127.0.0.1' });
+  const urlOf = (server) => `http://127.0.0.1:${server.server.address().port}`;
+  const extraApps = [];
   const organization = await accounts.createOrganization(handle.db, 'Bench');
   const widget = await accounts.createWidget(handle.db, {
     organizationId: organization.id,
@@ -45,13 +47,32 @@ export async function startParley(env = {}, widgetBot = {}, { assets = false } =
     accounts,
     organization,
     widget,
-    url: `http://127.0.0.1:${app.server.address().port}`,
-    /** A visitor socket of the bench widget, connected. */
-    connectVisitor() {
-      return connect(`${this.url}/visitor`, { auth: { widgetKey: widget.publicKey }, extraHeaders: { origin: 'https://bench.example' } });
+    url: urlOf(app),
+    /**
+     * Another Parley app on the same database, as a second process would be (its own Fastify, Socket.IO and bot
+     * runner); with PARLEY_REDIS_URL in `env` the two are joined by the Redis adapter. Returns its URL.
+     */
+    async startSecondApp() {
+      const second = await buildApp({
+        config,
+        db: handle,
+        secret: 'bench-secret-at-least-32-characters!',
+        staticDirs: false,
+        logger: false,
+      });
+      await second.listen({ port: 0, host: '127.0.0.1' });
+      extraApps.push(second);
+      return urlOf(second);
     },
-    /** A new agent of the bench organization, signed in through the REST API, with its socket connected. */
-    async connectAgent() {
+    /** A visitor socket of the bench widget, connected (to `url`, by default the first app). */
+    connectVisitor(url = this.url) {
+      return connect(`${url}/visitor`, { auth: { widgetKey: widget.publicKey }, extraHeaders: { origin: 'https://bench.example' } });
+    },
+    /**
+     * A new agent of the bench organization, signed in through the REST API, with its socket connected (to `url`, by
+     * default the first app); the socket's `agentId` is the agent's user id.
+     */
+    async connectAgent(url = this.url) {
       const email = `bench-${Date.now()}-${Math.random().toString(36).slice(2)}@bench.example`;
       await accounts.createAgent(handle.db, {
         organizationId: organization.id,
@@ -65,10 +86,11 @@ export async function startParley(env = {}, widgetBot = {}, { assets = false } =
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ email, password: 'bench-password' }),
       });
-      const { token } = await login.json();
-      return connect(`${this.url}/agent`, { auth: { token } });
+      const { token, agent } = await login.json();
+      return Object.assign(await connect(`${url}/agent`, { auth: { token } }), { agentId: agent.id });
     },
     async close() {
+      for (const extra of extraApps) await extra.close();
       await app.close();
       await handle.close();
     },
