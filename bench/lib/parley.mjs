@@ -9,6 +9,9 @@ export const serverDir = join(root, 'apps/server');
 const require = createRequire(join(serverDir, 'package.json'));
 const load = (path) => import(pathToFileURL(join(serverDir, 'dist', path)).href);
 
+/** The URL of a listening Parley app. */
+const urlOf = (server) => `http://127.0.0.1:${server.server.address().port}`;
+
 /** socket.io-client, as the server package resolves it. */
 export const { io } = require('socket.io-client');
 
@@ -32,7 +35,6 @@ export async function startParley(env = {}, widgetBot = {}, { assets = false } =
     logger: false,
   });
   await app.listen({ port: 0, host: '127.0.0.1' });
-  const urlOf = (server) => `http://127.0.0.1:${server.server.address().port}`;
   const extraApps = [];
   const organization = await accounts.createOrganization(handle.db, 'Bench');
   const widget = await accounts.createWidget(handle.db, {
