@@ -16,6 +16,7 @@ import { errorsPlugin, handleFrameworkError } from './plugins/errors.js';
 import { ioPlugin } from './plugins/io.js';
 import { jsonBodyPlugin } from './plugins/json-body.js';
 import { logSerializers } from './plugins/log-serializers.js';
+import { mailerPlugin } from './plugins/mailer.js';
 import { securityHeadersPlugin } from './plugins/security-headers.js';
 import { compileTrustProxy } from './plugins/trusted-proxy.js';
 import { defaultStaticDirs, staticRoutes, type StaticDirs } from './static/index.js';
@@ -64,6 +65,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(securityHeadersPlugin);
   // Before every route: @fastify/compress attaches itself to each route as it is added.
   await app.register(compressionPlugin);
+  await app.register(mailerPlugin);
   await app.register(authPlugin, { secret: options.secret });
   await app.register(healthRoutes);
   await app.register(widgetsPlugin);

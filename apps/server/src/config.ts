@@ -1,4 +1,5 @@
 import { isAbsolute, join, resolve } from 'node:path';
+import { inspect } from 'node:util';
 import { DEFAULT_MESSAGE_MAX_LENGTH, MESSAGE_HARD_MAX_LENGTH } from '@parley/protocol';
 import { z } from 'zod';
 import { trustProxySettingSchema, type TrustProxySetting } from './plugins/trusted-proxy.js';
@@ -15,6 +16,12 @@ export const modelPricesSchema = z.record(
 );
 /** USD per million tokens, per model. */
 export type ModelPrices = z.infer<typeof modelPricesSchema>;
+
+// scheme://[user[:password]@]host[:port][/][?options]: a host name, an IPv4 address or a bracketed IPv6 address. The
+// user name and password may not hold '@', '/', ':' (user), '?', '#' or spaces unless percent-encoded.
+const SMTP_URL = /^smtps?:\/\/(?:[^\s:@/?#]+(?::[^\s@/?#]*)?@)?(?:\[[\dA-Fa-f:.]+\]|[^\s:@/?#[\]]+)(?::\d{1,5})?\/?(?:\?[^\s#]*)?$/;
+// `support@example.com` or `Display Name <support@example.com>`, on one line.
+const SMTP_FROM = /^(?:[^\r\n<>]*<[^\s<>@]+@[^\s<>@]+>|[^\s<>@]+@[^\s<>@]+)$/;
 
 const booleanFromEnv = z.enum(['true', 'false', '1', '0']).transform((value) => value === 'true' || value === '1');
 
@@ -76,6 +83,18 @@ export const envSchema = z.object({
     })
     .pipe(modelPricesSchema)
     .optional(),
+  // The regexes' messages never repeat the value: the URL holds a password.
+  PARLEY_SMTP_URL: z
+    .string()
+    .regex(
+      SMTP_URL,
+      'PARLEY_SMTP_URL must be an smtp:// or smtps:// URL such as smtp://user:password@smtp.example.com:587, with special characters in the user name and password percent-encoded',
+    )
+    .optional(),
+  PARLEY_SMTP_FROM: z
+    .string()
+    .regex(SMTP_FROM, 'PARLEY_SMTP_FROM must be one e-mail address, such as support@example.com or Parley <support@example.com>')
+    .optional(),
 });
 
 /** Resolved server configuration. */
@@ -117,6 +136,11 @@ export interface Config {
   presence: { heartbeatMs: number; graceMs: number };
   /** An OpenAI-compatible embeddings API for semantic search; null: lexical search alone. */
   embeddings: { url: string; model: string; apiKey: string | undefined; dimensions: number } | null;
+  /**
+   * Outgoing e-mail: an `smtp://` or `smtps://` URL (with the password) and the From address; null: no e-mail. The
+   * object serializes (JSON, `util.inspect`) with the password replaced by `***`.
+   */
+  smtp: { url: string; from: string } | null;
 }
 
 /** Thrown when the environment is invalid; the CLI prints its message and exits with status 1. */
@@ -137,6 +161,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (parsed.PARLEY_EMBEDDINGS_URL && (!parsed.PARLEY_EMBEDDINGS_MODEL || !parsed.PARLEY_EMBEDDINGS_DIMENSIONS)) {
     throw new ConfigError(
       'Invalid configuration:\n  PARLEY_EMBEDDINGS_URL: needs PARLEY_EMBEDDINGS_MODEL and PARLEY_EMBEDDINGS_DIMENSIONS too\nSee docs/configuration.md.',
+    );
+  }
+  if (parsed.PARLEY_SMTP_URL && !parsed.PARLEY_SMTP_FROM) {
+    throw new ConfigError(
+      'Invalid configuration:\n  PARLEY_SMTP_FROM: required when PARLEY_SMTP_URL is set (the From address of the e-mails, e.g. Parley <support@example.com>)\nSee docs/configuration.md.',
     );
   }
   if (parsed.NODE_ENV === 'production' && !parsed.PARLEY_SECRET) {
@@ -178,6 +207,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
             dimensions: parsed.PARLEY_EMBEDDINGS_DIMENSIONS,
           }
         : null,
+    smtp: parsed.PARLEY_SMTP_URL && parsed.PARLEY_SMTP_FROM ? smtpSettings(parsed.PARLEY_SMTP_URL, parsed.PARLEY_SMTP_FROM) : null,
     presence: { heartbeatMs: parsed.PARLEY_PRESENCE_HEARTBEAT_MS, graceMs: parsed.PARLEY_PRESENCE_GRACE_MS },
     inactivity: {
       resolveAfterMinutes: parsed.PARLEY_RESOLVE_AFTER_MINUTES,
@@ -185,6 +215,22 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       sweepIntervalSeconds: parsed.PARLEY_SWEEP_INTERVAL_SECONDS,
     },
   };
+}
+
+/** `url` with the password of its user info replaced by `***`, for anything that prints it. */
+function redactUrlPassword(url: string): string {
+  return url.replace(/^([a-z][\w+.-]*:\/\/[^/?#@:]*:)[^/?#@]*@/i, '$1***@');
+}
+
+/** The SMTP settings, whose JSON and `util.inspect` forms (logs, error reports) leave the password out. */
+function smtpSettings(url: string, from: string): { url: string; from: string } {
+  const redacted = () => ({ url: redactUrlPassword(url), from });
+  const settings = { url, from };
+  Object.defineProperties(settings, {
+    toJSON: { value: redacted },
+    [inspect.custom]: { value: redacted },
+  });
+  return settings;
 }
 
 /** Where the embedded database lives inside the data folder. */
