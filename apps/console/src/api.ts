@@ -20,6 +20,8 @@ import type {
   MessagesPage,
   PresenceList,
   ReplyRequest,
+  TeamList,
+  TransferRequest,
 } from '@parley/protocol';
 import { errorTable, ParleyError } from '@parley/protocol';
 
@@ -63,6 +65,13 @@ export interface ConsoleApi {
   searchKnowledge(query: { q: string; limit?: number }): Promise<KnowledgeSearchResult>;
   /** `GET /api/presence`: every agent of the organization with their presence (online, away, offline). */
   listPresence(): Promise<PresenceList>;
+  /**
+   * `POST /api/conversations/:conversationId/transfer`: to another agent, or to a team's queue, with an optional note
+   * for the next agent.
+   */
+  transferConversation(conversationId: string, request: TransferRequest): Promise<ConversationSummary>;
+  /** `GET /api/teams`: the organization's teams, by name. */
+  listTeams(): Promise<TeamList>;
 }
 
 /**
@@ -167,5 +176,7 @@ export function createApi(options: ApiOptions = {}): ConsoleApi {
     deleteKnowledgeDocument: (documentId) => request('DELETE', `/api/knowledge/documents/${encodeURIComponent(documentId)}`),
     searchKnowledge: (query) => request('GET', withQuery('/api/knowledge/search', { q: query.q, limit: query.limit })),
     listPresence: () => request('GET', '/api/presence'),
+    transferConversation: (conversationId, body) => request('POST', `${conversationPath(conversationId)}/transfer`, body),
+    listTeams: () => request('GET', '/api/teams'),
   };
 }

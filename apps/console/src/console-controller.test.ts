@@ -48,6 +48,14 @@ function fakeServer() {
     deleteKnowledgeDocument: () => Promise.reject(new ParleyError('forbidden')),
     searchKnowledge: () => Promise.reject(new ParleyError('forbidden')),
     listPresence: async () => ({ agents: presence }),
+    transferConversation: (_conversationId, request) =>
+      Promise.resolve(
+        summary({
+          status: request.target.to === 'agent' ? 'agent' : 'queued',
+          transferNote: request.note ? { note: request.note, fromName: agent.name, at: '2025-01-02T00:00:00.000Z' } : null,
+        }),
+      ),
+    listTeams: async () => ({ teams: [{ id: 'team-1', name: 'Billing', memberIds: ['user-2'] }] }),
   };
 
   const connection = {
@@ -199,6 +207,26 @@ describe('createConsoleController', () => {
 
     await controller.update(CONVERSATION_ID, { status: 'bot' });
     expect(controller.getState().notice).toBe('A resolved conversation cannot go back to the bot.');
+    controller.stop();
+  });
+
+  it('transfers a conversation and shows its new summary, or the reason it was refused', async () => {
+    const server = fakeServer();
+    const controller = start(server);
+    await vi.waitFor(() => expect(controller.getState().listStatus).toBe('ready'));
+    expect(await controller.listTeams()).toEqual([{ id: 'team-1', name: 'Billing', memberIds: ['user-2'] }]);
+
+    const done = await controller.transfer(CONVERSATION_ID, { target: { to: 'team', teamId: 'team-1' }, note: 'VIP' });
+    expect(done).toBe(true);
+    const transferred = controller.getState().conversations.find((conversation) => conversation.id === CONVERSATION_ID);
+    expect(transferred).toMatchObject({ status: 'queued', transferNote: { note: 'VIP' } });
+
+    server.api.transferConversation = () => Promise.reject(new ParleyError('not_found', 'Your organization has no team with this id.'));
+    expect(await controller.transfer(CONVERSATION_ID, { target: { to: 'team', teamId: 'gone' } })).toBe(false);
+    expect(controller.getState().notice).toBe('Your organization has no team with this id.');
+    server.api.listTeams = () => Promise.reject(new ParleyError('unavailable', 'The server is restarting.'));
+    expect(await controller.listTeams()).toEqual([]);
+    expect(controller.getState().notice).toBe('The server is restarting.');
     controller.stop();
   });
 

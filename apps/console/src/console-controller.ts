@@ -4,7 +4,7 @@
  * @module
  */
 import { createTypingNotifier, emptyThread, hasGap, syncedSeq, type TypingNotifier } from '@parley/client/thread';
-import type { AgentServerEvents, ConversationStatus, ConversationUpdate, PresenceSet } from '@parley/protocol';
+import type { AgentServerEvents, ConversationStatus, ConversationUpdate, PresenceSet, Team, TransferRequest } from '@parley/protocol';
 import { ParleyError } from '@parley/protocol';
 import type { ConsoleApi } from './api.js';
 import { createClientId } from './client-id.js';
@@ -55,6 +55,10 @@ export interface ConsoleController {
    * server answered; a refusal (e.g. `transition_rejected`) becomes the notice, in the server's words.
    */
   update(conversationId: string, update: ConversationUpdate): Promise<void>;
+  /** Transfers a conversation to an agent or a team; resolves true once done, false when refused (the notice says why). */
+  transfer(conversationId: string, request: TransferRequest): Promise<boolean>;
+  /** The organization's teams, for the transfer menu; a failure becomes the notice and gives none. */
+  listTeams(): Promise<Team[]>;
   /** Call on every keystroke in the reply box; sends throttled `typing:set`. */
   typing(conversationId: string): void;
   /** The agent stopped typing (draft sent, emptied or left). */
@@ -327,6 +331,25 @@ export function createConsoleController(options: ConsoleControllerOptions): Cons
         dispatch({ type: 'conversation-updated', conversation });
       } catch (error) {
         dispatch({ type: 'notice-changed', notice: handleError(error) });
+      }
+    },
+    async transfer(conversationId, request) {
+      dispatch({ type: 'notice-changed', notice: null });
+      try {
+        const conversation = await api.transferConversation(conversationId, request);
+        dispatch({ type: 'conversation-updated', conversation });
+        return true;
+      } catch (error) {
+        dispatch({ type: 'notice-changed', notice: handleError(error) });
+        return false;
+      }
+    },
+    async listTeams() {
+      try {
+        return (await api.listTeams()).teams;
+      } catch (error) {
+        dispatch({ type: 'notice-changed', notice: handleError(error) });
+        return [];
       }
     },
     typing(conversationId) {

@@ -52,7 +52,8 @@ describe('an agent socket is served under the membership and token as they are n
     const refused = await request<Ack<MessageSent>>(agentSocket, 'message:send', { conversationId, clientId: 'a1', body: 'still here' });
     expect(refused).toMatchObject({ ok: false, error: { code: 'unauthorized' } });
     expect(await closed).toBe('io server disconnect');
-    expect(await storedMessages(conversationId)).toBe(1);
+    // The visitor's message and its queue place (this widget has no bot); nothing of the removed agent's.
+    expect(await storedMessages(conversationId)).toBe(2);
     visitor.close();
   });
 
@@ -111,8 +112,8 @@ describe('an agent socket is served under the membership and token as they are n
     const rest = await fetch(`${server.url}/api/me`, { headers: { authorization: `Bearer ${shortLived}` } });
     expect(rest.status).toBe(401);
     await expect(connectAgent(server, shortLived)).rejects.toMatchObject({ data: { code: 'unauthorized' } });
-    // The visitor's message, the agent joining and their reply; nothing after expiry.
-    expect(await storedMessages(conversationId)).toBe(3);
+    // The visitor's message, its queue place, the agent joining and their reply; nothing after expiry.
+    expect(await storedMessages(conversationId)).toBe(4);
     visitor.close();
   });
 });

@@ -114,7 +114,8 @@ describe('bad input gets a typed error and stores nothing', () => {
     // Emoji count as one character each: 50 of them fit.
     const fits = await request<Ack<MessageSent>>(visitor, 'message:send', { clientId: 'emoji', body: '😀'.repeat(50) });
     expect(fits.ok).toBe(true);
-    expect(await messageCount()).toBe(before + 1);
+    // The message, and the queue place of the conversation it started (this widget has no bot).
+    expect(await messageCount()).toBe(before + 2);
     visitor.close();
   });
 
@@ -198,9 +199,10 @@ describe('rate limiting', () => {
       );
       const conversationId = (acks[0] as { data: MessageSent }).data.conversationId;
       const [stored] = await limited.db.db.select({ value: count() }).from(messages).where(eq(messages.conversationId, conversationId));
-      expect(stored!.value).toBe(5);
+      // The five allowed messages and the queue place of the conversation they started (this widget has no bot).
+      expect(stored!.value).toBe(6);
       const [conversation] = await limited.db.db.select().from(conversations).where(eq(conversations.id, conversationId));
-      expect(conversation!.lastSeq).toBe(5);
+      expect(conversation!.lastSeq).toBe(6);
       visitor.close();
     } finally {
       await limited.close();

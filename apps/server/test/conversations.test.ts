@@ -37,7 +37,8 @@ describe('a live visitor ↔ agent chat', () => {
     const received = await agentSeesMessage;
     expect(received).toMatchObject({ id: sent.id, seq: 1, body: 'Where is my order?', author: { kind: 'visitor', id: session.visitorId } });
     const summary = await agentSeesConversation;
-    expect(summary).toMatchObject({ id: sent.conversationId, status: 'queued', assignee: null, lastSeq: 1 });
+    // Seq 2 tells the visitor their place: this widget has no bot, so the conversation starts in the queue.
+    expect(summary).toMatchObject({ id: sent.conversationId, status: 'queued', assignee: null, lastSeq: 2 });
 
     const visitorSeesReply = nextEvent<Message>(visitor, 'message:created', (message) => message.author.kind === 'agent');
     const reply = ok(
@@ -47,19 +48,19 @@ describe('a live visitor ↔ agent chat', () => {
         body: 'It ships tomorrow.',
       }),
     );
-    // Seq 2 is the system message that the agent joined.
-    expect(reply.seq).toBe(3);
+    // Seq 3 is the system message that the agent joined.
+    expect(reply.seq).toBe(4);
     const delivered = await visitorSeesReply;
     expect(delivered).toMatchObject({
       id: reply.id,
-      seq: 3,
+      seq: 4,
       body: 'It ships tomorrow.',
       author: { kind: 'agent', id: agent.id, name: agent.name },
     });
 
     // Replying took the conversation: assigned and in `agent` status, both audited.
     const [row] = await server.db.db.select().from(conversations).where(eq(conversations.id, sent.conversationId));
-    expect(row).toMatchObject({ status: 'agent', assigneeId: agent.id, lastSeq: 3 });
+    expect(row).toMatchObject({ status: 'agent', assigneeId: agent.id, lastSeq: 4 });
     const events = await server.db.db
       .select()
       .from(conversationEvents)
@@ -105,7 +106,7 @@ describe('a live visitor ↔ agent chat', () => {
     const again = ok(await request<Ack<MessageSent>>(visitor, 'message:send', { clientId: 'same-id', body: 'Once' }));
     expect(again).toEqual(first);
     const rows = await server.db.db.select().from(messages).where(eq(messages.conversationId, first.conversationId));
-    expect(rows).toHaveLength(1);
+    expect(rows.filter((row) => row.authorKind === 'visitor')).toHaveLength(1);
     visitor.close();
   });
 
@@ -118,11 +119,12 @@ describe('a live visitor ↔ agent chat', () => {
     );
     const sent = acks.map(ok);
     expect(new Set(sent.map((ack) => ack.id)).size).toBe(1);
-    expect(sent[0]!.seq).toBe(2);
+    // After the first message and the queue place.
+    expect(sent[0]!.seq).toBe(3);
     const rows = await server.db.db.select().from(messages).where(eq(messages.conversationId, sent[0]!.conversationId));
-    expect(rows).toHaveLength(2);
+    expect(rows.map((row) => row.authorKind)).toEqual(['visitor', 'system', 'visitor']);
     const [conversation] = await server.db.db.select().from(conversations).where(eq(conversations.id, sent[0]!.conversationId));
-    expect(conversation!.lastSeq).toBe(2);
+    expect(conversation!.lastSeq).toBe(3);
     visitor.close();
   });
 
@@ -134,12 +136,13 @@ describe('a live visitor ↔ agent chat', () => {
         request<Ack<MessageSent>>(visitor, 'message:send', { clientId: `burst-${index}`, body: `message ${index}` }),
       ),
     );
-    const seqs = acks
-      .map(ok)
-      .map((sent) => sent.seq)
-      .toSorted((a, b) => a - b);
-    expect(seqs).toEqual(Array.from({ length: 20 }, (_, index) => index + 1));
-    expect(new Set(acks.map((ack) => ok(ack).conversationId)).size).toBe(1);
+    const sent = acks.map(ok);
+    expect(new Set(sent.map((ack) => ack.seq)).size).toBe(20);
+    expect(new Set(sent.map((ack) => ack.conversationId)).size).toBe(1);
+    // The 20 messages and the queue place of the conversation they started (this widget has no bot): 1 to 21.
+    const rows = await server.db.db.select().from(messages).where(eq(messages.conversationId, sent[0]!.conversationId));
+    expect(rows.map((row) => row.seq).toSorted((a, b) => a - b)).toEqual(Array.from({ length: 21 }, (_, index) => index + 1));
+    expect(rows.filter((row) => row.authorKind === 'system')).toHaveLength(1);
     visitor.close();
   });
 
@@ -166,13 +169,14 @@ describe('a live visitor ↔ agent chat', () => {
     const resumed = await connectVisitor(server, { widgetKey: tenant.widget.publicKey, sessionToken: session.sessionToken });
     const resumedSession = ok(await request<Ack<Session>>(resumed, 'session:get'));
     expect(resumedSession.visitorId).toBe(session.visitorId);
-    expect(resumedSession.conversation).toEqual({ id: first.conversationId, status: 'agent', lastSeq: 4 });
+    expect(resumedSession.conversation).toEqual({ id: first.conversationId, status: 'agent', lastSeq: 5 });
 
     const missed = ok(await request<Ack<MessagesPage>>(resumed, 'messages:sync', { afterSeq: first.seq }));
     expect(missed.messages.map((message) => [message.seq, message.body])).toEqual([
-      [2, `${tenant.user.name} joined the conversation.`],
-      [3, 'Are you there?'],
-      [4, 'Here is the tracking link.'],
+      [2, "You're number 1 in the queue."],
+      [3, `${tenant.user.name} joined the conversation.`],
+      [4, 'Are you there?'],
+      [5, 'Here is the tracking link.'],
     ]);
     expect(missed.hasMore).toBe(false);
 
@@ -185,7 +189,7 @@ describe('a live visitor ↔ agent chat', () => {
       if (!page.hasMore) break;
       afterSeq = page.messages.at(-1)!.seq;
     }
-    expect(seen).toEqual([1, 2, 3, 4]);
+    expect(seen).toEqual([1, 2, 3, 4, 5]);
 
     resumed.close();
     agentSocket.close();
@@ -220,7 +224,8 @@ describe('a live visitor ↔ agent chat', () => {
     });
 
     const again = ok(await request<Ack<MessageSent>>(visitor, 'message:send', { clientId: 'b', body: 'One more thing' }));
-    // After the system messages "resolved" (2), then "reopened", "a person was asked" and the queue place (3–5).
+    // After the queue place (2) and "resolved" (3); then, nobody having had it and the widget having no bot, the
+    // reopen rule sends it to the queue: "reopened" and the queue place again (4–5).
     expect(again).toMatchObject({ conversationId: first.conversationId, seq: 6 });
     const [row] = await server.db.db.select().from(conversations).where(eq(conversations.id, first.conversationId));
     expect(row!.status).toBe('queued');
@@ -254,6 +259,7 @@ describe('a live visitor ↔ agent chat', () => {
     const page = await jsonOf(await fetch(`${server.url}/api/conversations/${sent.conversationId}/messages?afterSeq=0`, { headers }));
     expect(page.messages.map((message: Message) => message.body)).toEqual([
       'Do you ship to Norway?',
+      "You're number 1 in the queue.",
       `${tenant.user.name} joined the conversation.`,
       'Yes, in 3–5 days.',
     ]);
@@ -304,7 +310,7 @@ describe('organizations are isolated', () => {
       .from(messages)
       .where(eq(messages.conversationId, sent.conversationId))
       .orderBy(asc(messages.seq));
-    expect(stored.map((row) => row.body)).toEqual(['My address is…', 'Second']);
+    expect(stored.map((row) => row.body)).toEqual(['My address is…', "You're number 1 in the queue.", 'Second']);
 
     visitor.close();
     ourSocket.close();

@@ -120,7 +120,8 @@ describe('system messages tell the visitor what is happening', () => {
   });
 
   it('tells the visitor who joined, that it was resolved, and that it reopened; seq stays gapless', async () => {
-    const tenant = await botTenant();
+    // Reopened conversations go back to the bot on this widget (by default they would go back to the online agent).
+    const tenant = await createTenant(server, { bot: { enabled: true }, routing: { reopen: 'bot' } });
     const { token } = await login(server, tenant.email, tenant.password);
     const agent = await connectAgent(server, token);
     const visitor = await connectVisitor(server, { widgetKey: tenant.widget.publicKey });

@@ -102,8 +102,8 @@ describe('a resend is answered even while the sender is rate-limited', () => {
         .select({ value: count() })
         .from(messages)
         .where(eq(messages.conversationId, first.conversationId));
-      // Two visitor messages, the agent joining, two replies.
-      expect(stored!.value).toBe(5);
+      // Two visitor messages, the queue place, the agent joining, two replies.
+      expect(stored!.value).toBe(6);
       visitor.close();
       agent.close();
     } finally {
@@ -141,7 +141,11 @@ describe('numbers and bytes outside what the database holds are refused, not a 5
     }
     const fine = await get('afterSeq=2147483647&limit=10');
     expect(fine.status).toBe(200);
-    expect(await jsonOf(await get('afterSeq=0'))).toMatchObject({ messages: [{ id: sent.id }], hasMore: false });
+    // The message, then its queue place (this widget has no bot).
+    expect(await jsonOf(await get('afterSeq=0'))).toMatchObject({
+      messages: [{ id: sent.id }, { author: { kind: 'system' } }],
+      hasMore: false,
+    });
     visitor.close();
   });
 
@@ -172,7 +176,8 @@ describe('numbers and bytes outside what the database holds are refused, not a 5
     expect(response.status).toBe(400);
     expect(await jsonOf(response)).toEqual({ error: { code: 'invalid_payload', message: 'The request body is not valid UTF-8.' } });
     const [stored] = await server.db.db.select({ value: count() }).from(messages).where(eq(messages.conversationId, sent.conversationId));
-    expect(stored!.value).toBe(1);
+    // The visitor's message and its queue place: nothing of the refused reply.
+    expect(stored!.value).toBe(2);
     visitor.close();
   });
 

@@ -69,18 +69,20 @@ describe('@parley/client against the real server', () => {
     await waitForMessage(client, (message) => message.body === 'Hi there');
     expect(client.messages.map((message) => [message.seq, message.author.kind, message.body])).toEqual([
       [1, 'visitor', 'Hello from the SDK'],
-      [2, 'system', `${tenant.user.name} joined the conversation.`],
-      [3, 'agent', 'Hi there'],
+      [2, 'system', "You're number 1 in the queue."],
+      [3, 'system', `${tenant.user.name} joined the conversation.`],
+      [4, 'agent', 'Hi there'],
     ]);
     const visitorId = client.session!.visitorId;
     client.close();
 
     // A new page load: the same storage resumes the visitor and brings the history back.
     const resumed = sdk(tenant.widget.publicKey, storage);
-    await waitForMessage(resumed, (message) => message.seq === 3);
+    await waitForMessage(resumed, (message) => message.seq === 4);
     expect(resumed.session!.visitorId).toBe(visitorId);
     expect(resumed.messages.map((message) => message.body)).toEqual([
       'Hello from the SDK',
+      "You're number 1 in the queue.",
       `${tenant.user.name} joined the conversation.`,
       'Hi there',
     ]);
@@ -107,7 +109,8 @@ describe('@parley/client against the real server', () => {
     expect(delivered.body).toBe('Written in a tunnel');
     await waitForMessage(online, (message) => message.body === 'Written in a tunnel');
     await expect.poll(() => online.pending.length).toBe(0);
-    expect(online.messages).toHaveLength(1);
+    // Delivered once: the message and the queue place of the conversation it started (this widget has no bot).
+    await expect.poll(() => online.messages.map((message) => message.author.kind)).toEqual(['visitor', 'system']);
     agent.close();
   });
 

@@ -49,6 +49,8 @@ export function conversationFromJson(value: Json | string): typeof conversations
     contactId: String(json.contact_id),
     status: json.status as (typeof conversations.$inferSelect)['status'],
     assigneeId: text(json.assignee_id),
+    teamId: text(json.team_id),
+    transferNote: (json.transfer_note ?? null) as (typeof conversations.$inferSelect)['transferNote'],
     lastSeq: Number(json.last_seq),
     createdAt: date(json.created_at)!,
     updatedAt: date(json.updated_at)!,

@@ -16,6 +16,7 @@ export const errorTable = {
   unknown_event: { status: 400, message: 'This connection has no such event.' },
   invalid_document: { status: 422, message: 'The document could not be imported.' },
   transition_rejected: { status: 409, message: 'The conversation cannot do this in its current state.' },
+  conflict: { status: 409, message: 'This conflicts with something that exists already.' },
   rate_limited: { status: 429, message: 'Too many requests; slow down and try again.' },
   unavailable: { status: 503, message: 'The service is temporarily unavailable.' },
   internal_error: { status: 500, message: 'Something went wrong on our side.' },

@@ -31,6 +31,19 @@ export const messageBodySchema = z
   .refine((body) => body.isWellFormed(), 'Message contains an unpaired surrogate.')
   .refine((body) => !body.includes('\u0000'), 'Message contains a NUL character.');
 
+/**
+ * Short text people type besides messages (a team's name, a note for another agent), trimmed and at most `maxLength`
+ * characters: well-formed UTF-16 and without NUL, so that Postgres stores it and gives it back unchanged.
+ */
+export function storableTextSchema(maxLength: number) {
+  return z
+    .string()
+    .trim()
+    .max(maxLength, `At most ${maxLength} characters.`)
+    .refine((text) => text.isWellFormed(), 'Text contains an unpaired surrogate.')
+    .refine((text) => !text.includes('\u0000'), 'Text contains a NUL character.');
+}
+
 /** The largest value of a Postgres `integer` column, the type of `seq`: larger numbers can name no message. */
 export const INT4_MAX = 2_147_483_647;
 
@@ -96,6 +109,8 @@ export const systemEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('queued'), position: z.number().int().positive() }),
   /** A person took the conversation. */
   z.object({ type: z.literal('agent_joined'), agentName: z.string() }),
+  /** An agent passed the conversation on, to another agent or to a team (`to`: their name). */
+  z.object({ type: z.literal('transferred'), to: z.string() }),
   z.object({ type: z.literal('handed_back_to_bot') }),
   z.object({ type: z.literal('resolved') }),
   z.object({ type: z.literal('reopened') }),
@@ -134,6 +149,10 @@ export const conversationSummarySchema = z.object({
     email: z.string().nullable(),
   }),
   assignee: z.object({ id: z.string(), name: z.string() }).nullable(),
+  /** The team whose agents it is routed to; null: any agent. */
+  team: z.object({ id: z.string(), name: z.string() }).nullable(),
+  /** What the agent who last transferred it wrote for the next one. Agents only: never sent to the visitor. */
+  transferNote: z.object({ note: z.string(), fromName: z.string(), at: z.string() }).nullable(),
   lastSeq: z.number().int().nonnegative(),
   lastMessage: z.object({ body: z.string(), authorKind: authorKindSchema }).nullable(),
   createdAt: z.string(),

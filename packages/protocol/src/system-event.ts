@@ -23,6 +23,8 @@ export function systemEventText(event: SystemEvent): string {
       return `You're number ${event.position} in the queue.`;
     case 'agent_joined':
       return `${event.agentName} joined the conversation.`;
+    case 'transferred':
+      return `The conversation was transferred to ${event.to}.`;
     case 'handed_back_to_bot':
       return 'The assistant is back in the conversation.';
     case 'resolved':

@@ -28,6 +28,8 @@ export function summary(overrides: Partial<ConversationSummary> = {}): Conversat
     status: 'queued',
     contact: { id: '0b7c7d1e-1111-4a2b-9c3d-123456789abc', name: 'Ada Lovelace', email: 'ada@example.com' },
     assignee: null,
+    team: null,
+    transferNote: null,
     lastSeq: 0,
     lastMessage: null,
     createdAt: '2025-01-01T12:00:00.000Z',

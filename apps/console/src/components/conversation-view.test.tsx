@@ -1,6 +1,6 @@
 // @vitest-environment happy-dom
 import { emptyThread } from '@parley/client/thread';
-import type { ConversationStatus, ConversationSummary, ConversationUpdate } from '@parley/protocol';
+import type { ConversationStatus, ConversationSummary, ConversationUpdate, TransferRequest } from '@parley/protocol';
 import { render } from 'preact';
 import { act } from 'preact/test-utils';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -38,6 +38,12 @@ function mount(conversation: ConversationSummary, overrides: Partial<Conversatio
         onDismissNotice={noop}
         onReload={noop}
         onBack={noop}
+        agents={[
+          { userId: agent.id, name: agent.name, status: 'online' },
+          { userId: otherAgent.id, name: otherAgent.name, status: 'away' },
+        ]}
+        loadTeams={() => Promise.resolve([{ id: 'team-1', name: 'Billing', memberIds: [otherAgent.id] }])}
+        onTransfer={() => Promise.resolve(true)}
         {...overrides}
       />,
       container,
@@ -60,10 +66,10 @@ const otherAgent = { id: 'agent-2', name: 'Alan Turing' };
 
 describe('ConversationView status actions', () => {
   it.each<[string, ConversationStatus, ConversationSummary['assignee'], string[]]>([
-    ['the bot is answering', 'bot', null, ['Take over', 'Resolve']],
-    ['the visitor waits for a human', 'queued', null, ['Take over', 'Resolve']],
-    ['the agent has it', 'agent', { id: agent.id, name: agent.name }, ['Hand back to bot', 'Resolve']],
-    ['another agent has it', 'agent', otherAgent, ['Assign to me', 'Hand back to bot', 'Resolve']],
+    ['the bot is answering', 'bot', null, ['Take over', 'Transfer', 'Resolve']],
+    ['the visitor waits for a human', 'queued', null, ['Take over', 'Transfer', 'Resolve']],
+    ['the agent has it', 'agent', { id: agent.id, name: agent.name }, ['Move to queue', 'Transfer', 'Hand back to bot', 'Resolve']],
+    ['another agent has it', 'agent', otherAgent, ['Assign to me', 'Move to queue', 'Transfer', 'Hand back to bot', 'Resolve']],
     ['it is resolved', 'resolved', null, ['Reopen']],
     ['it is closed', 'closed', null, []],
   ])('offers the actions that fit when %s', (_situation, status, assignee, expected) => {
@@ -75,6 +81,7 @@ describe('ConversationView status actions', () => {
     ['bot', 'Take over', { assignToMe: true }],
     ['queued', 'Take over', { assignToMe: true }],
     ['agent', 'Hand back to bot', { status: 'bot' }],
+    ['agent', 'Move to queue', { status: 'queued' }],
     ['agent', 'Resolve', { status: 'resolved' }],
     ['resolved', 'Reopen', { status: 'agent', assignToMe: true }],
   ])('in status %s, "%s" asks the server for %o', async (status, name, update) => {
@@ -108,5 +115,54 @@ describe('ConversationView status actions', () => {
     expect(container.querySelector('.take-over-hint')?.textContent).toBe('The bot is answering this conversation. Replying takes it over.');
     const label = [...container.querySelectorAll('label')].find((candidate) => candidate.textContent?.trim() === 'Reply');
     expect(label && container.querySelector(`#${CSS.escape(label.htmlFor)}`)?.tagName).toBe('TEXTAREA');
+  });
+});
+
+describe('ConversationView transfers', () => {
+  it('transfers to a chosen team with a note, and closes the form once done', async () => {
+    const requests: TransferRequest[] = [];
+    mount(summary({ status: 'agent', assignee: { id: agent.id, name: agent.name } }), {
+      onTransfer: async (request) => {
+        requests.push(request);
+        return true;
+      },
+    });
+    await act(() => button('Transfer').click());
+    const select = container.querySelector<HTMLSelectElement>('.transfer-form select')!;
+    // The agent who has it is not offered; the other one is, with their presence, and so is the team once loaded.
+    await act(() => new Promise((resolve) => setTimeout(resolve, 0)));
+    const options = [...select.querySelectorAll('option')].map((option) => option.textContent);
+    expect(options).toEqual(['Choose an agent or a team', 'Alan Turing (away)', 'Billing (1 agent)']);
+    await act(() => {
+      select.value = 'team:team-1';
+      select.dispatchEvent(new Event('change'));
+    });
+    const note = container.querySelector<HTMLTextAreaElement>('.transfer-form textarea')!;
+    await act(() => {
+      note.value = '  Wants a refund.  ';
+      note.dispatchEvent(new Event('input'));
+    });
+    const submit = container.querySelector<HTMLButtonElement>('.transfer-form button[type="submit"]')!;
+    expect(submit.disabled).toBe(false);
+    await act(async () => {
+      submit.click();
+      await new Promise((resolve) => setTimeout(resolve, 0));
+    });
+    expect(requests).toEqual([{ target: { to: 'team', teamId: 'team-1' }, note: 'Wants a refund.' }]);
+    expect(container.querySelector('.transfer-form')).toBeNull();
+  });
+
+  it("shows the last transfer's note to the agent, in its own box", () => {
+    mount(
+      summary({
+        status: 'agent',
+        assignee: { id: agent.id, name: agent.name },
+        team: { id: 'team-1', name: 'Billing' },
+        transferNote: { note: 'Order 1042, refund approved.', fromName: 'Alan Turing', at: '2025-01-01T12:00:00.000Z' },
+      }),
+    );
+    expect(container.querySelector('.transfer-note-text')?.textContent).toBe('Order 1042, refund approved.');
+    expect(container.querySelector('.transfer-note-from')?.textContent).toContain('Note from Alan Turing');
+    expect(container.querySelector('.team-label')?.textContent).toBe('Team Billing');
   });
 });

@@ -1,16 +1,18 @@
 /**
- * One conversation: header with status, assignment and actions (take over, hand back to the bot, resolve, reopen); the
- * messages and the bot's reply as it streams; who is typing; the reply box.
+ * One conversation: header with status, assignment, team and actions (take over, move to the queue, transfer, hand back
+ * to the bot, resolve, reopen); the note of the last transfer; the messages and the bot's reply as it streams; who is
+ * typing; the reply box.
  * @module
  */
 import type { MessageThread } from '@parley/client/thread';
-import type { Agent, ConversationSummary, ConversationUpdate } from '@parley/protocol';
+import type { Agent, AgentPresence, ConversationSummary, ConversationUpdate, Team, TransferRequest } from '@parley/protocol';
 import { useState } from 'preact/hooks';
 import type { TypingState } from '../console-state.js';
 import { openStatuses } from '../conversation-store.js';
 import { contactLabel, formatFullTime, statusLabel } from '../format.js';
 import { MessageList } from './message-list.js';
 import { ReplyBox } from './reply-box.js';
+import { TransferForm } from './transfer-form.js';
 
 /** Props of {@link ConversationView}. */
 export interface ConversationViewProps {
@@ -30,6 +32,10 @@ export interface ConversationViewProps {
   onRetry: (clientId: string) => void;
   onDiscard: (clientId: string) => void;
   onUpdate: (update: ConversationUpdate) => Promise<void>;
+  /** The organization's agents and their presence, for the transfer form. */
+  agents: readonly AgentPresence[];
+  loadTeams: () => Promise<Team[]>;
+  onTransfer: (request: TransferRequest) => Promise<boolean>;
   onTyping: () => void;
   onStopTyping: () => void;
   onDismissNotice: () => void;
@@ -58,6 +64,7 @@ function takeOverHint(status: ConversationSummary['status']): string | null {
 export function ConversationView(props: ConversationViewProps) {
   const { conversation, thread, threadError, typing, agent, notice } = props;
   const [busy, setBusy] = useState(false);
+  const [transferring, setTransferring] = useState(false);
 
   async function update(change: ConversationUpdate) {
     setBusy(true);
@@ -95,6 +102,7 @@ export function ConversationView(props: ConversationViewProps) {
           <div class="conversation-state">
             <span class={`status-badge status-${conversation.status}`}>{statusLabel(conversation.status)}</span>
             <span class={`assignee${mine ? ' is-mine' : ''}`}>{assigneeText(conversation, agent)}</span>
+            {conversation.team && <span class="team-label">Team {conversation.team.name}</span>}
           </div>
         )}
         {conversation && (
@@ -107,6 +115,22 @@ export function ConversationView(props: ConversationViewProps) {
             {status === 'agent' && !mine && (
               <button type="button" class="button" disabled={busy} onClick={() => void update({ assignToMe: true })}>
                 Assign to me
+              </button>
+            )}
+            {status === 'agent' && (
+              <button type="button" class="button" disabled={busy} onClick={() => void update({ status: 'queued' })}>
+                Move to queue
+              </button>
+            )}
+            {isOpen && (
+              <button
+                type="button"
+                class="button"
+                disabled={busy}
+                aria-expanded={transferring}
+                onClick={() => setTransferring(!transferring)}
+              >
+                Transfer
               </button>
             )}
             {status === 'agent' && (
@@ -132,6 +156,25 @@ export function ConversationView(props: ConversationViewProps) {
           </div>
         )}
       </header>
+
+      {transferring && conversation && isOpen && (
+        <TransferForm
+          agents={props.agents}
+          assigneeId={conversation.assignee?.id ?? null}
+          loadTeams={props.loadTeams}
+          onTransfer={props.onTransfer}
+          onCancel={() => setTransferring(false)}
+        />
+      )}
+
+      {conversation?.transferNote && isOpen && (
+        <aside class="transfer-note" aria-label="Note from the last transfer">
+          <p class="transfer-note-from">
+            Note from {conversation.transferNote.fromName}, {formatFullTime(conversation.transferNote.at)}
+          </p>
+          <p class="transfer-note-text">{conversation.transferNote.note}</p>
+        </aside>
+      )}
 
       {notice && (
         <div class="notice" role="alert">

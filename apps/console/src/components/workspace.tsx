@@ -4,7 +4,7 @@
  */
 import { emptyThread } from '@parley/client/thread';
 import type { ConversationStatus, ConversationSummary, PresenceStatus } from '@parley/protocol';
-import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { ConsoleApi } from '../api.js';
 import { createConsoleController } from '../console-controller.js';
 import { isUnread, type ConnectionState } from '../console-state.js';
@@ -138,6 +138,8 @@ export function Workspace({ session, api, connect, onSignOut, basePath }: Worksp
   const openId = state.openId;
   const conversation = openId ? state.conversations.find((candidate) => candidate.id === openId) : undefined;
   const myStatus = state.presence[agent.id]?.status === 'away' ? 'away' : 'online';
+  // Stable, so the transfer form loads the teams once per opening.
+  const loadTeams = useCallback(() => controller.listTeams(), [controller]);
   const team = Object.values(state.presence).filter((member) => member.userId !== agent.id);
 
   return (
@@ -267,6 +269,9 @@ export function Workspace({ session, api, connect, onSignOut, basePath }: Worksp
                 onRetry={(clientId) => controller.retry(openId, clientId)}
                 onDiscard={(clientId) => controller.discard(openId, clientId)}
                 onUpdate={(update) => controller.update(openId, update)}
+                agents={Object.values(state.presence)}
+                loadTeams={loadTeams}
+                onTransfer={(request) => controller.transfer(openId, request)}
                 onTyping={() => controller.typing(openId)}
                 onStopTyping={() => controller.stopTyping()}
                 onDismissNotice={() => controller.dismissNotice()}

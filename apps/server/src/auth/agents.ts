@@ -1,6 +1,7 @@
 import { memberships, organizations, users, type Database } from '@parley/db';
 import { ParleyError, type Agent } from '@parley/protocol';
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import type { FastifyRequest } from 'fastify';
 import type { AgentIdentity } from './tokens.js';
 
 const agentColumns = {
@@ -74,4 +75,14 @@ export async function currentRoles(
     .from(memberships)
     .where(inArray(memberships.userId, userIds));
   return new Map(rows.map((row) => [`${row.userId}:${row.organizationId}`, row.role]));
+}
+
+/**
+ * A preHandler (after `authenticate`) that lets admins through and answers everyone else `forbidden`, saying what
+ * only admins may do (`action`, e.g. "change the knowledge base").
+ */
+export function requireAdmin(action: string) {
+  return async function requireAdminRole(request: FastifyRequest): Promise<void> {
+    if (request.agent?.role !== 'admin') throw new ParleyError('forbidden', `Only admins can ${action}.`);
+  };
 }

@@ -1,12 +1,17 @@
 /**
- * The rule that hands a conversation to a human when the visitor asks for one. It runs before any model call, so
- * asking for a person works even when the model is down or no API key is configured.
+ * The rules that hand a conversation from the bot to a person, as pure functions over what was said: the visitor asks
+ * for one ({@link asksForHuman}), the visitor says the answers didn't help ({@link saysNotHelpful}, counted by
+ * {@link notHelpfulCount}), and the bot keeps replying without a knowledge-base source ({@link repliesWithoutSource}).
+ * The phrase rules run before any model call, so they work even when the model is down or no API key is configured.
+ * Which of them are on, and their thresholds, is the widget's `handoff` bot configuration. When the model provider
+ * fails, {@link describeFailure} says how, for the handoff's reason.
  * @module
  */
+import type { Message } from '@parley/protocol';
 
 // Phrases per language, compared without case and accents, on word boundaries. English is always checked: visitors
 // often fall back to it.
-const phrasesByLanguage: Record<string, string[]> = {
+const humanPhrasesByLanguage: Record<string, string[]> = {
   en: [
     'human',
     'a person',
@@ -28,6 +33,97 @@ const phrasesByLanguage: Record<string, string[]> = {
   nl: ['mens', 'medewerker', 'echte persoon'],
 };
 
+// "That didn't help", per language, normalized like the visitor's text: apostrophes (straight or curly) and other
+// punctuation become spaces, so "didn't" and "didn’t" are both "didn t"; accents are dropped, so "aidé" is "aide".
+const notHelpfulPhrasesByLanguage: Record<string, string[]> = {
+  en: [
+    "that didn't help",
+    "didn't help",
+    'did not help',
+    "doesn't help",
+    'does not help',
+    'not helpful',
+    "wasn't helpful",
+    "isn't helpful",
+    'unhelpful',
+    "that's not what I asked",
+    'not what i asked',
+    'useless',
+    'that is wrong',
+    "that's wrong",
+  ],
+  de: [
+    'hat nicht geholfen',
+    'nicht geholfen',
+    'hilft nicht',
+    'hilft mir nicht',
+    'nicht hilfreich',
+    'bringt nichts',
+    'nutzlos',
+    'unbrauchbar',
+    'das ist falsch',
+    'nicht das was ich gefragt habe',
+  ],
+  fr: [
+    "ça ne m'a pas aidé",
+    "ne m'a pas aidé",
+    "ne m'a pas aidée",
+    "ça n'aide pas",
+    'pas utile',
+    'ça ne sert à rien',
+    'inutile',
+    "c'est faux",
+    "ce n'est pas ce que j'ai demandé",
+    "pas ce que j'ai demandé",
+  ],
+  es: [
+    'no me ayudó',
+    'no ayudó',
+    'no me ayuda',
+    'no ayuda',
+    'no es útil',
+    'no sirve',
+    'inútil',
+    'eso está mal',
+    'es incorrecto',
+    'no es lo que pregunté',
+  ],
+  it: [
+    'non mi ha aiutato',
+    'non ha aiutato',
+    'non mi aiuta',
+    'non aiuta',
+    'non è utile',
+    'inutile',
+    'non serve a niente',
+    'è sbagliato',
+    'non è quello che ho chiesto',
+  ],
+  pt: [
+    'não me ajudou',
+    'não ajudou',
+    'não ajuda',
+    'não é útil',
+    'inútil',
+    'não serve',
+    'está errado',
+    'não foi isso que perguntei',
+    'não foi isso que eu perguntei',
+  ],
+  nl: [
+    'heeft niet geholpen',
+    'niet geholpen',
+    'helpt niet',
+    'niet nuttig',
+    'niet behulpzaam',
+    'nutteloos',
+    'dat klopt niet',
+    'dat is fout',
+    'niet wat ik vroeg',
+  ],
+};
+
+/** Lower case, accents and punctuation dropped, padded with spaces: phrases are then found on word boundaries. */
 function normalize(text: string): string {
   return ` ${text
     .normalize('NFD')
@@ -37,13 +133,83 @@ function normalize(text: string): string {
     .trim()} `;
 }
 
+/** Each language's phrases, normalized once. */
+function normalizedPhrases(byLanguage: Record<string, string[]>): Map<string, string[]> {
+  return new Map(Object.entries(byLanguage).map(([language, phrases]) => [language, phrases.map((phrase) => normalize(phrase))]));
+}
+
+const humanPhrases = normalizedPhrases(humanPhrasesByLanguage);
+const notHelpfulPhrases = normalizedPhrases(notHelpfulPhrasesByLanguage);
+
+/** Whether `text` contains one of the English phrases or one of the phrases of `locale`'s language. */
+function saysAny(phrases: Map<string, string[]>, text: string, locale: string): boolean {
+  const language = locale.toLowerCase().split(/[-_]/)[0] ?? 'en';
+  const candidates = language === 'en' ? (phrases.get('en') ?? []) : [...(phrases.get('en') ?? []), ...(phrases.get(language) ?? [])];
+  const normalized = normalize(text);
+  return candidates.some((phrase) => normalized.includes(phrase));
+}
+
 /** Whether `text` asks for a human, in English or in the widget's language (`locale`, e.g. `de` or `pt-BR`). */
 export function asksForHuman(text: string, locale: string): boolean {
-  const language = locale.toLowerCase().split(/[-_]/)[0] ?? 'en';
-  const phrases = new Set([...(phrasesByLanguage.en ?? []), ...(phrasesByLanguage[language] ?? [])]);
-  const normalized = normalize(text);
-  for (const phrase of phrases) {
-    if (normalized.includes(` ${normalize(phrase).trim()} `)) return true;
+  return saysAny(humanPhrases, text, locale);
+}
+
+/**
+ * Whether `text` says the bot's answers didn't help ("that didn't help", "not what I asked", "useless"), in English or
+ * in the widget's language (`locale`). Punctuation is dropped like everything else, so a question counts too: "Is this
+ * really not helpful?" says the same to a person reading the chat. Phrases are found anywhere in the message, so
+ * "the app doesn't help me track orders" counts as well; the rule's threshold (two by default) keeps one stray match
+ * from handing off.
+ */
+export function saysNotHelpful(text: string, locale: string): boolean {
+  return saysAny(notHelpfulPhrases, text, locale);
+}
+
+/** A system line after which the bot has the conversation again: an agent handed it back, or it was reopened. */
+function botTookOver(message: Message): boolean {
+  return message.author.kind === 'system' && (message.event?.type === 'handed_back_to_bot' || message.event?.type === 'reopened');
+}
+
+/**
+ * How many bot messages in a row at the end of `history` (oldest first) carry no knowledge-base citation. Counting
+ * goes back over the bot's messages, skipping the visitor's messages and system lines, and stops at a bot message with
+ * citations, at any agent message, and at the system line that gave the conversation back to the bot ("The assistant
+ * is back", "reopened"). Every bot message counts: replies from Claude or from the offline answerer, and the apology
+ * stored when the model failed.
+ */
+export function repliesWithoutSource(history: readonly Message[]): number {
+  let count = 0;
+  for (let index = history.length - 1; index >= 0; index--) {
+    const message = history[index]!;
+    if (message.author.kind === 'agent' || botTookOver(message)) break;
+    if (message.author.kind !== 'bot') continue;
+    if (message.citations && message.citations.length > 0) break;
+    count++;
   }
-  return false;
+  return count;
+}
+
+/**
+ * How many of the visitor's messages in `history` (oldest first) say the answers didn't help, since the bot last took
+ * the conversation over (an agent handed it back, or it was reopened), plus any waiting for the bot (seq after
+ * `answeredSeq`): the message that reopened a conversation is stored before the "reopened" line, and must count.
+ */
+export function notHelpfulCount(history: readonly Message[], answeredSeq: number, locale: string): number {
+  const takeover = history.findLast(botTookOver);
+  const since = takeover ? Math.min(takeover.seq, answeredSeq) : 0;
+  return history.filter((message) => message.seq > since && message.author.kind === 'visitor' && saysNotHelpful(message.body, locale))
+    .length;
+}
+
+/**
+ * A short description of why the model failed, for a handoff's reason in the audit row: the error's class and the HTTP
+ * status when it has one ("OverloadedError, HTTP 529", "TimeoutError"). Never its message, which may quote the request.
+ */
+export function describeFailure(error: unknown): string {
+  if (!(error instanceof Error)) return 'unknown error';
+  const name = error.name && error.name !== 'Error' ? error.name : error.constructor.name;
+  // Only a plain identifier: a name is set by whoever threw, and it ends up in a report.
+  const kind = /^[A-Za-z][\w.]{0,60}$/.test(name) ? name : 'Error';
+  const status = (error as { status?: unknown }).status;
+  return typeof status === 'number' && Number.isInteger(status) ? `${kind}, HTTP ${status}` : kind;
 }

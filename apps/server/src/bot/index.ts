@@ -25,6 +25,7 @@ export const botPlugin = fp<{ model?: ChatModel | undefined }>(
       config: app.config,
       model,
       semantic: app.knowledge.semantic,
+      perform: app.conversationEffects.perform,
     });
     app.decorate('bot', runner);
     app.conversationEffects.subscribe(runner.perform);

@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { Database } from '@parley/db';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Config } from '../config.js';
+import type { EffectHandler } from '../conversations/effects.js';
 import type { Effect } from '../conversations/machine.js';
 import type { SemanticIndex } from '../knowledge/semantic-index.js';
 import type { Realtime } from '../plugins/io.js';
@@ -65,6 +66,8 @@ export function createBotRunner(deps: {
   model?: ChatModel;
   /** Semantic search next to the lexical one, when embeddings are configured. */
   semantic?: SemanticIndex | null;
+  /** Where the effects of a handoff a turn commits go (the app's `conversationEffects.perform`). */
+  perform?: EffectHandler;
 }): BotRunner {
   const { db, realtime, log, config } = deps;
   const semantic = deps.semantic ?? null;
@@ -89,6 +92,7 @@ export function createBotRunner(deps: {
     tools: builtInTools,
     prices: { ...defaultModelPrices, ...config.modelPrices },
     semantic,
+    perform: (conversationId, effects) => deps.perform?.(conversationId, effects),
   };
   const running = new Map<string, RunningTurn>();
   const inFlight = new Set<Promise<void>>();

@@ -1,27 +1,31 @@
 /**
  * One claimed bot turn, from the visitor's waiting messages to the stored reply: load the context, check the
- * ask-for-a-person rule, find knowledge-base passages, run the model/tool loop ({@link runModelLoop}) while streaming
- * its text to both sides, and store the reply, its usage and tool calls in the transaction that releases the claim.
+ * ask-for-a-person and "that didn't help" rules, find knowledge-base passages, run the model/tool loop
+ * ({@link runModelLoop}) while streaming its text to both sides, and store the reply, its usage and tool calls in the
+ * transaction that releases the claim. A reply may carry a handoff (the visitor's words, the model's tool, too many
+ * replies without a source, the provider failing): it is stored with the reply, in the same transaction.
  * The runner schedules turns, renews their claims and cancels them; this module does one.
  * @module
  */
 import { randomUUID } from 'node:crypto';
 import { botReplies, conversations, toolCalls, widgets, type Database, type Transaction } from '@parley/db';
-import { widgetSettingsSchema, type VisitorServerEvents } from '@parley/protocol';
+import { widgetSettingsSchema, type Message, type VisitorServerEvents } from '@parley/protocol';
 import { eq, sql } from 'drizzle-orm';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Config, ModelPrices } from '../config.js';
 import { appendMessage } from '../conversations/append-message.js';
 import { announceConversation } from '../conversations/broadcast.js';
+import type { EffectHandler } from '../conversations/effects.js';
+import type { HandoffTrigger } from '../conversations/machine.js';
 import { toMessage } from '../conversations/mappers.js';
 import { appendSystemMessages } from '../conversations/system-messages.js';
 import { insertAuditEvents, listMessages, planTransition } from '../conversations/service.js';
 import { searchKnowledge } from '../knowledge/search.js';
 import type { SemanticIndex } from '../knowledge/semantic-index.js';
 import { contactRoom, organizationRoom, type Realtime } from '../plugins/io.js';
-import { botConfigSchema, DEFAULT_BOT_MODEL } from '../widgets/bot-config.js';
+import { botConfigSchema, DEFAULT_BOT_MODEL, type HandoffRules } from '../widgets/bot-config.js';
 import { dailyUsageUpsert } from './daily-usage.js';
-import { asksForHuman } from './handoff-rule.js';
+import { asksForHuman, describeFailure, notHelpfulCount, repliesWithoutSource, saysNotHelpful } from './handoff-rule.js';
 import { emptyUsage, type ChatMessage, type ChatModel, type Usage } from './model.js';
 import { emptyProgress, runModelLoop, type ToolCall } from './model-loop.js';
 import { OFFLINE_MODEL } from './offline-model.js';
@@ -45,6 +49,8 @@ const TOOL_PASSAGES = 5;
 
 const HANDOFF_REPLY = "I'm connecting you with a person from our team. They'll reply right here.";
 const FAILURE_REPLY = "Sorry, I can't answer right now. If you'd like, ask for a person and someone from our team will reply here.";
+/** The apology when the widget's `onProviderFailure` rule hands the conversation to a person with it. */
+const FAILURE_HANDOFF_REPLY = "Sorry, I can't answer right now. I'm connecting you with a person from our team; they'll reply right here.";
 
 /** Events that both the visitor and the agent namespaces carry with the same payload. */
 type SharedEvent = 'message:created' | 'bot:reply-start' | 'bot:reply-delta' | 'bot:reply-end';
@@ -60,6 +66,8 @@ export interface TurnDependencies {
   tools: readonly BotTool[];
   prices: ModelPrices;
   semantic: SemanticIndex | null;
+  /** Hands the effects of a handoff the turn committed to the other domains (routing's `route`). */
+  perform: EffectHandler;
 }
 
 /** A claimed turn: its id, the conversation as claimed, and what cancels it (the runner's heartbeat, a takeover). */
@@ -69,10 +77,17 @@ export interface ClaimedTurn {
   controller: AbortController;
 }
 
+/** A handoff a turn stores with its reply: what set it off and why, both kept in the audit row. */
+interface Handoff {
+  trigger: HandoffTrigger;
+  reason: string;
+}
+
 /** What a finished turn stores. */
 interface Reply {
   text: string;
-  handoffReason: string | null;
+  /** Asked for before the reply is stored; the no-source rule may add one when storing it. */
+  handoff: Handoff | null;
   usage: Usage;
   modelId: string;
   ttft: number | null;
@@ -85,6 +100,16 @@ function priceOf(deps: TurnDependencies, modelId: string, usage: Usage): number 
   const cost = costOf(deps.prices, modelId, usage);
   if (cost === null) deps.log.warn({ model: modelId }, 'no price for this model; its cost is reported as 0 (set PARLEY_MODEL_PRICES)');
   return cost ?? 0;
+}
+
+/** "once", "twice", "3 times": for the reasons of the rules. */
+function times(count: number): string {
+  return count === 1 ? 'once' : count === 2 ? 'twice' : `${count} times`;
+}
+
+/** The model returned nothing to show: a failure of the provider like any other. */
+class EmptyReplyError extends Error {
+  override readonly name = 'EmptyReplyError';
 }
 
 /** Emits a bot event to the visitor's sockets and to the organization's agents alike. */
@@ -111,7 +136,11 @@ export async function runClaimedTurn(deps: TurnDependencies, turn: ClaimedTurn):
   const startedAt = performance.now();
   const messageId = randomUUID();
   let streamStarted = false;
+  let streamEnded = false;
   let botDisplayName: string | null = null;
+  // The widget's handoff rules and the conversation so far, read as the turn starts: storing a reply needs them.
+  let rules: HandoffRules | null = null;
+  let history: Message[] = [];
   // The knowledge-base passages this turn showed the model, numbered for citations.
   const sources = new TurnSources();
   // What the model rounds of this turn cost so far: recorded even when the turn fails or is cancelled.
@@ -122,19 +151,22 @@ export async function runClaimedTurn(deps: TurnDependencies, turn: ClaimedTurn):
     const [widget] = await db.select().from(widgets).where(eq(widgets.id, claimed.widgetId));
     const settings = widgetSettingsSchema.parse(widget!.settings);
     const botConfig = botConfigSchema.parse(widget!.bot);
+    rules = botConfig.handoff;
     const author = { kind: 'bot' as const, id: null, name: settings.botName };
     botDisplayName = settings.botName;
     // Up to the claim only: later messages are the next turn's to answer.
-    const history = (
+    history = (
       await listMessages(db, conversationId, { afterSeq: Math.max(0, claimed.lastSeq - HISTORY_MESSAGES), limit: HISTORY_MESSAGES })
     ).messages.filter((message) => message.seq <= claimed.lastSeq);
     const pending = history.filter((message) => message.author.kind === 'visitor' && message.seq > claimed.botAnsweredSeq);
 
-    // Asking for a human always works, whatever the model does: checked before any model call.
-    if (pending.some((message) => asksForHuman(message.body, settings.locale))) {
+    // The rules on the visitor's words always work, whatever the model does: checked before any model call. Asking
+    // for a human goes first; then "that didn't help", once the visitor has said it often enough.
+    const ruleHandoff = wordsHandoff(botConfig.handoff, settings.locale, pending);
+    if (ruleHandoff) {
       await finish({
         text: HANDOFF_REPLY,
-        handoffReason: 'The visitor asked for a person.',
+        handoff: ruleHandoff,
         usage: emptyUsage(),
         modelId: OFFLINE_MODEL,
         ttft: null,
@@ -196,10 +228,10 @@ export async function runClaimedTurn(deps: TurnDependencies, turn: ClaimedTurn):
       runToolCall: (call) => runToolCall(call, settings.defaultCountry, visitorText),
     });
     const text = result.handoffReason !== null && !result.text.trim() ? HANDOFF_REPLY : result.text;
-    if (!text.trim()) throw new Error(`The model returned no text (stop reason ${result.stopReason ?? 'none'}).`);
+    if (!text.trim()) throw new EmptyReplyError(`The model returned no text (stop reason ${result.stopReason ?? 'none'}).`);
     await finish({
       text,
-      handoffReason: result.handoffReason,
+      handoff: result.handoffReason !== null ? { trigger: 'bot_tool', reason: result.handoffReason } : null,
       usage: progress.usage,
       modelId: chosenModel,
       ttft,
@@ -217,8 +249,34 @@ export async function runClaimedTurn(deps: TurnDependencies, turn: ClaimedTurn):
     } else {
       log.warn({ err: error, conversationId }, 'bot turn failed');
       endStream('failed');
-      await storeFailure();
+      await storeFailure(error);
     }
+  }
+
+  /** The handoff the visitor's waiting messages ask for, by the words rules, before any model call; or null. */
+  function wordsHandoff(handoffRules: HandoffRules, locale: string, pending: readonly Message[]): Handoff | null {
+    if (pending.some((message) => asksForHuman(message.body, locale))) {
+      return { trigger: 'visitor_words', reason: 'The visitor asked for a person.' };
+    }
+    const threshold = handoffRules.afterNotHelpful;
+    if (threshold > 0 && pending.some((message) => saysNotHelpful(message.body, locale))) {
+      const count = notHelpfulCount(history, claimed.botAnsweredSeq, locale);
+      if (count >= threshold) return { trigger: 'not_helpful', reason: `The visitor said ${times(count)} that the answers didn't help.` };
+    }
+    return null;
+  }
+
+  /**
+   * The no-source rule, for a reply about to be stored without citations: a handoff once it makes
+   * `afterRepliesWithoutSource` bot replies in a row without one (see {@link repliesWithoutSource}); or null.
+   */
+  function noSourceHandoff(): Handoff | null {
+    const threshold = rules?.afterRepliesWithoutSource ?? 0;
+    if (threshold === 0) return null;
+    const count = repliesWithoutSource(history) + 1;
+    return count >= threshold
+      ? { trigger: 'no_source_replies', reason: `${count} replies in a row without a knowledge-base source` }
+      : null;
   }
 
   /**
@@ -249,8 +307,10 @@ export async function runClaimedTurn(deps: TurnDependencies, turn: ClaimedTurn):
     });
   }
 
+  /** Ends the streamed reply, if one started: once, whatever ends it first. */
   function endStream(status: 'complete' | 'cancelled' | 'failed') {
-    if (!streamStarted) return;
+    if (!streamStarted || streamEnded) return;
+    streamEnded = true;
     emit('bot:reply-end', { conversationId, messageId, status });
   }
 
@@ -275,14 +335,16 @@ export async function runClaimedTurn(deps: TurnDependencies, turn: ClaimedTurn):
 
   /**
    * Stores the reply and releases the claim, only if this turn still owns the conversation: a human who took over in
-   * the meantime cleared the claim, and then nothing is stored. A plain reply is one statement; one with tool calls
-   * or a handoff is a transaction under the row lock.
+   * the meantime cleared the claim, and then nothing is stored. A reply without a source may make the no-source rule
+   * hand off. A plain reply is one statement; one with tool calls or a handoff is a transaction under the row lock
+   * ({@link storeWithTransition}).
    */
   async function finish(reply: Reply) {
     const citations = sources.citations(reply.text, progress.citations);
     const metadata = { model: reply.modelId, authorName: botDisplayName, ...(citations.length > 0 ? { citations } : {}) };
     const latencyMs = Math.round(performance.now() - startedAt);
-    if (!reply.handoffReason && progress.toolLog.length === 0 && botReplyNeedsNoTransition) {
+    const handoff = reply.handoff ?? (citations.length === 0 ? noSourceHandoff() : null);
+    if (!handoff && progress.toolLog.length === 0 && botReplyNeedsNoTransition) {
       const row = await storePlainReply(db, {
         owned: ownedByCondition(conversationId, turnId),
         turnId,
@@ -307,6 +369,40 @@ export async function runClaimedTurn(deps: TurnDependencies, turn: ClaimedTurn):
       endStream('complete');
       return;
     }
+    await storeWithTransition({
+      message: { id: messageId, clientId: `bot-${turnId}`, body: reply.text, metadata },
+      handoff,
+      async record(tx, organizationId) {
+        await insertToolLog(tx, messageId);
+        await tx.insert(botReplies).values({
+          messageId,
+          conversationId,
+          organizationId,
+          model: reply.modelId,
+          ...reply.usage,
+          timeToFirstTokenMs: reply.ttft,
+          latencyMs,
+          stopReason: reply.stopReason,
+          rounds: reply.rounds,
+        });
+        await recordUsage(tx, reply.modelId, reply.usage, 1);
+      },
+    });
+  }
+
+  /**
+   * The one way a bot message is stored with a transition: under the row lock, only while this turn owns the
+   * conversation, the message (releasing the claim), `bot.replied` and the optional handoff's patch and audit rows
+   * (its trigger and reason), then the handoff's system lines after the message, as the visitor reads them ("A person
+   * from our team was asked to join", the queue position), and `record`'s bookkeeping. A turn that lost the
+   * conversation stores nothing but its usage. After the commit the message and the lines go out, and the handoff is
+   * announced.
+   */
+  async function storeWithTransition(write: {
+    message: { id?: string; clientId: string; body: string; metadata: Record<string, unknown> };
+    handoff: Handoff | null;
+    record: (tx: Transaction, organizationId: string) => Promise<void>;
+  }) {
     const stored = await db.transaction(async (tx) => {
       const conversation = await lockOwnedConversation(tx, conversationId, turnId);
       if (!conversation) {
@@ -315,36 +411,27 @@ export async function runClaimedTurn(deps: TurnDependencies, turn: ClaimedTurn):
       }
       const actor = { kind: 'bot' as const, id: null };
       const plan = planTransition(conversation, { type: 'bot.replied' }, actor);
-      const handoff = reply.handoffReason
-        ? planTransition(
-            conversation,
-            { type: 'handoff.requested', by: reply.stopReason === 'handoff_rule' ? 'rule' : 'bot', reason: reply.handoffReason },
-            actor,
-          )
+      const handoff = write.handoff
+        ? planTransition(conversation, { type: 'handoff.requested', trigger: write.handoff.trigger, reason: write.handoff.reason }, actor)
         : null;
       const appended = await appendMessage(tx, {
         conversation: ownedByCondition(conversationId, turnId),
         patch: { ...plan.patch, ...handoff?.patch, ...releasedClaim(claimed.lastSeq) },
-        message: { id: messageId, clientId: `bot-${turnId}`, authorKind: 'bot', authorId: null, body: reply.text, metadata },
+        message: { ...write.message, authorKind: 'bot', authorId: null },
       });
       await insertAuditEvents(tx, conversationId, [...plan.events, ...(handoff?.events ?? [])]);
       // After the reply, as the visitor reads it: the handoff's "A person was asked to join", the queue position.
       const systemMessages = await appendSystemMessages(tx, appended!.conversation, [...plan.messages, ...(handoff?.messages ?? [])]);
-      await insertToolLog(tx, messageId);
-      await tx.insert(botReplies).values({
-        messageId,
-        conversationId,
-        organizationId: conversation.organizationId,
-        model: reply.modelId,
-        ...reply.usage,
-        timeToFirstTokenMs: reply.ttft,
-        latencyMs,
-        stopReason: reply.stopReason,
-        rounds: reply.rounds,
-      });
-      await recordUsage(tx, reply.modelId, reply.usage, 1);
+      await write.record(tx, conversation.organizationId);
       const [current] = systemMessages.length > 0 ? await tx.select().from(conversations).where(eq(conversations.id, conversationId)) : [];
-      return { message: appended!.message, conversation: current ?? appended!.conversation, systemMessages, changed: handoff !== null };
+      return {
+        message: appended!.message,
+        conversation: current ?? appended!.conversation,
+        systemMessages,
+        changed: handoff !== null,
+        // This turn is the one the handoff cancels, and it is over: what is left is routing's nudge.
+        effects: (handoff?.effects ?? []).filter((effect) => effect.type !== 'cancel-bot-turn'),
+      };
     });
     if (!stored) {
       endStream('cancelled');
@@ -358,32 +445,32 @@ export async function runClaimedTurn(deps: TurnDependencies, turn: ClaimedTurn):
       await announceConversation(deps.realtime, db, stored.conversation).catch((error: unknown) =>
         log.warn({ err: error, conversationId }, 'could not announce the handoff'),
       );
+      deps.perform(conversationId, stored.effects);
     }
   }
 
-  /** Stores the apology that offers a person, releasing the claim; or, if even that fails, just releases the claim. */
-  async function storeFailure() {
+  /**
+   * Stores the apology, releasing the claim. With the widget's `onProviderFailure` rule on, the apology says a person
+   * was asked and the conversation is handed off with it (trigger `provider_failed`, the reason naming the error's
+   * class and HTTP status, never its message); with the rule off it offers a person, as the visitor may ask for one.
+   * If even storing fails, just releases the claim.
+   */
+  async function storeFailure(error: unknown) {
+    const handoff: Handoff | null = rules?.onProviderFailure
+      ? { trigger: 'provider_failed', reason: `The model provider failed (${describeFailure(error)}).` }
+      : null;
     try {
-      const stored = await db.transaction(async (tx) => {
-        const appended = (await lockOwnedConversation(tx, conversationId, turnId))
-          ? await appendMessage(tx, {
-              conversation: ownedByCondition(conversationId, turnId),
-              patch: releasedClaim(claimed.lastSeq),
-              message: {
-                clientId: `bot-failed-${turnId}`,
-                authorKind: 'bot',
-                authorId: null,
-                body: FAILURE_REPLY,
-                metadata: { failed: true, authorName: botDisplayName },
-              },
-            })
-          : null;
-        await recordAbandoned(tx);
-        return appended?.message ?? null;
+      await storeWithTransition({
+        message: {
+          clientId: `bot-failed-${turnId}`,
+          body: handoff ? FAILURE_HANDOFF_REPLY : FAILURE_REPLY,
+          metadata: { failed: true, authorName: botDisplayName },
+        },
+        handoff,
+        record: (tx) => recordAbandoned(tx),
       });
-      if (stored) emit('message:created', toMessage(stored, botDisplayName));
-    } catch (error) {
-      log.error({ err: error, conversationId }, 'could not store the bot failure message');
+    } catch (storeError) {
+      log.error({ err: storeError, conversationId }, 'could not store the bot failure message');
       await db
         .transaction(async (tx) => {
           await recordAbandoned(tx);

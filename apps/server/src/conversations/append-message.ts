@@ -24,12 +24,14 @@ type ConversationRow = typeof conversations.$inferSelect;
 
 /** What a message write may change on its conversation besides the seq: a transition's patch, a bot turn's claim. */
 export type ConversationPatch = Partial<
-  Pick<ConversationRow, 'status' | 'assigneeId' | 'botTurnId' | 'botTurnStartedAt' | 'botAnsweredSeq'>
+  Pick<ConversationRow, 'status' | 'assigneeId' | 'teamId' | 'transferNote' | 'botTurnId' | 'botTurnStartedAt' | 'botAnsweredSeq'>
 >;
 
 const patchColumns = {
   status: 'status',
   assigneeId: 'assignee_id',
+  teamId: 'team_id',
+  transferNote: 'transfer_note',
   botTurnId: 'bot_turn_id',
   botTurnStartedAt: 'bot_turn_started_at',
   botAnsweredSeq: 'bot_answered_seq',
@@ -74,7 +76,12 @@ export interface AppendedMessage {
 function patchAssignments(patch: ConversationPatch): SQL {
   const assignments = (Object.keys(patch) as Array<keyof ConversationPatch>)
     .filter((key) => patch[key] !== undefined)
-    .map((key) => sql`, ${sql.identifier(patchColumns[key])} = ${patch[key]}`);
+    .map((key) => {
+      const value = patch[key];
+      // The one jsonb column goes over the wire as JSON text; the drivers would send an object differently.
+      const parameter = key === 'transferNote' ? sql`${value === null ? null : JSON.stringify(value)}::jsonb` : sql`${value}`;
+      return sql`, ${sql.identifier(patchColumns[key])} = ${parameter}`;
+    });
   return sql.join(assignments, sql``);
 }
 

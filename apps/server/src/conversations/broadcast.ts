@@ -14,7 +14,7 @@ export async function publishSendResult(realtime: Realtime, db: Database, perfor
   const { conversation, message } = result;
   if (!message) return;
   // In seq order: the status lines a send causes come before it ("Robin joined the conversation.", then Robin's reply).
-  publishMessages(realtime, conversation, [...result.systemMessages, message]);
+  publishMessages(realtime, conversation, [...result.systemMessages, message, ...(result.followingMessages ?? [])]);
   if (result.conversationChanged) await publishConversationChange(realtime, db, perform, conversation, result.effects);
   else perform(conversation.id, result.effects);
 }

@@ -15,9 +15,11 @@ const states: ConversationState[] = ['bot', 'queued', 'agent', 'resolved', 'clos
 const events: { [T in ConversationEventType]: Extract<ConversationEvent, { type: T }> } = {
   'visitor.message': { type: 'visitor.message' },
   'bot.replied': { type: 'bot.replied' },
-  'handoff.requested': { type: 'handoff.requested', by: 'visitor', reason: 'asked for a person' },
+  'handoff.requested': { type: 'handoff.requested', trigger: 'visitor_button', reason: 'asked for a person' },
   'agent.accepted': { type: 'agent.accepted', agentId: 'a1' },
   'agent.handed-back': { type: 'agent.handed-back', agentId: 'a1' },
+  'agent.unassigned': { type: 'agent.unassigned', agentId: 'a1' },
+  'conversation.transferred': { type: 'conversation.transferred', target: { to: 'agent', agentId: 'a1' } },
   'conversation.resolved': { type: 'conversation.resolved', by: 'agent' },
   'inactivity.timeout': { type: 'inactivity.timeout' },
   'conversation.closed': { type: 'conversation.closed' },
@@ -52,21 +54,25 @@ const allowed: Allowed[] = [
   row('bot', 'bot.replied', 'bot', [], 'stays with the bot after it replies'),
   row('bot', 'handoff.requested', 'queued', [cancelBotTurn, route], 'hands off to a human when the visitor asks'),
   row('bot', 'agent.accepted', 'agent', [cancelBotTurn, assignA1], 'lets an agent take over from the bot without queueing'),
+  row('bot', 'conversation.transferred', 'agent', [cancelBotTurn, assignA1], 'transfers a bot conversation to an agent'),
   row('bot', 'conversation.resolved', 'resolved', [cancelBotTurn], 'resolves a bot conversation and stops the bot'),
   row('bot', 'inactivity.timeout', 'resolved', [cancelBotTurn], 'resolves a bot conversation that went quiet and stops the bot'),
 
   row('queued', 'visitor.message', 'queued', [route], 'keeps a queued conversation waiting for a human when the visitor writes'),
   row('queued', 'agent.accepted', 'agent', [assignA1], 'assigns a queued conversation to the agent who accepts it'),
   row('queued', 'agent.handed-back', 'bot', [], 'gives a queued conversation back to the bot'),
+  row('queued', 'conversation.transferred', 'agent', [assignA1], 'transfers a queued conversation to an agent'),
   row('queued', 'conversation.resolved', 'resolved', [], 'resolves a conversation still in the queue'),
 
   row('agent', 'visitor.message', 'agent', [], 'leaves a visitor message to the agent instead of waking the bot'),
   row('agent', 'agent.accepted', 'agent', [assignA1], 'reassigns the conversation when another agent accepts it'),
   row('agent', 'agent.handed-back', 'bot', [route], 'hands back to the bot when the agent is done'),
+  row('agent', 'agent.unassigned', 'queued', [route], 'puts the conversation back in the queue when the agent unassigns'),
+  row('agent', 'conversation.transferred', 'agent', [assignA1, route], "transfers to another agent and frees the first one's slot"),
   row('agent', 'conversation.resolved', 'resolved', [route], 'resolves when the agent resolves'),
   row('agent', 'inactivity.timeout', 'resolved', [route], 'resolves an agent conversation that went quiet'),
 
-  row('resolved', 'visitor.message', 'bot', [runBotTurn], 'reopens with the bot when the visitor writes again'),
+  row('resolved', 'visitor.message', 'bot', [runBotTurn], 'reopens with the bot when the visitor writes again (no rule given)'),
   row('resolved', 'handoff.requested', 'queued', [route], 'queues a resolved conversation when the visitor asks for a person'),
   row('resolved', 'agent.accepted', 'agent', [assignA1], 'reopens with the agent who accepts a resolved conversation'),
   row('resolved', 'inactivity.timeout', 'closed', [], 'closes a resolved conversation after inactivity'),
@@ -89,11 +95,11 @@ describe('transition', () => {
   it('covers every state and every event type', () => {
     expect(Object.keys(transitionTable)).toEqual(states);
     expect(conversationEventTypes.toSorted()).toEqual(Object.keys(events).toSorted());
-    // The lists below are only exhaustive if these counts hold: 5 states × 8 events = 20 accepted + 20 rejected.
-    expect(allPairs).toHaveLength(40);
+    // The lists below are only exhaustive if these counts hold: 5 states × 10 events = 24 accepted + 26 rejected.
+    expect(allPairs).toHaveLength(50);
     expect(allowedKeys.size).toBe(allowed.length);
-    expect(allowed).toHaveLength(20);
-    expect(rejected).toHaveLength(20);
+    expect(allowed).toHaveLength(24);
+    expect(rejected).toHaveLength(26);
   });
 
   it.each(allowedCases)('%s', (_title, { state, event, next, effects }) => {
@@ -112,6 +118,29 @@ describe('transition', () => {
   it.each<ConversationState>(['bot', 'queued', 'agent', 'resolved'])('assigns the agent named by the event, from %s', (state) => {
     const result = transition(state, { type: 'agent.accepted', agentId: 'agent-42' });
     expect(result.ok && result.effects.at(-1)).toStrictEqual({ type: 'assign', agentId: 'agent-42' });
+  });
+
+  it.each([
+    [{ to: 'bot' } as const, 'bot', [runBotTurn]],
+    [{ to: 'queue' } as const, 'queued', [route]],
+    [{ to: 'agent', agentId: 'a1' } as const, 'agent', [assignA1]],
+  ])('reopens a resolved conversation as the rule says: %j', (reopen, next, effects) => {
+    expect(transition('resolved', { type: 'visitor.message', reopen })).toStrictEqual({ ok: true, state: next, effects });
+  });
+
+  it('ignores a reopen target while the conversation is open', () => {
+    const reopen = { to: 'queue' } as const;
+    expect(transition('bot', { type: 'visitor.message', reopen })).toStrictEqual({ ok: true, state: 'bot', effects: [runBotTurn] });
+    expect(transition('agent', { type: 'visitor.message', reopen })).toStrictEqual({ ok: true, state: 'agent', effects: [] });
+  });
+
+  it.each<[ConversationState, Effect[]]>([
+    ['bot', [cancelBotTurn, { type: 'set-team', teamId: 't1' }, route]],
+    ['queued', [{ type: 'set-team', teamId: 't1' }, route]],
+    ['agent', [{ type: 'set-team', teamId: 't1' }, route]],
+  ])("transfers a conversation in %s to a team's queue", (state, effects) => {
+    const event: ConversationEvent = { type: 'conversation.transferred', target: { to: 'team', teamId: 't1' } };
+    expect(transition(state, event)).toStrictEqual({ ok: true, state: 'queued', effects });
   });
 
   // Leaving `bot` with a turn still streaming would let its reply land in a conversation a human now owns.

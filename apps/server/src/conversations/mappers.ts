@@ -46,6 +46,7 @@ export interface SummaryRow {
   contactName: string | null;
   contactEmail: string | null;
   assigneeName: string | null;
+  teamName: string | null;
   lastMessageBody: string | null;
   lastMessageAuthorKind: MessageRow['authorKind'] | null;
 }
@@ -61,6 +62,8 @@ export function toConversationSummary(row: SummaryRow): ConversationSummary {
     status: conversation.status,
     contact: { id: conversation.contactId, name: row.contactName, email: row.contactEmail },
     assignee: conversation.assigneeId && row.assigneeName !== null ? { id: conversation.assigneeId, name: row.assigneeName } : null,
+    team: conversation.teamId && row.teamName !== null ? { id: conversation.teamId, name: row.teamName } : null,
+    transferNote: conversation.transferNote ?? null,
     lastSeq: conversation.lastSeq,
     lastMessage:
       row.lastMessageBody !== null && row.lastMessageAuthorKind !== null

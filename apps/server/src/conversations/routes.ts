@@ -8,6 +8,7 @@ import {
   messageSentSchema,
   messagesPageSchema,
   replyRequestSchema,
+  transferRequestSchema,
 } from '@parley/protocol';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -21,6 +22,7 @@ import {
   limitSend,
   listMessages,
   sendAgentMessage,
+  transferConversation,
   updateConversation,
   type AgentContext,
 } from './service.js';
@@ -80,16 +82,34 @@ export async function conversationRoutes(app: FastifyInstance, deps: { config: C
     },
     async function updateConversationRoute(request) {
       const agent = agentOf(request);
-      const { summary, effects, messages } = await updateConversation(app.db, agent, request.params.conversationId, request.body);
-      await publishConversationChange(
-        app.realtime,
-        app.db,
-        app.conversationEffects.perform,
-        { ...summary, organizationId: agent.organizationId, contactId: summary.contact.id },
-        effects,
-        messages,
-      );
-      return summary;
+      const changed = await updateConversation(app.db, agent, request.params.conversationId, request.body);
+      return publishAgentChange(agent, changed);
     },
   );
+
+  api.post(
+    '/api/conversations/:conversationId/transfer',
+    {
+      schema: { params: conversationParamsSchema, body: transferRequestSchema, response: { 200: conversationSummarySchema } },
+    },
+    async function transferConversationRoute(request) {
+      const agent = agentOf(request);
+      const changed = await transferConversation(app.db, agent, request.params.conversationId, request.body);
+      return publishAgentChange(agent, changed);
+    },
+  );
+
+  /** Tells everyone about an agent's committed change, runs its effects, and answers with the new summary. */
+  async function publishAgentChange(agent: AgentContext, changed: Awaited<ReturnType<typeof updateConversation>>) {
+    const { summary, effects, messages } = changed;
+    await publishConversationChange(
+      app.realtime,
+      app.db,
+      app.conversationEffects.perform,
+      { ...summary, organizationId: agent.organizationId, contactId: summary.contact.id },
+      effects,
+      messages,
+    );
+    return summary;
+  }
 }

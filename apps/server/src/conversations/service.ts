@@ -1,4 +1,15 @@
-import { contacts, conversationEvents, conversations, messages, users, widgets, type Database, type Transaction } from '@parley/db';
+import {
+  contacts,
+  conversationEvents,
+  conversations,
+  memberships,
+  messages,
+  teams,
+  users,
+  widgets,
+  type Database,
+  type Transaction,
+} from '@parley/db';
 import {
   characterCount,
   ParleyError,
@@ -7,10 +18,13 @@ import {
   type Message,
   type MessageSent,
   type MessagesPage,
+  type TransferRequest,
 } from '@parley/protocol';
 import { and, asc, desc, eq, gt, ne, sql } from 'drizzle-orm';
 import { botConfigSchema } from '../widgets/bot-config.js';
-import { transition, type ConversationEvent, type Effect } from './machine.js';
+import { routingConfigSchema } from '../widgets/routing-config.js';
+import { isAgentAvailable } from './agent-availability.js';
+import { transition, type ConversationEvent, type Effect, type ReopenTarget } from './machine.js';
 import { appendMessage, type ConversationPatch } from './append-message.js';
 import { appendVisitorMessageFast } from './append-visitor-message.js';
 import { toConversationSummary, toMessage, type SummaryRow } from './mappers.js';
@@ -30,6 +44,8 @@ export interface SendResult {
   effects: Effect[];
   /** The system messages the send's transition wrote just before the message ("The conversation was reopened."). */
   systemMessages: Message[];
+  /** The system messages written just after it: the queue position of a conversation that started in the queue. */
+  followingMessages?: Message[];
 }
 
 /** A visitor, as identified by a verified session token and the widget it came through. */
@@ -39,6 +55,10 @@ export interface VisitorContext {
   organizationId: string;
   /** Whether the widget's bot answers first; without it conversations queue for a human. */
   botEnabled: boolean;
+  /** The widget's team: its new conversations go to that team's agents (null: any agent). */
+  teamId: string | null;
+  /** How long an agent's connection row counts as fresh: the reopen rule gives a conversation back to an online agent. */
+  presenceLeaseMs: number;
 }
 
 /** A signed-in agent. */
@@ -118,7 +138,7 @@ async function appendToLockedConversation(
   tx: Transaction,
   conversation: ConversationRow,
   values: { clientId: string; authorKind: Message['author']['kind']; authorId: string | null; body: string },
-  change: (conversation: ConversationRow) => TransitionPlan,
+  change: (conversation: ConversationRow) => TransitionPlan | Promise<TransitionPlan>,
 ): Promise<{
   row: typeof messages.$inferSelect;
   conversation: ConversationRow;
@@ -127,7 +147,7 @@ async function appendToLockedConversation(
   effects: Effect[];
   systemMessages: Message[];
 }> {
-  const plan = change(conversation);
+  const plan = await change(conversation);
   const { patch, events, effects } = plan;
   const duplicate = async () => {
     const row = await findByClientId(tx, conversation.id, values.clientId);
@@ -199,18 +219,28 @@ const unchanged = (): TransitionPlan => ({ patch: {}, events: [], effects: [], m
 // Shown when an agent's name is unknown to the caller; the sockets and routes always know it.
 const UNNAMED_AGENT = 'Someone from our team';
 
+/** Names and words a plan writes that the event itself doesn't carry. */
+export interface PlanContext {
+  /** The name of the agent an assignment by someone else (routing, a transfer) gives the conversation to. */
+  assigneeName?: string;
+  /** The name of the team a transfer sends the conversation to. */
+  teamName?: string;
+  /** The transferring agent's note for the next one. */
+  note?: string;
+}
+
 /**
  * Runs `event` through the state machine for `conversation` and turns the result into writes: the new status, an
- * assignment, clearing the bot turn's claim on cancellation (so a running turn cannot store its reply), each with its
- * audit row. The rest of the effects are returned for after the commit. A rejected event throws
- * `transition_rejected`: it is never applied silently.
+ * assignment or its end (a conversation with the bot or in the queue has no assignee), the team, clearing the bot
+ * turn's claim on cancellation (so a running turn cannot store its reply), each with its audit row. The rest of the
+ * effects are returned for after the commit. A rejected event throws `transition_rejected`: it is never applied
+ * silently.
  */
 export function planTransition(
   conversation: ConversationRow,
   event: ConversationEvent,
   actor: Actor,
-  /** The name of the agent an assignment by someone else (routing) gives the conversation to. */
-  assigneeName?: string,
+  context: PlanContext = {},
 ): TransitionPlan {
   const result = transition(conversation.status, event);
   if (!result.ok) {
@@ -219,20 +249,28 @@ export function planTransition(
   const plan = unchanged();
   if (result.state !== conversation.status) {
     const data: Record<string, unknown> = { event: event.type };
+    if (event.type === 'handoff.requested') Object.assign(data, { trigger: event.trigger, reason: event.reason });
     if ('by' in event) data.by = event.by;
-    if ('reason' in event) data.reason = event.reason;
     plan.patch.status = result.state;
     plan.events.push(statusEvent(conversation, result.state, actor, data));
     // Back to the bot (handed back, reopened): what was said before is history, not questions for the bot to answer.
     if (result.state === 'bot') plan.patch.botAnsweredSeq = conversation.lastSeq;
   }
+  if ((result.state === 'bot' || result.state === 'queued') && conversation.assigneeId !== null) {
+    // The console shows what the database says: nobody is assigned to a conversation the bot or the queue has.
+    plan.patch.assigneeId = null;
+    plan.events.push({ type: 'unassigned', actorKind: actor.kind, actorId: actor.id, data: { assigneeId: conversation.assigneeId } });
+  }
   let assignedTo: string | null = null;
   for (const effect of result.effects) {
     if (effect.type === 'assign') {
       if (conversation.assigneeId === effect.agentId) continue;
-      assignedTo = actor.kind === 'agent' && actor.id === effect.agentId && actor.name ? actor.name : (assigneeName ?? UNNAMED_AGENT);
+      const byThemselves = actor.kind === 'agent' && actor.id === effect.agentId && actor.name;
+      assignedTo = byThemselves ? actor.name! : (context.assigneeName ?? UNNAMED_AGENT);
       plan.patch.assigneeId = effect.agentId;
       plan.events.push({ type: 'assigned', actorKind: actor.kind, actorId: actor.id, data: { assigneeId: effect.agentId } });
+    } else if (effect.type === 'set-team') {
+      plan.patch.teamId = effect.teamId;
     } else {
       if (effect.type === 'cancel-bot-turn') {
         plan.patch.botTurnId = null;
@@ -241,30 +279,46 @@ export function planTransition(
       plan.effects.push(effect);
     }
   }
-  plan.messages = planSystemEvents(conversation.status, result.state, event, assignedTo);
+  let transferredTo: string | null = null;
+  if (event.type === 'conversation.transferred') {
+    transferredTo = event.target.to === 'agent' ? (context.assigneeName ?? UNNAMED_AGENT) : (context.teamName ?? 'another team');
+    const note = context.note ? { note: context.note, fromName: actor.name ?? UNNAMED_AGENT, at: new Date().toISOString() } : null;
+    plan.patch.transferNote = note;
+    plan.events.push({
+      type: 'transferred',
+      actorKind: actor.kind,
+      actorId: actor.id,
+      data: { target: event.target, note: context.note ?? null },
+    });
+  }
+  plan.messages = planSystemEvents(conversation.status, result.state, event, { assignedTo, transferredTo });
   return plan;
 }
 
 /**
- * The visitor wrote. When that reopens a conversation to the bot but the widget's bot is off, the conversation goes
- * on to the human queue in a second, audited transition.
+ * Where a resolved conversation goes when the visitor writes again: the widget's `reopen` rule, read as it is now,
+ * applied to who had the conversation and whether they are online.
  */
-function visitorMessagePlan(conversation: ConversationRow, visitor: VisitorContext): TransitionPlan {
-  const actor = { kind: 'visitor' as const, id: visitor.contactId };
-  const plan = planTransition(conversation, { type: 'visitor.message' }, actor);
-  if (visitor.botEnabled || plan.patch.status !== 'bot') return plan;
-  const queued = planTransition(
-    { ...conversation, status: 'bot' },
-    { type: 'handoff.requested', by: 'rule', reason: 'The bot is turned off for this widget.' },
-    { kind: 'system', id: null },
-  );
-  return {
-    patch: { ...plan.patch, ...queued.patch },
-    events: [...plan.events, ...queued.events],
-    // The queued plan's cancel-bot-turn is moot: the bot is off, and no turn runs. Its route effect is not.
-    effects: queued.effects.filter((effect) => effect.type !== 'cancel-bot-turn'),
-    messages: [...plan.messages, ...queued.messages],
-  };
+async function reopenTarget(tx: Transaction, conversation: ConversationRow, visitor: VisitorContext): Promise<ReopenTarget> {
+  const [widget] = await tx
+    .select({ bot: widgets.bot, routing: widgets.routing })
+    .from(widgets)
+    .where(eq(widgets.id, conversation.widgetId));
+  const botEnabled = botConfigSchema.parse(widget?.bot ?? {}).enabled;
+  const { reopen } = routingConfigSchema.parse(widget?.routing ?? {});
+  const lastAgent = conversation.assigneeId;
+  if (reopen === 'last_agent' && lastAgent !== null) {
+    const online = await isAgentAvailable(tx, { userId: lastAgent, organizationId: conversation.organizationId }, visitor.presenceLeaseMs);
+    return online ? { to: 'agent', agentId: lastAgent } : { to: 'queue' };
+  }
+  // `bot`, and `last_agent` for a conversation no agent had: the bot, unless the widget has none.
+  return reopen === 'queue' || !botEnabled ? { to: 'queue' } : { to: 'bot' };
+}
+
+/** The visitor wrote: the machine decides; a resolved conversation reopens where the widget's rule sends it. */
+async function visitorMessagePlan(tx: Transaction, conversation: ConversationRow, visitor: VisitorContext): Promise<TransitionPlan> {
+  const reopen = conversation.status === 'resolved' ? await reopenTarget(tx, conversation, visitor) : undefined;
+  return planTransition(conversation, { type: 'visitor.message', ...(reopen && { reopen }) }, { kind: 'visitor', id: visitor.contactId });
 }
 
 /**
@@ -324,6 +378,10 @@ async function lockOrCreateVisitorConversation(
       contactId: visitor.contactId,
       // The bot answers first (Claude, or the offline answerer without an API key) unless the widget turned it off.
       status: visitor.botEnabled ? 'bot' : 'queued',
+      // The widget's team, unless it was deleted since the widget was read.
+      teamId: visitor.teamId
+        ? sql`(select ${teams.id} from ${teams} where ${teams.id} = ${visitor.teamId} and ${teams.organizationId} = ${visitor.organizationId})`
+        : null,
     })
     .returning();
   await tx.insert(conversationEvents).values({
@@ -364,17 +422,35 @@ export async function sendVisitorMessage(
       tx,
       conversation,
       { clientId: input.clientId, authorKind: 'visitor', authorId: visitor.contactId, body: input.body },
-      (current) => visitorMessagePlan(current, visitor),
+      (current) => visitorMessagePlan(tx, current, visitor),
     );
+    // A widget without a bot queues the conversation as it starts: the visitor learns their place after their message.
+    const following =
+      created && result.conversation.status === 'queued' ? await appendSystemMessages(tx, result.conversation, [{ type: 'queued' }]) : [];
     return {
       sent: sentOf(result.row),
       message: result.duplicate ? null : toMessage(result.row),
-      conversation: result.conversation,
+      conversation: following.length > 0 ? await readConversation(tx, conversation.id) : result.conversation,
       conversationChanged: created || result.changed,
       effects: result.effects,
       systemMessages: result.systemMessages,
+      followingMessages: following,
     };
   });
+}
+
+/**
+ * Locks a conversation of the agent's organization for a change. Another organization's conversation is reported as
+ * missing, not forbidden: its existence is not disclosed.
+ */
+async function lockAgentConversation(tx: Transaction, agent: AgentContext, conversationId: string): Promise<ConversationRow> {
+  const [conversation] = await tx
+    .select()
+    .from(conversations)
+    .where(and(eq(conversations.id, conversationId), eq(conversations.organizationId, agent.organizationId)))
+    .for('update');
+  if (!conversation) throw new ParleyError('not_found', 'Conversation not found.');
+  return conversation;
 }
 
 /**
@@ -387,13 +463,7 @@ export async function sendAgentMessage(
   input: { conversationId: string; clientId: string; body: string },
 ): Promise<SendResult> {
   return db.transaction(async (tx) => {
-    const [conversation] = await tx
-      .select()
-      .from(conversations)
-      .where(and(eq(conversations.id, input.conversationId), eq(conversations.organizationId, agent.organizationId)))
-      .for('update');
-    // Another organization's conversation is reported as missing, not forbidden: its existence is not disclosed.
-    if (!conversation) throw new ParleyError('not_found', 'Conversation not found.');
+    const conversation = await lockAgentConversation(tx, agent, input.conversationId);
 
     const result = await appendToLockedConversation(
       tx,
@@ -423,6 +493,7 @@ function agentActor(agent: AgentContext): Actor {
 /** The state-machine event an agent's conversation update stands for. */
 function updateEvent(
   agent: AgentContext,
+  conversation: ConversationRow,
   update: { status?: ConversationStatus | undefined; assignToMe?: true | undefined },
 ): ConversationEvent {
   if (update.assignToMe || update.status === 'agent') return { type: 'agent.accepted', agentId: agent.userId };
@@ -432,7 +503,10 @@ function updateEvent(
     case 'bot':
       return { type: 'agent.handed-back', agentId: agent.userId };
     case 'queued':
-      return { type: 'handoff.requested', by: 'rule', reason: 'moved to the queue by an agent' };
+      // An assigned conversation is unassigned (back to the queue); one with the bot is handed off.
+      return conversation.status === 'agent'
+        ? { type: 'agent.unassigned', agentId: agent.userId }
+        : { type: 'handoff.requested', trigger: 'agent', reason: 'moved to the queue by an agent' };
     default:
       throw new ParleyError('invalid_payload', 'Nothing to update.');
   }
@@ -449,13 +523,8 @@ export async function updateConversation(
   update: { status?: ConversationStatus | undefined; assignToMe?: true | undefined },
 ): Promise<{ summary: ConversationSummary; effects: Effect[]; messages: Message[] }> {
   const committed = await db.transaction(async (tx) => {
-    const [conversation] = await tx
-      .select()
-      .from(conversations)
-      .where(and(eq(conversations.id, conversationId), eq(conversations.organizationId, agent.organizationId)))
-      .for('update');
-    if (!conversation) throw new ParleyError('not_found', 'Conversation not found.');
-    const event = updateEvent(agent, update);
+    const conversation = await lockAgentConversation(tx, agent, conversationId);
+    const event = updateEvent(agent, conversation, update);
     if (event.type === 'agent.handed-back') {
       const [widget] = await tx.select({ bot: widgets.bot }).from(widgets).where(eq(widgets.id, conversation.widgetId));
       if (!botConfigSchema.parse(widget?.bot ?? {}).enabled) {
@@ -463,6 +532,55 @@ export async function updateConversation(
       }
     }
     const plan = planTransition(conversation, event, agentActor(agent));
+    const applied = await applyPlan(tx, conversation, plan);
+    return { effects: plan.effects, messages: applied.messages };
+  });
+  const summary = await getConversationSummary(db, agent.organizationId, conversationId);
+  if (!summary) throw new ParleyError('not_found', 'Conversation not found.');
+  return { summary, ...committed };
+}
+
+/** The agent or team a transfer names, checked to be of the agent's organization, with the name the visitor is told. */
+async function transferTargetName(tx: Transaction, organizationId: string, target: TransferRequest['target']): Promise<string> {
+  if (target.to === 'agent') {
+    const [member] = await tx
+      .select({ name: users.name })
+      .from(memberships)
+      .innerJoin(users, eq(users.id, memberships.userId))
+      .where(and(eq(memberships.userId, target.agentId), eq(memberships.organizationId, organizationId)));
+    if (!member) throw new ParleyError('not_found', 'No agent of your organization has this id.');
+    return member.name;
+  }
+  const [team] = await tx
+    .select({ name: teams.name })
+    .from(teams)
+    .where(and(eq(teams.id, target.teamId), eq(teams.organizationId, organizationId)));
+  if (!team) throw new ParleyError('not_found', 'Your organization has no team with this id.');
+  return team.name;
+}
+
+/**
+ * Passes a conversation of the agent's organization to another agent (who owns it at once, whether online or not: the
+ * agent chose them) or to a team (whose queue it joins, routed to that team's agents), with an optional note for the
+ * next agent that only agents see. Transferring to the agent who has it already is rejected.
+ */
+export async function transferConversation(
+  db: Database,
+  agent: AgentContext,
+  conversationId: string,
+  request: TransferRequest,
+): Promise<{ summary: ConversationSummary; effects: Effect[]; messages: Message[] }> {
+  const committed = await db.transaction(async (tx) => {
+    const conversation = await lockAgentConversation(tx, agent, conversationId);
+    const name = await transferTargetName(tx, agent.organizationId, request.target);
+    if (request.target.to === 'agent' && conversation.assigneeId === request.target.agentId) {
+      throw new ParleyError('transition_rejected', `${name} has this conversation already.`);
+    }
+    const context = request.target.to === 'agent' ? { assigneeName: name } : { teamName: name };
+    const plan = planTransition(conversation, { type: 'conversation.transferred', target: request.target }, agentActor(agent), {
+      ...context,
+      ...(request.note && { note: request.note }),
+    });
     const applied = await applyPlan(tx, conversation, plan);
     return { effects: plan.effects, messages: applied.messages };
   });
@@ -482,9 +600,14 @@ export async function requestHandoff(
 ): Promise<{ conversation: ConversationRow; effects: Effect[]; messages: Message[] }> {
   return db.transaction(async (tx) => {
     const conversation = await lockOrCreateVisitorConversation(tx, visitor);
+    if (conversation.created && conversation.row.status === 'queued') {
+      // A widget without a bot: the new conversation is in the queue already; the visitor is told as if they asked.
+      const told = await appendSystemMessages(tx, conversation.row, [{ type: 'handoff_requested', by: 'visitor' }, { type: 'queued' }]);
+      return { conversation: await readConversation(tx, conversation.row.id), effects: [{ type: 'route' }], messages: told };
+    }
     const plan = planTransition(
       conversation.row,
-      { type: 'handoff.requested', by: 'visitor', reason },
+      { type: 'handoff.requested', trigger: 'visitor_button', reason },
       { kind: 'visitor', id: visitor.contactId },
     );
     const applied = await applyPlan(tx, conversation.row, plan);
@@ -520,26 +643,47 @@ export async function assignConversation(
   conversation: ConversationRow,
   agent: { userId: string; name: string },
 ): Promise<{ conversation: ConversationRow; effects: Effect[]; messages: Message[] }> {
-  const plan = planTransition(conversation, { type: 'agent.accepted', agentId: agent.userId }, { kind: 'system', id: null }, agent.name);
+  const plan = planTransition(
+    conversation,
+    { type: 'agent.accepted', agentId: agent.userId },
+    { kind: 'system', id: null },
+    {
+      assigneeName: agent.name,
+    },
+  );
   const applied = await applyPlan(tx, conversation, plan);
   return { conversation: applied.conversation, effects: plan.effects, messages: applied.messages };
 }
 
 function summaryQuery(db: Database) {
-  return db
-    .select({
-      conversation: conversations,
-      contactName: contacts.name,
-      contactEmail: contacts.email,
-      assigneeName: users.name,
-      lastMessageBody: messages.body,
-      lastMessageAuthorKind: messages.authorKind,
-    })
-    .from(conversations)
-    .innerJoin(contacts, eq(contacts.id, conversations.contactId))
-    .leftJoin(users, eq(users.id, conversations.assigneeId))
-    .leftJoin(messages, and(eq(messages.conversationId, conversations.id), eq(messages.seq, conversations.lastSeq)))
-    .$dynamic();
+  return (
+    db
+      .select({
+        conversation: conversations,
+        contactName: contacts.name,
+        contactEmail: contacts.email,
+        assigneeName: users.name,
+        teamName: teams.name,
+        lastMessageBody: messages.body,
+        lastMessageAuthorKind: messages.authorKind,
+      })
+      .from(conversations)
+      .innerJoin(contacts, eq(contacts.id, conversations.contactId))
+      .leftJoin(users, eq(users.id, conversations.assigneeId))
+      .leftJoin(teams, eq(teams.id, conversations.teamId))
+      // The preview is what someone said: status lines ("You're number 1 in the queue.") are not news to an agent.
+      .leftJoin(
+        messages,
+        and(
+          eq(messages.conversationId, conversations.id),
+          eq(
+            messages.seq,
+            sql`(select max(p.seq) from messages p where p.conversation_id = ${conversations.id} and p.author_kind <> 'system')`,
+          ),
+        ),
+      )
+      .$dynamic()
+  );
 }
 
 /** An organization's conversations, most recent activity first. */

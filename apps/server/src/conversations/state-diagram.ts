@@ -30,26 +30,49 @@ function fromEvent<T extends string>(field: string): T {
   return `event.${field}` as T;
 }
 
-/** One event of every type, used to ask the machine what it does; each payload field is a {@link fromEvent} stand-in. */
-const sampleEvents: { [T in ConversationEventType]: Extract<ConversationEvent, { type: T }> } = {
-  'visitor.message': { type: 'visitor.message' },
-  'bot.replied': { type: 'bot.replied' },
-  'handoff.requested': { type: 'handoff.requested', by: fromEvent('by'), reason: fromEvent('reason') },
-  'agent.accepted': { type: 'agent.accepted', agentId: fromEvent('agentId') },
-  'agent.handed-back': { type: 'agent.handed-back', agentId: fromEvent('agentId') },
-  'conversation.resolved': { type: 'conversation.resolved', by: fromEvent('by') },
-  'inactivity.timeout': { type: 'inactivity.timeout' },
-  'conversation.closed': { type: 'conversation.closed' },
+/**
+ * One event of every type, used to ask the machine what it does; each payload field is a {@link fromEvent} stand-in.
+ * An event whose payload decides the next state (where a reopened conversation goes, whom a transfer is to) has one
+ * sample per variant, each named.
+ */
+const sampleEvents: { [T in ConversationEventType]: { variant?: string; event: Extract<ConversationEvent, { type: T }> }[] } = {
+  'visitor.message': [
+    { variant: 'reopen to the bot, the default', event: { type: 'visitor.message' } },
+    { variant: 'reopen to the queue', event: { type: 'visitor.message', reopen: { to: 'queue' } } },
+    { variant: 'reopen to the agent', event: { type: 'visitor.message', reopen: { to: 'agent', agentId: fromEvent('reopen.agentId') } } },
+  ],
+  'bot.replied': [{ event: { type: 'bot.replied' } }],
+  'handoff.requested': [{ event: { type: 'handoff.requested', trigger: fromEvent('trigger'), reason: fromEvent('reason') } }],
+  'agent.accepted': [{ event: { type: 'agent.accepted', agentId: fromEvent('agentId') } }],
+  'agent.handed-back': [{ event: { type: 'agent.handed-back', agentId: fromEvent('agentId') } }],
+  'agent.unassigned': [{ event: { type: 'agent.unassigned', agentId: fromEvent('agentId') } }],
+  'conversation.transferred': [
+    { variant: 'to an agent', event: { type: 'conversation.transferred', target: { to: 'agent', agentId: fromEvent('target.agentId') } } },
+    { variant: 'to a team', event: { type: 'conversation.transferred', target: { to: 'team', teamId: fromEvent('target.teamId') } } },
+  ],
+  'conversation.resolved': [{ event: { type: 'conversation.resolved', by: fromEvent('by') } }],
+  'inactivity.timeout': [{ event: { type: 'inactivity.timeout' } }],
+  'conversation.closed': [{ event: { type: 'conversation.closed' } }],
 };
 
+/** Every string of a sample's payload, nested objects included. */
+function payloadStrings(value: unknown): string[] {
+  if (typeof value === 'string') return [value];
+  if (value && typeof value === 'object') return Object.values(value).flatMap(payloadStrings);
+  return [];
+}
+
 const eventFieldStandIns = new Set(
-  Object.values(sampleEvents).flatMap((event) => Object.entries(event).flatMap(([key, value]) => (key === 'type' ? [] : [value]))),
+  Object.values(sampleEvents).flatMap((samples) =>
+    samples.flatMap(({ event }) => Object.entries(event).flatMap(([key, value]) => (key === 'type' ? [] : payloadStrings(value)))),
+  ),
 );
 
 /** What the machine does with one (state, event) pair: `next` is `null` when the pair is rejected. */
 interface Cell {
   state: ConversationState;
   event: ConversationEventType;
+  variant: string | undefined;
   next: ConversationState | null;
   effects: Effect[];
 }
@@ -61,10 +84,17 @@ interface Cell {
 function cells(): Cell[] {
   const states = Object.keys(transitionTable) as ConversationState[];
   return states.flatMap((state) =>
-    conversationEventTypes.map((event) => {
+    conversationEventTypes.flatMap((event) => {
       // Asking `transition` rather than reading the handlers keeps the docs true to what callers actually get.
-      const result = transition(state, sampleEvents[event]);
-      return result.ok ? { state, event, next: result.state, effects: result.effects } : { state, event, next: null, effects: [] };
+      const cellsOfEvent = sampleEvents[event].map(({ variant, event: sample }): Cell => {
+        const result = transition(state, sample);
+        return result.ok
+          ? { state, event, variant, next: result.state, effects: result.effects }
+          : { state, event, variant, next: null, effects: [] };
+      });
+      // Where the payload makes no difference (a rejected event, a message to a bot conversation), one row says so.
+      const outcomes = new Set(cellsOfEvent.map((cell) => JSON.stringify([cell.next, cell.effects])));
+      return outcomes.size === 1 ? [{ ...cellsOfEvent[0]!, variant: undefined }] : cellsOfEvent;
     }),
   );
 }
@@ -89,7 +119,9 @@ function escapeCell(text: string): string {
 export function renderStateDiagram(): string {
   const all = cells();
   const lines = ['stateDiagram-v2', `  [*] --> ${initialState}`];
-  for (const { state, event, next } of all) if (next) lines.push(`  ${state} --> ${next}: ${event}`);
+  const edges = new Set<string>();
+  for (const { state, event, next } of all) if (next) edges.add(`  ${state} --> ${next}: ${event}`);
+  lines.push(...edges);
   const states = Object.keys(transitionTable) as ConversationState[];
   for (const state of states) if (all.every((cell) => cell.state !== state || cell.next === null)) lines.push(`  ${state} --> [*]`);
   return lines.join('\n');
@@ -100,10 +132,11 @@ export function renderStateDiagram(): string {
  * with the next state and the effects of every (state, event) pair, `—` where the pair is rejected.
  */
 export function renderStatesDoc(): string {
-  const rows = cells().map(({ state, event, next, effects }) => {
+  const rows = cells().map(({ state, event, variant, next, effects }) => {
     const outcome =
       next === null ? ['—', 'rejected (`transition_rejected`)'] : [`\`${next}\``, effects.map(formatEffect).join(', ') || 'none'];
-    return `| \`${state}\` | \`${event}\` | ${outcome.map(escapeCell).join(' | ')} |`;
+    const eventCell = variant ? `\`${event}\` (${variant})` : `\`${event}\``;
+    return `| \`${state}\` | ${eventCell} | ${outcome.map(escapeCell).join(' | ')} |`;
   });
   return [
     '<!-- Generated from apps/server/src/conversations/machine.ts by `pnpm docs:states`. Do not edit by hand. -->',
@@ -120,7 +153,9 @@ export function renderStatesDoc(): string {
     renderStateDiagram(),
     '```',
     '',
-    'Fields written `event.<name>` are copied from the event.',
+    'Fields written `event.<name>` are copied from the event. A visitor message without `reopen` reopens a resolved',
+    "conversation to the bot; the server sets `reopen` from the widget's routing rule (`reopen`: `bot`, `queue`, or",
+    '`last_agent`, which is the agent who had it when they are online, else the queue).',
     '',
     '| State | Event | Next state | Effects |',
     '| --- | --- | --- | --- |',

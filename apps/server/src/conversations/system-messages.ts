@@ -11,7 +11,7 @@ import { rowsOf, type conversations, type Transaction } from '@parley/db';
 import { systemEventText, type ConversationStatus, type Message, type SystemEvent } from '@parley/protocol';
 import { sql } from 'drizzle-orm';
 import { appendMessage } from './append-message.js';
-import type { ConversationEvent } from './machine.js';
+import { handoffSourceOf, type ConversationEvent } from './machine.js';
 import { toMessage } from './mappers.js';
 
 type ConversationRow = typeof conversations.$inferSelect;
@@ -22,22 +22,32 @@ type ConversationRow = typeof conversations.$inferSelect;
  */
 export type PlannedSystemEvent = Exclude<SystemEvent, { type: 'queued' }> | { type: 'queued' };
 
-/**
- * The system events a committed transition from `from` to `to` by `event` tells the visitor about. `assignedTo` is the
- * name of an agent the transition assigns the conversation to, if any.
- */
+/** Whom a transition gives the conversation to, by name, as the visitor is told. */
+export interface PlannedHandover {
+  /** The agent it is assigned to (an agent took it, or routing gave it). */
+  assignedTo: string | null;
+  /** The agent or team an agent transferred it to. */
+  transferredTo: string | null;
+}
+
+/** The system events a committed transition from `from` to `to` by `event` tells the visitor about. */
 export function planSystemEvents(
   from: ConversationStatus,
   to: ConversationStatus,
   event: ConversationEvent,
-  assignedTo: string | null,
+  handover: PlannedHandover,
 ): PlannedSystemEvent[] {
   const planned: PlannedSystemEvent[] = [];
-  if (from === 'resolved' && to === 'bot') planned.push({ type: 'reopened' });
+  if (from === 'resolved' && event.type === 'visitor.message') planned.push({ type: 'reopened' });
   if (to === 'queued' && from !== 'queued' && event.type === 'handoff.requested') {
-    planned.push({ type: 'handoff_requested', by: event.by }, { type: 'queued' });
+    planned.push({ type: 'handoff_requested', by: handoffSourceOf(event.trigger) });
   }
-  if (assignedTo !== null) planned.push({ type: 'agent_joined', agentName: assignedTo });
+  if (handover.transferredTo !== null) planned.push({ type: 'transferred', to: handover.transferredTo });
+  // Joining the queue, or another team's queue: the visitor learns their place.
+  if (to === 'queued' && (from !== 'queued' || event.type === 'conversation.transferred')) planned.push({ type: 'queued' });
+  // After a transfer to an agent, "transferred to Sam" already says who has it.
+  else if (handover.assignedTo !== null && handover.transferredTo === null)
+    planned.push({ type: 'agent_joined', agentName: handover.assignedTo });
   if (from !== 'bot' && to === 'bot' && event.type === 'agent.handed-back') planned.push({ type: 'handed_back_to_bot' });
   if (from !== 'resolved' && to === 'resolved') planned.push({ type: 'resolved' });
   return planned;

@@ -9,7 +9,16 @@ import { findWidgetByKey, isOriginAllowed } from '../widgets/service.js';
 import { publishConversationChange, publishSendResult } from './broadcast.js';
 import { toVisitorConversation } from './mappers.js';
 import { createRateLimit, type RateLimit } from '../plugins/rate-limit.js';
-import { assertMessageLength, findVisitorConversation, limitSend, listMessages, requestHandoff, sendVisitorMessage } from './service.js';
+import { PRESENCE_LEASE_BEATS } from './agent-availability.js';
+import {
+  assertMessageLength,
+  findVisitorConversation,
+  limitSend,
+  listMessages,
+  requestHandoff,
+  sendVisitorMessage,
+  type VisitorContext,
+} from './service.js';
 
 /**
  * `session:get` and `messages:sync` per visitor per 10 s. The SDK asks for the session once per connection and syncs a
@@ -75,7 +84,14 @@ export function registerVisitorSocket(
 
   realtime.visitors.on('connection', function handleVisitorConnection(socket) {
     const { widget, contactId } = socket.data;
-    const visitor = { contactId, widgetId: widget.id, organizationId: widget.organizationId, botEnabled: widget.botEnabled };
+    const visitor: VisitorContext = {
+      contactId,
+      widgetId: widget.id,
+      organizationId: widget.organizationId,
+      botEnabled: widget.botEnabled,
+      teamId: widget.routing.teamId,
+      presenceLeaseMs: config.presence.heartbeatMs * PRESENCE_LEASE_BEATS,
+    };
     void socket.join(contactRoom(contactId));
 
     const events = createSocketEvents<VisitorClientEvents, typeof visitorEventSchemas>(

@@ -5,8 +5,10 @@
  */
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
-import { PRESENCE_LEASE_BEATS, registerPresence } from './presence.js';
+import { PRESENCE_LEASE_BEATS } from '../conversations/agent-availability.js';
+import { registerPresence } from './presence.js';
 import { registerRouting } from './routing.js';
+import { registerTeamRoutes } from './teams.js';
 
 /** Registers the handoff domain. */
 export const handoffPlugin = fp(
@@ -15,6 +17,7 @@ export const handoffPlugin = fp(
     const { presence } = app.config;
     const route = registerRouting(app, { leaseMs: presence.heartbeatMs * PRESENCE_LEASE_BEATS });
     registerPresence(app, presence, route);
+    registerTeamRoutes(app, route);
   },
   { name: 'parley-handoff', fastify: '5.x', dependencies: ['parley-config', 'parley-db', 'parley-io', 'parley-conversations'] },
 );

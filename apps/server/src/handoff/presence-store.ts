@@ -1,25 +1,12 @@
 import { agentSessions, memberships, users, type Database } from '@parley/db';
 import type { AgentPresence, PresenceStatus } from '@parley/protocol';
 import { and, asc, eq, lt, sql } from 'drizzle-orm';
+import { hasFreshSession, leaseStart } from '../conversations/agent-availability.js';
 
 /** One agent in one organization. */
 export interface PresenceKey {
   userId: string;
   organizationId: string;
-}
-
-/** A row is fresh while renewed within the lease; the database's clock decides, so processes' clocks don't matter. */
-function leaseStart(leaseMs: number) {
-  return sql`now() - ${leaseMs} * interval '1 millisecond'`;
-}
-
-/**
- * Whether the membership's agent has a fresh connection row, by any process. Spelled out in SQL: Drizzle leaves the
- * table off column names in a one-table select, and `user_id = user_id` inside the subquery would match every row.
- */
-function hasFreshSession(leaseMs: number) {
-  return sql<boolean>`exists (select 1 from agent_sessions s where s.user_id = memberships.user_id
-    and s.organization_id = memberships.organization_id and s.last_seen_at > ${leaseStart(leaseMs)})`;
 }
 
 function toStatus(row: { away: boolean; online: boolean }): PresenceStatus {

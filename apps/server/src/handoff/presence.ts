@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { presenceListSchema, type PresenceStatus } from '@parley/protocol';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { PRESENCE_LEASE_BEATS } from '../conversations/agent-availability.js';
 import { organizationRoom } from '../plugins/io.js';
 import {
   closeSession,
@@ -13,9 +14,6 @@ import {
   setAway,
   type PresenceKey,
 } from './presence-store.js';
-
-/** A row not renewed for this many heartbeats belongs to a dead process. */
-export const PRESENCE_LEASE_BEATS = 3;
 
 /** Timings of {@link registerPresence}; from `config.presence`. */
 export interface PresenceOptions {

@@ -1,9 +1,9 @@
 import { conversations, memberships, rowsOf, type Database } from '@parley/db';
 import type { FastifyInstance } from 'fastify';
 import { and, eq, sql } from 'drizzle-orm';
+import { hasFreshSession } from '../conversations/agent-availability.js';
 import { publishConversationChange } from '../conversations/broadcast.js';
 import { assignConversation } from '../conversations/service.js';
-import type { RoutingStrategy } from '../widgets/routing-config.js';
 
 /** Options of {@link registerRouting}. */
 export interface RoutingOptions {
@@ -11,28 +11,51 @@ export interface RoutingOptions {
   leaseMs: number;
 }
 
-/** The free agent {@link assignNext} picked, with what the choice was based on. */
-interface Candidate {
+/** The pair {@link assignNext} chose: a queued conversation and the free agent it goes to. */
+interface Choice {
+  conversation_id: string;
   user_id: string;
   name: string;
 }
 
 /**
- * Gives the organization's oldest queued conversation (of a widget that routes) to the best free agent, in one
- * transaction under the organization's routing lock: every process serializes its choices on that lock, and each
- * choice counts the loads after the previous one committed, so no conversation goes to two agents and no agent gets
- * more than their capacity. The conversation row is taken `skip locked`: one that a manual claim or a message holds
- * right now is left for the next pass (that change's own `route` effect brings one). Returns null when nothing could
- * be assigned (no queued conversation, or no online agent with a free slot).
+ * Gives the organization's oldest queued conversation (of a widget that routes) that has a free agent to the best such
+ * agent, in one transaction under the organization's routing lock: every process serializes its choices on that lock,
+ * and each choice counts the loads after the previous one committed, so no conversation goes to two agents and no agent
+ * gets more than their capacity. A conversation with a team goes to that team's members only; an older one whose team
+ * has nobody free waits without holding up the rest. The conversation row is taken `skip locked`: one that a manual
+ * claim or a message holds right now is left for the next pass (that change's own `route` effect brings one). Returns
+ * null when nothing could be assigned.
  */
 export async function assignNext(db: Database, organizationId: string, leaseMs: number) {
   return db.transaction(async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`parley-routing:${organizationId}`}))`);
     // Oldest first by when the conversation last joined the queue (its latest status change, or creation, to queued).
-    const [next] = rowsOf<{ id: string; strategy: RoutingStrategy | null }>(
+    // For each, the best free agent: least_loaded, fewest conversations now with them, then least recently given one;
+    // round_robin, least recently given one.
+    const [choice] = rowsOf<Choice>(
       await tx.execute(sql`
-        select c.id, w.routing->>'strategy' as strategy
-          from conversations c join widgets w on w.id = c.widget_id
+        select c.id as conversation_id, agent.user_id, agent.name
+          from conversations c
+          join widgets w on w.id = c.widget_id
+          cross join lateral (
+            select user_id, name from (
+              select m.user_id, u.name, m.last_assigned_at,
+                     coalesce(m.max_conversations, o.default_max_conversations) as capacity,
+                     (select count(*) from conversations a
+                       where a.organization_id = m.organization_id and a.assignee_id = m.user_id and a.status = 'agent') as load
+                from memberships m
+                join users u on u.id = m.user_id
+                join organizations o on o.id = m.organization_id
+               where m.organization_id = c.organization_id and not m.away and ${hasFreshSession(leaseMs, 'm')}
+                 and (c.team_id is null
+                      or exists (select 1 from team_members t where t.team_id = c.team_id and t.user_id = m.user_id))
+            ) candidates
+             where load < capacity
+             order by case when w.routing->>'strategy' = 'least_loaded' then load else 0 end,
+                      last_assigned_at asc nulls first, user_id
+             limit 1
+          ) agent
          where c.organization_id = ${organizationId} and c.status = 'queued'
            and coalesce(w.routing->>'strategy', 'round_robin') <> 'manual'
          order by (select max(e.created_at) from conversation_events e
@@ -40,37 +63,13 @@ export async function assignNext(db: Database, organizationId: string, leaseMs: 
          limit 1
            for update of c skip locked`),
     );
-    if (!next) return null;
-    const strategy = next.strategy ?? 'round_robin';
-    // least_loaded: fewest conversations now with them, then least recently given one; round_robin: least recently.
-    const order =
-      strategy === 'least_loaded' ? sql`load, last_assigned_at asc nulls first, user_id` : sql`last_assigned_at asc nulls first, user_id`;
-    const [agent] = rowsOf<Candidate>(
-      await tx.execute(sql`
-        select user_id, name from (
-          select m.user_id, u.name, m.last_assigned_at,
-                 coalesce(m.max_conversations, o.default_max_conversations) as capacity,
-                 (select count(*) from conversations a
-                   where a.organization_id = m.organization_id and a.assignee_id = m.user_id and a.status = 'agent') as load
-            from memberships m
-            join users u on u.id = m.user_id
-            join organizations o on o.id = m.organization_id
-           where m.organization_id = ${organizationId} and not m.away
-             and exists (select 1 from agent_sessions s
-                          where s.user_id = m.user_id and s.organization_id = m.organization_id
-                            and s.last_seen_at > now() - ${leaseMs} * interval '1 millisecond')
-        ) candidates
-         where load < capacity
-         order by ${order}
-         limit 1`),
-    );
-    if (!agent) return null;
-    const [conversation] = await tx.select().from(conversations).where(eq(conversations.id, next.id));
-    const assigned = await assignConversation(tx, conversation!, { userId: agent.user_id, name: agent.name });
+    if (!choice) return null;
+    const [conversation] = await tx.select().from(conversations).where(eq(conversations.id, choice.conversation_id));
+    const assigned = await assignConversation(tx, conversation!, { userId: choice.user_id, name: choice.name });
     await tx
       .update(memberships)
       .set({ lastAssignedAt: sql`now()` })
-      .where(and(eq(memberships.userId, agent.user_id), eq(memberships.organizationId, organizationId)));
+      .where(and(eq(memberships.userId, choice.user_id), eq(memberships.organizationId, organizationId)));
     return assigned;
   });
 }

@@ -11,9 +11,10 @@ import {
   type KnowledgeDocument,
 } from '@parley/protocol';
 import { asc, eq } from 'drizzle-orm';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { requireAdmin as requireAdminRole } from '../auth/agents.js';
 import { EmbeddingsError } from './embeddings.js';
 import { deleteDocument, importDocument } from './import-document.js';
 import { scheduleKnowledgeMaintenance } from './maintenance.js';
@@ -38,9 +39,7 @@ function toKnowledgeDocument(row: DocumentRow): KnowledgeDocument {
 }
 
 /** Changing the knowledge base is for admins; every agent may read and search it. */
-async function requireAdmin(request: FastifyRequest) {
-  if (request.agent?.role !== 'admin') throw new ParleyError('forbidden', 'Only admins can change the knowledge base.');
-}
+const requireAdmin = requireAdminRole('change the knowledge base');
 
 /** `/api/knowledge`: import, list, delete and search the organization's knowledge base. Every route needs an agent token. */
 export async function knowledgeRoutes(app: FastifyInstance, { semantic }: { semantic: SemanticIndex | null }) {

@@ -3,6 +3,27 @@ import { z } from 'zod';
 /** The model a widget uses unless it chooses one: a current fast Claude model from the SDK's model list. */
 export const DEFAULT_BOT_MODEL = 'claude-haiku-5-5';
 
+/** The rules that hand a conversation from the bot to a person without anyone asking for one (the `handoff` field). */
+export const handoffRulesSchema = z.object({
+  /**
+   * Hand off once this many bot replies in a row have no knowledge-base source (no citation): the reply is stored, then
+   * the conversation joins the queue. Counted back over the bot's messages since it last took the conversation over,
+   * skipping the visitor's messages and system lines, up to a reply with a source or an agent's message. 0 turns the
+   * rule off.
+   */
+  afterRepliesWithoutSource: z.number().int().min(0).max(20).default(3),
+  /**
+   * Hand off, before asking the model, once the visitor has said this many times that the answers didn't help ("that
+   * didn't help", "not what I asked", in English or the widget's language), counting the message being answered.
+   * 0 turns the rule off.
+   */
+  afterNotHelpful: z.number().int().min(0).max(10).default(2),
+  /** Hand off when the model provider fails (errors, timeouts), right after the apology the visitor is shown. */
+  onProviderFailure: z.boolean().default(true),
+});
+/** A widget's handoff rules. */
+export type HandoffRules = z.infer<typeof handoffRulesSchema>;
+
 /**
  * A widget's bot configuration (the `widgets.bot` column), validated on every read. The Messages API of
  * `@anthropic-ai/sdk` 1.x takes no `temperature`, so there is none here.
@@ -23,6 +44,8 @@ export const botConfigSchema = z.object({
   historyTokenBudget: z.number().int().min(500).max(150_000).default(6000),
   /** Most model rounds per turn (each tool_use → tool_result adds one). */
   maxToolRounds: z.number().int().min(1).max(10).default(4),
+  /** When the bot hands the conversation to a person on its own (see {@link handoffRulesSchema}); rows without it get the defaults. */
+  handoff: handoffRulesSchema.default({ afterRepliesWithoutSource: 3, afterNotHelpful: 2, onProviderFailure: true }),
 });
 /** A widget's bot configuration. */
 export type BotConfig = z.infer<typeof botConfigSchema>;

@@ -2,12 +2,18 @@ import { z } from 'zod';
 
 /**
  * How a widget's queued conversations reach agents (the `widgets.routing` column), validated on every read.
- * `round_robin`: the online agent with free capacity who was given a conversation least recently; `least_loaded`: the one
- * with the fewest open conversations (ties: least recently given one); `manual`: nobody is given anything, agents claim
- * from the queue.
+ * - `strategy`: `round_robin`, the online agent with free capacity who was given a conversation least recently;
+ *   `least_loaded`, the one with the fewest open conversations (ties: least recently given one); `manual`, nobody is
+ *   given anything, agents claim from the queue.
+ * - `teamId`: the team whose agents its conversations go to (null: any agent of the organization).
+ * - `reopen`: where a resolved conversation goes when the visitor writes again. `last_agent` (default): the agent who
+ *   had it when they are online, else the queue, and the bot when no agent had it; `queue`; or `bot` (the queue when
+ *   the widget's bot is off).
  */
 export const routingConfigSchema = z.object({
   strategy: z.enum(['round_robin', 'least_loaded', 'manual']).default('round_robin'),
+  teamId: z.uuid().nullable().default(null),
+  reopen: z.enum(['last_agent', 'queue', 'bot']).default('last_agent'),
 });
 /** A widget's routing configuration. */
 export type RoutingConfig = z.infer<typeof routingConfigSchema>;

@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { bigint, index, integer, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { contacts } from './contacts.js';
 import { organizations, users } from './organizations.js';
+import { teams } from './teams.js';
 import { widgets } from './widgets.js';
 
 /** Conversation states; the bot's state machine moves conversations between them. */
@@ -26,6 +27,10 @@ export const conversations = pgTable(
       .references(() => contacts.id, { onDelete: 'cascade' }),
     status: text({ enum: conversationStatuses }).notNull(),
     assigneeId: uuid().references(() => users.id, { onDelete: 'set null' }),
+    /** The team whose agents routing gives it to (the widget's team, or a transfer's); null: any agent. */
+    teamId: uuid().references(() => teams.id, { onDelete: 'set null' }),
+    /** What the agent who last transferred it wrote for the next one; shown in the console, never to the visitor. */
+    transferNote: jsonb().$type<{ note: string; fromName: string; at: string }>(),
     lastSeq: integer().notNull().default(0),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
@@ -64,7 +69,7 @@ export const conversationEvents = pgTable(
     conversationId: uuid()
       .notNull()
       .references(() => conversations.id, { onDelete: 'cascade' }),
-    type: text({ enum: ['created', 'status_changed', 'assigned', 'unassigned'] }).notNull(),
+    type: text({ enum: ['created', 'status_changed', 'assigned', 'unassigned', 'transferred'] }).notNull(),
     fromStatus: text({ enum: conversationStatuses }),
     toStatus: text({ enum: conversationStatuses }),
     actorKind: text({ enum: ['visitor', 'agent', 'bot', 'system'] }).notNull(),

@@ -5,4 +5,5 @@ export * from './knowledge.js';
 export * from './messages.js';
 export * from './organizations.js';
 export * from './presence.js';
+export * from './teams.js';
 export * from './widgets.js';

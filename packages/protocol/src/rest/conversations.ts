@@ -10,6 +10,7 @@ import {
   INT4_MAX,
   messageBodySchema,
   queryIntegerSchema,
+  storableTextSchema,
 } from '../models.js';
 
 /** Query of `GET /api/conversations`. */
@@ -47,8 +48,8 @@ export const replyRequestSchema = z.object({
 export type ReplyRequest = z.infer<typeof replyRequestSchema>;
 
 /**
- * Body of `PATCH /api/conversations/:conversationId`: resolve, reopen, take a conversation, or hand it back to the bot
- * (`status: 'bot'`).
+ * Body of `PATCH /api/conversations/:conversationId`: resolve, reopen, take a conversation, hand it back to the bot
+ * (`status: 'bot'`), or put it back in the queue (`status: 'queued'`: an assigned conversation is unassigned).
  */
 export const conversationUpdateSchema = z
   .object({
@@ -58,3 +59,20 @@ export const conversationUpdateSchema = z
   .refine((update) => update.status !== undefined || update.assignToMe !== undefined, 'Nothing to update.');
 /** Body of `PATCH /api/conversations/:conversationId`. */
 export type ConversationUpdate = z.infer<typeof conversationUpdateSchema>;
+
+/** The longest note an agent can leave with a transfer. */
+export const TRANSFER_NOTE_MAX_LENGTH = 2000;
+
+/**
+ * Body of `POST /api/conversations/:conversationId/transfer`: to another agent of the organization (who owns it at
+ * once), or to a team (whose queue it joins), with an optional note for the next agent, never shown to the visitor.
+ */
+export const transferRequestSchema = z.object({
+  target: z.discriminatedUnion('to', [
+    z.object({ to: z.literal('agent'), agentId: z.uuid() }),
+    z.object({ to: z.literal('team'), teamId: z.uuid() }),
+  ]),
+  note: storableTextSchema(TRANSFER_NOTE_MAX_LENGTH).optional(),
+});
+/** Body of `POST /api/conversations/:conversationId/transfer`. */
+export type TransferRequest = z.infer<typeof transferRequestSchema>;
