@@ -14,6 +14,7 @@ import { configPlugin } from './plugins/config.js';
 import { dbPlugin } from './plugins/db.js';
 import { errorsPlugin, handleFrameworkError } from './plugins/errors.js';
 import { ioPlugin } from './plugins/io.js';
+import { jobsPlugin } from './plugins/jobs.js';
 import { jsonBodyPlugin } from './plugins/json-body.js';
 import { logSerializers } from './plugins/log-serializers.js';
 import { mailerPlugin } from './plugins/mailer.js';
@@ -66,6 +67,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   // Before every route: @fastify/compress attaches itself to each route as it is added.
   await app.register(compressionPlugin);
   await app.register(mailerPlugin);
+  await app.register(jobsPlugin);
   await app.register(authPlugin, { secret: options.secret });
   await app.register(healthRoutes);
   await app.register(widgetsPlugin);

@@ -61,6 +61,7 @@ export const envSchema = z.object({
   PARLEY_SWEEP_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(60),
   PARLEY_PRESENCE_HEARTBEAT_MS: z.coerce.number().int().min(50).max(60_000).default(5000),
   PARLEY_PRESENCE_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(15_000),
+  PARLEY_JOBS_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
   ANTHROPIC_API_KEY: z.string().min(1).optional(),
   ANTHROPIC_BASE_URL: z.url().optional(),
   PARLEY_BOT_MODEL: z.string().min(1).optional(),
@@ -134,6 +135,11 @@ export interface Config {
    * beats (the lease) is a dead process's. An agent whose last socket closed stays online for `graceMs` (a reload).
    */
   presence: { heartbeatMs: number; graceMs: number };
+  /**
+   * The job queue (`app.jobs`): how often each process claims due jobs. The poller is off with the other background
+   * sweeps (`inactivity.sweepIntervalSeconds` 0); `app.jobs.runDue()` then runs one poll by hand.
+   */
+  jobs: { pollMs: number };
   /** An OpenAI-compatible embeddings API for semantic search; null: lexical search alone. */
   embeddings: { url: string; model: string; apiKey: string | undefined; dimensions: number } | null;
   /**
@@ -209,6 +215,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         : null,
     smtp: parsed.PARLEY_SMTP_URL && parsed.PARLEY_SMTP_FROM ? smtpSettings(parsed.PARLEY_SMTP_URL, parsed.PARLEY_SMTP_FROM) : null,
     presence: { heartbeatMs: parsed.PARLEY_PRESENCE_HEARTBEAT_MS, graceMs: parsed.PARLEY_PRESENCE_GRACE_MS },
+    jobs: { pollMs: parsed.PARLEY_JOBS_POLL_MS },
     inactivity: {
       resolveAfterMinutes: parsed.PARLEY_RESOLVE_AFTER_MINUTES,
       closeAfterMinutes: parsed.PARLEY_CLOSE_AFTER_MINUTES,
