@@ -1,7 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -80,6 +81,27 @@ async function signIn(page: Page) {
   await page.getByRole('button', { name: 'Sign in' }).click();
 }
 
+const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+
+/** axe-core's serious and critical violations inside `selector` (shadow roots included), as `rule: target` lines. */
+async function accessibilityViolations(page: Page, selector: string): Promise<string[]> {
+  // Evaluated through the debugging protocol: the shop's Content-Security-Policy refuses inline scripts, rightly.
+  await page.evaluate(readFileSync(axePath, 'utf8'));
+  return page.evaluate(async (include) => {
+    const axe = (
+      window as unknown as {
+        axe: {
+          run: (context: unknown) => Promise<{ violations: Array<{ id: string; impact: string; nodes: Array<{ target: unknown }> }> }>;
+        };
+      }
+    ).axe;
+    const { violations } = await axe.run({ include: [include] });
+    return violations
+      .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
+      .flatMap((violation) => violation.nodes.map((node) => `${violation.id}: ${JSON.stringify(node.target)}`));
+  }, selector);
+}
+
 /** The inbox lists the most recent activity first. */
 async function openNewestConversation(page: Page) {
   await page.locator('.conversation-list button').first().click();
@@ -140,7 +162,7 @@ describe('the demo shop and the console', () => {
     }
   });
 
-  it('hands the chat to a person from the widget: the online agent is assigned, and both sides see who joined', async () => {
+  it('hands the chat to a person: queued, the online agent assigned, who joined, a reply, resolved, and rated', async () => {
     const shop = await browser.newPage();
     await shop.goto(`${baseUrl}/`);
     await shop.getByRole('button', { name: 'Open chat' }).click();
@@ -168,7 +190,22 @@ describe('the demo shop and the console', () => {
     await agentPage.getByRole('textbox', { name: 'Reply' }).fill('Hi, Robin here. What can I do?');
     await agentPage.getByRole('button', { name: 'Send' }).click();
     await expect.poll(() => shop.getByRole('log').textContent(), { timeout: 10_000 }).toContain('Robin here');
+    expect(await widgetText()).toContain("You're number 1 in the queue.");
     await agentPage.screenshot({ path: join(screenshots, '6-agent-took-over.png') });
+
+    // Robin resolves; the widget asks the visitor how it went (a chunk loaded only now), once.
+    await agentPage.getByRole('button', { name: 'Resolve' }).click();
+    await expect.poll(widgetText, { timeout: 10_000 }).toContain('The conversation was resolved.');
+    const rating = shop.getByRole('form', { name: 'How was this conversation?' });
+    await rating.getByRole('button', { name: '4 out of 5' }).click();
+    expect(await accessibilityViolations(shop, '[data-parley-widget]')).toEqual([]);
+    await shop.screenshot({ path: join(screenshots, '8-rating.png') });
+    await rating.getByRole('textbox', { name: 'Anything to add? (optional)' }).fill('Quick and kind');
+    await rating.getByRole('button', { name: 'Send rating' }).click();
+    await expect.poll(widgetText, { timeout: 10_000 }).toContain('The conversation was rated 4 out of 5. “Quick and kind”');
+    await expect.poll(() => rating.count()).toBe(0);
+    // The agent sees the rating in the transcript.
+    await expect.poll(() => agentPage.locator('main').first().textContent(), { timeout: 10_000 }).toContain('rated 4 out of 5');
   });
 
   it('lists the demo knowledge base in the console, and finds the passage for a question', async () => {

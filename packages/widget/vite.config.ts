@@ -42,6 +42,9 @@ const builds: Record<string, () => UserConfig> = {
       manifest: true,
       lib: { entry, formats: ['es'] },
       rolldownOptions: {
+        // Lazy chunks (the rating form) import what they share with the main chunk (preact) from it: the main chunk may
+        // gain exports for them, instead of the shared code going into a third file every visitor would download too.
+        preserveEntrySignatures: 'allow-extension',
         output: {
           // Content-hashed names: the server lets browsers keep them for a year, and a release changes the name.
           entryFileNames: 'widget/widget-[hash].js',

@@ -353,6 +353,26 @@ describe('createClient (against an in-memory visitor server)', () => {
     expect(client.session?.conversation).toEqual({ id: 'c', status: 'agent', lastSeq: 0 });
   });
 
+  it("keeps the conversation's place in the queue while it waits, and forgets it once it leaves the queue", async () => {
+    const server = new FakeServer();
+    const client = start(server);
+    await until(client, 'connected');
+    const places = vi.fn();
+    client.on('queue', places);
+    const visitor = [...server.visitors.values()][0]!;
+    const sent = await client.send('Anyone?');
+    const queued = { id: sent.conversationId, status: 'queued' as const, lastSeq: 1 };
+
+    server.broadcast(visitor, 'conversation:updated', queued);
+    // A place for another conversation (a stale event) changes nothing.
+    server.broadcast(visitor, 'queue:updated', { conversationId: 'other', position: 9, expectedWaitSeconds: null });
+    server.broadcast(visitor, 'queue:updated', { conversationId: sent.conversationId, position: 2, expectedWaitSeconds: 90 });
+    await vi.waitFor(() => expect(client.queue).toEqual({ conversationId: sent.conversationId, position: 2, expectedWaitSeconds: 90 }));
+    server.broadcast(visitor, 'conversation:updated', { ...queued, status: 'agent' });
+    await vi.waitFor(() => expect(client.queue).toBeNull());
+    expect(places.mock.calls).toEqual([[{ conversationId: sent.conversationId, position: 2, expectedWaitSeconds: 90 }], [null]]);
+  });
+
   it('throttles typing notices and stops typing after a pause or a send', async () => {
     const server = new FakeServer();
     const client = start(server);

@@ -11,6 +11,7 @@ import {
   type Message,
   type MessageSent,
   type MessagesPage,
+  type QueueStatus,
   type Session,
   type TypingChanged,
   type VisitorClientEvents,
@@ -67,6 +68,8 @@ export interface ClientEvents {
   conversation: (conversation: VisitorConversation) => void;
   /** The connection status changed; `error` is set for `error` and may be set for `offline`. */
   status: (status: ConnectionStatus, error: ParleyError | undefined) => void;
+  /** The conversation's place in the queue changed, or it left the queue (`null`); see {@link ParleyClient.queue}. */
+  queue: (queue: QueueStatus | null) => void;
   /** A session was loaded, on every (re)connect. */
   session: (session: Session) => void;
   /** The outbox changed: a message was queued, acknowledged or rejected. */
@@ -128,6 +131,16 @@ export interface ParleyClient {
    */
   readonly drafts: readonly BotDraft[];
   /**
+   * While the conversation waits for a person: its place in the queue and the usual wait in seconds (null when the
+   * server has too few recent waits to say), kept up to date by the server; null otherwise.
+   *
+   * @example
+   * ```ts
+   * client.on('queue', (queue) => banner.textContent = queue ? `You're number ${queue.position} in the queue.` : '')
+   * ```
+   */
+  readonly queue: QueueStatus | null;
+  /**
    * Subscribes to an event and returns the function that unsubscribes.
    *
    * @example
@@ -179,6 +192,18 @@ export interface ParleyClient {
    * ```
    */
   requestHuman(reason?: string): Promise<VisitorConversation>;
+  /**
+   * Rates the resolved conversation, 1 (bad) to 5 (great), with an optional comment: the resolution announced by the
+   * `resolved` status line at `resolvedSeq`, once. Resolves with the `rated` status line, which also arrives as a
+   * message. Rejects with `conflict` when it was rated already and `transition_rejected` once the conversation reopened.
+   *
+   * @example
+   * ```ts
+   * const resolved = client.messages.findLast((message) => message.event?.type === 'resolved')
+   * if (resolved) await client.rate(resolved.seq, 5, 'Quick and kind')
+   * ```
+   */
+  rate(resolvedSeq: number, rating: number, comment?: string): Promise<Message>;
   /**
    * Connects, or reconnects after `close()` or a refused connection. Does nothing when already connecting or connected.
    *
@@ -287,6 +312,7 @@ export function createClientWithSocket(options: ClientOptions, createSocket: Cre
   const waiting = new Map<string, { resolve: (sent: MessageSent) => void; reject: (error: ParleyError) => void }>();
 
   let status: ConnectionStatus = 'offline';
+  let queue: QueueStatus | null = null;
   let error: ParleyError | undefined;
   let session: Session | null = null;
   let closed = true;
@@ -394,8 +420,17 @@ export function createClientWithSocket(options: ClientOptions, createSocket: Cre
     });
   }
 
+  function setQueue(next: QueueStatus | null) {
+    if (next === queue) return;
+    queue = next;
+    events.emit('queue', queue);
+  }
+
   function applyConversation(conversation: VisitorConversation) {
     storage.setItem(keys.conversation, conversation.status);
+    // Only a queued conversation has a place; a status push carries none, so the last one known stays until it leaves.
+    if (conversation.status !== 'queued') setQueue(null);
+    else if (conversation.queue) setQueue(conversation.queue);
     // A closed conversation is followed by a new one whose seq restarts at 1: forget the old messages.
     if (store.conversationId !== conversation.id) {
       store.reset(conversation.id);
@@ -429,6 +464,7 @@ export function createClientWithSocket(options: ClientOptions, createSocket: Cre
     session = null;
     store.reset(null);
     emitDrafts(pruneDrafts());
+    setQueue(null);
     setStatus('connecting');
     if (socket.connected) socket.disconnect();
     socket.connect();
@@ -445,6 +481,7 @@ export function createClientWithSocket(options: ClientOptions, createSocket: Cre
         storage.removeItem(keys.conversation);
         store.reset(null);
         emitDrafts(pruneDrafts());
+        setQueue(null);
       }
       events.emit('session', next);
       // On every (re)connect, fetch what was missed while away: everything after the last message seen.
@@ -564,6 +601,9 @@ export function createClientWithSocket(options: ClientOptions, createSocket: Cre
   socket.on('message:created', (message) => addMessages([message]));
   socket.on('typing:changed', (typing) => events.emit('typing', typing));
   socket.on('conversation:updated', updateConversation);
+  socket.on('queue:updated', (update) => {
+    if (update.conversationId === store.conversationId && session?.conversation?.status === 'queued') setQueue(update);
+  });
   socket.on('bot:reply-start', (replyStart) => emitDrafts(drafts.start(replyStart)));
   socket.on('bot:reply-delta', (delta) => emitDrafts(drafts.delta(delta)));
   socket.on('bot:reply-end', (end) => emitDrafts(drafts.end(end)));
@@ -587,6 +627,9 @@ export function createClientWithSocket(options: ClientOptions, createSocket: Cre
     get drafts() {
       return drafts.drafts;
     },
+    get queue() {
+      return queue;
+    },
     on: events.on,
     send(body) {
       if (!body.trim()) return Promise.reject(new ParleyError('invalid_payload', 'Message is empty.'));
@@ -606,6 +649,17 @@ export function createClientWithSocket(options: ClientOptions, createSocket: Cre
       }).then((conversation) => {
         updateConversation(conversation);
         return conversation;
+      });
+    },
+    rate(resolvedSeq, rating, comment) {
+      if (!ready) return Promise.reject(new ParleyError('unavailable', 'Not connected. Try again when the connection is back.'));
+      return new Promise<Message>((resolve, reject) => {
+        socket
+          .timeout(ackTimeoutMs)
+          .emit('rating:submit', { resolvedSeq, rating, ...(comment ? { comment } : {}) }, settle(resolve, reject));
+      }).then((line) => {
+        addMessages([line]);
+        return line;
       });
     },
     setTyping(typing) {

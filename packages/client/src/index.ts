@@ -20,6 +20,7 @@ export type {
   ErrorCode,
   Message,
   MessageSent,
+  QueueStatus,
   Session,
   TypingChanged,
   VisitorConversation,

@@ -114,6 +114,8 @@ export const systemEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('handed_back_to_bot') }),
   z.object({ type: z.literal('resolved') }),
   z.object({ type: z.literal('reopened') }),
+  /** The visitor rated the resolution before this line (1 to 5), with their comment if they wrote one. */
+  z.object({ type: z.literal('rated'), rating: z.number().int().min(1).max(5), comment: z.string().optional() }),
 ]);
 /** What a `system` message reports. */
 export type SystemEvent = z.infer<typeof systemEventSchema>;
@@ -162,11 +164,25 @@ export const conversationSummarySchema = z.object({
 /** A conversation as listed in the console. */
 export type ConversationSummary = z.infer<typeof conversationSummarySchema>;
 
-/** The part of a conversation a visitor sees. */
+/**
+ * A queued conversation's place: 1-based among its organization's queued conversations, oldest first, and how long a
+ * visitor usually waits for a person (the median of the organization's recent waits, in seconds; null without enough of
+ * them to say).
+ */
+export const queueStatusSchema = z.object({
+  conversationId: z.string(),
+  position: z.number().int().positive(),
+  expectedWaitSeconds: z.number().int().nonnegative().nullable(),
+});
+/** A queued conversation's place and the usual wait. */
+export type QueueStatus = z.infer<typeof queueStatusSchema>;
+
+/** The part of a conversation a visitor sees; `queue` while it waits in the queue (in `session:get`'s answer). */
 export const visitorConversationSchema = z.object({
   id: z.string(),
   status: conversationStatusSchema,
   lastSeq: z.number().int().nonnegative(),
+  queue: queueStatusSchema.optional(),
 });
 /** The part of a conversation a visitor sees. */
 export type VisitorConversation = z.infer<typeof visitorConversationSchema>;

@@ -31,5 +31,7 @@ export function systemEventText(event: SystemEvent): string {
       return 'The conversation was resolved.';
     case 'reopened':
       return 'The conversation was reopened.';
+    case 'rated':
+      return `The conversation was rated ${event.rating} out of 5.${event.comment ? ` “${event.comment}”` : ''}`;
   }
 }

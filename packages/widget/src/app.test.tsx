@@ -208,6 +208,75 @@ describe('App', () => {
     expect(root.textContent).not.toContain('Waiting for a person to join…');
   });
 
+  it('asks for a rating once a conversation is resolved, sends it once, and hides the form when it is rated', async () => {
+    const client = new FakeClient();
+    const { root } = await setup(client, { open: true });
+    const resolved = { ...message('system', 'The conversation was resolved.'), event: { type: 'resolved' as const } };
+    await act(() => {
+      client.receive(resolved);
+      client.setConversationStatus('resolved');
+    });
+    // The form is a chunk of its own, loaded now.
+    await vi.waitFor(() => expect(root.querySelector('form.rating')).not.toBeNull());
+    const form = root.querySelector<HTMLFormElement>('form.rating')!;
+    expect(form.getAttribute('aria-label')).toBe('How was this conversation?');
+    expect(button(root, 'Send rating')).toBeNull();
+
+    await act(() => button(root, '4 out of 5')!.click());
+    expect(button(root, '4 out of 5')!.getAttribute('aria-pressed')).toBe('true');
+    const comment = textbox(root, 'Anything to add? (optional)')!;
+    await act(() => {
+      comment.value = '  Quick and kind  ';
+      comment.dispatchEvent(new Event('input'));
+    });
+    await act(async () => {
+      button(root, 'Send rating')!.click();
+      await Promise.resolve();
+    });
+    expect(client.ratings).toEqual([[resolved.seq, 4, 'Quick and kind']]);
+    expect(root.querySelector('form.rating')).toBeNull();
+    expect(root.textContent).toContain('The conversation was rated 4 out of 5. “Quick and kind”');
+  });
+
+  it('says so when the rating could not be sent, and keeps the form', async () => {
+    const client = new FakeClient();
+    client.rateResult = () => Promise.reject(new Error('offline'));
+    const { root } = await setup(client, { open: true });
+    await act(() => {
+      client.receive({ ...message('system', 'The conversation was resolved.'), event: { type: 'resolved' } });
+      client.setConversationStatus('resolved');
+    });
+    await vi.waitFor(() => expect(button(root, '5 out of 5')).not.toBeNull());
+    await act(() => button(root, '5 out of 5')!.click());
+    await act(async () => {
+      button(root, 'Send rating')!.click();
+      await Promise.resolve();
+    });
+    expect(root.querySelector('form.rating [role="alert"]')?.textContent).toBe("Couldn't send your rating. Try again.");
+  });
+
+  it('shows the place in the queue and the usual wait, live, while the visitor waits', async () => {
+    const client = new FakeClient();
+    const { root } = await setup(client, { open: true });
+    await act(() => client.setConversationStatus('queued'));
+    const status = () => root.querySelector('[role="status"]')?.textContent;
+    expect(status()).toBe('Waiting for a person to join…');
+
+    await act(() => client.setQueue({ conversationId: 'c1', position: 3, expectedWaitSeconds: null }));
+    // Without enough recent waits the server says nothing about the wait, and neither does the widget.
+    expect(status()).toBe("You're number 3 in the queue.");
+    await act(() => client.setQueue({ conversationId: 'c1', position: 2, expectedWaitSeconds: 130 }));
+    expect(status()).toBe("You're number 2 in the queue. Usually within 3 min.");
+    await act(() => client.setQueue({ conversationId: 'c1', position: 1, expectedWaitSeconds: 20 }));
+    expect(status()).toBe("You're number 1 in the queue. Usually within 1 min.");
+
+    await act(() => {
+      client.setQueue(null);
+      client.setConversationStatus('agent');
+    });
+    expect(root.textContent).not.toContain('in the queue');
+  });
+
   it('shows system messages as centered status lines worded from their event', async () => {
     const client = new FakeClient();
     const { root } = await setup(client, { open: true });

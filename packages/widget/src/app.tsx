@@ -62,6 +62,7 @@ function useClientUpdates(client: WidgetClient) {
       client.on('session', update),
       client.on('conversation', update),
       client.on('draft', update),
+      client.on('queue', update),
     ];
     return function unsubscribe() {
       for (const stop of stops) stop();
@@ -105,6 +106,21 @@ function CloseIcon() {
       <path d="M6 6l12 12M18 6 6 18" />
     </svg>
   );
+}
+
+/** The rating form's component, loaded (its own chunk) the first time `wanted`; null until then. */
+function useRating(wanted: boolean) {
+  const [Rating, setRating] = useState<typeof import('./rating.js').Rating | null>(null);
+  useEffect(() => {
+    if (wanted && !Rating) void import('./rating.js').then((module) => setRating(() => module.Rating));
+  }, [wanted, Rating]);
+  return Rating;
+}
+
+/** "You're number 2 in the queue. Usually within 3 min." — the wait only when the server knows one. */
+function queueText(position: number, waitSeconds: number | null): string {
+  const wait = waitSeconds === null ? '' : ` Usually within ${Math.ceil(waitSeconds / 60) || 1} min.`;
+  return `You're number ${position} in the queue.${wait}`;
 }
 
 function reasonOf(failure: unknown): string {
@@ -188,6 +204,7 @@ export function App({ client, open, onOpenChange, settings: known, accentColor }
   const title = settings?.title || fallbackTitle;
   const botName = settings?.botName || text.bot;
   const conversationStatus = session?.conversation?.status;
+  const Rating = useRating(conversationStatus === 'resolved');
   const accent = [accentColor, settings?.accentColor].find(isHexColor);
 
   // Focus the composer when the visitor opens the panel, but not when it starts open: that would steal the page's focus.
@@ -307,7 +324,7 @@ export function App({ client, open, onOpenChange, settings: known, accentColor }
           )}
           {conversationStatus === 'queued' && (
             <p class="line muted" role="status">
-              {text.queued}
+              {client.queue ? queueText(client.queue.position, client.queue.expectedWaitSeconds) : text.queued}
             </p>
           )}
           {status === 'error' && (
@@ -321,6 +338,7 @@ export function App({ client, open, onOpenChange, settings: known, accentColor }
               {text.offline}
             </p>
           )}
+          {Rating && conversationStatus === 'resolved' && <Rating client={client} />}
           {notice && (
             <p class={notice.error ? 'line error' : 'line muted'} role={notice.error ? 'alert' : 'status'}>
               {notice.text}

@@ -10,5 +10,17 @@ import type { ParleyClient } from '@parley/client';
  */
 export type WidgetClient = Pick<
   ParleyClient,
-  'status' | 'error' | 'session' | 'messages' | 'pending' | 'drafts' | 'on' | 'send' | 'setTyping' | 'requestHuman' | 'connect'
+  | 'status'
+  | 'error'
+  | 'session'
+  | 'messages'
+  | 'pending'
+  | 'drafts'
+  | 'queue'
+  | 'on'
+  | 'send'
+  | 'setTyping'
+  | 'requestHuman'
+  | 'rate'
+  | 'connect'
 >;

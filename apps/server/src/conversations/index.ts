@@ -12,7 +12,7 @@ import { registerAgentSocket, type AgentSocketExtension } from './agent-socket.j
 import { createConversationEffects, type ConversationEffects } from './effects.js';
 import { registerInactivitySweeper } from './inactivity-sweeper.js';
 import { conversationRoutes } from './routes.js';
-import { registerVisitorSocket } from './visitor-socket.js';
+import { registerVisitorSocket, type VisitorSocketExtension } from './visitor-socket.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -23,6 +23,8 @@ declare module 'fastify' {
      * order after the conversations domain's own handlers. Push while plugins register.
      */
     agentSocketExtensions: AgentSocketExtension[];
+    /** What other domains add to every visitor socket (their events), after the conversations domain's own. */
+    visitorSocketExtensions: VisitorSocketExtension[];
   }
 }
 
@@ -33,13 +35,15 @@ export const conversationsPlugin = fp<{ trustProxy: TrustProxy }>(
     app.decorate('conversationEffects', createConversationEffects());
     const agentSocketExtensions: AgentSocketExtension[] = [];
     app.decorate('agentSocketExtensions', agentSocketExtensions);
+    const visitorSocketExtensions: VisitorSocketExtension[] = [];
+    app.decorate('visitorSocketExtensions', visitorSocketExtensions);
     // One budget per sender for REST and socket sends alike.
     const rateLimit = createRateLimit(config.rateLimit.messages, config.rateLimit.windowSeconds);
     // Typing events are cheap but frequent; the clients throttle them, this stops a runaway one.
     const typingLimit = createRateLimit(60, 10);
     await app.register(conversationRoutes, { config, rateLimit });
     registerInactivitySweeper(app, config);
-    registerVisitorSocket(app, { config, tokens, rateLimit, typingLimit, trustProxy });
+    registerVisitorSocket(app, { config, tokens, rateLimit, typingLimit, trustProxy, extensions: visitorSocketExtensions });
     registerAgentSocket(app, { config, tokens, rateLimit, typingLimit, extensions: agentSocketExtensions });
   },
   { name: 'parley-conversations', fastify: '5.x', dependencies: ['parley-config', 'parley-db', 'parley-io', 'parley-auth'] },

@@ -37,6 +37,7 @@ const runBotTurn: Effect = { type: 'run-bot-turn' };
 const cancelBotTurn: Effect = { type: 'cancel-bot-turn' };
 const assignA1: Effect = { type: 'assign', agentId: 'a1' };
 const route: Effect = { type: 'route' };
+const queueChanged: Effect = { type: 'queue-changed' };
 
 function row(
   state: ConversationState,
@@ -52,28 +53,34 @@ function row(
 const allowed: Allowed[] = [
   row('bot', 'visitor.message', 'bot', [runBotTurn], 'lets the bot answer a visitor message'),
   row('bot', 'bot.replied', 'bot', [], 'stays with the bot after it replies'),
-  row('bot', 'handoff.requested', 'queued', [cancelBotTurn, route], 'hands off to a human when the visitor asks'),
+  row('bot', 'handoff.requested', 'queued', [cancelBotTurn, route, queueChanged], 'hands off to a human when the visitor asks'),
   row('bot', 'agent.accepted', 'agent', [cancelBotTurn, assignA1], 'lets an agent take over from the bot without queueing'),
   row('bot', 'conversation.transferred', 'agent', [cancelBotTurn, assignA1], 'transfers a bot conversation to an agent'),
   row('bot', 'conversation.resolved', 'resolved', [cancelBotTurn], 'resolves a bot conversation and stops the bot'),
   row('bot', 'inactivity.timeout', 'resolved', [cancelBotTurn], 'resolves a bot conversation that went quiet and stops the bot'),
 
   row('queued', 'visitor.message', 'queued', [route], 'keeps a queued conversation waiting for a human when the visitor writes'),
-  row('queued', 'agent.accepted', 'agent', [assignA1], 'assigns a queued conversation to the agent who accepts it'),
-  row('queued', 'agent.handed-back', 'bot', [], 'gives a queued conversation back to the bot'),
-  row('queued', 'conversation.transferred', 'agent', [assignA1], 'transfers a queued conversation to an agent'),
-  row('queued', 'conversation.resolved', 'resolved', [], 'resolves a conversation still in the queue'),
+  row('queued', 'agent.accepted', 'agent', [assignA1, queueChanged], 'assigns a queued conversation to the agent who accepts it'),
+  row('queued', 'agent.handed-back', 'bot', [queueChanged], 'gives a queued conversation back to the bot'),
+  row('queued', 'conversation.transferred', 'agent', [assignA1, queueChanged], 'transfers a queued conversation to an agent'),
+  row('queued', 'conversation.resolved', 'resolved', [queueChanged], 'resolves a conversation still in the queue'),
 
   row('agent', 'visitor.message', 'agent', [], 'leaves a visitor message to the agent instead of waking the bot'),
   row('agent', 'agent.accepted', 'agent', [assignA1], 'reassigns the conversation when another agent accepts it'),
   row('agent', 'agent.handed-back', 'bot', [route], 'hands back to the bot when the agent is done'),
-  row('agent', 'agent.unassigned', 'queued', [route], 'puts the conversation back in the queue when the agent unassigns'),
+  row('agent', 'agent.unassigned', 'queued', [route, queueChanged], 'puts the conversation back in the queue when the agent unassigns'),
   row('agent', 'conversation.transferred', 'agent', [assignA1, route], "transfers to another agent and frees the first one's slot"),
   row('agent', 'conversation.resolved', 'resolved', [route], 'resolves when the agent resolves'),
   row('agent', 'inactivity.timeout', 'resolved', [route], 'resolves an agent conversation that went quiet'),
 
   row('resolved', 'visitor.message', 'bot', [runBotTurn], 'reopens with the bot when the visitor writes again (no rule given)'),
-  row('resolved', 'handoff.requested', 'queued', [route], 'queues a resolved conversation when the visitor asks for a person'),
+  row(
+    'resolved',
+    'handoff.requested',
+    'queued',
+    [route, queueChanged],
+    'queues a resolved conversation when the visitor asks for a person',
+  ),
   row('resolved', 'agent.accepted', 'agent', [assignA1], 'reopens with the agent who accepts a resolved conversation'),
   row('resolved', 'inactivity.timeout', 'closed', [], 'closes a resolved conversation after inactivity'),
   row('resolved', 'conversation.closed', 'closed', [], 'closes a resolved conversation on request'),
@@ -117,12 +124,21 @@ describe('transition', () => {
 
   it.each<ConversationState>(['bot', 'queued', 'agent', 'resolved'])('assigns the agent named by the event, from %s', (state) => {
     const result = transition(state, { type: 'agent.accepted', agentId: 'agent-42' });
-    expect(result.ok && result.effects.at(-1)).toStrictEqual({ type: 'assign', agentId: 'agent-42' });
+    expect(result.ok && result.effects.filter((effect) => effect.type === 'assign')).toStrictEqual([
+      { type: 'assign', agentId: 'agent-42' },
+    ]);
+  });
+
+  // The visitors still waiting must learn their new places whenever one joins or leaves the queue, whatever the event.
+  it.each(allowed)('says the queue changed exactly when a conversation joins or leaves it: $state + $event', ({ state, event }) => {
+    const result = transition(state, events[event]);
+    const crosses = result.ok && (state === 'queued') !== (result.state === 'queued');
+    expect(result.ok && result.effects.some((effect) => effect.type === 'queue-changed')).toBe(crosses);
   });
 
   it.each([
     [{ to: 'bot' } as const, 'bot', [runBotTurn]],
-    [{ to: 'queue' } as const, 'queued', [route]],
+    [{ to: 'queue' } as const, 'queued', [route, queueChanged]],
     [{ to: 'agent', agentId: 'a1' } as const, 'agent', [assignA1]],
   ])('reopens a resolved conversation as the rule says: %j', (reopen, next, effects) => {
     expect(transition('resolved', { type: 'visitor.message', reopen })).toStrictEqual({ ok: true, state: next, effects });
@@ -135,9 +151,9 @@ describe('transition', () => {
   });
 
   it.each<[ConversationState, Effect[]]>([
-    ['bot', [cancelBotTurn, { type: 'set-team', teamId: 't1' }, route]],
+    ['bot', [cancelBotTurn, { type: 'set-team', teamId: 't1' }, route, queueChanged]],
     ['queued', [{ type: 'set-team', teamId: 't1' }, route]],
-    ['agent', [{ type: 'set-team', teamId: 't1' }, route]],
+    ['agent', [{ type: 'set-team', teamId: 't1' }, route, queueChanged]],
   ])("transfers a conversation in %s to a team's queue", (state, effects) => {
     const event: ConversationEvent = { type: 'conversation.transferred', target: { to: 'team', teamId: 't1' } };
     expect(transition(state, event)).toStrictEqual({ ok: true, state: 'queued', effects });

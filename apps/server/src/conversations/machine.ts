@@ -78,7 +78,12 @@ export type Effect =
    * Let routing give queued conversations of the organization to free agents: one joined the queue, or an agent's
    * slot was freed. Routing decides under its own lock; the effect is only the nudge.
    */
-  | { type: 'route' };
+  | { type: 'route' }
+  /**
+   * A conversation joined or left the queue: the visitors still waiting are told their new places. Added by
+   * {@link transition} to every transition into or out of `queued`, not written in the table row by row.
+   */
+  | { type: 'queue-changed' };
 
 /** The outcome of {@link transition}. */
 export type TransitionResult =
@@ -172,7 +177,8 @@ export function transition(state: ConversationState, event: ConversationEvent): 
   const handler = Object.hasOwn(table, event.type) ? (table[event.type] as Handler<ConversationEvent>) : undefined;
   if (!handler) return { ok: false, error: { code: 'transition_rejected', state, event: event.type } };
   const { state: next, effects } = handler(event);
-  return { ok: true, state: next, effects };
+  const crossesQueue = (state === 'queued') !== (next === 'queued');
+  return { ok: true, state: next, effects: crossesQueue ? [...effects, { type: 'queue-changed' }] : effects };
 }
 
 /** Every event type, for exhaustive tests and the generated diagram. */

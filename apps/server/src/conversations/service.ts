@@ -343,7 +343,8 @@ async function applyPlan(
   return { conversation: written.length > 0 ? await readConversation(tx, conversation.id) : updated!, messages: written };
 }
 
-function lockVisitorConversation(tx: Transaction, contactId: string) {
+/** Locks the visitor's current (not closed) conversation, if any, for a change. */
+export function lockVisitorConversation(tx: Transaction, contactId: string) {
   return tx
     .select()
     .from(conversations)
@@ -603,7 +604,8 @@ export async function requestHandoff(
     if (conversation.created && conversation.row.status === 'queued') {
       // A widget without a bot: the new conversation is in the queue already; the visitor is told as if they asked.
       const told = await appendSystemMessages(tx, conversation.row, [{ type: 'handoff_requested', by: 'visitor' }, { type: 'queued' }]);
-      return { conversation: await readConversation(tx, conversation.row.id), effects: [{ type: 'route' }], messages: told };
+      const effects: Effect[] = [{ type: 'route' }, { type: 'queue-changed' }];
+      return { conversation: await readConversation(tx, conversation.row.id), effects, messages: told };
     }
     const plan = planTransition(
       conversation.row,

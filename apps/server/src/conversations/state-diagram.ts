@@ -156,6 +156,8 @@ export function renderStatesDoc(): string {
     'Fields written `event.<name>` are copied from the event. A visitor message without `reopen` reopens a resolved',
     "conversation to the bot; the server sets `reopen` from the widget's routing rule (`reopen`: `bot`, `queue`, or",
     '`last_agent`, which is the agent who had it when they are online, else the queue).',
+    'Every transition into or out of `queued` also has the effect `queue-changed` (added by `transition`, not by the',
+    'rows): the visitors still waiting are told their new places.',
     '',
     '| State | Event | Next state | Effects |',
     '| --- | --- | --- | --- |',

@@ -1,15 +1,22 @@
 import { randomUUID } from 'node:crypto';
-import { ParleyError, visitorEventSchemas, visitorHandshakeSchema, type VisitorClientEvents } from '@parley/protocol';
+import {
+  ParleyError,
+  visitorEventSchemas,
+  visitorHandshakeSchema,
+  type VisitorClientEvents,
+  type VisitorConversation,
+} from '@parley/protocol';
 import type { FastifyInstance } from 'fastify';
 import type { TokenService } from '../auth/tokens.js';
 import type { Config } from '../config.js';
-import { connectError, contactRoom, organizationRoom } from '../plugins/io.js';
+import { connectError, contactRoom, organizationRoom, type VisitorNamespace } from '../plugins/io.js';
 import { clientAddress, requestOrigin, type TrustProxy } from '../plugins/trusted-proxy.js';
 import { findWidgetByKey, isOriginAllowed } from '../widgets/service.js';
 import { publishConversationChange, publishSendResult } from './broadcast.js';
 import { toVisitorConversation } from './mappers.js';
 import { createRateLimit, type RateLimit } from '../plugins/rate-limit.js';
 import { PRESENCE_LEASE_BEATS } from './agent-availability.js';
+import { queueStatusOf } from './queue-status.js';
 import {
   assertMessageLength,
   findVisitorConversation,
@@ -27,15 +34,41 @@ import {
 const VISITOR_READS_PER_WINDOW = 30;
 /** Requests of one visitor socket served at once, and waiting; the SDK sends one at a time. */
 const VISITOR_CONCURRENCY = { maxInFlight: 4, maxQueued: 32 };
-import { createSocketEvents, toErrorBody } from './socket-handler.js';
+import { createSocketEvents, toErrorBody, type SocketEvents } from './socket-handler.js';
+
+/** One visitor socket, as the `/visitor` namespace's connection handler receives it. */
+export type VisitorSocket = Parameters<Parameters<VisitorNamespace['on']>[1]>[0];
+/** The visitor events of one socket: every domain registers its handlers on this one object. */
+export type VisitorSocketEvents = SocketEvents<VisitorClientEvents, typeof visitorEventSchemas>;
+/**
+ * What another domain adds to each visitor socket after its handshake: its own events, registered on `events` (the
+ * socket's one set of handlers, with the same queue and `unknown_event` answers), for the visitor `visitor`. Added
+ * with `app.visitorSocketExtensions.push(…)` while plugins register.
+ */
+export type VisitorSocketExtension = (socket: VisitorSocket, events: VisitorSocketEvents, visitor: VisitorContext) => void;
 
 /** Wires the `/visitor` namespace: handshake checks (key, origin, session) and the visitor's events. */
 export function registerVisitorSocket(
   app: FastifyInstance,
-  deps: { config: Config; tokens: TokenService; rateLimit: RateLimit; typingLimit: RateLimit; trustProxy: TrustProxy },
+  deps: {
+    config: Config;
+    tokens: TokenService;
+    rateLimit: RateLimit;
+    typingLimit: RateLimit;
+    trustProxy: TrustProxy;
+    extensions: readonly VisitorSocketExtension[];
+  },
 ): void {
   const { db, realtime, log } = app;
-  const { config, tokens, rateLimit, typingLimit, trustProxy } = deps;
+  const { config, tokens, rateLimit, typingLimit, trustProxy, extensions } = deps;
+
+  /** The visitor's view of a conversation, with its place in the queue while it waits there. */
+  async function withQueueStatus(conversation: Parameters<typeof toVisitorConversation>[0]): Promise<VisitorConversation> {
+    const visible = toVisitorConversation(conversation);
+    if (conversation.status !== 'queued') return visible;
+    const queue = await queueStatusOf(db, conversation);
+    return queue ? { ...visible, queue } : visible;
+  }
 
   const newSessionLimit = createRateLimit(config.rateLimit.newSessionsPerMinute, 60);
   // Reads cost the database as much as writes (a sync returns up to 500 messages): each visitor gets a budget too.
@@ -107,7 +140,7 @@ export function registerVisitorSocket(
       return {
         sessionToken: socket.data.sessionToken,
         visitorId: contactId,
-        conversation: conversation ? toVisitorConversation(conversation) : null,
+        conversation: conversation ? await withQueueStatus(conversation) : null,
         widget: widget.settings,
       };
     });
@@ -131,7 +164,7 @@ export function registerVisitorSocket(
     events.on('handoff:request', async (payload) => {
       const { conversation, effects, messages } = await requestHandoff(db, visitor, payload.reason ?? 'The visitor asked for a person.');
       await publishConversationChange(realtime, db, app.conversationEffects.perform, conversation, effects, messages);
-      return toVisitorConversation(conversation);
+      return withQueueStatus(conversation);
     });
 
     events.on('typing:set', async (payload) => {
@@ -145,5 +178,7 @@ export function registerVisitorSocket(
       });
       return null;
     });
+
+    for (const extend of extensions) extend(socket, events, visitor);
   });
 }

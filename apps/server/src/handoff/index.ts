@@ -7,7 +7,9 @@ import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { PRESENCE_LEASE_BEATS } from '../conversations/agent-availability.js';
 import { registerPresence } from './presence.js';
+import { registerQueueUpdates } from './queue-updates.js';
 import { registerRouting } from './routing.js';
+import { registerSatisfaction } from './satisfaction.js';
 import { registerTeamRoutes } from './teams.js';
 
 /** Registers the handoff domain. */
@@ -18,6 +20,8 @@ export const handoffPlugin = fp(
     const route = registerRouting(app, { leaseMs: presence.heartbeatMs * PRESENCE_LEASE_BEATS });
     registerPresence(app, presence, route);
     registerTeamRoutes(app, route);
+    registerQueueUpdates(app);
+    registerSatisfaction(app);
   },
   { name: 'parley-handoff', fastify: '5.x', dependencies: ['parley-config', 'parley-db', 'parley-io', 'parley-conversations'] },
 );

@@ -6,7 +6,7 @@
 import type { z } from 'zod';
 import type { AckCallback } from '../ack.js';
 import { handoffRequestSchema, type BotReplyDelta, type BotReplyEnd, type BotReplyStart, type HandoffRequest } from './bot.js';
-import type { ConversationSummary, Message, VisitorConversation } from '../models.js';
+import type { ConversationSummary, Message, QueueStatus, VisitorConversation } from '../models.js';
 import {
   agentMessageSendSchema,
   visitorMessageSendSchema,
@@ -18,6 +18,7 @@ import {
   type VisitorMessagesSync,
 } from './message.js';
 import { presenceSetSchema, type PresenceChanged, type PresenceSet, type PresenceStatus } from './presence.js';
+import { ratingSubmitSchema, type RatingSubmit } from './rating.js';
 import type { Session } from './session.js';
 import { agentTypingSetSchema, visitorTypingSetSchema, type AgentTypingSet, type TypingChanged, type VisitorTypingSet } from './typing.js';
 
@@ -25,6 +26,7 @@ export * from './bot.js';
 export * from './handshake.js';
 export * from './message.js';
 export * from './presence.js';
+export * from './rating.js';
 export * from './session.js';
 export * from './typing.js';
 
@@ -35,6 +37,8 @@ export interface VisitorClientEvents {
   'messages:sync': (payload: VisitorMessagesSync, ack: AckCallback<MessagesPage>) => void;
   'typing:set': (payload: VisitorTypingSet) => void;
   'handoff:request': (payload: HandoffRequest, ack: AckCallback<VisitorConversation>) => void;
+  /** Rates the resolved conversation; the ack carries the `rated` status line, also sent as `message:created`. */
+  'rating:submit': (payload: RatingSubmit, ack: AckCallback<Message>) => void;
 }
 
 /** Events the server sends to a visitor socket. */
@@ -45,6 +49,8 @@ export interface VisitorServerEvents {
   'bot:reply-start': (start: BotReplyStart) => void;
   'bot:reply-delta': (delta: BotReplyDelta) => void;
   'bot:reply-end': (end: BotReplyEnd) => void;
+  /** The visitor's queued conversation moved up, or the usual wait changed. */
+  'queue:updated': (queue: QueueStatus) => void;
 }
 
 /** Events an agent socket sends. */
@@ -79,6 +85,7 @@ export const visitorEventSchemas = {
   'messages:sync': visitorMessagesSyncSchema,
   'typing:set': visitorTypingSetSchema,
   'handoff:request': handoffRequestSchema,
+  'rating:submit': ratingSubmitSchema,
 } as const satisfies EventSchemas<VisitorClientEvents>;
 
 /** The payload schema of every event an agent socket sends, keyed by {@link AgentClientEvents}. */

@@ -11,6 +11,7 @@ import type {
   Message,
   MessageSent,
   OutboxItem,
+  QueueStatus,
   ParleyError,
   Session,
   VisitorConversation,
@@ -74,6 +75,7 @@ export class FakeClient implements WidgetClient {
     Promise.resolve({ id: 'sent', conversationId: 'c1', seq: 1, createdAt: '2025-01-01T00:00:00.000Z' });
   readonly typing: boolean[] = [];
   drafts: readonly BotDraft[] = [];
+  queue: QueueStatus | null = null;
   /** How many times the UI asked the client to connect. */
   connects = 0;
   /** Reasons passed to `requestHuman`, and the answer each call gets. */
@@ -117,6 +119,28 @@ export class FakeClient implements WidgetClient {
   requestHuman(reason?: string) {
     this.humanRequests.push(reason);
     return this.requestHumanResult();
+  }
+
+  /** Ratings passed to `rate`, and the answer each call gets (by default the `rated` line, received as a message). */
+  readonly ratings: Array<[number, number, string | undefined]> = [];
+  rateResult: (resolvedSeq: number, rating: number, comment?: string) => Promise<Message> = (resolvedSeq, rating, comment) => {
+    const line: Message = {
+      ...message('system', 'rated'),
+      event: { type: 'rated', rating, ...(comment ? { comment } : {}) },
+    };
+    this.receive(line);
+    return Promise.resolve(line);
+  };
+
+  rate(resolvedSeq: number, rating: number, comment?: string) {
+    this.ratings.push([resolvedSeq, rating, comment]);
+    return this.rateResult(resolvedSeq, rating, comment);
+  }
+
+  /** Sets the queue place and reports it, as the client does on `queue:updated`. */
+  setQueue(queue: QueueStatus | null) {
+    this.queue = queue;
+    this.emit('queue', queue);
   }
 
   /** Replaces the bot's drafts and reports them, as the client does on `bot:reply-*`. */
