@@ -427,7 +427,6 @@ describe('a process that died mid-turn', () => {
         widgetId: tenant.widget.id,
         organizationId: tenant.organization.id,
         botEnabled: true,
-        teamId: null,
         presenceLeaseMs: 15_000,
       },
       { clientId: 'lost', body: 'Anyone there?' },

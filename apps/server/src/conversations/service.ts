@@ -55,8 +55,6 @@ export interface VisitorContext {
   organizationId: string;
   /** Whether the widget's bot answers first; without it conversations queue for a human. */
   botEnabled: boolean;
-  /** The widget's team: its new conversations go to that team's agents (null: any agent). */
-  teamId: string | null;
   /** How long an agent's connection row counts as fresh: the reopen rule gives a conversation back to an online agent. */
   presenceLeaseMs: number;
 }
@@ -379,10 +377,9 @@ async function lockOrCreateVisitorConversation(
       contactId: visitor.contactId,
       // The bot answers first (Claude, or the offline answerer without an API key) unless the widget turned it off.
       status: visitor.botEnabled ? 'bot' : 'queued',
-      // The widget's team, unless it was deleted since the widget was read.
-      teamId: visitor.teamId
-        ? sql`(select ${teams.id} from ${teams} where ${teams.id} = ${visitor.teamId} and ${teams.organizationId} = ${visitor.organizationId})`
-        : null,
+      // The widget's team as its routing says now (an admin may have changed it since the visitor connected).
+      teamId: sql`(select t.id from teams t join widgets w on w.organization_id = t.organization_id
+                    where w.id = ${visitor.widgetId} and t.id::text = w.routing->>'teamId')`,
     })
     .returning();
   await tx.insert(conversationEvents).values({

@@ -122,7 +122,6 @@ export function registerVisitorSocket(
       widgetId: widget.id,
       organizationId: widget.organizationId,
       botEnabled: widget.botEnabled,
-      teamId: widget.routing.teamId,
       presenceLeaseMs: config.presence.heartbeatMs * PRESENCE_LEASE_BEATS,
     };
     void socket.join(contactRoom(contactId));

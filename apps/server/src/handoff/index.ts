@@ -9,6 +9,7 @@ import { PRESENCE_LEASE_BEATS } from '../conversations/agent-availability.js';
 import { registerPresence } from './presence.js';
 import { registerQueueUpdates } from './queue-updates.js';
 import { registerRouting } from './routing.js';
+import { registerRoutingSettings } from './routing-settings.js';
 import { registerSatisfaction } from './satisfaction.js';
 import { registerTeamRoutes } from './teams.js';
 
@@ -20,6 +21,7 @@ export const handoffPlugin = fp(
     const route = registerRouting(app, { leaseMs: presence.heartbeatMs * PRESENCE_LEASE_BEATS });
     registerPresence(app, presence, route);
     registerTeamRoutes(app, route);
+    registerRoutingSettings(app, route);
     registerQueueUpdates(app);
     registerSatisfaction(app);
   },

@@ -2,7 +2,6 @@ import { widgets, type Database } from '@parley/db';
 import { widgetSettingsSchema, type WidgetSettings } from '@parley/protocol';
 import { eq } from 'drizzle-orm';
 import { botConfigSchema } from './bot-config.js';
-import { routingConfigSchema, type RoutingConfig } from './routing-config.js';
 
 /** A widget as the server uses it. */
 export interface Widget {
@@ -12,8 +11,6 @@ export interface Widget {
   settings: WidgetSettings;
   /** Whether the bot answers new conversations first. */
   botEnabled: boolean;
-  /** How its queued conversations reach agents. */
-  routing: RoutingConfig;
 }
 
 /** Finds a widget by its public key. Settings are validated on the way out, so a bad row can't reach a browser. */
@@ -26,7 +23,6 @@ export async function findWidgetByKey(db: Database, publicKey: string): Promise<
     allowedOrigins: row.allowedOrigins,
     settings: widgetSettingsSchema.parse(row.settings),
     botEnabled: botConfigSchema.parse(row.bot).enabled,
-    routing: routingConfigSchema.parse(row.routing),
   };
 }
 
