@@ -17,6 +17,8 @@ import {
   ok,
   request,
   useServerWithClaude,
+  apiRequest,
+  waitUntil,
 } from './helpers/server.js';
 import { naughtyStrings } from './helpers/naughty-strings.js';
 
@@ -51,18 +53,12 @@ async function organization(routing: Partial<RoutingConfig> = {}, more: Array<'a
   return { tenant, people };
 }
 
-function api(path: string, token: string, method = 'GET', body?: unknown) {
-  return fetch(`${server.url}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-}
+const api = (path: string, token: string, method = 'GET', body?: unknown) => apiRequest(server, path, token, method, body);
 
 async function online(person: Person): Promise<Socket> {
   const socket = await connectAgent(server, person.token);
   sockets.push(socket);
-  await until(async () => (await presenceRows(person.userId)) > 0, 'the presence row');
+  await waitUntil(async () => (await presenceRows(person.userId)) > 0, 'the presence row');
   return socket;
 }
 
@@ -70,14 +66,6 @@ async function presenceRows(userId: string): Promise<number> {
   const result = await server.db.db.execute(sql`select count(*)::int as n from agent_sessions where user_id = ${userId}`);
   const rows = Array.isArray(result) ? result : (result as { rows: Array<{ n: number }> }).rows;
   return Number((rows[0] as { n: number }).n);
-}
-
-async function until(check: () => Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((done) => setTimeout(done, 20));
-  }
 }
 
 async function row(conversationId: string) {
@@ -119,7 +107,7 @@ describe('a resolved conversation the visitor writes to again', () => {
     // Robin closes the console (offline at once here) and resolves first: the next reopen goes to the queue.
     expect((await api(`/api/conversations/${conversationId}`, robin.token, 'PATCH', { status: 'resolved' })).status).toBe(200);
     console1.close();
-    await until(async () => (await presenceRows(robin.userId)) === 0, 'Robin offline');
+    await waitUntil(async () => (await presenceRows(robin.userId)) === 0, 'Robin offline');
     const queued = nextSystem(visitor, 'queued');
     ok(await request<Ack<MessageSent>>(visitor, 'message:send', { clientId: 'third', body: 'Hello?' }));
     expect((await queued).event).toEqual({ type: 'queued', position: 1 });
@@ -253,7 +241,7 @@ describe('transfers', () => {
     // Robin is online and free; routing gives the conversation to Robin first.
     await online(robin);
     const { visitor, conversationId } = await queuedVisitor(tenant.widget.publicKey);
-    await until(async () => (await row(conversationId)).assigneeId === robin.userId, 'routing to Robin');
+    await waitUntil(async () => (await row(conversationId)).assigneeId === robin.userId, 'routing to Robin');
 
     const transferred = nextSystem(visitor, 'transferred');
     const response = await api(`/api/conversations/${conversationId}/transfer`, robin.token, 'POST', {
@@ -265,7 +253,7 @@ describe('transfers', () => {
     await new Promise((done) => setTimeout(done, 300));
     expect(await row(conversationId)).toMatchObject({ status: 'queued', assigneeId: null, teamId: billing.id });
     await online(sam);
-    await until(async () => (await row(conversationId)).assigneeId === sam.userId, 'routing to Sam');
+    await waitUntil(async () => (await row(conversationId)).assigneeId === sam.userId, 'routing to Sam');
   });
 
   it("routes a widget's conversations to its team from the start", async () => {
@@ -281,7 +269,7 @@ describe('transfers', () => {
     const visitor = await connectVisitor(server, { widgetKey: tenant.widget.publicKey });
     sockets.push(visitor);
     const first = ok(await request<Ack<VisitorConversation>>(visitor, 'handoff:request', {}));
-    await until(async () => (await row(first.id)).assigneeId !== null, 'routing');
+    await waitUntil(async () => (await row(first.id)).assigneeId !== null, 'routing');
     expect(await row(first.id)).toMatchObject({ teamId: team.id, assigneeId: sam.userId });
   });
 });

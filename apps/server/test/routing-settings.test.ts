@@ -5,7 +5,18 @@ import { eq } from 'drizzle-orm';
 import type { Socket } from 'socket.io-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createAgent } from '../src/seed/accounts.js';
-import { connectAgent, connectVisitor, createTenant, jsonOf, login, ok, request, useTestServer } from './helpers/server.js';
+import {
+  connectAgent,
+  connectVisitor,
+  createTenant,
+  jsonOf,
+  login,
+  ok,
+  request,
+  useTestServer,
+  apiRequest,
+  waitUntil,
+} from './helpers/server.js';
 
 // Admins set how conversations reach agents; each change takes effect at once.
 const server = useTestServer({ PARLEY_PRESENCE_HEARTBEAT_MS: '1000', PARLEY_PRESENCE_GRACE_MS: '200' });
@@ -25,21 +36,7 @@ async function organization() {
   return { tenant, agentToken, adminToken };
 }
 
-function api(path: string, token: string, method = 'GET', body?: unknown) {
-  return fetch(`${server.url}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-}
-
-async function until(check: () => Promise<boolean>, what: string): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((done) => setTimeout(done, 20));
-  }
-}
+const api = (path: string, token: string, method = 'GET', body?: unknown) => apiRequest(server, path, token, method, body);
 
 async function conversation(id: string) {
   const [row] = await server.db.db.select().from(conversations).where(eq(conversations.id, id));
@@ -75,12 +72,12 @@ describe('routing settings', () => {
     expect(((await jsonOf(capped)) as RoutingSettings).agents.find((agent) => agent.userId === tenant.user.id)?.maxConversations).toBe(1);
     const changed = await api(`/api/routing/widgets/${tenant.widget.id}`, adminToken, 'PATCH', { strategy: 'round_robin' });
     expect(await jsonOf(changed)).toEqual({ strategy: 'round_robin', teamId: null, reopen: 'last_agent' });
-    await until(async () => (await conversation(first.id)).status === 'agent', 'the first conversation routed');
+    await waitUntil(async () => (await conversation(first.id)).status === 'agent', 'the first conversation routed');
     await new Promise((done) => setTimeout(done, 300));
     expect((await conversation(second.id)).status).toBe('queued');
 
     expect((await api(`/api/routing/agents/${tenant.user.id}`, adminToken, 'PATCH', { maxConversations: null })).status).toBe(200);
-    await until(async () => (await conversation(second.id)).status === 'agent', 'the second conversation routed');
+    await waitUntil(async () => (await conversation(second.id)).status === 'agent', 'the second conversation routed');
   });
 
   it("give a widget's new conversations its team, also to a visitor connected before the change", async () => {

@@ -247,3 +247,21 @@ export function useTestServer(env: Record<string, string> = {}): TestServer {
   });
   return server;
 }
+
+/** Polls `check` every 20 ms until it holds; after `timeoutMs` throws, naming `what` was awaited. */
+export async function waitUntil(check: () => Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((done) => setTimeout(done, 20));
+  }
+}
+
+/** A REST request to `server` with an agent's bearer token, and a JSON body when one is given. */
+export function apiRequest(server: TestServer, path: string, token: string, method = 'GET', body?: unknown): Promise<Response> {
+  return fetch(`${server.url}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+}
