@@ -4,6 +4,7 @@
  * @module
  */
 export * from './ack.js';
+export * from './business-hours.js';
 export * from './citation.js';
 export * from './constants.js';
 export * from './errors.js';

@@ -8,7 +8,7 @@
  * on the spring change day is open 2 hours, and on the autumn change day 4 hours.
  * @module
  */
-import { z } from 'zod';
+import { businessHoursWeekdays, minutesOfDay, type BusinessHours } from '@parley/protocol';
 
 const MINUTE_MS = 60_000;
 const DAY_MS = 86_400_000;
@@ -18,100 +18,6 @@ const DAY_MS = 86_400_000;
  * holidays is skipped, yet bounded, so that a schedule with no intervals at all ends the search.
  */
 const MAX_CLOSED_DAYS = 400;
-
-/** Indexed by `Date#getUTCDay()`. */
-const WEEKDAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'] as const;
-
-const OPEN_TIME = /^(?:[01]\d|2[0-3]):[0-5]\d$/;
-// A closing time may be 24:00: the end of the day, which no HH:MM of the day itself can express.
-const CLOSE_TIME = /^(?:(?:[01]\d|2[0-3]):[0-5]\d|24:00)$/;
-
-/** Minutes since midnight of an `HH:MM` time. */
-function minutesOf(time: string): number {
-  const [hours, minutes] = time.split(':').map(Number);
-  return (hours ?? 0) * 60 + (minutes ?? 0);
-}
-
-/** Whether a time zone name is known to this runtime's ICU: the zone is only ever used through `Intl`. */
-function isKnownTimeZone(timeZone: string): boolean {
-  try {
-    // Throws a RangeError for an unknown zone.
-    return new Intl.DateTimeFormat('en-US', { timeZone }).resolvedOptions().timeZone !== undefined;
-  } catch {
-    return false;
-  }
-}
-
-/** Whether `date` is a real day as `YYYY-MM-DD`: `Date.UTC` rolls 2026-02-30 over to March, so it doesn't read back. */
-function isCalendarDate(date: string): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) return false;
-  const [year = 0, month = 0, day = 0] = date.split('-').map(Number);
-  return new Date(Date.UTC(year, month - 1, day)).toISOString().slice(0, 10) === date;
-}
-
-const intervalSchema = z
-  .object({
-    open: z.string().regex(OPEN_TIME, 'Expected an opening time as HH:MM, from 00:00 to 23:59'),
-    close: z.string().regex(CLOSE_TIME, 'Expected a closing time as HH:MM, from 00:00 to 24:00'),
-  })
-  .superRefine(({ open, close }, ctx) => {
-    // Zod runs this even when a time is malformed; that was reported above, and comparing it would add noise.
-    if (!OPEN_TIME.test(open) || !CLOSE_TIME.test(close)) return;
-    if (minutesOf(close) <= minutesOf(open)) {
-      ctx.addIssue({ code: 'custom', path: ['close'], message: `Closing time ${close} must be after opening time ${open}` });
-    }
-  });
-
-const dayIntervalsSchema = z.array(intervalSchema).superRefine((intervals, ctx) => {
-  const sorted = intervals
-    .filter(({ open, close }) => OPEN_TIME.test(open) && CLOSE_TIME.test(close))
-    .toSorted((a, b) => minutesOf(a.open) - minutesOf(b.open));
-  for (const [index, interval] of sorted.entries()) {
-    const previous = sorted[index - 1];
-    // Touching intervals (12:00 close, 12:00 open) are fine; overlapping ones are almost surely a typo.
-    if (previous && minutesOf(interval.open) < minutesOf(previous.close)) {
-      ctx.addIssue({
-        code: 'custom',
-        message: `Intervals ${previous.open}–${previous.close} and ${interval.open}–${interval.close} overlap`,
-      });
-    }
-  }
-});
-
-/**
- * A widget's business hours, stored as JSON. `timeZone` is an IANA name (`Europe/Berlin`) in which all times and
- * dates are read. `weekly` lists each day's open intervals: a missing day, or an empty list, means closed that day.
- * `holidays` are closed dates (`YYYY-MM-DD`, in the time zone), whatever their weekday.
- */
-export const businessHoursSchema = z.object({
-  timeZone: z.string().refine(isKnownTimeZone, { error: (issue) => `Unknown time zone "${String(issue.input)}"` }),
-  // Strict: a misspelled day would otherwise be dropped silently and the widget shown as closed that day.
-  weekly: z.strictObject({
-    monday: dayIntervalsSchema.optional(),
-    tuesday: dayIntervalsSchema.optional(),
-    wednesday: dayIntervalsSchema.optional(),
-    thursday: dayIntervalsSchema.optional(),
-    friday: dayIntervalsSchema.optional(),
-    saturday: dayIntervalsSchema.optional(),
-    sunday: dayIntervalsSchema.optional(),
-  }),
-  holidays: z
-    .array(
-      z.string().refine(isCalendarDate, {
-        error: (issue) => `Expected a calendar date as YYYY-MM-DD, got "${String(issue.input)}"`,
-      }),
-    )
-    .default([]),
-});
-
-/** A widget's business hours, as parsed by {@link businessHoursSchema}. */
-export type BusinessHours = z.infer<typeof businessHoursSchema>;
-
-/**
- * A widget's business hours setting. `null` (also when the setting is missing) means "always open": a widget that
- * never set hours must not start showing as closed, nor have its SLA clocks paused.
- */
-export const businessHoursSettingSchema = businessHoursSchema.nullable().default(null);
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
@@ -177,12 +83,12 @@ interface Span {
 function spansOfDay(hours: BusinessHours, day: number, holidays: ReadonlySet<string>): Span[] {
   const date = new Date(day);
   if (holidays.has(date.toISOString().slice(0, 10))) return [];
-  const intervals = hours.weekly[WEEKDAYS[date.getUTCDay()] ?? 'sunday'] ?? [];
+  const intervals = hours.weekly[businessHoursWeekdays[date.getUTCDay()] ?? 'sunday'] ?? [];
   return (
     intervals
       .map(({ open, close }) => ({
-        start: instantOf(hours.timeZone, day + minutesOf(open) * MINUTE_MS),
-        end: instantOf(hours.timeZone, day + minutesOf(close) * MINUTE_MS),
+        start: instantOf(hours.timeZone, day + minutesOfDay(open) * MINUTE_MS),
+        end: instantOf(hours.timeZone, day + minutesOfDay(close) * MINUTE_MS),
       }))
       // An interval wholly inside a spring-forward gap opens and closes at the same instant: it never happens.
       .filter(({ start, end }) => start < end)

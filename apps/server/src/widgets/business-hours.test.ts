@@ -1,13 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  addBusinessTime,
-  businessHoursSchema,
-  businessHoursSettingSchema,
-  businessTimeBetween,
-  isOpen,
-  nextOpening,
-  type BusinessHours,
-} from './business-hours.js';
+import { businessHoursSchema, businessHoursSettingSchema, type BusinessHours } from '@parley/protocol';
+import { addBusinessTime, businessTimeBetween, isOpen, nextOpening } from './business-hours.js';
 
 const HOUR = 3_600_000;
 const MINUTE = 60_000;
