@@ -190,7 +190,8 @@ describe('the bot answers with Claude', () => {
       ['visitor', 'I want my money back, this is the third time!'],
       ['bot', 'I will get a colleague.'],
       ['system', 'A person from our team was asked to join.'],
-      ['system', "You're number 1 in the queue."],
+      // No agent of this organization is online: the visitor is told so, and asked for a way to be answered.
+      ['system', "Nobody from our team is available right now. Leave your e-mail address or phone number and we'll get back to you."],
     ]);
     // The model was asked once: a handoff ends the turn.
     expect(anthropic.requests).toHaveLength(1);

@@ -259,7 +259,8 @@ describe('a live visitor ↔ agent chat', () => {
     const page = await jsonOf(await fetch(`${server.url}/api/conversations/${sent.conversationId}/messages?afterSeq=0`, { headers }));
     expect(page.messages.map((message: Message) => message.body)).toEqual([
       'Do you ship to Norway?',
-      "You're number 1 in the queue.",
+      // Nobody had the console open when the visitor wrote.
+      "Nobody from our team is available right now. Leave your e-mail address or phone number and we'll get back to you.",
       `${tenant.user.name} joined the conversation.`,
       'Yes, in 3–5 days.',
     ]);

@@ -108,9 +108,10 @@ describe('a resolved conversation the visitor writes to again', () => {
     expect((await api(`/api/conversations/${conversationId}`, robin.token, 'PATCH', { status: 'resolved' })).status).toBe(200);
     console1.close();
     await waitUntil(async () => (await presenceRows(robin.userId)) === 0, 'Robin offline');
-    const queued = nextSystem(visitor, 'queued');
+    // Nobody else is online either: the visitor is told so (and asked for a way to be answered).
+    const away = nextSystem(visitor, 'away');
     ok(await request<Ack<MessageSent>>(visitor, 'message:send', { clientId: 'third', body: 'Hello?' }));
-    expect((await queued).event).toEqual({ type: 'queued', position: 1 });
+    expect((await away).event).toEqual({ type: 'away', reason: 'no_agent', nextOpening: null });
     expect(await row(conversationId)).toMatchObject({ status: 'queued', assigneeId: null });
   });
 
@@ -164,6 +165,7 @@ describe('an agent lets go of a conversation', () => {
   it('unassigns it back to the queue, and hands it back to the bot, leaving nobody assigned', async () => {
     const { tenant, people } = await organization();
     const [robin] = people as [Person];
+    await online(robin);
     const { visitor, conversationId } = await queuedVisitor(tenant.widget.publicKey);
     expect((await api(`/api/conversations/${conversationId}`, robin.token, 'PATCH', { assignToMe: true })).status).toBe(200);
 

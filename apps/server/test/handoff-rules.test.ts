@@ -2,10 +2,10 @@ import { botReplies, conversationEvents, conversations, messages } from '@parley
 import type { Ack, Message, MessageSent, VisitorConversation } from '@parley/protocol';
 import { and, asc, eq } from 'drizzle-orm';
 import type { Socket } from 'socket.io-client';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { importDocument } from '../src/knowledge/import-document.js';
 import type { HandoffRules } from '../src/widgets/bot-config.js';
-import { connectVisitor, createTenant, nextEvent, ok, request, useServerWithClaude } from './helpers/server.js';
+import { connectVisitor, createTenant, nextEvent, ok, openConsole, request, useServerWithClaude } from './helpers/server.js';
 
 // The widget's handoff rules end to end: the real server and a socket.io-client visitor, Claude mocked by msw. No
 // retries, so a failing provider fails at once.
@@ -15,9 +15,19 @@ const defaults: HandoffRules = { afterRepliesWithoutSource: 3, afterNotHelpful: 
 const ASKED_TO_JOIN = 'A person from our team was asked to join.';
 const QUEUE_LINE = "You're number 1 in the queue.";
 
-/** A tenant with the bot on and these handoff rules (the defaults otherwise); `manual` routing keeps it queued. */
+const consoles: Socket[] = [];
+afterEach(() => {
+  for (const socket of consoles.splice(0)) socket.close();
+});
+
+/**
+ * A tenant with the bot on and these handoff rules (the defaults otherwise), and its agent online; `manual` routing
+ * keeps a handed-off conversation queued, so the visitor is told their place.
+ */
 async function botTenant(handoff: Partial<HandoffRules> = {}) {
-  return createTenant(server, { bot: { enabled: true, handoff: { ...defaults, ...handoff } } });
+  const tenant = await createTenant(server, { bot: { enabled: true, handoff: { ...defaults, ...handoff } } });
+  consoles.push(await openConsole(server, tenant));
+  return tenant;
 }
 
 /** A visitor of the tenant, with everything it is sent kept in order. */

@@ -2,7 +2,7 @@ import { messages } from '@parley/db';
 import type { Ack, Message, MessageSent, SystemEvent, VisitorConversation } from '@parley/protocol';
 import { asc, eq } from 'drizzle-orm';
 import type { Socket } from 'socket.io-client';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import {
   connectAgent,
   connectVisitor,
@@ -11,6 +11,7 @@ import {
   login,
   nextEvent,
   ok,
+  openConsole,
   request,
   useServerWithClaude,
 } from './helpers/server.js';
@@ -19,8 +20,16 @@ import {
 // system message in the transcript, written with the transition and broadcast like any message.
 const { server, anthropic } = useServerWithClaude({});
 
+const consoles: Socket[] = [];
+afterEach(() => {
+  for (const socket of consoles.splice(0)) socket.close();
+});
+
+/** A widget whose bot answers first, and its agent online (so that the queue gives places, not "nobody is there"). */
 async function botTenant() {
-  return createTenant(server, { bot: { enabled: true } });
+  const tenant = await createTenant(server, { bot: { enabled: true } });
+  consoles.push(await openConsole(server, tenant));
+  return tenant;
 }
 
 /** Every system message the socket receives, in order. */

@@ -44,9 +44,10 @@ describe('naughty strings', () => {
       if (!page.hasMore) break;
       afterSeq = page.messages.at(-1)!.seq;
     }
-    // Besides the visitor's messages, the conversation holds one status line: its place in the queue (no bot here).
+    // Besides the visitor's messages, the conversation holds one status line: it joined the queue (no bot here) while
+    // nobody was online, so the visitor was told that and asked for a way to be answered.
     const said = stored.filter((message) => message.author.kind !== 'system');
-    expect(stored.filter((message) => message.author.kind === 'system').map((message) => message.event?.type)).toEqual(['queued']);
+    expect(stored.filter((message) => message.author.kind === 'system').map((message) => message.event?.type)).toEqual(['away']);
     expect(said.map((message) => message.body)).toEqual(accepted.map((entry) => entry.body));
     expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
     visitor.close();

@@ -57,7 +57,7 @@ describe('routing settings', () => {
     const settings = (await jsonOf(await api('/api/routing', adminToken))) as RoutingSettings;
     expect(settings).toMatchObject({
       defaultMaxConversations: 5,
-      widgets: [{ id: tenant.widget.id, routing: { strategy: 'manual', teamId: null, reopen: 'last_agent' } }],
+      widgets: [{ id: tenant.widget.id, routing: { strategy: 'manual', teamId: null, reopen: 'last_agent', hours: null } }],
     });
     expect(settings.agents.map((agent) => agent.maxConversations)).toEqual([null, null]);
   });
@@ -71,7 +71,7 @@ describe('routing settings', () => {
     const capped = await api(`/api/routing/agents/${tenant.user.id}`, adminToken, 'PATCH', { maxConversations: 1 });
     expect(((await jsonOf(capped)) as RoutingSettings).agents.find((agent) => agent.userId === tenant.user.id)?.maxConversations).toBe(1);
     const changed = await api(`/api/routing/widgets/${tenant.widget.id}`, adminToken, 'PATCH', { strategy: 'round_robin' });
-    expect(await jsonOf(changed)).toEqual({ strategy: 'round_robin', teamId: null, reopen: 'last_agent' });
+    expect(await jsonOf(changed)).toEqual({ strategy: 'round_robin', teamId: null, reopen: 'last_agent', hours: null });
     await waitUntil(async () => (await conversation(first.id)).status === 'agent', 'the first conversation routed');
     await new Promise((done) => setTimeout(done, 300));
     expect((await conversation(second.id)).status).toBe('queued');

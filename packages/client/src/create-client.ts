@@ -205,6 +205,17 @@ export interface ParleyClient {
    */
   rate(resolvedSeq: number, rating: number, comment?: string): Promise<Message>;
   /**
+   * Leaves an e-mail address and/or phone number for a reply while nobody can answer (after an `away` status line).
+   * Resolves with the `contact_saved` line, which also arrives as a message; rejects with `invalid_payload` (its
+   * message says what is wrong) for an address or number that isn't one.
+   *
+   * @example
+   * ```ts
+   * await client.saveContact({ email: 'ada@example.com' })
+   * ```
+   */
+  saveContact(details: { email?: string; phone?: string }): Promise<Message>;
+  /**
    * Connects, or reconnects after `close()` or a refused connection. Does nothing when already connecting or connected.
    *
    * @example
@@ -657,6 +668,15 @@ export function createClientWithSocket(options: ClientOptions, createSocket: Cre
         socket
           .timeout(ackTimeoutMs)
           .emit('rating:submit', { resolvedSeq, rating, ...(comment ? { comment } : {}) }, settle(resolve, reject));
+      }).then((line) => {
+        addMessages([line]);
+        return line;
+      });
+    },
+    saveContact(details) {
+      if (!ready) return Promise.reject(new ParleyError('unavailable', 'Not connected. Try again when the connection is back.'));
+      return new Promise<Message>((resolve, reject) => {
+        socket.timeout(ackTimeoutMs).emit('contact:update', details, settle(resolve, reject));
       }).then((line) => {
         addMessages([line]);
         return line;

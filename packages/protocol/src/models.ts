@@ -114,6 +114,20 @@ export const systemEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('handed_back_to_bot') }),
   z.object({ type: z.literal('resolved') }),
   z.object({ type: z.literal('reopened') }),
+  /**
+   * Nobody can answer now, written instead of `queued`: `closed`, outside the widget's business hours (`nextOpening`:
+   * when they open again, if known); `no_agent`, nobody who could take it is online. The visitor is asked for an
+   * e-mail address or phone number.
+   */
+  z.object({
+    type: z.literal('away'),
+    reason: z.enum(['closed', 'no_agent']),
+    nextOpening: z.string().nullable(),
+    /** The business hours' time zone, in which `nextOpening` is said. */
+    timeZone: z.string().optional(),
+  }),
+  /** The visitor left an e-mail address and/or a phone number (E.164) for the reply. */
+  z.object({ type: z.literal('contact_saved'), email: z.string().optional(), phone: z.string().optional() }),
   /** The visitor rated the resolution before this line (1 to 5), with their comment if they wrote one. */
   z.object({ type: z.literal('rated'), rating: z.number().int().min(1).max(5), comment: z.string().optional() }),
 ]);

@@ -31,6 +31,15 @@ export function systemEventText(event: SystemEvent): string {
       return 'The conversation was resolved.';
     case 'reopened':
       return 'The conversation was reopened.';
+    case 'away': {
+      const when = event.nextOpening
+        ? ` We open again ${new Date(event.nextOpening).toLocaleString('en-US', { timeZone: event.timeZone, weekday: 'long', hour: 'numeric', minute: '2-digit', timeZoneName: 'short' })}.`
+        : '';
+      const why = event.reason === 'closed' ? "We're closed right now." : 'Nobody from our team is available right now.';
+      return `${why}${when} Leave your e-mail address or phone number and we'll get back to you.`;
+    }
+    case 'contact_saved':
+      return `Thanks! We'll get back to you at ${event.email ?? event.phone}.`;
     case 'rated':
       return `The conversation was rated ${event.rating} out of 5.${event.comment ? ` “${event.comment}”` : ''}`;
   }

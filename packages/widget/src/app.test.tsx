@@ -238,6 +238,48 @@ describe('App', () => {
     expect(root.textContent).toContain('The conversation was rated 4 out of 5. “Quick and kind”');
   });
 
+  it('asks for an e-mail or phone number when nobody can answer, says what was wrong, and stops asking once given', async () => {
+    const client = new FakeClient();
+    const saves = client.saveContactResult;
+    client.saveContactResult = () => Promise.reject(new ParleyError('invalid_payload', 'The phone number is not valid.'));
+    const { root } = await setup(client, { open: true });
+    await act(() => {
+      client.setConversationStatus('queued');
+      client.receive({
+        ...message(
+          'system',
+          "Nobody from our team is available right now. Leave your e-mail address or phone number and we'll get back to you.",
+        ),
+        event: { type: 'away', reason: 'no_agent', nextOpening: null },
+      });
+    });
+    await vi.waitFor(() => expect(root.querySelector('form[aria-label="Leave your contact details"]')).not.toBeNull());
+    const field = (name: string) => root.querySelector<HTMLInputElement>(`input[aria-label="${name}"]`)!;
+    const fill = (name: string, value: string) =>
+      act(() => {
+        field(name).value = value;
+        field(name).dispatchEvent(new Event('input'));
+      });
+    const send = () =>
+      act(async () => {
+        root.querySelector<HTMLButtonElement>('form[aria-label="Leave your contact details"] button[type="submit"]')!.click();
+        await Promise.resolve();
+      });
+
+    await send();
+    expect(root.querySelector('form [role="alert"]')?.textContent).toBe('Enter an e-mail address or a phone number.');
+    await fill('Phone (optional)', '12');
+    await send();
+    expect(root.querySelector('form [role="alert"]')?.textContent).toBe('The phone number is not valid.');
+
+    client.saveContactResult = saves;
+    await fill('E-mail', ' ada@example.com ');
+    await fill('Phone (optional)', '');
+    await send();
+    expect(client.contactsSaved.at(-1)).toEqual({ email: 'ada@example.com' });
+    expect(root.querySelector('form[aria-label="Leave your contact details"]')).toBeNull();
+  });
+
   it('says so when the rating could not be sent, and keeps the form', async () => {
     const client = new FakeClient();
     client.rateResult = () => Promise.reject(new Error('offline'));
@@ -277,26 +319,23 @@ describe('App', () => {
     expect(root.textContent).not.toContain('in the queue');
   });
 
-  it('shows system messages as centered status lines worded from their event', async () => {
+  it('shows system messages as centered status lines, in the words the server wrote for the visitor', async () => {
     const client = new FakeClient();
     const { root } = await setup(client, { open: true });
+    // The server words each line in the widget's language when it writes it: the widget needs no wording of its own,
+    // so it shows lines of events it doesn't know as well as those it does.
     await act(() => {
       client.receive({
-        ...message('system', 'A person from our team was asked to join.'),
+        ...message('system', 'Eine Person aus unserem Team wurde gebeten.'),
         event: { type: 'handoff_requested', by: 'visitor' },
       });
-      client.receive({ ...message('system', 'stale body'), event: { type: 'queued', position: 2 } });
-      client.receive({ ...message('system', 'stale body'), event: { type: 'agent_joined', agentName: 'Robin' } });
-      client.receive({ ...message('system', 'stale body'), event: { type: 'resolved' } });
-      // An event a newer server sends and this widget doesn't know: the body says it.
+      client.receive({ ...message('system', "You're number 2 in the queue."), event: { type: 'queued', position: 2 } });
       client.receive({ ...message('system', 'Something new happened.'), event: { type: 'future' } as never });
     });
     const lines = [...root.querySelectorAll('[role="log"] [data-author="system"]')];
     expect(lines.map((line) => line.textContent)).toEqual([
-      'A person from our team was asked to join.',
+      'Eine Person aus unserem Team wurde gebeten.',
       "You're number 2 in the queue.",
-      'Robin joined the conversation.',
-      'The conversation was resolved.',
       'Something new happened.',
     ]);
     expect(lines.every((line) => line.classList.contains('system') && !line.querySelector('.author'))).toBe(true);

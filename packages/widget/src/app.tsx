@@ -5,7 +5,7 @@
 import { ParleyError, type Message } from '@parley/client';
 import { TYPING_EXPIRY_MS } from '@parley/client/thread';
 // Protocol's citation helpers live in a schema-free module: importing them brings no zod into the bundle.
-import { citationHref, citationLabel, systemEventText, type Citation } from '@parley/protocol';
+import { citationHref, citationLabel, type Citation } from '@parley/protocol';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { WidgetClient } from './widget-client.js';
 import { isHexColor, type WidgetAppearance } from './widget-settings.js';
@@ -108,13 +108,13 @@ function CloseIcon() {
   );
 }
 
-/** The rating form's component, loaded (its own chunk) the first time `wanted`; null until then. */
-function useRating(wanted: boolean) {
-  const [Rating, setRating] = useState<typeof import('./rating.js').Rating | null>(null);
+/** The forms only some visitors need (`extras.ts`, a chunk of its own), loaded the first time `wanted`; null until then. */
+function useExtras(wanted: boolean) {
+  const [extras, setExtras] = useState<typeof import('./extras.js') | null>(null);
   useEffect(() => {
-    if (wanted && !Rating) void import('./rating.js').then((module) => setRating(() => module.Rating));
-  }, [wanted, Rating]);
-  return Rating;
+    if (wanted && !extras) void import('./extras.js').then(setExtras);
+  }, [wanted, extras]);
+  return extras;
 }
 
 /** "You're number 2 in the queue. Usually within 3 min." — the wait only when the server knows one. */
@@ -135,12 +135,12 @@ function authorLabel(message: Message, botName: string): string {
 
 function MessageItem({ message, botName }: { message: Message; botName: string }) {
   const { kind } = message.author;
-  // A status line ("You're number 2 in the queue.") is worded from its event; the body is for an event this build
-  // doesn't know.
+  // A status line ("You're number 2 in the queue.") shows its body: the server words it for the visitor when it writes
+  // it, so the widget carries no wording of its own and shows the lines of newer servers too.
   if (kind === 'system') {
     return (
       <div class="message system" data-author={kind}>
-        <p>{(message.event && systemEventText(message.event)) || message.body}</p>
+        <p>{message.body}</p>
       </div>
     );
   }
@@ -204,7 +204,7 @@ export function App({ client, open, onOpenChange, settings: known, accentColor }
   const title = settings?.title || fallbackTitle;
   const botName = settings?.botName || text.bot;
   const conversationStatus = session?.conversation?.status;
-  const Rating = useRating(conversationStatus === 'resolved');
+  const extras = useExtras(conversationStatus === 'resolved' || conversationStatus === 'queued');
   const accent = [accentColor, settings?.accentColor].find(isHexColor);
 
   // Focus the composer when the visitor opens the panel, but not when it starts open: that would steal the page's focus.
@@ -338,7 +338,9 @@ export function App({ client, open, onOpenChange, settings: known, accentColor }
               {text.offline}
             </p>
           )}
-          {Rating && conversationStatus === 'resolved' && <Rating client={client} />}
+          {extras && <style>{extras.styles}</style>}
+          {extras && conversationStatus === 'resolved' && <extras.Rating client={client} />}
+          {extras && conversationStatus === 'queued' && <extras.FollowUp client={client} />}
           {notice && (
             <p class={notice.error ? 'line error' : 'line muted'} role={notice.error ? 'alert' : 'status'}>
               {notice.text}

@@ -4,7 +4,6 @@
  * @module
  */
 import { useState } from 'preact/hooks';
-import styles from './rating.css?inline';
 import type { WidgetClient } from './widget-client.js';
 
 const text = {
@@ -38,7 +37,6 @@ export function Rating({ client }: { client: Pick<WidgetClient, 'messages' | 'ra
 
   return (
     <form class="rating" aria-label={text.ask} onSubmit={(event) => void send(event)}>
-      <style>{styles}</style>
       <p>{text.ask}</p>
       <div class="stars" role="group" aria-label={text.stars}>
         {[1, 2, 3, 4, 5].map((value) => (

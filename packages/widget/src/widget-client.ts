@@ -22,5 +22,6 @@ export type WidgetClient = Pick<
   | 'setTyping'
   | 'requestHuman'
   | 'rate'
+  | 'saveContact'
   | 'connect'
 >;

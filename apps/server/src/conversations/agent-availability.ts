@@ -3,7 +3,7 @@
  * of theirs and renews it). One definition for presence, routing and the reopen rule, which live in different domains.
  * @module
  */
-import { memberships, type Transaction } from '@parley/db';
+import { memberships, rowsOf, type Transaction } from '@parley/db';
 import { and, eq, sql, type SQL } from 'drizzle-orm';
 
 /** A connection row not renewed for this many heartbeats belongs to a dead process. */
@@ -23,6 +23,23 @@ export function hasFreshSession(leaseMs: number, membership = 'memberships'): SQ
   const row = sql.identifier(membership);
   return sql<boolean>`exists (select 1 from agent_sessions s where s.user_id = ${row}.user_id
     and s.organization_id = ${row}.organization_id and s.last_seen_at > ${leaseStart(leaseMs)})`;
+}
+
+/**
+ * Whether anyone could take a conversation of the organization (of `teamId`'s members, when it has a team) now: a
+ * member who is not away with a connection row. Without the lease: the presence sweep of every live process deletes
+ * a dead process's rows within a heartbeat of their lease, so a row is "online" to within that; telling a visitor
+ * "nobody is available" a few seconds late is harmless, and no caller needs to know the configured lease.
+ */
+export async function anyAgentAvailable(tx: Transaction, organizationId: string, teamId: string | null): Promise<boolean> {
+  const team =
+    teamId === null ? sql`true` : sql`exists (select 1 from team_members t where t.team_id = ${teamId} and t.user_id = m.user_id)`;
+  const result = await tx.execute(sql`
+    select exists (select 1 from memberships m
+                    where m.organization_id = ${organizationId} and not m.away and ${team}
+                      and exists (select 1 from agent_sessions s where s.user_id = m.user_id and s.organization_id = m.organization_id)
+                  ) as available`);
+  return rowsOf<{ available: boolean }>(result)[0]?.available === true;
 }
 
 /** Whether the agent can take a conversation now: a member, online and not away. */

@@ -7,9 +7,12 @@
  * @module
  */
 import { randomUUID } from 'node:crypto';
-import { rowsOf, type conversations, type Transaction } from '@parley/db';
+import { rowsOf, widgets, type conversations, type Transaction } from '@parley/db';
 import { systemEventText, type ConversationStatus, type Message, type SystemEvent } from '@parley/protocol';
-import { sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
+import { isOpen, nextOpening } from '../widgets/business-hours.js';
+import { routingConfigSchema } from '../widgets/routing-config.js';
+import { anyAgentAvailable } from './agent-availability.js';
 import { appendMessage } from './append-message.js';
 import { handoffSourceOf, type ConversationEvent } from './machine.js';
 import { toMessage } from './mappers.js';
@@ -68,8 +71,26 @@ async function queuePosition(tx: Transaction, conversation: ConversationRow): Pr
 }
 
 /**
+ * Why nobody can answer the conversation now, if so: outside its widget's business hours, or nobody who could take it
+ * (of its team, when it has one) is online and not away.
+ */
+async function awayEvent(tx: Transaction, conversation: ConversationRow): Promise<Extract<SystemEvent, { type: 'away' }> | null> {
+  const [widget] = await tx.select({ routing: widgets.routing }).from(widgets).where(eq(widgets.id, conversation.widgetId));
+  const { hours } = routingConfigSchema.parse(widget?.routing ?? {});
+  const now = new Date();
+  if (hours && !isOpen(hours, now)) {
+    return { type: 'away', reason: 'closed', nextOpening: nextOpening(hours, now)?.toISOString() ?? null, timeZone: hours.timeZone };
+  }
+  if (!(await anyAgentAvailable(tx, conversation.organizationId, conversation.teamId))) {
+    return { type: 'away', reason: 'no_agent', nextOpening: null };
+  }
+  return null;
+}
+
+/**
  * Appends the planned system messages to a conversation whose row the caller has locked and whose transition is
- * already written, in the caller's transaction. Returns them as they go on the wire.
+ * already written, in the caller's transaction. Returns them as they go on the wire. A conversation joining the queue
+ * when nobody can answer gets `away` (asking for an e-mail address or phone number) instead of its place.
  */
 export async function appendSystemMessages(
   tx: Transaction,
@@ -79,7 +100,9 @@ export async function appendSystemMessages(
   const stored: Message[] = [];
   for (const plannedEvent of planned) {
     const event: SystemEvent =
-      plannedEvent.type === 'queued' ? { type: 'queued', position: await queuePosition(tx, conversation) } : plannedEvent;
+      plannedEvent.type === 'queued'
+        ? ((await awayEvent(tx, conversation)) ?? { type: 'queued', position: await queuePosition(tx, conversation) })
+        : plannedEvent;
     const appended = await appendMessage(tx, {
       conversation: sql`c.id = ${conversation.id}`,
       message: {

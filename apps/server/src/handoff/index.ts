@@ -7,6 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { PRESENCE_LEASE_BEATS } from '../conversations/agent-availability.js';
 import { registerPresence } from './presence.js';
+import { registerFollowUp } from './follow-up.js';
 import { registerQueueUpdates } from './queue-updates.js';
 import { registerRouting } from './routing.js';
 import { registerRoutingSettings } from './routing-settings.js';
@@ -24,6 +25,7 @@ export const handoffPlugin = fp(
     registerRoutingSettings(app, route);
     registerQueueUpdates(app);
     registerSatisfaction(app);
+    registerFollowUp(app);
   },
   { name: 'parley-handoff', fastify: '5.x', dependencies: ['parley-config', 'parley-db', 'parley-io', 'parley-conversations'] },
 );

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { createDb, type DbHandle } from '@parley/db';
+import { agentSessions, createDb, type DbHandle } from '@parley/db';
+import { eq } from 'drizzle-orm';
 import type { Ack, LoginResponse, WidgetSettings } from '@parley/protocol';
 import type { FastifyInstance } from 'fastify';
 import { io, type Socket } from 'socket.io-client';
@@ -264,4 +265,18 @@ export function apiRequest(server: TestServer, path: string, token: string, meth
     headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
+}
+
+/**
+ * Opens the console of the tenant's agent and waits until they are online (their presence row is written): with
+ * someone online, a conversation joining the queue is told its place rather than that nobody is available.
+ */
+export async function openConsole(server: TestServer, tenant: { email: string; password: string; user: { id: string } }): Promise<Socket> {
+  const { token } = await login(server, tenant.email, tenant.password);
+  const socket = await connectAgent(server, token);
+  await waitUntil(
+    async () => (await server.db.db.select().from(agentSessions).where(eq(agentSessions.userId, tenant.user.id))).length > 0,
+    'the agent online',
+  );
+  return socket;
 }

@@ -17,12 +17,14 @@ import {
   type VisitorMessageSend,
   type VisitorMessagesSync,
 } from './message.js';
+import { contactUpdateSchema, type ContactUpdate } from './contact.js';
 import { presenceSetSchema, type PresenceChanged, type PresenceSet, type PresenceStatus } from './presence.js';
 import { ratingSubmitSchema, type RatingSubmit } from './rating.js';
 import type { Session } from './session.js';
 import { agentTypingSetSchema, visitorTypingSetSchema, type AgentTypingSet, type TypingChanged, type VisitorTypingSet } from './typing.js';
 
 export * from './bot.js';
+export * from './contact.js';
 export * from './handshake.js';
 export * from './message.js';
 export * from './presence.js';
@@ -39,6 +41,8 @@ export interface VisitorClientEvents {
   'handoff:request': (payload: HandoffRequest, ack: AckCallback<VisitorConversation>) => void;
   /** Rates the resolved conversation; the ack carries the `rated` status line, also sent as `message:created`. */
   'rating:submit': (payload: RatingSubmit, ack: AckCallback<Message>) => void;
+  /** Leaves an e-mail address or phone number for a reply; the ack carries the `contact_saved` status line. */
+  'contact:update': (payload: ContactUpdate, ack: AckCallback<Message>) => void;
 }
 
 /** Events the server sends to a visitor socket. */
@@ -86,6 +90,7 @@ export const visitorEventSchemas = {
   'typing:set': visitorTypingSetSchema,
   'handoff:request': handoffRequestSchema,
   'rating:submit': ratingSubmitSchema,
+  'contact:update': contactUpdateSchema,
 } as const satisfies EventSchemas<VisitorClientEvents>;
 
 /** The payload schema of every event an agent socket sends, keyed by {@link AgentClientEvents}. */

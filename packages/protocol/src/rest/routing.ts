@@ -3,6 +3,7 @@
  * @module
  */
 import { z } from 'zod';
+import { businessHoursSchema } from '../business-hours.js';
 
 /** The most conversations an agent can be given at once, for capacities set here. */
 export const MAX_CAPACITY = 100;
@@ -14,6 +15,8 @@ export const widgetRoutingSchema = z.object({
   strategy: z.enum(['round_robin', 'least_loaded', 'manual']),
   teamId: z.uuid().nullable(),
   reopen: z.enum(['last_agent', 'queue', 'bot']),
+  /** Business hours; null: always open. */
+  hours: businessHoursSchema.nullable(),
 });
 /** A widget's routing. */
 export type WidgetRouting = z.infer<typeof widgetRoutingSchema>;

@@ -16,6 +16,7 @@ import type {
   Session,
   VisitorConversation,
 } from '@parley/client';
+import { systemEventText } from '@parley/protocol';
 import type { WidgetClient } from '../widget-client.js';
 
 type Listener = (...args: never[]) => void;
@@ -124,13 +125,25 @@ export class FakeClient implements WidgetClient {
   /** Ratings passed to `rate`, and the answer each call gets (by default the `rated` line, received as a message). */
   readonly ratings: Array<[number, number, string | undefined]> = [];
   rateResult: (resolvedSeq: number, rating: number, comment?: string) => Promise<Message> = (resolvedSeq, rating, comment) => {
-    const line: Message = {
-      ...message('system', 'rated'),
-      event: { type: 'rated', rating, ...(comment ? { comment } : {}) },
-    };
+    const event = { type: 'rated' as const, rating, ...(comment ? { comment } : {}) };
+    const line: Message = { ...message('system', systemEventText(event)), event };
     this.receive(line);
     return Promise.resolve(line);
   };
+
+  /** Details passed to `saveContact`, and the answer each call gets (by default the `contact_saved` line). */
+  readonly contactsSaved: Array<{ email?: string; phone?: string }> = [];
+  saveContactResult: (details: { email?: string; phone?: string }) => Promise<Message> = (details) => {
+    const event = { type: 'contact_saved' as const, ...details };
+    const line: Message = { ...message('system', systemEventText(event)), event };
+    this.receive(line);
+    return Promise.resolve(line);
+  };
+
+  saveContact(details: { email?: string; phone?: string }) {
+    this.contactsSaved.push(details);
+    return this.saveContactResult(details);
+  }
 
   rate(resolvedSeq: number, rating: number, comment?: string) {
     this.ratings.push([resolvedSeq, rating, comment]);

@@ -1,7 +1,7 @@
 import { contacts } from '@parley/db';
 import { eq } from 'drizzle-orm';
-import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
 import { z } from 'zod';
+import { invalidPhoneMessage, normalizeEmail, parsePhone } from '../../conversations/contact-details.js';
 import { defineTool, ToolInputError } from './registry.js';
 
 /**
@@ -39,17 +39,15 @@ export const collectContact = defineTool({
       values.name = input.name;
     }
     if (input.email !== undefined) {
-      values.email = input.email.toLowerCase();
+      values.email = normalizeEmail(input.email);
       if (!visitorText.includes(values.email)) throw notWritten('e-mail address');
     }
     if (input.phone !== undefined) {
-      const phone = parsePhoneNumberFromString(input.phone, context.defaultCountry as CountryCode | undefined);
-      if (!phone || !phone.isValid()) {
-        throw new ToolInputError(`The phone number is not valid${context.defaultCountry ? '' : ' (include the country code, e.g. +1)'}.`);
-      }
+      const phone = parsePhone(input.phone, context.defaultCountry);
+      if (!phone) throw new ToolInputError(invalidPhoneMessage(context.defaultCountry));
       // The model may add a country code the visitor left out; the national number must be theirs.
-      if (!context.visitorText.replace(/\D/g, '').includes(phone.nationalNumber)) throw notWritten('phone number');
-      values.phone = phone.number;
+      if (!context.visitorText.replace(/\D/g, '').includes(phone.national)) throw notWritten('phone number');
+      values.phone = phone.e164;
     }
     await context.db.update(contacts).set(values).where(eq(contacts.id, context.contactId));
     return { saved: values };

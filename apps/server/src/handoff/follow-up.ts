@@ -1,0 +1,53 @@
+/**
+ * When nobody can answer (outside business hours, nobody online), the visitor is asked for an e-mail address or phone
+ * number (the `away` status line); `contact:update` stores it on their contact, validated as the bot's
+ * `collect_contact` does, and confirms it with a `contact_saved` line that both sides see.
+ * @module
+ */
+import { contacts, type Database } from '@parley/db';
+import { ParleyError, type ContactUpdate, type Message } from '@parley/protocol';
+import { eq } from 'drizzle-orm';
+import type { FastifyInstance } from 'fastify';
+import { announceConversation, publishMessages } from '../conversations/broadcast.js';
+import { invalidPhoneMessage, normalizeEmail, parsePhone } from '../conversations/contact-details.js';
+import { lockVisitorConversation } from '../conversations/service.js';
+import { appendSystemMessages } from '../conversations/system-messages.js';
+
+/**
+ * Stores the visitor's e-mail address and/or phone number (E.164; a number without a country code read as one of
+ * `defaultCountry`) and appends the `contact_saved` line, in one transaction. Refused with `invalid_payload` for a
+ * number that isn't one, `not_found` before the visitor has a conversation.
+ */
+export async function saveFollowUpContact(db: Database, contactId: string, defaultCountry: string | undefined, input: ContactUpdate) {
+  const values: { email?: string; phone?: string } = {};
+  if (input.email !== undefined) values.email = normalizeEmail(input.email);
+  if (input.phone !== undefined) {
+    const phone = parsePhone(input.phone, defaultCountry);
+    if (!phone) {
+      const message = invalidPhoneMessage(defaultCountry);
+      throw new ParleyError('invalid_payload', message, { issues: [{ path: 'phone', message }] });
+    }
+    values.phone = phone.e164;
+  }
+  return db.transaction(async (tx) => {
+    const [conversation] = await lockVisitorConversation(tx, contactId);
+    if (!conversation) throw new ParleyError('not_found', 'Write to us first, then leave your details.');
+    await tx.update(contacts).set(values).where(eq(contacts.id, contactId));
+    const [line] = await appendSystemMessages(tx, conversation, [{ type: 'contact_saved', ...values }]);
+    const [updated] = await lockVisitorConversation(tx, contactId);
+    return { conversation: updated!, line: line! };
+  });
+}
+
+/** Serves `contact:update` on every visitor socket and tells both sides (the console's contact shows the address). */
+export function registerFollowUp(app: FastifyInstance): void {
+  const { db, realtime } = app;
+  app.visitorSocketExtensions.push((socket, events, visitor) => {
+    events.on('contact:update', async (payload): Promise<Message> => {
+      const { conversation, line } = await saveFollowUpContact(db, visitor.contactId, socket.data.widget.settings.defaultCountry, payload);
+      publishMessages(realtime, conversation, [line]);
+      await announceConversation(realtime, db, conversation);
+      return line;
+    });
+  });
+}

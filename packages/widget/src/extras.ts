@@ -1,0 +1,8 @@
+/**
+ * What only some visitors need, in one chunk loaded on demand: the rating form (after a resolution) and the follow-up
+ * form (when nobody can answer). The main chunk stays within its budget.
+ * @module
+ */
+export { FollowUp } from './follow-up.js';
+export { Rating } from './rating.js';
+export { default as styles } from './rating.css?inline';
