@@ -83,6 +83,29 @@ describe('system messages tell the visitor what is happening', () => {
     visitor.close();
   });
 
+  it("writes the lines in the widget's language: a German widget's visitor reads German", async () => {
+    const tenant = await createTenant(server, { bot: { enabled: true }, settings: { locale: 'de' } });
+    consoles.push(await openConsole(server, tenant));
+    const visitor = await connectVisitor(server, { widgetKey: tenant.widget.publicKey });
+    const seen = watchSystem(visitor);
+    const queuedLine = nextSystem(visitor, 'queued');
+    const conversation = ok(await request<Ack<VisitorConversation>>(visitor, 'handoff:request', {}));
+    await queuedLine;
+    expect(seen.map((message) => message.event)).toEqual([
+      { type: 'handoff_requested', by: 'visitor' },
+      { type: 'queued', position: 1 },
+    ]);
+    expect(seen.map((message) => message.body)).toEqual([
+      'Jemand aus unserem Team wurde hinzugebeten.',
+      'Sie sind auf Platz 1 der Warteschlange.',
+    ]);
+    // Stored as sent: a reconnecting visitor syncs the German lines too.
+    const synced = ok(await request<Ack<{ messages: Message[] }>>(visitor, 'messages:sync', { afterSeq: 0, limit: 50 }));
+    expect(synced.messages).toEqual(seen);
+    expect(await storedSeqs(conversation.id)).toEqual([1, 2]);
+    visitor.close();
+  });
+
   it('shows the same system messages when the visitor asks for a person in words', async () => {
     const tenant = await botTenant();
     const visitor = await connectVisitor(server, { widgetKey: tenant.widget.publicKey });
