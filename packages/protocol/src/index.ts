@@ -13,3 +13,4 @@ export * from './models.js';
 export * from './parse.js';
 export * from './rest/index.js';
 export * from './system-event.js';
+export * from './ticket.js';

@@ -3,6 +3,7 @@
  * @module
  */
 import { z } from 'zod';
+import { ticketSchema } from './ticket.js';
 
 /** Default upper bound on a message body, in characters (Unicode code points); servers may configure another. */
 export const DEFAULT_MESSAGE_MAX_LENGTH = 4000;
@@ -100,7 +101,7 @@ export type Citation = z.infer<typeof citationSchema>;
 
 /**
  * What a `system` message reports, for clients to render in their own words: a discriminated union on `type`. The
- * message's `body` says the same as a plain English sentence, for clients that don't know the event.
+ * message's `body` says the same as a sentence in the widget's language, for clients that don't know the event.
  */
 export const systemEventSchema = z.discriminatedUnion('type', [
   /** Someone asked for a person: the visitor (the button), the bot (its tool), or a rule (the visitor's words, a setting). */
@@ -169,6 +170,8 @@ export const conversationSummarySchema = z.object({
   team: z.object({ id: z.string(), name: z.string() }).nullable(),
   /** What the agent who last transferred it wrote for the next one. Agents only: never sent to the visitor. */
   transferNote: z.object({ note: z.string(), fromName: z.string(), at: z.string() }).nullable(),
+  /** Set when the conversation is a follow-up: its status, priority and running SLA clocks. */
+  ticket: ticketSchema.nullable(),
   lastSeq: z.number().int().nonnegative(),
   lastMessage: z.object({ body: z.string(), authorKind: authorKindSchema }).nullable(),
   createdAt: z.string(),

@@ -2,7 +2,7 @@
  * Builders of protocol objects for tests: valid defaults, overridden per test.
  * @module
  */
-import type { Agent, ConversationSummary, Message } from '@parley/protocol';
+import type { Agent, ConversationSummary, Message, SlaClock, Ticket } from '@parley/protocol';
 
 /** A conversation id used across tests. */
 export const CONVERSATION_ID = '5f0c2a9e-0a4b-4c49-9d1e-3f6f6c1f2b10';
@@ -30,11 +30,36 @@ export function summary(overrides: Partial<ConversationSummary> = {}): Conversat
     assignee: null,
     team: null,
     transferNote: null,
+    ticket: null,
     lastSeq: 0,
     lastMessage: null,
     createdAt: '2025-01-01T12:00:00.000Z',
     updatedAt: '2025-01-01T12:00:00.000Z',
     lastMessageAt: null,
+    ...overrides,
+  };
+}
+
+/** A follow-up: open, normal priority, no clock running. */
+export function ticket(overrides: Partial<Ticket> = {}): Ticket {
+  return {
+    status: 'open',
+    priority: 'normal',
+    createdAt: '2025-01-01T12:00:00.000Z',
+    pendingSince: null,
+    sla: [],
+    ...overrides,
+  };
+}
+
+/** An SLA clock on time: the first response, due four hours after the follow-up opened. */
+export function slaClock(overrides: Partial<SlaClock> = {}): SlaClock {
+  return {
+    metric: 'first_response',
+    startedAt: '2025-01-01T12:00:00.000Z',
+    dueAt: '2025-01-01T16:00:00.000Z',
+    warnAt: '2025-01-01T15:30:00.000Z',
+    state: 'running',
     ...overrides,
   };
 }

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { Database } from '@parley/db';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Config } from '../config.js';
-import type { EffectHandler } from '../conversations/effects.js';
+import type { ConversationRef, EffectHandler } from '../conversations/effects.js';
 import type { Effect } from '../conversations/machine.js';
 import type { SemanticIndex } from '../knowledge/semantic-index.js';
 import type { Realtime } from '../plugins/io.js';
@@ -32,7 +32,7 @@ export interface BotRunner {
   /** Aborts this process's running turn of the conversation, if any. The database claim was already cleared. */
   cancel(conversationId: string): void;
   /** Carries out the bot's effects of a committed transition (start or cancel a turn); ignores the others. */
-  perform(conversationId: string, effects: readonly Effect[]): void;
+  perform(conversation: ConversationRef, effects: readonly Effect[]): void;
   /** Resolves when no turn runs in this process (tests, shutdown). */
   idle(): Promise<void>;
   /**
@@ -92,7 +92,7 @@ export function createBotRunner(deps: {
     tools: builtInTools,
     prices: { ...defaultModelPrices, ...config.modelPrices },
     semantic,
-    perform: (conversationId, effects) => deps.perform?.(conversationId, effects),
+    perform: (conversation, effects) => deps.perform?.(conversation, effects),
   };
   const running = new Map<string, RunningTurn>();
   const inFlight = new Set<Promise<void>>();
@@ -135,7 +135,7 @@ export function createBotRunner(deps: {
     cancel(conversationId) {
       running.get(conversationId)?.controller.abort();
     },
-    perform(conversationId, effects) {
+    perform({ id: conversationId }, effects) {
       // Subscribed to every committed transition's effects; the bot's are starting and cancelling turns. The others
       // (an assignment) were written by the conversations domain in the transition's transaction.
       for (const effect of effects) {

@@ -445,7 +445,7 @@ export async function runClaimedTurn(deps: TurnDependencies, turn: ClaimedTurn):
       await announceConversation(deps.realtime, db, stored.conversation).catch((error: unknown) =>
         log.warn({ err: error, conversationId }, 'could not announce the handoff'),
       );
-      deps.perform(conversationId, stored.effects);
+      deps.perform(stored.conversation, stored.effects);
     }
   }
 

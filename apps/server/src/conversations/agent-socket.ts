@@ -111,7 +111,7 @@ export function registerAgentSocket(
       const resent = await limitSend(db, () => rateLimit(`agent:${agent.userId}`), { ...payload, organizationId: agent.organizationId });
       if (resent) return resent;
       const result = await sendAgentMessage(db, agent, payload);
-      await publishSendResult(realtime, db, app.conversationEffects.perform, result);
+      await publishSendResult(realtime, db, app.conversationEffects, result);
       return result.sent;
     });
 

@@ -1,22 +1,23 @@
 import type { Database } from '@parley/db';
 import type { Message, VisitorConversation } from '@parley/protocol';
 import { contactRoom, organizationRoom, type Realtime } from '../plugins/io.js';
-import type { EffectHandler } from './effects.js';
+import type { ConversationEffects, EffectHandler } from './effects.js';
 import type { Effect } from './machine.js';
 import { getConversationSummary, type SendResult } from './service.js';
 
 /**
  * Tells both sides about a stored message: the visitor's sockets (every tab) and the organization's agents. When the
  * send created or changed the conversation, both sides also get the new conversation state. Then the effects of the
- * committed transition are performed (start or cancel a bot turn).
+ * committed transition are performed (start or cancel a bot turn) and the message's subscribers hear of it.
  */
-export async function publishSendResult(realtime: Realtime, db: Database, perform: EffectHandler, result: SendResult): Promise<void> {
+export async function publishSendResult(realtime: Realtime, db: Database, bus: ConversationEffects, result: SendResult): Promise<void> {
   const { conversation, message } = result;
   if (!message) return;
   // In seq order: the status lines a send causes come before it ("Robin joined the conversation.", then Robin's reply).
   publishMessages(realtime, conversation, [...result.systemMessages, message, ...(result.followingMessages ?? [])]);
-  if (result.conversationChanged) await publishConversationChange(realtime, db, perform, conversation, result.effects);
-  else perform(conversation.id, result.effects);
+  if (result.conversationChanged) await publishConversationChange(realtime, db, bus.perform, conversation, result.effects);
+  else bus.perform(conversation, result.effects);
+  bus.messagesSent(conversation, [message]);
 }
 
 /** A conversation as {@link announceConversation} needs it. */
@@ -53,7 +54,7 @@ export async function publishConversationChange(
   messages: readonly Message[] = [],
 ): Promise<void> {
   publishMessages(realtime, conversation, messages);
-  perform(conversation.id, effects);
+  perform(conversation, effects);
   await announceConversation(realtime, db, conversation);
 }
 

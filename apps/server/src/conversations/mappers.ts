@@ -1,9 +1,18 @@
-import type { conversations, messages } from '@parley/db';
-import { citationSchema, systemEventSchema, type ConversationSummary, type Message, type VisitorConversation } from '@parley/protocol';
+import type { conversations, messages, tickets } from '@parley/db';
+import {
+  citationSchema,
+  systemEventSchema,
+  type ConversationSummary,
+  type Message,
+  type Ticket,
+  type TicketStatus,
+  type VisitorConversation,
+} from '@parley/protocol';
 import { z } from 'zod';
 
 type MessageRow = typeof messages.$inferSelect;
 type ConversationRow = typeof conversations.$inferSelect;
+type TicketRow = typeof tickets.$inferSelect;
 
 /**
  * A message row as it goes on the wire. `authorName` comes from a join (an agent's name); a bot message carries the
@@ -47,6 +56,7 @@ export interface SummaryRow {
   contactEmail: string | null;
   assigneeName: string | null;
   teamName: string | null;
+  ticket: TicketRow | null;
   lastMessageBody: string | null;
   lastMessageAuthorKind: MessageRow['authorKind'] | null;
 }
@@ -64,6 +74,7 @@ export function toConversationSummary(row: SummaryRow): ConversationSummary {
     assignee: conversation.assigneeId && row.assigneeName !== null ? { id: conversation.assigneeId, name: row.assigneeName } : null,
     team: conversation.teamId && row.teamName !== null ? { id: conversation.teamId, name: row.teamName } : null,
     transferNote: conversation.transferNote ?? null,
+    ticket: row.ticket && toTicket(row.ticket, conversation.status),
     lastSeq: conversation.lastSeq,
     lastMessage:
       row.lastMessageBody !== null && row.lastMessageAuthorKind !== null
@@ -72,5 +83,26 @@ export function toConversationSummary(row: SummaryRow): ConversationSummary {
     createdAt: conversation.createdAt.toISOString(),
     updatedAt: conversation.updatedAt.toISOString(),
     lastMessageAt: conversation.lastMessageAt?.toISOString() ?? null,
+  };
+}
+
+/**
+ * A follow-up's status, derived: resolved and closed are the conversation's own; otherwise pending while an agent
+ * waits on the customer, else open.
+ */
+export function ticketStatusOf(conversationStatus: ConversationRow['status'], pendingSince: Date | null): TicketStatus {
+  if (conversationStatus === 'resolved' || conversationStatus === 'closed') return conversationStatus;
+  return pendingSince === null ? 'open' : 'pending';
+}
+
+/** The console's view of a follow-up: the clocks as the last check stored them, none once it is resolved. */
+export function toTicket(row: TicketRow, conversationStatus: ConversationRow['status']): Ticket {
+  const status = ticketStatusOf(conversationStatus, row.pendingSince);
+  return {
+    status,
+    priority: row.priority,
+    createdAt: row.createdAt.toISOString(),
+    pendingSince: row.pendingSince?.toISOString() ?? null,
+    sla: status === 'resolved' || status === 'closed' ? [] : row.sla,
   };
 }

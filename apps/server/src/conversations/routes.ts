@@ -70,7 +70,7 @@ export async function conversationRoutes(app: FastifyInstance, deps: { config: C
       });
       if (resent) return resent;
       const result = await sendAgentMessage(app.db, agent, { ...request.body, conversationId: request.params.conversationId });
-      await publishSendResult(app.realtime, app.db, app.conversationEffects.perform, result);
+      await publishSendResult(app.realtime, app.db, app.conversationEffects, result);
       return result.sent;
     },
   );

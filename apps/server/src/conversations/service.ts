@@ -5,6 +5,7 @@ import {
   memberships,
   messages,
   teams,
+  tickets,
   users,
   widgets,
   type Database,
@@ -441,7 +442,12 @@ export async function sendVisitorMessage(
  * Locks a conversation of the agent's organization for a change. Another organization's conversation is reported as
  * missing, not forbidden: its existence is not disclosed.
  */
-async function lockAgentConversation(tx: Transaction, agent: AgentContext, conversationId: string): Promise<ConversationRow> {
+/** Locks a conversation of the agent's organization for a change; `not_found` for any other. */
+export async function lockAgentConversation(
+  tx: Transaction,
+  agent: Pick<AgentContext, 'organizationId'>,
+  conversationId: string,
+): Promise<ConversationRow> {
   const [conversation] = await tx
     .select()
     .from(conversations)
@@ -663,6 +669,7 @@ function summaryQuery(db: Database) {
         contactEmail: contacts.email,
         assigneeName: users.name,
         teamName: teams.name,
+        ticket: tickets,
         lastMessageBody: messages.body,
         lastMessageAuthorKind: messages.authorKind,
       })
@@ -670,6 +677,7 @@ function summaryQuery(db: Database) {
       .innerJoin(contacts, eq(contacts.id, conversations.contactId))
       .leftJoin(users, eq(users.id, conversations.assigneeId))
       .leftJoin(teams, eq(teams.id, conversations.teamId))
+      .leftJoin(tickets, eq(tickets.conversationId, conversations.id))
       // The preview is what someone said: status lines ("You're number 1 in the queue.") are not news to an agent.
       .leftJoin(
         messages,

@@ -149,7 +149,7 @@ export function registerVisitorSocket(
       const resent = await limitSend(db, () => rateLimit(`visitor:${contactId}`), { contactId, clientId: payload.clientId });
       if (resent) return resent;
       const result = await sendVisitorMessage(db, visitor, payload);
-      await publishSendResult(realtime, db, app.conversationEffects.perform, result);
+      await publishSendResult(realtime, db, app.conversationEffects, result);
       return result.sent;
     });
 

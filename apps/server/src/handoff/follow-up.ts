@@ -12,13 +12,21 @@ import { announceConversation, publishMessages } from '../conversations/broadcas
 import { invalidPhoneMessage, normalizeEmail, parsePhone } from '../conversations/contact-details.js';
 import { lockVisitorConversation } from '../conversations/service.js';
 import { appendSystemMessages } from '../conversations/system-messages.js';
+import type { Jobs } from '../plugins/jobs.js';
+import { openTicket } from './tickets.js';
 
 /**
  * Stores the visitor's e-mail address and/or phone number (E.164; a number without a country code read as one of
  * `defaultCountry`) and appends the `contact_saved` line, in one transaction. Refused with `invalid_payload` for a
  * number that isn't one, `not_found` before the visitor has a conversation.
  */
-export async function saveFollowUpContact(db: Database, contactId: string, defaultCountry: string | undefined, input: ContactUpdate) {
+export async function saveFollowUpContact(
+  db: Database,
+  jobs: Jobs,
+  contactId: string,
+  defaultCountry: string | undefined,
+  input: ContactUpdate,
+) {
   const values: { email?: string; phone?: string } = {};
   if (input.email !== undefined) values.email = normalizeEmail(input.email);
   if (input.phone !== undefined) {
@@ -33,6 +41,8 @@ export async function saveFollowUpContact(db: Database, contactId: string, defau
     const [conversation] = await lockVisitorConversation(tx, contactId);
     if (!conversation) throw new ParleyError('not_found', 'Write to us first, then leave your details.');
     await tx.update(contacts).set(values).where(eq(contacts.id, contactId));
+    // Left details to be answered later: the conversation is a follow-up (unless an agent has it right now).
+    if (conversation.status === 'queued') await openTicket(tx, jobs, conversation, 'normal', { kind: 'visitor', id: contactId });
     const [line] = await appendSystemMessages(tx, conversation, [{ type: 'contact_saved', ...values }]);
     const [updated] = await lockVisitorConversation(tx, contactId);
     return { conversation: updated!, line: line! };
@@ -41,10 +51,16 @@ export async function saveFollowUpContact(db: Database, contactId: string, defau
 
 /** Serves `contact:update` on every visitor socket and tells both sides (the console's contact shows the address). */
 export function registerFollowUp(app: FastifyInstance): void {
-  const { db, realtime } = app;
+  const { db, jobs, realtime } = app;
   app.visitorSocketExtensions.push((socket, events, visitor) => {
     events.on('contact:update', async (payload): Promise<Message> => {
-      const { conversation, line } = await saveFollowUpContact(db, visitor.contactId, socket.data.widget.settings.defaultCountry, payload);
+      const { conversation, line } = await saveFollowUpContact(
+        db,
+        jobs,
+        visitor.contactId,
+        socket.data.widget.settings.defaultCountry,
+        payload,
+      );
       publishMessages(realtime, conversation, [line]);
       await announceConversation(realtime, db, conversation);
       return line;

@@ -13,6 +13,7 @@ import { registerRouting } from './routing.js';
 import { registerRoutingSettings } from './routing-settings.js';
 import { registerSatisfaction } from './satisfaction.js';
 import { registerTeamRoutes } from './teams.js';
+import { registerTickets } from './tickets.js';
 
 /** Registers the handoff domain. */
 export const handoffPlugin = fp(
@@ -26,6 +27,11 @@ export const handoffPlugin = fp(
     registerQueueUpdates(app);
     registerSatisfaction(app);
     registerFollowUp(app);
+    registerTickets(app);
   },
-  { name: 'parley-handoff', fastify: '5.x', dependencies: ['parley-config', 'parley-db', 'parley-io', 'parley-conversations'] },
+  {
+    name: 'parley-handoff',
+    fastify: '5.x',
+    dependencies: ['parley-config', 'parley-db', 'parley-io', 'parley-jobs', 'parley-conversations'],
+  },
 );

@@ -1,6 +1,4 @@
-import { conversations } from '@parley/db';
 import type { FastifyInstance } from 'fastify';
-import { eq } from 'drizzle-orm';
 import { listQueueStatuses } from '../conversations/queue-status.js';
 import { contactRoom } from '../plugins/io.js';
 
@@ -34,17 +32,8 @@ export function registerQueueUpdates(app: FastifyInstance): void {
     scheduled.set(organizationId, timer);
   }
 
-  app.conversationEffects.subscribe(function updateQueue(conversationId, effects) {
-    if (!effects.some((effect) => effect.type === 'queue-changed' || effect.type === 'route')) return;
-    db.select({ organizationId: conversations.organizationId })
-      .from(conversations)
-      .where(eq(conversations.id, conversationId))
-      .then(([row]) => {
-        if (row) schedule(row.organizationId);
-      })
-      .catch((error: unknown) => {
-        if (!closed) log.warn({ err: error }, 'queue: finding the conversation failed');
-      });
+  app.conversationEffects.subscribe(function updateQueue(conversation, effects) {
+    if (effects.some((effect) => effect.type === 'queue-changed' || effect.type === 'route')) schedule(conversation.organizationId);
   });
 
   app.addHook('onClose', async function stopQueueUpdates() {

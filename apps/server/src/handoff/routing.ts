@@ -125,17 +125,8 @@ export function registerRouting(app: FastifyInstance, options: RoutingOptions): 
     passes.set(organizationId, pass);
   }
 
-  app.conversationEffects.subscribe(function routeQueued(conversationId, effects) {
-    if (!effects.some((effect) => effect.type === 'route')) return;
-    db.select({ organizationId: conversations.organizationId })
-      .from(conversations)
-      .where(eq(conversations.id, conversationId))
-      .then(([row]) => {
-        if (row) route(row.organizationId);
-      })
-      .catch((error: unknown) => {
-        if (!closed) log.warn({ err: error }, 'routing: finding the conversation failed');
-      });
+  app.conversationEffects.subscribe(function routeQueued(conversation, effects) {
+    if (effects.some((effect) => effect.type === 'route')) route(conversation.organizationId);
   });
 
   app.addHook('onClose', async function stopRouting() {

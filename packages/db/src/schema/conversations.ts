@@ -44,6 +44,10 @@ export const conversations = pgTable(
     botTurnStartedAt: timestamp({ withTimezone: true }),
     /** The seq of the newest message the bot has answered; visitor messages after it are still waiting for the bot. */
     botAnsweredSeq: integer().notNull().default(0),
+    /** The newest seq the visitor has seen in the widget (open, on screen): replies after it are unseen. */
+    visitorSeenSeq: integer().notNull().default(0),
+    /** The newest seq e-mailed to the visitor, so that a reply is e-mailed once. */
+    visitorEmailedSeq: integer().notNull().default(0),
   },
   (table) => [
     // The console's inbox: an organization's conversations by status, most recent activity first.
@@ -69,7 +73,19 @@ export const conversationEvents = pgTable(
     conversationId: uuid()
       .notNull()
       .references(() => conversations.id, { onDelete: 'cascade' }),
-    type: text({ enum: ['created', 'status_changed', 'assigned', 'unassigned', 'transferred'] }).notNull(),
+    type: text({
+      enum: [
+        'created',
+        'status_changed',
+        'assigned',
+        'unassigned',
+        'transferred',
+        'ticket_opened',
+        'ticket_updated',
+        'sla_warning',
+        'sla_breached',
+      ],
+    }).notNull(),
     fromStatus: text({ enum: conversationStatuses }),
     toStatus: text({ enum: conversationStatuses }),
     actorKind: text({ enum: ['visitor', 'agent', 'bot', 'system'] }).notNull(),

@@ -9,3 +9,4 @@ export * from './presence.js';
 export * from './ratings.js';
 export * from './teams.js';
 export * from './widgets.js';
+export * from './tickets.js';

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { boolean, integer, pgTable, primaryKey, text, timestamp, uuid, uniqueIndex, index } from 'drizzle-orm/pg-core';
+import { boolean, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid, uniqueIndex, index } from 'drizzle-orm/pg-core';
 
 /** A company using Parley. Everything else belongs to one. */
 export const organizations = pgTable('organizations', {
@@ -9,6 +9,8 @@ export const organizations = pgTable('organizations', {
   knowledgeLanguage: text().notNull().default('english'),
   /** How many conversations an agent handles at once unless their membership says otherwise (routing's capacity). */
   defaultMaxConversations: integer().notNull().default(5),
+  /** Follow-up SLA targets and timers (`slaPolicySchema` of @parley/protocol); null: the defaults. */
+  slaPolicy: jsonb().$type<Record<string, unknown>>(),
   createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
 });
 

@@ -6,3 +6,4 @@ export * from './presence.js';
 export * from './routing.js';
 export * from './teams.js';
 export * from './widgets.js';
+export * from './tickets.js';
