@@ -62,6 +62,22 @@ describe('createApi', () => {
     expect(error).toMatchObject({ code: 'transition_rejected', message: 'This conversation is closed.' });
   });
 
+  it("opens and changes a follow-up, keeping the server's conflict when it is one already", async () => {
+    const conflict = { error: { code: 'conflict', message: 'This conversation is a follow-up already.' } };
+    const { fetch, calls } = fakeFetch((call) => (call.init.method === 'POST' ? json(409, conflict) : json(200, { id: 'c/1' })));
+    const api = createApi({ fetch, getToken: () => 'token-1' });
+    await expect(api.openTicket('c/1', { priority: 'high' })).rejects.toMatchObject({
+      code: 'conflict',
+      message: 'This conversation is a follow-up already.',
+    });
+    await expect(api.updateTicket('c/1', { pending: true })).resolves.toEqual({ id: 'c/1' });
+    expect(calls.map(({ url, init }) => [init.method, url, JSON.parse(init.body as string)])).toEqual([
+      ['POST', '/api/conversations/c%2F1/ticket', { priority: 'high' }],
+      ['PATCH', '/api/conversations/c%2F1/ticket', { pending: true }],
+    ]);
+    expect((calls[1]!.init.headers as Record<string, string>).authorization).toBe('Bearer token-1');
+  });
+
   it('maps a bare 409 to transition_rejected', async () => {
     const { fetch } = fakeFetch(() => new Response('', { status: 409 }));
     await expect(createApi({ fetch }).updateConversation('c', { assignToMe: true })).rejects.toMatchObject({

@@ -21,6 +21,8 @@ import type {
   PresenceList,
   ReplyRequest,
   TeamList,
+  TicketCreate,
+  TicketUpdate,
   TransferRequest,
 } from '@parley/protocol';
 import { errorTable, ParleyError } from '@parley/protocol';
@@ -72,6 +74,16 @@ export interface ConsoleApi {
   transferConversation(conversationId: string, request: TransferRequest): Promise<ConversationSummary>;
   /** `GET /api/teams`: the organization's teams, by name. */
   listTeams(): Promise<TeamList>;
+  /**
+   * `POST /api/conversations/:conversationId/ticket`: makes the conversation a follow-up, its SLA clocks starting now.
+   * One that is a follow-up already rejects with `conflict` (409), a closed one with `transition_rejected`.
+   */
+  openTicket(conversationId: string, request: TicketCreate): Promise<ConversationSummary>;
+  /**
+   * `PATCH /api/conversations/:conversationId/ticket`: a follow-up's priority, or whether it waits on the customer. One
+   * that is not a follow-up rejects with `not_found`; waiting on the customer of a resolved one with `transition_rejected`.
+   */
+  updateTicket(conversationId: string, update: TicketUpdate): Promise<ConversationSummary>;
 }
 
 /**
@@ -178,5 +190,7 @@ export function createApi(options: ApiOptions = {}): ConsoleApi {
     listPresence: () => request('GET', '/api/presence'),
     transferConversation: (conversationId, body) => request('POST', `${conversationPath(conversationId)}/transfer`, body),
     listTeams: () => request('GET', '/api/teams'),
+    openTicket: (conversationId, body) => request('POST', `${conversationPath(conversationId)}/ticket`, body),
+    updateTicket: (conversationId, body) => request('PATCH', `${conversationPath(conversationId)}/ticket`, body),
   };
 }

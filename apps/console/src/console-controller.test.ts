@@ -1,7 +1,7 @@
 import type { AgentMessageSend, AgentServerEvents, Message, MessageSent, PresenceStatus } from '@parley/protocol';
 import { ParleyError } from '@parley/protocol';
 import { describe, expect, it, vi } from 'vitest';
-import { agent, CONVERSATION_ID, message, summary } from './__fixtures__/factories.js';
+import { agent, CONVERSATION_ID, message, summary, ticket } from './__fixtures__/factories.js';
 import type { ConsoleApi } from './api.js';
 import { createConsoleController } from './console-controller.js';
 import type { AgentConnection, ConnectionEvent } from './socket.js';
@@ -56,6 +56,9 @@ function fakeServer() {
         }),
       ),
     listTeams: async () => ({ teams: [{ id: 'team-1', name: 'Billing', memberIds: ['user-2'] }] }),
+    openTicket: (_conversationId, request) => Promise.resolve(summary({ status: 'agent', ticket: ticket({ priority: request.priority }) })),
+    updateTicket: (_conversationId, update) =>
+      Promise.resolve(summary({ status: 'agent', ticket: ticket({ status: update.pending ? 'pending' : 'open' }) })),
   };
 
   const connection = {
@@ -227,6 +230,34 @@ describe('createConsoleController', () => {
     server.api.listTeams = () => Promise.reject(new ParleyError('unavailable', 'The server is restarting.'));
     expect(await controller.listTeams()).toEqual([]);
     expect(controller.getState().notice).toBe('The server is restarting.');
+    controller.stop();
+  });
+
+  it('makes a conversation a follow-up and changes it, reloading the inbox when a refusal shows it missed an update', async () => {
+    const server = fakeServer();
+    const controller = start(server);
+    await vi.waitFor(() => expect(controller.getState().listStatus).toBe('ready'));
+    const ticketShown = () => controller.getState().conversations.find((conversation) => conversation.id === CONVERSATION_ID)?.ticket;
+
+    await controller.openTicket(CONVERSATION_ID, 'high');
+    expect(ticketShown()).toMatchObject({ status: 'open', priority: 'high' });
+    await controller.updateTicket(CONVERSATION_ID, { pending: true });
+    expect(ticketShown()).toMatchObject({ status: 'pending' });
+
+    // Another agent made it a follow-up while the socket was down: the inbox reloads to show it.
+    server.api.openTicket = () => Promise.reject(new ParleyError('conflict', 'This conversation is a follow-up already.'));
+    let listed = server.listCalls.length;
+    await controller.openTicket(CONVERSATION_ID, 'normal');
+    expect(controller.getState().notice).toBe('This conversation is a follow-up already.');
+    await vi.waitFor(() => expect(server.listCalls.length).toBe(listed + 1));
+
+    // A refusal about the follow-up's state says nothing of a stale inbox: no reload.
+    server.api.updateTicket = () =>
+      Promise.reject(new ParleyError('transition_rejected', 'A resolved follow-up cannot wait on the customer; reopen it first.'));
+    listed = server.listCalls.length;
+    await controller.updateTicket(CONVERSATION_ID, { pending: true });
+    expect(controller.getState().notice).toBe('A resolved follow-up cannot wait on the customer; reopen it first.');
+    expect(server.listCalls.length).toBe(listed);
     controller.stop();
   });
 

@@ -4,7 +4,17 @@
  * @module
  */
 import { createTypingNotifier, emptyThread, hasGap, syncedSeq, type TypingNotifier } from '@parley/client/thread';
-import type { AgentServerEvents, ConversationStatus, ConversationUpdate, PresenceSet, Team, TransferRequest } from '@parley/protocol';
+import type {
+  AgentServerEvents,
+  ConversationStatus,
+  ConversationSummary,
+  ConversationUpdate,
+  PresenceSet,
+  Team,
+  TicketPriority,
+  TicketUpdate,
+  TransferRequest,
+} from '@parley/protocol';
 import { ParleyError } from '@parley/protocol';
 import type { ConsoleApi } from './api.js';
 import { createClientId } from './client-id.js';
@@ -57,6 +67,16 @@ export interface ConsoleController {
   update(conversationId: string, update: ConversationUpdate): Promise<void>;
   /** Transfers a conversation to an agent or a team; resolves true once done, false when refused (the notice says why). */
   transfer(conversationId: string, request: TransferRequest): Promise<boolean>;
+  /**
+   * Makes a conversation a follow-up. A refusal becomes the notice; when the server says it is one already, the inbox
+   * reloads to show it.
+   */
+  openTicket(conversationId: string, priority: TicketPriority): Promise<void>;
+  /**
+   * Changes a follow-up's priority or whether it waits on the customer. A refusal becomes the notice; when the server
+   * says it is no follow-up, the inbox reloads to show that.
+   */
+  updateTicket(conversationId: string, update: TicketUpdate): Promise<void>;
   /** The organization's teams, for the transfer menu; a failure becomes the notice and gives none. */
   listTeams(): Promise<Team[]>;
   /** Call on every keystroke in the reply box; sends throttled `typing:set`. */
@@ -164,6 +184,26 @@ export function createConsoleController(options: ConsoleControllerOptions): Cons
       dispatch({ type: 'list-failed', error: handleError(error) });
     }
   });
+
+  /**
+   * Runs a change the server answers with the conversation's new summary and shows that summary; a refusal becomes the
+   * notice. Resolves true once done. `isStale` tells the refusals that mean the inbox missed an update (the socket was
+   * down when it came): the inbox reloads after those.
+   */
+  async function changeConversation(
+    change: () => Promise<ConversationSummary>,
+    isStale: (error: ParleyError) => boolean = () => false,
+  ): Promise<boolean> {
+    dispatch({ type: 'notice-changed', notice: null });
+    try {
+      dispatch({ type: 'conversation-updated', conversation: await change() });
+      return true;
+    } catch (error) {
+      dispatch({ type: 'notice-changed', notice: handleError(error) });
+      if (ParleyError.isInstance(error) && isStale(error)) refreshList();
+      return false;
+    }
+  }
 
   function syncThread(conversationId: string) {
     let sync = threadSyncs.get(conversationId);
@@ -325,24 +365,20 @@ export function createConsoleController(options: ConsoleControllerOptions): Cons
       dispatch({ type: 'send-discarded', conversationId, clientId });
     },
     async update(conversationId, update) {
-      dispatch({ type: 'notice-changed', notice: null });
-      try {
-        const conversation = await api.updateConversation(conversationId, update);
-        dispatch({ type: 'conversation-updated', conversation });
-      } catch (error) {
-        dispatch({ type: 'notice-changed', notice: handleError(error) });
-      }
+      await changeConversation(() => api.updateConversation(conversationId, update));
     },
-    async transfer(conversationId, request) {
-      dispatch({ type: 'notice-changed', notice: null });
-      try {
-        const conversation = await api.transferConversation(conversationId, request);
-        dispatch({ type: 'conversation-updated', conversation });
-        return true;
-      } catch (error) {
-        dispatch({ type: 'notice-changed', notice: handleError(error) });
-        return false;
-      }
+    transfer: (conversationId, request) => changeConversation(() => api.transferConversation(conversationId, request)),
+    async openTicket(conversationId, priority) {
+      await changeConversation(
+        () => api.openTicket(conversationId, { priority }),
+        (error) => error.code === 'conflict',
+      );
+    },
+    async updateTicket(conversationId, update) {
+      await changeConversation(
+        () => api.updateTicket(conversationId, update),
+        (error) => error.code === 'not_found',
+      );
     },
     async listTeams() {
       try {

@@ -3,10 +3,13 @@
  * `conversation:updated` and `message:created`, whichever arrives first.
  * @module
  */
-import type { ConversationStatus, ConversationSummary, Message } from '@parley/protocol';
+import type { ConversationStatus, ConversationSummary, Message, TicketStatus } from '@parley/protocol';
 
 /** Statuses of conversations that still need someone. */
 export const openStatuses: ReadonlySet<ConversationStatus> = new Set(['bot', 'queued', 'agent']);
+
+/** Statuses of follow-ups someone must still come back to: the team owes an answer, or waits on the customer. */
+export const activeTicketStatuses: ReadonlySet<TicketStatus> = new Set(['open', 'pending']);
 
 /** The instant a conversation last had activity, in milliseconds, for sorting. */
 export function activityTime(conversation: ConversationSummary): number {

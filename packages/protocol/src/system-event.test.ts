@@ -74,4 +74,10 @@ describe('systemEventText', () => {
       expect(systemEventText({ type: 'rated', rating: 1, comment: naughty }, language)).toContain(naughty);
     }
   });
+
+  it('has no sentence for an event a newer server sends, so clients show the stored body', () => {
+    const unknown = { type: 'ticket_escalated' } as unknown as SystemEvent;
+    expect(systemEventText(unknown)).toBe('');
+    expect(systemEventText({ type: 'toString' } as unknown as SystemEvent, 'de')).toBe('');
+  });
 });

@@ -199,6 +199,8 @@ export function systemEventText(event: SystemEvent, locale = 'en'): string {
   const known = Object.hasOwn(phrasebooks, language);
   const book: Phrasebook = known ? phrasebooks[language as SystemEventLanguage] : phrasebooks.en;
   // TypeScript can't relate `event.type` to the parameter of the function it picks; the mapped type guarantees it.
+  // An event this version doesn't know (a newer server's) has no sentence: the caller shows the stored body instead.
+  if (!Object.hasOwn(book, event.type)) return '';
   const say = book[event.type] as (event: SystemEvent, dateLocale: string) => string;
   return say(event, known ? locale : 'en');
 }

@@ -2,9 +2,10 @@
  * The inbox list.
  * @module
  */
-import type { AuthorKind, ConversationSummary } from '@parley/protocol';
+import type { AuthorKind, ConversationSummary, SlaClock } from '@parley/protocol';
 import { useId } from 'preact/hooks';
-import { contactLabel, formatFullTime, formatListTime, statusLabel } from '../format.js';
+import { activeTicketStatuses } from '../conversation-store.js';
+import { contactLabel, formatFullTime, formatListTime, slaStateLabel, statusLabel } from '../format.js';
 
 /** Props of {@link ConversationList}. */
 export interface ConversationListProps {
@@ -23,6 +24,24 @@ const previewPrefixes: Record<AuthorKind, string> = { visitor: '', agent: 'Agent
 function preview(conversation: ConversationSummary): string {
   const { lastMessage } = conversation;
   return lastMessage ? `${previewPrefixes[lastMessage.authorKind]}${lastMessage.body}` : 'No messages yet';
+}
+
+/** The most urgent state among a follow-up's clocks: breached before warning; null when all are on time. */
+function worstClockState(clocks: readonly SlaClock[]): 'breached' | 'warning' | null {
+  if (clocks.some((clock) => clock.state === 'breached')) return 'breached';
+  return clocks.some((clock) => clock.state === 'warning') ? 'warning' : null;
+}
+
+/** "Follow-up" on an open or pending follow-up, with "Overdue" or "Due soon" when one of its clocks says so. */
+function TicketBadges({ ticket }: { ticket: ConversationSummary['ticket'] }) {
+  if (!ticket || !activeTicketStatuses.has(ticket.status)) return null;
+  const alert = worstClockState(ticket.sla);
+  return (
+    <>
+      <span class="ticket-badge">Follow-up</span>
+      {alert && <span class={`sla-badge sla-badge-${alert}`}>{slaStateLabel(alert)}</span>}
+    </>
+  );
 }
 
 function ConversationItem({
@@ -44,7 +63,7 @@ function ConversationItem({
   const waiting = conversation.status === 'queued';
   return (
     <li>
-      {/* Named by the contact alone (aria-labelledby); status, preview and time are its description. */}
+      {/* Named by the contact alone (aria-labelledby); status, follow-up badges, preview and time are its description. */}
       <button
         type="button"
         class={`conversation-item${open ? ' is-open' : ''}${unread ? ' is-unread' : ''}${waiting ? ' is-waiting' : ''}`}
@@ -63,6 +82,7 @@ function ConversationItem({
         </span>
         <span id={`${id}-details`} class="conversation-item-bottom">
           <span class={`status-badge status-${conversation.status}`}>{statusLabel(conversation.status)}</span>
+          <TicketBadges ticket={conversation.ticket} />
           <span class={`conversation-preview${typing ? ' is-typing' : ''}`}>{typing ? 'Typing…' : preview(conversation)}</span>
           {unread && (
             <span class="unread-dot">
@@ -76,8 +96,8 @@ function ConversationItem({
 }
 
 /**
- * Conversations as buttons named after their contact, with status, last message preview, time and unread marker; those
- * waiting for a human are highlighted.
+ * Conversations as buttons named after their contact, with status, follow-up badges, last message preview, time and
+ * unread marker; those waiting for a human are highlighted.
  */
 export function ConversationList({ conversations, openId, unread, typing, onOpen }: ConversationListProps) {
   return (

@@ -1,10 +1,17 @@
 // @vitest-environment happy-dom
 import { emptyThread } from '@parley/client/thread';
-import type { ConversationStatus, ConversationSummary, ConversationUpdate, TransferRequest } from '@parley/protocol';
+import type {
+  ConversationStatus,
+  ConversationSummary,
+  ConversationUpdate,
+  TicketPriority,
+  TicketUpdate,
+  TransferRequest,
+} from '@parley/protocol';
 import { render } from 'preact';
 import { act } from 'preact/test-utils';
 import { afterEach, describe, expect, it } from 'vitest';
-import { agent, CONVERSATION_ID, summary } from '../__fixtures__/factories.js';
+import { agent, CONVERSATION_ID, slaClock, summary, ticket } from '../__fixtures__/factories.js';
 import { ConversationView, type ConversationViewProps } from './conversation-view.js';
 
 let container: HTMLElement;
@@ -44,6 +51,8 @@ function mount(conversation: ConversationSummary, overrides: Partial<Conversatio
         ]}
         loadTeams={() => Promise.resolve([{ id: 'team-1', name: 'Billing', memberIds: [otherAgent.id] }])}
         onTransfer={() => Promise.resolve(true)}
+        onOpenTicket={() => Promise.resolve()}
+        onUpdateTicket={() => Promise.resolve()}
         {...overrides}
       />,
       container,
@@ -66,11 +75,21 @@ const otherAgent = { id: 'agent-2', name: 'Alan Turing' };
 
 describe('ConversationView status actions', () => {
   it.each<[string, ConversationStatus, ConversationSummary['assignee'], string[]]>([
-    ['the bot is answering', 'bot', null, ['Take over', 'Transfer', 'Resolve']],
-    ['the visitor waits for a human', 'queued', null, ['Take over', 'Transfer', 'Resolve']],
-    ['the agent has it', 'agent', { id: agent.id, name: agent.name }, ['Move to queue', 'Transfer', 'Hand back to bot', 'Resolve']],
-    ['another agent has it', 'agent', otherAgent, ['Assign to me', 'Move to queue', 'Transfer', 'Hand back to bot', 'Resolve']],
-    ['it is resolved', 'resolved', null, ['Reopen']],
+    ['the bot is answering', 'bot', null, ['Take over', 'Transfer', 'Resolve', 'Make follow-up']],
+    ['the visitor waits for a human', 'queued', null, ['Take over', 'Transfer', 'Resolve', 'Make follow-up']],
+    [
+      'the agent has it',
+      'agent',
+      { id: agent.id, name: agent.name },
+      ['Move to queue', 'Transfer', 'Hand back to bot', 'Resolve', 'Make follow-up'],
+    ],
+    [
+      'another agent has it',
+      'agent',
+      otherAgent,
+      ['Assign to me', 'Move to queue', 'Transfer', 'Hand back to bot', 'Resolve', 'Make follow-up'],
+    ],
+    ['it is resolved', 'resolved', null, ['Reopen', 'Make follow-up']],
     ['it is closed', 'closed', null, []],
   ])('offers the actions that fit when %s', (_situation, status, assignee, expected) => {
     mount(summary({ status, assignee }));
@@ -164,5 +183,50 @@ describe('ConversationView transfers', () => {
     expect(container.querySelector('.transfer-note-text')?.textContent).toBe('Order 1042, refund approved.');
     expect(container.querySelector('.transfer-note-from')?.textContent).toContain('Note from Alan Turing');
     expect(container.querySelector('.team-label')?.textContent).toBe('Team Billing');
+  });
+});
+
+describe('ConversationView follow-ups', () => {
+  it('"Make follow-up" asks for one at the normal priority, with the actions disabled until the server answers', async () => {
+    const priorities: TicketPriority[] = [];
+    const answered: (() => void)[] = [];
+    mount(summary({ status: 'agent', assignee: { id: agent.id, name: agent.name } }), {
+      onOpenTicket: (priority) => {
+        priorities.push(priority);
+        return new Promise<void>((resolve) => answered.push(resolve));
+      },
+    });
+    expect(container.querySelector('.ticket-panel')).toBeNull();
+    await act(() => button('Make follow-up').click());
+    expect(priorities).toEqual(['normal']);
+    expect(button('Make follow-up').disabled).toBe(true);
+    await act(async () => answered[0]!());
+    expect(button('Make follow-up').disabled).toBe(false);
+  });
+
+  it('shows the follow-up panel instead of the button once the conversation is one, and passes its changes on', async () => {
+    const updates: TicketUpdate[] = [];
+    mount(
+      summary({
+        status: 'agent',
+        assignee: { id: agent.id, name: agent.name },
+        ticket: ticket({ sla: [slaClock({ dueAt: null, warnAt: null })] }),
+      }),
+      {
+        onUpdateTicket: async (update) => {
+          updates.push(update);
+        },
+      },
+    );
+    expect(actionNames()).not.toContain('Make follow-up');
+    const panel = container.querySelector<HTMLElement>('.ticket-panel')!;
+    expect(panel.textContent).toContain('First response: no due time (outside business hours)');
+    const select = panel.querySelector('select')!;
+    await act(() => {
+      select.value = 'urgent';
+      select.dispatchEvent(new Event('change'));
+    });
+    await act(() => button('Waiting on customer').click());
+    expect(updates).toEqual([{ priority: 'urgent' }, { pending: true }]);
   });
 });

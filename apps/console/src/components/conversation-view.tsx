@@ -1,17 +1,27 @@
 /**
  * One conversation: header with status, assignment, team and actions (take over, move to the queue, transfer, hand back
- * to the bot, resolve, reopen); the note of the last transfer; the messages and the bot's reply as it streams; who is
- * typing; the reply box.
+ * to the bot, resolve, reopen, make it a follow-up); the note of the last transfer; the follow-up panel; the messages
+ * and the bot's reply as it streams; who is typing; the reply box.
  * @module
  */
 import type { MessageThread } from '@parley/client/thread';
-import type { Agent, AgentPresence, ConversationSummary, ConversationUpdate, Team, TransferRequest } from '@parley/protocol';
+import type {
+  Agent,
+  AgentPresence,
+  ConversationSummary,
+  ConversationUpdate,
+  Team,
+  TicketPriority,
+  TicketUpdate,
+  TransferRequest,
+} from '@parley/protocol';
 import { useState } from 'preact/hooks';
 import type { TypingState } from '../console-state.js';
 import { openStatuses } from '../conversation-store.js';
 import { contactLabel, formatFullTime, statusLabel } from '../format.js';
 import { MessageList } from './message-list.js';
 import { ReplyBox } from './reply-box.js';
+import { TicketPanel } from './ticket-panel.js';
 import { TransferForm } from './transfer-form.js';
 
 /** Props of {@link ConversationView}. */
@@ -36,6 +46,10 @@ export interface ConversationViewProps {
   agents: readonly AgentPresence[];
   loadTeams: () => Promise<Team[]>;
   onTransfer: (request: TransferRequest) => Promise<boolean>;
+  /** Makes the conversation a follow-up; resolves once the server answered (a refusal becomes the notice). */
+  onOpenTicket: (priority: TicketPriority) => Promise<void>;
+  /** Changes the follow-up's priority or whether it waits on the customer; resolves once the server answered. */
+  onUpdateTicket: (update: TicketUpdate) => Promise<void>;
   onTyping: () => void;
   onStopTyping: () => void;
   onDismissNotice: () => void;
@@ -66,14 +80,16 @@ export function ConversationView(props: ConversationViewProps) {
   const [busy, setBusy] = useState(false);
   const [transferring, setTransferring] = useState(false);
 
-  async function update(change: ConversationUpdate) {
+  /** Runs an action of the header; they are all disabled until the server answered. */
+  async function run(action: () => Promise<void>) {
     setBusy(true);
     try {
-      await props.onUpdate(change);
+      await action();
     } finally {
       setBusy(false);
     }
   }
+  const update = (change: ConversationUpdate) => run(() => props.onUpdate(change));
 
   const label = conversation ? contactLabel(conversation.contact) : 'Conversation';
   const status = conversation?.status;
@@ -153,6 +169,12 @@ export function ConversationView(props: ConversationViewProps) {
                 Reopen
               </button>
             )}
+            {/* The server's default priority; the follow-up panel that replaces this button changes it. */}
+            {!conversation.ticket && status !== 'closed' && (
+              <button type="button" class="button" disabled={busy} onClick={() => void run(() => props.onOpenTicket('normal'))}>
+                Make follow-up
+              </button>
+            )}
           </div>
         )}
       </header>
@@ -175,6 +197,8 @@ export function ConversationView(props: ConversationViewProps) {
           <p class="transfer-note-text">{conversation.transferNote.note}</p>
         </aside>
       )}
+
+      {conversation?.ticket && <TicketPanel ticket={conversation.ticket} onUpdate={props.onUpdateTicket} />}
 
       {notice && (
         <div class="notice" role="alert">

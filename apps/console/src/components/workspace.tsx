@@ -272,6 +272,8 @@ export function Workspace({ session, api, connect, onSignOut, basePath }: Worksp
                 agents={Object.values(state.presence)}
                 loadTeams={loadTeams}
                 onTransfer={(request) => controller.transfer(openId, request)}
+                onOpenTicket={(priority) => controller.openTicket(openId, priority)}
+                onUpdateTicket={(update) => controller.updateTicket(openId, update)}
                 onTyping={() => controller.typing(openId)}
                 onStopTyping={() => controller.stopTyping()}
                 onDismissNotice={() => controller.dismissNotice()}

@@ -1,0 +1,74 @@
+// @vitest-environment happy-dom
+import type { ConversationSummary } from '@parley/protocol';
+import { render } from 'preact';
+import { act } from 'preact/test-utils';
+import { afterEach, describe, expect, it } from 'vitest';
+import { slaClock, summary, ticket } from '../__fixtures__/factories.js';
+import { ConversationList } from './conversation-list.js';
+
+let container: HTMLElement;
+
+afterEach(() => {
+  render(null, container);
+  container.remove();
+});
+
+function mount(conversation: ConversationSummary) {
+  container = document.createElement('div');
+  document.body.append(container);
+  act(() =>
+    render(
+      <ConversationList conversations={[conversation]} openId={null} unread={new Set()} typing={new Set()} onOpen={() => {}} />,
+      container,
+    ),
+  );
+}
+
+/** The row's description, as a screen reader reads it after the contact's name. */
+function description(): string {
+  const row = container.querySelector('.conversation-item')!;
+  return container.querySelector(`#${CSS.escape(row.getAttribute('aria-describedby')!)}`)!.textContent!;
+}
+
+const badges = () => [...container.querySelectorAll('.ticket-badge, .sla-badge')].map((badge) => [badge.textContent, badge.className]);
+
+describe('ConversationList follow-up badges', () => {
+  it('marks an open follow-up with a breached clock "Overdue", in the error style, inside the row description', () => {
+    mount(
+      summary({
+        status: 'agent',
+        ticket: ticket({ sla: [slaClock({ state: 'warning' }), slaClock({ metric: 'resolution', state: 'breached' })] }),
+      }),
+    );
+    expect(badges()).toEqual([
+      ['Follow-up', 'ticket-badge'],
+      ['Overdue', 'sla-badge sla-badge-breached'],
+    ]);
+    expect(description()).toContain('Follow-up');
+    expect(description()).toContain('Overdue');
+  });
+
+  it.each<[string, ConversationSummary, string[][]]>([
+    [
+      'a pending follow-up whose clock warns',
+      summary({ status: 'agent', ticket: ticket({ status: 'pending', sla: [slaClock({ state: 'warning' })] }) }),
+      [
+        ['Follow-up', 'ticket-badge'],
+        ['Due soon', 'sla-badge sla-badge-warning'],
+      ],
+    ],
+    ['a follow-up on time', summary({ status: 'agent', ticket: ticket({ sla: [slaClock()] }) }), [['Follow-up', 'ticket-badge']]],
+    ['a resolved follow-up', summary({ status: 'resolved', ticket: ticket({ status: 'resolved' }) }), []],
+    ['a conversation that is no follow-up', summary({ status: 'agent' }), []],
+  ])('badges %s', (_situation, conversation, expected) => {
+    mount(conversation);
+    expect(badges()).toEqual(expected);
+  });
+
+  it('keeps the row named after the contact alone', () => {
+    mount(summary({ status: 'agent', ticket: ticket({ sla: [slaClock({ state: 'breached' })] }) }));
+    const row = container.querySelector('.conversation-item')!;
+    expect(container.querySelector(`#${CSS.escape(row.getAttribute('aria-labelledby')!)}`)?.textContent).toBe('Ada Lovelace');
+    expect(row.hasAttribute('aria-label')).toBe(false);
+  });
+});
