@@ -62,6 +62,7 @@ export const envSchema = z.object({
   PARLEY_PRESENCE_HEARTBEAT_MS: z.coerce.number().int().min(50).max(60_000).default(5000),
   PARLEY_PRESENCE_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(15_000),
   PARLEY_JOBS_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
+  PARLEY_REPLY_EMAIL_DELAY_SECONDS: z.coerce.number().int().min(0).max(86_400).default(120),
   ANTHROPIC_API_KEY: z.string().min(1).optional(),
   ANTHROPIC_BASE_URL: z.url().optional(),
   PARLEY_BOT_MODEL: z.string().min(1).optional(),
@@ -147,6 +148,8 @@ export interface Config {
    * object serializes (JSON, `util.inspect`) with the password replaced by `***`.
    */
   smtp: { url: string; from: string } | null;
+  /** How long an agent's reply waits unseen in the widget before it is e-mailed to the visitor (with `smtp`). */
+  replyEmailDelaySeconds: number;
 }
 
 /** Thrown when the environment is invalid; the CLI prints its message and exits with status 1. */
@@ -216,6 +219,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     smtp: parsed.PARLEY_SMTP_URL && parsed.PARLEY_SMTP_FROM ? smtpSettings(parsed.PARLEY_SMTP_URL, parsed.PARLEY_SMTP_FROM) : null,
     presence: { heartbeatMs: parsed.PARLEY_PRESENCE_HEARTBEAT_MS, graceMs: parsed.PARLEY_PRESENCE_GRACE_MS },
     jobs: { pollMs: parsed.PARLEY_JOBS_POLL_MS },
+    replyEmailDelaySeconds: parsed.PARLEY_REPLY_EMAIL_DELAY_SECONDS,
     inactivity: {
       resolveAfterMinutes: parsed.PARLEY_RESOLVE_AFTER_MINUTES,
       closeAfterMinutes: parsed.PARLEY_CLOSE_AFTER_MINUTES,

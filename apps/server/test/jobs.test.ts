@@ -10,8 +10,9 @@ import { createOrganization } from '../src/seed/accounts.js';
 import { startSecondApp, useTestServer } from './helpers/server.js';
 
 // The job queue on the real database. The test server's poller is off (PARLEY_SWEEP_INTERVAL_SECONDS=0): the tests
-// run polls by hand with `runDue()`, except the one about the poller. Every test handles a kind of its own, so no
-// other process on a shared Postgres claims its jobs, and no test's jobs run in another's polls.
+// run polls by hand with `runDue(ours())`, except the one about the poller. Every test handles a kind of its own, so no
+// other process on a shared Postgres claims its jobs, and its polls claim only this file's organization's jobs, so
+// no other suite's (a follow-up's timer) run in them.
 const server = useTestServer();
 
 let organizationId: string;
@@ -19,6 +20,7 @@ beforeAll(async () => {
   organizationId = (await createOrganization(server.db.db, `Jobs ${randomUUID().slice(0, 8)}`)).id;
 });
 
+const ours = () => ({ organizationIds: [organizationId] });
 const uniqueKind = () => `test.${randomUUID()}`;
 
 function pause(ms: number): Promise<void> {
@@ -71,7 +73,7 @@ describe('jobs', () => {
         throw new Error('the change failed');
       }),
     ).rejects.toThrow('the change failed');
-    expect(await server.app.jobs.runDue()).toBe(0);
+    expect(await server.app.jobs.runDue(ours())).toBe(0);
     expect(runs).toEqual([]);
     expect(await rowsOfKind(kind)).toEqual([]);
   });
@@ -81,18 +83,18 @@ describe('jobs', () => {
     const runs = recordRuns(kind);
     const runAt = new Date((await dbNow()).getTime() + 1000);
     await schedule({ kind, key: 'k', runAt, payload: { n: 1 } });
-    expect(await server.app.jobs.runDue()).toBe(0);
+    expect(await server.app.jobs.runDue(ours())).toBe(0);
     expect(runs).toEqual([]);
     const deadline = Date.now() + 10_000;
     while (runs.length === 0 && Date.now() < deadline) {
-      await server.app.jobs.runDue();
+      await server.app.jobs.runDue(ours());
       await pause(50);
     }
     expect(runs).toHaveLength(1);
     expect(runs[0]!.at.getTime()).toBeGreaterThanOrEqual(runAt.getTime());
     expect(runs[0]).toMatchObject({ organizationId, key: 'k', payload: { n: 1 }, attempts: 1 });
     await pause(100);
-    expect(await server.app.jobs.runDue()).toBe(0);
+    expect(await server.app.jobs.runDue(ours())).toBe(0);
     expect(runs).toHaveLength(1);
     const [row] = await rowsOfKind(kind);
     expect(row).toMatchObject({ attempts: 1, lockedBy: null, lockedUntil: null, lastError: null });
@@ -109,14 +111,14 @@ describe('jobs', () => {
     const rows = await rowsOfKind(kind);
     expect(rows.map((row) => [row.runAt.getTime(), row.payload])).toEqual([[later.getTime(), { n: 2 }]]);
     // The first time had come already; it was replaced.
-    expect(await server.app.jobs.runDue()).toBe(0);
+    expect(await server.app.jobs.runDue(ours())).toBe(0);
     const deadline = Date.now() + 10_000;
     while (runs.length === 0 && Date.now() < deadline) {
-      await server.app.jobs.runDue();
+      await server.app.jobs.runDue(ours());
       await pause(50);
     }
     await pause(100);
-    await server.app.jobs.runDue();
+    await server.app.jobs.runDue(ours());
     expect(runs.map((run) => run.payload)).toEqual([{ n: 2 }]);
     expect(runs[0]!.at.getTime()).toBeGreaterThanOrEqual(later.getTime());
   });
@@ -145,7 +147,7 @@ describe('jobs', () => {
       await Promise.all(
         [server.app, second.app].map(async (app, index) => {
           while (Date.now() < deadline) {
-            const ran = await app.jobs.runDue();
+            const ran = await app.jobs.runDue(ours());
             ranBy[index]! += ran;
             if (ran > 0) continue;
             // Nothing left to claim: done once the other process has finished what it holds.
@@ -184,7 +186,7 @@ describe('jobs', () => {
       });
       await schedule({ kind, key: 'mail-1', runAt: new Date(0), payload: { to: 'visitor-secret@example.com' } }, app);
       for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-        expect(await app.jobs.runDue()).toBe(1);
+        expect(await app.jobs.runDue(ours())).toBe(1);
         const [row] = rowsOf<{ attempts: number; done: boolean; last_error: string; locked_by: string | null; wait: number }>(
           await server.db.db.execute(
             sql`select attempts, done_at is not null as done, last_error, locked_by,
@@ -198,7 +200,7 @@ describe('jobs', () => {
           // Due again 2^attempts seconds after the failure, by the database's clock.
           expect(row!.wait).toBeGreaterThan(2 ** attempt - 1);
           expect(row!.wait).toBeLessThanOrEqual(2 ** attempt);
-          expect(await app.jobs.runDue()).toBe(0);
+          expect(await app.jobs.runDue(ours())).toBe(0);
           // Time passes.
           await server.db.db
             .update(jobs)
@@ -214,7 +216,7 @@ describe('jobs', () => {
         .update(jobs)
         .set({ runAt: sql`now()` })
         .where(eq(jobs.kind, kind));
-      expect(await app.jobs.runDue()).toBe(0);
+      expect(await app.jobs.runDue(ours())).toBe(0);
 
       const logged = lines.map((line) => JSON.parse(line) as Record<string, unknown>).filter((line) => line.kind === kind);
       expect(logged.map((line) => [line.level, line.attempts, line.key, typeof line.jobId])).toEqual(
@@ -236,14 +238,14 @@ describe('jobs', () => {
       .update(jobs)
       .set({ lockedBy: deadProcess, lockedUntil: sql`now() + interval '30 seconds'`, attempts: 1 })
       .where(eq(jobs.kind, kind));
-    expect(await server.app.jobs.runDue()).toBe(0);
+    expect(await server.app.jobs.runDue(ours())).toBe(0);
     expect(runs).toEqual([]);
 
     await server.db.db
       .update(jobs)
       .set({ lockedUntil: sql`now() - interval '1 second'` })
       .where(eq(jobs.kind, kind));
-    expect(await server.app.jobs.runDue()).toBe(1);
+    expect(await server.app.jobs.runDue(ours())).toBe(1);
     expect(runs.map((run) => run.attempts)).toEqual([2]);
     const [row] = await rowsOfKind(kind);
     expect(row).toMatchObject({ attempts: 2, lockedBy: null, lockedUntil: null, lastError: null });
@@ -257,7 +259,7 @@ describe('jobs', () => {
     await schedule({ kind, key: 'other', runAt: new Date(Date.now() + 60_000) });
     await server.db.db.transaction((tx) => server.app.jobs.cancel(tx, { kind, key: 'k' }));
     expect((await rowsOfKind(kind)).map((row) => row.key)).toEqual(['other']);
-    expect(await server.app.jobs.runDue()).toBe(0);
+    expect(await server.app.jobs.runDue(ours())).toBe(0);
     expect(runs).toEqual([]);
     await server.app.jobs.cancel(server.db.db, { kind, key: 'other' });
     expect(await rowsOfKind(kind)).toEqual([]);
@@ -278,21 +280,21 @@ describe('jobs', () => {
       }
     });
     await schedule({ kind, key: 'k', runAt: new Date(0), payload: { n: 1 } });
-    const first = server.app.jobs.runDue();
+    const first = server.app.jobs.runDue(ours());
     await began;
     await schedule({ kind, key: 'k', runAt: new Date(0), payload: { n: 2 } });
     // Still held by the running claim: nobody else may run it now.
-    expect(await server.app.jobs.runDue()).toBe(0);
+    expect(await server.app.jobs.runDue(ours())).toBe(0);
     release();
     expect(await first).toBe(1);
     const [pending] = await rowsOfKind(kind);
     expect(pending).toMatchObject({ attempts: 0, doneAt: null, lockedBy: null, payload: { n: 2 } });
 
-    expect(await server.app.jobs.runDue()).toBe(1);
+    expect(await server.app.jobs.runDue(ours())).toBe(1);
     const [done] = await rowsOfKind(kind);
     expect(done!.doneAt).toBeInstanceOf(Date);
     await schedule({ kind, key: 'k', runAt: new Date(0), payload: { n: 3 } });
-    expect(await server.app.jobs.runDue()).toBe(1);
+    expect(await server.app.jobs.runDue(ours())).toBe(1);
     expect(payloads).toEqual([{ n: 1 }, { n: 2 }, { n: 3 }]);
   });
 
@@ -308,7 +310,7 @@ describe('jobs', () => {
       await gate;
     });
     await schedule({ kind, key: 'k', runAt: new Date(0) });
-    const ran = second.app.jobs.runDue();
+    const ran = second.app.jobs.runDue(ours());
     await began;
     let closed = false;
     const closing = second.close().then(() => {

@@ -32,8 +32,12 @@ afterEach(() => {
 
 const api = (path: string, token: string, method = 'GET', body?: unknown) => apiRequest(server, path, token, method, body);
 
+/** This file's organizations: its polls claim only their jobs, never another suite's on a shared database. */
+const organizationIds: string[] = [];
+
 async function organization() {
   const tenant = await createTenant(server, { bot: { enabled: true } });
+  organizationIds.push(tenant.organization.id);
   const agentToken = (await login(server, tenant.email, tenant.password)).token;
   const email = `admin-${randomUUID().slice(0, 8)}@shop.example`;
   const password = `pw-${randomUUID()}`;
@@ -74,7 +78,7 @@ async function slaEvents(conversationIds: string[]): Promise<string[]> {
 
 /** Runs due ticket checks until none is due: a check may schedule the next one at once. */
 async function runChecks(): Promise<void> {
-  while ((await server.app.jobs.runDue()) > 0);
+  while ((await server.app.jobs.runDue({ organizationIds })) > 0);
 }
 
 /** Moves a follow-up's opening back in time, as if it had waited that long. */
@@ -146,7 +150,7 @@ describe('follow-up tickets', () => {
     try {
       // Each round both processes poll at once; a check also asked for again right away runs once more.
       for (let round = 0; round < 5; round += 1) {
-        await Promise.all([server.app.jobs.runDue(), second.app.jobs.runDue()]);
+        await Promise.all([server.app.jobs.runDue({ organizationIds }), second.app.jobs.runDue({ organizationIds })]);
         await server.db.db
           .update(jobs)
           .set({ runAt: sql`now()`, doneAt: null })
@@ -191,7 +195,8 @@ describe('follow-up tickets', () => {
     const lines = await server.db.db
       .select({ metadata: messages.metadata })
       .from(messages)
-      .where(and(eq(messages.conversationId, second.id), eq(messages.authorKind, 'system')));
+      .where(and(eq(messages.conversationId, second.id), eq(messages.authorKind, 'system')))
+      .orderBy(messages.seq);
     expect(lines.map((line) => (line.metadata.event as SystemEvent).type).at(-1)).toBe('resolved');
     expect((await summary(agentToken, second.id)).ticket).toMatchObject({ status: 'resolved', sla: [] });
   });

@@ -1,10 +1,9 @@
 import { users } from '@parley/db';
-import { agentSchema, loginRequestSchema, loginResponseSchema, ParleyError, type Agent } from '@parley/protocol';
+import { loginRequestSchema, loginResponseSchema, meSchema, ParleyError, type Agent } from '@parley/protocol';
 import { eq, sql } from 'drizzle-orm';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import { createRateLimit } from '../plugins/rate-limit.js';
 import { findAgentByEmail, loadAgent, toAgent } from './agents.js';
 import { hashPassword, verifyPassword } from './passwords.js';
@@ -69,13 +68,9 @@ export const authPlugin = fp<{ secret: string }>(
       },
     );
 
-    api.get(
-      '/api/me',
-      { preHandler: app.authenticate, schema: { response: { 200: z.object({ agent: agentSchema }) } } },
-      async function me(request) {
-        return { agent: request.agent! };
-      },
-    );
+    api.get('/api/me', { preHandler: app.authenticate, schema: { response: { 200: meSchema } } }, async function me(request) {
+      return { agent: request.agent!, email: app.mailer.enabled };
+    });
   },
-  { name: 'parley-auth', fastify: '5.x', dependencies: ['parley-db'] },
+  { name: 'parley-auth', fastify: '5.x', dependencies: ['parley-db', 'parley-mailer'] },
 );

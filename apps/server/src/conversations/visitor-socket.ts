@@ -70,6 +70,7 @@ export function registerVisitorSocket(
     return queue ? { ...visible, queue } : visible;
   }
 
+  const ownOrigin = config.publicUrl ? new URL(config.publicUrl).origin : null;
   const newSessionLimit = createRateLimit(config.rateLimit.newSessionsPerMinute, 60);
   // Reads cost the database as much as writes (a sync returns up to 500 messages): each visitor gets a budget too.
   const readLimit = createRateLimit(VISITOR_READS_PER_WINDOW, 10, 'Too many requests; try again in {seconds} s.');
@@ -89,7 +90,9 @@ export function registerVisitorSocket(
       // without one comes from a page Parley serves itself (the demo shop), so it is checked as that origin.
       // Behind a TLS-terminating proxy the page's scheme is the forwarded one, believed from trusted proxies only.
       const origin = socket.handshake.headers.origin ?? requestOrigin(socket.request, trustProxy);
-      if (!isOriginAllowed(origin, widget.allowedOrigins, config.allowLocalhostOrigins)) {
+      // Parley's own origin serves every widget's hosted conversation page (the link in a reply e-mail).
+      const allowedOrigins = ownOrigin ? [...widget.allowedOrigins, ownOrigin] : widget.allowedOrigins;
+      if (!isOriginAllowed(origin, allowedOrigins, config.allowLocalhostOrigins)) {
         throw new ParleyError('origin_not_allowed', `This widget may not be used on ${origin ?? 'a page without an origin'}.`);
       }
       let contactId: string;
@@ -141,6 +144,7 @@ export function registerVisitorSocket(
         visitorId: contactId,
         conversation: conversation ? await withQueueStatus(conversation) : null,
         widget: widget.settings,
+        email: app.mailer.enabled,
       };
     });
 

@@ -7,6 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { PRESENCE_LEASE_BEATS } from '../conversations/agent-availability.js';
 import { registerPresence } from './presence.js';
+import { registerEmail } from './email.js';
 import { registerFollowUp } from './follow-up.js';
 import { registerQueueUpdates } from './queue-updates.js';
 import { registerRouting } from './routing.js';
@@ -28,10 +29,11 @@ export const handoffPlugin = fp(
     registerSatisfaction(app);
     registerFollowUp(app);
     registerTickets(app);
+    registerEmail(app);
   },
   {
     name: 'parley-handoff',
     fastify: '5.x',
-    dependencies: ['parley-config', 'parley-db', 'parley-io', 'parley-jobs', 'parley-conversations'],
+    dependencies: ['parley-config', 'parley-db', 'parley-io', 'parley-jobs', 'parley-mailer', 'parley-auth', 'parley-conversations'],
   },
 );

@@ -86,9 +86,10 @@ export interface Jobs {
   /**
    * Claims the due jobs of the handled kinds (as many as there are free slots) and runs them; resolves with how many
    * ran (succeeded or failed) once they all finished. The poller does the same without waiting; tests, whose poller is
-   * off, call this instead.
+   * off, call this instead, each with its own organizations (`scope`): suites sharing a database then never run one
+   * another's jobs.
    */
-  runDue(): Promise<number>;
+  runDue(scope?: JobScope): Promise<number>;
 }
 
 declare module 'fastify' {
@@ -96,6 +97,11 @@ declare module 'fastify' {
     /** Work that must run once, across every process (see {@link Jobs}). */
     jobs: Jobs;
   }
+}
+
+/** Limits a claim to the jobs of some organizations. */
+export interface JobScope {
+  organizationIds: readonly string[];
 }
 
 /** A job as claimed: the handler's view, plus its kind. */
@@ -131,7 +137,7 @@ function createJobQueue(db: Database, log: FastifyBaseLogger) {
   const lease = sql`now() + make_interval(secs => ${LEASE_SECONDS})`;
 
   /** Claims up to `limit` due jobs in one statement; rows another process is claiming right now are skipped. */
-  async function claim(limit: number): Promise<ClaimedJob[]> {
+  async function claim(limit: number, scope: JobScope | undefined): Promise<ClaimedJob[]> {
     const mine = [...running.keys()];
     const due = db
       .select({ id: jobs.id })
@@ -141,6 +147,7 @@ function createJobQueue(db: Database, log: FastifyBaseLogger) {
           isNull(jobs.doneAt),
           lte(jobs.runAt, sql`now()`),
           inArray(jobs.kind, [...handlers.keys()]),
+          scope ? inArray(jobs.organizationId, [...scope.organizationIds]) : undefined,
           or(isNull(jobs.lockedUntil), lt(jobs.lockedUntil, sql`now()`)),
           // A process never takes over its own running jobs, however late their renewal.
           mine.length > 0 ? notInArray(jobs.id, mine) : undefined,
@@ -164,11 +171,11 @@ function createJobQueue(db: Database, log: FastifyBaseLogger) {
   }
 
   /** Claims as many due jobs as there are free slots and starts them; the runs never reject. */
-  function claimAndStart(): Promise<{ runs: Promise<void>[]; full: boolean }> {
+  function claimAndStart(scope?: JobScope): Promise<{ runs: Promise<void>[]; full: boolean }> {
     const limit = MAX_RUNNING - running.size - reserved;
     if (closed || handlers.size === 0 || limit <= 0) return Promise.resolve({ runs: [], full: limit <= 0 });
     reserved += limit;
-    const claimed = claim(limit)
+    const claimed = claim(limit, scope)
       .then((found) => ({ runs: found.map(start), full: found.length === limit }))
       .finally(() => {
         reserved -= limit;
@@ -335,8 +342,8 @@ function createJobQueue(db: Database, log: FastifyBaseLogger) {
       if (handlers.has(kind)) throw new Error(`A handler for jobs of kind "${kind}" is already registered.`);
       handlers.set(kind, handler);
     },
-    async runDue() {
-      const { runs } = await claimAndStart();
+    async runDue(scope) {
+      const { runs } = await claimAndStart(scope);
       await Promise.all(runs);
       return runs.length;
     },

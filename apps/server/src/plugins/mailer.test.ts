@@ -1,63 +1,18 @@
-import type { AddressInfo } from 'node:net';
 import { inspect } from 'node:util';
 import { ParleyError } from '@parley/protocol';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { simpleParser, type ParsedMail } from 'mailparser';
-import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ConfigError, loadConfig } from '../config.js';
 import { configPlugin } from './config.js';
 import { MailSendError, mailerPlugin } from './mailer.js';
+import { SMTP_PASSWORD, SMTP_USER, smtpUrl, startSmtpReceiver, type SmtpReceiver } from '../../test/helpers/smtp-receiver.js';
 
-const USER = 'parley@example.com';
-// Characters that must be percent-encoded in the URL, so the test also checks that the mailer decodes them.
-const PASSWORD = 'c0rrect h@rse:b/tt?ry#';
+const USER = SMTP_USER;
 const WRONG_PASSWORD = 'Tr0ub4dor&3-wrong';
 const FROM = 'Parley Support <support@example.com>';
 
-interface Receiver {
-  port: number;
-  /** Messages accepted so far, parsed, with their SMTP envelope. */
-  received: { envelope: { from: string; to: string[] }; mail: ParsedMail }[];
-  server: SMTPServer;
-  close(): Promise<void>;
-}
-
-/** A real SMTP server on a free port: plain text (no STARTTLS), AUTH PLAIN/LOGIN against USER and PASSWORD. */
-async function startReceiver(options: Partial<SMTPServerOptions> = {}): Promise<Receiver> {
-  const received: Receiver['received'] = [];
-  const server = new SMTPServer({
-    logger: false,
-    disabledCommands: ['STARTTLS'],
-    allowInsecureAuth: true,
-    disableReverseLookup: true,
-    onAuth(auth, _session, callback) {
-      if (auth.username === USER && auth.password === PASSWORD) return callback(null, { user: auth.username });
-      return callback(new Error('Authentication credentials invalid'));
-    },
-    onData(stream, session, callback) {
-      simpleParser(stream).then(
-        (mail) => {
-          const envelope = {
-            from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
-            to: session.envelope.rcptTo.map((address) => address.address),
-          };
-          received.push({ envelope, mail });
-          callback();
-        },
-        (error: Error) => callback(error),
-      );
-    },
-    ...options,
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.server.address() as AddressInfo;
-  return { port, received, server, close: () => new Promise((resolve) => server.close(() => resolve())) };
-}
-
-function smtpUrl(port: number, password = PASSWORD): string {
-  return `smtp://${encodeURIComponent(USER)}:${encodeURIComponent(password)}@127.0.0.1:${port}`;
-}
+type Receiver = SmtpReceiver;
+const startReceiver = startSmtpReceiver;
 
 /** A Fastify app with the config and mailer plugins only, configured from `env` like the server is. */
 async function buildMailerApp(env: Record<string, string>): Promise<FastifyInstance> {
@@ -172,8 +127,8 @@ describe('mailer against a real SMTP server', () => {
       .catch((caught: unknown) => caught)) as MailSendError;
     expect(error).toBeInstanceOf(MailSendError);
     expect(error.message).toMatch(/ECONNREFUSED/);
-    expect(error.message).not.toContain(PASSWORD);
-    expect(error.message).not.toContain(encodeURIComponent(PASSWORD));
+    expect(error.message).not.toContain(SMTP_PASSWORD);
+    expect(error.message).not.toContain(encodeURIComponent(SMTP_PASSWORD));
   });
 });
 

@@ -79,7 +79,8 @@ const policies: Record<ResourceKind, Policy> = {
 export function resourceKindOf(url: string): ResourceKind {
   if (url === '/widget.js' || url.startsWith('/widget/')) return 'widget';
   if (url === '/console' || url.startsWith('/console/')) return 'console';
-  if (url === '/' || url === '/index.html') return 'demo';
+  // The hosted conversation page is, like the demo shop, a page with the widget on it.
+  if (url === '/' || url === '/index.html' || url === '/chat-page.js' || url.startsWith('/chat/')) return 'demo';
   return 'api';
 }
 

@@ -7,6 +7,7 @@ import { errorBodySchema, ParleyError, widgetKeyParamsSchema, widgetPublicSettin
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { registerChatPage } from './chat-page.js';
 import { findWidgetByKey } from './service.js';
 
 /**
@@ -44,4 +45,6 @@ export async function widgetsPlugin(app: FastifyInstance) {
       return widget.settings;
     },
   );
+
+  registerChatPage(app);
 }

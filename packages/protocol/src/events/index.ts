@@ -18,6 +18,14 @@ import {
   type VisitorMessagesSync,
 } from './message.js';
 import { contactUpdateSchema, type ContactUpdate } from './contact.js';
+import {
+  conversationSeenSchema,
+  transcriptRequestSchema,
+  type ConversationSeen,
+  type ConversationSeenAck,
+  type TranscriptRequest,
+  type TranscriptRequestAck,
+} from './email.js';
 import { presenceSetSchema, type PresenceChanged, type PresenceSet, type PresenceStatus } from './presence.js';
 import { ratingSubmitSchema, type RatingSubmit } from './rating.js';
 import type { Session } from './session.js';
@@ -25,6 +33,7 @@ import { agentTypingSetSchema, visitorTypingSetSchema, type AgentTypingSet, type
 
 export * from './bot.js';
 export * from './contact.js';
+export * from './email.js';
 export * from './handshake.js';
 export * from './message.js';
 export * from './presence.js';
@@ -43,6 +52,10 @@ export interface VisitorClientEvents {
   'rating:submit': (payload: RatingSubmit, ack: AckCallback<Message>) => void;
   /** Leaves an e-mail address or phone number for a reply; the ack carries the `contact_saved` status line. */
   'contact:update': (payload: ContactUpdate, ack: AckCallback<Message>) => void;
+  /** The visitor has read up to `seq` in the widget: replies up to there are not e-mailed. */
+  'conversation:seen': (payload: ConversationSeen, ack: AckCallback<ConversationSeenAck>) => void;
+  /** E-mails the conversation's transcript to the visitor; refused with `unavailable` when the server sends no e-mail. */
+  'transcript:request': (payload: TranscriptRequest, ack: AckCallback<TranscriptRequestAck>) => void;
 }
 
 /** Events the server sends to a visitor socket. */
@@ -91,6 +104,8 @@ export const visitorEventSchemas = {
   'handoff:request': handoffRequestSchema,
   'rating:submit': ratingSubmitSchema,
   'contact:update': contactUpdateSchema,
+  'conversation:seen': conversationSeenSchema,
+  'transcript:request': transcriptRequestSchema,
 } as const satisfies EventSchemas<VisitorClientEvents>;
 
 /** The payload schema of every event an agent socket sends, keyed by {@link AgentClientEvents}. */

@@ -11,6 +11,8 @@ export const sessionSchema = z.object({
   visitorId: z.string(),
   conversation: visitorConversationSchema.nullable(),
   widget: widgetSettingsSchema,
+  /** Whether this server sends e-mail: the widget offers the transcript by e-mail only then. */
+  email: z.boolean().optional(),
 });
 /** Answer to `session:get`. */
 export type Session = z.infer<typeof sessionSchema>;

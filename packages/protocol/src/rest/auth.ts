@@ -37,3 +37,11 @@ export const loginResponseSchema = z.object({
 });
 /** Answer to a login. */
 export type LoginResponse = z.infer<typeof loginResponseSchema>;
+
+/**
+ * Answer of `GET /api/me`: the signed-in agent, and whether this server sends e-mail (without it, a visitor who left
+ * sees a reply only if they come back to the chat).
+ */
+export const meSchema = z.object({ agent: agentSchema, email: z.boolean() });
+/** Answer of `GET /api/me`. */
+export type Me = z.infer<typeof meSchema>;
