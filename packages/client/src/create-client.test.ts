@@ -586,3 +586,186 @@ describe('createClient: bot replies and handoff', () => {
     expect(server.received.some((entry) => entry.event === 'handoff:request')).toBe(false);
   });
 });
+
+/** A connected client whose conversation holds `count` agent messages (seq 1 to `count`). */
+async function withMessages(count: number, server = new FakeServer()) {
+  const { client, visitor } = await connected(server);
+  for (let index = 1; index <= count; index++) server.agentSays(visitor, `m${index}`);
+  await vi.waitFor(() => expect(client.messages).toHaveLength(count));
+  return { server, client, visitor };
+}
+
+describe('createClient: what the visitor has seen, and the transcript by e-mail', () => {
+  it('sends only a seq higher than any sent, one at a time, and the highest asked for meanwhile once acknowledged', async () => {
+    const { server, client, visitor } = await withMessages(5);
+    server.holdSeen = 1;
+    client.markSeen(1);
+    client.markSeen(1);
+    client.markSeen(3);
+    client.markSeen(2);
+    expect(server.seen).toEqual([1]);
+
+    server.answerSeen();
+    await delivered();
+    expect(server.seen).toEqual([1, 3]);
+    client.markSeen(3);
+    client.markSeen(2);
+    client.markSeen(0);
+    client.markSeen(Number.NaN);
+    await delivered();
+    expect(server.seen).toEqual([1, 3]);
+    client.markSeen(5);
+    await delivered();
+    expect(server.seen).toEqual([1, 3, 5]);
+    expect(visitor.seenSeq).toBe(5);
+  });
+
+  it("counts the server's higher seq (read in another tab) as sent", async () => {
+    const { server, client, visitor } = await withMessages(6);
+    visitor.seenSeq = 5;
+    client.markSeen(2);
+    await delivered();
+    client.markSeen(4);
+    client.markSeen(5);
+    await delivered();
+    expect(server.seen).toEqual([2]);
+    client.markSeen(6);
+    await delivered();
+    expect(server.seen).toEqual([2, 6]);
+  });
+
+  it('ignores a refused or unanswered report silently, and sends a higher seq later', async () => {
+    const { server, client } = await withMessages(4);
+    const logged = [vi.spyOn(console, 'error'), vi.spyOn(console, 'warn'), vi.spyOn(console, 'log')];
+    const stray = vi.fn();
+    process.on('unhandledRejection', stray);
+    try {
+      server.seenErrors.push({ code: 'rate_limited', message: 'Slow down.' });
+      client.markSeen(1);
+      await delivered();
+      client.markSeen(1);
+      client.markSeen(2);
+      await delivered();
+      expect(server.seen).toEqual([1, 2]);
+
+      // No answer at all: the next one waits for the ack timeout (50 ms here), then goes.
+      server.holdSeen = 1;
+      client.markSeen(3);
+      client.markSeen(4);
+      expect(server.seen).toEqual([1, 2, 3]);
+      await new Promise((resolve) => setTimeout(resolve, 80));
+      expect(server.seen).toEqual([1, 2, 3]);
+      client.markSeen(4);
+      expect(server.seen).toEqual([1, 2, 3, 4]);
+      await delivered();
+      expect(stray).not.toHaveBeenCalled();
+      for (const spy of logged) expect(spy).not.toHaveBeenCalled();
+    } finally {
+      process.off('unhandledRejection', stray);
+      for (const spy of logged) spy.mockRestore();
+    }
+  });
+
+  it('sends nothing while disconnected, and sends again after a reconnect', async () => {
+    const { server, client } = await withMessages(3);
+    client.markSeen(2);
+    await delivered();
+
+    server.goDown();
+    await until(client, 'offline');
+    client.markSeen(3);
+    expect(server.seen).toEqual([2]);
+    server.comeUp();
+    await until(client, 'connected');
+    await delivered();
+    expect(server.seen).toEqual([2]);
+
+    client.markSeen(2);
+    await delivered();
+    client.markSeen(3);
+    await delivered();
+    expect(server.seen).toEqual([2, 2, 3]);
+  });
+
+  it('sends again what a disconnect cut off', async () => {
+    const { server, client } = await withMessages(2);
+    server.holdSeen = 1;
+    client.markSeen(2);
+    server.goDown();
+    await until(client, 'offline');
+    server.comeUp();
+    await until(client, 'connected');
+
+    client.markSeen(2);
+    expect(server.seen).toEqual([2, 2]);
+  });
+
+  it('starts over in a new conversation, whose seq restarts at 1', async () => {
+    const { server, client, visitor } = await withMessages(3);
+    client.markSeen(3);
+    await delivered();
+
+    visitor.conversation = null;
+    visitor.messages = [];
+    visitor.seenSeq = 0;
+    await client.send('A new question');
+    client.markSeen(1);
+    await delivered();
+    expect(server.seen).toEqual([3, 1]);
+    expect(visitor.seenSeq).toBe(1);
+  });
+
+  it("says whether the server sends e-mail in the session, false or missing when it doesn't", async () => {
+    const server = new FakeServer();
+    const { client } = await connected(server);
+    expect(client.session?.email).toBeUndefined();
+
+    server.email = true;
+    const sessions: Array<boolean | undefined> = [];
+    client.on('session', (session) => sessions.push(session.email));
+    server.goDown();
+    server.comeUp();
+    await until(client, 'connected');
+    expect(client.session?.email).toBe(true);
+    expect(sessions).toEqual([true]);
+  });
+
+  it('e-mails the transcript to the address given, or without one to the address left before', async () => {
+    const server = new FakeServer();
+    server.email = true;
+    const { client } = await connected(server);
+    await client.send('Hello');
+
+    const noAddress = await client.requestTranscript().catch((caught: unknown) => caught);
+    expect(ParleyError.isInstance(noAddress)).toBe(true);
+    expect(noAddress).toMatchObject({ code: 'invalid_payload', message: 'Give an e-mail address to send it to.' });
+    await expect(client.requestTranscript('not an address')).rejects.toMatchObject({
+      code: 'invalid_payload',
+      issues: [{ path: 'email', message: 'That is not an e-mail address.' }],
+    });
+
+    await expect(client.requestTranscript('ada@example.com')).resolves.toEqual({ email: 'ada@example.com' });
+    await expect(client.requestTranscript('')).resolves.toEqual({ email: 'ada@example.com' });
+    expect(server.received.filter((entry) => entry.event === 'transcript:request').map((entry) => entry.payload)).toEqual([
+      {},
+      { email: 'not an address' },
+      { email: 'ada@example.com' },
+      {},
+    ]);
+  });
+
+  it('rejects a transcript request when the server sends no e-mail, before there is a conversation, and while offline', async () => {
+    const server = new FakeServer();
+    const { client } = await connected(server);
+    await expect(client.requestTranscript('ada@example.com')).rejects.toMatchObject({ name: 'ParleyError', code: 'unavailable' });
+
+    server.email = true;
+    await expect(client.requestTranscript('ada@example.com')).rejects.toMatchObject({ name: 'ParleyError', code: 'not_found' });
+
+    server.goDown();
+    await until(client, 'offline');
+    const requests = server.received.length;
+    await expect(client.requestTranscript('ada@example.com')).rejects.toMatchObject({ name: 'ParleyError', code: 'unavailable' });
+    expect(server.received).toHaveLength(requests);
+  });
+});

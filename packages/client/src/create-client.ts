@@ -13,6 +13,7 @@ import {
   type MessagesPage,
   type QueueStatus,
   type Session,
+  type TranscriptRequestAck,
   type TypingChanged,
   type VisitorClientEvents,
   type VisitorConversation,
@@ -112,7 +113,16 @@ export interface ParleyClient {
   readonly status: ConnectionStatus;
   /** Why the status is `error` (or `offline` after a failed handshake); undefined otherwise. */
   readonly error: ParleyError | undefined;
-  /** The last session loaded from the server; null before the first connection. */
+  /**
+   * The last session loaded from the server; null before the first connection. Reloaded on every (re)connect (the
+   * `session` event). Besides the visitor and the widget's settings it says what the server offers: `email` is true when
+   * the server sends e-mail, so {@link ParleyClient.requestTranscript} can work (false or missing: it cannot).
+   *
+   * @example
+   * ```ts
+   * client.on('session', (session) => (transcriptButton.hidden = !session.email))
+   * ```
+   */
   readonly session: Session | null;
   /** The current conversation's messages, deduplicated and sorted by `seq`. The same array until the next change. */
   readonly messages: readonly Message[];
@@ -215,6 +225,40 @@ export interface ParleyClient {
    * ```
    */
   saveContact(details: { email?: string; phone?: string }): Promise<Message>;
+  /**
+   * Tells the server the visitor has read the conversation up to `seq` (the newest message on their screen), so that a
+   * reply they have already seen is not e-mailed to them. Call it whenever the visitor can see the messages: the chat is
+   * open, the page visible (`document.visibilityState === 'visible'`) and the newest message changed. Cheap to call
+   * often: only a `seq` higher than any sent (or acknowledged by the server) for this conversation on this connection
+   * goes out, one at a time (one asked for meanwhile goes once the one in flight is acknowledged), and failures are
+   * ignored, as it is only a hint. Dropped while not connected; after a reconnect the next call sends again.
+   *
+   * @example
+   * ```ts
+   * const seen = () => {
+   *   if (panel.open && document.visibilityState === 'visible') client.markSeen(client.messages.at(-1)?.seq ?? 0)
+   * }
+   * client.on('message', seen)
+   * document.addEventListener('visibilitychange', seen)
+   * ```
+   */
+  markSeen(seq: number): void;
+  /**
+   * E-mails the conversation's transcript to `email`, or, without one (or with `''`), to the address the visitor left
+   * before; a new address is kept for the visitor, as {@link ParleyClient.saveContact} would. Resolves with the address
+   * it goes to (it is sent within a minute). Rejects with a `ParleyError`: `unavailable` when the server sends no
+   * e-mail (see `session.email`) or when not connected, `not_found` before the visitor has a conversation,
+   * `invalid_payload` for an address that isn't one.
+   *
+   * @example
+   * ```ts
+   * if (client.session?.email) {
+   *   const { email } = await client.requestTranscript('ada@example.com')
+   *   show(`Sent to ${email}.`)
+   * }
+   * ```
+   */
+  requestTranscript(email?: string): Promise<{ email: string }>;
   /**
    * Connects, or reconnects after `close()` or a refused connection. Does nothing when already connecting or connected.
    *
@@ -338,6 +382,12 @@ export function createClientWithSocket(options: ClientOptions, createSocket: Cre
   let syncAgain = false;
   let retryTimer: ReturnType<typeof setTimeout> | undefined;
   let retryDelay = FIRST_RETRY_MS;
+  // `conversation:seen`, for conversation `seenIn` on this connection: the highest seq sent or acknowledged, the highest
+  // asked for, and whether one is in flight.
+  let seenIn: string | null = null;
+  let seen = 0;
+  let wantSeen = 0;
+  let seeing = false;
 
   const socket = createSocket(function handshake() {
     const sessionToken = storage.getItem(keys.session);
@@ -583,6 +633,8 @@ export function createClientWithSocket(options: ClientOptions, createSocket: Cre
   socket.on('disconnect', (reason) => {
     connection++;
     ready = false;
+    // The next connection tells the server again what the visitor has seen.
+    seen = wantSeen = 0;
     typingNotifier.reset();
     // A stream cut off here never resumes (the server does not replay it): drop it, and let the sync on reconnect
     // bring the stored reply. A draft that ended `complete` already holds its final text, so it stays.
@@ -680,6 +732,34 @@ export function createClientWithSocket(options: ClientOptions, createSocket: Cre
       }).then((line) => {
         addMessages([line]);
         return line;
+      });
+    },
+    markSeen(seq) {
+      const id = store.conversationId;
+      // A new conversation restarts seq at 1.
+      if (id !== seenIn) {
+        seenIn = id;
+        seen = wantSeen = 0;
+      }
+      if (!ready) return;
+      // Not Math.max: a seq that is no number (NaN, undefined from JavaScript) is ignored rather than sent.
+      if (seq > wantSeen) wantSeen = seq;
+      if (seeing || wantSeen <= seen) return;
+      seeing = true;
+      seen = wantSeen;
+      socket.timeout(ackTimeoutMs).emit('conversation:seen', { seq: seen }, (failed, ack) => {
+        seeing = false;
+        // A hint: a failure is ignored, and what was asked for meanwhile waits for the next call.
+        if (failed || !ack?.ok) return;
+        // The server's figure is higher when the visitor read further in another tab.
+        if (id === store.conversationId) seen = Math.max(seen, ack.data.seenSeq);
+        client.markSeen(0);
+      });
+    },
+    requestTranscript(email) {
+      if (!ready) return Promise.reject(new ParleyError('unavailable', 'Not connected. Try again when the connection is back.'));
+      return new Promise<TranscriptRequestAck>((resolve, reject) => {
+        socket.timeout(ackTimeoutMs).emit('transcript:request', email ? { email } : {}, settle(resolve, reject));
       });
     },
     setTyping(typing) {

@@ -280,6 +280,139 @@ describe('App', () => {
     expect(root.querySelector('form[aria-label="Leave your contact details"]')).toBeNull();
   });
 
+  it('tells the client how far the visitor has read while the panel is open and the page visible', async () => {
+    const client = new FakeClient();
+    const { root, handle } = await setup(client);
+    const first = message('agent', 'Hello?');
+    await act(() => client.receive(first));
+    expect(client.seen).not.toContain(first.seq);
+
+    await act(() => button(root, 'Open chat')!.click());
+    expect(client.seen.at(-1)).toBe(first.seq);
+    const second = message('agent', 'Are you there?');
+    await act(() => client.receive(second));
+    expect(client.seen.at(-1)).toBe(second.seq);
+
+    // Another tab is in front: nothing is seen until this page is visible again.
+    Object.defineProperty(document, 'visibilityState', { value: 'hidden', configurable: true });
+    try {
+      const third = message('agent', 'Anyone?');
+      await act(() => client.receive(third));
+      expect(client.seen).not.toContain(third.seq);
+      Object.defineProperty(document, 'visibilityState', { value: 'visible', configurable: true });
+      await act(() => document.dispatchEvent(new Event('visibilitychange')));
+      expect(client.seen.at(-1)).toBe(third.seq);
+    } finally {
+      delete (document as { visibilityState?: unknown }).visibilityState;
+    }
+
+    await act(() => handle.close());
+    const fourth = message('agent', 'Bye.');
+    await act(() => client.receive(fourth));
+    await act(() => document.dispatchEvent(new Event('visibilitychange')));
+    expect(client.seen).not.toContain(fourth.seq);
+  });
+
+  it('offers the transcript by e-mail under a resolved conversation when the server sends e-mail, and says where it went', async () => {
+    const client = new FakeClient();
+    const { root } = await setup(client, { open: true });
+    await act(() => {
+      client.receive({ ...message('system', 'The conversation was resolved.'), event: { type: 'resolved' } });
+      client.setConversationStatus('resolved');
+    });
+    await vi.waitFor(() => expect(root.querySelector('form.rating')).not.toBeNull());
+    expect(button(root, 'E-mail me this conversation')).toBeNull();
+
+    await act(() => {
+      client.session = { ...client.session!, email: true };
+      client.emit('session', client.session);
+    });
+    // Rated or not, the offer stays.
+    await act(() => button(root, '5 out of 5')!.click());
+    await act(async () => {
+      button(root, 'Send rating')!.click();
+      await Promise.resolve();
+    });
+    expect(button(root, 'Send rating')).toBeNull();
+    await act(() => button(root, 'E-mail me this conversation')!.click());
+
+    const form = root.querySelector<HTMLFormElement>('form[aria-label="E-mail me this conversation"]')!;
+    const field = form.querySelector<HTMLInputElement>('input')!;
+    expect(field.type).toBe('email');
+    expect(field.closest('label')?.textContent).toBe('Your e-mail address');
+    expect(field.value).toBe('');
+    expect(root.activeElement).toBe(field);
+    await act(() => {
+      field.value = ' ada@example.com ';
+      field.dispatchEvent(new Event('input'));
+    });
+    await act(async () => {
+      form.querySelector<HTMLButtonElement>('button[type="submit"]')!.click();
+      await Promise.resolve();
+    });
+    expect(client.transcripts).toEqual(['ada@example.com']);
+    const sent = root.querySelector('[role="status"]')!;
+    expect(sent.textContent).toBe('Sent to ada@example.com.');
+    expect(root.activeElement).toBe(sent);
+    expect(root.querySelector('form[aria-label="E-mail me this conversation"]')).toBeNull();
+  });
+
+  it('sends the transcript without an address when the field is left empty, fills in an address left before, and says what was wrong', async () => {
+    const client = new FakeClient();
+    client.session = { ...client.session!, email: true };
+    client.requestTranscriptResult = () => Promise.reject(new ParleyError('invalid_payload', 'Give an e-mail address to send it to.'));
+    const { root } = await setup(client, { open: true });
+    await act(() => {
+      client.receive({ ...message('system', 'The conversation was resolved.'), event: { type: 'resolved' } });
+      client.setConversationStatus('resolved');
+    });
+    await vi.waitFor(() => expect(button(root, 'E-mail me this conversation')).not.toBeNull());
+    await act(() => button(root, 'E-mail me this conversation')!.click());
+    const form = () => root.querySelector<HTMLFormElement>('form[aria-label="E-mail me this conversation"]')!;
+    const send = () =>
+      act(async () => {
+        form().querySelector<HTMLButtonElement>('button[type="submit"]')!.click();
+        await Promise.resolve();
+      });
+
+    await send();
+    expect(client.transcripts).toEqual([undefined]);
+    expect(form().querySelector('[role="alert"]')?.textContent).toBe('Give an e-mail address to send it to.');
+
+    client.requestTranscriptResult = () =>
+      Promise.reject(
+        new ParleyError('invalid_payload', 'The request payload is not valid.', {
+          issues: [{ path: 'email', message: 'That is not an e-mail address.' }],
+        }),
+      );
+    // One the browser lets through (it stops 'ada@' itself) but the server refuses.
+    const field = form().querySelector('input')!;
+    await act(() => {
+      field.value = 'ada@example';
+      field.dispatchEvent(new Event('input'));
+    });
+    await send();
+    expect(client.transcripts).toEqual([undefined, 'ada@example']);
+    expect(form().querySelector('[role="alert"]')?.textContent).toBe('That is not an e-mail address.');
+  });
+
+  it('fills in the address the visitor left in this conversation', async () => {
+    const client = new FakeClient();
+    client.session = { ...client.session!, email: true };
+    const { root } = await setup(client, { open: true });
+    await act(() => {
+      client.receive({
+        ...message('system', "Thanks! We'll get back to you at ada@example.com."),
+        event: { type: 'contact_saved', email: 'ada@example.com' },
+      });
+      client.receive({ ...message('system', 'The conversation was resolved.'), event: { type: 'resolved' } });
+      client.setConversationStatus('resolved');
+    });
+    await vi.waitFor(() => expect(button(root, 'E-mail me this conversation')).not.toBeNull());
+    await act(() => button(root, 'E-mail me this conversation')!.click());
+    expect(root.querySelector<HTMLInputElement>('form[aria-label="E-mail me this conversation"] input')!.value).toBe('ada@example.com');
+  });
+
   it('says so when the rating could not be sent, and keeps the form', async () => {
     const client = new FakeClient();
     client.rateResult = () => Promise.reject(new Error('offline'));

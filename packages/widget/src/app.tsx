@@ -7,34 +7,9 @@ import { TYPING_EXPIRY_MS } from '@parley/client/thread';
 // Protocol's citation helpers live in a schema-free module: importing them brings no zod into the bundle.
 import { citationHref, citationLabel, type Citation } from '@parley/protocol';
 import { useEffect, useRef, useState } from 'preact/hooks';
+import * as text from './text.js';
 import type { WidgetClient } from './widget-client.js';
 import { isHexColor, type WidgetAppearance } from './widget-settings.js';
-
-// Accessible names are a contract: tests and assistive technology users rely on them.
-const text = {
-  open: 'Open chat',
-  close: 'Close chat',
-  composer: 'Message',
-  placeholder: 'Write a message…',
-  send: 'Send',
-  log: 'Messages',
-  you: 'You',
-  agent: 'Agent',
-  // The protocol's default bot name, for a server that sends none.
-  bot: 'Assistant',
-  typing: 'Agent is typing…',
-  botTyping: ' is typing…',
-  human: 'Talk to a person',
-  sources: 'Sources',
-  queued: 'Waiting for a person to join…',
-  alreadyHuman: "You're already talking to our team.",
-  humanFailed: "Couldn't reach a person",
-  sending: 'Sending…',
-  waiting: 'Not sent yet: waiting for the connection',
-  offline: "You're offline. Your messages will be sent when the connection is back.",
-  connectionFailed: "Couldn't connect to chat",
-  notSent: 'Message not sent',
-} as const;
 
 const fallbackTitle = 'Chat with us';
 
@@ -213,6 +188,15 @@ export function App({ client, open, onOpenChange, settings: known, accentColor }
     if (open && !wasOpen.current) composer.current?.focus();
     wasOpen.current = open;
   }, [open]);
+
+  // Tell the server how far the visitor has read while they can see it, so a reply they saw is not e-mailed: after every
+  // render (a new message, opening, a reconnect; the client sends only news) and when the page becomes visible again.
+  useEffect(() => {
+    const seen = () => open && document.visibilityState === 'visible' && client.markSeen(messages.at(-1)?.seq ?? 0);
+    seen();
+    document.addEventListener('visibilitychange', seen);
+    return () => document.removeEventListener('visibilitychange', seen);
+  });
 
   // Keep the newest message in view.
   useEffect(() => {

@@ -1,6 +1,6 @@
 /**
- * What only some visitors need, in one chunk loaded on demand: the rating form (after a resolution) and the follow-up
- * form (when nobody can answer). The main chunk stays within its budget.
+ * What only some visitors need, in one chunk loaded on demand: the rating form and the transcript by e-mail (after a
+ * resolution) and the follow-up form (when nobody can answer). The main chunk stays within its budget.
  * @module
  */
 export { FollowUp } from './follow-up.js';

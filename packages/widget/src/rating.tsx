@@ -1,9 +1,11 @@
 /**
  * "How was this conversation?": 1 to 5 stars and an optional comment, under a resolved conversation, until the visitor
- * rated this resolution. A chunk of its own, loaded only once a conversation is resolved: most visitors never pay for it.
+ * rated this resolution; under it, the offer of the transcript by e-mail. A chunk of its own, loaded only once a
+ * conversation is resolved: most visitors never pay for it.
  * @module
  */
 import { useState } from 'preact/hooks';
+import { Transcript } from './transcript.js';
 import type { WidgetClient } from './widget-client.js';
 
 const text = {
@@ -15,8 +17,18 @@ const text = {
   failed: "Couldn't send your rating. Try again.",
 } as const;
 
+/** What a resolved conversation shows: the rating form until it is rated, and the transcript by e-mail when offered. */
+export function Rating({ client }: { client: Pick<WidgetClient, 'messages' | 'rate' | 'session' | 'requestTranscript'> }) {
+  return (
+    <>
+      <RatingForm client={client} />
+      <Transcript client={client} />
+    </>
+  );
+}
+
 /** The rating form for the newest resolution of the client's conversation, or nothing once it is rated. */
-export function Rating({ client }: { client: Pick<WidgetClient, 'messages' | 'rate'> }) {
+function RatingForm({ client }: { client: Pick<WidgetClient, 'messages' | 'rate'> }) {
   const [score, setScore] = useState(0);
   const [comment, setComment] = useState('');
   const [state, setState] = useState<'idle' | 'sending' | 'failed'>('idle');

@@ -23,5 +23,7 @@ export type WidgetClient = Pick<
   | 'requestHuman'
   | 'rate'
   | 'saveContact'
+  | 'markSeen'
+  | 'requestTranscript'
   | 'connect'
 >;

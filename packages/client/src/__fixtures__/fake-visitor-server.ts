@@ -28,6 +28,10 @@ interface Visitor {
   conversation: VisitorConversation | null;
   messages: Message[];
   sockets: Set<FakeSocket>;
+  /** The newest seq the visitor has seen (`conversation:seen`), never lower than before. */
+  seenSeq: number;
+  /** The address a transcript goes to when `transcript:request` gives none. */
+  email: string | null;
 }
 
 const widget: Session['widget'] = {
@@ -121,7 +125,7 @@ export class FakeSocket {
         const timer = setTimeout(() => ack(new Error('operation has timed out')), ms);
         this.inFlight.add(ack);
         if (!this.connected) return; // Socket.IO would buffer it; the SDK never emits while disconnected.
-        const answer = this.server.handle(this, event, args[0]);
+        const answer = this.server.handle(this, event, args[0], (late) => ack(null, late));
         if (answer) queueMicrotask(() => ack(null, answer));
       },
     };
@@ -150,6 +154,13 @@ export class FakeServer {
   readonly sendErrors: ErrorBody[] = [];
   /** Answer `messages:sync` with these errors, in turn. */
   readonly syncErrors: ErrorBody[] = [];
+  /** Whether the server sends e-mail: the session's `email`, and whether `transcript:request` works. */
+  email = false;
+  /** How many upcoming `conversation:seen` acks to hold back; {@link FakeServer.answerSeen} sends them. */
+  holdSeen = 0;
+  /** Answer `conversation:seen` with these errors, in turn. */
+  readonly seenErrors: ErrorBody[] = [];
+  private readonly heldSeen: Array<() => void> = [];
   /** Every event received, in order. */
   readonly received: Array<{ event: string; payload: unknown }> = [];
   readonly visitors = new Map<string, Visitor>();
@@ -210,6 +221,8 @@ export class FakeServer {
       conversation: null,
       messages: [],
       sockets: new Set(),
+      seenSeq: 0,
+      email: null,
     };
     this.visitors.set(visitor.token, visitor);
     return visitor;
@@ -271,7 +284,8 @@ export class FakeServer {
     for (const socket of visitor.sockets) queueMicrotask(() => socket.fire(event, payload));
   }
 
-  handle(socket: FakeSocket, event: string, payload: unknown): Ack<unknown> | null {
+  /** Answers an event; null means no answer now (a lost ack), though `reply` may still answer it later. */
+  handle(socket: FakeSocket, event: string, payload: unknown, reply: (ack: Ack<unknown>) => void = () => {}): Ack<unknown> | null {
     this.received.push({ event, payload });
     const visitor = socket.visitor!;
     switch (event) {
@@ -281,6 +295,7 @@ export class FakeServer {
           visitorId: visitor.id,
           conversation: visitor.conversation && { ...visitor.conversation },
           widget,
+          ...(this.email && { email: true }),
         };
         return { ok: true, data: session };
       }
@@ -324,9 +339,47 @@ export class FakeServer {
         this.broadcast(visitor, 'conversation:updated', { ...conversation });
         return { ok: true, data: { ...conversation } };
       }
+      case 'conversation:seen': {
+        const failure = this.seenErrors.shift();
+        if (failure) return { ok: false, error: failure };
+        visitor.seenSeq = Math.max(visitor.seenSeq, (payload as { seq: number }).seq);
+        const answer: Ack<unknown> = { ok: true, data: { seenSeq: visitor.seenSeq } };
+        if (this.holdSeen <= 0) return answer;
+        this.holdSeen--;
+        this.heldSeen.push(() => reply(answer));
+        return null;
+      }
+      case 'transcript:request': {
+        if (!this.email) return { ok: false, error: { code: 'unavailable', message: 'This server does not send e-mail.' } };
+        if (!visitor.conversation) return { ok: false, error: { code: 'not_found', message: 'There is no conversation yet.' } };
+        const { email } = payload as { email?: string };
+        if (email !== undefined && !/^[^@\s]+@[^@\s]+$/.test(email)) {
+          return {
+            ok: false,
+            error: {
+              code: 'invalid_payload',
+              message: 'Invalid payload.',
+              issues: [{ path: 'email', message: 'That is not an e-mail address.' }],
+            },
+          };
+        }
+        visitor.email = email ?? visitor.email;
+        if (!visitor.email) return { ok: false, error: { code: 'invalid_payload', message: 'Give an e-mail address to send it to.' } };
+        return { ok: true, data: { email: visitor.email } };
+      }
       default:
         return { ok: false, error: { code: 'invalid_payload', message: `Unknown event ${event}.` } };
     }
+  }
+
+  /** Sends the `conversation:seen` acks held back by {@link FakeServer.holdSeen}, oldest first. */
+  answerSeen() {
+    for (const answer of this.heldSeen.splice(0)) answer();
+  }
+
+  /** The seqs of the `conversation:seen` events received, in order. */
+  get seen() {
+    return this.received.filter((entry) => entry.event === 'conversation:seen').map((entry) => (entry.payload as { seq: number }).seq);
   }
 
   /** Bodies of the `message:send` events received, in order, with their clientIds. */

@@ -145,6 +145,21 @@ export class FakeClient implements WidgetClient {
     return this.saveContactResult(details);
   }
 
+  /** Seqs passed to `markSeen`, every call (the real client sends only news; the widget may call often). */
+  readonly seen: number[] = [];
+  markSeen(seq: number) {
+    this.seen.push(seq);
+  }
+
+  /** Addresses passed to `requestTranscript`, and the answer each call gets (by default, sent to the address given). */
+  readonly transcripts: Array<string | undefined> = [];
+  requestTranscriptResult: (email?: string) => Promise<{ email: string }> = (email) =>
+    Promise.resolve({ email: email ?? 'ada@example.com' });
+  requestTranscript(email?: string) {
+    this.transcripts.push(email);
+    return this.requestTranscriptResult(email);
+  }
+
   rate(resolvedSeq: number, rating: number, comment?: string) {
     this.ratings.push([resolvedSeq, rating, comment]);
     return this.rateResult(resolvedSeq, rating, comment);
