@@ -4,7 +4,6 @@
  * @module
  */
 import type {
-  Agent,
   ConversationList,
   ConversationStatus,
   ConversationSummary,
@@ -16,6 +15,7 @@ import type {
   KnowledgeSearchResult,
   LoginRequest,
   LoginResponse,
+  Me,
   MessageSent,
   MessagesPage,
   PresenceList,
@@ -44,8 +44,8 @@ export interface ApiOptions {
 export interface ConsoleApi {
   /** `POST /api/auth/login`. */
   login(request: LoginRequest): Promise<LoginResponse>;
-  /** `GET /api/me`: checks that a stored token is still valid. */
-  me(): Promise<{ agent: Agent }>;
+  /** `GET /api/me`: checks that a stored token is still valid; also says whether the server sends e-mail. */
+  me(): Promise<Me>;
   /** `GET /api/conversations`, most recent activity first. */
   listConversations(query?: { status?: ConversationStatus; limit?: number }): Promise<ConversationList>;
   /** `GET /api/conversations/:conversationId/messages`, messages after `afterSeq` in `seq` order. */

@@ -24,7 +24,7 @@ function fakeServer() {
 
   const api: ConsoleApi = {
     login: () => Promise.reject(new ParleyError('forbidden')),
-    me: () => Promise.resolve({ agent }),
+    me: () => Promise.resolve({ agent, email: true }),
     async listConversations(query = {}) {
       listCalls.push(Date.now());
       listQueries.push(query);
@@ -274,6 +274,32 @@ describe('createConsoleController', () => {
     server.setConnected(true);
     await vi.waitFor(() => expect(server.listQueries).toHaveLength(5));
     expect(server.listQueries.slice(3)).toEqual([{ limit: 200 }, { status: 'queued', limit: 200 }]);
+    controller.stop();
+  });
+
+  it('keeps whether the server sends e-mail from GET /api/me, and asks again after a reconnection', async () => {
+    const server = fakeServer();
+    const controller = start(server);
+    expect(controller.getState().email).toBeNull();
+    await vi.waitFor(() => expect(controller.getState().email).toBe(true));
+
+    // Restarted without PARLEY_SMTP_URL: the reconnection that follows brings the new answer.
+    server.api.me = () => Promise.resolve({ agent, email: false });
+    server.setConnected(true);
+    await vi.waitFor(() => expect(controller.getState().email).toBe(false));
+
+    // A failed answer leaves the last one.
+    let refused = 0;
+    server.api.me = async () => {
+      refused++;
+      throw new ParleyError('unavailable');
+    };
+    server.setConnected(false);
+    server.setConnected(true);
+    await vi.waitFor(() => expect(refused).toBe(1));
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(controller.getState().email).toBe(false);
+    expect(controller.getState().notice).toBeNull();
     controller.stop();
   });
 

@@ -237,10 +237,22 @@ export function createConsoleController(options: ConsoleControllerOptions): Cons
     }
   });
 
+  // Asked again after every reconnection: a server restarted with (or without) PARLEY_SMTP_URL changes the answer.
+  const refreshEmail = coalesce(async function loadMe() {
+    try {
+      const { email } = await api.me();
+      dispatch({ type: 'email-loaded', email });
+    } catch (error) {
+      // A hint next to the reply box: a failed load leaves the last answer (or none), and the next reconnection retries.
+      handleError(error);
+    }
+  });
+
   /** After a (re)connection, fetch whatever happened while no events could arrive. */
   function resync() {
     refreshList();
     refreshPresence();
+    refreshEmail();
     if (state.openId) syncThread(state.openId);
   }
 

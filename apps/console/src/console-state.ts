@@ -66,6 +66,11 @@ export interface ConsoleState {
   notice: string | null;
   /** The organization's agents and their presence, by user id; empty until `GET /api/presence` answered. */
   presence: Readonly<Record<string, AgentPresence>>;
+  /**
+   * Whether the server sends e-mail (`GET /api/me`), so that a reply a visitor who left has not seen reaches them by
+   * e-mail; null until the server answered.
+   */
+  email: boolean | null;
 }
 
 /** Everything that can happen to the state. */
@@ -90,7 +95,8 @@ export type ConsoleAction =
   | { type: 'typing-expired'; now: number }
   | { type: 'notice-changed'; notice: string | null }
   | { type: 'presence-loaded'; agents: readonly AgentPresence[] }
-  | { type: 'presence-changed'; change: PresenceChanged };
+  | { type: 'presence-changed'; change: PresenceChanged }
+  | { type: 'email-loaded'; email: boolean };
 
 /**
  * How long a typing indicator stays without being refreshed: a lost "stopped typing" must not leave it on forever. The
@@ -112,6 +118,7 @@ export function initialConsoleState(openId: string | null = null): ConsoleState 
     openId,
     notice: null,
     presence: {},
+    email: null,
   };
 }
 
@@ -238,6 +245,8 @@ function reduce(state: ConsoleState, action: ConsoleAction): ConsoleState {
       if (!current || current.status === status) return state;
       return { ...state, presence: { ...state.presence, [userId]: { ...current, status } } };
     }
+    case 'email-loaded':
+      return action.email === state.email ? state : { ...state, email: action.email };
     default: {
       const unexpected: never = action;
       throw new Error(`Unknown console action ${JSON.stringify(unexpected)}`);

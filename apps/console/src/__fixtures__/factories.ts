@@ -29,6 +29,7 @@ export function summary(overrides: Partial<ConversationSummary> = {}): Conversat
     contact: { id: '0b7c7d1e-1111-4a2b-9c3d-123456789abc', name: 'Ada Lovelace', email: 'ada@example.com' },
     assignee: null,
     team: null,
+    topic: null,
     transferNote: null,
     ticket: null,
     lastSeq: 0,

@@ -33,6 +33,7 @@ function mount(conversation: ConversationSummary, overrides: Partial<Conversatio
         conversation={conversation}
         thread={{ ...emptyThread, loaded: true }}
         agent={agent}
+        sendsEmail={null}
         notice={null}
         initialDraft=""
         onDraftChange={noop}
@@ -228,5 +229,42 @@ describe('ConversationView follow-ups', () => {
     });
     await act(() => button('Waiting on customer').click());
     expect(updates).toEqual([{ priority: 'urgent' }, { pending: true }]);
+  });
+});
+
+/** The note next to the reply box, after checking the Reply textarea points to it. */
+function deliveryNote(): string | null {
+  const note = container.querySelector<HTMLElement>('.reply-delivery-note');
+  const describedBy = container.querySelector('textarea.reply-input')?.getAttribute('aria-describedby') ?? null;
+  if (!note) {
+    expect(describedBy).toBeNull();
+    return null;
+  }
+  expect(note.id).not.toBe('');
+  expect(describedBy?.split(' ')).toContain(note.id);
+  return note.textContent;
+}
+
+describe('ConversationView reply by e-mail', () => {
+  const emailed = "If they don't see your reply in the chat within a few minutes, it is e-mailed to ada@example.com.";
+  const noAddress = 'They left no e-mail address: they see your reply only if they come back to the chat.';
+  const noEmail = 'E-mail is not set up on this server (PARLEY_SMTP_URL), so they see your reply only if they come back to the chat.';
+  const noContactEmail = { id: 'contact-2', name: 'Grace', email: null };
+
+  it.each<[string, Partial<ConversationSummary>, boolean | null, string | null]>([
+    ['a queued conversation with a contact e-mail, e-mail on', { status: 'queued' }, true, emailed],
+    ["the agent's conversation with a contact e-mail, e-mail on", { status: 'agent' }, true, emailed],
+    ['a follow-up with a contact e-mail, e-mail on', { status: 'resolved', ticket: ticket() }, true, emailed],
+    ['a follow-up without a contact e-mail, e-mail on', { status: 'agent', ticket: ticket(), contact: noContactEmail }, true, noAddress],
+    ['a queued conversation with a contact e-mail, e-mail off', { status: 'queued' }, false, noEmail],
+    ['a follow-up without a contact e-mail, e-mail off', { status: 'agent', ticket: ticket(), contact: noContactEmail }, false, noEmail],
+    ['a bot conversation without a ticket', { status: 'bot' }, true, null],
+    ['a bot conversation without a ticket, e-mail off', { status: 'bot' }, false, null],
+    ["the agent's conversation without a contact e-mail nor a ticket", { status: 'agent', contact: noContactEmail }, true, null],
+    ['a resolved conversation without a ticket', { status: 'resolved' }, true, null],
+    ['a queued conversation before the server said whether it sends e-mail', { status: 'queued' }, null, null],
+  ])('for %s, says %j', (_situation, overrides, sendsEmail, expected) => {
+    mount(summary(overrides), { sendsEmail });
+    expect(deliveryNote()).toBe(expected);
   });
 });

@@ -1,7 +1,8 @@
 /**
  * One conversation: header with status, assignment, team and actions (take over, move to the queue, transfer, hand back
  * to the bot, resolve, reopen, make it a follow-up); the note of the last transfer; the follow-up panel; the messages
- * and the bot's reply as it streams; who is typing; the reply box.
+ * and the bot's reply as it streams; who is typing; the reply box, with a note on whether a visitor who left gets the
+ * reply by e-mail.
  * @module
  */
 import type { MessageThread } from '@parley/client/thread';
@@ -15,7 +16,7 @@ import type {
   TicketUpdate,
   TransferRequest,
 } from '@parley/protocol';
-import { useState } from 'preact/hooks';
+import { useId, useState } from 'preact/hooks';
 import type { TypingState } from '../console-state.js';
 import { openStatuses } from '../conversation-store.js';
 import { contactLabel, formatFullTime, statusLabel } from '../format.js';
@@ -34,6 +35,8 @@ export interface ConversationViewProps {
   threadError?: string;
   typing?: TypingState;
   agent: Agent;
+  /** Whether the server sends e-mail (`GET /api/me`); null while unknown. */
+  sendsEmail: boolean | null;
   /** A failed action to show. */
   notice: string | null;
   initialDraft: string;
@@ -74,11 +77,29 @@ function takeOverHint(status: ConversationSummary['status']): string | null {
   return null;
 }
 
+/**
+ * What becomes of a reply the visitor does not see in the chat, for conversations they may have left: follow-ups, and
+ * those waiting for or with a human where the visitor gave an e-mail address. Null for the others, and while it is not
+ * known whether the server sends e-mail.
+ */
+function replyDeliveryNote(conversation: ConversationSummary, sendsEmail: boolean | null): string | null {
+  const { email } = conversation.contact;
+  const humanWithEmail = (conversation.status === 'queued' || conversation.status === 'agent') && Boolean(email);
+  if ((conversation.ticket === null && !humanWithEmail) || sendsEmail === null) return null;
+  if (!sendsEmail) {
+    return 'E-mail is not set up on this server (PARLEY_SMTP_URL), so they see your reply only if they come back to the chat.';
+  }
+  // The server e-mails a reply the visitor has not seen within PARLEY_REPLY_EMAIL_DELAY_SECONDS (2 minutes by default).
+  if (email) return `If they don't see your reply in the chat within a few minutes, it is e-mailed to ${email}.`;
+  return 'They left no e-mail address: they see your reply only if they come back to the chat.';
+}
+
 /** The open conversation. */
 export function ConversationView(props: ConversationViewProps) {
   const { conversation, thread, threadError, typing, agent, notice } = props;
   const [busy, setBusy] = useState(false);
   const [transferring, setTransferring] = useState(false);
+  const deliveryNoteId = useId();
 
   /** Runs an action of the header; they are all disabled until the server answered. */
   async function run(action: () => Promise<void>) {
@@ -98,6 +119,7 @@ export function ConversationView(props: ConversationViewProps) {
   const unclaimed = status === 'bot' || status === 'queued';
   const mine = conversation?.assignee?.id === agent.id;
   const hint = status ? takeOverHint(status) : null;
+  const deliveryNote = conversation ? replyDeliveryNote(conversation, props.sendsEmail) : null;
 
   return (
     <section class="conversation" aria-label={label}>
@@ -249,12 +271,19 @@ export function ConversationView(props: ConversationViewProps) {
 
       {hint && <p class={`take-over-hint status-hint-${status}`}>{hint}</p>}
 
+      {deliveryNote && (
+        <p id={deliveryNoteId} class="reply-delivery-note">
+          {deliveryNote}
+        </p>
+      )}
+
       <ReplyBox
         initialDraft={props.initialDraft}
         onDraftChange={props.onDraftChange}
         onSend={props.onSend}
         onTyping={props.onTyping}
         onStopTyping={props.onStopTyping}
+        describedBy={deliveryNote ? deliveryNoteId : undefined}
       />
     </section>
   );

@@ -16,10 +16,12 @@ export interface ReplyBoxProps {
   onTyping?: () => void;
   /** Called when the box is emptied or left. */
   onStopTyping?: () => void;
+  /** Ids of elements that describe the box (`aria-describedby`), e.g. a note next to it; space-separated. */
+  describedBy?: string;
 }
 
 /** A textarea labelled "Reply" and a "Send" button. Enter sends; Shift+Enter starts a new line. */
-export function ReplyBox({ initialDraft = '', onDraftChange, onSend, onTyping, onStopTyping }: ReplyBoxProps) {
+export function ReplyBox({ initialDraft = '', onDraftChange, onSend, onTyping, onStopTyping, describedBy }: ReplyBoxProps) {
   const [draft, setDraft] = useState(initialDraft);
   const textareaRef = useRef<HTMLTextAreaElement>(null);
   const id = useId();
@@ -64,6 +66,7 @@ export function ReplyBox({ initialDraft = '', onDraftChange, onSend, onTyping, o
         class="reply-input"
         rows={2}
         placeholder="Write a reply…"
+        aria-describedby={describedBy || undefined}
         value={draft}
         onInput={(event) => {
           const { value } = event.currentTarget;

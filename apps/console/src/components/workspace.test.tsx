@@ -50,6 +50,8 @@ function mount() {
       urls.push(url);
       if (url === '/api/presence')
         return new Response(JSON.stringify({ agents: team }), { headers: { 'content-type': 'application/json' } });
+      if (url === '/api/me')
+        return new Response(JSON.stringify({ agent, email: false }), { headers: { 'content-type': 'application/json' } });
       const conversations: ConversationSummary[] = url.includes('status=queued')
         ? [queuedConversation, olderQueued]
         : [botConversation, queuedConversation];

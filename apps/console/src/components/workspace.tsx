@@ -259,6 +259,7 @@ export function Workspace({ session, api, connect, onSignOut, basePath }: Worksp
                 threadError={state.threadErrors[openId]}
                 typing={state.typing[openId]}
                 agent={agent}
+                sendsEmail={state.email}
                 notice={state.notice}
                 initialDraft={drafts.current.get(openId) ?? ''}
                 onDraftChange={(draft) => {
