@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { conversations } from '@parley/db';
-import type { Ack, RoutingSettings, Team, VisitorConversation } from '@parley/protocol';
+import type { Ack, ConversationSummary, MessageSent, RoutingSettings, Session, Team, VisitorConversation } from '@parley/protocol';
 import { eq } from 'drizzle-orm';
 import type { Socket } from 'socket.io-client';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -17,6 +17,7 @@ import {
   apiRequest,
   waitUntil,
 } from './helpers/server.js';
+import { naughtyStrings } from './helpers/naughty-strings.js';
 
 // Admins set how conversations reach agents; each change takes effect at once.
 const server = useTestServer({ PARLEY_PRESENCE_HEARTBEAT_MS: '1000', PARLEY_PRESENCE_GRACE_MS: '200' });
@@ -71,7 +72,7 @@ describe('routing settings', () => {
     const capped = await api(`/api/routing/agents/${tenant.user.id}`, adminToken, 'PATCH', { maxConversations: 1 });
     expect(((await jsonOf(capped)) as RoutingSettings).agents.find((agent) => agent.userId === tenant.user.id)?.maxConversations).toBe(1);
     const changed = await api(`/api/routing/widgets/${tenant.widget.id}`, adminToken, 'PATCH', { strategy: 'round_robin' });
-    expect(await jsonOf(changed)).toEqual({ strategy: 'round_robin', teamId: null, reopen: 'last_agent', hours: null });
+    expect(await jsonOf(changed)).toEqual({ strategy: 'round_robin', teamId: null, reopen: 'last_agent', hours: null, topics: [] });
     await waitUntil(async () => (await conversation(first.id)).status === 'agent', 'the first conversation routed');
     await new Promise((done) => setTimeout(done, 300));
     expect((await conversation(second.id)).status).toBe('queued');
@@ -114,5 +115,79 @@ describe('routing settings', () => {
     const settings = (await jsonOf(await api('/api/routing', other.adminToken))) as RoutingSettings;
     expect(settings.widgets[0]!.routing.strategy).toBe('manual');
     expect(settings.agents.every((agent) => agent.maxConversations === null)).toBe(true);
+  });
+});
+
+describe('pre-chat topics', () => {
+  it('offer the visitor a choice whose team gets the conversation, without showing the teams', async () => {
+    const { tenant, agentToken, adminToken } = await organization();
+    const billing = (await jsonOf(await api('/api/teams', adminToken, 'POST', { name: `Billing ${randomUUID().slice(0, 6)}` }))) as Team;
+    const topics = [
+      { id: 'billing', label: 'Billing', teamId: billing.id },
+      { id: 'tech', label: 'Technical help', teamId: null },
+    ];
+    const set = await api(`/api/routing/widgets/${tenant.widget.id}`, adminToken, 'PATCH', { topics });
+    expect(set.status).toBe(200);
+    expect((await jsonOf(set)).topics).toEqual(topics);
+
+    const visitor = await connectVisitor(server, { widgetKey: tenant.widget.publicKey });
+    sockets.push(visitor);
+    const session = ok(await request<Ack<Session>>(visitor, 'session:get'));
+    expect(session.topics).toEqual([
+      { id: 'billing', label: 'Billing' },
+      { id: 'tech', label: 'Technical help' },
+    ]);
+    const sent = ok(
+      await request<Ack<MessageSent>>(visitor, 'message:send', { clientId: randomUUID(), body: 'My invoice is wrong', topic: 'billing' }),
+    );
+    expect(await conversation(sent.conversationId)).toMatchObject({ teamId: billing.id, topic: 'Billing' });
+    const list = (await jsonOf(await api('/api/conversations', agentToken))) as { conversations: ConversationSummary[] };
+    expect(list.conversations.find((summary) => summary.id === sent.conversationId)).toMatchObject({
+      topic: 'Billing',
+      team: { id: billing.id },
+    });
+
+    // A topic without a team keeps the widget's; one the widget no longer offers is no topic, and the message is kept.
+    for (const [topic, expected] of [
+      ['tech', { teamId: null, topic: 'Technical help' }],
+      ['gone', { teamId: null, topic: null }],
+    ] as const) {
+      const other = await connectVisitor(server, { widgetKey: tenant.widget.publicKey });
+      sockets.push(other);
+      const first = ok(await request<Ack<MessageSent>>(other, 'message:send', { clientId: randomUUID(), body: 'Hello', topic }));
+      expect(await conversation(first.conversationId)).toMatchObject(expected);
+    }
+  });
+
+  it('refuse a team of another organization, repeated ids and malformed topics with typed errors', async () => {
+    const { tenant, adminToken } = await organization();
+    const other = await organization();
+    const foreign = (await jsonOf(
+      await api('/api/teams', other.adminToken, 'POST', { name: `Sales ${randomUUID().slice(0, 6)}` }),
+    )) as Team;
+    const path = `/api/routing/widgets/${tenant.widget.id}`;
+    const foreignTeam = await api(path, adminToken, 'PATCH', { topics: [{ id: 'sales', label: 'Sales', teamId: foreign.id }] });
+    expect(foreignTeam.status).toBe(404);
+    const twice = await api(path, adminToken, 'PATCH', {
+      topics: [
+        { id: 'a', label: 'A', teamId: null },
+        { id: 'a', label: 'B', teamId: null },
+      ],
+    });
+    expect((await jsonOf(twice)).error.code).toBe('invalid_payload');
+
+    const visitor = await connectVisitor(server, { widgetKey: tenant.widget.publicKey });
+    sockets.push(visitor);
+    const codes = new Set<string>();
+    for (const value of naughtyStrings()) {
+      if (/^[a-z0-9][a-z0-9-]{0,39}$/.test(value)) continue;
+      const topic = await api(path, adminToken, 'PATCH', { topics: [{ id: value, label: 'x', teamId: null }] });
+      codes.add((await jsonOf(topic)).error.code);
+      const sent = await request<Ack<MessageSent>>(visitor, 'message:send', { clientId: randomUUID(), body: 'Hi', topic: value });
+      if (!sent.ok) codes.add(sent.error.code);
+      else throw new Error(`a message with topic ${JSON.stringify(value)} was accepted`);
+    }
+    expect([...codes]).toEqual(['invalid_payload']);
+    expect(((await jsonOf(await api('/api/routing', adminToken))) as RoutingSettings).widgets[0]!.routing.topics).toEqual([]);
   });
 });

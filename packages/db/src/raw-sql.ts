@@ -50,6 +50,7 @@ export function conversationFromJson(value: Json | string): typeof conversations
     status: json.status as (typeof conversations.$inferSelect)['status'],
     assigneeId: text(json.assignee_id),
     teamId: text(json.team_id),
+    topic: text(json.topic),
     transferNote: (json.transfer_note ?? null) as (typeof conversations.$inferSelect)['transferNote'],
     lastSeq: Number(json.last_seq),
     createdAt: date(json.created_at)!,

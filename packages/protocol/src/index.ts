@@ -14,3 +14,4 @@ export * from './parse.js';
 export * from './rest/index.js';
 export * from './system-event.js';
 export * from './ticket.js';
+export * from './topic.js';

@@ -168,6 +168,8 @@ export const conversationSummarySchema = z.object({
   assignee: z.object({ id: z.string(), name: z.string() }).nullable(),
   /** The team whose agents it is routed to; null: any agent. */
   team: z.object({ id: z.string(), name: z.string() }).nullable(),
+  /** The pre-chat topic the visitor picked, as it was labelled then; null: none. */
+  topic: z.string().nullable(),
   /** What the agent who last transferred it wrote for the next one. Agents only: never sent to the visitor. */
   transferNote: z.object({ note: z.string(), fromName: z.string(), at: z.string() }).nullable(),
   /** Set when the conversation is a follow-up: its status, priority and running SLA clocks. */

@@ -73,6 +73,7 @@ export function toConversationSummary(row: SummaryRow): ConversationSummary {
     contact: { id: conversation.contactId, name: row.contactName, email: row.contactEmail },
     assignee: conversation.assigneeId && row.assigneeName !== null ? { id: conversation.assigneeId, name: row.assigneeName } : null,
     team: conversation.teamId && row.teamName !== null ? { id: conversation.teamId, name: row.teamName } : null,
+    topic: conversation.topic ?? null,
     transferNote: conversation.transferNote ?? null,
     ticket: row.ticket && toTicket(row.ticket, conversation.status),
     lastSeq: conversation.lastSeq,

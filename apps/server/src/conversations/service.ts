@@ -361,6 +361,7 @@ export function lockVisitorConversation(tx: Transaction, contactId: string) {
 async function lockOrCreateVisitorConversation(
   tx: Transaction,
   visitor: VisitorContext,
+  topic?: string,
 ): Promise<{ row: ConversationRow; created: boolean }> {
   const [existing] = await lockVisitorConversation(tx, visitor.contactId);
   if (existing) return { row: existing, created: false };
@@ -370,6 +371,12 @@ async function lockOrCreateVisitorConversation(
     .onConflictDoUpdate({ target: contacts.id, set: { lastSeenAt: sql`now()` } });
   const [raced] = await lockVisitorConversation(tx, visitor.contactId);
   if (raced) return { row: raced, created: false };
+  // The widget's routing as it is now (an admin may have changed it since the visitor connected): the picked topic's
+  // team, else the widget's. A topic it no longer offers is no topic.
+  const [widget] = await tx.select({ routing: widgets.routing }).from(widgets).where(eq(widgets.id, visitor.widgetId));
+  const routing = routingConfigSchema.parse(widget?.routing ?? {});
+  const picked = topic === undefined ? undefined : routing.topics.find((candidate) => candidate.id === topic);
+  const teamId = picked?.teamId ?? routing.teamId;
   const [row] = await tx
     .insert(conversations)
     .values({
@@ -378,9 +385,9 @@ async function lockOrCreateVisitorConversation(
       contactId: visitor.contactId,
       // The bot answers first (Claude, or the offline answerer without an API key) unless the widget turned it off.
       status: visitor.botEnabled ? 'bot' : 'queued',
-      // The widget's team as its routing says now (an admin may have changed it since the visitor connected).
-      teamId: sql`(select t.id from teams t join widgets w on w.organization_id = t.organization_id
-                    where w.id = ${visitor.widgetId} and t.id::text = w.routing->>'teamId')`,
+      // A team deleted since it was named in the routing is no team.
+      teamId: teamId && sql`(select id from teams where id = ${teamId} and organization_id = ${visitor.organizationId})`,
+      topic: picked?.label ?? null,
     })
     .returning();
   await tx.insert(conversationEvents).values({
@@ -400,7 +407,7 @@ async function lockOrCreateVisitorConversation(
 export async function sendVisitorMessage(
   db: Database,
   visitor: VisitorContext,
-  input: { clientId: string; body: string },
+  input: { clientId: string; body: string; topic?: string | undefined },
 ): Promise<SendResult> {
   const fast = await appendVisitorMessageFast(db, visitor.contactId, input);
   if (fast) {
@@ -416,7 +423,7 @@ export async function sendVisitorMessage(
     };
   }
   return db.transaction(async (tx) => {
-    const { row: conversation, created } = await lockOrCreateVisitorConversation(tx, visitor);
+    const { row: conversation, created } = await lockOrCreateVisitorConversation(tx, visitor, input.topic);
     const result = await appendToLockedConversation(
       tx,
       conversation,
@@ -442,7 +449,6 @@ export async function sendVisitorMessage(
  * Locks a conversation of the agent's organization for a change. Another organization's conversation is reported as
  * missing, not forbidden: its existence is not disclosed.
  */
-/** Locks a conversation of the agent's organization for a change; `not_found` for any other. */
 export async function lockAgentConversation(
   tx: Transaction,
   agent: Pick<AgentContext, 'organizationId'>,
@@ -601,9 +607,10 @@ export async function requestHandoff(
   db: Database,
   visitor: VisitorContext,
   reason: string,
+  topic?: string,
 ): Promise<{ conversation: ConversationRow; effects: Effect[]; messages: Message[] }> {
   return db.transaction(async (tx) => {
-    const conversation = await lockOrCreateVisitorConversation(tx, visitor);
+    const conversation = await lockOrCreateVisitorConversation(tx, visitor, topic);
     if (conversation.created && conversation.row.status === 'queued') {
       // A widget without a bot: the new conversation is in the queue already; the visitor is told as if they asked.
       const told = await appendSystemMessages(tx, conversation.row, [{ type: 'handoff_requested', by: 'visitor' }, { type: 'queued' }]);

@@ -144,6 +144,7 @@ export function registerVisitorSocket(
         visitorId: contactId,
         conversation: conversation ? await withQueueStatus(conversation) : null,
         widget: widget.settings,
+        topics: widget.topics,
         email: app.mailer.enabled,
       };
     });
@@ -165,7 +166,12 @@ export function registerVisitorSocket(
     });
 
     events.on('handoff:request', async (payload) => {
-      const { conversation, effects, messages } = await requestHandoff(db, visitor, payload.reason ?? 'The visitor asked for a person.');
+      const { conversation, effects, messages } = await requestHandoff(
+        db,
+        visitor,
+        payload.reason ?? 'The visitor asked for a person.',
+        payload.topic,
+      );
       await publishConversationChange(realtime, db, app.conversationEffects.perform, conversation, effects, messages);
       return withQueueStatus(conversation);
     });

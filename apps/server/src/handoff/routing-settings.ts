@@ -18,7 +18,7 @@ import {
   type WidgetRouting,
   type WidgetRoutingUpdate,
 } from '@parley/protocol';
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { requireAdmin } from '../auth/agents.js';
@@ -62,12 +62,15 @@ export async function updateWidgetRouting(
       .where(and(eq(widgets.id, widgetId), eq(widgets.organizationId, organizationId)))
       .for('update');
     if (!widget) throw new ParleyError('not_found', 'Your organization has no widget with this id.');
-    if (update.teamId) {
-      const [team] = await tx
+    // Every team named, the widget's and its topics', must be one of the organization's.
+    const named = [update.teamId, ...(update.topics ?? []).map((topic) => topic.teamId)].filter((id): id is string => Boolean(id));
+    const unique = [...new Set(named)];
+    if (unique.length > 0) {
+      const found = await tx
         .select({ id: teams.id })
         .from(teams)
-        .where(and(eq(teams.id, update.teamId), eq(teams.organizationId, organizationId)));
-      if (!team) throw new ParleyError('not_found', 'Your organization has no team with this id.');
+        .where(and(inArray(teams.id, unique), eq(teams.organizationId, organizationId)));
+      if (found.length !== unique.length) throw new ParleyError('not_found', 'Your organization has no team with this id.');
     }
     const routing = widgetRoutingSchema.parse({ ...routingConfigSchema.parse(widget.routing), ...update });
     await tx.update(widgets).set({ routing }).where(eq(widgets.id, widgetId));

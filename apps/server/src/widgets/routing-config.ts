@@ -1,4 +1,4 @@
-import { businessHoursSettingSchema } from '@parley/protocol';
+import { businessHoursSettingSchema, routedTopicsSchema } from '@parley/protocol';
 import { z } from 'zod';
 
 /**
@@ -12,12 +12,14 @@ import { z } from 'zod';
  * - `reopen`: where a resolved conversation goes when the visitor writes again. `last_agent` (default): the agent who
  *   had it when they are online, else the queue, and the bot when no agent had it; `queue`; or `bot` (the queue when
  *   the widget's bot is off).
+ * - `topics`: what a visitor may pick before their first message, each naming a team (null: the widget's team).
  */
 export const routingConfigSchema = z.object({
   strategy: z.enum(['round_robin', 'least_loaded', 'manual']).default('round_robin'),
   teamId: z.uuid().nullable().default(null),
   reopen: z.enum(['last_agent', 'queue', 'bot']).default('last_agent'),
   hours: businessHoursSettingSchema,
+  topics: routedTopicsSchema.default([]),
 });
 /** A widget's routing configuration. */
 export type RoutingConfig = z.infer<typeof routingConfigSchema>;

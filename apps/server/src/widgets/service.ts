@@ -1,7 +1,8 @@
 import { widgets, type Database } from '@parley/db';
-import { widgetSettingsSchema, type WidgetSettings } from '@parley/protocol';
+import { widgetSettingsSchema, type Topic, type WidgetSettings } from '@parley/protocol';
 import { eq } from 'drizzle-orm';
 import { botConfigSchema } from './bot-config.js';
+import { routingConfigSchema } from './routing-config.js';
 
 /** A widget as the server uses it. */
 export interface Widget {
@@ -11,6 +12,8 @@ export interface Widget {
   settings: WidgetSettings;
   /** Whether the bot answers new conversations first. */
   botEnabled: boolean;
+  /** What a visitor may pick before their first message (their teams stay on the server). */
+  topics: Topic[];
 }
 
 /** Finds a widget by its public key. Settings are validated on the way out, so a bad row can't reach a browser. */
@@ -23,6 +26,7 @@ export async function findWidgetByKey(db: Database, publicKey: string): Promise<
     allowedOrigins: row.allowedOrigins,
     settings: widgetSettingsSchema.parse(row.settings),
     botEnabled: botConfigSchema.parse(row.bot).enabled,
+    topics: routingConfigSchema.parse(row.routing).topics.map(({ id, label }) => ({ id, label })),
   };
 }
 

@@ -29,6 +29,8 @@ export const conversations = pgTable(
     assigneeId: uuid().references(() => users.id, { onDelete: 'set null' }),
     /** The team whose agents routing gives it to (the widget's team, or a transfer's); null: any agent. */
     teamId: uuid().references(() => teams.id, { onDelete: 'set null' }),
+    /** The pre-chat topic the visitor picked, by its label then; null: none. */
+    topic: text(),
     /** What the agent who last transferred it wrote for the next one; shown in the console, never to the visitor. */
     transferNote: jsonb().$type<{ note: string; fromName: string; at: string }>(),
     lastSeq: integer().notNull().default(0),

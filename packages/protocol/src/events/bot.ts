@@ -4,6 +4,7 @@
  * @module
  */
 import { z } from 'zod';
+import { topicIdSchema } from '../topic.js';
 
 /** The bot started a reply; `messageId` is the id the stored message will have. */
 export const botReplyStartSchema = z.object({
@@ -40,6 +41,8 @@ export type BotReplyEnd = z.infer<typeof botReplyEndSchema>;
 /** The visitor asks for a human (e.g. a "Talk to a person" button). */
 export const handoffRequestSchema = z.object({
   reason: z.string().max(500).optional(),
+  /** As a message's `topic`: read only when the request starts the conversation. */
+  topic: topicIdSchema.optional(),
 });
 /** The visitor asks for a human. */
 export type HandoffRequest = z.infer<typeof handoffRequestSchema>;

@@ -4,17 +4,24 @@
  */
 import { z } from 'zod';
 import { clientIdSchema, messageBodySchema, messageSchema, seqSchema } from '../models.js';
+import { topicIdSchema } from '../topic.js';
 
-/** A visitor sends a message. */
-export const visitorMessageSendSchema = z.object({
+/** What every sent message carries. */
+const messageSendSchema = z.object({
   clientId: clientIdSchema,
   body: messageBodySchema,
 });
+
+/**
+ * A visitor sends a message. `topic`, one of the session's `topics`, is read only when the message starts a
+ * conversation: its team gets it. A topic the widget no longer offers is ignored, so the message is never lost.
+ */
+export const visitorMessageSendSchema = messageSendSchema.extend({ topic: topicIdSchema.optional() });
 /** A visitor sends a message. */
 export type VisitorMessageSend = z.infer<typeof visitorMessageSendSchema>;
 
 /** An agent sends a message into a conversation. */
-export const agentMessageSendSchema = visitorMessageSendSchema.extend({
+export const agentMessageSendSchema = messageSendSchema.extend({
   conversationId: z.uuid(),
 });
 /** An agent sends a message into a conversation. */

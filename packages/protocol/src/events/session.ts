@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { visitorConversationSchema, widgetSettingsSchema } from '../models.js';
+import { topicSchema } from '../topic.js';
 
 /** Answer to `session:get`. Keep `sessionToken` to resume the same visitor and conversation later. */
 export const sessionSchema = z.object({
@@ -11,6 +12,8 @@ export const sessionSchema = z.object({
   visitorId: z.string(),
   conversation: visitorConversationSchema.nullable(),
   widget: widgetSettingsSchema,
+  /** What the visitor may pick before their first message (sent as its `topic`); none: no choice. */
+  topics: z.array(topicSchema).optional(),
   /** Whether this server sends e-mail: the widget offers the transcript by e-mail only then. */
   email: z.boolean().optional(),
 });

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { businessHoursSchema } from '../business-hours.js';
+import { routedTopicsSchema } from '../topic.js';
 
 /** The most conversations an agent can be given at once, for capacities set here. */
 export const MAX_CAPACITY = 100;
@@ -17,6 +18,8 @@ export const widgetRoutingSchema = z.object({
   reopen: z.enum(['last_agent', 'queue', 'bot']),
   /** Business hours; null: always open. */
   hours: businessHoursSchema.nullable(),
+  /** What a visitor may pick before their first message, each with its team; empty: no choice offered. */
+  topics: routedTopicsSchema,
 });
 /** A widget's routing. */
 export type WidgetRouting = z.infer<typeof widgetRoutingSchema>;
