@@ -185,6 +185,11 @@ describe('ConversationView transfers', () => {
     expect(container.querySelector('.transfer-note-from')?.textContent).toContain('Note from Alan Turing');
     expect(container.querySelector('.team-label')?.textContent).toBe('Team Billing');
   });
+
+  it('names the pre-chat topic the visitor picked', () => {
+    mount(summary({ status: 'queued', topic: 'Billing questions' }));
+    expect([...container.querySelectorAll('.team-label')].map((label) => label.textContent)).toEqual(['Topic Billing questions']);
+  });
 });
 
 describe('ConversationView follow-ups', () => {

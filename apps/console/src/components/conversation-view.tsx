@@ -141,6 +141,7 @@ export function ConversationView(props: ConversationViewProps) {
             <span class={`status-badge status-${conversation.status}`}>{statusLabel(conversation.status)}</span>
             <span class={`assignee${mine ? ' is-mine' : ''}`}>{assigneeText(conversation, agent)}</span>
             {conversation.team && <span class="team-label">Team {conversation.team.name}</span>}
+            {conversation.topic && <span class="team-label">Topic {conversation.topic}</span>}
           </div>
         )}
         {conversation && (
