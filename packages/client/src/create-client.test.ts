@@ -769,3 +769,121 @@ describe('createClient: what the visitor has seen, and the transcript by e-mail'
     expect(server.received).toHaveLength(requests);
   });
 });
+
+describe('createClient: pre-chat topics', () => {
+  const topics = [
+    { id: 'billing', label: 'Billing' },
+    { id: 'tech', label: 'Technical help' },
+  ];
+
+  /** A connected client of a widget offering `topics`, whose visitor has no conversation yet. */
+  async function offering(server = new FakeServer()) {
+    server.topics = topics;
+    return connected(server);
+  }
+
+  it('sends the chosen topic with the message that starts the conversation, and never once there is one', async () => {
+    const { server, client, visitor } = await offering();
+    expect(client.session?.topics).toEqual(topics);
+    expect(client.topic).toBeNull();
+
+    client.chooseTopic('billing');
+    expect(client.topic).toBe('billing');
+    await client.send('My invoice is wrong');
+    expect(server.sends[0]).toMatchObject({ body: 'My invoice is wrong', topic: 'billing' });
+    expect(visitor.topic).toBe('billing');
+    expect(client.session?.conversation).toMatchObject({ id: visitor.conversation!.id, status: 'bot' });
+
+    // The choice stays (for a later conversation), but this one exists now.
+    client.chooseTopic('tech');
+    await client.send('It was charged twice');
+    await client.requestHuman();
+    expect(server.sends[1]).not.toHaveProperty('topic');
+    expect(server.received.find((entry) => entry.event === 'handoff:request')?.payload).toEqual({});
+    expect(visitor.topic).toBe('billing');
+  });
+
+  it('sends no topic without a choice, or after the choice was cleared', async () => {
+    const { server, client, visitor } = await offering();
+    client.chooseTopic('tech');
+    client.chooseTopic(null);
+    expect(client.topic).toBeNull();
+
+    await client.send('Hello');
+    expect(server.sends[0]).toEqual({ clientId: expect.any(String), body: 'Hello' });
+    expect(server.sends[0]).not.toHaveProperty('topic');
+    expect(visitor.topic).toBeNull();
+  });
+
+  it('sends the topic with a request for a person that starts the conversation', async () => {
+    const { server, client, visitor } = await offering();
+    client.chooseTopic('tech');
+
+    const conversation = await client.requestHuman('The app crashes');
+    expect(conversation.status).toBe('queued');
+    expect(server.received.filter((entry) => entry.event === 'handoff:request').map((entry) => entry.payload)).toEqual([
+      { reason: 'The app crashes', topic: 'tech' },
+    ]);
+    expect(visitor.topic).toBe('tech');
+  });
+
+  it('keeps the topic with messages queued offline, across a reload, and sends it with the first only', async () => {
+    const server = new FakeServer();
+    server.topics = topics;
+    server.up = false;
+    const storage = createMemoryStorage();
+    const before = start(server, { storage });
+    await until(before, 'offline');
+    before.chooseTopic('billing');
+    const first = before.send('one');
+    const second = before.send('two');
+    expect(before.pending.map((item) => item.topic)).toEqual(['billing', 'billing']);
+    const queued = (JSON.parse(storage.getItem('parley:pk_test:outbox')!) as Array<{ clientId: string; topic?: string }>).map(
+      (item) => item.topic,
+    );
+    expect(queued).toEqual(['billing', 'billing']);
+    const clientIds = before.pending.map((item) => item.clientId);
+    before.close();
+    await expect(first).rejects.toMatchObject({ code: 'unavailable' });
+    await expect(second).rejects.toMatchObject({ code: 'unavailable' });
+
+    // A reload: the choice made in memory is gone, the queued messages still carry it.
+    server.up = true;
+    const after = start(server, { storage });
+    expect(after.topic).toBeNull();
+    await vi.waitFor(() => expect(bodies(after.messages)).toEqual(['one', 'two']));
+    // The first starts the conversation with its topic; by the time the second goes, the conversation exists.
+    expect(server.sends).toEqual([
+      { clientId: clientIds[0], body: 'one', topic: 'billing' },
+      { clientId: clientIds[1], body: 'two' },
+    ]);
+    expect(server.sends[1]).not.toHaveProperty('topic');
+    expect([...server.visitors.values()][0]!.topic).toBe('billing');
+  });
+
+  it('drops the topic of a message queued offline when a conversation started meanwhile', async () => {
+    const { server, client, visitor } = await offering();
+    server.goDown();
+    await until(client, 'offline');
+    client.chooseTopic('billing');
+    const sent = client.send('Still there?');
+    expect(client.pending[0]?.topic).toBe('billing');
+
+    // Another tab, or an agent, started the conversation while this page was offline.
+    server.agentSays(visitor, 'Hi, how can we help?');
+    server.comeUp();
+    await sent;
+    expect(server.sends).toHaveLength(1);
+    expect(server.sends[0]).not.toHaveProperty('topic');
+    expect(visitor.topic).toBeNull();
+  });
+
+  it('ignores a topic the widget no longer offers, as the server does', async () => {
+    const { server, client, visitor } = await offering();
+    client.chooseTopic('returns');
+    await client.send('Can I return this?');
+    expect(server.sends[0]?.topic).toBe('returns');
+    expect(visitor.topic).toBeNull();
+    expect(bodies(client.messages)).toEqual(['Can I return this?']);
+  });
+});

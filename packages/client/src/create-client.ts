@@ -6,14 +6,13 @@ import {
   ParleyError,
   VISITOR_NAMESPACE,
   type Ack,
+  type AckDataOf,
   type ErrorBody,
   type ErrorCode,
   type Message,
   type MessageSent,
-  type MessagesPage,
   type QueueStatus,
   type Session,
-  type TranscriptRequestAck,
   type TypingChanged,
   type VisitorClientEvents,
   type VisitorConversation,
@@ -116,7 +115,9 @@ export interface ParleyClient {
   /**
    * The last session loaded from the server; null before the first connection. Reloaded on every (re)connect (the
    * `session` event). Besides the visitor and the widget's settings it says what the server offers: `email` is true when
-   * the server sends e-mail, so {@link ParleyClient.requestTranscript} can work (false or missing: it cannot).
+   * the server sends e-mail, so {@link ParleyClient.requestTranscript} can work (false or missing: it cannot), and
+   * `topics` what the visitor may pick before their first message ({@link ParleyClient.chooseTopic}; missing or empty:
+   * no choice).
    *
    * @example
    * ```ts
@@ -151,6 +152,16 @@ export interface ParleyClient {
    */
   readonly queue: QueueStatus | null;
   /**
+   * The topic chosen with {@link ParleyClient.chooseTopic} (an id of `session.topics`); null when none is. Kept in
+   * memory only: a new page starts without one.
+   *
+   * @example
+   * ```ts
+   * for (const button of topicButtons) button.setAttribute('aria-pressed', String(button.value === client.topic))
+   * ```
+   */
+  readonly topic: string | null;
+  /**
    * Subscribes to an event and returns the function that unsubscribes.
    *
    * @example
@@ -164,7 +175,8 @@ export interface ParleyClient {
    * on the next connection, and resolves with the server's ack. A message the server refuses for good (for example
    * `message_too_long` or `invalid_payload`) rejects with a `ParleyError` and leaves the outbox; network failures and
    * `rate_limited` keep it queued. Closing the client rejects the promise, but the message stays queued for the next
-   * client using the same storage.
+   * client using the same storage. Before the visitor has a conversation it carries the topic chosen with
+   * {@link ParleyClient.chooseTopic}.
    *
    * @example
    * ```ts
@@ -190,7 +202,8 @@ export interface ParleyClient {
    * Asks for a person to take over from the bot, and resolves with the conversation as it is now (status `queued`); the
    * bot's reply in progress, if any, ends `cancelled`. Rejects with a `ParleyError`: `transition_rejected` when the
    * conversation cannot be handed over (e.g. a person is already there), `unavailable` at once when not connected
-   * (the request is not queued) or when the server does not answer.
+   * (the request is not queued) or when the server does not answer. When it starts the conversation (the visitor has
+   * none yet), it carries the topic chosen with {@link ParleyClient.chooseTopic}.
    *
    * @example
    * ```ts
@@ -202,6 +215,25 @@ export interface ParleyClient {
    * ```
    */
   requestHuman(reason?: string): Promise<VisitorConversation>;
+  /**
+   * Chooses the topic of the conversation the visitor's next first message will start: the `id` of one of
+   * `session.topics` (the server routes the conversation to that topic's team), or `null` to clear the choice. Kept in
+   * memory until changed. While the visitor has no conversation (`session.conversation` is null), every
+   * {@link ParleyClient.send} and {@link ParleyClient.requestHuman} carries it as its `topic`, and the one that starts
+   * the conversation decides; once there is a conversation, none does. A message written while offline keeps the topic
+   * chosen when it was written, also across a reload, and carries it when it goes out if there is still no
+   * conversation then. A topic the server no longer offers is ignored (the conversation goes to the widget's team), but
+   * pass only ids from `session.topics`: one that is no topic id at all (lowercase letters, digits and `-`) makes the
+   * server refuse the message with `invalid_payload`.
+   *
+   * @example
+   * ```ts
+   * client.on('session', (session) => showTopics(session.conversation ? [] : (session.topics ?? [])))
+   * billingButton.addEventListener('click', () => client.chooseTopic('billing'))
+   * await client.send('My invoice is wrong') // starts a conversation for the billing team
+   * ```
+   */
+  chooseTopic(id: string | null): void;
   /**
    * Rates the resolved conversation, 1 (bad) to 5 (great), with an optional comment: the resolution announced by the
    * `resolved` status line at `resolvedSeq`, once. Resolves with the `rated` status line, which also arrives as a
@@ -319,6 +351,14 @@ function settle<T>(resolve: (data: T) => void, reject: (error: ParleyError) => v
   };
 }
 
+/** The events whose ack carries an answer, and what each one sends before its ack. */
+type AckedEvent = Exclude<keyof VisitorClientEvents, 'typing:set'>;
+type PayloadOf<E extends AckedEvent> = VisitorClientEvents[E] extends (ack: never) => void
+  ? []
+  : VisitorClientEvents[E] extends (payload: infer P, ack: never) => void
+    ? [P]
+    : never;
+
 function toParleyError(cause: unknown): ParleyError {
   return ParleyError.isInstance(cause) ? cause : new ParleyError('internal_error', undefined, { cause });
 }
@@ -388,6 +428,8 @@ export function createClientWithSocket(options: ClientOptions, createSocket: Cre
   let seen = 0;
   let wantSeen = 0;
   let seeing = false;
+  // The topic chosen for the conversation the next first message starts (`chooseTopic`).
+  let topic: string | null = null;
 
   const socket = createSocket(function handshake() {
     const sessionToken = storage.getItem(keys.session);
@@ -423,22 +465,38 @@ export function createClientWithSocket(options: ClientOptions, createSocket: Cre
     if (store.hasGap && ready) catchUp();
   }
 
-  function requestSession() {
-    return new Promise<Session>((resolve, reject) => {
-      socket.timeout(ackTimeoutMs).emit('session:get', settle(resolve, reject));
+  /**
+   * Emits `event` (with its payload, if it has one) and resolves with the data of the server's ack; see {@link settle}.
+   * Every request goes through here rather than writing the same few lines each (bytes of the widget's main chunk).
+   */
+  function ask<E extends AckedEvent>(event: E, ...payload: PayloadOf<E>) {
+    return new Promise<AckDataOf<VisitorClientEvents, E>>((resolve, reject) => {
+      // Socket.IO types `emit` one event at a time; the cast lets one call serve them all, and `ask`'s own signature
+      // checks each event's payload. Still called on the socket, so `emit` keeps its `this`.
+      (socket.timeout(ackTimeoutMs).emit as (...args: unknown[]) => void)(event, ...payload, settle(resolve, reject));
     });
+  }
+
+  /** `request()` when connected and ready; otherwise a rejection with `unavailable`, asking to try (or ask) again later. */
+  function whenReady<T>(request: () => Promise<T>, again = 'Try'): Promise<T> {
+    return ready ? request() : Promise.reject(new ParleyError('unavailable', `Not connected. ${again} again when the connection is back.`));
+  }
+
+  function requestSession() {
+    return ask('session:get');
   }
 
   function requestPage(afterSeq: number) {
-    return new Promise<MessagesPage>((resolve, reject) => {
-      socket.timeout(ackTimeoutMs).emit('messages:sync', { afterSeq, limit: SYNC_PAGE_SIZE }, settle(resolve, reject));
-    });
+    return ask('messages:sync', { afterSeq, limit: SYNC_PAGE_SIZE });
+  }
+
+  /** `{ topic }` while the visitor has no conversation, which a message or request may then start; else nothing. */
+  function topicIfNew(chosen: string | null | undefined) {
+    return chosen && !session?.conversation ? { topic: chosen } : {};
   }
 
   function requestSend(item: OutboxItem) {
-    return new Promise<MessageSent>((resolve, reject) => {
-      socket.timeout(ackTimeoutMs).emit('message:send', { clientId: item.clientId, body: item.body }, settle(resolve, reject));
-    });
+    return ask('message:send', { clientId: item.clientId, body: item.body, ...topicIfNew(item.topic) });
   }
 
   /**
@@ -693,10 +751,15 @@ export function createClientWithSocket(options: ClientOptions, createSocket: Cre
     get queue() {
       return queue;
     },
+    get topic() {
+      return topic;
+    },
     on: events.on,
     send(body) {
       if (!body.trim()) return Promise.reject(new ParleyError('invalid_payload', 'Message is empty.'));
-      const item: OutboxItem = { clientId: randomId(), body, createdAt: new Date().toISOString() };
+      // The topic goes into the (stored) outbox with the message: a message queued offline keeps it across a reload, and
+      // the flush sends it only if there is still no conversation then.
+      const item: OutboxItem = { clientId: randomId(), body, createdAt: new Date().toISOString(), ...topicIfNew(topic) };
       const sent = new Promise<MessageSent>((resolve, reject) => waiting.set(item.clientId, { resolve, reject }));
       outbox.add(item);
       emitPending();
@@ -706,30 +769,21 @@ export function createClientWithSocket(options: ClientOptions, createSocket: Cre
     },
     requestHuman(reason) {
       // Not queued like a message: a request for a person should not fire minutes later, when it may be unwanted.
-      if (!ready) return Promise.reject(new ParleyError('unavailable', 'Not connected. Ask again when the connection is back.'));
-      return new Promise<VisitorConversation>((resolve, reject) => {
-        socket.timeout(ackTimeoutMs).emit('handoff:request', reason === undefined ? {} : { reason }, settle(resolve, reject));
-      }).then((conversation) => {
-        updateConversation(conversation);
-        return conversation;
-      });
+      return whenReady(() => ask('handoff:request', { ...(reason !== undefined && { reason }), ...topicIfNew(topic) }), 'Ask').then(
+        (conversation) => {
+          updateConversation(conversation);
+          return conversation;
+        },
+      );
     },
     rate(resolvedSeq, rating, comment) {
-      if (!ready) return Promise.reject(new ParleyError('unavailable', 'Not connected. Try again when the connection is back.'));
-      return new Promise<Message>((resolve, reject) => {
-        socket
-          .timeout(ackTimeoutMs)
-          .emit('rating:submit', { resolvedSeq, rating, ...(comment ? { comment } : {}) }, settle(resolve, reject));
-      }).then((line) => {
+      return whenReady(() => ask('rating:submit', { resolvedSeq, rating, ...(comment ? { comment } : {}) })).then((line) => {
         addMessages([line]);
         return line;
       });
     },
     saveContact(details) {
-      if (!ready) return Promise.reject(new ParleyError('unavailable', 'Not connected. Try again when the connection is back.'));
-      return new Promise<Message>((resolve, reject) => {
-        socket.timeout(ackTimeoutMs).emit('contact:update', details, settle(resolve, reject));
-      }).then((line) => {
+      return whenReady(() => ask('contact:update', details)).then((line) => {
         addMessages([line]);
         return line;
       });
@@ -757,10 +811,10 @@ export function createClientWithSocket(options: ClientOptions, createSocket: Cre
       });
     },
     requestTranscript(email) {
-      if (!ready) return Promise.reject(new ParleyError('unavailable', 'Not connected. Try again when the connection is back.'));
-      return new Promise<TranscriptRequestAck>((resolve, reject) => {
-        socket.timeout(ackTimeoutMs).emit('transcript:request', email ? { email } : {}, settle(resolve, reject));
-      });
+      return whenReady(() => ask('transcript:request', email ? { email } : {}));
+    },
+    chooseTopic(id) {
+      topic = id;
     },
     setTyping(typing) {
       if (typing) typingNotifier.input();

@@ -10,7 +10,6 @@ export type EventMap<Events> = { [E in keyof Events]: (...args: never[]) => void
 export interface Emitter<Events extends EventMap<Events>> {
   on<E extends keyof Events>(event: E, listener: Events[E]): () => void;
   emit<E extends keyof Events>(event: E, ...args: Parameters<Events[E]>): void;
-  clear(): void;
 }
 
 /** Creates an {@link Emitter}. */
@@ -37,9 +36,6 @@ export function createEmitter<Events extends EventMap<Events>>(): Emitter<Events
           });
         }
       }
-    },
-    clear() {
-      listeners.clear();
     },
   };
 }

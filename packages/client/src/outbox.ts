@@ -10,6 +10,12 @@ export interface OutboxItem {
   body: string;
   /** When the visitor wrote it (ISO 8601), for display. */
   createdAt: string;
+  /**
+   * The topic chosen when it was written, if the visitor had no conversation then (`ParleyClient.chooseTopic`). Kept
+   * with the message, so it still routes the conversation the message starts when it goes out after a reload; sent
+   * only if the visitor still has no conversation by then.
+   */
+  topic?: string;
 }
 
 /** The queue of unsent messages, oldest first. */

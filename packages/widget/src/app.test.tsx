@@ -55,6 +55,21 @@ async function press(element: Element, key: string, init: KeyboardEventInit = {}
   return event;
 }
 
+/** The topic picker: a group named by its question. */
+function picker(root: ShadowRoot) {
+  return root.querySelector<HTMLElement>('[role="group"].topics');
+}
+
+/** The names of the picker's pressed buttons. */
+function pressed(root: ShadowRoot) {
+  return [...picker(root)!.querySelectorAll('button')].filter((item) => item.getAttribute('aria-pressed') === 'true').map(nameOf);
+}
+
+/** Lets a chunk that is wanted load: long enough for the extras chunk, loaded once already, to arrive. */
+function settle() {
+  return act(() => new Promise((resolve) => setTimeout(resolve, 20)));
+}
+
 describe('App', () => {
   it('renders only a launcher named "Open chat" until opened', async () => {
     const { root } = await setup();
@@ -624,6 +639,109 @@ describe('App', () => {
     expect(root.activeElement).toBe(button(root, 'Open chat'));
     await act(() => handle.open());
     expect(root.querySelector('[role="log"]')).not.toBeNull();
+  });
+
+  describe('pre-chat topics', () => {
+    const topics = [
+      { id: 'billing', label: 'Billing' },
+      { id: 'tech', label: 'Technical help' },
+    ];
+    it('asks what the visitor needs before the first message, and sends the topic picked with it', async () => {
+      const client = new FakeClient();
+      client.offerTopics(topics);
+      const { root } = await setup(client, { open: true });
+      // The picker is in the extras chunk, loaded now.
+      await vi.waitFor(() => expect(picker(root)).not.toBeNull());
+
+      const group = picker(root)!;
+      const label = root.getElementById(group.getAttribute('aria-labelledby')!);
+      expect(label?.textContent).toBe('What can we help you with?');
+      expect([...group.querySelectorAll('button')].map(nameOf)).toEqual(['Billing', 'Technical help']);
+      expect(pressed(root)).toEqual([]);
+      // Above the composer.
+      expect(group.compareDocumentPosition(root.querySelector('form.composer')!) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
+
+      await act(() => button(root, 'Billing')!.click());
+      expect(client.topicsChosen).toEqual(['billing']);
+      expect(pressed(root)).toEqual(['Billing']);
+      await act(() => button(root, 'Technical help')!.click());
+      expect(pressed(root)).toEqual(['Technical help']);
+
+      await press(await type(root, 'The app crashes'), 'Enter');
+      expect(client.sent).toEqual(['The app crashes']);
+      expect(client.sentTopics).toEqual(['tech']);
+    });
+
+    it('clears the choice when the chosen topic is pressed again, and lets the visitor just write', async () => {
+      const client = new FakeClient();
+      client.offerTopics(topics);
+      const { root } = await setup(client, { open: true });
+      await vi.waitFor(() => expect(picker(root)).not.toBeNull());
+
+      await act(() => button(root, 'Billing')!.click());
+      await act(() => button(root, 'Billing')!.click());
+      expect(client.topicsChosen).toEqual(['billing', null]);
+      expect(pressed(root)).toEqual([]);
+
+      await press(await type(root, 'Hello'), 'Enter');
+      expect(client.sent).toEqual(['Hello']);
+      expect(client.sentTopics).toEqual([null]);
+    });
+
+    it('keeps showing the choice when the panel is closed and opened again', async () => {
+      const client = new FakeClient();
+      client.offerTopics(topics);
+      const { root, handle } = await setup(client, { open: true });
+      await vi.waitFor(() => expect(picker(root)).not.toBeNull());
+      await act(() => button(root, 'Technical help')!.click());
+
+      await act(() => handle.close());
+      await act(() => handle.open());
+      expect(pressed(root)).toEqual(['Technical help']);
+    });
+
+    it('goes away once the conversation exists, or while the first message waits to be sent', async () => {
+      const client = new FakeClient();
+      client.offerTopics(topics);
+      const { root } = await setup(client, { open: true });
+      await vi.waitFor(() => expect(picker(root)).not.toBeNull());
+
+      // A message queued offline already carries the topic chosen when it was written.
+      await act(() => {
+        client.pending = [{ clientId: 'a', body: 'Hello?', createdAt: '2025-01-01T00:00:00.000Z', topic: 'billing' }];
+        client.emit('pending', client.pending);
+      });
+      expect(picker(root)).toBeNull();
+      await act(() => {
+        client.pending = [];
+        client.emit('pending', client.pending);
+      });
+      expect(picker(root)).not.toBeNull();
+
+      await act(() => client.startConversation());
+      expect(picker(root)).toBeNull();
+      expect(root.textContent).not.toContain('What can we help you with?');
+    });
+
+    it('shows no picker when the widget offers no topics, or once the visitor has a conversation', async () => {
+      for (const offered of [undefined, []]) {
+        const client = new FakeClient();
+        client.offerTopics(offered);
+        const { root, handle } = await setup(client, { open: true });
+        await settle();
+        expect(picker(root)).toBeNull();
+        // Not even the chunk: a visitor without topics does not pay for it.
+        expect(root.querySelector('.panel style')).toBeNull();
+        handle.unmount();
+      }
+
+      const client = new FakeClient();
+      client.session = { ...session, topics };
+      const { root } = await setup(client, { open: true });
+      await settle();
+      expect(picker(root)).toBeNull();
+      expect(button(root, 'Billing')).toBeNull();
+    });
   });
 
   it('puts the widget on the left when the widget settings say so', async () => {

@@ -84,7 +84,7 @@ function CloseIcon() {
 }
 
 /** The forms only some visitors need (`extras.ts`, a chunk of its own), loaded the first time `wanted`; null until then. */
-function useExtras(wanted: boolean) {
+function useExtras(wanted: unknown) {
   const [extras, setExtras] = useState<typeof import('./extras.js') | null>(null);
   useEffect(() => {
     if (wanted && !extras) void import('./extras.js').then(setExtras);
@@ -179,7 +179,10 @@ export function App({ client, open, onOpenChange, settings: known, accentColor }
   const title = settings?.title || fallbackTitle;
   const botName = settings?.botName || text.bot;
   const conversationStatus = session?.conversation?.status;
-  const extras = useExtras(conversationStatus === 'resolved' || conversationStatus === 'queued');
+  // The topic picker too (before the first message, when the widget offers topics) lives in the extras chunk.
+  const extras = useExtras(
+    conversationStatus === 'resolved' || conversationStatus === 'queued' || (!conversationStatus && session?.topics?.length),
+  );
   const accent = [accentColor, settings?.accentColor].find(isHexColor);
 
   // Focus the composer when the visitor opens the panel, but not when it starts open: that would steal the page's focus.
@@ -323,6 +326,8 @@ export function App({ client, open, onOpenChange, settings: known, accentColor }
             </p>
           )}
           {extras && <style>{extras.styles}</style>}
+          {/* Shows itself only while there are topics to pick and no conversation yet. */}
+          {extras && <extras.Topics client={client} />}
           {extras && conversationStatus === 'resolved' && <extras.Rating client={client} />}
           {extras && conversationStatus === 'queued' && <extras.FollowUp client={client} />}
           {notice && (

@@ -32,6 +32,8 @@ interface Visitor {
   seenSeq: number;
   /** The address a transcript goes to when `transcript:request` gives none. */
   email: string | null;
+  /** The topic the conversation was started with (a known one, as the server routes by it), or null. */
+  topic: string | null;
 }
 
 const widget: Session['widget'] = {
@@ -156,6 +158,8 @@ export class FakeServer {
   readonly syncErrors: ErrorBody[] = [];
   /** Whether the server sends e-mail: the session's `email`, and whether `transcript:request` works. */
   email = false;
+  /** The widget's pre-chat topics, in the session when there are any. */
+  topics: NonNullable<Session['topics']> = [];
   /** How many upcoming `conversation:seen` acks to hold back; {@link FakeServer.answerSeen} sends them. */
   holdSeen = 0;
   /** Answer `conversation:seen` with these errors, in turn. */
@@ -223,6 +227,7 @@ export class FakeServer {
       sockets: new Set(),
       seenSeq: 0,
       email: null,
+      topic: null,
     };
     this.visitors.set(visitor.token, visitor);
     return visitor;
@@ -236,6 +241,17 @@ export class FakeServer {
   /** The visitor's conversation, started (with the bot answering, as the real server does) when there is none. */
   conversationOf(visitor: Visitor): VisitorConversation {
     return (visitor.conversation ??= { id: `conversation-${this.nextId++}`, status: 'bot', lastSeq: 0 });
+  }
+
+  /**
+   * As the server when a message or a request for a person may start the conversation: a new one takes the topic if it
+   * is one of the widget's (an unknown one is ignored); an existing one ignores it. True when it started one.
+   */
+  private start(visitor: Visitor, topic: string | undefined): boolean {
+    if (visitor.conversation) return false;
+    this.conversationOf(visitor);
+    visitor.topic = this.topics.some((known) => known.id === topic) ? topic! : null;
+    return true;
   }
 
   /** Stores a message; `broadcast: false` models one the visitor's sockets missed. */
@@ -296,6 +312,7 @@ export class FakeServer {
           conversation: visitor.conversation && { ...visitor.conversation },
           widget,
           ...(this.email && { email: true }),
+          ...(this.topics.length > 0 && { topics: this.topics }),
         };
         return { ok: true, data: session };
       }
@@ -308,15 +325,17 @@ export class FakeServer {
         return { ok: true, data: page };
       }
       case 'message:send': {
-        const { clientId, body } = payload as { clientId: string; body: string };
+        const { clientId, body, topic } = payload as { clientId: string; body: string; topic?: string };
         const failure = this.sendErrors.shift();
         if (failure) return { ok: false, error: failure };
         if (body.length > this.maxLength) {
           return { ok: false, error: { code: 'message_too_long', message: 'Messages can be at most 100 characters.' } };
         }
-        const message =
-          visitor.messages.find((held) => held.clientId === clientId) ??
-          this.store(visitor, { kind: 'visitor', id: visitor.id, name: null }, body, clientId);
+        const repeat = visitor.messages.find((held) => held.clientId === clientId);
+        const started = !repeat && this.start(visitor, topic);
+        const message = repeat ?? this.store(visitor, { kind: 'visitor', id: visitor.id, name: null }, body, clientId);
+        // As the server, which announces a conversation a message started (after the message, before the ack).
+        if (started) this.broadcast(visitor, 'conversation:updated', { ...visitor.conversation! });
         const sent: MessageSent = {
           id: message.id,
           conversationId: message.conversationId,
@@ -334,6 +353,7 @@ export class FakeServer {
         if (visitor.conversation && visitor.conversation.status !== 'bot') {
           return { ok: false, error: { code: 'transition_rejected', message: 'The conversation cannot do this in its current state.' } };
         }
+        this.start(visitor, (payload as { topic?: string }).topic);
         const conversation = this.conversationOf(visitor);
         conversation.status = 'queued';
         this.broadcast(visitor, 'conversation:updated', { ...conversation });
@@ -382,10 +402,10 @@ export class FakeServer {
     return this.received.filter((entry) => entry.event === 'conversation:seen').map((entry) => (entry.payload as { seq: number }).seq);
   }
 
-  /** Bodies of the `message:send` events received, in order, with their clientIds. */
+  /** Bodies of the `message:send` events received, in order, with their clientIds (and topics, when sent). */
   get sends() {
     return this.received
       .filter((entry) => entry.event === 'message:send')
-      .map((entry) => entry.payload as { clientId: string; body: string });
+      .map((entry) => entry.payload as { clientId: string; body: string; topic?: string });
   }
 }

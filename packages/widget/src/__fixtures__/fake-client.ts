@@ -72,6 +72,11 @@ export class FakeClient implements WidgetClient {
   pending: readonly OutboxItem[] = [];
   /** Bodies passed to `send`, and the answer each call gets. */
   readonly sent: string[] = [];
+  /** The topic chosen (`topic`) when each message in `sent` was sent. */
+  readonly sentTopics: Array<string | null> = [];
+  /** The topic chosen with `chooseTopic`, and every call to it, in order. */
+  topic: string | null = null;
+  readonly topicsChosen: Array<string | null> = [];
   sendResult: () => Promise<MessageSent> = () =>
     Promise.resolve({ id: 'sent', conversationId: 'c1', seq: 1, createdAt: '2025-01-01T00:00:00.000Z' });
   readonly typing: boolean[] = [];
@@ -106,7 +111,25 @@ export class FakeClient implements WidgetClient {
 
   send(body: string) {
     this.sent.push(body);
+    this.sentTopics.push(this.topic);
     return this.sendResult();
+  }
+
+  chooseTopic(id: string | null) {
+    this.topicsChosen.push(id);
+    this.topic = id;
+  }
+
+  /** A visitor without a conversation yet, of a widget that offers `topics` (undefined or empty: no choice). */
+  offerTopics(topics: Session['topics']) {
+    this.session = { ...this.session!, conversation: null, topics };
+  }
+
+  /** The visitor's first message started a conversation: reported as the client does (`conversation:updated`). */
+  startConversation(status: ConversationStatus = 'bot') {
+    const conversation = { id: 'c1', status, lastSeq: 1 };
+    this.session = { ...this.session!, conversation };
+    this.emit('conversation', conversation);
   }
 
   connect() {
