@@ -115,3 +115,25 @@ describe('createApi', () => {
     await expect(createApi({ fetch }).listConversations()).rejects.toMatchObject({ code: 'unavailable' });
   });
 });
+
+describe('saved replies', () => {
+  it('lists, creates, patches and deletes them under /api/saved-replies', async () => {
+    const saved = { id: 'r/1', shortcut: 'refund', title: 'Refunds', body: 'Hi', scope: 'personal', createdAt: 'now', updatedAt: 'now' };
+    const { fetch, calls } = fakeFetch((call) =>
+      call.init.method === 'DELETE'
+        ? new Response(null, { status: 204 })
+        : json(200, call.init.method === 'GET' ? { savedReplies: [saved] } : saved),
+    );
+    const api = createApi({ fetch });
+    await expect(api.listSavedReplies()).resolves.toEqual({ savedReplies: [saved] });
+    await api.createSavedReply({ shortcut: 'refund', title: 'Refunds', body: 'Hi', scope: 'personal' });
+    await api.updateSavedReply('r/1', { title: 'Refund policy' });
+    await expect(api.deleteSavedReply('r/1')).resolves.toBeUndefined();
+    expect(calls.map((call) => [call.init.method, call.url, call.init.body ? JSON.parse(call.init.body as string) : undefined])).toEqual([
+      ['GET', '/api/saved-replies', undefined],
+      ['POST', '/api/saved-replies', { shortcut: 'refund', title: 'Refunds', body: 'Hi', scope: 'personal' }],
+      ['PATCH', '/api/saved-replies/r%2F1', { title: 'Refund policy' }],
+      ['DELETE', '/api/saved-replies/r%2F1', undefined],
+    ]);
+  });
+});

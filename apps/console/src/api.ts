@@ -20,6 +20,10 @@ import type {
   MessagesPage,
   PresenceList,
   ReplyRequest,
+  SavedReply,
+  SavedReplyCreate,
+  SavedReplyList,
+  SavedReplyUpdate,
   TeamList,
   TicketCreate,
   TicketUpdate,
@@ -84,6 +88,17 @@ export interface ConsoleApi {
    * that is not a follow-up rejects with `not_found`; waiting on the customer of a resolved one with `transition_rejected`.
    */
   updateTicket(conversationId: string, update: TicketUpdate): Promise<ConversationSummary>;
+  /** `GET /api/saved-replies`: the organization's shared replies and the agent's personal ones, by shortcut. */
+  listSavedReplies(): Promise<SavedReplyList>;
+  /**
+   * `POST /api/saved-replies`: a personal reply, or (admins) a shared one; a shortcut the scope has already rejects with
+   * `conflict` (409), a shared one by an agent with `forbidden` (403).
+   */
+  createSavedReply(request: SavedReplyCreate): Promise<SavedReply>;
+  /** `PATCH /api/saved-replies/:savedReplyId`: shared replies are admins' to change, personal ones their owner's. */
+  updateSavedReply(savedReplyId: string, update: SavedReplyUpdate): Promise<SavedReply>;
+  /** `DELETE /api/saved-replies/:savedReplyId`, with the same rules as a change. */
+  deleteSavedReply(savedReplyId: string): Promise<void>;
 }
 
 /**
@@ -192,5 +207,9 @@ export function createApi(options: ApiOptions = {}): ConsoleApi {
     listTeams: () => request('GET', '/api/teams'),
     openTicket: (conversationId, body) => request('POST', `${conversationPath(conversationId)}/ticket`, body),
     updateTicket: (conversationId, body) => request('PATCH', `${conversationPath(conversationId)}/ticket`, body),
+    listSavedReplies: () => request('GET', '/api/saved-replies'),
+    createSavedReply: (body) => request('POST', '/api/saved-replies', body),
+    updateSavedReply: (savedReplyId, body) => request('PATCH', `/api/saved-replies/${encodeURIComponent(savedReplyId)}`, body),
+    deleteSavedReply: (savedReplyId) => request('DELETE', `/api/saved-replies/${encodeURIComponent(savedReplyId)}`),
   };
 }

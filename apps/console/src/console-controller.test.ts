@@ -47,6 +47,11 @@ function fakeServer() {
     importKnowledgeDocument: () => Promise.reject(new ParleyError('forbidden')),
     deleteKnowledgeDocument: () => Promise.reject(new ParleyError('forbidden')),
     searchKnowledge: () => Promise.reject(new ParleyError('forbidden')),
+    // Nor saved replies: the reply box and their page ask for them.
+    listSavedReplies: () => Promise.reject(new ParleyError('forbidden')),
+    createSavedReply: () => Promise.reject(new ParleyError('forbidden')),
+    updateSavedReply: () => Promise.reject(new ParleyError('forbidden')),
+    deleteSavedReply: () => Promise.reject(new ParleyError('forbidden')),
     listPresence: async () => ({ agents: presence }),
     transferConversation: (_conversationId, request) =>
       Promise.resolve(

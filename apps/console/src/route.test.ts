@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { conversationIdFromPath, isKnowledgePath, knowledgePath, pathForConversation } from './route.js';
+import {
+  conversationIdFromPath,
+  isKnowledgePath,
+  isSavedRepliesPath,
+  knowledgePath,
+  pathForConversation,
+  savedRepliesPath,
+} from './route.js';
 
 describe('conversation URLs', () => {
   it('round-trips a conversation id under the base path', () => {
@@ -22,5 +29,15 @@ describe('knowledge base URL', () => {
     expect(isKnowledgePath('/console/knowledge/', '/console/')).toBe(true);
     expect(isKnowledgePath('/console/', '/console/')).toBe(false);
     expect(conversationIdFromPath('/console/knowledge', '/console/')).toBeNull();
+  });
+});
+
+describe('saved replies URL', () => {
+  it('is <base>saved-replies, with or without a trailing slash, and is no conversation', () => {
+    expect(savedRepliesPath('/console/')).toBe('/console/saved-replies');
+    expect(isSavedRepliesPath('/console/saved-replies', '/console/')).toBe(true);
+    expect(isSavedRepliesPath('/console/saved-replies/', '/console/')).toBe(true);
+    expect(isSavedRepliesPath('/console/knowledge', '/console/')).toBe(false);
+    expect(conversationIdFromPath('/console/saved-replies', '/console/')).toBeNull();
   });
 });

@@ -1,6 +1,7 @@
 /**
  * The console's URLs: `<base>` for the inbox, `<base>conversations/<id>` for an open conversation, so a reload or a
- * shared link reopens the same conversation, and `<base>knowledge` for the knowledge base. The server answers every path under `/console/` with the app.
+ * shared link reopens the same conversation, `<base>knowledge` for the knowledge base and `<base>saved-replies` for saved
+ * replies. The server answers every path under `/console/` with the app.
  * @module
  */
 
@@ -29,4 +30,14 @@ export function knowledgePath(base: string): string {
 /** True when `pathname` is the knowledge base page. */
 export function isKnowledgePath(pathname: string, base: string): boolean {
   return pathname === knowledgePath(base) || pathname === `${knowledgePath(base)}/`;
+}
+
+/** The saved replies page's path. */
+export function savedRepliesPath(base: string): string {
+  return `${base}saved-replies`;
+}
+
+/** True when `pathname` is the saved replies page. */
+export function isSavedRepliesPath(pathname: string, base: string): boolean {
+  return pathname === savedRepliesPath(base) || pathname === `${savedRepliesPath(base)}/`;
 }

@@ -5,6 +5,7 @@ import { authPlugin } from './auth/index.js';
 import { botPlugin } from './bot/index.js';
 import type { ChatModel } from './bot/model.js';
 import type { Config } from './config.js';
+import { consoleFeaturesPlugin } from './console/index.js';
 import { conversationsPlugin } from './conversations/index.js';
 import { handoffPlugin } from './handoff/index.js';
 import { healthRoutes } from './health/index.js';
@@ -73,6 +74,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(widgetsPlugin);
   await app.register(conversationsPlugin, { trustProxy });
   await app.register(handoffPlugin);
+  await app.register(consoleFeaturesPlugin);
   await app.register(knowledgePlugin);
   await app.register(botPlugin, { model: options.model });
 

@@ -12,6 +12,7 @@ export * from './events/index.js';
 export * from './models.js';
 export * from './parse.js';
 export * from './rest/index.js';
+export * from './saved-reply-text.js';
 export * from './system-event.js';
 export * from './ticket.js';
 export * from './topic.js';

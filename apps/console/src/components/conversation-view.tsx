@@ -1,8 +1,8 @@
 /**
  * One conversation: header with status, assignment, team and actions (take over, move to the queue, transfer, hand back
  * to the bot, resolve, reopen, make it a follow-up); the note of the last transfer; the follow-up panel; the messages
- * and the bot's reply as it streams; who is typing; the reply box, with a note on whether a visitor who left gets the
- * reply by e-mail.
+ * and the bot's reply as it streams; who is typing; the reply box (with saved replies, filled in for this contact), with
+ * a note on whether a visitor who left gets the reply by e-mail.
  * @module
  */
 import type { MessageThread } from '@parley/client/thread';
@@ -11,6 +11,7 @@ import type {
   AgentPresence,
   ConversationSummary,
   ConversationUpdate,
+  SavedReply,
   Team,
   TicketPriority,
   TicketUpdate,
@@ -53,6 +54,8 @@ export interface ConversationViewProps {
   onOpenTicket: (priority: TicketPriority) => Promise<void>;
   /** Changes the follow-up's priority or whether it waits on the customer; resolves once the server answered. */
   onUpdateTicket: (update: TicketUpdate) => Promise<void>;
+  /** Loads the saved replies for the reply box's picker; without it the box has none. */
+  loadSavedReplies?: () => Promise<SavedReply[]>;
   onTyping: () => void;
   onStopTyping: () => void;
   onDismissNotice: () => void;
@@ -285,6 +288,13 @@ export function ConversationView(props: ConversationViewProps) {
         onTyping={props.onTyping}
         onStopTyping={props.onStopTyping}
         describedBy={deliveryNote ? deliveryNoteId : undefined}
+        loadSavedReplies={props.loadSavedReplies}
+        savedReplyValues={{
+          'contact.name': conversation?.contact.name,
+          'contact.email': conversation?.contact.email,
+          'agent.name': agent.name,
+          'organization.name': agent.organizationName,
+        }}
       />
     </section>
   );

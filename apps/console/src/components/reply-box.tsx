@@ -1,8 +1,12 @@
 /**
- * The agent's reply box.
+ * The agent's reply box, with the saved replies picker: `/shortcut` (or the "Saved replies" button) inserts a reply with
+ * its variables filled in.
  * @module
  */
+import { fillSavedReply, type SavedReply } from '@parley/protocol';
 import { useEffect, useId, useRef, useState } from 'preact/hooks';
+import { errorMessage } from '../console-controller.js';
+import { findSlashQuery, matchSavedReplies, optionId, SavedReplyPicker, type SlashQuery } from './saved-reply-picker.js';
 
 /** Props of {@link ReplyBox}. */
 export interface ReplyBoxProps {
@@ -18,16 +22,102 @@ export interface ReplyBoxProps {
   onStopTyping?: () => void;
   /** Ids of elements that describe the box (`aria-describedby`), e.g. a note next to it; space-separated. */
   describedBy?: string;
+  /** Loads the saved replies, when the picker first opens; without it the box has no picker. */
+  loadSavedReplies?: () => Promise<SavedReply[]>;
+  /** The values of the variables a saved reply may name (`contact.name`, …), filled in when it is inserted. */
+  savedReplyValues?: Readonly<Record<string, string | null | undefined>>;
 }
 
-/** A textarea labelled "Reply" and a "Send" button. Enter sends; Shift+Enter starts a new line. */
-export function ReplyBox({ initialDraft = '', onDraftChange, onSend, onTyping, onStopTyping, describedBy }: ReplyBoxProps) {
+/** An open picker: the text it replaces (the `/query`, or the selection when the button opened it). */
+interface PickerRange extends SlashQuery {
+  fromButton: boolean;
+}
+
+/**
+ * A textarea labelled "Reply" and a "Send" button. Enter sends; Shift+Enter starts a new line. With saved replies, `/`
+ * followed by letters (at the start or after a space) opens a picker under the box: ArrowUp/ArrowDown move, Enter or Tab
+ * inserts, Escape closes.
+ */
+export function ReplyBox(props: ReplyBoxProps) {
+  const { initialDraft = '', onDraftChange, onSend, onTyping, onStopTyping, describedBy, loadSavedReplies } = props;
   const [draft, setDraft] = useState(initialDraft);
   const textareaRef = useRef<HTMLTextAreaElement>(null);
   const id = useId();
   const empty = draft.trim() === '';
+  const [picker, setPicker] = useState<PickerRange | null>(null);
+  const [active, setActive] = useState(0);
+  const [replies, setReplies] = useState<SavedReply[] | null>(null);
+  const [loadError, setLoadError] = useState<string | null>(null);
+  const loading = useRef(false);
+  // The slash of a `/query` the agent closed the picker on (Escape): it stays closed while they go on typing it.
+  const dismissedAt = useRef<number | null>(null);
+  // Where the caret goes once an inserted reply is rendered.
+  const caretAfterRender = useRef<number | null>(null);
+  const listboxId = `${id}-saved-replies`;
+  const matches = picker && replies ? matchSavedReplies(replies, picker.query) : [];
+  const activeIndex = Math.max(0, Math.min(active, matches.length - 1));
 
   useEffect(() => textareaRef.current?.focus(), []);
+
+  useEffect(() => {
+    const caret = caretAfterRender.current;
+    if (caret === null) return;
+    caretAfterRender.current = null;
+    textareaRef.current?.setSelectionRange(caret, caret);
+  });
+
+  function loadReplies() {
+    if (!loadSavedReplies || loading.current || replies) return;
+    loading.current = true;
+    setLoadError(null);
+    // After a failure, the next opening tries again.
+    loadSavedReplies()
+      .then(
+        (list) => setReplies(list),
+        (error: unknown) => setLoadError(errorMessage(error)),
+      )
+      .finally(() => {
+        loading.current = false;
+      });
+  }
+
+  function openPicker(range: PickerRange) {
+    loadReplies();
+    if (picker?.start !== range.start || picker.query !== range.query) setActive(0);
+    setPicker(range);
+  }
+
+  /** Opens, follows or closes the picker for the `/query` at the caret. */
+  function syncPicker(value: string, caret: number) {
+    if (!loadSavedReplies) return;
+    const found = findSlashQuery(value, caret);
+    if (!found) dismissedAt.current = null;
+    if (!found || found.start === dismissedAt.current) {
+      if (picker) setPicker(null);
+      return;
+    }
+    openPicker({ ...found, fromButton: false });
+  }
+
+  function togglePicker() {
+    const textarea = textareaRef.current;
+    if (picker) {
+      setPicker(null);
+    } else if (textarea) {
+      openPicker({ start: textarea.selectionStart, end: textarea.selectionEnd, query: '', fromButton: true });
+    }
+    textarea?.focus();
+  }
+
+  function insert(reply: SavedReply) {
+    if (!picker) return;
+    const filled = fillSavedReply(reply.body, props.savedReplyValues ?? {});
+    caretAfterRender.current = picker.start + filled.length;
+    update(draft.slice(0, picker.start) + filled + draft.slice(picker.end));
+    setPicker(null);
+    onTyping?.();
+    textareaRef.current?.focus();
+  }
 
   function update(value: string) {
     setDraft(value);
@@ -38,10 +128,32 @@ export function ReplyBox({ initialDraft = '', onDraftChange, onSend, onTyping, o
     if (empty) return;
     onSend(draft);
     update('');
+    setPicker(null);
+    dismissedAt.current = null;
     textareaRef.current?.focus();
   }
 
+  /** The picker's keys, while it is open; true when the key was the picker's. */
+  function handlePickerKey(event: KeyboardEvent): boolean {
+    if (!picker || event.isComposing) return false;
+    const count = matches.length;
+    if (event.key === 'Escape') {
+      if (!picker.fromButton) dismissedAt.current = picker.start;
+      setPicker(null);
+    } else if (count > 0 && (event.key === 'ArrowDown' || event.key === 'ArrowUp')) {
+      setActive((activeIndex + (event.key === 'ArrowDown' ? 1 : count - 1)) % count);
+    } else if (count > 0 && (event.key === 'Enter' || event.key === 'Tab') && !event.shiftKey) {
+      insert(matches[activeIndex]!);
+    } else {
+      return false;
+    }
+    event.preventDefault();
+    event.stopPropagation();
+    return true;
+  }
+
   function handleKeyDown(event: KeyboardEvent) {
+    if (handlePickerKey(event)) return;
     // `isComposing`: Enter that confirms an IME composition (Japanese, Chinese…) must not send half a word.
     if (event.key === 'Enter' && !event.shiftKey && !event.isComposing && event.keyCode !== 229) {
       event.preventDefault();
@@ -67,20 +179,62 @@ export function ReplyBox({ initialDraft = '', onDraftChange, onSend, onTyping, o
         rows={2}
         placeholder="Write a reply…"
         aria-describedby={describedBy || undefined}
+        // No aria-expanded here: a textarea is a textbox, which doesn't take it (axe: aria-allowed-attr); the
+        // "Saved replies" button carries it, and the active option is announced through aria-activedescendant.
+        aria-autocomplete={loadSavedReplies ? 'list' : undefined}
+        aria-controls={picker && matches.length > 0 ? listboxId : undefined}
+        aria-activedescendant={picker && matches.length > 0 ? optionId(listboxId, activeIndex) : undefined}
         value={draft}
         onInput={(event) => {
-          const { value } = event.currentTarget;
+          const { value, selectionStart } = event.currentTarget;
           update(value);
+          syncPicker(value, selectionStart);
           if (value.trim() === '') onStopTyping?.();
           else onTyping?.();
         }}
         onKeyDown={handleKeyDown}
-        onBlur={() => onStopTyping?.()}
+        onKeyUp={(event) => {
+          // The caret moved along the text: the `/query` it is in now, if any.
+          if (['ArrowLeft', 'ArrowRight', 'Home', 'End'].includes(event.key)) {
+            syncPicker(event.currentTarget.value, event.currentTarget.selectionStart);
+          }
+        }}
+        onClick={(event) => syncPicker(event.currentTarget.value, event.currentTarget.selectionStart)}
+        onBlur={() => {
+          setPicker(null);
+          onStopTyping?.();
+        }}
       />
+      {picker && (
+        <SavedReplyPicker
+          listboxId={listboxId}
+          replies={replies}
+          error={loadError}
+          query={picker.query}
+          matches={matches}
+          active={activeIndex}
+          onHover={setActive}
+          onPick={insert}
+        />
+      )}
       <div class="reply-footer">
         <span class="reply-hint" aria-hidden="true">
-          Enter to send · Shift+Enter for a new line
+          Enter to send · Shift+Enter for a new line{loadSavedReplies ? ' · / for saved replies' : ''}
         </span>
+        {loadSavedReplies && (
+          <button
+            type="button"
+            class="button button-ghost reply-saved-replies"
+            aria-haspopup="listbox"
+            aria-expanded={picker !== null}
+            aria-controls={picker && matches.length > 0 ? listboxId : undefined}
+            // Keeps the focus in the box, so that the picker it opens isn't closed by the box losing it.
+            onMouseDown={(event) => event.preventDefault()}
+            onClick={togglePicker}
+          >
+            Saved replies
+          </button>
+        )}
         <button type="submit" class="button button-primary" disabled={empty}>
           Send
         </button>

@@ -1,5 +1,5 @@
 /**
- * The signed-in console: top bar, inbox pane and conversation pane.
+ * The signed-in console: top bar, inbox pane and conversation pane, or the knowledge base or saved replies page.
  * @module
  */
 import { emptyThread } from '@parley/client/thread';
@@ -9,13 +9,21 @@ import type { ConsoleApi } from '../api.js';
 import { createConsoleController } from '../console-controller.js';
 import { isUnread, type ConnectionState } from '../console-state.js';
 import { openStatuses } from '../conversation-store.js';
-import { conversationIdFromPath, isKnowledgePath, knowledgePath, pathForConversation } from '../route.js';
+import {
+  conversationIdFromPath,
+  isKnowledgePath,
+  isSavedRepliesPath,
+  knowledgePath,
+  pathForConversation,
+  savedRepliesPath,
+} from '../route.js';
 import type { Session } from '../session.js';
 import type { AgentConnection } from '../socket.js';
 import { useControllerState } from '../use-controller-state.js';
 import { ConversationList } from './conversation-list.js';
 import { ConversationView } from './conversation-view.js';
 import { KnowledgeBase } from './knowledge-base.js';
+import { SavedReplies } from './saved-replies.js';
 
 /** Props of {@link Workspace}. */
 export interface WorkspaceProps {
@@ -29,6 +37,20 @@ export interface WorkspaceProps {
 }
 
 type Filter = 'all' | 'waiting' | 'open' | 'mine' | 'resolved';
+
+/** What the workspace shows: the inbox with the open conversation, or one of the other pages. */
+type Page = 'inbox' | 'knowledge' | 'saved-replies';
+
+function pageOf(pathname: string, basePath: string): Page {
+  if (isKnowledgePath(pathname, basePath)) return 'knowledge';
+  if (isSavedRepliesPath(pathname, basePath)) return 'saved-replies';
+  return 'inbox';
+}
+
+const pagePaths: Record<Exclude<Page, 'inbox'>, (base: string) => string> = {
+  knowledge: knowledgePath,
+  'saved-replies': savedRepliesPath,
+};
 
 interface FilterDefinition {
   label: string;
@@ -79,15 +101,15 @@ export function Workspace({ session, api, connect, onSignOut, basePath }: Worksp
   );
   const state = useControllerState(controller);
   const [filter, setFilter] = useState<Filter>('all');
-  // The inbox keeps running (socket, unread counts) while the knowledge base page is shown.
-  const [showKnowledge, setShowKnowledge] = useState(() => isKnowledgePath(location.pathname, basePath));
+  // The inbox keeps running (socket, unread counts) while another page is shown.
+  const [page, setPage] = useState<Page>(() => pageOf(location.pathname, basePath));
   const drafts = useRef(new Map<string, string>());
   const { agent } = session;
 
   useEffect(() => {
     controller.start();
     function handlePopState() {
-      setShowKnowledge(isKnowledgePath(location.pathname, basePath));
+      setPage(pageOf(location.pathname, basePath));
       controller.open(conversationIdFromPath(location.pathname, basePath));
     }
     window.addEventListener('popstate', handlePopState);
@@ -123,14 +145,14 @@ export function Workspace({ session, api, connect, onSignOut, basePath }: Worksp
   function open(conversationId: string | null) {
     const path = pathForConversation(conversationId, basePath);
     if (location.pathname !== path) history.pushState(null, '', path);
-    setShowKnowledge(false);
+    setPage('inbox');
     controller.open(conversationId);
   }
 
-  function openKnowledge() {
-    const path = knowledgePath(basePath);
+  function openPage(next: Exclude<Page, 'inbox'>) {
+    const path = pagePaths[next](basePath);
     if (location.pathname !== path) history.pushState(null, '', path);
-    setShowKnowledge(true);
+    setPage(next);
   }
 
   const visible = state.conversations.filter((conversation) => filters[filter].test(conversation, agent.id));
@@ -140,6 +162,7 @@ export function Workspace({ session, api, connect, onSignOut, basePath }: Worksp
   const myStatus = state.presence[agent.id]?.status === 'away' ? 'away' : 'online';
   // Stable, so the transfer form loads the teams once per opening.
   const loadTeams = useCallback(() => controller.listTeams(), [controller]);
+  const loadSavedReplies = useCallback(() => api.listSavedReplies().then(({ savedReplies }) => savedReplies), [api]);
   const team = Object.values(state.presence).filter((member) => member.userId !== agent.id);
 
   return (
@@ -157,13 +180,19 @@ export function Workspace({ session, api, connect, onSignOut, basePath }: Worksp
             <span class="connection-dot" aria-hidden="true" />
             {connectionLabels[state.connection]}
           </span>
-          {showKnowledge ? (
+          {page !== 'inbox' && (
             <button type="button" class="button button-ghost" onClick={() => open(openId)}>
               Inbox
             </button>
-          ) : (
-            <button type="button" class="button button-ghost" onClick={openKnowledge}>
+          )}
+          {page !== 'knowledge' && (
+            <button type="button" class="button button-ghost" onClick={() => openPage('knowledge')}>
               Knowledge base
+            </button>
+          )}
+          {page !== 'saved-replies' && (
+            <button type="button" class="button button-ghost" onClick={() => openPage('saved-replies')}>
+              Saved replies
             </button>
           )}
           <span class="agent-name" title={agent.email}>
@@ -185,9 +214,13 @@ export function Workspace({ session, api, connect, onSignOut, basePath }: Worksp
         </div>
       </header>
 
-      {showKnowledge ? (
+      {page === 'knowledge' ? (
         <main class="knowledge-page">
           <KnowledgeBase api={api} canEdit={agent.role === 'admin'} />
+        </main>
+      ) : page === 'saved-replies' ? (
+        <main class="knowledge-page">
+          <SavedReplies api={api} canShare={agent.role === 'admin'} />
         </main>
       ) : (
         <div class="panes">
@@ -275,6 +308,7 @@ export function Workspace({ session, api, connect, onSignOut, basePath }: Worksp
                 onTransfer={(request) => controller.transfer(openId, request)}
                 onOpenTicket={(priority) => controller.openTicket(openId, priority)}
                 onUpdateTicket={(update) => controller.updateTicket(openId, update)}
+                loadSavedReplies={loadSavedReplies}
                 onTyping={() => controller.typing(openId)}
                 onStopTyping={() => controller.stopTyping()}
                 onDismissNotice={() => controller.dismissNotice()}

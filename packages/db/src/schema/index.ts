@@ -7,6 +7,8 @@ export * from './messages.js';
 export * from './organizations.js';
 export * from './presence.js';
 export * from './ratings.js';
+export * from './saved-replies.js';
 export * from './teams.js';
 export * from './widgets.js';
 export * from './tickets.js';
+export * from './notes.js';

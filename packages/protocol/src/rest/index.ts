@@ -4,6 +4,8 @@ export * from './health.js';
 export * from './knowledge.js';
 export * from './presence.js';
 export * from './routing.js';
+export * from './saved-replies.js';
 export * from './teams.js';
 export * from './widgets.js';
 export * from './tickets.js';
+export * from './notes.js';

@@ -1,0 +1,259 @@
+// @vitest-environment happy-dom
+import { emptyThread } from '@parley/client/thread';
+import { ParleyError, type ConversationSummary, type SavedReply } from '@parley/protocol';
+import { render } from 'preact';
+import { act } from 'preact/test-utils';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { agent, CONVERSATION_ID, summary } from '../__fixtures__/factories.js';
+import { ConversationView } from './conversation-view.js';
+import { findSlashQuery, matchSavedReplies } from './saved-reply-picker.js';
+
+let container: HTMLElement;
+
+afterEach(() => {
+  render(null, container);
+  container.remove();
+});
+
+function savedReply(shortcut: string, title: string, body: string, scope: SavedReply['scope'] = 'shared'): SavedReply {
+  return {
+    id: `id-${shortcut}`,
+    shortcut,
+    title,
+    body,
+    scope,
+    createdAt: '2025-01-01T00:00:00.000Z',
+    updatedAt: '2025-01-01T00:00:00.000Z',
+  };
+}
+
+const replies = [
+  savedReply('greeting', 'Say hello', 'Hi {contact.name}, {agent.name} from {organization.name} here.'),
+  savedReply('late', 'Parcel is late', 'Sorry for the delay, {contact.name}.', 'personal'),
+  savedReply('refund', 'Refund policy', 'Refunds take 5 days. We will write to {contact.email}.'),
+  savedReply('return', 'Returns', 'Hi {contact.name}, send it back within 30 days.'),
+];
+
+const noop = () => {};
+
+/** The open conversation with `conversation`, its reply box offering `load`'s saved replies. */
+async function mount(conversation: ConversationSummary, load: () => Promise<SavedReply[]> = () => Promise.resolve(replies)) {
+  const sent: string[] = [];
+  const drafts: string[] = [];
+  const loads = vi.fn(load);
+  container = document.createElement('div');
+  document.body.append(container);
+  await act(() =>
+    render(
+      <ConversationView
+        conversationId={CONVERSATION_ID}
+        conversation={conversation}
+        thread={{ ...emptyThread, loaded: true }}
+        agent={agent}
+        sendsEmail={null}
+        notice={null}
+        initialDraft=""
+        onDraftChange={(draft) => drafts.push(draft)}
+        onSend={(body) => sent.push(body)}
+        onRetry={noop}
+        onDiscard={noop}
+        onUpdate={() => Promise.resolve()}
+        agents={[]}
+        loadTeams={() => Promise.resolve([])}
+        onTransfer={() => Promise.resolve(true)}
+        onOpenTicket={() => Promise.resolve()}
+        onUpdateTicket={() => Promise.resolve()}
+        loadSavedReplies={loads}
+        onTyping={noop}
+        onStopTyping={noop}
+        onDismissNotice={noop}
+        onReload={noop}
+        onBack={noop}
+      />,
+      container,
+    ),
+  );
+  return { sent, drafts, loads };
+}
+
+const textarea = () => container.querySelector<HTMLTextAreaElement>('textarea.reply-input')!;
+const listbox = () => container.querySelector<HTMLElement>('[role="listbox"]');
+const options = () => [...container.querySelectorAll<HTMLElement>('[role="option"]')];
+const optionShortcuts = () => options().map((option) => option.querySelector('.saved-reply-shortcut')!.textContent);
+/** Whether the picker is open, as the "Saved replies" button tells assistive technology. */
+const expanded = () =>
+  [...container.querySelectorAll('button')].find((candidate) => candidate.textContent === 'Saved replies')!.getAttribute('aria-expanded');
+const activeOption = () => {
+  const id = textarea().getAttribute('aria-activedescendant');
+  return id ? document.getElementById(id) : null;
+};
+
+/** Types `value` as the whole text of the box, the caret at its end. */
+async function type(value: string) {
+  await act(async () => {
+    const box = textarea();
+    box.value = value;
+    box.setSelectionRange(value.length, value.length);
+    box.dispatchEvent(new Event('input', { bubbles: true }));
+  });
+  // The saved replies load on the first opening.
+  await act(async () => {});
+}
+
+async function press(key: string, init: KeyboardEventInit = {}) {
+  const event = new KeyboardEvent('keydown', { key, bubbles: true, cancelable: true, ...init });
+  await act(() => {
+    textarea().dispatchEvent(event);
+  });
+  return event;
+}
+
+describe('the saved replies picker', () => {
+  it('opens on /re with the matching replies, a listbox the reply box drives', async () => {
+    const { loads } = await mount(summary());
+    expect(textarea().getAttribute('aria-autocomplete')).toBe('list');
+    expect(textarea().hasAttribute('aria-expanded')).toBe(false);
+    expect(expanded()).toBe('false');
+    expect(listbox()).toBeNull();
+    expect(loads).not.toHaveBeenCalled();
+
+    await type('/re');
+    expect(loads).toHaveBeenCalledTimes(1);
+    expect(listbox()).not.toBeNull();
+    expect(expanded()).toBe('true');
+    expect(textarea().getAttribute('aria-controls')).toBe(listbox()!.id);
+    // Shortcuts that start with the query first; `greeting` contains it.
+    expect(optionShortcuts()).toEqual(['/refund', '/return', '/greeting']);
+    expect(activeOption()).toBe(options()[0]);
+    expect(options().map((option) => option.getAttribute('aria-selected'))).toEqual(['true', 'false', 'false']);
+
+    // Titles match too, and the list follows what is typed.
+    await type('/re del');
+    expect(listbox()).toBeNull();
+    await type('Sure. /parcel');
+    expect(optionShortcuts()).toEqual(['/late']);
+    expect(options()[0]!.textContent).toContain('Personal');
+    await type('/nothing');
+    expect(listbox()).toBeNull();
+    expect(container.querySelector('.saved-reply-picker [role="status"]')!.textContent).toBe('No saved reply matches /nothing.');
+    expect(textarea().hasAttribute('aria-activedescendant')).toBe(false);
+    expect(loads).toHaveBeenCalledTimes(1);
+  });
+
+  it('opens only on a slash at the start or after whitespace, followed by a letter or digit', async () => {
+    await mount(summary());
+    for (const text of ['/', 'and/or', 'https://shop.example/re', '/ re']) {
+      await type(text);
+      expect(expanded(), text).toBe('false');
+    }
+    await type('Hello\n/gr');
+    expect(optionShortcuts()).toEqual(['/greeting']);
+  });
+
+  it('moves with the arrow keys and inserts the filled-in body with Enter, in place of the /query', async () => {
+    const { sent, drafts } = await mount(summary());
+    await type('Thanks! /re');
+    await press('ArrowDown');
+    expect(activeOption()!.textContent).toContain('/return');
+    await press('ArrowDown');
+    await press('ArrowDown');
+    expect(activeOption()!.textContent).toContain('/refund');
+    await press('ArrowUp');
+    expect(activeOption()!.textContent).toContain('/greeting');
+    await press('ArrowUp');
+    expect(activeOption()!.textContent).toContain('/return');
+
+    const enter = await press('Enter');
+    expect(enter.defaultPrevented).toBe(true);
+    const filled = 'Thanks! Hi Ada Lovelace, send it back within 30 days.';
+    expect(textarea().value).toBe(filled);
+    expect(textarea().selectionStart).toBe(filled.length);
+    expect(drafts.at(-1)).toBe(filled);
+    expect(listbox()).toBeNull();
+    expect(expanded()).toBe('false');
+    // Enter inserted; it did not send.
+    expect(sent).toEqual([]);
+    await press('Enter');
+    expect(sent).toEqual([filled]);
+  });
+
+  it('fills in the agent and the organization, and inserts with Tab', async () => {
+    await mount(summary());
+    await type('/gree');
+    const tab = await press('Tab');
+    expect(tab.defaultPrevented).toBe(true);
+    expect(textarea().value).toBe('Hi Ada Lovelace, Grace Hopper from Acme here.');
+  });
+
+  it('leaves a visible gap where the contact has no name or e-mail address', async () => {
+    await mount(summary({ contact: { id: 'contact-1', name: null, email: null } }));
+    await type('/return');
+    await press('Enter');
+    expect(textarea().value).toBe('Hi ____, send it back within 30 days.');
+    await type('/refund');
+    await press('Enter');
+    expect(textarea().value).toBe('Refunds take 5 days. We will write to ____.');
+  });
+
+  it('closes with Escape and stays closed while that /query is typed on, so Enter sends', async () => {
+    const { sent } = await mount(summary());
+    await type('/re');
+    const escape = await press('Escape');
+    expect(escape.defaultPrevented).toBe(true);
+    expect(listbox()).toBeNull();
+    await type('/ref');
+    expect(expanded()).toBe('false');
+    await press('Enter');
+    expect(sent).toEqual(['/ref']);
+    // A new /query opens it again.
+    await type('/ref');
+    expect(optionShortcuts()).toEqual(['/refund']);
+  });
+
+  it('opens from the "Saved replies" button with every reply, and a click inserts at the caret', async () => {
+    await mount(summary());
+    await type('Hello. ');
+    const button = [...container.querySelectorAll('button')].find((candidate) => candidate.textContent === 'Saved replies')!;
+    expect(button.getAttribute('aria-expanded')).toBe('false');
+    await act(async () => button.click());
+    await act(async () => {});
+    expect(button.getAttribute('aria-expanded')).toBe('true');
+    expect(optionShortcuts()).toEqual(['/greeting', '/late', '/refund', '/return']);
+    expect(document.activeElement).toBe(textarea());
+    await act(async () => options()[1]!.click());
+    expect(textarea().value).toBe('Hello. Sorry for the delay, Ada Lovelace.');
+    expect(listbox()).toBeNull();
+  });
+
+  it('says why the saved replies could not be loaded, and tries again on the next opening', async () => {
+    let fail = true;
+    const { loads } = await mount(summary(), async () => {
+      if (fail) throw new ParleyError('unavailable', 'Cannot reach the server.');
+      return replies;
+    });
+    await type('/re');
+    expect(container.querySelector('.saved-reply-picker [role="alert"]')!.textContent).toBe(
+      'Saved replies could not be loaded: Cannot reach the server.',
+    );
+    await press('Escape');
+    fail = false;
+    await type('x /re');
+    expect(loads).toHaveBeenCalledTimes(2);
+    expect(optionShortcuts()).toEqual(['/refund', '/return', '/greeting']);
+  });
+});
+
+describe('findSlashQuery and matchSavedReplies', () => {
+  it('finds the /query that ends at the caret', () => {
+    expect(findSlashQuery('Hi /ref', 7)).toEqual({ start: 3, end: 7, query: 'ref' });
+    expect(findSlashQuery('Hi /ref and more', 7)).toEqual({ start: 3, end: 7, query: 'ref' });
+    expect(findSlashQuery('Hi /ref and more', 16)).toBeNull();
+    expect(findSlashQuery('/réponse', 8)).toEqual({ start: 0, end: 8, query: 'réponse' });
+  });
+
+  it('matches shortcuts and titles in any case', () => {
+    expect(matchSavedReplies(replies, 'RE').map((reply) => reply.shortcut)).toEqual(['refund', 'return', 'greeting']);
+    expect(matchSavedReplies(replies, 'policy').map((reply) => reply.shortcut)).toEqual(['refund']);
+    expect(matchSavedReplies(replies, '')).toHaveLength(4);
+  });
+});
