@@ -740,7 +740,11 @@ export async function listMessages(db: Database, conversationId: string, page: {
 }
 
 /** A conversation of the organization, or `not_found` (also for another organization's conversation). */
-export async function getConversationRow(db: Database, organizationId: string, conversationId: string): Promise<ConversationRow> {
+export async function getConversationRow(
+  db: Database | Transaction,
+  organizationId: string,
+  conversationId: string,
+): Promise<ConversationRow> {
   const [row] = await db
     .select()
     .from(conversations)
@@ -750,7 +754,7 @@ export async function getConversationRow(db: Database, organizationId: string, c
 }
 
 /** The visitor's current (not closed) conversation, if any. */
-export async function findVisitorConversation(db: Database, contactId: string): Promise<ConversationRow | undefined> {
+export async function findVisitorConversation(db: Database | Transaction, contactId: string): Promise<ConversationRow | undefined> {
   const [row] = await db
     .select()
     .from(conversations)

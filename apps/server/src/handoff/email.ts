@@ -11,7 +11,7 @@ import { ParleyError, widgetSettingsSchema, type ConversationSeenAck, type Trans
 import { and, asc, eq, gt, inArray, ne, sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { normalizeEmail } from '../conversations/contact-details.js';
-import { findVisitorConversation, lockVisitorConversation } from '../conversations/service.js';
+import { findVisitorConversation } from '../conversations/service.js';
 import { agentReplyEmail, transcriptEmail, type EmailMessage } from '../plugins/mail-templates.js';
 import { createRateLimit } from '../plugins/rate-limit.js';
 import { chatPageUrl } from '../widgets/chat-page.js';
@@ -170,7 +170,8 @@ export function registerEmail(app: FastifyInstance): void {
       if (!mailer.enabled) throw new ParleyError('unavailable', 'This site does not send e-mail.');
       await transcriptLimit(`visitor:${visitor.contactId}`);
       return db.transaction(async (tx) => {
-        const [conversation] = await lockVisitorConversation(tx, visitor.contactId);
+        // Read, not locked: routing skips locked conversations, and asking for a transcript must not delay an agent.
+        const conversation = await findVisitorConversation(tx, visitor.contactId);
         if (!conversation) throw new ParleyError('not_found', 'There is no conversation to send yet.');
         const [contact] = await tx.select({ email: contacts.email }).from(contacts).where(eq(contacts.id, visitor.contactId));
         const email = payload.email === undefined ? contact?.email : normalizeEmail(payload.email);

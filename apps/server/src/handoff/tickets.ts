@@ -29,9 +29,9 @@ import { announceConversation, publishConversationChange } from '../conversation
 import { ticketStatusOf } from '../conversations/mappers.js';
 import {
   applyConversationEvent,
+  getConversationRow,
   getConversationSummary,
   insertAuditEvents,
-  lockAgentConversation,
   type Actor,
 } from '../conversations/service.js';
 import type { Jobs } from '../plugins/jobs.js';
@@ -89,7 +89,8 @@ export async function openTicket(
  */
 async function openTicketIfAway(db: Database, jobs: Jobs, conversationId: string): Promise<ConversationRow | null> {
   return db.transaction(async (tx) => {
-    const [conversation] = await tx.select().from(conversations).where(eq(conversations.id, conversationId)).for('update');
+    // Read, not locked: routing skips locked conversations (`skip locked`), and this must never make it miss one.
+    const [conversation] = await tx.select().from(conversations).where(eq(conversations.id, conversationId));
     if (conversation?.status !== 'queued') return null;
     const [line] = rowsOf<{ event: string | null }>(
       await tx.execute(sql`
@@ -139,14 +140,16 @@ interface CheckOutcome {
 }
 
 /**
- * Recomputes a ticket's clocks under its conversation's lock: clears `pending` once the visitor wrote again, resolves a
+ * Recomputes a ticket's clocks under the ticket's lock: clears `pending` once the visitor wrote again, resolves a
  * follow-up whose pending timer ran out, records each newly reached warning or breach once, stores the clocks for the
- * console and schedules the next check. A check that finds nothing new changes nothing.
+ * console and schedules the next check. A check that finds nothing new changes nothing. The conversation is read, not
+ * locked (routing skips locked conversations, and a check must never make it miss one), except to resolve it, which
+ * takes its lock through the state machine: locks are always taken ticket first, so checks and agents never deadlock.
  */
 async function checkTicket(db: Database, jobs: Jobs, conversationId: string): Promise<CheckOutcome | null> {
   return db.transaction(async (tx) => {
-    const [conversation] = await tx.select().from(conversations).where(eq(conversations.id, conversationId)).for('update');
     const [ticket] = await tx.select().from(tickets).where(eq(tickets.conversationId, conversationId)).for('update');
+    const [conversation] = await tx.select().from(conversations).where(eq(conversations.id, conversationId));
     if (!conversation || !ticket) return null;
     const facts = await readFacts(tx, conversation, ticket);
     const pendingSince = facts.visitorWroteSincePending ? null : ticket.pendingSince;
@@ -208,7 +211,10 @@ async function checkTicket(db: Database, jobs: Jobs, conversationId: string): Pr
   });
 }
 
-/** Changes a ticket's priority or pending state for an agent of its organization; its clocks are checked at once. */
+/**
+ * Changes a ticket's priority or pending state for an agent of its organization; its clocks are checked at once. Only
+ * the ticket is locked (see {@link checkTicket} on why the conversation is not).
+ */
 async function updateTicket(
   db: Database,
   jobs: Jobs,
@@ -217,7 +223,7 @@ async function updateTicket(
   update: TicketUpdate,
 ) {
   return db.transaction(async (tx) => {
-    const conversation = await lockAgentConversation(tx, agent, conversationId);
+    const conversation = await getConversationRow(tx, agent.organizationId, conversationId);
     const [ticket] = await tx.select().from(tickets).where(eq(tickets.conversationId, conversationId)).for('update');
     if (!ticket) throw new ParleyError('not_found', 'This conversation is not a follow-up.');
     if (update.pending !== undefined && (conversation.status === 'resolved' || conversation.status === 'closed')) {
@@ -294,7 +300,8 @@ export function registerTickets(app: FastifyInstance): void {
     async function openTicketRoute(request) {
       const agent = request.agent!;
       const conversation = await db.transaction(async (tx) => {
-        const locked = await lockAgentConversation(tx, agent, request.params.conversationId);
+        // Read, not locked (see checkTicket): the ticket's primary key is what makes opening it once.
+        const locked = await getConversationRow(tx, agent.organizationId, request.params.conversationId);
         if (locked.status === 'closed') throw new ParleyError('transition_rejected', 'A closed conversation cannot become a follow-up.');
         const opened = await openTicket(tx, jobs, locked, request.body.priority, { kind: 'agent', id: agent.id });
         if (!opened) throw new ParleyError('conflict', 'This conversation is a follow-up already.');
