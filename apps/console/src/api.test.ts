@@ -137,3 +137,25 @@ describe('saved replies', () => {
     ]);
   });
 });
+
+describe('internal notes', () => {
+  it('lists them and writes one under the conversation, with the bearer token', async () => {
+    const note = {
+      id: 'note-1',
+      conversationId: 'c/1',
+      afterSeq: 2,
+      body: 'Refund approved.',
+      author: { id: 'agent-1', name: 'Grace' },
+      createdAt: 'now',
+    };
+    const { fetch, calls } = fakeFetch((call) => json(200, call.init.method === 'GET' ? { notes: [note] } : note));
+    const api = createApi({ fetch, getToken: () => 'token-1' });
+    await expect(api.listNotes('c/1')).resolves.toEqual({ notes: [note] });
+    await expect(api.writeNote('c/1', { clientId: 'client-1', body: 'Refund approved.' })).resolves.toEqual(note);
+    expect(calls.map((call) => [call.init.method, call.url, call.init.body ? JSON.parse(call.init.body as string) : undefined])).toEqual([
+      ['GET', '/api/conversations/c%2F1/notes', undefined],
+      ['POST', '/api/conversations/c%2F1/notes', { clientId: 'client-1', body: 'Refund approved.' }],
+    ]);
+    expect((calls[1]!.init.headers as Record<string, string>).authorization).toBe('Bearer token-1');
+  });
+});

@@ -5,10 +5,11 @@
  */
 import type {
   ConversationList,
-  ConversationStatus,
+  ConversationListQuery,
   ConversationSummary,
   ConversationUpdate,
   ErrorCode,
+  InboxCounts,
   KnowledgeDocumentList,
   KnowledgeImportRequest,
   KnowledgeImportResult,
@@ -18,7 +19,12 @@ import type {
   Me,
   MessageSent,
   MessagesPage,
+  Note,
+  NoteCreate,
+  NoteList,
   PresenceList,
+  ReadRequest,
+  ReadState,
   ReplyRequest,
   SavedReply,
   SavedReplyCreate,
@@ -28,6 +34,11 @@ import type {
   TicketCreate,
   TicketUpdate,
   TransferRequest,
+  WidgetAdmin,
+  WidgetAdminList,
+  WidgetAdminUpdate,
+  WidgetRouting,
+  WidgetRoutingUpdate,
 } from '@parley/protocol';
 import { errorTable, ParleyError } from '@parley/protocol';
 
@@ -50,12 +61,26 @@ export interface ConsoleApi {
   login(request: LoginRequest): Promise<LoginResponse>;
   /** `GET /api/me`: checks that a stored token is still valid; also says whether the server sends e-mail. */
   me(): Promise<Me>;
-  /** `GET /api/conversations`, most recent activity first. */
-  listConversations(query?: { status?: ConversationStatus; limit?: number }): Promise<ConversationList>;
+  /**
+   * `GET /api/conversations`: a page of a view, with its filters, search and order (most recent change first by
+   * default); `cursor` is the `nextCursor` of the page before. Each summary has the agent's `unreadCount`.
+   */
+  listConversations(query?: ConversationListQuery): Promise<ConversationList>;
+  /** `GET /api/conversations/counts`: how many conversations each inbox view has for the agent. */
+  inboxCounts(): Promise<InboxCounts>;
+  /** `POST /api/conversations/:conversationId/read`: the agent has read the conversation up to `seq`. */
+  markRead(conversationId: string, request: ReadRequest): Promise<ReadState>;
   /** `GET /api/conversations/:conversationId/messages`, messages after `afterSeq` in `seq` order. */
   listMessages(conversationId: string, query?: { afterSeq?: number; limit?: number }): Promise<MessagesPage>;
   /** `POST /api/conversations/:conversationId/messages`: an idempotent reply (same `clientId`, same answer). */
   sendReply(conversationId: string, request: ReplyRequest): Promise<MessageSent>;
+  /** `GET /api/conversations/:conversationId/notes`: the agents' internal notes, oldest first. */
+  listNotes(conversationId: string): Promise<NoteList>;
+  /**
+   * `POST /api/conversations/:conversationId/notes`: an internal note, which the visitor never sees; idempotent (same
+   * `clientId`, same note). Unlike a reply, it leaves the conversation's status and assignee alone.
+   */
+  writeNote(conversationId: string, request: NoteCreate): Promise<Note>;
   /**
    * `PATCH /api/conversations/:conversationId`: resolve, reopen, take a conversation or hand it back to the bot
    * (`{ status: 'bot' }`). A change the conversation's state does not allow rejects with `transition_rejected` (409).
@@ -99,6 +124,15 @@ export interface ConsoleApi {
   updateSavedReply(savedReplyId: string, update: SavedReplyUpdate): Promise<SavedReply>;
   /** `DELETE /api/saved-replies/:savedReplyId`, with the same rules as a change. */
   deleteSavedReply(savedReplyId: string): Promise<void>;
+  /** `GET /api/widgets` (admins): the organization's widgets with their settings, bot and routing, by name. */
+  listWidgets(): Promise<WidgetAdminList>;
+  /**
+   * `PATCH /api/widgets/:widgetId` (admins): any of `name`, `allowedOrigins`, `settings`, `bot`, merged into what is
+   * stored; a refusal is `invalid_payload` with `issues` naming the fields (`body.settings.title`).
+   */
+  updateWidget(widgetId: string, update: WidgetAdminUpdate): Promise<WidgetAdmin>;
+  /** `PATCH /api/routing/widgets/:widgetId` (admins): the widget's strategy, team, business hours… */
+  updateWidgetRouting(widgetId: string, update: WidgetRoutingUpdate): Promise<WidgetRouting>;
 }
 
 /**
@@ -193,10 +227,27 @@ export function createApi(options: ApiOptions = {}): ConsoleApi {
   return {
     login: (body) => request('POST', '/api/auth/login', body),
     me: () => request('GET', '/api/me'),
-    listConversations: (query = {}) => request('GET', withQuery('/api/conversations', { status: query.status, limit: query.limit })),
+    listConversations: (query = {}) =>
+      request(
+        'GET',
+        withQuery('/api/conversations', {
+          view: query.view,
+          status: query.status,
+          teamId: query.teamId,
+          widgetId: query.widgetId,
+          q: query.q,
+          sort: query.sort,
+          cursor: query.cursor,
+          limit: query.limit,
+        }),
+      ),
+    inboxCounts: () => request('GET', '/api/conversations/counts'),
+    markRead: (conversationId, body) => request('POST', `${conversationPath(conversationId)}/read`, body),
     listMessages: (conversationId, query = {}) =>
       request('GET', withQuery(`${conversationPath(conversationId)}/messages`, { afterSeq: query.afterSeq, limit: query.limit })),
     sendReply: (conversationId, body) => request('POST', `${conversationPath(conversationId)}/messages`, body),
+    listNotes: (conversationId) => request('GET', `${conversationPath(conversationId)}/notes`),
+    writeNote: (conversationId, body) => request('POST', `${conversationPath(conversationId)}/notes`, body),
     updateConversation: (conversationId, body) => request('PATCH', conversationPath(conversationId), body),
     listKnowledgeDocuments: () => request('GET', '/api/knowledge/documents'),
     importKnowledgeDocument: (body) => request('POST', '/api/knowledge/documents', body),
@@ -211,5 +262,8 @@ export function createApi(options: ApiOptions = {}): ConsoleApi {
     createSavedReply: (body) => request('POST', '/api/saved-replies', body),
     updateSavedReply: (savedReplyId, body) => request('PATCH', `/api/saved-replies/${encodeURIComponent(savedReplyId)}`, body),
     deleteSavedReply: (savedReplyId) => request('DELETE', `/api/saved-replies/${encodeURIComponent(savedReplyId)}`),
+    listWidgets: () => request('GET', '/api/widgets'),
+    updateWidget: (widgetId, body) => request('PATCH', `/api/widgets/${encodeURIComponent(widgetId)}`, body),
+    updateWidgetRouting: (widgetId, body) => request('PATCH', `/api/routing/widgets/${encodeURIComponent(widgetId)}`, body),
   };
 }

@@ -1,9 +1,19 @@
-import type { AgentMessageSend, AgentServerEvents, Message, MessageSent, PresenceStatus } from '@parley/protocol';
+import type {
+  AgentMessageSend,
+  AgentServerEvents,
+  ConversationList,
+  ConversationListQuery,
+  Message,
+  MessageSent,
+  Note,
+  NoteCreate,
+  PresenceStatus,
+} from '@parley/protocol';
 import { ParleyError } from '@parley/protocol';
 import { describe, expect, it, vi } from 'vitest';
-import { agent, CONVERSATION_ID, message, summary, ticket } from './__fixtures__/factories.js';
+import { agent, CONVERSATION_ID, message, note, summary, ticket } from './__fixtures__/factories.js';
 import type { ConsoleApi } from './api.js';
-import { createConsoleController } from './console-controller.js';
+import { COUNTS_DEBOUNCE_MS, createConsoleController } from './console-controller.js';
 import type { AgentConnection, ConnectionEvent } from './socket.js';
 
 /** A server in memory behind the console's own `ConsoleApi` and `AgentConnection` interfaces. */
@@ -11,8 +21,14 @@ function fakeServer() {
   const stored: Message[] = [message(1), message(2)];
   const messageQueries: number[] = [];
   const listCalls: number[] = [];
-  const listQueries: { status?: string; limit?: number }[] = [];
+  const listQueries: ConversationListQuery[] = [];
+  const reads: Array<{ conversationId: string; seq: number }> = [];
+  const countCalls: number[] = [];
   const sends: AgentMessageSend[] = [];
+  const notes: Note[] = [];
+  const noteQueries: string[] = [];
+  const noteWrites: NoteCreate[] = [];
+  const replies: unknown[] = [];
   const handlers = new Map<string, (payload: never) => void>();
   const connectionListeners: ((event: ConnectionEvent) => void)[] = [];
   let refuseWith: ParleyError | null = null;
@@ -32,14 +48,40 @@ function fakeServer() {
       const last = stored.at(-1)!;
       return {
         conversations: [summary({ lastSeq: last.seq, lastMessage: { body: last.body, authorKind: last.author.kind } })],
+        nextCursor: null,
       };
+    },
+    async inboxCounts() {
+      countCalls.push(Date.now());
+      return { mine: 1, unassigned: 2, open: 3, followUps: 0, resolved: 4 };
+    },
+    async markRead(conversationId, request) {
+      reads.push({ conversationId, seq: request.seq });
+      return { conversationId, lastReadSeq: request.seq, unreadCount: 0 };
     },
     async listMessages(_conversationId, query = {}) {
       const afterSeq = query.afterSeq ?? 0;
       messageQueries.push(afterSeq);
       return { messages: stored.filter((held) => held.seq > afterSeq), hasMore: false };
     },
-    sendReply: () => Promise.reject(new ParleyError('unavailable')),
+    sendReply: async (_conversationId, request) => {
+      replies.push(request);
+      throw new ParleyError('unavailable');
+    },
+    async listNotes(conversationId) {
+      noteQueries.push(conversationId);
+      return { notes: notes.filter((held) => held.conversationId === conversationId) };
+    },
+    // Like the server: placed after the last message, and a retry with the same clientId gives the same note.
+    async writeNote(conversationId, request) {
+      noteWrites.push(request);
+      const id = `note-${request.clientId}`;
+      const held = notes.find((candidate) => candidate.id === id);
+      if (held) return held;
+      const created = note(notes.length + 1, { id, conversationId, afterSeq: stored.at(-1)!.seq, body: request.body });
+      notes.push(created);
+      return created;
+    },
     updateConversation: (_conversationId, update) =>
       Promise.resolve(summary({ status: update.status ?? 'agent', updatedAt: '2025-01-02T00:00:00.000Z' })),
     // The controller never touches the knowledge base.
@@ -61,6 +103,10 @@ function fakeServer() {
         }),
       ),
     listTeams: async () => ({ teams: [{ id: 'team-1', name: 'Billing', memberIds: ['user-2'] }] }),
+    // Nor the widgets' settings, which are a page of their own.
+    listWidgets: () => Promise.reject(new ParleyError('forbidden')),
+    updateWidget: () => Promise.reject(new ParleyError('forbidden')),
+    updateWidgetRouting: () => Promise.reject(new ParleyError('forbidden')),
     openTicket: (_conversationId, request) => Promise.resolve(summary({ status: 'agent', ticket: ticket({ priority: request.priority }) })),
     updateTicket: (_conversationId, update) =>
       Promise.resolve(summary({ status: 'agent', ticket: ticket({ status: update.pending ? 'pending' : 'open' }) })),
@@ -91,6 +137,8 @@ function fakeServer() {
       return payload.status;
     },
     setTyping() {},
+    // AI help has its own tests (console-controller-assist.test.ts).
+    requestAssist: () => new Promise<never>(() => {}),
     close() {},
   } satisfies AgentConnection;
 
@@ -98,9 +146,15 @@ function fakeServer() {
     api,
     connection,
     stored,
+    notes,
+    noteQueries,
+    noteWrites,
+    replies,
     messageQueries,
     listCalls,
     listQueries,
+    reads,
+    countCalls,
     sends,
     presenceSets,
     refuse(error: ParleyError) {
@@ -134,6 +188,8 @@ function start(server: ReturnType<typeof fakeServer>, onSessionEnded = (_message
 
 const seqsOf = (controller: ReturnType<typeof start>) =>
   controller.getState().threads[CONVERSATION_ID]?.messages.map((held) => held.seq) ?? [];
+
+const notesOf = (controller: ReturnType<typeof start>) => controller.getState().notes[CONVERSATION_ID]?.map((held) => held.body) ?? [];
 
 describe('createConsoleController', () => {
   it('after a reconnection, fetches what was missed after the last seq seen, and shows each message once', async () => {
@@ -266,19 +322,98 @@ describe('createConsoleController', () => {
     controller.stop();
   });
 
-  it('also lists the queued conversations while the inbox is filtered on them, on every reload', async () => {
+  it('lists the inbox page after page for its query, and starts over, once, when the query changes', async () => {
     const server = fakeServer();
+    const pages: Record<string, ConversationList> = {
+      first: { conversations: [summary({ id: 'c1' }), summary({ id: 'c2' })], nextCursor: 'cursor-1' },
+      'cursor-1': { conversations: [summary({ id: 'c3' })], nextCursor: null },
+      mine: { conversations: [summary({ id: 'c9', status: 'agent', assignee: { id: agent.id, name: agent.name } })], nextCursor: null },
+    };
+    server.api.listConversations = async (query = {}) => {
+      server.listQueries.push(query);
+      return query.cursor ? pages[query.cursor]! : query.view === 'mine' ? pages.mine! : pages.first!;
+    };
     const controller = start(server);
     await vi.waitFor(() => expect(controller.getState().listStatus).toBe('ready'));
-    expect(server.listQueries).toEqual([{ limit: 200 }]);
+    expect(server.listQueries).toEqual([{ view: 'open', sort: 'recent', limit: 50 }]);
+    expect([...controller.getState().inbox.listed]).toEqual(['c1', 'c2']);
+    expect(controller.getState().inbox.nextCursor).toBe('cursor-1');
 
-    controller.listStatus('queued');
-    await vi.waitFor(() => expect(server.listQueries).toHaveLength(3));
-    expect(server.listQueries.slice(1)).toEqual([{ limit: 200 }, { status: 'queued', limit: 200 }]);
+    controller.loadMore();
+    await vi.waitFor(() => expect(controller.getState().inbox.nextCursor).toBeNull());
+    expect(server.listQueries[1]).toEqual({ view: 'open', sort: 'recent', limit: 50, cursor: 'cursor-1' });
+    expect([...controller.getState().inbox.listed]).toEqual(['c1', 'c2', 'c3']);
+    controller.loadMore();
+    expect(server.listQueries).toHaveLength(2);
 
-    server.setConnected(true);
-    await vi.waitFor(() => expect(server.listQueries).toHaveLength(5));
-    expect(server.listQueries.slice(3)).toEqual([{ limit: 200 }, { status: 'queued', limit: 200 }]);
+    controller.setInbox({ view: 'mine', q: '  refund ', sort: 'waiting', teamId: 'team-1' });
+    expect(controller.getState().listStatus).toBe('loading');
+    await vi.waitFor(() => expect(controller.getState().listStatus).toBe('ready'));
+    expect(server.listQueries[2]).toEqual({ view: 'mine', sort: 'waiting', limit: 50, q: 'refund', teamId: 'team-1' });
+    expect([...controller.getState().inbox.listed]).toEqual(['c9']);
+    // The same query (the search only padded with spaces): no new request.
+    controller.setInbox({ q: 'refund  ' });
+    expect(server.listQueries).toHaveLength(3);
+    controller.stop();
+  });
+
+  it('drops the answer to a query the agent has left, and lists the new one after it', async () => {
+    const server = fakeServer();
+    const slow: Array<(list: ConversationList) => void> = [];
+    server.api.listConversations = (query = {}) =>
+      query.view === 'open'
+        ? new Promise((resolve) => slow.push(resolve))
+        : Promise.resolve({ conversations: [summary({ id: 'resolved-1', status: 'resolved' })], nextCursor: null });
+    const controller = start(server);
+    await vi.waitFor(() => expect(slow).toHaveLength(1));
+    controller.setInbox({ view: 'resolved' });
+    slow[0]!({ conversations: [summary({ id: 'open-1' })], nextCursor: 'more' });
+    await vi.waitFor(() => expect(controller.getState().listStatus).toBe('ready'));
+    expect([...controller.getState().inbox.listed]).toEqual(['resolved-1']);
+    expect(controller.getState().inbox.nextCursor).toBeNull();
+    expect(controller.getState().conversations.some((conversation) => conversation.id === 'open-1')).toBe(false);
+    controller.stop();
+  });
+
+  it('loads the counts at start and once more after a burst of conversation updates', async () => {
+    const server = fakeServer();
+    const controller = start(server);
+    await vi.waitFor(() => expect(controller.getState().counts).toEqual({ mine: 1, unassigned: 2, open: 3, followUps: 0, resolved: 4 }));
+    const before = server.countCalls.length;
+    for (let index = 0; index < 5; index++)
+      server.emit('conversation:updated', summary({ updatedAt: `2025-01-0${index + 2}T00:00:00.000Z` }));
+    expect(server.countCalls).toHaveLength(before);
+    await vi.waitFor(() => expect(server.countCalls).toHaveLength(before + 1), { timeout: COUNTS_DEBOUNCE_MS * 4 });
+    await new Promise((resolve) => setTimeout(resolve, COUNTS_DEBOUNCE_MS + 100));
+    expect(server.countCalls).toHaveLength(before + 1);
+    controller.stop();
+  });
+
+  it('marks the open conversation read as it loads and as messages arrive, and counts the others’ unread', async () => {
+    const server = fakeServer();
+    const controller = start(server);
+    await vi.waitFor(() => expect(server.reads).toEqual([{ conversationId: CONVERSATION_ID, seq: 2 }]));
+
+    server.emit('message:created', message(3));
+    await vi.waitFor(() => expect(server.reads.at(-1)).toEqual({ conversationId: CONVERSATION_ID, seq: 3 }));
+    expect(controller.getState().unread[CONVERSATION_ID] ?? 0).toBe(0);
+
+    // Another conversation: its visitor's messages count up until it is opened.
+    const other = 'other-conversation';
+    server.api.listConversations = async () => ({
+      conversations: [summary({ id: other, lastSeq: 1, unreadCount: 1 }), summary({ lastSeq: 3 })],
+      nextCursor: null,
+    });
+    server.emit('message:created', message(1, { conversationId: other }));
+    await vi.waitFor(() => expect(controller.getState().conversations.some((conversation) => conversation.id === other)).toBe(true));
+    expect(controller.getState().unread[other]).toBe(1);
+    server.emit('message:created', message(2, { conversationId: other }));
+    server.emit('message:created', message(2, { conversationId: other }));
+    expect(controller.getState().unread[other]).toBe(2);
+    const readsBefore = server.reads.length;
+    controller.open(other);
+    expect(controller.getState().unread[other]).toBe(0);
+    await vi.waitFor(() => expect(server.reads.slice(readsBefore)).toContainEqual({ conversationId: other, seq: 2 }));
     controller.stop();
   });
 
@@ -320,6 +455,102 @@ describe('createConsoleController', () => {
     await controller.setPresence('away');
     expect(server.presenceSets).toEqual(['away']);
     expect(controller.getState().presence[agent.id]?.status).toBe('away');
+    controller.stop();
+  });
+
+  it('loads the notes with the thread the first time, and again after a reconnection', async () => {
+    const server = fakeServer();
+    server.notes.push(note(1, { afterSeq: 1 }));
+    const controller = start(server);
+    await vi.waitFor(() => expect(notesOf(controller)).toEqual(['Note 1']));
+    expect(server.noteQueries).toEqual([CONVERSATION_ID]);
+
+    // Opened again: the messages are brought up to date, the notes need not be (note:created keeps them current).
+    const messageQueries = server.messageQueries.length;
+    controller.open(null);
+    controller.open(CONVERSATION_ID);
+    await vi.waitFor(() => expect(server.messageQueries.length).toBe(messageQueries + 1));
+    expect(server.noteQueries).toHaveLength(1);
+
+    // A note written while the socket was down shows once it is back, like the messages.
+    server.notes.push(note(2, { afterSeq: 2 }));
+    server.setConnected(true);
+    await vi.waitFor(() => expect(notesOf(controller)).toEqual(['Note 1', 'Note 2']));
+
+    // Another conversation was open during the outage: this one's notes are asked for again when it is opened.
+    controller.open(null);
+    server.setConnected(false);
+    server.notes.push(note(3, { afterSeq: 2 }));
+    server.setConnected(true);
+    const noteQueries = server.noteQueries.length;
+    controller.open(CONVERSATION_ID);
+    await vi.waitFor(() => expect(notesOf(controller)).toEqual(['Note 1', 'Note 2', 'Note 3']));
+    expect(server.noteQueries).toHaveLength(noteQueries + 1);
+    controller.stop();
+  });
+
+  it('says when the notes could not be loaded, and tries again when the conversation is reloaded', async () => {
+    const server = fakeServer();
+    server.notes.push(note(1));
+    const listNotes = server.api.listNotes;
+    server.api.listNotes = () => Promise.reject(new ParleyError('unavailable', 'The server is restarting.'));
+    const controller = start(server);
+    await vi.waitFor(() => expect(controller.getState().noteErrors[CONVERSATION_ID]).toBe('The server is restarting.'));
+    expect(seqsOf(controller)).toEqual([1, 2]);
+
+    server.api.listNotes = listNotes;
+    controller.open(CONVERSATION_ID);
+    await vi.waitFor(() => expect(notesOf(controller)).toEqual(['Note 1']));
+    expect(controller.getState().noteErrors[CONVERSATION_ID]).toBeUndefined();
+    controller.stop();
+  });
+
+  it('follows note:created, each note once and in createdAt order, leaving the inbox as it was', async () => {
+    const server = fakeServer();
+    const controller = start(server);
+    await vi.waitFor(() => expect(controller.getState().listStatus).toBe('ready'));
+    await vi.waitFor(() => expect(server.noteQueries).toHaveLength(1));
+    const { conversations } = controller.getState();
+
+    server.emit('note:created', note(2, { afterSeq: 2 }));
+    server.emit('note:created', note(1, { afterSeq: 2 }));
+    server.emit('note:created', note(2, { afterSeq: 2 }));
+    expect(notesOf(controller)).toEqual(['Note 1', 'Note 2']);
+    expect(controller.getState().conversations).toBe(conversations);
+    controller.stop();
+  });
+
+  it('writes a note over REST with a fresh clientId and shows it once, never replying nor taking the conversation over', async () => {
+    const server = fakeServer();
+    const controller = start(server);
+    server.setConnected(true);
+    await vi.waitFor(() => expect(seqsOf(controller)).toEqual([1, 2]));
+    await vi.waitFor(() => expect(controller.getState().listStatus).toBe('ready'));
+    const updateConversation = vi.spyOn(server.api, 'updateConversation');
+
+    expect(await controller.writeNote(CONVERSATION_ID, 'Refund approved by finance.')).toBe(true);
+    expect(notesOf(controller)).toEqual(['Refund approved by finance.']);
+    expect(controller.getState().notes[CONVERSATION_ID]![0]).toMatchObject({ afterSeq: 2, author: { id: agent.id } });
+    // Its own event comes back to the writer: still one note.
+    server.emit('note:created', server.notes[0]!);
+    expect(await controller.writeNote(CONVERSATION_ID, 'Second thought.')).toBe(true);
+    expect(notesOf(controller)).toEqual(['Refund approved by finance.', 'Second thought.']);
+
+    const [first, second] = server.noteWrites;
+    expect(first).toEqual({ clientId: expect.stringMatching(/^[A-Za-z0-9_-]{1,64}$/), body: 'Refund approved by finance.' });
+    expect(second!.clientId).not.toBe(first!.clientId);
+    expect(server.sends).toEqual([]);
+    expect(server.replies).toEqual([]);
+    expect(updateConversation).not.toHaveBeenCalled();
+    expect(controller.getState().conversations[0]!.status).toBe('queued');
+    expect(seqsOf(controller)).toEqual([1, 2]);
+
+    // A blank note is not sent; a refusal becomes the notice.
+    expect(await controller.writeNote(CONVERSATION_ID, '  ')).toBe(false);
+    expect(server.noteWrites).toHaveLength(2);
+    server.api.writeNote = () => Promise.reject(new ParleyError('message_too_long', 'This note is too long.'));
+    expect(await controller.writeNote(CONVERSATION_ID, 'x')).toBe(false);
+    expect(controller.getState().notice).toBe('This note is too long.');
     controller.stop();
   });
 });

@@ -6,7 +6,6 @@
 import { createTypingNotifier, emptyThread, hasGap, syncedSeq, type TypingNotifier } from '@parley/client/thread';
 import type {
   AgentServerEvents,
-  ConversationStatus,
   ConversationSummary,
   ConversationUpdate,
   PresenceSet,
@@ -17,8 +16,10 @@ import type {
 } from '@parley/protocol';
 import { ParleyError } from '@parley/protocol';
 import type { ConsoleApi } from './api.js';
+import { createAssistStore, type AssistStore } from './assist.js';
 import { createClientId } from './client-id.js';
 import { consoleReducer, initialConsoleState, TYPING_TTL_MS, type ConsoleAction, type ConsoleState } from './console-state.js';
+import { listQueryOf, sameInboxQuery, type InboxQuery } from './inbox.js';
 import type { Session } from './session.js';
 import type { AgentConnection } from './socket.js';
 
@@ -45,21 +46,28 @@ export interface ConsoleController {
   start(): void;
   /** Closes the connection and stops every timer; the controller is not usable afterwards. */
   stop(): void;
-  /** Shows a conversation (or none) and loads what is missing of its messages. */
+  /** Shows a conversation (or none) and loads what is missing of its messages, and its internal notes the first time. */
   open(conversationId: string | null): void;
   /** Reloads the inbox. */
   refresh(): void;
   /**
-   * Also lists the conversations in `status` (`GET /api/conversations?status=…`), from now on and at once, so an inbox
-   * filtered on it shows those older than the most recent page too; null lists the most recent page only.
+   * Changes the inbox's view, search, filters or order (the rest stays), and lists the first page of the new query
+   * (`GET /api/conversations`). Nothing happens when nothing changed.
    */
-  listStatus(status: ConversationStatus | null): void;
+  setInbox(change: Partial<InboxQuery>): void;
+  /** Lists the next page of the inbox's query, after the cursor of the last one; nothing when there is none. */
+  loadMore(): void;
   /** Sends a reply; it shows as pending until the server stores it. */
   send(conversationId: string, body: string): void;
   /** Sends a failed reply again, with its original `clientId`. */
   retry(conversationId: string, clientId: string): void;
   /** Drops a failed reply. */
   discard(conversationId: string, clientId: string): void;
+  /**
+   * Writes an internal note, which only agents see: no reply, so the conversation keeps its status and assignee.
+   * Resolves true once the server stored it (it then shows in the transcript); a refusal becomes the notice.
+   */
+  writeNote(conversationId: string, body: string): Promise<boolean>;
   /**
    * Changes a conversation's status or assignee: take over, hand back to the bot, resolve, reopen. Resolves once the
    * server answered; a refusal (e.g. `transition_rejected`) becomes the notice, in the server's words.
@@ -87,6 +95,8 @@ export interface ConsoleController {
   dismissNotice(): void;
   /** Sets the agent online or away; a failure becomes the notice. */
   setPresence(status: PresenceSet['status']): Promise<void>;
+  /** AI help (summaries, suggested replies) as it streams in over the live connection; the AI help panel reads it. */
+  readonly assist: AssistStore;
 }
 
 // Longest a setTimeout can wait; a later expiry is checked again when this fires.
@@ -94,6 +104,10 @@ const MAX_TIMER_MS = 2_147_483_647;
 // A conversation's history is fetched in pages; this bounds a runaway loop if the server kept saying `hasMore`.
 const MAX_PAGES = 100;
 const PAGE_SIZE = 200;
+/** Conversations per page of the inbox; "Load more" fetches the next. */
+export const INBOX_PAGE_SIZE = 50;
+/** How long the counts wait after a `conversation:updated`, so that a burst of changes costs one request. */
+export const COUNTS_DEBOUNCE_MS = 500;
 
 /** A message people can read for any failure. */
 export function errorMessage(error: unknown): string {
@@ -135,11 +149,16 @@ export function createConsoleController(options: ConsoleControllerOptions): Cons
   const author = { kind: 'agent' as const, id: session.agent.id, name: session.agent.name };
   const listeners = new Set<() => void>();
   const threadSyncs = new Map<string, () => void>();
+  const noteSyncs = new Map<string, () => void>();
+  // Conversations whose notes are loaded since the last (re)connection: note:created keeps them current from then on.
+  const notesSynced = new Set<string>();
   const timers = new Set<ReturnType<typeof setTimeout>>();
   let state = initialConsoleState(options.openId ?? null);
   let connection: AgentConnection | null = null;
   let typingNotifier: { conversationId: string; notifier: TypingNotifier } | null = null;
-  let listedStatus: ConversationStatus | null = null;
+  let countsTimer: ReturnType<typeof setTimeout> | null = null;
+  // The greatest seq each conversation was marked read up to (or is being marked), so each read is sent once.
+  const markedSeq = new Map<string, number>();
   let stopped = false;
 
   function dispatch(action: ConsoleAction) {
@@ -171,19 +190,76 @@ export function createConsoleController(options: ConsoleControllerOptions): Cons
   }
 
   const refreshList = coalesce(async function loadConversations() {
+    const { query } = state.inbox;
     try {
-      // The most recent page always: it is ordered by last change, so it also refreshes whatever changed status while
-      // no events could arrive, which a filtered list would leave stale (it omits conversations that left the status).
-      const status = listedStatus;
-      const pages = await Promise.all([
-        api.listConversations({ limit: PAGE_SIZE }),
-        ...(status ? [api.listConversations({ status, limit: PAGE_SIZE })] : []),
-      ]);
-      dispatch({ type: 'list-loaded', conversations: pages.flatMap((page) => page.conversations) });
+      // The first page of the inbox's query; a reload starts the listing over (what changed while no events could
+      // arrive is in it, in its place).
+      const page = await api.listConversations(listQueryOf(query, INBOX_PAGE_SIZE));
+      // The agent asked for something else meanwhile: that answer is on its way.
+      if (!sameInboxQuery(query, state.inbox.query)) return;
+      dispatch({ type: 'list-loaded', conversations: page.conversations, nextCursor: page.nextCursor ?? null });
     } catch (error) {
-      dispatch({ type: 'list-failed', error: handleError(error) });
+      if (sameInboxQuery(query, state.inbox.query)) dispatch({ type: 'list-failed', error: handleError(error) });
     }
   });
+
+  async function loadNextPage() {
+    const { query, nextCursor, loadingMore } = state.inbox;
+    if (!nextCursor || loadingMore) return;
+    dispatch({ type: 'more-requested' });
+    try {
+      const page = await api.listConversations(listQueryOf(query, INBOX_PAGE_SIZE, nextCursor));
+      if (!sameInboxQuery(query, state.inbox.query) || state.inbox.nextCursor !== nextCursor) return;
+      dispatch({ type: 'list-loaded', conversations: page.conversations, nextCursor: page.nextCursor ?? null, append: true });
+    } catch (error) {
+      dispatch({ type: 'more-failed', error: handleError(error) });
+    }
+  }
+
+  const refreshCounts = coalesce(async function loadCounts() {
+    try {
+      dispatch({ type: 'counts-loaded', counts: await api.inboxCounts() });
+    } catch (error) {
+      // The counts are a hint on the tabs: a failed load leaves the last ones, and the next change retries.
+      handleError(error);
+    }
+  });
+
+  /** Counts again once changes have been quiet for {@link COUNTS_DEBOUNCE_MS}. */
+  function scheduleCounts() {
+    if (countsTimer !== null) {
+      clearTimeout(countsTimer);
+      timers.delete(countsTimer);
+    }
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      countsTimer = null;
+      if (!stopped) refreshCounts();
+    }, COUNTS_DEBOUNCE_MS);
+    countsTimer = timer;
+    timers.add(timer);
+  }
+
+  /**
+   * Tells the server that the agent has read the open conversation up to what the console holds of it (the summary's
+   * `lastSeq`, or the messages loaded), once per seq; the answer brings the count left unread.
+   */
+  async function markOpenRead() {
+    const conversationId = state.openId;
+    if (!conversationId) return;
+    const summary = state.conversations.find((conversation) => conversation.id === conversationId);
+    const seq = Math.max(summary?.lastSeq ?? 0, syncedSeq(state.threads[conversationId] ?? emptyThread));
+    if (seq <= 0 || seq <= (markedSeq.get(conversationId) ?? 0)) return;
+    markedSeq.set(conversationId, seq);
+    try {
+      const read = await api.markRead(conversationId, { seq });
+      dispatch({ type: 'read-confirmed', conversationId, unreadCount: read.unreadCount });
+    } catch (error) {
+      // Sent again with the next message or opening.
+      if ((markedSeq.get(conversationId) ?? 0) === seq) markedSeq.delete(conversationId);
+      handleError(error);
+    }
+  }
 
   /**
    * Runs a change the server answers with the conversation's new summary and shows that summary; a refusal becomes the
@@ -215,6 +291,7 @@ export function createConsoleController(options: ConsoleControllerOptions): Cons
             const afterSeq = syncedSeq(state.threads[conversationId] ?? emptyThread);
             const { messages, hasMore } = await api.listMessages(conversationId, { afterSeq, limit: PAGE_SIZE });
             dispatch({ type: 'thread-loaded', conversationId, messages });
+            if (conversationId === state.openId) void markOpenRead();
             const advanced = syncedSeq(state.threads[conversationId] ?? emptyThread) > afterSeq;
             if (!hasMore || !advanced) break;
           }
@@ -223,6 +300,23 @@ export function createConsoleController(options: ConsoleControllerOptions): Cons
         }
       });
       threadSyncs.set(conversationId, sync);
+    }
+    sync();
+  }
+
+  function syncNotes(conversationId: string) {
+    let sync = noteSyncs.get(conversationId);
+    if (!sync) {
+      sync = coalesce(async function loadNotes() {
+        try {
+          const { notes } = await api.listNotes(conversationId);
+          dispatch({ type: 'notes-loaded', conversationId, notes });
+          notesSynced.add(conversationId);
+        } catch (error) {
+          dispatch({ type: 'notes-failed', conversationId, error: handleError(error) });
+        }
+      });
+      noteSyncs.set(conversationId, sync);
     }
     sync();
   }
@@ -251,9 +345,15 @@ export function createConsoleController(options: ConsoleControllerOptions): Cons
   /** After a (re)connection, fetch whatever happened while no events could arrive. */
   function resync() {
     refreshList();
+    refreshCounts();
     refreshPresence();
     refreshEmail();
-    if (state.openId) syncThread(state.openId);
+    // Notes written while no events could arrive: the open conversation's now, the others' when opened again.
+    notesSynced.clear();
+    if (state.openId) {
+      syncThread(state.openId);
+      syncNotes(state.openId);
+    }
   }
 
   async function deliver(conversationId: string, clientId: string, body: string) {
@@ -276,6 +376,15 @@ export function createConsoleController(options: ConsoleControllerOptions): Cons
     );
   }
 
+  /** AI help: a store of its own (`assist.ts`); the controller sends its requests and carries its events. */
+  const assist = createAssistStore({
+    request(payload) {
+      if (!connection) return Promise.reject(new ParleyError('unavailable', 'The console is not connected.'));
+      return connection.requestAssist(payload);
+    },
+    describeError: handleError,
+  });
+
   const serverEvents: AgentServerEvents = {
     'message:created'(message) {
       dispatch({ type: 'message-created', message });
@@ -283,9 +392,12 @@ export function createConsoleController(options: ConsoleControllerOptions): Cons
       if (!state.conversations.some((conversation) => conversation.id === message.conversationId)) refreshList();
       const thread = state.threads[message.conversationId];
       if (thread?.loaded && hasGap(thread)) syncThread(message.conversationId);
+      // Seen as it arrives in the conversation on screen.
+      if (message.conversationId === state.openId) void markOpenRead();
     },
     'conversation:updated'(conversation) {
       dispatch({ type: 'conversation-updated', conversation });
+      scheduleCounts();
     },
     'typing:changed'(typing) {
       dispatch({ type: 'typing-changed', typing, now: now() });
@@ -304,9 +416,19 @@ export function createConsoleController(options: ConsoleControllerOptions): Cons
       if (!state.presence[change.userId]) refreshPresence();
       dispatch({ type: 'presence-changed', change });
     },
+    'note:created'(note) {
+      dispatch({ type: 'note-created', note });
+    },
+    'assist:delta'(delta) {
+      assist.delta(delta);
+    },
+    'assist:end'(end) {
+      assist.end(end);
+    },
   };
 
   const controller: ConsoleController = {
+    assist,
     getState: () => state,
     subscribe(listener) {
       listeners.add(listener);
@@ -324,6 +446,7 @@ export function createConsoleController(options: ConsoleControllerOptions): Cons
             break;
           case 'disconnected':
             dispatch({ type: 'connection-changed', connection: 'offline' });
+            assist.connectionLost();
             break;
           case 'refused':
             if (event.error.code === 'unauthorized') endSession(event.error.message);
@@ -338,6 +461,9 @@ export function createConsoleController(options: ConsoleControllerOptions): Cons
       connection.on('bot:reply-delta', serverEvents['bot:reply-delta']);
       connection.on('bot:reply-end', serverEvents['bot:reply-end']);
       connection.on('presence:changed', serverEvents['presence:changed']);
+      connection.on('note:created', serverEvents['note:created']);
+      connection.on('assist:delta', serverEvents['assist:delta']);
+      connection.on('assist:end', serverEvents['assist:end']);
     },
     stop() {
       if (stopped) return;
@@ -348,17 +474,26 @@ export function createConsoleController(options: ConsoleControllerOptions): Cons
       listeners.clear();
       connection?.close();
       connection = null;
+      assist.clear();
     },
     open(conversationId) {
       if (typingNotifier && typingNotifier.conversationId !== conversationId) controller.stopTyping();
       dispatch({ type: 'conversation-opened', conversationId });
-      if (conversationId) syncThread(conversationId);
+      if (!conversationId) return;
+      void markOpenRead();
+      syncThread(conversationId);
+      if (!notesSynced.has(conversationId)) syncNotes(conversationId);
     },
     refresh: refreshList,
-    listStatus(status) {
-      if (status === listedStatus) return;
-      listedStatus = status;
+    setInbox(change) {
+      const query = { ...state.inbox.query, ...change };
+      query.q = query.q.trim();
+      if (sameInboxQuery(query, state.inbox.query)) return;
+      dispatch({ type: 'inbox-changed', query });
       refreshList();
+    },
+    loadMore() {
+      void loadNextPage();
     },
     send(conversationId, body) {
       if (body.trim() === '') return;
@@ -375,6 +510,19 @@ export function createConsoleController(options: ConsoleControllerOptions): Cons
     },
     discard(conversationId, clientId) {
       dispatch({ type: 'send-discarded', conversationId, clientId });
+    },
+    async writeNote(conversationId, body) {
+      if (body.trim() === '') return false;
+      dispatch({ type: 'notice-changed', notice: null });
+      try {
+        // REST only, never `message:send` or the reply path: a note is not a message and must not reach the visitor.
+        const note = await api.writeNote(conversationId, { clientId: createClientId(), body });
+        dispatch({ type: 'note-created', note });
+        return true;
+      } catch (error) {
+        dispatch({ type: 'notice-changed', notice: handleError(error) });
+        return false;
+      }
     },
     async update(conversationId, update) {
       await changeConversation(() => api.updateConversation(conversationId, update));

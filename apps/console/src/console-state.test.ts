@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { CONVERSATION_ID, message, summary } from './__fixtures__/factories.js';
-import { consoleReducer, initialConsoleState, isUnread, TYPING_TTL_MS, type ConsoleAction, type ConsoleState } from './console-state.js';
+import { CONVERSATION_ID, message, note, summary } from './__fixtures__/factories.js';
+import {
+  consoleReducer,
+  initialConsoleState,
+  isUnread,
+  TYPING_TTL_MS,
+  unreadCount,
+  type ConsoleAction,
+  type ConsoleState,
+} from './console-state.js';
 
 function run(actions: ConsoleAction[], state: ConsoleState = initialConsoleState()): ConsoleState {
   return actions.reduce(consoleReducer, state);
@@ -27,12 +35,35 @@ describe('unread marker', () => {
     expect(isUnread(closed, closed.conversations[0]!)).toBe(false);
   });
 
-  it('marks a conversation that appears after the console opened', () => {
-    const state = run([
+  it('marks a conversation that appears after the console opened, from its first visitor message', () => {
+    const appeared = run([
       { type: 'list-loaded', conversations: [] },
       { type: 'conversation-updated', conversation: summary() },
     ]);
+    expect(isUnread(appeared, appeared.conversations[0]!)).toBe(false);
+    const state = consoleReducer(appeared, { type: 'message-created', message: message(1) });
     expect(isUnread(state, state.conversations[0]!)).toBe(true);
+  });
+
+  it('takes the count the server keeps for the agent, unless a live message made it newer', () => {
+    const state = run([{ type: 'list-loaded', conversations: [summary({ lastSeq: 4, unreadCount: 3 })] }]);
+    expect(unreadCount(state, CONVERSATION_ID)).toBe(3);
+    const raised = consoleReducer(state, { type: 'message-created', message: message(5) });
+    expect(unreadCount(raised, CONVERSATION_ID)).toBe(4);
+    // A page fetched before that message arrived: its count is older than the one held.
+    const stale = consoleReducer(raised, { type: 'list-loaded', conversations: [summary({ lastSeq: 4, unreadCount: 3 })] });
+    expect(unreadCount(stale, CONVERSATION_ID)).toBe(4);
+    const read = consoleReducer(stale, { type: 'read-confirmed', conversationId: CONVERSATION_ID, unreadCount: 0 });
+    expect(unreadCount(read, CONVERSATION_ID)).toBe(0);
+    // The same message heard twice counts once.
+    const again = run(
+      [
+        { type: 'message-created', message: message(6) },
+        { type: 'message-created', message: message(6) },
+      ],
+      read,
+    );
+    expect(unreadCount(again, CONVERSATION_ID)).toBe(1);
   });
 });
 
@@ -101,14 +132,62 @@ describe('bot replies', () => {
     expect(consoleReducer(state, delta('Hello'))).toBe(state);
   });
 
-  it('does not mark a conversation unread when the bot answered the visitor', () => {
+  it('counts the visitor messages the agent has not read, even those the bot answered', () => {
     const answered = run([
       { type: 'list-loaded', conversations: [summary({ status: 'bot', lastSeq: 1 })] },
       { type: 'message-created', message: message(2) },
       { type: 'message-created', message: message(3, { author: botAuthor, body: 'Yes, it fits two.' }) },
     ]);
-    expect(isUnread(answered, answered.conversations[0]!)).toBe(false);
+    expect(unreadCount(answered, CONVERSATION_ID)).toBe(1);
     const asked = consoleReducer(answered, { type: 'message-created', message: message(4) });
-    expect(isUnread(asked, asked.conversations[0]!)).toBe(true);
+    expect(unreadCount(asked, CONVERSATION_ID)).toBe(2);
+  });
+});
+
+const bodies = (state: ConsoleState) => state.notes[CONVERSATION_ID]?.map((held) => held.body);
+
+describe('internal notes', () => {
+  it('keeps each note once, whether the list or note:created brings it, in createdAt order', () => {
+    const state = run([
+      { type: 'note-created', note: note(3, { afterSeq: 2 }) },
+      { type: 'notes-loaded', conversationId: CONVERSATION_ID, notes: [note(1), note(2, { afterSeq: 1 }), note(3, { afterSeq: 2 })] },
+    ]);
+    expect(bodies(state)).toEqual(['Note 1', 'Note 2', 'Note 3']);
+    // An older note heard late goes where its time puts it.
+    const late = consoleReducer(state, { type: 'note-created', note: note(0, { createdAt: '2025-01-01T11:00:00.000Z' }) });
+    expect(bodies(late)).toEqual(['Note 0', 'Note 1', 'Note 2', 'Note 3']);
+  });
+
+  it('changes nothing for a note it has already, nor for an empty list', () => {
+    const state = run([{ type: 'note-created', note: note(1) }]);
+    expect(consoleReducer(state, { type: 'note-created', note: note(1) })).toBe(state);
+    expect(consoleReducer(state, { type: 'notes-loaded', conversationId: CONVERSATION_ID, notes: [note(1)] })).toBe(state);
+    const empty = initialConsoleState();
+    expect(consoleReducer(empty, { type: 'notes-loaded', conversationId: CONVERSATION_ID, notes: [] })).toBe(empty);
+  });
+
+  it('keeps notes written at the same instant in the order they came, and apart per conversation', () => {
+    const at = '2025-01-01T12:05:00.000Z';
+    const state = run([
+      { type: 'note-created', note: note(2, { createdAt: at }) },
+      { type: 'note-created', note: note(1, { createdAt: at }) },
+      { type: 'note-created', note: note(9, { conversationId: 'other' }) },
+    ]);
+    expect(bodies(state)).toEqual(['Note 2', 'Note 1']);
+    expect(state.notes.other?.map((held) => held.body)).toEqual(['Note 9']);
+  });
+
+  it('does not touch the inbox or its unread marks', () => {
+    const state = run([{ type: 'list-loaded', conversations: [summary({ lastSeq: 1 })] }]);
+    const noted = consoleReducer(state, { type: 'note-created', note: note(1, { afterSeq: 1 }) });
+    expect(noted.conversations).toBe(state.conversations);
+    expect(isUnread(noted, noted.conversations[0]!)).toBe(false);
+  });
+
+  it('keeps why the notes could not be loaded until they are', () => {
+    const failed = run([{ type: 'notes-failed', conversationId: CONVERSATION_ID, error: 'Cannot reach the server.' }]);
+    expect(failed.noteErrors[CONVERSATION_ID]).toBe('Cannot reach the server.');
+    const loaded = consoleReducer(failed, { type: 'notes-loaded', conversationId: CONVERSATION_ID, notes: [] });
+    expect(loaded.noteErrors[CONVERSATION_ID]).toBeUndefined();
   });
 });

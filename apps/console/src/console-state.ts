@@ -25,12 +25,15 @@ import type {
   BotReplyEnd,
   BotReplyStart,
   ConversationSummary,
+  InboxCounts,
   Message,
   MessageSent,
+  Note,
   PresenceChanged,
   TypingChanged,
 } from '@parley/protocol';
 import { applyMessage, upsertConversations } from './conversation-store.js';
+import { defaultInboxQuery, type InboxQuery } from './inbox.js';
 
 /** Whether live updates are flowing. */
 export type ConnectionState = 'connecting' | 'online' | 'offline';
@@ -53,13 +56,24 @@ export interface ConsoleState {
   threads: Readonly<Record<string, MessageThread>>;
   /** Why a conversation's messages could not be loaded. */
   threadErrors: Readonly<Record<string, string>>;
+  /**
+   * The agents' internal notes per conversation id, in `createdAt` order: for every conversation opened or heard from.
+   * Never shown to the visitor; the transcript places each after the message with `seq === afterSeq`.
+   */
+  notes: Readonly<Record<string, readonly Note[]>>;
+  /** Why a conversation's internal notes could not be loaded. */
+  noteErrors: Readonly<Record<string, string>>;
   /** Who is typing, per conversation id. */
   typing: Readonly<Record<string, TypingState>>;
   /**
-   * The last `seq` the agent has seen, per conversation. Null until the first list arrives, which becomes the baseline:
-   * only activity after the console opened is marked unread, since the server keeps no read state.
+   * Visitor messages the agent has not read, per conversation id: the server's count (`unreadCount` of the list, kept
+   * per agent in the database), raised by each visitor message heard live, zero for the conversation on screen.
    */
-  readSeq: Readonly<Record<string, number>> | null;
+  unread: Readonly<Record<string, number>>;
+  /** The inbox's query and what the server listed for it. */
+  inbox: InboxListing;
+  /** How many conversations each view has (`GET /api/conversations/counts`); null until the server answered. */
+  counts: InboxCounts | null;
   /** The conversation on screen. */
   openId: string | null;
   /** A failed action to tell the agent about (resolve, assign); cleared by the next action or on dismissal. */
@@ -73,16 +87,44 @@ export interface ConsoleState {
   email: boolean | null;
 }
 
+/** The inbox's query and the conversations the server listed for it. */
+export interface InboxListing {
+  query: InboxQuery;
+  /** Ids of the conversations listed for the query, over every page loaded. */
+  listed: ReadonlySet<string>;
+  /** Ids of the conversations heard of live since the first page: shown when they fit the view. */
+  live: ReadonlySet<string>;
+  /** The cursor of the next page; null: no more pages. */
+  nextCursor: string | null;
+  /** A next page is on its way. */
+  loadingMore: boolean;
+}
+
 /** Everything that can happen to the state. */
 export type ConsoleAction =
   | { type: 'connection-changed'; connection: ConnectionState }
-  | { type: 'list-loaded'; conversations: readonly ConversationSummary[] }
+  | {
+      type: 'list-loaded';
+      conversations: readonly ConversationSummary[];
+      /** The cursor of the page after this one (null: the last page). */
+      nextCursor?: string | null;
+      /** A next page, added to the pages loaded; otherwise the first page, which starts the listing over. */
+      append?: boolean;
+    }
+  | { type: 'inbox-changed'; query: InboxQuery }
+  | { type: 'more-requested' }
+  | { type: 'more-failed'; error: string }
+  | { type: 'counts-loaded'; counts: InboxCounts }
+  | { type: 'read-confirmed'; conversationId: string; unreadCount: number }
   | { type: 'list-failed'; error: string }
   | { type: 'conversation-updated'; conversation: ConversationSummary }
   | { type: 'conversation-opened'; conversationId: string | null }
   | { type: 'thread-loaded'; conversationId: string; messages: readonly Message[] }
   | { type: 'thread-failed'; conversationId: string; error: string }
   | { type: 'message-created'; message: Message }
+  | { type: 'notes-loaded'; conversationId: string; notes: readonly Note[] }
+  | { type: 'notes-failed'; conversationId: string; error: string }
+  | { type: 'note-created'; note: Note }
   | { type: 'send-started'; conversationId: string; clientId: string; body: string; createdAt: string }
   | { type: 'send-retried'; conversationId: string; clientId: string }
   | { type: 'send-confirmed'; conversationId: string; clientId: string; sent: MessageSent; author: Message['author'] }
@@ -104,6 +146,33 @@ export type ConsoleAction =
  */
 export const TYPING_TTL_MS = TYPING_EXPIRY_MS;
 
+function emptyListing(query: InboxQuery): InboxListing {
+  return { query, listed: new Set(), live: new Set(), nextCursor: null, loadingMore: false };
+}
+
+/** `listing` having heard of `conversationId` live. */
+function heardLive(state: ConsoleState, conversationId: string): ConsoleState {
+  const { inbox } = state;
+  if (inbox.live.has(conversationId) || inbox.listed.has(conversationId)) return state;
+  return { ...state, inbox: { ...inbox, live: new Set([...inbox.live, conversationId]) } };
+}
+
+/**
+ * The unread counts of a page of summaries. A summary that has seen fewer messages than the one held (a live message
+ * came while the page was on its way) keeps the count the console raised.
+ */
+function withListedUnread(state: ConsoleState, incoming: readonly ConversationSummary[]): Readonly<Record<string, number>> {
+  let unread = state.unread;
+  for (const conversation of incoming) {
+    if (conversation.unreadCount === undefined) continue;
+    const held = state.conversations.find((candidate) => candidate.id === conversation.id);
+    if (held && held.lastSeq > conversation.lastSeq) continue;
+    if ((unread[conversation.id] ?? 0) === conversation.unreadCount) continue;
+    unread = { ...unread, [conversation.id]: conversation.unreadCount };
+  }
+  return unread;
+}
+
 /** The state right after sign-in. */
 export function initialConsoleState(openId: string | null = null): ConsoleState {
   return {
@@ -113,8 +182,12 @@ export function initialConsoleState(openId: string | null = null): ConsoleState 
     listError: null,
     threads: {},
     threadErrors: {},
+    notes: {},
+    noteErrors: {},
     typing: {},
-    readSeq: null,
+    unread: {},
+    inbox: emptyListing(defaultInboxQuery),
+    counts: null,
     openId,
     notice: null,
     presence: {},
@@ -126,6 +199,34 @@ function withThread(state: ConsoleState, conversationId: string, update: (thread
   const thread = state.threads[conversationId] ?? emptyThread;
   const next = update(thread);
   return next === thread ? state : { ...state, threads: { ...state.threads, [conversationId]: next } };
+}
+
+const noNotes: readonly Note[] = [];
+
+function byCreatedAt(a: Note, b: Note): number {
+  return Date.parse(a.createdAt) - Date.parse(b.createdAt) || 0;
+}
+
+/**
+ * `notes` with those of `incoming` it does not have (by id), in `createdAt` order; notes created at the same instant
+ * keep the order they came in. The same array when nothing is new: a note heard twice (the list, then the event, or the
+ * writer's own answer, then its event) shows once.
+ */
+export function mergeNotes(notes: readonly Note[], incoming: readonly Note[]): readonly Note[] {
+  const known = new Set(notes.map((note) => note.id));
+  const added: Note[] = [];
+  for (const note of incoming) {
+    if (known.has(note.id)) continue;
+    known.add(note.id);
+    added.push(note);
+  }
+  return added.length === 0 ? notes : [...notes, ...added].toSorted(byCreatedAt);
+}
+
+function withNotes(state: ConsoleState, conversationId: string, incoming: readonly Note[]): ConsoleState {
+  const notes = state.notes[conversationId] ?? noNotes;
+  const next = mergeNotes(notes, incoming);
+  return next === notes ? state : { ...state, notes: { ...state.notes, [conversationId]: next } };
 }
 
 function withoutKey<T>(record: Readonly<Record<string, T>>, key: string): Readonly<Record<string, T>> {
@@ -150,13 +251,11 @@ function stopTyping(state: ConsoleState, conversationId: string, kind: TypingSta
   return state.typing[conversationId]?.kind === kind ? { ...state, typing: withoutKey(state.typing, conversationId) } : state;
 }
 
-/** The open conversation is on screen, so whatever it contains counts as seen. */
+/** The open conversation is on screen, so whatever it contains counts as read. */
 function markOpenRead(state: ConsoleState): ConsoleState {
-  const { openId, readSeq } = state;
-  if (openId === null || readSeq === null) return state;
-  const lastSeq = state.conversations.find((conversation) => conversation.id === openId)?.lastSeq ?? 0;
-  if ((readSeq[openId] ?? -1) >= lastSeq) return state;
-  return { ...state, readSeq: { ...readSeq, [openId]: lastSeq } };
+  const { openId, unread } = state;
+  if (openId === null || !unread[openId]) return state;
+  return { ...state, unread: { ...unread, [openId]: 0 } };
 }
 
 function reduce(state: ConsoleState, action: ConsoleAction): ConsoleState {
@@ -168,21 +267,42 @@ function reduce(state: ConsoleState, action: ConsoleAction): ConsoleState {
       return action.connection === 'offline' ? withEveryThread(next, dropStreamingBotReplies) : next;
     }
     case 'list-loaded': {
-      const readSeq =
-        state.readSeq ?? Object.fromEntries(action.conversations.map((conversation) => [conversation.id, conversation.lastSeq]));
+      const ids = action.conversations.map((conversation) => conversation.id);
+      const { inbox } = state;
       return {
         ...state,
         conversations: upsertConversations(state.conversations, action.conversations),
         listStatus: 'ready',
         listError: null,
-        readSeq,
+        unread: withListedUnread(state, action.conversations),
+        inbox: {
+          ...inbox,
+          listed: action.append ? new Set([...inbox.listed, ...ids]) : new Set(ids),
+          live: action.append ? inbox.live : new Set(),
+          nextCursor: action.nextCursor ?? null,
+          loadingMore: false,
+        },
       };
     }
+    case 'inbox-changed':
+      return { ...state, inbox: emptyListing(action.query), listStatus: 'loading', listError: null };
+    case 'more-requested':
+      return state.inbox.loadingMore ? state : { ...state, inbox: { ...state.inbox, loadingMore: true } };
+    case 'more-failed':
+      return { ...state, inbox: { ...state.inbox, loadingMore: false }, listError: action.error };
+    case 'counts-loaded':
+      return { ...state, counts: action.counts };
+    case 'read-confirmed':
+      if ((state.unread[action.conversationId] ?? 0) === action.unreadCount) return state;
+      return { ...state, unread: { ...state.unread, [action.conversationId]: action.unreadCount } };
     case 'list-failed':
       // A list already on screen stays; the error only replaces an empty one.
       return { ...state, listStatus: state.listStatus === 'ready' ? 'ready' : 'error', listError: action.error };
     case 'conversation-updated':
-      return { ...state, conversations: upsertConversations(state.conversations, [action.conversation]) };
+      return heardLive(
+        { ...state, conversations: upsertConversations(state.conversations, [action.conversation]) },
+        action.conversation.id,
+      );
     case 'conversation-opened':
       return { ...state, openId: action.conversationId, notice: null };
     case 'thread-loaded':
@@ -192,13 +312,31 @@ function reduce(state: ConsoleState, action: ConsoleAction): ConsoleState {
       };
     case 'thread-failed':
       return { ...state, threadErrors: { ...state.threadErrors, [action.conversationId]: action.error } };
+    case 'notes-loaded': {
+      // Merged, not replaced: a note:created heard while the list was on its way stays.
+      const next = withNotes(state, action.conversationId, action.notes);
+      const noteErrors = withoutKey(next.noteErrors, action.conversationId);
+      return noteErrors === next.noteErrors ? next : { ...next, noteErrors };
+    }
+    case 'notes-failed':
+      return { ...state, noteErrors: { ...state.noteErrors, [action.conversationId]: action.error } };
+    case 'note-created':
+      // A note is no message: the inbox's preview, order and unread marks stay as they are.
+      return withNotes(state, action.note.conversationId, [action.note]);
     case 'message-created': {
       const { message } = action;
       const next = withThread(state, message.conversationId, (thread) => mergeMessages(thread, [message]));
+      const held = next.conversations.find((conversation) => conversation.id === message.conversationId);
       const conversations = applyMessage(next.conversations, message);
-      const withList = conversations === next.conversations ? next : { ...next, conversations };
+      const withList = heardLive(conversations === next.conversations ? next : { ...next, conversations }, message.conversationId);
+      if (message.author.kind !== 'visitor') return withList;
+      // A visitor message not seen before is one more unread (the one on screen is read at once, below).
+      const isNew = !held || message.seq > held.lastSeq;
+      const unread = isNew
+        ? { ...withList.unread, [message.conversationId]: (withList.unread[message.conversationId] ?? 0) + 1 }
+        : withList.unread;
       // A visitor who just sent a message has stopped typing it.
-      return message.author.kind === 'visitor' ? stopTyping(withList, message.conversationId, 'visitor') : withList;
+      return stopTyping({ ...withList, unread }, message.conversationId, 'visitor');
     }
     case 'send-started':
       return withThread(state, action.conversationId, (thread) => addPending(thread, action.clientId, action.body, action.createdAt));
@@ -259,24 +397,12 @@ export function consoleReducer(state: ConsoleState, action: ConsoleAction): Cons
   return markOpenRead(reduce(state, action));
 }
 
-/**
- * True when the last message leaves the visitor waiting for an answer. An agent's or the bot's message answered them,
- * so a conversation the bot handles does not ask for the agent's attention after every exchange.
- */
-function awaitsAnswer(conversation: ConversationSummary): boolean {
-  const kind = conversation.lastMessage?.authorKind;
-  // A system line (someone joined, the conversation was queued or resolved) answers nobody and asks nothing.
-  return kind !== 'agent' && kind !== 'bot' && kind !== 'system';
+/** Visitor messages of a conversation the agent has not read; 0 for the conversation on screen. */
+export function unreadCount(state: ConsoleState, conversationId: string): number {
+  return conversationId === state.openId ? 0 : (state.unread[conversationId] ?? 0);
 }
 
-/**
- * True when a conversation has activity the agent has not seen: a message newer than the last one seen (or a
- * conversation that appeared after the console opened), not written by an agent or the bot, in a conversation not on
- * screen.
- */
+/** True when a conversation has visitor messages the agent has not read (see {@link unreadCount}). */
 export function isUnread(state: ConsoleState, conversation: ConversationSummary): boolean {
-  if (state.readSeq === null || conversation.id === state.openId) return false;
-  const seen = state.readSeq[conversation.id];
-  if (seen === undefined) return awaitsAnswer(conversation);
-  return conversation.lastSeq > seen && awaitsAnswer(conversation);
+  return unreadCount(state, conversation.id) > 0;
 }

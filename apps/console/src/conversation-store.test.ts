@@ -46,4 +46,14 @@ describe('applyMessage', () => {
     const list = [summary({ lastSeq: 2 })];
     expect(applyMessage(list, message(2))).toBe(list);
   });
+
+  it('keeps since when the visitor waits: from their first unanswered message until an agent or the bot answers', () => {
+    const asked = applyMessage([summary()], message(1));
+    expect(asked[0]!.waitingSince).toBe(message(1).createdAt);
+    const again = applyMessage(asked, message(2));
+    const noted = applyMessage(again, message(3, { author: { kind: 'system', id: null, name: null } }));
+    expect(noted[0]!.waitingSince).toBe(message(1).createdAt);
+    const answered = applyMessage(noted, message(4, { author: { kind: 'bot', id: null, name: 'Assistant' } }));
+    expect(answered[0]!.waitingSince).toBeNull();
+  });
 });

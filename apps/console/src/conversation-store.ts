@@ -52,17 +52,21 @@ export function upsertConversations(
 }
 
 /**
- * Applies a live message to its conversation's summary (preview, `lastSeq`, time). Returns the list unchanged when the
- * conversation is unknown (a `conversation:updated` or a list refresh will bring it) or the message is not newer.
+ * Applies a live message to its conversation's summary (preview, `lastSeq`, time, `waitingSince`). Returns the list
+ * unchanged when the conversation is unknown (a `conversation:updated` or a list refresh will bring it) or the message
+ * is not newer.
  */
 export function applyMessage(conversations: readonly ConversationSummary[], message: Message): readonly ConversationSummary[] {
   const held = conversations.find((conversation) => conversation.id === message.conversationId);
   if (!held || message.seq <= held.lastSeq) return conversations;
+  const { kind } = message.author;
   const updated: ConversationSummary = {
     ...held,
     lastSeq: message.seq,
-    lastMessage: { body: message.body, authorKind: message.author.kind },
+    lastMessage: { body: message.body, authorKind: kind },
     lastMessageAt: message.createdAt,
+    // As the server keeps it: a visitor's message starts the wait, an agent's or the bot's answers it.
+    waitingSince: kind === 'visitor' ? (held.waitingSince ?? message.createdAt) : kind === 'system' ? held.waitingSince : null,
   };
   return sortConversations(conversations.map((conversation) => (conversation === held ? updated : conversation)));
 }

@@ -5,7 +5,9 @@ import {
   isSavedRepliesPath,
   knowledgePath,
   pathForConversation,
+  isWidgetSettingsPath,
   savedRepliesPath,
+  widgetSettingsPath,
 } from './route.js';
 
 describe('conversation URLs', () => {
@@ -39,5 +41,15 @@ describe('saved replies URL', () => {
     expect(isSavedRepliesPath('/console/saved-replies/', '/console/')).toBe(true);
     expect(isSavedRepliesPath('/console/knowledge', '/console/')).toBe(false);
     expect(conversationIdFromPath('/console/saved-replies', '/console/')).toBeNull();
+  });
+});
+
+describe('widget settings URL', () => {
+  it('is <base>settings/widgets, with or without a trailing slash, and is no conversation', () => {
+    expect(widgetSettingsPath('/console/')).toBe('/console/settings/widgets');
+    expect(isWidgetSettingsPath('/console/settings/widgets', '/console/')).toBe(true);
+    expect(isWidgetSettingsPath('/console/settings/widgets/', '/console/')).toBe(true);
+    expect(isWidgetSettingsPath('/console/settings', '/console/')).toBe(false);
+    expect(conversationIdFromPath('/console/settings/widgets', '/console/')).toBeNull();
   });
 });

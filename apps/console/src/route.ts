@@ -1,7 +1,8 @@
 /**
  * The console's URLs: `<base>` for the inbox, `<base>conversations/<id>` for an open conversation, so a reload or a
- * shared link reopens the same conversation, `<base>knowledge` for the knowledge base and `<base>saved-replies` for saved
- * replies. The server answers every path under `/console/` with the app.
+ * shared link reopens the same conversation, `<base>knowledge` for the knowledge base, `<base>saved-replies` for saved
+ * replies and `<base>settings/widgets` for the widgets' settings (admins). The server answers every path under
+ * `/console/` with the app.
  * @module
  */
 
@@ -40,4 +41,14 @@ export function savedRepliesPath(base: string): string {
 /** True when `pathname` is the saved replies page. */
 export function isSavedRepliesPath(pathname: string, base: string): boolean {
   return pathname === savedRepliesPath(base) || pathname === `${savedRepliesPath(base)}/`;
+}
+
+/** The widgets' settings page's path (admins). */
+export function widgetSettingsPath(base: string): string {
+  return `${base}settings/widgets`;
+}
+
+/** True when `pathname` is the widgets' settings page. */
+export function isWidgetSettingsPath(pathname: string, base: string): boolean {
+  return pathname === widgetSettingsPath(base) || pathname === `${widgetSettingsPath(base)}/`;
 }

@@ -9,6 +9,8 @@ import type {
   AgentMessageSend,
   AgentServerEvents,
   AgentTypingSet,
+  AssistAccepted,
+  AssistRequest,
   ErrorBody,
   MessageSent,
   PresenceSet,
@@ -41,6 +43,11 @@ export interface AgentConnection {
   setTyping(payload: AgentTypingSet): void;
   /** Sets the agent online or away for the whole organization; resolves with the status now in force. */
   setPresence(payload: PresenceSet): Promise<PresenceStatus>;
+  /**
+   * Asks for AI help on a conversation; resolves with the id of the `assist:delta` and `assist:end` events that follow.
+   * Rejects with a {@link ParleyError}, `unavailable` when no ack came in time.
+   */
+  requestAssist(payload: AssistRequest): Promise<AssistAccepted>;
   /** Disconnects for good. */
   close(): void;
 }
@@ -155,6 +162,16 @@ export function connectAgent(options: AgentConnectionOptions): AgentConnection {
         throw new ParleyError('unavailable', 'The server did not confirm your status in time.', { cause });
       }
       if (ack.ok) return ack.data.status;
+      throw ParleyError.fromBody(ack.error);
+    },
+    async requestAssist(payload) {
+      let ack: Ack<AssistAccepted>;
+      try {
+        ack = await socket.timeout(SEND_TIMEOUT_MS).emitWithAck('assist:request', payload);
+      } catch (cause) {
+        throw new ParleyError('unavailable', 'The server did not answer in time.', { cause });
+      }
+      if (ack.ok) return ack.data;
       throw ParleyError.fromBody(ack.error);
     },
     setTyping(payload) {

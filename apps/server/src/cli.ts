@@ -22,10 +22,11 @@ Commands:
   migrate                  Apply database migrations and exit.
   seed [--reset-password]  Create the demo data; --reset-password gives the demo agent a new password.
   kb import <file|folder>… [--organization ID] [--base-url URL]
-                           Import documents into the knowledge base: Markdown, HTML, plain text, and FAQ files
-                           (CSV with question/answer columns, or JSON Lines). A file imported again replaces its
-                           document; unchanged files are skipped. ID defaults to the only organization. With
-                           --base-url, help/returns.md is cited as URL/help/returns.
+                           Import documents into the knowledge base: Markdown and MDX (with front matter), HTML,
+                           plain text, and FAQ files (CSV with question/answer columns, or JSON Lines). A file
+                           imported again replaces its document; unchanged files are skipped. ID defaults to the
+                           only organization. With --base-url, help/returns.md is cited as URL/help/returns (or
+                           under its front matter slug). Dropped template macros are listed as warnings.
   kb embed [--organization ID]
                            Embed the chunks that have no vector yet (documents imported before
                            PARLEY_EMBEDDINGS_URL was set), for semantic search.
@@ -155,6 +156,10 @@ async function importKnowledge(config: Config, paths: string[], organization: st
         `${summary.updated} updated, ${summary.unchanged} unchanged; ${summary.chunks} chunks written.`,
     );
     if (skipped.length > 0) console.log(`Skipped ${skipped.length} files of other types (${knowledgeFileExtensions.join(', ')} are read).`);
+    if (summary.warned.length > 0) {
+      console.warn(`${summary.warned.length} files were imported with warnings:`);
+      for (const { file, warnings } of summary.warned) for (const warning of warnings) console.warn(`  ${file.path}: ${warning}`);
+    }
     if (summary.failed.length > 0) {
       console.error(`${summary.failed.length} files failed and were not imported:`);
       for (const failure of summary.failed) if (!failure.ok) console.error(`  ${failure.file.path}: ${failure.reason}`);

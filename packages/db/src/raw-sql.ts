@@ -61,5 +61,6 @@ export function conversationFromJson(value: Json | string): typeof conversations
     botAnsweredSeq: Number(json.bot_answered_seq),
     visitorSeenSeq: Number(json.visitor_seen_seq ?? 0),
     visitorEmailedSeq: Number(json.visitor_emailed_seq ?? 0),
+    waitingSince: date(json.waiting_since),
   };
 }

@@ -179,6 +179,18 @@ export const conversationSummarySchema = z.object({
   createdAt: z.string(),
   updatedAt: z.string(),
   lastMessageAt: z.string().nullable(),
+  /** The widget the conversation came through. */
+  widgetId: z.string(),
+  /**
+   * Since when the visitor waits for an answer: the time of their oldest message that no agent or bot message has
+   * answered since; null when the last message that is not a system line is an agent's or the bot's.
+   */
+  waitingSince: z.string().nullable(),
+  /**
+   * Visitor messages the agent who asked has not read (after their last `POST …/read`). Only on answers to that agent
+   * (`GET /api/conversations`); summaries broadcast to every agent (`conversation:updated`) leave it out.
+   */
+  unreadCount: z.number().int().nonnegative().optional(),
 });
 /** A conversation as listed in the console. */
 export type ConversationSummary = z.infer<typeof conversationSummarySchema>;

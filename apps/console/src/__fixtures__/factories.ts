@@ -2,10 +2,13 @@
  * Builders of protocol objects for tests: valid defaults, overridden per test.
  * @module
  */
-import type { Agent, ConversationSummary, Message, SlaClock, Ticket } from '@parley/protocol';
+import type { Agent, ConversationSummary, Message, Note, SlaClock, Ticket } from '@parley/protocol';
 
 /** A conversation id used across tests. */
 export const CONVERSATION_ID = '5f0c2a9e-0a4b-4c49-9d1e-3f6f6c1f2b10';
+
+/** The widget of the conversations built here. */
+export const WIDGET_ID = '7d3b1c52-6a0e-4f1b-8e2d-0c9a8b7f6e5d';
 
 /** A stored message with sequence number `seq`. */
 export function message(seq: number, overrides: Partial<Message> = {}): Message {
@@ -17,6 +20,19 @@ export function message(seq: number, overrides: Partial<Message> = {}): Message 
     author: { kind: 'visitor', id: null, name: null },
     body: `Message ${seq}`,
     createdAt: new Date(Date.UTC(2025, 0, 1, 12, 0, seq)).toISOString(),
+    ...overrides,
+  };
+}
+
+/** Internal note number `n`, by the signed-in agent, before the first message unless `afterSeq` says otherwise. */
+export function note(n: number, overrides: Partial<Note> = {}): Note {
+  return {
+    id: `note-${n}`,
+    conversationId: CONVERSATION_ID,
+    afterSeq: 0,
+    body: `Note ${n}`,
+    author: { id: agent.id, name: agent.name },
+    createdAt: new Date(Date.UTC(2025, 0, 1, 12, 1, n)).toISOString(),
     ...overrides,
   };
 }
@@ -37,6 +53,8 @@ export function summary(overrides: Partial<ConversationSummary> = {}): Conversat
     createdAt: '2025-01-01T12:00:00.000Z',
     updatedAt: '2025-01-01T12:00:00.000Z',
     lastMessageAt: null,
+    widgetId: WIDGET_ID,
+    waitingSince: null,
     ...overrides,
   };
 }

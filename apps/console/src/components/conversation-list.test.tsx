@@ -18,7 +18,7 @@ function mount(conversation: ConversationSummary) {
   document.body.append(container);
   act(() =>
     render(
-      <ConversationList conversations={[conversation]} openId={null} unread={new Set()} typing={new Set()} onOpen={() => {}} />,
+      <ConversationList conversations={[conversation]} openId={null} unread={new Map()} typing={new Set()} onOpen={() => {}} />,
       container,
     ),
   );
@@ -70,5 +70,36 @@ describe('ConversationList follow-up badges', () => {
     const row = container.querySelector('.conversation-item')!;
     expect(container.querySelector(`#${CSS.escape(row.getAttribute('aria-labelledby')!)}`)?.textContent).toBe('Ada Lovelace');
     expect(row.hasAttribute('aria-label')).toBe(false);
+  });
+});
+
+describe('ConversationList unread counts', () => {
+  it('shows how many visitor messages are unread, read as "3 unread" in the row description, not in its name', () => {
+    container = document.createElement('div');
+    document.body.append(container);
+    const conversation = summary({ status: 'agent' });
+    act(() =>
+      render(
+        <ConversationList
+          conversations={[conversation]}
+          openId={null}
+          unread={new Map([[conversation.id, 3]])}
+          typing={new Set()}
+          onOpen={() => {}}
+        />,
+        container,
+      ),
+    );
+    const row = container.querySelector('.conversation-item')!;
+    expect(row.classList.contains('is-unread')).toBe(true);
+    expect(container.querySelector('.unread-badge')?.textContent).toBe('3 unread');
+    expect(description()).toContain('3 unread');
+    expect(container.querySelector(`#${CSS.escape(row.getAttribute('aria-labelledby')!)}`)?.textContent).toBe('Ada Lovelace');
+  });
+
+  it('shows no badge for a conversation without unread messages', () => {
+    mount(summary({ status: 'agent' }));
+    expect(container.querySelector('.unread-badge')).toBeNull();
+    expect(container.querySelector('.conversation-item')!.classList.contains('is-unread')).toBe(false);
   });
 });

@@ -12,8 +12,8 @@ export interface ConversationListProps {
   conversations: readonly ConversationSummary[];
   /** The conversation on screen. */
   openId: string | null;
-  /** Ids of conversations with activity the agent has not seen. */
-  unread: ReadonlySet<string>;
+  /** Visitor messages the agent has not read, per conversation id (none: 0). */
+  unread: ReadonlyMap<string, number>;
   /** Ids of conversations where the visitor is typing. */
   typing: ReadonlySet<string>;
   onOpen: (conversationId: string) => void;
@@ -53,7 +53,8 @@ function ConversationItem({
 }: {
   conversation: ConversationSummary;
   open: boolean;
-  unread: boolean;
+  /** Visitor messages the agent has not read. */
+  unread: number;
   typing: boolean;
   onOpen: (conversationId: string) => void;
 }) {
@@ -66,7 +67,7 @@ function ConversationItem({
       {/* Named by the contact alone (aria-labelledby); status, follow-up badges, preview and time are its description. */}
       <button
         type="button"
-        class={`conversation-item${open ? ' is-open' : ''}${unread ? ' is-unread' : ''}${waiting ? ' is-waiting' : ''}`}
+        class={`conversation-item${open ? ' is-open' : ''}${unread > 0 ? ' is-unread' : ''}${waiting ? ' is-waiting' : ''}`}
         aria-current={open ? 'true' : undefined}
         aria-labelledby={`${id}-name`}
         aria-describedby={`${id}-details`}
@@ -84,9 +85,10 @@ function ConversationItem({
           <span class={`status-badge status-${conversation.status}`}>{statusLabel(conversation.status)}</span>
           <TicketBadges ticket={conversation.ticket} />
           <span class={`conversation-preview${typing ? ' is-typing' : ''}`}>{typing ? 'Typing…' : preview(conversation)}</span>
-          {unread && (
-            <span class="unread-dot">
-              <span class="visually-hidden">Unread</span>
+          {unread > 0 && (
+            <span class="unread-badge">
+              {unread}
+              <span class="visually-hidden"> unread</span>
             </span>
           )}
         </span>
@@ -97,7 +99,8 @@ function ConversationItem({
 
 /**
  * Conversations as buttons named after their contact, with status, follow-up badges, last message preview, time and
- * unread marker; those waiting for a human are highlighted.
+ * the number of unread visitor messages ("3 unread" in the row's description); those waiting for a human are
+ * highlighted.
  */
 export function ConversationList({ conversations, openId, unread, typing, onOpen }: ConversationListProps) {
   return (
@@ -107,7 +110,7 @@ export function ConversationList({ conversations, openId, unread, typing, onOpen
           key={conversation.id}
           conversation={conversation}
           open={conversation.id === openId}
-          unread={unread.has(conversation.id)}
+          unread={unread.get(conversation.id) ?? 0}
           typing={typing.has(conversation.id)}
           onOpen={onOpen}
         />

@@ -11,7 +11,7 @@ import type {
 import { render } from 'preact';
 import { act } from 'preact/test-utils';
 import { afterEach, describe, expect, it } from 'vitest';
-import { agent, CONVERSATION_ID, slaClock, summary, ticket } from '../__fixtures__/factories.js';
+import { agent, CONVERSATION_ID, message, note as internalNote, slaClock, summary, ticket } from '../__fixtures__/factories.js';
 import { ConversationView, type ConversationViewProps } from './conversation-view.js';
 
 let container: HTMLElement;
@@ -271,5 +271,24 @@ describe('ConversationView reply by e-mail', () => {
   ])('for %s, says %j', (_situation, overrides, sendsEmail, expected) => {
     mount(summary(overrides), { sendsEmail });
     expect(deliveryNote()).toBe(expected);
+  });
+});
+
+describe('ConversationView internal notes', () => {
+  it('shows the notes among the messages, and why they could not be loaded with a way to try again', async () => {
+    let reloads = 0;
+    mount(summary({ status: 'agent' }), {
+      thread: { ...emptyThread, messages: [message(1), message(2)], lastSeq: 2, loaded: true },
+      notes: [internalNote(1, { afterSeq: 1, body: 'Check the order first.' })],
+      notesError: 'Cannot reach the server.',
+      onReload: () => reloads++,
+    });
+    const log = container.querySelector('[role="log"]')!;
+    expect([...log.children].map((element) => element.getAttribute('aria-label') ?? element.className)).toContain('Internal note');
+    expect(log.querySelector('[aria-label="Internal note"]')!.previousElementSibling?.getAttribute('data-seq')).toBe('1');
+    const alert = [...container.querySelectorAll('[role="alert"]')].find((element) => element.textContent?.includes('Internal notes'))!;
+    expect(alert.textContent).toContain('Internal notes could not be loaded: Cannot reach the server.');
+    await act(() => alert.querySelector('button')!.click());
+    expect(reloads).toBe(1);
   });
 });

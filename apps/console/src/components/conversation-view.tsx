@@ -1,8 +1,9 @@
 /**
  * One conversation: header with status, assignment, team and actions (take over, move to the queue, transfer, hand back
  * to the bot, resolve, reopen, make it a follow-up); the note of the last transfer; the follow-up panel; the messages
- * and the bot's reply as it streams; who is typing; the reply box (with saved replies, filled in for this contact), with
- * a note on whether a visitor who left gets the reply by e-mail.
+ * and the bot's reply as it streams, with the agents' internal notes among them; who is typing; the reply box (with saved
+ * replies, filled in for this contact), with a note on whether a visitor who left gets the reply by e-mail, which also
+ * writes internal notes; and the AI help panel (a summary, a suggested reply to insert into the reply box).
  * @module
  */
 import type { MessageThread } from '@parley/client/thread';
@@ -11,6 +12,7 @@ import type {
   AgentPresence,
   ConversationSummary,
   ConversationUpdate,
+  Note,
   SavedReply,
   Team,
   TicketPriority,
@@ -18,11 +20,13 @@ import type {
   TransferRequest,
 } from '@parley/protocol';
 import { useId, useState } from 'preact/hooks';
+import type { AssistStore } from '../assist.js';
 import type { TypingState } from '../console-state.js';
 import { openStatuses } from '../conversation-store.js';
 import { contactLabel, formatFullTime, statusLabel } from '../format.js';
+import { AssistPanel } from './assist-panel.js';
 import { MessageList } from './message-list.js';
-import { ReplyBox } from './reply-box.js';
+import { ReplyBox, type ComposerMode } from './reply-box.js';
 import { TicketPanel } from './ticket-panel.js';
 import { TransferForm } from './transfer-form.js';
 
@@ -34,6 +38,10 @@ export interface ConversationViewProps {
   thread: MessageThread;
   /** Why the messages could not be loaded. */
   threadError?: string;
+  /** The agents' internal notes, in `createdAt` order. */
+  notes?: readonly Note[];
+  /** Why the internal notes could not be loaded. */
+  notesError?: string;
   typing?: TypingState;
   agent: Agent;
   /** Whether the server sends e-mail (`GET /api/me`); null while unknown. */
@@ -43,6 +51,12 @@ export interface ConversationViewProps {
   initialDraft: string;
   onDraftChange: (draft: string) => void;
   onSend: (body: string) => void;
+  /** Writes an internal note; resolves true once stored. Without it the reply box writes replies only. */
+  onWriteNote?: (body: string) => Promise<boolean>;
+  /** The reply box's mode when the conversation opens (it survives switching conversations, like the draft). */
+  initialMode?: ComposerMode;
+  /** Called when the agent switches the reply box between replies and internal notes, to keep the mode. */
+  onModeChange?: (mode: ComposerMode) => void;
   onRetry: (clientId: string) => void;
   onDiscard: (clientId: string) => void;
   onUpdate: (update: ConversationUpdate) => Promise<void>;
@@ -61,6 +75,8 @@ export interface ConversationViewProps {
   onDismissNotice: () => void;
   onReload: () => void;
   onBack: () => void;
+  /** AI help (the controller's `assist`); without it the view has no AI help panel. */
+  assist?: AssistStore;
 }
 
 function typingText(typing: TypingState | undefined): string {
@@ -102,6 +118,9 @@ export function ConversationView(props: ConversationViewProps) {
   const { conversation, thread, threadError, typing, agent, notice } = props;
   const [busy, setBusy] = useState(false);
   const [transferring, setTransferring] = useState(false);
+  const [mode, setMode] = useState<ComposerMode>(props.initialMode ?? 'reply');
+  // A suggested reply on its way into the reply box: a new object for every "Insert".
+  const [insertion, setInsertion] = useState<{ text: string } | null>(null);
   const deliveryNoteId = useId();
 
   /** Runs an action of the header; they are all disabled until the server answered. */
@@ -121,8 +140,10 @@ export function ConversationView(props: ConversationViewProps) {
   // No human has it yet: the bot is answering, or the visitor is waiting for a person.
   const unclaimed = status === 'bot' || status === 'queued';
   const mine = conversation?.assignee?.id === agent.id;
-  const hint = status ? takeOverHint(status) : null;
-  const deliveryNote = conversation ? replyDeliveryNote(conversation, props.sendsEmail) : null;
+  // A note takes nothing over and reaches no one outside the team: the hints about replying don't apply to it.
+  const replying = mode === 'reply' || !props.onWriteNote;
+  const hint = status && replying ? takeOverHint(status) : null;
+  const deliveryNote = conversation && replying ? replyDeliveryNote(conversation, props.sendsEmail) : null;
 
   return (
     <section class="conversation" aria-label={label}>
@@ -226,6 +247,17 @@ export function ConversationView(props: ConversationViewProps) {
 
       {conversation?.ticket && <TicketPanel ticket={conversation.ticket} onUpdate={props.onUpdateTicket} />}
 
+      {props.assist && conversation && (
+        <AssistPanel
+          assist={props.assist}
+          conversationId={props.conversationId}
+          status={conversation.status}
+          loaded={thread.loaded}
+          hasBotMessages={thread.messages.some((message) => message.author.kind === 'bot')}
+          onInsert={(text) => setInsertion({ text })}
+        />
+      )}
+
       {notice && (
         <div class="notice" role="alert">
           <span>{notice}</span>
@@ -244,6 +276,15 @@ export function ConversationView(props: ConversationViewProps) {
         </div>
       )}
 
+      {props.notesError && (
+        <div class="notice" role="alert">
+          <span>Internal notes could not be loaded: {props.notesError}</span>
+          <button type="button" class="link-button" onClick={props.onReload}>
+            Try again
+          </button>
+        </div>
+      )}
+
       {!thread.loaded && !threadError ? (
         <div class="message-list message-list-loading" aria-busy="true">
           <p class="muted">Loading messages…</p>
@@ -251,6 +292,7 @@ export function ConversationView(props: ConversationViewProps) {
       ) : (
         <MessageList
           messages={thread.messages}
+          notes={props.notes}
           pending={thread.pending}
           botReplies={thread.botReplies}
           visitorName={conversation ? contactLabel(conversation.contact) : undefined}
@@ -285,9 +327,16 @@ export function ConversationView(props: ConversationViewProps) {
         initialDraft={props.initialDraft}
         onDraftChange={props.onDraftChange}
         onSend={props.onSend}
+        onWriteNote={props.onWriteNote}
+        mode={mode}
+        onModeChange={(next) => {
+          setMode(next);
+          props.onModeChange?.(next);
+        }}
         onTyping={props.onTyping}
         onStopTyping={props.onStopTyping}
         describedBy={deliveryNote ? deliveryNoteId : undefined}
+        insertion={insertion}
         loadSavedReplies={props.loadSavedReplies}
         savedReplyValues={{
           'contact.name': conversation?.contact.name,

@@ -99,7 +99,7 @@ describe('KnowledgeBase', () => {
     expect(container.querySelector<HTMLAnchorElement>('tbody a')!.getAttribute('href')).toBe('https://shop.example/returns');
 
     const input = container.querySelector<HTMLInputElement>('input[type="file"]')!;
-    expect(input.accept).toBe('.md,.markdown,.html,.htm,.txt,.csv,.jsonl');
+    expect(input.accept).toBe('.md,.markdown,.mdx,.html,.htm,.txt,.csv,.jsonl');
     const files = [new File(['# Shipping\n\nFast.'], 'shipping.md'), new File(['a,b'], 'broken.csv'), new File(['%PDF'], 'manual.pdf')];
     Object.defineProperty(input, 'files', { value: files, configurable: true });
     await act(async () => {
@@ -116,7 +116,7 @@ describe('KnowledgeBase', () => {
     expect(uploads).toEqual([
       'shipping.md Added',
       'broken.csv Failed: broken.csv: A FAQ CSV file needs a header row with "question" and "answer" columns.',
-      'manual.pdf Failed: Not a supported file type (.md, .markdown, .html, .htm, .txt, .csv, .jsonl).',
+      'manual.pdf Failed: Not a supported file type (.md, .markdown, .mdx, .html, .htm, .txt, .csv, .jsonl).',
     ]);
     await vi.waitFor(() => expect(rows().map((row) => row[1])).toEqual(['returns.md', 'shipping.md']));
 

@@ -2,8 +2,8 @@
 import { render, type ComponentChild } from 'preact';
 import { act } from 'preact/test-utils';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CONVERSATION_ID, message } from '../__fixtures__/factories.js';
-import { MessageList } from './message-list.js';
+import { CONVERSATION_ID, message, note } from '../__fixtures__/factories.js';
+import { interleaveNotes, MessageList } from './message-list.js';
 
 let container: HTMLElement;
 
@@ -129,5 +129,59 @@ describe('MessageList', () => {
     expect(complete?.hasAttribute('aria-busy')).toBe(false);
     expect(complete?.querySelector('.message-state')).toBeNull();
     expect(complete?.querySelector('.message-body')?.textContent).toBe('Done.');
+  });
+
+  it('places each internal note after the message it follows, labelled "Internal note" with its author and time', () => {
+    const notes = [
+      note(1, { afterSeq: 0, body: 'Before anything.' }),
+      note(2, { afterSeq: 2, body: 'VIP customer.' }),
+      note(3, { afterSeq: 2, body: 'Refund approved.' }),
+      note(4, { afterSeq: 3, author: null, body: 'Last word.' }),
+    ];
+    const pending = [
+      { clientId: 'client-1', body: 'Hello', createdAt: '2025-01-01T12:02:00.000Z', status: 'sending' as const, error: null },
+    ];
+    mount(<MessageList messages={[message(1), message(2), message(3)]} notes={notes} pending={pending} />);
+
+    const entries = [...container.querySelectorAll('.message, .note')].map(
+      (element) => element.querySelector('.message-body, .note-body')?.textContent,
+    );
+    expect(entries).toEqual([
+      'Before anything.',
+      'Message 1',
+      'Message 2',
+      'VIP customer.',
+      'Refund approved.',
+      'Message 3',
+      'Last word.',
+      'Hello',
+    ]);
+
+    const first = container.querySelector('.note')!;
+    expect(first.getAttribute('role')).toBe('note');
+    expect(first.getAttribute('aria-label')).toBe('Internal note');
+    expect(first.classList.contains('message')).toBe(false);
+    const time = first.querySelector('time')!;
+    expect(first.querySelector('.note-meta')?.textContent).toBe(`Internal note · Grace Hopper · ${time.textContent}`);
+    expect(time.getAttribute('datetime')).toBe(notes[0]!.createdAt);
+    expect(container.querySelectorAll('.note')[3]!.querySelector('.note-author')?.textContent).toBe('Former agent');
+  });
+
+  it('renders markup in a note as literal text', () => {
+    const body = '<img src=x onerror=alert(1)> **not bold**';
+    mount(<MessageList messages={[message(1)]} notes={[note(1, { afterSeq: 1, body })]} />);
+    expect(container.querySelector('img')).toBeNull();
+    expect(container.querySelector('.note-body')?.textContent).toBe(body);
+  });
+
+  it("never leaves out a note whose message isn't loaded: it goes after the last message before it", () => {
+    const items = interleaveNotes([message(1), message(4)], [note(1, { afterSeq: 9 }), note(2, { afterSeq: 2 }), note(3, { afterSeq: 4 })]);
+    expect(items.map((item) => (item.kind === 'message' ? `message ${item.message.seq}` : item.note.id))).toEqual([
+      'message 1',
+      'note-2',
+      'message 4',
+      'note-3',
+      'note-1',
+    ]);
   });
 });

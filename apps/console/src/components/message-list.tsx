@@ -1,9 +1,10 @@
 /**
- * A conversation's messages, oldest first, then the bot's replies being streamed and the agent's pending replies.
+ * A conversation's messages, oldest first, with the agents' internal notes among them, then the bot's replies being
+ * streamed and the agent's pending replies.
  * @module
  */
 import type { BotDraft, PendingMessage } from '@parley/client/thread';
-import { citationHref, citationLabel, systemEventText, type Message } from '@parley/protocol';
+import { citationHref, citationLabel, systemEventText, type Message, type Note } from '@parley/protocol';
 import { Fragment } from 'preact';
 import { useLayoutEffect, useRef } from 'preact/hooks';
 import { authorLabel, formatFullTime, formatMessageTime } from '../format.js';
@@ -11,6 +12,8 @@ import { authorLabel, formatFullTime, formatMessageTime } from '../format.js';
 /** Props of {@link MessageList}. */
 export interface MessageListProps {
   messages: readonly Message[];
+  /** The agents' internal notes, in `createdAt` order; each shows after the message with `seq === afterSeq`. */
+  notes?: readonly Note[];
   pending?: readonly PendingMessage[];
   /** The bot's replies being streamed, shown after the stored messages. */
   botReplies?: readonly BotDraft[];
@@ -75,6 +78,49 @@ function MessageItem({ message, visitorName, agentId }: { message: Message; visi
       {/* Text child only: Preact sets it as a text node, so markup in a message is shown, never interpreted. */}
       <p class="message-body">{message.body}</p>
       {message.citations && <MessageSources citations={message.citations} />}
+    </div>
+  );
+}
+
+/** A transcript entry: a stored message, or an internal note placed after one. */
+type TranscriptItem = { kind: 'message'; message: Message } | { kind: 'note'; note: Note };
+
+/**
+ * Messages in order with each note after the message with `seq === afterSeq` (afterSeq 0: before the first), notes
+ * after the same message in `createdAt` order. A note whose message is not loaded (a gap being filled, a message still
+ * on its way) goes after the last message before it, so that none is ever left out.
+ */
+export function interleaveNotes(messages: readonly Message[], notes: readonly Note[]): TranscriptItem[] {
+  // Stable: notes after the same message keep their `createdAt` order.
+  const placed = notes.toSorted((a, b) => a.afterSeq - b.afterSeq);
+  const items: TranscriptItem[] = [];
+  let next = 0;
+  for (const message of messages) {
+    while (next < placed.length && placed[next]!.afterSeq < message.seq) items.push({ kind: 'note', note: placed[next++]! });
+    items.push({ kind: 'message', message });
+  }
+  while (next < placed.length) items.push({ kind: 'note', note: placed[next++]! });
+  return items;
+}
+
+/**
+ * An internal note: set apart by its label as well as its colours, and named "Internal note" for screen readers. Only
+ * agents ever see it.
+ */
+function NoteItem({ note }: { note: Note }) {
+  return (
+    <div class="note" role="note" aria-label="Internal note" data-after-seq={note.afterSeq}>
+      <p class="note-meta">
+        <span class="note-label">Internal note</span>
+        {' · '}
+        <span class="note-author">{note.author?.name ?? 'Former agent'}</span>
+        {' · '}
+        <time dateTime={note.createdAt} title={formatFullTime(note.createdAt)}>
+          {formatMessageTime(note.createdAt)}
+        </time>
+      </p>
+      {/* Text child only, like messages: markup in a note is shown, never interpreted. */}
+      <p class="note-body">{note.body}</p>
     </div>
   );
 }
@@ -157,11 +203,21 @@ function PendingItem({
 
 /**
  * The message log (`role="log"`). Visitor, agent, bot and system messages are styled apart, the bot's with its name and a
- * "Bot" tag; its replies show as they stream. Bodies render as text.
+ * "Bot" tag; its replies show as they stream. Internal notes sit among them, labelled "Internal note". Bodies render as
+ * text.
  * Keeps the newest message in view while the agent is at the bottom, and leaves the scroll alone while they read
  * further up.
  */
-export function MessageList({ messages, pending = [], botReplies = [], visitorName, agentId, onRetry, onDiscard }: MessageListProps) {
+export function MessageList({
+  messages,
+  notes = [],
+  pending = [],
+  botReplies = [],
+  visitorName,
+  agentId,
+  onRetry,
+  onDiscard,
+}: MessageListProps) {
   const listRef = useRef<HTMLDivElement>(null);
   const sticky = useRef(true);
   const last = messages.at(-1);
@@ -172,7 +228,7 @@ export function MessageList({ messages, pending = [], botReplies = [], visitorNa
   useLayoutEffect(() => {
     const list = listRef.current;
     if (list && sticky.current) list.scrollTop = list.scrollHeight;
-  }, [last?.id, messages.length, pending.length, streamedLength]);
+  }, [last?.id, messages.length, notes.length, pending.length, streamedLength]);
 
   function handleScroll() {
     const list = listRef.current;
@@ -182,18 +238,23 @@ export function MessageList({ messages, pending = [], botReplies = [], visitorNa
   let previousDay = '';
   return (
     <div ref={listRef} class="message-list" role="log" aria-label="Messages" onScroll={handleScroll}>
-      {messages.map((message) => {
-        const day = dayKey(message.createdAt);
+      {interleaveNotes(messages, notes).map((item) => {
+        const { createdAt } = item.kind === 'message' ? item.message : item.note;
+        const day = dayKey(createdAt);
         const separator = day !== previousDay;
         previousDay = day;
         return (
-          <Fragment key={message.id}>
+          <Fragment key={item.kind === 'message' ? item.message.id : `note:${item.note.id}`}>
             {separator && (
               <div class="day-separator" aria-hidden="true">
-                <span>{dayLabel(message.createdAt)}</span>
+                <span>{dayLabel(createdAt)}</span>
               </div>
             )}
-            <MessageItem message={message} visitorName={visitorName} agentId={agentId} />
+            {item.kind === 'message' ? (
+              <MessageItem message={item.message} visitorName={visitorName} agentId={agentId} />
+            ) : (
+              <NoteItem note={item.note} />
+            )}
           </Fragment>
         );
       })}

@@ -5,7 +5,7 @@ import { render } from 'preact';
 import { act } from 'preact/test-utils';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { agent, CONVERSATION_ID, summary } from '../__fixtures__/factories.js';
-import { ConversationView } from './conversation-view.js';
+import { ConversationView, type ConversationViewProps } from './conversation-view.js';
 import { findSlashQuery, matchSavedReplies } from './saved-reply-picker.js';
 
 let container: HTMLElement;
@@ -37,9 +37,14 @@ const replies = [
 const noop = () => {};
 
 /** The open conversation with `conversation`, its reply box offering `load`'s saved replies. */
-async function mount(conversation: ConversationSummary, load: () => Promise<SavedReply[]> = () => Promise.resolve(replies)) {
+async function mount(
+  conversation: ConversationSummary,
+  load: () => Promise<SavedReply[]> = () => Promise.resolve(replies),
+  overrides: Partial<ConversationViewProps> = {},
+) {
   const sent: string[] = [];
   const drafts: string[] = [];
+  const typing: string[] = [];
   const loads = vi.fn(load);
   container = document.createElement('div');
   document.body.append(container);
@@ -64,16 +69,17 @@ async function mount(conversation: ConversationSummary, load: () => Promise<Save
         onOpenTicket={() => Promise.resolve()}
         onUpdateTicket={() => Promise.resolve()}
         loadSavedReplies={loads}
-        onTyping={noop}
-        onStopTyping={noop}
+        onTyping={() => typing.push('typing')}
+        onStopTyping={() => typing.push('stopped')}
         onDismissNotice={noop}
         onReload={noop}
         onBack={noop}
+        {...overrides}
       />,
       container,
     ),
   );
-  return { sent, drafts, loads };
+  return { sent, drafts, loads, typing };
 }
 
 const textarea = () => container.querySelector<HTMLTextAreaElement>('textarea.reply-input')!;
@@ -255,5 +261,139 @@ describe('findSlashQuery and matchSavedReplies', () => {
     expect(matchSavedReplies(replies, 'RE').map((reply) => reply.shortcut)).toEqual(['refund', 'return', 'greeting']);
     expect(matchSavedReplies(replies, 'policy').map((reply) => reply.shortcut)).toEqual(['refund']);
     expect(matchSavedReplies(replies, '')).toHaveLength(4);
+  });
+});
+
+/** The conversation view with notes: `write` answers each note (stored by default). */
+async function mountWithNotes(conversation: ConversationSummary, write: (body: string) => Promise<boolean> = async () => true) {
+  const notes: string[] = [];
+  const modes: string[] = [];
+  const mounted = await mount(conversation, undefined, {
+    onWriteNote: async (body) => {
+      notes.push(body);
+      return write(body);
+    },
+    onModeChange: (mode) => modes.push(mode),
+    sendsEmail: true,
+  });
+  return { ...mounted, notes, modes };
+}
+
+const toggle = (name: string) =>
+  [...container.querySelectorAll<HTMLButtonElement>('.composer-mode button')].find((candidate) => candidate.textContent === name)!;
+const label = () => container.querySelector(`label[for="${textarea().id}"]`)!.textContent;
+const submit = () => container.querySelector<HTMLButtonElement>('.reply-box button[type="submit"]')!;
+
+describe('internal notes', () => {
+  it('switches with a "Reply" / "Internal note" toggle, and says in words which one the box writes', async () => {
+    const { modes } = await mountWithNotes(summary({ status: 'agent', assignee: { id: agent.id, name: agent.name } }));
+    const group = container.querySelector('.composer-mode')!;
+    expect(group.getAttribute('role')).toBe('group');
+    // Before the box in the document: Shift+Tab from the box reaches them.
+    expect(group.compareDocumentPosition(textarea()) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
+    expect(toggle('Reply').getAttribute('aria-pressed')).toBe('true');
+    expect(toggle('Internal note').getAttribute('aria-pressed')).toBe('false');
+    expect(label()).toBe('Reply');
+    expect(submit().textContent).toBe('Send');
+
+    await act(() => toggle('Internal note').click());
+    expect(toggle('Internal note').getAttribute('aria-pressed')).toBe('true');
+    expect(toggle('Reply').getAttribute('aria-pressed')).toBe('false');
+    expect(label()).toBe('Internal note — only agents see this');
+    expect(textarea().placeholder).toBe('Internal note — only agents see this');
+    expect(container.querySelector('.reply-box')!.classList.contains('is-note')).toBe(true);
+    expect(submit().textContent).toBe('Add note');
+    expect(document.activeElement).toBe(textarea());
+    expect(modes).toEqual(['note']);
+
+    await act(() => toggle('Reply').click());
+    expect(label()).toBe('Reply');
+    expect(container.querySelector('.reply-box')!.classList.contains('is-note')).toBe(false);
+    expect(modes).toEqual(['note', 'reply']);
+  });
+
+  it('sends a note with Enter through writeNote, not the reply path, and stays in note mode', async () => {
+    const { sent, notes, typing, drafts } = await mountWithNotes(summary({ status: 'bot' }));
+    await type('Started typing a reply');
+    expect(typing.at(-1)).toBe('typing');
+    await act(() => toggle('Internal note').click());
+    // The visitor was told the agent is typing; a note is not for them.
+    expect(typing.at(-1)).toBe('stopped');
+    const heard = typing.length;
+
+    await type('Customer is a VIP, refund approved.');
+    expect(typing).toHaveLength(heard);
+    await press('Enter');
+    await act(async () => {});
+    expect(notes).toEqual(['Customer is a VIP, refund approved.']);
+    expect(sent).toEqual([]);
+    expect(textarea().value).toBe('');
+    expect(drafts.at(-1)).toBe('');
+
+    // Still a note: agents often write several.
+    expect(label()).toBe('Internal note — only agents see this');
+    await type('Second note');
+    await act(async () => submit().click());
+    await act(async () => {});
+    expect(notes).toEqual(['Customer is a VIP, refund approved.', 'Second note']);
+    expect(sent).toEqual([]);
+
+    await act(() => toggle('Reply').click());
+    await type('Hello!');
+    await press('Enter');
+    expect(sent).toEqual(['Hello!']);
+    expect(notes).toHaveLength(2);
+  });
+
+  it('keeps the text of a note the server refused, and the box read-only while one is on its way', async () => {
+    let answer: (stored: boolean) => void = noop;
+    const { notes } = await mountWithNotes(summary(), () => new Promise<boolean>((resolve) => (answer = resolve)));
+    await act(() => toggle('Internal note').click());
+    await type('Check the invoice.');
+    await press('Enter');
+    expect(textarea().readOnly).toBe(true);
+    expect(submit().disabled).toBe(true);
+    // A second Enter while it is on its way writes nothing more.
+    await press('Enter');
+    expect(notes).toEqual(['Check the invoice.']);
+
+    await act(async () => answer(false));
+    await act(async () => {});
+    expect(textarea().readOnly).toBe(false);
+    expect(textarea().value).toBe('Check the invoice.');
+  });
+
+  it('hides what replying would do (take over, e-mail) while a note is written', async () => {
+    await mountWithNotes(summary({ status: 'bot', contact: { id: 'contact-1', name: 'Ada', email: 'ada@example.com' } }));
+    expect(container.querySelector('.take-over-hint')).not.toBeNull();
+    await act(() => toggle('Internal note').click());
+    expect(container.querySelector('.take-over-hint')).toBeNull();
+    expect(container.querySelector('.reply-delivery-note')).toBeNull();
+    expect(textarea().hasAttribute('aria-describedby')).toBe(false);
+  });
+
+  it('inserts saved replies in note mode too, without telling the visitor the agent is typing', async () => {
+    const { typing, notes } = await mountWithNotes(summary());
+    await act(() => toggle('Internal note').click());
+    const heard = typing.length;
+    await type('/late');
+    await press('Enter');
+    expect(textarea().value).toBe('Sorry for the delay, Ada Lovelace.');
+    expect(typing).toHaveLength(heard);
+    await press('Enter');
+    await act(async () => {});
+    expect(notes).toEqual(['Sorry for the delay, Ada Lovelace.']);
+  });
+
+  it('opens in the mode the conversation was left in', async () => {
+    await mount(summary(), undefined, { onWriteNote: async () => true, initialMode: 'note' });
+    expect(label()).toBe('Internal note — only agents see this');
+    expect(toggle('Internal note').getAttribute('aria-pressed')).toBe('true');
+  });
+
+  it('has no toggle without a way to write notes', async () => {
+    await mount(summary());
+    expect(container.querySelector('.composer-mode')).toBeNull();
+    expect(label()).toBe('Reply');
   });
 });

@@ -1,6 +1,6 @@
 /**
  * The agent's reply box, with the saved replies picker: `/shortcut` (or the "Saved replies" button) inserts a reply with
- * its variables filled in.
+ * its variables filled in. It also writes internal notes: a "Reply" / "Internal note" toggle switches what it sends.
  * @module
  */
 import { fillSavedReply, type SavedReply } from '@parley/protocol';
@@ -8,15 +8,29 @@ import { useEffect, useId, useRef, useState } from 'preact/hooks';
 import { errorMessage } from '../console-controller.js';
 import { findSlashQuery, matchSavedReplies, optionId, SavedReplyPicker, type SlashQuery } from './saved-reply-picker.js';
 
+/** What the box writes: a reply the visitor reads, or an internal note only agents see. */
+export type ComposerMode = 'reply' | 'note';
+
+const noteLabel = 'Internal note — only agents see this';
+
 /** Props of {@link ReplyBox}. */
 export interface ReplyBoxProps {
   /** The draft to start from (drafts survive switching conversations). */
   initialDraft?: string;
   /** Called with the draft on every change, to keep it. */
   onDraftChange?: (draft: string) => void;
-  /** Called with the text to send; the box empties itself. */
+  /** Called with the reply to send; the box empties itself. */
   onSend: (body: string) => void;
-  /** Called on keystrokes that leave text in the box. */
+  /**
+   * Writes an internal note; resolves true once stored, and the box empties itself then (on false it keeps the text).
+   * Without it the box writes replies only and has no toggle.
+   */
+  onWriteNote?: (body: string) => Promise<boolean>;
+  /** What the box writes; replies unless told. The mode stays until the agent switches it (`onModeChange`). */
+  mode?: ComposerMode;
+  /** Called when the agent switches between replies and internal notes. */
+  onModeChange?: (mode: ComposerMode) => void;
+  /** Called on keystrokes that leave text in a reply; never for a note, which the visitor must not hear of. */
   onTyping?: () => void;
   /** Called when the box is emptied or left. */
   onStopTyping?: () => void;
@@ -26,6 +40,11 @@ export interface ReplyBoxProps {
   loadSavedReplies?: () => Promise<SavedReply[]>;
   /** The values of the variables a saved reply may name (`contact.name`, …), filled in when it is inserted. */
   savedReplyValues?: Readonly<Record<string, string | null | undefined>>;
+  /**
+   * Text to insert at the caret (replacing the selection), as a saved reply is: e.g. the AI's suggested reply. Each new
+   * object is inserted once; the draft then goes on as the agent edits it.
+   */
+  insertion?: { text: string } | null;
 }
 
 /** An open picker: the text it replaces (the `/query`, or the selection when the button opened it). */
@@ -36,14 +55,29 @@ interface PickerRange extends SlashQuery {
 /**
  * A textarea labelled "Reply" and a "Send" button. Enter sends; Shift+Enter starts a new line. With saved replies, `/`
  * followed by letters (at the start or after a space) opens a picker under the box: ArrowUp/ArrowDown move, Enter or Tab
- * inserts, Escape closes.
+ * inserts, Escape closes. With `onWriteNote`, two toggle buttons above the textarea ("Reply", "Internal note") switch
+ * modes: in note mode the box is labelled "Internal note — only agents see this", takes the note colours, its button
+ * says "Add note", and Enter writes the note instead of replying.
  */
 export function ReplyBox(props: ReplyBoxProps) {
-  const { initialDraft = '', onDraftChange, onSend, onTyping, onStopTyping, describedBy, loadSavedReplies } = props;
+  const {
+    initialDraft = '',
+    onDraftChange,
+    onSend,
+    onWriteNote,
+    onModeChange,
+    onTyping,
+    onStopTyping,
+    describedBy,
+    loadSavedReplies,
+  } = props;
   const [draft, setDraft] = useState(initialDraft);
   const textareaRef = useRef<HTMLTextAreaElement>(null);
   const id = useId();
   const empty = draft.trim() === '';
+  const noteMode = props.mode === 'note' && onWriteNote !== undefined;
+  // A note on its way: the text stays (read-only) until the server stored it, so a refusal loses nothing.
+  const [writingNote, setWritingNote] = useState(false);
   const [picker, setPicker] = useState<PickerRange | null>(null);
   const [active, setActive] = useState(0);
   const [replies, setReplies] = useState<SavedReply[] | null>(null);
@@ -109,15 +143,27 @@ export function ReplyBox(props: ReplyBoxProps) {
     textarea?.focus();
   }
 
-  function insert(reply: SavedReply) {
-    if (!picker) return;
-    const filled = fillSavedReply(reply.body, props.savedReplyValues ?? {});
-    caretAfterRender.current = picker.start + filled.length;
-    update(draft.slice(0, picker.start) + filled + draft.slice(picker.end));
-    setPicker(null);
-    onTyping?.();
+  /** Puts `text` in the draft in place of `start`–`end`, the caret after it: saved replies and `insertion` alike. */
+  function insertText(text: string, start: number, end: number) {
+    caretAfterRender.current = start + text.length;
+    update(draft.slice(0, start) + text + draft.slice(end));
+    if (!noteMode) onTyping?.();
     textareaRef.current?.focus();
   }
+
+  function insert(reply: SavedReply) {
+    if (!picker) return;
+    setPicker(null);
+    insertText(fillSavedReply(reply.body, props.savedReplyValues ?? {}), picker.start, picker.end);
+  }
+
+  useEffect(() => {
+    const text = props.insertion?.text;
+    if (!text) return;
+    const textarea = textareaRef.current;
+    insertText(text, textarea?.selectionStart ?? draft.length, textarea?.selectionEnd ?? draft.length);
+    // Once per insertion object.
+  }, [props.insertion]);
 
   function update(value: string) {
     setDraft(value);
@@ -125,11 +171,32 @@ export function ReplyBox(props: ReplyBoxProps) {
   }
 
   function send() {
-    if (empty) return;
-    onSend(draft);
-    update('');
+    if (empty || writingNote) return;
     setPicker(null);
     dismissedAt.current = null;
+    textareaRef.current?.focus();
+    if (noteMode) {
+      void writeNote(onWriteNote, draft);
+      return;
+    }
+    onSend(draft);
+    update('');
+  }
+
+  async function writeNote(write: (body: string) => Promise<boolean>, body: string) {
+    setWritingNote(true);
+    try {
+      if (await write(body)) update('');
+    } finally {
+      setWritingNote(false);
+    }
+  }
+
+  function switchMode(mode: ComposerMode) {
+    if (mode === (noteMode ? 'note' : 'reply')) return;
+    // The visitor may have been told the agent is typing a reply; a note is none of their business.
+    if (mode === 'note') onStopTyping?.();
+    onModeChange?.(mode);
     textareaRef.current?.focus();
   }
 
@@ -163,22 +230,46 @@ export function ReplyBox(props: ReplyBoxProps) {
 
   return (
     <form
-      class="reply-box"
+      class={`reply-box${noteMode ? ' is-note' : ''}`}
       onSubmit={(event) => {
         event.preventDefault();
         send();
       }}
     >
+      {onWriteNote && (
+        <div class="composer-mode" role="group" aria-label="Write">
+          <button
+            type="button"
+            class="composer-mode-button"
+            aria-pressed={!noteMode}
+            // The focus goes to the box once switched: its label, read out then, says what it writes now.
+            onMouseDown={(event) => event.preventDefault()}
+            onClick={() => switchMode('reply')}
+          >
+            Reply
+          </button>
+          <button
+            type="button"
+            class="composer-mode-button composer-mode-note"
+            aria-pressed={noteMode}
+            onMouseDown={(event) => event.preventDefault()}
+            onClick={() => switchMode('note')}
+          >
+            Internal note
+          </button>
+        </div>
+      )}
       <label for={id} class="visually-hidden">
-        Reply
+        {noteMode ? noteLabel : 'Reply'}
       </label>
       <textarea
         ref={textareaRef}
         id={id}
         class="reply-input"
         rows={2}
-        placeholder="Write a reply…"
-        aria-describedby={describedBy || undefined}
+        placeholder={noteMode ? noteLabel : 'Write a reply…'}
+        readOnly={writingNote}
+        aria-describedby={(!noteMode && describedBy) || undefined}
         // No aria-expanded here: a textarea is a textbox, which doesn't take it (axe: aria-allowed-attr); the
         // "Saved replies" button carries it, and the active option is announced through aria-activedescendant.
         aria-autocomplete={loadSavedReplies ? 'list' : undefined}
@@ -190,7 +281,7 @@ export function ReplyBox(props: ReplyBoxProps) {
           update(value);
           syncPicker(value, selectionStart);
           if (value.trim() === '') onStopTyping?.();
-          else onTyping?.();
+          else if (!noteMode) onTyping?.();
         }}
         onKeyDown={handleKeyDown}
         onKeyUp={(event) => {
@@ -219,7 +310,8 @@ export function ReplyBox(props: ReplyBoxProps) {
       )}
       <div class="reply-footer">
         <span class="reply-hint" aria-hidden="true">
-          Enter to send · Shift+Enter for a new line{loadSavedReplies ? ' · / for saved replies' : ''}
+          {noteMode ? 'Only agents see this · Enter to add the note' : 'Enter to send'} · Shift+Enter for a new line
+          {loadSavedReplies ? ' · / for saved replies' : ''}
         </span>
         {loadSavedReplies && (
           <button
@@ -235,8 +327,8 @@ export function ReplyBox(props: ReplyBoxProps) {
             Saved replies
           </button>
         )}
-        <button type="submit" class="button button-primary" disabled={empty}>
-          Send
+        <button type="submit" class={`button ${noteMode ? 'button-note' : 'button-primary'}`} disabled={empty || writingNote}>
+          {noteMode ? 'Add note' : 'Send'}
         </button>
       </div>
     </form>

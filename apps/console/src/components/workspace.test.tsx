@@ -24,6 +24,7 @@ const idleConnection: AgentConnection = {
   on() {},
   send: () => new Promise(() => {}),
   setPresence: () => new Promise(() => {}),
+  requestAssist: () => new Promise(() => {}),
   setTyping() {},
   close() {},
 };
@@ -34,14 +35,24 @@ const queuedConversation = summary({
   status: 'queued',
   contact: { id: 'contact-2', name: 'Grace', email: null },
 });
-// Older than the most recent page: only the `?status=queued` list has it.
-const olderQueued = summary({ id: 'conversation-old', status: 'queued', contact: { id: 'contact-3', name: 'Alan', email: null } });
+// On the second page of "All open".
+const olderQueued = summary({
+  id: 'conversation-old',
+  status: 'queued',
+  contact: { id: 'contact-3', name: 'Alan', email: null },
+  unreadCount: 3,
+  updatedAt: '2024-12-01T00:00:00.000Z',
+});
+
+const counts = { mine: 0, unassigned: 2, open: 3, followUps: 0, resolved: 7 };
 
 const team = [
   { userId: agent.id, name: agent.name, status: 'away' as const },
   { userId: 'user-2', name: 'Zoe', status: 'online' as const },
   { userId: 'user-3', name: 'Yann', status: 'offline' as const },
 ];
+
+const json = (body: unknown) => new Response(JSON.stringify(body), { headers: { 'content-type': 'application/json' } });
 
 function mount() {
   const urls: string[] = [];
@@ -52,10 +63,15 @@ function mount() {
         return new Response(JSON.stringify({ agents: team }), { headers: { 'content-type': 'application/json' } });
       if (url === '/api/me')
         return new Response(JSON.stringify({ agent, email: false }), { headers: { 'content-type': 'application/json' } });
-      const conversations: ConversationSummary[] = url.includes('status=queued')
-        ? [queuedConversation, olderQueued]
-        : [botConversation, queuedConversation];
-      return new Response(JSON.stringify({ conversations }), { headers: { 'content-type': 'application/json' } });
+      if (url === '/api/conversations/counts') return json(counts);
+      if (url === '/api/teams') return json({ teams: [{ id: 'team-1', name: 'Billing', memberIds: [] }] });
+      const query = new URL(url, 'http://console.test').searchParams;
+      let conversations: ConversationSummary[] = [botConversation, queuedConversation];
+      let nextCursor: string | null = 'page-2';
+      if (query.get('view') === 'unassigned') [conversations, nextCursor] = [[queuedConversation, olderQueued], null];
+      else if (query.get('q')) [conversations, nextCursor] = [[olderQueued], null];
+      else if (query.get('cursor') === 'page-2') [conversations, nextCursor] = [[olderQueued], null];
+      return json({ conversations, nextCursor });
     },
   });
   container = document.createElement('div');
@@ -69,24 +85,71 @@ function mount() {
 const names = () => [...container.querySelectorAll('.conversation-name')].map((element) => element.textContent);
 
 describe('Workspace inbox', () => {
-  it('highlights conversations waiting for a human and filters on them with ?status=queued', async () => {
+  it('shows the views with their counts and lists the chosen one from the server, page after page', async () => {
     const { urls } = mount();
     await vi.waitFor(() => expect(names()).toEqual(['Ada', 'Grace']));
-    expect(urls.filter((url) => url.startsWith('/api/conversations'))).toEqual(['/api/conversations?limit=200']);
+    const listUrls = () => urls.filter((url) => url.startsWith('/api/conversations?'));
+    expect(listUrls()).toEqual(['/api/conversations?view=open&sort=recent&limit=50']);
     const waiting = [...container.querySelectorAll('.conversation-item.is-waiting .conversation-name')];
     expect(waiting.map((element) => element.textContent)).toEqual(['Grace']);
-    expect(container.querySelector('.waiting-count')?.textContent).toBe('1 waiting');
 
-    const select = container.querySelector<HTMLSelectElement>('select[aria-label="Filter conversations"]')!;
-    expect([...select.options].map((option) => option.textContent)).toContain('All');
-    const waitingOption = [...select.options].find((option) => option.textContent === 'Waiting for a human')!;
+    const views = () => [...container.querySelectorAll<HTMLButtonElement>('[role="group"][aria-label="Views"] button')];
+    await vi.waitFor(() => expect(views().map((button) => button.textContent)).toContain('All open3'));
+    expect(views().map((button) => [button.textContent, button.getAttribute('aria-pressed')])).toEqual([
+      ['Mine0', 'false'],
+      ['Unassigned2', 'false'],
+      ['All open3', 'true'],
+      ['Follow-ups0', 'false'],
+      ['Resolved7', 'false'],
+    ]);
+
+    // The next page, after the cursor of the first.
+    const more = [...container.querySelectorAll('button')].find((button) => button.textContent === 'Load more')!;
+    await act(() => more.click());
+    await vi.waitFor(() => expect(names()).toEqual(['Ada', 'Grace', 'Alan']));
+    expect(listUrls()).toContain('/api/conversations?view=open&sort=recent&cursor=page-2&limit=50');
+    expect([...container.querySelectorAll('button')].some((button) => button.textContent === 'Load more')).toBe(false);
+    // Its unread count, in the row's description: the row is still named by the contact alone.
+    const alan = [...container.querySelectorAll('.conversation-item')].find((row) => row.textContent?.includes('Alan'))!;
+    expect(alan.querySelector('.unread-badge')?.textContent).toBe('3 unread');
+    expect(container.querySelector(`#${CSS.escape(alan.getAttribute('aria-labelledby')!)}`)?.textContent).toBe('Alan');
+
+    await act(() => views()[1]!.click());
+    await vi.waitFor(() => expect(names()).toEqual(['Grace', 'Alan']));
+    expect(listUrls().at(-1)).toBe('/api/conversations?view=unassigned&sort=recent&limit=50');
+    expect(views()[1]!.getAttribute('aria-pressed')).toBe('true');
+  });
+
+  it('searches once the agent stops typing, and sorts and filters through the server', async () => {
+    const { urls } = mount();
+    await vi.waitFor(() => expect(names()).toEqual(['Ada', 'Grace']));
+    const search = container.querySelector<HTMLInputElement>('input[aria-label="Search conversations"]')!;
     await act(() => {
-      select.value = waitingOption.value;
-      select.dispatchEvent(new Event('change', { bubbles: true }));
+      for (const text of ['k', 'ke', 'kettle']) {
+        search.value = text;
+        search.dispatchEvent(new Event('input', { bubbles: true }));
+      }
     });
+    await vi.waitFor(() => expect(names()).toEqual(['Alan']));
+    const listUrls = urls.filter((url) => url.startsWith('/api/conversations?'));
+    expect(listUrls.slice(1)).toEqual(['/api/conversations?view=open&q=kettle&sort=recent&limit=50']);
 
-    await vi.waitFor(() => expect(names().toSorted()).toEqual(['Alan', 'Grace']));
-    expect(urls).toContain('/api/conversations?status=queued&limit=200');
+    const sort = container.querySelector<HTMLSelectElement>('select[aria-label="Sort"]')!;
+    await act(() => {
+      sort.value = 'waiting';
+      sort.dispatchEvent(new Event('change', { bubbles: true }));
+    });
+    await vi.waitFor(() => expect(urls.at(-1)).toBe('/api/conversations?view=open&q=kettle&sort=waiting&limit=50'));
+
+    const teamFilter = container.querySelector<HTMLSelectElement>('select[aria-label="Team"]')!;
+    expect([...teamFilter.options].map((option) => option.textContent)).toEqual(['All teams', 'Billing']);
+    await act(() => {
+      teamFilter.value = 'team-1';
+      teamFilter.dispatchEvent(new Event('change', { bubbles: true }));
+    });
+    await vi.waitFor(() => expect(urls.at(-1)).toBe('/api/conversations?view=open&teamId=team-1&q=kettle&sort=waiting&limit=50'));
+    // An agent gets no widget filter: the widgets are the admins'.
+    expect(container.querySelector('select[aria-label="Widget"]')).toBeNull();
   });
 
   it("shows the agent's own status in the header and the team's presence under the inbox", async () => {

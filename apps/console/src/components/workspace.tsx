@@ -1,29 +1,35 @@
 /**
- * The signed-in console: top bar, inbox pane and conversation pane, or the knowledge base or saved replies page.
+ * The signed-in console: top bar, inbox pane and conversation pane, or the knowledge base, saved replies or (admins)
+ * widgets' settings page.
  * @module
  */
 import { emptyThread } from '@parley/client/thread';
-import type { ConversationStatus, ConversationSummary, PresenceStatus } from '@parley/protocol';
+import type { PresenceStatus } from '@parley/protocol';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { ConsoleApi } from '../api.js';
 import { createConsoleController } from '../console-controller.js';
-import { isUnread, type ConnectionState } from '../console-state.js';
-import { openStatuses } from '../conversation-store.js';
+import { unreadCount, type ConnectionState } from '../console-state.js';
+import { visibleConversations } from '../inbox.js';
 import {
   conversationIdFromPath,
   isKnowledgePath,
   isSavedRepliesPath,
   knowledgePath,
+  isWidgetSettingsPath,
   pathForConversation,
   savedRepliesPath,
+  widgetSettingsPath,
 } from '../route.js';
 import type { Session } from '../session.js';
 import type { AgentConnection } from '../socket.js';
 import { useControllerState } from '../use-controller-state.js';
 import { ConversationList } from './conversation-list.js';
 import { ConversationView } from './conversation-view.js';
+import { InboxControls } from './inbox-controls.js';
+import type { ComposerMode } from './reply-box.js';
 import { KnowledgeBase } from './knowledge-base.js';
 import { SavedReplies } from './saved-replies.js';
+import { WidgetSettingsPage } from './widget-settings-page.js';
 
 /** Props of {@link Workspace}. */
 export interface WorkspaceProps {
@@ -36,41 +42,20 @@ export interface WorkspaceProps {
   basePath: string;
 }
 
-type Filter = 'all' | 'waiting' | 'open' | 'mine' | 'resolved';
-
 /** What the workspace shows: the inbox with the open conversation, or one of the other pages. */
-type Page = 'inbox' | 'knowledge' | 'saved-replies';
+type Page = 'inbox' | 'knowledge' | 'saved-replies' | 'widgets';
 
 function pageOf(pathname: string, basePath: string): Page {
   if (isKnowledgePath(pathname, basePath)) return 'knowledge';
   if (isSavedRepliesPath(pathname, basePath)) return 'saved-replies';
+  if (isWidgetSettingsPath(pathname, basePath)) return 'widgets';
   return 'inbox';
 }
 
 const pagePaths: Record<Exclude<Page, 'inbox'>, (base: string) => string> = {
   knowledge: knowledgePath,
   'saved-replies': savedRepliesPath,
-};
-
-interface FilterDefinition {
-  label: string;
-  test: (conversation: ConversationSummary, agentId: string) => boolean;
-  /**
-   * A status the server also lists on its own (`?status=`), so the filter shows matching conversations older than the
-   * inbox's most recent page. The test still runs on every conversation, so live status changes apply at once.
-   */
-  status?: ConversationStatus;
-}
-
-const filters: Record<Filter, FilterDefinition> = {
-  all: { label: 'All', test: () => true },
-  waiting: { label: 'Waiting for a human', test: (conversation) => conversation.status === 'queued', status: 'queued' },
-  open: { label: 'Open', test: (conversation) => openStatuses.has(conversation.status) },
-  mine: {
-    label: 'Assigned to me',
-    test: (conversation, agentId) => openStatuses.has(conversation.status) && conversation.assignee?.id === agentId,
-  },
-  resolved: { label: 'Resolved', test: (conversation) => !openStatuses.has(conversation.status) },
+  widgets: widgetSettingsPath,
 };
 
 const connectionLabels: Record<ConnectionState, string> = {
@@ -100,10 +85,14 @@ export function Workspace({ session, api, connect, onSignOut, basePath }: Worksp
     [session.token],
   );
   const state = useControllerState(controller);
-  const [filter, setFilter] = useState<Filter>('all');
+  // The inbox's filters' choices: the teams, and for admins the widgets (null: no widget filter).
+  const [teams, setTeams] = useState<ReadonlyArray<{ id: string; name: string }>>([]);
+  const [widgets, setWidgets] = useState<ReadonlyArray<{ id: string; name: string }> | null>(null);
   // The inbox keeps running (socket, unread counts) while another page is shown.
   const [page, setPage] = useState<Page>(() => pageOf(location.pathname, basePath));
   const drafts = useRef(new Map<string, string>());
+  // Kept with the drafts: a note drafted in one conversation is still a note when the agent comes back to it.
+  const modes = useRef(new Map<string, ComposerMode>());
   const { agent } = session;
 
   useEffect(() => {
@@ -119,8 +108,31 @@ export function Workspace({ session, api, connect, onSignOut, basePath }: Worksp
     };
   }, [controller, basePath]);
 
+  useEffect(() => {
+    let current = true;
+    // Hints for the filters: without them the inbox works the same, unfiltered.
+    api.listTeams().then(
+      ({ teams: listed }) => current && setTeams(listed),
+      () => {},
+    );
+    if (agent.role === 'admin') {
+      api.listWidgets().then(
+        ({ widgets: listed }) => current && setWidgets(listed),
+        () => {},
+      );
+    }
+    return () => {
+      current = false;
+    };
+  }, [api, agent.role]);
+
   const unread = useMemo(
-    () => new Set(state.conversations.filter((conversation) => isUnread(state, conversation)).map((c) => c.id)),
+    () =>
+      new Map(
+        state.conversations
+          .map((conversation) => [conversation.id, unreadCount(state, conversation.id)] as const)
+          .filter(([, count]) => count > 0),
+      ),
     [state],
   );
   const typing = useMemo(
@@ -137,11 +149,6 @@ export function Workspace({ session, api, connect, onSignOut, basePath }: Worksp
     document.title = unread.size > 0 ? `(${unread.size}) Parley Console` : 'Parley Console';
   }, [unread.size]);
 
-  function changeFilter(next: Filter) {
-    setFilter(next);
-    controller.listStatus(filters[next].status ?? null);
-  }
-
   function open(conversationId: string | null) {
     const path = pathForConversation(conversationId, basePath);
     if (location.pathname !== path) history.pushState(null, '', path);
@@ -155,8 +162,10 @@ export function Workspace({ session, api, connect, onSignOut, basePath }: Worksp
     setPage(next);
   }
 
-  const visible = state.conversations.filter((conversation) => filters[filter].test(conversation, agent.id));
-  const waiting = state.conversations.filter((conversation) => conversation.status === 'queued').length;
+  const visible = useMemo(
+    () => visibleConversations(state.conversations, state.inbox, agent.id),
+    [state.conversations, state.inbox, agent.id],
+  );
   const openId = state.openId;
   const conversation = openId ? state.conversations.find((candidate) => candidate.id === openId) : undefined;
   const myStatus = state.presence[agent.id]?.status === 'away' ? 'away' : 'online';
@@ -195,6 +204,11 @@ export function Workspace({ session, api, connect, onSignOut, basePath }: Worksp
               Saved replies
             </button>
           )}
+          {agent.role === 'admin' && page !== 'widgets' && (
+            <button type="button" class="button button-ghost" onClick={() => openPage('widgets')}>
+              Widgets
+            </button>
+          )}
           <span class="agent-name" title={agent.email}>
             {agent.name}
           </span>
@@ -222,29 +236,23 @@ export function Workspace({ session, api, connect, onSignOut, basePath }: Worksp
         <main class="knowledge-page">
           <SavedReplies api={api} canShare={agent.role === 'admin'} />
         </main>
+      ) : page === 'widgets' ? (
+        <main class="knowledge-page">
+          <WidgetSettingsPage api={api} isAdmin={agent.role === 'admin'} />
+        </main>
       ) : (
         <div class="panes">
           <nav class="inbox" aria-label="Inbox">
             <div class="inbox-header">
               <h1>Inbox</h1>
-              {waiting > 0 && filter !== 'waiting' && (
-                <button type="button" class="waiting-count" onClick={() => changeFilter('waiting')}>
-                  {waiting} waiting
-                </button>
-              )}
-              <select
-                class="inbox-filter"
-                aria-label="Filter conversations"
-                value={filter}
-                onChange={(event) => changeFilter(event.currentTarget.value as Filter)}
-              >
-                {(Object.keys(filters) as Filter[]).map((key) => (
-                  <option key={key} value={key}>
-                    {filters[key].label}
-                  </option>
-                ))}
-              </select>
             </div>
+            <InboxControls
+              query={state.inbox.query}
+              counts={state.counts}
+              teams={teams}
+              widgets={widgets}
+              onChange={(change) => controller.setInbox(change)}
+            />
             {state.listStatus === 'loading' && <p class="inbox-empty muted">Loading conversations…</p>}
             {state.listStatus === 'error' && (
               <div class="inbox-empty" role="alert">
@@ -255,7 +263,7 @@ export function Workspace({ session, api, connect, onSignOut, basePath }: Worksp
               </div>
             )}
             {state.listStatus === 'ready' && visible.length === 0 && (
-              <p class="inbox-empty muted">{state.conversations.length === 0 ? 'No conversations yet.' : 'Nothing here.'}</p>
+              <p class="inbox-empty muted">{state.inbox.query.q ? 'No conversation matches.' : 'Nothing here.'}</p>
             )}
             {visible.length > 0 && (
               <ConversationList
@@ -265,6 +273,13 @@ export function Workspace({ session, api, connect, onSignOut, basePath }: Worksp
                 typing={typing}
                 onOpen={(conversationId) => open(conversationId)}
               />
+            )}
+            {state.listStatus === 'ready' && state.inbox.nextCursor !== null && (
+              <div class="inbox-more">
+                <button type="button" class="button" disabled={state.inbox.loadingMore} onClick={() => controller.loadMore()}>
+                  {state.inbox.loadingMore ? 'Loading…' : 'Load more'}
+                </button>
+              </div>
             )}
             {team.length > 0 && (
               <section class="team" aria-labelledby="team-heading">
@@ -290,6 +305,8 @@ export function Workspace({ session, api, connect, onSignOut, basePath }: Worksp
                 conversation={conversation}
                 thread={state.threads[openId] ?? emptyThread}
                 threadError={state.threadErrors[openId]}
+                notes={state.notes[openId]}
+                notesError={state.noteErrors[openId]}
                 typing={state.typing[openId]}
                 agent={agent}
                 sendsEmail={state.email}
@@ -300,6 +317,12 @@ export function Workspace({ session, api, connect, onSignOut, basePath }: Worksp
                   else drafts.current.delete(openId);
                 }}
                 onSend={(body) => controller.send(openId, body)}
+                onWriteNote={(body) => controller.writeNote(openId, body)}
+                initialMode={modes.current.get(openId)}
+                onModeChange={(mode) => {
+                  if (mode === 'note') modes.current.set(openId, mode);
+                  else modes.current.delete(openId);
+                }}
                 onRetry={(clientId) => controller.retry(openId, clientId)}
                 onDiscard={(clientId) => controller.discard(openId, clientId)}
                 onUpdate={(update) => controller.update(openId, update)}
@@ -314,6 +337,7 @@ export function Workspace({ session, api, connect, onSignOut, basePath }: Worksp
                 onDismissNotice={() => controller.dismissNotice()}
                 onReload={() => controller.open(openId)}
                 onBack={() => open(null)}
+                assist={controller.assist}
               />
             ) : (
               <div class="empty-state">

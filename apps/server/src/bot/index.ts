@@ -1,11 +1,14 @@
 /**
  * The bot domain: answers conversations in `bot` status (Claude, or the offline answerer), one turn at a time across
- * processes, started and cancelled by the conversations domain's effects.
+ * processes, started and cancelled by the conversations domain's effects; and AI help for agents (summaries and
+ * suggested replies over the agent socket, `assist-socket.ts`) with the same model.
  * @module
  */
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
+import { registerAssistEvents } from './assist-socket.js';
 import type { ChatModel } from './model.js';
+import { defaultModelPrices } from './prices.js';
 import { createBotRunner, type BotRunner } from './runner.js';
 import { registerStrandedTurnResumer } from './stranded-turns.js';
 
@@ -29,6 +32,15 @@ export const botPlugin = fp<{ model?: ChatModel | undefined }>(
     });
     app.decorate('bot', runner);
     app.conversationEffects.subscribe(runner.perform);
+    registerAssistEvents(app, {
+      db: app.db,
+      log: app.log,
+      config: app.config,
+      model: runner.model,
+      mode: runner.mode,
+      prices: { ...defaultModelPrices, ...app.config.modelPrices },
+      semantic: app.knowledge.semantic,
+    });
     // Turns in flight finish (or are stored as failures) before the database closes.
     app.addHook('onClose', async function waitForBotTurns() {
       await runner.idle();

@@ -60,7 +60,8 @@ export function bestFaqMatch(
 
 const GREETING = /^\s*(hi|hello|hey|hallo|bonjour|hola|ciao|good (morning|afternoon|evening))\b/i;
 
-function excerpt(body: string): string {
+/** The passage as an answer: whole up to {@link ANSWER_MAX_CHARACTERS}, else cut at a sentence end (also AI help's). */
+export function excerpt(body: string): string {
   if (body.length <= ANSWER_MAX_CHARACTERS) return body;
   let result = '';
   for (const { segment } of new Intl.Segmenter('en', { granularity: 'sentence' }).segment(body)) {

@@ -27,6 +27,8 @@ import { claimTurn, findStrandedTurns, HEARTBEAT_MS, releaseAllClaims, renewClai
 export interface BotRunner {
   /** Which model answers: an Anthropic model id, or `offline`. */
   readonly mode: 'anthropic' | 'offline';
+  /** The model that answers (Claude, or the offline answerer); AI help for agents uses it too. */
+  readonly model: ChatModel;
   /** Starts a turn for the conversation unless one is running (the running one answers new messages afterwards). */
   schedule(conversationId: string): void;
   /** Aborts this process's running turn of the conversation, if any. The database claim was already cleared. */
@@ -131,6 +133,7 @@ export function createBotRunner(deps: {
 
   const runner: BotRunner = {
     mode,
+    model,
     schedule,
     cancel(conversationId) {
       running.get(conversationId)?.controller.abort();

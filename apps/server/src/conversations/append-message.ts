@@ -1,6 +1,6 @@
 /**
  * The one way a message is written. A message takes `last_seq + 1` of its conversation, and the conversation's
- * `last_seq`, `last_message_at` and `updated_at` move with it, in the same statement: seq stays gapless and unique with
+ * `last_seq`, `last_message_at`, `updated_at` and `waiting_since` move with it, in the same statement: seq stays gapless and unique with
  * any number of server processes, since Postgres serializes the statement's row update.
  *
  * Every writer (a visitor's message, an agent's reply, the bot's reply or apology) calls {@link appendMessage}: on a
@@ -86,6 +86,16 @@ function patchAssignments(patch: ConversationPatch): SQL {
 }
 
 /**
+ * How a message moves its conversation's `waiting_since`: a visitor's starts the wait unless one is running, an agent's
+ * or the bot's answers it, a system line changes nothing.
+ */
+function waitingAssignment(authorKind: MessageRow['authorKind']): SQL {
+  if (authorKind === 'visitor') return sql`, waiting_since = coalesce(c.waiting_since, now())`;
+  if (authorKind === 'system') return sql``;
+  return sql`, waiting_since = null`;
+}
+
+/**
  * Appends a message in one statement, or returns null when no conversation matches `conversation` or the
  * conversation already has a message with this `clientId` (the caller decides what that means: a repeat to answer
  * with the stored message, or a fast path that falls back to the locked one). A race on the same `clientId` outside
@@ -96,7 +106,7 @@ export async function appendMessage(db: Database | Transaction, input: AppendMes
   const result = await db.execute<Record<string, unknown>>(sql`
     with bumped as (
       update conversations c
-         set last_seq = c.last_seq + 1, last_message_at = now(), updated_at = now()${patchAssignments(input.patch ?? {})}
+         set last_seq = c.last_seq + 1, last_message_at = now(), updated_at = now()${waitingAssignment(message.authorKind)}${patchAssignments(input.patch ?? {})}
        where ${input.conversation}
          and not exists (select 1 from messages m where m.conversation_id = c.id and m.client_id = ${message.clientId})
    returning c.*

@@ -11,6 +11,7 @@ import type { TrustProxy } from '../plugins/trusted-proxy.js';
 import { registerAgentSocket, type AgentSocketExtension } from './agent-socket.js';
 import { createConversationEffects, type ConversationEffects } from './effects.js';
 import { registerInactivitySweeper } from './inactivity-sweeper.js';
+import { registerNotes } from './notes.js';
 import { conversationRoutes } from './routes.js';
 import { registerVisitorSocket, type VisitorSocketExtension } from './visitor-socket.js';
 
@@ -42,6 +43,7 @@ export const conversationsPlugin = fp<{ trustProxy: TrustProxy }>(
     // Typing events are cheap but frequent; the clients throttle them, this stops a runaway one.
     const typingLimit = createRateLimit(60, 10);
     await app.register(conversationRoutes, { config, rateLimit });
+    registerNotes(app, { config, rateLimit });
     registerInactivitySweeper(app, config);
     registerVisitorSocket(app, { config, tokens, rateLimit, typingLimit, trustProxy, extensions: visitorSocketExtensions });
     registerAgentSocket(app, { config, tokens, rateLimit, typingLimit, extensions: agentSocketExtensions });

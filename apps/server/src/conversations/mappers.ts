@@ -59,6 +59,8 @@ export interface SummaryRow {
   ticket: TicketRow | null;
   lastMessageBody: string | null;
   lastMessageAuthorKind: MessageRow['authorKind'] | null;
+  /** The visitor messages the agent who asked has not read; absent from summaries for everyone. */
+  unreadCount?: number | null;
 }
 
 // Enough for a one-line preview in the inbox; the console truncates further with CSS.
@@ -84,6 +86,9 @@ export function toConversationSummary(row: SummaryRow): ConversationSummary {
     createdAt: conversation.createdAt.toISOString(),
     updatedAt: conversation.updatedAt.toISOString(),
     lastMessageAt: conversation.lastMessageAt?.toISOString() ?? null,
+    widgetId: conversation.widgetId,
+    waitingSince: conversation.waitingSince?.toISOString() ?? null,
+    ...(typeof row.unreadCount === 'number' && { unreadCount: row.unreadCount }),
   };
 }
 

@@ -4,9 +4,12 @@ import {
   conversationParamsSchema,
   conversationSummarySchema,
   conversationUpdateSchema,
+  inboxCountsSchema,
   messageListQuerySchema,
   messageSentSchema,
   messagesPageSchema,
+  readRequestSchema,
+  readStateSchema,
   replyRequestSchema,
   transferRequestSchema,
 } from '@parley/protocol';
@@ -15,10 +18,10 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Config } from '../config.js';
 import { publishConversationChange, publishSendResult } from './broadcast.js';
 import type { RateLimit } from '../plugins/rate-limit.js';
+import { countInbox, listInbox, markRead } from './inbox.js';
 import {
   assertMessageLength,
   getConversationRow,
-  listConversations,
   limitSend,
   listMessages,
   sendAgentMessage,
@@ -32,6 +35,10 @@ function agentOf(request: FastifyRequest): AgentContext {
   return { userId: agent.id, organizationId: agent.organizationId, name: agent.name };
 }
 
+function readerOf(request: FastifyRequest) {
+  return { userId: request.agent!.id, organizationId: request.agent!.organizationId };
+}
+
 /** The console's REST API under `/api/conversations`. Every route needs an agent token. */
 export async function conversationRoutes(app: FastifyInstance, deps: { config: Config; rateLimit: RateLimit }) {
   const api = app.withTypeProvider<ZodTypeProvider>();
@@ -41,7 +48,19 @@ export async function conversationRoutes(app: FastifyInstance, deps: { config: C
     '/api/conversations',
     { schema: { querystring: conversationListQuerySchema, response: { 200: conversationListSchema } } },
     async function listConversationsRoute(request) {
-      return { conversations: await listConversations(app.db, request.agent!.organizationId, request.query) };
+      return listInbox(app.db, readerOf(request), request.query);
+    },
+  );
+
+  api.get('/api/conversations/counts', { schema: { response: { 200: inboxCountsSchema } } }, async function inboxCountsRoute(request) {
+    return countInbox(app.db, readerOf(request));
+  });
+
+  api.post(
+    '/api/conversations/:conversationId/read',
+    { schema: { params: conversationParamsSchema, body: readRequestSchema, response: { 200: readStateSchema } } },
+    async function markReadRoute(request) {
+      return markRead(app.db, readerOf(request), request.params.conversationId, request.body.seq);
     },
   );
 

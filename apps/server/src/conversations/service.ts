@@ -21,7 +21,8 @@ import {
   type MessagesPage,
   type TransferRequest,
 } from '@parley/protocol';
-import { and, asc, desc, eq, gt, ne, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, ne, sql, type SQL } from 'drizzle-orm';
+import type { SelectedFields } from 'drizzle-orm/pg-core';
 import { botConfigSchema } from '../widgets/bot-config.js';
 import { routingConfigSchema } from '../widgets/routing-config.js';
 import { isAgentAvailable } from './agent-availability.js';
@@ -667,19 +668,26 @@ export async function assignConversation(
   return { conversation: applied.conversation, effects: plan.effects, messages: applied.messages };
 }
 
-function summaryQuery(db: Database) {
+/** The columns of a summary (see {@link toConversationSummary}). */
+const summaryFields = {
+  conversation: conversations,
+  contactName: contacts.name,
+  contactEmail: contacts.email,
+  assigneeName: users.name,
+  teamName: teams.name,
+  ticket: tickets,
+  lastMessageBody: messages.body,
+  lastMessageAuthorKind: messages.authorKind,
+};
+
+/**
+ * Conversations with what their summaries show: contact, assignee, team, follow-up and the last message that is not a
+ * system line; `extra` adds columns (the inbox's unread count and sort key).
+ */
+function summaryQuery<Extra extends SelectedFields>(db: Database, extra: Extra = {} as Extra) {
   return (
     db
-      .select({
-        conversation: conversations,
-        contactName: contacts.name,
-        contactEmail: contacts.email,
-        assigneeName: users.name,
-        teamName: teams.name,
-        ticket: tickets,
-        lastMessageBody: messages.body,
-        lastMessageAuthorKind: messages.authorKind,
-      })
+      .select({ ...summaryFields, ...extra })
       .from(conversations)
       .innerJoin(contacts, eq(contacts.id, conversations.contactId))
       .leftJoin(users, eq(users.id, conversations.assigneeId))
@@ -700,17 +708,20 @@ function summaryQuery(db: Database) {
   );
 }
 
-/** An organization's conversations, most recent activity first. */
-export async function listConversations(
-  db: Database,
-  organizationId: string,
-  query: { status?: ConversationStatus | undefined; limit: number },
-): Promise<ConversationSummary[]> {
-  const rows: SummaryRow[] = await summaryQuery(db)
-    .where(and(eq(conversations.organizationId, organizationId), query.status ? eq(conversations.status, query.status) : undefined))
-    .orderBy(desc(conversations.updatedAt))
+/** What {@link findSummaries} selects. */
+export interface SummaryQuery {
+  /** On `conversations` and the tables the summary joins. */
+  where: SQL | undefined;
+  limit: number;
+  /** Adds this agent's unread count (`unreadCount`). */
+  unreadCount?: SQL<number>;
+}
+
+/** Summary rows matching `query`, in no particular order (the inbox orders its page itself). */
+export async function findSummaries(db: Database, query: SummaryQuery): Promise<SummaryRow[]> {
+  return summaryQuery(db, { unreadCount: query.unreadCount ?? sql<number | null>`null` })
+    .where(query.where)
     .limit(query.limit);
-  return rows.map(toConversationSummary);
 }
 
 /** One conversation of the organization, or undefined. */

@@ -81,15 +81,20 @@ export async function updateWidgetRouting(
 /** Registers `/api/routing`; `route` is routing's pass for an organization. */
 export function registerRoutingSettings(app: FastifyInstance, route: (organizationId: string) => void): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
-  const preHandler = [app.authenticate, requireAdmin('change routing')];
+  // Before validation: an agent (or nobody) is refused whatever the body, rather than told what is wrong with it.
+  const preValidation = [app.authenticate, requireAdmin('change routing')];
 
-  api.get('/api/routing', { preHandler, schema: { response: { 200: routingSettingsSchema } } }, async function readRoutingRoute(request) {
-    return readRoutingSettings(app.db, request.agent!.organizationId);
-  });
+  api.get(
+    '/api/routing',
+    { preValidation, schema: { response: { 200: routingSettingsSchema } } },
+    async function readRoutingRoute(request) {
+      return readRoutingSettings(app.db, request.agent!.organizationId);
+    },
+  );
 
   api.patch(
     '/api/routing',
-    { preHandler, schema: { body: routingDefaultsUpdateSchema, response: { 200: routingSettingsSchema } } },
+    { preValidation, schema: { body: routingDefaultsUpdateSchema, response: { 200: routingSettingsSchema } } },
     async function updateRoutingDefaultsRoute(request) {
       const { organizationId } = request.agent!;
       await app.db.update(organizations).set(request.body).where(eq(organizations.id, organizationId));
@@ -100,7 +105,10 @@ export function registerRoutingSettings(app: FastifyInstance, route: (organizati
 
   api.patch(
     '/api/routing/agents/:userId',
-    { preHandler, schema: { params: routingAgentParamsSchema, body: agentCapacityUpdateSchema, response: { 200: routingSettingsSchema } } },
+    {
+      preValidation,
+      schema: { params: routingAgentParamsSchema, body: agentCapacityUpdateSchema, response: { 200: routingSettingsSchema } },
+    },
     async function updateAgentCapacityRoute(request) {
       const { organizationId } = request.agent!;
       const [updated] = await app.db
@@ -116,7 +124,10 @@ export function registerRoutingSettings(app: FastifyInstance, route: (organizati
 
   api.patch(
     '/api/routing/widgets/:widgetId',
-    { preHandler, schema: { params: routingWidgetParamsSchema, body: widgetRoutingUpdateSchema, response: { 200: widgetRoutingSchema } } },
+    {
+      preValidation,
+      schema: { params: routingWidgetParamsSchema, body: widgetRoutingUpdateSchema, response: { 200: widgetRoutingSchema } },
+    },
     async function updateWidgetRoutingRoute(request) {
       const { organizationId } = request.agent!;
       const routing = await updateWidgetRouting(app.db, organizationId, request.params.widgetId, request.body);

@@ -10,7 +10,8 @@ import { knowledgeChunks, knowledgeDocuments, organizations, type Database, type
 import { and, eq, sql } from 'drizzle-orm';
 import { BM25 } from './bm25.js';
 import { chunkDocument, defaultChunkOptions, type ChunkOptions } from './chunk-document.js';
-import { DocumentFormatError, parseDocument, type KnowledgeFormat } from './parse-document.js';
+import { slugUnder, sourceKeyUnder } from './document-url.js';
+import { DocumentFormatError, parseDocument, type KnowledgeFormat, type ParsedDocument } from './parse-document.js';
 import type { SemanticIndex } from './semantic-index.js';
 
 /** A document to import. */
@@ -20,10 +21,18 @@ export interface DocumentInput {
   sourceKey: string;
   format: KnowledgeFormat;
   content: string;
-  /** Defaults to the document's first top-level heading or HTML `<title>`, then to a title made of `sourceKey`. */
+  /**
+   * Defaults to the document's own title (front matter `title`, else `sidebar_label`, else the first top-level heading;
+   * HTML `<title>`), then to a title made of `sourceKey`.
+   */
   title?: string | undefined;
-  /** Where readers can find the document; shown with citations. HTML's canonical link is used when not given. */
+  /**
+   * Where readers can find the document; shown with citations. When not given: the document's own address (front
+   * matter `url`, HTML's canonical link), else with `baseUrl` its front matter slug or its source key under it.
+   */
   url?: string | undefined;
+  /** The import's base URL (CLI `--base-url`): see {@link documentUrl}. */
+  baseUrl?: string | undefined;
 }
 
 /** What an import did. */
@@ -32,6 +41,8 @@ export interface ImportOutcome {
   documentId: string;
   title: string;
   chunkCount: number;
+  /** What the import dropped or could not read (unresolved macros, unreadable front matter), for the site owner. */
+  warnings: string[];
 }
 
 /** Options of {@link importDocument}. */
@@ -61,13 +72,35 @@ export function titleFromKey(sourceKey: string): string {
   return name ? name.charAt(0).toUpperCase() + name.slice(1) : sourceKey;
 }
 
-/** Chunks per insert statement (9 parameters each, far under Postgres' 65,535). */
+/**
+ * A document's URL when the input names none: its own (front matter `url`, HTML canonical link), else under the base
+ * URL its front matter slug, else its source key.
+ */
+export function documentUrl(input: Pick<DocumentInput, 'url' | 'baseUrl' | 'sourceKey'>, parsed: Pick<ParsedDocument, 'url' | 'slug'>) {
+  if (input.url) return input.url;
+  if (parsed.url) return parsed.url;
+  if (!input.baseUrl) return null;
+  return (
+    (parsed.slug ? slugUnder(input.baseUrl, input.sourceKey, parsed.slug) : undefined) ?? sourceKeyUnder(input.baseUrl, input.sourceKey)
+  );
+}
+
+/** Chunks per insert statement (10 parameters each, far under Postgres' 65,535). */
 const INSERT_BATCH = 1000;
+
+/**
+ * Changes when parsing changes what a document becomes, so that re-importing unchanged files after an upgrade
+ * re-reads them. 2: front matter, MDX, admonitions and template macros.
+ */
+const PARSER_VERSION = '2';
 
 const hashOf = (input: DocumentInput, language: string) =>
   createHash('sha256')
-    .update([language, input.format, input.title ?? '', input.url ?? '', input.content].join('\u0000'))
+    .update([PARSER_VERSION, language, input.format, input.title ?? '', input.url ?? '', input.baseUrl ?? '', input.content].join('\u0000'))
     .digest('hex');
+
+/** What a chunk says its document is about, indexed with it: description, tags and keywords. */
+const aboutOf = (parsed: ParsedDocument) => [parsed.description, ...(parsed.keywords ?? [])].filter(Boolean).join(' ').slice(0, 4000);
 
 /**
  * Imports `input`. Throws {@link DocumentFormatError} (nothing written) when the file can't be read as its format or
@@ -89,22 +122,33 @@ export async function importDocument(db: Database, input: DocumentInput, options
       contentHash: knowledgeDocuments.contentHash,
       chunkCount: knowledgeDocuments.chunkCount,
       title: knowledgeDocuments.title,
+      warnings: knowledgeDocuments.warnings,
     })
     .from(knowledgeDocuments)
     .where(and(eq(knowledgeDocuments.organizationId, input.organizationId), eq(knowledgeDocuments.sourceKey, input.sourceKey)));
   if (current?.contentHash === contentHash) {
-    return { status: 'unchanged', documentId: current.id, title: current.title, chunkCount: current.chunkCount };
+    return {
+      status: 'unchanged',
+      documentId: current.id,
+      title: current.title,
+      chunkCount: current.chunkCount,
+      warnings: current.warnings,
+    };
   }
   const parsed = parseDocument(input.format, input.content);
   const chunks = chunkDocument(parsed, options.chunking ?? defaultChunkOptions);
   if (chunks.length === 0) throw new DocumentFormatError('The document has no text to import.');
   const title = (input.title ?? parsed.title ?? titleFromKey(input.sourceKey)).slice(0, 500);
-  const url = input.url ?? parsed.url ?? null;
+  const url = documentUrl(input, parsed);
+  const description = parsed.description?.slice(0, 2000) ?? null;
+  const about = aboutOf(parsed);
+  const warnings = parsed.warnings ?? [];
   const characterCount = chunks.reduce((sum, chunk) => sum + chunk.text.length, 0);
-  // Embedded as indexed: title, section and body. Before the transaction, which must not wait on the network.
+  // Embedded as indexed: title, what the document is about, section and body. Before the transaction, which must not
+  // wait on the network.
   const vectors = options.semantic
     ? await options.semantic.embeddings.embed(
-        chunks.map((chunk) => [title, chunk.headingPath.join(' › '), chunk.text].filter(Boolean).join('\n')),
+        chunks.map((chunk) => [title, about, chunk.headingPath.join(' › '), chunk.text].filter(Boolean).join('\n')),
       )
     : null;
 
@@ -117,7 +161,9 @@ export async function importDocument(db: Database, input: DocumentInput, options
         sourceKey: input.sourceKey,
         format: input.format,
         title,
+        description,
         url,
+        warnings,
         contentHash,
         chunkCount: chunks.length,
         characterCount,
@@ -134,20 +180,37 @@ export async function importDocument(db: Database, input: DocumentInput, options
           contentHash: knowledgeDocuments.contentHash,
           chunkCount: knowledgeDocuments.chunkCount,
           title: knowledgeDocuments.title,
+          warnings: knowledgeDocuments.warnings,
         })
         .from(knowledgeDocuments)
         .where(and(eq(knowledgeDocuments.organizationId, input.organizationId), eq(knowledgeDocuments.sourceKey, input.sourceKey)))
         .for('update');
       if (!existing) throw new Error(`Document ${input.sourceKey} vanished during import`);
       if (existing.contentHash === contentHash) {
-        return { status: 'unchanged', documentId: existing.id, title: existing.title, chunkCount: existing.chunkCount };
+        return {
+          status: 'unchanged',
+          documentId: existing.id,
+          title: existing.title,
+          chunkCount: existing.chunkCount,
+          warnings: existing.warnings,
+        };
       }
       documentId = existing.id;
       status = 'updated';
       await removeChunks(tx, input.organizationId, documentId);
       await tx
         .update(knowledgeDocuments)
-        .set({ format: input.format, title, url, contentHash, chunkCount: chunks.length, characterCount, updatedAt: sql`now()` })
+        .set({
+          format: input.format,
+          title,
+          description,
+          url,
+          warnings,
+          contentHash,
+          chunkCount: chunks.length,
+          characterCount,
+          updatedAt: sql`now()`,
+        })
         .where(eq(knowledgeDocuments.id, documentId));
     }
 
@@ -159,6 +222,7 @@ export async function importDocument(db: Database, input: DocumentInput, options
         documentId,
         organizationId: input.organizationId,
         title,
+        about,
         headingPath: chunk.headingPath,
         section: chunk.headingPath.join(' › '),
         body: chunk.text,
@@ -178,7 +242,7 @@ export async function importDocument(db: Database, input: DocumentInput, options
       }));
       await options.semantic.store(tx, rows);
     }
-    return { status, documentId, title, chunkCount: chunks.length };
+    return { status, documentId, title, chunkCount: chunks.length, warnings };
   });
 }
 

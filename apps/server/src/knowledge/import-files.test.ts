@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { titleFromKey } from './import-document.js';
+import { slugUnder } from './document-url.js';
+import { documentUrl, titleFromKey } from './import-document.js';
 import { formatOfFile, urlUnder } from './import-files.js';
 
 describe('import-files', () => {
   it.each([
     ['a/b/Returns.MD', 'markdown'],
+    ['docs/billing.mdx', 'mdx'],
     ['page.htm', 'html'],
     ['notes.txt', 'text'],
     ['faq.csv', 'faq'],
@@ -21,6 +23,29 @@ describe('import-files', () => {
     expect(urlUnder('https://help.example.com/docs/', { path: '/x/a b/ü.md', sourceKey: 'a b/ü.md' })).toBe(
       'https://help.example.com/docs/a%20b/%C3%BC',
     );
+  });
+});
+
+describe('document URLs', () => {
+  it.each([
+    ['/billing/invoices', 'guides/pay.md', 'https://help.example.com/docs/billing/invoices'],
+    ['invoices', 'guides/pay.md', 'https://help.example.com/docs/guides/invoices'],
+    ['../faq', 'guides/pay.md', 'https://help.example.com/docs/faq'],
+    ['/', 'index.md', 'https://help.example.com/docs/'],
+    ['/a b/ü', 'x.md', 'https://help.example.com/docs/a%20b/%C3%BC'],
+  ])('resolves the slug %s of %s under the base URL, as Docusaurus does', (slug, sourceKey, url) => {
+    expect(slugUnder('https://help.example.com/docs', sourceKey, slug)).toBe(url);
+  });
+
+  it('prefers the given URL, then the document own address, then its slug, then its path under the base URL', () => {
+    const input = { sourceKey: 'billing/pay.md', baseUrl: 'https://help.example.com/' };
+    expect(documentUrl({ ...input, url: 'https://x.example/given' }, { url: 'https://x.example/own', slug: 'y' })).toBe(
+      'https://x.example/given',
+    );
+    expect(documentUrl(input, { url: 'https://x.example/own', slug: 'y' })).toBe('https://x.example/own');
+    expect(documentUrl(input, { url: null, slug: 'invoices' })).toBe('https://help.example.com/billing/invoices');
+    expect(documentUrl(input, { url: null, slug: null })).toBe('https://help.example.com/billing/pay');
+    expect(documentUrl({ sourceKey: 'pay.md' }, { url: null, slug: '/pay' })).toBeNull();
   });
 });
 

@@ -4,8 +4,9 @@
  * @module
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
-import { basename, extname, join, relative, sep } from 'node:path';
+import { basename, join, relative, sep } from 'node:path';
 import type { Database } from '@parley/db';
+import { sourceKeyUnder } from './document-url.js';
 import { EmbeddingsError } from './embeddings.js';
 import { importDocument, type ImportOutcome } from './import-document.js';
 import { knowledgeFormatOfFileName } from '@parley/protocol';
@@ -52,17 +53,19 @@ export async function collectFiles(paths: readonly string[]): Promise<{ files: F
 export type FileImportResult = { file: FileToImport; ok: true; outcome: ImportOutcome } | { file: FileToImport; ok: false; reason: string };
 
 /**
- * The URL of a file's document under `baseUrl`: its source key without the extension, so `returns.md` under
- * `https://help.example.com/` is `https://help.example.com/returns`. An HTML file's canonical link wins over it.
+ * The URL of a file's document under `baseUrl` when the document has no address or slug of its own (see
+ * `documentUrl`): `returns.md` under `https://help.example.com/` is `https://help.example.com/returns`.
  */
 export function urlUnder(baseUrl: string, file: FileToImport): string {
-  const path = file.sourceKey.slice(0, file.sourceKey.length - extname(file.sourceKey).length);
-  return new URL(path.split('/').map(encodeURIComponent).join('/'), baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`).href;
+  return sourceKeyUnder(baseUrl, file.sourceKey);
 }
 
 /** Options of {@link importFiles}. */
 export interface ImportFilesOptions {
-  /** Gives each document a URL under this address (see {@link urlUnder}); citations link to it. */
+  /**
+   * Gives each document a URL under this address: its front matter slug, else its path (see `documentUrl`); a URL of
+   * the document's own (front matter `url`, HTML canonical link) wins. Citations link to it.
+   */
   baseUrl?: string | undefined;
   /** Runs after each file. */
   onProgress?: (done: number, result: FileImportResult) => void;
@@ -76,6 +79,8 @@ export interface ImportSummary {
   updated: number;
   unchanged: number;
   failed: FileImportResult[];
+  /** The files imported with warnings (dropped macros, unreadable front matter), with them. */
+  warned: Array<{ file: FileToImport; warnings: string[] }>;
   chunks: number;
 }
 
@@ -89,23 +94,21 @@ export async function importFiles(
   files: readonly FileToImport[],
   options: ImportFilesOptions = {},
 ): Promise<ImportSummary> {
-  const summary: ImportSummary = { created: 0, updated: 0, unchanged: 0, failed: [], chunks: 0 };
+  const summary: ImportSummary = { created: 0, updated: 0, unchanged: 0, failed: [], warned: [], chunks: 0 };
   let done = 0;
   for (const file of files) {
     let result: FileImportResult;
     try {
       const content = new TextDecoder('utf-8', { fatal: true }).decode(await readFile(file.path));
       const format = formatOfFile(file.path)!;
-      // An HTML page's own absolute canonical link is more precise than a derived address.
-      const hasCanonical = format === 'html' && /<link[^>]+rel=["']?canonical["']?[^>]+href=["']?https?:/i.test(content);
-      const url = options.baseUrl && !hasCanonical ? urlUnder(options.baseUrl, file) : undefined;
       const outcome = await importDocument(
         db,
-        { organizationId, sourceKey: file.sourceKey, format, content, url },
+        { organizationId, sourceKey: file.sourceKey, format, content, baseUrl: options.baseUrl },
         { semantic: options.semantic },
       );
       summary[outcome.status]++;
       summary.chunks += outcome.chunkCount;
+      if (outcome.warnings.length > 0) summary.warned.push({ file, warnings: outcome.warnings });
       result = { file, ok: true, outcome };
     } catch (error) {
       if (error instanceof TypeError && (error as { code?: string }).code === 'ERR_ENCODING_INVALID_ENCODED_DATA') {

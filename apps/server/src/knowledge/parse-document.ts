@@ -1,21 +1,30 @@
 /**
- * Turns an imported file into plain-text blocks under their headings: Markdown and HTML keep their heading structure,
- * plain text splits at blank lines, and FAQ files (CSV or JSON Lines) give one block per question. Nothing here is
- * rendered: the text is stored and shown as text.
+ * Turns an imported file into plain-text blocks under their headings: Markdown, MDX and HTML keep their heading
+ * structure, plain text splits at blank lines, and FAQ files (CSV or JSON Lines) give one block per question. Nothing
+ * here is rendered: the text is stored and shown as text.
  * @module
  */
 import { parse as parseCsv } from 'csv-parse/sync';
 import type { ChildNode, Element } from 'domhandler';
+import { htmlTagNames } from 'html-tag-names';
 import { parseDocument as parseHtml } from 'htmlparser2';
-import type { Nodes, RootContent } from 'mdast';
+import type { Nodes, Root, RootContent } from 'mdast';
 import { fromMarkdown } from 'mdast-util-from-markdown';
+import { frontmatterFromMarkdown } from 'mdast-util-frontmatter';
 import { gfmFromMarkdown } from 'mdast-util-gfm';
-import { toString as markdownText } from 'mdast-util-to-string';
+import { mdxFromMarkdown } from 'mdast-util-mdx';
+import { frontmatter } from 'micromark-extension-frontmatter';
 import { gfm } from 'micromark-extension-gfm';
+import { mdxjs } from 'micromark-extension-mdxjs';
 import { z } from 'zod';
+import { readFrontMatter, type FrontMatter } from './front-matter.js';
+import { looksLikeMdx, prepareMarkdownSource } from './markdown-source.js';
 
-/** The formats documents are imported from. FAQ files are CSV, or JSON Lines when the first character is `{`. */
-export type KnowledgeFormat = 'markdown' | 'html' | 'text' | 'faq';
+/**
+ * The formats documents are imported from. MDX is Markdown with JSX and ESM (Docusaurus). FAQ files are CSV, or JSON
+ * Lines when the first character is `{`.
+ */
+export type KnowledgeFormat = 'markdown' | 'mdx' | 'html' | 'text' | 'faq';
 
 /** A paragraph-sized piece of text and the headings above it, outermost first. */
 export interface DocumentBlock {
@@ -28,7 +37,19 @@ export interface DocumentBlock {
 /** A document reduced to text. `atomic` blocks (FAQ pairs) are never merged with their neighbours. */
 export interface ParsedDocument {
   title: string | null;
+  /** The document's own absolute address (HTML canonical link, front matter `url`). */
   url: string | null;
+  /** A path of the document under the site (front matter `slug`); the import's base URL resolves it. */
+  slug?: string | null | undefined;
+  /** The document's summary (front matter `description`, HTML meta description). */
+  description?: string | null | undefined;
+  /**
+   * Words that say what the document is about (front matter tags and keywords, the names in dropped template macros):
+   * indexed, not shown.
+   */
+  keywords?: string[] | undefined;
+  /** What was dropped or could not be read, in words for the site owner. */
+  warnings?: string[] | undefined;
   blocks: DocumentBlock[];
   atomic: boolean;
 }
@@ -42,7 +63,9 @@ export class DocumentFormatError extends Error {
 export function parseDocument(format: KnowledgeFormat, content: string): ParsedDocument {
   switch (format) {
     case 'markdown':
-      return parseMarkdown(content);
+      return parseMarkdown(content, false);
+    case 'mdx':
+      return parseMarkdown(content, true);
     case 'html':
       return parseHtmlDocument(content);
     case 'text':
@@ -87,19 +110,62 @@ class BlockCollector {
   }
 }
 
-function parseMarkdown(content: string): ParsedDocument {
-  const tree = fromMarkdown(content, { extensions: [gfm()], mdastExtensions: [gfmFromMarkdown()] });
+const frontMatterKinds = ['yaml', 'toml'] as const;
+
+function markdownTree(text: string, mdx: boolean): Root {
+  return fromMarkdown(text, {
+    extensions: [frontmatter([...frontMatterKinds]), gfm(), ...(mdx ? [mdxjs()] : [])],
+    mdastExtensions: [frontmatterFromMarkdown([...frontMatterKinds]), gfmFromMarkdown(), ...(mdx ? [mdxFromMarkdown()] : [])],
+  });
+}
+
+/** The position of an MDX syntax error (a VFileMessage from micromark). */
+interface SyntaxMessage {
+  reason: string;
+  line?: number | undefined;
+}
+const isSyntaxMessage = (error: unknown): error is Error & SyntaxMessage =>
+  error instanceof Error && 'reason' in error && typeof error.reason === 'string';
+
+/**
+ * Markdown (CommonMark with GFM) or MDX, with YAML or TOML front matter. A `.md` file with ESM `import` lines is read
+ * as MDX too, as Docusaurus compiles it; MDX that doesn't parse is read as Markdown without its `import`/`export`
+ * blocks (with a warning for an `.mdx` file). See markdown-source.ts for what is cleaned before parsing.
+ */
+function parseMarkdown(content: string, mdx: boolean): ParsedDocument {
+  let prepared = prepareMarkdownSource(content);
+  const warnings: string[] = [];
+  let tree: Root | null = null;
+  const tryMdx = mdx || looksLikeMdx(prepared.text);
+  if (tryMdx) {
+    try {
+      tree = markdownTree(prepared.text, true);
+    } catch (error) {
+      if (!isSyntaxMessage(error)) throw error;
+      if (mdx) {
+        const where = error.line ? `line ${prepared.sourceLine(error.line)}: ` : '';
+        warnings.push(`Not valid MDX (${where}${error.reason}); read as Markdown without its import and export lines.`);
+      }
+    }
+  }
+  if (!tree) {
+    if (tryMdx) prepared = prepareMarkdownSource(content, { stripEsm: true });
+    tree = markdownTree(prepared.text, false);
+  }
+  warnings.push(...prepared.warnings);
+
+  let frontMatter: FrontMatter = { keywords: [] };
   const collector = new BlockCollector();
   const visit = (node: RootContent) => {
     switch (node.type) {
       case 'heading':
-        collector.heading(node.depth, markdownText(node));
+        collector.heading(node.depth, inlineText(node));
         return;
       case 'list':
-        for (const item of node.children) collector.text(item.children.map(blockText).join(' '));
+        for (const item of node.children) collector.text(inlineText(item));
         return;
       case 'table':
-        for (const row of node.children) collector.text(row.children.map((cell) => markdownText(cell)).join(' | '));
+        for (const row of node.children) collector.text(row.children.map((cell) => inlineText(cell)).join(' | '));
         return;
       case 'blockquote':
         for (const child of node.children) visit(child);
@@ -107,23 +173,134 @@ function parseMarkdown(content: string): ParsedDocument {
       case 'html':
         collector.text(htmlText(node.value));
         return;
+      case 'mdxJsxFlowElement':
+        // A component around Markdown (<Tabs>, <details>) is read through; one with text only is a paragraph.
+        if (node.children.some((child) => flowTypes.has(child.type))) for (const child of node.children) visit(child);
+        else collector.text(inlineText(node));
+        return;
+      case 'mdxjsEsm':
+      case 'mdxFlowExpression':
       case 'thematicBreak':
       case 'definition':
         return;
       default:
-        collector.text(blockText(node));
+        collector.text(inlineText(node));
     }
   };
-  for (const node of tree.children) visit(node);
-  return { title: collector.title, url: null, blocks: collector.blocks, atomic: false };
+  for (const node of tree.children) {
+    // Front matter is the first node: `yaml`, or `toml` (a type mdast doesn't declare).
+    const type: string = node.type;
+    if ((type === 'yaml' || type === 'toml') && 'value' in node) {
+      const read = readFrontMatter(type, node.value);
+      frontMatter = read.frontMatter;
+      if (read.warning) warnings.push(read.warning);
+    } else visit(node);
+  }
+  return {
+    title: frontMatter.title ?? frontMatter.sidebarLabel ?? collector.title,
+    url: frontMatter.url ?? null,
+    slug: frontMatter.slug ?? null,
+    description: frontMatter.description ?? null,
+    keywords: [...frontMatter.keywords, ...prepared.hints],
+    warnings,
+    blocks: collector.blocks,
+    atomic: false,
+  };
 }
 
-// mdast-util-to-string joins sibling blocks without a space; a nested list or paragraph needs one.
-function blockText(node: Nodes): string {
-  if ('children' in node && node.children.some((child) => child.type === 'paragraph' || child.type === 'list')) {
-    return node.children.map(blockText).join(' ');
+/** Node types that are blocks of their own: their text is kept apart from their neighbours'. */
+const flowTypes = new Set<string>([
+  'paragraph',
+  'heading',
+  'list',
+  'listItem',
+  'blockquote',
+  'code',
+  'table',
+  'html',
+  'mdxJsxFlowElement',
+  'thematicBreak',
+  'tableRow',
+  'tableCell',
+]);
+
+const htmlElements = new Set(htmlTagNames);
+
+/**
+ * An inline "tag" that is no HTML element nor a JSX component (`<username>`, `<team-name>`): most likely text the author
+ * meant, kept as written. (Text that imitates the bot's own delimiters is neutralised where the prompt is built.)
+ */
+function isPseudoTag(html: string): boolean {
+  const name = /^<\/?([a-z][\w-]*)(?:\s[^<>]*)?\/?>$/.exec(html)?.[1];
+  return name !== undefined && !htmlElements.has(name);
+}
+
+/** Marks where inline markup was dropped, so that an icon's now empty parentheses ("the gear (<i …></i>) icon") go too. */
+const DROPPED = '\u0001';
+
+/**
+ * The text of a Markdown node, as a reader sees it: inline HTML and JSX reduced to their text (an image to its alt
+ * text), MDX expressions and ESM dropped, blocks separated by a space. Like mdast-util-to-string, without the raw HTML.
+ */
+function inlineText(node: Nodes): string {
+  return collapse(
+    nodeText(node)
+      .replace(new RegExp(`\\(\\s*${DROPPED}[\\s${DROPPED}]*\\)`, 'g'), '')
+      // …and so does the space before the punctuation that followed what was dropped ("Hi {name}." → "Hi.").
+      .replace(new RegExp(`\\s*${DROPPED}[\\s${DROPPED}]*(?=[.,;:!?])`, 'g'), '')
+      .replaceAll(DROPPED, ''),
+  );
+}
+
+function nodeText(node: Nodes): string {
+  switch (node.type) {
+    case 'text':
+    case 'inlineCode':
+    case 'code':
+      return node.value;
+    case 'html':
+      return isPseudoTag(node.value) ? node.value : htmlText(node.value) || DROPPED;
+    case 'image':
+    case 'imageReference':
+      return node.alt ?? '';
+    case 'break':
+      return ' ';
+    case 'mdxJsxFlowElement':
+    case 'mdxJsxTextElement':
+      if (node.name === 'img') {
+        const alt = node.attributes.find((attribute) => attribute.type === 'mdxJsxAttribute' && attribute.name === 'alt');
+        return typeof alt?.value === 'string' ? alt.value : DROPPED;
+      }
+      return node.children.length > 0 ? childrenText(node) : DROPPED;
+    case 'mdxTextExpression':
+    case 'mdxFlowExpression':
+    case 'mdxjsEsm':
+    case 'yaml':
+    case 'definition':
+    case 'footnoteDefinition':
+    case 'thematicBreak':
+      return DROPPED;
+    default:
+      return 'children' in node ? childrenText(node) : '';
   }
-  return markdownText(node);
+}
+
+/** Nodes that can hold blocks. Inline HTML is an `html` node like an HTML block, so the parent tells them apart. */
+const blockContainers = new Set<string>([
+  'root',
+  'blockquote',
+  'list',
+  'listItem',
+  'footnoteDefinition',
+  'mdxJsxFlowElement',
+  'table',
+  'tableRow',
+]);
+
+/** Blocks are joined with a space, inline content as it is. */
+function childrenText(node: Nodes & { children: readonly Nodes[] }): string {
+  const blocks = blockContainers.has(node.type) && node.children.some((child) => flowTypes.has(child.type));
+  return node.children.map(nodeText).join(blocks ? ' ' : '');
 }
 
 // Elements whose text is not content: code, styles, embedded documents, navigation.
@@ -158,11 +335,15 @@ const blockElements = new Set([
   'body',
 ]);
 
+const isSpaced = (node: ChildNode) =>
+  node.type === 'tag' && (blockElements.has(node.name) || node.name === 'tr' || node.name === 'td' || node.name === 'th');
+
 function elementText(node: ChildNode): string {
   if (node.type === 'text') return node.data;
+  if (node.type === 'tag' && node.name === 'img') return node.attribs.alt ? ` ${node.attribs.alt} ` : '';
   if ('children' in node && !(node.type === 'tag' && skippedElements.has(node.name))) {
-    const separator = node.type === 'tag' && (node.name === 'tr' || blockElements.has(node.name)) ? ' ' : '';
-    return node.children.map(elementText).join(separator);
+    // Blocks and table cells are set apart by spaces; inline elements (a, b, span…) are read through.
+    return node.children.map((child) => (isSpaced(child) ? ` ${elementText(child)} ` : elementText(child))).join('');
   }
   if (node.type === 'tag' && node.name === 'br') return ' ';
   return '';
@@ -182,6 +363,7 @@ function parseHtmlDocument(content: string): ParsedDocument {
   };
   let documentTitle: string | null = null;
   let url: string | null = null;
+  let description: string | null = null;
 
   const walk = (node: ChildNode) => {
     if (node.type === 'text') {
@@ -193,6 +375,8 @@ function parseHtmlDocument(content: string): ParsedDocument {
     const name = element.name;
     if (name === 'title') documentTitle ??= collapse(elementText(element));
     if (name === 'link' && element.attribs.rel?.toLowerCase() === 'canonical') url ??= element.attribs.href ?? null;
+    if (name === 'meta' && element.attribs.name?.toLowerCase() === 'description')
+      description ??= collapse(element.attribs.content ?? '') || null;
     if (name === 'head') {
       for (const child of element.children) walk(child);
       pending = '';
@@ -224,6 +408,7 @@ function parseHtmlDocument(content: string): ParsedDocument {
   return {
     title: collector.title ?? documentTitle,
     url: url && /^https?:\/\//i.test(url) ? url : null,
+    description,
     blocks: collector.blocks,
     atomic: false,
   };

@@ -30,6 +30,7 @@ function toKnowledgeDocument(row: DocumentRow): KnowledgeDocument {
     sourceKey: row.sourceKey,
     format: row.format,
     title: row.title,
+    description: row.description,
     url: row.url,
     chunkCount: row.chunkCount,
     characterCount: row.characterCount,
@@ -65,7 +66,7 @@ export async function knowledgeRoutes(app: FastifyInstance, { semantic }: { sema
         const outcome = await importDocument(app.db, { organizationId, ...request.body }, { semantic });
         if (outcome.status !== 'unchanged') maintenance.touch();
         const [row] = await app.db.select().from(knowledgeDocuments).where(eq(knowledgeDocuments.id, outcome.documentId));
-        return { status: outcome.status, document: toKnowledgeDocument(row!) };
+        return { status: outcome.status, document: toKnowledgeDocument(row!), warnings: outcome.warnings };
       } catch (error) {
         if (error instanceof DocumentFormatError) throw new ParleyError('invalid_document', `${request.body.sourceKey}: ${error.message}`);
         if (error instanceof EmbeddingsError) {

@@ -150,17 +150,19 @@ export async function embedMissingChunks(
 ): Promise<number> {
   let embedded = 0;
   for (;;) {
-    const rows = rowsOf<{ id: string | number; title: string; section: string; body: string }>(
+    const rows = rowsOf<{ id: string | number; title: string; about: string; section: string; body: string }>(
       await db.execute(sql`
-        select c.id, c.title, c.section, c.body from knowledge_chunks c
+        select c.id, c.title, c.about, c.section, c.body from knowledge_chunks c
         where c.organization_id = ${organizationId}
           and not exists (select 1 from knowledge_embeddings e where e.chunk_id = c.id and e.model = ${semantic.embeddings.model})
         order by c.id
         limit ${BACKFILL_BATCH}`),
     );
     if (rows.length === 0) return embedded;
-    // The same text as an import embeds: title, section, body.
-    const vectors = await semantic.embeddings.embed(rows.map((row) => [row.title, row.section, row.body].filter(Boolean).join('\n')));
+    // The same text as an import embeds: title, what the document is about, section, body.
+    const vectors = await semantic.embeddings.embed(
+      rows.map((row) => [row.title, row.about, row.section, row.body].filter(Boolean).join('\n')),
+    );
     await db.transaction((tx) =>
       semantic.store(
         tx,

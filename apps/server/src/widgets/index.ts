@@ -1,12 +1,14 @@
 /**
- * The widgets domain: a widget's public settings for the loader and the chat (`GET /api/widgets/:publicKey/settings`).
- * The widget rows themselves, and their bot configuration, are read by the conversations and bot domains.
+ * The widgets domain: a widget's public settings for the loader and the chat (`GET /api/widgets/:publicKey/settings`),
+ * and the admins' settings (`GET /api/widgets`, `PATCH /api/widgets/:widgetId`, in `admin-routes.ts`). The widget rows
+ * themselves, and their bot configuration, are read by the conversations and bot domains.
  * @module
  */
 import { errorBodySchema, ParleyError, widgetKeyParamsSchema, widgetPublicSettingsSchema } from '@parley/protocol';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { registerWidgetAdminRoutes } from './admin-routes.js';
 import { registerChatPage } from './chat-page.js';
 import { findWidgetByKey } from './service.js';
 
@@ -17,13 +19,23 @@ import { findWidgetByKey } from './service.js';
 const SETTINGS_CACHE_CONTROL = 'public, max-age=300';
 
 /**
+ * Registers the widgets domain in two scopes: the public routes answer any site (`Access-Control-Allow-Origin: *`),
+ * the admins' are the console's own and must not.
+ */
+export async function widgetsPlugin(app: FastifyInstance) {
+  await app.register(publicWidgetRoutes);
+  registerWidgetAdminRoutes(app);
+}
+
+/**
  * The widget's public REST API, `GET /api/widgets/:publicKey/settings`: what the script-tag loader and the widget need
  * to draw the launcher and the panel before (and without) opening a socket. Anyone may read it from any site, as they
  * may read the key from a page's script tag; the origin allowlist guards the conversation, not the widget's looks.
+ * The hosted chat page (`/chat/:publicKey`) shares the scope.
  */
-export async function widgetsPlugin(app: FastifyInstance) {
+async function publicWidgetRoutes(app: FastifyInstance) {
   const api = app.withTypeProvider<ZodTypeProvider>();
-  // On every answer of this plugin, errors included, so a page's script can read why it failed.
+  // On every answer of this scope, errors included, so a page's script can read why it failed.
   api.addHook('onRequest', function allowAnyOrigin(_request, reply, done) {
     reply.header('access-control-allow-origin', '*');
     done();

@@ -59,7 +59,13 @@ export const toolCalls = pgTable(
   (table) => [index().on(table.conversationId, table.id), index().on(table.turnId)],
 );
 
-/** Tokens and their cost per organization, day (UTC) and model: the numbers behind cost reports. */
+/** What a model call was for: the bot's replies to visitors, or AI help for agents (summaries, suggested replies). */
+export const usagePurposes = ['bot', 'assist'] as const;
+
+/**
+ * Tokens and their cost per organization, day (UTC), model and purpose: the numbers behind cost reports. The bot's and
+ * the agents' AI help are counted in separate rows of the same table.
+ */
 export const usageDaily = pgTable(
   'usage_daily',
   {
@@ -68,6 +74,9 @@ export const usageDaily = pgTable(
       .references(() => organizations.id, { onDelete: 'cascade' }),
     day: date({ mode: 'string' }).notNull(),
     model: text().notNull(),
+    /** `bot` for the bot's turns, `assist` for AI help asked by agents. */
+    purpose: text({ enum: usagePurposes }).notNull().default('bot'),
+    /** Bot rows: stored replies. Assist rows: summaries and suggestions delivered. */
     replies: integer().notNull().default(0),
     inputTokens: bigint({ mode: 'number' }).notNull().default(0),
     outputTokens: bigint({ mode: 'number' }).notNull().default(0),
@@ -78,5 +87,5 @@ export const usageDaily = pgTable(
       .notNull()
       .default(sql`0`),
   },
-  (table) => [primaryKey({ columns: [table.organizationId, table.day, table.model] })],
+  (table) => [primaryKey({ columns: [table.organizationId, table.day, table.model, table.purpose] })],
 );

@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { index, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { organizations } from './organizations.js';
 import { widgets } from './widgets.js';
@@ -23,5 +24,11 @@ export const contacts = pgTable(
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     lastSeenAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
-  (table) => [index().on(table.organizationId)],
+  (table) => [
+    index().on(table.organizationId),
+    // The inbox's search by contact (`?q=`): the words of the name (the last one as a prefix), and the start of the
+    // e-mail address, case-insensitively.
+    index('contacts_name_search_idx').using('gin', sql`to_tsvector('simple', coalesce(${table.name}, ''))`),
+    index('contacts_email_prefix_idx').on(sql`lower(${table.email}) text_pattern_ops`),
+  ],
 );

@@ -50,11 +50,33 @@ export const conversations = pgTable(
     visitorSeenSeq: integer().notNull().default(0),
     /** The newest seq e-mailed to the visitor, so that a reply is e-mailed once. */
     visitorEmailedSeq: integer().notNull().default(0),
+    /**
+     * When the oldest visitor message that nobody (an agent or the bot) has answered since was written; null when the
+     * newest message that is not a system line is an agent's or the bot's. Kept by `appendMessage`; the inbox sorts
+     * by it ("waiting longest").
+     */
+    waitingSince: timestamp({ withTimezone: true }),
   },
   (table) => [
     // The console's inbox: an organization's conversations by status, most recent activity first.
-    index('conversations_inbox_idx').on(table.organizationId, table.status, table.updatedAt.desc()),
-    index('conversations_org_updated_idx').on(table.organizationId, table.updatedAt.desc()),
+    // Nulls first, as `order by … desc` puts them (the columns have none, but the planner matches the index's order to
+    // the query's only when both say the same), with the id as the tie-breaker of the cursor.
+    index('conversations_inbox_idx').on(
+      table.organizationId,
+      table.status,
+      table.updatedAt.desc().nullsFirst(),
+      table.id.desc().nullsFirst(),
+    ),
+    // …and every status, in the inbox's `recent` order.
+    index('conversations_org_updated_idx').on(table.organizationId, table.updatedAt.desc().nullsFirst(), table.id.desc().nullsFirst()),
+    // The inbox sorted by waiting time: waiting conversations first, the longest waiting first, then the others by
+    // oldest activity (the order of the `waiting` sort and its cursor).
+    index('conversations_org_waiting_idx').on(
+      table.organizationId,
+      sql`(${table.waitingSince} is null)`,
+      sql`coalesce(${table.waitingSince}, ${table.updatedAt})`,
+      table.id,
+    ),
     index('conversations_contact_idx').on(table.contactId, table.createdAt.desc()),
     // Every process looks for stale bot-turn claims every few seconds: only the few claimed rows are in this index.
     index('conversations_bot_claims_idx')

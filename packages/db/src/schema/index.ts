@@ -12,3 +12,4 @@ export * from './teams.js';
 export * from './widgets.js';
 export * from './tickets.js';
 export * from './notes.js';
+export * from './reads.js';

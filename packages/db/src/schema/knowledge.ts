@@ -21,7 +21,7 @@ const regconfig = customType<{ data: string }>({ dataType: () => 'regconfig' });
 const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' });
 
 /** The formats a knowledge-base document can be imported from. */
-export const knowledgeFormats = ['markdown', 'html', 'text', 'faq'] as const;
+export const knowledgeFormats = ['markdown', 'mdx', 'html', 'text', 'faq'] as const;
 
 /**
  * A document of an organization's knowledge base: a help article, a page, a FAQ file. `sourceKey` names it within the
@@ -38,7 +38,14 @@ export const knowledgeDocuments = pgTable(
     sourceKey: text().notNull(),
     format: text({ enum: knowledgeFormats }).notNull(),
     title: text().notNull(),
+    /** A summary from the document itself (Markdown front matter `description`, HTML `<meta name="description">`). */
+    description: text(),
     url: text(),
+    /** What the import noticed and could not keep (unresolved template macros, front matter that can't be read). */
+    warnings: text()
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     /** SHA-256 of the imported bytes, title and URL: an unchanged re-import is skipped. */
     contentHash: text().notNull(),
     chunkCount: integer().notNull(),
@@ -51,7 +58,7 @@ export const knowledgeDocuments = pgTable(
 
 /**
  * A passage of a document, the unit that search returns and the bot cites. `searchVector` is generated from the
- * title, the heading path and the body with the organization's text-search language.
+ * title, what the document is about, the heading path and the body with the organization's text-search language.
  */
 export const knowledgeChunks = pgTable(
   'knowledge_chunks',
@@ -67,6 +74,11 @@ export const knowledgeChunks = pgTable(
     position: integer().notNull(),
     /** The document's title, kept on the chunk so that a search hit can be shown and cited on its own. */
     title: text().notNull(),
+    /**
+     * What the document is about, from its front matter: description, tags and keywords. On every chunk, like the
+     * title, because a generated column reads its own row only; indexed, not shown.
+     */
+    about: text().notNull().default(''),
     /** The headings above the chunk, outermost first (`Returns › Damaged items`). */
     headingPath: text()
       .array()
@@ -82,7 +94,7 @@ export const knowledgeChunks = pgTable(
       .notNull()
       .generatedAlwaysAs(
         (): ReturnType<typeof sql> =>
-          sql`to_tsvector(${knowledgeChunks.language}, ${knowledgeChunks.title} || ' ' || ${knowledgeChunks.section} || ' ' || ${knowledgeChunks.body})`,
+          sql`to_tsvector(${knowledgeChunks.language}, ${knowledgeChunks.title} || ' ' || ${knowledgeChunks.about} || ' ' || ${knowledgeChunks.section} || ' ' || ${knowledgeChunks.body})`,
       ),
   },
   (table) => [

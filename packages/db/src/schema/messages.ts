@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { integer, jsonb, pgTable, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core';
+import { index, integer, jsonb, pgTable, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core';
 import { conversations } from './conversations.js';
 
 /**
@@ -27,5 +27,11 @@ export const messages = pgTable(
   (table) => [
     unique('messages_conversation_seq_key').on(table.conversationId, table.seq),
     unique('messages_conversation_client_id_key').on(table.conversationId, table.clientId),
+    // The inbox's search by message text (`GET /api/conversations?q=`): the words people wrote, system lines left out.
+    // An expression index with the `simple` configuration: an index needs one configuration for every row, and a
+    // visitor writes in whatever language they speak (see docs/architecture.md, Inbox).
+    index('messages_body_search_idx')
+      .using('gin', sql`to_tsvector('simple', ${table.body})`)
+      .where(sql`${table.authorKind} <> 'system'`),
   ],
 );

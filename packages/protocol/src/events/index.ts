@@ -5,8 +5,10 @@
  */
 import type { z } from 'zod';
 import type { AckCallback } from '../ack.js';
+import { assistRequestSchema, type AssistAccepted, type AssistDelta, type AssistEnd, type AssistRequest } from './assist.js';
 import { handoffRequestSchema, type BotReplyDelta, type BotReplyEnd, type BotReplyStart, type HandoffRequest } from './bot.js';
 import type { ConversationSummary, Message, QueueStatus, VisitorConversation } from '../models.js';
+import type { Note } from '../rest/notes.js';
 import {
   agentMessageSendSchema,
   visitorMessageSendSchema,
@@ -31,6 +33,7 @@ import { ratingSubmitSchema, type RatingSubmit } from './rating.js';
 import type { Session } from './session.js';
 import { agentTypingSetSchema, visitorTypingSetSchema, type AgentTypingSet, type TypingChanged, type VisitorTypingSet } from './typing.js';
 
+export * from './assist.js';
 export * from './bot.js';
 export * from './contact.js';
 export * from './email.js';
@@ -76,6 +79,8 @@ export interface AgentClientEvents {
   'typing:set': (payload: AgentTypingSet) => void;
   /** Sets the agent online or away in every tab; the ack carries the status now in force. */
   'presence:set': (payload: PresenceSet, ack: AckCallback<{ status: PresenceStatus }>) => void;
+  /** Asks for AI help (a summary, a suggested reply); the ack's `requestId` names the `assist:delta`/`assist:end` that follow. */
+  'assist:request': (payload: AssistRequest, ack: AckCallback<AssistAccepted>) => void;
 }
 
 /** Events the server sends to agent sockets of an organization. */
@@ -87,6 +92,12 @@ export interface AgentServerEvents {
   'bot:reply-delta': (delta: BotReplyDelta) => void;
   'bot:reply-end': (end: BotReplyEnd) => void;
   'presence:changed': (presence: PresenceChanged) => void;
+  /** An agent wrote an internal note; agents only, never a visitor socket. */
+  'note:created': (note: Note) => void;
+  /** More text of the AI help this socket asked for; to the requesting socket only. */
+  'assist:delta': (delta: AssistDelta) => void;
+  /** The AI help this socket asked for ended (with its sources, or an error); to the requesting socket only. */
+  'assist:end': (end: AssistEnd) => void;
 }
 
 /** Each event's payload schema, `null` for an event without a payload: what a server parses incoming events with. */
@@ -113,6 +124,7 @@ export const agentEventSchemas = {
   'message:send': agentMessageSendSchema,
   'typing:set': agentTypingSetSchema,
   'presence:set': presenceSetSchema,
+  'assist:request': assistRequestSchema,
 } as const satisfies EventSchemas<AgentClientEvents>;
 
 /** What the ack of event `E` carries: the `T` of its `AckCallback<T>`, or `null` for an event without an ack. */

@@ -10,23 +10,87 @@ import {
   INT4_MAX,
   messageBodySchema,
   queryIntegerSchema,
+  seqSchema,
   storableTextSchema,
 } from '../models.js';
 
-/** Query of `GET /api/conversations`. */
+/**
+ * The inbox's views, each a condition on conversations: `mine`, assigned to the caller and with them (status `agent`);
+ * `unassigned`, in the queue; `open`, with the bot, queued or with an agent; `follow_ups`, follow-ups (tickets) of
+ * conversations that are not resolved or closed; `resolved`, resolved or closed.
+ */
+export const inboxViewSchema = z.enum(['mine', 'unassigned', 'open', 'follow_ups', 'resolved']);
+/** An inbox view. */
+export type InboxView = z.infer<typeof inboxViewSchema>;
+
+/**
+ * The inbox's orders: `recent`, the latest change first (`updatedAt`); `waiting`, the conversations whose visitor waits
+ * for an answer first, the longest waiting first (`waitingSince`), then the others, the longest idle first.
+ */
+export const inboxSortSchema = z.enum(['recent', 'waiting']);
+/** An inbox order. */
+export type InboxSort = z.infer<typeof inboxSortSchema>;
+
+/** The longest search text the inbox accepts. */
+export const INBOX_SEARCH_MAX_LENGTH = 200;
+
+/**
+ * Query of `GET /api/conversations`. Every condition given applies (and): the view, the filters (`status`, `teamId`,
+ * `widgetId`) and the search `q`, which finds conversations by the words of their messages (full-text) and by any part
+ * of the contact's name or e-mail address. `cursor` is the `nextCursor` of the previous page, with the same query.
+ */
 export const conversationListQuerySchema = z.object({
+  view: inboxViewSchema.optional(),
   status: conversationStatusSchema.optional(),
+  teamId: z.uuid().optional(),
+  widgetId: z.uuid().optional(),
+  q: storableTextSchema(INBOX_SEARCH_MAX_LENGTH).optional(),
+  sort: inboxSortSchema.default('recent'),
+  /** Opaque: the `nextCursor` of the page before. */
+  cursor: z.string().max(512).optional(),
   limit: queryIntegerSchema(1, 200).default(50),
 });
 /** Query of `GET /api/conversations`. */
 export type ConversationListQuery = z.input<typeof conversationListQuerySchema>;
 
-/** Answer of `GET /api/conversations`: most recent activity first. */
+/**
+ * Answer of `GET /api/conversations`, in the order `sort` asks. Each summary has the caller's `unreadCount`.
+ * `nextCursor` fetches the next page (same query, `cursor=nextCursor`); null on the last page.
+ */
 export const conversationListSchema = z.object({
   conversations: z.array(conversationSummarySchema),
+  nextCursor: z.string().nullable(),
 });
 /** Answer of `GET /api/conversations`. */
 export type ConversationList = z.infer<typeof conversationListSchema>;
+
+/** Answer of `GET /api/conversations/counts`: how many conversations each inbox view has, for the caller. */
+export const inboxCountsSchema = z.object({
+  mine: z.number().int().nonnegative(),
+  unassigned: z.number().int().nonnegative(),
+  open: z.number().int().nonnegative(),
+  followUps: z.number().int().nonnegative(),
+  resolved: z.number().int().nonnegative(),
+});
+/** Answer of `GET /api/conversations/counts`. */
+export type InboxCounts = z.infer<typeof inboxCountsSchema>;
+
+/**
+ * Body of `POST /api/conversations/:conversationId/read`: the caller has seen the conversation up to `seq`. The
+ * server keeps the greatest seq read, at most the conversation's `lastSeq`.
+ */
+export const readRequestSchema = z.object({ seq: seqSchema });
+/** Body of `POST /api/conversations/:conversationId/read`. */
+export type ReadRequest = z.infer<typeof readRequestSchema>;
+
+/** Answer of `POST /api/conversations/:conversationId/read`: what the caller has read now, and what is left. */
+export const readStateSchema = z.object({
+  conversationId: z.string(),
+  lastReadSeq: seqSchema,
+  unreadCount: z.number().int().nonnegative(),
+});
+/** Answer of `POST /api/conversations/:conversationId/read`. */
+export type ReadState = z.infer<typeof readStateSchema>;
 
 /** Path parameters of `/api/conversations/:conversationId/…`. */
 export const conversationParamsSchema = z.object({ conversationId: z.uuid() });

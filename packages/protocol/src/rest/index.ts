@@ -7,5 +7,6 @@ export * from './routing.js';
 export * from './saved-replies.js';
 export * from './teams.js';
 export * from './widgets.js';
+export * from './widget-admin.js';
 export * from './tickets.js';
 export * from './notes.js';

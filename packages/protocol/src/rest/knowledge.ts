@@ -8,14 +8,18 @@ import { queryIntegerSchema } from '../models.js';
 /** Largest document the API imports, in characters. Bigger files can be split, or imported with the CLI. */
 export const KNOWLEDGE_DOCUMENT_MAX_LENGTH = 2_000_000;
 
-/** The formats documents are imported from. FAQ files are CSV (header with question, answer) or JSON Lines. */
-export const knowledgeFormatSchema = z.enum(['markdown', 'html', 'text', 'faq']);
+/**
+ * The formats documents are imported from. MDX is Markdown with JSX and ESM (Docusaurus). FAQ files are CSV (header
+ * with question, answer) or JSON Lines.
+ */
+export const knowledgeFormatSchema = z.enum(['markdown', 'mdx', 'html', 'text', 'faq']);
 /** The formats documents are imported from. */
 export type KnowledgeFormat = z.infer<typeof knowledgeFormatSchema>;
 
 const formatsByExtension: Record<string, KnowledgeFormat> = {
   md: 'markdown',
   markdown: 'markdown',
+  mdx: 'mdx',
   html: 'html',
   htm: 'html',
   txt: 'text',
@@ -46,14 +50,17 @@ export const knowledgeImportRequestSchema = z.object({
     .max(KNOWLEDGE_DOCUMENT_MAX_LENGTH)
     .refine((text) => text.isWellFormed(), 'The content contains an unpaired surrogate.')
     .refine((text) => !text.includes('\u0000'), 'The content contains a NUL character; is it a binary file?'),
-  /** Defaults to the document's first top-level heading (or HTML `<title>`), then to the file name made readable (`product-care.csv` → "Product care"). */
+  /**
+   * Defaults to the document's own: Markdown front matter `title` (else `sidebar_label`), the first top-level heading
+   * or HTML `<title>`; then to the file name made readable (`product-care.csv` → "Product care").
+   */
   title: z
     .string()
     .max(500)
     .refine((text) => text.trim().length > 0, 'The title is empty.')
     .refine((text) => text.isWellFormed() && !text.includes('\u0000'), 'The title is not valid text.')
     .optional(),
-  /** Where readers can find the document; shown with citations. */
+  /** Where readers can find the document; shown with citations. Defaults to front matter `url`, HTML's canonical link. */
   url: sourceUrlSchema.optional(),
 });
 /** Body of `POST /api/knowledge/documents`. */
@@ -65,6 +72,11 @@ export const knowledgeDocumentSchema = z.object({
   sourceKey: z.string(),
   format: knowledgeFormatSchema,
   title: z.string(),
+  /**
+   * The document's summary (Markdown front matter `description`, HTML meta description), searched with every chunk.
+   * Always sent by the server; optional in the type for clients written before it.
+   */
+  description: z.string().nullable().optional(),
   url: z.string().nullable(),
   chunkCount: z.number().int().nonnegative(),
   characterCount: z.number().int().nonnegative(),
@@ -78,6 +90,12 @@ export type KnowledgeDocument = z.infer<typeof knowledgeDocumentSchema>;
 export const knowledgeImportResultSchema = z.object({
   status: z.enum(['created', 'updated', 'unchanged']),
   document: knowledgeDocumentSchema,
+  /**
+   * What the import dropped or could not read, in words for the site owner: unresolved template macros (`{!file.md!}`,
+   * `{start_tabs}`, `{{ var }}`), front matter that isn't valid YAML/TOML, MDX read as Markdown. Empty when none; an
+   * unchanged document repeats the warnings of its last import.
+   */
+  warnings: z.array(z.string()),
 });
 /** Answer of `POST /api/knowledge/documents`. */
 export type KnowledgeImportResult = z.infer<typeof knowledgeImportResultSchema>;

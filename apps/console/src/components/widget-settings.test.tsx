@@ -1,0 +1,330 @@
+// @vitest-environment happy-dom
+import type { WidgetAdmin } from '@parley/protocol';
+import { render } from 'preact';
+import { act } from 'preact/test-utils';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createApi, type FetchFunction } from '../api.js';
+import { embedSnippet, fieldOfIssue, WidgetSettings } from './widget-settings.js';
+
+let container: HTMLElement;
+
+afterEach(() => {
+  render(null, container);
+  container.remove();
+  vi.unstubAllGlobals();
+});
+
+const json = (status: number, body: unknown) =>
+  new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+
+const shop: WidgetAdmin = {
+  id: '11111111-1111-4111-8111-111111111111',
+  name: 'Shop',
+  publicKey: 'pk_shop_123',
+  allowedOrigins: ['https://shop.example'],
+  settings: {
+    title: 'Chat with us',
+    greeting: 'Hi! How can we help?',
+    accentColor: '#2563eb',
+    position: 'right',
+    locale: 'en',
+    botName: 'Assistant',
+    defaultCountry: null,
+  },
+  bot: {
+    enabled: true,
+    handoff: { afterRepliesWithoutSource: 3, afterNotHelpful: 2, onProviderFailure: true },
+    persona: '',
+    tone: 'Friendly.',
+    businessFacts: '',
+  },
+  routing: { strategy: 'round_robin', teamId: null, reopen: 'last_agent', hours: null, topics: [] },
+};
+const blog: WidgetAdmin = { ...shop, id: '22222222-2222-4222-8222-222222222222', name: 'Blog', publicKey: 'pk_blog_456' };
+
+type Answer = (method: string, path: string) => Response | undefined;
+
+/** What the page sends, as the fake server reads it. */
+type RequestBody = {
+  name?: string;
+  allowedOrigins?: string[];
+  settings?: Partial<WidgetAdmin['settings']>;
+  bot?: Partial<Omit<WidgetAdmin['bot'], 'handoff'>> & { handoff?: Partial<WidgetAdmin['bot']['handoff']> };
+} & Partial<WidgetAdmin['routing']>;
+
+/** A fake server: records requests, lists the widgets, applies changes, unless `answer` answers first. */
+function fakeServer(widgets: WidgetAdmin[], answer: Answer = () => undefined) {
+  const requests: Array<{ method: string; path: string; body: unknown }> = [];
+  let stored = widgets;
+  const fetch: FetchFunction = async (path, init) => {
+    const method = init.method ?? 'GET';
+    const body = (init.body ? JSON.parse(String(init.body)) : {}) as RequestBody;
+    requests.push({ method, path, body: init.body ? body : undefined });
+    const special = answer(method, path);
+    if (special) return special;
+    if (path === '/api/widgets') return json(200, { widgets: stored });
+    if (path === '/api/teams')
+      return json(200, { teams: [{ id: '33333333-3333-4333-8333-333333333333', name: 'Returns', memberIds: [] }] });
+    const id = path.split('/').at(-1);
+    const widget = stored.find((candidate) => candidate.id === id)!;
+    if (path.startsWith('/api/routing/widgets/')) {
+      const routing = { ...widget.routing, ...body };
+      stored = stored.map((candidate) => (candidate.id === id ? { ...candidate, routing } : candidate));
+      return json(200, routing);
+    }
+    const updated: WidgetAdmin = {
+      ...widget,
+      ...(body.name === undefined ? {} : { name: body.name }),
+      ...(body.allowedOrigins === undefined ? {} : { allowedOrigins: body.allowedOrigins.map((origin: string) => new URL(origin).origin) }),
+      settings: { ...widget.settings, ...body.settings },
+      bot: { ...widget.bot, ...body.bot, handoff: { ...widget.bot.handoff, ...body.bot?.handoff } },
+    };
+    stored = stored.map((candidate) => (candidate.id === id ? updated : candidate));
+    return json(200, updated);
+  };
+  return { fetch, requests, patches: () => requests.filter((request) => request.method === 'PATCH') };
+}
+
+const settle = async () => {
+  for (let round = 0; round < 5; round++) await act(async () => {});
+};
+
+async function mount(widgets: WidgetAdmin[] = [shop], answer?: Answer) {
+  const server = fakeServer(widgets, answer);
+  container = document.createElement('div');
+  document.body.append(container);
+  await act(async () => {
+    render(<WidgetSettings api={createApi({ fetch: server.fetch })} origin="https://chat.example.com" />, container);
+  });
+  await settle();
+  return server;
+}
+
+const section = (name: string) => container.querySelector<HTMLFormElement>(`form[aria-labelledby="widget-section-${name}"]`)!;
+const wrapper = (label: string) =>
+  [...container.querySelectorAll<HTMLElement>('.settings-field')].find(
+    (candidate) => candidate.querySelector('.field-label')?.textContent === label,
+  )!;
+const control = <T extends HTMLElement>(label: string) => wrapper(label).querySelector<T>('input:not([type="color"]), textarea, select')!;
+
+async function fill(element: HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement, value: string) {
+  await act(async () => {
+    element.value = value;
+    element.dispatchEvent(new Event(element.tagName === 'SELECT' ? 'change' : 'input', { bubbles: true }));
+  });
+}
+
+async function save(name: string) {
+  await act(async () => {
+    section(name).dispatchEvent(new Event('submit', { bubbles: true, cancelable: true }));
+  });
+  await settle();
+}
+
+const header = () => container.querySelector<HTMLElement>('.widget-preview-header')!;
+
+describe('WidgetSettings', () => {
+  it('saves each section with its own fields only', async () => {
+    const server = await mount();
+    await fill(control('Title'), 'Harbor help');
+    await fill(control('Greeting'), 'Ahoy!');
+    // Another section's edit is not sent with this one.
+    await fill(control('Name'), 'Not yet');
+    await save('appearance');
+    expect(server.patches()).toEqual([
+      {
+        method: 'PATCH',
+        path: `/api/widgets/${shop.id}`,
+        body: {
+          settings: {
+            title: 'Harbor help',
+            greeting: 'Ahoy!',
+            accentColor: '#2563eb',
+            position: 'right',
+            botName: 'Assistant',
+            locale: 'en',
+          },
+        },
+      },
+    ]);
+    expect(section('appearance').querySelector('[role="status"]')!.textContent).toBe('Saved.');
+    // The unsaved name is still in its field.
+    expect(control<HTMLInputElement>('Name').value).toBe('Not yet');
+
+    await fill(control('Allowed origins'), 'HTTPS://Shop.Example/\n\n  https://www.shop.example  ');
+    await save('access');
+    expect(server.patches()[1]!.body).toEqual({ name: 'Not yet', allowedOrigins: ['HTTPS://Shop.Example/', 'https://www.shop.example'] });
+    // The form shows what the server stored.
+    expect(control<HTMLTextAreaElement>('Allowed origins').value).toBe('https://shop.example\nhttps://www.shop.example');
+
+    await fill(control('Hand off after the visitor says this many times it didn’t help'), '0');
+    await fill(control('Persona'), 'You are Sam.');
+    await save('bot');
+    expect(server.patches()[2]!.body).toEqual({
+      bot: {
+        enabled: true,
+        handoff: { afterRepliesWithoutSource: 3, afterNotHelpful: 0, onProviderFailure: true },
+        persona: 'You are Sam.',
+        tone: 'Friendly.',
+        businessFacts: '',
+      },
+    });
+
+    await fill(control('Default phone country'), 'gb');
+    await save('phone');
+    expect(server.patches()[3]!.body).toEqual({ settings: { defaultCountry: 'GB' } });
+  });
+
+  it('saves hours and routing through the routing API, with the weekly schedule', async () => {
+    const server = await mount();
+    await fill(control('Who gets queued conversations'), 'least_loaded');
+    await fill(control('Team'), '33333333-3333-4333-8333-333333333333');
+    const alwaysOpen = [...section('routing').querySelectorAll('label')].find((label) => label.textContent === 'Always open')!;
+    await act(async () => alwaysOpen.querySelector('input')!.click());
+    await fill(control('Time zone'), 'Europe/Berlin');
+    const saturday = container.querySelector('[data-day="saturday"] input[type="checkbox"]') as HTMLInputElement;
+    await act(async () => saturday.click());
+    await fill(container.querySelector<HTMLInputElement>('input[aria-label="Saturday closes"]')!, '13:00');
+    await fill(control('Holidays'), '2026-12-25\n\n2026-12-26');
+    await save('routing');
+    expect(server.patches()).toEqual([
+      {
+        method: 'PATCH',
+        path: `/api/routing/widgets/${shop.id}`,
+        body: {
+          strategy: 'least_loaded',
+          teamId: '33333333-3333-4333-8333-333333333333',
+          hours: {
+            timeZone: 'Europe/Berlin',
+            weekly: {
+              monday: [{ open: '09:00', close: '17:00' }],
+              tuesday: [{ open: '09:00', close: '17:00' }],
+              wednesday: [{ open: '09:00', close: '17:00' }],
+              thursday: [{ open: '09:00', close: '17:00' }],
+              friday: [{ open: '09:00', close: '17:00' }],
+              saturday: [{ open: '09:00', close: '13:00' }],
+            },
+            holidays: ['2026-12-25', '2026-12-26'],
+          },
+        },
+      },
+    ]);
+    expect(section('routing').querySelector('[role="status"]')!.textContent).toBe('Saved.');
+  });
+
+  it("shows the server's reasons next to the fields they name", async () => {
+    await mount([shop], (method, path) => {
+      if (method !== 'PATCH') return undefined;
+      if (path.startsWith('/api/routing/')) {
+        return json(400, {
+          error: {
+            code: 'invalid_payload',
+            message: 'The request payload is not valid.',
+            issues: [
+              { path: 'body.hours.weekly.monday.0.close', message: 'Closing time 08:00 must be after opening time 09:00' },
+              { path: 'body.hours.timeZone', message: 'Unknown time zone "Mars/Olympus"' },
+            ],
+          },
+        });
+      }
+      return json(400, {
+        error: {
+          code: 'invalid_payload',
+          message: 'The request payload is not valid.',
+          issues: [
+            { path: 'body.settings.accentColor', message: 'Expected a colour as # and six hex digits, such as #2563eb.' },
+            { path: 'body.settings.locale', message: '"en_US" is not a language tag such as en or pt-BR.' },
+          ],
+        },
+      });
+    });
+    await fill(control('Accent colour'), 'blue');
+    await fill(control('Language'), 'en_US');
+    await save('appearance');
+    expect(wrapper('Accent colour').querySelector('.field-error')!.textContent).toBe(
+      'Expected a colour as # and six hex digits, such as #2563eb.',
+    );
+    expect(control('Accent colour').getAttribute('aria-invalid')).toBe('true');
+    expect(control('Accent colour').getAttribute('aria-describedby')).toContain('widget-appearance-accentColor-error');
+    expect(wrapper('Language').querySelector('.field-error')!.textContent).toContain('not a language tag');
+    expect(wrapper('Title').querySelector('.field-error')).toBeNull();
+    expect(section('appearance').querySelector('[role="alert"]')!.textContent).toBe('The request payload is not valid.');
+    // What was typed stays.
+    expect(control<HTMLInputElement>('Accent colour').value).toBe('blue');
+
+    const alwaysOpen = [...section('routing').querySelectorAll('label')].find((label) => label.textContent === 'Always open')!;
+    await act(async () => alwaysOpen.querySelector('input')!.click());
+    await save('routing');
+    expect(container.querySelector('[data-day="monday"] .field-error')!.textContent).toContain('must be after opening time');
+    expect(wrapper('Time zone').querySelector('.field-error')!.textContent).toContain('Unknown time zone');
+  });
+
+  it('offers the snippet with the key, copied to the clipboard or selected when that fails', async () => {
+    await mount();
+    const snippet = container.querySelector<HTMLTextAreaElement>('textarea[aria-label="Embed code"]')!;
+    expect(snippet.value).toBe('<script async src="https://chat.example.com/widget.js" data-widget-key="pk_shop_123"></script>');
+    const writeText = vi.fn(async () => {});
+    vi.stubGlobal('navigator', { ...navigator, clipboard: { writeText } });
+    const copy = [...container.querySelectorAll('button')].find((button) => button.textContent === 'Copy')!;
+    await act(async () => copy.click());
+    await settle();
+    expect(writeText).toHaveBeenCalledWith(snippet.value);
+    expect(container.querySelector('.snippet [role="status"]')!.textContent).toBe('Copied.');
+
+    vi.stubGlobal('navigator', { ...navigator, clipboard: { writeText: vi.fn(async () => Promise.reject(new Error('denied'))) } });
+    await act(async () => copy.click());
+    await settle();
+    expect(container.querySelector('.snippet [role="status"]')!.textContent).toContain('press Ctrl+C');
+    expect(embedSnippet('https://x.example/', 'pk_"<')).toBe(
+      '<script async src="https://x.example/widget.js" data-widget-key="pk_&quot;&lt;"></script>',
+    );
+  });
+
+  it('previews the widget as the admin types, with a readable text colour on the accent', async () => {
+    await mount();
+    expect(header().textContent).toBe('Chat with us');
+    expect(header().style.color).toMatch(/^(#ffffff|rgb\(255, 255, 255\)|white)$/i);
+    await fill(control('Title'), 'Harbor help');
+    await fill(control('Greeting'), 'Ahoy there!');
+    expect(header().textContent).toBe('Harbor help');
+    expect(container.querySelector('.widget-preview-bot')!.textContent).toContain('Ahoy there!');
+
+    // A light accent gets near-black text, and no warning.
+    await fill(control('Accent colour'), '#facc15');
+    expect(header().style.background).toMatch(/#facc15|rgb\(250, 204, 21\)/i);
+    expect(header().style.color).toMatch(/#111827|rgb\(17, 24, 39\)/i);
+    expect(container.querySelector('.widget-preview-launcher')!.getAttribute('style')).toMatch(/#facc15|rgb\(250, 204, 21\)/i);
+    expect(container.querySelector('.widget-preview-warning')).toBeNull();
+
+    // A mid grey reads with neither: a warning.
+    await fill(control('Accent colour'), '#808080');
+    expect(container.querySelector('.widget-preview-warning')!.textContent).toContain('4.5:1');
+
+    // The colour picker drives the same value; a half-typed colour keeps the last saved one in the preview.
+    await fill(container.querySelector<HTMLInputElement>('input[type="color"]')!, '#1f6f5c');
+    expect(control<HTMLInputElement>('Accent colour').value).toBe('#1f6f5c');
+    await fill(control('Accent colour'), '#1f6');
+    expect(header().style.background).toMatch(/#2563eb|rgb\(37, 99, 235\)/i);
+
+    await fill(control('Position'), 'left');
+    expect(container.querySelector('.widget-preview-page')!.classList.contains('widget-preview-left')).toBe(true);
+  });
+
+  it('lets the admin pick among several widgets', async () => {
+    await mount([blog, shop]);
+    const picker = container.querySelector<HTMLSelectElement>('.widget-picker select')!;
+    expect([...picker.options].map((option) => option.textContent)).toEqual(['Blog', 'Shop']);
+    expect(container.querySelector<HTMLTextAreaElement>('textarea[aria-label="Embed code"]')!.value).toContain('pk_blog_456');
+    await fill(picker, shop.id);
+    expect(container.querySelector<HTMLTextAreaElement>('textarea[aria-label="Embed code"]')!.value).toContain('pk_shop_123');
+  });
+
+  it('maps issue paths to the fields of the page', () => {
+    expect(fieldOfIssue('body.settings.title')).toBe('title');
+    expect(fieldOfIssue('body.allowedOrigins.2')).toBe('allowedOrigins');
+    expect(fieldOfIssue('body.bot.handoff.afterNotHelpful')).toBe('afterNotHelpful');
+    expect(fieldOfIssue('body.hours.weekly.monday.0.close')).toBe('weekly.monday');
+    expect(fieldOfIssue('body.hours.holidays.1')).toBe('holidays');
+    expect(fieldOfIssue('body.')).toBe('');
+  });
+});

@@ -1,0 +1,846 @@
+/**
+ * Settings → Widgets (admins): a widget's looks, who may embed it, its bot, hours and routing, and phone country, in
+ * sections saved one at a time, with the embed snippet and a live preview beside the form. Each section sends only its
+ * own fields: `PATCH /api/widgets/:id` for the widget, `PATCH /api/routing/widgets/:id` for hours and routing. The
+ * server's `invalid_payload` issues are shown next to the fields they name.
+ * @module
+ */
+import { ParleyError, type BusinessHours, type Team, type WidgetAdmin, type WidgetRouting } from '@parley/protocol';
+import type { ComponentChildren } from 'preact';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import type { ConsoleApi } from '../api.js';
+import { errorMessage } from '../console-controller.js';
+import { WidgetPreview } from './widget-preview.js';
+
+/** Props of {@link WidgetSettings}. */
+export interface WidgetSettingsProps {
+  api: ConsoleApi;
+  /** Where this Parley server is, for the snippet's script; defaults to the console's own origin. */
+  origin?: string;
+}
+
+const attribute = (value: string) => value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
+
+/** The script tag a site adds to show the widget. */
+export function embedSnippet(origin: string, publicKey: string): string {
+  return `<script async src="${attribute(origin.replace(/\/+$/, ''))}/widget.js" data-widget-key="${attribute(publicKey)}"></script>`;
+}
+
+type Section = 'appearance' | 'access' | 'bot' | 'routing' | 'phone';
+
+const days = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'] as const;
+type Day = (typeof days)[number];
+type Interval = { open: string; close: string };
+
+interface Form {
+  appearance: { title: string; greeting: string; accentColor: string; position: 'left' | 'right'; botName: string; locale: string };
+  access: { name: string; origins: string };
+  bot: {
+    enabled: boolean;
+    afterRepliesWithoutSource: string;
+    afterNotHelpful: string;
+    onProviderFailure: boolean;
+    persona: string;
+    tone: string;
+    businessFacts: string;
+  };
+  routing: {
+    strategy: WidgetRouting['strategy'];
+    teamId: string;
+    alwaysOpen: boolean;
+    timeZone: string;
+    weekly: Record<Day, Interval[]>;
+    holidays: string;
+  };
+  phone: { defaultCountry: string };
+}
+
+/** What a section shows after a save: the server's reasons by field, anything else, or that it worked. */
+interface Outcome {
+  fields: Record<string, string>;
+  error: string | null;
+  saved: boolean;
+}
+
+const cleanOutcome: Outcome = { fields: {}, error: null, saved: false };
+
+const browserTimeZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone;
+
+function weeklyForm(hours: BusinessHours | null): Record<Day, Interval[]> {
+  const weekdays = (day: Day) => (hours ? [] : day === 'saturday' || day === 'sunday' ? [] : [{ open: '09:00', close: '17:00' }]);
+  return Object.fromEntries(days.map((day) => [day, hours?.weekly[day]?.map((interval) => ({ ...interval })) ?? weekdays(day)])) as Record<
+    Day,
+    Interval[]
+  >;
+}
+
+function sectionForm<S extends Section>(widget: WidgetAdmin, section: S): Form[S] {
+  const { settings, bot, routing } = widget;
+  const forms: { [K in Section]: () => Form[K] } = {
+    appearance: () => ({
+      title: settings.title,
+      greeting: settings.greeting,
+      accentColor: settings.accentColor,
+      position: settings.position,
+      botName: settings.botName,
+      locale: settings.locale,
+    }),
+    access: () => ({ name: widget.name, origins: widget.allowedOrigins.join('\n') }),
+    bot: () => ({
+      enabled: bot.enabled,
+      afterRepliesWithoutSource: String(bot.handoff.afterRepliesWithoutSource),
+      afterNotHelpful: String(bot.handoff.afterNotHelpful),
+      onProviderFailure: bot.handoff.onProviderFailure,
+      persona: bot.persona,
+      tone: bot.tone,
+      businessFacts: bot.businessFacts,
+    }),
+    routing: () => ({
+      strategy: routing.strategy,
+      teamId: routing.teamId ?? '',
+      alwaysOpen: routing.hours === null,
+      timeZone: routing.hours?.timeZone ?? browserTimeZone(),
+      weekly: weeklyForm(routing.hours),
+      holidays: (routing.hours?.holidays ?? []).join('\n'),
+    }),
+    phone: () => ({ defaultCountry: settings.defaultCountry ?? '' }),
+  };
+  return forms[section]();
+}
+
+const sections: Section[] = ['appearance', 'access', 'bot', 'routing', 'phone'];
+
+function formOf(widget: WidgetAdmin): Form {
+  return Object.fromEntries(sections.map((section) => [section, sectionForm(widget, section)])) as unknown as Form;
+}
+
+const lines = (text: string) =>
+  text
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean);
+
+/** A whole number typed in a field; anything else is sent as null, for the server to name the field. */
+const count = (text: string) => (/^\s*\d+\s*$/.test(text) ? Number(text) : null);
+
+/**
+ * The field an issue's path names, as this page keys them: `body.settings.title` → `title`,
+ * `body.allowedOrigins.2` → `allowedOrigins`, `body.hours.weekly.monday.0.close` → `weekly.monday`.
+ */
+export function fieldOfIssue(path: string): string {
+  const parts = path
+    .replace(/^body\.?/, '')
+    .split('.')
+    .filter(Boolean);
+  while (parts.length > 1 && ['settings', 'bot', 'handoff', 'hours'].includes(parts[0]!)) parts.shift();
+  if (parts[0] === 'weekly' && parts[1]) return `weekly.${parts[1]}`;
+  return parts[0] ?? '';
+}
+
+function outcomeOf(error: unknown, known: readonly string[]): Outcome {
+  const issues = ParleyError.isInstance(error) ? (error.issues ?? []) : [];
+  const fields: Record<string, string> = {};
+  const other: string[] = [];
+  for (const issue of issues) {
+    const field = fieldOfIssue(issue.path);
+    if (known.includes(field)) fields[field] = fields[field] ? `${fields[field]} ${issue.message}` : issue.message;
+    else other.push(issue.message);
+  }
+  return { fields, error: [errorMessage(error), ...other].join(' '), saved: false };
+}
+
+const sectionFields: Record<Section, readonly string[]> = {
+  appearance: ['title', 'greeting', 'accentColor', 'position', 'botName', 'locale'],
+  access: ['name', 'allowedOrigins'],
+  bot: ['enabled', 'afterRepliesWithoutSource', 'afterNotHelpful', 'onProviderFailure', 'persona', 'tone', 'businessFacts'],
+  routing: ['strategy', 'teamId', 'timeZone', 'weekly', ...days.map((day) => `weekly.${day}`), 'holidays'],
+  phone: ['defaultCountry'],
+};
+
+const sectionTitles: Record<Section, string> = {
+  appearance: 'Appearance',
+  access: 'Name and access',
+  bot: 'Bot',
+  routing: 'Hours and routing',
+  phone: 'Phone numbers',
+};
+
+const dayNames: Record<Day, string> = {
+  monday: 'Monday',
+  tuesday: 'Tuesday',
+  wednesday: 'Wednesday',
+  thursday: 'Thursday',
+  friday: 'Friday',
+  saturday: 'Saturday',
+  sunday: 'Sunday',
+};
+
+const strategies: Record<WidgetRouting['strategy'], string> = {
+  round_robin: 'Round robin: the online agent given one least recently',
+  least_loaded: 'Least loaded: the online agent with the fewest open conversations',
+  manual: 'Manual: agents take conversations from the queue',
+};
+
+/** Names of the countries, in the admin's language, where the browser knows them. */
+function countryName(code: string): string | undefined {
+  if (!/^[A-Z]{2}$/.test(code)) return undefined;
+  try {
+    return new Intl.DisplayNames(undefined, { type: 'region', fallback: 'none' }).of(code);
+  } catch {
+    return undefined;
+  }
+}
+
+function timeZones(): string[] {
+  try {
+    return Intl.supportedValuesOf('timeZone');
+  } catch {
+    return [];
+  }
+}
+
+/** The Settings → Widgets page. */
+export function WidgetSettings({ api, origin = location.origin }: WidgetSettingsProps) {
+  const [widgets, setWidgets] = useState<WidgetAdmin[] | null>(null);
+  const [loadError, setLoadError] = useState<string | null>(null);
+  const [teams, setTeams] = useState<Team[]>([]);
+  const [selectedId, setSelectedId] = useState<string | null>(null);
+  const [form, setForm] = useState<Form | null>(null);
+  const [outcomes, setOutcomes] = useState<Partial<Record<Section, Outcome>>>({});
+  const [busy, setBusy] = useState<Section | null>(null);
+  const [copyStatus, setCopyStatus] = useState<string | null>(null);
+  const snippetRef = useRef<HTMLTextAreaElement>(null);
+
+  useEffect(() => {
+    api.listWidgets().then(
+      ({ widgets: listed }) => {
+        setWidgets(listed);
+        const first = listed[0];
+        if (first) select(first);
+      },
+      (error: unknown) => setLoadError(errorMessage(error)),
+    );
+    // The team list only feeds a select: without it, "any agent" and the current team still show.
+    api.listTeams().then(
+      ({ teams: listed }) => setTeams(listed),
+      () => {},
+    );
+  }, [api]);
+
+  function select(widget: WidgetAdmin) {
+    setSelectedId(widget.id);
+    setForm(formOf(widget));
+    setOutcomes({});
+    setCopyStatus(null);
+  }
+
+  if (loadError) {
+    return (
+      <section class="widget-settings-page" aria-labelledby="widget-settings-title">
+        <h1 id="widget-settings-title">Widgets</h1>
+        <p class="form-error" role="alert">
+          {loadError}
+        </p>
+      </section>
+    );
+  }
+  const widget = widgets?.find((candidate) => candidate.id === selectedId);
+  if (!widgets || (widgets.length > 0 && (!widget || !form))) {
+    return (
+      <section class="widget-settings-page" aria-labelledby="widget-settings-title">
+        <h1 id="widget-settings-title">Widgets</h1>
+        <p class="hint">Loading…</p>
+      </section>
+    );
+  }
+  if (!widget || !form) {
+    return (
+      <section class="widget-settings-page" aria-labelledby="widget-settings-title">
+        <h1 id="widget-settings-title">Widgets</h1>
+        <p class="hint">Your organization has no widget yet.</p>
+      </section>
+    );
+  }
+  const current = widget;
+  const draft = form;
+
+  function change<S extends Section>(section: S, values: Partial<Form[S]>) {
+    setForm({ ...draft, [section]: { ...draft[section], ...values } });
+    if (outcomes[section]?.saved) setOutcomes({ ...outcomes, [section]: cleanOutcome });
+  }
+
+  /** Sends the section's fields only; on success the section shows what the server stored (origins normalised…). */
+  async function save(section: Section) {
+    setBusy(section);
+    const id = current.id;
+    try {
+      let updated: WidgetAdmin;
+      if (section === 'routing') {
+        const routing = draft.routing;
+        const hours = routing.alwaysOpen
+          ? null
+          : {
+              timeZone: routing.timeZone.trim(),
+              weekly: Object.fromEntries(days.filter((day) => routing.weekly[day].length > 0).map((day) => [day, routing.weekly[day]])),
+              holidays: lines(routing.holidays),
+            };
+        const saved = await api.updateWidgetRouting(id, { strategy: routing.strategy, teamId: routing.teamId || null, hours });
+        updated = { ...current, routing: saved };
+      } else {
+        updated = await api.updateWidget(id, sectionUpdate(section));
+      }
+      setWidgets((listed) => listed?.map((candidate) => (candidate.id === id ? updated : candidate)) ?? null);
+      setForm((latest) => (latest ? { ...latest, [section]: sectionForm(updated, section) } : latest));
+      setOutcomes((latest) => ({ ...latest, [section]: { ...cleanOutcome, saved: true } }));
+    } catch (error) {
+      setOutcomes((latest) => ({ ...latest, [section]: outcomeOf(error, sectionFields[section]) }));
+    } finally {
+      setBusy(null);
+    }
+  }
+
+  function sectionUpdate(section: Exclude<Section, 'routing'>) {
+    if (section === 'appearance') return { settings: { ...draft.appearance } };
+    if (section === 'access') return { name: draft.access.name, allowedOrigins: lines(draft.access.origins) };
+    if (section === 'phone') return { settings: { defaultCountry: draft.phone.defaultCountry.trim().toUpperCase() || null } };
+    const bot = draft.bot;
+    return {
+      bot: {
+        enabled: bot.enabled,
+        handoff: {
+          // Sent as typed; a blank or a fraction is null, and the server says which field.
+          afterRepliesWithoutSource: count(bot.afterRepliesWithoutSource) as number,
+          afterNotHelpful: count(bot.afterNotHelpful) as number,
+          onProviderFailure: bot.onProviderFailure,
+        },
+        persona: bot.persona,
+        tone: bot.tone,
+        businessFacts: bot.businessFacts,
+      },
+    };
+  }
+
+  /** A labelled control with the server's reason for refusing it underneath. */
+  function field(section: Section, key: string, label: string, control: (props: FieldProps) => ComponentChildren, hint?: string) {
+    const error = outcomes[section]?.fields[key];
+    const errorId = `widget-${section}-${key}-error`;
+    const hintId = `widget-${section}-${key}-hint`;
+    const describedBy = [hint ? hintId : '', error ? errorId : ''].filter(Boolean).join(' ') || undefined;
+    return (
+      <div class="settings-field" data-field={key}>
+        <label class="field">
+          <span class="field-label">{label}</span>
+          {control({ 'aria-invalid': error ? 'true' : undefined, 'aria-describedby': describedBy })}
+        </label>
+        {hint && (
+          <p id={hintId} class="hint">
+            {hint}
+          </p>
+        )}
+        {error && (
+          <p id={errorId} class="field-error">
+            {error}
+          </p>
+        )}
+      </div>
+    );
+  }
+
+  function renderSection(section: Section, children: ComponentChildren) {
+    const outcome = outcomes[section] ?? cleanOutcome;
+    const titleId = `widget-section-${section}`;
+    return (
+      <form
+        class="settings-section"
+        aria-labelledby={titleId}
+        noValidate
+        onSubmit={(event) => {
+          event.preventDefault();
+          void save(section);
+        }}
+      >
+        <h2 id={titleId}>{sectionTitles[section]}</h2>
+        {children}
+        {outcome.error && (
+          <p class="form-error" role="alert">
+            {outcome.error}
+          </p>
+        )}
+        <div class="settings-actions">
+          <button type="submit" class="button button-primary" disabled={busy !== null}>
+            Save {sectionTitles[section].toLowerCase()}
+          </button>
+          <span class="settings-saved" role="status">
+            {outcome.saved ? 'Saved.' : ''}
+          </span>
+        </div>
+      </form>
+    );
+  }
+
+  const appearance = draft.appearance;
+  const validColor = /^#[0-9a-f]{6}$/i.test(appearance.accentColor);
+  const routing = draft.routing;
+  const snippet = embedSnippet(origin, current.publicKey);
+  const zones = timeZones();
+  const country = countryName(draft.phone.defaultCountry.trim().toUpperCase());
+  const teamKnown = routing.teamId === '' || teams.some((team) => team.id === routing.teamId);
+
+  function setDay(day: Day, intervals: Interval[]) {
+    change('routing', { weekly: { ...routing.weekly, [day]: intervals } });
+  }
+
+  async function copy() {
+    try {
+      if (!navigator.clipboard) throw new Error('no clipboard');
+      await navigator.clipboard.writeText(snippet);
+      setCopyStatus('Copied.');
+    } catch {
+      snippetRef.current?.select();
+      setCopyStatus('Could not copy: the snippet is selected, press Ctrl+C (⌘C on a Mac).');
+    }
+  }
+
+  return (
+    <section class="widget-settings-page" aria-labelledby="widget-settings-title">
+      <h1 id="widget-settings-title">Widgets</h1>
+      {widgets.length > 1 && (
+        <label class="field widget-picker">
+          <span class="field-label">Widget</span>
+          <select
+            value={current.id}
+            onChange={(event) => {
+              const next = widgets.find((candidate) => candidate.id === event.currentTarget.value);
+              if (next) select(next);
+            }}
+          >
+            {widgets.map((candidate) => (
+              <option key={candidate.id} value={candidate.id}>
+                {candidate.name}
+              </option>
+            ))}
+          </select>
+        </label>
+      )}
+
+      <div class="widget-settings">
+        <div class="widget-settings-form">
+          {renderSection(
+            'appearance',
+            <>
+              {field('appearance', 'title', 'Title', (props) => (
+                <input
+                  {...props}
+                  maxLength={80}
+                  value={appearance.title}
+                  onInput={(event) => change('appearance', { title: event.currentTarget.value })}
+                />
+              ))}
+              {field('appearance', 'greeting', 'Greeting', (props) => (
+                <textarea
+                  {...props}
+                  rows={2}
+                  maxLength={500}
+                  value={appearance.greeting}
+                  onInput={(event) => change('appearance', { greeting: event.currentTarget.value })}
+                />
+              ))}
+              {field('appearance', 'accentColor', 'Accent colour', (props) => (
+                <span class="color-field">
+                  <input
+                    type="color"
+                    aria-label="Pick the accent colour"
+                    value={validColor ? appearance.accentColor.toLowerCase() : current.settings.accentColor.toLowerCase()}
+                    onInput={(event) => change('appearance', { accentColor: event.currentTarget.value })}
+                  />
+                  <input
+                    {...props}
+                    class="color-text"
+                    spellcheck={false}
+                    value={appearance.accentColor}
+                    onInput={(event) => change('appearance', { accentColor: event.currentTarget.value.trim() })}
+                  />
+                </span>
+              ))}
+              {field('appearance', 'position', 'Position', (props) => (
+                <select
+                  {...props}
+                  value={appearance.position}
+                  onChange={(event) => change('appearance', { position: event.currentTarget.value === 'left' ? 'left' : 'right' })}
+                >
+                  <option value="right">Bottom right</option>
+                  <option value="left">Bottom left</option>
+                </select>
+              ))}
+              {field('appearance', 'botName', 'Bot name', (props) => (
+                <input
+                  {...props}
+                  maxLength={80}
+                  value={appearance.botName}
+                  onInput={(event) => change('appearance', { botName: event.currentTarget.value })}
+                />
+              ))}
+              {field(
+                'appearance',
+                'locale',
+                'Language',
+                (props) => (
+                  <input
+                    {...props}
+                    spellcheck={false}
+                    value={appearance.locale}
+                    onInput={(event) => change('appearance', { locale: event.currentTarget.value })}
+                  />
+                ),
+                'A language tag such as en, de or pt-BR: the widget speaks it, and the bot reads "that didn’t help" in it.',
+              )}
+            </>,
+          )}
+
+          {renderSection(
+            'access',
+            <>
+              {field(
+                'access',
+                'name',
+                'Name',
+                (props) => (
+                  <input
+                    {...props}
+                    maxLength={80}
+                    value={draft.access.name}
+                    onInput={(event) => change('access', { name: event.currentTarget.value })}
+                  />
+                ),
+                'Only agents see it.',
+              )}
+              {field(
+                'access',
+                'allowedOrigins',
+                'Allowed origins',
+                (props) => (
+                  <textarea
+                    {...props}
+                    rows={4}
+                    spellcheck={false}
+                    placeholder="https://www.shop.example"
+                    value={draft.access.origins}
+                    onInput={(event) => change('access', { origins: event.currentTarget.value })}
+                  />
+                ),
+                'One per line: the scheme and host of each site that shows the widget, such as https://www.shop.example, without a path.',
+              )}
+              {lines(draft.access.origins).length === 0 && <p class="settings-warning">With no origin, the widget works on no site.</p>}
+            </>,
+          )}
+
+          {renderSection(
+            'bot',
+            <>
+              <label class="checkbox-field">
+                <input
+                  type="checkbox"
+                  checked={draft.bot.enabled}
+                  onChange={(event) => change('bot', { enabled: event.currentTarget.checked })}
+                />
+                The bot answers new conversations first
+              </label>
+              {field(
+                'bot',
+                'afterRepliesWithoutSource',
+                'Hand off after this many replies without a source',
+                (props) => (
+                  <input
+                    {...props}
+                    type="number"
+                    min={0}
+                    max={20}
+                    value={draft.bot.afterRepliesWithoutSource}
+                    onInput={(event) => change('bot', { afterRepliesWithoutSource: event.currentTarget.value })}
+                  />
+                ),
+                '0 turns the rule off; at most 20.',
+              )}
+              {field(
+                'bot',
+                'afterNotHelpful',
+                'Hand off after the visitor says this many times it didn’t help',
+                (props) => (
+                  <input
+                    {...props}
+                    type="number"
+                    min={0}
+                    max={10}
+                    value={draft.bot.afterNotHelpful}
+                    onInput={(event) => change('bot', { afterNotHelpful: event.currentTarget.value })}
+                  />
+                ),
+                '0 turns the rule off; at most 10.',
+              )}
+              <label class="checkbox-field">
+                <input
+                  type="checkbox"
+                  checked={draft.bot.onProviderFailure}
+                  onChange={(event) => change('bot', { onProviderFailure: event.currentTarget.checked })}
+                />
+                Hand off when the AI provider fails
+              </label>
+              {field('bot', 'persona', 'Persona', (props) => (
+                <textarea
+                  {...props}
+                  rows={3}
+                  maxLength={2000}
+                  placeholder="You are Sam, the support assistant of Harbor & Pine, an outdoor gear shop."
+                  value={draft.bot.persona}
+                  onInput={(event) => change('bot', { persona: event.currentTarget.value })}
+                />
+              ))}
+              {field('bot', 'tone', 'Tone', (props) => (
+                <textarea
+                  {...props}
+                  rows={2}
+                  maxLength={1000}
+                  value={draft.bot.tone}
+                  onInput={(event) => change('bot', { tone: event.currentTarget.value })}
+                />
+              ))}
+              {field(
+                'bot',
+                'businessFacts',
+                'Business facts',
+                (props) => (
+                  <textarea
+                    {...props}
+                    rows={4}
+                    maxLength={20000}
+                    value={draft.bot.businessFacts}
+                    onInput={(event) => change('bot', { businessFacts: event.currentTarget.value })}
+                  />
+                ),
+                'Hours, policies, contact details the bot may rely on.',
+              )}
+            </>,
+          )}
+
+          {renderSection(
+            'routing',
+            <>
+              {field('routing', 'strategy', 'Who gets queued conversations', (props) => (
+                <select
+                  {...props}
+                  value={routing.strategy}
+                  onChange={(event) => change('routing', { strategy: event.currentTarget.value as WidgetRouting['strategy'] })}
+                >
+                  {(Object.keys(strategies) as Array<WidgetRouting['strategy']>).map((strategy) => (
+                    <option key={strategy} value={strategy}>
+                      {strategies[strategy]}
+                    </option>
+                  ))}
+                </select>
+              ))}
+              {field('routing', 'teamId', 'Team', (props) => (
+                <select {...props} value={routing.teamId} onChange={(event) => change('routing', { teamId: event.currentTarget.value })}>
+                  <option value="">Any agent of the organization</option>
+                  {teams.map((team) => (
+                    <option key={team.id} value={team.id}>
+                      {team.name}
+                    </option>
+                  ))}
+                  {!teamKnown && <option value={routing.teamId}>The current team</option>}
+                </select>
+              ))}
+              <label class="checkbox-field">
+                <input
+                  type="checkbox"
+                  checked={routing.alwaysOpen}
+                  onChange={(event) => change('routing', { alwaysOpen: event.currentTarget.checked })}
+                />
+                Always open
+              </label>
+              {!routing.alwaysOpen && (
+                <>
+                  {field(
+                    'routing',
+                    'timeZone',
+                    'Time zone',
+                    (props) => (
+                      <input
+                        {...props}
+                        list="widget-time-zones"
+                        spellcheck={false}
+                        value={routing.timeZone}
+                        onInput={(event) => change('routing', { timeZone: event.currentTarget.value })}
+                      />
+                    ),
+                    'Opening times are read in it, such as Europe/Berlin.',
+                  )}
+                  <datalist id="widget-time-zones">
+                    {zones.map((zone) => (
+                      <option key={zone} value={zone} />
+                    ))}
+                  </datalist>
+                  <fieldset class="schedule">
+                    <legend>Weekly hours</legend>
+                    {days.map((day) => {
+                      const intervals = routing.weekly[day];
+                      const error = outcomes.routing?.fields[`weekly.${day}`];
+                      return (
+                        <div key={day} class="schedule-day" data-day={day}>
+                          <label class="checkbox-field schedule-day-name">
+                            <input
+                              type="checkbox"
+                              checked={intervals.length > 0}
+                              onChange={(event) => setDay(day, event.currentTarget.checked ? [{ open: '09:00', close: '17:00' }] : [])}
+                            />
+                            {dayNames[day]}
+                          </label>
+                          {intervals.length === 0 ? (
+                            <span class="hint">Closed</span>
+                          ) : (
+                            <span class="schedule-intervals">
+                              {intervals.map((interval, index) => (
+                                <span key={index} class="schedule-interval">
+                                  <input
+                                    aria-label={`${dayNames[day]} opens`}
+                                    class="time-input"
+                                    placeholder="09:00"
+                                    value={interval.open}
+                                    aria-invalid={error ? 'true' : undefined}
+                                    onInput={(event) =>
+                                      setDay(
+                                        day,
+                                        intervals.map((other, at) =>
+                                          at === index ? { ...other, open: event.currentTarget.value.trim() } : other,
+                                        ),
+                                      )
+                                    }
+                                  />
+                                  –
+                                  <input
+                                    aria-label={`${dayNames[day]} closes`}
+                                    class="time-input"
+                                    placeholder="17:00"
+                                    value={interval.close}
+                                    aria-invalid={error ? 'true' : undefined}
+                                    onInput={(event) =>
+                                      setDay(
+                                        day,
+                                        intervals.map((other, at) =>
+                                          at === index ? { ...other, close: event.currentTarget.value.trim() } : other,
+                                        ),
+                                      )
+                                    }
+                                  />
+                                  {intervals.length > 1 && (
+                                    <button
+                                      type="button"
+                                      class="button button-ghost"
+                                      aria-label={`Remove ${dayNames[day]} ${interval.open}–${interval.close}`}
+                                      onClick={() =>
+                                        setDay(
+                                          day,
+                                          intervals.filter((_, at) => at !== index),
+                                        )
+                                      }
+                                    >
+                                      ×
+                                    </button>
+                                  )}
+                                </span>
+                              ))}
+                              <button
+                                type="button"
+                                class="button button-ghost"
+                                onClick={() => setDay(day, [...intervals, { open: '13:00', close: '17:00' }])}
+                              >
+                                Add hours
+                              </button>
+                            </span>
+                          )}
+                          {error && <p class="field-error">{error}</p>}
+                        </div>
+                      );
+                    })}
+                    <p class="hint">Times as HH:MM; 24:00 closes at midnight.</p>
+                    {outcomes.routing?.fields.weekly && <p class="field-error">{outcomes.routing.fields.weekly}</p>}
+                  </fieldset>
+                  {field(
+                    'routing',
+                    'holidays',
+                    'Holidays',
+                    (props) => (
+                      <textarea
+                        {...props}
+                        rows={3}
+                        spellcheck={false}
+                        placeholder="2026-12-25"
+                        value={routing.holidays}
+                        onInput={(event) => change('routing', { holidays: event.currentTarget.value })}
+                      />
+                    ),
+                    'Closed all day: one date per line, as YYYY-MM-DD.',
+                  )}
+                </>
+              )}
+            </>,
+          )}
+
+          {renderSection(
+            'phone',
+            <>
+              {field(
+                'phone',
+                'defaultCountry',
+                'Default phone country',
+                (props) => (
+                  <input
+                    {...props}
+                    class="country-input"
+                    maxLength={2}
+                    spellcheck={false}
+                    placeholder="US"
+                    value={draft.phone.defaultCountry}
+                    onInput={(event) => change('phone', { defaultCountry: event.currentTarget.value })}
+                  />
+                ),
+                country
+                  ? `Phone numbers written without a country code are read as ${country} numbers.`
+                  : 'A two-letter code such as US or DE, for phone numbers written without a country code. Empty: visitors must write it.',
+              )}
+            </>,
+          )}
+        </div>
+
+        <aside class="widget-settings-side" aria-label="Preview and embed code">
+          <WidgetPreview
+            title={appearance.title}
+            greeting={appearance.greeting}
+            accentColor={appearance.accentColor}
+            fallbackColor={current.settings.accentColor}
+            position={appearance.position}
+            botName={appearance.botName}
+          />
+          <div class="snippet">
+            <h2>Embed code</h2>
+            <p class="hint">Paste it into every page that shows the widget, before &lt;/body&gt;.</p>
+            <textarea ref={snippetRef} class="snippet-code" readOnly rows={3} aria-label="Embed code" value={snippet} />
+            <div class="settings-actions">
+              <button type="button" class="button" onClick={() => void copy()}>
+                Copy
+              </button>
+              <span class="settings-saved" role="status">
+                {copyStatus}
+              </span>
+            </div>
+          </div>
+        </aside>
+      </div>
+    </section>
+  );
+}
+
+/** What {@link WidgetSettings} passes to each field's control. */
+interface FieldProps {
+  'aria-invalid': 'true' | undefined;
+  'aria-describedby': string | undefined;
+}

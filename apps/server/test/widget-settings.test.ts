@@ -1,0 +1,259 @@
+import { randomUUID } from 'node:crypto';
+import { widgets } from '@parley/db';
+import type { WidgetAdmin, WidgetAdminList } from '@parley/protocol';
+import { eq } from 'drizzle-orm';
+import { describe, expect, it } from 'vitest';
+import { createAgent, createWidget } from '../src/seed/accounts.js';
+import { botConfigSchema } from '../src/widgets/bot-config.js';
+import { apiRequest, createTenant, jsonOf, login, useTestServer } from './helpers/server.js';
+import { naughtyStrings } from './helpers/naughty-strings.js';
+
+// Settings → Widgets: admins read and change a widget's name, origins, looks and bot; agents reach none of it.
+const server = useTestServer();
+
+async function organization() {
+  const tenant = await createTenant(server, { bot: { enabled: true, model: 'claude-test-model', maxTokens: 512 } });
+  const agentToken = (await login(server, tenant.email, tenant.password)).token;
+  const email = `admin-${randomUUID().slice(0, 8)}@shop.example`;
+  const password = `pw-${randomUUID()}`;
+  await createAgent(server.db.db, { organizationId: tenant.organization.id, email, name: 'Admin', password, role: 'admin' });
+  const adminToken = (await login(server, email, password)).token;
+  return { tenant, agentToken, adminToken, widgetPath: `/api/widgets/${tenant.widget.id}` };
+}
+
+const api = (path: string, token: string, method = 'GET', body?: unknown) => apiRequest(server, path, token, method, body);
+
+async function row(id: string) {
+  const [found] = await server.db.db.select().from(widgets).where(eq(widgets.id, id));
+  return found!;
+}
+
+describe('widget settings', () => {
+  it('are for admins only: agents get 403 on every route, whatever they send, and nobody unsigned gets in', async () => {
+    const { tenant, agentToken, widgetPath } = await organization();
+    const before = await row(tenant.widget.id);
+    const attempts: Array<[string, string, unknown]> = [
+      ['/api/widgets', 'GET', undefined],
+      [widgetPath, 'PATCH', { name: 'Mine now' }],
+      [widgetPath, 'PATCH', { allowedOrigins: ['https://evil.example'] }],
+      [widgetPath, 'PATCH', { settings: { accentColor: 'red' } }],
+      [widgetPath, 'PATCH', { bot: { enabled: false } }],
+      ['/api/widgets/not-a-uuid', 'PATCH', {}],
+      [`/api/routing/widgets/${tenant.widget.id}`, 'PATCH', { strategy: 'least_loaded' }],
+      ['/api/routing', 'GET', undefined],
+    ];
+    for (const [path, method, body] of attempts) {
+      const response = await api(path, agentToken, method, body);
+      expect(response.status, `${method} ${path}`).toBe(403);
+      expect((await jsonOf(response)).error.code).toBe('forbidden');
+      expect((await fetch(`${server.url}${path}`, { method })).status, `${method} ${path} unsigned`).toBe(401);
+    }
+    expect(await row(tenant.widget.id)).toEqual(before);
+  });
+
+  it("list the organization's widgets by name with what an admin edits, and no CORS opening", async () => {
+    const { tenant, adminToken } = await organization();
+    const second = await createWidget(server.db.db, {
+      organizationId: tenant.organization.id,
+      name: 'Another shop',
+      allowedOrigins: [],
+      settings: { title: 'Help', defaultCountry: 'DE' },
+    });
+    const response = await api('/api/widgets', adminToken);
+    expect(response.headers.get('access-control-allow-origin')).toBeNull();
+    const { widgets: listed } = (await jsonOf(response)) as WidgetAdminList;
+    expect(listed.map((widget) => widget.id)).toEqual([second.id, tenant.widget.id]);
+    expect(listed[1]).toEqual({
+      id: tenant.widget.id,
+      name: 'Test widget',
+      publicKey: tenant.widget.publicKey,
+      allowedOrigins: ['https://shop.example'],
+      settings: {
+        title: 'Chat with us',
+        greeting: 'Hi! How can we help?',
+        accentColor: '#2563eb',
+        position: 'right',
+        locale: 'en',
+        botName: 'Assistant',
+        defaultCountry: null,
+      },
+      bot: {
+        enabled: true,
+        handoff: { afterRepliesWithoutSource: 3, afterNotHelpful: 2, onProviderFailure: true },
+        persona: '',
+        tone: expect.any(String),
+        businessFacts: '',
+      },
+      routing: { strategy: 'manual', teamId: null, reopen: 'last_agent', hours: null, topics: [] },
+    });
+    expect(listed[0]!.settings.defaultCountry).toBe('DE');
+    // The public settings keep answering any site.
+    for (const key of [tenant.widget.publicKey, 'pk_no_such_widget', 'pk%20bad']) {
+      const publicSettings = await fetch(`${server.url}/api/widgets/${key}/settings`);
+      expect(publicSettings.status).toBe({ pk_no_such_widget: 404, 'pk%20bad': 400 }[key] ?? 200);
+      expect(publicSettings.headers.get('access-control-allow-origin')).toBe('*');
+    }
+  });
+
+  it('change each group on its own, merged into what is stored', async () => {
+    const { tenant, adminToken, widgetPath } = await organization();
+    const patch = async (body: unknown) => {
+      const response = await api(widgetPath, adminToken, 'PATCH', body);
+      expect(response.status, JSON.stringify(body)).toBe(200);
+      expect(response.headers.get('access-control-allow-origin')).toBeNull();
+      return (await jsonOf(response)) as WidgetAdmin;
+    };
+
+    expect((await patch({ name: 'Harbor & Pine' })).name).toBe('Harbor & Pine');
+
+    // Origins are kept as browsers send them: scheme and host in lowercase, no default port, no trailing slash.
+    const origins = await patch({ allowedOrigins: ['HTTPS://Shop.Example:443/', 'http://localhost:3000', 'https://shop.example'] });
+    expect(origins.allowedOrigins).toEqual(['https://shop.example', 'http://localhost:3000']);
+
+    const looks = await patch({ settings: { title: 'Harbor help', accentColor: '#1F6F5C', position: 'left', locale: 'pt-br' } });
+    expect(looks.settings).toEqual({
+      title: 'Harbor help',
+      greeting: 'Hi! How can we help?',
+      accentColor: '#1F6F5C',
+      position: 'left',
+      locale: 'pt-BR',
+      botName: 'Assistant',
+      defaultCountry: null,
+    });
+    expect((await patch({ settings: { greeting: 'Ahoy!', botName: 'Sam', defaultCountry: 'GB' } })).settings).toMatchObject({
+      title: 'Harbor help',
+      greeting: 'Ahoy!',
+      botName: 'Sam',
+      defaultCountry: 'GB',
+    });
+    expect((await patch({ settings: { defaultCountry: null } })).settings.defaultCountry).toBeNull();
+    expect((await row(tenant.widget.id)).settings).not.toHaveProperty('defaultCountry');
+    const publicSettings = await jsonOf(await fetch(`${server.url}/api/widgets/${tenant.widget.publicKey}/settings`));
+    expect(publicSettings).toEqual({
+      title: 'Harbor help',
+      greeting: 'Ahoy!',
+      accentColor: '#1F6F5C',
+      position: 'left',
+      locale: 'pt-BR',
+      botName: 'Sam',
+    });
+
+    const bot = await patch({ bot: { enabled: false, handoff: { afterNotHelpful: 0 }, persona: 'You are Sam.', tone: 'Brief.' } });
+    expect(bot.bot).toEqual({
+      enabled: false,
+      handoff: { afterRepliesWithoutSource: 3, afterNotHelpful: 0, onProviderFailure: true },
+      persona: 'You are Sam.',
+      tone: 'Brief.',
+      businessFacts: '',
+    });
+    await patch({ bot: { handoff: { onProviderFailure: false }, businessFacts: 'Open 9–5.' } });
+    // What the bot reads stays valid for it, with the fields this page doesn't show kept.
+    const stored = botConfigSchema.parse((await row(tenant.widget.id)).bot);
+    expect(stored).toMatchObject({
+      enabled: false,
+      model: 'claude-test-model',
+      maxTokens: 512,
+      persona: 'You are Sam.',
+      businessFacts: 'Open 9–5.',
+      handoff: { afterRepliesWithoutSource: 3, afterNotHelpful: 0, onProviderFailure: false },
+    });
+
+    // Routing stays on /api/routing/widgets/:id; the list shows it.
+    const hours = { timeZone: 'Europe/London', weekly: { monday: [{ open: '09:00', close: '17:00' }] }, holidays: ['2026-12-25'] };
+    const routed = await api(`/api/routing/widgets/${tenant.widget.id}`, adminToken, 'PATCH', { strategy: 'least_loaded', hours });
+    expect(routed.status).toBe(200);
+    const { widgets: listed } = (await jsonOf(await api('/api/widgets', adminToken))) as WidgetAdminList;
+    expect(listed[0]!.routing).toMatchObject({ strategy: 'least_loaded', hours });
+    expect(listed[0]!.name).toBe('Harbor & Pine');
+  });
+
+  it("answer 404 for another organization's widget, and leave it alone", async () => {
+    const { adminToken } = await organization();
+    const other = await organization();
+    const before = await row(other.tenant.widget.id);
+    for (const body of [{ name: 'Taken' }, { settings: { title: 'Taken' } }]) {
+      const response = await api(other.widgetPath, adminToken, 'PATCH', body);
+      expect(response.status).toBe(404);
+      expect((await jsonOf(response)).error.code).toBe('not_found');
+    }
+    expect((await api(`/api/widgets/${randomUUID()}`, adminToken, 'PATCH', { name: 'Nobody' })).status).toBe(404);
+    const { widgets: listed } = (await jsonOf(await api('/api/widgets', adminToken))) as WidgetAdminList;
+    expect(listed.map((widget) => widget.id)).not.toContain(other.tenant.widget.id);
+    expect(await row(other.tenant.widget.id)).toEqual(before);
+  });
+
+  it('refuse bad values with invalid_payload naming the field, and write nothing of a refused change', async () => {
+    const { tenant, adminToken, widgetPath } = await organization();
+    const before = await row(tenant.widget.id);
+    const refusals: Array<[unknown, string, string?]> = [
+      // A valid name with a bad origin: neither is written.
+      [{ name: 'Half', allowedOrigins: ['https://ok.example', 'javascript:alert(1)'] }, 'body.allowedOrigins.1', 'not a web origin'],
+      // A page address is refused, not cut down to its origin: it may not be the site meant.
+      [{ allowedOrigins: ['https://shop.example/path'] }, 'body.allowedOrigins.0', 'write the origin alone, as https://shop.example'],
+      [{ allowedOrigins: Array.from({ length: 51 }, (_, index) => `https://s${index}.example`) }, 'body.allowedOrigins'],
+      [{ allowedOrigins: 'https://shop.example' }, 'body.allowedOrigins'],
+      [{ settings: { accentColor: 'red' } }, 'body.settings.accentColor', '#'],
+      [{ settings: { accentColor: '#12345' } }, 'body.settings.accentColor'],
+      [{ settings: { accentColor: '#1234567' } }, 'body.settings.accentColor'],
+      [{ settings: { title: 'New title', locale: 'en_US' } }, 'body.settings.locale', 'language tag'],
+      [{ settings: { locale: 'not a locale' } }, 'body.settings.locale'],
+      [{ settings: { defaultCountry: 'XX1' } }, 'body.settings.defaultCountry'],
+      [{ settings: { defaultCountry: 'us' } }, 'body.settings.defaultCountry'],
+      // Well-formed, but no country phone numbers can be read for.
+      [{ settings: { defaultCountry: 'ZZ' } }, 'body.settings.defaultCountry', 'ZZ'],
+      [{ settings: { position: 'top' } }, 'body.settings.position'],
+      [{ settings: { title: '' } }, 'body.settings.title'],
+      [{ settings: { title: 'x'.repeat(81) } }, 'body.settings.title'],
+      [{ settings: { faq: [] } }, 'body.settings'],
+      [{ bot: { enabled: 'yes' } }, 'body.bot.enabled'],
+      [{ bot: { handoff: { afterRepliesWithoutSource: 21 } } }, 'body.bot.handoff.afterRepliesWithoutSource'],
+      [{ bot: { handoff: { afterNotHelpful: -1 } } }, 'body.bot.handoff.afterNotHelpful'],
+      [{ bot: { handoff: { afterNotHelpful: 1.5 } } }, 'body.bot.handoff.afterNotHelpful'],
+      [{ bot: { persona: 'x'.repeat(2001) } }, 'body.bot.persona'],
+      [{ bot: { model: 'gpt' } }, 'body.bot'],
+      [{ name: '   ' }, 'body.name'],
+      [{ publicKey: 'pk_mine' }, 'body'],
+      [{}, 'body'],
+    ];
+    for (const [body, path, message] of refusals) {
+      const response = await api(widgetPath, adminToken, 'PATCH', body);
+      const what = JSON.stringify(body).slice(0, 120);
+      expect(response.status, what).toBe(400);
+      const { error } = await jsonOf(response);
+      expect(error.code, what).toBe('invalid_payload');
+      // A whole-body issue's path is `body.` (the root's instance path is `/`).
+      const issue = (error.issues as Array<{ path: string; message: string }>).find(
+        (candidate) => candidate.path.replace(/\.$/, '') === path,
+      );
+      expect(issue, `${what}: ${JSON.stringify(error.issues)}`).toBeDefined();
+      if (message) expect(issue!.message, what).toContain(message);
+    }
+    expect(await row(tenant.widget.id)).toEqual(before);
+  });
+
+  it('keep naughty strings as titles and greetings exactly as written, or refuse them with invalid_payload', async () => {
+    const { tenant, adminToken, widgetPath } = await organization();
+    const codes = new Set<string>();
+    let accepted = 0;
+    let lastTitle = 'Chat with us';
+    for (const value of naughtyStrings()) {
+      for (const field of ['title', 'greeting'] as const) {
+        const response = await api(widgetPath, adminToken, 'PATCH', { settings: { [field]: value } });
+        if (response.status === 200) {
+          accepted++;
+          expect(((await jsonOf(response)) as WidgetAdmin).settings[field], JSON.stringify(value)).toBe(value);
+          if (field === 'title') lastTitle = value;
+        } else {
+          expect(response.status, JSON.stringify(value)).toBe(400);
+          codes.add((await jsonOf(response)).error.code);
+        }
+      }
+    }
+    expect([...codes]).toEqual(['invalid_payload']);
+    expect(accepted).toBeGreaterThan(500);
+    const stored = await row(tenant.widget.id);
+    expect((stored.settings as { title: string }).title).toBe(lastTitle);
+    const publicSettings = await jsonOf(await fetch(`${server.url}/api/widgets/${tenant.widget.publicKey}/settings`));
+    expect(publicSettings.title).toBe(lastTitle);
+  });
+});
