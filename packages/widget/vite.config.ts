@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { defineConfig, type Manifest, type UserConfig } from 'vite';
+import { defineConfig, type Manifest, type Plugin, type UserConfig } from 'vite';
 
 // Three builds, picked with `--mode` and run in this order by the `build` script:
 //   widget  dist/widget/widget-<hash>.js  the main chunk the loader imports (and any chunk it imports, named the same
@@ -31,9 +31,27 @@ function mainChunk(): string {
   return chunk.file;
 }
 
+/**
+ * Leaves engine.io-client's WebTransport transport out of the main chunk. Parley's server offers only HTTP long-polling
+ * and WebSocket (WebTransport needs an HTTP/3 server it does not run), so the client never upgrades to it: its code
+ * would be bytes every visitor downloads for nothing. The module that lists the transports is served without it.
+ */
+function withoutWebTransport(): Plugin {
+  return {
+    name: 'parley-without-webtransport',
+    transform(code, id) {
+      if (!/[\\/]engine\.io-client[\\/]build[\\/]esm[\\/]transports[\\/]index\.js$/.test(id)) return null;
+      const trimmed = code.replace(/^import \{ WT \} from "\.\/webtransport\.js";\n/m, '').replace(/^\s*webtransport: WT,\n/m, '');
+      if (trimmed.includes('WT')) throw new Error(`${id} changed: update the parley-without-webtransport plugin.`);
+      return { code: trimmed, map: null };
+    },
+  };
+}
+
 const builds: Record<string, () => UserConfig> = {
   widget: () => ({
     ...shared,
+    plugins: [withoutWebTransport()],
     build: {
       outDir: 'dist',
       emptyOutDir: true,

@@ -4,6 +4,10 @@
  * @module
  */
 import type {
+  AgentPreferences,
+  AgentPreferencesUpdate,
+  Contact,
+  ContactEdit,
   ConversationList,
   ConversationListQuery,
   ConversationSummary,
@@ -59,8 +63,13 @@ export interface ApiOptions {
 export interface ConsoleApi {
   /** `POST /api/auth/login`. */
   login(request: LoginRequest): Promise<LoginResponse>;
-  /** `GET /api/me`: checks that a stored token is still valid; also says whether the server sends e-mail. */
+  /**
+   * `GET /api/me`: checks that a stored token is still valid; also says whether the server sends e-mail, and the agent's
+   * alert preferences.
+   */
   me(): Promise<Me>;
+  /** `PATCH /api/me/preferences`: changes some of the agent's own alert preferences; answers all of them. */
+  updatePreferences(update: AgentPreferencesUpdate): Promise<AgentPreferences>;
   /**
    * `GET /api/conversations`: a page of a view, with its filters, search and order (most recent change first by
    * default); `cursor` is the `nextCursor` of the page before. Each summary has the agent's `unreadCount`.
@@ -86,6 +95,13 @@ export interface ConsoleApi {
    * (`{ status: 'bot' }`). A change the conversation's state does not allow rejects with `transition_rejected` (409).
    */
   updateConversation(conversationId: string, update: ConversationUpdate): Promise<ConversationSummary>;
+  /** `GET /api/contacts/:contactId`: the contact panel's visitor, with their newest conversations. */
+  getContact(contactId: string): Promise<Contact>;
+  /**
+   * `PATCH /api/contacts/:contactId`: name, e-mail address or phone number (null clears one). A value the server refuses
+   * rejects with `invalid_payload`, its `issues` naming the field (`body.email`, `phone`).
+   */
+  updateContact(contactId: string, edit: ContactEdit): Promise<Contact>;
   /** `GET /api/knowledge/documents`: the knowledge base's documents, by title. */
   listKnowledgeDocuments(): Promise<KnowledgeDocumentList>;
   /** `POST /api/knowledge/documents` (admins): imports a document, or replaces the one with the same `sourceKey`. */
@@ -227,6 +243,7 @@ export function createApi(options: ApiOptions = {}): ConsoleApi {
   return {
     login: (body) => request('POST', '/api/auth/login', body),
     me: () => request('GET', '/api/me'),
+    updatePreferences: (body) => request('PATCH', '/api/me/preferences', body),
     listConversations: (query = {}) =>
       request(
         'GET',
@@ -249,6 +266,8 @@ export function createApi(options: ApiOptions = {}): ConsoleApi {
     listNotes: (conversationId) => request('GET', `${conversationPath(conversationId)}/notes`),
     writeNote: (conversationId, body) => request('POST', `${conversationPath(conversationId)}/notes`, body),
     updateConversation: (conversationId, body) => request('PATCH', conversationPath(conversationId), body),
+    getContact: (contactId) => request('GET', `/api/contacts/${encodeURIComponent(contactId)}`),
+    updateContact: (contactId, body) => request('PATCH', `/api/contacts/${encodeURIComponent(contactId)}`, body),
     listKnowledgeDocuments: () => request('GET', '/api/knowledge/documents'),
     importKnowledgeDocument: (body) => request('POST', '/api/knowledge/documents', body),
     deleteKnowledgeDocument: (documentId) => request('DELETE', `/api/knowledge/documents/${encodeURIComponent(documentId)}`),

@@ -1,4 +1,5 @@
 import type {
+  AgentPreferencesUpdate,
   AgentMessageSend,
   AgentServerEvents,
   ConversationList,
@@ -13,7 +14,7 @@ import { ParleyError } from '@parley/protocol';
 import { describe, expect, it, vi } from 'vitest';
 import { agent, CONVERSATION_ID, message, note, summary, ticket } from './__fixtures__/factories.js';
 import type { ConsoleApi } from './api.js';
-import { COUNTS_DEBOUNCE_MS, createConsoleController } from './console-controller.js';
+import { COUNTS_DEBOUNCE_MS, createConsoleController, type LiveEvent } from './console-controller.js';
 import type { AgentConnection, ConnectionEvent } from './socket.js';
 
 /** A server in memory behind the console's own `ConsoleApi` and `AgentConnection` interfaces. */
@@ -37,10 +38,22 @@ function fakeServer() {
     { userId: 'user-2', name: 'Zoe', status: 'offline' as PresenceStatus },
   ];
   const presenceSets: PresenceStatus[] = [];
+  const preferenceUpdates: AgentPreferencesUpdate[] = [];
+  let preferences = { sound: true, desktopNotifications: false };
+  let refusePreferences: ParleyError | null = null;
 
   const api: ConsoleApi = {
     login: () => Promise.reject(new ParleyError('forbidden')),
-    me: () => Promise.resolve({ agent, email: true }),
+    me: () => Promise.resolve({ agent, email: true, preferences }),
+    async updatePreferences(update) {
+      preferenceUpdates.push(update);
+      if (refusePreferences) throw refusePreferences;
+      preferences = {
+        sound: update.sound ?? preferences.sound,
+        desktopNotifications: update.desktopNotifications ?? preferences.desktopNotifications,
+      };
+      return preferences;
+    },
     async listConversations(query = {}) {
       listCalls.push(Date.now());
       listQueries.push(query);
@@ -85,6 +98,8 @@ function fakeServer() {
     updateConversation: (_conversationId, update) =>
       Promise.resolve(summary({ status: update.status ?? 'agent', updatedAt: '2025-01-02T00:00:00.000Z' })),
     // The controller never touches the knowledge base.
+    getContact: () => Promise.reject(new ParleyError('not_found')),
+    updateContact: () => Promise.reject(new ParleyError('not_found')),
     listKnowledgeDocuments: () => Promise.reject(new ParleyError('forbidden')),
     importKnowledgeDocument: () => Promise.reject(new ParleyError('forbidden')),
     deleteKnowledgeDocument: () => Promise.reject(new ParleyError('forbidden')),
@@ -157,8 +172,12 @@ function fakeServer() {
     countCalls,
     sends,
     presenceSets,
+    preferenceUpdates,
     refuse(error: ParleyError) {
       refuseWith = error;
+    },
+    refusePreferences(error: ParleyError | null) {
+      refusePreferences = error;
     },
     setConnected(connected: boolean) {
       connection.connected = connected;
@@ -174,13 +193,14 @@ function fakeServer() {
 
 const session = { token: 'token-1', expiresAt: '2999-01-01T00:00:00.000Z', agent };
 
-function start(server: ReturnType<typeof fakeServer>, onSessionEnded = (_message: string) => {}) {
+function start(server: ReturnType<typeof fakeServer>, onSessionEnded = (_message: string) => {}, onLiveEvent?: (event: LiveEvent) => void) {
   const controller = createConsoleController({
     api: server.api,
     session,
     connect: () => server.connection,
     onSessionEnded,
     openId: CONVERSATION_ID,
+    onLiveEvent,
   });
   controller.start();
   return controller;
@@ -551,6 +571,54 @@ describe('createConsoleController', () => {
     server.api.writeNote = () => Promise.reject(new ParleyError('message_too_long', 'This note is too long.'));
     expect(await controller.writeNote(CONVERSATION_ID, 'x')).toBe(false);
     expect(controller.getState().notice).toBe('This note is too long.');
+    controller.stop();
+  });
+});
+
+describe('createConsoleController preferences and live events', () => {
+  it('loads the preferences with /api/me, shows a change at once and puts it back when the server refuses', async () => {
+    const server = fakeServer();
+    const controller = start(server);
+    await vi.waitFor(() => expect(controller.getState().preferences).toEqual({ sound: true, desktopNotifications: false }));
+
+    const saving = controller.setPreferences({ sound: false });
+    expect(controller.getState().preferences).toEqual({ sound: false, desktopNotifications: false });
+    expect(await saving).toBeNull();
+    expect(server.preferenceUpdates).toEqual([{ sound: false }]);
+
+    server.refusePreferences(new ParleyError('unavailable', 'The server is away.'));
+    const refused = controller.setPreferences({ desktopNotifications: true });
+    expect(controller.getState().preferences).toEqual({ sound: false, desktopNotifications: true });
+    expect(await refused).toBe('The server is away.');
+    expect(controller.getState().preferences).toEqual({ sound: false, desktopNotifications: false });
+    controller.stop();
+  });
+
+  it("tells the live events apart: the agent's own change of a conversation is marked own, the others' are not", async () => {
+    const server = fakeServer();
+    const events: LiveEvent[] = [];
+    const controller = start(server, undefined, (event) => events.push(event));
+    server.setConnected(true);
+    await vi.waitFor(() => expect(controller.getState().conversations).toHaveLength(1));
+
+    const mine = summary({ status: 'agent', assignee: { id: agent.id, name: agent.name }, updatedAt: '2025-01-03T00:00:00.000Z' });
+    // Assigned by someone else (or routing): not own.
+    server.emit('conversation:updated', mine);
+    // The agent takes it over; the server's broadcast may come before the answer: own either way.
+    const update = controller.update(CONVERSATION_ID, { status: 'agent' });
+    server.emit('conversation:updated', mine);
+    await update;
+    server.emit('conversation:updated', mine);
+    server.emit('message:created', message(3));
+    expect(events.map((event) => (event.type === 'conversation:updated' ? event.own : event.type))).toEqual([
+      false,
+      true,
+      true,
+      'message:created',
+    ]);
+    const first = events[0]!;
+    expect(first.type === 'conversation:updated' && first.previous?.status).toBe('queued');
+    expect(events[3]!.previous?.lastSeq).toBe(2);
     controller.stop();
   });
 });

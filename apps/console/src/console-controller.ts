@@ -5,9 +5,12 @@
  */
 import { createTypingNotifier, emptyThread, hasGap, syncedSeq, type TypingNotifier } from '@parley/client/thread';
 import type {
+  AgentPreferences,
+  AgentPreferencesUpdate,
   AgentServerEvents,
   ConversationSummary,
   ConversationUpdate,
+  Message,
   PresenceSet,
   Team,
   TicketPriority,
@@ -23,6 +26,24 @@ import { listQueryOf, sameInboxQuery, type InboxQuery } from './inbox.js';
 import type { Session } from './session.js';
 import type { AgentConnection } from './socket.js';
 
+/**
+ * A live event as the controller applied it, for the alerts (`alerts.ts`): the state after it, the conversation's
+ * summary before it, and for a `conversation:updated` whether the agent's own action (a change they made, a reply they
+ * sent) could have caused it.
+ */
+export type LiveEvent =
+  | { type: 'message:created'; message: Message; previous: ConversationSummary | undefined; state: ConsoleState }
+  | {
+      type: 'conversation:updated';
+      conversation: ConversationSummary;
+      previous: ConversationSummary | undefined;
+      own: boolean;
+      state: ConsoleState;
+    };
+
+/** How long after the agent's own change of a conversation its `conversation:updated` counts as theirs. */
+export const OWN_CHANGE_GRACE_MS = 5_000;
+
 /** Options of {@link createConsoleController}. */
 export interface ConsoleControllerOptions {
   api: ConsoleApi;
@@ -35,6 +56,8 @@ export interface ConsoleControllerOptions {
   openId?: string | null;
   /** The clock; injectable for tests. */
   now?: () => number;
+  /** Called after each `message:created` and `conversation:updated` is applied (the alerts listen here). */
+  onLiveEvent?: (event: LiveEvent) => void;
 }
 
 /** The console's state and commands. */
@@ -93,6 +116,11 @@ export interface ConsoleController {
   stopTyping(): void;
   /** Hides the notice. */
   dismissNotice(): void;
+  /**
+   * Changes some of the agent's alert preferences: shown at once, saved (`PATCH /api/me/preferences`), and put back
+   * when the server refuses. Resolves null once saved, or with what went wrong.
+   */
+  setPreferences(change: AgentPreferencesUpdate): Promise<string | null>;
   /** Sets the agent online or away; a failure becomes the notice. */
   setPresence(status: PresenceSet['status']): Promise<void>;
   /** AI help (summaries, suggested replies) as it streams in over the live connection; the AI help panel reads it. */
@@ -160,6 +188,20 @@ export function createConsoleController(options: ConsoleControllerOptions): Cons
   // The greatest seq each conversation was marked read up to (or is being marked), so each read is sent once.
   const markedSeq = new Map<string, number>();
   let stopped = false;
+  // Until when a conversation:updated of each conversation counts as the agent's own doing (Infinity: still on its way).
+  const ownChangeUntil = new Map<string, number>();
+
+  function ownChangeStarted(conversationId: string) {
+    ownChangeUntil.set(conversationId, Number.POSITIVE_INFINITY);
+  }
+
+  function ownChangeEnded(conversationId: string) {
+    ownChangeUntil.set(conversationId, now() + OWN_CHANGE_GRACE_MS);
+  }
+
+  function isOwnChange(conversationId: string): boolean {
+    return (ownChangeUntil.get(conversationId) ?? 0) > now();
+  }
 
   function dispatch(action: ConsoleAction) {
     if (stopped) return;
@@ -267,10 +309,12 @@ export function createConsoleController(options: ConsoleControllerOptions): Cons
    * down when it came): the inbox reloads after those.
    */
   async function changeConversation(
+    conversationId: string,
     change: () => Promise<ConversationSummary>,
     isStale: (error: ParleyError) => boolean = () => false,
   ): Promise<boolean> {
     dispatch({ type: 'notice-changed', notice: null });
+    ownChangeStarted(conversationId);
     try {
       dispatch({ type: 'conversation-updated', conversation: await change() });
       return true;
@@ -278,6 +322,8 @@ export function createConsoleController(options: ConsoleControllerOptions): Cons
       dispatch({ type: 'notice-changed', notice: handleError(error) });
       if (ParleyError.isInstance(error) && isStale(error)) refreshList();
       return false;
+    } finally {
+      ownChangeEnded(conversationId);
     }
   }
 
@@ -334,8 +380,10 @@ export function createConsoleController(options: ConsoleControllerOptions): Cons
   // Asked again after every reconnection: a server restarted with (or without) PARLEY_SMTP_URL changes the answer.
   const refreshEmail = coalesce(async function loadMe() {
     try {
-      const { email } = await api.me();
+      const { email, preferences } = await api.me();
       dispatch({ type: 'email-loaded', email });
+      // Not while a change of the agent's is on its way: the answer may predate it.
+      if (preferences && preferencesSaving === 0) dispatch({ type: 'preferences-changed', preferences });
     } catch (error) {
       // A hint next to the reply box: a failed load leaves the last answer (or none), and the next reconnection retries.
       handleError(error);
@@ -356,7 +404,11 @@ export function createConsoleController(options: ConsoleControllerOptions): Cons
     }
   }
 
+  let preferencesSaving = 0;
+
   async function deliver(conversationId: string, clientId: string, body: string) {
+    // A reply can assign the conversation to the agent: that update is their own doing.
+    ownChangeStarted(conversationId);
     try {
       const live = connection?.connected ? connection : null;
       // Over the socket when it is up; otherwise REST, which is just as idempotent.
@@ -364,6 +416,8 @@ export function createConsoleController(options: ConsoleControllerOptions): Cons
       dispatch({ type: 'send-confirmed', conversationId, clientId, sent, author });
     } catch (error) {
       dispatch({ type: 'send-failed', conversationId, clientId, error: handleError(error) });
+    } finally {
+      ownChangeEnded(conversationId);
     }
   }
 
@@ -387,7 +441,9 @@ export function createConsoleController(options: ConsoleControllerOptions): Cons
 
   const serverEvents: AgentServerEvents = {
     'message:created'(message) {
+      const previous = state.conversations.find((conversation) => conversation.id === message.conversationId);
       dispatch({ type: 'message-created', message });
+      if (!stopped) options.onLiveEvent?.({ type: 'message:created', message, previous, state });
       // A message of a conversation the list does not have yet: its summary comes with the next list.
       if (!state.conversations.some((conversation) => conversation.id === message.conversationId)) refreshList();
       const thread = state.threads[message.conversationId];
@@ -396,8 +452,11 @@ export function createConsoleController(options: ConsoleControllerOptions): Cons
       if (message.conversationId === state.openId) void markOpenRead();
     },
     'conversation:updated'(conversation) {
+      const previous = state.conversations.find((candidate) => candidate.id === conversation.id);
       dispatch({ type: 'conversation-updated', conversation });
       scheduleCounts();
+      if (!stopped)
+        options.onLiveEvent?.({ type: 'conversation:updated', conversation, previous, own: isOwnChange(conversation.id), state });
     },
     'typing:changed'(typing) {
       dispatch({ type: 'typing-changed', typing, now: now() });
@@ -525,17 +584,19 @@ export function createConsoleController(options: ConsoleControllerOptions): Cons
       }
     },
     async update(conversationId, update) {
-      await changeConversation(() => api.updateConversation(conversationId, update));
+      await changeConversation(conversationId, () => api.updateConversation(conversationId, update));
     },
-    transfer: (conversationId, request) => changeConversation(() => api.transferConversation(conversationId, request)),
+    transfer: (conversationId, request) => changeConversation(conversationId, () => api.transferConversation(conversationId, request)),
     async openTicket(conversationId, priority) {
       await changeConversation(
+        conversationId,
         () => api.openTicket(conversationId, { priority }),
         (error) => error.code === 'conflict',
       );
     },
     async updateTicket(conversationId, update) {
       await changeConversation(
+        conversationId,
         () => api.updateTicket(conversationId, update),
         (error) => error.code === 'not_found',
       );
@@ -565,6 +626,27 @@ export function createConsoleController(options: ConsoleControllerOptions): Cons
     },
     dismissNotice() {
       dispatch({ type: 'notice-changed', notice: null });
+    },
+    async setPreferences(change) {
+      const before: AgentPreferences = state.preferences ?? { sound: true, desktopNotifications: false };
+      const wanted = { ...before };
+      for (const key of Object.keys(change) as Array<keyof AgentPreferences>) wanted[key] = change[key] ?? before[key];
+      dispatch({ type: 'preferences-changed', preferences: wanted });
+      preferencesSaving++;
+      try {
+        dispatch({ type: 'preferences-changed', preferences: await api.updatePreferences(change) });
+        return null;
+      } catch (error) {
+        const message = handleError(error);
+        // Only what this change touched goes back: another one made meanwhile stays.
+        const current = state.preferences ?? before;
+        const reverted = { ...current };
+        for (const key of Object.keys(change) as Array<keyof AgentPreferences>) reverted[key] = before[key];
+        dispatch({ type: 'preferences-changed', preferences: reverted });
+        return message;
+      } finally {
+        preferencesSaving--;
+      }
     },
     async setPresence(status) {
       dispatch({ type: 'notice-changed', notice: null });

@@ -20,6 +20,7 @@ import {
   type MessageThread,
 } from '@parley/client/thread';
 import type {
+  AgentPreferences,
   AgentPresence,
   BotReplyDelta,
   BotReplyEnd,
@@ -85,6 +86,8 @@ export interface ConsoleState {
    * e-mail; null until the server answered.
    */
   email: boolean | null;
+  /** The agent's alert preferences (sound, desktop notifications), from `GET /api/me`; null until the server answered. */
+  preferences: AgentPreferences | null;
 }
 
 /** The inbox's query and the conversations the server listed for it. */
@@ -138,7 +141,8 @@ export type ConsoleAction =
   | { type: 'notice-changed'; notice: string | null }
   | { type: 'presence-loaded'; agents: readonly AgentPresence[] }
   | { type: 'presence-changed'; change: PresenceChanged }
-  | { type: 'email-loaded'; email: boolean };
+  | { type: 'email-loaded'; email: boolean }
+  | { type: 'preferences-changed'; preferences: AgentPreferences };
 
 /**
  * How long a typing indicator stays without being refreshed: a lost "stopped typing" must not leave it on forever. The
@@ -192,6 +196,7 @@ export function initialConsoleState(openId: string | null = null): ConsoleState 
     notice: null,
     presence: {},
     email: null,
+    preferences: null,
   };
 }
 
@@ -385,6 +390,12 @@ function reduce(state: ConsoleState, action: ConsoleAction): ConsoleState {
     }
     case 'email-loaded':
       return action.email === state.email ? state : { ...state, email: action.email };
+    case 'preferences-changed': {
+      const current = state.preferences;
+      const next = action.preferences;
+      if (current?.sound === next.sound && current.desktopNotifications === next.desktopNotifications) return state;
+      return { ...state, preferences: { sound: next.sound, desktopNotifications: next.desktopNotifications } };
+    }
     default: {
       const unexpected: never = action;
       throw new Error(`Unknown console action ${JSON.stringify(unexpected)}`);

@@ -35,6 +35,9 @@ function until(client: ParleyClient, status: ConnectionStatus) {
 
 const bodies = (messages: readonly Message[]) => messages.map((message) => message.body);
 
+/** What every handshake carries besides the key and token: in Node, no page, referrer or language, but a time zone. */
+const where = { timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone };
+
 /** Lets every event the fake server broadcast arrive. */
 const delivered = () => new Promise((resolve) => setTimeout(resolve, 0));
 
@@ -76,7 +79,7 @@ describe('createClient (against an in-memory visitor server)', () => {
     expect(sessions).toEqual(['visitor-1']);
     expect(client.session?.widget.title).toBe('Support');
     expect(storage.getItem('parley:pk_test:session')).toBe('token-1');
-    expect(server.sockets[0]!.handshakes).toEqual([{ widgetKey: 'pk_test' }]);
+    expect(server.sockets[0]!.handshakes).toEqual([{ widgetKey: 'pk_test', ...where }]);
   });
 
   it('resumes the same visitor and history after a reload', async () => {
@@ -92,7 +95,7 @@ describe('createClient (against an in-memory visitor server)', () => {
     const second = start(server, { storage });
     const seen = record(second);
     await until(second, 'connected');
-    expect(server.sockets[1]!.handshakes).toEqual([{ widgetKey: 'pk_test', sessionToken: 'token-1' }]);
+    expect(server.sockets[1]!.handshakes).toEqual([{ widgetKey: 'pk_test', sessionToken: 'token-1', ...where }]);
     expect(bodies(second.messages)).toEqual(['Hello', 'Hi, how can I help?']);
     expect(bodies(seen.messages)).toEqual(['Hello', 'Hi, how can I help?']);
     expect(second.session?.conversation?.lastSeq).toBe(2);
@@ -282,7 +285,10 @@ describe('createClient (against an in-memory visitor server)', () => {
     const client = start(server, { storage });
     await until(client, 'connected');
 
-    expect(server.sockets[0]!.handshakes).toEqual([{ widgetKey: 'pk_test', sessionToken: 'expired' }, { widgetKey: 'pk_test' }]);
+    expect(server.sockets[0]!.handshakes).toEqual([
+      { widgetKey: 'pk_test', sessionToken: 'expired', ...where },
+      { widgetKey: 'pk_test', ...where },
+    ]);
     expect(storage.getItem('parley:pk_test:session')).toBe('token-1');
   });
 

@@ -431,9 +431,19 @@ export function createClientWithSocket(options: ClientOptions, createSocket: Cre
   // The topic chosen for the conversation the next first message starts (`chooseTopic`).
   let topic: string | null = null;
 
-  const socket = createSocket(function handshake() {
-    const sessionToken = storage.getItem(keys.session);
-    return sessionToken ? { widgetKey, sessionToken } : { widgetKey };
+  const socket = createSocket(function handshake(): VisitorHandshake {
+    // Where the visitor is, for the agents' contact panel: read on every (re)connect, so a reconnect reports the page
+    // they are on now (`document.URL` is `location.href`). Outside a browser (Node) there is no page; undefined fields
+    // are not sent, and the server drops any value it cannot use (an empty referrer).
+    const page = globalThis.document;
+    return {
+      widgetKey,
+      sessionToken: storage.getItem(keys.session) || undefined,
+      page: page?.URL,
+      referrer: page?.referrer,
+      timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
+      language: globalThis.navigator?.language,
+    };
   });
 
   function setStatus(next: ConnectionStatus, nextError?: ParleyError) {

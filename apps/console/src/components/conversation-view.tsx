@@ -3,13 +3,16 @@
  * to the bot, resolve, reopen, make it a follow-up); the note of the last transfer; the follow-up panel; the messages
  * and the bot's reply as it streams, with the agents' internal notes among them; who is typing; the reply box (with saved
  * replies, filled in for this contact), with a note on whether a visitor who left gets the reply by e-mail, which also
- * writes internal notes; and the AI help panel (a summary, a suggested reply to insert into the reply box).
+ * writes internal notes; the AI help panel (a summary, a suggested reply to insert into the reply box); and the contact
+ * panel (who the visitor is, where they are, their other conversations).
  * @module
  */
 import type { MessageThread } from '@parley/client/thread';
 import type {
   Agent,
   AgentPresence,
+  Contact,
+  ContactEdit,
   ConversationSummary,
   ConversationUpdate,
   Note,
@@ -25,6 +28,7 @@ import type { TypingState } from '../console-state.js';
 import { openStatuses } from '../conversation-store.js';
 import { contactLabel, formatFullTime, statusLabel } from '../format.js';
 import { AssistPanel } from './assist-panel.js';
+import { ContactPanel } from './contact-panel.js';
 import { MessageList } from './message-list.js';
 import { ReplyBox, type ComposerMode } from './reply-box.js';
 import { TicketPanel } from './ticket-panel.js';
@@ -77,6 +81,16 @@ export interface ConversationViewProps {
   onBack: () => void;
   /** AI help (the controller's `assist`); without it the view has no AI help panel. */
   assist?: AssistStore;
+  /**
+   * The contact panel's data (`GET` and `PATCH /api/contacts/:contactId`) and links to the contact's other
+   * conversations; without them the view has no contact panel.
+   */
+  contact?: {
+    load: (contactId: string) => Promise<Contact>;
+    save: (contactId: string, edit: ContactEdit) => Promise<Contact>;
+    conversationHref: (conversationId: string) => string;
+    onOpenConversation: (conversationId: string) => void;
+  };
 }
 
 function typingText(typing: TypingState | undefined): string {
@@ -225,6 +239,15 @@ export function ConversationView(props: ConversationViewProps) {
           </div>
         )}
       </header>
+
+      {props.contact && conversation && (
+        <ContactPanel
+          key={conversation.contact.id}
+          contactId={conversation.contact.id}
+          conversationId={conversation.id}
+          {...props.contact}
+        />
+      )}
 
       {transferring && conversation && isOpen && (
         <TransferForm

@@ -45,6 +45,18 @@ export function TransferForm(props: TransferFormProps) {
     };
   }, [loadTeams]);
 
+  // Escape closes the form, wherever the focus is (the workspace's shortcuts; a dialog over it keeps its own Escape).
+  const { onCancel } = props;
+  useEffect(() => {
+    function handleKeyDown(event: KeyboardEvent) {
+      if (event.key !== 'Escape' || event.defaultPrevented || event.isComposing || busy) return;
+      event.preventDefault();
+      onCancel();
+    }
+    document.addEventListener('keydown', handleKeyDown);
+    return () => document.removeEventListener('keydown', handleKeyDown);
+  }, [busy, onCancel]);
+
   const agents = props.agents.filter((agent) => agent.userId !== props.assigneeId);
 
   async function submit(event: Event) {

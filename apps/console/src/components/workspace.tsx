@@ -6,8 +6,21 @@
 import { emptyThread } from '@parley/client/thread';
 import type { PresenceStatus } from '@parley/protocol';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import {
+  alertFor,
+  attentionCount,
+  BASE_TITLE,
+  browserNotifications,
+  createAlerter,
+  defaultPreferences,
+  nextWaitingConversation,
+  pageTitle,
+  webAudioBeep,
+  type NotificationAccess,
+  type Sound,
+} from '../alerts.js';
 import type { ConsoleApi } from '../api.js';
-import { createConsoleController } from '../console-controller.js';
+import { createConsoleController, type LiveEvent } from '../console-controller.js';
 import { unreadCount, type ConnectionState } from '../console-state.js';
 import { visibleConversations } from '../inbox.js';
 import {
@@ -22,13 +35,16 @@ import {
 } from '../route.js';
 import type { Session } from '../session.js';
 import type { AgentConnection } from '../socket.js';
+import { isTextEntry, shortcutFor } from '../shortcuts.js';
 import { useControllerState } from '../use-controller-state.js';
+import { AlertsMenu } from './alerts-menu.js';
 import { ConversationList } from './conversation-list.js';
 import { ConversationView } from './conversation-view.js';
 import { InboxControls } from './inbox-controls.js';
 import type { ComposerMode } from './reply-box.js';
 import { KnowledgeBase } from './knowledge-base.js';
 import { SavedReplies } from './saved-replies.js';
+import { ShortcutsDialog } from './shortcuts-dialog.js';
 import { WidgetSettingsPage } from './widget-settings-page.js';
 
 /** Props of {@link Workspace}. */
@@ -40,6 +56,10 @@ export interface WorkspaceProps {
   onSignOut: (message?: string) => void;
   /** The app's base path (Vite's `BASE_URL`), for conversation URLs. */
   basePath: string;
+  /** The desktop notifications; the browser's by default, null for none. */
+  notifications?: NotificationAccess | null;
+  /** The alert sound; a Web Audio beep by default, null for none. */
+  sound?: Sound | null;
 }
 
 /** What the workspace shows: the inbox with the open conversation, or one of the other pages. */
@@ -71,7 +91,9 @@ const presenceLabels: Record<PresenceStatus, string> = {
 };
 
 /** Two panes: the inbox on the left, the open conversation on the right. */
-export function Workspace({ session, api, connect, onSignOut, basePath }: WorkspaceProps) {
+export function Workspace({ session, api, connect, onSignOut, basePath, ...props }: WorkspaceProps) {
+  // The alerts read the latest render's values: the controller and its listener outlive renders.
+  const onLiveEvent = useRef<(event: LiveEvent) => void>(() => {});
   const controller = useMemo(
     () =>
       createConsoleController({
@@ -80,6 +102,7 @@ export function Workspace({ session, api, connect, onSignOut, basePath }: Worksp
         connect,
         onSessionEnded: (message) => onSignOut(message),
         openId: conversationIdFromPath(location.pathname, basePath),
+        onLiveEvent: (event) => onLiveEvent.current(event),
       }),
     // One controller per sign-in: the props it captures do not change while the agent stays signed in.
     [session.token],
@@ -94,6 +117,31 @@ export function Workspace({ session, api, connect, onSignOut, basePath }: Worksp
   // Kept with the drafts: a note drafted in one conversation is still a note when the agent comes back to it.
   const modes = useRef(new Map<string, ComposerMode>());
   const { agent } = session;
+  const [alertsOpen, setAlertsOpen] = useState(false);
+  const [shortcutsOpen, setShortcutsOpen] = useState(false);
+  const notifications = useMemo(() => (props.notifications === undefined ? browserNotifications() : props.notifications), []);
+  const sound = useMemo(() => (props.sound === undefined ? webAudioBeep() : props.sound), []);
+  const alerter = useMemo(
+    () =>
+      createAlerter({
+        sound,
+        notifications,
+        openConversation(conversationId) {
+          window.focus();
+          latest.current.open(conversationId);
+        },
+      }),
+    [sound, notifications],
+  );
+  const preferences = state.preferences ?? defaultPreferences;
+  onLiveEvent.current = (event) => {
+    const alert = alertFor(event, {
+      agentId: agent.id,
+      openId: controller.getState().openId,
+      pageVisible: document.visibilityState === 'visible',
+    });
+    if (alert) alerter.deliver(alert, controller.getState().preferences ?? defaultPreferences);
+  };
 
   useEffect(() => {
     controller.start();
@@ -145,9 +193,18 @@ export function Workspace({ session, api, connect, onSignOut, basePath }: Worksp
     [state.typing],
   );
 
+  // What needs the agent, in the tab's title: their unread conversations and the queue.
+  const attention = attentionCount(state, agent.id);
   useEffect(() => {
-    document.title = unread.size > 0 ? `(${unread.size}) Parley Console` : 'Parley Console';
-  }, [unread.size]);
+    document.title = pageTitle(attention);
+  }, [attention]);
+  useEffect(
+    () => () => {
+      document.title = BASE_TITLE;
+      sound?.close();
+    },
+    [],
+  );
 
   function open(conversationId: string | null) {
     const path = pathForConversation(conversationId, basePath);
@@ -155,6 +212,62 @@ export function Workspace({ session, api, connect, onSignOut, basePath }: Worksp
     setPage('inbox');
     controller.open(conversationId);
   }
+
+  const latest = useRef({ open, alertsOpen, shortcutsOpen, preferences });
+  latest.current = { open, alertsOpen, shortcutsOpen, preferences };
+
+  useEffect(() => {
+    function handleKeyDown(event: KeyboardEvent) {
+      // Browsers play sound only after the agent interacted with the page: the first key or click lets it.
+      if (latest.current.preferences.sound) sound?.unlock();
+      if (latest.current.shortcutsOpen) return;
+      switch (shortcutFor(event)) {
+        case 'close':
+          if (latest.current.alertsOpen) {
+            event.preventDefault();
+            setAlertsOpen(false);
+          } else if (isTextEntry(event.target) && event.target instanceof HTMLElement) {
+            // Out of the text box, so that the single-key shortcuts work.
+            event.target.blur();
+          }
+          break;
+        case 'help':
+          event.preventDefault();
+          setAlertsOpen(false);
+          setShortcutsOpen(true);
+          break;
+        case 'next-waiting': {
+          const { conversations, openId: current } = controller.getState();
+          const next = nextWaitingConversation(conversations, agent.id, current);
+          if (next) {
+            event.preventDefault();
+            latest.current.open(next);
+          }
+          break;
+        }
+        case 'saved-replies': {
+          // The reply box's own "Saved replies" button: it focuses the box and opens the picker.
+          const button = document.querySelector<HTMLButtonElement>('.conversation-pane .reply-saved-replies');
+          if (button && !button.disabled) {
+            event.preventDefault();
+            button.click();
+          }
+          break;
+        }
+        case null:
+          break;
+      }
+    }
+    function handlePointerDown() {
+      if (latest.current.preferences.sound) sound?.unlock();
+    }
+    document.addEventListener('keydown', handleKeyDown);
+    document.addEventListener('pointerdown', handlePointerDown);
+    return () => {
+      document.removeEventListener('keydown', handleKeyDown);
+      document.removeEventListener('pointerdown', handlePointerDown);
+    };
+  }, [controller, agent.id, sound]);
 
   function openPage(next: Exclude<Page, 'inbox'>) {
     const path = pagePaths[next](basePath);
@@ -209,6 +322,13 @@ export function Workspace({ session, api, connect, onSignOut, basePath }: Worksp
               Widgets
             </button>
           )}
+          <AlertsMenu
+            preferences={preferences}
+            onChange={(change) => controller.setPreferences(change)}
+            notifications={notifications}
+            open={alertsOpen}
+            onOpenChange={setAlertsOpen}
+          />
           <span class="agent-name" title={agent.email}>
             {agent.name}
           </span>
@@ -338,6 +458,12 @@ export function Workspace({ session, api, connect, onSignOut, basePath }: Worksp
                 onReload={() => controller.open(openId)}
                 onBack={() => open(null)}
                 assist={controller.assist}
+                contact={{
+                  load: (contactId) => api.getContact(contactId),
+                  save: (contactId, edit) => api.updateContact(contactId, edit),
+                  conversationHref: (conversationId) => pathForConversation(conversationId, basePath),
+                  onOpenConversation: (conversationId) => open(conversationId),
+                }}
               />
             ) : (
               <div class="empty-state">
@@ -348,6 +474,7 @@ export function Workspace({ session, api, connect, onSignOut, basePath }: Worksp
           </main>
         </div>
       )}
+      {shortcutsOpen && <ShortcutsDialog onClose={() => setShortcutsOpen(false)} />}
     </div>
   );
 }

@@ -1,5 +1,14 @@
 import { users } from '@parley/db';
-import { loginRequestSchema, loginResponseSchema, meSchema, ParleyError, type Agent } from '@parley/protocol';
+import {
+  agentPreferencesSchema,
+  agentPreferencesUpdateSchema,
+  loginRequestSchema,
+  loginResponseSchema,
+  meSchema,
+  ParleyError,
+  type Agent,
+  type AgentPreferences,
+} from '@parley/protocol';
 import { eq, sql } from 'drizzle-orm';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
@@ -21,10 +30,25 @@ declare module 'fastify' {
   }
 }
 
+/**
+ * The preferences stored for a user, each missing or unreadable field taking its default: a row written before a
+ * preference existed (or by hand) never breaks the console.
+ */
+export function readPreferences(stored: unknown): AgentPreferences {
+  const defaults = agentPreferencesSchema.parse({});
+  if (typeof stored !== 'object' || stored === null || Array.isArray(stored)) return defaults;
+  const preferences: AgentPreferences = { ...defaults };
+  for (const key of Object.keys(defaults) as Array<keyof AgentPreferences>) {
+    const value = (stored as Record<string, unknown>)[key];
+    if (typeof value === 'boolean') preferences[key] = value;
+  }
+  return preferences;
+}
+
 // Compared against when the e-mail is unknown, so a miss costs the same time as a wrong password.
 const dummyHashPromise = hashPassword('parley-timing-equalizer');
 
-/** Agent sign-in (`POST /api/auth/login`, `GET /api/me`), the `authenticate` preHandler and `app.tokens`. */
+/** Agent sign-in (`POST /api/auth/login`, `GET /api/me`, `/api/me/preferences`), the `authenticate` preHandler and `app.tokens`. */
 export const authPlugin = fp<{ secret: string }>(
   async function registerAuth(app: FastifyInstance, { secret }) {
     const tokens = createTokenService(secret);
@@ -68,9 +92,39 @@ export const authPlugin = fp<{ secret: string }>(
       },
     );
 
+    async function preferencesOf(userId: string): Promise<AgentPreferences> {
+      const [row] = await app.db.select({ preferences: users.preferences }).from(users).where(eq(users.id, userId));
+      return readPreferences(row?.preferences);
+    }
+
     api.get('/api/me', { preHandler: app.authenticate, schema: { response: { 200: meSchema } } }, async function me(request) {
-      return { agent: request.agent!, email: app.mailer.enabled };
+      return { agent: request.agent!, email: app.mailer.enabled, preferences: await preferencesOf(request.agent!.id) };
     });
+
+    // The caller's own preferences, whichever organization they signed in to: they belong to the person.
+    api.get(
+      '/api/me/preferences',
+      { preHandler: app.authenticate, schema: { response: { 200: agentPreferencesSchema } } },
+      async function getPreferences(request) {
+        return preferencesOf(request.agent!.id);
+      },
+    );
+
+    api.patch(
+      '/api/me/preferences',
+      { preHandler: app.authenticate, schema: { body: agentPreferencesUpdateSchema, response: { 200: agentPreferencesSchema } } },
+      async function updatePreferences(request) {
+        const change: Record<string, boolean> = {};
+        for (const [key, value] of Object.entries(request.body)) if (typeof value === 'boolean') change[key] = value;
+        // Merged in the database, so two tabs changing different preferences at once both keep their change.
+        const [row] = await app.db
+          .update(users)
+          .set({ preferences: sql`${users.preferences} || ${JSON.stringify(change)}::jsonb` })
+          .where(eq(users.id, request.agent!.id))
+          .returning({ preferences: users.preferences });
+        return readPreferences(row?.preferences);
+      },
+    );
   },
   { name: 'parley-auth', fastify: '5.x', dependencies: ['parley-db', 'parley-mailer'] },
 );

@@ -9,6 +9,7 @@ import fp from 'fastify-plugin';
 import { createRateLimit } from '../plugins/rate-limit.js';
 import type { TrustProxy } from '../plugins/trusted-proxy.js';
 import { registerAgentSocket, type AgentSocketExtension } from './agent-socket.js';
+import { registerContacts } from './contacts.js';
 import { createConversationEffects, type ConversationEffects } from './effects.js';
 import { registerInactivitySweeper } from './inactivity-sweeper.js';
 import { registerNotes } from './notes.js';
@@ -44,6 +45,7 @@ export const conversationsPlugin = fp<{ trustProxy: TrustProxy }>(
     const typingLimit = createRateLimit(60, 10);
     await app.register(conversationRoutes, { config, rateLimit });
     registerNotes(app, { config, rateLimit });
+    registerContacts(app, { rateLimit });
     registerInactivitySweeper(app, config);
     registerVisitorSocket(app, { config, tokens, rateLimit, typingLimit, trustProxy, extensions: visitorSocketExtensions });
     registerAgentSocket(app, { config, tokens, rateLimit, typingLimit, extensions: agentSocketExtensions });

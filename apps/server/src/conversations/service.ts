@@ -31,6 +31,7 @@ import { appendMessage, type ConversationPatch } from './append-message.js';
 import { appendVisitorMessageFast } from './append-visitor-message.js';
 import { toConversationSummary, toMessage, type SummaryRow } from './mappers.js';
 import { appendSystemMessages, planSystemEvents, type PlannedSystemEvent } from './system-messages.js';
+import type { VisitDetails } from './visit-details.js';
 
 type ConversationRow = typeof conversations.$inferSelect;
 
@@ -59,6 +60,8 @@ export interface VisitorContext {
   botEnabled: boolean;
   /** How long an agent's connection row counts as fresh: the reopen rule gives a conversation back to an online agent. */
   presenceLeaseMs: number;
+  /** What the visitor's connection said about them; written with the contact when their first message creates it. */
+  visit?: VisitDetails;
 }
 
 /** A signed-in agent. */
@@ -368,7 +371,7 @@ async function lockOrCreateVisitorConversation(
   if (existing) return { row: existing, created: false };
   await tx
     .insert(contacts)
-    .values({ id: visitor.contactId, organizationId: visitor.organizationId, widgetId: visitor.widgetId })
+    .values({ id: visitor.contactId, organizationId: visitor.organizationId, widgetId: visitor.widgetId, ...visitor.visit })
     .onConflictDoUpdate({ target: contacts.id, set: { lastSeenAt: sql`now()` } });
   const [raced] = await lockVisitorConversation(tx, visitor.contactId);
   if (raced) return { row: raced, created: false };

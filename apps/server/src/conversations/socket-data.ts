@@ -1,6 +1,7 @@
 import type { Role } from '@parley/protocol';
 import type { Widget } from '../widgets/service.js';
 import type { AgentContext } from './service.js';
+import type { VisitDetails } from './visit-details.js';
 
 // Declaration merging: plugins/io.ts declares these interfaces empty, so that shared infrastructure imports no domain.
 // The compiler reads every file under src/, so nothing needs to import this one.
@@ -10,6 +11,8 @@ declare module '../plugins/io.js' {
     widget: Widget;
     contactId: string;
     sessionToken: string;
+    /** What the handshake said about the visitor (user agent, language, time zone, page, referrer). */
+    visit: VisitDetails;
   }
 
   /** What the server keeps on an agent socket after its token was checked. */

@@ -17,6 +17,7 @@ import { toVisitorConversation } from './mappers.js';
 import { createRateLimit, type RateLimit } from '../plugins/rate-limit.js';
 import { PRESENCE_LEASE_BEATS } from './agent-availability.js';
 import { queueStatusOf } from './queue-status.js';
+import { recordVisit, visitDetailsOf } from './visit-details.js';
 import {
   assertMessageLength,
   findVisitorConversation,
@@ -111,7 +112,7 @@ export function registerVisitorSocket(
         contactId = randomUUID();
         sessionToken = await tokens.signVisitor({ contactId, widgetId: widget.id });
       }
-      socket.data = { widget, contactId, sessionToken };
+      socket.data = { widget, contactId, sessionToken, visit: visitDetailsOf(handshake.data, socket.handshake.headers) };
       next();
     } catch (error) {
       next(connectError(toErrorBody(error, log)));
@@ -119,15 +120,18 @@ export function registerVisitorSocket(
   });
 
   realtime.visitors.on('connection', function handleVisitorConnection(socket) {
-    const { widget, contactId } = socket.data;
+    const { widget, contactId, visit } = socket.data;
     const visitor: VisitorContext = {
       contactId,
       widgetId: widget.id,
       organizationId: widget.organizationId,
       botEnabled: widget.botEnabled,
       presenceLeaseMs: config.presence.heartbeatMs * PRESENCE_LEASE_BEATS,
+      visit,
     };
     void socket.join(contactRoom(contactId));
+    // Where the visitor is now, for the contact panel; a new visitor's contact is written with it on their first message.
+    recordVisit(db, contactId, visit).catch((error: unknown) => log.warn({ err: error, contactId }, 'Could not record the visit'));
 
     const events = createSocketEvents<VisitorClientEvents, typeof visitorEventSchemas>(
       socket,

@@ -21,7 +21,18 @@ export const contacts = pgTable(
     email: text(),
     /** E.164 when known. */
     phone: text(),
+    /** The `User-Agent` header of the visitor's last connection. */
+    userAgent: text(),
+    /** BCP 47 tag: the browser's language as the SDK reported it, else the first of `Accept-Language`. */
+    language: text(),
+    /** IANA name, as the SDK reported it. */
+    timeZone: text(),
+    /** The http(s) URL of the page the visitor was on when they last connected. */
+    page: text(),
+    /** The http(s) URL the visitor came from (`document.referrer`) on their last connection. */
+    referrer: text(),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    /** When the visitor last connected (or wrote, before their first connection was recorded). */
     lastSeenAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (table) => [

@@ -24,6 +24,8 @@ export const users = pgTable(
     passwordHash: text().notNull(),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     lastLoginAt: timestamp({ withTimezone: true }),
+    /** The user's own alert preferences (`agentPreferencesSchema` of @parley/protocol); a missing field: its default. */
+    preferences: jsonb().$type<Record<string, unknown>>().notNull().default({}),
   },
   // E-mail addresses are compared case-insensitively.
   (table) => [uniqueIndex('users_email_lower_key').on(sql`lower(${table.email})`)],

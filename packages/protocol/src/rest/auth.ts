@@ -1,5 +1,5 @@
 /**
- * `POST /api/auth/login` and `GET /api/me`.
+ * `POST /api/auth/login`, `GET /api/me` and the agent's preferences (`/api/me/preferences`).
  * @module
  */
 import { z } from 'zod';
@@ -39,9 +39,31 @@ export const loginResponseSchema = z.object({
 export type LoginResponse = z.infer<typeof loginResponseSchema>;
 
 /**
- * Answer of `GET /api/me`: the signed-in agent, and whether this server sends e-mail (without it, a visitor who left
- * sees a reply only if they come back to the chat).
+ * The agent's own alert preferences (`GET`/`PATCH /api/me/preferences`): a sound, and a desktop notification, for a
+ * conversation assigned to them or a visitor's new message in one of theirs. Stored per user; a missing field takes its
+ * default.
  */
-export const meSchema = z.object({ agent: agentSchema, email: z.boolean() });
+export const agentPreferencesSchema = z.object({
+  sound: z.boolean().default(true),
+  desktopNotifications: z.boolean().default(false),
+});
+/** The agent's alert preferences. */
+export type AgentPreferences = z.infer<typeof agentPreferencesSchema>;
+
+/** Body of `PATCH /api/me/preferences`: any of the preferences, at least one; unknown fields are refused. */
+export const agentPreferencesUpdateSchema = z
+  .strictObject({
+    sound: z.boolean().optional(),
+    desktopNotifications: z.boolean().optional(),
+  })
+  .refine((update) => Object.values(update).some((value) => value !== undefined), 'Nothing to update.');
+/** Body of `PATCH /api/me/preferences`. */
+export type AgentPreferencesUpdate = z.infer<typeof agentPreferencesUpdateSchema>;
+
+/**
+ * Answer of `GET /api/me`: the signed-in agent, whether this server sends e-mail (without it, a visitor who left
+ * sees a reply only if they come back to the chat), and the agent's alert preferences.
+ */
+export const meSchema = z.object({ agent: agentSchema, email: z.boolean(), preferences: agentPreferencesSchema.optional() });
 /** Answer of `GET /api/me`. */
 export type Me = z.infer<typeof meSchema>;

@@ -10,3 +10,4 @@ export * from './widgets.js';
 export * from './widget-admin.js';
 export * from './tickets.js';
 export * from './notes.js';
+export * from './contacts.js';

@@ -1,0 +1,178 @@
+/**
+ * The console's contact panel: `GET /api/contacts/:contactId` (who the visitor is, where they were when they last
+ * connected, their browser and OS parsed from the user agent with bowser, their past conversations) and
+ * `PATCH /api/contacts/:contactId` (an agent corrects the name, e-mail address or phone number, validated as the
+ * widget's follow-up form is). A contact of another organization is reported as missing.
+ * @module
+ */
+import { contacts, conversations, messages, widgets, type Database } from '@parley/db';
+import {
+  contactEditSchema,
+  contactParamsSchema,
+  contactSchema,
+  ParleyError,
+  widgetSettingsSchema,
+  type Contact,
+  type ContactConversation,
+  type ContactEdit,
+  type UserAgentPart,
+} from '@parley/protocol';
+import { parse as parseUserAgent } from 'bowser';
+import { and, desc, eq, sql } from 'drizzle-orm';
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { RateLimit } from '../plugins/rate-limit.js';
+import { announceConversation } from './broadcast.js';
+import { invalidPhoneMessage, normalizeEmail, parsePhone } from './contact-details.js';
+import { findVisitorConversation } from './service.js';
+
+/** How many of the contact's conversations the panel lists, newest first. */
+const CONTACT_CONVERSATIONS = 20;
+/** Characters of a conversation's last message in the list. */
+const PREVIEW_LENGTH = 140;
+
+type ContactRow = typeof contacts.$inferSelect;
+
+function userAgentPart(part: { name?: string; version?: string } | undefined): UserAgentPart | null {
+  if (!part?.name) return null;
+  return { name: part.name, version: part.version || null };
+}
+
+/** The browser and OS of a user agent, parsed with bowser; null where it does not recognize them. */
+export function parseBrowserAndOs(userAgent: string | null): { browser: UserAgentPart | null; os: UserAgentPart | null } {
+  if (!userAgent) return { browser: null, os: null };
+  try {
+    const parsed = parseUserAgent(userAgent);
+    return { browser: userAgentPart(parsed.browser), os: userAgentPart(parsed.os) };
+  } catch {
+    return { browser: null, os: null };
+  }
+}
+
+/** The contact of the organization; `not_found` for a missing one or another organization's. */
+async function contactRow(db: Database, organizationId: string, contactId: string): Promise<ContactRow> {
+  const [row] = await db
+    .select()
+    .from(contacts)
+    .where(and(eq(contacts.id, contactId), eq(contacts.organizationId, organizationId)));
+  if (!row) throw new ParleyError('not_found', 'Contact not found.');
+  return row;
+}
+
+/** The contact's newest conversations, with the last message that is not a system line. */
+async function contactConversations(db: Database, contactId: string): Promise<ContactConversation[]> {
+  const rows = await db
+    .select({
+      id: conversations.id,
+      status: conversations.status,
+      createdAt: conversations.createdAt,
+      body: messages.body,
+      authorKind: messages.authorKind,
+    })
+    .from(conversations)
+    .leftJoin(
+      messages,
+      and(
+        eq(messages.conversationId, conversations.id),
+        eq(
+          messages.seq,
+          sql`(select max(p.seq) from messages p where p.conversation_id = ${conversations.id} and p.author_kind <> 'system')`,
+        ),
+      ),
+    )
+    .where(eq(conversations.contactId, contactId))
+    .orderBy(desc(conversations.createdAt), desc(conversations.id))
+    .limit(CONTACT_CONVERSATIONS);
+  return rows.map((row) => ({
+    id: row.id,
+    status: row.status,
+    createdAt: row.createdAt.toISOString(),
+    lastMessage:
+      row.body !== null && row.authorKind !== null
+        ? { body: Array.from(row.body).slice(0, PREVIEW_LENGTH).join(''), authorKind: row.authorKind }
+        : null,
+  }));
+}
+
+/** The contact as the console's panel shows it. */
+export async function getContact(db: Database, organizationId: string, contactId: string): Promise<Contact> {
+  const row = await contactRow(db, organizationId, contactId);
+  return {
+    id: row.id,
+    name: row.name,
+    email: row.email,
+    phone: row.phone,
+    page: row.page,
+    referrer: row.referrer,
+    ...parseBrowserAndOs(row.userAgent),
+    timeZone: row.timeZone,
+    language: row.language,
+    createdAt: row.createdAt.toISOString(),
+    lastSeenAt: row.lastSeenAt.toISOString(),
+    conversations: await contactConversations(db, row.id),
+  };
+}
+
+/**
+ * Applies an agent's edit: a name trimmed, an e-mail address normalized, a phone number in E.164 (one without a
+ * country code read as one of the contact's widget's default country); null clears. A phone number that is not one is
+ * refused with `invalid_payload` naming `phone`.
+ */
+export async function editContact(db: Database, organizationId: string, contactId: string, edit: ContactEdit): Promise<ContactRow> {
+  const row = await contactRow(db, organizationId, contactId);
+  const values: Partial<Pick<ContactRow, 'name' | 'email' | 'phone'>> = {};
+  if (edit.name !== undefined) values.name = edit.name;
+  if (edit.email !== undefined) values.email = edit.email === null ? null : normalizeEmail(edit.email);
+  if (edit.phone !== undefined) {
+    if (edit.phone === null) values.phone = null;
+    else {
+      const [widget] = await db.select({ settings: widgets.settings }).from(widgets).where(eq(widgets.id, row.widgetId));
+      const defaultCountry = widgetSettingsSchema.safeParse(widget?.settings ?? {}).data?.defaultCountry;
+      const phone = parsePhone(edit.phone, defaultCountry);
+      if (!phone) {
+        const message = invalidPhoneMessage(defaultCountry);
+        throw new ParleyError('invalid_payload', message, { issues: [{ path: 'phone', message }] });
+      }
+      values.phone = phone.e164;
+    }
+  }
+  if (Object.keys(values).length === 0) return row;
+  const [updated] = await db
+    .update(contacts)
+    .set(values)
+    .where(and(eq(contacts.id, contactId), eq(contacts.organizationId, organizationId)))
+    .returning();
+  if (!updated) throw new ParleyError('not_found', 'Contact not found.');
+  return updated;
+}
+
+/** Registers `GET` and `PATCH /api/contacts/:contactId` (any agent of the organization). */
+export function registerContacts(app: FastifyInstance, deps: { rateLimit: RateLimit }): void {
+  const api = app.withTypeProvider<ZodTypeProvider>();
+
+  api.get(
+    '/api/contacts/:contactId',
+    { preHandler: app.authenticate, schema: { params: contactParamsSchema, response: { 200: contactSchema } } },
+    async function getContactRoute(request) {
+      return getContact(app.db, request.agent!.organizationId, request.params.contactId);
+    },
+  );
+
+  api.patch(
+    '/api/contacts/:contactId',
+    {
+      preHandler: app.authenticate,
+      schema: { params: contactParamsSchema, body: contactEditSchema, response: { 200: contactSchema } },
+    },
+    async function editContactRoute(request) {
+      const { id, organizationId } = request.agent!;
+      await deps.rateLimit(`agent:${id}`);
+      const { contactId } = request.params;
+      await editContact(app.db, organizationId, contactId, request.body);
+      // The inbox shows the contact's name and e-mail address on their open conversation: every agent sees the change.
+      const open = await findVisitorConversation(app.db, contactId);
+      if (open) await announceConversation(app.realtime, app.db, open);
+      return getContact(app.db, organizationId, contactId);
+    },
+  );
+}
