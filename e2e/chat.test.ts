@@ -194,7 +194,7 @@ describe('the demo shop and the console', () => {
     await agentPage.screenshot({ path: join(screenshots, '6-agent-took-over.png') });
 
     // Robin resolves; the widget asks the visitor how it went (a chunk loaded only now), once.
-    await agentPage.getByRole('button', { name: 'Resolve' }).click();
+    await agentPage.getByRole('button', { name: 'Resolve', exact: true }).click();
     await expect.poll(widgetText, { timeout: 10_000 }).toContain('The conversation was resolved.');
     const rating = shop.getByRole('form', { name: 'How was this conversation?' });
     await rating.getByRole('button', { name: '4 out of 5' }).click();

@@ -18,13 +18,13 @@ import {
   type UserAgentPart,
 } from '@parley/protocol';
 import { parse as parseUserAgent } from 'bowser';
-import { and, desc, eq, sql } from 'drizzle-orm';
+import { and, desc, eq } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { RateLimit } from '../plugins/rate-limit.js';
 import { announceConversation } from './broadcast.js';
 import { invalidPhoneMessage, normalizeEmail, parsePhone } from './contact-details.js';
-import { findVisitorConversation } from './service.js';
+import { findVisitorConversation, isPreviewMessage } from './service.js';
 
 /** How many of the contact's conversations the panel lists, newest first. */
 const CONTACT_CONVERSATIONS = 20;
@@ -70,16 +70,7 @@ async function contactConversations(db: Database, contactId: string): Promise<Co
       authorKind: messages.authorKind,
     })
     .from(conversations)
-    .leftJoin(
-      messages,
-      and(
-        eq(messages.conversationId, conversations.id),
-        eq(
-          messages.seq,
-          sql`(select max(p.seq) from messages p where p.conversation_id = ${conversations.id} and p.author_kind <> 'system')`,
-        ),
-      ),
-    )
+    .leftJoin(messages, isPreviewMessage)
     .where(eq(conversations.contactId, contactId))
     .orderBy(desc(conversations.createdAt), desc(conversations.id))
     .limit(CONTACT_CONVERSATIONS);

@@ -687,28 +687,26 @@ const summaryFields = {
  * Conversations with what their summaries show: contact, assignee, team, follow-up and the last message that is not a
  * system line; `extra` adds columns (the inbox's unread count and sort key).
  */
+
+/**
+ * The join condition of a conversation's preview message: its newest one that someone said. Status lines ("You're number
+ * 1 in the queue.") are not news to an agent. The inbox and the contact's past conversations show the same preview.
+ */
+export const isPreviewMessage = and(
+  eq(messages.conversationId, conversations.id),
+  eq(messages.seq, sql`(select max(p.seq) from messages p where p.conversation_id = ${conversations.id} and p.author_kind <> 'system')`),
+)!;
+
 function summaryQuery<Extra extends SelectedFields>(db: Database, extra: Extra = {} as Extra) {
-  return (
-    db
-      .select({ ...summaryFields, ...extra })
-      .from(conversations)
-      .innerJoin(contacts, eq(contacts.id, conversations.contactId))
-      .leftJoin(users, eq(users.id, conversations.assigneeId))
-      .leftJoin(teams, eq(teams.id, conversations.teamId))
-      .leftJoin(tickets, eq(tickets.conversationId, conversations.id))
-      // The preview is what someone said: status lines ("You're number 1 in the queue.") are not news to an agent.
-      .leftJoin(
-        messages,
-        and(
-          eq(messages.conversationId, conversations.id),
-          eq(
-            messages.seq,
-            sql`(select max(p.seq) from messages p where p.conversation_id = ${conversations.id} and p.author_kind <> 'system')`,
-          ),
-        ),
-      )
-      .$dynamic()
-  );
+  return db
+    .select({ ...summaryFields, ...extra })
+    .from(conversations)
+    .innerJoin(contacts, eq(contacts.id, conversations.contactId))
+    .leftJoin(users, eq(users.id, conversations.assigneeId))
+    .leftJoin(teams, eq(teams.id, conversations.teamId))
+    .leftJoin(tickets, eq(tickets.conversationId, conversations.id))
+    .leftJoin(messages, isPreviewMessage)
+    .$dynamic();
 }
 
 /** What {@link findSummaries} selects. */
