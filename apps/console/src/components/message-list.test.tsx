@@ -54,7 +54,7 @@ describe('MessageList', () => {
     ]);
   });
 
-  it('shows system messages as status lines worded from their event, without an author', () => {
+  it('shows system messages as status lines as the visitor saw them, in their language, without an author', () => {
     const system = { kind: 'system' as const, id: null, name: null };
     mount(
       <MessageList
@@ -64,21 +64,20 @@ describe('MessageList', () => {
             body: 'A person from our team was asked to join.',
             event: { type: 'handoff_requested', by: 'rule' },
           }),
-          message(2, { author: system, body: 'stale', event: { type: 'queued', position: 2 } }),
-          message(3, { author: system, body: 'stale', event: { type: 'agent_joined', agentName: 'Robin' } }),
-          message(4, { author: system, body: 'stale', event: { type: 'handed_back_to_bot' } }),
-          message(5, { author: system, body: 'stale', event: { type: 'reopened' } }),
-          message(6, { author: system, body: 'Something new happened.', event: { type: 'future' } as never }),
+          message(2, { author: system, body: 'Sie sind auf Platz 2 der Warteschlange.', event: { type: 'queued', position: 2 } }),
+          message(3, { author: system, body: 'Robin joined the conversation.', event: { type: 'agent_joined', agentName: 'Robin' } }),
+          message(4, { author: system, body: '', event: { type: 'handed_back_to_bot' } }),
+          message(5, { author: system, body: 'Something new happened.', event: { type: 'future' } as never }),
         ]}
       />,
     );
     const lines = [...container.querySelectorAll('.message-system')];
     expect(lines.map((line) => line.textContent)).toEqual([
       'A person from our team was asked to join.',
-      "You're number 2 in the queue.",
+      'Sie sind auf Platz 2 der Warteschlange.',
       'Robin joined the conversation.',
+      // A line without a body is worded from its event.
       'The assistant is back in the conversation.',
-      'The conversation was reopened.',
       'Something new happened.',
     ]);
     expect(container.querySelector('.message-system .message-author')).toBeNull();

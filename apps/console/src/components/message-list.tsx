@@ -57,7 +57,9 @@ function BotTag() {
 function SystemLine({ message }: { message: Message }) {
   return (
     <div class="message message-system" data-seq={message.seq} title={formatFullTime(message.createdAt)}>
-      <p class="message-body">{(message.event && systemEventText(message.event)) || message.body}</p>
+      {/* What the visitor saw, in their language (the server writes the line in the widget's); the English wording of the
+          event only when a line has no body. */}
+      <p class="message-body">{message.body || (message.event && systemEventText(message.event))}</p>
     </div>
   );
 }
