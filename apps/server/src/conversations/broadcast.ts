@@ -1,5 +1,5 @@
 import type { Database } from '@parley/db';
-import type { Message, VisitorConversation } from '@parley/protocol';
+import type { ConversationSummary, Message, VisitorConversation } from '@parley/protocol';
 import { contactRoom, organizationRoom, type Realtime } from '../plugins/io.js';
 import type { ConversationEffects, EffectHandler } from './effects.js';
 import type { Effect } from './machine.js';
@@ -58,11 +58,16 @@ export async function publishConversationChange(
   await announceConversation(realtime, db, conversation);
 }
 
-/** Tells both sides a conversation's new state: the visitor its status, the agents the summary. */
-export async function announceConversation(realtime: Realtime, db: Database, conversation: AnnouncedConversation): Promise<void> {
+/** Tells both sides a conversation's new state: the visitor its status, the agents the summary, which it returns. */
+export async function announceConversation(
+  realtime: Realtime,
+  db: Database,
+  conversation: AnnouncedConversation,
+): Promise<ConversationSummary | undefined> {
   realtime.visitors
     .to(contactRoom(conversation.contactId))
     .emit('conversation:updated', { id: conversation.id, status: conversation.status, lastSeq: conversation.lastSeq });
   const summary = await getConversationSummary(db, conversation.organizationId, conversation.id);
   if (summary) realtime.agents.to(organizationRoom(conversation.organizationId)).emit('conversation:updated', summary);
+  return summary;
 }

@@ -27,13 +27,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { requireAdmin } from '../auth/agents.js';
 import { announceConversation, publishConversationChange } from '../conversations/broadcast.js';
 import { ticketStatusOf } from '../conversations/mappers.js';
-import {
-  applyConversationEvent,
-  getConversationRow,
-  getConversationSummary,
-  insertAuditEvents,
-  type Actor,
-} from '../conversations/service.js';
+import { applyConversationEvent, getConversationRow, insertAuditEvents, type Actor } from '../conversations/service.js';
 import type { Jobs } from '../plugins/jobs.js';
 import { routingConfigSchema } from '../widgets/routing-config.js';
 import { nextCheckAt, pendingExpiresAt, slaClocks, slaStateRank, type TicketFacts } from './sla.js';
@@ -285,8 +279,9 @@ export function registerTickets(app: FastifyInstance): void {
       .catch((error: unknown) => log.warn({ err: error, conversationId: conversation.id }, 'follow-up: scheduling a check failed'));
   });
 
-  const summaryOf = async (organizationId: string, conversationId: string) => {
-    const summary = await getConversationSummary(db, organizationId, conversationId);
+  /** Announces the changed conversation and answers with the summary it announced. */
+  const announced = async (conversation: ConversationRow) => {
+    const summary = await announceConversation(realtime, db, conversation);
     if (!summary) throw new ParleyError('not_found', 'Conversation not found.');
     return summary;
   };
@@ -301,14 +296,13 @@ export function registerTickets(app: FastifyInstance): void {
       const agent = request.agent!;
       const conversation = await db.transaction(async (tx) => {
         // Read, not locked (see checkTicket): the ticket's primary key is what makes opening it once.
-        const locked = await getConversationRow(tx, agent.organizationId, request.params.conversationId);
-        if (locked.status === 'closed') throw new ParleyError('transition_rejected', 'A closed conversation cannot become a follow-up.');
-        const opened = await openTicket(tx, jobs, locked, request.body.priority, { kind: 'agent', id: agent.id });
+        const current = await getConversationRow(tx, agent.organizationId, request.params.conversationId);
+        if (current.status === 'closed') throw new ParleyError('transition_rejected', 'A closed conversation cannot become a follow-up.');
+        const opened = await openTicket(tx, jobs, current, request.body.priority, { kind: 'agent', id: agent.id });
         if (!opened) throw new ParleyError('conflict', 'This conversation is a follow-up already.');
-        return locked;
+        return current;
       });
-      await announceConversation(realtime, db, conversation);
-      return summaryOf(agent.organizationId, conversation.id);
+      return announced(conversation);
     },
   );
 
@@ -320,9 +314,7 @@ export function registerTickets(app: FastifyInstance): void {
     },
     async function updateTicketRoute(request) {
       const agent = request.agent!;
-      const conversation = await updateTicket(db, jobs, agent, request.params.conversationId, request.body);
-      await announceConversation(realtime, db, conversation);
-      return summaryOf(agent.organizationId, conversation.id);
+      return announced(await updateTicket(db, jobs, agent, request.params.conversationId, request.body));
     },
   );
 
