@@ -12,9 +12,9 @@
 // Exits 1 when one is over its budget or the build is missing. Budgets start at the first measurement and only go
 // down; raising one needs a reason.
 import { existsSync, readFileSync } from 'node:fs';
-import { request } from 'node:http';
 import { join } from 'node:path';
 import { root, startParley } from './lib/parley.mjs';
+import { encodings, measure } from './lib/served-size.mjs';
 
 const widgetDir = join(root, 'packages/widget');
 const budget = JSON.parse(readFileSync(join(widgetDir, 'size-budget.json'), 'utf8'));
@@ -36,42 +36,6 @@ function mainChunkPaths() {
   };
   visit('src/index.ts');
   return [...paths];
-}
-
-/** Bytes of the body as it came over the wire (node:http does not decode it), and the encoding the server chose. */
-function served(url, acceptEncoding) {
-  return new Promise((resolve, reject) => {
-    request(url, { headers: { 'accept-encoding': acceptEncoding } }, (response) => {
-      let bytes = 0;
-      response.on('data', (chunk) => (bytes += chunk.length));
-      response.on('end', () => {
-        if (response.statusCode !== 200) reject(new Error(`${url}: HTTP ${response.statusCode}`));
-        else resolve({ bytes, encoding: response.headers['content-encoding'] ?? 'identity' });
-      });
-    })
-      .on('error', reject)
-      .end();
-  });
-}
-
-const encodings = [
-  ['brotli', 'br, gzip', 'br'],
-  ['gzip', 'gzip', 'gzip'],
-  ['raw', 'identity', 'identity'],
-];
-
-/** Served bytes of `paths` together, per encoding; fails when the server did not send the expected encoding. */
-async function measure(baseUrl, paths) {
-  const sizes = {};
-  for (const [name, acceptEncoding, expected] of encodings) {
-    sizes[name] = 0;
-    for (const path of paths) {
-      const { bytes, encoding } = await served(baseUrl + path, acceptEncoding);
-      if (encoding !== expected) throw new Error(`${path} was sent as ${encoding} for Accept-Encoding: ${acceptEncoding}`);
-      sizes[name] += bytes;
-    }
-  }
-  return sizes;
 }
 
 const parley = await startParley({}, {}, { assets: true });

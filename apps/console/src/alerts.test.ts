@@ -106,7 +106,8 @@ describe('alertFor', () => {
     expect(alertFor(created(3, conversation), context)).toEqual({
       kind: 'message',
       conversationId: 'c2',
-      title: 'Visitor',
+      // Named as the inbox's row names an anonymous contact.
+      title: 'Visitor k',
       body: 'Hello there 3',
     });
     expect(alertFor(created(3, conversation), { ...context, openId: 'c2' })).toBeNull();

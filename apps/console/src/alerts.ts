@@ -7,6 +7,7 @@
 import type { AgentPreferences, ConversationSummary, Message } from '@parley/protocol';
 import type { LiveEvent } from './console-controller.js';
 import { unreadCount, type ConsoleState } from './console-state.js';
+import { contactLabel } from './format.js';
 
 /** The page's title with nothing waiting. */
 export const BASE_TITLE = 'Parley Console';
@@ -62,8 +63,9 @@ export function preview(text: string): string {
   return characters.length > PREVIEW_LENGTH ? `${characters.slice(0, PREVIEW_LENGTH - 1).join('')}…` : line;
 }
 
+/** The contact as the inbox names them, so that the notification and the row read the same. */
 function contactName(conversation: ConversationSummary | undefined): string {
-  return conversation?.contact.name?.trim() || 'Visitor';
+  return conversation ? contactLabel(conversation.contact) : 'Visitor';
 }
 
 function messageAlert(message: Message, previous: ConversationSummary | undefined, state: ConsoleState, context: AlertContext) {

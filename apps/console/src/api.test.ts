@@ -159,3 +159,120 @@ describe('internal notes', () => {
     expect((calls[1]!.init.headers as Record<string, string>).authorization).toBe('Bearer token-1');
   });
 });
+
+/** An XMLHttpRequest double: records what is sent, and lets the test play the upload's events and the answer. */
+class FakeXhr {
+  static made: FakeXhr[] = [];
+  method = '';
+  url = '';
+  headers: Record<string, string> = {};
+  body: unknown;
+  aborted = false;
+  status = 0;
+  responseText = '';
+  private listeners = new Map<string, Array<(event: unknown) => void>>();
+  upload = {
+    listeners: new Map<string, Array<(event: unknown) => void>>(),
+    addEventListener(type: string, listener: (event: unknown) => void) {
+      this.listeners.set(type, [...(this.listeners.get(type) ?? []), listener]);
+    },
+  };
+
+  constructor() {
+    FakeXhr.made.push(this);
+  }
+  addEventListener(type: string, listener: (event: unknown) => void) {
+    this.listeners.set(type, [...(this.listeners.get(type) ?? []), listener]);
+  }
+  open(method: string, url: string) {
+    this.method = method;
+    this.url = url;
+  }
+  setRequestHeader(name: string, value: string) {
+    this.headers[name] = value;
+  }
+  send(body: string) {
+    this.body = JSON.parse(body);
+  }
+  abort() {
+    this.aborted = true;
+    this.emit('abort');
+  }
+  emit(type: string) {
+    for (const listener of this.listeners.get(type) ?? []) listener({ type });
+  }
+  progress(loaded: number, total: number) {
+    for (const listener of this.upload.listeners.get('progress') ?? []) listener({ lengthComputable: true, loaded, total });
+  }
+  answer(status: number, body: unknown) {
+    this.status = status;
+    this.responseText = typeof body === 'string' ? body : JSON.stringify(body);
+    this.emit('load');
+  }
+}
+
+const knowledgeImport = { sourceKey: 'shipping.md', format: 'markdown' as const, content: '# Shipping' };
+
+/** An API whose uploads go through {@link FakeXhr}, with a base URL and a token. */
+function uploadingApi() {
+  FakeXhr.made = [];
+  return createApi({
+    baseUrl: 'https://parley.example',
+    getToken: () => 'token-1',
+    createXhr: () => new FakeXhr() as unknown as XMLHttpRequest,
+  });
+}
+
+describe('uploadKnowledgeDocument', () => {
+  it('posts the document with the bearer token, reports the bytes sent, and returns the result', async () => {
+    const api = uploadingApi();
+    const progress: unknown[] = [];
+    const uploaded = api.uploadKnowledgeDocument(knowledgeImport, { onProgress: (sent) => progress.push(sent) });
+    const xhr = FakeXhr.made[0]!;
+    expect([xhr.method, xhr.url, xhr.body]).toEqual(['POST', 'https://parley.example/api/knowledge/documents', knowledgeImport]);
+    expect(xhr.headers).toEqual({ accept: 'application/json', 'content-type': 'application/json', authorization: 'Bearer token-1' });
+    xhr.progress(40, 100);
+    xhr.progress(100, 100);
+    const result = { status: 'created', document: { id: 'd1' }, warnings: [] };
+    xhr.answer(200, result);
+    await expect(uploaded).resolves.toEqual(result);
+    expect(progress).toEqual([
+      { loaded: 40, total: 100 },
+      { loaded: 100, total: 100 },
+    ]);
+  });
+
+  it('parses an error body into a ParleyError, and a bare status into its code', async () => {
+    const api = uploadingApi();
+    const refused = api.uploadKnowledgeDocument(knowledgeImport);
+    FakeXhr.made[0]!.answer(422, { error: { code: 'invalid_document', message: 'broken.csv: no header.' } });
+    const error = await refused.catch((failure: unknown) => failure);
+    expect(ParleyError.isInstance(error)).toBe(true);
+    expect(error).toMatchObject({ code: 'invalid_document', message: 'broken.csv: no header.' });
+
+    const gateway = api.uploadKnowledgeDocument(knowledgeImport);
+    FakeXhr.made[1]!.answer(502, '<html>Bad gateway</html>');
+    await expect(gateway).rejects.toMatchObject({ code: 'unavailable' });
+  });
+
+  it('reports a network failure as unavailable, and rejects with the reason when aborted', async () => {
+    const api = uploadingApi();
+    const offline = api.uploadKnowledgeDocument(knowledgeImport);
+    FakeXhr.made[0]!.emit('error');
+    await expect(offline).rejects.toMatchObject({ code: 'unavailable', message: expect.stringContaining('Cannot reach the server') });
+
+    const controller = new AbortController();
+    const cancelled = api.uploadKnowledgeDocument(knowledgeImport, { signal: controller.signal });
+    controller.abort(new Error('Left the page.'));
+    expect(FakeXhr.made[1]!.aborted).toBe(true);
+    await expect(cancelled).rejects.toThrow('Left the page.');
+  });
+});
+
+describe('knowledge document chunks', () => {
+  it('gets them under the document', async () => {
+    const { fetch, calls } = fakeFetch(() => json(200, { document: { id: 'd/1' }, chunks: [] }));
+    await expect(createApi({ fetch }).getKnowledgeDocumentChunks('d/1')).resolves.toEqual({ document: { id: 'd/1' }, chunks: [] });
+    expect([calls[0]!.init.method, calls[0]!.url]).toEqual(['GET', '/api/knowledge/documents/d%2F1/chunks']);
+  });
+});

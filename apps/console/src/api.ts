@@ -14,6 +14,11 @@ import type {
   ConversationUpdate,
   ErrorCode,
   InboxCounts,
+  InvitationAccept,
+  InvitationCreate,
+  InvitationPreview,
+  InvitationSent,
+  KnowledgeDocumentChunks,
   KnowledgeDocumentList,
   KnowledgeImportRequest,
   KnowledgeImportResult,
@@ -26,15 +31,22 @@ import type {
   Note,
   NoteCreate,
   NoteList,
+  PeopleList,
+  Person,
+  PersonUpdate,
   PresenceList,
   ReadRequest,
   ReadState,
   ReplyRequest,
+  RoutingSettings,
   SavedReply,
   SavedReplyCreate,
   SavedReplyList,
   SavedReplyUpdate,
+  Team,
+  TeamCreate,
   TeamList,
+  TeamUpdate,
   TicketCreate,
   TicketUpdate,
   TransferRequest,
@@ -57,6 +69,22 @@ export interface ApiOptions {
   fetch?: FetchFunction;
   /** Returns the current bearer token, or null before sign-in. Read on every request. */
   getToken?: () => string | null;
+  /** Makes the XMLHttpRequest of an upload (which reports its progress); defaults to `new XMLHttpRequest()`. */
+  createXhr?: () => XMLHttpRequest;
+}
+
+/** How much of a request body has been sent, in bytes. */
+export interface UploadProgress {
+  loaded: number;
+  total: number;
+}
+
+/** Options of an upload: where its progress goes, and a signal that cancels it. */
+export interface UploadOptions {
+  /** Called as the body is sent; `loaded` reaches `total` when the server has it all and starts working. */
+  onProgress?: (progress: UploadProgress) => void;
+  /** Aborts the upload; the promise then rejects with the signal's reason. */
+  signal?: AbortSignal;
 }
 
 /** Every REST call the console makes. Each rejects with a {@link ParleyError}. */
@@ -106,6 +134,13 @@ export interface ConsoleApi {
   listKnowledgeDocuments(): Promise<KnowledgeDocumentList>;
   /** `POST /api/knowledge/documents` (admins): imports a document, or replaces the one with the same `sourceKey`. */
   importKnowledgeDocument(request: KnowledgeImportRequest): Promise<KnowledgeImportResult>;
+  /**
+   * `POST /api/knowledge/documents` (admins), like {@link ConsoleApi.importKnowledgeDocument} but over XMLHttpRequest, so
+   * that the page can show how much of a large file has been sent.
+   */
+  uploadKnowledgeDocument(request: KnowledgeImportRequest, options?: UploadOptions): Promise<KnowledgeImportResult>;
+  /** `GET /api/knowledge/documents/:documentId/chunks`: a document and its chunks in order, for every agent. */
+  getKnowledgeDocumentChunks(documentId: string): Promise<KnowledgeDocumentChunks>;
   /** `DELETE /api/knowledge/documents/:documentId` (admins). */
   deleteKnowledgeDocument(documentId: string): Promise<void>;
   /** `GET /api/knowledge/search`: the passages the bot would find for `q`. */
@@ -149,6 +184,35 @@ export interface ConsoleApi {
   updateWidget(widgetId: string, update: WidgetAdminUpdate): Promise<WidgetAdmin>;
   /** `PATCH /api/routing/widgets/:widgetId` (admins): the widget's strategy, team, business hours… */
   updateWidgetRouting(widgetId: string, update: WidgetRoutingUpdate): Promise<WidgetRouting>;
+  /** `GET /api/routing` (admins): the organization's default capacity, each agent's own, and the widgets' routing. */
+  getRouting(): Promise<RoutingSettings>;
+  /** `PATCH /api/routing` (admins): the conversations an agent takes at once unless their own capacity says otherwise. */
+  updateDefaultCapacity(update: { defaultMaxConversations: number }): Promise<RoutingSettings>;
+  /** `PATCH /api/routing/agents/:userId` (admins): the agent's own capacity, or null for the organization's default. */
+  updateAgentCapacity(userId: string, update: { maxConversations: number | null }): Promise<RoutingSettings>;
+  /** `POST /api/teams` (admins): a team with its members; a name the organization has already rejects with `conflict`. */
+  createTeam(request: TeamCreate): Promise<Team>;
+  /** `PATCH /api/teams/:teamId` (admins): a new name, a new member list, or both. */
+  updateTeam(teamId: string, update: TeamUpdate): Promise<Team>;
+  /** `DELETE /api/teams/:teamId` (admins): its conversations lose their team, its widgets route to everyone. */
+  deleteTeam(teamId: string): Promise<void>;
+  /** `GET /api/people` (admins): the organization's members by name, its open invitations and its default capacity. */
+  listPeople(): Promise<PeopleList>;
+  /**
+   * `PATCH /api/people/:userId`: a new role, deactivate or reactivate. Admins change agents; only owners change admins
+   * and owners; nobody changes themselves (`forbidden`).
+   */
+  updatePerson(userId: string, update: PersonUpdate): Promise<Person>;
+  /** `POST /api/invitations` (admins; owners to invite an admin or an owner): answers the link, shown once. */
+  createInvitation(request: InvitationCreate): Promise<InvitationSent>;
+  /** `POST /api/invitations/:invitationId/resend`: a new link (the old one stops working) and a new expiry. */
+  resendInvitation(invitationId: string): Promise<InvitationSent>;
+  /** `DELETE /api/invitations/:invitationId`: its link stops working. */
+  revokeInvitation(invitationId: string): Promise<void>;
+  /** `POST /api/invitations/lookup` (no sign-in): what an invitation link is for. */
+  lookupInvitation(token: string): Promise<InvitationPreview>;
+  /** `POST /api/invitations/accept` (no sign-in): joins the organization and signs in, answered like a login. */
+  acceptInvitation(request: InvitationAccept): Promise<LoginResponse>;
 }
 
 /**
@@ -187,6 +251,20 @@ async function errorFromResponse(response: Response): Promise<ParleyError> {
   return new ParleyError(statusCodes.get(response.status) ?? 'internal_error');
 }
 
+/** What a request that never got an answer (offline, DNS, the server down) rejects with. */
+const UNREACHABLE_MESSAGE = 'Cannot reach the server. Check your connection and try again.';
+
+/** The parsed JSON body of a successful response (undefined for 204), or the {@link ParleyError} of a failed one. */
+async function bodyOf<T>(response: Response): Promise<T> {
+  if (!response.ok) throw await errorFromResponse(response);
+  if (response.status === 204) return undefined as T;
+  try {
+    return (await response.json()) as T;
+  } catch (cause) {
+    throw new ParleyError('internal_error', 'The server sent an answer the console cannot read.', { cause });
+  }
+}
+
 function withQuery(path: string, query: Record<string, string | number | undefined>): string {
   const params = new URLSearchParams();
   for (const [key, value] of Object.entries(query)) {
@@ -214,6 +292,7 @@ export function createApi(options: ApiOptions = {}): ConsoleApi {
   // Called through a wrapper: a bare reference to window.fetch throws "Illegal invocation" when called as a method.
   const fetchFunction: FetchFunction = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
   const getToken = options.getToken ?? (() => null);
+  const createXhr = options.createXhr ?? (() => new XMLHttpRequest());
 
   async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
     const headers: Record<string, string> = { accept: 'application/json' };
@@ -229,15 +308,55 @@ export function createApi(options: ApiOptions = {}): ConsoleApi {
         body: body === undefined ? undefined : JSON.stringify(body),
       });
     } catch (cause) {
-      throw new ParleyError('unavailable', 'Cannot reach the server. Check your connection and try again.', { cause });
+      throw new ParleyError('unavailable', UNREACHABLE_MESSAGE, { cause });
     }
-    if (!response.ok) throw await errorFromResponse(response);
-    if (response.status === 204) return undefined as T;
-    try {
-      return (await response.json()) as T;
-    } catch (cause) {
-      throw new ParleyError('internal_error', 'The server sent an answer the console cannot read.', { cause });
-    }
+    return bodyOf<T>(response);
+  }
+
+  /**
+   * `request` over XMLHttpRequest, for a JSON body whose upload progress the page shows: `fetch` cannot report how much
+   * of a request body has been sent. Same headers, same errors.
+   */
+  function upload<T>(method: string, path: string, body: unknown, { onProgress, signal }: UploadOptions = {}): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      if (signal?.aborted) {
+        reject(signal.reason);
+        return;
+      }
+      const xhr = createXhr();
+      const abort = () => xhr.abort();
+      signal?.addEventListener('abort', abort, { once: true });
+      // Settles the promise once, whichever of load, error, timeout or abort comes.
+      const settle = (outcome: () => void) => {
+        signal?.removeEventListener('abort', abort);
+        outcome();
+      };
+      xhr.open(method, `${baseUrl}${path}`);
+      xhr.setRequestHeader('accept', 'application/json');
+      xhr.setRequestHeader('content-type', 'application/json');
+      const token = getToken();
+      if (token) xhr.setRequestHeader('authorization', `Bearer ${token}`);
+      xhr.upload.addEventListener('progress', (event) => {
+        if (event.lengthComputable) onProgress?.({ loaded: event.loaded, total: event.total });
+      });
+      xhr.addEventListener('load', () =>
+        settle(() => {
+          // Status 0 is a request the browser refused to complete (CORS, a blocked scheme): no answer came.
+          if (xhr.status < 200 || xhr.status > 599) {
+            reject(new ParleyError('unavailable', UNREACHABLE_MESSAGE));
+            return;
+          }
+          // A Response around the answer, so that its body is read and its errors parsed exactly as fetch's are.
+          const empty = xhr.status === 204 || xhr.status === 205 || xhr.status === 304;
+          bodyOf<T>(new Response(empty ? null : xhr.responseText, { status: xhr.status })).then(resolve, reject);
+        }),
+      );
+      const unreachable = () => settle(() => reject(new ParleyError('unavailable', UNREACHABLE_MESSAGE)));
+      xhr.addEventListener('error', unreachable);
+      xhr.addEventListener('timeout', unreachable);
+      xhr.addEventListener('abort', () => settle(() => reject(signal?.reason ?? new ParleyError('unavailable', UNREACHABLE_MESSAGE))));
+      xhr.send(JSON.stringify(body));
+    });
   }
 
   return {
@@ -270,6 +389,8 @@ export function createApi(options: ApiOptions = {}): ConsoleApi {
     updateContact: (contactId, body) => request('PATCH', `/api/contacts/${encodeURIComponent(contactId)}`, body),
     listKnowledgeDocuments: () => request('GET', '/api/knowledge/documents'),
     importKnowledgeDocument: (body) => request('POST', '/api/knowledge/documents', body),
+    uploadKnowledgeDocument: (body, uploadOptions) => upload('POST', '/api/knowledge/documents', body, uploadOptions),
+    getKnowledgeDocumentChunks: (documentId) => request('GET', `/api/knowledge/documents/${encodeURIComponent(documentId)}/chunks`),
     deleteKnowledgeDocument: (documentId) => request('DELETE', `/api/knowledge/documents/${encodeURIComponent(documentId)}`),
     searchKnowledge: (query) => request('GET', withQuery('/api/knowledge/search', { q: query.q, limit: query.limit })),
     listPresence: () => request('GET', '/api/presence'),
@@ -284,5 +405,18 @@ export function createApi(options: ApiOptions = {}): ConsoleApi {
     listWidgets: () => request('GET', '/api/widgets'),
     updateWidget: (widgetId, body) => request('PATCH', `/api/widgets/${encodeURIComponent(widgetId)}`, body),
     updateWidgetRouting: (widgetId, body) => request('PATCH', `/api/routing/widgets/${encodeURIComponent(widgetId)}`, body),
+    getRouting: () => request('GET', '/api/routing'),
+    updateDefaultCapacity: (body) => request('PATCH', '/api/routing', body),
+    updateAgentCapacity: (userId, body) => request('PATCH', `/api/routing/agents/${encodeURIComponent(userId)}`, body),
+    createTeam: (body) => request('POST', '/api/teams', body),
+    updateTeam: (teamId, body) => request('PATCH', `/api/teams/${encodeURIComponent(teamId)}`, body),
+    deleteTeam: (teamId) => request('DELETE', `/api/teams/${encodeURIComponent(teamId)}`),
+    listPeople: () => request('GET', '/api/people'),
+    updatePerson: (userId, body) => request('PATCH', `/api/people/${encodeURIComponent(userId)}`, body),
+    createInvitation: (body) => request('POST', '/api/invitations', body),
+    resendInvitation: (invitationId) => request('POST', `/api/invitations/${encodeURIComponent(invitationId)}/resend`),
+    revokeInvitation: (invitationId) => request('DELETE', `/api/invitations/${encodeURIComponent(invitationId)}`),
+    lookupInvitation: (token) => request('POST', '/api/invitations/lookup', { token }),
+    acceptInvitation: (body) => request('POST', '/api/invitations/accept', body),
   };
 }

@@ -1,11 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import {
   conversationIdFromPath,
+  invitationTokenFromHash,
+  invitePath,
+  isInvitePath,
   isKnowledgePath,
+  isPeoplePath,
   isSavedRepliesPath,
   knowledgePath,
   pathForConversation,
   isWidgetSettingsPath,
+  peoplePath,
   savedRepliesPath,
   widgetSettingsPath,
 } from './route.js';
@@ -51,5 +56,32 @@ describe('widget settings URL', () => {
     expect(isWidgetSettingsPath('/console/settings/widgets/', '/console/')).toBe(true);
     expect(isWidgetSettingsPath('/console/settings', '/console/')).toBe(false);
     expect(conversationIdFromPath('/console/settings/widgets', '/console/')).toBeNull();
+  });
+});
+
+describe('people settings URL', () => {
+  it('is <base>settings/people, with or without a trailing slash, and is no conversation', () => {
+    expect(peoplePath('/console/')).toBe('/console/settings/people');
+    expect(isPeoplePath('/console/settings/people', '/console/')).toBe(true);
+    expect(isPeoplePath('/console/settings/people/', '/console/')).toBe(true);
+    expect(isPeoplePath('/console/settings/widgets', '/console/')).toBe(false);
+    expect(conversationIdFromPath('/console/settings/people', '/console/')).toBeNull();
+  });
+});
+
+describe('invitation link', () => {
+  it('is <base>invite with the token in the hash', () => {
+    expect(invitePath('/console/')).toBe('/console/invite');
+    expect(isInvitePath('/console/invite', '/console/')).toBe(true);
+    expect(isInvitePath('/console/invite/', '/console/')).toBe(true);
+    expect(isInvitePath('/console/invitations', '/console/')).toBe(false);
+    expect(isInvitePath('/invite', '/console/')).toBe(false);
+  });
+
+  it('reads the token from the hash, and no token from an empty one', () => {
+    expect(invitationTokenFromHash('#abc_DEF-123')).toBe('abc_DEF-123');
+    expect(invitationTokenFromHash('#a%2Bb')).toBe('a+b');
+    expect(invitationTokenFromHash('#')).toBeNull();
+    expect(invitationTokenFromHash('')).toBeNull();
   });
 });

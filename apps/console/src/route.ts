@@ -1,8 +1,8 @@
 /**
  * The console's URLs: `<base>` for the inbox, `<base>conversations/<id>` for an open conversation, so a reload or a
  * shared link reopens the same conversation, `<base>knowledge` for the knowledge base, `<base>saved-replies` for saved
- * replies and `<base>settings/widgets` for the widgets' settings (admins). The server answers every path under
- * `/console/` with the app.
+ * replies, `<base>settings/widgets` for the widgets' settings and `<base>settings/people` for people and teams (admins),
+ * and `<base>invite#<token>` for an invitation link. The server answers every path under `/console/` with the app.
  * @module
  */
 
@@ -51,4 +51,35 @@ export function widgetSettingsPath(base: string): string {
 /** True when `pathname` is the widgets' settings page. */
 export function isWidgetSettingsPath(pathname: string, base: string): boolean {
   return pathname === widgetSettingsPath(base) || pathname === `${widgetSettingsPath(base)}/`;
+}
+
+/** The People settings page's path (admins): members, invitations and teams. */
+export function peoplePath(base: string): string {
+  return `${base}settings/people`;
+}
+
+/** True when `pathname` is the People settings page. */
+export function isPeoplePath(pathname: string, base: string): boolean {
+  return pathname === peoplePath(base) || pathname === `${peoplePath(base)}/`;
+}
+
+/** The path of an invitation link, `<base>invite`; its secret is in the hash, which browsers never send to a server. */
+export function invitePath(base: string): string {
+  return `${base}invite`;
+}
+
+/** True when `pathname` is an invitation link's path. */
+export function isInvitePath(pathname: string, base: string): boolean {
+  return pathname === invitePath(base) || pathname === `${invitePath(base)}/`;
+}
+
+/** The invitation token in a link's hash (`#<token>`), or null when there is none. */
+export function invitationTokenFromHash(hash: string): string | null {
+  const raw = hash.replace(/^#/, '').trim();
+  if (raw === '') return null;
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return raw;
+  }
 }

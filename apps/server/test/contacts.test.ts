@@ -160,6 +160,16 @@ describe('what a visitor’s connection says about them', () => {
 });
 
 describe('GET and PATCH /api/contacts/:contactId', () => {
+  it('tells the inbox about a resolved conversation of the contact too (the Resolved view shows the name)', async () => {
+    const { token, contactId, conversationId } = await visitorWithContact();
+    await server.db.db.update(conversations).set({ status: 'resolved' }).where(eq(conversations.id, conversationId));
+    const agent = await connectAgent(server, token);
+    sockets.push(agent);
+    const announced = nextEvent<ConversationSummary>(agent, 'conversation:updated', (summary) => summary.id === conversationId);
+    expect((await editContact(token, contactId, { name: 'Grace Hopper' })).status).toBe(200);
+    expect(await announced).toMatchObject({ status: 'resolved', contact: { id: contactId, name: 'Grace Hopper' } });
+  });
+
   it('edits name, e-mail and phone as the widget’s follow-up form validates them, and tells the inbox', async () => {
     const { tenant, token, contactId, conversationId } = await visitorWithContact({ defaultCountry: 'DE' });
     const agent = await connectAgent(server, token);

@@ -7,3 +7,12 @@
 export const VISITOR_NAMESPACE = '/visitor';
 /** Namespace of agent (console) sockets. */
 export const AGENT_NAMESPACE = '/agent';
+
+/** The longest note an agent can leave with a transfer. */
+export const TRANSFER_NOTE_MAX_LENGTH = 2000;
+
+/** The most conversations an agent can be given at once, for capacities set in `/api/routing`. */
+export const MAX_CAPACITY = 100;
+
+/** The shortest password a new account may have (`POST /api/invitations/accept`). */
+export const MIN_PASSWORD_LENGTH = 10;

@@ -1,13 +1,16 @@
 /**
- * The console's root: the sign-in screen or the workspace, depending on the stored session.
+ * The console's root: the sign-in screen or the workspace, depending on the stored session; or, at an invitation
+ * link, the screen that accepts it.
  * @module
  */
 import type { LoginResponse } from '@parley/protocol';
 import { ParleyError } from '@parley/protocol';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { createApi, type FetchFunction } from '../api.js';
+import { invitationTokenFromHash, isInvitePath } from '../route.js';
 import { clearSession, loadSession, saveSession, sessionFromLogin, type Session } from '../session.js';
 import type { AgentConnection } from '../socket.js';
+import { AcceptInvitationPage } from './accept-invitation-page.js';
 import { LoginForm } from './login-form.js';
 import { Workspace } from './workspace.js';
 
@@ -30,6 +33,10 @@ export function App({ storage, connect, fetch, basePath = '/' }: AppProps) {
   const sessionRef = useRef(session);
   sessionRef.current = session;
   const api = useMemo(() => createApi({ fetch, getToken: () => sessionRef.current?.token ?? null }), [fetch]);
+  // An invitation link wins over a stored session: whoever opens it is joining, and accepting replaces the session.
+  const [invitationToken, setInvitationToken] = useState(() =>
+    isInvitePath(location.pathname, basePath) ? invitationTokenFromHash(location.hash) : null,
+  );
 
   function signOut(message?: string) {
     clearSession(storage);
@@ -64,6 +71,19 @@ export function App({ storage, connect, fetch, basePath = '/' }: AppProps) {
     // Only for the session found at start-up.
   }, [api]);
 
+  if (invitationToken) {
+    return (
+      <AcceptInvitationPage
+        api={api}
+        token={invitationToken}
+        basePath={basePath}
+        onSignedIn={(login) => {
+          setInvitationToken(null);
+          signIn(login);
+        }}
+      />
+    );
+  }
   if (!session) return <LoginForm api={api} onSignedIn={signIn} notice={notice} />;
   return <Workspace session={session} api={api} connect={connect} onSignOut={signOut} basePath={basePath} />;
 }

@@ -63,36 +63,34 @@ function ConversationItem({
   // Queued conversations need a human: they stand out whatever their unread state.
   const waiting = conversation.status === 'queued';
   return (
-    <li>
-      {/* Named by the contact alone (aria-labelledby); status, follow-up badges, preview and time are its description. */}
-      <button
-        type="button"
-        class={`conversation-item${open ? ' is-open' : ''}${unread > 0 ? ' is-unread' : ''}${waiting ? ' is-waiting' : ''}`}
-        aria-current={open ? 'true' : undefined}
-        aria-labelledby={`${id}-name`}
-        aria-describedby={`${id}-details`}
-        onClick={() => onOpen(conversation.id)}
-      >
-        <span class="conversation-item-top">
-          <span id={`${id}-name`} class="conversation-name">
-            {contactLabel(conversation.contact)}
+    <li class={`conversation-item${open ? ' is-open' : ''}${unread > 0 ? ' is-unread' : ''}${waiting ? ' is-waiting' : ''}`}>
+      {/* The button is named by the contact alone, its visible text; time, status, follow-up badges, preview and unread
+          count are its description. Its ::after covers the row, so a click anywhere on the row opens it. */}
+      <span class="conversation-item-top">
+        <button
+          type="button"
+          class="conversation-open"
+          aria-current={open ? 'true' : undefined}
+          aria-describedby={`${id}-time ${id}-details`}
+          onClick={() => onOpen(conversation.id)}
+        >
+          <span class="conversation-name">{contactLabel(conversation.contact)}</span>
+        </button>
+        <time id={`${id}-time`} class="conversation-time" dateTime={activity} title={formatFullTime(activity)}>
+          {formatListTime(activity)}
+        </time>
+      </span>
+      <span id={`${id}-details`} class="conversation-item-bottom">
+        <span class={`status-badge status-${conversation.status}`}>{statusLabel(conversation.status)}</span>
+        <TicketBadges ticket={conversation.ticket} />
+        <span class={`conversation-preview${typing ? ' is-typing' : ''}`}>{typing ? 'Typing…' : preview(conversation)}</span>
+        {unread > 0 && (
+          <span class="unread-badge">
+            {unread}
+            <span class="visually-hidden"> unread</span>
           </span>
-          <time class="conversation-time" dateTime={activity} title={formatFullTime(activity)}>
-            {formatListTime(activity)}
-          </time>
-        </span>
-        <span id={`${id}-details`} class="conversation-item-bottom">
-          <span class={`status-badge status-${conversation.status}`}>{statusLabel(conversation.status)}</span>
-          <TicketBadges ticket={conversation.ticket} />
-          <span class={`conversation-preview${typing ? ' is-typing' : ''}`}>{typing ? 'Typing…' : preview(conversation)}</span>
-          {unread > 0 && (
-            <span class="unread-badge">
-              {unread}
-              <span class="visually-hidden"> unread</span>
-            </span>
-          )}
-        </span>
-      </button>
+        )}
+      </span>
     </li>
   );
 }

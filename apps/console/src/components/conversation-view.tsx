@@ -136,6 +136,9 @@ export function ConversationView(props: ConversationViewProps) {
   // A suggested reply on its way into the reply box: a new object for every "Insert".
   const [insertion, setInsertion] = useState<{ text: string } | null>(null);
   const deliveryNoteId = useId();
+  const detailsId = useId();
+  // Narrow screens show the details (contact, follow-up, AI help) over the transcript, on demand; wide ones beside it.
+  const [detailsOpen, setDetailsOpen] = useState(false);
 
   /** Runs an action of the header; they are all disabled until the server answered. */
   async function run(action: () => Promise<void>) {
@@ -238,136 +241,153 @@ export function ConversationView(props: ConversationViewProps) {
             )}
           </div>
         )}
+        {conversation && (
+          <button
+            type="button"
+            class="button details-toggle"
+            aria-expanded={detailsOpen}
+            aria-controls={detailsId}
+            onClick={() => setDetailsOpen(!detailsOpen)}
+          >
+            Details
+          </button>
+        )}
       </header>
 
-      {props.contact && conversation && (
-        <ContactPanel
-          key={conversation.contact.id}
-          contactId={conversation.contact.id}
-          conversationId={conversation.id}
-          {...props.contact}
-        />
-      )}
+      <div class="conversation-body">
+        <div class="conversation-main">
+          {transferring && conversation && isOpen && (
+            <TransferForm
+              agents={props.agents}
+              assigneeId={conversation.assignee?.id ?? null}
+              loadTeams={props.loadTeams}
+              onTransfer={props.onTransfer}
+              onCancel={() => setTransferring(false)}
+            />
+          )}
 
-      {transferring && conversation && isOpen && (
-        <TransferForm
-          agents={props.agents}
-          assigneeId={conversation.assignee?.id ?? null}
-          loadTeams={props.loadTeams}
-          onTransfer={props.onTransfer}
-          onCancel={() => setTransferring(false)}
-        />
-      )}
+          {conversation?.transferNote && isOpen && (
+            <aside class="transfer-note" aria-label="Note from the last transfer">
+              <p class="transfer-note-from">
+                Note from {conversation.transferNote.fromName}, {formatFullTime(conversation.transferNote.at)}
+              </p>
+              <p class="transfer-note-text">{conversation.transferNote.note}</p>
+            </aside>
+          )}
 
-      {conversation?.transferNote && isOpen && (
-        <aside class="transfer-note" aria-label="Note from the last transfer">
-          <p class="transfer-note-from">
-            Note from {conversation.transferNote.fromName}, {formatFullTime(conversation.transferNote.at)}
-          </p>
-          <p class="transfer-note-text">{conversation.transferNote.note}</p>
-        </aside>
-      )}
+          {notice && (
+            <div class="notice" role="alert">
+              <span>{notice}</span>
+              <button type="button" class="link-button" onClick={props.onDismissNotice}>
+                Dismiss
+              </button>
+            </div>
+          )}
 
-      {conversation?.ticket && <TicketPanel ticket={conversation.ticket} onUpdate={props.onUpdateTicket} />}
+          {threadError && (
+            <div class="notice" role="alert">
+              <span>Messages could not be loaded: {threadError}</span>
+              <button type="button" class="link-button" onClick={props.onReload}>
+                Try again
+              </button>
+            </div>
+          )}
 
-      {props.assist && conversation && (
-        <AssistPanel
-          assist={props.assist}
-          conversationId={props.conversationId}
-          status={conversation.status}
-          loaded={thread.loaded}
-          hasBotMessages={thread.messages.some((message) => message.author.kind === 'bot')}
-          onInsert={(text) => setInsertion({ text })}
-        />
-      )}
+          {props.notesError && (
+            <div class="notice" role="alert">
+              <span>Internal notes could not be loaded: {props.notesError}</span>
+              <button type="button" class="link-button" onClick={props.onReload}>
+                Try again
+              </button>
+            </div>
+          )}
 
-      {notice && (
-        <div class="notice" role="alert">
-          <span>{notice}</span>
-          <button type="button" class="link-button" onClick={props.onDismissNotice}>
-            Dismiss
-          </button>
+          {!thread.loaded && !threadError ? (
+            <div class="message-list message-list-loading" aria-busy="true">
+              <p class="muted">Loading messages…</p>
+            </div>
+          ) : (
+            <MessageList
+              messages={thread.messages}
+              notes={props.notes}
+              pending={thread.pending}
+              botReplies={thread.botReplies}
+              visitorName={conversation ? contactLabel(conversation.contact) : undefined}
+              agentId={agent.id}
+              onRetry={props.onRetry}
+              onDiscard={props.onDiscard}
+            />
+          )}
+
+          <div class="typing-indicator" aria-live="polite">
+            {typing && (
+              <>
+                <span class="typing-dots" aria-hidden="true">
+                  <span />
+                  <span />
+                  <span />
+                </span>
+                {typingText(typing)}
+              </>
+            )}
+          </div>
+
+          {hint && <p class={`take-over-hint status-hint-${status}`}>{hint}</p>}
+
+          {deliveryNote && (
+            <p id={deliveryNoteId} class="reply-delivery-note">
+              {deliveryNote}
+            </p>
+          )}
+
+          <ReplyBox
+            initialDraft={props.initialDraft}
+            onDraftChange={props.onDraftChange}
+            onSend={props.onSend}
+            onWriteNote={props.onWriteNote}
+            mode={mode}
+            onModeChange={(next) => {
+              setMode(next);
+              props.onModeChange?.(next);
+            }}
+            onTyping={props.onTyping}
+            onStopTyping={props.onStopTyping}
+            describedBy={deliveryNote ? deliveryNoteId : undefined}
+            insertion={insertion}
+            loadSavedReplies={props.loadSavedReplies}
+            savedReplyValues={{
+              'contact.name': conversation?.contact.name,
+              'contact.email': conversation?.contact.email,
+              'agent.name': agent.name,
+              'organization.name': agent.organizationName,
+            }}
+          />
         </div>
-      )}
 
-      {threadError && (
-        <div class="notice" role="alert">
-          <span>Messages could not be loaded: {threadError}</span>
-          <button type="button" class="link-button" onClick={props.onReload}>
-            Try again
-          </button>
-        </div>
-      )}
-
-      {props.notesError && (
-        <div class="notice" role="alert">
-          <span>Internal notes could not be loaded: {props.notesError}</span>
-          <button type="button" class="link-button" onClick={props.onReload}>
-            Try again
-          </button>
-        </div>
-      )}
-
-      {!thread.loaded && !threadError ? (
-        <div class="message-list message-list-loading" aria-busy="true">
-          <p class="muted">Loading messages…</p>
-        </div>
-      ) : (
-        <MessageList
-          messages={thread.messages}
-          notes={props.notes}
-          pending={thread.pending}
-          botReplies={thread.botReplies}
-          visitorName={conversation ? contactLabel(conversation.contact) : undefined}
-          agentId={agent.id}
-          onRetry={props.onRetry}
-          onDiscard={props.onDiscard}
-        />
-      )}
-
-      <div class="typing-indicator" aria-live="polite">
-        {typing && (
-          <>
-            <span class="typing-dots" aria-hidden="true">
-              <span />
-              <span />
-              <span />
-            </span>
-            {typingText(typing)}
-          </>
+        {conversation && (
+          <aside id={detailsId} class={`conversation-side${detailsOpen ? ' open' : ''}`} aria-label="Details">
+            {props.contact && conversation && (
+              <ContactPanel
+                key={conversation.contact.id}
+                contactId={conversation.contact.id}
+                conversationId={conversation.id}
+                {...props.contact}
+              />
+            )}
+            {conversation.ticket && <TicketPanel ticket={conversation.ticket} onUpdate={props.onUpdateTicket} />}
+            {props.assist && conversation && (
+              <AssistPanel
+                assist={props.assist}
+                conversationId={props.conversationId}
+                status={conversation.status}
+                loaded={thread.loaded}
+                hasBotMessages={thread.messages.some((message) => message.author.kind === 'bot')}
+                onInsert={(text) => setInsertion({ text })}
+              />
+            )}
+          </aside>
         )}
       </div>
-
-      {hint && <p class={`take-over-hint status-hint-${status}`}>{hint}</p>}
-
-      {deliveryNote && (
-        <p id={deliveryNoteId} class="reply-delivery-note">
-          {deliveryNote}
-        </p>
-      )}
-
-      <ReplyBox
-        initialDraft={props.initialDraft}
-        onDraftChange={props.onDraftChange}
-        onSend={props.onSend}
-        onWriteNote={props.onWriteNote}
-        mode={mode}
-        onModeChange={(next) => {
-          setMode(next);
-          props.onModeChange?.(next);
-        }}
-        onTyping={props.onTyping}
-        onStopTyping={props.onStopTyping}
-        describedBy={deliveryNote ? deliveryNoteId : undefined}
-        insertion={insertion}
-        loadSavedReplies={props.loadSavedReplies}
-        savedReplyValues={{
-          'contact.name': conversation?.contact.name,
-          'contact.email': conversation?.contact.email,
-          'agent.name': agent.name,
-          'organization.name': agent.organizationName,
-        }}
-      />
     </section>
   );
 }

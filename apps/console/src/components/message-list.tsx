@@ -239,7 +239,8 @@ export function MessageList({
 
   let previousDay = '';
   return (
-    <div ref={listRef} class="message-list" role="log" aria-label="Messages" onScroll={handleScroll}>
+    // Focusable, so that keyboard users can scroll the transcript (arrow keys, Page Up/Down).
+    <div ref={listRef} class="message-list" role="log" aria-label="Messages" tabIndex={0} onScroll={handleScroll}>
       {interleaveNotes(messages, notes).map((item) => {
         const { createdAt } = item.kind === 'message' ? item.message : item.note;
         const day = dayKey(createdAt);

@@ -106,7 +106,7 @@ describe('Settings → Widgets in the workspace', () => {
     await vi.waitFor(() => expect(container.querySelector('textarea[aria-label="Embed code"]')).not.toBeNull());
     expect(urls).toContain('/api/widgets');
     expect(container.querySelector<HTMLTextAreaElement>('textarea[aria-label="Embed code"]')!.value).toContain('pk_shop_123');
-    // On the page itself, the link is not repeated.
-    expect(widgetsButton()).toBeUndefined();
+    // On the page itself, the link says it is the current page.
+    expect(widgetsButton()!.getAttribute('aria-current')).toBe('page');
   });
 });

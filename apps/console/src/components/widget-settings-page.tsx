@@ -3,10 +3,10 @@
  * it); agents are told it is not theirs. The server refuses them too (`forbidden`).
  * @module
  */
-import type { ComponentType } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
 import type { ConsoleApi } from '../api.js';
-import type { WidgetSettingsProps } from './widget-settings.js';
+import { lazyLoadFailure, useLazyComponent } from '../use-lazy-component.js';
+
+const loadWidgetSettings = () => import('./widget-settings.js').then((module) => module.WidgetSettings);
 
 /** Props of {@link WidgetSettingsPage}. */
 export interface WidgetSettingsPageProps {
@@ -16,20 +16,7 @@ export interface WidgetSettingsPageProps {
 
 /** The page for admins, a notice for everyone else. */
 export function WidgetSettingsPage({ api, isAdmin }: WidgetSettingsPageProps) {
-  const [Page, setPage] = useState<ComponentType<WidgetSettingsProps> | null>(null);
-  const [failed, setFailed] = useState(false);
-
-  useEffect(() => {
-    if (!isAdmin) return;
-    let live = true;
-    import('./widget-settings.js').then(
-      (module) => live && setPage(() => module.WidgetSettings),
-      () => live && setFailed(true),
-    );
-    return () => {
-      live = false;
-    };
-  }, [isAdmin]);
+  const { Component: Page, failed } = useLazyComponent(loadWidgetSettings, isAdmin);
 
   if (!isAdmin) {
     return (
@@ -42,7 +29,7 @@ export function WidgetSettingsPage({ api, isAdmin }: WidgetSettingsPageProps) {
   if (failed) {
     return (
       <p class="form-error" role="alert">
-        The page could not be loaded. Check your connection and reload.
+        {lazyLoadFailure}
       </p>
     );
   }

@@ -1,10 +1,10 @@
 /**
  * The signed-in console: top bar, inbox pane and conversation pane, or the knowledge base, saved replies or (admins)
- * widgets' settings page.
+ * widgets' settings or people page.
  * @module
  */
 import { emptyThread } from '@parley/client/thread';
-import type { PresenceStatus } from '@parley/protocol';
+import { isAdminRole, type PresenceStatus } from '@parley/protocol';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import {
   alertFor,
@@ -28,8 +28,10 @@ import {
   isKnowledgePath,
   isSavedRepliesPath,
   knowledgePath,
+  isPeoplePath,
   isWidgetSettingsPath,
   pathForConversation,
+  peoplePath,
   savedRepliesPath,
   widgetSettingsPath,
 } from '../route.js';
@@ -42,8 +44,8 @@ import { ConversationList } from './conversation-list.js';
 import { ConversationView } from './conversation-view.js';
 import { InboxControls } from './inbox-controls.js';
 import type { ComposerMode } from './reply-box.js';
-import { KnowledgeBase } from './knowledge-base.js';
-import { SavedReplies } from './saved-replies.js';
+import { PeoplePage } from './people-page.js';
+import { LazyPage } from './lazy-page.js';
 import { ShortcutsDialog } from './shortcuts-dialog.js';
 import { WidgetSettingsPage } from './widget-settings-page.js';
 
@@ -62,21 +64,32 @@ export interface WorkspaceProps {
   sound?: Sound | null;
 }
 
-/** What the workspace shows: the inbox with the open conversation, or one of the other pages. */
-type Page = 'inbox' | 'knowledge' | 'saved-replies' | 'widgets';
+/**
+ * The pages of the top bar's navigation, in order: the inbox (with the open conversation) and the others, each with
+ * its path; `adminOnly` pages are offered to admins and owners only (the server checks every route anyway).
+ */
+const pages = [
+  { page: 'inbox', label: 'Inbox', path: (base: string) => base, adminOnly: false },
+  { page: 'knowledge', label: 'Knowledge base', path: knowledgePath, adminOnly: false },
+  { page: 'saved-replies', label: 'Saved replies', path: savedRepliesPath, adminOnly: false },
+  { page: 'widgets', label: 'Widgets', path: widgetSettingsPath, adminOnly: true },
+  { page: 'people', label: 'People', path: peoplePath, adminOnly: true },
+] as const;
+
+// Pages an agent opens now and then, each in its own chunk (apps/console/size-budget.json).
+const loadKnowledgeBase = () => import('./knowledge-base.js').then((module) => module.KnowledgeBase);
+const loadSavedRepliesPage = () => import('./saved-replies.js').then((module) => module.SavedReplies);
+
+/** What the workspace shows. */
+type Page = (typeof pages)[number]['page'];
 
 function pageOf(pathname: string, basePath: string): Page {
   if (isKnowledgePath(pathname, basePath)) return 'knowledge';
   if (isSavedRepliesPath(pathname, basePath)) return 'saved-replies';
   if (isWidgetSettingsPath(pathname, basePath)) return 'widgets';
+  if (isPeoplePath(pathname, basePath)) return 'people';
   return 'inbox';
 }
-
-const pagePaths: Record<Exclude<Page, 'inbox'>, (base: string) => string> = {
-  knowledge: knowledgePath,
-  'saved-replies': savedRepliesPath,
-  widgets: widgetSettingsPath,
-};
 
 const connectionLabels: Record<ConnectionState, string> = {
   connecting: 'Connecting…',
@@ -117,8 +130,11 @@ export function Workspace({ session, api, connect, onSignOut, basePath, ...props
   // Kept with the drafts: a note drafted in one conversation is still a note when the agent comes back to it.
   const modes = useRef(new Map<string, ComposerMode>());
   const { agent } = session;
+  const isAdmin = isAdminRole(agent.role);
   const [alertsOpen, setAlertsOpen] = useState(false);
   const [shortcutsOpen, setShortcutsOpen] = useState(false);
+  // The narrow screens' menu (pages, status, sign out).
+  const [menuOpen, setMenuOpen] = useState(false);
   const notifications = useMemo(() => (props.notifications === undefined ? browserNotifications() : props.notifications), []);
   const sound = useMemo(() => (props.sound === undefined ? webAudioBeep() : props.sound), []);
   const alerter = useMemo(
@@ -163,7 +179,7 @@ export function Workspace({ session, api, connect, onSignOut, basePath, ...props
       ({ teams: listed }) => current && setTeams(listed),
       () => {},
     );
-    if (agent.role === 'admin') {
+    if (isAdmin) {
       api.listWidgets().then(
         ({ widgets: listed }) => current && setWidgets(listed),
         () => {},
@@ -209,6 +225,7 @@ export function Workspace({ session, api, connect, onSignOut, basePath, ...props
   function open(conversationId: string | null) {
     const path = pathForConversation(conversationId, basePath);
     if (location.pathname !== path) history.pushState(null, '', path);
+    setMenuOpen(false);
     setPage('inbox');
     controller.open(conversationId);
   }
@@ -223,6 +240,7 @@ export function Workspace({ session, api, connect, onSignOut, basePath, ...props
       if (latest.current.shortcutsOpen) return;
       switch (shortcutFor(event)) {
         case 'close':
+          setMenuOpen(false);
           if (latest.current.alertsOpen) {
             event.preventDefault();
             setAlertsOpen(false);
@@ -269,8 +287,13 @@ export function Workspace({ session, api, connect, onSignOut, basePath, ...props
     };
   }, [controller, agent.id, sound]);
 
-  function openPage(next: Exclude<Page, 'inbox'>) {
-    const path = pagePaths[next](basePath);
+  function openPage(next: Page) {
+    setMenuOpen(false);
+    if (next === 'inbox') {
+      open(openId);
+      return;
+    }
+    const path = pages.find((candidate) => candidate.page === next)!.path(basePath);
     if (location.pathname !== path) history.pushState(null, '', path);
     setPage(next);
   }
@@ -302,26 +325,6 @@ export function Workspace({ session, api, connect, onSignOut, basePath, ...props
             <span class="connection-dot" aria-hidden="true" />
             {connectionLabels[state.connection]}
           </span>
-          {page !== 'inbox' && (
-            <button type="button" class="button button-ghost" onClick={() => open(openId)}>
-              Inbox
-            </button>
-          )}
-          {page !== 'knowledge' && (
-            <button type="button" class="button button-ghost" onClick={() => openPage('knowledge')}>
-              Knowledge base
-            </button>
-          )}
-          {page !== 'saved-replies' && (
-            <button type="button" class="button button-ghost" onClick={() => openPage('saved-replies')}>
-              Saved replies
-            </button>
-          )}
-          {agent.role === 'admin' && page !== 'widgets' && (
-            <button type="button" class="button button-ghost" onClick={() => openPage('widgets')}>
-              Widgets
-            </button>
-          )}
           <AlertsMenu
             preferences={preferences}
             onChange={(change) => controller.setPreferences(change)}
@@ -329,36 +332,69 @@ export function Workspace({ session, api, connect, onSignOut, basePath, ...props
             open={alertsOpen}
             onOpenChange={setAlertsOpen}
           />
-          <span class="agent-name" title={agent.email}>
-            {agent.name}
-          </span>
-          <select
-            class={`presence-select presence-${myStatus}`}
-            aria-label="Your status"
-            value={myStatus}
-            disabled={state.connection !== 'online'}
-            onChange={(event) => void controller.setPresence(event.currentTarget.value === 'away' ? 'away' : 'online')}
+          {/* On narrow screens the pages and the account's controls fold behind this button (styles.css). */}
+          <button
+            type="button"
+            class="button button-ghost menu-toggle"
+            aria-expanded={menuOpen}
+            aria-controls="console-menu"
+            onClick={() => setMenuOpen(!menuOpen)}
           >
-            <option value="online">{presenceLabels.online}</option>
-            <option value="away">{presenceLabels.away}</option>
-          </select>
-          <button type="button" class="button button-ghost" onClick={() => onSignOut()}>
-            Sign out
+            Menu
           </button>
+          <div id="console-menu" class={`topbar-menu${menuOpen ? ' open' : ''}`}>
+            <nav class="topbar-nav" aria-label="Pages">
+              {pages
+                .filter((entry) => isAdmin || !entry.adminOnly)
+                .map((entry) => (
+                  <button
+                    key={entry.page}
+                    type="button"
+                    class="button button-ghost"
+                    aria-current={page === entry.page ? 'page' : undefined}
+                    onClick={() => openPage(entry.page)}
+                  >
+                    {entry.label}
+                  </button>
+                ))}
+            </nav>
+            <div class="topbar-account">
+              <span class="agent-name" title={agent.email}>
+                {agent.name}
+              </span>
+              <select
+                class={`presence-select presence-${myStatus}`}
+                aria-label="Your status"
+                value={myStatus}
+                disabled={state.connection !== 'online'}
+                onChange={(event) => void controller.setPresence(event.currentTarget.value === 'away' ? 'away' : 'online')}
+              >
+                <option value="online">{presenceLabels.online}</option>
+                <option value="away">{presenceLabels.away}</option>
+              </select>
+              <button type="button" class="button button-ghost" onClick={() => onSignOut()}>
+                Sign out
+              </button>
+            </div>
+          </div>
         </div>
       </header>
 
       {page === 'knowledge' ? (
         <main class="knowledge-page">
-          <KnowledgeBase api={api} canEdit={agent.role === 'admin'} />
+          <LazyPage load={loadKnowledgeBase} props={{ api, canEdit: isAdmin }} />
         </main>
       ) : page === 'saved-replies' ? (
         <main class="knowledge-page">
-          <SavedReplies api={api} canShare={agent.role === 'admin'} />
+          <LazyPage load={loadSavedRepliesPage} props={{ api, canShare: isAdmin }} />
         </main>
       ) : page === 'widgets' ? (
         <main class="knowledge-page">
-          <WidgetSettingsPage api={api} isAdmin={agent.role === 'admin'} />
+          <WidgetSettingsPage api={api} isAdmin={isAdmin} />
+        </main>
+      ) : page === 'people' ? (
+        <main class="knowledge-page">
+          <PeoplePage api={api} viewer={agent} isAdmin={isAdmin} />
         </main>
       ) : (
         <div class="panes">

@@ -1,6 +1,6 @@
 import { memberships, organizations, users, type Database } from '@parley/db';
-import { ParleyError, type Agent } from '@parley/protocol';
-import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { isAdminRole, ParleyError, type Agent } from '@parley/protocol';
+import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { FastifyRequest } from 'fastify';
 import type { AgentIdentity } from './tokens.js';
 
@@ -14,16 +14,17 @@ const agentColumns = {
   organizationName: organizations.name,
 };
 
+// A deactivated membership counts as none: no sign-in, and every token of it fails at its next use.
 function agentQuery(db: Database) {
   return db
     .select(agentColumns)
     .from(users)
-    .innerJoin(memberships, eq(memberships.userId, users.id))
+    .innerJoin(memberships, and(eq(memberships.userId, users.id), isNull(memberships.deactivatedAt)))
     .innerJoin(organizations, eq(organizations.id, memberships.organizationId))
     .$dynamic();
 }
 
-/** The user with this e-mail (case-insensitive) and their first organization, with the password hash. */
+/** The user with this e-mail (case-insensitive) and their first organization they are active in, with the password hash. */
 export async function findAgentByEmail(db: Database, email: string) {
   const [row] = await agentQuery(db)
     .where(sql`lower(${users.email}) = lower(${email})`)
@@ -33,8 +34,8 @@ export async function findAgentByEmail(db: Database, email: string) {
 }
 
 /**
- * Loads the agent a verified token names, checking the membership still exists: removing someone from an
- * organization locks them out at once, whatever tokens they hold.
+ * Loads the agent a verified token names, checking the membership still exists and is active: removing or deactivating
+ * someone locks them out at once, whatever tokens they hold.
  */
 export async function loadAgent(db: Database, identity: Pick<AgentIdentity, 'userId' | 'organizationId'>): Promise<Agent> {
   const [row] = await agentQuery(db).where(and(eq(users.id, identity.userId), eq(memberships.organizationId, identity.organizationId)));
@@ -63,7 +64,7 @@ export function toAgent(row: {
 
 /**
  * The current role of each (user, organization) membership among `members`, keyed `userId:organizationId`; a removed
- * membership is absent. One query for all of a process's agent sockets.
+ * or deactivated membership is absent. One query for all of a process's agent sockets.
  */
 export async function currentRoles(
   db: Database,
@@ -73,7 +74,7 @@ export async function currentRoles(
   const rows = await db
     .select({ userId: memberships.userId, organizationId: memberships.organizationId, role: memberships.role })
     .from(memberships)
-    .where(inArray(memberships.userId, userIds));
+    .where(and(inArray(memberships.userId, userIds), isNull(memberships.deactivatedAt)));
   return new Map(rows.map((row) => [`${row.userId}:${row.organizationId}`, row.role]));
 }
 
@@ -83,6 +84,6 @@ export async function currentRoles(
  */
 export function requireAdmin(action: string) {
   return async function requireAdminRole(request: FastifyRequest): Promise<void> {
-    if (request.agent?.role !== 'admin') throw new ParleyError('forbidden', `Only admins can ${action}.`);
+    if (!request.agent || !isAdminRole(request.agent.role)) throw new ParleyError('forbidden', `Only admins can ${action}.`);
   };
 }

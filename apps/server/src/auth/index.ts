@@ -15,7 +15,9 @@ import fp from 'fastify-plugin';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { createRateLimit } from '../plugins/rate-limit.js';
 import { findAgentByEmail, loadAgent, toAgent } from './agents.js';
+import { registerInvitationRoutes } from './invitations.js';
 import { hashPassword, verifyPassword } from './passwords.js';
+import { startSession } from './sessions.js';
 import { createTokenService, type TokenService } from './tokens.js';
 
 declare module 'fastify' {
@@ -48,7 +50,10 @@ export function readPreferences(stored: unknown): AgentPreferences {
 // Compared against when the e-mail is unknown, so a miss costs the same time as a wrong password.
 const dummyHashPromise = hashPassword('parley-timing-equalizer');
 
-/** Agent sign-in (`POST /api/auth/login`, `GET /api/me`, `/api/me/preferences`), the `authenticate` preHandler and `app.tokens`. */
+/**
+ * Agent sign-in (`POST /api/auth/login`, `GET /api/me`, `/api/me/preferences`), invitations (`/api/invitations`), the
+ * `authenticate` preHandler and `app.tokens`.
+ */
 export const authPlugin = fp<{ secret: string }>(
   async function registerAuth(app: FastifyInstance, { secret }) {
     const tokens = createTokenService(secret);
@@ -79,18 +84,11 @@ export const authPlugin = fp<{ secret: string }>(
         const row = await findAgentByEmail(app.db, email);
         const valid = await verifyPassword(row?.passwordHash ?? (await dummyHashPromise), password);
         if (!row || !valid) throw new ParleyError('unauthorized', 'Wrong e-mail or password.');
-        await app.db
-          .update(users)
-          .set({ lastLoginAt: sql`now()` })
-          .where(eq(users.id, row.id));
-        const { token, expiresAt } = await tokens.signAgent({
-          userId: row.id,
-          organizationId: row.organizationId,
-          role: row.role,
-        });
-        return { token, expiresAt: expiresAt.toISOString(), agent: toAgent(row) };
+        return startSession(app.db, tokens, toAgent(row));
       },
     );
+
+    registerInvitationRoutes(app);
 
     async function preferencesOf(userId: string): Promise<AgentPreferences> {
       const [row] = await app.db.select({ preferences: users.preferences }).from(users).where(eq(users.id, userId));

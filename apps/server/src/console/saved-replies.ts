@@ -5,6 +5,7 @@
  */
 import { isUniqueViolation, savedReplies, type Database } from '@parley/db';
 import {
+  isAdminRole,
   ParleyError,
   savedReplyCreateSchema,
   savedReplyListSchema,
@@ -50,7 +51,7 @@ export async function listSavedReplies(db: Database, agent: Agent): Promise<Save
 
 /** Shared replies are the admins' to write. */
 function checkScope(agent: Agent, scope: SavedReply['scope']): void {
-  if (scope === 'shared' && agent.role !== 'admin') {
+  if (scope === 'shared' && !isAdminRole(agent.role)) {
     throw new ParleyError('forbidden', 'Only admins can manage shared saved replies.');
   }
 }

@@ -27,8 +27,8 @@ export function hasFreshSession(leaseMs: number, membership = 'memberships'): SQ
 
 /**
  * Whether anyone could take a conversation of the organization (of `teamId`'s members, when it has a team) now: a
- * member who is not away with a connection row. Without the lease: the presence sweep of every live process deletes
- * a dead process's rows within a heartbeat of their lease, so a row is "online" to within that; telling a visitor
+ * member who is active, not away, with a connection row. Without the lease: the presence sweep of every live process
+ * deletes a dead process's rows within a heartbeat of their lease, so a row is "online" to within that; telling a visitor
  * "nobody is available" a few seconds late is harmless, and no caller needs to know the configured lease.
  */
 export async function anyAgentAvailable(tx: Transaction, organizationId: string, teamId: string | null): Promise<boolean> {
@@ -36,20 +36,20 @@ export async function anyAgentAvailable(tx: Transaction, organizationId: string,
     teamId === null ? sql`true` : sql`exists (select 1 from team_members t where t.team_id = ${teamId} and t.user_id = m.user_id)`;
   const result = await tx.execute(sql`
     select exists (select 1 from memberships m
-                    where m.organization_id = ${organizationId} and not m.away and ${team}
+                    where m.organization_id = ${organizationId} and not m.away and m.deactivated_at is null and ${team}
                       and exists (select 1 from agent_sessions s where s.user_id = m.user_id and s.organization_id = m.organization_id)
                   ) as available`);
   return rowsOf<{ available: boolean }>(result)[0]?.available === true;
 }
 
-/** Whether the agent can take a conversation now: a member, online and not away. */
+/** Whether the agent can take a conversation now: an active member, online and not away. */
 export async function isAgentAvailable(
   tx: Transaction,
   agent: { userId: string; organizationId: string },
   leaseMs: number,
 ): Promise<boolean> {
   const [row] = await tx
-    .select({ available: sql<boolean>`not ${memberships.away} and ${hasFreshSession(leaseMs)}` })
+    .select({ available: sql<boolean>`not ${memberships.away} and ${memberships.deactivatedAt} is null and ${hasFreshSession(leaseMs)}` })
     .from(memberships)
     .where(and(eq(memberships.userId, agent.userId), eq(memberships.organizationId, agent.organizationId)));
   return row?.available === true;

@@ -31,8 +31,11 @@ const AGENT_CONCURRENCY = { maxInFlight: 8, maxQueued: 64 };
 /** setTimeout's longest delay (about 24.8 days); agent tokens live 12 hours. */
 const MAX_TIMER_MS = 2_147_483_647;
 
-/** Closes the sockets whose membership is gone or whose role changed since they connected. */
-async function disconnectStaleAgents(agents: AgentNamespace, app: FastifyInstance): Promise<void> {
+/**
+ * Closes this process's agent sockets whose membership is gone or deactivated, or whose role changed since they
+ * connected. Runs every {@link AGENT_RECHECK_MS}, and at once after a change made here (`PATCH /api/people/:userId`).
+ */
+export async function disconnectStaleAgents(agents: AgentNamespace, app: FastifyInstance): Promise<void> {
   const sockets = [...agents.sockets.values()];
   if (sockets.length === 0) return;
   const roles = await currentRoles(

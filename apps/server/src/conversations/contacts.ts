@@ -24,7 +24,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { RateLimit } from '../plugins/rate-limit.js';
 import { announceConversation } from './broadcast.js';
 import { invalidPhoneMessage, normalizeEmail, parsePhone } from './contact-details.js';
-import { findVisitorConversation, isPreviewMessage } from './service.js';
+import { isPreviewMessage } from './service.js';
 
 /** How many of the contact's conversations the panel lists, newest first. */
 const CONTACT_CONVERSATIONS = 20;
@@ -160,9 +160,21 @@ export function registerContacts(app: FastifyInstance, deps: { rateLimit: RateLi
       await deps.rateLimit(`agent:${id}`);
       const { contactId } = request.params;
       await editContact(app.db, organizationId, contactId, request.body);
-      // The inbox shows the contact's name and e-mail address on their open conversation: every agent sees the change.
-      const open = await findVisitorConversation(app.db, contactId);
-      if (open) await announceConversation(app.realtime, app.db, open);
+      // The inbox shows the contact's name and e-mail address on each of their conversations (the open one, and the
+      // resolved ones of the Resolved view): every agent sees the change on the ones the panel lists.
+      const listed = await app.db
+        .select({
+          id: conversations.id,
+          organizationId: conversations.organizationId,
+          contactId: conversations.contactId,
+          status: conversations.status,
+          lastSeq: conversations.lastSeq,
+        })
+        .from(conversations)
+        .where(and(eq(conversations.organizationId, organizationId), eq(conversations.contactId, contactId)))
+        .orderBy(desc(conversations.createdAt), desc(conversations.id))
+        .limit(CONTACT_CONVERSATIONS);
+      for (const conversation of listed) await announceConversation(app.realtime, app.db, conversation);
       return getContact(app.db, organizationId, contactId);
     },
   );

@@ -21,7 +21,7 @@ import {
   type MessagesPage,
   type TransferRequest,
 } from '@parley/protocol';
-import { and, asc, desc, eq, gt, ne, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, isNull, ne, sql, type SQL } from 'drizzle-orm';
 import type { SelectedFields } from 'drizzle-orm/pg-core';
 import { botConfigSchema } from '../widgets/bot-config.js';
 import { routingConfigSchema } from '../widgets/routing-config.js';
@@ -561,7 +561,10 @@ async function transferTargetName(tx: Transaction, organizationId: string, targe
       .select({ name: users.name })
       .from(memberships)
       .innerJoin(users, eq(users.id, memberships.userId))
-      .where(and(eq(memberships.userId, target.agentId), eq(memberships.organizationId, organizationId)));
+      // A deactivated person is no longer someone to hand conversations to.
+      .where(
+        and(eq(memberships.userId, target.agentId), eq(memberships.organizationId, organizationId), isNull(memberships.deactivatedAt)),
+      );
     if (!member) throw new ParleyError('not_found', 'No agent of your organization has this id.');
     return member.name;
   }

@@ -9,6 +9,7 @@ import { PRESENCE_LEASE_BEATS } from '../conversations/agent-availability.js';
 import { registerPresence } from './presence.js';
 import { registerEmail } from './email.js';
 import { registerFollowUp } from './follow-up.js';
+import { registerPeopleRoutes } from './people.js';
 import { registerQueueUpdates } from './queue-updates.js';
 import { registerRouting } from './routing.js';
 import { registerRoutingSettings } from './routing-settings.js';
@@ -25,6 +26,7 @@ export const handoffPlugin = fp(
     registerPresence(app, presence, route);
     registerTeamRoutes(app, route);
     registerRoutingSettings(app, route);
+    registerPeopleRoutes(app);
     registerQueueUpdates(app);
     registerSatisfaction(app);
     registerFollowUp(app);

@@ -1,6 +1,6 @@
 import { agentSessions, memberships, users, type Database } from '@parley/db';
 import type { AgentPresence, PresenceStatus } from '@parley/protocol';
-import { and, asc, eq, lt, sql } from 'drizzle-orm';
+import { and, asc, eq, isNull, lt, sql } from 'drizzle-orm';
 import { hasFreshSession, leaseStart } from '../conversations/agent-availability.js';
 
 /** One agent in one organization. */
@@ -78,13 +78,13 @@ export async function setAway(db: Database, key: PresenceKey, away: boolean): Pr
     .where(and(eq(memberships.userId, key.userId), eq(memberships.organizationId, key.organizationId)));
 }
 
-/** Every member of the organization with their presence, by name. */
+/** Every active member of the organization with their presence, by name (a deactivated one can't be given work). */
 export async function listPresence(db: Database, organizationId: string, leaseMs: number): Promise<AgentPresence[]> {
   const rows = await db
     .select({ userId: users.id, name: users.name, away: memberships.away, online: hasFreshSession(leaseMs) })
     .from(memberships)
     .innerJoin(users, eq(users.id, memberships.userId))
-    .where(eq(memberships.organizationId, organizationId))
+    .where(and(eq(memberships.organizationId, organizationId), isNull(memberships.deactivatedAt)))
     .orderBy(asc(users.name), asc(users.id));
   return rows.map((row) => ({ userId: row.userId, name: row.name, status: toStatus(row) }));
 }

@@ -18,7 +18,7 @@ import {
   type WidgetRouting,
   type WidgetRoutingUpdate,
 } from '@parley/protocol';
-import { and, asc, eq, inArray } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { requireAdmin } from '../auth/agents.js';
@@ -34,7 +34,8 @@ export async function readRoutingSettings(db: Database, organizationId: string):
     .select({ userId: users.id, name: users.name, maxConversations: memberships.maxConversations })
     .from(memberships)
     .innerJoin(users, eq(users.id, memberships.userId))
-    .where(eq(memberships.organizationId, organizationId))
+    // Deactivated people take no conversations: their capacity is not a setting to show.
+    .where(and(eq(memberships.organizationId, organizationId), isNull(memberships.deactivatedAt)))
     .orderBy(asc(users.name), asc(users.id));
   const rows = await db
     .select({ id: widgets.id, name: widgets.name, routing: widgets.routing })

@@ -1,4 +1,4 @@
-import { conversations, memberships, rowsOf, type Database } from '@parley/db';
+import { conversations, memberships, rowsOf, type Database, type Transaction } from '@parley/db';
 import type { FastifyInstance } from 'fastify';
 import { and, eq, sql } from 'drizzle-orm';
 import { hasFreshSession } from '../conversations/agent-availability.js';
@@ -19,6 +19,14 @@ interface Choice {
 }
 
 /**
+ * Takes the organization's routing lock until the transaction ends: every routing choice is made under it, so a change
+ * that must not race one (deactivating an agent) takes it first, before any row lock a choice also takes.
+ */
+export async function lockRouting(tx: Transaction, organizationId: string): Promise<void> {
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`parley-routing:${organizationId}`}))`);
+}
+
+/**
  * Gives the organization's oldest queued conversation (of a widget that routes) that has a free agent to the best such
  * agent, in one transaction under the organization's routing lock: every process serializes its choices on that lock,
  * and each choice counts the loads after the previous one committed, so no conversation goes to two agents and no agent
@@ -29,7 +37,7 @@ interface Choice {
  */
 export async function assignNext(db: Database, organizationId: string, leaseMs: number) {
   return db.transaction(async (tx) => {
-    await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`parley-routing:${organizationId}`}))`);
+    await lockRouting(tx, organizationId);
     // Oldest first by when the conversation last joined the queue (its latest status change, or creation, to queued).
     // For each, the best free agent: least_loaded, fewest conversations now with them, then least recently given one;
     // round_robin, least recently given one.
@@ -47,7 +55,8 @@ export async function assignNext(db: Database, organizationId: string, leaseMs: 
                 from memberships m
                 join users u on u.id = m.user_id
                 join organizations o on o.id = m.organization_id
-               where m.organization_id = c.organization_id and not m.away and ${hasFreshSession(leaseMs, 'm')}
+               where m.organization_id = c.organization_id and not m.away and m.deactivated_at is null
+                 and ${hasFreshSession(leaseMs, 'm')}
                  and (c.team_id is null
                       or exists (select 1 from team_members t where t.team_id = c.team_id and t.user_id = m.user_id))
             ) candidates
@@ -75,10 +84,10 @@ export async function assignNext(db: Database, organizationId: string, leaseMs: 
 }
 
 /**
- * Routing: queued conversations go to online, not-away agents with a free slot, by the widget's strategy. Every
- * trigger (a conversation joins the queue, a slot is freed, an agent comes online) runs the one path,
- * `assignQueued(organizationId)`: assign the oldest queued conversation to the best free agent, again, until nothing
- * more can be assigned. Returns the function, for presence to call when an agent becomes available.
+ * Routing: queued conversations go to online, not-away, active (not deactivated) agents with a free slot, by the
+ * widget's strategy. Every trigger (a conversation joins the queue, a slot is freed, an agent comes online) runs the one
+ * path, `assignQueued(organizationId)`: assign the oldest queued conversation to the best free agent, again, until
+ * nothing more can be assigned. Returns the function, for presence to call when an agent becomes available.
  */
 export function registerRouting(app: FastifyInstance, options: RoutingOptions): (organizationId: string) => void {
   const { db, log, realtime } = app;

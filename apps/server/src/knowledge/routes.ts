@@ -1,6 +1,7 @@
-import { knowledgeDocuments } from '@parley/db';
+import { knowledgeChunks, knowledgeDocuments } from '@parley/db';
 import {
   KNOWLEDGE_DOCUMENT_MAX_LENGTH,
+  knowledgeDocumentChunksSchema,
   knowledgeDocumentListSchema,
   knowledgeDocumentParamsSchema,
   knowledgeImportRequestSchema,
@@ -10,7 +11,7 @@ import {
   ParleyError,
   type KnowledgeDocument,
 } from '@parley/protocol';
-import { asc, eq } from 'drizzle-orm';
+import { and, asc, eq } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -88,6 +89,36 @@ export async function knowledgeRoutes(app: FastifyInstance, { semantic }: { sema
         .where(eq(knowledgeDocuments.organizationId, request.agent!.organizationId))
         .orderBy(asc(knowledgeDocuments.title), asc(knowledgeDocuments.sourceKey));
       return { documents: rows.map(toKnowledgeDocument) };
+    },
+  );
+
+  api.get(
+    '/api/knowledge/documents/:documentId/chunks',
+    { schema: { params: knowledgeDocumentParamsSchema, response: { 200: knowledgeDocumentChunksSchema } } },
+    async function documentChunksRoute(request) {
+      const organizationId = request.agent!.organizationId;
+      // Scoped to the caller's organization: another organization's document is as unknown as a made-up id.
+      const [document] = await app.db
+        .select()
+        .from(knowledgeDocuments)
+        .where(and(eq(knowledgeDocuments.id, request.params.documentId), eq(knowledgeDocuments.organizationId, organizationId)));
+      if (!document) throw new ParleyError('not_found', 'No such document.');
+      // The columns shown to people only: the search vector and the indexed summary (`about`) stay internal.
+      const chunks = await app.db
+        .select({
+          id: knowledgeChunks.id,
+          position: knowledgeChunks.position,
+          headingPath: knowledgeChunks.headingPath,
+          body: knowledgeChunks.body,
+          url: knowledgeChunks.url,
+        })
+        .from(knowledgeChunks)
+        .where(and(eq(knowledgeChunks.documentId, document.id), eq(knowledgeChunks.organizationId, organizationId)))
+        .orderBy(asc(knowledgeChunks.position));
+      return {
+        document: toKnowledgeDocument(document),
+        chunks: chunks.map((chunk) => ({ ...chunk, characterCount: chunk.body.length })),
+      };
     },
   );
 

@@ -74,6 +74,39 @@ export function transcriptEmail(input: TranscriptEmailInput): RenderedEmail {
   });
 }
 
+/** What {@link invitationEmail} needs. */
+export interface InvitationEmailInput {
+  organizationName: string;
+  /** Who invited them; null when that account is gone. */
+  inviterName: string | null;
+  role: 'agent' | 'admin' | 'owner';
+  /** The link that accepts the invitation (its secret is in the fragment). */
+  acceptUrl: string;
+  expiresAt: Date;
+}
+
+const ROLE_WITH_ARTICLE = { agent: 'an agent', admin: 'an admin', owner: 'an owner' } as const;
+
+/** "Sam invited you to join Acme on Parley": the role, until when the link works, and the link. */
+export function invitationEmail(input: InvitationEmailInput): RenderedEmail {
+  const organization = oneLine(input.organizationName);
+  const inviter = input.inviterName === null ? '' : oneLine(input.inviterName);
+  const role = ROLE_WITH_ARTICLE[input.role];
+  const until = dateFormatter(undefined)(input.expiresAt);
+  return render({
+    subject: `You're invited to join ${shorten(organization)} on Parley`,
+    intro: {
+      text: `${inviter ? `${inviter} invited you` : 'You are invited'} to join ${organization} on Parley as ${role}. The invitation works until ${until}.`,
+      html:
+        `${inviter ? `${strong(inviter)} invited you` : 'You are invited'} to join ${strong(organization)} on Parley as ` +
+        `${escapeHtml(role)}. The invitation works until ${escapeHtml(until)}.`,
+    },
+    messages: [],
+    link: { url: input.acceptUrl, text: 'Accept the invitation', label: 'Accept the invitation' },
+    locale: undefined,
+  });
+}
+
 /** `text` with `&`, `<`, `>`, `"` and `'` escaped: safe in element content and in quoted attribute values. */
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (char) => HTML_ESCAPES[char as keyof typeof HTML_ESCAPES]);

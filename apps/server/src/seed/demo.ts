@@ -100,7 +100,7 @@ export async function seedDemo(db: Database, options: { origins: string[]; reset
         email: DEMO_AGENT_EMAIL,
         name: 'Robin (demo agent)',
         password,
-        role: 'admin',
+        role: 'owner',
       });
     });
   } catch (error) {

@@ -1,6 +1,7 @@
 export * from './bot.js';
 export * from './contacts.js';
 export * from './conversations.js';
+export * from './invitations.js';
 export * from './jobs.js';
 export * from './knowledge.js';
 export * from './messages.js';

@@ -31,7 +31,7 @@ export const users = pgTable(
   (table) => [uniqueIndex('users_email_lower_key').on(sql`lower(${table.email})`)],
 );
 
-/** Which organizations a user works in, and with which role ('agent' or 'admin'). */
+/** Which organizations a user works in, and with which role ('agent', 'admin' or 'owner'; see `roleSchema`). */
 export const memberships = pgTable(
   'memberships',
   {
@@ -41,13 +41,15 @@ export const memberships = pgTable(
     organizationId: uuid()
       .notNull()
       .references(() => organizations.id, { onDelete: 'cascade' }),
-    role: text({ enum: ['agent', 'admin'] }).notNull(),
+    role: text({ enum: ['agent', 'admin', 'owner'] }).notNull(),
     /** The agent set themselves away (`presence:set`): connected, but not taking conversations. Kept across sign-ins. */
     away: boolean().notNull().default(false),
     /** The most conversations routing gives this agent at once; null: the organization's `defaultMaxConversations`. */
     maxConversations: integer(),
     /** When routing last gave this agent a conversation; round-robin picks the one assigned least recently. */
     lastAssignedAt: timestamp({ withTimezone: true }),
+    /** When an admin deactivated the person here: no sign-in, no routing, until reactivated (null: active). */
+    deactivatedAt: timestamp({ withTimezone: true }),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (table) => [primaryKey({ columns: [table.userId, table.organizationId] }), index().on(table.organizationId)],

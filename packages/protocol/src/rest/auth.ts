@@ -3,10 +3,11 @@
  * @module
  */
 import { z } from 'zod';
+import { ROLES } from '../roles.js';
 
-/** Agent roles, least privileged first. */
-export const roleSchema = z.enum(['agent', 'admin']);
-/** Agent roles. */
+/** Roles, least privileged first (see {@link ROLES}). */
+export const roleSchema = z.enum(ROLES);
+/** Roles. */
 export type Role = z.infer<typeof roleSchema>;
 
 /** Body of `POST /api/auth/login`. */

@@ -3,6 +3,7 @@
  * @module
  */
 import { z } from 'zod';
+import { TRANSFER_NOTE_MAX_LENGTH } from '../constants.js';
 import {
   clientIdSchema,
   conversationStatusSchema,
@@ -123,9 +124,6 @@ export const conversationUpdateSchema = z
   .refine((update) => update.status !== undefined || update.assignToMe !== undefined, 'Nothing to update.');
 /** Body of `PATCH /api/conversations/:conversationId`. */
 export type ConversationUpdate = z.infer<typeof conversationUpdateSchema>;
-
-/** The longest note an agent can leave with a transfer. */
-export const TRANSFER_NOTE_MAX_LENGTH = 2000;
 
 /**
  * Body of `POST /api/conversations/:conversationId/transfer`: to another agent of the organization (who owns it at

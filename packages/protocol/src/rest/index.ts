@@ -11,3 +11,4 @@ export * from './widget-admin.js';
 export * from './tickets.js';
 export * from './notes.js';
 export * from './contacts.js';
+export * from './people.js';

@@ -3,38 +3,13 @@
  * @module
  */
 import { z } from 'zod';
+import { KNOWLEDGE_DOCUMENT_MAX_LENGTH, KNOWLEDGE_FORMATS } from '../knowledge-formats.js';
 import { queryIntegerSchema } from '../models.js';
 
-/** Largest document the API imports, in characters. Bigger files can be split, or imported with the CLI. */
-export const KNOWLEDGE_DOCUMENT_MAX_LENGTH = 2_000_000;
-
-/**
- * The formats documents are imported from. MDX is Markdown with JSX and ESM (Docusaurus). FAQ files are CSV (header
- * with question, answer) or JSON Lines.
- */
-export const knowledgeFormatSchema = z.enum(['markdown', 'mdx', 'html', 'text', 'faq']);
+/** The formats documents are imported from (see {@link KNOWLEDGE_FORMATS}). */
+export const knowledgeFormatSchema = z.enum(KNOWLEDGE_FORMATS);
 /** The formats documents are imported from. */
 export type KnowledgeFormat = z.infer<typeof knowledgeFormatSchema>;
-
-const formatsByExtension: Record<string, KnowledgeFormat> = {
-  md: 'markdown',
-  markdown: 'markdown',
-  mdx: 'mdx',
-  html: 'html',
-  htm: 'html',
-  txt: 'text',
-  csv: 'faq',
-  jsonl: 'faq',
-};
-
-/** The file extensions that can be imported, with their dot (`.md`, …), for file pickers and messages. */
-export const knowledgeFileExtensions = Object.keys(formatsByExtension).map((extension) => `.${extension}`);
-
-/** The format a file is imported as, by the extension of its name; undefined for other files. */
-export function knowledgeFormatOfFileName(name: string): KnowledgeFormat | undefined {
-  const dot = name.lastIndexOf('.');
-  return dot < 0 ? undefined : formatsByExtension[name.slice(dot + 1).toLowerCase()];
-}
 
 /** An absolute http(s) URL, as a citation links to. */
 const sourceUrlSchema = z.url({ protocol: /^https?$/ }).max(2000);
@@ -107,6 +82,29 @@ export type KnowledgeDocumentList = z.infer<typeof knowledgeDocumentListSchema>;
 
 /** Path parameters of `/api/knowledge/documents/:documentId`. */
 export const knowledgeDocumentParamsSchema = z.object({ documentId: z.uuid() });
+
+/** A passage of a document as it was imported: what search finds and the bot cites. */
+export const knowledgeChunkSchema = z.object({
+  /** The chunk's id, as a search hit's `chunkId`. */
+  id: z.number().int(),
+  /** Order within the document, from 0. */
+  position: z.number().int().nonnegative(),
+  /** The headings above the chunk, outermost first; empty before the first heading. */
+  headingPath: z.array(z.string()),
+  /** The chunk's text, as the bot reads it. */
+  body: z.string(),
+  /** The chunk's own address (a FAQ row's link); null when the document's URL applies. */
+  url: z.string().nullable(),
+  /** Length of `body` in characters (UTF-16 code units, as the document's `characterCount`). */
+  characterCount: z.number().int().nonnegative(),
+});
+/** A passage of a document as it was imported. */
+export type KnowledgeChunk = z.infer<typeof knowledgeChunkSchema>;
+
+/** Answer of `GET /api/knowledge/documents/:documentId/chunks`: the document and its chunks in order. */
+export const knowledgeDocumentChunksSchema = z.object({ document: knowledgeDocumentSchema, chunks: z.array(knowledgeChunkSchema) });
+/** Answer of `GET /api/knowledge/documents/:documentId/chunks`. */
+export type KnowledgeDocumentChunks = z.infer<typeof knowledgeDocumentChunksSchema>;
 
 /** Query of `GET /api/knowledge/search`. */
 export const knowledgeSearchQuerySchema = z.object({

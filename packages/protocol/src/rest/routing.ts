@@ -3,11 +3,9 @@
  * @module
  */
 import { z } from 'zod';
+import { MAX_CAPACITY } from '../constants.js';
 import { businessHoursSchema } from '../business-hours.js';
 import { routedTopicsSchema } from '../topic.js';
-
-/** The most conversations an agent can be given at once, for capacities set here. */
-export const MAX_CAPACITY = 100;
 
 const capacitySchema = z.number().int().min(1).max(MAX_CAPACITY);
 

@@ -1,0 +1,247 @@
+/**
+ * Teams: the groups a widget's conversations, or a transfer, are routed to. Lists them with their members; creates,
+ * renames, changes members of and deletes them (`/api/teams`).
+ * @module
+ */
+import type { Person, Team } from '@parley/protocol';
+import { useId, useState } from 'preact/hooks';
+import type { ConsoleApi } from '../api.js';
+import { errorMessage } from '../console-controller.js';
+
+/** Props of {@link TeamsSettings}. */
+export interface TeamsSettingsProps {
+  api: Pick<ConsoleApi, 'createTeam' | 'updateTeam' | 'deleteTeam'>;
+  teams: readonly Team[];
+  people: readonly Person[];
+  /** Applies a change to the latest list of teams. */
+  onTeamsChange: (change: (current: readonly Team[]) => Team[]) => void;
+}
+
+/** By name, any case, as the server lists them. */
+const byName = (teams: Team[]) => teams.toSorted((a, b) => a.name.toLowerCase().localeCompare(b.name.toLowerCase()));
+
+/** The Teams section: the list, and a form for a new team. */
+export function TeamsSettings({ api, teams, people, onTeamsChange }: TeamsSettingsProps) {
+  const titleId = useId();
+  const replace = (team: Team) => onTeamsChange((current) => byName([...current.filter((candidate) => candidate.id !== team.id), team]));
+
+  return (
+    <section class="settings-section" aria-labelledby={titleId}>
+      <h2 id={titleId}>Teams</h2>
+      {teams.length === 0 ? (
+        <p class="hint">No team yet: conversations go to any agent. Create one to route a widget or a topic to it.</p>
+      ) : (
+        <ul class="team-settings-list">
+          {teams.map((team) => (
+            <TeamItem
+              key={team.id}
+              api={api}
+              team={team}
+              people={people}
+              onSaved={replace}
+              onDeleted={() => onTeamsChange((current) => current.filter((candidate) => candidate.id !== team.id))}
+            />
+          ))}
+        </ul>
+      )}
+      <TeamEditor
+        title="New team"
+        people={people}
+        initial={{ name: '', memberIds: [] }}
+        submitLabel="Create team"
+        busyLabel="Creating…"
+        clearOnSuccess
+        onSubmit={async (values) => replace(await api.createTeam(values))}
+      />
+    </section>
+  );
+}
+
+interface TeamItemProps {
+  api: Pick<ConsoleApi, 'updateTeam' | 'deleteTeam'>;
+  team: Team;
+  people: readonly Person[];
+  onSaved: (team: Team) => void;
+  onDeleted: () => void;
+}
+
+/** A team with its members, and its Edit and Delete buttons. */
+function TeamItem({ api, team, people, onSaved, onDeleted }: TeamItemProps) {
+  const [mode, setMode] = useState<'view' | 'edit' | 'confirm-delete' | 'deleting'>('view');
+  const [error, setError] = useState<string | null>(null);
+  const names = new Map(people.map((person) => [person.id, person.name]));
+  const members = team.memberIds.map((id) => names.get(id) ?? 'Someone no longer listed');
+
+  async function remove() {
+    setMode('deleting');
+    setError(null);
+    try {
+      await api.deleteTeam(team.id);
+      onDeleted();
+    } catch (failure) {
+      setError(errorMessage(failure));
+      setMode('view');
+    }
+  }
+
+  if (mode === 'edit') {
+    return (
+      <li class="team-settings-item">
+        <TeamEditor
+          title={`Edit ${team.name}`}
+          people={people}
+          initial={{ name: team.name, memberIds: team.memberIds }}
+          submitLabel="Save team"
+          busyLabel="Saving…"
+          onCancel={() => setMode('view')}
+          onSubmit={async (values) => {
+            onSaved(await api.updateTeam(team.id, values));
+            setMode('view');
+          }}
+        />
+      </li>
+    );
+  }
+
+  return (
+    <li class="team-settings-item">
+      <h3 class="team-settings-name">{team.name}</h3>
+      <p class="team-settings-members">{members.length > 0 ? members.join(', ') : 'No members'}</p>
+      {mode === 'confirm-delete' ? (
+        <div class="people-confirm" role="group" aria-label={`Delete ${team.name}?`}>
+          <p>
+            Delete the team {team.name}? Its conversations lose their team, so any agent may get them, and widgets that route to it route to
+            everyone.
+          </p>
+          <div class="people-row-actions">
+            <button type="button" class="button button-danger" onClick={() => void remove()}>
+              Yes, delete
+            </button>
+            <button type="button" class="button button-ghost" onClick={() => setMode('view')}>
+              Cancel
+            </button>
+          </div>
+        </div>
+      ) : (
+        <div class="people-row-actions">
+          <button type="button" class="button" disabled={mode === 'deleting'} onClick={() => setMode('edit')}>
+            Edit
+          </button>
+          <button
+            type="button"
+            class="button button-ghost"
+            disabled={mode === 'deleting'}
+            onClick={() => {
+              setError(null);
+              setMode('confirm-delete');
+            }}
+          >
+            {mode === 'deleting' ? 'Deleting…' : 'Delete'}
+          </button>
+        </div>
+      )}
+      {error && (
+        <p class="form-error" role="alert">
+          {error}
+        </p>
+      )}
+    </li>
+  );
+}
+
+interface TeamValues {
+  name: string;
+  memberIds: string[];
+}
+
+interface TeamEditorProps {
+  title: string;
+  people: readonly Person[];
+  initial: { name: string; memberIds: readonly string[] };
+  submitLabel: string;
+  busyLabel: string;
+  /** Empties the form once saved, for the next new team. */
+  clearOnSuccess?: boolean;
+  onCancel?: () => void;
+  /** Saves; a rejection is shown and the form keeps what was typed. */
+  onSubmit: (values: TeamValues) => Promise<void>;
+}
+
+/** A team's name and members, as a form: for a new team and for editing one. */
+function TeamEditor({ title, people, initial, submitLabel, busyLabel, clearOnSuccess, onCancel, onSubmit }: TeamEditorProps) {
+  const [name, setName] = useState(initial.name);
+  const [memberIds, setMemberIds] = useState<string[]>([...initial.memberIds]);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const titleId = useId();
+
+  async function submit(event: Event) {
+    event.preventDefault();
+    if (name.trim() === '') {
+      setError('A team needs a name.');
+      return;
+    }
+    setBusy(true);
+    setError(null);
+    try {
+      await onSubmit({ name: name.trim(), memberIds });
+      if (clearOnSuccess) {
+        setName('');
+        setMemberIds([]);
+      }
+    } catch (failure) {
+      setError(errorMessage(failure));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <form class="team-editor" aria-labelledby={titleId} noValidate onSubmit={(event) => void submit(event)}>
+      <h3 id={titleId}>{title}</h3>
+      <label class="field">
+        <span class="field-label">Team name</span>
+        <input
+          required
+          maxLength={80}
+          value={name}
+          aria-invalid={error ? 'true' : undefined}
+          onInput={(event) => setName(event.currentTarget.value)}
+        />
+      </label>
+      {people.length > 0 && (
+        <fieldset class="member-choices">
+          <legend>Members</legend>
+          {people.map((person) => (
+            <label key={person.id} class="checkbox-field">
+              <input
+                type="checkbox"
+                checked={memberIds.includes(person.id)}
+                onChange={(event) =>
+                  setMemberIds(event.currentTarget.checked ? [...memberIds, person.id] : memberIds.filter((id) => id !== person.id))
+                }
+              />
+              {person.name}
+              {person.status === 'deactivated' && <span class="hint"> (deactivated)</span>}
+            </label>
+          ))}
+        </fieldset>
+      )}
+      {error && (
+        <p class="form-error" role="alert">
+          {error}
+        </p>
+      )}
+      <div class="settings-actions">
+        <button type="submit" class="button button-primary" disabled={busy}>
+          {busy ? busyLabel : submitLabel}
+        </button>
+        {onCancel && (
+          <button type="button" class="button button-ghost" disabled={busy} onClick={onCancel}>
+            Cancel
+          </button>
+        )}
+      </div>
+    </form>
+  );
+}
