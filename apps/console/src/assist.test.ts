@@ -28,14 +28,20 @@ describe('createAssistStore', () => {
     const { store, requests } = setup();
     store.request(CONVERSATION, 'reply');
     expect(requests.map((request) => request.payload)).toEqual([{ conversationId: CONVERSATION, kind: 'reply' }]);
-    expect(store.get(CONVERSATION, 'reply')).toEqual({ status: 'requesting', text: '', sources: [], error: null });
+    expect(store.get(CONVERSATION, 'reply')).toEqual({ status: 'requesting', text: '', sources: [], insertable: true, error: null });
     requests[0]!.ack('r1');
     await settle();
     store.delta({ requestId: 'r1', text: 'Hi! ' });
     store.delta({ requestId: 'r1', text: 'Within 30 days [1].' });
     expect(store.get(CONVERSATION, 'reply')).toMatchObject({ status: 'streaming', text: 'Hi! Within 30 days [1].' });
     store.end({ requestId: 'r1', text: 'Hi! Within 30 days [1].', sources: [source] });
-    expect(store.get(CONVERSATION, 'reply')).toEqual({ status: 'done', text: 'Hi! Within 30 days [1].', sources: [source], error: null });
+    expect(store.get(CONVERSATION, 'reply')).toEqual({
+      status: 'done',
+      text: 'Hi! Within 30 days [1].',
+      sources: [source],
+      insertable: true,
+      error: null,
+    });
     expect(store.get(CONVERSATION, 'summary')).toBeUndefined();
   });
 

@@ -13,6 +13,8 @@ export interface AssistAnswer {
   status: 'requesting' | 'streaming' | 'done' | 'error';
   text: string;
   sources: Citation[];
+  /** False when the text is a note to the agent (no passage matched), not a reply to insert. */
+  insertable: boolean;
   /** Why it failed, in words people can read; null unless `status` is `error`. */
   error: string | null;
 }
@@ -100,6 +102,7 @@ export function createAssistStore(options: AssistStoreOptions): AssistStore {
       status: end.error ? 'error' : 'done',
       text: end.text,
       sources: end.sources,
+      insertable: end.insertable ?? true,
       error: end.error ? end.error.message : null,
     });
   }
@@ -127,7 +130,7 @@ export function createAssistStore(options: AssistStoreOptions): AssistStore {
       const current = ++generation;
       // Marks the answer as this attempt's: a newer request for the same answer wins over a late ack.
       requestOf.set(key, `pending-${current}`);
-      set(key, { status: 'requesting', text: '', sources: [], error: null });
+      set(key, { status: 'requesting', text: '', sources: [], insertable: true, error: null });
       options.request({ conversationId, kind }).then(
         ({ requestId }) => {
           if (requestOf.get(key) !== `pending-${current}`) return;
@@ -143,7 +146,7 @@ export function createAssistStore(options: AssistStoreOptions): AssistStore {
         (error: unknown) => {
           if (requestOf.get(key) !== `pending-${current}`) return;
           requestOf.delete(key);
-          set(key, { status: 'error', text: '', sources: [], error: options.describeError(error) });
+          set(key, { status: 'error', text: '', sources: [], insertable: true, error: options.describeError(error) });
         },
       );
     },

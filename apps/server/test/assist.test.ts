@@ -269,7 +269,11 @@ describe('AI help without a key (offline)', () => {
     });
 
     const kayaks = await queuedConversation(offline, tenant, 'Do you sell kayaks?');
-    expect((await assist(agent, kayaks, 'reply')).end).toEqual(expect.objectContaining({ text: NO_PASSAGE_SUGGESTION, sources: [] }));
+    // The note that nothing matched is for the agent, not a reply: the console offers no "Insert" for it.
+    expect((await assist(agent, kayaks, 'reply')).end).toEqual(
+      expect.objectContaining({ text: NO_PASSAGE_SUGGESTION, sources: [], insertable: false }),
+    );
+    expect(suggestion.end.insertable).toBe(true);
 
     // Offline help costs nothing, but is counted.
     const [usage] = await assistUsage(offline, tenant.organization.id);

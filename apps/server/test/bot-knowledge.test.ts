@@ -86,7 +86,9 @@ describe('the bot answers from the knowledge base', () => {
       { toolUse: { id: 'toolu_kb', name: 'search_knowledge_base', input: { query: 'zipper repair price' } } },
       { text: ['A new zipper costs $25 [2].'] },
     );
-    const { sent, message } = await ask(tenant, 'What is your return policy? And my tent zipper broke.');
+    // Two questions, the first answered by the passages given up front (the returns passage holds more of the message's
+    // weight than the "no relevant source" decision's cut), the second looked up.
+    const { sent, message } = await ask(tenant, 'What is your return policy? And my zipper?');
 
     const toolResult = (anthropic.requests[1]!.messages as Array<{ content: Array<Record<string, unknown>> }>).at(-1)!.content[0]!;
     expect(toolResult).toMatchObject({ type: 'tool_result', tool_use_id: 'toolu_kb' });

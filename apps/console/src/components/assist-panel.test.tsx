@@ -201,5 +201,19 @@ describe('AssistPanel', () => {
       box.dispatchEvent(new Event('input', { bubbles: true }));
     });
     expect(drafts.at(-1)).toBe('Hello Ada, You can return it within 30 days. Anything else?');
+
+    // A suggestion that only says nothing matched is not a reply: no Insert for it.
+    await act(() => button('Suggest a reply').click());
+    await act(async () => {});
+    await serve(() =>
+      store.end({
+        requestId: 'request-3',
+        text: 'No passage in the knowledge base matches; write your own reply.',
+        sources: [],
+        insertable: false,
+      }),
+    );
+    expect(container.textContent).toContain('No passage in the knowledge base matches');
+    expect(() => button('Insert')).toThrow();
   });
 });

@@ -110,7 +110,7 @@ export function AssistPanel({ assist, conversationId, status, loaded, hasBotMess
       {summary && <AnswerView label="Summary" answer={summary} onRetry={() => ask('summary')} />}
       {reply && (
         <AnswerView label="Suggested reply" answer={reply} onRetry={() => ask('reply')}>
-          {reply.status === 'done' && reply.text.trim() !== '' && (
+          {reply.status === 'done' && reply.insertable && reply.text.trim() !== '' && (
             <button type="button" class="button assist-insert" onClick={() => onInsert(withoutCitationMarkers(reply.text))}>
               Insert
             </button>

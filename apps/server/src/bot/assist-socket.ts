@@ -76,7 +76,7 @@ export function registerAssistEvents(app: FastifyInstance, deps: AssistDependenc
         let end: AssistEnd;
         try {
           const result = await (payload.kind === 'summary' ? summarize : suggestReply)(deps, conversation, output);
-          end = { requestId, text: result.text, sources: result.sources };
+          end = { requestId, text: result.text, sources: result.sources, insertable: result.insertable };
         } catch (error) {
           // Nobody is left to tell.
           if (controller.signal.aborted) return;

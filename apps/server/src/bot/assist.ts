@@ -16,6 +16,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Config, ModelPrices } from '../config.js';
 import type { HandoffTrigger } from '../conversations/machine.js';
 import { listMessages } from '../conversations/service.js';
+import { isRelevantSource } from '../knowledge/relevant-source.js';
 import { searchKnowledge, type KnowledgeHit } from '../knowledge/search.js';
 import type { SemanticIndex } from '../knowledge/semantic-index.js';
 import { botConfigSchema, DEFAULT_BOT_MODEL, type BotConfig } from '../widgets/bot-config.js';
@@ -31,7 +32,7 @@ import {
 } from './assist-prompt.js';
 import { dailyUsageUpsert } from './daily-usage.js';
 import { emptyUsage, type ChatModel, type ChatRequest, type Usage } from './model.js';
-import { OFFLINE_MODEL, PASSAGE_THRESHOLD } from './offline-model.js';
+import { OFFLINE_MODEL } from './offline-model.js';
 import { costOf } from './prices.js';
 import { formatKnowledgeBlock, TurnSources, type SourcePassage } from './turn-sources.js';
 
@@ -59,6 +60,8 @@ export interface AssistOutput {
 export interface AssistResult {
   text: string;
   sources: Citation[];
+  /** False when the text tells the agent there is nothing to suggest, rather than being a reply they could send. */
+  insertable: boolean;
 }
 
 /** A conversation row, loaded for the agent's organization. */
@@ -70,10 +73,6 @@ const HISTORY_MESSAGES = 100;
 const QUESTION_MESSAGES = 3;
 /** Passages given to Claude with the transcript. */
 const PASSAGES = 4;
-/** As for a bot turn: passages covering less of a question than this (0–1) are noise… */
-const MIN_PASSAGE_COVERAGE = 0.2;
-/** …unless semantic search finds them this close (cosine similarity). */
-const MIN_PASSAGE_SIMILARITY = 0.5;
 
 /** The model returned nothing to show: a failure of the provider like any other. */
 export class EmptyAnswerError extends Error {
@@ -168,8 +167,8 @@ async function findPassages(
       return [];
     });
     for (const hit of hits) {
-      const relevant = hit.coverage >= MIN_PASSAGE_COVERAGE || (hit.similarity ?? 0) >= MIN_PASSAGE_SIMILARITY;
-      if (relevant && !found.some((seen) => seen.chunkId === hit.chunkId)) found.push(hit);
+      // As for a bot turn: the shared "no relevant source" decision.
+      if (isRelevantSource(hit) && !found.some((seen) => seen.chunkId === hit.chunkId)) found.push(hit);
     }
   }
   return found.slice(0, PASSAGES);
@@ -191,8 +190,7 @@ async function answerOffline(
     text = offlineSummary(context.messages, context.handoff, context.settings.locale);
   } else {
     // The best passage of the newest question that has one, as the offline bot would answer with it.
-    const best =
-      passages.find((passage) => passage.coverage >= PASSAGE_THRESHOLD || (passage.similarity ?? 0) >= MIN_PASSAGE_SIMILARITY) ?? null;
+    const best = passages.find((passage) => isRelevantSource(passage)) ?? null;
     text = offlineSuggestion(best);
     if (best) cited = [best.index];
   }
@@ -201,7 +199,8 @@ async function answerOffline(
     output.onText(piece);
   }
   await recordUsage(deps, conversation.organizationId, OFFLINE_MODEL, emptyUsage(), 1);
-  return { text, sources: sources.citations('', cited) };
+  // Offline, a suggestion without a passage is the note that none matched: nothing to insert.
+  return { text, sources: sources.citations('', cited), insertable: kind === 'summary' || cited.length > 0 };
 }
 
 /** Claude's answer, streamed as it is written; its tokens are recorded whether it completes or not. */
@@ -256,7 +255,7 @@ async function answerWithModel(
     const spent = usage.inputTokens + usage.outputTokens + usage.cacheReadTokens + usage.cacheWriteTokens;
     if (delivered || spent > 0) await recordUsage(deps, conversation.organizationId, modelId, usage, delivered ? 1 : 0);
   }
-  return { text, sources: sources.citations(text, cited) };
+  return { text, sources: sources.citations(text, cited), insertable: true };
 }
 
 /** Adds `usage` to the day's `assist` row; a failure to record is logged, never the agent's problem. */

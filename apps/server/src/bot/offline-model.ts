@@ -5,6 +5,7 @@
  * streams like a model so the rest of the bot does not care.
  * @module
  */
+import { isRelevantSource, MIN_SOURCE_COVERAGE } from '../knowledge/relevant-source.js';
 import type { ChatMessage, ChatModel, ChatRequest, ChatStreamPart } from './model.js';
 import { emptyUsage } from './model.js';
 
@@ -14,10 +15,11 @@ export const OFFLINE_MODEL = 'offline';
 /** How much of the FAQ question the message must cover (0–1) to count as a match. */
 const MATCH_THRESHOLD = 0.34;
 /**
- * How much of the message's weight a passage must contain (its `coverage`, 0–1) to be given as the answer. Below it
+ * How much of the message's weight a passage must contain (its `coverage`, 0–1) to be given as the answer: the shared
+ * "no relevant source" decision's cut (`knowledge/relevant-source.ts`). Below it, and without a close semantic match,
  * the passage is probably about something else, and a person is offered instead.
  */
-export const PASSAGE_THRESHOLD = 0.4;
+export const PASSAGE_THRESHOLD = MIN_SOURCE_COVERAGE;
 /** A passage longer than this is cut at a sentence end: the visitor gets the gist and the link. */
 const ANSWER_MAX_CHARACTERS = 700;
 
@@ -73,8 +75,9 @@ export function excerpt(body: string): string {
 
 /** The reply the offline answerer gives to the visitor's latest text, and the passage numbers it cites. */
 export function offlineAnswer(text: string, knowledge: ChatRequest['knowledge']): { text: string; citations: number[] } {
-  const passage = knowledge.passages[0];
-  if (passage && passage.coverage >= PASSAGE_THRESHOLD) return { text: excerpt(passage.body), citations: [passage.index] };
+  // The bot's "no relevant source" decision: the first passage worth answering from, if any.
+  const passage = knowledge.passages.find((candidate) => isRelevantSource(candidate));
+  if (passage) return { text: excerpt(passage.body), citations: [passage.index] };
   const match = bestFaqMatch(text, knowledge.faq);
   if (match && match.score >= MATCH_THRESHOLD) return { text: match.entry.answer, citations: [] };
   if (GREETING.test(text) && keywords(text).size <= 2) return { text: knowledge.greeting, citations: [] };

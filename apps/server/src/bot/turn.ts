@@ -20,6 +20,7 @@ import type { HandoffTrigger } from '../conversations/machine.js';
 import { toMessage } from '../conversations/mappers.js';
 import { appendSystemMessages } from '../conversations/system-messages.js';
 import { insertAuditEvents, listMessages, planTransition } from '../conversations/service.js';
+import { relevantSources, UPFRONT_PASSAGES } from '../knowledge/relevant-source.js';
 import { searchKnowledge } from '../knowledge/search.js';
 import type { SemanticIndex } from '../knowledge/semantic-index.js';
 import { contactRoom, organizationRoom, type Realtime } from '../plugins/io.js';
@@ -38,12 +39,6 @@ import { formatKnowledgeBlock, TurnSources } from './turn-sources.js';
 
 /** How much history is loaded before trimming to the token budget. */
 const HISTORY_MESSAGES = 100;
-/** Knowledge-base passages given to the model with the visitor's message, before it asks for more. */
-const UPFRONT_PASSAGES = 4;
-/** Passages covering less of the message than this (coverage, 0–1) are noise, not context… */
-const MIN_PASSAGE_COVERAGE = 0.2;
-/** …unless semantic search finds them this close (cosine similarity; a middling value for common embedding models). */
-const MIN_PASSAGE_SIMILARITY = 0.5;
 /** Passages one search_knowledge_base call returns. */
 const TOOL_PASSAGES = 5;
 
@@ -188,9 +183,8 @@ export async function runClaimedTurn(deps: TurnDependencies, turn: ClaimedTurn):
       log.warn({ err: error, conversationId }, 'knowledge-base search failed; answering without passages');
       return [];
     });
-    const passages = sources.add(
-      found.filter((hit) => hit.coverage >= MIN_PASSAGE_COVERAGE || (hit.similarity ?? 0) >= MIN_PASSAGE_SIMILARITY),
-    );
+    // The "no relevant source" decision (shared with the offline answerer): none passes, none is given.
+    const passages = sources.add(relevantSources(found));
     const messages: ChatMessage[] = withKnowledge(
       buildHistory(history, claimed.botAnsweredSeq, botConfig.historyTokenBudget),
       formatKnowledgeBlock(passages),

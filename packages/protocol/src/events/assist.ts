@@ -35,6 +35,11 @@ export const assistEndSchema = z.object({
   requestId: z.string(),
   text: z.string(),
   sources: z.array(citationSchema),
+  /**
+   * False when the text is a note to the agent rather than a reply to send (offline, no passage matched the question):
+   * the console offers no "Insert" for it. Absent: true.
+   */
+  insertable: z.boolean().optional(),
   error: z.object({ code: z.enum(errorCodes), message: z.string() }).optional(),
 });
 /** The answer ended. */
