@@ -1,77 +1,29 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { createRequire } from 'node:module';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { accessibilityViolations, launchChromium, root, startParley, type StartedParley } from './parley.js';
 
 // The whole product as a user meets it: `parley start` on a fresh data folder (embedded database, demo data),
 // the demo shop with the widget in one page, the console in another, in Debian's Chromium.
-const root = join(import.meta.dirname, '..');
 const screenshots = join(root, '.artifacts/screenshots');
 
-let server: ChildProcess;
+let parley: StartedParley;
 let baseUrl: string;
 let agentEmail: string;
 let agentPassword: string;
 let browser: Browser;
-let dataDir: string;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
 beforeAll(async () => {
   mkdirSync(screenshots, { recursive: true });
-  dataDir = mkdtempSync(join(tmpdir(), 'parley-e2e-'));
-  const port = await freePort();
-  baseUrl = `http://localhost:${port}`;
-  server = spawn(process.execPath, [join(root, 'apps/server/dist/cli.js'), 'start'], {
-    env: { ...process.env, PORT: String(port), HOST: 'localhost', PARLEY_DATA_DIR: dataDir, DATABASE_URL: '', PARLEY_LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 90_000);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const email = output.match(/e-mail:\s+(\S+)/);
-      const password = output.match(/password:\s+(\S+)/);
-      if (email && password) {
-        agentEmail = email[1]!;
-        agentPassword = password[1]!;
-        clearTimeout(timer);
-        resolve();
-      }
-    };
-    server.stdout!.on('data', onData);
-    server.stderr!.on('data', onData);
-    server.once('exit', (code) => reject(new Error(`server exited with ${code}:\n${output}`)));
-  });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
+  parley = await startParley();
+  ({ baseUrl, agentEmail, agentPassword } = parley);
+  browser = await launchChromium();
 });
 
 afterAll(async () => {
   await browser?.close();
-  if (server && server.exitCode === null) {
-    const exited = new Promise((resolve) => server.once('exit', resolve));
-    server.kill('SIGTERM');
-    await exited;
-  }
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  await parley?.stop();
 });
 
 async function signIn(page: Page) {
@@ -79,27 +31,6 @@ async function signIn(page: Page) {
   await page.getByRole('textbox', { name: 'Email' }).fill(agentEmail);
   await page.getByRole('textbox', { name: 'Password' }).fill(agentPassword);
   await page.getByRole('button', { name: 'Sign in' }).click();
-}
-
-const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
-
-/** axe-core's serious and critical violations inside `selector` (shadow roots included), as `rule: target` lines. */
-async function accessibilityViolations(page: Page, selector: string): Promise<string[]> {
-  // Evaluated through the debugging protocol: the shop's Content-Security-Policy refuses inline scripts, rightly.
-  await page.evaluate(readFileSync(axePath, 'utf8'));
-  return page.evaluate(async (include) => {
-    const axe = (
-      window as unknown as {
-        axe: {
-          run: (context: unknown) => Promise<{ violations: Array<{ id: string; impact: string; nodes: Array<{ target: unknown }> }> }>;
-        };
-      }
-    ).axe;
-    const { violations } = await axe.run({ include: [include] });
-    return violations
-      .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
-      .flatMap((violation) => violation.nodes.map((node) => `${violation.id}: ${JSON.stringify(node.target)}`));
-  }, selector);
 }
 
 /** The inbox lists the most recent activity first. */

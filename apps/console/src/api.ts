@@ -49,6 +49,7 @@ import type {
   TeamUpdate,
   TicketCreate,
   TicketUpdate,
+  ToolCallList,
   TransferRequest,
   WidgetAdmin,
   WidgetAdminList,
@@ -118,6 +119,11 @@ export interface ConsoleApi {
    * `clientId`, same note). Unlike a reply, it leaves the conversation's status and assignee alone.
    */
   writeNote(conversationId: string, request: NoteCreate): Promise<Note>;
+  /**
+   * `GET /api/conversations/:conversationId/tool-calls`: the tools the bot called in the conversation, with their input
+   * and result, in the order it called them. Agents only: the visitor never sees them.
+   */
+  listToolCalls(conversationId: string): Promise<ToolCallList>;
   /**
    * `PATCH /api/conversations/:conversationId`: resolve, reopen, take a conversation or hand it back to the bot
    * (`{ status: 'bot' }`). A change the conversation's state does not allow rejects with `transition_rejected` (409).
@@ -384,6 +390,7 @@ export function createApi(options: ApiOptions = {}): ConsoleApi {
     sendReply: (conversationId, body) => request('POST', `${conversationPath(conversationId)}/messages`, body),
     listNotes: (conversationId) => request('GET', `${conversationPath(conversationId)}/notes`),
     writeNote: (conversationId, body) => request('POST', `${conversationPath(conversationId)}/notes`, body),
+    listToolCalls: (conversationId) => request('GET', `${conversationPath(conversationId)}/tool-calls`),
     updateConversation: (conversationId, body) => request('PATCH', conversationPath(conversationId), body),
     getContact: (contactId) => request('GET', `/api/contacts/${encodeURIComponent(contactId)}`),
     updateContact: (contactId, body) => request('PATCH', `/api/contacts/${encodeURIComponent(contactId)}`, body),

@@ -9,10 +9,12 @@ import type {
   Note,
   NoteCreate,
   PresenceStatus,
+  ToolCall,
 } from '@parley/protocol';
 import { ParleyError } from '@parley/protocol';
 import { describe, expect, it, vi } from 'vitest';
 import { agent, CONVERSATION_ID, message, note, summary, ticket } from './__fixtures__/factories.js';
+import { toolCall } from './__fixtures__/tool-calls.js';
 import type { ConsoleApi } from './api.js';
 import { COUNTS_DEBOUNCE_MS, createConsoleController, type LiveEvent } from './console-controller.js';
 import type { AgentConnection, ConnectionEvent } from './socket.js';
@@ -29,6 +31,8 @@ function fakeServer() {
   const notes: Note[] = [];
   const noteQueries: string[] = [];
   const noteWrites: NoteCreate[] = [];
+  const toolCalls: ToolCall[] = [];
+  const toolCallQueries: string[] = [];
   const replies: unknown[] = [];
   const handlers = new Map<string, (payload: never) => void>();
   const connectionListeners: ((event: ConnectionEvent) => void)[] = [];
@@ -94,6 +98,10 @@ function fakeServer() {
       const created = note(notes.length + 1, { id, conversationId, afterSeq: stored.at(-1)!.seq, body: request.body });
       notes.push(created);
       return created;
+    },
+    async listToolCalls(conversationId) {
+      toolCallQueries.push(conversationId);
+      return { toolCalls: [...toolCalls] };
     },
     updateConversation: (_conversationId, update) =>
       Promise.resolve(summary({ status: update.status ?? 'agent', updatedAt: '2025-01-02T00:00:00.000Z' })),
@@ -180,6 +188,8 @@ function fakeServer() {
     notes,
     noteQueries,
     noteWrites,
+    toolCalls,
+    toolCallQueries,
     replies,
     messageQueries,
     listCalls,
@@ -587,6 +597,54 @@ describe('createConsoleController', () => {
     server.api.writeNote = () => Promise.reject(new ParleyError('message_too_long', 'This note is too long.'));
     expect(await controller.writeNote(CONVERSATION_ID, 'x')).toBe(false);
     expect(controller.getState().notice).toBe('This note is too long.');
+    controller.stop();
+  });
+});
+
+const toolsOf = (controller: ReturnType<typeof start>) => controller.getState().toolCalls[CONVERSATION_ID]?.map((held) => held.tool) ?? [];
+
+describe('createConsoleController tool calls', () => {
+  it('loads the tool calls on opening, and again when a bot message arrives in the open conversation only', async () => {
+    const server = fakeServer();
+    server.toolCalls.push(toolCall(1, { messageId: 'message-2', tool: 'lookup_order' }));
+    const controller = start(server);
+    await vi.waitFor(() => expect(toolsOf(controller)).toEqual(['lookup_order']));
+    expect(server.toolCallQueries.every((conversationId) => conversationId === CONVERSATION_ID)).toBe(true);
+
+    // The bot calls a tool and replies: its reply's event brings the new call.
+    server.toolCalls.push(toolCall(2, { messageId: 'message-3', tool: 'track_parcel' }));
+    server.stored.push(message(3, { author: { kind: 'bot', id: null, name: 'Sam' } }));
+    server.emit('message:created', server.stored[2]!);
+    await vi.waitFor(() => expect(toolsOf(controller)).toEqual(['lookup_order', 'track_parcel']));
+
+    // A visitor's message, or a bot message elsewhere, brings none: no request.
+    const queries = server.toolCallQueries.length;
+    server.emit('message:created', message(4));
+    server.emit('message:created', message(1, { id: 'elsewhere', conversationId: 'other', author: { kind: 'bot', id: null, name: null } }));
+    expect(server.toolCallQueries).toHaveLength(queries);
+
+    // Opened again later: asked for again (no event announces them), and the answer replaces what was held.
+    controller.open(null);
+    server.toolCalls.splice(0, 1);
+    controller.open(CONVERSATION_ID);
+    await vi.waitFor(() => expect(toolsOf(controller)).toEqual(['track_parcel']));
+    expect(server.toolCallQueries).toHaveLength(queries + 1);
+    controller.stop();
+  });
+
+  it('says when the tool calls could not be loaded, and tries again when the conversation is reloaded', async () => {
+    const server = fakeServer();
+    server.toolCalls.push(toolCall(1));
+    const listToolCalls = server.api.listToolCalls;
+    server.api.listToolCalls = () => Promise.reject(new ParleyError('unavailable', 'The server is restarting.'));
+    const controller = start(server);
+    await vi.waitFor(() => expect(controller.getState().toolCallErrors[CONVERSATION_ID]).toBe('The server is restarting.'));
+    expect(seqsOf(controller)).toEqual([1, 2]);
+
+    server.api.listToolCalls = listToolCalls;
+    controller.open(CONVERSATION_ID);
+    await vi.waitFor(() => expect(toolsOf(controller)).toEqual(['search_knowledge_base']));
+    expect(controller.getState().toolCallErrors[CONVERSATION_ID]).toBeUndefined();
     controller.stop();
   });
 });

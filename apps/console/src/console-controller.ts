@@ -69,7 +69,10 @@ export interface ConsoleController {
   start(): void;
   /** Closes the connection and stops every timer; the controller is not usable afterwards. */
   stop(): void;
-  /** Shows a conversation (or none) and loads what is missing of its messages, and its internal notes the first time. */
+  /**
+   * Shows a conversation (or none) and loads what is missing of its messages, its internal notes the first time, and the
+   * bot's tool calls (every time: no event announces them).
+   */
   open(conversationId: string | null): void;
   /** Reloads the inbox. */
   refresh(): void;
@@ -180,6 +183,7 @@ export function createConsoleController(options: ConsoleControllerOptions): Cons
   const noteSyncs = new Map<string, () => void>();
   // Conversations whose notes are loaded since the last (re)connection: note:created keeps them current from then on.
   const notesSynced = new Set<string>();
+  const toolCallSyncs = new Map<string, () => void>();
   const timers = new Set<ReturnType<typeof setTimeout>>();
   let state = initialConsoleState(options.openId ?? null);
   let connection: AgentConnection | null = null;
@@ -367,6 +371,26 @@ export function createConsoleController(options: ConsoleControllerOptions): Cons
     sync();
   }
 
+  /**
+   * Loads the bot's tool calls of a conversation, whole. No event announces them (the bot logs them when its turn ends),
+   * so this runs on opening, after a reconnection and after each bot message in the open conversation.
+   */
+  function syncToolCalls(conversationId: string) {
+    let sync = toolCallSyncs.get(conversationId);
+    if (!sync) {
+      sync = coalesce(async function loadToolCalls() {
+        try {
+          const { toolCalls } = await api.listToolCalls(conversationId);
+          dispatch({ type: 'tool-calls-loaded', conversationId, toolCalls });
+        } catch (error) {
+          dispatch({ type: 'tool-calls-failed', conversationId, error: handleError(error) });
+        }
+      });
+      toolCallSyncs.set(conversationId, sync);
+    }
+    sync();
+  }
+
   const refreshPresence = coalesce(async function loadPresence() {
     try {
       const { agents } = await api.listPresence();
@@ -401,6 +425,7 @@ export function createConsoleController(options: ConsoleControllerOptions): Cons
     if (state.openId) {
       syncThread(state.openId);
       syncNotes(state.openId);
+      syncToolCalls(state.openId);
     }
   }
 
@@ -450,6 +475,8 @@ export function createConsoleController(options: ConsoleControllerOptions): Cons
       if (thread?.loaded && hasGap(thread)) syncThread(message.conversationId);
       // Seen as it arrives in the conversation on screen.
       if (message.conversationId === state.openId) void markOpenRead();
+      // The bot logs its tool calls with its reply: the ones this reply led to are there now.
+      if (message.author.kind === 'bot' && message.conversationId === state.openId) syncToolCalls(message.conversationId);
     },
     'conversation:updated'(conversation) {
       const previous = state.conversations.find((candidate) => candidate.id === conversation.id);
@@ -542,6 +569,7 @@ export function createConsoleController(options: ConsoleControllerOptions): Cons
       void markOpenRead();
       syncThread(conversationId);
       if (!notesSynced.has(conversationId)) syncNotes(conversationId);
+      syncToolCalls(conversationId);
     },
     refresh: refreshList,
     setInbox(change) {

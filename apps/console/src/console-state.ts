@@ -31,6 +31,7 @@ import type {
   MessageSent,
   Note,
   PresenceChanged,
+  ToolCall,
   TypingChanged,
 } from '@parley/protocol';
 import { applyMessage, upsertConversations } from './conversation-store.js';
@@ -64,6 +65,13 @@ export interface ConsoleState {
   notes: Readonly<Record<string, readonly Note[]>>;
   /** Why a conversation's internal notes could not be loaded. */
   noteErrors: Readonly<Record<string, string>>;
+  /**
+   * The bot's tool calls per conversation id, in the order it made them: for every conversation opened. No event
+   * announces them, so each load replaces the last (on opening, and after each bot message in the open conversation).
+   */
+  toolCalls: Readonly<Record<string, readonly ToolCall[]>>;
+  /** Why a conversation's tool calls could not be loaded. */
+  toolCallErrors: Readonly<Record<string, string>>;
   /** Who is typing, per conversation id. */
   typing: Readonly<Record<string, TypingState>>;
   /**
@@ -128,6 +136,8 @@ export type ConsoleAction =
   | { type: 'notes-loaded'; conversationId: string; notes: readonly Note[] }
   | { type: 'notes-failed'; conversationId: string; error: string }
   | { type: 'note-created'; note: Note }
+  | { type: 'tool-calls-loaded'; conversationId: string; toolCalls: readonly ToolCall[] }
+  | { type: 'tool-calls-failed'; conversationId: string; error: string }
   | { type: 'send-started'; conversationId: string; clientId: string; body: string; createdAt: string }
   | { type: 'send-retried'; conversationId: string; clientId: string }
   | { type: 'send-confirmed'; conversationId: string; clientId: string; sent: MessageSent; author: Message['author'] }
@@ -188,6 +198,8 @@ export function initialConsoleState(openId: string | null = null): ConsoleState 
     threadErrors: {},
     notes: {},
     noteErrors: {},
+    toolCalls: {},
+    toolCallErrors: {},
     typing: {},
     unread: {},
     inbox: emptyListing(defaultInboxQuery),
@@ -328,6 +340,15 @@ function reduce(state: ConsoleState, action: ConsoleAction): ConsoleState {
     case 'note-created':
       // A note is no message: the inbox's preview, order and unread marks stay as they are.
       return withNotes(state, action.note.conversationId, [action.note]);
+    case 'tool-calls-loaded':
+      // The server's list is whole: it replaces the one held. Loads of a conversation run one at a time, in order.
+      return {
+        ...state,
+        toolCalls: { ...state.toolCalls, [action.conversationId]: action.toolCalls },
+        toolCallErrors: withoutKey(state.toolCallErrors, action.conversationId),
+      };
+    case 'tool-calls-failed':
+      return { ...state, toolCallErrors: { ...state.toolCallErrors, [action.conversationId]: action.error } };
     case 'message-created': {
       const { message } = action;
       const next = withThread(state, message.conversationId, (thread) => mergeMessages(thread, [message]));

@@ -1,10 +1,11 @@
 /**
  * One conversation: header with status, assignment, team and actions (take over, move to the queue, transfer, hand back
  * to the bot, resolve, reopen, make it a follow-up); the note of the last transfer; the follow-up panel; the messages
- * and the bot's reply as it streams, with the agents' internal notes among them; who is typing; the reply box (with saved
- * replies, filled in for this contact), with a note on whether a visitor who left gets the reply by e-mail, which also
- * writes internal notes; the AI help panel (a summary, a suggested reply to insert into the reply box); and the contact
- * panel (who the visitor is, where they are, their other conversations).
+ * and the bot's reply as it streams, with the agents' internal notes among them and the bot's tool calls folded under its
+ * replies; who is typing; the reply box (with saved replies, filled in for this contact), with a note on whether a
+ * visitor who left gets the reply by e-mail, which also writes internal notes; the AI help panel (a summary, a suggested
+ * reply to insert into the reply box); and the contact panel (who the visitor is, where they are, their other
+ * conversations).
  * @module
  */
 import type { MessageThread } from '@parley/client/thread';
@@ -20,6 +21,7 @@ import type {
   Team,
   TicketPriority,
   TicketUpdate,
+  ToolCall,
   TransferRequest,
 } from '@parley/protocol';
 import { useId, useState } from 'preact/hooks';
@@ -46,6 +48,10 @@ export interface ConversationViewProps {
   notes?: readonly Note[];
   /** Why the internal notes could not be loaded. */
   notesError?: string;
+  /** The bot's tool calls, in the order it made them. */
+  toolCalls?: readonly ToolCall[];
+  /** Why the bot's tool calls could not be loaded. */
+  toolCallsError?: string;
   typing?: TypingState;
   agent: Agent;
   /** Whether the server sends e-mail (`GET /api/me`); null while unknown. */
@@ -302,6 +308,15 @@ export function ConversationView(props: ConversationViewProps) {
             </div>
           )}
 
+          {props.toolCallsError && (
+            <div class="notice" role="alert">
+              <span>The bot's tool calls could not be loaded: {props.toolCallsError}</span>
+              <button type="button" class="link-button" onClick={props.onReload}>
+                Try again
+              </button>
+            </div>
+          )}
+
           {!thread.loaded && !threadError ? (
             <div class="message-list message-list-loading" aria-busy="true">
               <p class="muted">Loading messages…</p>
@@ -310,6 +325,7 @@ export function ConversationView(props: ConversationViewProps) {
             <MessageList
               messages={thread.messages}
               notes={props.notes}
+              toolCalls={props.toolCalls}
               pending={thread.pending}
               botReplies={thread.botReplies}
               visitorName={conversation ? contactLabel(conversation.contact) : undefined}

@@ -1,19 +1,25 @@
 /**
- * A conversation's messages, oldest first, with the agents' internal notes among them, then the bot's replies being
- * streamed and the agent's pending replies.
+ * A conversation's messages, oldest first, with the agents' internal notes among them and the bot's tool calls under the
+ * replies they led to, then the bot's replies being streamed and the agent's pending replies.
  * @module
  */
 import type { BotDraft, PendingMessage } from '@parley/client/thread';
-import { citationHref, citationLabel, systemEventText, type Message, type Note } from '@parley/protocol';
+import { citationHref, citationLabel, systemEventText, type Message, type Note, type ToolCall } from '@parley/protocol';
 import { Fragment } from 'preact';
 import { useLayoutEffect, useRef } from 'preact/hooks';
 import { authorLabel, formatFullTime, formatMessageTime } from '../format.js';
+import { ToolCallList } from './tool-call-details.js';
 
 /** Props of {@link MessageList}. */
 export interface MessageListProps {
   messages: readonly Message[];
   /** The agents' internal notes, in `createdAt` order; each shows after the message with `seq === afterSeq`. */
   notes?: readonly Note[];
+  /**
+   * The bot's tool calls, in the order it made them; each folds under the message it led to (`messageId`), or sits in
+   * the transcript by time when there is none.
+   */
+  toolCalls?: readonly ToolCall[];
   pending?: readonly PendingMessage[];
   /** The bot's replies being streamed, shown after the stored messages. */
   botReplies?: readonly BotDraft[];
@@ -64,7 +70,18 @@ function SystemLine({ message }: { message: Message }) {
   );
 }
 
-function MessageItem({ message, visitorName, agentId }: { message: Message; visitorName?: string; agentId?: string }) {
+function MessageItem({
+  message,
+  toolCalls,
+  visitorName,
+  agentId,
+}: {
+  message: Message;
+  /** The tool calls this message was the outcome of. */
+  toolCalls?: readonly ToolCall[];
+  visitorName?: string;
+  agentId?: string;
+}) {
   const { kind } = message.author;
   if (kind === 'system') return <SystemLine message={message} />;
   const own = kind === 'agent' && agentId !== undefined && message.author.id === agentId;
@@ -80,22 +97,32 @@ function MessageItem({ message, visitorName, agentId }: { message: Message; visi
       {/* Text child only: Preact sets it as a text node, so markup in a message is shown, never interpreted. */}
       <p class="message-body">{message.body}</p>
       {message.citations && <MessageSources citations={message.citations} />}
+      {toolCalls && <ToolCallList toolCalls={toolCalls} />}
     </div>
   );
 }
 
-/** A transcript entry: a stored message, or an internal note placed after one. */
-type TranscriptItem = { kind: 'message'; message: Message } | { kind: 'note'; note: Note };
+/**
+ * A transcript entry: a stored message (with the tool calls it was the outcome of), an internal note placed after one,
+ * or tool calls that led to no message on screen.
+ */
+type TranscriptItem =
+  | { kind: 'message'; message: Message; toolCalls?: readonly ToolCall[] }
+  | { kind: 'note'; note: Note }
+  | { kind: 'tool-calls'; toolCalls: readonly ToolCall[] };
+
+/** The transcript before the tool calls are placed: messages and notes. */
+type MessageOrNote = Extract<TranscriptItem, { kind: 'message' | 'note' }>;
 
 /**
  * Messages in order with each note after the message with `seq === afterSeq` (afterSeq 0: before the first), notes
  * after the same message in `createdAt` order. A note whose message is not loaded (a gap being filled, a message still
  * on its way) goes after the last message before it, so that none is ever left out.
  */
-export function interleaveNotes(messages: readonly Message[], notes: readonly Note[]): TranscriptItem[] {
+export function interleaveNotes(messages: readonly Message[], notes: readonly Note[]): MessageOrNote[] {
   // Stable: notes after the same message keep their `createdAt` order.
   const placed = notes.toSorted((a, b) => a.afterSeq - b.afterSeq);
-  const items: TranscriptItem[] = [];
+  const items: MessageOrNote[] = [];
   let next = 0;
   for (const message of messages) {
     while (next < placed.length && placed[next]!.afterSeq < message.seq) items.push({ kind: 'note', note: placed[next++]! });
@@ -103,6 +130,50 @@ export function interleaveNotes(messages: readonly Message[], notes: readonly No
   }
   while (next < placed.length) items.push({ kind: 'note', note: placed[next++]! });
   return items;
+}
+
+function createdAtOf(item: TranscriptItem): string {
+  if (item.kind === 'message') return item.message.createdAt;
+  if (item.kind === 'note') return item.note.createdAt;
+  return item.toolCalls[0]!.createdAt;
+}
+
+/** A key that stays with an entry across renders, so a tool call opened by the agent stays open. */
+function transcriptKey(item: TranscriptItem): string {
+  if (item.kind === 'message') return item.message.id;
+  if (item.kind === 'note') return `note:${item.note.id}`;
+  return `tool-calls:${item.toolCalls[0]!.id}`;
+}
+
+/**
+ * The transcript with the bot's tool calls placed: each under the message it led to, when that message is in it; the
+ * others (their turn stored no reply, or the reply is not loaded yet) by time, before the first entry that came later,
+ * those in a row as one group. Calls keep the order given (the order the bot made them); none is ever left out.
+ */
+export function interleaveToolCalls(items: readonly TranscriptItem[], toolCalls: readonly ToolCall[]): TranscriptItem[] {
+  if (toolCalls.length === 0) return [...items];
+  const messageIds = new Set(items.flatMap((item) => (item.kind === 'message' ? [item.message.id] : [])));
+  const underMessage = new Map<string, ToolCall[]>();
+  const unattached: ToolCall[] = [];
+  for (const toolCall of toolCalls) {
+    if (toolCall.messageId !== null && messageIds.has(toolCall.messageId)) {
+      const calls = underMessage.get(toolCall.messageId) ?? [];
+      calls.push(toolCall);
+      underMessage.set(toolCall.messageId, calls);
+    } else unattached.push(toolCall);
+  }
+  const placed: TranscriptItem[] = [];
+  let next = 0;
+  for (const item of items) {
+    const startedAt = Date.parse(createdAtOf(item));
+    const before: ToolCall[] = [];
+    while (next < unattached.length && Date.parse(unattached[next]!.createdAt) < startedAt) before.push(unattached[next++]!);
+    if (before.length > 0) placed.push({ kind: 'tool-calls', toolCalls: before });
+    const calls = item.kind === 'message' ? underMessage.get(item.message.id) : undefined;
+    placed.push(item.kind === 'message' && calls ? { ...item, toolCalls: calls } : item);
+  }
+  if (next < unattached.length) placed.push({ kind: 'tool-calls', toolCalls: unattached.slice(next) });
+  return placed;
 }
 
 /**
@@ -205,14 +276,15 @@ function PendingItem({
 
 /**
  * The message log (`role="log"`). Visitor, agent, bot and system messages are styled apart, the bot's with its name and a
- * "Bot" tag; its replies show as they stream. Internal notes sit among them, labelled "Internal note". Bodies render as
- * text.
+ * "Bot" tag; its replies show as they stream, and the tools it called fold under them. Internal notes sit among them,
+ * labelled "Internal note". Bodies render as text.
  * Keeps the newest message in view while the agent is at the bottom, and leaves the scroll alone while they read
  * further up.
  */
 export function MessageList({
   messages,
   notes = [],
+  toolCalls = [],
   pending = [],
   botReplies = [],
   visitorName,
@@ -230,7 +302,7 @@ export function MessageList({
   useLayoutEffect(() => {
     const list = listRef.current;
     if (list && sticky.current) list.scrollTop = list.scrollHeight;
-  }, [last?.id, messages.length, notes.length, pending.length, streamedLength]);
+  }, [last?.id, messages.length, notes.length, toolCalls.length, pending.length, streamedLength]);
 
   function handleScroll() {
     const list = listRef.current;
@@ -241,23 +313,23 @@ export function MessageList({
   return (
     // Focusable, so that keyboard users can scroll the transcript (arrow keys, Page Up/Down).
     <div ref={listRef} class="message-list" role="log" aria-label="Messages" tabIndex={0} onScroll={handleScroll}>
-      {interleaveNotes(messages, notes).map((item) => {
-        const { createdAt } = item.kind === 'message' ? item.message : item.note;
+      {interleaveToolCalls(interleaveNotes(messages, notes), toolCalls).map((item) => {
+        const createdAt = createdAtOf(item);
         const day = dayKey(createdAt);
         const separator = day !== previousDay;
         previousDay = day;
         return (
-          <Fragment key={item.kind === 'message' ? item.message.id : `note:${item.note.id}`}>
+          <Fragment key={transcriptKey(item)}>
             {separator && (
               <div class="day-separator" aria-hidden="true">
                 <span>{dayLabel(createdAt)}</span>
               </div>
             )}
-            {item.kind === 'message' ? (
-              <MessageItem message={item.message} visitorName={visitorName} agentId={agentId} />
-            ) : (
-              <NoteItem note={item.note} />
+            {item.kind === 'message' && (
+              <MessageItem message={item.message} toolCalls={item.toolCalls} visitorName={visitorName} agentId={agentId} />
             )}
+            {item.kind === 'note' && <NoteItem note={item.note} />}
+            {item.kind === 'tool-calls' && <ToolCallList toolCalls={item.toolCalls} unattached />}
           </Fragment>
         );
       })}

@@ -463,6 +463,8 @@ export function Workspace({ session, api, connect, onSignOut, basePath, ...props
                 threadError={state.threadErrors[openId]}
                 notes={state.notes[openId]}
                 notesError={state.noteErrors[openId]}
+                toolCalls={state.toolCalls[openId]}
+                toolCallsError={state.toolCallErrors[openId]}
                 typing={state.typing[openId]}
                 agent={agent}
                 sendsEmail={state.email}

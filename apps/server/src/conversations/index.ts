@@ -14,6 +14,7 @@ import { createConversationEffects, type ConversationEffects } from './effects.j
 import { registerInactivitySweeper } from './inactivity-sweeper.js';
 import { registerNotes } from './notes.js';
 import { conversationRoutes } from './routes.js';
+import { registerToolCalls } from './tool-calls.js';
 import { registerVisitorSocket, type VisitorSocketExtension } from './visitor-socket.js';
 
 declare module 'fastify' {
@@ -45,6 +46,7 @@ export const conversationsPlugin = fp<{ trustProxy: TrustProxy }>(
     const typingLimit = createRateLimit(60, 10);
     await app.register(conversationRoutes, { config, rateLimit });
     registerNotes(app, { config, rateLimit });
+    registerToolCalls(app);
     registerContacts(app, { rateLimit });
     registerInactivitySweeper(app, config);
     registerVisitorSocket(app, { config, tokens, rateLimit, typingLimit, trustProxy, extensions: visitorSocketExtensions });

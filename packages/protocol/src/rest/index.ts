@@ -10,5 +10,6 @@ export * from './widgets.js';
 export * from './widget-admin.js';
 export * from './tickets.js';
 export * from './notes.js';
+export * from './tool-calls.js';
 export * from './contacts.js';
 export * from './people.js';

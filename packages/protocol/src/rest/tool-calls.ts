@@ -1,0 +1,34 @@
+/**
+ * `/api/conversations/:conversationId/tool-calls`: the tools the bot called in a conversation, for its agents only. A
+ * visitor never receives one: no visitor route or event carries them.
+ * @module
+ */
+import { z } from 'zod';
+
+/**
+ * One tool call of the bot as agents see it: what it was given and what came back (or why it failed). `input` is what
+ * the log kept of the model's input, which for tools taking personal details is only what they accepted.
+ */
+export const toolCallSchema = z.object({
+  /** The log's own id (a number in the database, a string on the wire like every other id). */
+  id: z.string(),
+  /** The bot message the call led to; null when its turn stored none (cancelled, failed, handed off before replying). */
+  messageId: z.string().nullable(),
+  tool: z.string(),
+  input: z.json(),
+  /** What the tool returned; null when it failed. */
+  output: z.json().nullable(),
+  /** Why the call failed, as the model was told; null when it succeeded. */
+  error: z.string().nullable(),
+  success: z.boolean(),
+  durationMs: z.number().int().nonnegative(),
+  /** When the call was stored, ISO 8601: calls are stored together when their turn ends. */
+  createdAt: z.string(),
+});
+/** One tool call of the bot. */
+export type ToolCall = z.infer<typeof toolCallSchema>;
+
+/** Answer of `GET /api/conversations/:conversationId/tool-calls`: in the order they were called, newest last. */
+export const toolCallListSchema = z.object({ toolCalls: z.array(toolCallSchema) });
+/** Answer of `GET /api/conversations/:conversationId/tool-calls`. */
+export type ToolCallList = z.infer<typeof toolCallListSchema>;
