@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { agent, summary, ticket } from './__fixtures__/factories.js';
 import { consoleReducer, initialConsoleState, type ConsoleAction, type ConsoleState } from './console-state.js';
-import { defaultInboxQuery, inView, listQueryOf, sortInbox, visibleConversations, type InboxQuery } from './inbox.js';
+import { defaultInboxQuery, inView, listQueryOf, matchesFilters, sortInbox, visibleConversations, type InboxQuery } from './inbox.js';
 
 function run(actions: ConsoleAction[], state: ConsoleState = initialConsoleState()): ConsoleState {
   return actions.reduce(consoleReducer, state);
@@ -30,15 +30,26 @@ describe('inbox views', () => {
 
   it('asks the server for the view, the trimmed search, the filters set, the order and the cursor', () => {
     expect(listQueryOf(defaultInboxQuery, 50)).toEqual({ view: 'open', sort: 'recent', limit: 50 });
-    expect(listQueryOf(query({ view: 'mine', q: ' kettle ', teamId: 't', widgetId: 'w', sort: 'waiting' }), 10, 'next')).toEqual({
+    expect(
+      listQueryOf(query({ view: 'mine', q: ' kettle ', status: 'agent', teamId: 't', widgetId: 'w', sort: 'waiting' }), 10, 'next'),
+    ).toEqual({
       view: 'mine',
       q: 'kettle',
+      status: 'agent',
       teamId: 't',
       widgetId: 'w',
       sort: 'waiting',
       limit: 10,
       cursor: 'next',
     });
+  });
+
+  it('keeps a conversation heard of live only when it is in the status filtered by', () => {
+    const waiting = summary({ id: 'waiting', status: 'queued' });
+    const open = summary({ id: 'open', status: 'agent' });
+    const filtered = query({ view: 'open', status: 'queued' });
+    expect([waiting, open].filter((conversation) => matchesFilters(conversation, filtered, 'me')).map(({ id }) => id)).toEqual(['waiting']);
+    expect(matchesFilters(open, query({ view: 'open' }), 'me')).toBe(true);
   });
 
   it('sorts by waiting time: waiting conversations first, the longest waiting first, then the longest idle', () => {

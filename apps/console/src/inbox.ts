@@ -3,7 +3,7 @@
  * query, page after page, and what was heard of live since that still fits the view. Pure functions.
  * @module
  */
-import type { ConversationListQuery, ConversationSummary, InboxCounts, InboxSort, InboxView } from '@parley/protocol';
+import type { ConversationListQuery, ConversationStatus, ConversationSummary, InboxCounts, InboxSort, InboxView } from '@parley/protocol';
 import { activeTicketStatuses, activityTime, openStatuses } from './conversation-store.js';
 
 /** What the agent asked the inbox for. */
@@ -11,13 +11,15 @@ export interface InboxQuery {
   view: InboxView;
   /** The search text as typed; blank: no search. */
   q: string;
+  /** Only conversations in this state, within the view; null: any. */
+  status: ConversationStatus | null;
   teamId: string | null;
   widgetId: string | null;
   sort: InboxSort;
 }
 
 /** The inbox as first shown: every open conversation, the latest change first. */
-export const defaultInboxQuery: InboxQuery = { view: 'open', q: '', teamId: null, widgetId: null, sort: 'recent' };
+export const defaultInboxQuery: InboxQuery = { view: 'open', q: '', status: null, teamId: null, widgetId: null, sort: 'recent' };
 
 /** The views, in the order of their tabs, with their labels and the count that goes with each. */
 export const inboxViews: ReadonlyArray<{ view: InboxView; label: string; count: keyof InboxCounts }> = [
@@ -27,6 +29,9 @@ export const inboxViews: ReadonlyArray<{ view: InboxView; label: string; count: 
   { view: 'follow_ups', label: 'Follow-ups', count: 'followUps' },
   { view: 'resolved', label: 'Resolved', count: 'resolved' },
 ];
+
+/** The states the agent can filter by, in the order of a conversation's life. */
+export const inboxStatuses: readonly ConversationStatus[] = ['bot', 'queued', 'agent', 'resolved', 'closed'];
 
 /** The orders the agent can pick. */
 export const inboxSorts: ReadonlyArray<{ sort: InboxSort; label: string }> = [
@@ -42,6 +47,7 @@ export function listQueryOf(query: InboxQuery, limit: number, cursor?: string | 
     sort: query.sort,
     limit,
     ...(q && { q }),
+    ...(query.status && { status: query.status }),
     ...(query.teamId && { teamId: query.teamId }),
     ...(query.widgetId && { widgetId: query.widgetId }),
     ...(cursor && { cursor }),
@@ -50,7 +56,14 @@ export function listQueryOf(query: InboxQuery, limit: number, cursor?: string | 
 
 /** True when the two queries ask for the same list. */
 export function sameInboxQuery(a: InboxQuery, b: InboxQuery): boolean {
-  return a.view === b.view && a.q.trim() === b.q.trim() && a.teamId === b.teamId && a.widgetId === b.widgetId && a.sort === b.sort;
+  return (
+    a.view === b.view &&
+    a.q.trim() === b.q.trim() &&
+    a.status === b.status &&
+    a.teamId === b.teamId &&
+    a.widgetId === b.widgetId &&
+    a.sort === b.sort
+  );
 }
 
 /** Whether a conversation belongs to `view`, as the server decides it (see `inboxViewSchema`). */
@@ -72,6 +85,7 @@ export function inView(conversation: ConversationSummary, view: InboxView, agent
 /** Whether a conversation passes the view and filters of `query` (the search can only be checked by the server). */
 export function matchesFilters(conversation: ConversationSummary, query: InboxQuery, agentId: string): boolean {
   if (!inView(conversation, query.view, agentId)) return false;
+  if (query.status !== null && conversation.status !== query.status) return false;
   if (query.teamId !== null && conversation.team?.id !== query.teamId) return false;
   return query.widgetId === null || conversation.widgetId === query.widgetId;
 }

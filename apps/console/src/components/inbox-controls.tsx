@@ -1,10 +1,17 @@
 /**
- * The inbox's controls: a tab per view with its count, the search box, the team and widget filters and the order.
+ * The inbox's controls: a tab per view with its count, the search box, the status, team and widget filters and the
+ * order.
  * @module
  */
-import type { InboxCounts } from '@parley/protocol';
+import type { ConversationStatus, InboxCounts } from '@parley/protocol';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { inboxSorts, inboxViews, type InboxQuery } from '../inbox.js';
+import { statusLabel } from '../format.js';
+import { inboxSorts, inboxStatuses, inboxViews, type InboxQuery } from '../inbox.js';
+
+/** The status a select's value names; null for "All statuses". */
+function statusOf(value: string): ConversationStatus | null {
+  return inboxStatuses.find((status) => status === value) ?? null;
+}
 
 /** How long the search waits after the last keystroke before it asks the server. */
 export const SEARCH_DEBOUNCE_MS = 300;
@@ -77,6 +84,19 @@ export function InboxControls({ query, counts, teams, widgets, onChange }: Inbox
         }}
       />
       <div class="inbox-filters">
+        <select
+          class="inbox-filter"
+          aria-label="Status"
+          value={query.status ?? ''}
+          onChange={(event) => onChange({ status: statusOf(event.currentTarget.value) })}
+        >
+          <option value="">All statuses</option>
+          {inboxStatuses.map((status) => (
+            <option key={status} value={status}>
+              {statusLabel(status)}
+            </option>
+          ))}
+        </select>
         {teams.length > 0 && (
           <select
             class="inbox-filter"

@@ -148,6 +148,23 @@ describe('Workspace inbox', () => {
       teamFilter.dispatchEvent(new Event('change', { bubbles: true }));
     });
     await vi.waitFor(() => expect(urls.at(-1)).toBe('/api/conversations?view=open&teamId=team-1&q=kettle&sort=waiting&limit=50'));
+
+    const statusFilter = container.querySelector<HTMLSelectElement>('select[aria-label="Status"]')!;
+    expect([...statusFilter.options].map((option) => option.textContent)).toEqual([
+      'All statuses',
+      'Bot',
+      'Waiting',
+      'Open',
+      'Resolved',
+      'Closed',
+    ]);
+    await act(() => {
+      statusFilter.value = 'queued';
+      statusFilter.dispatchEvent(new Event('change', { bubbles: true }));
+    });
+    await vi.waitFor(() =>
+      expect(urls.at(-1)).toBe('/api/conversations?view=open&status=queued&teamId=team-1&q=kettle&sort=waiting&limit=50'),
+    );
     // An agent gets no widget filter: the widgets are the admins'.
     expect(container.querySelector('select[aria-label="Widget"]')).toBeNull();
   });
