@@ -2,6 +2,7 @@ import { botReplies, conversations } from '@parley/db';
 import type { Ack, Message, MessageSent, VisitorConversation } from '@parley/protocol';
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
+import { offlinePhrases } from '../src/bot/offline-phrases.js';
 import { connectVisitor, createTenant, nextEvent, ok, request, useTestServer } from './helpers/server.js';
 
 // Without ANTHROPIC_API_KEY the offline answerer replies: from the widget's FAQ, or by offering a human.
@@ -40,6 +41,35 @@ describe('the offline answerer', () => {
 
     const queued = nextEvent<VisitorConversation>(visitor, 'conversation:updated', (conversation) => conversation.status === 'queued');
     ok(await request<Ack<MessageSent>>(visitor, 'message:send', { clientId: 'c', body: 'ok, talk to a person please' }));
+    await queued;
+    await server.app.bot.idle();
+    const [conversation] = await server.db.db.select().from(conversations).where(eq(conversations.id, sent.conversationId));
+    expect(conversation!.status).toBe('queued');
+    visitor.close();
+  });
+
+  it("offers a human in the widget's language, shorter the second time, and hands off on the words it suggested", async () => {
+    const tenant = await createTenant(server, { bot: { enabled: true }, settings: { faq, locale: 'de' } });
+    const visitor = await connectVisitor(server, { widgetKey: tenant.widget.publicKey });
+    const german = offlinePhrases('de');
+    const botReply = () => nextEvent<Message>(visitor, 'message:created', (message) => message.author.kind === 'bot');
+
+    const first = botReply();
+    const sent = ok(
+      await request<Ack<MessageSent>>(visitor, 'message:send', { clientId: 'd1', body: 'Kann ich mit Kryptowährung bezahlen?' }),
+    );
+    const offer = (await first).body;
+    expect(offer).toBe(german.fallback);
+    expect(offer).toMatch(/^Dazu habe ich in unseren Hilfeartikeln leider nichts gefunden\..*schreiben Sie „Mitarbeiter“/);
+    await server.app.bot.idle();
+
+    const second = botReply();
+    ok(await request<Ack<MessageSent>>(visitor, 'message:send', { clientId: 'd2', body: 'Und mit Überweisung?' }));
+    expect((await second).body).toBe(german.fallbackAgain[0]);
+    await server.app.bot.idle();
+
+    const queued = nextEvent<VisitorConversation>(visitor, 'conversation:updated', (conversation) => conversation.status === 'queued');
+    ok(await request<Ack<MessageSent>>(visitor, 'message:send', { clientId: 'd3', body: 'Mitarbeiter' }));
     await queued;
     await server.app.bot.idle();
     const [conversation] = await server.db.db.select().from(conversations).where(eq(conversations.id, sent.conversationId));

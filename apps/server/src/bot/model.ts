@@ -37,6 +37,11 @@ export interface ChatRequest {
    * without a language model (the offline answerer). Claude sees the passages in `messages`.
    */
   knowledge: { faq: Array<{ question: string; answer: string }>; greeting: string; passages: SourcePassage[] };
+  /**
+   * The widget's locale (its settings' `locale`, a BCP 47 tag), for models that write their own sentences without a
+   * language model (the offline answerer's are in this language; English when absent). Claude is told it in `system`.
+   */
+  locale?: string;
 }
 
 /** Token counts of one model call. */

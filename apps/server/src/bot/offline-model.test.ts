@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { bestFaqMatch, createOfflineModel, keywords, offlineAnswer, PASSAGE_THRESHOLD } from './offline-model.js';
+import type { ChatMessage, ChatRequest } from './model.js';
+import { bestFaqMatch, createOfflineModel, keywords, offlineAnswer, PASSAGE_THRESHOLD, previousReply } from './offline-model.js';
+import { offlinePhrases } from './offline-phrases.js';
 import type { SourcePassage } from './turn-sources.js';
 
 const faq = [
@@ -22,6 +24,11 @@ function passage(body: string, coverage: number): SourcePassage {
     coverage,
     similarity: null,
   };
+}
+
+/** The German widget's reply to a question it can't answer, after the bot's `previous` reply. */
+function ask(previous: string | null): string {
+  return offlineAnswer('Verkaufen Sie Kajaks?', knowledge, { locale: 'de', previousReply: previous }).text;
 }
 
 describe('offline answerer', () => {
@@ -59,6 +66,69 @@ describe('offline answerer', () => {
   it('greets a greeting and offers a human for anything else', () => {
     expect(offlineAnswer('Hello!', knowledge).text).toBe('Hi! How can we help?');
     expect(offlineAnswer('Do you sell kayaks?', knowledge).text).toMatch(/talk to a person/);
+  });
+
+  it("offers a person in the widget's language, and greets in it when the widget's greeting is the English default", () => {
+    expect(offlineAnswer('Verkaufen Sie Kajaks?', knowledge, { locale: 'de' }).text).toBe(offlinePhrases('de').fallback);
+    expect(offlineAnswer('Vendez-vous des kayaks ?', knowledge, { locale: 'fr-CA' }).text).toBe(offlinePhrases('fr').fallback);
+    expect(offlineAnswer('Do you sell kayaks?', knowledge, { locale: 'ja' }).text).toBe(offlinePhrases('en').fallback);
+    expect(offlineAnswer('Guten Tag!', knowledge, { locale: 'de' }).text).toBe('Hallo! Wie können wir Ihnen helfen?');
+    expect(offlineAnswer('Olá', knowledge, { locale: 'pt-BR' }).text).toBe('Olá! Como podemos ajudar?');
+    // The owner's own greeting is quoted as it is, in any language; an empty one gets the catalog's.
+    expect(offlineAnswer('Hallo', { ...knowledge, greeting: 'Moin! Was können wir tun?' }, { locale: 'de' }).text).toBe(
+      'Moin! Was können wir tun?',
+    );
+    expect(offlineAnswer('hi', { ...knowledge, greeting: ' ' }).text).toBe('Hi! How can we help?');
+  });
+
+  it('does not repeat its offer of a person: a shorter one follows, never the same sentence twice in a row', () => {
+    const german = offlinePhrases('de');
+    expect(ask(null)).toBe(german.fallback);
+    expect(ask(german.fallback)).toBe(german.fallbackAgain[0]);
+    expect(ask(german.fallbackAgain[0])).toBe(german.fallbackAgain[1]);
+    expect(ask(german.fallbackAgain[1])).toBe(german.fallbackAgain[0]);
+    expect(ask('Orders ship within 2 business days.')).toBe(german.fallback);
+  });
+
+  it("reads the bot's previous reply from the history: the last assistant paragraph", () => {
+    expect(previousReply([{ role: 'user', content: 'hi' }])).toBeNull();
+    const history: ChatMessage[] = [
+      { role: 'user', content: 'a' },
+      { role: 'assistant', content: 'first' },
+      { role: 'user', content: 'b' },
+      { role: 'assistant', content: 'second\n\n(Robin from the team wrote) hello' },
+      {
+        role: 'user',
+        content: [
+          { type: 'text', text: '<knowledge_base/>' },
+          { type: 'text', text: 'c' },
+        ],
+      },
+    ];
+    expect(previousReply(history)).toBe('(Robin from the team wrote) hello');
+    expect(previousReply(history.slice(0, 3))).toBe('first');
+  });
+
+  it('streams a shorter offer after its own offer, in the request’s locale', async () => {
+    const german = offlinePhrases('de');
+    const request: ChatRequest = {
+      model: 'offline',
+      system: '',
+      messages: [
+        { role: 'user', content: 'Verkaufen Sie Kajaks?' },
+        { role: 'assistant', content: german.fallback },
+        { role: 'user', content: 'Und Kanus?' },
+      ],
+      tools: [],
+      maxTokens: 100,
+      knowledge,
+      locale: 'de',
+    };
+    let text = '';
+    for await (const part of createOfflineModel().stream(request, new AbortController().signal)) {
+      if (part.type === 'text-delta') text += part.text;
+    }
+    expect(text).toBe(german.fallbackAgain[0]);
   });
 
   it('scores by the share of the question found', () => {

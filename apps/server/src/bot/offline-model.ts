@@ -2,12 +2,15 @@
  * The offline answerer: what replies when no ANTHROPIC_API_KEY is set. It is deterministic and honest about being
  * simple: it answers with the knowledge-base passage that best matches the visitor's message (citing it), else with
  * the widget's FAQ entry that shares the most words with it, and offers a human when nothing matches well enough. It
- * streams like a model so the rest of the bot does not care.
+ * streams like a model so the rest of the bot does not care. Its own sentences (the offer of a person, a greeting when
+ * the widget has none) are in the widget's language (`offline-phrases.ts`); passages and FAQ answers are quoted as is.
  * @module
  */
+import { widgetSettingsSchema } from '@parley/protocol';
 import { isRelevantSource, MIN_SOURCE_COVERAGE } from '../knowledge/relevant-source.js';
 import type { ChatMessage, ChatModel, ChatRequest, ChatStreamPart } from './model.js';
 import { emptyUsage } from './model.js';
+import { fallbackReply, offlinePhrases } from './offline-phrases.js';
 
 /** The model id stored for offline answers. */
 export const OFFLINE_MODEL = 'offline';
@@ -60,7 +63,20 @@ export function bestFaqMatch(
   return best;
 }
 
-const GREETING = /^\s*(hi|hello|hey|hallo|bonjour|hola|ciao|good (morning|afternoon|evening))\b/i;
+// Greetings in the catalog's languages, matched on the text without accents ("olá", "buenos días").
+const GREETING =
+  /^\s*(hi|hello|hey|good (morning|afternoon|evening)|hallo|guten (morgen|tag|abend)|moin|servus|bonjour|bonsoir|salut|hola|buen[oa]s (dias|tardes|noches)|ciao|buongiorno|buonasera|salve|ola|oi|bom dia|boa (tarde|noite)|hoi|goedemorgen|goedemiddag|goedenavond)\b/i;
+
+/** The protocol's default greeting: English whatever the widget's language, so not the owner's own words. */
+const DEFAULT_GREETING = widgetSettingsSchema.shape.greeting.parse(undefined);
+
+/** What the offline answerer knows of the conversation besides the visitor's latest text. */
+export interface OfflineContext {
+  /** The widget's locale (BCP 47), for the answerer's own sentences; English when absent. */
+  locale?: string;
+  /** The text of the bot's previous message in the conversation, if the last reply before this turn was the bot's. */
+  previousReply?: string | null;
+}
 
 /** The passage as an answer: whole up to {@link ANSWER_MAX_CHARACTERS}, else cut at a sentence end (also AI help's). */
 export function excerpt(body: string): string {
@@ -73,18 +89,50 @@ export function excerpt(body: string): string {
   return result.trim().slice(0, ANSWER_MAX_CHARACTERS);
 }
 
-/** The reply the offline answerer gives to the visitor's latest text, and the passage numbers it cites. */
-export function offlineAnswer(text: string, knowledge: ChatRequest['knowledge']): { text: string; citations: number[] } {
+/**
+ * The reply the offline answerer gives to the visitor's latest text, and the passage numbers it cites. A greeting gets
+ * the widget's greeting (the catalog's when the widget has none, or only the English default in another language);
+ * anything it can't answer gets the offer of a person, shorter when its previous reply was that offer already.
+ */
+export function offlineAnswer(
+  text: string,
+  knowledge: ChatRequest['knowledge'],
+  context: OfflineContext = {},
+): { text: string; citations: number[] } {
   // The bot's "no relevant source" decision: the first passage worth answering from, if any.
   const passage = knowledge.passages.find((candidate) => isRelevantSource(candidate));
   if (passage) return { text: excerpt(passage.body), citations: [passage.index] };
   const match = bestFaqMatch(text, knowledge.faq);
   if (match && match.score >= MATCH_THRESHOLD) return { text: match.entry.answer, citations: [] };
-  if (GREETING.test(text) && keywords(text).size <= 2) return { text: knowledge.greeting, citations: [] };
-  return {
-    text: 'I\'m not sure I can answer that myself. Would you like to talk to a person? Say "talk to a person" or use the button below.',
-    citations: [],
-  };
+  const phrases = offlinePhrases(context.locale);
+  if (GREETING.test(plain(text)) && keywords(text).size <= 2) {
+    const own = knowledge.greeting.trim();
+    return { text: own && own !== DEFAULT_GREETING ? knowledge.greeting : phrases.greeting, citations: [] };
+  }
+  return { text: fallbackReply(phrases, context.previousReply ?? null), citations: [] };
+}
+
+/** Text without accents, for the greeting pattern. */
+function plain(text: string): string {
+  return text.normalize('NFD').replace(/\p{Mn}/gu, '');
+}
+
+/** The text of a message's text blocks. */
+function textOf(message: ChatMessage): string {
+  if (typeof message.content === 'string') return message.content;
+  return message.content
+    .filter((block) => block.type === 'text')
+    .map((block) => block.text)
+    .join('\n\n');
+}
+
+/**
+ * The bot's previous message: the last paragraph of the last assistant turn (neighbouring messages of one side are
+ * merged into a turn, so an agent's message after the bot's is that paragraph, and the bot's is not the last reply).
+ */
+export function previousReply(messages: readonly ChatMessage[]): string | null {
+  const last = messages.findLast((message) => message.role === 'assistant');
+  return last ? (textOf(last).split('\n\n').at(-1) ?? null) : null;
 }
 
 function lastUserText(messages: ChatMessage[]): string {
@@ -103,7 +151,10 @@ function lastUserText(messages: ChatMessage[]): string {
 export function createOfflineModel(): ChatModel {
   return {
     async *stream(request: ChatRequest, signal: AbortSignal): AsyncIterable<ChatStreamPart> {
-      const answer = offlineAnswer(lastUserText(request.messages), request.knowledge);
+      const answer = offlineAnswer(lastUserText(request.messages), request.knowledge, {
+        locale: request.locale,
+        previousReply: previousReply(request.messages),
+      });
       // Word-sized deltas, so the widget's progressive rendering is exercised the same way as with Claude.
       for (const piece of answer.text.match(/\S+\s*/g) ?? [answer.text]) {
         signal.throwIfAborted();

@@ -14,6 +14,7 @@ export function buildSystemPrompt(config: BotConfig, settings: WidgetSettings): 
     config.persona || `You are ${settings.botName}, the support assistant on the website of "${settings.title}".`,
     config.tone,
     'You are chatting with a website visitor in a support widget. Keep answers short and in plain text (no markdown).',
+    languageRule(settings.locale),
     'Only state facts that appear below, in the knowledge-base passages, or that the visitor told you. If they do not ' +
       'answer the question, say that you do not know and offer to connect the visitor with a person; never guess.',
     'Each visitor message comes with the knowledge-base passages that matched it, inside <knowledge_base> tags; use ' +
@@ -29,6 +30,30 @@ export function buildSystemPrompt(config: BotConfig, settings: WidgetSettings): 
     parts.push(`Frequently asked questions:\n${settings.faq.map((entry) => `Q: ${entry.question}\nA: ${entry.answer}`).join('\n\n')}`);
   }
   return parts.join('\n\n');
+}
+
+/** The English name of `locale`'s language ("German", "Brazilian Portuguese"); the tag itself when Intl can't name it. */
+export function languageName(locale: string): string {
+  const tag = locale.replaceAll('_', '-');
+  try {
+    return new Intl.DisplayNames(['en'], { type: 'language' }).of(tag) ?? tag;
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+    return tag;
+  }
+}
+
+/**
+ * The rule on the answer's language: the visitor's, from their latest message; the widget's locale only when the
+ * message doesn't tell (it is part of the widget's prompt, so the prompt stays the same for every turn and is cached).
+ */
+function languageRule(locale: string): string {
+  const name = languageName(locale);
+  return (
+    "Answer in the visitor's language: the language of their latest message, even when the passages or these " +
+    `instructions are in another language. When their message doesn't show a language (a short "ok", an order number, ` +
+    `a product name), answer in the widget's language: ${name === locale ? locale : `${name} (${locale})`}.`
+  );
 }
 
 // About four characters a token for English text: good enough to keep a request under a budget.

@@ -205,6 +205,7 @@ export async function runClaimedTurn(deps: TurnDependencies, turn: ClaimedTurn):
         messages,
         maxTokens: botConfig.maxTokens,
         knowledge: { faq: settings.faq, greeting: settings.greeting, passages },
+        locale: settings.locale,
       },
       tools: mode === 'offline' ? [] : deps.tools,
       maxToolRounds: botConfig.maxToolRounds,

@@ -1,0 +1,80 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { asksForHuman } from './handoff-rule.js';
+import { fallbackReply, offlineLanguages, offlinePhrases } from './offline-phrases.js';
+
+// The widget's words (`packages/widget/src/text.ts`): the button the fallback names.
+const widgetText = readFileSync(new URL('../../../../packages/widget/src/text.ts', import.meta.url), 'utf8');
+const widgetButton = /export const human = '([^']+)';/.exec(widgetText)?.[1];
+
+describe('the offline answerer’s phrases', () => {
+  it('speak the languages of the system lines', () => {
+    expect(offlineLanguages).toEqual(['en', 'de', 'fr', 'es', 'it', 'pt', 'nl']);
+  });
+
+  it.each(offlineLanguages)('has every phrase in %s, each different from the others', (language) => {
+    const phrases = offlinePhrases(language);
+    const sentences = [phrases.fallback, ...phrases.fallbackAgain, phrases.greeting];
+    for (const sentence of sentences) expect(sentence.trim()).not.toBe('');
+    expect(new Set(sentences).size).toBe(sentences.length);
+    // Every other language has its own sentences, not English ones.
+    if (language !== 'en') for (const sentence of sentences) expect(Object.values(offlinePhrases('en'))).not.toContain(sentence);
+  });
+
+  it.each(offlineLanguages)('in %s, offers a person with words the ask-for-a-person rule understands, never a place', (language) => {
+    const phrases = offlinePhrases(language);
+    expect(asksForHuman(phrases.askForPerson, language)).toBe(true);
+    for (const sentence of [phrases.fallback, ...phrases.fallbackAgain]) {
+      expect(sentence).toContain(phrases.askForPerson);
+      expect(sentence).not.toMatch(/\b(below|above|unten|oben|ci-dessous|abajo|sotto|abaixo|hieronder)\b/i);
+    }
+    // The first offer names the widget's button by its label; the later ones are shorter.
+    expect(phrases.button).toBe(widgetButton);
+    expect(phrases.fallback.toLowerCase()).toContain(phrases.button.toLowerCase());
+    for (const again of phrases.fallbackAgain) expect(again.length).toBeLessThan(phrases.fallback.length);
+  });
+
+  it.each([
+    ['de-AT', 'de'],
+    ['pt-BR', 'pt'],
+    ['fr_CA', 'fr'],
+    ['NL', 'nl'],
+    ['ja', 'en'],
+    ['', 'en'],
+    ['constructor', 'en'],
+    [undefined, 'en'],
+  ])('picks the language of %j: %s', (locale, language) => {
+    expect(offlinePhrases(locale)).toBe(offlinePhrases(language));
+  });
+
+  it('keeps the English fallback that the end-to-end tests look for', () => {
+    const english = offlinePhrases('en');
+    for (const sentence of [english.fallback, ...english.fallbackAgain]) expect(sentence).toContain('talk to a person');
+  });
+});
+
+describe('fallbackReply', () => {
+  const phrases = offlinePhrases('en');
+  const [again, againOther] = phrases.fallbackAgain;
+
+  it('offers a person in full first, or after any other reply', () => {
+    expect(fallbackReply(phrases, null)).toBe(phrases.fallback);
+    expect(fallbackReply(phrases, 'Orders ship within 2 business days.')).toBe(phrases.fallback);
+  });
+
+  it('answers a fallback with a shorter one, and takes turns with the shorter ones', () => {
+    expect(fallbackReply(phrases, phrases.fallback)).toBe(again);
+    expect(fallbackReply(phrases, `${phrases.fallback}\n`)).toBe(again);
+    expect(fallbackReply(phrases, again)).toBe(againOther);
+    expect(fallbackReply(phrases, againOther)).toBe(again);
+  });
+
+  it('never says the same sentence twice in a row, over many turns', () => {
+    let previous: string | null = null;
+    for (let turn = 0; turn < 6; turn++) {
+      const reply = fallbackReply(phrases, previous);
+      expect(reply).not.toBe(previous);
+      previous = reply;
+    }
+  });
+});

@@ -1,0 +1,141 @@
+/**
+ * The offline answerer's own sentences, in the widget's language: what it says when it can't find an answer (offering
+ * a person) and its greeting when the widget has none of its own. Passages and the widget's FAQ answers are quoted as
+ * they are; only these are the answerer's words. The same languages as the system lines (protocol's
+ * `systemEventText`): English, German, French, Spanish, Italian, Portuguese and Dutch; English for any other.
+ * @module
+ */
+
+/** The offline answerer's sentences in one language. */
+export interface OfflinePhrases {
+  /**
+   * What the visitor can write to get a person, in this language: a phrase the ask-for-a-person rule
+   * (`asksForHuman` in `handoff-rule.ts`) recognises for the language. Every fallback quotes it.
+   */
+  readonly askForPerson: string;
+  /** The widget's "Talk to a person" button as the visitor sees it in this language (the widget's `text.human`). */
+  readonly button: string;
+  /** Offers a person when nothing answers the visitor's message: the first time. */
+  readonly fallback: string;
+  /**
+   * Shorter offers for a fallback that follows a fallback: the answerer takes turns with them, so the visitor never
+   * reads the same sentence twice in a row (see {@link fallbackReply}).
+   */
+  readonly fallbackAgain: readonly [string, string];
+  /** Answers a greeting when the widget has no greeting of its own (or only the protocol's English default). */
+  readonly greeting: string;
+}
+
+// Hand-written, not machine-translated, in the register of the system lines: "Sie" in German, "vous" in French, the
+// informal "you" in Spanish, Italian, Portuguese (Brazilian "você") and Dutch. The sentences never say where the
+// button is (the widget may put it anywhere): they say what to write, and name the button by its label. The widget's
+// labels are English in every language today, so the other languages name the English button after their own phrase.
+// French typography: no-break spaces before ":", "?" and "!" and inside « ».
+const catalog = {
+  en: {
+    askForPerson: 'talk to a person',
+    button: 'Talk to a person',
+    // The button's label is the phrase itself: saying it and pressing it are one instruction.
+    fallback:
+      "I couldn't find anything about that in our help articles. If you'd like help from someone on our team, just say “talk to a person”.",
+    fallbackAgain: [
+      "I still can't find that in our help articles. A person can help: say “talk to a person”.",
+      "That's not in our help articles either. Just say “talk to a person”.",
+    ],
+    greeting: 'Hi! How can we help?',
+  },
+  de: {
+    askForPerson: 'Mitarbeiter',
+    button: 'Talk to a person',
+    fallback:
+      'Dazu habe ich in unseren Hilfeartikeln leider nichts gefunden. Wenn Ihnen jemand aus unserem Team weiterhelfen soll, schreiben Sie „Mitarbeiter“ oder wählen Sie „Talk to a person“.',
+    fallbackAgain: [
+      'Auch dazu finde ich in unseren Hilfeartikeln nichts. Schreiben Sie „Mitarbeiter“, dann hilft Ihnen jemand aus unserem Team.',
+      'Das steht leider auch nicht in unseren Hilfeartikeln. Schreiben Sie einfach „Mitarbeiter“.',
+    ],
+    greeting: 'Hallo! Wie können wir Ihnen helfen?',
+  },
+  fr: {
+    askForPerson: 'parler à un conseiller',
+    button: 'Talk to a person',
+    fallback:
+      "Je n'ai rien trouvé à ce sujet dans nos articles d'aide. Si vous souhaitez l'aide d'un membre de notre équipe, écrivez «\u00a0parler à un conseiller\u00a0» ou choisissez «\u00a0Talk to a person\u00a0».",
+    fallbackAgain: [
+      "Je ne trouve toujours rien dans nos articles d'aide. Écrivez «\u00a0parler à un conseiller\u00a0» et quelqu'un de notre équipe vous répondra.",
+      "Ce n'est pas non plus dans nos articles d'aide. Écrivez simplement «\u00a0parler à un conseiller\u00a0».",
+    ],
+    greeting: 'Bonjour\u202f! Comment pouvons-nous vous aider\u202f?',
+  },
+  es: {
+    askForPerson: 'hablar con una persona',
+    button: 'Talk to a person',
+    fallback:
+      'No he encontrado nada sobre eso en nuestros artículos de ayuda. Si quieres que te ayude alguien de nuestro equipo, escribe «hablar con una persona» o elige «Talk to a person».',
+    fallbackAgain: [
+      'Sigo sin encontrarlo en nuestros artículos de ayuda. Una persona puede ayudarte: escribe «hablar con una persona».',
+      'Eso tampoco aparece en nuestros artículos de ayuda. Escribe «hablar con una persona».',
+    ],
+    greeting: '¡Hola! ¿En qué podemos ayudarte?',
+  },
+  it: {
+    askForPerson: 'parlare con un operatore',
+    button: 'Talk to a person',
+    fallback:
+      "Non ho trovato nulla al riguardo nei nostri articoli di aiuto. Se vuoi l'aiuto di qualcuno del nostro team, scrivi «parlare con un operatore» oppure scegli «Talk to a person».",
+    fallbackAgain: [
+      'Non trovo ancora nulla nei nostri articoli di aiuto. Un operatore può aiutarti: scrivi «parlare con un operatore».',
+      'Neanche questo è nei nostri articoli di aiuto. Scrivi «parlare con un operatore».',
+    ],
+    greeting: 'Ciao! Come possiamo aiutarti?',
+  },
+  pt: {
+    askForPerson: 'falar com um atendente',
+    button: 'Talk to a person',
+    fallback:
+      'Não encontrei nada sobre isso nos nossos artigos de ajuda. Se quiser ajuda de alguém da nossa equipe, escreva “falar com um atendente” ou escolha “Talk to a person”.',
+    fallbackAgain: [
+      'Continuo sem encontrar isso nos nossos artigos de ajuda. Um atendente pode ajudar: escreva “falar com um atendente”.',
+      'Isso também não está nos nossos artigos de ajuda. Escreva “falar com um atendente”.',
+    ],
+    greeting: 'Olá! Como podemos ajudar?',
+  },
+  nl: {
+    askForPerson: 'medewerker',
+    button: 'Talk to a person',
+    fallback:
+      'Daarover heb ik niets gevonden in onze helpartikelen. Wil je hulp van iemand van ons team? Typ “medewerker” of kies “Talk to a person”.',
+    fallbackAgain: [
+      'Ik kan het nog steeds niet vinden in onze helpartikelen. Een medewerker kan je helpen: typ “medewerker”.',
+      'Dat staat ook niet in onze helpartikelen. Typ gewoon “medewerker”.',
+    ],
+    greeting: 'Hoi! Waarmee kunnen we je helpen?',
+  },
+} as const satisfies Record<string, OfflinePhrases>;
+
+/** The languages {@link offlinePhrases} speaks; any other gets English. */
+export type OfflineLanguage = keyof typeof catalog;
+
+/** Every language of the catalog, for tests and docs. */
+export const offlineLanguages = Object.keys(catalog) as OfflineLanguage[];
+
+/**
+ * The offline answerer's sentences for `locale`, a BCP 47 tag (`de`, `pt-BR`, `fr-CA`; `de_DE` too) whose first
+ * subtag picks the language; English for any other language, an empty tag or none.
+ */
+export function offlinePhrases(locale = 'en'): OfflinePhrases {
+  const language = locale.toLowerCase().split(/[-_]/)[0] ?? '';
+  // `hasOwn`: a tag like `constructor` must not reach Object.prototype.
+  return Object.hasOwn(catalog, language) ? catalog[language as OfflineLanguage] : catalog.en;
+}
+
+/**
+ * The offer of a person, given the text of the bot's previous message in the conversation (null: none, or not the
+ * bot's). After a fallback comes a shorter one, and the shorter ones take turns: never the same sentence twice in a row.
+ */
+export function fallbackReply(phrases: OfflinePhrases, previousReply: string | null): string {
+  const previous = previousReply?.trim();
+  const [again, againOther] = phrases.fallbackAgain;
+  if (previous === phrases.fallback || previous === againOther) return again;
+  if (previous === again) return againOther;
+  return phrases.fallback;
+}
