@@ -270,6 +270,43 @@ describe('knowledge base: search', () => {
     // A "word" far too long to be a typo is not looked up as one (levenshtein() refuses over 255 characters).
     expect(await searchKnowledge(server.db.db, { organizationId: organization.id, query: 'returns'.repeat(40) })).toEqual([]);
   });
+
+  it('ranks the article whose title asks the question above a sibling that repeats its words', async () => {
+    const organization = await newOrganization();
+    const articles = {
+      'change-email.md':
+        '# Change your email address\n\nOpen Settings, then Account, and type the new one. We send a confirmation link to it.',
+      'email-notifications.md':
+        '# Email notifications\n\nWe send an email for each new message. To change how often you get an email, or the address we email, open Notifications.',
+    };
+    for (const [sourceKey, content] of Object.entries(articles)) {
+      await importDocument(server.db.db, { organizationId: organization.id, sourceKey, format: 'markdown', content });
+    }
+    // BM25 alone prefers the sibling (it says "email" five times); the title match decides.
+    const hits = await searchKnowledge(server.db.db, { organizationId: organization.id, query: 'how do I change my email address' });
+    expect(hits.map((hit) => hit.sourceKey)).toEqual(['change-email.md', 'email-notifications.md']);
+  });
+
+  it("shows the best few documents before a document's further passages", async () => {
+    const organization = await newOrganization();
+    const kayaks = await importDocument(server.db.db, {
+      organizationId: organization.id,
+      sourceKey: 'kayaks.md',
+      format: 'markdown',
+      content:
+        '# Kayaks\n\n## Sea kayaks\n\nSea kayaks paddle far.\n\n## River kayaks\n\nRiver kayaks turn fast.\n\n## Kids kayaks\n\nKids kayaks are small.',
+    });
+    const canoes = await importDocument(server.db.db, {
+      organizationId: organization.id,
+      sourceKey: 'canoes.md',
+      format: 'markdown',
+      content: '# Canoes\n\nA canoe carries more than kayaks do, and the whole family fits in one.',
+    });
+    const search = (passagesPerDocument?: number) =>
+      searchKnowledge(server.db.db, { organizationId: organization.id, query: 'kayaks', limit: 3, passagesPerDocument });
+    expect((await search()).map((hit) => hit.documentId)).toEqual([kayaks.documentId, canoes.documentId, kayaks.documentId]);
+    expect((await search(3)).map((hit) => hit.documentId)).toEqual([kayaks.documentId, kayaks.documentId, kayaks.documentId]);
+  });
 });
 
 describe('knowledge base: REST API', () => {

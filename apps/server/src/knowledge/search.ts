@@ -8,6 +8,7 @@
 import { rowsOf, type Database } from '@parley/db';
 import { sql } from 'drizzle-orm';
 import { BM25 } from './bm25.js';
+import { DEFAULT_PASSAGES_PER_DOCUMENT, diversifyByDocument } from './diversify.js';
 import { reciprocalRankFusion } from './rank-fusion.js';
 import type { SemanticIndex } from './semantic-index.js';
 
@@ -47,6 +48,11 @@ export interface SearchOptions {
   postingsPerTerm?: number;
   /** With a semantic index, lexical and nearest-neighbour results are fused (reciprocal rank fusion). */
   semantic?: SemanticIndex | null | undefined;
+  /**
+   * How many passages of one document come before other documents' next-best passages (see
+   * {@link diversifyByDocument}): the bot sees the best few documents rather than several chunks of one. Default 1.
+   */
+  passagesPerDocument?: number;
 }
 
 /** How many passages a search returns unless told otherwise. */
@@ -67,6 +73,23 @@ const TYPO_WORD_PATTERN = '^[[:alpha:]]+$';
 const TYPO_MIN_LENGTH = 4;
 const TYPO_MAX_LENGTH = 64;
 const TYPO_MAX_EDITS = 2;
+/**
+ * Field boosts. A help center names an article and its sections after what they answer, so a query word in the
+ * document's title or in the chunk's heading path is a strong signal on top of BM25 over the whole chunk (where the
+ * title and headings already count once, like any word). Each query term found in the field adds this share of its
+ * IDF (times its repeats and typo weight); for comparison, BM25 gives a term at most (k1 + 1) = 1.9 × IDF. A field is
+ * short, so a match counts once however often the word occurs in it (BM25F with a saturation of one). Chosen on the
+ * help-center development set, where anything from 0.3 to 0.6 for either field does about as well (nDCG@10
+ * 0.77–0.79); SciFact, whose abstracts have titles, prefers the title's at 0.4 or under (docs/knowledge.md).
+ */
+export const TITLE_MATCH_WEIGHT = 0.4;
+/** See {@link TITLE_MATCH_WEIGHT}: the chunk's heading path (section), outermost heading first. */
+export const SECTION_MATCH_WEIGHT = 0.4;
+/**
+ * The field boosts re-rank this many of BM25's best passages (or the requested number, if more): a passage below them
+ * would need a field match on most query words to climb that far, and reading fields is a cost per candidate.
+ */
+const RESCORE_CANDIDATES = 100;
 
 interface HitRow {
   chunk_id: string | number;
@@ -87,25 +110,30 @@ const FUSION_DEPTH = 30;
 /**
  * Searches the organization's knowledge base; returns the best passages first, or none when nothing matches. With a
  * semantic index, lexical and semantic results are fused; if the query can't be embedded, lexical results serve.
+ * Results are diversified by document ({@link SearchOptions.passagesPerDocument}).
  */
 export async function searchKnowledge(db: Database, options: SearchOptions): Promise<KnowledgeHit[]> {
   if (!options.query.trim()) return [];
-  return options.semantic ? hybridSearch(db, options, options.semantic) : lexicalSearch(db, options);
+  const limit = options.limit ?? DEFAULT_SEARCH_LIMIT;
+  const hits = options.semantic ? await hybridSearch(db, options, options.semantic) : await lexicalSearch(db, options);
+  return diversifyByDocument(hits, options.passagesPerDocument ?? DEFAULT_PASSAGES_PER_DOCUMENT).slice(0, limit);
 }
 
 async function hybridSearch(db: Database, options: SearchOptions, semantic: SemanticIndex): Promise<KnowledgeHit[]> {
   const limit = options.limit ?? DEFAULT_SEARCH_LIMIT;
   const depth = Math.max(limit, FUSION_DEPTH);
-  const lexical = await lexicalSearch(db, { ...options, limit: depth });
+  // Fused in score order; the fused list is diversified.
+  const lexical = await lexicalSearch(db, { ...options, limit: depth, passagesPerDocument: depth });
   let vector: number[] | undefined;
   try {
     [vector] = await semantic.embeddings.embed([options.query.slice(0, MAX_QUERY_CHARACTERS)]);
   } catch (error) {
     semantic.onSearchError(error);
-    return lexical.slice(0, limit);
+    return lexical;
   }
   const nearest = await semantic.nearest(db, options.organizationId, vector!, depth);
-  const fused = reciprocalRankFusion([lexical.map((hit) => hit.chunkId), nearest.map((hit) => hit.chunkId)]).slice(0, limit);
+  // Deeper than `limit`: searchKnowledge diversifies the fused list by document before cutting it.
+  const fused = reciprocalRankFusion([lexical.map((hit) => hit.chunkId), nearest.map((hit) => hit.chunkId)]).slice(0, depth);
   const hits = new Map(lexical.map((hit) => [hit.chunkId, hit]));
   const missing = fused.filter((chunkId) => !hits.has(chunkId));
   if (missing.length > 0) for (const hit of await passagesById(db, missing)) hits.set(hit.chunkId, hit);
@@ -148,11 +176,15 @@ async function lexicalSearch(db: Database, options: SearchOptions): Promise<Know
   return rowsOf<HitRow>(await db.execute(searchSql(options))).map(hitOf);
 }
 
-/** The lexical statement behind {@link searchKnowledge}. */
+/**
+ * The lexical statement behind {@link searchKnowledge}: BM25's best passages (at least {@link RESCORE_CANDIDATES}),
+ * re-ranked with the field boosts and diversified by document: the best `limit`.
+ */
 function searchSql(options: SearchOptions) {
   const query = options.query.slice(0, MAX_QUERY_CHARACTERS);
   const limit = options.limit ?? DEFAULT_SEARCH_LIMIT;
   const postingsPerTerm = options.postingsPerTerm ?? DEFAULT_POSTINGS_PER_TERM;
+  const perDocument = Math.max(1, Math.floor(options.passagesPerDocument ?? DEFAULT_PASSAGES_PER_DOCUMENT));
   const { k1, b } = BM25;
   const organizationId = options.organizationId;
 
@@ -163,6 +195,9 @@ function searchSql(options: SearchOptions) {
   //   share too few trigrams).
   // weighted: IDF per term; words found nowhere still count in the total weight (with the highest IDF), so coverage
   //   stays honest.
+  // scored: BM25 over the whole chunk (title, about, heading path, body), its best candidates only.
+  // fields, rescored: the field boosts, from the candidates' title and heading path in their own language.
+  // diversified: each document's best passages first (diversifyByDocument, in SQL so that only `limit` rows are read).
   return sql`
     with stats as (
       select greatest(chunk_count, 1)::float8 as n, greatest(token_count::float8 / nullif(chunk_count, 0), 1) as average_length
@@ -174,16 +209,16 @@ function searchSql(options: SearchOptions) {
       where o.id = ${organizationId}
     ),
     known as (
-      select w.lexeme, w.repeats, coalesce(exact.id, fuzzy.id) as term_id,
+      select w.lexeme, w.repeats, coalesce(exact.id, fuzzy.id) as term_id, coalesce(exact.lexeme, fuzzy.lexeme) as term,
              coalesce(exact.document_frequency, fuzzy.document_frequency) as document_frequency,
              case when exact.id is not null then 1 else coalesce(fuzzy.closeness, 0) end as weight
       from query_words w
       left join lateral (
-        select t.id, t.document_frequency from knowledge_terms t
+        select t.id, t.lexeme, t.document_frequency from knowledge_terms t
         where t.organization_id = ${organizationId} and t.lexeme = w.lexeme and t.document_frequency > 0
       ) exact on true
       left join lateral (
-        select t.id, t.document_frequency,
+        select t.id, t.lexeme, t.document_frequency,
                1 - levenshtein(t.lexeme, w.lexeme)::float8 / greatest(length(t.lexeme), length(w.lexeme)) as closeness
         from knowledge_terms t
         where exact.id is null and length(w.lexeme) between ${TYPO_MIN_LENGTH} and ${TYPO_MAX_LENGTH} and w.lexeme ~ ${TYPO_WORD_PATTERN}
@@ -200,7 +235,7 @@ function searchSql(options: SearchOptions) {
       ) fuzzy on true
     ),
     weighted as (
-      select k.term_id, k.repeats, k.repeats * k.weight as boost,
+      select k.term_id, k.term, k.repeats, k.repeats * k.weight as boost,
              ln(1 + (s.n - coalesce(k.document_frequency, 0) + 0.5) / (coalesce(k.document_frequency, 0) + 0.5)) as idf
       from known k cross join stats s
     ),
@@ -227,13 +262,34 @@ function searchSql(options: SearchOptions) {
       where w.term_id is not null and w.boost > 0
       group by p.chunk_id
       order by score desc
+      limit ${Math.max(limit, RESCORE_CANDIDATES)}
+    ),
+    -- Materialized: each candidate's fields are read once, not once per query term.
+    fields as materialized (
+      select s.chunk_id, c.document_id, s.score, s.matched,
+             tsvector_to_array(to_tsvector(c.language, c.title)) as title_terms,
+             tsvector_to_array(to_tsvector(c.language, c.section)) as section_terms
+      from scored s join knowledge_chunks c on c.id = s.chunk_id
+    ),
+    rescored as (
+      select f.chunk_id, f.document_id, f.matched,
+             f.score + coalesce(sum(w.boost * w.idf * (${TITLE_MATCH_WEIGHT}::float8 * (w.term = any(f.title_terms))::int
+                                                      + ${SECTION_MATCH_WEIGHT}::float8 * (w.term = any(f.section_terms))::int)), 0) as score
+      from fields f
+      left join weighted w on w.term_id is not null and w.boost > 0
+      group by f.chunk_id, f.document_id, f.matched, f.score
+    ),
+    diversified as (
+      select r.*, row_number() over (partition by r.document_id order by r.score desc, r.chunk_id) > ${perDocument} as later
+      from rescored r
+      order by later, r.score desc, r.chunk_id
       limit ${limit}
     )
     select c.id as chunk_id, c.document_id, d.source_key, c.title, c.heading_path, c.body, coalesce(c.url, d.url) as url,
-           scored.score, least(scored.matched / nullif(total.weight, 0), 1) as coverage
-    from scored
-    join knowledge_chunks c on c.id = scored.chunk_id
+           diversified.score, least(diversified.matched / nullif(total.weight, 0), 1) as coverage
+    from diversified
+    join knowledge_chunks c on c.id = diversified.chunk_id
     join knowledge_documents d on d.id = c.document_id
     cross join total
-    order by scored.score desc, c.id`;
+    order by diversified.later, diversified.score desc, c.id`;
 }
