@@ -9,6 +9,7 @@ import { useId, useRef, useState } from 'preact/hooks';
 import type { ConsoleApi } from '../api.js';
 import { errorMessage } from '../console-controller.js';
 import { grantableRoles, roleName } from '../people-rules.js';
+import { IdChoices } from './id-choices.js';
 
 /** Props of {@link Invitations}. */
 export interface InvitationsProps {
@@ -123,21 +124,12 @@ function InviteForm({ api, viewer, teams, onSent }: InviteFormProps) {
         </p>
       )}
       {teams.length > 0 && (
-        <fieldset class="member-choices">
-          <legend>Teams</legend>
-          {teams.map((team) => (
-            <label key={team.id} class="checkbox-field">
-              <input
-                type="checkbox"
-                checked={teamIds.includes(team.id)}
-                onChange={(event) =>
-                  setTeamIds(event.currentTarget.checked ? [...teamIds, team.id] : teamIds.filter((id) => id !== team.id))
-                }
-              />
-              {team.name}
-            </label>
-          ))}
-        </fieldset>
+        <IdChoices
+          legend="Teams"
+          options={teams.map((team) => ({ id: team.id, label: team.name }))}
+          selected={teamIds}
+          onChange={setTeamIds}
+        />
       )}
       {error && (
         <p class="form-error" role="alert">

@@ -7,6 +7,7 @@ import type { Person, Team } from '@parley/protocol';
 import { useId, useState } from 'preact/hooks';
 import type { ConsoleApi } from '../api.js';
 import { errorMessage } from '../console-controller.js';
+import { IdChoices } from './id-choices.js';
 
 /** Props of {@link TeamsSettings}. */
 export interface TeamsSettingsProps {
@@ -210,22 +211,16 @@ function TeamEditor({ title, people, initial, submitLabel, busyLabel, clearOnSuc
         />
       </label>
       {people.length > 0 && (
-        <fieldset class="member-choices">
-          <legend>Members</legend>
-          {people.map((person) => (
-            <label key={person.id} class="checkbox-field">
-              <input
-                type="checkbox"
-                checked={memberIds.includes(person.id)}
-                onChange={(event) =>
-                  setMemberIds(event.currentTarget.checked ? [...memberIds, person.id] : memberIds.filter((id) => id !== person.id))
-                }
-              />
-              {person.name}
-              {person.status === 'deactivated' && <span class="hint"> (deactivated)</span>}
-            </label>
-          ))}
-        </fieldset>
+        <IdChoices
+          legend="Members"
+          options={people.map((person) => ({
+            id: person.id,
+            label: person.name,
+            note: person.status === 'deactivated' && <span class="hint"> (deactivated)</span>,
+          }))}
+          selected={memberIds}
+          onChange={setMemberIds}
+        />
       )}
       {error && (
         <p class="form-error" role="alert">
