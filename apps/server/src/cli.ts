@@ -11,7 +11,7 @@ import { knowledgeFileExtensions } from '@parley/protocol';
 import { collectFiles, importFiles, type FileImportResult } from './knowledge/import-files.js';
 import { vacuumKnowledgeIndex } from './knowledge/maintenance.js';
 import { embedMissingChunks, semanticIndexFromConfig } from './knowledge/semantic-index.js';
-import { ConfigError, embeddedDbDir, loadConfig, type Config } from './config.js';
+import { ConfigError, embeddedDbDir, loadConfig, publicBaseUrl, type Config } from './config.js';
 import { resolveSecret } from './secret.js';
 import { seedDemo, type DemoSeedResult } from './seed/demo.js';
 
@@ -232,7 +232,7 @@ async function main(argv: string[]) {
         await handle.close();
       }
       if (!result.password) console.log('The demo data already exists; use --reset-password for a new agent password.');
-      printDemoAccount(result, config.publicUrl ?? `http://localhost:${config.port}`);
+      printDemoAccount(result, publicBaseUrl(config));
       return;
     }
     case 'kb': {

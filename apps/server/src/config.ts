@@ -110,6 +110,7 @@ export interface Config {
   redisUrl: string | undefined;
   /** Signs session and agent tokens. When unset outside production, one is generated and kept in the data folder. */
   secret: string | undefined;
+  /** Where people reach this server (`PARLEY_PUBLIC_URL`), for links in e-mails; see {@link publicBaseUrl}. */
   publicUrl: string | undefined;
   /**
    * Reverse proxies whose `X-Forwarded-For`/`-Proto`/`-Host` headers are believed (client address for rate limits,
@@ -247,4 +248,12 @@ function smtpSettings(url: string, from: string): { url: string; from: string } 
 /** Where the embedded database lives inside the data folder. */
 export function embeddedDbDir(config: Config): string {
   return join(config.dataDir, 'db');
+}
+
+/**
+ * The base of the links the server hands out (e-mailed conversation links, invitation links, the demo's address):
+ * `PARLEY_PUBLIC_URL`, or this machine's port on localhost when it is unset.
+ */
+export function publicBaseUrl(config: Pick<Config, 'publicUrl' | 'port'>): string {
+  return config.publicUrl ?? `http://localhost:${config.port}`;
 }

@@ -40,6 +40,7 @@ import { and, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { z } from 'zod';
+import { publicBaseUrl } from '../config.js';
 import { invitationEmail } from '../plugins/mail-templates.js';
 import { createRateLimit } from '../plugins/rate-limit.js';
 import { loadAgent, requireAdmin } from './agents.js';
@@ -327,7 +328,7 @@ export function registerInvitationRoutes(app: FastifyInstance): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
   const { config, log, mailer } = app;
   // Where the server is reached from outside; the same base as the e-mailed conversation links (handoff/email.ts).
-  const baseUrl = config.publicUrl ?? `http://localhost:${config.port}`;
+  const baseUrl = publicBaseUrl(config);
   // Before validation: an agent (or nobody) is refused whatever the body, rather than told what is wrong with it.
   const preValidation = [app.authenticate, requireAdmin('invite people')];
   // Ten tries per link per 15 minutes: an existing account's password can't be guessed through its invitation faster

@@ -10,6 +10,7 @@ import { contacts, conversations, messages, organizations, users, widgets, type 
 import { ParleyError, widgetSettingsSchema, type ConversationSeenAck, type TranscriptRequestAck } from '@parley/protocol';
 import { and, asc, eq, gt, inArray, ne, sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
+import { publicBaseUrl } from '../config.js';
 import { normalizeEmail } from '../conversations/contact-details.js';
 import { findVisitorConversation } from '../conversations/service.js';
 import { agentReplyEmail, transcriptEmail, type EmailMessage } from '../plugins/mail-templates.js';
@@ -82,7 +83,7 @@ async function emailMessages(
 /** Registers the e-mail jobs, the visitor's `conversation:seen` and `transcript:request`, and the reply timer. */
 export function registerEmail(app: FastifyInstance): void {
   const { db, jobs, mailer, tokens, config, log } = app;
-  const baseUrl = config.publicUrl ?? `http://localhost:${config.port}`;
+  const baseUrl = publicBaseUrl(config);
   const transcriptLimit = createRateLimit(
     TRANSCRIPTS_PER_HOUR,
     3600,
