@@ -99,11 +99,11 @@ describe('the demo shop and the console', () => {
     await shop.getByRole('button', { name: 'Open chat' }).click();
     await shop.getByRole('textbox', { name: 'Message' }).fill('How long does shipping take?');
     await shop.getByRole('button', { name: 'Send' }).click();
-    // The offline answerer finds this one in the demo shop's knowledge base, and cites it under the reply.
+    // The offline answerer finds this one in the demo shop's knowledge base (its FAQ document), and cites it under the reply.
     await expect
       .poll(() => shop.getByRole('log').textContent(), { timeout: 10_000 })
-      .toContain('Standard shipping takes 3–5 business days');
-    const source = shop.getByRole('log').getByRole('link', { name: 'Shipping and delivery › Delivery times in the US' });
+      .toContain('Standard delivery in the US then takes 3–5 business days');
+    const source = shop.getByRole('log').getByRole('link', { name: 'Frequently asked questions › How long does shipping take?' });
     await expect.poll(() => source.getAttribute('href')).toBe('https://harborandpine.example/help/shipping');
     await shop.screenshot({ path: join(screenshots, '5a-answer-with-sources.png') });
     // Robin's console is open, so Robin is online: routing gives Robin the chat as soon as the visitor asks for a person,

@@ -276,3 +276,26 @@ describe('knowledge document chunks', () => {
     expect([calls[0]!.init.method, calls[0]!.url]).toEqual(['GET', '/api/knowledge/documents/d%2F1/chunks']);
   });
 });
+
+describe('knowledge sources and settings', () => {
+  it('adds, syncs, changes and removes sources, and reads and changes the language, on their paths', async () => {
+    const { fetch, calls } = fakeFetch((call) => (call.init.method === 'DELETE' ? new Response(null, { status: 204 }) : json(200, {})));
+    const api = createApi({ fetch });
+    await api.listKnowledgeSources();
+    await api.createKnowledgeSource({ url: 'https://help.example.com/', kind: 'sitemap', resyncHours: 24 });
+    await api.syncKnowledgeSource('s/1');
+    await api.updateKnowledgeSource('s/1', { resyncHours: null });
+    await api.deleteKnowledgeSource('s/1');
+    await api.getKnowledgeSettings();
+    await api.updateKnowledgeSettings({ language: 'german' });
+    expect(calls.map((call) => [call.init.method, call.url, call.init.body ?? null])).toEqual([
+      ['GET', '/api/knowledge/sources', null],
+      ['POST', '/api/knowledge/sources', '{"url":"https://help.example.com/","kind":"sitemap","resyncHours":24}'],
+      ['POST', '/api/knowledge/sources/s%2F1/sync', null],
+      ['PATCH', '/api/knowledge/sources/s%2F1', '{"resyncHours":null}'],
+      ['DELETE', '/api/knowledge/sources/s%2F1', null],
+      ['GET', '/api/knowledge/settings', null],
+      ['PATCH', '/api/knowledge/settings', '{"language":"german"}'],
+    ]);
+  });
+});

@@ -23,6 +23,12 @@ import type {
   KnowledgeImportRequest,
   KnowledgeImportResult,
   KnowledgeSearchResult,
+  KnowledgeSettings,
+  KnowledgeSettingsPatch,
+  KnowledgeSource,
+  KnowledgeSourceCreate,
+  KnowledgeSourceList,
+  KnowledgeSourceUpdate,
   LoginRequest,
   LoginResponse,
   Me,
@@ -151,6 +157,20 @@ export interface ConsoleApi {
   deleteKnowledgeDocument(documentId: string): Promise<void>;
   /** `GET /api/knowledge/search`: the passages the bot would find for `q`. */
   searchKnowledge(query: { q: string; limit?: number }): Promise<KnowledgeSearchResult>;
+  /** `GET /api/knowledge/sources`: the websites whose pages are documents, with their last sync. */
+  listKnowledgeSources(): Promise<KnowledgeSourceList>;
+  /** `POST /api/knowledge/sources` (admins): adds a website or sitemap and starts its first sync; `conflict` if it's there. */
+  createKnowledgeSource(request: KnowledgeSourceCreate): Promise<KnowledgeSource>;
+  /** `POST /api/knowledge/sources/:sourceId/sync` (admins): syncs the source now. */
+  syncKnowledgeSource(sourceId: string): Promise<KnowledgeSource>;
+  /** `PATCH /api/knowledge/sources/:sourceId` (admins): its limits or re-sync interval. */
+  updateKnowledgeSource(sourceId: string, update: KnowledgeSourceUpdate): Promise<KnowledgeSource>;
+  /** `DELETE /api/knowledge/sources/:sourceId` (admins): removes the source and its documents. */
+  deleteKnowledgeSource(sourceId: string): Promise<void>;
+  /** `GET /api/knowledge/settings`: the knowledge base's language, the languages there are, documents left to re-index. */
+  getKnowledgeSettings(): Promise<KnowledgeSettings>;
+  /** `PATCH /api/knowledge/settings` (admins): a new language; documents are re-indexed in it in the background. */
+  updateKnowledgeSettings(update: KnowledgeSettingsPatch): Promise<KnowledgeSettings>;
   /** `GET /api/presence`: every agent of the organization with their presence (online, away, offline). */
   listPresence(): Promise<PresenceList>;
   /**
@@ -400,6 +420,13 @@ export function createApi(options: ApiOptions = {}): ConsoleApi {
     getKnowledgeDocumentChunks: (documentId) => request('GET', `/api/knowledge/documents/${encodeURIComponent(documentId)}/chunks`),
     deleteKnowledgeDocument: (documentId) => request('DELETE', `/api/knowledge/documents/${encodeURIComponent(documentId)}`),
     searchKnowledge: (query) => request('GET', withQuery('/api/knowledge/search', { q: query.q, limit: query.limit })),
+    listKnowledgeSources: () => request('GET', '/api/knowledge/sources'),
+    createKnowledgeSource: (body) => request('POST', '/api/knowledge/sources', body),
+    syncKnowledgeSource: (sourceId) => request('POST', `/api/knowledge/sources/${encodeURIComponent(sourceId)}/sync`),
+    updateKnowledgeSource: (sourceId, body) => request('PATCH', `/api/knowledge/sources/${encodeURIComponent(sourceId)}`, body),
+    deleteKnowledgeSource: (sourceId) => request('DELETE', `/api/knowledge/sources/${encodeURIComponent(sourceId)}`),
+    getKnowledgeSettings: () => request('GET', '/api/knowledge/settings'),
+    updateKnowledgeSettings: (body) => request('PATCH', '/api/knowledge/settings', body),
     listPresence: () => request('GET', '/api/presence'),
     transferConversation: (conversationId, body) => request('POST', `${conversationPath(conversationId)}/transfer`, body),
     listTeams: () => request('GET', '/api/teams'),

@@ -114,6 +114,13 @@ function fakeServer() {
     getKnowledgeDocumentChunks: () => Promise.reject(new ParleyError('forbidden')),
     deleteKnowledgeDocument: () => Promise.reject(new ParleyError('forbidden')),
     searchKnowledge: () => Promise.reject(new ParleyError('forbidden')),
+    listKnowledgeSources: () => Promise.reject(new ParleyError('forbidden')),
+    createKnowledgeSource: () => Promise.reject(new ParleyError('forbidden')),
+    syncKnowledgeSource: () => Promise.reject(new ParleyError('forbidden')),
+    updateKnowledgeSource: () => Promise.reject(new ParleyError('forbidden')),
+    deleteKnowledgeSource: () => Promise.reject(new ParleyError('forbidden')),
+    getKnowledgeSettings: () => Promise.reject(new ParleyError('forbidden')),
+    updateKnowledgeSettings: () => Promise.reject(new ParleyError('forbidden')),
     // Nor saved replies: the reply box and their page ask for them.
     listSavedReplies: () => Promise.reject(new ParleyError('forbidden')),
     createSavedReply: () => Promise.reject(new ParleyError('forbidden')),

@@ -10,6 +10,7 @@ const formatLabels: Record<KnowledgeFormat, string> = {
   html: 'HTML',
   text: 'Plain text',
   faq: 'FAQ',
+  pdf: 'PDF',
 };
 
 /** A document format as site owners know it ("Markdown", "FAQ"). */

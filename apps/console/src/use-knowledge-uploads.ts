@@ -1,15 +1,18 @@
 /**
- * The knowledge base page's uploads: each file is checked, read in the browser and sent as JSON, a few at a time, and
- * keeps its progress and outcome so that the page can show one row per file.
+ * The knowledge base page's uploads: each file is checked, read in the browser and sent as JSON (a PDF base64-encoded),
+ * a few at a time, and keeps its progress and outcome so that the page can show one row per file.
  * @module
  */
 import {
   KNOWLEDGE_DOCUMENT_MAX_LENGTH,
+  KNOWLEDGE_PDF_MAX_BYTES,
   knowledgeFileExtensions,
   knowledgeFormatOfFileName,
   type KnowledgeDocument,
+  type KnowledgeImportRequest,
   type KnowledgeImportResult,
 } from '@parley/protocol';
+import { formatFileSize } from './knowledge-labels.js';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { ConsoleApi, UploadProgress } from './api.js';
 
@@ -67,8 +70,14 @@ const tooLong = `Longer than the ${KNOWLEDGE_DOCUMENT_MAX_LENGTH.toLocaleString(
 
 /** Why a file cannot be imported, before reading it; null when it may be. */
 export function uploadRefusalOf(file: File): string | null {
-  if (!knowledgeFormatOfFileName(file.name)) return `Not a supported file type. Use ${knowledgeFileExtensions.join(', ')}.`;
+  const format = knowledgeFormatOfFileName(file.name);
+  if (!format) return `Not a supported file type. Use ${knowledgeFileExtensions.join(', ')}.`;
   if (file.size === 0) return 'The file is empty.';
+  if (format === 'pdf') {
+    return file.size > KNOWLEDGE_PDF_MAX_BYTES
+      ? `Larger than the ${formatFileSize(KNOWLEDGE_PDF_MAX_BYTES)} a PDF may have: split it, or import it with the CLI.`
+      : null;
+  }
   // UTF-8 takes at most 4 bytes a character: a file this big is too long whatever its script.
   if (file.size > KNOWLEDGE_DOCUMENT_MAX_LENGTH * 4) return tooLong;
   return null;
@@ -86,6 +95,29 @@ export function uploadSummary(uploads: readonly KnowledgeUpload[]): string {
 }
 
 const reasonOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+/** A file's bytes in base64, as the API takes a PDF. A data URL is encoded by the browser, without a binary string. */
+function readBase64(file: File): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader();
+    reader.addEventListener('load', () => {
+      const dataUrl = String(reader.result);
+      resolve(dataUrl.slice(dataUrl.indexOf(',') + 1));
+    });
+    reader.addEventListener('error', () => reject(reader.error ?? new Error(`Couldn't read ${file.name}.`)));
+    reader.readAsDataURL(file);
+  });
+}
+
+/** The request that imports an upload: a PDF's bytes in base64, any other file's text. */
+async function importRequestOf(upload: KnowledgeUpload): Promise<KnowledgeImportRequest> {
+  // Refused files never get here: the name has a format.
+  const format = knowledgeFormatOfFileName(upload.file.name)!;
+  if (format === 'pdf') return { sourceKey: upload.sourceKey, format, contentBase64: await readBase64(upload.file) };
+  const content = await upload.file.text();
+  if (content.length > KNOWLEDGE_DOCUMENT_MAX_LENGTH) throw new Error(tooLong);
+  return { sourceKey: upload.sourceKey, format, content };
+}
 
 /**
  * Runs the page's uploads, {@link MAX_CONCURRENT_UPLOADS} at a time. `onBatchDone` is called when the last file in
@@ -121,17 +153,12 @@ export function useKnowledgeUploads(api: Pick<ConsoleApi, 'uploadKnowledgeDocume
     const controller = new AbortController();
     aborts.current.add(controller);
     try {
-      const content = await upload.file.text();
-      if (content.length > KNOWLEDGE_DOCUMENT_MAX_LENGTH) throw new Error(tooLong);
+      const request = await importRequestOf(upload);
       change(upload.id, { phase: 'uploading', progress: { loaded: 0, total: upload.file.size } });
-      const result = await latest.current.api.uploadKnowledgeDocument(
-        // Refused files never get here: the name has a format.
-        { sourceKey: upload.sourceKey, format: knowledgeFormatOfFileName(upload.file.name)!, content },
-        {
-          signal: controller.signal,
-          onProgress: (progress) => change(upload.id, { phase: progress.loaded < progress.total ? 'uploading' : 'importing', progress }),
-        },
-      );
+      const result = await latest.current.api.uploadKnowledgeDocument(request, {
+        signal: controller.signal,
+        onProgress: (progress) => change(upload.id, { phase: progress.loaded < progress.total ? 'uploading' : 'importing', progress }),
+      });
       change(upload.id, { phase: 'done', progress: null, result });
     } catch (failure) {
       // Aborted: the page is gone, and nobody sees the row.

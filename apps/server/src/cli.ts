@@ -1,16 +1,20 @@
 #!/usr/bin/env node
 /**
  * The `parley` command: `start` (migrate, seed the demo, serve), `migrate`, `seed [--reset-password]`, and
- * `kb import <file|folder>…` (knowledge base).
+ * `kb import <file|folder>…`, `kb crawl <url>`, `kb embed` (knowledge base).
  * @module
  */
 import { parseArgs } from 'node:util';
-import { createDb, DataDirLockedError, organizations, type DataDirOpener, type DbHandle } from '@parley/db';
+import { createDb, DataDirLockedError, knowledgeSources, organizations, type DataDirOpener, type DbHandle } from '@parley/db';
+import { and, eq } from 'drizzle-orm';
 import { buildApp } from './app.js';
 import { knowledgeFileExtensions } from '@parley/protocol';
 import { collectFiles, importFiles, type FileImportResult } from './knowledge/import-files.js';
 import { vacuumKnowledgeIndex } from './knowledge/maintenance.js';
 import { embedMissingChunks, semanticIndexFromConfig } from './knowledge/semantic-index.js';
+import { createKnowledgeSource, normalizeSourceUrl } from './knowledge/sources.js';
+import { syncKnowledgeSource, type PageAction } from './knowledge/sync-source.js';
+import { createOutboundFetch } from './plugins/outbound.js';
 import { ConfigError, embeddedDbDir, loadConfig, publicBaseUrl, type Config } from './config.js';
 import { resolveSecret } from './secret.js';
 import { seedDemo, type DemoSeedResult } from './seed/demo.js';
@@ -23,10 +27,18 @@ Commands:
   seed [--reset-password]  Create the demo data; --reset-password gives the demo agent a new password.
   kb import <file|folder>… [--organization ID] [--base-url URL]
                            Import documents into the knowledge base: Markdown and MDX (with front matter), HTML,
-                           plain text, and FAQ files (CSV with question/answer columns, or JSON Lines). A file
-                           imported again replaces its document; unchanged files are skipped. ID defaults to the
-                           only organization. With --base-url, help/returns.md is cited as URL/help/returns (or
-                           under its front matter slug). Dropped template macros are listed as warnings.
+                           plain text, FAQ files (CSV with question/answer columns, or JSON Lines), and PDFs with a
+                           text layer (cited by page). A file imported again replaces its document; unchanged files
+                           are skipped. ID defaults to the only organization. With --base-url, help/returns.md is
+                           cited as URL/help/returns (or under its front matter slug), manuals/dryer.pdf as
+                           URL/manuals/dryer.pdf. Dropped template macros are listed as warnings.
+  kb crawl <url> [--sitemap] [--max-pages N] [--max-depth N] [--organization ID]
+                           Crawl a help center into the knowledge base: from its start page, following links on the
+                           same site (up to N links away, 5 by default), or with --sitemap the pages a sitemap lists;
+                           at most --max-pages pages (500). Each page is a document cited with its address. The site
+                           is kept as a website source: crawled again, changed pages are updated, unchanged ones
+                           (304) left alone and pages that are gone removed. Private and loopback addresses are
+                           refused unless PARLEY_OUTBOUND_ALLOW allows them.
   kb embed [--organization ID]
                            Embed the chunks that have no vector yet (documents imported before
                            PARLEY_EMBEDDINGS_URL was set), for semantic search.
@@ -50,6 +62,9 @@ async function openDatabase(config: Config, openedBy: DataDirOpener, whileServin
 const importWhileServing =
   "To import while the server runs, upload the files on the console's Knowledge base page (/console/knowledge) or " +
   'send them to POST /api/knowledge/documents (see docs/knowledge.md).';
+const crawlWhileServing =
+  "To crawl while the server runs, add the site under Websites on the console's Knowledge base page (/console/knowledge) " +
+  'or send it to POST /api/knowledge/sources (see docs/knowledge.md).';
 const resetPasswordWhileServing =
   'A new password needs the database to itself: stop the server, run `parley seed --reset-password`, then start it again.';
 
@@ -170,6 +185,107 @@ async function importKnowledge(config: Config, paths: string[], organization: st
   }
 }
 
+/** A positive whole number given for `flag`, or undefined when the flag is absent. */
+function integerOption(flag: string, value: string | undefined, min: number, max: number): number | undefined {
+  if (value === undefined) return undefined;
+  const number = Number(value);
+  if (!/^\d+$/.test(value) || number < min || number > max)
+    throw new CliError(`${flag} must be a whole number from ${min} to ${max}, not "${value}".`);
+  return number;
+}
+
+/** What the crawl's `stoppedBy` means for the summary. */
+const stopExplanations: Record<string, string> = {
+  maxPages: 'it reached --max-pages',
+  maxTotalBytes: 'it read 200 MB',
+  timeLimit: 'it ran for 10 minutes',
+  maxDepth: 'links went deeper than --max-depth',
+  robotsUnavailable: "the site's robots.txt could not be read",
+};
+
+async function crawlKnowledge(
+  config: Config,
+  url: string | undefined,
+  options: { sitemap: boolean; maxPages: string | undefined; maxDepth: string | undefined; organization: string | undefined },
+) {
+  if (url === undefined) throw new CliError('Name the help center to crawl: parley kb crawl https://help.example.com/');
+  if (!(URL.canParse(url) && /^https?:$/.test(new URL(url).protocol)))
+    throw new CliError(`The address to crawl must be an http(s) URL, not "${url}".`);
+  const maxPages = integerOption('--max-pages', options.maxPages, 1, 5000);
+  const maxDepth = integerOption('--max-depth', options.maxDepth, 0, 20);
+  const kind = options.sitemap ? 'sitemap' : 'website';
+  const handle = await openDatabase(config, { command: 'kb crawl' }, crawlWhileServing);
+  const outboundFetch = createOutboundFetch({ allow: config.outbound.allow });
+  try {
+    await handle.migrate();
+    const organizationId = await resolveOrganization(handle, options.organization);
+    const semantic = await semanticIndexFromConfig(handle, config.embeddings, { warn: (_details, message) => console.warn(message) });
+    const address = normalizeSourceUrl(url);
+    const [existing] = await handle.db
+      .select()
+      .from(knowledgeSources)
+      .where(and(eq(knowledgeSources.organizationId, organizationId), eq(knowledgeSources.url, address)));
+    let sourceId: string;
+    if (existing) {
+      if (existing.kind !== kind) {
+        throw new CliError(
+          `${address} is a ${existing.kind} source already: ${existing.kind === 'sitemap' ? 'add' : 'leave out'} --sitemap to crawl it.`,
+        );
+      }
+      sourceId = existing.id;
+      const limits = { maxPages: maxPages ?? existing.limits.maxPages, maxDepth: maxDepth ?? existing.limits.maxDepth };
+      await handle.db.update(knowledgeSources).set({ limits }).where(eq(knowledgeSources.id, sourceId));
+    } else {
+      sourceId = await createKnowledgeSource(handle.db, { organizationId, url: address, kind, maxPages, maxDepth });
+    }
+
+    const started = performance.now();
+    const showProgress = process.stderr.isTTY === true;
+    let pages = 0;
+    const outcome = await syncKnowledgeSource(handle.db, {
+      organizationId,
+      sourceId,
+      fetch: outboundFetch,
+      semantic,
+      onPage: (pageUrl: string, action: PageAction) => {
+        if (action !== 'removed') pages++;
+        if (!showProgress) return;
+        const shown = pageUrl.length > 60 ? `…${pageUrl.slice(-59)}` : pageUrl;
+        process.stderr.write(`\r\x1b[K  ${pages} pages  ${action.padEnd(9)} ${shown}`);
+      },
+    });
+    if (showProgress) process.stderr.write('\r\x1b[K');
+    if (!outcome) throw new CliError(`The source ${address} was removed while it was crawled.`);
+    await vacuumKnowledgeIndex(handle);
+    const seconds = ((performance.now() - started) / 1000).toFixed(1);
+    const { added, updated, unchanged, removed, skipped, failed } = outcome.counts;
+    console.log(
+      `Crawled ${address} in ${seconds} s: ${added} new, ${updated} updated, ${unchanged} unchanged, ${removed} removed; ` +
+        `${skipped} skipped, ${failed} failed.`,
+    );
+    const stop = outcome.counts.stoppedBy;
+    if (stop && stop !== 'robotsUnavailable') {
+      console.log(
+        `The crawl stopped early because ${stopExplanations[stop] ?? stop}` +
+          (stop === 'maxDepth' ? '.' : ': the pages it did not reach keep their documents.'),
+      );
+    }
+    // A failed crawl's reason is its first problem, said once below.
+    const problems = outcome.problems.filter((problem) => problem !== outcome.error);
+    if (problems.length > 0) {
+      console.warn(`${problems.length} ${problems.length === 1 ? 'problem' : 'problems'}:`);
+      for (const problem of problems) console.warn(`  ${problem}`);
+    }
+    if (outcome.status === 'failed') {
+      console.error(`The crawl failed: ${outcome.error}`);
+      process.exitCode = 1;
+    }
+  } finally {
+    await outboundFetch.close();
+    await handle.close();
+  }
+}
+
 async function embedKnowledge(config: Config, organization: string | undefined) {
   if (!config.embeddings) throw new CliError('Set PARLEY_EMBEDDINGS_URL, _MODEL and _DIMENSIONS first: see docs/configuration.md.');
   const handle = await openDatabase(config, { command: 'kb embed' });
@@ -197,6 +313,9 @@ async function main(argv: string[]) {
       'reset-password': { type: 'boolean' },
       organization: { type: 'string' },
       'base-url': { type: 'string' },
+      sitemap: { type: 'boolean' },
+      'max-pages': { type: 'string' },
+      'max-depth': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -238,6 +357,14 @@ async function main(argv: string[]) {
     case 'kb': {
       if (positionals[1] === 'import') return importKnowledge(config, positionals.slice(2), values.organization, values['base-url']);
       if (positionals[1] === 'embed') return embedKnowledge(config, values.organization);
+      if (positionals[1] === 'crawl') {
+        return crawlKnowledge(config, positionals[2], {
+          sitemap: values.sitemap === true,
+          maxPages: values['max-pages'],
+          maxDepth: values['max-depth'],
+          organization: values.organization,
+        });
+      }
       throw new CliError(`Unknown kb command: ${positionals[1] ?? '(none)'}\n\n${usage}`);
     }
     default:

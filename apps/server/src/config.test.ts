@@ -55,4 +55,12 @@ describe('loadConfig', () => {
     const config = loadConfig({ NODE_ENV: 'production', PARLEY_SECRET: 'x'.repeat(32) });
     expect(config.allowLocalhostOrigins).toBe(false);
   });
+
+  it('reads the outbound allowance, refusing entries it cannot read', () => {
+    expect(loadConfig({}).outbound.allow).toEqual({ categories: [], ranges: [] });
+    const { allow } = loadConfig({ PARLEY_OUTBOUND_ALLOW: 'loopback, 10.20.0.0/16' }).outbound;
+    expect(allow.categories).toEqual(['loopback']);
+    expect(allow.ranges.map(([network, prefix]) => `${network.toString()}/${prefix}`)).toEqual(['10.20.0.0/16']);
+    expect(() => loadConfig({ PARLEY_OUTBOUND_ALLOW: 'loopback,intranet' })).toThrowError(/PARLEY_OUTBOUND_ALLOW must be .*"intranet"/);
+  });
 });

@@ -2,6 +2,7 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { inspect } from 'node:util';
 import { DEFAULT_MESSAGE_MAX_LENGTH, MESSAGE_HARD_MAX_LENGTH } from '@parley/protocol';
 import { z } from 'zod';
+import { NO_OUTBOUND_ALLOWANCE, outboundAllowanceSchema, type OutboundAllowance } from './plugins/outbound-address.js';
 import { trustProxySettingSchema, type TrustProxySetting } from './plugins/trusted-proxy.js';
 
 /** USD per million tokens, per model. */
@@ -45,6 +46,7 @@ export const envSchema = z.object({
   PARLEY_SECRET: z.string().min(32, 'PARLEY_SECRET must be at least 32 characters').optional(),
   PARLEY_PUBLIC_URL: z.url().optional(),
   PARLEY_TRUST_PROXY: trustProxySettingSchema.optional(),
+  PARLEY_OUTBOUND_ALLOW: outboundAllowanceSchema.optional(),
   PARLEY_MESSAGE_MAX_LENGTH: z.coerce.number().int().min(1).max(MESSAGE_HARD_MAX_LENGTH).default(DEFAULT_MESSAGE_MAX_LENGTH),
   PARLEY_RATE_LIMIT_MESSAGES: z.coerce.number().int().min(1).default(30),
   PARLEY_RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).default(10),
@@ -117,6 +119,11 @@ export interface Config {
    * scheme for origin checks and HSTS). None by default: anyone can write those headers.
    */
   trustProxy: TrustProxySetting;
+  /**
+   * Requests Parley makes to addresses people type (site crawls; later webhooks and bot actions) reach public addresses
+   * only, plus what `PARLEY_OUTBOUND_ALLOW` names here: pass `allow` to `createOutboundFetch`.
+   */
+  outbound: { allow: OutboundAllowance };
   messageMaxLength: number;
   /** Messages per window per sender, and new visitor sessions per minute per IP address. */
   rateLimit: { messages: number; windowSeconds: number; newSessionsPerMinute: number };
@@ -191,6 +198,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     secret: parsed.PARLEY_SECRET,
     publicUrl: parsed.PARLEY_PUBLIC_URL,
     trustProxy: parsed.PARLEY_TRUST_PROXY ?? null,
+    outbound: { allow: parsed.PARLEY_OUTBOUND_ALLOW ?? NO_OUTBOUND_ALLOWANCE },
     messageMaxLength: parsed.PARLEY_MESSAGE_MAX_LENGTH,
     rateLimit: {
       messages: parsed.PARLEY_RATE_LIMIT_MESSAGES,

@@ -89,16 +89,20 @@ describe('two processes on one embedded data folder', () => {
       PARLEY_EMBEDDINGS_MODEL: 'test',
       PARLEY_EMBEDDINGS_DIMENSIONS: '8',
     };
-    const [migrate, seed, resetPassword, kbImport, kbEmbed] = [
+    const [migrate, seed, resetPassword, kbImport, kbEmbed, kbCrawl] = [
       run(['migrate']),
       run(['seed']),
       run(['seed', '--reset-password']),
       run(['kb', 'import', demoKnowledgeDir]),
       run(['kb', 'embed'], embeddings),
+      run(['kb', 'crawl', 'https://help.example.com/']),
     ];
-    for (const refused of [migrate, seed, resetPassword, kbImport, kbEmbed]) expectRefusal(refused, await refused.exited, first.child.pid!);
+    for (const refused of [migrate, seed, resetPassword, kbImport, kbEmbed, kbCrawl]) {
+      expectRefusal(refused, await refused.exited, first.child.pid!);
+    }
     expect(kbImport.output.stderr).toContain('POST /api/knowledge/documents');
     expect(kbImport.output.stderr).toContain('Knowledge base page');
+    expect(kbCrawl.output.stderr).toContain('POST /api/knowledge/sources');
     expect(resetPassword.output.stderr).toContain('stop the server, run `parley seed --reset-password`');
   });
 

@@ -80,6 +80,8 @@ describe('GET /api/knowledge/documents/:documentId/chunks', () => {
         headingPath: expect.any(Array),
         body: expect.any(String),
         url: null,
+        // A Markdown document has no pages; a PDF's chunks carry theirs (knowledge-pdf.test.ts).
+        page: null,
         characterCount: chunk.body.length,
       });
     }

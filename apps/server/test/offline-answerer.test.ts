@@ -1,11 +1,12 @@
 import { botReplies, conversations } from '@parley/db';
-import type { Ack, Message, MessageSent, VisitorConversation } from '@parley/protocol';
+import type { Ack, Message, MessageSent, VisitorConversation, WidgetSettings } from '@parley/protocol';
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { offlinePhrases } from '../src/bot/offline-phrases.js';
+import { importDocument } from '../src/knowledge/import-document.js';
 import { connectVisitor, createTenant, nextEvent, ok, request, useTestServer } from './helpers/server.js';
 
-// Without ANTHROPIC_API_KEY the offline answerer replies: from the widget's FAQ, or by offering a human.
+// Without ANTHROPIC_API_KEY the offline answerer replies: from the knowledge base, citing it, or by offering a human.
 const server = useTestServer();
 
 const faq = [
@@ -13,9 +14,23 @@ const faq = [
   { question: 'What is your return policy?', answer: 'You can return unused items within 30 days for a full refund.' },
 ];
 
+/** A bot tenant whose knowledge base is `faq`, as a FAQ document. */
+async function tenantWithFaq(settings: Partial<WidgetSettings> = {}) {
+  const tenant = await createTenant(server, { bot: { enabled: true }, settings });
+  await importDocument(server.db.db, {
+    organizationId: tenant.organization.id,
+    sourceKey: 'faq.jsonl',
+    format: 'faq',
+    title: 'FAQ',
+    url: 'https://shop.example/help/faq',
+    content: faq.map((entry) => JSON.stringify(entry)).join('\n'),
+  });
+  return tenant;
+}
+
 describe('the offline answerer', () => {
-  it('answers from the FAQ, streamed like a model, and records the reply as offline', async () => {
-    const tenant = await createTenant(server, { bot: { enabled: true }, settings: { faq } });
+  it('answers from the knowledge base, cited, streamed like a model, and records the reply as offline', async () => {
+    const tenant = await tenantWithFaq();
     const visitor = await connectVisitor(server, { widgetKey: tenant.widget.publicKey });
     const deltas: string[] = [];
     visitor.on('bot:reply-delta', (event: { delta: string }) => deltas.push(event.delta));
@@ -25,18 +40,23 @@ describe('the offline answerer', () => {
     expect(answer.body).toBe(faq[0]!.answer);
     expect(deltas.join('')).toBe(faq[0]!.answer);
     expect(deltas.length).toBeGreaterThan(1);
+    expect(answer.citations).toEqual([
+      expect.objectContaining({ index: 1, title: 'FAQ', section: 'How long does shipping take?', url: 'https://shop.example/help/faq' }),
+    ]);
     await server.app.bot.idle();
     const [row] = await server.db.db.select().from(botReplies).where(eq(botReplies.messageId, answer.id));
     expect(row).toMatchObject({ model: 'offline', inputTokens: 0, outputTokens: 0 });
     visitor.close();
   });
 
-  it('offers a human when nothing matches, and hands off when asked', async () => {
-    const tenant = await createTenant(server, { bot: { enabled: true }, settings: { faq } });
+  it('offers a human when no passage answers, never an unrelated answer, and hands off when asked', async () => {
+    const tenant = await tenantWithFaq();
     const visitor = await connectVisitor(server, { widgetKey: tenant.widget.publicKey });
     const offer = nextEvent<Message>(visitor, 'message:created', (message) => message.author.kind === 'bot');
     const sent = ok(await request<Ack<MessageSent>>(visitor, 'message:send', { clientId: 'b', body: 'Can I pay with cryptocurrency?' }));
-    expect((await offer).body).toMatch(/talk to a person/);
+    const offered = await offer;
+    expect(offered.body).toBe(offlinePhrases('en').fallback);
+    expect(offered.citations).toBeUndefined();
     await server.app.bot.idle();
 
     const queued = nextEvent<VisitorConversation>(visitor, 'conversation:updated', (conversation) => conversation.status === 'queued');
@@ -49,7 +69,7 @@ describe('the offline answerer', () => {
   });
 
   it("offers a human in the widget's language, shorter the second time, and hands off on the words it suggested", async () => {
-    const tenant = await createTenant(server, { bot: { enabled: true }, settings: { faq, locale: 'de' } });
+    const tenant = await tenantWithFaq({ locale: 'de' });
     const visitor = await connectVisitor(server, { widgetKey: tenant.widget.publicKey });
     const german = offlinePhrases('de');
     const botReply = () => nextEvent<Message>(visitor, 'message:created', (message) => message.author.kind === 'bot');

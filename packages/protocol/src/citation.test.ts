@@ -6,6 +6,11 @@ describe('citationLabel', () => {
     expect(citationLabel({ title: 'Shipping', section: '' })).toBe('Shipping');
     expect(citationLabel({ title: 'Shipping', section: 'Returns › Refunds' })).toBe('Shipping › Returns › Refunds');
   });
+
+  it('names the page of a PDF after the title', () => {
+    expect(citationLabel({ title: 'Manual', section: '', page: 3 })).toBe('Manual, p. 3');
+    expect(citationLabel({ title: 'Manual', section: 'Care', page: 12 })).toBe('Manual › Care, p. 12');
+  });
 });
 
 describe('citationHref', () => {

@@ -6,15 +6,17 @@
 import type { Citation } from './models.js';
 
 /**
- * How a citation is shown: its document title, and the section when it has one.
+ * How a citation is shown: its document title, the section when it has one, and a PDF's page.
  *
  * @example
  * ```ts
  * citationLabel({ title: 'Shipping', section: 'Returns › Refunds' }) // 'Shipping › Returns › Refunds'
+ * citationLabel({ title: 'Manual', section: '', page: 3 }) // 'Manual, p. 3'
  * ```
  */
-export function citationLabel(citation: Pick<Citation, 'title' | 'section'>): string {
-  return citation.section ? `${citation.title} › ${citation.section}` : citation.title;
+export function citationLabel(citation: Pick<Citation, 'title' | 'section' | 'page'>): string {
+  const label = citation.section ? `${citation.title} › ${citation.section}` : citation.title;
+  return citation.page ? `${label}, p. ${citation.page}` : label;
 }
 
 /**

@@ -6,9 +6,10 @@
 
 /**
  * The formats documents are imported from. MDX is Markdown with JSX and ESM (Docusaurus). FAQ files are CSV (header
- * with question, answer) or JSON Lines.
+ * with question, answer) or JSON Lines. A PDF is read from its text layer, page by page; it is the one format sent as
+ * bytes (`contentBase64`), not text.
  */
-export const KNOWLEDGE_FORMATS = ['markdown', 'mdx', 'html', 'text', 'faq'] as const;
+export const KNOWLEDGE_FORMATS = ['markdown', 'mdx', 'html', 'text', 'faq', 'pdf'] as const;
 
 const formatsByExtension: Record<string, (typeof KNOWLEDGE_FORMATS)[number]> = {
   md: 'markdown',
@@ -19,6 +20,7 @@ const formatsByExtension: Record<string, (typeof KNOWLEDGE_FORMATS)[number]> = {
   txt: 'text',
   csv: 'faq',
   jsonl: 'faq',
+  pdf: 'pdf',
 };
 
 /** The file extensions that can be imported, with their dot (`.md`, …), for file pickers and messages. */
@@ -32,3 +34,9 @@ export function knowledgeFormatOfFileName(name: string): (typeof KNOWLEDGE_FORMA
 
 /** Largest document the API imports, in characters. Bigger files can be split, or imported with the CLI. */
 export const KNOWLEDGE_DOCUMENT_MAX_LENGTH = 2_000_000;
+
+/**
+ * Largest PDF the API imports, in bytes (20 MiB, before base64). A PDF's size is mostly fonts and images, which are
+ * not imported: a manual of a few hundred pages fits. Bigger files can be split, or imported with the CLI.
+ */
+export const KNOWLEDGE_PDF_MAX_BYTES = 20 * 1024 * 1024;

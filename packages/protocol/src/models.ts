@@ -86,7 +86,8 @@ export type ConversationStatus = z.infer<typeof conversationStatusSchema>;
 
 /**
  * A knowledge-base passage a bot reply drew on. `index` is the number the reply cites it by (`[2]`); `section` is the
- * heading path joined with " › ", empty when the passage has none.
+ * heading path joined with " › ", empty when the passage has none; `page` is the page of a PDF the passage is on, and
+ * then `url` ends in `#page=N`.
  */
 export const citationSchema = z.object({
   index: z.number().int().positive(),
@@ -95,6 +96,8 @@ export const citationSchema = z.object({
   title: z.string(),
   section: z.string(),
   url: z.string().nullable(),
+  /** The page (from 1) of a PDF; absent for other formats. */
+  page: z.number().int().positive().optional(),
 });
 /** A knowledge-base passage a bot reply drew on. */
 export type Citation = z.infer<typeof citationSchema>;
@@ -230,14 +233,6 @@ export const widgetSettingsSchema = z.object({
   locale: z.string().min(2).max(35).default('en'),
   /** Shown as the author of the bot's messages. */
   botName: z.string().min(1).max(80).default('Assistant'),
-  /**
-   * Questions and answers the offline answerer (no Anthropic key) replies from; the bot also gets them as business
-   * facts.
-   */
-  faq: z
-    .array(z.object({ question: z.string().min(1).max(500), answer: z.string().min(1).max(4000) }))
-    .max(100)
-    .default([]),
   /** ISO 3166-1 alpha-2 country used to read phone numbers written without a country code, e.g. `US`. */
   defaultCountry: z
     .string()

@@ -141,6 +141,20 @@ describe('App', () => {
     expect(sources.querySelector('b')).toBeNull();
   });
 
+  it('names the page of a cited PDF and links to the page', async () => {
+    const client = new FakeClient();
+    const url = 'https://shop.example/manuals/dx-300.pdf#page=3';
+    client.messages = [
+      {
+        ...message('bot', 'Clean the filter after every cycle [1].'),
+        citations: [{ index: 1, documentId: 'd3', chunkId: 11, title: 'Dryer manual', section: '', url, page: 3 }],
+      },
+    ];
+    const { root } = await setup(client, { open: true });
+    const link = root.querySelector<HTMLAnchorElement>('[role="log"] ol.sources li a')!;
+    expect([link.textContent, link.getAttribute('href')]).toEqual(['Dryer manual, p. 3', url]);
+  });
+
   it('tells visitor messages from agent and bot messages', async () => {
     const client = new FakeClient();
     client.messages = [message('visitor', 'I need help'), message('agent', 'Sure!', 'Ada'), message('bot', 'Beep')];

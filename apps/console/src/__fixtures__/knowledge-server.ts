@@ -54,6 +54,11 @@ export function knowledgeServer(initial: KnowledgeDocument[] = [knowledgeDocumen
     const method = init.method ?? 'GET';
     requests.push({ method, path });
     if (method === 'GET' && path === '/api/knowledge/documents') return json(200, { documents });
+    // The page's Websites section: no sites, English.
+    if (method === 'GET' && path === '/api/knowledge/sources') return json(200, { sources: [] });
+    if (method === 'GET' && path === '/api/knowledge/settings') {
+      return json(200, { language: 'english', languages: ['english', 'simple'], documentsToReindex: 0 });
+    }
     const chunksOf = /^\/api\/knowledge\/documents\/([^/]+)\/chunks$/.exec(path);
     if (method === 'GET' && chunksOf) {
       const document = documents.find((candidate) => candidate.id === chunksOf[1]);

@@ -61,6 +61,7 @@ describe('KnowledgeBase', () => {
     expect(container.querySelector('h1')!.textContent).toBe('Knowledge base');
     expect([...container.querySelectorAll('h2')].map((heading) => heading.textContent)).toEqual([
       'Add documents',
+      'Websites',
       'Documents',
       'What the bot would find',
     ]);
@@ -78,14 +79,14 @@ describe('KnowledgeBase', () => {
 
   it('uploads dropped files with their outcome, refuses other types, retries, and lists the documents again', async () => {
     const server = await mount(true);
-    await drop([new File(['# Shipping\n\nFast.'], 'shipping.md'), new File(['a,b'], 'broken.csv'), new File(['%PDF'], 'manual.pdf')]);
+    await drop([new File(['# Shipping\n\nFast.'], 'shipping.md'), new File(['a,b'], 'broken.csv'), new File(['PK'], 'manual.docx')]);
 
     expect(server.uploads.map((upload) => upload.request)).toEqual([
       { sourceKey: 'shipping.md', format: 'markdown', content: '# Shipping\n\nFast.' },
       { sourceKey: 'broken.csv', format: 'faq', content: 'a,b' },
     ]);
     expect(uploadRows()[2]).toBe(
-      'manual.pdf 4 bytesRefused: Not a supported file type. Use .md, .markdown, .mdx, .html, .htm, .txt, .csv, .jsonl.',
+      'manual.docx 2 bytesRefused: Not a supported file type. Use .md, .markdown, .mdx, .html, .htm, .txt, .csv, .jsonl, .pdf.',
     );
 
     await act(async () => {
@@ -119,7 +120,7 @@ describe('KnowledgeBase', () => {
   it('uploads files chosen with the picker', async () => {
     const server = await mount(true);
     const input = container.querySelector<HTMLInputElement>('input[aria-label="Upload documents"]')!;
-    expect(input.accept).toBe('.md,.markdown,.mdx,.html,.htm,.txt,.csv,.jsonl');
+    expect(input.accept).toBe('.md,.markdown,.mdx,.html,.htm,.txt,.csv,.jsonl,.pdf');
     await choose(input, [new File(['Hello.'], 'hello.txt')]);
     expect(server.uploads.map((upload) => upload.request)).toEqual([{ sourceKey: 'hello.txt', format: 'text', content: 'Hello.' }]);
   });

@@ -1,5 +1,6 @@
 /**
- * The knowledge base page: for admins a drop zone whose files upload with their progress and outcome; the documents
+ * The knowledge base page: for admins a drop zone whose files upload with their progress and outcome; the websites
+ * whose pages are documents and the language (see `knowledge-websites.tsx`); the documents
  * the bot answers from, each with its chunks to view and, for admins, re-import and delete; and a search box that shows
  * the passages the bot would find for a question.
  * @module
@@ -13,6 +14,7 @@ import { KnowledgeDocumentTable } from './knowledge-documents.js';
 import { KnowledgeSearch } from './knowledge-search.js';
 import { KnowledgeUploadList } from './knowledge-upload-list.js';
 import { KnowledgeDropZone } from './knowledge-upload.js';
+import { KnowledgeWebsites } from './knowledge-websites.js';
 
 /** Props of {@link KnowledgeBase}. */
 export interface KnowledgeBaseProps {
@@ -74,6 +76,8 @@ export function KnowledgeBase({ api, canEdit }: KnowledgeBaseProps) {
           <KnowledgeUploadList uploads={uploads.uploads} onRetry={uploads.retry} />
         </section>
       )}
+
+      <KnowledgeWebsites api={api} canEdit={canEdit} onDocumentsChanged={() => void reload()} />
 
       <section class="knowledge-section" aria-labelledby={documentsTitleId}>
         <h2 id={documentsTitleId}>Documents</h2>

@@ -52,6 +52,19 @@ describe('KnowledgeChunksDialog', () => {
     expect(items[1]!.querySelector('b')).toBeNull();
   });
 
+  it('names the page of a PDF chunk instead of a section', async () => {
+    mountContainer();
+    const document = knowledgeDocument({ sourceKey: 'manual.pdf', format: 'pdf', title: 'Manual', chunkCount: 1, characterCount: 15 });
+    const chunk = { id: 9, position: 0, headingPath: [], body: 'Clean it often.', url: null, page: 2, characterCount: 15 };
+    const api = { getKnowledgeDocumentChunks: () => Promise.resolve({ document, chunks: [chunk] }) };
+    await act(async () => {
+      render(<KnowledgeChunksDialog api={api} document={document} onClose={() => {}} />, container);
+    });
+    await settle();
+    expect(container.querySelector('.knowledge-chunks-about')!.textContent).toBe('manual.pdf · PDF · 1 chunk · 15 characters');
+    expect(container.querySelector('.knowledge-chunk-meta')!.textContent).toBe('1Page 215 characters');
+  });
+
   it("says why when the chunks can't be loaded", async () => {
     mountContainer();
     const api = { getKnowledgeDocumentChunks: () => Promise.reject(new ParleyError('not_found', 'No such document.')) };

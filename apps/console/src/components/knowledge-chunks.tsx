@@ -17,6 +17,13 @@ export interface KnowledgeChunksDialogProps {
   onClose: () => void;
 }
 
+/** Where a chunk is: its section, and a PDF's page. */
+function chunkPlace(chunk: KnowledgeChunk): string {
+  const section = chunk.headingPath.join(' › ');
+  if (chunk.page) return section ? `${section}, page ${chunk.page}` : `Page ${chunk.page}`;
+  return section || 'Before the first heading';
+}
+
 type Loaded = { state: 'loading' } | { state: 'loaded'; chunks: KnowledgeChunk[] } | { state: 'failed'; message: string };
 
 /** Loads and lists a document's chunks. */
@@ -56,9 +63,7 @@ export function KnowledgeChunksDialog({ api, document, onClose }: KnowledgeChunk
               <li key={chunk.id} class="knowledge-chunk">
                 <p class="knowledge-chunk-meta">
                   <span class="knowledge-chunk-number">{chunk.position + 1}</span>
-                  <span class="knowledge-chunk-section">
-                    {chunk.headingPath.length > 0 ? chunk.headingPath.join(' › ') : 'Before the first heading'}
-                  </span>
+                  <span class="knowledge-chunk-section">{chunkPlace(chunk)}</span>
                   <span class="knowledge-chunk-length">{chunk.characterCount.toLocaleString('en-US')} characters</span>
                 </p>
                 <p class="knowledge-chunk-body">{chunk.body}</p>

@@ -2,7 +2,7 @@
  * "Try a question": the passages the bot would find in the knowledge base for a question, best first, as text.
  * @module
  */
-import type { KnowledgeHit } from '@parley/protocol';
+import { citationLabel, type KnowledgeHit } from '@parley/protocol';
 import { useId, useState } from 'preact/hooks';
 import type { ConsoleApi } from '../api.js';
 
@@ -53,7 +53,7 @@ export function KnowledgeSearch({ api }: KnowledgeSearchProps) {
           <ol class="knowledge-hits" aria-label="Passages found">
             {hits.map((hit) => (
               <li key={hit.chunkId}>
-                <strong>{[hit.title, ...hit.headingPath].join(' › ')}</strong>{' '}
+                <strong>{citationLabel({ title: hit.title, section: hit.headingPath.join(' › '), page: hit.page ?? undefined })}</strong>{' '}
                 <span class="hint">({Math.round(hit.coverage * 100)}% of the question's words)</span>
                 <p>{hit.body}</p>
               </li>

@@ -1,6 +1,7 @@
 // @vitest-environment happy-dom
 import { render } from 'preact';
 import { act } from 'preact/test-utils';
+import { KNOWLEDGE_PDF_MAX_BYTES } from '@parley/protocol';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { knowledgeServer } from '../__fixtures__/knowledge-server.js';
 import { MAX_CONCURRENT_UPLOADS } from '../use-knowledge-uploads.js';
@@ -158,6 +159,21 @@ describe('the knowledge base drop zone', () => {
       'Refused: faq.csv is being uploaded already.',
     ]);
     expect(summary()).toBe('0 of 3 imported, 2 refused, 1 in progress');
+  });
+
+  it("sends a PDF's bytes base64-encoded in contentBase64, and refuses one over 20 MB before reading it", async () => {
+    const server = await mount();
+    const big = new File(['%PDF-'], 'catalogue.pdf');
+    Object.defineProperty(big, 'size', { value: KNOWLEDGE_PDF_MAX_BYTES + 1 });
+    await drop([new File([new Uint8Array([0x25, 0x50, 0x44, 0x46, 0x2d, 0xff, 0x00])], 'manual.pdf'), big]);
+    // The browser's FileReader encodes it in its own time.
+    await vi.waitFor(() => expect(server.uploads).toHaveLength(1));
+    expect(server.uploads.map((upload) => upload.request)).toEqual([
+      { sourceKey: 'manual.pdf', format: 'pdf', contentBase64: 'JVBERi3/AA==' },
+    ]);
+    expect(row(1).querySelector('.knowledge-upload-error')!.textContent).toBe(
+      'Refused: Larger than the 20 MB a PDF may have: split it, or import it with the CLI.',
+    );
   });
 
   it('aborts the uploads in flight when the page goes', async () => {

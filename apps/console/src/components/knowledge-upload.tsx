@@ -3,7 +3,8 @@
  * which refuse other types with a reason rather than drop them.
  * @module
  */
-import { KNOWLEDGE_DOCUMENT_MAX_LENGTH, knowledgeFileExtensions } from '@parley/protocol';
+import { KNOWLEDGE_DOCUMENT_MAX_LENGTH, KNOWLEDGE_PDF_MAX_BYTES, knowledgeFileExtensions } from '@parley/protocol';
+import { formatFileSize } from '../knowledge-labels.js';
 import { useEffect, useId, useRef, useState } from 'preact/hooks';
 
 /** Props of {@link KnowledgeDropZone}. */
@@ -78,9 +79,9 @@ export function KnowledgeDropZone({ onFiles }: KnowledgeDropZoneProps) {
         }}
       />
       <p id={hintId} class="hint">
-        Markdown or MDX, HTML, plain text, or FAQ files (CSV with question and answer columns, or JSON Lines):{' '}
-        {knowledgeFileExtensions.join(' ')}, up to {KNOWLEDGE_DOCUMENT_MAX_LENGTH.toLocaleString('en-US')} characters each. A file with the
-        name of an existing document replaces it.
+        Markdown or MDX, HTML, plain text, FAQ files (CSV with question and answer columns, or JSON Lines), or PDFs with a text layer:{' '}
+        {knowledgeFileExtensions.join(' ')}, up to {KNOWLEDGE_DOCUMENT_MAX_LENGTH.toLocaleString('en-US')} characters each (a PDF up to{' '}
+        {formatFileSize(KNOWLEDGE_PDF_MAX_BYTES)}). A file with the name of an existing document replaces it.
       </p>
     </div>
   );

@@ -230,7 +230,7 @@ async function answerWithModel(
     ],
     tools: [],
     maxTokens: context.botConfig.maxTokens,
-    knowledge: { faq: context.settings.faq, greeting: context.settings.greeting, passages: [...passages] },
+    knowledge: { greeting: context.settings.greeting, passages: [...passages] },
   };
   const deadline = AbortSignal.timeout(config.anthropic.timeoutMs * (config.anthropic.maxRetries + 1));
   const signal = AbortSignal.any([output.signal, deadline]);

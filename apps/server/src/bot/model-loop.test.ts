@@ -49,7 +49,7 @@ function options(model: ChatModel, overrides: Partial<ModelLoopOptions> = {}) {
       system: 'Be brief.',
       messages: [{ role: 'user', content: 'Where is order 42?' }],
       maxTokens: 100,
-      knowledge: { faq: [], greeting: '', passages: [] },
+      knowledge: { greeting: '', passages: [] },
     },
     tools,
     maxToolRounds: 3,

@@ -33,10 +33,10 @@ export interface ChatRequest {
   tools: ToolSpec[];
   maxTokens: number;
   /**
-   * The widget's own answers and the knowledge-base passages found for the visitor's message, for models that answer
+   * The widget's greeting and the knowledge-base passages found for the visitor's message, for models that answer
    * without a language model (the offline answerer). Claude sees the passages in `messages`.
    */
-  knowledge: { faq: Array<{ question: string; answer: string }>; greeting: string; passages: SourcePassage[] };
+  knowledge: { greeting: string; passages: SourcePassage[] };
   /**
    * The widget's locale (its settings' `locale`, a BCP 47 tag), for models that write their own sentences without a
    * language model (the offline answerer's are in this language; English when absent). Claude is told it in `system`.

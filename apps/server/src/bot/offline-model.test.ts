@@ -1,14 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { ChatMessage, ChatRequest } from './model.js';
-import { bestFaqMatch, createOfflineModel, keywords, offlineAnswer, PASSAGE_THRESHOLD, previousReply } from './offline-model.js';
+import { createOfflineModel, keywords, offlineAnswer, PASSAGE_THRESHOLD, previousReply } from './offline-model.js';
 import { offlinePhrases } from './offline-phrases.js';
 import type { SourcePassage } from './turn-sources.js';
 
-const faq = [
-  { question: 'How long does shipping take?', answer: 'Two to five days.' },
-  { question: 'Can I return an item?', answer: 'Yes, within 30 days.' },
-];
-const knowledge = { faq, greeting: 'Hi! How can we help?', passages: [] };
+const knowledge = { greeting: 'Hi! How can we help?', passages: [] };
 
 function passage(body: string, coverage: number): SourcePassage {
   return {
@@ -20,6 +16,7 @@ function passage(body: string, coverage: number): SourcePassage {
     headingPath: [],
     body,
     url: null,
+    page: null,
     score: 4,
     coverage,
     similarity: null,
@@ -36,14 +33,7 @@ describe('offline answerer', () => {
     expect([...keywords('How long do the Tents take to arrive? Café')]).toEqual(['long', 'tent', 'take', 'arrive', 'cafe']);
   });
 
-  it.each([
-    ['shipping, how long?', 'Two to five days.'],
-    ['I want to return this item', 'Yes, within 30 days.'],
-  ])('answers %j from the FAQ', (text, answer) => {
-    expect(offlineAnswer(text, knowledge)).toEqual({ text: answer, citations: [] });
-  });
-
-  it('answers from the best knowledge-base passage and cites it, before the FAQ', () => {
+  it('answers from the first relevant knowledge-base passage and cites it', () => {
     const withPassage = { ...knowledge, passages: [passage('Returns are free within 30 days of delivery.', PASSAGE_THRESHOLD)] };
     expect(offlineAnswer('Can I return an item?', withPassage)).toEqual({
       text: 'Returns are free within 30 days of delivery.',
@@ -51,9 +41,11 @@ describe('offline answerer', () => {
     });
   });
 
-  it('passes over a passage that covers too little of the message', () => {
+  it('passes over a passage that covers too little of the message, and answers nothing but the knowledge base', () => {
     const weak = { ...knowledge, passages: [passage('Returns are free.', PASSAGE_THRESHOLD - 0.01)] };
-    expect(offlineAnswer('Do you sell kayaks?', weak).text).toMatch(/talk to a person/);
+    expect(offlineAnswer('Do you sell kayaks?', weak)).toEqual({ text: offlinePhrases('en').fallback, citations: [] });
+    // A question without a passage gets the offer of a person, never an answer without a citation.
+    expect(offlineAnswer('How long does shipping take?', knowledge)).toEqual({ text: offlinePhrases('en').fallback, citations: [] });
   });
 
   it('gives a long passage up to a sentence end', () => {
@@ -131,21 +123,30 @@ describe('offline answerer', () => {
     expect(text).toBe(german.fallbackAgain[0]);
   });
 
-  it('scores by the share of the question found', () => {
-    expect(bestFaqMatch('shipping', faq)).toEqual({ entry: faq[0], score: 1 / 3 });
-    expect(bestFaqMatch('nothing relevant', faq)).toBeNull();
-  });
-
-  it('streams an answer whose deltas concatenate to it', async () => {
+  it('streams an answer whose deltas concatenate to it, citing its passage', async () => {
     const parts: string[] = [];
+    let cited: readonly number[] = [];
     const model = createOfflineModel();
+    const withPassage = { ...knowledge, passages: [passage('Yes, within 30 days of delivery.', 1)] };
     for await (const part of model.stream(
-      { model: 'offline', system: '', messages: [{ role: 'user', content: 'Can I return it?' }], tools: [], maxTokens: 100, knowledge },
+      {
+        model: 'offline',
+        system: '',
+        messages: [{ role: 'user', content: 'Can I return it?' }],
+        tools: [],
+        maxTokens: 100,
+        knowledge: withPassage,
+      },
       new AbortController().signal,
     )) {
       if (part.type === 'text-delta') parts.push(part.text);
-      else if (part.type === 'finish') expect(part.stopReason).toBe('end_turn');
+      else if (part.type === 'finish') {
+        expect(part.stopReason).toBe('end_turn');
+        cited = part.citations ?? [];
+      }
     }
-    expect(parts.join('')).toBe('Yes, within 30 days.');
+    expect(parts.join('')).toBe('Yes, within 30 days of delivery.');
+    expect(parts.length).toBeGreaterThan(1);
+    expect(cited).toEqual([3]);
   });
 });

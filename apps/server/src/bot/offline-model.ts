@@ -1,9 +1,10 @@
 /**
  * The offline answerer: what replies when no ANTHROPIC_API_KEY is set. It is deterministic and honest about being
- * simple: it answers with the knowledge-base passage that best matches the visitor's message (citing it), else with
- * the widget's FAQ entry that shares the most words with it, and offers a human when nothing matches well enough. It
- * streams like a model so the rest of the bot does not care. Its own sentences (the offer of a person, a greeting when
- * the widget has none) are in the widget's language (`offline-phrases.ts`); passages and FAQ answers are quoted as is.
+ * simple: it answers with the knowledge-base passage that best matches the visitor's message, citing it, and offers a
+ * human when no passage is relevant (the shared "no relevant source" decision): it never answers from anything but
+ * the knowledge base, and never without a citation. It streams like a model so the rest of the bot does not care. Its
+ * own sentences (the offer of a person, a greeting when the widget has none) are in the widget's language
+ * (`offline-phrases.ts`); passages are quoted as is.
  * @module
  */
 import { widgetSettingsSchema } from '@parley/protocol';
@@ -15,8 +16,6 @@ import { fallbackReply, offlinePhrases } from './offline-phrases.js';
 /** The model id stored for offline answers. */
 export const OFFLINE_MODEL = 'offline';
 
-/** How much of the FAQ question the message must cover (0–1) to count as a match. */
-const MATCH_THRESHOLD = 0.34;
 /**
  * How much of the message's weight a passage must contain (its `coverage`, 0–1) to be given as the answer: the shared
  * "no relevant source" decision's cut (`knowledge/relevant-source.ts`). Below it, and without a close semantic match,
@@ -26,14 +25,14 @@ export const PASSAGE_THRESHOLD = MIN_SOURCE_COVERAGE;
 /** A passage longer than this is cut at a sentence end: the visitor gets the gist and the link. */
 const ANSWER_MAX_CHARACTERS = 700;
 
-// Words that carry no meaning for matching. Short on purpose: the FAQ is small and written by the site owner.
+// Words that carry no meaning: a message of a greeting and at most two other words is a greeting, not a question.
 const stopWords = new Set(
   'a an and are as at be but by can could do does for from have how i if in is it its me my of on or our so that the their them there this to us was we what when where which who why will with you your'.split(
     ' ',
   ),
 );
 
-/** Lower-cased words without accents, stop words or a plural "s", for matching. */
+/** Lower-cased words without accents, stop words or a plural "s": what a message says besides its small words. */
 export function keywords(text: string): Set<string> {
   const words = text
     .normalize('NFD')
@@ -43,24 +42,6 @@ export function keywords(text: string): Set<string> {
     .filter((word) => word.length > 1 && !stopWords.has(word))
     .map((word) => (word.length > 3 && word.endsWith('s') ? word.slice(0, -1) : word));
   return new Set(words);
-}
-
-/** The FAQ entry that best matches `text`, with its score (the share of the entry's keywords found in the text). */
-export function bestFaqMatch(
-  text: string,
-  faq: ReadonlyArray<{ question: string; answer: string }>,
-): { entry: { question: string; answer: string }; score: number } | null {
-  const words = keywords(text);
-  let best: { entry: { question: string; answer: string }; score: number } | null = null;
-  for (const entry of faq) {
-    const questionWords = keywords(entry.question);
-    if (questionWords.size === 0) continue;
-    let shared = 0;
-    for (const word of questionWords) if (words.has(word)) shared++;
-    const score = shared / questionWords.size;
-    if (score > 0 && (!best || score > best.score)) best = { entry, score };
-  }
-  return best;
 }
 
 // Greetings in the catalog's languages, matched on the text without accents ("olá", "buenos días").
@@ -102,8 +83,6 @@ export function offlineAnswer(
   // The bot's "no relevant source" decision: the first passage worth answering from, if any.
   const passage = knowledge.passages.find((candidate) => isRelevantSource(candidate));
   if (passage) return { text: excerpt(passage.body), citations: [passage.index] };
-  const match = bestFaqMatch(text, knowledge.faq);
-  if (match && match.score >= MATCH_THRESHOLD) return { text: match.entry.answer, citations: [] };
   const phrases = offlinePhrases(context.locale);
   if (GREETING.test(plain(text)) && keywords(text).size <= 2) {
     const own = knowledge.greeting.trim();

@@ -5,6 +5,7 @@
  * @module
  */
 import type { Database, messages } from '@parley/db';
+import type { ShownSource } from '@parley/protocol';
 import { sql, type SQL } from 'drizzle-orm';
 import { appendMessage } from '../conversations/append-message.js';
 import { dailyUsageUpsert } from './daily-usage.js';
@@ -36,6 +37,8 @@ export interface PlainReply {
   latencyMs: number;
   stopReason: string | null;
   rounds: number;
+  /** The passages the turn showed the model, cited or not (`TurnSources.shown`). */
+  sources: ShownSource[];
   costUsd: number;
 }
 
@@ -58,10 +61,10 @@ export async function storePlainReply(db: Database, reply: PlainReply): Promise<
     },
     alsoWith: sql`, reply as (
       insert into bot_replies (message_id, conversation_id, organization_id, model, input_tokens, output_tokens,
-                               cache_read_tokens, cache_write_tokens, time_to_first_token_ms, latency_ms, stop_reason, rounds)
+                               cache_read_tokens, cache_write_tokens, time_to_first_token_ms, latency_ms, stop_reason, rounds, sources)
       select inserted.id, inserted.conversation_id, bumped.organization_id, ${reply.model}, ${usage.inputTokens},
              ${usage.outputTokens}, ${usage.cacheReadTokens}, ${usage.cacheWriteTokens}, ${reply.timeToFirstTokenMs},
-             ${reply.latencyMs}, ${reply.stopReason}, ${reply.rounds}
+             ${reply.latencyMs}, ${reply.stopReason}, ${reply.rounds}, ${JSON.stringify(reply.sources)}::jsonb
         from inserted, bumped
     ), usage as (${dailyUsageUpsert({ organizationId: sql`bumped.organization_id`, from: sql`bumped`, model: reply.model, usage, costUsd: reply.costUsd, replies: 1 })})`,
   });

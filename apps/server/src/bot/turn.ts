@@ -204,7 +204,7 @@ export async function runClaimedTurn(deps: TurnDependencies, turn: ClaimedTurn):
         system: buildSystemPrompt(botConfig, settings),
         messages,
         maxTokens: botConfig.maxTokens,
-        knowledge: { faq: settings.faq, greeting: settings.greeting, passages },
+        knowledge: { greeting: settings.greeting, passages },
         locale: settings.locale,
       },
       tools: mode === 'offline' ? [] : deps.tools,
@@ -336,6 +336,7 @@ export async function runClaimedTurn(deps: TurnDependencies, turn: ClaimedTurn):
    */
   async function finish(reply: Reply) {
     const citations = sources.citations(reply.text, progress.citations);
+    const shown = sources.shown(reply.text, progress.citations);
     const metadata = { model: reply.modelId, authorName: botDisplayName, ...(citations.length > 0 ? { citations } : {}) };
     const latencyMs = Math.round(performance.now() - startedAt);
     const handoff = reply.handoff ?? (citations.length === 0 ? noSourceHandoff() : null);
@@ -353,6 +354,7 @@ export async function runClaimedTurn(deps: TurnDependencies, turn: ClaimedTurn):
         latencyMs,
         stopReason: reply.stopReason,
         rounds: reply.rounds,
+        sources: shown,
         costUsd: priceOf(deps, reply.modelId, reply.usage),
       });
       if (!row) {
@@ -379,6 +381,7 @@ export async function runClaimedTurn(deps: TurnDependencies, turn: ClaimedTurn):
           latencyMs,
           stopReason: reply.stopReason,
           rounds: reply.rounds,
+          sources: shown,
         });
         await recordUsage(tx, reply.modelId, reply.usage, 1);
       },

@@ -9,6 +9,7 @@ import fp from 'fastify-plugin';
 import { createRateLimit } from '../plugins/rate-limit.js';
 import type { TrustProxy } from '../plugins/trusted-proxy.js';
 import { registerAgentSocket, type AgentSocketExtension } from './agent-socket.js';
+import { registerBotReplies } from './bot-replies.js';
 import { registerContacts } from './contacts.js';
 import { createConversationEffects, type ConversationEffects } from './effects.js';
 import { registerInactivitySweeper } from './inactivity-sweeper.js';
@@ -47,6 +48,7 @@ export const conversationsPlugin = fp<{ trustProxy: TrustProxy }>(
     await app.register(conversationRoutes, { config, rateLimit });
     registerNotes(app, { config, rateLimit });
     registerToolCalls(app);
+    registerBotReplies(app);
     registerContacts(app, { rateLimit });
     registerInactivitySweeper(app, config);
     registerVisitorSocket(app, { config, tokens, rateLimit, typingLimit, trustProxy, extensions: visitorSocketExtensions });

@@ -43,6 +43,26 @@ describe('chunkDocument', () => {
     expect(chunks.at(-1)!.text).toContain('word59');
   });
 
+  it('never puts text of two pages of a PDF in one chunk, and carries the page', () => {
+    const chunks = chunkDocument(
+      {
+        title: 'Manual',
+        url: null,
+        atomic: false,
+        blocks: [
+          { headingPath: [], text: 'First page.', page: 1 },
+          { headingPath: [], text: 'Still the first page.', page: 1 },
+          { headingPath: [], text: 'Second page.', page: 2 },
+        ],
+      },
+      options,
+    );
+    expect(chunks).toEqual([
+      { headingPath: [], text: 'First page. Still the first page.', url: undefined, page: 1 },
+      { headingPath: [], text: 'Second page.', url: undefined, page: 2 },
+    ]);
+  });
+
   it('keeps every FAQ pair in its own chunk, with its link', () => {
     const chunks = chunkDocument(
       {

@@ -1,6 +1,6 @@
 /**
  * Splits a parsed document into passages for search and citation. Chunks follow the document's structure: a chunk
- * never spans two sections (heading paths), paragraphs are packed up to a size target, an over-long paragraph is cut
+ * never spans two sections (heading paths) nor two pages of a PDF, paragraphs are packed up to a size target, an over-long paragraph is cut
  * at sentence boundaries, and consecutive chunks of one section share a small overlap so that a sentence cut from its
  * context is still found with it. FAQ pairs stay whole.
  * @module
@@ -28,6 +28,8 @@ export interface DocumentChunk {
   headingPath: string[];
   text: string;
   url: string | undefined;
+  /** The page of a PDF the passage is on, from 1. */
+  page: number | undefined;
 }
 
 const segmenter = new Intl.Segmenter('en', { granularity: 'sentence' });
@@ -72,13 +74,14 @@ function overlapOf(text: string, budget: number): string {
 
 const samePath = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((part, index) => part === b[index]);
 
-/** Groups consecutive blocks with the same heading path (and URL). */
+/** Groups consecutive blocks with the same heading path (and URL and page). */
 function sections(blocks: readonly DocumentBlock[]): DocumentBlock[][] {
   const result: DocumentBlock[][] = [];
   for (const block of blocks) {
     const current = result.at(-1);
     const first = current?.[0];
-    if (first && samePath(first.headingPath, block.headingPath) && first.url === block.url) current.push(block);
+    if (first && samePath(first.headingPath, block.headingPath) && first.url === block.url && first.page === block.page)
+      current.push(block);
     else result.push([block]);
   }
   return result;
@@ -90,19 +93,19 @@ export function chunkDocument(document: ParsedDocument, options: ChunkOptions = 
   const chunks: DocumentChunk[] = [];
   const groups = document.atomic ? document.blocks.map((block) => [block]) : sections(document.blocks);
   for (const group of groups) {
-    const { headingPath, url } = group[0]!;
+    const { headingPath, url, page } = group[0]!;
     const units = group.flatMap((block) => pieces(block.text, targetCharacters, maxCharacters));
     let current = '';
     for (const unit of units) {
       if (!current) current = unit;
       else if (current.length + 1 + unit.length <= targetCharacters) current = `${current} ${unit}`;
       else {
-        chunks.push({ headingPath, text: current, url });
+        chunks.push({ headingPath, text: current, url, page });
         const overlap = overlapOf(current, Math.min(overlapCharacters, maxCharacters - unit.length - 1));
         current = overlap ? `${overlap} ${unit}` : unit;
       }
     }
-    if (current) chunks.push({ headingPath, text: current, url });
+    if (current) chunks.push({ headingPath, text: current, url, page });
   }
   return chunks;
 }

@@ -9,10 +9,11 @@ const asFolder = (baseUrl: string) => (baseUrl.endsWith('/') ? baseUrl : `${base
 
 /**
  * The URL of a document under `baseUrl`: its source key without the extension, so `returns.md` under
- * `https://help.example.com/` is `https://help.example.com/returns`.
+ * `https://help.example.com/` is `https://help.example.com/returns` (a site generator renders it as a page there).
+ * With `keepExtension` (a PDF, which is served as the file itself) `manuals/dryer.pdf` stays `…/manuals/dryer.pdf`.
  */
-export function sourceKeyUnder(baseUrl: string, sourceKey: string): string {
-  const path = sourceKey.slice(0, sourceKey.length - extname(sourceKey).length);
+export function sourceKeyUnder(baseUrl: string, sourceKey: string, { keepExtension = false } = {}): string {
+  const path = keepExtension ? sourceKey : sourceKey.slice(0, sourceKey.length - extname(sourceKey).length);
   return new URL(path.split('/').map(encodeURIComponent).join('/'), asFolder(baseUrl)).href;
 }
 
@@ -25,4 +26,13 @@ export function slugUnder(baseUrl: string, sourceKey: string, slug: string): str
   const relative = path === '.' ? '' : path;
   // encodeURI keeps the slashes and any %-escapes a slug already has, and escapes spaces and non-ASCII letters.
   return URL.canParse(encodeURI(relative), asFolder(baseUrl)) ? new URL(encodeURI(relative), asFolder(baseUrl)).href : undefined;
+}
+
+/**
+ * The address of a page of a PDF: the document's URL with `#page=N` (an open parameter of the PDF format, which the
+ * PDF viewers of browsers follow), replacing any fragment it had. No URL stays none, and no page leaves it as it is.
+ */
+export function pageUrl(url: string | null, page: number | null): string | null {
+  if (url === null || page === null) return url;
+  return `${url.replace(/#[\s\S]*$/, '')}#page=${page}`;
 }

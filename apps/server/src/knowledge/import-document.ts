@@ -9,21 +9,30 @@ import { createHash } from 'node:crypto';
 import { knowledgeChunks, knowledgeDocuments, organizations, type Database, type Transaction } from '@parley/db';
 import { and, eq, sql } from 'drizzle-orm';
 import { BM25 } from './bm25.js';
+import { SURFACE_WORD_MAX_LENGTH, SURFACE_WORD_MIN_LENGTH, SURFACE_WORD_TOKENS } from './typos.js';
 import { chunkDocument, defaultChunkOptions, type ChunkOptions } from './chunk-document.js';
 import { slugUnder, sourceKeyUnder } from './document-url.js';
-import { DocumentFormatError, parseDocument, type KnowledgeFormat, type ParsedDocument } from './parse-document.js';
+import {
+  DocumentFormatError,
+  parseDocument,
+  type KnowledgeFormat,
+  type ParsedDocument,
+  type TextKnowledgeFormat,
+} from './parse-document.js';
+import { parsePdf } from './parse-pdf.js';
 import type { SemanticIndex } from './semantic-index.js';
 
-/** A document to import. */
-export interface DocumentInput {
+/** A document to import: the text of a text format, or the bytes of a PDF. */
+export type DocumentInput = DocumentFields & ({ format: TextKnowledgeFormat; content: string } | { format: 'pdf'; content: Uint8Array });
+
+/** What {@link DocumentInput} has whatever its format. */
+export interface DocumentFields {
   organizationId: string;
   /** Names the document within the organization: a file path, or a key chosen by the API caller. */
   sourceKey: string;
-  format: KnowledgeFormat;
-  content: string;
   /**
    * Defaults to the document's own title (front matter `title`, else `sidebar_label`, else the first top-level heading;
-   * HTML `<title>`), then to a title made of `sourceKey`.
+   * HTML `<title>`; a PDF's metadata Title), then to a title made of `sourceKey`.
    */
   title?: string | undefined;
   /**
@@ -74,18 +83,22 @@ export function titleFromKey(sourceKey: string): string {
 
 /**
  * A document's URL when the input names none: its own (front matter `url`, HTML canonical link), else under the base
- * URL its front matter slug, else its source key.
+ * URL its front matter slug, else its source key (a PDF's with its `.pdf`: the file itself is what is served).
  */
-export function documentUrl(input: Pick<DocumentInput, 'url' | 'baseUrl' | 'sourceKey'>, parsed: Pick<ParsedDocument, 'url' | 'slug'>) {
+export function documentUrl(
+  input: Pick<DocumentFields, 'url' | 'baseUrl' | 'sourceKey'> & { format?: KnowledgeFormat },
+  parsed: Pick<ParsedDocument, 'url' | 'slug'>,
+) {
   if (input.url) return input.url;
   if (parsed.url) return parsed.url;
   if (!input.baseUrl) return null;
   return (
-    (parsed.slug ? slugUnder(input.baseUrl, input.sourceKey, parsed.slug) : undefined) ?? sourceKeyUnder(input.baseUrl, input.sourceKey)
+    (parsed.slug ? slugUnder(input.baseUrl, input.sourceKey, parsed.slug) : undefined) ??
+    sourceKeyUnder(input.baseUrl, input.sourceKey, { keepExtension: input.format === 'pdf' })
   );
 }
 
-/** Chunks per insert statement (10 parameters each, far under Postgres' 65,535). */
+/** Chunks per insert statement (11 parameters each, far under Postgres' 65,535). */
 const INSERT_BATCH = 1000;
 
 /**
@@ -94,9 +107,11 @@ const INSERT_BATCH = 1000;
  */
 const PARSER_VERSION = '2';
 
+// The content is hashed after its separator, as text or bytes: for text this is the hash of the whole joined string.
 const hashOf = (input: DocumentInput, language: string) =>
   createHash('sha256')
-    .update([PARSER_VERSION, language, input.format, input.title ?? '', input.url ?? '', input.baseUrl ?? '', input.content].join('\u0000'))
+    .update([PARSER_VERSION, language, input.format, input.title ?? '', input.url ?? '', input.baseUrl ?? '', ''].join('\u0000'))
+    .update(input.content)
     .digest('hex');
 
 /** What a chunk says its document is about, indexed with it: description, tags and keywords. */
@@ -107,7 +122,7 @@ const aboutOf = (parsed: ParsedDocument) => [parsed.description, ...(parsed.keyw
  * holds no text.
  */
 export async function importDocument(db: Database, input: DocumentInput, options: ImportOptions = {}): Promise<ImportOutcome> {
-  assertStorableText(input.content);
+  if (input.format !== 'pdf') assertStorableText(input.content);
   const [organization] = await db
     .select({ language: organizations.knowledgeLanguage })
     .from(organizations)
@@ -135,7 +150,7 @@ export async function importDocument(db: Database, input: DocumentInput, options
       warnings: current.warnings,
     };
   }
-  const parsed = parseDocument(input.format, input.content);
+  const parsed = input.format === 'pdf' ? await parsePdf(input.content) : parseDocument(input.format, input.content);
   const chunks = chunkDocument(parsed, options.chunking ?? defaultChunkOptions);
   if (chunks.length === 0) throw new DocumentFormatError('The document has no text to import.');
   const title = (input.title ?? parsed.title ?? titleFromKey(input.sourceKey)).slice(0, 500);
@@ -227,6 +242,7 @@ export async function importDocument(db: Database, input: DocumentInput, options
         section: chunk.headingPath.join(' › '),
         body: chunk.text,
         url: chunk.url ?? null,
+        page: chunk.page ?? null,
         language: organization.language,
       }));
       chunkRows.push(
@@ -248,8 +264,9 @@ export async function importDocument(db: Database, input: DocumentInput, options
 
 /**
  * Writes the postings of a document's chunks from their generated `search_vector`, adds their lexemes to the
- * vocabulary (document frequencies) and their counts to the organization's statistics. One statement, so the index
- * is written by the same text-search configuration that search uses.
+ * vocabulary (document frequencies), their words as written to the surface vocabulary (`knowledge_words`, for typo
+ * tolerance) and their counts to the organization's statistics. One statement, so the index is written by the same
+ * text-search configuration that search uses.
  */
 async function indexChunks(tx: Transaction, organizationId: string, documentId: string) {
   const { k1, b } = BM25;
@@ -276,6 +293,22 @@ async function indexChunks(tx: Transaction, organizationId: string, documentId: 
         set document_frequency = knowledge_terms.document_frequency + excluded.document_frequency
       returning id, lexeme
     ),
+    -- The surface forms, for typo tolerance (knowledge_words): each new word of four letters or more with its lexeme.
+    words as (
+      insert into knowledge_words (organization_id, word, lexeme)
+      select ${organizationId}, w.word, l.lexeme
+      from (
+        select distinct c.language, lower(t.token) as word
+        from knowledge_chunks c, ts_parse('default', c.title || ' ' || c.about || ' ' || c.section || ' ' || c.body) t
+        where c.document_id = ${documentId} and t.tokid in (${sql.raw(SURFACE_WORD_TOKENS)})
+          and length(t.token) between ${SURFACE_WORD_MIN_LENGTH} and ${SURFACE_WORD_MAX_LENGTH}
+      ) w
+      cross join lateral (select (tsvector_to_array(to_tsvector(w.language, w.word)))[1] as lexeme) l
+      where l.lexeme is not null
+        and not exists (select 1 from knowledge_words k where k.organization_id = ${organizationId} and k.word = w.word)
+      on conflict do nothing
+      returning 1
+    ),
     written as (
       insert into knowledge_postings (chunk_id, term_id, term_frequency, chunk_length, impact)
       select p.chunk_id, t.id, p.tf, l.length,
@@ -292,6 +325,27 @@ async function indexChunks(tx: Transaction, organizationId: string, documentId: 
 
 /** Takes a document's chunks out of the index and the statistics, then deletes them (postings go by cascade). */
 async function removeChunks(tx: Transaction, organizationId: string, documentId: string) {
+  await unindexChunks(tx, organizationId, documentId);
+  await tx.delete(knowledgeChunks).where(eq(knowledgeChunks.documentId, documentId));
+}
+
+/**
+ * Indexes a document's chunks again in `language` (its organization's, changed since they were indexed): out of the
+ * index, the new language on every chunk (which regenerates its search vector), back in. In the caller's transaction,
+ * which should hold the document's row lock. The content hash stays the old language's, so the next import of the
+ * same file re-parses it once.
+ */
+export async function reindexDocument(tx: Transaction, organizationId: string, documentId: string, language: string) {
+  await unindexChunks(tx, organizationId, documentId);
+  await tx.execute(
+    sql`delete from knowledge_postings where chunk_id in (select id from knowledge_chunks where document_id = ${documentId})`,
+  );
+  await tx.update(knowledgeChunks).set({ language }).where(eq(knowledgeChunks.documentId, documentId));
+  await indexChunks(tx, organizationId, documentId);
+}
+
+/** Takes a document's chunks out of the vocabulary's document frequencies and the statistics; their postings stay. */
+async function unindexChunks(tx: Transaction, organizationId: string, documentId: string) {
   await tx.execute(sql`
     with chunks as (
       select id from knowledge_chunks where document_id = ${documentId}
@@ -312,7 +366,6 @@ async function removeChunks(tx: Transaction, organizationId: string, documentId:
     set chunk_count = chunk_count - (select count(*) from chunks),
         token_count = token_count - (select coalesce(sum(chunk_length), 0) from lengths)
     where organization_id = ${organizationId}`);
-  await tx.delete(knowledgeChunks).where(eq(knowledgeChunks.documentId, documentId));
 }
 
 /** Deletes a document, its chunks and their index entries. Returns false when the organization has no such document. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { slugUnder } from './document-url.js';
+import { pageUrl, slugUnder } from './document-url.js';
 import { documentUrl, titleFromKey } from './import-document.js';
 import { formatOfFile, urlUnder } from './import-files.js';
 
@@ -11,7 +11,8 @@ describe('import-files', () => {
     ['notes.txt', 'text'],
     ['faq.csv', 'faq'],
     ['faq.jsonl', 'faq'],
-    ['manual.pdf', undefined],
+    ['manual.PDF', 'pdf'],
+    ['manual.docx', undefined],
   ])('reads %s as %s', (path, format) => {
     expect(formatOfFile(path)).toBe(format);
   });
@@ -22,6 +23,15 @@ describe('import-files', () => {
     );
     expect(urlUnder('https://help.example.com/docs/', { path: '/x/a b/ü.md', sourceKey: 'a b/ü.md' })).toBe(
       'https://help.example.com/docs/a%20b/%C3%BC',
+    );
+  });
+
+  it('keeps the extension of a PDF, which is served as the file itself', () => {
+    expect(urlUnder('https://help.example.com/', { path: '/x/manuals/dryer.pdf', sourceKey: 'manuals/dryer.pdf' })).toBe(
+      'https://help.example.com/manuals/dryer.pdf',
+    );
+    expect(documentUrl({ sourceKey: 'dryer.pdf', baseUrl: 'https://help.example.com/', format: 'pdf' }, { url: null, slug: null })).toBe(
+      'https://help.example.com/dryer.pdf',
     );
   });
 });
@@ -46,6 +56,17 @@ describe('document URLs', () => {
     expect(documentUrl(input, { url: null, slug: 'invoices' })).toBe('https://help.example.com/billing/invoices');
     expect(documentUrl(input, { url: null, slug: null })).toBe('https://help.example.com/billing/pay');
     expect(documentUrl({ sourceKey: 'pay.md' }, { url: null, slug: '/pay' })).toBeNull();
+  });
+});
+
+describe('pageUrl', () => {
+  it.each([
+    ['https://help.example.com/dryer.pdf', 3, 'https://help.example.com/dryer.pdf#page=3'],
+    ['https://help.example.com/dryer.pdf#page=1', 2, 'https://help.example.com/dryer.pdf#page=2'],
+    ['https://help.example.com/returns', null, 'https://help.example.com/returns'],
+    [null, 4, null],
+  ])('addresses %s at page %s as %s', (url, page, expected) => {
+    expect(pageUrl(url, page)).toBe(expected);
   });
 });
 

@@ -8,7 +8,7 @@ import { basename, join, relative, sep } from 'node:path';
 import type { Database } from '@parley/db';
 import { sourceKeyUnder } from './document-url.js';
 import { EmbeddingsError } from './embeddings.js';
-import { importDocument, type ImportOutcome } from './import-document.js';
+import { importDocument, type DocumentInput, type ImportOutcome } from './import-document.js';
 import { knowledgeFormatOfFileName } from '@parley/protocol';
 import { DocumentFormatError, type KnowledgeFormat } from './parse-document.js';
 import type { SemanticIndex } from './semantic-index.js';
@@ -57,7 +57,7 @@ export type FileImportResult = { file: FileToImport; ok: true; outcome: ImportOu
  * `documentUrl`): `returns.md` under `https://help.example.com/` is `https://help.example.com/returns`.
  */
 export function urlUnder(baseUrl: string, file: FileToImport): string {
-  return sourceKeyUnder(baseUrl, file.sourceKey);
+  return sourceKeyUnder(baseUrl, file.sourceKey, { keepExtension: formatOfFile(file.path) === 'pdf' });
 }
 
 /** Options of {@link importFiles}. */
@@ -99,13 +99,15 @@ export async function importFiles(
   for (const file of files) {
     let result: FileImportResult;
     try {
-      const content = new TextDecoder('utf-8', { fatal: true }).decode(await readFile(file.path));
+      const bytes = await readFile(file.path);
       const format = formatOfFile(file.path)!;
-      const outcome = await importDocument(
-        db,
-        { organizationId, sourceKey: file.sourceKey, format, content, baseUrl: options.baseUrl },
-        { semantic: options.semantic },
-      );
+      const fields = { organizationId, sourceKey: file.sourceKey, baseUrl: options.baseUrl };
+      // A PDF is read as bytes; every other format is UTF-8 text.
+      const input: DocumentInput =
+        format === 'pdf'
+          ? { ...fields, format, content: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength) }
+          : { ...fields, format, content: new TextDecoder('utf-8', { fatal: true }).decode(bytes) };
+      const outcome = await importDocument(db, input, { semantic: options.semantic });
       summary[outcome.status]++;
       summary.chunks += outcome.chunkCount;
       if (outcome.warnings.length > 0) summary.warned.push({ file, warnings: outcome.warnings });

@@ -7,6 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { knowledgeRoutes } from './routes.js';
 import { semanticIndexFromConfig, type SemanticIndex } from './semantic-index.js';
+import { moveWidgetFaqsToKnowledgeBase } from './widget-faq.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -23,6 +24,12 @@ export const knowledgePlugin = fp(
     const semantic = await semanticIndexFromConfig(app.dbHandle, app.config.embeddings, app.log);
     app.decorate('knowledge', { semantic });
     await app.register(knowledgeRoutes, { semantic });
+    app.addHook('onReady', async function moveWidgetFaqs() {
+      // A widget FAQ that can't be moved now stays in its settings and is tried again at the next start.
+      await moveWidgetFaqsToKnowledgeBase(app.db, app.log).catch((error: unknown) =>
+        app.log.error({ err: error }, 'moving widget FAQs to the knowledge base failed'),
+      );
+    });
   },
-  { name: 'parley-knowledge', fastify: '5.x', dependencies: ['parley-config', 'parley-db', 'parley-auth'] },
+  { name: 'parley-knowledge', fastify: '5.x', dependencies: ['parley-config', 'parley-db', 'parley-auth', 'parley-jobs'] },
 );

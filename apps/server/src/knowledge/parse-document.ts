@@ -22,9 +22,12 @@ import { looksLikeMdx, prepareMarkdownSource } from './markdown-source.js';
 
 /**
  * The formats documents are imported from. MDX is Markdown with JSX and ESM (Docusaurus). FAQ files are CSV, or JSON
- * Lines when the first character is `{`.
+ * Lines when the first character is `{`. A PDF is read from its bytes (parse-pdf.ts), every other format from text.
  */
-export type KnowledgeFormat = 'markdown' | 'mdx' | 'html' | 'text' | 'faq';
+export type KnowledgeFormat = 'markdown' | 'mdx' | 'html' | 'text' | 'faq' | 'pdf';
+
+/** The formats read from text: every format but `pdf`. */
+export type TextKnowledgeFormat = Exclude<KnowledgeFormat, 'pdf'>;
 
 /** A paragraph-sized piece of text and the headings above it, outermost first. */
 export interface DocumentBlock {
@@ -32,6 +35,8 @@ export interface DocumentBlock {
   text: string;
   /** Where this block can be read, when it has its own address (a FAQ row's link). */
   url?: string | undefined;
+  /** The page of a PDF the block is on, from 1; chunks never join blocks of two pages. */
+  page?: number | undefined;
 }
 
 /** A document reduced to text. `atomic` blocks (FAQ pairs) are never merged with their neighbours. */
@@ -59,8 +64,8 @@ export class DocumentFormatError extends Error {
   override readonly name = 'DocumentFormatError';
 }
 
-/** Reduces `content` in `format` to text blocks; throws {@link DocumentFormatError} when it can't. */
-export function parseDocument(format: KnowledgeFormat, content: string): ParsedDocument {
+/** Reduces `content` in `format` to text blocks; throws {@link DocumentFormatError} when it can't. PDFs: `parsePdf`. */
+export function parseDocument(format: TextKnowledgeFormat, content: string): ParsedDocument {
   switch (format) {
     case 'markdown':
       return parseMarkdown(content, false);

@@ -1,6 +1,7 @@
 import { knowledgeChunks, knowledgeDocuments } from '@parley/db';
 import {
   KNOWLEDGE_DOCUMENT_MAX_LENGTH,
+  KNOWLEDGE_PDF_MAX_BYTES,
   knowledgeDocumentChunksSchema,
   knowledgeDocumentListSchema,
   knowledgeDocumentParamsSchema,
@@ -17,11 +18,13 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requireAdmin as requireAdminRole } from '../auth/agents.js';
 import { EmbeddingsError } from './embeddings.js';
-import { deleteDocument, importDocument } from './import-document.js';
+import { deleteDocument, importDocument, type DocumentInput } from './import-document.js';
+import { registerKnowledgeLanguage } from './language.js';
 import { scheduleKnowledgeMaintenance } from './maintenance.js';
 import { DocumentFormatError } from './parse-document.js';
 import { searchKnowledge } from './search.js';
 import type { SemanticIndex } from './semantic-index.js';
+import { registerKnowledgeSources } from './source-routes.js';
 
 type DocumentRow = typeof knowledgeDocuments.$inferSelect;
 
@@ -51,20 +54,28 @@ export async function knowledgeRoutes(app: FastifyInstance, { semantic }: { sema
   app.addHook('onClose', async function stopKnowledgeMaintenance() {
     await maintenance.close();
   });
+  registerKnowledgeLanguage(app, { onReindexed: () => maintenance.touch() });
+  registerKnowledgeSources(app, { semantic, onChanged: () => maintenance.touch() });
 
   api.post(
     '/api/knowledge/documents',
     {
       preHandler: requireAdmin,
       // The limit is in characters, the body in bytes: 3 bytes a character in UTF-8 for most scripts, and JSON escapes
-      // (\u0001) take 6.
-      bodyLimit: KNOWLEDGE_DOCUMENT_MAX_LENGTH * 6 + 65_536,
+      // (\u0001) take 6. A PDF comes as base64, 4 characters for 3 bytes. The schema then says which limit was passed.
+      bodyLimit: Math.max(KNOWLEDGE_DOCUMENT_MAX_LENGTH * 6, Math.ceil(KNOWLEDGE_PDF_MAX_BYTES / 3) * 4) + 65_536,
       schema: { body: knowledgeImportRequestSchema, response: { 200: knowledgeImportResultSchema } },
     },
     async function importDocumentRoute(request) {
       const organizationId = request.agent!.organizationId;
+      const { body } = request;
+      const fields = { organizationId, sourceKey: body.sourceKey, title: body.title, url: body.url };
+      const input: DocumentInput =
+        body.format === 'pdf'
+          ? { ...fields, format: body.format, content: Buffer.from(body.contentBase64, 'base64') }
+          : { ...fields, format: body.format, content: body.content };
       try {
-        const outcome = await importDocument(app.db, { organizationId, ...request.body }, { semantic });
+        const outcome = await importDocument(app.db, input, { semantic });
         if (outcome.status !== 'unchanged') maintenance.touch();
         const [row] = await app.db.select().from(knowledgeDocuments).where(eq(knowledgeDocuments.id, outcome.documentId));
         return { status: outcome.status, document: toKnowledgeDocument(row!), warnings: outcome.warnings };
@@ -111,6 +122,7 @@ export async function knowledgeRoutes(app: FastifyInstance, { semantic }: { sema
           headingPath: knowledgeChunks.headingPath,
           body: knowledgeChunks.body,
           url: knowledgeChunks.url,
+          page: knowledgeChunks.page,
         })
         .from(knowledgeChunks)
         .where(and(eq(knowledgeChunks.documentId, document.id), eq(knowledgeChunks.organizationId, organizationId)))

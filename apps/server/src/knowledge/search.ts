@@ -5,12 +5,14 @@
  * its measurements are in docs/knowledge.md.
  * @module
  */
-import { rowsOf, type Database } from '@parley/db';
-import { sql } from 'drizzle-orm';
+import { organizations, rowsOf, type Database } from '@parley/db';
+import { eq, sql } from 'drizzle-orm';
 import { BM25 } from './bm25.js';
 import { DEFAULT_PASSAGES_PER_DOCUMENT, diversifyByDocument } from './diversify.js';
+import { pageUrl } from './document-url.js';
 import { reciprocalRankFusion } from './rank-fusion.js';
 import type { SemanticIndex } from './semantic-index.js';
+import { correctableWords, typoCandidates } from './typos.js';
 
 /** A passage found by {@link searchKnowledge}. */
 export interface KnowledgeHit {
@@ -21,8 +23,10 @@ export interface KnowledgeHit {
   title: string;
   headingPath: string[];
   body: string;
-  /** The passage's own URL, else its document's; null when neither has one. */
+  /** The passage's own URL, else its document's (for a PDF with `#page=N`); null when neither has one. */
   url: string | null;
+  /** The page of a PDF the passage is on, from 1; null for other formats. */
+  page: number | null;
   /** BM25 score, comparable within one query only; 0 for a passage found by semantic search alone. */
   score: number;
   /**
@@ -64,14 +68,10 @@ const MIN_POSTINGS_PER_TERM = 100;
 /** Query words are read up to this many characters; a search request is a question, not a document. */
 const MAX_QUERY_CHARACTERS = 2000;
 /**
- * A query word the base doesn't know, made of at least four letters (not a code like "ml-sa1"), stands for the
- * closest known word within TYPO_MAX_EDITS edits (Levenshtein; a swap of two letters counts two).
+ * A query word that may be misspelt ({@link typoCandidates}: no dictionary of the language knows it) and that the
+ * base doesn't have as written stands for the closest word of the base, as written, within TYPO_MAX_EDITS edits
+ * (Levenshtein; a swap of two letters counts two), and so for that word's lexeme.
  */
-const TYPO_WORD_PATTERN = '^[[:alpha:]]+$';
-// A longer "word" is no typo, and levenshtein() refuses strings over 255 characters. (Not `{4,64}` in the pattern:
-// Postgres' regex engine expands a bounded repeat of the Unicode letter class into 64 copies, which took minutes.)
-const TYPO_MIN_LENGTH = 4;
-const TYPO_MAX_LENGTH = 64;
 const TYPO_MAX_EDITS = 2;
 /**
  * Field boosts. A help center names an article and its sections after what they answer, so a query word in the
@@ -100,9 +100,17 @@ interface HitRow {
   heading_path: string[];
   body: string;
   url: string | null;
+  page: number | null;
   score: number | string;
   coverage: number | string;
 }
+
+/** A text[] literal of `values`, one parameter each. */
+const textArray = (values: readonly string[]) =>
+  sql`array[${sql.join(
+    values.map((value) => sql`${value}`),
+    sql`, `,
+  )}]::text[]`;
 
 /** How deep each list goes into reciprocal rank fusion. */
 const FUSION_DEPTH = 30;
@@ -147,7 +155,7 @@ async function hybridSearch(db: Database, options: SearchOptions, semantic: Sema
 /** Passages found by semantic search alone: no BM25 score, no lexical coverage. */
 async function passagesById(db: Database, chunkIds: readonly number[]): Promise<KnowledgeHit[]> {
   const result = await db.execute(sql`
-    select c.id as chunk_id, c.document_id, d.source_key, c.title, c.heading_path, c.body, coalesce(c.url, d.url) as url,
+    select c.id as chunk_id, c.document_id, d.source_key, c.title, c.heading_path, c.body, coalesce(c.url, d.url) as url, c.page,
            0 as score, 0 as coverage
     from knowledge_chunks c join knowledge_documents d on d.id = c.document_id
     where c.id in (${sql.join(
@@ -165,7 +173,8 @@ function hitOf(row: HitRow): KnowledgeHit {
     title: row.title,
     headingPath: row.heading_path,
     body: row.body,
-    url: row.url,
+    url: pageUrl(row.url, row.page),
+    page: row.page,
     score: Number(row.score),
     coverage: Number(row.coverage),
     similarity: null,
@@ -173,15 +182,24 @@ function hitOf(row: HitRow): KnowledgeHit {
 }
 
 async function lexicalSearch(db: Database, options: SearchOptions): Promise<KnowledgeHit[]> {
-  return rowsOf<HitRow>(await db.execute(searchSql(options))).map(hitOf);
+  const query = options.query.slice(0, MAX_QUERY_CHARACTERS);
+  let typoWords: string[] = [];
+  if (correctableWords(query).length > 0) {
+    const [organization] = await db
+      .select({ language: organizations.knowledgeLanguage })
+      .from(organizations)
+      .where(eq(organizations.id, options.organizationId));
+    if (organization) typoWords = await typoCandidates(query, organization.language);
+  }
+  return rowsOf<HitRow>(await db.execute(searchSql({ ...options, query }, typoWords))).map(hitOf);
 }
 
 /**
  * The lexical statement behind {@link searchKnowledge}: BM25's best passages (at least {@link RESCORE_CANDIDATES}),
  * re-ranked with the field boosts and diversified by document: the best `limit`.
  */
-function searchSql(options: SearchOptions) {
-  const query = options.query.slice(0, MAX_QUERY_CHARACTERS);
+function searchSql(options: SearchOptions, typoWords: readonly string[]) {
+  const query = options.query;
   const limit = options.limit ?? DEFAULT_SEARCH_LIMIT;
   const postingsPerTerm = options.postingsPerTerm ?? DEFAULT_POSTINGS_PER_TERM;
   const perDocument = Math.max(1, Math.floor(options.passagesPerDocument ?? DEFAULT_PASSAGES_PER_DOCUMENT));
@@ -189,12 +207,14 @@ function searchSql(options: SearchOptions) {
   const organizationId = options.organizationId;
 
   // query_words: the query's lexemes (with repeats) in the organization's language.
-  // known: each word's vocabulary entry, or for an unknown word the closest known lexeme (a typo), weighted down by how
-  //   far it is. Candidates: similar words by trigrams (`%`, GIN index: catches most slips in long words), and the
-  //   word with one letter dropped or two neighbours swapped (exact lookups: catches slips in short words, which
-  //   share too few trigrams).
-  // weighted: IDF per term; words found nowhere still count in the total weight (with the highest IDF), so coverage
-  //   stays honest.
+  // candidates, corrections: each possibly misspelt word the base doesn't have as written, and the closest word it has
+  //   (surface forms), weighted down by how far it is. Candidates: similar words by trigrams (`%`, GIN index: catches
+  //   most slips in long words), and the word with one letter dropped or two neighbours swapped (exact lookups:
+  //   catches slips in short words, which share too few trigrams).
+  // known: each query lexeme's vocabulary entry, or for an unknown one the lexeme of its correction.
+  // weighted: IDF per term. total: the query's weight, which coverage is a share of; a word found nowhere counts in it
+  //   with the mean IDF of the query's known words (a name, a slip no word of the base is near, or a topic the base
+  //   lacks: nothing says which), so one unknown word doesn't sink a question the base answers.
   // scored: BM25 over the whole chunk (title, about, heading path, body), its best candidates only.
   // fields, rescored: the field boosts, from the candidates' title and heading path in their own language.
   // diversified: each document's best passages first (diversifyByDocument, in SQL so that only `limit` rows are read).
@@ -208,6 +228,33 @@ function searchSql(options: SearchOptions) {
       from organizations o, unnest(to_tsvector(o.knowledge_language::regconfig, ${query})) v
       where o.id = ${organizationId}
     ),
+    -- candidates: the query's words that no dictionary knows (typoCandidates) and the base doesn't have as written.
+    candidates as (
+      select c.word, (tsvector_to_array(to_tsvector(o.knowledge_language::regconfig, c.word)))[1] as lexeme
+      from unnest(${textArray(typoWords)}) c(word), organizations o
+      where o.id = ${organizationId}
+        and not exists (select 1 from knowledge_words k where k.organization_id = ${organizationId} and k.word = c.word)
+    ),
+    corrections as (
+      select c.lexeme as misspelt, f.lexeme, f.closeness
+      from candidates c
+      cross join lateral (
+        select k.lexeme, 1 - levenshtein(k.word, c.word)::float8 / greatest(length(k.word), length(c.word)) as closeness
+        from knowledge_words k
+        join knowledge_terms t on t.organization_id = k.organization_id and t.lexeme = k.lexeme and t.document_frequency > 0
+        where k.organization_id = ${organizationId}
+          and (k.word % c.word or k.word = any(array(
+            select left(c.word, i - 1) || substr(c.word, i + 1) from generate_series(1, length(c.word)) i
+            union all
+            select left(c.word, i - 1) || substr(c.word, i + 1, 1) || substr(c.word, i, 1) || substr(c.word, i + 2)
+            from generate_series(1, length(c.word) - 1) i
+          )))
+          and levenshtein(k.word, c.word) <= ${TYPO_MAX_EDITS}
+        order by levenshtein(k.word, c.word), t.document_frequency desc
+        limit 1
+      ) f
+      where c.lexeme is not null
+    ),
     known as (
       select w.lexeme, w.repeats, coalesce(exact.id, fuzzy.id) as term_id, coalesce(exact.lexeme, fuzzy.lexeme) as term,
              coalesce(exact.document_frequency, fuzzy.document_frequency) as document_frequency,
@@ -218,19 +265,10 @@ function searchSql(options: SearchOptions) {
         where t.organization_id = ${organizationId} and t.lexeme = w.lexeme and t.document_frequency > 0
       ) exact on true
       left join lateral (
-        select t.id, t.lexeme, t.document_frequency,
-               1 - levenshtein(t.lexeme, w.lexeme)::float8 / greatest(length(t.lexeme), length(w.lexeme)) as closeness
-        from knowledge_terms t
-        where exact.id is null and length(w.lexeme) between ${TYPO_MIN_LENGTH} and ${TYPO_MAX_LENGTH} and w.lexeme ~ ${TYPO_WORD_PATTERN}
-          and t.organization_id = ${organizationId} and t.document_frequency > 0
-          and (t.lexeme % w.lexeme or t.lexeme = any(array(
-            select left(w.lexeme, i - 1) || substr(w.lexeme, i + 1) from generate_series(1, length(w.lexeme)) i
-            union all
-            select left(w.lexeme, i - 1) || substr(w.lexeme, i + 1, 1) || substr(w.lexeme, i, 1) || substr(w.lexeme, i + 2)
-            from generate_series(1, length(w.lexeme) - 1) i
-          )))
-          and levenshtein(t.lexeme, w.lexeme) <= ${TYPO_MAX_EDITS}
-        order by levenshtein(t.lexeme, w.lexeme), t.document_frequency desc
+        select t.id, t.lexeme, t.document_frequency, c.closeness
+        from corrections c join knowledge_terms t on t.organization_id = ${organizationId} and t.lexeme = c.lexeme
+        where exact.id is null and c.misspelt = w.lexeme
+        order by c.closeness desc, t.document_frequency desc
         limit 1
       ) fuzzy on true
     ),
@@ -244,7 +282,8 @@ function searchSql(options: SearchOptions) {
       from weighted w
     ),
     total as (
-      select sum(idf * repeats) as weight from weighted
+      select sum(case when term_id is null then coalesce(known_idf, idf) else idf end * repeats) as weight
+      from weighted, (select avg(idf) as known_idf from weighted where term_id is not null) known
     ),
     scored as (
       select p.chunk_id,
@@ -285,7 +324,7 @@ function searchSql(options: SearchOptions) {
       order by later, r.score desc, r.chunk_id
       limit ${limit}
     )
-    select c.id as chunk_id, c.document_id, d.source_key, c.title, c.heading_path, c.body, coalesce(c.url, d.url) as url,
+    select c.id as chunk_id, c.document_id, d.source_key, c.title, c.heading_path, c.body, coalesce(c.url, d.url) as url, c.page,
            diversified.score, least(diversified.matched / nullif(total.weight, 0), 1) as coverage
     from diversified
     join knowledge_chunks c on c.id = diversified.chunk_id

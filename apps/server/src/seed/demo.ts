@@ -10,37 +10,11 @@ export const DEMO_WIDGET_KEY = 'pk_demo_harbor_and_pine';
 /** The demo agent's e-mail address. */
 export const DEMO_AGENT_EMAIL = 'agent@harborandpine.example';
 
-/** The demo shop's knowledge base (shipping, returns, refunds, payment, account, care, repairs), written for Parley. */
+/** The demo shop's knowledge base (shipping, returns, refunds, payment, account, care, repairs, FAQ), written for Parley. */
 export const demoKnowledgeDir = fileURLToPath(new URL('../../demo-knowledge', import.meta.url));
 
 /** Where the demo shop's help articles would live; `.example` is reserved, so the links go nowhere real. */
 const DEMO_HELP_CENTER = 'https://harborandpine.example/help/';
-
-/** The demo shop's FAQ: what the offline answerer replies from when no Anthropic key is set. */
-const demoFaq = [
-  {
-    question: 'How long does shipping take?',
-    answer: 'Orders ship within 2 business days; delivery in the US takes 3–5 business days after that.',
-  },
-  { question: 'How much does shipping cost?', answer: 'Shipping is free on US orders over $75; below that it is a flat $6.95.' },
-  {
-    question: 'What is your return policy?',
-    answer: 'You can return unused items within 30 days of delivery for a full refund. Start a return from your order page.',
-  },
-  {
-    question: 'When will I get my refund?',
-    answer: 'Refunds go back to your original payment method within 5 business days after we receive the return.',
-  },
-  { question: 'Which payment methods do you accept?', answer: 'We accept Visa, Mastercard, American Express, PayPal and Apple Pay.' },
-  {
-    question: 'How do I reset my account password?',
-    answer: 'Use "Forgot password" on the sign-in page; the reset link in the e-mail is valid for one hour.',
-  },
-  {
-    question: 'Where is my order? How do I track my order?',
-    answer: 'Your shipping confirmation e-mail has a tracking link; you can also see it on your order page.',
-  },
-];
 
 /** What {@link seedDemo} did. The password is only known when the agent was created or reset just now. */
 export type DemoSeedResult =
@@ -87,7 +61,6 @@ export async function seedDemo(db: Database, options: { origins: string[]; reset
           accentColor: '#1f6f5c',
           botName: 'Pine (assistant)',
           defaultCountry: 'US',
-          faq: demoFaq,
         },
         bot: {
           persona:

@@ -43,7 +43,6 @@ const widget: Session['widget'] = {
   position: 'right',
   locale: 'en',
   botName: 'Assistant',
-  faq: [],
 };
 
 const bot: Message['author'] = { kind: 'bot', id: null, name: 'Assistant' };

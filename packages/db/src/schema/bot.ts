@@ -30,6 +30,11 @@ export const botReplies = pgTable(
     stopReason: text(),
     /** Model rounds in the turn (one more per tool_use → tool_result). */
     rounds: integer().notNull().default(1),
+    /**
+     * The knowledge-base passages the turn showed the model (given with the visitor's message or found by its searches),
+     * each with its search evidence and whether the reply cited it: what an answer can be audited against. Agents only.
+     */
+    sources: jsonb().notNull().default([]),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (table) => [index().on(table.organizationId, table.createdAt)],

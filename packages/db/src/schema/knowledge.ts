@@ -4,6 +4,7 @@ import {
   customType,
   index,
   integer,
+  jsonb,
   pgTable,
   primaryKey,
   real,
@@ -21,7 +22,58 @@ const regconfig = customType<{ data: string }>({ dataType: () => 'regconfig' });
 const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' });
 
 /** The formats a knowledge-base document can be imported from. */
-export const knowledgeFormats = ['markdown', 'mdx', 'html', 'text', 'faq'] as const;
+export const knowledgeFormats = ['markdown', 'mdx', 'html', 'text', 'faq', 'pdf'] as const;
+
+/** What a knowledge source is read from: a site crawled from its start page, or the pages a sitemap lists. */
+export const knowledgeSourceKinds = ['website', 'sitemap'] as const;
+
+/** Where a knowledge source's last sync got to: scheduled, running, done, or stopped by the site or an error. */
+export const knowledgeSourceStatuses = ['pending', 'syncing', 'ok', 'failed'] as const;
+
+/** The bounds of a source's crawl that its admins choose (the rest are the crawler's defaults). */
+export interface KnowledgeSourceLimits {
+  maxPages: number;
+  maxDepth: number;
+}
+
+/** What a source's last sync did to its documents, and what stopped its crawl early (null: nothing did). */
+export interface KnowledgeSourceSyncCounts {
+  added: number;
+  updated: number;
+  unchanged: number;
+  removed: number;
+  failed: number;
+  skipped: number;
+  stoppedBy: string | null;
+}
+
+/**
+ * A website (or sitemap) whose pages are the organization's documents, kept in step by syncs: each page is a document
+ * whose `sourceKey` is the page's address and whose `source_id` is the source. One source per address.
+ */
+export const knowledgeSources = pgTable(
+  'knowledge_sources',
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    organizationId: uuid()
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    kind: text({ enum: knowledgeSourceKinds }).notNull(),
+    /** The start page, or the sitemap's address. */
+    url: text().notNull(),
+    limits: jsonb().$type<KnowledgeSourceLimits>().notNull(),
+    /** Hours between automatic syncs; null: synced on demand only. */
+    resyncHours: integer(),
+    status: text({ enum: knowledgeSourceStatuses }).notNull().default('pending'),
+    /** When the last sync ended (succeeded or failed). */
+    lastSyncedAt: timestamp({ withTimezone: true }),
+    /** Why the last sync failed, for the site owner; null after a sync that read the site. */
+    lastError: text(),
+    lastCounts: jsonb().$type<KnowledgeSourceSyncCounts>(),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [uniqueIndex('knowledge_sources_url_key').on(table.organizationId, table.url)],
+);
 
 /**
  * A document of an organization's knowledge base: a help article, a page, a FAQ file. `sourceKey` names it within the
@@ -50,10 +102,24 @@ export const knowledgeDocuments = pgTable(
     contentHash: text().notNull(),
     chunkCount: integer().notNull(),
     characterCount: integer().notNull(),
+    /**
+     * The website the document is a page of; null for a file or an API document. No cascade: deleting a source deletes
+     * its documents in code, through `deleteDocument`, which also takes their chunks out of the index and statistics.
+     */
+    sourceId: uuid().references(() => knowledgeSources.id, { onDelete: 'set null' }),
+    /** A page's `ETag` when it was last read, sent back as `If-None-Match` by the next sync. */
+    etag: text(),
+    /** A page's `Last-Modified` when it was last read, sent back as `If-Modified-Since`. */
+    lastModified: text(),
+    /** A page's links on its site: a 304 has no body, and the pages behind an unchanged page are still crawled. */
+    links: jsonb().$type<string[]>(),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
-  (table) => [uniqueIndex('knowledge_documents_source_key').on(table.organizationId, table.sourceKey)],
+  (table) => [
+    uniqueIndex('knowledge_documents_source_key').on(table.organizationId, table.sourceKey),
+    index('knowledge_documents_source_idx').on(table.sourceId),
+  ],
 );
 
 /**
@@ -89,6 +155,8 @@ export const knowledgeChunks = pgTable(
     body: text().notNull(),
     /** Where the passage can be read, when it has its own address (a FAQ row's link); else the document's URL applies. */
     url: text(),
+    /** The page of a PDF the passage is on, from 1 (a chunk never spans two pages); null for other formats. */
+    page: integer(),
     language: regconfig().notNull(),
     searchVector: tsvector()
       .notNull()
@@ -123,6 +191,28 @@ export const knowledgeTerms = pgTable(
     // GIN: finds similar words (`%`) in a few milliseconds even on PGlite; a GiST index took ~30 ms per word there,
     // and the planner even used it for exact lookups.
     index('knowledge_terms_trigram_idx').using('gin', table.lexeme.op('gin_trgm_ops')),
+  ],
+);
+
+/**
+ * The words of an organization's knowledge base as written (lower-cased, before stemming), each with its lexeme. Typo
+ * tolerance compares a query word with these surface forms, not with stems: a misspelt inflected word is often more
+ * than two edits from a stem ("notifcations" → "notif") but one from the word ("notifications"). Rows are added when
+ * a document is indexed and never removed; a word whose lexeme no chunk has any more is ignored by search
+ * (`knowledge_terms.document_frequency` 0).
+ */
+export const knowledgeWords = pgTable(
+  'knowledge_words',
+  {
+    organizationId: uuid()
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    word: text().notNull(),
+    lexeme: text().notNull(),
+  },
+  (table) => [
+    primaryKey({ columns: [table.organizationId, table.word] }),
+    index('knowledge_words_trigram_idx').using('gin', table.word.op('gin_trgm_ops')),
   ],
 );
 

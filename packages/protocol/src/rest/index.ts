@@ -13,3 +13,6 @@ export * from './notes.js';
 export * from './tool-calls.js';
 export * from './contacts.js';
 export * from './people.js';
+export * from './bot-replies.js';
+export * from './knowledge-settings.js';
+export * from './knowledge-sources.js';

@@ -3,7 +3,7 @@
  * @module
  */
 import { z } from 'zod';
-import { KNOWLEDGE_DOCUMENT_MAX_LENGTH, KNOWLEDGE_FORMATS } from '../knowledge-formats.js';
+import { KNOWLEDGE_DOCUMENT_MAX_LENGTH, KNOWLEDGE_FORMATS, KNOWLEDGE_PDF_MAX_BYTES } from '../knowledge-formats.js';
 import { queryIntegerSchema } from '../models.js';
 
 /** The formats documents are imported from (see {@link KNOWLEDGE_FORMATS}). */
@@ -14,20 +14,16 @@ export type KnowledgeFormat = z.infer<typeof knowledgeFormatSchema>;
 /** An absolute http(s) URL, as a citation links to. */
 const sourceUrlSchema = z.url({ protocol: /^https?$/ }).max(2000);
 
-/** Body of `POST /api/knowledge/documents`: imports a document, or replaces the one with the same `sourceKey`. */
-export const knowledgeImportRequestSchema = z.object({
+/** The formats whose documents are sent as text, in `content`: every format but `pdf`. */
+export const knowledgeTextFormatSchema = knowledgeFormatSchema.exclude(['pdf']);
+
+/** Fields of `POST /api/knowledge/documents` whatever the format. */
+const knowledgeImportFieldsSchema = z.object({
   /** Names the document within the organization (a file name or path); importing the same key again replaces it. */
   sourceKey: z.string().trim().min(1).max(500),
-  format: knowledgeFormatSchema,
-  content: z
-    .string()
-    .min(1)
-    .max(KNOWLEDGE_DOCUMENT_MAX_LENGTH)
-    .refine((text) => text.isWellFormed(), 'The content contains an unpaired surrogate.')
-    .refine((text) => !text.includes('\u0000'), 'The content contains a NUL character; is it a binary file?'),
   /**
-   * Defaults to the document's own: Markdown front matter `title` (else `sidebar_label`), the first top-level heading
-   * or HTML `<title>`; then to the file name made readable (`product-care.csv` → "Product care").
+   * Defaults to the document's own: Markdown front matter `title` (else `sidebar_label`), the first top-level heading,
+   * HTML `<title>` or a PDF's Title; then to the file name made readable (`product-care.csv` → "Product care").
    */
   title: z
     .string()
@@ -38,6 +34,43 @@ export const knowledgeImportRequestSchema = z.object({
   /** Where readers can find the document; shown with citations. Defaults to front matter `url`, HTML's canonical link. */
   url: sourceUrlSchema.optional(),
 });
+
+/** Base64 characters (RFC 4648, with padding) for {@link KNOWLEDGE_PDF_MAX_BYTES} bytes. */
+const PDF_MAX_BASE64_LENGTH = Math.ceil(KNOWLEDGE_PDF_MAX_BYTES / 3) * 4;
+const PDF_MAX_MEGABYTES = KNOWLEDGE_PDF_MAX_BYTES / 1024 / 1024;
+
+/**
+ * Body of `POST /api/knowledge/documents`: imports a document, or replaces the one with the same `sourceKey`. A text
+ * format sends the document's text in `content`; a PDF sends the file's bytes, base64-encoded, in `contentBase64`.
+ * One of the two, never both.
+ */
+export const knowledgeImportRequestSchema = z.discriminatedUnion('format', [
+  knowledgeImportFieldsSchema.extend({
+    format: knowledgeTextFormatSchema,
+    /** The document's text. */
+    content: z
+      .string({ error: (issue) => (issue.input === undefined ? 'The text of the document goes in content.' : undefined) })
+      .min(1)
+      .max(KNOWLEDGE_DOCUMENT_MAX_LENGTH)
+      .refine((text) => text.isWellFormed(), 'The content contains an unpaired surrogate.')
+      .refine((text) => !text.includes('\u0000'), 'The content contains a NUL character; is it a binary file?'),
+    contentBase64: z.undefined({ error: 'contentBase64 is for PDFs (format "pdf"); send the text of this format in content.' }).optional(),
+  }),
+  knowledgeImportFieldsSchema.extend({
+    format: z.literal('pdf'),
+    /** The PDF file, base64-encoded (RFC 4648 with padding, no line breaks): at most 20 MiB before encoding. */
+    contentBase64: z
+      .string({ error: (issue) => (issue.input === undefined ? 'A PDF is sent base64-encoded in contentBase64.' : undefined) })
+      .min(1, 'The PDF is empty.')
+      .max(
+        PDF_MAX_BASE64_LENGTH,
+        `The PDF is larger than the ${PDF_MAX_MEGABYTES} MB a document may have: split it, or import it with the CLI.`,
+      )
+      // Not z.base64(): its pattern takes about three times as long on a 20 MB file.
+      .refine((text) => text.length % 4 === 0 && /^[A-Za-z0-9+/]*={0,2}$/.test(text), 'contentBase64 is not valid base64.'),
+    content: z.undefined({ error: 'A PDF is sent base64-encoded in contentBase64, not as text in content.' }).optional(),
+  }),
+]);
 /** Body of `POST /api/knowledge/documents`. */
 export type KnowledgeImportRequest = z.infer<typeof knowledgeImportRequestSchema>;
 
@@ -95,6 +128,8 @@ export const knowledgeChunkSchema = z.object({
   body: z.string(),
   /** The chunk's own address (a FAQ row's link); null when the document's URL applies. */
   url: z.string().nullable(),
+  /** The page of a PDF the chunk is on (from 1); null for other formats. Optional in the type for older servers. */
+  page: z.number().int().positive().nullable().optional(),
   /** Length of `body` in characters (UTF-16 code units, as the document's `characterCount`). */
   characterCount: z.number().int().nonnegative(),
 });
@@ -121,7 +156,10 @@ export const knowledgeHitSchema = z.object({
   title: z.string(),
   headingPath: z.array(z.string()),
   body: z.string(),
+  /** The passage's URL; for a PDF, its document's URL with `#page=N`, which browsers' PDF viewers open at that page. */
   url: z.string().nullable(),
+  /** The page of a PDF the passage is on (from 1); null for other formats. Optional in the type for older servers. */
+  page: z.number().int().positive().nullable().optional(),
   /** BM25 score, comparable within one search only. */
   score: z.number(),
   /** Share (0–1) of the query's weight the passage contains. */

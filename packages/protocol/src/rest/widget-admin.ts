@@ -117,7 +117,7 @@ export const countryCodeSchema = z.string().regex(/^[A-Z]{2}$/, 'Expected a two-
 /** A CSS hex color as the widget stores it: `#` and six hex digits. */
 export const accentColorSchema = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'Expected a colour as # and six hex digits, such as #2563eb.');
 
-/** The widget's settings an admin edits, as `GET /api/widgets` shows them. The FAQ is edited elsewhere. */
+/** The widget's settings an admin edits, as `GET /api/widgets` shows them. */
 export const widgetAdminSettingsSchema = widgetSettingsSchema
   .pick({ title: true, greeting: true, accentColor: true, position: true, locale: true, botName: true })
   .extend({ defaultCountry: countryCodeSchema.nullable() });

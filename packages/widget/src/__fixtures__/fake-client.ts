@@ -32,7 +32,6 @@ export const session: Session = {
     position: 'right',
     locale: 'en',
     botName: 'Acme bot',
-    faq: [],
   },
 };
 

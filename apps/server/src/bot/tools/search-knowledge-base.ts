@@ -25,6 +25,7 @@ export const searchKnowledgeBase = defineTool({
         number: passage.index,
         title: passage.title,
         section: passage.headingPath.join(' › '),
+        ...(passage.page === null ? {} : { page: passage.page }),
         url: passage.url,
         text: passage.body,
       })),

@@ -1,0 +1,1 @@
+ALTER TABLE "bot_replies" ADD COLUMN "sources" jsonb DEFAULT '[]'::jsonb NOT NULL;
