@@ -1,26 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { createAgent } from '../src/seed/accounts.js';
-import { createTenant, jsonOf, login, useTestServer } from './helpers/server.js';
+import { jsonOf, useTestServer, createTenantWithAdmin } from './helpers/server.js';
 
 const server = useTestServer();
 
 /** An organization with an admin, who imports, and an agent, who only reads. */
-async function organization() {
-  const tenant = await createTenant(server);
-  const email = `admin-${randomUUID().slice(0, 8)}@shop.example`;
-  await createAgent(server.db.db, {
-    organizationId: tenant.organization.id,
-    email,
-    name: 'Admin',
-    password: tenant.password,
-    role: 'admin',
-  });
-  return {
-    adminToken: (await login(server, email, tenant.password)).token,
-    agentToken: (await login(server, tenant.email, tenant.password)).token,
-  };
-}
+const organization = () => createTenantWithAdmin(server);
 
 const call = (token: string, method: string, path: string, body?: unknown) =>
   fetch(`${server.url}${path}`, {

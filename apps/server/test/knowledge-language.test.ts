@@ -1,11 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import { knowledgeChunks, rowsOf } from '@parley/db';
 import type { KnowledgeSearchResult, KnowledgeSettings } from '@parley/protocol';
 import { eq, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { importDocument } from '../src/knowledge/import-document.js';
-import { createAgent } from '../src/seed/accounts.js';
-import { createTenant, jsonOf, login, useTestServer } from './helpers/server.js';
+import { jsonOf, useTestServer, createTenantWithAdmin } from './helpers/server.js';
 
 // An admin sets the knowledge base's language; the documents already imported are re-indexed in it by a job.
 const server = useTestServer();
@@ -18,20 +16,8 @@ const call = (token: string, method: string, path: string, body?: unknown) =>
   });
 
 async function adminOfNewTenant() {
-  const tenant = await createTenant(server);
-  const email = `admin-${randomUUID().slice(0, 8)}@shop.example`;
-  await createAgent(server.db.db, {
-    organizationId: tenant.organization.id,
-    email,
-    name: 'Admin',
-    password: tenant.password,
-    role: 'admin',
-  });
-  return {
-    tenant,
-    adminToken: (await login(server, email, tenant.password)).token,
-    agentToken: (await login(server, tenant.email, tenant.password)).token,
-  };
+  const tenant = await createTenantWithAdmin(server);
+  return { tenant, adminToken: tenant.adminToken, agentToken: tenant.agentToken };
 }
 
 describe('knowledge-base language', () => {

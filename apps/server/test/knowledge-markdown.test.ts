@@ -7,8 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { importDocument } from '../src/knowledge/import-document.js';
 import { collectFiles, importFiles } from '../src/knowledge/import-files.js';
 import { searchKnowledge } from '../src/knowledge/search.js';
-import { createAgent, createOrganization } from '../src/seed/accounts.js';
-import { createTenant, jsonOf, login, useTestServer } from './helpers/server.js';
+import { createOrganization } from '../src/seed/accounts.js';
+import { jsonOf, useTestServer, createTenantWithAdmin } from './helpers/server.js';
 
 const server = useTestServer();
 
@@ -167,16 +167,8 @@ describe('knowledge base: help-centre Markdown and MDX', () => {
   });
 
   it('answers a REST import with the document description and the warnings', async () => {
-    const tenant = await createTenant(server);
-    const email = `admin-${randomUUID().slice(0, 8)}@shop.example`;
-    await createAgent(server.db.db, {
-      organizationId: tenant.organization.id,
-      email,
-      name: 'Admin',
-      password: tenant.password,
-      role: 'admin',
-    });
-    const token = (await login(server, email, tenant.password)).token;
+    const tenant = await createTenantWithAdmin(server);
+    const token = tenant.adminToken;
     const post = (body: unknown) =>
       fetch(`${server.url}/api/knowledge/documents`, {
         method: 'POST',

@@ -9,9 +9,9 @@ import { describe, expect, it } from 'vitest';
 import { importDocument } from '../src/knowledge/import-document.js';
 import { collectFiles, importFiles } from '../src/knowledge/import-files.js';
 import { searchKnowledge } from '../src/knowledge/search.js';
-import { createAgent, createOrganization } from '../src/seed/accounts.js';
+import { createOrganization } from '../src/seed/accounts.js';
 import { makePdf, type PdfPage } from './helpers/pdf.js';
-import { apiRequest, connectVisitor, createTenant, jsonOf, login, nextEvent, ok, request, useTestServer } from './helpers/server.js';
+import { apiRequest, connectVisitor, jsonOf, nextEvent, ok, request, useTestServer, createTenantWithAdmin } from './helpers/server.js';
 
 // PDFs in the knowledge base end to end: uploaded through the REST API as base64 or imported as files, searched with
 // their page, and cited with it by the bot (the offline answerer: no ANTHROPIC_API_KEY here).
@@ -36,16 +36,8 @@ const manualPdf = () => makePdf(manualPages, { title: 'Dryer DX-300 manual', run
 const base64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
 
 async function admin() {
-  const tenant = await createTenant(server, { bot: { enabled: true } });
-  const email = `admin-${randomUUID().slice(0, 8)}@shop.example`;
-  await createAgent(server.db.db, {
-    organizationId: tenant.organization.id,
-    email,
-    name: 'Admin',
-    password: tenant.password,
-    role: 'admin',
-  });
-  return { tenant, token: (await login(server, email, tenant.password)).token };
+  const tenant = await createTenantWithAdmin(server, { bot: { enabled: true } });
+  return { tenant, token: tenant.adminToken };
 }
 
 const upload = (token: string, body: Record<string, unknown>) => apiRequest(server, '/api/knowledge/documents', token, 'POST', body);

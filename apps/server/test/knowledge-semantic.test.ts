@@ -8,8 +8,8 @@ import { deleteDocument, importDocument } from '../src/knowledge/import-document
 import { searchKnowledge } from '../src/knowledge/search.js';
 import { embedMissingChunks, openSemanticIndex, type SemanticIndex } from '../src/knowledge/semantic-index.js';
 import { createOpenAiCompatibleEmbeddings } from '../src/knowledge/embeddings.js';
-import { createAgent, createOrganization } from '../src/seed/accounts.js';
-import { createTenant, jsonOf, login, useTestServer } from './helpers/server.js';
+import { createOrganization } from '../src/seed/accounts.js';
+import { jsonOf, useTestServer, createTenantWithAdmin } from './helpers/server.js';
 
 // Semantic search with a stand-in embeddings service (msw): each dimension is a concept, so "money back" lands near
 // "refund" although they share no word. The vector SQL runs against pgvector itself, loaded into a PGlite of this
@@ -148,16 +148,8 @@ describe('semantic search', () => {
   });
 
   it("answers the REST search lexically when the server's database has no pgvector, and fused when it has", async () => {
-    const tenant = await createTenant(server);
-    const email = `admin-${randomUUID().slice(0, 8)}@shop.example`;
-    await createAgent(server.db.db, {
-      organizationId: tenant.organization.id,
-      email,
-      name: 'Admin',
-      password: tenant.password,
-      role: 'admin',
-    });
-    const { token } = await login(server, email, tenant.password);
+    const tenant = await createTenantWithAdmin(server);
+    const token = tenant.adminToken;
     const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
     for (const article of articles) {
       const response = await fetch(`${server.url}/api/knowledge/documents`, {

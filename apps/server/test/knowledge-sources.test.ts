@@ -4,9 +4,8 @@ import type { KnowledgeSource } from '@parley/protocol';
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KNOWLEDGE_SOURCE_SYNC_JOB } from '../src/knowledge/sync-source.js';
-import { createAgent } from '../src/seed/accounts.js';
 import { naughtyStrings } from './helpers/naughty-strings.js';
-import { apiRequest, createTenant, jsonOf, login, useTestServer, type TestServer } from './helpers/server.js';
+import { apiRequest, jsonOf, useTestServer, type TestServer, createTenantWithAdmin } from './helpers/server.js';
 import { helpPage, testSite, type SitePage } from './helpers/test-site.js';
 
 // Website sources end to end: added over REST, synced by the job queue from a help center served on loopback (which
@@ -18,20 +17,8 @@ beforeAll(() => site.listen());
 afterAll(() => site.close());
 
 async function adminOf(target: TestServer) {
-  const tenant = await createTenant(target);
-  const email = `admin-${randomUUID().slice(0, 8)}@shop.example`;
-  await createAgent(target.db.db, {
-    organizationId: tenant.organization.id,
-    email,
-    name: 'Admin',
-    password: tenant.password,
-    role: 'admin',
-  });
-  return {
-    organizationId: tenant.organization.id,
-    adminToken: (await login(target, email, tenant.password)).token,
-    agentToken: (await login(target, tenant.email, tenant.password)).token,
-  };
+  const { organization, adminToken, agentToken } = await createTenantWithAdmin(target);
+  return { organizationId: organization.id, adminToken, agentToken };
 }
 
 const text = (topic: string, detail: string) =>

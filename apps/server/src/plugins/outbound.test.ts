@@ -1,6 +1,6 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { loopbackServer } from '../../test/helpers/loopback-server.js';
 import { createOutboundFetch, OutboundRequestError, type OutboundFetch, type ResolveHost } from './outbound.js';
 
 function answerHello(_request: IncomingMessage, response: ServerResponse) {
@@ -11,25 +11,21 @@ function answerHello(_request: IncomingMessage, response: ServerResponse) {
 function testServer() {
   const requests: IncomingMessage[] = [];
   let handler: (request: IncomingMessage, response: ServerResponse) => void = answerHello;
-  const server: Server = createServer((request, response) => {
+  const loopback = loopbackServer((request, response) => {
     requests.push(request);
     handler(request, response);
   });
   return {
     requests,
-    server,
+    server: loopback.server,
     set handle(next: typeof handler) {
       handler = next;
     },
     get origin() {
-      return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      return loopback.origin;
     },
-    listen: () => new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve)),
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    listen: loopback.listen,
+    close: loopback.close,
   };
 }
 

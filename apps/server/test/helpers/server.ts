@@ -104,6 +104,25 @@ export async function createTenant(
   return { organization, widget, user, email, password };
 }
 
+/** {@link createTenant}, with an admin of the organization too: both signed in (`adminToken`, `agentToken`). */
+export async function createTenantWithAdmin(server: TestServer, options: Parameters<typeof createTenant>[1] = {}) {
+  const tenant = await createTenant(server, options);
+  const adminEmail = `admin-${randomUUID().slice(0, 8)}@shop.example`;
+  await createAgent(server.db.db, {
+    organizationId: tenant.organization.id,
+    email: adminEmail,
+    name: 'Admin',
+    password: tenant.password,
+    role: 'admin',
+  });
+  return {
+    ...tenant,
+    adminEmail,
+    adminToken: (await login(server, adminEmail, tenant.password)).token,
+    agentToken: (await login(server, tenant.email, tenant.password)).token,
+  };
+}
+
 /** Signs in through the REST API. */
 export async function login(server: TestServer, email: string, password: string): Promise<LoginResponse> {
   const response = await fetch(`${server.url}/api/auth/login`, {

@@ -1,5 +1,5 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage } from 'node:http';
+import { loopbackServer } from './loopback-server.js';
 
 /** A page of a {@link testSite}. */
 export interface SitePage {
@@ -27,7 +27,7 @@ export interface SiteRequest {
 export function testSite() {
   const requests: SiteRequest[] = [];
   let pages: Record<string, SitePage> = {};
-  const server: Server = createServer(async (request: IncomingMessage, response) => {
+  const site = loopbackServer(async (request: IncomingMessage, response) => {
     const path = request.url ?? '/';
     const page = pages[path];
     await page?.hold?.();
@@ -52,16 +52,12 @@ export function testSite() {
       pages = next;
     },
     get origin() {
-      return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      return site.origin;
     },
     /** The requests answered with `status`. */
     answered: (status: number) => requests.filter((request) => request.status === status),
-    listen: () => new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve)),
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    listen: site.listen,
+    close: site.close,
   };
 }
 

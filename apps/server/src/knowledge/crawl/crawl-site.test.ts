@@ -1,7 +1,7 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createOutboundFetch, type OutboundFetch } from '../../plugins/outbound.js';
+import { loopbackServer } from '../../../test/helpers/loopback-server.js';
 import { crawlSite, type CrawledPage, type PreviousPage } from './crawl-site.js';
 
 interface Route {
@@ -18,7 +18,7 @@ interface Route {
 function testSite() {
   const requests: IncomingMessage[] = [];
   let routes: Record<string, Route | ((request: IncomingMessage, response: ServerResponse) => void)> = {};
-  const server: Server = createServer((request, response) => {
+  const site = loopbackServer((request, response) => {
     requests.push(request);
     const route = routes[request.url ?? ''];
     if (route === undefined) {
@@ -50,14 +50,10 @@ function testSite() {
       routes = next;
     },
     get origin() {
-      return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      return site.origin;
     },
-    listen: () => new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve)),
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    listen: site.listen,
+    close: site.close,
   };
 }
 
