@@ -76,11 +76,14 @@ describe('knowledge-base language', () => {
     expect(index!.chunks).toBe(1);
     expect(await search('shipping')).toEqual([]);
     expect(await search('shipped')).toEqual(['Delivery times']);
+    // A typo is corrected to the word as written, whose lexeme is now the new language's.
+    expect(await search('shiped')).toEqual(['Delivery times']);
 
     // Back to English, and the same again; setting the language it has schedules nothing.
     expect((await call(adminToken, 'PATCH', '/api/knowledge/settings', { language: 'english' })).status).toBe(200);
     expect(await server.app.jobs.runDue({ organizationIds: [organizationId] })).toBe(1);
     expect(await search('shipping')).toEqual(['Delivery times']);
+    expect(await search('shiped')).toEqual(['Delivery times']);
     expect((await call(adminToken, 'PATCH', '/api/knowledge/settings', { language: 'english' })).status).toBe(200);
     expect(await server.app.jobs.runDue({ organizationIds: [organizationId] })).toBe(0);
   });

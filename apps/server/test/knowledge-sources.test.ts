@@ -269,6 +269,21 @@ describe('website sources', () => {
       documentCount: 6,
       lastCounts: { unchanged: 4, failed: 1, removed: 0, stoppedBy: null },
     });
+
+    // The start page gone (a 404 while the site is redeployed, a move to another address) says nothing about the pages
+    // behind it: the sync fails and every document stays.
+    for (const start of [
+      { status: 404, body: 'Not found' },
+      { status: 200, contentType: 'text/plain', body: 'Down for maintenance' },
+    ]) {
+      site.pages = { ...helpCenter(), '/': start };
+      await apiRequest(server, `/api/knowledge/sources/${source.id}/sync`, adminToken, 'POST');
+      await server.app.jobs.runDue({ organizationIds: [organizationId] });
+      const [afterEntryLost] = await sources(agentToken);
+      expect(afterEntryLost).toMatchObject({ status: 'failed', documentCount: 6, lastCounts: { removed: 0 } });
+      expect(afterEntryLost!.lastError).toContain(`${site.origin}/`);
+    }
+    expect(await expectConsistentIndex(organizationId)).toBeGreaterThan(0);
   });
 
   it('reads the pages a sitemap lists, and moves or cancels the next sync when the interval changes', async () => {

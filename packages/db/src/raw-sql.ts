@@ -18,6 +18,14 @@ export function isUniqueViolation(error: unknown): boolean {
   return false;
 }
 
+/** True when `error`, or one of its causes, is a Postgres foreign-key violation (SQLSTATE 23503). */
+export function isForeignKeyViolation(error: unknown): boolean {
+  for (let cause = error; cause; cause = (cause as { cause?: unknown }).cause) {
+    if ((cause as { code?: unknown }).code === '23503') return true;
+  }
+  return false;
+}
+
 type Json = Record<string, unknown>;
 const parse = (value: Json | string): Json => (typeof value === 'string' ? (JSON.parse(value) as Json) : value);
 const text = (value: unknown) => (value === null || value === undefined ? null : String(value));

@@ -17,7 +17,7 @@ const samples: { [K in SystemEvent['type']]: Extract<SystemEvent, { type: K }> }
 };
 const events = Object.values(samples);
 
-const translated = ['de', 'fr', 'es', 'it', 'pt', 'nl'];
+const translated = ['de', 'fr', 'es', 'it', 'pt', 'nl', 'ar'];
 
 describe('systemEventText', () => {
   it('says every event in English by default', () => {
@@ -50,6 +50,16 @@ describe('systemEventText', () => {
     expect(systemEventText(samples.resolved, 'pt-BR')).toBe('A conversa foi resolvida.');
     expect(systemEventText(samples.queued, 'DE-at')).toBe('Sie sind auf Platz 2 der Warteschlange.');
     expect(systemEventText(samples.resolved, 'fr-CA')).toBe('La conversation a été résolue.');
+    expect(systemEventText(samples.queued, 'ar-EG')).toBe('ترتيبك في قائمة الانتظار: 2.');
+  });
+
+  it('says every line in Arabic, with the next opening written the Arabic way', () => {
+    expect(systemEventText(samples.agent_joined, 'ar')).toBe('Robin في المحادثة الآن.');
+    expect(systemEventText(samples.transferred, 'ar')).toBe('تم تحويل المحادثة إلى Billing.');
+    expect(systemEventText(samples.contact_saved, 'ar')).toBe('شكرًا! سنتواصل معك على ada@example.com.');
+    expect(systemEventText(samples.rated, 'ar')).toBe('حصلت المحادثة على تقييم 4 من 5. «Quick and kind.»');
+    const away = systemEventText(samples.away, 'ar');
+    expect(away).toMatch(/^نحن مغلقون حاليًا\. نعود إلى العمل الاثنين، .+\. اترك بريدك الإلكتروني أو رقم هاتفك وسنتواصل معك\.$/);
   });
 
   it.each(['xx', '', 'x', 'constructor', '__proto__'])('falls back to English for the tag %j', (locale) => {

@@ -44,8 +44,9 @@ function awayLine(
 }
 
 // Hand-written, not machine-translated. The register is each language's usual one for a shop's support chat: "Sie" in
-// German, "vous" in French, the informal "you" in Spanish, Italian, Portuguese (Brazilian "você") and Dutch. Names
-// (agents, teams) and the visitor's comment go in as they are: the result is text, never HTML.
+// German, "vous" in French, the informal "you" in Spanish, Italian, Portuguese (Brazilian "você") and Dutch; Modern
+// Standard Arabic, addressing the visitor in the masculine singular, the customary default. Names (agents, teams) and
+// the visitor's comment go in as they are: the result is text, never HTML.
 const phrasebooks = {
   en: {
     // The same words whoever asked: the button and "talk to a person" are one request to the visitor.
@@ -176,6 +177,26 @@ const phrasebooks = {
     contact_saved: (event) => `Bedankt! We nemen contact met je op via ${event.email ?? event.phone}.`,
     rated: (event) => `Het gesprek kreeg een ${event.rating} van de 5.${event.comment ? ` “${event.comment}”` : ''}`,
   },
+  // Written right to left; names, addresses and digits keep their own direction in the widget (Unicode bidi).
+  ar: {
+    handoff_requested: () => 'طلبنا من أحد أعضاء فريقنا الانضمام إلى المحادثة.',
+    queued: (event) => `ترتيبك في قائمة الانتظار: ${event.position}.`,
+    // "في المحادثة الآن" rather than "انضم/انضمت": the agent's gender is unknown.
+    agent_joined: (event) => `${event.agentName} في المحادثة الآن.`,
+    transferred: (event) => `تم تحويل المحادثة إلى ${event.to}.`,
+    handed_back_to_bot: () => 'عاد المساعد إلى المحادثة.',
+    resolved: () => 'تم إغلاق المحادثة بعد حلّها.',
+    reopened: () => 'تمت إعادة فتح المحادثة.',
+    away: (event, dateLocale) =>
+      awayLine(event, dateLocale, {
+        closed: 'نحن مغلقون حاليًا.',
+        noAgent: 'لا يتوفر أحد من فريقنا حاليًا.',
+        opensAgain: (when) => `نعود إلى العمل ${when}.`,
+        leaveContact: 'اترك بريدك الإلكتروني أو رقم هاتفك وسنتواصل معك.',
+      }),
+    contact_saved: (event) => `شكرًا! سنتواصل معك على ${event.email ?? event.phone}.`,
+    rated: (event) => `حصلت المحادثة على تقييم ${event.rating} من 5.${event.comment ? ` «${event.comment}»` : ''}`,
+  },
 } satisfies Record<string, Phrasebook>;
 
 /** The languages {@link systemEventText} speaks; any other gets English. */
@@ -183,7 +204,7 @@ type SystemEventLanguage = keyof typeof phrasebooks;
 
 /**
  * The event as a plain sentence in `locale`'s language: a BCP 47 tag (`de`, `pt-BR`, `fr-CA`) whose first subtag picks
- * it. English, German, French, Spanish, Italian, Portuguese and Dutch; any other language (or an empty tag) gets
+ * it. English, German, French, Spanish, Italian, Portuguese, Dutch and Arabic; any other language (or an empty tag) gets
  * English. The `away` line's next opening is formatted for `locale` itself, in the business hours' time zone.
  *
  * @example

@@ -871,3 +871,150 @@ describe('mountApp', () => {
     expect(client.listenerCount()).toBe(0);
   });
 });
+
+/** The browser's preferred languages, as `navigator.languages` reports them, for one test. */
+function browserLanguages(languages: string[]) {
+  vi.spyOn(navigator, 'languages', 'get').mockReturnValue(languages);
+}
+
+/**
+ * Waits, letting Preact run its effects (`settle` is an `act`), until `found` finds something: a chunk (a language,
+ * the extras) takes a while to load on a busy machine. Fails after about three seconds.
+ */
+async function until<T>(found: () => T | null | undefined): Promise<T> {
+  for (let round = 0; round < 150; round++) {
+    const result = found();
+    if (result) return result;
+    await settle();
+  }
+  throw new Error(`Not found in time: ${found.toString()}`);
+}
+
+/** A client whose session has these settings (the session's settings win over those known before). */
+function withWidget(widget: { title: string; greeting: string }) {
+  const client = new FakeClient();
+  client.session = { ...session, widget: { ...session.widget!, ...widget } };
+  return client;
+}
+
+/** Mounts, then waits for the widget to be drawn (a language other than English arrives in a chunk of its own). */
+async function setupDrawn(client = new FakeClient(), options: MountAppOptions = {}) {
+  const setUp = await setup(client, options);
+  await until(() => setUp.root.querySelector('.root'));
+  return setUp;
+}
+
+describe('languages', () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  it('speaks German to a German browser: the launcher, the composer and the log have German names', async () => {
+    browserLanguages(['de-DE', 'en']);
+    const { root, handle } = await setupDrawn();
+    expect(root.querySelector('.root')!.getAttribute('lang')).toBe('de');
+    expect(root.querySelector('.root')!.getAttribute('dir')).toBe('ltr');
+    expect(button(root, 'Chat öffnen')).not.toBeNull();
+    expect(button(root, 'Open chat')).toBeNull();
+
+    await act(() => handle.open());
+    expect(button(root, 'Chat schließen')).not.toBeNull();
+    expect(textbox(root, 'Nachricht')!.getAttribute('placeholder')).toBe('Nachricht schreiben…');
+    expect(button(root, 'Senden')).not.toBeNull();
+    expect(root.querySelector('[role="log"]')!.getAttribute('aria-label')).toBe('Nachrichten');
+  });
+
+  it('mirrors the widget for an Arabic browser (dir="rtl"), keeping the corner the settings name', async () => {
+    browserLanguages(['ar-EG']);
+    const { root, handle } = await setupDrawn(new FakeClient(), { settings: { position: 'right' } });
+    const widgetRoot = root.querySelector('.root')!;
+    expect(widgetRoot.getAttribute('dir')).toBe('rtl');
+    expect(widgetRoot.getAttribute('lang')).toBe('ar');
+    expect(widgetRoot.classList.contains('left')).toBe(false);
+    expect(button(root, 'فتح المحادثة')).not.toBeNull();
+
+    await act(() => handle.open());
+    expect(textbox(root, 'الرسالة')).not.toBeNull();
+    expect(button(root, 'إغلاق المحادثة')).not.toBeNull();
+  });
+
+  it('speaks English to a browser whose languages it does not know, drawing at once', async () => {
+    browserLanguages(['ja-JP', 'ko']);
+    const { root } = await setup(new FakeClient(), { settings: { locale: 'xx' } });
+    // No chunk to wait for: drawn within the mount call.
+    expect(root.querySelector('.root')!.getAttribute('lang')).toBe('en');
+    expect(root.querySelector('.root')!.getAttribute('dir')).toBe('ltr');
+    expect(button(root, 'Open chat')).not.toBeNull();
+  });
+
+  it("takes the widget's configured locale when the browser's languages are all unknown", async () => {
+    browserLanguages(['ja-JP']);
+    const { root } = await setupDrawn(new FakeClient(), { settings: { locale: 'pt-BR' } });
+    expect(button(root, 'Abrir chat')).not.toBeNull();
+    expect(root.querySelector('.root')!.getAttribute('lang')).toBe('pt');
+  });
+
+  it("prefers the browser's language to the widget's configured locale", async () => {
+    browserLanguages(['en-GB', 'de']);
+    const { root } = await setup(new FakeClient(), { settings: { locale: 'de' } });
+    expect(button(root, 'Open chat')).not.toBeNull();
+  });
+
+  it("lets the page's locale (the script tag's data-locale) win over the browser's languages", async () => {
+    browserLanguages(['de-DE']);
+    const { root } = await setupDrawn(new FakeClient(), { locale: 'fr-CA', settings: { locale: 'de' } });
+    expect(button(root, 'Ouvrir le chat')).not.toBeNull();
+  });
+
+  it("waits for the settings and the catalog before drawing: the loader's launcher stays meanwhile", async () => {
+    browserLanguages(['es-ES']);
+    const target = document.body.appendChild(document.createElement('div'));
+    const shadow = target.attachShadow({ mode: 'open' });
+    shadow.append(document.createElement('button'));
+    let resolve!: (settings: WidgetAppearance) => void;
+    const settings = new Promise<WidgetAppearance>((onResolve) => (resolve = onResolve));
+    const { root } = await setup(new FakeClient(), { target, settings });
+    expect(root.querySelector('.root')).toBeNull();
+    await act(() => resolve({ title: 'Soporte' }));
+    await until(() => root.querySelector('.root'));
+    // Drawn once, in Spanish: never in English first.
+    expect(button(root, 'Abrir chat')).not.toBeNull();
+    target.remove();
+  });
+
+  it("words the protocol's default title and greeting in the visitor's language, and keeps the owner's own", async () => {
+    browserLanguages(['es']);
+    const defaults = await setupDrawn(withWidget({ title: 'Chat with us', greeting: 'Hi! How can we help?' }), { open: true });
+    expect(defaults.root.querySelector('h2')?.textContent).toBe('Chatea con nosotros');
+    expect(defaults.root.querySelector('.greeting')?.textContent).toBe('¡Hola! ¿En qué podemos ayudarte?');
+    defaults.handle.unmount();
+
+    const own = await setupDrawn(withWidget({ title: 'Soporte Acme', greeting: '¡Hola!' }), { open: true });
+    expect(own.root.querySelector('h2')?.textContent).toBe('Soporte Acme');
+    expect(own.root.querySelector('.greeting')?.textContent).toBe('¡Hola!');
+  });
+
+  it('says the place in the queue and the wait in German', async () => {
+    browserLanguages(['de']);
+    const client = new FakeClient();
+    const { root } = await setupDrawn(client, { open: true });
+    await act(() => client.setConversationStatus('queued'));
+    const status = () => root.querySelector('[role="status"]')?.textContent;
+    expect(status()).toBe('Wir verbinden Sie mit einem Mitarbeiter…');
+    await act(() => client.setQueue({ conversationId: 'c1', position: 2, expectedWaitSeconds: 130 }));
+    expect(status()).toBe('Sie sind auf Platz 2 der Warteschlange. Meist sind wir in 3 Min. für Sie da.');
+  });
+
+  it('hands the catalog to the forms of the extras chunk: the rating form in German', async () => {
+    browserLanguages(['de-CH']);
+    const client = new FakeClient();
+    const { root } = await setupDrawn(client, { open: true });
+    await act(() => {
+      client.receive({ ...message('system', 'Das Gespräch wurde abgeschlossen.'), event: { type: 'resolved' } });
+      client.setConversationStatus('resolved');
+    });
+    const form = await until(() => root.querySelector('form.rating'));
+    expect(form.getAttribute('aria-label')).toBe('Wie war dieses Gespräch?');
+    expect(button(root, '4 von 5')).not.toBeNull();
+  });
+});

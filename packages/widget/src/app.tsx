@@ -7,11 +7,9 @@ import { TYPING_EXPIRY_MS } from '@parley/client/thread';
 // Protocol's citation helpers live in a schema-free module: importing them brings no zod into the bundle.
 import { citationHref, citationLabel, type Citation } from '@parley/protocol';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import * as text from './text.js';
+import { en, type Catalog } from './i18n/en.js';
 import type { WidgetClient } from './widget-client.js';
 import { isHexColor, type WidgetAppearance } from './widget-settings.js';
-
-const fallbackTitle = 'Chat with us';
 
 /** Props of {@link App}. */
 export interface AppProps {
@@ -23,6 +21,8 @@ export interface AppProps {
   settings?: WidgetAppearance | undefined;
   /** An accent color that wins over the settings' one (the script tag's `data-color`). */
   accentColor?: string | undefined;
+  /** The words to show, in the visitor's language (see `i18n/load-catalog.ts`); English by default. */
+  text?: Catalog | undefined;
 }
 
 /** Re-renders the calling component whenever the client reports a change. */
@@ -92,23 +92,22 @@ function useExtras(wanted: unknown) {
   return extras;
 }
 
-/** "You're number 2 in the queue. Usually within 3 min." — the wait only when the server knows one. */
-function queueText(position: number, waitSeconds: number | null): string {
-  const wait = waitSeconds === null ? '' : ` Usually within ${Math.ceil(waitSeconds / 60) || 1} min.`;
-  return `You're number ${position} in the queue.${wait}`;
+/** "You're number 2 in the queue. Usually within 3 min." — the wait, in whole minutes, only when the server knows one. */
+function queueText(text: Catalog, position: number, waitSeconds: number | null): string {
+  return text.queue(position, waitSeconds === null ? null : Math.ceil(waitSeconds / 60) || 1);
 }
 
 function reasonOf(failure: unknown): string {
   return failure instanceof Error ? failure.message : String(failure);
 }
 
-function authorLabel(message: Message, botName: string): string {
+function authorLabel(message: Message, botName: string, text: Catalog): string {
   const { kind, name } = message.author;
   if (kind === 'visitor') return text.you;
   return name ?? (kind === 'agent' ? text.agent : kind === 'bot' ? botName : '');
 }
 
-function MessageItem({ message, botName }: { message: Message; botName: string }) {
+function MessageItem({ message, botName, text }: { message: Message; botName: string; text: Catalog }) {
   const { kind } = message.author;
   // A status line ("You're number 2 in the queue.") shows its body: the server words it for the visitor when it writes
   // it, so the widget carries no wording of its own and shows the lines of newer servers too.
@@ -119,22 +118,22 @@ function MessageItem({ message, botName }: { message: Message; botName: string }
       </div>
     );
   }
-  const label = authorLabel(message, botName);
+  const label = authorLabel(message, botName, text);
   return (
     <div class={`message ${kind}`} data-author={kind}>
       {/* The visitor's own messages are marked by position and colour; screen readers get the words. */}
       {label && <span class={kind === 'visitor' ? 'author hidden' : 'author'}>{label}</span>}
       {/* Text only, through Preact text nodes: message bodies are never parsed as HTML. */}
       <p>{message.body}</p>
-      {message.citations && <Sources citations={message.citations} />}
+      {message.citations && <Sources citations={message.citations} label={text.sources} />}
     </div>
   );
 }
 
 /** The knowledge-base passages a bot reply cites, numbered as in its text; linked when they have an http(s) URL. */
-function Sources({ citations }: { citations: Citation[] }) {
+function Sources({ citations, label }: { citations: Citation[]; label: string }) {
   return (
-    <ol class="sources" aria-label={text.sources}>
+    <ol class="sources" aria-label={label}>
       {citations.map((citation) => {
         const href = citationHref(citation);
         return (
@@ -162,7 +161,7 @@ function Sources({ citations }: { citations: Citation[] }) {
  * render(<App client={client} open={open} onOpenChange={setOpen} />, container)
  * ```
  */
-export function App({ client, open, onOpenChange, settings: known, accentColor }: AppProps) {
+export function App({ client, open, onOpenChange, settings: known, accentColor, text = en }: AppProps) {
   useClientUpdates(client);
   const agentTyping = useAgentTyping(client);
   // What the visitor is writing (not to be confused with the bot's drafts).
@@ -176,7 +175,9 @@ export function App({ client, open, onOpenChange, settings: known, accentColor }
 
   const { status, error, session, messages, pending, drafts } = client;
   const settings: WidgetAppearance | undefined = session?.widget ?? known;
-  const title = settings?.title || fallbackTitle;
+  // The protocol's English defaults (the settings of a widget whose owner kept them) in the visitor's language.
+  const title = (settings?.title !== en.title && settings?.title) || text.title;
+  const greeting = settings?.greeting === en.greeting ? text.greeting : settings?.greeting;
   const botName = settings?.botName || text.bot;
   const conversationStatus = session?.conversation?.status;
   // The topic picker too (before the first message, when the widget offers topics) lives in the extras chunk.
@@ -255,7 +256,14 @@ export function App({ client, open, onOpenChange, settings: known, accentColor }
   }
 
   return (
-    <div class={settings?.position === 'left' ? 'root left' : 'root'} style={accent ? { '--parley-accent': accent } : undefined}>
+    // `dir` mirrors the layout for a right-to-left language (the CSS uses logical properties); the corner stays the one
+    // the widget's `position` names.
+    <div
+      class={settings?.position === 'left' ? 'root left' : 'root'}
+      lang={text.lang}
+      dir={text.dir}
+      style={accent ? { '--parley-accent': accent } : undefined}
+    >
       {open && (
         <section id="parley-panel" class="panel" role="dialog" aria-label={title} onKeyDown={handlePanelKeyDown}>
           <header class="header">
@@ -267,13 +275,13 @@ export function App({ client, open, onOpenChange, settings: known, accentColor }
             )}
           </header>
           <div class="log" role="log" aria-label={text.log} ref={log}>
-            {settings?.greeting && (
+            {greeting && (
               <div class="message agent greeting">
-                <p>{settings.greeting}</p>
+                <p>{greeting}</p>
               </div>
             )}
             {messages.map((message) => (
-              <MessageItem key={message.id} message={message} botName={botName} />
+              <MessageItem key={message.id} message={message} botName={botName} text={text} />
             ))}
             {drafts.map((draft) => (
               // Hidden from assistive technology: the log would read out every delta. The stored message that replaces
@@ -311,7 +319,7 @@ export function App({ client, open, onOpenChange, settings: known, accentColor }
           )}
           {conversationStatus === 'queued' && (
             <p class="line muted" role="status">
-              {client.queue ? queueText(client.queue.position, client.queue.expectedWaitSeconds) : text.queued}
+              {client.queue ? queueText(text, client.queue.position, client.queue.expectedWaitSeconds) : text.queued}
             </p>
           )}
           {status === 'error' && (
@@ -327,9 +335,9 @@ export function App({ client, open, onOpenChange, settings: known, accentColor }
           )}
           {extras && <style>{extras.styles}</style>}
           {/* Shows itself only while there are topics to pick and no conversation yet. */}
-          {extras && <extras.Topics client={client} />}
-          {extras && conversationStatus === 'resolved' && <extras.Rating client={client} />}
-          {extras && conversationStatus === 'queued' && <extras.FollowUp client={client} />}
+          {extras && <extras.Topics client={client} text={text} />}
+          {extras && conversationStatus === 'resolved' && <extras.Rating client={client} text={text} />}
+          {extras && conversationStatus === 'queued' && <extras.FollowUp client={client} text={text} />}
           {notice && (
             <p class={notice.error ? 'line error' : 'line muted'} role={notice.error ? 'alert' : 'status'}>
               {notice.text}

@@ -4,18 +4,11 @@
  * @module
  */
 import { useState } from 'preact/hooks';
+import type { Catalog } from './i18n/en.js';
 import type { WidgetClient } from './widget-client.js';
 
-const text = {
-  form: 'Leave your contact details',
-  email: 'E-mail',
-  phone: 'Phone (optional)',
-  send: 'Send',
-  empty: 'Enter an e-mail address or a phone number.',
-} as const;
-
 /** The form for the newest `away` line of the client's conversation, or nothing once contact details were left. */
-export function FollowUp({ client }: { client: Pick<WidgetClient, 'messages' | 'saveContact'> }) {
+export function FollowUp({ client, text }: { client: Pick<WidgetClient, 'messages' | 'saveContact'>; text: Catalog }) {
   const [email, setEmail] = useState('');
   const [phone, setPhone] = useState('');
   const [state, setState] = useState<{ sending: boolean; error?: string }>({ sending: false });
@@ -26,7 +19,7 @@ export function FollowUp({ client }: { client: Pick<WidgetClient, 'messages' | '
   async function send(event: Event) {
     event.preventDefault();
     const details = { ...(email.trim() && { email: email.trim() }), ...(phone.trim() && { phone: phone.trim() }) };
-    if (!details.email && !details.phone) return setState({ sending: false, error: text.empty });
+    if (!details.email && !details.phone) return setState({ sending: false, error: text.contactEmpty });
     setState({ sending: true });
     try {
       // The `contact_saved` line arrives as a message and hides the form.
@@ -39,7 +32,7 @@ export function FollowUp({ client }: { client: Pick<WidgetClient, 'messages' | '
   }
 
   return (
-    <form class="rating" aria-label={text.form} onSubmit={(event) => void send(event)}>
+    <form class="rating" aria-label={text.contact} onSubmit={(event) => void send(event)}>
       <input
         type="email"
         autocomplete="email"

@@ -229,6 +229,17 @@ describe('installLoader', () => {
     expect(widget.mount.mock.calls[0]![0]).toMatchObject({ accentColor: '#1F6F5C' });
   });
 
+  it("hands data-locale to the widget, which speaks the page's language", async () => {
+    const { win } = fakeWindow();
+    const widget = fakeWidget();
+    installLoader(win, document, scriptTag({ 'data-color': '#1f6f5c', 'data-locale': 'de-AT' }), CHUNK, () =>
+      Promise.resolve(widget.module),
+    );
+    win.Parley!('open');
+    await flush();
+    expect(widget.mount.mock.calls[0]![0]).toMatchObject({ locale: 'de-AT' });
+  });
+
   it.each(['#abc', '#abcd', '#a1b2c3', '#a1b2c3d4'])('takes %s as a CSS hex color', (color) => {
     installLoader(fakeWindow().win, document, scriptTag({ 'data-color': color }), CHUNK, deferredImport().load);
     expect(launcher()).not.toBeNull();

@@ -42,8 +42,9 @@ const css =
 
 /**
  * Installs `window.Parley` and the launcher for the widget configured by `script`'s data attributes:
- * `data-widget-key` (required), `data-server` (the Parley server; defaults to the origin of `script.src`) and
- * `data-color` (the widget's accent color, a CSS hex color such as `#1f6f5c`; anything else is ignored). Without a
+ * `data-widget-key` (required), `data-server` (the Parley server; defaults to the origin of `script.src`),
+ * `data-color` (the widget's accent color, a CSS hex color such as `#1f6f5c`; anything else is ignored) and
+ * `data-locale` (the page's language, e.g. `de`: the widget speaks it, if it knows it, whatever the browser's). Without a
  * valid `data-color` the loader shows no launcher of its own: the main chunk draws it once it has the widget's
  * settings, so the launcher never appears in another color first. `chunk` is the main chunk's path relative to
  * `script.src`; `importWidget` loads it (the loader passes native `import()`).
@@ -62,7 +63,7 @@ export function installLoader(
   importWidget: (url: string) => Promise<WidgetModule>,
 ): void {
   const stub = win.Parley;
-  const { widgetKey, server, color } = script.dataset;
+  const { widgetKey, server, color, locale } = script.dataset;
   // A second copy of the script must not add a second widget.
   if ((stub && !stub.q) || !widgetKey) return;
   const serverUrl = server || new URL(script.src).origin;
@@ -95,7 +96,7 @@ export function installLoader(
   function load() {
     loading ??= importWidget(new URL(chunk, script.src).href).then(
       (module) => {
-        widget = module.mount({ serverUrl, widgetKey: widgetKey!, target: host, accentColor });
+        widget = module.mount({ serverUrl, widgetKey: widgetKey!, target: host, accentColor, locale });
         for (const call of queue.splice(0)) run(call);
       },
       (error: unknown) => {

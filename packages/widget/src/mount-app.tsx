@@ -4,6 +4,8 @@
  */
 import { render } from 'preact';
 import { App } from './app.js';
+import { en, type Catalog } from './i18n/en.js';
+import { loadCatalog, pickLanguage } from './i18n/load-catalog.js';
 import styles from './styles.css?inline';
 import type { WidgetClient } from './widget-client.js';
 import type { WidgetAppearance } from './widget-settings.js';
@@ -25,6 +27,12 @@ export interface MountAppOptions {
   settings?: WidgetAppearance | Promise<WidgetAppearance | undefined> | undefined;
   /** The accent color, e.g. from the script tag's `data-color`: it wins over the settings' one. */
   accentColor?: string | undefined;
+  /**
+   * The language to speak, a BCP 47 tag such as `de` or `pt-BR` (the script tag's `data-locale`). The widget speaks the
+   * first language it knows of: this one, then the browser's (`navigator.languages`, in order), then the widget's
+   * settings' `locale`; English when none. It knows English, Spanish, German, French, Portuguese and Arabic.
+   */
+  locale?: string | undefined;
 }
 
 /** Controls of a mounted widget. */
@@ -61,6 +69,11 @@ export function mountApp(client: WidgetClient, options: MountAppOptions = {}): A
   let drawn = false;
   let mounted = true;
   let settings: WidgetAppearance | undefined;
+  let text: Catalog = en;
+  // The page's or the browser's choice is known now: its catalog loads alongside the settings. Only when neither names
+  // a language the widget speaks do the settings' `locale` decide.
+  const preferred = pickLanguage([options.locale, ...navigator.languages]);
+  const early = preferred && loadCatalog(preferred);
 
   function setOpen(next: boolean) {
     if (!mounted || next === (drawn ? open : wanted)) return;
@@ -73,12 +86,31 @@ export function mountApp(client: WidgetClient, options: MountAppOptions = {}): A
   }
 
   function update() {
-    render(<App client={client} open={open} onOpenChange={setOpen} settings={settings} accentColor={options.accentColor} />, container);
+    render(
+      <App client={client} open={open} onOpenChange={setOpen} settings={settings} accentColor={options.accentColor} text={text} />,
+      container,
+    );
   }
 
+  /**
+   * Draws once the words are in too: at once in English, after its chunk in another language. The widget is drawn
+   * first in the visitor's language, never in English and then again (the loader's launcher stays meanwhile); a
+   * catalog that fails to load leaves the widget in English.
+   */
   function draw(known: WidgetAppearance | undefined) {
+    const catalog = early || loadCatalog(pickLanguage([known?.locale]) ?? 'en');
+    if (catalog instanceof Promise)
+      void catalog.then(
+        (loaded) => show(known, loaded),
+        () => show(known, en),
+      );
+    else show(known, catalog);
+  }
+
+  function show(known: WidgetAppearance | undefined, catalog: Catalog) {
     if (!mounted) return;
     settings = known;
+    text = catalog;
     drawn = true;
     const style = document.createElement('style');
     style.textContent = styles;

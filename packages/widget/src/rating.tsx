@@ -5,30 +5,28 @@
  * @module
  */
 import { useState } from 'preact/hooks';
+import type { Catalog } from './i18n/en.js';
 import { Transcript } from './transcript.js';
 import type { WidgetClient } from './widget-client.js';
 
-const text = {
-  ask: 'How was this conversation?',
-  stars: 'Rating',
-  star: (score: number) => `${score} out of 5`,
-  comment: 'Anything to add? (optional)',
-  send: 'Send rating',
-  failed: "Couldn't send your rating. Try again.",
-} as const;
-
 /** What a resolved conversation shows: the rating form until it is rated, and the transcript by e-mail when offered. */
-export function Rating({ client }: { client: Pick<WidgetClient, 'messages' | 'rate' | 'session' | 'requestTranscript'> }) {
+export function Rating({
+  client,
+  text,
+}: {
+  client: Pick<WidgetClient, 'messages' | 'rate' | 'session' | 'requestTranscript'>;
+  text: Catalog;
+}) {
   return (
     <>
-      <RatingForm client={client} />
-      <Transcript client={client} />
+      <RatingForm client={client} text={text} />
+      <Transcript client={client} text={text} />
     </>
   );
 }
 
 /** The rating form for the newest resolution of the client's conversation, or nothing once it is rated. */
-function RatingForm({ client }: { client: Pick<WidgetClient, 'messages' | 'rate'> }) {
+function RatingForm({ client, text }: { client: Pick<WidgetClient, 'messages' | 'rate'>; text: Catalog }) {
   const [score, setScore] = useState(0);
   const [comment, setComment] = useState('');
   const [state, setState] = useState<'idle' | 'sending' | 'failed'>('idle');
@@ -48,8 +46,8 @@ function RatingForm({ client }: { client: Pick<WidgetClient, 'messages' | 'rate'
   }
 
   return (
-    <form class="rating" aria-label={text.ask} onSubmit={(event) => void send(event)}>
-      <p>{text.ask}</p>
+    <form class="rating" aria-label={text.rate} onSubmit={(event) => void send(event)}>
+      <p>{text.rate}</p>
       <div class="stars" role="group" aria-label={text.stars}>
         {[1, 2, 3, 4, 5].map((value) => (
           <button
@@ -75,11 +73,11 @@ function RatingForm({ client }: { client: Pick<WidgetClient, 'messages' | 'rate'
             onInput={(event) => setComment(event.currentTarget.value)}
           />
           <button type="submit" class="send" disabled={state === 'sending'}>
-            {text.send}
+            {text.sendRating}
           </button>
         </>
       )}
-      {state === 'failed' && <p role="alert">{text.failed}</p>}
+      {state === 'failed' && <p role="alert">{text.rateFailed}</p>}
     </form>
   );
 }

@@ -6,18 +6,15 @@
  * @module
  */
 import { useState } from 'preact/hooks';
+import type { Catalog } from './i18n/en.js';
 import type { WidgetClient } from './widget-client.js';
-
-const text = {
-  ask: 'What can we help you with?',
-} as const;
 
 /**
  * The topics to pick from while the visitor has no conversation and nothing waiting to be sent (a message queued
  * offline already carries the topic chosen when it was written); nothing otherwise. Pressing the chosen topic again
  * clears the choice.
  */
-export function Topics({ client }: { client: Pick<WidgetClient, 'session' | 'pending' | 'topic' | 'chooseTopic'> }) {
+export function Topics({ client, text }: { client: Pick<WidgetClient, 'session' | 'pending' | 'topic' | 'chooseTopic'>; text: Catalog }) {
   // The choice lives in the client (it survives closing the panel); this only redraws after a change.
   const [, redraw] = useState(0);
   const { session, topic } = client;
@@ -26,7 +23,7 @@ export function Topics({ client }: { client: Pick<WidgetClient, 'session' | 'pen
 
   return (
     <div class="rating topics" role="group" aria-labelledby="parley-topics">
-      <p id="parley-topics">{text.ask}</p>
+      <p id="parley-topics">{text.topics}</p>
       <div>
         {topics.map(({ id, label }) => (
           <button

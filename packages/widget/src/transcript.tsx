@@ -9,15 +9,8 @@
  */
 import type { Message } from '@parley/client';
 import { useEffect, useRef, useState } from 'preact/hooks';
+import type { Catalog } from './i18n/en.js';
 import type { WidgetClient } from './widget-client.js';
-
-const text = {
-  offer: 'E-mail me this conversation',
-  email: 'Your e-mail address',
-  placeholder: 'name@example.com',
-  send: 'Send',
-  sent: (email: string) => `Sent to ${email}.`,
-} as const;
 
 type Step = { step: 'offer' } | { step: 'form'; sending?: boolean; error?: string } | { step: 'sent'; email: string };
 
@@ -29,7 +22,7 @@ function leftEmail(messages: readonly Message[]): string {
 }
 
 /** The offer of the transcript by e-mail, its address field and what came of it; nothing when the server sends none. */
-export function Transcript({ client }: { client: Pick<WidgetClient, 'session' | 'messages' | 'requestTranscript'> }) {
+export function Transcript({ client, text }: { client: Pick<WidgetClient, 'session' | 'messages' | 'requestTranscript'>; text: Catalog }) {
   const [state, setState] = useState<Step>({ step: 'offer' });
   const [email, setEmail] = useState('');
   // Focus follows the step, since the button pressed goes away: to the field, then to the confirmation.
@@ -50,7 +43,7 @@ export function Transcript({ client }: { client: Pick<WidgetClient, 'session' | 
           setState({ step: 'form' });
         }}
       >
-        {text.offer}
+        {text.transcript}
       </button>
     );
   }
@@ -58,7 +51,7 @@ export function Transcript({ client }: { client: Pick<WidgetClient, 'session' | 
   if (state.step === 'sent') {
     return (
       <p class="transcript-sent" role="status" tabIndex={-1} ref={done}>
-        {text.sent(state.email)}
+        {text.transcriptSent(state.email)}
       </p>
     );
   }
@@ -79,14 +72,14 @@ export function Transcript({ client }: { client: Pick<WidgetClient, 'session' | 
   }
 
   return (
-    <form class="rating transcript" aria-label={text.offer} onSubmit={(event) => void send(event)}>
+    <form class="rating transcript" aria-label={text.transcript} onSubmit={(event) => void send(event)}>
       <label>
-        {text.email}
+        {text.transcriptEmail}
         <input
           ref={field}
           type="email"
           autocomplete="email"
-          placeholder={text.placeholder}
+          placeholder={text.emailPlaceholder}
           value={email}
           onInput={(event) => setEmail(event.currentTarget.value)}
         />

@@ -2,7 +2,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { act } from 'preact/test-utils';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { WidgetModule } from './loader.js';
 
 // The main chunk is fully minified (whitespace, comments, names), unlike Vite's default for ES libraries: check that
@@ -11,12 +11,39 @@ import type { WidgetModule } from './loader.js';
 const dist = join(import.meta.dirname, '../dist');
 const manifest = join(dist, '.vite/manifest.json');
 
+type Manifest = Record<string, { file: string; imports?: string[]; isDynamicEntry?: boolean }>;
+
+function readManifest(): Manifest {
+  expect(existsSync(manifest), `${manifest} is missing: run pnpm build first`).toBe(true);
+  return JSON.parse(readFileSync(manifest, 'utf8')) as Manifest;
+}
+
 /** The main chunk's file, content-hashed: the widget build's manifest names it, as it does for the loader build. */
 function mainChunk(): string {
-  expect(existsSync(manifest), `${manifest} is missing: run pnpm build first`).toBe(true);
-  const entry = (JSON.parse(readFileSync(manifest, 'utf8')) as Record<string, { file: string }>)['src/index.ts'];
-  return join(dist, entry!.file);
+  return join(dist, readManifest()['src/index.ts']!.file);
 }
+
+/** A phrase as a minifier may write it in a string: as it is, or with `\u` escapes for what is not ASCII. */
+function spellings(phrase: string): string[] {
+  const escaped = (upper: boolean) =>
+    phrase.replace(/[^\x20-\x7e]/g, (char) => {
+      const hex = char.charCodeAt(0).toString(16).padStart(4, '0');
+      return `\\u${upper ? hex.toUpperCase() : hex}`;
+    });
+  return [phrase, escaped(false), escaped(true)];
+}
+
+/** Answers the widget's requests (settings, socket.io polling) with 503, so the client stays offline quietly. */
+function refuseRequests() {
+  // The bundle has socket.io's browser build, which polls through happy-dom's XMLHttpRequest: answer it here, so the
+  // client just stays offline, which is all these tests need (and happy-dom logs no connection errors).
+  const settings = (window as unknown as { happyDOM: { settings: { fetch: { interceptor: unknown } } } }).happyDOM.settings;
+  settings.fetch.interceptor = { beforeAsyncRequest: async () => new Response(null, { status: 503 }) };
+}
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
 
 describe('the minified main chunk (dist/widget/widget-<hash>.js)', () => {
   it('is named by its content, and the loader imports that name', () => {
@@ -28,10 +55,7 @@ describe('the minified main chunk (dist/widget/widget-<hash>.js)', () => {
   it('mounts the widget with its accessible names, and unmounts', async () => {
     const { mount } = (await import(/* @vite-ignore */ mainChunk())) as WidgetModule;
     let widget!: ReturnType<WidgetModule['mount']>;
-    // The bundle has socket.io's browser build, which polls through happy-dom's XMLHttpRequest: answer it here, so the
-    // client just stays offline, which is all this test needs (and happy-dom logs no connection errors).
-    const settings = (window as unknown as { happyDOM: { settings: { fetch: { interceptor: unknown } } } }).happyDOM.settings;
-    settings.fetch.interceptor = { beforeAsyncRequest: async () => new Response(null, { status: 503 }) };
+    refuseRequests();
     await act(async () => {
       widget = mount({ serverUrl: 'http://127.0.0.1:9', widgetKey: 'pk_test', open: true });
       // The settings call fails too: the widget draws with its defaults.
@@ -46,5 +70,50 @@ describe('the minified main chunk (dist/widget/widget-<hash>.js)', () => {
     await act(() => widget.unmount());
     expect(document.querySelector('[data-parley-widget]')).toBeNull();
     expect(widget.client.status).toBe('offline');
+  });
+
+  it('keeps every language but English out of the main chunk: each is a chunk of its own, loaded on demand', () => {
+    const entries = readManifest();
+    const main = readFileSync(mainChunk(), 'utf8');
+    expect(main).toContain('Open chat');
+    const statics = new Set<string>();
+    const visit = (key: string) => {
+      for (const imported of entries[key]?.imports ?? []) {
+        if (statics.has(imported)) continue;
+        statics.add(imported);
+        visit(imported);
+      }
+    };
+    visit('src/index.ts');
+    const phrases = { es: 'Cerrar chat', de: 'Chat schließen', fr: 'Fermer le chat', pt: 'Fechar chat', ar: 'إغلاق المحادثة' };
+    for (const [language, phrase] of Object.entries(phrases)) {
+      const chunk = entries[`src/i18n/${language}.ts`];
+      expect(chunk?.isDynamicEntry, language).toBe(true);
+      expect(statics.has(`src/i18n/${language}.ts`), language).toBe(false);
+      for (const spelling of spellings(phrase)) expect(main, language).not.toContain(spelling);
+      const own = readFileSync(join(dist, chunk!.file), 'utf8');
+      expect(
+        spellings(phrase).some((spelling) => own.includes(spelling)),
+        language,
+      ).toBe(true);
+    }
+  });
+
+  it('speaks German to a German browser, loading its chunk from the minified main chunk', async () => {
+    vi.spyOn(navigator, 'languages', 'get').mockReturnValue(['de-DE']);
+    const { mount } = (await import(/* @vite-ignore */ mainChunk())) as WidgetModule;
+    refuseRequests();
+    let widget!: ReturnType<WidgetModule['mount']>;
+    await act(() => {
+      widget = mount({ serverUrl: 'http://127.0.0.1:9', widgetKey: 'pk_test' });
+    });
+    const root = document.querySelector<HTMLElement>('[data-parley-widget]')!.shadowRoot!;
+    // The German chunk loads after the (refused) settings call; wait for it, letting Preact render, about three seconds.
+    for (let round = 0; round < 150 && !root.querySelector('.root'); round++) {
+      await act(() => new Promise((resolve) => setTimeout(resolve, 20)));
+    }
+    expect(root.querySelector('button[aria-label="Chat öffnen"]')).not.toBeNull();
+    expect(root.querySelector('.root')?.getAttribute('lang')).toBe('de');
+    await act(() => widget.unmount());
   });
 });

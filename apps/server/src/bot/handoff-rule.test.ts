@@ -11,6 +11,8 @@ describe('asksForHuman', () => {
     ['Kann ich mit einem Mitarbeiter sprechen?', 'de'],
     ['Je voudrais parler à un conseiller', 'fr'],
     ['Quiero hablar con un humano', 'es-MX'],
+    ['أريد التحدث إلى موظف من فضلك', 'ar'],
+    ['اريد انسان حقيقي', 'ar-EG'],
   ])('hears %j (%s)', (text, locale) => {
     expect(asksForHuman(text, locale)).toBe(true);
   });
@@ -19,6 +21,7 @@ describe('asksForHuman', () => {
     ['How long does shipping take?', 'en'],
     ['The agentur sent it', 'de'],
     ['Personal data request', 'en'],
+    ['متى يصل طلبي؟', 'ar'],
   ])('does not hear %j (%s)', (text, locale) => {
     expect(asksForHuman(text, locale)).toBe(false);
   });
@@ -46,6 +49,8 @@ describe('saysNotHelpful', () => {
     ['Non mi ha aiutato', 'it'],
     ['Não ajudou nada', 'pt-BR'],
     ['Dat heeft niet geholpen', 'nl'],
+    ['هذا لم يساعدني', 'ar'],
+    ['الجواب غير مفيد', 'ar-SA'],
   ])('hears %j (%s)', (text, locale) => {
     expect(saysNotHelpful(text, locale)).toBe(true);
   });

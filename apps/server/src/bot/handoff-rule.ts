@@ -31,6 +31,8 @@ const humanPhrasesByLanguage: Record<string, string[]> = {
   it: ['umano', 'una persona', 'operatore', 'assistente umano'],
   pt: ['humano', 'uma pessoa', 'atendente', 'agente'],
   nl: ['mens', 'medewerker', 'echte persoon'],
+  // Hamzas and short vowels are dropped like accents: "إنسان" and "انسان" are one word.
+  ar: ['موظف', 'موظفة', 'أحد الموظفين', 'إنسان', 'شخص حقيقي', 'التحدث إلى شخص', 'التحدث مع شخص', 'خدمة العملاء'],
 };
 
 // "That didn't help", per language, normalized like the visitor's text: apostrophes (straight or curly) and other
@@ -121,6 +123,7 @@ const notHelpfulPhrasesByLanguage: Record<string, string[]> = {
     'dat is fout',
     'niet wat ik vroeg',
   ],
+  ar: ['لم يساعدني', 'لم يفدني', 'لا يساعد', 'غير مفيد', 'بلا فائدة', 'هذا خطأ', 'هذا غير صحيح', 'ليس ما سألت عنه'],
 };
 
 /** Lower case, accents and punctuation dropped, padded with spaces: phrases are then found on word boundaries. */

@@ -1,15 +1,22 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { asksForHuman } from './handoff-rule.js';
 import { fallbackReply, offlineLanguages, offlinePhrases } from './offline-phrases.js';
 
-// The widget's words (`packages/widget/src/text.ts`): the button the fallback names.
-const widgetText = readFileSync(new URL('../../../../packages/widget/src/text.ts', import.meta.url), 'utf8');
-const widgetButton = /export const human = '([^']+)';/.exec(widgetText)?.[1];
+// The widget's words (`packages/widget/src/i18n/<language>.ts`): the button the fallback names, in the language's
+// catalog, or in English where the widget has none (its visitors see it in English).
+function widgetButton(language: string): string | undefined {
+  const catalog = new URL(`../../../../packages/widget/src/i18n/${language}.ts`, import.meta.url);
+  const source = readFileSync(
+    existsSync(catalog) ? catalog : new URL('../../../../packages/widget/src/i18n/en.ts', import.meta.url),
+    'utf8',
+  );
+  return /^ {2}human: '([^']+)',$/m.exec(source)?.[1];
+}
 
 describe('the offline answerer’s phrases', () => {
   it('speak the languages of the system lines', () => {
-    expect(offlineLanguages).toEqual(['en', 'de', 'fr', 'es', 'it', 'pt', 'nl']);
+    expect(offlineLanguages).toEqual(['en', 'de', 'fr', 'es', 'it', 'pt', 'nl', 'ar']);
   });
 
   it.each(offlineLanguages)('has every phrase in %s, each different from the others', (language) => {
@@ -26,10 +33,10 @@ describe('the offline answerer’s phrases', () => {
     expect(asksForHuman(phrases.askForPerson, language)).toBe(true);
     for (const sentence of [phrases.fallback, ...phrases.fallbackAgain]) {
       expect(sentence).toContain(phrases.askForPerson);
-      expect(sentence).not.toMatch(/\b(below|above|unten|oben|ci-dessous|abajo|sotto|abaixo|hieronder)\b/i);
+      expect(sentence).not.toMatch(/\b(below|above|unten|oben|ci-dessous|abajo|sotto|abaixo|hieronder)\b|أدناه|أعلاه/i);
     }
     // The first offer names the widget's button by its label; the later ones are shorter.
-    expect(phrases.button).toBe(widgetButton);
+    expect(phrases.button).toBe(widgetButton(language));
     expect(phrases.fallback.toLowerCase()).toContain(phrases.button.toLowerCase());
     for (const again of phrases.fallbackAgain) expect(again.length).toBeLessThan(phrases.fallback.length);
   });
@@ -39,6 +46,7 @@ describe('the offline answerer’s phrases', () => {
     ['pt-BR', 'pt'],
     ['fr_CA', 'fr'],
     ['NL', 'nl'],
+    ['ar-EG', 'ar'],
     ['ja', 'en'],
     ['', 'en'],
     ['constructor', 'en'],

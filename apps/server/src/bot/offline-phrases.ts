@@ -2,7 +2,7 @@
  * The offline answerer's own sentences, in the widget's language: what it says when it can't find an answer (offering
  * a person) and its greeting when the widget has none of its own. Passages and the widget's FAQ answers are quoted as
  * they are; only these are the answerer's words. The same languages as the system lines (protocol's
- * `systemEventText`): English, German, French, Spanish, Italian, Portuguese and Dutch; English for any other.
+ * `systemEventText`): English, German, French, Spanish, Italian, Portuguese, Dutch and Arabic; English for any other.
  * @module
  */
 
@@ -13,7 +13,10 @@ export interface OfflinePhrases {
    * (`asksForHuman` in `handoff-rule.ts`) recognises for the language. Every fallback quotes it.
    */
   readonly askForPerson: string;
-  /** The widget's "Talk to a person" button as the visitor sees it in this language (the widget's `text.human`). */
+  /**
+   * The widget's "Talk to a person" button as the visitor sees it in this language: `human` of the widget's catalog
+   * (`packages/widget/src/i18n/<language>.ts`), or the English label where the widget has no catalog (Italian, Dutch).
+   */
   readonly button: string;
   /** Offers a person when nothing answers the visitor's message: the first time. */
   readonly fallback: string;
@@ -27,9 +30,12 @@ export interface OfflinePhrases {
 }
 
 // Hand-written, not machine-translated, in the register of the system lines: "Sie" in German, "vous" in French, the
-// informal "you" in Spanish, Italian, Portuguese (Brazilian "você") and Dutch. The sentences never say where the
-// button is (the widget may put it anywhere): they say what to write, and name the button by its label. The widget's
-// labels are English in every language today, so the other languages name the English button after their own phrase.
+// informal "you" in Spanish, Italian, Portuguese (Brazilian "você") and Dutch, Modern Standard Arabic. The sentences
+// never say where the button is (the widget may put it anywhere): they say what to write, and name the button by its
+// label. Where the widget's label is the phrase itself (English, French, Spanish, Portuguese, Arabic), saying it and
+// pressing it are one instruction; German names its button after its phrase, and Italian and Dutch, whose visitors see
+// the widget in English, name the English button. The widget shows the visitor's browser language when it speaks it,
+// else the widget's, so a visitor whose browser language differs may see another label than the one named here.
 // French typography: no-break spaces before ":", "?" and "!" and inside « ».
 const catalog = {
   en: {
@@ -46,9 +52,9 @@ const catalog = {
   },
   de: {
     askForPerson: 'Mitarbeiter',
-    button: 'Talk to a person',
+    button: 'Mit einem Mitarbeiter sprechen',
     fallback:
-      'Dazu habe ich in unseren Hilfeartikeln leider nichts gefunden. Wenn Ihnen jemand aus unserem Team weiterhelfen soll, schreiben Sie „Mitarbeiter“ oder wählen Sie „Talk to a person“.',
+      'Dazu habe ich in unseren Hilfeartikeln leider nichts gefunden. Wenn Ihnen jemand aus unserem Team weiterhelfen soll, schreiben Sie „Mitarbeiter“ oder wählen Sie „Mit einem Mitarbeiter sprechen“.',
     fallbackAgain: [
       'Auch dazu finde ich in unseren Hilfeartikeln nichts. Schreiben Sie „Mitarbeiter“, dann hilft Ihnen jemand aus unserem Team.',
       'Das steht leider auch nicht in unseren Hilfeartikeln. Schreiben Sie einfach „Mitarbeiter“.',
@@ -57,9 +63,9 @@ const catalog = {
   },
   fr: {
     askForPerson: 'parler à un conseiller',
-    button: 'Talk to a person',
+    button: 'Parler à un conseiller',
     fallback:
-      "Je n'ai rien trouvé à ce sujet dans nos articles d'aide. Si vous souhaitez l'aide d'un membre de notre équipe, écrivez «\u00a0parler à un conseiller\u00a0» ou choisissez «\u00a0Talk to a person\u00a0».",
+      "Je n'ai rien trouvé à ce sujet dans nos articles d'aide. Si vous souhaitez l'aide d'un membre de notre équipe, écrivez simplement «\u00a0parler à un conseiller\u00a0».",
     fallbackAgain: [
       "Je ne trouve toujours rien dans nos articles d'aide. Écrivez «\u00a0parler à un conseiller\u00a0» et quelqu'un de notre équipe vous répondra.",
       "Ce n'est pas non plus dans nos articles d'aide. Écrivez simplement «\u00a0parler à un conseiller\u00a0».",
@@ -68,9 +74,9 @@ const catalog = {
   },
   es: {
     askForPerson: 'hablar con una persona',
-    button: 'Talk to a person',
+    button: 'Hablar con una persona',
     fallback:
-      'No he encontrado nada sobre eso en nuestros artículos de ayuda. Si quieres que te ayude alguien de nuestro equipo, escribe «hablar con una persona» o elige «Talk to a person».',
+      'No he encontrado nada sobre eso en nuestros artículos de ayuda. Si quieres que te ayude alguien de nuestro equipo, solo tienes que escribir «hablar con una persona».',
     fallbackAgain: [
       'Sigo sin encontrarlo en nuestros artículos de ayuda. Una persona puede ayudarte: escribe «hablar con una persona».',
       'Eso tampoco aparece en nuestros artículos de ayuda. Escribe «hablar con una persona».',
@@ -90,9 +96,9 @@ const catalog = {
   },
   pt: {
     askForPerson: 'falar com um atendente',
-    button: 'Talk to a person',
+    button: 'Falar com um atendente',
     fallback:
-      'Não encontrei nada sobre isso nos nossos artigos de ajuda. Se quiser ajuda de alguém da nossa equipe, escreva “falar com um atendente” ou escolha “Talk to a person”.',
+      'Não encontrei nada sobre isso nos nossos artigos de ajuda. Se quiser ajuda de alguém da nossa equipe, é só escrever “falar com um atendente”.',
     fallbackAgain: [
       'Continuo sem encontrar isso nos nossos artigos de ajuda. Um atendente pode ajudar: escreva “falar com um atendente”.',
       'Isso também não está nos nossos artigos de ajuda. Escreva “falar com um atendente”.',
@@ -109,6 +115,16 @@ const catalog = {
       'Dat staat ook niet in onze helpartikelen. Typ gewoon “medewerker”.',
     ],
     greeting: 'Hoi! Waarmee kunnen we je helpen?',
+  },
+  ar: {
+    askForPerson: 'التحدث إلى موظف',
+    button: 'التحدث إلى موظف',
+    fallback: 'لم أجد شيئًا عن ذلك في مقالات المساعدة لدينا. إذا أردت مساعدة من أحد أعضاء فريقنا، فاكتب «التحدث إلى موظف».',
+    fallbackAgain: [
+      'ما زلت لا أجد ذلك في مقالات المساعدة لدينا. يمكن لموظفينا مساعدتك: اكتب «التحدث إلى موظف».',
+      'هذا أيضًا غير موجود في مقالات المساعدة لدينا. اكتب «التحدث إلى موظف».',
+    ],
+    greeting: 'مرحبًا! كيف يمكننا مساعدتك؟',
   },
 } as const satisfies Record<string, OfflinePhrases>;
 

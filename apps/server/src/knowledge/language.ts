@@ -47,6 +47,20 @@ export async function knowledgeSettings(db: Database, organizationId: string): P
  * how many it re-indexed.
  */
 export async function reindexStaleDocuments(db: Database, organizationId: string, signal?: AbortSignal): Promise<number> {
+  // The words as written (typo tolerance) map to lexemes of the language they were indexed in: they follow it first.
+  await db.execute(sql`
+    with org_language as (select knowledge_language::regconfig as config from organizations where id = ${organizationId}),
+    refreshed as (
+      select k.word, (tsvector_to_array(to_tsvector(org_language.config, k.word)))[1] as lexeme
+      from knowledge_words k, org_language where k.organization_id = ${organizationId}
+    ),
+    dropped as (
+      delete from knowledge_words k using refreshed r
+      where k.organization_id = ${organizationId} and k.word = r.word and r.lexeme is null
+    )
+    update knowledge_words k set lexeme = r.lexeme
+    from refreshed r
+    where k.organization_id = ${organizationId} and k.word = r.word and r.lexeme is not null and k.lexeme <> r.lexeme`);
   let reindexed = 0;
   for (;;) {
     signal?.throwIfAborted();
@@ -67,7 +81,21 @@ export async function reindexStaleDocuments(db: Database, organizationId: string
         )
         .limit(1)
         .for('update', { skipLocked: true });
-      if (!stale) return true;
+      if (!stale) {
+        // Documents an import holds locked right now are skipped above; one still stale is retried, not forgotten.
+        const [locked] = await tx
+          .select({ id: knowledgeDocuments.id })
+          .from(knowledgeDocuments)
+          .where(
+            and(
+              eq(knowledgeDocuments.organizationId, organizationId),
+              sql`exists (select 1 from ${knowledgeChunks} c where c.document_id = ${knowledgeDocuments.id} and c.language <> ${organization.language}::regconfig)`,
+            ),
+          )
+          .limit(1);
+        if (locked) throw new Error('A document to re-index is being imported; the job runs again shortly.');
+        return true;
+      }
       await reindexDocument(tx, organizationId, stale.id, organization.language);
       return false;
     });

@@ -233,7 +233,11 @@ function searchSql(options: SearchOptions, typoWords: readonly string[]) {
       select c.word, (tsvector_to_array(to_tsvector(o.knowledge_language::regconfig, c.word)))[1] as lexeme
       from unnest(${textArray(typoWords)}) c(word), organizations o
       where o.id = ${organizationId}
-        and not exists (select 1 from knowledge_words k where k.organization_id = ${organizationId} and k.word = c.word)
+        and not exists (
+          select 1 from knowledge_words k
+          join knowledge_terms t on t.organization_id = k.organization_id and t.lexeme = k.lexeme and t.document_frequency > 0
+          where k.organization_id = ${organizationId} and k.word = c.word
+        )
     ),
     corrections as (
       select c.lexeme as misspelt, f.lexeme, f.closeness

@@ -5,9 +5,16 @@
  * `knowledge-source-sync` job (one per source, claimed in the database); `parley kb crawl` runs it in-process.
  * @module
  */
-import { knowledgeDocuments, knowledgeSources, type Database, type KnowledgeSourceSyncCounts, type Transaction } from '@parley/db';
+import {
+  isForeignKeyViolation,
+  knowledgeDocuments,
+  knowledgeSources,
+  type Database,
+  type KnowledgeSourceSyncCounts,
+  type Transaction,
+} from '@parley/db';
 import { and, eq, sql } from 'drizzle-orm';
-import { crawlSite, type CrawlFetch, type CrawlLimits, type CrawledPage, type CrawlResult, type PreviousPage } from './crawl/crawl-site.js';
+import { crawlSite, type CrawlFetch, type CrawlLimits, type CrawledPage, type PreviousPage } from './crawl/crawl-site.js';
 import { EmbeddingsError } from './embeddings.js';
 import { deleteDocument, importDocument } from './import-document.js';
 import { DocumentFormatError } from './parse-document.js';
@@ -113,25 +120,33 @@ export async function syncKnowledgeSource(db: Database, options: SyncSourceOptio
   let linksUnread = false;
 
   /** Stores the page's validators and links on its document, and makes it the source's. */
-  async function claimDocument(documentId: string, page: CrawledPage) {
-    const claimed = await db
-      .update(knowledgeDocuments)
-      .set({
-        sourceId,
-        etag: page.etag ?? null,
-        lastModified: page.lastModified ?? null,
-        ...(page.status === 'fetched' ? { links: page.links ?? [] } : {}),
-      })
-      .where(
-        and(
-          eq(knowledgeDocuments.id, documentId),
-          sql`exists (select 1 from ${knowledgeSources} where ${knowledgeSources.id} = ${sourceId})`,
-        ),
-      )
-      .returning({ id: knowledgeDocuments.id });
+  async function claimDocument(documentId: string, page: CrawledPage, created = false) {
+    let claimed: Array<{ id: string }>;
+    try {
+      claimed = await db
+        .update(knowledgeDocuments)
+        .set({
+          sourceId,
+          etag: page.etag ?? null,
+          lastModified: page.lastModified ?? null,
+          ...(page.status === 'fetched' ? { links: page.links ?? [] } : {}),
+        })
+        .where(
+          and(
+            eq(knowledgeDocuments.id, documentId),
+            sql`exists (select 1 from ${knowledgeSources} where ${knowledgeSources.id} = ${sourceId})`,
+          ),
+        )
+        .returning({ id: knowledgeDocuments.id });
+    } catch (error) {
+      // The source's row went between the check and the write (its deletion committed meanwhile).
+      if (!isForeignKeyViolation(error)) throw error;
+      claimed = [];
+    }
     if (claimed.length === 0) {
-      // The source was deleted meanwhile: its deletion can't have seen this page's document, so it goes here.
-      if (page.status === 'fetched') await deleteDocument(db, organizationId, documentId);
+      // The source was deleted meanwhile: its deletion can't have seen a document this sync created, so that one goes
+      // here. A document that was there before (uploaded under the same key, or another source's) stays.
+      if (created) await deleteDocument(db, organizationId, documentId);
       throw new SourceDeletedError(`Source ${sourceId} was deleted during its sync.`);
     }
   }
@@ -158,7 +173,7 @@ export async function syncKnowledgeSource(db: Database, options: SyncSourceOptio
           },
           { semantic: options.semantic },
         );
-        await claimDocument(outcome.documentId, page);
+        await claimDocument(outcome.documentId, page, outcome.status === 'created');
         const action = outcome.status === 'created' ? 'added' : outcome.status;
         counts[action]++;
         options.onPage?.(page.url, action);
@@ -191,9 +206,10 @@ export async function syncKnowledgeSource(db: Database, options: SyncSourceOptio
     }
   }
 
-  let result: CrawlResult;
+  let status: 'ok' | 'failed';
+  let error: string | null;
   try {
-    result = await crawlSite({
+    const result = await crawlSite({
       ...(source.kind === 'sitemap' ? { sitemapUrl: source.url } : { startUrl: source.url }),
       limits: { ...options.limits, maxPages: source.limits.maxPages, maxDepth: source.limits.maxDepth },
       previous,
@@ -201,33 +217,48 @@ export async function syncKnowledgeSource(db: Database, options: SyncSourceOptio
       signal: options.signal,
       onPage: handlePage,
     });
-  } catch (error) {
-    if (error instanceof SourceDeletedError) return null;
-    throw error;
-  }
-  if (result.stoppedBy === 'aborted') throw options.signal?.reason ?? new Error('The sync was aborted.');
-  counts.stoppedBy = result.stoppedBy;
-  problems.unshift(...result.problems.map((problem) => problem.message));
+    if (result.stoppedBy === 'aborted') throw options.signal?.reason ?? new Error('The sync was aborted.');
+    counts.stoppedBy = result.stoppedBy;
+    problems.unshift(...result.problems.map((problem) => problem.message));
 
-  // Unreached documents go only when the crawl saw everything it was asked to: it ran out of pages (or of depth, with
-  // every page within reach read), read every sitemap and, for a site, the links of every page it found.
-  const complete =
-    (result.stoppedBy === null || result.stoppedBy === 'maxDepth') &&
-    result.problems.length === 0 &&
-    (source.kind === 'sitemap' || !linksUnread);
-  for (const document of documents) {
-    const goes = gone.has(document.sourceKey) || (complete && !kept.has(document.sourceKey));
-    if (!goes) continue;
-    if (await deleteDocument(db, organizationId, document.id)) {
-      counts.removed++;
-      options.onPage?.(document.sourceKey, 'removed');
+    // Unreached documents go only when the crawl saw everything it was asked to: it ran out of pages (or of depth, with
+    // every page within reach read), read every sitemap and, for a site, the links of every page it found.
+    // And never when its way in was not read (the start page, or every sitemap entry): a start page that moved to
+    // another address or answers 404 for a while says nothing about the pages behind it.
+    const read = result.totals.fetched + result.totals.unchanged;
+    const entryRead =
+      source.kind === 'sitemap'
+        ? read > 0
+        : result.pages.some((page) => page.depth === 0 && (page.status === 'fetched' || page.status === 'unchanged'));
+    const complete =
+      entryRead &&
+      (result.stoppedBy === null || result.stoppedBy === 'maxDepth') &&
+      result.problems.length === 0 &&
+      (source.kind === 'sitemap' || !linksUnread);
+    for (const document of documents) {
+      const goes = entryRead && (gone.has(document.sourceKey) || (complete && !kept.has(document.sourceKey)));
+      if (!goes) continue;
+      if (await deleteDocument(db, organizationId, document.id)) {
+        counts.removed++;
+        options.onPage?.(document.sourceKey, 'removed');
+      }
     }
-  }
 
-  const read = result.totals.fetched + result.totals.unchanged;
-  const failed = result.stoppedBy === 'robotsUnavailable' || (read === 0 && problems.length > 0);
-  const error = failed ? (problems[0] ?? 'The site could not be read.') : null;
-  const status = failed ? 'failed' : 'ok';
+    const entry = result.pages.find((page) => page.depth === 0);
+    const failed = result.stoppedBy === 'robotsUnavailable' || !entryRead;
+    error = failed
+      ? (problems[0] ??
+        (entry?.message ? `${entry.url}: ${entry.message}` : `No page of ${source.url} could be read, so no document was removed.`))
+      : null;
+    status = failed ? 'failed' : 'ok';
+  } catch (caught) {
+    if (caught instanceof SourceDeletedError) return null;
+    if (options.signal?.aborted) throw caught;
+    // Parley's own error (a page's URL too long to store, the database): recorded, so that the source doesn't stay
+    // "syncing" and its next sync is still scheduled; documents already written stay.
+    status = 'failed';
+    error = `The sync stopped on an error: ${caught instanceof Error ? caught.message : String(caught)}`;
+  }
 
   const recorded = await db.transaction(async (tx) => {
     const [row] = await tx

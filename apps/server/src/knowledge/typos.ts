@@ -40,7 +40,16 @@ function spellerFor(language: string): Promise<Speller | null> {
   let speller = spellers.get(language);
   if (!speller) {
     const load = dictionaries[language];
-    speller = load ? load().then(({ default: { aff, dic } }) => nspell({ aff: asBuffer(aff), dic: asBuffer(dic) })) : Promise.resolve(null);
+    speller = load
+      ? load()
+          .then(({ default: { aff, dic } }) => nspell({ aff: asBuffer(aff), dic: asBuffer(dic) }))
+          // A dictionary that can't be loaded is no reason to fail searches: without it every unknown word is a
+          // candidate, as for a language without one; the next search tries loading it again.
+          .catch(() => {
+            spellers.delete(language);
+            return null;
+          })
+      : Promise.resolve(null);
     spellers.set(language, speller);
   }
   return speller;

@@ -24,6 +24,9 @@ describe('classifyAddress', () => {
     ['fe80::1', 'linklocal'],
     ['fe80::1%eth0', 'linklocal'],
     ['::ffff:169.254.169.254', 'linklocal'],
+    ['::a9fe:a9fe', 'linklocal'],
+    ['::7f00:1', 'loopback'],
+    ['::10.0.0.5', 'private'],
     ['0.0.0.0', 'unspecified'],
     ['::', 'unspecified'],
     ['224.0.0.1', 'multicast'],
@@ -46,6 +49,7 @@ describe('classifyAddress', () => {
     '2606:4700:4700::1111',
     '64:ff9b::8.8.8.8',
     '::ffff:8.8.8.8',
+    '::8.8.8.8',
   ])('lets the public address %s through', (address) => {
     expect(classifyAddress(address)).toBe('public');
     expect(refusedCategory(address, parseOutboundAllowance(''))).toBeNull();

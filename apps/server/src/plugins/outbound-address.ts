@@ -119,6 +119,12 @@ function trailingIPv4(address: ipaddr.IPv6): ipaddr.IPv4 {
 }
 
 function categoryOfIPv6(address: ipaddr.IPv6): { category: AddressCategory; embedded?: ipaddr.IPv4 } {
+  // IPv4-compatible addresses (::/96, deprecated by RFC 4291 but still parsed by resolvers and sockets): ::7f00:1 is
+  // 127.0.0.1. ipaddr.js calls them unicast; judged by their IPv4 address like the mapped ones (:: and ::1 aside).
+  if (address.parts.slice(0, 6).every((part) => part === 0) && (address.parts[6] !== 0 || (address.parts[7] ?? 0) > 1)) {
+    const embedded = trailingIPv4(address);
+    return { category: categoryOfIPv4(embedded), embedded };
+  }
   // As a string: the type definitions lag behind the ranges ipaddr.js knows (deprecatedSiteLocal, segmentRouting, …).
   switch (address.range() as string) {
     case 'unicast':

@@ -104,6 +104,16 @@ describe('extractPage', () => {
     expect(page.document.title).toBe('Contact');
     expect(page.document.blocks.map((block) => block.text)).toEqual(['Call us on 555-0100 on weekdays.', 'Or write to help@example.com.']);
   });
+
+  it('reads a page of more elements than any article has without Readability', () => {
+    const rows = Array.from({ length: 7000 }, (_, row) => `<tr><td>Part ${row}</td><td>In stock</td></tr>`).join('');
+    const html = `<html><head><title>Parts</title></head><body><h1>Parts</h1><p>Every spare part we sell.</p><table>${rows}</table></body></html>`;
+    const page = extractPage(html, 'https://help.example.com/parts');
+    expect(page.source).toBe('body');
+    expect(page.document.title).toBe('Parts');
+    expect(page.document.blocks[0]!.text).toBe('Every spare part we sell.');
+    expect(page.document.blocks).toHaveLength(7001);
+  });
 });
 
 describe('decodeHtml', () => {

@@ -118,6 +118,12 @@ function standaloneHtml(head: { title: string | null; url: string; description: 
 }
 
 /**
+ * Readability's scoring walks the page's elements several times, in the server process that also serves chats: a page
+ * with more elements than a help article ever has (a huge table, a generated listing) is read without it.
+ */
+const READABILITY_MAX_ELEMENTS = 20_000;
+
+/**
  * Extracts the main text of the page `html` fetched from `pageUrl` (after redirects). Readability decides what the
  * article is; when it finds none, or one with no text under its title (all of it hidden, an empty page), the whole
  * body goes to the HTML parser instead, which drops `nav`, scripts and styles itself.
@@ -134,8 +140,13 @@ export function extractPage(html: string, pageUrl: string): ExtractedPage {
 
   const head = { title: pageTitle, url: canonicalUrl ?? pageUrl, description };
   // Readability rewrites the DOM it reads, so it reads this copy and the fallback parses the original text again.
-  const reader = new Readability<PageElement>(document as never, { serializer: (node) => node as unknown as PageElement });
-  const articleElement = reader.parse()?.content ?? null;
+  // Counted here, not with Readability's maxElemsToParse: it counts getElementsByTagName('*'), which linkedom answers
+  // with nothing. A page over the limit goes to the HTML parser below, which reads it in one streaming pass.
+  const articleElement =
+    [...document.querySelectorAll('*')].length > READABILITY_MAX_ELEMENTS
+      ? null
+      : (new Readability<PageElement>(document as never, { serializer: (node) => node as unknown as PageElement }).parse()?.content ??
+        null);
   if (articleElement) {
     restoreTitleHeading(document, articleElement, headingText);
     const content = standaloneHtml(head, articleElement.innerHTML);

@@ -9,9 +9,13 @@
 const NON_HTML_EXTENSION =
   /\.(?:pdf|png|jpe?g|gif|webp|avif|svg|ico|bmp|tiff?|css|js|mjs|json|xml|rss|atom|txt|csv|tsv|zip|gz|tgz|bz2|xz|7z|rar|tar|dmg|exe|msi|apk|deb|rpm|iso|mp3|mp4|m4a|m4v|mov|avi|wmv|webm|ogg|oga|wav|flac|woff2?|ttf|otf|eot|docx?|xlsx?|pptx?|odt|ods|odp|epub)$/i;
 
+/** The longest address a crawl follows. */
+export const MAX_PAGE_URL_LENGTH = 2000;
+
 /**
  * The crawl's name for a link: absolute, without its fragment (`#section` is the same page), `null` for anything but
- * http(s) (`mailto:`, `javascript:`, `tel:`) and for what doesn't parse.
+ * http(s) (`mailto:`, `javascript:`, `tel:`), for what doesn't parse and for an address longer than
+ * {@link MAX_PAGE_URL_LENGTH}.
  */
 export function normalizePageUrl(href: string, base: string): string | null {
   let url: URL;
@@ -22,7 +26,9 @@ export function normalizePageUrl(href: string, base: string): string | null {
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return null;
   url.hash = '';
-  return url.href;
+  // A page's address is its document's key: one longer than any help article's (a session id, a tracking blob) is
+  // left alone rather than stored.
+  return url.href.length <= MAX_PAGE_URL_LENGTH ? url.href : null;
 }
 
 /** Whether `url` is on the site `origin` names: same scheme, host and port. */

@@ -1,0 +1,68 @@
+/**
+ * The widget's words in English: the catalog the others copy, and the one in the main chunk (every visitor has it; the
+ * other languages are chunks of their own, loaded by {@link loadCatalog} only for visitors who need them). Accessible
+ * names are a contract: tests and assistive technology users rely on them.
+ * @module
+ */
+
+/** Text direction of a language's catalog: `rtl` mirrors the widget's layout (Arabic). */
+export type TextDirection = 'ltr' | 'rtl';
+
+/**
+ * One object rather than separate constants: the widget picks its language at run time. The property names cost the
+ * main chunk a few dozen bytes gzipped.
+ */
+export const en = {
+  /** The catalog's language, for the widget root's `lang`. */
+  lang: 'en',
+  dir: 'ltr' as TextDirection,
+  /** The panel's title when the widget's settings have none, or the protocol's default (this one). */
+  title: 'Chat with us',
+  /** The greeting when the widget's settings have the protocol's default (this one). */
+  greeting: 'Hi! How can we help?',
+  open: 'Open chat',
+  close: 'Close chat',
+  composer: 'Message',
+  placeholder: 'Write a message…',
+  send: 'Send',
+  log: 'Messages',
+  you: 'You',
+  agent: 'Agent',
+  /** The protocol's default bot name, for a server that sends none. */
+  bot: 'Assistant',
+  typing: 'Agent is typing…',
+  /** Follows the bot's name. */
+  botTyping: ' is typing…',
+  human: 'Talk to a person',
+  sources: 'Sources',
+  queued: 'Waiting for a person to join…',
+  /** "You're number 2 in the queue. Usually within 3 min." — the wait only when the server knows one. */
+  queue: (position: number, minutes: number | null) =>
+    `You're number ${position} in the queue.${minutes === null ? '' : ` Usually within ${minutes} min.`}`,
+  alreadyHuman: "You're already talking to our team.",
+  humanFailed: "Couldn't reach a person",
+  sending: 'Sending…',
+  waiting: 'Not sent yet: waiting for the connection',
+  offline: "You're offline. Your messages will be sent when the connection is back.",
+  connectionFailed: "Couldn't connect to chat",
+  notSent: 'Message not sent',
+  // The forms of the extras chunk (rating, transcript, follow-up, topics).
+  rate: 'How was this conversation?',
+  stars: 'Rating',
+  star: (score: number) => `${score} out of 5`,
+  comment: 'Anything to add? (optional)',
+  sendRating: 'Send rating',
+  rateFailed: "Couldn't send your rating. Try again.",
+  transcript: 'E-mail me this conversation',
+  transcriptEmail: 'Your e-mail address',
+  emailPlaceholder: 'name@example.com',
+  transcriptSent: (email: string) => `Sent to ${email}.`,
+  contact: 'Leave your contact details',
+  email: 'E-mail',
+  phone: 'Phone (optional)',
+  contactEmpty: 'Enter an e-mail address or a phone number.',
+  topics: 'What can we help you with?',
+};
+
+/** A catalog: the English one's shape, so a language missing a key (or adding one) fails to compile. */
+export type Catalog = typeof en;
