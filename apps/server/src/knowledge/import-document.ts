@@ -1,16 +1,19 @@
 /**
- * Imports one document into an organization's knowledge base, in one transaction: it is parsed and chunked first
- * (a bad file fails before anything is written), then its chunks, the inverted index and the BM25 statistics are
- * written together. Importing the same `sourceKey` again replaces the document, or does nothing when the content hash
- * says it is unchanged.
+ * Imports documents into an organization's knowledge base: one (`importDocument`) or a batch (`importDocuments`, what
+ * `importFiles` uses), in one transaction. Documents are parsed and chunked first (a bad file fails alone, before
+ * anything of it is written), then their chunks, the inverted index and the BM25 statistics are written together, in
+ * a few statements for the whole batch. Importing the same `sourceKey` again replaces the document, or does nothing
+ * when the content hash says it is unchanged.
  * @module
  */
 import { createHash } from 'node:crypto';
 import { knowledgeChunks, knowledgeDocuments, organizations, type Database, type Transaction } from '@parley/db';
-import { and, eq, sql } from 'drizzle-orm';
+import { setImmediate } from 'node:timers/promises';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import { BM25 } from './bm25.js';
 import { SURFACE_WORD_MAX_LENGTH, SURFACE_WORD_MIN_LENGTH, SURFACE_WORD_TOKENS } from './typos.js';
-import { chunkDocument, defaultChunkOptions, type ChunkOptions } from './chunk-document.js';
+import { chunkDocument, defaultChunkOptions, type ChunkOptions, type DocumentChunk } from './chunk-document.js';
+import { EmbeddingsError } from './embeddings.js';
 import { slugUnder, sourceKeyUnder } from './document-url.js';
 import {
   DocumentFormatError,
@@ -117,48 +120,111 @@ const hashOf = (input: DocumentInput, language: string) =>
 /** What a chunk says its document is about, indexed with it: description, tags and keywords. */
 const aboutOf = (parsed: ParsedDocument) => [parsed.description, ...(parsed.keywords ?? [])].filter(Boolean).join(' ').slice(0, 4000);
 
+/** One document's result in a batch: its outcome, or why it was not imported (then nothing of it was written). */
+export type DocumentImportResult = { ok: true; outcome: ImportOutcome } | { ok: false; error: DocumentFormatError | EmbeddingsError };
+
+/** A document parsed, chunked (and embedded) before its transaction. */
+interface ParsedInput {
+  input: DocumentInput;
+  contentHash: string;
+  title: string;
+  url: string | null;
+  description: string | null;
+  about: string;
+  warnings: string[];
+  chunks: DocumentChunk[];
+  characterCount: number;
+  vectors: number[][] | null;
+}
+
 /**
- * Imports `input`. Throws {@link DocumentFormatError} (nothing written) when the file can't be read as its format or
- * holds no text.
+ * A batch of documents of one organization, read and ready to be written by {@link writeDocuments}: each input is
+ * already answered (unchanged, or failed with its reason) or parsed.
  */
-export async function importDocument(db: Database, input: DocumentInput, options: ImportOptions = {}): Promise<ImportOutcome> {
-  if (input.format !== 'pdf') assertStorableText(input.content);
+export interface PreparedDocuments {
+  organizationId: string;
+  language: string;
+  entries: Array<DocumentImportResult | ParsedInput>;
+  semantic: SemanticIndex | null;
+}
+
+const isResult = (entry: DocumentImportResult | ParsedInput): entry is DocumentImportResult => 'ok' in entry;
+
+/** The per-document failures of an import: the file's fault or the embeddings service's, not the database's. */
+const documentError = (error: unknown) => (error instanceof DocumentFormatError || error instanceof EmbeddingsError ? error : null);
+
+/**
+ * The first half of {@link importDocuments}, outside any transaction: answers unchanged documents from their content
+ * hash (before parsing and embedding, which costs money), then parses, chunks and embeds the others. A document that
+ * can't be read gets its reason and is left out; anything else (the database) throws. Yields to the event loop after
+ * each document, so that a batch being written meanwhile (`importFiles` overlaps the two) sends its next statement
+ * while this one parses.
+ */
+export async function prepareDocuments(
+  db: Database,
+  inputs: readonly DocumentInput[],
+  options: ImportOptions = {},
+): Promise<PreparedDocuments> {
+  const organizationId = inputs[0]?.organizationId ?? '';
+  if (inputs.some((input) => input.organizationId !== organizationId)) throw new Error('A batch of documents must be of one organization');
+  const semantic = options.semantic ?? null;
+  if (inputs.length === 0) return { organizationId, language: 'simple', entries: [], semantic };
   const [organization] = await db
     .select({ language: organizations.knowledgeLanguage })
     .from(organizations)
-    .where(eq(organizations.id, input.organizationId));
-  if (!organization) throw new Error(`No organization ${input.organizationId}`);
-  // The language is part of the hash: after a change of language, a re-import re-indexes.
-  const contentHash = hashOf(input, organization.language);
-  // Unchanged: answered before parsing and embedding (which costs money). The transaction checks again under a lock.
-  const [current] = await db
+    .where(eq(organizations.id, organizationId));
+  if (!organization) throw new Error(`No organization ${organizationId}`);
+  const { language } = organization;
+  const current = await db
     .select({
       id: knowledgeDocuments.id,
+      sourceKey: knowledgeDocuments.sourceKey,
       contentHash: knowledgeDocuments.contentHash,
       chunkCount: knowledgeDocuments.chunkCount,
       title: knowledgeDocuments.title,
       warnings: knowledgeDocuments.warnings,
     })
     .from(knowledgeDocuments)
-    .where(and(eq(knowledgeDocuments.organizationId, input.organizationId), eq(knowledgeDocuments.sourceKey, input.sourceKey)));
-  if (current?.contentHash === contentHash) {
-    return {
-      status: 'unchanged',
-      documentId: current.id,
-      title: current.title,
-      chunkCount: current.chunkCount,
-      warnings: current.warnings,
-    };
+    .where(
+      and(
+        eq(knowledgeDocuments.organizationId, organizationId),
+        inArray(knowledgeDocuments.sourceKey, [...new Set(inputs.map((input) => input.sourceKey))]),
+      ),
+    );
+  const currentByKey = new Map(current.map((document) => [document.sourceKey, document]));
+  const entries: PreparedDocuments['entries'] = [];
+  for (const input of inputs) {
+    try {
+      if (input.format !== 'pdf') assertStorableText(input.content);
+      // The language is part of the hash: after a change of language, a re-import re-indexes.
+      const contentHash = hashOf(input, language);
+      // Unchanged: answered before parsing and embedding. The transaction checks again under a lock. Only for a key's
+      // first occurrence in the batch: a later one follows another version of the document, written before it.
+      const existing = currentByKey.get(input.sourceKey);
+      currentByKey.delete(input.sourceKey);
+      if (existing?.contentHash === contentHash) {
+        const { id: documentId, title, chunkCount, warnings } = existing;
+        entries.push({ ok: true, outcome: { status: 'unchanged', documentId, title, chunkCount, warnings } });
+        continue;
+      }
+      entries.push(await parseInput(input, contentHash, options));
+    } catch (error) {
+      const failure = documentError(error);
+      if (!failure) throw error;
+      entries.push({ ok: false, error: failure });
+    }
+    if (inputs.length > 1) await setImmediate();
   }
+  return { organizationId, language, entries, semantic };
+}
+
+/** Parses, chunks and (with semantic search) embeds one document. */
+async function parseInput(input: DocumentInput, contentHash: string, options: ImportOptions): Promise<ParsedInput> {
   const parsed = input.format === 'pdf' ? await parsePdf(input.content) : parseDocument(input.format, input.content);
   const chunks = chunkDocument(parsed, options.chunking ?? defaultChunkOptions);
   if (chunks.length === 0) throw new DocumentFormatError('The document has no text to import.');
   const title = (input.title ?? parsed.title ?? titleFromKey(input.sourceKey)).slice(0, 500);
-  const url = documentUrl(input, parsed);
-  const description = parsed.description?.slice(0, 2000) ?? null;
   const about = aboutOf(parsed);
-  const warnings = parsed.warnings ?? [];
-  const characterCount = chunks.reduce((sum, chunk) => sum + chunk.text.length, 0);
   // Embedded as indexed: title, what the document is about, section and body. Before the transaction, which must not
   // wait on the network.
   const vectors = options.semantic
@@ -166,121 +232,252 @@ export async function importDocument(db: Database, input: DocumentInput, options
         chunks.map((chunk) => [title, about, chunk.headingPath.join(' › '), chunk.text].filter(Boolean).join('\n')),
       )
     : null;
-
-  return db.transaction(async (tx) => {
-    // Insert-or-lock: a concurrent import of the same key waits here instead of writing a second document.
-    const [inserted] = await tx
-      .insert(knowledgeDocuments)
-      .values({
-        organizationId: input.organizationId,
-        sourceKey: input.sourceKey,
-        format: input.format,
-        title,
-        description,
-        url,
-        warnings,
-        contentHash,
-        chunkCount: chunks.length,
-        characterCount,
-      })
-      .onConflictDoNothing()
-      .returning({ id: knowledgeDocuments.id });
-    let documentId: string;
-    let status: ImportOutcome['status'] = 'created';
-    if (inserted) documentId = inserted.id;
-    else {
-      const [existing] = await tx
-        .select({
-          id: knowledgeDocuments.id,
-          contentHash: knowledgeDocuments.contentHash,
-          chunkCount: knowledgeDocuments.chunkCount,
-          title: knowledgeDocuments.title,
-          warnings: knowledgeDocuments.warnings,
-        })
-        .from(knowledgeDocuments)
-        .where(and(eq(knowledgeDocuments.organizationId, input.organizationId), eq(knowledgeDocuments.sourceKey, input.sourceKey)))
-        .for('update');
-      if (!existing) throw new Error(`Document ${input.sourceKey} vanished during import`);
-      if (existing.contentHash === contentHash) {
-        return {
-          status: 'unchanged',
-          documentId: existing.id,
-          title: existing.title,
-          chunkCount: existing.chunkCount,
-          warnings: existing.warnings,
-        };
-      }
-      documentId = existing.id;
-      status = 'updated';
-      await removeChunks(tx, input.organizationId, documentId);
-      await tx
-        .update(knowledgeDocuments)
-        .set({
-          format: input.format,
-          title,
-          description,
-          url,
-          warnings,
-          contentHash,
-          chunkCount: chunks.length,
-          characterCount,
-          updatedAt: sql`now()`,
-        })
-        .where(eq(knowledgeDocuments.id, documentId));
-    }
-
-    const chunkRows: Array<{ id: number; position: number }> = [];
-    // In batches: one statement takes at most 65,535 parameters, and a FAQ file can have thousands of rows.
-    for (let start = 0; start < chunks.length; start += INSERT_BATCH) {
-      const batch = chunks.slice(start, start + INSERT_BATCH).map((chunk, offset) => ({
-        position: start + offset,
-        documentId,
-        organizationId: input.organizationId,
-        title,
-        about,
-        headingPath: chunk.headingPath,
-        section: chunk.headingPath.join(' › '),
-        body: chunk.text,
-        url: chunk.url ?? null,
-        page: chunk.page ?? null,
-        language: organization.language,
-      }));
-      chunkRows.push(
-        ...(await tx.insert(knowledgeChunks).values(batch).returning({ id: knowledgeChunks.id, position: knowledgeChunks.position })),
-      );
-    }
-    await indexChunks(tx, input.organizationId, documentId);
-    if (options.semantic && vectors) {
-      const rows = chunkRows.map((chunk) => ({
-        chunkId: chunk.id,
-        organizationId: input.organizationId,
-        vector: vectors[chunk.position]!,
-      }));
-      await options.semantic.store(tx, rows);
-    }
-    return { status, documentId, title, chunkCount: chunks.length, warnings };
-  });
+  return {
+    input,
+    contentHash,
+    title,
+    url: documentUrl(input, parsed),
+    description: parsed.description?.slice(0, 2000) ?? null,
+    about,
+    warnings: parsed.warnings ?? [],
+    chunks,
+    characterCount: chunks.reduce((sum, chunk) => sum + chunk.text.length, 0),
+    vectors,
+  };
 }
 
 /**
- * Writes the postings of a document's chunks from their generated `search_vector`, adds their lexemes to the
- * vocabulary (document frequencies), their words as written to the surface vocabulary (`knowledge_words`, for typo
- * tolerance) and their counts to the organization's statistics. One statement, so the index is written by the same
- * text-search configuration that search uses.
+ * The second half of {@link importDocuments}: writes the parsed documents of `prepared`, their chunks, the inverted
+ * index and the statistics, in one transaction and a few statements for the whole batch. Returns a result per input,
+ * in order.
  */
-async function indexChunks(tx: Transaction, organizationId: string, documentId: string) {
+export async function writeDocuments(db: Database, prepared: PreparedDocuments): Promise<DocumentImportResult[]> {
+  const results: Array<DocumentImportResult | undefined> = prepared.entries.map((entry) => (isResult(entry) ? entry : undefined));
+  // A key given twice is written twice, in order: its first occurrences in one transaction, its second in the next, …
+  const rounds: Array<Array<{ index: number; document: ParsedInput }>> = [];
+  const seen = new Map<string, number>();
+  prepared.entries.forEach((entry, index) => {
+    if (isResult(entry)) return;
+    const round = seen.get(entry.input.sourceKey) ?? 0;
+    seen.set(entry.input.sourceKey, round + 1);
+    (rounds[round] ??= []).push({ index, document: entry });
+  });
+  for (const round of rounds) {
+    const outcomes = await db.transaction((tx) =>
+      writeRound(
+        tx,
+        prepared,
+        round.map((item) => item.document),
+      ),
+    );
+    round.forEach((item, position) => (results[item.index] = { ok: true, outcome: outcomes[position]! }));
+  }
+  return results.map((result) => result!);
+}
+
+/** Documents per insert statement of their rows (11 parameters each). */
+const DOCUMENT_BATCH = 1000;
+
+/** Writes documents with distinct source keys in the caller's transaction; returns their outcomes in order. */
+async function writeRound(tx: Transaction, prepared: PreparedDocuments, documents: readonly ParsedInput[]): Promise<ImportOutcome[]> {
+  const { organizationId } = prepared;
+  // The language read again in the transaction: one changed while the batch was parsed (or embedded) applies to its
+  // chunks, which the re-indexing job, done before they commit, would otherwise never see. (The content hash keeps the
+  // language it was computed with: the next import of the file re-reads it once.)
+  const [organization] = await tx
+    .select({ language: organizations.knowledgeLanguage })
+    .from(organizations)
+    .where(eq(organizations.id, organizationId));
+  const language = organization?.language ?? prepared.language;
+  const outcomes = new Map<ParsedInput, ImportOutcome>();
+  // Rows are inserted (and so locked) in key order, so two batches that share documents can't deadlock.
+  const ordered = documents.toSorted((a, b) =>
+    a.input.sourceKey < b.input.sourceKey ? -1 : a.input.sourceKey > b.input.sourceKey ? 1 : 0,
+  );
+  const fields = (document: ParsedInput) => ({
+    format: document.input.format,
+    title: document.title,
+    description: document.description,
+    url: document.url,
+    warnings: document.warnings,
+    contentHash: document.contentHash,
+    chunkCount: document.chunks.length,
+    characterCount: document.characterCount,
+  });
+  // Insert-or-lock: a concurrent import of the same key waits here instead of writing a second document.
+  const documentIds = new Map<ParsedInput, string>();
+  for (let start = 0; start < ordered.length; start += DOCUMENT_BATCH) {
+    const slice = ordered.slice(start, start + DOCUMENT_BATCH);
+    const inserted = await tx
+      .insert(knowledgeDocuments)
+      .values(slice.map((document) => ({ organizationId, sourceKey: document.input.sourceKey, ...fields(document) })))
+      .onConflictDoNothing()
+      .returning({ id: knowledgeDocuments.id, sourceKey: knowledgeDocuments.sourceKey });
+    const insertedIds = new Map(inserted.map((row) => [row.sourceKey, row.id]));
+    for (const document of slice) {
+      const id = insertedIds.get(document.input.sourceKey);
+      if (id) {
+        documentIds.set(document, id);
+        outcomes.set(document, outcomeOf(document, 'created', id));
+      }
+    }
+  }
+  const existing = ordered.filter((document) => !documentIds.has(document));
+  if (existing.length > 0) {
+    const rows = await tx
+      .select({
+        id: knowledgeDocuments.id,
+        sourceKey: knowledgeDocuments.sourceKey,
+        contentHash: knowledgeDocuments.contentHash,
+        chunkCount: knowledgeDocuments.chunkCount,
+        title: knowledgeDocuments.title,
+        warnings: knowledgeDocuments.warnings,
+      })
+      .from(knowledgeDocuments)
+      .where(
+        and(
+          eq(knowledgeDocuments.organizationId, organizationId),
+          inArray(
+            knowledgeDocuments.sourceKey,
+            existing.map((document) => document.input.sourceKey),
+          ),
+        ),
+      )
+      .orderBy(knowledgeDocuments.sourceKey)
+      .for('update');
+    const byKey = new Map(rows.map((row) => [row.sourceKey, row]));
+    const replaced: ParsedInput[] = [];
+    for (const document of existing) {
+      const row = byKey.get(document.input.sourceKey);
+      if (!row) throw new Error(`Document ${document.input.sourceKey} vanished during import`);
+      if (row.contentHash === document.contentHash) {
+        const { id: documentId, title, chunkCount, warnings } = row;
+        outcomes.set(document, { status: 'unchanged', documentId, title, chunkCount, warnings });
+        continue;
+      }
+      documentIds.set(document, row.id);
+      outcomes.set(document, outcomeOf(document, 'updated', row.id));
+      replaced.push(document);
+    }
+    if (replaced.length > 0) {
+      await removeChunks(
+        tx,
+        organizationId,
+        replaced.map((document) => documentIds.get(document)!),
+      );
+      for (const document of replaced) {
+        await tx
+          .update(knowledgeDocuments)
+          .set({ ...fields(document), updatedAt: sql`now()` })
+          .where(eq(knowledgeDocuments.id, documentIds.get(document)!));
+      }
+    }
+  }
+
+  const written = ordered.filter((document) => documentIds.has(document));
+  const chunkRows = written.flatMap((document) => {
+    const documentId = documentIds.get(document)!;
+    return document.chunks.map((chunk, position) => ({
+      position,
+      documentId,
+      organizationId,
+      title: document.title,
+      about: document.about,
+      headingPath: chunk.headingPath,
+      section: chunk.headingPath.join(' › '),
+      body: chunk.text,
+      url: chunk.url ?? null,
+      page: chunk.page ?? null,
+      language,
+    }));
+  });
+  const stored: Array<{ id: number; documentId: string; position: number }> = [];
+  // In batches: one statement takes at most 65,535 parameters, and a FAQ file can have thousands of rows.
+  for (let start = 0; start < chunkRows.length; start += INSERT_BATCH) {
+    const insert = tx.insert(knowledgeChunks).values(chunkRows.slice(start, start + INSERT_BATCH));
+    if (prepared.semantic) {
+      stored.push(
+        ...(await insert.returning({
+          id: knowledgeChunks.id,
+          documentId: knowledgeChunks.documentId,
+          position: knowledgeChunks.position,
+        })),
+      );
+    } else await insert;
+  }
+  if (written.length > 0) {
+    await indexChunks(
+      tx,
+      organizationId,
+      written.map((document) => documentIds.get(document)!),
+    );
+  }
+  if (prepared.semantic && stored.length > 0) {
+    const vectorsById = new Map(written.map((document) => [documentIds.get(document)!, document.vectors!]));
+    await prepared.semantic.store(
+      tx,
+      stored.map((chunk) => ({ chunkId: chunk.id, organizationId, vector: vectorsById.get(chunk.documentId)![chunk.position]! })),
+    );
+  }
+  return documents.map((document) => outcomes.get(document)!);
+}
+
+const outcomeOf = (document: ParsedInput, status: 'created' | 'updated', documentId: string): ImportOutcome => ({
+  status,
+  documentId,
+  title: document.title,
+  chunkCount: document.chunks.length,
+  warnings: document.warnings,
+});
+
+/**
+ * Imports documents of one organization: parses them all first ({@link prepareDocuments}; a document that can't be
+ * read fails alone, with its reason, and nothing of it is written), then writes the others in one transaction
+ * ({@link writeDocuments}). Returns a result per input, in order. Errors that are not a document's fault (the
+ * database) are thrown.
+ */
+export async function importDocuments(
+  db: Database,
+  inputs: readonly DocumentInput[],
+  options: ImportOptions = {},
+): Promise<DocumentImportResult[]> {
+  return writeDocuments(db, await prepareDocuments(db, inputs, options));
+}
+
+/**
+ * Imports `input`: the batch of one of {@link importDocuments}. Throws {@link DocumentFormatError} (nothing written)
+ * when the file can't be read as its format or holds no text, and {@link EmbeddingsError} when its chunks can't be
+ * embedded.
+ */
+export async function importDocument(db: Database, input: DocumentInput, options: ImportOptions = {}): Promise<ImportOutcome> {
+  const [result] = await importDocuments(db, [input], options);
+  if (!result!.ok) throw result!.error;
+  return result!.outcome;
+}
+
+/** A `uuid[]` literal of document ids (hex digits and dashes: nothing to escape), one parameter whatever the count. */
+const uuidArray = (ids: readonly string[]) => sql`${`{${ids.join(',')}}`}::uuid[]`;
+
+/**
+ * Writes the postings of documents' chunks from their generated `search_vector`, adds their lexemes to the vocabulary
+ * (document frequencies), their words as written to the surface vocabulary (`knowledge_words`, for typo tolerance)
+ * and their counts to the organization's statistics. One statement for a whole batch of documents, so the index is
+ * written by the same text-search configuration that search uses, and each lexeme of the batch is upserted once.
+ */
+async function indexChunks(tx: Transaction, organizationId: string, documentIds: readonly string[]) {
   const { k1, b } = BM25;
   await tx.execute(sql`
-    with postings as (
-      select c.id as chunk_id, v.lexeme, least(coalesce(array_length(v.positions, 1), 1), 32767) as tf
-      from knowledge_chunks c, unnest(c.search_vector) v
-      where c.document_id = ${documentId}
+    with chunks as materialized (
+      select id, language, title, about, section, body, search_vector from knowledge_chunks
+      where document_id = any(${uuidArray(documentIds)})
     ),
-    lengths as (
-      select c.id as chunk_id, coalesce(sum(p.tf), 0)::int as length
-      from knowledge_chunks c left join postings p on p.chunk_id = c.id
-      where c.document_id = ${documentId}
-      group by c.id
+    postings as materialized (
+      select c.id as chunk_id, v.lexeme, least(coalesce(array_length(v.positions, 1), 1), 32767) as tf
+      from chunks c, unnest(c.search_vector) v
+    ),
+    -- A chunk without lexemes has no postings, so needs no length; it still counts in the statistics (below).
+    lengths as materialized (
+      select chunk_id, sum(tf)::int as length from postings group by chunk_id
     ),
     stats as (
       select coalesce((select token_count::float8 / nullif(chunk_count, 0) from knowledge_stats where organization_id = ${organizationId}),
@@ -294,18 +491,24 @@ async function indexChunks(tx: Transaction, organizationId: string, documentId: 
       returning id, lexeme
     ),
     -- The surface forms, for typo tolerance (knowledge_words): each new word of four letters or more with its lexeme.
+    -- Distinct first, then only the words the base doesn't have yet are stemmed: most words of a batch are known.
+    surface as materialized (
+      select distinct c.language, lower(t.token) as word
+      from chunks c, ts_parse('default', c.title || ' ' || c.about || ' ' || c.section || ' ' || c.body) t
+      where t.tokid in (${sql.raw(SURFACE_WORD_TOKENS)}) and length(t.token) between ${SURFACE_WORD_MIN_LENGTH} and ${SURFACE_WORD_MAX_LENGTH}
+    ),
+    unknown_words as materialized (
+      select w.language, w.word from surface w
+      where not exists (select 1 from knowledge_words k where k.organization_id = ${organizationId} and k.word = w.word)
+    ),
     words as (
       insert into knowledge_words (organization_id, word, lexeme)
       select ${organizationId}, w.word, l.lexeme
-      from (
-        select distinct c.language, lower(t.token) as word
-        from knowledge_chunks c, ts_parse('default', c.title || ' ' || c.about || ' ' || c.section || ' ' || c.body) t
-        where c.document_id = ${documentId} and t.tokid in (${sql.raw(SURFACE_WORD_TOKENS)})
-          and length(t.token) between ${SURFACE_WORD_MIN_LENGTH} and ${SURFACE_WORD_MAX_LENGTH}
-      ) w
+      from unknown_words w
       cross join lateral (select (tsvector_to_array(to_tsvector(w.language, w.word)))[1] as lexeme) l
       where l.lexeme is not null
-        and not exists (select 1 from knowledge_words k where k.organization_id = ${organizationId} and k.word = w.word)
+      -- In order, as the terms: two imports adding the same new words wait for each other instead of deadlocking.
+      order by w.word
       on conflict do nothing
       returning 1
     ),
@@ -317,16 +520,24 @@ async function indexChunks(tx: Transaction, organizationId: string, documentId: 
       returning 1
     )
     insert into knowledge_stats (organization_id, chunk_count, token_count)
-    select ${organizationId}, count(*), coalesce(sum(length), 0) from lengths
+    select ${organizationId}, (select count(*) from chunks), (select coalesce(sum(length), 0) from lengths)
     on conflict (organization_id) do update
       set chunk_count = knowledge_stats.chunk_count + excluded.chunk_count,
           token_count = knowledge_stats.token_count + excluded.token_count`);
 }
 
-/** Takes a document's chunks out of the index and the statistics, then deletes them (postings go by cascade). */
-async function removeChunks(tx: Transaction, organizationId: string, documentId: string) {
-  await unindexChunks(tx, organizationId, documentId);
-  await tx.delete(knowledgeChunks).where(eq(knowledgeChunks.documentId, documentId));
+/** Deletes the postings of documents' chunks. */
+async function deletePostings(tx: Transaction, documentIds: readonly string[]) {
+  await tx.execute(sql`
+    delete from knowledge_postings
+    where chunk_id in (select id from knowledge_chunks where document_id = any(${uuidArray(documentIds)}))`);
+}
+
+/** Takes documents' chunks out of the index and the statistics, then deletes their postings and them. */
+async function removeChunks(tx: Transaction, organizationId: string, documentIds: readonly string[]) {
+  await unindexChunks(tx, organizationId, documentIds);
+  await deletePostings(tx, documentIds);
+  await tx.delete(knowledgeChunks).where(inArray(knowledgeChunks.documentId, [...documentIds]));
 }
 
 /**
@@ -336,19 +547,17 @@ async function removeChunks(tx: Transaction, organizationId: string, documentId:
  * same file re-parses it once.
  */
 export async function reindexDocument(tx: Transaction, organizationId: string, documentId: string, language: string) {
-  await unindexChunks(tx, organizationId, documentId);
-  await tx.execute(
-    sql`delete from knowledge_postings where chunk_id in (select id from knowledge_chunks where document_id = ${documentId})`,
-  );
+  await unindexChunks(tx, organizationId, [documentId]);
+  await deletePostings(tx, [documentId]);
   await tx.update(knowledgeChunks).set({ language }).where(eq(knowledgeChunks.documentId, documentId));
-  await indexChunks(tx, organizationId, documentId);
+  await indexChunks(tx, organizationId, [documentId]);
 }
 
-/** Takes a document's chunks out of the vocabulary's document frequencies and the statistics; their postings stay. */
-async function unindexChunks(tx: Transaction, organizationId: string, documentId: string) {
+/** Takes documents' chunks out of the vocabulary's document frequencies and the statistics; their postings stay. */
+async function unindexChunks(tx: Transaction, organizationId: string, documentIds: readonly string[]) {
   await tx.execute(sql`
     with chunks as (
-      select id from knowledge_chunks where document_id = ${documentId}
+      select id from knowledge_chunks where document_id = any(${uuidArray(documentIds)})
     ),
     postings as (
       select p.term_id, p.chunk_id, p.chunk_length from knowledge_postings p where p.chunk_id in (select id from chunks)
@@ -377,7 +586,7 @@ export async function deleteDocument(db: Database, organizationId: string, docum
       .where(and(eq(knowledgeDocuments.organizationId, organizationId), eq(knowledgeDocuments.id, documentId)))
       .for('update');
     if (!document) return false;
-    await removeChunks(tx, organizationId, documentId);
+    await removeChunks(tx, organizationId, [documentId]);
     await tx.delete(knowledgeDocuments).where(eq(knowledgeDocuments.id, documentId));
     return true;
   });
