@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { jobs, knowledgeChunks, knowledgeDocuments, knowledgePostings, knowledgeStats, knowledgeTerms } from '@parley/db';
+import { jobs, knowledgeDocuments } from '@parley/db';
 import type { KnowledgeSource } from '@parley/protocol';
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KNOWLEDGE_SOURCE_SYNC_JOB } from '../src/knowledge/sync-source.js';
+import { expectConsistentIndex } from './helpers/knowledge-index.js';
 import { naughtyStrings } from './helpers/naughty-strings.js';
 import { apiRequest, jsonOf, useTestServer, type TestServer, createTenantWithAdmin } from './helpers/server.js';
 import { helpPage, testSite, type SitePage } from './helpers/test-site.js';
@@ -68,28 +69,6 @@ async function syncJob(sourceId: string) {
     .from(jobs)
     .where(and(eq(jobs.kind, KNOWLEDGE_SOURCE_SYNC_JOB), eq(jobs.key, sourceId)));
   return job;
-}
-
-/** The organization's index, as counts that must agree with its chunks. */
-async function expectConsistentIndex(organizationId: string) {
-  const db = server.db.db;
-  const [chunks] = await db
-    .select({ count: sql<number>`count(*)::int` })
-    .from(knowledgeChunks)
-    .where(eq(knowledgeChunks.organizationId, organizationId));
-  const [postings] = await db
-    .select({ count: sql<number>`count(*)::int` })
-    .from(knowledgePostings)
-    .innerJoin(knowledgeChunks, eq(knowledgeChunks.id, knowledgePostings.chunkId))
-    .where(eq(knowledgeChunks.organizationId, organizationId));
-  const [frequencies] = await db
-    .select({ total: sql<number>`coalesce(sum(${knowledgeTerms.documentFrequency}), 0)::int` })
-    .from(knowledgeTerms)
-    .where(eq(knowledgeTerms.organizationId, organizationId));
-  const [stats] = await db.select().from(knowledgeStats).where(eq(knowledgeStats.organizationId, organizationId));
-  expect(frequencies!.total).toBe(postings!.count);
-  expect(stats?.chunkCount ?? 0).toBe(chunks!.count);
-  return chunks!.count;
 }
 
 const HOUR = 3_600_000;
@@ -189,7 +168,7 @@ describe('website sources', () => {
     expect((await search('send a parcel back for a refund'))[0]!.body).toContain('within 60 days');
     expect(await search('oil the oak boards')).toEqual([]);
     expect((await syncJob(source.id))!.runAt.getTime()).toBe(Date.parse(resynced!.lastSyncedAt!) + 24 * HOUR);
-    await expectConsistentIndex(organizationId);
+    await expectConsistentIndex(server.db.db, organizationId);
   });
 
   it('runs a sync asked for while one ran after it, instead of waiting for the interval', async () => {
@@ -283,7 +262,7 @@ describe('website sources', () => {
       expect(afterEntryLost).toMatchObject({ status: 'failed', documentCount: 6, lastCounts: { removed: 0 } });
       expect(afterEntryLost!.lastError).toContain(`${site.origin}/`);
     }
-    expect(await expectConsistentIndex(organizationId)).toBeGreaterThan(0);
+    expect(await expectConsistentIndex(server.db.db, organizationId)).toBeGreaterThan(0);
   });
 
   it('reads the pages a sitemap lists, and moves or cancels the next sync when the interval changes', async () => {
@@ -347,7 +326,7 @@ describe('website sources', () => {
     expect((await documentsOf(organizationId)).map((document) => document.sourceKey)).toEqual(['opening-hours.md']);
     expect(await sources(agentToken)).toEqual([]);
     expect(await syncJob(source.id)).toBeUndefined();
-    expect(await expectConsistentIndex(organizationId)).toBe(1);
+    expect(await expectConsistentIndex(server.db.db, organizationId)).toBe(1);
     expect((await apiRequest(server, `/api/knowledge/sources/${source.id}`, adminToken, 'DELETE')).status).toBe(404);
   });
 

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { knowledgeChunks, knowledgeDocuments, knowledgePostings, knowledgeStats, knowledgeTerms, organizations } from '@parley/db';
+import { knowledgeChunks, knowledgeDocuments, knowledgePostings, knowledgeTerms, organizations } from '@parley/db';
 import { and, eq, gt, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { importDocument, importDocuments, deleteDocument } from '../src/knowledge/import-document.js';
@@ -13,32 +13,13 @@ import { searchKnowledge } from '../src/knowledge/search.js';
 import { createAgent, createOrganization } from '../src/seed/accounts.js';
 import { demoKnowledgeDir } from '../src/seed/demo.js';
 import { createTenant, jsonOf, login, useTestServer } from './helpers/server.js';
+import { expectConsistent, indexState } from './helpers/knowledge-index.js';
 import { naughtyStrings } from './helpers/naughty-strings.js';
 
 const server = useTestServer();
 
 async function newOrganization() {
   return createOrganization(server.db.db, `KB test ${randomUUID().slice(0, 8)}`);
-}
-
-/** The organization's index, as counts that must agree with its chunks. */
-async function indexState(organizationId: string) {
-  const db = server.db.db;
-  const [chunks] = await db
-    .select({ count: sql<number>`count(*)::int` })
-    .from(knowledgeChunks)
-    .where(eq(knowledgeChunks.organizationId, organizationId));
-  const [postings] = await db
-    .select({ count: sql<number>`count(*)::int`, tokens: sql<number>`coalesce(sum(${knowledgePostings.termFrequency}), 0)::int` })
-    .from(knowledgePostings)
-    .innerJoin(knowledgeChunks, eq(knowledgeChunks.id, knowledgePostings.chunkId))
-    .where(eq(knowledgeChunks.organizationId, organizationId));
-  const [frequencies] = await db
-    .select({ total: sql<number>`coalesce(sum(${knowledgeTerms.documentFrequency}), 0)::int` })
-    .from(knowledgeTerms)
-    .where(eq(knowledgeTerms.organizationId, organizationId));
-  const [stats] = await db.select().from(knowledgeStats).where(eq(knowledgeStats.organizationId, organizationId));
-  return { chunks: chunks!.count, postings: postings!.count, tokens: postings!.tokens, documentFrequencies: frequencies!.total, stats };
 }
 
 async function demoOrganization() {
@@ -72,13 +53,6 @@ const call = (token: string, method: string, path: string, body?: unknown) =>
     body: body === undefined ? undefined : JSON.stringify(body),
   });
 
-function expectConsistent(state: Awaited<ReturnType<typeof indexState>>) {
-  // Every posting is counted once in a document frequency, and the statistics match the chunks.
-  expect(state.documentFrequencies).toBe(state.postings);
-  expect(state.stats?.chunkCount ?? 0).toBe(state.chunks);
-  expect(Number(state.stats?.tokenCount ?? 0)).toBe(state.tokens);
-}
-
 describe('knowledge base: import, re-import, delete', () => {
   it('skips an unchanged re-import, and replaces the chunks of a changed one', async () => {
     const organization = await newOrganization();
@@ -105,7 +79,7 @@ describe('knowledge base: import, re-import, delete', () => {
       headingPath: ['Times'],
       body: 'Parcels travel by zeppelin now.',
     });
-    expectConsistent(await indexState(organization.id));
+    expectConsistent(await indexState(server.db.db, organization.id));
   });
 
   it('deletes a document with its chunks and index entries', async () => {
@@ -127,7 +101,7 @@ describe('knowledge base: import, re-import, delete', () => {
 
     const hits = await searchKnowledge(server.db.db, { organizationId: organization.id, query: 'kayaks canoes rivers' });
     expect(hits.map((hit) => hit.documentId)).toEqual([kept.documentId]);
-    const state = await indexState(organization.id);
+    const state = await indexState(server.db.db, organization.id);
     expect(state.chunks).toBe(1);
     expectConsistent(state);
     // The vocabulary keeps exactly the remaining chunk's words.
@@ -159,15 +133,15 @@ describe('knowledge base: import, re-import, delete', () => {
     const replaced = await importDocument(server.db.db, { ...input, content: '# Kayaks\n\nKayaks float on rivers too.' });
     expect(replaced).toMatchObject({ status: 'updated', documentId: first.documentId, chunkCount: 1 });
     expect(await orphans()).toBe(before);
-    expectConsistent(await indexState(organization.id));
+    expectConsistent(await indexState(server.db.db, organization.id));
 
     const other = await importDocument(server.db.db, { ...input, sourceKey: 'b.txt', format: 'text', content: 'Canoes float on rivers.' });
     expect(await deleteDocument(server.db.db, organization.id, first.documentId)).toBe(true);
     expect(await orphans()).toBe(before);
-    expectConsistent(await indexState(organization.id));
+    expectConsistent(await indexState(server.db.db, organization.id));
 
     // A chunk deleted by a cascade (here, its organization's) takes its postings with it.
-    expect((await indexState(organization.id)).postings).toBeGreaterThan(0);
+    expect((await indexState(server.db.db, organization.id)).postings).toBeGreaterThan(0);
     expect(other.chunkCount).toBe(1);
     await server.db.db.delete(organizations).where(eq(organizations.id, organization.id));
     expect(await orphans()).toBe(before);
@@ -209,7 +183,7 @@ describe('knowledge base: import, re-import, delete', () => {
       .where(eq(knowledgeDocuments.organizationId, organization.id))
       .orderBy(knowledgeDocuments.sourceKey);
     expect(documents.map((row) => row.sourceKey)).toEqual(['kept.md', 'stoves.md', 'tents.md']);
-    const state = await indexState(organization.id);
+    const state = await indexState(server.db.db, organization.id);
     expect(state.chunks).toBe(3);
     expectConsistent(state);
   });
@@ -242,7 +216,7 @@ describe('knowledge base: import, re-import, delete', () => {
       content: rows.join('\n'),
     });
     expect(outcome).toMatchObject({ status: 'created', chunkCount: 7500 });
-    expectConsistent(await indexState(organization.id));
+    expectConsistent(await indexState(server.db.db, organization.id));
   });
 
   it('writes nothing for a file that cannot be read, and says why', async () => {

@@ -111,6 +111,16 @@ const INSERT_BATCH = 1000;
 const PARSER_VERSION = '2';
 
 // The content is hashed after its separator, as text or bytes: for text this is the hash of the whole joined string.
+/** What an import reads of a stored document to tell unchanged from changed, and to answer for an unchanged one. */
+const storedDocumentColumns = {
+  id: knowledgeDocuments.id,
+  sourceKey: knowledgeDocuments.sourceKey,
+  contentHash: knowledgeDocuments.contentHash,
+  chunkCount: knowledgeDocuments.chunkCount,
+  title: knowledgeDocuments.title,
+  warnings: knowledgeDocuments.warnings,
+};
+
 const hashOf = (input: DocumentInput, language: string) =>
   createHash('sha256')
     .update([PARSER_VERSION, language, input.format, input.title ?? '', input.url ?? '', input.baseUrl ?? '', ''].join('\u0000'))
@@ -176,14 +186,7 @@ export async function prepareDocuments(
   if (!organization) throw new Error(`No organization ${organizationId}`);
   const { language } = organization;
   const current = await db
-    .select({
-      id: knowledgeDocuments.id,
-      sourceKey: knowledgeDocuments.sourceKey,
-      contentHash: knowledgeDocuments.contentHash,
-      chunkCount: knowledgeDocuments.chunkCount,
-      title: knowledgeDocuments.title,
-      warnings: knowledgeDocuments.warnings,
-    })
+    .select(storedDocumentColumns)
     .from(knowledgeDocuments)
     .where(
       and(
@@ -325,14 +328,7 @@ async function writeRound(tx: Transaction, prepared: PreparedDocuments, document
   const existing = ordered.filter((document) => !documentIds.has(document));
   if (existing.length > 0) {
     const rows = await tx
-      .select({
-        id: knowledgeDocuments.id,
-        sourceKey: knowledgeDocuments.sourceKey,
-        contentHash: knowledgeDocuments.contentHash,
-        chunkCount: knowledgeDocuments.chunkCount,
-        title: knowledgeDocuments.title,
-        warnings: knowledgeDocuments.warnings,
-      })
+      .select(storedDocumentColumns)
       .from(knowledgeDocuments)
       .where(
         and(

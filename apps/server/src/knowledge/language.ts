@@ -70,29 +70,19 @@ export async function reindexStaleDocuments(db: Database, organizationId: string
         .from(organizations)
         .where(eq(organizations.id, organizationId));
       if (!organization) return true;
+      const isStale = and(
+        eq(knowledgeDocuments.organizationId, organizationId),
+        sql`exists (select 1 from ${knowledgeChunks} c where c.document_id = ${knowledgeDocuments.id} and c.language <> ${organization.language}::regconfig)`,
+      );
       const [stale] = await tx
         .select({ id: knowledgeDocuments.id })
         .from(knowledgeDocuments)
-        .where(
-          and(
-            eq(knowledgeDocuments.organizationId, organizationId),
-            sql`exists (select 1 from ${knowledgeChunks} c where c.document_id = ${knowledgeDocuments.id} and c.language <> ${organization.language}::regconfig)`,
-          ),
-        )
+        .where(isStale)
         .limit(1)
         .for('update', { skipLocked: true });
       if (!stale) {
         // Documents an import holds locked right now are skipped above; one still stale is retried, not forgotten.
-        const [locked] = await tx
-          .select({ id: knowledgeDocuments.id })
-          .from(knowledgeDocuments)
-          .where(
-            and(
-              eq(knowledgeDocuments.organizationId, organizationId),
-              sql`exists (select 1 from ${knowledgeChunks} c where c.document_id = ${knowledgeDocuments.id} and c.language <> ${organization.language}::regconfig)`,
-            ),
-          )
-          .limit(1);
+        const [locked] = await tx.select({ id: knowledgeDocuments.id }).from(knowledgeDocuments).where(isStale).limit(1);
         if (locked) throw new Error('A document to re-index is being imported; the job runs again shortly.');
         return true;
       }
