@@ -4,6 +4,7 @@ import { act } from 'preact/test-utils';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { knowledgeDocument, knowledgeServer } from '../__fixtures__/knowledge-server.js';
 import { KnowledgeBase } from './knowledge-base.js';
+import { settle } from '../__fixtures__/render.js';
 
 let container: HTMLElement;
 
@@ -12,10 +13,6 @@ afterEach(() => {
   container.remove();
   vi.unstubAllGlobals();
 });
-
-const settle = async () => {
-  for (let round = 0; round < 5; round++) await act(async () => {});
-};
 
 async function mount(canEdit: boolean, documents = [knowledgeDocument()]) {
   const server = knowledgeServer(documents);

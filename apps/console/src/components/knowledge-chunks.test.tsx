@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { knowledgeDocument, knowledgeServer, returnsChunks } from '../__fixtures__/knowledge-server.js';
 import { KnowledgeBase } from './knowledge-base.js';
 import { KnowledgeChunksDialog } from './knowledge-chunks.js';
+import { settle } from '../__fixtures__/render.js';
 
 let container: HTMLElement;
 
@@ -13,10 +14,6 @@ afterEach(() => {
   render(null, container);
   container.remove();
 });
-
-const settle = async () => {
-  for (let round = 0; round < 5; round++) await act(async () => {});
-};
 
 function mountContainer() {
   container = document.createElement('div');

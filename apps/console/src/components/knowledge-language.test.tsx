@@ -5,6 +5,7 @@ import { act } from 'preact/test-utils';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createApi, type FetchFunction } from '../api.js';
 import { KnowledgeLanguage } from './knowledge-language.js';
+import { settle } from '../__fixtures__/render.js';
 
 let container: HTMLElement;
 
@@ -12,10 +13,6 @@ afterEach(() => {
   render(null, container);
   container.remove();
 });
-
-const settle = async () => {
-  for (let round = 0; round < 5; round++) await act(async () => {});
-};
 
 const json = (status: number, body: unknown) =>
   new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });

@@ -5,6 +5,7 @@ import { act } from 'preact/test-utils';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createApi, type FetchFunction } from '../api.js';
 import { KnowledgeSources } from './knowledge-sources.js';
+import { settle } from '../__fixtures__/render.js';
 
 let container: HTMLElement;
 
@@ -13,10 +14,6 @@ afterEach(() => {
   container.remove();
   vi.unstubAllGlobals();
 });
-
-const settle = async () => {
-  for (let round = 0; round < 5; round++) await act(async () => {});
-};
 
 function source(overrides: Partial<KnowledgeSource> = {}): KnowledgeSource {
   return {

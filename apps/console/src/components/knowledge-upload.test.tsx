@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { knowledgeServer } from '../__fixtures__/knowledge-server.js';
 import { MAX_CONCURRENT_UPLOADS } from '../use-knowledge-uploads.js';
 import { KnowledgeBase } from './knowledge-base.js';
+import { settle } from '../__fixtures__/render.js';
 
 let container: HTMLElement;
 
@@ -13,10 +14,6 @@ afterEach(() => {
   render(null, container);
   container.remove();
 });
-
-const settle = async () => {
-  for (let round = 0; round < 5; round++) await act(async () => {});
-};
 
 async function mount() {
   const server = knowledgeServer();

@@ -5,6 +5,7 @@ import { act } from 'preact/test-utils';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createApi, type FetchFunction } from '../api.js';
 import { SavedReplies } from './saved-replies.js';
+import { settle } from '../__fixtures__/render.js';
 
 let container: HTMLElement;
 
@@ -70,10 +71,6 @@ function fakeServer() {
   };
   return { fetch, requests };
 }
-
-const settle = async () => {
-  for (let round = 0; round < 5; round++) await act(async () => {});
-};
 
 async function mount(canShare: boolean) {
   const server = fakeServer();

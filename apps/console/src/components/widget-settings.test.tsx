@@ -5,6 +5,7 @@ import { act } from 'preact/test-utils';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createApi, type FetchFunction } from '../api.js';
 import { embedSnippet, fieldOfIssue, WidgetSettings } from './widget-settings.js';
+import { settle } from '../__fixtures__/render.js';
 
 let container: HTMLElement;
 
@@ -84,10 +85,6 @@ function fakeServer(widgets: WidgetAdmin[], answer: Answer = () => undefined) {
   };
   return { fetch, requests, patches: () => requests.filter((request) => request.method === 'PATCH') };
 }
-
-const settle = async () => {
-  for (let round = 0; round < 5; round++) await act(async () => {});
-};
 
 async function mount(widgets: WidgetAdmin[] = [shop], answer?: Answer) {
   const server = fakeServer(widgets, answer);
