@@ -99,7 +99,7 @@ describe('the bot answers with Claude', () => {
       system: [{ type: 'text', cache_control: { type: 'ephemeral' } }],
     });
     const tools = body.tools as Array<{ name: string; cache_control?: unknown; input_schema: unknown }>;
-    expect(tools.map((tool) => tool.name)).toEqual(['handoff_to_human', 'collect_contact', 'search_knowledge_base']);
+    expect(tools.map((tool) => tool.name)).toEqual(['handoff_to_human', 'collect_contact', 'search_knowledge_base', 'offer_quick_replies']);
     expect(tools.at(-1)!.cache_control).toEqual({ type: 'ephemeral' });
     expect(tools[0]!.input_schema).toMatchObject({ type: 'object', properties: { reason: { type: 'string' } }, required: ['reason'] });
     // The visitor's words stay as written, after the (here empty) knowledge-base block.

@@ -169,7 +169,7 @@ describe('a live visitor ↔ agent chat', () => {
     const resumed = await connectVisitor(server, { widgetKey: tenant.widget.publicKey, sessionToken: session.sessionToken });
     const resumedSession = ok(await request<Ack<Session>>(resumed, 'session:get'));
     expect(resumedSession.visitorId).toBe(session.visitorId);
-    expect(resumedSession.conversation).toEqual({ id: first.conversationId, status: 'agent', lastSeq: 5 });
+    expect(resumedSession.conversation).toEqual({ id: first.conversationId, status: 'agent', lastSeq: 5, visitorSeenSeq: 0 });
 
     const missed = ok(await request<Ack<MessagesPage>>(resumed, 'messages:sync', { afterSeq: first.seq }));
     expect(missed.messages.map((message) => [message.seq, message.body])).toEqual([

@@ -1,5 +1,5 @@
 import { botReplies, conversations } from '@parley/db';
-import type { Ack, Message, MessageSent, VisitorConversation, WidgetSettings } from '@parley/protocol';
+import type { Ack, Message, MessageSent, MessagesPage, VisitorConversation, WidgetSettings } from '@parley/protocol';
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { offlinePhrases } from '../src/bot/offline-phrases.js';
@@ -56,7 +56,9 @@ describe('the offline answerer', () => {
     const sent = ok(await request<Ack<MessageSent>>(visitor, 'message:send', { clientId: 'b', body: 'Can I pay with cryptocurrency?' }));
     const offered = await offer;
     expect(offered.body).toBe(offlinePhrases('en').fallback);
+    expect(offered.body).not.toMatch(/\b(below|above)\b/i);
     expect(offered.citations).toBeUndefined();
+    expect(offered.quickReplies).toEqual(['Talk to a person']);
     await server.app.bot.idle();
 
     const queued = nextEvent<VisitorConversation>(visitor, 'conversation:updated', (conversation) => conversation.status === 'queued');
@@ -96,4 +98,37 @@ describe('the offline answerer', () => {
     expect(conversation!.status).toBe('queued');
     visitor.close();
   });
+
+  it.each(['en', 'it', 'nl', 'de', 'ar'])(
+    'in %s, offers a person with a quick reply that, sent as the visitor’s message, queues the conversation',
+    async (locale) => {
+      const tenant = await tenantWithFaq({ locale });
+      const visitor = await connectVisitor(server, { widgetKey: tenant.widget.publicKey });
+      const phrases = offlinePhrases(locale);
+      const offer = nextEvent<Message>(visitor, 'message:created', (message) => message.author.kind === 'bot');
+      const sent = ok(await request<Ack<MessageSent>>(visitor, 'message:send', { clientId: `${locale}-1`, body: 'Kryptowährung? 🪙' }));
+      const offered = await offer;
+      expect(offered.body).toBe(phrases.fallback);
+      expect(offered.quickReplies).toEqual([phrases.button]);
+      if (locale !== 'en') expect(offered.quickReplies).not.toEqual(['Talk to a person']);
+      await server.app.bot.idle();
+      // Stored with it: a reconnecting widget gets the quick reply back.
+      const synced = ok(await request<Ack<MessagesPage>>(visitor, 'messages:sync', { afterSeq: 0 }));
+      expect(synced.messages.find((message) => message.id === offered.id)?.quickReplies).toEqual([phrases.button]);
+
+      // The click: the widget sends the quick reply's text as the visitor's message.
+      const queued = nextEvent<VisitorConversation>(visitor, 'conversation:updated', (conversation) => conversation.status === 'queued');
+      const handoffLine = nextEvent<Message>(visitor, 'message:created', (message) => message.event?.type === 'handoff_requested');
+      ok(await request<Ack<MessageSent>>(visitor, 'message:send', { clientId: `${locale}-2`, body: offered.quickReplies![0]! }));
+      await queued;
+      expect((await handoffLine).event).toEqual({ type: 'handoff_requested', by: 'visitor' });
+      await server.app.bot.idle();
+      const [conversation] = await server.db.db.select().from(conversations).where(eq(conversations.id, sent.conversationId));
+      expect(conversation!.status).toBe('queued');
+      // The reply that said a person was asked carries no quick reply.
+      const after = ok(await request<Ack<MessagesPage>>(visitor, 'messages:sync', { afterSeq: offered.seq }));
+      expect(after.messages.filter((message) => message.quickReplies !== undefined)).toEqual([]);
+      visitor.close();
+    },
+  );
 });

@@ -16,3 +16,8 @@ export const MAX_CAPACITY = 100;
 
 /** The shortest password a new account may have (`POST /api/invitations/accept`). */
 export const MIN_PASSWORD_LENGTH = 10;
+
+/** The most quick replies one message carries (`Message.quickReplies`). */
+export const QUICK_REPLIES_MAX = 6;
+/** The longest quick reply, in characters (Unicode code points, as a message body is counted). */
+export const QUICK_REPLY_MAX_LENGTH = 60;

@@ -3,6 +3,7 @@
  * @module
  */
 import { z } from 'zod';
+import { QUICK_REPLIES_MAX, QUICK_REPLY_MAX_LENGTH } from './constants.js';
 import { ticketSchema } from './ticket.js';
 
 /** Default upper bound on a message body, in characters (Unicode code points); servers may configure another. */
@@ -138,6 +139,35 @@ export const systemEventSchema = z.discriminatedUnion('type', [
 /** What a `system` message reports. */
 export type SystemEvent = z.infer<typeof systemEventSchema>;
 
+/**
+ * One quick reply: a button's label, which is also the text the visitor's click sends as their message. Trimmed, 1 to
+ * {@link QUICK_REPLY_MAX_LENGTH} characters, storable and sendable like a message body.
+ */
+export const quickReplySchema = z
+  .string()
+  .trim()
+  .min(1, 'A quick reply is empty.')
+  // A code point takes at most two UTF-16 units: a bound checked before counting.
+  .max(QUICK_REPLY_MAX_LENGTH * 2, `A quick reply has at most ${QUICK_REPLY_MAX_LENGTH} characters.`)
+  .refine((text) => characterCount(text) <= QUICK_REPLY_MAX_LENGTH, `A quick reply has at most ${QUICK_REPLY_MAX_LENGTH} characters.`)
+  .refine((text) => text.isWellFormed(), 'A quick reply contains an unpaired surrogate.')
+  .refine((text) => !text.includes('\u0000'), 'A quick reply contains a NUL character.')
+  // JSON Schema's maxLength counts code points, as the refinement does (the model reads the limit from here).
+  .meta({ maxLength: QUICK_REPLY_MAX_LENGTH });
+
+/**
+ * The quick replies of a message: 1 to {@link QUICK_REPLIES_MAX} of them ({@link quickReplySchema}), each once (compared
+ * after trimming). Attached by the bot (its `offer_quick_replies` tool, the offline answerer's offer of a person) or by
+ * an agent (`message:send`, `POST /api/conversations/:id/messages`).
+ */
+export const quickRepliesSchema = z
+  .array(quickReplySchema)
+  .min(1, 'Give at least one quick reply.')
+  .max(QUICK_REPLIES_MAX, `At most ${QUICK_REPLIES_MAX} quick replies.`)
+  .refine((replies) => new Set(replies).size === replies.length, 'Quick replies must differ from each other.');
+/** The quick replies of a message. */
+export type QuickReplies = z.infer<typeof quickRepliesSchema>;
+
 /** A stored message. `seq` is gapless and unique within its conversation. */
 export const messageSchema = z.object({
   id: z.string(),
@@ -155,6 +185,11 @@ export const messageSchema = z.object({
   citations: z.array(citationSchema).optional(),
   /** On `system` messages: what happened (a handoff, the queue position, an agent joining, …). */
   event: systemEventSchema.optional(),
+  /**
+   * On bot and agent messages: buttons shown under the message while it is the latest; a click sends the text as the
+   * visitor's message (the visitor may type anything else instead).
+   */
+  quickReplies: quickRepliesSchema.optional(),
 });
 /** A stored message. */
 export type Message = z.infer<typeof messageSchema>;
@@ -216,6 +251,11 @@ export const visitorConversationSchema = z.object({
   id: z.string(),
   status: conversationStatusSchema,
   lastSeq: z.number().int().nonnegative(),
+  /**
+   * The newest seq the visitor has seen with the widget open (what `conversation:seen` reported): the widget counts the
+   * replies after it as unread. Absent from servers before it was added.
+   */
+  visitorSeenSeq: z.number().int().nonnegative().optional(),
   queue: queueStatusSchema.optional(),
 });
 /** The part of a conversation a visitor sees. */

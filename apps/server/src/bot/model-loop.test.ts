@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { ChatModel, ChatRequest, ChatStreamPart } from './model.js';
 import { emptyProgress, runModelLoop, type ModelLoopOptions, type ToolCall } from './model-loop.js';
-import { defineTool, type BotTool, type ToolOutcome } from './tools/registry.js';
+import { offerQuickReplies } from './tools/offer-quick-replies.js';
+import { defineTool, runTool, type BotTool, type ToolContext, type ToolOutcome } from './tools/registry.js';
 
 const usage = { inputTokens: 10, outputTokens: 5, cacheReadTokens: 1, cacheWriteTokens: 0 };
 const finish = (stopReason: string): ChatStreamPart => ({ type: 'finish', stopReason, usage });
@@ -155,5 +156,45 @@ describe('runModelLoop', () => {
     await expect(runModelLoop(loop)).rejects.toThrow('overloaded');
     expect(loop.progress.usage).toEqual(usage);
     expect(loop.progress.toolLog).toHaveLength(1);
+  });
+
+  it('keeps the quick replies a finish part carries, as it does its citations', async () => {
+    const model = scriptedModel([
+      [
+        { type: 'text-delta', text: 'Say “talk to a person”.' },
+        { type: 'finish', stopReason: 'end_turn', usage, citations: [], quickReplies: ['Talk to a person'] },
+      ],
+    ]);
+    const { options: loop } = options(model);
+    await runModelLoop(loop);
+    expect(loop.progress.quickReplies).toEqual(['Talk to a person']);
+  });
+
+  it('keeps the quick replies of the last successful reply tool call, for the reply the turn stores', async () => {
+    const model = scriptedModel([
+      [
+        { type: 'tool-call', id: 'call-1', name: 'offer_quick_replies', input: { replies: ['Yes', 'No'] } },
+        { type: 'tool-call', id: 'call-2', name: 'offer_quick_replies', input: { replies: ['Refund', 'Replacement'] } },
+        finish('tool_use'),
+      ],
+      [{ type: 'tool-call', id: 'call-3', name: 'offer_quick_replies', input: { replies: [''] } }, finish('tool_use')],
+      [{ type: 'text-delta', text: 'A refund or a replacement?' }, finish('end_turn')],
+    ]);
+    const { options: loop } = options(model, {
+      tools: [...tools, offerQuickReplies as BotTool],
+      runToolCall: (call) => runTool([offerQuickReplies as BotTool], call.name, call.input, {} as ToolContext),
+    });
+    expect(await runModelLoop(loop)).toMatchObject({ text: 'A refund or a replacement?', stopReason: 'end_turn', rounds: 3 });
+    // The refused call (an empty reply) changes nothing; the model is told why and may correct it.
+    expect(loop.progress.quickReplies).toEqual(['Refund', 'Replacement']);
+    expect(loop.progress.toolLog.map((entry) => entry.success)).toEqual([true, true, false]);
+    expect(model.requests[2]!.messages.at(-1)).toMatchObject({ content: [{ type: 'tool_result', is_error: true }] });
+  });
+
+  it('has no quick replies when nothing attached any', async () => {
+    const model = scriptedModel([[{ type: 'text-delta', text: 'Hi.' }, finish('end_turn')]]);
+    const { options: loop } = options(model);
+    await runModelLoop(loop);
+    expect(loop.progress.quickReplies).toBeNull();
   });
 });

@@ -6,7 +6,7 @@
  */
 import { abortable } from './abortable.js';
 import { emptyUsage, type ChatMessage, type ChatModel, type ChatRequest, type ContentBlock, type Usage } from './model.js';
-import { inputToLog, toToolSpecs, type BotTool, type ToolOutcome } from './tools/registry.js';
+import { inputToLog, toToolSpecs, type BotTool, type ReplyAttachment, type ToolOutcome } from './tools/registry.js';
 
 /** One tool call as the turn logs it (`tool_calls`). */
 export interface ToolLog {
@@ -35,6 +35,11 @@ export interface LoopProgress {
   toolLog: ToolLog[];
   /** Passage numbers the model cited without `[n]` markers (the offline answerer). */
   citations: number[];
+  /**
+   * The quick replies to attach to the turn's reply: the last ones a round's finish part carried (the offline answerer)
+   * or a `reply` tool returned (`offer_quick_replies`), whichever came last; null for none.
+   */
+  quickReplies: string[] | null;
 }
 
 /** Options of {@link runModelLoop}. */
@@ -90,6 +95,7 @@ export async function runModelLoop(options: ModelLoopOptions): Promise<ModelLoop
         stopReason = part.stopReason;
         addUsage(progress.usage, part.usage);
         if (part.citations) progress.citations.push(...part.citations);
+        if (part.quickReplies) progress.quickReplies = [...part.quickReplies];
       }
     }
     if (stopReason !== 'tool_use' || calls.length === 0) return { text, stopReason, handoffReason: null, rounds };
@@ -111,6 +117,7 @@ export async function runModelLoop(options: ModelLoopOptions): Promise<ModelLoop
         success: outcome.ok,
         durationMs: Math.round(performance.now() - startedAt),
       });
+      if (outcome.ok && outcome.tool.kind === 'reply') progress.quickReplies = [...(outcome.output as ReplyAttachment).quickReplies];
       if (outcome.ok && outcome.tool.kind === 'handoff') {
         const reason = (call.input as { reason?: unknown }).reason;
         handoffReason = typeof reason === 'string' ? reason : 'The assistant handed off.';
@@ -130,7 +137,7 @@ export async function runModelLoop(options: ModelLoopOptions): Promise<ModelLoop
 
 /** A fresh {@link LoopProgress}. */
 export function emptyProgress(): LoopProgress {
-  return { usage: emptyUsage(), toolLog: [], citations: [] };
+  return { usage: emptyUsage(), toolLog: [], citations: [], quickReplies: null };
 }
 
 function addUsage(total: Usage, part: Usage) {

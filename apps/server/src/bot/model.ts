@@ -62,6 +62,12 @@ export type ChatStreamPart =
       usage: Usage;
       /** Passage numbers the answer relies on, for models that cite without `[n]` markers in the text. */
       citations?: number[];
+      /**
+       * Quick replies for the answer (buttons; a click sends the text as the visitor's message), for models that attach
+       * them without a tool call (the offline answerer's offer of a person). Claude attaches them with its
+       * `offer_quick_replies` tool.
+       */
+      quickReplies?: string[];
     };
 
 /** A language model the bot can talk to. */

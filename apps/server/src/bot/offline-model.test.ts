@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { ChatMessage, ChatRequest } from './model.js';
 import { createOfflineModel, keywords, offlineAnswer, PASSAGE_THRESHOLD, previousReply } from './offline-model.js';
-import { offlinePhrases } from './offline-phrases.js';
+import { asksForHuman } from './handoff-rule.js';
+import { offlineLanguages, offlinePhrases } from './offline-phrases.js';
 import type { SourcePassage } from './turn-sources.js';
 
 const knowledge = { greeting: 'Hi! How can we help?', passages: [] };
@@ -43,9 +44,10 @@ describe('offline answerer', () => {
 
   it('passes over a passage that covers too little of the message, and answers nothing but the knowledge base', () => {
     const weak = { ...knowledge, passages: [passage('Returns are free.', PASSAGE_THRESHOLD - 0.01)] };
-    expect(offlineAnswer('Do you sell kayaks?', weak)).toEqual({ text: offlinePhrases('en').fallback, citations: [] });
+    const offer = { text: offlinePhrases('en').fallback, citations: [], quickReplies: ['Talk to a person'] };
+    expect(offlineAnswer('Do you sell kayaks?', weak)).toEqual(offer);
     // A question without a passage gets the offer of a person, never an answer without a citation.
-    expect(offlineAnswer('How long does shipping take?', knowledge)).toEqual({ text: offlinePhrases('en').fallback, citations: [] });
+    expect(offlineAnswer('How long does shipping take?', knowledge)).toEqual(offer);
   });
 
   it('gives a long passage up to a sentence end', () => {
@@ -56,7 +58,7 @@ describe('offline answerer', () => {
   });
 
   it('greets a greeting and offers a human for anything else', () => {
-    expect(offlineAnswer('Hello!', knowledge).text).toBe('Hi! How can we help?');
+    expect(offlineAnswer('Hello!', knowledge)).toEqual({ text: 'Hi! How can we help?', citations: [] });
     expect(offlineAnswer('Do you sell kayaks?', knowledge).text).toMatch(/talk to a person/);
   });
 
@@ -80,6 +82,21 @@ describe('offline answerer', () => {
     expect(ask(german.fallbackAgain[0])).toBe(german.fallbackAgain[1]);
     expect(ask(german.fallbackAgain[1])).toBe(german.fallbackAgain[0]);
     expect(ask('Orders ship within 2 business days.')).toBe(german.fallback);
+  });
+
+  it.each(offlineLanguages)('in %s, offers a person with one quick reply that asks for one, each time', (language) => {
+    const phrases = offlinePhrases(language);
+    let previous: string | null = null;
+    for (let turn = 0; turn < 3; turn++) {
+      const answer = offlineAnswer('Do you sell kayaks?', knowledge, { locale: language, previousReply: previous });
+      expect(answer.quickReplies).toEqual([phrases.button]);
+      // Sent by the visitor, it hands off by the ask-for-a-person rule, in the widget's language.
+      expect(asksForHuman(answer.quickReplies![0]!, language)).toBe(true);
+      previous = answer.text;
+    }
+    // An answer from the knowledge base has none.
+    const withPassage = { ...knowledge, passages: [passage('Returns are free within 30 days of delivery.', 1)] };
+    expect(offlineAnswer('Can I return an item?', withPassage, { locale: language })).not.toHaveProperty('quickReplies');
   });
 
   it("reads the bot's previous reply from the history: the last assistant paragraph", () => {
@@ -117,10 +134,14 @@ describe('offline answerer', () => {
       locale: 'de',
     };
     let text = '';
+    let quickReplies: readonly string[] | undefined;
     for await (const part of createOfflineModel().stream(request, new AbortController().signal)) {
       if (part.type === 'text-delta') text += part.text;
+      else if (part.type === 'finish') quickReplies = part.quickReplies;
     }
     expect(text).toBe(german.fallbackAgain[0]);
+    // The quick reply travels in the finish part, as citations do.
+    expect(quickReplies).toEqual(['Mit einem Mitarbeiter sprechen']);
   });
 
   it('streams an answer whose deltas concatenate to it, citing its passage', async () => {
@@ -143,6 +164,7 @@ describe('offline answerer', () => {
       else if (part.type === 'finish') {
         expect(part.stopReason).toBe('end_turn');
         cited = part.citations ?? [];
+        expect(part.quickReplies).toBeUndefined();
       }
     }
     expect(parts.join('')).toBe('Yes, within 30 days of delivery.');

@@ -1,9 +1,10 @@
 /**
  * The offline answerer: what replies when no ANTHROPIC_API_KEY is set. It is deterministic and honest about being
  * simple: it answers with the knowledge-base passage that best matches the visitor's message, citing it, and offers a
- * human when no passage is relevant (the shared "no relevant source" decision): it never answers from anything but
- * the knowledge base, and never without a citation. It streams like a model so the rest of the bot does not care. Its
- * own sentences (the offer of a person, a greeting when the widget has none) are in the widget's language
+ * human when no passage is relevant (the shared "no relevant source" decision), with a quick reply that asks for one
+ * (carried by the stream's finish part, like its citations): it never answers from anything but the knowledge base,
+ * and never without a citation. It streams like a model so the rest of the bot does not care. Its own sentences (the
+ * offer of a person and its quick reply, a greeting when the widget has none) are in the widget's language
  * (`offline-phrases.ts`); passages are quoted as is.
  * @module
  */
@@ -70,16 +71,22 @@ export function excerpt(body: string): string {
   return result.trim().slice(0, ANSWER_MAX_CHARACTERS);
 }
 
+/** What the offline answerer replies. */
+export interface OfflineAnswer {
+  text: string;
+  /** The passage numbers it cites. */
+  citations: number[];
+  /** On an offer of a person: the one quick reply that asks for one (the phrases' `button`). */
+  quickReplies?: string[];
+}
+
 /**
  * The reply the offline answerer gives to the visitor's latest text, and the passage numbers it cites. A greeting gets
  * the widget's greeting (the catalog's when the widget has none, or only the English default in another language);
- * anything it can't answer gets the offer of a person, shorter when its previous reply was that offer already.
+ * anything it can't answer gets the offer of a person, shorter when its previous reply was that offer already, and
+ * always with a quick reply whose text, sent, asks for a person in the widget's language.
  */
-export function offlineAnswer(
-  text: string,
-  knowledge: ChatRequest['knowledge'],
-  context: OfflineContext = {},
-): { text: string; citations: number[] } {
+export function offlineAnswer(text: string, knowledge: ChatRequest['knowledge'], context: OfflineContext = {}): OfflineAnswer {
   // The bot's "no relevant source" decision: the first passage worth answering from, if any.
   const passage = knowledge.passages.find((candidate) => isRelevantSource(candidate));
   if (passage) return { text: excerpt(passage.body), citations: [passage.index] };
@@ -88,7 +95,7 @@ export function offlineAnswer(
     const own = knowledge.greeting.trim();
     return { text: own && own !== DEFAULT_GREETING ? knowledge.greeting : phrases.greeting, citations: [] };
   }
-  return { text: fallbackReply(phrases, context.previousReply ?? null), citations: [] };
+  return { text: fallbackReply(phrases, context.previousReply ?? null), citations: [], quickReplies: [phrases.button] };
 }
 
 /** Text without accents, for the greeting pattern. */
@@ -139,7 +146,13 @@ export function createOfflineModel(): ChatModel {
         signal.throwIfAborted();
         yield { type: 'text-delta', text: piece };
       }
-      yield { type: 'finish', stopReason: 'end_turn', usage: emptyUsage(), citations: answer.citations };
+      yield {
+        type: 'finish',
+        stopReason: 'end_turn',
+        usage: emptyUsage(),
+        citations: answer.citations,
+        ...(answer.quickReplies ? { quickReplies: answer.quickReplies } : {}),
+      };
     },
   };
 }

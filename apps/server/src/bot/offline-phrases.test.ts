@@ -1,17 +1,15 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { quickRepliesSchema } from '@parley/protocol';
 import { asksForHuman } from './handoff-rule.js';
 import { fallbackReply, offlineLanguages, offlinePhrases } from './offline-phrases.js';
 
-// The widget's words (`packages/widget/src/i18n/<language>.ts`): the button the fallback names, in the language's
-// catalog, or in English where the widget has none (its visitors see it in English).
+// The widget's "Talk to a person" label in the language's catalog (`packages/widget/src/i18n/<language>.ts`);
+// undefined where the widget has no catalog for the language.
 function widgetButton(language: string): string | undefined {
   const catalog = new URL(`../../../../packages/widget/src/i18n/${language}.ts`, import.meta.url);
-  const source = readFileSync(
-    existsSync(catalog) ? catalog : new URL('../../../../packages/widget/src/i18n/en.ts', import.meta.url),
-    'utf8',
-  );
-  return /^ {2}human: '([^']+)',$/m.exec(source)?.[1];
+  if (!existsSync(catalog)) return undefined;
+  return /^ {2}human: '([^']+)',$/m.exec(readFileSync(catalog, 'utf8'))?.[1];
 }
 
 describe('the offline answerer’s phrases', () => {
@@ -35,10 +33,20 @@ describe('the offline answerer’s phrases', () => {
       expect(sentence).toContain(phrases.askForPerson);
       expect(sentence).not.toMatch(/\b(below|above|unten|oben|ci-dessous|abajo|sotto|abaixo|hieronder)\b|أدناه|أعلاه/i);
     }
-    // The first offer names the widget's button by its label; the later ones are shorter.
-    expect(phrases.button).toBe(widgetButton(language));
+    // The first offer names its quick reply by its label; the later ones are shorter.
     expect(phrases.fallback.toLowerCase()).toContain(phrases.button.toLowerCase());
     for (const again of phrases.fallbackAgain) expect(again.length).toBeLessThan(phrases.fallback.length);
+  });
+
+  it.each(offlineLanguages)('in %s, labels its quick reply with words that hand off when the visitor sends them', (language) => {
+    const { button } = offlinePhrases(language);
+    // Clicking the quick reply sends its label: the ask-for-a-person rule must hand off on it, in this language.
+    expect(asksForHuman(button, language)).toBe(true);
+    expect(quickRepliesSchema.parse([button])).toEqual([button]);
+    // The widget's own label where it speaks the language; the language's own words where it doesn't, never English.
+    const widgetLabel = widgetButton(language);
+    if (widgetLabel !== undefined) expect(button).toBe(widgetLabel);
+    if (language !== 'en') expect(button).not.toBe(offlinePhrases('en').button);
   });
 
   it.each([

@@ -1,6 +1,6 @@
 /**
  * The offline answerer's own sentences, in the widget's language: what it says when it can't find an answer (offering
- * a person) and its greeting when the widget has none of its own. Passages and the widget's FAQ answers are quoted as
+ * a person, with a quick reply that asks for one) and its greeting when the widget has none of its own. Passages and the widget's FAQ answers are quoted as
  * they are; only these are the answerer's words. The same languages as the system lines (protocol's
  * `systemEventText`): English, German, French, Spanish, Italian, Portuguese, Dutch and Arabic; English for any other.
  * @module
@@ -14,11 +14,13 @@ export interface OfflinePhrases {
    */
   readonly askForPerson: string;
   /**
-   * The widget's "Talk to a person" button as the visitor sees it in this language: `human` of the widget's catalog
-   * (`packages/widget/src/i18n/<language>.ts`), or the English label where the widget has no catalog (Italian, Dutch).
+   * The label of the quick reply every offer of a person carries: a button whose text, sent as the visitor's message
+   * when they click it, makes the ask-for-a-person rule hand off in this language. It is the widget's own "Talk to a
+   * person" label in this language (`human` of `packages/widget/src/i18n/<language>.ts`) where the widget has a
+   * catalog, so the visitor meets one wording; where it has none (Italian, Dutch), the language's own words for it.
    */
   readonly button: string;
-  /** Offers a person when nothing answers the visitor's message: the first time. */
+  /** Offers a person when nothing answers the visitor's message: the first time. It names {@link button}. */
   readonly fallback: string;
   /**
    * Shorter offers for a fallback that follows a fallback: the answerer takes turns with them, so the visitor never
@@ -31,11 +33,11 @@ export interface OfflinePhrases {
 
 // Hand-written, not machine-translated, in the register of the system lines: "Sie" in German, "vous" in French, the
 // informal "you" in Spanish, Italian, Portuguese (Brazilian "você") and Dutch, Modern Standard Arabic. The sentences
-// never say where the button is (the widget may put it anywhere): they say what to write, and name the button by its
-// label. Where the widget's label is the phrase itself (English, French, Spanish, Portuguese, Arabic), saying it and
-// pressing it are one instruction; German names its button after its phrase, and Italian and Dutch, whose visitors see
-// the widget in English, name the English button. The widget shows the visitor's browser language when it speaks it,
-// else the widget's, so a visitor whose browser language differs may see another label than the one named here.
+// never say where a button is (the widget may put it anywhere): they say what to write, and name the quick reply the
+// offer carries by its label. Where the label is the phrase itself (English, French, Spanish, Italian, Portuguese,
+// Arabic), saying it and pressing it are one instruction; German and Dutch name the button after the phrase. The
+// labels are the widget's own "Talk to a person" where it has a catalog for the language; Italian and Dutch, which the
+// widget shows in English, get a label in their own language, in the words of the sentence that names it.
 // French typography: no-break spaces before ":", "?" and "!" and inside « ».
 const catalog = {
   en: {
@@ -85,9 +87,9 @@ const catalog = {
   },
   it: {
     askForPerson: 'parlare con un operatore',
-    button: 'Talk to a person',
+    button: 'Parlare con un operatore',
     fallback:
-      "Non ho trovato nulla al riguardo nei nostri articoli di aiuto. Se vuoi l'aiuto di qualcuno del nostro team, scrivi «parlare con un operatore» oppure scegli «Talk to a person».",
+      "Non ho trovato nulla al riguardo nei nostri articoli di aiuto. Se vuoi l'aiuto di qualcuno del nostro team, scrivi «parlare con un operatore».",
     fallbackAgain: [
       'Non trovo ancora nulla nei nostri articoli di aiuto. Un operatore può aiutarti: scrivi «parlare con un operatore».',
       'Neanche questo è nei nostri articoli di aiuto. Scrivi «parlare con un operatore».',
@@ -107,9 +109,9 @@ const catalog = {
   },
   nl: {
     askForPerson: 'medewerker',
-    button: 'Talk to a person',
+    button: 'Met een medewerker praten',
     fallback:
-      'Daarover heb ik niets gevonden in onze helpartikelen. Wil je hulp van iemand van ons team? Typ “medewerker” of kies “Talk to a person”.',
+      'Daarover heb ik niets gevonden in onze helpartikelen. Wil je hulp van iemand van ons team? Typ “medewerker” of kies “Met een medewerker praten”.',
     fallbackAgain: [
       'Ik kan het nog steeds niet vinden in onze helpartikelen. Een medewerker kan je helpen: typ “medewerker”.',
       'Dat staat ook niet in onze helpartikelen. Typ gewoon “medewerker”.',

@@ -18,6 +18,7 @@ import { createOfflineModel } from './offline-model.js';
 import { defaultModelPrices } from './prices.js';
 import { collectContact } from './tools/collect-contact.js';
 import { handoffToHuman } from './tools/handoff-to-human.js';
+import { offerQuickReplies } from './tools/offer-quick-replies.js';
 import type { BotTool } from './tools/registry.js';
 import { searchKnowledgeBase } from './tools/search-knowledge-base.js';
 import { runClaimedTurn, type TurnDependencies } from './turn.js';
@@ -56,7 +57,12 @@ interface RunningTurn {
 }
 
 /** The tools every bot gets in this release. */
-export const builtInTools: readonly BotTool[] = [handoffToHuman, collectContact, searchKnowledgeBase] as readonly BotTool[];
+export const builtInTools: readonly BotTool[] = [
+  handoffToHuman,
+  collectContact,
+  searchKnowledgeBase,
+  offerQuickReplies,
+] as readonly BotTool[];
 
 /** Creates the runner: Claude when an API key is configured, the offline answerer otherwise. */
 export function createBotRunner(deps: {

@@ -278,6 +278,7 @@ export async function runClaimedTurn(deps: TurnDependencies, turn: ClaimedTurn):
    * Runs a tool call. A tool that writes acts only while this turn owns the conversation, checked under the row lock
    * in the tool's transaction. Read-only tools (search) change nothing, so they need no lock; and they may wait on the
    * network (embeddings), which must not happen inside a transaction (on PGlite's one connection it would stall all).
+   * Reply tools (quick replies) store nothing either: what they return goes with the reply, stored under the lock.
    */
   async function runToolCall(call: ToolCall, defaultCountry: string | undefined, visitorText: string) {
     const context = (database: Database): ToolContext => ({
@@ -292,7 +293,8 @@ export async function runClaimedTurn(deps: TurnDependencies, turn: ClaimedTurn):
           await searchKnowledge(database, { organizationId: claimed.organizationId, query, limit: TOOL_PASSAGES, semantic: deps.semantic }),
         ),
     });
-    if (deps.tools.find((tool) => tool.name === call.name)?.kind === 'read') return runTool(deps.tools, call.name, call.input, context(db));
+    const kind = deps.tools.find((tool) => tool.name === call.name)?.kind;
+    if (kind === 'read' || kind === 'reply') return runTool(deps.tools, call.name, call.input, context(db));
     return db.transaction(async (tx) => {
       if (!(await lockOwnedConversation(tx, conversationId, turnId))) {
         controller.abort(new Error('The conversation was taken over.'));
@@ -337,9 +339,17 @@ export async function runClaimedTurn(deps: TurnDependencies, turn: ClaimedTurn):
   async function finish(reply: Reply) {
     const citations = sources.citations(reply.text, progress.citations);
     const shown = sources.shown(reply.text, progress.citations);
-    const metadata = { model: reply.modelId, authorName: botDisplayName, ...(citations.length > 0 ? { citations } : {}) };
     const latencyMs = Math.round(performance.now() - startedAt);
     const handoff = reply.handoff ?? (citations.length === 0 ? noSourceHandoff() : null);
+    // Quick replies answer a reply the bot goes on with: a reply stored with a handoff leaves the bot, so it has none
+    // (the rules' reply never gets any: the loop did not run).
+    const quickReplies = handoff ? null : progress.quickReplies;
+    const metadata = {
+      model: reply.modelId,
+      authorName: botDisplayName,
+      ...(citations.length > 0 ? { citations } : {}),
+      ...(quickReplies && quickReplies.length > 0 ? { quickReplies } : {}),
+    };
     if (!handoff && progress.toolLog.length === 0 && botReplyNeedsNoTransition) {
       const row = await storePlainReply(db, {
         owned: ownedByCondition(conversationId, turnId),

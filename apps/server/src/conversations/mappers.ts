@@ -1,6 +1,7 @@
 import type { conversations, messages, tickets } from '@parley/db';
 import {
   citationSchema,
+  quickRepliesSchema,
   systemEventSchema,
   type ConversationSummary,
   type Message,
@@ -34,6 +35,11 @@ export function toMessage(row: MessageRow, authorName: string | null = null): Me
     const citations = storedCitationsSchema.safeParse(row.metadata.citations);
     if (citations.success && citations.data.length > 0) message.citations = citations.data;
   }
+  if (row.metadata.quickReplies !== undefined) {
+    // Written by the bot runner or from an agent's parsed payload; checked for the same reason.
+    const quickReplies = quickRepliesSchema.safeParse(row.metadata.quickReplies);
+    if (quickReplies.success) message.quickReplies = quickReplies.data;
+  }
   if (row.authorKind === 'system' && row.metadata.event !== undefined) {
     // Written by the transition's writer (system-messages.ts); checked for the same reason.
     const event = systemEventSchema.safeParse(row.metadata.event);
@@ -46,7 +52,7 @@ const storedCitationsSchema = z.array(citationSchema);
 
 /** The visitor's view of a conversation. */
 export function toVisitorConversation(row: ConversationRow): VisitorConversation {
-  return { id: row.id, status: row.status, lastSeq: row.lastSeq };
+  return { id: row.id, status: row.status, lastSeq: row.lastSeq, visitorSeenSeq: row.visitorSeenSeq };
 }
 
 /** Joined row used to build a {@link ConversationSummary}. */

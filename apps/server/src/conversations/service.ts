@@ -140,7 +140,13 @@ type AuditEvent = Omit<typeof conversationEvents.$inferInsert, 'conversationId'>
 async function appendToLockedConversation(
   tx: Transaction,
   conversation: ConversationRow,
-  values: { clientId: string; authorKind: Message['author']['kind']; authorId: string | null; body: string },
+  values: {
+    clientId: string;
+    authorKind: Message['author']['kind'];
+    authorId: string | null;
+    body: string;
+    metadata?: Record<string, unknown>;
+  },
   change: (conversation: ConversationRow) => TransitionPlan | Promise<TransitionPlan>,
 ): Promise<{
   row: typeof messages.$inferSelect;
@@ -474,7 +480,7 @@ export async function lockAgentConversation(
 export async function sendAgentMessage(
   db: Database,
   agent: AgentContext,
-  input: { conversationId: string; clientId: string; body: string },
+  input: { conversationId: string; clientId: string; body: string; quickReplies?: readonly string[] | undefined },
 ): Promise<SendResult> {
   return db.transaction(async (tx) => {
     const conversation = await lockAgentConversation(tx, agent, input.conversationId);
@@ -482,7 +488,14 @@ export async function sendAgentMessage(
     const result = await appendToLockedConversation(
       tx,
       conversation,
-      { clientId: input.clientId, authorKind: 'agent', authorId: agent.userId, body: input.body },
+      {
+        clientId: input.clientId,
+        authorKind: 'agent',
+        authorId: agent.userId,
+        body: input.body,
+        // Parsed at the edge (`quickRepliesSchema`); the mapper checks them again on the way out.
+        ...(input.quickReplies ? { metadata: { quickReplies: [...input.quickReplies] } } : {}),
+      },
       // Replying takes the conversation unless a human already has it.
       (current) =>
         current.status === 'agent'

@@ -3,7 +3,7 @@
  * @module
  */
 import { z } from 'zod';
-import { clientIdSchema, messageBodySchema, messageSchema, seqSchema } from '../models.js';
+import { clientIdSchema, messageBodySchema, messageSchema, quickRepliesSchema, seqSchema } from '../models.js';
 import { topicIdSchema } from '../topic.js';
 
 /** What every sent message carries. */
@@ -20,9 +20,13 @@ export const visitorMessageSendSchema = messageSendSchema.extend({ topic: topicI
 /** A visitor sends a message. */
 export type VisitorMessageSend = z.infer<typeof visitorMessageSendSchema>;
 
-/** An agent sends a message into a conversation. */
+/**
+ * An agent sends a message into a conversation, optionally with quick replies: buttons the visitor sees under it while
+ * it is the latest, a click sending the button's text as their message.
+ */
 export const agentMessageSendSchema = messageSendSchema.extend({
   conversationId: z.uuid(),
+  quickReplies: quickRepliesSchema.optional(),
 });
 /** An agent sends a message into a conversation. */
 export type AgentMessageSend = z.infer<typeof agentMessageSendSchema>;

@@ -11,6 +11,7 @@ import {
   INT4_MAX,
   messageBodySchema,
   queryIntegerSchema,
+  quickRepliesSchema,
   seqSchema,
   storableTextSchema,
 } from '../models.js';
@@ -104,10 +105,11 @@ export const messageListQuerySchema = z.object({
 /** Query of `GET /api/conversations/:conversationId/messages`. */
 export type MessageListQuery = z.input<typeof messageListQuerySchema>;
 
-/** Body of `POST /api/conversations/:conversationId/messages` (an agent's reply). */
+/** Body of `POST /api/conversations/:conversationId/messages` (an agent's reply, with quick replies if any). */
 export const replyRequestSchema = z.object({
   clientId: clientIdSchema,
   body: messageBodySchema,
+  quickReplies: quickRepliesSchema.optional(),
 });
 /** Body of `POST /api/conversations/:conversationId/messages`. */
 export type ReplyRequest = z.infer<typeof replyRequestSchema>;

@@ -23,7 +23,14 @@ export const noteListSchema = z.object({ notes: z.array(noteSchema) });
 /** Answer of `GET /api/conversations/:conversationId/notes`. */
 export type NoteList = z.infer<typeof noteListSchema>;
 
-/** Body of `POST /api/conversations/:conversationId/notes`; `clientId` makes a retry store the note once. */
-export const noteCreateSchema = z.object({ clientId: clientIdSchema, body: messageBodySchema });
+/**
+ * Body of `POST /api/conversations/:conversationId/notes`; `clientId` makes a retry store the note once. A note has no
+ * quick replies (the visitor never sees it): a body with `quickReplies` is refused, not stored without them.
+ */
+export const noteCreateSchema = z.object({
+  clientId: clientIdSchema,
+  body: messageBodySchema,
+  quickReplies: z.undefined({ error: 'An internal note cannot carry quick replies.' }).optional(),
+});
 /** Body of `POST /api/conversations/:conversationId/notes`. */
 export type NoteCreate = z.infer<typeof noteCreateSchema>;

@@ -35,15 +35,23 @@ export interface BotTool<I extends z.ZodType = z.ZodType> {
   input: I;
   /**
    * `handoff` tools end the turn: the conversation goes to a human, and the model is not asked to continue. `read`
-   * tools change nothing: they run without the transaction and conversation lock that other tools get.
+   * tools change nothing: they run without the transaction and conversation lock that other tools get. `reply` tools
+   * change nothing stored either (they run like `read` tools): their output, a {@link ReplyAttachment}, is attached to
+   * the reply the turn stores.
    */
-  kind?: 'handoff' | 'read';
+  kind?: 'handoff' | 'read' | 'reply';
   handler(input: z.output<I>, context: ToolContext): Promise<unknown>;
   /**
    * What of a call's input is kept in `tool_calls.input`; by default the input as the model sent it. Tools that take
    * personal details keep only what they accepted, so a refused value (one the visitor never wrote) is not stored.
    */
   inputToLog?(input: unknown, outcome: ToolOutcome): unknown;
+}
+
+/** What a `reply` tool's handler returns: what goes with the turn's reply. */
+export interface ReplyAttachment {
+  /** Buttons under the reply; a click sends the text as the visitor's message. */
+  quickReplies: string[];
 }
 
 /** Declares a tool; the generic keeps the handler's input typed by the schema. */
