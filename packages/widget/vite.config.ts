@@ -31,19 +31,96 @@ function mainChunk(): string {
   return chunk.file;
 }
 
+/** A module's code with each of `lines` removed; throws when one is missing, so a changed module fails the build. */
+function withoutLines(code: string, id: string, lines: string[]): string {
+  for (const line of lines) {
+    if (!code.includes(line)) throw new Error(`${id} changed ("${line}" is gone): update the parley-websocket-first plugin.`);
+    code = code.replace(line, '');
+  }
+  return code;
+}
+
 /**
- * Leaves engine.io-client's WebTransport transport out of the main chunk. Parley's server offers only HTTP long-polling
- * and WebSocket (WebTransport needs an HTTP/3 server it does not run), so the client never upgrades to it: its code
- * would be bytes every visitor downloads for nothing. The module that lists the transports is served without it.
+ * Leaves every engine.io transport but the WebSocket out of the main chunk. Parley's client connects with a WebSocket
+ * first and falls back to HTTP long-polling only where one can't connect (`@parley/client`'s createClient, which then
+ * imports `polling-transport.js`): here polling becomes a chunk of its own, so the visitors whose WebSocket works,
+ * nearly all, never download it. WebTransport needs an HTTP/3 server that Parley does not run: never used.
+ * - engine.io-client's list of transports keeps the WebSocket alone (polling-transport.js registers polling in it);
+ * - engine.io-client's and socket.io-client's entry modules no longer re-export the polling transports, which would
+ *   keep them in the main chunk (the widget never imports them from there);
+ * - polling-transport.js takes the browser's polling transport from its own module, reached from the lazy chunk only.
  */
-function withoutWebTransport(): Plugin {
+function websocketFirst(): Plugin {
+  const engine = /[\\/]engine\.io-client[\\/]build[\\/]esm[\\/]/;
   return {
-    name: 'parley-without-webtransport',
+    name: 'parley-websocket-first',
+    async transform(code, id) {
+      if (engine.test(id) && id.endsWith('transports/index.js')) {
+        withoutLines(code, id, ['import { XHR } from "./polling-xhr.node.js";', 'import { WT } from "./webtransport.js";']);
+        return { code: 'import { WS } from "./websocket.node.js";\nexport const transports = { websocket: WS };\n', map: null };
+      }
+      if (engine.test(id) && id.endsWith('esm/index.js')) {
+        const lines = [
+          'export { Fetch } from "./transports/polling-fetch.js";',
+          'export { XHR as NodeXHR } from "./transports/polling-xhr.node.js";',
+          'export { XHR } from "./transports/polling-xhr.js";',
+        ];
+        return { code: withoutLines(code, id, lines), map: null };
+      }
+      if (/[\\/]socket\.io-client[\\/]build[\\/]esm[\\/]index\.js$/.test(id)) {
+        const line = 'export { Fetch, NodeXHR, XHR, NodeWebSocket, WebSocket, WebTransport, } from "engine.io-client";';
+        return { code: withoutLines(code, id, [line]), map: null };
+      }
+      if (/[\\/]client[\\/]dist[\\/]polling-transport\.js$/.test(id)) {
+        const index = await this.resolve('engine.io-client', id);
+        if (!index) throw new Error(`engine.io-client is not resolvable from ${id}.`);
+        const polling = JSON.stringify(index.id.replace(/index\.js$/, 'transports/polling-xhr.js'));
+        const line = "import { transports, XHR } from 'engine.io-client';";
+        return {
+          code: `import { transports } from 'engine.io-client';\nimport { XHR } from ${polling};\n${withoutLines(code, id, [line])}`,
+          map: null,
+        };
+      }
+      return null;
+    },
+  };
+}
+
+/**
+ * Leaves Socket.IO's binary-payload support out of the main chunk. Parley's socket protocol is JSON only (files go
+ * over HTTP), so the server never sends a binary packet and the client never sends one: the code that takes binary
+ * attachments apart and puts them back together (socket.io-parser) and decodes base64 binary packets
+ * (engine.io-parser) would be bytes every visitor downloads for nothing. Each module is replaced by one with the same
+ * exports that says no binary data is there, or throws if some ever arrived; a changed module fails the build.
+ */
+function withoutBinaryPayloads(): Plugin {
+  const noBinary = "Parley's socket protocol carries no binary data.";
+  const replacements: Array<{ module: RegExp; exports: string[]; code: string }> = [
+    {
+      module: /[\\/]socket\.io-parser[\\/]build[\\/]esm[\\/]is-binary\.js$/,
+      exports: ['isBinary', 'hasBinary'],
+      code: 'export const isBinary = () => false;\nexport const hasBinary = () => false;\n',
+    },
+    {
+      module: /[\\/]socket\.io-parser[\\/]build[\\/]esm[\\/]binary\.js$/,
+      exports: ['deconstructPacket', 'reconstructPacket'],
+      code: `const fail = () => { throw new Error(${JSON.stringify(noBinary)}); };\nexport { fail as deconstructPacket, fail as reconstructPacket };\n`,
+    },
+    {
+      module: /[\\/]engine\.io-parser[\\/]build[\\/]esm[\\/]contrib[\\/]base64-arraybuffer\.js$/,
+      exports: ['encode', 'decode'],
+      code: `const fail = () => { throw new Error(${JSON.stringify(noBinary)}); };\nexport { fail as encode, fail as decode };\n`,
+    },
+  ];
+  return {
+    name: 'parley-without-binary-payloads',
     transform(code, id) {
-      if (!/[\\/]engine\.io-client[\\/]build[\\/]esm[\\/]transports[\\/]index\.js$/.test(id)) return null;
-      const trimmed = code.replace(/^import \{ WT \} from "\.\/webtransport\.js";\n/m, '').replace(/^\s*webtransport: WT,\n/m, '');
-      if (trimmed.includes('WT')) throw new Error(`${id} changed: update the parley-without-webtransport plugin.`);
-      return { code: trimmed, map: null };
+      const replacement = replacements.find(({ module }) => module.test(id));
+      if (!replacement) return null;
+      const exported = [...code.matchAll(/^export (?:function|const) (\w+)/gm)].map((match) => match[1]).toSorted();
+      if (exported.join() !== [...replacement.exports].toSorted().join())
+        throw new Error(`${id} changed (exports ${exported.join(', ')}): update the parley-without-binary-payloads plugin.`);
+      return { code: replacement.code, map: null };
     },
   };
 }
@@ -51,7 +128,7 @@ function withoutWebTransport(): Plugin {
 const builds: Record<string, () => UserConfig> = {
   widget: () => ({
     ...shared,
-    plugins: [withoutWebTransport()],
+    plugins: [websocketFirst(), withoutBinaryPayloads()],
     build: {
       outDir: 'dist',
       emptyOutDir: true,

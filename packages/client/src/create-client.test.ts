@@ -1,5 +1,7 @@
-import { ParleyError, type Message } from '@parley/protocol';
+import { ParleyError, VISITOR_NAMESPACE, type Message } from '@parley/protocol';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:net';
+import { Server as SocketServer } from 'socket.io';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { FakeServer } from './__fixtures__/fake-visitor-server.js';
 import { createClient, createClientWithSocket, type ClientOptions, type ConnectionStatus, type ParleyClient } from './create-client.js';
@@ -446,6 +448,47 @@ describe('createClient (with socket.io-client)', () => {
     pending.catch(() => {});
     expect(client.pending.map((item) => item.body)).toEqual(['hello from nowhere']);
     expect(JSON.parse(storage.getItem('parley:pk_test:outbox')!)[0].body).toBe('hello from nowhere');
+  });
+});
+
+/** A real Socket.IO server on an ephemeral port, and the transport of each connection its visitor namespace gets. */
+async function socketServer(transports: Array<'polling' | 'websocket'>) {
+  const http = createHttpServer();
+  const io = new SocketServer(http, { transports });
+  const opened: string[] = [];
+  io.of(VISITOR_NAMESPACE).on('connection', (socket) => opened.push(socket.conn.transport.name));
+  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+  const { port } = http.address() as { port: number };
+  return { url: `http://127.0.0.1:${port}`, opened, close: () => io.close() };
+}
+
+describe('createClient: transports', () => {
+  it('connects with a WebSocket at once', async () => {
+    const server = await socketServer(['polling', 'websocket']);
+    try {
+      clients.push(createClient({ serverUrl: server.url, widgetKey: 'pk_test', storage: createMemoryStorage() }));
+      await vi.waitFor(() => expect(server.opened).toEqual(['websocket']), { timeout: 5000 });
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('falls back to long-polling where a WebSocket cannot connect', async () => {
+    // A server that refuses WebSocket upgrades, as a proxy that blocks them does.
+    const server = await socketServer(['polling']);
+    try {
+      clients.push(
+        createClient({
+          serverUrl: server.url,
+          widgetKey: 'pk_test',
+          storage: createMemoryStorage(),
+          io: { reconnectionDelay: 20, reconnectionDelayMax: 50 },
+        }),
+      );
+      await vi.waitFor(() => expect(server.opened).toEqual(['polling']), { timeout: 5000 });
+    } finally {
+      await server.close();
+    }
   });
 });
 

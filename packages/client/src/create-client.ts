@@ -379,12 +379,25 @@ function toParleyError(cause: unknown): ParleyError {
 export function createClient(options: ClientOptions): ParleyClient {
   return createClientWithSocket(options, function createVisitorSocket(handshake) {
     // From protocol's zod-free constants module, so the widget bundle stays free of schemas.
-    return io(new URL(options.serverUrl).origin + VISITOR_NAMESPACE, {
+    const socket = io(new URL(options.serverUrl).origin + VISITOR_NAMESPACE, {
+      // A WebSocket at once: one connection, without Socket.IO's HTTP long-polling handshake and upgrade first.
+      transports: ['websocket'],
       ...options.io,
       autoConnect: false,
       // A function, not an object: Socket.IO calls it on every (re)connect, so reconnects present the latest token.
       auth: (callback) => callback(handshake()),
     });
+    // Where a WebSocket can't connect (a proxy or firewall that blocks them), the attempts after a failure start with
+    // long-polling and upgrade when they can, as Socket.IO's documentation suggests. Unless the caller chose transports.
+    if (!options.io?.transports) {
+      socket.io.once('error', () => {
+        void import('./polling-transport.js').then(({ registerPolling }) => {
+          registerPolling();
+          socket.io.opts.transports = ['polling', 'websocket'];
+        });
+      });
+    }
+    return socket;
   });
 }
 

@@ -87,7 +87,8 @@ describe('App', () => {
     expect(root.querySelector('[role="log"]')).not.toBeNull();
     expect(textbox(root, 'Message')).not.toBeNull();
     expect(button(root, 'Send')).not.toBeNull();
-    const launcher = button(root, 'Close chat');
+    const launcher = root.querySelector('.launcher');
+    expect(nameOf(launcher!)).toBe('Close chat');
     expect(launcher?.getAttribute('aria-expanded')).toBe('true');
 
     await act(() => launcher!.click());
@@ -316,7 +317,7 @@ describe('App', () => {
     await act(() => client.receive(first));
     expect(client.seen).not.toContain(first.seq);
 
-    await act(() => button(root, 'Open chat')!.click());
+    await act(() => root.querySelector<HTMLElement>('.launcher')!.click());
     expect(client.seen.at(-1)).toBe(first.seq);
     const second = message('agent', 'Are you there?');
     await act(() => client.receive(second));
@@ -758,6 +759,90 @@ describe('App', () => {
     });
   });
 
+  it('counts unread replies on the launcher, previews the newest and names its author in the title once', async () => {
+    vi.useFakeTimers();
+    document.title = 'Harbor & Pine';
+    const client = new FakeClient();
+    // The visitor saw up to here on an earlier visit: older replies are not unread.
+    client.session = { ...session, conversation: { ...session.conversation!, visitorSeenSeq: 0 } };
+    const { root } = await setup(client);
+    const launcher = root.querySelector<HTMLElement>('.launcher')!;
+    await act(() => client.receive(message('visitor', 'Hello?')));
+    expect(root.querySelector('.badge')).toBeNull();
+    expect(nameOf(launcher)).toBe('Open chat');
+
+    await act(() => client.receive(message('agent', 'Hi, Ada here. How can I help?', 'Ada Lovelace')));
+    await act(() => client.receive(message('bot', 'Here is our returns policy.')));
+    expect(root.querySelector('.badge')?.textContent).toBe('2');
+    expect(nameOf(launcher)).toBe('Open chat, 2 new messages');
+    const preview = root.querySelector<HTMLElement>('.preview')!;
+    expect(preview.textContent).toBe('Acme botHere is our returns policy.');
+    expect(root.querySelector('[role="status"]')?.textContent).toBe('Acme bot: Here is our returns policy.');
+    expect(document.title).toBe('New message from Acme bot');
+    await act(() => vi.advanceTimersByTime(4000));
+    expect(document.title).toBe('Harbor & Pine');
+
+    // The preview opens the chat: everything is seen, and nothing is unread once closed again.
+    await act(() => preview.click());
+    expect(root.querySelector('[role="log"]')).not.toBeNull();
+    expect(root.querySelector('.badge')).toBeNull();
+    await act(() => launcher.click());
+    expect(root.querySelector('.badge')).toBeNull();
+    expect(root.querySelector('.preview')).toBeNull();
+    expect(document.title).toBe('Harbor & Pine');
+  });
+
+  it('leaves out replies the server counts as seen on an earlier visit', async () => {
+    const client = new FakeClient();
+    const old = message('agent', 'Seen last time', 'Ada');
+    const fresh = message('agent', 'New since', 'Ada');
+    client.messages = [old, fresh];
+    client.session = { ...session, conversation: { ...session.conversation!, visitorSeenSeq: old.seq } };
+    const { root } = await setup(client);
+    expect(root.querySelector('.badge')?.textContent).toBe('1');
+    expect(root.querySelector('.preview')?.textContent).toBe('AdaNew since');
+  });
+
+  it('shows when each message was written, and names the author and their initials once per group', async () => {
+    const client = new FakeClient();
+    const first = message('agent', 'Hi!', 'Ada Lovelace');
+    const second = message('agent', 'How can I help?', 'Ada Lovelace');
+    const later = { ...message('agent', 'Still there?', 'Ada Lovelace'), createdAt: '2025-01-01T00:20:00.000Z' };
+    const bot = message('bot', 'Beep');
+    client.messages = [first, second, later, bot];
+    const { root } = await setup(client, { open: true });
+    const items = [...root.querySelectorAll('[role="log"] [data-author]')];
+    expect(items.map((item) => item.classList.contains('grouped'))).toEqual([false, true, false, false]);
+    // Every message keeps its author for screen readers; a group shows it once.
+    expect(items.map((item) => item.querySelector('.author')?.className)).toEqual(['author', 'author hidden', 'author', 'author']);
+    expect(items[0]!.querySelector('.author')?.getAttribute('data-initials')).toBe('AL');
+    expect(items[3]!.querySelector('.author')?.getAttribute('data-initials')).toBe('Ab');
+    const time = items[0]!.querySelector('time')!;
+    expect(time.getAttribute('datetime')).toBe(first.createdAt);
+    // Not today: the date too, in the visitor's language.
+    expect(time.textContent).toBe(
+      new Date(first.createdAt).toLocaleString('en', { month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit' }),
+    );
+  });
+
+  it('keeps the reading position when news arrives while the visitor reads further up, with a pill to the newest', async () => {
+    const client = new FakeClient();
+    const { root } = await setup(client, { open: true });
+    const log = root.querySelector<HTMLElement>('[role="log"]')!;
+    Object.defineProperties(log, { scrollHeight: { value: 1000, configurable: true }, clientHeight: { value: 300, configurable: true } });
+    log.scrollTop = 100;
+    await act(() => log.dispatchEvent(new Event('scroll')));
+    await act(() => client.receive(message('agent', 'News', 'Ada')));
+    expect(log.scrollTop).toBe(100);
+    const pill = button(root, 'New messages')!;
+    await act(() => pill.click());
+    expect(log.scrollTop).toBe(1000);
+    expect(button(root, 'New messages')).toBeNull();
+    // At the end, news scrolls into view by itself.
+    await act(() => client.receive(message('agent', 'More news', 'Ada')));
+    expect(button(root, 'New messages')).toBeNull();
+  });
+
   it('puts the widget on the left when the widget settings say so', async () => {
     const client = new FakeClient();
     client.session = { ...session, widget: { ...session.widget, position: 'left' } };
@@ -839,7 +924,7 @@ describe('mountApp', () => {
     expect(root.contains(loaderLauncher)).toBe(false);
     expect(root.querySelector('h2')?.textContent).toBe('Harbor & Pine support');
     expect(root.querySelector('[role="log"]')?.textContent).toContain('Hi there!');
-    expect(root.querySelector('.root')!.className).toBe('root left');
+    expect(root.querySelector('.root')!.className).toBe('root left open');
     // data-color wins over the settings' color, so the launcher keeps the color the loader drew it in.
     expect(root.querySelector<HTMLElement>('.root')!.style.getPropertyValue('--parley-accent')).toBe('#1f6f5c');
     // Opened by the visitor, not mounted open: the composer gets the focus.

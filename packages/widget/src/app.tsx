@@ -74,6 +74,57 @@ function useAgentTyping(client: WidgetClient) {
   return typing;
 }
 
+/** Below this width the open panel fills the screen (the same figure as the CSS's media query). */
+const PHONE = '(max-width: 639.98px)';
+
+/**
+ * On a phone, while the panel is open: the page behind it doesn't scroll, and the panel follows the visual viewport
+ * (`--parley-vh`, `--parley-top`), so the composer stays above the on-screen keyboard, which iOS lays over fixed
+ * elements instead of shrinking the page.
+ */
+function usePhoneFit(open: boolean, root: { current: HTMLDivElement | null }) {
+  useEffect(() => {
+    if (!open || !matchMedia(PHONE).matches) return;
+    const styles = [document.documentElement.style, document.body.style];
+    const overflows = styles.map((style) => style.overflow);
+    for (const style of styles) style.overflow = 'hidden';
+    const viewport = window.visualViewport;
+    const fit = () => {
+      root.current?.style.setProperty('--parley-vh', `${viewport!.height}px`);
+      root.current?.style.setProperty('--parley-top', `${viewport!.offsetTop}px`);
+    };
+    if (viewport) {
+      fit();
+      viewport.addEventListener('resize', fit);
+      viewport.addEventListener('scroll', fit);
+    }
+    return function unlock() {
+      styles.forEach((style, index) => (style.overflow = overflows[index]!));
+      viewport?.removeEventListener('resize', fit);
+      viewport?.removeEventListener('scroll', fit);
+    };
+  }, [open]);
+}
+
+/**
+ * The page's title shows who wrote, once, for a few seconds, when an unread reply arrives: a visitor in another tab or
+ * further down the page notices it without the title flashing on and on.
+ */
+function useTitleBlink(latest: Message | undefined, botName: string, text: Catalog) {
+  useEffect(() => {
+    if (!latest) return;
+    const title = document.title;
+    const shown = (document.title = text.newFrom(authorLabel(latest, botName, text)));
+    // Unless the page changed its title meanwhile.
+    const restore = () => document.title === shown && (document.title = title);
+    const timer = setTimeout(restore, 4000);
+    return function stop() {
+      clearTimeout(timer);
+      restore();
+    };
+  }, [latest?.id]);
+}
+
 /** The launcher's "close" cross. Its chat icon, shown while closed, is drawn in CSS, as the loader draws it. */
 function CloseIcon() {
   return (
@@ -107,7 +158,36 @@ function authorLabel(message: Message, botName: string, text: Catalog): string {
   return name ?? (kind === 'agent' ? text.agent : kind === 'bot' ? botName : '');
 }
 
-function MessageItem({ message, botName, text }: { message: Message; botName: string; text: Catalog }) {
+/** Consecutive messages of one author within this long share one name and avatar. */
+const GROUP_MS = 5 * 60_000;
+
+/** Whether `message` continues `previous`'s group: same author, written soon after. */
+function continues(message: Message, previous: Message | undefined): boolean {
+  return (
+    !!previous &&
+    previous.author.kind === message.author.kind &&
+    previous.author.name === message.author.name &&
+    Date.parse(message.createdAt) - Date.parse(previous.createdAt) < GROUP_MS
+  );
+}
+
+/** "14:05" today, "Nov 28, 14:05" before, in the visitor's language. */
+function timeText(iso: string, lang: string): string {
+  const date = new Date(iso);
+  const today = date.toDateString() === new Date().toDateString();
+  return date.toLocaleString(lang, { ...(today ? {} : { month: 'short', day: 'numeric' }), hour: 'numeric', minute: '2-digit' });
+}
+
+/** Up to two initials of a name, for the avatar of an agent or the bot. */
+function initials(name: string): string {
+  return name
+    .split(/\s+/)
+    .slice(0, 2)
+    .map((word) => [...word][0] ?? '')
+    .join('');
+}
+
+function MessageItem({ message, grouped, botName, text }: { message: Message; grouped: boolean; botName: string; text: Catalog }) {
   const { kind } = message.author;
   // A status line ("You're number 2 in the queue.") shows its body: the server words it for the visitor when it writes
   // it, so the widget carries no wording of its own and shows the lines of newer servers too.
@@ -120,12 +200,22 @@ function MessageItem({ message, botName, text }: { message: Message; botName: st
   }
   const label = authorLabel(message, botName, text);
   return (
-    <div class={`message ${kind}`} data-author={kind}>
-      {/* The visitor's own messages are marked by position and colour; screen readers get the words. */}
-      {label && <span class={kind === 'visitor' ? 'author hidden' : 'author'}>{label}</span>}
+    <div class={`message ${kind}${grouped ? ' grouped' : ''}`} data-author={kind}>
+      {/* The visitor's own messages are marked by position and colour; screen readers get the words. A group of messages
+          names its author once. */}
+      {label && (
+        // The avatar is drawn by the CSS from `data-initials`, so the name is the element's only text.
+        <span
+          class={kind === 'visitor' || grouped ? 'author hidden' : 'author'}
+          data-initials={kind === 'visitor' ? undefined : initials(label)}
+        >
+          {label}
+        </span>
+      )}
       {/* Text only, through Preact text nodes: message bodies are never parsed as HTML. */}
       <p>{message.body}</p>
       {message.citations && <Sources citations={message.citations} label={text.sources} />}
+      <time dateTime={message.createdAt}>{timeText(message.createdAt, text.lang)}</time>
     </div>
   );
 }
@@ -172,6 +262,13 @@ export function App({ client, open, onOpenChange, settings: known, accentColor, 
   const composer = useRef<HTMLTextAreaElement>(null);
   const log = useRef<HTMLDivElement>(null);
   const launcher = useRef<HTMLButtonElement>(null);
+  const root = useRef<HTMLDivElement>(null);
+  // Whether the log was scrolled to its end before the latest change; if not, news shows a "new messages" pill instead
+  // of moving what the visitor is reading.
+  const atEnd = useRef(true);
+  const [behind, setBehind] = useState(false);
+  // The newest seq the visitor saw with the panel open, in this page; the server's figure covers earlier visits.
+  const [seenSeq, setSeenSeq] = useState(0);
 
   const { status, error, session, messages, pending, drafts } = client;
   const settings: WidgetAppearance | undefined = session?.widget ?? known;
@@ -185,6 +282,12 @@ export function App({ client, open, onOpenChange, settings: known, accentColor, 
     conversationStatus === 'resolved' || conversationStatus === 'queued' || (!conversationStatus && session?.topics?.length),
   );
   const accent = [accentColor, settings?.accentColor].find(isHexColor);
+  const seenUpTo = Math.max(seenSeq, session?.conversation?.visitorSeenSeq ?? 0);
+  // Replies (an agent's or the bot's) the visitor hasn't seen: counted on the launcher while the panel is closed.
+  const unread = open ? [] : messages.filter(({ seq, author }) => seq > seenUpTo && (author.kind === 'agent' || author.kind === 'bot'));
+  const latestUnread = unread.at(-1);
+  usePhoneFit(open, root);
+  useTitleBlink(latestUnread, botName, text);
 
   // Focus the composer when the visitor opens the panel, but not when it starts open: that would steal the page's focus.
   const wasOpen = useRef(open);
@@ -196,17 +299,38 @@ export function App({ client, open, onOpenChange, settings: known, accentColor, 
   // Tell the server how far the visitor has read while they can see it, so a reply they saw is not e-mailed: after every
   // render (a new message, opening, a reconnect; the client sends only news) and when the page becomes visible again.
   useEffect(() => {
-    const seen = () => open && document.visibilityState === 'visible' && client.markSeen(messages.at(-1)?.seq ?? 0);
+    const seen = () => {
+      if (!open || document.visibilityState !== 'visible') return;
+      const seq = messages.at(-1)?.seq ?? 0;
+      client.markSeen(seq);
+      setSeenSeq((before) => Math.max(before, seq));
+    };
     seen();
     document.addEventListener('visibilitychange', seen);
     return () => document.removeEventListener('visibilitychange', seen);
   });
 
-  // Keep the newest message in view.
+  // Keep the newest message in view, unless the visitor scrolled up to read: then the pill says there is news.
   useEffect(() => {
+    if (atEnd.current) toEnd();
+    else setBehind(true);
+  }, [messages.length, pending.length, drafts, agentTyping]);
+  useEffect(() => {
+    if (open) toEnd();
+  }, [open]);
+
+  function toEnd() {
     const element = log.current;
     if (element) element.scrollTop = element.scrollHeight;
-  }, [open, messages, pending, drafts, agentTyping]);
+    atEnd.current = true;
+    setBehind(false);
+  }
+
+  function handleScroll() {
+    const element = log.current!;
+    atEnd.current = element.scrollHeight - element.scrollTop - element.clientHeight < 40;
+    if (atEnd.current) setBehind(false);
+  }
 
   function submit() {
     const body = input;
@@ -248,8 +372,9 @@ export function App({ client, open, onOpenChange, settings: known, accentColor, 
     }
   }
 
-  function handlePanelKeyDown(event: KeyboardEvent) {
-    if (event.key === 'Escape') {
+  /** Closes the panel on Escape (or, without an event, the header's close button) and gives focus to the launcher. */
+  function handlePanelKeyDown(event?: KeyboardEvent) {
+    if (!event || event.key === 'Escape') {
       onOpenChange(false);
       launcher.current?.focus();
     }
@@ -259,7 +384,8 @@ export function App({ client, open, onOpenChange, settings: known, accentColor, 
     // `dir` mirrors the layout for a right-to-left language (the CSS uses logical properties); the corner stays the one
     // the widget's `position` names.
     <div
-      class={settings?.position === 'left' ? 'root left' : 'root'}
+      ref={root}
+      class={`root${settings?.position === 'left' ? ' left' : ''}${open ? ' open' : ''}`}
       lang={text.lang}
       dir={text.dir}
       style={accent ? { '--parley-accent': accent } : undefined}
@@ -273,15 +399,25 @@ export function App({ client, open, onOpenChange, settings: known, accentColor, 
                 {text.human}
               </button>
             )}
+            {/* On a phone the panel covers the launcher: this closes it instead (hidden on larger screens). */}
+            <button type="button" class="close" aria-label={text.close} onClick={() => handlePanelKeyDown()}>
+              <CloseIcon />
+            </button>
           </header>
-          <div class="log" role="log" aria-label={text.log} ref={log}>
+          <div class="log" role="log" aria-label={text.log} ref={log} onScroll={handleScroll}>
             {greeting && (
               <div class="message agent greeting">
                 <p>{greeting}</p>
               </div>
             )}
-            {messages.map((message) => (
-              <MessageItem key={message.id} message={message} botName={botName} text={text} />
+            {messages.map((message, index) => (
+              <MessageItem
+                key={message.id}
+                message={message}
+                grouped={continues(message, messages[index - 1])}
+                botName={botName}
+                text={text}
+              />
             ))}
             {drafts.map((draft) => (
               // Hidden from assistive technology: the log would read out every delta. The stored message that replaces
@@ -306,6 +442,11 @@ export function App({ client, open, onOpenChange, settings: known, accentColor, 
               </div>
             ))}
           </div>
+          {behind && (
+            <button type="button" class="pill" onClick={toEnd}>
+              {text.newMessages}
+            </button>
+          )}
           {agentTyping && (
             <p class="line typing" role="status">
               {text.typing}
@@ -370,16 +511,32 @@ export function App({ client, open, onOpenChange, settings: known, accentColor, 
           </form>
         </section>
       )}
+      {latestUnread && (
+        // The newest unread reply, above the launcher; a click opens the chat. Never focused: the status line below
+        // announces it.
+        <button type="button" class="preview" onClick={() => onOpenChange(true)}>
+          <b>{authorLabel(latestUnread, botName, text)}</b>
+          {latestUnread.body}
+        </button>
+      )}
+      <p class="hidden" role="status">
+        {latestUnread && `${authorLabel(latestUnread, botName, text)}: ${latestUnread.body}`}
+      </p>
       <button
         ref={launcher}
         type="button"
         class="launcher"
-        aria-label={open ? text.close : text.open}
+        aria-label={open ? text.close : unread.length ? `${text.open}, ${text.unread(unread.length)}` : text.open}
         aria-expanded={open}
         aria-controls={open ? 'parley-panel' : undefined}
         onClick={() => onOpenChange(!open)}
       >
         {open && <CloseIcon />}
+        {unread.length > 0 && (
+          <span class="badge" aria-hidden="true">
+            {unread.length}
+          </span>
+        )}
       </button>
     </div>
   );

@@ -1,18 +1,27 @@
 // @vitest-environment happy-dom
+import { createServer, type Server, type Socket } from 'node:net';
 import { act } from 'preact/test-utils';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mount, type WidgetHandle } from './mount.js';
 
-// Nothing listens on port 9 (discard). Requests from the widget are answered here instead, through happy-dom's fetch
-// interceptor (which also sees socket.io's polling, made with XMLHttpRequest): the settings call is recorded and
-// answered, anything else fails, so the client just stays offline while it tries.
-const serverUrl = 'http://127.0.0.1:9';
-const settingsUrl = `${serverUrl}/api/widgets/pk_test/settings`;
+// Per test, a server that accepts connections and never answers: the client's WebSocket stays connecting, and the
+// connections it opened are counted (a new server each time, so that a closed client's late connection counts for
+// nobody). HTTP requests from the widget are answered through happy-dom's fetch interceptor instead: the settings call
+// is recorded and answered, anything else fails.
+let server: Server;
+let connections: Socket[];
+let serverUrl: string;
+let settingsUrl: string;
 let requests: string[];
 let settingsAnswer: () => Response;
 let mounted: WidgetHandle | undefined;
 
-beforeEach(() => {
+beforeEach(async () => {
+  const accepted: Socket[] = (connections = []);
+  server = createServer((socket) => accepted.push(socket));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  serverUrl = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  settingsUrl = `${serverUrl}/api/widgets/pk_test/settings`;
   requests = [];
   settingsAnswer = () => Response.json({ title: 'Harbor & Pine support', greeting: 'Hi!', accentColor: '#1f6f5c', position: 'right' });
   localStorage.clear();
@@ -28,6 +37,9 @@ beforeEach(() => {
 afterEach(async () => {
   await act(() => mounted?.unmount());
   mounted = undefined;
+  const closed = new Promise((resolve) => server.close(resolve));
+  for (const socket of connections) socket.destroy();
+  await closed;
 });
 
 async function mountWidget(options: Partial<Parameters<typeof mount>[0]> = {}) {
@@ -42,7 +54,7 @@ async function mountWidget(options: Partial<Parameters<typeof mount>[0]> = {}) {
   return { widget: mounted!, root };
 }
 
-const socketRequests = () => requests.filter((url) => url.includes('/socket.io/'));
+const socketRequests = () => [...requests.filter((url) => url.includes('/socket.io/')), ...connections];
 
 describe('mount', () => {
   it('mounts the widget with its own client, and unmount removes it and closes the client', async () => {
@@ -83,6 +95,7 @@ describe('mount', () => {
 
     await act(() => root.querySelector<HTMLButtonElement>('button[aria-label="Open chat"]')!.click());
     expect(widget.client.status).toBe('connecting');
+    await expect.poll(() => connections.length).toBe(1);
   });
 
   it.each([

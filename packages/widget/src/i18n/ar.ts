@@ -37,6 +37,17 @@ export const ar: Catalog = {
   offline: 'أنت غير متصل. ستُرسل رسائلك عند عودة الاتصال.',
   connectionFailed: 'تعذّر الاتصال بالمحادثة',
   notSent: 'لم تُرسل الرسالة',
+  newMessages: 'رسائل جديدة',
+  // Arabic counts in four forms: one, two, three to ten (and 103–110…), and the rest.
+  unread: (count) =>
+    count === 1
+      ? 'رسالة جديدة'
+      : count === 2
+        ? 'رسالتان جديدتان'
+        : count % 100 >= 3 && count % 100 <= 10
+          ? `${count} رسائل جديدة`
+          : `${count} رسالة جديدة`,
+  newFrom: (name) => `رسالة جديدة من ${name}`,
   rate: 'ما تقييمك لهذه المحادثة؟',
   stars: 'التقييم',
   star: (score) => `${score} من 5`,

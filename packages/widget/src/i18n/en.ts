@@ -46,6 +46,10 @@ export const en = {
   offline: "You're offline. Your messages will be sent when the connection is back.",
   connectionFailed: "Couldn't connect to chat",
   notSent: 'Message not sent',
+  newMessages: 'New messages',
+  unread: (count: number) => (count === 1 ? '1 new message' : `${count} new messages`),
+  /** The page's title for a moment when a reply arrives while the panel is closed. */
+  newFrom: (name: string) => `New message from ${name}`,
   // The forms of the extras chunk (rating, transcript, follow-up, topics).
   rate: 'How was this conversation?',
   stars: 'Rating',

@@ -16,6 +16,8 @@ function words(catalog: Catalog): Record<string, string> {
       if (key === 'queue') return [key, `${catalog.queue(2, null)} | ${catalog.queue(2, 3)}`];
       if (key === 'star') return [key, catalog.star(4)];
       if (key === 'transcriptSent') return [key, catalog.transcriptSent('ada@example.com')];
+      if (key === 'unread') return [key, [1, 2, 3, 11, 105].map(catalog.unread).join(' | ')];
+      if (key === 'newFrom') return [key, catalog.newFrom('Ada')];
       return [key, value as string];
     }),
   );

@@ -1,0 +1,189 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { accessibilityViolations, launchChromium, root, startParley, type StartedParley } from './parley.js';
+
+// The widget on the demo shop as visitors meet it: on phones and on a desktop, with replies arriving while it is
+// closed, and on a network that blocks WebSockets.
+const screenshots = join(root, '.artifacts/screenshots');
+
+let parley: StartedParley;
+let browser: Browser;
+const contexts: BrowserContext[] = [];
+
+beforeAll(async () => {
+  mkdirSync(screenshots, { recursive: true });
+  parley = await startParley();
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await parley?.stop();
+});
+
+async function newPage(viewport: { width: number; height: number }, options: { isMobile?: boolean } = {}): Promise<Page> {
+  const context = await browser.newContext({ viewport, isMobile: options.isMobile ?? false, hasTouch: options.isMobile ?? false });
+  contexts.push(context);
+  return context.newPage();
+}
+
+/** The shop, made taller than the screen so that there is something behind the widget to scroll. */
+async function openShop(page: Page) {
+  await page.goto(`${parley.baseUrl}/`);
+  await page.evaluate(() => (document.body.style.minHeight = '4000px'));
+}
+
+async function signIn(page: Page) {
+  await page.goto(`${parley.baseUrl}/console/`);
+  await page.getByRole('textbox', { name: 'Email' }).fill(parley.agentEmail);
+  await page.getByRole('textbox', { name: 'Password' }).fill(parley.agentPassword);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+describe('the widget on a phone', () => {
+  it.each([
+    { width: 390, height: 844 },
+    { width: 360, height: 740 },
+  ])('fills a $width×$height screen, locks the page behind it, and zooms nothing on focus', async (viewport) => {
+    const page = await newPage(viewport, { isMobile: true });
+    await openShop(page);
+    await page.getByRole('button', { name: 'Open chat' }).click();
+    const panel = page.getByRole('dialog');
+    await expect.poll(() => panel.boundingBox()).toEqual({ x: 0, y: 0, ...viewport });
+
+    // The page behind doesn't scroll while the chat is open, neither on the panel nor past the end of its log.
+    await page.mouse.move(viewport.width / 2, viewport.height / 2);
+    await page.mouse.wheel(0, 800);
+    await page.waitForTimeout(300);
+    expect(await page.evaluate(() => window.scrollY)).toBe(0);
+    // 16px and more: iOS zooms into a smaller input on focus.
+    const composer = page.getByRole('textbox', { name: 'Message' });
+    expect(await composer.evaluate((element) => getComputedStyle(element).fontSize)).toBe('16px');
+    expect(await accessibilityViolations(page)).toEqual([]);
+    await page.screenshot({ path: join(screenshots, `widget-phone-${viewport.width}-open.png`) });
+
+    // Its own close button stands in for the launcher it covers; the page scrolls again.
+    await page.getByRole('dialog').getByRole('button', { name: 'Close chat' }).click();
+    await expect.poll(() => panel.count()).toBe(0);
+    await expect.poll(() => page.getByRole('button', { name: 'Open chat' }).isVisible()).toBe(true);
+    await expect
+      .poll(async () => {
+        await page.mouse.wheel(0, 400);
+        return page.evaluate(() => window.scrollY);
+      })
+      .toBeGreaterThan(0);
+  });
+
+  it('is a card beside the page on a desktop, which keeps scrolling', async () => {
+    const page = await newPage({ width: 1280, height: 800 });
+    await openShop(page);
+    await page.getByRole('button', { name: 'Open chat' }).click();
+    const box = (await page.getByRole('dialog').boundingBox())!;
+    expect(box.width).toBe(370);
+    expect(box.x + box.width).toBe(1280 - 20);
+    // On a desktop the launcher closes it: the header's close button is not there.
+    expect(await page.getByRole('dialog').getByRole('button', { name: 'Close chat' }).count()).toBe(0);
+    await page.mouse.move(200, 400);
+    await expect
+      .poll(async () => {
+        await page.mouse.wheel(0, 400);
+        return page.evaluate(() => window.scrollY);
+      })
+      .toBeGreaterThan(0);
+    expect(await accessibilityViolations(page)).toEqual([]);
+  });
+});
+
+describe('replies while the widget is closed', () => {
+  it('counts them on the launcher, previews the newest, and names its author in the page title', async () => {
+    const shop = await newPage({ width: 1280, height: 800 });
+    await openShop(shop);
+    const title = await shop.title();
+    await shop.getByRole('button', { name: 'Open chat' }).click();
+    await shop.getByRole('textbox', { name: 'Message' }).fill('Do you ship tents to Norway?');
+    await shop.getByRole('button', { name: 'Send' }).click();
+    // The bot answers first (the offline answerer, without an Anthropic key).
+    await expect.poll(() => shop.locator('[data-author="bot"]').count(), { timeout: 10_000 }).toBe(1);
+    await shop.getByRole('button', { name: 'Close chat' }).click();
+
+    const agent = await newPage({ width: 1280, height: 800 });
+    await signIn(agent);
+    await agent.locator('.conversation-list button').first().click();
+    await expect.poll(() => agent.getByRole('log').textContent()).toContain('Do you ship tents to Norway?');
+    await agent.getByRole('textbox', { name: 'Reply' }).fill('We do, in 3 to 5 days.');
+    await agent.getByRole('button', { name: 'Send' }).click();
+
+    await expect.poll(() => shop.getByRole('button', { name: /^Open chat, \d+ new messages?$/ }).count(), { timeout: 10_000 }).toBe(1);
+    expect(await shop.title()).toMatch(/^New message from /);
+    const preview = shop.getByRole('button', { name: /We do, in 3 to 5 days\./ });
+    expect(await preview.isVisible()).toBe(true);
+    expect(await accessibilityViolations(shop)).toEqual([]);
+    await shop.screenshot({ path: join(screenshots, 'widget-unread.png') });
+    // The title blinks once, then is the page's again.
+    await expect.poll(() => shop.title(), { timeout: 10_000 }).toBe(title);
+
+    await preview.click();
+    await expect.poll(() => shop.getByRole('log').textContent()).toContain('We do, in 3 to 5 days.');
+    await shop.getByRole('button', { name: 'Close chat' }).click();
+    expect(await shop.getByRole('button', { name: 'Open chat' }).count()).toBe(1);
+  });
+});
+
+describe('a network that blocks WebSockets', () => {
+  it('falls back to long-polling, fetched only then, and the chat works', async () => {
+    const page = await newPage({ width: 1280, height: 800 });
+    // Every WebSocket fails its handshake, as behind a proxy that refuses them: an error, then a close with 1006.
+    await page.addInitScript(() => {
+      window.WebSocket = class RefusedWebSocket extends EventTarget {
+        readyState = 0;
+        onerror: ((event: Event) => void) | null = null;
+        onclose: ((event: CloseEvent) => void) | null = null;
+        constructor(readonly url: string) {
+          super();
+          setTimeout(() => {
+            this.readyState = 3;
+            const error = new Event('error');
+            this.onerror?.(error);
+            this.dispatchEvent(error);
+            const close = new CloseEvent('close', { code: 1006 });
+            this.onclose?.(close);
+            this.dispatchEvent(close);
+          }, 10);
+        }
+        send() {}
+        close() {}
+      } as unknown as typeof WebSocket;
+    });
+    const scripts: string[] = [];
+    page.on('request', (request) => {
+      if (request.resourceType() === 'script') scripts.push(new URL(request.url()).pathname);
+    });
+    await openShop(page);
+    expect(scripts.some((path) => path.includes('polling-transport'))).toBe(false);
+    await page.getByRole('button', { name: 'Open chat' }).click();
+    await page.getByRole('textbox', { name: 'Message' }).fill('Hello from behind a proxy');
+    await page.getByRole('button', { name: 'Send' }).click();
+    await expect.poll(() => page.locator('[data-author="bot"]').count(), { timeout: 15_000 }).toBe(1);
+    expect(scripts.some((path) => path.includes('polling-transport'))).toBe(true);
+  });
+
+  it('uses a WebSocket from the start where one works, and never loads long-polling', async () => {
+    const page = await newPage({ width: 1280, height: 800 });
+    const scripts: string[] = [];
+    const polls: string[] = [];
+    page.on('request', (request) => {
+      const url = new URL(request.url());
+      if (request.resourceType() === 'script') scripts.push(url.pathname);
+      if (url.pathname.startsWith('/socket.io/') && url.searchParams.get('transport') === 'polling') polls.push(url.href);
+    });
+    await openShop(page);
+    await page.getByRole('button', { name: 'Open chat' }).click();
+    await page.getByRole('textbox', { name: 'Message' }).fill('Hello over a WebSocket');
+    await page.getByRole('button', { name: 'Send' }).click();
+    await expect.poll(() => page.locator('[data-author="bot"]').count(), { timeout: 10_000 }).toBe(1);
+    expect(polls).toEqual([]);
+    expect(scripts.some((path) => path.includes('polling-transport'))).toBe(false);
+  });
+});
