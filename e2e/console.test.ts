@@ -130,7 +130,8 @@ describe.each(sizes)(
       await shop.getByRole('textbox', { name: 'Message' }).fill(`Does the Ridgeline tent fit two people? (${size})`);
       await shop.getByRole('button', { name: 'Send' }).click();
       await expect.poll(() => shop.getByRole('log').textContent(), { timeout: 10_000 }).toContain('talk to a person');
-      await shop.getByRole('button', { name: 'Talk to a person' }).click();
+      // The offer's quick reply, under it in the log: a click sends its words, which ask for a person.
+      await shop.getByRole('log').getByRole('button', { name: 'Talk to a person' }).click();
       const widgetText = () => shop.locator('[data-parley-widget]').evaluate((host) => host.shadowRoot?.textContent ?? '');
       await expect.poll(widgetText, { timeout: 10_000 }).toContain('Robin (demo agent) joined the conversation.');
 

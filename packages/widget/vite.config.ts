@@ -48,6 +48,9 @@ function withoutLines(code: string, id: string, lines: string[]): string {
  * - engine.io-client's list of transports keeps the WebSocket alone (polling-transport.js registers polling in it);
  * - engine.io-client's and socket.io-client's entry modules no longer re-export the polling transports, which would
  *   keep them in the main chunk (the widget never imports them from there);
+ * - socket.io-client's entry module no longer hangs `Manager`, `Socket` and itself on its `io()` function (a
+ *   convenience for old code): that assignment kept `io()` and its URL parser in the main chunk, although Parley's
+ *   client creates its Manager itself;
  * - polling-transport.js takes the browser's polling transport from its own module, reached from the lazy chunk only.
  */
 function websocketFirst(): Plugin {
@@ -69,7 +72,8 @@ function websocketFirst(): Plugin {
       }
       if (/[\\/]socket\.io-client[\\/]build[\\/]esm[\\/]index\.js$/.test(id)) {
         const line = 'export { Fetch, NodeXHR, XHR, NodeWebSocket, WebSocket, WebTransport, } from "engine.io-client";';
-        return { code: withoutLines(code, id, [line]), map: null };
+        const assign = 'Object.assign(lookup, {\n    Manager,\n    Socket,\n    io: lookup,\n    connect: lookup,\n});';
+        return { code: withoutLines(code, id, [line, assign]), map: null };
       }
       if (/[\\/]client[\\/]dist[\\/]polling-transport\.js$/.test(id)) {
         const index = await this.resolve('engine.io-client', id);

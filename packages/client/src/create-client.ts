@@ -19,7 +19,7 @@ import {
   type VisitorHandshake,
   type VisitorServerEvents,
 } from '@parley/protocol';
-import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
+import { Manager, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
 import { createDraftStore, type BotDraft } from './draft-store.js';
 import { createEmitter } from './emitter.js';
 import { createMessageStore } from './message-store.js';
@@ -379,14 +379,16 @@ function toParleyError(cause: unknown): ParleyError {
 export function createClient(options: ClientOptions): ParleyClient {
   return createClientWithSocket(options, function createVisitorSocket(handshake) {
     // From protocol's zod-free constants module, so the widget bundle stays free of schemas.
-    const socket = io(new URL(options.serverUrl).origin + VISITOR_NAMESPACE, {
+    // A Manager of its own rather than `io()`, whose cache shares one between clients of a server: each client is one
+    // visitor with one socket.
+    const manager = new Manager(new URL(options.serverUrl).origin, {
       // A WebSocket at once: one connection, without Socket.IO's HTTP long-polling handshake and upgrade first.
       transports: ['websocket'],
       ...options.io,
       autoConnect: false,
-      // A function, not an object: Socket.IO calls it on every (re)connect, so reconnects present the latest token.
-      auth: (callback) => callback(handshake()),
     });
+    // A function, not an object: Socket.IO calls it on every (re)connect, so reconnects present the latest token.
+    const socket = manager.socket(VISITOR_NAMESPACE, { ...options.io, auth: (callback) => callback(handshake()) });
     // Where a WebSocket can't connect (a proxy or firewall that blocks them), the attempts after a failure start with
     // long-polling and upgrade when they can, as Socket.IO's documentation suggests. Unless the caller chose transports.
     if (!options.io?.transports) {

@@ -116,6 +116,49 @@ describe('App', () => {
     expect(log.textContent).toContain(attack);
   });
 
+  it("renders the bot's and agents' markdown safely, and only links in the visitor's own text", async () => {
+    const client = new FakeClient();
+    client.messages = [
+      message('visitor', 'Is **this** https://shop.example/a ok?'),
+      message('agent', 'Yes: **free** returns, see [our policy](https://shop.example/returns) or [this](javascript:alert(1)).', 'Ada'),
+    ];
+    const { root } = await setup(client, { open: true });
+    const [visitor, agent] = [...root.querySelectorAll('[role="log"] .body')];
+    expect(visitor!.querySelector('strong')).toBeNull();
+    expect(visitor!.textContent).toBe('Is **this** https://shop.example/a ok?');
+    expect(visitor!.querySelector('a')?.getAttribute('href')).toBe('https://shop.example/a');
+    expect(agent!.querySelector('strong')?.textContent).toBe('free');
+    const links = [...agent!.querySelectorAll('a')];
+    expect(
+      links.map((link) => [link.textContent, link.getAttribute('href'), link.getAttribute('rel'), link.getAttribute('target')]),
+    ).toEqual([['our policy', 'https://shop.example/returns', 'noopener noreferrer', '_blank']]);
+    expect(agent!.textContent).toContain('[this](javascript:alert(1))');
+  });
+
+  it('offers the quick replies of the newest message as buttons that send their text, until something follows it', async () => {
+    const client = new FakeClient();
+    const offer = { ...message('bot', 'Shall I find your order?'), quickReplies: ['Yes, please', 'No, thanks'] };
+    client.messages = [{ ...message('agent', 'Older choice', 'Ada'), quickReplies: ['Old'] }, offer];
+    const { root } = await setup(client, { open: true });
+    const composer = textbox(root, 'Message')!;
+    await act(() => {
+      composer.value = 'half-written';
+      composer.dispatchEvent(new Event('input'));
+    });
+    expect(button(root, 'Old')).toBeNull();
+    await act(() => button(root, 'Yes, please')!.click());
+    expect(client.sent).toEqual(['Yes, please']);
+    // What the visitor was writing stays, and so does the focus in the composer.
+    expect(composer.value).toBe('half-written');
+    expect(root.activeElement).toBe(composer);
+
+    await act(() => client.receive(message('visitor', 'Yes, please')));
+    expect(button(root, 'No, thanks')).toBeNull();
+    // A visitor's message never offers any, whatever it carries.
+    await act(() => client.receive({ ...message('visitor', 'x'), quickReplies: ['Forged'] }));
+    expect(button(root, 'Forged')).toBeNull();
+  });
+
   it('lists the sources a bot reply cites under it, numbered as in the text, linking only http(s) URLs', async () => {
     const client = new FakeClient();
     const reply = {

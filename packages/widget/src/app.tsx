@@ -7,8 +7,9 @@ import { TYPING_EXPIRY_MS } from '@parley/client/thread';
 // Protocol's citation helpers live in a schema-free module: importing them brings no zod into the bundle.
 import { citationHref, citationLabel, type Citation } from '@parley/protocol';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { en, type Catalog } from './i18n/en.js';
+import { en, type MainCatalog } from './i18n/en.js';
 import type { WidgetClient } from './widget-client.js';
+import { Linkified, Markdown } from './markdown.js';
 import { isHexColor, type WidgetAppearance } from './widget-settings.js';
 
 /** Props of {@link App}. */
@@ -22,7 +23,7 @@ export interface AppProps {
   /** An accent color that wins over the settings' one (the script tag's `data-color`). */
   accentColor?: string | undefined;
   /** The words to show, in the visitor's language (see `i18n/load-catalog.ts`); English by default. */
-  text?: Catalog | undefined;
+  text?: MainCatalog | undefined;
 }
 
 /** Re-renders the calling component whenever the client reports a change. */
@@ -110,7 +111,7 @@ function usePhoneFit(open: boolean, root: { current: HTMLDivElement | null }) {
  * The page's title shows who wrote, once, for a few seconds, when an unread reply arrives: a visitor in another tab or
  * further down the page notices it without the title flashing on and on.
  */
-function useTitleBlink(latest: Message | undefined, botName: string, text: Catalog) {
+function useTitleBlink(latest: Message | undefined, botName: string, text: MainCatalog) {
   useEffect(() => {
     if (!latest) return;
     const title = document.title;
@@ -144,7 +145,7 @@ function useExtras(wanted: unknown) {
 }
 
 /** "You're number 2 in the queue. Usually within 3 min." — the wait, in whole minutes, only when the server knows one. */
-function queueText(text: Catalog, position: number, waitSeconds: number | null): string {
+function queueText(text: MainCatalog, position: number, waitSeconds: number | null): string {
   return text.queue(position, waitSeconds === null ? null : Math.ceil(waitSeconds / 60) || 1);
 }
 
@@ -152,7 +153,7 @@ function reasonOf(failure: unknown): string {
   return failure instanceof Error ? failure.message : String(failure);
 }
 
-function authorLabel(message: Message, botName: string, text: Catalog): string {
+function authorLabel(message: Message, botName: string, text: MainCatalog): string {
   const { kind, name } = message.author;
   if (kind === 'visitor') return text.you;
   return name ?? (kind === 'agent' ? text.agent : kind === 'bot' ? botName : '');
@@ -187,7 +188,20 @@ function initials(name: string): string {
     .join('');
 }
 
-function MessageItem({ message, grouped, botName, text }: { message: Message; grouped: boolean; botName: string; text: Catalog }) {
+/** A message's text: markdown for the bot's and agents' (in a `div`, its blocks), links only in the visitor's own. */
+function MessageBody({ kind, text }: { kind: string; text: string }) {
+  return kind === 'visitor' ? (
+    <p class="body">
+      <Linkified text={text} />
+    </p>
+  ) : (
+    <div class="body">
+      <Markdown text={text} />
+    </div>
+  );
+}
+
+function MessageItem({ message, grouped, botName, text }: { message: Message; grouped: boolean; botName: string; text: MainCatalog }) {
   const { kind } = message.author;
   // A status line ("You're number 2 in the queue.") shows its body: the server words it for the visitor when it writes
   // it, so the widget carries no wording of its own and shows the lines of newer servers too.
@@ -212,8 +226,8 @@ function MessageItem({ message, grouped, botName, text }: { message: Message; gr
           {label}
         </span>
       )}
-      {/* Text only, through Preact text nodes: message bodies are never parsed as HTML. */}
-      <p>{message.body}</p>
+      {/* Never parsed as HTML: markdown from the bot and agents, links in the visitor's own text (markdown.tsx). */}
+      <MessageBody kind={kind} text={message.body} />
       {message.citations && <Sources citations={message.citations} label={text.sources} />}
       <time dateTime={message.createdAt}>{timeText(message.createdAt, text.lang)}</time>
     </div>
@@ -286,6 +300,9 @@ export function App({ client, open, onOpenChange, settings: known, accentColor, 
   // Replies (an agent's or the bot's) the visitor hasn't seen: counted on the launcher while the panel is closed.
   const unread = open ? [] : messages.filter(({ seq, author }) => seq > seenUpTo && (author.kind === 'agent' || author.kind === 'bot'));
   const latestUnread = unread.at(-1);
+  // The buttons the bot or an agent attached to the newest message, until something follows it.
+  const last = messages.at(-1);
+  const quickReplies = !pending.length && !drafts.length && last?.author.kind !== 'visitor' ? last?.quickReplies : undefined;
   usePhoneFit(open, root);
   useTitleBlink(latestUnread, botName, text);
 
@@ -332,14 +349,17 @@ export function App({ client, open, onOpenChange, settings: known, accentColor, 
     if (atEnd.current) setBehind(false);
   }
 
-  function submit() {
-    const body = input;
-    if (!body.trim()) return;
-    setInput('');
+  function send(body: string) {
     setNotice(null);
     client.send(body).catch((failure: unknown) => {
       setNotice({ text: `${text.notSent}: ${reasonOf(failure)}`, error: true });
     });
+  }
+
+  function submit() {
+    if (!input.trim()) return;
+    send(input);
+    setInput('');
   }
 
   function askForPerson() {
@@ -430,14 +450,30 @@ export function App({ client, open, onOpenChange, settings: known, accentColor, 
                 aria-hidden="true"
               >
                 <span class="author">{draft.author.name || botName}</span>
-                {/* Text only, through Preact text nodes, like stored messages. */}
-                <p>{draft.text}</p>
+                <MessageBody kind="bot" text={draft.text} />
               </div>
             ))}
+            {quickReplies && (
+              <div class="replies">
+                {quickReplies.map((reply) => (
+                  <button
+                    key={reply}
+                    type="button"
+                    onClick={() => {
+                      // The buttons go with the message sent: the composer keeps the focus.
+                      composer.current?.focus();
+                      send(reply);
+                    }}
+                  >
+                    {reply}
+                  </button>
+                ))}
+              </div>
+            )}
             {pending.map((item) => (
               <div key={item.clientId} class="message visitor pending" data-pending="true">
                 <span class="author hidden">{text.you}</span>
-                <p>{item.body}</p>
+                <MessageBody kind="visitor" text={item.body} />
                 <span class="note">{status === 'connected' ? text.sending : text.waiting}</span>
               </div>
             ))}
@@ -476,9 +512,9 @@ export function App({ client, open, onOpenChange, settings: known, accentColor, 
           )}
           {extras && <style>{extras.styles}</style>}
           {/* Shows itself only while there are topics to pick and no conversation yet. */}
-          {extras && <extras.Topics client={client} text={text} />}
-          {extras && conversationStatus === 'resolved' && <extras.Rating client={client} text={text} />}
-          {extras && conversationStatus === 'queued' && <extras.FollowUp client={client} text={text} />}
+          {extras && <extras.Topics client={client} text={extras.withExtras(text)} />}
+          {extras && conversationStatus === 'resolved' && <extras.Rating client={client} text={extras.withExtras(text)} />}
+          {extras && conversationStatus === 'queued' && <extras.FollowUp client={client} text={extras.withExtras(text)} />}
           {notice && (
             <p class={notice.error ? 'line error' : 'line muted'} role={notice.error ? 'alert' : 'status'}>
               {notice.text}
@@ -516,7 +552,8 @@ export function App({ client, open, onOpenChange, settings: known, accentColor, 
         // announces it.
         <button type="button" class="preview" onClick={() => onOpenChange(true)}>
           <b>{authorLabel(latestUnread, botName, text)}</b>
-          {latestUnread.body}
+          {/* A glance, not the message: its markdown's markers left out. */}
+          {latestUnread.body.replace(/\*\*|__|`/g, '')}
         </button>
       )}
       <p class="hidden" role="status">

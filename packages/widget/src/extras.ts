@@ -5,6 +5,7 @@
  * @module
  */
 export { FollowUp } from './follow-up.js';
+export { withExtras } from './i18n/en-extras.js';
 export { Rating } from './rating.js';
 export { Topics } from './topics.js';
 export { default as styles } from './rating.css?inline';

@@ -4,7 +4,7 @@
  */
 import { render } from 'preact';
 import { App } from './app.js';
-import { en, type Catalog } from './i18n/en.js';
+import { en, type MainCatalog } from './i18n/en.js';
 import { loadCatalog, pickLanguage } from './i18n/load-catalog.js';
 import styles from './styles.css?inline';
 import type { WidgetClient } from './widget-client.js';
@@ -69,7 +69,7 @@ export function mountApp(client: WidgetClient, options: MountAppOptions = {}): A
   let drawn = false;
   let mounted = true;
   let settings: WidgetAppearance | undefined;
-  let text: Catalog = en;
+  let text: MainCatalog = en;
   // The page's or the browser's choice is known now: its catalog loads alongside the settings. Only when neither names
   // a language the widget speaks do the settings' `locale` decide.
   const preferred = pickLanguage([options.locale, ...navigator.languages]);
@@ -107,7 +107,7 @@ export function mountApp(client: WidgetClient, options: MountAppOptions = {}): A
     else show(known, catalog);
   }
 
-  function show(known: WidgetAppearance | undefined, catalog: Catalog) {
+  function show(known: WidgetAppearance | undefined, catalog: MainCatalog) {
     if (!mounted) return;
     settings = known;
     text = catalog;

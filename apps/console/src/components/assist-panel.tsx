@@ -46,7 +46,8 @@ function AnswerView(props: { label: string; answer: AssistAnswer; onRetry: () =>
   const { answer, label } = props;
   const streaming = busy(answer);
   return (
-    <div class={`assist-answer assist-${answer.status}`}>
+    // A long answer scrolls (max-height in the CSS): focusable and named, so keyboard users can scroll it too.
+    <div class={`assist-answer assist-${answer.status}`} tabIndex={0} role="region" aria-label={label}>
       <p class="assist-label">{label}</p>
       {/* Text child only: what the model wrote is shown, never interpreted. */}
       <p class="assist-text" aria-live="polite" aria-busy={streaming}>

@@ -1,9 +1,12 @@
 /**
  * The widget's words in English: the catalog the others copy, and the one in the main chunk (every visitor has it; the
- * other languages are chunks of their own, loaded by {@link loadCatalog} only for visitors who need them). Accessible
+ * other languages are chunks of their own, loaded by {@link loadCatalog} only for visitors who need them). The words
+ * of the forms only some visitors see are in the extras chunk, in English too (`en-extras.ts`). Accessible
  * names are a contract: tests and assistive technology users rely on them.
  * @module
  */
+
+import type { ExtrasCatalog } from './en-extras.js';
 
 /** Text direction of a language's catalog: `rtl` mirrors the widget's layout (Arabic). */
 export type TextDirection = 'ltr' | 'rtl';
@@ -50,23 +53,13 @@ export const en = {
   unread: (count: number) => (count === 1 ? '1 new message' : `${count} new messages`),
   /** The page's title for a moment when a reply arrives while the panel is closed. */
   newFrom: (name: string) => `New message from ${name}`,
-  // The forms of the extras chunk (rating, transcript, follow-up, topics).
-  rate: 'How was this conversation?',
-  stars: 'Rating',
-  star: (score: number) => `${score} out of 5`,
-  comment: 'Anything to add? (optional)',
-  sendRating: 'Send rating',
-  rateFailed: "Couldn't send your rating. Try again.",
-  transcript: 'E-mail me this conversation',
-  transcriptEmail: 'Your e-mail address',
-  emailPlaceholder: 'name@example.com',
-  transcriptSent: (email: string) => `Sent to ${email}.`,
-  contact: 'Leave your contact details',
-  email: 'E-mail',
-  phone: 'Phone (optional)',
-  contactEmpty: 'Enter an e-mail address or a phone number.',
-  topics: 'What can we help you with?',
 };
 
-/** A catalog: the English one's shape, so a language missing a key (or adding one) fails to compile. */
-export type Catalog = typeof en;
+/** The words the main chunk uses: English's in it, another language's from its chunk. */
+export type MainCatalog = typeof en;
+
+/**
+ * A language's whole catalog: the main chunk's words and the extras chunk's (`en-extras.ts`), so a language missing a
+ * key (or adding one) fails to compile.
+ */
+export type Catalog = MainCatalog & ExtrasCatalog;

@@ -3,10 +3,10 @@
  * its own, imported only when a visitor needs it, so an English visitor downloads none of them.
  * @module
  */
-import { en, type Catalog } from './en.js';
+import { en, type MainCatalog } from './en.js';
 
 // One import per language, spelled out: the bundler makes each a chunk of its own.
-const catalogs: Record<string, () => Promise<Catalog>> = {
+const catalogs: Record<string, () => Promise<MainCatalog>> = {
   es: () => import('./es.js').then((module) => module.es),
   de: () => import('./de.js').then((module) => module.de),
   fr: () => import('./fr.js').then((module) => module.fr),
@@ -43,6 +43,6 @@ export function pickLanguage(tags: readonly (string | undefined)[]): string | un
  * const text = await loadCatalog(pickLanguage(navigator.languages) ?? 'en')
  * ```
  */
-export function loadCatalog(language: string): Catalog | Promise<Catalog> {
+export function loadCatalog(language: string): MainCatalog | Promise<MainCatalog> {
   return Object.hasOwn(catalogs, language) ? catalogs[language]!() : en;
 }

@@ -1,0 +1,34 @@
+/**
+ * The English words of the forms in the extras chunk (rating, transcript, follow-up, topics): in that chunk, not the
+ * main one, since only some visitors see the forms. Other languages carry theirs in their own chunk.
+ * @module
+ */
+/** English words of the extras chunk's forms. */
+export const enExtras = {
+  rate: 'How was this conversation?',
+  stars: 'Rating',
+  star: (score: number) => `${score} out of 5`,
+  comment: 'Anything to add? (optional)',
+  sendRating: 'Send rating',
+  rateFailed: "Couldn't send your rating. Try again.",
+  transcript: 'E-mail me this conversation',
+  transcriptEmail: 'Your e-mail address',
+  emailPlaceholder: 'name@example.com',
+  transcriptSent: (email: string) => `Sent to ${email}.`,
+  contact: 'Leave your contact details',
+  email: 'E-mail',
+  phone: 'Phone (optional)',
+  contactEmpty: 'Enter an e-mail address or a phone number.',
+  topics: 'What can we help you with?',
+};
+
+/** The words of the extras chunk's forms. */
+export type ExtrasCatalog = typeof enExtras;
+
+/**
+ * The words for the extras chunk's forms: the visitor's language's, whose chunk holds them, else English's (the main
+ * chunk's English catalog has none).
+ */
+export function withExtras<Words extends object>(text: Words): Words & ExtrasCatalog {
+  return { ...enExtras, ...text };
+}
