@@ -13,62 +13,10 @@
 //   return, conversation   a later page view by a visitor with a conversation (the widget resumes it)
 //
 // Prints one line per scenario, then `--json` prints the figures as JSON as well.
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createRequire } from 'node:module';
-import { root } from './lib/parley.mjs';
-
-const require = createRequire(join(root, 'package.json'));
-const { chromium } = require('playwright-core');
+import { launchChromium, startParleyProcess } from './lib/parley-process.mjs';
 
 /** How long a page is left alone after `load`: the loader fetches the widget chunk on idle (at most 10 s later). */
 const SETTLE_MS = 4000;
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address();
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
-async function startServer() {
-  const dataDir = mkdtempSync(join(tmpdir(), 'parley-page-view-'));
-  const port = await freePort();
-  const child = spawn(process.execPath, [join(root, 'apps/server/dist/cli.js'), 'start'], {
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', PARLEY_DATA_DIR: dataDir, DATABASE_URL: '', PARLEY_LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 90_000);
-    const onData = (chunk) => {
-      output += chunk;
-      if (output.includes('Parley is running at')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`server exited with ${code}:\n${output}`)));
-  });
-  return {
-    url: `http://127.0.0.1:${port}`,
-    async close() {
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      await exited;
-      rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
-}
 
 /** Which part of Parley a request is for. */
 function kindOf(url) {
@@ -104,8 +52,11 @@ async function meter(page) {
   return figures;
 }
 
-/** A Socket.IO connection is one handshake, whether it then polls or upgrades to a WebSocket. */
-const connectionsOf = (figures) => figures.requests['socket.io handshake'] ?? 0;
+/**
+ * Socket.IO connections: a WebSocket each (the widget connects with one at once), or, where it falls back to
+ * long-polling, a polling handshake that may then upgrade to a WebSocket: one connection either way.
+ */
+const connectionsOf = (figures) => Math.max(figures.sockets, figures.requests['socket.io handshake'] ?? 0);
 
 async function visit(context, url, act) {
   const page = await context.newPage();
@@ -131,12 +82,8 @@ async function writeMessage(page) {
   await page.waitForTimeout(1000);
 }
 
-const server = await startServer();
-const browser = await chromium.launch({
-  executablePath: '/usr/bin/chromium',
-  headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-});
+const server = await startParleyProcess();
+const browser = await launchChromium();
 const results = {};
 try {
   const fresh = await browser.newContext();

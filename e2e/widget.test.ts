@@ -187,3 +187,51 @@ describe('a network that blocks WebSockets', () => {
     expect(scripts.some((path) => path.includes('polling-transport'))).toBe(false);
   });
 });
+
+/** What the tests use of `window.Parley` (docs/widget.md), and what they record of its events. */
+type PageWindow = Window & {
+  Parley: {
+    open(): void;
+    close(): void;
+    identify(details: { name?: string; email?: string }): void;
+    on(event: string, listener: (...args: unknown[]) => void): void;
+    shutdown(options?: { clearSession?: boolean }): void;
+  };
+  parleyEvents: string[];
+};
+
+describe("the page's API (window.Parley)", () => {
+  it('opens the chat, reports its events, tells agents who the visitor is, and shuts down', async () => {
+    const shop = await newPage({ width: 1280, height: 800 });
+    await openShop(shop);
+    // Called as soon as the loader has run: before the chat has loaded, so these are queued and replayed.
+    await shop.waitForFunction(() => 'Parley' in window);
+    await shop.evaluate(() => {
+      const page = window as unknown as PageWindow;
+      page.parleyEvents = [];
+      page.Parley.on('open', () => page.parleyEvents.push('open'));
+      page.Parley.on('close', () => page.parleyEvents.push('close'));
+      page.Parley.on('message', (message) => page.parleyEvents.push(`message ${(message as { author: { kind: string } }).author.kind}`));
+      page.Parley.identify({ name: 'Ada Lovelace', email: 'ada@example.com' });
+      page.Parley.open();
+    });
+    await shop.getByRole('textbox', { name: 'Message' }).fill('Can I change my delivery address?');
+    await shop.getByRole('button', { name: 'Send' }).click();
+    await expect.poll(() => shop.locator('[data-author="bot"]').count(), { timeout: 10_000 }).toBe(1);
+    await shop.evaluate(() => (window as unknown as PageWindow).Parley.close());
+    const events = await shop.evaluate(() => (window as unknown as PageWindow).parleyEvents);
+    expect(events[0]).toBe('open');
+    expect(events).toContain('message visitor');
+    expect(events).toContain('message bot');
+    expect(events.at(-1)).toBe('close');
+
+    // The agent sees the name and address the page gave, on the conversation.
+    const agent = await newPage({ width: 1280, height: 800 });
+    await signIn(agent);
+    await expect.poll(() => agent.locator('.conversation-list').textContent(), { timeout: 10_000 }).toContain('Ada Lovelace');
+
+    await shop.evaluate(() => (window as unknown as PageWindow).Parley.shutdown({ clearSession: true }));
+    expect(await shop.locator('[data-parley-widget]').count()).toBe(0);
+    expect(await shop.evaluate(() => Object.keys(localStorage).filter((key) => key.startsWith('parley:')))).toEqual([]);
+  });
+});

@@ -111,6 +111,30 @@ function withoutBinaryPayloads(): Plugin {
       code: `const fail = () => { throw new Error(${JSON.stringify(noBinary)}); };\nexport { fail as deconstructPacket, fail as reconstructPacket };\n`,
     },
     {
+      // Strings only: the string branch of each, as the module has it; a binary packet is refused.
+      module: /[\\/]engine\.io-parser[\\/]build[\\/]esm[\\/]encodePacket\.browser\.js$/,
+      exports: ['encodePacket', 'encodePacketToBinary'],
+      code: `import { PACKET_TYPES } from "./commons.js";
+const fail = () => { throw new Error(${JSON.stringify(noBinary)}); };
+export const encodePacket = ({ type, data }, supportsBinary, callback) =>
+  data == null || typeof data === "string" ? callback(PACKET_TYPES[type] + (data || "")) : fail();
+export { fail as encodePacketToBinary };
+`,
+    },
+    {
+      module: /[\\/]engine\.io-parser[\\/]build[\\/]esm[\\/]decodePacket\.browser\.js$/,
+      exports: ['decodePacket'],
+      code: `import { ERROR_PACKET, PACKET_TYPES_REVERSE } from "./commons.js";
+const fail = () => { throw new Error(${JSON.stringify(noBinary)}); };
+export const decodePacket = (encodedPacket) => {
+  if (typeof encodedPacket !== "string" || encodedPacket[0] === "b") fail();
+  const type = PACKET_TYPES_REVERSE[encodedPacket[0]];
+  if (!type) return ERROR_PACKET;
+  return encodedPacket.length > 1 ? { type, data: encodedPacket.substring(1) } : { type };
+};
+`,
+    },
+    {
       module: /[\\/]engine\.io-parser[\\/]build[\\/]esm[\\/]contrib[\\/]base64-arraybuffer\.js$/,
       exports: ['encode', 'decode'],
       code: `const fail = () => { throw new Error(${JSON.stringify(noBinary)}); };\nexport { fail as encode, fail as decode };\n`,
@@ -121,7 +145,10 @@ function withoutBinaryPayloads(): Plugin {
     transform(code, id) {
       const replacement = replacements.find(({ module }) => module.test(id));
       if (!replacement) return null;
-      const exported = [...code.matchAll(/^export (?:function|const) (\w+)/gm)].map((match) => match[1]).toSorted();
+      const exported = [
+        ...[...code.matchAll(/^export (?:function|const) (\w+)/gm)].map((match) => match[1]!),
+        ...[...code.matchAll(/^export \{([^}]*)\};$/gm)].flatMap((match) => match[1]!.split(',').map((name) => name.trim())),
+      ].toSorted();
       if (exported.join() !== [...replacement.exports].toSorted().join())
         throw new Error(`${id} changed (exports ${exported.join(', ')}): update the parley-without-binary-payloads plugin.`);
       return { code: replacement.code, map: null };
@@ -129,10 +156,35 @@ function withoutBinaryPayloads(): Plugin {
   };
 }
 
+/**
+ * engine.io-client's URI parser (a large regular expression and its field list) replaced by the browser's URL parser,
+ * returning the fields engine.io reads: `host` (without an IPv6 address's brackets, as the original), `protocol`,
+ * `port` (empty for a scheme's default port, which engine.io then fills in itself) and `query`. Parley's client always
+ * passes its server's origin; a host without a scheme (engine.io's `host` option) is read as http. A changed module
+ * fails the build.
+ */
+function withUrlParser(): Plugin {
+  return {
+    name: 'parley-with-url-parser',
+    transform(code, id) {
+      if (!/[\\/]engine\.io-client[\\/]build[\\/]esm[\\/]contrib[\\/]parseuri\.js$/.test(id)) return null;
+      withoutLines(code, id, ['export function parse(str) {', 'const parts = [']);
+      return {
+        code: `export function parse(str) {
+  const url = new URL(str.includes("://") ? str : "http://" + str);
+  return { source: str, protocol: url.protocol.slice(0, -1), host: url.hostname.replace(/^\\[(.*)\\]$/, "$1"), port: url.port, path: url.pathname, query: url.search.slice(1) };
+}
+`,
+        map: null,
+      };
+    },
+  };
+}
+
 const builds: Record<string, () => UserConfig> = {
   widget: () => ({
     ...shared,
-    plugins: [websocketFirst(), withoutBinaryPayloads()],
+    plugins: [websocketFirst(), withoutBinaryPayloads(), withUrlParser()],
     build: {
       outDir: 'dist',
       emptyOutDir: true,

@@ -702,4 +702,53 @@ describe('createConsoleController preferences and live events', () => {
     expect(events[3]!.previous?.lastSeq).toBe(2);
     controller.stop();
   });
+
+  it('sends the quick replies the agent attached, over the socket or REST, and again on a retry', async () => {
+    const server = fakeServer();
+    const controller = start(server);
+    server.setConnected(true);
+    await vi.waitFor(() => expect(seqsOf(controller)).toEqual([1, 2]));
+
+    controller.send(CONVERSATION_ID, 'Refund or replacement?', ['Refund', 'Replacement']);
+    await vi.waitFor(() => expect(seqsOf(controller)).toEqual([1, 2, 3]));
+    expect(server.sends[0]).toMatchObject({ body: 'Refund or replacement?', quickReplies: ['Refund', 'Replacement'] });
+
+    // Offline: REST carries them (this fake refuses it), and the retry sends them again, over the socket once it is back.
+    server.setConnected(false);
+    controller.send(CONVERSATION_ID, 'Did it arrive?', ['Yes', 'No']);
+    await vi.waitFor(() => expect(controller.getState().threads[CONVERSATION_ID]!.pending[0]?.status).toBe('failed'));
+    expect(server.replies).toEqual([{ clientId: expect.any(String), body: 'Did it arrive?', quickReplies: ['Yes', 'No'] }]);
+    const { clientId } = controller.getState().threads[CONVERSATION_ID]!.pending[0]!;
+    server.setConnected(true);
+    controller.retry(CONVERSATION_ID, clientId);
+    await vi.waitFor(() => expect(server.sends).toHaveLength(2));
+    expect(server.sends[1]).toEqual({ conversationId: CONVERSATION_ID, clientId, body: 'Did it arrive?', quickReplies: ['Yes', 'No'] });
+
+    // A reply without them carries none.
+    controller.send(CONVERSATION_ID, 'Thanks!');
+    await vi.waitFor(() => expect(server.sends).toHaveLength(3));
+    expect(server.sends[2]!.quickReplies).toBeUndefined();
+    controller.stop();
+  });
+
+  it('keeps how far the visitor has read from `conversation:seen`, never lowering it', async () => {
+    const server = fakeServer();
+    const controller = start(server);
+    server.setConnected(true);
+    await vi.waitFor(() => expect(controller.getState().conversations).toHaveLength(1));
+    const seenSeq = () => controller.getState().conversations[0]!.visitorSeenSeq;
+    expect(seenSeq()).toBe(0);
+
+    server.emit('conversation:seen', { conversationId: CONVERSATION_ID, visitorSeenSeq: 2 });
+    expect(seenSeq()).toBe(2);
+    // An older report, or a summary fetched before the event, does not take it back.
+    server.emit('conversation:seen', { conversationId: CONVERSATION_ID, visitorSeenSeq: 1 });
+    server.emit('conversation:updated', summary({ lastSeq: 2, updatedAt: '2025-01-05T00:00:00.000Z', visitorSeenSeq: 0 }));
+    expect(seenSeq()).toBe(2);
+    expect(controller.getState().conversations[0]!.updatedAt).toBe('2025-01-05T00:00:00.000Z');
+    // Another conversation's is no business of this one.
+    server.emit('conversation:seen', { conversationId: 'other', visitorSeenSeq: 9 });
+    expect(controller.getState().conversations.map((conversation) => conversation.visitorSeenSeq)).toEqual([2]);
+    controller.stop();
+  });
 });

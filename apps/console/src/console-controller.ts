@@ -83,9 +83,12 @@ export interface ConsoleController {
   setInbox(change: Partial<InboxQuery>): void;
   /** Lists the next page of the inbox's query, after the cursor of the last one; nothing when there is none. */
   loadMore(): void;
-  /** Sends a reply; it shows as pending until the server stores it. */
-  send(conversationId: string, body: string): void;
-  /** Sends a failed reply again, with its original `clientId`. */
+  /**
+   * Sends a reply, with the quick replies (buttons) the agent attached, if any; it shows as pending until the server
+   * stores it.
+   */
+  send(conversationId: string, body: string, quickReplies?: readonly string[]): void;
+  /** Sends a failed reply again, with its original `clientId` (and its quick replies). */
   retry(conversationId: string, clientId: string): void;
   /** Drops a failed reply. */
   discard(conversationId: string, clientId: string): void;
@@ -431,13 +434,20 @@ export function createConsoleController(options: ConsoleControllerOptions): Cons
 
   let preferencesSaving = 0;
 
+  // The quick replies of the replies not stored yet, by `clientId`, for a retry: a pending reply holds its body only.
+  const pendingQuickReplies = new Map<string, string[]>();
+
   async function deliver(conversationId: string, clientId: string, body: string) {
     // A reply can assign the conversation to the agent: that update is their own doing.
     ownChangeStarted(conversationId);
     try {
       const live = connection?.connected ? connection : null;
+      const quickReplies = pendingQuickReplies.get(clientId);
       // Over the socket when it is up; otherwise REST, which is just as idempotent.
-      const sent = live ? await live.send({ conversationId, clientId, body }) : await api.sendReply(conversationId, { clientId, body });
+      const sent = live
+        ? await live.send({ conversationId, clientId, body, quickReplies })
+        : await api.sendReply(conversationId, { clientId, body, quickReplies });
+      pendingQuickReplies.delete(clientId);
       dispatch({ type: 'send-confirmed', conversationId, clientId, sent, author });
     } catch (error) {
       dispatch({ type: 'send-failed', conversationId, clientId, error: handleError(error) });
@@ -484,6 +494,9 @@ export function createConsoleController(options: ConsoleControllerOptions): Cons
       scheduleCounts();
       if (!stopped)
         options.onLiveEvent?.({ type: 'conversation:updated', conversation, previous, own: isOwnChange(conversation.id), state });
+    },
+    'conversation:seen'(seen) {
+      dispatch({ type: 'visitor-seen', seen });
     },
     'typing:changed'(typing) {
       dispatch({ type: 'typing-changed', typing, now: now() });
@@ -542,6 +555,7 @@ export function createConsoleController(options: ConsoleControllerOptions): Cons
       });
       connection.on('message:created', serverEvents['message:created']);
       connection.on('conversation:updated', serverEvents['conversation:updated']);
+      connection.on('conversation:seen', serverEvents['conversation:seen']);
       connection.on('typing:changed', serverEvents['typing:changed']);
       connection.on('bot:reply-start', serverEvents['bot:reply-start']);
       connection.on('bot:reply-delta', serverEvents['bot:reply-delta']);
@@ -582,10 +596,11 @@ export function createConsoleController(options: ConsoleControllerOptions): Cons
     loadMore() {
       void loadNextPage();
     },
-    send(conversationId, body) {
+    send(conversationId, body, quickReplies) {
       if (body.trim() === '') return;
       controller.stopTyping();
       const clientId = createClientId();
+      if (quickReplies?.length) pendingQuickReplies.set(clientId, [...quickReplies]);
       dispatch({ type: 'send-started', conversationId, clientId, body, createdAt: new Date(now()).toISOString() });
       void deliver(conversationId, clientId, body);
     },
@@ -596,6 +611,7 @@ export function createConsoleController(options: ConsoleControllerOptions): Cons
       void deliver(conversationId, clientId, item.body);
     },
     discard(conversationId, clientId) {
+      pendingQuickReplies.delete(clientId);
       dispatch({ type: 'send-discarded', conversationId, clientId });
     },
     async writeNote(conversationId, body) {

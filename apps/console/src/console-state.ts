@@ -33,8 +33,9 @@ import type {
   PresenceChanged,
   ToolCall,
   TypingChanged,
+  VisitorSeen,
 } from '@parley/protocol';
-import { applyMessage, upsertConversations } from './conversation-store.js';
+import { applyMessage, applyVisitorSeen, upsertConversations } from './conversation-store.js';
 import { defaultInboxQuery, type InboxQuery } from './inbox.js';
 
 /** Whether live updates are flowing. */
@@ -129,6 +130,8 @@ export type ConsoleAction =
   | { type: 'read-confirmed'; conversationId: string; unreadCount: number }
   | { type: 'list-failed'; error: string }
   | { type: 'conversation-updated'; conversation: ConversationSummary }
+  /** The visitor read further (`conversation:seen`): read receipts. */
+  | { type: 'visitor-seen'; seen: VisitorSeen }
   | { type: 'conversation-opened'; conversationId: string | null }
   | { type: 'thread-loaded'; conversationId: string; messages: readonly Message[] }
   | { type: 'thread-failed'; conversationId: string; error: string }
@@ -320,6 +323,10 @@ function reduce(state: ConsoleState, action: ConsoleAction): ConsoleState {
         { ...state, conversations: upsertConversations(state.conversations, [action.conversation]) },
         action.conversation.id,
       );
+    case 'visitor-seen': {
+      const conversations = applyVisitorSeen(state.conversations, action.seen);
+      return conversations === state.conversations ? state : { ...state, conversations };
+    }
     case 'conversation-opened':
       return { ...state, openId: action.conversationId, notice: null };
     case 'thread-loaded':

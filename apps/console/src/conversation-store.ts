@@ -1,9 +1,9 @@
 /**
  * The inbox as the console holds it: pure functions that merge conversation summaries from REST pages,
- * `conversation:updated` and `message:created`, whichever arrives first.
+ * `conversation:updated`, `message:created` and `conversation:seen`, whichever arrives first.
  * @module
  */
-import type { ConversationStatus, ConversationSummary, Message, TicketStatus } from '@parley/protocol';
+import type { ConversationStatus, ConversationSummary, Message, TicketStatus, VisitorSeen } from '@parley/protocol';
 
 /** Statuses of conversations that still need someone. */
 export const openStatuses: ReadonlySet<ConversationStatus> = new Set(['bot', 'queued', 'agent']);
@@ -29,13 +29,29 @@ export function sortConversations(conversations: readonly ConversationSummary[])
 export function mergeSummary(held: ConversationSummary, incoming: ConversationSummary): ConversationSummary {
   const state = Date.parse(incoming.updatedAt) >= Date.parse(held.updatedAt) ? incoming : held;
   const activity = incoming.lastSeq >= held.lastSeq ? incoming : held;
-  if (state === activity) return state;
+  // Only ever rises, and a live `conversation:seen` does not touch `updatedAt`: the higher of the two.
+  const visitorSeenSeq = Math.max(held.visitorSeenSeq, incoming.visitorSeenSeq);
+  if (state === activity && state.visitorSeenSeq === visitorSeenSeq) return state;
   return {
     ...state,
     lastSeq: activity.lastSeq,
     lastMessage: activity.lastMessage,
     lastMessageAt: activity.lastMessageAt,
+    visitorSeenSeq,
   };
+}
+
+/**
+ * Applies the agents' `conversation:seen` (the visitor read further) to its conversation's summary; the list unchanged
+ * when the conversation is unknown or the summary has seen as much already.
+ */
+export function applyVisitorSeen(
+  conversations: readonly ConversationSummary[],
+  { conversationId, visitorSeenSeq }: VisitorSeen,
+): readonly ConversationSummary[] {
+  const held = conversations.find((conversation) => conversation.id === conversationId);
+  if (!held || held.visitorSeenSeq >= visitorSeenSeq) return conversations;
+  return conversations.map((conversation) => (conversation === held ? { ...held, visitorSeenSeq } : conversation));
 }
 
 /** Inserts or merges each of `incoming` into `conversations` and returns the list sorted by activity. */

@@ -936,3 +936,141 @@ describe('createClient: pre-chat topics', () => {
     expect(bodies(client.messages)).toEqual(['Can I return this?']);
   });
 });
+
+const identities = (server: FakeServer) => server.sockets.flatMap((socket) => socket.handshakes.map((handshake) => handshake.identity));
+const identifies = (server: FakeServer) =>
+  server.received.filter((entry) => entry.event === 'contact:identify').map((entry) => entry.payload);
+
+const storedKeys = (storage: StorageLike & { keys: () => string[] }) => storage.keys().toSorted();
+
+/** A memory storage that can list its keys. */
+function listableStorage() {
+  const values = new Map<string, string>();
+  return {
+    getItem: (key: string) => values.get(key) ?? null,
+    setItem: (key: string, value: string) => void values.set(key, value),
+    removeItem: (key: string) => void values.delete(key),
+    keys: () => [...values.keys()],
+  };
+}
+
+describe('identify', () => {
+  it('does not connect, and presents the details in the handshake of the next connect', async () => {
+    const server = new FakeServer();
+    const client = start(server, { autoConnect: false, storage: createMemoryStorage() });
+    client.identify({ name: 'Ada Lovelace', email: 'ada@example.com' });
+    await delivered();
+    expect(client.status).toBe('offline');
+    expect(server.sockets[0]!.handshakes).toEqual([]);
+    client.connect();
+    await until(client, 'connected');
+    expect(server.sockets[0]!.handshakes).toEqual([
+      { widgetKey: 'pk_test', ...where, identity: { name: 'Ada Lovelace', email: 'ada@example.com' } },
+    ]);
+    const visitor = [...server.visitors.values()][0]!;
+    expect(visitor.identity).toEqual({ name: 'Ada Lovelace', email: 'ada@example.com', phone: null });
+    // The handshake carried them: no event besides.
+    expect(identifies(server)).toEqual([]);
+  });
+
+  it('sends contact:identify at once while connected, with only the fields given', async () => {
+    const { server, client, visitor } = await connected();
+    expect(identities(server)).toEqual([undefined]);
+    client.identify({ name: 'Ada' });
+    client.identify({ phone: '+44 20 7946 0958', email: undefined });
+    await vi.waitFor(() => expect(identifies(server)).toHaveLength(2), { timeout: 2000, interval: 5 });
+    expect(identifies(server)).toEqual([{ name: 'Ada' }, { phone: '+44 20 7946 0958' }]);
+    expect(visitor.identity).toEqual({ name: 'Ada', email: null, phone: '+44 20 7946 0958' });
+  });
+
+  it('ignores a call without any detail', async () => {
+    const { server, client } = await connected();
+    client.identify({});
+    client.identify({ name: undefined });
+    await delivered();
+    expect(identifies(server)).toEqual([]);
+  });
+
+  it('presents the latest details, merged, on every reconnect', async () => {
+    const { server, client } = await connected();
+    client.identify({ name: 'Ada', email: 'ada@example.com' });
+    client.identify({ email: 'ada@lovelace.example' });
+    await vi.waitFor(() => expect(identifies(server)).toHaveLength(2), { timeout: 2000, interval: 5 });
+    server.goDown();
+    await until(client, 'offline');
+    // Given while offline: not sent now, but presented when the connection is back.
+    client.identify({ phone: '+1 415 555 2671' });
+    server.comeUp();
+    await until(client, 'connected');
+    expect(identities(server)).toEqual([undefined, { name: 'Ada', email: 'ada@lovelace.example', phone: '+1 415 555 2671' }]);
+    expect(identifies(server)).toHaveLength(2);
+    client.close();
+    client.connect();
+    await until(client, 'connected');
+    expect(identities(server).at(-1)).toEqual({ name: 'Ada', email: 'ada@lovelace.example', phone: '+1 415 555 2671' });
+  });
+});
+
+describe('close', () => {
+  it('keeps the session, the conversation and the outbox in storage, so the next client resumes', async () => {
+    const server = new FakeServer();
+    const storage = listableStorage();
+    const first = start(server, { storage });
+    await until(first, 'connected');
+    await first.send('Hello');
+    server.goDown();
+    await until(first, 'offline');
+    void first.send('Still there?').catch(() => {});
+    first.close();
+    expect(storedKeys(storage)).toEqual(['parley:pk_test:conversation', 'parley:pk_test:outbox', 'parley:pk_test:session']);
+    server.comeUp();
+    const second = start(server, { storage });
+    await until(second, 'connected');
+    await vi.waitFor(() => expect(bodies(second.messages)).toEqual(['Hello', 'Still there?']), { timeout: 2000, interval: 5 });
+    expect(server.visitors.size).toBe(1);
+  });
+
+  it('with forget: true removes everything stored for the widget key, and the next client is a new visitor', async () => {
+    const server = new FakeServer();
+    const storage = listableStorage();
+    storage.setItem('parley:pk_other:session', 'another widget');
+    storage.setItem('site:cart', '3 items');
+    const first = start(server, { storage });
+    await until(first, 'connected');
+    first.identify({ name: 'Ada' });
+    await first.send('Hello');
+    server.goDown();
+    await until(first, 'offline');
+    const unsent = first.send('Never sent');
+    first.close({ forget: true });
+    await expect(unsent).rejects.toMatchObject({ code: 'unavailable' });
+    expect(storedKeys(storage)).toEqual(['parley:pk_other:session', 'site:cart']);
+    expect(first.messages).toEqual([]);
+    expect(first.pending).toEqual([]);
+    expect(first.session).toBeNull();
+    server.comeUp();
+
+    const second = start(server, { storage });
+    await until(second, 'connected');
+    expect(server.visitors.size).toBe(2);
+    expect(second.messages).toEqual([]);
+    expect(server.sends.map((sent) => sent.body)).toEqual(['Hello']);
+    // The same client connecting again is a new visitor too, without the forgotten details.
+    second.close({ forget: true });
+    first.connect();
+    await until(first, 'connected');
+    expect(server.visitors.size).toBe(3);
+    expect(server.sockets[0]!.handshakes.at(-1)).toEqual({ widgetKey: 'pk_test', ...where });
+  });
+
+  it('with forget: true after a plain close still forgets', async () => {
+    const server = new FakeServer();
+    const storage = listableStorage();
+    const client = start(server, { storage });
+    await until(client, 'connected');
+    client.close();
+    expect(storedKeys(storage)).toEqual(['parley:pk_test:session']);
+    client.close({ forget: true });
+    expect(storedKeys(storage)).toEqual([]);
+  });
+});

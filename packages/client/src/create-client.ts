@@ -6,6 +6,7 @@ import {
   ParleyError,
   VISITOR_NAMESPACE,
   type Ack,
+  type ContactIdentity,
   type AckDataOf,
   type ErrorBody,
   type ErrorCode,
@@ -302,14 +303,47 @@ export interface ParleyClient {
    */
   connect(): void;
   /**
-   * Disconnects and stops retrying. Queued messages stay in storage.
+   * Tells Parley who the visitor is, as the site knows them (the signed-in user): a name, an e-mail address, a phone
+   * number (any common format; stored in E.164, one without a country code read as one of the widget's default
+   * country). The agents see them on the visitor's contact; nothing appears in the conversation.
+   *
+   * The client remembers the latest details (in memory, merged with those of earlier calls: a field left out keeps its
+   * value) and presents them in the handshake of every (re)connect, so they apply however early the page calls this; it
+   * never connects by itself. While connected it also sends them at once (`contact:identify`). The details are not
+   * verified: any script on the page can claim any of them, so never treat them as proof of who the visitor is. An
+   * invalid field (an address that isn't one, a name over 200 characters) is dropped by the server.
+   *
+   * @example
+   * ```ts
+   * const client = createClient({ serverUrl, widgetKey, autoConnect: false })
+   * client.identify({ name: user.fullName, email: user.email })
+   * client.connect()
+   * // Later, when the user adds a phone number:
+   * client.identify({ phone: '+44 20 7946 0958' })
+   * ```
+   */
+  identify(details: { name?: string; email?: string; phone?: string }): void;
+  /**
+   * Disconnects and stops retrying. Queued messages stay in storage, and the next client on this browser resumes the
+   * same visitor and conversation.
+   *
+   * With `forget: true` (the visitor signed out of the site), it also removes everything this client stored for its
+   * widget key (the session token, the last conversation's status, the queued messages, which are not sent) and forgets
+   * what it held in memory (messages, drafts, the session, the details given to {@link ParleyClient.identify}), so the
+   * next connection, by this client or another on this browser, starts as a new visitor. The server keeps the old
+   * visitor's conversation for the agents.
    *
    * @example
    * ```ts
    * window.addEventListener('pagehide', () => client.close())
    * ```
+   *
+   * @example
+   * ```ts
+   * signOutButton.addEventListener('click', () => client.close({ forget: true }))
+   * ```
    */
-  close(): void;
+  close(options?: { forget?: boolean }): void;
 }
 
 /** The part of a Socket.IO client socket the SDK uses; the seam unit tests drive with a fake. */
@@ -445,6 +479,8 @@ export function createClientWithSocket(options: ClientOptions, createSocket: Cre
   let seeing = false;
   // The topic chosen for the conversation the next first message starts (`chooseTopic`).
   let topic: string | null = null;
+  // Who the page says the visitor is (`identify`), presented in every handshake.
+  let identity: ContactIdentity | undefined;
 
   const socket = createSocket(function handshake(): VisitorHandshake {
     // Where the visitor is, for the agents' contact panel: read on every (re)connect, so a reconnect reports the page
@@ -458,6 +494,7 @@ export function createClientWithSocket(options: ClientOptions, createSocket: Cre
       referrer: page?.referrer,
       timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
       language: globalThis.navigator?.language,
+      identity,
     };
   });
 
@@ -754,6 +791,22 @@ export function createClientWithSocket(options: ClientOptions, createSocket: Cre
   socket.on('bot:reply-delta', (delta) => emitDrafts(drafts.delta(delta)));
   socket.on('bot:reply-end', (end) => emitDrafts(drafts.end(end)));
 
+  /** `close({ forget: true })`: removes what this client stored for its widget key and what it holds in memory. */
+  function forget() {
+    for (const key of Object.values(keys)) storage.removeItem(key);
+    outbox.clear();
+    const unsent = new ParleyError('unavailable', 'The client forgot its visitor; the message was not sent.');
+    for (const { reject } of waiting.values()) reject(unsent);
+    waiting.clear();
+    identity = undefined;
+    topic = null;
+    session = null;
+    store.reset(null);
+    emitDrafts(drafts.retain(() => false));
+    setQueue(null);
+    emitPending();
+  }
+
   const client: ParleyClient = {
     get status() {
       return status;
@@ -852,7 +905,19 @@ export function createClientWithSocket(options: ClientOptions, createSocket: Cre
       setStatus('connecting');
       socket.connect();
     },
-    close() {
+    identify(details) {
+      const given: ContactIdentity = {};
+      for (const field of ['name', 'email', 'phone'] as const) {
+        const value = details?.[field];
+        if (typeof value === 'string') given[field] = value;
+      }
+      if (Object.keys(given).length === 0) return;
+      identity = { ...identity, ...given };
+      // Failures are ignored: the next handshake presents the details again, and the server drops invalid fields there.
+      if (socket.connected) ask('contact:identify', given).catch(() => {});
+    },
+    close(closing) {
+      if (closing?.forget) forget();
       if (closed) return;
       closed = true;
       ready = false;

@@ -24,6 +24,8 @@ export interface Outbox {
   readonly items: readonly OutboxItem[];
   add(item: OutboxItem): void;
   remove(clientId: string): void;
+  /** Drops every queued item, stored ones of other tabs included. */
+  clear(): void;
 }
 
 function isOutboxItem(value: unknown): value is OutboxItem {
@@ -77,6 +79,9 @@ export function createOutbox(storage: StorageLike, key: string): Outbox {
     },
     remove(clientId) {
       save(load().filter((held) => held.clientId !== clientId));
+    },
+    clear() {
+      save([]);
     },
   };
 }

@@ -213,6 +213,12 @@ export const conversationSummarySchema = z.object({
   /** Set when the conversation is a follow-up: its status, priority and running SLA clocks. */
   ticket: ticketSchema.nullable(),
   lastSeq: z.number().int().nonnegative(),
+  /**
+   * The newest seq the visitor has seen with the widget open (what their `conversation:seen` reported; 0: none yet):
+   * the console marks the agents' and the bot's messages up to it as seen. Rises live with the agents' event of the same
+   * name.
+   */
+  visitorSeenSeq: z.number().int().nonnegative(),
   lastMessage: z.object({ body: z.string(), authorKind: authorKindSchema }).nullable(),
   createdAt: z.string(),
   updatedAt: z.string(),

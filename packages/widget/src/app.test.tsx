@@ -895,6 +895,37 @@ describe('App', () => {
 });
 
 describe('mountApp', () => {
+  it('tells listeners when the panel opens and closes and how many replies are unread, until they stop listening', async () => {
+    const client = new FakeClient();
+    const { handle, root } = await setup(client);
+    const events: unknown[][] = [];
+    const stops = [
+      handle.on('open', () => events.push(['open'])),
+      handle.on('close', () => events.push(['close'])),
+      handle.on('unread', (count) => events.push(['unread', count])),
+    ];
+    await act(() => client.receive(message('agent', 'Hello?', 'Ada')));
+    await act(() => client.receive(message('agent', 'Still there?', 'Ada')));
+    await act(() => root.querySelector<HTMLElement>('.launcher')!.click());
+    await act(() => handle.close());
+    expect(events).toEqual([['unread', 1], ['unread', 2], ['open'], ['unread', 0], ['close']]);
+    for (const stop of stops) stop();
+    await act(() => handle.open());
+    expect(events).toHaveLength(5);
+  });
+
+  it("speaks the language the page sets, over the browser's", async () => {
+    const { handle, root } = await setup(new FakeClient());
+    expect(root.querySelector('.launcher')?.getAttribute('aria-label')).toBe('Open chat');
+    await act(() => handle.setLocale('de-AT'));
+    for (let round = 0; round < 150 && root.querySelector('.root')?.getAttribute('lang') !== 'de'; round++) await settle();
+    expect(root.querySelector('.launcher')?.getAttribute('aria-label')).toBe('Chat öffnen');
+    // A language the widget doesn't speak: English.
+    await act(() => handle.setLocale('ja'));
+    await settle();
+    expect(root.querySelector('.launcher')?.getAttribute('aria-label')).toBe('Open chat');
+  });
+
   it('keeps its markup and styles inside a shadow root', async () => {
     const headStyles = document.head.querySelectorAll('style').length;
     const { host, root } = await setup(new FakeClient(), { open: true });

@@ -18,6 +18,8 @@ export interface AppProps {
   /** Whether the panel is open; the launcher asks for changes through `onOpenChange`. */
   open: boolean;
   onOpenChange: (open: boolean) => void;
+  /** Told how many replies are unread whenever that changes (0 while the panel is open). */
+  onUnread?: ((count: number) => void) | undefined;
   /** The widget's settings known before connecting; the session's, once loaded, take their place. */
   settings?: WidgetAppearance | undefined;
   /** An accent color that wins over the settings' one (the script tag's `data-color`). */
@@ -265,7 +267,7 @@ function Sources({ citations, label }: { citations: Citation[]; label: string })
  * render(<App client={client} open={open} onOpenChange={setOpen} />, container)
  * ```
  */
-export function App({ client, open, onOpenChange, settings: known, accentColor, text = en }: AppProps) {
+export function App({ client, open, onOpenChange, onUnread, settings: known, accentColor, text = en }: AppProps) {
   useClientUpdates(client);
   const agentTyping = useAgentTyping(client);
   // What the visitor is writing (not to be confused with the bot's drafts).
@@ -304,6 +306,7 @@ export function App({ client, open, onOpenChange, settings: known, accentColor, 
   const last = messages.at(-1);
   const quickReplies = !pending.length && !drafts.length && last?.author.kind !== 'visitor' ? last?.quickReplies : undefined;
   usePhoneFit(open, root);
+  useEffect(() => onUnread?.(unread.length), [unread.length]);
   useTitleBlink(latestUnread, botName, text);
 
   // Focus the composer when the visitor opens the panel, but not when it starts open: that would steal the page's focus.

@@ -11,5 +11,6 @@
  * @module
  */
 export { mount } from './mount.js';
-export type { MountOptions, WidgetHandle } from './mount.js';
-export type { AppHandle, MountAppOptions } from './mount-app.js';
+export type { MountOptions, VisitorDetails, WidgetEvents, WidgetHandle } from './mount.js';
+export type { AppEvents, AppHandle, MountAppOptions } from './mount-app.js';
+export type { ParleyCommand, ParleyGlobal } from './loader.js';

@@ -38,15 +38,22 @@ function fakeWindow(options: { idle?: boolean } = {}) {
 /** The widget's handle, recording what the loader calls on it. */
 function fakeWidget() {
   const calls: string[] = [];
+  /** Each call with its arguments, for the methods that take some. */
+  const called: unknown[][] = [];
+  const unsubscribe = () => called.push(['unsubscribed']);
   const handle = {
     open: () => calls.push('open'),
     close: () => calls.push('close'),
     toggle: () => calls.push('toggle'),
     unmount: () => calls.push('unmount'),
+    identify: (...args: unknown[]) => called.push(['identify', ...args]),
+    setLocale: (...args: unknown[]) => called.push(['setLocale', ...args]),
+    on: (...args: unknown[]) => (called.push(['on', ...args]), unsubscribe),
+    shutdown: (...args: unknown[]) => called.push(['shutdown', ...args]),
     client: {},
   } as unknown as WidgetHandle;
   const mount = vi.fn((_options: Parameters<WidgetModule['mount']>[0]) => handle);
-  return { calls, mount, module: { mount } satisfies WidgetModule };
+  return { calls, called, unsubscribe, mount, module: { mount } satisfies WidgetModule };
 }
 
 /** An import that resolves when the test says so. */
@@ -96,6 +103,51 @@ describe('installLoader', () => {
     win.Parley!('close');
     expect(widget.calls).toEqual(['close', 'toggle', 'open', 'close']);
     expect(widgetImport.load).toHaveBeenCalledTimes(1);
+  });
+
+  it("offers the widget's methods as Parley.open() and Parley('open'), with their arguments, before and after loading", async () => {
+    const { win } = fakeWindow();
+    const widgetImport = deferredImport();
+    installLoader(win, document, scriptTag(), CHUNK, widgetImport.load);
+    const listener = vi.fn();
+    win.Parley!.identify({ name: 'Ada Lovelace', email: 'ada@example.com' });
+    win.Parley!('setLocale', 'de');
+    // Before the widget has loaded there is nothing to unsubscribe yet.
+    expect(win.Parley!.on('unread', listener)).toBeUndefined();
+    expect(widgetImport.load).not.toHaveBeenCalled();
+    win.Parley!.open();
+
+    const widget = fakeWidget();
+    widgetImport.resolve(widget.module);
+    await flush();
+    expect(widget.called).toEqual([
+      ['identify', { name: 'Ada Lovelace', email: 'ada@example.com' }],
+      ['setLocale', 'de'],
+      ['on', 'unread', listener],
+    ]);
+    expect(widget.calls).toEqual(['open']);
+    // Once loaded, a method's answer comes back: `on` gives its unsubscribe function.
+    expect(win.Parley!.on('message', listener)).toBe(widget.unsubscribe);
+    win.Parley!.shutdown({ clearSession: true });
+    expect(widget.called.at(-1)).toEqual(['shutdown', { clearSession: true }]);
+  });
+
+  it("replays a stub's calls with their arguments (arguments objects, as the snippet queues them)", async () => {
+    const { win } = fakeWindow();
+    const stub = function Parley() {
+      // oxlint-disable-next-line prefer-rest-params -- the documented snippet queues `arguments`
+      (stub.q ??= []).push(arguments);
+    } as unknown as ParleyGlobal & ((...args: unknown[]) => void);
+    win.Parley = stub;
+    stub('identify', { email: 'ada@example.com' });
+    stub('open');
+    const widget = fakeWidget();
+    installLoader(win, document, scriptTag(), CHUNK, () => Promise.resolve(widget.module));
+    win.Parley!('open');
+    await flush();
+    await flush();
+    expect(widget.called).toEqual([['identify', { email: 'ada@example.com' }]]);
+    expect(widget.calls).toEqual(['open', 'open']);
   });
 
   it('takes over the calls of a stub defined before it', async () => {

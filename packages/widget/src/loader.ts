@@ -15,25 +15,37 @@
 import type { MountOptions, WidgetHandle } from './mount.js';
 import { isHexColor } from './widget-settings.js';
 
-/** What `window.Parley` accepts. */
-export type ParleyCommand = 'open' | 'close' | 'toggle';
+/** The widget's methods a page may call through `window.Parley`. */
+export type ParleyCommand = 'open' | 'close' | 'toggle' | 'identify' | 'setLocale' | 'on' | 'shutdown';
+
+/** A method of the mounted widget, by name. */
+type Method<C extends ParleyCommand> = WidgetHandle[C];
 
 /**
- * `window.Parley`. A page may define a stub before the loader runs (`(Parley.q = Parley.q || []).push(arguments)`);
- * its queued calls are taken over.
+ * `window.Parley`: the widget's methods ({@link WidgetHandle}), callable as `Parley.open()` or `Parley('open')`. Calls
+ * made before the widget has loaded are queued and replayed in order once it has; until then `Parley.on` returns
+ * nothing, after that its unsubscribe function. A page may define a stub before the loader runs
+ * (`(Parley.q = Parley.q || []).push(arguments)`): its queued calls are taken over.
+ *
+ * @example
+ * ```ts
+ * window.Parley?.identify({ name: 'Ada Lovelace', email: 'ada@example.com' })
+ * window.Parley?.on('unread', (count) => updateHelpBadge(count))
+ * document.querySelector('#help')?.addEventListener('click', () => window.Parley?.open())
+ * ```
  */
-export interface ParleyGlobal {
-  (command: ParleyCommand): void;
-  /** Calls queued by a stub defined before the loader ran. */
-  q?: ArrayLike<unknown>[];
-}
+export type ParleyGlobal = { [C in ParleyCommand]: (...args: Parameters<Method<C>>) => ReturnType<Method<C>> | undefined } & {
+  <C extends ParleyCommand>(command: C, ...args: Parameters<Method<C>>): ReturnType<Method<C>> | undefined;
+  /** Calls queued by a stub defined before the loader ran (its `arguments` objects). */
+  q?: Iterable<unknown>[];
+};
 
 /** What the main chunk exports. */
 export interface WidgetModule {
   mount(options: MountOptions): WidgetHandle;
 }
 
-const commands: readonly string[] = ['open', 'close', 'toggle'] satisfies ParleyCommand[];
+const commands = 'open close toggle identify setLocale on shutdown'.split(' ') as ParleyCommand[];
 // Same place and look as the main chunk's launcher (`styles.css`), so the swap is invisible: the chat icon is drawn in
 // CSS, which costs fewer bytes than building an SVG. While the chunk loads after a click (`aria-busy`), the icon turns
 // into a spinning ring; with reduced motion the ring pulses instead of turning.
@@ -68,7 +80,8 @@ export function installLoader(
   if ((stub && !stub.q) || !widgetKey) return;
   const serverUrl = server || new URL(script.src).origin;
   const accentColor = isHexColor(color) ? color : undefined;
-  const queue: ArrayLike<unknown>[] = stub?.q ? Array.from(stub.q) : [];
+  // Calls as `arguments` objects (a stub's) or arrays: both iterable.
+  const queue: Iterable<unknown>[] = stub?.q ? Array.from(stub.q) : [];
   let widget: WidgetHandle | undefined;
   let loading: Promise<void> | undefined;
 
@@ -79,8 +92,8 @@ export function installLoader(
   // which a page's style-src does not govern.
   const style = doc.createElement('style');
   style.textContent = css;
+  // No `type`: the button is in a shadow root of its own, in no form it could submit.
   const button = doc.createElement('button');
-  button.type = 'button';
   button.setAttribute('aria-label', 'Open chat');
   if (accentColor) {
     button.style.background = accentColor;
@@ -88,9 +101,9 @@ export function installLoader(
   }
 
   /** Runs one call on the loaded widget. Only known commands: the global is callable by any script on the page. */
-  function run(call: ArrayLike<unknown>) {
-    const command = call[0];
-    if (widget && typeof command === 'string' && commands.includes(command)) widget[command as ParleyCommand]();
+  function run([command, ...args]: Iterable<unknown>): unknown {
+    if (widget && commands.includes(command as ParleyCommand))
+      return (widget[command as ParleyCommand] as (...values: unknown[]) => unknown)(...args);
   }
 
   function load() {
@@ -103,28 +116,33 @@ export function installLoader(
         // Let a later click try again, e.g. after a network blip.
         loading = undefined;
         button.removeAttribute('aria-busy');
-        console.error('Parley:', error);
+        console.error(error);
       },
     );
   }
 
-  win.Parley = function Parley(command: ParleyCommand) {
-    if (widget) return run([command]);
-    queue.push([command]);
-    if (command === 'open') load();
-  };
+  const parley = function Parley(...call: unknown[]) {
+    if (widget) return run(call);
+    queue.push(call);
+    if (call[0] === 'open') load();
+  } as ParleyGlobal;
+  // Casts: each method forwards its own arguments, which TypeScript can't follow through the loop.
+  for (const command of commands)
+    (parley as unknown as Record<string, unknown>)[command] = (...args: unknown[]) => parley(command, ...(args as []));
+  win.Parley = parley;
 
   button.addEventListener('click', () => {
     button.setAttribute('aria-busy', 'true');
-    win.Parley!('open');
+    parley('open');
   });
 
   const attach = () => doc.body.append(host);
   if (doc.body) attach();
-  else doc.addEventListener('DOMContentLoaded', attach, { once: true });
+  // `DOMContentLoaded` and `load` fire once: no `once` option needed.
+  else doc.addEventListener('DOMContentLoaded', attach);
 
   // Wait for the page's own load, then for idle time, so the widget never competes with the page's resources.
   const whenIdle = () => (win.requestIdleCallback ? win.requestIdleCallback(load, { timeout: 10_000 }) : win.setTimeout(load, 1000));
   if (doc.readyState === 'complete') whenIdle();
-  else win.addEventListener('load', whenIdle, { once: true });
+  else win.addEventListener('load', whenIdle);
 }

@@ -35,11 +35,28 @@ export interface MountAppOptions {
   locale?: string | undefined;
 }
 
+/** What a mounted widget reports to {@link AppHandle.on}'s listeners. */
+export interface AppEvents {
+  /** The visitor (or the page) opened the panel. */
+  open: () => void;
+  /** The panel closed. */
+  close: () => void;
+  /** How many replies the visitor hasn't seen changed: counted while the panel is closed, 0 once it opens. */
+  unread: (count: number) => void;
+}
+
 /** Controls of a mounted widget. */
 export interface AppHandle {
   open(): void;
   close(): void;
   toggle(): void;
+  /**
+   * Speaks `locale` (a BCP 47 tag such as `de` or `pt-BR`) from now on, when the widget knows the language; English
+   * otherwise. Wins over the browser's language and the widget's settings.
+   */
+  setLocale(locale: string): void;
+  /** Calls `listener` on each `event`; returns a function that stops it. */
+  on<E extends keyof AppEvents>(event: E, listener: AppEvents[E]): () => void;
   /** Removes the widget's DOM (and the host element, when the widget created it). */
   unmount(): void;
 }
@@ -70,6 +87,12 @@ export function mountApp(client: WidgetClient, options: MountAppOptions = {}): A
   let mounted = true;
   let settings: WidgetAppearance | undefined;
   let text: MainCatalog = en;
+  // The page's `setLocale`: wins over whatever language the first drawing would pick.
+  let chosen: MainCatalog | undefined;
+  const listeners = new Map<keyof AppEvents, Set<(...args: never[]) => void>>();
+  const emit = <E extends keyof AppEvents>(event: E, ...args: Parameters<AppEvents[E]>) => {
+    for (const listener of listeners.get(event) ?? []) (listener as (...values: unknown[]) => void)(...args);
+  };
   // The page's or the browser's choice is known now: its catalog loads alongside the settings. Only when neither names
   // a language the widget speaks do the settings' `locale` decide.
   const preferred = pickLanguage([options.locale, ...navigator.languages]);
@@ -83,11 +106,20 @@ export function mountApp(client: WidgetClient, options: MountAppOptions = {}): A
       open = next;
       update();
     }
+    emit(next ? 'open' : 'close');
   }
 
   function update() {
     render(
-      <App client={client} open={open} onOpenChange={setOpen} settings={settings} accentColor={options.accentColor} text={text} />,
+      <App
+        client={client}
+        open={open}
+        onOpenChange={setOpen}
+        onUnread={(count) => emit('unread', count)}
+        settings={settings}
+        accentColor={options.accentColor}
+        text={text}
+      />,
       container,
     );
   }
@@ -110,7 +142,7 @@ export function mountApp(client: WidgetClient, options: MountAppOptions = {}): A
   function show(known: WidgetAppearance | undefined, catalog: MainCatalog) {
     if (!mounted) return;
     settings = known;
-    text = catalog;
+    text = chosen ?? catalog;
     drawn = true;
     const style = document.createElement('style');
     style.textContent = styles;
@@ -130,6 +162,18 @@ export function mountApp(client: WidgetClient, options: MountAppOptions = {}): A
     open: () => setOpen(true),
     close: () => setOpen(false),
     toggle: () => setOpen(!(drawn ? open : wanted)),
+    setLocale(locale) {
+      void Promise.resolve(loadCatalog(pickLanguage([locale]) ?? 'en')).then((catalog) => {
+        chosen = text = catalog;
+        if (drawn && mounted) update();
+      });
+    },
+    on(event, listener) {
+      let set = listeners.get(event);
+      if (!set) listeners.set(event, (set = new Set()));
+      set.add(listener);
+      return () => void set.delete(listener);
+    },
     unmount() {
       if (!mounted) return;
       mounted = false;

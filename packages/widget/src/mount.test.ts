@@ -98,6 +98,43 @@ describe('mount', () => {
     await expect.poll(() => connections.length).toBe(1);
   });
 
+  it('shuts down: removes the widget and closes its client, keeping the session unless asked to forget it', async () => {
+    localStorage.setItem('parley:pk_test:session', 'token');
+    localStorage.setItem('parley:pk_test:conversation', 'agent');
+    const kept = await mountWidget();
+    await act(() => kept.widget.shutdown());
+    expect(document.querySelector('[data-parley-widget]')).toBeNull();
+    expect(kept.widget.client.status).toBe('offline');
+    expect(localStorage.getItem('parley:pk_test:session')).toBe('token');
+
+    const forgotten = await mountWidget();
+    await act(() => forgotten.widget.shutdown({ clearSession: true }));
+    expect(document.querySelector('[data-parley-widget]')).toBeNull();
+    expect(localStorage.getItem('parley:pk_test:session')).toBeNull();
+    expect(localStorage.getItem('parley:pk_test:conversation')).toBeNull();
+    mounted = undefined;
+  });
+
+  it("removes the script-tag loader's element on shutdown, but never an element the page gave it", async () => {
+    const loaderHost = document.body.appendChild(document.createElement('div'));
+    loaderHost.setAttribute('data-parley-widget', '');
+    let fromLoader!: WidgetHandle;
+    await act(() => {
+      fromLoader = mount({ serverUrl, widgetKey: 'pk_test', target: loaderHost });
+    });
+    await act(() => fromLoader.shutdown());
+    expect(loaderHost.isConnected).toBe(false);
+
+    const pageElement = document.body.appendChild(document.createElement('div'));
+    let fromPage!: WidgetHandle;
+    await act(() => {
+      fromPage = mount({ serverUrl, widgetKey: 'pk_test', target: pageElement });
+    });
+    await act(() => fromPage.shutdown());
+    expect(pageElement.isConnected).toBe(true);
+    pageElement.remove();
+  });
+
   it.each([
     ['an open conversation', 'connecting', { 'parley:pk_test:session': 'token', 'parley:pk_test:conversation': 'agent' }],
     ['a conversation waiting for a person', 'connecting', { 'parley:pk_test:session': 'token', 'parley:pk_test:conversation': 'queued' }],

@@ -99,6 +99,18 @@ describe('the minified main chunk (dist/widget/widget-<hash>.js)', () => {
     }
   });
 
+  it('leaves long-polling to a lazy chunk and Socket.IO binary payloads out (vite.config.ts plugins)', () => {
+    const entries = readManifest();
+    const main = readFileSync(mainChunk(), 'utf8');
+    // WebSocket is in; polling (XMLHttpRequest) is a chunk of its own; binary payload code (FileReader, Blob) nowhere.
+    expect(main).toContain('WebSocket');
+    for (const absent of ['XMLHttpRequest', 'FileReader', 'readAsDataURL', 'new Blob', 'WebTransport', 'ipv6uri'])
+      expect(main, absent).not.toContain(absent);
+    const polling = Object.entries(entries).find(([key]) => key.endsWith('polling-transport.js'))?.[1];
+    expect(polling?.isDynamicEntry).toBe(true);
+    expect(readFileSync(join(dist, polling!.file), 'utf8')).toContain('XMLHttpRequest');
+  });
+
   it('speaks German to a German browser, loading its chunk from the minified main chunk', async () => {
     vi.spyOn(navigator, 'languages', 'get').mockReturnValue(['de-DE']);
     const { mount } = (await import(/* @vite-ignore */ mainChunk())) as WidgetModule;

@@ -49,6 +49,7 @@ export function summary(overrides: Partial<ConversationSummary> = {}): Conversat
     transferNote: null,
     ticket: null,
     lastSeq: 0,
+    visitorSeenSeq: 0,
     lastMessage: null,
     createdAt: '2025-01-01T12:00:00.000Z',
     updatedAt: '2025-01-01T12:00:00.000Z',

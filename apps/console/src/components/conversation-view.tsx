@@ -60,7 +60,8 @@ export interface ConversationViewProps {
   notice: string | null;
   initialDraft: string;
   onDraftChange: (draft: string) => void;
-  onSend: (body: string) => void;
+  /** Sends a reply, with the quick replies (buttons) the agent attached, if any. */
+  onSend: (body: string, quickReplies?: string[]) => void;
   /** Writes an internal note; resolves true once stored. Without it the reply box writes replies only. */
   onWriteNote?: (body: string) => Promise<boolean>;
   /** The reply box's mode when the conversation opens (it survives switching conversations, like the draft). */
@@ -330,6 +331,7 @@ export function ConversationView(props: ConversationViewProps) {
               botReplies={thread.botReplies}
               visitorName={conversation ? contactLabel(conversation.contact) : undefined}
               agentId={agent.id}
+              visitorSeenSeq={conversation?.visitorSeenSeq}
               onRetry={props.onRetry}
               onDiscard={props.onDiscard}
             />

@@ -18,6 +18,13 @@ function mount(vnode: ComponentChild) {
   act(() => render(vnode, container));
 }
 
+/** The seq of the message that says "Seen" (read receipts), and what it says. */
+const receipts = () =>
+  [...container.querySelectorAll('.message-seen')].map((seen) => [
+    Number(seen.closest<HTMLElement>('.message')!.dataset.seq),
+    seen.textContent,
+  ]);
+
 describe('MessageList', () => {
   it('renders markup in a message body as literal text', () => {
     const body = '<img src=x onerror=alert(1)>';
@@ -182,5 +189,61 @@ describe('MessageList', () => {
       'note-3',
       'note-1',
     ]);
+  });
+
+  describe('read receipts', () => {
+    const agentAuthor = { kind: 'agent' as const, id: 'agent-1', name: 'Grace' };
+    const bot = { kind: 'bot' as const, id: null, name: null };
+    const transcript = [
+      message(1, { body: 'Hi' }),
+      message(2, { author: bot, body: 'Let me find someone.' }),
+      message(3, { author: { kind: 'system', id: null, name: null }, body: 'Grace joined.' }),
+      message(4, { author: agentAuthor, body: 'Hello!' }),
+      message(5, { body: 'Thanks' }),
+      message(6, { author: agentAuthor, body: 'Anything else?' }),
+    ];
+
+    it('says "Seen" in words under the newest agent or bot message the visitor has seen', () => {
+      mount(<MessageList messages={transcript} visitorSeenSeq={5} />);
+      expect(receipts()).toEqual([[4, 'Seen by the visitor']]);
+      // The visible word; the rest is for screen readers.
+      expect(container.querySelector('.message-seen')!.firstChild!.textContent).toBe('Seen');
+    });
+
+    it('moves as the visitor reads on', () => {
+      mount(<MessageList messages={transcript} visitorSeenSeq={2} />);
+      expect(receipts()).toEqual([[2, 'Seen by the visitor']]);
+      act(() => render(<MessageList messages={transcript} visitorSeenSeq={6} />, container));
+      expect(receipts()).toEqual([[6, 'Seen by the visitor']]);
+    });
+
+    it.each([
+      ['nothing seen yet', 0],
+      ['only the visitor’s own message seen', 1],
+      ['no seen seq given', undefined],
+    ])('shows nothing with %s', (_name, visitorSeenSeq) => {
+      mount(<MessageList messages={transcript} visitorSeenSeq={visitorSeenSeq} />);
+      expect(receipts()).toEqual([]);
+    });
+  });
+
+  it('shows the quick replies a message offered as chips, not buttons', () => {
+    mount(
+      <MessageList
+        messages={[
+          message(1, {
+            author: { kind: 'bot', id: null, name: null },
+            body: 'Refund or replacement?',
+            quickReplies: ['Refund', 'Replacement'],
+          }),
+          message(2, { body: 'Refund' }),
+        ]}
+      />,
+    );
+    const offered = container.querySelectorAll('[aria-label="Quick replies offered"]');
+    expect(offered).toHaveLength(1);
+    expect(offered[0]!.closest<HTMLElement>('.message')!.dataset.seq).toBe('1');
+    expect([...offered[0]!.querySelectorAll('li')].map((chip) => chip.textContent)).toEqual(['Refund', 'Replacement']);
+    expect(container.querySelector('.message-list button')).toBeNull();
   });
 });

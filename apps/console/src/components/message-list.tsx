@@ -27,6 +27,11 @@ export interface MessageListProps {
   visitorName?: string;
   /** The signed-in agent's id, to label their own messages "You". */
   agentId?: string;
+  /**
+   * How far the visitor has read (the conversation's `visitorSeenSeq`): "Seen" goes under the newest agent or bot message
+   * up to it; nothing when it is 0 or before every such message.
+   */
+  visitorSeenSeq?: number;
   onRetry?: (clientId: string) => void;
   onDiscard?: (clientId: string) => void;
 }
@@ -75,12 +80,15 @@ function MessageItem({
   toolCalls,
   visitorName,
   agentId,
+  seen,
 }: {
   message: Message;
   /** The tool calls this message was the outcome of. */
   toolCalls?: readonly ToolCall[];
   visitorName?: string;
   agentId?: string;
+  /** The newest message the visitor has seen of the agents' and the bot's: it carries the read receipt. */
+  seen?: boolean;
 }) {
   const { kind } = message.author;
   if (kind === 'system') return <SystemLine message={message} />;
@@ -96,8 +104,23 @@ function MessageItem({
       </div>
       {/* Text child only: Preact sets it as a text node, so markup in a message is shown, never interpreted. */}
       <p class="message-body">{message.body}</p>
+      {message.quickReplies && (
+        // What the visitor was offered: shown as the buttons looked, but not buttons here.
+        <ul class="quick-reply-chips" aria-label="Quick replies offered">
+          {message.quickReplies.map((reply) => (
+            <li key={reply} class="chip">
+              {reply}
+            </li>
+          ))}
+        </ul>
+      )}
       {message.citations && <MessageSources citations={message.citations} />}
       {toolCalls && <ToolCallList toolCalls={toolCalls} />}
+      {seen && (
+        <p class="message-seen">
+          Seen<span class="visually-hidden"> by the visitor</span>
+        </p>
+      )}
     </div>
   );
 }
@@ -277,7 +300,8 @@ function PendingItem({
 /**
  * The message log (`role="log"`). Visitor, agent, bot and system messages are styled apart, the bot's with its name and a
  * "Bot" tag; its replies show as they stream, and the tools it called fold under them. Internal notes sit among them,
- * labelled "Internal note". Bodies render as text.
+ * labelled "Internal note". Bodies render as text. The quick replies a message offered show under it as plain chips,
+ * and "Seen" under the newest agent or bot message the visitor has seen (read receipts).
  * Keeps the newest message in view while the agent is at the bottom, and leaves the scroll alone while they read
  * further up.
  */
@@ -289,10 +313,14 @@ export function MessageList({
   botReplies = [],
   visitorName,
   agentId,
+  visitorSeenSeq = 0,
   onRetry,
   onDiscard,
 }: MessageListProps) {
   const listRef = useRef<HTMLDivElement>(null);
+  const seenId = messages.findLast(
+    (message) => message.seq <= visitorSeenSeq && (message.author.kind === 'agent' || message.author.kind === 'bot'),
+  )?.id;
   const sticky = useRef(true);
   const last = messages.at(-1);
   // Grows with every delta, so the list also follows a reply while it streams.
@@ -302,7 +330,7 @@ export function MessageList({
   useLayoutEffect(() => {
     const list = listRef.current;
     if (list && sticky.current) list.scrollTop = list.scrollHeight;
-  }, [last?.id, messages.length, notes.length, toolCalls.length, pending.length, streamedLength]);
+  }, [last?.id, messages.length, notes.length, toolCalls.length, pending.length, streamedLength, seenId]);
 
   function handleScroll() {
     const list = listRef.current;
@@ -326,7 +354,13 @@ export function MessageList({
               </div>
             )}
             {item.kind === 'message' && (
-              <MessageItem message={item.message} toolCalls={item.toolCalls} visitorName={visitorName} agentId={agentId} />
+              <MessageItem
+                message={item.message}
+                toolCalls={item.toolCalls}
+                visitorName={visitorName}
+                agentId={agentId}
+                seen={item.message.id === seenId}
+              />
             )}
             {item.kind === 'note' && <NoteItem note={item.note} />}
             {item.kind === 'tool-calls' && <ToolCallList toolCalls={item.toolCalls} unattached />}

@@ -5,7 +5,9 @@ import { render } from 'preact';
 import { act } from 'preact/test-utils';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { agent, CONVERSATION_ID, summary } from '../__fixtures__/factories.js';
+import { settle } from '../__fixtures__/render.js';
 import { ConversationView, type ConversationViewProps } from './conversation-view.js';
+import { readQuickReplies } from './quick-replies-field.js';
 import { findSlashQuery, matchSavedReplies } from './saved-reply-picker.js';
 
 let container: HTMLElement;
@@ -395,5 +397,118 @@ describe('internal notes', () => {
     await mount(summary());
     expect(container.querySelector('.composer-mode')).toBeNull();
     expect(label()).toBe('Reply');
+  });
+});
+
+/** The reply box with what it sends: each reply's body and the quick replies it carried. */
+async function mountButtons(overrides: Partial<ConversationViewProps> = {}) {
+  const sends: [string, string[] | undefined][] = [];
+  await mount(summary({ status: 'agent', assignee: { id: agent.id, name: agent.name } }), undefined, {
+    onSend: (body, quickReplies) => sends.push([body, quickReplies]),
+    ...overrides,
+  });
+  return sends;
+}
+const buttonsToggle = () =>
+  [...container.querySelectorAll<HTMLButtonElement>('.reply-footer button')].find((candidate) => candidate.textContent === 'Buttons');
+const field = () => container.querySelector<HTMLTextAreaElement>('.quick-replies-field textarea');
+const chips = () => [...container.querySelectorAll('.quick-replies-field .chip')].map((chip) => chip.firstChild!.textContent);
+const hint = () => document.getElementById(field()!.getAttribute('aria-describedby')!)!.textContent;
+
+async function openButtons() {
+  await act(() => buttonsToggle()!.click());
+  // The field is loaded on first use, from its own chunk.
+  await vi.waitFor(async () => {
+    await settle();
+    expect(field()).not.toBeNull();
+  });
+}
+
+async function typeButtons(value: string) {
+  await act(async () => {
+    const input = field()!;
+    input.value = value;
+    input.dispatchEvent(new Event('input', { bubbles: true }));
+  });
+}
+
+describe('quick replies ("Buttons")', () => {
+  it('opens a labelled field where each line or comma-separated entry becomes a removable chip', async () => {
+    await mountButtons();
+    expect(buttonsToggle()!.getAttribute('aria-expanded')).toBe('false');
+    expect(field()).toBeNull();
+    await openButtons();
+    expect(buttonsToggle()!.getAttribute('aria-expanded')).toBe('true');
+    expect(container.querySelector(`label[for="${field()!.id}"]`)!.textContent).toBe('Buttons the visitor can click instead of typing');
+    expect(hint()).toBe('Up to 6 buttons, each up to 60 characters.');
+
+    await typeButtons(' Refund , Replacement\n\nSomething else,');
+    expect(chips()).toEqual(['Refund', 'Replacement', 'Something else']);
+    const remove = container.querySelector<HTMLButtonElement>('.quick-replies-field .chip button[aria-label="Remove Replacement"]')!;
+    await act(() => remove.click());
+    expect(chips()).toEqual(['Refund', 'Something else']);
+    expect(field()!.value).toBe('Refund\nSomething else');
+  });
+
+  it('sends the buttons with the reply, then empties and closes the field', async () => {
+    const sends = await mountButtons();
+    await openButtons();
+    await typeButtons('Refund, Replacement');
+    await type('Which would you like?');
+    await press('Enter');
+    expect(sends).toEqual([['Which would you like?', ['Refund', 'Replacement']]]);
+    expect(field()).toBeNull();
+    expect(buttonsToggle()!.getAttribute('aria-expanded')).toBe('false');
+
+    // The next reply goes without them; opened again, the field is empty.
+    await type('Let me know.');
+    await press('Enter');
+    expect(sends[1]).toEqual(['Let me know.', undefined]);
+    await openButtons();
+    expect(field()!.value).toBe('');
+    await type('Anything else?');
+    await press('Enter');
+    expect(sends[2]).toEqual(['Anything else?', undefined]);
+  });
+
+  it('keeps the buttons while the field is closed, and sends none then', async () => {
+    const sends = await mountButtons();
+    await openButtons();
+    await typeButtons('Yes, No');
+    await act(() => buttonsToggle()!.click());
+    await type('Is that all?');
+    await press('Enter');
+    expect(sends).toEqual([['Is that all?', undefined]]);
+  });
+
+  it.each([
+    ['seven buttons', '1, 2, 3, 4, 5, 6, 7', 'At most 6 buttons: remove 1.'],
+    ['a button that is too long', `Fine, ${'x'.repeat(61)}`, `A button has at most 60 characters: shorten “${'x'.repeat(61)}”.`],
+    ['the same button twice', 'Yes, No, Yes', 'Each button must differ from the others.'],
+  ])('says what is wrong, and sends nothing, with %s', async (_name, value, error) => {
+    const sends = await mountButtons();
+    await openButtons();
+    await typeButtons(value);
+    expect(hint()).toBe(error);
+    expect(field()!.getAttribute('aria-invalid')).toBe('true');
+    await type('Pick one');
+    expect(submit().disabled).toBe(true);
+    await press('Enter');
+    expect(sends).toEqual([]);
+
+    await typeButtons('Yes, No');
+    expect(field()!.getAttribute('aria-invalid')).toBe('false');
+    await press('Enter');
+    expect(sends).toEqual([['Pick one', ['Yes', 'No']]]);
+  });
+
+  it('counts characters as the server does: 60 emoji fit', () => {
+    expect(readQuickReplies(`${'😀'.repeat(60)}, ok`)).toEqual({ entries: ['😀'.repeat(60), 'ok'], error: null });
+    expect(readQuickReplies('  ,\n ')).toEqual({ entries: [], error: null });
+  });
+
+  it('has no "Buttons" while an internal note is written', async () => {
+    await mountButtons({ onWriteNote: async () => true, initialMode: 'note' });
+    expect(buttonsToggle()).toBeUndefined();
   });
 });

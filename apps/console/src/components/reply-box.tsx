@@ -1,11 +1,14 @@
 /**
  * The agent's reply box, with the saved replies picker: `/shortcut` (or the "Saved replies" button) inserts a reply with
- * its variables filled in. It also writes internal notes: a "Reply" / "Internal note" toggle switches what it sends.
+ * its variables filled in; "Buttons" attaches quick replies to a reply. It also writes internal notes: a "Reply" /
+ * "Internal note" toggle switches what it sends.
  * @module
  */
 import { fillSavedReply, type SavedReply } from '@parley/protocol';
 import { useEffect, useId, useRef, useState } from 'preact/hooks';
 import { errorMessage } from '../console-controller.js';
+import { lazyLoadFailure, useLazyComponent } from '../use-lazy-component.js';
+import type { QuickRepliesDraft } from './quick-replies-field.js';
 import { findSlashQuery, matchSavedReplies, optionId, SavedReplyPicker, type SlashQuery } from './saved-reply-picker.js';
 
 /** What the box writes: a reply the visitor reads, or an internal note only agents see. */
@@ -13,14 +16,21 @@ export type ComposerMode = 'reply' | 'note';
 
 const noteLabel = 'Internal note — only agents see this';
 
+// The "Buttons" field is in its own chunk, loaded when the agent first opens it.
+const loadQuickRepliesField = () => import('./quick-replies-field.js').then((module) => module.QuickRepliesField);
+const noButtons: QuickRepliesDraft = { text: '', replies: [] };
+
 /** Props of {@link ReplyBox}. */
 export interface ReplyBoxProps {
   /** The draft to start from (drafts survive switching conversations). */
   initialDraft?: string;
   /** Called with the draft on every change, to keep it. */
   onDraftChange?: (draft: string) => void;
-  /** Called with the reply to send; the box empties itself. */
-  onSend: (body: string) => void;
+  /**
+   * Called with the reply to send and the quick replies (buttons) the agent attached, if any; the box empties itself and
+   * closes its "Buttons" field.
+   */
+  onSend: (body: string, quickReplies?: string[]) => void;
   /**
    * Writes an internal note; resolves true once stored, and the box empties itself then (on false it keeps the text).
    * Without it the box writes replies only and has no toggle.
@@ -53,7 +63,9 @@ interface PickerRange extends SlashQuery {
 }
 
 /**
- * A textarea labelled "Reply" and a "Send" button. Enter sends; Shift+Enter starts a new line. With saved replies, `/`
+ * A textarea labelled "Reply" and a "Send" button. A "Buttons" toggle opens a field for quick replies to send with the
+ * reply (each line or comma-separated entry a button, checked with the server's limits; Send waits while one is not
+ * valid); it is emptied and closed once sent. Enter sends; Shift+Enter starts a new line. With saved replies, `/`
  * followed by letters (at the start or after a space) opens a picker under the box: ArrowUp/ArrowDown move, Enter or Tab
  * inserts, Escape closes. With `onWriteNote`, two toggle buttons above the textarea ("Reply", "Internal note") switch
  * modes: in note mode the box is labelled "Internal note — only agents see this", takes the note colours, its button
@@ -88,6 +100,13 @@ export function ReplyBox(props: ReplyBoxProps) {
   // Where the caret goes once an inserted reply is rendered.
   const caretAfterRender = useRef<number | null>(null);
   const listboxId = `${id}-saved-replies`;
+  // Quick replies to attach (replies only): the field's text, kept while the field is closed, and what it reads as.
+  const [buttonsOpen, setButtonsOpen] = useState(false);
+  const [buttons, setButtons] = useState(noButtons);
+  const field = useLazyComponent(loadQuickRepliesField, buttonsOpen);
+  const withButtons = buttonsOpen && !noteMode;
+  // An entry the server would refuse (too many, too long, twice the same): nothing is sent until it is fixed.
+  const buttonsInvalid = withButtons && buttons.replies === null;
   const matches = picker && replies ? matchSavedReplies(replies, picker.query) : [];
   const activeIndex = Math.max(0, Math.min(active, matches.length - 1));
 
@@ -171,7 +190,7 @@ export function ReplyBox(props: ReplyBoxProps) {
   }
 
   function send() {
-    if (empty || writingNote) return;
+    if (empty || writingNote || buttonsInvalid) return;
     setPicker(null);
     dismissedAt.current = null;
     textareaRef.current?.focus();
@@ -179,8 +198,10 @@ export function ReplyBox(props: ReplyBoxProps) {
       void writeNote(onWriteNote, draft);
       return;
     }
-    onSend(draft);
+    onSend(draft, (withButtons && buttons.replies?.length && buttons.replies) || undefined);
     update('');
+    setButtons(noButtons);
+    setButtonsOpen(false);
   }
 
   async function writeNote(write: (body: string) => Promise<boolean>, body: string) {
@@ -308,6 +329,12 @@ export function ReplyBox(props: ReplyBoxProps) {
           onPick={insert}
         />
       )}
+      {withButtons &&
+        (field.Component ? (
+          <field.Component value={buttons.text} onChange={setButtons} />
+        ) : (
+          <p class="muted">{field.failed ? lazyLoadFailure : 'Loading…'}</p>
+        ))}
       <div class="reply-footer">
         <span class="reply-hint" aria-hidden="true">
           {noteMode ? 'Only agents see this · Enter to add the note' : 'Enter to send'} · Shift+Enter for a new line
@@ -327,7 +354,16 @@ export function ReplyBox(props: ReplyBoxProps) {
             Saved replies
           </button>
         )}
-        <button type="submit" class={`button ${noteMode ? 'button-note' : 'button-primary'}`} disabled={empty || writingNote}>
+        {!noteMode && (
+          <button type="button" class="button button-ghost" aria-expanded={buttonsOpen} onClick={() => setButtonsOpen(!buttonsOpen)}>
+            Buttons
+          </button>
+        )}
+        <button
+          type="submit"
+          class={`button ${noteMode ? 'button-note' : 'button-primary'}`}
+          disabled={empty || writingNote || buttonsInvalid}
+        >
           {noteMode ? 'Add note' : 'Send'}
         </button>
       </div>

@@ -474,7 +474,7 @@ export function Workspace({ session, api, connect, onSignOut, basePath, ...props
                   if (draft) drafts.current.set(openId, draft);
                   else drafts.current.delete(openId);
                 }}
-                onSend={(body) => controller.send(openId, body)}
+                onSend={(body, quickReplies) => controller.send(openId, body, quickReplies)}
                 onWriteNote={(body) => controller.writeNote(openId, body)}
                 initialMode={modes.current.get(openId)}
                 onModeChange={(mode) => {

@@ -21,6 +21,7 @@ import { parse as parseUserAgent } from 'bowser';
 import { and, desc, eq } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Realtime } from '../plugins/io.js';
 import type { RateLimit } from '../plugins/rate-limit.js';
 import { announceConversation } from './broadcast.js';
 import { invalidPhoneMessage, normalizeEmail, parsePhone } from './contact-details.js';
@@ -137,6 +138,27 @@ export async function editContact(db: Database, organizationId: string, contactI
   return updated;
 }
 
+/**
+ * Tells every agent that a contact's details changed (an agent's edit, the page's `identify`). The inbox shows the
+ * contact's name and e-mail address on each of their conversations (the open one, and the resolved ones of the
+ * Resolved view): each of those the panel lists is announced again.
+ */
+export async function announceContactChange(realtime: Realtime, db: Database, organizationId: string, contactId: string): Promise<void> {
+  const listed = await db
+    .select({
+      id: conversations.id,
+      organizationId: conversations.organizationId,
+      contactId: conversations.contactId,
+      status: conversations.status,
+      lastSeq: conversations.lastSeq,
+    })
+    .from(conversations)
+    .where(and(eq(conversations.organizationId, organizationId), eq(conversations.contactId, contactId)))
+    .orderBy(desc(conversations.createdAt), desc(conversations.id))
+    .limit(CONTACT_CONVERSATIONS);
+  for (const conversation of listed) await announceConversation(realtime, db, conversation);
+}
+
 /** Registers `GET` and `PATCH /api/contacts/:contactId` (any agent of the organization). */
 export function registerContacts(app: FastifyInstance, deps: { rateLimit: RateLimit }): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
@@ -160,21 +182,7 @@ export function registerContacts(app: FastifyInstance, deps: { rateLimit: RateLi
       await deps.rateLimit(`agent:${id}`);
       const { contactId } = request.params;
       await editContact(app.db, organizationId, contactId, request.body);
-      // The inbox shows the contact's name and e-mail address on each of their conversations (the open one, and the
-      // resolved ones of the Resolved view): every agent sees the change on the ones the panel lists.
-      const listed = await app.db
-        .select({
-          id: conversations.id,
-          organizationId: conversations.organizationId,
-          contactId: conversations.contactId,
-          status: conversations.status,
-          lastSeq: conversations.lastSeq,
-        })
-        .from(conversations)
-        .where(and(eq(conversations.organizationId, organizationId), eq(conversations.contactId, contactId)))
-        .orderBy(desc(conversations.createdAt), desc(conversations.id))
-        .limit(CONTACT_CONVERSATIONS);
-      for (const conversation of listed) await announceConversation(app.realtime, app.db, conversation);
+      await announceContactChange(app.realtime, app.db, organizationId, contactId);
       return getContact(app.db, organizationId, contactId);
     },
   );

@@ -12,6 +12,7 @@ import { registerAgentSocket, type AgentSocketExtension } from './agent-socket.j
 import { registerBotReplies } from './bot-replies.js';
 import { registerContacts } from './contacts.js';
 import { createConversationEffects, type ConversationEffects } from './effects.js';
+import { registerIdentify } from './identify.js';
 import { registerInactivitySweeper } from './inactivity-sweeper.js';
 import { registerNotes } from './notes.js';
 import { conversationRoutes } from './routes.js';
@@ -50,6 +51,7 @@ export const conversationsPlugin = fp<{ trustProxy: TrustProxy }>(
     registerToolCalls(app);
     registerBotReplies(app);
     registerContacts(app, { rateLimit });
+    registerIdentify(app);
     registerInactivitySweeper(app, config);
     registerVisitorSocket(app, { config, tokens, rateLimit, typingLimit, trustProxy, extensions: visitorSocketExtensions });
     registerAgentSocket(app, { config, tokens, rateLimit, typingLimit, extensions: agentSocketExtensions });

@@ -85,6 +85,7 @@ export function toConversationSummary(row: SummaryRow): ConversationSummary {
     transferNote: conversation.transferNote ?? null,
     ticket: row.ticket && toTicket(row.ticket, conversation.status),
     lastSeq: conversation.lastSeq,
+    visitorSeenSeq: conversation.visitorSeenSeq,
     lastMessage:
       row.lastMessageBody !== null && row.lastMessageAuthorKind !== null
         ? { body: Array.from(row.lastMessageBody).slice(0, PREVIEW_LENGTH).join(''), authorKind: row.lastMessageAuthorKind }

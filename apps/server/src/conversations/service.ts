@@ -31,6 +31,7 @@ import { appendMessage, type ConversationPatch } from './append-message.js';
 import { appendVisitorMessageFast } from './append-visitor-message.js';
 import { toConversationSummary, toMessage, type SummaryRow } from './mappers.js';
 import { appendSystemMessages, planSystemEvents, type PlannedSystemEvent } from './system-messages.js';
+import type { ContactDetails } from './contact-details.js';
 import type { VisitDetails } from './visit-details.js';
 
 type ConversationRow = typeof conversations.$inferSelect;
@@ -62,6 +63,11 @@ export interface VisitorContext {
   presenceLeaseMs: number;
   /** What the visitor's connection said about them; written with the contact when their first message creates it. */
   visit?: VisitDetails;
+  /**
+   * Who the site's page says the visitor is (the handshake's `identity`, then `contact:identify`), as stored; written
+   * with the contact when their first message creates it.
+   */
+  identity?: ContactDetails;
 }
 
 /** A signed-in agent. */
@@ -377,7 +383,13 @@ async function lockOrCreateVisitorConversation(
   if (existing) return { row: existing, created: false };
   await tx
     .insert(contacts)
-    .values({ id: visitor.contactId, organizationId: visitor.organizationId, widgetId: visitor.widgetId, ...visitor.visit })
+    .values({
+      id: visitor.contactId,
+      organizationId: visitor.organizationId,
+      widgetId: visitor.widgetId,
+      ...visitor.visit,
+      ...visitor.identity,
+    })
     .onConflictDoUpdate({ target: contacts.id, set: { lastSeenAt: sql`now()` } });
   const [raced] = await lockVisitorConversation(tx, visitor.contactId);
   if (raced) return { row: raced, created: false };

@@ -1,6 +1,7 @@
 import type { Role } from '@parley/protocol';
 import type { Widget } from '../widgets/service.js';
 import type { AgentContext } from './service.js';
+import type { ContactDetails } from './contact-details.js';
 import type { VisitDetails } from './visit-details.js';
 
 // Declaration merging: plugins/io.ts declares these interfaces empty, so that shared infrastructure imports no domain.
@@ -13,6 +14,8 @@ declare module '../plugins/io.js' {
     sessionToken: string;
     /** What the handshake said about the visitor (user agent, language, time zone, page, referrer). */
     visit: VisitDetails;
+    /** Who the site's page says the visitor is (the handshake's `identity`), as stored; undefined when it said nothing valid. */
+    identity?: ContactDetails;
   }
 
   /** What the server keeps on an agent socket after its token was checked. */

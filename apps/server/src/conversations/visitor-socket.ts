@@ -17,6 +17,7 @@ import { toVisitorConversation } from './mappers.js';
 import { createRateLimit, type RateLimit } from '../plugins/rate-limit.js';
 import { PRESENCE_LEASE_BEATS } from './agent-availability.js';
 import { queueStatusOf } from './queue-status.js';
+import { applyIdentity, handshakeIdentityOf } from './identify.js';
 import { recordVisit, visitDetailsOf } from './visit-details.js';
 import {
   assertMessageLength,
@@ -112,7 +113,13 @@ export function registerVisitorSocket(
         contactId = randomUUID();
         sessionToken = await tokens.signVisitor({ contactId, widgetId: widget.id });
       }
-      socket.data = { widget, contactId, sessionToken, visit: visitDetailsOf(handshake.data, socket.handshake.headers) };
+      socket.data = {
+        widget,
+        contactId,
+        sessionToken,
+        visit: visitDetailsOf(handshake.data, socket.handshake.headers),
+        identity: handshakeIdentityOf(handshake.data.identity, widget.settings.defaultCountry),
+      };
       next();
     } catch (error) {
       next(connectError(toErrorBody(error, log)));
@@ -120,7 +127,7 @@ export function registerVisitorSocket(
   });
 
   realtime.visitors.on('connection', function handleVisitorConnection(socket) {
-    const { widget, contactId, visit } = socket.data;
+    const { widget, contactId, visit, identity } = socket.data;
     const visitor: VisitorContext = {
       contactId,
       widgetId: widget.id,
@@ -132,6 +139,10 @@ export function registerVisitorSocket(
     void socket.join(contactRoom(contactId));
     // Where the visitor is now, for the contact panel; a new visitor's contact is written with it on their first message.
     recordVisit(db, contactId, visit).catch((error: unknown) => log.warn({ err: error, contactId }, 'Could not record the visit'));
+    // Who the page says the visitor is: stored (silently; agents see the contact change), or kept for the first message.
+    if (identity) {
+      applyIdentity(app, visitor, identity).catch((error: unknown) => log.warn({ err: error, contactId }, 'Could not store the identity'));
+    }
 
     const events = createSocketEvents<VisitorClientEvents, typeof visitorEventSchemas>(
       socket,

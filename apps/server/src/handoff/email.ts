@@ -14,6 +14,7 @@ import { publicBaseUrl } from '../config.js';
 import { normalizeEmail } from '../conversations/contact-details.js';
 import { findVisitorConversation } from '../conversations/service.js';
 import { agentReplyEmail, transcriptEmail, type EmailMessage } from '../plugins/mail-templates.js';
+import { organizationRoom } from '../plugins/io.js';
 import { createRateLimit } from '../plugins/rate-limit.js';
 import { chatPageUrl } from '../widgets/chat-page.js';
 
@@ -80,9 +81,12 @@ async function emailMessages(
   });
 }
 
-/** Registers the e-mail jobs, the visitor's `conversation:seen` and `transcript:request`, and the reply timer. */
+/**
+ * Registers the e-mail jobs, the visitor's `conversation:seen` (told to the agents when it rises) and
+ * `transcript:request`, and the reply timer.
+ */
 export function registerEmail(app: FastifyInstance): void {
-  const { db, jobs, mailer, tokens, config, log } = app;
+  const { db, jobs, mailer, tokens, config, log, realtime } = app;
   const baseUrl = publicBaseUrl(config);
   const transcriptLimit = createRateLimit(
     TRANSCRIPTS_PER_HOUR,
@@ -164,6 +168,14 @@ export function registerEmail(app: FastifyInstance): void {
         .where(and(eq(conversations.id, conversation.id), ne(conversations.status, 'closed')))
         .returning({ seenSeq: conversations.visitorSeenSeq });
       if (!updated) throw new ParleyError('not_found', 'There is no conversation yet.');
+      // Read receipts: the agents hear of it only when the value rose above the one read before the update (most reports
+      // repeat what is stored; two tabs racing may both tell, which is harmless, as the console keeps the highest).
+      // Through the organization's room, so the Socket.IO adapter carries it to agents connected to any process.
+      if (updated.seenSeq > conversation.visitorSeenSeq) {
+        realtime.agents
+          .to(organizationRoom(conversation.organizationId))
+          .emit('conversation:seen', { conversationId: conversation.id, visitorSeenSeq: updated.seenSeq });
+      }
       return updated;
     });
 

@@ -9,7 +9,7 @@ import { ParleyError, type ContactUpdate, type Message } from '@parley/protocol'
 import { eq } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { announceConversation, publishMessages } from '../conversations/broadcast.js';
-import { invalidPhoneMessage, normalizeEmail, parsePhone } from '../conversations/contact-details.js';
+import { contactDetailsOrRefuse } from '../conversations/contact-details.js';
 import { lockVisitorConversation } from '../conversations/service.js';
 import { appendSystemMessages } from '../conversations/system-messages.js';
 import type { Jobs } from '../plugins/jobs.js';
@@ -27,16 +27,7 @@ export async function saveFollowUpContact(
   defaultCountry: string | undefined,
   input: ContactUpdate,
 ) {
-  const values: { email?: string; phone?: string } = {};
-  if (input.email !== undefined) values.email = normalizeEmail(input.email);
-  if (input.phone !== undefined) {
-    const phone = parsePhone(input.phone, defaultCountry);
-    if (!phone) {
-      const message = invalidPhoneMessage(defaultCountry);
-      throw new ParleyError('invalid_payload', message, { issues: [{ path: 'phone', message }] });
-    }
-    values.phone = phone.e164;
-  }
+  const values = contactDetailsOrRefuse(input, defaultCountry);
   return db.transaction(async (tx) => {
     const [conversation] = await lockVisitorConversation(tx, contactId);
     if (!conversation) throw new ParleyError('not_found', 'Write to us first, then leave your details.');

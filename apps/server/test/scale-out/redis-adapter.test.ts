@@ -1,4 +1,4 @@
-import type { Ack, Message, MessageSent } from '@parley/protocol';
+import type { Ack, ConversationSeenAck, Message, MessageSent, VisitorSeen } from '@parley/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   connectAgent,
@@ -49,6 +49,11 @@ describe('two processes joined by the Redis adapter', () => {
       }),
     );
     expect((await visitorSees).id).toBe(reply.id);
+
+    // Read receipts too: the visitor's `conversation:seen` on process one reaches the agent on process two.
+    const agentHearsSeen = nextEvent<VisitorSeen>(agent, 'conversation:seen');
+    ok(await request<Ack<ConversationSeenAck>>(visitor, 'conversation:seen', { seq: reply.seq }));
+    expect(await agentHearsSeen).toEqual({ conversationId: sent.conversationId, visitorSeenSeq: reply.seq });
     visitor.close();
     agent.close();
   });

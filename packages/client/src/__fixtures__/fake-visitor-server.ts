@@ -34,6 +34,8 @@ interface Visitor {
   email: string | null;
   /** The topic the conversation was started with (a known one, as the server routes by it), or null. */
   topic: string | null;
+  /** Who the page said the visitor is: the handshake's `identity` and `contact:identify`, each field overwriting. */
+  identity: { name: string | null; email: string | null; phone: string | null };
 }
 
 const widget: Session['widget'] = {
@@ -197,6 +199,7 @@ export class FakeServer {
       return;
     }
     socket.visitor = auth.sessionToken ? this.visitors.get(auth.sessionToken)! : this.createVisitor();
+    if (auth.identity) Object.assign(socket.visitor.identity, auth.identity);
     socket.visitor.sockets.add(socket);
     socket.connected = true;
     socket.fire('connect');
@@ -227,6 +230,7 @@ export class FakeServer {
       seenSeq: 0,
       email: null,
       topic: null,
+      identity: { name: null, email: null, phone: null },
     };
     this.visitors.set(visitor.token, visitor);
     return visitor;
@@ -367,6 +371,15 @@ export class FakeServer {
         this.holdSeen--;
         this.heldSeen.push(() => reply(answer));
         return null;
+      }
+      case 'contact:identify': {
+        // As the server's schema: at least one field; it stores the fields given.
+        const given = payload as { name?: string; email?: string; phone?: string };
+        if (given.name === undefined && given.email === undefined && given.phone === undefined) {
+          return { ok: false, error: { code: 'invalid_payload', message: 'Give a name, an e-mail address or a phone number.' } };
+        }
+        Object.assign(visitor.identity, given);
+        return { ok: true, data: { ...visitor.identity } };
       }
       case 'transcript:request': {
         if (!this.email) return { ok: false, error: { code: 'unavailable', message: 'This server does not send e-mail.' } };

@@ -17,6 +17,14 @@ export const conversationSeenAckSchema = z.object({ seenSeq: seqSchema });
 export type ConversationSeenAck = z.infer<typeof conversationSeenAckSchema>;
 
 /**
+ * Sent to the organization's agents (`conversation:seen`) when a visitor's `conversation:seen` raised the conversation's
+ * `visitorSeenSeq`: the agents' and the bot's messages up to it have been seen. Never sent when the value stayed.
+ */
+export const visitorSeenSchema = z.object({ conversationId: z.string(), visitorSeenSeq: seqSchema });
+/** Payload of the agents' `conversation:seen`. */
+export type VisitorSeen = z.infer<typeof visitorSeenSchema>;
+
+/**
  * Payload of `transcript:request`: the address to send the transcript to; without one, the address the visitor left
  * before. A new address is stored on the contact, as `contact:update` would.
  */

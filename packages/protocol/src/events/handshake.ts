@@ -3,6 +3,7 @@
  * @module
  */
 import { z } from 'zod';
+import { handshakeIdentitySchema } from './contact.js';
 
 export { AGENT_NAMESPACE, VISITOR_NAMESPACE } from '../constants.js';
 
@@ -39,7 +40,8 @@ const visitorUrlSchema = z.string().max(VISITOR_URL_MAX_LENGTH).regex(HTTP_URL);
  * where the visitor is, for the agents' contact panel: the page's URL (`location.href`), the referrer
  * (`document.referrer`), the IANA time zone and the browser's language (`navigator.language`). Those four are read
  * leniently: a value that is not valid (not http(s), longer than 2000 characters, an unknown zone, not a language tag)
- * is dropped, never a reason to refuse the connection.
+ * is dropped, never a reason to refuse the connection. `identity` is who the site's page says the visitor is
+ * (`ParleyClient.identify`: name, e-mail address, phone number), read as leniently: an invalid field is dropped.
  */
 export const visitorHandshakeSchema = z.object({
   widgetKey: z.string().min(1).max(128),
@@ -48,6 +50,7 @@ export const visitorHandshakeSchema = z.object({
   referrer: visitorUrlSchema.optional().catch(undefined),
   timeZone: z.string().max(64).refine(isKnownTimeZone).optional().catch(undefined),
   language: z.string().max(35).transform(canonicalLanguageTag).pipe(z.string()).optional().catch(undefined),
+  identity: handshakeIdentitySchema,
 });
 /** Socket.IO `auth` of a visitor. */
 export type VisitorHandshake = z.infer<typeof visitorHandshakeSchema>;

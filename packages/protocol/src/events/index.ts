@@ -19,13 +19,14 @@ import {
   type VisitorMessageSend,
   type VisitorMessagesSync,
 } from './message.js';
-import { contactUpdateSchema, type ContactUpdate } from './contact.js';
+import { contactIdentifySchema, contactUpdateSchema, type ContactIdentified, type ContactIdentify, type ContactUpdate } from './contact.js';
 import {
   conversationSeenSchema,
   transcriptRequestSchema,
   type ConversationSeen,
   type ConversationSeenAck,
   type TranscriptRequest,
+  type VisitorSeen,
   type TranscriptRequestAck,
 } from './email.js';
 import { presenceSetSchema, type PresenceChanged, type PresenceSet, type PresenceStatus } from './presence.js';
@@ -55,6 +56,11 @@ export interface VisitorClientEvents {
   'rating:submit': (payload: RatingSubmit, ack: AckCallback<Message>) => void;
   /** Leaves an e-mail address or phone number for a reply; the ack carries the `contact_saved` status line. */
   'contact:update': (payload: ContactUpdate, ack: AckCallback<Message>) => void;
+  /**
+   * Who the visitor is, as the site's page says (unverified): stores the fields given on their contact, silently (no
+   * status line). The ack carries the contact's details as now stored.
+   */
+  'contact:identify': (payload: ContactIdentify, ack: AckCallback<ContactIdentified>) => void;
   /** The visitor has read up to `seq` in the widget: replies up to there are not e-mailed. */
   'conversation:seen': (payload: ConversationSeen, ack: AckCallback<ConversationSeenAck>) => void;
   /** E-mails the conversation's transcript to the visitor; refused with `unavailable` when the server sends no e-mail. */
@@ -88,6 +94,8 @@ export interface AgentServerEvents {
   'message:created': (message: Message) => void;
   'typing:changed': (typing: TypingChanged) => void;
   'conversation:updated': (conversation: ConversationSummary) => void;
+  /** A visitor saw more of their conversation: its `visitorSeenSeq` rose (only then; never lower). */
+  'conversation:seen': (seen: VisitorSeen) => void;
   'bot:reply-start': (start: BotReplyStart) => void;
   'bot:reply-delta': (delta: BotReplyDelta) => void;
   'bot:reply-end': (end: BotReplyEnd) => void;
@@ -115,6 +123,7 @@ export const visitorEventSchemas = {
   'handoff:request': handoffRequestSchema,
   'rating:submit': ratingSubmitSchema,
   'contact:update': contactUpdateSchema,
+  'contact:identify': contactIdentifySchema,
   'conversation:seen': conversationSeenSchema,
   'transcript:request': transcriptRequestSchema,
 } as const satisfies EventSchemas<VisitorClientEvents>;
