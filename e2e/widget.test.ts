@@ -53,7 +53,9 @@ describe('the widget on a phone', () => {
     const panel = page.getByRole('dialog');
     await expect.poll(() => panel.boundingBox()).toEqual({ x: 0, y: 0, ...viewport });
 
-    // The page behind doesn't scroll while the chat is open, neither on the panel nor past the end of its log.
+    // The page behind doesn't scroll while the chat is open, neither on the panel nor past the end of its log (the
+    // lock comes with a small chunk, loaded when the panel opens on a phone).
+    await expect.poll(() => page.evaluate(() => document.documentElement.style.overflow)).toBe('hidden');
     await page.mouse.move(viewport.width / 2, viewport.height / 2);
     await page.mouse.wheel(0, 800);
     await page.waitForTimeout(300);
@@ -233,5 +235,42 @@ describe("the page's API (window.Parley)", () => {
     await shop.evaluate(() => (window as unknown as PageWindow).Parley.shutdown({ clearSession: true }));
     expect(await shop.locator('[data-parley-widget]').count()).toBe(0);
     expect(await shop.evaluate(() => Object.keys(localStorage).filter((key) => key.startsWith('parley:')))).toEqual([]);
+  });
+});
+
+describe('a hostile host page', () => {
+  it("changes nothing inside the widget with aggressive global CSS, while the page's custom properties restyle it", async () => {
+    const page = await newPage({ width: 1280, height: 800 });
+    await openShop(page);
+    await page.getByRole('button', { name: 'Open chat' }).click();
+    const composer = page.getByRole('textbox', { name: 'Message' });
+    await composer.waitFor();
+    const look = () =>
+      page.evaluate(() => {
+        const shadow = document.querySelector('[data-parley-widget]')!.shadowRoot!;
+        const style = (selector: string) => getComputedStyle(shadow.querySelector(selector)!);
+        return {
+          panel: [style('.panel').backgroundColor, style('.panel').width, style('.panel').fontFamily],
+          composer: [style('textarea').fontSize, style('textarea').color, style('textarea').borderTopWidth],
+          send: [style('.composer button').backgroundColor, style('.composer button').display],
+          header: style('.header').backgroundColor,
+        };
+      });
+    const before = await look();
+
+    // The kind of CSS themes and resets ship: every element, with !important, buttons and text areas included.
+    await page.addStyleTag({
+      content:
+        '* { all: unset !important; font: 40px/2 serif !important; color: red !important; box-sizing: content-box !important }' +
+        ' button, textarea, div, section { display: inline !important; background: lime !important; border: 9px solid blue !important }',
+    });
+    await page.waitForTimeout(100);
+    expect(await look()).toEqual(before);
+    await page.screenshot({ path: join(screenshots, 'widget-hostile-page.png') });
+
+    // What a developer may set on the widget's element: its custom properties (docs/widget.md).
+    await page.addStyleTag({ content: '[data-parley-widget] { --parley-accent: #7c3aed; --parley-accent-text: #fff; }' });
+    await expect.poll(async () => (await look()).header).toBe('rgb(124, 58, 237)');
+    expect((await look()).send[0]).toBe('rgb(124, 58, 237)');
   });
 });

@@ -213,8 +213,16 @@ describe('GET /api/widgets/:publicKey/settings', () => {
     });
     const response = await fetch(`${server.url}${url(tenant.widget.publicKey)}`, { headers: { origin: 'https://any-site.example' } });
     expect(response.status).toBe(200);
-    // Only what the widget draws: the default country stays on the server.
-    expect(await response.json()).toEqual(settings);
+    // Only what the widget draws, with the defaults of what was not set: the default country stays on the server.
+    expect(await response.json()).toEqual({
+      ...settings,
+      theme: 'light',
+      launcherLabel: '',
+      offsetX: 20,
+      offsetY: 20,
+      teamName: '',
+      sound: false,
+    });
     expect(response.headers.get('cache-control')).toBe('public, max-age=300');
     expect(response.headers.get('access-control-allow-origin')).toBe('*');
   });

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { widgets } from '@parley/db';
-import type { WidgetAdmin, WidgetAdminList } from '@parley/protocol';
-import { eq } from 'drizzle-orm';
+import { agentSessions, memberships, teamMembers, teams, widgets } from '@parley/db';
+import type { Ack, Session, WidgetAdmin, WidgetAdminList, WidgetPublicSettings } from '@parley/protocol';
+import { and, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { createAgent, createWidget } from '../src/seed/accounts.js';
 import { botConfigSchema } from '../src/widgets/bot-config.js';
-import { apiRequest, createTenant, jsonOf, login, useTestServer } from './helpers/server.js';
+import { apiRequest, connectVisitor, createTenant, jsonOf, login, request, useTestServer } from './helpers/server.js';
 import { naughtyStrings } from './helpers/naughty-strings.js';
 
 // Settings → Widgets: admins read and change a widget's name, origins, looks and bot; agents reach none of it.
@@ -73,6 +73,13 @@ describe('widget settings', () => {
         greeting: 'Hi! How can we help?',
         accentColor: '#2563eb',
         position: 'right',
+        theme: 'light',
+        launcherLabel: '',
+        offsetX: 20,
+        offsetY: 20,
+        teamName: '',
+        showAgents: false,
+        sound: false,
         locale: 'en',
         botName: 'Assistant',
         defaultCountry: null,
@@ -116,6 +123,13 @@ describe('widget settings', () => {
       greeting: 'Hi! How can we help?',
       accentColor: '#1F6F5C',
       position: 'left',
+      theme: 'light',
+      launcherLabel: '',
+      offsetX: 20,
+      offsetY: 20,
+      teamName: '',
+      showAgents: false,
+      sound: false,
       locale: 'pt-BR',
       botName: 'Assistant',
       defaultCountry: null,
@@ -134,6 +148,12 @@ describe('widget settings', () => {
       greeting: 'Ahoy!',
       accentColor: '#1F6F5C',
       position: 'left',
+      theme: 'light',
+      launcherLabel: '',
+      offsetX: 20,
+      offsetY: 20,
+      teamName: '',
+      sound: false,
       locale: 'pt-BR',
       botName: 'Sam',
     });
@@ -205,6 +225,18 @@ describe('widget settings', () => {
       [{ settings: { title: '' } }, 'body.settings.title'],
       [{ settings: { title: 'x'.repeat(81) } }, 'body.settings.title'],
       [{ settings: { faq: [] } }, 'body.settings'],
+      [{ settings: { theme: 'sepia' } }, 'body.settings.theme'],
+      [{ settings: { theme: null } }, 'body.settings.theme'],
+      [{ settings: { launcherLabel: 'x'.repeat(31) } }, 'body.settings.launcherLabel', 'At most 30'],
+      [{ settings: { launcherLabel: 'Chat\nnow' } }, 'body.settings.launcherLabel', 'one line'],
+      [{ settings: { launcherLabel: 7 } }, 'body.settings.launcherLabel'],
+      [{ settings: { offsetX: -1 } }, 'body.settings.offsetX', 'At least 0'],
+      [{ settings: { offsetX: 201 } }, 'body.settings.offsetX', 'At most 200'],
+      [{ settings: { offsetY: 12.5 } }, 'body.settings.offsetY', 'whole pixels'],
+      [{ settings: { offsetY: '20' } }, 'body.settings.offsetY'],
+      [{ settings: { teamName: 'x'.repeat(81) } }, 'body.settings.teamName', 'At most 80'],
+      [{ settings: { title: 'Fine', showAgents: 'yes' } }, 'body.settings.showAgents'],
+      [{ settings: { sound: 1 } }, 'body.settings.sound'],
       [{ bot: { enabled: 'yes' } }, 'body.bot.enabled'],
       [{ bot: { handoff: { afterRepliesWithoutSource: 21 } } }, 'body.bot.handoff.afterRepliesWithoutSource'],
       [{ bot: { handoff: { afterNotHelpful: -1 } } }, 'body.bot.handoff.afterNotHelpful'],
@@ -255,5 +287,136 @@ describe('widget settings', () => {
     expect((stored.settings as { title: string }).title).toBe(lastTitle);
     const publicSettings = await jsonOf(await fetch(`${server.url}/api/widgets/${tenant.widget.publicKey}/settings`));
     expect(publicSettings.title).toBe(lastTitle);
+  });
+});
+
+async function fetchPublicSettings(publicKey: string): Promise<WidgetPublicSettings> {
+  const response = await fetch(`${server.url}/api/widgets/${publicKey}/settings`);
+  expect(response.status).toBe(200);
+  return (await jsonOf(response)) as WidgetPublicSettings;
+}
+
+async function sessionWidget(publicKey: string): Promise<Session['widget']> {
+  const visitor = await connectVisitor(server, { widgetKey: publicKey });
+  try {
+    const ack = await request<Ack<Session>>(visitor, 'session:get');
+    if (!ack.ok) throw new Error(`session:get failed: ${JSON.stringify(ack)}`);
+    return ack.data.widget;
+  } finally {
+    visitor.close();
+  }
+}
+
+/** An agent of the organization, online (a fresh connection row) or not, away or not. */
+async function agent(organizationId: string, name: string, presence: 'online' | 'away' | 'offline' = 'offline') {
+  const user = await createAgent(server.db.db, {
+    organizationId,
+    email: `${randomUUID().slice(0, 8)}@shop.example`,
+    name,
+    password: `pw-${randomUUID()}`,
+    role: 'agent',
+  });
+  if (presence !== 'offline') {
+    await server.db.db.insert(agentSessions).values({ instanceId: randomUUID(), userId: user.id, organizationId });
+  }
+  if (presence === 'away') {
+    await server.db.db
+      .update(memberships)
+      .set({ away: true })
+      .where(and(eq(memberships.userId, user.id), eq(memberships.organizationId, organizationId)));
+  }
+  return user;
+}
+
+describe('widget theme settings', () => {
+  it('round-trip through the admin API, the public settings and the session, with defaults for stored widgets', async () => {
+    const { tenant, adminToken, widgetPath } = await organization();
+    // A widget stored before these settings existed reads with their defaults.
+    await server.db.db
+      .update(widgets)
+      .set({ settings: { title: 'Old', greeting: 'Hi', accentColor: '#123456', position: 'left', locale: 'en', botName: 'Bot' } })
+      .where(eq(widgets.id, tenant.widget.id));
+    const defaults = await fetchPublicSettings(tenant.widget.publicKey);
+    expect(defaults).toMatchObject({
+      title: 'Old',
+      theme: 'light',
+      launcherLabel: '',
+      offsetX: 20,
+      offsetY: 20,
+      teamName: '',
+      sound: false,
+    });
+    expect(defaults).not.toHaveProperty('agents');
+    expect(defaults).not.toHaveProperty('showAgents');
+
+    const changes = {
+      theme: 'dark',
+      launcherLabel: '  Chat with us  ',
+      offsetX: 0,
+      offsetY: 200,
+      teamName: 'Harbor & Pine support',
+      showAgents: true,
+      sound: true,
+    };
+    const response = await api(widgetPath, adminToken, 'PATCH', { settings: changes });
+    expect(response.status).toBe(200);
+    const saved = { ...changes, launcherLabel: 'Chat with us' };
+    expect(((await jsonOf(response)) as WidgetAdmin).settings).toMatchObject({ ...saved, title: 'Old', position: 'left' });
+    expect((await row(tenant.widget.id)).settings).toMatchObject(saved);
+    const { widgets: listed } = (await jsonOf(await api('/api/widgets', adminToken))) as WidgetAdminList;
+    expect(listed[0]!.settings).toMatchObject(saved);
+
+    const { showAgents: _showAgents, ...visible } = saved;
+    const served = await fetchPublicSettings(tenant.widget.publicKey);
+    expect(served).toMatchObject(visible);
+    expect(served).not.toHaveProperty('showAgents');
+    // The tenant's agent and the admin: first names, none online, by name.
+    expect(served.agents).toEqual([{ name: 'Admin' }, { name: 'Agent' }]);
+    expect(await sessionWidget(tenant.widget.publicKey)).toMatchObject({ ...saved, agents: [{ name: 'Admin' }, { name: 'Agent' }] });
+
+    // One field at a time keeps the others; an empty label goes back to the icon only.
+    const cleared = await api(widgetPath, adminToken, 'PATCH', { settings: { launcherLabel: '', showAgents: false } });
+    expect(((await jsonOf(cleared)) as WidgetAdmin).settings).toMatchObject({ ...saved, launcherLabel: '', showAgents: false });
+    expect(await fetchPublicSettings(tenant.widget.publicKey)).not.toHaveProperty('agents');
+    expect(await sessionWidget(tenant.widget.publicKey)).not.toHaveProperty('agents');
+  });
+
+  it('show at most three agents by first name, online ones first, and only the routed team when there is one', async () => {
+    const tenant = await createTenant(server, { settings: { showAgents: true } });
+    const organizationId = tenant.organization.id;
+    await agent(organizationId, 'Zoe Quinn', 'online');
+    await agent(organizationId, 'Bea  Van der Berg', 'away');
+    await agent(organizationId, '  Yusuf Ali ', 'online');
+    const deactivated = await agent(organizationId, 'Aaron Gone', 'online');
+    await server.db.db
+      .update(memberships)
+      .set({ deactivatedAt: new Date() })
+      .where(and(eq(memberships.userId, deactivated.id), eq(memberships.organizationId, organizationId)));
+    // Another organization's online agent is never shown.
+    const other = await createTenant(server);
+    await agent(other.organization.id, 'Abel Other', 'online');
+
+    // Online (not away) first, by name; then the others by name; three at most, first names only.
+    const expected = [{ name: 'Yusuf' }, { name: 'Zoe' }, { name: 'Agent' }];
+    expect((await fetchPublicSettings(tenant.widget.publicKey)).agents).toEqual(expected);
+    expect((await sessionWidget(tenant.widget.publicKey)).agents).toEqual(expected);
+
+    // Routing names a team: its members only.
+    const [team] = await server.db.db
+      .insert(teams)
+      .values({ organizationId, name: `Billing ${randomUUID().slice(0, 8)}` })
+      .returning();
+    const carla = await agent(organizationId, 'Carla Díaz');
+    const dan = await agent(organizationId, 'Dan Smith', 'online');
+    await server.db.db.insert(teamMembers).values([
+      { teamId: team!.id, userId: carla.id },
+      { teamId: team!.id, userId: dan.id },
+    ]);
+    await server.db.db
+      .update(widgets)
+      .set({ routing: { strategy: 'manual', teamId: team!.id, reopen: 'last_agent', hours: null, topics: [] } })
+      .where(eq(widgets.id, tenant.widget.id));
+    expect((await fetchPublicSettings(tenant.widget.publicKey)).agents).toEqual([{ name: 'Dan' }, { name: 'Carla' }]);
+    expect((await sessionWidget(tenant.widget.publicKey)).agents).toEqual([{ name: 'Dan' }, { name: 'Carla' }]);
   });
 });

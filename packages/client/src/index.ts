@@ -28,6 +28,8 @@ export type {
 } from '@parley/protocol';
 export { createClient } from './create-client.js';
 export type { ClientEvents, ClientOptions, ConnectionStatus, ParleyClient } from './create-client.js';
+export { createEmitter } from './emitter.js';
+export type { Emitter, EventMap } from './emitter.js';
 export { hasConversationToResume } from './resume.js';
 export type { BotDraft } from './thread/bot-draft.js';
 export { createMemoryStorage } from './storage.js';

@@ -276,6 +276,20 @@ export const widgetSettingsSchema = z.object({
     .regex(/^#[0-9a-fA-F]{6}$/)
     .default('#2563eb'),
   position: z.enum(['right', 'left']).default('right'),
+  /** The widget's colour scheme; `auto` follows the visitor's system (`prefers-color-scheme`). */
+  theme: z.enum(['light', 'dark', 'auto']).default('light'),
+  /** Text on the launcher beside its icon; empty: the icon only. */
+  launcherLabel: z.string().trim().max(30).default(''),
+  /** Pixels between the launcher (and panel) and the side of the page `position` names. */
+  offsetX: z.number().int().min(0).max(200).default(20),
+  /** Pixels between the launcher (and panel) and the bottom of the page. */
+  offsetY: z.number().int().min(0).max(200).default(20),
+  /** Shown in the panel's header under the title when not empty, e.g. `Harbor & Pine support`. */
+  teamName: z.string().trim().max(80).default(''),
+  /** Whether the widget shows the first names of up to three agents who may answer (`agents` of the public settings). */
+  showAgents: z.boolean().default(false),
+  /** Whether the widget plays a short sound when a reply arrives while its panel is closed. */
+  sound: z.boolean().default(false),
   locale: z.string().min(2).max(35).default('en'),
   /** Shown as the author of the bot's messages. */
   botName: z.string().min(1).max(80).default('Assistant'),
@@ -287,3 +301,12 @@ export const widgetSettingsSchema = z.object({
 });
 /** How the widget looks and greets. */
 export type WidgetSettings = z.infer<typeof widgetSettingsSchema>;
+
+/**
+ * Up to three of the agents who may answer a widget's conversations, as visitors see them (with `showAgents` on): the
+ * agents of the team the widget's routing sends conversations to, else the organization's, online ones first; each by
+ * first name only.
+ */
+export const widgetAgentsSchema = z.array(z.object({ name: z.string() })).max(3);
+/** Agents a widget shows. */
+export type WidgetAgents = z.infer<typeof widgetAgentsSchema>;

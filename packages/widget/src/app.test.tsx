@@ -6,6 +6,15 @@ import { botDraft, FakeClient, message, session } from './__fixtures__/fake-clie
 import { mountApp, type AppHandle, type MountAppOptions } from './mount-app.js';
 import type { WidgetAppearance } from './widget-settings.js';
 
+/** A custom property the widget sets on its host (the accent, the offsets), or ''. */
+function hostProperty(root: ShadowRoot, name: string) {
+  const rules = [...root.querySelectorAll('style')].map((style) => style.textContent ?? '').filter((css) => css.startsWith(':host{'));
+  return rules.map((css) => css.match(new RegExp(`${name}:([^;}]+)`))?.[1]).find(Boolean) ?? '';
+}
+
+/** The accent the widget applies: the `--parley-accent` it sets on its host. */
+const accentOf = (root: ShadowRoot) => hostProperty(root, '--parley-accent');
+
 let mounted: AppHandle[] = [];
 
 afterEach(() => {
@@ -101,7 +110,7 @@ describe('App', () => {
     expect(root.querySelector('h2')?.textContent).toBe('Acme support');
     expect(root.querySelector('[role="dialog"]')?.getAttribute('aria-label')).toBe('Acme support');
     expect(root.querySelector('[role="log"]')?.textContent).toContain('Hi! Ask us anything.');
-    expect(root.querySelector<HTMLElement>('.root')!.style.getPropertyValue('--parley-accent')).toBe('#ff5500');
+    expect(accentOf(root)).toBe('#ff5500');
   });
 
   it('renders message text literally, never as HTML', async () => {
@@ -886,6 +895,58 @@ describe('App', () => {
     expect(button(root, 'New messages')).toBeNull();
   });
 
+  it("themes itself from the widget's settings: dark, offsets, launcher label, team name and who may answer", async () => {
+    const client = new FakeClient();
+    client.session = {
+      ...session,
+      widget: {
+        ...session.widget,
+        accentColor: '#fde047',
+        theme: 'dark',
+        offsetX: 32,
+        offsetY: 90,
+        launcherLabel: 'Questions?',
+        teamName: 'Harbor & Pine team',
+        agents: [{ name: 'Ada' }, { name: 'Grace Hopper' }],
+      },
+    };
+    const { root, handle } = await setup(client);
+    // Their styles are a chunk of their own: drawn once it is in.
+    for (let round = 0; round < 100 && !root.querySelector('.dark'); round++) await settle();
+    const widget = root.querySelector<HTMLElement>('.root')!;
+    expect(widget.classList.contains('dark')).toBe(true);
+    expect(hostProperty(root, '--parley-x')).toBe('32px');
+    expect(hostProperty(root, '--parley-y')).toBe('90px');
+    // A light accent gets black text: WCAG AA.
+    expect(accentOf(root)).toBe('#fde047');
+    expect([...root.querySelectorAll('style')].some((style) => style.textContent?.includes('--parley-accent-text:#000'))).toBe(true);
+    const launcher = root.querySelector<HTMLElement>('.launcher')!;
+    expect(launcher.className).toBe('launcher label');
+    expect(launcher.textContent).toBe('Questions?');
+    expect(nameOf(launcher)).toBe('Questions?');
+    await act(() => client.receive(message('agent', 'Hi!', 'Ada')));
+    expect(nameOf(launcher)).toBe('Questions?, 1 new message');
+
+    await act(() => handle.open());
+    expect(launcher.className).toBe('launcher');
+    expect(nameOf(launcher)).toBe('Close chat');
+    const header = root.querySelector('.header')!;
+    expect(header.querySelector('h2 + p')?.textContent).toBe('Harbor & Pine team');
+    expect([...header.querySelectorAll('.agents span')].map((avatar) => avatar.textContent)).toEqual(['A', 'GH']);
+    expect(header.querySelector('.agents')?.getAttribute('aria-hidden')).toBe('true');
+  });
+
+  it('is light by default, and without settings keeps the launcher in its corner', async () => {
+    const client = new FakeClient();
+    client.session = null;
+    const { root } = await setup(client, { settings: {} });
+    await settle();
+    const widget = root.querySelector<HTMLElement>('.root')!;
+    expect(widget.classList.contains('dark')).toBe(false);
+    expect(hostProperty(root, '--parley-x')).toBe('20px');
+    expect(root.querySelector('.launcher')?.className).toBe('launcher');
+  });
+
   it('puts the widget on the left when the widget settings say so', async () => {
     const client = new FakeClient();
     client.session = { ...session, widget: { ...session.widget, position: 'left' } };
@@ -1000,7 +1061,7 @@ describe('mountApp', () => {
     expect(root.querySelector('[role="log"]')?.textContent).toContain('Hi there!');
     expect(root.querySelector('.root')!.className).toBe('root left open');
     // data-color wins over the settings' color, so the launcher keeps the color the loader drew it in.
-    expect(root.querySelector<HTMLElement>('.root')!.style.getPropertyValue('--parley-accent')).toBe('#1f6f5c');
+    expect(accentOf(root)).toBe('#1f6f5c');
     // Opened by the visitor, not mounted open: the composer gets the focus.
     expect(root.activeElement).toBe(textbox(root, 'Message'));
     expect(client.connects).toBe(1);
@@ -1012,7 +1073,7 @@ describe('mountApp', () => {
     const { root } = await setup(client, { open: true, settings: Promise.resolve(undefined), accentColor: 'url(x)' });
     await act(async () => {});
     expect(root.querySelector('h2')?.textContent).toBe('Chat with us');
-    expect(root.querySelector<HTMLElement>('.root')!.style.getPropertyValue('--parley-accent')).toBe('');
+    expect(accentOf(root)).toBe('');
   });
 
   it('prefers the settings of the loaded session over those fetched before connecting', async () => {

@@ -10,6 +10,8 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { en, type MainCatalog } from './i18n/en.js';
 import type { WidgetClient } from './widget-client.js';
 import { Linkified, Markdown } from './markdown.js';
+import { initials } from './initials.js';
+import { accentText, isDark } from './theme.js';
 import { isHexColor, type WidgetAppearance } from './widget-settings.js';
 
 /** Props of {@link App}. */
@@ -81,30 +83,18 @@ function useAgentTyping(client: WidgetClient) {
 const PHONE = '(max-width: 639.98px)';
 
 /**
- * On a phone, while the panel is open: the page behind it doesn't scroll, and the panel follows the visual viewport
- * (`--parley-vh`, `--parley-top`), so the composer stays above the on-screen keyboard, which iOS lays over fixed
- * elements instead of shrinking the page.
+ * On a phone, while the panel is open, it fills the screen above the on-screen keyboard and the page behind it stays
+ * put (`phone.ts`, a chunk loaded the first time).
  */
 function usePhoneFit(open: boolean, root: { current: HTMLDivElement | null }) {
   useEffect(() => {
     if (!open || !matchMedia(PHONE).matches) return;
-    const styles = [document.documentElement.style, document.body.style];
-    const overflows = styles.map((style) => style.overflow);
-    for (const style of styles) style.overflow = 'hidden';
-    const viewport = window.visualViewport;
-    const fit = () => {
-      root.current?.style.setProperty('--parley-vh', `${viewport!.height}px`);
-      root.current?.style.setProperty('--parley-top', `${viewport!.offsetTop}px`);
-    };
-    if (viewport) {
-      fit();
-      viewport.addEventListener('resize', fit);
-      viewport.addEventListener('scroll', fit);
-    }
-    return function unlock() {
-      styles.forEach((style, index) => (style.overflow = overflows[index]!));
-      viewport?.removeEventListener('resize', fit);
-      viewport?.removeEventListener('scroll', fit);
+    let unlock: (() => void) | undefined;
+    let closed = false;
+    void import('./phone.js').then((phone) => closed || (unlock = phone.fitToScreen(root.current!)));
+    return () => {
+      closed = true;
+      unlock?.();
     };
   }, [open]);
 }
@@ -113,9 +103,11 @@ function usePhoneFit(open: boolean, root: { current: HTMLDivElement | null }) {
  * The page's title shows who wrote, once, for a few seconds, when an unread reply arrives: a visitor in another tab or
  * further down the page notices it without the title flashing on and on.
  */
-function useTitleBlink(latest: Message | undefined, botName: string, text: MainCatalog) {
+function useTitleBlink(latest: Message | undefined, botName: string, text: MainCatalog, sound: boolean | undefined) {
   useEffect(() => {
     if (!latest) return;
+    // The widget's `sound` setting: a chime, from a chunk of its own.
+    if (sound) void import('./sound.js').then((module) => module.chime());
     const title = document.title;
     const shown = (document.title = text.newFrom(authorLabel(latest, botName, text)));
     // Unless the page changed its title meanwhile.
@@ -137,14 +129,19 @@ function CloseIcon() {
   );
 }
 
-/** The forms only some visitors need (`extras.ts`, a chunk of its own), loaded the first time `wanted`; null until then. */
-function useExtras(wanted: unknown) {
-  const [extras, setExtras] = useState<typeof import('./extras.js') | null>(null);
+/** A chunk only some visitors need, loaded by `load` the first time `wanted`; null until then. */
+function useChunk<T>(wanted: unknown, load: () => Promise<T>): T | null {
+  const [chunk, setChunk] = useState<T | null>(null);
   useEffect(() => {
-    if (wanted && !extras) void import('./extras.js').then(setExtras);
-  }, [wanted, extras]);
-  return extras;
+    if (wanted && !chunk) void load().then(setChunk);
+  }, [wanted, chunk]);
+  return chunk;
 }
+
+/** The forms only some visitors need (`extras.ts`, a chunk of its own), loaded the first time `wanted`. */
+const loadExtras = () => import('./extras.js');
+/** What a theme of the widget's own needs (`theme-extras.tsx`: dark, a launcher label, the team), loaded when used. */
+const loadTheme = () => import('./theme-extras.js');
 
 /** "You're number 2 in the queue. Usually within 3 min." — the wait, in whole minutes, only when the server knows one. */
 function queueText(text: MainCatalog, position: number, waitSeconds: number | null): string {
@@ -179,15 +176,6 @@ function timeText(iso: string, lang: string): string {
   const date = new Date(iso);
   const today = date.toDateString() === new Date().toDateString();
   return date.toLocaleString(lang, { ...(today ? {} : { month: 'short', day: 'numeric' }), hour: 'numeric', minute: '2-digit' });
-}
-
-/** Up to two initials of a name, for the avatar of an agent or the bot. */
-function initials(name: string): string {
-  return name
-    .split(/\s+/)
-    .slice(0, 2)
-    .map((word) => [...word][0] ?? '')
-    .join('');
 }
 
 /** A message's text: markdown for the bot's and agents' (in a `div`, its blocks), links only in the visitor's own. */
@@ -294,10 +282,16 @@ export function App({ client, open, onOpenChange, onUnread, settings: known, acc
   const botName = settings?.botName || text.bot;
   const conversationStatus = session?.conversation?.status;
   // The topic picker too (before the first message, when the widget offers topics) lives in the extras chunk.
-  const extras = useExtras(
+  const extras = useChunk(
     conversationStatus === 'resolved' || conversationStatus === 'queued' || (!conversationStatus && session?.topics?.length),
+    loadExtras,
   );
   const accent = [accentColor, settings?.accentColor].find(isHexColor);
+  const dark = isDark(settings?.theme);
+  // Drawn once their styles are in: a dark theme, words on the launcher, the team in the header.
+  const theme = useChunk(dark || settings?.launcherLabel || settings?.teamName || settings?.agents?.length, loadTheme);
+  // Words on the closed launcher, beside its icon (the widget's setting); none: the icon alone.
+  const label = theme && !open && settings?.launcherLabel;
   const seenUpTo = Math.max(seenSeq, session?.conversation?.visitorSeenSeq ?? 0);
   // Replies (an agent's or the bot's) the visitor hasn't seen: counted on the launcher while the panel is closed.
   const unread = open ? [] : messages.filter(({ seq, author }) => seq > seenUpTo && (author.kind === 'agent' || author.kind === 'bot'));
@@ -307,7 +301,7 @@ export function App({ client, open, onOpenChange, onUnread, settings: known, acc
   const quickReplies = !pending.length && !drafts.length && last?.author.kind !== 'visitor' ? last?.quickReplies : undefined;
   usePhoneFit(open, root);
   useEffect(() => onUnread?.(unread.length), [unread.length]);
-  useTitleBlink(latestUnread, botName, text);
+  useTitleBlink(latestUnread, botName, text, settings?.sound);
 
   // Focus the composer when the visitor opens the panel, but not when it starts open: that would steal the page's focus.
   const wasOpen = useRef(open);
@@ -408,15 +402,20 @@ export function App({ client, open, onOpenChange, onUnread, settings: known, acc
     // the widget's `position` names.
     <div
       ref={root}
-      class={`root${settings?.position === 'left' ? ' left' : ''}${open ? ' open' : ''}`}
+      class={`root${settings?.position === 'left' ? ' left' : ''}${open ? ' open' : ''}${dark && theme ? ' dark' : ''}`}
       lang={text.lang}
       dir={text.dir}
-      style={accent ? { '--parley-accent': accent } : undefined}
     >
+      {/* On the host, like the stylesheet's defaults: a page's own rules for the widget's element still win. The
+          accent is a checked hex color and the offsets numbers, so nothing else can get into the CSS. */}
+      <style>
+        {`:host{--parley-x:${settings?.offsetX ?? 20}px;--parley-y:${settings?.offsetY ?? 20}px${accent ? `;--parley-accent:${accent};--parley-accent-text:${accentText(accent)}` : ''}}`}
+      </style>
+      {theme && <style>{theme.styles}</style>}
       {open && (
         <section id="parley-panel" class="panel" role="dialog" aria-label={title} onKeyDown={handlePanelKeyDown}>
           <header class="header">
-            <h2>{title}</h2>
+            {theme ? <theme.Heading title={title} settings={settings} /> : <h2>{title}</h2>}
             {conversationStatus === 'bot' && (
               <button type="button" onClick={askForPerson}>
                 {text.human}
@@ -565,13 +564,13 @@ export function App({ client, open, onOpenChange, onUnread, settings: known, acc
       <button
         ref={launcher}
         type="button"
-        class="launcher"
-        aria-label={open ? text.close : unread.length ? `${text.open}, ${text.unread(unread.length)}` : text.open}
+        class={label ? 'launcher label' : 'launcher'}
+        aria-label={open ? text.close : unread.length ? `${label || text.open}, ${text.unread(unread.length)}` : label || text.open}
         aria-expanded={open}
         aria-controls={open ? 'parley-panel' : undefined}
         onClick={() => onOpenChange(!open)}
       >
-        {open && <CloseIcon />}
+        {open ? <CloseIcon /> : label}
         {unread.length > 0 && (
           <span class="badge" aria-hidden="true">
             {unread.length}

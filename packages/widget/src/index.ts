@@ -11,6 +11,8 @@
  * @module
  */
 export { mount } from './mount.js';
+export { mountApp } from './mount-app.js';
 export type { MountOptions, VisitorDetails, WidgetEvents, WidgetHandle } from './mount.js';
 export type { AppEvents, AppHandle, MountAppOptions } from './mount-app.js';
 export type { ParleyCommand, ParleyGlobal } from './loader.js';
+export type { WidgetClient } from './widget-client.js';

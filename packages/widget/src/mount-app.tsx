@@ -2,6 +2,7 @@
  * Renders {@link App} into a shadow root and hands back the controls.
  * @module
  */
+import { createEmitter } from '@parley/client';
 import { render } from 'preact';
 import { App } from './app.js';
 import { en, type MainCatalog } from './i18n/en.js';
@@ -89,10 +90,7 @@ export function mountApp(client: WidgetClient, options: MountAppOptions = {}): A
   let text: MainCatalog = en;
   // The page's `setLocale`: wins over whatever language the first drawing would pick.
   let chosen: MainCatalog | undefined;
-  const listeners = new Map<keyof AppEvents, Set<(...args: never[]) => void>>();
-  const emit = <E extends keyof AppEvents>(event: E, ...args: Parameters<AppEvents[E]>) => {
-    for (const listener of listeners.get(event) ?? []) (listener as (...values: unknown[]) => void)(...args);
-  };
+  const events = createEmitter<AppEvents>();
   // The page's or the browser's choice is known now: its catalog loads alongside the settings. Only when neither names
   // a language the widget speaks do the settings' `locale` decide.
   const preferred = pickLanguage([options.locale, ...navigator.languages]);
@@ -106,7 +104,7 @@ export function mountApp(client: WidgetClient, options: MountAppOptions = {}): A
       open = next;
       update();
     }
-    emit(next ? 'open' : 'close');
+    events.emit(next ? 'open' : 'close');
   }
 
   function update() {
@@ -115,7 +113,7 @@ export function mountApp(client: WidgetClient, options: MountAppOptions = {}): A
         client={client}
         open={open}
         onOpenChange={setOpen}
-        onUnread={(count) => emit('unread', count)}
+        onUnread={(count) => events.emit('unread', count)}
         settings={settings}
         accentColor={options.accentColor}
         text={text}
@@ -168,12 +166,7 @@ export function mountApp(client: WidgetClient, options: MountAppOptions = {}): A
         if (drawn && mounted) update();
       });
     },
-    on(event, listener) {
-      let set = listeners.get(event);
-      if (!set) listeners.set(event, (set = new Set()));
-      set.add(listener);
-      return () => void set.delete(listener);
-    },
+    on: events.on,
     unmount() {
       if (!mounted) return;
       mounted = false;

@@ -4,6 +4,15 @@ import { act } from 'preact/test-utils';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mount, type WidgetHandle } from './mount.js';
 
+/** A custom property the widget sets on its host (the accent, the offsets), or ''. */
+function hostProperty(root: ShadowRoot, name: string) {
+  const rules = [...root.querySelectorAll('style')].map((style) => style.textContent ?? '').filter((css) => css.startsWith(':host{'));
+  return rules.map((css) => css.match(new RegExp(`${name}:([^;}]+)`))?.[1]).find(Boolean) ?? '';
+}
+
+/** The accent the widget applies: the `--parley-accent` it sets on its host. */
+const accentOf = (root: ShadowRoot) => hostProperty(root, '--parley-accent');
+
 // Per test, a server that accepts connections and never answers: the client's WebSocket stays connecting, and the
 // connections it opened are counted (a new server each time, so that a closed client's late connection counts for
 // nobody). HTTP requests from the widget are answered through happy-dom's fetch interceptor instead: the settings call
@@ -72,7 +81,7 @@ describe('mount', () => {
   it('draws with the settings from the settings call, before and without any socket', async () => {
     const { widget, root } = await mountWidget();
     expect(requests).toEqual([settingsUrl]);
-    expect(root.querySelector<HTMLElement>('.root')!.style.getPropertyValue('--parley-accent')).toBe('#1f6f5c');
+    expect(accentOf(root)).toBe('#1f6f5c');
     await act(() => widget.open());
     expect(root.querySelector('h2')?.textContent).toBe('Harbor & Pine support');
   });

@@ -28,6 +28,13 @@ const shop: WidgetAdmin = {
     greeting: 'Hi! How can we help?',
     accentColor: '#2563eb',
     position: 'right',
+    theme: 'light',
+    launcherLabel: '',
+    offsetX: 20,
+    offsetY: 20,
+    teamName: '',
+    showAgents: false,
+    sound: false,
     locale: 'en',
     botName: 'Assistant',
     defaultCountry: null,
@@ -118,7 +125,20 @@ async function save(name: string) {
   await settle();
 }
 
-const header = () => container.querySelector<HTMLElement>('.widget-preview-header')!;
+/** A checkbox of the page, by the text of its label. */
+const checkbox = (label: string) =>
+  [...container.querySelectorAll<HTMLLabelElement>('label.checkbox-field')]
+    .find((candidate) => candidate.textContent?.includes(label))!
+    .querySelector<HTMLInputElement>('input')!;
+
+async function click(element: HTMLElement) {
+  await act(async () => element.click());
+}
+
+/** The preview's widget: the shadow root `mountApp` renders into. */
+const previewRoot = () => container.querySelector<HTMLElement>('.widget-preview-host')!.shadowRoot!;
+/** What the preview's widget draws, markup and styles, for finding the title and colours in. */
+const previewMarkup = () => previewRoot().innerHTML;
 
 describe('WidgetSettings', () => {
   it('saves each section with its own fields only', async () => {
@@ -138,6 +158,13 @@ describe('WidgetSettings', () => {
             greeting: 'Ahoy!',
             accentColor: '#2563eb',
             position: 'right',
+            theme: 'light',
+            launcherLabel: '',
+            offsetX: 20,
+            offsetY: 20,
+            teamName: '',
+            showAgents: false,
+            sound: false,
             botName: 'Assistant',
             locale: 'en',
           },
@@ -277,20 +304,81 @@ describe('WidgetSettings', () => {
     );
   });
 
-  it('previews the widget as the admin types, with a readable text colour on the accent', async () => {
+  it('saves the theme, launcher and header settings with the appearance', async () => {
+    const server = await mount();
+    await fill(control('Theme'), 'dark');
+    await fill(control('Distance from the side (px)'), '0');
+    await fill(control('Distance from the bottom (px)'), '150');
+    await fill(control('Launcher label'), 'Questions?');
+    await fill(control('Team name'), 'Harbor & Pine support');
+    await click(checkbox('Show who may answer'));
+    await click(checkbox('Play a sound on replies'));
+    await save('appearance');
+    expect(server.patches()[0]!.body).toEqual({
+      settings: {
+        title: 'Chat with us',
+        greeting: 'Hi! How can we help?',
+        accentColor: '#2563eb',
+        position: 'right',
+        theme: 'dark',
+        launcherLabel: 'Questions?',
+        offsetX: 0,
+        offsetY: 150,
+        teamName: 'Harbor & Pine support',
+        showAgents: true,
+        sound: true,
+        botName: 'Assistant',
+        locale: 'en',
+      },
+    });
+    expect(section('appearance').querySelector('[role="status"]')!.textContent).toBe('Saved.');
+    expect(checkbox('Show who may answer').checked).toBe(true);
+    expect(control<HTMLSelectElement>('Theme').value).toBe('dark');
+  });
+
+  it("sends a bad offset as typed and shows the server's reasons under the new fields", async () => {
+    const issues = [
+      { path: 'body.settings.offsetX', message: 'Expected a number of pixels.' },
+      { path: 'body.settings.launcherLabel', message: 'At most 30 characters.' },
+      { path: 'body.settings.sound', message: 'Invalid input: expected boolean.' },
+    ];
+    const server = await mount([shop], (method) =>
+      method === 'PATCH' ? json(400, { error: { code: 'invalid_payload', message: 'The request is invalid.', issues } }) : undefined,
+    );
+    await fill(control('Distance from the side (px)'), '12.5');
+    await save('appearance');
+    expect((server.patches()[0]!.body as { settings: { offsetX: unknown } }).settings.offsetX).toBeNull();
+    expect(wrapper('Distance from the side (px)').querySelector('.field-error')!.textContent).toBe('Expected a number of pixels.');
+    expect(control('Distance from the side (px)').getAttribute('aria-invalid')).toBe('true');
+    expect(wrapper('Launcher label').querySelector('.field-error')!.textContent).toBe('At most 30 characters.');
+    const sound = checkbox('Play a sound on replies');
+    expect(sound.getAttribute('aria-invalid')).toBe('true');
+    expect(sound.closest('.settings-field')!.querySelector('.field-error')!.textContent).toContain('expected boolean');
+  });
+
+  it('previews the real widget with the unsaved form, and a readable text colour on the accent', async () => {
     await mount();
-    expect(header().textContent).toBe('Chat with us');
-    expect(header().style.color).toMatch(/^(#ffffff|rgb\(255, 255, 255\)|white)$/i);
+    // The widget itself, open, in a shadow root of the preview: the saved title and accent to start with.
+    expect(previewRoot().querySelector('[role="dialog"]')).not.toBeNull();
+    expect(previewRoot().textContent).toContain('Chat with us');
+    expect(previewMarkup()).toContain('#2563eb');
+    // The sample exchange: the visitor's question and an agent's answer.
+    expect(previewRoot().textContent).toContain('Where is my order?');
+    expect(previewRoot().textContent).toContain('It left our warehouse this morning');
+    expect(container.querySelector('figcaption')!.textContent).toContain('white');
+
+    // It follows the form before anything is saved.
     await fill(control('Title'), 'Harbor help');
     await fill(control('Greeting'), 'Ahoy there!');
-    expect(header().textContent).toBe('Harbor help');
-    expect(container.querySelector('.widget-preview-bot')!.textContent).toContain('Ahoy there!');
-
-    // A light accent gets near-black text, and no warning.
     await fill(control('Accent colour'), '#facc15');
-    expect(header().style.background).toMatch(/#facc15|rgb\(250, 204, 21\)/i);
-    expect(header().style.color).toMatch(/#111827|rgb\(17, 24, 39\)/i);
-    expect(container.querySelector('.widget-preview-launcher')!.getAttribute('style')).toMatch(/#facc15|rgb\(250, 204, 21\)/i);
+    await settle();
+    expect(previewRoot().textContent).toContain('Harbor help');
+    expect(previewRoot().textContent).not.toContain('Chat with us');
+    expect(previewRoot().textContent).toContain('Ahoy there!');
+    // The new accent, set on the widget's host with the text color it picks for it (black on yellow).
+    expect(previewMarkup()).toContain('--parley-accent:#facc15;--parley-accent-text:#000');
+    // A light accent gets near-black text, and no warning.
+    expect(container.querySelector('figcaption')!.textContent).toContain('near-black');
     expect(container.querySelector('.widget-preview-warning')).toBeNull();
 
     // A mid grey reads with neither: a warning.
@@ -301,10 +389,14 @@ describe('WidgetSettings', () => {
     await fill(container.querySelector<HTMLInputElement>('input[type="color"]')!, '#1f6f5c');
     expect(control<HTMLInputElement>('Accent colour').value).toBe('#1f6f5c');
     await fill(control('Accent colour'), '#1f6');
-    expect(header().style.background).toMatch(/#2563eb|rgb\(37, 99, 235\)/i);
+    await settle();
+    expect(previewMarkup()).toContain('#2563eb');
 
+    // The side reaches the widget too; an offset out of range is not drawn (the saved one is, until it is fixed).
+    await fill(control('Distance from the bottom (px)'), '999');
     await fill(control('Position'), 'left');
-    expect(container.querySelector('.widget-preview-page')!.classList.contains('widget-preview-left')).toBe(true);
+    await settle();
+    expect(previewRoot().querySelector('.root')!.classList.contains('left')).toBe(true);
   });
 
   it('lets the admin pick among several widgets', async () => {

@@ -33,7 +33,22 @@ type Day = (typeof days)[number];
 type Interval = { open: string; close: string };
 
 interface Form {
-  appearance: { title: string; greeting: string; accentColor: string; position: 'left' | 'right'; botName: string; locale: string };
+  appearance: {
+    title: string;
+    greeting: string;
+    accentColor: string;
+    position: 'left' | 'right';
+    theme: WidgetAdmin['settings']['theme'];
+    launcherLabel: string;
+    /** As typed; sent as a number (null when not a whole number, for the server to name the field). */
+    offsetX: string;
+    offsetY: string;
+    teamName: string;
+    showAgents: boolean;
+    sound: boolean;
+    botName: string;
+    locale: string;
+  };
   access: { name: string; origins: string };
   bot: {
     enabled: boolean;
@@ -82,6 +97,13 @@ function sectionForm<S extends Section>(widget: WidgetAdmin, section: S): Form[S
       greeting: settings.greeting,
       accentColor: settings.accentColor,
       position: settings.position,
+      theme: settings.theme,
+      launcherLabel: settings.launcherLabel,
+      offsetX: String(settings.offsetX),
+      offsetY: String(settings.offsetY),
+      teamName: settings.teamName,
+      showAgents: settings.showAgents,
+      sound: settings.sound,
       botName: settings.botName,
       locale: settings.locale,
     }),
@@ -150,7 +172,21 @@ function outcomeOf(error: unknown, known: readonly string[]): Outcome {
 }
 
 const sectionFields: Record<Section, readonly string[]> = {
-  appearance: ['title', 'greeting', 'accentColor', 'position', 'botName', 'locale'],
+  appearance: [
+    'title',
+    'greeting',
+    'accentColor',
+    'position',
+    'theme',
+    'launcherLabel',
+    'offsetX',
+    'offsetY',
+    'teamName',
+    'showAgents',
+    'sound',
+    'botName',
+    'locale',
+  ],
   access: ['name', 'allowedOrigins'],
   bot: ['enabled', 'afterRepliesWithoutSource', 'afterNotHelpful', 'onProviderFailure', 'persona', 'tone', 'businessFacts'],
   routing: ['strategy', 'teamId', 'timeZone', 'weekly', ...days.map((day) => `weekly.${day}`), 'holidays'],
@@ -174,6 +210,15 @@ const dayNames: Record<Day, string> = {
   saturday: 'Saturday',
   sunday: 'Sunday',
 };
+
+const themes: Record<Form['appearance']['theme'], string> = {
+  light: 'Light',
+  dark: 'Dark',
+  auto: 'Automatic: as the visitor’s system',
+};
+
+/** The largest offset from the page's corner, in pixels, as the server allows. */
+const MAX_OFFSET = 200;
 
 const strategies: Record<WidgetRouting['strategy'], string> = {
   round_robin: 'Round robin: the online agent given one least recently',
@@ -300,7 +345,11 @@ export function WidgetSettings({ api, origin = location.origin }: WidgetSettings
   }
 
   function sectionUpdate(section: Exclude<Section, 'routing'>) {
-    if (section === 'appearance') return { settings: { ...draft.appearance } };
+    if (section === 'appearance') {
+      const { offsetX, offsetY, ...fields } = draft.appearance;
+      // Offsets are sent as typed; a blank or a fraction is null, and the server says which field.
+      return { settings: { ...fields, offsetX: count(offsetX) as number, offsetY: count(offsetY) as number } };
+    }
     if (section === 'access') return { name: draft.access.name, allowedOrigins: lines(draft.access.origins) };
     if (section === 'phone') return { settings: { defaultCountry: draft.phone.defaultCountry.trim().toUpperCase() || null } };
     const bot = draft.bot;
@@ -331,6 +380,38 @@ export function WidgetSettings({ api, origin = location.origin }: WidgetSettings
         <label class="field">
           <span class="field-label">{label}</span>
           {control({ 'aria-invalid': error ? 'true' : undefined, 'aria-describedby': describedBy })}
+        </label>
+        {hint && (
+          <p id={hintId} class="hint">
+            {hint}
+          </p>
+        )}
+        {error && (
+          <p id={errorId} class="field-error">
+            {error}
+          </p>
+        )}
+      </div>
+    );
+  }
+
+  /** A labelled checkbox, its label beside it, with the server's reason for refusing it underneath. */
+  function checkbox(section: Section, key: string, label: string, checked: boolean, onChange: (checked: boolean) => void, hint?: string) {
+    const error = outcomes[section]?.fields[key];
+    const errorId = `widget-${section}-${key}-error`;
+    const hintId = `widget-${section}-${key}-hint`;
+    const describedBy = [hint ? hintId : '', error ? errorId : ''].filter(Boolean).join(' ') || undefined;
+    return (
+      <div class="settings-field" data-field={key}>
+        <label class="checkbox-field">
+          <input
+            type="checkbox"
+            checked={checked}
+            aria-invalid={error ? 'true' : undefined}
+            aria-describedby={describedBy}
+            onChange={(event) => onChange(event.currentTarget.checked)}
+          />
+          {label}
         </label>
         {hint && (
           <p id={hintId} class="hint">
@@ -380,6 +461,11 @@ export function WidgetSettings({ api, origin = location.origin }: WidgetSettings
 
   const appearance = draft.appearance;
   const validColor = /^#[0-9a-f]{6}$/i.test(appearance.accentColor);
+  /** An offset as typed when the server would take it, else the saved one: the preview draws what can be saved. */
+  const previewOffset = (typed: string, saved: number) => {
+    const value = count(typed);
+    return value !== null && value <= MAX_OFFSET ? value : saved;
+  };
   const routing = draft.routing;
   const snippet = embedSnippet(origin, current.publicKey);
   const zones = timeZones();
@@ -472,6 +558,103 @@ export function WidgetSettings({ api, origin = location.origin }: WidgetSettings
                   <option value="left">Bottom left</option>
                 </select>
               ))}
+              {field(
+                'appearance',
+                'offsetX',
+                'Distance from the side (px)',
+                (props) => (
+                  <input
+                    {...props}
+                    type="number"
+                    inputMode="numeric"
+                    min={0}
+                    max={MAX_OFFSET}
+                    step={1}
+                    value={appearance.offsetX}
+                    onInput={(event) => change('appearance', { offsetX: event.currentTarget.value })}
+                  />
+                ),
+                `0 to ${MAX_OFFSET}.`,
+              )}
+              {field(
+                'appearance',
+                'offsetY',
+                'Distance from the bottom (px)',
+                (props) => (
+                  <input
+                    {...props}
+                    type="number"
+                    inputMode="numeric"
+                    min={0}
+                    max={MAX_OFFSET}
+                    step={1}
+                    value={appearance.offsetY}
+                    onInput={(event) => change('appearance', { offsetY: event.currentTarget.value })}
+                  />
+                ),
+                `0 to ${MAX_OFFSET}.`,
+              )}
+              {field('appearance', 'theme', 'Theme', (props) => (
+                <select
+                  {...props}
+                  value={appearance.theme}
+                  onChange={(event) => {
+                    const value = event.currentTarget.value;
+                    change('appearance', { theme: value === 'dark' || value === 'auto' ? value : 'light' });
+                  }}
+                >
+                  {Object.entries(themes).map(([value, label]) => (
+                    <option key={value} value={value}>
+                      {label}
+                    </option>
+                  ))}
+                </select>
+              ))}
+              {field(
+                'appearance',
+                'launcherLabel',
+                'Launcher label',
+                (props) => (
+                  <input
+                    {...props}
+                    maxLength={30}
+                    placeholder="Chat with us"
+                    value={appearance.launcherLabel}
+                    onInput={(event) => change('appearance', { launcherLabel: event.currentTarget.value })}
+                  />
+                ),
+                'Text beside the launcher’s icon. Empty: the icon only.',
+              )}
+              {field(
+                'appearance',
+                'teamName',
+                'Team name',
+                (props) => (
+                  <input
+                    {...props}
+                    maxLength={80}
+                    value={appearance.teamName}
+                    onInput={(event) => change('appearance', { teamName: event.currentTarget.value })}
+                  />
+                ),
+                'Shown under the title in the chat’s header. Empty: nothing.',
+              )}
+              {checkbox(
+                'appearance',
+                'showAgents',
+                'Show who may answer',
+                appearance.showAgents,
+                (checked) => change('appearance', { showAgents: checked }),
+                'The first names of up to three agents of the widget’s team (online ones first), in the chat’s header.',
+              )}
+              {checkbox(
+                'appearance',
+                'sound',
+                'Play a sound on replies',
+                appearance.sound,
+                (checked) => change('appearance', { sound: checked }),
+                'A short sound when a reply arrives while the chat is closed.',
+              )}
               {field('appearance', 'botName', 'Bot name', (props) => (
                 <input
                   {...props}
@@ -813,12 +996,22 @@ export function WidgetSettings({ api, origin = location.origin }: WidgetSettings
 
         <aside class="widget-settings-side" aria-label="Preview and embed code">
           <WidgetPreview
-            title={appearance.title}
-            greeting={appearance.greeting}
-            accentColor={appearance.accentColor}
+            settings={{
+              title: appearance.title,
+              greeting: appearance.greeting,
+              accentColor: appearance.accentColor,
+              position: appearance.position,
+              theme: appearance.theme,
+              launcherLabel: appearance.launcherLabel.trim(),
+              offsetX: previewOffset(appearance.offsetX, current.settings.offsetX),
+              offsetY: previewOffset(appearance.offsetY, current.settings.offsetY),
+              teamName: appearance.teamName.trim(),
+              showAgents: appearance.showAgents,
+              sound: appearance.sound,
+              locale: appearance.locale,
+              botName: appearance.botName,
+            }}
             fallbackColor={current.settings.accentColor}
-            position={appearance.position}
-            botName={appearance.botName}
           />
           <div class="snippet">
             <h2>Embed code</h2>

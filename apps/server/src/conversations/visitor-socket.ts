@@ -11,6 +11,7 @@ import type { TokenService } from '../auth/tokens.js';
 import type { Config } from '../config.js';
 import { connectError, contactRoom, organizationRoom, type VisitorNamespace } from '../plugins/io.js';
 import { clientAddress, requestOrigin, type TrustProxy } from '../plugins/trusted-proxy.js';
+import { widgetAgents } from '../widgets/agents.js';
 import { findWidgetByKey, isOriginAllowed } from '../widgets/service.js';
 import { publishConversationChange, publishSendResult } from './broadcast.js';
 import { toVisitorConversation } from './mappers.js';
@@ -158,7 +159,9 @@ export function registerVisitorSocket(
         sessionToken: socket.data.sessionToken,
         visitorId: contactId,
         conversation: conversation ? await withQueueStatus(conversation) : null,
-        widget: widget.settings,
+        widget: widget.settings.showAgents
+          ? { ...widget.settings, agents: await widgetAgents(db, widget, visitor.presenceLeaseMs) }
+          : widget.settings,
         topics: widget.topics,
         email: app.mailer.enabled,
       };

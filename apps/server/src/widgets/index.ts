@@ -8,7 +8,9 @@ import { errorBodySchema, ParleyError, widgetKeyParamsSchema, widgetPublicSettin
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { PRESENCE_LEASE_BEATS } from '../conversations/agent-availability.js';
 import { registerWidgetAdminRoutes } from './admin-routes.js';
+import { widgetAgents } from './agents.js';
 import { registerChatPage } from './chat-page.js';
 import { findWidgetByKey } from './service.js';
 
@@ -35,6 +37,7 @@ export async function widgetsPlugin(app: FastifyInstance) {
  */
 async function publicWidgetRoutes(app: FastifyInstance) {
   const api = app.withTypeProvider<ZodTypeProvider>();
+  const leaseMs = app.config.presence.heartbeatMs * PRESENCE_LEASE_BEATS;
   // On every answer of this scope, errors included, so a page's script can read why it failed.
   api.addHook('onRequest', function allowAnyOrigin(_request, reply, done) {
     reply.header('access-control-allow-origin', '*');
@@ -54,7 +57,9 @@ async function publicWidgetRoutes(app: FastifyInstance) {
       // 404, not the 401 `unknown_widget` carries on a socket: nothing here needs authentication, the resource is absent.
       if (!widget) return reply.status(404).send({ error: new ParleyError('unknown_widget').toBody() });
       reply.header('cache-control', SETTINGS_CACHE_CONTROL);
-      return widget.settings;
+      // Who is online changes faster than the cache: the agents shown may be up to five minutes old, which is harmless.
+      if (!widget.settings.showAgents) return widget.settings;
+      return { ...widget.settings, agents: await widgetAgents(app.db, widget, leaseMs) };
     },
   );
 

@@ -14,19 +14,23 @@ export interface Widget {
   botEnabled: boolean;
   /** What a visitor may pick before their first message (their teams stay on the server). */
   topics: Topic[];
+  /** The team its routing sends conversations to (null: any agent of the organization). */
+  teamId: string | null;
 }
 
 /** Finds a widget by its public key. Settings are validated on the way out, so a bad row can't reach a browser. */
 export async function findWidgetByKey(db: Database, publicKey: string): Promise<Widget | undefined> {
   const [row] = await db.select().from(widgets).where(eq(widgets.publicKey, publicKey));
   if (!row) return undefined;
+  const routing = routingConfigSchema.parse(row.routing);
   return {
     id: row.id,
     organizationId: row.organizationId,
     allowedOrigins: row.allowedOrigins,
     settings: widgetSettingsSchema.parse(row.settings),
     botEnabled: botConfigSchema.parse(row.bot).enabled,
-    topics: routingConfigSchema.parse(row.routing).topics.map(({ id, label }) => ({ id, label })),
+    topics: routing.topics.map(({ id, label }) => ({ id, label })),
+    teamId: routing.teamId,
   };
 }
 

@@ -43,6 +43,13 @@ const widget: Session['widget'] = {
   greeting: 'Hi! How can we help?',
   accentColor: '#2563eb',
   position: 'right',
+  theme: 'light',
+  launcherLabel: '',
+  offsetX: 20,
+  offsetY: 20,
+  teamName: '',
+  showAgents: false,
+  sound: false,
   locale: 'en',
   botName: 'Assistant',
 };

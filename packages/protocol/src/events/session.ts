@@ -3,7 +3,7 @@
  * @module
  */
 import { z } from 'zod';
-import { visitorConversationSchema, widgetSettingsSchema } from '../models.js';
+import { visitorConversationSchema, widgetAgentsSchema, widgetSettingsSchema } from '../models.js';
 import { topicSchema } from '../topic.js';
 
 /** Answer to `session:get`. Keep `sessionToken` to resume the same visitor and conversation later. */
@@ -11,7 +11,8 @@ export const sessionSchema = z.object({
   sessionToken: z.string(),
   visitorId: z.string(),
   conversation: visitorConversationSchema.nullable(),
-  widget: widgetSettingsSchema,
+  /** The widget's settings, with `agents` (up to three who may answer, by first name) when its `showAgents` is on. */
+  widget: widgetSettingsSchema.extend({ agents: widgetAgentsSchema.optional() }),
   /** What the visitor may pick before their first message (sent as its `topic`); none: no choice. */
   topics: z.array(topicSchema).optional(),
   /** Whether this server sends e-mail: the widget offers the transcript by e-mail only then. */

@@ -28,6 +28,12 @@ export const MAX_ALLOWED_ORIGINS = 50;
 /** Handoff rule limits, the same as the server's `botConfigSchema`. */
 export const HANDOFF_LIMITS = { afterRepliesWithoutSource: 20, afterNotHelpful: 10 } as const;
 
+/** Length limits of the widget's optional texts, the same as `widgetSettingsSchema`'s. */
+export const WIDGET_TEXT_LIMITS = { launcherLabel: 30, teamName: 80 } as const;
+
+/** The launcher's offsets from the page's corner, in pixels, the same as `widgetSettingsSchema`'s. */
+export const WIDGET_OFFSET_LIMITS = { min: 0, max: 200 } as const;
+
 /** Length limits of the bot's prompt parts, the same as the server's `botConfigSchema`. */
 export const BOT_TEXT_LIMITS = { persona: 2000, tone: 1000, businessFacts: 20_000 } as const;
 
@@ -93,6 +99,23 @@ function labelSchema(what: string, maxLength: number) {
     .refine((text) => !/\p{Cc}/u.test(text), `${what} must be one line, without control characters.`);
 }
 
+/** A one-line text that may be empty (nothing shown), trimmed: no control characters. */
+function optionalLabelSchema(what: string, maxLength: number) {
+  return z
+    .string()
+    .trim()
+    .max(maxLength, `At most ${maxLength} characters.`)
+    .refine((text) => text.isWellFormed(), 'Text contains an unpaired surrogate.')
+    .refine((text) => !/\p{Cc}/u.test(text), `${what} must be one line, without control characters.`);
+}
+
+/** The launcher's distance from the page's corner, in whole pixels. */
+const offsetSchema = z
+  .number({ error: 'Expected a number of pixels.' })
+  .int('Expected whole pixels.')
+  .min(WIDGET_OFFSET_LIMITS.min, `At least ${WIDGET_OFFSET_LIMITS.min} pixels.`)
+  .max(WIDGET_OFFSET_LIMITS.max, `At most ${WIDGET_OFFSET_LIMITS.max} pixels.`);
+
 /** Whether `tag` is a well-formed BCP 47 language tag, as `Intl` reads it (`en`, `pt-BR`, `zh-Hant-TW`). */
 function isLanguageTag(tag: string): boolean {
   try {
@@ -119,7 +142,21 @@ export const accentColorSchema = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'Expected
 
 /** The widget's settings an admin edits, as `GET /api/widgets` shows them. */
 export const widgetAdminSettingsSchema = widgetSettingsSchema
-  .pick({ title: true, greeting: true, accentColor: true, position: true, locale: true, botName: true })
+  .pick({
+    title: true,
+    greeting: true,
+    accentColor: true,
+    position: true,
+    theme: true,
+    launcherLabel: true,
+    offsetX: true,
+    offsetY: true,
+    teamName: true,
+    showAgents: true,
+    sound: true,
+    locale: true,
+    botName: true,
+  })
   .extend({ defaultCountry: countryCodeSchema.nullable() });
 /** The widget's settings an admin edits. */
 export type WidgetAdminSettings = z.infer<typeof widgetAdminSettingsSchema>;
@@ -167,6 +204,13 @@ export const widgetSettingsUpdateSchema = z.strictObject({
   greeting: verbatimTextSchema(500).optional(),
   accentColor: accentColorSchema.optional(),
   position: z.enum(['right', 'left']).optional(),
+  theme: z.enum(['light', 'dark', 'auto']).optional(),
+  launcherLabel: optionalLabelSchema('A launcher label', WIDGET_TEXT_LIMITS.launcherLabel).optional(),
+  offsetX: offsetSchema.optional(),
+  offsetY: offsetSchema.optional(),
+  teamName: optionalLabelSchema('A team name', WIDGET_TEXT_LIMITS.teamName).optional(),
+  showAgents: z.boolean().optional(),
+  sound: z.boolean().optional(),
   locale: widgetLocaleSchema.optional(),
   botName: labelSchema('A bot name', 80).optional(),
   defaultCountry: countryCodeSchema.nullable().optional(),

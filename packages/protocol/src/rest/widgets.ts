@@ -3,7 +3,7 @@
  * @module
  */
 import { z } from 'zod';
-import { widgetSettingsSchema } from '../models.js';
+import { widgetAgentsSchema, widgetSettingsSchema } from '../models.js';
 
 /**
  * Path parameters of `/api/widgets/:publicKey/…`: a widget's public key as the script tag carries it (`pk_…`). Keys
@@ -15,15 +15,26 @@ export const widgetKeyParamsSchema = z.object({
 
 /**
  * Answer of `GET /api/widgets/:publicKey/settings`: the widget's settings that any visitor may see (how it looks and
- * greets). The bot's FAQ and the default country stay out: the widget does not need them before a conversation.
+ * greets). The bot's FAQ, the default country and the `showAgents` switch stay out: the widget does not need them before a conversation.
  */
-export const widgetPublicSettingsSchema = widgetSettingsSchema.pick({
-  title: true,
-  greeting: true,
-  accentColor: true,
-  position: true,
-  locale: true,
-  botName: true,
-});
+export const widgetPublicSettingsSchema = widgetSettingsSchema
+  .pick({
+    title: true,
+    greeting: true,
+    accentColor: true,
+    position: true,
+    theme: true,
+    launcherLabel: true,
+    offsetX: true,
+    offsetY: true,
+    teamName: true,
+    sound: true,
+    locale: true,
+    botName: true,
+  })
+  .extend({
+    /** With `showAgents` on: up to three agents who may answer, online ones first, by first name. Absent otherwise. */
+    agents: widgetAgentsSchema.optional(),
+  });
 /** Answer of `GET /api/widgets/:publicKey/settings`. */
 export type WidgetPublicSettings = z.infer<typeof widgetPublicSettingsSchema>;
