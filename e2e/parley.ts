@@ -1,12 +1,14 @@
 // What the browser tests share: `parley start` on a fresh data folder (embedded database, demo data) as a user runs
 // it, Debian's Chromium, and axe-core.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pixelmatch from 'pixelmatch';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { PNG } from 'pngjs';
 
 /** The repository's root. */
 export const root = join(import.meta.dirname, '..');
@@ -101,4 +103,29 @@ export async function accessibilityViolations(page: Page, selector?: string): Pr
       .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
       .flatMap((violation) => violation.nodes.map((node) => `${violation.id}: ${JSON.stringify(node.target)}`));
   }, selector ?? null);
+}
+
+/** Committed reference screenshots (e2e/__screenshots__), updated only on purpose: `PARLEY_UPDATE_SCREENSHOTS=1`. */
+const references = join(root, 'e2e/__screenshots__');
+
+/**
+ * Compares a screenshot (PNG bytes) with its committed reference `e2e/__screenshots__/<name>.png` and returns the
+ * share of pixels that differ beyond antialiasing (pixelmatch, threshold 0.1), 0 to 1; a different size counts as 1.
+ * With `PARLEY_UPDATE_SCREENSHOTS=1` (never in CI) it writes the reference instead and returns 0. A missing reference
+ * is an error that says how to make one.
+ */
+export function screenshotDifference(name: string, actual: Buffer): number {
+  const file = join(references, `${name}.png`);
+  if (process.env.PARLEY_UPDATE_SCREENSHOTS === '1' && !process.env.CI) {
+    mkdirSync(references, { recursive: true });
+    writeFileSync(file, actual);
+    return 0;
+  }
+  if (!existsSync(file))
+    throw new Error(`No reference screenshot ${file}: run the browser tests with PARLEY_UPDATE_SCREENSHOTS=1 to make one.`);
+  const expected = PNG.sync.read(readFileSync(file));
+  const got = PNG.sync.read(actual);
+  if (expected.width !== got.width || expected.height !== got.height) return 1;
+  const differing = pixelmatch(expected.data, got.data, undefined, got.width, got.height, { threshold: 0.1 });
+  return differing / (got.width * got.height);
 }

@@ -1,8 +1,8 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { accessibilityViolations, launchChromium, root, startParley, type StartedParley } from './parley.js';
+import { accessibilityViolations, launchChromium, root, screenshotDifference, startParley, type StartedParley } from './parley.js';
 
 // The widget on the demo shop as visitors meet it: on phones and on a desktop, with replies arriving while it is
 // closed, and on a network that blocks WebSockets.
@@ -238,6 +238,33 @@ describe("the page's API (window.Parley)", () => {
   });
 });
 
+describe('how it looks', () => {
+  // Compared with the committed references in e2e/__screenshots__, which only change on purpose: after a deliberate
+  // change of the look, run the browser tests with PARLEY_UPDATE_SCREENSHOTS=1, look at the new images, commit them.
+  it.each([
+    { name: 'desktop-closed', viewport: { width: 1280, height: 800 }, open: false, locale: 'en-US' },
+    { name: 'desktop-open', viewport: { width: 1280, height: 800 }, open: true, locale: 'en-US' },
+    { name: 'phone-open', viewport: { width: 390, height: 844 }, open: true, locale: 'en-US' },
+    { name: 'arabic-open', viewport: { width: 1280, height: 800 }, open: true, locale: 'ar' },
+  ])('$name matches its reference', async ({ name, viewport, open, locale }) => {
+    const context = await browser.newContext({ viewport, locale, isMobile: viewport.width < 640, hasTouch: viewport.width < 640 });
+    contexts.push(context);
+    const page = await context.newPage();
+    await page.goto(`${parley.baseUrl}/`);
+    const launcher = page.locator('[data-parley-widget] .launcher');
+    await launcher.waitFor();
+    if (open) {
+      await launcher.click();
+      await page.locator('[data-parley-widget] textarea').waitFor();
+    }
+    const shot = open
+      ? await page.locator('[data-parley-widget] .panel').screenshot({ animations: 'disabled' })
+      : await launcher.screenshot({ animations: 'disabled' });
+    writeFileSync(join(screenshots, `widget-reference-${name}.png`), shot);
+    expect(screenshotDifference(`widget-${name}`, shot)).toBeLessThanOrEqual(0.001);
+  });
+});
+
 describe('a hostile host page', () => {
   it("changes nothing inside the widget with aggressive global CSS, while the page's custom properties restyle it", async () => {
     const page = await newPage({ width: 1280, height: 800 });
@@ -272,5 +299,66 @@ describe('a hostile host page', () => {
     await page.addStyleTag({ content: '[data-parley-widget] { --parley-accent: #7c3aed; --parley-accent-text: #fff; }' });
     await expect.poll(async () => (await look()).header).toBe('rgb(124, 58, 237)');
     expect((await look()).send[0]).toBe('rgb(124, 58, 237)');
+  });
+});
+
+describe('languages', () => {
+  it.each([
+    { locale: 'de-AT', open: 'Chat öffnen', dir: 'ltr' },
+    { locale: 'ar-EG', open: 'فتح المحادثة', dir: 'rtl' },
+    // A language the widget doesn't speak: English.
+    { locale: 'ja-JP', open: 'Open chat', dir: 'ltr' },
+  ])("speaks the browser's language ($locale), mirrored when it is written right to left", async ({ locale, open, dir }) => {
+    const context = await browser.newContext({ locale, viewport: { width: 1280, height: 800 } });
+    contexts.push(context);
+    const page = await context.newPage();
+    await openShop(page);
+    await page.getByRole('button', { name: open }).click();
+    const panel = page.getByRole('dialog');
+    await panel.waitFor();
+    const widget = page.locator('[data-parley-widget] .root');
+    expect(await widget.getAttribute('dir')).toBe(dir);
+    expect(await widget.evaluate((element) => getComputedStyle(element).direction)).toBe(dir);
+    // The title starts the header's line: on the right in Arabic.
+    const header = (await page.locator('[data-parley-widget] .header').boundingBox())!;
+    const title = (await page.locator('[data-parley-widget] .header h2').boundingBox())!;
+    expect(title.x + title.width / 2 > header.x + header.width / 2).toBe(dir === 'rtl');
+    expect(await accessibilityViolations(page)).toEqual([]);
+    await page.screenshot({ path: join(screenshots, `widget-language-${locale}.png`) });
+  });
+});
+
+describe("the widget's own theme, set in the console", () => {
+  it('shows the dark theme, the launcher label and the team to visitors, accessible in each state', async () => {
+    const admin = await newPage({ width: 1280, height: 800 });
+    await signIn(admin);
+    await admin.getByRole('navigation', { name: 'Pages' }).getByRole('button', { name: 'Widgets' }).click();
+    await admin.getByLabel('Theme').selectOption('dark');
+    await admin.getByLabel('Launcher label').fill('Questions?');
+    await admin.getByLabel('Team name').fill('Harbor & Pine team');
+    // The preview follows the form before it is saved.
+    await expect
+      .poll(() => admin.locator('.widget-settings-side [data-parley-widget] .root.dark, .widget-settings-side .root.dark').count())
+      .toBeGreaterThan(0);
+    await admin.screenshot({ path: join(screenshots, 'widget-settings-preview-dark.png') });
+    await admin.getByRole('button', { name: 'Save appearance' }).click();
+    await expect.poll(() => admin.getByRole('button', { name: 'Save appearance' }).isEnabled()).toBe(true);
+
+    const shop = await newPage({ width: 1280, height: 800 });
+    await openShop(shop);
+    const launcher = shop.getByRole('button', { name: 'Questions?' });
+    await expect.poll(() => launcher.isVisible(), { timeout: 10_000 }).toBe(true);
+    expect(await accessibilityViolations(shop)).toEqual([]);
+    await shop.screenshot({ path: join(screenshots, 'widget-theme-closed.png') });
+    await launcher.click();
+    const panel = shop.locator('[data-parley-widget] .panel');
+    await panel.waitFor();
+    await expect.poll(() => panel.evaluate((element) => getComputedStyle(element).backgroundColor)).toBe('rgb(31, 41, 55)');
+    expect(await shop.locator('[data-parley-widget] .header').textContent()).toContain('Harbor & Pine team');
+    await shop.getByRole('textbox', { name: 'Message' }).fill('Is the Ridgeline tent waterproof?');
+    await shop.getByRole('button', { name: 'Send' }).click();
+    await expect.poll(() => shop.locator('[data-author="bot"]').count(), { timeout: 10_000 }).toBe(1);
+    expect(await accessibilityViolations(shop)).toEqual([]);
+    await shop.screenshot({ path: join(screenshots, 'widget-theme-open.png') });
   });
 });

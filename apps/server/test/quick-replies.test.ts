@@ -1,21 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import { conversationNotes, messages } from '@parley/db';
 import type { Ack, Message, MessageSent, MessagesPage } from '@parley/protocol';
 import type { Socket } from 'socket.io-client';
 import { eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  apiRequest,
-  connectAgent,
-  connectVisitor,
-  createTenant,
-  jsonOf,
-  login,
-  nextEvent,
-  ok,
-  request,
-  useTestServer,
-} from './helpers/server.js';
+import { apiRequest, jsonOf, nextEvent, ok, request, useTestServer, visitorConversationWithAgent } from './helpers/server.js';
 
 // Quick replies an agent attaches to a message: stored with it and delivered to the visitor; refused, with nothing
 // stored, when they are not valid; never on an internal note. (The bot's: offline-answerer.test.ts, bot-quick-replies.test.ts.)
@@ -27,14 +15,8 @@ afterEach(() => {
 });
 
 /** A conversation a visitor started (the widget has no bot: it waits in the queue), and its agent, signed in. */
-async function conversationWithAgent() {
-  const tenant = await createTenant(server);
-  const { token } = await login(server, tenant.email, tenant.password);
-  const agent = await connectAgent(server, token);
-  const visitor = await connectVisitor(server, { widgetKey: tenant.widget.publicKey });
-  sockets.push(agent, visitor);
-  const sent = ok(await request<Ack<MessageSent>>(visitor, 'message:send', { clientId: randomUUID(), body: 'My parcel is damaged.' }));
-  return { token, agent, visitor, conversationId: sent.conversationId };
+function conversationWithAgent() {
+  return visitorConversationWithAgent(server, sockets, 'My parcel is damaged.');
 }
 
 async function storedMessages(conversationId: string) {

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { Ack, ConversationSeenAck, ConversationSummary, MessageSent, VisitorSeen } from '@parley/protocol';
 import type { Socket } from 'socket.io-client';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -6,7 +5,6 @@ import {
   apiRequest,
   collect,
   connectAgent,
-  connectVisitor,
   createTenant,
   jsonOf,
   login,
@@ -14,6 +12,7 @@ import {
   ok,
   request,
   useTestServer,
+  visitorConversationWithAgent,
 } from './helpers/server.js';
 
 // Read receipts: how far the visitor has read (their `conversation:seen`) reaches the console, live on the agents'
@@ -27,13 +26,7 @@ afterEach(() => {
 
 /** A conversation a visitor started (it waits in the queue), its agent signed in with a socket, and the agent's reply. */
 async function repliedConversation() {
-  const tenant = await createTenant(server);
-  const { token } = await login(server, tenant.email, tenant.password);
-  const agent = await connectAgent(server, token);
-  const visitor = await connectVisitor(server, { widgetKey: tenant.widget.publicKey });
-  sockets.push(agent, visitor);
-  const sent = ok(await request<Ack<MessageSent>>(visitor, 'message:send', { clientId: randomUUID(), body: 'Where is my parcel?' }));
-  const { conversationId } = sent;
+  const { token, agent, visitor, conversationId } = await visitorConversationWithAgent(server, sockets, 'Where is my parcel?');
   const reply = ok(await request<Ack<MessageSent>>(agent, 'message:send', { conversationId, clientId: 'r1', body: 'On its way.' }));
   return { token, agent, visitor, conversationId, reply };
 }

@@ -222,6 +222,7 @@ describe('GET /api/widgets/:publicKey/settings', () => {
       offsetY: 20,
       teamName: '',
       sound: false,
+      preChat: { name: 'off', email: 'off', phone: 'off' },
     });
     expect(response.headers.get('cache-control')).toBe('public, max-age=300');
     expect(response.headers.get('access-control-allow-origin')).toBe('*');

@@ -83,6 +83,7 @@ describe('widget settings', () => {
         locale: 'en',
         botName: 'Assistant',
         defaultCountry: null,
+        preChat: { name: 'off', email: 'off', phone: 'off' },
       },
       bot: {
         enabled: true,
@@ -133,6 +134,7 @@ describe('widget settings', () => {
       locale: 'pt-BR',
       botName: 'Assistant',
       defaultCountry: null,
+      preChat: { name: 'off', email: 'off', phone: 'off' },
     });
     expect((await patch({ settings: { greeting: 'Ahoy!', botName: 'Sam', defaultCountry: 'GB' } })).settings).toMatchObject({
       title: 'Harbor help',
@@ -156,6 +158,7 @@ describe('widget settings', () => {
       sound: false,
       locale: 'pt-BR',
       botName: 'Sam',
+      preChat: { name: 'off', email: 'off', phone: 'off' },
     });
 
     const bot = await patch({ bot: { enabled: false, handoff: { afterNotHelpful: 0 }, persona: 'You are Sam.', tone: 'Brief.' } });

@@ -1011,6 +1011,70 @@ describe('identify', () => {
   });
 });
 
+describe('submitContact', () => {
+  it('sends contact:identify, resolves with the stored details, and presents them in every later handshake', async () => {
+    const server = new FakeServer();
+    const storage = listableStorage();
+    const client = start(server, { storage });
+    await until(client, 'connected');
+    await expect(client.submitContact({ name: 'Ada', email: 'ada@example.com' })).resolves.toEqual({
+      name: 'Ada',
+      email: 'ada@example.com',
+      phone: null,
+    });
+    expect(identifies(server)).toEqual([{ name: 'Ada', email: 'ada@example.com' }]);
+    expect(storedKeys(storage)).toContain('parley:pk_test:identity');
+    server.goDown();
+    await until(client, 'offline');
+    server.comeUp();
+    await until(client, 'connected');
+    expect(identities(server).at(-1)).toEqual({ name: 'Ada', email: 'ada@example.com' });
+    // The next client on this browser (the next page) presents them too, merged with what its page says.
+    client.close();
+    const next = start(server, { storage, autoConnect: false });
+    next.identify({ phone: '+44 20 7946 0958' });
+    next.connect();
+    await until(next, 'connected');
+    expect(identities(server).at(-1)).toEqual({ name: 'Ada', email: 'ada@example.com', phone: '+44 20 7946 0958' });
+  });
+
+  it("rejects with the server's invalid_payload issues", async () => {
+    const { client } = await connected();
+    const error = await client.submitContact({ name: 'Ada', phone: '12' }).catch((caught: unknown) => caught);
+    expect(ParleyError.isInstance(error)).toBe(true);
+    expect(error).toMatchObject({ code: 'invalid_payload', issues: [{ path: 'phone', message: 'That is not a phone number.' }] });
+  });
+
+  it('rejects with unavailable when the server does not answer in time', async () => {
+    const { server, client } = await connected();
+    server.goDown();
+    await until(client, 'offline');
+    await expect(client.submitContact({ name: 'Ada' })).rejects.toMatchObject({ code: 'unavailable' });
+  });
+
+  it('ignores an unreadable stored answer', async () => {
+    const server = new FakeServer();
+    const storage = listableStorage();
+    storage.setItem('parley:pk_test:identity', '{not json');
+    const client = start(server, { storage });
+    await until(client, 'connected');
+    expect(identities(server)).toEqual([undefined]);
+  });
+
+  it('is forgotten by close({ forget: true })', async () => {
+    const server = new FakeServer();
+    const storage = listableStorage();
+    const client = start(server, { storage });
+    await until(client, 'connected');
+    await client.submitContact({ name: 'Ada' });
+    client.close({ forget: true });
+    expect(storedKeys(storage)).not.toContain('parley:pk_test:identity');
+    client.connect();
+    await until(client, 'connected');
+    expect(identities(server).at(-1)).toBeUndefined();
+  });
+});
+
 describe('close', () => {
   it('keeps the session, the conversation and the outbox in storage, so the next client resumes', async () => {
     const server = new FakeServer();

@@ -6,6 +6,7 @@ import {
   ParleyError,
   VISITOR_NAMESPACE,
   type Ack,
+  type ContactIdentified,
   type ContactIdentity,
   type AckDataOf,
   type ErrorBody,
@@ -324,6 +325,26 @@ export interface ParleyClient {
    */
   identify(details: { name?: string; email?: string; phone?: string }): void;
   /**
+   * The visitor gives their contact details themselves (the widget's pre-chat form): sends them at once
+   * (`contact:identify`; call it while connected) and resolves with what the contact now holds (the
+   * phone in E.164). Rejects with a `ParleyError`: `invalid_payload` with an issue per field the server refused (its
+   * `path` the field's name: a phone number that isn't one), `unavailable` without an answer in time. The client
+   * keeps them in storage for its widget key and presents them in the handshake of every later connection, by
+   * this client or the next on this browser, as {@link ParleyClient.identify} does, until `close({ forget: true })`:
+   * the server then knows the form was answered (`session.preChat` absent) and keeps the details for the contact its
+   * first message creates.
+   *
+   * @example
+   * ```ts
+   * try {
+   *   await client.submitContact({ name: 'Ada', email: 'ada@example.com' })
+   * } catch (error) {
+   *   if (ParleyError.isInstance(error)) for (const issue of error.issues ?? []) showNextTo(issue.path, issue.message)
+   * }
+   * ```
+   */
+  submitContact(details: ContactIdentity): Promise<ContactIdentified>;
+  /**
    * Disconnects and stops retrying. Queued messages stay in storage, and the next client on this browser resumes the
    * same visitor and conversation.
    *
@@ -366,6 +387,7 @@ export function storageKeys(widgetKey: string) {
     session: `parley:${widgetKey}:session`,
     outbox: `parley:${widgetKey}:outbox`,
     conversation: `parley:${widgetKey}:conversation`,
+    identity: `parley:${widgetKey}:identity`,
   };
 }
 
@@ -479,8 +501,15 @@ export function createClientWithSocket(options: ClientOptions, createSocket: Cre
   let seeing = false;
   // The topic chosen for the conversation the next first message starts (`chooseTopic`).
   let topic: string | null = null;
-  // Who the page says the visitor is (`identify`), presented in every handshake.
+  // Who the page says the visitor is (`identify`), presented in every handshake. It starts as the pre-chat form's
+  // answer (`submitContact`), kept in storage: until the first message creates the contact, the server holds the
+  // details per connection, so a reload or another page of the site must present them again.
   let identity: ContactIdentity | undefined;
+  try {
+    identity = JSON.parse(storage.getItem(keys.identity)!) ?? undefined;
+  } catch {
+    // Unreadable: as if the form was never answered.
+  }
 
   const socket = createSocket(function handshake(): VisitorHandshake {
     // Where the visitor is, for the agents' contact panel: read on every (re)connect, so a reconnect reports the page
@@ -915,6 +944,13 @@ export function createClientWithSocket(options: ClientOptions, createSocket: Cre
       identity = { ...identity, ...given };
       // Failures are ignored: the next handshake presents the details again, and the server drops invalid fields there.
       if (socket.connected) ask('contact:identify', given).catch(() => {});
+    },
+    submitContact(details) {
+      // Kept for the handshakes too, in storage: a reconnect or the next page before the first message still brings
+      // them (the server drops a field it refuses there, so a refused answer is kept harmlessly until the next one).
+      identity = { ...identity, ...details };
+      storage.setItem(keys.identity, JSON.stringify(details));
+      return ask('contact:identify', details);
     },
     close(closing) {
       if (closing?.forget) forget();

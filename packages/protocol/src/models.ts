@@ -268,6 +268,25 @@ export const visitorConversationSchema = z.object({
 export type VisitorConversation = z.infer<typeof visitorConversationSchema>;
 
 /** How the widget looks and greets; stored per widget, validated on write and on read. */
+/** Whether the pre-chat form asks for a field: `off` (not asked), `optional`, or `required` before the first message. */
+export const preChatFieldSchema = z.enum(['off', 'optional', 'required']);
+/** How the pre-chat form asks for a field. */
+export type PreChatField = z.infer<typeof preChatFieldSchema>;
+/** The fields of the pre-chat form. */
+export const PRE_CHAT_FIELDS = ['name', 'email', 'phone'] as const;
+
+/**
+ * The widget's pre-chat form: which of the visitor's contact details it asks for before the first message. All `off`
+ * (the default): no form. A `required` field is also enforced by the server on the visitor's first message.
+ */
+export const preChatSettingsSchema = z.object({
+  name: preChatFieldSchema.default('off'),
+  email: preChatFieldSchema.default('off'),
+  phone: preChatFieldSchema.default('off'),
+});
+/** The widget's pre-chat form settings. */
+export type PreChatSettings = z.infer<typeof preChatSettingsSchema>;
+
 export const widgetSettingsSchema = z.object({
   title: z.string().min(1).max(80).default('Chat with us'),
   greeting: z.string().max(500).default('Hi! How can we help?'),
@@ -298,6 +317,8 @@ export const widgetSettingsSchema = z.object({
     .string()
     .regex(/^[A-Z]{2}$/)
     .optional(),
+  /** The pre-chat form (name, e-mail, phone); all `off` by default: no form. */
+  preChat: preChatSettingsSchema.default({ name: 'off', email: 'off', phone: 'off' }),
 });
 /** How the widget looks and greets. */
 export type WidgetSettings = z.infer<typeof widgetSettingsSchema>;

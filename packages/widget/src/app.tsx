@@ -171,23 +171,23 @@ function continues(message: Message, previous: Message | undefined): boolean {
   );
 }
 
-/** "14:05" today, "Nov 28, 14:05" before, in the visitor's language. */
+/** "14:05" today, "Nov 28, 2026, 14:05" before, in the visitor's language. */
 function timeText(iso: string, lang: string): string {
   const date = new Date(iso);
   const today = date.toDateString() === new Date().toDateString();
-  return date.toLocaleString(lang, { ...(today ? {} : { month: 'short', day: 'numeric' }), hour: 'numeric', minute: '2-digit' });
+  return date.toLocaleString(lang, today ? { timeStyle: 'short' } : { dateStyle: 'medium', timeStyle: 'short' });
 }
 
-/** A message's text: markdown for the bot's and agents' (in a `div`, its blocks), links only in the visitor's own. */
+/**
+ * A message's text: markdown for the bot's and agents' (in a `div`, its blocks), links only in the visitor's own. Its
+ * direction follows its own words (`dir="auto"`): an English reply reads left to right in an Arabic widget.
+ */
 function MessageBody({ kind, text }: { kind: string; text: string }) {
-  return kind === 'visitor' ? (
-    <p class="body">
-      <Linkified text={text} />
-    </p>
-  ) : (
-    <div class="body">
-      <Markdown text={text} />
-    </div>
+  const Block = kind === 'visitor' ? 'p' : 'div';
+  return (
+    <Block class="body" dir="auto">
+      {kind === 'visitor' ? <Linkified text={text} /> : <Markdown text={text} />}
+    </Block>
   );
 }
 
@@ -281,9 +281,11 @@ export function App({ client, open, onOpenChange, onUnread, settings: known, acc
   const greeting = settings?.greeting === en.greeting ? text.greeting : settings?.greeting;
   const botName = settings?.botName || text.bot;
   const conversationStatus = session?.conversation?.status;
-  // The topic picker too (before the first message, when the widget offers topics) lives in the extras chunk.
+  // The topic picker and the pre-chat form (before the first message, when the widget has them) live in the extras chunk.
   const extras = useChunk(
-    conversationStatus === 'resolved' || conversationStatus === 'queued' || (!conversationStatus && session?.topics?.length),
+    conversationStatus === 'resolved' ||
+      conversationStatus === 'queued' ||
+      (!conversationStatus && (session?.topics?.length || session?.preChat)),
     loadExtras,
   );
   const accent = [accentColor, settings?.accentColor].find(isHexColor);
@@ -429,7 +431,7 @@ export function App({ client, open, onOpenChange, onUnread, settings: known, acc
           <div class="log" role="log" aria-label={text.log} ref={log} onScroll={handleScroll}>
             {greeting && (
               <div class="message agent greeting">
-                <p>{greeting}</p>
+                <p dir="auto">{greeting}</p>
               </div>
             )}
             {messages.map((message, index) => (
@@ -513,8 +515,8 @@ export function App({ client, open, onOpenChange, onUnread, settings: known, acc
             </p>
           )}
           {extras && <style>{extras.styles}</style>}
-          {/* Shows itself only while there are topics to pick and no conversation yet. */}
-          {extras && <extras.Topics client={client} text={extras.withExtras(text)} />}
+          {/* Shows itself only before the first message: topics to pick, the pre-chat form (which hides the composer). */}
+          {extras && <extras.BeforeChat client={client} text={extras.withExtras(text)} />}
           {extras && conversationStatus === 'resolved' && <extras.Rating client={client} text={extras.withExtras(text)} />}
           {extras && conversationStatus === 'queued' && <extras.FollowUp client={client} text={extras.withExtras(text)} />}
           {notice && (
@@ -565,7 +567,7 @@ export function App({ client, open, onOpenChange, onUnread, settings: known, acc
         ref={launcher}
         type="button"
         class={label ? 'launcher label' : 'launcher'}
-        aria-label={open ? text.close : unread.length ? `${label || text.open}, ${text.unread(unread.length)}` : label || text.open}
+        aria-label={open ? text.close : (label || text.open) + (unread.length ? `, ${text.unread(unread.length)}` : '')}
         aria-expanded={open}
         aria-controls={open ? 'parley-panel' : undefined}
         onClick={() => onOpenChange(!open)}

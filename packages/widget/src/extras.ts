@@ -1,11 +1,11 @@
 /**
  * What only some visitors need, in one chunk loaded on demand: the rating form and the transcript by e-mail (after a
- * resolution), the follow-up form (when nobody can answer) and the topic picker (before the first message, when the
- * widget offers topics). The main chunk stays within its budget.
+ * resolution), the follow-up form (when nobody can answer), and before the first message the topic picker (when the
+ * widget offers topics) and the pre-chat form (when it has one). The main chunk stays within its budget.
  * @module
  */
 export { FollowUp } from './follow-up.js';
+export { BeforeChat } from './pre-chat.js';
 export { withExtras } from './i18n/en-extras.js';
 export { Rating } from './rating.js';
-export { Topics } from './topics.js';
 export { default as styles } from './rating.css?inline';

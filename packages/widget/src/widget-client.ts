@@ -25,6 +25,7 @@ export type WidgetClient = Pick<
   | 'chooseTopic'
   | 'rate'
   | 'saveContact'
+  | 'submitContact'
   | 'markSeen'
   | 'requestTranscript'
   | 'connect'

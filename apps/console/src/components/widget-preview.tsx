@@ -10,7 +10,7 @@ import { useEffect, useRef } from 'preact/hooks';
 import { MIN_CONTRAST, parseHexColor, readableTextColor } from '../contrast.js';
 
 /** The widget's settings as the preview draws them: the form's values, checked enough to draw. */
-export type PreviewSettings = Omit<Session['widget'], 'defaultCountry' | 'agents'>;
+export type PreviewSettings = Omit<Session['widget'], 'defaultCountry' | 'agents' | 'preChat'>;
 
 /** Props of {@link WidgetPreview}. */
 export interface WidgetPreviewProps {
@@ -21,6 +21,8 @@ export interface WidgetPreviewProps {
 
 /** Who "answers" in the preview when the widget shows its agents: visitors see the real ones' first names. */
 const SAMPLE_AGENTS = [{ name: 'Alex' }, { name: 'Sam' }];
+
+const NO_PRE_CHAT = { name: 'off', email: 'off', phone: 'off' } as const;
 
 const SAMPLE_TIME = '2026-01-05T10:00:00.000Z';
 
@@ -77,6 +79,7 @@ export function createPreviewClient(widget: Session['widget']): WidgetClient {
     chooseTopic() {},
     rate: () => Promise.reject(new Error('The preview does not send ratings.')),
     saveContact: () => Promise.reject(new Error('The preview does not save contact details.')),
+    submitContact: () => Promise.reject(new Error('The preview does not save contact details.')),
     markSeen() {},
     requestTranscript: () => Promise.reject(new Error('The preview does not send e-mail.')),
     connect() {},
@@ -93,6 +96,8 @@ export function WidgetPreview({ settings, fallbackColor }: WidgetPreviewProps) {
   const widget: Session['widget'] = {
     ...settings,
     accentColor: accent,
+    // The sample is a conversation under way: the pre-chat form, asked before one starts, is never drawn.
+    preChat: NO_PRE_CHAT,
     ...(settings.showAgents ? { agents: SAMPLE_AGENTS } : {}),
   };
   const key = JSON.stringify(widget);

@@ -38,6 +38,7 @@ const shop: WidgetAdmin = {
     locale: 'en',
     botName: 'Assistant',
     defaultCountry: null,
+    preChat: { name: 'off', email: 'off', phone: 'off' },
   },
   bot: {
     enabled: true,
@@ -408,7 +409,40 @@ describe('WidgetSettings', () => {
     expect(container.querySelector<HTMLTextAreaElement>('textarea[aria-label="Embed code"]')!.value).toContain('pk_shop_123');
   });
 
+  it('saves the pre-chat form as three choices, and shows the server’s reason under the field it names', async () => {
+    let refuse = false;
+    const server = await mount([shop], (method) =>
+      method === 'PATCH' && refuse
+        ? json(400, {
+            error: {
+              code: 'invalid_payload',
+              message: 'The request payload is not valid.',
+              issues: [{ path: 'body.settings.preChat.phone', message: 'Invalid option.' }],
+            },
+          })
+        : undefined,
+    );
+    expect(control<HTMLSelectElement>('Ask for the name').value).toBe('off');
+    expect([...control<HTMLSelectElement>('Ask for the phone number').options].map((option) => option.textContent)).toEqual([
+      'Not asked',
+      'Optional',
+      'Required',
+    ]);
+    await fill(control('Ask for the name'), 'required');
+    await fill(control('Ask for the e-mail address'), 'optional');
+    await save('preChat');
+    expect(server.patches()[0]!.body).toEqual({ settings: { preChat: { name: 'required', email: 'optional', phone: 'off' } } });
+    expect(section('preChat').querySelector('[role="status"]')!.textContent).toBe('Saved.');
+
+    refuse = true;
+    await fill(control('Ask for the phone number'), 'required');
+    await save('preChat');
+    expect(wrapper('Ask for the phone number').querySelector('.field-error')!.textContent).toBe('Invalid option.');
+    expect(wrapper('Ask for the name').querySelector('.field-error')).toBeNull();
+  });
+
   it('maps issue paths to the fields of the page', () => {
+    expect(fieldOfIssue('body.settings.preChat.email')).toBe('preChat.email');
     expect(fieldOfIssue('body.settings.title')).toBe('title');
     expect(fieldOfIssue('body.allowedOrigins.2')).toBe('allowedOrigins');
     expect(fieldOfIssue('body.bot.handoff.afterNotHelpful')).toBe('afterNotHelpful');

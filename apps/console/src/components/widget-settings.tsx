@@ -5,7 +5,15 @@
  * server's `invalid_payload` issues are shown next to the fields they name.
  * @module
  */
-import { ParleyError, type BusinessHours, type Team, type WidgetAdmin, type WidgetRouting } from '@parley/protocol';
+import {
+  ParleyError,
+  type BusinessHours,
+  type PreChatField,
+  type PreChatSettings,
+  type Team,
+  type WidgetAdmin,
+  type WidgetRouting,
+} from '@parley/protocol';
 import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { ConsoleApi } from '../api.js';
@@ -26,7 +34,7 @@ export function embedSnippet(origin: string, publicKey: string): string {
   return `<script async src="${attribute(origin.replace(/\/+$/, ''))}/widget.js" data-widget-key="${attribute(publicKey)}"></script>`;
 }
 
-type Section = 'appearance' | 'access' | 'bot' | 'routing' | 'phone';
+type Section = 'appearance' | 'access' | 'bot' | 'routing' | 'phone' | 'preChat';
 
 const days = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'] as const;
 type Day = (typeof days)[number];
@@ -68,6 +76,7 @@ interface Form {
     holidays: string;
   };
   phone: { defaultCountry: string };
+  preChat: PreChatSettings;
 }
 
 /** What a section shows after a save: the server's reasons by field, anything else, or that it worked. */
@@ -126,11 +135,12 @@ function sectionForm<S extends Section>(widget: WidgetAdmin, section: S): Form[S
       holidays: (routing.hours?.holidays ?? []).join('\n'),
     }),
     phone: () => ({ defaultCountry: settings.defaultCountry ?? '' }),
+    preChat: () => ({ ...settings.preChat }),
   };
   return forms[section]();
 }
 
-const sections: Section[] = ['appearance', 'access', 'bot', 'routing', 'phone'];
+const sections: Section[] = ['appearance', 'access', 'bot', 'routing', 'phone', 'preChat'];
 
 function formOf(widget: WidgetAdmin): Form {
   return Object.fromEntries(sections.map((section) => [section, sectionForm(widget, section)])) as unknown as Form;
@@ -155,7 +165,7 @@ export function fieldOfIssue(path: string): string {
     .split('.')
     .filter(Boolean);
   while (parts.length > 1 && ['settings', 'bot', 'handoff', 'hours'].includes(parts[0]!)) parts.shift();
-  if (parts[0] === 'weekly' && parts[1]) return `weekly.${parts[1]}`;
+  if ((parts[0] === 'weekly' || parts[0] === 'preChat') && parts[1]) return `${parts[0]}.${parts[1]}`;
   return parts[0] ?? '';
 }
 
@@ -191,6 +201,7 @@ const sectionFields: Record<Section, readonly string[]> = {
   bot: ['enabled', 'afterRepliesWithoutSource', 'afterNotHelpful', 'onProviderFailure', 'persona', 'tone', 'businessFacts'],
   routing: ['strategy', 'teamId', 'timeZone', 'weekly', ...days.map((day) => `weekly.${day}`), 'holidays'],
   phone: ['defaultCountry'],
+  preChat: ['preChat', 'preChat.name', 'preChat.email', 'preChat.phone'],
 };
 
 const sectionTitles: Record<Section, string> = {
@@ -199,6 +210,7 @@ const sectionTitles: Record<Section, string> = {
   bot: 'Bot',
   routing: 'Hours and routing',
   phone: 'Phone numbers',
+  preChat: 'Pre-chat form',
 };
 
 const dayNames: Record<Day, string> = {
@@ -209,6 +221,20 @@ const dayNames: Record<Day, string> = {
   friday: 'Friday',
   saturday: 'Saturday',
   sunday: 'Sunday',
+};
+
+/** How the pre-chat form asks for a field. */
+const preChatChoices: Record<PreChatField, string> = {
+  off: 'Not asked',
+  optional: 'Optional',
+  required: 'Required',
+};
+
+/** The pre-chat form's fields, as the page names them. */
+const preChatLabels: Record<keyof PreChatSettings, string> = {
+  name: 'Ask for the name',
+  email: 'Ask for the e-mail address',
+  phone: 'Ask for the phone number',
 };
 
 const themes: Record<Form['appearance']['theme'], string> = {
@@ -352,6 +378,7 @@ export function WidgetSettings({ api, origin = location.origin }: WidgetSettings
     }
     if (section === 'access') return { name: draft.access.name, allowedOrigins: lines(draft.access.origins) };
     if (section === 'phone') return { settings: { defaultCountry: draft.phone.defaultCountry.trim().toUpperCase() || null } };
+    if (section === 'preChat') return { settings: { preChat: draft.preChat } };
     const bot = draft.bot;
     return {
       bot: {
@@ -989,6 +1016,34 @@ export function WidgetSettings({ api, origin = location.origin }: WidgetSettings
                 country
                   ? `Phone numbers written without a country code are read as ${country} numbers.`
                   : 'A two-letter code such as US or DE, for phone numbers written without a country code. Empty: visitors must write it.',
+              )}
+            </>,
+          )}
+
+          {renderSection(
+            'preChat',
+            <>
+              <p class="hint">
+                Asked in the widget before a visitor's first message. Required fields are also checked by the server: a conversation cannot
+                start without them. All not asked: no form.
+              </p>
+              {(Object.keys(preChatLabels) as Array<keyof PreChatSettings>).map((key) =>
+                field('preChat', `preChat.${key}`, preChatLabels[key], (props) => (
+                  <select
+                    {...props}
+                    value={draft.preChat[key]}
+                    onChange={(event) => {
+                      const value = event.currentTarget.value;
+                      change('preChat', { [key]: value === 'optional' || value === 'required' ? value : 'off' });
+                    }}
+                  >
+                    {Object.entries(preChatChoices).map(([value, label]) => (
+                      <option key={value} value={value}>
+                        {label}
+                      </option>
+                    ))}
+                  </select>
+                )),
               )}
             </>,
           )}

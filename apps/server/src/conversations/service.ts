@@ -14,6 +14,9 @@ import {
 import {
   characterCount,
   ParleyError,
+  PRE_CHAT_FIELDS,
+  preChatSettingsSchema,
+  type PreChatSettings,
   type ConversationStatus,
   type ConversationSummary,
   type Message,
@@ -370,6 +373,60 @@ export function lockVisitorConversation(tx: Transaction, contactId: string) {
 }
 
 /**
+ * Refuses with `invalid_payload` (an issue `preChat.<field>` per missing field) to start a conversation for a contact
+ * without a field the widget's pre-chat form requires. `contact:identify` cannot know the form, so this is where the
+ * requirement holds whatever the widget (or a script posing as it) sends.
+ */
+export function assertPreChatRequirements(
+  settings: unknown,
+  details: { name?: string | null; email?: string | null; phone?: string | null },
+): void {
+  const stored = isPlainObject(settings) ? settings.preChat : undefined;
+  const preChat = preChatSettingsSchema.catch(DEFAULT_PRE_CHAT).parse(stored ?? {});
+  const missing = PRE_CHAT_FIELDS.filter((field) => preChat[field] === 'required' && !details[field]);
+  if (missing.length === 0) return;
+  throw new ParleyError('invalid_payload', 'The pre-chat form must be completed before the conversation starts.', {
+    issues: missing.map((field) => ({ path: `preChat.${field}`, message: PRE_CHAT_MISSING[field] })),
+  });
+}
+
+/**
+ * The pre-chat form the visitor is still to answer (`session.preChat`), or undefined: none when the widget has no form,
+ * or when `details` answer it (every required field; a form of optional fields only, any field it asks for).
+ */
+export function preChatToAsk(
+  settings: { preChat: PreChatSettings },
+  details: { name?: string | null; email?: string | null; phone?: string | null },
+): PreChatSettings | undefined {
+  const { preChat } = settings;
+  const asked = PRE_CHAT_FIELDS.filter((field) => preChat[field] !== 'off');
+  const required = asked.filter((field) => preChat[field] === 'required');
+  const answered = required.length ? required.every((field) => details[field]) : asked.some((field) => details[field]);
+  return asked.length && !answered ? preChat : undefined;
+}
+
+/** {@link preChatToAsk} for the visitor, with the details their contact holds (if it exists) and those of the connection. */
+export async function visitorPreChat(
+  db: Database,
+  settings: { preChat: PreChatSettings },
+  visitor: VisitorContext,
+): Promise<PreChatSettings | undefined> {
+  if (!preChatToAsk(settings, {})) return undefined;
+  const [contact] = await db
+    .select({ name: contacts.name, email: contacts.email, phone: contacts.phone })
+    .from(contacts)
+    .where(eq(contacts.id, visitor.contactId));
+  return preChatToAsk(settings, { ...contact, ...visitor.identity });
+}
+
+const DEFAULT_PRE_CHAT = { name: 'off', email: 'off', phone: 'off' } as const;
+const PRE_CHAT_MISSING = { name: 'Give your name.', email: 'Give your e-mail address.', phone: 'Give your phone number.' } as const;
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
  * Locks the visitor's open conversation, creating it (and the contact) on first use. Upserting the contact locks its
  * row, which serializes this visitor's concurrent first sends (an outbox flush from two tabs): the loser then finds the
  * winner's conversation.
@@ -381,7 +438,7 @@ async function lockOrCreateVisitorConversation(
 ): Promise<{ row: ConversationRow; created: boolean }> {
   const [existing] = await lockVisitorConversation(tx, visitor.contactId);
   if (existing) return { row: existing, created: false };
-  await tx
+  const [contact] = await tx
     .insert(contacts)
     .values({
       id: visitor.contactId,
@@ -390,12 +447,19 @@ async function lockOrCreateVisitorConversation(
       ...visitor.visit,
       ...visitor.identity,
     })
-    .onConflictDoUpdate({ target: contacts.id, set: { lastSeenAt: sql`now()` } });
+    .onConflictDoUpdate({ target: contacts.id, set: { lastSeenAt: sql`now()` } })
+    .returning({ name: contacts.name, email: contacts.email, phone: contacts.phone });
   const [raced] = await lockVisitorConversation(tx, visitor.contactId);
   if (raced) return { row: raced, created: false };
-  // The widget's routing as it is now (an admin may have changed it since the visitor connected): the picked topic's
-  // team, else the widget's. A topic it no longer offers is no topic.
-  const [widget] = await tx.select({ routing: widgets.routing }).from(widgets).where(eq(widgets.id, visitor.widgetId));
+  // The widget's settings and routing as they are now (an admin may have changed them since the visitor connected).
+  const [widget] = await tx
+    .select({ routing: widgets.routing, settings: widgets.settings })
+    .from(widgets)
+    .where(eq(widgets.id, visitor.widgetId));
+  // The pre-chat form's required fields: a conversation starts only with a contact that has them. Thrown inside the
+  // transaction, so the contact written above is rolled back: a refused first message writes nothing.
+  assertPreChatRequirements(widget?.settings, { ...contact, ...visitor.identity });
+  // The picked topic's team, else the widget's. A topic it no longer offers is no topic.
   const routing = routingConfigSchema.parse(widget?.routing ?? {});
   const picked = topic === undefined ? undefined : routing.topics.find((candidate) => candidate.id === topic);
   const teamId = picked?.teamId ?? routing.teamId;

@@ -27,6 +27,7 @@ import {
   listMessages,
   requestHandoff,
   sendVisitorMessage,
+  visitorPreChat,
   type VisitorContext,
 } from './service.js';
 
@@ -163,6 +164,7 @@ export function registerVisitorSocket(
           ? { ...widget.settings, agents: await widgetAgents(db, widget, visitor.presenceLeaseMs) }
           : widget.settings,
         topics: widget.topics,
+        ...(!conversation && { preChat: await visitorPreChat(db, widget.settings, visitor) }),
         email: app.mailer.enabled,
       };
     });

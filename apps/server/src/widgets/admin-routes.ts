@@ -51,6 +51,7 @@ function toWidgetAdmin(row: WidgetRow): WidgetAdmin {
       locale: settings.locale,
       botName: settings.botName,
       defaultCountry: settings.defaultCountry ?? null,
+      preChat: settings.preChat,
     },
     bot: { enabled: bot.enabled, handoff: bot.handoff, persona: bot.persona, tone: bot.tone, businessFacts: bot.businessFacts },
     routing: routingConfigSchema.parse(row.routing),
@@ -113,7 +114,7 @@ export async function updateAdminWidget(
     if (update.name !== undefined) changes.name = update.name;
     if (update.allowedOrigins !== undefined) changes.allowedOrigins = update.allowedOrigins;
     if (update.settings !== undefined) {
-      const { defaultCountry, ...fields } = update.settings;
+      const { defaultCountry, preChat, ...fields } = update.settings;
       // The protocol checks the shape; the phone library must also know the country, or every number would be refused.
       if (defaultCountry && !isSupportedCountry(defaultCountry)) {
         throw new ParleyError('invalid_payload', undefined, {
@@ -123,6 +124,8 @@ export async function updateAdminWidget(
         });
       }
       const merged: Record<string, unknown> = { ...(isRecord(row.settings) ? row.settings : {}), ...defined(fields) };
+      // The form's fields are merged one by one: changing one keeps the others as stored.
+      if (preChat !== undefined) merged.preChat = { ...(isRecord(merged.preChat) ? merged.preChat : {}), ...defined(preChat) };
       if (defaultCountry === null) delete merged.defaultCountry;
       else if (defaultCountry !== undefined) merged.defaultCountry = defaultCountry;
       changes.settings = validateMerged(widgetSettingsSchema, merged, 'body.settings');

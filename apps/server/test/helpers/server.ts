@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { agentSessions, createDb, type DbHandle } from '@parley/db';
 import { eq } from 'drizzle-orm';
-import type { Ack, LoginResponse, WidgetSettings } from '@parley/protocol';
+import type { Ack, LoginResponse, MessageSent, WidgetSettings } from '@parley/protocol';
 import type { FastifyInstance } from 'fastify';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, afterEach, beforeAll } from 'vitest';
@@ -298,4 +298,18 @@ export async function openConsole(server: TestServer, tenant: { email: string; p
     'the agent online',
   );
   return socket;
+}
+
+/**
+ * A conversation a visitor of a new tenant started with `body` (the tenant's widget has no bot: it waits in the
+ * queue), and that tenant's agent, signed in with a socket. The two sockets go into `sockets`, for the test to close.
+ */
+export async function visitorConversationWithAgent(server: TestServer, sockets: Socket[], body: string) {
+  const tenant = await createTenant(server);
+  const { token } = await login(server, tenant.email, tenant.password);
+  const agent = await connectAgent(server, token);
+  const visitor = await connectVisitor(server, { widgetKey: tenant.widget.publicKey });
+  sockets.push(agent, visitor);
+  const sent = ok(await request<Ack<MessageSent>>(visitor, 'message:send', { clientId: randomUUID(), body }));
+  return { tenant, token, agent, visitor, conversationId: sent.conversationId };
 }

@@ -52,6 +52,7 @@ const widget: Session['widget'] = {
   sound: false,
   locale: 'en',
   botName: 'Assistant',
+  preChat: { name: 'off', email: 'off', phone: 'off' },
 };
 
 const bot: Message['author'] = { kind: 'bot', id: null, name: 'Assistant' };
@@ -384,6 +385,17 @@ export class FakeServer {
         const given = payload as { name?: string; email?: string; phone?: string };
         if (given.name === undefined && given.email === undefined && given.phone === undefined) {
           return { ok: false, error: { code: 'invalid_payload', message: 'Give a name, an e-mail address or a phone number.' } };
+        }
+        // As the server's phone parsing: a number without enough digits is refused, naming the field.
+        if (given.phone !== undefined && given.phone.replace(/\D/g, '').length < 6) {
+          return {
+            ok: false,
+            error: {
+              code: 'invalid_payload',
+              message: 'Invalid payload.',
+              issues: [{ path: 'phone', message: 'That is not a phone number.' }],
+            },
+          };
         }
         Object.assign(visitor.identity, given);
         return { ok: true, data: { ...visitor.identity } };

@@ -3,7 +3,7 @@
  * @module
  */
 import { z } from 'zod';
-import { visitorConversationSchema, widgetAgentsSchema, widgetSettingsSchema } from '../models.js';
+import { preChatSettingsSchema, visitorConversationSchema, widgetAgentsSchema, widgetSettingsSchema } from '../models.js';
 import { topicSchema } from '../topic.js';
 
 /** Answer to `session:get`. Keep `sessionToken` to resume the same visitor and conversation later. */
@@ -15,6 +15,13 @@ export const sessionSchema = z.object({
   widget: widgetSettingsSchema.extend({ agents: widgetAgentsSchema.optional() }),
   /** What the visitor may pick before their first message (sent as its `topic`); none: no choice. */
   topics: z.array(topicSchema).optional(),
+  /**
+   * The pre-chat form to show this visitor before their first message (the widget's `preChat`); absent when there is
+   * none to show: the widget has no form, the visitor has a conversation, or the details the server holds for them
+   * (their contact's, or those given on this connection: the handshake's `identity`, `contact:identify`) already answer
+   * it (every required field; with only optional fields, any of them).
+   */
+  preChat: preChatSettingsSchema.optional(),
   /** Whether this server sends e-mail: the widget offers the transcript by e-mail only then. */
   email: z.boolean().optional(),
 });

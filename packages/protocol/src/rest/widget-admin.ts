@@ -4,7 +4,7 @@
  * @module
  */
 import { z } from 'zod';
-import { widgetSettingsSchema } from '../models.js';
+import { preChatFieldSchema, widgetSettingsSchema } from '../models.js';
 import { widgetRoutingSchema } from './routing.js';
 
 /**
@@ -156,6 +156,7 @@ export const widgetAdminSettingsSchema = widgetSettingsSchema
     sound: true,
     locale: true,
     botName: true,
+    preChat: true,
   })
   .extend({ defaultCountry: countryCodeSchema.nullable() });
 /** The widget's settings an admin edits. */
@@ -214,6 +215,14 @@ export const widgetSettingsUpdateSchema = z.strictObject({
   locale: widgetLocaleSchema.optional(),
   botName: labelSchema('A bot name', 80).optional(),
   defaultCountry: countryCodeSchema.nullable().optional(),
+  /** The pre-chat form's fields to change; those not named keep their stored setting. */
+  preChat: z
+    .strictObject({
+      name: preChatFieldSchema.optional(),
+      email: preChatFieldSchema.optional(),
+      phone: preChatFieldSchema.optional(),
+    })
+    .optional(),
 });
 
 /** Part of the bot to change; `handoff` may name some rules only. */

@@ -31,6 +31,7 @@ export const widgetPublicSettingsSchema = widgetSettingsSchema
     sound: true,
     locale: true,
     botName: true,
+    preChat: true,
   })
   .extend({
     /** With `showAgents` on: up to three agents who may answer, online ones first, by first name. Absent otherwise. */

@@ -16,7 +16,7 @@ import type {
   Session,
   VisitorConversation,
 } from '@parley/client';
-import { systemEventText } from '@parley/protocol';
+import { systemEventText, type ContactIdentified, type PreChatSettings } from '@parley/protocol';
 import type { WidgetClient } from '../widget-client.js';
 
 type Listener = (...args: never[]) => void;
@@ -165,6 +165,30 @@ export class FakeClient implements WidgetClient {
   saveContact(details: { email?: string; phone?: string }) {
     this.contactsSaved.push(details);
     return this.saveContactResult(details);
+  }
+
+  /** Details passed to `submitContact`, and the answer each call gets (by default, the details as stored). */
+  readonly contactsSubmitted: Array<{ name?: string; email?: string; phone?: string }> = [];
+  submitContactResult: (details: { name?: string; email?: string; phone?: string }) => Promise<ContactIdentified> = (details) =>
+    Promise.resolve({ name: null, email: null, phone: null, ...details });
+  submitContact(details: { name?: string; email?: string; phone?: string }) {
+    this.contactsSubmitted.push(details);
+    return this.submitContactResult(details);
+  }
+
+  /**
+   * A visitor without a conversation yet, of a widget whose pre-chat form asks for these fields: the server sends the
+   * form as `session.preChat` while the visitor is to answer it (`answered`: it isn't).
+   */
+  askBeforeChat(fields: Partial<PreChatSettings>, answered = false) {
+    const preChat = { name: 'off', email: 'off', phone: 'off', ...fields } as const;
+    const asked = Object.values(preChat).some((field) => field !== 'off');
+    this.session = {
+      ...this.session!,
+      conversation: null,
+      widget: { ...this.session!.widget, preChat },
+      ...(asked && !answered && { preChat }),
+    };
   }
 
   /** Seqs passed to `markSeen`, every call (the real client sends only news; the widget may call often). */

@@ -20,6 +20,18 @@ export const enExtras = {
   phone: 'Phone (optional)',
   contactEmpty: 'Enter an e-mail address or a phone number.',
   topics: 'What can we help you with?',
+  preChat: 'Before we start, tell us about you.',
+  preChatName: 'Name',
+  preChatEmail: 'E-mail',
+  preChatPhone: 'Phone',
+  preChatRequired: 'required',
+  nameMissing: 'Enter your name.',
+  emailMissing: 'Enter your e-mail address.',
+  phoneMissing: 'Enter your phone number.',
+  emailInvalid: 'That is not an e-mail address.',
+  phoneInvalid: 'That is not a phone number.',
+  preChatStart: 'Start chat',
+  preChatDone: 'Thanks! Write your message below.',
 };
 
 /** The words of the extras chunk's forms. */
