@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Ack, ContactIdentified, Contact, ConversationSummary, ErrorBody, Message, MessageSent, Session } from '@parley/protocol';
-import { io, type Socket } from 'socket.io-client';
+import type { Socket } from 'socket.io-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { naughtyStrings } from './helpers/naughty-strings.js';
 import {
@@ -12,7 +12,7 @@ import {
   nextEvent,
   ok,
   request,
-  SHOP_ORIGIN,
+  connectVisitor,
   useTestServer,
   waitUntil,
 } from './helpers/server.js';
@@ -25,20 +25,11 @@ afterEach(() => {
   for (const socket of sockets.splice(0)) socket.close();
 });
 
-/** A visitor socket with any `auth`. */
-function connect(auth: Record<string, unknown>): Promise<Socket> {
-  const socket = io(`${server.url}/visitor`, {
-    transports: ['websocket'],
-    auth,
-    extraHeaders: { origin: SHOP_ORIGIN },
-    reconnection: false,
-    forceNew: true,
-  });
+/** A visitor socket with any `auth` (besides the key), closed after the test. */
+async function connect(auth: { widgetKey: string; [field: string]: unknown }): Promise<Socket> {
+  const socket = await connectVisitor(server, auth);
   sockets.push(socket);
-  return new Promise((resolve, reject) => {
-    socket.once('connect', () => resolve(socket));
-    socket.once('connect_error', reject);
-  });
+  return socket;
 }
 
 const getContact = async (token: string, contactId: string) =>

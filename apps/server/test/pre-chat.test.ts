@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { contacts, conversations } from '@parley/db';
 import type { Ack, ContactIdentified, ErrorBody, MessageSent, Session, WidgetAdmin, WidgetPublicSettings } from '@parley/protocol';
 import { eq } from 'drizzle-orm';
-import { io, type Socket } from 'socket.io-client';
+import type { Socket } from 'socket.io-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { naughtyStrings } from './helpers/naughty-strings.js';
-import { apiRequest, createTenantWithAdmin, jsonOf, ok, request, SHOP_ORIGIN, useTestServer } from './helpers/server.js';
+import { apiRequest, connectVisitor, createTenantWithAdmin, jsonOf, ok, request, useTestServer } from './helpers/server.js';
 
 // The widget's optional pre-chat form: the `preChat` setting, and its required fields enforced on the first message.
 const server = useTestServer({ PARLEY_RATE_LIMIT_NEW_SESSIONS: '1000' });
@@ -17,19 +17,11 @@ afterEach(() => {
 
 const connect = (widgetKey: string) => connectWith({ widgetKey });
 
-function connectWith(auth: Record<string, unknown>): Promise<Socket> {
-  const socket = io(`${server.url}/visitor`, {
-    transports: ['websocket'],
-    auth,
-    extraHeaders: { origin: SHOP_ORIGIN },
-    reconnection: false,
-    forceNew: true,
-  });
+/** A visitor socket with any `auth` (besides the key), closed after the test. */
+async function connectWith(auth: { widgetKey: string; [field: string]: unknown }): Promise<Socket> {
+  const socket = await connectVisitor(server, auth);
   sockets.push(socket);
-  return new Promise((resolve, reject) => {
-    socket.once('connect', () => resolve(socket));
-    socket.once('connect_error', reject);
-  });
+  return socket;
 }
 
 const send = (visitor: Socket, body = 'Hello') => request<Ack<MessageSent>>(visitor, 'message:send', { clientId: randomUUID(), body });

@@ -137,7 +137,7 @@ export async function login(server: TestServer, email: string, password: string)
 /** A real socket.io-client visitor socket, connected (or rejected) before it is returned. */
 export function connectVisitor(
   server: TestServer,
-  auth: { widgetKey: string; sessionToken?: string },
+  auth: { widgetKey: string; sessionToken?: string; [field: string]: unknown },
   origin: string | null = SHOP_ORIGIN,
 ): Promise<Socket> {
   const socket = io(`${server.url}/visitor`, {
