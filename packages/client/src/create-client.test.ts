@@ -1038,6 +1038,23 @@ describe('submitContact', () => {
     expect(identities(server).at(-1)).toEqual({ name: 'Ada', email: 'ada@example.com', phone: '+44 20 7946 0958' });
   });
 
+  it('stops presenting the answer once a conversation exists (the contact holds it), but not what the page says', async () => {
+    const server = new FakeServer();
+    const storage = listableStorage();
+    const client = start(server, { storage });
+    await until(client, 'connected');
+    await client.submitContact({ name: 'Ada', email: 'ada@exmaple.com' });
+    client.identify({ phone: '+44 20 7946 0958' });
+    await client.send('Hello');
+    expect(storedKeys(storage)).not.toContain('parley:pk_test:identity');
+    // A reconnect would otherwise undo an agent's fix of the address the visitor mistyped.
+    server.goDown();
+    await until(client, 'offline');
+    server.comeUp();
+    await until(client, 'connected');
+    expect(identities(server).at(-1)).toEqual({ phone: '+44 20 7946 0958' });
+  });
+
   it("rejects with the server's invalid_payload issues", async () => {
     const { client } = await connected();
     const error = await client.submitContact({ name: 'Ada', phone: '12' }).catch((caught: unknown) => caught);

@@ -501,12 +501,15 @@ export function createClientWithSocket(options: ClientOptions, createSocket: Cre
   let seeing = false;
   // The topic chosen for the conversation the next first message starts (`chooseTopic`).
   let topic: string | null = null;
-  // Who the page says the visitor is (`identify`), presented in every handshake. It starts as the pre-chat form's
-  // answer (`submitContact`), kept in storage: until the first message creates the contact, the server holds the
-  // details per connection, so a reload or another page of the site must present them again.
-  let identity: ContactIdentity | undefined;
+  // Who the visitor is, presented in every handshake: what the page says (`identify`, in memory: the page says it on
+  // every load) over the pre-chat form's answer (`submitContact`). The answer is kept in storage only until a
+  // conversation exists: before that the server holds it per connection, so a reload or another page must present it
+  // again; after, the contact holds it, and presenting it again would undo later edits (an agent's, the follow-up
+  // form's).
+  let pageIdentity: ContactIdentity | undefined;
+  let answers: ContactIdentity | undefined;
   try {
-    identity = JSON.parse(storage.getItem(keys.identity)!) ?? undefined;
+    answers = JSON.parse(storage.getItem(keys.identity)!) ?? undefined;
   } catch {
     // Unreadable: as if the form was never answered.
   }
@@ -523,7 +526,7 @@ export function createClientWithSocket(options: ClientOptions, createSocket: Cre
       referrer: page?.referrer,
       timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
       language: globalThis.navigator?.language,
-      identity,
+      identity: answers || pageIdentity ? { ...answers, ...pageIdentity } : undefined,
     };
   });
 
@@ -638,6 +641,9 @@ export function createClientWithSocket(options: ClientOptions, createSocket: Cre
 
   function applyConversation(conversation: VisitorConversation) {
     storage.setItem(keys.conversation, conversation.status);
+    // The contact holds the pre-chat answer now (see `answers`).
+    answers = undefined;
+    storage.removeItem(keys.identity);
     // Only a queued conversation has a place; a status push carries none, so the last one known stays until it leaves.
     if (conversation.status !== 'queued') setQueue(null);
     else if (conversation.queue) setQueue(conversation.queue);
@@ -827,7 +833,7 @@ export function createClientWithSocket(options: ClientOptions, createSocket: Cre
     const unsent = new ParleyError('unavailable', 'The client forgot its visitor; the message was not sent.');
     for (const { reject } of waiting.values()) reject(unsent);
     waiting.clear();
-    identity = undefined;
+    pageIdentity = answers = undefined;
     topic = null;
     session = null;
     store.reset(null);
@@ -941,14 +947,14 @@ export function createClientWithSocket(options: ClientOptions, createSocket: Cre
         if (typeof value === 'string') given[field] = value;
       }
       if (Object.keys(given).length === 0) return;
-      identity = { ...identity, ...given };
+      pageIdentity = { ...pageIdentity, ...given };
       // Failures are ignored: the next handshake presents the details again, and the server drops invalid fields there.
       if (socket.connected) ask('contact:identify', given).catch(() => {});
     },
     submitContact(details) {
       // Kept for the handshakes too, in storage: a reconnect or the next page before the first message still brings
       // them (the server drops a field it refuses there, so a refused answer is kept harmlessly until the next one).
-      identity = { ...identity, ...details };
+      answers = details;
       storage.setItem(keys.identity, JSON.stringify(details));
       return ask('contact:identify', details);
     },

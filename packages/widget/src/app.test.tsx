@@ -844,6 +844,21 @@ describe('App', () => {
     expect(document.title).toBe('Harbor & Pine');
   });
 
+  it('counts the replies of a new conversation from its start, whatever was seen in the one before', async () => {
+    const client = new FakeClient();
+    const { root, handle } = await setup(client, { open: true });
+    // The first conversation went up to a high seq, all seen with the panel open.
+    const old = { ...message('agent', 'Anything else?', 'Ada'), seq: 40 };
+    await act(() => client.receive(old));
+    // It was resolved and closed; the visitor's next message starts a new conversation, whose seq starts again at 1.
+    client.session = { ...session, conversation: { id: 'c2', status: 'queued', lastSeq: 1 } };
+    client.messages = [{ ...message('visitor', 'One more thing'), conversationId: 'c2', seq: 1 }];
+    await act(() => client.emit('conversation', client.session!.conversation!));
+    await act(() => handle.close());
+    await act(() => client.receive({ ...message('agent', 'Sure, go ahead', 'Ada'), conversationId: 'c2', seq: 2 }));
+    expect(root.querySelector('.badge')?.textContent).toBe('1');
+  });
+
   it('leaves out replies the server counts as seen on an earlier visit', async () => {
     const client = new FakeClient();
     const old = message('agent', 'Seen last time', 'Ada');

@@ -182,7 +182,7 @@ function timeText(iso: string, lang: string): string {
  * A message's text: markdown for the bot's and agents' (in a `div`, its blocks), links only in the visitor's own. Its
  * direction follows its own words (`dir="auto"`): an English reply reads left to right in an Arabic widget.
  */
-function MessageBody({ kind, text }: { kind: string; text: string }) {
+function messageBody(kind: string, text: string) {
   const Block = kind === 'visitor' ? 'p' : 'div';
   return (
     <Block class="body" dir="auto">
@@ -217,7 +217,7 @@ function MessageItem({ message, grouped, botName, text }: { message: Message; gr
         </span>
       )}
       {/* Never parsed as HTML: markdown from the bot and agents, links in the visitor's own text (markdown.tsx). */}
-      <MessageBody kind={kind} text={message.body} />
+      {messageBody(kind, message.body)}
       {message.citations && <Sources citations={message.citations} label={text.sources} />}
       <time dateTime={message.createdAt}>{timeText(message.createdAt, text.lang)}</time>
     </div>
@@ -319,7 +319,8 @@ export function App({ client, open, onOpenChange, onUnread, settings: known, acc
       if (!open || document.visibilityState !== 'visible') return;
       const seq = messages.at(-1)?.seq ?? 0;
       client.markSeen(seq);
-      setSeenSeq((before) => Math.max(before, seq));
+      // The newest on screen, not the highest ever: a new conversation's seq starts again at 1.
+      setSeenSeq(seq);
     };
     seen();
     document.addEventListener('visibilitychange', seen);
@@ -409,7 +410,8 @@ export function App({ client, open, onOpenChange, onUnread, settings: known, acc
       dir={text.dir}
     >
       {/* On the host, like the stylesheet's defaults: a page's own rules for the widget's element still win. The
-          accent is a checked hex color and the offsets numbers, so nothing else can get into the CSS. */}
+          accent is a checked hex color; the offsets are the server's checked whole numbers (or a page's own mount()
+          settings, on its own page). */}
       <style>
         {`:host{--parley-x:${settings?.offsetX ?? 20}px;--parley-y:${settings?.offsetY ?? 20}px${accent ? `;--parley-accent:${accent};--parley-accent-text:${accentText(accent)}` : ''}}`}
       </style>
@@ -454,7 +456,7 @@ export function App({ client, open, onOpenChange, onUnread, settings: known, acc
                 aria-hidden="true"
               >
                 <span class="author">{draft.author.name || botName}</span>
-                <MessageBody kind="bot" text={draft.text} />
+                {messageBody('bot', draft.text)}
               </div>
             ))}
             {quickReplies && (
@@ -477,7 +479,7 @@ export function App({ client, open, onOpenChange, onUnread, settings: known, acc
             {pending.map((item) => (
               <div key={item.clientId} class="message visitor pending" data-pending="true">
                 <span class="author hidden">{text.you}</span>
-                <MessageBody kind="visitor" text={item.body} />
+                {messageBody('visitor', item.body)}
                 <span class="note">{status === 'connected' ? text.sending : text.waiting}</span>
               </div>
             ))}

@@ -169,6 +169,22 @@ describe('installLoader', () => {
     expect(widget.calls).toEqual(['toggle', 'close', 'open']);
   });
 
+  it('takes over a stub that was never called, and stays out when the loader already ran', async () => {
+    const { win } = fakeWindow();
+    const stub = function Parley(...args: unknown[]) {
+      (stub.q ??= []).push(args);
+    } as ParleyGlobal & ((...args: unknown[]) => void);
+    win.Parley = stub;
+    const widget = fakeWidget();
+    installLoader(win, document, scriptTag(), CHUNK, () => Promise.resolve(widget.module));
+    expect(win.Parley).not.toBe(stub);
+    const first = win.Parley;
+    // A second copy of the script tag: its loader leaves the first one's widget alone.
+    installLoader(win, document, scriptTag(), CHUNK, () => Promise.resolve(fakeWidget().module));
+    expect(win.Parley).toBe(first);
+    expect(document.querySelectorAll('[data-parley-widget]')).toHaveLength(1);
+  });
+
   it('only runs known commands', async () => {
     const { win } = fakeWindow();
     const widget = fakeWidget();

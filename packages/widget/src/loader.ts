@@ -76,8 +76,9 @@ export function installLoader(
 ): void {
   const stub = win.Parley;
   const { widgetKey, server, color, locale } = script.dataset;
-  // A second copy of the script must not add a second widget.
-  if ((stub && !stub.q) || !widgetKey) return;
+  // A second copy of the script must not add a second widget: the first one's global has the methods. A page's stub
+  // has none, called or not.
+  if (stub?.open || !widgetKey) return;
   const serverUrl = server || new URL(script.src).origin;
   const accentColor = isHexColor(color) ? color : undefined;
   // Calls as `arguments` objects (a stub's) or arrays: both iterable.
