@@ -21,3 +21,9 @@ export const MIN_PASSWORD_LENGTH = 10;
 export const QUICK_REPLIES_MAX = 6;
 /** The longest quick reply, in characters (Unicode code points, as a message body is counted). */
 export const QUICK_REPLY_MAX_LENGTH = 60;
+
+/** Length limits of the widget's optional texts (`widgetSettingsSchema`): the launcher's label and the team's name. */
+export const WIDGET_TEXT_LIMITS = { launcherLabel: 30, teamName: 80 } as const;
+
+/** The launcher's offsets from the page's corner, in whole pixels (`widgetSettingsSchema`'s `offsetX`, `offsetY`). */
+export const WIDGET_OFFSET_LIMITS = { min: 0, max: 200 } as const;

@@ -3,7 +3,7 @@
  * @module
  */
 import { z } from 'zod';
-import { QUICK_REPLIES_MAX, QUICK_REPLY_MAX_LENGTH } from './constants.js';
+import { QUICK_REPLIES_MAX, QUICK_REPLY_MAX_LENGTH, WIDGET_OFFSET_LIMITS, WIDGET_TEXT_LIMITS } from './constants.js';
 import { ticketSchema } from './ticket.js';
 
 /** Default upper bound on a message body, in characters (Unicode code points); servers may configure another. */
@@ -298,13 +298,13 @@ export const widgetSettingsSchema = z.object({
   /** The widget's colour scheme; `auto` follows the visitor's system (`prefers-color-scheme`). */
   theme: z.enum(['light', 'dark', 'auto']).default('light'),
   /** Text on the launcher beside its icon; empty: the icon only. */
-  launcherLabel: z.string().trim().max(30).default(''),
+  launcherLabel: z.string().trim().max(WIDGET_TEXT_LIMITS.launcherLabel).default(''),
   /** Pixels between the launcher (and panel) and the side of the page `position` names. */
-  offsetX: z.number().int().min(0).max(200).default(20),
+  offsetX: z.number().int().min(WIDGET_OFFSET_LIMITS.min).max(WIDGET_OFFSET_LIMITS.max).default(20),
   /** Pixels between the launcher (and panel) and the bottom of the page. */
-  offsetY: z.number().int().min(0).max(200).default(20),
+  offsetY: z.number().int().min(WIDGET_OFFSET_LIMITS.min).max(WIDGET_OFFSET_LIMITS.max).default(20),
   /** Shown in the panel's header under the title when not empty, e.g. `Harbor & Pine support`. */
-  teamName: z.string().trim().max(80).default(''),
+  teamName: z.string().trim().max(WIDGET_TEXT_LIMITS.teamName).default(''),
   /** Whether the widget shows the first names of up to three agents who may answer (`agents` of the public settings). */
   showAgents: z.boolean().default(false),
   /** Whether the widget plays a short sound when a reply arrives while its panel is closed. */

@@ -7,6 +7,8 @@
  */
 import {
   ParleyError,
+  WIDGET_OFFSET_LIMITS,
+  WIDGET_TEXT_LIMITS,
   type BusinessHours,
   type PreChatField,
   type PreChatSettings,
@@ -243,8 +245,11 @@ const themes: Record<Form['appearance']['theme'], string> = {
   auto: 'Automatic: as the visitor’s system',
 };
 
-/** The largest offset from the page's corner, in pixels, as the server allows. */
-const MAX_OFFSET = 200;
+/** The launcher's two distances, as the form asks for them. */
+const offsetFields = [
+  ['offsetX', 'Distance from the side (px)'],
+  ['offsetY', 'Distance from the bottom (px)'],
+] as const;
 
 const strategies: Record<WidgetRouting['strategy'], string> = {
   round_robin: 'Round robin: the online agent given one least recently',
@@ -268,6 +273,12 @@ function timeZones(): string[] {
   } catch {
     return [];
   }
+}
+
+/** An offset as typed when the server would take it, else the saved one: the preview draws what can be saved. */
+function previewOffset(typed: string, saved: number): number {
+  const value = count(typed);
+  return value !== null && value <= WIDGET_OFFSET_LIMITS.max ? value : saved;
 }
 
 /** The Settings → Widgets page. */
@@ -488,11 +499,6 @@ export function WidgetSettings({ api, origin = location.origin }: WidgetSettings
 
   const appearance = draft.appearance;
   const validColor = /^#[0-9a-f]{6}$/i.test(appearance.accentColor);
-  /** An offset as typed when the server would take it, else the saved one: the preview draws what can be saved. */
-  const previewOffset = (typed: string, saved: number) => {
-    const value = count(typed);
-    return value !== null && value <= MAX_OFFSET ? value : saved;
-  };
   const routing = draft.routing;
   const snippet = embedSnippet(origin, current.publicKey);
   const zones = timeZones();
@@ -585,41 +591,25 @@ export function WidgetSettings({ api, origin = location.origin }: WidgetSettings
                   <option value="left">Bottom left</option>
                 </select>
               ))}
-              {field(
-                'appearance',
-                'offsetX',
-                'Distance from the side (px)',
-                (props) => (
-                  <input
-                    {...props}
-                    type="number"
-                    inputMode="numeric"
-                    min={0}
-                    max={MAX_OFFSET}
-                    step={1}
-                    value={appearance.offsetX}
-                    onInput={(event) => change('appearance', { offsetX: event.currentTarget.value })}
-                  />
+              {offsetFields.map(([name, label]) =>
+                field(
+                  'appearance',
+                  name,
+                  label,
+                  (props) => (
+                    <input
+                      {...props}
+                      type="number"
+                      inputMode="numeric"
+                      min={WIDGET_OFFSET_LIMITS.min}
+                      max={WIDGET_OFFSET_LIMITS.max}
+                      step={1}
+                      value={appearance[name]}
+                      onInput={(event) => change('appearance', { [name]: event.currentTarget.value })}
+                    />
+                  ),
+                  `${WIDGET_OFFSET_LIMITS.min} to ${WIDGET_OFFSET_LIMITS.max}.`,
                 ),
-                `0 to ${MAX_OFFSET}.`,
-              )}
-              {field(
-                'appearance',
-                'offsetY',
-                'Distance from the bottom (px)',
-                (props) => (
-                  <input
-                    {...props}
-                    type="number"
-                    inputMode="numeric"
-                    min={0}
-                    max={MAX_OFFSET}
-                    step={1}
-                    value={appearance.offsetY}
-                    onInput={(event) => change('appearance', { offsetY: event.currentTarget.value })}
-                  />
-                ),
-                `0 to ${MAX_OFFSET}.`,
               )}
               {field('appearance', 'theme', 'Theme', (props) => (
                 <select
@@ -644,7 +634,7 @@ export function WidgetSettings({ api, origin = location.origin }: WidgetSettings
                 (props) => (
                   <input
                     {...props}
-                    maxLength={30}
+                    maxLength={WIDGET_TEXT_LIMITS.launcherLabel}
                     placeholder="Chat with us"
                     value={appearance.launcherLabel}
                     onInput={(event) => change('appearance', { launcherLabel: event.currentTarget.value })}
@@ -659,7 +649,7 @@ export function WidgetSettings({ api, origin = location.origin }: WidgetSettings
                 (props) => (
                   <input
                     {...props}
-                    maxLength={80}
+                    maxLength={WIDGET_TEXT_LIMITS.teamName}
                     value={appearance.teamName}
                     onInput={(event) => change('appearance', { teamName: event.currentTarget.value })}
                   />

@@ -15,7 +15,7 @@ import {
   characterCount,
   ParleyError,
   PRE_CHAT_FIELDS,
-  preChatSettingsSchema,
+  widgetSettingsSchema,
   type PreChatSettings,
   type ConversationStatus,
   type ConversationSummary,
@@ -378,11 +378,9 @@ export function lockVisitorConversation(tx: Transaction, contactId: string) {
  * requirement holds whatever the widget (or a script posing as it) sends.
  */
 export function assertPreChatRequirements(
-  settings: unknown,
+  preChat: PreChatSettings,
   details: { name?: string | null; email?: string | null; phone?: string | null },
 ): void {
-  const stored = isPlainObject(settings) ? settings.preChat : undefined;
-  const preChat = preChatSettingsSchema.catch(DEFAULT_PRE_CHAT).parse(stored ?? {});
   const missing = PRE_CHAT_FIELDS.filter((field) => preChat[field] === 'required' && !details[field]);
   if (missing.length === 0) return;
   throw new ParleyError('invalid_payload', 'The pre-chat form must be completed before the conversation starts.', {
@@ -419,12 +417,7 @@ export async function visitorPreChat(
   return preChatToAsk(settings, { ...contact, ...visitor.identity });
 }
 
-const DEFAULT_PRE_CHAT = { name: 'off', email: 'off', phone: 'off' } as const;
 const PRE_CHAT_MISSING = { name: 'Give your name.', email: 'Give your e-mail address.', phone: 'Give your phone number.' } as const;
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /**
  * Locks the visitor's open conversation, creating it (and the contact) on first use. Upserting the contact locks its
@@ -458,7 +451,8 @@ async function lockOrCreateVisitorConversation(
     .where(eq(widgets.id, visitor.widgetId));
   // The pre-chat form's required fields: a conversation starts only with a contact that has them. Thrown inside the
   // transaction, so the contact written above is rolled back: a refused first message writes nothing.
-  assertPreChatRequirements(widget?.settings, { ...contact, ...visitor.identity });
+  // Stored settings were checked when written: read as `findWidgetByKey` reads them.
+  assertPreChatRequirements(widgetSettingsSchema.parse(widget?.settings ?? {}).preChat, { ...contact, ...visitor.identity });
   // The picked topic's team, else the widget's. A topic it no longer offers is no topic.
   const routing = routingConfigSchema.parse(widget?.routing ?? {});
   const picked = topic === undefined ? undefined : routing.topics.find((candidate) => candidate.id === topic);

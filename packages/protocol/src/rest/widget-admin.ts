@@ -4,6 +4,7 @@
  * @module
  */
 import { z } from 'zod';
+import { WIDGET_OFFSET_LIMITS, WIDGET_TEXT_LIMITS } from '../constants.js';
 import { preChatFieldSchema, widgetSettingsSchema } from '../models.js';
 import { widgetRoutingSchema } from './routing.js';
 
@@ -27,12 +28,6 @@ export const MAX_ALLOWED_ORIGINS = 50;
 
 /** Handoff rule limits, the same as the server's `botConfigSchema`. */
 export const HANDOFF_LIMITS = { afterRepliesWithoutSource: 20, afterNotHelpful: 10 } as const;
-
-/** Length limits of the widget's optional texts, the same as `widgetSettingsSchema`'s. */
-export const WIDGET_TEXT_LIMITS = { launcherLabel: 30, teamName: 80 } as const;
-
-/** The launcher's offsets from the page's corner, in pixels, the same as `widgetSettingsSchema`'s. */
-export const WIDGET_OFFSET_LIMITS = { min: 0, max: 200 } as const;
 
 /** Length limits of the bot's prompt parts, the same as the server's `botConfigSchema`. */
 export const BOT_TEXT_LIMITS = { persona: 2000, tone: 1000, businessFacts: 20_000 } as const;
@@ -141,24 +136,7 @@ export const countryCodeSchema = z.string().regex(/^[A-Z]{2}$/, 'Expected a two-
 export const accentColorSchema = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'Expected a colour as # and six hex digits, such as #2563eb.');
 
 /** The widget's settings an admin edits, as `GET /api/widgets` shows them. */
-export const widgetAdminSettingsSchema = widgetSettingsSchema
-  .pick({
-    title: true,
-    greeting: true,
-    accentColor: true,
-    position: true,
-    theme: true,
-    launcherLabel: true,
-    offsetX: true,
-    offsetY: true,
-    teamName: true,
-    showAgents: true,
-    sound: true,
-    locale: true,
-    botName: true,
-    preChat: true,
-  })
-  .extend({ defaultCountry: countryCodeSchema.nullable() });
+export const widgetAdminSettingsSchema = widgetSettingsSchema.extend({ defaultCountry: countryCodeSchema.nullable() });
 /** The widget's settings an admin edits. */
 export type WidgetAdminSettings = z.infer<typeof widgetAdminSettingsSchema>;
 
