@@ -219,7 +219,10 @@ describe("the page's API (window.Parley)", () => {
     });
     await shop.getByRole('textbox', { name: 'Message' }).fill('Can I change my delivery address?');
     await shop.getByRole('button', { name: 'Send' }).click();
-    await expect.poll(() => shop.locator('[data-author="bot"]').count(), { timeout: 10_000 }).toBe(1);
+    // The bot's reply streams in as a draft first (already shown, `[data-author="bot"]`); `message` reports it once whole.
+    await expect
+      .poll(() => shop.evaluate(() => (window as unknown as PageWindow).parleyEvents), { timeout: 10_000 })
+      .toContain('message bot');
     await shop.evaluate(() => (window as unknown as PageWindow).Parley.close());
     const events = await shop.evaluate(() => (window as unknown as PageWindow).parleyEvents);
     expect(events[0]).toBe('open');
