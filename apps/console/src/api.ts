@@ -239,6 +239,11 @@ export interface ConsoleApi {
   lookupInvitation(token: string): Promise<InvitationPreview>;
   /** `POST /api/invitations/accept` (no sign-in): joins the organization and signs in, answered like a login. */
   acceptInvitation(request: InvitationAccept): Promise<LoginResponse>;
+  /**
+   * Any other route, with the same headers and errors: for the calls of pages in chunks of their own (Settings →
+   * Webhooks), which keep them out of the bundle every agent loads. The answer's type is the caller's word.
+   */
+  request<T>(method: string, path: string, body?: unknown): Promise<T>;
 }
 
 /**
@@ -452,5 +457,6 @@ export function createApi(options: ApiOptions = {}): ConsoleApi {
     revokeInvitation: (invitationId) => request('DELETE', `/api/invitations/${encodeURIComponent(invitationId)}`),
     lookupInvitation: (token) => request('POST', '/api/invitations/lookup', { token }),
     acceptInvitation: (body) => request('POST', '/api/invitations/accept', body),
+    request,
   };
 }

@@ -10,6 +10,7 @@ import type {
   NoteCreate,
   PresenceStatus,
   ToolCall,
+  WebhookSubscription,
 } from '@parley/protocol';
 import { ParleyError } from '@parley/protocol';
 import { describe, expect, it, vi } from 'vitest';
@@ -137,6 +138,8 @@ function fakeServer() {
     listTeams: async () => ({ teams: [{ id: 'team-1', name: 'Billing', memberIds: ['user-2'] }] }),
     // Nor the widgets' settings, which are a page of their own.
     listWidgets: () => Promise.reject(new ParleyError('forbidden')),
+    // Nor the routes of the pages in chunks of their own (webhooks).
+    request: () => Promise.reject(new ParleyError('forbidden')),
     updateWidget: () => Promise.reject(new ParleyError('forbidden')),
     updateWidgetRouting: () => Promise.reject(new ParleyError('forbidden')),
     // Nor people, teams, capacities and invitations: the People page and the invitation screen ask for them.
@@ -701,6 +704,38 @@ describe('createConsoleController preferences and live events', () => {
     expect(first.type === 'conversation:updated' && first.previous?.status).toBe('queued');
     expect(events[3]!.previous?.lastSeq).toBe(2);
     controller.stop();
+  });
+
+  it('hands `webhook:paused` to onWebhookPaused, and nothing once stopped', async () => {
+    const server = fakeServer();
+    const paused: WebhookSubscription[] = [];
+    const controller = createConsoleController({
+      api: server.api,
+      session,
+      connect: () => server.connection,
+      onSessionEnded: () => {},
+      onWebhookPaused: (webhook) => paused.push(webhook),
+    });
+    controller.start();
+    const webhook: WebhookSubscription = {
+      id: 'webhook-1',
+      url: 'https://hooks.example.com/parley',
+      description: '',
+      events: ['conversation.created'],
+      status: 'paused',
+      pausedReason: 'Paused after 20 failed deliveries in a row: HTTP 500.',
+      consecutiveFailures: 20,
+      previousSecretExpiresAt: null,
+      createdAt: '2025-01-01T00:00:00.000Z',
+      updatedAt: '2025-01-02T00:00:00.000Z',
+    };
+    server.emit('webhook:paused', webhook);
+    expect(paused).toEqual([webhook]);
+    // The state the inbox renders from is untouched.
+    expect(controller.getState().notice).toBeNull();
+    controller.stop();
+    server.emit('webhook:paused', webhook);
+    expect(paused).toHaveLength(1);
   });
 
   it('sends the quick replies the agent attached, over the socket or REST, and again on a retry', async () => {

@@ -16,6 +16,7 @@ import type {
   TicketPriority,
   TicketUpdate,
   TransferRequest,
+  WebhookSubscription,
 } from '@parley/protocol';
 import { ParleyError } from '@parley/protocol';
 import type { ConsoleApi } from './api.js';
@@ -58,6 +59,8 @@ export interface ConsoleControllerOptions {
   now?: () => number;
   /** Called after each `message:created` and `conversation:updated` is applied (the alerts listen here). */
   onLiveEvent?: (event: LiveEvent) => void;
+  /** Called when Parley paused a webhook subscription that kept failing (`webhook:paused`, sent to admins only). */
+  onWebhookPaused?: (webhook: WebhookSubscription) => void;
 }
 
 /** The console's state and commands. */
@@ -524,6 +527,9 @@ export function createConsoleController(options: ConsoleControllerOptions): Cons
     'assist:end'(end) {
       assist.end(end);
     },
+    'webhook:paused'(webhook) {
+      if (!stopped) options.onWebhookPaused?.(webhook);
+    },
   };
 
   const controller: ConsoleController = {
@@ -564,6 +570,7 @@ export function createConsoleController(options: ConsoleControllerOptions): Cons
       connection.on('note:created', serverEvents['note:created']);
       connection.on('assist:delta', serverEvents['assist:delta']);
       connection.on('assist:end', serverEvents['assist:end']);
+      connection.on('webhook:paused', serverEvents['webhook:paused']);
     },
     stop() {
       if (stopped) return;

@@ -1,17 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import {
+  isAtPath,
   conversationIdFromPath,
   invitationTokenFromHash,
   invitePath,
   isInvitePath,
-  isKnowledgePath,
-  isPeoplePath,
-  isSavedRepliesPath,
   knowledgePath,
   pathForConversation,
-  isWidgetSettingsPath,
   peoplePath,
   savedRepliesPath,
+  webhooksPath,
   widgetSettingsPath,
 } from './route.js';
 
@@ -32,9 +30,9 @@ describe('conversation URLs', () => {
 describe('knowledge base URL', () => {
   it('is <base>knowledge, with or without a trailing slash, and is no conversation', () => {
     expect(knowledgePath('/console/')).toBe('/console/knowledge');
-    expect(isKnowledgePath('/console/knowledge', '/console/')).toBe(true);
-    expect(isKnowledgePath('/console/knowledge/', '/console/')).toBe(true);
-    expect(isKnowledgePath('/console/', '/console/')).toBe(false);
+    expect(isAtPath('/console/knowledge', knowledgePath('/console/'))).toBe(true);
+    expect(isAtPath('/console/knowledge/', knowledgePath('/console/'))).toBe(true);
+    expect(isAtPath('/console/', knowledgePath('/console/'))).toBe(false);
     expect(conversationIdFromPath('/console/knowledge', '/console/')).toBeNull();
   });
 });
@@ -42,9 +40,9 @@ describe('knowledge base URL', () => {
 describe('saved replies URL', () => {
   it('is <base>saved-replies, with or without a trailing slash, and is no conversation', () => {
     expect(savedRepliesPath('/console/')).toBe('/console/saved-replies');
-    expect(isSavedRepliesPath('/console/saved-replies', '/console/')).toBe(true);
-    expect(isSavedRepliesPath('/console/saved-replies/', '/console/')).toBe(true);
-    expect(isSavedRepliesPath('/console/knowledge', '/console/')).toBe(false);
+    expect(isAtPath('/console/saved-replies', savedRepliesPath('/console/'))).toBe(true);
+    expect(isAtPath('/console/saved-replies/', savedRepliesPath('/console/'))).toBe(true);
+    expect(isAtPath('/console/knowledge', savedRepliesPath('/console/'))).toBe(false);
     expect(conversationIdFromPath('/console/saved-replies', '/console/')).toBeNull();
   });
 });
@@ -52,9 +50,9 @@ describe('saved replies URL', () => {
 describe('widget settings URL', () => {
   it('is <base>settings/widgets, with or without a trailing slash, and is no conversation', () => {
     expect(widgetSettingsPath('/console/')).toBe('/console/settings/widgets');
-    expect(isWidgetSettingsPath('/console/settings/widgets', '/console/')).toBe(true);
-    expect(isWidgetSettingsPath('/console/settings/widgets/', '/console/')).toBe(true);
-    expect(isWidgetSettingsPath('/console/settings', '/console/')).toBe(false);
+    expect(isAtPath('/console/settings/widgets', widgetSettingsPath('/console/'))).toBe(true);
+    expect(isAtPath('/console/settings/widgets/', widgetSettingsPath('/console/'))).toBe(true);
+    expect(isAtPath('/console/settings', widgetSettingsPath('/console/'))).toBe(false);
     expect(conversationIdFromPath('/console/settings/widgets', '/console/')).toBeNull();
   });
 });
@@ -62,10 +60,20 @@ describe('widget settings URL', () => {
 describe('people settings URL', () => {
   it('is <base>settings/people, with or without a trailing slash, and is no conversation', () => {
     expect(peoplePath('/console/')).toBe('/console/settings/people');
-    expect(isPeoplePath('/console/settings/people', '/console/')).toBe(true);
-    expect(isPeoplePath('/console/settings/people/', '/console/')).toBe(true);
-    expect(isPeoplePath('/console/settings/widgets', '/console/')).toBe(false);
+    expect(isAtPath('/console/settings/people', peoplePath('/console/'))).toBe(true);
+    expect(isAtPath('/console/settings/people/', peoplePath('/console/'))).toBe(true);
+    expect(isAtPath('/console/settings/widgets', peoplePath('/console/'))).toBe(false);
     expect(conversationIdFromPath('/console/settings/people', '/console/')).toBeNull();
+  });
+});
+
+describe('webhooks settings URL', () => {
+  it('is <base>settings/webhooks, with or without a trailing slash, and is no conversation', () => {
+    expect(webhooksPath('/console/')).toBe('/console/settings/webhooks');
+    expect(isAtPath('/console/settings/webhooks', webhooksPath('/console/'))).toBe(true);
+    expect(isAtPath('/console/settings/webhooks/', webhooksPath('/console/'))).toBe(true);
+    expect(isAtPath('/console/settings/people', webhooksPath('/console/'))).toBe(false);
+    expect(conversationIdFromPath('/console/settings/webhooks', '/console/')).toBeNull();
   });
 });
 

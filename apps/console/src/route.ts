@@ -1,8 +1,9 @@
 /**
  * The console's URLs: `<base>` for the inbox, `<base>conversations/<id>` for an open conversation, so a reload or a
  * shared link reopens the same conversation, `<base>knowledge` for the knowledge base, `<base>saved-replies` for saved
- * replies, `<base>settings/widgets` for the widgets' settings and `<base>settings/people` for people and teams (admins),
- * and `<base>invite#<token>` for an invitation link. The server answers every path under `/console/` with the app.
+ * replies, `<base>settings/widgets` for the widgets' settings, `<base>settings/people` for people and teams and
+ * `<base>settings/webhooks` for webhook subscriptions (admins), and `<base>invite#<token>` for an invitation link. The
+ * server answers every path under `/console/` with the app.
  * @module
  */
 
@@ -28,19 +29,9 @@ export function knowledgePath(base: string): string {
   return `${base}knowledge`;
 }
 
-/** True when `pathname` is the knowledge base page. */
-export function isKnowledgePath(pathname: string, base: string): boolean {
-  return pathname === knowledgePath(base) || pathname === `${knowledgePath(base)}/`;
-}
-
 /** The saved replies page's path. */
 export function savedRepliesPath(base: string): string {
   return `${base}saved-replies`;
-}
-
-/** True when `pathname` is the saved replies page. */
-export function isSavedRepliesPath(pathname: string, base: string): boolean {
-  return pathname === savedRepliesPath(base) || pathname === `${savedRepliesPath(base)}/`;
 }
 
 /** The widgets' settings page's path (admins). */
@@ -48,19 +39,14 @@ export function widgetSettingsPath(base: string): string {
   return `${base}settings/widgets`;
 }
 
-/** True when `pathname` is the widgets' settings page. */
-export function isWidgetSettingsPath(pathname: string, base: string): boolean {
-  return pathname === widgetSettingsPath(base) || pathname === `${widgetSettingsPath(base)}/`;
-}
-
 /** The People settings page's path (admins): members, invitations and teams. */
 export function peoplePath(base: string): string {
   return `${base}settings/people`;
 }
 
-/** True when `pathname` is the People settings page. */
-export function isPeoplePath(pathname: string, base: string): boolean {
-  return pathname === peoplePath(base) || pathname === `${peoplePath(base)}/`;
+/** The Webhooks settings page's path (admins): webhook subscriptions and their deliveries. */
+export function webhooksPath(base: string): string {
+  return `${base}settings/webhooks`;
 }
 
 /** The path of an invitation link, `<base>invite`; its secret is in the hash, which browsers never send to a server. */
@@ -70,7 +56,12 @@ export function invitePath(base: string): string {
 
 /** True when `pathname` is an invitation link's path. */
 export function isInvitePath(pathname: string, base: string): boolean {
-  return pathname === invitePath(base) || pathname === `${invitePath(base)}/`;
+  return isAtPath(pathname, invitePath(base));
+}
+
+/** True when `pathname` is `path`, with or without a trailing slash. */
+export function isAtPath(pathname: string, path: string): boolean {
+  return pathname === path || pathname === `${path}/`;
 }
 
 /** The invitation token in a link's hash (`#<token>`), or null when there is none. */

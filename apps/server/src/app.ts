@@ -22,6 +22,7 @@ import { mailerPlugin } from './plugins/mailer.js';
 import { securityHeadersPlugin } from './plugins/security-headers.js';
 import { compileTrustProxy } from './plugins/trusted-proxy.js';
 import { defaultStaticDirs, staticRoutes, type StaticDirs } from './static/index.js';
+import { webhooksPlugin } from './webhooks/index.js';
 import { widgetsPlugin } from './widgets/index.js';
 
 /** Options of {@link buildApp}. */
@@ -71,6 +72,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(jobsPlugin);
   await app.register(authPlugin, { secret: options.secret });
   await app.register(healthRoutes);
+  await app.register(webhooksPlugin, { secret: options.secret });
   await app.register(widgetsPlugin);
   await app.register(conversationsPlugin, { trustProxy });
   await app.register(handoffPlugin);

@@ -65,6 +65,9 @@ export const envSchema = z.object({
   PARLEY_PRESENCE_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(15_000),
   PARLEY_JOBS_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
   PARLEY_REPLY_EMAIL_DELAY_SECONDS: z.coerce.number().int().min(0).max(86_400).default(120),
+  PARLEY_WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(10).max(3_600_000).default(30_000),
+  PARLEY_WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(30).default(12),
+  PARLEY_WEBHOOK_PAUSE_AFTER_FAILURES: z.coerce.number().int().min(1).max(10_000).default(50),
   ANTHROPIC_API_KEY: z.string().min(1).optional(),
   ANTHROPIC_BASE_URL: z.url().optional(),
   PARLEY_BOT_MODEL: z.string().min(1).optional(),
@@ -149,6 +152,12 @@ export interface Config {
    * sweeps (`inactivity.sweepIntervalSeconds` 0); `app.jobs.runDue()` then runs one poll by hand.
    */
   jobs: { pollMs: number };
+  /**
+   * Webhook deliveries: the wait before the first retry (doubling after each failure, up to 6 h, with jitter), the
+   * attempts before a delivery is given up, and the failed attempts in a row after which a subscription is paused.
+   * Deliveries are claimed every `jobs.pollMs`, by the same poller switch.
+   */
+  webhooks: { retryBaseMs: number; maxAttempts: number; pauseAfterFailures: number };
   /** An OpenAI-compatible embeddings API for semantic search; null: lexical search alone. */
   embeddings: { url: string; model: string; apiKey: string | undefined; dimensions: number } | null;
   /**
@@ -228,6 +237,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     smtp: parsed.PARLEY_SMTP_URL && parsed.PARLEY_SMTP_FROM ? smtpSettings(parsed.PARLEY_SMTP_URL, parsed.PARLEY_SMTP_FROM) : null,
     presence: { heartbeatMs: parsed.PARLEY_PRESENCE_HEARTBEAT_MS, graceMs: parsed.PARLEY_PRESENCE_GRACE_MS },
     jobs: { pollMs: parsed.PARLEY_JOBS_POLL_MS },
+    webhooks: {
+      retryBaseMs: parsed.PARLEY_WEBHOOK_RETRY_BASE_MS,
+      maxAttempts: parsed.PARLEY_WEBHOOK_MAX_ATTEMPTS,
+      pauseAfterFailures: parsed.PARLEY_WEBHOOK_PAUSE_AFTER_FAILURES,
+    },
     replyEmailDelaySeconds: parsed.PARLEY_REPLY_EMAIL_DELAY_SECONDS,
     inactivity: {
       resolveAfterMinutes: parsed.PARLEY_RESOLVE_AFTER_MINUTES,

@@ -1,10 +1,10 @@
 /**
  * The signed-in console: top bar, inbox pane and conversation pane, or the knowledge base, saved replies or (admins)
- * widgets' settings or people page.
+ * widgets' settings, people or webhooks page; and, for admins, an alert when Parley paused a failing webhook.
  * @module
  */
 import { emptyThread } from '@parley/client/thread';
-import { isAdminRole, type PresenceStatus } from '@parley/protocol';
+import { isAdminRole, type PresenceStatus, type WebhookSubscription } from '@parley/protocol';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import {
   alertFor,
@@ -25,20 +25,19 @@ import { unreadCount, type ConnectionState } from '../console-state.js';
 import { visibleConversations } from '../inbox.js';
 import {
   conversationIdFromPath,
-  isKnowledgePath,
-  isSavedRepliesPath,
+  isAtPath,
   knowledgePath,
-  isPeoplePath,
-  isWidgetSettingsPath,
   pathForConversation,
   peoplePath,
   savedRepliesPath,
+  webhooksPath,
   widgetSettingsPath,
 } from '../route.js';
 import type { Session } from '../session.js';
 import type { AgentConnection } from '../socket.js';
 import { isTextEntry, shortcutFor } from '../shortcuts.js';
 import { useControllerState } from '../use-controller-state.js';
+import { useLazyComponent } from '../use-lazy-component.js';
 import { AlertsMenu } from './alerts-menu.js';
 import { ConversationList } from './conversation-list.js';
 import { ConversationView } from './conversation-view.js';
@@ -74,21 +73,22 @@ const pages = [
   { page: 'saved-replies', label: 'Saved replies', path: savedRepliesPath, adminOnly: false },
   { page: 'widgets', label: 'Widgets', path: widgetSettingsPath, adminOnly: true },
   { page: 'people', label: 'People', path: peoplePath, adminOnly: true },
+  { page: 'webhooks', label: 'Webhooks', path: webhooksPath, adminOnly: true },
 ] as const;
 
 // Pages an agent opens now and then, each in its own chunk (apps/console/size-budget.json).
 const loadKnowledgeBase = () => import('./knowledge-base.js').then((module) => module.KnowledgeBase);
 const loadSavedRepliesPage = () => import('./saved-replies.js').then((module) => module.SavedReplies);
+const loadWebhooksPage = () => import('./webhooks-page.js').then((module) => module.WebhooksPage);
+const loadPausedAlert = () => import('./webhooks-page.js').then((module) => module.PausedWebhookAlert);
 
 /** What the workspace shows. */
 type Page = (typeof pages)[number]['page'];
 
+/** The page at `pathname` (with or without a trailing slash); the inbox for any other. */
 function pageOf(pathname: string, basePath: string): Page {
-  if (isKnowledgePath(pathname, basePath)) return 'knowledge';
-  if (isSavedRepliesPath(pathname, basePath)) return 'saved-replies';
-  if (isWidgetSettingsPath(pathname, basePath)) return 'widgets';
-  if (isPeoplePath(pathname, basePath)) return 'people';
-  return 'inbox';
+  const entry = pages.find(({ page, path }) => page !== 'inbox' && isAtPath(pathname, path(basePath)));
+  return entry?.page ?? 'inbox';
 }
 
 const connectionLabels: Record<ConnectionState, string> = {
@@ -107,6 +107,10 @@ const presenceLabels: Record<PresenceStatus, string> = {
 export function Workspace({ session, api, connect, onSignOut, basePath, ...props }: WorkspaceProps) {
   // The alerts read the latest render's values: the controller and its listener outlive renders.
   const onLiveEvent = useRef<(event: LiveEvent) => void>(() => {});
+  // The last webhook Parley paused (admins only hear of it), until dismissed or its page is opened. Its alert comes
+  // with the webhooks page's chunk, loaded when the first one arrives: rare, and out of the bundle every agent loads.
+  const [pausedWebhook, setPausedWebhook] = useState<WebhookSubscription | null>(null);
+  const { Component: PausedAlert } = useLazyComponent(loadPausedAlert, pausedWebhook !== null);
   const controller = useMemo(
     () =>
       createConsoleController({
@@ -116,6 +120,7 @@ export function Workspace({ session, api, connect, onSignOut, basePath, ...props
         onSessionEnded: (message) => onSignOut(message),
         openId: conversationIdFromPath(location.pathname, basePath),
         onLiveEvent: (event) => onLiveEvent.current(event),
+        onWebhookPaused: setPausedWebhook,
       }),
     // One controller per sign-in: the props it captures do not change while the agent stays signed in.
     [session.token],
@@ -396,6 +401,10 @@ export function Workspace({ session, api, connect, onSignOut, basePath, ...props
         <main class="knowledge-page">
           <PeoplePage api={api} viewer={agent} isAdmin={isAdmin} />
         </main>
+      ) : page === 'webhooks' ? (
+        <main class="knowledge-page">
+          <LazyPage load={loadWebhooksPage} props={{ api, paused: pausedWebhook, isAdmin }} />
+        </main>
       ) : (
         <div class="panes">
           <nav class="inbox" aria-label="Inbox">
@@ -511,6 +520,14 @@ export function Workspace({ session, api, connect, onSignOut, basePath, ...props
             )}
           </main>
         </div>
+      )}
+      {pausedWebhook && PausedAlert && (
+        <PausedAlert
+          webhook={pausedWebhook}
+          href={webhooksPath(basePath)}
+          onOpen={() => openPage('webhooks')}
+          onDismiss={() => setPausedWebhook(null)}
+        />
       )}
       {shortcutsOpen && <ShortcutsDialog onClose={() => setShortcutsOpen(false)} />}
     </div>

@@ -1,9 +1,9 @@
-import { agentEventSchemas, agentHandshakeSchema, ParleyError, type AgentClientEvents } from '@parley/protocol';
+import { agentEventSchemas, agentHandshakeSchema, isAdminRole, ParleyError, type AgentClientEvents } from '@parley/protocol';
 import type { FastifyInstance } from 'fastify';
 import { currentRoles, loadAgent } from '../auth/agents.js';
 import type { TokenService } from '../auth/tokens.js';
 import type { Config } from '../config.js';
-import { connectError, contactRoom, organizationRoom, type AgentNamespace } from '../plugins/io.js';
+import { connectError, contactRoom, organizationAdminsRoom, organizationRoom, type AgentNamespace } from '../plugins/io.js';
 import { publishSendResult } from './broadcast.js';
 import type { RateLimit } from '../plugins/rate-limit.js';
 import { assertMessageLength, getConversationRow, limitSend, sendAgentMessage } from './service.js';
@@ -90,6 +90,7 @@ export function registerAgentSocket(
   realtime.agents.on('connection', function handleAgentConnection(socket) {
     const { agent } = socket.data;
     void socket.join(organizationRoom(agent.organizationId));
+    if (isAdminRole(socket.data.role)) void socket.join(organizationAdminsRoom(agent.organizationId));
     const expiry = setTimeout(() => socket.disconnect(true), Math.min(socket.data.tokenExpiresAt - Date.now(), MAX_TIMER_MS));
     socket.on('disconnect', () => clearTimeout(expiry));
 

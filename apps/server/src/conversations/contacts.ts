@@ -24,6 +24,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Realtime } from '../plugins/io.js';
 import type { RateLimit } from '../plugins/rate-limit.js';
 import { announceConversation } from './broadcast.js';
+import { updateContactDetails } from './contact-update.js';
 import { invalidPhoneMessage, normalizeEmail, parsePhone } from './contact-details.js';
 import { isPreviewMessage } from './service.js';
 
@@ -129,11 +130,9 @@ export async function editContact(db: Database, organizationId: string, contactI
     }
   }
   if (Object.keys(values).length === 0) return row;
-  const [updated] = await db
-    .update(contacts)
-    .set(values)
-    .where(and(eq(contacts.id, contactId), eq(contacts.organizationId, organizationId)))
-    .returning();
+  const updated = await db.transaction((tx) =>
+    updateContactDetails(tx, and(eq(contacts.id, contactId), eq(contacts.organizationId, organizationId)), values),
+  );
   if (!updated) throw new ParleyError('not_found', 'Contact not found.');
   return updated;
 }

@@ -12,6 +12,7 @@ import { and, eq, or, sql, type SQL } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { createRateLimit } from '../plugins/rate-limit.js';
 import { contactDetailsOrRefuse, storableContactDetails, type ContactDetails } from './contact-details.js';
+import { updateContactDetails } from './contact-update.js';
 import { announceContactChange } from './contacts.js';
 import type { VisitorContext } from './service.js';
 
@@ -30,7 +31,7 @@ export function handshakeIdentityOf(identity: ContactIdentity | undefined, defau
 
 /**
  * Writes `details` on the contact, if it exists and anything differs; returns its details when they changed, else
- * null (no contact, or nothing new). One statement; nothing changes before the contact exists.
+ * null (no contact, or nothing new). With its `contact.updated` event; nothing changes before the contact exists.
  */
 export async function storeIdentity(db: Database, contactId: string, details: ContactDetails): Promise<ContactIdentified | null> {
   const differs: SQL[] = [];
@@ -38,11 +39,7 @@ export async function storeIdentity(db: Database, contactId: string, details: Co
   if (details.email !== undefined) differs.push(sql`${contacts.email} is distinct from ${details.email}`);
   if (details.phone !== undefined) differs.push(sql`${contacts.phone} is distinct from ${details.phone}`);
   if (differs.length === 0) return null;
-  const [changed] = await db
-    .update(contacts)
-    .set(details)
-    .where(and(eq(contacts.id, contactId), or(...differs)))
-    .returning({ name: contacts.name, email: contacts.email, phone: contacts.phone });
+  const changed = await db.transaction((tx) => updateContactDetails(tx, and(eq(contacts.id, contactId), or(...differs)), details));
   return changed ? { name: changed.name, email: changed.email, phone: changed.phone } : null;
 }
 

@@ -28,6 +28,7 @@ import { and, asc, desc, eq, gt, isNull, ne, sql, type SQL } from 'drizzle-orm';
 import type { SelectedFields } from 'drizzle-orm/pg-core';
 import { botConfigSchema } from '../widgets/bot-config.js';
 import { routingConfigSchema } from '../widgets/routing-config.js';
+import { recordWebhookEvent } from '../webhooks/record-event.js';
 import { isAgentAvailable } from './agent-availability.js';
 import { transition, type ConversationEvent, type Effect, type ReopenTarget } from './machine.js';
 import { appendMessage, type ConversationPatch } from './append-message.js';
@@ -35,6 +36,7 @@ import { appendVisitorMessageFast } from './append-visitor-message.js';
 import { toConversationSummary, toMessage, type SummaryRow } from './mappers.js';
 import { appendSystemMessages, planSystemEvents, type PlannedSystemEvent } from './system-messages.js';
 import type { ContactDetails } from './contact-details.js';
+import { webhookConversation, webhookEventsOf } from './webhook-events.js';
 import type { VisitDetails } from './visit-details.js';
 
 type ConversationRow = typeof conversations.$inferSelect;
@@ -198,9 +200,34 @@ async function readConversation(tx: Transaction, conversationId: string): Promis
   return row!;
 }
 
-/** Adds a transition's audit rows. */
+/**
+ * Adds a transition's audit rows, and the webhook events they stand for (`conversation.assigned`, …) with the
+ * conversation as it is now: the one path for both, in the transaction of the change.
+ */
 export async function insertAuditEvents(tx: Transaction, conversationId: string, events: readonly AuditEvent[]): Promise<void> {
-  if (events.length > 0) await tx.insert(conversationEvents).values(events.map((event) => ({ ...event, conversationId })));
+  if (events.length === 0) return;
+  await tx.insert(conversationEvents).values(events.map((event) => ({ ...event, conversationId })));
+  const reported = events.flatMap((event) => webhookEventsOf(event).map((type) => ({ type, event })));
+  if (reported.length === 0) return;
+  const row = await readConversation(tx, conversationId);
+  const conversation = webhookConversation(row);
+  for (const { type, event } of reported) {
+    await recordWebhookEvent(tx, {
+      organizationId: row.organizationId,
+      type,
+      stream: conversationId,
+      data: {
+        conversation,
+        change: {
+          type: event.type,
+          fromStatus: event.fromStatus ?? null,
+          toStatus: event.toStatus ?? null,
+          actor: { kind: event.actorKind, id: event.actorId ?? null },
+          ...event.data,
+        },
+      },
+    });
+  }
 }
 
 function statusEvent(
@@ -470,13 +497,7 @@ async function lockOrCreateVisitorConversation(
       topic: picked?.label ?? null,
     })
     .returning();
-  await tx.insert(conversationEvents).values({
-    conversationId: row!.id,
-    type: 'created',
-    toStatus: row!.status,
-    actorKind: 'visitor',
-    actorId: visitor.contactId,
-  });
+  await insertAuditEvents(tx, row!.id, [{ type: 'created', toStatus: row!.status, actorKind: 'visitor', actorId: visitor.contactId }]);
   return { row: row!, created: true };
 }
 

@@ -17,6 +17,7 @@ import { agentReplyEmail, transcriptEmail, type EmailMessage } from '../plugins/
 import { organizationRoom } from '../plugins/io.js';
 import { createRateLimit } from '../plugins/rate-limit.js';
 import { chatPageUrl } from '../widgets/chat-page.js';
+import { updateContactDetails } from '../conversations/contact-update.js';
 
 /** E-mails a conversation's unseen agent replies; keyed by the conversation, so replies in a row make one e-mail. */
 export const REPLY_EMAIL_JOB = 'email.reply';
@@ -192,7 +193,7 @@ export function registerEmail(app: FastifyInstance): void {
           const message = 'Give your e-mail address.';
           throw new ParleyError('invalid_payload', message, { issues: [{ path: 'email', message }] });
         }
-        if (email !== contact?.email) await tx.update(contacts).set({ email }).where(eq(contacts.id, visitor.contactId));
+        if (email !== contact?.email) await updateContactDetails(tx, eq(contacts.id, visitor.contactId), { email });
         await jobs.schedule(tx, {
           organizationId: conversation.organizationId,
           kind: TRANSCRIPT_EMAIL_JOB,

@@ -14,6 +14,7 @@ import { lockVisitorConversation } from '../conversations/service.js';
 import { appendSystemMessages } from '../conversations/system-messages.js';
 import type { Jobs } from '../plugins/jobs.js';
 import { openTicket } from './tickets.js';
+import { updateContactDetails } from '../conversations/contact-update.js';
 
 /**
  * Stores the visitor's e-mail address and/or phone number (E.164; a number without a country code read as one of
@@ -31,7 +32,7 @@ export async function saveFollowUpContact(
   return db.transaction(async (tx) => {
     const [conversation] = await lockVisitorConversation(tx, contactId);
     if (!conversation) throw new ParleyError('not_found', 'Write to us first, then leave your details.');
-    await tx.update(contacts).set(values).where(eq(contacts.id, contactId));
+    await updateContactDetails(tx, eq(contacts.id, contactId), values);
     // Left details to be answered later: the conversation is a follow-up (unless an agent has it right now).
     if (conversation.status === 'queued') await openTicket(tx, jobs, conversation, 'normal', { kind: 'visitor', id: contactId });
     const [line] = await appendSystemMessages(tx, conversation, [{ type: 'contact_saved', ...values }]);

@@ -10,6 +10,7 @@ import type { FastifyInstance } from 'fastify';
 import { announceConversation, publishMessages } from '../conversations/broadcast.js';
 import { appendSystemMessages } from '../conversations/system-messages.js';
 import { lockVisitorConversation } from '../conversations/service.js';
+import { recordWebhookEvent } from '../webhooks/record-event.js';
 
 /**
  * Rates the visitor's resolved conversation. Refused unless the conversation is resolved and `resolvedSeq` is its
@@ -49,6 +50,19 @@ export async function rateConversation(db: Database, contactId: string, input: R
         comment: input.comment || null,
         agentId: conversation.assigneeId,
         botInvolved: bot !== undefined,
+      });
+      await recordWebhookEvent(tx, {
+        organizationId: conversation.organizationId,
+        type: 'rating.submitted',
+        stream: conversation.id,
+        data: {
+          conversationId: conversation.id,
+          rating: input.rating,
+          comment: input.comment || null,
+          agentId: conversation.assigneeId,
+          botInvolved: bot !== undefined,
+          resolvedSeq: input.resolvedSeq,
+        },
       });
       const comment = input.comment ? { comment: input.comment } : {};
       const [line] = await appendSystemMessages(tx, conversation, [{ type: 'rated', rating: input.rating, ...comment }]);

@@ -42,6 +42,8 @@ declare module 'fastify' {
 export const contactRoom = (contactId: string) => `contact:${contactId}`;
 /** Room of every agent socket of one organization. */
 export const organizationRoom = (organizationId: string) => `org:${organizationId}`;
+/** Room of the agent sockets of an organization's admins (what only admins may see: webhooks' state). */
+export const organizationAdminsRoom = (organizationId: string) => `org-admins:${organizationId}`;
 
 /** An Error that Socket.IO delivers to the client's `connect_error` with `data` = the protocol error body. */
 export function connectError(body: ErrorBody): Error & { data: ErrorBody } {

@@ -14,3 +14,4 @@ export * from './widgets.js';
 export * from './tickets.js';
 export * from './notes.js';
 export * from './reads.js';
+export * from './webhooks.js';

@@ -9,6 +9,7 @@ import { assistRequestSchema, type AssistAccepted, type AssistDelta, type Assist
 import { handoffRequestSchema, type BotReplyDelta, type BotReplyEnd, type BotReplyStart, type HandoffRequest } from './bot.js';
 import type { ConversationSummary, Message, QueueStatus, VisitorConversation } from '../models.js';
 import type { Note } from '../rest/notes.js';
+import type { WebhookSubscription } from '../rest/webhooks.js';
 import {
   agentMessageSendSchema,
   visitorMessageSendSchema,
@@ -106,6 +107,8 @@ export interface AgentServerEvents {
   'assist:delta': (delta: AssistDelta) => void;
   /** The AI help this socket asked for ended (with its sources, or an error); to the requesting socket only. */
   'assist:end': (end: AssistEnd) => void;
+  /** Parley paused a webhook subscription that kept failing; to the organization's admins only. */
+  'webhook:paused': (webhook: WebhookSubscription) => void;
 }
 
 /** Each event's payload schema, `null` for an event without a payload: what a server parses incoming events with. */

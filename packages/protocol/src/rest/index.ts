@@ -16,3 +16,4 @@ export * from './people.js';
 export * from './bot-replies.js';
 export * from './knowledge-settings.js';
 export * from './knowledge-sources.js';
+export * from './webhooks.js';

@@ -3,6 +3,7 @@ import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { invalidPhoneMessage, normalizeEmail, parsePhone } from '../../conversations/contact-details.js';
 import { defineTool, ToolInputError } from './registry.js';
+import { updateContactDetails } from '../../conversations/contact-update.js';
 
 /**
  * Stores the visitor's name, e-mail and/or phone on their contact. Phone numbers are parsed with libphonenumber-js
@@ -49,7 +50,7 @@ export const collectContact = defineTool({
       if (!context.visitorText.replace(/\D/g, '').includes(phone.national)) throw notWritten('phone number');
       values.phone = phone.e164;
     }
-    await context.db.update(contacts).set(values).where(eq(contacts.id, context.contactId));
+    await context.db.transaction((tx) => updateContactDetails(tx, eq(contacts.id, context.contactId), values));
     return { saved: values };
   },
   // What was saved, in the form it was saved; a refused call keeps only which fields the model tried.

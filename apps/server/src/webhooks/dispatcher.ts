@@ -1,0 +1,318 @@
+/**
+ * Sends webhook deliveries: every process polls for due ones and claims them with `for update skip locked`, only the
+ * first pending delivery of each stream (a conversation) of an active subscription, under a lease. So each delivery
+ * is sent by one process, the deliveries of a stream one after another in order, and a dying process's claim lapses
+ * to another. A failure is retried with exponential backoff and jitter, a bounded number of times, then the delivery is
+ * marked failed; too many failures in a row pause the subscription, and its admins are told.
+ * @module
+ */
+import { randomUUID } from 'node:crypto';
+import { rowsOf, webhookDeliveries, webhookEvents, webhookSubscriptions, type Database } from '@parley/db';
+import type { WebhookSubscription } from '@parley/protocol';
+import { and, eq, sql } from 'drizzle-orm';
+import type { FastifyBaseLogger } from 'fastify';
+import { OutboundRequestError, type OutboundFetch } from '../plugins/outbound.js';
+import type { SecretBox } from '../plugins/sealed-secrets.js';
+import { SIGNATURE_HEADER, signatureHeader } from './signature.js';
+import { toWebhookSubscription } from './subscriptions.js';
+
+/** How long a claim holds a delivery: longer than a request may take, so a live sender never loses its claim. */
+const LEASE_SECONDS = 60;
+/** Time a receiver has to answer. */
+const REQUEST_TIMEOUT_MS = 10_000;
+/** The most of a receiver's answer read; a delivery is confirmed by its status, the body only helps debugging. */
+const RESPONSE_MAX_BYTES = 64 * 1024;
+/** What of the answer is kept on the delivery. */
+const RESPONSE_KEPT_CHARACTERS = 2000;
+/** Deliveries one process sends at once. */
+const MAX_SENDING = 10;
+/** The longest wait between two attempts. */
+const MAX_BACKOFF_MS = 6 * 60 * 60 * 1000;
+
+/** Settings of a dispatcher (`config.webhooks`). */
+export interface DispatcherSettings {
+  retryBaseMs: number;
+  maxAttempts: number;
+  pauseAfterFailures: number;
+}
+
+/** Limits a run to some organizations' deliveries (tests sharing a database). */
+export interface DispatchScope {
+  organizationIds: readonly string[];
+}
+
+/** What a dispatcher needs. */
+export interface DispatcherOptions {
+  db: Database;
+  log: FastifyBaseLogger;
+  secrets: SecretBox;
+  fetch: OutboundFetch;
+  settings: DispatcherSettings;
+  /** Told when Parley pauses a subscription that kept failing. */
+  onPaused(subscription: WebhookSubscription, organizationId: string): void;
+  /** A number in [0, 1) for the jitter; `Math.random` by default. */
+  random?: () => number;
+}
+
+/** The webhook sender of one process. */
+export interface WebhookDispatcher {
+  /** Polls every `pollMs` from now on, and at once again after a poll that found work. */
+  start(pollMs: number): void;
+  /**
+   * Sends what is due now, stream after stream, until nothing is left that is due; resolves with how many attempts
+   * were made. Tests, whose poller is off, call it with their own organizations.
+   */
+  runDue(scope?: DispatchScope): Promise<number>;
+  /** Stops polling and waits for the deliveries being sent. */
+  close(): Promise<void>;
+}
+
+interface ClaimedDelivery {
+  id: string;
+  attempts: number;
+}
+
+/** The wait before attempt `attempts + 1`: doubling from `baseMs`, capped, drawn between half and all of it. */
+export function retryDelayMs(attempts: number, baseMs: number, random: () => number): number {
+  const ceiling = Math.min(baseMs * 2 ** Math.max(0, attempts - 1), MAX_BACKOFF_MS);
+  return Math.round(ceiling * (0.5 + random() * 0.5));
+}
+
+/** Creates the dispatcher of this process. */
+export function createWebhookDispatcher(options: DispatcherOptions): WebhookDispatcher {
+  const { db, log, settings } = options;
+  const random = options.random ?? Math.random;
+  const instanceId = randomUUID();
+  let closed = false;
+  let timer: NodeJS.Timeout | undefined;
+  let polling: Promise<number> | null = null;
+
+  /** Claims up to `limit` deliveries, each the first pending one of its stream, due, of an active subscription. */
+  async function claim(limit: number, scope: DispatchScope | undefined): Promise<ClaimedDelivery[]> {
+    const inScope = scope
+      ? sql`and s.organization_id in (${sql.join(
+          scope.organizationIds.map((id) => sql`${id}::uuid`),
+          sql`, `,
+        )})`
+      : sql``;
+    const result = await db.execute(sql`
+      update webhook_deliveries d
+         set locked_by = ${instanceId}, locked_until = now() + make_interval(secs => ${LEASE_SECONDS}), attempts = d.attempts + 1
+       where d.id in (
+         select head.id
+           from webhook_deliveries head
+           join webhook_subscriptions s on s.id = head.subscription_id
+          where head.status = 'pending' and head.next_attempt_at <= now() and s.status = 'active' ${inScope}
+            and (head.locked_until is null or head.locked_until < now())
+            and not exists (
+              select 1 from webhook_deliveries earlier
+               where earlier.subscription_id = head.subscription_id and earlier.stream = head.stream
+                 and earlier.status = 'pending' and earlier.seq < head.seq)
+          order by head.next_attempt_at, head.seq
+          limit ${limit}
+            for update of head skip locked)
+   returning d.id, d.attempts`);
+    return rowsOf<ClaimedDelivery>(result);
+  }
+
+  /** Sends one claimed delivery and records what happened; never throws. */
+  async function send(claimed: ClaimedDelivery): Promise<void> {
+    try {
+      const [row] = await db
+        .select({
+          subscriptionId: webhookSubscriptions.id,
+          organizationId: webhookSubscriptions.organizationId,
+          url: webhookSubscriptions.url,
+          secret: webhookSubscriptions.secret,
+          previousSecret: webhookSubscriptions.previousSecret,
+          previousSecretExpiresAt: webhookSubscriptions.previousSecretExpiresAt,
+          requestBody: webhookDeliveries.requestBody,
+          eventId: webhookEvents.id,
+          eventType: webhookEvents.type,
+          eventData: webhookEvents.data,
+          eventCreatedAt: webhookEvents.createdAt,
+        })
+        .from(webhookDeliveries)
+        .innerJoin(webhookSubscriptions, eq(webhookSubscriptions.id, webhookDeliveries.subscriptionId))
+        .innerJoin(webhookEvents, eq(webhookEvents.id, webhookDeliveries.eventId))
+        .where(eq(webhookDeliveries.id, claimed.id));
+      if (!row) return;
+      const body =
+        row.requestBody ??
+        JSON.stringify({
+          id: String(row.eventId),
+          type: row.eventType,
+          organizationId: row.organizationId,
+          createdAt: row.eventCreatedAt.toISOString(),
+          data: row.eventData,
+        });
+      const secrets = [options.secrets.open(row.secret)];
+      if (row.previousSecret && row.previousSecretExpiresAt && row.previousSecretExpiresAt > new Date()) {
+        secrets.push(options.secrets.open(row.previousSecret));
+      }
+      const started = performance.now();
+      const attempt = await post(row.url, body, {
+        'content-type': 'application/json',
+        'user-agent': 'Parley-Webhooks/1.0',
+        'parley-delivery': claimed.id,
+        'parley-event': row.eventType,
+        'parley-event-id': String(row.eventId),
+        [SIGNATURE_HEADER.toLowerCase()]: signatureHeader(secrets, Math.floor(Date.now() / 1000), body),
+      });
+      const latencyMs = Math.round(performance.now() - started);
+      await record(claimed, row.subscriptionId, row.organizationId, body, { ...attempt, latencyMs });
+    } catch (error) {
+      log.error({ err: error, deliveryId: claimed.id }, 'sending a webhook delivery failed; its claim lapses and it is tried again');
+    }
+  }
+
+  async function post(
+    url: string,
+    body: string,
+    headers: Record<string, string>,
+  ): Promise<{ ok: boolean; status: number | null; responseBody: string | null; error: string | null }> {
+    try {
+      const response = await options.fetch(url, {
+        method: 'POST',
+        headers,
+        body,
+        allowHttpErrors: true,
+        timeoutMs: REQUEST_TIMEOUT_MS,
+        maxBytes: RESPONSE_MAX_BYTES,
+      });
+      const text = response.text().slice(0, RESPONSE_KEPT_CHARACTERS);
+      if (response.ok) return { ok: true, status: response.status, responseBody: text, error: null };
+      const error =
+        response.status >= 300 && response.status < 400
+          ? `The receiver answered ${response.status}; only a 2xx answer confirms a delivery.`
+          : `The receiver answered ${response.status}.`;
+      return { ok: false, status: response.status, responseBody: text, error };
+    } catch (error) {
+      if (error instanceof OutboundRequestError) {
+        const message =
+          error.reason === 'too_many_redirects'
+            ? `The receiver redirected to another address; Parley does not follow a webhook's redirects: use the final address.`
+            : error.message;
+        return { ok: false, status: error.status ?? null, responseBody: null, error: message };
+      }
+      throw error;
+    }
+  }
+
+  async function record(
+    claimed: ClaimedDelivery,
+    subscriptionId: string,
+    organizationId: string,
+    body: string,
+    outcome: { ok: boolean; status: number | null; responseBody: string | null; error: string | null; latencyMs: number },
+  ): Promise<void> {
+    const held = and(
+      eq(webhookDeliveries.id, claimed.id),
+      eq(webhookDeliveries.lockedBy, instanceId),
+      eq(webhookDeliveries.status, 'pending'),
+    );
+    const common = {
+      attempts: claimed.attempts,
+      lastAttemptAt: sql`now()`,
+      responseStatus: outcome.status,
+      responseBody: outcome.responseBody,
+      latencyMs: outcome.latencyMs,
+      error: outcome.error,
+      requestBody: body,
+      lockedBy: null,
+      lockedUntil: null,
+    };
+    if (outcome.ok) {
+      await db.transaction(async (tx) => {
+        const [delivered] = await tx
+          .update(webhookDeliveries)
+          .set({ ...common, status: 'delivered', deliveredAt: sql`now()` })
+          .where(held)
+          .returning({ id: webhookDeliveries.id });
+        if (delivered) {
+          await tx
+            .update(webhookSubscriptions)
+            .set({ consecutiveFailures: 0 })
+            .where(and(eq(webhookSubscriptions.id, subscriptionId), sql`${webhookSubscriptions.consecutiveFailures} > 0`));
+        }
+      });
+      return;
+    }
+    const lastAttempt = claimed.attempts >= settings.maxAttempts;
+    const delayMs = retryDelayMs(claimed.attempts, settings.retryBaseMs, random);
+    const paused = await db.transaction(async (tx) => {
+      const [failed] = await tx
+        .update(webhookDeliveries)
+        .set({
+          ...common,
+          status: lastAttempt ? 'failed' : 'pending',
+          nextAttemptAt: sql`now() + make_interval(secs => ${delayMs / 1000})`,
+        })
+        .where(held)
+        .returning({ id: webhookDeliveries.id });
+      if (!failed) return null;
+      const [subscription] = await tx
+        .update(webhookSubscriptions)
+        .set({
+          consecutiveFailures: sql`${webhookSubscriptions.consecutiveFailures} + 1`,
+          status: sql`case when ${webhookSubscriptions.consecutiveFailures} + 1 >= ${settings.pauseAfterFailures} then 'paused' else ${webhookSubscriptions.status} end`,
+          pausedReason: sql`case when ${webhookSubscriptions.status} = 'active' and ${webhookSubscriptions.consecutiveFailures} + 1 >= ${settings.pauseAfterFailures}
+            then ${`Paused after ${settings.pauseAfterFailures} failed attempts in a row. The last: ${outcome.error ?? 'no answer'}`} else ${webhookSubscriptions.pausedReason} end`,
+          updatedAt: sql`case when ${webhookSubscriptions.status} = 'active' and ${webhookSubscriptions.consecutiveFailures} + 1 >= ${settings.pauseAfterFailures} then now() else ${webhookSubscriptions.updatedAt} end`,
+        })
+        .where(eq(webhookSubscriptions.id, subscriptionId))
+        .returning();
+      // Paused by this very failure: the count reached the limit exactly now.
+      return subscription && subscription.status === 'paused' && subscription.consecutiveFailures === settings.pauseAfterFailures
+        ? subscription
+        : null;
+    });
+    const context = { deliveryId: claimed.id, subscriptionId, attempts: claimed.attempts, error: outcome.error };
+    if (lastAttempt) log.warn(context, 'webhook delivery failed for the last time; it is marked failed');
+    else log.info({ ...context, retryInMs: delayMs }, 'webhook delivery failed; it will be retried');
+    if (paused) {
+      log.warn({ subscriptionId }, 'webhook subscription paused after failing too often');
+      options.onPaused(toWebhookSubscription(paused), organizationId);
+    }
+  }
+
+  /** Claims and sends until a claim finds nothing; resolves with the attempts made. */
+  async function drain(scope: DispatchScope | undefined): Promise<number> {
+    let attempts = 0;
+    for (;;) {
+      const claimed = closed ? [] : await claim(MAX_SENDING, scope);
+      if (claimed.length === 0) break;
+      await Promise.all(claimed.map(send));
+      attempts += claimed.length;
+    }
+    return attempts;
+  }
+
+  function poll(): void {
+    if (closed || polling) return;
+    polling = drain(undefined)
+      .catch((error: unknown) => {
+        if (!closed) log.warn({ err: error }, 'claiming webhook deliveries failed');
+        return 0;
+      })
+      .finally(() => {
+        polling = null;
+      });
+  }
+
+  return {
+    start(pollMs) {
+      if (timer || closed) return;
+      timer = setInterval(poll, pollMs);
+      timer.unref();
+    },
+    runDue(scope) {
+      return drain(scope);
+    },
+    async close() {
+      closed = true;
+      clearInterval(timer);
+      await polling;
+    },
+  };
+}
