@@ -82,12 +82,10 @@ async function seed(tenant: Pick<Tenant, 'organization' | 'widget'>, options: Se
     })
     .returning();
   for (const [index, message] of (options.messages ?? [{ kind: 'visitor', body: 'Hello' }]).entries()) {
-    await db.transaction((tx) =>
-      appendMessage(tx, {
-        conversation: sql`c.id = ${row!.id}`,
-        message: { clientId: `seed-${index}`, authorKind: message.kind, authorId: null, body: message.body },
-      }),
-    );
+    await appendMessage(db, {
+      conversation: sql`c.id = ${row!.id}`,
+      message: { clientId: `seed-${index}`, authorKind: message.kind, authorId: null, body: message.body },
+    });
   }
   if (options.ticket) await db.insert(tickets).values({ conversationId: row!.id, organizationId: tenant.organization.id });
   return row!.id;
@@ -255,12 +253,10 @@ describe('inbox order and pages', () => {
     expect(await ids(tenant.token)).toEqual([answeredLater, askedAgain, answered, waitingLongest]);
 
     // An agent's reply ends the wait; the visitor writing again starts a new one.
-    await server.db.db.transaction((tx) =>
-      appendMessage(tx, {
-        conversation: sql`c.id = ${waitingLongest}`,
-        message: { clientId: 'reply', authorKind: 'agent', authorId: tenant.user.id, body: 'Sorry for the wait' },
-      }),
-    );
+    await appendMessage(server.db.db, {
+      conversation: sql`c.id = ${waitingLongest}`,
+      message: { clientId: 'reply', authorKind: 'agent', authorId: tenant.user.id, body: 'Sorry for the wait' },
+    });
     expect(await ids(tenant.token, { sort: 'waiting' })).toEqual([askedAgain, answered, answeredLater, waitingLongest]);
   });
 

@@ -42,10 +42,17 @@ interface Received {
 /** The receiver: records every request, answers with the next status of `answers` (204 when there is none). */
 const received: Received[] = [];
 const answers: { status: number; headers?: Record<string, string> }[] = [];
+/** While true, the receiver answers 200 with 200 KiB of HTML, more than Parley reads of an answer. */
+let largeAnswers = false;
 const receiver = loopbackServer((req, res) => {
   const chunks: Buffer[] = [];
   req.on('data', (chunk: Buffer) => chunks.push(chunk));
   req.on('end', () => {
+    if (largeAnswers) {
+      received.push({ headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), status: 200 });
+      res.writeHead(200, { 'content-type': 'text/html' }).end('x'.repeat(200 * 1024));
+      return;
+    }
     const answer = answers.shift() ?? { status: 204 };
     received.push({ headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), status: answer.status });
     res.writeHead(answer.status, answer.headers).end(answer.status >= 400 ? 'receiver is down' : undefined);
@@ -149,6 +156,7 @@ describe('webhook subscriptions', () => {
       [`/api/webhooks/${webhook.id}`, 'DELETE', undefined],
       [`/api/webhooks/${webhook.id}/rotate-secret`, 'POST', {}],
       [`/api/webhooks/${webhook.id}/deliveries`, 'GET', undefined],
+      [`/api/webhooks/${webhook.id}/deliveries/${randomUUID()}/replay`, 'POST', undefined],
     ] as const) {
       const response = await apiRequest(server, path, other.adminToken, method, body);
       expect(response.status, `${method} ${path}`).toBe(404);
@@ -183,6 +191,7 @@ describe('webhook deliveries', () => {
       'conversation.resolved',
       'conversation.reopened',
       'contact.updated',
+      'rating.submitted',
     ]);
     const { visitor, conversationId } = await visitorSays(shop.widget.publicKey, 'Where is my parcel?');
     const take = await apiRequest(server, `/api/conversations/${conversationId}`, shop.agentToken, 'PATCH', { assignToMe: true });
@@ -194,6 +203,8 @@ describe('webhook deliveries', () => {
     expect(reply.status).toBe(200);
     const resolve = await apiRequest(server, `/api/conversations/${conversationId}`, shop.agentToken, 'PATCH', { status: 'resolved' });
     expect(resolve.status).toBe(200);
+    const { lastSeq: resolvedSeq } = await jsonOf(resolve);
+    ok(await request(visitor, 'rating:submit', { resolvedSeq, rating: 5, comment: 'Quick' }));
     await visitorSays(shop.widget.publicKey, 'One more thing', visitor);
     ok(await request(visitor, 'contact:identify', { name: 'Ada Lovelace' }));
 
@@ -204,9 +215,17 @@ describe('webhook deliveries', () => {
       'conversation.queued',
       'conversation.assigned',
       'conversation.resolved',
+      'rating.submitted',
       'conversation.reopened',
       'conversation.queued',
     ]);
+    expect(conversationEvents.find((event) => event.type === 'rating.submitted')!.data).toMatchObject({
+      conversationId,
+      rating: 5,
+      comment: 'Quick',
+      agentId: shop.user.id,
+      resolvedSeq,
+    });
     const messages = conversationEvents.filter((event) => event.type === 'message.created').map((event) => event.data.message as Message);
     expect(messages.filter((message) => message.author.kind !== 'system').map((message) => message.body)).toEqual([
       'Where is my parcel?',
@@ -327,6 +346,8 @@ describe('webhook deliveries', () => {
     const told = await paused;
     expect(told).toMatchObject({ id: webhook.id, status: 'paused', consecutiveFailures: 6 });
     expect(told.pausedReason).toContain('6 failed attempts in a row');
+    // A round trip on the agent's socket: anything emitted to it with the admins' alert has arrived by now.
+    ok(await request(agent, 'presence:set', { status: 'online' }));
     expect(agentHeard).toEqual([]);
     // Two deliveries failed three times each; the rest wait, unsent, while the subscription is paused.
     await server.app.webhooks.runDue({ organizationIds: organizations });
@@ -416,6 +437,68 @@ describe('webhook deliveries', () => {
     ).rejects.toThrow();
   });
 
+  it('are sent again after a process died holding one, once its claim lapsed', async () => {
+    const shop = await tenant();
+    const { webhook } = await subscribe(shop.adminToken, ['message.created']);
+    await visitorSays(shop.widget.publicKey, 'held by a dead process');
+    // As a process that claimed the deliveries and died would leave them: leased to it, counted as an attempt.
+    const dead = randomUUID();
+    await server.db.db
+      .update(webhookDeliveries)
+      .set({ lockedBy: dead, lockedUntil: sql`now() + interval '1 hour'`, attempts: 1 })
+      .where(eq(webhookDeliveries.subscriptionId, webhook.id));
+    await server.app.webhooks.runDue({ organizationIds: organizations });
+    expect(received).toEqual([]);
+    await server.db.db
+      .update(webhookDeliveries)
+      .set({ lockedUntil: sql`now() - interval '1 second'` })
+      .where(eq(webhookDeliveries.subscriptionId, webhook.id));
+    await deliver(() => allDelivered(webhook.id), 'the deliveries, taken over');
+    expect(visitorBodies()).toEqual(['held by a dead process']);
+    const rows = await server.db.db.select().from(webhookDeliveries).where(eq(webhookDeliveries.subscriptionId, webhook.id));
+    expect(rows.every((row) => row.attempts === 2 && row.lockedBy === null)).toBe(true);
+  });
+
+  it('count a 2xx with a large answer as delivered, and say when the secret can no longer be read', async () => {
+    const shop = await tenant();
+    const { webhook } = await subscribe(shop.adminToken, ['message.created']);
+    largeAnswers = true;
+    try {
+      await visitorSays(shop.widget.publicKey, 'big answer');
+      await deliver(() => allDelivered(webhook.id), 'the delivery, answered with 200 KiB');
+    } finally {
+      largeAnswers = false;
+    }
+    const [bigAnswer] = (await deliveriesOf(shop.adminToken, webhook.id)).deliveries.filter((delivery) =>
+      delivery.requestBody.includes('big answer'),
+    );
+    expect(bigAnswer).toMatchObject({ status: 'delivered', attempts: 1, responseStatus: 200, error: null });
+
+    // Sealed under another PARLEY_SECRET, as after changing it: the delivery fails saying so, and nothing is sent.
+    received.length = 0;
+    await server.db.db
+      .update(webhookSubscriptions)
+      .set({ secret: 'v1.c2VhbGVkLXVuZGVyLWFub3RoZXIta2V5LWxvbmctZW5vdWdoLXRvLXBhcnNl' })
+      .where(eq(webhookSubscriptions.id, webhook.id));
+    await visitorSays(shop.widget.publicKey, 'unsigned');
+    await deliver(
+      async () => (await deliveriesOf(shop.adminToken, webhook.id, '?status=failed')).deliveries.length > 0,
+      'the failed delivery',
+    );
+    const [unsigned] = (await deliveriesOf(shop.adminToken, webhook.id, '?status=failed')).deliveries;
+    expect(unsigned!.error).toContain('signing secret cannot be read');
+    expect(received).toEqual([]);
+    // Rotating drops the unreadable secret rather than keeping it for an overlap; a replay then goes out.
+    const rotated = (await jsonOf(
+      await apiRequest(server, `/api/webhooks/${webhook.id}/rotate-secret`, shop.adminToken, 'POST', { overlapHours: 24 }),
+    )) as WebhookWithSecret;
+    expect(rotated.webhook.previousSecretExpiresAt).toBeNull();
+    await apiRequest(server, `/api/webhooks/${webhook.id}/deliveries/${unsigned!.id}/replay`, shop.adminToken, 'POST');
+    await deliver(() => visitorBodies().includes('unsigned'), 'the replay');
+    const last = received.at(-1)!;
+    await verifyWebhook({ body: last.body, signature: last.headers['parley-signature'] as string, secret: rotated.secret });
+  });
+
   it('go out once each, in order per conversation, with two processes sending', async () => {
     const shop = await tenant();
     const { webhook } = await subscribe(shop.adminToken, ['message.created']);
@@ -449,6 +532,24 @@ describe('webhook deliveries', () => {
       for (const name of conversations) {
         expect(bodies.filter((body) => body.startsWith(name))).toEqual([1, 2, 3, 4, 5].map((index) => `${name}${index}`));
       }
+    } finally {
+      await second.close();
+    }
+  });
+});
+
+describe('the dispatcher of a running server', () => {
+  it('sends as soon as the change commits, woken by the database, without waiting for its poll', async () => {
+    const shop = await tenant();
+    const { webhook } = await subscribe(shop.adminToken, ['message.created']);
+    // Another process on the same database, sending as in production, but polling only once a minute: a delivery
+    // that arrives within seconds was sent because the commit notified it.
+    const second = await startSecondApp(server);
+    try {
+      await second.app.webhooks.start(60_000);
+      await visitorSays(shop.widget.publicKey, 'wake up');
+      await waitUntil(async () => visitorBodies().includes('wake up'), 'the delivery, without a poll', 5_000);
+      await waitUntil(() => allDelivered(webhook.id), 'every delivery sent', 5_000);
     } finally {
       await second.close();
     }

@@ -58,6 +58,11 @@ export interface DbHandle {
    * lock. Whatever a claim in it says, no other process holds it.
    */
   exclusive: boolean;
+  /**
+   * Calls `onNotify` on each `pg_notify(channel, …)` committed by any process on this database (Postgres' LISTEN; on
+   * the embedded database, this process's). Resolves with a function that stops listening.
+   */
+  listen(channel: string, onNotify: () => void): Promise<() => Promise<void>>;
   /** Closes the connection; for an embedded folder, then releases its lock. */
   close(): Promise<void>;
 }
@@ -105,6 +110,10 @@ async function openPglite(dataDir: string, withVector: boolean, openedBy: DataDi
     ping: async () => {
       await client.query('select 1');
     },
+    listen: async (channel, onNotify) => {
+      const stop = await client.listen(channel, () => onNotify());
+      return () => stop();
+    },
     close: async () => {
       try {
         await client.close();
@@ -136,6 +145,11 @@ async function openPostgres(url: string, max: number): Promise<DbHandle> {
     },
     ping: async () => {
       await db.execute(sql`select 1`);
+    },
+    // postgres.js listens on a connection of its own, outside the pool, and listens again after a reconnect.
+    listen: async (channel, onNotify) => {
+      const { unlisten } = await client.listen(channel, () => onNotify());
+      return unlisten;
     },
     close: () => client.end({ timeout: 5 }),
   };

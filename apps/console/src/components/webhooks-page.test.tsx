@@ -84,9 +84,19 @@ interface Request {
   body: unknown;
 }
 
+/** A request the fake server holds until the test releases it, then answers as usual or with `answer`. */
+interface Interception {
+  method: string;
+  path: RegExp;
+  gate: Promise<void>;
+  answer?: Response;
+}
+
 /** A fake server holding two subscriptions (one paused) and the shop's deliveries, answering like the real routes. */
 function fakeServer() {
   const requests: Request[] = [];
+  const interceptions: Interception[] = [];
+  let replays = 0;
   let webhooks: WebhookSubscription[] = [
     subscription(SHOP, 'https://shop.example/hooks', {
       description: 'Orders system',
@@ -116,6 +126,12 @@ function fakeServer() {
     const method = init.method ?? 'GET';
     const body = init.body ? JSON.parse(String(init.body)) : undefined;
     requests.push({ method, path, body });
+    const interception = interceptions.findIndex((candidate) => candidate.method === method && candidate.path.test(path));
+    if (interception !== -1) {
+      const [{ gate, answer }] = interceptions.splice(interception, 1) as [Interception];
+      await gate;
+      if (answer) return answer;
+    }
     const url = new URL(path, 'http://console.test');
     const [, , , id, action, deliveryId, deliveryAction] = url.pathname.split('/');
     if (url.pathname === '/api/webhooks') {
@@ -158,7 +174,7 @@ function fakeServer() {
     if (action === 'deliveries' && deliveryAction === 'replay') {
       const original = deliveries.find((candidate) => candidate.id === deliveryId)!;
       const replayed = delivery(9, {
-        id: 'd-replay',
+        id: replays++ === 0 ? 'd-replay' : `d-replay-${replays}`,
         eventId: original.eventId,
         status: 'pending',
         attempts: 0,
@@ -181,11 +197,23 @@ function fakeServer() {
     }
     return json(404, { error: { code: 'not_found', message: 'Not found.' } });
   };
-  return { fetch, requests };
+  return {
+    fetch,
+    requests,
+    /** Holds the next `method` request to a path matching `path` until the returned function is called. */
+    intercept(method: string, path: RegExp, answer?: Response) {
+      let release!: () => void;
+      interceptions.push({ method, path, gate: new Promise<void>((resolve) => (release = resolve)), answer });
+      return release;
+    },
+    /** Changes a delivery as Parley's sender would (a retry, an answer). */
+    updateDelivery(id: string, overrides: Partial<WebhookDelivery>) {
+      deliveries = deliveries.map((candidate) => (candidate.id === id ? { ...candidate, ...overrides } : candidate));
+    },
+  };
 }
 
-async function mount() {
-  const server = fakeServer();
+async function mount(server = fakeServer()) {
   await act(async () => {
     render(<WebhooksPage api={createApi({ fetch: server.fetch })} isAdmin />, container);
   });
@@ -226,6 +254,11 @@ async function click(button: HTMLButtonElement | undefined) {
   await act(async () => button!.click());
   await settle();
 }
+
+/** A subscription's deliveries list (open), its rows (not their details), and its status line. */
+const deliveriesOf = (url: string) => item(url).querySelector<HTMLElement>(`section[aria-label="Deliveries to ${url}"]`)!;
+const deliveryRows = (url: string) => [...deliveriesOf(url).querySelectorAll('tbody tr:not(.people-row-detail)')];
+const statusLine = (url: string) => deliveriesOf(url).querySelector('[role="status"]')!;
 
 /** The first five cells of a delivery's row: status, event, attempts, response, latency. */
 const cells = (row: Element) => [...row.querySelectorAll('td')].slice(0, 5).map((cell) => cell.textContent);
@@ -420,6 +453,146 @@ describe('WebhooksPage', () => {
     await type(fieldIn<HTMLSelectElement>(item('https://shop.example/hooks'), 'Status'), 'failed');
     expect(server.requests.at(-1)!.path).toBe(`/api/webhooks/${SHOP}/deliveries?status=failed`);
     expect(rows().map((row) => row.querySelector('td')!.textContent)).toEqual(['Failed']);
+  });
+
+  it('disables Replay while its request runs, so a double click replays once, and shows a refusal as text', async () => {
+    const server = await mount();
+    await click(buttonIn(item('https://shop.example/hooks'), 'Deliveries'));
+    const release = server.intercept('POST', /\/replay$/);
+    const replay = buttonIn(deliveryRows('https://shop.example/hooks')[0]!, 'Replay')!;
+    // Two clicks before the page renders again: the second is refused all the same.
+    await act(async () => {
+      replay.click();
+      replay.click();
+    });
+    await settle();
+    const replays = () => server.requests.filter((request) => request.path.endsWith('/replay'));
+    expect(replays()).toHaveLength(1);
+    const busy = buttonIn(deliveryRows('https://shop.example/hooks')[0]!, 'Replaying…')!;
+    expect(busy.disabled).toBe(true);
+    expect(busy.getAttribute('aria-busy')).toBe('true');
+    await click(busy);
+    expect(replays()).toHaveLength(1);
+    // Only that delivery's button is busy.
+    expect(buttonIn(deliveryRows('https://shop.example/hooks')[1]!, 'Replay')!.disabled).toBe(false);
+
+    await act(async () => release());
+    await settle();
+    expect(replays()).toHaveLength(1);
+    expect(deliveryRows('https://shop.example/hooks').map(cells)).toEqual([
+      ['Pending', 'conversation.created', '0', '—', '—'],
+      ['Failed', 'conversation.created', '8', '500', '123 ms'],
+      ['Delivered', 'conversation.created', '1', '200', '122 ms'],
+    ]);
+    const again = buttonIn(deliveryRows('https://shop.example/hooks')[1]!, 'Replay')!;
+    expect(again.disabled).toBe(false);
+    expect(again.hasAttribute('aria-busy')).toBe(false);
+
+    // A refusal is shown as the page shows the others, as text, and the button can be used again.
+    const refuse = server.intercept(
+      'POST',
+      /\/replay$/,
+      json(429, { error: { code: 'rate_limited', message: 'Too many replays: <b>wait</b> a minute.' } }),
+    );
+    await click(again);
+    expect(buttonIn(deliveryRows('https://shop.example/hooks')[1]!, 'Replaying…')!.disabled).toBe(true);
+    await act(async () => refuse());
+    await settle();
+    const alert = deliveriesOf('https://shop.example/hooks').querySelector('[role="alert"]')!;
+    expect(alert.className).toBe('form-error');
+    expect(alert.textContent).toBe('Too many replays: <b>wait</b> a minute.');
+    expect(alert.querySelector('b')).toBeNull();
+    expect(buttonIn(deliveryRows('https://shop.example/hooks')[1]!, 'Replay')!.disabled).toBe(false);
+    expect(deliveryRows('https://shop.example/hooks')).toHaveLength(3);
+  });
+
+  it('lists a replay only where the filter shows pending deliveries, and otherwise says it was queued', async () => {
+    const server = await mount();
+    await click(buttonIn(item('https://shop.example/hooks'), 'Deliveries'));
+    await type(fieldIn<HTMLSelectElement>(item('https://shop.example/hooks'), 'Status'), 'failed');
+    expect(deliveryRows('https://shop.example/hooks').map(cells)).toEqual([['Failed', 'conversation.created', '8', '500', '123 ms']]);
+
+    await click(buttonIn(deliveryRows('https://shop.example/hooks')[0]!, 'Replay'));
+    expect(server.requests.at(-1)).toMatchObject({ method: 'POST', path: `/api/webhooks/${SHOP}/deliveries/d-3/replay` });
+    // The replay is pending: not listed under "Failed", and the status line says so.
+    expect(deliveryRows('https://shop.example/hooks').map(cells)).toEqual([['Failed', 'conversation.created', '8', '500', '123 ms']]);
+    expect(statusLine('https://shop.example/hooks').textContent).toBe('Replay queued: it is pending, so it is not listed under “Failed”.');
+    expect(deliveriesOf('https://shop.example/hooks').querySelector('[role="alert"]')).toBeNull();
+
+    // Under "Pending" it is listed, first, as it is after a replay there.
+    await type(fieldIn<HTMLSelectElement>(item('https://shop.example/hooks'), 'Status'), 'pending');
+    expect(statusLine('https://shop.example/hooks').textContent).toBe('');
+    expect(deliveryRows('https://shop.example/hooks').map((row) => row.querySelector('td')!.textContent)).toEqual(['Pending', 'Pending']);
+    await click(buttonIn(deliveryRows('https://shop.example/hooks')[1]!, 'Replay'));
+    expect(server.requests.at(-1)).toMatchObject({ method: 'POST', path: `/api/webhooks/${SHOP}/deliveries/d-1/replay` });
+    expect(deliveryRows('https://shop.example/hooks')).toHaveLength(3);
+    expect(statusLine('https://shop.example/hooks').textContent).toBe('Replay queued: it is listed first.');
+  });
+
+  it('reloads the first page with the current filter on Refresh', async () => {
+    const server = await mount();
+    await click(buttonIn(item('https://shop.example/hooks'), 'Deliveries'));
+    await click(buttonIn(deliveryRows('https://shop.example/hooks')[0]!, 'Replay'));
+    expect(cells(deliveryRows('https://shop.example/hooks')[0]!)).toEqual(['Pending', 'conversation.created', '0', '—', '—']);
+    await click(buttonIn(item('https://shop.example/hooks'), 'Load more'));
+    expect(deliveryRows('https://shop.example/hooks')).toHaveLength(4);
+
+    // Parley delivers the replay meanwhile.
+    server.updateDelivery('d-replay', { status: 'delivered', attempts: 1, responseStatus: 204, latencyMs: 80 });
+    const release = server.intercept('GET', /\/deliveries$/);
+    await click(buttonIn(deliveriesOf('https://shop.example/hooks'), 'Refresh'));
+    expect(server.requests.at(-1)).toMatchObject({ method: 'GET', path: `/api/webhooks/${SHOP}/deliveries` });
+    // While it loads, the list stays and the button is busy.
+    const refreshing = buttonIn(deliveriesOf('https://shop.example/hooks'), 'Refreshing…')!;
+    expect(refreshing.disabled).toBe(true);
+    expect(deliveryRows('https://shop.example/hooks')).toHaveLength(4);
+    await act(async () => release());
+    await settle();
+    // The first page again, as the server has it now.
+    expect(deliveryRows('https://shop.example/hooks').map(cells)).toEqual([
+      ['Delivered', 'conversation.created', '1', '204', '80 ms'],
+      ['Failed', 'conversation.created', '8', '500', '123 ms'],
+    ]);
+    expect(buttonIn(deliveriesOf('https://shop.example/hooks'), 'Refresh')!.disabled).toBe(false);
+    expect(buttonIn(item('https://shop.example/hooks'), 'Load more')).toBeDefined();
+
+    // With a filter, Refresh keeps it.
+    await type(fieldIn<HTMLSelectElement>(item('https://shop.example/hooks'), 'Status'), 'pending');
+    expect(deliveryRows('https://shop.example/hooks').map((row) => row.querySelector('td')!.textContent)).toEqual(['Pending']);
+    server.updateDelivery('d-1', { status: 'failed', attempts: 8, responseStatus: 500 });
+    await click(buttonIn(deliveriesOf('https://shop.example/hooks'), 'Refresh'));
+    expect(server.requests.at(-1)).toMatchObject({ method: 'GET', path: `/api/webhooks/${SHOP}/deliveries?status=pending` });
+    expect(deliveryRows('https://shop.example/hooks')).toHaveLength(0);
+    expect(deliveriesOf('https://shop.example/hooks').textContent).toContain('No delivery with this status.');
+  });
+
+  it('reloads the open deliveries after Resume, with their filter, and not after Pause', async () => {
+    const server = await mount();
+    await click(buttonIn(item('https://crm.example/parley'), 'Deliveries'));
+    await type(fieldIn<HTMLSelectElement>(item('https://crm.example/parley'), 'Status'), 'pending');
+    expect(deliveryRows('https://crm.example/parley').map((row) => row.querySelector('td')!.textContent)).toEqual(['Pending']);
+
+    // Resumed, Parley sends what waited.
+    server.updateDelivery('d-1', { status: 'delivered', attempts: 2, responseStatus: 200, latencyMs: 90 });
+    await click(buttonIn(item('https://crm.example/parley'), 'Resume'));
+    expect(server.requests.slice(-2)).toEqual([
+      { method: 'PATCH', path: `/api/webhooks/${CRM}`, body: { status: 'active' } },
+      { method: 'GET', path: `/api/webhooks/${CRM}/deliveries?status=pending`, body: undefined },
+    ]);
+    expect(deliveryRows('https://crm.example/parley')).toHaveLength(0);
+    expect(deliveriesOf('https://crm.example/parley').textContent).toContain('No delivery with this status.');
+
+    const count = server.requests.length;
+    await click(buttonIn(item('https://crm.example/parley'), 'Pause'));
+    expect(server.requests.slice(count)).toEqual([{ method: 'PATCH', path: `/api/webhooks/${CRM}`, body: { status: 'paused' } }]);
+
+    // Closed deliveries are not asked for on Resume; opened again, they load afresh.
+    await click(buttonIn(item('https://crm.example/parley'), 'Hide deliveries'));
+    await click(buttonIn(item('https://crm.example/parley'), 'Resume'));
+    expect(server.requests.at(-1)).toMatchObject({ method: 'PATCH', body: { status: 'active' } });
+    await click(buttonIn(item('https://crm.example/parley'), 'Deliveries'));
+    expect(server.requests.at(-1)).toMatchObject({ method: 'GET', path: `/api/webhooks/${CRM}/deliveries` });
+    expect(server.requests.filter((request) => request.path.includes('/deliveries'))).toHaveLength(4);
   });
 
   it('shows a subscription Parley paused while the page is open', async () => {

@@ -403,6 +403,8 @@ function WebhookItem({ calls, webhook, onChange, onSecret, onDeleted }: WebhookI
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [overlap, setOverlap] = useState('24');
+  // Counts the resumes answered: each one has the open deliveries list reloaded (Parley sends again what waited).
+  const [resumes, setResumes] = useState(0);
   const deliveriesId = useId();
   const isPaused = webhook.status === 'paused';
 
@@ -418,7 +420,11 @@ function WebhookItem({ calls, webhook, onChange, onSecret, onDeleted }: WebhookI
     }
   }
 
-  const setStatus = (status: WebhookSubscription['status']) => run(async () => onChange(await calls.update(webhook.id, { status })));
+  const setStatus = (status: WebhookSubscription['status']) =>
+    run(async () => {
+      onChange(await calls.update(webhook.id, { status }));
+      if (status === 'active') setResumes((count) => count + 1);
+    });
 
   function remove() {
     if (!confirm(`Delete the webhook ${webhook.url}? Parley stops sending to it, and its deliveries are deleted.`)) return;
@@ -541,35 +547,57 @@ function WebhookItem({ calls, webhook, onChange, onSecret, onDeleted }: WebhookI
           )}
         </>
       )}
-      {showDeliveries && <Deliveries id={deliveriesId} calls={calls} webhook={webhook} />}
+      {showDeliveries && <Deliveries id={deliveriesId} calls={calls} webhook={webhook} resumes={resumes} />}
     </li>
   );
 }
 
-/** A subscription's deliveries, newest first, by status, a page at a time; each one's details, and a replay. */
-function Deliveries({ id, calls, webhook }: { id: string; calls: WebhooksApi; webhook: WebhookSubscription }) {
+interface DeliveriesProps {
+  id: string;
+  calls: WebhooksApi;
+  webhook: WebhookSubscription;
+  /** How many times the subscription was resumed: each new resume reloads the first page. */
+  resumes: number;
+}
+
+/**
+ * A subscription's deliveries, newest first, by status, a page at a time; each one's details, and a replay. Reloaded
+ * (the first page, same filter) on Refresh and after the subscription is resumed.
+ */
+function Deliveries({ id, calls, webhook, resumes }: DeliveriesProps) {
   const [filter, setFilter] = useState<WebhookDeliveryStatus | ''>('');
   const [deliveries, setDeliveries] = useState<WebhookDelivery[] | null>(null);
   const [nextCursor, setNextCursor] = useState<string | null>(null);
-  const [loading, setLoading] = useState(false);
+  // What is being loaded: the first page (a new filter, a refresh) or the next one.
+  const [loading, setLoading] = useState<'first' | 'more' | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [status, setStatus] = useState<string | null>(null);
   const [open, setOpen] = useState<ReadonlySet<string>>(new Set());
+  // The deliveries being replayed: their Replay buttons are disabled until the server answers (a ref as well as state,
+  // so that a second click before the next render is refused too).
+  const [replaying, setReplaying] = useState<ReadonlySet<string>>(new Set());
+  const replayingNow = useRef(new Set<string>());
   // The latest listing asked for: an answer to an earlier one (another filter) is dropped.
   const latest = useRef(0);
+  // The filter shown now, for answers that arrive after it changed.
+  const filterNow = useRef(filter);
+  filterNow.current = filter;
+  const resumesSeen = useRef(resumes);
 
   async function load(before?: string) {
     const ticket = ++latest.current;
-    setLoading(true);
+    setLoading(before ? 'more' : 'first');
     setError(null);
+    if (!before) setStatus(null);
     try {
-      const page = await calls.deliveries(webhook.id, { status: filter || undefined, before });
+      const page = await calls.deliveries(webhook.id, { status: filterNow.current || undefined, before });
       if (ticket !== latest.current) return;
       setDeliveries((current) => (before ? [...(current ?? []), ...page.deliveries] : page.deliveries));
       setNextCursor(page.nextCursor);
     } catch (failure) {
       if (ticket === latest.current) setError(errorMessage(failure));
     } finally {
-      if (ticket === latest.current) setLoading(false);
+      if (ticket === latest.current) setLoading(null);
     }
   }
 
@@ -578,13 +606,42 @@ function Deliveries({ id, calls, webhook }: { id: string; calls: WebhooksApi; we
     void load();
   }, [filter]);
 
+  useEffect(() => {
+    if (resumes === resumesSeen.current) return;
+    resumesSeen.current = resumes;
+    void load();
+  }, [resumes]);
+
   async function replay(delivery: WebhookDelivery) {
+    if (replayingNow.current.has(delivery.id)) return;
+    replayingNow.current.add(delivery.id);
+    setReplaying(new Set(replayingNow.current));
     setError(null);
+    setStatus(null);
     try {
       const replayed = await calls.replay(webhook.id, delivery.id);
-      setDeliveries((current) => [replayed, ...(current ?? [])]);
+      // A replay is a new delivery, pending: listed (first) only where the filter shows pending ones.
+      const shown = filterNow.current === '' || filterNow.current === replayed.status;
+      if (shown) {
+        setDeliveries((current) =>
+          current === null
+            ? current
+            : current.some((candidate) => candidate.id === replayed.id)
+              ? current.map((candidate) => (candidate.id === replayed.id ? replayed : candidate))
+              : [replayed, ...current],
+        );
+        setStatus('Replay queued: it is listed first.');
+      } else {
+        const filterLabel = filterNow.current ? deliveryStatusLabels[filterNow.current] : '';
+        setStatus(
+          `Replay queued: it is ${deliveryStatusLabels[replayed.status].toLowerCase()}, so it is not listed under “${filterLabel}”.`,
+        );
+      }
     } catch (failure) {
       setError(errorMessage(failure));
+    } finally {
+      replayingNow.current.delete(delivery.id);
+      setReplaying(new Set(replayingNow.current));
     }
   }
 
@@ -596,24 +653,32 @@ function Deliveries({ id, calls, webhook }: { id: string; calls: WebhooksApi; we
 
   return (
     <section id={id} class="settings-field" aria-label={`Deliveries to ${webhook.url}`}>
-      <label class="field">
-        <span class="field-label">Status</span>
-        <select value={filter} onChange={(event) => setFilter(event.currentTarget.value as WebhookDeliveryStatus | '')}>
-          <option value="">All</option>
-          {(Object.keys(deliveryStatusLabels) as WebhookDeliveryStatus[]).map((status) => (
-            <option key={status} value={status}>
-              {deliveryStatusLabels[status]}
-            </option>
-          ))}
-        </select>
-      </label>
+      <div class="settings-actions">
+        <label class="field">
+          <span class="field-label">Status</span>
+          <select value={filter} onChange={(event) => setFilter(event.currentTarget.value as WebhookDeliveryStatus | '')}>
+            <option value="">All</option>
+            {(Object.keys(deliveryStatusLabels) as WebhookDeliveryStatus[]).map((value) => (
+              <option key={value} value={value}>
+                {deliveryStatusLabels[value]}
+              </option>
+            ))}
+          </select>
+        </label>
+        <button type="button" class="button" disabled={loading !== null} onClick={() => void load()}>
+          {loading === 'first' && deliveries !== null ? 'Refreshing…' : 'Refresh'}
+        </button>
+      </div>
+      <p class="settings-saved" role="status">
+        {status}
+      </p>
       {error && (
         <p class="form-error" role="alert">
           {error}
         </p>
       )}
       {deliveries === null ? (
-        loading && <p class="hint">Loading…</p>
+        loading !== null && <p class="hint">Loading…</p>
       ) : deliveries.length === 0 ? (
         <p class="hint">{filter ? 'No delivery with this status.' : 'No delivery yet.'}</p>
       ) : (
@@ -655,8 +720,14 @@ function Deliveries({ id, calls, webhook }: { id: string; calls: WebhooksApi; we
                         >
                           Details
                         </button>
-                        <button type="button" class="button" onClick={() => void replay(delivery)}>
-                          Replay
+                        <button
+                          type="button"
+                          class="button"
+                          disabled={replaying.has(delivery.id)}
+                          aria-busy={replaying.has(delivery.id) || undefined}
+                          onClick={() => void replay(delivery)}
+                        >
+                          {replaying.has(delivery.id) ? 'Replaying…' : 'Replay'}
                         </button>
                       </span>
                     </td>
@@ -676,8 +747,8 @@ function Deliveries({ id, calls, webhook }: { id: string; calls: WebhooksApi; we
       )}
       {nextCursor !== null && deliveries !== null && (
         <div>
-          <button type="button" class="button" disabled={loading} onClick={() => void load(nextCursor)}>
-            {loading ? 'Loading…' : 'Load more'}
+          <button type="button" class="button" disabled={loading !== null} onClick={() => void load(nextCursor)}>
+            {loading === 'more' ? 'Loading…' : 'Load more'}
           </button>
         </div>
       )}

@@ -48,20 +48,18 @@ export interface PlainReply {
  */
 export async function storePlainReply(db: Database, reply: PlainReply): Promise<typeof messages.$inferSelect | null> {
   const { usage } = reply;
-  // A transaction, as every write of a message: its webhook event commits with it (webhooks/record-event.ts).
-  const appended = await db.transaction((tx) =>
-    appendMessage(tx, {
-      conversation: reply.owned,
-      patch: { botTurnId: null, botTurnStartedAt: null, botAnsweredSeq: reply.answeredSeq },
-      message: {
-        id: reply.messageId,
-        clientId: `bot-${reply.turnId}`,
-        authorKind: 'bot',
-        authorId: null,
-        body: reply.body,
-        metadata: reply.metadata,
-      },
-      alsoWith: sql`, reply as (
+  const appended = await appendMessage(db, {
+    conversation: reply.owned,
+    patch: { botTurnId: null, botTurnStartedAt: null, botAnsweredSeq: reply.answeredSeq },
+    message: {
+      id: reply.messageId,
+      clientId: `bot-${reply.turnId}`,
+      authorKind: 'bot',
+      authorId: null,
+      body: reply.body,
+      metadata: reply.metadata,
+    },
+    alsoWith: sql`, reply as (
       insert into bot_replies (message_id, conversation_id, organization_id, model, input_tokens, output_tokens,
                                cache_read_tokens, cache_write_tokens, time_to_first_token_ms, latency_ms, stop_reason, rounds, sources)
       select inserted.id, inserted.conversation_id, bumped.organization_id, ${reply.model}, ${usage.inputTokens},
@@ -69,7 +67,6 @@ export async function storePlainReply(db: Database, reply: PlainReply): Promise<
              ${reply.latencyMs}, ${reply.stopReason}, ${reply.rounds}, ${JSON.stringify(reply.sources)}::jsonb
         from inserted, bumped
     ), usage as (${dailyUsageUpsert({ organizationId: sql`bumped.organization_id`, from: sql`bumped`, model: reply.model, usage, costUsd: reply.costUsd, replies: 1 })})`,
-    }),
-  );
+  });
   return appended?.message ?? null;
 }

@@ -5,14 +5,21 @@
  *
  * Every writer (a visitor's message, an agent's reply, the bot's reply or apology) calls {@link appendMessage}: on a
  * conversation row the caller has locked, or, for the hot paths, in a single statement that finds the row itself.
- * Always in a transaction: the message's `message.created` webhook event, if a subscription wants it, commits with it.
+ * The message's `message.created` webhook event, when a subscription wants it, is written by the same statement.
  * On the embedded database each statement costs most of a millisecond, so the statement count matters.
  * @module
  */
-import { conversationFromJson, messageFromJson, rowsOf, type conversations, type messages, type Transaction } from '@parley/db';
+import {
+  conversationFromJson,
+  messageFromJson,
+  rowsOf,
+  type conversations,
+  type Database,
+  type messages,
+  type Transaction,
+} from '@parley/db';
 import { sql, type SQL } from 'drizzle-orm';
-import { recordWebhookEvent } from '../webhooks/record-event.js';
-import { toMessage } from './mappers.js';
+import { webhookNotify, webhookOutbox } from '../webhooks/record-event.js';
 
 type MessageRow = typeof messages.$inferSelect;
 type ConversationRow = typeof conversations.$inferSelect;
@@ -96,9 +103,9 @@ function waitingAssignment(authorKind: MessageRow['authorKind']): SQL {
  * with the stored message, or a fast path that falls back to the locked one). A race on the same `clientId` outside
  * a row lock can still lose to the unique index: `isUniqueViolation` tells that error apart.
  */
-export async function appendMessage(tx: Transaction, input: AppendMessageInput): Promise<AppendedMessage | null> {
+export async function appendMessage(db: Database | Transaction, input: AppendMessageInput): Promise<AppendedMessage | null> {
   const { message } = input;
-  const result = await tx.execute<Record<string, unknown>>(sql`
+  const result = await db.execute<Record<string, unknown>>(sql`
     with bumped as (
       update conversations c
          set last_seq = c.last_seq + 1, last_message_at = now(), updated_at = now()${waitingAssignment(message.authorKind)}${patchAssignments(input.patch ?? {})}
@@ -111,16 +118,15 @@ export async function appendMessage(tx: Transaction, input: AppendMessageInput):
              ${message.authorKind}, ${message.authorId}, ${message.body}, ${JSON.stringify(message.metadata ?? {})}::jsonb
         from bumped
    returning *
-    )${input.alsoWith ?? sql``}
-    select to_jsonb(inserted.*) as message, to_jsonb(bumped.*) as conversation from inserted, bumped`);
+    )${webhookOutbox({
+      organizationId: sql`bumped.organization_id`,
+      type: 'message.created',
+      stream: sql`bumped.id::text`,
+      // The message is rendered when the event is first sent (conversations/index.ts): a message never changes.
+      data: sql`jsonb_build_object('messageId', inserted.id)`,
+      from: sql`bumped, inserted`,
+    })}${input.alsoWith ?? sql``}
+    select to_jsonb(inserted.*) as message, to_jsonb(bumped.*) as conversation, ${webhookNotify} as notified from inserted, bumped`);
   const [row] = rowsOf<{ message: Record<string, unknown> | string; conversation: Record<string, unknown> | string }>(result);
-  if (!row) return null;
-  const appended = { message: messageFromJson(row.message), conversation: conversationFromJson(row.conversation) };
-  await recordWebhookEvent(tx, {
-    organizationId: appended.conversation.organizationId,
-    type: 'message.created',
-    stream: appended.conversation.id,
-    data: { message: toMessage(appended.message) },
-  });
-  return appended;
+  return row ? { message: messageFromJson(row.message), conversation: conversationFromJson(row.conversation) } : null;
 }

@@ -35,15 +35,12 @@ export async function appendVisitorMessageFast(
     sql`, `,
   );
   try {
-    // A transaction, as every write of a message: its webhook event commits with it (webhooks/record-event.ts).
-    return await db.transaction((tx) =>
-      appendMessage(tx, {
-        // The visitor's latest conversation that is not closed, as the transactional path would lock it.
-        conversation: sql`c.id = (select id from conversations where contact_id = ${contactId} and status <> 'closed'
+    return await appendMessage(db, {
+      // The visitor's latest conversation that is not closed, as the transactional path would lock it.
+      conversation: sql`c.id = (select id from conversations where contact_id = ${contactId} and status <> 'closed'
                                  order by created_at desc limit 1) and c.status in (${states})`,
-        message: { clientId: input.clientId, authorKind: 'visitor', authorId: contactId, body: input.body },
-      }),
-    );
+      message: { clientId: input.clientId, authorKind: 'visitor', authorId: contactId, body: input.body },
+    });
   } catch (error) {
     // A concurrent send of the same clientId won the unique index: the transactional path answers with its message.
     if (isUniqueViolation(error)) return null;

@@ -4,37 +4,41 @@
  * @module
  */
 import { contacts, type Transaction } from '@parley/db';
-import type { SQL } from 'drizzle-orm';
+import { eq, type SQL } from 'drizzle-orm';
 import { recordWebhookEvent } from '../webhooks/record-event.js';
 
 type ContactRow = typeof contacts.$inferSelect;
 /** What may be written. */
 export type ContactDetailsUpdate = Partial<Pick<ContactRow, 'name' | 'email' | 'phone'>>;
 
-/** Writes `values` on the contact `where` matches (at most one); returns it as updated, or undefined when none matched. */
-export async function updateContactDetails(
-  tx: Transaction,
-  where: SQL | undefined,
-  values: ContactDetailsUpdate,
-): Promise<ContactRow | undefined> {
-  const [row] = await tx.update(contacts).set(values).where(where).returning();
-  if (!row) return undefined;
+/**
+ * Writes `values` on the contact `where` matches (at most one); returns it as updated, or undefined when none matched.
+ * A `contact.updated` event lists the fields whose value changed, and is not sent when none did.
+ */
+export async function updateContactDetails(tx: Transaction, where: SQL, values: ContactDetailsUpdate): Promise<ContactRow | undefined> {
+  const [before] = await tx.select().from(contacts).where(where).for('update');
+  if (!before) return undefined;
+  const [row] = await tx.update(contacts).set(values).where(eq(contacts.id, before.id)).returning();
+  const changed = fields.filter((field) => values[field] !== undefined && values[field] !== before[field]);
+  if (changed.length === 0) return row;
   await recordWebhookEvent(tx, {
-    organizationId: row.organizationId,
+    organizationId: row!.organizationId,
     type: 'contact.updated',
-    stream: `contact:${row.id}`,
+    stream: `contact:${row!.id}`,
     data: {
       contact: {
-        id: row.id,
-        widgetId: row.widgetId,
-        name: row.name,
-        email: row.email,
-        phone: row.phone,
-        language: row.language,
-        createdAt: row.createdAt.toISOString(),
+        id: row!.id,
+        widgetId: row!.widgetId,
+        name: row!.name,
+        email: row!.email,
+        phone: row!.phone,
+        language: row!.language,
+        createdAt: row!.createdAt.toISOString(),
       },
-      changed: Object.keys(values).filter((key) => values[key as keyof ContactDetailsUpdate] !== undefined),
+      changed,
     },
   });
   return row;
 }
+
+const fields = ['name', 'email', 'phone'] as const satisfies readonly (keyof ContactDetailsUpdate)[];

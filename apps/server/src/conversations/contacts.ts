@@ -131,7 +131,7 @@ export async function editContact(db: Database, organizationId: string, contactI
   }
   if (Object.keys(values).length === 0) return row;
   const updated = await db.transaction((tx) =>
-    updateContactDetails(tx, and(eq(contacts.id, contactId), eq(contacts.organizationId, organizationId)), values),
+    updateContactDetails(tx, and(eq(contacts.id, contactId), eq(contacts.organizationId, organizationId))!, values),
   );
   if (!updated) throw new ParleyError('not_found', 'Contact not found.');
   return updated;

@@ -39,7 +39,7 @@ export async function storeIdentity(db: Database, contactId: string, details: Co
   if (details.email !== undefined) differs.push(sql`${contacts.email} is distinct from ${details.email}`);
   if (details.phone !== undefined) differs.push(sql`${contacts.phone} is distinct from ${details.phone}`);
   if (differs.length === 0) return null;
-  const changed = await db.transaction((tx) => updateContactDetails(tx, and(eq(contacts.id, contactId), or(...differs)), details));
+  const changed = await db.transaction((tx) => updateContactDetails(tx, and(eq(contacts.id, contactId), or(...differs))!, details));
   return changed ? { name: changed.name, email: changed.email, phone: changed.phone } : null;
 }
 

@@ -18,6 +18,7 @@ import { registerNotes } from './notes.js';
 import { conversationRoutes } from './routes.js';
 import { registerToolCalls } from './tool-calls.js';
 import { registerVisitorSocket, type VisitorSocketExtension } from './visitor-socket.js';
+import { renderMessageCreated } from './webhook-events.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -55,6 +56,11 @@ export const conversationsPlugin = fp<{ trustProxy: TrustProxy }>(
     registerInactivitySweeper(app, config);
     registerVisitorSocket(app, { config, tokens, rateLimit, typingLimit, trustProxy, extensions: visitorSocketExtensions });
     registerAgentSocket(app, { config, tokens, rateLimit, typingLimit, extensions: agentSocketExtensions });
+    app.webhooks.renderData('message.created', (recorded) => renderMessageCreated(app.db, recorded));
   },
-  { name: 'parley-conversations', fastify: '5.x', dependencies: ['parley-config', 'parley-db', 'parley-io', 'parley-auth'] },
+  {
+    name: 'parley-conversations',
+    fastify: '5.x',
+    dependencies: ['parley-config', 'parley-db', 'parley-io', 'parley-auth', 'parley-webhooks'],
+  },
 );

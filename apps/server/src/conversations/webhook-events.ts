@@ -1,10 +1,13 @@
 /**
- * Which webhook events a conversation's audit row reports, and the conversation as webhooks show it. Pure: the audit
- * writer (`insertAuditEvents`) records them, in the transaction of the change.
+ * What conversations tell webhooks: which events an audit row reports (the audit writer, `insertAuditEvents`, records
+ * them in the transaction of the change), the conversation as they show it, and the message of a `message.created`.
  * @module
  */
-import type { conversationEvents, conversations } from '@parley/db';
+import { messages, type conversationEvents, type conversations, type Database } from '@parley/db';
 import type { WebhookEventType } from '@parley/protocol';
+import { eq } from 'drizzle-orm';
+import { z } from 'zod';
+import { toMessage } from './mappers.js';
 
 type AuditRow = Pick<typeof conversationEvents.$inferInsert, 'type' | 'fromStatus' | 'toStatus'>;
 type ConversationRow = typeof conversations.$inferSelect;
@@ -48,4 +51,16 @@ export function webhookConversation(row: ConversationRow) {
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };
+}
+
+const recordedMessageSchema = z.object({ messageId: z.uuid() });
+
+/**
+ * The data of a `message.created` event, rendered when it is first sent from the message id its writer recorded
+ * (`appendMessage`); null when the message is gone (its conversation was deleted).
+ */
+export async function renderMessageCreated(db: Database, recorded: Record<string, unknown>): Promise<{ message: unknown } | null> {
+  const { messageId } = recordedMessageSchema.parse(recorded);
+  const [row] = await db.select().from(messages).where(eq(messages.id, messageId));
+  return row ? { message: toMessage(row) } : null;
 }

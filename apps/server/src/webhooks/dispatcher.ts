@@ -8,7 +8,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { rowsOf, webhookDeliveries, webhookEvents, webhookSubscriptions, type Database } from '@parley/db';
-import type { WebhookSubscription } from '@parley/protocol';
+import type { WebhookEventType, WebhookSubscription } from '@parley/protocol';
 import { and, eq, sql } from 'drizzle-orm';
 import type { FastifyBaseLogger } from 'fastify';
 import { OutboundRequestError, type OutboundFetch } from '../plugins/outbound.js';
@@ -48,6 +48,8 @@ export interface DispatcherOptions {
   secrets: SecretBox;
   fetch: OutboundFetch;
   settings: DispatcherSettings;
+  /** Listens for the commits that wrote deliveries (`DbHandle.listen` on `WEBHOOK_CHANNEL`); resolves with its stop. */
+  listen(onNotify: () => void): Promise<() => Promise<void>>;
   /** Told when Parley pauses a subscription that kept failing. */
   onPaused(subscription: WebhookSubscription, organizationId: string): void;
   /** A number in [0, 1) for the jitter; `Math.random` by default. */
@@ -56,16 +58,28 @@ export interface DispatcherOptions {
 
 /** The webhook sender of one process. */
 export interface WebhookDispatcher {
-  /** Polls every `pollMs` from now on, and at once again after a poll that found work. */
-  start(pollMs: number): void;
+  /**
+   * Sends from now on: at once when a commit wrote deliveries (any process's, through the database's notification), and
+   * every `pollMs` besides (retries come due, a lapsed claim, a missed notification), draining what is due each time.
+   */
+  start(pollMs: number): Promise<void>;
   /**
    * Sends what is due now, stream after stream, until nothing is left that is due; resolves with how many attempts
    * were made. Tests, whose poller is off, call it with their own organizations.
    */
   runDue(scope?: DispatchScope): Promise<number>;
+  /**
+   * Renders the `data` of the events of `type` when their first delivery is sent, from what was recorded (for
+   * `message.created`, the message's id: the statement that writes a message writes its event too, and a message never
+   * changes). `null` means what it refers to is gone (deleted): the delivery fails with that reason.
+   */
+  renderData(type: WebhookEventType, render: WebhookDataRenderer): void;
   /** Stops polling and waits for the deliveries being sent. */
   close(): Promise<void>;
 }
+
+/** Turns an event's recorded `data` into the data sent; see {@link WebhookDispatcher.renderData}. */
+export type WebhookDataRenderer = (recorded: Record<string, unknown>) => Promise<Record<string, unknown> | null>;
 
 interface ClaimedDelivery {
   id: string;
@@ -78,14 +92,23 @@ export function retryDelayMs(attempts: number, baseMs: number, random: () => num
   return Math.round(ceiling * (0.5 + random() * 0.5));
 }
 
+function httpFailure(status: number): string {
+  return status >= 300 && status < 400
+    ? `The receiver answered ${status}; only a 2xx answer confirms a delivery.`
+    : `The receiver answered ${status}.`;
+}
+
 /** Creates the dispatcher of this process. */
 export function createWebhookDispatcher(options: DispatcherOptions): WebhookDispatcher {
   const { db, log, settings } = options;
   const random = options.random ?? Math.random;
   const instanceId = randomUUID();
+  const renderers = new Map<string, WebhookDataRenderer>();
   let closed = false;
   let timer: NodeJS.Timeout | undefined;
   let polling: Promise<number> | null = null;
+  /** A wake-up came while a poll ran: it may have claimed before the news committed, so one more poll follows. */
+  let pollAgain = false;
 
   /** Claims up to `limit` deliveries, each the first pending one of its stream, due, of an active subscription. */
   async function claim(limit: number, scope: DispatchScope | undefined): Promise<ClaimedDelivery[]> {
@@ -137,18 +160,28 @@ export function createWebhookDispatcher(options: DispatcherOptions): WebhookDisp
         .innerJoin(webhookEvents, eq(webhookEvents.id, webhookDeliveries.eventId))
         .where(eq(webhookDeliveries.id, claimed.id));
       if (!row) return;
-      const body =
-        row.requestBody ??
-        JSON.stringify({
-          id: String(row.eventId),
-          type: row.eventType,
-          organizationId: row.organizationId,
-          createdAt: row.eventCreatedAt.toISOString(),
-          data: row.eventData,
-        });
-      const secrets = [options.secrets.open(row.secret)];
-      if (row.previousSecret && row.previousSecretExpiresAt && row.previousSecretExpiresAt > new Date()) {
-        secrets.push(options.secrets.open(row.previousSecret));
+      const failed = (error: string, body: string | null = row.requestBody, gone = false) =>
+        record(
+          claimed,
+          row.subscriptionId,
+          row.organizationId,
+          body,
+          { ok: false, status: null, responseBody: null, error, latencyMs: 0 },
+          gone,
+        );
+      // Claimed again and again without an outcome (each claim counts): something beyond the receiver kept failing.
+      if (claimed.attempts > settings.maxAttempts)
+        return await failed('Given up: Parley could not finish its earlier attempts (see the server log).');
+      let body: string | null;
+      try {
+        body = row.requestBody ?? (await eventBody(row));
+      } catch (error) {
+        return await failed(`The event could not be prepared: ${error instanceof Error ? error.message : String(error)}`);
+      }
+      if (body === null) return await failed('What this event refers to was deleted before it was sent.', null, true);
+      const secrets = readableSecrets(row);
+      if (secrets.length === 0) {
+        return await failed('The signing secret cannot be read (was PARLEY_SECRET changed?): rotate the secret, then replay.', body);
       }
       const started = performance.now();
       const attempt = await post(row.url, body, {
@@ -162,8 +195,48 @@ export function createWebhookDispatcher(options: DispatcherOptions): WebhookDisp
       const latencyMs = Math.round(performance.now() - started);
       await record(claimed, row.subscriptionId, row.organizationId, body, { ...attempt, latencyMs });
     } catch (error) {
+      // The database failed us: the claim lapses and the delivery is claimed again, at most until its attempts run out.
       log.error({ err: error, deliveryId: claimed.id }, 'sending a webhook delivery failed; its claim lapses and it is tried again');
     }
+  }
+
+  /**
+   * The secrets that sign: the current one, and the previous one during a rotation's overlap. One that cannot be
+   * opened (sealed under another `PARLEY_SECRET`) is left out; none at all means the delivery cannot be signed.
+   */
+  function readableSecrets(row: { secret: string; previousSecret: string | null; previousSecretExpiresAt: Date | null }): string[] {
+    const sealed = [row.secret];
+    if (row.previousSecret && row.previousSecretExpiresAt && row.previousSecretExpiresAt > new Date()) sealed.push(row.previousSecret);
+    const secrets: string[] = [];
+    for (const [index, value] of sealed.entries()) {
+      try {
+        secrets.push(options.secrets.open(value));
+      } catch {
+        // The current secret must sign; without it the receiver could not tell the delivery is ours.
+        if (index === 0) return [];
+      }
+    }
+    return secrets;
+  }
+
+  /** The body of an event's first delivery; null when its renderer found what it refers to gone. */
+  async function eventBody(event: {
+    eventId: number;
+    eventType: string;
+    organizationId: string;
+    eventCreatedAt: Date;
+    eventData: Record<string, unknown>;
+  }): Promise<string | null> {
+    const render = renderers.get(event.eventType);
+    const data = render ? await render(event.eventData) : event.eventData;
+    if (data === null) return null;
+    return JSON.stringify({
+      id: String(event.eventId),
+      type: event.eventType,
+      organizationId: event.organizationId,
+      createdAt: event.eventCreatedAt.toISOString(),
+      data,
+    });
   }
 
   async function post(
@@ -171,6 +244,8 @@ export function createWebhookDispatcher(options: DispatcherOptions): WebhookDisp
     body: string,
     headers: Record<string, string>,
   ): Promise<{ ok: boolean; status: number | null; responseBody: string | null; error: string | null }> {
+    // The status decides; the answer's body only helps debugging. An answer larger than the limit is no failure.
+    let status: number | null = null;
     try {
       const response = await options.fetch(url, {
         method: 'POST',
@@ -179,23 +254,25 @@ export function createWebhookDispatcher(options: DispatcherOptions): WebhookDisp
         allowHttpErrors: true,
         timeoutMs: REQUEST_TIMEOUT_MS,
         maxBytes: RESPONSE_MAX_BYTES,
+        readBody: (head) => {
+          status = head.status;
+          return true;
+        },
       });
       const text = response.text().slice(0, RESPONSE_KEPT_CHARACTERS);
       if (response.ok) return { ok: true, status: response.status, responseBody: text, error: null };
-      const error =
-        response.status >= 300 && response.status < 400
-          ? `The receiver answered ${response.status}; only a 2xx answer confirms a delivery.`
-          : `The receiver answered ${response.status}.`;
-      return { ok: false, status: response.status, responseBody: text, error };
+      return { ok: false, status: response.status, responseBody: text, error: httpFailure(response.status) };
     } catch (error) {
-      if (error instanceof OutboundRequestError) {
-        const message =
-          error.reason === 'too_many_redirects'
-            ? `The receiver redirected to another address; Parley does not follow a webhook's redirects: use the final address.`
-            : error.message;
-        return { ok: false, status: error.status ?? null, responseBody: null, error: message };
+      if (!(error instanceof OutboundRequestError)) throw error;
+      if (error.reason === 'too_large' && status !== null) {
+        const ok = status >= 200 && status < 300;
+        return { ok, status, responseBody: null, error: ok ? null : httpFailure(status) };
       }
-      throw error;
+      const message =
+        error.reason === 'too_many_redirects'
+          ? `The receiver redirected to another address; Parley does not follow a webhook's redirects: use the final address.`
+          : error.message;
+      return { ok: false, status: error.status ?? null, responseBody: null, error: message };
     }
   }
 
@@ -203,8 +280,9 @@ export function createWebhookDispatcher(options: DispatcherOptions): WebhookDisp
     claimed: ClaimedDelivery,
     subscriptionId: string,
     organizationId: string,
-    body: string,
+    body: string | null,
     outcome: { ok: boolean; status: number | null; responseBody: string | null; error: string | null; latencyMs: number },
+    gone = false,
   ): Promise<void> {
     const held = and(
       eq(webhookDeliveries.id, claimed.id),
@@ -238,6 +316,15 @@ export function createWebhookDispatcher(options: DispatcherOptions): WebhookDisp
       });
       return;
     }
+    if (gone) {
+      // Not the receiver's failure: the delivery ends, the subscription's count of failures doesn't move.
+      await db
+        .update(webhookDeliveries)
+        .set({ ...common, status: 'failed' })
+        .where(held);
+      log.info({ deliveryId: claimed.id, subscriptionId }, 'webhook delivery failed: what its event refers to was deleted');
+      return;
+    }
     const lastAttempt = claimed.attempts >= settings.maxAttempts;
     const delayMs = retryDelayMs(claimed.attempts, settings.retryBaseMs, random);
     const paused = await db.transaction(async (tx) => {
@@ -251,21 +338,30 @@ export function createWebhookDispatcher(options: DispatcherOptions): WebhookDisp
         .where(held)
         .returning({ id: webhookDeliveries.id });
       if (!failed) return null;
+      // Locked first: concurrent failures count one after another, and exactly the one that pauses it says so.
+      const [current] = await tx
+        .select({ status: webhookSubscriptions.status, consecutiveFailures: webhookSubscriptions.consecutiveFailures })
+        .from(webhookSubscriptions)
+        .where(eq(webhookSubscriptions.id, subscriptionId))
+        .for('update');
+      if (!current) return null;
+      const failures = current.consecutiveFailures + 1;
+      const pauses = current.status === 'active' && failures >= settings.pauseAfterFailures;
       const [subscription] = await tx
         .update(webhookSubscriptions)
         .set({
-          consecutiveFailures: sql`${webhookSubscriptions.consecutiveFailures} + 1`,
-          status: sql`case when ${webhookSubscriptions.consecutiveFailures} + 1 >= ${settings.pauseAfterFailures} then 'paused' else ${webhookSubscriptions.status} end`,
-          pausedReason: sql`case when ${webhookSubscriptions.status} = 'active' and ${webhookSubscriptions.consecutiveFailures} + 1 >= ${settings.pauseAfterFailures}
-            then ${`Paused after ${settings.pauseAfterFailures} failed attempts in a row. The last: ${outcome.error ?? 'no answer'}`} else ${webhookSubscriptions.pausedReason} end`,
-          updatedAt: sql`case when ${webhookSubscriptions.status} = 'active' and ${webhookSubscriptions.consecutiveFailures} + 1 >= ${settings.pauseAfterFailures} then now() else ${webhookSubscriptions.updatedAt} end`,
+          consecutiveFailures: failures,
+          ...(pauses
+            ? {
+                status: 'paused' as const,
+                pausedReason: `Paused after ${failures} failed attempts in a row. The last: ${outcome.error ?? 'no answer'}`,
+                updatedAt: sql`now()`,
+              }
+            : {}),
         })
         .where(eq(webhookSubscriptions.id, subscriptionId))
         .returning();
-      // Paused by this very failure: the count reached the limit exactly now.
-      return subscription && subscription.status === 'paused' && subscription.consecutiveFailures === settings.pauseAfterFailures
-        ? subscription
-        : null;
+      return pauses ? subscription! : null;
     });
     const context = { deliveryId: claimed.id, subscriptionId, attempts: claimed.attempts, error: outcome.error };
     if (lastAttempt) log.warn(context, 'webhook delivery failed for the last time; it is marked failed');
@@ -289,7 +385,12 @@ export function createWebhookDispatcher(options: DispatcherOptions): WebhookDisp
   }
 
   function poll(): void {
-    if (closed || polling) return;
+    if (closed || !timer) return;
+    if (polling) {
+      pollAgain = true;
+      return;
+    }
+    pollAgain = false;
     polling = drain(undefined)
       .catch((error: unknown) => {
         if (!closed) log.warn({ err: error }, 'claiming webhook deliveries failed');
@@ -297,21 +398,28 @@ export function createWebhookDispatcher(options: DispatcherOptions): WebhookDisp
       })
       .finally(() => {
         polling = null;
+        if (pollAgain) poll();
       });
   }
 
+  let stopListening: (() => Promise<void>) | undefined;
   return {
-    start(pollMs) {
+    async start(pollMs) {
       if (timer || closed) return;
       timer = setInterval(poll, pollMs);
       timer.unref();
+      stopListening = await options.listen(poll);
     },
     runDue(scope) {
       return drain(scope);
     },
+    renderData(type, render) {
+      renderers.set(type, render);
+    },
     async close() {
       closed = true;
       clearInterval(timer);
+      await stopListening?.();
       await polling;
     },
   };

@@ -10,11 +10,12 @@ import { organizationAdminsRoom } from '../plugins/io.js';
 import { createOutboundFetch } from '../plugins/outbound.js';
 import { createSecretBox } from '../plugins/sealed-secrets.js';
 import { createWebhookDispatcher, type WebhookDispatcher } from './dispatcher.js';
+import { WEBHOOK_CHANNEL } from './record-event.js';
 import { registerWebhookRoutes } from './routes.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
-    /** This process's webhook sender; tests, whose poller is off, call `webhooks.runDue()`. */
+    /** This process's webhook sender; tests, whose background work is off, call `webhooks.runDue()`. */
     webhooks: WebhookDispatcher;
   }
 }
@@ -26,8 +27,8 @@ export interface WebhooksPluginOptions {
 }
 
 /**
- * Registers the webhook routes and this process's dispatcher, which polls every `PARLEY_JOBS_POLL_MS` once the app is
- * ready, unless the background sweeps are off (tests).
+ * Registers the webhook routes and this process's dispatcher, which starts once the app is ready (woken by each commit
+ * with deliveries, and polling every `PARLEY_JOBS_POLL_MS`), unless the background sweeps are off (tests).
  */
 export const webhooksPlugin = fp(
   async function registerWebhooks(app: FastifyInstance, options: WebhooksPluginOptions) {
@@ -40,6 +41,8 @@ export const webhooksPlugin = fp(
       secrets,
       fetch,
       settings: app.config.webhooks,
+      // Any process's commit with new deliveries wakes every dispatcher at once.
+      listen: (onNotify) => app.dbHandle.listen(WEBHOOK_CHANNEL, onNotify),
       onPaused(subscription, organizationId) {
         app.realtime.agents.to(organizationAdminsRoom(organizationId)).emit('webhook:paused', subscription);
       },
@@ -47,7 +50,7 @@ export const webhooksPlugin = fp(
     app.decorate('webhooks', dispatcher);
     registerWebhookRoutes(app, secrets);
     app.addHook('onReady', async function startWebhookDispatcher() {
-      if (app.config.inactivity.sweepIntervalSeconds > 0) dispatcher.start(app.config.jobs.pollMs);
+      if (app.config.inactivity.sweepIntervalSeconds > 0) await dispatcher.start(app.config.jobs.pollMs);
     });
     app.addHook('onClose', async function stopWebhookDispatcher() {
       await dispatcher.close();

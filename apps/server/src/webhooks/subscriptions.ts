@@ -122,6 +122,15 @@ export async function deleteWebhook(db: Database, organizationId: string, webhoo
   if (deleted.length === 0) throw new ParleyError('not_found', 'No webhook has this id.');
 }
 
+function opens(box: SecretBox, sealed: string): boolean {
+  try {
+    box.open(sealed);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** A new secret, shown once; the current one keeps signing too for `overlapHours` (none with 0). */
 export async function rotateWebhookSecret(
   db: Database,
@@ -130,12 +139,19 @@ export async function rotateWebhookSecret(
   webhookId: string,
   overlapHours: number,
 ): Promise<WebhookWithSecret> {
+  const [current] = await db
+    .select({ secret: webhookSubscriptions.secret })
+    .from(webhookSubscriptions)
+    .where(ofOrganization(organizationId, webhookId));
+  if (!current) throw new ParleyError('not_found', 'No webhook has this id.');
+  // A secret sealed under another PARLEY_SECRET can't sign any more: it is dropped, not kept for an overlap.
+  const keepsSigning = overlapHours > 0 && opens(box, current.secret);
   const secret = newSecret();
   const [row] = await db
     .update(webhookSubscriptions)
     .set({
-      previousSecret: overlapHours > 0 ? webhookSubscriptions.secret : null,
-      previousSecretExpiresAt: overlapHours > 0 ? sql`now() + make_interval(hours => ${overlapHours})` : null,
+      previousSecret: keepsSigning ? current.secret : null,
+      previousSecretExpiresAt: keepsSigning ? sql`now() + make_interval(hours => ${overlapHours})` : null,
       secret: box.seal(secret),
       updatedAt: new Date(),
     })

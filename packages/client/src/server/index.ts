@@ -11,4 +11,4 @@
  */
 export type { WebhookEvent, WebhookEventType } from '@parley/protocol';
 export { verifyWebhook, WebhookSignatureError } from './verify-webhook.js';
-export type { VerifyWebhookOptions, WebhookSignatureFailure } from './verify-webhook.js';
+export type { VerifiedWebhookEvent, VerifyWebhookOptions, WebhookSignatureFailure } from './verify-webhook.js';

@@ -63,6 +63,17 @@ describe('verifyWebhook', () => {
     ).resolves.toBeTruthy();
   });
 
+  it('accepts an event type newer than the SDK, and says when no secret was given', async () => {
+    const newer = body.replace('message.created', 'conversation.snoozed');
+    await expect(verifyWebhook({ body: newer, signature: header([secret], signedAt, newer), secret, now })).resolves.toMatchObject({
+      type: 'conversation.snoozed',
+    });
+    const unset = process.env.PARLEY_TEST_UNSET_SECRET as string;
+    await expect(verifyWebhook({ body, signature: header([secret]), secret: unset, now })).rejects.toThrow(
+      /needs the subscription's secret/,
+    );
+  });
+
   it('refuses a correctly signed body that is not an event', async () => {
     expect(await reason(verifyWebhook({ body: 'hello', signature: header([secret], signedAt, 'hello'), secret, now }))).toBe(
       'invalid_body',

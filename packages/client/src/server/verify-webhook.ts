@@ -1,4 +1,4 @@
-import { webhookEventSchema, type WebhookEvent } from '@parley/protocol';
+import { webhookEventSchema, type WebhookEvent, type WebhookEventType } from '@parley/protocol';
 
 /** Why a delivery was refused. */
 export type WebhookSignatureFailure = 'missing' | 'malformed' | 'expired' | 'mismatch' | 'invalid_body';
@@ -28,6 +28,15 @@ export interface VerifyWebhookOptions {
   /** The current time; by default the clock's. */
   now?: Date;
 }
+
+/**
+ * A verified event. Its `type` is one this SDK knows, or one a newer Parley server added since: a receiver should
+ * ignore types it doesn't handle rather than fail.
+ */
+export type VerifiedWebhookEvent = Omit<WebhookEvent, 'type'> & { type: WebhookEventType | (string & {}) };
+
+// Any type: a server newer than this SDK may send events it doesn't know, signed and valid all the same.
+const eventWithoutTypeSchema = webhookEventSchema.omit({ type: true });
 
 const encoder = new TextEncoder();
 
@@ -64,8 +73,12 @@ function equalInConstantTime(a: string, b: string): boolean {
  * })
  * ```
  */
-export async function verifyWebhook(options: VerifyWebhookOptions): Promise<WebhookEvent> {
+export async function verifyWebhook(options: VerifyWebhookOptions): Promise<VerifiedWebhookEvent> {
   const { body, signature } = options;
+  const secrets = typeof options.secret === 'string' ? [options.secret] : (options.secret ?? []);
+  if (secrets.length === 0 || secrets.some((secret) => typeof secret !== 'string' || secret.length === 0)) {
+    throw new TypeError("verifyWebhook needs the subscription's secret (is its environment variable set?).");
+  }
   if (!signature) throw new WebhookSignatureError('missing', 'The request has no Parley-Signature header.');
   let timestamp: number | undefined;
   const signatures: string[] = [];
@@ -85,7 +98,6 @@ export async function verifyWebhook(options: VerifyWebhookOptions): Promise<Webh
       `The delivery was signed ${nowSeconds - timestamp} s ago, more than the ${tolerance} s allowed.`,
     );
   }
-  const secrets = typeof options.secret === 'string' ? [options.secret] : options.secret;
   const expected = await Promise.all(secrets.map((secret) => hmacHex(secret, `${timestamp}.${body}`)));
   if (!expected.some((mac) => signatures.some((candidate) => equalInConstantTime(mac, candidate)))) {
     throw new WebhookSignatureError('mismatch', 'No signature matches the body with the given secret.');
@@ -96,7 +108,8 @@ export async function verifyWebhook(options: VerifyWebhookOptions): Promise<Webh
   } catch {
     throw new WebhookSignatureError('invalid_body', 'The body is not JSON.');
   }
-  const event = webhookEventSchema.safeParse(json);
-  if (!event.success) throw new WebhookSignatureError('invalid_body', 'The body is not a Parley event.');
-  return event.data;
+  const event = eventWithoutTypeSchema.safeParse(json);
+  const type = (json as { type?: unknown } | null)?.type;
+  if (!event.success || typeof type !== 'string') throw new WebhookSignatureError('invalid_body', 'The body is not a Parley event.');
+  return { ...event.data, type };
 }
