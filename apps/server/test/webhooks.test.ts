@@ -42,12 +42,19 @@ interface Received {
 /** The receiver: records every request, answers with the next status of `answers` (204 when there is none). */
 const received: Received[] = [];
 const answers: { status: number; headers?: Record<string, string> }[] = [];
+/** Requests to `/hang`, unanswered until the test calls `answer`. */
+const hanging: { body: string; answer: () => void }[] = [];
 /** While true, the receiver answers 200 with 200 KiB of HTML, more than Parley reads of an answer. */
 let largeAnswers = false;
 const receiver = loopbackServer((req, res) => {
   const chunks: Buffer[] = [];
   req.on('data', (chunk: Buffer) => chunks.push(chunk));
   req.on('end', () => {
+    if (req.url === '/hang') {
+      // A receiver that doesn't answer until the test lets it: its requests hold their sender's slots.
+      hanging.push({ body: Buffer.concat(chunks).toString('utf8'), answer: () => res.writeHead(204).end() });
+      return;
+    }
     if (largeAnswers) {
       received.push({ headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), status: 200 });
       res.writeHead(200, { 'content-type': 'text/html' }).end('x'.repeat(200 * 1024));
@@ -497,6 +504,31 @@ describe('webhook deliveries', () => {
     await deliver(() => visitorBodies().includes('unsigned'), 'the replay');
     const last = received.at(-1)!;
     await verifyWebhook({ body: last.body, signature: last.headers['parley-signature'] as string, secret: rotated.secret });
+  });
+
+  it("of other subscriptions go out while one receiver hangs, which holds only a few of the sender's slots", async () => {
+    const slow = await tenant();
+    const fast = await tenant();
+    const { webhook: hung } = await subscribe(slow.adminToken, ['message.created'], `${receiver.origin}/hang`);
+    await subscribe(fast.adminToken, ['message.created']);
+    // Six conversations of the slow receiver's organization: six deliveries due at once.
+    for (let index = 0; index < 6; index++) await visitorSays(slow.widget.publicKey, `slow ${index}`);
+    await visitorSays(fast.widget.publicKey, 'fast');
+    const running = server.app.webhooks.runDue({ organizationIds: organizations });
+    try {
+      await waitUntil(async () => visitorBodies().includes('fast'), 'the other subscription, while one receiver hangs');
+      // Four at a time for one subscription (of its twelve deliveries due, the messages and their queue notices).
+      await waitUntil(async () => hanging.length >= 4, 'four requests to the hanging receiver');
+      await new Promise((done) => setTimeout(done, 200));
+      expect(hanging.length).toBe(4);
+    } finally {
+      // Answered as they come, until every delivery of the hung receiver went out.
+      while (!(await allDelivered(hung.id))) {
+        for (const held of hanging.splice(0)) held.answer();
+        await new Promise((done) => setTimeout(done, 10));
+      }
+      await running;
+    }
   });
 
   it('go out once each, in order per conversation, with two processes sending', async () => {

@@ -26,6 +26,11 @@ const RESPONSE_MAX_BYTES = 64 * 1024;
 const RESPONSE_KEPT_CHARACTERS = 2000;
 /** Deliveries one process sends at once. */
 const MAX_SENDING = 10;
+/**
+ * Deliveries of one subscription sent at once, across processes: a receiver that hangs holds at most this many slots,
+ * and the other subscriptions' deliveries go on in the rest.
+ */
+const MAX_SENDING_PER_SUBSCRIPTION = 4;
 /** The longest wait between two attempts. */
 const MAX_BACKOFF_MS = 6 * 60 * 60 * 1000;
 
@@ -106,11 +111,18 @@ export function createWebhookDispatcher(options: DispatcherOptions): WebhookDisp
   const renderers = new Map<string, WebhookDataRenderer>();
   let closed = false;
   let timer: NodeJS.Timeout | undefined;
-  let polling: Promise<number> | null = null;
-  /** A wake-up came while a poll ran: it may have claimed before the news committed, so one more poll follows. */
-  let pollAgain = false;
+  /** The sends running now; each frees its slot, and polls again (its stream's next delivery may be due), when done. */
+  const sending = new Set<Promise<void>>();
+  /** The claim running now: one at a time, so that two never count the same free slots. */
+  let filling: Promise<number> | null = null;
+  /** A wake-up came while a claim ran, which may have looked before the news committed: one more claim follows. */
+  let fillAgain = false;
 
-  /** Claims up to `limit` deliveries, each the first pending one of its stream, due, of an active subscription. */
+  /**
+   * Claims up to `limit` deliveries, each the first pending one of its stream, due, of an active subscription with
+   * fewer than {@link MAX_SENDING_PER_SUBSCRIPTION} being sent. The candidates are ranked per subscription first, then
+   * locked: `for update` can't share a select with a window function.
+   */
   async function claim(limit: number, scope: DispatchScope | undefined): Promise<ClaimedDelivery[]> {
     const inScope = scope
       ? sql`and s.organization_id in (${sql.join(
@@ -122,18 +134,33 @@ export function createWebhookDispatcher(options: DispatcherOptions): WebhookDisp
       update webhook_deliveries d
          set locked_by = ${instanceId}, locked_until = now() + make_interval(secs => ${LEASE_SECONDS}), attempts = d.attempts + 1
        where d.id in (
-         select head.id
-           from webhook_deliveries head
-           join webhook_subscriptions s on s.id = head.subscription_id
-          where head.status = 'pending' and head.next_attempt_at <= now() and s.status = 'active' ${inScope}
-            and (head.locked_until is null or head.locked_until < now())
-            and not exists (
-              select 1 from webhook_deliveries earlier
-               where earlier.subscription_id = head.subscription_id and earlier.stream = head.stream
-                 and earlier.status = 'pending' and earlier.seq < head.seq)
-          order by head.next_attempt_at, head.seq
-          limit ${limit}
-            for update of head skip locked)
+         select free.id from webhook_deliveries free
+          where free.id in (
+            select ranked.id from (
+              select head.id, head.next_attempt_at, head.seq,
+                     row_number() over (partition by head.subscription_id order by head.next_attempt_at, head.seq) as rank,
+                     coalesce(leased.count, 0) as busy
+                -- The first pending delivery of each stream, in one ordered read of the pending index.
+                from (select distinct on (subscription_id, stream) id, subscription_id, next_attempt_at, seq, locked_until
+                        from webhook_deliveries
+                       where status = 'pending'
+                       order by subscription_id, stream, seq) head
+                join webhook_subscriptions s on s.id = head.subscription_id
+                -- Being sent now, by any process: the few rows under a lease (webhook_deliveries_leased_idx).
+                left join (
+                  select subscription_id, count(*) as count from webhook_deliveries
+                   where status = 'pending' and locked_until is not null and locked_until >= now()
+                   group by subscription_id
+                ) leased on leased.subscription_id = head.subscription_id
+               where head.next_attempt_at <= now() and s.status = 'active' ${inScope}
+                 and (head.locked_until is null or head.locked_until < now())
+            ) ranked
+             where ranked.rank + ranked.busy <= ${MAX_SENDING_PER_SUBSCRIPTION}
+             order by ranked.next_attempt_at, ranked.seq
+             limit ${limit})
+            -- Checked again on the locked row: another process may have claimed it since the ranking read it.
+            and free.status = 'pending' and (free.locked_until is null or free.locked_until < now())
+            for update skip locked)
    returning d.id, d.attempts`);
     return rowsOf<ClaimedDelivery>(result);
   }
@@ -372,34 +399,57 @@ export function createWebhookDispatcher(options: DispatcherOptions): WebhookDisp
     }
   }
 
-  /** Claims and sends until a claim finds nothing; resolves with the attempts made. */
-  async function drain(scope: DispatchScope | undefined): Promise<number> {
-    let attempts = 0;
-    for (;;) {
-      const claimed = closed ? [] : await claim(MAX_SENDING, scope);
-      if (claimed.length === 0) break;
-      await Promise.all(claimed.map(send));
-      attempts += claimed.length;
+  /** Claims as many deliveries as there are free slots and starts sending them; resolves with how many it claimed. */
+  function fill(scope: DispatchScope | undefined): Promise<number> {
+    if (filling) {
+      fillAgain = true;
+      return filling.then(() => fill(scope));
     }
-    return attempts;
+    fillAgain = false;
+    const free = MAX_SENDING - sending.size;
+    if (closed || free <= 0) return Promise.resolve(0);
+    const claimed = claim(free, scope).then((deliveries) => {
+      for (const delivery of deliveries) {
+        const sent: Promise<void> = send(delivery).finally(() => {
+          sending.delete(sent);
+          poll();
+        });
+        sending.add(sent);
+      }
+      return deliveries.length;
+    });
+    filling = claimed.finally(() => {
+      filling = null;
+    });
+    return claimed;
   }
 
+  /** The poller's claim: a wake-up, a tick, a slot freed. Never rejects; a claim that came in meanwhile runs after. */
   function poll(): void {
     if (closed || !timer) return;
-    if (polling) {
-      pollAgain = true;
+    if (filling) {
+      fillAgain = true;
       return;
     }
-    pollAgain = false;
-    polling = drain(undefined)
+    fill(undefined)
       .catch((error: unknown) => {
         if (!closed) log.warn({ err: error }, 'claiming webhook deliveries failed');
         return 0;
       })
       .finally(() => {
-        polling = null;
-        if (pollAgain) poll();
+        if (fillAgain) poll();
       });
+  }
+
+  /** Claims and sends until nothing is due and nothing is being sent; resolves with the attempts made. */
+  async function drain(scope: DispatchScope | undefined): Promise<number> {
+    let attempts = 0;
+    for (;;) {
+      attempts += await fill(scope);
+      if (sending.size === 0) return attempts;
+      // A finished send frees a slot and may make its stream's next delivery due.
+      await Promise.race(sending);
+    }
   }
 
   let stopListening: (() => Promise<void>) | undefined;
@@ -420,7 +470,8 @@ export function createWebhookDispatcher(options: DispatcherOptions): WebhookDisp
       closed = true;
       clearInterval(timer);
       await stopListening?.();
-      await polling;
+      await filling;
+      await Promise.allSettled(sending);
     },
   };
 }

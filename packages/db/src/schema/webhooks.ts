@@ -101,5 +101,9 @@ export const webhookDeliveries = pgTable(
       .on(table.nextAttemptAt)
       .where(sql`${table.status} = 'pending'`),
     index('webhook_deliveries_list_idx').on(table.subscriptionId, table.createdAt),
+    // The deliveries being sent now: a claim counts them per subscription on every poll.
+    index('webhook_deliveries_leased_idx')
+      .on(table.subscriptionId)
+      .where(sql`${table.status} = 'pending' and ${table.lockedUntil} is not null`),
   ],
 );
