@@ -118,7 +118,7 @@ export async function appendMessage(db: Database | Transaction, input: AppendMes
              ${message.authorKind}, ${message.authorId}, ${message.body}, ${JSON.stringify(message.metadata ?? {})}::jsonb
         from bumped
    returning *
-    )${webhookOutbox({
+    ), ${webhookOutbox({
       organizationId: sql`bumped.organization_id`,
       type: 'message.created',
       stream: sql`bumped.id::text`,

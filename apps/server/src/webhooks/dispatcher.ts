@@ -213,7 +213,6 @@ export function createWebhookDispatcher(options: DispatcherOptions): WebhookDisp
       const started = performance.now();
       const attempt = await post(row.url, body, {
         'content-type': 'application/json',
-        'user-agent': 'Parley-Webhooks/1.0',
         'parley-delivery': claimed.id,
         'parley-event': row.eventType,
         'parley-event-id': String(row.eventId),

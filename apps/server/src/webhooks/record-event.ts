@@ -42,13 +42,12 @@ export interface WebhookOutboxInput {
 }
 
 /**
- * The outbox write as common table expressions (`webhook_subscribers`, `webhook_event`, `webhook_delivered`), to join
- * another statement's `with` (it starts with a comma); the statement's final `select` must read
- * {@link webhookNotify} for the wake-up to happen.
+ * The outbox write as common table expressions (`webhook_subscribers`, `webhook_event`, `webhook_delivered`), for
+ * another statement's `with`; the statement's final `select` must read {@link webhookNotify} for the wake-up to happen.
  */
 export function webhookOutbox(input: WebhookOutboxInput): SQL {
   const from = input.from ? sql`from ${input.from}` : sql``;
-  return sql`, webhook_subscribers as (
+  return sql`webhook_subscribers as (
       select s.id from webhook_subscriptions s
        where s.organization_id = (select ${input.organizationId} ${from}) and ${input.type} = any(s.events)
       -- Locked against a concurrent delete, which would otherwise fail this statement's delivery insert, and the change.
@@ -70,7 +69,7 @@ export const webhookNotify = sql`(select pg_notify(${WEBHOOK_CHANNEL}, '') from 
 /** Writes one event and its deliveries in one statement, in the caller's transaction. */
 export async function recordWebhookEvent(tx: Transaction, event: WebhookEventInput): Promise<void> {
   await tx.execute(sql`
-    with webhook_none as (select 1)${webhookOutbox({
+    with ${webhookOutbox({
       organizationId: sql`${event.organizationId}::uuid`,
       type: event.type,
       stream: sql`${event.stream}`,

@@ -97,9 +97,6 @@ export const webhookDeliveries = pgTable(
     index('webhook_deliveries_pending_idx')
       .on(table.subscriptionId, table.stream, table.seq)
       .where(sql`${table.status} = 'pending'`),
-    index('webhook_deliveries_due_idx')
-      .on(table.nextAttemptAt)
-      .where(sql`${table.status} = 'pending'`),
     index('webhook_deliveries_list_idx').on(table.subscriptionId, table.createdAt),
     // The deliveries being sent now: a claim counts them per subscription on every poll.
     index('webhook_deliveries_leased_idx')

@@ -1,1 +1,2 @@
+DROP INDEX "webhook_deliveries_due_idx";--> statement-breakpoint
 CREATE INDEX "webhook_deliveries_leased_idx" ON "webhook_deliveries" USING btree ("subscription_id") WHERE "webhook_deliveries"."status" = 'pending' and "webhook_deliveries"."locked_until" is not null;
