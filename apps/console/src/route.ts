@@ -2,8 +2,8 @@
  * The console's URLs: `<base>` for the inbox, `<base>conversations/<id>` for an open conversation, so a reload or a
  * shared link reopens the same conversation, `<base>knowledge` for the knowledge base, `<base>saved-replies` for saved
  * replies, `<base>settings/widgets` for the widgets' settings, `<base>settings/people` for people and teams and
- * `<base>settings/webhooks` for webhook subscriptions (admins), and `<base>invite#<token>` for an invitation link. The
- * server answers every path under `/console/` with the app.
+ * `<base>settings/webhooks` for API tokens and webhook subscriptions (admins), and `<base>invite#<token>` for an
+ * invitation link. The server answers every path under `/console/` with the app.
  * @module
  */
 
@@ -44,7 +44,7 @@ export function peoplePath(base: string): string {
   return `${base}settings/people`;
 }
 
-/** The Webhooks settings page's path (admins): webhook subscriptions and their deliveries. */
+/** The API & webhooks settings page's path (admins): API tokens, webhook subscriptions and their deliveries. */
 export function webhooksPath(base: string): string {
   return `${base}settings/webhooks`;
 }

@@ -19,6 +19,8 @@ import { jobsPlugin } from './plugins/jobs.js';
 import { jsonBodyPlugin } from './plugins/json-body.js';
 import { logSerializers } from './plugins/log-serializers.js';
 import { mailerPlugin } from './plugins/mailer.js';
+import { openApiPlugin } from './plugins/openapi.js';
+import { requestIdOf, requestIdPlugin } from './plugins/request-id.js';
 import { securityHeadersPlugin } from './plugins/security-headers.js';
 import { compileTrustProxy } from './plugins/trusted-proxy.js';
 import { defaultStaticDirs, staticRoutes, type StaticDirs } from './static/index.js';
@@ -51,6 +53,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   const app = Fastify({
     logger: options.logger === false ? false : { level: config.logLevel, ...options.logger, serializers: logSerializers },
     bodyLimit: 1_048_576,
+    genReqId: requestIdOf,
     frameworkErrors: handleFrameworkError,
     trustProxy,
     // Per-request lines help in production; in development they drown the start-up banner.
@@ -61,6 +64,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
 
   // Shared infrastructure first, then one plugin per domain; each plugin names what it depends on.
   await app.register(configPlugin, { config });
+  await app.register(requestIdPlugin);
   await app.register(errorsPlugin);
   await app.register(jsonBodyPlugin);
   await app.register(dbPlugin, { handle: options.db });
@@ -70,6 +74,8 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(compressionPlugin);
   await app.register(mailerPlugin);
   await app.register(jobsPlugin);
+  // Before every route: the document learns of each route as it is added.
+  await app.register(openApiPlugin);
   await app.register(authPlugin, { secret: options.secret });
   await app.register(healthRoutes);
   await app.register(webhooksPlugin, { secret: options.secret });

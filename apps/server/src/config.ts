@@ -51,6 +51,7 @@ export const envSchema = z.object({
   PARLEY_RATE_LIMIT_MESSAGES: z.coerce.number().int().min(1).default(30),
   PARLEY_RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).default(10),
   PARLEY_RATE_LIMIT_NEW_SESSIONS: z.coerce.number().int().min(1).default(60),
+  PARLEY_RATE_LIMIT_API: z.coerce.number().int().min(1).default(600),
   PARLEY_ALLOW_LOCALHOST_ORIGINS: booleanFromEnv.optional(),
   PARLEY_SEED_DEMO: booleanFromEnv.default(true),
   PARLEY_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -128,8 +129,8 @@ export interface Config {
    */
   outbound: { allow: OutboundAllowance };
   messageMaxLength: number;
-  /** Messages per window per sender, and new visitor sessions per minute per IP address. */
-  rateLimit: { messages: number; windowSeconds: number; newSessionsPerMinute: number };
+  /** Messages per window per sender, new visitor sessions per minute per IP address, REST requests per minute per API token. */
+  rateLimit: { messages: number; windowSeconds: number; newSessionsPerMinute: number; apiRequestsPerMinute: number };
   /** Lets any http://localhost or 127.0.0.1 origin use any widget: on in development, off in production. */
   allowLocalhostOrigins: boolean;
   seedDemo: boolean;
@@ -213,6 +214,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       messages: parsed.PARLEY_RATE_LIMIT_MESSAGES,
       windowSeconds: parsed.PARLEY_RATE_LIMIT_WINDOW_SECONDS,
       newSessionsPerMinute: parsed.PARLEY_RATE_LIMIT_NEW_SESSIONS,
+      apiRequestsPerMinute: parsed.PARLEY_RATE_LIMIT_API,
     },
     allowLocalhostOrigins: parsed.PARLEY_ALLOW_LOCALHOST_ORIGINS ?? parsed.NODE_ENV !== 'production',
     seedDemo: parsed.PARLEY_SEED_DEMO,

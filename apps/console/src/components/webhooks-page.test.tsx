@@ -134,6 +134,8 @@ function fakeServer() {
     }
     const url = new URL(path, 'http://console.test');
     const [, , , id, action, deliveryId, deliveryAction] = url.pathname.split('/');
+    // The page's other half, API tokens (api-tokens.test.tsx): none.
+    if (url.pathname === '/api/tokens') return json(200, { tokens: [] });
     if (url.pathname === '/api/webhooks') {
       if (method === 'GET') return json(200, { webhooks });
       if (!/^https?:\/\//.test(body.url)) {
@@ -326,7 +328,7 @@ describe('WebhooksPage', () => {
     expect(container.querySelector('.invitation-link')).toBeNull();
     expect(container.innerHTML).not.toContain('whsec_created_once');
     // Reloading the list never brings it back: the server does not send it again.
-    expect(server.requests.filter((request) => request.method === 'GET').length).toBe(1);
+    expect(server.requests.filter((request) => request.method === 'GET' && request.path === '/api/webhooks').length).toBe(1);
   });
 
   it("shows the server's refusal next to the field it names, and keeps what was typed", async () => {

@@ -1,12 +1,20 @@
 /**
- * Settings → Webhooks (admins), a chunk of its own: the organization's webhook subscriptions, a form to add one (its
- * signing secret shown once), and for each one editing, pausing and resuming, rotating its secret (the new one shown
- * once), deleting, and its deliveries, each with what was sent and answered, to replay. The calls to `/api/webhooks` are
- * made here, over the API's generic `request`, so that the bundle every agent loads does not carry them.
+ * Settings → API & webhooks (admins), a chunk of its own. API tokens: the organization's tokens, which integrations
+ * send to the REST API, each with its hint, scopes, creator, last use and expiry; a form to create one (its secret
+ * shown once), and a revoke (after confirming) for each. Webhooks: the organization's webhook subscriptions, a form to
+ * add one (its signing secret shown once), and for each one editing, pausing and resuming, rotating its secret (the
+ * new one shown once), deleting, and its deliveries, each with what was sent and answered, to replay. Both show a
+ * secret once the same way ({@link OnceSecret}). The calls to `/api/tokens` and `/api/webhooks` are made here, over
+ * the API's generic `request`, so that the bundle every agent loads does not carry them.
  * @module
  */
 import {
   ParleyError,
+  type ApiScope,
+  type ApiToken,
+  type ApiTokenCreate,
+  type ApiTokenCreated,
+  type ApiTokenList,
   type WebhookCreate,
   type WebhookDelivery,
   type WebhookDeliveryList,
@@ -17,6 +25,7 @@ import {
   type WebhookUpdate,
   type WebhookWithSecret,
 } from '@parley/protocol';
+import type { ComponentChildren } from 'preact';
 import { useEffect, useId, useRef, useState } from 'preact/hooks';
 import type { ConsoleApi } from '../api.js';
 import { errorMessage } from '../console-controller.js';
@@ -47,11 +56,24 @@ export function webhooksApi({ request }: Pick<ConsoleApi, 'request'>) {
 
 type WebhooksApi = ReturnType<typeof webhooksApi>;
 
-// The protocol's limits (WEBHOOK_URL_MAX_LENGTH…), copied: a value imported from its webhooks module would bring that
-// module's zod schemas, and zod, into this chunk. webhooks-page.test.tsx checks that they match.
+/** The `/api/tokens` routes, over the console's generic request (same token, same errors). */
+export function apiTokensApi({ request }: Pick<ConsoleApi, 'request'>) {
+  return {
+    list: () => request<ApiTokenList>('GET', '/api/tokens'),
+    create: (body: ApiTokenCreate) => request<ApiTokenCreated>('POST', '/api/tokens', body),
+    revoke: (tokenId: string) => request<void>('DELETE', `/api/tokens/${encodeURIComponent(tokenId)}`),
+  };
+}
+
+type ApiTokensApi = ReturnType<typeof apiTokensApi>;
+
+// The protocol's limits (WEBHOOK_URL_MAX_LENGTH…, API_TOKEN_NAME_MAX_LENGTH), copied: a value imported from its webhooks
+// or API tokens module would bring that module's zod schemas, and zod, into this chunk. webhooks-page.test.tsx and
+// api-tokens.test.tsx check that they match.
 export const URL_MAX_LENGTH = 2000;
 export const DESCRIPTION_MAX_LENGTH = 200;
 export const OVERLAP_MAX_HOURS = 168;
+export const TOKEN_NAME_MAX_LENGTH = 100;
 
 /**
  * Each event in words, in the order of the protocol's WEBHOOK_EVENT_TYPES (typed by it: an event added there does not
@@ -72,31 +94,143 @@ export const webhookEventLabels: Record<WebhookEventType, string> = {
 /** The events a subscription can ask for, in the protocol's order. */
 export const eventTypes = Object.keys(webhookEventLabels) as WebhookEventType[];
 
+/**
+ * What each scope lets a token do, in the order of the protocol's API_SCOPES (typed by it: a scope added there does not
+ * compile until it has its words here; api-tokens.test.tsx checks the order).
+ */
+export const apiScopeLabels: Record<ApiScope, string> = {
+  'conversations:read': 'Read conversations, their messages and notes',
+  'conversations:write': 'Act on conversations: reply, assign, resolve',
+  'contacts:read': 'Read contacts',
+  'contacts:write': 'Update contacts',
+  'knowledge:read': 'Read the knowledge base',
+  'knowledge:write': 'Change the knowledge base: documents and sources',
+  'widgets:write': 'List and configure the chat widgets',
+  'webhooks:write': 'Manage webhook subscriptions and their deliveries',
+  'reports:read': 'Read reports',
+};
+
+/** The scopes a token can have, in the protocol's order. */
+export const apiScopes = Object.keys(apiScopeLabels) as ApiScope[];
+
+/** How long a new token works, in days (null: until it is revoked); each at most the protocol's API_TOKEN_MAX_DAYS. */
+export const tokenExpiryChoices: readonly { days: number | null; label: string }[] = [
+  { days: null, label: 'No expiry' },
+  { days: 30, label: '30 days' },
+  { days: 90, label: '90 days' },
+  { days: 365, label: '365 days' },
+];
+
 const deliveryStatusLabels: Record<WebhookDeliveryStatus, string> = {
   pending: 'Pending',
   delivered: 'Delivered',
   failed: 'Failed',
 };
 
-type Field = 'url' | 'description' | 'events';
-
 /** A refusal: the reasons for the fields it names (`body.url`, `body.events.0`), and the rest as one message. */
-interface Refusal {
+interface Refusal<Field extends string> {
   fields: Partial<Record<Field, string>>;
   message: string | null;
 }
 
-function refusalOf(error: unknown): Refusal {
+function refusalOf<Field extends string>(error: unknown, named: readonly Field[]): Refusal<Field> {
   const fields: Partial<Record<Field, string>> = {};
   const other: string[] = [];
   for (const issue of ParleyError.isInstance(error) ? (error.issues ?? []) : []) {
-    const field = issue.path.replace(/^body\.?/, '').split('.')[0];
-    if (field === 'url' || field === 'description' || field === 'events') {
+    const field = issue.path.replace(/^body\.?/, '').split('.')[0] as Field;
+    if (named.includes(field)) {
       fields[field] = fields[field] ? `${fields[field]} ${issue.message}` : issue.message;
     } else other.push(issue.message);
   }
-  const named = Object.keys(fields).length > 0;
-  return { fields, message: named && other.length === 0 ? null : [errorMessage(error), ...other].join(' ') };
+  const some = Object.keys(fields).length > 0;
+  return { fields, message: some && other.length === 0 ? null : [errorMessage(error), ...other].join(' ') };
+}
+
+/** A form's refusal shown on its fields: `invalid(field)` for the control, `error(field)` for the line under it. */
+function useFieldErrors<Field extends string>(refusal: Refusal<Field> | null) {
+  const id = useId();
+  const errors: Partial<Record<Field, string>> = refusal?.fields ?? {};
+  return {
+    invalid: (field: Field) => ({
+      'aria-invalid': errors[field] ? ('true' as const) : undefined,
+      'aria-describedby': errors[field] ? `${id}-${field}-error` : undefined,
+    }),
+    error: (field: Field) =>
+      errors[field] && (
+        <p id={`${id}-${field}-error`} class="field-error">
+          {errors[field]}
+        </p>
+      ),
+  };
+}
+
+/** An action's state: `run` marks it busy and keeps its failure, as text, for the line under it. */
+function useTask() {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  async function run(task: () => Promise<void>) {
+    setBusy(true);
+    setError(null);
+    try {
+      await task();
+    } catch (failure) {
+      setError(errorMessage(failure));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return { busy, error, setError, run };
+}
+
+/** A list the page asks the server for once, then keeps up to date itself; `load` asks again (Try again). */
+function useListing<Item>(fetchItems: () => Promise<Item[]>) {
+  const [items, setItems] = useState<Item[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  async function load() {
+    setError(null);
+    try {
+      setItems(await fetchItems());
+    } catch (failure) {
+      setError(errorMessage(failure));
+    }
+  }
+
+  useEffect(() => {
+    void load();
+  }, []);
+
+  return { items, setItems, error, load };
+}
+
+interface ListingProps<Item> {
+  listing: ReturnType<typeof useListing<Item>>;
+  /** What is said when there is nothing to list. */
+  empty: string;
+  children: (item: Item) => ComponentChildren;
+}
+
+/** A {@link useListing} list: its failure with Try again, Loading…, `empty`, or its items. */
+function Listing<Item>({ listing: { items, error, load }, empty, children }: ListingProps<Item>) {
+  if (error) {
+    return (
+      <>
+        <p class="form-error" role="alert">
+          {error}
+        </p>
+        <div>
+          <button type="button" class="button" onClick={() => void load()}>
+            Try again
+          </button>
+        </div>
+      </>
+    );
+  }
+  if (items === null) return <p class="hint">Loading…</p>;
+  if (items.length === 0) return <p class="hint">{empty}</p>;
+  return <ul class="invitation-list">{items.map(children)}</ul>;
 }
 
 /** Props of {@link WebhooksPage}. */
@@ -104,7 +238,7 @@ export interface WebhooksPageProps {
   api: Pick<ConsoleApi, 'request'>;
   /** The last subscription Parley paused (`webhook:paused`), shown as it is now when it arrives. */
   paused?: WebhookSubscription | null;
-  /** Only admins manage webhooks; anyone else is told so, and nothing is asked of the server. */
+  /** Only admins manage API tokens and webhooks; anyone else is told so, and nothing is asked of the server. */
   isAdmin: boolean;
 }
 
@@ -115,33 +249,231 @@ interface ShownSecret {
   rotated: boolean;
 }
 
-/** The Settings → Webhooks page. */
-export function WebhooksPage({ isAdmin, ...props }: WebhooksPageProps) {
-  return isAdmin ? <Subscriptions {...props} /> : <p class="hint">Only admins can manage webhooks.</p>;
+/** The Settings → API & webhooks page: API tokens, then webhook subscriptions. */
+export function WebhooksPage({ isAdmin, api, paused }: WebhooksPageProps) {
+  if (!isAdmin) return <p class="hint">Only admins can manage API tokens and webhooks.</p>;
+  return (
+    <div class="people-page">
+      <h1>API &amp; webhooks</h1>
+      <ApiTokens api={api} />
+      <Subscriptions api={api} paused={paused} />
+    </div>
+  );
 }
 
-/** The page itself, for admins. */
+/** The API tokens: the secret of the one just created, the form to create one, and the list. */
+function ApiTokens({ api }: { api: Pick<ConsoleApi, 'request'> }) {
+  const calls = useRef(apiTokensApi(api)).current;
+  const listing = useListing(async () => (await calls.list()).tokens);
+  const [created, setCreated] = useState<ApiTokenCreated | null>(null);
+  const [status, setStatus] = useState<string | null>(null);
+  // A new form after each token created: the next one starts empty.
+  const [formKey, setFormKey] = useState(0);
+
+  async function create(body: ApiTokenCreate) {
+    const answer = await calls.create(body);
+    listing.setItems((current) => [answer.token, ...(current ?? []).filter((token) => token.id !== answer.token.id)]);
+    setCreated(answer);
+    setStatus(`Created the token “${answer.token.name}”. Copy it now: it won’t be shown again.`);
+    setFormKey(formKey + 1);
+  }
+
+  return (
+    <section class="people-page" aria-labelledby="api-tokens-title">
+      <h2 id="api-tokens-title">API tokens</h2>
+      <p class="knowledge-intro">
+        An integration calls Parley’s REST API with a token, sent as <code>Authorization: Bearer parley_…</code>. Each token does only what
+        its scopes allow. Revoke a token that leaked or is no longer used.
+      </p>
+      {created && (
+        <OnceSecret
+          title={`API token “${created.token.name}”`}
+          label="API token"
+          secret={created.secret}
+          note="Copy it now and keep it with the integration that uses it: it won’t be shown again."
+          onDone={() => {
+            setCreated(null);
+            setStatus(null);
+          }}
+        />
+      )}
+      <p class="settings-saved" role="status">
+        {status}
+      </p>
+      <section class="settings-section" aria-labelledby="api-token-add-title">
+        <h3 id="api-token-add-title" class="team-settings-name">
+          New token
+        </h3>
+        <TokenForm key={formKey} onSubmit={create} />
+      </section>
+      <section class="settings-section" aria-labelledby="api-token-list-title">
+        <h3 id="api-token-list-title" class="team-settings-name">
+          Tokens
+        </h3>
+        <Listing listing={listing} empty="No API token yet. Create one above for an integration to call the API.">
+          {(token) => (
+            <TokenItem
+              key={token.id}
+              calls={calls}
+              token={token}
+              onRevoked={() => {
+                listing.setItems((current) => current?.filter((candidate) => candidate.id !== token.id) ?? null);
+                if (created?.token.id === token.id) setCreated(null);
+                setStatus(`Revoked the token “${token.name}”.`);
+              }}
+            />
+          )}
+        </Listing>
+      </section>
+    </section>
+  );
+}
+
+type TokenField = 'name' | 'scopes' | 'expiresInDays';
+const tokenFields: readonly TokenField[] = ['name', 'scopes', 'expiresInDays'];
+
+/** Name, a checkbox per scope and an expiry: creates a token. What is missing is said before anything is sent. */
+function TokenForm({ onSubmit }: { onSubmit: (body: ApiTokenCreate) => Promise<void> }) {
+  const [name, setName] = useState('');
+  const [scopes, setScopes] = useState<ApiScope[]>([]);
+  const [expiry, setExpiry] = useState('30');
+  const [refusal, setRefusal] = useState<Refusal<TokenField> | null>(null);
+  const [busy, setBusy] = useState(false);
+  const { invalid, error } = useFieldErrors(refusal);
+
+  async function submit(event: Event) {
+    event.preventDefault();
+    if (busy) return;
+    const fields: Refusal<TokenField>['fields'] = {};
+    if (name.trim() === '') fields.name = 'Name the token after what uses it.';
+    if (scopes.length === 0) fields.scopes = 'Pick at least one scope.';
+    if (fields.name || fields.scopes) {
+      setRefusal({ fields, message: null });
+      return;
+    }
+    setBusy(true);
+    setRefusal(null);
+    try {
+      // Scopes in the protocol's order, whichever order they were ticked in.
+      await onSubmit({
+        name: name.trim(),
+        scopes: apiScopes.filter((scope) => scopes.includes(scope)),
+        expiresInDays: expiry === '' ? null : Number(expiry),
+      });
+    } catch (failure) {
+      setRefusal(refusalOf(failure, tokenFields));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <form class="settings-field" noValidate onSubmit={(event) => void submit(event)}>
+      <label class="field">
+        <span class="field-label">Name</span>
+        <input
+          required
+          autocomplete="off"
+          maxLength={TOKEN_NAME_MAX_LENGTH}
+          placeholder="CRM sync"
+          value={name}
+          {...invalid('name')}
+          onInput={(event) => setName(event.currentTarget.value)}
+        />
+      </label>
+      {error('name')}
+      <fieldset class="member-choices" {...invalid('scopes')}>
+        <legend>Scopes</legend>
+        {apiScopes.map((scope) => (
+          <label key={scope} class="checkbox-field">
+            <input
+              type="checkbox"
+              value={scope}
+              checked={scopes.includes(scope)}
+              onChange={(event) =>
+                setScopes(event.currentTarget.checked ? [...scopes, scope] : scopes.filter((ticked) => ticked !== scope))
+              }
+            />
+            <span>
+              <code>{scope}</code> {apiScopeLabels[scope]}
+            </span>
+          </label>
+        ))}
+      </fieldset>
+      {error('scopes')}
+      <label class="field">
+        <span class="field-label">Expires after</span>
+        <select value={expiry} {...invalid('expiresInDays')} onChange={(event) => setExpiry(event.currentTarget.value)}>
+          {tokenExpiryChoices.map(({ days, label }) => (
+            <option key={label} value={days === null ? '' : String(days)}>
+              {label}
+            </option>
+          ))}
+        </select>
+      </label>
+      {error('expiresInDays')}
+      {refusal?.message && (
+        <p class="form-error" role="alert">
+          {refusal.message}
+        </p>
+      )}
+      <div class="settings-actions">
+        <button type="submit" class="button button-primary" disabled={busy}>
+          {busy ? 'Creating…' : 'Create token'}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+/** One token: its name and hint, scopes, who made it when, its last use and expiry, and Revoke (after confirming). */
+function TokenItem({ calls, token, onRevoked }: { calls: ApiTokensApi; token: ApiToken; onRevoked: () => void }) {
+  const { busy, error, run } = useTask();
+  const expired = token.expiresAt !== null && Date.parse(token.expiresAt) <= Date.now();
+
+  function revoke() {
+    if (!confirm(`Revoke the token “${token.name}”? Whatever uses it can no longer call the API.`)) return;
+    void run(async () => {
+      await calls.revoke(token.id);
+      onRevoked();
+    });
+  }
+
+  return (
+    <li class="settings-section" aria-label={token.name}>
+      <div>
+        <strong>{token.name}</strong> <code class="invitation-link-url">{token.hint}</code>{' '}
+        {expired && <span class="people-status">Expired</span>}
+        <p class="hint">Scopes: {token.scopes.join(', ')}</p>
+        <p class="hint">
+          Created by {token.createdBy?.name ?? 'a removed member'} on {formatFullTime(token.createdAt)}.{' '}
+          {token.lastUsedAt === null ? 'Never used.' : `Last used ${formatFullTime(token.lastUsedAt)}.`}{' '}
+          {token.expiresAt === null ? 'Never expires.' : `${expired ? 'Expired' : 'Expires'} ${formatFullTime(token.expiresAt)}.`}
+        </p>
+      </div>
+      <div class="people-row-actions">
+        <button type="button" class="button button-danger" disabled={busy} onClick={revoke}>
+          Revoke
+        </button>
+      </div>
+      {error && (
+        <p class="form-error" role="alert">
+          {error}
+        </p>
+      )}
+    </li>
+  );
+}
+
+/** The webhook subscriptions. */
 function Subscriptions({ api, paused }: Omit<WebhooksPageProps, 'isAdmin'>) {
   const calls = useRef(webhooksApi(api)).current;
-  const [webhooks, setWebhooks] = useState<WebhookSubscription[] | null>(null);
-  const [loadError, setLoadError] = useState<string | null>(null);
+  const listing = useListing(async () => (await calls.list()).webhooks);
+  const setWebhooks = listing.setItems;
   const [secret, setSecret] = useState<ShownSecret | null>(null);
   const [status, setStatus] = useState<string | null>(null);
   // A new form after each subscription added: the next one starts empty.
   const [formKey, setFormKey] = useState(0);
-
-  async function load() {
-    setLoadError(null);
-    try {
-      setWebhooks((await calls.list()).webhooks);
-    } catch (error) {
-      setLoadError(errorMessage(error));
-    }
-  }
-
-  useEffect(() => {
-    void load();
-  }, []);
 
   /** Puts the server's copy of a subscription in place (or first, for a new one). */
   function changed(webhook: WebhookSubscription) {
@@ -166,7 +498,7 @@ function Subscriptions({ api, paused }: Omit<WebhooksPageProps, 'isAdmin'>) {
 
   return (
     <section class="people-page" aria-labelledby="webhooks-title">
-      <h1 id="webhooks-title">Webhooks</h1>
+      <h2 id="webhooks-title">Webhooks</h2>
       <p class="knowledge-intro">
         Parley sends a signed HTTP POST to each address when one of the events it asks for happens. A subscription that keeps failing is
         paused, and the console alerts its admins.
@@ -176,60 +508,74 @@ function Subscriptions({ api, paused }: Omit<WebhooksPageProps, 'isAdmin'>) {
         {status}
       </p>
       <section class="settings-section" aria-labelledby="webhook-add-title">
-        <h2 id="webhook-add-title">Add webhook</h2>
+        <h3 id="webhook-add-title" class="team-settings-name">
+          Add webhook
+        </h3>
         <WebhookForm key={formKey} submitLabel="Add webhook" busyLabel="Adding…" onSubmit={create} />
       </section>
       <section class="settings-section" aria-labelledby="webhook-list-title">
-        <h2 id="webhook-list-title">Subscriptions</h2>
-        {loadError ? (
-          <>
-            <p class="form-error" role="alert">
-              {loadError}
-            </p>
-            <div>
-              <button type="button" class="button" onClick={() => void load()}>
-                Try again
-              </button>
-            </div>
-          </>
-        ) : webhooks === null ? (
-          <p class="hint">Loading…</p>
-        ) : webhooks.length === 0 ? (
-          <p class="hint">No webhook yet. Add one above to have Parley tell another system what happens.</p>
-        ) : (
-          <ul class="invitation-list">
-            {webhooks.map((webhook) => (
-              <WebhookItem
-                key={webhook.id}
-                calls={calls}
-                webhook={webhook}
-                onChange={changed}
-                onSecret={(answer) => {
-                  changed(answer.webhook);
-                  setSecret({ ...answer, rotated: true });
-                }}
-                onDeleted={() => {
-                  setWebhooks((current) => current?.filter((candidate) => candidate.id !== webhook.id) ?? null);
-                  if (secret?.webhook.id === webhook.id) setSecret(null);
-                  setStatus(`Deleted the webhook ${webhook.url}.`);
-                }}
-              />
-            ))}
-          </ul>
-        )}
+        <h3 id="webhook-list-title" class="team-settings-name">
+          Subscriptions
+        </h3>
+        <Listing listing={listing} empty="No webhook yet. Add one above to have Parley tell another system what happens.">
+          {(webhook) => (
+            <WebhookItem
+              key={webhook.id}
+              calls={calls}
+              webhook={webhook}
+              onChange={changed}
+              onSecret={(answer) => {
+                changed(answer.webhook);
+                setSecret({ ...answer, rotated: true });
+              }}
+              onDeleted={() => {
+                setWebhooks((current) => current?.filter((candidate) => candidate.id !== webhook.id) ?? null);
+                if (secret?.webhook.id === webhook.id) setSecret(null);
+                setStatus(`Deleted the webhook ${webhook.url}.`);
+              }}
+            />
+          )}
+        </Listing>
       </section>
     </section>
   );
 }
 
-/** The secret the server answered, this once, with a Copy button. */
-function SecretPanel({ shown, onDone }: { shown: ShownSecret; onDone: () => void }) {
+/** A subscription's signing secret, new or rotated. */
+function SecretPanel({ shown: { webhook, secret, rotated }, onDone }: { shown: ShownSecret; onDone: () => void }) {
+  return (
+    <OnceSecret
+      title={`${rotated ? 'New signing secret' : 'Signing secret'} for ${webhook.url}`}
+      label="Signing secret"
+      secret={secret}
+      note={`Copy it now and keep it with your receiver, which checks each delivery’s signature with it: it won’t be shown again.${
+        rotated && webhook.previousSecretExpiresAt
+          ? ` The previous secret keeps signing deliveries too until ${formatFullTime(webhook.previousSecretExpiresAt)}.`
+          : ''
+      }`}
+      onDone={onDone}
+    />
+  );
+}
+
+interface OnceSecretProps {
+  title: string;
+  /** The read-only field's label. */
+  label: string;
+  secret: string;
+  /** Says that it won't be shown again, and where to keep it. */
+  note: string;
+  onDone: () => void;
+}
+
+/** A secret the server answered this once (a signing secret, an API token), in a read-only field with a Copy button. */
+function OnceSecret({ title, label, secret, note, onDone }: OnceSecretProps) {
   const [copyStatus, setCopyStatus] = useState<string | null>(null);
   const inputRef = useRef<HTMLInputElement>(null);
   const titleId = useId();
-  const { webhook, secret, rotated } = shown;
+  const noteId = useId();
   // Brought to the admin's attention, wherever on the page they asked for it (a rotation is far down the list).
-  useEffect(() => inputRef.current?.focus(), [shown]);
+  useEffect(() => inputRef.current?.focus(), [secret]);
 
   async function copy() {
     try {
@@ -244,18 +590,22 @@ function SecretPanel({ shown, onDone }: { shown: ShownSecret; onDone: () => void
 
   return (
     <section class="settings-section invitation-link" aria-labelledby={titleId}>
-      <h2 id={titleId}>
-        {rotated ? 'New signing secret' : 'Signing secret'} for {webhook.url}
-      </h2>
+      <h3 id={titleId} class="team-settings-name">
+        {title}
+      </h3>
       <label class="field">
-        <span class="field-label">Signing secret</span>
-        <input ref={inputRef} class="invitation-link-url" readOnly value={secret} onFocus={(event) => event.currentTarget.select()} />
+        <span class="field-label">{label}</span>
+        <input
+          ref={inputRef}
+          class="invitation-link-url"
+          readOnly
+          value={secret}
+          aria-describedby={noteId}
+          onFocus={(event) => event.currentTarget.select()}
+        />
       </label>
-      <p class="hint">
-        Copy it now and keep it with your receiver, which checks each delivery’s signature with it: it won’t be shown again.
-        {rotated && webhook.previousSecretExpiresAt
-          ? ` The previous secret keeps signing deliveries too until ${formatFullTime(webhook.previousSecretExpiresAt)}.`
-          : ''}
+      <p id={noteId} class="hint">
+        {note}
       </p>
       <div class="settings-actions">
         <button type="button" class="button" onClick={() => void copy()}>
@@ -271,6 +621,9 @@ function SecretPanel({ shown, onDone }: { shown: ShownSecret; onDone: () => void
     </section>
   );
 }
+
+type WebhookField = 'url' | 'description' | 'events';
+const webhookFields: readonly WebhookField[] = ['url', 'description', 'events'];
 
 interface FormValues {
   url: string;
@@ -290,20 +643,9 @@ interface WebhookFormProps {
 /** URL, description and a checkbox per event: adds a subscription, or edits one. */
 function WebhookForm({ initial = { url: '', description: '', events: [] }, submitLabel, busyLabel, onSubmit, onCancel }: WebhookFormProps) {
   const [values, setValues] = useState(initial);
-  const [refusal, setRefusal] = useState<Refusal | null>(null);
+  const [refusal, setRefusal] = useState<Refusal<WebhookField> | null>(null);
   const [busy, setBusy] = useState(false);
-  const id = useId();
-  const errors = refusal?.fields ?? {};
-  const invalid = (field: Field) => ({
-    'aria-invalid': errors[field] ? ('true' as const) : undefined,
-    'aria-describedby': errors[field] ? `${id}-${field}-error` : undefined,
-  });
-  const fieldError = (field: Field) =>
-    errors[field] && (
-      <p id={`${id}-${field}-error`} class="field-error">
-        {errors[field]}
-      </p>
-    );
+  const { invalid, error: fieldError } = useFieldErrors(refusal);
 
   async function submit(event: Event) {
     event.preventDefault();
@@ -315,7 +657,7 @@ function WebhookForm({ initial = { url: '', description: '', events: [] }, submi
       const events = eventTypes.filter((type) => values.events.includes(type));
       await onSubmit({ url: values.url.trim(), description: values.description.trim(), events });
     } catch (error) {
-      setRefusal(refusalOf(error));
+      setRefusal(refusalOf(error, webhookFields));
     } finally {
       setBusy(false);
     }
@@ -400,25 +742,12 @@ interface WebhookItemProps {
 function WebhookItem({ calls, webhook, onChange, onSecret, onDeleted }: WebhookItemProps) {
   const [mode, setMode] = useState<'view' | 'edit' | 'rotate'>('view');
   const [showDeliveries, setShowDeliveries] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, setError, run } = useTask();
   const [overlap, setOverlap] = useState('24');
   // Counts the resumes answered: each one has the open deliveries list reloaded (Parley sends again what waited).
   const [resumes, setResumes] = useState(0);
   const deliveriesId = useId();
   const isPaused = webhook.status === 'paused';
-
-  async function run(task: () => Promise<void>) {
-    setBusy(true);
-    setError(null);
-    try {
-      await task();
-    } catch (failure) {
-      setError(errorMessage(failure));
-    } finally {
-      setBusy(false);
-    }
-  }
 
   const setStatus = (status: WebhookSubscription['status']) =>
     run(async () => {
@@ -795,9 +1124,9 @@ function DeliveryDetails({ delivery }: { delivery: WebhookDelivery }) {
 /** Props of {@link PausedWebhookAlert}. */
 export interface PausedWebhookAlertProps {
   webhook: WebhookSubscription;
-  /** Settings → Webhooks. */
+  /** Settings → API & webhooks. */
   href: string;
-  /** Opens Settings → Webhooks. */
+  /** Opens Settings → API & webhooks. */
   onOpen: () => void;
   onDismiss: () => void;
 }
@@ -816,7 +1145,7 @@ export function PausedWebhookAlert({ webhook, href, onOpen, onDismiss }: PausedW
             onOpen();
           }}
         >
-          Settings → Webhooks
+          Settings → API &amp; webhooks
         </a>
         .
       </span>

@@ -54,15 +54,17 @@ function mount(who: Agent, path: string) {
       const body =
         url === '/api/webhooks'
           ? { webhooks: [paused] }
-          : url === '/api/teams'
-            ? { teams: [] }
-            : url === '/api/widgets'
-              ? { widgets: [] }
-              : url === '/api/presence'
-                ? { agents: [] }
-                : url === '/api/me'
-                  ? { agent: who, email: false }
-                  : { conversations: [], nextCursor: null };
+          : url === '/api/tokens'
+            ? { tokens: [] }
+            : url === '/api/teams'
+              ? { teams: [] }
+              : url === '/api/widgets'
+                ? { widgets: [] }
+                : url === '/api/presence'
+                  ? { agents: [] }
+                  : url === '/api/me'
+                    ? { agent: who, email: false }
+                    : { conversations: [], nextCursor: null };
       return new Response(JSON.stringify(body), { headers: { 'content-type': 'application/json' } });
     },
   });
@@ -78,15 +80,18 @@ function mount(who: Agent, path: string) {
 }
 
 const webhooksButton = () =>
-  [...container.querySelectorAll<HTMLButtonElement>('.topbar button')].find((button) => button.textContent?.trim() === 'Webhooks');
+  [...container.querySelectorAll<HTMLButtonElement>('.topbar button')].find((button) => button.textContent?.trim() === 'API & webhooks');
 
-describe('Settings → Webhooks in the workspace', () => {
+describe('Settings → API & webhooks in the workspace', () => {
   it('is not offered to agents, and its URL tells them it is for admins, without asking the server', async () => {
     const { urls } = mount(agent, '/console/settings/webhooks');
     expect(webhooksButton()).toBeUndefined();
-    await vi.waitFor(() => expect(container.querySelector('main')!.textContent).toContain('Only admins can manage webhooks.'));
+    await vi.waitFor(() =>
+      expect(container.querySelector('main')!.textContent).toContain('Only admins can manage API tokens and webhooks.'),
+    );
     await new Promise((done) => setTimeout(done, 20));
     expect(urls).not.toContain('/api/webhooks');
+    expect(urls).not.toContain('/api/tokens');
   });
 
   it('is a top-bar link for admins that opens the page, loaded on first visit, at /console/settings/webhooks', async () => {
@@ -96,10 +101,11 @@ describe('Settings → Webhooks in the workspace', () => {
     expect(location.pathname).toBe('/console/settings/webhooks');
     await vi.waitFor(() => expect(container.querySelector('li[aria-label="https://crm.example/parley"]')).not.toBeNull());
     expect(urls).toContain('/api/webhooks');
+    expect(urls).toContain('/api/tokens');
     expect(webhooksButton()!.getAttribute('aria-current')).toBe('page');
   });
 
-  it('tells an admin when Parley paused a webhook, with a link to Settings → Webhooks', async () => {
+  it('tells an admin when Parley paused a webhook, with a link to Settings → API & webhooks', async () => {
     const { emit } = mount(admin, '/console/');
     expect(container.querySelector('.webhook-alert')).toBeNull();
     emit('webhook:paused', paused);
@@ -111,7 +117,7 @@ describe('Settings → Webhooks in the workspace', () => {
     expect(alert.textContent).toContain('Parley paused the webhook https://crm.example/parley.');
     expect(alert.textContent).toContain(paused.pausedReason);
     const link = alert.querySelector('a')!;
-    expect(link.textContent).toBe('Settings → Webhooks');
+    expect(link.textContent).toBe('Settings → API & webhooks');
     expect(link.getAttribute('href')).toBe('/console/settings/webhooks');
 
     await act(async () => link.click());

@@ -1,6 +1,6 @@
 /**
  * The signed-in console: top bar, inbox pane and conversation pane, or the knowledge base, saved replies or (admins)
- * widgets' settings, people or webhooks page; and, for admins, an alert when Parley paused a failing webhook.
+ * widgets' settings, people or API & webhooks page; and, for admins, an alert when Parley paused a failing webhook.
  * @module
  */
 import { emptyThread } from '@parley/client/thread';
@@ -73,7 +73,7 @@ const pages = [
   { page: 'saved-replies', label: 'Saved replies', path: savedRepliesPath, adminOnly: false },
   { page: 'widgets', label: 'Widgets', path: widgetSettingsPath, adminOnly: true },
   { page: 'people', label: 'People', path: peoplePath, adminOnly: true },
-  { page: 'webhooks', label: 'Webhooks', path: webhooksPath, adminOnly: true },
+  { page: 'webhooks', label: 'API & webhooks', path: webhooksPath, adminOnly: true },
 ] as const;
 
 // Pages an agent opens now and then, each in its own chunk (apps/console/size-budget.json).

@@ -1,7 +1,6 @@
 import { memberships, organizations, users, type Database } from '@parley/db';
-import { isAdminRole, ParleyError, type Agent } from '@parley/protocol';
+import { ParleyError, type Agent } from '@parley/protocol';
 import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
-import type { FastifyRequest } from 'fastify';
 import type { AgentIdentity } from './tokens.js';
 
 const agentColumns = {
@@ -76,14 +75,4 @@ export async function currentRoles(
     .from(memberships)
     .where(and(inArray(memberships.userId, userIds), isNull(memberships.deactivatedAt)));
   return new Map(rows.map((row) => [`${row.userId}:${row.organizationId}`, row.role]));
-}
-
-/**
- * A preHandler (after `authenticate`) that lets admins through and answers everyone else `forbidden`, saying what
- * only admins may do (`action`, e.g. "change the knowledge base").
- */
-export function requireAdmin(action: string) {
-  return async function requireAdminRole(request: FastifyRequest): Promise<void> {
-    if (!request.agent || !isAdminRole(request.agent.role)) throw new ParleyError('forbidden', `Only admins can ${action}.`);
-  };
 }

@@ -1,5 +1,6 @@
 import { users } from '@parley/db';
 import {
+  API_TOKEN_PREFIX,
   agentPreferencesSchema,
   agentPreferencesUpdateSchema,
   loginRequestSchema,
@@ -8,13 +9,23 @@ import {
   ParleyError,
   type Agent,
   type AgentPreferences,
+  type ApiScope,
 } from '@parley/protocol';
 import { eq, sql } from 'drizzle-orm';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { createRateLimit } from '../plugins/rate-limit.js';
+import { createMeteredRateLimit, createRateLimit } from '../plugins/rate-limit.js';
 import { findAgentByEmail, loadAgent, toAgent } from './agents.js';
+import {
+  loginRequestExample,
+  loginResponseExample,
+  meExample,
+  preferencesExample,
+  preferencesUpdatedExample,
+  preferencesUpdateExample,
+} from './api-examples.js';
+import { registerApiTokenRoutes, verifyApiToken, type ApiTokenCaller } from './api-tokens.js';
 import { registerInvitationRoutes } from './invitations.js';
 import { hashPassword, verifyPassword } from './passwords.js';
 import { startSession } from './sessions.js';
@@ -22,13 +33,24 @@ import { createTokenService, type TokenService } from './tokens.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
-    /** preHandler that requires an agent bearer token and sets `request.agent`. */
-    authenticate: (request: FastifyRequest) => Promise<void>;
+    /**
+     * preValidation hook that requires a bearer token: an agent's session (sets `request.agent`) or, on a route whose
+     * config names a `scope`, an API token carrying that scope (sets `request.apiToken`). Before validation, so that a
+     * caller without the right learns nothing from how the input is checked.
+     */
+    authenticate: (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
     /** Signs and verifies visitor and agent tokens (the socket handshakes verify them too). */
     tokens: TokenService;
   }
   interface FastifyRequest {
+    /** The signed-in agent, when an agent's session token authenticated the request. */
     agent: Agent | null;
+    /** The API token, when one authenticated the request. */
+    apiToken: ApiTokenCaller | null;
+  }
+  interface FastifyContextConfig {
+    /** The scope an API token needs for this route; a route without one answers every API token `forbidden`. */
+    scope?: ApiScope;
   }
 }
 
@@ -51,19 +73,41 @@ export function readPreferences(stored: unknown): AgentPreferences {
 const dummyHashPromise = hashPassword('parley-timing-equalizer');
 
 /**
- * Agent sign-in (`POST /api/auth/login`, `GET /api/me`, `/api/me/preferences`), invitations (`/api/invitations`), the
- * `authenticate` preHandler and `app.tokens`.
+ * Agent sign-in (`POST /api/auth/login`, `GET /api/me`, `/api/me/preferences`), invitations (`/api/invitations`), API
+ * tokens (`/api/tokens`), the `authenticate` hook and `app.tokens`.
  */
 export const authPlugin = fp<{ secret: string }>(
   async function registerAuth(app: FastifyInstance, { secret }) {
     const tokens = createTokenService(secret);
     app.decorate('tokens', tokens);
     app.decorateRequest('agent', null);
-    app.decorate('authenticate', async function authenticate(request: FastifyRequest) {
+    app.decorateRequest('apiToken', null);
+    const apiRateLimit = createMeteredRateLimit(app.config.rateLimit.apiRequestsPerMinute, 60);
+
+    async function authenticateApiToken(request: FastifyRequest, reply: FastifyReply, bearer: string): Promise<void> {
+      const caller = await verifyApiToken(app.db, bearer);
+      const { scope } = request.routeOptions.config;
+      if (!scope) throw new ParleyError('forbidden', 'API tokens cannot use this route; it is for people signed in to the console.');
+      if (!caller.scopes.includes(scope)) throw new ParleyError('forbidden', `This API token lacks the ${scope} scope.`);
+      // Headers set here stay on the answer, an error's included (IETF RateLimit header fields).
+      const limit = await apiRateLimit(caller.id);
+      reply.header('ratelimit-limit', limit.limit);
+      reply.header('ratelimit-remaining', limit.remaining);
+      reply.header('ratelimit-reset', limit.resetSeconds);
+      if (limit.limited) {
+        reply.header('retry-after', limit.resetSeconds);
+        throw new ParleyError('rate_limited', `Too many requests with this API token; try again in ${limit.resetSeconds} s.`);
+      }
+      request.apiToken = caller;
+    }
+
+    app.decorate('authenticate', async function authenticate(request: FastifyRequest, reply: FastifyReply) {
       const header = request.headers.authorization;
       const match = header?.match(/^Bearer (.+)$/);
-      if (!match) throw new ParleyError('unauthorized', 'Sign in first.');
-      request.agent = await loadAgent(app.db, await tokens.verifyAgent(match[1]!));
+      if (!match) throw new ParleyError('unauthorized', 'Sign in first, or send an API token as Authorization: Bearer.');
+      const bearer = match[1]!;
+      if (bearer.startsWith(API_TOKEN_PREFIX)) return authenticateApiToken(request, reply, bearer);
+      request.agent = await loadAgent(app.db, await tokens.verifyAgent(bearer));
     });
 
     // Ten attempts per account per 15 minutes slows password guessing to a crawl, from however many addresses it comes;
@@ -74,7 +118,10 @@ export const authPlugin = fp<{ secret: string }>(
 
     api.post(
       '/api/auth/login',
-      { schema: { body: loginRequestSchema, response: { 200: loginResponseSchema } } },
+      {
+        config: { public: true, example: { body: loginRequestExample, response: loginResponseExample } },
+        schema: { body: loginRequestSchema, response: { 200: loginResponseSchema } },
+      },
       async function login(request) {
         const { email, password } = request.body;
         // request.ip is the forwarded client address only behind a trusted proxy (PARLEY_TRUST_PROXY).
@@ -89,20 +136,29 @@ export const authPlugin = fp<{ secret: string }>(
     );
 
     registerInvitationRoutes(app);
+    registerApiTokenRoutes(app);
 
     async function preferencesOf(userId: string): Promise<AgentPreferences> {
       const [row] = await app.db.select({ preferences: users.preferences }).from(users).where(eq(users.id, userId));
       return readPreferences(row?.preferences);
     }
 
-    api.get('/api/me', { preHandler: app.authenticate, schema: { response: { 200: meSchema } } }, async function me(request) {
-      return { agent: request.agent!, email: app.mailer.enabled, preferences: await preferencesOf(request.agent!.id) };
-    });
+    api.get(
+      '/api/me',
+      { config: { example: { response: meExample } }, preValidation: app.authenticate, schema: { response: { 200: meSchema } } },
+      async function me(request) {
+        return { agent: request.agent!, email: app.mailer.enabled, preferences: await preferencesOf(request.agent!.id) };
+      },
+    );
 
     // The caller's own preferences, whichever organization they signed in to: they belong to the person.
     api.get(
       '/api/me/preferences',
-      { preHandler: app.authenticate, schema: { response: { 200: agentPreferencesSchema } } },
+      {
+        config: { example: { response: preferencesExample } },
+        preValidation: app.authenticate,
+        schema: { response: { 200: agentPreferencesSchema } },
+      },
       async function getPreferences(request) {
         return preferencesOf(request.agent!.id);
       },
@@ -110,7 +166,11 @@ export const authPlugin = fp<{ secret: string }>(
 
     api.patch(
       '/api/me/preferences',
-      { preHandler: app.authenticate, schema: { body: agentPreferencesUpdateSchema, response: { 200: agentPreferencesSchema } } },
+      {
+        config: { example: { body: preferencesUpdateExample, response: preferencesUpdatedExample } },
+        preValidation: app.authenticate,
+        schema: { body: agentPreferencesUpdateSchema, response: { 200: agentPreferencesSchema } },
+      },
       async function updatePreferences(request) {
         const change: Record<string, boolean> = {};
         for (const [key, value] of Object.entries(request.body)) if (typeof value === 'boolean') change[key] = value;
@@ -124,5 +184,5 @@ export const authPlugin = fp<{ secret: string }>(
       },
     );
   },
-  { name: 'parley-auth', fastify: '5.x', dependencies: ['parley-db', 'parley-mailer'] },
+  { name: 'parley-auth', fastify: '5.x', dependencies: ['parley-config', 'parley-db', 'parley-mailer'] },
 );

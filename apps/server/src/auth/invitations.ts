@@ -39,11 +39,21 @@ import {
 import { and, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { publicBaseUrl } from '../config.js';
 import { invitationEmail } from '../plugins/mail-templates.js';
 import { createRateLimit } from '../plugins/rate-limit.js';
-import { loadAgent, requireAdmin } from './agents.js';
+import { loadAgent } from './agents.js';
+import {
+  invitationAcceptedExample,
+  invitationAcceptExample,
+  invitationCreateExample,
+  invitationLookupExample,
+  invitationPreviewExample,
+  invitationResentExample,
+  invitationSentExample,
+} from './api-examples.js';
+import { requireAdmin } from './caller.js';
 import { hashPassword, verifyPassword } from './passwords.js';
 import { startSession } from './sessions.js';
 
@@ -370,7 +380,11 @@ export function registerInvitationRoutes(app: FastifyInstance): void {
 
   api.post(
     '/api/invitations',
-    { preValidation, schema: { body: invitationCreateSchema, response: { 201: invitationSentSchema } } },
+    {
+      config: { example: { body: invitationCreateExample, response: invitationSentExample } },
+      preValidation,
+      schema: { body: invitationCreateSchema, response: { 201: invitationSentSchema } },
+    },
     async function createInvitationRoute(request, reply) {
       const inviter = request.agent!;
       return reply.code(201).send(await send(inviter, await createInvitation(app.db, inviter, request.body)));
@@ -379,7 +393,11 @@ export function registerInvitationRoutes(app: FastifyInstance): void {
 
   api.post(
     '/api/invitations/:invitationId/resend',
-    { preValidation, schema: { params: invitationParamsSchema, response: { 200: invitationSentSchema } } },
+    {
+      config: { example: { response: invitationResentExample } },
+      preValidation,
+      schema: { params: invitationParamsSchema, response: { 200: invitationSentSchema } },
+    },
     async function resendInvitationRoute(request) {
       const inviter = request.agent!;
       return send(inviter, await renewInvitation(app.db, inviter, request.params.invitationId));
@@ -388,16 +406,19 @@ export function registerInvitationRoutes(app: FastifyInstance): void {
 
   api.delete(
     '/api/invitations/:invitationId',
-    { preValidation, schema: { params: invitationParamsSchema } },
+    { preValidation, schema: { params: invitationParamsSchema, response: { 204: z.null() } } },
     async function revokeInvitationRoute(request, reply) {
       await revokeInvitation(app.db, request.agent!.organizationId, request.params.invitationId);
-      return reply.code(204).send();
+      return reply.code(204).send(null);
     },
   );
 
   api.post(
     '/api/invitations/lookup',
-    { schema: { body: invitationLookupSchema, response: { 200: invitationPreviewSchema } } },
+    {
+      config: { public: true, example: { body: invitationLookupExample, response: invitationPreviewExample } },
+      schema: { body: invitationLookupSchema, response: { 200: invitationPreviewSchema } },
+    },
     async function lookupInvitationRoute(request) {
       // request.ip is the forwarded client address only behind a trusted proxy (PARLEY_TRUST_PROXY).
       await limit(request.body.token, request.ip);
@@ -407,7 +428,10 @@ export function registerInvitationRoutes(app: FastifyInstance): void {
 
   api.post(
     '/api/invitations/accept',
-    { schema: { body: invitationAcceptSchema, response: { 200: loginResponseSchema } } },
+    {
+      config: { public: true, example: { body: invitationAcceptExample, response: invitationAcceptedExample } },
+      schema: { body: invitationAcceptSchema, response: { 200: loginResponseSchema } },
+    },
     async function acceptInvitationRoute(request): Promise<LoginResponse> {
       await limit(request.body.token, request.ip);
       const joined = await acceptInvitation(app.db, request.body);

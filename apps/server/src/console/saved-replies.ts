@@ -18,7 +18,14 @@ import {
 import { and, asc, eq, isNull, or, sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import type { z } from 'zod';
+import { z } from 'zod';
+import {
+  savedReplyCreateExample,
+  savedReplyExample,
+  savedReplyListExample,
+  savedReplyUpdatedExample,
+  savedReplyUpdateExample,
+} from './api-examples.js';
 
 type SavedReplyRow = typeof savedReplies.$inferSelect;
 
@@ -151,7 +158,11 @@ export function registerSavedReplyRoutes(app: FastifyInstance): void {
 
   api.get(
     '/api/saved-replies',
-    { preHandler: app.authenticate, schema: { response: { 200: savedReplyListSchema } } },
+    {
+      config: { example: { response: savedReplyListExample } },
+      preValidation: app.authenticate,
+      schema: { response: { 200: savedReplyListSchema } },
+    },
     async function listSavedRepliesRoute(request) {
       return { savedReplies: await listSavedReplies(app.db, request.agent!) };
     },
@@ -159,7 +170,11 @@ export function registerSavedReplyRoutes(app: FastifyInstance): void {
 
   api.post(
     '/api/saved-replies',
-    { preHandler: app.authenticate, schema: { body: savedReplyCreateSchema, response: { 201: savedReplySchema } } },
+    {
+      config: { example: { body: savedReplyCreateExample, response: savedReplyExample } },
+      preValidation: app.authenticate,
+      schema: { body: savedReplyCreateSchema, response: { 201: savedReplySchema } },
+    },
     async function createSavedReplyRoute(request, reply) {
       return reply.code(201).send(await createSavedReply(app.db, request.agent!, request.body));
     },
@@ -168,7 +183,8 @@ export function registerSavedReplyRoutes(app: FastifyInstance): void {
   api.patch(
     '/api/saved-replies/:savedReplyId',
     {
-      preHandler: app.authenticate,
+      config: { example: { body: savedReplyUpdateExample, response: savedReplyUpdatedExample } },
+      preValidation: app.authenticate,
       schema: { params: savedReplyParamsSchema, body: savedReplyUpdateSchema, response: { 200: savedReplySchema } },
     },
     async function updateSavedReplyRoute(request) {
@@ -178,10 +194,10 @@ export function registerSavedReplyRoutes(app: FastifyInstance): void {
 
   api.delete(
     '/api/saved-replies/:savedReplyId',
-    { preHandler: app.authenticate, schema: { params: savedReplyParamsSchema } },
+    { preValidation: app.authenticate, schema: { params: savedReplyParamsSchema, response: { 204: z.null() } } },
     async function deleteSavedReplyRoute(request, reply) {
       await deleteSavedReply(app.db, request.agent!, request.params.savedReplyId);
-      return reply.code(204).send();
+      return reply.code(204).send(null);
     },
   );
 }

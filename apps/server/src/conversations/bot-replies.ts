@@ -10,7 +10,9 @@ import { asc, eq } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { botReplyListExample } from './api-examples.js';
 import { getConversationRow } from './service.js';
+import { organizationIdOf } from '../auth/caller.js';
 
 const botReplyParamsSchema = z.object({ conversationId: z.uuid() });
 // What was stored is what `TurnSources.shown` gave; read back through the schema all the same (rows of older versions).
@@ -44,9 +46,13 @@ export function registerBotReplies(app: FastifyInstance): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
   api.get(
     '/api/conversations/:conversationId/bot-replies',
-    { preHandler: app.authenticate, schema: { params: botReplyParamsSchema, response: { 200: botReplyListSchema } } },
+    {
+      config: { scope: 'conversations:read', example: { response: botReplyListExample } },
+      preValidation: app.authenticate,
+      schema: { params: botReplyParamsSchema, response: { 200: botReplyListSchema } },
+    },
     async function listBotRepliesRoute(request) {
-      return { botReplies: await listBotReplies(app.db, request.agent!.organizationId, request.params.conversationId) };
+      return { botReplies: await listBotReplies(app.db, organizationIdOf(request), request.params.conversationId) };
     },
   );
 }

@@ -21,12 +21,14 @@ import { parse as parseUserAgent } from 'bowser';
 import { and, desc, eq } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { contactEditExample, contactExample } from './api-examples.js';
 import type { Realtime } from '../plugins/io.js';
 import type { RateLimit } from '../plugins/rate-limit.js';
 import { announceConversation } from './broadcast.js';
 import { updateContactDetails } from './contact-update.js';
 import { invalidPhoneMessage, normalizeEmail, parsePhone } from './contact-details.js';
 import { isPreviewMessage } from './service.js';
+import { callerKey, organizationIdOf } from '../auth/caller.js';
 
 /** How many of the contact's conversations the panel lists, newest first. */
 const CONTACT_CONVERSATIONS = 20;
@@ -164,21 +166,26 @@ export function registerContacts(app: FastifyInstance, deps: { rateLimit: RateLi
 
   api.get(
     '/api/contacts/:contactId',
-    { preHandler: app.authenticate, schema: { params: contactParamsSchema, response: { 200: contactSchema } } },
+    {
+      config: { scope: 'contacts:read', example: { response: contactExample } },
+      preValidation: app.authenticate,
+      schema: { params: contactParamsSchema, response: { 200: contactSchema } },
+    },
     async function getContactRoute(request) {
-      return getContact(app.db, request.agent!.organizationId, request.params.contactId);
+      return getContact(app.db, organizationIdOf(request), request.params.contactId);
     },
   );
 
   api.patch(
     '/api/contacts/:contactId',
     {
-      preHandler: app.authenticate,
+      config: { scope: 'contacts:write', example: { response: contactExample, body: contactEditExample } },
+      preValidation: app.authenticate,
       schema: { params: contactParamsSchema, body: contactEditSchema, response: { 200: contactSchema } },
     },
     async function editContactRoute(request) {
-      const { id, organizationId } = request.agent!;
-      await deps.rateLimit(`agent:${id}`);
+      const organizationId = organizationIdOf(request);
+      await deps.rateLimit(callerKey(request));
       const { contactId } = request.params;
       await editContact(app.db, organizationId, contactId, request.body);
       await announceContactChange(app.realtime, app.db, organizationId, contactId);

@@ -13,7 +13,7 @@ import {
   type InboxView,
   type ReadState,
 } from '@parley/protocol';
-import { and, asc, desc, eq, inArray, notInArray, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, notInArray, sql, type SQL } from 'drizzle-orm';
 import { toConversationSummary } from './mappers.js';
 import { findSummaries } from './service.js';
 
@@ -21,17 +21,24 @@ import { findSummaries } from './service.js';
 export interface InboxQuery {
   view?: InboxView | undefined;
   status?: ConversationStatus | undefined;
+  assigneeId?: string | undefined;
   teamId?: string | undefined;
   widgetId?: string | undefined;
+  contactId?: string | undefined;
+  /** ISO 8601. */
+  updatedSince?: string | undefined;
   q?: string | undefined;
   sort: InboxSort;
   cursor?: string | undefined;
   limit: number;
 }
 
-/** The agent the inbox is for: their organization's conversations, their own assignments and reads. */
+/**
+ * Who the list is for: an agent (their organization's conversations, their own assignments and reads), or an API token
+ * (`userId` null: no view `mine`, and no unread counts, which are an agent's own).
+ */
 export interface InboxReader {
-  userId: string;
+  userId: string | null;
   organizationId: string;
 }
 
@@ -45,6 +52,11 @@ const hasTicket = sql`exists (select 1 from tickets t where t.conversation_id = 
 function viewCondition(view: InboxView, reader: InboxReader): SQL {
   switch (view) {
     case 'mine':
+      if (reader.userId === null) {
+        throw new ParleyError('invalid_payload', 'The view "mine" is a signed-in agent\'s; filter with assigneeId instead.', {
+          issues: [{ path: 'view', message: 'Not available to an API token.' }],
+        });
+      }
       return and(eq(conversations.status, 'agent'), eq(conversations.assigneeId, reader.userId))!;
     case 'unassigned':
       return eq(conversations.status, 'queued');
@@ -277,8 +289,11 @@ export async function listInbox(
   const conditions: SQL[] = [eq(conversations.organizationId, reader.organizationId)];
   if (query.view) conditions.push(viewCondition(query.view, reader));
   if (query.status) conditions.push(eq(conversations.status, query.status));
+  if (query.assigneeId) conditions.push(eq(conversations.assigneeId, query.assigneeId));
   if (query.teamId) conditions.push(eq(conversations.teamId, query.teamId));
   if (query.widgetId) conditions.push(eq(conversations.widgetId, query.widgetId));
+  if (query.contactId) conditions.push(eq(conversations.contactId, query.contactId));
+  if (query.updatedSince) conditions.push(gte(conversations.updatedAt, new Date(query.updatedSince)));
   if (query.cursor !== undefined) conditions.push(afterCursor(decodeCursor(query.cursor, query.sort)));
   const q = query.q?.trim();
   const search = q ? searchOf(q, reader.organizationId) : null;
@@ -293,7 +308,10 @@ export async function listInbox(
       page.map((row) => row.id),
     ),
     limit: page.length,
-    unreadCount: sql<number>`(select count(*)::int from messages u
+    unreadCount:
+      reader.userId === null
+        ? sql<number>`0`
+        : sql<number>`(select count(*)::int from messages u
       where u.conversation_id = ${conversations.id} and u.author_kind = 'visitor'
         and u.seq > coalesce((select r.last_read_seq from conversation_reads r
                                where r.user_id = ${reader.userId} and r.conversation_id = ${conversations.id}), 0))`,

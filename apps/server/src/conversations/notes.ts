@@ -10,10 +10,12 @@ import { and, asc, eq } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { noteCreateExample, noteExample, noteListExample } from './api-examples.js';
 import type { Config } from '../config.js';
 import { organizationRoom } from '../plugins/io.js';
 import type { RateLimit } from '../plugins/rate-limit.js';
 import { assertMessageLength, getConversationRow, lockAgentConversation, type AgentContext } from './service.js';
+import { organizationIdOf } from '../auth/caller.js';
 
 type NoteRow = typeof conversationNotes.$inferSelect;
 
@@ -84,15 +86,23 @@ export function registerNotes(app: FastifyInstance, deps: { config: Config; rate
 
   api.get(
     '/api/conversations/:conversationId/notes',
-    { preHandler: app.authenticate, schema: { params: noteParamsSchema, response: { 200: noteListSchema } } },
+    {
+      config: { scope: 'conversations:read', example: { response: noteListExample } },
+      preValidation: app.authenticate,
+      schema: { params: noteParamsSchema, response: { 200: noteListSchema } },
+    },
     async function listNotesRoute(request) {
-      return { notes: await listNotes(app.db, request.agent!.organizationId, request.params.conversationId) };
+      return { notes: await listNotes(app.db, organizationIdOf(request), request.params.conversationId) };
     },
   );
 
   api.post(
     '/api/conversations/:conversationId/notes',
-    { preHandler: app.authenticate, schema: { params: noteParamsSchema, body: noteCreateSchema, response: { 200: noteSchema } } },
+    {
+      config: { example: { response: noteExample, body: noteCreateExample } },
+      preValidation: app.authenticate,
+      schema: { params: noteParamsSchema, body: noteCreateSchema, response: { 200: noteSchema } },
+    },
     async function writeNoteRoute(request) {
       const { id, organizationId, name } = request.agent!;
       assertMessageLength(request.body.body, deps.config.messageMaxLength);

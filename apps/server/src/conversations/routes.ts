@@ -15,6 +15,20 @@ import {
 } from '@parley/protocol';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import {
+  conversationListExample,
+  conversationUpdateExample,
+  inboxCountsExample,
+  messageSentExample,
+  messagesPageExample,
+  readRequestExample,
+  readStateExample,
+  replyRequestExample,
+  resolvedConversationExample,
+  transferRequestExample,
+  transferredConversationExample,
+} from './api-examples.js';
+import { organizationIdOf } from '../auth/caller.js';
 import type { Config } from '../config.js';
 import { publishConversationChange, publishSendResult } from './broadcast.js';
 import type { RateLimit } from '../plugins/rate-limit.js';
@@ -36,29 +50,39 @@ function agentOf(request: FastifyRequest): AgentContext {
 }
 
 function readerOf(request: FastifyRequest) {
-  return { userId: request.agent!.id, organizationId: request.agent!.organizationId };
+  return { userId: request.agent!.id, organizationId: organizationIdOf(request) };
 }
 
 /** The console's REST API under `/api/conversations`. Every route needs an agent token. */
 export async function conversationRoutes(app: FastifyInstance, deps: { config: Config; rateLimit: RateLimit }) {
   const api = app.withTypeProvider<ZodTypeProvider>();
-  api.addHook('preHandler', app.authenticate);
+  api.addHook('preValidation', app.authenticate);
 
   api.get(
     '/api/conversations',
-    { schema: { querystring: conversationListQuerySchema, response: { 200: conversationListSchema } } },
+    {
+      config: { example: { response: conversationListExample } },
+      schema: { querystring: conversationListQuerySchema, response: { 200: conversationListSchema } },
+    },
     async function listConversationsRoute(request) {
       return listInbox(app.db, readerOf(request), request.query);
     },
   );
 
-  api.get('/api/conversations/counts', { schema: { response: { 200: inboxCountsSchema } } }, async function inboxCountsRoute(request) {
-    return countInbox(app.db, readerOf(request));
-  });
+  api.get(
+    '/api/conversations/counts',
+    { config: { example: { response: inboxCountsExample } }, schema: { response: { 200: inboxCountsSchema } } },
+    async function inboxCountsRoute(request) {
+      return countInbox(app.db, readerOf(request));
+    },
+  );
 
   api.post(
     '/api/conversations/:conversationId/read',
-    { schema: { params: conversationParamsSchema, body: readRequestSchema, response: { 200: readStateSchema } } },
+    {
+      config: { example: { response: readStateExample, body: readRequestExample } },
+      schema: { params: conversationParamsSchema, body: readRequestSchema, response: { 200: readStateSchema } },
+    },
     async function markReadRoute(request) {
       return markRead(app.db, readerOf(request), request.params.conversationId, request.body.seq);
     },
@@ -67,17 +91,21 @@ export async function conversationRoutes(app: FastifyInstance, deps: { config: C
   api.get(
     '/api/conversations/:conversationId/messages',
     {
+      config: { scope: 'conversations:read', example: { response: messagesPageExample } },
       schema: { params: conversationParamsSchema, querystring: messageListQuerySchema, response: { 200: messagesPageSchema } },
     },
     async function listMessagesRoute(request) {
-      const conversation = await getConversationRow(app.db, request.agent!.organizationId, request.params.conversationId);
+      const conversation = await getConversationRow(app.db, organizationIdOf(request), request.params.conversationId);
       return listMessages(app.db, conversation.id, request.query);
     },
   );
 
   api.post(
     '/api/conversations/:conversationId/messages',
-    { schema: { params: conversationParamsSchema, body: replyRequestSchema, response: { 200: messageSentSchema } } },
+    {
+      config: { example: { response: messageSentExample, body: replyRequestExample } },
+      schema: { params: conversationParamsSchema, body: replyRequestSchema, response: { 200: messageSentSchema } },
+    },
     async function replyRoute(request) {
       const agent = agentOf(request);
       assertMessageLength(request.body.body, deps.config.messageMaxLength);
@@ -97,6 +125,7 @@ export async function conversationRoutes(app: FastifyInstance, deps: { config: C
   api.patch(
     '/api/conversations/:conversationId',
     {
+      config: { example: { response: resolvedConversationExample, body: conversationUpdateExample } },
       schema: { params: conversationParamsSchema, body: conversationUpdateSchema, response: { 200: conversationSummarySchema } },
     },
     async function updateConversationRoute(request) {
@@ -109,6 +138,7 @@ export async function conversationRoutes(app: FastifyInstance, deps: { config: C
   api.post(
     '/api/conversations/:conversationId/transfer',
     {
+      config: { example: { response: transferredConversationExample, body: transferRequestExample } },
       schema: { params: conversationParamsSchema, body: transferRequestSchema, response: { 200: conversationSummarySchema } },
     },
     async function transferConversationRoute(request) {

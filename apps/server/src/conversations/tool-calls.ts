@@ -11,6 +11,8 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { getConversationRow } from './service.js';
+import { organizationIdOf } from '../auth/caller.js';
+import { toolCallListExample } from './api-examples.js';
 
 type ToolCallRow = typeof toolCalls.$inferSelect;
 
@@ -47,9 +49,13 @@ export function registerToolCalls(app: FastifyInstance): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
   api.get(
     '/api/conversations/:conversationId/tool-calls',
-    { preHandler: app.authenticate, schema: { params: toolCallParamsSchema, response: { 200: toolCallListSchema } } },
+    {
+      config: { scope: 'conversations:read', example: { response: toolCallListExample } },
+      preValidation: app.authenticate,
+      schema: { params: toolCallParamsSchema, response: { 200: toolCallListSchema } },
+    },
     async function listToolCallsRoute(request) {
-      return { toolCalls: await listToolCalls(app.db, request.agent!.organizationId, request.params.conversationId) };
+      return { toolCalls: await listToolCalls(app.db, organizationIdOf(request), request.params.conversationId) };
     },
   );
 }

@@ -13,12 +13,13 @@ import { peopleListSchema, personParamsSchema, personSchema, personUpdateSchema,
 import { and, asc, eq } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { requireAdmin } from '../auth/agents.js';
+import { requireAdmin } from '../auth/caller.js';
 import { changePerson, listPeople, readPeople, type PersonChange } from '../auth/people.js';
 import { disconnectStaleAgents } from '../conversations/agent-socket.js';
 import { publishConversationChange } from '../conversations/broadcast.js';
 import { applyConversationEvent } from '../conversations/service.js';
 import { lockRouting } from './routing.js';
+import { peopleListExample, personUpdatedExample, personUpdateExample } from './api-examples.js';
 
 /** Sends the open conversations of someone just deactivated back to the queue; returns the transitions to publish. */
 async function requeueAssigned(tx: Transaction, change: PersonChange) {
@@ -48,13 +49,21 @@ export function registerPeopleRoutes(app: FastifyInstance): void {
   // Before validation: an agent (or nobody) is refused whatever the body, rather than told what is wrong with it.
   const preValidation = [app.authenticate, requireAdmin('manage people')];
 
-  api.get('/api/people', { preValidation, schema: { response: { 200: peopleListSchema } } }, async function listPeopleRoute(request) {
-    return listPeople(app.db, request.agent!.organizationId);
-  });
+  api.get(
+    '/api/people',
+    { config: { example: { response: peopleListExample } }, preValidation, schema: { response: { 200: peopleListSchema } } },
+    async function listPeopleRoute(request) {
+      return listPeople(app.db, request.agent!.organizationId);
+    },
+  );
 
   api.patch(
     '/api/people/:userId',
-    { preValidation, schema: { params: personParamsSchema, body: personUpdateSchema, response: { 200: personSchema } } },
+    {
+      config: { example: { body: personUpdateExample, response: personUpdatedExample } },
+      preValidation,
+      schema: { params: personParamsSchema, body: personUpdateSchema, response: { 200: personSchema } },
+    },
     async function changePersonRoute(request) {
       const actor = request.agent!;
       const { change, requeued } = await app.db.transaction(async (tx) => {

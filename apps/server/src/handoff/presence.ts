@@ -14,6 +14,7 @@ import {
   setAway,
   type PresenceKey,
 } from './presence-store.js';
+import { presenceListExample } from './api-examples.js';
 
 /** Timings of {@link registerPresence}; from `config.presence`. */
 export interface PresenceOptions {
@@ -173,7 +174,11 @@ export function registerPresence(
   const api = app.withTypeProvider<ZodTypeProvider>();
   api.get(
     '/api/presence',
-    { preHandler: app.authenticate, schema: { response: { 200: presenceListSchema } } },
+    {
+      config: { example: { response: presenceListExample } },
+      preValidation: app.authenticate,
+      schema: { response: { 200: presenceListSchema } },
+    },
     async function listPresenceRoute(request) {
       return { agents: await listPresence(db, request.agent!.organizationId, leaseMs) };
     },

@@ -21,8 +21,15 @@ import {
 import { and, asc, eq, inArray, isNull } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { requireAdmin } from '../auth/agents.js';
+import { requireAdmin } from '../auth/caller.js';
 import { routingConfigSchema } from '../widgets/routing-config.js';
+import {
+  agentCapacityUpdateExample,
+  routingDefaultsUpdateExample,
+  routingSettingsExample,
+  widgetRoutingUpdatedExample,
+  widgetRoutingUpdateExample,
+} from './api-examples.js';
 
 /** The organization's capacities and its widgets' routing, by name. */
 export async function readRoutingSettings(db: Database, organizationId: string): Promise<RoutingSettings> {
@@ -87,7 +94,7 @@ export function registerRoutingSettings(app: FastifyInstance, route: (organizati
 
   api.get(
     '/api/routing',
-    { preValidation, schema: { response: { 200: routingSettingsSchema } } },
+    { config: { example: { response: routingSettingsExample } }, preValidation, schema: { response: { 200: routingSettingsSchema } } },
     async function readRoutingRoute(request) {
       return readRoutingSettings(app.db, request.agent!.organizationId);
     },
@@ -95,7 +102,11 @@ export function registerRoutingSettings(app: FastifyInstance, route: (organizati
 
   api.patch(
     '/api/routing',
-    { preValidation, schema: { body: routingDefaultsUpdateSchema, response: { 200: routingSettingsSchema } } },
+    {
+      config: { example: { body: routingDefaultsUpdateExample, response: routingSettingsExample } },
+      preValidation,
+      schema: { body: routingDefaultsUpdateSchema, response: { 200: routingSettingsSchema } },
+    },
     async function updateRoutingDefaultsRoute(request) {
       const { organizationId } = request.agent!;
       await app.db.update(organizations).set(request.body).where(eq(organizations.id, organizationId));
@@ -107,6 +118,7 @@ export function registerRoutingSettings(app: FastifyInstance, route: (organizati
   api.patch(
     '/api/routing/agents/:userId',
     {
+      config: { example: { body: agentCapacityUpdateExample, response: routingSettingsExample } },
       preValidation,
       schema: { params: routingAgentParamsSchema, body: agentCapacityUpdateSchema, response: { 200: routingSettingsSchema } },
     },
@@ -126,6 +138,7 @@ export function registerRoutingSettings(app: FastifyInstance, route: (organizati
   api.patch(
     '/api/routing/widgets/:widgetId',
     {
+      config: { example: { body: widgetRoutingUpdateExample, response: widgetRoutingUpdatedExample } },
       preValidation,
       schema: { params: routingWidgetParamsSchema, body: widgetRoutingUpdateSchema, response: { 200: widgetRoutingSchema } },
     },

@@ -8,8 +8,9 @@ import { ParleyError, teamCreateSchema, teamListSchema, teamParamsSchema, teamSc
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import type { z } from 'zod';
-import { requireAdmin } from '../auth/agents.js';
+import { z } from 'zod';
+import { organizationIdOf, requireAdmin } from '../auth/caller.js';
+import { teamCreateExample, teamExample, teamListExample, teamUpdatedExample, teamUpdateExample } from './api-examples.js';
 
 /** The organization's teams by name, each with its members' ids. */
 export async function listTeams(db: Database | Transaction, organizationId: string): Promise<Team[]> {
@@ -120,18 +121,26 @@ export function registerTeamRoutes(app: FastifyInstance, route: (organizationId:
 
   api.get(
     '/api/teams',
-    { preHandler: app.authenticate, schema: { response: { 200: teamListSchema } } },
+    {
+      config: { scope: 'conversations:read', example: { response: teamListExample } },
+      preValidation: app.authenticate,
+      schema: { response: { 200: teamListSchema } },
+    },
     async function listTeamsRoute(request) {
-      return { teams: await listTeams(app.db, request.agent!.organizationId) };
+      return { teams: await listTeams(app.db, organizationIdOf(request)) };
     },
   );
 
   api.post(
     '/api/teams',
-    { preHandler: [app.authenticate, adminOnly], schema: { body: teamCreateSchema, response: { 201: teamSchema } } },
+    {
+      config: { example: { body: teamCreateExample, response: teamExample } },
+      preValidation: [app.authenticate, adminOnly],
+      schema: { body: teamCreateSchema, response: { 201: teamSchema } },
+    },
     async function createTeamRoute(request, reply) {
-      const team = await createTeam(app.db, request.agent!.organizationId, request.body);
-      route(request.agent!.organizationId);
+      const team = await createTeam(app.db, organizationIdOf(request), request.body);
+      route(organizationIdOf(request));
       return reply.code(201).send(team);
     },
   );
@@ -139,23 +148,24 @@ export function registerTeamRoutes(app: FastifyInstance, route: (organizationId:
   api.patch(
     '/api/teams/:teamId',
     {
-      preHandler: [app.authenticate, adminOnly],
+      config: { example: { body: teamUpdateExample, response: teamUpdatedExample } },
+      preValidation: [app.authenticate, adminOnly],
       schema: { params: teamParamsSchema, body: teamUpdateSchema, response: { 200: teamSchema } },
     },
     async function updateTeamRoute(request) {
-      const team = await updateTeam(app.db, request.agent!.organizationId, request.params.teamId, request.body);
-      route(request.agent!.organizationId);
+      const team = await updateTeam(app.db, organizationIdOf(request), request.params.teamId, request.body);
+      route(organizationIdOf(request));
       return team;
     },
   );
 
   api.delete(
     '/api/teams/:teamId',
-    { preHandler: [app.authenticate, adminOnly], schema: { params: teamParamsSchema } },
+    { preValidation: [app.authenticate, adminOnly], schema: { params: teamParamsSchema, response: { 204: z.null() } } },
     async function deleteTeamRoute(request, reply) {
-      await deleteTeam(app.db, request.agent!.organizationId, request.params.teamId);
-      route(request.agent!.organizationId);
-      return reply.code(204).send();
+      await deleteTeam(app.db, organizationIdOf(request), request.params.teamId);
+      route(organizationIdOf(request));
+      return reply.code(204).send(null);
     },
   );
 }

@@ -24,13 +24,20 @@ import {
 import { and, desc, eq, sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { requireAdmin } from '../auth/agents.js';
+import { requireAdmin } from '../auth/caller.js';
 import { announceConversation, publishConversationChange } from '../conversations/broadcast.js';
 import { ticketStatusOf } from '../conversations/mappers.js';
 import { applyConversationEvent, getConversationRow, insertAuditEvents, type Actor } from '../conversations/service.js';
 import type { Jobs } from '../plugins/jobs.js';
 import { routingConfigSchema } from '../widgets/routing-config.js';
 import { nextCheckAt, pendingExpiresAt, slaClocks, slaStateRank, type TicketFacts } from './sla.js';
+import {
+  conversationSummaryExample,
+  pendingConversationExample,
+  slaPolicyExample,
+  ticketCreateExample,
+  ticketUpdateExample,
+} from './api-examples.js';
 
 type ConversationRow = typeof conversations.$inferSelect;
 type TicketRow = typeof tickets.$inferSelect;
@@ -289,7 +296,8 @@ export function registerTickets(app: FastifyInstance): void {
   api.post(
     '/api/conversations/:conversationId/ticket',
     {
-      preHandler: app.authenticate,
+      config: { example: { body: ticketCreateExample, response: conversationSummaryExample } },
+      preValidation: app.authenticate,
       schema: { params: conversationParamsSchema, body: ticketCreateSchema, response: { 200: conversationSummarySchema } },
     },
     async function openTicketRoute(request) {
@@ -309,7 +317,8 @@ export function registerTickets(app: FastifyInstance): void {
   api.patch(
     '/api/conversations/:conversationId/ticket',
     {
-      preHandler: app.authenticate,
+      config: { example: { body: ticketUpdateExample, response: pendingConversationExample } },
+      preValidation: app.authenticate,
       schema: { params: conversationParamsSchema, body: ticketUpdateSchema, response: { 200: conversationSummarySchema } },
     },
     async function updateTicketRoute(request) {
@@ -321,14 +330,18 @@ export function registerTickets(app: FastifyInstance): void {
   const adminOnly = [app.authenticate, requireAdmin('change the follow-up policy')];
   api.get(
     '/api/routing/sla',
-    { preHandler: adminOnly, schema: { response: { 200: slaPolicySchema } } },
+    { config: { example: { response: slaPolicyExample } }, preValidation: adminOnly, schema: { response: { 200: slaPolicySchema } } },
     async function readSlaRoute(request) {
       return readSlaPolicy(db, request.agent!.organizationId);
     },
   );
   api.put(
     '/api/routing/sla',
-    { preHandler: adminOnly, schema: { body: slaPolicyUpdateSchema, response: { 200: slaPolicySchema } } },
+    {
+      config: { example: { body: slaPolicyExample, response: slaPolicyExample } },
+      preValidation: adminOnly,
+      schema: { body: slaPolicyUpdateSchema, response: { 200: slaPolicySchema } },
+    },
     async function updateSlaRoute(request) {
       const { organizationId } = request.agent!;
       await db.update(organizations).set({ slaPolicy: request.body }).where(eq(organizations.id, organizationId));

@@ -11,7 +11,8 @@ import { knowledgeSettingsPatchSchema, knowledgeSettingsSchema, ParleyError, typ
 import { and, eq, sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { requireAdmin as requireAdminRole } from '../auth/agents.js';
+import { organizationIdOf, requireAdmin as requireAdminRole } from '../auth/caller.js';
+import { knowledgeSettingsChangedExample, knowledgeSettingsExample, knowledgeSettingsPatchExample } from './api-examples.js';
 import { reindexDocument } from './import-document.js';
 
 /** The job that re-indexes an organization's documents after its language changed; keyed by the organization. */
@@ -110,17 +111,24 @@ export function registerKnowledgeLanguage(app: FastifyInstance, { onReindexed }:
 
   api.get(
     '/api/knowledge/settings',
-    { schema: { response: { 200: knowledgeSettingsSchema } } },
+    {
+      config: { scope: 'knowledge:read', example: { response: knowledgeSettingsExample } },
+      schema: { response: { 200: knowledgeSettingsSchema } },
+    },
     async function knowledgeSettingsRoute(request) {
-      return knowledgeSettings(app.db, request.agent!.organizationId);
+      return knowledgeSettings(app.db, organizationIdOf(request));
     },
   );
 
   api.patch(
     '/api/knowledge/settings',
-    { preHandler: requireAdmin, schema: { body: knowledgeSettingsPatchSchema, response: { 200: knowledgeSettingsSchema } } },
+    {
+      config: { scope: 'knowledge:write', example: { body: knowledgeSettingsPatchExample, response: knowledgeSettingsChangedExample } },
+      preValidation: requireAdmin,
+      schema: { body: knowledgeSettingsPatchSchema, response: { 200: knowledgeSettingsSchema } },
+    },
     async function changeKnowledgeSettingsRoute(request) {
-      const organizationId = request.agent!.organizationId;
+      const organizationId = organizationIdOf(request);
       const { language } = request.body;
       const languages = await textSearchLanguages(app.db);
       if (!languages.includes(language)) {

@@ -16,7 +16,14 @@ import { and, asc, eq } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { requireAdmin as requireAdminRole } from '../auth/agents.js';
+import {
+  knowledgeDocumentChunksExample,
+  knowledgeDocumentListExample,
+  knowledgeImportExample,
+  knowledgeImportResultExample,
+  knowledgeSearchResultExample,
+} from './api-examples.js';
+import { organizationIdOf, requireAdmin as requireAdminRole } from '../auth/caller.js';
 import { EmbeddingsError } from './embeddings.js';
 import { deleteDocument, importDocument, type DocumentInput } from './import-document.js';
 import { registerKnowledgeLanguage } from './language.js';
@@ -49,7 +56,7 @@ const requireAdmin = requireAdminRole('change the knowledge base');
 /** `/api/knowledge`: import, list, delete and search the organization's knowledge base. Every route needs an agent token. */
 export async function knowledgeRoutes(app: FastifyInstance, { semantic }: { semantic: SemanticIndex | null }) {
   const api = app.withTypeProvider<ZodTypeProvider>();
-  api.addHook('preHandler', app.authenticate);
+  api.addHook('preValidation', app.authenticate);
   const maintenance = scheduleKnowledgeMaintenance(app.dbHandle, app.log);
   app.addHook('onClose', async function stopKnowledgeMaintenance() {
     await maintenance.close();
@@ -60,14 +67,15 @@ export async function knowledgeRoutes(app: FastifyInstance, { semantic }: { sema
   api.post(
     '/api/knowledge/documents',
     {
-      preHandler: requireAdmin,
+      config: { scope: 'knowledge:write', example: { body: knowledgeImportExample, response: knowledgeImportResultExample } },
+      preValidation: requireAdmin,
       // The limit is in characters, the body in bytes: 3 bytes a character in UTF-8 for most scripts, and JSON escapes
       // (\u0001) take 6. A PDF comes as base64, 4 characters for 3 bytes. The schema then says which limit was passed.
       bodyLimit: Math.max(KNOWLEDGE_DOCUMENT_MAX_LENGTH * 6, Math.ceil(KNOWLEDGE_PDF_MAX_BYTES / 3) * 4) + 65_536,
       schema: { body: knowledgeImportRequestSchema, response: { 200: knowledgeImportResultSchema } },
     },
     async function importDocumentRoute(request) {
-      const organizationId = request.agent!.organizationId;
+      const organizationId = organizationIdOf(request);
       const { body } = request;
       const fields = { organizationId, sourceKey: body.sourceKey, title: body.title, url: body.url };
       const input: DocumentInput =
@@ -92,12 +100,15 @@ export async function knowledgeRoutes(app: FastifyInstance, { semantic }: { sema
 
   api.get(
     '/api/knowledge/documents',
-    { schema: { response: { 200: knowledgeDocumentListSchema } } },
+    {
+      config: { scope: 'knowledge:read', example: { response: knowledgeDocumentListExample } },
+      schema: { response: { 200: knowledgeDocumentListSchema } },
+    },
     async function listDocumentsRoute(request) {
       const rows = await app.db
         .select()
         .from(knowledgeDocuments)
-        .where(eq(knowledgeDocuments.organizationId, request.agent!.organizationId))
+        .where(eq(knowledgeDocuments.organizationId, organizationIdOf(request)))
         .orderBy(asc(knowledgeDocuments.title), asc(knowledgeDocuments.sourceKey));
       return { documents: rows.map(toKnowledgeDocument) };
     },
@@ -105,9 +116,12 @@ export async function knowledgeRoutes(app: FastifyInstance, { semantic }: { sema
 
   api.get(
     '/api/knowledge/documents/:documentId/chunks',
-    { schema: { params: knowledgeDocumentParamsSchema, response: { 200: knowledgeDocumentChunksSchema } } },
+    {
+      config: { scope: 'knowledge:read', example: { response: knowledgeDocumentChunksExample } },
+      schema: { params: knowledgeDocumentParamsSchema, response: { 200: knowledgeDocumentChunksSchema } },
+    },
     async function documentChunksRoute(request) {
-      const organizationId = request.agent!.organizationId;
+      const organizationId = organizationIdOf(request);
       // Scoped to the caller's organization: another organization's document is as unknown as a made-up id.
       const [document] = await app.db
         .select()
@@ -136,9 +150,13 @@ export async function knowledgeRoutes(app: FastifyInstance, { semantic }: { sema
 
   api.delete(
     '/api/knowledge/documents/:documentId',
-    { preHandler: requireAdmin, schema: { params: knowledgeDocumentParamsSchema, response: { 204: z.null() } } },
+    {
+      config: { scope: 'knowledge:write' },
+      preValidation: requireAdmin,
+      schema: { params: knowledgeDocumentParamsSchema, response: { 204: z.null() } },
+    },
     async function deleteDocumentRoute(request, reply) {
-      const deleted = await deleteDocument(app.db, request.agent!.organizationId, request.params.documentId);
+      const deleted = await deleteDocument(app.db, organizationIdOf(request), request.params.documentId);
       if (!deleted) throw new ParleyError('not_found', 'No such document.');
       maintenance.touch();
       return reply.status(204).send(null);
@@ -147,10 +165,13 @@ export async function knowledgeRoutes(app: FastifyInstance, { semantic }: { sema
 
   api.get(
     '/api/knowledge/search',
-    { schema: { querystring: knowledgeSearchQuerySchema, response: { 200: knowledgeSearchResultSchema } } },
+    {
+      config: { scope: 'knowledge:read', example: { response: knowledgeSearchResultExample } },
+      schema: { querystring: knowledgeSearchQuerySchema, response: { 200: knowledgeSearchResultSchema } },
+    },
     async function searchRoute(request) {
       const hits = await searchKnowledge(app.db, {
-        organizationId: request.agent!.organizationId,
+        organizationId: organizationIdOf(request),
         query: request.query.q,
         limit: request.query.limit,
         semantic,

@@ -17,9 +17,17 @@ import { and, eq, isNull } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { requireAdmin as requireAdminRole } from '../auth/agents.js';
+import { organizationIdOf, requireAdmin as requireAdminRole } from '../auth/caller.js';
 import { createOutboundFetch } from '../plugins/outbound.js';
 import { HANDLER_TIMEOUT_MS } from '../plugins/jobs.js';
+import {
+  knowledgeSourceCreatedExample,
+  knowledgeSourceCreateExample,
+  knowledgeSourceListExample,
+  knowledgeSourceSyncExample,
+  knowledgeSourceUpdatedExample,
+  knowledgeSourceUpdateExample,
+} from './api-examples.js';
 import type { SemanticIndex } from './semantic-index.js';
 import {
   createKnowledgeSource,
@@ -81,17 +89,24 @@ export function registerKnowledgeSources(
 
   api.get(
     '/api/knowledge/sources',
-    { schema: { response: { 200: knowledgeSourceListSchema } } },
+    {
+      config: { scope: 'knowledge:read', example: { response: knowledgeSourceListExample } },
+      schema: { response: { 200: knowledgeSourceListSchema } },
+    },
     async function listKnowledgeSourcesRoute(request) {
-      return { sources: await listKnowledgeSources(app.db, request.agent!.organizationId) };
+      return { sources: await listKnowledgeSources(app.db, organizationIdOf(request)) };
     },
   );
 
   api.post(
     '/api/knowledge/sources',
-    { preHandler: requireAdmin, schema: { body: knowledgeSourceCreateSchema, response: { 200: knowledgeSourceSchema } } },
+    {
+      config: { scope: 'knowledge:write', example: { body: knowledgeSourceCreateExample, response: knowledgeSourceCreatedExample } },
+      preValidation: requireAdmin,
+      schema: { body: knowledgeSourceCreateSchema, response: { 200: knowledgeSourceSchema } },
+    },
     async function createKnowledgeSourceRoute(request) {
-      const organizationId = request.agent!.organizationId;
+      const organizationId = organizationIdOf(request);
       const sourceId = await createKnowledgeSource(app.db, { organizationId, ...request.body }, app.jobs.schedule);
       request.log.info({ organizationId, sourceId }, 'knowledge source added');
       return getKnowledgeSource(app.db, organizationId, sourceId);
@@ -100,9 +115,13 @@ export function registerKnowledgeSources(
 
   api.post(
     '/api/knowledge/sources/:sourceId/sync',
-    { preHandler: requireAdmin, schema: { params: knowledgeSourceParamsSchema, response: { 200: knowledgeSourceSchema } } },
+    {
+      config: { scope: 'knowledge:write', example: { response: knowledgeSourceSyncExample } },
+      preValidation: requireAdmin,
+      schema: { params: knowledgeSourceParamsSchema, response: { 200: knowledgeSourceSchema } },
+    },
     async function syncKnowledgeSourceRoute(request) {
-      const organizationId = request.agent!.organizationId;
+      const organizationId = organizationIdOf(request);
       if (!(await requestKnowledgeSourceSync(app.db, app.jobs.schedule, organizationId, request.params.sourceId))) {
         throw new ParleyError('not_found', 'No such website source.');
       }
@@ -113,11 +132,12 @@ export function registerKnowledgeSources(
   api.patch(
     '/api/knowledge/sources/:sourceId',
     {
-      preHandler: requireAdmin,
+      config: { scope: 'knowledge:write', example: { body: knowledgeSourceUpdateExample, response: knowledgeSourceUpdatedExample } },
+      preValidation: requireAdmin,
       schema: { params: knowledgeSourceParamsSchema, body: knowledgeSourceUpdateSchema, response: { 200: knowledgeSourceSchema } },
     },
     async function updateKnowledgeSourceRoute(request) {
-      const organizationId = request.agent!.organizationId;
+      const organizationId = organizationIdOf(request);
       if (!(await updateKnowledgeSource(app.db, app.jobs, organizationId, request.params.sourceId, request.body))) {
         throw new ParleyError('not_found', 'No such website source.');
       }
@@ -127,9 +147,13 @@ export function registerKnowledgeSources(
 
   api.delete(
     '/api/knowledge/sources/:sourceId',
-    { preHandler: requireAdmin, schema: { params: knowledgeSourceParamsSchema, response: { 204: z.null() } } },
+    {
+      config: { scope: 'knowledge:write' },
+      preValidation: requireAdmin,
+      schema: { params: knowledgeSourceParamsSchema, response: { 204: z.null() } },
+    },
     async function deleteKnowledgeSourceRoute(request, reply) {
-      const organizationId = request.agent!.organizationId;
+      const organizationId = organizationIdOf(request);
       const deleted = await deleteKnowledgeSource(app.db, app.jobs.cancel, organizationId, request.params.sourceId);
       if (deleted === null) throw new ParleyError('not_found', 'No such website source.');
       if (deleted > 0) onChanged();

@@ -2,6 +2,7 @@ import { ParleyError } from '@parley/protocol';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { REQUEST_ID_HEADER } from './request-id.js';
 import { bareApiHeaders } from './security-headers.js';
 
 /**
@@ -40,11 +41,12 @@ export const errorsPlugin = fp(
  * Fastify's `frameworkErrors`: a URL it cannot route (a path parameter over `maxParamLength`, a malformed percent
  * escape) gets the protocol's error body, not Fastify's own, which echoes the URL back.
  */
-export function handleFrameworkError(error: FastifyError, _request: FastifyRequest, reply: FastifyReply) {
+export function handleFrameworkError(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
   const message = error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'A path segment of the URL is too long.' : 'The URL is not valid.';
   // Fastify calls this before any hook, helmet's included: the API's security headers are set here.
   return reply
     .status(400)
     .headers(bareApiHeaders)
+    .header(REQUEST_ID_HEADER, request.id)
     .send({ error: new ParleyError('invalid_payload', message).toBody() });
 }

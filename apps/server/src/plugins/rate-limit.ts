@@ -27,3 +27,35 @@ export function createRateLimit(
     }
   };
 }
+
+/** Where a key stands against a metered limit after one request, for the `RateLimit-*` answer headers. */
+export interface RateLimitState {
+  limit: number;
+  remaining: number;
+  /** Seconds until the window restarts. */
+  resetSeconds: number;
+  /** Whether this request was over the limit. */
+  limited: boolean;
+}
+
+/**
+ * A per-key limiter like {@link createRateLimit} that reports where the key stands instead of throwing, so the caller
+ * can answer with `RateLimit-*` headers (an API client paces itself by them).
+ */
+export function createMeteredRateLimit(points: number, windowSeconds: number): (key: string) => Promise<RateLimitState> {
+  const limiter = new RateLimiterMemory({ points, duration: windowSeconds });
+  const state = (limited: boolean, result: RateLimiterRes): RateLimitState => ({
+    limit: points,
+    remaining: Math.max(0, result.remainingPoints),
+    resetSeconds: Math.ceil(result.msBeforeNext / 1000),
+    limited,
+  });
+  return async function meterRateLimit(key) {
+    try {
+      return state(false, await limiter.consume(key));
+    } catch (error) {
+      if (error instanceof RateLimiterRes) return state(true, error);
+      throw error;
+    }
+  };
+}

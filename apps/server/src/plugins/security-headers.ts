@@ -9,7 +9,7 @@ import type { FastifyInstance, RouteOptions } from 'fastify';
 import fp from 'fastify-plugin';
 
 /** The kinds of resource that get different headers; see {@link resourceKindOf}. */
-export type ResourceKind = 'console' | 'demo' | 'widget' | 'api';
+export type ResourceKind = 'console' | 'demo' | 'widget' | 'reference' | 'api';
 
 /** Helmet's options; on a route, each option it names replaces the global one, the rest are inherited. */
 type Policy = FastifyHelmetOptions;
@@ -70,6 +70,13 @@ const policies: Record<ResourceKind, Policy> = {
   demo: {
     contentSecurityPolicy: { useDefaults: false, directives: { ...pageDirectives, styleSrc: ["'self'", "'unsafe-inline'"] } },
   },
+  // The API reference (Swagger UI): its own scripts and stylesheets, with inline styles and data: images of its own.
+  reference: {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: { ...pageDirectives, styleSrc: ["'self'", "'unsafe-inline'"], imgSrc: ["'self'", 'data:'] },
+    },
+  },
   // Customers' pages load the loader with a plain <script src> (a no-cors request, which helmet's default
   // Cross-Origin-Resource-Policy: same-origin would block) and import() the chunks with CORS.
   widget: { crossOriginResourcePolicy: { policy: 'cross-origin' } },
@@ -78,6 +85,7 @@ const policies: Record<ResourceKind, Policy> = {
 /** Which policy a route's URL pattern gets. Anything not a page or a widget file is API-like: it loads nothing. */
 export function resourceKindOf(url: string): ResourceKind {
   if (url === '/widget.js' || url.startsWith('/widget/')) return 'widget';
+  if (url === '/api/reference' || url.startsWith('/api/reference/')) return 'reference';
   if (url === '/console' || url.startsWith('/console/')) return 'console';
   // The hosted conversation page is, like the demo shop, a page with the widget on it.
   if (url === '/' || url === '/index.html' || url === '/chat-page.js' || url.startsWith('/chat/')) return 'demo';

@@ -19,8 +19,19 @@ import {
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { requireAdmin } from '../auth/agents.js';
+import { organizationIdOf, requireAdmin } from '../auth/caller.js';
 import type { SecretBox } from '../plugins/sealed-secrets.js';
+import {
+  webhookCreatedExample,
+  webhookCreateExample,
+  webhookDeliveryListExample,
+  webhookListExample,
+  webhookReplayExample,
+  webhookRotatedExample,
+  webhookRotateExample,
+  webhookUpdatedExample,
+  webhookUpdateExample,
+} from './api-examples.js';
 import {
   createWebhook,
   deleteWebhook,
@@ -31,11 +42,6 @@ import {
   updateWebhook,
 } from './subscriptions.js';
 
-/** The caller's organization; `requireAdmin` ran before, so there is an agent. */
-function organizationOf(request: { agent?: { organizationId: string } | null }): string {
-  return request.agent!.organizationId;
-}
-
 /** Registers the webhook routes; `secrets` seals the subscriptions' signing secrets. */
 export function registerWebhookRoutes(app: FastifyInstance, secrets: SecretBox): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
@@ -44,62 +50,83 @@ export function registerWebhookRoutes(app: FastifyInstance, secrets: SecretBox):
 
   api.get(
     '/api/webhooks',
-    { preValidation, schema: { response: { 200: webhookSubscriptionListSchema } } },
+    {
+      config: { scope: 'webhooks:write', example: { response: webhookListExample } },
+      preValidation,
+      schema: { response: { 200: webhookSubscriptionListSchema } },
+    },
     async function listWebhooksRoute(request) {
-      return { webhooks: await listWebhooks(app.db, organizationOf(request)) };
+      return { webhooks: await listWebhooks(app.db, organizationIdOf(request)) };
     },
   );
 
   api.post(
     '/api/webhooks',
-    { preValidation, schema: { body: webhookCreateSchema, response: { 201: webhookWithSecretSchema } } },
+    {
+      config: { scope: 'webhooks:write', example: { body: webhookCreateExample, response: webhookCreatedExample } },
+      preValidation,
+      schema: { body: webhookCreateSchema, response: { 201: webhookWithSecretSchema } },
+    },
     async function createWebhookRoute(request, reply) {
-      return reply.status(201).send(await createWebhook(app.db, secrets, organizationOf(request), request.body));
+      return reply.status(201).send(await createWebhook(app.db, secrets, organizationIdOf(request), request.body));
     },
   );
 
   api.patch(
     '/api/webhooks/:webhookId',
-    { preValidation, schema: { params: webhookIdParamsSchema, body: webhookUpdateSchema, response: { 200: webhookSubscriptionSchema } } },
+    {
+      config: { scope: 'webhooks:write', example: { body: webhookUpdateExample, response: webhookUpdatedExample } },
+      preValidation,
+      schema: { params: webhookIdParamsSchema, body: webhookUpdateSchema, response: { 200: webhookSubscriptionSchema } },
+    },
     async function updateWebhookRoute(request) {
-      return updateWebhook(app.db, organizationOf(request), request.params.webhookId, request.body);
+      return updateWebhook(app.db, organizationIdOf(request), request.params.webhookId, request.body);
     },
   );
 
   api.delete(
     '/api/webhooks/:webhookId',
-    { preValidation, schema: { params: webhookIdParamsSchema, response: { 204: z.null() } } },
+    { config: { scope: 'webhooks:write' }, preValidation, schema: { params: webhookIdParamsSchema, response: { 204: z.null() } } },
     async function deleteWebhookRoute(request, reply) {
-      await deleteWebhook(app.db, organizationOf(request), request.params.webhookId);
+      await deleteWebhook(app.db, organizationIdOf(request), request.params.webhookId);
       return reply.status(204).send(null);
     },
   );
 
   api.post(
     '/api/webhooks/:webhookId/rotate-secret',
-    { preValidation, schema: { params: webhookIdParamsSchema, body: webhookRotateSchema, response: { 200: webhookWithSecretSchema } } },
+    {
+      config: { scope: 'webhooks:write', example: { body: webhookRotateExample, response: webhookRotatedExample } },
+      preValidation,
+      schema: { params: webhookIdParamsSchema, body: webhookRotateSchema, response: { 200: webhookWithSecretSchema } },
+    },
     async function rotateWebhookSecretRoute(request) {
-      return rotateWebhookSecret(app.db, secrets, organizationOf(request), request.params.webhookId, request.body.overlapHours);
+      return rotateWebhookSecret(app.db, secrets, organizationIdOf(request), request.params.webhookId, request.body.overlapHours);
     },
   );
 
   api.get(
     '/api/webhooks/:webhookId/deliveries',
     {
+      config: { scope: 'webhooks:write', example: { response: webhookDeliveryListExample } },
       preValidation,
       schema: { params: webhookIdParamsSchema, querystring: webhookDeliveryQuerySchema, response: { 200: webhookDeliveryListSchema } },
     },
     async function listDeliveriesRoute(request) {
-      return listDeliveries(app.db, organizationOf(request), request.params.webhookId, request.query);
+      return listDeliveries(app.db, organizationIdOf(request), request.params.webhookId, request.query);
     },
   );
 
   api.post(
     '/api/webhooks/:webhookId/deliveries/:deliveryId/replay',
-    { preValidation, schema: { params: webhookDeliveryParamsSchema, response: { 201: webhookDeliverySchema } } },
+    {
+      config: { scope: 'webhooks:write', example: { response: webhookReplayExample } },
+      preValidation,
+      schema: { params: webhookDeliveryParamsSchema, response: { 201: webhookDeliverySchema } },
+    },
     async function replayDeliveryRoute(request, reply) {
       const { webhookId, deliveryId } = request.params;
-      return reply.status(201).send(await replayDelivery(app.db, organizationOf(request), webhookId, deliveryId));
+      return reply.status(201).send(await replayDelivery(app.db, organizationIdOf(request), webhookId, deliveryId));
     },
   );
 }

@@ -20,7 +20,8 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { isSupportedCountry } from 'libphonenumber-js';
 import type { z } from 'zod';
-import { requireAdmin } from '../auth/agents.js';
+import { organizationIdOf, requireAdmin } from '../auth/caller.js';
+import { widgetAdminListExample, widgetAdminUpdatedExample, widgetAdminUpdateExample } from './api-examples.js';
 import { botConfigSchema } from './bot-config.js';
 import { routingConfigSchema } from './routing-config.js';
 
@@ -154,17 +155,25 @@ export function registerWidgetAdminRoutes(app: FastifyInstance): void {
 
   api.get(
     '/api/widgets',
-    { preValidation, schema: { response: { 200: widgetAdminListSchema } } },
+    {
+      config: { scope: 'widgets:write', example: { response: widgetAdminListExample } },
+      preValidation,
+      schema: { response: { 200: widgetAdminListSchema } },
+    },
     async function listWidgetsRoute(request) {
-      return { widgets: await listAdminWidgets(app.db, request.agent!.organizationId) };
+      return { widgets: await listAdminWidgets(app.db, organizationIdOf(request)) };
     },
   );
 
   api.patch(
     '/api/widgets/:widgetId',
-    { preValidation, schema: { params: widgetIdParamsSchema, body: widgetAdminUpdateSchema, response: { 200: widgetAdminSchema } } },
+    {
+      config: { scope: 'widgets:write', example: { body: widgetAdminUpdateExample, response: widgetAdminUpdatedExample } },
+      preValidation,
+      schema: { params: widgetIdParamsSchema, body: widgetAdminUpdateSchema, response: { 200: widgetAdminSchema } },
+    },
     async function updateWidgetRoute(request) {
-      return updateAdminWidget(app.db, request.agent!.organizationId, request.params.widgetId, request.body);
+      return updateAdminWidget(app.db, organizationIdOf(request), request.params.widgetId, request.body);
     },
   );
 }

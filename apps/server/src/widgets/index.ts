@@ -10,6 +10,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { PRESENCE_LEASE_BEATS } from '../conversations/agent-availability.js';
 import { registerWidgetAdminRoutes } from './admin-routes.js';
+import { widgetPublicSettingsExample } from './api-examples.js';
 import { widgetAgents } from './agents.js';
 import { registerChatPage } from './chat-page.js';
 import { findWidgetByKey } from './service.js';
@@ -47,6 +48,7 @@ async function publicWidgetRoutes(app: FastifyInstance) {
   api.get(
     '/api/widgets/:publicKey/settings',
     {
+      config: { public: true, example: { response: widgetPublicSettingsExample } },
       schema: {
         params: widgetKeyParamsSchema,
         response: { 200: widgetPublicSettingsSchema, 404: z.object({ error: errorBodySchema }) },

@@ -15,3 +15,4 @@ export * from './tickets.js';
 export * from './notes.js';
 export * from './reads.js';
 export * from './webhooks.js';
+export * from './api-tokens.js';

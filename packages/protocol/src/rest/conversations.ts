@@ -37,15 +37,23 @@ export type InboxSort = z.infer<typeof inboxSortSchema>;
 export const INBOX_SEARCH_MAX_LENGTH = 200;
 
 /**
- * Query of `GET /api/conversations`. Every condition given applies (and): the view, the filters (`status`, `teamId`,
- * `widgetId`) and the search `q`, which finds conversations by the words of their messages (full-text) and by any part
- * of the contact's name or e-mail address. `cursor` is the `nextCursor` of the previous page, with the same query.
+ * Query of `GET /api/conversations`. Every condition given applies (and): the view, the filters (`status`,
+ * `assigneeId`, `teamId`, `widgetId`, `contactId`, `updatedSince`) and the search `q`, which finds conversations by the
+ * words of their messages (full-text) and by any part of the contact's name or e-mail address. `cursor` is the
+ * `nextCursor` of the previous page, with the same query. The view `mine` is the signed-in agent's: an API token
+ * filters with `assigneeId`.
  */
 export const conversationListQuerySchema = z.object({
   view: inboxViewSchema.optional(),
   status: conversationStatusSchema.optional(),
+  /** Assigned to this agent. */
+  assigneeId: z.uuid().optional(),
   teamId: z.uuid().optional(),
   widgetId: z.uuid().optional(),
+  /** The conversations of this contact. */
+  contactId: z.uuid().optional(),
+  /** Changed at or after this time (ISO 8601 with a time zone): what an integration syncs since its last run. */
+  updatedSince: z.iso.datetime({ offset: true }).optional(),
   q: storableTextSchema(INBOX_SEARCH_MAX_LENGTH).optional(),
   sort: inboxSortSchema.default('recent'),
   /** Opaque: the `nextCursor` of the page before. */

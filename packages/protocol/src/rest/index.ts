@@ -17,3 +17,4 @@ export * from './bot-replies.js';
 export * from './knowledge-settings.js';
 export * from './knowledge-sources.js';
 export * from './webhooks.js';
+export * from './api-tokens.js';

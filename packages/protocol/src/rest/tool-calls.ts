@@ -5,6 +5,15 @@
  */
 import { z } from 'zod';
 
+/** Any JSON value. */
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+/**
+ * Any JSON value, as the tool-call log stored it. Not `z.json()`: that one refers to itself, which a generated
+ * document (the OpenAPI one) can't write inline; this one is "any value" there, which is what it is.
+ */
+export const jsonValueSchema = z.custom<JsonValue>((value) => value !== undefined, 'A JSON value.');
+
 /**
  * One tool call of the bot as agents see it: what it was given and what came back (or why it failed). `input` is what
  * the log kept of the model's input, which for tools taking personal details is only what they accepted.
@@ -15,9 +24,9 @@ export const toolCallSchema = z.object({
   /** The bot message the call led to; null when its turn stored none (cancelled, failed, handed off before replying). */
   messageId: z.string().nullable(),
   tool: z.string(),
-  input: z.json(),
+  input: jsonValueSchema,
   /** What the tool returned; null when it failed. */
-  output: z.json().nullable(),
+  output: jsonValueSchema.nullable(),
   /** Why the call failed, as the model was told; null when it succeeded. */
   error: z.string().nullable(),
   success: z.boolean(),

@@ -1,0 +1,93 @@
+import { randomUUID } from 'node:crypto';
+import { createApiClient, ParleyApiError } from '@parley/client/server';
+import { contacts } from '@parley/db';
+import type { ApiScope, ApiTokenCreated } from '@parley/protocol';
+import { describe, expect, it } from 'vitest';
+import { apiRequest, createTenantWithAdmin, jsonOf, useTestServer } from './helpers/server.js';
+
+// `@parley/client/server`'s REST client, as a site's backend uses it, against the real server.
+const server = useTestServer({ PARLEY_RATE_LIMIT_API: '20' });
+
+async function clientWith(scopes: ApiScope[], options: { maxRetries?: number; fetch?: typeof fetch } = {}) {
+  const shop = await createTenantWithAdmin(server);
+  const response = await apiRequest(server, '/api/tokens', shop.adminToken, 'POST', { name: 'Backend', scopes });
+  const { secret } = (await jsonOf(response)) as ApiTokenCreated;
+  return { shop, parley: createApiClient({ baseUrl: `${server.url}/`, token: secret, ...options }) };
+}
+
+describe('the server-side API client', () => {
+  it('manages the knowledge base with a knowledge token', async () => {
+    const { parley } = await clientWith(['knowledge:read', 'knowledge:write']);
+    const imported = await parley.knowledge.importDocument({
+      sourceKey: 'returns.md',
+      format: 'markdown',
+      content: '# Returns\n\nUnworn boots can be returned within 30 days for a refund.',
+    });
+    expect(imported).toMatchObject({ status: 'created', document: { title: 'Returns', sourceKey: 'returns.md' } });
+    const { hits } = await parley.knowledge.search('return boots refund', 3);
+    expect(hits[0]).toMatchObject({ documentId: imported.document.id, title: 'Returns' });
+    const { chunks } = await parley.knowledge.chunks(imported.document.id);
+    expect(chunks[0]!.body).toContain('30 days');
+    expect((await parley.knowledge.documents()).documents.map((document) => document.id)).toEqual([imported.document.id]);
+    await parley.knowledge.deleteDocument(imported.document.id);
+    expect((await parley.knowledge.documents()).documents).toEqual([]);
+  });
+
+  it('reads and updates a contact, and manages webhooks', async () => {
+    const { shop, parley } = await clientWith(['contacts:read', 'contacts:write', 'webhooks:write']);
+    const contactId = randomUUID();
+    await server.db.db.insert(contacts).values({ id: contactId, organizationId: shop.organization.id, widgetId: shop.widget.id });
+    const updated = await parley.contacts.update(contactId, { name: 'Maya Patel', email: 'Maya@Example.com' });
+    expect(updated).toMatchObject({ id: contactId, name: 'Maya Patel', email: 'maya@example.com' });
+    expect((await parley.contacts.get(contactId)).name).toBe('Maya Patel');
+
+    const { webhook, secret } = await parley.webhooks.create({ url: 'https://hooks.example.com/parley', events: ['contact.updated'] });
+    expect(secret).toMatch(/^whsec_/);
+    const rotated = await parley.webhooks.rotateSecret(webhook.id, 1);
+    expect(rotated.secret).not.toBe(secret);
+    expect((await parley.webhooks.update(webhook.id, { status: 'paused' })).status).toBe('paused');
+    expect((await parley.webhooks.list()).webhooks.map((entry) => entry.id)).toEqual([webhook.id]);
+    await parley.webhooks.delete(webhook.id);
+    expect((await parley.webhooks.list()).webhooks).toEqual([]);
+  });
+
+  it('throws a typed error that says why, with the request id', async () => {
+    const { parley } = await clientWith(['contacts:read']);
+    const refused = await parley.knowledge.documents().catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(ParleyApiError);
+    expect(refused).toMatchObject({ code: 'forbidden', httpStatus: 403, message: 'This API token lacks the knowledge:read scope.' });
+    expect((refused as ParleyApiError).requestId).toMatch(/^[0-9a-f-]{36}$/);
+
+    const missing = await parley.contacts.get(randomUUID()).catch((error: unknown) => error);
+    expect(missing).toMatchObject({ code: 'not_found', httpStatus: 404 });
+    const invalid = await parley.contacts.get('not-an-id').catch((error: unknown) => error);
+    expect(invalid).toMatchObject({ code: 'invalid_payload', httpStatus: 400 });
+    expect((invalid as ParleyApiError).issues?.length).toBeGreaterThan(0);
+  });
+
+  it('waits and tries again when rate limited, as many times as allowed', async () => {
+    // A proxy in front of Parley that refuses the first call with 429 and `Retry-After: 0`, then lets calls through.
+    let refusals = 1;
+    const proxied: typeof fetch = async (input, init) => {
+      if (refusals-- > 0) {
+        return new Response(JSON.stringify({ error: { code: 'rate_limited', message: 'Slow down.' } }), {
+          status: 429,
+          headers: { 'content-type': 'application/json', 'retry-after': '0' },
+        });
+      }
+      return fetch(input, init);
+    };
+    const { parley } = await clientWith(['conversations:read'], { fetch: proxied });
+    expect((await parley.teams.list()).teams).toEqual([]);
+
+    const { parley: impatient } = await clientWith(['conversations:read'], { maxRetries: 0 });
+    let limited: unknown;
+    for (let call = 0; call < 25 && !limited; call++)
+      limited = await impatient.teams.list().then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+    expect(limited).toMatchObject({ code: 'rate_limited', httpStatus: 429 });
+    expect((limited as ParleyApiError).retryAfterSeconds).toBeGreaterThan(0);
+  });
+});
