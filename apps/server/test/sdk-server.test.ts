@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { createApiClient, ParleyApiError } from '@parley/client/server';
 import { contacts } from '@parley/db';
-import type { ApiScope, ApiTokenCreated } from '@parley/protocol';
+import type { Ack, ApiScope, ApiTokenCreated, MessageSent } from '@parley/protocol';
 import { describe, expect, it } from 'vitest';
-import { apiRequest, createTenantWithAdmin, jsonOf, useTestServer } from './helpers/server.js';
+import { apiRequest, connectVisitor, createTenantWithAdmin, jsonOf, ok, request, useTestServer } from './helpers/server.js';
 
 // `@parley/client/server`'s REST client, as a site's backend uses it, against the real server.
 const server = useTestServer({ PARLEY_RATE_LIMIT_API: '20' });
@@ -49,6 +49,31 @@ describe('the server-side API client', () => {
     expect((await parley.webhooks.list()).webhooks.map((entry) => entry.id)).toEqual([webhook.id]);
     await parley.webhooks.delete(webhook.id);
     expect((await parley.webhooks.list()).webhooks).toEqual([]);
+  });
+
+  it('lists conversations and answers one as an agent', async () => {
+    const { shop, parley } = await clientWith(['conversations:read', 'conversations:write']);
+    const visitor = await connectVisitor(server, { widgetKey: shop.widget.publicKey });
+    try {
+      const sent = ok(
+        await request<Ack<MessageSent>>(visitor, 'message:send', { clientId: randomUUID(), body: 'Is the store open on Sunday?' }),
+      );
+      const { conversations } = await parley.conversations.list({ status: 'queued' });
+      expect(conversations.map((conversation) => conversation.id)).toEqual([sent.conversationId]);
+      const reply = await parley.conversations.reply(sent.conversationId, {
+        clientId: randomUUID(),
+        body: 'Yes, 10 to 4.',
+        asAgentId: shop.user.id,
+      });
+      const detail = await parley.conversations.get(sent.conversationId);
+      expect(detail.conversation).toMatchObject({ status: 'agent', assignee: { id: shop.user.id } });
+      expect(detail.messages.at(-1)).toMatchObject({ id: reply.id, body: 'Yes, 10 to 4.', author: { kind: 'agent' } });
+      expect((await parley.conversations.update(sent.conversationId, { status: 'resolved', asAgentId: shop.user.id })).status).toBe(
+        'resolved',
+      );
+    } finally {
+      visitor.close();
+    }
   });
 
   it('throws a typed error that says why, with the request id', async () => {

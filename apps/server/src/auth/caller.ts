@@ -1,5 +1,7 @@
+import type { Database } from '@parley/db';
 import { isAdminRole, ParleyError } from '@parley/protocol';
 import type { FastifyRequest } from 'fastify';
+import { loadAgent } from './agents.js';
 
 /**
  * The organization a request acts in: the signed-in agent's, or the API token's. Call it after `authenticate`, which
@@ -28,4 +30,42 @@ export function requireAdmin(action: string) {
     if (request.apiToken) return;
     if (!request.agent || !isAdminRole(request.agent.role)) throw new ParleyError('forbidden', `Only admins can ${action}.`);
   };
+}
+
+const asAgentIdIssue = (message: string) => [{ path: 'body.asAgentId', message }];
+
+/** The agent a request acts as: who the conversation's history says did it. */
+export interface ActingAgent {
+  userId: string;
+  organizationId: string;
+  name: string;
+}
+
+/**
+ * The agent a change is made as: the signed-in agent, or for an API token the active agent of its organization that
+ * `asAgentId` names (`invalid_payload` without one, `not_found` for anyone else). An agent's session acts as itself:
+ * naming someone else is refused.
+ */
+export async function actingAgentOf(db: Database, request: FastifyRequest, asAgentId: string | undefined): Promise<ActingAgent> {
+  if (request.agent) {
+    if (asAgentId !== undefined && asAgentId !== request.agent.id) {
+      throw new ParleyError('invalid_payload', 'You act as yourself; asAgentId is for API tokens.', {
+        issues: asAgentIdIssue('Leave it out.'),
+      });
+    }
+    return { userId: request.agent.id, organizationId: request.agent.organizationId, name: request.agent.name };
+  }
+  const organizationId = organizationIdOf(request);
+  if (asAgentId === undefined) {
+    throw new ParleyError('invalid_payload', 'An API token acts for an agent: name them with asAgentId.', {
+      issues: asAgentIdIssue('Required with an API token.'),
+    });
+  }
+  const agent = await loadAgent(db, { userId: asAgentId, organizationId }).catch((error: unknown) => {
+    if (ParleyError.isInstance(error) && error.code === 'unauthorized') {
+      throw new ParleyError('not_found', 'No active agent of your organization has this id.');
+    }
+    throw error;
+  });
+  return { userId: agent.id, organizationId, name: agent.name };
 }

@@ -5,6 +5,7 @@
  * @module
  */
 import type {
+  ConversationDetail,
   BotReply,
   BotReplyList,
   Citation,
@@ -214,6 +215,13 @@ export const conversationListExample = {
   ],
   nextCursor: 'WyJyIiwiMTc5MzYyNzkwMDAwMDAwMCIsIjljNGQyYjdlLTYxYTgtNGYzZS04ZDA1LWI3ZTFhMmM5NGY2MCJd',
 } satisfies ConversationList;
+
+/** Answer of `GET /api/conversations/:conversationId`: the conversation with its transcript. */
+export const conversationDetailExample = {
+  conversation: conversationSummaryExample,
+  messages: messagesPageExample.messages,
+  hasMore: false,
+} satisfies ConversationDetail;
 
 /** Answer of `GET /api/conversations/counts`. */
 export const inboxCountsExample = { mine: 3, unassigned: 2, open: 9, followUps: 1, resolved: 148 } satisfies InboxCounts;

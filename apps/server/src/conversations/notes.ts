@@ -15,7 +15,7 @@ import type { Config } from '../config.js';
 import { organizationRoom } from '../plugins/io.js';
 import type { RateLimit } from '../plugins/rate-limit.js';
 import { assertMessageLength, getConversationRow, lockAgentConversation, type AgentContext } from './service.js';
-import { organizationIdOf } from '../auth/caller.js';
+import { actingAgentOf, callerKey, organizationIdOf } from '../auth/caller.js';
 
 type NoteRow = typeof conversationNotes.$inferSelect;
 
@@ -99,15 +99,20 @@ export function registerNotes(app: FastifyInstance, deps: { config: Config; rate
   api.post(
     '/api/conversations/:conversationId/notes',
     {
-      config: { example: { response: noteExample, body: noteCreateExample } },
+      config: { scope: 'conversations:write', example: { response: noteExample, body: noteCreateExample } },
       preValidation: app.authenticate,
       schema: { params: noteParamsSchema, body: noteCreateSchema, response: { 200: noteSchema } },
     },
     async function writeNoteRoute(request) {
-      const { id, organizationId, name } = request.agent!;
-      assertMessageLength(request.body.body, deps.config.messageMaxLength);
-      await deps.rateLimit(`agent:${id}`);
-      const { note, created } = await writeNote(app.db, { userId: id, organizationId, name }, request.params.conversationId, request.body);
+      const { conversationId } = request.params;
+      const { asAgentId, ...input } = request.body;
+      // For an API token, another organization's conversation is not found whatever the body says.
+      if (request.apiToken) await getConversationRow(app.db, request.apiToken.organizationId, conversationId);
+      const author = await actingAgentOf(app.db, request, asAgentId);
+      assertMessageLength(input.body, deps.config.messageMaxLength);
+      await deps.rateLimit(callerKey(request));
+      const { note, created } = await writeNote(app.db, author, conversationId, input);
+      const { organizationId } = author;
       if (created) app.realtime.agents.to(organizationRoom(organizationId)).emit('note:created', note);
       return note;
     },

@@ -1,4 +1,6 @@
 import {
+  ParleyError,
+  conversationDetailSchema,
   conversationListQuerySchema,
   conversationListSchema,
   conversationParamsSchema,
@@ -16,6 +18,7 @@ import {
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import {
+  conversationDetailExample,
   conversationListExample,
   conversationUpdateExample,
   inboxCountsExample,
@@ -28,7 +31,7 @@ import {
   transferRequestExample,
   transferredConversationExample,
 } from './api-examples.js';
-import { organizationIdOf } from '../auth/caller.js';
+import { actingAgentOf, callerKey, organizationIdOf } from '../auth/caller.js';
 import type { Config } from '../config.js';
 import { publishConversationChange, publishSendResult } from './broadcast.js';
 import type { RateLimit } from '../plugins/rate-limit.js';
@@ -36,32 +39,42 @@ import { countInbox, listInbox, markRead } from './inbox.js';
 import {
   assertMessageLength,
   getConversationRow,
+  getConversationSummary,
   limitSend,
   listMessages,
   sendAgentMessage,
+  sendBotMessage,
   transferConversation,
   updateConversation,
   type AgentContext,
 } from './service.js';
 
-function agentOf(request: FastifyRequest): AgentContext {
-  const agent = request.agent!;
-  return { userId: agent.id, organizationId: agent.organizationId, name: agent.name };
-}
-
+/** Whose inbox: the signed-in agent's, or an API token's (no "mine", no unread counts). */
 function readerOf(request: FastifyRequest) {
-  return { userId: request.agent!.id, organizationId: organizationIdOf(request) };
+  return { userId: request.agent?.id ?? null, organizationId: organizationIdOf(request) };
 }
 
-/** The console's REST API under `/api/conversations`. Every route needs an agent token. */
+/**
+ * `/api/conversations`: the console's inbox and actions, and the same for an integration's API token
+ * (`conversations:read` to read, `conversations:write` to act as an agent it names, or as the bot).
+ */
 export async function conversationRoutes(app: FastifyInstance, deps: { config: Config; rateLimit: RateLimit }) {
   const api = app.withTypeProvider<ZodTypeProvider>();
   api.addHook('preValidation', app.authenticate);
 
+  /**
+   * The agent a change is made as. For an API token the conversation is looked up first, so that another
+   * organization's id answers `not_found` whatever the body says.
+   */
+  async function actingAgent(request: FastifyRequest, conversationId: string, asAgentId: string | undefined): Promise<AgentContext> {
+    if (request.apiToken) await getConversationRow(app.db, request.apiToken.organizationId, conversationId);
+    return actingAgentOf(app.db, request, asAgentId);
+  }
+
   api.get(
     '/api/conversations',
     {
-      config: { example: { response: conversationListExample } },
+      config: { scope: 'conversations:read', example: { response: conversationListExample } },
       schema: { querystring: conversationListQuerySchema, response: { 200: conversationListSchema } },
     },
     async function listConversationsRoute(request) {
@@ -89,6 +102,20 @@ export async function conversationRoutes(app: FastifyInstance, deps: { config: C
   );
 
   api.get(
+    '/api/conversations/:conversationId',
+    {
+      config: { scope: 'conversations:read', example: { response: conversationDetailExample } },
+      schema: { params: conversationParamsSchema, response: { 200: conversationDetailSchema } },
+    },
+    async function getConversationRoute(request) {
+      const conversation = await getConversationSummary(app.db, organizationIdOf(request), request.params.conversationId);
+      if (!conversation) throw new ParleyError('not_found', 'Conversation not found.');
+      const page = await listMessages(app.db, conversation.id, { afterSeq: 0, limit: 200 });
+      return { conversation, ...page };
+    },
+  );
+
+  api.get(
     '/api/conversations/:conversationId/messages',
     {
       config: { scope: 'conversations:read', example: { response: messagesPageExample } },
@@ -103,20 +130,29 @@ export async function conversationRoutes(app: FastifyInstance, deps: { config: C
   api.post(
     '/api/conversations/:conversationId/messages',
     {
-      config: { example: { response: messageSentExample, body: replyRequestExample } },
+      config: { scope: 'conversations:write', example: { response: messageSentExample, body: replyRequestExample } },
       schema: { params: conversationParamsSchema, body: replyRequestSchema, response: { 200: messageSentSchema } },
     },
     async function replyRoute(request) {
-      const agent = agentOf(request);
-      assertMessageLength(request.body.body, deps.config.messageMaxLength);
       const { conversationId } = request.params;
-      const resent = await limitSend(app.db, () => deps.rateLimit(`agent:${agent.userId}`), {
-        clientId: request.body.clientId,
+      const { asAgentId, asBot, ...reply } = request.body;
+      if (asBot && !request.apiToken) {
+        throw new ParleyError('invalid_payload', 'Agents write as themselves; asBot is for API tokens.', {
+          issues: [{ path: 'body.asBot', message: 'Leave it out.' }],
+        });
+      }
+      const organizationId = organizationIdOf(request);
+      const agent = asBot ? null : await actingAgent(request, conversationId, asAgentId);
+      assertMessageLength(reply.body, deps.config.messageMaxLength);
+      const resent = await limitSend(app.db, () => deps.rateLimit(callerKey(request)), {
+        clientId: reply.clientId,
         conversationId,
-        organizationId: agent.organizationId,
+        organizationId,
       });
       if (resent) return resent;
-      const result = await sendAgentMessage(app.db, agent, { ...request.body, conversationId: request.params.conversationId });
+      const result = agent
+        ? await sendAgentMessage(app.db, agent, { ...reply, conversationId })
+        : await sendBotMessage(app.db, organizationId, { ...reply, conversationId });
       await publishSendResult(app.realtime, app.db, app.conversationEffects, result);
       return result.sent;
     },
@@ -125,11 +161,11 @@ export async function conversationRoutes(app: FastifyInstance, deps: { config: C
   api.patch(
     '/api/conversations/:conversationId',
     {
-      config: { example: { response: resolvedConversationExample, body: conversationUpdateExample } },
+      config: { scope: 'conversations:write', example: { response: resolvedConversationExample, body: conversationUpdateExample } },
       schema: { params: conversationParamsSchema, body: conversationUpdateSchema, response: { 200: conversationSummarySchema } },
     },
     async function updateConversationRoute(request) {
-      const agent = agentOf(request);
+      const agent = await actingAgent(request, request.params.conversationId, request.body.asAgentId);
       const changed = await updateConversation(app.db, agent, request.params.conversationId, request.body);
       return publishAgentChange(agent, changed);
     },
@@ -138,11 +174,11 @@ export async function conversationRoutes(app: FastifyInstance, deps: { config: C
   api.post(
     '/api/conversations/:conversationId/transfer',
     {
-      config: { example: { response: transferredConversationExample, body: transferRequestExample } },
+      config: { scope: 'conversations:write', example: { response: transferredConversationExample, body: transferRequestExample } },
       schema: { params: conversationParamsSchema, body: transferRequestSchema, response: { 200: conversationSummarySchema } },
     },
     async function transferConversationRoute(request) {
-      const agent = agentOf(request);
+      const agent = await actingAgent(request, request.params.conversationId, request.body.asAgentId);
       const changed = await transferConversation(app.db, agent, request.params.conversationId, request.body);
       return publishAgentChange(agent, changed);
     },

@@ -604,6 +604,42 @@ export async function sendAgentMessage(
   });
 }
 
+/**
+ * Stores a message an integration writes as the bot (an API token's `asBot`), named as the widget names its bot. Only
+ * while the bot has the conversation: once it is queued or with a person, `bot.replied` is rejected.
+ */
+export async function sendBotMessage(
+  db: Database,
+  organizationId: string,
+  input: { conversationId: string; clientId: string; body: string; quickReplies?: readonly string[] | undefined },
+): Promise<SendResult> {
+  return db.transaction(async (tx) => {
+    const conversation = await lockAgentConversation(tx, { organizationId }, input.conversationId);
+    const [widget] = await tx.select({ settings: widgets.settings }).from(widgets).where(eq(widgets.id, conversation.widgetId));
+    const botName = widgetSettingsSchema.parse(widget?.settings ?? {}).botName;
+    const result = await appendToLockedConversation(
+      tx,
+      conversation,
+      {
+        clientId: input.clientId,
+        authorKind: 'bot',
+        authorId: null,
+        body: input.body,
+        metadata: { authorName: botName, ...(input.quickReplies ? { quickReplies: [...input.quickReplies] } : {}) },
+      },
+      (current) => planTransition(current, { type: 'bot.replied' }, { kind: 'bot', id: null }),
+    );
+    return {
+      sent: sentOf(result.row),
+      message: result.duplicate ? null : toMessage(result.row),
+      conversation: result.conversation,
+      conversationChanged: result.changed,
+      effects: result.effects,
+      systemMessages: result.systemMessages,
+    };
+  });
+}
+
 function agentActor(agent: AgentContext): Actor {
   return { kind: 'agent', id: agent.userId, name: agent.name };
 }

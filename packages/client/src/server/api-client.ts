@@ -3,6 +3,11 @@ import {
   type ApiScope,
   type BotReplyList,
   type Contact,
+  type ConversationDetail,
+  type ConversationList,
+  type ConversationListQuery,
+  type ConversationSummary,
+  type ConversationUpdate,
   type ContactEdit,
   type ErrorBody,
   type KnowledgeDocumentChunks,
@@ -17,10 +22,15 @@ import {
   type KnowledgeSourceList,
   type KnowledgeSourceUpdate,
   type MessageListQuery,
+  type MessageSent,
   type MessagesPage,
+  type Note,
+  type NoteCreate,
   type NoteList,
+  type ReplyRequest,
   type TeamList,
   type ToolCallList,
+  type TransferRequest,
   type WebhookCreate,
   type WebhookDelivery,
   type WebhookDeliveryList,
@@ -127,6 +137,21 @@ export function createApiClient(options: ApiClientOptions) {
   return {
     request,
     conversations: {
+      /** `conversations:read`: a page of the organization's conversations, newest change first; pass `nextCursor` as `cursor`. */
+      list: (query: ConversationListQuery = {}) => request<ConversationList>('GET', `/api/conversations${queryOf(query)}`),
+      /** `conversations:read`: a conversation with its first messages. */
+      get: (conversationId: string) => request<ConversationDetail>('GET', conversation(conversationId)),
+      /** `conversations:write`: a reply as the agent `asAgentId` names, or as the bot (`asBot: true`). */
+      reply: (conversationId: string, reply: ReplyRequest) =>
+        request<MessageSent>('POST', `${conversation(conversationId)}/messages`, reply),
+      /** `conversations:write`: an internal note, as the agent `asAgentId` names; never shown to the visitor. */
+      note: (conversationId: string, note: NoteCreate) => request<Note>('POST', `${conversation(conversationId)}/notes`, note),
+      /** `conversations:write`: resolve, queue, hand back to the bot, or assign (`assignToMe` gives it to `asAgentId`). */
+      update: (conversationId: string, change: ConversationUpdate) =>
+        request<ConversationSummary>('PATCH', conversation(conversationId), change),
+      /** `conversations:write`: to an agent or a team's queue, as the agent `asAgentId` names. */
+      transfer: (conversationId: string, transfer: TransferRequest) =>
+        request<ConversationSummary>('POST', `${conversation(conversationId)}/transfer`, transfer),
       /** `conversations:read`: a page of a conversation's messages after `afterSeq`. */
       messages: (conversationId: string, query: MessageListQuery = {}) =>
         request<MessagesPage>('GET', `${conversation(conversationId)}/messages${queryOf(query)}`),

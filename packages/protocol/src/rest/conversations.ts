@@ -10,6 +10,7 @@ import {
   conversationSummarySchema,
   INT4_MAX,
   messageBodySchema,
+  messageSchema,
   queryIntegerSchema,
   quickRepliesSchema,
   seqSchema,
@@ -105,6 +106,18 @@ export type ReadState = z.infer<typeof readStateSchema>;
 /** Path parameters of `/api/conversations/:conversationId/…`. */
 export const conversationParamsSchema = z.object({ conversationId: z.uuid() });
 
+/**
+ * Answer of `GET /api/conversations/:conversationId`: the conversation and its first messages, oldest first; when
+ * `hasMore`, `GET …/messages?afterSeq=` with the last one's seq pages on.
+ */
+export const conversationDetailSchema = z.object({
+  conversation: conversationSummarySchema,
+  messages: z.array(messageSchema),
+  hasMore: z.boolean(),
+});
+/** Answer of `GET /api/conversations/:conversationId`. */
+export type ConversationDetail = z.infer<typeof conversationDetailSchema>;
+
 /** Query of `GET /api/conversations/:conversationId/messages`. */
 export const messageListQuerySchema = z.object({
   afterSeq: queryIntegerSchema(0, INT4_MAX).default(0),
@@ -113,12 +126,25 @@ export const messageListQuerySchema = z.object({
 /** Query of `GET /api/conversations/:conversationId/messages`. */
 export type MessageListQuery = z.input<typeof messageListQuerySchema>;
 
-/** Body of `POST /api/conversations/:conversationId/messages` (an agent's reply, with quick replies if any). */
-export const replyRequestSchema = z.object({
-  clientId: clientIdSchema,
-  body: messageBodySchema,
-  quickReplies: quickRepliesSchema.optional(),
-});
+/**
+ * Who an API token acts for when it changes a conversation: an active agent of its organization, written in the
+ * conversation's history as that agent did it. An agent's session always acts as the agent, and may leave it out.
+ */
+export const asAgentIdSchema = z.uuid().optional();
+
+/**
+ * Body of `POST /api/conversations/:conversationId/messages`: an agent's reply, with quick replies if any. An API token
+ * writes as an agent (`asAgentId`) or as the bot (`asBot`, while the bot has the conversation).
+ */
+export const replyRequestSchema = z
+  .object({
+    clientId: clientIdSchema,
+    body: messageBodySchema,
+    quickReplies: quickRepliesSchema.optional(),
+    asAgentId: asAgentIdSchema,
+    asBot: z.literal(true).optional(),
+  })
+  .refine((reply) => !(reply.asBot && reply.asAgentId), { message: 'Write as an agent or as the bot, not both.', path: ['asBot'] });
 /** Body of `POST /api/conversations/:conversationId/messages`. */
 export type ReplyRequest = z.infer<typeof replyRequestSchema>;
 
@@ -129,7 +155,9 @@ export type ReplyRequest = z.infer<typeof replyRequestSchema>;
 export const conversationUpdateSchema = z
   .object({
     status: z.enum(['bot', 'queued', 'agent', 'resolved']).optional(),
+    /** Takes it: for an API token, gives it to the agent `asAgentId` names. */
     assignToMe: z.literal(true).optional(),
+    asAgentId: asAgentIdSchema,
   })
   .refine((update) => update.status !== undefined || update.assignToMe !== undefined, 'Nothing to update.');
 /** Body of `PATCH /api/conversations/:conversationId`. */
@@ -145,6 +173,7 @@ export const transferRequestSchema = z.object({
     z.object({ to: z.literal('team'), teamId: z.uuid() }),
   ]),
   note: storableTextSchema(TRANSFER_NOTE_MAX_LENGTH).optional(),
+  asAgentId: asAgentIdSchema,
 });
 /** Body of `POST /api/conversations/:conversationId/transfer`. */
 export type TransferRequest = z.infer<typeof transferRequestSchema>;

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { clientIdSchema, messageBodySchema } from '../models.js';
+import { asAgentIdSchema } from './conversations.js';
 
 /** An internal note, placed in the transcript after the message with seq `afterSeq`. */
 export const noteSchema = z.object({
@@ -31,6 +32,8 @@ export const noteCreateSchema = z.object({
   clientId: clientIdSchema,
   body: messageBodySchema,
   quickReplies: z.undefined({ error: 'An internal note cannot carry quick replies.' }).optional(),
+  /** The agent an API token writes the note as (see `asAgentIdSchema`). */
+  asAgentId: asAgentIdSchema,
 });
 /** Body of `POST /api/conversations/:conversationId/notes`. */
 export type NoteCreate = z.infer<typeof noteCreateSchema>;
