@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { conversationEvents } from '@parley/db';
+import { conversationEvents, memberships } from '@parley/db';
 import type {
   Ack,
   ApiScope,
   ApiTokenCreated,
+  AuditEventList,
   ConversationDetail,
   ConversationList,
   ConversationSummary,
@@ -140,7 +141,17 @@ describe('conversations with an API token', () => {
     expect(((await jsonOf(resolved)) as ConversationSummary).status).toBe('resolved');
     const events = await server.db.db.select().from(conversationEvents).where(eq(conversationEvents.conversationId, conversationId));
     const resolution = events.find((event) => event.type === 'status_changed' && event.toStatus === 'resolved');
-    expect(resolution).toMatchObject({ actorKind: 'agent', actorId: shop.user.id });
+    // The history says it was this agent, through an API token.
+    expect(resolution).toMatchObject({ actorKind: 'agent', actorId: shop.user.id, data: { viaApiToken: expect.any(String) } });
+
+    // A deactivated agent is no one a token can act for.
+    await server.db.db.update(memberships).set({ deactivatedAt: new Date() }).where(eq(memberships.userId, shop.user.id));
+    const deactivated = await apiRequest(server, `/api/conversations/${conversationId}/notes`, writer, 'POST', {
+      clientId: randomUUID(),
+      body: 'Still there?',
+      asAgentId: shop.user.id,
+    });
+    expect(await error(deactivated)).toMatchObject({ status: 404, code: 'not_found' });
   });
 
   it('writes as the bot while the bot has the conversation, and not after a person took it', async () => {
@@ -174,6 +185,44 @@ describe('conversations with an API token', () => {
       asBot: true,
     });
     expect(await error(late)).toMatchObject({ status: 409, code: 'transition_rejected' });
+  });
+
+  it('lets an integration catch up on the audit log with a cursor, its own organization only', async () => {
+    const shop = await createTenantWithAdmin(server);
+    const other = await createTenantWithAdmin(server);
+    const reader = await tokenOf(shop.adminToken, ['conversations:read', 'conversations:write']);
+    const outsider = await tokenOf(other.adminToken, ['conversations:read']);
+    const { conversationId } = await visitorWrites(shop.widget.publicKey, 'Hi');
+    await apiRequest(server, `/api/conversations/${conversationId}`, reader, 'PATCH', { assignToMe: true, asAgentId: shop.user.id });
+
+    // Events are listed once a couple of seconds old (a slower transaction's smaller id must not be stepped over).
+    let page: AuditEventList = { events: [], next: '0', hasMore: false };
+    await waitUntil(async () => {
+      page = (await jsonOf(await apiRequest(server, '/api/events?limit=1', reader))) as AuditEventList;
+      const all = (await jsonOf(await apiRequest(server, '/api/events?limit=1000', reader))) as AuditEventList;
+      return all.events.some((event) => event.type === 'assigned');
+    }, 'the events to settle');
+    expect(page.events).toHaveLength(1);
+    expect(page.events[0]).toMatchObject({ conversationId, type: 'created', actor: { kind: 'visitor' } });
+    expect(page.hasMore).toBe(true);
+
+    const seen = [...page.events];
+    for (let after = page.next; ;) {
+      const next = (await jsonOf(await apiRequest(server, `/api/events?after=${after}&limit=2`, reader))) as AuditEventList;
+      seen.push(...next.events);
+      if (!next.hasMore) {
+        expect(next.next).toBe(seen.at(-1)!.id);
+        break;
+      }
+      after = next.next;
+    }
+    expect(seen.map((event) => event.type)).toEqual(expect.arrayContaining(['created', 'status_changed', 'assigned']));
+    expect(seen.find((event) => event.type === 'assigned')).toMatchObject({ actor: { kind: 'agent', id: shop.user.id } });
+    const ids = seen.map((event) => Number(event.id));
+    expect(ids).toEqual(ids.toSorted((a, b) => a - b));
+
+    const theirs = (await jsonOf(await apiRequest(server, '/api/events?limit=1000', outsider))) as AuditEventList;
+    expect(theirs.events.filter((event) => event.conversationId === conversationId)).toEqual([]);
   });
 
   it('keeps agents to themselves: no asAgentId of someone else, no asBot', async () => {

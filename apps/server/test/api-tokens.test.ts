@@ -104,7 +104,15 @@ describe('API tokens', () => {
 
   it('act with their scope where admins would (a webhook made by a token)', async () => {
     const shop = await createTenantWithAdmin(server);
-    const { secret } = await makeToken(shop.adminToken, { name: 'Deploy script', scopes: ['webhooks:write'] });
+    // A subscription carries conversations and contacts: managing one takes the scopes that read them, too.
+    const narrow = await makeToken(shop.adminToken, { name: 'Too narrow', scopes: ['webhooks:write', 'contacts:read'] });
+    const refused = await apiRequest(server, '/api/webhooks', narrow.secret);
+    expect(refused.status).toBe(403);
+    expect((await jsonOf(refused)).error.message).toBe('This API token also needs the conversations:read scope for this route.');
+    const { secret } = await makeToken(shop.adminToken, {
+      name: 'Deploy script',
+      scopes: ['webhooks:write', 'conversations:read', 'contacts:read'],
+    });
     const response = await apiRequest(server, '/api/webhooks', secret, 'POST', {
       url: 'https://hooks.example.com/parley',
       events: ['conversation.created'],

@@ -34,7 +34,7 @@ describe('the server-side API client', () => {
   });
 
   it('reads and updates a contact, and manages webhooks', async () => {
-    const { shop, parley } = await clientWith(['contacts:read', 'contacts:write', 'webhooks:write']);
+    const { shop, parley } = await clientWith(['contacts:read', 'contacts:write', 'webhooks:write', 'conversations:read']);
     const contactId = randomUUID();
     await server.db.db.insert(contacts).values({ id: contactId, organizationId: shop.organization.id, widgetId: shop.widget.id });
     const updated = await parley.contacts.update(contactId, { name: 'Maya Patel', email: 'Maya@Example.com' });

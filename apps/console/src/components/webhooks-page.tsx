@@ -99,15 +99,15 @@ export const eventTypes = Object.keys(webhookEventLabels) as WebhookEventType[];
  * compile until it has its words here; api-tokens.test.tsx checks the order).
  */
 export const apiScopeLabels: Record<ApiScope, string> = {
-  'conversations:read': 'Read conversations, their messages and notes',
+  'conversations:read': 'Read conversations, their messages, notes and history, and the agents',
   'conversations:write': 'Act on conversations: reply, assign, resolve',
   'contacts:read': 'Read contacts',
   'contacts:write': 'Update contacts',
   'knowledge:read': 'Read the knowledge base',
   'knowledge:write': 'Change the knowledge base: documents and sources',
   'widgets:write': 'List and configure the chat widgets',
-  'webhooks:write': 'Manage webhook subscriptions and their deliveries',
-  'reports:read': 'Read reports',
+  'webhooks:write': 'Manage webhook subscriptions and their deliveries (with both read scopes above)',
+  'reports:read': 'Read reports (no report API yet: grants nothing today)',
 };
 
 /** The scopes a token can have, in the protocol's order. */

@@ -17,7 +17,7 @@ import {
   type ApiToken,
   type ApiTokenCreated,
 } from '@parley/protocol';
-import { and, desc, eq, getTableColumns } from 'drizzle-orm';
+import { and, desc, eq, getTableColumns, isNull, lt, or } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -124,10 +124,13 @@ export async function verifyApiToken(db: Database, token: string): Promise<ApiTo
   if (!row) throw new ParleyError('unauthorized', 'This API token is not valid; it may have been revoked.');
   if (row.expiresAt && row.expiresAt.getTime() <= now) throw new ParleyError('unauthorized', 'This API token has expired.');
   if (!row.lastUsedAt || now - row.lastUsedAt.getTime() >= LAST_USED_PRECISION_MS) {
+    // Conditional in the database too: of concurrent requests that all read a stale time, one writes.
     await db
       .update(apiTokens)
       .set({ lastUsedAt: new Date(now) })
-      .where(eq(apiTokens.id, row.id));
+      .where(
+        and(eq(apiTokens.id, row.id), or(isNull(apiTokens.lastUsedAt), lt(apiTokens.lastUsedAt, new Date(now - LAST_USED_PRECISION_MS)))),
+      );
   }
   return { id: row.id, name: row.name, organizationId: row.organizationId, scopes: scopesOf(row.scopes) };
 }

@@ -1,5 +1,5 @@
 import type { Database } from '@parley/db';
-import { isAdminRole, ParleyError } from '@parley/protocol';
+import { isAdminRole, ParleyError, type ApiScope } from '@parley/protocol';
 import type { FastifyRequest } from 'fastify';
 import { loadAgent } from './agents.js';
 
@@ -39,6 +39,8 @@ export interface ActingAgent {
   userId: string;
   organizationId: string;
   name: string;
+  /** The API token acting for the agent; null when the agent acts. */
+  viaApiTokenId: string | null;
 }
 
 /**
@@ -53,7 +55,7 @@ export async function actingAgentOf(db: Database, request: FastifyRequest, asAge
         issues: asAgentIdIssue('Leave it out.'),
       });
     }
-    return { userId: request.agent.id, organizationId: request.agent.organizationId, name: request.agent.name };
+    return { userId: request.agent.id, organizationId: request.agent.organizationId, name: request.agent.name, viaApiTokenId: null };
   }
   const organizationId = organizationIdOf(request);
   if (asAgentId === undefined) {
@@ -67,5 +69,17 @@ export async function actingAgentOf(db: Database, request: FastifyRequest, asAge
     }
     throw error;
   });
-  return { userId: agent.id, organizationId, name: agent.name };
+  return { userId: agent.id, organizationId, name: agent.name, viaApiTokenId: request.apiToken?.id ?? null };
+}
+
+/**
+ * A preValidation hook (after `authenticate`) for routes whose use shows data of other scopes: an API token needs those
+ * too (a webhook subscription carries conversations and contacts). Agents' sessions pass.
+ */
+export function requireTokenScopes(...scopes: ApiScope[]) {
+  return async function requireScopes(request: FastifyRequest): Promise<void> {
+    const missing = request.apiToken ? scopes.filter((scope) => !request.apiToken!.scopes.includes(scope)) : [];
+    if (missing.length > 0)
+      throw new ParleyError('forbidden', `This API token also needs the ${missing.join(' and ')} scope for this route.`);
+  };
 }

@@ -5,6 +5,7 @@
  * @module
  */
 import type {
+  AuditEventList,
   ConversationDetail,
   BotReply,
   BotReplyList,
@@ -383,3 +384,31 @@ export const contactExample = {
 
 /** Body of `PATCH /api/contacts/:contactId`: a phone number, stored in E.164 with the widget's default country. */
 export const contactEditExample = { phone: '(415) 555-0132' } satisfies ContactEdit;
+
+/** Answer of `GET /api/events`: the handoff and Sam taking the conversation, after the cursor `9120`. */
+export const auditEventListExample = {
+  events: [
+    {
+      id: '9121',
+      conversationId,
+      type: 'status_changed',
+      fromStatus: 'bot',
+      toStatus: 'queued',
+      actor: { kind: 'visitor', id: maya.id },
+      data: { event: 'handoff.requested', trigger: 'visitor', reason: 'asked for a person' },
+      createdAt: '2026-11-02T14:01:32.000Z',
+    },
+    {
+      id: '9122',
+      conversationId,
+      type: 'assigned',
+      fromStatus: null,
+      toStatus: null,
+      actor: { kind: 'agent', id: sam.id },
+      data: { assigneeId: sam.id },
+      createdAt: '2026-11-02T14:03:11.000Z',
+    },
+  ],
+  next: '9122',
+  hasMore: false,
+} satisfies AuditEventList;

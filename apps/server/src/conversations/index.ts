@@ -9,6 +9,7 @@ import fp from 'fastify-plugin';
 import { createRateLimit } from '../plugins/rate-limit.js';
 import type { TrustProxy } from '../plugins/trusted-proxy.js';
 import { registerAgentSocket, type AgentSocketExtension } from './agent-socket.js';
+import { registerAuditLog } from './audit-log.js';
 import { registerBotReplies } from './bot-replies.js';
 import { registerContacts } from './contacts.js';
 import { createConversationEffects, type ConversationEffects } from './effects.js';
@@ -50,6 +51,7 @@ export const conversationsPlugin = fp<{ trustProxy: TrustProxy }>(
     await app.register(conversationRoutes, { config, rateLimit });
     registerNotes(app, { config, rateLimit });
     registerToolCalls(app);
+    registerAuditLog(app);
     registerBotReplies(app);
     registerContacts(app, { rateLimit });
     registerIdentify(app);

@@ -152,7 +152,7 @@ export async function conversationRoutes(app: FastifyInstance, deps: { config: C
       if (resent) return resent;
       const result = agent
         ? await sendAgentMessage(app.db, agent, { ...reply, conversationId })
-        : await sendBotMessage(app.db, organizationId, { ...reply, conversationId });
+        : await sendBotMessage(app.db, organizationId, { ...reply, conversationId }, request.apiToken!.id);
       await publishSendResult(app.realtime, app.db, app.conversationEffects, result);
       return result.sent;
     },

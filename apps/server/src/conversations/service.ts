@@ -80,6 +80,8 @@ export interface AgentContext {
   userId: string;
   organizationId: string;
   name: string;
+  /** The API token an integration acts for the agent with; absent when the agent acts. */
+  viaApiTokenId?: string | null;
 }
 
 /** Rejects bodies over the configured limit. The schema has already rejected empty and malformed ones. */
@@ -244,6 +246,8 @@ export interface Actor {
   kind: 'visitor' | 'agent' | 'bot' | 'system';
   id: string | null;
   name?: string;
+  /** The API token an integration used to act for this agent, recorded in the audit rows. */
+  viaApiTokenId?: string | null;
 }
 
 /**
@@ -337,6 +341,10 @@ export function planTransition(
     });
   }
   plan.messages = planSystemEvents(conversation.status, result.state, event, { assignedTo, transferredTo });
+  // An integration acting for an agent: the history says which API token did it.
+  if (actor.viaApiTokenId) {
+    for (const audit of plan.events) audit.data = { ...audit.data, viaApiToken: actor.viaApiTokenId };
+  }
   return plan;
 }
 
@@ -584,8 +592,12 @@ export async function sendAgentMessage(
         authorKind: 'agent',
         authorId: agent.userId,
         body: input.body,
-        // Parsed at the edge (`quickRepliesSchema`); the mapper checks them again on the way out.
-        ...(input.quickReplies ? { metadata: { quickReplies: [...input.quickReplies] } } : {}),
+        metadata: {
+          // Parsed at the edge (`quickRepliesSchema`); the mapper checks them again on the way out.
+          ...(input.quickReplies ? { quickReplies: [...input.quickReplies] } : {}),
+          // Which API token an integration wrote it with, for the record (never sent to clients).
+          ...(agent.viaApiTokenId ? { viaApiToken: agent.viaApiTokenId } : {}),
+        },
       },
       // Replying takes the conversation unless a human already has it.
       (current) =>
@@ -612,6 +624,7 @@ export async function sendBotMessage(
   db: Database,
   organizationId: string,
   input: { conversationId: string; clientId: string; body: string; quickReplies?: readonly string[] | undefined },
+  viaApiTokenId: string,
 ): Promise<SendResult> {
   return db.transaction(async (tx) => {
     const conversation = await lockAgentConversation(tx, { organizationId }, input.conversationId);
@@ -625,7 +638,11 @@ export async function sendBotMessage(
         authorKind: 'bot',
         authorId: null,
         body: input.body,
-        metadata: { authorName: botName, ...(input.quickReplies ? { quickReplies: [...input.quickReplies] } : {}) },
+        metadata: {
+          authorName: botName,
+          ...(input.quickReplies ? { quickReplies: [...input.quickReplies] } : {}),
+          viaApiToken: viaApiTokenId,
+        },
       },
       (current) => planTransition(current, { type: 'bot.replied' }, { kind: 'bot', id: null }),
     );
@@ -641,7 +658,7 @@ export async function sendBotMessage(
 }
 
 function agentActor(agent: AgentContext): Actor {
-  return { kind: 'agent', id: agent.userId, name: agent.name };
+  return { kind: 'agent', id: agent.userId, name: agent.name, viaApiTokenId: agent.viaApiTokenId ?? null };
 }
 
 /** The state-machine event an agent's conversation update stands for. */

@@ -14,6 +14,7 @@ import {
   setAway,
   type PresenceKey,
 } from './presence-store.js';
+import { organizationIdOf } from '../auth/caller.js';
 import { presenceListExample } from './api-examples.js';
 
 /** Timings of {@link registerPresence}; from `config.presence`. */
@@ -175,12 +176,12 @@ export function registerPresence(
   api.get(
     '/api/presence',
     {
-      config: { example: { response: presenceListExample } },
+      config: { scope: 'conversations:read', example: { response: presenceListExample } },
       preValidation: app.authenticate,
       schema: { response: { 200: presenceListSchema } },
     },
     async function listPresenceRoute(request) {
-      return { agents: await listPresence(db, request.agent!.organizationId, leaseMs) };
+      return { agents: await listPresence(db, organizationIdOf(request), leaseMs) };
     },
   );
 }

@@ -19,7 +19,7 @@ import {
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { organizationIdOf, requireAdmin } from '../auth/caller.js';
+import { organizationIdOf, requireAdmin, requireTokenScopes } from '../auth/caller.js';
 import type { SecretBox } from '../plugins/sealed-secrets.js';
 import {
   webhookCreatedExample,
@@ -46,7 +46,9 @@ import {
 export function registerWebhookRoutes(app: FastifyInstance, secrets: SecretBox): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
   // Before validation: anyone but an admin is refused whatever the body, and learns nothing from its errors.
-  const preValidation = [app.authenticate, requireAdmin('manage webhooks')];
+  // A subscription sends conversations and contacts to its receiver, and its deliveries show them: a token managing
+  // one must be allowed to read them.
+  const preValidation = [app.authenticate, requireAdmin('manage webhooks'), requireTokenScopes('conversations:read', 'contacts:read')];
 
   api.get(
     '/api/webhooks',

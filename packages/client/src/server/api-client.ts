@@ -1,6 +1,8 @@
 import {
   ParleyError,
   type ApiScope,
+  type AuditEventList,
+  type AuditEventQuery,
   type BotReplyList,
   type Contact,
   type ConversationDetail,
@@ -27,6 +29,7 @@ import {
   type Note,
   type NoteCreate,
   type NoteList,
+  type PresenceList,
   type ReplyRequest,
   type TeamList,
   type ToolCallList,
@@ -122,10 +125,13 @@ export function createApiClient(options: ApiClientOptions) {
         body: body === undefined ? undefined : JSON.stringify(body),
       });
       if (response.ok) return (response.status === 204 ? undefined : await response.json()) as T;
-      const retryAfter = Number(response.headers.get('retry-after'));
+      const header = response.headers.get('retry-after');
+      const retryAfter = header === null || header.trim() === '' ? Number.NaN : Number(header);
       const retryAfterSeconds = Number.isFinite(retryAfter) && retryAfter >= 0 ? retryAfter : null;
       if (response.status === 429 && attempt < maxRetries) {
-        await new Promise((resolve) => setTimeout(resolve, Math.min(retryAfterSeconds ?? 1, 60) * 1000));
+        // Without a Retry-After (a limit that doesn't say), a second, then two: never a burst of retries.
+        await response.body?.cancel();
+        await new Promise((resolve) => setTimeout(resolve, Math.min(retryAfterSeconds ?? 2 ** attempt, 60) * 1000));
         continue;
       }
       const answer = (await response.json().catch(() => null)) as { error?: ErrorBody } | null;
@@ -171,6 +177,14 @@ export function createApiClient(options: ApiClientOptions) {
     teams: {
       /** `conversations:read`. */
       list: () => request<TeamList>('GET', '/api/teams'),
+    },
+    events: {
+      /** `conversations:read`: the audit log after `after`, oldest first; keep `next` to catch up later. */
+      list: (query: AuditEventQuery = {}) => request<AuditEventList>('GET', `/api/events${queryOf(query)}`),
+    },
+    agents: {
+      /** `conversations:read`: every active agent with their id (for `asAgentId`), name and whether they are online. */
+      list: () => request<PresenceList>('GET', '/api/presence'),
     },
     knowledge: {
       /** `knowledge:read`. */

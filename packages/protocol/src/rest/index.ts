@@ -18,3 +18,4 @@ export * from './knowledge-settings.js';
 export * from './knowledge-sources.js';
 export * from './webhooks.js';
 export * from './api-tokens.js';
+export * from './events.js';
