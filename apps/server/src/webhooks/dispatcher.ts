@@ -16,6 +16,12 @@ import type { SecretBox } from '../plugins/sealed-secrets.js';
 import { SIGNATURE_HEADER, signatureHeader } from './signature.js';
 import { toWebhookSubscription } from './subscriptions.js';
 
+/**
+ * What a failed attempt leads to: `retry` later (the receiver may recover), `final` (failed now, and counted towards
+ * pausing: nothing changes until an admin acts), `gone` (failed now, not the receiver's fault: not counted).
+ */
+type FailureEnding = 'retry' | 'final' | 'gone';
+
 /** How long a claim holds a delivery: longer than a request may take, so a live sender never loses its claim. */
 const LEASE_SECONDS = 60;
 /** Time a receiver has to answer. */
@@ -187,14 +193,14 @@ export function createWebhookDispatcher(options: DispatcherOptions): WebhookDisp
         .innerJoin(webhookEvents, eq(webhookEvents.id, webhookDeliveries.eventId))
         .where(eq(webhookDeliveries.id, claimed.id));
       if (!row) return;
-      const failed = (error: string, body: string | null = row.requestBody, gone = false) =>
+      const failed = (error: string, body: string | null = row.requestBody, ending: FailureEnding = 'retry') =>
         record(
           claimed,
           row.subscriptionId,
           row.organizationId,
           body,
           { ok: false, status: null, responseBody: null, error, latencyMs: 0 },
-          gone,
+          ending,
         );
       // Claimed again and again without an outcome (each claim counts): something beyond the receiver kept failing.
       if (claimed.attempts > settings.maxAttempts)
@@ -205,10 +211,15 @@ export function createWebhookDispatcher(options: DispatcherOptions): WebhookDisp
       } catch (error) {
         return await failed(`The event could not be prepared: ${error instanceof Error ? error.message : String(error)}`);
       }
-      if (body === null) return await failed('What this event refers to was deleted before it was sent.', null, true);
+      if (body === null) return await failed('What this event refers to was deleted before it was sent.', null, 'gone');
       const secrets = readableSecrets(row);
       if (secrets.length === 0) {
-        return await failed('The signing secret cannot be read (was PARLEY_SECRET changed?): rotate the secret, then replay.', body);
+        // Trying again can't help until an admin rotates the secret: it fails now, and counts towards pausing.
+        return await failed(
+          'The signing secret cannot be read (was PARLEY_SECRET changed?): rotate the secret, then replay.',
+          body,
+          'final',
+        );
       }
       const started = performance.now();
       const attempt = await post(row.url, body, {
@@ -308,7 +319,7 @@ export function createWebhookDispatcher(options: DispatcherOptions): WebhookDisp
     organizationId: string,
     body: string | null,
     outcome: { ok: boolean; status: number | null; responseBody: string | null; error: string | null; latencyMs: number },
-    gone = false,
+    ending: FailureEnding = 'retry',
   ): Promise<void> {
     const held = and(
       eq(webhookDeliveries.id, claimed.id),
@@ -342,7 +353,7 @@ export function createWebhookDispatcher(options: DispatcherOptions): WebhookDisp
       });
       return;
     }
-    if (gone) {
+    if (ending === 'gone') {
       // Not the receiver's failure: the delivery ends, the subscription's count of failures doesn't move.
       await db
         .update(webhookDeliveries)
@@ -351,7 +362,7 @@ export function createWebhookDispatcher(options: DispatcherOptions): WebhookDisp
       log.info({ deliveryId: claimed.id, subscriptionId }, 'webhook delivery failed: what its event refers to was deleted');
       return;
     }
-    const lastAttempt = claimed.attempts >= settings.maxAttempts;
+    const lastAttempt = ending === 'final' || claimed.attempts >= settings.maxAttempts;
     const delayMs = retryDelayMs(claimed.attempts, settings.retryBaseMs, random);
     const paused = await db.transaction(async (tx) => {
       const [failed] = await tx
