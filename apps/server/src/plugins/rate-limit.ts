@@ -14,17 +14,10 @@ export function createRateLimit(
   /** The refusal's message; `{seconds}` becomes the wait. */
   message = 'Too many messages; try again in {seconds} s.',
 ): RateLimit {
-  const limiter = new RateLimiterMemory({ points, duration: windowSeconds });
+  const meter = createMeteredRateLimit(points, windowSeconds);
   return async function consumeRateLimit(key) {
-    try {
-      await limiter.consume(key);
-    } catch (error) {
-      if (error instanceof RateLimiterRes) {
-        const seconds = Math.ceil(error.msBeforeNext / 1000);
-        throw new ParleyError('rate_limited', message.replace('{seconds}', String(seconds)));
-      }
-      throw error;
-    }
+    const state = await meter(key);
+    if (state.limited) throw new ParleyError('rate_limited', message.replace('{seconds}', String(state.resetSeconds)));
   };
 }
 
