@@ -15,7 +15,8 @@ import type { Config } from '../config.js';
 import { organizationRoom } from '../plugins/io.js';
 import type { RateLimit } from '../plugins/rate-limit.js';
 import { assertMessageLength, getConversationRow, lockAgentConversation, type AgentContext } from './service.js';
-import { actingAgentOf, callerKey, organizationIdOf } from '../auth/caller.js';
+import { callerKey, organizationIdOf } from '../auth/caller.js';
+import { actingAgentIn } from './acting-agent.js';
 
 type NoteRow = typeof conversationNotes.$inferSelect;
 
@@ -106,9 +107,7 @@ export function registerNotes(app: FastifyInstance, deps: { config: Config; rate
     async function writeNoteRoute(request) {
       const { conversationId } = request.params;
       const { asAgentId, ...input } = request.body;
-      // For an API token, another organization's conversation is not found whatever the body says.
-      if (request.apiToken) await getConversationRow(app.db, request.apiToken.organizationId, conversationId);
-      const author = await actingAgentOf(app.db, request, asAgentId);
+      const author = await actingAgentIn(app.db, request, conversationId, asAgentId);
       assertMessageLength(input.body, deps.config.messageMaxLength);
       await deps.rateLimit(callerKey(request));
       const { note, created } = await writeNote(app.db, author, conversationId, input);

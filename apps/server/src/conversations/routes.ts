@@ -31,7 +31,8 @@ import {
   transferRequestExample,
   transferredConversationExample,
 } from './api-examples.js';
-import { actingAgentOf, callerKey, organizationIdOf } from '../auth/caller.js';
+import { callerKey, organizationIdOf } from '../auth/caller.js';
+import { actingAgentIn } from './acting-agent.js';
 import type { Config } from '../config.js';
 import { publishConversationChange, publishSendResult } from './broadcast.js';
 import type { RateLimit } from '../plugins/rate-limit.js';
@@ -61,15 +62,6 @@ function readerOf(request: FastifyRequest) {
 export async function conversationRoutes(app: FastifyInstance, deps: { config: Config; rateLimit: RateLimit }) {
   const api = app.withTypeProvider<ZodTypeProvider>();
   api.addHook('preValidation', app.authenticate);
-
-  /**
-   * The agent a change is made as. For an API token the conversation is looked up first, so that another
-   * organization's id answers `not_found` whatever the body says.
-   */
-  async function actingAgent(request: FastifyRequest, conversationId: string, asAgentId: string | undefined): Promise<AgentContext> {
-    if (request.apiToken) await getConversationRow(app.db, request.apiToken.organizationId, conversationId);
-    return actingAgentOf(app.db, request, asAgentId);
-  }
 
   api.get(
     '/api/conversations',
@@ -142,7 +134,7 @@ export async function conversationRoutes(app: FastifyInstance, deps: { config: C
         });
       }
       const organizationId = organizationIdOf(request);
-      const agent = asBot ? null : await actingAgent(request, conversationId, asAgentId);
+      const agent = asBot ? null : await actingAgentIn(app.db, request, conversationId, asAgentId);
       assertMessageLength(reply.body, deps.config.messageMaxLength);
       const resent = await limitSend(app.db, () => deps.rateLimit(callerKey(request)), {
         clientId: reply.clientId,
@@ -165,7 +157,7 @@ export async function conversationRoutes(app: FastifyInstance, deps: { config: C
       schema: { params: conversationParamsSchema, body: conversationUpdateSchema, response: { 200: conversationSummarySchema } },
     },
     async function updateConversationRoute(request) {
-      const agent = await actingAgent(request, request.params.conversationId, request.body.asAgentId);
+      const agent = await actingAgentIn(app.db, request, request.params.conversationId, request.body.asAgentId);
       const changed = await updateConversation(app.db, agent, request.params.conversationId, request.body);
       return publishAgentChange(agent, changed);
     },
@@ -178,7 +170,7 @@ export async function conversationRoutes(app: FastifyInstance, deps: { config: C
       schema: { params: conversationParamsSchema, body: transferRequestSchema, response: { 200: conversationSummarySchema } },
     },
     async function transferConversationRoute(request) {
-      const agent = await actingAgent(request, request.params.conversationId, request.body.asAgentId);
+      const agent = await actingAgentIn(app.db, request, request.params.conversationId, request.body.asAgentId);
       const changed = await transferConversation(app.db, agent, request.params.conversationId, request.body);
       return publishAgentChange(agent, changed);
     },
