@@ -10,8 +10,9 @@ import type {
 } from '@parley/protocol';
 import { render } from 'preact';
 import { act } from 'preact/test-utils';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { agent, CONVERSATION_ID, message, note as internalNote, slaClock, summary, ticket } from '../__fixtures__/factories.js';
+import { settle } from '../__fixtures__/render.js';
 import { ConversationView, type ConversationViewProps } from './conversation-view.js';
 
 let container: HTMLElement;
@@ -148,6 +149,11 @@ describe('ConversationView transfers', () => {
       },
     });
     await act(() => button('Transfer').click());
+    // The form is loaded on first use, from its own chunk.
+    await vi.waitFor(async () => {
+      await settle();
+      expect(container.querySelector('.transfer-form')).not.toBeNull();
+    });
     const select = container.querySelector<HTMLSelectElement>('.transfer-form select')!;
     // The agent who has it is not offered; the other one is, with their presence, and so is the team once loaded.
     await act(() => new Promise((resolve) => setTimeout(resolve, 0)));

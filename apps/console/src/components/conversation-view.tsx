@@ -29,12 +29,13 @@ import type { AssistStore } from '../assist.js';
 import type { TypingState } from '../console-state.js';
 import { openStatuses } from '../conversation-store.js';
 import { contactLabel, formatFullTime, statusLabel } from '../format.js';
+import { lazyLoadFailure, useLazyComponent } from '../use-lazy-component.js';
 import { AssistPanel } from './assist-panel.js';
 import { ContactPanel } from './contact-panel.js';
 import { MessageList } from './message-list.js';
 import { ReplyBox, type ComposerMode } from './reply-box.js';
 import { TicketPanel } from './ticket-panel.js';
-import { TransferForm } from './transfer-form.js';
+import type { TransferFormProps } from './transfer-form.js';
 
 /** Props of {@link ConversationView}. */
 export interface ConversationViewProps {
@@ -134,11 +135,15 @@ function replyDeliveryNote(conversation: ConversationSummary, sendsEmail: boolea
   return 'They left no e-mail address: they see your reply only if they come back to the chat.';
 }
 
+// The transfer form is in its own chunk, loaded when the agent first opens it.
+const loadTransferForm = () => import('./transfer-form.js').then((module) => module.TransferForm);
+
 /** The open conversation. */
 export function ConversationView(props: ConversationViewProps) {
   const { conversation, thread, threadError, typing, agent, notice } = props;
   const [busy, setBusy] = useState(false);
   const [transferring, setTransferring] = useState(false);
+  const transferForm = useLazyComponent<TransferFormProps>(loadTransferForm, transferring);
   const [mode, setMode] = useState<ComposerMode>(props.initialMode ?? 'reply');
   // A suggested reply on its way into the reply box: a new object for every "Insert".
   const [insertion, setInsertion] = useState<{ text: string } | null>(null);
@@ -263,15 +268,20 @@ export function ConversationView(props: ConversationViewProps) {
 
       <div class="conversation-body">
         <div class="conversation-main">
-          {transferring && conversation && isOpen && (
-            <TransferForm
-              agents={props.agents}
-              assigneeId={conversation.assignee?.id ?? null}
-              loadTeams={props.loadTeams}
-              onTransfer={props.onTransfer}
-              onCancel={() => setTransferring(false)}
-            />
-          )}
+          {transferring &&
+            conversation &&
+            isOpen &&
+            (transferForm.Component ? (
+              <transferForm.Component
+                agents={props.agents}
+                assigneeId={conversation.assignee?.id ?? null}
+                loadTeams={props.loadTeams}
+                onTransfer={props.onTransfer}
+                onCancel={() => setTransferring(false)}
+              />
+            ) : (
+              <p class="muted">{transferForm.failed ? lazyLoadFailure : 'Loading…'}</p>
+            ))}
 
           {conversation?.transferNote && isOpen && (
             <aside class="transfer-note" aria-label="Note from the last transfer">
