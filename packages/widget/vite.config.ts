@@ -97,6 +97,27 @@ function websocketFirst(): Plugin {
  * (engine.io-parser) would be bytes every visitor downloads for nothing. Each module is replaced by one with the same
  * exports that says no binary data is there, or throws if some ever arrived; a changed module fails the build.
  */
+/**
+ * Leaves socket.io-client's catch-all listeners (`onAny`, `prependAny`, `offAny`, `listenersAny` and their `…Outgoing`
+ * twins) out of the main chunk: Parley's client listens to each event by name, and the socket is not exposed to
+ * pages. The socket still calls the lists they would fill (`_anyListeners`, `_anyOutgoingListeners`), which stay
+ * empty. Cut from the comment of `onAny` to that of `notifyOutgoingListeners`; a changed module fails the build.
+ */
+function withoutCatchAllListeners(): Plugin {
+  const from = '    /**\n     * Adds a listener that will be fired when any event is emitted.';
+  const to = '    /**\n     * Notify the listeners for each packet sent';
+  return {
+    name: 'parley-without-catch-all-listeners',
+    transform(code, id) {
+      if (!/[\\/]socket\.io-client[\\/]build[\\/]esm[\\/]socket\.js$/.test(id)) return null;
+      const start = code.indexOf(from);
+      const end = code.indexOf(to);
+      if (start < 0 || end < start) throw new Error(`${id} changed: update the parley-without-catch-all-listeners plugin.`);
+      return { code: code.slice(0, start) + code.slice(end), map: null };
+    },
+  };
+}
+
 function withoutBinaryPayloads(): Plugin {
   const noBinary = "Parley's socket protocol carries no binary data.";
   const replacements: Array<{ module: RegExp; exports: string[]; code: string }> = [
@@ -184,7 +205,7 @@ function withUrlParser(): Plugin {
 const builds: Record<string, () => UserConfig> = {
   widget: () => ({
     ...shared,
-    plugins: [websocketFirst(), withoutBinaryPayloads(), withUrlParser()],
+    plugins: [websocketFirst(), withoutBinaryPayloads(), withoutCatchAllListeners(), withUrlParser()],
     build: {
       outDir: 'dist',
       emptyOutDir: true,

@@ -9,6 +9,7 @@ import { consoleFeaturesPlugin } from './console/index.js';
 import { conversationsPlugin } from './conversations/index.js';
 import { handoffPlugin } from './handoff/index.js';
 import { healthRoutes } from './health/index.js';
+import { identityPlugin } from './identity/index.js';
 import { knowledgePlugin } from './knowledge/index.js';
 import { compressionPlugin } from './plugins/compression.js';
 import { configPlugin } from './plugins/config.js';
@@ -80,6 +81,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(healthRoutes);
   await app.register(webhooksPlugin, { secret: options.secret });
   await app.register(widgetsPlugin);
+  await app.register(identityPlugin, { secret: options.secret });
   await app.register(conversationsPlugin, { trustProxy });
   await app.register(handoffPlugin);
   await app.register(consoleFeaturesPlugin);

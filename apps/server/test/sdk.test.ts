@@ -1,7 +1,20 @@
 import { createClient, createMemoryStorage, type ConnectionStatus, type Message, type ParleyClient } from '@parley/client';
-import type { Ack, MessageSent } from '@parley/protocol';
+import type { Ack, IdentityVerification, MessageSent, Session } from '@parley/protocol';
+import { SignJWT } from 'jose';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { connectAgent, createTenant, login, nextEvent, ok, request, SHOP_ORIGIN, startServer, type TestServer } from './helpers/server.js';
+import {
+  apiRequest,
+  connectAgent,
+  createTenant,
+  createTenantWithAdmin,
+  login,
+  nextEvent,
+  ok,
+  request,
+  SHOP_ORIGIN,
+  startServer,
+  type TestServer,
+} from './helpers/server.js';
 
 // @parley/client, the SDK developers import, against the real server.
 let server: TestServer;
@@ -119,5 +132,38 @@ describe('@parley/client against the real server', () => {
     const client = sdk(tenant.widget.publicKey);
     await waitForStatus(client, 'error');
     expect(client.error).toMatchObject({ code: 'origin_not_allowed' });
+  });
+
+  it('proves who the visitor is with identify({ token }): reconnects and continues as the verified contact', async () => {
+    const tenant = await createTenantWithAdmin(server);
+    const path = `/api/widgets/${tenant.widget.id}/identity-verification`;
+    const { newSecret } = (await (
+      await apiRequest(server, path, tenant.adminToken, 'PATCH', { secret: 'generate' })
+    ).json()) as IdentityVerification;
+    const client = sdk(tenant.widget.publicKey);
+    await waitForStatus(client, 'connected');
+    const sent = await client.send('Before signing in');
+    const anonymousId = client.session!.visitorId;
+    const verified = new Promise<Session>((resolve) => {
+      const stop = client.on('session', (session) => {
+        if (!session.identity?.verified) return;
+        stop();
+        resolve(session);
+      });
+    });
+
+    const token = await new SignJWT({ name: 'Ada Lovelace' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('user-1')
+      .setExpirationTime('5m')
+      .sign(new TextEncoder().encode(newSecret));
+    client.identify({ token });
+    const session = await verified;
+    expect(session.visitorId).not.toBe(anonymousId);
+    expect(session.conversation?.id).toBe(sent.conversationId);
+    await waitForStatus(client, 'connected');
+    expect(client.messages.map((message) => message.body)).toContain('Before signing in');
+    const contact = await (await apiRequest(server, `/api/contacts/${session.visitorId}`, tenant.agentToken)).json();
+    expect(contact).toMatchObject({ externalId: 'user-1', name: 'Ada Lovelace' });
   });
 });

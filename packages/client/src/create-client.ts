@@ -314,6 +314,12 @@ export interface ParleyClient {
    * verified: any script on the page can claim any of them, so never treat them as proof of who the visitor is. An
    * invalid field (an address that isn't one, a name over 200 characters) is dropped by the server.
    *
+   * `token` proves who the visitor is (identity verification): a short-lived JWT the site's server signs with the
+   * widget's secret or its own key (see docs/identity-verification.md). With it, the visitor continues as the site's
+   * user: what they wrote before signing in, and their conversations on other devices, are theirs, and the agents see
+   * the contact as verified. Given while connected, the server reconnects the client once it has verified it. Whether
+   * the token was accepted is in `session.identity` (the handshake's) or in `contact:identify`'s answer.
+   *
    * @example
    * ```ts
    * const client = createClient({ serverUrl, widgetKey, autoConnect: false })
@@ -321,9 +327,11 @@ export interface ParleyClient {
    * client.connect()
    * // Later, when the user adds a phone number:
    * client.identify({ phone: '+44 20 7946 0958' })
+   * // A signed-in user, proven by the site's server:
+   * client.identify({ token: await fetch('/parley-token').then((response) => response.text()) })
    * ```
    */
-  identify(details: { name?: string; email?: string; phone?: string }): void;
+  identify(details: ContactIdentity): void;
   /**
    * The visitor gives their contact details themselves (the widget's pre-chat form): sends them at once
    * (`contact:identify`; call it while connected) and resolves with what the contact now holds (the
@@ -796,9 +804,10 @@ export function createClientWithSocket(options: ClientOptions, createSocket: Cre
     emitDrafts(drafts.retain((draft) => !draft.streaming));
     // Our own disconnects set their status themselves.
     if (reason === 'io client disconnect' || closed) return;
-    // The server closing the socket on purpose is not retried by Socket.IO.
-    if (reason === 'io server disconnect') setStatus('error', new ParleyError('unavailable', 'The server closed the connection.'));
-    else setStatus('offline');
+    setStatus('offline');
+    // The server closing the socket on purpose is not retried by Socket.IO: a restart, or a session that now continues
+    // as another contact (a verified identity, a merge), which the next handshake picks up.
+    if (reason === 'io server disconnect') scheduleRetry(() => socket.connect());
   });
 
   socket.on('connect_error', (cause) => {
@@ -942,7 +951,7 @@ export function createClientWithSocket(options: ClientOptions, createSocket: Cre
     },
     identify(details) {
       const given: ContactIdentity = {};
-      for (const field of ['name', 'email', 'phone'] as const) {
+      for (const field of ['name', 'email', 'phone', 'token'] as const) {
         const value = details?.[field];
         if (typeof value === 'string') given[field] = value;
       }

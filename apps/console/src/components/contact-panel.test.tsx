@@ -3,6 +3,7 @@ import { ParleyError, type Contact, type ContactEdit } from '@parley/protocol';
 import { render } from 'preact';
 import { act } from 'preact/test-utils';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { formatFullTime } from '../format.js';
 import { ContactPanel, languageName, localTime, safeHref, type ContactPanelProps } from './contact-panel.js';
 
 const now = new Date('2025-01-06T09:00:00Z');
@@ -21,6 +22,8 @@ function contact(overrides: Partial<Contact> = {}): Contact {
     language: 'de-CH',
     createdAt: '2025-01-01T08:00:00.000Z',
     lastSeenAt: '2025-01-06T08:55:00.000Z',
+    externalId: null,
+    verifiedAt: null,
     conversations: [
       {
         id: 'conv-2',
@@ -113,6 +116,22 @@ describe('ContactPanel', () => {
       ['https://shop.example/checkout?step=2', 'noopener noreferrer', '_blank'],
       ['https://www.google.com/', 'noopener noreferrer', '_blank'],
     ]);
+  });
+
+  it('marks a contact the site verified, with its user id, and not an anonymous one', async () => {
+    await mount({}, contact({ externalId: 'user_42', verifiedAt: '2025-01-05T12:00:00.000Z' }));
+    const badge = container.querySelector<HTMLElement>('.contact-details .status-badge')!;
+    expect(badge.textContent).toBe('Verified');
+    expect(badge.closest('dd')!.previousElementSibling!.textContent).toBe('Name');
+    expect(badge.title).toBe(`Verified by your site as user user_42 on ${formatFullTime('2025-01-05T12:00:00.000Z')}`);
+    expect(details()).toMatchObject({ Name: 'Ada Lovelace Verified', 'User ID': 'user_42' });
+    render(null, container);
+    container.remove();
+
+    await mount({}, contact({ name: null, email: null, phone: null }));
+    expect(container.textContent).not.toContain('Verified');
+    expect(details()).not.toHaveProperty('User ID');
+    expect(details().Name).toBe('Not given');
   });
 
   it('keeps the local time to the minute', async () => {

@@ -1,8 +1,8 @@
 /**
- * The contact panel beside the conversation: who the visitor is (name, e-mail, phone, editable), where they are (the
- * page, where they came from), their browser and OS, their local time (from their time zone, kept to the minute) and
- * language, and their past conversations, each a link that opens it. Collapsible (a `<details>`), closed at first on
- * narrow screens.
+ * The contact panel beside the conversation: who the visitor is (name, e-mail, phone, editable; a "Verified" badge and
+ * the site's user id when the site proved who they are with identity verification), where they are (the page, where
+ * they came from), their browser and OS, their local time (from their time zone, kept to the minute) and language, and
+ * their past conversations, each a link that opens it. Collapsible (a `<details>`), closed at first on narrow screens.
  * @module
  */
 import { ParleyError, type Contact, type ContactEdit, type UserAgentPart } from '@parley/protocol';
@@ -220,7 +220,27 @@ export function ContactPanel(props: ContactPanelProps) {
           <>
             <dl class="contact-details">
               <dt>Name</dt>
-              <dd>{contact.name ?? <span class="muted">Not given</span>}</dd>
+              <dd>
+                {contact.name ?? <span class="muted">Not given</span>}
+                {contact.verifiedAt && (
+                  // Words, not colour alone; the server sets `externalId` whenever it sets `verifiedAt`.
+                  <>
+                    {' '}
+                    <span
+                      class="status-badge status-resolved"
+                      title={`Verified by your site as user ${contact.externalId} on ${formatFullTime(contact.verifiedAt)}`}
+                    >
+                      Verified
+                    </span>
+                  </>
+                )}
+              </dd>
+              {contact.externalId && (
+                <>
+                  <dt>User ID</dt>
+                  <dd>{contact.externalId}</dd>
+                </>
+              )}
               <dt>E-mail</dt>
               <dd>{contact.email ? <a href={`mailto:${contact.email}`}>{contact.email}</a> : <span class="muted">Not given</span>}</dd>
               <dt>Phone</dt>

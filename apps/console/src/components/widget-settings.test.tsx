@@ -74,6 +74,10 @@ function fakeServer(widgets: WidgetAdmin[], answer: Answer = () => undefined) {
     if (path === '/api/widgets') return json(200, { widgets: stored });
     if (path === '/api/teams')
       return json(200, { teams: [{ id: '33333333-3333-4333-8333-333333333333', name: 'Returns', memberIds: [] }] });
+    if (path.endsWith('/identity-verification')) {
+      const hint = path.includes(shop.id) ? 'pis_shop' : 'pis_blog';
+      return json(200, { secret: { hint, createdAt: '2026-11-30T09:00:00.000Z' }, previousSecretExpiresAt: null, publicKey: null });
+    }
     const id = path.split('/').at(-1);
     const widget = stored.find((candidate) => candidate.id === id)!;
     if (path.startsWith('/api/routing/widgets/')) {
@@ -407,6 +411,21 @@ describe('WidgetSettings', () => {
     expect(container.querySelector<HTMLTextAreaElement>('textarea[aria-label="Embed code"]')!.value).toContain('pk_blog_456');
     await fill(picker, shop.id);
     expect(container.querySelector<HTMLTextAreaElement>('textarea[aria-label="Embed code"]')!.value).toContain('pk_shop_123');
+  });
+
+  it('shows the identity verification of the widget picked, from its own route', async () => {
+    const server = await mount([blog, shop]);
+    const identity = () =>
+      [...container.querySelectorAll('h2')].find((heading) => heading.textContent === 'Identity verification')!.closest('section')!;
+    expect(identity().getAttribute('aria-labelledby')).toBe(identity().querySelector('h2')!.id);
+    expect(identity().textContent).toContain('pis_blog…');
+    await fill(container.querySelector<HTMLSelectElement>('.widget-picker select')!, shop.id);
+    await settle();
+    expect(identity().textContent).toContain('pis_shop…');
+    expect(server.requests.filter((request) => request.path.endsWith('/identity-verification')).map((request) => request.path)).toEqual([
+      `/api/widgets/${blog.id}/identity-verification`,
+      `/api/widgets/${shop.id}/identity-verification`,
+    ]);
   });
 
   it('saves the pre-chat form as three choices, and shows the server’s reason under the field it names', async () => {

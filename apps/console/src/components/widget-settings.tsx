@@ -1,8 +1,9 @@
 /**
  * Settings → Widgets (admins): a widget's looks, who may embed it, its bot, hours and routing, and phone country, in
- * sections saved one at a time, with the embed snippet and a live preview beside the form. Each section sends only its
- * own fields: `PATCH /api/widgets/:id` for the widget, `PATCH /api/routing/widgets/:id` for hours and routing. The
- * server's `invalid_payload` issues are shown next to the fields they name.
+ * sections saved one at a time, with the embed snippet and a live preview beside the form; then its identity
+ * verification ({@link IdentityVerificationSection}, which makes calls of its own). Each section sends only its own
+ * fields: `PATCH /api/widgets/:id` for the widget, `PATCH /api/routing/widgets/:id` for hours and routing. The server's
+ * `invalid_payload` issues are shown next to the fields they name.
  * @module
  */
 import {
@@ -20,6 +21,7 @@ import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { ConsoleApi } from '../api.js';
 import { errorMessage } from '../console-controller.js';
+import { IdentityVerificationSection } from './identity-verification.js';
 import { WidgetPreview } from './widget-preview.js';
 
 /** Props of {@link WidgetSettings}. */
@@ -1037,6 +1039,8 @@ export function WidgetSettings({ api, origin = location.origin }: WidgetSettings
               )}
             </>,
           )}
+
+          <IdentityVerificationSection key={current.id} api={api} widgetId={current.id} />
         </div>
 
         <aside class="widget-settings-side" aria-label="Preview and embed code">

@@ -12,6 +12,8 @@ import type {
   Citation,
   Contact,
   ContactEdit,
+  ContactList,
+  ContactMerge,
   ConversationList,
   ConversationSummary,
   ConversationUpdate,
@@ -366,6 +368,8 @@ export const contactExample = {
   language: 'en-US',
   createdAt: '2026-10-28T19:22:41.000Z',
   lastSeenAt: agentMessageExample.createdAt,
+  externalId: 'usr_48213',
+  verifiedAt: agentMessageExample.createdAt,
   conversations: [
     {
       id: conversationId,
@@ -381,6 +385,27 @@ export const contactExample = {
     },
   ],
 } satisfies Contact;
+
+/** Answer of `GET /api/contacts?q=maya`: one contact found by name. */
+export const contactListExample = {
+  contacts: [
+    {
+      id: contactExample.id,
+      name: contactExample.name,
+      email: contactExample.email,
+      phone: contactExample.phone,
+      language: contactExample.language,
+      externalId: contactExample.externalId,
+      verifiedAt: contactExample.verifiedAt,
+      createdAt: contactExample.createdAt,
+      lastSeenAt: contactExample.lastSeenAt,
+    },
+  ],
+  next: null,
+} satisfies ContactList;
+
+/** Body of `POST /api/contacts/:contactId/merge`: the anonymous contact Maya wrote from before she signed in. */
+export const contactMergeExample = { mergeContactId: '5d2c8e1f-7a4b-4c9d-b3e6-0f1a2b3c4d5e' } satisfies ContactMerge;
 
 /** Body of `PATCH /api/contacts/:contactId`: a phone number, stored in E.164 with the widget's default country. */
 export const contactEditExample = { phone: '(415) 555-0132' } satisfies ContactEdit;

@@ -18,6 +18,7 @@ export type ContactDetailsUpdate = Partial<Pick<ContactRow, 'name' | 'email' | '
 export async function updateContactDetails(tx: Transaction, where: SQL, values: ContactDetailsUpdate): Promise<ContactRow | undefined> {
   const [before] = await tx.select().from(contacts).where(where).for('update');
   if (!before) return undefined;
+  if (!fields.some((field) => values[field] !== undefined)) return before;
   const [row] = await tx.update(contacts).set(values).where(eq(contacts.id, before.id)).returning();
   const changed = fields.filter((field) => values[field] !== undefined && values[field] !== before[field]);
   if (changed.length === 0) return row;

@@ -8,6 +8,9 @@
 import { contacts, conversations, messages, widgets, type Database } from '@parley/db';
 import {
   contactEditSchema,
+  contactListQuerySchema,
+  contactListSchema,
+  contactMergeSchema,
   contactParamsSchema,
   contactSchema,
   ParleyError,
@@ -18,11 +21,13 @@ import {
   type UserAgentPart,
 } from '@parley/protocol';
 import { parse as parseUserAgent } from 'bowser';
-import { and, desc, eq } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { contactEditExample, contactExample } from './api-examples.js';
-import type { Realtime } from '../plugins/io.js';
+import { contactEditExample, contactExample, contactListExample, contactMergeExample } from './api-examples.js';
+import { contactRoom, type Realtime } from '../plugins/io.js';
+import { listContacts } from './contact-list.js';
+import { mergeContacts } from './contact-merge.js';
 import type { RateLimit } from '../plugins/rate-limit.js';
 import { announceConversation } from './broadcast.js';
 import { updateContactDetails } from './contact-update.js';
@@ -60,6 +65,7 @@ async function contactRow(db: Database, organizationId: string, contactId: strin
     .from(contacts)
     .where(and(eq(contacts.id, contactId), eq(contacts.organizationId, organizationId)));
   if (!row) throw new ParleyError('not_found', 'Contact not found.');
+  if (row.mergedIntoId) throw new ParleyError('not_found', `This contact was merged into ${row.mergedIntoId}.`);
   return row;
 }
 
@@ -104,6 +110,8 @@ export async function getContact(db: Database, organizationId: string, contactId
     language: row.language,
     createdAt: row.createdAt.toISOString(),
     lastSeenAt: row.lastSeenAt.toISOString(),
+    externalId: row.externalId,
+    verifiedAt: row.verifiedAt?.toISOString() ?? null,
     conversations: await contactConversations(db, row.id),
   };
 }
@@ -140,6 +148,32 @@ export async function editContact(db: Database, organizationId: string, contactI
 }
 
 /**
+ * Merges contact `mergeContactId` into `contactId` (both the organization's, neither merged before; `not_found`
+ * otherwise). The two rows are locked in id order, so two merges of the same pair can't deadlock.
+ */
+export async function mergeContactInto(db: Database, organizationId: string, contactId: string, mergeContactId: string): Promise<void> {
+  if (contactId === mergeContactId) throw new ParleyError('conflict', 'A contact cannot be merged into itself.');
+  await db.transaction(async (tx) => {
+    const rows = await tx
+      .select()
+      .from(contacts)
+      .where(and(inArray(contacts.id, [contactId, mergeContactId]), eq(contacts.organizationId, organizationId)))
+      .orderBy(asc(contacts.id))
+      .for('update');
+    const into = rows.find((row) => row.id === contactId);
+    const from = rows.find((row) => row.id === mergeContactId);
+    for (const [row, id] of [
+      [into, contactId],
+      [from, mergeContactId],
+    ] as const) {
+      if (!row) throw new ParleyError('not_found', `Contact ${id} not found.`);
+      if (row.mergedIntoId) throw new ParleyError('not_found', `Contact ${id} was merged into ${row.mergedIntoId}.`);
+    }
+    await mergeContacts(tx, from!, into!);
+  });
+}
+
+/**
  * Tells every agent that a contact's details changed (an agent's edit, the page's `identify`). The inbox shows the
  * contact's name and e-mail address on each of their conversations (the open one, and the resolved ones of the
  * Resolved view): each of those the panel lists is announced again.
@@ -160,9 +194,44 @@ export async function announceContactChange(realtime: Realtime, db: Database, or
   for (const conversation of listed) await announceConversation(realtime, db, conversation);
 }
 
-/** Registers `GET` and `PATCH /api/contacts/:contactId` (any agent of the organization). */
+/**
+ * Registers `GET /api/contacts`, `GET` and `PATCH /api/contacts/:contactId` and `POST /api/contacts/:contactId/merge`
+ * (any agent of the organization).
+ */
 export function registerContacts(app: FastifyInstance, deps: { rateLimit: RateLimit }): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
+
+  api.get(
+    '/api/contacts',
+    {
+      config: { scope: 'contacts:read', example: { response: contactListExample } },
+      preValidation: app.authenticate,
+      schema: { querystring: contactListQuerySchema, response: { 200: contactListSchema } },
+    },
+    async function listContactsRoute(request) {
+      return listContacts(app.db, organizationIdOf(request), request.query);
+    },
+  );
+
+  api.post(
+    '/api/contacts/:contactId/merge',
+    {
+      config: { scope: 'contacts:write', example: { body: contactMergeExample, response: contactExample } },
+      preValidation: app.authenticate,
+      schema: { params: contactParamsSchema, body: contactMergeSchema, response: { 200: contactSchema } },
+    },
+    async function mergeContactRoute(request) {
+      const organizationId = organizationIdOf(request);
+      await deps.rateLimit(callerKey(request));
+      const { contactId } = request.params;
+      const { mergeContactId } = request.body;
+      await mergeContactInto(app.db, organizationId, contactId, mergeContactId);
+      // The merged visitor's open widgets reconnect, and continue as the kept contact (their session names a merged one).
+      app.realtime.visitors.in(contactRoom(mergeContactId)).disconnectSockets(true);
+      await announceContactChange(app.realtime, app.db, organizationId, contactId);
+      return getContact(app.db, organizationId, contactId);
+    },
+  );
 
   api.get(
     '/api/contacts/:contactId',

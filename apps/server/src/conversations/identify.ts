@@ -69,6 +69,16 @@ export function registerIdentify(app: FastifyInstance): void {
   app.visitorSocketExtensions.push((socket, events, visitor) => {
     events.on('contact:identify', async (payload): Promise<ContactIdentified> => {
       await identifyLimit(`visitor:${visitor.contactId}`);
+      if (payload.token) {
+        // A socket speaks for one contact: the session continues as the verified one in a handshake (one path, where the
+        // token is used up). Checked here, so that a refusal answers this event; then, once this answer has gone out,
+        // the socket is closed, and the client reconnects presenting the token again.
+        const { widget } = socket.data;
+        const verified = await app.identity.verify(widget.id, payload.token);
+        setImmediate(() => socket.disconnect(true));
+        const { values } = storableContactDetails(verified.details, widget.settings.defaultCountry);
+        return { name: values.name ?? null, email: values.email ?? null, phone: values.phone ?? null };
+      }
       const details = contactDetailsOrRefuse(payload, socket.data.widget.settings.defaultCountry);
       return applyIdentity(app, visitor, details);
     });

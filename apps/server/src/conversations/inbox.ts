@@ -94,20 +94,33 @@ interface Search {
 
 function searchOf(q: string, organizationId: string): Search {
   const language = sql`(select o.knowledge_language::regconfig from organizations o where o.id = ${organizationId})`;
+  const contact = contactSearchOf(q);
+  return {
+    words: contact.nameQuery ? sql`(plainto_tsquery('simple', ${q}) || plainto_tsquery(${language}, ${q}))` : null,
+    ...contact,
+  };
+}
+
+/** What a search looks for in contacts: the words of the name (the last as a prefix), or the e-mail's start. */
+function contactSearchOf(q: string): Pick<Search, 'nameQuery' | 'emailPrefix'> {
   // Letters and digits only: nothing in them is tsquery syntax.
   const nameWords = q
     .split(/[^\p{L}\p{N}]+/u)
     .filter(Boolean)
     .slice(0, MAX_NAME_WORDS);
-  return {
-    words: nameWords.length > 0 ? sql`(plainto_tsquery('simple', ${q}) || plainto_tsquery(${language}, ${q}))` : null,
-    nameQuery: nameWords.length > 0 ? `${nameWords.join(' & ')}:*` : null,
-    emailPrefix: prefixPattern(q.toLowerCase()),
-  };
+  return { nameQuery: nameWords.length > 0 ? `${nameWords.join(' & ')}:*` : null, emailPrefix: prefixPattern(q.toLowerCase()) };
+}
+
+/**
+ * The contacts (as `ct`) a search `q` finds, as the inbox's search finds them: every word in the name, the last one as
+ * a prefix (`grace hop` finds Grace Hopper), or an e-mail address that starts with `q`.
+ */
+export function contactSearchCondition(q: string): SQL {
+  return contactCondition(contactSearchOf(q));
 }
 
 /** The condition on contacts `ct` (by the indexes `contacts_name_search_idx` and `contacts_email_prefix_idx`). */
-function contactCondition(search: Search): SQL {
+function contactCondition(search: Pick<Search, 'nameQuery' | 'emailPrefix'>): SQL {
   const byEmail = sql`lower(ct.email) like ${search.emailPrefix}`;
   if (!search.nameQuery) return byEmail;
   return sql`(to_tsvector('simple', coalesce(ct.name, '')) @@ to_tsquery('simple', ${search.nameQuery}) or ${byEmail})`;

@@ -63,6 +63,6 @@ export const conversationsPlugin = fp<{ trustProxy: TrustProxy }>(
   {
     name: 'parley-conversations',
     fastify: '5.x',
-    dependencies: ['parley-config', 'parley-db', 'parley-io', 'parley-auth', 'parley-webhooks'],
+    dependencies: ['parley-config', 'parley-db', 'parley-io', 'parley-auth', 'parley-webhooks', 'parley-identity'],
   },
 );

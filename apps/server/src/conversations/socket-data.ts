@@ -1,4 +1,4 @@
-import type { Role } from '@parley/protocol';
+import type { ErrorBody, Role } from '@parley/protocol';
 import type { Widget } from '../widgets/service.js';
 import type { AgentContext } from './service.js';
 import type { ContactDetails } from './contact-details.js';
@@ -16,6 +16,8 @@ declare module '../plugins/io.js' {
     visit: VisitDetails;
     /** Who the site's page says the visitor is (the handshake's `identity`), as stored; undefined when it said nothing valid. */
     identity?: ContactDetails;
+    /** What came of the handshake's identity token, when it had one (`session.identity`). */
+    verification?: { verified: boolean; error?: ErrorBody };
   }
 
   /** What the server keeps on an agent socket after its token was checked. */

@@ -9,7 +9,7 @@ import {
 import type { FastifyInstance } from 'fastify';
 import type { TokenService } from '../auth/tokens.js';
 import type { Config } from '../config.js';
-import { connectError, contactRoom, organizationRoom, type VisitorNamespace } from '../plugins/io.js';
+import { connectError, contactRoom, organizationRoom, type VisitorNamespace, type VisitorSocketData } from '../plugins/io.js';
 import { clientAddress, requestOrigin, type TrustProxy } from '../plugins/trusted-proxy.js';
 import { widgetAgents } from '../widgets/agents.js';
 import { findWidgetByKey, isOriginAllowed } from '../widgets/service.js';
@@ -19,6 +19,7 @@ import { createRateLimit, type RateLimit } from '../plugins/rate-limit.js';
 import { PRESENCE_LEASE_BEATS } from './agent-availability.js';
 import { queueStatusOf } from './queue-status.js';
 import { applyIdentity, handshakeIdentityOf } from './identify.js';
+import { isIdentityRefusal, mergedInto, verifyVisitor } from './verified-contact.js';
 import { recordVisit, visitDetailsOf } from './visit-details.js';
 import {
   assertMessageLength,
@@ -105,6 +106,12 @@ export function registerVisitorSocket(
         const identity = await tokens.verifyVisitor(sessionToken);
         if (identity.widgetId !== widget.id) throw new ParleyError('unauthorized', 'The session belongs to another widget.');
         contactId = identity.contactId;
+        // A contact merged into another since: the session continues as the contact it became.
+        const mergedIntoId = await mergedInto(db, contactId);
+        if (mergedIntoId) {
+          contactId = mergedIntoId;
+          sessionToken = await tokens.signVisitor({ contactId, widgetId: widget.id });
+        }
       } else {
         // Each new identity gets its own message budget and bot turns, so minting them is limited per address.
         // Behind a reverse proxy every TCP peer is the proxy: the client's address comes from trusted forwarded headers.
@@ -115,12 +122,31 @@ export function registerVisitorSocket(
         contactId = randomUUID();
         sessionToken = await tokens.signVisitor({ contactId, widgetId: widget.id });
       }
+      // Who the site's server says the visitor is, signed: the session continues as that contact, with its history. A
+      // token refused leaves the visitor as they were (anonymous visitors keep working); `session:get` says why.
+      const identityToken = handshake.data.identity?.token;
+      let verification: VisitorSocketData['verification'];
+      if (identityToken) {
+        try {
+          const verified = await verifyVisitor(app, widget, contactId, identityToken);
+          if (verified.contactId !== contactId) {
+            contactId = verified.contactId;
+            sessionToken = await tokens.signVisitor({ contactId, widgetId: widget.id });
+          }
+          verification = { verified: true };
+        } catch (error) {
+          if (!isIdentityRefusal(error)) throw error;
+          verification = { verified: false, error: error.toBody() };
+        }
+      }
       socket.data = {
         widget,
         contactId,
         sessionToken,
         visit: visitDetailsOf(handshake.data, socket.handshake.headers),
-        identity: handshakeIdentityOf(handshake.data.identity, widget.settings.defaultCountry),
+        // Unsigned details never overwrite what the site's server signed.
+        identity: identityToken ? undefined : handshakeIdentityOf(handshake.data.identity, widget.settings.defaultCountry),
+        verification,
       };
       next();
     } catch (error) {
@@ -166,6 +192,7 @@ export function registerVisitorSocket(
         topics: widget.topics,
         ...(!conversation && { preChat: await visitorPreChat(db, widget.settings, visitor) }),
         email: app.mailer.enabled,
+        ...(socket.data.verification && { identity: socket.data.verification }),
       };
     });
 

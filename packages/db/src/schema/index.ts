@@ -16,3 +16,4 @@ export * from './notes.js';
 export * from './reads.js';
 export * from './webhooks.js';
 export * from './api-tokens.js';
+export * from './identity.js';

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { preChatSettingsSchema, visitorConversationSchema, widgetAgentsSchema, widgetSettingsSchema } from '../models.js';
 import { topicSchema } from '../topic.js';
+import { errorBodySchema } from '../ack.js';
 
 /** Answer to `session:get`. Keep `sessionToken` to resume the same visitor and conversation later. */
 export const sessionSchema = z.object({
@@ -24,6 +25,12 @@ export const sessionSchema = z.object({
   preChat: preChatSettingsSchema.optional(),
   /** Whether this server sends e-mail: the widget offers the transcript by e-mail only then. */
   email: z.boolean().optional(),
+  /**
+   * What came of the identity token this connection's handshake presented (`identity.token`), when it presented one:
+   * `verified`, or the error it was refused with (`identity_invalid`, `identity_expired`, `identity_replayed`); the
+   * visitor then continues as they were.
+   */
+  identity: z.object({ verified: z.boolean(), error: errorBodySchema.optional() }).optional(),
 });
 /** Answer to `session:get`. */
 export type Session = z.infer<typeof sessionSchema>;

@@ -46,6 +46,10 @@ export const contactSchema = z.object({
   language: z.string().nullable(),
   createdAt: z.string(),
   lastSeenAt: z.string(),
+  /** The site's own id for this person, when the site proved who they are (identity verification); else null. */
+  externalId: z.string().nullable(),
+  /** When the site last proved who this visitor is; null for a visitor who is not verified. */
+  verifiedAt: z.string().nullable(),
   conversations: z.array(contactConversationSchema),
 });
 /** A contact as the console's contact panel shows it. */
@@ -63,3 +67,53 @@ export const contactEditSchema = z.object({
 });
 /** Body of `PATCH /api/contacts/:contactId`. */
 export type ContactEdit = z.infer<typeof contactEditSchema>;
+
+/** The most contacts one page of `GET /api/contacts` holds. */
+export const CONTACT_PAGE_MAX = 100;
+
+/**
+ * Query of `GET /api/contacts`: the organization's contacts, newest first, filtered by any of `q` (words of the name,
+ * the last one as a prefix, or the start of the e-mail address), `email` (exactly, case-insensitively), `phone`
+ * (exactly, E.164), `externalId` (the site's id of a verified visitor); `cursor` is the `next` of the previous page.
+ * Contacts merged into another are not listed.
+ */
+export const contactListQuerySchema = z.object({
+  q: z.string().trim().min(1).max(200).optional(),
+  email: z.string().trim().min(1).max(254).optional(),
+  phone: z.string().trim().min(1).max(40).optional(),
+  externalId: z.string().min(1).max(255).optional(),
+  limit: z.coerce.number().int().min(1).max(CONTACT_PAGE_MAX).default(50),
+  cursor: z.string().max(200).optional(),
+});
+/** Query of `GET /api/contacts`. */
+export type ContactListQuery = z.infer<typeof contactListQuerySchema>;
+
+/** One contact in a list: its details, without where it was or its conversations. */
+export const contactSummarySchema = contactSchema.pick({
+  id: true,
+  name: true,
+  email: true,
+  phone: true,
+  language: true,
+  externalId: true,
+  verifiedAt: true,
+  createdAt: true,
+  lastSeenAt: true,
+});
+/** One contact in a list. */
+export type ContactSummary = z.infer<typeof contactSummarySchema>;
+
+/** Answer of `GET /api/contacts`: a page, and the cursor of the next one (null after the last). */
+export const contactListSchema = z.object({ contacts: z.array(contactSummarySchema), next: z.string().nullable() });
+/** Answer of `GET /api/contacts`. */
+export type ContactList = z.infer<typeof contactListSchema>;
+
+/**
+ * Body of `POST /api/contacts/:contactId/merge`: the contact to merge into the one in the path. Its conversations move
+ * over, the details the kept contact lacks are taken from it, and it answers `not_found` from then on; a visitor whose
+ * session names it continues as the kept contact. Two contacts the site verified as different people can't be merged
+ * (`conflict`).
+ */
+export const contactMergeSchema = z.object({ mergeContactId: z.uuid() });
+/** Body of `POST /api/contacts/:contactId/merge`. */
+export type ContactMerge = z.infer<typeof contactMergeSchema>;

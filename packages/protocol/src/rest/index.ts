@@ -8,6 +8,7 @@ export * from './saved-replies.js';
 export * from './teams.js';
 export * from './widgets.js';
 export * from './widget-admin.js';
+export * from './identity-verification.js';
 export * from './tickets.js';
 export * from './notes.js';
 export * from './tool-calls.js';
