@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { createApiClient, ParleyApiError } from '@parley/client/server';
+import { createApiClient, ParleyApiError, signIdentityToken } from '@parley/client/server';
 import { contacts } from '@parley/db';
-import type { Ack, ApiScope, ApiTokenCreated, MessageSent } from '@parley/protocol';
+import type { Ack, ApiScope, ApiTokenCreated, MessageSent, Session } from '@parley/protocol';
 import { describe, expect, it } from 'vitest';
 import { apiRequest, connectVisitor, createTenantWithAdmin, jsonOf, ok, request, useTestServer } from './helpers/server.js';
 
@@ -49,6 +49,29 @@ describe('the server-side API client', () => {
     expect((await parley.webhooks.list()).webhooks.map((entry) => entry.id)).toEqual([webhook.id]);
     await parley.webhooks.delete(webhook.id);
     expect((await parley.webhooks.list()).webhooks).toEqual([]);
+  });
+
+  it('sets up identity verification, signs a token the widget proves a visitor with, and finds and merges contacts', async () => {
+    const { shop, parley } = await clientWith(['contacts:read', 'contacts:write', 'widgets:write']);
+    const { newSecret } = await parley.widgets.updateIdentityVerification(shop.widget.id, { secret: 'generate' });
+    expect((await parley.widgets.identityVerification(shop.widget.id)).secret?.hint).toBe(newSecret!.slice(0, 12));
+
+    const token = await signIdentityToken({ secret: newSecret!, userId: 4242, email: 'Lin@Example.com', expiresInSeconds: 300 });
+    const visitor = await connectVisitor(server, { widgetKey: shop.widget.publicKey, identity: { token } });
+    const session = ok(await request<Ack<Session>>(visitor, 'session:get'));
+    visitor.close();
+    expect(session.identity).toEqual({ verified: true });
+    const { contacts: found } = await parley.contacts.list({ externalId: '4242' });
+    expect(found).toMatchObject([{ id: session.visitorId, email: 'lin@example.com', externalId: '4242' }]);
+
+    const duplicate = randomUUID();
+    await server.db.db
+      .insert(contacts)
+      .values({ id: duplicate, organizationId: shop.organization.id, widgetId: shop.widget.id, name: 'Lin' });
+    const merged = await parley.contacts.merge(session.visitorId, duplicate);
+    expect(merged).toMatchObject({ id: session.visitorId, name: 'Lin', email: 'lin@example.com' });
+    await expect(parley.contacts.get(duplicate)).rejects.toMatchObject({ code: 'not_found', httpStatus: 404 });
+    await expect(signIdentityToken({ secret: newSecret!, userId: 1, expiresInSeconds: 2 * 86_400 })).rejects.toThrow(RangeError);
   });
 
   it('lists conversations and answers one as an agent', async () => {

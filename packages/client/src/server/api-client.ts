@@ -5,6 +5,8 @@ import {
   type AuditEventQuery,
   type BotReplyList,
   type Contact,
+  type ContactList,
+  type ContactListQuery,
   type ConversationDetail,
   type ConversationList,
   type ConversationListQuery,
@@ -12,6 +14,8 @@ import {
   type ConversationUpdate,
   type ContactEdit,
   type ErrorBody,
+  type IdentityVerification,
+  type IdentityVerificationPatch,
   type KnowledgeDocumentChunks,
   type KnowledgeDocumentList,
   type KnowledgeImportRequest,
@@ -87,7 +91,7 @@ const conversation = (conversationId: string) => `/api/conversations/${segment(c
 const source = (sourceId: string) => `/api/knowledge/sources/${segment(sourceId)}`;
 const webhook = (webhookId: string) => `/api/webhooks/${segment(webhookId)}`;
 
-function queryOf(values: Record<string, string | number | undefined>): string {
+function queryOf(values: { [key: string]: string | number | undefined }): string {
   const params = new URLSearchParams();
   for (const [key, value] of Object.entries(values)) if (value !== undefined) params.set(key, String(value));
   const query = params.toString();
@@ -171,8 +175,19 @@ export function createApiClient(options: ApiClientOptions) {
     contacts: {
       /** `contacts:read`. */
       get: (contactId: string) => request<Contact>('GET', `/api/contacts/${segment(contactId)}`),
+      /**
+       * `contacts:read`: a page of the organization's contacts, newest first, found by `q` (name words, e-mail prefix),
+       * `email`, `phone` (with its country code) or `externalId` (your user id, for verified visitors); pass `next` as `cursor`.
+       */
+      list: (query: Partial<ContactListQuery> = {}) => request<ContactList>('GET', `/api/contacts${queryOf(query)}`),
       /** `contacts:write`: name, e-mail, phone (null clears one). */
       update: (contactId: string, change: ContactEdit) => request<Contact>('PATCH', `/api/contacts/${segment(contactId)}`, change),
+      /**
+       * `contacts:write`: merges contact `mergeContactId` into `contactId` (its conversations and the details it lacks);
+       * the merged one is gone afterwards. Answers the kept contact.
+       */
+      merge: (contactId: string, mergeContactId: string) =>
+        request<Contact>('POST', `/api/contacts/${segment(contactId)}/merge`, { mergeContactId }),
     },
     teams: {
       /** `conversations:read`. */
@@ -219,6 +234,12 @@ export function createApiClient(options: ApiClientOptions) {
       list: () => request<WidgetAdminList>('GET', '/api/widgets'),
       /** `widgets:write`: merges the change into the widget's settings. */
       update: (widgetId: string, change: WidgetAdminUpdate) => request<WidgetAdmin>('PATCH', `/api/widgets/${segment(widgetId)}`, change),
+      /** `widgets:write`: the keys the widget verifies identity tokens with (never the secret itself). */
+      identityVerification: (widgetId: string) =>
+        request<IdentityVerification>('GET', `/api/widgets/${segment(widgetId)}/identity-verification`),
+      /** `widgets:write`: `{ secret: 'generate' }` answers the new secret once (`newSecret`); or a public key. */
+      updateIdentityVerification: (widgetId: string, change: IdentityVerificationPatch) =>
+        request<IdentityVerification>('PATCH', `/api/widgets/${segment(widgetId)}/identity-verification`, change),
     },
     webhooks: {
       /** `webhooks:write`. */

@@ -1,6 +1,7 @@
 /**
  * `@parley/client/server`: what a site's backend uses to talk with Parley: a typed client of the REST API
- * (authenticated with an API token) and the verification of webhook deliveries.
+ * (authenticated with an API token), the verification of webhook deliveries, and the identity tokens that prove who a
+ * signed-in visitor is.
  *
  * @example
  * ```ts
@@ -15,4 +16,6 @@ export type { WebhookEvent, WebhookEventType } from '@parley/protocol';
 export { verifyWebhook, WebhookSignatureError } from './verify-webhook.js';
 export type { VerifiedWebhookEvent, VerifyWebhookOptions, WebhookSignatureFailure } from './verify-webhook.js';
 export { createApiClient, ParleyApiError } from './api-client.js';
+export { signIdentityToken } from './sign-identity-token.js';
+export type { SignIdentityTokenOptions } from './sign-identity-token.js';
 export type { ApiClientOptions, ApiScope, ParleyApiClient } from './api-client.js';
