@@ -82,7 +82,10 @@ export const authPlugin = fp<{ secret: string }>(
     app.decorate('tokens', tokens);
     app.decorateRequest('agent', null);
     app.decorateRequest('apiToken', null);
-    const apiRateLimit = createMeteredRateLimit(app.config.rateLimit.apiRequestsPerMinute, 60);
+    // What a token may do a minute is promised to its integration: counted across the processes (see RateLimitStore).
+    const apiRateLimit = createMeteredRateLimit(app.config.rateLimit.apiRequestsPerMinute, 60, {
+      shared: { redis: app.redis, name: 'api-token' },
+    });
 
     async function authenticateApiToken(request: FastifyRequest, reply: FastifyReply, bearer: string): Promise<void> {
       const caller = await verifyApiToken(app.db, bearer);
@@ -112,7 +115,7 @@ export const authPlugin = fp<{ secret: string }>(
 
     // Ten attempts per account per 15 minutes slows password guessing to a crawl, from however many addresses it comes;
     // the per-address budget stops one address from trying a password against many accounts.
-    const accountLimit = createRateLimit(10, 15 * 60);
+    const accountLimit = createRateLimit(10, 15 * 60, undefined, { shared: { redis: app.redis, name: 'sign-in-account' } });
     const addressLimit = createRateLimit(100, 15 * 60);
     const api = app.withTypeProvider<ZodTypeProvider>();
 
@@ -184,5 +187,5 @@ export const authPlugin = fp<{ secret: string }>(
       },
     );
   },
-  { name: 'parley-auth', fastify: '5.x', dependencies: ['parley-config', 'parley-db', 'parley-mailer'] },
+  { name: 'parley-auth', fastify: '5.x', dependencies: ['parley-config', 'parley-db', 'parley-mailer', 'parley-io'] },
 );

@@ -35,8 +35,16 @@ export interface Realtime {
 declare module 'fastify' {
   interface FastifyInstance {
     realtime: Realtime;
+    /**
+     * The Redis connection the processes share (`PARLEY_REDIS_URL`), for state they must agree on besides the
+     * adapter's broadcasts (the limits of `plugins/rate-limit.ts` that are per caller, not per process); null without.
+     */
+    redis: SharedRedis | null;
   }
 }
+
+/** A node-redis client. */
+export type SharedRedis = ReturnType<typeof createClient>;
 
 /** Room of every socket of one visitor (several tabs share it). */
 export const contactRoom = (contactId: string) => `contact:${contactId}`;
@@ -77,6 +85,8 @@ export const ioPlugin = fp<{ redisUrl?: string | undefined }>(
     const visitors = io.of('/visitor') as VisitorNamespace;
     const agents = io.of('/agent') as AgentNamespace;
     app.decorate('realtime', { io, visitors, agents });
+    // The publisher also answers plain commands (node-redis multiplexes them); the subscriber can't.
+    app.decorate('redis', redisClients[0] ?? null);
     app.addHook('preClose', async function disconnectSockets() {
       // Open WebSockets would keep the HTTP server from closing.
       for (const namespace of [visitors, agents, io.sockets]) namespace.local.disconnectSockets(true);

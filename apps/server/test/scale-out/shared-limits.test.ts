@@ -1,0 +1,59 @@
+import type { ApiTokenCreated } from '@parley/protocol';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  apiRequest,
+  createTenant,
+  createTenantWithAdmin,
+  jsonOf,
+  startSecondApp,
+  startServer,
+  type TestServer,
+} from '../helpers/server.js';
+
+// The limits promised to a caller hold across processes: counted in the Redis that joins them (PARLEY_REDIS_URL).
+const redisUrl = process.env.PARLEY_REDIS_URL;
+let first: TestServer;
+let second: TestServer;
+
+beforeAll(async () => {
+  if (!redisUrl) throw new Error('PARLEY_REDIS_URL is not set: this suite needs a Redis server (see .ci/run).');
+  first = await startServer({ PARLEY_REDIS_URL: redisUrl, PARLEY_RATE_LIMIT_API: '6' });
+  second = await startSecondApp(first);
+});
+afterAll(async () => {
+  await second?.close();
+  await first?.close();
+});
+
+describe('limits shared by two processes', () => {
+  it('counts an API token’s requests on both against one budget', async () => {
+    const shop = await createTenantWithAdmin(first);
+    const created = await apiRequest(first, '/api/tokens', shop.adminToken, 'POST', { name: 'Backend', scopes: ['conversations:read'] });
+    const { secret } = (await jsonOf(created)) as ApiTokenCreated;
+    const answers: Array<{ status: number; remaining: string | null }> = [];
+    for (let index = 0; index < 8; index++) {
+      const response = await apiRequest(index % 2 === 0 ? first : second, '/api/teams', secret);
+      await response.body?.cancel();
+      answers.push({ status: response.status, remaining: response.headers.get('ratelimit-remaining') });
+    }
+    expect(answers.map((answer) => answer.status)).toEqual([200, 200, 200, 200, 200, 200, 429, 429]);
+    expect(answers.slice(0, 6).map((answer) => answer.remaining)).toEqual(['5', '4', '3', '2', '1', '0']);
+  });
+
+  it('counts sign-in attempts for one account on both', async () => {
+    // Not signed in yet: every attempt below counts.
+    const shop = await createTenant(first);
+    const statuses: number[] = [];
+    for (let index = 0; index < 12; index++) {
+      const response = await fetch(`${(index % 2 === 0 ? first : second).url}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: shop.email, password: 'not the password' }),
+      });
+      await response.body?.cancel();
+      statuses.push(response.status);
+    }
+    expect(statuses.slice(0, 10).every((status) => status === 401)).toBe(true);
+    expect(statuses.slice(10)).toEqual([429, 429]);
+  });
+});
