@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { webhookEvents } from '@parley/db';
 import type { Ack, Contact, ContactList, MessageSent, Session } from '@parley/protocol';
+import { eq } from 'drizzle-orm';
 import type { Socket } from 'socket.io-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { apiRequest, connectVisitor, createTenantWithAdmin, jsonOf, ok, request, useTestServer } from './helpers/server.js';
@@ -72,6 +74,11 @@ describe('POST /api/contacts/:contactId/merge', () => {
     const kept = await visitorWith(tenant, { name: 'Maya Patel' });
     const merged = await visitorWith(tenant, { email: 'maya@example.com', phone: '+44 20 7946 0958' });
     const closed = new Promise<string>((resolve) => merged.socket.once('disconnect', resolve));
+    const subscribed = await apiRequest(server, '/api/webhooks', tenant.adminToken, 'POST', {
+      url: 'https://hooks.example.com/parley',
+      events: ['contact.merged'],
+    });
+    expect(subscribed.status).toBe(201);
 
     const response = await apiRequest(server, `/api/contacts/${kept.contactId}/merge`, tenant.agentToken, 'POST', {
       mergeContactId: merged.contactId,
@@ -84,6 +91,19 @@ describe('POST /api/contacts/:contactId/merge', () => {
     );
     expect((await apiRequest(server, `/api/contacts/${merged.contactId}`, tenant.agentToken)).status).toBe(404);
     expect((await list(tenant, 'q=maya')).contacts.map((listed) => listed.id)).toEqual([kept.contactId]);
+    const events = await server.db.db
+      .select({ type: webhookEvents.type, data: webhookEvents.data })
+      .from(webhookEvents)
+      .where(eq(webhookEvents.organizationId, tenant.organization.id));
+    expect(events).toEqual([
+      {
+        type: 'contact.merged',
+        data: {
+          contact: expect.objectContaining({ id: kept.contactId, name: 'Maya Patel', email: 'maya@example.com', externalId: null }),
+          mergedContactId: merged.contactId,
+        },
+      },
+    ]);
 
     // The merged visitor's widget is closed, and its session now continues as the kept contact.
     expect(await closed).toBe('io server disconnect');

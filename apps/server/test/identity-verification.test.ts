@@ -3,7 +3,8 @@ import type { Ack, Contact, ContactIdentified, ContactList, IdentityVerification
 import { exportSPKI, SignJWT, type JWTPayload } from 'jose';
 import type { Socket } from 'socket.io-client';
 import { afterEach, describe, expect, it } from 'vitest';
-import { apiRequest, connectVisitor, createTenantWithAdmin, jsonOf, ok, request, useTestServer } from './helpers/server.js';
+import { createWidget } from '../src/seed/accounts.js';
+import { apiRequest, connectVisitor, createTenantWithAdmin, jsonOf, ok, request, SHOP_ORIGIN, useTestServer } from './helpers/server.js';
 
 // Identity verification: the site's server signs who its signed-in visitor is; the page passes the token in the
 // handshake's `identity.token` or with `contact:identify`.
@@ -123,12 +124,43 @@ describe('a visitor the site signed in', () => {
     expect(contact).toMatchObject({ externalId: 'user-42', name: 'Ada Lovelace', email: 'ada@example.com' });
     expect(Date.now() - Date.parse(contact.verifiedAt!)).toBeLessThan(60_000);
     expect(contact.conversations.map((conversation) => conversation.id)).toEqual([sent.conversationId]);
-    // The anonymous contact is gone from the API, and its old session leads to the verified contact.
+    // The anonymous contact is gone from the API. Its session token alone (copied from a shared browser before the
+    // person signed in there) never leads into the verified contact: a new visitor; with a token for them, it does.
     const merged = await contactOf(tenant, before.visitorId);
     expect(merged.status).toBe(404);
     expect((await jsonOf(merged)).error.message).toContain(after.visitorId);
-    const oldTab = await connect({ widgetKey: tenant.widget.publicKey, sessionToken: before.sessionToken });
-    expect((await session(oldTab)).visitorId).toBe(after.visitorId);
+    const copied = await session(await connect({ widgetKey: tenant.widget.publicKey, sessionToken: before.sessionToken }));
+    expect([before.visitorId, after.visitorId]).not.toContain(copied.visitorId);
+    expect(copied.conversation).toBeNull();
+    const oldTab = await connect({
+      widgetKey: tenant.widget.publicKey,
+      sessionToken: before.sessionToken,
+      identity: { token: await hs256(secret, { sub: 'user-42' }) },
+    });
+    expect(await session(oldTab)).toMatchObject({ visitorId: after.visitorId, identity: { verified: true } });
+  });
+
+  it('treats the same user id on another widget of the organization as another person', async () => {
+    const { tenant, secret } = await tenantWithSecret();
+    const other = await createWidget(server.db.db, {
+      organizationId: tenant.organization.id,
+      name: 'Partner site',
+      allowedOrigins: [SHOP_ORIGIN],
+    });
+    const path = `/api/widgets/${other.id}/identity-verification`;
+    const keys = (await jsonOf(await apiRequest(server, path, tenant.adminToken, 'PATCH', { secret: 'generate' }))) as IdentityVerification;
+    const here = await session(
+      await connect({ widgetKey: tenant.widget.publicKey, identity: { token: await hs256(secret, { sub: '42' }) } }),
+    );
+    const there = await session(
+      await connect({ widgetKey: other.publicKey, identity: { token: await hs256(keys.newSecret!, { sub: '42' }) } }),
+    );
+    expect(here.identity).toEqual({ verified: true });
+    expect(there.identity).toEqual({ verified: true });
+    expect(there.visitorId).not.toBe(here.visitorId);
+    // …and one widget's secret proves nothing on the other.
+    const crossed = await connect({ widgetKey: other.publicKey, identity: { token: await hs256(secret, { sub: '42' }) } });
+    expect((await session(crossed)).identity).toMatchObject({ verified: false, error: { code: 'identity_invalid' } });
   });
 
   it('finds the same contact and conversation on another device', async () => {
@@ -176,13 +208,19 @@ describe('a visitor the site signed in', () => {
     const pem = await exportSPKI(publicKey);
     await configure(tenant, { publicKey: pem });
 
-    const signed = await new SignJWT({ email: 'lin@example.com' })
-      .setProtectedHeader({ alg: 'ES256' })
-      .setSubject('lin')
-      .setExpirationTime('5m')
-      .sign(privateKey);
-    const visitor = await connect({ widgetKey: tenant.widget.publicKey, identity: { token: signed } });
+    const es256 = (audience?: string) => {
+      const jwt = new SignJWT({ email: 'lin@example.com' }).setProtectedHeader({ alg: 'ES256' }).setSubject('lin').setExpirationTime('5m');
+      return (audience ? jwt.setAudience(audience) : jwt).sign(privateKey);
+    };
+    const visitor = await connect({ widgetKey: tenant.widget.publicKey, identity: { token: await es256('parley') } });
     expect((await session(visitor)).identity).toEqual({ verified: true });
+    // A site's key signs its own JWTs too: one not meant for Parley proves nothing here.
+    for (const audience of [undefined, 'https://api.shop.example']) {
+      const other = await connect({ widgetKey: tenant.widget.publicKey, identity: { token: await es256(audience) } });
+      const { identity } = await session(other);
+      expect(identity, audience).toMatchObject({ verified: false, error: { code: 'identity_invalid' } });
+      expect(identity?.error?.message).toContain('"aud": "parley"');
+    }
 
     // The public key is public: a token "signed" with it as an HS256 secret must not pass.
     const confused = await hs256(pem, { sub: 'lin' });
@@ -216,14 +254,17 @@ describe('a token that proves nothing', () => {
       const visitor = await connect({ widgetKey: tenant.widget.publicKey, identity: { token, name: 'Claimed Name' } });
       const result = await session(visitor);
       expect(result.identity, what).toMatchObject({ verified: false, error: { code } });
-      // Still the anonymous visitor: a message creates an anonymous contact, without the unsigned name either.
+      // Still the anonymous visitor: a message creates an anonymous contact, with the page's unsigned name as before.
       const sent = await say(visitor, 'Hi');
       const contact = (await jsonOf(await contactOf(tenant, result.visitorId))) as Contact;
-      expect(contact, what).toMatchObject({ externalId: null, verifiedAt: null, name: null });
+      expect(contact, what).toMatchObject({ externalId: null, verifiedAt: null, name: 'Claimed Name' });
       expect(contact.conversations[0]?.id).toBe(sent.conversationId);
 
+      const closed = new Promise<string>((resolve) => visitor.once('disconnect', resolve));
       const ack = await request<Ack<ContactIdentified>>(visitor, 'contact:identify', { token });
       expect(ack, what).toMatchObject({ ok: false, error: { code } });
+      // Closed after the answer, so that the client's next handshake reports it in `session.identity` too.
+      expect(await closed).toBe('io server disconnect');
     }
     const listed = (await jsonOf(await apiRequest(server, '/api/contacts?externalId=user-1', tenant.agentToken))) as ContactList;
     expect(listed.contacts).toEqual([]);
@@ -276,6 +317,28 @@ describe('contact:identify with a token', () => {
     const verified = await session(again);
     expect(verified).toMatchObject({ identity: { verified: true }, conversation: { id: sent.conversationId } });
     expect(await jsonOf(await contactOf(tenant, verified.visitorId))).toMatchObject({ externalId: 'user-5', name: 'Lin' });
+
+    // Said again on a socket that is that person's already: answered, and nothing to reconnect for.
+    let disconnected = false;
+    again.once('disconnect', () => (disconnected = true));
+    ok(await request<Ack<ContactIdentified>>(again, 'contact:identify', { token: await hs256(secret, { sub: 'user-5' }) }));
+    expect(ok(await request<Ack<Session>>(again, 'session:get')).visitorId).toBe(verified.visitorId);
+    expect(disconnected).toBe(false);
+  });
+
+  it('lets two tabs of one session present the same token at the same time', async () => {
+    const { tenant, secret } = await tenantWithSecret();
+    const first = await connect({ widgetKey: tenant.widget.publicKey });
+    const anonymous = await session(first);
+    await say(first, 'Hi');
+    first.close();
+    const token = await hs256(secret, { sub: 'user-8' });
+    const tabs = await Promise.all(
+      [1, 2].map(() => connect({ widgetKey: tenant.widget.publicKey, sessionToken: anonymous.sessionToken, identity: { token } })),
+    );
+    const sessions = await Promise.all(tabs.map(session));
+    expect(sessions.map((tab) => tab.identity)).toEqual([{ verified: true }, { verified: true }]);
+    expect(new Set(sessions.map((tab) => tab.visitorId)).size).toBe(1);
   });
 
   it('accepts the previous secret for a day after a rotation', async () => {

@@ -954,6 +954,29 @@ function listableStorage() {
   };
 }
 
+describe('a socket the server closes on purpose', () => {
+  it('connects again by itself after about a second (a restart, a session that continues as another contact)', async () => {
+    const { server, client } = await connected();
+    const socket = server.sockets[0]!;
+    const before = socket.handshakes.length;
+    socket.kick();
+    expect(client.status).toBe('offline');
+    await until(client, 'connected');
+    expect(socket.handshakes.length).toBe(before + 1);
+  });
+
+  it('stays closed when the client was closed meanwhile', async () => {
+    const { server, client } = await connected();
+    const socket = server.sockets[0]!;
+    const before = socket.handshakes.length;
+    socket.kick();
+    client.close();
+    await new Promise((resolve) => setTimeout(resolve, 1600));
+    expect(socket.handshakes.length).toBe(before);
+    expect(client.status).toBe('offline');
+  });
+});
+
 describe('identify', () => {
   it('does not connect, and presents the details in the handshake of the next connect', async () => {
     const server = new FakeServer();
@@ -981,6 +1004,17 @@ describe('identify', () => {
     await vi.waitFor(() => expect(identifies(server)).toHaveLength(2), { timeout: 2000, interval: 5 });
     expect(identifies(server)).toEqual([{ name: 'Ada' }, { phone: '+44 20 7946 0958' }]);
     expect(visitor.identity).toEqual({ name: 'Ada', email: null, phone: '+44 20 7946 0958' });
+  });
+
+  it('presents a token in every handshake, and sends it at once while connected', async () => {
+    const { server, client } = await connected();
+    client.identify({ token: 'eyJ.signed.token' });
+    await vi.waitFor(() => expect(identifies(server)).toEqual([{ token: 'eyJ.signed.token' }]), { timeout: 2000, interval: 5 });
+    server.goDown();
+    await until(client, 'offline');
+    server.comeUp();
+    await until(client, 'connected');
+    expect(identities(server).at(-1)).toEqual({ token: 'eyJ.signed.token' });
   });
 
   it('ignores a call without any detail', async () => {

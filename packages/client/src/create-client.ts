@@ -806,8 +806,12 @@ export function createClientWithSocket(options: ClientOptions, createSocket: Cre
     if (reason === 'io client disconnect' || closed) return;
     setStatus('offline');
     // The server closing the socket on purpose is not retried by Socket.IO: a restart, or a session that now continues
-    // as another contact (a verified identity, a merge), which the next handshake picks up.
-    if (reason === 'io server disconnect') scheduleRetry(() => socket.connect());
+    // as another contact (a verified identity, a merge), which the next handshake picks up. Spread out, so that the
+    // widgets of a restarting server don't all come back in the same instant.
+    if (reason === 'io server disconnect') {
+      clearTimeout(retryTimer);
+      retryTimer = setTimeout(() => closed || socket.connect(), FIRST_RETRY_MS * (0.5 + Math.random()));
+    }
   });
 
   socket.on('connect_error', (cause) => {

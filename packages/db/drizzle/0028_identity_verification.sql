@@ -26,5 +26,5 @@ ALTER TABLE "identity_verification" ADD CONSTRAINT "identity_verification_widget
 CREATE INDEX "identity_token_uses_expires_at_index" ON "identity_token_uses" USING btree ("expires_at");--> statement-breakpoint
 ALTER TABLE "contacts" ADD CONSTRAINT "contacts_merged_into_id_contacts_id_fk" FOREIGN KEY ("merged_into_id") REFERENCES "public"."contacts"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "contacts_org_created_idx" ON "contacts" USING btree ("organization_id","created_at" DESC NULLS LAST,"id" DESC NULLS LAST);--> statement-breakpoint
-CREATE UNIQUE INDEX "contacts_external_id_key" ON "contacts" USING btree ("organization_id","external_id");--> statement-breakpoint
+CREATE UNIQUE INDEX "contacts_external_id_key" ON "contacts" USING btree ("widget_id","external_id");--> statement-breakpoint
 CREATE INDEX "contacts_merged_into_idx" ON "contacts" USING btree ("merged_into_id") WHERE "contacts"."merged_into_id" is not null;

@@ -11,6 +11,7 @@ import { useEffect, useId, useRef, useState } from 'preact/hooks';
 import type { ConsoleApi } from '../api.js';
 import { errorMessage } from '../console-controller.js';
 import { formatFullTime } from '../format.js';
+import { OnceSecret } from './once-secret.js';
 
 /**
  * The protocol's `PUBLIC_KEY_MAX_LENGTH`, written out: importing it from `@parley/protocol` would bring its zod schemas,
@@ -187,7 +188,19 @@ export function IdentityVerificationSection({ api, widgetId }: IdentityVerificat
           {settings.previousSecretExpiresAt && (
             <p class="hint">The previous secret is still accepted until {formatFullTime(settings.previousSecretExpiresAt)}.</p>
           )}
-          {newSecret && <NewSecret secret={newSecret} previousUntil={settings.previousSecretExpiresAt} onDone={() => setNewSecret(null)} />}
+          {newSecret && (
+            <OnceSecret
+              title="Your new identity secret"
+              label="New secret"
+              secret={newSecret}
+              note={`Copy it now and keep it on your site’s server (as PARLEY_IDENTITY_SECRET in the sample below): it won’t be shown again.${
+                settings.previousSecretExpiresAt
+                  ? ` The previous secret keeps working until ${formatFullTime(settings.previousSecretExpiresAt)}.`
+                  : ''
+              }`}
+              onDone={() => setNewSecret(null)}
+            />
+          )}
           <div class="settings-actions">
             <button type="button" class="button" disabled={busy} onClick={() => void generate()}>
               {settings.secret ? 'Rotate secret' : 'Generate secret'}
@@ -265,55 +278,5 @@ export function IdentityVerificationSection({ api, widgetId }: IdentityVerificat
         </>
       )}
     </section>
-  );
-}
-
-/** The secret just generated, in a read-only field with a Copy button: the server never shows it again. */
-function NewSecret({ secret, previousUntil, onDone }: { secret: string; previousUntil: string | null; onDone: () => void }) {
-  const [copyStatus, setCopyStatus] = useState<string | null>(null);
-  const inputRef = useRef<HTMLInputElement>(null);
-  const noteId = useId();
-  useEffect(() => inputRef.current?.focus(), [secret]);
-
-  async function copy() {
-    try {
-      if (!navigator.clipboard) throw new Error('no clipboard');
-      await navigator.clipboard.writeText(secret);
-      setCopyStatus('Copied.');
-    } catch {
-      inputRef.current?.select();
-      setCopyStatus('Could not copy: the secret is selected, press Ctrl+C (⌘C on a Mac).');
-    }
-  }
-
-  return (
-    <div class="people-confirm invitation-link">
-      <label class="field">
-        <span class="field-label">New secret</span>
-        <input
-          ref={inputRef}
-          class="invitation-link-url"
-          readOnly
-          value={secret}
-          aria-describedby={noteId}
-          onFocus={(event) => event.currentTarget.select()}
-        />
-      </label>
-      <p id={noteId} class="hint">
-        Copy it now and keep it on your site’s server (as PARLEY_IDENTITY_SECRET in the sample below): it won’t be shown again.
-        {previousUntil ? ` The previous secret keeps working until ${formatFullTime(previousUntil)}.` : ''}
-      </p>
-      <div class="settings-actions">
-        <button type="button" class="button" onClick={() => void copy()}>
-          Copy
-        </button>
-        <button type="button" class="button button-ghost" onClick={onDone}>
-          Done
-        </button>
-        <span class="settings-saved" role="status">
-          {copyStatus}
-        </span>
-      </div>
-    </div>
   );
 }

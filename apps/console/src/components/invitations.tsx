@@ -10,6 +10,7 @@ import type { ConsoleApi } from '../api.js';
 import { errorMessage } from '../console-controller.js';
 import { grantableRoles, roleName } from '../people-rules.js';
 import { IdChoices } from './id-choices.js';
+import { copyText } from '../copy-text.js';
 
 /** Props of {@link Invitations}. */
 export interface InvitationsProps {
@@ -153,14 +154,7 @@ function InvitationLink({ sent, onDismiss }: { sent: InvitationSent; onDismiss: 
   const { email } = sent.invitation;
 
   async function copy() {
-    try {
-      if (!navigator.clipboard) throw new Error('no clipboard');
-      await navigator.clipboard.writeText(sent.link);
-      setCopyStatus('Copied.');
-    } catch {
-      linkRef.current?.select();
-      setCopyStatus('Could not copy: the link is selected, press Ctrl+C (⌘C on a Mac).');
-    }
+    setCopyStatus(await copyText(sent.link, linkRef.current, 'the link'));
   }
 
   return (

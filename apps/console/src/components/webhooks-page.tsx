@@ -30,6 +30,7 @@ import { useEffect, useId, useRef, useState } from 'preact/hooks';
 import type { ConsoleApi } from '../api.js';
 import { errorMessage } from '../console-controller.js';
 import { formatFullTime } from '../format.js';
+import { OnceSecret } from './once-secret.js';
 
 const path = (webhookId: string) => `/api/webhooks/${encodeURIComponent(webhookId)}`;
 
@@ -87,6 +88,7 @@ export const webhookEventLabels: Record<WebhookEventType, string> = {
   'conversation.resolved': 'A conversation is resolved',
   'conversation.reopened': 'A conversation is reopened',
   'contact.updated': 'A contact’s details change',
+  'contact.merged': 'Two contacts are merged into one',
   'rating.submitted': 'A visitor rates a conversation',
   'ticket.sla_breached': 'A follow-up misses its SLA',
 };
@@ -555,70 +557,6 @@ function SecretPanel({ shown: { webhook, secret, rotated }, onDone }: { shown: S
       }`}
       onDone={onDone}
     />
-  );
-}
-
-interface OnceSecretProps {
-  title: string;
-  /** The read-only field's label. */
-  label: string;
-  secret: string;
-  /** Says that it won't be shown again, and where to keep it. */
-  note: string;
-  onDone: () => void;
-}
-
-/** A secret the server answered this once (a signing secret, an API token), in a read-only field with a Copy button. */
-function OnceSecret({ title, label, secret, note, onDone }: OnceSecretProps) {
-  const [copyStatus, setCopyStatus] = useState<string | null>(null);
-  const inputRef = useRef<HTMLInputElement>(null);
-  const titleId = useId();
-  const noteId = useId();
-  // Brought to the admin's attention, wherever on the page they asked for it (a rotation is far down the list).
-  useEffect(() => inputRef.current?.focus(), [secret]);
-
-  async function copy() {
-    try {
-      if (!navigator.clipboard) throw new Error('no clipboard');
-      await navigator.clipboard.writeText(secret);
-      setCopyStatus('Copied.');
-    } catch {
-      inputRef.current?.select();
-      setCopyStatus('Could not copy: the secret is selected, press Ctrl+C (⌘C on a Mac).');
-    }
-  }
-
-  return (
-    <section class="settings-section invitation-link" aria-labelledby={titleId}>
-      <h3 id={titleId} class="team-settings-name">
-        {title}
-      </h3>
-      <label class="field">
-        <span class="field-label">{label}</span>
-        <input
-          ref={inputRef}
-          class="invitation-link-url"
-          readOnly
-          value={secret}
-          aria-describedby={noteId}
-          onFocus={(event) => event.currentTarget.select()}
-        />
-      </label>
-      <p id={noteId} class="hint">
-        {note}
-      </p>
-      <div class="settings-actions">
-        <button type="button" class="button" onClick={() => void copy()}>
-          Copy
-        </button>
-        <button type="button" class="button button-ghost" onClick={onDone}>
-          Done
-        </button>
-        <span class="settings-saved" role="status">
-          {copyStatus}
-        </span>
-      </div>
-    </section>
   );
 }
 

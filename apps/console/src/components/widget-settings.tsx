@@ -23,6 +23,7 @@ import type { ConsoleApi } from '../api.js';
 import { errorMessage } from '../console-controller.js';
 import { IdentityVerificationSection } from './identity-verification.js';
 import { WidgetPreview } from './widget-preview.js';
+import { copyText } from '../copy-text.js';
 
 /** Props of {@link WidgetSettings}. */
 export interface WidgetSettingsProps {
@@ -512,14 +513,7 @@ export function WidgetSettings({ api, origin = location.origin }: WidgetSettings
   }
 
   async function copy() {
-    try {
-      if (!navigator.clipboard) throw new Error('no clipboard');
-      await navigator.clipboard.writeText(snippet);
-      setCopyStatus('Copied.');
-    } catch {
-      snippetRef.current?.select();
-      setCopyStatus('Could not copy: the snippet is selected, press Ctrl+C (⌘C on a Mac).');
-    }
+    setCopyStatus(await copyText(snippet, snippetRef.current, 'the snippet'));
   }
 
   return (

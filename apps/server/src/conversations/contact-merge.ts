@@ -8,7 +8,8 @@
 import { contacts, conversations, type Transaction } from '@parley/db';
 import { ParleyError } from '@parley/protocol';
 import { eq } from 'drizzle-orm';
-import { updateContactDetails, type ContactDetailsUpdate } from './contact-update.js';
+import { recordWebhookEvent } from '../webhooks/record-event.js';
+import { updateContactDetails, webhookContactOf, type ContactDetailsUpdate } from './contact-update.js';
 
 type ContactRow = typeof contacts.$inferSelect;
 
@@ -20,6 +21,13 @@ export async function mergeContacts(tx: Transaction, from: ContactRow, into: Con
   if (from.id === into.id) throw new ParleyError('conflict', 'A contact cannot be merged into itself.');
   if (from.externalId !== null && into.externalId !== null && from.externalId !== into.externalId) {
     throw new ParleyError('conflict', 'Both contacts were verified by the site as different people; they cannot be merged.');
+  }
+  // A user id means a person on one widget only (each widget has its own keys): it can't move to another widget's contact.
+  if (from.externalId !== null && from.widgetId !== into.widgetId) {
+    throw new ParleyError(
+      'conflict',
+      'A contact the site verified can only be merged into a contact of the same widget (or be the one kept).',
+    );
   }
   await tx.update(conversations).set({ contactId: into.id }).where(eq(conversations.contactId, from.id));
   // Every contact merged into `from` before now points at `into`, so a redirect is always one step.
@@ -51,8 +59,15 @@ export async function mergeContacts(tx: Transaction, from: ContactRow, into: Con
   if (into.name === null && from.name !== null) lacking.name = from.name;
   if (into.email === null && from.email !== null) lacking.email = from.email;
   if (into.phone === null && from.phone !== null) lacking.phone = from.phone;
-  const kept = await updateContactDetails(tx, eq(contacts.id, into.id), lacking);
-  return kept!;
+  const kept = (await updateContactDetails(tx, eq(contacts.id, into.id), lacking))!;
+  await recordWebhookEvent(tx, {
+    organizationId: kept.organizationId,
+    type: 'contact.merged',
+    // After the kept contact's own updates; an integration keyed by the merged id learns where it went.
+    stream: `contact:${kept.id}`,
+    data: { contact: webhookContactOf(kept), mergedContactId: from.id },
+  });
+  return kept;
 }
 
 function latest(a: Date | null, b: Date | null): Date | null {

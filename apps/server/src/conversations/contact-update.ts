@@ -26,20 +26,24 @@ export async function updateContactDetails(tx: Transaction, where: SQL, values: 
     organizationId: row!.organizationId,
     type: 'contact.updated',
     stream: `contact:${row!.id}`,
-    data: {
-      contact: {
-        id: row!.id,
-        widgetId: row!.widgetId,
-        name: row!.name,
-        email: row!.email,
-        phone: row!.phone,
-        language: row!.language,
-        createdAt: row!.createdAt.toISOString(),
-      },
-      changed,
-    },
+    data: { contact: webhookContactOf(row!), changed },
   });
   return row;
+}
+
+/** A contact as the `contact.*` webhook events carry it. */
+export function webhookContactOf(row: ContactRow) {
+  return {
+    id: row.id,
+    widgetId: row.widgetId,
+    name: row.name,
+    email: row.email,
+    phone: row.phone,
+    language: row.language,
+    externalId: row.externalId,
+    verifiedAt: row.verifiedAt?.toISOString() ?? null,
+    createdAt: row.createdAt.toISOString(),
+  };
 }
 
 const fields = ['name', 'email', 'phone'] as const satisfies readonly (keyof ContactDetailsUpdate)[];

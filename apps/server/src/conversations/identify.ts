@@ -71,11 +71,17 @@ export function registerIdentify(app: FastifyInstance): void {
       await identifyLimit(`visitor:${visitor.contactId}`);
       if (payload.token) {
         // A socket speaks for one contact: the session continues as the verified one in a handshake (one path, where the
-        // token is used up). Checked here, so that a refusal answers this event; then, once this answer has gone out,
-        // the socket is closed, and the client reconnects presenting the token again.
+        // token is used up). Checked here, so that a refusal answers this event; then, once the answer has gone out,
+        // the socket is closed and the client reconnects presenting the token again, and `session.identity` says what
+        // came of it. Unless the socket is that person's already: nothing would change.
         const { widget } = socket.data;
-        const verified = await app.identity.verify(widget.id, payload.token);
-        setImmediate(() => socket.disconnect(true));
+        const reconnect = () => setImmediate(() => socket.disconnect(true));
+        const verified = await app.identity.verify(widget.id, payload.token).catch((error: unknown) => {
+          reconnect();
+          throw error;
+        });
+        const [current] = await app.db.select({ externalId: contacts.externalId }).from(contacts).where(eq(contacts.id, visitor.contactId));
+        if (current?.externalId !== verified.externalId) reconnect();
         const { values } = storableContactDetails(verified.details, widget.settings.defaultCountry);
         return { name: values.name ?? null, email: values.email ?? null, phone: values.phone ?? null };
       }

@@ -19,7 +19,7 @@ import { createRateLimit, type RateLimit } from '../plugins/rate-limit.js';
 import { PRESENCE_LEASE_BEATS } from './agent-availability.js';
 import { queueStatusOf } from './queue-status.js';
 import { applyIdentity, handshakeIdentityOf } from './identify.js';
-import { isIdentityRefusal, mergedInto, verifyVisitor } from './verified-contact.js';
+import { mergedInto, verifyVisitor } from './verified-contact.js';
 import { recordVisit, visitDetailsOf } from './visit-details.js';
 import {
   assertMessageLength,
@@ -102,14 +102,22 @@ export function registerVisitorSocket(
       }
       let contactId: string;
       let sessionToken = handshake.data.sessionToken;
+      // The verified contact the presented session was merged into: only an identity token for them continues there.
+      let mergedIntoVerified: string | null = null;
       if (sessionToken) {
         const identity = await tokens.verifyVisitor(sessionToken);
         if (identity.widgetId !== widget.id) throw new ParleyError('unauthorized', 'The session belongs to another widget.');
         contactId = identity.contactId;
-        // A contact merged into another since: the session continues as the contact it became.
-        const mergedIntoId = await mergedInto(db, contactId);
-        if (mergedIntoId) {
-          contactId = mergedIntoId;
+        const kept = await mergedInto(db, contactId);
+        if (kept && !kept.verified) {
+          // A contact merged into another since: the session continues as the contact it became.
+          contactId = kept.id;
+          sessionToken = await tokens.signVisitor({ contactId, widgetId: widget.id });
+        } else if (kept) {
+          // Never into a person the site verified on the strength of a session token alone (one copied from a shared
+          // browser before they signed in there): a new visitor, until an identity token proves who they are.
+          mergedIntoVerified = kept.id;
+          contactId = randomUUID();
           sessionToken = await tokens.signVisitor({ contactId, widgetId: widget.id });
         }
       } else {
@@ -128,15 +136,15 @@ export function registerVisitorSocket(
       let verification: VisitorSocketData['verification'];
       if (identityToken) {
         try {
-          const verified = await verifyVisitor(app, widget, contactId, identityToken);
+          const verified = await verifyVisitor(app, widget, contactId, identityToken, mergedIntoVerified);
           if (verified.contactId !== contactId) {
             contactId = verified.contactId;
             sessionToken = await tokens.signVisitor({ contactId, widgetId: widget.id });
           }
           verification = { verified: true };
         } catch (error) {
-          if (!isIdentityRefusal(error)) throw error;
-          verification = { verified: false, error: error.toBody() };
+          // Nothing about the token keeps the visitor from chatting, a failure of ours included (logged there).
+          verification = { verified: false, error: toErrorBody(error, log) };
         }
       }
       socket.data = {
@@ -144,8 +152,8 @@ export function registerVisitorSocket(
         contactId,
         sessionToken,
         visit: visitDetailsOf(handshake.data, socket.handshake.headers),
-        // Unsigned details never overwrite what the site's server signed.
-        identity: identityToken ? undefined : handshakeIdentityOf(handshake.data.identity, widget.settings.defaultCountry),
+        // Unsigned details never overwrite what the site's server signed (a refused token signed nothing).
+        identity: verification?.verified ? undefined : handshakeIdentityOf(handshake.data.identity, widget.settings.defaultCountry),
         verification,
       };
       next();

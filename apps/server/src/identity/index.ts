@@ -12,6 +12,7 @@ import { identityKeysOf } from './keys.js';
 import { registerIdentityRoutes } from './routes.js';
 import { verifyIdentityToken, type VerifiedIdentity } from './verify-token.js';
 
+export { IDENTITY_CLOCK_TOLERANCE_SECONDS, IDENTITY_TOKEN_AUDIENCE } from './verify-token.js';
 export type { VerifiedIdentity } from './verify-token.js';
 
 /** Verifies identity tokens for widgets. */

@@ -1,6 +1,7 @@
 /**
  * `GET` and `PATCH /api/widgets/:widgetId/identity-verification`, for admins: the widget's HS256 secret (generated
- * here, shown once) and the public key it verifies identity tokens with.
+ * here, shown once) and the public key it verifies identity tokens with. An admin's session only, never an API
+ * token: whoever holds these keys can sign in as any of the site's users, and read their conversations.
  * @module
  */
 import { identityVerificationParamsSchema, identityVerificationPatchSchema, identityVerificationSchema } from '@parley/protocol';
@@ -19,7 +20,7 @@ export function registerIdentityRoutes(app: FastifyInstance, box: SecretBox): vo
   api.get(
     '/api/widgets/:widgetId/identity-verification',
     {
-      config: { scope: 'widgets:write', example: { response: identityVerificationExample } },
+      config: { example: { response: identityVerificationExample } },
       preValidation,
       schema: { params: identityVerificationParamsSchema, response: { 200: identityVerificationSchema } },
     },
@@ -32,7 +33,6 @@ export function registerIdentityRoutes(app: FastifyInstance, box: SecretBox): vo
     '/api/widgets/:widgetId/identity-verification',
     {
       config: {
-        scope: 'widgets:write',
         example: { body: identityVerificationPatchExample, response: identityVerificationGeneratedExample },
       },
       preValidation,

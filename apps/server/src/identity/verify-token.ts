@@ -14,8 +14,10 @@ import { parsePublicKey, type IdentityKeysRow } from './keys.js';
 
 /** The longest an identity token may be valid for. */
 export const IDENTITY_TOKEN_MAX_LIFETIME_SECONDS = 24 * 60 * 60;
+/** The `aud` a token signed with an uploaded key must have (one signed with the widget's secret may). */
+export const IDENTITY_TOKEN_AUDIENCE = 'parley';
 /** Clock difference tolerated between the site's server and Parley. */
-const CLOCK_TOLERANCE_SECONDS = 60;
+export const IDENTITY_CLOCK_TOLERANCE_SECONDS = 60;
 
 /** Who a verified token says the visitor is. */
 export interface VerifiedIdentity {
@@ -46,7 +48,7 @@ function keysFor(
   alg: string,
   row: IdentityKeysRow | undefined,
   box: SecretBox,
-): Array<{ key: Parameters<typeof jwtVerify>[1]; algorithms: string[] }> {
+): Array<{ key: Parameters<typeof jwtVerify>[1]; algorithms: string[]; audience?: string }> {
   if (alg === 'HS256') {
     const sealed = [row?.secret];
     if (row?.previousSecret && row.previousSecretExpiresAt && row.previousSecretExpiresAt > new Date()) sealed.push(row.previousSecret);
@@ -62,7 +64,9 @@ function keysFor(
   }
   if (!row?.publicKey) return [];
   const { key, algorithms } = parsePublicKey(row.publicKey);
-  return algorithms.includes(alg) ? [{ key, algorithms }] : [];
+  // A site's signing key may sign its own JWTs too (sessions, ID tokens, with a `sub` and a short `exp`): only those
+  // meant for Parley prove anything here. A secret Parley generated signs for Parley alone.
+  return algorithms.includes(alg) ? [{ key, algorithms, audience: IDENTITY_TOKEN_AUDIENCE }] : [];
 }
 
 /**
@@ -88,8 +92,9 @@ export async function verifyIdentityToken(token: string, row: IdentityKeysRow | 
     try {
       ({ payload } = await jwtVerify(token, candidate.key, {
         algorithms: candidate.algorithms,
-        clockTolerance: CLOCK_TOLERANCE_SECONDS,
+        clockTolerance: IDENTITY_CLOCK_TOLERANCE_SECONDS,
         requiredClaims: ['sub', 'exp'],
+        ...(candidate.audience && { audience: candidate.audience }),
       }));
       break;
     } catch (cause) {
@@ -102,14 +107,16 @@ export async function verifyIdentityToken(token: string, row: IdentityKeysRow | 
     if (failure instanceof errors.JWTExpired) throw new ParleyError('identity_expired', undefined, { cause: failure });
     if (failure instanceof errors.JWSSignatureVerificationFailed)
       throw refused('The identity token is not signed by this widget’s key.', failure);
-    if (failure instanceof errors.JWTClaimValidationFailed)
+    if (failure instanceof errors.JWTClaimValidationFailed) {
+      if (failure.claim === 'aud') throw refused(`A token signed with your own key needs "aud": "${IDENTITY_TOKEN_AUDIENCE}".`, failure);
       throw refused(`The identity token’s "${failure.claim}" claim is missing or invalid.`, failure);
+    }
     throw refused('The identity token is not a valid JWT.', failure);
   }
   const claims = claimsSchema.safeParse(payload);
   if (!claims.success) throw refused('The identity token needs "sub" (the user’s id, up to 255 characters) and "exp".');
   const nowSeconds = Date.now() / 1000;
-  if (claims.data.exp > nowSeconds + IDENTITY_TOKEN_MAX_LIFETIME_SECONDS + CLOCK_TOLERANCE_SECONDS) {
+  if (claims.data.exp > nowSeconds + IDENTITY_TOKEN_MAX_LIFETIME_SECONDS + IDENTITY_CLOCK_TOLERANCE_SECONDS) {
     throw refused('The identity token is valid for more than 24 hours: sign a short-lived one for each page.');
   }
   const { name, email, phone } = claims.data;

@@ -268,6 +268,26 @@ export function useTestServer(env: Record<string, string> = {}): TestServer {
   return server;
 }
 
+/**
+ * Two Parley processes on one database, joined by Redis (`PARLEY_REDIS_URL`, which the scale-out suites need; .ci/run
+ * starts a Redis server if the machine has none), started before the file's tests and stopped after them, as
+ * {@link useTestServer} does one.
+ */
+export function useTwoProcesses(env: Record<string, string> = {}): { first: TestServer; second: TestServer } {
+  const processes = { first: {} as TestServer, second: {} as TestServer };
+  beforeAll(async () => {
+    const redisUrl = process.env.PARLEY_REDIS_URL;
+    if (!redisUrl) throw new Error('PARLEY_REDIS_URL is not set: this suite needs a Redis server (see .ci/run).');
+    Object.assign(processes.first, await startServer({ ...env, PARLEY_REDIS_URL: redisUrl }));
+    Object.assign(processes.second, await startSecondApp(processes.first));
+  });
+  afterAll(async () => {
+    await processes.second.close?.();
+    await processes.first.close?.();
+  });
+  return processes;
+}
+
 /** Polls `check` every 20 ms until it holds; after `timeoutMs` throws, naming `what` was awaited. */
 export async function waitUntil(check: () => Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;

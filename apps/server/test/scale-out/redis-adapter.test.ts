@@ -1,33 +1,10 @@
 import type { Ack, ConversationSeenAck, Message, MessageSent, VisitorSeen } from '@parley/protocol';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  connectAgent,
-  connectVisitor,
-  createTenant,
-  login,
-  nextEvent,
-  ok,
-  request,
-  startSecondApp,
-  startServer,
-  type TestServer,
-} from '../helpers/server.js';
+import { describe, expect, it } from 'vitest';
+import { connectAgent, connectVisitor, createTenant, login, nextEvent, ok, request, useTwoProcesses } from '../helpers/server.js';
 
 // Two Parley processes on one database, joined by the Socket.IO Redis adapter (PARLEY_REDIS_URL). Run by
 // `pnpm test:scale-out`, which needs a Redis server; .ci/run starts one if the machine has none running.
-const redisUrl = process.env.PARLEY_REDIS_URL;
-let first: TestServer;
-let second: TestServer;
-
-beforeAll(async () => {
-  if (!redisUrl) throw new Error('PARLEY_REDIS_URL is not set: this suite needs a Redis server (see .ci/run).');
-  first = await startServer({ PARLEY_REDIS_URL: redisUrl });
-  second = await startSecondApp(first);
-});
-afterAll(async () => {
-  await second?.close();
-  await first?.close();
-});
+const { first, second } = useTwoProcesses();
 
 describe('two processes joined by the Redis adapter', () => {
   it('carries a visitor message to an agent on the other process, and the reply back', async () => {

@@ -1,29 +1,9 @@
 import type { ApiTokenCreated } from '@parley/protocol';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  apiRequest,
-  createTenant,
-  createTenantWithAdmin,
-  jsonOf,
-  startSecondApp,
-  startServer,
-  type TestServer,
-} from '../helpers/server.js';
+import { describe, expect, it } from 'vitest';
+import { apiRequest, createTenant, createTenantWithAdmin, jsonOf, useTwoProcesses } from '../helpers/server.js';
 
 // The limits promised to a caller hold across processes: counted in the Redis that joins them (PARLEY_REDIS_URL).
-const redisUrl = process.env.PARLEY_REDIS_URL;
-let first: TestServer;
-let second: TestServer;
-
-beforeAll(async () => {
-  if (!redisUrl) throw new Error('PARLEY_REDIS_URL is not set: this suite needs a Redis server (see .ci/run).');
-  first = await startServer({ PARLEY_REDIS_URL: redisUrl, PARLEY_RATE_LIMIT_API: '6' });
-  second = await startSecondApp(first);
-});
-afterAll(async () => {
-  await second?.close();
-  await first?.close();
-});
+const { first, second } = useTwoProcesses({ PARLEY_RATE_LIMIT_API: '6' });
 
 describe('limits shared by two processes', () => {
   it('counts an API token’s requests on both against one budget', async () => {

@@ -107,6 +107,13 @@ export class FakeSocket {
     this.server.waiting.add(this);
   }
 
+  /** The server closed the socket on purpose (`socket.disconnect(true)`): Socket.IO does not retry by itself. */
+  kick() {
+    this.active = false;
+    this.leave();
+    this.fire('disconnect', 'io server disconnect');
+  }
+
   private leave() {
     this.connected = false;
     this.visitor?.sockets.delete(this);

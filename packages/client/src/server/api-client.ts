@@ -14,8 +14,6 @@ import {
   type ConversationUpdate,
   type ContactEdit,
   type ErrorBody,
-  type IdentityVerification,
-  type IdentityVerificationPatch,
   type KnowledgeDocumentChunks,
   type KnowledgeDocumentList,
   type KnowledgeImportRequest,
@@ -234,12 +232,6 @@ export function createApiClient(options: ApiClientOptions) {
       list: () => request<WidgetAdminList>('GET', '/api/widgets'),
       /** `widgets:write`: merges the change into the widget's settings. */
       update: (widgetId: string, change: WidgetAdminUpdate) => request<WidgetAdmin>('PATCH', `/api/widgets/${segment(widgetId)}`, change),
-      /** `widgets:write`: the keys the widget verifies identity tokens with (never the secret itself). */
-      identityVerification: (widgetId: string) =>
-        request<IdentityVerification>('GET', `/api/widgets/${segment(widgetId)}/identity-verification`),
-      /** `widgets:write`: `{ secret: 'generate' }` answers the new secret once (`newSecret`); or a public key. */
-      updateIdentityVerification: (widgetId: string, change: IdentityVerificationPatch) =>
-        request<IdentityVerification>('PATCH', `/api/widgets/${segment(widgetId)}/identity-verification`, change),
     },
     webhooks: {
       /** `webhooks:write`. */

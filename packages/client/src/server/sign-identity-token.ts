@@ -28,7 +28,7 @@ export interface SignIdentityTokenOptions {
  * Signs an identity token for one of your signed-in users, to pass to the page (`Parley.identify({ token })`). Sign a
  * fresh one for each page: Parley accepts a token for one visitor only (another browser presenting it is refused as
  * replayed). To sign with your own private key instead (RS256, ES256, EdDSA), use a JWT library with the same claims
- * (`sub`, `exp`, and optionally `name`, `email`, `phone`) and upload the public key.
+ * (`sub`, `exp`, `aud: 'parley'`, and optionally `name`, `email`, `phone`) and upload the public key.
  *
  * @example
  * ```ts
@@ -50,6 +50,7 @@ export async function signIdentityToken(options: SignIdentityTokenOptions): Prom
   const issuedAt = Math.floor(Date.now() / 1000);
   return new SignJWT(claims)
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setAudience('parley')
     .setSubject(String(options.userId))
     .setIssuedAt(issuedAt)
     .setExpirationTime(issuedAt + lifetime)

@@ -8,7 +8,7 @@ import { widgets } from './widgets.js';
  * session token; the row is written on the visitor's first message, not on every page view.
  *
  * A visitor the site signed in and proved (identity verification) has `externalId`, the site's own user id, unique per
- * organization. A contact merged into another keeps its row with `mergedIntoId`, so a session token that still names
+ * widget. A contact merged into another keeps its row with `mergedIntoId`, so a session token that still names
  * it leads to the contact it became; its conversations moved there.
  */
 export const contacts = pgTable(
@@ -52,7 +52,8 @@ export const contacts = pgTable(
     // e-mail address, case-insensitively.
     index('contacts_name_search_idx').using('gin', sql`to_tsvector('simple', coalesce(${table.name}, ''))`),
     index('contacts_email_prefix_idx').on(sql`lower(${table.email}) text_pattern_ops`),
-    uniqueIndex('contacts_external_id_key').on(table.organizationId, table.externalId),
+    // A user id names one person per widget: each widget's site proves it with its own keys.
+    uniqueIndex('contacts_external_id_key').on(table.widgetId, table.externalId),
     index('contacts_merged_into_idx')
       .on(table.mergedIntoId)
       .where(sql`${table.mergedIntoId} is not null`),

@@ -15,6 +15,7 @@ export const WEBHOOK_EVENT_TYPES = [
   'conversation.resolved',
   'conversation.reopened',
   'contact.updated',
+  'contact.merged',
   'rating.submitted',
   'ticket.sla_breached',
 ] as const;
