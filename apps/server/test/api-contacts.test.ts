@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { webhookEvents } from '@parley/db';
+import { conversations, webhookEvents } from '@parley/db';
 import type { Ack, Contact, ContactList, MessageSent, Session } from '@parley/protocol';
 import { eq } from 'drizzle-orm';
 import type { Socket } from 'socket.io-client';
@@ -119,6 +119,23 @@ describe('POST /api/contacts/:contactId/merge', () => {
       const repeated = await apiRequest(server, `/api/contacts/${into}/merge`, tenant.agentToken, 'POST', { mergeContactId: from });
       expect(repeated.status).toBe(404);
     }
+  });
+
+  it('writes nothing from a socket still open as the merged contact, which sends again once reconnected', async () => {
+    const tenant = await createTenantWithAdmin(server);
+    const kept = await visitorWith(tenant, { name: 'Kept' });
+    const merged = await visitorWith(tenant, { name: 'Merged' });
+    // The merge as it commits, before its disconnect reaches the merged visitor's socket.
+    await server.db.db.execute(`update conversations set contact_id = '${kept.contactId}' where contact_id = '${merged.contactId}'`);
+    await server.db.db.execute(`update contacts set merged_into_id = '${kept.contactId}' where id = '${merged.contactId}'`);
+
+    const ack = await request<Ack<MessageSent>>(merged.socket, 'message:send', { clientId: randomUUID(), body: 'Still here?' });
+    expect(ack).toMatchObject({ ok: false, error: { code: 'unavailable' } });
+    const rows = await server.db.db
+      .select({ id: conversations.id })
+      .from(conversations)
+      .where(eq(conversations.contactId, merged.contactId));
+    expect(rows).toEqual([]);
   });
 
   it('refuses a contact into itself, another organization’s, and two people the site verified as different', async () => {

@@ -476,7 +476,12 @@ async function lockOrCreateVisitorConversation(
       ...visitor.identity,
     })
     .onConflictDoUpdate({ target: contacts.id, set: { lastSeenAt: sql`now()` } })
-    .returning({ name: contacts.name, email: contacts.email, phone: contacts.phone });
+    .returning({ name: contacts.name, email: contacts.email, phone: contacts.phone, mergedIntoId: contacts.mergedIntoId });
+  if (contact?.mergedIntoId) {
+    // Merged into another contact while this socket was open (its disconnect is on the way): nothing is written here,
+    // and the client sends the message again once its next handshake has led it to the contact it is now.
+    throw new ParleyError('unavailable', 'This visitor continues as another contact; the message is sent after reconnecting.');
+  }
   const [raced] = await lockVisitorConversation(tx, visitor.contactId);
   if (raced) return { row: raced, created: false };
   // The widget's settings and routing as they are now (an admin may have changed them since the visitor connected).
