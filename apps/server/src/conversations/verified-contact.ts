@@ -9,7 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import { contacts, identityTokenUses, type Database } from '@parley/db';
 import { ParleyError } from '@parley/protocol';
-import { and, asc, eq, inArray, lt } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, lt } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { FastifyInstance } from 'fastify';
 import { IDENTITY_CLOCK_TOLERANCE_SECONDS, type VerifiedIdentity } from '../identity/index.js';
@@ -55,8 +55,17 @@ export async function continueAsVerified(
       .where(inArray(contacts.id, found ? [sessionContactId, found.id] : [sessionContactId]))
       .orderBy(asc(contacts.id))
       .for('update');
-    const known = locked.find((row) => row.id === found?.id && row.externalId === verified.externalId && row.mergedIntoId === null);
     const session = locked.find((row) => row.id === sessionContactId);
+    let known = locked.find((row) => row.id === found?.id && row.externalId === verified.externalId && row.mergedIntoId === null);
+    if (!known && session?.mergedIntoId) {
+      // Merged while this transaction waited for the session's row: another tab of the session, presenting the same
+      // token at the same time, verified it first (and may have created the person's contact, which `found` missed).
+      const [kept] = await tx
+        .select()
+        .from(contacts)
+        .where(and(byExternalId, eq(contacts.id, session.mergedIntoId), isNull(contacts.mergedIntoId)));
+      known = kept;
+    }
     // The session is this person's already (or was merged into them since it was read: another tab of it presenting the
     // same token at the same time): the token proves nothing new, so an earlier use of it doesn't matter.
     const theirsAlready =
