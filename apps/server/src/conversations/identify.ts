@@ -4,6 +4,9 @@
  * the visitor's contact silently (no status line in the conversation, unlike `contact:update`), each field given
  * overwriting what the contact held. A visitor without a contact yet (it is written with their first message) keeps
  * the details on the socket's {@link VisitorContext}, and the first message writes them with the contact.
+ *
+ * `contact:identify` with an identity token only verifies it here; the session continues as the verified contact in
+ * the next handshake (`verified-contact.ts`), the one place a token is used up.
  * @module
  */
 import { contacts, type Database } from '@parley/db';

@@ -90,7 +90,10 @@ export const handshakeIdentitySchema = z
 /** The fields of {@link ContactIdentify}, none required: what the handshake's `identity` keeps. */
 export type ContactIdentity = { name?: string; email?: string; phone?: string; token?: string };
 
-/** `contact:identify`'s ack: the contact's details as now stored (the phone in E.164), null where it has none. */
+/**
+ * `contact:identify`'s ack: the contact's details as now stored (the phone in E.164), null where it has none; with an
+ * identity token, the details the token carries, which the reconnect stores.
+ */
 export interface ContactIdentified {
   name: string | null;
   email: string | null;
