@@ -365,3 +365,64 @@ describe("the widget's own theme, set in the console", () => {
     await shop.screenshot({ path: join(screenshots, 'widget-theme-open.png') });
   });
 });
+
+describe('proactive messages, set in the console', () => {
+  it('speaks first on the pages it names, once in its period, without taking the focus; the answer starts the conversation with it', async () => {
+    const admin = await newPage({ width: 1280, height: 800 });
+    await signIn(admin);
+    await admin.getByRole('navigation', { name: 'Pages' }).getByRole('button', { name: 'Widgets' }).click();
+    await admin.getByRole('button', { name: 'Add a proactive message' }).click();
+    const rule = admin.locator('fieldset.proactive-rule').first();
+    await rule.getByLabel('Message', { exact: true }).fill('Looking for a tent? We can help you choose.');
+    await rule.getByLabel('Id', { exact: true }).fill('tent-help');
+    // Only on the shop's page with this query, so that the other tests' pages stay as they were.
+    await rule.getByLabel('URL pattern').fill('/?tents*');
+    await rule.getByLabel('Delay (seconds)').fill('1');
+    await admin.getByRole('button', { name: 'Save proactive messages' }).click();
+    await expect.poll(() => admin.locator('fieldset.proactive-rule').locator('..').getByText('Saved.').count()).toBeGreaterThan(0);
+
+    // The visitor is typing in the page's own search field when the bubble comes: the focus stays there.
+    const shop = await newPage({ width: 1280, height: 800 });
+    await shop.goto(`${parley.baseUrl}/?tents=1`);
+    await shop.evaluate(() => {
+      const search = document.createElement('input');
+      search.id = 'page-search';
+      search.setAttribute('aria-label', 'Search the shop');
+      document.body.prepend(search);
+      search.focus();
+    });
+    const bubble = shop.locator('[data-parley-widget] .invite .preview');
+    await bubble.waitFor({ timeout: 15_000 });
+    expect(await bubble.textContent()).toContain('Looking for a tent? We can help you choose.');
+    expect(await shop.evaluate(() => document.activeElement?.id)).toBe('page-search');
+    expect(await accessibilityViolations(shop)).toEqual([]);
+    await shop.screenshot({ path: join(screenshots, 'widget-proactive.png') });
+
+    // Dismissed, and not again on the next page of this visit.
+    await shop.locator('[data-parley-widget]').getByRole('button', { name: 'Dismiss message' }).click();
+    expect(await bubble.count()).toBe(0);
+    await shop.reload();
+    await shop.locator('[data-parley-widget] button.launcher').waitFor({ timeout: 15_000 });
+    await shop.waitForTimeout(2500);
+    expect(await bubble.count()).toBe(0);
+
+    // A page without the query: no bubble. Another visitor (a new browser profile) on the named page: the bubble, and
+    // their answer starts the conversation with it.
+    const other = await newPage({ width: 1280, height: 800 });
+    await other.goto(`${parley.baseUrl}/`);
+    await other.locator('[data-parley-widget] button.launcher').waitFor({ timeout: 15_000 });
+    await other.waitForTimeout(2500);
+    expect(await other.locator('[data-parley-widget] .invite').count()).toBe(0);
+    await other.goto(`${parley.baseUrl}/?tents=2`);
+    const otherBubble = other.locator('[data-parley-widget] .invite .preview');
+    await otherBubble.waitFor({ timeout: 15_000 });
+    await otherBubble.click();
+    await other.getByRole('textbox', { name: 'Message' }).fill('A tent for two, under 3 kg?');
+    await other.getByRole('button', { name: 'Send' }).click();
+    const authors = other.locator('[data-parley-widget] .message[data-author]');
+    await expect.poll(() => authors.count(), { timeout: 10_000 }).toBeGreaterThanOrEqual(2);
+    expect(await authors.nth(0).getAttribute('data-author')).toBe('bot');
+    expect(await authors.nth(0).textContent()).toContain('Looking for a tent? We can help you choose.');
+    expect(await authors.nth(1).getAttribute('data-author')).toBe('visitor');
+  });
+});

@@ -32,9 +32,9 @@ function mainChunk(): string {
 }
 
 /** A module's code with each of `lines` removed; throws when one is missing, so a changed module fails the build. */
-function withoutLines(code: string, id: string, lines: string[]): string {
+function withoutLines(code: string, id: string, lines: string[], plugin = 'parley-websocket-first'): string {
   for (const line of lines) {
-    if (!code.includes(line)) throw new Error(`${id} changed ("${line}" is gone): update the parley-websocket-first plugin.`);
+    if (!code.includes(line)) throw new Error(`${id} changed ("${line}" is gone): update the ${plugin} plugin.`);
     code = code.replace(line, '');
   }
   return code;
@@ -114,6 +114,31 @@ function withoutCatchAllListeners(): Plugin {
       const end = code.indexOf(to);
       if (start < 0 || end < start) throw new Error(`${id} changed: update the parley-without-catch-all-listeners plugin.`);
       return { code: code.slice(0, start) + code.slice(end), map: null };
+    },
+  };
+}
+
+/**
+ * Leaves socket.io-client's retry queue (the `retries` option: `_addToQueue`, `_drainQueue`) and `emitWithAck` out of
+ * the main chunk. Parley's client keeps its own outbox and emits with `timeout(…).emit` and a callback; `mount()`
+ * creates that client without socket options, so `retries` is never set in the widget. Cut from the comment of
+ * `emitWithAck` to that of `packet`, with the two calls into the queue; a changed module fails the build.
+ */
+function withoutRetryQueue(): Plugin {
+  const from = '    /**\n     * Emits an event and waits for an acknowledgement';
+  const to = '    /**\n     * Sends a packet.';
+  const calls = [
+    '        if (this._opts.retries && !this.flags.fromQueue && !this.flags.volatile) {\n            this._addToQueue(args);\n            return this;\n        }\n',
+    '        this._drainQueue(true);\n',
+  ];
+  return {
+    name: 'parley-without-retry-queue',
+    transform(code, id) {
+      if (!/[\\/]socket\.io-client[\\/]build[\\/]esm[\\/]socket\.js$/.test(id)) return null;
+      const start = code.indexOf(from);
+      const end = code.indexOf(to);
+      if (start < 0 || end < start) throw new Error(`${id} changed: update the parley-without-retry-queue plugin.`);
+      return { code: withoutLines(code.slice(0, start) + code.slice(end), id, calls, 'parley-without-retry-queue'), map: null };
     },
   };
 }
@@ -205,7 +230,7 @@ function withUrlParser(): Plugin {
 const builds: Record<string, () => UserConfig> = {
   widget: () => ({
     ...shared,
-    plugins: [websocketFirst(), withoutBinaryPayloads(), withoutCatchAllListeners(), withUrlParser()],
+    plugins: [websocketFirst(), withoutBinaryPayloads(), withoutCatchAllListeners(), withoutRetryQueue(), withUrlParser()],
     build: {
       outDir: 'dist',
       emptyOutDir: true,

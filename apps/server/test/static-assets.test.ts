@@ -223,6 +223,7 @@ describe('GET /api/widgets/:publicKey/settings', () => {
       teamName: '',
       sound: false,
       preChat: { name: 'off', email: 'off', phone: 'off' },
+      proactive: [],
     });
     expect(response.headers.get('cache-control')).toBe('public, max-age=300');
     expect(response.headers.get('access-control-allow-origin')).toBe('*');

@@ -84,6 +84,7 @@ describe('widget settings', () => {
         botName: 'Assistant',
         defaultCountry: null,
         preChat: { name: 'off', email: 'off', phone: 'off' },
+        proactive: [],
       },
       bot: {
         enabled: true,
@@ -135,6 +136,7 @@ describe('widget settings', () => {
       botName: 'Assistant',
       defaultCountry: null,
       preChat: { name: 'off', email: 'off', phone: 'off' },
+      proactive: [],
     });
     expect((await patch({ settings: { greeting: 'Ahoy!', botName: 'Sam', defaultCountry: 'GB' } })).settings).toMatchObject({
       title: 'Harbor help',
@@ -159,6 +161,7 @@ describe('widget settings', () => {
       locale: 'pt-BR',
       botName: 'Sam',
       preChat: { name: 'off', email: 'off', phone: 'off' },
+      proactive: [],
     });
 
     const bot = await patch({ bot: { enabled: false, handoff: { afterNotHelpful: 0 }, persona: 'You are Sam.', tone: 'Brief.' } });

@@ -927,6 +927,45 @@ describe('createClient: pre-chat topics', () => {
     expect(visitor.topic).toBeNull();
   });
 
+  it('sends the proactive message answered with the message or request that starts the conversation, beside the topic', async () => {
+    const { server, client } = await offering();
+    client.answerProactive('sizing-help');
+    client.chooseTopic('billing');
+    await client.send('Which size for 180 cm?');
+    expect(server.sends[0]).toMatchObject({ body: 'Which size for 180 cm?', topic: 'billing', proactive: 'sizing-help' });
+    await client.send('And the colour?');
+    expect(server.sends[1]).not.toHaveProperty('proactive');
+
+    const other = await offering();
+    other.client.answerProactive('sizing-help');
+    other.client.answerProactive(null);
+    await other.client.requestHuman();
+    expect(other.server.received.find((entry) => entry.event === 'handoff:request')?.payload).toEqual({});
+
+    const asking = await offering();
+    asking.client.answerProactive('cart');
+    await asking.client.requestHuman();
+    expect(asking.server.received.find((entry) => entry.event === 'handoff:request')?.payload).toEqual({ proactive: 'cart' });
+  });
+
+  it('keeps the proactive message answered with a message queued offline, across a reload', async () => {
+    const server = new FakeServer();
+    server.up = false;
+    const storage = createMemoryStorage();
+    const before = start(server, { storage });
+    await until(before, 'offline');
+    before.answerProactive('sizing-help');
+    const first = before.send('one');
+    expect(before.pending.map((item) => item.proactive)).toEqual(['sizing-help']);
+    before.close();
+    await expect(first).rejects.toMatchObject({ code: 'unavailable' });
+
+    server.up = true;
+    const after = start(server, { storage });
+    await vi.waitFor(() => expect(bodies(after.messages)).toEqual(['one']));
+    expect(server.sends[0]).toMatchObject({ body: 'one', proactive: 'sizing-help' });
+  });
+
   it('ignores a topic the widget no longer offers, as the server does', async () => {
     const { server, client, visitor } = await offering();
     client.chooseTopic('returns');

@@ -237,6 +237,18 @@ export interface ParleyClient {
    */
   chooseTopic(id: string | null): void;
   /**
+   * The visitor answers the widget's proactive message `id` (one of `session.widget.proactive`, shown by the widget as
+   * a bubble), or `null` when they no longer do. Carried like the topic of {@link ParleyClient.chooseTopic}, as
+   * `proactive`: the message or request that starts the conversation opens it with that message, as the bot's, so that
+   * agents and the bot read what the visitor is answering. An id the widget no longer has is ignored.
+   *
+   * @example
+   * ```ts
+   * bubble.addEventListener('click', () => client.answerProactive('pricing-help'))
+   * ```
+   */
+  answerProactive(id: string | null): void;
+  /**
    * Rates the resolved conversation, 1 (bad) to 5 (great), with an optional comment: the resolution announced by the
    * `resolved` status line at `resolvedSeq`, once. Resolves with the `rated` status line, which also arrives as a
    * message. Rejects with `conflict` when it was rated already and `transition_rejected` once the conversation reopened.
@@ -507,8 +519,10 @@ export function createClientWithSocket(options: ClientOptions, createSocket: Cre
   let seen = 0;
   let wantSeen = 0;
   let seeing = false;
-  // The topic chosen for the conversation the next first message starts (`chooseTopic`).
+  // The topic chosen for the conversation the next first message starts (`chooseTopic`), and the proactive message the
+  // visitor answers (`answerProactive`).
   let topic: string | null = null;
+  let proactive: string | null = null;
   // Who the visitor is, presented in every handshake: what the page says (`identify`, in memory: the page says it on
   // every load) over the pre-chat form's answer (`submitContact`). The answer is kept in storage only until a
   // conversation exists: before that the server holds it per connection, so a reload or another page must present it
@@ -592,13 +606,18 @@ export function createClientWithSocket(options: ClientOptions, createSocket: Cre
     return ask('messages:sync', { afterSeq, limit: SYNC_PAGE_SIZE });
   }
 
-  /** `{ topic }` while the visitor has no conversation, which a message or request may then start; else nothing. */
-  function topicIfNew(chosen: string | null | undefined) {
-    return chosen && !session?.conversation ? { topic: chosen } : {};
+  /**
+   * `{ topic, proactive }` while the visitor has no conversation, which a message or request may then start; else
+   * nothing. A choice not made is left out.
+   */
+  function openingIfNew(chosen: { topic?: string | null | undefined; proactive?: string | null | undefined }) {
+    return session?.conversation
+      ? {}
+      : { ...(chosen.topic && { topic: chosen.topic }), ...(chosen.proactive && { proactive: chosen.proactive }) };
   }
 
   function requestSend(item: OutboxItem) {
-    return ask('message:send', { clientId: item.clientId, body: item.body, ...topicIfNew(item.topic) });
+    return ask('message:send', { clientId: item.clientId, body: item.body, ...openingIfNew(item) });
   }
 
   /**
@@ -847,7 +866,7 @@ export function createClientWithSocket(options: ClientOptions, createSocket: Cre
     for (const { reject } of waiting.values()) reject(unsent);
     waiting.clear();
     pageIdentity = answers = undefined;
-    topic = null;
+    topic = proactive = null;
     session = null;
     store.reset(null);
     emitDrafts(drafts.retain(() => false));
@@ -883,9 +902,9 @@ export function createClientWithSocket(options: ClientOptions, createSocket: Cre
     on: events.on,
     send(body) {
       if (!body.trim()) return Promise.reject(new ParleyError('invalid_payload', 'Message is empty.'));
-      // The topic goes into the (stored) outbox with the message: a message queued offline keeps it across a reload, and
+      // The topic (and proactive message) go into the (stored) outbox with the message: a message queued offline keeps them across a reload, and
       // the flush sends it only if there is still no conversation then.
-      const item: OutboxItem = { clientId: randomId(), body, createdAt: new Date().toISOString(), ...topicIfNew(topic) };
+      const item: OutboxItem = { clientId: randomId(), body, createdAt: new Date().toISOString(), ...openingIfNew({ topic, proactive }) };
       const sent = new Promise<MessageSent>((resolve, reject) => waiting.set(item.clientId, { resolve, reject }));
       outbox.add(item);
       emitPending();
@@ -895,12 +914,13 @@ export function createClientWithSocket(options: ClientOptions, createSocket: Cre
     },
     requestHuman(reason) {
       // Not queued like a message: a request for a person should not fire minutes later, when it may be unwanted.
-      return whenReady(() => ask('handoff:request', { ...(reason !== undefined && { reason }), ...topicIfNew(topic) }), 'Ask').then(
-        (conversation) => {
-          updateConversation(conversation);
-          return conversation;
-        },
-      );
+      return whenReady(
+        () => ask('handoff:request', { ...(reason !== undefined && { reason }), ...openingIfNew({ topic, proactive }) }),
+        'Ask',
+      ).then((conversation) => {
+        updateConversation(conversation);
+        return conversation;
+      });
     },
     rate(resolvedSeq, rating, comment) {
       return whenReady(() => ask('rating:submit', { resolvedSeq, rating, ...(comment ? { comment } : {}) })).then((line) => {
@@ -941,6 +961,9 @@ export function createClientWithSocket(options: ClientOptions, createSocket: Cre
     },
     chooseTopic(id) {
       topic = id;
+    },
+    answerProactive(id) {
+      proactive = id;
     },
     setTyping(typing) {
       if (typing) typingNotifier.input();

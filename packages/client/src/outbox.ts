@@ -16,6 +16,8 @@ export interface OutboxItem {
    * only if the visitor still has no conversation by then.
    */
   topic?: string;
+  /** As `topic`: the proactive message the visitor answered, if it was written before any conversation. */
+  proactive?: string;
 }
 
 /** The queue of unsent messages, oldest first. */

@@ -17,4 +17,6 @@ export * from './roles.js';
 export * from './saved-reply-text.js';
 export * from './system-event.js';
 export * from './ticket.js';
+export * from './proactive.js';
+export * from './url-pattern.js';
 export * from './topic.js';

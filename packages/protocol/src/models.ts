@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { QUICK_REPLIES_MAX, QUICK_REPLY_MAX_LENGTH, WIDGET_OFFSET_LIMITS, WIDGET_TEXT_LIMITS } from './constants.js';
+import { proactiveRulesSchema } from './proactive.js';
 import { ticketSchema } from './ticket.js';
 
 /** Default upper bound on a message body, in characters (Unicode code points); servers may configure another. */
@@ -33,18 +34,7 @@ export const messageBodySchema = z
   .refine((body) => body.isWellFormed(), 'Message contains an unpaired surrogate.')
   .refine((body) => !body.includes('\u0000'), 'Message contains a NUL character.');
 
-/**
- * Short text people type besides messages (a team's name, a note for another agent), trimmed and at most `maxLength`
- * characters: well-formed UTF-16 and without NUL, so that Postgres stores it and gives it back unchanged.
- */
-export function storableTextSchema(maxLength: number) {
-  return z
-    .string()
-    .trim()
-    .max(maxLength, `At most ${maxLength} characters.`)
-    .refine((text) => text.isWellFormed(), 'Text contains an unpaired surrogate.')
-    .refine((text) => !text.includes('\u0000'), 'Text contains a NUL character.');
-}
+export { storableTextSchema } from './storable-text.js';
 
 /** The largest value of a Postgres `integer` column, the type of `seq`: larger numbers can name no message. */
 export const INT4_MAX = 2_147_483_647;
@@ -319,6 +309,8 @@ export const widgetSettingsSchema = z.object({
     .optional(),
   /** The pre-chat form (name, e-mail, phone); all `off` by default: no form. */
   preChat: preChatSettingsSchema.default({ name: 'off', email: 'off', phone: 'off' }),
+  /** Proactive messages: when the widget speaks first (`proactive.ts`); none by default. */
+  proactive: proactiveRulesSchema.default([]),
 });
 /** How the widget looks and greets. */
 export type WidgetSettings = z.infer<typeof widgetSettingsSchema>;

@@ -28,6 +28,8 @@ export interface AppProps {
   accentColor?: string | undefined;
   /** The words to show, in the visitor's language (see `i18n/load-catalog.ts`); English by default. */
   text?: MainCatalog | undefined;
+  /** Proactive messages the page asked for (`Parley.trigger(id)`), in order. */
+  triggered?: readonly string[] | undefined;
 }
 
 /** Re-renders the calling component whenever the client reports a change. */
@@ -140,6 +142,8 @@ function useChunk<T>(wanted: unknown, load: () => Promise<T>): T | null {
 
 /** The forms only some visitors need (`extras.ts`, a chunk of its own), loaded the first time `wanted`. */
 const loadExtras = () => import('./extras.js');
+/** The widget's proactive messages (`proactive.tsx`), for widgets that have some. */
+const loadProactive = () => import('./proactive.js');
 /** What a theme of the widget's own needs (`theme-extras.tsx`: dark, a launcher label, the team), loaded when used. */
 const loadTheme = () => import('./theme-extras.js');
 
@@ -255,7 +259,7 @@ function Sources({ citations, label }: { citations: Citation[]; label: string })
  * render(<App client={client} open={open} onOpenChange={setOpen} />, container)
  * ```
  */
-export function App({ client, open, onOpenChange, onUnread, settings: known, accentColor, text = en }: AppProps) {
+export function App({ client, open, onOpenChange, onUnread, settings: known, accentColor, text = en, triggered = [] }: AppProps) {
   useClientUpdates(client);
   const agentTyping = useAgentTyping(client);
   // What the visitor is writing (not to be confused with the bot's drafts).
@@ -298,6 +302,7 @@ export function App({ client, open, onOpenChange, onUnread, settings: known, acc
   // Replies (an agent's or the bot's) the visitor hasn't seen: counted on the launcher while the panel is closed.
   const unread = open ? [] : messages.filter(({ seq, author }) => seq > seenUpTo && (author.kind === 'agent' || author.kind === 'bot'));
   const latestUnread = unread.at(-1);
+  const proactive = useChunk(settings?.proactive?.length, loadProactive);
   // The buttons the bot or an agent attached to the newest message, until something follows it.
   const last = messages.at(-1);
   const quickReplies = !pending.length && !drafts.length && last?.author.kind !== 'visitor' ? last?.quickReplies : undefined;
@@ -565,6 +570,19 @@ export function App({ client, open, onOpenChange, onUnread, settings: known, acc
       <p class="hidden" role="status">
         {latestUnread && `${authorLabel(latestUnread, botName, text)}: ${latestUnread.body}`}
       </p>
+      {proactive && (
+        <proactive.Proactive
+          rules={settings!.proactive!}
+          triggered={triggered}
+          hidden={open || !!latestUnread || (!!conversationStatus && conversationStatus !== 'resolved')}
+          botName={botName}
+          text={text}
+          onAnswer={(rule) => {
+            client.answerProactive(rule.id);
+            onOpenChange(true);
+          }}
+        />
+      )}
       <button
         ref={launcher}
         type="button"

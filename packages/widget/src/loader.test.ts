@@ -50,6 +50,7 @@ function fakeWidget() {
     setLocale: (...args: unknown[]) => called.push(['setLocale', ...args]),
     on: (...args: unknown[]) => (called.push(['on', ...args]), unsubscribe),
     shutdown: (...args: unknown[]) => called.push(['shutdown', ...args]),
+    trigger: (...args: unknown[]) => called.push(['trigger', ...args]),
     client: {},
   } as unknown as WidgetHandle;
   const mount = vi.fn((_options: Parameters<WidgetModule['mount']>[0]) => handle);
@@ -112,6 +113,7 @@ describe('installLoader', () => {
     const listener = vi.fn();
     win.Parley!.identify({ name: 'Ada Lovelace', email: 'ada@example.com' });
     win.Parley!('setLocale', 'de');
+    win.Parley!.trigger('pricing-help');
     // Before the widget has loaded there is nothing to unsubscribe yet.
     expect(win.Parley!.on('unread', listener)).toBeUndefined();
     expect(widgetImport.load).not.toHaveBeenCalled();
@@ -123,6 +125,7 @@ describe('installLoader', () => {
     expect(widget.called).toEqual([
       ['identify', { name: 'Ada Lovelace', email: 'ada@example.com' }],
       ['setLocale', 'de'],
+      ['trigger', 'pricing-help'],
       ['on', 'unread', listener],
     ]);
     expect(widget.calls).toEqual(['open']);

@@ -16,7 +16,7 @@ import type { MountOptions, WidgetHandle } from './mount.js';
 import { isHexColor } from './widget-settings.js';
 
 /** The widget's methods a page may call through `window.Parley`. */
-export type ParleyCommand = 'open' | 'close' | 'toggle' | 'identify' | 'setLocale' | 'on' | 'shutdown';
+export type ParleyCommand = 'open' | 'close' | 'toggle' | 'identify' | 'setLocale' | 'on' | 'trigger' | 'shutdown';
 
 /** A method of the mounted widget, by name. */
 type Method<C extends ParleyCommand> = WidgetHandle[C];
@@ -31,6 +31,7 @@ type Method<C extends ParleyCommand> = WidgetHandle[C];
  * ```ts
  * window.Parley?.identify({ name: 'Ada Lovelace', email: 'ada@example.com' })
  * window.Parley?.on('unread', (count) => updateHelpBadge(count))
+ * window.Parley?.trigger('pricing-help') // the widget's proactive message of that id, now
  * document.querySelector('#help')?.addEventListener('click', () => window.Parley?.open())
  * ```
  */
@@ -45,7 +46,7 @@ export interface WidgetModule {
   mount(options: MountOptions): WidgetHandle;
 }
 
-const commands = 'open close toggle identify setLocale on shutdown'.split(' ') as ParleyCommand[];
+const commands = 'open close toggle identify setLocale on trigger shutdown'.split(' ') as ParleyCommand[];
 // Same place and look as the main chunk's launcher (`styles.css`), so the swap is invisible: the chat icon is drawn in
 // CSS, which costs fewer bytes than building an SVG. While the chunk loads after a click (`aria-busy`), the icon turns
 // into a spinning ring; with reduced motion the ring pulses instead of turning.

@@ -58,6 +58,11 @@ export interface AppHandle {
   setLocale(locale: string): void;
   /** Calls `listener` on each `event`; returns a function that stops it. */
   on<E extends keyof AppEvents>(event: E, listener: AppEvents[E]): () => void;
+  /**
+   * Shows the widget's proactive message `id` now (one of its `proactive` settings), whatever its conditions, unless
+   * this browser saw it within its `repeatAfterDays`, the panel is open, or the visitor is in a conversation.
+   */
+  trigger(id: string): void;
   /** Removes the widget's DOM (and the host element, when the widget created it). */
   unmount(): void;
 }
@@ -90,6 +95,7 @@ export function mountApp(client: WidgetClient, options: MountAppOptions = {}): A
   let text: MainCatalog = en;
   // The page's `setLocale`: wins over whatever language the first drawing would pick.
   let chosen: MainCatalog | undefined;
+  let triggered: string[] = [];
   const events = createEmitter<AppEvents>();
   // The page's or the browser's choice is known now: its catalog loads alongside the settings. Only when neither names
   // a language the widget speaks do the settings' `locale` decide.
@@ -117,6 +123,7 @@ export function mountApp(client: WidgetClient, options: MountAppOptions = {}): A
         settings={settings}
         accentColor={options.accentColor}
         text={text}
+        triggered={triggered}
       />,
       container,
     );
@@ -167,6 +174,10 @@ export function mountApp(client: WidgetClient, options: MountAppOptions = {}): A
       });
     },
     on: events.on,
+    trigger(id) {
+      triggered = [...triggered, id];
+      if (drawn && mounted) update();
+    },
     unmount() {
       if (!mounted) return;
       mounted = false;

@@ -74,6 +74,7 @@ export function mount(options: MountOptions): WidgetHandle {
     close: app.close,
     toggle: app.toggle,
     setLocale: app.setLocale,
+    trigger: app.trigger,
     identify: (details) => client.identify(details),
     on: (event, listener) =>
       event === 'message'

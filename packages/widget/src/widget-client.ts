@@ -23,6 +23,7 @@ export type WidgetClient = Pick<
   | 'setTyping'
   | 'requestHuman'
   | 'chooseTopic'
+  | 'answerProactive'
   | 'rate'
   | 'saveContact'
   | 'submitContact'

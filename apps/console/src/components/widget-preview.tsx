@@ -10,7 +10,7 @@ import { useEffect, useRef } from 'preact/hooks';
 import { MIN_CONTRAST, parseHexColor, readableTextColor } from '../contrast.js';
 
 /** The widget's settings as the preview draws them: the form's values, checked enough to draw. */
-export type PreviewSettings = Omit<Session['widget'], 'defaultCountry' | 'agents' | 'preChat'>;
+export type PreviewSettings = Omit<Session['widget'], 'defaultCountry' | 'agents' | 'preChat' | 'proactive'>;
 
 /** Props of {@link WidgetPreview}. */
 export interface WidgetPreviewProps {
@@ -77,6 +77,7 @@ export function createPreviewClient(widget: Session['widget']): WidgetClient {
     setTyping() {},
     requestHuman: () => Promise.resolve(conversation),
     chooseTopic() {},
+    answerProactive() {},
     rate: () => Promise.reject(new Error('The preview does not send ratings.')),
     saveContact: () => Promise.reject(new Error('The preview does not save contact details.')),
     submitContact: () => Promise.reject(new Error('The preview does not save contact details.')),
@@ -98,6 +99,8 @@ export function WidgetPreview({ settings, fallbackColor }: WidgetPreviewProps) {
     accentColor: accent,
     // The sample is a conversation under way: the pre-chat form, asked before one starts, is never drawn.
     preChat: NO_PRE_CHAT,
+    // Nor a proactive message, which speaks before one starts.
+    proactive: [],
     ...(settings.showAgents ? { agents: SAMPLE_AGENTS } : {}),
   };
   const key = JSON.stringify(widget);

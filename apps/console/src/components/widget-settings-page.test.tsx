@@ -50,6 +50,8 @@ const widget = {
     locale: 'en',
     botName: 'Assistant',
     defaultCountry: null,
+    preChat: { name: 'off', email: 'off', phone: 'off' },
+    proactive: [],
   },
   bot: {
     enabled: true,

@@ -1,5 +1,5 @@
 // @vitest-environment happy-dom
-import type { WidgetAdmin } from '@parley/protocol';
+import type { ProactiveRule, WidgetAdmin } from '@parley/protocol';
 import { render } from 'preact';
 import { act } from 'preact/test-utils';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -39,6 +39,7 @@ const shop: WidgetAdmin = {
     botName: 'Assistant',
     defaultCountry: null,
     preChat: { name: 'off', email: 'off', phone: 'off' },
+    proactive: [],
   },
   bot: {
     enabled: true,
@@ -139,6 +140,32 @@ const checkbox = (label: string) =>
 async function click(element: HTMLElement) {
   await act(async () => element.click());
 }
+
+/** A proactive message as the server stores it, with the schema's defaults. */
+const rule = (id: string, message: string): ProactiveRule => ({
+  id,
+  message,
+  trigger: 'auto',
+  urlPattern: '',
+  delaySeconds: 0,
+  minVisits: 1,
+  repeatAfterDays: 30,
+});
+const withRules = (...rules: ProactiveRule[]): WidgetAdmin => ({ ...shop, settings: { ...shop.settings, proactive: rules } });
+
+/** The proactive messages' rules, in order, each a fieldset. */
+const proactiveRules = () => [...section('proactive').querySelectorAll<HTMLFieldSetElement>('fieldset.proactive-rule')];
+/** A field of the rule at `index`, by its label. */
+const ruleWrapper = (index: number, label: string) =>
+  [...proactiveRules()[index]!.querySelectorAll<HTMLElement>('.settings-field')].find(
+    (candidate) => candidate.querySelector('.field-label')?.textContent === label,
+  )!;
+const ruleControl = <T extends HTMLElement>(index: number, label: string) =>
+  ruleWrapper(index, label).querySelector<T>('input, textarea, select')!;
+const addRule = () =>
+  [...section('proactive').querySelectorAll<HTMLButtonElement>('button')].find(
+    (button) => button.textContent === 'Add a proactive message',
+  )!;
 
 /** The preview's widget: the shadow root `mountApp` renders into. */
 const previewRoot = () => container.querySelector<HTMLElement>('.widget-preview-host')!.shadowRoot!;
@@ -460,7 +487,172 @@ describe('WidgetSettings', () => {
     expect(wrapper('Ask for the name').querySelector('.field-error')).toBeNull();
   });
 
+  it('adds proactive messages with unique ids, and saves the whole list', async () => {
+    const server = await mount();
+    expect(proactiveRules()).toHaveLength(0);
+    expect(section('proactive').textContent).toContain('No proactive message');
+    await click(addRule());
+    await click(addRule());
+    expect(proactiveRules().map((fieldset) => fieldset.querySelector('legend')!.textContent)).toEqual([
+      'Proactive message 1',
+      'Proactive message 2',
+    ]);
+    expect(ruleControl<HTMLInputElement>(0, 'Id').value).toBe('message-1');
+    expect(ruleControl<HTMLInputElement>(1, 'Id').value).toBe('message-2');
+    // The schema's defaults, and every field labelled by a label element around it.
+    expect(ruleControl<HTMLSelectElement>(0, 'Show').value).toBe('auto');
+    expect([...ruleControl<HTMLSelectElement>(0, 'Show').options].map((option) => option.textContent)).toEqual([
+      'When the conditions below hold',
+      'Only when the page calls Parley.trigger(id)',
+    ]);
+    expect(ruleControl<HTMLInputElement>(0, 'Delay (seconds)').value).toBe('0');
+    expect(ruleControl<HTMLInputElement>(0, 'From visit').value).toBe('1');
+    expect(ruleControl<HTMLInputElement>(0, 'At most once every N days').value).toBe('30');
+    expect(ruleControl<HTMLTextAreaElement>(0, 'Message').maxLength).toBe(500);
+    for (const label of ['Message', 'Id', 'Show', 'URL pattern', 'Delay (seconds)', 'From visit', 'At most once every N days']) {
+      expect(ruleControl(0, label).closest('label')!.querySelector('.field-label')!.textContent).toBe(label);
+    }
+    expect(ruleWrapper(0, 'URL pattern').querySelector('.hint')!.textContent).toContain('* matches anything; empty: every page');
+
+    await fill(ruleControl(0, 'Message'), 'Questions about our plans?');
+    await fill(ruleControl(0, 'URL pattern'), ' /pricing* ');
+    await fill(ruleControl(0, 'Delay (seconds)'), '20');
+    await fill(ruleControl(0, 'From visit'), '2');
+    await fill(ruleControl(0, 'At most once every N days'), '7');
+    await fill(ruleControl(1, 'Message'), 'Need help with your order?');
+    await fill(ruleControl(1, 'Id'), 'order-help');
+    await fill(ruleControl(1, 'Show'), 'page');
+    await save('proactive');
+    expect(server.patches()).toEqual([
+      {
+        method: 'PATCH',
+        path: `/api/widgets/${shop.id}`,
+        body: {
+          settings: {
+            proactive: [
+              {
+                id: 'message-1',
+                message: 'Questions about our plans?',
+                trigger: 'auto',
+                urlPattern: '/pricing*',
+                delaySeconds: 20,
+                minVisits: 2,
+                repeatAfterDays: 7,
+              },
+              {
+                id: 'order-help',
+                message: 'Need help with your order?',
+                trigger: 'page',
+                urlPattern: '',
+                delaySeconds: 0,
+                minVisits: 1,
+                repeatAfterDays: 30,
+              },
+            ],
+          },
+        },
+      },
+    ]);
+    expect(section('proactive').querySelector('[role="status"]')!.textContent).toBe('Saved.');
+    // The form shows what the server stored; a new rule takes the first free id.
+    expect(ruleControl<HTMLInputElement>(0, 'URL pattern').value).toBe('/pricing*');
+    expect(ruleControl<HTMLSelectElement>(1, 'Show').value).toBe('page');
+    await click(addRule());
+    expect(ruleControl<HTMLInputElement>(2, 'Id').value).toBe('message-2');
+    // An edit after the save clears "Saved.".
+    expect(section('proactive').querySelector('[role="status"]')!.textContent).toBe('');
+  });
+
+  it('removes a proactive message, and saves the list without it', async () => {
+    const server = await mount([withRules(rule('pricing', 'Questions about our plans?'), rule('returns', 'Returning something?'))]);
+    expect(proactiveRules()).toHaveLength(2);
+    expect(ruleControl<HTMLTextAreaElement>(0, 'Message').value).toBe('Questions about our plans?');
+    const remove = proactiveRules()[0]!.querySelector<HTMLButtonElement>('button[aria-label="Remove proactive message 1"]')!;
+    expect(remove.textContent).toBe('Remove');
+    await click(remove);
+    expect(proactiveRules()).toHaveLength(1);
+    expect(proactiveRules()[0]!.querySelector('legend')!.textContent).toBe('Proactive message 1');
+    expect(ruleControl<HTMLInputElement>(0, 'Id').value).toBe('returns');
+    expect(ruleControl<HTMLTextAreaElement>(0, 'Message').value).toBe('Returning something?');
+    await save('proactive');
+    expect(server.patches()[0]!.body).toEqual({ settings: { proactive: [rule('returns', 'Returning something?')] } });
+    expect(section('proactive').querySelector('[role="status"]')!.textContent).toBe('Saved.');
+
+    await click(proactiveRules()[0]!.querySelector<HTMLButtonElement>('button[aria-label="Remove proactive message 1"]')!);
+    await save('proactive');
+    expect(server.patches()[1]!.body).toEqual({ settings: { proactive: [] } });
+    expect(proactiveRules()).toHaveLength(0);
+  });
+
+  it('shows the server’s reasons under the proactive message fields they name', async () => {
+    const server = await mount(
+      [withRules(rule('pricing', 'Questions about our plans?'), rule('returns', 'Returning something?'))],
+      (method) =>
+        method === 'PATCH'
+          ? json(400, {
+              error: {
+                code: 'invalid_payload',
+                message: 'The request payload is not valid.',
+                issues: [
+                  { path: 'body.settings.proactive.0.message', message: 'Write the message.' },
+                  { path: 'body.settings.proactive.1.delaySeconds', message: 'Too big: expected number to be <=3600' },
+                  { path: 'body.settings.proactive', message: 'Rule ids must be distinct.' },
+                ],
+              },
+            })
+          : undefined,
+    );
+    await fill(ruleControl(0, 'Message'), '');
+    await fill(ruleControl(1, 'Delay (seconds)'), '5000');
+    await save('proactive');
+    expect(server.patches()[0]!.body).toEqual({
+      settings: {
+        proactive: [
+          { ...rule('pricing', ''), message: '' },
+          { ...rule('returns', 'Returning something?'), delaySeconds: 5000 },
+        ],
+      },
+    });
+    expect(ruleWrapper(0, 'Message').querySelector('.field-error')!.textContent).toBe('Write the message.');
+    expect(ruleControl(0, 'Message').getAttribute('aria-invalid')).toBe('true');
+    expect(ruleControl(0, 'Message').getAttribute('aria-describedby')).toBe('widget-proactive-proactive.0.message-error');
+    expect(ruleWrapper(1, 'Message').querySelector('.field-error')).toBeNull();
+    expect(ruleWrapper(0, 'Delay (seconds)').querySelector('.field-error')).toBeNull();
+    expect(ruleWrapper(1, 'Delay (seconds)').querySelector('.field-error')!.textContent).toContain('<=3600');
+    // The list's own reason, under the list; the section's alert says the request failed, and nothing was saved.
+    expect(section('proactive').querySelector(':scope > .field-error')!.textContent).toBe('Rule ids must be distinct.');
+    expect(section('proactive').querySelector('[role="alert"]')!.textContent).toBe('The request payload is not valid.');
+    expect(section('proactive').querySelector('[role="status"]')!.textContent).toBe('');
+
+    // Removing the first rule takes its reasons away, and the second's move with it.
+    await click(proactiveRules()[0]!.querySelector<HTMLButtonElement>('button[aria-label="Remove proactive message 1"]')!);
+    expect(ruleControl<HTMLInputElement>(0, 'Id').value).toBe('returns');
+    expect(ruleWrapper(0, 'Message').querySelector('.field-error')).toBeNull();
+    expect(ruleWrapper(0, 'Delay (seconds)').querySelector('.field-error')!.textContent).toContain('<=3600');
+  });
+
+  it('offers no more than ten proactive messages', async () => {
+    const nine = Array.from({ length: 9 }, (_, index) => rule(`message-${index + 1}`, `Hello ${index + 1}`));
+    await mount([withRules(...nine)]);
+    expect(addRule().disabled).toBe(false);
+    await click(addRule());
+    expect(proactiveRules()).toHaveLength(10);
+    expect(ruleControl<HTMLInputElement>(9, 'Id').value).toBe('message-10');
+    expect(addRule().disabled).toBe(true);
+    expect(section('proactive').textContent).toContain('At most 10 proactive messages.');
+    await click(addRule());
+    expect(proactiveRules()).toHaveLength(10);
+    await click(proactiveRules()[3]!.querySelector<HTMLButtonElement>('button[aria-label="Remove proactive message 4"]')!);
+    expect(addRule().disabled).toBe(false);
+    // The id freed by the removal is the first free one again.
+    await click(addRule());
+    expect(ruleControl<HTMLInputElement>(9, 'Id').value).toBe('message-4');
+  });
+
   it('maps issue paths to the fields of the page', () => {
+    expect(fieldOfIssue('body.settings.proactive.0.message')).toBe('proactive.0.message');
+    expect(fieldOfIssue('body.settings.proactive.3')).toBe('proactive.3');
+    expect(fieldOfIssue('body.settings.proactive')).toBe('proactive');
     expect(fieldOfIssue('body.settings.preChat.email')).toBe('preChat.email');
     expect(fieldOfIssue('body.settings.title')).toBe('title');
     expect(fieldOfIssue('body.allowedOrigins.2')).toBe('allowedOrigins');

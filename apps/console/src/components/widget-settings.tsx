@@ -1,6 +1,6 @@
 /**
- * Settings → Widgets (admins): a widget's looks, who may embed it, its bot, hours and routing, and phone country, in
- * sections saved one at a time, with the embed snippet and a live preview beside the form; then its identity
+ * Settings → Widgets (admins): a widget's looks, who may embed it, its bot, hours and routing, phone country, pre-chat
+ * form and proactive messages, in sections saved one at a time, with the embed snippet and a live preview beside the form; then its identity
  * verification ({@link IdentityVerificationSection}, which makes calls of its own). Each section sends only its own
  * fields: `PATCH /api/widgets/:id` for the widget, `PATCH /api/routing/widgets/:id` for hours and routing. The server's
  * `invalid_payload` issues are shown next to the fields they name.
@@ -8,11 +8,13 @@
  */
 import {
   ParleyError,
+  PROACTIVE_LIMITS,
   WIDGET_OFFSET_LIMITS,
   WIDGET_TEXT_LIMITS,
   type BusinessHours,
   type PreChatField,
   type PreChatSettings,
+  type ProactiveRule,
   type Team,
   type WidgetAdmin,
   type WidgetRouting,
@@ -39,11 +41,58 @@ export function embedSnippet(origin: string, publicKey: string): string {
   return `<script async src="${attribute(origin.replace(/\/+$/, ''))}/widget.js" data-widget-key="${attribute(publicKey)}"></script>`;
 }
 
-type Section = 'appearance' | 'access' | 'bot' | 'routing' | 'phone' | 'preChat';
+type Section = 'appearance' | 'access' | 'bot' | 'routing' | 'phone' | 'preChat' | 'proactive';
 
 const days = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'] as const;
 type Day = (typeof days)[number];
 type Interval = { open: string; close: string };
+
+/**
+ * A proactive message as the form holds it: its numbers as typed (sent as numbers, null when not a whole number, for
+ * the server to name the field), and a key of the form's own, as the id may be edited.
+ */
+interface RuleDraft {
+  key: number;
+  id: string;
+  message: string;
+  trigger: ProactiveRule['trigger'];
+  urlPattern: string;
+  delaySeconds: string;
+  minVisits: string;
+  repeatAfterDays: string;
+}
+
+let lastRuleKey = 0;
+const ruleKey = () => ++lastRuleKey;
+
+function ruleDraft(rule: ProactiveRule): RuleDraft {
+  return {
+    key: ruleKey(),
+    id: rule.id,
+    message: rule.message,
+    trigger: rule.trigger,
+    urlPattern: rule.urlPattern,
+    delaySeconds: String(rule.delaySeconds),
+    minVisits: String(rule.minVisits),
+    repeatAfterDays: String(rule.repeatAfterDays),
+  };
+}
+
+/** A new rule, named `message-N` after the first such id no other rule has, with the schema's defaults. */
+export function newRuleDraft(rules: readonly { id: string }[]): RuleDraft {
+  const taken = new Set(rules.map((rule) => rule.id.trim()));
+  let n = 1;
+  while (taken.has(`message-${n}`)) n += 1;
+  return ruleDraft({
+    id: `message-${n}`,
+    message: '',
+    trigger: 'auto',
+    urlPattern: '',
+    delaySeconds: 0,
+    minVisits: 1,
+    repeatAfterDays: 30,
+  });
+}
 
 interface Form {
   appearance: {
@@ -82,6 +131,7 @@ interface Form {
   };
   phone: { defaultCountry: string };
   preChat: PreChatSettings;
+  proactive: RuleDraft[];
 }
 
 /** What a section shows after a save: the server's reasons by field, anything else, or that it worked. */
@@ -141,11 +191,12 @@ function sectionForm<S extends Section>(widget: WidgetAdmin, section: S): Form[S
     }),
     phone: () => ({ defaultCountry: settings.defaultCountry ?? '' }),
     preChat: () => ({ ...settings.preChat }),
+    proactive: () => settings.proactive.map(ruleDraft),
   };
   return forms[section]();
 }
 
-const sections: Section[] = ['appearance', 'access', 'bot', 'routing', 'phone', 'preChat'];
+const sections: Section[] = ['appearance', 'access', 'bot', 'routing', 'phone', 'preChat', 'proactive'];
 
 function formOf(widget: WidgetAdmin): Form {
   return Object.fromEntries(sections.map((section) => [section, sectionForm(widget, section)])) as unknown as Form;
@@ -162,7 +213,8 @@ const count = (text: string) => (/^\s*\d+\s*$/.test(text) ? Number(text) : null)
 
 /**
  * The field an issue's path names, as this page keys them: `body.settings.title` → `title`,
- * `body.allowedOrigins.2` → `allowedOrigins`, `body.hours.weekly.monday.0.close` → `weekly.monday`.
+ * `body.allowedOrigins.2` → `allowedOrigins`, `body.hours.weekly.monday.0.close` → `weekly.monday`,
+ * `body.settings.proactive.0.message` → `proactive.0.message` (a rule's field, by its place in the list).
  */
 export function fieldOfIssue(path: string): string {
   const parts = path
@@ -171,6 +223,7 @@ export function fieldOfIssue(path: string): string {
     .filter(Boolean);
   while (parts.length > 1 && ['settings', 'bot', 'handoff', 'hours'].includes(parts[0]!)) parts.shift();
   if ((parts[0] === 'weekly' || parts[0] === 'preChat') && parts[1]) return `${parts[0]}.${parts[1]}`;
+  if (parts[0] === 'proactive' && parts[1]) return parts.slice(0, 3).join('.');
   return parts[0] ?? '';
 }
 
@@ -207,7 +260,33 @@ const sectionFields: Record<Section, readonly string[]> = {
   routing: ['strategy', 'teamId', 'timeZone', 'weekly', ...days.map((day) => `weekly.${day}`), 'holidays'],
   phone: ['defaultCountry'],
   preChat: ['preChat', 'preChat.name', 'preChat.email', 'preChat.phone'],
+  // The whole list's (distinct ids, at most ten); each rule's are added by its place, see `knownFields`.
+  proactive: ['proactive'],
 };
+
+/** A rule's fields, as the page keys them after its place in the list. */
+const ruleFields = ['id', 'message', 'trigger', 'urlPattern', 'delaySeconds', 'minVisits', 'repeatAfterDays'] as const;
+
+/** The fields a section's issues may name: the proactive messages' depend on how many rules are sent. */
+function knownFields(section: Section, form: Form): readonly string[] {
+  if (section !== 'proactive') return sectionFields[section];
+  return [
+    ...sectionFields.proactive,
+    ...form.proactive.flatMap((_, index) => [`proactive.${index}`, ...ruleFields.map((name) => `proactive.${index}.${name}`)]),
+  ];
+}
+
+/** The field errors left after removing the rule at `removed`: its own go, those of the rules after it move up. */
+function withoutRuleErrors(fields: Record<string, string>, removed: number): Record<string, string> {
+  const kept: Record<string, string> = {};
+  for (const [key, message] of Object.entries(fields)) {
+    const match = /^proactive\.(\d+)(.*)$/.exec(key);
+    const index = match ? Number(match[1]) : -1;
+    if (!match || index < removed) kept[key] = message;
+    else if (index > removed) kept[`proactive.${index - 1}${match[2]}`] = message;
+  }
+  return kept;
+}
 
 const sectionTitles: Record<Section, string> = {
   appearance: 'Appearance',
@@ -216,6 +295,7 @@ const sectionTitles: Record<Section, string> = {
   routing: 'Hours and routing',
   phone: 'Phone numbers',
   preChat: 'Pre-chat form',
+  proactive: 'Proactive messages',
 };
 
 const dayNames: Record<Day, string> = {
@@ -233,6 +313,12 @@ const preChatChoices: Record<PreChatField, string> = {
   off: 'Not asked',
   optional: 'Optional',
   required: 'Required',
+};
+
+/** When a proactive message shows. */
+const triggerChoices: Record<ProactiveRule['trigger'], string> = {
+  auto: 'When the conditions below hold',
+  page: 'Only when the page calls Parley.trigger(id)',
 };
 
 /** The pre-chat form's fields, as the page names them. */
@@ -378,7 +464,7 @@ export function WidgetSettings({ api, origin = location.origin }: WidgetSettings
       setForm((latest) => (latest ? { ...latest, [section]: sectionForm(updated, section) } : latest));
       setOutcomes((latest) => ({ ...latest, [section]: { ...cleanOutcome, saved: true } }));
     } catch (error) {
-      setOutcomes((latest) => ({ ...latest, [section]: outcomeOf(error, sectionFields[section]) }));
+      setOutcomes((latest) => ({ ...latest, [section]: outcomeOf(error, knownFields(section, draft)) }));
     } finally {
       setBusy(null);
     }
@@ -393,6 +479,22 @@ export function WidgetSettings({ api, origin = location.origin }: WidgetSettings
     if (section === 'access') return { name: draft.access.name, allowedOrigins: lines(draft.access.origins) };
     if (section === 'phone') return { settings: { defaultCountry: draft.phone.defaultCountry.trim().toUpperCase() || null } };
     if (section === 'preChat') return { settings: { preChat: draft.preChat } };
+    if (section === 'proactive') {
+      // The whole list, in its order: the first rule that applies wins. Numbers as typed, as the other sections'.
+      return {
+        settings: {
+          proactive: draft.proactive.map((rule) => ({
+            id: rule.id.trim(),
+            message: rule.message,
+            trigger: rule.trigger,
+            urlPattern: rule.urlPattern.trim(),
+            delaySeconds: count(rule.delaySeconds) as number,
+            minVisits: count(rule.minVisits) as number,
+            repeatAfterDays: count(rule.repeatAfterDays) as number,
+          })),
+        },
+      };
+    }
     const bot = draft.bot;
     return {
       bot: {
@@ -507,6 +609,48 @@ export function WidgetSettings({ api, origin = location.origin }: WidgetSettings
   const zones = timeZones();
   const country = countryName(draft.phone.defaultCountry.trim().toUpperCase());
   const teamKnown = routing.teamId === '' || teams.some((team) => team.id === routing.teamId);
+
+  /** Replaces the proactive messages; `errors`, when given, are the field errors that still apply to them. */
+  function setRules(rules: RuleDraft[], errors?: Record<string, string>) {
+    setForm({ ...draft, proactive: rules });
+    const outcome = outcomes.proactive;
+    if (outcome?.saved) setOutcomes({ ...outcomes, proactive: cleanOutcome });
+    else if (outcome && errors) setOutcomes({ ...outcomes, proactive: { ...outcome, fields: errors } });
+  }
+
+  function changeRule(index: number, values: Partial<Omit<RuleDraft, 'key'>>) {
+    setRules(draft.proactive.map((rule, at) => (at === index ? { ...rule, ...values } : rule)));
+  }
+
+  function removeRule(index: number) {
+    setRules(
+      draft.proactive.filter((_, at) => at !== index),
+      withoutRuleErrors(outcomes.proactive?.fields ?? {}, index),
+    );
+  }
+
+  /** One of a rule's number fields, typed as the other sections' numbers are. */
+  function ruleNumber(index: number, name: 'delaySeconds' | 'minVisits' | 'repeatAfterDays', label: string, min: number, hint: string) {
+    const rule = draft.proactive[index]!;
+    return field(
+      'proactive',
+      `proactive.${index}.${name}`,
+      label,
+      (props) => (
+        <input
+          {...props}
+          type="number"
+          inputMode="numeric"
+          min={min}
+          max={PROACTIVE_LIMITS[name]}
+          step={1}
+          value={rule[name]}
+          onInput={(event) => changeRule(index, { [name]: event.currentTarget.value })}
+        />
+      ),
+      hint,
+    );
+  }
 
   function setDay(day: Day, intervals: Interval[]) {
     change('routing', { weekly: { ...routing.weekly, [day]: intervals } });
@@ -1031,6 +1175,127 @@ export function WidgetSettings({ api, origin = location.origin }: WidgetSettings
                   </select>
                 )),
               )}
+            </>,
+          )}
+
+          {renderSection(
+            'proactive',
+            <>
+              <p class="hint">
+                The widget speaks first: a small bubble by the launcher, which opens a conversation when the visitor answers. The first
+                message that applies is shown.
+              </p>
+              {draft.proactive.length === 0 && <p class="hint">No proactive message: the widget waits for the visitor.</p>}
+              {draft.proactive.map((rule, index) => {
+                const name = `Proactive message ${index + 1}`;
+                const ruleError = outcomes.proactive?.fields[`proactive.${index}`];
+                return (
+                  <fieldset key={rule.key} class="schedule proactive-rule" data-rule={index}>
+                    <legend>{name}</legend>
+                    {field('proactive', `proactive.${index}.message`, 'Message', (props) => (
+                      <textarea
+                        {...props}
+                        rows={2}
+                        maxLength={PROACTIVE_LIMITS.message}
+                        placeholder="Questions about our plans?"
+                        value={rule.message}
+                        onInput={(event) => changeRule(index, { message: event.currentTarget.value })}
+                      />
+                    ))}
+                    {field(
+                      'proactive',
+                      `proactive.${index}.id`,
+                      'Id',
+                      (props) => (
+                        <input
+                          {...props}
+                          maxLength={40}
+                          spellcheck={false}
+                          autoComplete="off"
+                          value={rule.id}
+                          onInput={(event) => changeRule(index, { id: event.currentTarget.value })}
+                        />
+                      ),
+                      'Lowercase letters, digits and dashes: the name a page gives Parley.trigger(id).',
+                    )}
+                    {field('proactive', `proactive.${index}.trigger`, 'Show', (props) => (
+                      <select
+                        {...props}
+                        value={rule.trigger}
+                        onChange={(event) => changeRule(index, { trigger: event.currentTarget.value === 'page' ? 'page' : 'auto' })}
+                      >
+                        {(Object.keys(triggerChoices) as Array<ProactiveRule['trigger']>).map((trigger) => (
+                          <option key={trigger} value={trigger}>
+                            {triggerChoices[trigger]}
+                          </option>
+                        ))}
+                      </select>
+                    ))}
+                    {field(
+                      'proactive',
+                      `proactive.${index}.urlPattern`,
+                      'URL pattern',
+                      (props) => (
+                        <input
+                          {...props}
+                          maxLength={PROACTIVE_LIMITS.urlPattern}
+                          spellcheck={false}
+                          placeholder="/pricing*"
+                          value={rule.urlPattern}
+                          onInput={(event) => changeRule(index, { urlPattern: event.currentTarget.value })}
+                        />
+                      ),
+                      'The path and query of the pages it shows on: * matches anything; empty: every page.',
+                    )}
+                    {ruleNumber(
+                      index,
+                      'delaySeconds',
+                      'Delay (seconds)',
+                      0,
+                      `Time on the page before it shows: 0 to ${PROACTIVE_LIMITS.delaySeconds}.`,
+                    )}
+                    {ruleNumber(
+                      index,
+                      'minVisits',
+                      'From visit',
+                      1,
+                      `1: from the first visit; 2: from the second… At most ${PROACTIVE_LIMITS.minVisits}.`,
+                    )}
+                    {ruleNumber(
+                      index,
+                      'repeatAfterDays',
+                      'At most once every N days',
+                      1,
+                      `A visitor sees it at most once in this many days: 1 to ${PROACTIVE_LIMITS.repeatAfterDays}.`,
+                    )}
+                    {ruleError && <p class="field-error">{ruleError}</p>}
+                    <div class="settings-actions">
+                      <button
+                        type="button"
+                        class="button button-ghost"
+                        aria-label={`Remove ${name.toLowerCase()}`}
+                        onClick={() => removeRule(index)}
+                      >
+                        Remove
+                      </button>
+                    </div>
+                  </fieldset>
+                );
+              })}
+              {outcomes.proactive?.fields.proactive && <p class="field-error">{outcomes.proactive.fields.proactive}</p>}
+              <div class="settings-actions">
+                <button
+                  type="button"
+                  class="button"
+                  disabled={draft.proactive.length >= PROACTIVE_LIMITS.rules}
+                  onClick={() => setRules([...draft.proactive, newRuleDraft(draft.proactive)])}
+                >
+                  Add a proactive message
+                </button>
+                {draft.proactive.length >= PROACTIVE_LIMITS.rules && (
+                  <span class="hint">At most {PROACTIVE_LIMITS.rules} proactive messages.</span>
+                )}
+              </div>
             </>,
           )}
 

@@ -39,7 +39,43 @@ describe('buildHistory', () => {
   it('keeps the newest messages within the token budget and starts with the user', () => {
     const long = 'x'.repeat(400);
     const history = buildHistory([message(1, 'visitor', long), message(2, 'bot', long), message(3, 'visitor', 'last')], 3, 120);
-    expect(history).toEqual([{ role: 'user', content: 'last' }]);
+    // The reply whose question the budget cut is kept, as a note on the first user turn.
+    expect(history).toEqual([{ role: 'user', content: `(Earlier in this conversation we wrote: ${long})\n\nlast` }]);
+    // With no room for that reply either, the newest message alone.
+    expect(buildHistory([message(1, 'visitor', long), message(2, 'bot', long), message(3, 'visitor', 'last')], 3, 50)).toEqual([
+      { role: 'user', content: 'last' },
+    ]);
+  });
+
+  it('opens with the user: a proactive message the visitor answers becomes a note on their first turn', () => {
+    const proactive = 'Questions about our plans? We can help you pick one.';
+    const history = buildHistory([message(1, 'bot', proactive, 'Sam'), message(2, 'visitor', 'Is there a team plan?')], 0, 10_000);
+    expect(history).toEqual([{ role: 'user', content: `(Earlier in this conversation we wrote: ${proactive})\n\nIs there a team plan?` }]);
+    expect(history[0]!.content).toMatch(/^\(Earlier in this conversation we wrote: Questions about our plans\?/);
+    // The rest of the conversation goes on as usual after it.
+    expect(
+      buildHistory(
+        [
+          message(1, 'bot', proactive),
+          message(2, 'visitor', 'Is there a team plan?'),
+          message(3, 'system', 'x'),
+          message(4, 'bot', 'Yes: Team.'),
+          message(5, 'visitor', 'Price?'),
+        ],
+        2,
+        10_000,
+      ),
+    ).toEqual([
+      { role: 'user', content: `(Earlier in this conversation we wrote: ${proactive})\n\nIs there a team plan?` },
+      { role: 'assistant', content: 'Yes: Team.' },
+      { role: 'user', content: 'Price?' },
+    ]);
+  });
+
+  it('gives no turns for a history of our messages alone', () => {
+    expect(buildHistory([message(1, 'bot', 'Questions about our plans?')], 0, 10_000)).toEqual([]);
+    expect(buildHistory([message(1, 'bot', 'Questions about our plans?'), message(2, 'system', 'x')], 0, 10_000)).toEqual([]);
+    expect(buildHistory([], 0, 10_000)).toEqual([]);
   });
 });
 

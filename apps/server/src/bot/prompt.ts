@@ -102,7 +102,13 @@ export function buildHistory(messages: readonly Message[], answeredSeq: number, 
     if (previous && previous.role === role && typeof previous.content === 'string') previous.content += `\n\n${text}`;
     else turns.push({ role, content: text });
   }
-  // The API wants the conversation to open with the user.
-  while (turns[0]?.role === 'assistant') turns.shift();
+  // The API wants the conversation to open with the user. What we wrote before the visitor's first kept turn (a
+  // proactive message they answer, or a reply whose question the budget cut) becomes a note on that turn, so the model
+  // still knows what the visitor is answering.
+  const earlier: string[] = [];
+  while (turns[0]?.role === 'assistant') earlier.push(String(turns.shift()!.content));
+  const first = turns[0];
+  if (earlier.length > 0 && first && typeof first.content === 'string')
+    first.content = `(Earlier in this conversation we wrote: ${earlier.join('\n\n')})\n\n${first.content}`;
   return turns;
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import {
   contacts,
   conversationEvents,
@@ -51,7 +52,10 @@ export interface SendResult {
   conversationChanged: boolean;
   /** What the edges must do now that the transaction has committed (start or cancel a bot turn). */
   effects: Effect[];
-  /** The system messages the send's transition wrote just before the message ("The conversation was reopened."). */
+  /**
+   * The messages written just before it: the proactive message the visitor answers, when the send started the
+   * conversation, and the system messages of the send's transition ("The conversation was reopened.").
+   */
   systemMessages: Message[];
   /** The system messages written just after it: the queue position of a conversation that started in the queue. */
   followingMessages?: Message[];
@@ -454,6 +458,14 @@ export async function visitorPreChat(
 
 const PRE_CHAT_MISSING = { name: 'Give your name.', email: 'Give your e-mail address.', phone: 'Give your phone number.' } as const;
 
+/** What the visitor chose before the message or request that starts a conversation: both ids, ignored when unknown. */
+export interface ConversationOpening {
+  /** The pre-chat topic picked (`session.topics`). */
+  topic?: string | undefined;
+  /** The widget's proactive message the visitor answers. */
+  proactive?: string | undefined;
+}
+
 /**
  * Locks the visitor's open conversation, creating it (and the contact) on first use. Upserting the contact locks its
  * row, which serializes this visitor's concurrent first sends (an outbox flush from two tabs): the loser then finds the
@@ -462,10 +474,10 @@ const PRE_CHAT_MISSING = { name: 'Give your name.', email: 'Give your e-mail add
 async function lockOrCreateVisitorConversation(
   tx: Transaction,
   visitor: VisitorContext,
-  topic?: string,
-): Promise<{ row: ConversationRow; created: boolean }> {
+  opening: ConversationOpening,
+): Promise<{ row: ConversationRow; created: boolean; opened: Message[] }> {
   const [existing] = await lockVisitorConversation(tx, visitor.contactId);
-  if (existing) return { row: existing, created: false };
+  if (existing) return { row: existing, created: false, opened: [] };
   const [contact] = await tx
     .insert(contacts)
     .values({
@@ -483,7 +495,7 @@ async function lockOrCreateVisitorConversation(
     throw new ParleyError('unavailable', 'This visitor continues as another contact; the message is sent after reconnecting.');
   }
   const [raced] = await lockVisitorConversation(tx, visitor.contactId);
-  if (raced) return { row: raced, created: false };
+  if (raced) return { row: raced, created: false, opened: [] };
   // The widget's settings and routing as they are now (an admin may have changed them since the visitor connected).
   const [widget] = await tx
     .select({ routing: widgets.routing, settings: widgets.settings })
@@ -492,7 +504,9 @@ async function lockOrCreateVisitorConversation(
   // The pre-chat form's required fields: a conversation starts only with a contact that has them. Thrown inside the
   // transaction, so the contact written above is rolled back: a refused first message writes nothing.
   // Stored settings were checked when written: read as `findWidgetByKey` reads them.
-  assertPreChatRequirements(widgetSettingsSchema.parse(widget?.settings ?? {}).preChat, { ...contact, ...visitor.identity });
+  const settings = widgetSettingsSchema.parse(widget?.settings ?? {});
+  assertPreChatRequirements(settings.preChat, { ...contact, ...visitor.identity });
+  const { topic } = opening;
   // The picked topic's team, else the widget's. A topic it no longer offers is no topic.
   const routing = routingConfigSchema.parse(widget?.routing ?? {});
   const picked = topic === undefined ? undefined : routing.topics.find((candidate) => candidate.id === topic);
@@ -511,7 +525,22 @@ async function lockOrCreateVisitorConversation(
     })
     .returning();
   await insertAuditEvents(tx, row!.id, [{ type: 'created', toStatus: row!.status, actorKind: 'visitor', actorId: visitor.contactId }]);
-  return { row: row!, created: true };
+  // The proactive message the visitor answers opens the conversation, as the bot's: agents and the bot read what the
+  // visitor replies to. A rule the widget no longer has is none.
+  const rule = settings.proactive.find((candidate) => candidate.id === opening.proactive);
+  if (!rule) return { row: row!, created: true, opened: [] };
+  const appended = await appendMessage(tx, {
+    conversation: sql`c.id = ${row!.id}`,
+    message: {
+      clientId: `proactive-${randomUUID()}`,
+      authorKind: 'bot',
+      authorId: null,
+      body: rule.message,
+      // Named as the widget names its bot, as the bot's replies are (`toMessage` reads it).
+      metadata: { proactive: rule.id, authorName: settings.botName },
+    },
+  });
+  return { row: appended!.conversation, created: true, opened: [toMessage(appended!.message)] };
 }
 
 /**
@@ -521,7 +550,7 @@ async function lockOrCreateVisitorConversation(
 export async function sendVisitorMessage(
   db: Database,
   visitor: VisitorContext,
-  input: { clientId: string; body: string; topic?: string | undefined },
+  input: { clientId: string; body: string } & ConversationOpening,
 ): Promise<SendResult> {
   const fast = await appendVisitorMessageFast(db, visitor.contactId, input);
   if (fast) {
@@ -537,7 +566,7 @@ export async function sendVisitorMessage(
     };
   }
   return db.transaction(async (tx) => {
-    const { row: conversation, created } = await lockOrCreateVisitorConversation(tx, visitor, input.topic);
+    const { row: conversation, created, opened } = await lockOrCreateVisitorConversation(tx, visitor, input);
     const result = await appendToLockedConversation(
       tx,
       conversation,
@@ -553,7 +582,7 @@ export async function sendVisitorMessage(
       conversation: following.length > 0 ? await readConversation(tx, conversation.id) : result.conversation,
       conversationChanged: created || result.changed,
       effects: result.effects,
-      systemMessages: result.systemMessages,
+      systemMessages: [...opened, ...result.systemMessages],
       followingMessages: following,
     };
   });
@@ -776,15 +805,15 @@ export async function requestHandoff(
   db: Database,
   visitor: VisitorContext,
   reason: string,
-  topic?: string,
+  opening: ConversationOpening = {},
 ): Promise<{ conversation: ConversationRow; effects: Effect[]; messages: Message[] }> {
   return db.transaction(async (tx) => {
-    const conversation = await lockOrCreateVisitorConversation(tx, visitor, topic);
+    const conversation = await lockOrCreateVisitorConversation(tx, visitor, opening);
     if (conversation.created && conversation.row.status === 'queued') {
       // A widget without a bot: the new conversation is in the queue already; the visitor is told as if they asked.
       const told = await appendSystemMessages(tx, conversation.row, [{ type: 'handoff_requested', by: 'visitor' }, { type: 'queued' }]);
       const effects: Effect[] = [{ type: 'route' }, { type: 'queue-changed' }];
-      return { conversation: await readConversation(tx, conversation.row.id), effects, messages: told };
+      return { conversation: await readConversation(tx, conversation.row.id), effects, messages: [...conversation.opened, ...told] };
     }
     const plan = planTransition(
       conversation.row,
@@ -792,7 +821,7 @@ export async function requestHandoff(
       { kind: 'visitor', id: visitor.contactId },
     );
     const applied = await applyPlan(tx, conversation.row, plan);
-    return { conversation: applied.conversation, effects: plan.effects, messages: applied.messages };
+    return { conversation: applied.conversation, effects: plan.effects, messages: [...conversation.opened, ...applied.messages] };
   });
 }
 

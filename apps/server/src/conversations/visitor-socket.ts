@@ -225,7 +225,7 @@ export function registerVisitorSocket(
         db,
         visitor,
         payload.reason ?? 'The visitor asked for a person.',
-        payload.topic,
+        payload,
       );
       await publishConversationChange(realtime, db, app.conversationEffects.perform, conversation, effects, messages);
       return withQueueStatus(conversation);

@@ -53,6 +53,7 @@ function toWidgetAdmin(row: WidgetRow): WidgetAdmin {
       botName: settings.botName,
       defaultCountry: settings.defaultCountry ?? null,
       preChat: settings.preChat,
+      proactive: settings.proactive,
     },
     bot: { enabled: bot.enabled, handoff: bot.handoff, persona: bot.persona, tone: bot.tone, businessFacts: bot.businessFacts },
     routing: routingConfigSchema.parse(row.routing),

@@ -20,6 +20,17 @@ const widgetLooksExample = {
   locale: 'en-US',
   botName: 'Trail Guide',
   preChat: { name: 'required', email: 'optional', phone: 'off' },
+  proactive: [
+    {
+      id: 'sizing-help',
+      message: 'Not sure which size fits? Tell us your height and we will help you pick.',
+      trigger: 'auto',
+      urlPattern: '/products/*',
+      delaySeconds: 30,
+      minVisits: 1,
+      repeatAfterDays: 14,
+    },
+  ],
 } satisfies Omit<WidgetPublicSettings, 'agents'>;
 
 /** Answer of `GET /api/widgets/:publicKey/settings`, with `showAgents` on. */

@@ -53,6 +53,7 @@ const widget: Session['widget'] = {
   locale: 'en',
   botName: 'Assistant',
   preChat: { name: 'off', email: 'off', phone: 'off' },
+  proactive: [],
 };
 
 const bot: Message['author'] = { kind: 'bot', id: null, name: 'Assistant' };

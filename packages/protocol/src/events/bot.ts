@@ -4,6 +4,7 @@
  * @module
  */
 import { z } from 'zod';
+import { proactiveRuleIdSchema } from '../proactive.js';
 import { topicIdSchema } from '../topic.js';
 
 /** The bot started a reply; `messageId` is the id the stored message will have. */
@@ -43,6 +44,8 @@ export const handoffRequestSchema = z.object({
   reason: z.string().max(500).optional(),
   /** As a message's `topic`: read only when the request starts the conversation. */
   topic: topicIdSchema.optional(),
+  /** As a message's `proactive`: read only when the request starts the conversation. */
+  proactive: proactiveRuleIdSchema.optional(),
 });
 /** The visitor asks for a human. */
 export type HandoffRequest = z.infer<typeof handoffRequestSchema>;

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { clientIdSchema, messageBodySchema, messageSchema, quickRepliesSchema, seqSchema } from '../models.js';
+import { proactiveRuleIdSchema } from '../proactive.js';
 import { topicIdSchema } from '../topic.js';
 
 /** What every sent message carries. */
@@ -13,10 +14,15 @@ const messageSendSchema = z.object({
 });
 
 /**
- * A visitor sends a message. `topic`, one of the session's `topics`, is read only when the message starts a
- * conversation: its team gets it. A topic the widget no longer offers is ignored, so the message is never lost.
+ * A visitor sends a message. `topic`, one of the session's `topics`, and `proactive`, the id of the widget's proactive
+ * message the visitor answers, are read only when the message starts a conversation: the topic's team gets it, and the
+ * proactive message is written first, as the bot's. A topic or rule the widget no longer has is ignored, so the message
+ * is never lost.
  */
-export const visitorMessageSendSchema = messageSendSchema.extend({ topic: topicIdSchema.optional() });
+export const visitorMessageSendSchema = messageSendSchema.extend({
+  topic: topicIdSchema.optional(),
+  proactive: proactiveRuleIdSchema.optional(),
+});
 /** A visitor sends a message. */
 export type VisitorMessageSend = z.infer<typeof visitorMessageSendSchema>;
 

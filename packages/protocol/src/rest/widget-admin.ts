@@ -4,6 +4,7 @@
  * @module
  */
 import { z } from 'zod';
+import { proactiveRulesSchema } from '../proactive.js';
 import { WIDGET_OFFSET_LIMITS, WIDGET_TEXT_LIMITS } from '../constants.js';
 import { preChatFieldSchema, widgetSettingsSchema } from '../models.js';
 import { widgetRoutingSchema } from './routing.js';
@@ -201,6 +202,8 @@ export const widgetSettingsUpdateSchema = z.strictObject({
       phone: preChatFieldSchema.optional(),
     })
     .optional(),
+  /** The proactive messages, all of them: the list given replaces the stored one (`[]` removes them all). */
+  proactive: proactiveRulesSchema.optional(),
 });
 
 /** Part of the bot to change; `handoff` may name some rules only. */

@@ -32,6 +32,7 @@ export const widgetPublicSettingsSchema = widgetSettingsSchema
     locale: true,
     botName: true,
     preChat: true,
+    proactive: true,
   })
   .extend({
     /** With `showAgents` on: up to three agents who may answer, online ones first, by first name. Absent otherwise. */

@@ -119,6 +119,12 @@ export class FakeClient implements WidgetClient {
     this.topic = id;
   }
 
+  /** Every call to `answerProactive`, in order. */
+  readonly proactiveAnswered: Array<string | null> = [];
+  answerProactive(id: string | null) {
+    this.proactiveAnswered.push(id);
+  }
+
   /** A visitor without a conversation yet, of a widget that offers `topics` (undefined or empty: no choice). */
   offerTopics(topics: Session['topics']) {
     this.session = { ...this.session!, conversation: null, topics };

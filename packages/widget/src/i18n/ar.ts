@@ -62,6 +62,7 @@ export const ar: Catalog = {
   email: 'البريد الإلكتروني',
   phone: 'الهاتف (اختياري)',
   contactEmpty: 'أدخل بريدًا إلكترونيًا أو رقم هاتف.',
+  dismiss: 'إغلاق الرسالة',
   topics: 'كيف يمكننا مساعدتك؟',
   preChat: 'قبل أن نبدأ، عرّفنا بنفسك.',
   preChatName: 'الاسم',

@@ -51,6 +51,7 @@ export const de: Catalog = {
   email: 'E-Mail',
   phone: 'Telefon (optional)',
   contactEmpty: 'Bitte geben Sie eine E-Mail-Adresse oder eine Telefonnummer ein.',
+  dismiss: 'Nachricht schließen',
   topics: 'Wobei können wir Ihnen helfen?',
   preChat: 'Bevor wir beginnen: Wer sind Sie?',
   preChatName: 'Name',

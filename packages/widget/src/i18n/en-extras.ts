@@ -19,6 +19,8 @@ export const enExtras = {
   email: 'E-mail',
   phone: 'Phone (optional)',
   contactEmpty: 'Enter an e-mail address or a phone number.',
+  /** The close button of a proactive message's bubble. */
+  dismiss: 'Dismiss message',
   topics: 'What can we help you with?',
   preChat: 'Before we start, tell us about you.',
   preChatName: 'Name',

@@ -51,6 +51,7 @@ export const es: Catalog = {
   email: 'Correo electrónico',
   phone: 'Teléfono (opcional)',
   contactEmpty: 'Escribe un correo electrónico o un número de teléfono.',
+  dismiss: 'Cerrar mensaje',
   topics: '¿En qué podemos ayudarte?',
   preChat: 'Antes de empezar, cuéntanos quién eres.',
   preChatName: 'Nombre',

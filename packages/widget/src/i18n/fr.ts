@@ -52,6 +52,7 @@ export const fr: Catalog = {
   email: 'E-mail',
   phone: 'Téléphone (facultatif)',
   contactEmpty: 'Saisissez une adresse e-mail ou un numéro de téléphone.',
+  dismiss: 'Fermer le message',
   topics: 'Comment pouvons-nous vous aider\u202f?',
   preChat: 'Avant de commencer, présentez-vous.',
   preChatName: 'Nom',

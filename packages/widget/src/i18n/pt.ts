@@ -50,6 +50,7 @@ export const pt: Catalog = {
   email: 'E-mail',
   phone: 'Telefone (opcional)',
   contactEmpty: 'Informe um e-mail ou um número de telefone.',
+  dismiss: 'Fechar mensagem',
   topics: 'Como podemos ajudar?',
   preChat: 'Antes de começar, conte-nos quem você é.',
   preChatName: 'Nome',
