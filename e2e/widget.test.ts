@@ -426,3 +426,57 @@ describe('proactive messages, set in the console', () => {
     expect(await authors.nth(1).getAttribute('data-author')).toBe('visitor');
   });
 });
+
+describe('several conversations', () => {
+  it('starts a new conversation after a resolved one and reads the earlier one again, accessible in each state', async () => {
+    const login = await fetch(`${parley.baseUrl}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: parley.agentEmail, password: parley.agentPassword }),
+    });
+    const { token } = (await login.json()) as { token: string };
+
+    const shop = await newPage({ width: 1280, height: 800 });
+    await openShop(shop);
+    await shop.getByRole('button', { name: 'Open chat' }).click();
+    await shop.evaluate(() => {
+      const page = window as unknown as { askedIn?: Promise<string> };
+      page.askedIn = new Promise((resolve) => window.Parley!.on('message', (message) => resolve(message.conversationId)));
+    });
+    await shop.getByRole('textbox', { name: 'Message' }).fill('Do you ship to Norway?');
+    await shop.getByRole('button', { name: 'Send' }).click();
+    await expect.poll(() => shop.locator('[data-parley-widget] [data-author="bot"]').count(), { timeout: 10_000 }).toBe(1);
+
+    // An agent resolves it (the inbox's Resolve, through the API here). The page's API says which conversation it is.
+    const asked = { id: await shop.evaluate(() => (window as unknown as { askedIn: Promise<string> }).askedIn) };
+    const resolved = await fetch(`${parley.baseUrl}/api/conversations/${asked.id}`, {
+      method: 'PATCH',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ status: 'resolved' }),
+    });
+    expect(resolved.status).toBe(200);
+
+    const startNew = shop.getByRole('button', { name: 'Start a new conversation' });
+    await startNew.waitFor({ timeout: 10_000 });
+    expect(await accessibilityViolations(shop)).toEqual([]);
+    await startNew.click();
+    await expect.poll(() => shop.locator('[data-parley-widget] .log .message[data-author]').count()).toBe(0);
+    expect(await shop.evaluate(() => document.querySelector('[data-parley-widget]')!.shadowRoot!.activeElement?.tagName)).toBe('TEXTAREA');
+
+    await shop.getByRole('button', { name: 'Earlier conversations' }).click();
+    const history = shop.getByRole('dialog', { name: 'Earlier conversations' });
+    const earlier = history.locator('.history-list button');
+    await expect.poll(() => earlier.count()).toBe(1);
+    await earlier.click();
+    await expect
+      .poll(() => history.locator('.log .message[data-author="visitor"]').first().textContent())
+      .toContain('Do you ship to Norway?');
+    expect(await accessibilityViolations(shop)).toEqual([]);
+    await shop.screenshot({ path: join(screenshots, 'widget-earlier-conversation.png') });
+    await shop.keyboard.press('Escape');
+    await shop.keyboard.press('Escape');
+    expect(await history.count()).toBe(0);
+    // The chat is still open, ready for the new conversation's first message.
+    expect(await shop.getByRole('textbox', { name: 'Message' }).isVisible()).toBe(true);
+  });
+});

@@ -102,6 +102,51 @@ describe('@parley/client against the real server', () => {
     agent.close();
   });
 
+  it('starts a new conversation after a resolved one, lists both, and reads the past one again', async () => {
+    const tenant = await createTenant(server);
+    const { token } = await login(server, tenant.email, tenant.password);
+    const client = sdk(tenant.widget.publicKey);
+    const first = await client.send('Where is my order?');
+    await expect(client.startConversation()).rejects.toMatchObject({ code: 'transition_rejected' });
+
+    const resolvedLine = waitForMessage(client, (message) => message.event?.type === 'resolved');
+    const response = await apiRequest(server, `/api/conversations/${first.conversationId}`, token, 'PATCH', { status: 'resolved' });
+    expect(response.status).toBe(200);
+    await resolvedLine;
+    expect(client.session!.pastConversations).toBe(0);
+
+    const closed = await client.startConversation();
+    expect(closed).toMatchObject({ id: first.conversationId, status: 'closed' });
+    expect(client.session!.conversation).toBeNull();
+    expect(client.messages).toEqual([]);
+    expect(client.session!.pastConversations).toBe(1);
+
+    const second = await client.send('And can I change the address?');
+    expect(second.conversationId).not.toBe(first.conversationId);
+    expect(second.seq).toBe(1);
+    await waitForMessage(client, (message) => message.body === 'And can I change the address?');
+    // Only the new conversation's messages (the away line that follows the message included).
+    expect(client.messages[0]).toMatchObject({ seq: 1, body: 'And can I change the address?' });
+    expect(new Set(client.messages.map((message) => message.conversationId))).toEqual(new Set([second.conversationId]));
+
+    const listed = await client.listConversations();
+    expect(listed.map((summary) => [summary.id, summary.status, summary.lastMessage?.body])).toEqual([
+      [second.conversationId, client.session!.conversation!.status, 'And can I change the address?'],
+      [first.conversationId, 'closed', 'Where is my order?'],
+    ]);
+    const page = await client.readConversation(first.conversationId);
+    expect(page.hasMore).toBe(false);
+    expect(page.messages[0]).toMatchObject({ seq: 1, body: 'Where is my order?', author: { kind: 'visitor' } });
+    expect(page.messages.at(-1)!.event?.type).toBe('resolved');
+    // Reading a past conversation leaves the current one as it was.
+    expect(new Set(client.messages.map((message) => message.conversationId))).toEqual(new Set([second.conversationId]));
+
+    // Another visitor can't read it.
+    const other = sdk(tenant.widget.publicKey);
+    await waitForStatus(other, 'connected');
+    await expect(other.readConversation(first.conversationId)).rejects.toMatchObject({ code: 'not_found' });
+  });
+
   it('keeps a message written offline in the outbox and delivers it once on the next connection', async () => {
     const tenant = await createTenant(server);
     const { token } = await login(server, tenant.email, tenant.password);

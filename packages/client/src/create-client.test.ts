@@ -966,6 +966,25 @@ describe('createClient: pre-chat topics', () => {
     expect(server.sends[0]).toMatchObject({ body: 'one', proactive: 'sizing-help' });
   });
 
+  it('forgets a conversation pushed as closed (the visitor started over in another tab): it is a past one now', async () => {
+    const { server, client, visitor } = await offering();
+    await client.send('Hello');
+    await vi.waitFor(() => expect(bodies(client.messages)).toEqual(['Hello']));
+    expect(client.session?.conversation).not.toBeNull();
+    const conversationEvents: string[] = [];
+    client.on('conversation', (conversation) => conversationEvents.push(conversation.status));
+    server.broadcast(visitor, 'conversation:updated', { ...visitor.conversation!, status: 'closed' });
+    await vi.waitFor(() => expect(client.session?.conversation).toBeNull());
+    expect(client.messages).toEqual([]);
+    expect(client.session?.pastConversations).toBe(1);
+    expect(conversationEvents).toEqual(['closed']);
+    // The next message's opening goes out again: there is no conversation.
+    client.chooseTopic('billing');
+    visitor.conversation = null;
+    await client.send('A new question');
+    expect(server.sends.at(-1)).toMatchObject({ body: 'A new question', topic: 'billing' });
+  });
+
   it('ignores a topic the widget no longer offers, as the server does', async () => {
     const { server, client, visitor } = await offering();
     client.chooseTopic('returns');

@@ -13,11 +13,13 @@ import {
   type ErrorCode,
   type Message,
   type MessageSent,
+  type MessagesPage,
   type QueueStatus,
   type Session,
   type TypingChanged,
   type VisitorClientEvents,
   type VisitorConversation,
+  type VisitorConversationSummary,
   type VisitorHandshake,
   type VisitorServerEvents,
 } from '@parley/protocol';
@@ -260,6 +262,46 @@ export interface ParleyClient {
    * ```
    */
   rate(resolvedSeq: number, rating: number, comment?: string): Promise<Message>;
+  /**
+   * Starts over after a resolved conversation: closes it (the agents see it closed), so that the visitor's next message
+   * starts a new conversation instead of reopening it. The client then has no conversation (`session.conversation` is
+   * null, `messages` empty) until that message; the closed one is among {@link ParleyClient.listConversations}. Rejects
+   * with `transition_rejected` while the conversation is still open, `not_found` without one, `unavailable` when not
+   * connected.
+   *
+   * @example
+   * ```ts
+   * newConversationButton.addEventListener('click', () => client.startConversation())
+   * ```
+   */
+  startConversation(): Promise<VisitorConversation>;
+  /**
+   * The visitor's conversations, the newest first (at most 50), the current one included: each with its status, when it
+   * started and the start of its last message that isn't a status line. `session.pastConversations` says how many there
+   * are besides the current one. Rejects with `unavailable` when not connected.
+   *
+   * @example
+   * ```ts
+   * for (const past of await client.listConversations()) console.log(past.createdAt, past.lastMessage?.body)
+   * ```
+   */
+  listConversations(): Promise<VisitorConversationSummary[]>;
+  /**
+   * The messages of one of the visitor's conversations (an id from {@link ParleyClient.listConversations}) after
+   * `afterSeq` (default 0: from the first), oldest first, up to 500 at a time (`hasMore` when there are more: ask again
+   * after the last one's `seq`), to read a past conversation again; it doesn't change the current one. Rejects with
+   * `not_found` for an id that isn't one of theirs, `unavailable` when not connected.
+   *
+   * @example
+   * ```ts
+   * const transcript = []
+   * for (let page; !page || page.hasMore; ) {
+   *   page = await client.readConversation(past.id, transcript.at(-1)?.seq ?? 0)
+   *   transcript.push(...page.messages)
+   * }
+   * ```
+   */
+  readConversation(conversationId: string, afterSeq?: number): Promise<MessagesPage>;
   /**
    * Leaves an e-mail address and/or phone number for a reply while nobody can answer (after an `away` status line).
    * Resolves with the `contact_saved` line, which also arrives as a message; rejects with `invalid_payload` (its
@@ -666,7 +708,22 @@ export function createClientWithSocket(options: ClientOptions, createSocket: Cre
     events.emit('queue', queue);
   }
 
+  /** No current conversation (none yet, or the last one closed): the next message starts one. */
+  function leaveConversation() {
+    storage.removeItem(keys.conversation);
+    store.reset(null);
+    emitDrafts(pruneDrafts());
+    setQueue(null);
+  }
+
   function applyConversation(conversation: VisitorConversation) {
+    if (conversation.status === 'closed') {
+      // Closed for good (the visitor started over, or it sat resolved too long): it is a past conversation now.
+      leaveConversation();
+      if (session?.conversation) session = { ...session, conversation: null, pastConversations: (session.pastConversations ?? 0) + 1 };
+      events.emit('conversation', conversation);
+      return;
+    }
     storage.setItem(keys.conversation, conversation.status);
     // The contact holds the pre-chat answer now (see `answers`).
     answers = undefined;
@@ -686,7 +743,8 @@ export function createClientWithSocket(options: ClientOptions, createSocket: Cre
   /** News about the conversation, pushed or in an ack: apply it and fetch what it says was missed. */
   function updateConversation(conversation: VisitorConversation) {
     applyConversation(conversation);
-    if (ready && conversation.lastSeq > store.lastSeq) catchUp();
+    // A closed one is left behind: nothing of it to fetch.
+    if (ready && conversation.status !== 'closed' && conversation.lastSeq > store.lastSeq) catchUp();
   }
 
   function scheduleRetry(retry: () => void) {
@@ -720,12 +778,7 @@ export function createClientWithSocket(options: ClientOptions, createSocket: Cre
       storage.setItem(keys.session, next.sessionToken);
       session = next;
       if (next.conversation) applyConversation(next.conversation);
-      else {
-        storage.removeItem(keys.conversation);
-        store.reset(null);
-        emitDrafts(pruneDrafts());
-        setQueue(null);
-      }
+      else leaveConversation();
       events.emit('session', next);
       // On every (re)connect, fetch what was missed while away: everything after the last message seen.
       if (next.conversation && next.conversation.lastSeq > store.lastSeq) await syncMessages();
@@ -927,6 +980,18 @@ export function createClientWithSocket(options: ClientOptions, createSocket: Cre
         addMessages([line]);
         return line;
       });
+    },
+    startConversation() {
+      return whenReady(() => ask('conversation:close')).then((conversation) => {
+        updateConversation(conversation);
+        return conversation;
+      });
+    },
+    listConversations() {
+      return whenReady(() => ask('conversations:list')).then((list) => list.conversations);
+    },
+    readConversation(conversationId, afterSeq = 0) {
+      return whenReady(() => ask('messages:sync', { conversationId, afterSeq, limit: 500 }));
     },
     saveContact(details) {
       return whenReady(() => ask('contact:update', details)).then((line) => {

@@ -20,10 +20,12 @@ export type {
   ErrorCode,
   Message,
   MessageSent,
+  MessagesPage,
   QueueStatus,
   Session,
   TypingChanged,
   VisitorConversation,
+  VisitorConversationSummary,
   WidgetSettings,
 } from '@parley/protocol';
 export { createClient } from './create-client.js';

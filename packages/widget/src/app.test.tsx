@@ -785,7 +785,7 @@ describe('App', () => {
       });
       expect(picker(root)).not.toBeNull();
 
-      await act(() => client.startConversation());
+      await act(() => client.beginConversation());
       expect(picker(root)).toBeNull();
       expect(root.textContent).not.toContain('What can we help you with?');
     });

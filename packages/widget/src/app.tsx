@@ -166,7 +166,7 @@ function authorLabel(message: Message, botName: string, text: MainCatalog): stri
 const GROUP_MS = 5 * 60_000;
 
 /** Whether `message` continues `previous`'s group: same author, written soon after. */
-function continues(message: Message, previous: Message | undefined): boolean {
+export function continues(message: Message, previous: Message | undefined): boolean {
   return (
     !!previous &&
     previous.author.kind === message.author.kind &&
@@ -195,7 +195,18 @@ function messageBody(kind: string, text: string) {
   );
 }
 
-function MessageItem({ message, grouped, botName, text }: { message: Message; grouped: boolean; botName: string; text: MainCatalog }) {
+/** One message of a log: also the earlier conversations' (`conversations.tsx`). */
+export function MessageItem({
+  message,
+  grouped,
+  botName,
+  text,
+}: {
+  message: Message;
+  grouped: boolean;
+  botName: string;
+  text: MainCatalog;
+}) {
   const { kind } = message.author;
   // A status line ("You're number 2 in the queue.") shows its body: the server words it for the visitor when it writes
   // it, so the widget carries no wording of its own and shows the lines of newer servers too.
@@ -289,7 +300,7 @@ export function App({ client, open, onOpenChange, onUnread, settings: known, acc
   const extras = useChunk(
     conversationStatus === 'resolved' ||
       conversationStatus === 'queued' ||
-      (!conversationStatus && (session?.topics?.length || session?.preChat)),
+      (!conversationStatus && (session?.topics?.length || session?.preChat || session?.pastConversations)),
     loadExtras,
   );
   const accent = [accentColor, settings?.accentColor].find(isHexColor);
@@ -526,6 +537,7 @@ export function App({ client, open, onOpenChange, onUnread, settings: known, acc
           {extras && <extras.BeforeChat client={client} text={extras.withExtras(text)} />}
           {extras && conversationStatus === 'resolved' && <extras.Rating client={client} text={extras.withExtras(text)} />}
           {extras && conversationStatus === 'queued' && <extras.FollowUp client={client} text={extras.withExtras(text)} />}
+          {extras && <extras.Conversations client={client} text={extras.withExtras(text)} botName={botName} />}
           {notice && (
             <p class={notice.error ? 'line error' : 'line muted'} role={notice.error ? 'alert' : 'status'}>
               {notice.text}

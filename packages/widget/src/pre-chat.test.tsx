@@ -157,7 +157,7 @@ describe('the pre-chat form', () => {
 
     const chatting = new FakeClient();
     chatting.askBeforeChat({ name: 'required' });
-    chatting.startConversation();
+    chatting.beginConversation();
     ({ root, handle } = await setup(chatting));
     await act(() => new Promise((resolve) => setTimeout(resolve, 20)));
     expect(form(root)).toBeNull();

@@ -29,5 +29,8 @@ export type WidgetClient = Pick<
   | 'submitContact'
   | 'markSeen'
   | 'requestTranscript'
+  | 'startConversation'
+  | 'listConversations'
+  | 'readConversation'
   | 'connect'
 >;

@@ -83,6 +83,9 @@ export function createPreviewClient(widget: Session['widget']): WidgetClient {
     submitContact: () => Promise.reject(new Error('The preview does not save contact details.')),
     markSeen() {},
     requestTranscript: () => Promise.reject(new Error('The preview does not send e-mail.')),
+    startConversation: () => Promise.reject(new Error('The preview keeps its conversation.')),
+    listConversations: () => Promise.resolve([]),
+    readConversation: () => Promise.resolve({ messages: [], hasMore: false }),
     connect() {},
   };
 }

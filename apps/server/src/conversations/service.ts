@@ -826,6 +826,24 @@ export async function requestHandoff(
 }
 
 /**
+ * The visitor is done with their resolved conversation: `conversation.closed` through the state machine, so that their
+ * next message starts a new conversation instead of reopening it. `transition_rejected` while it is open (the machine
+ * closes only a resolved conversation), `not_found` when they have none.
+ */
+export async function closeVisitorConversation(
+  db: Database,
+  visitor: Pick<VisitorContext, 'contactId'>,
+): Promise<{ conversation: ConversationRow; effects: Effect[]; messages: Message[] }> {
+  return db.transaction(async (tx) => {
+    const [conversation] = await lockVisitorConversation(tx, visitor.contactId);
+    if (!conversation) throw new ParleyError('not_found', 'There is no conversation to close.');
+    const plan = planTransition(conversation, { type: 'conversation.closed' }, { kind: 'visitor', id: visitor.contactId });
+    const applied = await applyPlan(tx, conversation, plan);
+    return { conversation: applied.conversation, effects: plan.effects, messages: applied.messages };
+  });
+}
+
+/**
  * Applies `event` to a conversation on behalf of the bot or the system, under the row lock, optionally only while
  * `expectedTurnId` still owns it (a cancelled turn must not act). Returns null when the turn no longer owns it.
  */

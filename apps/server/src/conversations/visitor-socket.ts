@@ -21,8 +21,10 @@ import { queueStatusOf } from './queue-status.js';
 import { applyIdentity, handshakeIdentityOf } from './identify.js';
 import { mergedInto, verifyVisitor } from './verified-contact.js';
 import { recordVisit, visitDetailsOf } from './visit-details.js';
+import { countPastConversations, findOwnConversation, listVisitorConversations } from './visitor-history.js';
 import {
   assertMessageLength,
+  closeVisitorConversation,
   findVisitorConversation,
   limitSend,
   listMessages,
@@ -33,7 +35,7 @@ import {
 } from './service.js';
 
 /**
- * `session:get` and `messages:sync` per visitor per 10 s. The SDK asks for the session once per connection and syncs a
+ * `session:get`, `messages:sync` and `conversations:list` per visitor per 10 s. The SDK asks for the session once per connection and syncs a
  * page of 200 at a time, so a reconnecting visitor with a long conversation stays far below it.
  */
 const VISITOR_READS_PER_WINDOW = 30;
@@ -199,6 +201,7 @@ export function registerVisitorSocket(
           : widget.settings,
         topics: widget.topics,
         ...(!conversation && { preChat: await visitorPreChat(db, widget.settings, visitor) }),
+        pastConversations: await countPastConversations(db, contactId, conversation?.id),
         email: app.mailer.enabled,
         ...(socket.data.verification && { identity: socket.data.verification }),
       };
@@ -215,9 +218,24 @@ export function registerVisitorSocket(
 
     events.on('messages:sync', async (payload) => {
       await readLimit(`visitor:${contactId}`);
-      const conversation = await findVisitorConversation(db, contactId);
+      const conversation = payload.conversationId
+        ? await findOwnConversation(db, contactId, payload.conversationId)
+        : await findVisitorConversation(db, contactId);
       if (!conversation) return { messages: [], hasMore: false };
       return listMessages(db, conversation.id, payload);
+    });
+
+    events.on('conversations:list', async () => {
+      await readLimit(`visitor:${contactId}`);
+      return { conversations: await listVisitorConversations(db, contactId) };
+    });
+
+    events.on('conversation:close', async () => {
+      // A write, counted with the visitor's messages.
+      await rateLimit(`visitor:${contactId}`);
+      const { conversation, effects, messages } = await closeVisitorConversation(db, visitor);
+      await publishConversationChange(realtime, db, app.conversationEffects.perform, conversation, effects, messages);
+      return toVisitorConversation(conversation);
     });
 
     events.on('handoff:request', async (payload) => {

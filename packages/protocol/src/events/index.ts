@@ -8,6 +8,7 @@ import type { AckCallback } from '../ack.js';
 import { assistRequestSchema, type AssistAccepted, type AssistDelta, type AssistEnd, type AssistRequest } from './assist.js';
 import { handoffRequestSchema, type BotReplyDelta, type BotReplyEnd, type BotReplyStart, type HandoffRequest } from './bot.js';
 import type { ConversationSummary, Message, QueueStatus, VisitorConversation } from '../models.js';
+import type { VisitorConversationList } from './history.js';
 import type { Note } from '../rest/notes.js';
 import type { WebhookSubscription } from '../rest/webhooks.js';
 import {
@@ -40,6 +41,7 @@ export * from './bot.js';
 export * from './contact.js';
 export * from './email.js';
 export * from './handshake.js';
+export * from './history.js';
 export * from './message.js';
 export * from './presence.js';
 export * from './rating.js';
@@ -66,6 +68,13 @@ export interface VisitorClientEvents {
   'conversation:seen': (payload: ConversationSeen, ack: AckCallback<ConversationSeenAck>) => void;
   /** E-mails the conversation's transcript to the visitor; refused with `unavailable` when the server sends no e-mail. */
   'transcript:request': (payload: TranscriptRequest, ack: AckCallback<TranscriptRequestAck>) => void;
+  /** The visitor's conversations, the newest first (their past ones, to read with `messages:sync`'s `conversationId`). */
+  'conversations:list': (ack: AckCallback<VisitorConversationList>) => void;
+  /**
+   * The visitor is done with their resolved conversation: it is closed, and their next message starts a new one. The
+   * ack carries it, closed; `transition_rejected` while it is still open, `not_found` without one.
+   */
+  'conversation:close': (ack: AckCallback<VisitorConversation>) => void;
 }
 
 /** Events the server sends to a visitor socket. */
@@ -129,6 +138,8 @@ export const visitorEventSchemas = {
   'contact:identify': contactIdentifySchema,
   'conversation:seen': conversationSeenSchema,
   'transcript:request': transcriptRequestSchema,
+  'conversations:list': null,
+  'conversation:close': null,
 } as const satisfies EventSchemas<VisitorClientEvents>;
 
 /** The payload schema of every event an agent socket sends, keyed by {@link AgentClientEvents}. */

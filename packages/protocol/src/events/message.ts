@@ -47,8 +47,12 @@ export const messageSentSchema = z.object({
 /** The ack of a send. */
 export type MessageSent = z.infer<typeof messageSentSchema>;
 
-/** A visitor asks for every message after the last `seq` it saw. */
+/**
+ * A visitor asks for every message after the last `seq` it saw: of their current conversation, or of the one of theirs
+ * `conversationId` names (a past one, from `conversations:list`; another visitor's is `not_found`).
+ */
 export const visitorMessagesSyncSchema = z.object({
+  conversationId: z.uuid().optional(),
   afterSeq: seqSchema,
   limit: z.number().int().min(1).max(500).default(200),
 });

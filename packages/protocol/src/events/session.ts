@@ -23,6 +23,11 @@ export const sessionSchema = z.object({
    * it (every required field; with only optional fields, any of them).
    */
   preChat: preChatSettingsSchema.optional(),
+  /**
+   * How many conversations the visitor had before the current one (or before none): the widget offers to read them
+   * (`conversations:list`) when there are some. Absent from servers before it was added.
+   */
+  pastConversations: z.number().int().nonnegative().optional(),
   /** Whether this server sends e-mail: the widget offers the transcript by e-mail only then. */
   email: z.boolean().optional(),
   /**

@@ -15,6 +15,7 @@ import type {
   ParleyError,
   Session,
   VisitorConversation,
+  VisitorConversationSummary,
 } from '@parley/client';
 import { systemEventText, type ContactIdentified, type PreChatSettings } from '@parley/protocol';
 import type { WidgetClient } from '../widget-client.js';
@@ -131,7 +132,7 @@ export class FakeClient implements WidgetClient {
   }
 
   /** The visitor's first message started a conversation: reported as the client does (`conversation:updated`). */
-  startConversation(status: ConversationStatus = 'bot') {
+  beginConversation(status: ConversationStatus = 'bot') {
     const conversation = { id: 'c1', status, lastSeq: 1 };
     this.session = { ...this.session!, conversation };
     this.emit('conversation', conversation);
@@ -210,6 +211,33 @@ export class FakeClient implements WidgetClient {
   requestTranscript(email?: string) {
     this.transcripts.push(email);
     return this.requestTranscriptResult(email);
+  }
+
+  /** Calls to `startConversation`; by default the conversation closes and the client has none, as the real one. */
+  startedOver = 0;
+  startConversationResult: () => Promise<VisitorConversation> = () => {
+    const closed = { ...this.session!.conversation!, status: 'closed' as const };
+    this.session = { ...this.session!, conversation: null, pastConversations: (this.session!.pastConversations ?? 0) + 1 };
+    this.messages = [];
+    this.emit('conversation', closed);
+    return Promise.resolve(closed);
+  };
+  startConversation() {
+    this.startedOver++;
+    return this.startConversationResult();
+  }
+
+  /** What `listConversations` answers, and the messages `readConversation` answers per conversation (500 a page). */
+  conversationList: () => Promise<VisitorConversationSummary[]> = () => Promise.resolve([]);
+  pastMessages: Record<string, Message[]> = {};
+  readonly readRequests: Array<[string, number]> = [];
+  listConversations() {
+    return this.conversationList();
+  }
+  readConversation(conversationId: string, afterSeq = 0) {
+    this.readRequests.push([conversationId, afterSeq]);
+    const after = (this.pastMessages[conversationId] ?? []).filter((held) => held.seq > afterSeq);
+    return Promise.resolve({ messages: after.slice(0, 500), hasMore: after.length > 500 });
   }
 
   rate(resolvedSeq: number, rating: number, comment?: string) {

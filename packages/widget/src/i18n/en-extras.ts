@@ -19,6 +19,15 @@ export const enExtras = {
   email: 'E-mail',
   phone: 'Phone (optional)',
   contactEmpty: 'Enter an e-mail address or a phone number.',
+  /** Under a resolved conversation: closes it, so that the next message starts a new one. */
+  newConversation: 'Start a new conversation',
+  /** The visitor's earlier conversations: the link that opens them, and their list's title. */
+  pastConversations: 'Earlier conversations',
+  backToChat: 'Back to the chat',
+  allConversations: 'All conversations',
+  noMessages: 'No messages',
+  loading: 'Loading…',
+  loadFailed: "Couldn't load them",
   /** The close button of a proactive message's bubble. */
   dismiss: 'Dismiss message',
   topics: 'What can we help you with?',
