@@ -118,6 +118,41 @@ function withoutCatchAllListeners(): Plugin {
   };
 }
 
+/** `code` without the text from `from` up to `to` (and `toLength` characters of `to`); throws when either is gone. */
+function cutBetween(code: string, id: string, from: string, to: string, toLength: number): string {
+  const start = code.indexOf(from);
+  const end = code.indexOf(to, start);
+  if (start < 0 || end < start) throw new Error(`${id} changed: update the parley-without-upgrades plugin.`);
+  return code.slice(0, start) + code.slice(end + toLength);
+}
+
+/**
+ * Leaves engine.io-client's transport upgrade out of the main chunk: the probing of a better transport once connected
+ * (`_probe`, `_filterUpgrades`). Parley's client connects with a WebSocket first, which has nothing to upgrade to; only
+ * where a WebSocket can't connect does it fall back to long-polling, and there the probe would only try the WebSocket
+ * that just failed. So in the widget a connection stays on the transport it opened with. Cut from the comment of
+ * `_probe` to that of `onOpen`, with the calls into them; a changed module fails the build.
+ */
+function withoutUpgrades(): Plugin {
+  const probeFrom = '    /**\n     * Probes a transport.';
+  const probeTo = '    /**\n     * Called when connection is deemed open.';
+  const filterFrom = '    /**\n     * Filters upgrades, returning only those matching client transports.';
+  const filterTo = '        return filteredUpgrades;\n    }\n';
+  const calls = [
+    '        if ("open" === this.readyState && this.opts.upgrade) {\n            for (let i = 0; i < this._upgrades.length; i++) {\n                this._probe(this._upgrades[i]);\n            }\n        }\n',
+    '        this._upgrades = this._filterUpgrades(data.upgrades);\n',
+  ];
+  return {
+    name: 'parley-without-upgrades',
+    transform(code, id) {
+      if (!/[\\/]engine\.io-client[\\/]build[\\/]esm[\\/]socket\.js$/.test(id)) return null;
+      let result = cutBetween(code, id, probeFrom, probeTo, 0);
+      result = cutBetween(result, id, filterFrom, filterTo, filterTo.length);
+      return { code: withoutLines(result, id, calls, 'parley-without-upgrades'), map: null };
+    },
+  };
+}
+
 /**
  * Leaves socket.io-client's retry queue (the `retries` option: `_addToQueue`, `_drainQueue`) and `emitWithAck` out of
  * the main chunk. Parley's client keeps its own outbox and emits with `timeout(…).emit` and a callback; `mount()`
@@ -230,7 +265,14 @@ function withUrlParser(): Plugin {
 const builds: Record<string, () => UserConfig> = {
   widget: () => ({
     ...shared,
-    plugins: [websocketFirst(), withoutBinaryPayloads(), withoutCatchAllListeners(), withoutRetryQueue(), withUrlParser()],
+    plugins: [
+      websocketFirst(),
+      withoutBinaryPayloads(),
+      withoutCatchAllListeners(),
+      withoutRetryQueue(),
+      withoutUpgrades(),
+      withUrlParser(),
+    ],
     build: {
       outDir: 'dist',
       emptyOutDir: true,

@@ -6,6 +6,7 @@ import { botPlugin } from './bot/index.js';
 import type { ChatModel } from './bot/model.js';
 import type { Config } from './config.js';
 import { consoleFeaturesPlugin } from './console/index.js';
+import { attachmentsPlugin } from './attachments/index.js';
 import { conversationsPlugin } from './conversations/index.js';
 import { handoffPlugin } from './handoff/index.js';
 import { healthRoutes } from './health/index.js';
@@ -83,6 +84,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(widgetsPlugin);
   await app.register(identityPlugin, { secret: options.secret });
   await app.register(conversationsPlugin, { trustProxy });
+  await app.register(attachmentsPlugin, { secret: options.secret });
   await app.register(handoffPlugin);
   await app.register(consoleFeaturesPlugin);
   await app.register(knowledgePlugin);

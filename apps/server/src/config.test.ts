@@ -1,3 +1,4 @@
+import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from './config.js';
 
@@ -33,6 +34,23 @@ describe('loadConfig', () => {
     );
     expect(() => loadConfig({ ...env, PARLEY_EMBEDDINGS_DIMENSIONS: '3072' })).toThrowError(/PARLEY_EMBEDDINGS_DIMENSIONS/);
     expect(() => loadConfig({ ...env, PARLEY_EMBEDDINGS_URL: 'ftp://x' })).toThrowError(/PARLEY_EMBEDDINGS_URL/);
+  });
+
+  it('reads the S3 settings of attachments all together, and never prints the secret key', () => {
+    expect(loadConfig({}).attachments.s3).toBeNull();
+    const env = {
+      PARLEY_S3_ENDPOINT: 'https://s3.eu-west-1.amazonaws.com',
+      PARLEY_S3_BUCKET: 'acme-parley',
+      PARLEY_S3_ACCESS_KEY_ID: 'AKIAEXAMPLE',
+      PARLEY_S3_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+    };
+    const { s3 } = loadConfig(env).attachments;
+    expect(s3).toMatchObject({ endpoint: env.PARLEY_S3_ENDPOINT, bucket: 'acme-parley', region: 'us-east-1', accessKeyId: 'AKIAEXAMPLE' });
+    expect(s3!.secretAccessKey).toBe(env.PARLEY_S3_SECRET_ACCESS_KEY);
+    expect(JSON.stringify(s3)).not.toContain('wJalr');
+    expect(inspect(s3)).not.toContain('wJalr');
+    expect(() => loadConfig({ ...env, PARLEY_S3_BUCKET: '' })).toThrow(/PARLEY_S3_BUCKET: required with the other PARLEY_S3_\* settings/);
+    expect(() => loadConfig({ PARLEY_S3_ENDPOINT: 'ftp://files.example.com' })).toThrow(ConfigError);
   });
 
   it('treats empty variables as unset', () => {

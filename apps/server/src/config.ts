@@ -91,6 +91,11 @@ export const envSchema = z.object({
     })
     .pipe(modelPricesSchema)
     .optional(),
+  PARLEY_S3_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
+  PARLEY_S3_BUCKET: z.string().min(1).optional(),
+  PARLEY_S3_REGION: z.string().min(1).default('us-east-1'),
+  PARLEY_S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+  PARLEY_S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
   // The regexes' messages never repeat the value: the URL holds a password.
   PARLEY_SMTP_URL: z
     .string()
@@ -168,6 +173,11 @@ export interface Config {
   smtp: { url: string; from: string } | null;
   /** How long an agent's reply waits unseen in the widget before it is e-mailed to the visitor (with `smtp`). */
   replyEmailDelaySeconds: number;
+  /**
+   * Where attachments' bytes live: an S3-compatible bucket when `PARLEY_S3_*` are set, else files under the data folder
+   * (`attachments/`). The S3 object serializes with its secret key replaced by `***`.
+   */
+  attachments: { s3: { endpoint: string; bucket: string; region: string; accessKeyId: string; secretAccessKey: string } | null };
 }
 
 /** Thrown when the environment is invalid; the CLI prints its message and exits with status 1. */
@@ -193,6 +203,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (parsed.PARLEY_SMTP_URL && !parsed.PARLEY_SMTP_FROM) {
     throw new ConfigError(
       'Invalid configuration:\n  PARLEY_SMTP_FROM: required when PARLEY_SMTP_URL is set (the From address of the e-mails, e.g. Parley <support@example.com>)\nSee docs/configuration.md.',
+    );
+  }
+  const s3Fields = ['PARLEY_S3_ENDPOINT', 'PARLEY_S3_BUCKET', 'PARLEY_S3_ACCESS_KEY_ID', 'PARLEY_S3_SECRET_ACCESS_KEY'] as const;
+  const s3Missing = s3Fields.filter((field) => !parsed[field]);
+  if (s3Missing.length > 0 && s3Missing.length < s3Fields.length) {
+    throw new ConfigError(
+      `Invalid configuration:\n  ${s3Missing.join(', ')}: required with the other PARLEY_S3_* settings (attachments in an S3-compatible bucket)\nSee docs/configuration.md.`,
     );
   }
   if (parsed.NODE_ENV === 'production' && !parsed.PARLEY_SECRET) {
@@ -237,6 +254,18 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
           }
         : null,
     smtp: parsed.PARLEY_SMTP_URL && parsed.PARLEY_SMTP_FROM ? smtpSettings(parsed.PARLEY_SMTP_URL, parsed.PARLEY_SMTP_FROM) : null,
+    attachments: {
+      s3:
+        parsed.PARLEY_S3_ENDPOINT && parsed.PARLEY_S3_BUCKET && parsed.PARLEY_S3_ACCESS_KEY_ID && parsed.PARLEY_S3_SECRET_ACCESS_KEY
+          ? s3Settings({
+              endpoint: parsed.PARLEY_S3_ENDPOINT,
+              bucket: parsed.PARLEY_S3_BUCKET,
+              region: parsed.PARLEY_S3_REGION,
+              accessKeyId: parsed.PARLEY_S3_ACCESS_KEY_ID,
+              secretAccessKey: parsed.PARLEY_S3_SECRET_ACCESS_KEY,
+            })
+          : null,
+    },
     presence: { heartbeatMs: parsed.PARLEY_PRESENCE_HEARTBEAT_MS, graceMs: parsed.PARLEY_PRESENCE_GRACE_MS },
     jobs: { pollMs: parsed.PARLEY_JOBS_POLL_MS },
     webhooks: {
@@ -262,6 +291,16 @@ function redactUrlPassword(url: string): string {
 function smtpSettings(url: string, from: string): { url: string; from: string } {
   const redacted = () => ({ url: redactUrlPassword(url), from });
   const settings = { url, from };
+  Object.defineProperties(settings, {
+    toJSON: { value: redacted },
+    [inspect.custom]: { value: redacted },
+  });
+  return settings;
+}
+
+/** The S3 settings, whose JSON and `util.inspect` forms (logs, error reports) leave the secret key out. */
+function s3Settings<T extends { secretAccessKey: string }>(settings: T): T {
+  const redacted = () => ({ ...settings, secretAccessKey: '***' });
   Object.defineProperties(settings, {
     toJSON: { value: redacted },
     [inspect.custom]: { value: redacted },

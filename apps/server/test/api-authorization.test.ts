@@ -127,6 +127,16 @@ beforeAll(async () => {
     )
   ).id;
 
+  // A file sent nowhere yet: an agent of the shop may still read it.
+  const upload = (await created(
+    await apiRequest(server, '/api/attachments', admin, 'POST', { name: 'notes.txt', size: 5 }),
+  )) as unknown as {
+    attachmentId: string;
+    uploadPath: string;
+  };
+  expect((await fetch(new URL(upload.uploadPath, server.url), { method: 'PUT', body: 'notes' })).status).toBe(201);
+  ids.attachmentId = upload.attachmentId;
+
   const all = await makeToken(admin, API_SCOPES);
   everyScope = all.secret;
   ids.tokenId = all.token.id;

@@ -27,3 +27,8 @@ export const WIDGET_TEXT_LIMITS = { launcherLabel: 30, teamName: 80 } as const;
 
 /** The launcher's offsets from the page's corner, in whole pixels (`widgetSettingsSchema`'s `offsetX`, `offsetY`). */
 export const WIDGET_OFFSET_LIMITS = { min: 0, max: 200 } as const;
+
+/** The largest file a visitor or an agent can attach, in bytes (10 MiB). */
+export const ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024;
+/** The most files one message carries. */
+export const ATTACHMENTS_PER_MESSAGE = 5;

@@ -17,6 +17,7 @@ export * from './roles.js';
 export * from './saved-reply-text.js';
 export * from './system-event.js';
 export * from './ticket.js';
+export * from './attachment.js';
 export * from './proactive.js';
 export * from './url-pattern.js';
 export * from './topic.js';

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { QUICK_REPLIES_MAX, QUICK_REPLY_MAX_LENGTH, WIDGET_OFFSET_LIMITS, WIDGET_TEXT_LIMITS } from './constants.js';
+import { attachmentSchema } from './attachment.js';
 import { proactiveRulesSchema } from './proactive.js';
 import { ticketSchema } from './ticket.js';
 
@@ -180,6 +181,8 @@ export const messageSchema = z.object({
    * visitor's message (the visitor may type anything else instead).
    */
   quickReplies: quickRepliesSchema.optional(),
+  /** The files sent with the message (see `attachment.ts`); absent: none. */
+  attachments: z.array(attachmentSchema).optional(),
 });
 /** A stored message. */
 export type Message = z.infer<typeof messageSchema>;

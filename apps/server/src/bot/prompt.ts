@@ -70,6 +70,18 @@ export function withKnowledge(turns: readonly ChatMessage[], knowledgeBlock: str
 }
 
 /**
+ * What the model is told of a visitor's files: their names, types and sizes (it can't open them; a person can). Names
+ * are the visitor's words, so they go through the same neutralising as the text.
+ */
+function attachedNote(message: Message): string {
+  if (!message.attachments?.length) return '';
+  const files = message.attachments.map(
+    (file) => `${neutraliseKnowledgeTags(file.name)} (${file.contentType.split(';')[0]}, ${Math.max(1, Math.round(file.size / 1024))} KB)`,
+  );
+  return `\n\n(The visitor attached ${files.join(', ')}. You can't open files; offer a person if one is needed to look at them.)`;
+}
+
+/**
  * Turns stored messages into the model's alternating user/assistant turns, newest last, within `tokenBudget`.
  * Visitor messages the bot has not answered yet (`seq > answeredSeq`) go last, so the model answers them together
  * even when an earlier reply was stored after them. Agents' messages are the assistant side, marked as a human's.
@@ -96,7 +108,7 @@ export function buildHistory(messages: readonly Message[], answeredSeq: number, 
       message.author.kind === 'agent'
         ? `(${message.author.name ?? 'A human agent'} from the team wrote) ${message.body}`
         : message.author.kind === 'visitor'
-          ? neutraliseKnowledgeTags(message.body)
+          ? neutraliseKnowledgeTags(message.body) + attachedNote(message)
           : message.body;
     const previous = turns.at(-1);
     if (previous && previous.role === role && typeof previous.content === 'string') previous.content += `\n\n${text}`;

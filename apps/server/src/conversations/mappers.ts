@@ -1,5 +1,6 @@
 import type { conversations, messages, tickets } from '@parley/db';
 import {
+  attachmentSchema,
   citationSchema,
   quickRepliesSchema,
   systemEventSchema,
@@ -40,6 +41,11 @@ export function toMessage(row: MessageRow, authorName: string | null = null): Me
     const quickReplies = quickRepliesSchema.safeParse(row.metadata.quickReplies);
     if (quickReplies.success) message.quickReplies = quickReplies.data;
   }
+  if (row.metadata.attachments !== undefined) {
+    // Written by the send that claimed the files (`claimAttachments`); checked for the same reason.
+    const attachments = storedAttachmentsSchema.safeParse(row.metadata.attachments);
+    if (attachments.success && attachments.data.length > 0) message.attachments = attachments.data;
+  }
   if (row.authorKind === 'system' && row.metadata.event !== undefined) {
     // Written by the transition's writer (system-messages.ts); checked for the same reason.
     const event = systemEventSchema.safeParse(row.metadata.event);
@@ -49,6 +55,7 @@ export function toMessage(row: MessageRow, authorName: string | null = null): Me
 }
 
 const storedCitationsSchema = z.array(citationSchema);
+const storedAttachmentsSchema = z.array(attachmentSchema);
 
 /** The visitor's view of a conversation. */
 export function toVisitorConversation(row: ConversationRow): VisitorConversation {

@@ -17,6 +17,7 @@ import {
   ParleyError,
   PRE_CHAT_FIELDS,
   widgetSettingsSchema,
+  type Attachment,
   type PreChatSettings,
   type ConversationStatus,
   type ConversationSummary,
@@ -27,6 +28,7 @@ import {
 } from '@parley/protocol';
 import { and, asc, desc, eq, gt, isNull, ne, sql, type SQL } from 'drizzle-orm';
 import type { SelectedFields } from 'drizzle-orm/pg-core';
+import { attachToMessage, claimAttachments, type Uploader } from '../attachments/service.js';
 import { botConfigSchema } from '../widgets/bot-config.js';
 import { routingConfigSchema } from '../widgets/routing-config.js';
 import { recordWebhookEvent } from '../webhooks/record-event.js';
@@ -145,6 +147,21 @@ export async function limitSend(
     if (sent) return sent;
     throw error;
   }
+}
+
+/**
+ * The uploaded files a new message names, claimed for it in its transaction (`attachments/service.ts`: each the
+ * sender's, stored, unsent); none for a resend of a message already stored, whose files went with it.
+ */
+async function claimFor(
+  tx: Transaction,
+  conversationId: string,
+  clientId: string,
+  senders: readonly Uploader[],
+  ids: readonly string[] | undefined,
+): Promise<Attachment[]> {
+  if (!ids?.length || (await findByClientId(tx, conversationId, clientId))) return [];
+  return claimAttachments(tx, senders, ids);
 }
 
 type AuditEvent = Omit<typeof conversationEvents.$inferInsert, 'conversationId'>;
@@ -550,9 +567,10 @@ async function lockOrCreateVisitorConversation(
 export async function sendVisitorMessage(
   db: Database,
   visitor: VisitorContext,
-  input: { clientId: string; body: string } & ConversationOpening,
+  input: { clientId: string; body: string; attachments?: readonly string[] | undefined } & ConversationOpening,
 ): Promise<SendResult> {
-  const fast = await appendVisitorMessageFast(db, visitor.contactId, input);
+  // The one-statement path writes no files: a message with some takes the locked one.
+  const fast = input.attachments ? null : await appendVisitorMessageFast(db, visitor.contactId, input);
   if (fast) {
     // The statement only ran in a state where the machine keeps the state; it still decides the effects.
     const { effects } = planTransition(fast.conversation, { type: 'visitor.message' }, { kind: 'visitor', id: visitor.contactId });
@@ -567,12 +585,21 @@ export async function sendVisitorMessage(
   }
   return db.transaction(async (tx) => {
     const { row: conversation, created, opened } = await lockOrCreateVisitorConversation(tx, visitor, input);
+    const uploader = { organizationId: visitor.organizationId, kind: 'visitor', id: visitor.contactId } as const;
+    const files = await claimFor(tx, conversation.id, input.clientId, [uploader], input.attachments);
     const result = await appendToLockedConversation(
       tx,
       conversation,
-      { clientId: input.clientId, authorKind: 'visitor', authorId: visitor.contactId, body: input.body },
+      {
+        clientId: input.clientId,
+        authorKind: 'visitor',
+        authorId: visitor.contactId,
+        body: input.body,
+        ...(files.length > 0 && { metadata: { attachments: files } }),
+      },
       (current) => visitorMessagePlan(tx, current, visitor),
     );
+    if (files.length > 0 && !result.duplicate) await attachToMessage(tx, input.attachments!, result.row.id, conversation.id);
     // A widget without a bot queues the conversation as it starts: the visitor learns their place after their message.
     const following =
       created && result.conversation.status === 'queued' ? await appendSystemMessages(tx, result.conversation, [{ type: 'queued' }]) : [];
@@ -613,10 +640,20 @@ export async function lockAgentConversation(
 export async function sendAgentMessage(
   db: Database,
   agent: AgentContext,
-  input: { conversationId: string; clientId: string; body: string; quickReplies?: readonly string[] | undefined },
+  input: {
+    conversationId: string;
+    clientId: string;
+    body: string;
+    quickReplies?: readonly string[] | undefined;
+    attachments?: readonly string[] | undefined;
+  },
 ): Promise<SendResult> {
   return db.transaction(async (tx) => {
     const conversation = await lockAgentConversation(tx, agent, input.conversationId);
+    // The agent's own uploads, and the ones of the API token it writes through.
+    const senders: Uploader[] = [{ organizationId: agent.organizationId, kind: 'agent', id: agent.userId }];
+    if (agent.viaApiTokenId) senders.push({ organizationId: agent.organizationId, kind: 'token', id: agent.viaApiTokenId });
+    const files = await claimFor(tx, conversation.id, input.clientId, senders, input.attachments);
 
     const result = await appendToLockedConversation(
       tx,
@@ -631,6 +668,7 @@ export async function sendAgentMessage(
           ...(input.quickReplies ? { quickReplies: [...input.quickReplies] } : {}),
           // Which API token an integration wrote it with, for the record (never sent to clients).
           ...(agent.viaApiTokenId ? { viaApiToken: agent.viaApiTokenId } : {}),
+          ...(files.length > 0 ? { attachments: files } : {}),
         },
       },
       // Replying takes the conversation unless a human already has it.
@@ -639,6 +677,7 @@ export async function sendAgentMessage(
           ? unchanged()
           : planTransition(current, { type: 'agent.accepted', agentId: agent.userId }, agentActor(agent)),
     );
+    if (files.length > 0 && !result.duplicate) await attachToMessage(tx, input.attachments!, result.row.id, conversation.id);
     return {
       sent: sentOf(result.row),
       message: result.duplicate ? null : toMessage(result.row, agent.name),

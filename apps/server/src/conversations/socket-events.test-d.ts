@@ -20,7 +20,13 @@ const options = { maxInFlight: 1, maxQueued: 1 };
 
 const visitor = createSocketEvents<VisitorClientEvents, typeof visitorEventSchemas>(socket, visitorEventSchemas, log, options);
 visitor.on('message:send', async (payload) => {
-  expectTypeOf(payload).toEqualTypeOf<{ clientId: string; body: string; topic?: string | undefined; proactive?: string | undefined }>();
+  expectTypeOf(payload).toEqualTypeOf<{
+    clientId: string;
+    body: string;
+    topic?: string | undefined;
+    proactive?: string | undefined;
+    attachments?: string[] | undefined;
+  }>();
   return {} as MessageSent;
 });
 visitor.on('session:get', async (payload) => {

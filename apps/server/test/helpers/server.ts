@@ -1,4 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { agentSessions, createDb, type DbHandle } from '@parley/db';
 import { eq } from 'drizzle-orm';
 import type { Ack, LoginResponse, MessageSent, WidgetSettings } from '@parley/protocol';
@@ -34,8 +37,11 @@ export interface StartServerOptions {
 
 /** Starts the real server. `env` overrides settings, as environment variables would. */
 export async function startServer(env: Record<string, string> = {}, options: StartServerOptions = {}): Promise<TestServer> {
+  // A data folder of its own (attachments are written there), removed on close: never the checkout's `.parley`.
+  const dataDir = env.PARLEY_DATA_DIR ?? mkdtempSync(join(tmpdir(), 'parley-test-'));
   const config = loadConfig({
     NODE_ENV: 'test',
+    PARLEY_DATA_DIR: dataDir,
     PARLEY_ALLOW_LOCALHOST_ORIGINS: 'false',
     PARLEY_LOG_LEVEL: 'silent',
     // Every test visitor connects from 127.0.0.1; the limit itself has its own test.
@@ -66,6 +72,7 @@ export async function startServer(env: Record<string, string> = {}, options: Sta
     close: async () => {
       await app.close();
       await db.close();
+      if (!env.PARLEY_DATA_DIR) rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

@@ -17,3 +17,4 @@ export * from './reads.js';
 export * from './webhooks.js';
 export * from './api-tokens.js';
 export * from './identity.js';
+export * from './attachments.js';

@@ -5,6 +5,14 @@
  */
 import type { z } from 'zod';
 import type { AckCallback } from '../ack.js';
+import {
+  attachmentPrepareSchema,
+  attachmentUrlRequestSchema,
+  type AttachmentPrepare,
+  type AttachmentUpload,
+  type AttachmentUrl,
+  type AttachmentUrlRequest,
+} from '../attachment.js';
 import { assistRequestSchema, type AssistAccepted, type AssistDelta, type AssistEnd, type AssistRequest } from './assist.js';
 import { handoffRequestSchema, type BotReplyDelta, type BotReplyEnd, type BotReplyStart, type HandoffRequest } from './bot.js';
 import type { ConversationSummary, Message, QueueStatus, VisitorConversation } from '../models.js';
@@ -75,6 +83,10 @@ export interface VisitorClientEvents {
    * ack carries it, closed; `transition_rejected` while it is still open, `not_found` without one.
    */
   'conversation:close': (ack: AckCallback<VisitorConversation>) => void;
+  /** A file the visitor is about to send: where to upload it (`attachment.ts`). */
+  'attachment:prepare': (payload: AttachmentPrepare, ack: AckCallback<AttachmentUpload>) => void;
+  /** Signed URLs of a file of the visitor's conversations (or one they uploaded), valid for five minutes. */
+  'attachment:url': (payload: AttachmentUrlRequest, ack: AckCallback<AttachmentUrl>) => void;
 }
 
 /** Events the server sends to a visitor socket. */
@@ -97,6 +109,10 @@ export interface AgentClientEvents {
   'presence:set': (payload: PresenceSet, ack: AckCallback<{ status: PresenceStatus }>) => void;
   /** Asks for AI help (a summary, a suggested reply); the ack's `requestId` names the `assist:delta`/`assist:end` that follow. */
   'assist:request': (payload: AssistRequest, ack: AckCallback<AssistAccepted>) => void;
+  /** A file the agent is about to send: where to upload it (`attachment.ts`). */
+  'attachment:prepare': (payload: AttachmentPrepare, ack: AckCallback<AttachmentUpload>) => void;
+  /** Signed URLs of a file of the organization's conversations, valid for five minutes. */
+  'attachment:url': (payload: AttachmentUrlRequest, ack: AckCallback<AttachmentUrl>) => void;
 }
 
 /** Events the server sends to agent sockets of an organization. */
@@ -140,6 +156,8 @@ export const visitorEventSchemas = {
   'transcript:request': transcriptRequestSchema,
   'conversations:list': null,
   'conversation:close': null,
+  'attachment:prepare': attachmentPrepareSchema,
+  'attachment:url': attachmentUrlRequestSchema,
 } as const satisfies EventSchemas<VisitorClientEvents>;
 
 /** The payload schema of every event an agent socket sends, keyed by {@link AgentClientEvents}. */
@@ -148,6 +166,8 @@ export const agentEventSchemas = {
   'typing:set': agentTypingSetSchema,
   'presence:set': presenceSetSchema,
   'assist:request': assistRequestSchema,
+  'attachment:prepare': attachmentPrepareSchema,
+  'attachment:url': attachmentUrlRequestSchema,
 } as const satisfies EventSchemas<AgentClientEvents>;
 
 /** What the ack of event `E` carries: the `T` of its `AckCallback<T>`, or `null` for an event without an ack. */

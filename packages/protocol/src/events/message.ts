@@ -4,10 +4,14 @@
  */
 import { z } from 'zod';
 import { clientIdSchema, messageBodySchema, messageSchema, quickRepliesSchema, seqSchema } from '../models.js';
+import { attachmentIdsSchema } from '../attachment.js';
 import { proactiveRuleIdSchema } from '../proactive.js';
 import { topicIdSchema } from '../topic.js';
 
-/** What every sent message carries. */
+/**
+ * What every sent message carries. A message with files (`attachments`, uploaded first: `attachment.ts`) still has a
+ * body: the widget sends the files' names when the visitor wrote nothing.
+ */
 const messageSendSchema = z.object({
   clientId: clientIdSchema,
   body: messageBodySchema,
@@ -22,6 +26,7 @@ const messageSendSchema = z.object({
 export const visitorMessageSendSchema = messageSendSchema.extend({
   topic: topicIdSchema.optional(),
   proactive: proactiveRuleIdSchema.optional(),
+  attachments: attachmentIdsSchema.optional(),
 });
 /** A visitor sends a message. */
 export type VisitorMessageSend = z.infer<typeof visitorMessageSendSchema>;
@@ -33,6 +38,7 @@ export type VisitorMessageSend = z.infer<typeof visitorMessageSendSchema>;
 export const agentMessageSendSchema = messageSendSchema.extend({
   conversationId: z.uuid(),
   quickReplies: quickRepliesSchema.optional(),
+  attachments: attachmentIdsSchema.optional(),
 });
 /** An agent sends a message into a conversation. */
 export type AgentMessageSend = z.infer<typeof agentMessageSendSchema>;

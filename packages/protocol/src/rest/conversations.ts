@@ -3,6 +3,7 @@
  * @module
  */
 import { z } from 'zod';
+import { attachmentIdsSchema } from '../attachment.js';
 import { TRANSFER_NOTE_MAX_LENGTH } from '../constants.js';
 import {
   clientIdSchema,
@@ -141,10 +142,13 @@ export const replyRequestSchema = z
     clientId: clientIdSchema,
     body: messageBodySchema,
     quickReplies: quickRepliesSchema.optional(),
+    /** Files uploaded first (`POST /api/attachments`, then `PUT` to its `uploadPath`) by the agent it writes as. */
+    attachments: attachmentIdsSchema.optional(),
     asAgentId: asAgentIdSchema,
     asBot: z.literal(true).optional(),
   })
-  .refine((reply) => !(reply.asBot && reply.asAgentId), { message: 'Write as an agent or as the bot, not both.', path: ['asBot'] });
+  .refine((reply) => !(reply.asBot && reply.asAgentId), { message: 'Write as an agent or as the bot, not both.', path: ['asBot'] })
+  .refine((reply) => !(reply.asBot && reply.attachments), { message: 'The bot sends no files.', path: ['attachments'] });
 /** Body of `POST /api/conversations/:conversationId/messages`. */
 export type ReplyRequest = z.infer<typeof replyRequestSchema>;
 
