@@ -1,4 +1,5 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -478,5 +479,53 @@ describe('several conversations', () => {
     expect(await history.count()).toBe(0);
     // The chat is still open, ready for the new conversation's first message.
     expect(await shop.getByRole('textbox', { name: 'Message' }).isVisible()).toBe(true);
+  });
+});
+
+describe('files', () => {
+  it('sends an image with its preview, an SVG only as a download, and refuses a renamed executable, accessibly', async () => {
+    const shop = await newPage({ width: 1280, height: 800 });
+    await openShop(shop);
+    await shop.getByRole('button', { name: 'Open chat' }).click();
+    const attach = shop.getByRole('button', { name: 'Attach files' });
+    await attach.waitFor({ timeout: 10_000 });
+    // sharp is the server's dependency: made from there, as the server would read it.
+    const sharp = createRequire(join(root, 'apps/server/package.json'))('sharp') as typeof import('sharp');
+    const png = await sharp({ create: { width: 800, height: 600, channels: 3, background: '#2f6f5c' } })
+      .png()
+      .toBuffer();
+    const svg = Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" onload="document.title=\'pwned\'"><circle r="40"/></svg>');
+    const elf = Buffer.alloc(300);
+    elf.set([0x7f, 0x45, 0x4c, 0x46, 0x02, 0x01, 0x01]);
+    const picker = shop.locator('[data-parley-widget] .composer input[type="file"]');
+
+    await picker.setInputFiles([{ name: 'tent.png', mimeType: 'image/png', buffer: png }]);
+    const preview = shop.locator('[data-parley-widget] .message.visitor .files img');
+    await preview.waitFor({ timeout: 10_000 });
+    expect(await preview.getAttribute('alt')).toBe('tent.png');
+    await expect.poll(() => preview.evaluate((image) => (image as HTMLImageElement).naturalWidth)).toBe(320);
+
+    await picker.setInputFiles([{ name: 'logo.svg', mimeType: 'image/svg+xml', buffer: svg }]);
+    const download = shop.locator('[data-parley-widget] .files a[download="logo.svg"]');
+    await download.waitFor({ timeout: 10_000 });
+    expect(await shop.locator('[data-parley-widget] .files img[alt="logo.svg"]').count()).toBe(0);
+    await expect.poll(() => download.getAttribute('href')).toContain('/api/files/');
+    const served = await shop.evaluate(
+      async (href) => {
+        const response = await fetch(href);
+        return { type: response.headers.get('content-type'), disposition: response.headers.get('content-disposition') };
+      },
+      (await download.getAttribute('href'))!,
+    );
+    expect(served.type).toBe('text/plain; charset=utf-8');
+    expect(served.disposition).toMatch(/^attachment; filename="logo.txt"/);
+    expect(await shop.title()).not.toBe('pwned');
+
+    await picker.setInputFiles([{ name: 'invoice.png', mimeType: 'image/png', buffer: elf }]);
+    await expect
+      .poll(() => shop.locator('[data-parley-widget] [role="alert"]').textContent(), { timeout: 10_000 })
+      .toContain('This type of file is not accepted.');
+    expect(await accessibilityViolations(shop)).toEqual([]);
+    await shop.screenshot({ path: join(screenshots, 'widget-files.png') });
   });
 });

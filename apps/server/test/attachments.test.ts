@@ -200,7 +200,9 @@ describe('attachments', () => {
       const file = await fetch(`${server.url}${urls.path}`);
       expect(file.status).toBe(200);
       expect(file.headers.get('content-type')).toBe('text/plain; charset=utf-8');
-      expect(file.headers.get('content-disposition')).toBe(`attachment; filename="${name}"; filename*=UTF-8''${name}`);
+      // Downloaded under the extension of what it is, text: never the name's `.pdf` or `.html`.
+      const downloaded = `${name.replace(/\.[^.]*$/, '')}.txt`;
+      expect(file.headers.get('content-disposition')).toBe(`attachment; filename="${downloaded}"; filename*=UTF-8''${downloaded}`);
       expectSafeHeaders(file);
       expect(Buffer.compare(Buffer.from(await file.arrayBuffer()), bytes)).toBe(0);
       // No thumbnail variant for a file without one.

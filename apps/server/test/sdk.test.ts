@@ -1,6 +1,7 @@
 import { createClient, createMemoryStorage, type ConnectionStatus, type Message, type ParleyClient } from '@parley/client';
 import type { Ack, IdentityVerification, MessageSent, Session } from '@parley/protocol';
 import { SignJWT } from 'jose';
+import sharp from 'sharp';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   apiRequest,
@@ -145,6 +146,39 @@ describe('@parley/client against the real server', () => {
     const other = sdk(tenant.widget.publicKey);
     await waitForStatus(other, 'connected');
     await expect(other.readConversation(first.conversationId)).rejects.toMatchObject({ code: 'not_found' });
+  });
+
+  it('uploads a file and sends it; the agent reads it through a signed URL; a renamed executable is refused', async () => {
+    const tenant = await createTenant(server);
+    const { token } = await login(server, tenant.email, tenant.password);
+    const client = sdk(tenant.widget.publicKey);
+    await waitForStatus(client, 'connected');
+    const bytes = await sharp({ create: { width: 400, height: 300, channels: 3, background: '#228855' } })
+      .png()
+      .toBuffer();
+    const attachment = await client.upload(new File([bytes], 'damaged box.png'));
+    expect(attachment).toMatchObject({
+      name: 'damaged box.png',
+      contentType: 'image/png',
+      inline: true,
+      thumbnail: true,
+      size: bytes.length,
+    });
+
+    const sent = await client.send('damaged box.png', { attachments: [attachment.id] });
+    const mine = await waitForMessage(client, (message) => message.id === sent.id);
+    expect(mine.attachments).toEqual([attachment]);
+    const urls = await client.attachmentUrl(attachment.id);
+    expect(urls.url.startsWith(`${server.url}/api/files/${attachment.id}?`)).toBe(true);
+    const fetched = await fetch(urls.url);
+    expect(fetched.headers.get('content-type')).toBe('image/png');
+    expect(Buffer.from(await fetched.arrayBuffer()).equals(bytes)).toBe(true);
+    const forAgent = await apiRequest(server, `/api/attachments/${attachment.id}/url`, token);
+    expect(forAgent.status).toBe(200);
+
+    const elf = new Uint8Array(256);
+    elf.set([0x7f, 0x45, 0x4c, 0x46, 0x02, 0x01, 0x01]);
+    await expect(client.upload(new File([elf], 'invoice.png'))).rejects.toMatchObject({ code: 'invalid_payload' });
   });
 
   it('keeps a message written offline in the outbox and delivers it once on the next connection', async () => {

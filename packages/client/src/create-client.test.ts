@@ -948,6 +948,44 @@ describe('createClient: pre-chat topics', () => {
     expect(asking.server.received.find((entry) => entry.event === 'handoff:request')?.payload).toEqual({ proactive: 'cart' });
   });
 
+  it('opens only the next conversation with the proactive message answered, and ignores a late close of an older one', async () => {
+    const { server, client, visitor } = await offering();
+    client.answerProactive('sizing-help');
+    await client.send('Which size?');
+    expect(server.sends[0]).toMatchObject({ proactive: 'sizing-help' });
+    await vi.waitFor(() => expect(bodies(client.messages)).toEqual(['Which size?']));
+
+    // News of a conversation that isn't the current one (an older one closing late) leaves this one alone.
+    server.broadcast(visitor, 'conversation:updated', { id: 'an-older-conversation', status: 'closed', lastSeq: 3 });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(client.session?.conversation?.id).toBe(visitor.conversation!.id);
+    expect(bodies(client.messages)).toEqual(['Which size?']);
+
+    // The current one closes: the next conversation starts without the bubble answered before.
+    server.broadcast(visitor, 'conversation:updated', { ...visitor.conversation!, status: 'closed' });
+    await vi.waitFor(() => expect(client.session?.conversation).toBeNull());
+    visitor.conversation = null;
+    await client.send('Another question');
+    expect(server.sends.at(-1)).not.toHaveProperty('proactive');
+  });
+
+  it('keeps the files of a message queued offline, across a reload, and sends them with it', async () => {
+    const server = new FakeServer();
+    server.up = false;
+    const storage = createMemoryStorage();
+    const before = start(server, { storage });
+    await until(before, 'offline');
+    const queued = before.send('receipt.pdf', { attachments: ['5f0c8a52-3d1e-4b7a-9d55-0a8f2f7c9e14'] });
+    expect(before.pending.map((item) => item.attachments)).toEqual([['5f0c8a52-3d1e-4b7a-9d55-0a8f2f7c9e14']]);
+    before.close();
+    await expect(queued).rejects.toMatchObject({ code: 'unavailable' });
+
+    server.up = true;
+    const after = start(server, { storage });
+    await vi.waitFor(() => expect(bodies(after.messages)).toEqual(['receipt.pdf']));
+    expect(server.sends[0]).toMatchObject({ body: 'receipt.pdf', attachments: ['5f0c8a52-3d1e-4b7a-9d55-0a8f2f7c9e14'] });
+  });
+
   it('keeps the proactive message answered with a message queued offline, across a reload', async () => {
     const server = new FakeServer();
     server.up = false;

@@ -12,6 +12,7 @@ import {
   type ErrorBody,
   type ErrorCode,
   type Message,
+  type Attachment,
   type MessageSent,
   type MessagesPage,
   type QueueStatus,
@@ -191,7 +192,32 @@ export interface ParleyClient {
    * }
    * ```
    */
-  send(body: string): Promise<MessageSent>;
+  send(body: string, options?: { attachments?: readonly string[] }): Promise<MessageSent>;
+  /**
+   * Uploads a file the visitor attaches (a `File` from an `<input type="file">`, or a `Blob` with a name): prepares the
+   * upload (`attachment:prepare`), then `PUT`s the bytes to the server. Resolves with the file as the server read it
+   * (its real type, `inline` for an image shown in place); send it with `send(body, { attachments: [id] })`. Rejects
+   * with `invalid_payload` for a type not accepted (checked by content, not by name), an empty file or one over
+   * 10 MiB, `unavailable` when not connected or the upload failed.
+   *
+   * @example
+   * ```ts
+   * const file = input.files[0]
+   * const attachment = await client.upload(file)
+   * await client.send(file.name, { attachments: [attachment.id] })
+   * ```
+   */
+  upload(file: Blob & { readonly name: string }): Promise<Attachment>;
+  /**
+   * Where to fetch a file of the visitor's conversations for the next five minutes: absolute URLs of the file and of its
+   * preview (images), and when they expire. Rejects with `not_found` for a file that isn't theirs.
+   *
+   * @example
+   * ```ts
+   * const { url, thumbnailUrl } = await client.attachmentUrl(message.attachments[0].id)
+   * ```
+   */
+  attachmentUrl(attachmentId: string): Promise<{ url: string; thumbnailUrl: string | null; expiresAt: string }>;
   /**
    * Tells the other side whether the visitor is typing. Call it on every keystroke: repeats are throttled, and typing
    * stops by itself after a few idle seconds or when a message is sent. Dropped while offline.
@@ -659,7 +685,7 @@ export function createClientWithSocket(options: ClientOptions, createSocket: Cre
   }
 
   function requestSend(item: OutboxItem) {
-    return ask('message:send', { clientId: item.clientId, body: item.body, ...openingIfNew(item) });
+    return ask('message:send', { clientId: item.clientId, body: item.body, attachments: item.attachments, ...openingIfNew(item) });
   }
 
   /**
@@ -718,12 +744,16 @@ export function createClientWithSocket(options: ClientOptions, createSocket: Cre
 
   function applyConversation(conversation: VisitorConversation) {
     if (conversation.status === 'closed') {
-      // Closed for good (the visitor started over, or it sat resolved too long): it is a past conversation now.
+      // Closed for good (the visitor started over, or it sat resolved too long): it is a past conversation now. Only
+      // the current one: news of an older one, arriving late, changes nothing here.
+      if (session?.conversation?.id !== conversation.id) return;
       leaveConversation();
-      if (session?.conversation) session = { ...session, conversation: null, pastConversations: (session.pastConversations ?? 0) + 1 };
+      session = { ...session, conversation: null, pastConversations: (session.pastConversations ?? 0) + 1 };
       events.emit('conversation', conversation);
       return;
     }
+    // The proactive message answered opens the conversation that exists now; a later one starts without it.
+    proactive = null;
     storage.setItem(keys.conversation, conversation.status);
     // The contact holds the pre-chat answer now (see `answers`).
     answers = undefined;
@@ -953,11 +983,17 @@ export function createClientWithSocket(options: ClientOptions, createSocket: Cre
       return topic;
     },
     on: events.on,
-    send(body) {
+    send(body, extra) {
       if (!body.trim()) return Promise.reject(new ParleyError('invalid_payload', 'Message is empty.'));
       // The topic (and proactive message) go into the (stored) outbox with the message: a message queued offline keeps them across a reload, and
       // the flush sends it only if there is still no conversation then.
-      const item: OutboxItem = { clientId: randomId(), body, createdAt: new Date().toISOString(), ...openingIfNew({ topic, proactive }) };
+      const item: OutboxItem = {
+        clientId: randomId(),
+        body,
+        createdAt: new Date().toISOString(),
+        ...openingIfNew({ topic, proactive }),
+        ...(extra?.attachments?.length && { attachments: [...extra.attachments] }),
+      };
       const sent = new Promise<MessageSent>((resolve, reject) => waiting.set(item.clientId, { resolve, reject }));
       outbox.add(item);
       emitPending();
@@ -986,6 +1022,26 @@ export function createClientWithSocket(options: ClientOptions, createSocket: Cre
         updateConversation(conversation);
         return conversation;
       });
+    },
+    upload(file) {
+      return whenReady(() => ask('attachment:prepare', { name: file.name, size: file.size })).then(async ({ uploadPath }) => {
+        const response = await fetch(new URL(uploadPath, options.serverUrl), { method: 'PUT', body: file }).catch((cause: unknown) => {
+          throw new ParleyError('unavailable', 'The file could not be uploaded.', { cause });
+        });
+        const answer = (await response.json().catch(() => null)) as { error?: ErrorBody } | Attachment | null;
+        if (!response.ok)
+          throw answer && 'error' in answer && isErrorBody(answer.error)
+            ? ParleyError.fromBody(answer.error)
+            : new ParleyError('unavailable');
+        return answer as Attachment;
+      });
+    },
+    attachmentUrl(attachmentId) {
+      return whenReady(() => ask('attachment:url', { attachmentId })).then(({ path, thumbnailPath, expiresAt }) => ({
+        url: new URL(path, options.serverUrl).href,
+        thumbnailUrl: thumbnailPath && new URL(thumbnailPath, options.serverUrl).href,
+        expiresAt,
+      }));
     },
     listConversations() {
       return whenReady(() => ask('conversations:list')).then((list) => list.conversations);

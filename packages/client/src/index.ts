@@ -16,6 +16,7 @@
  */
 export { ParleyError } from '@parley/protocol';
 export type {
+  Attachment,
   ConversationStatus,
   ErrorCode,
   Message,

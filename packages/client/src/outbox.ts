@@ -18,6 +18,8 @@ export interface OutboxItem {
   topic?: string;
   /** As `topic`: the proactive message the visitor answered, if it was written before any conversation. */
   proactive?: string;
+  /** The files sent with it (uploaded already, by id). */
+  attachments?: string[];
 }
 
 /** The queue of unsent messages, oldest first. */

@@ -13,7 +13,7 @@ CREATE TABLE "attachments" (
 	"conversation_id" uuid,
 	"message_id" uuid,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
-	CONSTRAINT "attachments_stored" CHECK ("attachments"."status" = 'pending' or ("attachments"."storage_key" is not null and "attachments"."content_type" is not null))
+	CONSTRAINT "attachments_stored" CHECK ("attachments"."status" <> 'stored' or ("attachments"."storage_key" is not null and "attachments"."content_type" is not null))
 );
 --> statement-breakpoint
 ALTER TABLE "attachments" ADD CONSTRAINT "attachments_organization_id_organizations_id_fk" FOREIGN KEY ("organization_id") REFERENCES "public"."organizations"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint

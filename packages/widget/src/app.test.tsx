@@ -798,7 +798,7 @@ describe('App', () => {
         await settle();
         expect(picker(root)).toBeNull();
         // Not even the chunk: a visitor without topics does not pay for it.
-        expect(root.querySelector('.panel style')).toBeNull();
+        expect(root.querySelector('.panel > style')).toBeNull();
         handle.unmount();
       }
 

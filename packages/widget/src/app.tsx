@@ -2,10 +2,11 @@
  * The chat UI: launcher, panel, message log and composer.
  * @module
  */
-import { ParleyError, type Message } from '@parley/client';
+import { ParleyError, type Attachment, type Message } from '@parley/client';
 import { TYPING_EXPIRY_MS } from '@parley/client/thread';
 // Protocol's citation helpers live in a schema-free module: importing them brings no zod into the bundle.
 import { citationHref, citationLabel, type Citation } from '@parley/protocol';
+import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { en, type MainCatalog } from './i18n/en.js';
 import type { WidgetClient } from './widget-client.js';
@@ -142,6 +143,8 @@ function useChunk<T>(wanted: unknown, load: () => Promise<T>): T | null {
 
 /** The forms only some visitors need (`extras.ts`, a chunk of its own), loaded the first time `wanted`. */
 const loadExtras = () => import('./extras.js');
+/** Files: the composer's attach button and a message's files (`files.tsx`), loaded when the panel first opens. */
+const loadFiles = () => import('./files.js');
 /** The widget's proactive messages (`proactive.tsx`), for widgets that have some. */
 const loadProactive = () => import('./proactive.js');
 /** What a theme of the widget's own needs (`theme-extras.tsx`: dark, a launcher label, the team), loaded when used. */
@@ -201,11 +204,14 @@ export function MessageItem({
   grouped,
   botName,
   text,
+  files,
 }: {
   message: Message;
   grouped: boolean;
   botName: string;
   text: MainCatalog;
+  /** Draws a message's files (`files.tsx`), once its chunk is in. */
+  files?: ((attachments: Attachment[]) => ComponentChildren) | null | undefined;
 }) {
   const { kind } = message.author;
   // A status line ("You're number 2 in the queue.") shows its body: the server words it for the visitor when it writes
@@ -233,6 +239,7 @@ export function MessageItem({
       )}
       {/* Never parsed as HTML: markdown from the bot and agents, links in the visitor's own text (markdown.tsx). */}
       {messageBody(kind, message.body)}
+      {message.attachments && files?.(message.attachments)}
       {message.citations && <Sources citations={message.citations} label={text.sources} />}
       <time dateTime={message.createdAt}>{timeText(message.createdAt, text.lang)}</time>
     </div>
@@ -314,6 +321,8 @@ export function App({ client, open, onOpenChange, onUnread, settings: known, acc
   const unread = open ? [] : messages.filter(({ seq, author }) => seq > seenUpTo && (author.kind === 'agent' || author.kind === 'bot'));
   const latestUnread = unread.at(-1);
   const proactive = useChunk(settings?.proactive?.length, loadProactive);
+  const filesChunk = useChunk(open, loadFiles);
+  const files = filesChunk && ((attachments: Attachment[]) => <filesChunk.Files client={client} attachments={attachments} text={text} />);
   // The buttons the bot or an agent attached to the newest message, until something follows it.
   const last = messages.at(-1);
   const quickReplies = !pending.length && !drafts.length && last?.author.kind !== 'visitor' ? last?.quickReplies : undefined;
@@ -459,6 +468,7 @@ export function App({ client, open, onOpenChange, onUnread, settings: known, acc
                 grouped={continues(message, messages[index - 1])}
                 botName={botName}
                 text={text}
+                files={files}
               />
             ))}
             {drafts.map((draft) => (
@@ -550,6 +560,7 @@ export function App({ client, open, onOpenChange, onUnread, settings: known, acc
               submit();
             }}
           >
+            {filesChunk && <filesChunk.AttachButton client={client} text={text} onNotice={setNotice} />}
             <textarea
               ref={composer}
               rows={1}

@@ -7,10 +7,14 @@
 import type { Message, VisitorConversationSummary } from '@parley/client';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { continues, MessageItem } from './app.js';
+import { Files } from './files.js';
 import type { Catalog } from './i18n/en.js';
 import type { WidgetClient } from './widget-client.js';
 
-type Client = Pick<WidgetClient, 'session' | 'startConversation' | 'listConversations' | 'readConversation'>;
+type Client = Pick<
+  WidgetClient,
+  'session' | 'startConversation' | 'listConversations' | 'readConversation' | 'upload' | 'send' | 'attachmentUrl'
+>;
 
 /** What the overlay shows: the list, or one conversation's messages; `error` when loading it failed. */
 type View =
@@ -163,6 +167,7 @@ export function Conversations({ client, text, botName }: { client: Client; text:
                   grouped={continues(message, view.messages![index - 1])}
                   botName={botName}
                   text={text}
+                  files={(attachments) => <Files client={client} attachments={attachments} text={text} />}
                 />
               ))}
             </div>

@@ -152,7 +152,7 @@ describe('the pre-chat form', () => {
     expect(form(root)).toBeNull();
     expect(composerShown(root)).toBe(true);
     // Not even the extras chunk: a visitor with nothing to answer does not pay for it.
-    expect(root.querySelector('.panel style')).toBeNull();
+    expect(root.querySelector('.panel > style')).toBeNull();
     handle.unmount();
 
     const chatting = new FakeClient();
@@ -169,7 +169,7 @@ describe('the pre-chat form', () => {
     ({ root } = await setup(off));
     await act(() => new Promise((resolve) => setTimeout(resolve, 20)));
     expect(form(root)).toBeNull();
-    expect(root.querySelector('.panel style')).toBeNull();
+    expect(root.querySelector('.panel > style')).toBeNull();
   });
 
   it('is not asked again on this page once answered, though the panel is closed and opened', async () => {

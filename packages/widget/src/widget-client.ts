@@ -32,5 +32,7 @@ export type WidgetClient = Pick<
   | 'startConversation'
   | 'listConversations'
   | 'readConversation'
+  | 'upload'
+  | 'attachmentUrl'
   | 'connect'
 >;

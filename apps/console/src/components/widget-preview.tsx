@@ -86,6 +86,8 @@ export function createPreviewClient(widget: Session['widget']): WidgetClient {
     startConversation: () => Promise.reject(new Error('The preview keeps its conversation.')),
     listConversations: () => Promise.resolve([]),
     readConversation: () => Promise.resolve({ messages: [], hasMore: false }),
+    upload: () => Promise.reject(new Error('The preview sends no files.')),
+    attachmentUrl: () => Promise.reject(new Error('The preview has no files.')),
     connect() {},
   };
 }

@@ -161,6 +161,15 @@ describe('detectFileKind', () => {
     ['a Mach-O executable', bytes([0xcf, 0xfa, 0xed, 0xfe, 7, 0, 0, 1], new Uint8Array(24))],
     ['a Java class', bytes([0xca, 0xfe, 0xba, 0xbe, 0, 0, 0, 0x41], new Uint8Array(16))],
     ['a Java archive', zip({ 'META-INF/MANIFEST.MF': 'Manifest-Version: 1.0\nMain-Class: Evil\n' })],
+    // file-type names a zip after its first known entry: an OpenDocument `mimetype` first would make this an `odt`.
+    [
+      'a Java archive dressed as an OpenDocument text',
+      zip({ mimetype: 'application/vnd.oasis.opendocument.text', 'META-INF/MANIFEST.MF': 'Manifest-Version: 1.0\nMain-Class: Evil\n' }),
+    ],
+    [
+      'an Android package dressed as an OpenDocument text',
+      zip({ mimetype: 'application/vnd.oasis.opendocument.text', 'classes.dex': 'dex\n035' }),
+    ],
     ['an Android package', zip({ 'AndroidManifest.xml': '<manifest/>', 'classes.dex': 'dex\n035' })],
     ['a macro-enabled Word document', ooxml('application/vnd.ms-word.document.macroEnabled.main+xml')],
     ['a WebAssembly module', bytes([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0])],

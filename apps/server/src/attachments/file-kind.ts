@@ -69,6 +69,7 @@ export async function detectFileKind(bytes: Uint8Array): Promise<FileKind | null
   const detected = await fileTypeFromBuffer(bytes);
   if (detected) {
     const kind = ALLOWED.get(OGG_AUDIO.has(detected.ext) ? 'ogg' : detected.ext);
+    if (kind && ZIP_FAMILY.has(kind.extension) && hasRunnableEntry(bytes)) return null;
     if (kind) return kind;
     // Some of file-type's signatures are a few ASCII bytes (`BM` is a bitmap, `MZ` a Windows executable, `<?xml` XML),
     // so a CSV of BMW sales or an SVG with an XML declaration is "detected" as something we refuse. Such a file is
@@ -76,6 +77,28 @@ export async function detectFileKind(bytes: Uint8Array): Promise<FileKind | null
     // never gets this far: its header has NUL bytes or sequences that are not UTF-8.
   }
   return isPlainText(bytes) ? TEXT : null;
+}
+
+/** The allowed kinds that are zip archives inside (office documents and zip itself). */
+const ZIP_FAMILY = new Set(['docx', 'xlsx', 'pptx', 'odt', 'ods', 'odp', 'zip']);
+/**
+ * Entry names of archives that run code: a Java archive's manifest, an Android app's code and manifest, Office macros.
+ * file-type names a zip after the first entry it recognises (`mimetype`, `[Content_Types].xml`), so a JAR or APK that
+ * puts an OpenDocument `mimetype` first would pass as `odt`. Entry names are stored uncompressed in a zip's local
+ * headers and central directory, so finding one anywhere in the bytes is enough to refuse the archive.
+ */
+const RUNNABLE_ENTRIES = ['META-INF/MANIFEST.MF', 'classes.dex', 'AndroidManifest.xml', 'vbaProject.bin'].map((name) => Buffer.from(name));
+
+function hasRunnableEntry(bytes: Uint8Array): boolean {
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return RUNNABLE_ENTRIES.some((name) => buffer.includes(name));
+}
+
+/** The extension a file of `contentType` is downloaded with (ours, from its content, never the uploader's). */
+export function extensionOf(contentType: string): string {
+  if (contentType === TEXT.contentType) return TEXT.extension;
+  for (const kind of ALLOWED.values()) if (kind.contentType === contentType) return kind.extension;
+  return 'bin';
 }
 
 /** Whether `bytes` decode as UTF-8 and hold no NUL (the surest sign of a binary that happens to decode). */

@@ -37,6 +37,7 @@ import {
   UNSENT_ATTACHMENT_JOB,
   type Uploader,
 } from './service.js';
+import { extensionOf } from './file-kind.js';
 import { createAttachmentSigner, type AttachmentSigner, type FileVariant } from './signing.js';
 import { createDiskStorage, createS3Storage, type AttachmentStorage } from './storage.js';
 
@@ -60,9 +61,14 @@ const fileQuerySchema = z.object({
  * `Content-Disposition` for a download: an ASCII fallback name (RFC 6266) and the real one, percent-encoded (RFC 5987),
  * so that no name can break out of the header.
  */
-function downloadDisposition(name: string): string {
-  const fallback = name.replace(/[^\x20-\x7e]|["\\]/g, '_') || 'file';
-  return `attachment; filename="${fallback}"; filename*=UTF-8''${encodeURIComponent(name)}`;
+function downloadDisposition(uploaded: string, contentType: string): string {
+  // The extension is the content's, never the uploader's: text named `run.bat` downloads as `run.txt`, so no double
+  // click on a download runs what someone typed.
+  const stem = uploaded.replace(/\.[^.]*$/, '') || 'file';
+  const name = `${stem}.${extensionOf(contentType)}`;
+  const fallback = name.replace(/[^\x20-\x7e]|["\\]/g, '_');
+  const encoded = encodeURIComponent(name).replace(/['()*]/g, (character) => `%${character.charCodeAt(0).toString(16).toUpperCase()}`);
+  return `attachment; filename="${fallback}"; filename*=UTF-8''${encoded}`;
 }
 
 export const attachmentsPlugin = fp<{ secret: string }>(
@@ -160,6 +166,11 @@ export const attachmentsPlugin = fp<{ secret: string }>(
       // origin. No cookies are involved, and the answer is only the file's description.
       scope.addHook('onRequest', async (request, reply) => {
         reply.header('access-control-allow-origin', '*');
+        // The ticket is checked before the body is read: a bad or expired one costs no 10 MB of memory.
+        const { ticket } = request.params as { ticket?: string };
+        if (request.method === 'PUT' && (!ticket || !signer.readUploadTicket(ticket))) {
+          throw new ParleyError('not_found', 'This upload link is invalid or has expired; prepare the upload again.');
+        }
         if (request.method === 'OPTIONS') {
           reply.header('access-control-allow-methods', 'PUT');
           reply.header('access-control-allow-headers', 'content-type');
@@ -208,7 +219,7 @@ export const attachmentsPlugin = fp<{ secret: string }>(
         const inline = variant === 'thumbnail' || row.inline;
         reply
           .header('content-type', variant === 'thumbnail' ? 'image/webp' : (row.contentType ?? 'application/octet-stream'))
-          .header('content-disposition', inline ? 'inline' : downloadDisposition(row.name))
+          .header('content-disposition', inline ? 'inline' : downloadDisposition(row.name, row.contentType ?? ''))
           // Nothing in a file may run: no sniffing into HTML, no scripts or frames even if opened directly.
           .header('x-content-type-options', 'nosniff')
           .header('content-security-policy', "default-src 'none'; sandbox")

@@ -97,8 +97,9 @@ export async function storeAttachment(
   const [row] = await db.select().from(attachments).where(eq(attachments.id, attachmentId));
   if (!row) throw new ParleyError('not_found', 'This upload does not exist.');
   if (row.status !== 'pending') throw new ParleyError('conflict', 'This file was uploaded already.');
-  if (bytes.length === 0)
+  if (bytes.length === 0) {
     throw new ParleyError('invalid_payload', 'The file is empty.', { issues: [{ path: 'file', message: 'The file is empty.' }] });
+  }
   if (bytes.length > row.size) {
     throw new ParleyError('invalid_payload', 'The file is larger than was declared.', {
       issues: [{ path: 'file', message: `The file has ${bytes.length} bytes; ${row.size} were declared.` }],
@@ -110,19 +111,30 @@ export async function storeAttachment(
       issues: [{ path: 'file', message: 'Images, PDFs, office documents, archives, audio, video and text files only.' }],
     });
   }
-  const storageKey = `${row.organizationId}/${row.id}`;
-  await storage.put(storageKey, bytes, kind.contentType);
-  const preview = kind.inline ? await makeThumbnail(bytes) : null;
-  const thumbnailKey = preview ? `${storageKey}.thumbnail` : null;
-  if (preview && thumbnailKey) await storage.put(thumbnailKey, preview, 'image/webp');
-  const [stored] = await db
+  // One upload per ticket writes the bytes: two at once would write one key, and the row could end up describing the
+  // other's file. The row is taken first (`storing`); a failure gives it back.
+  const [taken] = await db
     .update(attachments)
-    .set({ status: 'stored', size: bytes.length, contentType: kind.contentType, inline: kind.inline, storageKey, thumbnailKey })
+    .set({ status: 'storing' })
     .where(and(eq(attachments.id, row.id), eq(attachments.status, 'pending')))
-    .returning();
-  // Two uploads of one ticket at once: the second finds the row stored and says so.
-  if (!stored) throw new ParleyError('conflict', 'This file was uploaded already.');
-  return toAttachment(stored);
+    .returning({ id: attachments.id });
+  if (!taken) throw new ParleyError('conflict', 'This file was uploaded already.');
+  try {
+    const storageKey = `${row.organizationId}/${row.id}`;
+    await storage.put(storageKey, bytes, kind.contentType);
+    const preview = kind.inline ? await makeThumbnail(bytes) : null;
+    const thumbnailKey = preview ? `${storageKey}.thumbnail` : null;
+    if (preview && thumbnailKey) await storage.put(thumbnailKey, preview, 'image/webp');
+    const [stored] = await db
+      .update(attachments)
+      .set({ status: 'stored', size: bytes.length, contentType: kind.contentType, inline: kind.inline, storageKey, thumbnailKey })
+      .where(eq(attachments.id, row.id))
+      .returning();
+    return toAttachment(stored!);
+  } catch (error) {
+    await db.update(attachments).set({ status: 'pending' }).where(eq(attachments.id, row.id));
+    throw error;
+  }
 }
 
 /**

@@ -26,7 +26,7 @@ export const attachments = pgTable(
     name: text().notNull(),
     /** The size declared when prepared, then the size stored. */
     size: integer().notNull(),
-    status: text({ enum: ['pending', 'stored'] })
+    status: text({ enum: ['pending', 'storing', 'stored'] })
       .notNull()
       .default('pending'),
     contentType: text(),
@@ -44,6 +44,6 @@ export const attachments = pgTable(
     index('attachments_unsent_idx')
       .on(table.createdAt)
       .where(sql`${table.messageId} is null`),
-    check('attachments_stored', sql`${table.status} = 'pending' or (${table.storageKey} is not null and ${table.contentType} is not null)`),
+    check('attachments_stored', sql`${table.status} <> 'stored' or (${table.storageKey} is not null and ${table.contentType} is not null)`),
   ],
 );

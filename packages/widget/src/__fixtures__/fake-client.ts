@@ -4,6 +4,7 @@
  * @module
  */
 import type {
+  Attachment,
   BotDraft,
   ClientEvents,
   ConnectionStatus,
@@ -109,8 +110,9 @@ export class FakeClient implements WidgetClient {
     return count;
   }
 
-  send(body: string) {
+  send(body: string, options?: { attachments?: readonly string[] }) {
     this.sent.push(body);
+    if (options?.attachments) this.sentWithFiles.push([body, options.attachments]);
     this.sentTopics.push(this.topic);
     return this.sendResult();
   }
@@ -238,6 +240,34 @@ export class FakeClient implements WidgetClient {
     this.readRequests.push([conversationId, afterSeq]);
     const after = (this.pastMessages[conversationId] ?? []).filter((held) => held.seq > afterSeq);
     return Promise.resolve({ messages: after.slice(0, 500), hasMore: after.length > 500 });
+  }
+
+  /** Files passed to `upload`, and what each upload answers (by default: stored, a PDF unless its name says image). */
+  readonly uploads: string[] = [];
+  uploadResult: (file: Blob & { readonly name: string }) => Promise<Attachment> = (file) =>
+    Promise.resolve({
+      id: `file-${this.uploads.length}`,
+      name: file.name,
+      contentType: file.name.endsWith('.png') ? 'image/png' : 'application/pdf',
+      size: file.size,
+      inline: file.name.endsWith('.png'),
+      thumbnail: file.name.endsWith('.png'),
+    });
+  upload(file: Blob & { readonly name: string }) {
+    this.uploads.push(file.name);
+    return this.uploadResult(file);
+  }
+  /** Messages sent with files: their body and the files' ids. */
+  readonly sentWithFiles: Array<[string, readonly string[]]> = [];
+  /** Ids asked for with `attachmentUrl`, in order. */
+  readonly urlRequests: string[] = [];
+  attachmentUrl(attachmentId: string) {
+    this.urlRequests.push(attachmentId);
+    return Promise.resolve({
+      url: `https://chat.example.com/api/files/${attachmentId}?variant=file`,
+      thumbnailUrl: `https://chat.example.com/api/files/${attachmentId}?variant=thumbnail`,
+      expiresAt: new Date(Date.now() + 300_000).toISOString(),
+    });
   }
 
   rate(resolvedSeq: number, rating: number, comment?: string) {

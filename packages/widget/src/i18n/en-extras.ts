@@ -19,6 +19,12 @@ export const enExtras = {
   email: 'E-mail',
   phone: 'Phone (optional)',
   contactEmpty: 'Enter an e-mail address or a phone number.',
+  /** The composer's button that attaches files, and what it says while they go. */
+  attach: 'Attach files',
+  uploading: 'Sending your files…',
+  fileNotSent: 'Files not sent',
+  tooManyFiles: (count: number) => `At most ${count} files at once.`,
+  fileTooLarge: (name: string, megabytes: number) => `${name} is larger than ${megabytes} MB.`,
   /** Under a resolved conversation: closes it, so that the next message starts a new one. */
   newConversation: 'Start a new conversation',
   /** The visitor's earlier conversations: the link that opens them, and their list's title. */

@@ -20,6 +20,8 @@ function words(catalog: Catalog): Record<string, string> {
       if (key === 'transcriptSent') return [key, catalog.transcriptSent('ada@example.com')];
       if (key === 'unread') return [key, [1, 2, 3, 11, 105].map(catalog.unread).join(' | ')];
       if (key === 'newFrom') return [key, catalog.newFrom('Ada')];
+      if (key === 'tooManyFiles') return [key, catalog.tooManyFiles(5)];
+      if (key === 'fileTooLarge') return [key, catalog.fileTooLarge('video.mp4', 10)];
       return [key, value as string];
     }),
   );
