@@ -6,6 +6,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
+import { createModelImageReader } from '../attachments/model-images.js';
 import { registerAssistEvents } from './assist-socket.js';
 import type { ChatModel } from './model.js';
 import { defaultModelPrices } from './prices.js';
@@ -29,6 +30,7 @@ export const botPlugin = fp<{ model?: ChatModel | undefined }>(
       model,
       semantic: app.knowledge.semantic,
       perform: app.conversationEffects.perform,
+      images: createModelImageReader(app.db, app.attachments.storage),
     });
     app.decorate('bot', runner);
     app.conversationEffects.subscribe(runner.perform);
@@ -51,6 +53,6 @@ export const botPlugin = fp<{ model?: ChatModel | undefined }>(
   {
     name: 'parley-bot',
     fastify: '5.x',
-    dependencies: ['parley-config', 'parley-db', 'parley-io', 'parley-conversations', 'parley-knowledge'],
+    dependencies: ['parley-config', 'parley-db', 'parley-io', 'parley-conversations', 'parley-attachments', 'parley-knowledge'],
   },
 );

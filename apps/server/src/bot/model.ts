@@ -7,8 +7,13 @@
 import type { SourcePassage } from './turn-sources.js';
 
 /** A content block of the conversation sent to the model (Anthropic's shapes, which the offline answerer also reads). */
+/** The image types Claude reads. */
+export type ImageMediaType = 'image/png' | 'image/jpeg' | 'image/gif' | 'image/webp';
+
 export type ContentBlock =
   | { type: 'text'; text: string }
+  /** An image the visitor sent, in Anthropic's shape (models that can't see ignore it). */
+  | { type: 'image'; source: { type: 'base64'; media_type: ImageMediaType; data: string } }
   | { type: 'tool_use'; id: string; name: string; input: unknown }
   | { type: 'tool_result'; tool_use_id: string; content: string; is_error?: boolean };
 

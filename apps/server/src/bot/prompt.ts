@@ -5,7 +5,7 @@
  */
 import type { Message, WidgetSettings } from '@parley/protocol';
 import type { BotConfig } from '../widgets/bot-config.js';
-import type { ChatMessage } from './model.js';
+import type { ChatMessage, ImageMediaType } from './model.js';
 import { neutraliseKnowledgeTags } from './turn-sources.js';
 
 /** Builds the system prompt from the widget's configuration. Visitor text never goes here. */
@@ -78,7 +78,25 @@ function attachedNote(message: Message): string {
   const files = message.attachments.map(
     (file) => `${neutraliseKnowledgeTags(file.name)} (${file.contentType.split(';')[0]}, ${Math.max(1, Math.round(file.size / 1024))} KB)`,
   );
-  return `\n\n(The visitor attached ${files.join(', ')}. You can't open files; offer a person if one is needed to look at them.)`;
+  return `\n\n(The visitor attached ${files.join(', ')}. The images among them that you can see follow their message; you can't open other files: offer a person if one is needed to look at them.)`;
+}
+
+/**
+ * The visitor's images (read from the attachment storage by the turn) added after the text of their newest turn, so
+ * the model sees what it is asked about.
+ */
+export function withImages(
+  turns: readonly ChatMessage[],
+  images: ReadonlyArray<{ mediaType: ImageMediaType; data: string }>,
+): ChatMessage[] {
+  const last = turns.at(-1);
+  if (images.length === 0 || !last || last.role !== 'user') return [...turns];
+  const content = typeof last.content === 'string' ? [{ type: 'text' as const, text: last.content }] : last.content;
+  const blocks = images.map(({ mediaType, data }) => ({
+    type: 'image' as const,
+    source: { type: 'base64' as const, media_type: mediaType, data },
+  }));
+  return [...turns.slice(0, -1), { role: 'user', content: [...content, ...blocks] }];
 }
 
 /**

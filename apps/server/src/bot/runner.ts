@@ -21,6 +21,7 @@ import { handoffToHuman } from './tools/handoff-to-human.js';
 import { offerQuickReplies } from './tools/offer-quick-replies.js';
 import type { BotTool } from './tools/registry.js';
 import { searchKnowledgeBase } from './tools/search-knowledge-base.js';
+import type { ModelImageReader } from '../attachments/model-images.js';
 import { runClaimedTurn, type TurnDependencies } from './turn.js';
 import { claimTurn, findStrandedTurns, HEARTBEAT_MS, releaseAllClaims, renewClaim } from './turn-claim.js';
 
@@ -76,6 +77,8 @@ export function createBotRunner(deps: {
   semantic?: SemanticIndex | null;
   /** Where the effects of a handoff a turn commits go (the app's `conversationEffects.perform`). */
   perform?: EffectHandler;
+  /** Reads the visitor's images for the model (the attachments domain's). */
+  images?: ModelImageReader;
 }): BotRunner {
   const { db, realtime, log, config } = deps;
   const semantic = deps.semantic ?? null;
@@ -101,6 +104,7 @@ export function createBotRunner(deps: {
     prices: { ...defaultModelPrices, ...config.modelPrices },
     semantic,
     perform: (conversation, effects) => deps.perform?.(conversation, effects),
+    images: deps.images,
   };
   const running = new Map<string, RunningTurn>();
   const inFlight = new Set<Promise<void>>();

@@ -7,6 +7,7 @@
  * The runner schedules turns, renews their claims and cancels them; this module does one.
  * @module
  */
+import type { ModelImageReader } from '../attachments/model-images.js';
 import { randomUUID } from 'node:crypto';
 import { botReplies, conversations, toolCalls, widgets, type Database, type Transaction } from '@parley/db';
 import { widgetSettingsSchema, type Message, type VisitorServerEvents } from '@parley/protocol';
@@ -31,7 +32,7 @@ import { emptyUsage, type ChatMessage, type ChatModel, type Usage } from './mode
 import { emptyProgress, runModelLoop, type ToolCall } from './model-loop.js';
 import { OFFLINE_MODEL } from './offline-model.js';
 import { costOf } from './prices.js';
-import { buildHistory, buildSystemPrompt, withKnowledge } from './prompt.js';
+import { buildHistory, buildSystemPrompt, withImages, withKnowledge } from './prompt.js';
 import { botReplyNeedsNoTransition, storePlainReply } from './store-reply.js';
 import { runTool, type BotTool, type ToolContext } from './tools/registry.js';
 import { lockOwnedConversation, ownedByCondition, releaseClaim, releasedClaim } from './turn-claim.js';
@@ -63,6 +64,8 @@ export interface TurnDependencies {
   semantic: SemanticIndex | null;
   /** Hands the effects of a handoff the turn committed to the other domains (routing's `route`). */
   perform: EffectHandler;
+  /** Reads the images the visitor sent, for the model to see; none without it. */
+  images?: ModelImageReader | undefined;
 }
 
 /** A claimed turn: its id, the conversation as claimed, and what cancels it (the runner's heartbeat, a takeover). */
@@ -185,9 +188,17 @@ export async function runClaimedTurn(deps: TurnDependencies, turn: ClaimedTurn):
     });
     // The "no relevant source" decision (shared with the offline answerer): none passes, none is given.
     const passages = sources.add(relevantSources(found));
-    const messages: ChatMessage[] = withKnowledge(
-      buildHistory(history, claimed.botAnsweredSeq, botConfig.historyTokenBudget),
-      formatKnowledgeBlock(passages),
+    // The images of the messages it answers now (a failure to read them costs the turn its images, not its answer).
+    const images =
+      mode === 'offline' || !deps.images
+        ? []
+        : await deps.images(pending.flatMap((message) => message.attachments ?? [])).catch((error: unknown) => {
+            log.warn({ err: error, conversationId }, 'could not read the visitor images; answering without them');
+            return [];
+          });
+    const messages: ChatMessage[] = withImages(
+      withKnowledge(buildHistory(history, claimed.botAnsweredSeq, botConfig.historyTokenBudget), formatKnowledgeBlock(passages)),
+      images,
     );
     const visitorText = history
       .filter((message) => message.author.kind === 'visitor')
