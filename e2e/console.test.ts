@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -36,7 +37,13 @@ async function horizontalOverflow(page: Page): Promise<number> {
 /** Checks a page as every page is checked, then keeps its screenshot. */
 async function checkPage(page: Page, name: string) {
   expect(await accessibilityViolations(page), `axe on ${name}`).toEqual([]);
-  expect(await horizontalOverflow(page), `horizontal scroll on ${name}`).toBeLessThanOrEqual(0);
+  const wide = await page.evaluate(() =>
+    [...document.querySelectorAll('*')]
+      .filter((element) => element.getBoundingClientRect().right > window.innerWidth + 1)
+      .slice(0, 8)
+      .map((element) => `${element.tagName}.${element.className} ${Math.round(element.getBoundingClientRect().right)}`),
+  );
+  expect(await horizontalOverflow(page), `horizontal scroll on ${name}: ${wide.join(' | ')}`).toBeLessThanOrEqual(0);
   await page.screenshot({ path: join(screenshots, `${name}.png`) });
 }
 
@@ -175,6 +182,28 @@ describe.each(sizes)(
       await expect.poll(widgetText, { timeout: 10_000 }).toContain('Thanks for waiting, Robin (demo agent) here.');
       expect(await widgetText()).not.toContain('checked stock');
       await shop.screenshot({ path: join(screenshots, `${size}-6-visitor.png`) });
+
+      // Files both ways: the visitor's photo shows as a preview in the transcript; the agent's PDF reaches the widget as
+      // a download.
+      const sharp = createRequire(join(root, 'apps/server/package.json'))('sharp') as typeof import('sharp');
+      const photo = await sharp({ create: { width: 640, height: 480, channels: 3, background: '#7a5c3c' } })
+        .jpeg()
+        .toBuffer();
+      await shop
+        .locator('[data-parley-widget] .composer input[type="file"]')
+        .setInputFiles([{ name: `tent-${size}.jpg`, mimeType: 'image/jpeg', buffer: photo }]);
+      const preview = transcript.locator(`img[alt="tent-${size}.jpg"]`);
+      await preview.waitFor({ timeout: 10_000 });
+      await expect.poll(() => preview.evaluate((image) => (image as HTMLImageElement).naturalWidth)).toBe(320);
+      const pdf = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
+      await agentPage.getByRole('group', { name: 'Write' }).getByRole('button', { name: 'Reply', exact: true }).click();
+      await agentPage.getByRole('button', { name: 'Attach files' }).waitFor();
+      await agentPage
+        .locator('input[type="file"]')
+        .setInputFiles([{ name: `care-guide-${size}.pdf`, mimeType: 'application/pdf', buffer: pdf }]);
+      const download = shop.locator(`[data-parley-widget] .files a[download="care-guide-${size}.pdf"]`);
+      await download.waitFor({ timeout: 10_000 });
+      expect(await accessibilityViolations(agentPage)).toEqual([]);
 
       await agentPage.getByRole('button', { name: 'Resolve', exact: true }).click();
       await expect.poll(widgetText, { timeout: 10_000 }).toContain('The conversation was resolved.');

@@ -286,7 +286,7 @@ async function errorFromResponse(response: Response): Promise<ParleyError> {
 const UNREACHABLE_MESSAGE = 'Cannot reach the server. Check your connection and try again.';
 
 /** The parsed JSON body of a successful response (undefined for 204), or the {@link ParleyError} of a failed one. */
-async function bodyOf<T>(response: Response): Promise<T> {
+export async function bodyOf<T>(response: Response): Promise<T> {
   if (!response.ok) throw await errorFromResponse(response);
   if (response.status === 204) return undefined as T;
   try {

@@ -35,6 +35,8 @@ function fakeConnection() {
     send: () => new Promise<never>(() => {}),
     setPresence: () => new Promise<never>(() => {}),
     setTyping() {},
+    prepareAttachment: () => new Promise<never>(() => {}),
+    attachmentUrl: () => new Promise<never>(() => {}),
     async requestAssist(payload: AssistRequest) {
       requests.push(payload);
       if (refuse) throw refuse;

@@ -188,6 +188,8 @@ function fakeServer() {
     setTyping() {},
     // AI help has its own tests (console-controller-assist.test.ts).
     requestAssist: () => new Promise<never>(() => {}),
+    prepareAttachment: () => new Promise<never>(() => {}),
+    attachmentUrl: () => new Promise<never>(() => {}),
     close() {},
   } satisfies AgentConnection;
 

@@ -63,6 +63,12 @@ export interface ConsoleControllerOptions {
   onWebhookPaused?: (webhook: WebhookSubscription) => void;
 }
 
+/**
+ * What the console's file UI needs of the live connection: it, when there is one (file uploads and signed URLs go over
+ * the socket, never REST); throws `unavailable` otherwise.
+ */
+export type ConsoleFiles = () => Pick<AgentConnection, 'prepareAttachment' | 'attachmentUrl'>;
+
 /** The console's state and commands. */
 export interface ConsoleController {
   getState(): ConsoleState;
@@ -90,7 +96,12 @@ export interface ConsoleController {
    * Sends a reply, with the quick replies (buttons) the agent attached, if any; it shows as pending until the server
    * stores it.
    */
-  send(conversationId: string, body: string, quickReplies?: readonly string[]): void;
+  send(conversationId: string, body: string, quickReplies?: readonly string[], attachments?: string[]): void;
+  /**
+   * The live connection for file uploads and signed file URLs (a refusal rejects with the server's error); throws
+   * `unavailable` before it is opened. Messages name the uploaded files through {@link send}'s `attachments`.
+   */
+  readonly files: ConsoleFiles;
   /** Sends a failed reply again, with its original `clientId` (and its quick replies). */
   retry(conversationId: string, clientId: string): void;
   /** Drops a failed reply. */
@@ -437,20 +448,20 @@ export function createConsoleController(options: ConsoleControllerOptions): Cons
 
   let preferencesSaving = 0;
 
-  // The quick replies of the replies not stored yet, by `clientId`, for a retry: a pending reply holds its body only.
-  const pendingQuickReplies = new Map<string, string[]>();
+  // The quick replies and files of the replies not stored yet, by `clientId`, for a retry: a pending reply holds its body only.
+  const pendingExtras = new Map<string, { quickReplies?: string[]; attachments?: string[] }>();
 
   async function deliver(conversationId: string, clientId: string, body: string) {
     // A reply can assign the conversation to the agent: that update is their own doing.
     ownChangeStarted(conversationId);
     try {
       const live = connection?.connected ? connection : null;
-      const quickReplies = pendingQuickReplies.get(clientId);
+      const extras = pendingExtras.get(clientId);
       // Over the socket when it is up; otherwise REST, which is just as idempotent.
       const sent = live
-        ? await live.send({ conversationId, clientId, body, quickReplies })
-        : await api.sendReply(conversationId, { clientId, body, quickReplies });
-      pendingQuickReplies.delete(clientId);
+        ? await live.send({ conversationId, clientId, body, ...extras })
+        : await api.sendReply(conversationId, { clientId, body, ...extras });
+      pendingExtras.delete(clientId);
       dispatch({ type: 'send-confirmed', conversationId, clientId, sent, author });
     } catch (error) {
       dispatch({ type: 'send-failed', conversationId, clientId, error: handleError(error) });
@@ -468,12 +479,15 @@ export function createConsoleController(options: ConsoleControllerOptions): Cons
     );
   }
 
+  /** The live connection (its events wait while it reconnects); `unavailable` before it is opened or once closed. */
+  function openConnection(): AgentConnection {
+    if (!connection) throw new ParleyError('unavailable', 'The console is not connected.');
+    return connection;
+  }
+
   /** AI help: a store of its own (`assist.ts`); the controller sends its requests and carries its events. */
   const assist = createAssistStore({
-    request(payload) {
-      if (!connection) return Promise.reject(new ParleyError('unavailable', 'The console is not connected.'));
-      return connection.requestAssist(payload);
-    },
+    request: async (payload) => openConnection().requestAssist(payload),
     describeError: handleError,
   });
 
@@ -534,6 +548,7 @@ export function createConsoleController(options: ConsoleControllerOptions): Cons
 
   const controller: ConsoleController = {
     assist,
+    files: openConnection,
     getState: () => state,
     subscribe(listener) {
       listeners.add(listener);
@@ -603,11 +618,15 @@ export function createConsoleController(options: ConsoleControllerOptions): Cons
     loadMore() {
       void loadNextPage();
     },
-    send(conversationId, body, quickReplies) {
+    send(conversationId, body, quickReplies, attachments) {
       if (body.trim() === '') return;
       controller.stopTyping();
       const clientId = createClientId();
-      if (quickReplies?.length) pendingQuickReplies.set(clientId, [...quickReplies]);
+      pendingExtras.set(clientId, {
+        quickReplies: quickReplies?.length ? [...quickReplies] : undefined,
+        // Ids of uploaded files, at least one when given (the reply box sends none otherwise).
+        attachments,
+      });
       dispatch({ type: 'send-started', conversationId, clientId, body, createdAt: new Date(now()).toISOString() });
       void deliver(conversationId, clientId, body);
     },
@@ -618,7 +637,7 @@ export function createConsoleController(options: ConsoleControllerOptions): Cons
       void deliver(conversationId, clientId, item.body);
     },
     discard(conversationId, clientId) {
-      pendingQuickReplies.delete(clientId);
+      pendingExtras.delete(clientId);
       dispatch({ type: 'send-discarded', conversationId, clientId });
     },
     async writeNote(conversationId, body) {

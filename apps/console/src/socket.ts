@@ -11,6 +11,9 @@ import type {
   AgentTypingSet,
   AssistAccepted,
   AssistRequest,
+  AttachmentPrepare,
+  AttachmentUpload,
+  AttachmentUrl,
   ErrorBody,
   MessageSent,
   PresenceSet,
@@ -48,6 +51,10 @@ export interface AgentConnection {
    * Rejects with a {@link ParleyError}, `unavailable` when no ack came in time.
    */
   requestAssist(payload: AssistRequest): Promise<AssistAccepted>;
+  /** Where to upload a file the agent is about to send (`attachment:prepare`); rejects like {@link send}. */
+  prepareAttachment(payload: AttachmentPrepare): Promise<AttachmentUpload>;
+  /** Signed URLs of a file, valid for five minutes (`attachment:url`); rejects like {@link send}. */
+  attachmentUrl(attachmentId: string): Promise<AttachmentUrl>;
   /** Disconnects for good. */
   close(): void;
 }
@@ -67,6 +74,7 @@ export const SEND_TIMEOUT_MS = 10_000;
 // the database restarts) nor a disconnect decided by the server; those are retried here, backing off to 30 s.
 const RETRY_MIN_MS = 2000;
 const RETRY_MAX_MS = 30_000;
+const late = 'The server did not answer in time.';
 
 /** The error body of a refused handshake (`err.data`), if the server sent one. */
 export function handshakeError(error: Error): ErrorBody | null {
@@ -133,6 +141,19 @@ export function connectAgent(options: AgentConnectionOptions): AgentConnection {
     if (!socket.active) retryLater();
   });
 
+  /** Emits an acked event; resolves with its data, rejects with the server's error or `unavailable` (no ack in time). */
+  async function ask<T>(event: keyof AgentClientEvents, payload: unknown, timeoutMessage = late): Promise<T> {
+    let ack: Ack<T>;
+    try {
+      // The event name is generic here; the interface above types each payload and answer.
+      ack = await (socket.timeout(SEND_TIMEOUT_MS).emitWithAck as (event: string, payload: unknown) => Promise<Ack<T>>)(event, payload);
+    } catch (cause) {
+      throw new ParleyError('unavailable', timeoutMessage, { cause });
+    }
+    if (ack.ok) return ack.data;
+    throw ParleyError.fromBody(ack.error);
+  }
+
   return {
     get connected() {
       return socket.connected;
@@ -144,36 +165,11 @@ export function connectAgent(options: AgentConnectionOptions): AgentConnection {
       // The generic event name defeats Socket.IO's overloads; the map type above keeps callers honest.
       (socket.on as (event: string, listener: (...args: never[]) => void) => void)(event, listener);
     },
-    async send(payload) {
-      let ack: Ack<MessageSent>;
-      try {
-        ack = await socket.timeout(SEND_TIMEOUT_MS).emitWithAck('message:send', payload);
-      } catch (cause) {
-        throw new ParleyError('unavailable', 'The server did not confirm the message in time.', { cause });
-      }
-      if (ack.ok) return ack.data;
-      throw ParleyError.fromBody(ack.error);
-    },
-    async setPresence(payload) {
-      let ack: Ack<{ status: PresenceStatus }>;
-      try {
-        ack = await socket.timeout(SEND_TIMEOUT_MS).emitWithAck('presence:set', payload);
-      } catch (cause) {
-        throw new ParleyError('unavailable', 'The server did not confirm your status in time.', { cause });
-      }
-      if (ack.ok) return ack.data.status;
-      throw ParleyError.fromBody(ack.error);
-    },
-    async requestAssist(payload) {
-      let ack: Ack<AssistAccepted>;
-      try {
-        ack = await socket.timeout(SEND_TIMEOUT_MS).emitWithAck('assist:request', payload);
-      } catch (cause) {
-        throw new ParleyError('unavailable', 'The server did not answer in time.', { cause });
-      }
-      if (ack.ok) return ack.data;
-      throw ParleyError.fromBody(ack.error);
-    },
+    send: (payload) => ask('message:send', payload),
+    setPresence: async (payload) => (await ask<{ status: PresenceStatus }>('presence:set', payload)).status,
+    requestAssist: (payload) => ask('assist:request', payload),
+    prepareAttachment: (payload) => ask('attachment:prepare', payload),
+    attachmentUrl: (attachmentId) => ask('attachment:url', { attachmentId }),
     setTyping(payload) {
       // `volatile`: a typing hint buffered through a disconnection would arrive late and wrong.
       if (socket.connected) socket.volatile.emit('typing:set', payload);

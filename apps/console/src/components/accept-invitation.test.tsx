@@ -167,6 +167,8 @@ describe('App at an invitation link', () => {
     send: () => new Promise(() => {}),
     setPresence: () => new Promise(() => {}),
     requestAssist: () => new Promise(() => {}),
+    prepareAttachment: () => new Promise(() => {}),
+    attachmentUrl: () => new Promise(() => {}),
     setTyping() {},
     close() {},
   };

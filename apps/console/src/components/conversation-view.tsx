@@ -29,6 +29,7 @@ import type { AssistStore } from '../assist.js';
 import type { TypingState } from '../console-state.js';
 import { openStatuses } from '../conversation-store.js';
 import { contactLabel, formatFullTime, statusLabel } from '../format.js';
+import type { ConsoleFiles } from '../console-controller.js';
 import { lazyLoadFailure, useLazyComponent } from '../use-lazy-component.js';
 import { AssistPanel } from './assist-panel.js';
 import { ContactPanel } from './contact-panel.js';
@@ -62,7 +63,9 @@ export interface ConversationViewProps {
   initialDraft: string;
   onDraftChange: (draft: string) => void;
   /** Sends a reply, with the quick replies (buttons) the agent attached, if any. */
-  onSend: (body: string, quickReplies?: string[]) => void;
+  onSend: (body: string, quickReplies?: string[], attachments?: string[]) => void;
+  /** File uploads and URLs: messages show their files, and the reply box offers "Attach files". */
+  files?: ConsoleFiles;
   /** Writes an internal note; resolves true once stored. Without it the reply box writes replies only. */
   onWriteNote?: (body: string) => Promise<boolean>;
   /** The reply box's mode when the conversation opens (it survives switching conversations, like the draft). */
@@ -344,6 +347,7 @@ export function ConversationView(props: ConversationViewProps) {
               visitorSeenSeq={conversation?.visitorSeenSeq}
               onRetry={props.onRetry}
               onDiscard={props.onDiscard}
+              files={props.files}
             />
           )}
 
@@ -372,6 +376,7 @@ export function ConversationView(props: ConversationViewProps) {
             initialDraft={props.initialDraft}
             onDraftChange={props.onDraftChange}
             onSend={props.onSend}
+            files={props.files}
             onWriteNote={props.onWriteNote}
             mode={mode}
             onModeChange={(next) => {

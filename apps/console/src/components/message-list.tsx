@@ -7,7 +7,11 @@ import type { BotDraft, PendingMessage } from '@parley/client/thread';
 import { citationHref, citationLabel, systemEventText, type Message, type Note, type ToolCall } from '@parley/protocol';
 import { Fragment } from 'preact';
 import { useLayoutEffect, useRef } from 'preact/hooks';
+import type { ConsoleFiles } from '../console-controller.js';
 import { authorLabel, formatFullTime, formatMessageTime } from '../format.js';
+import { useLazyComponent } from '../use-lazy-component.js';
+import type { MessageFilesProps } from './files.js';
+import { loadFiles } from './load-files.js';
 import { ToolCallList } from './tool-call-details.js';
 
 /** Props of {@link MessageList}. */
@@ -34,6 +38,16 @@ export interface MessageListProps {
   visitorSeenSeq?: number;
   onRetry?: (clientId: string) => void;
   onDiscard?: (clientId: string) => void;
+  /** Signed URLs of the files messages carry; without it their files are not shown. */
+  files?: ConsoleFiles;
+}
+
+// A message's files (previews, download links) are in their own chunk, loaded when one is first shown.
+const loadMessageFiles = () => loadFiles().then((module) => module.MessageFiles);
+
+function LazyMessageFiles(props: MessageFilesProps) {
+  const { Component } = useLazyComponent(loadMessageFiles);
+  return Component && <Component {...props} />;
 }
 
 // Within this distance of the bottom the list follows new messages; further up, the agent is reading history.
@@ -81,8 +95,10 @@ function MessageItem({
   visitorName,
   agentId,
   seen,
+  files,
 }: {
   message: Message;
+  files?: ConsoleFiles;
   /** The tool calls this message was the outcome of. */
   toolCalls?: readonly ToolCall[];
   visitorName?: string;
@@ -114,6 +130,7 @@ function MessageItem({
           ))}
         </ul>
       )}
+      {files && message.attachments?.[0] && <LazyMessageFiles files={files} attachments={message.attachments} />}
       {message.citations && <MessageSources citations={message.citations} />}
       {toolCalls && <ToolCallList toolCalls={toolCalls} />}
       {seen && (
@@ -316,6 +333,7 @@ export function MessageList({
   visitorSeenSeq = 0,
   onRetry,
   onDiscard,
+  files,
 }: MessageListProps) {
   const listRef = useRef<HTMLDivElement>(null);
   const seenId = messages.findLast(
@@ -360,6 +378,7 @@ export function MessageList({
                 visitorName={visitorName}
                 agentId={agentId}
                 seen={item.message.id === seenId}
+                files={files}
               />
             )}
             {item.kind === 'note' && <NoteItem note={item.note} />}

@@ -6,8 +6,10 @@
  */
 import { fillSavedReply, type SavedReply } from '@parley/protocol';
 import { useEffect, useId, useRef, useState } from 'preact/hooks';
-import { errorMessage } from '../console-controller.js';
+import { errorMessage, type ConsoleFiles } from '../console-controller.js';
 import { lazyLoadFailure, useLazyComponent } from '../use-lazy-component.js';
+import type { AttachButtonProps } from './files.js';
+import { loadFiles } from './load-files.js';
 import type { QuickRepliesDraft } from './quick-replies-field.js';
 import { findSlashQuery, matchSavedReplies, optionId, SavedReplyPicker, type SlashQuery } from './saved-reply-picker.js';
 
@@ -19,6 +21,8 @@ const noteLabel = 'Internal note — only agents see this';
 // The "Buttons" field is in its own chunk, loaded when the agent first opens it.
 const loadQuickRepliesField = () => import('./quick-replies-field.js').then((module) => module.QuickRepliesField);
 const noButtons: QuickRepliesDraft = { text: '', replies: [] };
+// So is the "Attach files" button, loaded once the box offers files.
+const loadAttachButton = () => loadFiles().then((module) => module.AttachButton);
 
 /** Props of {@link ReplyBox}. */
 export interface ReplyBoxProps {
@@ -28,9 +32,15 @@ export interface ReplyBoxProps {
   onDraftChange?: (draft: string) => void;
   /**
    * Called with the reply to send and the quick replies (buttons) the agent attached, if any; the box empties itself and
-   * closes its "Buttons" field.
+   * closes its "Buttons" field. Files the agent attached are sent at once, on their own: named in the body, their ids in
+   * `attachments`.
    */
-  onSend: (body: string, quickReplies?: string[]) => void;
+  onSend: (body: string, quickReplies?: string[], attachments?: string[]) => void;
+  /**
+   * Uploads files; with it, replies offer an "Attach files" button, and why chosen files were not sent shows on a line of
+   * its own atop the box's footer.
+   */
+  files?: ConsoleFiles;
   /**
    * Writes an internal note; resolves true once stored, and the box empties itself then (on false it keeps the text).
    * Without it the box writes replies only and has no toggle.
@@ -104,6 +114,7 @@ export function ReplyBox(props: ReplyBoxProps) {
   const [buttonsOpen, setButtonsOpen] = useState(false);
   const [buttons, setButtons] = useState(noButtons);
   const field = useLazyComponent(loadQuickRepliesField, buttonsOpen);
+  const attach = useLazyComponent<AttachButtonProps>(loadAttachButton, !!props.files);
   const withButtons = buttonsOpen && !noteMode;
   // An entry the server would refuse (too many, too long, twice the same): nothing is sent until it is fixed.
   const buttonsInvalid = withButtons && buttons.replies === null;
@@ -354,6 +365,8 @@ export function ReplyBox(props: ReplyBoxProps) {
             Saved replies
           </button>
         )}
+        {/* Loaded only with `files`. */}
+        {!noteMode && attach.Component && <attach.Component files={props.files!} onSend={onSend} />}
         {!noteMode && (
           <button type="button" class="button button-ghost" aria-expanded={buttonsOpen} onClick={() => setButtonsOpen(!buttonsOpen)}>
             Buttons

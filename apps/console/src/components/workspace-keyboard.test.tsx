@@ -41,6 +41,8 @@ function mount() {
     send: () => new Promise(() => {}),
     setPresence: () => new Promise(() => {}),
     requestAssist: () => new Promise(() => {}),
+    prepareAttachment: () => new Promise(() => {}),
+    attachmentUrl: () => new Promise(() => {}),
     setTyping() {},
     close() {},
   } as AgentConnection;

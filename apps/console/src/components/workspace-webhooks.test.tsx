@@ -45,6 +45,8 @@ function mount(who: Agent, path: string) {
     send: () => new Promise(() => {}),
     setPresence: () => new Promise(() => {}),
     requestAssist: () => new Promise(() => {}),
+    prepareAttachment: () => new Promise(() => {}),
+    attachmentUrl: () => new Promise(() => {}),
     setTyping() {},
     close() {},
   };

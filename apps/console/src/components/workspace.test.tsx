@@ -25,6 +25,8 @@ const idleConnection: AgentConnection = {
   send: () => new Promise(() => {}),
   setPresence: () => new Promise(() => {}),
   requestAssist: () => new Promise(() => {}),
+  prepareAttachment: () => new Promise(() => {}),
+  attachmentUrl: () => new Promise(() => {}),
   setTyping() {},
   close() {},
 };

@@ -483,7 +483,8 @@ export function Workspace({ session, api, connect, onSignOut, basePath, ...props
                   if (draft) drafts.current.set(openId, draft);
                   else drafts.current.delete(openId);
                 }}
-                onSend={(body, quickReplies) => controller.send(openId, body, quickReplies)}
+                onSend={(body, quickReplies, attachments) => controller.send(openId, body, quickReplies, attachments)}
+                files={controller.files}
                 onWriteNote={(body) => controller.writeNote(openId, body)}
                 initialMode={modes.current.get(openId)}
                 onModeChange={(mode) => {
