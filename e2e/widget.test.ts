@@ -260,6 +260,8 @@ describe('how it looks', () => {
     if (open) {
       await launcher.click();
       await page.locator('[data-parley-widget] textarea').waitFor();
+      // The composer's attach button comes with a chunk of its own: the panel is drawn whole once it is in.
+      await page.locator('[data-parley-widget] button.attach').waitFor();
     }
     const shot = open
       ? await page.locator('[data-parley-widget] .panel').screenshot({ animations: 'disabled' })
@@ -276,6 +278,8 @@ describe('a hostile host page', () => {
     await page.getByRole('button', { name: 'Open chat' }).click();
     const composer = page.getByRole('textbox', { name: 'Message' });
     await composer.waitFor();
+    // The composer's buttons are all in: its attach button comes with a chunk of its own.
+    await page.getByRole('button', { name: 'Attach files' }).waitFor();
     const look = () =>
       page.evaluate(() => {
         const shadow = document.querySelector('[data-parley-widget]')!.shadowRoot!;
@@ -283,7 +287,7 @@ describe('a hostile host page', () => {
         return {
           panel: [style('.panel').backgroundColor, style('.panel').width, style('.panel').fontFamily],
           composer: [style('textarea').fontSize, style('textarea').color, style('textarea').borderTopWidth],
-          send: [style('.composer button').backgroundColor, style('.composer button').display],
+          send: [style('.composer button[type="submit"]').backgroundColor, style('.composer button[type="submit"]').display],
           header: style('.header').backgroundColor,
         };
       });
@@ -439,7 +443,8 @@ describe('several conversations', () => {
 
     const shop = await newPage({ width: 1280, height: 800 });
     await openShop(shop);
-    await shop.getByRole('button', { name: 'Open chat' }).click();
+    // The launcher, whatever label an earlier test gave it.
+    await shop.locator('[data-parley-widget] button.launcher').click();
     await shop.evaluate(() => {
       const page = window as unknown as { askedIn?: Promise<string> };
       page.askedIn = new Promise((resolve) => window.Parley!.on('message', (message) => resolve(message.conversationId)));
@@ -462,7 +467,10 @@ describe('several conversations', () => {
     expect(await accessibilityViolations(shop)).toEqual([]);
     await startNew.click();
     await expect.poll(() => shop.locator('[data-parley-widget] .log .message[data-author]').count()).toBe(0);
-    expect(await shop.evaluate(() => document.querySelector('[data-parley-widget]')!.shadowRoot!.activeElement?.tagName)).toBe('TEXTAREA');
+    // The composer takes the focus once the conversation has closed.
+    await expect
+      .poll(() => shop.evaluate(() => document.querySelector('[data-parley-widget]')!.shadowRoot!.activeElement?.tagName))
+      .toBe('TEXTAREA');
 
     await shop.getByRole('button', { name: 'Earlier conversations' }).click();
     const history = shop.getByRole('dialog', { name: 'Earlier conversations' });
@@ -486,7 +494,8 @@ describe('files', () => {
   it('sends an image with its preview, an SVG only as a download, and refuses a renamed executable, accessibly', async () => {
     const shop = await newPage({ width: 1280, height: 800 });
     await openShop(shop);
-    await shop.getByRole('button', { name: 'Open chat' }).click();
+    // The launcher, whatever label an earlier test gave it.
+    await shop.locator('[data-parley-widget] button.launcher').click();
     const attach = shop.getByRole('button', { name: 'Attach files' });
     await attach.waitFor({ timeout: 10_000 });
     // sharp is the server's dependency: made from there, as the server would read it.
