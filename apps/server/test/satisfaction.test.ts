@@ -3,7 +3,17 @@ import type { Ack, Message, MessageSent } from '@parley/protocol';
 import { eq } from 'drizzle-orm';
 import type { Socket } from 'socket.io-client';
 import { afterEach, describe, expect, it } from 'vitest';
-import { connectAgent, connectVisitor, createTenant, login, nextEvent, ok, request, useTestServer } from './helpers/server.js';
+import {
+  connectAgent,
+  connectVisitor,
+  createTenant,
+  login,
+  nextEvent,
+  ok,
+  request,
+  resolveAsAgent,
+  useTestServer,
+} from './helpers/server.js';
 import { naughtyStrings } from './helpers/naughty-strings.js';
 
 // After a resolution the visitor rates it once; the rating is stored with who handled it and shown to both sides.
@@ -33,16 +43,7 @@ async function resolvedConversation() {
   return { tenant, token, agent, agentSocket, visitor, conversationId: sent.conversationId, resolvedSeq: resolvedLine.seq };
 }
 
-async function resolve(visitor: Socket, conversationId: string, token: string): Promise<Message> {
-  const line = nextEvent<Message>(visitor, 'message:created', (message) => message.event?.type === 'resolved');
-  const response = await fetch(`${server.url}/api/conversations/${conversationId}`, {
-    method: 'PATCH',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ status: 'resolved' }),
-  });
-  expect(response.status).toBe(200);
-  return line;
-}
+const resolve = (visitor: Socket, conversationId: string, token: string) => resolveAsAgent(server, visitor, conversationId, token);
 
 async function ratings(conversationId: string) {
   return server.db.db.select().from(conversationRatings).where(eq(conversationRatings.conversationId, conversationId));

@@ -13,7 +13,17 @@ import type {
 import { eq } from 'drizzle-orm';
 import type { Socket } from 'socket.io-client';
 import { afterEach, describe, expect, it } from 'vitest';
-import { connectAgent, connectVisitor, createTenant, login, nextEvent, ok, request, useTestServer } from './helpers/server.js';
+import {
+  connectAgent,
+  connectVisitor,
+  createTenant,
+  login,
+  nextEvent,
+  ok,
+  request,
+  resolveAsAgent,
+  useTestServer,
+} from './helpers/server.js';
 
 // A visitor's several conversations: closing a resolved one, the list of them, reading a past one, and who may.
 const server = useTestServer({ PARLEY_RATE_LIMIT_MESSAGES: '1000' });
@@ -53,17 +63,7 @@ function session(visitor: Socket): Promise<Session> {
   return request<Ack<Session>>(visitor, 'session:get').then(ok);
 }
 
-/** An agent resolves the conversation through the REST API; resolves once the visitor saw the "resolved" line. */
-async function resolve(visitor: Socket, conversationId: string, token: string): Promise<Message> {
-  const line = nextEvent<Message>(visitor, 'message:created', (message) => message.event?.type === 'resolved');
-  const response = await fetch(`${server.url}/api/conversations/${conversationId}`, {
-    method: 'PATCH',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ status: 'resolved' }),
-  });
-  expect(response.status).toBe(200);
-  return line;
-}
+const resolve = (visitor: Socket, conversationId: string, token: string) => resolveAsAgent(server, visitor, conversationId, token);
 
 /** A visitor whose question an agent answered and resolved. */
 async function resolvedConversation() {

@@ -11,10 +11,7 @@ import { Files } from './files.js';
 import type { Catalog } from './i18n/en.js';
 import type { WidgetClient } from './widget-client.js';
 
-type Client = Pick<
-  WidgetClient,
-  'session' | 'startConversation' | 'listConversations' | 'readConversation' | 'upload' | 'send' | 'attachmentUrl'
->;
+type Client = Pick<WidgetClient, 'session' | 'startConversation' | 'listConversations' | 'readConversation' | 'attachmentUrl'>;
 
 /** What the overlay shows: the list, or one conversation's messages; `error` when loading it failed. */
 type View =

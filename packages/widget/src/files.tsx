@@ -13,6 +13,8 @@ import styles from './files.css?inline';
 import type { WidgetClient } from './widget-client.js';
 
 type Client = Pick<WidgetClient, 'upload' | 'send' | 'attachmentUrl'>;
+/** What showing files needs: their URLs. */
+type Reader = Pick<WidgetClient, 'attachmentUrl'>;
 
 /** The largest file the server takes (`ATTACHMENT_MAX_BYTES`), checked here first to say so at once. */
 const MAX_BYTES = 10 * 1024 * 1024;
@@ -99,7 +101,7 @@ export function AttachButton({
 }
 
 /** Signed URLs of a file, asked for when needed and again once expired. */
-function useFileUrls(client: Client, attachment: Attachment) {
+function useFileUrls(client: Reader, attachment: Attachment) {
   const [urls, setUrls] = useState<{ url: string; thumbnailUrl: string | null; expiresAt: string } | null>(null);
   const asking = useRef(false);
   const refresh = () => {
@@ -115,7 +117,7 @@ function useFileUrls(client: Client, attachment: Attachment) {
 }
 
 /** One file of a message. */
-function FileItem({ client, attachment, lang }: { client: Client; attachment: Attachment; lang: string }) {
+function FileItem({ client, attachment, lang }: { client: Reader; attachment: Attachment; lang: string }) {
   const { urls, refresh } = useFileUrls(client, attachment);
   // A link's URL is renewed when the visitor comes near it, so it still works when clicked.
   const near = { onPointerEnter: refresh, onFocus: refresh };
@@ -134,7 +136,7 @@ function FileItem({ client, attachment, lang }: { client: Client; attachment: At
 }
 
 /** The files of a message, under its text. */
-export function Files({ client, attachments, text }: { client: Client; attachments: Attachment[]; text: MainCatalog }) {
+export function Files({ client, attachments, text }: { client: Reader; attachments: Attachment[]; text: MainCatalog }) {
   return (
     <div class="files">
       <style>{styles}</style>

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { agentSessions, createDb, type DbHandle } from '@parley/db';
 import { eq } from 'drizzle-orm';
-import type { Ack, LoginResponse, MessageSent, WidgetSettings } from '@parley/protocol';
+import type { Ack, LoginResponse, Message, MessageSent, WidgetSettings } from '@parley/protocol';
 import type { FastifyInstance } from 'fastify';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, afterEach, beforeAll } from 'vitest';
@@ -229,6 +229,21 @@ export async function startSecondApp(server: TestServer): Promise<TestServer> {
   const address = app.server.address();
   if (!address || typeof address === 'string') throw new Error('server did not bind a port');
   return { app, url: `http://127.0.0.1:${address.port}`, db: server.db, config: server.config, close: () => app.close() };
+}
+
+/**
+ * An agent resolves the conversation through the REST API (`token`: theirs); resolves with the "resolved" status line
+ * once the visitor has it.
+ */
+export async function resolveAsAgent(server: TestServer, visitor: Socket, conversationId: string, token: string): Promise<Message> {
+  const line = nextEvent<Message>(visitor, 'message:created', (message) => message.event?.type === 'resolved');
+  const response = await fetch(`${server.url}/api/conversations/${conversationId}`, {
+    method: 'PATCH',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ status: 'resolved' }),
+  });
+  if (response.status !== 200) throw new Error(`resolving failed: ${response.status} ${await response.text()}`);
+  return line;
 }
 
 /** The data of a successful ack; a failed one throws with its error, so the test fails with the reason. */
