@@ -40,7 +40,7 @@ export interface BuildAppOptions {
   staticDirs?: StaticDirs | false;
   /** JSON logs at the configured level, to stdout unless `stream` is given (tests); `false`: no logs. */
   logger?: false | { level?: string; stream?: { write(line: string): void } };
-  /** Replaces the bot's model (benchmarks); by default Claude with ANTHROPIC_API_KEY, else the offline answerer. */
+  /** Replaces the bot's model (benchmarks); by default Claude with ANTHROPIC_API_KEY, an OpenAI-compatible endpoint with PARLEY_OPENAI_BASE_URL, else the offline answerer. */
   model?: ChatModel;
 }
 

@@ -36,6 +36,21 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ ...env, PARLEY_EMBEDDINGS_URL: 'ftp://x' })).toThrowError(/PARLEY_EMBEDDINGS_URL/);
   });
 
+  it('reads an OpenAI-compatible endpoint with its model, never next to an Anthropic key', () => {
+    expect(loadConfig({}).openaiCompatible).toBeNull();
+    const env = { PARLEY_OPENAI_BASE_URL: 'http://localhost:11434/v1', PARLEY_BOT_MODEL: 'llama3.1' };
+    expect(loadConfig(env)).toMatchObject({
+      openaiCompatible: { baseUrl: 'http://localhost:11434/v1', apiKey: undefined },
+      botModel: 'llama3.1',
+    });
+    expect(loadConfig({ ...env, PARLEY_OPENAI_API_KEY: 'sk-test' }).openaiCompatible?.apiKey).toBe('sk-test');
+    expect(() => loadConfig({ PARLEY_OPENAI_BASE_URL: env.PARLEY_OPENAI_BASE_URL })).toThrowError(
+      /PARLEY_BOT_MODEL: required with PARLEY_OPENAI_BASE_URL/,
+    );
+    expect(() => loadConfig({ ...env, ANTHROPIC_API_KEY: 'sk-ant-test' })).toThrowError(/either it .* or ANTHROPIC_API_KEY/);
+    expect(() => loadConfig({ ...env, PARLEY_OPENAI_BASE_URL: 'file:///etc/passwd' })).toThrowError(/PARLEY_OPENAI_BASE_URL/);
+  });
+
   it('reads the S3 settings of attachments all together, and never prints the secret key', () => {
     expect(loadConfig({}).attachments.s3).toBeNull();
     const env = {

@@ -72,6 +72,8 @@ export const envSchema = z.object({
   ANTHROPIC_API_KEY: z.string().min(1).optional(),
   ANTHROPIC_BASE_URL: z.url().optional(),
   PARLEY_BOT_MODEL: z.string().min(1).optional(),
+  PARLEY_OPENAI_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
+  PARLEY_OPENAI_API_KEY: z.string().min(1).optional(),
   PARLEY_BOT_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(60_000),
   PARLEY_BOT_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(3),
   PARLEY_EMBEDDINGS_URL: z.url({ protocol: /^https?$/ }).optional(),
@@ -142,7 +144,12 @@ export interface Config {
   logLevel: z.infer<typeof envSchema>['PARLEY_LOG_LEVEL'];
   /** The Anthropic settings; without an API key the offline answerer replies instead of Claude. */
   anthropic: { apiKey: string | undefined; baseUrl: string | undefined; timeoutMs: number; maxRetries: number };
-  /** Default model for widgets that don't choose one. */
+  /**
+   * An OpenAI-compatible chat completions endpoint (Ollama, vLLM, OpenAI) that answers instead of Claude; null when
+   * unset. Shares `anthropic`'s timeout and retries.
+   */
+  openaiCompatible: { baseUrl: string; apiKey: string | undefined } | null;
+  /** Default model for widgets that don't choose one (required with `openaiCompatible`). */
   botModel: string | undefined;
   /** Prices that override or extend the built-in table. */
   modelPrices: ModelPrices;
@@ -200,6 +207,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       'Invalid configuration:\n  PARLEY_EMBEDDINGS_URL: needs PARLEY_EMBEDDINGS_MODEL and PARLEY_EMBEDDINGS_DIMENSIONS too\nSee docs/configuration.md.',
     );
   }
+  if (parsed.PARLEY_OPENAI_BASE_URL && parsed.ANTHROPIC_API_KEY) {
+    throw new ConfigError(
+      'Invalid configuration:\n  PARLEY_OPENAI_BASE_URL: set either it (an OpenAI-compatible model) or ANTHROPIC_API_KEY (Claude), not both\nSee docs/configuration.md.',
+    );
+  }
+  if (parsed.PARLEY_OPENAI_BASE_URL && !parsed.PARLEY_BOT_MODEL) {
+    throw new ConfigError(
+      'Invalid configuration:\n  PARLEY_BOT_MODEL: required with PARLEY_OPENAI_BASE_URL (the model the endpoint serves, e.g. llama3.1 or gpt-4.1-mini)\nSee docs/configuration.md.',
+    );
+  }
   if (parsed.PARLEY_SMTP_URL && !parsed.PARLEY_SMTP_FROM) {
     throw new ConfigError(
       'Invalid configuration:\n  PARLEY_SMTP_FROM: required when PARLEY_SMTP_URL is set (the From address of the e-mails, e.g. Parley <support@example.com>)\nSee docs/configuration.md.',
@@ -242,6 +259,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       timeoutMs: parsed.PARLEY_BOT_TIMEOUT_MS,
       maxRetries: parsed.PARLEY_BOT_MAX_RETRIES,
     },
+    openaiCompatible: parsed.PARLEY_OPENAI_BASE_URL
+      ? { baseUrl: parsed.PARLEY_OPENAI_BASE_URL, apiKey: parsed.PARLEY_OPENAI_API_KEY }
+      : null,
     botModel: parsed.PARLEY_BOT_MODEL,
     modelPrices: parsed.PARLEY_MODEL_PRICES ?? {},
     embeddings:

@@ -1,5 +1,5 @@
 import Anthropic from '@anthropic-ai/sdk';
-import type { ChatModel, ChatRequest, ChatStreamPart, Usage } from './model.js';
+import { parseToolInput, type ChatModel, type ChatRequest, type ChatStreamPart, type Usage } from './model.js';
 
 /** Options of {@link createAnthropicModel}; the key comes from the environment only and is never logged. */
 export interface AnthropicModelOptions {
@@ -91,14 +91,4 @@ export function createAnthropicModel(options: AnthropicModelOptions): ChatModel 
       yield { type: 'finish', stopReason, usage };
     },
   };
-}
-
-function parseToolInput(json: string): unknown {
-  if (json.trim() === '') return {};
-  try {
-    return JSON.parse(json);
-  } catch {
-    // The tool's zod schema rejects it and the model gets an error it can correct.
-    return { invalidJson: json };
-  }
 }

@@ -31,7 +31,7 @@ import {
   type HandoffNote,
 } from './assist-prompt.js';
 import { dailyUsageUpsert } from './daily-usage.js';
-import { emptyUsage, type ChatModel, type ChatRequest, type Usage } from './model.js';
+import { emptyUsage, type ChatModel, type ChatRequest, type ModelProvider, type Usage } from './model.js';
 import { OFFLINE_MODEL } from './offline-model.js';
 import { costOf } from './prices.js';
 import { formatKnowledgeBlock, TurnSources, type SourcePassage } from './turn-sources.js';
@@ -44,7 +44,7 @@ export interface AssistDependencies {
   log: FastifyBaseLogger;
   config: Config;
   model: ChatModel;
-  mode: 'anthropic' | 'offline';
+  mode: ModelProvider;
   prices: ModelPrices;
   semantic: SemanticIndex | null;
 }

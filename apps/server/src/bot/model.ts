@@ -81,5 +81,21 @@ export interface ChatModel {
   stream(request: ChatRequest, signal: AbortSignal): AsyncIterable<ChatStreamPart>;
 }
 
+/** Who answers: Claude, an OpenAI-compatible endpoint, or the offline answerer (no language model, no tools). */
+export type ModelProvider = 'anthropic' | 'openai-compatible' | 'offline';
+
 /** Zero usage, for adding up. */
 export const emptyUsage = (): Usage => ({ inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0 });
+
+/**
+ * A tool call's streamed JSON arguments as its input. Invalid JSON is passed on as `{ invalidJson }`: the tool's zod
+ * schema rejects it and the model gets an error it can correct.
+ */
+export function parseToolInput(json: string): unknown {
+  if (json.trim() === '') return {};
+  try {
+    return JSON.parse(json);
+  } catch {
+    return { invalidJson: json };
+  }
+}

@@ -13,7 +13,8 @@ import type { Effect } from '../conversations/machine.js';
 import type { SemanticIndex } from '../knowledge/semantic-index.js';
 import type { Realtime } from '../plugins/io.js';
 import { createAnthropicModel } from './anthropic-model.js';
-import type { ChatModel } from './model.js';
+import type { ChatModel, ModelProvider } from './model.js';
+import { createOpenAICompatibleModel } from './openai-compatible-model.js';
 import { createOfflineModel } from './offline-model.js';
 import { defaultModelPrices } from './prices.js';
 import { collectContact } from './tools/collect-contact.js';
@@ -27,8 +28,8 @@ import { claimTurn, findStrandedTurns, HEARTBEAT_MS, releaseAllClaims, renewClai
 
 /** Runs bot turns; decorated on the app as `app.bot`. */
 export interface BotRunner {
-  /** Which model answers: an Anthropic model id, or `offline`. */
-  readonly mode: 'anthropic' | 'offline';
+  /** Who answers: Claude, an OpenAI-compatible endpoint, or the offline answerer. */
+  readonly mode: ModelProvider;
   /** The model that answers (Claude, or the offline answerer); AI help for agents uses it too. */
   readonly model: ChatModel;
   /** Starts a turn for the conversation unless one is running (the running one answers new messages afterwards). */
@@ -65,7 +66,10 @@ export const builtInTools: readonly BotTool[] = [
   offerQuickReplies,
 ] as readonly BotTool[];
 
-/** Creates the runner: Claude when an API key is configured, the offline answerer otherwise. */
+/**
+ * Creates the runner: Claude when an Anthropic API key is configured, an OpenAI-compatible endpoint when its base URL
+ * is, the offline answerer otherwise (configuration refuses both at once).
+ */
 export function createBotRunner(deps: {
   db: Database;
   realtime: Realtime;
@@ -82,17 +86,7 @@ export function createBotRunner(deps: {
 }): BotRunner {
   const { db, realtime, log, config } = deps;
   const semantic = deps.semantic ?? null;
-  const mode: 'anthropic' | 'offline' = deps.model || config.anthropic.apiKey ? 'anthropic' : 'offline';
-  const model =
-    deps.model ??
-    (config.anthropic.apiKey
-      ? createAnthropicModel({
-          apiKey: config.anthropic.apiKey,
-          baseUrl: config.anthropic.baseUrl,
-          timeoutMs: config.anthropic.timeoutMs,
-          maxRetries: config.anthropic.maxRetries,
-        })
-      : createOfflineModel());
+  const { mode, model } = deps.model ? { mode: 'anthropic' as const, model: deps.model } : configuredModel(config);
   const turnDependencies: TurnDependencies = {
     db,
     realtime,
@@ -172,4 +166,19 @@ export function createBotRunner(deps: {
     },
   };
   return runner;
+}
+
+/** The model the configuration names, and who it is. */
+function configuredModel(config: Config): { mode: ModelProvider; model: ChatModel } {
+  const { timeoutMs, maxRetries } = config.anthropic;
+  if (config.anthropic.apiKey) {
+    return {
+      mode: 'anthropic',
+      model: createAnthropicModel({ apiKey: config.anthropic.apiKey, baseUrl: config.anthropic.baseUrl, timeoutMs, maxRetries }),
+    };
+  }
+  if (config.openaiCompatible) {
+    return { mode: 'openai-compatible', model: createOpenAICompatibleModel({ ...config.openaiCompatible, timeoutMs, maxRetries }) };
+  }
+  return { mode: 'offline', model: createOfflineModel() };
 }

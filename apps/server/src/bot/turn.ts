@@ -28,7 +28,7 @@ import { contactRoom, organizationRoom, type Realtime } from '../plugins/io.js';
 import { botConfigSchema, DEFAULT_BOT_MODEL, type HandoffRules } from '../widgets/bot-config.js';
 import { dailyUsageUpsert } from './daily-usage.js';
 import { asksForHuman, describeFailure, notHelpfulCount, repliesWithoutSource, saysNotHelpful } from './handoff-rule.js';
-import { emptyUsage, type ChatMessage, type ChatModel, type Usage } from './model.js';
+import { emptyUsage, type ChatMessage, type ChatModel, type ModelProvider, type Usage } from './model.js';
 import { emptyProgress, runModelLoop, type ToolCall } from './model-loop.js';
 import { OFFLINE_MODEL } from './offline-model.js';
 import { costOf } from './prices.js';
@@ -58,7 +58,7 @@ export interface TurnDependencies {
   log: FastifyBaseLogger;
   config: Config;
   model: ChatModel;
-  mode: 'anthropic' | 'offline';
+  mode: ModelProvider;
   tools: readonly BotTool[];
   prices: ModelPrices;
   semantic: SemanticIndex | null;

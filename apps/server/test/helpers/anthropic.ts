@@ -121,23 +121,9 @@ export function mockAnthropic() {
   let unpatch: (() => void) | null = null;
   return {
     server,
-    /**
-     * Starts intercepting. It also works around mswjs/interceptors#799: cancelling the body of a response made by msw
-     * never settles, and the SDK cancels an error body before it retries, so a mocked 529 would hang instead of being
-     * retried. Error bodies are therefore read once into a plain Response; the request still goes through msw.
-     */
+    /** Starts intercepting (see {@link listenReadingErrorBodies}). */
     listen() {
-      server.listen({ onUnhandledRequest: 'bypass' });
-      const interceptedFetch = globalThis.fetch;
-      globalThis.fetch = async function fetchWithReadErrorBodies(...args: Parameters<typeof fetch>) {
-        const response = await interceptedFetch(...args);
-        if (response.status < 400 || !response.body) return response;
-        const body = await response.text();
-        return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
-      };
-      unpatch = () => {
-        globalThis.fetch = interceptedFetch;
-      };
+      unpatch = listenReadingErrorBodies(server);
     },
     close() {
       unpatch?.();
@@ -151,6 +137,26 @@ export function mockAnthropic() {
     reply(...replies: ScriptedReply[]) {
       queue.push(...replies);
     },
+  };
+}
+
+/**
+ * Starts `server` intercepting, and works around mswjs/interceptors#799: cancelling the body of a response made by msw
+ * never settles, and the model SDKs cancel an error body before they retry, so a mocked 529 would hang instead of being
+ * retried. Error bodies are therefore read once into a plain Response; the request still goes through msw. Returns
+ * what undoes the patch.
+ */
+export function listenReadingErrorBodies(server: ReturnType<typeof setupServer>): () => void {
+  server.listen({ onUnhandledRequest: 'bypass' });
+  const interceptedFetch = globalThis.fetch;
+  globalThis.fetch = async function fetchWithReadErrorBodies(...args: Parameters<typeof fetch>) {
+    const response = await interceptedFetch(...args);
+    if (response.status < 400 || !response.body) return response;
+    const body = await response.text();
+    return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
+  };
+  return () => {
+    globalThis.fetch = interceptedFetch;
   };
 }
 
