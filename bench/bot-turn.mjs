@@ -70,6 +70,8 @@ const parleyServer = await startParley({
   ANTHROPIC_API_KEY: 'local',
   ANTHROPIC_BASE_URL: `http://127.0.0.1:${upstream.address().port}`,
   PARLEY_BOT_MAX_RETRIES: '0',
+  // Turn-taking's pause is waiting, not work: it is left out of the turn measured here.
+  PARLEY_BOT_REPLY_PAUSE_MS: '0',
 });
 const { app, handle } = parleyServer;
 const visitor = await parleyServer.connectVisitor();

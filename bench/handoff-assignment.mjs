@@ -33,6 +33,8 @@ if (processes === 2 && !process.env.PARLEY_REDIS_URL) {
 // Every visitor is new and connects from 127.0.0.1: the new-session limit per address is lifted.
 const env = {
   PARLEY_RATE_LIMIT_NEW_SESSIONS: '1000000',
+  // The bot's answer is set-up here, not measured: it comes at once instead of after the visitor's pause.
+  PARLEY_BOT_REPLY_PAUSE_MS: '0',
   ...(process.env.PARLEY_REDIS_URL ? { PARLEY_REDIS_URL: process.env.PARLEY_REDIS_URL } : {}),
 };
 const parleyServer = await startParley(env, { enabled: true });

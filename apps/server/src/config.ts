@@ -1,6 +1,6 @@
 import { isAbsolute, join, resolve } from 'node:path';
 import { inspect } from 'node:util';
-import { DEFAULT_MESSAGE_MAX_LENGTH, MESSAGE_HARD_MAX_LENGTH } from '@parley/protocol';
+import { DEFAULT_MESSAGE_MAX_LENGTH, MESSAGE_HARD_MAX_LENGTH, REPLY_TIMING_LIMITS } from '@parley/protocol';
 import { z } from 'zod';
 import { NO_OUTBOUND_ALLOWANCE, outboundAllowanceSchema, type OutboundAllowance } from './plugins/outbound-address.js';
 import { trustProxySettingSchema, type TrustProxySetting } from './plugins/trusted-proxy.js';
@@ -76,6 +76,8 @@ export const envSchema = z.object({
   PARLEY_OPENAI_API_KEY: z.string().min(1).optional(),
   PARLEY_BOT_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(60_000),
   PARLEY_BOT_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(3),
+  PARLEY_BOT_REPLY_PAUSE_MS: z.coerce.number().int().min(0).max(REPLY_TIMING_LIMITS.pauseMs).default(1500),
+  PARLEY_BOT_REPLY_MAX_WAIT_MS: z.coerce.number().int().min(0).max(REPLY_TIMING_LIMITS.maxWaitMs).default(8000),
   PARLEY_EMBEDDINGS_URL: z.url({ protocol: /^https?$/ }).optional(),
   PARLEY_EMBEDDINGS_MODEL: z.string().min(1).optional(),
   PARLEY_EMBEDDINGS_API_KEY: z.string().min(1).optional(),
@@ -149,6 +151,11 @@ export interface Config {
    * unset. Shares `anthropic`'s timeout and retries.
    */
   openaiCompatible: { baseUrl: string; apiKey: string | undefined } | null;
+  /**
+   * Turn-taking of widgets that don't set their own (`turnTaking` of their bot): the bot answers once the visitor has
+   * paused this long, or been typing since, but never later than `maxWaitMs` after the first unanswered message.
+   */
+  botReplyTiming: { pauseMs: number; maxWaitMs: number };
   /** Default model for widgets that don't choose one (required with `openaiCompatible`). */
   botModel: string | undefined;
   /** Prices that override or extend the built-in table. */
@@ -263,6 +270,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       ? { baseUrl: parsed.PARLEY_OPENAI_BASE_URL, apiKey: parsed.PARLEY_OPENAI_API_KEY }
       : null,
     botModel: parsed.PARLEY_BOT_MODEL,
+    botReplyTiming: { pauseMs: parsed.PARLEY_BOT_REPLY_PAUSE_MS, maxWaitMs: parsed.PARLEY_BOT_REPLY_MAX_WAIT_MS },
     modelPrices: parsed.PARLEY_MODEL_PRICES ?? {},
     embeddings:
       parsed.PARLEY_EMBEDDINGS_URL && parsed.PARLEY_EMBEDDINGS_MODEL && parsed.PARLEY_EMBEDDINGS_DIMENSIONS

@@ -89,6 +89,8 @@ describe('widget settings', () => {
       bot: {
         enabled: true,
         handoff: { afterRepliesWithoutSource: 3, afterNotHelpful: 2, onProviderFailure: true },
+        // None of its own: the server's (the test server answers at once).
+        turnTaking: { pauseMs: 0, maxWaitMs: 8000 },
         persona: '',
         tone: expect.any(String),
         businessFacts: '',
@@ -168,6 +170,7 @@ describe('widget settings', () => {
     expect(bot.bot).toEqual({
       enabled: false,
       handoff: { afterRepliesWithoutSource: 3, afterNotHelpful: 0, onProviderFailure: true },
+      turnTaking: { pauseMs: 0, maxWaitMs: 8000 },
       persona: 'You are Sam.',
       tone: 'Brief.',
       businessFacts: '',
@@ -247,6 +250,9 @@ describe('widget settings', () => {
       [{ bot: { handoff: { afterRepliesWithoutSource: 21 } } }, 'body.bot.handoff.afterRepliesWithoutSource'],
       [{ bot: { handoff: { afterNotHelpful: -1 } } }, 'body.bot.handoff.afterNotHelpful'],
       [{ bot: { handoff: { afterNotHelpful: 1.5 } } }, 'body.bot.handoff.afterNotHelpful'],
+      [{ bot: { turnTaking: { pauseMs: 10_001 } } }, 'body.bot.turnTaking.pauseMs'],
+      [{ bot: { turnTaking: { maxWaitMs: -1 } } }, 'body.bot.turnTaking.maxWaitMs'],
+      [{ bot: { turnTaking: { pauseMs: 1.5 } } }, 'body.bot.turnTaking.pauseMs'],
       [{ bot: { persona: 'x'.repeat(2001) } }, 'body.bot.persona'],
       [{ bot: { model: 'gpt' } }, 'body.bot'],
       [{ name: '   ' }, 'body.name'],

@@ -19,5 +19,6 @@ export * from './system-event.js';
 export * from './ticket.js';
 export * from './attachment.js';
 export * from './proactive.js';
+export * from './typing-timings.js';
 export * from './url-pattern.js';
 export * from './topic.js';

@@ -58,6 +58,7 @@ const widget = {
   bot: {
     enabled: true,
     handoff: { afterRepliesWithoutSource: 3, afterNotHelpful: 2, onProviderFailure: true },
+    turnTaking: { pauseMs: 1500, maxWaitMs: 8000 },
     persona: '',
     tone: '',
     businessFacts: '',

@@ -44,6 +44,7 @@ const shop: WidgetAdmin = {
   bot: {
     enabled: true,
     handoff: { afterRepliesWithoutSource: 3, afterNotHelpful: 2, onProviderFailure: true },
+    turnTaking: { pauseMs: 1500, maxWaitMs: 8000 },
     persona: '',
     tone: 'Friendly.',
     businessFacts: '',
@@ -91,7 +92,12 @@ function fakeServer(widgets: WidgetAdmin[], answer: Answer = () => undefined) {
       ...(body.name === undefined ? {} : { name: body.name }),
       ...(body.allowedOrigins === undefined ? {} : { allowedOrigins: body.allowedOrigins.map((origin: string) => new URL(origin).origin) }),
       settings: { ...widget.settings, ...body.settings },
-      bot: { ...widget.bot, ...body.bot, handoff: { ...widget.bot.handoff, ...body.bot?.handoff } },
+      bot: {
+        ...widget.bot,
+        ...body.bot,
+        handoff: { ...widget.bot.handoff, ...body.bot?.handoff },
+        turnTaking: { ...widget.bot.turnTaking, ...body.bot?.turnTaking },
+      },
     };
     stored = stored.map((candidate) => (candidate.id === id ? updated : candidate));
     return json(200, updated);
@@ -215,11 +221,15 @@ describe('WidgetSettings', () => {
 
     await fill(control('Hand off after the visitor says this many times it didn’t help'), '0');
     await fill(control('Persona'), 'You are Sam.');
+    // Seconds in the form, milliseconds on the wire.
+    expect(control<HTMLInputElement>('Wait for the visitor to pause (seconds)').value).toBe('1.5');
+    await fill(control('Wait for the visitor to pause (seconds)'), '2.5');
     await save('bot');
     expect(server.patches()[2]!.body).toEqual({
       bot: {
         enabled: true,
         handoff: { afterRepliesWithoutSource: 3, afterNotHelpful: 0, onProviderFailure: true },
+        turnTaking: { pauseMs: 2500, maxWaitMs: 8000 },
         persona: 'You are Sam.',
         tone: 'Friendly.',
         businessFacts: '',
@@ -655,6 +665,7 @@ describe('WidgetSettings', () => {
     expect(fieldOfIssue('body.settings.proactive')).toBe('proactive');
     expect(fieldOfIssue('body.settings.preChat.email')).toBe('preChat.email');
     expect(fieldOfIssue('body.settings.title')).toBe('title');
+    expect(fieldOfIssue('body.bot.turnTaking.pauseMs')).toBe('pauseMs');
     expect(fieldOfIssue('body.allowedOrigins.2')).toBe('allowedOrigins');
     expect(fieldOfIssue('body.bot.handoff.afterNotHelpful')).toBe('afterNotHelpful');
     expect(fieldOfIssue('body.hours.weekly.monday.0.close')).toBe('weekly.monday');

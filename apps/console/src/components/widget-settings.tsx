@@ -117,6 +117,9 @@ interface Form {
     afterRepliesWithoutSource: string;
     afterNotHelpful: string;
     onProviderFailure: boolean;
+    /** Turn-taking, in seconds as typed (the server keeps milliseconds). */
+    pauseMs: string;
+    maxWaitMs: string;
     persona: string;
     tone: string;
     businessFacts: string;
@@ -177,6 +180,8 @@ function sectionForm<S extends Section>(widget: WidgetAdmin, section: S): Form[S
       afterRepliesWithoutSource: String(bot.handoff.afterRepliesWithoutSource),
       afterNotHelpful: String(bot.handoff.afterNotHelpful),
       onProviderFailure: bot.handoff.onProviderFailure,
+      pauseMs: String(bot.turnTaking.pauseMs / 1000),
+      maxWaitMs: String(bot.turnTaking.maxWaitMs / 1000),
       persona: bot.persona,
       tone: bot.tone,
       businessFacts: bot.businessFacts,
@@ -210,6 +215,8 @@ const lines = (text: string) =>
 
 /** A whole number typed in a field; anything else is sent as null, for the server to name the field. */
 const count = (text: string) => (/^\s*\d+\s*$/.test(text) ? Number(text) : null);
+/** Seconds typed in a field (`1.5`), as milliseconds; anything else is sent as null, for the server to name the field. */
+const milliseconds = (text: string) => (/^\s*\d+(\.\d+)?\s*$/.test(text) ? Math.round(Number(text) * 1000) : null);
 
 /**
  * The field an issue's path names, as this page keys them: `body.settings.title` → `title`,
@@ -221,7 +228,7 @@ export function fieldOfIssue(path: string): string {
     .replace(/^body\.?/, '')
     .split('.')
     .filter(Boolean);
-  while (parts.length > 1 && ['settings', 'bot', 'handoff', 'hours'].includes(parts[0]!)) parts.shift();
+  while (parts.length > 1 && ['settings', 'bot', 'handoff', 'turnTaking', 'hours'].includes(parts[0]!)) parts.shift();
   if ((parts[0] === 'weekly' || parts[0] === 'preChat') && parts[1]) return `${parts[0]}.${parts[1]}`;
   if (parts[0] === 'proactive' && parts[1]) return parts.slice(0, 3).join('.');
   return parts[0] ?? '';
@@ -256,7 +263,17 @@ const sectionFields: Record<Section, readonly string[]> = {
     'locale',
   ],
   access: ['name', 'allowedOrigins'],
-  bot: ['enabled', 'afterRepliesWithoutSource', 'afterNotHelpful', 'onProviderFailure', 'persona', 'tone', 'businessFacts'],
+  bot: [
+    'enabled',
+    'afterRepliesWithoutSource',
+    'afterNotHelpful',
+    'onProviderFailure',
+    'pauseMs',
+    'maxWaitMs',
+    'persona',
+    'tone',
+    'businessFacts',
+  ],
   routing: ['strategy', 'teamId', 'timeZone', 'weekly', ...days.map((day) => `weekly.${day}`), 'holidays'],
   phone: ['defaultCountry'],
   preChat: ['preChat', 'preChat.name', 'preChat.email', 'preChat.phone'],
@@ -505,6 +522,7 @@ export function WidgetSettings({ api, origin = location.origin }: WidgetSettings
           afterNotHelpful: count(bot.afterNotHelpful) as number,
           onProviderFailure: bot.onProviderFailure,
         },
+        turnTaking: { pauseMs: milliseconds(bot.pauseMs) as number, maxWaitMs: milliseconds(bot.maxWaitMs) as number },
         persona: bot.persona,
         tone: bot.tone,
         businessFacts: bot.businessFacts,
@@ -925,6 +943,40 @@ export function WidgetSettings({ api, origin = location.origin }: WidgetSettings
                 />
                 Hand off when the AI provider fails
               </label>
+              {field(
+                'bot',
+                'pauseMs',
+                'Wait for the visitor to pause (seconds)',
+                (props) => (
+                  <input
+                    {...props}
+                    type="number"
+                    min={0}
+                    max={10}
+                    step={0.1}
+                    value={draft.bot.pauseMs}
+                    onInput={(event) => change('bot', { pauseMs: event.currentTarget.value })}
+                  />
+                ),
+                'Visitors often send several short messages: the bot answers them together once the visitor stops writing for this long, and waits while they type. 0 answers each message at once; at most 10.',
+              )}
+              {field(
+                'bot',
+                'maxWaitMs',
+                'Answer at the latest after (seconds)',
+                (props) => (
+                  <input
+                    {...props}
+                    type="number"
+                    min={0}
+                    max={15}
+                    step={0.1}
+                    value={draft.bot.maxWaitMs}
+                    onInput={(event) => change('bot', { maxWaitMs: event.currentTarget.value })}
+                  />
+                ),
+                'From the first unanswered message, even while the visitor keeps typing; at most 15.',
+              )}
               {field('bot', 'persona', 'Persona', (props) => (
                 <textarea
                   {...props}

@@ -34,6 +34,7 @@ export const botPlugin = fp<{ model?: ChatModel | undefined }>(
     });
     app.decorate('bot', runner);
     app.conversationEffects.subscribe(runner.perform);
+    app.visitorTypingListeners.push(runner.visitorTyping);
     registerAssistEvents(app, {
       db: app.db,
       log: app.log,

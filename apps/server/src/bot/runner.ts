@@ -13,6 +13,8 @@ import type { Effect } from '../conversations/machine.js';
 import type { SemanticIndex } from '../knowledge/semantic-index.js';
 import type { Realtime } from '../plugins/io.js';
 import { createAnthropicModel } from './anthropic-model.js';
+import { TYPING_EXPIRY_MS } from '@parley/protocol';
+import type { ReplyTiming } from '../widgets/bot-config.js';
 import type { ChatModel, ModelProvider } from './model.js';
 import { createOpenAICompatibleModel } from './openai-compatible-model.js';
 import { createOfflineModel } from './offline-model.js';
@@ -24,7 +26,7 @@ import type { BotTool } from './tools/registry.js';
 import { searchKnowledgeBase } from './tools/search-knowledge-base.js';
 import type { ModelImageReader } from '../attachments/model-images.js';
 import { runClaimedTurn, type TurnDependencies } from './turn.js';
-import { claimTurn, findStrandedTurns, HEARTBEAT_MS, releaseAllClaims, renewClaim } from './turn-claim.js';
+import { claimTurn, findStrandedTurns, HEARTBEAT_MS, releaseAllClaims, renewClaim, replyTimingOf } from './turn-claim.js';
 
 /** Runs bot turns; decorated on the app as `app.bot`. */
 export interface BotRunner {
@@ -32,13 +34,19 @@ export interface BotRunner {
   readonly mode: ModelProvider;
   /** The model that answers (Claude, or the offline answerer); AI help for agents uses it too. */
   readonly model: ChatModel;
-  /** Starts a turn for the conversation unless one is running (the running one answers new messages afterwards). */
+  /**
+   * Starts a turn for the conversation once the visitor pauses (the widget's turn-taking), unless one is running (the
+   * running one answers new messages afterwards). A call while it waits restarts the pause: the new message is answered
+   * with the others.
+   */
   schedule(conversationId: string): void;
+  /** The visitor started or stopped typing: a turn waiting for their pause waits while they type (bounded). */
+  visitorTyping(conversationId: string, typing: boolean): void;
   /** Aborts this process's running turn of the conversation, if any. The database claim was already cleared. */
   cancel(conversationId: string): void;
   /** Carries out the bot's effects of a committed transition (start or cancel a turn); ignores the others. */
   perform(conversation: ConversationRef, effects: readonly Effect[]): void;
-  /** Resolves when no turn runs in this process (tests, shutdown). */
+  /** Resolves when no turn runs or waits for a pause in this process (tests, shutdown). */
   idle(): Promise<void>;
   /**
    * Schedules turns for `bot` conversations whose visitor waits for an answer but no live turn owns them (their process
@@ -56,6 +64,21 @@ export interface BotRunner {
 interface RunningTurn {
   turnId: string;
   controller: AbortController;
+}
+
+/** A conversation whose visitor may still be writing: its turn starts at their first pause, or at the deadline. */
+interface WaitingTurn {
+  /** The first message's arrival: the wait never lasts longer than `maxWaitMs` from here. */
+  since: number;
+  /** The latest message's arrival (or the typing's end). */
+  lastActivity: number;
+  /** While the visitor types, their pause can't start before this (a `typing: true` holds for TYPING_EXPIRY_MS). */
+  typingUntil: number;
+  /** Read from the widget; null until then. */
+  timing: ReplyTiming | null;
+  timer: ReturnType<typeof setTimeout> | null;
+  /** Ends the wait: the turn is tried now. */
+  release: () => void;
 }
 
 /** The tools every bot gets in this release. */
@@ -101,12 +124,58 @@ export function createBotRunner(deps: {
     images: deps.images,
   };
   const running = new Map<string, RunningTurn>();
+  const waiting = new Map<string, WaitingTurn>();
   const inFlight = new Set<Promise<void>>();
 
   function schedule(conversationId: string) {
-    const turn = runTurn(conversationId).catch((error: unknown) => log.error({ err: error, conversationId }, 'bot turn crashed'));
+    const now = Date.now();
+    const wait = waiting.get(conversationId);
+    if (wait) {
+      wait.lastActivity = now;
+      wait.typingUntil = 0;
+      arm(conversationId, wait);
+      return;
+    }
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const created: WaitingTurn = { since: now, lastActivity: now, typingUntil: 0, timing: null, timer: null, release };
+    waiting.set(conversationId, created);
+    const turn = released
+      .then(() => runTurn(conversationId))
+      .catch((error: unknown) => log.error({ err: error, conversationId }, 'bot turn crashed'));
     inFlight.add(turn);
     void turn.finally(() => inFlight.delete(turn));
+    // A visitor with nothing unanswered, or whose messages a live turn will answer, needs no turn from here.
+    replyTimingOf(db, conversationId, config.botReplyTiming)
+      .then((timing) => {
+        if (timing === null) {
+          end(conversationId, created);
+          return;
+        }
+        created.timing = timing;
+        arm(conversationId, created);
+      })
+      .catch((error: unknown) => {
+        log.warn({ err: error, conversationId }, 'could not read the turn-taking; trying the turn at once');
+        end(conversationId, created);
+      });
+  }
+
+  /** (Re)sets the wait's timer to the visitor's pause, or ends the wait when it is due. */
+  function arm(conversationId: string, wait: WaitingTurn) {
+    if (!wait.timing) return;
+    if (wait.timer) clearTimeout(wait.timer);
+    const { pauseMs, maxWaitMs } = wait.timing;
+    const dueAt = Math.min(wait.since + maxWaitMs, Math.max(wait.lastActivity + pauseMs, wait.typingUntil));
+    const delay = dueAt - Date.now();
+    if (delay <= 0) end(conversationId, wait);
+    else wait.timer = setTimeout(() => arm(conversationId, wait), delay);
+  }
+
+  function end(conversationId: string, wait: WaitingTurn) {
+    if (wait.timer) clearTimeout(wait.timer);
+    if (waiting.get(conversationId) === wait) waiting.delete(conversationId);
+    wait.release();
   }
 
   async function runTurn(conversationId: string): Promise<void> {
@@ -139,6 +208,19 @@ export function createBotRunner(deps: {
     mode,
     model,
     schedule,
+    visitorTyping(conversationId, typing) {
+      const wait = waiting.get(conversationId);
+      if (!wait) return;
+      const now = Date.now();
+      if (typing) wait.typingUntil = now + TYPING_EXPIRY_MS;
+      else {
+        // The pause starts when the typing stops: clients stop it just before they send, and a visitor who deleted
+        // their draft may be writing another.
+        wait.typingUntil = 0;
+        wait.lastActivity = now;
+      }
+      arm(conversationId, wait);
+    },
     cancel(conversationId) {
       running.get(conversationId)?.controller.abort();
     },
@@ -147,7 +229,12 @@ export function createBotRunner(deps: {
       // (an assignment) were written by the conversations domain in the transition's transaction.
       for (const effect of effects) {
         if (effect.type === 'run-bot-turn') schedule(conversationId);
-        else if (effect.type === 'cancel-bot-turn') running.get(conversationId)?.controller.abort();
+        else if (effect.type === 'cancel-bot-turn') {
+          running.get(conversationId)?.controller.abort();
+          // A turn still waiting for the visitor's pause is tried now, and finds the conversation no longer the bot's.
+          const wait = waiting.get(conversationId);
+          if (wait) end(conversationId, wait);
+        }
       }
     },
     async resumeStranded() {

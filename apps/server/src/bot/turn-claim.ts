@@ -4,9 +4,10 @@
  * stores its reply (or gives up). A claim not renewed for the lease belongs to a dead process and may be taken over.
  * @module
  */
-import { conversations, messages, type Database, type Transaction } from '@parley/db';
+import { conversations, messages, widgets, type Database, type Transaction } from '@parley/db';
 import { and, eq, isNotNull, isNull, lt, or, sql } from 'drizzle-orm';
 import type { ConversationPatch } from '../conversations/append-message.js';
+import { botConfigSchema, type ReplyTiming } from '../widgets/bot-config.js';
 
 /** How often a running turn renews its claim and checks it still owns the conversation. */
 export const HEARTBEAT_MS = 2000;
@@ -50,6 +51,27 @@ export async function claimTurn(db: Database, conversationId: string, turnId: st
     )
     .returning();
   return claimed;
+}
+
+/**
+ * The turn-taking of a conversation that waits for a turn it could claim now (`bot`, an unanswered visitor message, no
+ * live claim): its widget's, or `serverDefault`. Null when it waits for none: a turn would claim nothing.
+ */
+export async function replyTimingOf(db: Database, conversationId: string, serverDefault: ReplyTiming): Promise<ReplyTiming | null> {
+  const [row] = await db
+    .select({ bot: widgets.bot })
+    .from(conversations)
+    .innerJoin(widgets, eq(widgets.id, conversations.widgetId))
+    .where(
+      and(
+        eq(conversations.id, conversationId),
+        eq(conversations.status, 'bot'),
+        or(isNull(conversations.botTurnId), claimExpired),
+        waitsForBot,
+      ),
+    );
+  if (!row) return null;
+  return botConfigSchema.parse(row.bot).turnTaking ?? serverDefault;
 }
 
 /** Renews the claim (the heartbeat); false when the turn no longer owns the conversation (a human took over). */

@@ -18,7 +18,7 @@ import { registerInactivitySweeper } from './inactivity-sweeper.js';
 import { registerNotes } from './notes.js';
 import { conversationRoutes } from './routes.js';
 import { registerToolCalls } from './tool-calls.js';
-import { registerVisitorSocket, type VisitorSocketExtension } from './visitor-socket.js';
+import { registerVisitorSocket, type VisitorSocketExtension, type VisitorTypingListener } from './visitor-socket.js';
 import { renderMessageCreated } from './webhook-events.js';
 
 declare module 'fastify' {
@@ -32,6 +32,8 @@ declare module 'fastify' {
     agentSocketExtensions: AgentSocketExtension[];
     /** What other domains add to every visitor socket (their events), after the conversations domain's own. */
     visitorSocketExtensions: VisitorSocketExtension[];
+    /** Told when a visitor starts or stops typing in a conversation (the bot's turn-taking). Push while plugins register. */
+    visitorTypingListeners: VisitorTypingListener[];
   }
 }
 
@@ -44,6 +46,8 @@ export const conversationsPlugin = fp<{ trustProxy: TrustProxy }>(
     app.decorate('agentSocketExtensions', agentSocketExtensions);
     const visitorSocketExtensions: VisitorSocketExtension[] = [];
     app.decorate('visitorSocketExtensions', visitorSocketExtensions);
+    const visitorTypingListeners: VisitorTypingListener[] = [];
+    app.decorate('visitorTypingListeners', visitorTypingListeners);
     // One budget per sender for REST and socket sends alike.
     const rateLimit = createRateLimit(config.rateLimit.messages, config.rateLimit.windowSeconds);
     // Typing events are cheap but frequent; the clients throttle them, this stops a runaway one.
@@ -56,7 +60,15 @@ export const conversationsPlugin = fp<{ trustProxy: TrustProxy }>(
     registerContacts(app, { rateLimit });
     registerIdentify(app);
     registerInactivitySweeper(app, config);
-    registerVisitorSocket(app, { config, tokens, rateLimit, typingLimit, trustProxy, extensions: visitorSocketExtensions });
+    registerVisitorSocket(app, {
+      config,
+      tokens,
+      rateLimit,
+      typingLimit,
+      trustProxy,
+      extensions: visitorSocketExtensions,
+      typingListeners: visitorTypingListeners,
+    });
     registerAgentSocket(app, { config, tokens, rateLimit, typingLimit, extensions: agentSocketExtensions });
     app.webhooks.renderData('message.created', (recorded) => renderMessageCreated(app.db, recorded));
   },

@@ -54,6 +54,9 @@ export type VisitorSocketEvents = SocketEvents<VisitorClientEvents, typeof visit
  */
 export type VisitorSocketExtension = (socket: VisitorSocket, events: VisitorSocketEvents, visitor: VisitorContext) => void;
 
+/** Told when a visitor starts or stops typing in their conversation. */
+export type VisitorTypingListener = (conversationId: string, typing: boolean) => void;
+
 /** Wires the `/visitor` namespace: handshake checks (key, origin, session) and the visitor's events. */
 export function registerVisitorSocket(
   app: FastifyInstance,
@@ -64,10 +67,11 @@ export function registerVisitorSocket(
     typingLimit: RateLimit;
     trustProxy: TrustProxy;
     extensions: readonly VisitorSocketExtension[];
+    typingListeners: readonly VisitorTypingListener[];
   },
 ): void {
   const { db, realtime, log } = app;
-  const { config, tokens, rateLimit, typingLimit, trustProxy, extensions } = deps;
+  const { config, tokens, rateLimit, typingLimit, trustProxy, extensions, typingListeners } = deps;
 
   /** The visitor's view of a conversation, with its place in the queue while it waits there. */
   async function withQueueStatus(conversation: Parameters<typeof toVisitorConversation>[0]): Promise<VisitorConversation> {
@@ -258,6 +262,7 @@ export function registerVisitorSocket(
         author: { kind: 'visitor', name: null },
         typing: payload.typing,
       });
+      for (const listener of typingListeners) listener(conversation.id, payload.typing);
       return null;
     });
 

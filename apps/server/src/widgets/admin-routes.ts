@@ -22,14 +22,17 @@ import { isSupportedCountry } from 'libphonenumber-js';
 import type { z } from 'zod';
 import { organizationIdOf, requireAdmin } from '../auth/caller.js';
 import { widgetAdminListExample, widgetAdminUpdatedExample, widgetAdminUpdateExample } from './api-examples.js';
-import { botConfigSchema } from './bot-config.js';
+import { botConfigSchema, type ReplyTiming } from './bot-config.js';
 import { routingConfigSchema } from './routing-config.js';
 
 type WidgetRow = typeof widgets.$inferSelect;
 type WidgetAdminUpdate = z.output<typeof widgetAdminUpdateSchema>;
 
-/** A widget row as an admin sees it. Every column is validated on the way out, as everywhere else. */
-function toWidgetAdmin(row: WidgetRow): WidgetAdmin {
+/**
+ * A widget row as an admin sees it. Every column is validated on the way out, as everywhere else. A widget without its
+ * own turn-taking shows the server's (`serverReplyTiming`), which it follows.
+ */
+function toWidgetAdmin(row: WidgetRow, serverReplyTiming: ReplyTiming): WidgetAdmin {
   const settings = widgetSettingsSchema.parse(row.settings);
   const bot = botConfigSchema.parse(row.bot);
   return {
@@ -55,19 +58,26 @@ function toWidgetAdmin(row: WidgetRow): WidgetAdmin {
       preChat: settings.preChat,
       proactive: settings.proactive,
     },
-    bot: { enabled: bot.enabled, handoff: bot.handoff, persona: bot.persona, tone: bot.tone, businessFacts: bot.businessFacts },
+    bot: {
+      enabled: bot.enabled,
+      handoff: bot.handoff,
+      turnTaking: bot.turnTaking ?? serverReplyTiming,
+      persona: bot.persona,
+      tone: bot.tone,
+      businessFacts: bot.businessFacts,
+    },
     routing: routingConfigSchema.parse(row.routing),
   };
 }
 
 /** The organization's widgets, by name. */
-export async function listAdminWidgets(db: Database, organizationId: string): Promise<WidgetAdmin[]> {
+export async function listAdminWidgets(db: Database, organizationId: string, serverReplyTiming: ReplyTiming): Promise<WidgetAdmin[]> {
   const rows = await db
     .select()
     .from(widgets)
     .where(eq(widgets.organizationId, organizationId))
     .orderBy(asc(widgets.name), asc(widgets.id));
-  return rows.map(toWidgetAdmin);
+  return rows.map((row) => toWidgetAdmin(row, serverReplyTiming));
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -103,6 +113,7 @@ export async function updateAdminWidget(
   organizationId: string,
   widgetId: string,
   update: WidgetAdminUpdate,
+  serverReplyTiming: ReplyTiming,
 ): Promise<WidgetAdmin> {
   return db.transaction(async (tx) => {
     const [row] = await tx
@@ -133,18 +144,22 @@ export async function updateAdminWidget(
       changes.settings = validateMerged(widgetSettingsSchema, merged, 'body.settings');
     }
     if (update.bot !== undefined) {
-      const { handoff, ...fields } = update.bot;
+      const { handoff, turnTaking, ...fields } = update.bot;
       const stored = isRecord(row.bot) ? row.bot : {};
       const merged = {
         ...stored,
         ...defined(fields),
         handoff: { ...(isRecord(stored.handoff) ? stored.handoff : {}), ...defined(handoff ?? {}) },
+        // Changing one of the two stores both: the widget then has its own, whatever the server's default becomes.
+        ...(turnTaking !== undefined
+          ? { turnTaking: { ...serverReplyTiming, ...(isRecord(stored.turnTaking) ? stored.turnTaking : {}), ...defined(turnTaking) } }
+          : {}),
       };
       changes.bot = validateMerged(botConfigSchema, merged, 'body.bot');
     }
 
     const [updated] = await tx.update(widgets).set(changes).where(eq(widgets.id, widgetId)).returning();
-    return toWidgetAdmin(updated!);
+    return toWidgetAdmin(updated!, serverReplyTiming);
   });
 }
 
@@ -162,7 +177,7 @@ export function registerWidgetAdminRoutes(app: FastifyInstance): void {
       schema: { response: { 200: widgetAdminListSchema } },
     },
     async function listWidgetsRoute(request) {
-      return { widgets: await listAdminWidgets(app.db, organizationIdOf(request)) };
+      return { widgets: await listAdminWidgets(app.db, organizationIdOf(request), app.config.botReplyTiming) };
     },
   );
 
@@ -174,7 +189,7 @@ export function registerWidgetAdminRoutes(app: FastifyInstance): void {
       schema: { params: widgetIdParamsSchema, body: widgetAdminUpdateSchema, response: { 200: widgetAdminSchema } },
     },
     async function updateWidgetRoute(request) {
-      return updateAdminWidget(app.db, organizationIdOf(request), request.params.widgetId, request.body);
+      return updateAdminWidget(app.db, organizationIdOf(request), request.params.widgetId, request.body, app.config.botReplyTiming);
     },
   );
 }

@@ -49,6 +49,7 @@ export const widgetAdminExample = {
   bot: {
     enabled: true,
     handoff: { afterRepliesWithoutSource: 2, afterNotHelpful: 2, onProviderFailure: true },
+    turnTaking: { pauseMs: 1500, maxWaitMs: 8000 },
     persona: 'You are Trail Guide, the assistant of Acme Outdoor, a shop for camping and hiking gear.',
     tone: 'Friendly and brief; plain words, no jargon.',
     businessFacts:

@@ -1,3 +1,4 @@
+import { widgetTurnTakingSchema } from '@parley/protocol';
 import { z } from 'zod';
 
 /** The model a widget uses unless it chooses one: a current fast Claude model from the SDK's model list. */
@@ -25,6 +26,13 @@ export const handoffRulesSchema = z.object({
 export type HandoffRules = z.infer<typeof handoffRulesSchema>;
 
 /**
+ * Turn-taking: visitors often write a burst of short messages, so the bot waits for a pause (`pauseMs` after the last
+ * message, longer while the visitor is typing) and answers them together; never later than `maxWaitMs` after the first
+ * unanswered one. 0 answers at once. The protocol's schema, which admins edit.
+ */
+export type ReplyTiming = z.infer<typeof widgetTurnTakingSchema>;
+
+/**
  * A widget's bot configuration (the `widgets.bot` column), validated on every read. The Messages API of
  * `@anthropic-ai/sdk` 1.x takes no `temperature`, so there is none here.
  */
@@ -46,6 +54,8 @@ export const botConfigSchema = z.object({
   maxToolRounds: z.number().int().min(1).max(10).default(4),
   /** When the bot hands the conversation to a person on its own (see {@link handoffRulesSchema}); rows without it get the defaults. */
   handoff: handoffRulesSchema.default({ afterRepliesWithoutSource: 3, afterNotHelpful: 2, onProviderFailure: true }),
+  /** See {@link ReplyTiming}; without it, the server's (`PARLEY_BOT_REPLY_PAUSE_MS`, `PARLEY_BOT_REPLY_MAX_WAIT_MS`). */
+  turnTaking: widgetTurnTakingSchema.optional(),
 });
 /** A widget's bot configuration. */
 export type BotConfig = z.infer<typeof botConfigSchema>;

@@ -49,6 +49,8 @@ export async function startServer(env: Record<string, string> = {}, options: Sta
     // Background sweeps (inactivity, stranded bot turns) would race the tests that run them by hand; those that want
     // them running turn them on.
     PARLEY_SWEEP_INTERVAL_SECONDS: '0',
+    // The bot answers at once instead of waiting for the visitor's pause; the turn-taking tests set their own.
+    PARLEY_BOT_REPLY_PAUSE_MS: '0',
     ...env,
   });
   const db = await createDb({ url: process.env.DATABASE_URL, dataDir: 'memory://', maxConnections: 5 });

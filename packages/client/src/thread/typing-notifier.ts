@@ -5,15 +5,9 @@
  * @module
  */
 
-/** While someone keeps typing, `typing: true` is repeated this often at most, so the other side's indicator stays on. */
-export const TYPING_REPEAT_MS = 3000;
-/** After this long without a keystroke, `typing: false` is sent. */
-export const TYPING_IDLE_MS = 5000;
-/**
- * How long the other side shows "typing" without a repeat: a lost `typing: false` must not leave it on for good. Longer
- * than {@link TYPING_REPEAT_MS}, so an indicator kept alive by repeats never blinks.
- */
-export const TYPING_EXPIRY_MS = 8000;
+import { TYPING_IDLE_MS, TYPING_REPEAT_MS } from '@parley/protocol';
+
+export { TYPING_EXPIRY_MS, TYPING_IDLE_MS, TYPING_REPEAT_MS } from '@parley/protocol';
 
 /** Options of {@link createTypingNotifier}. */
 export interface TypingNotifierOptions {

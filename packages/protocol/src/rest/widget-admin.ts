@@ -30,6 +30,12 @@ export const MAX_ALLOWED_ORIGINS = 50;
 /** Handoff rule limits, the same as the server's `botConfigSchema`. */
 export const HANDOFF_LIMITS = { afterRepliesWithoutSource: 20, afterNotHelpful: 10 } as const;
 
+/**
+ * Turn-taking limits in milliseconds, the same as the server's: the longest pause the bot waits for, and the longest it
+ * waits in all after a visitor's first unanswered message.
+ */
+export const REPLY_TIMING_LIMITS = { pauseMs: 10_000, maxWaitMs: 15_000 } as const;
+
 /** Length limits of the bot's prompt parts, the same as the server's `botConfigSchema`. */
 export const BOT_TEXT_LIMITS = { persona: 2000, tone: 1000, businessFacts: 20_000 } as const;
 
@@ -148,10 +154,21 @@ export const widgetHandoffSchema = z.object({
   onProviderFailure: z.boolean(),
 });
 
+/**
+ * The bot's turn-taking: it answers once the visitor has paused for `pauseMs` (longer while they type), at the latest
+ * `maxWaitMs` after their first unanswered message; 0 answers at once.
+ */
+export const widgetTurnTakingSchema = z.object({
+  pauseMs: z.number().int().min(0).max(REPLY_TIMING_LIMITS.pauseMs),
+  maxWaitMs: z.number().int().min(0).max(REPLY_TIMING_LIMITS.maxWaitMs),
+});
+
 /** The bot's settings an admin edits. The model and token limits stay in the database. */
 export const widgetAdminBotSchema = z.object({
   enabled: z.boolean(),
   handoff: widgetHandoffSchema,
+  /** The widget's own, or the server's default when it has none. */
+  turnTaking: widgetTurnTakingSchema,
   persona: z.string(),
   tone: z.string(),
   businessFacts: z.string(),
@@ -210,6 +227,7 @@ export const widgetSettingsUpdateSchema = z.strictObject({
 export const widgetBotUpdateSchema = z.strictObject({
   enabled: z.boolean().optional(),
   handoff: widgetHandoffSchema.partial().strict().optional(),
+  turnTaking: widgetTurnTakingSchema.partial().strict().optional(),
   persona: verbatimTextSchema(BOT_TEXT_LIMITS.persona).optional(),
   tone: verbatimTextSchema(BOT_TEXT_LIMITS.tone).optional(),
   businessFacts: verbatimTextSchema(BOT_TEXT_LIMITS.businessFacts).optional(),
