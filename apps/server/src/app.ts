@@ -2,6 +2,7 @@ import type { DbHandle } from '@parley/db';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { authPlugin } from './auth/index.js';
+import { botActionsPlugin } from './actions/index.js';
 import { botPlugin } from './bot/index.js';
 import type { ChatModel } from './bot/model.js';
 import type { Config } from './config.js';
@@ -88,6 +89,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(handoffPlugin);
   await app.register(consoleFeaturesPlugin);
   await app.register(knowledgePlugin);
+  await app.register(botActionsPlugin, { secret: options.secret });
   await app.register(botPlugin, { model: options.model });
 
   const staticDirs = options.staticDirs ?? defaultStaticDirs();

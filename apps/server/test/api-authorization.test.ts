@@ -102,6 +102,16 @@ beforeAll(async () => {
     await apiRequest(server, '/api/webhooks', admin, 'POST', { url: 'https://hooks.example.com/parley', events: ['rating.submitted'] }),
   )) as { webhook: { id: string } };
   ids.webhookId = webhook.webhook.id;
+  const action = (await jsonOf(
+    await apiRequest(server, '/api/bot/actions', admin, 'POST', {
+      name: 'lookup_order',
+      description: 'Finds an order.',
+      method: 'GET',
+      url: 'https://shop.example/api/orders/{{order_number}}',
+      inputSchema: { type: 'object', properties: { order_number: { type: 'string' } }, required: ['order_number'] },
+    }),
+  )) as { id: string };
+  ids.actionId = action.id;
   // A delivery that was given up on: the dispatcher leaves it alone, so the data holds still during the walk.
   const [event] = await server.db.db
     .insert(webhookEvents)

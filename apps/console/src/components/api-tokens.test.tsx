@@ -69,6 +69,8 @@ function fakeServer() {
     const refusal = path.startsWith('/api/tokens') ? refusals.shift() : undefined;
     if (refusal) return refusal;
     if (path === '/api/webhooks') return json(200, { webhooks: [] });
+    // The page's last section, bot actions (bot-actions.test.tsx): none.
+    if (path === '/api/bot/actions') return json(200, { actions: [] });
     if (path === '/api/tokens') {
       if (method === 'GET') return json(200, { tokens });
       const created = apiToken(NEW, body.name, {
@@ -156,12 +158,13 @@ describe('API tokens on the Settings → API & webhooks page', () => {
     for (const { days } of tokenExpiryChoices) if (days !== null) expect(days).toBeLessThanOrEqual(API_TOKEN_MAX_DAYS);
   });
 
-  it('heads the page with both of what it holds', async () => {
+  it('heads the page with each of what it holds', async () => {
     await mount();
     expect([...container.querySelectorAll('h1, h2')].map((heading) => `${heading.tagName} ${heading.textContent}`)).toEqual([
       'H1 API & webhooks',
       'H2 API tokens',
       'H2 Webhooks',
+      'H2 Bot actions',
     ]);
   });
 

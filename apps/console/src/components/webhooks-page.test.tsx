@@ -136,6 +136,8 @@ function fakeServer() {
     const [, , , id, action, deliveryId, deliveryAction] = url.pathname.split('/');
     // The page's other half, API tokens (api-tokens.test.tsx): none.
     if (url.pathname === '/api/tokens') return json(200, { tokens: [] });
+    // And its last section, bot actions (bot-actions.test.tsx): none.
+    if (url.pathname === '/api/bot/actions') return json(200, { actions: [] });
     if (url.pathname === '/api/webhooks') {
       if (method === 'GET') return json(200, { webhooks });
       if (!/^https?:\/\//.test(body.url)) {

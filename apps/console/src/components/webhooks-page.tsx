@@ -4,33 +4,34 @@
  * shown once), and a revoke (after confirming) for each. Webhooks: the organization's webhook subscriptions, a form to
  * add one (its signing secret shown once), and for each one editing, pausing and resuming, rotating its secret (the
  * new one shown once), deleting, and its deliveries, each with what was sent and answered, to replay. Both show a
- * secret once the same way ({@link OnceSecret}). The calls to `/api/tokens` and `/api/webhooks` are made here, over
- * the API's generic `request`, so that the bundle every agent loads does not carry them.
+ * secret once the same way ({@link OnceSecret}). Then the bot's HTTP actions ({@link BotActions}, imported here so that
+ * they land in this chunk). The calls to `/api/tokens` and `/api/webhooks` are made here, over the API's generic
+ * `request`, so that the bundle every agent loads does not carry them.
  * @module
  */
-import {
-  ParleyError,
-  type ApiScope,
-  type ApiToken,
-  type ApiTokenCreate,
-  type ApiTokenCreated,
-  type ApiTokenList,
-  type WebhookCreate,
-  type WebhookDelivery,
-  type WebhookDeliveryList,
-  type WebhookDeliveryStatus,
-  type WebhookEventType,
-  type WebhookSubscription,
-  type WebhookSubscriptionList,
-  type WebhookUpdate,
-  type WebhookWithSecret,
+import type {
+  ApiScope,
+  ApiToken,
+  ApiTokenCreate,
+  ApiTokenCreated,
+  ApiTokenList,
+  WebhookCreate,
+  WebhookDelivery,
+  WebhookDeliveryList,
+  WebhookDeliveryStatus,
+  WebhookEventType,
+  WebhookSubscription,
+  WebhookSubscriptionList,
+  WebhookUpdate,
+  WebhookWithSecret,
 } from '@parley/protocol';
-import type { ComponentChildren } from 'preact';
 import { useEffect, useId, useRef, useState } from 'preact/hooks';
 import type { ConsoleApi } from '../api.js';
 import { errorMessage } from '../console-controller.js';
 import { formatFullTime } from '../format.js';
+import { BotActions } from './bot-actions.js';
 import { OnceSecret } from './once-secret.js';
+import { Listing, refusalOf, useFieldErrors, useListing, useTask, type Refusal } from './settings-forms.js';
 
 const path = (webhookId: string) => `/api/webhooks/${encodeURIComponent(webhookId)}`;
 
@@ -129,112 +130,6 @@ const deliveryStatusLabels: Record<WebhookDeliveryStatus, string> = {
   failed: 'Failed',
 };
 
-/** A refusal: the reasons for the fields it names (`body.url`, `body.events.0`), and the rest as one message. */
-interface Refusal<Field extends string> {
-  fields: Partial<Record<Field, string>>;
-  message: string | null;
-}
-
-function refusalOf<Field extends string>(error: unknown, named: readonly Field[]): Refusal<Field> {
-  const fields: Partial<Record<Field, string>> = {};
-  const other: string[] = [];
-  for (const issue of ParleyError.isInstance(error) ? (error.issues ?? []) : []) {
-    const field = issue.path.replace(/^body\.?/, '').split('.')[0] as Field;
-    if (named.includes(field)) {
-      fields[field] = fields[field] ? `${fields[field]} ${issue.message}` : issue.message;
-    } else other.push(issue.message);
-  }
-  const some = Object.keys(fields).length > 0;
-  return { fields, message: some && other.length === 0 ? null : [errorMessage(error), ...other].join(' ') };
-}
-
-/** A form's refusal shown on its fields: `invalid(field)` for the control, `error(field)` for the line under it. */
-function useFieldErrors<Field extends string>(refusal: Refusal<Field> | null) {
-  const id = useId();
-  const errors: Partial<Record<Field, string>> = refusal?.fields ?? {};
-  return {
-    invalid: (field: Field) => ({
-      'aria-invalid': errors[field] ? ('true' as const) : undefined,
-      'aria-describedby': errors[field] ? `${id}-${field}-error` : undefined,
-    }),
-    error: (field: Field) =>
-      errors[field] && (
-        <p id={`${id}-${field}-error`} class="field-error">
-          {errors[field]}
-        </p>
-      ),
-  };
-}
-
-/** An action's state: `run` marks it busy and keeps its failure, as text, for the line under it. */
-function useTask() {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-
-  async function run(task: () => Promise<void>) {
-    setBusy(true);
-    setError(null);
-    try {
-      await task();
-    } catch (failure) {
-      setError(errorMessage(failure));
-    } finally {
-      setBusy(false);
-    }
-  }
-
-  return { busy, error, setError, run };
-}
-
-/** A list the page asks the server for once, then keeps up to date itself; `load` asks again (Try again). */
-function useListing<Item>(fetchItems: () => Promise<Item[]>) {
-  const [items, setItems] = useState<Item[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
-
-  async function load() {
-    setError(null);
-    try {
-      setItems(await fetchItems());
-    } catch (failure) {
-      setError(errorMessage(failure));
-    }
-  }
-
-  useEffect(() => {
-    void load();
-  }, []);
-
-  return { items, setItems, error, load };
-}
-
-interface ListingProps<Item> {
-  listing: ReturnType<typeof useListing<Item>>;
-  /** What is said when there is nothing to list. */
-  empty: string;
-  children: (item: Item) => ComponentChildren;
-}
-
-/** A {@link useListing} list: its failure with Try again, Loading…, `empty`, or its items. */
-function Listing<Item>({ listing: { items, error, load }, empty, children }: ListingProps<Item>) {
-  if (error) {
-    return (
-      <>
-        <p class="form-error" role="alert">
-          {error}
-        </p>
-        <div>
-          <button type="button" class="button" onClick={() => void load()}>
-            Try again
-          </button>
-        </div>
-      </>
-    );
-  }
-  if (items === null) return <p class="hint">Loading…</p>;
-  if (items.length === 0) return <p class="hint">{empty}</p>;
-  return <ul class="invitation-list">{items.map(children)}</ul>;
-}
-
 /** Props of {@link WebhooksPage}. */
 export interface WebhooksPageProps {
   api: Pick<ConsoleApi, 'request'>;
@@ -251,7 +146,7 @@ interface ShownSecret {
   rotated: boolean;
 }
 
-/** The Settings → API & webhooks page: API tokens, then webhook subscriptions. */
+/** The Settings → API & webhooks page: API tokens, webhook subscriptions, then the bot's actions. */
 export function WebhooksPage({ isAdmin, api, paused }: WebhooksPageProps) {
   if (!isAdmin) return <p class="hint">Only admins can manage API tokens and webhooks.</p>;
   return (
@@ -259,6 +154,7 @@ export function WebhooksPage({ isAdmin, api, paused }: WebhooksPageProps) {
       <h1>API &amp; webhooks</h1>
       <ApiTokens api={api} />
       <Subscriptions api={api} paused={paused} />
+      <BotActions api={api} />
     </div>
   );
 }

@@ -31,6 +31,7 @@ export const botPlugin = fp<{ model?: ChatModel | undefined }>(
       semantic: app.knowledge.semantic,
       perform: app.conversationEffects.perform,
       images: createModelImageReader(app.db, app.attachments.storage),
+      actions: app.botActions,
     });
     app.decorate('bot', runner);
     app.conversationEffects.subscribe(runner.perform);
@@ -54,6 +55,14 @@ export const botPlugin = fp<{ model?: ChatModel | undefined }>(
   {
     name: 'parley-bot',
     fastify: '5.x',
-    dependencies: ['parley-config', 'parley-db', 'parley-io', 'parley-conversations', 'parley-attachments', 'parley-knowledge'],
+    dependencies: [
+      'parley-config',
+      'parley-db',
+      'parley-io',
+      'parley-conversations',
+      'parley-attachments',
+      'parley-knowledge',
+      'parley-bot-actions',
+    ],
   },
 );

@@ -16,6 +16,8 @@ export interface ToolLog {
   output: unknown;
   error: string | null;
   success: boolean;
+  /** The policy of an admin's action (`auto`); null for the built-in tools. */
+  policy: string | null;
   durationMs: number;
 }
 
@@ -115,6 +117,7 @@ export async function runModelLoop(options: ModelLoopOptions): Promise<ModelLoop
         output: outcome.ok ? outcome.output : null,
         error: outcome.ok ? null : outcome.error,
         success: outcome.ok,
+        policy: outcome.tool?.policy ?? null,
         durationMs: Math.round(performance.now() - startedAt),
       });
       if (outcome.ok && outcome.tool.kind === 'reply') progress.quickReplies = [...(outcome.output as ReplyAttachment).quickReplies];

@@ -24,6 +24,7 @@ import { handoffToHuman } from './tools/handoff-to-human.js';
 import { offerQuickReplies } from './tools/offer-quick-replies.js';
 import type { BotTool } from './tools/registry.js';
 import { searchKnowledgeBase } from './tools/search-knowledge-base.js';
+import type { ActionRunner } from '../actions/run-action.js';
 import type { ModelImageReader } from '../attachments/model-images.js';
 import { runClaimedTurn, type TurnDependencies } from './turn.js';
 import { claimTurn, findStrandedTurns, HEARTBEAT_MS, releaseAllClaims, renewClaim, replyTimingOf } from './turn-claim.js';
@@ -106,6 +107,8 @@ export function createBotRunner(deps: {
   perform?: EffectHandler;
   /** Reads the visitor's images for the model (the attachments domain's). */
   images?: ModelImageReader;
+  /** Runs the organization's HTTP actions (the actions domain's). */
+  actions?: ActionRunner;
 }): BotRunner {
   const { db, realtime, log, config } = deps;
   const semantic = deps.semantic ?? null;
@@ -122,6 +125,7 @@ export function createBotRunner(deps: {
     semantic,
     perform: (conversation, effects) => deps.perform?.(conversation, effects),
     images: deps.images,
+    actions: deps.actions,
   };
   const running = new Map<string, RunningTurn>();
   const waiting = new Map<string, WaitingTurn>();

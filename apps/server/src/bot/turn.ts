@@ -7,6 +7,7 @@
  * The runner schedules turns, renews their claims and cancels them; this module does one.
  * @module
  */
+import type { ActionRunner } from '../actions/run-action.js';
 import type { ModelImageReader } from '../attachments/model-images.js';
 import { randomUUID } from 'node:crypto';
 import { botReplies, conversations, toolCalls, widgets, type Database, type Transaction } from '@parley/db';
@@ -34,6 +35,7 @@ import { OFFLINE_MODEL } from './offline-model.js';
 import { costOf } from './prices.js';
 import { buildHistory, buildSystemPrompt, withImages, withKnowledge } from './prompt.js';
 import { botReplyNeedsNoTransition, storePlainReply } from './store-reply.js';
+import { httpActionTools } from './tools/http-actions.js';
 import { runTool, type BotTool, type ToolContext } from './tools/registry.js';
 import { lockOwnedConversation, ownedByCondition, releaseClaim, releasedClaim } from './turn-claim.js';
 import { formatKnowledgeBlock, TurnSources } from './turn-sources.js';
@@ -66,6 +68,8 @@ export interface TurnDependencies {
   perform: EffectHandler;
   /** Reads the images the visitor sent, for the model to see; none without it. */
   images?: ModelImageReader | undefined;
+  /** Runs the organization's HTTP actions, offered to the model next to `tools`; none without it. */
+  actions?: ActionRunner | undefined;
 }
 
 /** A claimed turn: its id, the conversation as claimed, and what cancels it (the runner's heartbeat, a takeover). */
@@ -144,6 +148,8 @@ export async function runClaimedTurn(deps: TurnDependencies, turn: ClaimedTurn):
   // What the model rounds of this turn cost so far: recorded even when the turn fails or is cancelled.
   const progress = emptyProgress();
   let modelId: string | null = null;
+  // The tools offered to the model this turn.
+  let tools: readonly BotTool[] = [];
 
   try {
     const [widget] = await db.select().from(widgets).where(eq(widgets.id, claimed.widgetId));
@@ -204,6 +210,20 @@ export async function runClaimedTurn(deps: TurnDependencies, turn: ClaimedTurn):
       .filter((message) => message.author.kind === 'visitor')
       .map((message) => message.body)
       .join('\n');
+    // The built-in tools and the organization's actions; the offline answerer calls none. Actions that can't be read
+    // cost the turn its actions, not its answer.
+    tools =
+      mode === 'offline'
+        ? []
+        : [
+            ...deps.tools,
+            ...(deps.actions
+              ? await httpActionTools(db, claimed.organizationId, deps.actions).catch((error: unknown) => {
+                  log.warn({ err: error, conversationId }, "could not load the organization's actions; answering without them");
+                  return [];
+                })
+              : []),
+          ];
     const deadline = AbortSignal.timeout(config.anthropic.timeoutMs * (config.anthropic.maxRetries + 1));
     const signal = AbortSignal.any([cancelled, deadline]);
     let ttft: number | null = null;
@@ -218,7 +238,7 @@ export async function runClaimedTurn(deps: TurnDependencies, turn: ClaimedTurn):
         knowledge: { greeting: settings.greeting, passages },
         locale: settings.locale,
       },
-      tools: mode === 'offline' ? [] : deps.tools,
+      tools,
       maxToolRounds: botConfig.maxToolRounds,
       signal,
       stallTimeoutMs: config.anthropic.timeoutMs,
@@ -304,14 +324,23 @@ export async function runClaimedTurn(deps: TurnDependencies, turn: ClaimedTurn):
           await searchKnowledge(database, { organizationId: claimed.organizationId, query, limit: TOOL_PASSAGES, semantic: deps.semantic }),
         ),
     });
-    const kind = deps.tools.find((tool) => tool.name === call.name)?.kind;
-    if (kind === 'read' || kind === 'reply') return runTool(deps.tools, call.name, call.input, context(db));
+    const kind = tools.find((tool) => tool.name === call.name)?.kind;
+    if (kind === 'read' || kind === 'reply') return runTool(tools, call.name, call.input, context(db));
+    if (kind === 'external') {
+      // Another system is called, over the network: not inside a transaction, but only while the turn still owns the
+      // conversation (a person who took over decides from here).
+      if (!(await db.transaction((tx) => lockOwnedConversation(tx, conversationId, turnId)))) {
+        controller.abort(new Error('The conversation was taken over.'));
+        throw cancelled.reason;
+      }
+      return runTool(tools, call.name, call.input, context(db));
+    }
     return db.transaction(async (tx) => {
       if (!(await lockOwnedConversation(tx, conversationId, turnId))) {
         controller.abort(new Error('The conversation was taken over.'));
         throw cancelled.reason;
       }
-      return runTool(deps.tools, call.name, call.input, context(tx as unknown as Database));
+      return runTool(tools, call.name, call.input, context(tx as unknown as Database));
     });
   }
 

@@ -1,5 +1,19 @@
 import { sql } from 'drizzle-orm';
-import { bigint, boolean, date, index, integer, jsonb, numeric, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  boolean,
+  date,
+  index,
+  integer,
+  jsonb,
+  numeric,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
 import { conversations } from './conversations.js';
 import { messages } from './messages.js';
 import { organizations } from './organizations.js';
@@ -58,6 +72,8 @@ export const toolCalls = pgTable(
     output: jsonb(),
     error: text(),
     success: boolean().notNull(),
+    /** The policy an admin's action was called under (`auto`); null for the built-in tools. */
+    policy: text(),
     durationMs: integer().notNull(),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
@@ -93,4 +109,44 @@ export const usageDaily = pgTable(
       .default(sql`0`),
   },
   (table) => [primaryKey({ columns: [table.organizationId, table.day, table.model, table.purpose] })],
+);
+
+/** The HTTP methods an action may use. */
+export const botActionMethods = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
+
+/**
+ * HTTP actions an admin declares for the organization's bot: each is a tool the model may call. The request is rendered
+ * from the templates (`url`, `headers`) with the model's input (checked against `inputSchema`) and the secrets, which
+ * are stored sealed (`plugins/sealed-secrets.ts`, purpose `bot-action-secret`) and never shown or logged.
+ */
+export const botActions = pgTable(
+  'bot_actions',
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    organizationId: uuid()
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    /** The tool's name for the model, unique in the organization. */
+    name: text().notNull(),
+    description: text().notNull(),
+    enabled: boolean().notNull().default(true),
+    policy: text({ enum: ['auto'] })
+      .notNull()
+      .default('auto'),
+    method: text({ enum: botActionMethods }).notNull(),
+    url: text().notNull(),
+    headers: jsonb().$type<Record<string, string>>().notNull().default({}),
+    /** Secret name → sealed value. */
+    secrets: jsonb().$type<Record<string, string>>().notNull().default({}),
+    inputSchema: jsonb().$type<Record<string, unknown>>().notNull(),
+    responseFields: text()
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
+    timeoutMs: integer().notNull().default(10_000),
+    requiresVerifiedContact: boolean().notNull().default(false),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [uniqueIndex().on(table.organizationId, table.name)],
 );

@@ -20,3 +20,4 @@ export * from './knowledge-sources.js';
 export * from './webhooks.js';
 export * from './api-tokens.js';
 export * from './events.js';
+export * from './bot-actions.js';

@@ -37,9 +37,17 @@ export interface BotTool<I extends z.ZodType = z.ZodType> {
    * `handoff` tools end the turn: the conversation goes to a human, and the model is not asked to continue. `read`
    * tools change nothing: they run without the transaction and conversation lock that other tools get. `reply` tools
    * change nothing stored either (they run like `read` tools): their output, a {@link ReplyAttachment}, is attached to
-   * the reply the turn stores.
+   * the reply the turn stores. `external` tools call another system (an admin's HTTP action): they wait on the network,
+   * so they run without the transaction too, once the turn has checked it still owns the conversation.
    */
-  kind?: 'handoff' | 'read' | 'reply';
+  kind?: 'handoff' | 'read' | 'reply' | 'external';
+  /**
+   * The input's JSON Schema as the model sees it, for tools whose schema is JSON Schema already (an admin's action,
+   * checked by `input` as well); without it, `input` converted.
+   */
+  inputJsonSchema?: Record<string, unknown>;
+  /** The policy an admin's action is called under, kept with each call in `tool_calls`; none for the built-in tools. */
+  policy?: 'auto';
   handler(input: z.output<I>, context: ToolContext): Promise<unknown>;
   /**
    * What of a call's input is kept in `tool_calls.input`; by default the input as the model sent it. Tools that take
@@ -62,6 +70,7 @@ export function defineTool<I extends z.ZodType>(tool: BotTool<I>): BotTool<I> {
 /** The JSON-schema view of tools, for the model. */
 export function toToolSpecs(tools: readonly BotTool[]): ToolSpec[] {
   return tools.map((tool) => {
+    if (tool.inputJsonSchema) return { name: tool.name, description: tool.description, inputSchema: tool.inputJsonSchema };
     const { $schema: _ignored, ...inputSchema } = z.toJSONSchema(tool.input, { target: 'draft-2020-12' }) as Record<string, unknown>;
     return { name: tool.name, description: tool.description, inputSchema };
   });

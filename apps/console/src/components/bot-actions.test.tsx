@@ -1,0 +1,400 @@
+// @vitest-environment happy-dom
+import { BOT_ACTION_LIMITS, BOT_ACTION_METHODS, type BotAction } from '@parley/protocol';
+import { render } from 'preact';
+import { act } from 'preact/test-utils';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { settle } from '../__fixtures__/render.js';
+import { createApi, type FetchFunction } from '../api.js';
+import {
+  ACTION_DESCRIPTION_MAX_LENGTH,
+  ACTION_METHODS,
+  ACTION_SECRET_MAX_LENGTH,
+  ACTION_TIMEOUT_MAX_MS,
+  ACTION_URL_MAX_LENGTH,
+  BotActions,
+} from './bot-actions.js';
+
+let container: HTMLElement;
+
+beforeEach(() => {
+  container = document.createElement('div');
+  document.body.append(container);
+});
+
+afterEach(() => {
+  render(null, container);
+  container.remove();
+  vi.unstubAllGlobals();
+});
+
+const json = (status: number, body: unknown) =>
+  new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+
+const at = '2026-11-01T09:00:00.000Z';
+const ORDER = '20000000-0000-4000-8000-000000000001';
+const REFUND = '20000000-0000-4000-8000-000000000002';
+
+function botAction(id: string, name: string, overrides: Partial<BotAction> = {}): BotAction {
+  return {
+    id,
+    name,
+    description: 'Looks up an order.',
+    enabled: true,
+    policy: 'auto',
+    method: 'GET',
+    url: 'https://shop.example/api/orders/{{order_number}}',
+    headers: {},
+    secretNames: [],
+    inputSchema: { type: 'object', properties: {}, required: [] },
+    responseFields: [],
+    timeoutMs: 10_000,
+    requiresVerifiedContact: false,
+    createdAt: at,
+    updatedAt: at,
+    ...overrides,
+  };
+}
+
+interface Request {
+  method: string;
+  path: string;
+  body: unknown;
+}
+
+/** A fake server holding two actions, answering like the real routes; `refuseNext` answers the next write instead. */
+function fakeServer() {
+  const requests: Request[] = [];
+  const refusals: Response[] = [];
+  let actions: BotAction[] = [
+    botAction(ORDER, 'lookup_order', {
+      headers: { Authorization: 'Bearer {{secrets.SHOP_KEY}}' },
+      secretNames: ['SHOP_KEY', 'SHOP_USER'],
+      responseFields: ['status', 'shipment.carrier'],
+      requiresVerifiedContact: true,
+    }),
+    botAction(REFUND, 'refund_order', { enabled: false, method: 'POST', url: 'https://shop.example/api/refunds' }),
+  ];
+  const fetch: FetchFunction = async (path, init) => {
+    const method = init.method ?? 'GET';
+    const body = init.body ? JSON.parse(String(init.body)) : undefined;
+    requests.push({ method, path, body });
+    if (method !== 'GET' && refusals.length > 0) return refusals.shift()!;
+    if (path === '/api/bot/actions') {
+      if (method === 'GET') return json(200, { actions });
+      const { secrets, ...rest } = body;
+      const created = botAction('20000000-0000-4000-8000-000000000003', body.name, { ...rest, secretNames: Object.keys(secrets) });
+      actions = [...actions, created];
+      return json(201, created);
+    }
+    const id = path.split('/').at(-1);
+    const held = actions.find((candidate) => candidate.id === id);
+    if (!held) return json(404, { error: { code: 'not_found', message: 'No such action.' } });
+    if (method === 'PATCH') {
+      const { secrets = {}, ...rest } = body;
+      const secretNames = [
+        ...held.secretNames.filter((name) => secrets[name] !== null),
+        ...Object.keys(secrets).filter((name) => secrets[name] !== null && !held.secretNames.includes(name)),
+      ];
+      const updated = { ...held, ...rest, secretNames, updatedAt: '2026-11-02T09:00:00.000Z' };
+      actions = actions.map((candidate) => (candidate.id === id ? updated : candidate));
+      return json(200, updated);
+    }
+    if (method === 'DELETE') {
+      actions = actions.filter((candidate) => candidate.id !== id);
+      return new Response(null, { status: 204 });
+    }
+    return json(404, { error: { code: 'not_found', message: 'Not found.' } });
+  };
+  return {
+    fetch,
+    requests,
+    writes: () => requests.filter((request) => request.method !== 'GET'),
+    refuseNext(answer: Response) {
+      refusals.push(answer);
+    },
+  };
+}
+
+async function mount(server = fakeServer()) {
+  await act(async () => {
+    render(<BotActions api={createApi({ fetch: server.fetch })} />, container);
+  });
+  await settle();
+  return server;
+}
+
+const item = (name: string) => container.querySelector<HTMLLIElement>(`li[aria-label="${name}"]`)!;
+const addForm = () => container.querySelector<HTMLElement>('section[aria-labelledby="bot-action-add-title"]')!;
+const fieldIn = <T extends HTMLElement>(root: ParentNode, label: string) =>
+  [...root.querySelectorAll('label')]
+    .find((candidate) => candidate.querySelector('.field-label')?.textContent === label)!
+    .querySelector<T>('input, select, textarea')!;
+const buttonIn = (root: ParentNode, name: string) =>
+  [...root.querySelectorAll('button')].find((candidate) => candidate.textContent?.trim() === name);
+const checkbox = (root: ParentNode, label: string) =>
+  [...root.querySelectorAll('label.checkbox-field')]
+    .find((candidate) => candidate.textContent === label)!
+    .querySelector<HTMLInputElement>('input')!;
+/** The error said under a control: the element its aria-describedby names with class field-error. */
+const errorOf = (control: HTMLElement) =>
+  (control.getAttribute('aria-describedby') ?? '')
+    .split(' ')
+    .map((id) => document.getElementById(id))
+    .find((element) => element?.classList.contains('field-error'))?.textContent;
+
+async function type(element: HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement, value: string) {
+  await act(async () => {
+    element.value = value;
+    element.dispatchEvent(new Event(element.tagName === 'SELECT' ? 'change' : 'input', { bubbles: true }));
+  });
+  await settle();
+}
+
+async function tick(element: HTMLInputElement) {
+  await act(async () => {
+    element.checked = !element.checked;
+    element.dispatchEvent(new Event('change', { bubbles: true }));
+  });
+}
+
+async function click(button: HTMLButtonElement | undefined) {
+  expect(button).toBeDefined();
+  await act(async () => button!.click());
+  await settle();
+}
+
+async function submit(form: HTMLFormElement) {
+  await act(async () => {
+    form.dispatchEvent(new Event('submit', { bubbles: true, cancelable: true }));
+  });
+  await settle();
+}
+
+/** Fills the add form with a valid action. */
+async function fillNew(form: HTMLElement) {
+  await type(fieldIn(form, 'Name'), ' track_parcel ');
+  await type(fieldIn(form, 'Description for the bot'), 'Tracks a parcel by its number. Use it when a visitor asks where a parcel is.');
+  await type(fieldIn(form, 'Method'), 'POST');
+  await type(fieldIn(form, 'URL'), 'https://carrier.example/track/{{parcel}}');
+}
+
+describe('BotActions', () => {
+  it('keeps the protocol’s methods and limits', () => {
+    expect(ACTION_METHODS).toEqual([...BOT_ACTION_METHODS]);
+    expect([ACTION_DESCRIPTION_MAX_LENGTH, ACTION_URL_MAX_LENGTH, ACTION_SECRET_MAX_LENGTH, ACTION_TIMEOUT_MAX_MS]).toEqual([
+      BOT_ACTION_LIMITS.description,
+      BOT_ACTION_LIMITS.url,
+      BOT_ACTION_LIMITS.secretValue,
+      BOT_ACTION_LIMITS.timeoutMs,
+    ]);
+  });
+
+  it('lists the actions with their method, address and state, as text', async () => {
+    const server = fakeServer();
+    await mount(server);
+    expect(server.requests).toEqual([{ method: 'GET', path: '/api/bot/actions', body: undefined }]);
+    const order = item('lookup_order');
+    expect(order.textContent).toContain('GET https://shop.example/api/orders/{{order_number}}');
+    expect(order.textContent).toContain('Enabled');
+    expect(order.textContent).toContain('Secrets: SHOP_KEY, SHOP_USER');
+    expect(order.textContent).toContain('Only for visitors whose identity your site verified.');
+    expect(buttonIn(order, 'Disable')).toBeDefined();
+    const refund = item('refund_order');
+    expect(refund.textContent).toContain('POST https://shop.example/api/refunds');
+    expect(refund.textContent).toContain('Disabled');
+    expect(buttonIn(refund, 'Enable')).toBeDefined();
+  });
+
+  it('never renders a name or description as HTML', async () => {
+    const server = fakeServer();
+    const list = server.fetch;
+    await mount({
+      ...server,
+      fetch: async (path, init) =>
+        path === '/api/bot/actions' && (init.method ?? 'GET') === 'GET'
+          ? json(200, { actions: [botAction(ORDER, 'lookup', { description: '<img src=x onerror=alert(1)>' })] })
+          : list(path, init),
+    });
+    expect(item('lookup').querySelector('img')).toBeNull();
+    expect(item('lookup').textContent).toContain('<img src=x onerror=alert(1)>');
+  });
+
+  it('adds an action with the exact body: headers from lines, secrets, input schema from JSON, timeout in ms', async () => {
+    const server = await mount();
+    const form = addForm();
+    await fillNew(form);
+    await type(fieldIn(form, 'Headers'), 'Authorization: Bearer {{secrets.TOKEN}}\n\nX-Shop:  eu:1 \n');
+    await type(fieldIn(form, 'Secret name'), 'TOKEN');
+    await type(fieldIn(form, 'Secret value'), 's3cret');
+    expect(fieldIn<HTMLInputElement>(form, 'Secret value').type).toBe('password');
+    await click(buttonIn(form, 'Add secret'));
+    expect(form.querySelector('li[aria-label="TOKEN"]')!.textContent).toContain('New');
+    // Typed but not added: sent too.
+    await type(fieldIn(form, 'Secret name'), 'REGION');
+    await type(fieldIn(form, 'Secret value'), 'eu');
+    await type(fieldIn(form, 'Input schema'), '{"type":"object","properties":{"parcel":{"type":"string"}},"required":["parcel"]}');
+    await type(fieldIn(form, 'Response fields'), 'status\n  last_event.place \n\n');
+    await type(fieldIn(form, 'Timeout (seconds)'), '2.5');
+    await tick(checkbox(form, 'Only for visitors whose identity your site verified'));
+    await tick(checkbox(form, 'Enabled'));
+    await submit(form.querySelector('form')!);
+
+    expect(server.writes()).toEqual([
+      {
+        method: 'POST',
+        path: '/api/bot/actions',
+        body: {
+          name: 'track_parcel',
+          description: 'Tracks a parcel by its number. Use it when a visitor asks where a parcel is.',
+          method: 'POST',
+          url: 'https://carrier.example/track/{{parcel}}',
+          headers: { Authorization: 'Bearer {{secrets.TOKEN}}', 'X-Shop': 'eu:1' },
+          secrets: { TOKEN: 's3cret', REGION: 'eu' },
+          inputSchema: { type: 'object', properties: { parcel: { type: 'string' } }, required: ['parcel'] },
+          responseFields: ['status', 'last_event.place'],
+          timeoutMs: 2500,
+          requiresVerifiedContact: true,
+          enabled: false,
+        },
+      },
+    ]);
+    // Listed by name, the form empty again (its secrets too), and said.
+    expect([...container.querySelectorAll('li[aria-label]')].map((li) => li.getAttribute('aria-label'))).toEqual([
+      'lookup_order',
+      'refund_order',
+      'track_parcel',
+    ]);
+    expect(fieldIn<HTMLInputElement>(addForm(), 'Name').value).toBe('');
+    expect(fieldIn<HTMLTextAreaElement>(addForm(), 'Input schema').value).toBe('{"type":"object","properties":{},"required":[]}');
+    expect(addForm().querySelector('li[aria-label="TOKEN"]')).toBeNull();
+    expect(container.querySelector('[role="status"]')!.textContent).toBe('Added the action “track_parcel”.');
+    expect(container.innerHTML).not.toContain('s3cret');
+  });
+
+  it('shows the server’s refusal under the fields it names', async () => {
+    const server = await mount();
+    server.refuseNext(
+      json(400, {
+        error: {
+          code: 'invalid_payload',
+          message: 'The request is invalid.',
+          issues: [
+            { path: 'body.url', message: 'Secrets never go in the address: put them in a header.' },
+            { path: 'body.headers.Authorization', message: 'At most 2000 characters.' },
+            { path: 'body.inputSchema', message: 'The input schema does not compile.' },
+          ],
+        },
+      }),
+    );
+    const form = addForm();
+    await fillNew(form);
+    await submit(form.querySelector('form')!);
+
+    expect(server.writes()).toHaveLength(1);
+    const url = fieldIn(form, 'URL');
+    expect(url.getAttribute('aria-invalid')).toBe('true');
+    expect(errorOf(url)).toBe('Secrets never go in the address: put them in a header.');
+    // Described by its hint too.
+    expect(url.getAttribute('aria-describedby')!.split(' ')).toHaveLength(2);
+    expect(errorOf(fieldIn(form, 'Headers'))).toBe('Authorization: At most 2000 characters.');
+    expect(errorOf(fieldIn(form, 'Input schema'))).toBe('The input schema does not compile.');
+    expect(fieldIn(form, 'Name').getAttribute('aria-invalid')).toBeNull();
+    // Every issue is on a field: no message for the form as a whole.
+    expect(form.querySelector('.form-error')).toBeNull();
+  });
+
+  it('says a duplicate name on the name', async () => {
+    const server = await mount();
+    server.refuseNext(json(409, { error: { code: 'conflict', message: 'Another action has this name.' } }));
+    const form = addForm();
+    await fillNew(form);
+    await submit(form.querySelector('form')!);
+    expect(errorOf(fieldIn(form, 'Name'))).toBe('Another action has this name.');
+  });
+
+  it('refuses an input schema that is not JSON, and bad header lines, before sending', async () => {
+    const server = await mount();
+    const form = addForm();
+    await fillNew(form);
+    await type(fieldIn(form, 'Input schema'), '{"type": "object",');
+    await type(fieldIn(form, 'Headers'), 'Authorization: Bearer x\nno colon here');
+    await type(fieldIn(form, 'Timeout (seconds)'), '31');
+    await submit(form.querySelector('form')!);
+
+    expect(server.writes()).toEqual([]);
+    const schema = fieldIn(form, 'Input schema');
+    expect(schema.getAttribute('aria-invalid')).toBe('true');
+    expect(errorOf(schema)).toMatch(/^This is not valid JSON: /);
+    expect(errorOf(fieldIn(form, 'Headers'))).toBe('Line 2: write a header as Name: value.');
+    expect(errorOf(fieldIn(form, 'Timeout (seconds)'))).toBe('The timeout is from 0.5 to 30 seconds.');
+  });
+
+  it('edits an action with a PATCH of only what changed, removing a secret with null', async () => {
+    const server = await mount();
+    await click(buttonIn(item('lookup_order'), 'Edit'));
+    const form = item('lookup_order').querySelector('form')!;
+    // Filled with the action, its secrets by name only.
+    expect(fieldIn<HTMLTextAreaElement>(form, 'Headers').value).toBe('Authorization: Bearer {{secrets.SHOP_KEY}}');
+    expect(fieldIn<HTMLTextAreaElement>(form, 'Response fields').value).toBe('status\nshipment.carrier');
+    expect(fieldIn<HTMLInputElement>(form, 'Timeout (seconds)').value).toBe('10');
+    expect(form.querySelector('li[aria-label="SHOP_KEY"]')!.querySelector('input')).toBeNull();
+
+    await type(fieldIn(form, 'Description for the bot'), 'Looks up an order by its number.');
+    await click(buttonIn(form.querySelector('li[aria-label="SHOP_USER"]')!, 'Remove'));
+    expect(form.querySelector('li[aria-label="SHOP_USER"]')!.textContent).toContain('Removed when saved');
+    await submit(form);
+
+    expect(server.writes()).toEqual([
+      {
+        method: 'PATCH',
+        path: `/api/bot/actions/${ORDER}`,
+        body: { description: 'Looks up an order by its number.', secrets: { SHOP_USER: null } },
+      },
+    ]);
+    expect(item('lookup_order').querySelector('form')).toBeNull();
+    expect(item('lookup_order').textContent).toContain('Secrets: SHOP_KEY');
+    expect(item('lookup_order').textContent).not.toContain('SHOP_USER');
+    expect(container.querySelector('[role="status"]')!.textContent).toBe('Saved the action “lookup_order”.');
+  });
+
+  it('replaces a secret’s value, and sends nothing when nothing changed', async () => {
+    const server = await mount();
+    await click(buttonIn(item('lookup_order'), 'Edit'));
+    let form = item('lookup_order').querySelector('form')!;
+    await submit(form);
+    expect(server.writes()).toEqual([]);
+
+    await click(buttonIn(item('lookup_order'), 'Edit'));
+    form = item('lookup_order').querySelector('form')!;
+    await click(buttonIn(form.querySelector('li[aria-label="SHOP_KEY"]')!, 'Replace'));
+    const value = fieldIn<HTMLInputElement>(form, 'New value of SHOP_KEY');
+    expect(value.type).toBe('password');
+    expect(value.value).toBe('');
+    await type(value, 'new-key');
+    await submit(form);
+    expect(server.writes()).toEqual([{ method: 'PATCH', path: `/api/bot/actions/${ORDER}`, body: { secrets: { SHOP_KEY: 'new-key' } } }]);
+  });
+
+  it('enables and disables an action', async () => {
+    const server = await mount();
+    await click(buttonIn(item('refund_order'), 'Enable'));
+    expect(server.writes()).toEqual([{ method: 'PATCH', path: `/api/bot/actions/${REFUND}`, body: { enabled: true } }]);
+    expect(item('refund_order').textContent).toContain('Enabled');
+    expect(container.querySelector('[role="status"]')!.textContent).toBe('Enabled the action “refund_order”.');
+  });
+
+  it('deletes an action only after confirming', async () => {
+    const server = await mount();
+    const confirm = vi.fn(() => false);
+    vi.stubGlobal('confirm', confirm);
+    await click(buttonIn(item('refund_order'), 'Delete'));
+    expect(confirm).toHaveBeenCalledWith(expect.stringContaining('Delete the action “refund_order”?'));
+    expect(server.writes()).toEqual([]);
+
+    confirm.mockReturnValue(true);
+    await click(buttonIn(item('refund_order'), 'Delete'));
+    expect(server.writes()).toEqual([{ method: 'DELETE', path: `/api/bot/actions/${REFUND}`, body: undefined }]);
+    expect(item('refund_order')).toBeNull();
+    expect(container.querySelector('[role="status"]')!.textContent).toBe('Deleted the action “refund_order”.');
+  });
+});

@@ -1,0 +1,39 @@
+/**
+ * Bot actions: HTTP calls an admin declares (`/api/bot/actions`) that the bot may make as tools. This domain stores and
+ * checks them and runs one (`run-action.ts`); the bot domain offers the enabled ones to the model each turn.
+ * @module
+ */
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import { createOutboundFetch } from '../plugins/outbound.js';
+import { createSecretBox } from '../plugins/sealed-secrets.js';
+import { registerBotActionRoutes } from './routes.js';
+import type { ActionRunner } from './run-action.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** What running an action needs (the bot's turns use it). */
+    botActions: ActionRunner;
+  }
+}
+
+/** Options of {@link botActionsPlugin}. */
+export interface BotActionsPluginOptions {
+  /** The app's secret, which the actions' secrets are sealed under. */
+  secret: string;
+}
+
+/** Registers the routes and the runner of actions. */
+export const botActionsPlugin = fp(
+  async function registerBotActions(app: FastifyInstance, options: BotActionsPluginOptions) {
+    const secrets = createSecretBox(options.secret, 'bot-action-secret');
+    // Redirects are not followed: an action is named by its final address, and a redirect could lead anywhere.
+    const fetch = createOutboundFetch({ allow: app.config.outbound.allow, maxRedirects: 0, userAgent: 'Parley-Actions/1.0' });
+    app.decorate('botActions', { fetch, secrets });
+    registerBotActionRoutes(app, secrets);
+    app.addHook('onClose', async function closeActionConnections() {
+      await fetch.close();
+    });
+  },
+  { name: 'parley-bot-actions', fastify: '5.x', dependencies: ['parley-config', 'parley-db', 'parley-auth'] },
+);
