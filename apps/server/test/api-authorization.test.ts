@@ -112,6 +112,11 @@ beforeAll(async () => {
     }),
   )) as { id: string };
   ids.actionId = action.id;
+  // At a private address the test server may not reach: every route that reads its tools answers at once.
+  const mcpServer = (await jsonOf(
+    await apiRequest(server, '/api/bot/mcp-servers', admin, 'POST', { name: 'crm', url: 'https://10.0.0.1/mcp' }),
+  )) as { id: string };
+  ids.serverId = mcpServer.id;
   // A delivery that was given up on: the dispatcher leaves it alone, so the data holds still during the walk.
   const [event] = await server.db.db
     .insert(webhookEvents)

@@ -191,6 +191,33 @@ describe('bot actions', () => {
     visitor.close();
   });
 
+  it('send only the inputs the schema declares, keep the admin’s query as written, and refuse a path-climbing input', async () => {
+    const { tenant } = await adminWithAction({ url: `${shop.origin}/api/orders/{{order_number}}?view=public` });
+    shopRequests.length = 0;
+    const extra = await askWithToolCall(tenant.widget.publicKey, 'lookup_order', {
+      order_number: '1001',
+      email: 'ada@example.com',
+      view: 'internal',
+      refund_amount: 9999,
+    });
+    expect(JSON.parse(extra.toolResult.content!)).toMatchObject({ status: 200 });
+    expect(shopRequests.map((seen) => seen.url)).toEqual(['/api/orders/1001?view=public&email=ada%40example.com']);
+
+    const { tenant: other } = await adminWithAction({
+      url: `${shop.origin}/api/orders/{{order_number}}/details`,
+      inputSchema: {
+        type: 'object',
+        properties: { order_number: { type: 'string' }, email: { type: 'string' } },
+        required: ['order_number'],
+      },
+    });
+    shopRequests.length = 0;
+    const climbing = await askWithToolCall(other.widget.publicKey, 'lookup_order', { order_number: '..', email: 'ada@example.com' });
+    expect(climbing.toolResult).toMatchObject({ is_error: true });
+    expect(climbing.toolResult.content).toMatch(/^Invalid input: order_number can't be/);
+    expect(shopRequests).toHaveLength(0);
+  });
+
   it('are not reachable at private addresses the operator didn’t allow', async () => {
     const { tenant } = await adminWithAction({ url: 'http://169.254.169.254/latest/meta-data/{{order_number}}', headers: {}, secrets: {} });
     const { toolResult } = await askWithToolCall(tenant.widget.publicKey, 'lookup_order', {
@@ -247,6 +274,9 @@ describe('bot actions', () => {
       [{ inputSchema: { type: 'array' } }, 'body.inputSchema', 400],
       [{ inputSchema: { type: 'object', properties: { a: { type: 'no-such-type' } } } }, 'body.inputSchema', 400],
       [{ timeoutMs: 60_000 }, 'body.timeoutMs', 400],
+      [{ url: 'https://shop.example:99999/api/orders/{{order_number}}' }, 'body.url', 400],
+      [{ headers: { Host: 'internal.shop.example' } }, 'body.headers.Host', 400],
+      [{ headers: { Authorization: 'Bearer {{secrets.SHOP_KEY}}' }, secrets: { SHOP_KEY: 'clé…' } }, 'body.secrets.SHOP_KEY', 400],
     ];
     for (const [overrides, named, status] of cases) {
       const response = await apiRequest(server, '/api/bot/actions', tenant.adminToken, 'POST', { ...lookupOrder(), ...overrides });
@@ -255,5 +285,18 @@ describe('bot actions', () => {
     }
     const listed = (await jsonOf(await apiRequest(server, '/api/bot/actions', tenant.adminToken))) as BotActionList;
     expect(listed.actions).toHaveLength(1);
+
+    // Schemas are compiled apart: two with one $id (here, two organizations') both save, and a $ref elsewhere resolves nowhere.
+    const withId = { ...lookupOrder().inputSchema, $id: 'https://schemas.example/order' };
+    const { tenant: first } = await adminWithAction({ name: 'by_id', inputSchema: withId });
+    const { tenant: second } = await adminWithAction({ name: 'by_id', inputSchema: withId });
+    expect(first.organization.id).not.toBe(second.organization.id);
+    const referring = await apiRequest(server, '/api/bot/actions', tenant.adminToken, 'POST', {
+      ...lookupOrder(),
+      name: 'refers',
+      inputSchema: { type: 'object', properties: { order_number: { $ref: 'https://schemas.example/order' } } },
+    });
+    expect(referring.status).toBe(400);
+    expect(JSON.stringify(await jsonOf(referring))).toContain('body.inputSchema');
   });
 });

@@ -99,12 +99,16 @@ describe('turn-taking', () => {
   });
 
   it('drops the waiting turn when a person takes the conversation over', async () => {
-    const { tenant, visitor, send } = await botVisitor();
+    // A long pause of the widget's own: without the takeover ending the wait, idle() would take ten seconds.
+    const tenant = await createTenant(server, { bot: { enabled: true, turnTaking: { pauseMs: 10_000, maxWaitMs: 15_000 } } });
+    const visitor = await connectVisitor(server, { widgetKey: tenant.widget.publicKey });
     const { token } = await login(server, tenant.email, tenant.password);
-    const sent = await send('I want a refund');
+    const sent = ok(await request<Ack<MessageSent>>(visitor, 'message:send', { clientId: randomUUID(), body: 'I want a refund' }));
     const taken = await apiRequest(server, `/api/conversations/${sent.conversationId}`, token, 'PATCH', { assignToMe: true });
     expect(taken.status).toBe(200);
+    const waitedFrom = Date.now();
     await server.app.bot.idle();
+    expect(Date.now() - waitedFrom).toBeLessThan(5000);
     expect(anthropic.requests).toHaveLength(0);
     visitor.close();
   });

@@ -71,6 +71,8 @@ function fakeServer() {
     if (path === '/api/webhooks') return json(200, { webhooks: [] });
     // The page's last section, bot actions (bot-actions.test.tsx): none.
     if (path === '/api/bot/actions') return json(200, { actions: [] });
+    // And MCP servers (mcp-servers.test.tsx): none.
+    if (path === '/api/bot/mcp-servers') return json(200, { servers: [] });
     if (path === '/api/tokens') {
       if (method === 'GET') return json(200, { tokens });
       const created = apiToken(NEW, body.name, {
@@ -165,6 +167,7 @@ describe('API tokens on the Settings → API & webhooks page', () => {
       'H2 API tokens',
       'H2 Webhooks',
       'H2 Bot actions',
+      'H2 MCP servers',
     ]);
   });
 

@@ -11,7 +11,18 @@
 import { ParleyError, type BotAction, type BotActionCreate, type BotActionList, type BotActionUpdate } from '@parley/protocol';
 import { useId, useRef, useState } from 'preact/hooks';
 import type { ConsoleApi } from '../api.js';
-import { Listing, refusalOf, useFieldErrors, useListing, useTask, type Refusal } from './settings-forms.js';
+import {
+  headerLines,
+  Listing,
+  parseHeaders,
+  refusalOf,
+  sameRecord,
+  SecretRow,
+  useFieldErrors,
+  useListing,
+  useTask,
+  type Refusal,
+} from './settings-forms.js';
 
 const path = (actionId: string) => `/api/bot/actions/${encodeURIComponent(actionId)}`;
 
@@ -138,35 +149,11 @@ const keyedFields: readonly ActionField[] = ['headers', 'secrets'];
 /** What the form sends: every field, and the secrets to set (a value) or remove (null). */
 export type ActionValues = Required<Omit<BotActionCreate, 'secrets' | 'policy'>> & { secrets: Record<string, string | null> };
 
-/** Header lines (`Name: value`, one a line) as a record; the number of the first line that is not one, if any. */
-export function parseHeaders(text: string): { headers: Record<string, string>; badLine: number | null } {
-  const headers: Record<string, string> = {};
-  const lines = text.split('\n');
-  for (const [index, line] of lines.entries()) {
-    if (line.trim() === '') continue;
-    const colon = line.indexOf(':');
-    if (colon <= 0 || line.slice(0, colon).trim() === '') return { headers, badLine: index + 1 };
-    headers[line.slice(0, colon).trim()] = line.slice(colon + 1).trim();
-  }
-  return { headers, badLine: null };
-}
-
-const headerLines = (headers: Record<string, string>) =>
-  Object.entries(headers)
-    .map(([name, value]) => `${name}: ${value}`)
-    .join('\n');
-
 const lines = (text: string) =>
   text
     .split('\n')
     .map((line) => line.trim())
     .filter((line) => line !== '');
-
-/** Whether two records hold the same keys and values, in whatever order. */
-function sameRecord(a: Record<string, unknown>, b: Record<string, unknown>) {
-  const keys = Object.keys(a);
-  return keys.length === Object.keys(b).length && keys.every((key) => key in b && JSON.stringify(a[key]) === JSON.stringify(b[key]));
-}
 
 /** What an edit changes of `action`: only those fields are sent, so that a concurrent edit of another one is kept. */
 export function changesOf(action: BotAction, values: ActionValues): BotActionUpdate {
@@ -393,6 +380,7 @@ function ActionForm({ initial, submitLabel, busyLabel, onSubmit, onCancel }: Act
                 onReplace={(value) => setSecrets({ ...secrets, [secret]: value })}
                 onRemove={() => setSecrets({ ...secrets, [secret]: null })}
                 onKeep={() => forget(secret)}
+                maxLength={ACTION_SECRET_MAX_LENGTH}
               />
             ))}
             {added.map((secret) => (
@@ -507,57 +495,6 @@ function ActionForm({ initial, submitLabel, busyLabel, onSubmit, onCancel }: Act
         )}
       </div>
     </form>
-  );
-}
-
-interface SecretRowProps {
-  name: string;
-  /** What the form does to it: undefined keeps it, a value replaces it (being typed), null removes it. */
-  change: string | null | undefined;
-  onReplace: (value: string) => void;
-  onRemove: () => void;
-  onKeep: () => void;
-}
-
-/** A secret the action has: its name only (its value never comes back), with Replace and Remove, or Keep to undo. */
-function SecretRow({ name, change, onReplace, onRemove, onKeep }: SecretRowProps) {
-  return (
-    <li class="people-row-actions" aria-label={name}>
-      <code>{name}</code>
-      {change === null ? (
-        <>
-          <span class="people-status">Removed when saved</span>
-          <button type="button" class="button" onClick={onKeep}>
-            Keep
-          </button>
-        </>
-      ) : change === undefined ? (
-        <>
-          <button type="button" class="button" onClick={() => onReplace('')}>
-            Replace
-          </button>
-          <button type="button" class="button" onClick={onRemove}>
-            Remove
-          </button>
-        </>
-      ) : (
-        <>
-          <label class="field">
-            <span class="field-label">New value of {name}</span>
-            <input
-              type="password"
-              autocomplete="new-password"
-              maxLength={ACTION_SECRET_MAX_LENGTH}
-              value={change}
-              onInput={(event) => onReplace(event.currentTarget.value)}
-            />
-          </label>
-          <button type="button" class="button button-ghost" onClick={onKeep}>
-            Cancel
-          </button>
-        </>
-      )}
-    </li>
   );
 }
 

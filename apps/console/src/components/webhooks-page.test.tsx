@@ -138,6 +138,8 @@ function fakeServer() {
     if (url.pathname === '/api/tokens') return json(200, { tokens: [] });
     // And its last section, bot actions (bot-actions.test.tsx): none.
     if (url.pathname === '/api/bot/actions') return json(200, { actions: [] });
+    // And MCP servers (mcp-servers.test.tsx): none.
+    if (url.pathname === '/api/bot/mcp-servers') return json(200, { servers: [] });
     if (url.pathname === '/api/webhooks') {
       if (method === 'GET') return json(200, { webhooks });
       if (!/^https?:\/\//.test(body.url)) {

@@ -4,9 +4,9 @@
  * shown once), and a revoke (after confirming) for each. Webhooks: the organization's webhook subscriptions, a form to
  * add one (its signing secret shown once), and for each one editing, pausing and resuming, rotating its secret (the
  * new one shown once), deleting, and its deliveries, each with what was sent and answered, to replay. Both show a
- * secret once the same way ({@link OnceSecret}). Then the bot's HTTP actions ({@link BotActions}, imported here so that
- * they land in this chunk). The calls to `/api/tokens` and `/api/webhooks` are made here, over the API's generic
- * `request`, so that the bundle every agent loads does not carry them.
+ * secret once the same way ({@link OnceSecret}). Then the bot's HTTP actions ({@link BotActions}) and its MCP servers
+ * ({@link McpServers}), imported here so that they land in this chunk. The calls to `/api/tokens` and `/api/webhooks`
+ * are made here, over the API's generic `request`, so that the bundle every agent loads does not carry them.
  * @module
  */
 import type {
@@ -30,6 +30,7 @@ import type { ConsoleApi } from '../api.js';
 import { errorMessage } from '../console-controller.js';
 import { formatFullTime } from '../format.js';
 import { BotActions } from './bot-actions.js';
+import { McpServers } from './mcp-servers.js';
 import { OnceSecret } from './once-secret.js';
 import { Listing, refusalOf, useFieldErrors, useListing, useTask, type Refusal } from './settings-forms.js';
 
@@ -146,7 +147,7 @@ interface ShownSecret {
   rotated: boolean;
 }
 
-/** The Settings → API & webhooks page: API tokens, webhook subscriptions, then the bot's actions. */
+/** The Settings → API & webhooks page: API tokens, webhook subscriptions, then the bot's actions and MCP servers. */
 export function WebhooksPage({ isAdmin, api, paused }: WebhooksPageProps) {
   if (!isAdmin) return <p class="hint">Only admins can manage API tokens and webhooks.</p>;
   return (
@@ -155,6 +156,7 @@ export function WebhooksPage({ isAdmin, api, paused }: WebhooksPageProps) {
       <ApiTokens api={api} />
       <Subscriptions api={api} paused={paused} />
       <BotActions api={api} />
+      <McpServers api={api} />
     </div>
   );
 }

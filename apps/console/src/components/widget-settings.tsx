@@ -513,6 +513,10 @@ export function WidgetSettings({ api, origin = location.origin }: WidgetSettings
       };
     }
     const bot = draft.bot;
+    const pauseMs = milliseconds(bot.pauseMs);
+    const maxWaitMs = milliseconds(bot.maxWaitMs);
+    // Sent only when changed: a widget without its own keeps following the server's default through other edits.
+    const timingChanged = pauseMs !== current.bot.turnTaking.pauseMs || maxWaitMs !== current.bot.turnTaking.maxWaitMs;
     return {
       bot: {
         enabled: bot.enabled,
@@ -522,7 +526,7 @@ export function WidgetSettings({ api, origin = location.origin }: WidgetSettings
           afterNotHelpful: count(bot.afterNotHelpful) as number,
           onProviderFailure: bot.onProviderFailure,
         },
-        turnTaking: { pauseMs: milliseconds(bot.pauseMs) as number, maxWaitMs: milliseconds(bot.maxWaitMs) as number },
+        ...(timingChanged ? { turnTaking: { pauseMs: pauseMs as number, maxWaitMs: maxWaitMs as number } } : {}),
         persona: bot.persona,
         tone: bot.tone,
         businessFacts: bot.businessFacts,

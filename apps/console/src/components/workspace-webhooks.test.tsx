@@ -60,15 +60,17 @@ function mount(who: Agent, path: string) {
             ? { tokens: [] }
             : url === '/api/bot/actions'
               ? { actions: [] }
-              : url === '/api/teams'
-                ? { teams: [] }
-                : url === '/api/widgets'
-                  ? { widgets: [] }
-                  : url === '/api/presence'
-                    ? { agents: [] }
-                    : url === '/api/me'
-                      ? { agent: who, email: false }
-                      : { conversations: [], nextCursor: null };
+              : url === '/api/bot/mcp-servers'
+                ? { servers: [] }
+                : url === '/api/teams'
+                  ? { teams: [] }
+                  : url === '/api/widgets'
+                    ? { widgets: [] }
+                    : url === '/api/presence'
+                      ? { agents: [] }
+                      : url === '/api/me'
+                        ? { agent: who, email: false }
+                        : { conversations: [], nextCursor: null };
       return new Response(JSON.stringify(body), { headers: { 'content-type': 'application/json' } });
     },
   });

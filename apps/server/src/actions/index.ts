@@ -1,12 +1,14 @@
 /**
- * Bot actions: HTTP calls an admin declares (`/api/bot/actions`) that the bot may make as tools. This domain stores and
- * checks them and runs one (`run-action.ts`); the bot domain offers the enabled ones to the model each turn.
+ * Bot actions: HTTP calls an admin declares (`/api/bot/actions`) and the tools of MCP servers an admin adds
+ * (`/api/bot/mcp-servers`), which the bot may call. This domain stores and checks them and runs one (`run-action.ts`,
+ * `mcp-client.ts`); the bot domain offers the enabled ones to the model each turn.
  * @module
  */
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { createOutboundFetch } from '../plugins/outbound.js';
 import { createSecretBox } from '../plugins/sealed-secrets.js';
+import { registerMcpServerRoutes } from './mcp-routes.js';
 import { registerBotActionRoutes } from './routes.js';
 import type { ActionRunner } from './run-action.js';
 
@@ -29,8 +31,10 @@ export const botActionsPlugin = fp(
     const secrets = createSecretBox(options.secret, 'bot-action-secret');
     // Redirects are not followed: an action is named by its final address, and a redirect could lead anywhere.
     const fetch = createOutboundFetch({ allow: app.config.outbound.allow, maxRedirects: 0, userAgent: 'Parley-Actions/1.0' });
-    app.decorate('botActions', { fetch, secrets });
+    const runner: ActionRunner = { fetch, secrets };
+    app.decorate('botActions', runner);
     registerBotActionRoutes(app, secrets);
+    registerMcpServerRoutes(app, runner);
     app.addHook('onClose', async function closeActionConnections() {
       await fetch.close();
     });

@@ -19,12 +19,13 @@ function valueAt(data: unknown, path: readonly string[]): unknown {
 /** `data` trimmed to `paths` (`{ "shipment.carrier": "UPS" }`); `data` itself when no path is listed. */
 export function pickFields(data: unknown, paths: readonly string[]): unknown {
   if (paths.length === 0) return data;
-  const picked: Record<string, unknown> = {};
-  for (const path of paths) {
-    const value = valueAt(data, path.split('.'));
-    if (value !== undefined) picked[path] = value;
-  }
-  return picked;
+  // Built from entries: a path named `__proto__` is a field like any other, not the object's prototype.
+  return Object.fromEntries(
+    paths.flatMap((path) => {
+      const value = valueAt(data, path.split('.'));
+      return value === undefined ? [] : [[path, value]];
+    }),
+  );
 }
 
 /** The JSON the model is given, cut to its limit with a note saying so. */

@@ -11,7 +11,8 @@ import { OutboundRequestError, type OutboundFetch } from '../plugins/outbound.js
 import type { SecretBox } from '../plugins/sealed-secrets.js';
 import { compileInputSchema, describeInputErrors } from './input-schema.js';
 import { forModel, pickFields } from './response-fields.js';
-import { inputsUsed, renderHeader, renderUrl } from './template.js';
+import { openSecrets } from './secrets.js';
+import { inputsUsed, renderHeader, renderUrl, UnsafeUrlInputError } from './template.js';
 
 type ActionRow = typeof botActions.$inferSelect;
 
@@ -34,23 +35,32 @@ export async function runAction(runner: ActionRunner, action: ActionRow, input: 
   if (!compiled.validate(input)) return { ok: false, error: `Invalid input: ${describeInputErrors(compiled.validate.errors)}` };
   const fields = (input ?? {}) as Record<string, unknown>;
 
-  let secrets: Record<string, string>;
+  const secrets = openSecrets(runner.secrets, action.secrets);
+  // Sealed under another PARLEY_SECRET: an admin must enter them again.
+  if (!secrets) return { ok: false, error: 'This action is misconfigured; tell the visitor it is unavailable.' };
+  const used = inputsUsed([action.url, ...Object.values(action.headers)]);
+  // Only the fields the schema declares go on: a model can't add a parameter the admin never offered (a schema that
+  // allows others still validates them, and they stay here).
+  const declared = Object.keys((action.inputSchema.properties as Record<string, unknown> | undefined) ?? {});
+  const rest = Object.fromEntries(Object.entries(fields).filter(([name]) => declared.includes(name) && !used.has(name)));
+  let url: URL;
   try {
-    secrets = Object.fromEntries(Object.entries(action.secrets).map(([name, sealed]) => [name, runner.secrets.open(sealed)]));
-  } catch {
-    // Sealed under another PARLEY_SECRET: an admin must enter them again.
+    url = new URL(renderUrl(action.url, fields));
+  } catch (error) {
+    if (error instanceof UnsafeUrlInputError) return { ok: false, error: `Invalid input: ${error.message}` };
     return { ok: false, error: 'This action is misconfigured; tell the visitor it is unavailable.' };
   }
-  const used = inputsUsed([action.url, ...Object.values(action.headers)]);
-  const rest = Object.fromEntries(Object.entries(fields).filter(([name]) => !used.has(name)));
-  const url = new URL(renderUrl(action.url, fields));
+  // Lower-case names, so that an admin's Content-Type replaces the default one instead of doubling it.
   const headers: Record<string, string> = { accept: 'application/json' };
-  for (const [name, template] of Object.entries(action.headers)) headers[name] = renderHeader(template, fields, secrets);
+  if (action.method !== 'GET' && action.method !== 'DELETE') headers['content-type'] = 'application/json';
+  for (const [name, template] of Object.entries(action.headers)) headers[name.toLowerCase()] = renderHeader(template, fields, secrets);
   let body: string | undefined;
   if (action.method === 'GET' || action.method === 'DELETE') {
-    for (const [name, value] of Object.entries(rest)) url.searchParams.set(name, typeof value === 'string' ? value : JSON.stringify(value));
+    for (const [name, value] of Object.entries(rest)) {
+      // The admin's own query parameters stay as written.
+      if (!url.searchParams.has(name)) url.searchParams.set(name, typeof value === 'string' ? value : JSON.stringify(value));
+    }
   } else {
-    headers['content-type'] = 'application/json';
     body = JSON.stringify(rest);
   }
 
@@ -85,6 +95,8 @@ function failureMessage(error: unknown): string {
     if (error.reason === 'timeout') return 'The service did not answer in time. Tell the visitor, and offer a person.';
     if (error.reason === 'blocked_address') return 'This action may not reach its address. Tell the visitor it is unavailable.';
     if (error.reason === 'too_large') return 'The service answered with too much data. Tell the visitor it is unavailable.';
+    if (error.reason === 'too_many_redirects')
+      return 'The service redirected elsewhere, which actions never follow. Tell the visitor it is unavailable.';
   }
   return 'The service could not be reached. Tell the visitor, and offer a person.';
 }

@@ -10,7 +10,8 @@ import { and, asc, eq } from 'drizzle-orm';
 import type { z } from 'zod';
 import type { SecretBox } from '../plugins/sealed-secrets.js';
 import { compileInputSchema } from './input-schema.js';
-import { placeholdersOf } from './template.js';
+import { sealSecrets, updatedSecrets } from './secrets.js';
+import { renderUrl, templateIssues } from './template.js';
 
 type ActionRow = typeof botActions.$inferSelect;
 type ActionCreate = z.output<typeof botActionCreateSchema>;
@@ -59,29 +60,34 @@ function check(action: Checked): void {
   const issues: Array<{ path: string; message: string }> = [];
   const compiled = compileInputSchema(action.inputSchema);
   if (!compiled.ok) issues.push({ path: 'body.inputSchema', message: compiled.error });
-  const properties = Object.keys((action.inputSchema.properties as Record<string, unknown> | undefined) ?? {});
-  const problems = (template: string, secretsAllowed: boolean): string[] =>
-    placeholdersOf(template).flatMap((found) => {
-      if (found.kind === 'invalid') return [`{{${found.name}}} is neither an input field nor secrets.NAME.`];
-      if (found.kind === 'input' && !properties.includes(found.name)) return [`{{${found.name}}} is not a property of the input schema.`];
-      if (found.kind === 'secret' && !secretsAllowed) return ['Secrets never go in the address: put them in a header.'];
-      if (found.kind === 'secret' && !action.secretNames.includes(found.name)) return [`The action has no secret named ${found.name}.`];
-      return [];
-    });
-  for (const message of problems(action.url, false)) issues.push({ path: 'body.url', message });
+  const inputs = Object.keys((action.inputSchema.properties as Record<string, unknown> | undefined) ?? {});
+  const scope = { inputs, secrets: action.secretNames };
+  for (const message of templateIssues(action.url, { ...scope, secretsAllowed: false })) issues.push({ path: 'body.url', message });
   for (const [name, value] of Object.entries(action.headers)) {
-    for (const message of problems(value, true)) issues.push({ path: `body.headers.${name}`, message });
+    for (const message of templateIssues(value, { ...scope, secretsAllowed: true })) issues.push({ path: `body.headers.${name}`, message });
+  }
+  if (issues.length === 0 && !parsesWithInputs(action.url, inputs)) {
+    issues.push({ path: 'body.url', message: 'This is not an address a request can go to (check the host name and the port).' });
   }
   if (issues.length > 0) throw new ParleyError('invalid_payload', undefined, { issues });
 }
 
-/** Postgres' unique violation on the organization's action names, as the conflict an admin can act on. */
-async function namedUniquely<T>(write: () => Promise<T>): Promise<T> {
+/** Whether the address, filled with sample inputs, parses: the protocol's check of its shape lets some hosts through. */
+function parsesWithInputs(template: string, inputs: readonly string[]): boolean {
+  try {
+    return URL.canParse(renderUrl(template, Object.fromEntries(inputs.map((name) => [name, 'sample']))));
+  } catch {
+    return false;
+  }
+}
+
+/** Postgres' unique violation on the organization's names (of actions, of MCP servers), as a conflict an admin can act on. */
+export async function namedUniquely<T>(write: () => Promise<T>): Promise<T> {
   try {
     return await write();
   } catch (error) {
     const code = (error as { code?: unknown; cause?: { code?: unknown } }).code ?? (error as { cause?: { code?: unknown } }).cause?.code;
-    if (code === '23505') throw new ParleyError('conflict', 'Another action has this name: tool names must differ.');
+    if (code === '23505') throw new ParleyError('conflict', 'Another one has this name: names must differ.');
     throw error;
   }
 }
@@ -89,7 +95,7 @@ async function namedUniquely<T>(write: () => Promise<T>): Promise<T> {
 /** Makes an action. */
 export async function createBotAction(db: Database, box: SecretBox, organizationId: string, input: ActionCreate): Promise<BotAction> {
   check({ url: input.url, headers: input.headers, inputSchema: input.inputSchema, secretNames: Object.keys(input.secrets) });
-  const secrets = Object.fromEntries(Object.entries(input.secrets).map(([name, value]) => [name, box.seal(value)]));
+  const secrets = sealSecrets(box, input.secrets);
   const [row] = await namedUniquely(() =>
     db
       .insert(botActions)
@@ -111,11 +117,7 @@ export async function updateBotAction(
     const [row] = await tx.select().from(botActions).where(ofOrganization(organizationId, actionId)).for('update');
     if (!row) throw new ParleyError('not_found', 'No action has this id.');
     const { secrets: secretChanges, responseFields, ...fields } = update;
-    const secrets = { ...row.secrets };
-    for (const [name, value] of Object.entries(secretChanges ?? {})) {
-      if (value === null) delete secrets[name];
-      else secrets[name] = box.seal(value);
-    }
+    const secrets = updatedSecrets(box, row.secrets, secretChanges);
     const merged = { ...row, ...fields, secrets };
     check({ url: merged.url, headers: merged.headers, inputSchema: merged.inputSchema, secretNames: Object.keys(secrets) });
     const [updated] = await namedUniquely(() =>

@@ -19,14 +19,28 @@ export function placeholdersOf(template: string): Array<Placeholder | { kind: 'i
 }
 
 /** An input value as it goes into a URL or a header: strings as they are, other values as JSON, absent ones empty. */
-function asText(value: unknown): string {
+function asText(input: Record<string, unknown>, name: string): string {
+  // Own fields only: a field the model left out must not read `constructor` or `toString` off the prototype.
+  const value = Object.hasOwn(input, name) ? input[name] : undefined;
   if (value === undefined || value === null) return '';
   return typeof value === 'string' ? value : JSON.stringify(value);
 }
 
-/** The address, each input URL-encoded where it goes (a value can't add a path segment, a query or a host). */
+/** An input that would change which resource an address names. */
+export class UnsafeUrlInputError extends Error {
+  override readonly name = 'UnsafeUrlInputError';
+}
+
+/**
+ * The address, each input URL-encoded where it goes, so that a value can't add a path segment, a query or a host; a
+ * value of `.` or `..` (which URL parsing would resolve, moving up the path) is refused with {@link UnsafeUrlInputError}.
+ */
 export function renderUrl(template: string, input: Record<string, unknown>): string {
-  return template.replace(PLACEHOLDER, (_match, path: string) => encodeURIComponent(asText(input[path])));
+  return template.replace(PLACEHOLDER, (_match, path: string) => {
+    const text = asText(input, path);
+    if (text === '.' || text === '..') throw new UnsafeUrlInputError(`${path} can't be "${text}".`);
+    return encodeURIComponent(text);
+  });
 }
 
 /**
@@ -36,8 +50,8 @@ export function renderUrl(template: string, input: Record<string, unknown>): str
 export function renderHeader(template: string, input: Record<string, unknown>, secrets: Record<string, string>): string {
   return template.replace(PLACEHOLDER, (_match, path: string) => {
     const [head, tail] = path.split('.');
-    if (tail !== undefined) return head === 'secrets' ? (secrets[tail] ?? '') : '';
-    return asText(input[path]).replace(/[\r\n]+/g, ' ');
+    if (tail !== undefined) return head === 'secrets' && Object.hasOwn(secrets, tail!) ? secrets[tail!]! : '';
+    return asText(input, path).replace(/[\r\n]+/g, ' ');
   });
 }
 
@@ -46,4 +60,28 @@ export function inputsUsed(templates: readonly string[]): Set<string> {
   return new Set(
     templates.flatMap((template) => placeholdersOf(template).flatMap((found) => (found.kind === 'input' ? [found.name] : []))),
   );
+}
+
+/** What a template may name: the input fields, the secrets, and whether secrets may go there at all. */
+export interface TemplateScope {
+  inputs: readonly string[];
+  secrets: readonly string[];
+  secretsAllowed: boolean;
+}
+
+/** Why `template` can't be rendered in `scope`, one sentence per placeholder it can't fill; empty when it can. */
+export function templateIssues(template: string, scope: TemplateScope): string[] {
+  return placeholdersOf(template).flatMap((found) => {
+    if (found.kind === 'invalid') return [`{{${found.name}}} is neither an input field nor secrets.NAME.`];
+    if (found.kind === 'input' && !scope.inputs.includes(found.name)) {
+      return [
+        scope.inputs.length === 0
+          ? `{{${found.name}}}: only secrets can go here.`
+          : `{{${found.name}}} is not a property of the input schema.`,
+      ];
+    }
+    if (found.kind === 'secret' && !scope.secretsAllowed) return ['Secrets never go in the address: put them in a header.'];
+    if (found.kind === 'secret' && !scope.secrets.includes(found.name)) return [`There is no secret named ${found.name}.`];
+    return [];
+  });
 }

@@ -47,6 +47,7 @@ export const botPlugin = fp<{ model?: ChatModel | undefined }>(
     });
     // Turns in flight finish (or are stored as failures) before the database closes.
     app.addHook('onClose', async function waitForBotTurns() {
+      runner.dropWaiting();
       await runner.idle();
     });
     // Off with the other background sweeps (PARLEY_SWEEP_INTERVAL_SECONDS=0), for tests that run them by hand.

@@ -91,11 +91,14 @@ export function createOpenAICompatibleModel(options: OpenAICompatibleModelOption
         const { delta } = choice;
         if (delta?.content) yield { type: 'text-delta', text: delta.content };
         for (const fragment of delta?.tool_calls ?? []) {
-          const call = calls.get(fragment.index) ?? { id: '', name: '', json: '' };
+          // Some older servers leave out `index`: their calls are told apart by id, or are one call.
+          const key = fragment.index ?? (fragment.id ? calls.size : Math.max(0, calls.size - 1));
+          const call = calls.get(key) ?? { id: '', name: '', json: '' };
           if (fragment.id) call.id = fragment.id;
-          if (fragment.function?.name) call.name += fragment.function.name;
+          // Some servers repeat the name in every fragment: it is set once, not appended.
+          if (fragment.function?.name) call.name ||= fragment.function.name;
           if (fragment.function?.arguments) call.json += fragment.function.arguments;
-          calls.set(fragment.index, call);
+          calls.set(key, call);
         }
         if (choice.finish_reason) stopReason = STOP_REASONS[choice.finish_reason] ?? choice.finish_reason;
       }

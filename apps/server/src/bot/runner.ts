@@ -50,6 +50,11 @@ export interface BotRunner {
   /** Resolves when no turn runs or waits for a pause in this process (tests, shutdown). */
   idle(): Promise<void>;
   /**
+   * For shutdown: drops the turns still waiting for a visitor's pause instead of starting them (the stranded-turn
+   * sweep of a process that stays, or this one's restart, answers those visitors).
+   */
+  dropWaiting(): void;
+  /**
    * Schedules turns for `bot` conversations whose visitor waits for an answer but no live turn owns them (their process
    * crashed, or a message arrived just as a turn ended). Returns how many were scheduled.
    */
@@ -78,8 +83,9 @@ interface WaitingTurn {
   /** Read from the widget; null until then. */
   timing: ReplyTiming | null;
   timer: ReturnType<typeof setTimeout> | null;
-  /** Ends the wait: the turn is tried now. */
+  /** Ends the wait: the turn is tried now, unless `dropped`. */
   release: () => void;
+  dropped: boolean;
 }
 
 /** The tools every bot gets in this release. */
@@ -142,10 +148,10 @@ export function createBotRunner(deps: {
     }
     let release!: () => void;
     const released = new Promise<void>((resolve) => (release = resolve));
-    const created: WaitingTurn = { since: now, lastActivity: now, typingUntil: 0, timing: null, timer: null, release };
+    const created: WaitingTurn = { since: now, lastActivity: now, typingUntil: 0, timing: null, timer: null, release, dropped: false };
     waiting.set(conversationId, created);
     const turn = released
-      .then(() => runTurn(conversationId))
+      .then(() => (created.dropped ? undefined : runTurn(conversationId)))
       .catch((error: unknown) => log.error({ err: error, conversationId }, 'bot turn crashed'));
     inFlight.add(turn);
     void turn.finally(() => inFlight.delete(turn));
@@ -243,7 +249,7 @@ export function createBotRunner(deps: {
     },
     async resumeStranded() {
       // This process's own turns are alive whatever the clock says (a long pause of the event loop delays heartbeats).
-      const resumable = (await findStrandedTurns(db)).filter((id) => !running.has(id));
+      const resumable = (await findStrandedTurns(db)).filter((id) => !running.has(id) && !waiting.has(id));
       for (const id of resumable) schedule(id);
       return resumable.length;
     },
@@ -251,6 +257,12 @@ export function createBotRunner(deps: {
       const released = await releaseAllClaims(db);
       for (const id of released) schedule(id);
       return released.length;
+    },
+    dropWaiting() {
+      for (const [conversationId, wait] of waiting) {
+        wait.dropped = true;
+        end(conversationId, wait);
+      }
     },
     async idle() {
       while (inFlight.size > 0) await Promise.allSettled(inFlight);

@@ -36,6 +36,7 @@ import { costOf } from './prices.js';
 import { buildHistory, buildSystemPrompt, withImages, withKnowledge } from './prompt.js';
 import { botReplyNeedsNoTransition, storePlainReply } from './store-reply.js';
 import { httpActionTools } from './tools/http-actions.js';
+import { mcpServerTools } from './tools/mcp-tools.js';
 import { runTool, type BotTool, type ToolContext } from './tools/registry.js';
 import { lockOwnedConversation, ownedByCondition, releaseClaim, releasedClaim } from './turn-claim.js';
 import { formatKnowledgeBlock, TurnSources } from './turn-sources.js';
@@ -218,10 +219,15 @@ export async function runClaimedTurn(deps: TurnDependencies, turn: ClaimedTurn):
         : [
             ...deps.tools,
             ...(deps.actions
-              ? await httpActionTools(db, claimed.organizationId, deps.actions).catch((error: unknown) => {
-                  log.warn({ err: error, conversationId }, "could not load the organization's actions; answering without them");
-                  return [];
-                })
+              ? await Promise.all([
+                  httpActionTools(db, claimed.organizationId, deps.actions),
+                  mcpServerTools(db, claimed.organizationId, deps.actions),
+                ])
+                  .then(([actions, mcp]) => [...actions, ...mcp])
+                  .catch((error: unknown) => {
+                    log.warn({ err: error, conversationId }, "could not load the organization's actions; answering without them");
+                    return [];
+                  })
               : []),
           ];
     const deadline = AbortSignal.timeout(config.anthropic.timeoutMs * (config.anthropic.maxRetries + 1));
@@ -319,6 +325,7 @@ export async function runClaimedTurn(deps: TurnDependencies, turn: ClaimedTurn):
       organizationId: claimed.organizationId,
       defaultCountry,
       visitorText,
+      signal: cancelled,
       searchKnowledge: async (query) =>
         sources.add(
           await searchKnowledge(database, { organizationId: claimed.organizationId, query, limit: TOOL_PASSAGES, semantic: deps.semantic }),

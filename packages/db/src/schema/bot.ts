@@ -150,3 +150,36 @@ export const botActions = pgTable(
   },
   (table) => [uniqueIndex().on(table.organizationId, table.name)],
 );
+
+/** A tool an MCP server offers, as it described it: what the model is shown. */
+export interface McpToolDefinition {
+  name: string;
+  description: string;
+  inputSchema: Record<string, unknown>;
+}
+
+/**
+ * MCP servers (Streamable HTTP) whose tools the organization's bot may call. `tools` holds the ones an admin allowed,
+ * as the server described them when they were picked: a turn offers them without asking the server, and calls go to
+ * it. Secrets are sealed like the actions' (purpose `bot-action-secret`).
+ */
+export const mcpServers = pgTable(
+  'mcp_servers',
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    organizationId: uuid()
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    /** The prefix of its tools' names for the model, unique in the organization. */
+    name: text().notNull(),
+    url: text().notNull(),
+    headers: jsonb().$type<Record<string, string>>().notNull().default({}),
+    secrets: jsonb().$type<Record<string, string>>().notNull().default({}),
+    tools: jsonb().$type<McpToolDefinition[]>().notNull().default([]),
+    enabled: boolean().notNull().default(true),
+    timeoutMs: integer().notNull().default(15_000),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [uniqueIndex().on(table.organizationId, table.name)],
+);

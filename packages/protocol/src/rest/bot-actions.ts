@@ -27,6 +27,43 @@ export const BOT_ACTION_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as c
 /** The names of the bot's own tools, which no action may take. */
 export const BOT_BUILT_IN_TOOL_NAMES = ['handoff_to_human', 'collect_contact', 'search_knowledge_base', 'offer_quick_replies'] as const;
 
+/**
+ * Header names an action or an MCP server may not set: the connection's own (the outbound guard sets them) and `Host`
+ * (which would send a request for an allowed address to another site on the same machine).
+ */
+export const FORBIDDEN_HEADER_NAMES = [
+  'host',
+  'connection',
+  'content-length',
+  'transfer-encoding',
+  'keep-alive',
+  'upgrade',
+  'te',
+  'trailer',
+] as const;
+
+/** A header's name, checked against {@link FORBIDDEN_HEADER_NAMES}. */
+export const outboundHeaderNameSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,100}$/, 'A header name, such as Authorization.')
+  .refine((name) => !(FORBIDDEN_HEADER_NAMES as readonly string[]).includes(name.toLowerCase()), 'Parley sets this header itself.');
+
+/** A secret's value: it goes in an HTTP header, so visible ASCII and spaces only. */
+export const headerSecretValueSchema = (maxLength: number) =>
+  z
+    .string()
+    .min(1)
+    .max(maxLength, `At most ${maxLength} characters.`)
+    .regex(/^[\x20-\x7e]+$/, 'Secrets go in HTTP headers: visible ASCII characters and spaces only.');
+
+/** A header's value template: visible ASCII and spaces, as HTTP headers take them. */
+export const headerTemplateSchema = (maxLength: number) =>
+  z
+    .string()
+    .trim()
+    .max(maxLength, `At most ${maxLength} characters.`)
+    .regex(/^[\x20-\x7e]*$/, 'Headers take visible ASCII characters and spaces only.');
+
 /** An action's tool name, as the model sees it: `lookup_order`. */
 export const botActionNameSchema = z
   .string()
@@ -108,9 +145,8 @@ export const botActionListSchema = z.object({ actions: z.array(botActionSchema) 
 /** Answer of `GET /api/bot/actions`. */
 export type BotActionList = z.infer<typeof botActionListSchema>;
 
-const headerNameSchema = z.string().regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,100}$/, 'A header name, such as Authorization.');
 const headersSchema = z
-  .record(headerNameSchema, storableTextSchema(BOT_ACTION_LIMITS.headerValue))
+  .record(outboundHeaderNameSchema, headerTemplateSchema(BOT_ACTION_LIMITS.headerValue))
   .refine((headers) => Object.keys(headers).length <= BOT_ACTION_LIMITS.headers, `At most ${BOT_ACTION_LIMITS.headers} headers.`);
 const responseFieldsSchema = z
   .array(z.string().regex(/^[A-Za-z0-9_$-]+(?:\.[A-Za-z0-9_$-]+)*$/, 'A dotted path, such as shipment.carrier.'))
@@ -127,7 +163,7 @@ export const botActionCreateSchema = z.strictObject({
   url: botActionUrlSchema,
   headers: headersSchema.default({}),
   secrets: z
-    .record(botActionSecretNameSchema, z.string().min(1).max(BOT_ACTION_LIMITS.secretValue))
+    .record(botActionSecretNameSchema, headerSecretValueSchema(BOT_ACTION_LIMITS.secretValue))
     .refine((secrets) => Object.keys(secrets).length <= BOT_ACTION_LIMITS.secrets, `At most ${BOT_ACTION_LIMITS.secrets} secrets.`)
     .default({}),
   inputSchema: botActionInputSchemaSchema,
@@ -152,7 +188,7 @@ export const botActionUpdateSchema = z.strictObject({
   method: z.enum(BOT_ACTION_METHODS).optional(),
   url: botActionUrlSchema.optional(),
   headers: headersSchema.optional(),
-  secrets: z.record(botActionSecretNameSchema, z.string().min(1).max(BOT_ACTION_LIMITS.secretValue).nullable()).optional(),
+  secrets: z.record(botActionSecretNameSchema, headerSecretValueSchema(BOT_ACTION_LIMITS.secretValue).nullable()).optional(),
   inputSchema: botActionInputSchemaSchema.optional(),
   responseFields: responseFieldsSchema.optional(),
   timeoutMs: timeoutSchema.optional(),

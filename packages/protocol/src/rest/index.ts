@@ -21,3 +21,4 @@ export * from './webhooks.js';
 export * from './api-tokens.js';
 export * from './events.js';
 export * from './bot-actions.js';
+export * from './mcp-servers.js';

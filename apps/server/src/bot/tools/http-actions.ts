@@ -32,7 +32,7 @@ export async function httpActionTools(db: Database, organizationId: string, runn
         async handler(input, context) {
           if (action.requiresVerifiedContact && !(await isVerified(context.db, context.contactId)))
             throw new ToolInputError(NEEDS_VERIFIED_CONTACT);
-          const result = await runAction(runner, action, input);
+          const result = await runAction(runner, action, input, context.signal);
           if (!result.ok) throw new ToolInputError(result.error);
           return result.output;
         },

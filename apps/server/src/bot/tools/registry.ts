@@ -19,6 +19,8 @@ export interface ToolContext {
   defaultCountry: string | undefined;
   /** Everything the visitor wrote in this conversation: tools that store what the visitor said check against it. */
   visitorText: string;
+  /** Aborts when the turn is cancelled (a person took over): tools that wait on the network stop with it. */
+  signal: AbortSignal;
   /** Searches the organization's knowledge base; the passages are numbered for citation in this turn. */
   searchKnowledge(query: string): Promise<SourcePassage[]>;
 }

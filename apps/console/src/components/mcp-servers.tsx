@@ -1,0 +1,608 @@
+/**
+ * Settings → API & webhooks → MCP servers (admins), in the page's lazy chunk (webhooks-page.tsx imports it). The
+ * organization's MCP servers (Streamable HTTP), whose tools the bot may call: the list (name, address, enabled or not,
+ * the tools the bot may use), a form to add one, and for each one editing, enabling or disabling, choosing its tools
+ * (from what the server offers now) and deleting (after confirming). Secrets are write-only, as for bot actions. Everything
+ * is shown as text, never as HTML: names and addresses come from admins, tool names and descriptions from the MCP
+ * server. The calls to `/api/bot/mcp-servers` are made here, over the API's generic `request`, so that the bundle every
+ * agent loads does not carry them.
+ * @module
+ */
+import {
+  ParleyError,
+  type McpServer,
+  type McpServerCreate,
+  type McpServerList,
+  type McpServerTools,
+  type McpServerUpdate,
+} from '@parley/protocol';
+import { useEffect, useId, useRef, useState } from 'preact/hooks';
+import type { ConsoleApi } from '../api.js';
+import { errorMessage } from '../console-controller.js';
+import {
+  headerLines,
+  Listing,
+  parseHeaders,
+  refusalOf,
+  sameRecord,
+  SecretRow,
+  useFieldErrors,
+  useListing,
+  useTask,
+  type Refusal,
+} from './settings-forms.js';
+
+const path = (serverId: string) => `/api/bot/mcp-servers/${encodeURIComponent(serverId)}`;
+
+/** The `/api/bot/mcp-servers` routes, over the console's generic request (same token, same errors). */
+export function mcpServersApi({ request }: Pick<ConsoleApi, 'request'>) {
+  return {
+    list: () => request<McpServerList>('GET', '/api/bot/mcp-servers'),
+    create: (body: McpServerCreate) => request<McpServer>('POST', '/api/bot/mcp-servers', body),
+    tools: (serverId: string) => request<McpServerTools>('GET', `${path(serverId)}/tools`),
+    update: (serverId: string, body: McpServerUpdate) => request<McpServer>('PATCH', path(serverId), body),
+    remove: (serverId: string) => request<void>('DELETE', path(serverId)),
+  };
+}
+
+type McpServersApi = ReturnType<typeof mcpServersApi>;
+
+// The protocol's MCP_SERVER_LIMITS and name rule, copied: a value imported from its mcp-servers module would bring that
+// module's zod schemas, and zod, into this chunk. mcp-servers.test.tsx checks that they match.
+export const MCP_NAME_MAX_LENGTH = 31;
+export const MCP_URL_MAX_LENGTH = 2000;
+export const MCP_SECRET_MAX_LENGTH = 4000;
+export const MCP_TOOLS_MAX = 50;
+export const MCP_TIMEOUT_MAX_MS = 60_000;
+/** The protocol's shortest timeout (its timeout schema's minimum). */
+export const MCP_TIMEOUT_MIN_MS = 500;
+/** The protocol's default timeout, a new server's. */
+export const MCP_TIMEOUT_DEFAULT_MS = 15_000;
+
+/** Sorts by name, as the server lists them: a server added or renamed goes where a reload would put it. */
+const byName = (a: McpServer, b: McpServer) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+
+/** The MCP servers: the form to add one, and the list. */
+export function McpServers({ api }: { api: Pick<ConsoleApi, 'request'> }) {
+  const calls = useRef(mcpServersApi(api)).current;
+  const listing = useListing(async () => (await calls.list()).servers);
+  const [status, setStatus] = useState<string | null>(null);
+  // A new form after each server added: the next one starts empty.
+  const [formKey, setFormKey] = useState(0);
+
+  /** Puts the server's copy of an MCP server in place (or in, for a new one), in name order. */
+  function changed(server: McpServer) {
+    listing.setItems((current) => [...(current ?? []).filter((candidate) => candidate.id !== server.id), server].toSorted(byName));
+  }
+
+  async function create(values: ServerValues) {
+    const secrets: Record<string, string> = {};
+    for (const [name, value] of Object.entries(values.secrets)) if (value !== null) secrets[name] = value;
+    // No tool yet: the admin picks them from what the server offers, once it is added (Choose tools).
+    const server = await calls.create({ ...values, secrets, allowedTools: [] });
+    changed(server);
+    setStatus(`Added the MCP server “${server.name}”. Choose the tools the bot may use.`);
+    setFormKey(formKey + 1);
+  }
+
+  return (
+    <section class="people-page" aria-labelledby="mcp-servers-title">
+      <h2 id="mcp-servers-title">MCP servers</h2>
+      <p class="knowledge-intro">
+        Model Context Protocol servers whose tools the bot may call while it answers a visitor. Add a server, then choose which of its tools
+        the bot may use: it sees each one as <code>name__tool</code>. Secrets are sent in headers and never shown again.
+      </p>
+      <p class="hint">
+        Parley connects to each server over Streamable HTTP from its own machine, through the same address checks as other outbound
+        requests.
+      </p>
+      <p class="settings-saved" role="status">
+        {status}
+      </p>
+      <section class="settings-section" aria-labelledby="mcp-server-add-title">
+        <h3 id="mcp-server-add-title" class="team-settings-name">
+          New MCP server
+        </h3>
+        <ServerForm key={formKey} submitLabel="Add server" busyLabel="Adding…" onSubmit={create} />
+      </section>
+      <section class="settings-section" aria-labelledby="mcp-server-list-title">
+        <h3 id="mcp-server-list-title" class="team-settings-name">
+          Servers
+        </h3>
+        <Listing listing={listing} empty="No MCP server yet. Add one above for the bot to use its tools.">
+          {(server) => (
+            <ServerItem
+              key={server.id}
+              calls={calls}
+              server={server}
+              onChange={(updated, message) => {
+                changed(updated);
+                setStatus(message);
+              }}
+              onDeleted={() => {
+                listing.setItems((current) => current?.filter((candidate) => candidate.id !== server.id) ?? null);
+                setStatus(`Deleted the MCP server “${server.name}”.`);
+              }}
+            />
+          )}
+        </Listing>
+      </section>
+    </section>
+  );
+}
+
+type ServerField = 'name' | 'url' | 'headers' | 'secrets' | 'timeoutMs' | 'enabled';
+const serverFields: readonly ServerField[] = ['name', 'url', 'headers', 'secrets', 'timeoutMs', 'enabled'];
+// Record fields: their issues name the key (`body.headers.Authorization`), said with the message.
+const keyedFields: readonly ServerField[] = ['headers', 'secrets'];
+
+/** What the form sends: every field but the tools, and the secrets to set (a value) or remove (null). */
+export type ServerValues = Required<Omit<McpServerCreate, 'secrets' | 'allowedTools'>> & { secrets: Record<string, string | null> };
+
+/** What an edit changes of `server`: only those fields are sent, so that a concurrent edit of another one is kept. */
+export function changesOf(server: McpServer, values: ServerValues): McpServerUpdate {
+  const changes: McpServerUpdate = {};
+  if (values.name !== server.name) changes.name = values.name;
+  if (values.url !== server.url) changes.url = values.url;
+  if (!sameRecord(values.headers, server.headers)) changes.headers = values.headers;
+  if (Object.keys(values.secrets).length > 0) changes.secrets = values.secrets;
+  if (values.timeoutMs !== server.timeoutMs) changes.timeoutMs = values.timeoutMs;
+  if (values.enabled !== server.enabled) changes.enabled = values.enabled;
+  return changes;
+}
+
+interface ServerFormProps {
+  /** The server edited; none for a new one. */
+  initial?: McpServer;
+  submitLabel: string;
+  busyLabel: string;
+  /** Saves; rejects with the server's refusal, shown next to the fields it names. */
+  onSubmit: (values: ServerValues) => Promise<void>;
+  onCancel?: () => void;
+}
+
+/**
+ * An MCP server's fields: adds one, or edits one. What can be checked here (header lines, the timeout, a secret half
+ * filled) is said on its field before anything is sent; the server checks the rest.
+ */
+function ServerForm({ initial, submitLabel, busyLabel, onSubmit, onCancel }: ServerFormProps) {
+  const [name, setName] = useState(initial?.name ?? '');
+  const [url, setUrl] = useState(initial?.url ?? '');
+  const [headers, setHeaders] = useState(initial ? headerLines(initial.headers) : '');
+  // The secrets to set (a value) or remove (null); the others are kept as they are.
+  const [secrets, setSecrets] = useState<Record<string, string | null>>({});
+  const [newSecret, setNewSecret] = useState({ name: '', value: '' });
+  const [timeoutSeconds, setTimeoutSeconds] = useState(String((initial?.timeoutMs ?? MCP_TIMEOUT_DEFAULT_MS) / 1000));
+  const [enabled, setEnabled] = useState(initial?.enabled ?? true);
+  const [refusal, setRefusal] = useState<Refusal<ServerField> | null>(null);
+  const [busy, setBusy] = useState(false);
+  const { invalid, error: fieldError } = useFieldErrors(refusal);
+  const id = useId();
+  const hint = (field: ServerField) => `${id}-${field}-hint`;
+  const existing = initial?.secretNames ?? [];
+  // Secrets added in this form (not yet on the server), in the order they were added.
+  const added = Object.keys(secrets).filter((secret) => !existing.includes(secret));
+
+  function addSecret() {
+    const secretName = newSecret.name.trim();
+    if (secretName === '' || newSecret.value === '') {
+      setRefusal({ fields: { secrets: 'Give the secret a name and a value.' }, message: null });
+      return;
+    }
+    setSecrets({ ...secrets, [secretName]: newSecret.value });
+    setNewSecret({ name: '', value: '' });
+    setRefusal(null);
+  }
+
+  function forget(secretName: string) {
+    const { [secretName]: _forgotten, ...rest } = secrets;
+    setSecrets(rest);
+  }
+
+  async function submit(event: Event) {
+    event.preventDefault();
+    if (busy) return;
+    const fields: Refusal<ServerField>['fields'] = {};
+    const parsedHeaders = parseHeaders(headers);
+    if (parsedHeaders.badLine !== null) fields.headers = `Line ${parsedHeaders.badLine}: write a header as Name: value.`;
+    const seconds = Number(timeoutSeconds);
+    const timeoutMs = Math.round(seconds * 1000);
+    if (timeoutSeconds.trim() === '' || !Number.isFinite(seconds) || timeoutMs < MCP_TIMEOUT_MIN_MS || timeoutMs > MCP_TIMEOUT_MAX_MS) {
+      fields.timeoutMs = `The timeout is from ${MCP_TIMEOUT_MIN_MS / 1000} to ${MCP_TIMEOUT_MAX_MS / 1000} seconds.`;
+    }
+    // A secret typed in the add row but not added yet is sent too: leaving it out silently would lose it.
+    const pending = { ...secrets };
+    const secretName = newSecret.name.trim();
+    if (secretName !== '' && newSecret.value !== '') pending[secretName] = newSecret.value;
+    else if (secretName !== '' || newSecret.value !== '') fields.secrets = 'Give the secret a name and a value.';
+    const unfilled = Object.keys(pending).filter((secret) => pending[secret] === '');
+    if (unfilled.length > 0) fields.secrets = `Type the new value of ${unfilled.join(', ')}, or cancel its replacement.`;
+    if (Object.keys(fields).length > 0) {
+      setRefusal({ fields, message: null });
+      return;
+    }
+    setBusy(true);
+    setRefusal(null);
+    try {
+      await onSubmit({ name: name.trim(), url: url.trim(), headers: parsedHeaders.headers, secrets: pending, timeoutMs, enabled });
+    } catch (failure) {
+      // Another server has this name: said on the name, where it is fixed.
+      if (ParleyError.isInstance(failure) && failure.code === 'conflict') setRefusal({ fields: { name: failure.message }, message: null });
+      else setRefusal(refusalOf(failure, serverFields, keyedFields));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <form class="settings-field" noValidate onSubmit={(event) => void submit(event)}>
+      <label class="field">
+        <span class="field-label">Name</span>
+        <input
+          required
+          autocomplete="off"
+          spellcheck={false}
+          maxLength={MCP_NAME_MAX_LENGTH}
+          placeholder="crm"
+          value={name}
+          {...invalid('name', hint('name'))}
+          onInput={(event) => setName(event.currentTarget.value)}
+        />
+      </label>
+      <p id={hint('name')} class="hint">
+        Lowercase letters, digits and underscores. The bot sees its tools as <code>name__tool</code>.
+      </p>
+      {fieldError('name')}
+      <label class="field">
+        <span class="field-label">URL</span>
+        <input
+          type="url"
+          required
+          autocomplete="off"
+          spellcheck={false}
+          maxLength={MCP_URL_MAX_LENGTH}
+          placeholder="https://mcp.example.com/mcp"
+          value={url}
+          {...invalid('url', hint('url'))}
+          onInput={(event) => setUrl(event.currentTarget.value)}
+        />
+      </label>
+      <p id={hint('url')} class="hint">
+        The server’s Streamable HTTP endpoint, such as <code>https://mcp.example.com/mcp</code>.
+      </p>
+      {fieldError('url')}
+      <label class="field">
+        <span class="field-label">Headers</span>
+        <textarea
+          rows={3}
+          spellcheck={false}
+          placeholder="Authorization: Bearer {{secrets.CRM_TOKEN}}"
+          value={headers}
+          {...invalid('headers', hint('headers'))}
+          onInput={(event) => setHeaders(event.currentTarget.value)}
+        />
+      </label>
+      <p id={hint('headers')} class="hint">
+        One a line, as <code>Name: value</code>. <code>{'{{secrets.NAME}}'}</code> inserts a secret.
+      </p>
+      {fieldError('headers')}
+      <fieldset class="member-choices" {...invalid('secrets', hint('secrets'))}>
+        <legend>Secrets</legend>
+        <p id={hint('secrets')} class="hint">
+          Values are never shown again: replace one to change it.
+        </p>
+        {existing.length + added.length > 0 && (
+          <ul class="invitation-list">
+            {existing.map((secret) => (
+              <SecretRow
+                key={secret}
+                name={secret}
+                change={secrets[secret]}
+                onReplace={(value) => setSecrets({ ...secrets, [secret]: value })}
+                onRemove={() => setSecrets({ ...secrets, [secret]: null })}
+                onKeep={() => forget(secret)}
+                maxLength={MCP_SECRET_MAX_LENGTH}
+              />
+            ))}
+            {added.map((secret) => (
+              <li key={secret} class="people-row-actions" aria-label={secret}>
+                <code>{secret}</code> <span class="people-status">New</span>
+                <button type="button" class="button" onClick={() => forget(secret)}>
+                  Remove
+                </button>
+              </li>
+            ))}
+          </ul>
+        )}
+        <div class="settings-actions">
+          <label class="field">
+            <span class="field-label">Secret name</span>
+            <input
+              autocomplete="off"
+              spellcheck={false}
+              maxLength={64}
+              placeholder="CRM_TOKEN"
+              value={newSecret.name}
+              onInput={(event) => setNewSecret({ ...newSecret, name: event.currentTarget.value })}
+            />
+          </label>
+          <label class="field">
+            <span class="field-label">Secret value</span>
+            <input
+              type="password"
+              autocomplete="new-password"
+              maxLength={MCP_SECRET_MAX_LENGTH}
+              value={newSecret.value}
+              onInput={(event) => setNewSecret({ ...newSecret, value: event.currentTarget.value })}
+            />
+          </label>
+          <button type="button" class="button" onClick={addSecret}>
+            Add secret
+          </button>
+        </div>
+      </fieldset>
+      {fieldError('secrets')}
+      <label class="field">
+        <span class="field-label">Timeout (seconds)</span>
+        <input
+          class="capacity-input"
+          type="number"
+          min={MCP_TIMEOUT_MIN_MS / 1000}
+          max={MCP_TIMEOUT_MAX_MS / 1000}
+          step={0.5}
+          value={timeoutSeconds}
+          {...invalid('timeoutMs')}
+          onInput={(event) => setTimeoutSeconds(event.currentTarget.value)}
+        />
+      </label>
+      {fieldError('timeoutMs')}
+      <label class="checkbox-field">
+        <input type="checkbox" checked={enabled} {...invalid('enabled')} onChange={(event) => setEnabled(event.currentTarget.checked)} />
+        Enabled
+      </label>
+      {fieldError('enabled')}
+      {refusal?.message && (
+        <p class="form-error" role="alert">
+          {refusal.message}
+        </p>
+      )}
+      <div class="settings-actions">
+        <button type="submit" class="button button-primary" disabled={busy}>
+          {busy ? busyLabel : submitLabel}
+        </button>
+        {onCancel && (
+          <button type="button" class="button button-ghost" disabled={busy} onClick={onCancel}>
+            Cancel
+          </button>
+        )}
+      </div>
+    </form>
+  );
+}
+
+interface ToolPickerProps {
+  calls: McpServersApi;
+  server: McpServer;
+  /** The server's copy after the tools were saved. */
+  onSaved: (server: McpServer) => void;
+  onCancel: () => void;
+}
+
+/**
+ * The tools an MCP server offers now (Parley asks it), a checkbox each, checked for those the bot may use; Save
+ * replaces the list. A tool's name and description come from the MCP server: shown as text.
+ */
+function ToolPicker({ calls, server, onSaved, onCancel }: ToolPickerProps) {
+  const [offered, setOffered] = useState<McpServerTools['tools'] | null>(null);
+  const [chosen, setChosen] = useState<ReadonlySet<string>>(new Set());
+  const [loadError, setLoadError] = useState<string | null>(null);
+  const { busy, error, setError, run } = useTask();
+  const titleId = useId();
+
+  async function load() {
+    setLoadError(null);
+    setOffered(null);
+    try {
+      const { tools } = await calls.tools(server.id);
+      setOffered(tools);
+      setChosen(new Set(tools.filter((tool) => tool.allowed).map((tool) => tool.name)));
+    } catch (failure) {
+      setLoadError(errorMessage(failure));
+    }
+  }
+
+  useEffect(() => {
+    void load();
+  }, []);
+
+  const toggle = (toolName: string, checked: boolean) => {
+    const next = new Set(chosen);
+    if (checked) next.add(toolName);
+    else next.delete(toolName);
+    setChosen(next);
+  };
+
+  function save(event: Event) {
+    event.preventDefault();
+    if (busy || offered === null) return;
+    // In the order the server lists them.
+    const allowedTools = offered.filter((tool) => chosen.has(tool.name)).map((tool) => tool.name);
+    if (allowedTools.length > MCP_TOOLS_MAX) {
+      setError(`The bot may use at most ${MCP_TOOLS_MAX} tools of a server.`);
+      return;
+    }
+    void run(async () => {
+      try {
+        onSaved(await calls.update(server.id, { allowedTools }));
+      } catch (failure) {
+        // A tool the server no longer offers, or too many: said as the server says it.
+        const refusal = refusalOf(failure, ['allowedTools'] as const);
+        setError(refusal.fields.allowedTools ?? refusal.message);
+      }
+    });
+  }
+
+  // Tools the bot may use that the server no longer offers: saving drops them.
+  const gone = offered === null ? [] : server.tools.filter((tool) => !offered.some((candidate) => candidate.name === tool.name));
+
+  return (
+    <form class="settings-field" aria-labelledby={titleId} onSubmit={save}>
+      <h4 id={titleId} class="team-settings-name">
+        Tools of {server.name}
+      </h4>
+      {loadError ? (
+        <>
+          <p class="form-error" role="alert">
+            {loadError}
+          </p>
+          <div class="settings-actions">
+            <button type="button" class="button" onClick={() => void load()}>
+              Try again
+            </button>
+            <button type="button" class="button button-ghost" onClick={onCancel}>
+              Cancel
+            </button>
+          </div>
+        </>
+      ) : offered === null ? (
+        <p class="hint">Asking the server for its tools…</p>
+      ) : (
+        <>
+          {offered.length === 0 ? (
+            <p class="hint">The server offers no tool.</p>
+          ) : (
+            <fieldset class="member-choices">
+              <legend>Tools the bot may use</legend>
+              {offered.map((tool) => (
+                <label key={tool.name} class="checkbox-field">
+                  <input
+                    type="checkbox"
+                    checked={chosen.has(tool.name)}
+                    onChange={(event) => toggle(tool.name, event.currentTarget.checked)}
+                  />
+                  <span>
+                    <code>{tool.name}</code>
+                    {tool.description && <span class="hint"> {tool.description}</span>}
+                  </span>
+                </label>
+              ))}
+            </fieldset>
+          )}
+          {gone.length > 0 && (
+            <p class="settings-warning">
+              No longer offered by the server, so no longer used once saved: {gone.map((tool) => tool.name).join(', ')}.
+            </p>
+          )}
+          {error && (
+            <p class="form-error" role="alert">
+              {error}
+            </p>
+          )}
+          <div class="settings-actions">
+            <button type="submit" class="button button-primary" disabled={busy}>
+              {busy ? 'Saving…' : 'Save tools'}
+            </button>
+            <button type="button" class="button button-ghost" disabled={busy} onClick={onCancel}>
+              Cancel
+            </button>
+          </div>
+        </>
+      )}
+    </form>
+  );
+}
+
+interface ServerItemProps {
+  calls: McpServersApi;
+  server: McpServer;
+  /** The server's copy after a change, and what to say about it. */
+  onChange: (server: McpServer, status: string) => void;
+  onDeleted: () => void;
+}
+
+/** One MCP server: its name, address, state and tools, and Edit, Enable or Disable, Choose tools, Delete. */
+function ServerItem({ calls, server, onChange, onDeleted }: ServerItemProps) {
+  const [mode, setMode] = useState<'view' | 'edit' | 'tools'>('view');
+  const { busy, error, run } = useTask();
+
+  const setEnabled = (enabled: boolean) =>
+    run(async () => {
+      const updated = await calls.update(server.id, { enabled });
+      onChange(updated, `${enabled ? 'Enabled' : 'Disabled'} the MCP server “${updated.name}”.`);
+    });
+
+  function remove() {
+    if (!confirm(`Delete the MCP server “${server.name}”? The bot can no longer use its tools, and its secrets are deleted.`)) return;
+    void run(async () => {
+      await calls.remove(server.id);
+      onDeleted();
+    });
+  }
+
+  if (mode === 'edit') {
+    return (
+      <li class="settings-section" aria-label={server.name}>
+        <ServerForm
+          initial={server}
+          submitLabel="Save changes"
+          busyLabel="Saving…"
+          onSubmit={async (values) => {
+            const changes = changesOf(server, values);
+            // Nothing changed: nothing to send.
+            if (Object.keys(changes).length > 0) onChange(await calls.update(server.id, changes), `Saved the MCP server “${values.name}”.`);
+            setMode('view');
+          }}
+          onCancel={() => setMode('view')}
+        />
+      </li>
+    );
+  }
+
+  return (
+    <li class="settings-section" aria-label={server.name}>
+      <div>
+        <strong>{server.name}</strong> <span class="people-status">{server.enabled ? 'Enabled' : 'Disabled'}</span>
+        <p>
+          <code class="invitation-link-url">{server.url}</code>
+        </p>
+        <p class="hint">
+          {server.tools.length > 0
+            ? `Tools the bot may use: ${server.tools.map((tool) => tool.name).join(', ')}`
+            : 'No tool chosen: the bot uses none of its tools yet.'}
+        </p>
+        {server.secretNames.length > 0 && <p class="hint">Secrets: {server.secretNames.join(', ')}</p>}
+      </div>
+      {mode === 'tools' ? (
+        <ToolPicker
+          calls={calls}
+          server={server}
+          onSaved={(updated) => {
+            setMode('view');
+            onChange(updated, `Saved the tools of “${updated.name}”.`);
+          }}
+          onCancel={() => setMode('view')}
+        />
+      ) : (
+        <div class="people-row-actions">
+          <button type="button" class="button" disabled={busy} onClick={() => setMode('edit')}>
+            Edit
+          </button>
+          <button type="button" class="button" disabled={busy} onClick={() => void setEnabled(!server.enabled)}>
+            {server.enabled ? 'Disable' : 'Enable'}
+          </button>
+          <button type="button" class="button" disabled={busy} onClick={() => setMode('tools')}>
+            Choose tools
+          </button>
+          <button type="button" class="button button-danger" disabled={busy} onClick={remove}>
+            Delete
+          </button>
+        </div>
+      )}
+      {error && (
+        <p class="form-error" role="alert">
+          {error}
+        </p>
+      )}
+    </li>
+  );
+}

@@ -1,0 +1,39 @@
+/**
+ * The tools of an organization's enabled MCP servers as bot tools, loaded for each turn from what the admin allowed
+ * (as the server described each tool then): `<server>__<tool>` for the model, called on the server
+ * (`actions/mcp-client.ts`). What a tool returns is data for the model, never instructions.
+ * @module
+ */
+import type { Database } from '@parley/db';
+import { z } from 'zod';
+import { callMcpTool } from '../../actions/mcp-client.js';
+import { enabledMcpServers } from '../../actions/mcp-servers.js';
+import type { ActionRunner } from '../../actions/run-action.js';
+import { defineTool, ToolInputError, type BotTool } from './registry.js';
+
+/** Separates a server's name from its tool's in the name the model sees. */
+const SEPARATOR = '__';
+
+/** The allowed tools of the organization's enabled MCP servers. */
+export async function mcpServerTools(db: Database, organizationId: string, runner: ActionRunner): Promise<BotTool[]> {
+  const servers = await enabledMcpServers(db, organizationId);
+  return servers.flatMap((server) =>
+    server.tools.map(
+      (tool) =>
+        defineTool({
+          name: `${server.name}${SEPARATOR}${tool.name}`,
+          description: tool.description,
+          // The MCP server checks its own input; the model reads its schema as the server described it.
+          input: z.record(z.string(), z.unknown()),
+          inputJsonSchema: tool.inputSchema,
+          kind: 'external',
+          policy: 'auto',
+          async handler(input, context) {
+            const result = await callMcpTool(runner, server, tool.name, input, context.signal);
+            if (!result.ok) throw new ToolInputError(result.error);
+            return result.output;
+          },
+        }) as BotTool,
+    ),
+  );
+}
