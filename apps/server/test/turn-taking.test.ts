@@ -17,8 +17,10 @@ import {
 
 // Turn-taking: visitors write a burst of short messages; the bot waits for their pause, longer while they type, never
 // past the longest wait, and answers the burst in one turn (Claude mocked at the HTTP layer).
-const PAUSE_MS = 600;
-const MAX_WAIT_MS = 3000;
+// Wide enough that socket round trips on a loaded machine stay well inside the pause (the messages of a burst below
+// are 50 ms apart), short enough to keep the suite quick.
+const PAUSE_MS = 1500;
+const MAX_WAIT_MS = 4000;
 const { server, anthropic } = useServerWithClaude({
   PARLEY_BOT_MAX_RETRIES: '0',
   PARLEY_BOT_TIMEOUT_MS: '5000',
@@ -45,9 +47,9 @@ describe('turn-taking', () => {
     const { visitor, send, botReply } = await botVisitor();
     const reply = botReply();
     await send('hi');
-    await sleep(150);
+    await sleep(50);
     await send('my order');
-    await sleep(150);
+    await sleep(50);
     const lastSentAt = Date.now();
     await send('number 1001, when does it ship?');
     await reply;
@@ -131,8 +133,11 @@ describe('turn-taking', () => {
     anthropic.reply({ text: ['Right away.'] }, { text: ['And again.'] });
     const visitor = await connectVisitor(server, { widgetKey: tenant.widget.publicKey });
     const first = nextEvent<Message>(visitor, 'message:created', (message) => message.author.kind === 'bot');
+    const sentAt = Date.now();
     ok(await request<Ack<MessageSent>>(visitor, 'message:send', { clientId: randomUUID(), body: 'hello' }));
     await first;
+    // Not after the server's pause: the widget's 0 answered at once.
+    expect(Date.now() - sentAt).toBeLessThan(PAUSE_MS);
     // At once: the next message is a turn of its own.
     const second = nextEvent<Message>(
       visitor,

@@ -221,11 +221,22 @@ describe('WidgetSettings', () => {
 
     await fill(control('Hand off after the visitor says this many times it didn’t help'), '0');
     await fill(control('Persona'), 'You are Sam.');
+    await save('bot');
+    // The turn-taking wasn't touched: it isn't sent, so a widget following the server's default keeps following it.
+    expect(server.patches()[2]!.body).toEqual({
+      bot: {
+        enabled: true,
+        handoff: { afterRepliesWithoutSource: 3, afterNotHelpful: 0, onProviderFailure: true },
+        persona: 'You are Sam.',
+        tone: 'Friendly.',
+        businessFacts: '',
+      },
+    });
     // Seconds in the form, milliseconds on the wire.
     expect(control<HTMLInputElement>('Wait for the visitor to pause (seconds)').value).toBe('1.5');
     await fill(control('Wait for the visitor to pause (seconds)'), '2.5');
     await save('bot');
-    expect(server.patches()[2]!.body).toEqual({
+    expect(server.patches()[3]!.body).toEqual({
       bot: {
         enabled: true,
         handoff: { afterRepliesWithoutSource: 3, afterNotHelpful: 0, onProviderFailure: true },
@@ -238,7 +249,7 @@ describe('WidgetSettings', () => {
 
     await fill(control('Default phone country'), 'gb');
     await save('phone');
-    expect(server.patches()[3]!.body).toEqual({ settings: { defaultCountry: 'GB' } });
+    expect(server.patches()[4]!.body).toEqual({ settings: { defaultCountry: 'GB' } });
   });
 
   it('saves hours and routing through the routing API, with the weekly schedule', async () => {
