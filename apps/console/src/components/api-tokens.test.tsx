@@ -2,27 +2,25 @@
 import { API_SCOPES, API_TOKEN_MAX_DAYS, API_TOKEN_NAME_MAX_LENGTH, type ApiToken } from '@parley/protocol';
 import { render } from 'preact';
 import { act } from 'preact/test-utils';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { settle } from '../__fixtures__/render.js';
-import { createApi, type FetchFunction } from '../api.js';
+import {
+  buttonIn,
+  click,
+  fakeFetch,
+  fieldIn,
+  freshContainerEachTest,
+  json,
+  otherSectionList,
+  submit as submitForm,
+  tick,
+  type,
+} from '../__fixtures__/settings-page.js';
+import { createApi } from '../api.js';
 import { formatFullTime } from '../format.js';
 import { apiScopeLabels, apiScopes, TOKEN_NAME_MAX_LENGTH, tokenExpiryChoices, WebhooksPage } from './webhooks-page.js';
 
-let container: HTMLElement;
-
-beforeEach(() => {
-  container = document.createElement('div');
-  document.body.append(container);
-});
-
-afterEach(() => {
-  render(null, container);
-  container.remove();
-  vi.unstubAllGlobals();
-});
-
-const json = (status: number, body: unknown) =>
-  new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+const container = freshContainerEachTest();
 
 const at = '2026-11-01T09:00:00.000Z';
 const CRM = '20000000-0000-4000-8000-000000000001';
@@ -43,16 +41,8 @@ function apiToken(id: string, name: string, overrides: Partial<ApiToken> = {}): 
   };
 }
 
-interface Request {
-  method: string;
-  path: string;
-  body: unknown;
-}
-
 /** A fake server holding two tokens (one expired) and no webhook, answering like the real routes. */
 function fakeServer() {
-  const requests: Request[] = [];
-  const refusals: Response[] = [];
   let tokens: ApiToken[] = [
     apiToken(CRM, 'CRM sync', {
       hint: 'parley_CrM9…',
@@ -62,95 +52,51 @@ function fakeServer() {
     }),
     apiToken(OLD, 'Old export', { expiresAt: '2026-01-01T00:00:00.000Z', createdBy: null }),
   ];
-  const fetch: FetchFunction = async (path, init) => {
-    const method = init.method ?? 'GET';
-    const body = init.body ? JSON.parse(String(init.body)) : undefined;
-    requests.push({ method, path, body });
-    const refusal = path.startsWith('/api/tokens') ? refusals.shift() : undefined;
-    if (refusal) return refusal;
-    if (path === '/api/webhooks') return json(200, { webhooks: [] });
-    // The page's last section, bot actions (bot-actions.test.tsx): none.
-    if (path === '/api/bot/actions') return json(200, { actions: [] });
-    // And MCP servers (mcp-servers.test.tsx): none.
-    if (path === '/api/bot/mcp-servers') return json(200, { servers: [] });
-    if (path === '/api/tokens') {
-      if (method === 'GET') return json(200, { tokens });
-      const created = apiToken(NEW, body.name, {
-        hint: 'parley_NeW1…',
-        scopes: body.scopes,
-        expiresAt: body.expiresInDays === null ? null : '2026-12-01T09:00:00.000Z',
-      });
-      tokens = [created, ...tokens];
-      return json(201, { token: created, secret: 'parley_NeW1_secret_shown_once' });
-    }
-    const id = path.split('/').at(-1);
-    if (method === 'DELETE' && tokens.some((token) => token.id === id)) {
-      tokens = tokens.filter((token) => token.id !== id);
-      return new Response(null, { status: 204 });
-    }
-    return json(404, { error: { code: 'not_found', message: 'Not found.' } });
-  };
-  return {
-    fetch,
-    requests,
-    /** Answers the next request to `/api/tokens…` with `answer`, whatever it is. */
-    refuseNext(answer: Response) {
-      refusals.push(answer);
+  return fakeFetch(
+    ({ method, path, body }) => {
+      // The page's other sections (webhooks-page, bot-actions and mcp-servers tests): none.
+      const other = otherSectionList(path, '/api/tokens');
+      if (other) return other;
+      if (path === '/api/tokens') {
+        if (method === 'GET') return json(200, { tokens });
+        const created = apiToken(NEW, body.name, {
+          hint: 'parley_NeW1…',
+          scopes: body.scopes,
+          expiresAt: body.expiresInDays === null ? null : '2026-12-01T09:00:00.000Z',
+        });
+        tokens = [created, ...tokens];
+        return json(201, { token: created, secret: 'parley_NeW1_secret_shown_once' });
+      }
+      const id = path.split('/').at(-1);
+      if (method === 'DELETE' && tokens.some((token) => token.id === id)) {
+        tokens = tokens.filter((token) => token.id !== id);
+        return new Response(null, { status: 204 });
+      }
+      return json(404, { error: { code: 'not_found', message: 'Not found.' } });
     },
-  };
+    // Only the tokens' requests are refused, whatever they are.
+    (request) => request.path.startsWith('/api/tokens'),
+  );
 }
 
 async function mount(server = fakeServer()) {
   await act(async () => {
-    render(<WebhooksPage api={createApi({ fetch: server.fetch })} isAdmin />, container);
+    render(<WebhooksPage api={createApi({ fetch: server.fetch })} isAdmin />, container());
   });
   await settle();
   return server;
 }
 
-const tokensSection = () => container.querySelector<HTMLElement>('section[aria-labelledby="api-tokens-title"]')!;
-const addForm = () => container.querySelector<HTMLElement>('section[aria-labelledby="api-token-add-title"]')!;
+const tokensSection = () => container().querySelector<HTMLElement>('section[aria-labelledby="api-tokens-title"]')!;
+const addForm = () => container().querySelector<HTMLElement>('section[aria-labelledby="api-token-add-title"]')!;
 const item = (name: string) => tokensSection().querySelector<HTMLLIElement>(`li[aria-label="${name}"]`);
 const listed = () => [...tokensSection().querySelectorAll('li')].map((li) => li.getAttribute('aria-label'));
 const secretPanel = () => tokensSection().querySelector<HTMLElement>('.invitation-link');
-const fieldIn = <T extends HTMLElement>(root: ParentNode, label: string) =>
-  [...root.querySelectorAll('label')]
-    .find((candidate) => candidate.querySelector('.field-label')?.textContent === label)!
-    .querySelector<T>('input, select')!;
-const buttonIn = (root: ParentNode, name: string) =>
-  [...root.querySelectorAll('button')].find((candidate) => candidate.textContent?.trim() === name);
 const scopeBox = (scope: string) => addForm().querySelector<HTMLInputElement>(`input[type="checkbox"][value="${scope}"]`)!;
 const posts = (server: ReturnType<typeof fakeServer>) => server.requests.filter((request) => request.method === 'POST');
 
-async function type(element: HTMLInputElement | HTMLSelectElement, value: string) {
-  await act(async () => {
-    element.value = value;
-    element.dispatchEvent(new Event(element.tagName === 'SELECT' ? 'change' : 'input', { bubbles: true }));
-  });
-  await settle();
-}
-
-async function tick(element: HTMLInputElement) {
-  await act(async () => {
-    element.checked = !element.checked;
-    element.dispatchEvent(new Event('change', { bubbles: true }));
-  });
-}
-
-async function click(button: HTMLButtonElement | undefined) {
-  expect(button).toBeDefined();
-  await act(async () => button!.click());
-  await settle();
-}
-
-async function submit() {
-  await act(async () => {
-    addForm()
-      .querySelector('form')!
-      .dispatchEvent(new Event('submit', { bubbles: true, cancelable: true }));
-  });
-  await settle();
-}
+/** Submits the add form. */
+const submit = () => submitForm(addForm().querySelector('form')!);
 
 describe('API tokens on the Settings → API & webhooks page', () => {
   it('words every scope of the protocol, in its order, and keeps its limits', () => {
@@ -162,7 +108,7 @@ describe('API tokens on the Settings → API & webhooks page', () => {
 
   it('heads the page with each of what it holds', async () => {
     await mount();
-    expect([...container.querySelectorAll('h1, h2')].map((heading) => `${heading.tagName} ${heading.textContent}`)).toEqual([
+    expect([...container().querySelectorAll('h1, h2')].map((heading) => `${heading.tagName} ${heading.textContent}`)).toEqual([
       'H1 API & webhooks',
       'H2 API tokens',
       'H2 Webhooks',
@@ -196,7 +142,7 @@ describe('API tokens on the Settings → API & webhooks page', () => {
     await mount(server);
     expect(item('Forever')!.textContent).toContain('Never expires.');
 
-    render(null, container);
+    render(null, container());
     const empty = fakeServer();
     empty.refuseNext(json(200, { tokens: [] }));
     await mount(empty);
@@ -250,7 +196,7 @@ describe('API tokens on the Settings → API & webhooks page', () => {
 
     await click(buttonIn(secretPanel()!, 'Done'));
     expect(secretPanel()).toBeNull();
-    expect(container.innerHTML).not.toContain('parley_NeW1_secret_shown_once');
+    expect(container().innerHTML).not.toContain('parley_NeW1_secret_shown_once');
     // The list is not asked for again: the server would not send the secret anyway.
     expect(server.requests.filter((request) => request.method === 'GET' && request.path === '/api/tokens')).toHaveLength(1);
   });
@@ -362,9 +308,9 @@ describe('API tokens on the Settings → API & webhooks page', () => {
 
   it('is for admins only, and asks the server nothing otherwise', async () => {
     const server = fakeServer();
-    await act(async () => render(<WebhooksPage api={createApi({ fetch: server.fetch })} isAdmin={false} />, container));
+    await act(async () => render(<WebhooksPage api={createApi({ fetch: server.fetch })} isAdmin={false} />, container()));
     await settle();
-    expect(container.textContent).toBe('Only admins can manage API tokens and webhooks.');
+    expect(container().textContent).toBe('Only admins can manage API tokens and webhooks.');
     expect(server.requests).toEqual([]);
   });
 });

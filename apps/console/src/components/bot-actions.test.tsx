@@ -2,9 +2,22 @@
 import { BOT_ACTION_LIMITS, BOT_ACTION_METHODS, type BotAction } from '@parley/protocol';
 import { render } from 'preact';
 import { act } from 'preact/test-utils';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { settle } from '../__fixtures__/render.js';
-import { createApi, type FetchFunction } from '../api.js';
+import {
+  buttonIn,
+  checkbox,
+  click,
+  errorOf,
+  fakeFetch,
+  fieldIn,
+  freshContainerEachTest,
+  json,
+  submit,
+  tick,
+  type,
+} from '../__fixtures__/settings-page.js';
+import { createApi } from '../api.js';
 import {
   ACTION_DESCRIPTION_MAX_LENGTH,
   ACTION_METHODS,
@@ -14,21 +27,7 @@ import {
   BotActions,
 } from './bot-actions.js';
 
-let container: HTMLElement;
-
-beforeEach(() => {
-  container = document.createElement('div');
-  document.body.append(container);
-});
-
-afterEach(() => {
-  render(null, container);
-  container.remove();
-  vi.unstubAllGlobals();
-});
-
-const json = (status: number, body: unknown) =>
-  new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+const container = freshContainerEachTest();
 
 const at = '2026-11-01T09:00:00.000Z';
 const ORDER = '20000000-0000-4000-8000-000000000001';
@@ -55,16 +54,8 @@ function botAction(id: string, name: string, overrides: Partial<BotAction> = {})
   };
 }
 
-interface Request {
-  method: string;
-  path: string;
-  body: unknown;
-}
-
 /** A fake server holding two actions, answering like the real routes; `refuseNext` answers the next write instead. */
 function fakeServer() {
-  const requests: Request[] = [];
-  const refusals: Response[] = [];
   let actions: BotAction[] = [
     botAction(ORDER, 'lookup_order', {
       headers: { Authorization: 'Bearer {{secrets.SHOP_KEY}}' },
@@ -74,102 +65,49 @@ function fakeServer() {
     }),
     botAction(REFUND, 'refund_order', { enabled: false, method: 'POST', url: 'https://shop.example/api/refunds' }),
   ];
-  const fetch: FetchFunction = async (path, init) => {
-    const method = init.method ?? 'GET';
-    const body = init.body ? JSON.parse(String(init.body)) : undefined;
-    requests.push({ method, path, body });
-    if (method !== 'GET' && refusals.length > 0) return refusals.shift()!;
-    if (path === '/api/bot/actions') {
-      if (method === 'GET') return json(200, { actions });
-      const { secrets, ...rest } = body;
-      const created = botAction('20000000-0000-4000-8000-000000000003', body.name, { ...rest, secretNames: Object.keys(secrets) });
-      actions = [...actions, created];
-      return json(201, created);
-    }
-    const id = path.split('/').at(-1);
-    const held = actions.find((candidate) => candidate.id === id);
-    if (!held) return json(404, { error: { code: 'not_found', message: 'No such action.' } });
-    if (method === 'PATCH') {
-      const { secrets = {}, ...rest } = body;
-      const secretNames = [
-        ...held.secretNames.filter((name) => secrets[name] !== null),
-        ...Object.keys(secrets).filter((name) => secrets[name] !== null && !held.secretNames.includes(name)),
-      ];
-      const updated = { ...held, ...rest, secretNames, updatedAt: '2026-11-02T09:00:00.000Z' };
-      actions = actions.map((candidate) => (candidate.id === id ? updated : candidate));
-      return json(200, updated);
-    }
-    if (method === 'DELETE') {
-      actions = actions.filter((candidate) => candidate.id !== id);
-      return new Response(null, { status: 204 });
-    }
-    return json(404, { error: { code: 'not_found', message: 'Not found.' } });
-  };
-  return {
-    fetch,
-    requests,
-    writes: () => requests.filter((request) => request.method !== 'GET'),
-    refuseNext(answer: Response) {
-      refusals.push(answer);
+  return fakeFetch(
+    ({ method, path, body }) => {
+      if (path === '/api/bot/actions') {
+        if (method === 'GET') return json(200, { actions });
+        const { secrets, ...rest } = body;
+        const created = botAction('20000000-0000-4000-8000-000000000003', body.name, { ...rest, secretNames: Object.keys(secrets) });
+        actions = [...actions, created];
+        return json(201, created);
+      }
+      const id = path.split('/').at(-1);
+      const held = actions.find((candidate) => candidate.id === id);
+      if (!held) return json(404, { error: { code: 'not_found', message: 'No such action.' } });
+      if (method === 'PATCH') {
+        const { secrets = {}, ...rest } = body;
+        const secretNames = [
+          ...held.secretNames.filter((name) => secrets[name] !== null),
+          ...Object.keys(secrets).filter((name) => secrets[name] !== null && !held.secretNames.includes(name)),
+        ];
+        const updated = { ...held, ...rest, secretNames, updatedAt: '2026-11-02T09:00:00.000Z' };
+        actions = actions.map((candidate) => (candidate.id === id ? updated : candidate));
+        return json(200, updated);
+      }
+      if (method === 'DELETE') {
+        actions = actions.filter((candidate) => candidate.id !== id);
+        return new Response(null, { status: 204 });
+      }
+      return json(404, { error: { code: 'not_found', message: 'Not found.' } });
     },
-  };
+    // Only writes are refused: the list is always read.
+    (request) => request.method !== 'GET',
+  );
 }
 
 async function mount(server = fakeServer()) {
   await act(async () => {
-    render(<BotActions api={createApi({ fetch: server.fetch })} />, container);
+    render(<BotActions api={createApi({ fetch: server.fetch })} />, container());
   });
   await settle();
   return server;
 }
 
-const item = (name: string) => container.querySelector<HTMLLIElement>(`li[aria-label="${name}"]`)!;
-const addForm = () => container.querySelector<HTMLElement>('section[aria-labelledby="bot-action-add-title"]')!;
-const fieldIn = <T extends HTMLElement>(root: ParentNode, label: string) =>
-  [...root.querySelectorAll('label')]
-    .find((candidate) => candidate.querySelector('.field-label')?.textContent === label)!
-    .querySelector<T>('input, select, textarea')!;
-const buttonIn = (root: ParentNode, name: string) =>
-  [...root.querySelectorAll('button')].find((candidate) => candidate.textContent?.trim() === name);
-const checkbox = (root: ParentNode, label: string) =>
-  [...root.querySelectorAll('label.checkbox-field')]
-    .find((candidate) => candidate.textContent === label)!
-    .querySelector<HTMLInputElement>('input')!;
-/** The error said under a control: the element its aria-describedby names with class field-error. */
-const errorOf = (control: HTMLElement) =>
-  (control.getAttribute('aria-describedby') ?? '')
-    .split(' ')
-    .map((id) => document.getElementById(id))
-    .find((element) => element?.classList.contains('field-error'))?.textContent;
-
-async function type(element: HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement, value: string) {
-  await act(async () => {
-    element.value = value;
-    element.dispatchEvent(new Event(element.tagName === 'SELECT' ? 'change' : 'input', { bubbles: true }));
-  });
-  await settle();
-}
-
-async function tick(element: HTMLInputElement) {
-  await act(async () => {
-    element.checked = !element.checked;
-    element.dispatchEvent(new Event('change', { bubbles: true }));
-  });
-}
-
-async function click(button: HTMLButtonElement | undefined) {
-  expect(button).toBeDefined();
-  await act(async () => button!.click());
-  await settle();
-}
-
-async function submit(form: HTMLFormElement) {
-  await act(async () => {
-    form.dispatchEvent(new Event('submit', { bubbles: true, cancelable: true }));
-  });
-  await settle();
-}
-
+const item = (name: string) => container().querySelector<HTMLLIElement>(`li[aria-label="${name}"]`)!;
+const addForm = () => container().querySelector<HTMLElement>('section[aria-labelledby="bot-action-add-title"]')!;
 /** Fills the add form with a valid action. */
 async function fillNew(form: HTMLElement) {
   await type(fieldIn(form, 'Name'), ' track_parcel ');
@@ -259,7 +197,7 @@ describe('BotActions', () => {
       },
     ]);
     // Listed by name, the form empty again (its secrets too), and said.
-    expect([...container.querySelectorAll('li[aria-label]')].map((li) => li.getAttribute('aria-label'))).toEqual([
+    expect([...container().querySelectorAll('li[aria-label]')].map((li) => li.getAttribute('aria-label'))).toEqual([
       'lookup_order',
       'refund_order',
       'track_parcel',
@@ -267,8 +205,8 @@ describe('BotActions', () => {
     expect(fieldIn<HTMLInputElement>(addForm(), 'Name').value).toBe('');
     expect(fieldIn<HTMLTextAreaElement>(addForm(), 'Input schema').value).toBe('{"type":"object","properties":{},"required":[]}');
     expect(addForm().querySelector('li[aria-label="TOKEN"]')).toBeNull();
-    expect(container.querySelector('[role="status"]')!.textContent).toBe('Added the action “track_parcel”.');
-    expect(container.innerHTML).not.toContain('s3cret');
+    expect(container().querySelector('[role="status"]')!.textContent).toBe('Added the action “track_parcel”.');
+    expect(container().innerHTML).not.toContain('s3cret');
   });
 
   it('shows the server’s refusal under the fields it names', async () => {
@@ -354,7 +292,7 @@ describe('BotActions', () => {
     expect(item('lookup_order').querySelector('form')).toBeNull();
     expect(item('lookup_order').textContent).toContain('Secrets: SHOP_KEY');
     expect(item('lookup_order').textContent).not.toContain('SHOP_USER');
-    expect(container.querySelector('[role="status"]')!.textContent).toBe('Saved the action “lookup_order”.');
+    expect(container().querySelector('[role="status"]')!.textContent).toBe('Saved the action “lookup_order”.');
   });
 
   it('replaces a secret’s value, and sends nothing when nothing changed', async () => {
@@ -380,7 +318,7 @@ describe('BotActions', () => {
     await click(buttonIn(item('refund_order'), 'Enable'));
     expect(server.writes()).toEqual([{ method: 'PATCH', path: `/api/bot/actions/${REFUND}`, body: { enabled: true } }]);
     expect(item('refund_order').textContent).toContain('Enabled');
-    expect(container.querySelector('[role="status"]')!.textContent).toBe('Enabled the action “refund_order”.');
+    expect(container().querySelector('[role="status"]')!.textContent).toBe('Enabled the action “refund_order”.');
   });
 
   it('deletes an action only after confirming', async () => {
@@ -395,6 +333,6 @@ describe('BotActions', () => {
     await click(buttonIn(item('refund_order'), 'Delete'));
     expect(server.writes()).toEqual([{ method: 'DELETE', path: `/api/bot/actions/${REFUND}`, body: undefined }]);
     expect(item('refund_order')).toBeNull();
-    expect(container.querySelector('[role="status"]')!.textContent).toBe('Deleted the action “refund_order”.');
+    expect(container().querySelector('[role="status"]')!.textContent).toBe('Deleted the action “refund_order”.');
   });
 });

@@ -8,21 +8,24 @@
  * the API's generic `request`, so that the bundle every agent loads does not carry them.
  * @module
  */
-import { ParleyError, type BotAction, type BotActionCreate, type BotActionList, type BotActionUpdate } from '@parley/protocol';
-import { useId, useRef, useState } from 'preact/hooks';
+import type { BotAction, BotActionCreate, BotActionList, BotActionUpdate } from '@parley/protocol';
+import { useRef, useState } from 'preact/hooks';
 import type { ConsoleApi } from '../api.js';
 import {
-  headerLines,
-  Listing,
-  parseHeaders,
-  refusalOf,
-  sameRecord,
-  SecretRow,
-  useFieldErrors,
-  useListing,
-  useTask,
-  type Refusal,
-} from './settings-forms.js';
+  EnabledField,
+  HeadersAndSecretsFields,
+  recordFields,
+  secretsToSet,
+  TimeoutField,
+  ToolButtons,
+  useHeadersAndSecrets,
+  useTimeoutSeconds,
+  useToolActions,
+  useToolListing,
+  type HeadersAndSecrets,
+  type ToolFormProps,
+} from './bot-tool-forms.js';
+import { FormError, FormFooter, Listing, useEditForm, type Refusal } from './settings-forms.js';
 
 const path = (actionId: string) => `/api/bot/actions/${encodeURIComponent(actionId)}`;
 
@@ -51,27 +54,17 @@ export const ACTION_TIMEOUT_MIN_MS = 500;
 /** A new action's input schema: an object with no input yet, for the admin to fill. */
 export const DEFAULT_INPUT_SCHEMA = '{"type":"object","properties":{},"required":[]}';
 
-/** Sorts by name, as the server lists them: an action added or renamed goes where a reload would put it. */
-const byName = (a: BotAction, b: BotAction) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
-
 /** The bot's actions: the form to add one, and the list. */
 export function BotActions({ api }: { api: Pick<ConsoleApi, 'request'> }) {
   const calls = useRef(botActionsApi(api)).current;
-  const listing = useListing(async () => (await calls.list()).actions);
+  const { listing, put, drop } = useToolListing(async () => (await calls.list()).actions);
   const [status, setStatus] = useState<string | null>(null);
   // A new form after each action added: the next one starts empty.
   const [formKey, setFormKey] = useState(0);
 
-  /** Puts the server's copy of an action in place (or in, for a new one), in name order. */
-  function changed(action: BotAction) {
-    listing.setItems((current) => [...(current ?? []).filter((candidate) => candidate.id !== action.id), action].toSorted(byName));
-  }
-
   async function create(values: ActionValues) {
-    const secrets: Record<string, string> = {};
-    for (const [name, value] of Object.entries(values.secrets)) if (value !== null) secrets[name] = value;
-    const action = await calls.create({ ...values, secrets });
-    changed(action);
+    const action = await calls.create({ ...values, secrets: secretsToSet(values.secrets) });
+    put(action);
     setStatus(`Added the action “${action.name}”.`);
     setFormKey(formKey + 1);
   }
@@ -103,11 +96,11 @@ export function BotActions({ api }: { api: Pick<ConsoleApi, 'request'> }) {
               calls={calls}
               action={action}
               onChange={(updated, message) => {
-                changed(updated);
+                put(updated);
                 setStatus(message);
               }}
               onDeleted={() => {
-                listing.setItems((current) => current?.filter((candidate) => candidate.id !== action.id) ?? null);
+                drop(action.id);
                 setStatus(`Deleted the action “${action.name}”.`);
               }}
             />
@@ -143,11 +136,8 @@ const actionFields: readonly ActionField[] = [
   'requiresVerifiedContact',
   'enabled',
 ];
-// Record fields: their issues name the key (`body.headers.Authorization`), said with the message.
-const keyedFields: readonly ActionField[] = ['headers', 'secrets'];
-
 /** What the form sends: every field, and the secrets to set (a value) or remove (null). */
-export type ActionValues = Required<Omit<BotActionCreate, 'secrets' | 'policy'>> & { secrets: Record<string, string | null> };
+export type ActionValues = Required<Omit<BotActionCreate, 'secrets' | 'policy'>> & Pick<HeadersAndSecrets, 'secrets'>;
 
 const lines = (text: string) =>
   text
@@ -155,82 +145,29 @@ const lines = (text: string) =>
     .map((line) => line.trim())
     .filter((line) => line !== '');
 
-/** What an edit changes of `action`: only those fields are sent, so that a concurrent edit of another one is kept. */
-export function changesOf(action: BotAction, values: ActionValues): BotActionUpdate {
-  const changes: BotActionUpdate = {};
-  if (values.name !== action.name) changes.name = values.name;
-  if (values.description !== action.description) changes.description = values.description;
-  if (values.method !== action.method) changes.method = values.method;
-  if (values.url !== action.url) changes.url = values.url;
-  if (!sameRecord(values.headers, action.headers)) changes.headers = values.headers;
-  if (Object.keys(values.secrets).length > 0) changes.secrets = values.secrets;
-  if (JSON.stringify(values.inputSchema) !== JSON.stringify(action.inputSchema)) changes.inputSchema = values.inputSchema;
-  if (values.responseFields.join('\n') !== action.responseFields.join('\n')) changes.responseFields = values.responseFields;
-  if (values.timeoutMs !== action.timeoutMs) changes.timeoutMs = values.timeoutMs;
-  if (values.requiresVerifiedContact !== action.requiresVerifiedContact) changes.requiresVerifiedContact = values.requiresVerifiedContact;
-  if (values.enabled !== action.enabled) changes.enabled = values.enabled;
-  return changes;
-}
-
-interface ActionFormProps {
-  /** The action edited; none for a new one. */
-  initial?: BotAction;
-  submitLabel: string;
-  busyLabel: string;
-  /** Saves; rejects with the server's refusal, shown next to the fields it names. */
-  onSubmit: (values: ActionValues) => Promise<void>;
-  onCancel?: () => void;
-}
-
 /**
  * An action's fields: adds one, or edits one. What can be checked here (header lines, the input schema's JSON, the
  * timeout, a secret half filled) is said on its field before anything is sent; the server checks the rest.
  */
-function ActionForm({ initial, submitLabel, busyLabel, onSubmit, onCancel }: ActionFormProps) {
+function ActionForm({ initial, submitLabel, busyLabel, onSubmit, onCancel }: ToolFormProps<BotAction, ActionValues>) {
   const [name, setName] = useState(initial?.name ?? '');
   const [description, setDescription] = useState(initial?.description ?? '');
   const [method, setMethod] = useState<BotAction['method']>(initial?.method ?? 'GET');
   const [url, setUrl] = useState(initial?.url ?? '');
-  const [headers, setHeaders] = useState(initial ? headerLines(initial.headers) : '');
-  // The secrets to set (a value) or remove (null); the others are kept as they are.
-  const [secrets, setSecrets] = useState<Record<string, string | null>>({});
-  const [newSecret, setNewSecret] = useState({ name: '', value: '' });
+  const headersAndSecrets = useHeadersAndSecrets(initial);
   const [inputSchema, setInputSchema] = useState(initial ? JSON.stringify(initial.inputSchema, null, 2) : DEFAULT_INPUT_SCHEMA);
   const [responseFields, setResponseFields] = useState(initial?.responseFields.join('\n') ?? '');
-  const [timeoutSeconds, setTimeoutSeconds] = useState(String((initial?.timeoutMs ?? 10_000) / 1000));
+  const timeout = useTimeoutSeconds(initial?.timeoutMs ?? 10_000, { minMs: ACTION_TIMEOUT_MIN_MS, maxMs: ACTION_TIMEOUT_MAX_MS });
   const [requiresVerifiedContact, setRequiresVerifiedContact] = useState(initial?.requiresVerifiedContact ?? false);
   const [enabled, setEnabled] = useState(initial?.enabled ?? true);
-  const [refusal, setRefusal] = useState<Refusal<ActionField> | null>(null);
-  const [busy, setBusy] = useState(false);
-  const { invalid, error: fieldError } = useFieldErrors(refusal);
-  const id = useId();
-  const hint = (field: ActionField) => `${id}-${field}-hint`;
-  const existing = initial?.secretNames ?? [];
-  // Secrets added in this form (not yet on the server), in the order they were added.
-  const added = Object.keys(secrets).filter((secret) => !existing.includes(secret));
-
-  function addSecret() {
-    const secretName = newSecret.name.trim();
-    if (secretName === '' || newSecret.value === '') {
-      setRefusal({ fields: { secrets: 'Give the secret a name and a value.' }, message: null });
-      return;
-    }
-    setSecrets({ ...secrets, [secretName]: newSecret.value });
-    setNewSecret({ name: '', value: '' });
-    setRefusal(null);
-  }
-
-  function forget(secretName: string) {
-    const { [secretName]: _forgotten, ...rest } = secrets;
-    setSecrets(rest);
-  }
+  const form = useEditForm(actionFields, recordFields, 'name');
+  const { invalid, error: fieldError, hint } = form;
 
   async function submit(event: Event) {
     event.preventDefault();
-    if (busy) return;
-    const fields: Refusal<ActionField>['fields'] = {};
-    const parsedHeaders = parseHeaders(headers);
-    if (parsedHeaders.badLine !== null) fields.headers = `Line ${parsedHeaders.badLine}: write a header as Name: value.`;
+    if (form.busy) return;
+    const { values: headersAndSecretsValues, issues } = headersAndSecrets.read();
+    const fields: Refusal<ActionField>['fields'] = { ...issues };
     let parsedSchema: unknown;
     try {
       parsedSchema = JSON.parse(inputSchema);
@@ -240,50 +177,27 @@ function ActionForm({ initial, submitLabel, busyLabel, onSubmit, onCancel }: Act
     } catch (failure) {
       fields.inputSchema = `This is not valid JSON: ${failure instanceof Error ? failure.message : String(failure)}`;
     }
-    const seconds = Number(timeoutSeconds);
-    const timeoutMs = Math.round(seconds * 1000);
-    if (
-      timeoutSeconds.trim() === '' ||
-      !Number.isFinite(seconds) ||
-      timeoutMs < ACTION_TIMEOUT_MIN_MS ||
-      timeoutMs > ACTION_TIMEOUT_MAX_MS
-    ) {
-      fields.timeoutMs = `The timeout is from ${ACTION_TIMEOUT_MIN_MS / 1000} to ${ACTION_TIMEOUT_MAX_MS / 1000} seconds.`;
-    }
-    // A secret typed in the add row but not added yet is sent too: leaving it out silently would lose it.
-    const pending = { ...secrets };
-    const secretName = newSecret.name.trim();
-    if (secretName !== '' && newSecret.value !== '') pending[secretName] = newSecret.value;
-    else if (secretName !== '' || newSecret.value !== '') fields.secrets = 'Give the secret a name and a value.';
-    const unfilled = Object.keys(pending).filter((secret) => pending[secret] === '');
-    if (unfilled.length > 0) fields.secrets = `Type the new value of ${unfilled.join(', ')}, or cancel its replacement.`;
+    const { timeoutMs, issue: timeoutIssue } = timeout.read();
+    if (timeoutIssue) fields.timeoutMs = timeoutIssue;
     if (Object.keys(fields).length > 0) {
-      setRefusal({ fields, message: null });
+      form.refuse(fields);
       return;
     }
-    setBusy(true);
-    setRefusal(null);
-    try {
-      await onSubmit({
+    await form.save(() =>
+      onSubmit({
         name: name.trim(),
         description: description.trim(),
         method,
         url: url.trim(),
-        headers: parsedHeaders.headers,
-        secrets: pending,
+        headers: headersAndSecretsValues.headers,
+        secrets: headersAndSecretsValues.secrets,
         inputSchema: parsedSchema as ActionValues['inputSchema'],
         responseFields: lines(responseFields),
         timeoutMs,
         requiresVerifiedContact,
         enabled,
-      });
-    } catch (failure) {
-      // Another action has this name: said on the name, where it is fixed.
-      if (ParleyError.isInstance(failure) && failure.code === 'conflict') setRefusal({ fields: { name: failure.message }, message: null });
-      else setRefusal(refusalOf(failure, actionFields, keyedFields));
-    } finally {
-      setBusy(false);
-    }
+      }),
+    );
   }
 
   return (
@@ -350,77 +264,13 @@ function ActionForm({ initial, submitLabel, busyLabel, onSubmit, onCancel }: Act
         <code>{'{{input_name}}'}</code> inserts an input, URL-encoded. Secrets only go in headers.
       </p>
       {fieldError('url')}
-      <label class="field">
-        <span class="field-label">Headers</span>
-        <textarea
-          rows={3}
-          spellcheck={false}
-          placeholder="Authorization: Bearer {{secrets.SHOP_KEY}}"
-          value={headers}
-          {...invalid('headers', hint('headers'))}
-          onInput={(event) => setHeaders(event.currentTarget.value)}
-        />
-      </label>
-      <p id={hint('headers')} class="hint">
-        One a line, as <code>Name: value</code>. <code>{'{{secrets.NAME}}'}</code> inserts a secret.
-      </p>
-      {fieldError('headers')}
-      <fieldset class="member-choices" {...invalid('secrets', hint('secrets'))}>
-        <legend>Secrets</legend>
-        <p id={hint('secrets')} class="hint">
-          Values are never shown again: replace one to change it.
-        </p>
-        {existing.length + added.length > 0 && (
-          <ul class="invitation-list">
-            {existing.map((secret) => (
-              <SecretRow
-                key={secret}
-                name={secret}
-                change={secrets[secret]}
-                onReplace={(value) => setSecrets({ ...secrets, [secret]: value })}
-                onRemove={() => setSecrets({ ...secrets, [secret]: null })}
-                onKeep={() => forget(secret)}
-                maxLength={ACTION_SECRET_MAX_LENGTH}
-              />
-            ))}
-            {added.map((secret) => (
-              <li key={secret} class="people-row-actions" aria-label={secret}>
-                <code>{secret}</code> <span class="people-status">New</span>
-                <button type="button" class="button" onClick={() => forget(secret)}>
-                  Remove
-                </button>
-              </li>
-            ))}
-          </ul>
-        )}
-        <div class="settings-actions">
-          <label class="field">
-            <span class="field-label">Secret name</span>
-            <input
-              autocomplete="off"
-              spellcheck={false}
-              maxLength={64}
-              placeholder="SHOP_KEY"
-              value={newSecret.name}
-              onInput={(event) => setNewSecret({ ...newSecret, name: event.currentTarget.value })}
-            />
-          </label>
-          <label class="field">
-            <span class="field-label">Secret value</span>
-            <input
-              type="password"
-              autocomplete="new-password"
-              maxLength={ACTION_SECRET_MAX_LENGTH}
-              value={newSecret.value}
-              onInput={(event) => setNewSecret({ ...newSecret, value: event.currentTarget.value })}
-            />
-          </label>
-          <button type="button" class="button" onClick={addSecret}>
-            Add secret
-          </button>
-        </div>
-      </fieldset>
-      {fieldError('secrets')}
+      <HeadersAndSecretsFields
+        group={headersAndSecrets}
+        form={form}
+        headersPlaceholder="Authorization: Bearer {{secrets.SHOP_KEY}}"
+        secretPlaceholder="SHOP_KEY"
+        secretMaxLength={ACTION_SECRET_MAX_LENGTH}
+      />
       <label class="field">
         <span class="field-label">Input schema</span>
         <textarea
@@ -450,20 +300,7 @@ function ActionForm({ initial, submitLabel, busyLabel, onSubmit, onCancel }: Act
         One dotted path a line: what the bot sees of the response. Empty shows it the whole response. Either way, at most 4,000 characters.
       </p>
       {fieldError('responseFields')}
-      <label class="field">
-        <span class="field-label">Timeout (seconds)</span>
-        <input
-          class="capacity-input"
-          type="number"
-          min={ACTION_TIMEOUT_MIN_MS / 1000}
-          max={ACTION_TIMEOUT_MAX_MS / 1000}
-          step={0.5}
-          value={timeoutSeconds}
-          {...invalid('timeoutMs')}
-          onInput={(event) => setTimeoutSeconds(event.currentTarget.value)}
-        />
-      </label>
-      {fieldError('timeoutMs')}
+      <TimeoutField timeout={timeout} form={form} />
       <label class="checkbox-field">
         <input
           type="checkbox"
@@ -474,26 +311,8 @@ function ActionForm({ initial, submitLabel, busyLabel, onSubmit, onCancel }: Act
         Only for visitors whose identity your site verified
       </label>
       {fieldError('requiresVerifiedContact')}
-      <label class="checkbox-field">
-        <input type="checkbox" checked={enabled} {...invalid('enabled')} onChange={(event) => setEnabled(event.currentTarget.checked)} />
-        Enabled
-      </label>
-      {fieldError('enabled')}
-      {refusal?.message && (
-        <p class="form-error" role="alert">
-          {refusal.message}
-        </p>
-      )}
-      <div class="settings-actions">
-        <button type="submit" class="button button-primary" disabled={busy}>
-          {busy ? busyLabel : submitLabel}
-        </button>
-        {onCancel && (
-          <button type="button" class="button button-ghost" disabled={busy} onClick={onCancel}>
-            Cancel
-          </button>
-        )}
-      </div>
+      <EnabledField checked={enabled} onChange={setEnabled} form={form} />
+      <FormFooter form={form} submitLabel={submitLabel} busyLabel={busyLabel} onCancel={onCancel} />
     </form>
   );
 }
@@ -509,21 +328,15 @@ interface ActionItemProps {
 /** One action: its name, method and address, whether it is enabled, and Edit, Enable or Disable, Delete. */
 function ActionItem({ calls, action, onChange, onDeleted }: ActionItemProps) {
   const [editing, setEditing] = useState(false);
-  const { busy, error, run } = useTask();
-
-  const setEnabled = (enabled: boolean) =>
-    run(async () => {
-      const updated = await calls.update(action.id, { enabled });
-      onChange(updated, `${enabled ? 'Enabled' : 'Disabled'} the action “${updated.name}”.`);
-    });
-
-  function remove() {
-    if (!confirm(`Delete the action “${action.name}”? The bot can no longer call it, and its secrets are deleted.`)) return;
-    void run(async () => {
-      await calls.remove(action.id);
-      onDeleted();
-    });
-  }
+  const actions = useToolActions<BotAction, ActionValues>({
+    tool: action,
+    noun: 'action',
+    deleteConsequence: 'The bot can no longer call it, and its secrets are deleted.',
+    update: calls.update,
+    remove: calls.remove,
+    onChange,
+    onDeleted,
+  });
 
   return (
     <li class="settings-section" aria-label={action.name}>
@@ -533,9 +346,7 @@ function ActionItem({ calls, action, onChange, onDeleted }: ActionItemProps) {
           submitLabel="Save changes"
           busyLabel="Saving…"
           onSubmit={async (values) => {
-            const changes = changesOf(action, values);
-            // Nothing changed: nothing to send.
-            if (Object.keys(changes).length > 0) onChange(await calls.update(action.id, changes), `Saved the action “${values.name}”.`);
+            await actions.saveEdit(values);
             setEditing(false);
           }}
           onCancel={() => setEditing(false)}
@@ -553,22 +364,8 @@ function ActionItem({ calls, action, onChange, onDeleted }: ActionItemProps) {
             {action.secretNames.length > 0 && <p class="hint">Secrets: {action.secretNames.join(', ')}</p>}
             {action.requiresVerifiedContact && <p class="hint">Only for visitors whose identity your site verified.</p>}
           </div>
-          <div class="people-row-actions">
-            <button type="button" class="button" disabled={busy} onClick={() => setEditing(true)}>
-              Edit
-            </button>
-            <button type="button" class="button" disabled={busy} onClick={() => void setEnabled(!action.enabled)}>
-              {action.enabled ? 'Disable' : 'Enable'}
-            </button>
-            <button type="button" class="button button-danger" disabled={busy} onClick={remove}>
-              Delete
-            </button>
-          </div>
-          {error && (
-            <p class="form-error" role="alert">
-              {error}
-            </p>
-          )}
+          <ToolButtons tool={action} actions={actions} onEdit={() => setEditing(true)} />
+          <FormError message={actions.error} />
         </>
       )}
     </li>

@@ -2,9 +2,22 @@
 import { MCP_SERVER_LIMITS, mcpServerCreateSchema, mcpServerNameSchema, type McpServer, type McpServerTools } from '@parley/protocol';
 import { render } from 'preact';
 import { act } from 'preact/test-utils';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { settle } from '../__fixtures__/render.js';
-import { createApi, type FetchFunction } from '../api.js';
+import {
+  buttonIn,
+  checkbox,
+  click,
+  errorOf,
+  fakeFetch,
+  fieldIn,
+  freshContainerEachTest,
+  json,
+  submit,
+  tick,
+  type,
+} from '../__fixtures__/settings-page.js';
+import { createApi } from '../api.js';
 import {
   MCP_NAME_MAX_LENGTH,
   MCP_SECRET_MAX_LENGTH,
@@ -16,21 +29,7 @@ import {
   McpServers,
 } from './mcp-servers.js';
 
-let container: HTMLElement;
-
-beforeEach(() => {
-  container = document.createElement('div');
-  document.body.append(container);
-});
-
-afterEach(() => {
-  render(null, container);
-  container.remove();
-  vi.unstubAllGlobals();
-});
-
-const json = (status: number, body: unknown) =>
-  new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+const container = freshContainerEachTest();
 
 const at = '2026-11-01T09:00:00.000Z';
 const CRM = '30000000-0000-4000-8000-000000000001';
@@ -60,16 +59,8 @@ const offered: McpServerTools['tools'] = [
   { name: 'close_ticket', description: 'Closes a ticket.', inputSchema: schema, allowed: false },
 ];
 
-interface Request {
-  method: string;
-  path: string;
-  body: unknown;
-}
-
 /** A fake server holding two MCP servers, answering like the real routes; `refuseNext` answers the next call instead. */
 function fakeServer() {
-  const requests: Request[] = [];
-  const refusals: Response[] = [];
   let servers: McpServer[] = [
     mcpServer(CRM, 'crm', {
       headers: { Authorization: 'Bearer {{secrets.CRM_TOKEN}}' },
@@ -78,109 +69,55 @@ function fakeServer() {
     }),
     mcpServer(DOCS, 'docs', { enabled: false }),
   ];
-  const fetch: FetchFunction = async (path, init) => {
-    const method = init.method ?? 'GET';
-    const body = init.body ? JSON.parse(String(init.body)) : undefined;
-    requests.push({ method, path, body });
-    if (path !== '/api/bot/mcp-servers' && refusals.length > 0) return refusals.shift()!;
-    if (path === '/api/bot/mcp-servers') {
-      if (method === 'GET') return json(200, { servers });
-      if (refusals.length > 0) return refusals.shift()!;
-      const { secrets, allowedTools: _tools, ...rest } = body;
-      const created = mcpServer('30000000-0000-4000-8000-000000000003', body.name, { ...rest, secretNames: Object.keys(secrets) });
-      servers = [...servers, created];
-      return json(201, created);
-    }
-    const [, id, tools] = /^\/api\/bot\/mcp-servers\/([^/]+)(\/tools)?$/.exec(path) ?? [];
-    const held = servers.find((candidate) => candidate.id === id);
-    if (!held) return json(404, { error: { code: 'not_found', message: 'No such MCP server.' } });
-    if (tools && method === 'GET') return json(200, { tools: offered });
-    if (method === 'PATCH') {
-      const { secrets = {}, allowedTools, ...rest } = body;
-      const secretNames = [
-        ...held.secretNames.filter((name) => secrets[name] !== null),
-        ...Object.keys(secrets).filter((name) => secrets[name] !== null && !held.secretNames.includes(name)),
-      ];
-      const updated: McpServer = { ...held, ...rest, secretNames, updatedAt: '2026-11-02T09:00:00.000Z' };
-      if (allowedTools) {
-        updated.tools = offered
-          .filter((tool) => allowedTools.includes(tool.name))
-          .map(({ name, description, inputSchema }) => ({ name, description, inputSchema }));
+  return fakeFetch(
+    ({ method, path, body }) => {
+      if (path === '/api/bot/mcp-servers') {
+        if (method === 'GET') return json(200, { servers });
+        const { secrets, allowedTools: _tools, ...rest } = body;
+        const created = mcpServer('30000000-0000-4000-8000-000000000003', body.name, { ...rest, secretNames: Object.keys(secrets) });
+        servers = [...servers, created];
+        return json(201, created);
       }
-      servers = servers.map((candidate) => (candidate.id === id ? updated : candidate));
-      return json(200, updated);
-    }
-    if (method === 'DELETE') {
-      servers = servers.filter((candidate) => candidate.id !== id);
-      return new Response(null, { status: 204 });
-    }
-    return json(404, { error: { code: 'not_found', message: 'Not found.' } });
-  };
-  return {
-    fetch,
-    requests,
-    writes: () => requests.filter((request) => request.method !== 'GET'),
-    refuseNext(answer: Response) {
-      refusals.push(answer);
+      const [, id, tools] = /^\/api\/bot\/mcp-servers\/([^/]+)(\/tools)?$/.exec(path) ?? [];
+      const held = servers.find((candidate) => candidate.id === id);
+      if (!held) return json(404, { error: { code: 'not_found', message: 'No such MCP server.' } });
+      if (tools && method === 'GET') return json(200, { tools: offered });
+      if (method === 'PATCH') {
+        const { secrets = {}, allowedTools, ...rest } = body;
+        const secretNames = [
+          ...held.secretNames.filter((name) => secrets[name] !== null),
+          ...Object.keys(secrets).filter((name) => secrets[name] !== null && !held.secretNames.includes(name)),
+        ];
+        const updated: McpServer = { ...held, ...rest, secretNames, updatedAt: '2026-11-02T09:00:00.000Z' };
+        if (allowedTools) {
+          updated.tools = offered
+            .filter((tool) => allowedTools.includes(tool.name))
+            .map(({ name, description, inputSchema }) => ({ name, description, inputSchema }));
+        }
+        servers = servers.map((candidate) => (candidate.id === id ? updated : candidate));
+        return json(200, updated);
+      }
+      if (method === 'DELETE') {
+        servers = servers.filter((candidate) => candidate.id !== id);
+        return new Response(null, { status: 204 });
+      }
+      return json(404, { error: { code: 'not_found', message: 'Not found.' } });
     },
-  };
+    // Any call but reading the list is refused: a write, or reading a server's tools.
+    (request) => !(request.path === '/api/bot/mcp-servers' && request.method === 'GET'),
+  );
 }
 
 async function mount(server = fakeServer()) {
   await act(async () => {
-    render(<McpServers api={createApi({ fetch: server.fetch })} />, container);
+    render(<McpServers api={createApi({ fetch: server.fetch })} />, container());
   });
   await settle();
   return server;
 }
 
-const item = (name: string) => container.querySelector<HTMLLIElement>(`li[aria-label="${name}"]`)!;
-const addForm = () => container.querySelector<HTMLElement>('section[aria-labelledby="mcp-server-add-title"]')!;
-const fieldIn = <T extends HTMLElement>(root: ParentNode, label: string) =>
-  [...root.querySelectorAll('label')]
-    .find((candidate) => candidate.querySelector('.field-label')?.textContent === label)!
-    .querySelector<T>('input, select, textarea')!;
-const buttonIn = (root: ParentNode, name: string) =>
-  [...root.querySelectorAll('button')].find((candidate) => candidate.textContent?.trim() === name);
-const checkbox = (root: ParentNode, label: string) =>
-  [...root.querySelectorAll('label.checkbox-field')]
-    .find((candidate) => candidate.textContent?.startsWith(label))!
-    .querySelector<HTMLInputElement>('input')!;
-/** The error said under a control: the element its aria-describedby names with class field-error. */
-const errorOf = (control: HTMLElement) =>
-  (control.getAttribute('aria-describedby') ?? '')
-    .split(' ')
-    .map((id) => document.getElementById(id))
-    .find((element) => element?.classList.contains('field-error'))?.textContent;
-
-async function type(element: HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement, value: string) {
-  await act(async () => {
-    element.value = value;
-    element.dispatchEvent(new Event(element.tagName === 'SELECT' ? 'change' : 'input', { bubbles: true }));
-  });
-  await settle();
-}
-
-async function tick(element: HTMLInputElement) {
-  await act(async () => {
-    element.checked = !element.checked;
-    element.dispatchEvent(new Event('change', { bubbles: true }));
-  });
-}
-
-async function click(button: HTMLButtonElement | undefined) {
-  expect(button).toBeDefined();
-  await act(async () => button!.click());
-  await settle();
-}
-
-async function submit(form: HTMLFormElement) {
-  await act(async () => {
-    form.dispatchEvent(new Event('submit', { bubbles: true, cancelable: true }));
-  });
-  await settle();
-}
-
+const item = (name: string) => container().querySelector<HTMLLIElement>(`li[aria-label="${name}"]`)!;
+const addForm = () => container().querySelector<HTMLElement>('section[aria-labelledby="mcp-server-add-title"]')!;
 describe('McpServers', () => {
   it('keeps the protocol’s limits', () => {
     expect([MCP_URL_MAX_LENGTH, MCP_SECRET_MAX_LENGTH, MCP_TOOLS_MAX, MCP_TIMEOUT_MAX_MS]).toEqual([
@@ -212,7 +149,7 @@ describe('McpServers', () => {
     expect(docs.textContent).toContain('Disabled');
     expect(docs.textContent).toContain('No tool chosen');
     expect(buttonIn(docs, 'Enable')).toBeDefined();
-    expect(container.textContent).toContain(
+    expect(container().textContent).toContain(
       'Parley connects to each server over Streamable HTTP from its own machine, through the same address checks as other outbound requests.',
     );
   });
@@ -248,14 +185,16 @@ describe('McpServers', () => {
         },
       },
     ]);
-    expect([...container.querySelectorAll('ul.invitation-list > li[aria-label]')].map((li) => li.getAttribute('aria-label'))).toEqual([
+    expect([...container().querySelectorAll('ul.invitation-list > li[aria-label]')].map((li) => li.getAttribute('aria-label'))).toEqual([
       'crm',
       'docs',
       'shop',
     ]);
     expect(fieldIn<HTMLInputElement>(addForm(), 'Name').value).toBe('');
-    expect(container.querySelector('[role="status"]')!.textContent).toBe('Added the MCP server “shop”. Choose the tools the bot may use.');
-    expect(container.innerHTML).not.toContain('s3cret');
+    expect(container().querySelector('[role="status"]')!.textContent).toBe(
+      'Added the MCP server “shop”. Choose the tools the bot may use.',
+    );
+    expect(container().innerHTML).not.toContain('s3cret');
   });
 
   it('shows the server’s refusal under the fields it names, a duplicate name on the name', async () => {
@@ -325,7 +264,7 @@ describe('McpServers', () => {
     ]);
     expect(item('crm').querySelector('form')).toBeNull();
     expect(item('crm').textContent).toContain('Tools the bot may use: open_ticket, close_ticket');
-    expect(container.querySelector('[role="status"]')!.textContent).toBe('Saved the tools of “crm”.');
+    expect(container().querySelector('[role="status"]')!.textContent).toBe('Saved the tools of “crm”.');
   });
 
   it('says why the tools could not be read', async () => {
@@ -368,7 +307,7 @@ describe('McpServers', () => {
     expect(item('crm').querySelector('form')).toBeNull();
     expect(item('crm').textContent).toContain('Secrets: CRM_TOKEN');
     expect(item('crm').textContent).not.toContain('CRM_USER');
-    expect(container.querySelector('[role="status"]')!.textContent).toBe('Saved the MCP server “crm”.');
+    expect(container().querySelector('[role="status"]')!.textContent).toBe('Saved the MCP server “crm”.');
   });
 
   it('enables a server', async () => {
@@ -390,6 +329,6 @@ describe('McpServers', () => {
     await click(buttonIn(item('docs'), 'Delete'));
     expect(server.writes()).toEqual([{ method: 'DELETE', path: `/api/bot/mcp-servers/${DOCS}`, body: undefined }]);
     expect(item('docs')).toBeNull();
-    expect(container.querySelector('[role="status"]')!.textContent).toBe('Deleted the MCP server “docs”.');
+    expect(container().querySelector('[role="status"]')!.textContent).toBe('Deleted the MCP server “docs”.');
   });
 });

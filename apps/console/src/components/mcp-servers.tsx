@@ -8,29 +8,25 @@
  * agent loads does not carry them.
  * @module
  */
-import {
-  ParleyError,
-  type McpServer,
-  type McpServerCreate,
-  type McpServerList,
-  type McpServerTools,
-  type McpServerUpdate,
-} from '@parley/protocol';
+import type { McpServer, McpServerCreate, McpServerList, McpServerTools, McpServerUpdate } from '@parley/protocol';
 import { useEffect, useId, useRef, useState } from 'preact/hooks';
 import type { ConsoleApi } from '../api.js';
 import { errorMessage } from '../console-controller.js';
 import {
-  headerLines,
-  Listing,
-  parseHeaders,
-  refusalOf,
-  sameRecord,
-  SecretRow,
-  useFieldErrors,
-  useListing,
-  useTask,
-  type Refusal,
-} from './settings-forms.js';
+  EnabledField,
+  HeadersAndSecretsFields,
+  recordFields,
+  secretsToSet,
+  TimeoutField,
+  ToolButtons,
+  useHeadersAndSecrets,
+  useTimeoutSeconds,
+  useToolActions,
+  useToolListing,
+  type HeadersAndSecrets,
+  type ToolFormProps,
+} from './bot-tool-forms.js';
+import { FormError, FormFooter, Listing, refusalOf, useEditForm, useTask, type Refusal } from './settings-forms.js';
 
 const path = (serverId: string) => `/api/bot/mcp-servers/${encodeURIComponent(serverId)}`;
 
@@ -59,28 +55,18 @@ export const MCP_TIMEOUT_MIN_MS = 500;
 /** The protocol's default timeout, a new server's. */
 export const MCP_TIMEOUT_DEFAULT_MS = 15_000;
 
-/** Sorts by name, as the server lists them: a server added or renamed goes where a reload would put it. */
-const byName = (a: McpServer, b: McpServer) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
-
 /** The MCP servers: the form to add one, and the list. */
 export function McpServers({ api }: { api: Pick<ConsoleApi, 'request'> }) {
   const calls = useRef(mcpServersApi(api)).current;
-  const listing = useListing(async () => (await calls.list()).servers);
+  const { listing, put, drop } = useToolListing(async () => (await calls.list()).servers);
   const [status, setStatus] = useState<string | null>(null);
   // A new form after each server added: the next one starts empty.
   const [formKey, setFormKey] = useState(0);
 
-  /** Puts the server's copy of an MCP server in place (or in, for a new one), in name order. */
-  function changed(server: McpServer) {
-    listing.setItems((current) => [...(current ?? []).filter((candidate) => candidate.id !== server.id), server].toSorted(byName));
-  }
-
   async function create(values: ServerValues) {
-    const secrets: Record<string, string> = {};
-    for (const [name, value] of Object.entries(values.secrets)) if (value !== null) secrets[name] = value;
     // No tool yet: the admin picks them from what the server offers, once it is added (Choose tools).
-    const server = await calls.create({ ...values, secrets, allowedTools: [] });
-    changed(server);
+    const server = await calls.create({ ...values, secrets: secretsToSet(values.secrets), allowedTools: [] });
+    put(server);
     setStatus(`Added the MCP server “${server.name}”. Choose the tools the bot may use.`);
     setFormKey(formKey + 1);
   }
@@ -116,11 +102,11 @@ export function McpServers({ api }: { api: Pick<ConsoleApi, 'request'> }) {
               calls={calls}
               server={server}
               onChange={(updated, message) => {
-                changed(updated);
+                put(updated);
                 setStatus(message);
               }}
               onDeleted={() => {
-                listing.setItems((current) => current?.filter((candidate) => candidate.id !== server.id) ?? null);
+                drop(server.id);
                 setStatus(`Deleted the MCP server “${server.name}”.`);
               }}
             />
@@ -133,105 +119,35 @@ export function McpServers({ api }: { api: Pick<ConsoleApi, 'request'> }) {
 
 type ServerField = 'name' | 'url' | 'headers' | 'secrets' | 'timeoutMs' | 'enabled';
 const serverFields: readonly ServerField[] = ['name', 'url', 'headers', 'secrets', 'timeoutMs', 'enabled'];
-// Record fields: their issues name the key (`body.headers.Authorization`), said with the message.
-const keyedFields: readonly ServerField[] = ['headers', 'secrets'];
 
 /** What the form sends: every field but the tools, and the secrets to set (a value) or remove (null). */
-export type ServerValues = Required<Omit<McpServerCreate, 'secrets' | 'allowedTools'>> & { secrets: Record<string, string | null> };
-
-/** What an edit changes of `server`: only those fields are sent, so that a concurrent edit of another one is kept. */
-export function changesOf(server: McpServer, values: ServerValues): McpServerUpdate {
-  const changes: McpServerUpdate = {};
-  if (values.name !== server.name) changes.name = values.name;
-  if (values.url !== server.url) changes.url = values.url;
-  if (!sameRecord(values.headers, server.headers)) changes.headers = values.headers;
-  if (Object.keys(values.secrets).length > 0) changes.secrets = values.secrets;
-  if (values.timeoutMs !== server.timeoutMs) changes.timeoutMs = values.timeoutMs;
-  if (values.enabled !== server.enabled) changes.enabled = values.enabled;
-  return changes;
-}
-
-interface ServerFormProps {
-  /** The server edited; none for a new one. */
-  initial?: McpServer;
-  submitLabel: string;
-  busyLabel: string;
-  /** Saves; rejects with the server's refusal, shown next to the fields it names. */
-  onSubmit: (values: ServerValues) => Promise<void>;
-  onCancel?: () => void;
-}
+export type ServerValues = Required<Omit<McpServerCreate, 'secrets' | 'allowedTools'>> & Pick<HeadersAndSecrets, 'secrets'>;
 
 /**
  * An MCP server's fields: adds one, or edits one. What can be checked here (header lines, the timeout, a secret half
  * filled) is said on its field before anything is sent; the server checks the rest.
  */
-function ServerForm({ initial, submitLabel, busyLabel, onSubmit, onCancel }: ServerFormProps) {
+function ServerForm({ initial, submitLabel, busyLabel, onSubmit, onCancel }: ToolFormProps<McpServer, ServerValues>) {
   const [name, setName] = useState(initial?.name ?? '');
   const [url, setUrl] = useState(initial?.url ?? '');
-  const [headers, setHeaders] = useState(initial ? headerLines(initial.headers) : '');
-  // The secrets to set (a value) or remove (null); the others are kept as they are.
-  const [secrets, setSecrets] = useState<Record<string, string | null>>({});
-  const [newSecret, setNewSecret] = useState({ name: '', value: '' });
-  const [timeoutSeconds, setTimeoutSeconds] = useState(String((initial?.timeoutMs ?? MCP_TIMEOUT_DEFAULT_MS) / 1000));
+  const headersAndSecrets = useHeadersAndSecrets(initial);
+  const timeout = useTimeoutSeconds(initial?.timeoutMs ?? MCP_TIMEOUT_DEFAULT_MS, { minMs: MCP_TIMEOUT_MIN_MS, maxMs: MCP_TIMEOUT_MAX_MS });
   const [enabled, setEnabled] = useState(initial?.enabled ?? true);
-  const [refusal, setRefusal] = useState<Refusal<ServerField> | null>(null);
-  const [busy, setBusy] = useState(false);
-  const { invalid, error: fieldError } = useFieldErrors(refusal);
-  const id = useId();
-  const hint = (field: ServerField) => `${id}-${field}-hint`;
-  const existing = initial?.secretNames ?? [];
-  // Secrets added in this form (not yet on the server), in the order they were added.
-  const added = Object.keys(secrets).filter((secret) => !existing.includes(secret));
-
-  function addSecret() {
-    const secretName = newSecret.name.trim();
-    if (secretName === '' || newSecret.value === '') {
-      setRefusal({ fields: { secrets: 'Give the secret a name and a value.' }, message: null });
-      return;
-    }
-    setSecrets({ ...secrets, [secretName]: newSecret.value });
-    setNewSecret({ name: '', value: '' });
-    setRefusal(null);
-  }
-
-  function forget(secretName: string) {
-    const { [secretName]: _forgotten, ...rest } = secrets;
-    setSecrets(rest);
-  }
+  const form = useEditForm(serverFields, recordFields, 'name');
+  const { invalid, error: fieldError, hint } = form;
 
   async function submit(event: Event) {
     event.preventDefault();
-    if (busy) return;
-    const fields: Refusal<ServerField>['fields'] = {};
-    const parsedHeaders = parseHeaders(headers);
-    if (parsedHeaders.badLine !== null) fields.headers = `Line ${parsedHeaders.badLine}: write a header as Name: value.`;
-    const seconds = Number(timeoutSeconds);
-    const timeoutMs = Math.round(seconds * 1000);
-    if (timeoutSeconds.trim() === '' || !Number.isFinite(seconds) || timeoutMs < MCP_TIMEOUT_MIN_MS || timeoutMs > MCP_TIMEOUT_MAX_MS) {
-      fields.timeoutMs = `The timeout is from ${MCP_TIMEOUT_MIN_MS / 1000} to ${MCP_TIMEOUT_MAX_MS / 1000} seconds.`;
-    }
-    // A secret typed in the add row but not added yet is sent too: leaving it out silently would lose it.
-    const pending = { ...secrets };
-    const secretName = newSecret.name.trim();
-    if (secretName !== '' && newSecret.value !== '') pending[secretName] = newSecret.value;
-    else if (secretName !== '' || newSecret.value !== '') fields.secrets = 'Give the secret a name and a value.';
-    const unfilled = Object.keys(pending).filter((secret) => pending[secret] === '');
-    if (unfilled.length > 0) fields.secrets = `Type the new value of ${unfilled.join(', ')}, or cancel its replacement.`;
+    if (form.busy) return;
+    const { values: headersAndSecretsValues, issues } = headersAndSecrets.read();
+    const fields: Refusal<ServerField>['fields'] = { ...issues };
+    const { timeoutMs, issue: timeoutIssue } = timeout.read();
+    if (timeoutIssue) fields.timeoutMs = timeoutIssue;
     if (Object.keys(fields).length > 0) {
-      setRefusal({ fields, message: null });
+      form.refuse(fields);
       return;
     }
-    setBusy(true);
-    setRefusal(null);
-    try {
-      await onSubmit({ name: name.trim(), url: url.trim(), headers: parsedHeaders.headers, secrets: pending, timeoutMs, enabled });
-    } catch (failure) {
-      // Another server has this name: said on the name, where it is fixed.
-      if (ParleyError.isInstance(failure) && failure.code === 'conflict') setRefusal({ fields: { name: failure.message }, message: null });
-      else setRefusal(refusalOf(failure, serverFields, keyedFields));
-    } finally {
-      setBusy(false);
-    }
+    await form.save(() => onSubmit({ name: name.trim(), url: url.trim(), ...headersAndSecretsValues, timeoutMs, enabled }));
   }
 
   return (
@@ -271,111 +187,16 @@ function ServerForm({ initial, submitLabel, busyLabel, onSubmit, onCancel }: Ser
         The server’s Streamable HTTP endpoint, such as <code>https://mcp.example.com/mcp</code>.
       </p>
       {fieldError('url')}
-      <label class="field">
-        <span class="field-label">Headers</span>
-        <textarea
-          rows={3}
-          spellcheck={false}
-          placeholder="Authorization: Bearer {{secrets.CRM_TOKEN}}"
-          value={headers}
-          {...invalid('headers', hint('headers'))}
-          onInput={(event) => setHeaders(event.currentTarget.value)}
-        />
-      </label>
-      <p id={hint('headers')} class="hint">
-        One a line, as <code>Name: value</code>. <code>{'{{secrets.NAME}}'}</code> inserts a secret.
-      </p>
-      {fieldError('headers')}
-      <fieldset class="member-choices" {...invalid('secrets', hint('secrets'))}>
-        <legend>Secrets</legend>
-        <p id={hint('secrets')} class="hint">
-          Values are never shown again: replace one to change it.
-        </p>
-        {existing.length + added.length > 0 && (
-          <ul class="invitation-list">
-            {existing.map((secret) => (
-              <SecretRow
-                key={secret}
-                name={secret}
-                change={secrets[secret]}
-                onReplace={(value) => setSecrets({ ...secrets, [secret]: value })}
-                onRemove={() => setSecrets({ ...secrets, [secret]: null })}
-                onKeep={() => forget(secret)}
-                maxLength={MCP_SECRET_MAX_LENGTH}
-              />
-            ))}
-            {added.map((secret) => (
-              <li key={secret} class="people-row-actions" aria-label={secret}>
-                <code>{secret}</code> <span class="people-status">New</span>
-                <button type="button" class="button" onClick={() => forget(secret)}>
-                  Remove
-                </button>
-              </li>
-            ))}
-          </ul>
-        )}
-        <div class="settings-actions">
-          <label class="field">
-            <span class="field-label">Secret name</span>
-            <input
-              autocomplete="off"
-              spellcheck={false}
-              maxLength={64}
-              placeholder="CRM_TOKEN"
-              value={newSecret.name}
-              onInput={(event) => setNewSecret({ ...newSecret, name: event.currentTarget.value })}
-            />
-          </label>
-          <label class="field">
-            <span class="field-label">Secret value</span>
-            <input
-              type="password"
-              autocomplete="new-password"
-              maxLength={MCP_SECRET_MAX_LENGTH}
-              value={newSecret.value}
-              onInput={(event) => setNewSecret({ ...newSecret, value: event.currentTarget.value })}
-            />
-          </label>
-          <button type="button" class="button" onClick={addSecret}>
-            Add secret
-          </button>
-        </div>
-      </fieldset>
-      {fieldError('secrets')}
-      <label class="field">
-        <span class="field-label">Timeout (seconds)</span>
-        <input
-          class="capacity-input"
-          type="number"
-          min={MCP_TIMEOUT_MIN_MS / 1000}
-          max={MCP_TIMEOUT_MAX_MS / 1000}
-          step={0.5}
-          value={timeoutSeconds}
-          {...invalid('timeoutMs')}
-          onInput={(event) => setTimeoutSeconds(event.currentTarget.value)}
-        />
-      </label>
-      {fieldError('timeoutMs')}
-      <label class="checkbox-field">
-        <input type="checkbox" checked={enabled} {...invalid('enabled')} onChange={(event) => setEnabled(event.currentTarget.checked)} />
-        Enabled
-      </label>
-      {fieldError('enabled')}
-      {refusal?.message && (
-        <p class="form-error" role="alert">
-          {refusal.message}
-        </p>
-      )}
-      <div class="settings-actions">
-        <button type="submit" class="button button-primary" disabled={busy}>
-          {busy ? busyLabel : submitLabel}
-        </button>
-        {onCancel && (
-          <button type="button" class="button button-ghost" disabled={busy} onClick={onCancel}>
-            Cancel
-          </button>
-        )}
-      </div>
+      <HeadersAndSecretsFields
+        group={headersAndSecrets}
+        form={form}
+        headersPlaceholder="Authorization: Bearer {{secrets.CRM_TOKEN}}"
+        secretPlaceholder="CRM_TOKEN"
+        secretMaxLength={MCP_SECRET_MAX_LENGTH}
+      />
+      <TimeoutField timeout={timeout} form={form} />
+      <EnabledField checked={enabled} onChange={setEnabled} form={form} />
+      <FormFooter form={form} submitLabel={submitLabel} busyLabel={busyLabel} onCancel={onCancel} />
     </form>
   );
 }
@@ -493,11 +314,7 @@ function ToolPicker({ calls, server, onSaved, onCancel }: ToolPickerProps) {
               No longer offered by the server, so no longer used once saved: {gone.map((tool) => tool.name).join(', ')}.
             </p>
           )}
-          {error && (
-            <p class="form-error" role="alert">
-              {error}
-            </p>
-          )}
+          <FormError message={error} />
           <div class="settings-actions">
             <button type="submit" class="button button-primary" disabled={busy}>
               {busy ? 'Saving…' : 'Save tools'}
@@ -523,21 +340,15 @@ interface ServerItemProps {
 /** One MCP server: its name, address, state and tools, and Edit, Enable or Disable, Choose tools, Delete. */
 function ServerItem({ calls, server, onChange, onDeleted }: ServerItemProps) {
   const [mode, setMode] = useState<'view' | 'edit' | 'tools'>('view');
-  const { busy, error, run } = useTask();
-
-  const setEnabled = (enabled: boolean) =>
-    run(async () => {
-      const updated = await calls.update(server.id, { enabled });
-      onChange(updated, `${enabled ? 'Enabled' : 'Disabled'} the MCP server “${updated.name}”.`);
-    });
-
-  function remove() {
-    if (!confirm(`Delete the MCP server “${server.name}”? The bot can no longer use its tools, and its secrets are deleted.`)) return;
-    void run(async () => {
-      await calls.remove(server.id);
-      onDeleted();
-    });
-  }
+  const actions = useToolActions<McpServer, ServerValues>({
+    tool: server,
+    noun: 'MCP server',
+    deleteConsequence: 'The bot can no longer use its tools, and its secrets are deleted.',
+    update: calls.update,
+    remove: calls.remove,
+    onChange,
+    onDeleted,
+  });
 
   if (mode === 'edit') {
     return (
@@ -547,9 +358,7 @@ function ServerItem({ calls, server, onChange, onDeleted }: ServerItemProps) {
           submitLabel="Save changes"
           busyLabel="Saving…"
           onSubmit={async (values) => {
-            const changes = changesOf(server, values);
-            // Nothing changed: nothing to send.
-            if (Object.keys(changes).length > 0) onChange(await calls.update(server.id, changes), `Saved the MCP server “${values.name}”.`);
+            await actions.saveEdit(values);
             setMode('view');
           }}
           onCancel={() => setMode('view')}
@@ -583,26 +392,13 @@ function ServerItem({ calls, server, onChange, onDeleted }: ServerItemProps) {
           onCancel={() => setMode('view')}
         />
       ) : (
-        <div class="people-row-actions">
-          <button type="button" class="button" disabled={busy} onClick={() => setMode('edit')}>
-            Edit
-          </button>
-          <button type="button" class="button" disabled={busy} onClick={() => void setEnabled(!server.enabled)}>
-            {server.enabled ? 'Disable' : 'Enable'}
-          </button>
-          <button type="button" class="button" disabled={busy} onClick={() => setMode('tools')}>
+        <ToolButtons tool={server} actions={actions} onEdit={() => setMode('edit')}>
+          <button type="button" class="button" disabled={actions.busy} onClick={() => setMode('tools')}>
             Choose tools
           </button>
-          <button type="button" class="button button-danger" disabled={busy} onClick={remove}>
-            Delete
-          </button>
-        </div>
+        </ToolButtons>
       )}
-      {error && (
-        <p class="form-error" role="alert">
-          {error}
-        </p>
-      )}
+      <FormError message={actions.error} />
     </li>
   );
 }

@@ -1,8 +1,9 @@
 /**
  * What the forms and lists of Settings → API & webhooks share (API tokens, webhooks, bot actions, MCP servers): a server's refusal
- * shown on the fields it names, an action's busy state and failure, and a list loaded once then kept up to date, and the header lines and write-only secrets of bot actions and MCP servers. A
- * module of its own so that those sections, each in its file, use it without importing each other; it is only imported
- * by them, so it lands in their lazy chunk, not in the bundle every agent loads.
+ * shown on the fields it names, a create/edit form's state, an action's busy state and failure, and a list loaded once then kept
+ * up to date. What only bot actions and MCP servers share (headers, secrets, timeout) is in bot-tool-forms.tsx. A module of its
+ * own so that those sections, each in its file, use it without importing each other; it is only imported by them, so it lands
+ * in their lazy chunk, not in the bundle every agent loads.
  * @module
  */
 import { ParleyError } from '@parley/protocol';
@@ -53,6 +54,80 @@ export function useFieldErrors<Field extends string>(refusal: Refusal<Field> | n
         </p>
       ),
   };
+}
+
+/**
+ * A create/edit form's state: its refusal shown on its fields ({@link useFieldErrors}), busy while it saves, and `hint(field)`,
+ * the id of a field's hint. `save` sends, and shows a refusal on the fields it names; a conflict (another one has this
+ * name) is said on `conflictField`, where it is fixed.
+ */
+export function useEditForm<Field extends string>(fields: readonly Field[], keyed: readonly Field[], conflictField: Field) {
+  const [refusal, setRefusal] = useState<Refusal<Field> | null>(null);
+  const [busy, setBusy] = useState(false);
+  const { invalid, error } = useFieldErrors(refusal);
+  const id = useId();
+
+  /** Shows what was found wrong before sending, on the fields named; null clears it. */
+  function refuse(found: Refusal<Field>['fields'] | null) {
+    setRefusal(found && { fields: found, message: null });
+  }
+
+  async function save(send: () => Promise<void>) {
+    setBusy(true);
+    setRefusal(null);
+    try {
+      await send();
+    } catch (failure) {
+      if (ParleyError.isInstance(failure) && failure.code === 'conflict')
+        refuse({ [conflictField]: failure.message } as Refusal<Field>['fields']);
+      else setRefusal(refusalOf(failure, fields, keyed));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return { refusal, busy, invalid, error, hint: (field: Field) => `${id}-${field}-hint`, refuse, save };
+}
+
+/** A form of {@link useEditForm}. */
+export type EditForm<Field extends string> = ReturnType<typeof useEditForm<Field>>;
+
+/** A failure said for a form or an action as a whole (an alert); nothing when there is none. */
+export function FormError({ message }: { message: string | null | undefined }) {
+  return message ? (
+    <p class="form-error" role="alert">
+      {message}
+    </p>
+  ) : null;
+}
+
+/** Props of {@link FormFooter}. */
+export interface FormFooterProps {
+  form: Pick<EditForm<string>, 'refusal' | 'busy'>;
+  submitLabel: string;
+  /** Said on the submit button while the form saves. */
+  busyLabel: string;
+  /** Shows Cancel, which does this (an edit closes its form); none for a form that stays open. */
+  onCancel?: () => void;
+}
+
+/** The end of an {@link useEditForm} form: the refusal that names no field, then the submit button and Cancel. */
+export function FormFooter({ form: { refusal, busy }, submitLabel, busyLabel, onCancel }: FormFooterProps) {
+  return (
+    <>
+      <FormError message={refusal?.message} />
+      <div class="settings-actions">
+        <button type="submit" class="button button-primary" disabled={busy}>
+          {busy ? busyLabel : submitLabel}
+        </button>
+        {onCancel && (
+          <button type="button" class="button button-ghost" disabled={busy} onClick={onCancel}>
+            Cancel
+          </button>
+        )}
+      </div>
+    </>
+  );
 }
 
 /** An action's state: `run` marks it busy and keeps its failure, as text, for the line under it. */
@@ -122,83 +197,4 @@ export function Listing<Item>({ listing: { items, error, load }, empty, children
   if (items === null) return <p class="hint">Loading…</p>;
   if (items.length === 0) return <p class="hint">{empty}</p>;
   return <ul class="invitation-list">{items.map(children)}</ul>;
-}
-
-/** Header lines (`Name: value`, one a line) as a record; the number of the first line that is not one, if any. */
-export function parseHeaders(text: string): { headers: Record<string, string>; badLine: number | null } {
-  const headers: Record<string, string> = {};
-  const lines = text.split('\n');
-  for (const [index, line] of lines.entries()) {
-    if (line.trim() === '') continue;
-    const colon = line.indexOf(':');
-    if (colon <= 0 || line.slice(0, colon).trim() === '') return { headers, badLine: index + 1 };
-    headers[line.slice(0, colon).trim()] = line.slice(colon + 1).trim();
-  }
-  return { headers, badLine: null };
-}
-
-/** A record of headers as lines, `Name: value`, the way {@link parseHeaders} reads them. */
-export const headerLines = (headers: Record<string, string>) =>
-  Object.entries(headers)
-    .map(([name, value]) => `${name}: ${value}`)
-    .join('\n');
-
-/** Whether two records hold the same keys and values, in whatever order. */
-export function sameRecord(a: Record<string, unknown>, b: Record<string, unknown>) {
-  const keys = Object.keys(a);
-  return keys.length === Object.keys(b).length && keys.every((key) => key in b && JSON.stringify(a[key]) === JSON.stringify(b[key]));
-}
-
-/** Props of {@link SecretRow}. */
-export interface SecretRowProps {
-  name: string;
-  /** What the form does to it: undefined keeps it, a value replaces it (being typed), null removes it. */
-  change: string | null | undefined;
-  onReplace: (value: string) => void;
-  onRemove: () => void;
-  onKeep: () => void;
-  /** The longest value the server keeps. */
-  maxLength: number;
-}
-
-/** A secret a bot action or an MCP server has: its name only (its value never comes back), with Replace and Remove, or Keep to undo. */
-export function SecretRow({ name, change, onReplace, onRemove, onKeep, maxLength }: SecretRowProps) {
-  return (
-    <li class="people-row-actions" aria-label={name}>
-      <code>{name}</code>
-      {change === null ? (
-        <>
-          <span class="people-status">Removed when saved</span>
-          <button type="button" class="button" onClick={onKeep}>
-            Keep
-          </button>
-        </>
-      ) : change === undefined ? (
-        <>
-          <button type="button" class="button" onClick={() => onReplace('')}>
-            Replace
-          </button>
-          <button type="button" class="button" onClick={onRemove}>
-            Remove
-          </button>
-        </>
-      ) : (
-        <>
-          <label class="field">
-            <span class="field-label">New value of {name}</span>
-            <input
-              type="password"
-              autocomplete="new-password"
-              maxLength={maxLength}
-              value={change}
-              onInput={(event) => onReplace(event.currentTarget.value)}
-            />
-          </label>
-          <button type="button" class="button button-ghost" onClick={onKeep}>
-            Cancel
-          </button>
-        </>
-      )}
-    </li>
-  );
 }

@@ -9,9 +9,22 @@ import {
 } from '@parley/protocol';
 import { render } from 'preact';
 import { act } from 'preact/test-utils';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { settle } from '../__fixtures__/render.js';
-import { createApi, type FetchFunction } from '../api.js';
+import {
+  buttonIn,
+  checkbox,
+  click,
+  fakeFetch,
+  fieldIn,
+  freshContainerEachTest,
+  json,
+  otherSectionList,
+  submit,
+  tick,
+  type,
+} from '../__fixtures__/settings-page.js';
+import { createApi } from '../api.js';
 import {
   DESCRIPTION_MAX_LENGTH,
   eventTypes,
@@ -21,21 +34,7 @@ import {
   WebhooksPage,
 } from './webhooks-page.js';
 
-let container: HTMLElement;
-
-beforeEach(() => {
-  container = document.createElement('div');
-  document.body.append(container);
-});
-
-afterEach(() => {
-  render(null, container);
-  container.remove();
-  vi.unstubAllGlobals();
-});
-
-const json = (status: number, body: unknown) =>
-  new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+const container = freshContainerEachTest();
 
 const at = '2026-11-01T09:00:00.000Z';
 const SHOP = '10000000-0000-4000-8000-000000000001';
@@ -78,12 +77,6 @@ function delivery(n: number, overrides: Partial<WebhookDelivery> = {}): WebhookD
   };
 }
 
-interface Request {
-  method: string;
-  path: string;
-  body: unknown;
-}
-
 /** A request the fake server holds until the test releases it, then answers as usual or with `answer`. */
 interface Interception {
   method: string;
@@ -94,7 +87,6 @@ interface Interception {
 
 /** A fake server holding two subscriptions (one paused) and the shop's deliveries, answering like the real routes. */
 function fakeServer() {
-  const requests: Request[] = [];
   const interceptions: Interception[] = [];
   let replays = 0;
   let webhooks: WebhookSubscription[] = [
@@ -122,10 +114,7 @@ function fakeServer() {
     delivery(2),
     delivery(1, { status: 'pending', responseStatus: null, latencyMs: null, responseBody: null, deliveredAt: null }),
   ];
-  const fetch: FetchFunction = async (path, init) => {
-    const method = init.method ?? 'GET';
-    const body = init.body ? JSON.parse(String(init.body)) : undefined;
-    requests.push({ method, path, body });
+  const { fetch, requests } = fakeFetch(async ({ method, path, body }) => {
     const interception = interceptions.findIndex((candidate) => candidate.method === method && candidate.path.test(path));
     if (interception !== -1) {
       const [{ gate, answer }] = interceptions.splice(interception, 1) as [Interception];
@@ -134,12 +123,9 @@ function fakeServer() {
     }
     const url = new URL(path, 'http://console.test');
     const [, , , id, action, deliveryId, deliveryAction] = url.pathname.split('/');
-    // The page's other half, API tokens (api-tokens.test.tsx): none.
-    if (url.pathname === '/api/tokens') return json(200, { tokens: [] });
-    // And its last section, bot actions (bot-actions.test.tsx): none.
-    if (url.pathname === '/api/bot/actions') return json(200, { actions: [] });
-    // And MCP servers (mcp-servers.test.tsx): none.
-    if (url.pathname === '/api/bot/mcp-servers') return json(200, { servers: [] });
+    // The page's other sections (api-tokens, bot-actions and mcp-servers tests): none.
+    const other = otherSectionList(url.pathname, '/api/webhooks');
+    if (other) return other;
     if (url.pathname === '/api/webhooks') {
       if (method === 'GET') return json(200, { webhooks });
       if (!/^https?:\/\//.test(body.url)) {
@@ -202,7 +188,7 @@ function fakeServer() {
       return json(200, { deliveries: page, nextCursor: matching.length > 2 ? page.at(-1)!.createdAt : null });
     }
     return json(404, { error: { code: 'not_found', message: 'Not found.' } });
-  };
+  });
   return {
     fetch,
     requests,
@@ -221,46 +207,14 @@ function fakeServer() {
 
 async function mount(server = fakeServer()) {
   await act(async () => {
-    render(<WebhooksPage api={createApi({ fetch: server.fetch })} isAdmin />, container);
+    render(<WebhooksPage api={createApi({ fetch: server.fetch })} isAdmin />, container());
   });
   await settle();
   return server;
 }
 
-const item = (url: string) => container.querySelector<HTMLLIElement>(`li[aria-label="${url}"]`)!;
-const addForm = () => container.querySelector<HTMLElement>('section[aria-labelledby="webhook-add-title"]')!;
-const fieldIn = <T extends HTMLElement>(root: ParentNode, label: string) =>
-  [...root.querySelectorAll('label')]
-    .find((candidate) => candidate.querySelector('.field-label')?.textContent === label)!
-    .querySelector<T>('input, select')!;
-const buttonIn = (root: ParentNode, name: string) =>
-  [...root.querySelectorAll('button')].find((candidate) => candidate.textContent?.trim() === name);
-const checkbox = (root: ParentNode, label: string) =>
-  [...root.querySelectorAll('label.checkbox-field')]
-    .find((candidate) => candidate.textContent === label)!
-    .querySelector<HTMLInputElement>('input')!;
-
-async function type(element: HTMLInputElement | HTMLSelectElement, value: string) {
-  await act(async () => {
-    element.value = value;
-    element.dispatchEvent(new Event(element.tagName === 'SELECT' ? 'change' : 'input', { bubbles: true }));
-  });
-  await settle();
-}
-
-async function tick(element: HTMLInputElement) {
-  await act(async () => {
-    element.checked = !element.checked;
-    element.dispatchEvent(new Event('change', { bubbles: true }));
-  });
-}
-
-async function click(button: HTMLButtonElement | undefined) {
-  expect(button).toBeDefined();
-  await act(async () => button!.click());
-  await settle();
-}
-
+const item = (url: string) => container().querySelector<HTMLLIElement>(`li[aria-label="${url}"]`)!;
+const addForm = () => container().querySelector<HTMLElement>('section[aria-labelledby="webhook-add-title"]')!;
 /** A subscription's deliveries list (open), its rows (not their details), and its status line. */
 const deliveriesOf = (url: string) => item(url).querySelector<HTMLElement>(`section[aria-label="Deliveries to ${url}"]`)!;
 const deliveryRows = (url: string) => [...deliveriesOf(url).querySelectorAll('tbody tr:not(.people-row-detail)')];
@@ -268,13 +222,6 @@ const statusLine = (url: string) => deliveriesOf(url).querySelector('[role="stat
 
 /** The first five cells of a delivery's row: status, event, attempts, response, latency. */
 const cells = (row: Element) => [...row.querySelectorAll('td')].slice(0, 5).map((cell) => cell.textContent);
-
-async function submit(form: HTMLFormElement) {
-  await act(async () => {
-    form.dispatchEvent(new Event('submit', { bubbles: true, cancelable: true }));
-  });
-  await settle();
-}
 
 describe('WebhooksPage', () => {
   it('words every event of the protocol, in its order, and keeps its limits', () => {
@@ -317,20 +264,20 @@ describe('WebhooksPage', () => {
         body: { url: 'https://new.example/hook', description: 'Data warehouse', events: ['conversation.created', 'rating.submitted'] },
       },
     ]);
-    const secret = fieldIn<HTMLInputElement>(container, 'Signing secret');
+    const secret = fieldIn<HTMLInputElement>(container(), 'Signing secret');
     expect(secret.value).toBe('whsec_created_once');
     expect(secret.readOnly).toBe(true);
-    expect(container.textContent).toContain('it won’t be shown again');
-    await click(buttonIn(container.querySelector('.invitation-link')!, 'Copy'));
+    expect(container().textContent).toContain('it won’t be shown again');
+    await click(buttonIn(container().querySelector('.invitation-link')!, 'Copy'));
     expect(writeText).toHaveBeenCalledWith('whsec_created_once');
-    expect(container.querySelector('.invitation-link')!.textContent).toContain('Copied.');
+    expect(container().querySelector('.invitation-link')!.textContent).toContain('Copied.');
     // The new subscription is listed first, and the form is empty again.
-    expect(container.querySelector('li')!.getAttribute('aria-label')).toBe('https://new.example/hook');
+    expect(container().querySelector('li')!.getAttribute('aria-label')).toBe('https://new.example/hook');
     expect(fieldIn<HTMLInputElement>(addForm(), 'URL').value).toBe('');
 
-    await click(buttonIn(container.querySelector('.invitation-link')!, 'Done'));
-    expect(container.querySelector('.invitation-link')).toBeNull();
-    expect(container.innerHTML).not.toContain('whsec_created_once');
+    await click(buttonIn(container().querySelector('.invitation-link')!, 'Done'));
+    expect(container().querySelector('.invitation-link')).toBeNull();
+    expect(container().innerHTML).not.toContain('whsec_created_once');
     // Reloading the list never brings it back: the server does not send it again.
     expect(server.requests.filter((request) => request.method === 'GET' && request.path === '/api/webhooks').length).toBe(1);
   });
@@ -351,7 +298,7 @@ describe('WebhooksPage', () => {
     expect(error.textContent).toBe('An http:// or https:// address, such as https://hooks.example.com/parley.');
     // All the refusal said is on the field: no general error, and no secret.
     expect(form.querySelector('[role="alert"]')).toBeNull();
-    expect(container.querySelector('.invitation-link')).toBeNull();
+    expect(container().querySelector('.invitation-link')).toBeNull();
   });
 
   it('shows why a subscription is paused, and Resume sends PATCH status active', async () => {
@@ -396,8 +343,8 @@ describe('WebhooksPage', () => {
     await type(overlap, '48');
     await click(buttonIn(item('https://shop.example/hooks'), 'Rotate secret'));
     expect(server.requests.at(-1)).toEqual({ method: 'POST', path: `/api/webhooks/${SHOP}/rotate-secret`, body: { overlapHours: 48 } });
-    expect(fieldIn<HTMLInputElement>(container, 'Signing secret').value).toBe('whsec_rotated_once');
-    expect(container.querySelector('.invitation-link')!.textContent).toContain('The previous secret keeps signing deliveries too until');
+    expect(fieldIn<HTMLInputElement>(container(), 'Signing secret').value).toBe('whsec_rotated_once');
+    expect(container().querySelector('.invitation-link')!.textContent).toContain('The previous secret keeps signing deliveries too until');
 
     const confirm = vi.fn(() => false);
     vi.stubGlobal('confirm', confirm);
@@ -407,10 +354,10 @@ describe('WebhooksPage', () => {
     confirm.mockReturnValue(true);
     await click(buttonIn(item('https://shop.example/hooks'), 'Delete'));
     expect(server.requests.at(-1)).toEqual({ method: 'DELETE', path: `/api/webhooks/${SHOP}`, body: undefined });
-    expect(container.querySelector('li[aria-label="https://shop.example/hooks"]')).toBeNull();
+    expect(container().querySelector('li[aria-label="https://shop.example/hooks"]')).toBeNull();
     // The secret of a deleted subscription is of no use: gone too.
-    expect(container.querySelector('.invitation-link')).toBeNull();
-    expect(container.textContent).toContain('Deleted the webhook https://shop.example/hooks.');
+    expect(container().querySelector('.invitation-link')).toBeNull();
+    expect(container().textContent).toContain('Deleted the webhook https://shop.example/hooks.');
   });
 
   it('lists deliveries a page at a time, by status, shows what was sent as text, and replays one', async () => {
@@ -604,13 +551,13 @@ describe('WebhooksPage', () => {
   it('shows a subscription Parley paused while the page is open', async () => {
     const server = fakeServer();
     const api = createApi({ fetch: server.fetch });
-    await act(async () => render(<WebhooksPage api={api} isAdmin />, container));
+    await act(async () => render(<WebhooksPage api={api} isAdmin />, container()));
     await settle();
     const paused = subscription(SHOP, 'https://shop.example/hooks', {
       status: 'paused',
       pausedReason: 'Paused after 20 failed deliveries.',
     });
-    await act(async () => render(<WebhooksPage api={api} paused={paused} isAdmin />, container));
+    await act(async () => render(<WebhooksPage api={api} paused={paused} isAdmin />, container()));
     await settle();
     expect(item('https://shop.example/hooks').textContent).toContain('Paused after 20 failed deliveries.');
     expect(buttonIn(item('https://shop.example/hooks'), 'Resume')).toBeDefined();
