@@ -219,9 +219,23 @@ describe.each(sizes)(
       await goTo(agentPage, menu, 'People');
       await expect.poll(() => agentPage.getByRole('main').textContent(), { timeout: 10_000 }).toContain(agentEmail);
       await checkPage(agentPage, `${size}-9-settings-people`);
+
+      // An HTTP action for the bot, added on the API & webhooks page and listed there.
+      await goTo(agentPage, menu, 'API & webhooks');
+      const actions = agentPage.getByRole('region', { name: 'Bot actions' });
+      const actionForm = actions.getByRole('region', { name: 'New action' });
+      await actionForm.getByRole('textbox', { name: 'Name', exact: true }).fill(`lookup_order_${size}`);
+      await actionForm.getByRole('textbox', { name: 'Description for the bot' }).fill('Finds an order by its number: status and carrier.');
+      await actionForm.getByRole('textbox', { name: 'URL', exact: true }).fill('https://shop.example/api/orders/{{order_number}}');
+      await actionForm
+        .getByRole('textbox', { name: 'Input schema' })
+        .fill('{"type":"object","properties":{"order_number":{"type":"string"}},"required":["order_number"]}');
+      await actionForm.getByRole('button', { name: 'Add action' }).click();
+      await expect.poll(() => actions.getByRole('listitem', { name: `lookup_order_${size}` }).count(), { timeout: 10_000 }).toBe(1);
+      await checkPage(agentPage, `${size}-10-settings-api`);
       if (menu) {
         await agentPage.getByRole('button', { name: 'Menu' }).click();
-        await checkPage(agentPage, `${size}-10-menu`);
+        await checkPage(agentPage, `${size}-11-menu`);
       }
       expect(pageErrors).toEqual([]);
     });
