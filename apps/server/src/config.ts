@@ -133,7 +133,7 @@ export interface Config {
    */
   trustProxy: TrustProxySetting;
   /**
-   * Requests Parley makes to addresses people type (site crawls; later webhooks and bot actions) reach public addresses
+   * Requests Parley makes to addresses people type (site crawls, webhooks, the bot's HTTP actions and MCP servers) reach public addresses
    * only, plus what `PARLEY_OUTBOUND_ALLOW` names here: pass `allow` to `createOutboundFetch`.
    */
   outbound: { allow: OutboundAllowance };

@@ -4,6 +4,7 @@ import type { Ack, BotAction, BotActionList, Message, MessageSent } from '@parle
 import { eq } from 'drizzle-orm';
 import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { lastToolResult } from './helpers/anthropic.js';
 import { loopbackServer } from './helpers/loopback-server.js';
 import {
   apiRequest,
@@ -95,11 +96,7 @@ async function ask(visitor: Socket, tool: string, toolInput: unknown) {
   const reply = await botMessage;
   await server.app.bot.idle();
   const [first, second] = anthropic.requests;
-  const blocks = (second!.messages as Array<{ content: unknown }>).flatMap((message) =>
-    Array.isArray(message.content) ? (message.content as Array<{ type: string; content?: string; is_error?: boolean }>) : [],
-  );
-  // The last result: earlier turns' are in the history too.
-  const toolResult = blocks.filter((block) => block.type === 'tool_result').at(-1)!;
+  const toolResult = lastToolResult(second!);
   return { reply, conversationId: sent.conversationId, toolResult, firstRequest: first! };
 }
 

@@ -7,6 +7,7 @@ import type { Ack, McpServer, McpServerList, McpServerTools, Message, MessageSen
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { lastToolResult } from './helpers/anthropic.js';
 import { loopbackServer } from './helpers/loopback-server.js';
 import {
   apiRequest,
@@ -125,10 +126,7 @@ describe('MCP servers', () => {
     expect(offeredToModel).toContain('crm__find_customer');
     expect(offeredToModel).not.toContain('crm__delete_customer');
     expect(calls).toEqual([{ tool: 'find_customer', input: { email: 'ada@example.com' }, authorization: `Bearer ${CRM_TOKEN}` }]);
-    const blocks = (anthropic.requests[1]!.messages as Array<{ content: unknown }>).flatMap((message) =>
-      Array.isArray(message.content) ? (message.content as Array<{ type: string; content?: string }>) : [],
-    );
-    expect(blocks.find((block) => block.type === 'tool_result')!.content).toContain('Ada Lovelace');
+    expect(lastToolResult(anthropic.requests[1]!).content).toContain('Ada Lovelace');
     expect(JSON.stringify(anthropic.requests)).not.toContain(CRM_TOKEN);
     const [logged] = await server.db.db.select().from(toolCalls).where(eq(toolCalls.conversationId, sent.conversationId));
     expect(logged).toMatchObject({ tool: 'crm__find_customer', policy: 'auto', success: true });
@@ -156,10 +154,7 @@ describe('MCP servers', () => {
     await server.app.bot.idle();
     visitor.close();
     expect(calls).toEqual([]);
-    const blocks = (anthropic.requests[1]!.messages as Array<{ content: unknown }>).flatMap((message) =>
-      Array.isArray(message.content) ? (message.content as Array<{ type: string; content?: string; is_error?: boolean }>) : [],
-    );
-    expect(blocks.find((block) => block.type === 'tool_result')).toMatchObject({
+    expect(lastToolResult(anthropic.requests[1]!)).toMatchObject({
       is_error: true,
       content: 'There is no tool named "crm__delete_customer".',
     });
@@ -178,10 +173,7 @@ describe('MCP servers', () => {
     await botMessage;
     await server.app.bot.idle();
     visitor.close();
-    const blocks = (anthropic.requests[1]!.messages as Array<{ content: unknown }>).flatMap((message) =>
-      Array.isArray(message.content) ? (message.content as Array<{ type: string; content?: string; is_error?: boolean }>) : [],
-    );
-    expect(blocks.find((block) => block.type === 'tool_result')).toMatchObject({
+    expect(lastToolResult(anthropic.requests[1]!)).toMatchObject({
       is_error: true,
       content: 'The tool failed: No customer has this address.',
     });

@@ -160,6 +160,24 @@ export function listenReadingErrorBodies(server: ReturnType<typeof setupServer>)
   };
 }
 
+/** A tool_result block as a Messages API request carries it. */
+export interface SentToolResult {
+  type: 'tool_result';
+  tool_use_id: string;
+  content?: string;
+  is_error?: boolean;
+}
+
+/** The last tool result a request body carried back to the model (earlier turns' are in its history too). */
+export function lastToolResult(body: Record<string, unknown>): SentToolResult {
+  const blocks = (body.messages as Array<{ content: unknown }>).flatMap((message) =>
+    Array.isArray(message.content) ? (message.content as Array<{ type: string }>) : [],
+  );
+  const result = blocks.filter((block): block is SentToolResult => block.type === 'tool_result').at(-1);
+  if (!result) throw new Error('the request carries no tool result');
+  return result;
+}
+
 /** A promise with its resolve function, for pausing a scripted stream. */
 export function gate(): { promise: Promise<void>; open: () => void } {
   let open!: () => void;
