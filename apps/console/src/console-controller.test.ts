@@ -15,6 +15,7 @@ import type {
 import { ParleyError } from '@parley/protocol';
 import { describe, expect, it, vi } from 'vitest';
 import { agent, CONVERSATION_ID, message, note, summary, ticket } from './__fixtures__/factories.js';
+import { pendingAction } from './__fixtures__/pending-actions.js';
 import { toolCall } from './__fixtures__/tool-calls.js';
 import type { ConsoleApi } from './api.js';
 import { COUNTS_DEBOUNCE_MS, createConsoleController, type LiveEvent } from './console-controller.js';
@@ -657,6 +658,70 @@ describe('createConsoleController tool calls', () => {
     controller.open(CONVERSATION_ID);
     await vi.waitFor(() => expect(toolsOf(controller)).toEqual(['search_knowledge_base']));
     expect(controller.getState().toolCallErrors[CONVERSATION_ID]).toBeUndefined();
+    controller.stop();
+  });
+});
+
+/** A server whose `GET /api/pending-actions` answers from `held`, recording each query. */
+function withPendingActions(server: ReturnType<typeof fakeServer>, held: ReturnType<typeof pendingAction>[]) {
+  const queries: string[] = [];
+  server.api.request = (async (method: string, path: string) => {
+    const [route, query = ''] = path.split('?');
+    if (method !== 'GET' || route !== '/api/pending-actions') throw new ParleyError('not_found');
+    queries.push(query);
+    const params = new URLSearchParams(query);
+    return {
+      actions: held.filter(
+        (action) =>
+          (!params.has('status') || action.status === params.get('status')) &&
+          (!params.has('conversationId') || action.conversationId === params.get('conversationId')),
+      ),
+    };
+  }) as typeof server.api.request;
+  return queries;
+}
+const statusOf = (controller: ReturnType<typeof start>, n: number) => controller.getState().pendingActions[pendingAction(n).id]?.status;
+
+describe('createConsoleController pending actions', () => {
+  it('loads those waiting and the open conversation’s, and applies pending-action:updated', async () => {
+    const server = fakeServer();
+    const elsewhere = pendingAction(1, { conversationId: 'other' });
+    const queries = withPendingActions(server, [elsewhere, pendingAction(2, { status: 'approved' })]);
+    const controller = start(server);
+    await vi.waitFor(() => expect(statusOf(controller, 1)).toBe('pending'));
+    await vi.waitFor(() => expect(statusOf(controller, 2)).toBe('approved'));
+    expect(queries.toSorted()).toEqual([`conversationId=${CONVERSATION_ID}`, 'status=pending']);
+
+    // One starts waiting, then another agent decides the first.
+    server.emit('pending-action:updated', pendingAction(3));
+    expect(statusOf(controller, 3)).toBe('pending');
+    server.emit('pending-action:updated', { ...elsewhere, status: 'rejected', decidedBy: { kind: 'agent', name: 'Ana' } });
+    expect(controller.getState().pendingActions[elsewhere.id]?.decidedBy?.name).toBe('Ana');
+    expect(statusOf(controller, 1)).toBe('rejected');
+    controller.stop();
+  });
+
+  it('never puts a decided call back to waiting, and drops those decided while disconnected', async () => {
+    const server = fakeServer();
+    const held = [pendingAction(1), pendingAction(2)];
+    withPendingActions(server, held);
+    const controller = start(server);
+    await vi.waitFor(() => expect([statusOf(controller, 1), statusOf(controller, 2)]).toEqual(['pending', 'pending']));
+
+    // Decided while the conversation's list was on its way: the list's "pending" is older than the event.
+    server.emit('pending-action:updated', { ...held[0]!, status: 'approved' });
+    controller.open(CONVERSATION_ID);
+    await vi.waitFor(() => expect(statusOf(controller, 2)).toBe('pending'));
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(statusOf(controller, 1)).toBe('approved');
+
+    // The second expired while no events could arrive, somewhere the console no longer looks: after the reconnection,
+    // the list of those waiting no longer has it, and it stops counting as waiting.
+    held[1] = { ...held[1]!, conversationId: 'other', status: 'expired' };
+    controller.open(null);
+    server.setConnected(true);
+    await vi.waitFor(() => expect(statusOf(controller, 2)).toBeUndefined());
+    expect(statusOf(controller, 1)).toBe('approved');
     controller.stop();
   });
 });

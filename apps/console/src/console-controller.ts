@@ -11,6 +11,7 @@ import type {
   ConversationSummary,
   ConversationUpdate,
   Message,
+  PendingActionList,
   PresenceSet,
   Team,
   TicketPriority,
@@ -408,6 +409,19 @@ export function createConsoleController(options: ConsoleControllerOptions): Cons
     sync();
   }
 
+  /**
+   * Loads pending actions (`GET /api/pending-actions?…`): those `waiting` (`status=pending`, a whole list) or one
+   * conversation's. A hint, like presence: a failure leaves what is held, and the next (re)connection or opening retries.
+   */
+  async function loadPendingActions(query: string, waiting?: boolean) {
+    try {
+      const { actions } = await api.request<PendingActionList>('GET', `/api/pending-actions?${query}`);
+      dispatch({ type: 'pending-actions-loaded', actions, waiting });
+    } catch (error) {
+      handleError(error);
+    }
+  }
+
   const refreshPresence = coalesce(async function loadPresence() {
     try {
       const { agents } = await api.listPresence();
@@ -437,12 +451,14 @@ export function createConsoleController(options: ConsoleControllerOptions): Cons
     refreshCounts();
     refreshPresence();
     refreshEmail();
+    void loadPendingActions('status=pending', true);
     // Notes written while no events could arrive: the open conversation's now, the others' when opened again.
     notesSynced.clear();
     if (state.openId) {
       syncThread(state.openId);
       syncNotes(state.openId);
       syncToolCalls(state.openId);
+      void loadPendingActions(`conversationId=${state.openId}`);
     }
   }
 
@@ -541,6 +557,9 @@ export function createConsoleController(options: ConsoleControllerOptions): Cons
     'assist:end'(end) {
       assist.end(end);
     },
+    'pending-action:updated'(action) {
+      dispatch({ type: 'pending-actions-loaded', actions: [action] });
+    },
     'webhook:paused'(webhook) {
       if (!stopped) options.onWebhookPaused?.(webhook);
     },
@@ -586,6 +605,7 @@ export function createConsoleController(options: ConsoleControllerOptions): Cons
       connection.on('assist:delta', serverEvents['assist:delta']);
       connection.on('assist:end', serverEvents['assist:end']);
       connection.on('webhook:paused', serverEvents['webhook:paused']);
+      connection.on('pending-action:updated', serverEvents['pending-action:updated']);
     },
     stop() {
       if (stopped) return;
@@ -606,6 +626,7 @@ export function createConsoleController(options: ConsoleControllerOptions): Cons
       syncThread(conversationId);
       if (!notesSynced.has(conversationId)) syncNotes(conversationId);
       syncToolCalls(conversationId);
+      void loadPendingActions(`conversationId=${conversationId}`);
     },
     refresh: refreshList,
     setInbox(change) {

@@ -30,6 +30,7 @@ import type {
   Message,
   MessageSent,
   Note,
+  PendingAction,
   PresenceChanged,
   ToolCall,
   TypingChanged,
@@ -73,6 +74,11 @@ export interface ConsoleState {
   toolCalls: Readonly<Record<string, readonly ToolCall[]>>;
   /** Why a conversation's tool calls could not be loaded. */
   toolCallErrors: Readonly<Record<string, string>>;
+  /**
+   * Bot calls waiting (or that waited) for a decision, by id: those waiting at start and the open conversations' (any
+   * status), kept current by `pending-action:updated`.
+   */
+  pendingActions: Readonly<Record<string, PendingAction>>;
   /** Who is typing, per conversation id. */
   typing: Readonly<Record<string, TypingState>>;
   /**
@@ -141,6 +147,11 @@ export type ConsoleAction =
   | { type: 'note-created'; note: Note }
   | { type: 'tool-calls-loaded'; conversationId: string; toolCalls: readonly ToolCall[] }
   | { type: 'tool-calls-failed'; conversationId: string; error: string }
+  /**
+   * Pending actions heard of (a list, an event, a decision's answer). `waiting`: the whole list of those waiting, so a
+   * held one missing from it was decided while no events could arrive, and stops counting as waiting.
+   */
+  | { type: 'pending-actions-loaded'; actions: readonly PendingAction[]; waiting?: boolean }
   | { type: 'send-started'; conversationId: string; clientId: string; body: string; createdAt: string }
   | { type: 'send-retried'; conversationId: string; clientId: string }
   | { type: 'send-confirmed'; conversationId: string; clientId: string; sent: MessageSent; author: Message['author'] }
@@ -203,6 +214,7 @@ export function initialConsoleState(openId: string | null = null): ConsoleState 
     noteErrors: {},
     toolCalls: {},
     toolCallErrors: {},
+    pendingActions: {},
     typing: {},
     unread: {},
     inbox: emptyListing(defaultInboxQuery),
@@ -356,6 +368,16 @@ function reduce(state: ConsoleState, action: ConsoleAction): ConsoleState {
       };
     case 'tool-calls-failed':
       return { ...state, toolCallErrors: { ...state.toolCallErrors, [action.conversationId]: action.error } };
+    case 'pending-actions-loaded': {
+      const held: Record<string, PendingAction> = {};
+      for (const pending of Object.values(state.pendingActions))
+        if (!action.waiting || pending.status !== 'pending') held[pending.id] = pending;
+      // A decision is final: a list that left before it came must not put the call back to waiting.
+      for (const pending of action.actions) {
+        if (pending.status !== 'pending' || (held[pending.id]?.status ?? 'pending') === 'pending') held[pending.id] = pending;
+      }
+      return { ...state, pendingActions: held };
+    }
     case 'message-created': {
       const { message } = action;
       const next = withThread(state, message.conversationId, (thread) => mergeMessages(thread, [message]));

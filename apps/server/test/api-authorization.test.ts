@@ -117,6 +117,22 @@ beforeAll(async () => {
     await apiRequest(server, '/api/bot/mcp-servers', admin, 'POST', { name: 'crm', url: 'https://10.0.0.1/mcp' }),
   )) as { id: string };
   ids.serverId = mcpServer.id;
+  // A call waiting for an agent's approval, as a paused bot turn leaves it.
+  const [pending] = await server.db.db
+    .insert(tables.pendingActions)
+    .values({
+      organizationId: shop.organization.id,
+      conversationId: conversation!.id,
+      turnId: randomUUID(),
+      toolUseId: 'toolu_walker',
+      tool: 'lookup_order',
+      input: { order_number: '1001' },
+      policy: 'approve',
+      summary: 'Look up order 1001',
+      expiresAt: new Date(Date.now() + 3_600_000),
+    })
+    .returning();
+  ids.pendingActionId = pending!.id;
   // A delivery that was given up on: the dispatcher leaves it alone, so the data holds still during the walk.
   const [event] = await server.db.db
     .insert(webhookEvents)

@@ -159,6 +159,21 @@ export const quickRepliesSchema = z
 /** The quick replies of a message. */
 export type QuickReplies = z.infer<typeof quickRepliesSchema>;
 
+/** The policies that make a call wait. */
+export const pendingActionPolicySchema = z.enum(['confirm', 'approve']);
+
+/**
+ * What a bot message carries when it asks for a decision: the visitor's Confirm / Cancel (the message's quick
+ * replies), or the wait for an agent's approval.
+ */
+export const messageActionSchema = z.object({
+  id: z.string(),
+  policy: pendingActionPolicySchema,
+  summary: z.string(),
+});
+/** What a bot message carries when it asks for a decision. */
+export type MessageAction = z.infer<typeof messageActionSchema>;
+
 /** A stored message. `seq` is gapless and unique within its conversation. */
 export const messageSchema = z.object({
   id: z.string(),
@@ -183,6 +198,11 @@ export const messageSchema = z.object({
   quickReplies: quickRepliesSchema.optional(),
   /** The files sent with the message (see `attachment.ts`); absent: none. */
   attachments: z.array(attachmentSchema).optional(),
+  /**
+   * On a bot message that asks for a decision before an action runs (`rest/pending-actions.ts`): what will happen. With
+   * `confirm` the message's quick replies are the visitor's Confirm and Cancel.
+   */
+  action: messageActionSchema.optional(),
 });
 /** A stored message. */
 export type Message = z.infer<typeof messageSchema>;

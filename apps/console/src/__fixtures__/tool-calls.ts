@@ -14,6 +14,8 @@ export function toolCall(n: number, overrides: Partial<ToolCall> = {}): ToolCall
     output: { passages: [] },
     error: null,
     success: true,
+    policy: null,
+    decision: null,
     durationMs: 120,
     createdAt: new Date(Date.UTC(2025, 0, 1, 12, 0, n)).toISOString(),
     ...overrides,

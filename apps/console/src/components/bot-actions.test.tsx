@@ -26,12 +26,14 @@ import {
   ACTION_URL_MAX_LENGTH,
   BotActions,
 } from './bot-actions.js';
+import { CONFIRMATION_TEXT_MAX_LENGTH } from './bot-action-policy.js';
 
 const container = freshContainerEachTest();
 
 const at = '2026-11-01T09:00:00.000Z';
 const ORDER = '20000000-0000-4000-8000-000000000001';
 const REFUND = '20000000-0000-4000-8000-000000000002';
+const BILLING = '30000000-0000-4000-8000-000000000001';
 
 function botAction(id: string, name: string, overrides: Partial<BotAction> = {}): BotAction {
   return {
@@ -40,6 +42,9 @@ function botAction(id: string, name: string, overrides: Partial<BotAction> = {})
     description: 'Looks up an order.',
     enabled: true,
     policy: 'auto',
+    confirmationText: '',
+    approverTeamId: null,
+    decisionTimeoutSeconds: 900,
     method: 'GET',
     url: 'https://shop.example/api/orders/{{order_number}}',
     headers: {},
@@ -63,10 +68,20 @@ function fakeServer() {
       responseFields: ['status', 'shipment.carrier'],
       requiresVerifiedContact: true,
     }),
-    botAction(REFUND, 'refund_order', { enabled: false, method: 'POST', url: 'https://shop.example/api/refunds' }),
+    botAction(REFUND, 'refund_order', {
+      enabled: false,
+      method: 'POST',
+      url: 'https://shop.example/api/refunds',
+      policy: 'approve',
+      confirmationText: 'Refund {{amount}} EUR on order {{order_number}}',
+      approverTeamId: BILLING,
+      decisionTimeoutSeconds: 1800,
+    }),
   ];
   return fakeFetch(
     ({ method, path, body }) => {
+      // The approver team's choices.
+      if (path === '/api/teams') return json(200, { teams: [{ id: BILLING, name: 'Billing', memberIds: [] }] });
       if (path === '/api/bot/actions') {
         if (method === 'GET') return json(200, { actions });
         const { secrets, ...rest } = body;
@@ -125,12 +140,16 @@ describe('BotActions', () => {
       BOT_ACTION_LIMITS.secretValue,
       BOT_ACTION_LIMITS.timeoutMs,
     ]);
+    expect(CONFIRMATION_TEXT_MAX_LENGTH).toBe(BOT_ACTION_LIMITS.confirmationText);
   });
 
   it('lists the actions with their method, address and state, as text', async () => {
     const server = fakeServer();
     await mount(server);
-    expect(server.requests).toEqual([{ method: 'GET', path: '/api/bot/actions', body: undefined }]);
+    expect(server.requests).toEqual([
+      { method: 'GET', path: '/api/bot/actions', body: undefined },
+      { method: 'GET', path: '/api/teams', body: undefined },
+    ]);
     const order = item('lookup_order');
     expect(order.textContent).toContain('GET https://shop.example/api/orders/{{order_number}}');
     expect(order.textContent).toContain('Enabled');
@@ -140,6 +159,9 @@ describe('BotActions', () => {
     const refund = item('refund_order');
     expect(refund.textContent).toContain('POST https://shop.example/api/refunds');
     expect(refund.textContent).toContain('Disabled');
+    // The policy, with the approver team by name.
+    expect(order.textContent).toContain('Runs automatically.');
+    expect(refund.textContent).toContain('Runs after an agent approves (Billing).');
     expect(buttonIn(refund, 'Enable')).toBeDefined();
   });
 
@@ -193,6 +215,10 @@ describe('BotActions', () => {
           timeoutMs: 2500,
           requiresVerifiedContact: true,
           enabled: false,
+          policy: 'auto',
+          confirmationText: '',
+          approverTeamId: null,
+          decisionTimeoutSeconds: 900,
         },
       },
     ]);
@@ -207,6 +233,85 @@ describe('BotActions', () => {
     expect(addForm().querySelector('li[aria-label="TOKEN"]')).toBeNull();
     expect(container().querySelector('[role="status"]')!.textContent).toBe('Added the action “track_parcel”.');
     expect(container().innerHTML).not.toContain('s3cret');
+  });
+
+  it('adds an action an agent approves: its confirmation text, approver team and time to decide in seconds', async () => {
+    const server = await mount();
+    const form = addForm();
+    await fillNew(form);
+    // Automatically: no confirmation text, team nor time to decide.
+    expect(checkbox(form, 'Automatically').checked).toBe(true);
+    expect(form.textContent).not.toContain('Confirmation text');
+    await tick(checkbox(form, 'After an agent approves'));
+    expect(fieldIn(form, 'Confirmation text').getAttribute('aria-describedby')).toBeTruthy();
+    expect(form.textContent).toContain('What the visitor and agents read, e.g. Refund {{amount}} EUR on order {{order_number}}');
+    await type(fieldIn(form, 'Confirmation text'), '  Track parcel {{parcel}} ');
+    const team = fieldIn<HTMLSelectElement>(form, 'Approver team');
+    expect([...team.options].map((option) => option.textContent)).toEqual(['Any agent', 'Billing']);
+    await type(team, BILLING);
+    expect(fieldIn<HTMLInputElement>(form, 'Time to decide (minutes)').value).toBe('15');
+    await type(fieldIn(form, 'Time to decide (minutes)'), '30');
+    await submit(form.querySelector('form')!);
+
+    expect(server.writes()).toHaveLength(1);
+    expect(server.writes()[0]!.body).toMatchObject({
+      policy: 'approve',
+      confirmationText: 'Track parcel {{parcel}}',
+      approverTeamId: BILLING,
+      decisionTimeoutSeconds: 1800,
+    });
+    expect(item('track_parcel').textContent).toContain('Runs after an agent approves (Billing).');
+  });
+
+  it('edits the policy with a PATCH of only it, and refuses a time to decide out of range before sending', async () => {
+    const server = await mount();
+    await click(buttonIn(item('refund_order'), 'Edit'));
+    const form = item('refund_order').querySelector('form')!;
+    expect(checkbox(form, 'After an agent approves').checked).toBe(true);
+    expect(fieldIn<HTMLTextAreaElement>(form, 'Confirmation text').value).toBe('Refund {{amount}} EUR on order {{order_number}}');
+    expect(fieldIn<HTMLSelectElement>(form, 'Approver team').value).toBe(BILLING);
+    expect(fieldIn<HTMLInputElement>(form, 'Time to decide (minutes)').value).toBe('30');
+
+    await tick(checkbox(form, 'After the visitor confirms'));
+    // The team is for approvals only.
+    expect(form.textContent).not.toContain('Approver team');
+    await type(fieldIn(form, 'Time to decide (minutes)'), '1441');
+    await submit(form);
+    expect(server.writes()).toEqual([]);
+    expect(errorOf(fieldIn(form, 'Time to decide (minutes)'))).toBe('The time to decide is from 1 to 1440 minutes.');
+
+    await type(fieldIn(form, 'Time to decide (minutes)'), '2');
+    await submit(form);
+    expect(server.writes()).toEqual([
+      { method: 'PATCH', path: `/api/bot/actions/${REFUND}`, body: { policy: 'confirm', decisionTimeoutSeconds: 120 } },
+    ]);
+    expect(item('refund_order').textContent).toContain('Runs after the visitor confirms.');
+  });
+
+  it('shows the server’s refusal of the policy fields next to them', async () => {
+    const server = await mount();
+    server.refuseNext(
+      json(400, {
+        error: {
+          code: 'invalid_payload',
+          message: 'The request is invalid.',
+          issues: [
+            { path: 'body.confirmationText', message: 'At most 500 characters.' },
+            { path: 'body.approverTeamId', message: 'No such team.' },
+          ],
+        },
+      }),
+    );
+    const form = addForm();
+    await fillNew(form);
+    await tick(checkbox(form, 'After an agent approves'));
+    await submit(form.querySelector('form')!);
+
+    const text = fieldIn(form, 'Confirmation text');
+    expect(text.getAttribute('aria-invalid')).toBe('true');
+    expect(errorOf(text)).toBe('At most 500 characters.');
+    expect(errorOf(fieldIn(form, 'Approver team'))).toBe('No such team.');
+    expect(form.querySelector('.form-error')).toBeNull();
   });
 
   it('shows the server’s refusal under the fields it names', async () => {

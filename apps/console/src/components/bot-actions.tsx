@@ -8,8 +8,8 @@
  * the API's generic `request`, so that the bundle every agent loads does not carry them.
  * @module
  */
-import type { BotAction, BotActionCreate, BotActionList, BotActionUpdate } from '@parley/protocol';
-import { useRef, useState } from 'preact/hooks';
+import type { BotAction, BotActionCreate, BotActionList, BotActionUpdate, Team } from '@parley/protocol';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import type { ConsoleApi } from '../api.js';
 import {
   EnabledField,
@@ -26,6 +26,7 @@ import {
   type ToolFormProps,
 } from './bot-tool-forms.js';
 import { FormError, FormFooter, Listing, useEditForm, type Refusal } from './settings-forms.js';
+import { PolicyFields, policySummary, usePolicy } from './bot-action-policy.js';
 
 const path = (actionId: string) => `/api/bot/actions/${encodeURIComponent(actionId)}`;
 
@@ -55,9 +56,17 @@ export const ACTION_TIMEOUT_MIN_MS = 500;
 export const DEFAULT_INPUT_SCHEMA = '{"type":"object","properties":{},"required":[]}';
 
 /** The bot's actions: the form to add one, and the list. */
-export function BotActions({ api }: { api: Pick<ConsoleApi, 'request'> }) {
+export function BotActions({ api }: { api: Pick<ConsoleApi, 'request' | 'listTeams'> }) {
   const calls = useRef(botActionsApi(api)).current;
   const { listing, put, drop } = useToolListing(async () => (await calls.list()).actions);
+  // The approver team's choices. Without them (a failed load) an action is still saved, approved by any agent or its team kept.
+  const [teams, setTeams] = useState<readonly Team[]>([]);
+  useEffect(() => {
+    api.listTeams().then(
+      (list) => setTeams(list.teams),
+      () => {},
+    );
+  }, []);
   const [status, setStatus] = useState<string | null>(null);
   // A new form after each action added: the next one starts empty.
   const [formKey, setFormKey] = useState(0);
@@ -83,7 +92,7 @@ export function BotActions({ api }: { api: Pick<ConsoleApi, 'request'> }) {
         <h3 id="bot-action-add-title" class="team-settings-name">
           New action
         </h3>
-        <ActionForm key={formKey} submitLabel="Add action" busyLabel="Adding…" onSubmit={create} />
+        <ActionForm key={formKey} teams={teams} submitLabel="Add action" busyLabel="Adding…" onSubmit={create} />
       </section>
       <section class="settings-section" aria-labelledby="bot-action-list-title">
         <h3 id="bot-action-list-title" class="team-settings-name">
@@ -95,6 +104,7 @@ export function BotActions({ api }: { api: Pick<ConsoleApi, 'request'> }) {
               key={action.id}
               calls={calls}
               action={action}
+              teams={teams}
               onChange={(updated, message) => {
                 put(updated);
                 setStatus(message);
@@ -122,7 +132,11 @@ type ActionField =
   | 'responseFields'
   | 'timeoutMs'
   | 'requiresVerifiedContact'
-  | 'enabled';
+  | 'enabled'
+  | 'policy'
+  | 'confirmationText'
+  | 'approverTeamId'
+  | 'decisionTimeoutSeconds';
 const actionFields: readonly ActionField[] = [
   'name',
   'description',
@@ -135,9 +149,13 @@ const actionFields: readonly ActionField[] = [
   'timeoutMs',
   'requiresVerifiedContact',
   'enabled',
+  'policy',
+  'confirmationText',
+  'approverTeamId',
+  'decisionTimeoutSeconds',
 ];
 /** What the form sends: every field, and the secrets to set (a value) or remove (null). */
-export type ActionValues = Required<Omit<BotActionCreate, 'secrets' | 'policy'>> & Pick<HeadersAndSecrets, 'secrets'>;
+export type ActionValues = Required<Omit<BotActionCreate, 'secrets'>> & Pick<HeadersAndSecrets, 'secrets'>;
 
 const lines = (text: string) =>
   text
@@ -149,7 +167,14 @@ const lines = (text: string) =>
  * An action's fields: adds one, or edits one. What can be checked here (header lines, the input schema's JSON, the
  * timeout, a secret half filled) is said on its field before anything is sent; the server checks the rest.
  */
-function ActionForm({ initial, submitLabel, busyLabel, onSubmit, onCancel }: ToolFormProps<BotAction, ActionValues>) {
+function ActionForm({
+  initial,
+  teams,
+  submitLabel,
+  busyLabel,
+  onSubmit,
+  onCancel,
+}: ToolFormProps<BotAction, ActionValues> & { teams: readonly Team[] }) {
   const [name, setName] = useState(initial?.name ?? '');
   const [description, setDescription] = useState(initial?.description ?? '');
   const [method, setMethod] = useState<BotAction['method']>(initial?.method ?? 'GET');
@@ -160,6 +185,7 @@ function ActionForm({ initial, submitLabel, busyLabel, onSubmit, onCancel }: Too
   const timeout = useTimeoutSeconds(initial?.timeoutMs ?? 10_000, { minMs: ACTION_TIMEOUT_MIN_MS, maxMs: ACTION_TIMEOUT_MAX_MS });
   const [requiresVerifiedContact, setRequiresVerifiedContact] = useState(initial?.requiresVerifiedContact ?? false);
   const [enabled, setEnabled] = useState(initial?.enabled ?? true);
+  const policy = usePolicy(initial);
   const form = useEditForm(actionFields, recordFields, 'name');
   const { invalid, error: fieldError, hint } = form;
 
@@ -179,6 +205,8 @@ function ActionForm({ initial, submitLabel, busyLabel, onSubmit, onCancel }: Too
     }
     const { timeoutMs, issue: timeoutIssue } = timeout.read();
     if (timeoutIssue) fields.timeoutMs = timeoutIssue;
+    const { values: policyValues, issue: decisionTimeoutIssue } = policy.read();
+    if (decisionTimeoutIssue) fields.decisionTimeoutSeconds = decisionTimeoutIssue;
     if (Object.keys(fields).length > 0) {
       form.refuse(fields);
       return;
@@ -196,6 +224,7 @@ function ActionForm({ initial, submitLabel, busyLabel, onSubmit, onCancel }: Too
         timeoutMs,
         requiresVerifiedContact,
         enabled,
+        ...policyValues,
       }),
     );
   }
@@ -301,6 +330,7 @@ function ActionForm({ initial, submitLabel, busyLabel, onSubmit, onCancel }: Too
       </p>
       {fieldError('responseFields')}
       <TimeoutField timeout={timeout} form={form} />
+      <PolicyFields policy={policy} teams={teams} form={form} />
       <label class="checkbox-field">
         <input
           type="checkbox"
@@ -320,13 +350,15 @@ function ActionForm({ initial, submitLabel, busyLabel, onSubmit, onCancel }: Too
 interface ActionItemProps {
   calls: BotActionsApi;
   action: BotAction;
+  /** The organization's teams, for the approver team's choices and name. */
+  teams: readonly Team[];
   /** The server's copy after a change, and what to say about it. */
   onChange: (action: BotAction, status: string) => void;
   onDeleted: () => void;
 }
 
 /** One action: its name, method and address, whether it is enabled, and Edit, Enable or Disable, Delete. */
-function ActionItem({ calls, action, onChange, onDeleted }: ActionItemProps) {
+function ActionItem({ calls, action, teams, onChange, onDeleted }: ActionItemProps) {
   const [editing, setEditing] = useState(false);
   const actions = useToolActions<BotAction, ActionValues>({
     tool: action,
@@ -343,6 +375,7 @@ function ActionItem({ calls, action, onChange, onDeleted }: ActionItemProps) {
       {editing ? (
         <ActionForm
           initial={action}
+          teams={teams}
           submitLabel="Save changes"
           busyLabel="Saving…"
           onSubmit={async (values) => {
@@ -361,6 +394,7 @@ function ActionItem({ calls, action, onChange, onDeleted }: ActionItemProps) {
               </code>
             </p>
             <p class="hint">{action.description}</p>
+            <p class="hint">{policySummary(action, teams)}</p>
             {action.secretNames.length > 0 && <p class="hint">Secrets: {action.secretNames.join(', ')}</p>}
             {action.requiresVerifiedContact && <p class="hint">Only for visitors whose identity your site verified.</p>}
           </div>

@@ -34,6 +34,7 @@ import { lazyLoadFailure, useLazyComponent } from '../use-lazy-component.js';
 import { AssistPanel } from './assist-panel.js';
 import { ContactPanel } from './contact-panel.js';
 import { MessageList } from './message-list.js';
+import type { Approvals } from './pending-action-card.js';
 import { ReplyBox, type ComposerMode } from './reply-box.js';
 import { TicketPanel } from './ticket-panel.js';
 import type { TransferFormProps } from './transfer-form.js';
@@ -90,6 +91,8 @@ export interface ConversationViewProps {
   onDismissNotice: () => void;
   onReload: () => void;
   onBack: () => void;
+  /** The pending actions and their decision, for the cards under the bot's messages that asked for one. */
+  approvals?: Approvals;
   /** AI help (the controller's `assist`); without it the view has no AI help panel. */
   assist?: AssistStore;
   /**
@@ -348,6 +351,7 @@ export function ConversationView(props: ConversationViewProps) {
               onRetry={props.onRetry}
               onDiscard={props.onDiscard}
               files={props.files}
+              approvals={props.approvals}
             />
           )}
 

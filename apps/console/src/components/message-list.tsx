@@ -1,18 +1,20 @@
 /**
- * A conversation's messages, oldest first, with the agents' internal notes among them and the bot's tool calls under the
- * replies they led to, then the bot's replies being streamed and the agent's pending replies.
+ * A conversation's messages, oldest first, with the agents' internal notes among them, the bot's tool calls under the
+ * replies they led to and, under a bot message that asked for a decision before an action, its card (approve, reject,
+ * or where the decision stands); then the bot's replies being streamed and the agent's pending replies.
  * @module
  */
 import type { BotDraft, PendingMessage } from '@parley/client/thread';
 import { citationHref, citationLabel, systemEventText, type Message, type Note, type ToolCall } from '@parley/protocol';
-import { Fragment } from 'preact';
+import { Fragment, type ComponentType, type JSX } from 'preact';
 import { useLayoutEffect, useRef } from 'preact/hooks';
 import type { ConsoleFiles } from '../console-controller.js';
 import { authorLabel, formatFullTime, formatMessageTime } from '../format.js';
 import { useLazyComponent } from '../use-lazy-component.js';
 import type { MessageFilesProps } from './files.js';
 import { loadFiles } from './load-files.js';
-import { ToolCallList } from './tool-call-details.js';
+import type { Approvals, PendingActionCardProps } from './pending-action-card.js';
+import type { ToolCallListProps } from './tool-call-details.js';
 
 /** Props of {@link MessageList}. */
 export interface MessageListProps {
@@ -40,15 +42,24 @@ export interface MessageListProps {
   onDiscard?: (clientId: string) => void;
   /** Signed URLs of the files messages carry; without it their files are not shown. */
   files?: ConsoleFiles;
+  /** The pending actions and their decision: a bot message that asked for one shows its card; without it, none. */
+  approvals?: Approvals;
 }
 
-// A message's files (previews, download links) are in their own chunk, loaded when one is first shown.
-const loadMessageFiles = () => loadFiles().then((module) => module.MessageFiles);
-
-function LazyMessageFiles(props: MessageFilesProps) {
-  const { Component } = useLazyComponent(loadMessageFiles);
-  return Component && <Component {...props} />;
+/** A component from a chunk of its own, loaded when it is first shown; nothing until then. */
+function lazily<Props>(load: () => Promise<ComponentType<Props>>) {
+  return function Lazy(props: Props) {
+    const { Component } = useLazyComponent(load);
+    return Component && <Component {...(props as Props & JSX.IntrinsicAttributes)} />;
+  };
 }
+
+// A message's files (previews, download links), the bot's tool calls and a pending action's card are in chunks of their
+// own: folded or rare, they make room in the bundle every agent loads for what every conversation needs at once.
+const loadBotTurnDetails = () => import('./bot-turn-details.js');
+const ToolCallList = lazily<ToolCallListProps>(() => loadBotTurnDetails().then((module) => module.ToolCallList));
+const LazyMessageFiles = lazily<MessageFilesProps>(() => loadFiles().then((module) => module.MessageFiles));
+const LazyPendingActionCard = lazily<PendingActionCardProps>(() => loadBotTurnDetails().then((module) => module.PendingActionCard));
 
 // Within this distance of the bottom the list follows new messages; further up, the agent is reading history.
 const STICKY_DISTANCE_PX = 80;
@@ -96,9 +107,11 @@ function MessageItem({
   agentId,
   seen,
   files,
+  approvals,
 }: {
   message: Message;
   files?: ConsoleFiles;
+  approvals?: Approvals;
   /** The tool calls this message was the outcome of. */
   toolCalls?: readonly ToolCall[];
   visitorName?: string;
@@ -132,6 +145,7 @@ function MessageItem({
       )}
       {files && message.attachments?.[0] && <LazyMessageFiles files={files} attachments={message.attachments} />}
       {message.citations && <MessageSources citations={message.citations} />}
+      {approvals && message.action && <LazyPendingActionCard action={message.action} approvals={approvals} />}
       {toolCalls && <ToolCallList toolCalls={toolCalls} />}
       {seen && (
         <p class="message-seen">
@@ -334,6 +348,7 @@ export function MessageList({
   onRetry,
   onDiscard,
   files,
+  approvals,
 }: MessageListProps) {
   const listRef = useRef<HTMLDivElement>(null);
   const seenId = messages.findLast(
@@ -379,6 +394,7 @@ export function MessageList({
                 agentId={agentId}
                 seen={item.message.id === seenId}
                 files={files}
+                approvals={approvals}
               />
             )}
             {item.kind === 'note' && <NoteItem note={item.note} />}

@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 import { render, type ComponentChild } from 'preact';
 import { act } from 'preact/test-utils';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { message, note } from '../__fixtures__/factories.js';
 import { toolCall } from '../__fixtures__/tool-calls.js';
 import { interleaveNotes, interleaveToolCalls, MessageList } from './message-list.js';
@@ -59,6 +59,25 @@ describe('ToolCallDetails', () => {
     ]);
   });
 
+  it('says how a call that waited for a decision was decided, and nothing for the others', () => {
+    mount(
+      <>
+        <ToolCallDetails toolCall={toolCall(1, { tool: 'refund_order', policy: 'approve', decision: { status: 'approved', by: 'Ana' } })} />
+        <ToolCallDetails
+          toolCall={toolCall(2, { tool: 'cancel_order', policy: 'confirm', decision: { status: 'confirmed', by: 'the visitor' } })}
+        />
+        <ToolCallDetails toolCall={toolCall(3, { tool: 'refund_order', policy: 'approve', decision: null })} />
+        <ToolCallDetails toolCall={toolCall(4, { tool: 'lookup_order', policy: 'auto', decision: null })} />
+      </>,
+    );
+    expect([...container.querySelectorAll('summary')].map((summary) => summary.textContent)).toEqual([
+      'Tool: refund_order · 120 ms · approval: approved by Ana',
+      'Tool: cancel_order · 120 ms · confirmation: confirmed by the visitor',
+      'Tool: refund_order · 120 ms · approval: no decision',
+      'Tool: lookup_order · 120 ms',
+    ]);
+  });
+
   it('shows markup in what a tool received or returned as text, never as HTML', () => {
     const markup = '<img src=x onerror=alert(1)>';
     mount(<ToolCallDetails toolCall={toolCall(1, { input: { query: markup }, output: { html: markup, note: '<b>bold</b>' } })} />);
@@ -73,7 +92,7 @@ describe('ToolCallDetails', () => {
 });
 
 describe('tool calls in the transcript', () => {
-  it('fold under the bot message they led to, in the order they were made', () => {
+  it('fold under the bot message they led to, in the order they were made', async () => {
     const reply = message(2, { author: bot, body: 'Your order shipped.' });
     mount(
       <MessageList
@@ -81,6 +100,8 @@ describe('tool calls in the transcript', () => {
         toolCalls={[toolCall(1, { messageId: reply.id, tool: 'lookup_order' }), toolCall(2, { messageId: reply.id, tool: 'track_parcel' })]}
       />,
     );
+    // The tool calls come in a chunk of their own.
+    await vi.waitFor(() => expect(container.querySelector('.tool-calls details')).not.toBeNull());
 
     const lists = container.querySelectorAll('.tool-calls');
     expect(lists).toHaveLength(1);
@@ -93,7 +114,7 @@ describe('tool calls in the transcript', () => {
     ]);
   });
 
-  it('place calls that led to no message on screen by time, those in a row together, and leave none out', () => {
+  it('place calls that led to no message on screen by time, those in a row together, and leave none out', async () => {
     const messages = [message(1), message(2), message(3)];
     const abandoned = [
       toolCall(1, { createdAt: '2025-01-01T12:00:02.500Z', tool: 'handoff_to_human' }),
@@ -102,6 +123,7 @@ describe('tool calls in the transcript', () => {
     // Led to a reply not loaded yet: shown by time too, rather than lost.
     const ofUnloadedReply = toolCall(3, { messageId: 'message-9', createdAt: '2025-01-01T12:00:09.000Z' });
     mount(<MessageList messages={messages} notes={[note(1, { afterSeq: 3 })]} toolCalls={[...abandoned, ofUnloadedReply]} />);
+    await vi.waitFor(() => expect(container.querySelectorAll('.tool-calls details')).toHaveLength(3));
 
     const entries = [...container.querySelector('[role="log"]')!.children]
       .filter((element) => !element.classList.contains('day-separator'))

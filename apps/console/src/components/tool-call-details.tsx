@@ -1,6 +1,7 @@
 /**
  * One tool call of the bot, folded: a `<details>` whose summary names the tool and how long it took (and whether it
- * failed), opening onto its input and its result or error as indented JSON. Agents only, never the visitor.
+ * failed, and how a call that waited for a decision was decided), opening onto its input and its result or error as
+ * indented JSON. Agents only, never the visitor.
  * @module
  */
 import type { ToolCall } from '@parley/protocol';
@@ -9,6 +10,16 @@ import { formatFullTime } from '../format.js';
 /** "120 ms" under a second, "2.4 s" from there: a slow tool stands out at a glance. */
 function durationLabel(durationMs: number): string {
   return durationMs < 1000 ? `${durationMs} ms` : `${(durationMs / 1000).toFixed(1)} s`;
+}
+
+/**
+ * How a call that waited for a decision went: " · approval: approved by Ana", " · confirmation: confirmed by the
+ * visitor"; nothing for the bot's own tools and actions it runs at once.
+ */
+function decisionLabel({ policy, decision }: ToolCall): string {
+  if (policy !== 'confirm' && policy !== 'approve') return '';
+  const status = decision ? `${decision.status}${decision.by ? ` by ${decision.by}` : ''}` : 'no decision';
+  return ` · ${policy === 'confirm' ? 'confirmation' : 'approval'}: ${status}`;
 }
 
 /** What a tool received or gave back, indented for reading. The log holds JSON only; a missing value reads `null`. */
@@ -26,7 +37,7 @@ export function ToolCallDetails({ toolCall }: { toolCall: ToolCall }) {
   return (
     <details class={`tool-call${success ? '' : ' tool-call-failed'}`} data-tool-call-id={toolCall.id}>
       <summary class="tool-call-summary" title={formatFullTime(toolCall.createdAt)}>
-        {`Tool: ${tool} · ${durationLabel(durationMs)}${success ? '' : ' · failed'}`}
+        {`Tool: ${tool} · ${durationLabel(durationMs)}${success ? '' : ' · failed'}${decisionLabel(toolCall)}`}
       </summary>
       <dl class="tool-call-body">
         <dt>Input</dt>
@@ -53,11 +64,18 @@ export function ToolCallDetails({ toolCall }: { toolCall: ToolCall }) {
   );
 }
 
+/** Props of {@link ToolCallList}. */
+export interface ToolCallListProps {
+  toolCalls: readonly ToolCall[];
+  /** Calls whose turn stored no reply, on their own in the transcript. */
+  unattached?: boolean;
+}
+
 /**
  * Tool calls in the order the bot made them: under the reply they led to, or on their own in the transcript when their
- * turn stored no reply (`unattached`, labelled so).
+ * turn stored no reply (`unattached`, labelled so). Loaded in a chunk of its own (message-list.tsx).
  */
-export function ToolCallList({ toolCalls, unattached = false }: { toolCalls: readonly ToolCall[]; unattached?: boolean }) {
+export function ToolCallList({ toolCalls, unattached = false }: ToolCallListProps) {
   return (
     <ul
       class={`tool-calls${unattached ? ' tool-calls-unattached' : ''}`}

@@ -133,7 +133,8 @@ const deliveryStatusLabels: Record<WebhookDeliveryStatus, string> = {
 
 /** Props of {@link WebhooksPage}. */
 export interface WebhooksPageProps {
-  api: Pick<ConsoleApi, 'request'>;
+  /** `listTeams`: the bot actions' approver team choices. */
+  api: Pick<ConsoleApi, 'request' | 'listTeams'>;
   /** The last subscription Parley paused (`webhook:paused`), shown as it is now when it arrives. */
   paused?: WebhookSubscription | null;
   /** Only admins manage API tokens and webhooks; anyone else is told so, and nothing is asked of the server. */

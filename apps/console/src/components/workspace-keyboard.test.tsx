@@ -103,7 +103,8 @@ describe('Workspace keyboard shortcuts', () => {
     const alertsButton = [...container.querySelectorAll<HTMLButtonElement>('button')].find((button) => button.textContent === 'Alerts')!;
     alertsButton.focus();
     await press('?');
-    expect(dialog()?.getAttribute('aria-modal')).toBe('true');
+    // The dialog comes in a chunk of its own, loaded when first opened.
+    await vi.waitFor(() => expect(dialog()?.getAttribute('aria-modal')).toBe('true'));
     expect(dialog()?.textContent).toContain('Open the next waiting conversation');
     const close = dialog()!.querySelector('button')!;
     expect(document.activeElement).toBe(close);

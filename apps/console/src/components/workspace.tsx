@@ -45,7 +45,7 @@ import { InboxControls } from './inbox-controls.js';
 import type { ComposerMode } from './reply-box.js';
 import { PeoplePage } from './people-page.js';
 import { LazyPage } from './lazy-page.js';
-import { ShortcutsDialog } from './shortcuts-dialog.js';
+import type { ShortcutsDialogProps } from './shortcuts-dialog.js';
 import { WidgetSettingsPage } from './widget-settings-page.js';
 
 /** Props of {@link Workspace}. */
@@ -81,6 +81,10 @@ const loadKnowledgeBase = () => import('./knowledge-base.js').then((module) => m
 const loadSavedRepliesPage = () => import('./saved-replies.js').then((module) => module.SavedReplies);
 const loadWebhooksPage = () => import('./webhooks-page.js').then((module) => module.WebhooksPage);
 const loadPausedAlert = () => import('./webhooks-page.js').then((module) => module.PausedWebhookAlert);
+// The keyboard shortcuts dialog (`?`) comes in its own chunk when first opened: it made room for the approvals.
+const loadShortcutsDialog = () => import('./shortcuts-dialog.js').then((module) => module.ShortcutsDialog);
+// The approvals button comes in its own chunk once a call waits for an agent's approval: most consoles never load it.
+const loadApprovalsMenu = () => import('./approvals-menu.js').then((module) => module.ApprovalsMenu);
 
 /** What the workspace shows. */
 type Page = (typeof pages)[number]['page'];
@@ -138,6 +142,7 @@ export function Workspace({ session, api, connect, onSignOut, basePath, ...props
   const isAdmin = isAdminRole(agent.role);
   const [alertsOpen, setAlertsOpen] = useState(false);
   const [shortcutsOpen, setShortcutsOpen] = useState(false);
+  const { Component: ShortcutsDialog } = useLazyComponent<ShortcutsDialogProps>(loadShortcutsDialog, shortcutsOpen);
   // The narrow screens' menu (pages, status, sign out).
   const [menuOpen, setMenuOpen] = useState(false);
   const notifications = useMemo(() => (props.notifications === undefined ? browserNotifications() : props.notifications), []);
@@ -314,6 +319,8 @@ export function Workspace({ session, api, connect, onSignOut, basePath, ...props
   const loadTeams = useCallback(() => controller.listTeams(), [controller]);
   const loadSavedReplies = useCallback(() => api.listSavedReplies().then(({ savedReplies }) => savedReplies), [api]);
   const team = Object.values(state.presence).filter((member) => member.userId !== agent.id);
+  // Loaded once the console holds any pending action; the menu itself shows only while some wait for approval.
+  const { Component: ApprovalsMenu } = useLazyComponent(loadApprovalsMenu, Object.keys(state.pendingActions).length > 0);
 
   return (
     <div class={`workspace${openId ? ' has-open' : ''}`}>
@@ -330,6 +337,13 @@ export function Workspace({ session, api, connect, onSignOut, basePath, ...props
             <span class="connection-dot" aria-hidden="true" />
             {connectionLabels[state.connection]}
           </span>
+          {ApprovalsMenu && (
+            <ApprovalsMenu
+              actions={state.pendingActions}
+              conversationHref={(conversationId) => pathForConversation(conversationId, basePath)}
+              onOpenConversation={open}
+            />
+          )}
           <AlertsMenu
             preferences={preferences}
             onChange={(change) => controller.setPreferences(change)}
@@ -506,6 +520,7 @@ export function Workspace({ session, api, connect, onSignOut, basePath, ...props
                 onReload={() => controller.open(openId)}
                 onBack={() => open(null)}
                 assist={controller.assist}
+                approvals={{ actions: state.pendingActions, teams, request: api.request }}
                 contact={{
                   load: (contactId) => api.getContact(contactId),
                   save: (contactId, edit) => api.updateContact(contactId, edit),
@@ -530,7 +545,7 @@ export function Workspace({ session, api, connect, onSignOut, basePath, ...props
           onDismiss={() => setPausedWebhook(null)}
         />
       )}
-      {shortcutsOpen && <ShortcutsDialog onClose={() => setShortcutsOpen(false)} />}
+      {shortcutsOpen && ShortcutsDialog && <ShortcutsDialog onClose={() => setShortcutsOpen(false)} />}
     </div>
   );
 }

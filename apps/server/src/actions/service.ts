@@ -4,7 +4,7 @@
  * secrets). Secrets are sealed on the way in and never given back.
  * @module
  */
-import { botActions, type Database } from '@parley/db';
+import { botActions, teams, type Database } from '@parley/db';
 import { ParleyError, type BotAction, type BotActionUpdate, type botActionCreateSchema } from '@parley/protocol';
 import { and, asc, eq } from 'drizzle-orm';
 import type { z } from 'zod';
@@ -25,6 +25,9 @@ export function toBotAction(row: ActionRow): BotAction {
     description: row.description,
     enabled: row.enabled,
     policy: row.policy,
+    confirmationText: row.confirmationText,
+    approverTeamId: row.approverTeamId,
+    decisionTimeoutSeconds: row.decisionTimeoutSeconds,
     method: row.method,
     url: row.url,
     headers: row.headers,
@@ -53,6 +56,7 @@ interface Checked {
   headers: Record<string, string>;
   inputSchema: Record<string, unknown>;
   secretNames: readonly string[];
+  confirmationText: string;
 }
 
 /** Refuses an action whose schema doesn't compile or whose templates name what it doesn't have, naming each field. */
@@ -65,6 +69,10 @@ function check(action: Checked): void {
   for (const message of templateIssues(action.url, { ...scope, secretsAllowed: false })) issues.push({ path: 'body.url', message });
   for (const [name, value] of Object.entries(action.headers)) {
     for (const message of templateIssues(value, { ...scope, secretsAllowed: true })) issues.push({ path: `body.headers.${name}`, message });
+  }
+  const secretsRefused = 'Secrets are never shown: the confirmation text takes input fields only.';
+  for (const message of templateIssues(action.confirmationText, { ...scope, secretsAllowed: false, secretsRefused })) {
+    issues.push({ path: 'body.confirmationText', message });
   }
   if (issues.length === 0 && !parsesWithInputs(action.url, inputs)) {
     issues.push({ path: 'body.url', message: 'This is not an address a request can go to (check the host name and the port).' });
@@ -92,9 +100,28 @@ export async function namedUniquely<T>(write: () => Promise<T>): Promise<T> {
   }
 }
 
+/** Refuses an approver team that is not the organization's. */
+async function checkApproverTeam(db: Database, organizationId: string, teamId: string | null | undefined): Promise<void> {
+  if (!teamId) return;
+  const [team] = await db
+    .select({ id: teams.id })
+    .from(teams)
+    .where(and(eq(teams.id, teamId), eq(teams.organizationId, organizationId)));
+  if (!team) {
+    throw new ParleyError('invalid_payload', undefined, { issues: [{ path: 'body.approverTeamId', message: 'No team has this id.' }] });
+  }
+}
+
 /** Makes an action. */
 export async function createBotAction(db: Database, box: SecretBox, organizationId: string, input: ActionCreate): Promise<BotAction> {
-  check({ url: input.url, headers: input.headers, inputSchema: input.inputSchema, secretNames: Object.keys(input.secrets) });
+  check({
+    url: input.url,
+    headers: input.headers,
+    inputSchema: input.inputSchema,
+    secretNames: Object.keys(input.secrets),
+    confirmationText: input.confirmationText,
+  });
+  await checkApproverTeam(db, organizationId, input.approverTeamId);
   const secrets = sealSecrets(box, input.secrets);
   const [row] = await namedUniquely(() =>
     db
@@ -119,7 +146,14 @@ export async function updateBotAction(
     const { secrets: secretChanges, responseFields, ...fields } = update;
     const secrets = updatedSecrets(box, row.secrets, secretChanges);
     const merged = { ...row, ...fields, secrets };
-    check({ url: merged.url, headers: merged.headers, inputSchema: merged.inputSchema, secretNames: Object.keys(secrets) });
+    check({
+      url: merged.url,
+      headers: merged.headers,
+      inputSchema: merged.inputSchema,
+      secretNames: Object.keys(secrets),
+      confirmationText: merged.confirmationText,
+    });
+    await checkApproverTeam(tx as unknown as Database, organizationId, fields.approverTeamId);
     const [updated] = await namedUniquely(() =>
       tx
         .update(botActions)

@@ -55,6 +55,14 @@ export function renderHeader(template: string, input: Record<string, unknown>, s
   });
 }
 
+/**
+ * Plain words with inputs in them (a `confirm` or `approve` action's confirmation text): values as they are, on one line;
+ * the result is text, shown as text, never HTML.
+ */
+export function renderText(template: string, input: Record<string, unknown>): string {
+  return template.replace(PLACEHOLDER, (_match, path: string) => asText(input, path).replace(/[\r\n]+/g, ' '));
+}
+
 /** The input fields the address and headers use: the others go in the query (GET, DELETE) or the JSON body. */
 export function inputsUsed(templates: readonly string[]): Set<string> {
   return new Set(
@@ -67,6 +75,8 @@ export interface TemplateScope {
   inputs: readonly string[];
   secrets: readonly string[];
   secretsAllowed: boolean;
+  /** Why secrets can't go in this template; by default, the address's reason. */
+  secretsRefused?: string;
 }
 
 /** Why `template` can't be rendered in `scope`, one sentence per placeholder it can't fill; empty when it can. */
@@ -80,7 +90,9 @@ export function templateIssues(template: string, scope: TemplateScope): string[]
           : `{{${found.name}}} is not a property of the input schema.`,
       ];
     }
-    if (found.kind === 'secret' && !scope.secretsAllowed) return ['Secrets never go in the address: put them in a header.'];
+    if (found.kind === 'secret' && !scope.secretsAllowed) {
+      return [scope.secretsRefused ?? 'Secrets never go in the address: put them in a header.'];
+    }
     if (found.kind === 'secret' && !scope.secrets.includes(found.name)) return [`There is no secret named ${found.name}.`];
     return [];
   });

@@ -7,6 +7,7 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { createModelImageReader } from '../attachments/model-images.js';
+import { registerApprovalRoutes } from './approval-routes.js';
 import { registerAssistEvents } from './assist-socket.js';
 import type { ChatModel } from './model.js';
 import { defaultModelPrices } from './prices.js';
@@ -36,6 +37,7 @@ export const botPlugin = fp<{ model?: ChatModel | undefined }>(
     app.decorate('bot', runner);
     app.conversationEffects.subscribe(runner.perform);
     app.visitorTypingListeners.push(runner.visitorTyping);
+    registerApprovalRoutes(app);
     registerAssistEvents(app, {
       db: app.db,
       log: app.log,

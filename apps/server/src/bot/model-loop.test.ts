@@ -38,7 +38,19 @@ const handoff = defineTool({
   input: z.object({ reason: z.string() }),
   handler: async () => ({}),
 });
-const tools = [lookup, handoff] as readonly BotTool[];
+/** An action an agent must approve: a call pauses the turn instead of running. */
+const refund = defineTool({
+  name: 'refund',
+  description: 'Refunds an order.',
+  input: z.object({ order: z.string(), amount: z.number().max(500) }),
+  kind: 'external',
+  policy: 'approve',
+  pause: { policy: 'approve', summary: (input) => `Refund ${JSON.stringify(input)}`, teamId: null, timeoutSeconds: 60 },
+  handler: async () => {
+    throw new Error('a paused call never runs in the loop');
+  },
+});
+const tools = [lookup, handoff, refund] as readonly BotTool[];
 
 function options(model: ChatModel, overrides: Partial<ModelLoopOptions> = {}) {
   const texts: string[] = [];
@@ -62,6 +74,7 @@ function options(model: ChatModel, overrides: Partial<ModelLoopOptions> = {}) {
       return { ok: true, output: { status: 'shipped' }, tool: tools.find((tool) => tool.name === call.name)! };
     },
     progress: emptyProgress(),
+    pauseRefusal: () => null,
     ...overrides,
   };
   return { options: result, texts, calls };
@@ -78,10 +91,16 @@ describe('runModelLoop', () => {
       ],
     ]);
     const { options: loop, texts } = options(model);
-    expect(await runModelLoop(loop)).toEqual({ text: 'Hello there.', stopReason: 'end_turn', handoffReason: null, rounds: 1 });
+    expect(await runModelLoop(loop)).toEqual({
+      text: 'Hello there.',
+      stopReason: 'end_turn',
+      handoffReason: null,
+      paused: null,
+      rounds: 1,
+    });
     expect(texts).toEqual(['Hello', ' there.']);
     expect(loop.progress.usage).toEqual(usage);
-    expect(model.requests[0]!.tools.map((tool) => tool.name)).toEqual(['lookup', 'handoff']);
+    expect(model.requests[0]!.tools.map((tool) => tool.name)).toEqual(['lookup', 'handoff', 'refund']);
   });
 
   it('runs the tool calls a round asks for and gives the results to the next round', async () => {
@@ -95,7 +114,7 @@ describe('runModelLoop', () => {
     ]);
     const { options: loop, calls } = options(model);
     const result = await runModelLoop(loop);
-    expect(result).toEqual({ text: 'Checking. It shipped.', stopReason: 'end_turn', handoffReason: null, rounds: 2 });
+    expect(result).toEqual({ text: 'Checking. It shipped.', stopReason: 'end_turn', handoffReason: null, paused: null, rounds: 2 });
     expect(calls).toEqual([{ type: 'tool-call', id: 'call-1', name: 'lookup', input: { order: '42' } }]);
     expect(model.requests[1]!.messages.slice(1)).toEqual([
       {
@@ -136,7 +155,13 @@ describe('runModelLoop', () => {
       [{ type: 'tool-call', id: 'call-1', name: 'handoff', input: { reason: 'billing question' } }, finish('tool_use')],
     ]);
     const { options: loop } = options(model);
-    expect(await runModelLoop(loop)).toEqual({ text: '', stopReason: 'tool_use', handoffReason: 'billing question', rounds: 1 });
+    expect(await runModelLoop(loop)).toEqual({
+      text: '',
+      stopReason: 'tool_use',
+      handoffReason: 'billing question',
+      paused: null,
+      rounds: 1,
+    });
     expect(model.requests).toHaveLength(1);
   });
 
@@ -196,5 +221,46 @@ describe('runModelLoop', () => {
     const { options: loop } = options(model);
     await runModelLoop(loop);
     expect(loop.progress.quickReplies).toBeNull();
+  });
+
+  it('pauses on a call that waits for a decision: the calls before it ran, the ones after it do not', async () => {
+    const model = scriptedModel([
+      [
+        { type: 'text-delta', text: 'Checking.' },
+        { type: 'tool-call', id: 'a', name: 'lookup', input: { order: '1' } },
+        { type: 'tool-call', id: 'b', name: 'refund', input: { order: '1', amount: 20 } },
+        { type: 'tool-call', id: 'c', name: 'lookup', input: { order: '2' } },
+        finish('tool_use'),
+      ],
+    ]);
+    const { options: loopOptions, calls } = options(model);
+    const result = await runModelLoop(loopOptions);
+    expect(result.paused).toMatchObject({ id: 'b', name: 'refund', input: { order: '1', amount: 20 } });
+    expect(result.paused?.tool.pause.policy).toBe('approve');
+    expect(result.text).toBe('Checking.');
+    expect(calls.map((call) => call.id)).toEqual(['a']);
+    expect(loopOptions.progress.toolLog.map((entry) => entry.toolUseId)).toEqual(['a']);
+    expect(model.requests).toHaveLength(1);
+  });
+
+  it('gives the model the refusal instead of pausing when the input is invalid or another call waits', async () => {
+    const refusals = ['Another action waits.'];
+    const model = scriptedModel([
+      [{ type: 'tool-call', id: 'x', name: 'refund', input: { order: '1', amount: 9000 } }, finish('tool_use')],
+      [{ type: 'tool-call', id: 'y', name: 'refund', input: { order: '1', amount: 20 } }, finish('tool_use')],
+      [{ type: 'text-delta', text: 'It is waiting.' }, finish('end_turn')],
+    ]);
+    const { options: loopOptions } = options(model, { pauseRefusal: () => refusals.shift() ?? null });
+    // The first call is invalid (checked before the refusal is asked for); the second meets the waiting one.
+    const result = await runModelLoop(loopOptions);
+    expect(result.paused).toBeNull();
+    expect(result.text).toBe('It is waiting.');
+    const logged = loopOptions.progress.toolLog;
+    expect(logged.map((entry) => [entry.toolUseId, entry.success, entry.policy])).toEqual([
+      ['x', false, 'approve'],
+      ['y', false, 'approve'],
+    ]);
+    expect(logged[0]!.error).toMatch(/^Invalid input: amount/);
+    expect(logged[1]!.error).toBe('Another action waits.');
   });
 });

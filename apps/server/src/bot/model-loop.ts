@@ -6,7 +6,7 @@
  */
 import { abortable } from './abortable.js';
 import { emptyUsage, type ChatMessage, type ChatModel, type ChatRequest, type ContentBlock, type Usage } from './model.js';
-import { inputToLog, toToolSpecs, type BotTool, type ReplyAttachment, type ToolOutcome } from './tools/registry.js';
+import { inputToLog, parseInput, toToolSpecs, type BotTool, type ReplyAttachment, type ToolOutcome } from './tools/registry.js';
 
 /** One tool call as the turn logs it (`tool_calls`). */
 export interface ToolLog {
@@ -16,8 +16,10 @@ export interface ToolLog {
   output: unknown;
   error: string | null;
   success: boolean;
-  /** The policy of an admin's action (`auto`); null for the built-in tools. */
+  /** The policy of an admin's action (`auto`, `confirm`, `approve`); null for the built-in tools. */
   policy: string | null;
+  /** The pending action that held a `confirm` or `approve` call for its decision. */
+  pendingActionId?: string | null;
   durationMs: number;
 }
 
@@ -58,6 +60,11 @@ export interface ModelLoopOptions {
   onText(text: string): void;
   /** Runs one tool call; the loop logs and returns its outcome to the model. */
   runToolCall(call: ToolCall): Promise<ToolOutcome>;
+  /**
+   * Why a call of a tool that pauses (`confirm`, `approve`) can't pause now (another call waits for its decision), for
+   * the model to read; null when it may.
+   */
+  pauseRefusal(): string | null;
   progress: LoopProgress;
 }
 
@@ -69,7 +76,17 @@ export interface ModelLoopResult {
   stopReason: string | null;
   /** Set when a handoff tool succeeded: the turn ends and a person takes over. */
   handoffReason: string | null;
+  /**
+   * Set when the model called a tool that waits for a decision (with input its schema accepts): the turn ends and asks
+   * for it. Calls the model made after it in the same round are not run.
+   */
+  paused: PausedCall | null;
   rounds: number;
+}
+
+/** A call that waits for a decision, with the tool it calls. */
+export interface PausedCall extends ToolCall {
+  tool: BotTool & { pause: NonNullable<BotTool['pause']> };
 }
 
 /** Runs the loop. Throws what the model or a tool call throws (an abort included); `progress` is up to date then. */
@@ -100,8 +117,8 @@ export async function runModelLoop(options: ModelLoopOptions): Promise<ModelLoop
         if (part.quickReplies) progress.quickReplies = [...part.quickReplies];
       }
     }
-    if (stopReason !== 'tool_use' || calls.length === 0) return { text, stopReason, handoffReason: null, rounds };
-    if (rounds >= options.maxToolRounds) return { text, stopReason: 'max_tool_rounds', handoffReason: null, rounds };
+    if (stopReason !== 'tool_use' || calls.length === 0) return { text, stopReason, handoffReason: null, paused: null, rounds };
+    if (rounds >= options.maxToolRounds) return { text, stopReason: 'max_tool_rounds', handoffReason: null, paused: null, rounds };
 
     const assistantBlocks: ContentBlock[] = roundText ? [{ type: 'text', text: roundText }] : [];
     const results: ContentBlock[] = [];
@@ -109,7 +126,19 @@ export async function runModelLoop(options: ModelLoopOptions): Promise<ModelLoop
     for (const call of calls) {
       assistantBlocks.push({ type: 'tool_use', id: call.id, name: call.name, input: call.input });
       const startedAt = performance.now();
-      const outcome = await options.runToolCall(call);
+      const pausing = tools.find((tool) => tool.name === call.name && tool.pause);
+      let outcome: ToolOutcome;
+      if (pausing) {
+        // Checked as if it ran: a call the decision could never run is the model's to correct now, not the visitor's.
+        const parsed = parseInput(pausing, call.input);
+        const refusal = parsed.ok ? options.pauseRefusal() : parsed.error;
+        if (refusal === null) {
+          return { text, stopReason, handoffReason: null, paused: { ...call, tool: pausing as PausedCall['tool'] }, rounds };
+        }
+        outcome = { ok: false, error: refusal, tool: pausing };
+      } else {
+        outcome = await options.runToolCall(call);
+      }
       progress.toolLog.push({
         toolUseId: call.id,
         tool: call.name,
@@ -133,7 +162,7 @@ export async function runModelLoop(options: ModelLoopOptions): Promise<ModelLoop
       });
     }
     // A handoff ends the turn: the human takes it from here.
-    if (handoffReason !== null) return { text, stopReason, handoffReason, rounds };
+    if (handoffReason !== null) return { text, stopReason, handoffReason, paused: null, rounds };
     messages.push({ role: 'assistant', content: assistantBlocks }, { role: 'user', content: results });
   }
 }

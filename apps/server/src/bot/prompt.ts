@@ -71,6 +71,29 @@ export function withKnowledge(turns: readonly ChatMessage[], knowledgeBlock: str
 }
 
 /**
+ * The conversation with a call that waited for a decision put back at its end: the model's `tool_use` (after what it
+ * said, or after what the visitor wrote since) and the call's result, run or refused, as the newest turn; the model
+ * goes on from there. Add it after the knowledge block and images, which belong to the visitor's turn before it.
+ */
+export function withResumedCall(
+  turns: readonly ChatMessage[],
+  call: { id: string; name: string; input: unknown },
+  result: { content: string; isError: boolean },
+): ChatMessage[] {
+  const use = { type: 'tool_use' as const, id: call.id, name: call.name, input: call.input };
+  const answer: ChatMessage = {
+    role: 'user',
+    content: [{ type: 'tool_result', tool_use_id: call.id, content: result.content, ...(result.isError ? { is_error: true } : {}) }],
+  };
+  const last = turns.at(-1);
+  if (last?.role === 'assistant') {
+    const content = typeof last.content === 'string' ? [{ type: 'text' as const, text: last.content }] : last.content;
+    return [...turns.slice(0, -1), { role: 'assistant', content: [...content, use] }, answer];
+  }
+  return [...turns, { role: 'assistant', content: [use] }, answer];
+}
+
+/**
  * What the model is told of a visitor's files: their names, types and sizes (it can't open them; a person can). Names
  * are the visitor's words, so they go through the same neutralising as the text.
  */

@@ -27,6 +27,8 @@ import { searchKnowledgeBase } from './tools/search-knowledge-base.js';
 import type { ActionRunner } from '../actions/run-action.js';
 import type { ModelImageReader } from '../attachments/model-images.js';
 import { runClaimedTurn, type TurnDependencies } from './turn.js';
+import { expireDueActions, toPendingAction, withdrawActions, type PendingActionRow } from './pending-actions.js';
+import { organizationRoom } from '../plugins/io.js';
 import { claimTurn, findStrandedTurns, HEARTBEAT_MS, releaseAllClaims, renewClaim, replyTimingOf } from './turn-claim.js';
 
 /** Runs bot turns; decorated on the app as `app.bot`. */
@@ -47,6 +49,11 @@ export interface BotRunner {
   cancel(conversationId: string): void;
   /** Carries out the bot's effects of a committed transition (start or cancel a turn); ignores the others. */
   perform(conversation: ConversationRef, effects: readonly Effect[]): void;
+  /**
+   * A call waiting for a decision was decided (or changed otherwise): tells the organization's agents, and schedules the
+   * turn that resumes it.
+   */
+  actionDecided(row: PendingActionRow): void;
   /** Resolves when no turn runs or waits for a pause in this process (tests, shutdown). */
   idle(): Promise<void>;
   /**
@@ -56,7 +63,8 @@ export interface BotRunner {
   dropWaiting(): void;
   /**
    * Schedules turns for `bot` conversations whose visitor waits for an answer but no live turn owns them (their process
-   * crashed, or a message arrived just as a turn ended). Returns how many were scheduled.
+   * crashed, or a message arrived just as a turn ended), and for calls whose decision timed out (after deciding them
+   * `expired`). Returns how many were scheduled.
    */
   resumeStranded(): Promise<number>;
   /**
@@ -214,10 +222,18 @@ export function createBotRunner(deps: {
     schedule(conversationId);
   }
 
+  function announce(rows: readonly PendingActionRow[]) {
+    for (const row of rows) realtime.agents.to(organizationRoom(row.organizationId)).emit('pending-action:updated', toPendingAction(row));
+  }
+
   const runner: BotRunner = {
     mode,
     model,
     schedule,
+    actionDecided(row) {
+      announce([row]);
+      if (row.resumedAt === null) schedule(row.conversationId);
+    },
     visitorTyping(conversationId, typing) {
       const wait = waiting.get(conversationId);
       if (!wait) return;
@@ -241,6 +257,10 @@ export function createBotRunner(deps: {
         if (effect.type === 'run-bot-turn') schedule(conversationId);
         else if (effect.type === 'cancel-bot-turn') {
           running.get(conversationId)?.controller.abort();
+          // The bot no longer has the conversation: what it waited for is withdrawn (a person decides from here).
+          withdrawActions(db, conversationId)
+            .then(announce)
+            .catch((error: unknown) => log.warn({ err: error, conversationId }, 'could not withdraw the pending actions'));
           // A turn still waiting for the visitor's pause is tried now, and finds the conversation no longer the bot's.
           const wait = waiting.get(conversationId);
           if (wait) end(conversationId, wait);
@@ -248,10 +268,12 @@ export function createBotRunner(deps: {
       }
     },
     async resumeStranded() {
+      const expired = await expireDueActions(db);
+      for (const row of expired) runner.actionDecided(row);
       // This process's own turns are alive whatever the clock says (a long pause of the event loop delays heartbeats).
       const resumable = (await findStrandedTurns(db)).filter((id) => !running.has(id) && !waiting.has(id));
       for (const id of resumable) schedule(id);
-      return resumable.length;
+      return resumable.length + expired.filter((row) => row.resumedAt === null).length;
     },
     async resumeAfterRestart() {
       const released = await releaseAllClaims(db);

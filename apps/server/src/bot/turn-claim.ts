@@ -8,6 +8,7 @@ import { conversations, messages, widgets, type Database, type Transaction } fro
 import { and, eq, isNotNull, isNull, lt, or, sql } from 'drizzle-orm';
 import type { ConversationPatch } from '../conversations/append-message.js';
 import { botConfigSchema, type ReplyTiming } from '../widgets/bot-config.js';
+import { hasDecidedAction } from './pending-actions.js';
 
 /** How often a running turn renews its claim and checks it still owns the conversation. */
 export const HEARTBEAT_MS = 2000;
@@ -26,16 +27,22 @@ type ConversationRow = typeof conversations.$inferSelect;
 /** The turn holding the claim stopped renewing it: its process is dead (or cut off from the database). */
 const claimExpired = lt(conversations.botTurnStartedAt, sql`now() - make_interval(secs => ${TURN_LEASE_SECONDS})`);
 
-/** A visitor message after the last one the bot answered: the conversation waits for a bot turn. */
-const waitsForBot = sql`exists (select 1 from ${messages} where ${messages.conversationId} = ${conversations.id} and ${messages.seq} > ${conversations.botAnsweredSeq} and ${messages.authorKind} = 'visitor')`;
+/**
+ * A visitor message after the last one the bot answered, or a decided action call no turn resumed yet
+ * (`pending-actions.ts`): the conversation waits for a bot turn.
+ */
+const waitsForBot = or(
+  sql`exists (select 1 from ${messages} where ${messages.conversationId} = ${conversations.id} and ${messages.seq} > ${conversations.botAnsweredSeq} and ${messages.authorKind} = 'visitor')`,
+  hasDecidedAction,
+)!;
 
 /** The conversation is in `bot` status and `turnId` holds its claim. */
 const ownedBy = (conversationId: string, turnId: string) =>
   and(eq(conversations.id, conversationId), eq(conversations.botTurnId, turnId), eq(conversations.status, 'bot'));
 
 /**
- * Claims the conversation for turn `turnId`: only a `bot` conversation with an unanswered visitor message and no live
- * claim can be claimed. Returns the conversation as claimed, or undefined.
+ * Claims the conversation for turn `turnId`: only a `bot` conversation with an unanswered visitor message (or a decided
+ * action call to resume) and no live claim can be claimed. Returns the conversation as claimed, or undefined.
  */
 export async function claimTurn(db: Database, conversationId: string, turnId: string): Promise<ConversationRow | undefined> {
   const [claimed] = await db

@@ -30,14 +30,16 @@ import { botConfigSchema, DEFAULT_BOT_MODEL, type HandoffRules } from '../widget
 import { dailyUsageUpsert } from './daily-usage.js';
 import { asksForHuman, describeFailure, notHelpfulCount, repliesWithoutSource, saysNotHelpful } from './handoff-rule.js';
 import { emptyUsage, type ChatMessage, type ChatModel, type ModelProvider, type Usage } from './model.js';
-import { emptyProgress, runModelLoop, type ToolCall } from './model-loop.js';
+import { actionPhrases } from './action-phrases.js';
+import { emptyProgress, runModelLoop, type PausedCall, type ToolCall } from './model-loop.js';
 import { OFFLINE_MODEL } from './offline-model.js';
 import { costOf } from './prices.js';
-import { buildHistory, buildSystemPrompt, withImages, withKnowledge } from './prompt.js';
+import { insertPendingAction, settleAtTurnStart, toPendingAction, withdrawActions, type PendingActionRow } from './pending-actions.js';
+import { buildHistory, buildSystemPrompt, withImages, withKnowledge, withResumedCall } from './prompt.js';
 import { botReplyNeedsNoTransition, storePlainReply } from './store-reply.js';
 import { httpActionTools } from './tools/http-actions.js';
 import { mcpServerTools } from './tools/mcp-tools.js';
-import { runTool, type BotTool, type ToolContext } from './tools/registry.js';
+import { parseInput, runTool, type BotTool, type ToolContext } from './tools/registry.js';
 import { lockOwnedConversation, ownedByCondition, releaseClaim, releasedClaim } from './turn-claim.js';
 import { formatKnowledgeBlock, TurnSources } from './turn-sources.js';
 
@@ -50,6 +52,9 @@ const HANDOFF_REPLY = "I'm connecting you with a person from our team. They'll r
 const FAILURE_REPLY = "Sorry, I can't answer right now. If you'd like, ask for a person and someone from our team will reply here.";
 /** The apology when the widget's `onProviderFailure` rule hands the conversation to a person with it. */
 const FAILURE_HANDOFF_REPLY = "Sorry, I can't answer right now. I'm connecting you with a person from our team; they'll reply right here.";
+
+/** The longest summary of a paused call shown to the visitor and agents. */
+const SUMMARY_MAX = 500;
 
 /** Events that both the visitor and the agent namespaces carry with the same payload. */
 type SharedEvent = 'message:created' | 'bot:reply-start' | 'bot:reply-delta' | 'bot:reply-end';
@@ -164,6 +169,16 @@ export async function runClaimedTurn(deps: TurnDependencies, turn: ClaimedTurn):
       await listMessages(db, conversationId, { afterSeq: Math.max(0, claimed.lastSeq - HISTORY_MESSAGES), limit: HISTORY_MESSAGES })
     ).messages.filter((message) => message.seq <= claimed.lastSeq);
     const pending = history.filter((message) => message.author.kind === 'visitor' && message.seq > claimed.botAnsweredSeq);
+    // Calls waiting for a decision: the visitor's first message may answer a confirmation; a decided call is claimed
+    // here, by this turn alone, and resumed below.
+    const heldCalls = await db.transaction(async (tx) =>
+      (await lockOwnedConversation(tx, conversationId, turnId)) ? settleAtTurnStart(tx, conversationId, pending[0]?.body ?? null) : null,
+    );
+    if (!heldCalls) {
+      controller.abort(new Error('The conversation was taken over.'));
+      throw cancelled.reason;
+    }
+    announceActions(heldCalls.changed);
 
     // The rules on the visitor's words always work, whatever the model does: checked before any model call. Asking
     // for a human goes first; then "that didn't help", once the visitor has said it often enough.
@@ -203,7 +218,7 @@ export async function runClaimedTurn(deps: TurnDependencies, turn: ClaimedTurn):
             log.warn({ err: error, conversationId }, 'could not read the visitor images; answering without them');
             return [];
           });
-    const messages: ChatMessage[] = withImages(
+    let messages: ChatMessage[] = withImages(
       withKnowledge(buildHistory(history, claimed.botAnsweredSeq, botConfig.historyTokenBudget), formatKnowledgeBlock(passages)),
       images,
     );
@@ -230,6 +245,12 @@ export async function runClaimedTurn(deps: TurnDependencies, turn: ClaimedTurn):
                   })
               : []),
           ];
+    if (heldCalls.resume) {
+      const { resume } = heldCalls;
+      const result = await resumeCall(resume, settings.defaultCountry, visitorText);
+      messages = withResumedCall(messages, { id: resume.toolUseId, name: resume.tool, input: resume.input }, result);
+    }
+    const { waiting } = heldCalls;
     const deadline = AbortSignal.timeout(config.anthropic.timeoutMs * (config.anthropic.maxRetries + 1));
     const signal = AbortSignal.any([cancelled, deadline]);
     let ttft: number | null = null;
@@ -238,7 +259,7 @@ export async function runClaimedTurn(deps: TurnDependencies, turn: ClaimedTurn):
       model: deps.model,
       request: {
         model: chosenModel,
-        system: buildSystemPrompt(botConfig, settings),
+        system: buildSystemPrompt(botConfig, settings) + (waiting ? waitingNote(waiting) : ''),
         messages,
         maxTokens: botConfig.maxTokens,
         knowledge: { greeting: settings.greeting, passages },
@@ -258,7 +279,21 @@ export async function runClaimedTurn(deps: TurnDependencies, turn: ClaimedTurn):
         emit('bot:reply-delta', { conversationId, messageId, delta: text });
       },
       runToolCall: (call) => runToolCall(call, settings.defaultCountry, visitorText),
+      pauseRefusal: () =>
+        waiting
+          ? `Another action (${waiting.tool}) is waiting for a decision; this one can't be asked for until it is decided. Tell the visitor.`
+          : null,
     });
+    if (result.paused) {
+      await finishPaused(result.paused, result.text, {
+        locale: settings.locale,
+        modelId: chosenModel,
+        ttft,
+        stopReason: result.stopReason,
+        rounds: result.rounds,
+      });
+      return;
+    }
     const text = result.handoffReason !== null && !result.text.trim() ? HANDOFF_REPLY : result.text;
     if (!text.trim()) throw new EmptyReplyError(`The model returned no text (stop reason ${result.stopReason ?? 'none'}).`);
     await finish({
@@ -351,6 +386,110 @@ export async function runClaimedTurn(deps: TurnDependencies, turn: ClaimedTurn):
     });
   }
 
+  /**
+   * Resumes a decided call: runs it (confirmed, approved) as the model asked for it then, or says why it didn't run.
+   * Either way it goes in `tool_calls` with its policy and the pending action that holds its decision.
+   */
+  async function resumeCall(row: PendingActionRow, defaultCountry: string | undefined, visitorText: string) {
+    const callStartedAt = performance.now();
+    const call = { id: row.toolUseId, name: row.tool, input: row.input };
+    let result: { content: string; isError: boolean };
+    let output: unknown = null;
+    if (row.status === 'confirmed' || row.status === 'approved') {
+      const outcome = tools.some((tool) => tool.name === row.tool)
+        ? await runToolCall(call, defaultCountry, visitorText)
+        : ({ ok: false, error: `The action ${row.tool} is no longer available, so it was not run. Tell the visitor.` } as const);
+      if (outcome.ok) output = outcome.output;
+      result = outcome.ok ? { content: JSON.stringify(outcome.output), isError: false } : { content: outcome.error, isError: true };
+    } else {
+      result = { content: refusalOf(row), isError: true };
+    }
+    progress.toolLog.push({
+      toolUseId: row.toolUseId,
+      tool: row.tool,
+      input: row.input ?? null,
+      output,
+      error: result.isError ? result.content : null,
+      success: !result.isError,
+      policy: row.policy,
+      pendingActionId: row.id,
+      durationMs: Math.round(performance.now() - callStartedAt),
+    });
+    return result;
+  }
+
+  /**
+   * Ends the turn on a call that waits for a decision: the bot's message says what will happen (with Confirm and
+   * Cancel for the visitor, or the wait for a colleague's approval), stored with the pending call in one transaction.
+   */
+  async function finishPaused(
+    paused: PausedCall,
+    text: string,
+    reply: { locale: string; modelId: string; ttft: number | null; stopReason: string | null; rounds: number },
+  ) {
+    const { pause } = paused.tool;
+    const parsed = parseInput(paused.tool, paused.input);
+    const summary = truncate(pause.summary(parsed.ok ? parsed.data : paused.input), SUMMARY_MAX);
+    const phrases = actionPhrases(reply.locale);
+    const ask = pause.policy === 'confirm' ? phrases.askToConfirm(summary) : phrases.awaitingApproval(summary);
+    // The stored body is what was streamed and then the question, as one more delta.
+    const delta = streamStarted ? `${text.trim() ? '\n\n' : ''}${ask}` : ask;
+    if (!streamStarted) {
+      streamStarted = true;
+      emit('bot:reply-start', {
+        conversationId,
+        messageId,
+        author: { kind: 'bot', id: null, name: botDisplayName ?? '' },
+        createdAt: new Date().toISOString(),
+      });
+    }
+    emit('bot:reply-delta', { conversationId, messageId, delta });
+    const body = text + delta;
+    const actionId = randomUUID();
+    const latencyMs = Math.round(performance.now() - startedAt);
+    let stored: PendingActionRow | null = null;
+    await storeWithTransition({
+      message: {
+        id: messageId,
+        clientId: `bot-${turnId}`,
+        body,
+        metadata: {
+          model: reply.modelId,
+          authorName: botDisplayName,
+          action: { id: actionId, policy: pause.policy, summary },
+          ...(pause.policy === 'confirm' ? { quickReplies: [phrases.confirm, phrases.cancel] } : {}),
+        },
+      },
+      handoff: null,
+      async record(tx, organizationId) {
+        await recordReply(tx, organizationId, { ...reply, usage: progress.usage }, latencyMs, sources.shown(body, progress.citations));
+        stored = await insertPendingAction(tx, {
+          id: actionId,
+          organizationId,
+          conversationId,
+          messageId,
+          turnId,
+          toolUseId: paused.id,
+          tool: paused.name,
+          input: paused.input ?? null,
+          policy: pause.policy,
+          summary,
+          confirmLabel: pause.policy === 'confirm' ? phrases.confirm : null,
+          cancelLabel: pause.policy === 'confirm' ? phrases.cancel : null,
+          teamId: pause.policy === 'approve' ? pause.teamId : null,
+          timeoutSeconds: pause.timeoutSeconds,
+        });
+      },
+    });
+    if (stored) announceActions([stored]);
+  }
+
+  /** Tells the organization's agents that calls started waiting or were decided. */
+  function announceActions(rows: readonly PendingActionRow[]) {
+    for (const row of rows)
+      deps.realtime.agents.to(organizationRoom(claimed.organizationId)).emit('pending-action:updated', toPendingAction(row));
+  }
+
   /** Ends the streamed reply, if one started: once, whatever ends it first. */
   function endStream(status: 'complete' | 'cancelled' | 'failed') {
     if (!streamStarted || streamEnded) return;
@@ -426,23 +565,32 @@ export async function runClaimedTurn(deps: TurnDependencies, turn: ClaimedTurn):
     await storeWithTransition({
       message: { id: messageId, clientId: `bot-${turnId}`, body: reply.text, metadata },
       handoff,
-      async record(tx, organizationId) {
-        await insertToolLog(tx, messageId);
-        await tx.insert(botReplies).values({
-          messageId,
-          conversationId,
-          organizationId,
-          model: reply.modelId,
-          ...reply.usage,
-          timeToFirstTokenMs: reply.ttft,
-          latencyMs,
-          stopReason: reply.stopReason,
-          rounds: reply.rounds,
-          sources: shown,
-        });
-        await recordUsage(tx, reply.modelId, reply.usage, 1);
-      },
+      record: (tx, organizationId) => recordReply(tx, organizationId, reply, latencyMs, shown),
     });
+  }
+
+  /** A stored reply's bookkeeping: its tool calls, how it was produced (`bot_replies`) and its usage. */
+  async function recordReply(
+    tx: Transaction,
+    organizationId: string,
+    reply: Pick<Reply, 'modelId' | 'usage' | 'ttft' | 'stopReason' | 'rounds'>,
+    latencyMs: number,
+    shown: ReturnType<TurnSources['shown']>,
+  ) {
+    await insertToolLog(tx, messageId);
+    await tx.insert(botReplies).values({
+      messageId,
+      conversationId,
+      organizationId,
+      model: reply.modelId,
+      ...reply.usage,
+      timeToFirstTokenMs: reply.ttft,
+      latencyMs,
+      stopReason: reply.stopReason,
+      rounds: reply.rounds,
+      sources: shown,
+    });
+    await recordUsage(tx, reply.modelId, reply.usage, 1);
   }
 
   /**
@@ -478,6 +626,8 @@ export async function runClaimedTurn(deps: TurnDependencies, turn: ClaimedTurn):
       // After the reply, as the visitor reads it: the handoff's "A person was asked to join", the queue position.
       const systemMessages = await appendSystemMessages(tx, appended!.conversation, [...plan.messages, ...(handoff?.messages ?? [])]);
       await write.record(tx, conversation.organizationId);
+      // A handoff takes the conversation from the bot: what it waited for is withdrawn with it.
+      const withdrawn = handoff ? await withdrawActions(tx as unknown as Database, conversationId) : [];
       const [current] = systemMessages.length > 0 ? await tx.select().from(conversations).where(eq(conversations.id, conversationId)) : [];
       return {
         message: appended!.message,
@@ -486,6 +636,7 @@ export async function runClaimedTurn(deps: TurnDependencies, turn: ClaimedTurn):
         changed: handoff !== null,
         // This turn is the one the handoff cancels, and it is over: what is left is routing's nudge.
         effects: (handoff?.effects ?? []).filter((effect) => effect.type !== 'cancel-bot-turn'),
+        withdrawn,
       };
     });
     if (!stored) {
@@ -495,6 +646,7 @@ export async function runClaimedTurn(deps: TurnDependencies, turn: ClaimedTurn):
     emit('message:created', toMessage(stored.message, botDisplayName));
     endStream('complete');
     for (const systemMessage of stored.systemMessages) emit('message:created', systemMessage);
+    announceActions(stored.withdrawn);
     if (stored.changed) {
       // Stored and announced as complete already: a failure to announce the handoff must not look like a failed turn.
       await announceConversation(deps.realtime, db, stored.conversation).catch((error: unknown) =>
@@ -539,4 +691,30 @@ export async function runClaimedTurn(deps: TurnDependencies, turn: ClaimedTurn):
         );
     }
   }
+}
+
+/** What the model is told while a call waits for an agent's approval. */
+function waitingNote(waiting: PendingActionRow): string {
+  return `\n\nAn action you asked for is waiting for a colleague's approval: ${waiting.summary} (${waiting.tool}). The conversation goes on meanwhile; don't promise an outcome, and don't ask for it again. When it is decided, you'll get its result.`;
+}
+
+/** Why a decided call did not run, as the model is told. */
+function refusalOf(row: PendingActionRow): string {
+  const note = row.note ? ` Their note: ${row.note}` : '';
+  switch (row.status) {
+    case 'cancelled':
+      return "The visitor chose Cancel: the action was not run. Don't run it unless they ask for it again.";
+    case 'rejected':
+      return `${row.decidedByName ?? 'A colleague'} from the team did not approve the action, so it was not run.${note} Tell the visitor.`;
+    case 'expired':
+      return 'Nobody from the team decided in time, so the action was not run. Tell the visitor, and offer to connect them with a person.';
+    default:
+      return `The action was not run (${row.status}).`;
+  }
+}
+
+/** At most `max` characters (code points), with an ellipsis when cut. */
+function truncate(text: string, max: number): string {
+  const characters = [...text];
+  return characters.length <= max ? text : `${characters.slice(0, max - 1).join('')}…`;
 }

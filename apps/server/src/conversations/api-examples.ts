@@ -308,6 +308,8 @@ export const toolCallExample = {
   },
   error: null,
   success: true,
+  policy: null,
+  decision: null,
   durationMs: 184,
   createdAt: botMessageExample.createdAt,
 } satisfies ToolCall;
@@ -329,6 +331,8 @@ export const toolCallListExample = {
       },
       error: null,
       success: true,
+      policy: null,
+      decision: null,
       durationMs: 1,
       createdAt: botMessageExample.createdAt,
     },

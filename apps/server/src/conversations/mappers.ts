@@ -2,6 +2,7 @@ import type { conversations, messages, tickets } from '@parley/db';
 import {
   attachmentSchema,
   citationSchema,
+  messageActionSchema,
   quickRepliesSchema,
   systemEventSchema,
   type ConversationSummary,
@@ -45,6 +46,11 @@ export function toMessage(row: MessageRow, authorName: string | null = null): Me
     // Written by the send that claimed the files (`claimAttachments`); checked for the same reason.
     const attachments = storedAttachmentsSchema.safeParse(row.metadata.attachments);
     if (attachments.success && attachments.data.length > 0) message.attachments = attachments.data;
+  }
+  if (row.authorKind === 'bot' && row.metadata.action !== undefined) {
+    // Written by the bot turn that paused for a decision (`bot/pending-actions.ts`); checked for the same reason.
+    const action = messageActionSchema.safeParse(row.metadata.action);
+    if (action.success) message.action = action.data;
   }
   if (row.authorKind === 'system' && row.metadata.event !== undefined) {
     // Written by the transition's writer (system-messages.ts); checked for the same reason.

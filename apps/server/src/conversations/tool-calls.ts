@@ -4,7 +4,7 @@
  * route or event carries them.
  * @module
  */
-import { toolCalls, type Database } from '@parley/db';
+import { pendingActions, toolCalls, type Database } from '@parley/db';
 import { toolCallListSchema, type ToolCall } from '@parley/protocol';
 import { asc, eq } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
@@ -15,10 +15,18 @@ import { organizationIdOf } from '../auth/caller.js';
 import { toolCallListExample } from './api-examples.js';
 
 type ToolCallRow = typeof toolCalls.$inferSelect;
+type PendingActionRow = typeof pendingActions.$inferSelect;
 
 const toolCallParamsSchema = z.object({ conversationId: z.uuid() });
 
-function toToolCall(row: ToolCallRow): ToolCall {
+/** Who decided a paused call, as the transcript names them. */
+function decidedBy(pending: PendingActionRow): string | null {
+  if (pending.decidedByKind === 'visitor') return 'the visitor';
+  if (pending.decidedByKind === 'system') return pending.status === 'expired' ? 'timeout' : 'Parley';
+  return pending.decidedByName;
+}
+
+function toToolCall({ row, pending }: { row: ToolCallRow; pending: PendingActionRow | null }): ToolCall {
   return {
     id: String(row.id),
     messageId: row.messageId,
@@ -28,6 +36,8 @@ function toToolCall(row: ToolCallRow): ToolCall {
     output: (row.output ?? null) as ToolCall['output'],
     error: row.error,
     success: row.success,
+    policy: row.policy,
+    decision: pending ? { status: pending.status, by: decidedBy(pending) } : null,
     durationMs: row.durationMs,
     createdAt: row.createdAt.toISOString(),
   };
@@ -40,7 +50,12 @@ function toToolCall(row: ToolCallRow): ToolCall {
 export async function listToolCalls(db: Database, organizationId: string, conversationId: string): Promise<ToolCall[]> {
   await getConversationRow(db, organizationId, conversationId);
   // A turn stores its calls together, so they share a `createdAt`: the identity column keeps the order they were made.
-  const rows = await db.select().from(toolCalls).where(eq(toolCalls.conversationId, conversationId)).orderBy(asc(toolCalls.id));
+  const rows = await db
+    .select({ row: toolCalls, pending: pendingActions })
+    .from(toolCalls)
+    .leftJoin(pendingActions, eq(pendingActions.id, toolCalls.pendingActionId))
+    .where(eq(toolCalls.conversationId, conversationId))
+    .orderBy(asc(toolCalls.id));
   return rows.map(toToolCall);
 }
 

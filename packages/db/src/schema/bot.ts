@@ -16,7 +16,8 @@ import {
 } from 'drizzle-orm/pg-core';
 import { conversations } from './conversations.js';
 import { messages } from './messages.js';
-import { organizations } from './organizations.js';
+import { organizations, users } from './organizations.js';
+import { teams } from './teams.js';
 
 /** How a bot message was produced: model, tokens (including prompt-cache reads and writes), latency, stop reason. */
 export const botReplies = pgTable(
@@ -72,8 +73,10 @@ export const toolCalls = pgTable(
     output: jsonb(),
     error: text(),
     success: boolean().notNull(),
-    /** The policy an admin's action was called under (`auto`); null for the built-in tools. */
+    /** The policy an admin's action was called under (`auto`, `confirm`, `approve`); null for the built-in tools. */
     policy: text(),
+    /** For a `confirm` or `approve` call: the pending action that held it, whose row says who decided and when. */
+    pendingActionId: uuid().references(() => pendingActions.id, { onDelete: 'set null' }),
     durationMs: integer().notNull(),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
@@ -111,6 +114,12 @@ export const usageDaily = pgTable(
   (table) => [primaryKey({ columns: [table.organizationId, table.day, table.model, table.purpose] })],
 );
 
+/**
+ * When the bot may call an action: `auto` whenever the model decides to; `confirm` after the visitor confirms (Confirm /
+ * Cancel under the bot's message); `approve` after an agent approves (the turn pauses and resumes on the decision).
+ */
+export const botActionPolicies = ['auto', 'confirm', 'approve'] as const;
+
 /** The HTTP methods an action may use. */
 export const botActionMethods = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 
@@ -130,9 +139,16 @@ export const botActions = pgTable(
     name: text().notNull(),
     description: text().notNull(),
     enabled: boolean().notNull().default(true),
-    policy: text({ enum: ['auto'] })
-      .notNull()
-      .default('auto'),
+    policy: text({ enum: botActionPolicies }).notNull().default('auto'),
+    /**
+     * For `confirm` and `approve`: what the call will do, in plain words, with `{{field}}` for the inputs ("Refund order
+     * {{order_number}}"); empty: the action's name and its inputs.
+     */
+    confirmationText: text().notNull().default(''),
+    /** For `approve`: the team whose agents decide; null: any agent. Admins always may. */
+    approverTeamId: uuid().references(() => teams.id, { onDelete: 'set null' }),
+    /** For `confirm` and `approve`: how long a decision is waited for; then the call is treated as refused. */
+    decisionTimeoutSeconds: integer().notNull().default(900),
     method: text({ enum: botActionMethods }).notNull(),
     url: text().notNull(),
     headers: jsonb().$type<Record<string, string>>().notNull().default({}),
@@ -182,4 +198,66 @@ export const mcpServers = pgTable(
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (table) => [uniqueIndex().on(table.organizationId, table.name)],
+);
+
+/** Where a paused call stands: `pending` until someone decides, the decision, or `withdrawn` (a person took over, the visitor wrote something else). */
+export const pendingActionStatuses = ['pending', 'confirmed', 'cancelled', 'approved', 'rejected', 'expired', 'withdrawn'] as const;
+
+/**
+ * A tool call of the bot that waits for a decision (its action's policy is `confirm` or `approve`): the turn that made
+ * it stored the bot's message and ended; a decision (the visitor's, an agent's, or the timeout) lets the next turn of the
+ * conversation resume it: run the call (confirmed, approved) or tell the model it was refused. At most one per
+ * conversation waits at a time. `resumedAt` is the claim of that resumption: the call runs at most once.
+ */
+export const pendingActions = pgTable(
+  'pending_actions',
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    organizationId: uuid()
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    conversationId: uuid()
+      .notNull()
+      .references(() => conversations.id, { onDelete: 'cascade' }),
+    /** The bot message that asked: the Confirm / Cancel buttons, or the "waiting for approval" words. */
+    messageId: uuid().references(() => messages.id, { onDelete: 'set null' }),
+    /** The turn that paused. */
+    turnId: uuid().notNull(),
+    /** The model's `tool_use` id. */
+    toolUseId: text().notNull(),
+    tool: text().notNull(),
+    input: jsonb().notNull(),
+    policy: text({ enum: ['confirm', 'approve'] }).notNull(),
+    /** What the call will do, in plain words: the action's confirmation text with the inputs filled in. */
+    summary: text().notNull(),
+    /** `confirm`: the buttons' words, as the visitor saw them (their click sends one as a message). */
+    confirmLabel: text(),
+    cancelLabel: text(),
+    status: text({ enum: pendingActionStatuses }).notNull().default('pending'),
+    /** `approve`: the team whose agents decide; null: any agent. */
+    teamId: uuid().references(() => teams.id, { onDelete: 'set null' }),
+    expiresAt: timestamp({ withTimezone: true }).notNull(),
+    decidedAt: timestamp({ withTimezone: true }),
+    /** Who decided: `visitor`, `agent` (with `decidedById`) or `system` (the timeout, a takeover). */
+    decidedByKind: text({ enum: ['visitor', 'agent', 'system'] }),
+    decidedById: uuid().references(() => users.id, { onDelete: 'set null' }),
+    decidedByName: text(),
+    /** What the agent wrote with the decision; the model reads it. */
+    note: text(),
+    /** Set by the turn that resumes the call (it runs at most once); also for decisions that resume nothing. */
+    resumedAt: timestamp({ withTimezone: true }),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [
+    uniqueIndex('pending_actions_one_waiting')
+      .on(table.conversationId)
+      .where(sql`${table.status} = 'pending'`),
+    index('pending_actions_due')
+      .on(table.expiresAt)
+      .where(sql`${table.status} = 'pending'`),
+    index('pending_actions_to_resume')
+      .on(table.conversationId)
+      .where(sql`${table.status} <> 'pending' and ${table.resumedAt} is null`),
+    index().on(table.organizationId, table.status),
+  ],
 );

@@ -18,6 +18,7 @@ import { handoffRequestSchema, type BotReplyDelta, type BotReplyEnd, type BotRep
 import type { ConversationSummary, Message, QueueStatus, VisitorConversation } from '../models.js';
 import type { VisitorConversationList } from './history.js';
 import type { Note } from '../rest/notes.js';
+import type { PendingAction } from '../rest/pending-actions.js';
 import type { WebhookSubscription } from '../rest/webhooks.js';
 import {
   agentMessageSendSchema,
@@ -132,6 +133,11 @@ export interface AgentServerEvents {
   'assist:delta': (delta: AssistDelta) => void;
   /** The AI help this socket asked for ended (with its sources, or an error); to the requesting socket only. */
   'assist:end': (end: AssistEnd) => void;
+  /**
+   * A call of the bot's actions started waiting for a decision, or was decided (approved, rejected, confirmed, cancelled,
+   * expired, withdrawn); to the organization's agents.
+   */
+  'pending-action:updated': (action: PendingAction) => void;
   /** Parley paused a webhook subscription that kept failing; to the organization's admins only. */
   'webhook:paused': (webhook: WebhookSubscription) => void;
 }

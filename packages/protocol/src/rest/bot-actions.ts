@@ -19,6 +19,9 @@ export const BOT_ACTION_LIMITS = {
   /** Bytes of the input schema as JSON. */
   inputSchema: 20_000,
   timeoutMs: 30_000,
+  confirmationText: 500,
+  /** Seconds a `confirm` or `approve` call waits for its decision. */
+  decisionTimeoutSeconds: { min: 5, max: 86_400 },
 } as const;
 
 /** The HTTP methods an action may use. */
@@ -76,10 +79,12 @@ export const botActionSecretNameSchema = z
   .regex(/^[A-Za-z][A-Za-z0-9_]{0,63}$/, 'Letters, digits and underscores, starting with a letter, at most 64 characters.');
 
 /**
- * When the bot may call an action: `auto`, whenever the model decides to. (Asking the visitor to confirm, or an agent
- * to approve, comes with the policies of a later release.)
+ * When the bot may call an action: `auto`, whenever the model decides to; `confirm`, once the visitor confirms (the
+ * widget shows what will happen with Confirm / Cancel, and the turn waits); `approve`, once an agent approves (the
+ * conversation waits, the console shows an approval card, and the bot goes on after the decision; no decision in time
+ * counts as a refusal). No text the model reads (a document, a tool's output, the visitor's words) can change it.
  */
-export const botActionPolicySchema = z.enum(['auto']);
+export const botActionPolicySchema = z.enum(['auto', 'confirm', 'approve']);
 /** When the bot may call an action. */
 export type BotActionPolicy = z.infer<typeof botActionPolicySchema>;
 
@@ -120,6 +125,15 @@ export const botActionSchema = z.object({
   description: z.string(),
   enabled: z.boolean(),
   policy: botActionPolicySchema,
+  /**
+   * For `confirm` and `approve`: what a call will do, in plain words, with `{{field}}` for its inputs ("Refund order
+   * {{order_number}}"); empty: the action's name followed by its inputs.
+   */
+  confirmationText: z.string(),
+  /** For `approve`: the team whose agents decide; null: any agent. Admins always may. */
+  approverTeamId: z.string().nullable(),
+  /** For `confirm` and `approve`: how long the decision is waited for; then the call counts as refused. */
+  decisionTimeoutSeconds: z.number().int(),
   method: z.enum(BOT_ACTION_METHODS),
   url: z.string(),
   /** Header name → value template (`Bearer {{secrets.SHOP_API_KEY}}`). */
@@ -152,6 +166,12 @@ const responseFieldsSchema = z
   .array(z.string().regex(/^[A-Za-z0-9_$-]+(?:\.[A-Za-z0-9_$-]+)*$/, 'A dotted path, such as shipment.carrier.'))
   .max(BOT_ACTION_LIMITS.responseFields);
 const timeoutSchema = z.number().int().min(500).max(BOT_ACTION_LIMITS.timeoutMs);
+const confirmationTextSchema = storableTextSchema(BOT_ACTION_LIMITS.confirmationText);
+const decisionTimeoutSchema = z
+  .number()
+  .int()
+  .min(BOT_ACTION_LIMITS.decisionTimeoutSeconds.min)
+  .max(BOT_ACTION_LIMITS.decisionTimeoutSeconds.max);
 
 /** Body of `POST /api/bot/actions`. Secrets are given here (and in updates) and never shown again. */
 export const botActionCreateSchema = z.strictObject({
@@ -159,6 +179,9 @@ export const botActionCreateSchema = z.strictObject({
   description: storableTextSchema(BOT_ACTION_LIMITS.description).pipe(z.string().min(1, 'Say what the action does and when to use it.')),
   enabled: z.boolean().default(true),
   policy: botActionPolicySchema.default('auto'),
+  confirmationText: confirmationTextSchema.default(''),
+  approverTeamId: z.uuid().nullable().default(null),
+  decisionTimeoutSeconds: decisionTimeoutSchema.default(900),
   method: z.enum(BOT_ACTION_METHODS),
   url: botActionUrlSchema,
   headers: headersSchema.default({}),
@@ -185,6 +208,9 @@ export const botActionUpdateSchema = z.strictObject({
     .optional(),
   enabled: z.boolean().optional(),
   policy: botActionPolicySchema.optional(),
+  confirmationText: confirmationTextSchema.optional(),
+  approverTeamId: z.uuid().nullable().optional(),
+  decisionTimeoutSeconds: decisionTimeoutSchema.optional(),
   method: z.enum(BOT_ACTION_METHODS).optional(),
   url: botActionUrlSchema.optional(),
   headers: headersSchema.optional(),

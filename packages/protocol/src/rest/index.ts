@@ -22,3 +22,4 @@ export * from './api-tokens.js';
 export * from './events.js';
 export * from './bot-actions.js';
 export * from './mcp-servers.js';
+export * from './pending-actions.js';

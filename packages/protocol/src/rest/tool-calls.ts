@@ -30,6 +30,10 @@ export const toolCallSchema = z.object({
   /** Why the call failed, as the model was told; null when it succeeded. */
   error: z.string().nullable(),
   success: z.boolean(),
+  /** The policy an admin's action was called under (`auto`, `confirm`, `approve`); null for the bot's own tools. */
+  policy: z.string().nullable(),
+  /** For a `confirm` or `approve` call: the decision and who made it ("the visitor", an agent's name, "timeout"). */
+  decision: z.object({ status: z.string(), by: z.string().nullable() }).nullable(),
   durationMs: z.number().int().nonnegative(),
   /** When the call was stored, ISO 8601: calls are stored together when their turn ends. */
   createdAt: z.string(),

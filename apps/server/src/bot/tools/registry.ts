@@ -49,13 +49,28 @@ export interface BotTool<I extends z.ZodType = z.ZodType> {
    */
   inputJsonSchema?: Record<string, unknown>;
   /** The policy an admin's action is called under, kept with each call in `tool_calls`; none for the built-in tools. */
-  policy?: 'auto';
+  policy?: 'auto' | 'confirm' | 'approve';
+  /**
+   * For a `confirm` or `approve` action: a call doesn't run when the model makes it; the turn pauses for the decision
+   * (`bot/pending-actions.ts`). Set by the action's policy alone: nothing the model reads can add or remove it.
+   */
+  pause?: ToolPause;
   handler(input: z.output<I>, context: ToolContext): Promise<unknown>;
   /**
    * What of a call's input is kept in `tool_calls.input`; by default the input as the model sent it. Tools that take
    * personal details keep only what they accepted, so a refused value (one the visitor never wrote) is not stored.
    */
   inputToLog?(input: unknown, outcome: ToolOutcome): unknown;
+}
+
+/** How a call of a `confirm` or `approve` tool waits for its decision. */
+export interface ToolPause {
+  policy: 'confirm' | 'approve';
+  /** What the call will do, in plain words, from its (parsed) input. */
+  summary(input: unknown): string;
+  /** `approve`: the team whose agents decide; null: any agent. */
+  teamId: string | null;
+  timeoutSeconds: number;
 }
 
 /** What a `reply` tool's handler returns: what goes with the turn's reply. */
@@ -81,15 +96,20 @@ export function toToolSpecs(tools: readonly BotTool[]): ToolSpec[] {
 /** The result of running one tool call. */
 export type ToolOutcome = { ok: true; output: unknown; tool: BotTool } | { ok: false; error: string; tool: BotTool | undefined };
 
+/** The model's input parsed with the tool's schema, or why it doesn't fit (for the model to correct). */
+export function parseInput(tool: BotTool, input: unknown): { ok: true; data: unknown } | { ok: false; error: string } {
+  const parsed = tool.input.safeParse(input);
+  if (parsed.success) return { ok: true, data: parsed.data };
+  const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'input'}: ${issue.message}`).join('; ');
+  return { ok: false, error: `Invalid input: ${problems}` };
+}
+
 /** Parses the model's input and runs the tool; never throws. */
 export async function runTool(tools: readonly BotTool[], name: string, input: unknown, context: ToolContext): Promise<ToolOutcome> {
   const tool = tools.find((candidate) => candidate.name === name);
   if (!tool) return { ok: false, error: `There is no tool named "${name}".`, tool: undefined };
-  const parsed = tool.input.safeParse(input);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'input'}: ${issue.message}`).join('; ');
-    return { ok: false, error: `Invalid input: ${problems}`, tool };
-  }
+  const parsed = parseInput(tool, input);
+  if (!parsed.ok) return { ok: false, error: parsed.error, tool };
   try {
     return { ok: true, output: await tool.handler(parsed.data, context), tool };
   } catch (error) {
