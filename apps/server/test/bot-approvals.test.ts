@@ -1,11 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import { pendingActions, teamMembers, teams, toolCalls } from '@parley/db';
-import type { Ack, BotAction, Message, MessageSent, PendingAction, PendingActionList, ToolCallList } from '@parley/protocol';
+import type {
+  Ack,
+  ApiTokenCreated,
+  BotAction,
+  Message,
+  MessageSent,
+  PendingAction,
+  PendingActionList,
+  ToolCallList,
+} from '@parley/protocol';
 import { eq } from 'drizzle-orm';
 import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importDocument } from '../src/knowledge/import-document.js';
-import { lastToolResult } from './helpers/anthropic.js';
+import { gate, lastToolResult } from './helpers/anthropic.js';
 import { loopbackServer } from './helpers/loopback-server.js';
 import {
   apiRequest,
@@ -177,6 +186,49 @@ describe('an action the visitor confirms', () => {
     visitor.close();
   });
 
+  it('stays open for a message the visitor wrote before the question was shown', async () => {
+    const { tenant } = await tenantWithRefund(server, { policy: 'confirm' });
+    refunds.length = 0;
+    const visitor = await connectVisitor(server, { widgetKey: tenant.widget.publicKey });
+    // The question's turn streams slowly; the visitor writes meanwhile, before it is stored.
+    const slow = gate();
+    anthropic.reply({
+      text: ['Sure, ', 'one moment.'],
+      pauseAfterFirstDelta: slow.promise,
+      ...toolUse({ order_number: '1001', amount: 20 }),
+    });
+    const card = nextEvent<Message>(visitor, 'message:created', (message) => message.author.kind === 'bot');
+    const started = nextEvent(visitor, 'bot:reply-delta');
+    ok(await request<Ack<MessageSent>>(visitor, 'message:send', { clientId: randomUUID(), body: 'Refund 20 EUR on order 1001' }));
+    await started;
+    anthropic.reply({ text: ['Please use the buttons above to confirm.'] });
+    ok(await request<Ack<MessageSent>>(visitor, 'message:send', { clientId: randomUUID(), body: 'are you there?' }));
+    slow.open();
+    const asked = await card;
+    await server.app.bot.idle();
+    // The early message was answered as usual, the question still waits: the model was told so.
+    expect((await pendingOf(server, asked.action!.id)).status).toBe('pending');
+    expect(JSON.stringify(anthropic.requests.at(-1)!.messages)).toContain("waits for the visitor's Confirm or Cancel");
+    anthropic.reply({ text: ['Refunded.'] });
+    await say(server, visitor, 'Confirm');
+    expect(refunds).toHaveLength(1);
+    visitor.close();
+  });
+
+  it('is not run when the action became stricter after the question', async () => {
+    const { tenant, action } = await tenantWithRefund(server, { policy: 'confirm' });
+    refunds.length = 0;
+    const { visitor, card } = await askForRefund(server, tenant.widget.publicKey);
+    expect((await apiRequest(server, `/api/bot/actions/${action.id}`, tenant.adminToken, 'PATCH', { policy: 'approve' })).status).toBe(200);
+    anthropic.requests.length = 0;
+    anthropic.reply({ text: ['I need to ask again.'] });
+    await say(server, visitor, 'Confirm');
+    expect(refunds).toHaveLength(0);
+    expect(lastToolResult(anthropic.requests[0]!).content).toMatch(/changed or was removed since it was asked for/);
+    expect((await pendingOf(server, card.action!.id)).status).toBe('confirmed');
+    visitor.close();
+  });
+
   it('counts as not confirmed when the visitor never answers', async () => {
     const { tenant } = await tenantWithRefund(server, { policy: 'confirm', decisionTimeoutSeconds: 5 });
     refunds.length = 0;
@@ -227,7 +279,9 @@ describe('an action an agent approves', () => {
     anthropic.reply(toolUse({ order_number: '1001', amount: 20 }), { text: ['It is waiting for approval.'] });
     const { reply: meanwhile } = await say(server, visitor, 'Any news?');
     expect(meanwhile.body).toBe('It is waiting for approval.');
-    expect(JSON.stringify(anthropic.requests[0]!.system)).toMatch(/waiting for a colleague's approval: Refund 20 EUR on order 1001/);
+    // Told in a note on the visitor's turn, never in the system prompt (the summary comes from the model's input).
+    expect(JSON.stringify(anthropic.requests[0]!.messages)).toMatch(/waits for a colleague's approval: Refund 20 EUR on order 1001/);
+    expect(JSON.stringify(anthropic.requests[0]!.system)).not.toContain('Refund 20 EUR');
     expect(lastToolResult(anthropic.requests[1]!)).toMatchObject({
       is_error: true,
       content: expect.stringMatching(/waiting for a decision/),
@@ -317,6 +371,37 @@ describe('an action an agent approves', () => {
     expect(refunds).toHaveLength(0);
     visitor.close();
     console.close();
+  });
+
+  it('is withdrawn, and logged as not run, when the visitor asks for a person meanwhile', async () => {
+    const { tenant } = await tenantWithRefund(server, { policy: 'approve' });
+    refunds.length = 0;
+    const { visitor, card, conversationId } = await askForRefund(server, tenant.widget.publicKey);
+    const handedOff = nextEvent<Message>(visitor, 'message:created', (message) => message.author.kind === 'bot');
+    ok(await request<Ack<MessageSent>>(visitor, 'message:send', { clientId: randomUUID(), body: 'talk to a person' }));
+    await handedOff;
+    await server.app.bot.idle();
+    expect(await pendingOf(server, card.action!.id)).toMatchObject({ status: 'withdrawn' });
+    expect((await decide(server, tenant.adminToken, card.action!.id, 'approve')).status).toBe(409);
+    const listed = (await jsonOf(
+      await apiRequest(server, `/api/conversations/${conversationId}/tool-calls`, tenant.agentToken),
+    )) as ToolCallList;
+    expect(listed.toolCalls).toEqual([
+      expect.objectContaining({ tool: 'refund_order', success: false, policy: 'approve', decision: { status: 'withdrawn', by: 'Parley' } }),
+    ]);
+    expect(refunds).toHaveLength(0);
+    visitor.close();
+  });
+
+  it('is decided by a signed-in agent only: an API token is refused', async () => {
+    const { tenant } = await tenantWithRefund(server, { policy: 'approve' });
+    const { visitor, card } = await askForRefund(server, tenant.widget.publicKey);
+    const created = await apiRequest(server, '/api/tokens', tenant.adminToken, 'POST', { name: 'Ops', scopes: ['conversations:write'] });
+    const { secret } = (await jsonOf(created)) as ApiTokenCreated;
+    const refused = await decide(server, secret, card.action!.id, 'approve');
+    expect(refused.status).toBe(403);
+    expect((await pendingOf(server, card.action!.id)).status).toBe('pending');
+    visitor.close();
   });
 
   it('survives a restart: the process that comes back resumes it on approval', async () => {

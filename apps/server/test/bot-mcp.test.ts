@@ -160,6 +160,49 @@ describe('MCP servers', () => {
     });
   });
 
+  it('wait for an agent’s approval for a tool whose policy says so, and call it once approved', async () => {
+    const tenant = await createTenantWithAdmin(server, { bot: { enabled: true } });
+    const policyForUnallowed = await apiRequest(
+      server,
+      '/api/bot/mcp-servers',
+      tenant.adminToken,
+      'POST',
+      addCrm({ allowedTools: ['find_customer'], toolPolicies: { delete_customer: 'approve' } }),
+    );
+    expect(policyForUnallowed.status).toBe(400);
+    expect(JSON.stringify(await jsonOf(policyForUnallowed))).toContain('body.toolPolicies.delete_customer');
+    const created = await apiRequest(
+      server,
+      '/api/bot/mcp-servers',
+      tenant.adminToken,
+      'POST',
+      addCrm({ allowedTools: ['find_customer', 'delete_customer'], toolPolicies: { delete_customer: 'approve', find_customer: 'auto' } }),
+    );
+    expect(created.status).toBe(201);
+    expect(((await jsonOf(created)) as McpServer).toolPolicies).toEqual({ delete_customer: 'approve' });
+
+    calls.length = 0;
+    anthropic.reply({ toolUse: { id: 'toolu_delete', name: 'crm__delete_customer', input: { id: 'cus_1' } } });
+    const visitor = await connectVisitor(server, { widgetKey: tenant.widget.publicKey });
+    const card = nextEvent<Message>(visitor, 'message:created', (message) => message.author.kind === 'bot');
+    ok(await request<Ack<MessageSent>>(visitor, 'message:send', { clientId: randomUUID(), body: 'Delete my account cus_1' }));
+    const asked = await card;
+    await server.app.bot.idle();
+    expect(asked.action).toMatchObject({ policy: 'approve', summary: 'crm__delete_customer (id: cus_1)' });
+    expect(calls).toEqual([]);
+
+    anthropic.reply({ text: ['Your account is deleted.'] });
+    const answer = nextEvent<Message>(visitor, 'message:created', (message) => message.author.kind === 'bot');
+    const decided = await apiRequest(server, `/api/pending-actions/${asked.action!.id}/decision`, tenant.adminToken, 'POST', {
+      decision: 'approve',
+    });
+    expect(decided.status).toBe(200);
+    expect((await answer).body).toBe('Your account is deleted.');
+    await server.app.bot.idle();
+    expect(calls.map((call) => call.tool)).toEqual(['delete_customer']);
+    visitor.close();
+  });
+
   it('pass on a tool’s own failure to the model as an error', async () => {
     const tenant = await createTenantWithAdmin(server, { bot: { enabled: true } });
     await apiRequest(server, '/api/bot/mcp-servers', tenant.adminToken, 'POST', addCrm({ allowedTools: ['find_customer'] }));

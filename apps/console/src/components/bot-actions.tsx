@@ -9,7 +9,7 @@
  * @module
  */
 import type { BotAction, BotActionCreate, BotActionList, BotActionUpdate, Team } from '@parley/protocol';
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useRef, useState } from 'preact/hooks';
 import type { ConsoleApi } from '../api.js';
 import {
   EnabledField,
@@ -26,7 +26,7 @@ import {
   type ToolFormProps,
 } from './bot-tool-forms.js';
 import { FormError, FormFooter, Listing, useEditForm, type Refusal } from './settings-forms.js';
-import { PolicyFields, policySummary, usePolicy } from './bot-action-policy.js';
+import { PolicyFields, policySummary, usePolicy, useTeams } from './bot-action-policy.js';
 
 const path = (actionId: string) => `/api/bot/actions/${encodeURIComponent(actionId)}`;
 
@@ -59,14 +59,8 @@ export const DEFAULT_INPUT_SCHEMA = '{"type":"object","properties":{},"required"
 export function BotActions({ api }: { api: Pick<ConsoleApi, 'request' | 'listTeams'> }) {
   const calls = useRef(botActionsApi(api)).current;
   const { listing, put, drop } = useToolListing(async () => (await calls.list()).actions);
-  // The approver team's choices. Without them (a failed load) an action is still saved, approved by any agent or its team kept.
-  const [teams, setTeams] = useState<readonly Team[]>([]);
-  useEffect(() => {
-    api.listTeams().then(
-      (list) => setTeams(list.teams),
-      () => {},
-    );
-  }, []);
+  // The approver team's choices.
+  const teams = useTeams(api);
   const [status, setStatus] = useState<string | null>(null);
   // A new form after each action added: the next one starts empty.
   const [formKey, setFormKey] = useState(0);

@@ -63,7 +63,7 @@ export function secretsToSet(secrets: HeadersAndSecrets['secrets']): Record<stri
 
 /**
  * What an edit changes of `saved`: only those fields are sent, so that a concurrent edit of another one is kept. Headers
- * are the same whatever their order; secrets are sent when any is set or removed (`{ NAME: null }`), since their values
+ * (and an MCP server's tool policies) are the same whatever their order; secrets are sent when any is set or removed (`{ NAME: null }`), since their values
  * never come back to compare; any other field is compared as JSON.
  */
 export function changesOf<Values extends HeadersAndSecrets>(
@@ -75,8 +75,8 @@ export function changesOf<Values extends HeadersAndSecrets>(
     const changed =
       key === 'secrets'
         ? Object.keys(values.secrets).length > 0
-        : key === 'headers'
-          ? !sameRecord(values.headers, saved.headers as Record<string, string>)
+        : key === 'headers' || key === 'toolPolicies'
+          ? !sameRecord(values[key] as Record<string, unknown>, saved[key as Exclude<keyof Values, 'secrets'>] as Record<string, unknown>)
           : JSON.stringify(values[key]) !== JSON.stringify(saved[key as Exclude<keyof Values, 'secrets'>]);
     if (changed) changes[key] = values[key];
   }

@@ -34,6 +34,7 @@ const container = freshContainerEachTest();
 const at = '2026-11-01T09:00:00.000Z';
 const CRM = '30000000-0000-4000-8000-000000000001';
 const DOCS = '30000000-0000-4000-8000-000000000002';
+const BILLING = '40000000-0000-4000-8000-000000000001';
 const schema = { type: 'object', properties: {} };
 
 function mcpServer(id: string, name: string, overrides: Partial<McpServer> = {}): McpServer {
@@ -44,6 +45,9 @@ function mcpServer(id: string, name: string, overrides: Partial<McpServer> = {})
     headers: {},
     secretNames: [],
     tools: [],
+    toolPolicies: {},
+    approverTeamId: null,
+    decisionTimeoutSeconds: 900,
     enabled: true,
     timeoutMs: 15_000,
     createdAt: at,
@@ -71,6 +75,8 @@ function fakeServer() {
   ];
   return fakeFetch(
     ({ method, path, body }) => {
+      // The approver team's choices.
+      if (path === '/api/teams') return json(200, { teams: [{ id: BILLING, name: 'Billing', memberIds: [] }] });
       if (path === '/api/bot/mcp-servers') {
         if (method === 'GET') return json(200, { servers });
         const { secrets, allowedTools: _tools, ...rest } = body;
@@ -93,6 +99,8 @@ function fakeServer() {
           updated.tools = offered
             .filter((tool) => allowedTools.includes(tool.name))
             .map(({ name, description, inputSchema }) => ({ name, description, inputSchema }));
+          // The policies of tools no longer allowed are dropped.
+          updated.toolPolicies = Object.fromEntries(Object.entries(updated.toolPolicies).filter(([name]) => allowedTools.includes(name)));
         }
         servers = servers.map((candidate) => (candidate.id === id ? updated : candidate));
         return json(200, updated);
@@ -103,8 +111,8 @@ function fakeServer() {
       }
       return json(404, { error: { code: 'not_found', message: 'Not found.' } });
     },
-    // Any call but reading the list is refused: a write, or reading a server's tools.
-    (request) => !(request.path === '/api/bot/mcp-servers' && request.method === 'GET'),
+    // Any call but reading the list or the teams is refused: a write, or reading a server's tools.
+    (request) => !(['/api/bot/mcp-servers', '/api/teams'].includes(request.path) && request.method === 'GET'),
   );
 }
 
@@ -137,12 +145,17 @@ describe('McpServers', () => {
   it('lists the servers with their address, state and tools, as text', async () => {
     const server = fakeServer();
     await mount(server);
-    expect(server.requests).toEqual([{ method: 'GET', path: '/api/bot/mcp-servers', body: undefined }]);
+    expect(server.requests).toEqual([
+      { method: 'GET', path: '/api/bot/mcp-servers', body: undefined },
+      { method: 'GET', path: '/api/teams', body: undefined },
+    ]);
     const crm = item('crm');
     expect(crm.textContent).toContain('https://crm.example.com/mcp');
     expect(crm.textContent).toContain('Enabled');
     expect(crm.textContent).toContain('Tools the bot may use: find_customer');
     expect(crm.textContent).toContain('Secrets: CRM_TOKEN, CRM_USER');
+    // Its tool runs automatically: nothing said of a wait.
+    expect(crm.textContent).not.toContain('find_customer:');
     expect(buttonIn(crm, 'Disable')).toBeDefined();
     expect(buttonIn(crm, 'Choose tools')).toBeDefined();
     const docs = item('docs');
@@ -181,6 +194,10 @@ describe('McpServers', () => {
           secrets: { TOKEN: 's3cret' },
           allowedTools: [],
           timeoutMs: 2500,
+          // No tool yet, so none waits: the defaults.
+          toolPolicies: {},
+          approverTeamId: null,
+          decisionTimeoutSeconds: 900,
           enabled: false,
         },
       },
@@ -308,6 +325,81 @@ describe('McpServers', () => {
     expect(item('crm').textContent).toContain('Secrets: CRM_TOKEN');
     expect(item('crm').textContent).not.toContain('CRM_USER');
     expect(container().querySelector('[role="status"]')!.textContent).toBe('Saved the MCP server “crm”.');
+  });
+
+  it('sets when the bot may call each allowed tool, with the approver team and the time to decide in seconds', async () => {
+    const server = await mount();
+    // A new server has no tool yet: no policy to choose.
+    expect(addForm().querySelector('select')).toBeNull();
+    await click(buttonIn(item('crm'), 'Edit'));
+    const form = item('crm').querySelector('form')!;
+    const policy = fieldIn<HTMLSelectElement>(form, 'find_customer');
+    expect(policy.value).toBe('auto');
+    expect([...policy.options].map((option) => option.text)).toEqual([
+      'Automatically',
+      'After the visitor confirms',
+      'After an agent approves',
+    ]);
+    // Nothing waits: no approver team, no time to decide.
+    expect(form.textContent).not.toContain('Approver team');
+    expect(form.textContent).not.toContain('Time to decide');
+
+    await type(policy, 'confirm');
+    expect(form.textContent).not.toContain('Approver team');
+    expect(fieldIn<HTMLInputElement>(form, 'Time to decide (minutes)').value).toBe('15');
+    await type(policy, 'approve');
+    await type(fieldIn(form, 'Approver team'), BILLING);
+    await type(fieldIn(form, 'Time to decide (minutes)'), '30');
+    await submit(form);
+
+    expect(server.writes()).toEqual([
+      {
+        method: 'PATCH',
+        path: `/api/bot/mcp-servers/${CRM}`,
+        body: { toolPolicies: { find_customer: 'approve' }, approverTeamId: BILLING, decisionTimeoutSeconds: 1800 },
+      },
+    ]);
+    expect(item('crm').querySelector('form')).toBeNull();
+    expect(item('crm').textContent).toContain('find_customer: after an agent approves (Billing)');
+
+    // Back to automatically: an empty map replaces the policies.
+    await click(buttonIn(item('crm'), 'Edit'));
+    const again = item('crm').querySelector('form')!;
+    expect(fieldIn<HTMLSelectElement>(again, 'find_customer').value).toBe('approve');
+    await type(fieldIn(again, 'find_customer'), 'auto');
+    await submit(again);
+    expect(server.writes().at(-1)).toEqual({ method: 'PATCH', path: `/api/bot/mcp-servers/${CRM}`, body: { toolPolicies: {} } });
+    expect(item('crm').textContent).not.toContain('find_customer:');
+  });
+
+  it('shows a refused tool policy by that tool, and refuses a time to decide out of range before sending', async () => {
+    const server = await mount();
+    await click(buttonIn(item('crm'), 'Edit'));
+    const form = item('crm').querySelector('form')!;
+    await type(fieldIn(form, 'find_customer'), 'confirm');
+    await type(fieldIn(form, 'Time to decide (minutes)'), '0');
+    await submit(form);
+    expect(server.writes()).toEqual([]);
+    expect(errorOf(fieldIn(form, 'Time to decide (minutes)'))).toBe('The time to decide is from 1 to 1440 minutes.');
+
+    await type(fieldIn(form, 'Time to decide (minutes)'), '15');
+    server.refuseNext(
+      json(400, {
+        error: {
+          code: 'invalid_payload',
+          message: 'The request is invalid.',
+          issues: [{ path: 'body.toolPolicies.find_customer', message: 'Not a tool the bot may use.' }],
+        },
+      }),
+    );
+    await submit(form);
+    expect(server.writes()).toEqual([
+      { method: 'PATCH', path: `/api/bot/mcp-servers/${CRM}`, body: { toolPolicies: { find_customer: 'confirm' } } },
+    ]);
+    const policy = fieldIn(form, 'find_customer');
+    expect(policy.getAttribute('aria-invalid')).toBe('true');
+    expect(errorOf(policy)).toBe('Not a tool the bot may use.');
+    expect(form.querySelector('.form-error')).toBeNull();
   });
 
   it('enables a server', async () => {

@@ -1,14 +1,15 @@
 /**
  * Settings → API & webhooks → MCP servers (admins), in the page's lazy chunk (webhooks-page.tsx imports it). The
  * organization's MCP servers (Streamable HTTP), whose tools the bot may call: the list (name, address, enabled or not,
- * the tools the bot may use), a form to add one, and for each one editing, enabling or disabling, choosing its tools
- * (from what the server offers now) and deleting (after confirming). Secrets are write-only, as for bot actions. Everything
+ * the tools the bot may use and those that wait for a decision), a form to add one, and for each one editing (with when
+ * the bot may call each of its tools, as a bot action's policy: bot-action-policy.tsx), enabling or disabling, choosing
+ * its tools (from what the server offers now) and deleting (after confirming). Secrets are write-only, as for bot actions. Everything
  * is shown as text, never as HTML: names and addresses come from admins, tool names and descriptions from the MCP
  * server. The calls to `/api/bot/mcp-servers` are made here, over the API's generic `request`, so that the bundle every
  * agent loads does not carry them.
  * @module
  */
-import type { McpServer, McpServerCreate, McpServerList, McpServerTools, McpServerUpdate } from '@parley/protocol';
+import type { BotActionPolicy, McpServer, McpServerCreate, McpServerList, McpServerTools, McpServerUpdate, Team } from '@parley/protocol';
 import { useEffect, useId, useRef, useState } from 'preact/hooks';
 import type { ConsoleApi } from '../api.js';
 import { errorMessage } from '../console-controller.js';
@@ -26,6 +27,7 @@ import {
   type HeadersAndSecrets,
   type ToolFormProps,
 } from './bot-tool-forms.js';
+import { ApproverTeamField, DecisionTimeField, policyOptions, useDecisionTime, useTeams, waitSummary } from './bot-action-policy.js';
 import { FormError, FormFooter, Listing, refusalOf, useEditForm, useTask, type Refusal } from './settings-forms.js';
 
 const path = (serverId: string) => `/api/bot/mcp-servers/${encodeURIComponent(serverId)}`;
@@ -55,10 +57,11 @@ export const MCP_TIMEOUT_MIN_MS = 500;
 /** The protocol's default timeout, a new server's. */
 export const MCP_TIMEOUT_DEFAULT_MS = 15_000;
 
-/** The MCP servers: the form to add one, and the list. */
-export function McpServers({ api }: { api: Pick<ConsoleApi, 'request'> }) {
+/** The MCP servers: the form to add one, and the list. `listTeams`: the approver team's choices. */
+export function McpServers({ api }: { api: Pick<ConsoleApi, 'request' | 'listTeams'> }) {
   const calls = useRef(mcpServersApi(api)).current;
   const { listing, put, drop } = useToolListing(async () => (await calls.list()).servers);
+  const teams = useTeams(api);
   const [status, setStatus] = useState<string | null>(null);
   // A new form after each server added: the next one starts empty.
   const [formKey, setFormKey] = useState(0);
@@ -89,7 +92,7 @@ export function McpServers({ api }: { api: Pick<ConsoleApi, 'request'> }) {
         <h3 id="mcp-server-add-title" class="team-settings-name">
           New MCP server
         </h3>
-        <ServerForm key={formKey} submitLabel="Add server" busyLabel="Adding…" onSubmit={create} />
+        <ServerForm key={formKey} teams={teams} submitLabel="Add server" busyLabel="Adding…" onSubmit={create} />
       </section>
       <section class="settings-section" aria-labelledby="mcp-server-list-title">
         <h3 id="mcp-server-list-title" class="team-settings-name">
@@ -101,6 +104,7 @@ export function McpServers({ api }: { api: Pick<ConsoleApi, 'request'> }) {
               key={server.id}
               calls={calls}
               server={server}
+              teams={teams}
               onChange={(updated, message) => {
                 put(updated);
                 setStatus(message);
@@ -117,8 +121,29 @@ export function McpServers({ api }: { api: Pick<ConsoleApi, 'request'> }) {
   );
 }
 
-type ServerField = 'name' | 'url' | 'headers' | 'secrets' | 'timeoutMs' | 'enabled';
-const serverFields: readonly ServerField[] = ['name', 'url', 'headers', 'secrets', 'timeoutMs', 'enabled'];
+// A tool's policy is a field of its own (`toolPolicies.<tool>`), whose refusal shows by that tool.
+type ServerField =
+  | 'name'
+  | 'url'
+  | 'headers'
+  | 'secrets'
+  | 'timeoutMs'
+  | 'enabled'
+  | 'toolPolicies'
+  | `toolPolicies.${string}`
+  | 'approverTeamId'
+  | 'decisionTimeoutSeconds';
+const serverFields: readonly ServerField[] = [
+  'name',
+  'url',
+  'headers',
+  'secrets',
+  'timeoutMs',
+  'enabled',
+  'toolPolicies',
+  'approverTeamId',
+  'decisionTimeoutSeconds',
+];
 
 /** What the form sends: every field but the tools, and the secrets to set (a value) or remove (null). */
 export type ServerValues = Required<Omit<McpServerCreate, 'secrets' | 'allowedTools'>> & Pick<HeadersAndSecrets, 'secrets'>;
@@ -127,14 +152,28 @@ export type ServerValues = Required<Omit<McpServerCreate, 'secrets' | 'allowedTo
  * An MCP server's fields: adds one, or edits one. What can be checked here (header lines, the timeout, a secret half
  * filled) is said on its field before anything is sent; the server checks the rest.
  */
-function ServerForm({ initial, submitLabel, busyLabel, onSubmit, onCancel }: ToolFormProps<McpServer, ServerValues>) {
+function ServerForm({
+  initial,
+  teams,
+  submitLabel,
+  busyLabel,
+  onSubmit,
+  onCancel,
+}: ToolFormProps<McpServer, ServerValues> & { teams: readonly Team[] }) {
   const [name, setName] = useState(initial?.name ?? '');
   const [url, setUrl] = useState(initial?.url ?? '');
   const headersAndSecrets = useHeadersAndSecrets(initial);
   const timeout = useTimeoutSeconds(initial?.timeoutMs ?? MCP_TIMEOUT_DEFAULT_MS, { minMs: MCP_TIMEOUT_MIN_MS, maxMs: MCP_TIMEOUT_MAX_MS });
   const [enabled, setEnabled] = useState(initial?.enabled ?? true);
-  const form = useEditForm(serverFields, recordFields, 'name');
+  // The tools the bot may use (none for a new server: they are chosen once it is added), each with its policy.
+  const tools = initial?.tools ?? [];
+  const [policies, setPolicies] = useState<Record<string, BotActionPolicy>>(initial?.toolPolicies ?? {});
+  const policyOf = (tool: string) => policies[tool] ?? 'auto';
+  const [approverTeamId, setApproverTeamId] = useState(initial?.approverTeamId ?? null);
+  const decisionTime = useDecisionTime(initial?.decisionTimeoutSeconds);
+  const form = useEditForm([...serverFields, ...tools.map((tool) => `toolPolicies.${tool.name}` as const)], recordFields, 'name');
   const { invalid, error: fieldError, hint } = form;
+  const waits = (policy: BotActionPolicy) => tools.some((tool) => policyOf(tool.name) === policy);
 
   async function submit(event: Event) {
     event.preventDefault();
@@ -143,11 +182,27 @@ function ServerForm({ initial, submitLabel, busyLabel, onSubmit, onCancel }: Too
     const fields: Refusal<ServerField>['fields'] = { ...issues };
     const { timeoutMs, issue: timeoutIssue } = timeout.read();
     if (timeoutIssue) fields.timeoutMs = timeoutIssue;
+    const { seconds: decisionTimeoutSeconds, issue: decisionIssue } = decisionTime.read(waits('confirm') || waits('approve'));
+    if (decisionIssue) fields.decisionTimeoutSeconds = decisionIssue;
     if (Object.keys(fields).length > 0) {
       form.refuse(fields);
       return;
     }
-    await form.save(() => onSubmit({ name: name.trim(), url: url.trim(), ...headersAndSecretsValues, timeoutMs, enabled }));
+    // Only the tools that wait, of those the bot may use: any other runs automatically.
+    const toolPolicies: Record<string, BotActionPolicy> = {};
+    for (const tool of tools) if (policyOf(tool.name) !== 'auto') toolPolicies[tool.name] = policyOf(tool.name);
+    await form.save(() =>
+      onSubmit({
+        name: name.trim(),
+        url: url.trim(),
+        ...headersAndSecretsValues,
+        timeoutMs,
+        toolPolicies,
+        approverTeamId,
+        decisionTimeoutSeconds,
+        enabled,
+      }),
+    );
   }
 
   return (
@@ -195,6 +250,38 @@ function ServerForm({ initial, submitLabel, busyLabel, onSubmit, onCancel }: Too
         secretMaxLength={MCP_SECRET_MAX_LENGTH}
       />
       <TimeoutField timeout={timeout} form={form} />
+      {tools.length === 0 ? (
+        <p class="hint">Once its tools are chosen, edit the server to say when the bot may call each one.</p>
+      ) : (
+        <fieldset class="member-choices" {...invalid('toolPolicies')}>
+          <legend>When the bot may call each tool</legend>
+          {tools.map((tool) => {
+            const field = `toolPolicies.${tool.name}` as const;
+            return (
+              <div key={tool.name}>
+                <label class="field">
+                  <span class="field-label">{tool.name}</span>
+                  <select
+                    value={policyOf(tool.name)}
+                    {...invalid(field)}
+                    onChange={(event) => setPolicies({ ...policies, [tool.name]: event.currentTarget.value as BotActionPolicy })}
+                  >
+                    {policyOptions()}
+                  </select>
+                </label>
+                {fieldError(field)}
+              </div>
+            );
+          })}
+        </fieldset>
+      )}
+      {fieldError('toolPolicies')}
+      {waits('approve') && <ApproverTeamField value={approverTeamId} onChange={setApproverTeamId} teams={teams} form={form} />}
+      {(waits('confirm') || waits('approve')) && (
+        <DecisionTimeField time={decisionTime} form={form}>
+          Nobody decided by then: the tool is not called.
+        </DecisionTimeField>
+      )}
       <EnabledField checked={enabled} onChange={setEnabled} form={form} />
       <FormFooter form={form} submitLabel={submitLabel} busyLabel={busyLabel} onCancel={onCancel} />
     </form>
@@ -332,13 +419,15 @@ function ToolPicker({ calls, server, onSaved, onCancel }: ToolPickerProps) {
 interface ServerItemProps {
   calls: McpServersApi;
   server: McpServer;
+  /** The organization's teams, for the approver team's choices and name. */
+  teams: readonly Team[];
   /** The server's copy after a change, and what to say about it. */
   onChange: (server: McpServer, status: string) => void;
   onDeleted: () => void;
 }
 
 /** One MCP server: its name, address, state and tools, and Edit, Enable or Disable, Choose tools, Delete. */
-function ServerItem({ calls, server, onChange, onDeleted }: ServerItemProps) {
+function ServerItem({ calls, server, teams, onChange, onDeleted }: ServerItemProps) {
   const [mode, setMode] = useState<'view' | 'edit' | 'tools'>('view');
   const actions = useToolActions<McpServer, ServerValues>({
     tool: server,
@@ -355,6 +444,7 @@ function ServerItem({ calls, server, onChange, onDeleted }: ServerItemProps) {
       <li class="settings-section" aria-label={server.name}>
         <ServerForm
           initial={server}
+          teams={teams}
           submitLabel="Save changes"
           busyLabel="Saving…"
           onSubmit={async (values) => {
@@ -379,6 +469,17 @@ function ServerItem({ calls, server, onChange, onDeleted }: ServerItemProps) {
             ? `Tools the bot may use: ${server.tools.map((tool) => tool.name).join(', ')}`
             : 'No tool chosen: the bot uses none of its tools yet.'}
         </p>
+        {server.tools.map((tool) => {
+          const policy = server.toolPolicies[tool.name];
+          return (
+            policy &&
+            policy !== 'auto' && (
+              <p key={tool.name} class="hint">
+                {tool.name}: {waitSummary(policy, server.approverTeamId, teams)}
+              </p>
+            )
+          );
+        })}
         {server.secretNames.length > 0 && <p class="hint">Secrets: {server.secretNames.join(', ')}</p>}
       </div>
       {mode === 'tools' ? (

@@ -19,14 +19,18 @@ export interface Refusal<Field extends string> {
 
 /**
  * The refusal in `error` for a form of the fields `named`. An issue under one of the `keyed` fields (a record:
- * `body.headers.Authorization`) names its key, since the field holds several.
+ * `body.headers.Authorization`) names its key, since the field holds several; one whose whole path is named
+ * (`toolPolicies.find_customer`) goes to that field.
  */
 export function refusalOf<Field extends string>(error: unknown, named: readonly Field[], keyed: readonly Field[] = []): Refusal<Field> {
   const fields: Partial<Record<Field, string>> = {};
   const other: string[] = [];
   for (const issue of ParleyError.isInstance(error) ? (error.issues ?? []) : []) {
-    const [field, ...key] = issue.path.replace(/^body\.?/, '').split('.') as [Field, ...string[]];
-    if (named.includes(field)) {
+    const whole = issue.path.replace(/^body\.?/, '') as Field;
+    const [field, ...key] = whole.split('.') as [Field, ...string[]];
+    // A key a form shows by itself (`toolPolicies.find_customer`, named as such): its issue goes there.
+    if (key.length > 0 && named.includes(whole)) fields[whole] = fields[whole] ? `${fields[whole]} ${issue.message}` : issue.message;
+    else if (named.includes(field)) {
       const message = keyed.includes(field) && key.length > 0 ? `${key.join('.')}: ${issue.message}` : issue.message;
       fields[field] = fields[field] ? `${fields[field]} ${message}` : message;
     } else other.push(issue.message);

@@ -11,7 +11,7 @@ import type { z } from 'zod';
 import { listMcpTools, McpServerError } from './mcp-client.js';
 import type { ActionRunner } from './run-action.js';
 import { sealSecrets, updatedSecrets } from './secrets.js';
-import { namedUniquely } from './service.js';
+import { checkApproverTeam, namedUniquely } from './service.js';
 import { templateIssues } from './template.js';
 
 type McpServerRow = typeof mcpServers.$inferSelect;
@@ -27,6 +27,9 @@ export function toMcpServer(row: McpServerRow): McpServer {
     headers: row.headers,
     secretNames: Object.keys(row.secrets).toSorted(),
     tools: row.tools,
+    toolPolicies: row.toolPolicies,
+    approverTeamId: row.approverTeamId,
+    decisionTimeoutSeconds: row.decisionTimeoutSeconds,
     enabled: row.enabled,
     timeoutMs: row.timeoutMs,
     createdAt: row.createdAt.toISOString(),
@@ -79,6 +82,28 @@ async function allowedTools(runner: ActionRunner, server: McpServerRow, allowed:
   return offered.filter((tool) => allowed.includes(tool.name));
 }
 
+/**
+ * The policies to store: the ones that wait (`auto` is the default, not stored), each for a tool the bot may use; a
+ * policy for any other tool is refused, naming it.
+ */
+function storedPolicies(
+  policies: Record<string, 'auto' | 'confirm' | 'approve'>,
+  allowed: readonly string[],
+): Record<string, 'confirm' | 'approve'> {
+  const unknown = Object.keys(policies).filter((name) => !allowed.includes(name));
+  if (unknown.length > 0) {
+    throw new ParleyError('invalid_payload', undefined, {
+      issues: unknown.map((name) => ({
+        path: `body.toolPolicies.${name}`,
+        message: 'Allow the tool first: only allowed tools have a policy.',
+      })),
+    });
+  }
+  const stored: Record<string, 'confirm' | 'approve'> = {};
+  for (const [name, policy] of Object.entries(policies)) if (policy !== 'auto') stored[name] = policy;
+  return stored;
+}
+
 /** A tool name the model's API takes. */
 const MODEL_TOOL_NAME = /^[a-zA-Z0-9_-]{1,64}$/;
 
@@ -102,11 +127,14 @@ export async function createMcpServer(
   input: McpServerCreate,
 ): Promise<McpServer> {
   checkHeaders(input.headers, Object.keys(input.secrets));
-  const { allowedTools: allowed, secrets: plain, ...fields } = input;
+  const { allowedTools: allowed, secrets: plain, toolPolicies: policies, ...fields } = input;
+  const toolPolicies = storedPolicies(policies, allowed);
+  await checkApproverTeam(db, organizationId, input.approverTeamId);
   const secrets = sealSecrets(runner.secrets, plain);
   const draft = {
     ...fields,
     secrets,
+    toolPolicies,
     id: '',
     organizationId,
     tools: [],
@@ -117,7 +145,7 @@ export async function createMcpServer(
   const [row] = await namedUniquely(() =>
     db
       .insert(mcpServers)
-      .values({ organizationId, ...fields, secrets, tools })
+      .values({ organizationId, ...fields, secrets, tools, toolPolicies })
       .returning(),
   );
   return toMcpServer(row!);
@@ -133,8 +161,14 @@ export async function updateMcpServer(
 ): Promise<McpServer> {
   const [row] = await db.select().from(mcpServers).where(ofOrganization(organizationId, serverId));
   if (!row) throw new ParleyError('not_found', 'No MCP server has this id.');
-  const { allowedTools: allowed, secrets: secretChanges, ...fields } = update;
+  const { allowedTools: allowed, secrets: secretChanges, toolPolicies: policies, ...fields } = update;
   const secrets = updatedSecrets(runner.secrets, row.secrets, secretChanges);
+  await checkApproverTeam(db, organizationId, fields.approverTeamId);
+  // New policies replace the old; a tool no longer allowed loses its policy.
+  const stillAllowed = allowed ?? row.tools.map((tool) => tool.name);
+  const toolPolicies = policies
+    ? storedPolicies(policies, stillAllowed)
+    : Object.fromEntries(Object.entries(row.toolPolicies).filter(([name]) => stillAllowed.includes(name)));
   const merged = { ...row, ...fields, secrets };
   checkHeaders(merged.headers, Object.keys(secrets));
   // Read outside any transaction: it waits on the network. A new address or new headers read the kept tools again.
@@ -143,7 +177,7 @@ export async function updateMcpServer(
   const [updated] = await namedUniquely(() =>
     db
       .update(mcpServers)
-      .set({ ...fields, secrets, ...(tools ? { tools } : {}), updatedAt: new Date() })
+      .set({ ...fields, secrets, toolPolicies, ...(tools ? { tools } : {}), updatedAt: new Date() })
       .where(ofOrganization(organizationId, serverId))
       .returning(),
   );

@@ -101,7 +101,7 @@ export async function namedUniquely<T>(write: () => Promise<T>): Promise<T> {
 }
 
 /** Refuses an approver team that is not the organization's. */
-async function checkApproverTeam(db: Database, organizationId: string, teamId: string | null | undefined): Promise<void> {
+export async function checkApproverTeam(db: Database, organizationId: string, teamId: string | null | undefined): Promise<void> {
   if (!teamId) return;
   const [team] = await db
     .select({ id: teams.id })

@@ -1,11 +1,12 @@
 /**
  * `/api/pending-actions`: the calls of the bot's actions that wait for a decision, for agents. `GET` lists them (the
  * console's approval cards); `POST …/:pendingActionId/decision` approves or rejects one that waits for an agent, after which
- * the bot resumes the conversation (`pending-actions.ts`). Who may decide is checked here, on the server: an agent of
- * the action's team, or an admin.
+ * the bot resumes the conversation (`pending-actions.ts`). Who may decide is checked on the server: a signed-in agent of
+ * the action's team, or an admin; never an API token.
  * @module
  */
 import {
+  ParleyError,
   pendingActionDecisionSchema,
   pendingActionListQuerySchema,
   pendingActionListSchema,
@@ -14,7 +15,7 @@ import {
 } from '@parley/protocol';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { actingAgentOf, organizationIdOf } from '../auth/caller.js';
+import { organizationIdOf } from '../auth/caller.js';
 import { decideApproval, getPendingActionRow, listPendingActions, toPendingAction } from './pending-actions.js';
 
 const pendingActionExample = {
@@ -73,11 +74,13 @@ export function registerApprovalRoutes(app: FastifyInstance): void {
       const organizationId = organizationIdOf(request);
       // Another organization's (or no) action is not found, whoever asks and however.
       await getPendingActionRow(app.db, organizationId, request.params.pendingActionId);
-      const agent = await actingAgentOf(app.db, request, request.body.asAgentId);
+      // A person decides: a token acting for an agent (or an admin) would make every integration an approver.
+      const agent = request.agent;
+      if (!agent) throw new ParleyError('forbidden', 'A signed-in agent decides; API tokens cannot approve or reject.');
       const decided = await decideApproval(app.db, {
         organizationId,
         actionId: request.params.pendingActionId,
-        approver: { userId: agent.userId, name: agent.name },
+        approver: { userId: agent.id, name: agent.name },
         approve: request.body.decision === 'approve',
         note: request.body.note,
       });

@@ -239,7 +239,12 @@ describe('runModelLoop', () => {
     expect(result.paused?.tool.pause.policy).toBe('approve');
     expect(result.text).toBe('Checking.');
     expect(calls.map((call) => call.id)).toEqual(['a']);
-    expect(loopOptions.progress.toolLog.map((entry) => entry.toolUseId)).toEqual(['a']);
+    // The one after it is logged as not run.
+    expect(loopOptions.progress.toolLog.map((entry) => [entry.toolUseId, entry.success])).toEqual([
+      ['a', true],
+      ['c', false],
+    ]);
+    expect(loopOptions.progress.toolLog[1]!.error).toMatch(/^Not run: it came after a call that waits/);
     expect(model.requests).toHaveLength(1);
   });
 

@@ -133,6 +133,19 @@ export async function runModelLoop(options: ModelLoopOptions): Promise<ModelLoop
         const parsed = parseInput(pausing, call.input);
         const refusal = parsed.ok ? options.pauseRefusal() : parsed.error;
         if (refusal === null) {
+          // The calls after it wait with it, unrun: on record, so that the log has every call the model made.
+          for (const skipped of calls.slice(calls.indexOf(call) + 1)) {
+            progress.toolLog.push({
+              toolUseId: skipped.id,
+              tool: skipped.name,
+              input: skipped.input ?? null,
+              output: null,
+              error: 'Not run: it came after a call that waits for a decision.',
+              success: false,
+              policy: tools.find((tool) => tool.name === skipped.name)?.policy ?? null,
+              durationMs: 0,
+            });
+          }
           return { text, stopReason, handoffReason: null, paused: { ...call, tool: pausing as PausedCall['tool'] }, rounds };
         }
         outcome = { ok: false, error: refusal, tool: pausing };

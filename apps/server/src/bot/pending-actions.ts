@@ -7,15 +7,19 @@
  * processes, a decision racing the timeout, or a takeover racing a decision settle on one outcome.
  * @module
  */
-import { conversations, memberships, pendingActions, teamMembers, type Database, type Transaction } from '@parley/db';
+import { conversations, memberships, messages, pendingActions, teamMembers, toolCalls, type Database, type Transaction } from '@parley/db';
 import { isAdminRole, ParleyError, type PendingAction, type PendingActionStatus } from '@parley/protocol';
-import { and, asc, eq, isNull, lt, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, lt, sql } from 'drizzle-orm';
+import { organizationRoom, type Realtime } from '../plugins/io.js';
 
 /** A row of `pending_actions`. */
 export type PendingActionRow = typeof pendingActions.$inferSelect;
 
 /** The statuses a decision leaves: the ones a turn resumes. */
-const DECIDED: readonly PendingActionStatus[] = ['confirmed', 'cancelled', 'approved', 'rejected', 'expired'];
+const DECIDED = ['confirmed', 'cancelled', 'approved', 'rejected', 'expired'] as const satisfies readonly PendingActionStatus[];
+
+/** A database or a transaction: the writes here run in either. */
+type Writer = Database | Transaction;
 
 /** A pending action as agents see it. */
 export function toPendingAction(row: PendingActionRow): PendingAction {
@@ -37,6 +41,35 @@ export function toPendingAction(row: PendingActionRow): PendingAction {
   };
 }
 
+/** Tells the organization's agents that calls started waiting, were decided or closed. */
+export function announcePendingActions(realtime: Realtime, rows: readonly PendingActionRow[]): void {
+  for (const row of rows) realtime.agents.to(organizationRoom(row.organizationId)).emit('pending-action:updated', toPendingAction(row));
+}
+
+/**
+ * Records calls closed without running in `tool_calls` (with their policy, the pending action and why), so the log has
+ * every call the model made, run or not.
+ */
+export async function logClosedCalls(writer: Writer, rows: readonly PendingActionRow[], reason: string): Promise<void> {
+  if (rows.length === 0) return;
+  await writer.insert(toolCalls).values(
+    rows.map((row) => ({
+      conversationId: row.conversationId,
+      messageId: null,
+      turnId: row.turnId,
+      toolUseId: row.toolUseId,
+      tool: row.tool,
+      input: row.input ?? null,
+      output: null,
+      error: `${reason} (${row.status})`,
+      success: false,
+      policy: row.policy,
+      pendingActionId: row.id,
+      durationMs: 0,
+    })),
+  );
+}
+
 /** What a pausing turn stores (with its message, in the same transaction). */
 export type NewPendingAction = Omit<typeof pendingActions.$inferInsert, 'status' | 'createdAt' | 'expiresAt'> & { timeoutSeconds: number };
 
@@ -54,58 +87,66 @@ export async function insertPendingAction(tx: Transaction, action: NewPendingAct
 export interface ActionsAtTurnStart {
   /** A decided call this turn claimed and resumes (runs it, or tells the model it was refused). */
   resume: PendingActionRow | null;
-  /** A call still waiting for an agent's approval: the model is told, and may not pause another. */
+  /** A call still waiting for its decision: the model is told, and may not pause another. */
   waiting: PendingActionRow | null;
-  /** Rows this turn changed (a confirmation the visitor answered or wrote past): for `pending-action:updated`. */
+  /** Rows this turn changed (a confirmation the visitor answered, wrote past, or left too long): to announce. */
   changed: PendingActionRow[];
 }
 
 /**
  * Settles the conversation's calls as its turn starts, in the turn's transaction (the conversation's row is locked
- * and owned by the turn). A `confirm` call waiting when the visitor wrote is decided by what they wrote first: the
- * Confirm or Cancel label (what a click on the button sends, compared without case) decides it; anything else
- * withdraws it (the visitor moved on; the model may ask again). Then a decided call is claimed for this turn.
+ * and owned by the turn). A `confirm` call still in time is decided by the visitor's first message after the question:
+ * the Confirm or Cancel label (what a click on the button sends, compared without case) decides it; anything else
+ * withdraws it (the visitor moved on; the model may ask again). A message written before the question was shown leaves
+ * it waiting. Then a decided call is claimed for this turn.
  */
 export async function settleAtTurnStart(
   tx: Transaction,
   conversationId: string,
-  firstVisitorText: string | null,
+  visitorMessages: ReadonlyArray<{ seq: number; body: string }>,
 ): Promise<ActionsAtTurnStart> {
   const rows = await tx
-    .select()
+    .select({ row: pendingActions, askedSeq: messages.seq, inTime: sql<boolean>`${pendingActions.expiresAt} > now()` })
     .from(pendingActions)
+    .leftJoin(messages, eq(messages.id, pendingActions.messageId))
     .where(and(eq(pendingActions.conversationId, conversationId), isNull(pendingActions.resumedAt)))
     .orderBy(asc(pendingActions.createdAt))
-    .for('update');
+    .for('update', { of: pendingActions });
   const changed: PendingActionRow[] = [];
   let resume: PendingActionRow | null = null;
   let waiting: PendingActionRow | null = null;
-  for (const row of rows) {
-    if (row.status === 'pending' && row.policy === 'confirm' && firstVisitorText !== null) {
-      const said = firstVisitorText.trim().toLocaleLowerCase();
-      const status =
-        said === row.confirmLabel?.toLocaleLowerCase()
-          ? 'confirmed'
-          : said === row.cancelLabel?.toLocaleLowerCase()
-            ? 'cancelled'
-            : 'withdrawn';
-      const [decided] = await tx
-        .update(pendingActions)
-        .set({
-          status,
-          decidedAt: sql`now()`,
-          decidedByKind: status === 'withdrawn' ? 'system' : 'visitor',
-          ...(status === 'withdrawn' ? { resumedAt: sql`now()` } : {}),
-        })
-        .where(eq(pendingActions.id, row.id))
-        .returning();
-      changed.push(decided!);
-      if (status !== 'withdrawn' && !resume) resume = decided!;
-    } else if (row.status === 'pending') {
-      waiting = row;
-    } else if (DECIDED.includes(row.status) && !resume) {
-      resume = row;
+  for (const { row, askedSeq, inTime } of rows) {
+    if (row.status !== 'pending') {
+      if ((DECIDED as readonly string[]).includes(row.status)) resume ??= row;
+      continue;
     }
+    const answer = row.policy === 'confirm' ? visitorMessages.find((message) => message.seq > (askedSeq ?? 0)) : undefined;
+    if (!answer) {
+      waiting = row;
+      continue;
+    }
+    const said = answer.body.trim().toLocaleLowerCase();
+    const status = !inTime
+      ? 'expired'
+      : said === row.confirmLabel?.toLocaleLowerCase()
+        ? 'confirmed'
+        : said === row.cancelLabel?.toLocaleLowerCase()
+          ? 'cancelled'
+          : 'withdrawn';
+    const closes = status === 'expired' || status === 'withdrawn';
+    const [decided] = await tx
+      .update(pendingActions)
+      .set({
+        status,
+        decidedAt: sql`now()`,
+        decidedByKind: closes ? 'system' : 'visitor',
+        ...(closes ? { resumedAt: sql`now()` } : {}),
+      })
+      .where(eq(pendingActions.id, row.id))
+      .returning();
+    changed.push(decided!);
+    if (closes) await logClosedCalls(tx, [decided!], 'Not run: the visitor did not confirm');
+    else resume ??= decided!;
   }
   if (resume) {
     const [claimed] = await tx
@@ -116,6 +157,20 @@ export async function settleAtTurnStart(
     resume = claimed ?? null;
   }
   return { resume, waiting, changed };
+}
+
+/**
+ * Closes a call a turn claimed and then could not run (the turn was cancelled or failed first): `withdrawn`, with its
+ * `tool_calls` row saying so. Returns it, to announce.
+ */
+export async function closeUnrunCall(tx: Transaction, row: PendingActionRow, reason: string): Promise<PendingActionRow> {
+  const [closed] = await tx
+    .update(pendingActions)
+    .set({ status: 'withdrawn', decidedAt: sql`coalesce(${pendingActions.decidedAt}, now())` })
+    .where(eq(pendingActions.id, row.id))
+    .returning();
+  await logClosedCalls(tx, [closed!], reason);
+  return closed!;
 }
 
 /** The organization's pending action; `not_found` for another organization's or none. */
@@ -135,32 +190,37 @@ export interface Approver {
 }
 
 /**
- * An agent's decision on a call waiting for approval: only while it waits (`conflict` once decided, expired or
- * withdrawn), while the bot still has the conversation (a person who took over decides by writing; the call is
- * withdrawn), and by an agent of the action's team or an admin (`forbidden`). Returns the decided row and the rows
- * changed (the withdrawal of a call whose conversation left the bot).
+ * An agent's decision on a call waiting for approval, by an agent of the action's team or an admin (`forbidden`),
+ * only while it waits and is in time (`conflict` once decided, expired or withdrawn) and while the bot still has the
+ * conversation (a person who took over decides by writing). The conversation's row is locked with the call's, so a
+ * takeover and a decision can't both win. Returns the decided row.
  */
 export async function decideApproval(
   db: Database,
   input: { organizationId: string; actionId: string; approver: Approver; approve: boolean; note: string | undefined },
 ): Promise<PendingActionRow> {
-  const result = await db.transaction(async (tx) => {
+  return db.transaction(async (tx) => {
     const [found] = await tx
-      .select({ action: pendingActions, conversationStatus: conversations.status })
+      .select({
+        action: pendingActions,
+        conversationStatus: conversations.status,
+        inTime: sql<boolean>`${pendingActions.expiresAt} > now()`,
+      })
       .from(pendingActions)
       .innerJoin(conversations, eq(conversations.id, pendingActions.conversationId))
       .where(and(eq(pendingActions.id, input.actionId), eq(pendingActions.organizationId, input.organizationId)))
-      .for('update', { of: pendingActions });
+      .for('update', { of: [pendingActions, conversations] });
     if (!found) throw new ParleyError('not_found', 'No pending action has this id.');
     const { action } = found;
     if (action.policy !== 'approve') throw new ParleyError('conflict', 'The visitor confirms this action, not an agent.');
-    if (action.status !== 'pending') throw new ParleyError('conflict', `This action was already decided (${action.status}).`);
-    if (action.expiresAt.getTime() <= Date.now()) throw new ParleyError('conflict', 'This action waited too long and counts as rejected.');
-    if (found.conversationStatus !== 'bot') {
-      throw new ParleyError('conflict', 'A person took the conversation over: the action was withdrawn.');
-    }
+    // Who may decide first: an agent of another team learns nothing of where the call stands.
     if (!(await mayApprove(tx, input.organizationId, input.approver.userId, action.teamId))) {
       throw new ParleyError('forbidden', "Only the action's team (or an admin) can decide.");
+    }
+    if (action.status !== 'pending') throw new ParleyError('conflict', `This action was already decided (${action.status}).`);
+    if (!found.inTime) throw new ParleyError('conflict', 'This action waited too long and counts as rejected.');
+    if (found.conversationStatus !== 'bot') {
+      throw new ParleyError('conflict', 'A person took the conversation over: the action was withdrawn.');
     }
     const [decided] = await tx
       .update(pendingActions)
@@ -176,7 +236,6 @@ export async function decideApproval(
       .returning();
     return decided!;
   });
-  return result;
 }
 
 /** Whether the agent may decide a call of `teamId`'s: an admin, any agent for no team, or a member of the team. */
@@ -219,18 +278,24 @@ export async function expireDueActions(db: Database): Promise<PendingActionRow[]
       .returning();
     if (row) changed.push(row);
   }
+  await logClosedCalls(
+    db,
+    changed.filter((row) => row.resumedAt !== null),
+    'Not run: nobody decided in time, or a person had taken the conversation over',
+  );
   return changed;
 }
 
 /**
  * Withdraws the conversation's calls once it is no longer the bot's (a person took over, the visitor asked for one):
- * the waiting ones, and decided ones no turn resumed. Returns the rows changed.
+ * the waiting ones, and decided ones no turn resumed (they never ran). Each gets its `tool_calls` row. Returns the rows
+ * changed.
  */
-export async function withdrawActions(db: Database, conversationId: string): Promise<PendingActionRow[]> {
-  return db
+export async function withdrawActions(writer: Writer, conversationId: string): Promise<PendingActionRow[]> {
+  const withdrawn = await writer
     .update(pendingActions)
     .set({
-      status: sql`case when ${pendingActions.status} = 'pending' then 'withdrawn' else ${pendingActions.status} end`,
+      status: 'withdrawn',
       decidedAt: sql`coalesce(${pendingActions.decidedAt}, now())`,
       decidedByKind: sql`coalesce(${pendingActions.decidedByKind}, 'system')`,
       resumedAt: sql`now()`,
@@ -243,6 +308,8 @@ export async function withdrawActions(db: Database, conversationId: string): Pro
       ),
     )
     .returning();
+  await logClosedCalls(writer, withdrawn, 'Not run: a person took the conversation over');
+  return withdrawn;
 }
 
 /** The organization's pending actions with `status` (or any), of one conversation or all, the oldest first. */
@@ -267,4 +334,4 @@ export async function listPendingActions(
 }
 
 /** SQL: the conversation (`conversations` in the outer query) has a decided call no turn resumed yet. */
-export const hasDecidedAction = sql`exists (select 1 from ${pendingActions} where ${pendingActions.conversationId} = ${conversations.id} and ${pendingActions.status} <> 'pending' and ${pendingActions.resumedAt} is null)`;
+export const hasDecidedAction = sql`exists (select 1 from ${pendingActions} where ${pendingActions.conversationId} = ${conversations.id} and ${pendingActions.resumedAt} is null and ${inArray(pendingActions.status, [...DECIDED])})`;

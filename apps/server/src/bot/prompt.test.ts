@@ -1,7 +1,7 @@
 import { widgetSettingsSchema, type Message } from '@parley/protocol';
 import { describe, expect, it } from 'vitest';
 import { botConfigSchema } from '../widgets/bot-config.js';
-import { buildHistory, buildSystemPrompt, languageName } from './prompt.js';
+import { buildHistory, buildSystemPrompt, languageName, withNote, withResumedCall } from './prompt.js';
 
 function message(seq: number, kind: Message['author']['kind'], body: string, name: string | null = null): Message {
   return { id: `m${seq}`, conversationId: 'c', seq, clientId: null, author: { kind, id: null, name }, body, createdAt: '' };
@@ -121,5 +121,69 @@ describe('buildSystemPrompt', () => {
     expect(languageName('de_DE')).toBe('German (Germany)');
     expect(languageName('x')).toBe('x');
     expect(prompt('xx')).toContain("answer in the widget's language: xx.");
+  });
+});
+
+describe('withResumedCall', () => {
+  const call = { id: 'toolu_1', name: 'refund_order', input: { order_number: '1001' } };
+  const result = { content: '{"refunded":true}', isError: false };
+
+  it('puts the call after the bot’s question and its result last', () => {
+    const resumed = withResumedCall(
+      [
+        { role: 'user', content: 'Refund order 1001' },
+        { role: 'assistant', content: 'Please confirm: refund order 1001' },
+      ],
+      call,
+      result,
+    );
+    expect(resumed).toEqual([
+      { role: 'user', content: 'Refund order 1001' },
+      {
+        role: 'assistant',
+        content: [
+          { type: 'text', text: 'Please confirm: refund order 1001' },
+          { type: 'tool_use', id: 'toolu_1', name: 'refund_order', input: { order_number: '1001' } },
+        ],
+      },
+      { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_1', content: '{"refunded":true}' }] },
+    ]);
+  });
+
+  it('puts it after what the visitor wrote since, and opens with the user when the history was cut to the question', () => {
+    const afterVisitor = withResumedCall([{ role: 'user', content: 'Confirm' }], call, { content: 'Cancelled.', isError: true });
+    expect(afterVisitor.map((turn) => turn.role)).toEqual(['user', 'assistant', 'user']);
+    expect(afterVisitor[2]!.content).toEqual([{ type: 'tool_result', tool_use_id: 'toolu_1', content: 'Cancelled.', is_error: true }]);
+    const cut = withResumedCall([{ role: 'assistant', content: 'Please confirm.' }], call, result);
+    expect(cut.map((turn) => turn.role)).toEqual(['user', 'assistant', 'user']);
+    expect(withResumedCall([], call, result).map((turn) => turn.role)).toEqual(['user', 'assistant', 'user']);
+  });
+});
+
+describe('withNote', () => {
+  it('adds the note to the visitor’s newest turn, after any tool results', () => {
+    const noted = withNote(
+      [
+        {
+          role: 'user',
+          content: [
+            { type: 'tool_result', tool_use_id: 't', content: 'ok' },
+            { type: 'text', text: 'Any news?' },
+          ],
+        },
+      ],
+      '(Note)',
+    );
+    expect(noted).toEqual([
+      {
+        role: 'user',
+        content: [
+          { type: 'tool_result', tool_use_id: 't', content: 'ok' },
+          { type: 'text', text: '(Note)' },
+          { type: 'text', text: 'Any news?' },
+        ],
+      },
+    ]);
+    expect(withNote([{ role: 'assistant', content: 'Hi' }], '(Note)')).toEqual([{ role: 'assistant', content: 'Hi' }]);
   });
 });

@@ -85,12 +85,26 @@ export function withResumedCall(
     role: 'user',
     content: [{ type: 'tool_result', tool_use_id: call.id, content: result.content, ...(result.isError ? { is_error: true } : {}) }],
   };
-  const last = turns.at(-1);
+  // The API wants the conversation to open with the user: a history the budget cut to the bot's question gets a note.
+  const opened: ChatMessage[] =
+    turns[0]?.role === 'user' ? [...turns] : [{ role: 'user', content: '(The conversation continues.)' }, ...turns];
+  const last = opened.at(-1);
   if (last?.role === 'assistant') {
     const content = typeof last.content === 'string' ? [{ type: 'text' as const, text: last.content }] : last.content;
-    return [...turns.slice(0, -1), { role: 'assistant', content: [...content, use] }, answer];
+    return [...opened.slice(0, -1), { role: 'assistant', content: [...content, use] }, answer];
   }
-  return [...turns, { role: 'assistant', content: [use] }, answer];
+  return [...opened, { role: 'assistant', content: [use] }, answer];
+}
+
+/** A note (from Parley, not the visitor) before the visitor's newest turn, as a text block of its own. */
+export function withNote(turns: readonly ChatMessage[], note: string): ChatMessage[] {
+  const last = turns.at(-1);
+  if (!last || last.role !== 'user') return [...turns];
+  const content = typeof last.content === 'string' ? [{ type: 'text' as const, text: last.content }] : last.content;
+  // After any tool results, which must open a user turn.
+  const results = content.filter((block) => block.type === 'tool_result');
+  const others = content.filter((block) => block.type !== 'tool_result');
+  return [...turns.slice(0, -1), { role: 'user', content: [...results, { type: 'text', text: note }, ...others] }];
 }
 
 /**

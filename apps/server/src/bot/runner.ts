@@ -27,8 +27,7 @@ import { searchKnowledgeBase } from './tools/search-knowledge-base.js';
 import type { ActionRunner } from '../actions/run-action.js';
 import type { ModelImageReader } from '../attachments/model-images.js';
 import { runClaimedTurn, type TurnDependencies } from './turn.js';
-import { expireDueActions, toPendingAction, withdrawActions, type PendingActionRow } from './pending-actions.js';
-import { organizationRoom } from '../plugins/io.js';
+import { announcePendingActions, expireDueActions, withdrawActions, type PendingActionRow } from './pending-actions.js';
 import { claimTurn, findStrandedTurns, HEARTBEAT_MS, releaseAllClaims, renewClaim, replyTimingOf } from './turn-claim.js';
 
 /** Runs bot turns; decorated on the app as `app.bot`. */
@@ -222,9 +221,7 @@ export function createBotRunner(deps: {
     schedule(conversationId);
   }
 
-  function announce(rows: readonly PendingActionRow[]) {
-    for (const row of rows) realtime.agents.to(organizationRoom(row.organizationId)).emit('pending-action:updated', toPendingAction(row));
-  }
+  const announce = (rows: readonly PendingActionRow[]) => announcePendingActions(realtime, rows);
 
   const runner: BotRunner = {
     mode,
@@ -268,7 +265,11 @@ export function createBotRunner(deps: {
       }
     },
     async resumeStranded() {
-      const expired = await expireDueActions(db);
+      // A failure here must not stop the crash recovery below.
+      const expired = await expireDueActions(db).catch((error: unknown) => {
+        log.error({ err: error }, 'expiring pending actions failed');
+        return [];
+      });
       for (const row of expired) runner.actionDecided(row);
       // This process's own turns are alive whatever the clock says (a long pause of the event loop delays heartbeats).
       const resumable = (await findStrandedTurns(db)).filter((id) => !running.has(id) && !waiting.has(id));

@@ -34,8 +34,15 @@ import { actionPhrases } from './action-phrases.js';
 import { emptyProgress, runModelLoop, type PausedCall, type ToolCall } from './model-loop.js';
 import { OFFLINE_MODEL } from './offline-model.js';
 import { costOf } from './prices.js';
-import { insertPendingAction, settleAtTurnStart, toPendingAction, withdrawActions, type PendingActionRow } from './pending-actions.js';
-import { buildHistory, buildSystemPrompt, withImages, withKnowledge, withResumedCall } from './prompt.js';
+import {
+  announcePendingActions,
+  closeUnrunCall,
+  insertPendingAction,
+  settleAtTurnStart,
+  withdrawActions,
+  type PendingActionRow,
+} from './pending-actions.js';
+import { buildHistory, buildSystemPrompt, withImages, withKnowledge, withNote, withResumedCall } from './prompt.js';
 import { botReplyNeedsNoTransition, storePlainReply } from './store-reply.js';
 import { httpActionTools } from './tools/http-actions.js';
 import { mcpServerTools } from './tools/mcp-tools.js';
@@ -156,6 +163,8 @@ export async function runClaimedTurn(deps: TurnDependencies, turn: ClaimedTurn):
   let modelId: string | null = null;
   // The tools offered to the model this turn.
   let tools: readonly BotTool[] = [];
+  // A decided call this turn claimed, until it has run (or been refused to the model): closed if the turn ends first.
+  let claimedCall: PendingActionRow | null = null;
 
   try {
     const [widget] = await db.select().from(widgets).where(eq(widgets.id, claimed.widgetId));
@@ -169,19 +178,9 @@ export async function runClaimedTurn(deps: TurnDependencies, turn: ClaimedTurn):
       await listMessages(db, conversationId, { afterSeq: Math.max(0, claimed.lastSeq - HISTORY_MESSAGES), limit: HISTORY_MESSAGES })
     ).messages.filter((message) => message.seq <= claimed.lastSeq);
     const pending = history.filter((message) => message.author.kind === 'visitor' && message.seq > claimed.botAnsweredSeq);
-    // Calls waiting for a decision: the visitor's first message may answer a confirmation; a decided call is claimed
-    // here, by this turn alone, and resumed below.
-    const heldCalls = await db.transaction(async (tx) =>
-      (await lockOwnedConversation(tx, conversationId, turnId)) ? settleAtTurnStart(tx, conversationId, pending[0]?.body ?? null) : null,
-    );
-    if (!heldCalls) {
-      controller.abort(new Error('The conversation was taken over.'));
-      throw cancelled.reason;
-    }
-    announceActions(heldCalls.changed);
-
     // The rules on the visitor's words always work, whatever the model does: checked before any model call. Asking
-    // for a human goes first; then "that didn't help", once the visitor has said it often enough.
+    // for a human goes first; then "that didn't help", once the visitor has said it often enough. A handoff withdraws
+    // the calls waiting for a decision (in its transaction).
     const ruleHandoff = wordsHandoff(botConfig.handoff, settings.locale, pending);
     if (ruleHandoff) {
       await finish({
@@ -195,6 +194,18 @@ export async function runClaimedTurn(deps: TurnDependencies, turn: ClaimedTurn):
       });
       return;
     }
+
+    // Calls waiting for a decision: the visitor's first message after a question may answer it; a decided call is
+    // claimed here, by this turn alone, and resumed below (or closed, if the turn ends first).
+    const heldCalls = await db.transaction(async (tx) =>
+      (await lockOwnedConversation(tx, conversationId, turnId)) ? settleAtTurnStart(tx, conversationId, pending) : null,
+    );
+    if (!heldCalls) {
+      controller.abort(new Error('The conversation was taken over.'));
+      throw cancelled.reason;
+    }
+    announceActions(heldCalls.changed);
+    claimedCall = heldCalls.resume;
 
     const chosenModel = mode === 'offline' ? OFFLINE_MODEL : (botConfig.model ?? config.botModel ?? DEFAULT_BOT_MODEL);
     modelId = chosenModel;
@@ -240,6 +251,9 @@ export async function runClaimedTurn(deps: TurnDependencies, turn: ClaimedTurn):
                 ])
                   .then(([actions, mcp]) => [...actions, ...mcp])
                   .catch((error: unknown) => {
+                    // A call this turn resumes needs its action: the turn fails (and closes the call) rather than
+                    // report the action gone.
+                    if (claimedCall) throw error;
                     log.warn({ err: error, conversationId }, "could not load the organization's actions; answering without them");
                     return [];
                   })
@@ -251,6 +265,8 @@ export async function runClaimedTurn(deps: TurnDependencies, turn: ClaimedTurn):
       messages = withResumedCall(messages, { id: resume.toolUseId, name: resume.tool, input: resume.input }, result);
     }
     const { waiting } = heldCalls;
+    // What waits goes with the visitor's turn, not the system prompt: its summary is built from the model's input.
+    if (waiting) messages = withNote(messages, waitingNote(waiting));
     const deadline = AbortSignal.timeout(config.anthropic.timeoutMs * (config.anthropic.maxRetries + 1));
     const signal = AbortSignal.any([cancelled, deadline]);
     let ttft: number | null = null;
@@ -259,7 +275,7 @@ export async function runClaimedTurn(deps: TurnDependencies, turn: ClaimedTurn):
       model: deps.model,
       request: {
         model: chosenModel,
-        system: buildSystemPrompt(botConfig, settings) + (waiting ? waitingNote(waiting) : ''),
+        system: buildSystemPrompt(botConfig, settings),
         messages,
         maxTokens: botConfig.maxTokens,
         knowledge: { greeting: settings.greeting, passages },
@@ -396,9 +412,16 @@ export async function runClaimedTurn(deps: TurnDependencies, turn: ClaimedTurn):
     let result: { content: string; isError: boolean };
     let output: unknown = null;
     if (row.status === 'confirmed' || row.status === 'approved') {
-      const outcome = tools.some((tool) => tool.name === row.tool)
-        ? await runToolCall(call, defaultCountry, visitorText)
-        : ({ ok: false, error: `The action ${row.tool} is no longer available, so it was not run. Tell the visitor.` } as const);
+      // Run only under the policy it was decided under: an action since removed, renamed or made stricter (confirm →
+      // approve) is not run on an older, weaker decision.
+      const tool = tools.find((candidate) => candidate.name === row.tool);
+      const outcome =
+        tool?.pause?.policy === row.policy
+          ? await runToolCall(call, defaultCountry, visitorText)
+          : ({
+              ok: false,
+              error: `The action ${row.tool} changed or was removed since it was asked for, so it was not run. Tell the visitor.`,
+            } as const);
       if (outcome.ok) output = outcome.output;
       result = outcome.ok ? { content: JSON.stringify(outcome.output), isError: false } : { content: outcome.error, isError: true };
     } else {
@@ -415,6 +438,8 @@ export async function runClaimedTurn(deps: TurnDependencies, turn: ClaimedTurn):
       pendingActionId: row.id,
       durationMs: Math.round(performance.now() - callStartedAt),
     });
+    // Logged with the turn's other calls from here: nothing is left to close.
+    claimedCall = null;
     return result;
   }
 
@@ -447,6 +472,7 @@ export async function runClaimedTurn(deps: TurnDependencies, turn: ClaimedTurn):
     const body = text + delta;
     const actionId = randomUUID();
     const latencyMs = Math.round(performance.now() - startedAt);
+    const citations = sources.citations(body, progress.citations);
     let stored: PendingActionRow | null = null;
     await storeWithTransition({
       message: {
@@ -456,6 +482,7 @@ export async function runClaimedTurn(deps: TurnDependencies, turn: ClaimedTurn):
         metadata: {
           model: reply.modelId,
           authorName: botDisplayName,
+          ...(citations.length > 0 ? { citations } : {}),
           action: { id: actionId, policy: pause.policy, summary },
           ...(pause.policy === 'confirm' ? { quickReplies: [phrases.confirm, phrases.cancel] } : {}),
         },
@@ -484,10 +511,9 @@ export async function runClaimedTurn(deps: TurnDependencies, turn: ClaimedTurn):
     if (stored) announceActions([stored]);
   }
 
-  /** Tells the organization's agents that calls started waiting or were decided. */
+  /** Tells the organization's agents that calls started waiting, were decided or closed. */
   function announceActions(rows: readonly PendingActionRow[]) {
-    for (const row of rows)
-      deps.realtime.agents.to(organizationRoom(claimed.organizationId)).emit('pending-action:updated', toPendingAction(row));
+    announcePendingActions(deps.realtime, rows);
   }
 
   /** Ends the streamed reply, if one started: once, whatever ends it first. */
@@ -497,9 +523,18 @@ export async function runClaimedTurn(deps: TurnDependencies, turn: ClaimedTurn):
     emit('bot:reply-end', { conversationId, messageId, status });
   }
 
-  /** A turn that stores no reply still leaves its tool calls and its token usage on record. */
+  /**
+   * A turn that stores no reply still leaves its tool calls and its token usage on record, and closes a decided call it
+   * claimed but did not get to run.
+   */
   async function recordAbandoned(tx: Transaction) {
     await insertToolLog(tx, null);
+    if (claimedCall) {
+      const closed = await closeUnrunCall(tx, claimedCall, 'Not run: the turn that resumed it ended first');
+      claimedCall = null;
+      // Announced after the transaction's commit, as the turn's other events are.
+      setImmediate(() => announceActions([closed]));
+    }
     const { usage } = progress;
     if (modelId && usage.inputTokens + usage.outputTokens + usage.cacheReadTokens + usage.cacheWriteTokens > 0) {
       await recordUsage(tx, modelId, usage, 0);
@@ -627,7 +662,7 @@ export async function runClaimedTurn(deps: TurnDependencies, turn: ClaimedTurn):
       const systemMessages = await appendSystemMessages(tx, appended!.conversation, [...plan.messages, ...(handoff?.messages ?? [])]);
       await write.record(tx, conversation.organizationId);
       // A handoff takes the conversation from the bot: what it waited for is withdrawn with it.
-      const withdrawn = handoff ? await withdrawActions(tx as unknown as Database, conversationId) : [];
+      const withdrawn = handoff ? await withdrawActions(tx, conversationId) : [];
       const [current] = systemMessages.length > 0 ? await tx.select().from(conversations).where(eq(conversations.id, conversationId)) : [];
       return {
         message: appended!.message,
@@ -693,9 +728,10 @@ export async function runClaimedTurn(deps: TurnDependencies, turn: ClaimedTurn):
   }
 }
 
-/** What the model is told while a call waits for an agent's approval. */
+/** What the model is told while a call waits for its decision (a note on the visitor's turn). */
 function waitingNote(waiting: PendingActionRow): string {
-  return `\n\nAn action you asked for is waiting for a colleague's approval: ${waiting.summary} (${waiting.tool}). The conversation goes on meanwhile; don't promise an outcome, and don't ask for it again. When it is decided, you'll get its result.`;
+  const who = waiting.policy === 'approve' ? "a colleague's approval" : "the visitor's Confirm or Cancel";
+  return `(Note from Parley, not the visitor: the action ${waiting.tool} you asked for waits for ${who}: ${waiting.summary}. Don't promise an outcome and don't ask for it again; when it is decided, you'll get its result.)`;
 }
 
 /** Why a decided call did not run, as the model is told. */

@@ -80,7 +80,7 @@ export const toolCalls = pgTable(
     durationMs: integer().notNull(),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
-  (table) => [index().on(table.conversationId, table.id), index().on(table.turnId)],
+  (table) => [index().on(table.conversationId, table.id), index().on(table.turnId), index().on(table.pendingActionId)],
 );
 
 /** What a model call was for: the bot's replies to visitors, or AI help for agents (summaries, suggested replies). */
@@ -192,6 +192,12 @@ export const mcpServers = pgTable(
     headers: jsonb().$type<Record<string, string>>().notNull().default({}),
     secrets: jsonb().$type<Record<string, string>>().notNull().default({}),
     tools: jsonb().$type<McpToolDefinition[]>().notNull().default([]),
+    /** The allowed tools that wait for a decision (`confirm`, `approve`), by name; the others run when called. */
+    toolPolicies: jsonb().$type<Record<string, 'confirm' | 'approve'>>().notNull().default({}),
+    /** For its `approve` tools: the team whose agents decide; null: any agent. */
+    approverTeamId: uuid().references(() => teams.id, { onDelete: 'set null' }),
+    /** For its `confirm` and `approve` tools: how long a decision is waited for. */
+    decisionTimeoutSeconds: integer().notNull().default(900),
     enabled: boolean().notNull().default(true),
     timeoutMs: integer().notNull().default(15_000),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
@@ -255,9 +261,11 @@ export const pendingActions = pgTable(
     index('pending_actions_due')
       .on(table.expiresAt)
       .where(sql`${table.status} = 'pending'`),
-    index('pending_actions_to_resume')
+    // The calls a turn settles as it starts, and the decided ones that make a conversation wait for the bot.
+    index('pending_actions_open')
       .on(table.conversationId)
-      .where(sql`${table.status} <> 'pending' and ${table.resumedAt} is null`),
+      .where(sql`${table.resumedAt} is null`),
     index().on(table.organizationId, table.status),
+    index().on(table.messageId),
   ],
 );

@@ -5,7 +5,14 @@
  * @module
  */
 import { z } from 'zod';
-import { botActionSecretNameSchema, headerSecretValueSchema, headerTemplateSchema, outboundHeaderNameSchema } from './bot-actions.js';
+import {
+  BOT_ACTION_LIMITS,
+  botActionPolicySchema,
+  botActionSecretNameSchema,
+  headerSecretValueSchema,
+  headerTemplateSchema,
+  outboundHeaderNameSchema,
+} from './bot-actions.js';
 
 /** Limits of an MCP server, the same on the server. */
 export const MCP_SERVER_LIMITS = {
@@ -43,6 +50,15 @@ export const mcpServerSchema = z.object({
   secretNames: z.array(z.string()),
   /** The tools the bot may call, as the server described them when the admin picked them. */
   tools: z.array(mcpToolSchema),
+  /**
+   * The allowed tools that wait for a decision, by name: `confirm` (the visitor's) or `approve` (an agent's), as an
+   * HTTP action's policy; a tool not listed runs whenever the model calls it (`auto`).
+   */
+  toolPolicies: z.record(z.string(), botActionPolicySchema),
+  /** For its `approve` tools: the team whose agents decide; null: any agent. Admins always may. */
+  approverTeamId: z.string().nullable(),
+  /** For its `confirm` and `approve` tools: how long the decision is waited for; then the call counts as refused. */
+  decisionTimeoutSeconds: z.number().int(),
   enabled: z.boolean(),
   timeoutMs: z.number().int(),
   createdAt: z.string(),
@@ -72,6 +88,14 @@ const headersSchema = z
   .refine((headers) => Object.keys(headers).length <= MCP_SERVER_LIMITS.headers, `At most ${MCP_SERVER_LIMITS.headers} headers.`);
 const allowedToolsSchema = z.array(z.string().min(1).max(128)).max(MCP_SERVER_LIMITS.tools);
 const timeoutSchema = z.number().int().min(500).max(MCP_SERVER_LIMITS.timeoutMs);
+const toolPoliciesSchema = z
+  .record(z.string().min(1).max(128), botActionPolicySchema)
+  .refine((policies) => Object.keys(policies).length <= MCP_SERVER_LIMITS.tools, `At most ${MCP_SERVER_LIMITS.tools} tools.`);
+const decisionTimeoutSchema = z
+  .number()
+  .int()
+  .min(BOT_ACTION_LIMITS.decisionTimeoutSeconds.min)
+  .max(BOT_ACTION_LIMITS.decisionTimeoutSeconds.max);
 
 /**
  * Body of `POST /api/bot/mcp-servers`. With `allowedTools`, Parley connects to the server first and keeps those tools
@@ -86,6 +110,10 @@ export const mcpServerCreateSchema = z.strictObject({
     .refine((secrets) => Object.keys(secrets).length <= MCP_SERVER_LIMITS.secrets, `At most ${MCP_SERVER_LIMITS.secrets} secrets.`)
     .default({}),
   allowedTools: allowedToolsSchema.default([]),
+  /** Each allowed tool's policy (`auto` when not named); a name that is not allowed is refused. */
+  toolPolicies: toolPoliciesSchema.default({}),
+  approverTeamId: z.uuid().nullable().default(null),
+  decisionTimeoutSeconds: decisionTimeoutSchema.default(900),
   enabled: z.boolean().default(true),
   timeoutMs: timeoutSchema.default(15_000),
 });
@@ -102,6 +130,10 @@ export const mcpServerUpdateSchema = z.strictObject({
   headers: headersSchema.optional(),
   secrets: z.record(botActionSecretNameSchema, headerSecretValueSchema(MCP_SERVER_LIMITS.secretValue).nullable()).optional(),
   allowedTools: allowedToolsSchema.optional(),
+  /** Replaces the policies (`auto` for a tool not named). */
+  toolPolicies: toolPoliciesSchema.optional(),
+  approverTeamId: z.uuid().nullable().optional(),
+  decisionTimeoutSeconds: decisionTimeoutSchema.optional(),
   enabled: z.boolean().optional(),
   timeoutMs: timeoutSchema.optional(),
 });

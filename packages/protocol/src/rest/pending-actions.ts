@@ -68,13 +68,11 @@ export const PENDING_ACTION_NOTE_MAX = 1000;
 
 /**
  * Body of `POST /api/pending-actions/:pendingActionId/decision`: approve or reject a call waiting for approval, with an
- * optional note the bot reads (why it was refused, what to tell the visitor).
+ * optional note the bot reads (why it was refused, what to tell the visitor). Signed-in agents only: API tokens can't.
  */
 export const pendingActionDecisionSchema = z.strictObject({
   decision: z.enum(['approve', 'reject']),
   note: storableTextSchema(PENDING_ACTION_NOTE_MAX).optional(),
-  /** With an API token: the agent who decides (their team and role are checked). */
-  asAgentId: z.uuid().optional(),
 });
 /** Body of `POST /api/pending-actions/:pendingActionId/decision`. */
 export type PendingActionDecision = z.input<typeof pendingActionDecisionSchema>;

@@ -11,10 +11,8 @@ import { z } from 'zod';
 import { compileInputSchema, describeInputErrors } from '../../actions/input-schema.js';
 import { runAction, type ActionRunner } from '../../actions/run-action.js';
 import { enabledBotActions } from '../../actions/service.js';
-import { renderText } from '../../actions/template.js';
-import { defineTool, ToolInputError, type BotTool, type ToolPause } from './registry.js';
-
-type ActionRow = Awaited<ReturnType<typeof enabledBotActions>>[number];
+import { toolPause } from './pause.js';
+import { defineTool, ToolInputError, type BotTool } from './registry.js';
 
 /** Said to the model when an action needs a verified visitor and this one isn't. */
 const NEEDS_VERIFIED_CONTACT =
@@ -38,7 +36,17 @@ export async function httpActionTools(db: Database, organizationId: string, runn
         inputJsonSchema: action.inputSchema,
         kind: 'external',
         policy: action.policy,
-        ...(action.policy === 'auto' ? {} : { pause: pauseOf(action) }),
+        ...(action.policy === 'auto'
+          ? {}
+          : {
+              pause: toolPause({
+                policy: action.policy,
+                name: action.name,
+                confirmationText: action.confirmationText,
+                teamId: action.approverTeamId,
+                timeoutSeconds: action.decisionTimeoutSeconds,
+              }),
+            }),
         async handler(input, context) {
           if (action.requiresVerifiedContact && !(await isVerified(context.db, context.contactId)))
             throw new ToolInputError(NEEDS_VERIFIED_CONTACT);
@@ -48,21 +56,6 @@ export async function httpActionTools(db: Database, organizationId: string, runn
         },
       }) as BotTool,
   );
-}
-
-/** How a call of a `confirm` or `approve` action waits: its plain-words summary, its team, its timeout. */
-function pauseOf(action: ActionRow): ToolPause {
-  return {
-    policy: action.policy === 'approve' ? 'approve' : 'confirm',
-    summary(input) {
-      const fields = (input ?? {}) as Record<string, unknown>;
-      if (action.confirmationText) return renderText(action.confirmationText, fields);
-      const given = Object.entries(fields).map(([name, value]) => `${name}: ${typeof value === 'string' ? value : JSON.stringify(value)}`);
-      return given.length > 0 ? `${action.name} (${given.join(', ')})` : action.name;
-    },
-    teamId: action.approverTeamId,
-    timeoutSeconds: action.decisionTimeoutSeconds,
-  };
 }
 
 async function isVerified(db: Database, contactId: string): Promise<boolean> {

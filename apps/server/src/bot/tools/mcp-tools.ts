@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { callMcpTool } from '../../actions/mcp-client.js';
 import { enabledMcpServers } from '../../actions/mcp-servers.js';
 import type { ActionRunner } from '../../actions/run-action.js';
+import { toolPause } from './pause.js';
 import { defineTool, ToolInputError, type BotTool } from './registry.js';
 
 /** Separates a server's name from its tool's in the name the model sees. */
@@ -18,22 +19,34 @@ const SEPARATOR = '__';
 export async function mcpServerTools(db: Database, organizationId: string, runner: ActionRunner): Promise<BotTool[]> {
   const servers = await enabledMcpServers(db, organizationId);
   return servers.flatMap((server) =>
-    server.tools.map(
-      (tool) =>
-        defineTool({
-          name: `${server.name}${SEPARATOR}${tool.name}`,
-          description: tool.description,
-          // The MCP server checks its own input; the model reads its schema as the server described it.
-          input: z.record(z.string(), z.unknown()),
-          inputJsonSchema: tool.inputSchema,
-          kind: 'external',
-          policy: 'auto',
-          async handler(input, context) {
-            const result = await callMcpTool(runner, server, tool.name, input, context.signal);
-            if (!result.ok) throw new ToolInputError(result.error);
-            return result.output;
-          },
-        }) as BotTool,
-    ),
+    server.tools.map((tool) => {
+      const name = `${server.name}${SEPARATOR}${tool.name}`;
+      const policy = server.toolPolicies[tool.name] ?? 'auto';
+      return defineTool({
+        name,
+        description: tool.description,
+        // The MCP server checks its own input; the model reads its schema as the server described it.
+        input: z.record(z.string(), z.unknown()),
+        inputJsonSchema: tool.inputSchema,
+        kind: 'external',
+        policy,
+        ...(policy === 'auto'
+          ? {}
+          : {
+              pause: toolPause({
+                policy,
+                name,
+                confirmationText: '',
+                teamId: server.approverTeamId,
+                timeoutSeconds: server.decisionTimeoutSeconds,
+              }),
+            }),
+        async handler(input, context) {
+          const result = await callMcpTool(runner, server, tool.name, input, context.signal);
+          if (!result.ok) throw new ToolInputError(result.error);
+          return result.output;
+        },
+      }) as BotTool;
+    }),
   );
 }
