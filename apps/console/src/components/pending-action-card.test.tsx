@@ -25,16 +25,26 @@ function mount(vnode: ComponentChild) {
 }
 
 const BILLING = '30000000-0000-4000-8000-000000000001';
-const teams = [{ id: BILLING, name: 'Billing' }];
+const MEMBER = '10000000-0000-4000-8000-000000000001';
+const OTHER = '10000000-0000-4000-8000-000000000002';
+const teams = [{ id: BILLING, name: 'Billing', memberIds: [MEMBER] }];
 const waiting = pendingAction(1, { teamId: BILLING });
 const asked: MessageAction = { id: waiting.id, policy: 'approve', summary: waiting.summary };
 
-/** Approvals holding `actions`, whose decision route answers with `answer` (or throws it), recording each call. */
-function approvalsWith(actions: PendingAction[], answer: (body: unknown) => PendingAction | ParleyError) {
+/**
+ * Approvals holding `actions`, seen by `viewer` (a Billing member unless told), whose decision route answers with `answer`
+ * (or throws it), recording each call.
+ */
+function approvalsWith(
+  actions: PendingAction[],
+  answer: (body: unknown) => PendingAction | ParleyError,
+  viewer: Approvals['viewer'] = { id: MEMBER, isAdmin: false },
+) {
   const calls: Array<{ method: string; path: string; body: unknown }> = [];
   const approvals: Approvals = {
     actions: Object.fromEntries(actions.map((action) => [action.id, action])),
     teams,
+    viewer,
     request: (async (method: string, path: string, body?: unknown) => {
       calls.push({ method, path, body });
       const result = answer(body);
@@ -107,11 +117,35 @@ describe('PendingActionCard', () => {
     expect(buttonIn(card(), 'Approve')!.disabled).toBe(false);
   });
 
-  it('shows a 403 in the server’s words', async () => {
+  it('shows a 403 in the server’s words (the console’s teams can be out of date)', async () => {
     const { approvals } = approvalsWith([waiting], () => new ParleyError('forbidden', 'Only the Billing team may decide.'));
     mount(<PendingActionCard action={asked} approvals={approvals} />);
     await click(buttonIn(card(), 'Approve'));
     expect(card().querySelector('[role="alert"]')!.textContent).toBe('Only the Billing team may decide.');
+  });
+
+  it('offers the decision to the team’s members and admins only, and to everyone for a call of no team', () => {
+    const barred = 'Only Billing (or an admin) can decide.';
+    const viewers: Array<[string, Approvals['viewer'], PendingAction, boolean]> = [
+      ['a member', { id: MEMBER, isAdmin: false }, waiting, true],
+      ['another agent', { id: OTHER, isAdmin: false }, waiting, false],
+      ['an admin', { id: OTHER, isAdmin: true }, waiting, true],
+      ['another agent, no team', { id: OTHER, isAdmin: false }, pendingAction(1, { teamId: null }), true],
+      // A team the console does not know: the server decides, and its refusal is shown.
+      ['another agent, unknown team', { id: OTHER, isAdmin: false }, pendingAction(1, { teamId: 'unknown' }), true],
+    ];
+    for (const [who, viewer, action, may] of viewers) {
+      const { approvals } = approvalsWith([action], () => action, viewer);
+      mount(<PendingActionCard action={asked} approvals={approvals} />);
+      expect(card().querySelectorAll('button'), who).toHaveLength(may ? 2 : 0);
+      expect(card().querySelector('textarea') !== null, who).toBe(may);
+      expect(card().textContent!.includes(barred), who).toBe(!may);
+      // Where the call stands is said to everyone.
+      expect(statusLine(), who).toMatch(/^Waiting for approval/);
+      render(null, container);
+      container.remove();
+    }
+    mount(null);
   });
 
   it('has no buttons for a call the visitor confirms, nor for one decided', () => {

@@ -11,12 +11,17 @@ import { useId, useState } from 'preact/hooks';
 import type { ConsoleApi } from '../api.js';
 import { errorMessage } from '../console-controller.js';
 
-/** What the card needs of the console: the pending actions held, the teams' names, and the API for the decision. */
+/**
+ * What the card needs of the console: the pending actions held, the teams, the signed-in agent, and the API for the
+ * decision.
+ */
 export interface Approvals {
   /** The pending actions held, by id (the controller's state, kept current by `pending-action:updated`). */
   actions: Readonly<Record<string, PendingAction>>;
-  /** The organization's teams, to name the approver team. */
-  teams: ReadonlyArray<{ id: string; name: string }>;
+  /** The organization's teams, to name the approver team and to know its members. */
+  teams: ReadonlyArray<{ id: string; name: string; memberIds: readonly string[] }>;
+  /** The signed-in agent: who may decide is known before the server would answer 403. */
+  viewer: { id: string; isAdmin: boolean };
   /** The API's generic request: the decision route is called from here, out of the bundle every agent loads. */
   request: ConsoleApi['request'];
 }
@@ -41,7 +46,11 @@ export function inputLines(input: PendingAction['input']): string[] {
  * Where a call's decision stands, in words: "Waiting for approval (Billing)", "Rejected by Ana (out of stock)". Without
  * the call itself (not loaded yet), what the message says it waits for.
  */
-export function decisionStatusText(action: MessageAction, pending: PendingAction | undefined, teams: Approvals['teams'] = []): string {
+export function decisionStatusText(
+  action: MessageAction,
+  pending: PendingAction | undefined,
+  teams: ReadonlyArray<{ id: string; name: string }> = [],
+): string {
   const by = pending?.decidedBy?.name ?? (pending?.decidedBy?.kind === 'visitor' ? 'the visitor' : 'an agent');
   const note = pending?.note ? ` (${pending.note})` : '';
   switch (pending?.status ?? 'pending') {
@@ -66,8 +75,20 @@ export function decisionStatusText(action: MessageAction, pending: PendingAction
 }
 
 /**
+ * The approver team's name when the signed-in agent may not decide `pending` (the server's rule: an admin or owner, any
+ * agent for a call of no team, or a member of its team), else null. A team the console does not know (the teams not
+ * loaded, or changed meanwhile) leaves the decision to the server, whose refusal the card then shows.
+ */
+export function approverTeamBarring(pending: PendingAction | undefined, approvals: Pick<Approvals, 'teams' | 'viewer'>): string | null {
+  if (!pending?.teamId || approvals.viewer.isAdmin) return null;
+  const team = approvals.teams.find((candidate) => candidate.id === pending.teamId);
+  return team && !team.memberIds.includes(approvals.viewer.id) ? team.name : null;
+}
+
+/**
  * The card: a labelled group with the summary, the inputs, the status (announced as it changes), and for a call waiting
- * for an agent's approval an optional note with Approve and Reject. A refusal (`forbidden`: another team decides;
+ * for an agent's approval an optional note with Approve and Reject, to those who may decide (the others are told who
+ * can). A refusal (`forbidden`: another team decides;
  * `conflict`: decided, expired or withdrawn meanwhile) is said in the server's words.
  */
 export function PendingActionCard({ action, approvals }: PendingActionCardProps) {
@@ -79,7 +100,9 @@ export function PendingActionCard({ action, approvals }: PendingActionCardProps)
   const [note, setNote] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const decidable = action.policy === 'approve' && pending?.status === 'pending';
+  const waiting = action.policy === 'approve' && pending?.status === 'pending';
+  const barredBy = waiting ? approverTeamBarring(pending, approvals) : null;
+  const decidable = waiting && barredBy === null;
 
   async function decide(decision: PendingActionDecision['decision']) {
     setBusy(true);
@@ -111,6 +134,7 @@ export function PendingActionCard({ action, approvals }: PendingActionCardProps)
       <p class="transfer-note-text" role="status">
         {decisionStatusText(action, pending, approvals.teams)}
       </p>
+      {barredBy !== null && <p class="transfer-note-text">Only {barredBy} (or an admin) can decide.</p>}
       {decidable && (
         <>
           <label class="field">

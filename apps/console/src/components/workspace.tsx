@@ -4,7 +4,7 @@
  * @module
  */
 import { emptyThread } from '@parley/client/thread';
-import { isAdminRole, type PresenceStatus, type WebhookSubscription } from '@parley/protocol';
+import { isAdminRole, type PresenceStatus, type Team, type WebhookSubscription } from '@parley/protocol';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import {
   alertFor,
@@ -131,7 +131,8 @@ export function Workspace({ session, api, connect, onSignOut, basePath, ...props
   );
   const state = useControllerState(controller);
   // The inbox's filters' choices: the teams, and for admins the widgets (null: no widget filter).
-  const [teams, setTeams] = useState<ReadonlyArray<{ id: string; name: string }>>([]);
+  // With their members, for the approvals: who may decide a call of a team's.
+  const [teams, setTeams] = useState<ReadonlyArray<Team>>([]);
   const [widgets, setWidgets] = useState<ReadonlyArray<{ id: string; name: string }> | null>(null);
   // The inbox keeps running (socket, unread counts) while another page is shown.
   const [page, setPage] = useState<Page>(() => pageOf(location.pathname, basePath));
@@ -520,7 +521,7 @@ export function Workspace({ session, api, connect, onSignOut, basePath, ...props
                 onReload={() => controller.open(openId)}
                 onBack={() => open(null)}
                 assist={controller.assist}
-                approvals={{ actions: state.pendingActions, teams, request: api.request }}
+                approvals={{ actions: state.pendingActions, teams, viewer: { id: agent.id, isAdmin }, request: api.request }}
                 contact={{
                   load: (contactId) => api.getContact(contactId),
                   save: (contactId, edit) => api.updateContact(contactId, edit),
