@@ -13,6 +13,7 @@ import { existsSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { messageStart, startEventStream } from './lib/anthropic-upstream.mjs';
 import { percentiles, root, serverDir, startParley } from './lib/parley.mjs';
 
 const { values } = parseArgs({
@@ -30,23 +31,10 @@ const marks = [];
 const upstream = createServer((request, response) => {
   request.resume();
   request.on('end', async () => {
-    response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
-    const send = (event, data) => response.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+    const send = startEventStream(response);
     const mark = {};
     marks.push(mark);
-    send('message_start', {
-      type: 'message_start',
-      message: {
-        id: 'msg_local',
-        type: 'message',
-        role: 'assistant',
-        model: 'claude-local',
-        content: [],
-        stop_reason: null,
-        stop_sequence: null,
-        usage: { input_tokens: 12, output_tokens: 1 },
-      },
-    });
+    send('message_start', messageStart);
     send('content_block_start', { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } });
     for (let index = 0; index < deltas; index++) {
       if (index === 0) mark.firstByte = performance.now();
@@ -66,13 +54,17 @@ const upstream = createServer((request, response) => {
 });
 await new Promise((resolve) => upstream.listen(0, '127.0.0.1', resolve));
 
-const parleyServer = await startParley({
-  ANTHROPIC_API_KEY: 'local',
-  ANTHROPIC_BASE_URL: `http://127.0.0.1:${upstream.address().port}`,
-  PARLEY_BOT_MAX_RETRIES: '0',
-  // Turn-taking's pause is waiting, not work: it is left out of the turn measured here.
-  PARLEY_BOT_REPLY_PAUSE_MS: '0',
-});
+const parleyServer = await startParley(
+  {
+    ANTHROPIC_API_KEY: 'local',
+    ANTHROPIC_BASE_URL: `http://127.0.0.1:${upstream.address().port}`,
+    PARLEY_BOT_MAX_RETRIES: '0',
+    // Turn-taking's pause is waiting, not work: it is left out of the turn measured here.
+    PARLEY_BOT_REPLY_PAUSE_MS: '0',
+  },
+  // Every reply here is without a knowledge-base source: the rule that hands off after three of them is off.
+  { enabled: true, handoff: { afterRepliesWithoutSource: 0 } },
+);
 const { app, handle } = parleyServer;
 const visitor = await parleyServer.connectVisitor();
 

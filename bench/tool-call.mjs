@@ -12,6 +12,7 @@
 // DATABASE_URL=postgres://… measures real Postgres instead of the embedded PGlite.
 import { createServer } from 'node:http';
 import { parseArgs } from 'node:util';
+import { messageStart, startEventStream } from './lib/anthropic-upstream.mjs';
 import { percentiles, startParley } from './lib/parley.mjs';
 
 const { values } = parseArgs({
@@ -33,21 +34,8 @@ const upstream = createServer((request, response) => {
     const round = requests++ % 2;
     const mark = round === 0 ? (marks[marks.length] = {}) : marks.at(-1);
     if (round === 1) mark.secondRequest = arrived;
-    response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
-    const send = (event, data) => response.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
-    send('message_start', {
-      type: 'message_start',
-      message: {
-        id: 'msg_local',
-        type: 'message',
-        role: 'assistant',
-        model: 'claude-local',
-        content: [],
-        stop_reason: null,
-        stop_sequence: null,
-        usage: { input_tokens: 12, output_tokens: 1 },
-      },
-    });
+    const send = startEventStream(response);
+    send('message_start', messageStart);
     if (round === 0) {
       const block = { type: 'tool_use', id: `toolu_${requests}`, name: 'lookup_order', input: {} };
       send('content_block_start', { type: 'content_block_start', index: 0, content_block: block });
