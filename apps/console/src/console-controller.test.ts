@@ -136,7 +136,7 @@ function fakeServer() {
           transferNote: request.note ? { note: request.note, fromName: agent.name, at: '2025-01-02T00:00:00.000Z' } : null,
         }),
       ),
-    listTeams: async () => ({ teams: [{ id: 'team-1', name: 'Billing', memberIds: ['user-2'] }] }),
+    listTeams: async () => ({ teams: [{ id: 'team-1', name: 'Billing', memberIds: ['user-2'], botProfileId: null }] }),
     // Nor the widgets' settings, which are a page of their own.
     listWidgets: () => Promise.reject(new ParleyError('forbidden')),
     // Nor the routes of the pages in chunks of their own (webhooks).
@@ -337,7 +337,7 @@ describe('createConsoleController', () => {
     const server = fakeServer();
     const controller = start(server);
     await vi.waitFor(() => expect(controller.getState().listStatus).toBe('ready'));
-    expect(await controller.listTeams()).toEqual([{ id: 'team-1', name: 'Billing', memberIds: ['user-2'] }]);
+    expect(await controller.listTeams()).toEqual([{ id: 'team-1', name: 'Billing', memberIds: ['user-2'], botProfileId: null }]);
 
     const done = await controller.transfer(CONVERSATION_ID, { target: { to: 'team', teamId: 'team-1' }, note: 'VIP' });
     expect(done).toBe(true);

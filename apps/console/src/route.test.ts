@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  botProfilesPath,
   isAtPath,
   conversationIdFromPath,
   invitationTokenFromHash,
@@ -74,6 +75,16 @@ describe('webhooks settings URL', () => {
     expect(isAtPath('/console/settings/webhooks/', webhooksPath('/console/'))).toBe(true);
     expect(isAtPath('/console/settings/people', webhooksPath('/console/'))).toBe(false);
     expect(conversationIdFromPath('/console/settings/webhooks', '/console/')).toBeNull();
+  });
+});
+
+describe('bot profiles settings URL', () => {
+  it('is <base>settings/bot-profiles, with or without a trailing slash, and is no conversation', () => {
+    expect(botProfilesPath('/console/')).toBe('/console/settings/bot-profiles');
+    expect(isAtPath('/console/settings/bot-profiles', botProfilesPath('/console/'))).toBe(true);
+    expect(isAtPath('/console/settings/bot-profiles/', botProfilesPath('/console/'))).toBe(true);
+    expect(isAtPath('/console/settings/webhooks', botProfilesPath('/console/'))).toBe(false);
+    expect(conversationIdFromPath('/console/settings/bot-profiles', '/console/')).toBeNull();
   });
 });
 

@@ -1,9 +1,9 @@
 /**
  * The console's URLs: `<base>` for the inbox, `<base>conversations/<id>` for an open conversation, so a reload or a
  * shared link reopens the same conversation, `<base>knowledge` for the knowledge base, `<base>saved-replies` for saved
- * replies, `<base>settings/widgets` for the widgets' settings, `<base>settings/people` for people and teams and
- * `<base>settings/webhooks` for API tokens and webhook subscriptions (admins), and `<base>invite#<token>` for an
- * invitation link. The server answers every path under `/console/` with the app.
+ * replies, `<base>settings/widgets` for the widgets' settings, `<base>settings/people` for people and teams,
+ * `<base>settings/webhooks` for API tokens and webhook subscriptions and `<base>settings/bot-profiles` for the bot
+ * profiles (admins), and `<base>invite#<token>` for an invitation link. The server answers every path under `/console/` with the app.
  * @module
  */
 
@@ -47,6 +47,14 @@ export function peoplePath(base: string): string {
 /** The API & webhooks settings page's path (admins): API tokens, webhook subscriptions and their deliveries. */
 export function webhooksPath(base: string): string {
   return `${base}settings/webhooks`;
+}
+
+/**
+ * The Bot profiles settings page's path (admins): the organization's named bots (persona, model, instructions, knowledge
+ * scope, tools), which widgets and teams choose.
+ */
+export function botProfilesPath(base: string): string {
+  return `${base}settings/bot-profiles`;
 }
 
 /** The path of an invitation link, `<base>invite`; its secret is in the hash, which browsers never send to a server. */

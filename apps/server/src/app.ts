@@ -23,6 +23,7 @@ import { jsonBodyPlugin } from './plugins/json-body.js';
 import { logSerializers } from './plugins/log-serializers.js';
 import { mailerPlugin } from './plugins/mailer.js';
 import { openApiPlugin } from './plugins/openapi.js';
+import { botProfilesPlugin } from './profiles/index.js';
 import { requestIdOf, requestIdPlugin } from './plugins/request-id.js';
 import { securityHeadersPlugin } from './plugins/security-headers.js';
 import { compileTrustProxy } from './plugins/trusted-proxy.js';
@@ -90,6 +91,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(consoleFeaturesPlugin);
   await app.register(knowledgePlugin);
   await app.register(botActionsPlugin, { secret: options.secret });
+  await app.register(botProfilesPlugin);
   await app.register(botPlugin, { model: options.model });
 
   const staticDirs = options.staticDirs ?? defaultStaticDirs();

@@ -294,7 +294,7 @@ describe('teams', () => {
     expect((await api(`/api/teams/${support.id}`, theirToken, 'PATCH', { name: 'Ours now' })).status).toBe(403);
 
     const renamed = await api(`/api/teams/${support.id}`, admin.token, 'PATCH', { name: 'Care', memberIds: [] });
-    expect(await jsonOf(renamed)).toEqual({ id: support.id, name: 'Care', memberIds: [] });
+    expect(await jsonOf(renamed)).toEqual({ id: support.id, name: 'Care', memberIds: [], botProfileId: null });
 
     await server.db.db
       .update(widgets)

@@ -94,6 +94,8 @@ describe('widget settings', () => {
         persona: '',
         tone: expect.any(String),
         businessFacts: '',
+        profileId: null,
+        triageProfileIds: [],
       },
       routing: { strategy: 'manual', teamId: null, reopen: 'last_agent', hours: null, topics: [] },
     });
@@ -174,6 +176,8 @@ describe('widget settings', () => {
       persona: 'You are Sam.',
       tone: 'Brief.',
       businessFacts: '',
+      profileId: null,
+      triageProfileIds: [],
     });
     await patch({ bot: { handoff: { onProviderFailure: false }, businessFacts: 'Open 9–5.' } });
     // What the bot reads stays valid for it, with the fields this page doesn't show kept.

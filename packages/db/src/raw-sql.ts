@@ -59,6 +59,7 @@ export function conversationFromJson(value: Json | string): typeof conversations
     assigneeId: text(json.assignee_id),
     teamId: text(json.team_id),
     topic: text(json.topic),
+    botProfileId: text(json.bot_profile_id),
     transferNote: (json.transfer_note ?? null) as (typeof conversations.$inferSelect)['transferNote'],
     lastSeq: Number(json.last_seq),
     createdAt: date(json.created_at)!,

@@ -51,7 +51,7 @@ function mount(conversation: ConversationSummary, overrides: Partial<Conversatio
           { userId: agent.id, name: agent.name, status: 'online' },
           { userId: otherAgent.id, name: otherAgent.name, status: 'away' },
         ]}
-        loadTeams={() => Promise.resolve([{ id: 'team-1', name: 'Billing', memberIds: [otherAgent.id] }])}
+        loadTeams={() => Promise.resolve([{ id: 'team-1', name: 'Billing', memberIds: [otherAgent.id], botProfileId: null }])}
         onTransfer={() => Promise.resolve(true)}
         onOpenTicket={() => Promise.resolve()}
         onUpdateTicket={() => Promise.resolve()}

@@ -1,8 +1,11 @@
 // @vitest-environment happy-dom
 import { render, type ComponentChild } from 'preact';
 import { act } from 'preact/test-utils';
-import { afterEach, describe, expect, it } from 'vitest';
+import type { BotReply } from '@parley/protocol';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CONVERSATION_ID, message, note } from '../__fixtures__/factories.js';
+import { settle } from '../__fixtures__/render.js';
+import type { Approvals } from './pending-action-card.js';
 import { interleaveNotes, MessageList } from './message-list.js';
 
 let container: HTMLElement;
@@ -245,5 +248,64 @@ describe('MessageList', () => {
     expect(offered[0]!.closest<HTMLElement>('.message')!.dataset.seq).toBe('1');
     expect([...offered[0]!.querySelectorAll('li')].map((chip) => chip.textContent)).toEqual(['Refund', 'Replacement']);
     expect(container.querySelector('.message-list button')).toBeNull();
+  });
+});
+
+const bot = { kind: 'bot' as const, id: null, name: null };
+const reply = (messageId: string, profile: BotReply['profile']): BotReply => ({
+  messageId,
+  model: 'claude-haiku-5-5',
+  inputTokens: 900,
+  outputTokens: 120,
+  latencyMs: 1400,
+  rounds: 1,
+  sources: [],
+  profile,
+  createdAt: '2026-11-01T09:00:00.000Z',
+});
+
+/** Opens the details under the message `seq`, as a click on its summary would, and lets them load. */
+async function openDetails(seq: number) {
+  const details = container.querySelector<HTMLDetailsElement>(`[data-seq="${seq}"] details`)!;
+  await act(async () => {
+    details.open = true;
+    details.dispatchEvent(new Event('toggle'));
+  });
+  await settle();
+  return details;
+}
+
+describe('MessageList: a bot message’s details', () => {
+  it('shows the model and the profile that answered, nothing for the widget’s own settings, asking once per conversation', async () => {
+    const conversationId = 'conversation-details-1';
+    const request = vi.fn(async () => ({
+      botReplies: [reply('billing-answer', { id: 'profile-1', name: 'Billing' }), reply('own-answer', null)],
+    }));
+    const approvals = { actions: {}, teams: [], viewer: { id: 'agent-1', isAdmin: false }, request } as unknown as Approvals;
+    mount(
+      <MessageList
+        approvals={approvals}
+        messages={[
+          message(1, { id: 'billing-answer', conversationId, author: bot, body: 'Your refund is on its way.' }),
+          message(2, { id: 'own-answer', conversationId, author: bot, body: 'Anything else?' }),
+          message(3, { conversationId, body: 'No, thanks.' }),
+        ]}
+      />,
+    );
+    // Its chunk loads first.
+    await vi.waitFor(() => expect(container.querySelectorAll('details')).toHaveLength(2));
+    // Bot messages only, folded, and nothing asked before one is opened.
+    expect(container.querySelector('[data-seq="3"] details')).toBeNull();
+    expect(request).not.toHaveBeenCalled();
+
+    const first = await openDetails(1);
+    expect(request).toHaveBeenCalledWith('GET', `/api/conversations/${conversationId}/bot-replies`);
+    expect(first.textContent).toContain('Model: claude-haiku-5-5');
+    expect(first.textContent).toContain('Profile: Billing');
+
+    const second = await openDetails(2);
+    expect(second.textContent).toContain('Model: claude-haiku-5-5');
+    expect(second.textContent).not.toContain('Profile');
+    expect(request).toHaveBeenCalledTimes(1);
   });
 });

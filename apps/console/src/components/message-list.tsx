@@ -1,7 +1,7 @@
 /**
  * A conversation's messages, oldest first, with the agents' internal notes among them, the bot's tool calls under the
- * replies they led to and, under a bot message that asked for a decision before an action, its card (approve, reject,
- * or where the decision stands); then the bot's replies being streamed and the agent's pending replies.
+ * replies they led to, under each bot message its details (model, bot profile, passages) and, under a bot message that
+ * asked for a decision before an action, its card (approve, reject, or where the decision stands); then the bot's replies being streamed and the agent's pending replies.
  * @module
  */
 import type { BotDraft, PendingMessage } from '@parley/client/thread';
@@ -13,6 +13,7 @@ import { authorLabel, formatFullTime, formatMessageTime } from '../format.js';
 import { useLazyComponent } from '../use-lazy-component.js';
 import type { MessageFilesProps } from './files.js';
 import { loadFiles } from './load-files.js';
+import type { BotReplyDetailsProps } from './bot-reply-details.js';
 import type { Approvals, PendingActionCardProps } from './pending-action-card.js';
 import type { ToolCallListProps } from './tool-call-details.js';
 
@@ -60,6 +61,7 @@ const loadBotTurnDetails = () => import('./bot-turn-details.js');
 const ToolCallList = lazily<ToolCallListProps>(() => loadBotTurnDetails().then((module) => module.ToolCallList));
 const LazyMessageFiles = lazily<MessageFilesProps>(() => loadFiles().then((module) => module.MessageFiles));
 const LazyPendingActionCard = lazily<PendingActionCardProps>(() => loadBotTurnDetails().then((module) => module.PendingActionCard));
+const LazyBotReplyDetails = lazily<BotReplyDetailsProps>(() => loadBotTurnDetails().then((module) => module.BotReplyDetails));
 
 // Within this distance of the bottom the list follows new messages; further up, the agent is reading history.
 const STICKY_DISTANCE_PX = 80;
@@ -147,6 +149,10 @@ function MessageItem({
       {message.citations && <MessageSources citations={message.citations} />}
       {approvals && message.action && <LazyPendingActionCard action={message.action} approvals={approvals} />}
       {toolCalls && <ToolCallList toolCalls={toolCalls} />}
+      {/* How it was produced (model, profile, passages): the approvals carry the API's request, for agents' consoles. */}
+      {kind === 'bot' && approvals && (
+        <LazyBotReplyDetails conversationId={message.conversationId} messageId={message.id} request={approvals.request} />
+      )}
       {seen && (
         <p class="message-seen">
           Seen<span class="visually-hidden"> by the visitor</span>

@@ -74,7 +74,7 @@ function fakeServer(options: { emailed?: boolean } = {}) {
     person(ZOE, 'Zoe Quinn', 'agent', { status: 'deactivated', lastLoginAt: null, maxConversations: 2 }),
   ];
   let invitations: Invitation[] = [invitation('i-1', 'new@example.com', false), invitation('i-2', 'late@example.com', true)];
-  let teams: Team[] = [{ id: BILLING, name: 'Billing', memberIds: [ADA] }];
+  let teams: Team[] = [{ id: BILLING, name: 'Billing', memberIds: [ADA], botProfileId: null }];
   let defaultMaxConversations = 5;
   let refusal: { status: number; code: string; message: string } | null = null;
   let sent = 0;
@@ -134,7 +134,12 @@ function fakeServer(options: { emailed?: boolean } = {}) {
       return new Response(null, { status: 204 });
     }
     if (method === 'POST' && path === '/api/teams') {
-      const created = { id: `team-${teams.length + 1}`, name: body.name, memberIds: body.memberIds };
+      const created = {
+        id: `team-${teams.length + 1}`,
+        name: body.name,
+        memberIds: body.memberIds,
+        botProfileId: body.botProfileId ?? null,
+      };
       teams = [...teams, created];
       return json(201, created);
     }

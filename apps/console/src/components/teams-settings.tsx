@@ -1,17 +1,18 @@
 /**
- * Teams: the groups a widget's conversations, or a transfer, are routed to. Lists them with their members; creates,
- * renames, changes members of and deletes them (`/api/teams`).
+ * Teams: the groups a widget's conversations, or a transfer, are routed to. Lists them with their members and bot
+ * profile; creates, renames, changes members of, chooses the bot profile of and deletes them (`/api/teams`). The
+ * profiles to choose from are loaded once (`/api/bot/profiles`).
  * @module
  */
-import type { Person, Team } from '@parley/protocol';
-import { useId, useState } from 'preact/hooks';
+import type { BotProfileList, Person, Team } from '@parley/protocol';
+import { useEffect, useId, useState } from 'preact/hooks';
 import type { ConsoleApi } from '../api.js';
 import { errorMessage } from '../console-controller.js';
 import { IdChoices } from './id-choices.js';
 
 /** Props of {@link TeamsSettings}. */
 export interface TeamsSettingsProps {
-  api: Pick<ConsoleApi, 'createTeam' | 'updateTeam' | 'deleteTeam'>;
+  api: Pick<ConsoleApi, 'createTeam' | 'updateTeam' | 'deleteTeam' | 'request'>;
   teams: readonly Team[];
   people: readonly Person[];
   /** Applies a change to the latest list of teams. */
@@ -25,6 +26,19 @@ const byName = (teams: Team[]) => teams.toSorted((a, b) => a.name.toLowerCase().
 export function TeamsSettings({ api, teams, people, onTeamsChange }: TeamsSettingsProps) {
   const titleId = useId();
   const replace = (team: Team) => onTeamsChange((current) => byName([...current.filter((candidate) => candidate.id !== team.id), team]));
+  const [profiles, setProfiles] = useState<readonly Profile[]>([]);
+
+  useEffect(() => {
+    let live = true;
+    // Only the choices of the profile selects: without them, "none" and a team's current profile still show.
+    api.request<BotProfileList>('GET', '/api/bot/profiles').then(
+      ({ profiles: listed }) => live && setProfiles(listed.map(({ id, name }) => ({ id, name }))),
+      () => {},
+    );
+    return () => {
+      live = false;
+    };
+  }, [api]);
 
   return (
     <section class="settings-section" aria-labelledby={titleId}>
@@ -39,6 +53,7 @@ export function TeamsSettings({ api, teams, people, onTeamsChange }: TeamsSettin
               api={api}
               team={team}
               people={people}
+              profiles={profiles}
               onSaved={replace}
               onDeleted={() => onTeamsChange((current) => current.filter((candidate) => candidate.id !== team.id))}
             />
@@ -58,16 +73,23 @@ export function TeamsSettings({ api, teams, people, onTeamsChange }: TeamsSettin
   );
 }
 
+/** A bot profile, as a select offers it. */
+interface Profile {
+  id: string;
+  name: string;
+}
+
 interface TeamItemProps {
   api: Pick<ConsoleApi, 'updateTeam' | 'deleteTeam'>;
   team: Team;
   people: readonly Person[];
+  profiles: readonly Profile[];
   onSaved: (team: Team) => void;
   onDeleted: () => void;
 }
 
 /** A team with its members, and its Edit and Delete buttons. */
-function TeamItem({ api, team, people, onSaved, onDeleted }: TeamItemProps) {
+function TeamItem({ api, team, people, profiles, onSaved, onDeleted }: TeamItemProps) {
   const [mode, setMode] = useState<'view' | 'edit' | 'confirm-delete' | 'deleting'>('view');
   const [error, setError] = useState<string | null>(null);
   const names = new Map(people.map((person) => [person.id, person.name]));
@@ -108,6 +130,7 @@ function TeamItem({ api, team, people, onSaved, onDeleted }: TeamItemProps) {
     <li class="team-settings-item">
       <h3 class="team-settings-name">{team.name}</h3>
       <p class="team-settings-members">{members.length > 0 ? members.join(', ') : 'No members'}</p>
+      <TeamProfileForm api={api} team={team} profiles={profiles} onSaved={onSaved} />
       {mode === 'confirm-delete' ? (
         <div class="people-confirm" role="group" aria-label={`Delete ${team.name}?`}>
           <p>
@@ -147,6 +170,71 @@ function TeamItem({ api, team, people, onSaved, onDeleted }: TeamItemProps) {
         </p>
       )}
     </li>
+  );
+}
+
+/** A team's bot profile: a select and its Save, sending `{ botProfileId }` only. */
+function TeamProfileForm({
+  api,
+  team,
+  profiles,
+  onSaved,
+}: Pick<TeamItemProps, 'team' | 'profiles' | 'onSaved'> & { api: Pick<ConsoleApi, 'updateTeam'> }) {
+  const [profileId, setProfileId] = useState(team.botProfileId ?? '');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [saved, setSaved] = useState(false);
+  const errorId = useId();
+  const known = profileId === '' || profiles.some((profile) => profile.id === profileId);
+
+  async function submit(event: Event) {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      onSaved(await api.updateTeam(team.id, { botProfileId: profileId || null }));
+      setSaved(true);
+    } catch (failure) {
+      setError(errorMessage(failure));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <form class="settings-actions" aria-label={`Bot profile of ${team.name}`} noValidate onSubmit={(event) => void submit(event)}>
+      <label class="field">
+        <span class="field-label">Bot profile</span>
+        <select
+          value={profileId}
+          aria-invalid={error ? 'true' : undefined}
+          aria-describedby={error ? errorId : undefined}
+          onChange={(event) => {
+            setProfileId(event.currentTarget.value);
+            setSaved(false);
+          }}
+        >
+          <option value="">None: the widget’s</option>
+          {profiles.map((profile) => (
+            <option key={profile.id} value={profile.id}>
+              {profile.name}
+            </option>
+          ))}
+          {!known && <option value={profileId}>The current profile</option>}
+        </select>
+      </label>
+      <button type="submit" class="button" disabled={busy || profileId === (team.botProfileId ?? '')}>
+        {busy ? 'Saving…' : 'Save profile'}
+      </button>
+      <span class="settings-saved" role="status">
+        {saved ? 'Saved.' : ''}
+      </span>
+      {error && (
+        <p id={errorId} class="form-error" role="alert">
+          {error}
+        </p>
+      )}
+    </form>
   );
 }
 

@@ -48,6 +48,8 @@ const shop: WidgetAdmin = {
     persona: '',
     tone: 'Friendly.',
     businessFacts: '',
+    profileId: null,
+    triageProfileIds: [],
   },
   routing: { strategy: 'round_robin', teamId: null, reopen: 'last_agent', hours: null, topics: [] },
 };
@@ -250,6 +252,76 @@ describe('WidgetSettings', () => {
     await fill(control('Default phone country'), 'gb');
     await save('phone');
     expect(server.patches()[4]!.body).toEqual({ settings: { defaultCountry: 'GB' } });
+  });
+
+  it('chooses a bot profile with a PATCH of { bot: { profileId } }, and says the bot fields below are not used', async () => {
+    const billing = '44444444-4444-4444-8444-444444444444';
+    const server = await mount([shop], (method, path) =>
+      method === 'GET' && path === '/api/bot/profiles' ? json(200, { profiles: [{ id: billing, name: 'Billing' }] }) : undefined,
+    );
+    const select = control<HTMLSelectElement>('Bot profile');
+    expect([...select.options].map((option) => option.textContent)).toEqual(['None: this widget’s own bot settings', 'Billing']);
+    expect(select.value).toBe('');
+    expect(section('bot').querySelector('.settings-warning')).toBeNull();
+
+    await fill(select, billing);
+    await save('profile');
+    expect(server.patches()).toEqual([
+      { method: 'PATCH', path: `/api/widgets/${shop.id}`, body: { bot: { profileId: billing, triageProfileIds: [] } } },
+    ]);
+    expect(section('profile').querySelector('[role="status"]')!.textContent).toBe('Saved.');
+    expect(section('bot').querySelector('.settings-warning')!.textContent).toContain(
+      'This widget uses the bot profile “Billing”: the handoff rules, persona, tone and business facts below are not used',
+    );
+    // Still editable.
+    expect(control<HTMLTextAreaElement>('Persona').disabled).toBe(false);
+
+    await fill(control<HTMLSelectElement>('Bot profile'), '');
+    await save('profile');
+    expect(server.patches()[1]!.body).toEqual({ bot: { profileId: null, triageProfileIds: [] } });
+    expect(section('bot').querySelector('.settings-warning')).toBeNull();
+  });
+
+  it('lets the first message choose among the ticked profiles, and shows a refused one on the list', async () => {
+    const billing = '44444444-4444-4444-8444-444444444444';
+    const shipping = '55555555-5555-4555-8555-555555555555';
+    let patches = 0;
+    const server = await mount([shop], (method, path) => {
+      if (method === 'GET' && path === '/api/bot/profiles') {
+        return json(200, {
+          profiles: [
+            { id: billing, name: 'Billing' },
+            { id: shipping, name: 'Shipping' },
+          ],
+        });
+      }
+      // The second save is refused, as for a profile deleted meanwhile.
+      if (method === 'PATCH' && ++patches === 2) {
+        return json(400, {
+          error: {
+            code: 'invalid_payload',
+            message: 'Invalid payload.',
+            issues: [{ path: 'body.bot.triageProfileIds.0', message: 'No bot profile has this id.' }],
+          },
+        });
+      }
+      return undefined;
+    });
+    const group = section('profile').querySelector('fieldset')!;
+    expect(group.querySelector('legend')!.textContent).toBe('Triage: the visitor’s first message chooses among');
+    const boxes = [...group.querySelectorAll<HTMLInputElement>('input[type="checkbox"]')];
+    expect(boxes.map((box) => box.parentElement!.textContent)).toEqual(['Billing', 'Shipping']);
+    expect(boxes.map((box) => box.checked)).toEqual([false, false]);
+
+    await click(boxes[1]!);
+    await click(boxes[0]!);
+    await save('profile');
+    expect(server.patches()[0]!.body).toEqual({ bot: { profileId: null, triageProfileIds: [shipping, billing] } });
+
+    await click(boxes[1]!);
+    await save('profile');
+    expect(server.patches()[1]!.body).toEqual({ bot: { profileId: null, triageProfileIds: [billing] } });
+    expect(section('profile').querySelector('.field-error')!.textContent).toBe('No bot profile has this id.');
   });
 
   it('saves hours and routing through the routing API, with the weekly schedule', async () => {

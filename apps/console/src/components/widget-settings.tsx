@@ -1,5 +1,6 @@
 /**
- * Settings → Widgets (admins): a widget's looks, who may embed it, its bot, hours and routing, phone country, pre-chat
+ * Settings → Widgets (admins): a widget's looks, who may embed it, its bot profile (`/api/bot/profiles`) or its own bot
+ * settings, hours and routing, phone country, pre-chat
  * form and proactive messages, in sections saved one at a time, with the embed snippet and a live preview beside the form; then its identity
  * verification ({@link IdentityVerificationSection}, which makes calls of its own). Each section sends only its own
  * fields: `PATCH /api/widgets/:id` for the widget, `PATCH /api/routing/widgets/:id` for hours and routing. The server's
@@ -11,6 +12,7 @@ import {
   PROACTIVE_LIMITS,
   WIDGET_OFFSET_LIMITS,
   WIDGET_TEXT_LIMITS,
+  type BotProfileList,
   type BusinessHours,
   type PreChatField,
   type PreChatSettings,
@@ -23,6 +25,7 @@ import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { ConsoleApi } from '../api.js';
 import { errorMessage } from '../console-controller.js';
+import { HandoffFields, handoffDraft, handoffValues } from './handoff-fields.js';
 import { IdentityVerificationSection } from './identity-verification.js';
 import { WidgetPreview } from './widget-preview.js';
 import { copyText } from '../copy-text.js';
@@ -41,7 +44,7 @@ export function embedSnippet(origin: string, publicKey: string): string {
   return `<script async src="${attribute(origin.replace(/\/+$/, ''))}/widget.js" data-widget-key="${attribute(publicKey)}"></script>`;
 }
 
-type Section = 'appearance' | 'access' | 'bot' | 'routing' | 'phone' | 'preChat' | 'proactive';
+type Section = 'appearance' | 'access' | 'profile' | 'bot' | 'routing' | 'phone' | 'preChat' | 'proactive';
 
 const days = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'] as const;
 type Day = (typeof days)[number];
@@ -112,6 +115,8 @@ interface Form {
     locale: string;
   };
   access: { name: string; origins: string };
+  /** The bot profile's id (empty: the widget's own bot settings), and the profiles triage chooses among. */
+  profile: { profileId: string; triageProfileIds: string[] };
   bot: {
     enabled: boolean;
     afterRepliesWithoutSource: string;
@@ -175,11 +180,10 @@ function sectionForm<S extends Section>(widget: WidgetAdmin, section: S): Form[S
       locale: settings.locale,
     }),
     access: () => ({ name: widget.name, origins: widget.allowedOrigins.join('\n') }),
+    profile: () => ({ profileId: bot.profileId ?? '', triageProfileIds: [...bot.triageProfileIds] }),
     bot: () => ({
       enabled: bot.enabled,
-      afterRepliesWithoutSource: String(bot.handoff.afterRepliesWithoutSource),
-      afterNotHelpful: String(bot.handoff.afterNotHelpful),
-      onProviderFailure: bot.handoff.onProviderFailure,
+      ...handoffDraft(bot.handoff),
       pauseMs: String(bot.turnTaking.pauseMs / 1000),
       maxWaitMs: String(bot.turnTaking.maxWaitMs / 1000),
       persona: bot.persona,
@@ -201,7 +205,7 @@ function sectionForm<S extends Section>(widget: WidgetAdmin, section: S): Form[S
   return forms[section]();
 }
 
-const sections: Section[] = ['appearance', 'access', 'bot', 'routing', 'phone', 'preChat', 'proactive'];
+const sections: Section[] = ['appearance', 'access', 'profile', 'bot', 'routing', 'phone', 'preChat', 'proactive'];
 
 function formOf(widget: WidgetAdmin): Form {
   return Object.fromEntries(sections.map((section) => [section, sectionForm(widget, section)])) as unknown as Form;
@@ -263,6 +267,7 @@ const sectionFields: Record<Section, readonly string[]> = {
     'locale',
   ],
   access: ['name', 'allowedOrigins'],
+  profile: ['profileId', 'triageProfileIds'],
   bot: [
     'enabled',
     'afterRepliesWithoutSource',
@@ -308,6 +313,7 @@ function withoutRuleErrors(fields: Record<string, string>, removed: number): Rec
 const sectionTitles: Record<Section, string> = {
   appearance: 'Appearance',
   access: 'Name and access',
+  profile: 'Bot profile',
   bot: 'Bot',
   routing: 'Hours and routing',
   phone: 'Phone numbers',
@@ -392,6 +398,7 @@ export function WidgetSettings({ api, origin = location.origin }: WidgetSettings
   const [widgets, setWidgets] = useState<WidgetAdmin[] | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
   const [teams, setTeams] = useState<Team[]>([]);
+  const [profiles, setProfiles] = useState<BotProfileList['profiles']>([]);
   const [selectedId, setSelectedId] = useState<string | null>(null);
   const [form, setForm] = useState<Form | null>(null);
   const [outcomes, setOutcomes] = useState<Partial<Record<Section, Outcome>>>({});
@@ -411,6 +418,11 @@ export function WidgetSettings({ api, origin = location.origin }: WidgetSettings
     // The team list only feeds a select: without it, "any agent" and the current team still show.
     api.listTeams().then(
       ({ teams: listed }) => setTeams(listed),
+      () => {},
+    );
+    // The profiles only feed a select too: without them, the widget's own settings and the current profile still show.
+    api.request<BotProfileList>('GET', '/api/bot/profiles').then(
+      ({ profiles: listed }) => setProfiles(listed),
       () => {},
     );
   }, [api]);
@@ -494,6 +506,9 @@ export function WidgetSettings({ api, origin = location.origin }: WidgetSettings
       return { settings: { ...fields, offsetX: count(offsetX) as number, offsetY: count(offsetY) as number } };
     }
     if (section === 'access') return { name: draft.access.name, allowedOrigins: lines(draft.access.origins) };
+    if (section === 'profile') {
+      return { bot: { profileId: draft.profile.profileId || null, triageProfileIds: draft.profile.triageProfileIds } };
+    }
     if (section === 'phone') return { settings: { defaultCountry: draft.phone.defaultCountry.trim().toUpperCase() || null } };
     if (section === 'preChat') return { settings: { preChat: draft.preChat } };
     if (section === 'proactive') {
@@ -520,12 +535,8 @@ export function WidgetSettings({ api, origin = location.origin }: WidgetSettings
     return {
       bot: {
         enabled: bot.enabled,
-        handoff: {
-          // Sent as typed; a blank or a fraction is null, and the server says which field.
-          afterRepliesWithoutSource: count(bot.afterRepliesWithoutSource) as number,
-          afterNotHelpful: count(bot.afterNotHelpful) as number,
-          onProviderFailure: bot.onProviderFailure,
-        },
+        // Sent as typed; a blank or a fraction is null, and the server says which field.
+        handoff: handoffValues(bot),
         ...(timingChanged ? { turnTaking: { pauseMs: pauseMs as number, maxWaitMs: maxWaitMs as number } } : {}),
         persona: bot.persona,
         tone: bot.tone,
@@ -631,6 +642,9 @@ export function WidgetSettings({ api, origin = location.origin }: WidgetSettings
   const zones = timeZones();
   const country = countryName(draft.phone.defaultCountry.trim().toUpperCase());
   const teamKnown = routing.teamId === '' || teams.some((team) => team.id === routing.teamId);
+  const profileKnown = draft.profile.profileId === '' || profiles.some((profile) => profile.id === draft.profile.profileId);
+  // The profile in use (saved): its settings replace the persona, tone, facts and handoff rules of the Bot section.
+  const profileInUse = current.bot.profileId ? (profiles.find((profile) => profile.id === current.bot.profileId)?.name ?? null) : undefined;
 
   /** Replaces the proactive messages; `errors`, when given, are the field errors that still apply to them. */
   function setRules(rules: RuleDraft[], errors?: Record<string, string>) {
@@ -897,8 +911,65 @@ export function WidgetSettings({ api, origin = location.origin }: WidgetSettings
           )}
 
           {renderSection(
+            'profile',
+            <>
+              {field(
+                'profile',
+                'profileId',
+                'Bot profile',
+                (props) => (
+                  <select
+                    {...props}
+                    value={draft.profile.profileId}
+                    onChange={(event) => change('profile', { profileId: event.currentTarget.value })}
+                  >
+                    <option value="">None: this widget’s own bot settings</option>
+                    {profiles.map((profile) => (
+                      <option key={profile.id} value={profile.id}>
+                        {profile.name}
+                      </option>
+                    ))}
+                    {!profileKnown && <option value={draft.profile.profileId}>The current profile</option>}
+                  </select>
+                ),
+                'A profile (Settings → Bot profiles) gives this widget’s conversations its persona, model, instructions, knowledge and tools, unless their team has a profile of its own.',
+              )}
+              {profiles.length > 0 && (
+                <fieldset class="checkbox-group">
+                  <legend>Triage: the visitor’s first message chooses among</legend>
+                  {profiles.map((profile) => (
+                    <label key={profile.id} class="checkbox-field">
+                      <input
+                        type="checkbox"
+                        checked={draft.profile.triageProfileIds.includes(profile.id)}
+                        onChange={(event) => {
+                          const checked = event.currentTarget.checked;
+                          const others = draft.profile.triageProfileIds.filter((id) => id !== profile.id);
+                          change('profile', { triageProfileIds: checked ? [...others, profile.id] : others });
+                        }}
+                      />
+                      {profile.name}
+                    </label>
+                  ))}
+                  <p class="hint">
+                    The bot picks the profile whose name and description fit the first message (the model decides; offline, the words do),
+                    and the conversation keeps it. None ticked: no triage.
+                  </p>
+                  {outcomes.profile?.fields.triageProfileIds && <p class="field-error">{outcomes.profile.fields.triageProfileIds}</p>}
+                </fieldset>
+              )}
+            </>,
+          )}
+
+          {renderSection(
             'bot',
             <>
+              {profileInUse !== undefined && (
+                <p class="settings-warning">
+                  This widget uses {profileInUse === null ? 'a bot profile' : `the bot profile “${profileInUse}”`}: the handoff rules,
+                  persona, tone and business facts below are not used while it does. They are kept, for when it no longer does.
+                </p>
+              )}
               <label class="checkbox-field">
                 <input
                   type="checkbox"
@@ -907,46 +978,12 @@ export function WidgetSettings({ api, origin = location.origin }: WidgetSettings
                 />
                 The bot answers new conversations first
               </label>
-              {field(
-                'bot',
-                'afterRepliesWithoutSource',
-                'Hand off after this many replies without a source',
-                (props) => (
-                  <input
-                    {...props}
-                    type="number"
-                    min={0}
-                    max={20}
-                    value={draft.bot.afterRepliesWithoutSource}
-                    onInput={(event) => change('bot', { afterRepliesWithoutSource: event.currentTarget.value })}
-                  />
-                ),
-                '0 turns the rule off; at most 20.',
-              )}
-              {field(
-                'bot',
-                'afterNotHelpful',
-                'Hand off after the visitor says this many times it didn’t help',
-                (props) => (
-                  <input
-                    {...props}
-                    type="number"
-                    min={0}
-                    max={10}
-                    value={draft.bot.afterNotHelpful}
-                    onInput={(event) => change('bot', { afterNotHelpful: event.currentTarget.value })}
-                  />
-                ),
-                '0 turns the rule off; at most 10.',
-              )}
-              <label class="checkbox-field">
-                <input
-                  type="checkbox"
-                  checked={draft.bot.onProviderFailure}
-                  onChange={(event) => change('bot', { onProviderFailure: event.currentTarget.checked })}
-                />
-                Hand off when the AI provider fails
-              </label>
+              <HandoffFields
+                values={draft.bot}
+                onChange={(handoff) => change('bot', handoff)}
+                errors={outcomes.bot?.fields}
+                idPrefix="widget-bot"
+              />
               {field(
                 'bot',
                 'pauseMs',

@@ -1,6 +1,6 @@
 /**
  * The signed-in console: top bar, inbox pane and conversation pane, or the knowledge base, saved replies or (admins)
- * widgets' settings, people or API & webhooks page; and, for admins, an alert when Parley paused a failing webhook.
+ * widgets' settings, people, API & webhooks or bot profiles page; and, for admins, an alert when Parley paused a failing webhook.
  * @module
  */
 import { emptyThread } from '@parley/client/thread';
@@ -24,6 +24,7 @@ import { createConsoleController, type LiveEvent } from '../console-controller.j
 import { unreadCount, type ConnectionState } from '../console-state.js';
 import { visibleConversations } from '../inbox.js';
 import {
+  botProfilesPath,
   conversationIdFromPath,
   isAtPath,
   knowledgePath,
@@ -74,12 +75,14 @@ const pages = [
   { page: 'widgets', label: 'Widgets', path: widgetSettingsPath, adminOnly: true },
   { page: 'people', label: 'People', path: peoplePath, adminOnly: true },
   { page: 'webhooks', label: 'API & webhooks', path: webhooksPath, adminOnly: true },
+  { page: 'bot-profiles', label: 'Bot profiles', path: botProfilesPath, adminOnly: true },
 ] as const;
 
 // Pages an agent opens now and then, each in its own chunk (apps/console/size-budget.json).
 const loadKnowledgeBase = () => import('./knowledge-base.js').then((module) => module.KnowledgeBase);
 const loadSavedRepliesPage = () => import('./saved-replies.js').then((module) => module.SavedReplies);
 const loadWebhooksPage = () => import('./webhooks-page.js').then((module) => module.WebhooksPage);
+const loadBotProfilesPage = () => import('./bot-profiles.js').then((module) => module.BotProfiles);
 const loadPausedAlert = () => import('./webhooks-page.js').then((module) => module.PausedWebhookAlert);
 // The keyboard shortcuts dialog (`?`) comes in its own chunk when first opened: it made room for the approvals.
 const loadShortcutsDialog = () => import('./shortcuts-dialog.js').then((module) => module.ShortcutsDialog);
@@ -419,6 +422,10 @@ export function Workspace({ session, api, connect, onSignOut, basePath, ...props
       ) : page === 'webhooks' ? (
         <main class="knowledge-page">
           <LazyPage load={loadWebhooksPage} props={{ api, paused: pausedWebhook, isAdmin }} />
+        </main>
+      ) : page === 'bot-profiles' ? (
+        <main class="knowledge-page">
+          <LazyPage load={loadBotProfilesPage} props={{ api, isAdmin }} />
         </main>
       ) : (
         <div class="panes">

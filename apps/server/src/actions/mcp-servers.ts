@@ -18,6 +18,9 @@ type McpServerRow = typeof mcpServers.$inferSelect;
 type McpServerCreate = z.output<typeof mcpServerCreateSchema>;
 type McpUpdate = { [K in keyof McpServerUpdate]?: Exclude<McpServerUpdate[K], undefined> };
 
+/** The name the model (and a bot profile's tool list) knows a server's tool by: `<server>__<tool>`. */
+export const mcpToolName = (serverName: string, toolName: string) => `${serverName}__${toolName}`;
+
 /** A server as admins see it: its secrets by name only. */
 export function toMcpServer(row: McpServerRow): McpServer {
   return {
@@ -68,7 +71,7 @@ async function allowedTools(runner: ActionRunner, server: McpServerRow, allowed:
     });
   }
   // The model's API takes tool names of up to 64 letters, digits, `_` and `-`: a longer one would fail every turn.
-  const unusable = allowed.filter((name) => !MODEL_TOOL_NAME.test(`${server.name}__${name}`));
+  const unusable = allowed.filter((name) => !MODEL_TOOL_NAME.test(mcpToolName(server.name, name)));
   if (unusable.length > 0) {
     throw new ParleyError('invalid_payload', undefined, {
       issues: [

@@ -38,6 +38,7 @@ export function createAnthropicModel(options: AnthropicModelOptions): ChatModel 
           system: [{ type: 'text', text: request.system, cache_control: { type: 'ephemeral' } }],
           messages: request.messages as Anthropic.MessageParam[],
           ...(tools.length > 0 ? { tools } : {}),
+          ...(request.toolChoice ? { tool_choice: { type: 'tool' as const, name: request.toolChoice } } : {}),
           stream: true,
         },
         { signal },

@@ -31,7 +31,7 @@ import {
   type HandoffNote,
 } from './assist-prompt.js';
 import { dailyUsageUpsert } from './daily-usage.js';
-import { emptyUsage, type ChatModel, type ChatRequest, type ModelProvider, type Usage } from './model.js';
+import { addUsage, emptyUsage, type ChatModel, type ChatRequest, type ModelProvider, type Usage } from './model.js';
 import { OFFLINE_MODEL } from './offline-model.js';
 import { costOf } from './prices.js';
 import { formatKnowledgeBlock, TurnSources, type SourcePassage } from './turn-sources.js';
@@ -265,11 +265,4 @@ async function recordUsage(deps: AssistDependencies, organizationId: string, mod
   await deps.db
     .execute(dailyUsageUpsert({ organizationId: sql`${organizationId}`, model, purpose: 'assist', usage, costUsd: cost ?? 0, replies }))
     .catch((error: unknown) => deps.log.error({ err: error, organizationId }, 'could not record the usage of AI help'));
-}
-
-function addUsage(total: Usage, part: Usage) {
-  total.inputTokens += part.inputTokens;
-  total.outputTokens += part.outputTokens;
-  total.cacheReadTokens += part.cacheReadTokens;
-  total.cacheWriteTokens += part.cacheWriteTokens;
 }

@@ -5,7 +5,7 @@
  * @module
  */
 import { abortable } from './abortable.js';
-import { emptyUsage, type ChatMessage, type ChatModel, type ChatRequest, type ContentBlock, type Usage } from './model.js';
+import { addUsage, emptyUsage, type ChatMessage, type ChatModel, type ChatRequest, type ContentBlock, type Usage } from './model.js';
 import { inputToLog, parseInput, toToolSpecs, type BotTool, type ReplyAttachment, type ToolOutcome } from './tools/registry.js';
 
 /** One tool call as the turn logs it (`tool_calls`). */
@@ -183,11 +183,4 @@ export async function runModelLoop(options: ModelLoopOptions): Promise<ModelLoop
 /** A fresh {@link LoopProgress}. */
 export function emptyProgress(): LoopProgress {
   return { usage: emptyUsage(), toolLog: [], citations: [], quickReplies: null };
-}
-
-function addUsage(total: Usage, part: Usage) {
-  total.inputTokens += part.inputTokens;
-  total.outputTokens += part.outputTokens;
-  total.cacheReadTokens += part.cacheReadTokens;
-  total.cacheWriteTokens += part.cacheWriteTokens;
 }

@@ -36,6 +36,8 @@ export interface ChatRequest {
   system: string;
   messages: ChatMessage[];
   tools: ToolSpec[];
+  /** The tool the model must call (by name), for a call whose answer is a choice (the triage step); unset: its choice. */
+  toolChoice?: string;
   maxTokens: number;
   /**
    * The widget's greeting and the knowledge-base passages found for the visitor's message, for models that answer
@@ -86,6 +88,14 @@ export type ModelProvider = 'anthropic' | 'openai-compatible' | 'offline';
 
 /** Zero usage, for adding up. */
 export const emptyUsage = (): Usage => ({ inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0 });
+
+/** Adds `part`'s tokens to `total`. */
+export function addUsage(total: Usage, part: Usage): void {
+  total.inputTokens += part.inputTokens;
+  total.outputTokens += part.outputTokens;
+  total.cacheReadTokens += part.cacheReadTokens;
+  total.cacheWriteTokens += part.cacheWriteTokens;
+}
 
 /**
  * A tool call's streamed JSON arguments as its input. Invalid JSON is passed on as `{ invalidJson }`: the tool's zod

@@ -143,6 +143,17 @@ describe('createOpenAICompatibleModel', () => {
     ]);
   });
 
+  it('forces the named tool when the request chooses one (the triage step), and leaves the choice to the model otherwise', async () => {
+    endpoint.reply({ toolCalls: [{ id: 'call_t', name: 'choose_assistant', input: { assistant: 'Billing' } }] });
+    const tools = [{ name: 'choose_assistant', description: 'Chooses.', inputSchema: { type: 'object', properties: {} } }];
+    const parts = await collect(model.stream(request({ tools, toolChoice: 'choose_assistant' }), new AbortController().signal));
+    expect(parts[0]).toEqual({ type: 'tool-call', id: 'call_t', name: 'choose_assistant', input: { assistant: 'Billing' } });
+    expect(endpoint.requests[0]!.tool_choice).toEqual({ type: 'function', function: { name: 'choose_assistant' } });
+    endpoint.reply({ text: ['Hi'] });
+    await collect(model.stream(request({ tools }), new AbortController().signal));
+    expect(endpoint.requests[1]).not.toHaveProperty('tool_choice');
+  });
+
   it('reads tool calls finished with `stop` (some local servers) as asking for the tools to run', async () => {
     endpoint.reply({ toolCalls: [{ id: 'call_a', name: 'lookup_order', input: {} }], finishReason: 'stop' });
     const parts = await collect(model.stream(request(), new AbortController().signal));

@@ -68,6 +68,7 @@ export function createOpenAICompatibleModel(options: OpenAICompatibleModelOption
                 })),
               }
             : {}),
+          ...(request.toolChoice ? { tool_choice: { type: 'function' as const, function: { name: request.toolChoice } } } : {}),
           stream: true,
           stream_options: { include_usage: true },
         },

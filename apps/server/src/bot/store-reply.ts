@@ -39,6 +39,8 @@ export interface PlainReply {
   rounds: number;
   /** The passages the turn showed the model, cited or not (`TurnSources.shown`). */
   sources: ShownSource[];
+  /** The bot profile that answered; null: the widget's own settings. */
+  profile: { id: string; name: string } | null;
   costUsd: number;
 }
 
@@ -61,10 +63,12 @@ export async function storePlainReply(db: Database, reply: PlainReply): Promise<
     },
     alsoWith: sql`, reply as (
       insert into bot_replies (message_id, conversation_id, organization_id, model, input_tokens, output_tokens,
-                               cache_read_tokens, cache_write_tokens, time_to_first_token_ms, latency_ms, stop_reason, rounds, sources)
+                               cache_read_tokens, cache_write_tokens, time_to_first_token_ms, latency_ms, stop_reason, rounds, sources,
+                               profile_id, profile_name)
       select inserted.id, inserted.conversation_id, bumped.organization_id, ${reply.model}, ${usage.inputTokens},
              ${usage.outputTokens}, ${usage.cacheReadTokens}, ${usage.cacheWriteTokens}, ${reply.timeToFirstTokenMs},
-             ${reply.latencyMs}, ${reply.stopReason}, ${reply.rounds}, ${JSON.stringify(reply.sources)}::jsonb
+             ${reply.latencyMs}, ${reply.stopReason}, ${reply.rounds}, ${JSON.stringify(reply.sources)}::jsonb,
+             ${reply.profile?.id ?? null}::uuid, ${reply.profile?.name ?? null}
         from inserted, bumped
     ), usage as (${dailyUsageUpsert({ organizationId: sql`bumped.organization_id`, from: sql`bumped`, model: reply.model, usage, costUsd: reply.costUsd, replies: 1 })})`,
   });

@@ -7,7 +7,8 @@
 import { conversations, messages, widgets, type Database, type Transaction } from '@parley/db';
 import { and, eq, isNotNull, isNull, lt, or, sql } from 'drizzle-orm';
 import type { ConversationPatch } from '../conversations/append-message.js';
-import { botConfigSchema, type ReplyTiming } from '../widgets/bot-config.js';
+import { conversationBot } from '../profiles/conversation-bot.js';
+import type { ReplyTiming } from '../widgets/bot-config.js';
 import { hasDecidedAction } from './pending-actions.js';
 
 /** How often a running turn renews its claim and checks it still owns the conversation. */
@@ -62,11 +63,15 @@ export async function claimTurn(db: Database, conversationId: string, turnId: st
 
 /**
  * The turn-taking of a conversation that waits for a turn it could claim now (`bot`, an unanswered visitor message, no
- * live claim): its widget's, or `serverDefault`. Null when it waits for none: a turn would claim nothing.
+ * live claim): its bot's (`conversationBot`: a profile's or the widget's), or `serverDefault`. Null when it waits for none: a turn would claim nothing.
  */
 export async function replyTimingOf(db: Database, conversationId: string, serverDefault: ReplyTiming): Promise<ReplyTiming | null> {
   const [row] = await db
-    .select({ bot: widgets.bot })
+    .select({
+      bot: widgets.bot,
+      botProfileId: widgets.botProfileId,
+      conversation: { teamId: conversations.teamId, botProfileId: conversations.botProfileId },
+    })
     .from(conversations)
     .innerJoin(widgets, eq(widgets.id, conversations.widgetId))
     .where(
@@ -78,7 +83,7 @@ export async function replyTimingOf(db: Database, conversationId: string, server
       ),
     );
   if (!row) return null;
-  return botConfigSchema.parse(row.bot).turnTaking ?? serverDefault;
+  return (await conversationBot(db, row, row.conversation)).config.turnTaking ?? serverDefault;
 }
 
 /** Renews the claim (the heartbeat); false when the turn no longer owns the conversation (a human took over). */

@@ -12,7 +12,7 @@ import type { ModelImageReader } from '../attachments/model-images.js';
 import { randomUUID } from 'node:crypto';
 import { botReplies, conversations, toolCalls, widgets, type Database, type Transaction } from '@parley/db';
 import { widgetSettingsSchema, type Message, type VisitorServerEvents } from '@parley/protocol';
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Config, ModelPrices } from '../config.js';
 import { appendMessage } from '../conversations/append-message.js';
@@ -23,10 +23,12 @@ import { toMessage } from '../conversations/mappers.js';
 import { appendSystemMessages } from '../conversations/system-messages.js';
 import { insertAuditEvents, listMessages, planTransition } from '../conversations/service.js';
 import { relevantSources, UPFRONT_PASSAGES } from '../knowledge/relevant-source.js';
+import type { KnowledgeScope } from '../knowledge/scope.js';
 import { searchKnowledge } from '../knowledge/search.js';
 import type { SemanticIndex } from '../knowledge/semantic-index.js';
 import { contactRoom, organizationRoom, type Realtime } from '../plugins/io.js';
-import { botConfigSchema, DEFAULT_BOT_MODEL, type HandoffRules } from '../widgets/bot-config.js';
+import { conversationBot } from '../profiles/conversation-bot.js';
+import { DEFAULT_BOT_MODEL, type HandoffRules } from '../widgets/bot-config.js';
 import { dailyUsageUpsert } from './daily-usage.js';
 import { asksForHuman, describeFailure, notHelpfulCount, repliesWithoutSource, saysNotHelpful } from './handoff-rule.js';
 import { emptyUsage, type ChatMessage, type ChatModel, type ModelProvider, type Usage } from './model.js';
@@ -48,6 +50,7 @@ import { httpActionTools } from './tools/http-actions.js';
 import { mcpServerTools } from './tools/mcp-tools.js';
 import { parseInput, runTool, type BotTool, type ToolContext } from './tools/registry.js';
 import { lockOwnedConversation, ownedByCondition, releaseClaim, releasedClaim } from './turn-claim.js';
+import { chooseByModel, chooseByWords, triageCandidates } from './triage.js';
 import { formatKnowledgeBlock, TurnSources } from './turn-sources.js';
 
 /** How much history is loaded before trimming to the token budget. */
@@ -165,23 +168,27 @@ export async function runClaimedTurn(deps: TurnDependencies, turn: ClaimedTurn):
   let tools: readonly BotTool[] = [];
   // A decided call this turn claimed, until it has run (or been refused to the model): closed if the turn ends first.
   let claimedCall: PendingActionRow | null = null;
+  // The bot profile that answers (null: the widget's own settings), recorded with the reply, and the documents it
+  // answers from (null: all), for every search of the turn.
+  let profile: { id: string; name: string } | null = null;
+  let knowledgeScope: KnowledgeScope | null = null;
 
   try {
     const [widget] = await db.select().from(widgets).where(eq(widgets.id, claimed.widgetId));
-    const settings = widgetSettingsSchema.parse(widget!.settings);
-    const botConfig = botConfigSchema.parse(widget!.bot);
-    rules = botConfig.handoff;
-    const author = { kind: 'bot' as const, id: null, name: settings.botName };
-    botDisplayName = settings.botName;
+    const widgetSettings = widgetSettingsSchema.parse(widget!.settings);
     // Up to the claim only: later messages are the next turn's to answer.
     history = (
       await listMessages(db, conversationId, { afterSeq: Math.max(0, claimed.lastSeq - HISTORY_MESSAGES), limit: HISTORY_MESSAGES })
     ).messages.filter((message) => message.seq <= claimed.lastSeq);
     const pending = history.filter((message) => message.author.kind === 'visitor' && message.seq > claimed.botAnsweredSeq);
+    // The team's profile, the one triage chose, the widget's, or the widget's own settings.
+    let bot = await conversationBot(db, widget!, claimed);
+    rules = bot.config.handoff;
+    botDisplayName = bot.botName ?? widgetSettings.botName;
     // The rules on the visitor's words always work, whatever the model does: checked before any model call. Asking
     // for a human goes first; then "that didn't help", once the visitor has said it often enough. A handoff withdraws
     // the calls waiting for a decision (in its transaction).
-    const ruleHandoff = wordsHandoff(botConfig.handoff, settings.locale, pending);
+    const ruleHandoff = wordsHandoff(bot.config.handoff, widgetSettings.locale, pending);
     if (ruleHandoff) {
       await finish({
         text: HANDOFF_REPLY,
@@ -194,6 +201,25 @@ export async function runClaimedTurn(deps: TurnDependencies, turn: ClaimedTurn):
       });
       return;
     }
+
+    // The first triage step, on the conversation's first turn: one of the widget's triage profiles may take it, for good.
+    if (
+      bot.chosenBy !== 'team' &&
+      claimed.botProfileId === null &&
+      claimed.botAnsweredSeq === 0 &&
+      bot.config.triageProfileIds.length > 0
+    ) {
+      const chosen = await triageTurn(bot.config.model, bot.config.triageProfileIds, pending);
+      if (chosen) bot = await conversationBot(db, widget!, { teamId: claimed.teamId, botProfileId: chosen });
+    }
+    // A profile's bot name is the one visitors see.
+    const settings = bot.botName ? { ...widgetSettings, botName: bot.botName } : widgetSettings;
+    const botConfig = bot.config;
+    profile = bot.profile;
+    knowledgeScope = bot.knowledgeScope;
+    rules = botConfig.handoff;
+    const author = { kind: 'bot' as const, id: null, name: settings.botName };
+    botDisplayName = settings.botName;
 
     // Calls waiting for a decision: the visitor's first message after a question may answer it; a decided call is
     // claimed here, by this turn alone, and resumed below (or closed, if the turn ends first).
@@ -215,6 +241,7 @@ export async function runClaimedTurn(deps: TurnDependencies, turn: ClaimedTurn):
       query: pending.map((message) => message.body).join('\n'),
       limit: UPFRONT_PASSAGES,
       semantic: deps.semantic,
+      scope: knowledgeScope,
     }).catch((error: unknown) => {
       log.warn({ err: error, conversationId }, 'knowledge-base search failed; answering without passages');
       return [];
@@ -249,7 +276,8 @@ export async function runClaimedTurn(deps: TurnDependencies, turn: ClaimedTurn):
                   httpActionTools(db, claimed.organizationId, deps.actions),
                   mcpServerTools(db, claimed.organizationId, deps.actions),
                 ])
-                  .then(([actions, mcp]) => [...actions, ...mcp])
+                  // Only what the profile allows is offered; a call of anything else is refused as unknown.
+                  .then(([actions, mcp]) => [...actions, ...mcp].filter((tool) => bot.tools === null || bot.tools.includes(tool.name)))
                   .catch((error: unknown) => {
                     // A call this turn resumes needs its action: the turn fails (and closes the call) rather than
                     // report the action gone.
@@ -368,6 +396,44 @@ export async function runClaimedTurn(deps: TurnDependencies, turn: ClaimedTurn):
    * network (embeddings), which must not happen inside a transaction (on PGlite's one connection it would stall all).
    * Reply tools (quick replies) store nothing either: what they return goes with the reply, stored under the lock.
    */
+  /**
+   * The triage step on the visitor's first messages: the model (offline, the words) chooses among the widget's triage
+   * profiles, and the choice is kept on the conversation while this turn owns it. The model call's tokens are recorded
+   * with it, under its model. A failure costs the triage, not the turn: the default bot answers.
+   */
+  async function triageTurn(model: string | undefined, profileIds: readonly string[], pending: readonly Message[]) {
+    const message = pending.map((entry) => entry.body).join('\n');
+    try {
+      const candidates = await triageCandidates(db, claimed.organizationId, profileIds);
+      if (candidates.length === 0) return null;
+      const triageModel = model ?? config.botModel ?? DEFAULT_BOT_MODEL;
+      const { profileId, usage } =
+        mode === 'offline'
+          ? { profileId: await chooseByWords(db, claimed.organizationId, candidates, message), usage: null }
+          : await chooseByModel(
+              deps.model,
+              triageModel,
+              candidates,
+              message,
+              AbortSignal.any([cancelled, AbortSignal.timeout(config.anthropic.timeoutMs)]),
+            );
+      return await db.transaction(async (tx) => {
+        if (usage) await recordUsage(tx, triageModel, usage, 0);
+        if (!profileId) return null;
+        const kept = await tx
+          .update(conversations)
+          .set({ botProfileId: profileId })
+          .where(and(eq(conversations.id, conversationId), eq(conversations.botTurnId, turnId), isNull(conversations.botProfileId)))
+          .returning({ id: conversations.id });
+        return kept.length > 0 ? profileId : null;
+      });
+    } catch (error) {
+      if (cancelled.aborted) throw error;
+      log.warn({ err: error, conversationId }, 'the triage step failed; the default bot answers');
+      return null;
+    }
+  }
+
   async function runToolCall(call: ToolCall, defaultCountry: string | undefined, visitorText: string) {
     const context = (database: Database): ToolContext => ({
       db: database,
@@ -379,7 +445,13 @@ export async function runClaimedTurn(deps: TurnDependencies, turn: ClaimedTurn):
       signal: cancelled,
       searchKnowledge: async (query) =>
         sources.add(
-          await searchKnowledge(database, { organizationId: claimed.organizationId, query, limit: TOOL_PASSAGES, semantic: deps.semantic }),
+          await searchKnowledge(database, {
+            organizationId: claimed.organizationId,
+            query,
+            limit: TOOL_PASSAGES,
+            semantic: deps.semantic,
+            scope: knowledgeScope,
+          }),
         ),
     });
     const kind = tools.find((tool) => tool.name === call.name)?.kind;
@@ -586,6 +658,7 @@ export async function runClaimedTurn(deps: TurnDependencies, turn: ClaimedTurn):
         stopReason: reply.stopReason,
         rounds: reply.rounds,
         sources: shown,
+        profile,
         costUsd: priceOf(deps, reply.modelId, reply.usage),
       });
       if (!row) {
@@ -624,6 +697,8 @@ export async function runClaimedTurn(deps: TurnDependencies, turn: ClaimedTurn):
       stopReason: reply.stopReason,
       rounds: reply.rounds,
       sources: shown,
+      profileId: profile?.id ?? null,
+      profileName: profile?.name ?? null,
     });
     await recordUsage(tx, reply.modelId, reply.usage, 1);
   }

@@ -354,6 +354,7 @@ export const botReplyExample = {
   latencyMs: 2870,
   rounds: 3,
   sources: shownSources,
+  profile: { id: '2b0f3a4c-7d1e-4f5a-9b6c-8d7e6f5a4b3c', name: 'Shop assistant' },
   createdAt: botMessageExample.createdAt,
 } satisfies BotReply;
 

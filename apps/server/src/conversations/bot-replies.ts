@@ -37,6 +37,8 @@ export async function listBotReplies(db: Database, organizationId: string, conve
     latencyMs: row.latencyMs,
     rounds: row.rounds,
     sources: storedSourcesSchema.parse(row.sources),
+    // The name as it was when it answered; the id is gone once the profile is deleted.
+    profile: row.profileName === null ? null : { id: row.profileId, name: row.profileName },
     createdAt: row.createdAt.toISOString(),
   }));
 }

@@ -47,6 +47,7 @@ export const teamExample = {
   id: '5a1e9c3b-7d2f-4b8a-9e6c-0f4d2b8a1c65',
   name: 'Returns & warranty',
   memberIds: [alexId, samId],
+  botProfileId: null,
 } satisfies Team;
 
 /** Answer of `GET /api/teams`. */

@@ -10,19 +10,20 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { organizationIdOf, requireAdmin } from '../auth/caller.js';
+import { checkProfileOf } from '../profiles/service.js';
 import { teamCreateExample, teamExample, teamListExample, teamUpdatedExample, teamUpdateExample } from './api-examples.js';
 
 /** The organization's teams by name, each with its members' ids. */
 export async function listTeams(db: Database | Transaction, organizationId: string): Promise<Team[]> {
   const rows = await db
-    .select({ id: teams.id, name: teams.name, memberId: teamMembers.userId })
+    .select({ id: teams.id, name: teams.name, botProfileId: teams.botProfileId, memberId: teamMembers.userId })
     .from(teams)
     .leftJoin(teamMembers, eq(teamMembers.teamId, teams.id))
     .where(eq(teams.organizationId, organizationId))
     .orderBy(asc(sql`lower(${teams.name})`), asc(teams.id), asc(teamMembers.userId));
   const byId = new Map<string, Team>();
   for (const row of rows) {
-    const team = byId.get(row.id) ?? { id: row.id, name: row.name, memberIds: [] };
+    const team = byId.get(row.id) ?? { id: row.id, name: row.name, memberIds: [], botProfileId: row.botProfileId };
     if (row.memberId) team.memberIds.push(row.memberId);
     byId.set(row.id, team);
   }
@@ -63,27 +64,36 @@ async function getTeam(tx: Transaction, organizationId: string, teamId: string):
 
 /** Creates a team with its members. */
 export async function createTeam(db: Database, organizationId: string, input: z.output<typeof teamCreateSchema>): Promise<Team> {
+  await checkProfileOf(db, organizationId, input.botProfileId, 'body.botProfileId');
   return uniqueName(input.name, () =>
     db.transaction(async (tx) => {
-      const [row] = await tx.insert(teams).values({ organizationId, name: input.name }).returning({ id: teams.id });
+      const [row] = await tx
+        .insert(teams)
+        .values({ organizationId, name: input.name, botProfileId: input.botProfileId })
+        .returning({ id: teams.id });
       await setMembers(tx, organizationId, row!.id, input.memberIds);
       return getTeam(tx, organizationId, row!.id);
     }),
   );
 }
 
-/** Renames a team, replaces its members, or both. */
+/** Renames a team, replaces its members, chooses its bot profile, or several. */
 export async function updateTeam(
   db: Database,
   organizationId: string,
   teamId: string,
   input: z.output<typeof teamUpdateSchema>,
 ): Promise<Team> {
+  await checkProfileOf(db, organizationId, input.botProfileId, 'body.botProfileId');
   return uniqueName(input.name, () =>
     db.transaction(async (tx) => {
       const [row] = await tx
         .update(teams)
-        .set(input.name === undefined ? { id: teamId } : { name: input.name })
+        .set({
+          id: teamId,
+          ...(input.name === undefined ? {} : { name: input.name }),
+          ...(input.botProfileId === undefined ? {} : { botProfileId: input.botProfileId }),
+        })
         .where(and(eq(teams.id, teamId), eq(teams.organizationId, organizationId)))
         .returning({ id: teams.id });
       if (!row) throw new ParleyError('not_found', 'Your organization has no team with this id.');

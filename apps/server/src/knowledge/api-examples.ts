@@ -56,6 +56,7 @@ export const knowledgeDocumentExample = {
   format: 'markdown',
   title: 'Caring for your tent',
   description: 'How to clean, dry and store your Acme Outdoor tent so that it lasts for years.',
+  tags: ['tents', 'care'],
   url: 'https://help.acme-outdoor.example/care/tent-care',
   chunkCount: 2,
   characterCount: cleaningChunk.characterCount + knowledgeChunkExample.characterCount,
@@ -63,15 +64,20 @@ export const knowledgeDocumentExample = {
   updatedAt: '2026-11-02T14:03:11.000Z',
 } satisfies KnowledgeDocument;
 
-/** Body of `POST /api/knowledge/documents`: a Markdown file, its title and description in its front matter. */
+/**
+ * Body of `POST /api/knowledge/documents`: a Markdown file, its title, description and a tag in its front matter, and
+ * a tag given with it (given tags come first).
+ */
 export const knowledgeImportExample = {
   sourceKey: knowledgeDocumentExample.sourceKey,
   format: 'markdown',
   url: knowledgeDocumentExample.url,
+  tags: ['tents'],
   content: [
     '---',
     `title: ${knowledgeDocumentExample.title}`,
     `description: ${knowledgeDocumentExample.description}`,
+    'tags: [care]',
     '---',
     '',
     `# ${knowledgeDocumentExample.title}`,
@@ -104,6 +110,7 @@ export const knowledgeDocumentListExample = {
       format: 'pdf',
       title: 'Warranty terms',
       description: null,
+      tags: ['warranty'],
       url: 'https://www.acme-outdoor.example/legal/warranty-terms.pdf',
       chunkCount: 9,
       characterCount: 14_212,

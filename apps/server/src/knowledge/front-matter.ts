@@ -19,6 +19,8 @@ export interface FrontMatter {
   slug?: string;
   /** Tags and keywords. */
   keywords: string[];
+  /** The `tags` field alone, each once: what a bot profile's knowledge scope picks documents by. */
+  tags: string[];
 }
 
 /** The value as one line of text; undefined for anything but a non-empty string or number. */
@@ -45,14 +47,18 @@ export function readFrontMatter(kind: 'yaml' | 'toml', source: string): { frontM
     data = kind === 'yaml' ? parseYaml(source) : parseToml(source);
   } catch (error) {
     const reason = (error as Error).message.split('\n')[0];
-    return { frontMatter: { keywords: [] }, warning: `The front matter is not valid ${kind.toUpperCase()} and was ignored: ${reason}` };
+    return {
+      frontMatter: { keywords: [], tags: [] },
+      warning: `The front matter is not valid ${kind.toUpperCase()} and was ignored: ${reason}`,
+    };
   }
-  if (data === null || data === undefined) return { frontMatter: { keywords: [] } };
+  if (data === null || data === undefined) return { frontMatter: { keywords: [], tags: [] } };
   if (typeof data !== 'object' || Array.isArray(data)) {
-    return { frontMatter: { keywords: [] }, warning: 'The front matter is not a list of fields and was ignored.' };
+    return { frontMatter: { keywords: [], tags: [] }, warning: 'The front matter is not a list of fields and was ignored.' };
   }
   const fields = data as Record<string, unknown>;
-  const frontMatter: FrontMatter = { keywords: [...new Set([...wordsOf(fields.tags), ...wordsOf(fields.keywords)])] };
+  const tags = [...new Set(wordsOf(fields.tags))];
+  const frontMatter: FrontMatter = { keywords: [...new Set([...tags, ...wordsOf(fields.keywords)])], tags };
   const set = <K extends keyof FrontMatter>(key: K, value: FrontMatter[K] | undefined) => {
     if (value !== undefined) frontMatter[key] = value;
   };

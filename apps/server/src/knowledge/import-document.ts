@@ -45,6 +45,11 @@ export interface DocumentFields {
   url?: string | undefined;
   /** The import's base URL (CLI `--base-url`): see {@link documentUrl}. */
   baseUrl?: string | undefined;
+  /**
+   * Tags given by the caller. The document's tags are these followed by its own (Markdown front matter `tags`); see
+   * {@link documentTags}.
+   */
+  tags?: readonly string[] | undefined;
 }
 
 /** What an import did. */
@@ -101,14 +106,34 @@ export function documentUrl(
   );
 }
 
+/** How many tags a document keeps, and how long each may be: what a bot profile's knowledge scope can name. */
+export const DOCUMENT_TAG_LIMITS = { count: 50, length: 100 } as const;
+
+/**
+ * A document's tags from `tags` in order of preference: each trimmed and kept once whatever its case (in its first
+ * spelling, since scopes match any case), at most {@link DOCUMENT_TAG_LIMITS}. A tag no scope could name (blank,
+ * too long, with control characters) is left out rather than cut, which would make it a different tag.
+ */
+export function documentTags(tags: Iterable<string>): string[] {
+  const kept = new Map<string, string>();
+  for (const tag of tags) {
+    if (kept.size === DOCUMENT_TAG_LIMITS.count) break;
+    const trimmed = tag.trim();
+    if (!trimmed || trimmed.length > DOCUMENT_TAG_LIMITS.length || /\p{Cc}/u.test(trimmed) || !trimmed.isWellFormed()) continue;
+    const key = trimmed.toLowerCase();
+    if (!kept.has(key)) kept.set(key, trimmed);
+  }
+  return [...kept.values()];
+}
+
 /** Chunks per insert statement (11 parameters each, far under Postgres' 65,535). */
 const INSERT_BATCH = 1000;
 
 /**
  * Changes when parsing changes what a document becomes, so that re-importing unchanged files after an upgrade
- * re-reads them. 2: front matter, MDX, admonitions and template macros.
+ * re-reads them. 2: front matter, MDX, admonitions and template macros. 3: tags (front matter `tags`).
  */
-const PARSER_VERSION = '2';
+const PARSER_VERSION = '3';
 
 // The content is hashed after its separator, as text or bytes: for text this is the hash of the whole joined string.
 /** What an import reads of a stored document to tell unchanged from changed, and to answer for an unchanged one. */
@@ -121,9 +146,22 @@ const storedDocumentColumns = {
   warnings: knowledgeDocuments.warnings,
 };
 
+// The caller's tags are part of the hash, so that the same content with other tags is written again. As JSON: a tag
+// may hold any character the separator could be.
 const hashOf = (input: DocumentInput, language: string) =>
   createHash('sha256')
-    .update([PARSER_VERSION, language, input.format, input.title ?? '', input.url ?? '', input.baseUrl ?? '', ''].join('\u0000'))
+    .update(
+      [
+        PARSER_VERSION,
+        language,
+        input.format,
+        input.title ?? '',
+        input.url ?? '',
+        input.baseUrl ?? '',
+        JSON.stringify(documentTags(input.tags ?? [])),
+        '',
+      ].join('\u0000'),
+    )
     .update(input.content)
     .digest('hex');
 
@@ -140,6 +178,8 @@ interface ParsedInput {
   title: string;
   url: string | null;
   description: string | null;
+  /** The caller's tags, then the document's own: {@link documentTags}. */
+  tags: string[];
   about: string;
   warnings: string[];
   chunks: DocumentChunk[];
@@ -241,6 +281,7 @@ async function parseInput(input: DocumentInput, contentHash: string, options: Im
     title,
     url: documentUrl(input, parsed),
     description: parsed.description?.slice(0, 2000) ?? null,
+    tags: documentTags([...(input.tags ?? []), ...(parsed.tags ?? [])]),
     about,
     warnings: parsed.warnings ?? [],
     chunks,
@@ -278,7 +319,7 @@ export async function writeDocuments(db: Database, prepared: PreparedDocuments):
   return results.map((result) => result!);
 }
 
-/** Documents per insert statement of their rows (11 parameters each). */
+/** Documents per insert statement of their rows (12 parameters each). */
 const DOCUMENT_BATCH = 1000;
 
 /** Writes documents with distinct source keys in the caller's transaction; returns their outcomes in order. */
@@ -302,6 +343,7 @@ async function writeRound(tx: Transaction, prepared: PreparedDocuments, document
     title: document.title,
     description: document.description,
     url: document.url,
+    tags: document.tags,
     warnings: document.warnings,
     contentHash: document.contentHash,
     chunkCount: document.chunks.length,

@@ -53,6 +53,8 @@ export interface ParsedDocument {
    * indexed, not shown.
    */
   keywords?: string[] | undefined;
+  /** The document's own tags (Markdown front matter `tags`); undefined for formats that have none. */
+  tags?: string[] | undefined;
   /** What was dropped or could not be read, in words for the site owner. */
   warnings?: string[] | undefined;
   blocks: DocumentBlock[];
@@ -159,7 +161,7 @@ function parseMarkdown(content: string, mdx: boolean): ParsedDocument {
   }
   warnings.push(...prepared.warnings);
 
-  let frontMatter: FrontMatter = { keywords: [] };
+  let frontMatter: FrontMatter = { keywords: [], tags: [] };
   const collector = new BlockCollector();
   const visit = (node: RootContent) => {
     switch (node.type) {
@@ -207,6 +209,7 @@ function parseMarkdown(content: string, mdx: boolean): ParsedDocument {
     slug: frontMatter.slug ?? null,
     description: frontMatter.description ?? null,
     keywords: [...frontMatter.keywords, ...prepared.hints],
+    tags: frontMatter.tags,
     warnings,
     blocks: collector.blocks,
     atomic: false,

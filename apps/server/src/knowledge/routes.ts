@@ -42,6 +42,7 @@ function toKnowledgeDocument(row: DocumentRow): KnowledgeDocument {
     format: row.format,
     title: row.title,
     description: row.description,
+    tags: row.tags,
     url: row.url,
     chunkCount: row.chunkCount,
     characterCount: row.characterCount,
@@ -77,7 +78,7 @@ export async function knowledgeRoutes(app: FastifyInstance, { semantic }: { sema
     async function importDocumentRoute(request) {
       const organizationId = organizationIdOf(request);
       const { body } = request;
-      const fields = { organizationId, sourceKey: body.sourceKey, title: body.title, url: body.url };
+      const fields = { organizationId, sourceKey: body.sourceKey, title: body.title, url: body.url, tags: body.tags };
       const input: DocumentInput =
         body.format === 'pdf'
           ? { ...fields, format: body.format, content: Buffer.from(body.contentBase64, 'base64') }

@@ -11,6 +11,7 @@ import { BM25 } from './bm25.js';
 import { DEFAULT_PASSAGES_PER_DOCUMENT, diversifyByDocument } from './diversify.js';
 import { pageUrl } from './document-url.js';
 import { reciprocalRankFusion } from './rank-fusion.js';
+import { chunkInScope, isWholeBase, type KnowledgeScope } from './scope.js';
 import type { SemanticIndex } from './semantic-index.js';
 import { correctableWords, typoCandidates } from './typos.js';
 
@@ -57,6 +58,11 @@ export interface SearchOptions {
    * {@link diversifyByDocument}): the bot sees the best few documents rather than several chunks of one. Default 1.
    */
   passagesPerDocument?: number;
+  /**
+   * The part of the base to search (a bot profile's knowledge scope): passages of other documents are never returned,
+   * and the limits above count in-scope passages only. None, or both lists empty: the whole base.
+   */
+  scope?: KnowledgeScope | null | undefined;
 }
 
 /** How many passages a search returns unless told otherwise. */
@@ -139,7 +145,7 @@ async function hybridSearch(db: Database, options: SearchOptions, semantic: Sema
     semantic.onSearchError(error);
     return lexical;
   }
-  const nearest = await semantic.nearest(db, options.organizationId, vector!, depth);
+  const nearest = await semantic.nearest(db, options.organizationId, vector!, depth, options.scope);
   // Deeper than `limit`: searchKnowledge diversifies the fused list by document before cutting it.
   const fused = reciprocalRankFusion([lexical.map((hit) => hit.chunkId), nearest.map((hit) => hit.chunkId)]).slice(0, depth);
   const hits = new Map(lexical.map((hit) => [hit.chunkId, hit]));
@@ -205,6 +211,9 @@ function searchSql(options: SearchOptions, typoWords: readonly string[]) {
   const perDocument = Math.max(1, Math.floor(options.passagesPerDocument ?? DEFAULT_PASSAGES_PER_DOCUMENT));
   const { k1, b } = BM25;
   const organizationId = options.organizationId;
+  // Out-of-scope chunks are skipped while each term's postings are read, so that the postings budget and the
+  // candidates are spent on passages the search may return. The whole base adds nothing: its statement is unchanged.
+  const inScope = isWholeBase(options.scope) ? sql`` : sql` and ${chunkInScope(sql`chunk_id`, organizationId, options.scope)}`;
 
   // query_words: the query's lexemes (with repeats) in the organization's language.
   // candidates, corrections: each possibly misspelt word the base doesn't have as written, and the closest word it has
@@ -215,7 +224,7 @@ function searchSql(options: SearchOptions, typoWords: readonly string[]) {
   // weighted: IDF per term. total: the query's weight, which coverage is a share of; a word found nowhere counts in it
   //   with the mean IDF of the query's known words (a name, a slip no word of the base is near, or a topic the base
   //   lacks: nothing says which), so one unknown word doesn't sink a question the base answers.
-  // scored: BM25 over the whole chunk (title, about, heading path, body), its best candidates only.
+  // scored: BM25 over the whole chunk (title, about, heading path, body), its best candidates only; in scope only.
   // fields, rescored: the field boosts, from the candidates' title and heading path in their own language.
   // diversified: each document's best passages first (diversifyByDocument, in SQL so that only `limit` rows are read).
   return sql`
@@ -298,7 +307,7 @@ function searchSql(options: SearchOptions, typoWords: readonly string[]) {
       cross join stats s
       cross join lateral (
         select chunk_id, term_frequency, chunk_length from knowledge_postings
-        where term_id = w.term_id
+        where term_id = w.term_id${inScope}
         order by impact desc nulls last
         limit w.postings
       ) p

@@ -10,18 +10,23 @@ import { rowsOf } from '@parley/db';
 import { sql } from 'drizzle-orm';
 import type { Config } from '../config.js';
 import { createOpenAiCompatibleEmbeddings, type EmbeddingModel } from './embeddings.js';
+import { chunkInScope, isWholeBase, type KnowledgeScope } from './scope.js';
 
 /** Chunk vectors of one embedding model, and nearest-neighbour search over them. */
 export interface SemanticIndex {
   readonly embeddings: EmbeddingModel;
   /** Stores the vectors of chunks, in the import's transaction. */
   store(tx: Transaction, rows: ReadonlyArray<{ chunkId: number; organizationId: string; vector: readonly number[] }>): Promise<void>;
-  /** The organization's chunks nearest to `vector` by cosine distance, nearest first, with cosine similarity. */
+  /**
+   * The organization's chunks nearest to `vector` by cosine distance, nearest first, with cosine similarity; with a
+   * `scope`, of the documents in it only.
+   */
   nearest(
     db: Database,
     organizationId: string,
     vector: readonly number[],
     limit: number,
+    scope?: KnowledgeScope | null | undefined,
   ): Promise<Array<{ chunkId: number; similarity: number }>>;
   /** Called when embedding a query fails: search then serves lexical results alone. */
   onSearchError(error: unknown): void;
@@ -92,12 +97,15 @@ export async function openSemanticIndex(
           on conflict (chunk_id) do update set model = excluded.model, embedding = excluded.embedding`);
       }
     },
-    async nearest(db, organizationId, vector, limit) {
+    async nearest(db, organizationId, vector, limit, scope) {
       const literal = vectorLiteral(vector);
+      // An HNSW scan filters the neighbours it found: a narrow scope can get fewer than `limit` of them, which the
+      // lexical side of a hybrid search makes up for.
+      const inScope = isWholeBase(scope) ? sql`` : sql` and ${chunkInScope(sql`chunk_id`, organizationId, scope)}`;
       const result = await db.execute(sql`
         select chunk_id, 1 - (embedding <=> ${literal}::vector) as similarity
         from knowledge_embeddings
-        where organization_id = ${organizationId} and model = ${embeddings.model}
+        where organization_id = ${organizationId} and model = ${embeddings.model}${inScope}
         order by embedding <=> ${literal}::vector
         limit ${limit}`);
       return rowsOf<{ chunk_id: string | number; similarity: string | number }>(result).map((row) => ({

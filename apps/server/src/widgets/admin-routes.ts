@@ -21,6 +21,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { isSupportedCountry } from 'libphonenumber-js';
 import type { z } from 'zod';
 import { organizationIdOf, requireAdmin } from '../auth/caller.js';
+import { checkProfileOf } from '../profiles/service.js';
 import { widgetAdminListExample, widgetAdminUpdatedExample, widgetAdminUpdateExample } from './api-examples.js';
 import { botConfigSchema, type ReplyTiming } from './bot-config.js';
 import { routingConfigSchema } from './routing-config.js';
@@ -65,6 +66,8 @@ function toWidgetAdmin(row: WidgetRow, serverReplyTiming: ReplyTiming): WidgetAd
       persona: bot.persona,
       tone: bot.tone,
       businessFacts: bot.businessFacts,
+      profileId: row.botProfileId,
+      triageProfileIds: bot.triageProfileIds,
     },
     routing: routingConfigSchema.parse(row.routing),
   };
@@ -123,7 +126,7 @@ export async function updateAdminWidget(
       .for('update');
     if (!row) throw new ParleyError('not_found', 'Your organization has no widget with this id.');
 
-    const changes: Partial<Pick<WidgetRow, 'name' | 'allowedOrigins' | 'settings' | 'bot'>> = {};
+    const changes: Partial<Pick<WidgetRow, 'name' | 'allowedOrigins' | 'settings' | 'bot' | 'botProfileId'>> = {};
     if (update.name !== undefined) changes.name = update.name;
     if (update.allowedOrigins !== undefined) changes.allowedOrigins = update.allowedOrigins;
     if (update.settings !== undefined) {
@@ -144,7 +147,14 @@ export async function updateAdminWidget(
       changes.settings = validateMerged(widgetSettingsSchema, merged, 'body.settings');
     }
     if (update.bot !== undefined) {
-      const { handoff, turnTaking, ...fields } = update.bot;
+      const { handoff, turnTaking, profileId, ...fields } = update.bot;
+      if (profileId !== undefined) {
+        await checkProfileOf(tx as unknown as Database, organizationId, profileId, 'body.bot.profileId');
+        changes.botProfileId = profileId;
+      }
+      for (const [index, id] of (fields.triageProfileIds ?? []).entries()) {
+        await checkProfileOf(tx as unknown as Database, organizationId, id, `body.bot.triageProfileIds.${index}`);
+      }
       const stored = isRecord(row.bot) ? row.bot : {};
       const merged = {
         ...stored,

@@ -55,6 +55,8 @@ export const widgetAdminExample = {
     businessFacts:
       'Orders over $75 ship free within the US. Returns are free within 60 days, unused and with the receipt. ' +
       'The warehouse ships on weekdays; orders placed before 1 pm Mountain Time leave the same day.',
+    profileId: null,
+    triageProfileIds: [],
   },
   routing: {
     strategy: 'least_loaded',

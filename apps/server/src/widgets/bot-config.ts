@@ -45,6 +45,8 @@ export const botConfigSchema = z.object({
   persona: z.string().max(2000).default(''),
   /** How it writes, e.g. "Friendly and brief. Plain text, no markdown." */
   tone: z.string().max(1000).default('Friendly, concise, plain text. Answer in the language the visitor writes in.'),
+  /** How the bot works: steps to follow, what to ask for first, what never to do (a bot profile's, see profiles/). */
+  instructions: z.string().max(20_000).default(''),
   /** Facts about the business the bot may rely on (hours, policies, contact). */
   businessFacts: z.string().max(20_000).default(''),
   maxTokens: z.number().int().min(64).max(8192).default(1024),
@@ -56,6 +58,11 @@ export const botConfigSchema = z.object({
   handoff: handoffRulesSchema.default({ afterRepliesWithoutSource: 3, afterNotHelpful: 2, onProviderFailure: true }),
   /** See {@link ReplyTiming}; without it, the server's (`PARLEY_BOT_REPLY_PAUSE_MS`, `PARLEY_BOT_REPLY_MAX_WAIT_MS`). */
   turnTaking: widgetTurnTakingSchema.optional(),
+  /**
+   * The bot profiles a first triage step chooses among, from the visitor's first message and each profile's name and
+   * description (`profiles/triage.ts`); the choice stays with the conversation. Empty: no triage. A widget's only.
+   */
+  triageProfileIds: z.array(z.string()).max(20).default([]),
 });
 /** A widget's bot configuration. */
 export type BotConfig = z.infer<typeof botConfigSchema>;

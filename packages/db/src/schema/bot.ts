@@ -14,6 +14,7 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
+import { botProfiles } from './bot-profiles.js';
 import { conversations } from './conversations.js';
 import { messages } from './messages.js';
 import { organizations, users } from './organizations.js';
@@ -50,6 +51,10 @@ export const botReplies = pgTable(
      * each with its search evidence and whether the reply cited it: what an answer can be audited against. Agents only.
      */
     sources: jsonb().notNull().default([]),
+    /** The bot profile that answered; null: the widget's own bot settings (or a profile deleted since). */
+    profileId: uuid().references(() => botProfiles.id, { onDelete: 'set null' }),
+    /** The profile's name when it answered, kept when the profile is renamed or deleted; null: the widget's own. */
+    profileName: text(),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (table) => [index().on(table.organizationId, table.createdAt)],

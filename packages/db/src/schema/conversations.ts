@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { bigint, index, integer, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { botProfiles } from './bot-profiles.js';
 import { contacts } from './contacts.js';
 import { organizations, users } from './organizations.js';
 import { teams } from './teams.js';
@@ -31,6 +32,8 @@ export const conversations = pgTable(
     teamId: uuid().references(() => teams.id, { onDelete: 'set null' }),
     /** The pre-chat topic the visitor picked, by its label then; null: none. */
     topic: text(),
+    /** The bot profile its widget's triage chose from the visitor's first message; null: none chose one. */
+    botProfileId: uuid().references(() => botProfiles.id, { onDelete: 'set null' }),
     /** What the agent who last transferred it wrote for the next one; shown in the console, never to the visitor. */
     transferNote: jsonb().$type<{ note: string; fromName: string; at: string }>(),
     lastSeq: integer().notNull().default(0),

@@ -1,4 +1,5 @@
 export * from './bot.js';
+export * from './bot-profiles.js';
 export * from './contacts.js';
 export * from './conversations.js';
 export * from './invitations.js';

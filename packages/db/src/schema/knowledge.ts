@@ -93,6 +93,11 @@ export const knowledgeDocuments = pgTable(
     /** A summary from the document itself (Markdown front matter `description`, HTML `<meta name="description">`). */
     description: text(),
     url: text(),
+    /** Its tags (front matter `tags`, or given to the API): a bot profile's knowledge scope picks documents by them. */
+    tags: text()
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     /** What the import noticed and could not keep (unresolved template macros, front matter that can't be read). */
     warnings: text()
       .array()

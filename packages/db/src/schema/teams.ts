@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { index, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { botProfiles } from './bot-profiles.js';
 import { organizations, users } from './organizations.js';
 
 /**
@@ -14,6 +15,8 @@ export const teams = pgTable(
       .notNull()
       .references(() => organizations.id, { onDelete: 'cascade' }),
     name: text().notNull(),
+    /** The bot profile of its conversations (a pre-chat topic or a rule routed them here); null: the widget's. */
+    botProfileId: uuid().references(() => botProfiles.id, { onDelete: 'set null' }),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   // Names are shown in transfer menus and to visitors ("transferred to Billing"): unique per organization, any case.

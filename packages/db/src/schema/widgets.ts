@@ -1,4 +1,5 @@
 import { index, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { botProfiles } from './bot-profiles.js';
 import { organizations } from './organizations.js';
 
 /**
@@ -18,6 +19,8 @@ export const widgets = pgTable(
     settings: jsonb().$type<Record<string, unknown>>().notNull().default({}),
     /** The bot's configuration (model, prompt parts, limits), validated by the server's `botConfigSchema`. */
     bot: jsonb().$type<Record<string, unknown>>().notNull().default({}),
+    /** The bot profile its conversations get, unless their team has one; null: the settings in `bot`. */
+    botProfileId: uuid().references(() => botProfiles.id, { onDelete: 'set null' }),
     /** How queued conversations reach agents (the strategy), validated by the server's `routingConfigSchema`. */
     routing: jsonb().$type<Record<string, unknown>>().notNull().default({}),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),

@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { citationSchema } from '../models.js';
+import { botReplyProfileSchema } from './bot-profiles.js';
 
 /**
  * A passage a bot turn showed the model: its citation data (`index` is the number the model could cite it by), the
@@ -33,6 +34,8 @@ export const botReplySchema = z.object({
   rounds: z.number().int().positive(),
   /** The passages shown to the model in the order it met them; empty when it was shown none. */
   sources: z.array(shownSourceSchema),
+  /** The bot profile that answered; null: the widget's own bot settings. */
+  profile: botReplyProfileSchema.nullable(),
   createdAt: z.string(),
 });
 /** How one bot message was produced. */

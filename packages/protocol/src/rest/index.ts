@@ -23,3 +23,4 @@ export * from './events.js';
 export * from './bot-actions.js';
 export * from './mcp-servers.js';
 export * from './pending-actions.js';
+export * from './bot-profiles.js';

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { KNOWLEDGE_DOCUMENT_MAX_LENGTH, KNOWLEDGE_FORMATS, KNOWLEDGE_PDF_MAX_BYTES } from '../knowledge-formats.js';
 import { queryIntegerSchema } from '../models.js';
+import { knowledgeTagSchema } from './bot-profiles.js';
 
 /** The formats documents are imported from (see {@link KNOWLEDGE_FORMATS}). */
 export const knowledgeFormatSchema = z.enum(KNOWLEDGE_FORMATS);
@@ -33,6 +34,12 @@ const knowledgeImportFieldsSchema = z.object({
     .optional(),
   /** Where readers can find the document; shown with citations. Defaults to front matter `url`, HTML's canonical link. */
   url: sourceUrlSchema.optional(),
+  /**
+   * The document's tags, which a bot profile's knowledge scope picks documents by. The document also keeps the tags of
+   * its Markdown front matter, after these; a tag given twice (in any case) is kept once. Importing the same content
+   * with other tags updates the document.
+   */
+  tags: z.array(knowledgeTagSchema).max(50).optional(),
 });
 
 /** Base64 characters (RFC 4648, with padding) for {@link KNOWLEDGE_PDF_MAX_BYTES} bytes. */
@@ -85,6 +92,11 @@ export const knowledgeDocumentSchema = z.object({
    * Always sent by the server; optional in the type for clients written before it.
    */
   description: z.string().nullable().optional(),
+  /**
+   * The document's tags: those given to the import, then those of its Markdown front matter. A bot profile's knowledge
+   * scope picks documents by them. Always sent by the server; optional in the type for clients written before it.
+   */
+  tags: z.array(z.string()).optional(),
   url: z.string().nullable(),
   chunkCount: z.number().int().nonnegative(),
   characterCount: z.number().int().nonnegative(),

@@ -10,6 +10,8 @@ export const teamSchema = z.object({
   id: z.string(),
   name: z.string(),
   memberIds: z.array(z.string()),
+  /** The bot profile its conversations get (`/api/bot/profiles`); null: their widget's. */
+  botProfileId: z.string().nullable(),
 });
 /** A team and its members' user ids. */
 export type Team = z.infer<typeof teamSchema>;
@@ -28,14 +30,19 @@ const teamNameSchema = storableTextSchema(80)
 export const teamCreateSchema = z.object({
   name: teamNameSchema,
   memberIds: z.array(z.uuid()).max(1000).default([]),
+  botProfileId: z.uuid().nullable().default(null),
 });
 /** Body of `POST /api/teams`. */
 export type TeamCreate = z.input<typeof teamCreateSchema>;
 
-/** Body of `PATCH /api/teams/:teamId` (admins): a new name, a new member list, or both. */
+/** Body of `PATCH /api/teams/:teamId` (admins): a new name, a new member list, a bot profile, or several. */
 export const teamUpdateSchema = z
-  .object({ name: teamNameSchema.optional(), memberIds: z.array(z.uuid()).max(1000).optional() })
-  .refine((update) => update.name !== undefined || update.memberIds !== undefined, 'Nothing to update.');
+  .object({
+    name: teamNameSchema.optional(),
+    memberIds: z.array(z.uuid()).max(1000).optional(),
+    botProfileId: z.uuid().nullable().optional(),
+  })
+  .refine((update) => Object.values(update).some((value) => value !== undefined), 'Nothing to update.');
 /** Body of `PATCH /api/teams/:teamId`. */
 export type TeamUpdate = z.input<typeof teamUpdateSchema>;
 

@@ -37,7 +37,7 @@ export const HANDOFF_LIMITS = { afterRepliesWithoutSource: 20, afterNotHelpful: 
 export const REPLY_TIMING_LIMITS = { pauseMs: 10_000, maxWaitMs: 15_000 } as const;
 
 /** Length limits of the bot's prompt parts, the same as the server's `botConfigSchema`. */
-export const BOT_TEXT_LIMITS = { persona: 2000, tone: 1000, businessFacts: 20_000 } as const;
+export const BOT_TEXT_LIMITS = { persona: 2000, tone: 1000, businessFacts: 20_000, instructions: 20_000 } as const;
 
 /**
  * Why `value` is not an origin a page can have (`https://shop.example`, `http://localhost:3000`), or null when it is
@@ -86,7 +86,7 @@ export const allowedOriginsSchema = z
   .transform((origins) => [...new Set(origins)]);
 
 /** Text kept exactly as written (no trimming): well-formed UTF-16, no NUL, so that Postgres JSON stores it unchanged. */
-function verbatimTextSchema(maxLength: number) {
+export function verbatimTextSchema(maxLength: number) {
   return z
     .string()
     .max(maxLength, `At most ${maxLength} characters.`)
@@ -95,7 +95,7 @@ function verbatimTextSchema(maxLength: number) {
 }
 
 /** A one-line label people read (a title, a name): not blank, no control characters, kept as written. */
-function labelSchema(what: string, maxLength: number) {
+export function labelSchema(what: string, maxLength: number) {
   return verbatimTextSchema(maxLength)
     .refine((text) => text.trim().length > 0, `${what} cannot be blank.`)
     .refine((text) => !/\p{Cc}/u.test(text), `${what} must be one line, without control characters.`);
@@ -172,6 +172,13 @@ export const widgetAdminBotSchema = z.object({
   persona: z.string(),
   tone: z.string(),
   businessFacts: z.string(),
+  /** The bot profile its conversations get (unless their team has one), in place of the settings above; null: these. */
+  profileId: z.string().nullable(),
+  /**
+   * The profiles a first triage step chooses among, from the visitor's first message and each profile's name and
+   * description; the chosen one keeps the conversation (a team's profile still comes first). Empty: no triage.
+   */
+  triageProfileIds: z.array(z.string()),
 });
 /** The bot's settings an admin edits. */
 export type WidgetAdminBot = z.infer<typeof widgetAdminBotSchema>;
@@ -231,6 +238,14 @@ export const widgetBotUpdateSchema = z.strictObject({
   persona: verbatimTextSchema(BOT_TEXT_LIMITS.persona).optional(),
   tone: verbatimTextSchema(BOT_TEXT_LIMITS.tone).optional(),
   businessFacts: verbatimTextSchema(BOT_TEXT_LIMITS.businessFacts).optional(),
+  /** A profile of the organization's (`/api/bot/profiles`), or null for the widget's own settings. */
+  profileId: z.uuid().nullable().optional(),
+  /** The whole list: profiles of the organization's, at most 20; `[]` turns triage off. */
+  triageProfileIds: z
+    .array(z.uuid())
+    .max(20, 'At most 20 profiles.')
+    .transform((ids) => [...new Set(ids)])
+    .optional(),
 });
 
 /**

@@ -7,20 +7,17 @@
 import type { Database } from '@parley/db';
 import { z } from 'zod';
 import { callMcpTool } from '../../actions/mcp-client.js';
-import { enabledMcpServers } from '../../actions/mcp-servers.js';
+import { enabledMcpServers, mcpToolName } from '../../actions/mcp-servers.js';
 import type { ActionRunner } from '../../actions/run-action.js';
 import { toolPause } from './pause.js';
 import { defineTool, ToolInputError, type BotTool } from './registry.js';
-
-/** Separates a server's name from its tool's in the name the model sees. */
-const SEPARATOR = '__';
 
 /** The allowed tools of the organization's enabled MCP servers. */
 export async function mcpServerTools(db: Database, organizationId: string, runner: ActionRunner): Promise<BotTool[]> {
   const servers = await enabledMcpServers(db, organizationId);
   return servers.flatMap((server) =>
     server.tools.map((tool) => {
-      const name = `${server.name}${SEPARATOR}${tool.name}`;
+      const name = mcpToolName(server.name, tool.name);
       const policy = server.toolPolicies[tool.name] ?? 'auto';
       return defineTool({
         name,
