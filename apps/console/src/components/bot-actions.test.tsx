@@ -81,7 +81,6 @@ function fakeServer() {
   return fakeFetch(
     ({ method, path, body }) => {
       // The approver team's choices.
-      if (path === '/api/teams') return json(200, { teams: [{ id: BILLING, name: 'Billing', memberIds: [] }] });
       if (path === '/api/bot/actions') {
         if (method === 'GET') return json(200, { actions });
         const { secrets, ...rest } = body;
@@ -115,7 +114,10 @@ function fakeServer() {
 
 async function mount(server = fakeServer()) {
   await act(async () => {
-    render(<BotActions api={createApi({ fetch: server.fetch })} />, container());
+    render(
+      <BotActions api={createApi({ fetch: server.fetch })} teams={[{ id: BILLING, name: 'Billing', memberIds: [], botProfileId: null }]} />,
+      container(),
+    );
   });
   await settle();
   return server;
@@ -146,10 +148,7 @@ describe('BotActions', () => {
   it('lists the actions with their method, address and state, as text', async () => {
     const server = fakeServer();
     await mount(server);
-    expect(server.requests).toEqual([
-      { method: 'GET', path: '/api/bot/actions', body: undefined },
-      { method: 'GET', path: '/api/teams', body: undefined },
-    ]);
+    expect(server.requests).toEqual([{ method: 'GET', path: '/api/bot/actions', body: undefined }]);
     const order = item('lookup_order');
     expect(order.textContent).toContain('GET https://shop.example/api/orders/{{order_number}}');
     expect(order.textContent).toContain('Enabled');

@@ -26,7 +26,7 @@ import {
   type ToolFormProps,
 } from './bot-tool-forms.js';
 import { FormError, FormFooter, Listing, useEditForm, type Refusal } from './settings-forms.js';
-import { PolicyFields, policySummary, usePolicy, useTeams } from './bot-action-policy.js';
+import { PolicyFields, policySummary, usePolicy } from './bot-action-policy.js';
 
 const path = (actionId: string) => `/api/bot/actions/${encodeURIComponent(actionId)}`;
 
@@ -56,11 +56,10 @@ export const ACTION_TIMEOUT_MIN_MS = 500;
 export const DEFAULT_INPUT_SCHEMA = '{"type":"object","properties":{},"required":[]}';
 
 /** The bot's actions: the form to add one, and the list. */
-export function BotActions({ api }: { api: Pick<ConsoleApi, 'request' | 'listTeams'> }) {
+export function BotActions({ api, teams }: { api: Pick<ConsoleApi, 'request'>; teams: readonly Team[] }) {
   const calls = useRef(botActionsApi(api)).current;
   const { listing, put, drop } = useToolListing(async () => (await calls.list()).actions);
   // The approver team's choices.
-  const teams = useTeams(api);
   const [status, setStatus] = useState<string | null>(null);
   // A new form after each action added: the next one starts empty.
   const [formKey, setFormKey] = useState(0);

@@ -76,7 +76,6 @@ function fakeServer() {
   return fakeFetch(
     ({ method, path, body }) => {
       // The approver team's choices.
-      if (path === '/api/teams') return json(200, { teams: [{ id: BILLING, name: 'Billing', memberIds: [] }] });
       if (path === '/api/bot/mcp-servers') {
         if (method === 'GET') return json(200, { servers });
         const { secrets, allowedTools: _tools, ...rest } = body;
@@ -111,14 +110,17 @@ function fakeServer() {
       }
       return json(404, { error: { code: 'not_found', message: 'Not found.' } });
     },
-    // Any call but reading the list or the teams is refused: a write, or reading a server's tools.
-    (request) => !(['/api/bot/mcp-servers', '/api/teams'].includes(request.path) && request.method === 'GET'),
+    // Any call but reading the list is refused: a write, or reading a server's tools.
+    (request) => !(request.path === '/api/bot/mcp-servers' && request.method === 'GET'),
   );
 }
 
 async function mount(server = fakeServer()) {
   await act(async () => {
-    render(<McpServers api={createApi({ fetch: server.fetch })} />, container());
+    render(
+      <McpServers api={createApi({ fetch: server.fetch })} teams={[{ id: BILLING, name: 'Billing', memberIds: [], botProfileId: null }]} />,
+      container(),
+    );
   });
   await settle();
   return server;
@@ -145,10 +147,7 @@ describe('McpServers', () => {
   it('lists the servers with their address, state and tools, as text', async () => {
     const server = fakeServer();
     await mount(server);
-    expect(server.requests).toEqual([
-      { method: 'GET', path: '/api/bot/mcp-servers', body: undefined },
-      { method: 'GET', path: '/api/teams', body: undefined },
-    ]);
+    expect(server.requests).toEqual([{ method: 'GET', path: '/api/bot/mcp-servers', body: undefined }]);
     const crm = item('crm');
     expect(crm.textContent).toContain('https://crm.example.com/mcp');
     expect(crm.textContent).toContain('Enabled');

@@ -27,7 +27,7 @@ import {
   type HeadersAndSecrets,
   type ToolFormProps,
 } from './bot-tool-forms.js';
-import { ApproverTeamField, DecisionTimeField, policyOptions, useDecisionTime, useTeams, waitSummary } from './bot-action-policy.js';
+import { ApproverTeamField, DecisionTimeField, policyOptions, useDecisionTime, waitSummary } from './bot-action-policy.js';
 import { FormError, FormFooter, Listing, refusalOf, useEditForm, useTask, type Refusal } from './settings-forms.js';
 
 const path = (serverId: string) => `/api/bot/mcp-servers/${encodeURIComponent(serverId)}`;
@@ -58,10 +58,9 @@ export const MCP_TIMEOUT_MIN_MS = 500;
 export const MCP_TIMEOUT_DEFAULT_MS = 15_000;
 
 /** The MCP servers: the form to add one, and the list. `listTeams`: the approver team's choices. */
-export function McpServers({ api }: { api: Pick<ConsoleApi, 'request' | 'listTeams'> }) {
+export function McpServers({ api, teams }: { api: Pick<ConsoleApi, 'request'>; teams: readonly Team[] }) {
   const calls = useRef(mcpServersApi(api)).current;
   const { listing, put, drop } = useToolListing(async () => (await calls.list()).servers);
-  const teams = useTeams(api);
   const [status, setStatus] = useState<string | null>(null);
   // A new form after each server added: the next one starts empty.
   const [formKey, setFormKey] = useState(0);

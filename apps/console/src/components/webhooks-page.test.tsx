@@ -280,6 +280,8 @@ describe('WebhooksPage', () => {
     expect(container().innerHTML).not.toContain('whsec_created_once');
     // Reloading the list never brings it back: the server does not send it again.
     expect(server.requests.filter((request) => request.method === 'GET' && request.path === '/api/webhooks').length).toBe(1);
+    // The teams the bot actions and the MCP servers both offer as approvers are asked for once.
+    expect(server.requests.filter((request) => request.method === 'GET' && request.path === '/api/teams').length).toBe(1);
   });
 
   it("shows the server's refusal next to the field it names, and keeps what was typed", async () => {

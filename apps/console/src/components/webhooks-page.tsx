@@ -29,6 +29,7 @@ import { useEffect, useId, useRef, useState } from 'preact/hooks';
 import type { ConsoleApi } from '../api.js';
 import { errorMessage } from '../console-controller.js';
 import { formatFullTime } from '../format.js';
+import { useTeams } from './bot-action-policy.js';
 import { BotActions } from './bot-actions.js';
 import { McpServers } from './mcp-servers.js';
 import { OnceSecret } from './once-secret.js';
@@ -151,13 +152,19 @@ interface ShownSecret {
 /** The Settings → API & webhooks page: API tokens, webhook subscriptions, then the bot's actions and MCP servers. */
 export function WebhooksPage({ isAdmin, api, paused }: WebhooksPageProps) {
   if (!isAdmin) return <p class="hint">Only admins can manage API tokens and webhooks.</p>;
+  return <AdminWebhooksPage api={api} paused={paused} />;
+}
+
+function AdminWebhooksPage({ api, paused }: Omit<WebhooksPageProps, 'isAdmin'>) {
+  // The approver teams of the actions and of the MCP servers: asked once for both.
+  const teams = useTeams(api);
   return (
     <div class="people-page">
       <h1>API &amp; webhooks</h1>
       <ApiTokens api={api} />
       <Subscriptions api={api} paused={paused} />
-      <BotActions api={api} />
-      <McpServers api={api} />
+      <BotActions api={api} teams={teams} />
+      <McpServers api={api} teams={teams} />
     </div>
   );
 }
