@@ -62,6 +62,8 @@ const widget = {
     persona: '',
     tone: '',
     businessFacts: '',
+    profileId: null,
+    triageProfileIds: [],
   },
   routing: { strategy: 'manual', teamId: null, reopen: 'last_agent', hours: null, topics: [] },
 };
@@ -77,11 +79,13 @@ function mount(who: Agent, path: string) {
           ? { widgets: [widget] }
           : url === '/api/teams'
             ? { teams: [] }
-            : url === '/api/presence'
-              ? { agents: [] }
-              : url === '/api/me'
-                ? { agent: who, email: false }
-                : { conversations: [], nextCursor: null };
+            : url === '/api/bot/profiles'
+              ? { profiles: [] }
+              : url === '/api/presence'
+                ? { agents: [] }
+                : url === '/api/me'
+                  ? { agent: who, email: false }
+                  : { conversations: [], nextCursor: null };
       return new Response(JSON.stringify(body), { headers: { 'content-type': 'application/json' } });
     },
   });
