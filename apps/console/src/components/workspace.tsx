@@ -75,7 +75,8 @@ const pages = [
   { page: 'widgets', label: 'Widgets', path: widgetSettingsPath, adminOnly: true },
   { page: 'people', label: 'People', path: peoplePath, adminOnly: true },
   { page: 'webhooks', label: 'API & webhooks', path: webhooksPath, adminOnly: true },
-  { page: 'bot-profiles', label: 'Bot profiles', path: botProfilesPath, adminOnly: true },
+  // "Bots": the page is "Bot profiles"; the top bar holds every page in 1280 px.
+  { page: 'bot-profiles', label: 'Bots', path: botProfilesPath, adminOnly: true },
 ] as const;
 
 // Pages an agent opens now and then, each in its own chunk (apps/console/size-budget.json).
