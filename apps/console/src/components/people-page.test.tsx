@@ -60,9 +60,11 @@ function mount(who: Agent, path: string) {
               ? { widgets: [] }
               : url === '/api/presence'
                 ? { agents: [] }
-                : url === '/api/me'
-                  ? { agent: who, email: false }
-                  : { conversations: [], nextCursor: null };
+                : url === '/api/bot/profiles'
+                  ? { profiles: [] }
+                  : url === '/api/me'
+                    ? { agent: who, email: false }
+                    : { conversations: [], nextCursor: null };
       return new Response(JSON.stringify(body), { headers: { 'content-type': 'application/json' } });
     },
   });
