@@ -24,6 +24,8 @@ import { logSerializers } from './plugins/log-serializers.js';
 import { mailerPlugin } from './plugins/mailer.js';
 import { openApiPlugin } from './plugins/openapi.js';
 import { botProfilesPlugin } from './profiles/index.js';
+import { evalsPlugin } from './evals/index.js';
+import { registerDemoOrders } from './seed/demo-orders.js';
 import { requestIdOf, requestIdPlugin } from './plugins/request-id.js';
 import { securityHeadersPlugin } from './plugins/security-headers.js';
 import { compileTrustProxy } from './plugins/trusted-proxy.js';
@@ -92,6 +94,9 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(knowledgePlugin);
   await app.register(botActionsPlugin, { secret: options.secret });
   await app.register(botProfilesPlugin);
+  await app.register(evalsPlugin);
+  // The demo shop's order system, which the demo's actions call (fictional data, only while the demo is seeded).
+  if (config.seedDemo) registerDemoOrders(app);
   await app.register(botPlugin, { model: options.model });
 
   const staticDirs = options.staticDirs ?? defaultStaticDirs();

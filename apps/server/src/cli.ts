@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * The `parley` command: `start` (migrate, seed the demo, serve), `migrate`, `seed [--reset-password]`, and
- * `kb import <file|folder>…`, `kb crawl <url>`, `kb embed` (knowledge base).
+ * `kb import <file|folder>…`, `kb crawl <url>`, `kb embed` (knowledge base), and `eval <file|folder>…` (bot scenarios).
  * @module
  */
 import { parseArgs } from 'node:util';
@@ -18,6 +18,11 @@ import { createOutboundFetch } from './plugins/outbound.js';
 import { ConfigError, embeddedDbDir, loadConfig, publicBaseUrl, type Config } from './config.js';
 import { resolveSecret } from './secret.js';
 import { seedDemo, type DemoSeedResult } from './seed/demo.js';
+import { collectScenarioFiles, runEvalCommand } from './evals/command.js';
+import { formatSummary } from './evals/report.js';
+import { storeEvalRun } from './evals/runs.js';
+import { copiedSandbox, demoSandbox, type Sandbox } from './evals/sandbox.js';
+import { loadScenarios, ScenarioFileError } from './evals/scenario.js';
 
 const usage = `Usage: parley <command>
 
@@ -43,6 +48,17 @@ Commands:
                            Embed the chunks that have no vector yet (documents imported before
                            PARLEY_EMBEDDINGS_URL was set), for semantic search.
 
+  eval <file|folder>… [--profile NAME] [--runs K] [--json FILE] [--junit FILE] [--record DIR | --replay DIR]
+                   [--demo] [--organization ID]
+                           Run bot scenarios (YAML or JSON, see docs/evals.md) against a copy of the organization's
+                           bot setup (widgets, profiles, actions, knowledge base) in a throwaway database: each
+                           scenario K times (1), passing only if every run passes (pass^K). The model is Claude with
+                           ANTHROPIC_API_KEY (an OpenAI-compatible one with PARLEY_OPENAI_BASE_URL), the streams
+                           recorded into DIR with --record and replayed from it with --replay (no key needed), else
+                           the offline answerer. Actions answer with the scenario's mocked responses, never the real
+                           endpoint. The report is kept for the console (Bot profiles → Scenario runs); --demo runs on the
+                           demo shop instead and keeps nothing. Exits 1 when a scenario fails.
+
 Configuration comes from environment variables: see docs/configuration.md.`;
 
 /**
@@ -65,6 +81,9 @@ const importWhileServing =
 const crawlWhileServing =
   "To crawl while the server runs, add the site under Websites on the console's Knowledge base page (/console/knowledge) " +
   'or send it to POST /api/knowledge/sources (see docs/knowledge.md).';
+const evalWhileServing =
+  'To run scenarios while the server runs on its embedded database, stop it first, or run Parley on Postgres ' +
+  '(DATABASE_URL), which the server and `parley eval` can share.';
 const resetPasswordWhileServing =
   'A new password needs the database to itself: stop the server, run `parley seed --reset-password`, then start it again.';
 
@@ -87,8 +106,9 @@ async function start(config: Config) {
   const handle = await openDatabase(config, { command: 'start', port: config.port });
   await handle.migrate();
   const baseUrl = config.publicUrl ?? `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}`;
-  const seed = config.seedDemo ? await seedDemo(handle.db, { origins: demoOrigins(config) }) : null;
-  const app = await buildApp({ config, db: handle, secret: resolveSecret(config, (m) => console.warn(m)) });
+  const secret = resolveSecret(config, (m) => console.warn(m));
+  const seed = config.seedDemo ? await seedDemo(handle.db, { origins: demoOrigins(config), baseUrl: publicBaseUrl(config), secret }) : null;
+  const app = await buildApp({ config, db: handle, secret });
 
   let closing = false;
   async function shutdown(signal: string) {
@@ -305,6 +325,66 @@ async function embedKnowledge(config: Config, organization: string | undefined) 
   }
 }
 
+async function evaluate(
+  config: Config,
+  paths: string[],
+  values: {
+    organization?: string | undefined;
+    demo?: boolean | undefined;
+    profile?: string | undefined;
+    runs?: string | undefined;
+    json?: string | undefined;
+    junit?: string | undefined;
+    record?: string | undefined;
+    replay?: string | undefined;
+  },
+) {
+  if (paths.length === 0) throw new CliError('Name the scenario files or folders: parley eval evals/');
+  if (values.record && values.replay) throw new CliError('Choose --record or --replay, not both.');
+  const runs = integerOption('--runs', values.runs, 1, 100) ?? 1;
+  const scenarios = await loadScenarios(await collectScenarioFiles(paths));
+  const secret = resolveSecret(config, (message) => console.warn(message));
+  // The organization's database: copied from, and where the report is kept. The demo needs none.
+  const source = values.demo ? null : await openDatabase(config, { command: 'eval' }, evalWhileServing);
+  let sandbox: Sandbox | null = null;
+  try {
+    let organizationId: string | null = null;
+    if (source) {
+      await source.migrate();
+      organizationId = await resolveOrganization(source, values.organization);
+      sandbox = await copiedSandbox(source.db, organizationId);
+    } else {
+      sandbox = await demoSandbox(secret);
+    }
+    console.log(`Running ${scenarios.length} scenarios × ${runs} runs…`);
+    const report = await runEvalCommand({
+      config,
+      env: process.env,
+      secret,
+      sandbox,
+      scenarios,
+      options: {
+        runs,
+        profile: values.profile ?? null,
+        json: values.json,
+        junit: values.junit,
+        record: values.record,
+        replay: values.replay,
+      },
+      print: (line) => console.log(line),
+    });
+    console.log(`\n${formatSummary(report)}`);
+    if (source && organizationId) {
+      await storeEvalRun(source.db, organizationId, report);
+      console.log('  The report is kept: console → Settings → Bot profiles → Scenario runs.');
+    }
+    if (!report.passed) process.exitCode = 1;
+  } finally {
+    await sandbox?.handle.close();
+    await source?.close();
+  }
+}
+
 async function main(argv: string[]) {
   const { positionals, values } = parseArgs({
     args: argv,
@@ -316,6 +396,13 @@ async function main(argv: string[]) {
       sitemap: { type: 'boolean' },
       'max-pages': { type: 'string' },
       'max-depth': { type: 'string' },
+      demo: { type: 'boolean' },
+      profile: { type: 'string' },
+      runs: { type: 'string' },
+      json: { type: 'string' },
+      junit: { type: 'string' },
+      record: { type: 'string' },
+      replay: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -346,7 +433,12 @@ async function main(argv: string[]) {
       let result: DemoSeedResult;
       try {
         await handle.migrate();
-        result = await seedDemo(handle.db, { origins: demoOrigins(config), resetPassword });
+        result = await seedDemo(handle.db, {
+          origins: demoOrigins(config),
+          baseUrl: publicBaseUrl(config),
+          secret: resolveSecret(config, (m) => console.warn(m)),
+          resetPassword,
+        });
       } finally {
         await handle.close();
       }
@@ -367,6 +459,8 @@ async function main(argv: string[]) {
       }
       throw new CliError(`Unknown kb command: ${positionals[1] ?? '(none)'}\n\n${usage}`);
     }
+    case 'eval':
+      return evaluate(config, positionals.slice(1), values);
     default:
       console.error(`Unknown command: ${command}\n\n${usage}`);
       process.exitCode = 1;
@@ -374,7 +468,7 @@ async function main(argv: string[]) {
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {
-  if (error instanceof ConfigError || error instanceof CliError) console.error(error.message);
+  if (error instanceof ConfigError || error instanceof CliError || error instanceof ScenarioFileError) console.error(error.message);
   else console.error(error);
   process.exit(1);
 });

@@ -5,6 +5,7 @@ import { API_SCOPES, errorTable, type Ack, type ApiScope, type ApiTokenCreated, 
 import { eq, getTableColumns, inArray, is } from 'drizzle-orm';
 import { PgTable } from 'drizzle-orm/pg-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { storeEvalRun } from '../src/evals/runs.js';
 import { naughtyStrings } from './helpers/naughty-strings.js';
 import { apiRequest, connectVisitor, createTenantWithAdmin, jsonOf, request, useTestServer } from './helpers/server.js';
 
@@ -118,6 +119,16 @@ beforeAll(async () => {
   )) as { id: string };
   ids.serverId = mcpServer.id;
   ids.profileId = (await created(await apiRequest(server, '/api/bot/profiles', admin, 'POST', { name: 'Billing' }))).id;
+  // A stored `parley eval`, as the command keeps it.
+  ids.evalRunId = await storeEvalRun(server.db.db, shop.organization.id, {
+    model: 'offline',
+    profile: null,
+    runsPerScenario: 1,
+    startedAt: new Date().toISOString(),
+    durationMs: 12,
+    scenarios: [],
+    passed: true,
+  });
   // A call waiting for an agent's approval, as a paused bot turn leaves it.
   const [pending] = await server.db.db
     .insert(tables.pendingActions)

@@ -82,6 +82,7 @@ function fakeServer() {
         });
       if (path === '/api/bot/actions') return json(200, { actions: [{ name: 'lookup_order' }, { name: 'refund_order' }] });
       if (path === '/api/bot/mcp-servers') return json(200, { servers: [{ name: 'crm', tools: [{ name: 'find_customer' }] }] });
+      if (path === '/api/bot/eval-runs') return json(200, { runs: [] });
       if (path === '/api/bot/profiles') {
         if (method === 'GET') return json(200, { profiles });
         const created = profile('40000000-0000-4000-8000-000000000003', body.name, { tone: 'Friendly.', ...body });
@@ -130,7 +131,15 @@ describe('BotProfiles', () => {
   it('lists the profiles with the widgets and teams that use them, by name, each list loaded once', async () => {
     const server = await mount();
     expect(server.requests.map((request) => request.path).toSorted()).toEqual(
-      ['/api/bot/actions', '/api/bot/mcp-servers', '/api/bot/profiles', '/api/knowledge/sources', '/api/teams', '/api/widgets'].toSorted(),
+      [
+        '/api/bot/actions',
+        '/api/bot/eval-runs',
+        '/api/bot/mcp-servers',
+        '/api/bot/profiles',
+        '/api/knowledge/sources',
+        '/api/teams',
+        '/api/widgets',
+      ].toSorted(),
     );
     expect([...container().querySelectorAll('li[aria-label]')].map((li) => li.getAttribute('aria-label'))).toEqual(['Billing', 'Sales']);
     expect(item('Billing').textContent).toContain('Invoices and refunds.');

@@ -1,7 +1,7 @@
 /**
  * Settings → Bot profiles (admins), a chunk of its own. The organization's named bots: the list (name, description, and
  * the widgets and teams that chose each one, by name), a form to add one, and for each one editing and deleting (after
- * confirming). A profile's form holds who the bot is (bot name, persona, tone), what it is told (instructions, business
+ * confirming), and the scenario runs `parley eval` kept (eval-runs.tsx). A profile's form holds who the bot is (bot name, persona, tone), what it is told (instructions, business
  * facts), its model, its handoff rules (the fields of Settings → Widgets' Bot section, handoff-fields.tsx), which
  * documents it answers from (knowledge tags, and websites from `/api/knowledge/sources`) and which tools it may call
  * (every enabled one, or those chosen from the bot actions' names and the MCP servers' allowed tools, `<server>__<tool>`).
@@ -21,6 +21,7 @@ import {
 } from '@parley/protocol';
 import { useEffect, useId, useRef, useState } from 'preact/hooks';
 import type { ConsoleApi } from '../api.js';
+import { EvalRuns } from './eval-runs.js';
 import { HandoffFields, handoffDraft, handoffValues, type HandoffDraft } from './handoff-fields.js';
 import { FormError, FormFooter, Listing, useEditForm, useListing, useTask } from './settings-forms.js';
 
@@ -167,6 +168,7 @@ function BotProfilesPage({ api }: { api: BotProfilesPageApi }) {
           )}
         </Listing>
       </section>
+      <EvalRuns api={api} />
     </section>
   );
 }

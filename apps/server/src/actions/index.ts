@@ -6,6 +6,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
+import { publicBaseUrl } from '../config.js';
 import { createOutboundFetch } from '../plugins/outbound.js';
 import { createSecretBox } from '../plugins/sealed-secrets.js';
 import { registerMcpServerRoutes } from './mcp-routes.js';
@@ -30,7 +31,14 @@ export const botActionsPlugin = fp(
   async function registerBotActions(app: FastifyInstance, options: BotActionsPluginOptions) {
     const secrets = createSecretBox(options.secret, 'bot-action-secret');
     // Redirects are not followed: an action is named by its final address, and a redirect could lead anywhere.
-    const fetch = createOutboundFetch({ allow: app.config.outbound.allow, maxRedirects: 0, userAgent: 'Parley-Actions/1.0' });
+    // Parley's own addresses are reached as any public one: the demo shop's actions call its order endpoint there.
+    const { port } = app.config;
+    const fetch = createOutboundFetch({
+      allow: app.config.outbound.allow,
+      maxRedirects: 0,
+      userAgent: 'Parley-Actions/1.0',
+      ownOrigins: [new URL(publicBaseUrl(app.config)).origin, `http://localhost:${port}`, `http://127.0.0.1:${port}`],
+    });
     const runner: ActionRunner = { fetch, secrets };
     app.decorate('botActions', runner);
     registerBotActionRoutes(app, secrets);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ChatMessage, ChatRequest } from './model.js';
-import { createOfflineModel, keywords, offlineAnswer, PASSAGE_THRESHOLD, previousReply } from './offline-model.js';
+import { keywords } from './keywords.js';
+import { createOfflineModel, offlineAnswer, PASSAGE_THRESHOLD, previousReply } from './offline-model.js';
 import { asksForHuman } from './handoff-rule.js';
 import { offlineLanguages, offlinePhrases } from './offline-phrases.js';
 import type { SourcePassage } from './turn-sources.js';

@@ -8,11 +8,14 @@
  * (`offline-phrases.ts`); passages are quoted as is.
  * @module
  */
+import { randomUUID } from 'node:crypto';
 import { widgetSettingsSchema } from '@parley/protocol';
 import { isRelevantSource, MIN_SOURCE_COVERAGE } from '../knowledge/relevant-source.js';
-import type { ChatMessage, ChatModel, ChatRequest, ChatStreamPart } from './model.js';
+import type { ChatMessage, ChatModel, ChatRequest, ChatStreamPart, ContentBlock } from './model.js';
 import { emptyUsage } from './model.js';
 import { fallbackReply, offlinePhrases } from './offline-phrases.js';
+import { keywords } from './keywords.js';
+import { offlineToolCall, toolResultAnswer } from './offline-tools.js';
 
 /** The model id stored for offline answers. */
 export const OFFLINE_MODEL = 'offline';
@@ -25,25 +28,6 @@ export const OFFLINE_MODEL = 'offline';
 export const PASSAGE_THRESHOLD = MIN_SOURCE_COVERAGE;
 /** A passage longer than this is cut at a sentence end: the visitor gets the gist and the link. */
 const ANSWER_MAX_CHARACTERS = 700;
-
-// Words that carry no meaning: a message of a greeting and at most two other words is a greeting, not a question.
-const stopWords = new Set(
-  'a an and are as at be but by can could do does for from have how i if in is it its me my of on or our so that the their them there this to us was we what when where which who why will with you your'.split(
-    ' ',
-  ),
-);
-
-/** Lower-cased words without accents, stop words or a plural "s": what a message says besides its small words. */
-export function keywords(text: string): Set<string> {
-  const words = text
-    .normalize('NFD')
-    .replace(/\p{Mn}/gu, '')
-    .toLowerCase()
-    .split(/[^\p{L}\p{N}]+/u)
-    .filter((word) => word.length > 1 && !stopWords.has(word))
-    .map((word) => (word.length > 3 && word.endsWith('s') ? word.slice(0, -1) : word));
-  return new Set(words);
-}
 
 // Greetings in the catalog's languages, matched on the text without accents ("olá", "buenos días").
 const GREETING =
@@ -133,14 +117,35 @@ function lastUserText(messages: ChatMessage[]): string {
   return '';
 }
 
+/** The answer from an action's result; a failed action also offers a person, with its quick reply. */
+function answerFromTool(results: Extract<ContentBlock, { type: 'tool_result' }>[], locale: string | undefined): OfflineAnswer {
+  const phrases = offlinePhrases(locale);
+  const { text, failed } = toolResultAnswer(results, phrases);
+  return failed ? { text, citations: [], quickReplies: [phrases.button] } : { text, citations: [] };
+}
+
 /** The offline answerer as a {@link ChatModel}. */
 export function createOfflineModel(): ChatModel {
   return {
     async *stream(request: ChatRequest, signal: AbortSignal): AsyncIterable<ChatStreamPart> {
-      const answer = offlineAnswer(lastUserText(request.messages), request.knowledge, {
-        locale: request.locale,
-        previousReply: previousReply(request.messages),
-      });
+      const last = request.messages.at(-1);
+      const results =
+        last?.role === 'user' && Array.isArray(last.content) ? last.content.filter((block) => block.type === 'tool_result') : [];
+      const text = lastUserText(request.messages);
+      // The visitor's message names what an action needs: call it, and answer with its result in the next round.
+      const call = results.length === 0 ? offlineToolCall(text, request.tools) : null;
+      if (call) {
+        yield { type: 'tool-call', id: `offline_${randomUUID()}`, name: call.name, input: call.input };
+        yield { type: 'finish', stopReason: 'tool_use', usage: emptyUsage() };
+        return;
+      }
+      const answer =
+        results.length > 0
+          ? answerFromTool(results, request.locale)
+          : offlineAnswer(text, request.knowledge, {
+              locale: request.locale,
+              previousReply: previousReply(request.messages),
+            });
       // Word-sized deltas, so the widget's progressive rendering is exercised the same way as with Claude.
       for (const piece of answer.text.match(/\S+\s*/g) ?? [answer.text]) {
         signal.throwIfAborted();

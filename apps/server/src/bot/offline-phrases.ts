@@ -29,6 +29,12 @@ export interface OfflinePhrases {
   readonly fallbackAgain: readonly [string, string];
   /** Answers a greeting when the widget has no greeting of its own (or only the protocol's English default). */
   readonly greeting: string;
+  /** Introduces what an action the answerer called returned (the fields follow as a list). */
+  readonly toolResult: string;
+  /** Says an action the answerer called did not succeed (the service's own message may follow, then {@link offerPerson}). */
+  readonly toolFailed: string;
+  /** Offers a person after an action that did not succeed, naming {@link askForPerson} as the fallback does. */
+  readonly offerPerson: string;
 }
 
 // Hand-written, not machine-translated, in the register of the system lines: "Sie" in German, "vous" in French, the
@@ -51,6 +57,9 @@ const catalog = {
       "That's not in our help articles either. Just say “talk to a person”.",
     ],
     greeting: 'Hi! How can we help?',
+    toolResult: 'Here is what I found:',
+    toolFailed: "I couldn't get that done.",
+    offerPerson: "If you'd like help from someone on our team, just say “talk to a person”.",
   },
   de: {
     askForPerson: 'Mitarbeiter',
@@ -62,6 +71,10 @@ const catalog = {
       'Das steht leider auch nicht in unseren Hilfeartikeln. Schreiben Sie einfach „Mitarbeiter“.',
     ],
     greeting: 'Hallo! Wie können wir Ihnen helfen?',
+    toolResult: 'Das habe ich gefunden:',
+    toolFailed: 'Das hat leider nicht geklappt.',
+    offerPerson:
+      'Wenn Ihnen jemand aus unserem Team weiterhelfen soll, schreiben Sie „Mitarbeiter“ oder wählen Sie „Mit einem Mitarbeiter sprechen“.',
   },
   fr: {
     askForPerson: 'parler à un conseiller',
@@ -73,6 +86,9 @@ const catalog = {
       "Ce n'est pas non plus dans nos articles d'aide. Écrivez simplement «\u00a0parler à un conseiller\u00a0».",
     ],
     greeting: 'Bonjour\u202f! Comment pouvons-nous vous aider\u202f?',
+    toolResult: "Voici ce que j'ai trouvé\u00a0:",
+    toolFailed: "Je n'ai pas pu le faire.",
+    offerPerson: "Si vous souhaitez l'aide d'un membre de notre équipe, écrivez simplement «\u00a0parler à un conseiller\u00a0».",
   },
   es: {
     askForPerson: 'hablar con una persona',
@@ -84,6 +100,9 @@ const catalog = {
       'Eso tampoco aparece en nuestros artículos de ayuda. Escribe «hablar con una persona».',
     ],
     greeting: '¡Hola! ¿En qué podemos ayudarte?',
+    toolResult: 'Esto es lo que he encontrado:',
+    toolFailed: 'No he podido hacerlo.',
+    offerPerson: 'Si quieres que te ayude alguien de nuestro equipo, solo tienes que escribir «hablar con una persona».',
   },
   it: {
     askForPerson: 'parlare con un operatore',
@@ -95,6 +114,9 @@ const catalog = {
       'Neanche questo è nei nostri articoli di aiuto. Scrivi «parlare con un operatore».',
     ],
     greeting: 'Ciao! Come possiamo aiutarti?',
+    toolResult: 'Ecco cosa ho trovato:',
+    toolFailed: 'Non sono riuscito a farlo.',
+    offerPerson: "Se vuoi l'aiuto di qualcuno del nostro team, scrivi «parlare con un operatore».",
   },
   pt: {
     askForPerson: 'falar com um atendente',
@@ -106,6 +128,9 @@ const catalog = {
       'Isso também não está nos nossos artigos de ajuda. Escreva “falar com um atendente”.',
     ],
     greeting: 'Olá! Como podemos ajudar?',
+    toolResult: 'Veja o que encontrei:',
+    toolFailed: 'Não consegui fazer isso.',
+    offerPerson: 'Se quiser ajuda de alguém da nossa equipe, é só escrever “falar com um atendente”.',
   },
   nl: {
     askForPerson: 'medewerker',
@@ -117,6 +142,9 @@ const catalog = {
       'Dat staat ook niet in onze helpartikelen. Typ gewoon “medewerker”.',
     ],
     greeting: 'Hoi! Waarmee kunnen we je helpen?',
+    toolResult: 'Dit heb ik gevonden:',
+    toolFailed: 'Dat is me niet gelukt.',
+    offerPerson: 'Wil je hulp van iemand van ons team? Typ “medewerker” of kies “Met een medewerker praten”.',
   },
   ar: {
     askForPerson: 'التحدث إلى موظف',
@@ -127,6 +155,9 @@ const catalog = {
       'هذا أيضًا غير موجود في مقالات المساعدة لدينا. اكتب «التحدث إلى موظف».',
     ],
     greeting: 'مرحبًا! كيف يمكننا مساعدتك؟',
+    toolResult: 'إليك ما وجدته:',
+    toolFailed: 'لم أتمكن من إتمام ذلك.',
+    offerPerson: 'إذا أردت مساعدة من أحد أعضاء فريقنا، فاكتب «التحدث إلى موظف».',
   },
 } as const satisfies Record<string, OfflinePhrases>;
 

@@ -295,7 +295,7 @@ export function createBotRunner(deps: {
 }
 
 /** The model the configuration names, and who it is. */
-function configuredModel(config: Config): { mode: ModelProvider; model: ChatModel } {
+export function configuredModel(config: Config): { mode: ModelProvider; model: ChatModel } {
   const { timeoutMs, maxRetries } = config.anthropic;
   if (config.anthropic.apiKey) {
     return {

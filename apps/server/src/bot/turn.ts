@@ -264,29 +264,26 @@ export async function runClaimedTurn(deps: TurnDependencies, turn: ClaimedTurn):
       .filter((message) => message.author.kind === 'visitor')
       .map((message) => message.body)
       .join('\n');
-    // The built-in tools and the organization's actions; the offline answerer calls none. Actions that can't be read
-    // cost the turn its actions, not its answer.
-    tools =
-      mode === 'offline'
-        ? []
-        : [
-            ...deps.tools,
-            ...(deps.actions
-              ? await Promise.all([
-                  httpActionTools(db, claimed.organizationId, deps.actions),
-                  mcpServerTools(db, claimed.organizationId, deps.actions),
-                ])
-                  // Only what the profile allows is offered; a call of anything else is refused as unknown.
-                  .then(([actions, mcp]) => [...actions, ...mcp].filter((tool) => bot.tools === null || bot.tools.includes(tool.name)))
-                  .catch((error: unknown) => {
-                    // A call this turn resumes needs its action: the turn fails (and closes the call) rather than
-                    // report the action gone.
-                    if (claimedCall) throw error;
-                    log.warn({ err: error, conversationId }, "could not load the organization's actions; answering without them");
-                    return [];
-                  })
-              : []),
-          ];
+    // The built-in tools and the organization's actions; the offline answerer, which searches and hands off by its own
+    // rules, calls only actions. Actions that can't be read cost the turn its actions, not its answer.
+    tools = [
+      ...(mode === 'offline' ? [] : deps.tools),
+      ...(deps.actions
+        ? await Promise.all([
+            httpActionTools(db, claimed.organizationId, deps.actions),
+            mcpServerTools(db, claimed.organizationId, deps.actions),
+          ])
+            // Only what the profile allows is offered; a call of anything else is refused as unknown.
+            .then(([actions, mcp]) => [...actions, ...mcp].filter((tool) => bot.tools === null || bot.tools.includes(tool.name)))
+            .catch((error: unknown) => {
+              // A call this turn resumes needs its action: the turn fails (and closes the call) rather than
+              // report the action gone.
+              if (claimedCall) throw error;
+              log.warn({ err: error, conversationId }, "could not load the organization's actions; answering without them");
+              return [];
+            })
+        : []),
+    ];
     if (heldCalls.resume) {
       const { resume } = heldCalls;
       const result = await resumeCall(resume, settings.defaultCountry, visitorText);
@@ -633,7 +630,9 @@ export async function runClaimedTurn(deps: TurnDependencies, turn: ClaimedTurn):
     const citations = sources.citations(reply.text, progress.citations);
     const shown = sources.shown(reply.text, progress.citations);
     const latencyMs = Math.round(performance.now() - startedAt);
-    const handoff = reply.handoff ?? (citations.length === 0 ? noSourceHandoff() : null);
+    // A reply drawn from an action's result has a source: the action's.
+    const sourced = citations.length > 0 || progress.toolLog.some((entry) => entry.success);
+    const handoff = reply.handoff ?? (sourced ? null : noSourceHandoff());
     // Quick replies answer a reply the bot goes on with: a reply stored with a handoff leaves the bot, so it has none
     // (the rules' reply never gets any: the loop did not run).
     const quickReplies = handoff ? null : progress.quickReplies;

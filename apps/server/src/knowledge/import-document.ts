@@ -502,6 +502,14 @@ const uuidArray = (ids: readonly string[]) => sql`${`{${ids.join(',')}}`}::uuid[
  * and their counts to the organization's statistics. One statement for a whole batch of documents, so the index is
  * written by the same text-search configuration that search uses, and each lexeme of the batch is upserted once.
  */
+/**
+ * Indexes documents whose chunks were written without it (a copy of a knowledge base: `parley eval`'s sandbox), in the
+ * caller's transaction, by the same statement that imports use.
+ */
+export async function indexDocuments(tx: Transaction, organizationId: string, documentIds: readonly string[]): Promise<void> {
+  await indexChunks(tx, organizationId, documentIds);
+}
+
 async function indexChunks(tx: Transaction, organizationId: string, documentIds: readonly string[]) {
   const { k1, b } = BM25;
   await tx.execute(sql`

@@ -92,6 +92,23 @@ describe('createOutboundFetch', () => {
     expect(site.requests[0]?.headers['user-agent']).toBe('ParleyBot/1.0');
   });
 
+  it("reaches Parley's own origins without loopback allowed, and nothing else on this machine (not even another port)", async () => {
+    const own = guarded({ ownOrigins: [site.origin] });
+    const response = await own(`${site.origin}/demo/orders/1001`);
+    expect(response.status).toBe(200);
+    expect(site.requests).toHaveLength(1);
+    const error = await failureOf(own(`${other.origin}/`));
+    expect(error.reason).toBe('blocked_address');
+    expect(other.requests).toHaveLength(0);
+  });
+
+  it("re-checks a redirect from Parley's own origin to another address of this machine", async () => {
+    site.handle = (_request, response) => response.writeHead(302, { location: `${other.origin}/admin` }).end();
+    const error = await failureOf(guarded({ ownOrigins: [site.origin] })(`${site.origin}/`));
+    expect(error.reason).toBe('blocked_address');
+    expect(other.requests).toHaveLength(0);
+  });
+
   it('checks the address a host name resolves to, and says so in words', async () => {
     const error = await failureOf(guarded({ allow: ['loopback'] })('http://help.example.com/articles'));
     expect(error.reason).toBe('blocked_address');

@@ -126,6 +126,12 @@ export interface OutboundFetchOptions {
   userAgent?: string | undefined;
   /** Host name resolution; the system resolver (`dns.lookup`) by default. Tests map names to addresses with it. */
   resolveHost?: ResolveHost | undefined;
+  /**
+   * Parley's own origins (`http://localhost:3000`), reached without the address checks: a request to Parley itself
+   * reaches nothing else (the demo shop's order endpoint). Exact origins from the server's configuration, never from a
+   * user; a redirect elsewhere is checked as usual.
+   */
+  ownOrigins?: readonly string[] | undefined;
 }
 
 /** What the response's status and headers decide before the body is read. */
@@ -296,6 +302,8 @@ export function createOutboundFetch(options: OutboundFetchOptions = {}): Outboun
   const defaultTimeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const userAgent = options.userAgent ?? DEFAULT_USER_AGENT;
   const agent = new Agent({ connect: { lookup: guardedLookup(options.resolveHost ?? systemResolve, allowance) } });
+  const ownOrigins = new Set(options.ownOrigins ?? []);
+  const ownAgent = ownOrigins.size > 0 ? new Agent() : null;
 
   async function outboundFetch(input: string | URL, init: OutboundRequestInit = {}): Promise<OutboundResponse> {
     const timeoutMs = init.timeoutMs ?? defaultTimeoutMs;
@@ -340,9 +348,10 @@ export function createOutboundFetch(options: OutboundFetchOptions = {}): Outboun
 
     try {
       for (;;) {
-        const refusal = literalRefusal(url, allowance);
+        const own = ownAgent !== null && ownOrigins.has(url.origin);
+        const refusal = own ? null : literalRefusal(url, allowance);
         if (refusal) throw refusal;
-        const requestInit: UndiciRequestInit = { method, headers, redirect: 'manual', signal, dispatcher: agent };
+        const requestInit: UndiciRequestInit = { method, headers, redirect: 'manual', signal, dispatcher: own ? ownAgent : agent };
         if (body !== undefined && method !== 'GET' && method !== 'HEAD') requestInit.body = body;
         const response = await undiciFetch(url, requestInit);
         const location = response.headers.get('location');
@@ -403,6 +412,8 @@ export function createOutboundFetch(options: OutboundFetchOptions = {}): Outboun
   }
 
   return Object.assign(outboundFetch, {
-    close: () => agent.close(),
+    close: async () => {
+      await Promise.all([agent.close(), ownAgent?.close()]);
+    },
   });
 }

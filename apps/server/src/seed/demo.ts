@@ -1,6 +1,9 @@
 import { fileURLToPath } from 'node:url';
-import { isUniqueViolation, knowledgeDocuments, users, widgets, type Database } from '@parley/db';
-import { eq, sql } from 'drizzle-orm';
+import { botActions, isUniqueViolation, knowledgeDocuments, users, widgets, type Database } from '@parley/db';
+import { botActionCreateSchema } from '@parley/protocol';
+import { and, eq, sql } from 'drizzle-orm';
+import { createBotAction } from '../actions/service.js';
+import { createSecretBox } from '../plugins/sealed-secrets.js';
 import { collectFiles, importFiles } from '../knowledge/import-files.js';
 import { hashPassword } from '../auth/passwords.js';
 import { createAgent, createOrganization, createWidget, generatePassword } from './accounts.js';
@@ -25,7 +28,17 @@ export type DemoSeedResult =
  * Creates the demo organization (a fictional shop), its widget and an agent account, once. Running it again changes
  * nothing unless `resetPassword` is set, which gives the demo agent a new password.
  */
-export async function seedDemo(db: Database, options: { origins: string[]; resetPassword?: boolean }): Promise<DemoSeedResult> {
+export async function seedDemo(
+  db: Database,
+  options: {
+    origins: string[];
+    /** Where this server answers (`http://localhost:3000`): the demo's actions call its order endpoint there. */
+    baseUrl: string;
+    /** The app's secret, which actions' secrets are sealed under (the demo's have none). */
+    secret: string;
+    resetPassword?: boolean;
+  },
+): Promise<DemoSeedResult> {
   const [existing] = await db
     .select({ id: widgets.id, organizationId: widgets.organizationId })
     .from(widgets)
@@ -34,6 +47,7 @@ export async function seedDemo(db: Database, options: { origins: string[]; reset
     // Demo data made before the knowledge base existed gets it; so does a demo whose documents were all deleted (an
     // admin who deletes only some keeps that choice).
     await seedDemoKnowledge(db, existing.organizationId, { onlyIfEmpty: true });
+    await seedDemoActions(db, existing.organizationId, options);
     if (!options.resetPassword) return { created: false, email: DEMO_AGENT_EMAIL, password: null };
     const password = generatePassword();
     await db
@@ -81,6 +95,7 @@ export async function seedDemo(db: Database, options: { origins: string[]; reset
     throw error;
   }
   await seedDemoKnowledge(db, organizationId!, { onlyIfEmpty: false });
+  await seedDemoActions(db, organizationId!, options);
   return { created: true, email: DEMO_AGENT_EMAIL, password };
 }
 
@@ -96,4 +111,58 @@ async function seedDemoKnowledge(db: Database, organizationId: string, options: 
   const { files } = await collectFiles([demoKnowledgeDir]);
   const summary = await importFiles(db, organizationId, files, { baseUrl: DEMO_HELP_CENTER });
   if (summary.failed.length > 0) throw new Error(`The demo knowledge base did not import: ${JSON.stringify(summary.failed)}`);
+}
+
+/**
+ * The demo shop's actions, calling its order endpoint (`demo-orders.ts`): `lookup_order`, which the bot calls on its
+ * own, and `refund_order`, which waits for an agent's approval. Each is created once: one an admin deleted is not
+ * created again, nor one that exists (demo data made before the actions existed gets them).
+ */
+async function seedDemoActions(db: Database, organizationId: string, options: { baseUrl: string; secret: string }) {
+  const [seeded] = await db
+    .select({ id: botActions.id })
+    .from(botActions)
+    .where(and(eq(botActions.organizationId, organizationId), sql`${botActions.name} in ('lookup_order', 'refund_order')`))
+    .limit(1);
+  if (seeded) return;
+  const box = createSecretBox(options.secret, 'bot-action-secret');
+  const base = options.baseUrl.replace(/\/+$/, '');
+  const orderNumber = { type: 'string', pattern: '^[0-9]{3,10}$', description: 'The order number, such as 1001.' };
+  await createBotAction(
+    db,
+    box,
+    organizationId,
+    botActionCreateSchema.parse({
+      name: 'lookup_order',
+      description:
+        "Looks up an order by its number: its status, items, carrier, tracking number and delivery date. Use it when a visitor asks where their order is or what's in it.",
+      method: 'GET',
+      url: `${base}/demo/orders/{{order_number}}`,
+      inputSchema: { type: 'object', properties: { order_number: orderNumber }, required: ['order_number'] },
+    }),
+  );
+  await createBotAction(
+    db,
+    box,
+    organizationId,
+    botActionCreateSchema.parse({
+      name: 'refund_order',
+      description:
+        'Refunds an amount (in USD) on an order, for an item returned or damaged. A person from the team approves each refund before it runs.',
+      method: 'POST',
+      url: `${base}/demo/orders/{{order_number}}/refund`,
+      policy: 'approve',
+      confirmationText: 'Refund {{amount}} USD on order {{order_number}}',
+      inputSchema: {
+        type: 'object',
+        properties: {
+          order_number: orderNumber,
+          amount: { type: 'number', exclusiveMinimum: 0, maximum: 1000, description: 'The amount to refund, in USD.' },
+          reason: { type: 'string', maxLength: 500, description: "Why, in the visitor's words." },
+        },
+        required: ['order_number', 'amount'],
+      },
+      responseFields: ['refunded', 'currency', 'reference'],
+    }),
+  );
 }

@@ -19,3 +19,4 @@ export * from './webhooks.js';
 export * from './api-tokens.js';
 export * from './identity.js';
 export * from './attachments.js';
+export * from './evals.js';

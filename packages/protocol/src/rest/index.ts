@@ -24,3 +24,4 @@ export * from './bot-actions.js';
 export * from './mcp-servers.js';
 export * from './pending-actions.js';
 export * from './bot-profiles.js';
+export * from './eval-runs.js';
