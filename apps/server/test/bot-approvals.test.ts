@@ -263,7 +263,8 @@ describe('an action an agent approves', () => {
     const announced = nextEvent<PendingAction>(console, 'pending-action:updated', (action) => action.status === 'pending');
     const { visitor, card, conversationId } = await askForRefund(server, tenant.widget.publicKey);
     expect(card.body).toMatch(/^Sure, I can refund that\.\n\nA colleague needs to approve this first: Refund 20 EUR on order 1001\./);
-    expect(card.quickReplies).toBeUndefined();
+    // The visitor's one button withdraws the request.
+    expect(card.quickReplies).toEqual(['Cancel']);
     expect(card.action).toMatchObject({ policy: 'approve' });
     expect(await announced).toMatchObject({
       id: card.action!.id,
@@ -316,6 +317,30 @@ describe('an action an agent approves', () => {
     expect(refunds).toHaveLength(1);
     const [logged] = await server.db.db.select().from(toolCalls).where(eq(toolCalls.pendingActionId, card.action!.id));
     expect(logged).toMatchObject({ tool: 'refund_order', policy: 'approve', success: true });
+    visitor.close();
+    console.close();
+  });
+
+  it("is withdrawn by the visitor's Cancel: nothing runs, the agents see it go, and a later approval is a conflict", async () => {
+    const { tenant } = await tenantWithRefund(server, { policy: 'approve' });
+    refunds.length = 0;
+    const console = await connectAgent(server, tenant.agentToken);
+    const { visitor, card } = await askForRefund(server, tenant.widget.publicKey);
+    // Other words leave it waiting for the agent.
+    anthropic.reply({ text: ['Still waiting for a colleague.'] });
+    await say(server, visitor, 'cancel my subscription instead?');
+    expect((await pendingOf(server, card.action!.id)).status).toBe('pending');
+
+    anthropic.requests.length = 0;
+    anthropic.reply({ text: ['All right, I withdrew the refund request.'] });
+    const gone = nextEvent<PendingAction>(console, 'pending-action:updated', (action) => action.status === 'cancelled');
+    const { reply } = await say(server, visitor, 'Cancel');
+    expect(reply.body).toBe('All right, I withdrew the refund request.');
+    expect(await gone).toMatchObject({ id: card.action!.id, decidedBy: { kind: 'visitor' } });
+    expect(lastToolResult(anthropic.requests[0]!)).toMatchObject({ is_error: true, content: expect.stringMatching(/chose Cancel/) });
+    expect((await decide(server, tenant.agentToken, card.action!.id, 'approve')).status).toBe(409);
+    await server.app.bot.idle();
+    expect(refunds).toHaveLength(0);
     visitor.close();
     console.close();
   });

@@ -68,6 +68,7 @@ export function conversationFromJson(value: Json | string): typeof conversations
     botTurnId: text(json.bot_turn_id),
     botTurnStartedAt: date(json.bot_turn_started_at),
     botAnsweredSeq: Number(json.bot_answered_seq),
+    botCallsInFlight: (json.bot_calls_in_flight ?? null) as (typeof conversations.$inferSelect)['botCallsInFlight'],
     visitorSeenSeq: Number(json.visitor_seen_seq ?? 0),
     visitorEmailedSeq: Number(json.visitor_emailed_seq ?? 0),
     waitingSince: date(json.waiting_since),

@@ -38,6 +38,7 @@ const triggerLabels: Record<HandoffTrigger, string> = {
   no_source_replies: 'a handoff rule: replies without a source',
   not_helpful: "a handoff rule: answers that didn't help",
   provider_failed: 'a handoff rule: the AI provider failed',
+  action_interrupted: "a crash while the bot's action ran (its outcome unknown)",
   bot_disabled: 'the bot being turned off',
   agent: 'an agent',
 };

@@ -97,8 +97,10 @@ export interface ActionsAtTurnStart {
  * Settles the conversation's calls as its turn starts, in the turn's transaction (the conversation's row is locked
  * and owned by the turn). A `confirm` call still in time is decided by the visitor's first message after the question:
  * the Confirm or Cancel label (what a click on the button sends, compared without case) decides it; anything else
- * withdraws it (the visitor moved on; the model may ask again). A message written before the question was shown leaves
- * it waiting. Then a decided call is claimed for this turn.
+ * withdraws it (the visitor moved on; the model may ask again). An `approve` call waits for an agent whatever the
+ * visitor writes, but the Cancel label (its quick reply) cancels it: the visitor withdrew the request, and the model is
+ * told as for a Cancel. A message written before the question was shown leaves it waiting. Then a decided call is
+ * claimed for this turn.
  */
 export async function settleAtTurnStart(
   tx: Transaction,
@@ -120,7 +122,9 @@ export async function settleAtTurnStart(
       if ((DECIDED as readonly string[]).includes(row.status)) resume ??= row;
       continue;
     }
-    const answer = row.policy === 'confirm' ? visitorMessages.find((message) => message.seq > (askedSeq ?? 0)) : undefined;
+    const answers = visitorMessages.filter((message) => message.seq > (askedSeq ?? 0));
+    const cancel = row.cancelLabel?.toLocaleLowerCase();
+    const answer = row.policy === 'confirm' ? answers[0] : answers.find((message) => message.body.trim().toLocaleLowerCase() === cancel);
     if (!answer) {
       waiting = row;
       continue;

@@ -11,6 +11,7 @@ import { appendMessage } from '../conversations/append-message.js';
 import { dailyUsageUpsert } from './daily-usage.js';
 import { transition } from '../conversations/machine.js';
 import type { Usage } from './model.js';
+import { releasedClaim } from './turn-claim.js';
 
 /**
  * True when `bot.replied` in `bot` changes nothing but needs no audit row or effect: then the single statement below
@@ -52,7 +53,7 @@ export async function storePlainReply(db: Database, reply: PlainReply): Promise<
   const { usage } = reply;
   const appended = await appendMessage(db, {
     conversation: reply.owned,
-    patch: { botTurnId: null, botTurnStartedAt: null, botAnsweredSeq: reply.answeredSeq },
+    patch: releasedClaim(reply.answeredSeq),
     message: {
       id: reply.messageId,
       clientId: `bot-${reply.turnId}`,

@@ -4,7 +4,7 @@
  * stores its reply (or gives up). A claim not renewed for the lease belongs to a dead process and may be taken over.
  * @module
  */
-import { conversations, messages, widgets, type Database, type Transaction } from '@parley/db';
+import { conversations, messages, widgets, type BotCallInFlight, type Database, type Transaction } from '@parley/db';
 import { and, eq, isNotNull, isNull, lt, or, sql } from 'drizzle-orm';
 import type { ConversationPatch } from '../conversations/append-message.js';
 import { conversationBot } from '../profiles/conversation-bot.js';
@@ -110,9 +110,12 @@ export function ownedByCondition(conversationId: string, turnId: string) {
   return sql`c.id = ${conversationId} and c.bot_turn_id = ${turnId} and c.status = 'bot'`;
 }
 
-/** What storing a turn's reply writes besides the message: the claim released, and the seq the turn answered up to. */
+/**
+ * What storing a turn's reply writes besides the message: the claim released, the seq the turn answered up to, and its
+ * external calls no longer in flight (their outcomes are stored with the reply).
+ */
 export function releasedClaim(answeredSeq: number): ConversationPatch {
-  return { botTurnId: null, botTurnStartedAt: null, botAnsweredSeq: answeredSeq };
+  return { botTurnId: null, botTurnStartedAt: null, botAnsweredSeq: answeredSeq, botCallsInFlight: null };
 }
 
 /** Releases the claim without a reply (the turn was cancelled), if the turn still holds it. */
@@ -121,6 +124,32 @@ export async function releaseClaim(tx: Transaction, conversationId: string, turn
     .update(conversations)
     .set({ botTurnId: null, botTurnStartedAt: null })
     .where(and(eq(conversations.id, conversationId), eq(conversations.botTurnId, turnId)));
+}
+
+/**
+ * Forgets the external calls turn `turnId` noted, whether it still holds the conversation or not (a person took over):
+ * for a turn that ends without a reply, which logs what came of its calls itself. A later turn would otherwise take
+ * them for calls a crash interrupted.
+ */
+export async function forgetCallsInFlight(tx: Transaction, conversationId: string, turnId: string): Promise<void> {
+  await tx
+    .update(conversations)
+    .set({ botCallsInFlight: null })
+    .where(and(eq(conversations.id, conversationId), sql`${conversations.botCallsInFlight} -> 0 ->> 'turnId' = ${turnId}`));
+}
+
+/**
+ * Notes, before it leaves, an external call the turn `turnId` makes, while the turn still owns the conversation (one
+ * statement, which takes the row's lock as the ownership check does). False when it no longer does: the call must not
+ * be made. A turn resumed after a crash finds what was in flight (`botCallsInFlight`).
+ */
+export async function noteCallInFlight(db: Database, conversationId: string, call: BotCallInFlight): Promise<boolean> {
+  const noted = await db
+    .update(conversations)
+    .set({ botCallsInFlight: sql`coalesce(${conversations.botCallsInFlight}, '[]'::jsonb) || ${JSON.stringify([call])}::jsonb` })
+    .where(ownedBy(conversationId, call.turnId))
+    .returning({ id: conversations.id });
+  return noted.length > 0;
 }
 
 /**

@@ -49,7 +49,14 @@ import { botReplyNeedsNoTransition, storePlainReply } from './store-reply.js';
 import { httpActionTools } from './tools/http-actions.js';
 import { mcpServerTools } from './tools/mcp-tools.js';
 import { parseInput, runTool, type BotTool, type ToolContext } from './tools/registry.js';
-import { lockOwnedConversation, ownedByCondition, releaseClaim, releasedClaim } from './turn-claim.js';
+import {
+  forgetCallsInFlight,
+  lockOwnedConversation,
+  noteCallInFlight,
+  ownedByCondition,
+  releaseClaim,
+  releasedClaim,
+} from './turn-claim.js';
 import { chooseByModel, chooseByWords, triageCandidates } from './triage.js';
 import { formatKnowledgeBlock, TurnSources } from './turn-sources.js';
 
@@ -59,6 +66,11 @@ const HISTORY_MESSAGES = 100;
 const TOOL_PASSAGES = 5;
 
 const HANDOFF_REPLY = "I'm connecting you with a person from our team. They'll reply right here.";
+/** The reply of a turn resumed after a crash stopped its predecessor during an action that may not be repeated. */
+const INTERRUPTED_REPLY =
+  "Something interrupted me while I was working on your request, so I can't tell whether it went through. I'm connecting you with a person from our team, who will check and reply right here.";
+/** What `tool_calls` says of a call a crash stopped: nobody knows whether it ran. */
+const OUTCOME_UNKNOWN = 'Outcome unknown: the server stopped while this call was running.';
 const FAILURE_REPLY = "Sorry, I can't answer right now. If you'd like, ask for a person and someone from our team will reply here.";
 /** The apology when the widget's `onProviderFailure` rule hands the conversation to a person with it. */
 const FAILURE_HANDOFF_REPLY = "Sorry, I can't answer right now. I'm connecting you with a person from our team; they'll reply right here.";
@@ -168,6 +180,8 @@ export async function runClaimedTurn(deps: TurnDependencies, turn: ClaimedTurn):
   let tools: readonly BotTool[] = [];
   // A decided call this turn claimed, until it has run (or been refused to the model): closed if the turn ends first.
   let claimedCall: PendingActionRow | null = null;
+  // Whether this turn noted external calls in flight (`botCallsInFlight`), which ending without a reply forgets.
+  let notedCalls = false;
   // The bot profile that answers (null: the widget's own settings), recorded with the reply, and the documents it
   // answers from (null: all), for every search of the turn.
   let profile: { id: string; name: string } | null = null;
@@ -188,6 +202,46 @@ export async function runClaimedTurn(deps: TurnDependencies, turn: ClaimedTurn):
     // The rules on the visitor's words always work, whatever the model does: checked before any model call. Asking
     // for a human goes first; then "that didn't help", once the visitor has said it often enough. A handoff withdraws
     // the calls waiting for a decision (in its transaction).
+    // A crash stopped the turn before this one while it had external calls out: whether they ran is unknown. They are
+    // logged as such; a call that may not be repeated (anything but an HTTP GET) hands the conversation to a person,
+    // who checks, rather than let the bot make it again. Checked before anything else.
+    const interrupted = (claimed.botCallsInFlight ?? []).filter((entry) => entry.turnId !== turnId);
+    for (const entry of interrupted) {
+      progress.toolLog.push({
+        toolUseId: `interrupted:${entry.turnId}`,
+        tool: entry.tool,
+        input: entry.input,
+        output: null,
+        error: OUTCOME_UNKNOWN,
+        success: false,
+        policy: entry.policy,
+        pendingActionId: entry.pendingActionId,
+        durationMs: 0,
+      });
+    }
+    const unrepeatable = [...new Set(interrupted.filter((entry) => !entry.idempotent).map((entry) => entry.tool))];
+    if (unrepeatable.length > 0) {
+      await finish({
+        text: INTERRUPTED_REPLY,
+        handoff: {
+          trigger: 'action_interrupted',
+          reason: `The server stopped while ${unrepeatable.join(', ')} was running; whether it ran is unknown.`,
+        },
+        usage: emptyUsage(),
+        modelId: OFFLINE_MODEL,
+        ttft: null,
+        stopReason: 'action_interrupted',
+        rounds: 0,
+      });
+      return;
+    }
+    if (interrupted.length > 0) {
+      // Only calls that may be made again: logged with this turn's reply, and this turn's own calls noted from scratch.
+      await db
+        .update(conversations)
+        .set({ botCallsInFlight: null })
+        .where(and(eq(conversations.id, conversationId), eq(conversations.botTurnId, turnId)));
+    }
     const ruleHandoff = wordsHandoff(bot.config.handoff, widgetSettings.locale, pending);
     if (ruleHandoff) {
       await finish({
@@ -455,11 +509,23 @@ export async function runClaimedTurn(deps: TurnDependencies, turn: ClaimedTurn):
     if (kind === 'read' || kind === 'reply') return runTool(tools, call.name, call.input, context(db));
     if (kind === 'external') {
       // Another system is called, over the network: not inside a transaction, but only while the turn still owns the
-      // conversation (a person who took over decides from here).
-      if (!(await db.transaction((tx) => lockOwnedConversation(tx, conversationId, turnId)))) {
+      // conversation (a person who took over decides from here), and noted first, so that a crash during the call
+      // leaves word of it for the turn that resumes.
+      const tool = tools.find((candidate) => candidate.name === call.name)!;
+      const noted = await noteCallInFlight(db, conversationId, {
+        turnId,
+        tool: call.name,
+        input: call.input ?? null,
+        idempotent: tool.idempotent === true,
+        policy: tool.policy ?? null,
+        pendingActionId: claimedCall?.toolUseId === call.id ? claimedCall.id : null,
+        startedAt: new Date().toISOString(),
+      });
+      if (!noted) {
         controller.abort(new Error('The conversation was taken over.'));
         throw cancelled.reason;
       }
+      notedCalls = true;
       return runTool(tools, call.name, call.input, context(db));
     }
     return db.transaction(async (tx) => {
@@ -553,7 +619,8 @@ export async function runClaimedTurn(deps: TurnDependencies, turn: ClaimedTurn):
           authorName: botDisplayName,
           ...(citations.length > 0 ? { citations } : {}),
           action: { id: actionId, policy: pause.policy, summary },
-          ...(pause.policy === 'confirm' ? { quickReplies: [phrases.confirm, phrases.cancel] } : {}),
+          // Confirm or Cancel for the visitor to decide; for an approval, Cancel withdraws the request.
+          quickReplies: pause.policy === 'confirm' ? [phrases.confirm, phrases.cancel] : [phrases.cancel],
         },
       },
       handoff: null,
@@ -571,7 +638,7 @@ export async function runClaimedTurn(deps: TurnDependencies, turn: ClaimedTurn):
           policy: pause.policy,
           summary,
           confirmLabel: pause.policy === 'confirm' ? phrases.confirm : null,
-          cancelLabel: pause.policy === 'confirm' ? phrases.cancel : null,
+          cancelLabel: phrases.cancel,
           teamId: pause.policy === 'approve' ? pause.teamId : null,
           timeoutSeconds: pause.timeoutSeconds,
         });
@@ -597,6 +664,7 @@ export async function runClaimedTurn(deps: TurnDependencies, turn: ClaimedTurn):
    * claimed but did not get to run.
    */
   async function recordAbandoned(tx: Transaction) {
+    if (notedCalls) await forgetCallsInFlight(tx, conversationId, turnId);
     await insertToolLog(tx, null);
     if (claimedCall) {
       const closed = await closeUnrunCall(tx, claimedCall, 'Not run: the turn that resumed it ended first');

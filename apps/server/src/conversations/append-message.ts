@@ -26,7 +26,10 @@ type ConversationRow = typeof conversations.$inferSelect;
 
 /** What a message write may change on its conversation besides the seq: a transition's patch, a bot turn's claim. */
 export type ConversationPatch = Partial<
-  Pick<ConversationRow, 'status' | 'assigneeId' | 'teamId' | 'transferNote' | 'botTurnId' | 'botTurnStartedAt' | 'botAnsweredSeq'>
+  Pick<
+    ConversationRow,
+    'status' | 'assigneeId' | 'teamId' | 'transferNote' | 'botTurnId' | 'botTurnStartedAt' | 'botAnsweredSeq' | 'botCallsInFlight'
+  >
 >;
 
 const patchColumns = {
@@ -37,6 +40,7 @@ const patchColumns = {
   botTurnId: 'bot_turn_id',
   botTurnStartedAt: 'bot_turn_started_at',
   botAnsweredSeq: 'bot_answered_seq',
+  botCallsInFlight: 'bot_calls_in_flight',
 } as const satisfies Record<keyof ConversationPatch, string>;
 
 /** The message to append. */
@@ -80,8 +84,9 @@ function patchAssignments(patch: ConversationPatch): SQL {
     .filter((key) => patch[key] !== undefined)
     .map((key) => {
       const value = patch[key];
-      // The one jsonb column goes over the wire as JSON text; the drivers would send an object differently.
-      const parameter = key === 'transferNote' ? sql`${value === null ? null : JSON.stringify(value)}::jsonb` : sql`${value}`;
+      // The jsonb columns go over the wire as JSON text; the drivers would send an object differently.
+      const parameter =
+        key === 'transferNote' || key === 'botCallsInFlight' ? sql`${value === null ? null : JSON.stringify(value)}::jsonb` : sql`${value}`;
       return sql`, ${sql.identifier(patchColumns[key])} = ${parameter}`;
     });
   return sql.join(assignments, sql``);

@@ -30,6 +30,7 @@ export type HandoffTrigger =
   | 'no_source_replies'
   | 'not_helpful'
   | 'provider_failed'
+  | 'action_interrupted'
   | 'bot_disabled'
   | 'agent';
 

@@ -7,6 +7,20 @@ import { teams } from './teams.js';
 import { widgets } from './widgets.js';
 
 /** Conversation states; the bot's state machine moves conversations between them. */
+/** An external call a bot turn started, whose outcome that turn has not stored: see `conversations.botCallsInFlight`. */
+export interface BotCallInFlight {
+  turnId: string;
+  tool: string;
+  input: unknown;
+  /** A call that changes nothing when repeated (an HTTP GET): a resumed turn may make it again. */
+  idempotent: boolean;
+  /** The policy of the admin's action or MCP tool (`auto`, `confirm`, `approve`). */
+  policy: string | null;
+  /** The call waited for a decision (confirm, approve) that a turn claimed to run it. */
+  pendingActionId: string | null;
+  startedAt: string;
+}
+
 export const conversationStatuses = ['bot', 'queued', 'agent', 'resolved', 'closed'] as const;
 
 /**
@@ -49,6 +63,12 @@ export const conversations = pgTable(
     botTurnStartedAt: timestamp({ withTimezone: true }),
     /** The seq of the newest message the bot has answered; visitor messages after it are still waiting for the bot. */
     botAnsweredSeq: integer().notNull().default(0),
+    /**
+     * The external calls (an admin's HTTP actions, MCP tools) the running turn started, each written before it leaves;
+     * cleared when the turn stores its reply or ends. A turn that finds another turn's is the resumption of a turn a
+     * crash stopped: whether those calls ran is unknown.
+     */
+    botCallsInFlight: jsonb().$type<BotCallInFlight[]>(),
     /** The newest seq the visitor has seen in the widget (open, on screen): replies after it are unseen. */
     visitorSeenSeq: integer().notNull().default(0),
     /** The newest seq e-mailed to the visitor, so that a reply is e-mailed once. */

@@ -35,6 +35,7 @@ export async function httpActionTools(db: Database, organizationId: string, runn
         }),
         inputJsonSchema: action.inputSchema,
         kind: 'external',
+        idempotent: action.method === 'GET',
         policy: action.policy,
         ...(action.policy === 'auto'
           ? {}

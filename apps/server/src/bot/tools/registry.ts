@@ -48,6 +48,11 @@ export interface BotTool<I extends z.ZodType = z.ZodType> {
    * checked by `input` as well); without it, `input` converted.
    */
   inputJsonSchema?: Record<string, unknown>;
+  /**
+   * For an `external` tool: a call changes nothing when repeated (an HTTP GET), so a turn resumed after a crash may make
+   * it again; any other call whose outcome a crash left unknown hands the conversation to a person instead.
+   */
+  idempotent?: boolean;
   /** The policy an admin's action is called under, kept with each call in `tool_calls`; none for the built-in tools. */
   policy?: 'auto' | 'confirm' | 'approve';
   /**

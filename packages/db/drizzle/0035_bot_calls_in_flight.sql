@@ -1,0 +1,1 @@
+ALTER TABLE "conversations" ADD COLUMN "bot_calls_in_flight" jsonb;
