@@ -4,6 +4,7 @@ import { DEFAULT_MESSAGE_MAX_LENGTH, MESSAGE_HARD_MAX_LENGTH, REPLY_TIMING_LIMIT
 import { z } from 'zod';
 import { NO_OUTBOUND_ALLOWANCE, outboundAllowanceSchema, type OutboundAllowance } from './plugins/outbound-address.js';
 import { trustProxySettingSchema, type TrustProxySetting } from './plugins/trusted-proxy.js';
+import { readMcpConfigFile, type ConfiguredMcpServer } from './config-mcp.js';
 
 /** USD per million tokens, per model. */
 export const modelPricesSchema = z.record(
@@ -47,6 +48,7 @@ export const envSchema = z.object({
   PARLEY_PUBLIC_URL: z.url().optional(),
   PARLEY_TRUST_PROXY: trustProxySettingSchema.optional(),
   PARLEY_OUTBOUND_ALLOW: outboundAllowanceSchema.optional(),
+  PARLEY_MCP_CONFIG: z.string().min(1).optional(),
   PARLEY_MESSAGE_MAX_LENGTH: z.coerce.number().int().min(1).max(MESSAGE_HARD_MAX_LENGTH).default(DEFAULT_MESSAGE_MAX_LENGTH),
   PARLEY_RATE_LIMIT_MESSAGES: z.coerce.number().int().min(1).default(30),
   PARLEY_RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).default(10),
@@ -137,6 +139,8 @@ export interface Config {
    * only, plus what `PARLEY_OUTBOUND_ALLOW` names here: pass `allow` to `createOutboundFetch`.
    */
   outbound: { allow: OutboundAllowance };
+  /** MCP servers Parley starts and talks to over stdio, from the file `PARLEY_MCP_CONFIG` names (`config-mcp.ts`). */
+  mcpServers: ConfiguredMcpServer[];
   messageMaxLength: number;
   /** Messages per window per sender, new visitor sessions per minute per IP address, REST requests per minute per API token. */
   rateLimit: { messages: number; windowSeconds: number; newSessionsPerMinute: number; apiRequestsPerMinute: number };
@@ -229,6 +233,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       'Invalid configuration:\n  PARLEY_SMTP_FROM: required when PARLEY_SMTP_URL is set (the From address of the e-mails, e.g. Parley <support@example.com>)\nSee docs/configuration.md.',
     );
   }
+  const mcpFile = parsed.PARLEY_MCP_CONFIG ? readMcpConfigFile(parsed.PARLEY_MCP_CONFIG, env, cwd) : { ok: true as const, servers: [] };
+  if (!mcpFile.ok) {
+    throw new ConfigError(
+      `Invalid configuration:\n  PARLEY_MCP_CONFIG: ${mcpFile.problems.join('\n  PARLEY_MCP_CONFIG: ')}\nSee docs/configuration.md.`,
+    );
+  }
+  const mcpServers = mcpFile.servers;
   const s3Fields = ['PARLEY_S3_ENDPOINT', 'PARLEY_S3_BUCKET', 'PARLEY_S3_ACCESS_KEY_ID', 'PARLEY_S3_SECRET_ACCESS_KEY'] as const;
   const s3Missing = s3Fields.filter((field) => !parsed[field]);
   if (s3Missing.length > 0 && s3Missing.length < s3Fields.length) {
@@ -250,6 +261,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     publicUrl: parsed.PARLEY_PUBLIC_URL,
     trustProxy: parsed.PARLEY_TRUST_PROXY ?? null,
     outbound: { allow: parsed.PARLEY_OUTBOUND_ALLOW ?? NO_OUTBOUND_ALLOWANCE },
+    mcpServers,
     messageMaxLength: parsed.PARLEY_MESSAGE_MAX_LENGTH,
     rateLimit: {
       messages: parsed.PARLEY_RATE_LIMIT_MESSAGES,

@@ -11,12 +11,15 @@ import { createOutboundFetch } from '../plugins/outbound.js';
 import { createSecretBox } from '../plugins/sealed-secrets.js';
 import { registerMcpServerRoutes } from './mcp-routes.js';
 import { registerBotActionRoutes } from './routes.js';
+import { createConfiguredMcp, type ConfiguredMcp } from './configured-mcp.js';
 import type { ActionRunner } from './run-action.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
     /** What running an action needs (the bot's turns use it). */
     botActions: ActionRunner;
+    /** The MCP servers of the server's configuration file (`PARLEY_MCP_CONFIG`). */
+    configuredMcp: ConfiguredMcp;
   }
 }
 
@@ -41,8 +44,9 @@ export const botActionsPlugin = fp(
     });
     const runner: ActionRunner = { fetch, secrets };
     app.decorate('botActions', runner);
+    app.decorate('configuredMcp', createConfiguredMcp(app.config.mcpServers, runner, app.log));
     registerBotActionRoutes(app, secrets);
-    registerMcpServerRoutes(app, runner);
+    registerMcpServerRoutes(app, runner, app.configuredMcp);
     app.addHook('onClose', async function closeActionConnections() {
       await fetch.close();
     });

@@ -6,7 +6,9 @@
  */
 import type { McpToolDefinition, mcpServers } from '@parley/db';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { FetchLike } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { OutboundRequestError, type OutboundFetch } from '../plugins/outbound.js';
 import { forModel } from './response-fields.js';
@@ -15,6 +17,14 @@ import { openSecrets } from './secrets.js';
 import { renderHeader } from './template.js';
 
 type McpServerRow = typeof mcpServers.$inferSelect;
+
+/**
+ * How an MCP server is reached: an admin's Streamable HTTP server (a stored row: its address, headers and sealed
+ * secrets), or a program of the server's configuration file started over stdio (`config-mcp.ts`).
+ */
+export type McpConnection =
+  | Pick<McpServerRow, 'url' | 'headers' | 'secrets' | 'timeoutMs'>
+  | { stdio: { command: string; args: string[]; env: Record<string, string>; cwd: string }; timeoutMs: number };
 
 /** Largest answer read from an MCP server. */
 const MAX_RESPONSE_BYTES = 1024 * 1024;
@@ -50,17 +60,10 @@ function guardedFetch(outbound: OutboundFetch, timeoutMs: number): FetchLike {
 }
 
 /** Connects to `server`, runs `use`, and closes the connection whatever happens. */
-async function withClient<T>(runner: ActionRunner, server: McpServerRow, use: (client: Client) => Promise<T>): Promise<T> {
-  const secrets = openSecrets(runner.secrets, server.secrets);
-  if (!secrets) throw new McpServerError('Its secrets were sealed under another PARLEY_SECRET: enter them again.');
-  const headers = Object.fromEntries(Object.entries(server.headers).map(([name, template]) => [name, renderHeader(template, {}, secrets)]));
-  const transport = new StreamableHTTPClientTransport(new URL(server.url), {
-    requestInit: { headers },
-    fetch: guardedFetch(runner.fetch, server.timeoutMs),
-  });
+async function withClient<T>(runner: ActionRunner, server: McpConnection, use: (client: Client) => Promise<T>): Promise<T> {
   const client = new Client({ name: 'parley', version: '1.0.0' });
   try {
-    await client.connect(transport, { timeout: server.timeoutMs });
+    await client.connect(transportOf(runner, server), { timeout: server.timeoutMs });
     return await use(client);
   } catch (error) {
     throw new McpServerError(describeFailure(error));
@@ -69,8 +72,23 @@ async function withClient<T>(runner: ActionRunner, server: McpServerRow, use: (c
   }
 }
 
+/**
+ * The transport to `server`: a configured program started now (a process per connection, closed with it; its stderr
+ * ignored), or HTTP through the outbound guard with the headers rendered from the opened secrets.
+ */
+function transportOf(runner: ActionRunner, server: McpConnection): Transport {
+  if ('stdio' in server) return new StdioClientTransport({ ...server.stdio, stderr: 'ignore' });
+  const secrets = openSecrets(runner.secrets, server.secrets);
+  if (!secrets) throw new McpServerError('Its secrets were sealed under another PARLEY_SECRET: enter them again.');
+  const headers = Object.fromEntries(Object.entries(server.headers).map(([name, template]) => [name, renderHeader(template, {}, secrets)]));
+  return new StreamableHTTPClientTransport(new URL(server.url), {
+    requestInit: { headers },
+    fetch: guardedFetch(runner.fetch, server.timeoutMs),
+  });
+}
+
 /** The tools `server` offers now. */
-export async function listMcpTools(runner: ActionRunner, server: McpServerRow): Promise<McpToolDefinition[]> {
+export async function listMcpTools(runner: ActionRunner, server: McpConnection): Promise<McpToolDefinition[]> {
   return withClient(runner, server, async (client) => {
     const tools: McpToolDefinition[] = [];
     let cursor: string | undefined;
@@ -92,7 +110,7 @@ export type McpCallResult = { ok: true; output: unknown } | { ok: false; error: 
 /** Calls `tool` on `server` with the model's input. */
 export async function callMcpTool(
   runner: ActionRunner,
-  server: McpServerRow,
+  server: McpConnection,
   tool: string,
   input: unknown,
   signal?: AbortSignal,

@@ -10,6 +10,7 @@ import {
   mcpServerSchema,
   mcpServerToolsSchema,
   mcpServerUpdateSchema,
+  ParleyError,
 } from '@parley/protocol';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -24,10 +25,24 @@ import {
   mcpServerUpdateExample,
 } from './api-examples.js';
 import { createMcpServer, deleteMcpServer, listMcpServers, offeredMcpTools, updateMcpServer } from './mcp-servers.js';
+import type { ConfiguredMcp } from './configured-mcp.js';
 import type { ActionRunner } from './run-action.js';
 
 /** Registers the routes; `runner` reaches the servers (the outbound guard) and seals their secrets. */
-export function registerMcpServerRoutes(app: FastifyInstance, runner: ActionRunner): void {
+export function registerMcpServerRoutes(app: FastifyInstance, runner: ActionRunner, configured: ConfiguredMcp): void {
+  /** A name the configuration file's servers take for the organization: an admin's server can't have it too. */
+  function refuseConfiguredName(organizationId: string, name: string | undefined) {
+    if (name !== undefined && configured.has(organizationId, name)) {
+      throw new ParleyError(
+        'conflict',
+        `The server's configuration file (PARLEY_MCP_CONFIG) has an MCP server named ${name}: choose another name.`,
+        {
+          issues: [{ path: 'body.name', message: 'The server configuration file has an MCP server of this name.' }],
+        },
+      );
+    }
+  }
+
   const api = app.withTypeProvider<ZodTypeProvider>();
   // Before validation: anyone but an admin is refused whatever the body, and learns nothing from its errors.
   const preValidation = [app.authenticate, requireAdmin("manage the bot's MCP servers")];
@@ -52,7 +67,9 @@ export function registerMcpServerRoutes(app: FastifyInstance, runner: ActionRunn
       schema: { body: mcpServerCreateSchema, response: { 201: mcpServerSchema } },
     },
     async function createMcpServerRoute(request, reply) {
-      return reply.status(201).send(await createMcpServer(app.db, runner, organizationIdOf(request), request.body));
+      const organizationId = organizationIdOf(request);
+      refuseConfiguredName(organizationId, request.body.name);
+      return reply.status(201).send(await createMcpServer(app.db, runner, organizationId, request.body));
     },
   );
 
@@ -76,7 +93,9 @@ export function registerMcpServerRoutes(app: FastifyInstance, runner: ActionRunn
       schema: { params: mcpServerParamsSchema, body: mcpServerUpdateSchema, response: { 200: mcpServerSchema } },
     },
     async function updateMcpServerRoute(request) {
-      return updateMcpServer(app.db, runner, organizationIdOf(request), request.params.serverId, request.body);
+      const organizationId = organizationIdOf(request);
+      refuseConfiguredName(organizationId, request.body.name);
+      return updateMcpServer(app.db, runner, organizationId, request.params.serverId, request.body);
     },
   );
 

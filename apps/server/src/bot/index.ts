@@ -33,6 +33,7 @@ export const botPlugin = fp<{ model?: ChatModel | undefined }>(
       perform: app.conversationEffects.perform,
       images: createModelImageReader(app.db, app.attachments.storage),
       actions: app.botActions,
+      configuredMcp: app.configuredMcp,
     });
     app.decorate('bot', runner);
     app.conversationEffects.subscribe(runner.perform);

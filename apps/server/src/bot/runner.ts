@@ -29,6 +29,7 @@ import type { ModelImageReader } from '../attachments/model-images.js';
 import { runClaimedTurn, type TurnDependencies } from './turn.js';
 import { announcePendingActions, expireDueActions, withdrawActions, type PendingActionRow } from './pending-actions.js';
 import { claimTurn, findStrandedTurns, HEARTBEAT_MS, releaseAllClaims, renewClaim, replyTimingOf } from './turn-claim.js';
+import type { ConfiguredMcp } from '../actions/configured-mcp.js';
 
 /** Runs bot turns; decorated on the app as `app.bot`. */
 export interface BotRunner {
@@ -122,6 +123,8 @@ export function createBotRunner(deps: {
   images?: ModelImageReader;
   /** Runs the organization's HTTP actions (the actions domain's). */
   actions?: ActionRunner;
+  /** The MCP servers of the server's configuration file (the actions domain's). */
+  configuredMcp?: ConfiguredMcp;
 }): BotRunner {
   const { db, realtime, log, config } = deps;
   const semantic = deps.semantic ?? null;
@@ -139,6 +142,7 @@ export function createBotRunner(deps: {
     perform: (conversation, effects) => deps.perform?.(conversation, effects),
     images: deps.images,
     actions: deps.actions,
+    configuredMcp: deps.configuredMcp,
   };
   const running = new Map<string, RunningTurn>();
   const waiting = new Map<string, WaitingTurn>();

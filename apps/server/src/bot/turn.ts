@@ -59,6 +59,7 @@ import {
 } from './turn-claim.js';
 import { chooseByModel, chooseByWords, triageCandidates } from './triage.js';
 import { formatKnowledgeBlock, TurnSources } from './turn-sources.js';
+import type { ConfiguredMcp } from '../actions/configured-mcp.js';
 
 /** How much history is loaded before trimming to the token budget. */
 const HISTORY_MESSAGES = 100;
@@ -98,6 +99,8 @@ export interface TurnDependencies {
   images?: ModelImageReader | undefined;
   /** Runs the organization's HTTP actions, offered to the model next to `tools`; none without it. */
   actions?: ActionRunner | undefined;
+  /** The MCP servers of the server's configuration file, whose tools are offered with the admins' servers'. */
+  configuredMcp?: ConfiguredMcp | undefined;
 }
 
 /** A claimed turn: its id, the conversation as claimed, and what cancels it (the runner's heartbeat, a takeover). */
@@ -325,7 +328,7 @@ export async function runClaimedTurn(deps: TurnDependencies, turn: ClaimedTurn):
       ...(deps.actions
         ? await Promise.all([
             httpActionTools(db, claimed.organizationId, deps.actions),
-            mcpServerTools(db, claimed.organizationId, deps.actions),
+            mcpServerTools(db, claimed.organizationId, deps.actions, deps.configuredMcp),
           ])
             // Only what the profile allows is offered; a call of anything else is refused as unknown.
             .then(([actions, mcp]) => [...actions, ...mcp].filter((tool) => bot.tools === null || bot.tools.includes(tool.name)))

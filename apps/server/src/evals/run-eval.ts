@@ -90,6 +90,8 @@ export function evalEnvironment(env: Record<string, string | undefined>, dataDir
     PARLEY_EMBEDDINGS_URL: undefined,
     PARLEY_EMBEDDINGS_MODEL: undefined,
     PARLEY_EMBEDDINGS_DIMENSIONS: undefined,
+    // MCP tools can't be mocked yet: the configuration file's programs are not started in an eval.
+    PARLEY_MCP_CONFIG: undefined,
     PARLEY_DATA_DIR: dataDir,
     PARLEY_PUBLIC_URL: undefined,
     PARLEY_LOG_LEVEL: 'silent',

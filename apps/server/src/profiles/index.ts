@@ -13,5 +13,5 @@ export const botProfilesPlugin = fp(
   async function registerBotProfiles(app: FastifyInstance) {
     registerBotProfileRoutes(app);
   },
-  { name: 'parley-bot-profiles', fastify: '5.x', dependencies: ['parley-db', 'parley-auth'] },
+  { name: 'parley-bot-profiles', fastify: '5.x', dependencies: ['parley-db', 'parley-auth', 'parley-bot-actions'] },
 );

@@ -48,7 +48,9 @@ export function registerBotProfileRoutes(app: FastifyInstance): void {
       schema: { body: botProfileCreateSchema, response: { 201: botProfileSchema } },
     },
     async function createBotProfileRoute(request, reply) {
-      return reply.status(201).send(await createBotProfile(app.db, organizationIdOf(request), request.body));
+      const organizationId = organizationIdOf(request);
+      const checks = { configuredTools: app.configuredMcp.toolNames(organizationId) };
+      return reply.status(201).send(await createBotProfile(app.db, organizationId, request.body, checks));
     },
   );
 
@@ -60,7 +62,9 @@ export function registerBotProfileRoutes(app: FastifyInstance): void {
       schema: { params: botProfileParamsSchema, body: botProfileUpdateSchema, response: { 200: botProfileSchema } },
     },
     async function updateBotProfileRoute(request) {
-      return updateBotProfile(app.db, organizationIdOf(request), request.params.profileId, request.body);
+      const organizationId = organizationIdOf(request);
+      const checks = { configuredTools: app.configuredMcp.toolNames(organizationId) };
+      return updateBotProfile(app.db, organizationId, request.params.profileId, request.body, checks);
     },
   );
 

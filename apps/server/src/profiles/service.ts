@@ -72,6 +72,7 @@ async function checkReferences(
   db: Database,
   organizationId: string,
   fields: { sourceIds?: readonly string[] | undefined; tools?: readonly string[] | null | undefined },
+  configuredTools: readonly string[],
 ): Promise<void> {
   const issues: Array<{ path: string; message: string }> = [];
   if (fields.sourceIds && fields.sourceIds.length > 0) {
@@ -86,7 +87,7 @@ async function checkReferences(
     });
   }
   if (fields.tools && fields.tools.length > 0) {
-    const names = new Set(await toolNamesOf(db, organizationId));
+    const names = new Set([...(await toolNamesOf(db, organizationId)), ...configuredTools]);
     fields.tools.forEach((name, index) => {
       if (!names.has(name)) {
         issues.push({ path: `body.tools.${index}`, message: `No action or allowed MCP tool is named ${name}.` });
@@ -133,8 +134,18 @@ function settingsOf(fields: {
 }
 
 /** Makes a profile. */
-export async function createBotProfile(db: Database, organizationId: string, input: ProfileCreate): Promise<BotProfile> {
-  await checkReferences(db, organizationId, { sourceIds: input.knowledgeScope.sourceIds, tools: input.tools });
+/** What a profile may name besides the database's: the allowed tools of the configuration file's MCP servers. */
+export interface ProfileChecks {
+  configuredTools: readonly string[];
+}
+
+export async function createBotProfile(
+  db: Database,
+  organizationId: string,
+  input: ProfileCreate,
+  checks: ProfileChecks,
+): Promise<BotProfile> {
+  await checkReferences(db, organizationId, { sourceIds: input.knowledgeScope.sourceIds, tools: input.tools }, checks.configuredTools);
   const [row] = await namedUniquely(() =>
     db
       .insert(botProfiles)
@@ -157,6 +168,7 @@ export async function updateBotProfile(
   organizationId: string,
   profileId: string,
   update: ProfileUpdate,
+  checks: ProfileChecks,
 ): Promise<BotProfile> {
   const updated = await db.transaction(async (tx) => {
     const [row] = await tx.select().from(botProfiles).where(ofOrganization(organizationId, profileId)).for('update');
@@ -176,10 +188,12 @@ export async function updateBotProfile(
       tags: [...new Set(update.knowledgeScope?.tags ?? row.knowledgeScope.tags)],
       sourceIds: [...new Set(update.knowledgeScope?.sourceIds ?? row.knowledgeScope.sourceIds)],
     };
-    await checkReferences(tx as unknown as Database, organizationId, {
-      sourceIds: update.knowledgeScope?.sourceIds,
-      tools: update.tools,
-    });
+    await checkReferences(
+      tx as unknown as Database,
+      organizationId,
+      { sourceIds: update.knowledgeScope?.sourceIds, tools: update.tools },
+      checks.configuredTools,
+    );
     const [written] = await namedUniquely(() =>
       tx
         .update(botProfiles)

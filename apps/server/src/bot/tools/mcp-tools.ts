@@ -8,13 +8,23 @@ import type { Database } from '@parley/db';
 import { z } from 'zod';
 import { callMcpTool } from '../../actions/mcp-client.js';
 import { enabledMcpServers, mcpToolName } from '../../actions/mcp-servers.js';
+import type { ConfiguredMcp } from '../../actions/configured-mcp.js';
 import type { ActionRunner } from '../../actions/run-action.js';
 import { toolPause } from './pause.js';
 import { defineTool, ToolInputError, type BotTool } from './registry.js';
 
-/** The allowed tools of the organization's enabled MCP servers. */
-export async function mcpServerTools(db: Database, organizationId: string, runner: ActionRunner): Promise<BotTool[]> {
-  const servers = await enabledMcpServers(db, organizationId);
+/**
+ * The allowed tools of the organization's enabled MCP servers: its admins' (Streamable HTTP) and those the server's
+ * configuration file gives it (stdio programs), when `configured` is given.
+ */
+export async function mcpServerTools(
+  db: Database,
+  organizationId: string,
+  runner: ActionRunner,
+  configured?: ConfiguredMcp,
+): Promise<BotTool[]> {
+  const [stored, fromFile] = await Promise.all([enabledMcpServers(db, organizationId), configured?.serversFor(organizationId) ?? []]);
+  const servers = [...stored, ...fromFile];
   return servers.flatMap((server) =>
     server.tools.map((tool) => {
       const name = mcpToolName(server.name, tool.name);
