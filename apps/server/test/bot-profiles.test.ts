@@ -338,6 +338,52 @@ describe('bot profiles', () => {
     expect((await botRepliesOf(tenant, injected.conversationId))[0]!.profile).toEqual({ id: profile.id, name: 'Order lookups' });
   });
 
+  it('make a tool stricter for their bot, never looser, and name only tools they offer', async () => {
+    const tenant = await newTenant();
+    for (const body of [
+      action('lookup_order', 'GET', '/api/orders/{{order_number}}', 'Finds an order by its number.'),
+      { ...action('refund_order', 'POST', '/api/orders/{{order_number}}/refund', 'Refunds an order in full.'), policy: 'approve' },
+    ]) {
+      const created = await api('/api/bot/actions', tenant.adminToken, 'POST', body);
+      expect(created.status, JSON.stringify(await jsonOf(created.clone()))).toBe(201);
+    }
+    // A policy names a tool the profile offers.
+    const unknown = await api('/api/bot/profiles', tenant.adminToken, 'POST', { name: 'X', toolPolicies: { wipe_orders: 'approve' } });
+    expect(unknown.status).toBe(400);
+    expect(JSON.stringify(await jsonOf(unknown))).toContain('No action or allowed MCP tool is named wipe_orders.');
+    const notOffered = await api('/api/bot/profiles', tenant.adminToken, 'POST', {
+      name: 'Y',
+      tools: ['lookup_order'],
+      toolPolicies: { refund_order: 'confirm' },
+    });
+    expect(notOffered.status).toBe(400);
+    expect(JSON.stringify(await jsonOf(notOffered))).toContain('Add the tool to the profile’s tools first.');
+
+    // The lookup runs at once for the widget's own bot, and waits for the visitor's Confirm under the profile; the
+    // refund's own approval is stricter than the profile's confirm, so it stays.
+    const careful = await createProfile(tenant, { name: 'Careful', toolPolicies: { lookup_order: 'confirm', refund_order: 'confirm' } });
+    expect(careful.toolPolicies).toEqual({ lookup_order: 'confirm', refund_order: 'confirm' });
+    await patchWidgetBot(tenant, { profileId: careful.id });
+    shopRequests.length = 0;
+    const asked = await visitorAsks(tenant, 'Where is order 1001?', {
+      replies: [{ toolUse: { id: `toolu_${randomUUID().slice(0, 8)}`, name: 'lookup_order', input: { order_number: '1001' } } }],
+    });
+    expect(asked.reply.quickReplies).toEqual(['Confirm', 'Cancel']);
+    expect(asked.reply.action).toMatchObject({ policy: 'confirm', summary: 'lookup_order (order_number: 1001)' });
+    expect(shopRequests).toEqual([]);
+    const refund = await visitorAsks(tenant, 'Refund order 1001', {
+      replies: [{ toolUse: { id: `toolu_${randomUUID().slice(0, 8)}`, name: 'refund_order', input: { order_number: '1001' } } }],
+    });
+    expect(refund.reply.action).toMatchObject({ policy: 'approve' });
+    expect(shopRequests).toEqual([]);
+
+    // Changing the tool list checks the kept policies against it.
+    const dropped = await api(`/api/bot/profiles/${careful.id}`, tenant.adminToken, 'PATCH', { tools: ['refund_order'] });
+    expect(dropped.status).toBe(200);
+    const stale = await api(`/api/bot/profiles/${careful.id}`, tenant.adminToken, 'PATCH', { toolPolicies: { lookup_order: 'approve' } });
+    expect(stale.status).toBe(400);
+  });
+
   it('answer from the documents of their knowledge scope only', async () => {
     const tenant = await newTenant();
     const documents = [

@@ -47,6 +47,7 @@ function profile(id: string, name: string, overrides: Partial<BotProfile> = {}):
     turnTaking: null,
     knowledgeScope: { tags: [], sourceIds: [] },
     tools: null,
+    toolPolicies: {},
     usedBy: { widgetIds: [], teamIds: [] },
     createdAt: at,
     updatedAt: at,
@@ -165,6 +166,10 @@ describe('BotProfiles', () => {
     await tick(checkbox(form, 'Only the tools checked below'));
     await tick(checkbox(form, 'crm__find_customer'));
     await tick(checkbox(form, 'lookup_order'));
+    // Stricter policies are offered for the tools it may call only.
+    const policyOf = (tool: string) => form.querySelector<HTMLSelectElement>(`select[aria-label="Policy of ${tool}"]`);
+    expect(policyOf('refund_order')).toBeNull();
+    await type(policyOf('lookup_order')!, 'approve');
     await submit(form.querySelector('form')!);
 
     expect(server.writes()).toEqual([
@@ -183,6 +188,7 @@ describe('BotProfiles', () => {
           handoff: { afterRepliesWithoutSource: 3, afterNotHelpful: 4, onProviderFailure: true },
           knowledgeScope: { tags: ['billing', 'refunds'], sourceIds: [DOCS_SITE] },
           tools: ['lookup_order', 'crm__find_customer'],
+          toolPolicies: { lookup_order: 'approve' },
         },
       },
     ]);

@@ -206,6 +206,7 @@ const editedKeys = [
   'handoff',
   'knowledgeScope',
   'tools',
+  'toolPolicies',
 ] as const;
 
 /** What an edit changes of `saved`: only those fields are sent, so that a concurrent edit of another one is kept. */
@@ -309,7 +310,12 @@ export interface ProfileValues {
   handoff: { afterRepliesWithoutSource: number; afterNotHelpful: number; onProviderFailure: boolean };
   knowledgeScope: { tags: string[]; sourceIds: string[] };
   tools: string[] | null;
+  /** Stricter policies than the tools' own, for this bot. */
+  toolPolicies: Record<string, StricterPolicy>;
 }
+
+/** A policy a profile may set on a tool: the visitor confirms first, or an agent approves first. */
+type StricterPolicy = 'confirm' | 'approve';
 
 type ProfileField =
   | 'name'
@@ -327,7 +333,8 @@ type ProfileField =
   | 'knowledgeScope'
   | 'knowledgeScope.tags'
   | 'knowledgeScope.sourceIds'
-  | 'tools';
+  | 'tools'
+  | 'toolPolicies';
 const profileFields: readonly ProfileField[] = [
   'name',
   'description',
@@ -345,6 +352,7 @@ const profileFields: readonly ProfileField[] = [
   'knowledgeScope.tags',
   'knowledgeScope.sourceIds',
   'tools',
+  'toolPolicies',
 ];
 
 /** The handoff rules of a new profile: a new widget's bot's. */
@@ -358,7 +366,11 @@ function withListFields(failure: unknown): unknown {
   if (!ParleyError.isInstance(failure) || !failure.issues) return failure;
   return new ParleyError(failure.code, failure.message, {
     cause: failure,
-    issues: failure.issues.map((issue) => ({ ...issue, path: issue.path.replace(/(\.\d+)+$/, '') })),
+    // A policy's issue names its tool (`body.toolPolicies.lookup_order`): said on the policies.
+    issues: failure.issues.map((issue) => ({
+      ...issue,
+      path: issue.path.replace(/(\.\d+)+$/, '').replace(/^(body\.toolPolicies)\..+$/, '$1'),
+    })),
   });
 }
 
@@ -394,6 +406,7 @@ function ProfileForm({ initial, choices, submitLabel, busyLabel, onSubmit, onCan
   const [sourceIds, setSourceIds] = useState<string[]>(initial?.knowledgeScope.sourceIds ?? []);
   const [allTools, setAllTools] = useState(initial ? initial.tools === null : true);
   const [tools, setTools] = useState<string[]>(initial?.tools ?? []);
+  const [policies, setPolicies] = useState<Record<string, StricterPolicy>>(initial?.toolPolicies ?? {});
   const form = useEditForm(profileFields, [], 'name');
   const { invalid, error: fieldError, hint } = form;
   const id = useId();
@@ -406,6 +419,7 @@ function ProfileForm({ initial, choices, submitLabel, busyLabel, onSubmit, onCan
       .map((sourceId) => ({ id: sourceId, url: '' })),
   ];
   const toolNames = [...choices.tools, ...tools.filter((tool) => !choices.tools.includes(tool))];
+  const offeredTools = allTools ? toolNames : toolNames.filter((tool) => tools.includes(tool));
 
   async function submit(event: Event) {
     event.preventDefault();
@@ -427,6 +441,8 @@ function ProfileForm({ initial, choices, submitLabel, busyLabel, onSubmit, onCan
       // In the order offered, as the checkboxes show them.
       knowledgeScope: { tags: tagsOf(tags), sourceIds: websites.map((site) => site.id).filter((siteId) => sourceIds.includes(siteId)) },
       tools: allTools ? null : toolNames.filter((tool) => tools.includes(tool)),
+      // Only for the tools it may call, in the order shown.
+      toolPolicies: Object.fromEntries(offeredTools.flatMap((tool) => (policies[tool] ? [[tool, policies[tool]]] : []))),
     };
     await form.save(async () => {
       try {
@@ -638,6 +654,31 @@ function ProfileForm({ initial, choices, submitLabel, busyLabel, onSubmit, onCan
         <p class="hint">Whichever it is, the bot’s own tools (handing over, for one) are always there.</p>
       </fieldset>
       {fieldError('tools')}
+      {offeredTools.length > 0 && (
+        <fieldset class="member-choices" {...invalid('toolPolicies')}>
+          <legend>Stricter policies</legend>
+          <p class="hint">For this bot only. A tool that already waits for more keeps its own policy: a profile never loosens one.</p>
+          {offeredTools.map((tool) => (
+            <label key={tool} class="field">
+              <code>{tool}</code>
+              <select
+                aria-label={`Policy of ${tool}`}
+                value={policies[tool] ?? ''}
+                onChange={(event) => {
+                  const chosen = event.currentTarget.value;
+                  const { [tool]: _dropped, ...rest } = policies;
+                  setPolicies(chosen === 'confirm' || chosen === 'approve' ? { ...rest, [tool]: chosen } : rest);
+                }}
+              >
+                <option value="">Its own policy</option>
+                <option value="confirm">The visitor confirms first</option>
+                <option value="approve">An agent approves first</option>
+              </select>
+            </label>
+          ))}
+          {fieldError('toolPolicies')}
+        </fieldset>
+      )}
       <FormFooter form={form} submitLabel={submitLabel} busyLabel={busyLabel} onCancel={onCancel} />
     </form>
   );

@@ -60,6 +60,7 @@ import {
 import { chooseByModel, chooseByWords, triageCandidates } from './triage.js';
 import { formatKnowledgeBlock, TurnSources } from './turn-sources.js';
 import type { ConfiguredMcp } from '../actions/configured-mcp.js';
+import { withProfilePolicy } from './tools/pause.js';
 
 /** How much history is loaded before trimming to the token budget. */
 const HISTORY_MESSAGES = 100;
@@ -331,7 +332,12 @@ export async function runClaimedTurn(deps: TurnDependencies, turn: ClaimedTurn):
             mcpServerTools(db, claimed.organizationId, deps.actions, deps.configuredMcp),
           ])
             // Only what the profile allows is offered; a call of anything else is refused as unknown.
-            .then(([actions, mcp]) => [...actions, ...mcp].filter((tool) => bot.tools === null || bot.tools.includes(tool.name)))
+            .then(([actions, mcp]) =>
+              [...actions, ...mcp]
+                .filter((tool) => bot.tools === null || bot.tools.includes(tool.name))
+                // The profile's policies, where stricter than the tools' own.
+                .map((tool) => withProfilePolicy(tool, bot.toolPolicies[tool.name])),
+            )
             .catch((error: unknown) => {
               // A call this turn resumes needs its action: the turn fails (and closes the call) rather than
               // report the action gone.

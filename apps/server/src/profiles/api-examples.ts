@@ -30,15 +30,20 @@ export const botProfileCreatedExample = {
   turnTaking: null,
   knowledgeScope: { tags: ['billing', 'refunds'], sourceIds: [] },
   tools: null,
+  toolPolicies: {},
   usedBy: { widgetIds: [], teamIds: [] },
   createdAt: '2026-11-30T09:00:00.000Z',
   updatedAt: '2026-11-30T09:00:00.000Z',
 } satisfies BotProfile;
 
-/** Body of `PATCH /api/bot/profiles/:profileId`: the order lookup action only (no other action or MCP tool), on a larger model. */
+/**
+ * Body of `PATCH /api/bot/profiles/:profileId`: the order lookup action only (no other action or MCP tool), which this
+ * bot asks the visitor to confirm first, on a larger model.
+ */
 export const botProfileUpdateExample = {
   model: 'claude-sonnet-5',
   tools: ['lookup_order'],
+  toolPolicies: { lookup_order: 'confirm' },
 } satisfies BotProfileUpdate;
 
 /** Answer of `PATCH /api/bot/profiles/:profileId`: the profile after {@link botProfileUpdateExample}, chosen by a team. */
@@ -46,6 +51,7 @@ export const botProfileUpdatedExample = {
   ...botProfileCreatedExample,
   model: 'claude-sonnet-5',
   tools: ['lookup_order'],
+  toolPolicies: { lookup_order: 'confirm' },
   usedBy: { widgetIds: [], teamIds: ['5c4d3e2f-1a0b-4c9d-8e7f-6a5b4c3d2e1f'] },
   updatedAt: '2026-11-30T09:30:00.000Z',
 } satisfies BotProfile;

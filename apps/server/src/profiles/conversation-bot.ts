@@ -23,6 +23,8 @@ export interface ConversationBot {
   knowledgeScope: BotProfileKnowledgeScope | null;
   /** The actions and MCP tools it may call, by name; null: every enabled one. */
   tools: readonly string[] | null;
+  /** Policies stricter than the tools' own, by tool name (the stricter of the two applies). */
+  toolPolicies: Readonly<Record<string, 'confirm' | 'approve'>>;
 }
 
 /** The widget's fields that choose the bot. */
@@ -53,7 +55,7 @@ export async function conversationBot(
       ? [conversation.botProfileId, 'triage' as const]
       : [widget.botProfileId, 'widget' as const];
   const [row] = profileId ? await db.select().from(botProfiles).where(eq(botProfiles.id, profileId)) : [];
-  if (!row) return { config: own, profile: null, chosenBy: null, botName: null, knowledgeScope: null, tools: null };
+  if (!row) return { config: own, profile: null, chosenBy: null, botName: null, knowledgeScope: null, tools: null, toolPolicies: {} };
   const { botName, ...settings } = profileSettingsSchema.parse(row.settings);
   return {
     config: { ...settings, enabled: own.enabled, triageProfileIds: own.triageProfileIds },
@@ -62,5 +64,6 @@ export async function conversationBot(
     botName,
     knowledgeScope: row.knowledgeScope,
     tools: row.tools,
+    toolPolicies: row.toolPolicies,
   };
 }

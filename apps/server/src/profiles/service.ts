@@ -32,6 +32,7 @@ function toBotProfile(row: ProfileRow, usedBy: BotProfile['usedBy']): BotProfile
     turnTaking: settings.turnTaking ?? null,
     knowledgeScope: { tags: row.knowledgeScope.tags, sourceIds: row.knowledgeScope.sourceIds },
     tools: row.tools,
+    toolPolicies: row.toolPolicies,
     usedBy,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
@@ -71,7 +72,13 @@ async function usedByOf(db: Database, profileId: string): Promise<BotProfile['us
 async function checkReferences(
   db: Database,
   organizationId: string,
-  fields: { sourceIds?: readonly string[] | undefined; tools?: readonly string[] | null | undefined },
+  fields: {
+    sourceIds?: readonly string[] | undefined;
+    tools?: readonly string[] | null | undefined;
+    toolPolicies?: Readonly<Record<string, string>> | undefined;
+    /** The stored tool list, when `tools` is not being changed. */
+    keptTools?: readonly string[] | null | undefined;
+  },
   configuredTools: readonly string[],
 ): Promise<void> {
   const issues: Array<{ path: string; message: string }> = [];
@@ -86,13 +93,22 @@ async function checkReferences(
       }
     });
   }
-  if (fields.tools && fields.tools.length > 0) {
+  const policed = Object.keys(fields.toolPolicies ?? {});
+  if ((fields.tools && fields.tools.length > 0) || policed.length > 0) {
     const names = new Set([...(await toolNamesOf(db, organizationId)), ...configuredTools]);
-    fields.tools.forEach((name, index) => {
+    fields.tools?.forEach((name, index) => {
       if (!names.has(name)) {
         issues.push({ path: `body.tools.${index}`, message: `No action or allowed MCP tool is named ${name}.` });
       }
     });
+    // A policy for a tool the bot can't call would say nothing: the tool must exist and be in the profile's list.
+    const offered = fields.tools !== undefined ? fields.tools : fields.keptTools;
+    for (const name of policed) {
+      if (!names.has(name)) issues.push({ path: `body.toolPolicies.${name}`, message: `No action or allowed MCP tool is named ${name}.` });
+      else if (offered && !offered.includes(name)) {
+        issues.push({ path: `body.toolPolicies.${name}`, message: 'Add the tool to the profile’s tools first.' });
+      }
+    }
   }
   if (issues.length > 0) throw new ParleyError('invalid_payload', undefined, { issues });
 }
@@ -145,7 +161,12 @@ export async function createBotProfile(
   input: ProfileCreate,
   checks: ProfileChecks,
 ): Promise<BotProfile> {
-  await checkReferences(db, organizationId, { sourceIds: input.knowledgeScope.sourceIds, tools: input.tools }, checks.configuredTools);
+  await checkReferences(
+    db,
+    organizationId,
+    { sourceIds: input.knowledgeScope.sourceIds, tools: input.tools, toolPolicies: input.toolPolicies },
+    checks.configuredTools,
+  );
   const [row] = await namedUniquely(() =>
     db
       .insert(botProfiles)
@@ -156,6 +177,7 @@ export async function createBotProfile(
         settings: settingsOf(input),
         knowledgeScope: { tags: [...new Set(input.knowledgeScope.tags)], sourceIds: [...new Set(input.knowledgeScope.sourceIds)] },
         tools: input.tools,
+        toolPolicies: input.toolPolicies,
       })
       .returning(),
   );
@@ -191,7 +213,13 @@ export async function updateBotProfile(
     await checkReferences(
       tx as unknown as Database,
       organizationId,
-      { sourceIds: update.knowledgeScope?.sourceIds, tools: update.tools },
+      {
+        sourceIds: update.knowledgeScope?.sourceIds,
+        tools: update.tools,
+        // Checked against the tools it will have: the new list, or the kept one.
+        toolPolicies: update.toolPolicies,
+        keptTools: update.tools === undefined ? row.tools : undefined,
+      },
       checks.configuredTools,
     );
     const [written] = await namedUniquely(() =>
@@ -201,6 +229,7 @@ export async function updateBotProfile(
           ...(update.name !== undefined ? { name: update.name } : {}),
           ...(update.description !== undefined ? { description: update.description } : {}),
           ...(update.tools !== undefined ? { tools: update.tools } : {}),
+          ...(update.toolPolicies !== undefined ? { toolPolicies: update.toolPolicies } : {}),
           settings,
           knowledgeScope,
           updatedAt: new Date(),

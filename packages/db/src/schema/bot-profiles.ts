@@ -35,6 +35,11 @@ export const botProfiles = pgTable(
      * bot's own tools (handoff, search, contact, quick replies) are always there.
      */
     tools: text().array(),
+    /**
+     * Policies stricter than a tool's own for this profile's bot (`confirm`, `approve`), by tool name; the stricter of
+     * the two applies, so a tool made stricter later stays so.
+     */
+    toolPolicies: jsonb().$type<Record<string, 'confirm' | 'approve'>>().notNull().default({}),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },

@@ -70,6 +70,11 @@ export const botProfileSchema = z.object({
   knowledgeScope: z.object({ tags: z.array(z.string()), sourceIds: z.array(z.string()) }),
   /** The actions and MCP tools it may call, by name; null: every enabled one. The bot's own tools are always there. */
   tools: z.array(z.string()).nullable(),
+  /**
+   * Stricter policies for this profile's bot, by tool name: `confirm` (the visitor confirms) or `approve` (an agent
+   * approves). The stricter of this and the tool's own applies: a profile never loosens a tool.
+   */
+  toolPolicies: z.record(z.string(), z.enum(['confirm', 'approve'])),
   /** The widgets and teams that chose it. */
   usedBy: z.object({ widgetIds: z.array(z.string()), teamIds: z.array(z.string()) }),
   createdAt: z.string(),
@@ -97,6 +102,9 @@ const profileFields = {
     .max(BOT_PROFILE_LIMITS.tools)
     .transform((names) => [...new Set(names)])
     .nullable(),
+  toolPolicies: z
+    .record(botToolNameSchema, z.enum(['confirm', 'approve']))
+    .refine((policies) => Object.keys(policies).length <= BOT_PROFILE_LIMITS.tools, `At most ${BOT_PROFILE_LIMITS.tools} policies.`),
 };
 
 /** Body of `POST /api/bot/profiles` (admins): a name; every other field has the default a new widget's bot has. */
@@ -113,6 +121,7 @@ export const botProfileCreateSchema = z.strictObject({
   turnTaking: profileFields.turnTaking.default(null),
   knowledgeScope: botProfileKnowledgeScopeSchema.strict().default({ tags: [], sourceIds: [] }),
   tools: profileFields.tools.default(null),
+  toolPolicies: profileFields.toolPolicies.default({}),
 });
 /** Body of `POST /api/bot/profiles`, as a client writes it. */
 export type BotProfileCreate = z.input<typeof botProfileCreateSchema>;
@@ -132,6 +141,7 @@ export const botProfileUpdateSchema = z
     turnTaking: profileFields.turnTaking.optional(),
     knowledgeScope: botProfileKnowledgeScopeSchema.partial().strict().optional(),
     tools: profileFields.tools.optional(),
+    toolPolicies: profileFields.toolPolicies.optional(),
   })
   .refine((update) => Object.values(update).some((value) => value !== undefined), 'Nothing to update.');
 /** Body of `PATCH /api/bot/profiles/:profileId`, as a client writes it. */

@@ -5,7 +5,7 @@
  * @module
  */
 import { renderText } from '../../actions/template.js';
-import type { ToolPause } from './registry.js';
+import type { BotTool, ToolPause } from './registry.js';
 
 /** What a source says about one of its tools that waits. */
 export interface PauseSettings {
@@ -30,5 +30,32 @@ export function toolPause(settings: PauseSettings): ToolPause {
     },
     teamId: settings.policy === 'approve' ? settings.teamId : null,
     timeoutSeconds: settings.timeoutSeconds,
+  };
+}
+
+/** How strict each policy is: a profile may only move a tool up this scale. */
+const STRICTNESS = { auto: 0, confirm: 1, approve: 2 } as const;
+/** The decision timeout of a pause a tool gets from a profile only (its source's default). */
+const DEFAULT_TIMEOUT_SECONDS = 900;
+
+/**
+ * `tool` under a bot profile's `policy` for it: the stricter of that and the tool's own (a profile never loosens a
+ * tool, and a tool made stricter later stays so). A pause the tool gets from the profile only keeps the tool's summary
+ * when it has one, else says its name and inputs; any agent approves, within the default timeout. Only external tools
+ * (actions, MCP tools) take policies.
+ */
+export function withProfilePolicy(tool: BotTool, policy: 'confirm' | 'approve' | undefined): BotTool {
+  if (!policy || tool.kind !== 'external' || STRICTNESS[policy] <= STRICTNESS[tool.policy ?? 'auto']) return tool;
+  const summary =
+    tool.pause?.summary ?? toolPause({ policy, name: tool.name, confirmationText: '', teamId: null, timeoutSeconds: 0 }).summary;
+  return {
+    ...tool,
+    policy,
+    pause: {
+      policy,
+      summary,
+      teamId: policy === 'approve' ? (tool.pause?.teamId ?? null) : null,
+      timeoutSeconds: tool.pause?.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS,
+    },
   };
 }

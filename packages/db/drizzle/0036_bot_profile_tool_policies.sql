@@ -1,0 +1,1 @@
+ALTER TABLE "bot_profiles" ADD COLUMN "tool_policies" jsonb DEFAULT '{}'::jsonb NOT NULL;
