@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { conversations } from '@parley/db';
+import { conversations, mcpServers } from '@parley/db';
 import { evalReportSchema, evalRunListSchema, evalRunSchema, type Ack, type Message, type MessageSent } from '@parley/protocol';
 import { eq } from 'drizzle-orm';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -239,6 +239,23 @@ describe('parley eval on an organization', () => {
     expect(imported.status).toBe(200);
     const profile = await apiRequest(server, '/api/bot/profiles', shop.adminToken, 'POST', { name: 'Paddles', botName: 'Pat' });
     expect(profile.status).toBe(201);
+    // An MCP server whose tool the admin allowed (its address never reached: the eval answers for it).
+    await server.db.db.insert(mcpServers).values({
+      organizationId: shop.organization.id,
+      name: 'crm',
+      url: 'https://crm.invalid/mcp',
+      tools: [
+        {
+          name: 'find_customer',
+          description: 'Finds a customer by id: name and plan.',
+          inputSchema: {
+            type: 'object',
+            properties: { customer_id: { type: 'string', pattern: '^C[0-9]{4}$' } },
+            required: ['customer_id'],
+          },
+        },
+      ],
+    });
 
     const sandbox = await copiedSandbox(server.db.db, shop.organization.id);
     const env = { PARLEY_DATA_DIR: tempFolder() };
@@ -246,18 +263,20 @@ describe('parley eval on an organization', () => {
     try {
       const scenarios = await loadScenariosFrom(
         [
-          'name: Paddle warranty',
-          'messages: [Is there a warranty on paddles?]',
-          'expect:',
-          '  cites: [warranty.md]',
-          '  handoff: false',
+          '- name: Paddle warranty',
+          '  messages: [Is there a warranty on paddles?]',
+          '  expect: { cites: [warranty.md], handoff: false }',
+          '- name: Customer lookup',
+          '  messages: [Please find customer C1234]',
+          '  tools: { crm__find_customer: { respond: { name: Ada Lovelace, plan: Pro } } }',
+          '  expect: { calls: [{ tool: crm__find_customer, input: { customer_id: C1234 } }], contains: [Ada Lovelace] }',
         ].join('\n'),
       );
       report = await runEval({ scenarios, runs: 1, profile: 'paddles', sandbox, env, secret, modelName: 'offline', judge: null });
     } finally {
       await sandbox.handle.close();
     }
-    expect(report.scenarios[0]!.runs[0]!.failures).toEqual([]);
+    expect(report.scenarios.map((scenario) => scenario.runs[0]!.failures)).toEqual([[], []]);
     const bot = report.scenarios[0]!.runs[0]!.transcript.messages.find((message) => message.author === 'bot')!;
     expect(bot.profile).toBe('Paddles');
     expect(bot.citations).toEqual([expect.objectContaining({ title: 'Warranty', sourceKey: 'warranty.md' })]);
@@ -266,7 +285,7 @@ describe('parley eval on an organization', () => {
 
     const id = await storeEvalRun(server.db.db, shop.organization.id, report);
     const list = evalRunListSchema.parse(await jsonOf(await apiRequest(server, '/api/bot/eval-runs', shop.adminToken)));
-    expect(list.runs).toEqual([expect.objectContaining({ id, profile: 'paddles', passed: true, scenarioCount: 1, passedCount: 1 })]);
+    expect(list.runs).toEqual([expect.objectContaining({ id, profile: 'paddles', passed: true, scenarioCount: 2, passedCount: 2 })]);
     const stored = evalRunSchema.parse(await jsonOf(await apiRequest(server, `/api/bot/eval-runs/${id}`, shop.adminToken)));
     expect(stored.scenarios[0]!.runs[0]!.transcript.messages[0]).toEqual({ author: 'visitor', text: 'Is there a warranty on paddles?' });
     // Transcripts are the admins': an agent is refused, and another organization finds nothing.

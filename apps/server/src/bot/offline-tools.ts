@@ -90,12 +90,9 @@ export function toolResultAnswer(
     failed: true,
   });
   if (result.is_error) return failed(null);
-  let output: unknown;
-  try {
-    output = JSON.parse(result.content);
-  } catch {
-    output = result.content;
-  }
+  let output: unknown = parseJson(result.content);
+  // An MCP tool's text is often JSON itself.
+  if (typeof output === 'string') output = parseJson(output);
   if (isHttpResult(output)) {
     if (output.status >= 400) return failed(messageOf(output.data));
     output = output.data;
@@ -108,6 +105,15 @@ export function toolResultAnswer(
     .slice(0, MAX_FIELDS)
     .map(([key, value]) => `- ${label(key)}: ${formatValue(value)}`);
   return { text: [phrases.toolResult, ...lines].join('\n'), failed: false };
+}
+
+/** `text` parsed as JSON, or `text` itself when it is not JSON. */
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
 }
 
 function isHttpResult(output: unknown): output is { status: number; data: unknown } {

@@ -90,7 +90,7 @@ export function evalEnvironment(env: Record<string, string | undefined>, dataDir
     PARLEY_EMBEDDINGS_URL: undefined,
     PARLEY_EMBEDDINGS_MODEL: undefined,
     PARLEY_EMBEDDINGS_DIMENSIONS: undefined,
-    // MCP tools can't be mocked yet: the configuration file's programs are not started in an eval.
+    // The configuration file's programs are not started in an eval (their tools are not offered).
     PARLEY_MCP_CONFIG: undefined,
     PARLEY_DATA_DIR: dataDir,
     PARLEY_PUBLIC_URL: undefined,
@@ -172,20 +172,30 @@ export async function runEval(options: RunEvalOptions): Promise<EvalReport> {
 }
 
 /**
- * Points every HTTP action of the sandbox at the mock endpoint and turns its MCP servers off: a scenario never reaches
- * the site's own systems (MCP tools can't be mocked yet, so they are not offered in an eval).
+ * Points every HTTP action and MCP server of the sandbox at the mock endpoint (without their headers and secrets): a
+ * scenario never reaches the site's own systems. The MCP servers keep the tools their admins allowed.
  */
 async function isolateTools(db: Database, organizationId: string, mocks: ToolMocks) {
   const actions = await db
     .select({ id: botActions.id, name: botActions.name })
     .from(botActions)
     .where(eq(botActions.organizationId, organizationId));
-  for (const action of actions)
+  for (const action of actions) {
     await db
       .update(botActions)
-      .set({ url: mocks.urlOf(action.name) })
+      .set({ url: mocks.urlOf(action.name), headers: {}, secrets: {} })
       .where(eq(botActions.id, action.id));
-  await db.update(mcpServers).set({ enabled: false }).where(eq(mcpServers.organizationId, organizationId));
+  }
+  const servers = await db
+    .select({ id: mcpServers.id, name: mcpServers.name })
+    .from(mcpServers)
+    .where(eq(mcpServers.organizationId, organizationId));
+  for (const server of servers) {
+    await db
+      .update(mcpServers)
+      .set({ url: mocks.mcpUrlOf(server.name), headers: {}, secrets: {} })
+      .where(eq(mcpServers.id, server.id));
+  }
 }
 
 /** An owner of the sandbox's organization, who decides the calls that wait for an agent's approval. */
