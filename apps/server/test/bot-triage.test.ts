@@ -171,7 +171,7 @@ describe('triage offline', () => {
     expect(await profilesOfReplies(offline, tenant.adminToken, greeting.conversationId)).toEqual([null, null]);
   });
 
-  it("refuses another organization's profile in the list, naming the entry, and changes nothing", async () => {
+  it("refuses another organization's profile in the list, naming each entry, and changes nothing", async () => {
     const { tenant, billing } = await triagingShop(offline);
     const other = await createTenantWithAdmin(offline);
     const response = await apiRequest(offline, `/api/widgets/${other.widget.id}`, other.adminToken, 'PATCH', {
@@ -180,7 +180,8 @@ describe('triage offline', () => {
     expect(response.status).toBe(400);
     const error = ((await jsonOf(response)) as { error: { code: string; issues: Array<{ path: string }> } }).error;
     expect(error.code).toBe('invalid_payload');
-    expect(error.issues.map((issue) => issue.path)).toEqual(['body.bot.triageProfileIds.0']);
+    // Every entry that is not the organization's is named: an unknown id, and another organization's profile.
+    expect(error.issues.map((issue) => issue.path)).toEqual(['body.bot.triageProfileIds.0', 'body.bot.triageProfileIds.1']);
     const widgets = (await jsonOf(await apiRequest(offline, '/api/widgets', other.adminToken, 'GET'))) as { widgets: WidgetAdmin[] };
     expect(widgets.widgets[0]!.bot.triageProfileIds).toEqual([]);
     expect(tenant.widget.id).not.toBe(other.widget.id);

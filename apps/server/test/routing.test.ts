@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { conversationEvents, conversations, memberships, organizations } from '@parley/db';
 import type { Ack, MessageSent } from '@parley/protocol';
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Socket } from 'socket.io-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createAgent } from '../src/seed/accounts.js';
@@ -131,7 +131,12 @@ describe('routing', () => {
     await goOnline(agents[0]!);
     const id = await queueConversation(widgetKey);
     await assigneeOf(id);
-    const events = await server.db.db.select().from(conversationEvents).where(eq(conversationEvents.conversationId, id));
+    // In the order they happened (Postgres returns rows in any order without one).
+    const events = await server.db.db
+      .select()
+      .from(conversationEvents)
+      .where(eq(conversationEvents.conversationId, id))
+      .orderBy(asc(conversationEvents.id));
     expect(events.map((event) => event.type)).toEqual(['created', 'status_changed', 'assigned']);
   });
 

@@ -255,7 +255,23 @@ export async function checkProfileOf(
   profileId: string | null | undefined,
   path: string,
 ): Promise<void> {
-  if (!profileId) return;
-  const [row] = await db.select({ id: botProfiles.id }).from(botProfiles).where(ofOrganization(organizationId, profileId));
-  if (!row) throw new ParleyError('invalid_payload', undefined, { issues: [{ path, message: 'No bot profile has this id.' }] });
+  if (profileId) await checkProfilesOf(db, organizationId, [profileId], () => path);
+}
+
+/** Refuses the ids of `profileIds` that are not the organization's, in one query, each named by `pathOf` its index. */
+export async function checkProfilesOf(
+  db: Database,
+  organizationId: string,
+  profileIds: readonly string[],
+  pathOf: (index: number) => string,
+): Promise<void> {
+  if (profileIds.length === 0) return;
+  const found = await db
+    .select({ id: botProfiles.id })
+    .from(botProfiles)
+    .where(and(eq(botProfiles.organizationId, organizationId), inArray(botProfiles.id, [...profileIds])));
+  const issues = profileIds.flatMap((id, index) =>
+    found.some((row) => row.id === id) ? [] : [{ path: pathOf(index), message: 'No bot profile has this id.' }],
+  );
+  if (issues.length > 0) throw new ParleyError('invalid_payload', undefined, { issues });
 }

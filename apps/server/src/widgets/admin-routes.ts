@@ -21,7 +21,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { isSupportedCountry } from 'libphonenumber-js';
 import type { z } from 'zod';
 import { organizationIdOf, requireAdmin } from '../auth/caller.js';
-import { checkProfileOf } from '../profiles/service.js';
+import { checkProfileOf, checkProfilesOf } from '../profiles/service.js';
 import { widgetAdminListExample, widgetAdminUpdatedExample, widgetAdminUpdateExample } from './api-examples.js';
 import { botConfigSchema, type ReplyTiming } from './bot-config.js';
 import { routingConfigSchema } from './routing-config.js';
@@ -152,9 +152,12 @@ export async function updateAdminWidget(
         await checkProfileOf(tx as unknown as Database, organizationId, profileId, 'body.bot.profileId');
         changes.botProfileId = profileId;
       }
-      for (const [index, id] of (fields.triageProfileIds ?? []).entries()) {
-        await checkProfileOf(tx as unknown as Database, organizationId, id, `body.bot.triageProfileIds.${index}`);
-      }
+      await checkProfilesOf(
+        tx as unknown as Database,
+        organizationId,
+        fields.triageProfileIds ?? [],
+        (index) => `body.bot.triageProfileIds.${index}`,
+      );
       const stored = isRecord(row.bot) ? row.bot : {};
       const merged = {
         ...stored,
