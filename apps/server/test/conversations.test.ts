@@ -121,7 +121,12 @@ describe('a live visitor ↔ agent chat', () => {
     expect(new Set(sent.map((ack) => ack.id)).size).toBe(1);
     // After the first message and the queue place.
     expect(sent[0]!.seq).toBe(3);
-    const rows = await server.db.db.select().from(messages).where(eq(messages.conversationId, sent[0]!.conversationId));
+    // In seq order (Postgres returns rows in any order without one).
+    const rows = await server.db.db
+      .select()
+      .from(messages)
+      .where(eq(messages.conversationId, sent[0]!.conversationId))
+      .orderBy(asc(messages.seq));
     expect(rows.map((row) => row.authorKind)).toEqual(['visitor', 'system', 'visitor']);
     const [conversation] = await server.db.db.select().from(conversations).where(eq(conversations.id, sent[0]!.conversationId));
     expect(conversation!.lastSeq).toBe(3);

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,7 +8,7 @@ import { evalReportSchema, evalRunListSchema, evalRunSchema, type Ack, type Mess
 import { eq } from 'drizzle-orm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.js';
-import { runEvalCommand } from '../src/evals/command.js';
+import { collectScenarioFiles, runEvalCommand } from '../src/evals/command.js';
 import { runEval } from '../src/evals/run-eval.js';
 import { storeEvalRun } from '../src/evals/runs.js';
 import { copiedSandbox, demoSandbox } from '../src/evals/sandbox.js';
@@ -168,6 +169,77 @@ describe('parley eval with Claude (recorded, then replayed offline)', () => {
     const longer = await replay([{ ...scenario!, messages: ['Where is my order 1001?', 'And when does it arrive?'] }]);
     expect(longer.passed).toBe(false);
     expect(longer.scenarios[0]!.runs[0]!.failures.join('\n')).toMatch(/has 2 model call\(s\) and the bot asked for more: record it again/);
+  });
+});
+
+/** A scripted Claude reply that calls `name`. */
+const toolUse = (name: string, input: unknown) => ({ toolUse: { id: `toolu_${randomUUID().slice(0, 8)}`, name, input } });
+
+describe('the demo suite, recorded with Claude and replayed offline', () => {
+  it('passes every scenario of the demo suite from its recordings, without a key or a network', async () => {
+    const scenarios = await loadScenarios(await collectScenarioFiles([demoEvals]));
+    // What Claude answers in each scenario, in the suite's order (help-center.yaml, then orders.yaml). The person asked
+    // for is a rule: no model call.
+    const script: Record<string, Parameters<ReturnType<typeof mockAnthropic>['reply']>> = {
+      'Returns window': [{ text: ['You can return unused items within 30 days of delivery [1].'] }],
+      'Shipping to Canada': [{ text: ['Yes, we ship to Canada [1].'] }],
+      'An off-topic question gets no made-up answer': [{ text: ['I can only help with Harbor & Pine orders and gear.'] }],
+      'Asking for a person hands off': [],
+      'Where is my order': [toolUse('lookup_order', { order_number: '1001' }), { text: ['Order 1001 has shipped with UPS.'] }],
+      "An order that doesn't exist": [toolUse('lookup_order', { order_number: '4242' }), { text: ['I could not find order 4242.'] }],
+      "A refund waits for an agent's approval, then runs": [
+        toolUse('refund_order', { order_number: '1001', amount: 20 }),
+        { text: ['Your refund is done: RF-1001-2000.'] },
+      ],
+      'A rejected refund is not made': [
+        toolUse('refund_order', { order_number: '1001', amount: 20 }),
+        { text: ['Sorry, the refund was not approved.'] },
+      ],
+    };
+    expect(Object.keys(script).toSorted()).toEqual(scenarios.map((scenario) => scenario.name).toSorted());
+    const recordings = tempFolder();
+    const anthropic = mockAnthropic();
+    anthropic.listen();
+    const withKey = { ANTHROPIC_API_KEY: 'sk-ant-test', PARLEY_BOT_MAX_RETRIES: '0', PARLEY_DATA_DIR: tempFolder() };
+    let sandbox = await demoSandbox(secret);
+    try {
+      for (const scenario of scenarios) anthropic.reply(...script[scenario.name]!);
+      const recorded = await runEvalCommand({
+        config: loadConfig(withKey),
+        env: withKey,
+        secret,
+        sandbox,
+        scenarios,
+        options: { runs: 1, profile: null, record: recordings },
+        print: () => {},
+      });
+      expect(
+        recorded.scenarios.filter((scenario) => !scenario.passed).map((scenario) => [scenario.name, scenario.runs[0]!.failures]),
+      ).toEqual([]);
+      expect(anthropic.queue).toEqual([]);
+    } finally {
+      await sandbox.handle.close();
+      anthropic.close();
+    }
+
+    const offline = { PARLEY_DATA_DIR: tempFolder() };
+    sandbox = await demoSandbox(secret);
+    try {
+      const replayed = await runEvalCommand({
+        config: loadConfig(offline),
+        env: offline,
+        secret,
+        sandbox,
+        scenarios,
+        options: { runs: 2, profile: null, replay: recordings },
+        print: () => {},
+      });
+      expect(replayed.model).toBe('replay');
+      expect(replayed.scenarios.filter((scenario) => !scenario.passed).map((scenario) => scenario.name)).toEqual([]);
+      expect(replayed.scenarios).toHaveLength(8);
+    } finally {
+      await sandbox.handle.close();
+    }
   });
 });
 
