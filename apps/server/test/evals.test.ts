@@ -8,7 +8,7 @@ import { evalReportSchema, evalRunListSchema, evalRunSchema, type Ack, type Mess
 import { eq } from 'drizzle-orm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.js';
-import { collectScenarioFiles, runEvalCommand } from '../src/evals/command.js';
+import { collectScenarioFiles, runEvalCommand, type EvalCommandOptions } from '../src/evals/command.js';
 import { runEval } from '../src/evals/run-eval.js';
 import { storeEvalRun } from '../src/evals/runs.js';
 import { copiedSandbox, demoSandbox } from '../src/evals/sandbox.js';
@@ -33,6 +33,16 @@ async function loadScenariosFrom(yaml: string): Promise<Scenario[]> {
   const file = join(tempFolder(), 'scenario.yaml');
   writeFileSync(file, yaml);
   return loadScenarios([file]);
+}
+
+/** `parley eval` of `scenarios` on a fresh demo sandbox, configured from `env` as the command would be. */
+async function evalOnDemo(env: Record<string, string>, scenarios: readonly Scenario[], options: EvalCommandOptions) {
+  const sandbox = await demoSandbox(secret);
+  try {
+    return await runEvalCommand({ config: loadConfig(env), env, secret, sandbox, scenarios, options, print: () => {} });
+  } finally {
+    await sandbox.handle.close();
+  }
 }
 
 afterAll(() => {
@@ -110,25 +120,12 @@ describe('parley eval with Claude (recorded, then replayed offline)', () => {
         { text: ['Let me look that up.'], toolUse: { id: 'toolu_eval1', name: 'lookup_order', input: { order_number: '1001' } } },
         { text: ['Order 1001 has ', 'shipped with UPS; it should arrive by December 2.'] },
       );
-      const sandbox = await demoSandbox(secret);
-      try {
-        const recorded = await runEvalCommand({
-          config: loadConfig(withKey),
-          env: withKey,
-          secret,
-          sandbox,
-          scenarios: [scenario!],
-          options: { runs: 1, profile: null, record: recordings },
-          print: () => {},
-        });
-        expect(recorded.model).toBe('claude');
-        expect(recorded.scenarios[0]!.runs[0]!.failures).toEqual([]);
-        // Claude was offered the demo's actions and read the mocked tool's answer, never the shop's endpoint.
-        expect((anthropic.requests[0]!.tools as Array<{ name: string }>).map((tool) => tool.name)).toContain('lookup_order');
-        expect(JSON.stringify(anthropic.requests[1]!.messages)).toContain('2026-12-02');
-      } finally {
-        await sandbox.handle.close();
-      }
+      const recorded = await evalOnDemo(withKey, [scenario!], { runs: 1, profile: null, record: recordings });
+      expect(recorded.model).toBe('claude');
+      expect(recorded.scenarios[0]!.runs[0]!.failures).toEqual([]);
+      // Claude was offered the demo's actions and read the mocked tool's answer, never the shop's endpoint.
+      expect((anthropic.requests[0]!.tools as Array<{ name: string }>).map((tool) => tool.name)).toContain('lookup_order');
+      expect(JSON.stringify(anthropic.requests[1]!.messages)).toContain('2026-12-02');
     } finally {
       anthropic.close();
     }
@@ -136,22 +133,7 @@ describe('parley eval with Claude (recorded, then replayed offline)', () => {
 
     // No key, no mock: the recording alone.
     const offline = { PARLEY_DATA_DIR: tempFolder() };
-    const replay = async (scenarios: Scenario[]) => {
-      const sandbox = await demoSandbox(secret);
-      try {
-        return await runEvalCommand({
-          config: loadConfig(offline),
-          env: offline,
-          secret,
-          sandbox,
-          scenarios,
-          options: { runs: 2, profile: null, replay: recordings },
-          print: () => {},
-        });
-      } finally {
-        await sandbox.handle.close();
-      }
-    };
+    const replay = (scenarios: Scenario[]) => evalOnDemo(offline, scenarios, { runs: 2, profile: null, replay: recordings });
     const replayed = await replay([{ ...scenario!, expect: { ...scenario!.expect, rubric: ['The bot gives the delivery date.'] } }]);
     expect(replayed.model).toBe('replay');
     expect(replayed.passed).toBe(true);
@@ -201,54 +183,29 @@ describe('the demo suite, recorded with Claude and replayed offline', () => {
     const anthropic = mockAnthropic();
     anthropic.listen();
     const withKey = { ANTHROPIC_API_KEY: 'sk-ant-test', PARLEY_BOT_MAX_RETRIES: '0', PARLEY_DATA_DIR: tempFolder() };
-    let sandbox = await demoSandbox(secret);
     try {
       for (const scenario of scenarios) anthropic.reply(...script[scenario.name]!);
-      const recorded = await runEvalCommand({
-        config: loadConfig(withKey),
-        env: withKey,
-        secret,
-        sandbox,
-        scenarios,
-        options: { runs: 1, profile: null, record: recordings },
-        print: () => {},
-      });
+      const recorded = await evalOnDemo(withKey, scenarios, { runs: 1, profile: null, record: recordings });
       expect(
         recorded.scenarios.filter((scenario) => !scenario.passed).map((scenario) => [scenario.name, scenario.runs[0]!.failures]),
       ).toEqual([]);
       expect(anthropic.queue).toEqual([]);
     } finally {
-      await sandbox.handle.close();
       anthropic.close();
     }
 
-    const offline = { PARLEY_DATA_DIR: tempFolder() };
-    sandbox = await demoSandbox(secret);
-    try {
-      const replayed = await runEvalCommand({
-        config: loadConfig(offline),
-        env: offline,
-        secret,
-        sandbox,
-        scenarios,
-        options: { runs: 2, profile: null, replay: recordings },
-        print: () => {},
-      });
-      expect(replayed.model).toBe('replay');
-      expect(replayed.scenarios.filter((scenario) => !scenario.passed).map((scenario) => scenario.name)).toEqual([]);
-      expect(replayed.scenarios).toHaveLength(8);
-    } finally {
-      await sandbox.handle.close();
-    }
+    const replayed = await evalOnDemo({ PARLEY_DATA_DIR: tempFolder() }, scenarios, { runs: 2, profile: null, replay: recordings });
+    expect(replayed.model).toBe('replay');
+    expect(replayed.scenarios.filter((scenario) => !scenario.passed).map((scenario) => scenario.name)).toEqual([]);
+    expect(replayed.scenarios).toHaveLength(8);
   });
 });
 
-describe('parley eval with a model key: personas and rubrics', () => {
+describe('parley eval: personas and rubrics', () => {
   it('lets the model play the visitor and judge the rubric, each with one forced tool call', async () => {
     const anthropic = mockAnthropic();
     anthropic.listen();
     const env = { ANTHROPIC_API_KEY: 'sk-ant-test', PARLEY_BOT_MAX_RETRIES: '0', PARLEY_DATA_DIR: tempFolder() };
-    const sandbox = await demoSandbox(secret);
     try {
       anthropic.reply(
         // The persona's first message.
@@ -270,15 +227,7 @@ describe('parley eval with a model key: personas and rubrics', () => {
           '  rubric: [The bot gives the delivery date.]',
         ].join('\n'),
       );
-      const report = await runEvalCommand({
-        config: loadConfig(env),
-        env,
-        secret,
-        sandbox,
-        scenarios: [scenario!],
-        options: { runs: 1, profile: null },
-        print: () => {},
-      });
+      const report = await evalOnDemo(env, [scenario!], { runs: 1, profile: null });
       const run = report.scenarios[0]!.runs[0]!;
       expect(run.transcript.messages.map((message) => [message.author, message.text])).toEqual([
         ['visitor', 'hey where is order 1001'],
@@ -292,9 +241,23 @@ describe('parley eval with a model key: personas and rubrics', () => {
       expect(forced.map((body) => (body.tool_choice as { name: string }).name)).toEqual(['next_message', 'next_message', 'verdict']);
       expect(JSON.stringify(forced[2]!.messages)).toContain('bot: It shipped with UPS.');
     } finally {
-      await sandbox.handle.close();
       anthropic.close();
     }
+  });
+
+  it('fails a persona scenario without a key, saying what it needs, instead of passing it unplayed', async () => {
+    const [scenario] = await loadScenariosFrom(
+      [
+        'name: Impatient customer',
+        'persona: { description: A customer in a hurry, goal: Know where order 1001 is }',
+        'expect: { handoff: false }',
+      ].join('\n'),
+    );
+    const report = await evalOnDemo({ PARLEY_DATA_DIR: tempFolder() }, [scenario!], { runs: 1, profile: null });
+    expect(report.passed).toBe(false);
+    expect(report.scenarios[0]!.runs[0]!.failures).toEqual([
+      'The scenario has a persona, which needs a model key (ANTHROPIC_API_KEY): its messages were not played.',
+    ]);
   });
 });
 

@@ -128,11 +128,11 @@ export async function releaseClaim(tx: Transaction, conversationId: string, turn
 
 /**
  * Forgets the external calls turn `turnId` noted, whether it still holds the conversation or not (a person took over):
- * for a turn that ends without a reply, which logs what came of its calls itself. A later turn would otherwise take
- * them for calls a crash interrupted.
+ * for a turn that ends without a reply, which logs what came of its calls itself (a later turn would otherwise take
+ * them for calls a crash interrupted), and for the turn that resumed a crashed one and logged its calls.
  */
-export async function forgetCallsInFlight(tx: Transaction, conversationId: string, turnId: string): Promise<void> {
-  await tx
+export async function forgetCallsInFlight(db: Database | Transaction, conversationId: string, turnId: string): Promise<void> {
+  await db
     .update(conversations)
     .set({ botCallsInFlight: null })
     .where(and(eq(conversations.id, conversationId), sql`${conversations.botCallsInFlight} -> 0 ->> 'turnId' = ${turnId}`));

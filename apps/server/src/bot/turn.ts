@@ -203,9 +203,6 @@ export async function runClaimedTurn(deps: TurnDependencies, turn: ClaimedTurn):
     let bot = await conversationBot(db, widget!, claimed);
     rules = bot.config.handoff;
     botDisplayName = bot.botName ?? widgetSettings.botName;
-    // The rules on the visitor's words always work, whatever the model does: checked before any model call. Asking
-    // for a human goes first; then "that didn't help", once the visitor has said it often enough. A handoff withdraws
-    // the calls waiting for a decision (in its transaction).
     // A crash stopped the turn before this one while it had external calls out: whether they ran is unknown. They are
     // logged as such; a call that may not be repeated (anything but an HTTP GET) hands the conversation to a person,
     // who checks, rather than let the bot make it again. Checked before anything else.
@@ -239,13 +236,11 @@ export async function runClaimedTurn(deps: TurnDependencies, turn: ClaimedTurn):
       });
       return;
     }
-    if (interrupted.length > 0) {
-      // Only calls that may be made again: logged with this turn's reply, and this turn's own calls noted from scratch.
-      await db
-        .update(conversations)
-        .set({ botCallsInFlight: null })
-        .where(and(eq(conversations.id, conversationId), eq(conversations.botTurnId, turnId)));
-    }
+    // Only calls that may be made again: logged with this turn's reply, and this turn's own calls noted from scratch.
+    if (interrupted.length > 0) await forgetCallsInFlight(db, conversationId, interrupted[0]!.turnId);
+    // The rules on the visitor's words always work, whatever the model does: checked before any model call. Asking
+    // for a human goes first; then "that didn't help", once the visitor has said it often enough. A handoff withdraws
+    // the calls waiting for a decision (in its transaction).
     const ruleHandoff = wordsHandoff(bot.config.handoff, widgetSettings.locale, pending);
     if (ruleHandoff) {
       await finish({

@@ -10,7 +10,7 @@ import type { EvalReport } from '@parley/protocol';
 import { configuredModel } from '../bot/runner.js';
 import type { Config } from '../config.js';
 import { DEFAULT_BOT_MODEL } from '../widgets/bot-config.js';
-import { createJudge } from './judge.js';
+import { createJudge, type Judge } from './judge.js';
 import { recordTo, replayFrom, type Recordings } from './recordings.js';
 import { toJUnit } from './report.js';
 import { runEval } from './run-eval.js';
@@ -55,15 +55,18 @@ export async function collectScenarioFiles(paths: readonly string[]): Promise<st
 }
 
 /** The model a run of the command uses, and what the report calls it. */
-function chooseModel(config: Config, options: EvalCommandOptions) {
+function chooseModel(
+  config: Config,
+  options: EvalCommandOptions,
+): { modelName: string; recordings: Recordings | null; judge: Judge | null } {
   const configured = configuredModel(config);
   const hasKey = configured.mode !== 'offline';
   const judge = hasKey ? createJudge(configured.model, config.botModel ?? DEFAULT_BOT_MODEL) : null;
   const name = configured.mode === 'anthropic' ? 'claude' : configured.mode;
-  if (options.replay) return { modelName: 'replay', recordings: replayFrom(options.replay) as Recordings | null, judge };
+  if (options.replay) return { modelName: 'replay', recordings: replayFrom(options.replay), judge };
   if (options.record) {
     if (!hasKey) throw new ScenarioFileError('--record needs a model to record: set ANTHROPIC_API_KEY (or PARLEY_OPENAI_BASE_URL).');
-    return { modelName: name, recordings: recordTo(options.record, configured.model) as Recordings | null, judge };
+    return { modelName: name, recordings: recordTo(options.record, configured.model), judge };
   }
   // The configured model itself (the app makes its own of the same configuration), or the offline answerer.
   return { modelName: name, recordings: null, judge };

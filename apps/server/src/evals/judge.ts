@@ -85,7 +85,7 @@ export function createJudge(model: ChatModel, modelId: string): Judge {
 }
 
 /** The transcript as lines a model reads: who wrote what, and the tools called. */
-export function formatTranscript(transcript: Transcript): string {
+function formatTranscript(transcript: Transcript): string {
   const lines = transcript.messages.map((message) => `${message.author}: ${message.text}`);
   for (const call of transcript.toolCalls)
     lines.push(`(tool ${call.tool} called with ${JSON.stringify(call.input)}${call.error ? `, failed: ${call.error}` : ''})`);

@@ -48,11 +48,6 @@ export function recordingFile(dir: string, scenario: string): string {
   return join(dir, `${slug}-${createHash('sha256').update(scenario).digest('hex').slice(0, 8)}.json`);
 }
 
-/** Whether `dir` holds a recording of every scenario. */
-export function hasRecordings(dir: string, scenarios: readonly string[]): boolean {
-  return scenarios.every((scenario) => existsSync(recordingFile(dir, scenario)));
-}
-
 /** Records what `inner` streams. */
 export function recordTo(dir: string, inner: ChatModel): Recordings {
   const recordings = new Map<string, Recording>();

@@ -80,7 +80,7 @@ export interface RunEvalOptions {
 }
 
 /** The environment of the eval's app: the caller's, isolated from its database, Redis, data folder and sweeps. */
-export function evalEnvironment(env: Record<string, string | undefined>, dataDir: string): Record<string, string | undefined> {
+function evalEnvironment(env: Record<string, string | undefined>, dataDir: string): Record<string, string | undefined> {
   const allow = [env.PARLEY_OUTBOUND_ALLOW, '127.0.0.1'].filter(Boolean).join(',');
   return {
     ...env,
@@ -110,7 +110,8 @@ export function evalEnvironment(env: Record<string, string | undefined>, dataDir
 export async function runEval(options: RunEvalOptions): Promise<EvalReport> {
   const startedAt = new Date();
   const dataDir = await mkdtemp(join(tmpdir(), 'parley-eval-'));
-  const { db, organizationId } = { db: options.sandbox.handle.db, organizationId: options.sandbox.organizationId };
+  const { db } = options.sandbox.handle;
+  const { organizationId } = options.sandbox;
   const mocks = await startToolMocks();
   let app: FastifyInstance | null = null;
   try {
@@ -173,29 +174,18 @@ export async function runEval(options: RunEvalOptions): Promise<EvalReport> {
 
 /**
  * Points every HTTP action and MCP server of the sandbox at the mock endpoint (without their headers and secrets): a
- * scenario never reaches the site's own systems. The MCP servers keep the tools their admins allowed.
+ * scenario never reaches the site's own systems. The MCP servers keep the tools their admins allowed. (Their names are
+ * lowercase letters, digits and `_`: safe in a path as they are.)
  */
 async function isolateTools(db: Database, organizationId: string, mocks: ToolMocks) {
-  const actions = await db
-    .select({ id: botActions.id, name: botActions.name })
-    .from(botActions)
+  await db
+    .update(botActions)
+    .set({ url: sql`${`${mocks.origin}/tools/`} || ${botActions.name}`, headers: {}, secrets: {} })
     .where(eq(botActions.organizationId, organizationId));
-  for (const action of actions) {
-    await db
-      .update(botActions)
-      .set({ url: mocks.urlOf(action.name), headers: {}, secrets: {} })
-      .where(eq(botActions.id, action.id));
-  }
-  const servers = await db
-    .select({ id: mcpServers.id, name: mcpServers.name })
-    .from(mcpServers)
+  await db
+    .update(mcpServers)
+    .set({ url: sql`${`${mocks.origin}/mcp/`} || ${mcpServers.name}`, headers: {}, secrets: {} })
     .where(eq(mcpServers.organizationId, organizationId));
-  for (const server of servers) {
-    await db
-      .update(mcpServers)
-      .set({ url: mocks.mcpUrlOf(server.name), headers: {}, secrets: {} })
-      .where(eq(mcpServers.id, server.id));
-  }
 }
 
 /** An owner of the sandbox's organization, who decides the calls that wait for an agent's approval. */
@@ -257,7 +247,8 @@ async function runOnce(context: RunContext): Promise<Omit<RunResult, 'durationMs
     forceNew: true,
   });
   let conversationId: string | null = null;
-  const notes: string[] = [];
+  // What stops the run from doing what the scenario says, besides its expectations.
+  const failures: string[] = [];
   try {
     await new Promise<void>((resolve, reject) => {
       socket.once('connect', resolve);
@@ -270,7 +261,7 @@ async function runOnce(context: RunContext): Promise<Omit<RunResult, 'durationMs
       let body = queued.shift() ?? null;
       if (body === null && scenario.persona) {
         if (!judge) {
-          notes.push('The scenario has a persona, which needs a model key (ANTHROPIC_API_KEY): its messages were not played.');
+          failures.push('The scenario has a persona, which needs a model key (ANTHROPIC_API_KEY): its messages were not played.');
           break;
         }
         if (personaTurns >= scenario.persona.maxTurns) break;
@@ -279,13 +270,10 @@ async function runOnce(context: RunContext): Promise<Omit<RunResult, 'durationMs
       }
       if (body === null) break;
       conversationId = await send(context, socket, conversationId, body);
-      await decideWaitingCalls(context, socket, conversationId, notes);
+      await decideWaitingCalls(context, socket, conversationId, failures);
     }
     const transcript = await readTranscript(context.db, conversationId);
-    const failures = [
-      ...notes.filter((note) => note.startsWith('!')).map((note) => note.slice(1)),
-      ...failedExpectations(scenario.expect, transcript),
-    ];
+    failures.push(...failedExpectations(scenario.expect, transcript));
     const rubric = await judgeRubric(judge, scenario, transcript);
     for (const criterion of rubric)
       if (criterion.passed === false) failures.push(`Rubric "${criterion.criterion}" not met: ${criterion.reason}`);
@@ -330,9 +318,9 @@ async function settled(context: RunContext, conversationId: string, botMessagesB
 /**
  * Decides the calls that wait, as the scenario says: the visitor clicks Confirm or Cancel, or the eval's approver
  * approves or rejects; then waits for the bot to go on. A decision that doesn't fit the call's policy fails the run
- * (a note starting with "!"); a call the scenario doesn't decide is left waiting.
+ * (added to `failures`); a call the scenario doesn't decide is left waiting.
  */
-async function decideWaitingCalls(context: RunContext, socket: Socket, conversationId: string, notes: string[]) {
+async function decideWaitingCalls(context: RunContext, socket: Socket, conversationId: string, failures: string[]) {
   const { decision } = context.scenario;
   for (let round = 0; round < MAX_DECISIONS; round += 1) {
     const [waiting] = await context.db
@@ -342,8 +330,8 @@ async function decideWaitingCalls(context: RunContext, socket: Socket, conversat
     if (!waiting || !decision) return;
     const visitorDecides = waiting.policy === 'confirm';
     if (visitorDecides !== (decision === 'confirm' || decision === 'cancel')) {
-      notes.push(
-        `!${waiting.tool} waits for ${visitorDecides ? "the visitor's confirmation" : "an agent's approval"}; the scenario's decision is "${decision}".`,
+      failures.push(
+        `${waiting.tool} waits for ${visitorDecides ? "the visitor's confirmation" : "an agent's approval"}; the scenario's decision is "${decision}".`,
       );
       return;
     }
@@ -372,9 +360,12 @@ async function botMessageCount(db: Database, conversationId: string): Promise<nu
   return row?.value ?? 0;
 }
 
+/** A conversation a person has (or is asked to take): the handoff a scenario may expect. */
+const withPerson = (status: string | undefined) => status === 'queued' || status === 'agent';
+
 async function isWithPerson(db: Database, conversationId: string): Promise<boolean> {
   const [row] = await db.select({ status: conversations.status }).from(conversations).where(eq(conversations.id, conversationId));
-  return row?.status === 'queued' || row?.status === 'agent';
+  return withPerson(row?.status);
 }
 
 function emptyTranscript(): Transcript {
@@ -387,7 +378,7 @@ function citationsOf(metadata: unknown): Citation[] {
 }
 
 /** The run's conversation as the sandbox holds it. */
-export async function readTranscript(db: Database, conversationId: string | null): Promise<Transcript> {
+async function readTranscript(db: Database, conversationId: string | null): Promise<Transcript> {
   if (!conversationId) return emptyTranscript();
   const rows = await db
     .select({ id: messages.id, authorKind: messages.authorKind, body: messages.body, metadata: messages.metadata })
@@ -435,7 +426,7 @@ export async function readTranscript(db: Database, conversationId: string | null
         : {}),
     })),
     toolCalls: calls,
-    handedOff: conversation?.status === 'queued' || conversation?.status === 'agent',
+    handedOff: withPerson(conversation?.status),
     tokens: replies.reduce((total, reply) => ({ input: total.input + reply.input, output: total.output + reply.output }), {
       input: 0,
       output: 0,

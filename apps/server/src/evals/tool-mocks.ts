@@ -15,10 +15,11 @@ import type { Scenario } from './scenario.js';
 
 /** The mock endpoint: where each action is sent, and the scenario whose responses it gives. */
 export interface ToolMocks {
-  /** The address an action named `name` is sent to. */
-  urlOf(name: string): string;
-  /** The address of the MCP server named `server`. */
-  mcpUrlOf(server: string): string;
+  /**
+   * Where it answers (`http://127.0.0.1:<port>`): an action named `name` at `/tools/<name>`, the MCP server named
+   * `server` at `/mcp/<server>`.
+   */
+  origin: string;
   /** Answers with `scenario`'s tool responses from now on. */
   use(scenario: Pick<Scenario, 'name' | 'tools'>): void;
   close(): Promise<void>;
@@ -79,8 +80,7 @@ export async function startToolMocks(): Promise<ToolMocks> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
-    urlOf: (name) => `http://127.0.0.1:${port}/tools/${encodeURIComponent(name)}`,
-    mcpUrlOf: (name) => `http://127.0.0.1:${port}/mcp/${encodeURIComponent(name)}`,
+    origin: `http://127.0.0.1:${port}`,
     use(scenario) {
       current = scenario;
     },

@@ -25,7 +25,7 @@ interface DemoOrder {
 }
 
 /** The demo's orders, the same for every visitor (the demo has no accounts). */
-export const DEMO_ORDERS: readonly DemoOrder[] = [
+const DEMO_ORDERS: readonly DemoOrder[] = [
   {
     orderNumber: '1001',
     status: 'shipped',
