@@ -40,9 +40,12 @@ describe('loadConfig', () => {
     expect(loadConfig({}).openaiCompatible).toBeNull();
     const env = { PARLEY_OPENAI_BASE_URL: 'http://localhost:11434/v1', PARLEY_BOT_MODEL: 'llama3.1' };
     expect(loadConfig(env)).toMatchObject({
-      openaiCompatible: { baseUrl: 'http://localhost:11434/v1', apiKey: undefined },
+      openaiCompatible: { baseUrl: 'http://localhost:11434/v1', apiKey: undefined, images: false },
       botModel: 'llama3.1',
     });
+    // A vision model, on the operator's word.
+    expect(loadConfig({ ...env, PARLEY_OPENAI_IMAGES: 'true' }).openaiCompatible?.images).toBe(true);
+    expect(() => loadConfig({ ...env, PARLEY_OPENAI_IMAGES: 'yes please' })).toThrowError(/PARLEY_OPENAI_IMAGES/);
     expect(loadConfig({ ...env, PARLEY_OPENAI_API_KEY: 'sk-test' }).openaiCompatible?.apiKey).toBe('sk-test');
     expect(() => loadConfig({ PARLEY_OPENAI_BASE_URL: env.PARLEY_OPENAI_BASE_URL })).toThrowError(
       /PARLEY_BOT_MODEL: required with PARLEY_OPENAI_BASE_URL/,

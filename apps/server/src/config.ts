@@ -76,6 +76,7 @@ export const envSchema = z.object({
   PARLEY_BOT_MODEL: z.string().min(1).optional(),
   PARLEY_OPENAI_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
   PARLEY_OPENAI_API_KEY: z.string().min(1).optional(),
+  PARLEY_OPENAI_IMAGES: booleanFromEnv.default(false),
   PARLEY_BOT_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(60_000),
   PARLEY_BOT_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(3),
   PARLEY_BOT_REPLY_PAUSE_MS: z.coerce.number().int().min(0).max(REPLY_TIMING_LIMITS.pauseMs).default(1500),
@@ -152,9 +153,11 @@ export interface Config {
   anthropic: { apiKey: string | undefined; baseUrl: string | undefined; timeoutMs: number; maxRetries: number };
   /**
    * An OpenAI-compatible chat completions endpoint (Ollama, vLLM, OpenAI) that answers instead of Claude; null when
-   * unset. Shares `anthropic`'s timeout and retries.
+   * unset. Shares `anthropic`'s timeout and retries. `images`: whether its model reads images (a vision model), so
+   * that the visitor's photos go to it as image parts; off by default, as most local models read text only and some
+   * servers refuse a request with an image.
    */
-  openaiCompatible: { baseUrl: string; apiKey: string | undefined } | null;
+  openaiCompatible: { baseUrl: string; apiKey: string | undefined; images: boolean } | null;
   /**
    * Turn-taking of widgets that don't set their own (`turnTaking` of their bot): the bot answers once the visitor has
    * paused this long, or been typing since, but never later than `maxWaitMs` after the first unanswered message.
@@ -279,7 +282,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxRetries: parsed.PARLEY_BOT_MAX_RETRIES,
     },
     openaiCompatible: parsed.PARLEY_OPENAI_BASE_URL
-      ? { baseUrl: parsed.PARLEY_OPENAI_BASE_URL, apiKey: parsed.PARLEY_OPENAI_API_KEY }
+      ? { baseUrl: parsed.PARLEY_OPENAI_BASE_URL, apiKey: parsed.PARLEY_OPENAI_API_KEY, images: parsed.PARLEY_OPENAI_IMAGES }
       : null,
     botModel: parsed.PARLEY_BOT_MODEL,
     botReplyTiming: { pauseMs: parsed.PARLEY_BOT_REPLY_PAUSE_MS, maxWaitMs: parsed.PARLEY_BOT_REPLY_MAX_WAIT_MS },

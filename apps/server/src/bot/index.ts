@@ -31,7 +31,8 @@ export const botPlugin = fp<{ model?: ChatModel | undefined }>(
       model,
       semantic: app.knowledge.semantic,
       perform: app.conversationEffects.perform,
-      images: createModelImageReader(app.db, app.attachments.storage),
+      // Claude reads images; an OpenAI-compatible model only when the operator says it does.
+      images: app.config.openaiCompatible?.images === false ? undefined : createModelImageReader(app.db, app.attachments.storage),
       actions: app.botActions,
       configuredMcp: app.configuredMcp,
     });
