@@ -8,7 +8,7 @@
 // visitor downloads to see the widget; the widget build's manifest names them), three times each: with
 // `Accept-Encoding: br, gzip` (what browsers get: brotli), with `gzip` (what a client without brotli gets) and with
 // `identity` (raw). Prints each figure, one a line, then compares the gzip figures with
-// packages/widget/size-budget.json: budgets are kept on gzip, the larger of the two encodings a browser may get.
+// packages/widget/size-budget.json (then lists each lazy chunk, fetched only when a visitor needs it): budgets are kept on gzip, the larger of the two encodings a browser may get.
 // Exits 1 when one is over its budget or the build is missing. Budgets start at the first measurement and only go
 // down; raising one needs a reason.
 import { existsSync, readFileSync } from 'node:fs';
@@ -38,13 +38,43 @@ function mainChunkPaths() {
   return [...paths];
 }
 
+/**
+ * Lazy chunks: every chunk the main one or a lazy one imports dynamically (a phone's layout, a language's catalog,
+ * files, proactive messages…), each with the chunks it imports statically that the main chunk doesn't have, as the
+ * browser fetches them when that import runs. Named by the module that is imported.
+ */
+function lazyChunks(mainPaths) {
+  const manifest = JSON.parse(readFileSync(manifestFile, 'utf8'));
+  const lazy = new Map();
+  const collect = (key, into) => {
+    const chunk = manifest[key];
+    const path = `/${chunk.file}`;
+    if (mainPaths.includes(path) || into.includes(path)) return;
+    into.push(path);
+    for (const imported of chunk.imports ?? []) collect(imported, into);
+  };
+  const queue = ['src/index.ts'];
+  for (let key; (key = queue.shift());) {
+    for (const dynamic of manifest[key].dynamicImports ?? []) {
+      if (lazy.has(dynamic)) continue;
+      const paths = [];
+      collect(dynamic, paths);
+      lazy.set(dynamic, paths);
+      queue.push(dynamic);
+    }
+  }
+  return [...lazy].filter(([, paths]) => paths.length > 0);
+}
+
 const parley = await startParley({}, {}, { assets: true });
 let loader;
 let main;
 const mainPaths = mainChunkPaths();
+const lazySizes = [];
 try {
   loader = await measure(parley.url, ['/widget.js']);
   main = await measure(parley.url, mainPaths);
+  for (const [name, paths] of lazyChunks(mainPaths)) lazySizes.push([name, paths, await measure(parley.url, paths)]);
 } finally {
   await parley.close();
 }
@@ -55,6 +85,9 @@ for (const [name] of encodings) {
   console.log(`loader ${name} bytes: ${loader[name]}`);
   console.log(`main chunk ${name} bytes (${mainPaths.length} file${mainPaths.length === 1 ? '' : 's'}): ${main[name]}`);
   console.log(`loader + main chunk ${name} bytes: ${total[name]}`);
+}
+for (const [name, paths, sizes] of lazySizes) {
+  console.log(`lazy ${name} (${paths.join(', ')}) gzip bytes: ${sizes.gzip}, brotli bytes: ${sizes.brotli}`);
 }
 
 const checks = [

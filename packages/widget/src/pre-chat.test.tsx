@@ -47,10 +47,13 @@ async function fill(root: ShadowRoot, values: Record<string, string>) {
 }
 
 async function submit(root: ShadowRoot) {
+  // A phone number is checked with libphonenumber-js, imported on demand: loaded once here, its import then settles at
+  // once in the form.
+  await import('libphonenumber-js/min');
   await act(() => {
     form(root)!.dispatchEvent(new Event('submit', { bubbles: true, cancelable: true }));
   });
-  // The answer of `submitContact` (a promise) arrives.
+  // The check and the answer of `submitContact` (promises) arrive.
   await act(() => new Promise((resolve) => setTimeout(resolve, 0)));
 }
 
@@ -120,6 +123,39 @@ describe('the pre-chat form', () => {
     expect(root.textContent).toContain('Thanks! Write your message below.');
   });
 
+  it('reads a phone number as the server does: in E.164, or national in the widget’s default country', async () => {
+    const client = new FakeClient();
+    client.askBeforeChat({ phone: 'required' });
+    const { root } = await setup(client);
+    await vi.waitFor(() => expect(form(root)).not.toBeNull());
+
+    // Enough digits, but no number anywhere: refused here, nothing sent.
+    await fill(root, { phone: '+1 000 000 000' });
+    await submit(root);
+    expect(problem(root, 'phone')).toBe('That is not a phone number.');
+    // A national number needs the widget's default country; this widget has none.
+    await fill(root, { phone: '020 7946 0958' });
+    await submit(root);
+    expect(problem(root, 'phone')).toBe('That is not a phone number.');
+    expect(client.contactsSubmitted).toEqual([]);
+
+    await fill(root, { phone: '+44 20 7946 0958' });
+    await submit(root);
+    expect(client.contactsSubmitted).toEqual([{ phone: '+44 20 7946 0958' }]);
+  });
+
+  it('reads a national number in the widget’s default country', async () => {
+    const client = new FakeClient();
+    client.askBeforeChat({ phone: 'required' }, false, 'GB');
+    const { root } = await setup(client);
+    await vi.waitFor(() => expect(form(root)).not.toBeNull());
+
+    await fill(root, { phone: '020 7946 0958' });
+    await submit(root);
+    expect(client.contactsSubmitted).toEqual([{ phone: '020 7946 0958' }]);
+    expect(form(root)).toBeNull();
+  });
+
   it("shows the server's issues under the fields they name", async () => {
     const client = new FakeClient();
     client.askBeforeChat({ name: 'required', phone: 'required' });
@@ -130,7 +166,7 @@ describe('the pre-chat form', () => {
     const { root } = await setup(client);
     await vi.waitFor(() => expect(form(root)).not.toBeNull());
 
-    await fill(root, { name: 'Ada', phone: '+1 000 000 000' });
+    await fill(root, { name: 'Ada', phone: '+1 415 555 2671' });
     await submit(root);
     expect(client.contactsSubmitted).toHaveLength(1);
     expect(problem(root, 'phone')).toBe('That number cannot be dialled.');

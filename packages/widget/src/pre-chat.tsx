@@ -1,12 +1,15 @@
 /**
  * The pre-chat form (the widget's `preChat` setting): the visitor's name, e-mail address and phone number, as the widget
- * asks for them, before their first message. Checked here first (required fields given, an address's shape, enough
- * digits for a number), then sent with `client.submitContact`: the server reads the number (E.164) and answers with an
- * issue per field it refuses, shown under that field. The server also refuses a first message without a required
+ * asks for them, before their first message. Checked here first (required fields given, an address's shape, and a
+ * phone number read by libphonenumber-js as the server reads it: E.164, or national in the widget's default country),
+ * then sent with `client.submitContact`: the server reads them again and answers with an issue per field it refuses,
+ * shown under that field. The server also refuses a first message without a required
  * field, whatever a page sends. In the lazily loaded chunk with the rating form: only visitors of widgets with a form,
- * before their first message, pay for it.
+ * before their first message, pay for it; libphonenumber-js (its `min` metadata, the server's) is a chunk of its own,
+ * loaded when a visitor submits a phone number.
  * @module
  */
+import type { CountryCode } from 'libphonenumber-js/min';
 import { useState } from 'preact/hooks';
 import type { Catalog } from './i18n/en.js';
 import { Topics } from './topics.js';
@@ -27,12 +30,24 @@ const LABELS = { name: 'preChatName', email: 'preChatEmail', phone: 'preChatPhon
 /** Each field's input type: the right keyboard on a phone. */
 const INPUT_TYPES = { name: 'text', email: 'email', phone: 'tel' } as const;
 
-/** What the visitor wrote in `field`, trimmed, checked as the widget can: the words of the problem, or undefined. */
-function problem(field: Field, value: string, required: boolean, text: Catalog): string | undefined {
+/**
+ * What the visitor wrote in `field`, trimmed, checked as the widget can: the words of the problem, or undefined. A
+ * phone number is read as the server reads it (`parsePhone` there: libphonenumber-js with the same metadata and the
+ * widget's default country), so the visitor hears of a wrong number before anything is sent.
+ */
+async function problem(
+  field: Field,
+  value: string,
+  required: boolean,
+  text: Catalog,
+  defaultCountry: string | undefined,
+): Promise<string | undefined> {
   if (!value) return required ? text[`${field}Missing`] : undefined;
   if (field === 'email' && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(value)) return text.emailInvalid;
-  // The server reads the number (with the widget's default country); here only that it has enough digits to be one.
-  if (field === 'phone' && value.replace(/\D/g, '').length < 6) return text.phoneInvalid;
+  if (field === 'phone') {
+    const { parsePhoneNumberFromString } = await import('libphonenumber-js/min');
+    if (!parsePhoneNumberFromString(value, defaultCountry as CountryCode | undefined)?.isValid()) return text.phoneInvalid;
+  }
   return undefined;
 }
 
@@ -77,19 +92,20 @@ export function PreChat({ client, text }: { client: FormClient; text: Catalog })
 
   async function submit(event: Event) {
     event.preventDefault();
+    // The composer is drawn again once the form goes: give it the focus the form's button had. Read before the checks
+    // wait: the event's currentTarget is gone by then.
+    const panel = (event.currentTarget as HTMLElement).parentNode as ParentNode;
     const details: Partial<Record<Field, string>> = {};
     const found: Partial<Record<Field, string>> = {};
     for (const field of fields) {
       const value = values[field].trim();
-      const wrong = problem(field, value, preChat![field] === 'required', text);
+      const wrong = await problem(field, value, preChat![field] === 'required', text, session!.widget.defaultCountry);
       if (wrong) found[field] = wrong;
       else if (value) details[field] = value;
     }
     setErrors(found);
     setFailure(undefined);
     if (Object.keys(found).length) return;
-    // The composer is drawn again once the form goes: give it the focus the form's button had.
-    const panel = (event.currentTarget as HTMLElement).parentNode as ParentNode;
     const focusComposer = () => setTimeout(() => panel.querySelector<HTMLElement>('.composer textarea')?.focus());
     const done = () => {
       answered.add(client);
@@ -143,6 +159,8 @@ export function PreChat({ client, text }: { client: FormClient; text: Catalog })
                 const value = event.currentTarget.value;
                 setValues((current) => ({ ...current, [field]: value }));
               }}
+              // The number's check (27 KB gz) starts loading while the visitor types it, not when they send it.
+              onFocus={field === 'phone' ? () => void import('libphonenumber-js/min') : undefined}
             />
             {error && (
               <p id={`${id}-error`} class="error" role="alert">

@@ -187,15 +187,16 @@ export class FakeClient implements WidgetClient {
 
   /**
    * A visitor without a conversation yet, of a widget whose pre-chat form asks for these fields: the server sends the
-   * form as `session.preChat` while the visitor is to answer it (`answered`: it isn't).
+   * form as `session.preChat` while the visitor is to answer it (`answered`: it isn't). `defaultCountry` is the
+   * widget's, for phone numbers written without a country code.
    */
-  askBeforeChat(fields: Partial<PreChatSettings>, answered = false) {
+  askBeforeChat(fields: Partial<PreChatSettings>, answered = false, defaultCountry?: string) {
     const preChat = { name: 'off', email: 'off', phone: 'off', ...fields } as const;
     const asked = Object.values(preChat).some((field) => field !== 'off');
     this.session = {
       ...this.session!,
       conversation: null,
-      widget: { ...this.session!.widget, preChat },
+      widget: { ...this.session!.widget, preChat, ...(defaultCountry && { defaultCountry }) },
       ...(asked && !answered && { preChat }),
     };
   }
