@@ -51,6 +51,8 @@ describe('the demo shop and the console', () => {
     await expect.poll(() => visitorLog.textContent()).toContain('Does the Ridgeline tent fit two people?');
     // The bot answers first: without an Anthropic key, the offline answerer, which offers a person for this question.
     await expect.poll(() => visitorLog.textContent(), { timeout: 10_000 }).toContain('talk to a person');
+    // The offer of a person is a quick reply: a button in the log, accessible like the rest.
+    expect(await accessibilityViolations(shop, '[data-parley-widget]')).toEqual([]);
     await shop.screenshot({ path: join(screenshots, '1-bot-answered.png') });
 
     const agentPage = await browser.newPage();
@@ -63,6 +65,7 @@ describe('the demo shop and the console', () => {
     await agentPage.screenshot({ path: join(screenshots, '2-agent-replied.png') });
 
     await expect.poll(() => visitorLog.textContent(), { timeout: 10_000 }).toContain('Yes, two adults with room for packs.');
+    expect(await accessibilityViolations(shop, '[data-parley-widget]')).toEqual([]);
     await shop.screenshot({ path: join(screenshots, '3-visitor-sees-reply.png') });
 
     await shop.reload();
@@ -105,6 +108,8 @@ describe('the demo shop and the console', () => {
       .toContain('Standard delivery in the US then takes 3–5 business days');
     const source = shop.getByRole('log').getByRole('link', { name: 'Frequently asked questions › How long does shipping take?' });
     await expect.poll(() => source.getAttribute('href')).toBe('https://harborandpine.example/help/shipping');
+    // Markdown and its cited sources as links.
+    expect(await accessibilityViolations(shop, '[data-parley-widget]')).toEqual([]);
     await shop.screenshot({ path: join(screenshots, '5a-answer-with-sources.png') });
     // Robin's console is open, so Robin is online: routing gives Robin the chat as soon as the visitor asks for a person,
     // and the visitor is told each step in the transcript.
@@ -114,6 +119,7 @@ describe('the demo shop and the console', () => {
     const widgetText = () => shop.locator('[data-parley-widget]').evaluate((host) => host.shadowRoot?.textContent ?? '');
     await expect.poll(widgetText).toContain('A person from our team was asked to join.');
     await expect.poll(widgetText, { timeout: 10_000 }).toContain('Robin (demo agent) joined the conversation.');
+    expect(await accessibilityViolations(shop, '[data-parley-widget]')).toEqual([]);
     await shop.screenshot({ path: join(screenshots, '5-a-person-joined.png') });
 
     await openNewestConversation(agentPage);

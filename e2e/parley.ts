@@ -88,6 +88,18 @@ const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/
  * `rule: target` lines.
  */
 export async function accessibilityViolations(page: Page, selector?: string): Promise<string[]> {
+  // What is fading or sliding in (the panel opening) is judged once it has arrived: axe reads colours as they are
+  // drawn, half-transparent ones included. Animations that never end (a spinner) are not waited for.
+  // The widget's are in its shadow root, which the document's list leaves out.
+  await page.evaluate(() => {
+    const shadowRoots = [...document.querySelectorAll('*')].flatMap((element) => (element.shadowRoot ? [element.shadowRoot] : []));
+    return Promise.all(
+      [document, ...shadowRoots]
+        .flatMap((tree) => tree.getAnimations())
+        .filter((animation) => animation.effect?.getComputedTiming().endTime !== Infinity)
+        .map((animation) => animation.finished.catch(() => {})),
+    );
+  });
   // Evaluated through the debugging protocol: the shop's Content-Security-Policy refuses inline scripts, rightly.
   await page.evaluate(axeSource);
   return page.evaluate(async (include) => {

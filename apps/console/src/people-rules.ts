@@ -46,3 +46,13 @@ export function personLocks(viewer: { id: string; role: Role }, person: { id: st
   if (viewer.role === 'admin') return { role: 'Only an owner can make someone an admin or an owner.', status: null };
   return { role: null, status: null };
 }
+
+/**
+ * Whether `viewer` changes `person`'s picture on the People page: admins agents', owners anyone's, as the server
+ * decides (it also refuses someone who works in another organization too: they alone change theirs). One's own is
+ * changed under "Your profile".
+ */
+export function mayChangeAvatar(viewer: { id: string; role: Role }, person: { id: string; role: Role }): boolean {
+  if (person.id === viewer.id || !isAdminRole(viewer.role)) return false;
+  return viewer.role === 'owner' || person.role === 'agent';
+}

@@ -15,6 +15,7 @@ import {
 import { formatFileSize } from './knowledge-labels.js';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { ConsoleApi, UploadProgress } from './api.js';
+import { readBase64 } from './read-base64.js';
 
 /**
  * How many files are read and sent at once. One at a time wastes the wait for each import's transaction; all at once
@@ -95,19 +96,6 @@ export function uploadSummary(uploads: readonly KnowledgeUpload[]): string {
 }
 
 const reasonOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
-
-/** A file's bytes in base64, as the API takes a PDF. A data URL is encoded by the browser, without a binary string. */
-function readBase64(file: File): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const reader = new FileReader();
-    reader.addEventListener('load', () => {
-      const dataUrl = String(reader.result);
-      resolve(dataUrl.slice(dataUrl.indexOf(',') + 1));
-    });
-    reader.addEventListener('error', () => reject(reader.error ?? new Error(`Couldn't read ${file.name}.`)));
-    reader.readAsDataURL(file);
-  });
-}
 
 /** The request that imports an upload: a PDF's bytes in base64, any other file's text. */
 async function importRequestOf(upload: KnowledgeUpload): Promise<KnowledgeImportRequest> {

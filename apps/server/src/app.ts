@@ -8,6 +8,7 @@ import type { ChatModel } from './bot/model.js';
 import type { Config } from './config.js';
 import { consoleFeaturesPlugin } from './console/index.js';
 import { attachmentsPlugin } from './attachments/index.js';
+import { avatarsPlugin } from './avatars/index.js';
 import { conversationsPlugin } from './conversations/index.js';
 import { handoffPlugin } from './handoff/index.js';
 import { healthRoutes } from './health/index.js';
@@ -90,6 +91,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(conversationsPlugin, { trustProxy });
   await app.register(attachmentsPlugin, { secret: options.secret });
   await app.register(handoffPlugin);
+  await app.register(avatarsPlugin);
   await app.register(consoleFeaturesPlugin);
   await app.register(knowledgePlugin);
   await app.register(botActionsPlugin, { secret: options.secret });

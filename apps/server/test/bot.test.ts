@@ -107,6 +107,22 @@ describe('the bot answers with Claude', () => {
     visitor.close();
   });
 
+  it("names the visitor's language as the prompt's hint: a Spanish browser on an English widget", async () => {
+    const tenant = await botTenant();
+    const visitor = await connectVisitor(server, { widgetKey: tenant.widget.publicKey, language: 'es' });
+    anthropic.reply({ text: ['Claro.'] });
+    const done = nextEvent<Message>(visitor, 'message:created', (message) => message.author.kind === 'bot');
+    ok(await request<Ack<MessageSent>>(visitor, 'message:send', { clientId: 'es', body: 'ok' }));
+    await done;
+    const [system] = anthropic.requests[0]!.system as Array<{ text: string }>;
+    expect(system!.text).toContain(
+      'When their message doesn\'t show a language (a short "ok", an order number, a product name), answer in the ' +
+        'language the visitor reads, as their widget or browser reports it: Spanish (es).',
+    );
+    expect(system!.text).not.toContain("the widget's language");
+    visitor.close();
+  });
+
   it('runs a tool_use round trip and stores the phone number in E.164', async () => {
     const tenant = await botTenant({ defaultCountry: 'US' });
     const visitor = await connectVisitor(server, { widgetKey: tenant.widget.publicKey });

@@ -31,4 +31,17 @@ describe('the visitor handshake in a browser', () => {
       },
     ]);
   });
+
+  it('reports the language setLocale gave instead of the browser’s', async () => {
+    vi.spyOn(navigator, 'language', 'get').mockReturnValue('en-US');
+    const server = new FakeServer();
+    client = createClientWithSocket(
+      { serverUrl: 'http://localhost:3000', widgetKey: 'pk_test', ackTimeoutMs: 50, storage: createMemoryStorage(), autoConnect: false },
+      server.createSocket,
+    );
+    client.setLocale('es');
+    client.connect();
+    await vi.waitFor(() => expect(client!.status).toBe('connected'), { timeout: 2000, interval: 5 });
+    expect(server.sockets[0]!.handshakes.map((handshake) => handshake.language)).toEqual(['es']);
+  });
 });

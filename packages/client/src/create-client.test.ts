@@ -1141,6 +1141,40 @@ describe('identify', () => {
   });
 });
 
+const languageSets = (server: FakeServer) =>
+  server.received.filter((entry) => entry.event === 'language:set').map((entry) => entry.payload);
+
+describe('setLocale', () => {
+  it('does not connect, and presents the language in the handshake of the next connect instead of the browser’s', async () => {
+    const server = new FakeServer();
+    const client = start(server, { autoConnect: false, storage: createMemoryStorage() });
+    client.setLocale('es');
+    await delivered();
+    expect(client.status).toBe('offline');
+    client.connect();
+    await until(client, 'connected');
+    expect(server.sockets[0]!.handshakes).toEqual([{ widgetKey: 'pk_test', ...where, language: 'es' }]);
+    // The handshake carried it: no event besides.
+    expect(languageSets(server)).toEqual([]);
+  });
+
+  it('sends language:set at once while connected, and presents the latest language on every reconnect', async () => {
+    const { server, client, visitor } = await connected();
+    expect(server.sockets[0]!.handshakes[0]!.language).toBeUndefined();
+    client.setLocale('de');
+    await vi.waitFor(() => expect(languageSets(server)).toEqual([{ language: 'de' }]), { timeout: 2000, interval: 5 });
+    expect(visitor.language).toBe('de');
+    server.goDown();
+    await until(client, 'offline');
+    // Given while offline: not sent now, but presented when the connection is back.
+    client.setLocale('fr-CA');
+    server.comeUp();
+    await until(client, 'connected');
+    expect(server.sockets.flatMap((socket) => socket.handshakes).at(-1)!.language).toBe('fr-CA');
+    expect(languageSets(server)).toEqual([{ language: 'de' }]);
+  });
+});
+
 describe('submitContact', () => {
   it('sends contact:identify, resolves with the stored details, and presents them in every later handshake', async () => {
     const server = new FakeServer();

@@ -413,6 +413,27 @@ export interface ParleyClient {
    */
   identify(details: ContactIdentity): void;
   /**
+   * Tells Parley which language the visitor reads, a BCP 47 tag such as `es` or `pt-BR` (the widget calls it with the
+   * language it shows). The server writes to the visitor in it: the status lines ("You're number 2 in the queue"), the
+   * offline answerer's sentences and its "Talk to a person" quick reply, the bot's questions; in the widget's language
+   * when the server has no sentences in it. The agents see it on the contact. Without a call, the browser's language
+   * (`navigator.language`) is reported.
+   *
+   * The client presents it in the handshake of every (re)connect, so it applies however early the page calls this; it
+   * never connects by itself. While connected it also sends it at once (`language:set`), so the next lines follow it.
+   * A tag that isn't one is dropped by the server.
+   *
+   * @example
+   * ```ts
+   * const client = createClient({ serverUrl, widgetKey, autoConnect: false })
+   * client.setLocale(document.documentElement.lang)
+   * client.connect()
+   * // Later, when the visitor picks another language on the site:
+   * client.setLocale('de')
+   * ```
+   */
+  setLocale(locale: string): void;
+  /**
    * The visitor gives their contact details themselves (the widget's pre-chat form): sends them at once
    * (`contact:identify`; call it while connected) and resolves with what the contact now holds (the
    * phone in E.164). Rejects with a `ParleyError`: `invalid_payload` with an issue per field the server refused (its
@@ -598,6 +619,9 @@ export function createClientWithSocket(options: ClientOptions, createSocket: Cre
   // form's).
   let pageIdentity: ContactIdentity | undefined;
   let answers: ContactIdentity | undefined;
+  // The language the visitor reads, as the page or the widget says (`setLocale`); until then the browser's, read once
+  // (a change in the browser's settings counts from the next page).
+  let locale = globalThis.navigator?.language;
   try {
     answers = JSON.parse(storage.getItem(keys.identity)!) ?? undefined;
   } catch {
@@ -615,7 +639,7 @@ export function createClientWithSocket(options: ClientOptions, createSocket: Cre
       page: page?.URL,
       referrer: page?.referrer,
       timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
-      language: globalThis.navigator?.language,
+      language: locale,
       identity: answers || pageIdentity ? { ...answers, ...pageIdentity } : undefined,
     };
   });
@@ -659,6 +683,11 @@ export function createClientWithSocket(options: ClientOptions, createSocket: Cre
       // checks each event's payload. Still called on the socket, so `emit` keeps its `this`.
       (socket.timeout(ackTimeoutMs).emit as (...args: unknown[]) => void)(event, ...payload, settle(resolve, reject));
     });
+  }
+
+  /** Sends what the next handshake presents anyway, only while connected: a failure is ignored. */
+  function sendIfConnected<E extends 'contact:identify' | 'language:set'>(event: E, ...payload: PayloadOf<E>) {
+    if (socket.connected) ask(event, ...payload).catch(() => {});
   }
 
   /** `request()` when connected and ready; otherwise a rejection with `unavailable`, asking to try (or ask) again later. */
@@ -1106,7 +1135,12 @@ export function createClientWithSocket(options: ClientOptions, createSocket: Cre
       if (Object.keys(given).length === 0) return;
       pageIdentity = { ...pageIdentity, ...given };
       // Failures are ignored: the next handshake presents the details again, and the server drops invalid fields there.
-      if (socket.connected) ask('contact:identify', given).catch(() => {});
+      sendIfConnected('contact:identify', given);
+    },
+    setLocale(language) {
+      locale = language;
+      // Failures are ignored: the next handshake presents it again (the server drops a tag that isn't one there).
+      sendIfConnected('language:set', { language });
     },
     submitContact(details) {
       // Kept for the handshakes too, in storage: a reconnect or the next page before the first message still brings

@@ -32,3 +32,9 @@ export const WIDGET_OFFSET_LIMITS = { min: 0, max: 200 } as const;
 export const ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024;
 /** The most files one message carries. */
 export const ATTACHMENTS_PER_MESSAGE = 5;
+
+/**
+ * The largest picture a person can upload as their avatar, in bytes (5 MiB, before base64): a phone's photo fits. The
+ * server keeps a small square WebP made from it, a few kilobytes.
+ */
+export const AVATAR_MAX_BYTES = 5 * 1024 * 1024;

@@ -96,7 +96,8 @@ export type Citation = z.infer<typeof citationSchema>;
 
 /**
  * What a `system` message reports, for clients to render in their own words: a discriminated union on `type`. The
- * message's `body` says the same as a sentence in the widget's language, for clients that don't know the event.
+ * message's `body` says the same as a sentence in the visitor's language (the widget's when the server has no sentences
+ * in theirs), for clients that don't know the event.
  */
 export const systemEventSchema = z.discriminatedUnion('type', [
   /** Someone asked for a person: the visitor (the button), the bot (its tool), or a rule (the visitor's words, a setting). */
@@ -184,6 +185,11 @@ export const messageSchema = z.object({
     kind: authorKindSchema,
     id: z.string().nullable(),
     name: z.string().nullable(),
+    /**
+     * On agents' messages when the agent has a picture (`PUT /api/me/avatar`): its absolute URL, a small square WebP
+     * that never changes (a new picture gets a new URL). Absent: none; show initials.
+     */
+    avatarUrl: z.string().optional(),
   }),
   body: z.string(),
   createdAt: z.string(),
@@ -341,8 +347,8 @@ export type WidgetSettings = z.infer<typeof widgetSettingsSchema>;
 /**
  * Up to three of the agents who may answer a widget's conversations, as visitors see them (with `showAgents` on): the
  * agents of the team the widget's routing sends conversations to, else the organization's, online ones first; each by
- * first name only.
+ * first name only, with the absolute URL of their picture when they have one (as on their messages' `author`).
  */
-export const widgetAgentsSchema = z.array(z.object({ name: z.string() })).max(3);
+export const widgetAgentsSchema = z.array(z.object({ name: z.string(), avatarUrl: z.string().optional() })).max(3);
 /** Agents a widget shows. */
 export type WidgetAgents = z.infer<typeof widgetAgentsSchema>;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { SystemEvent } from './models.js';
-import { systemEventText } from './system-event.js';
+import { hasSystemEventText, systemEventText } from './system-event.js';
 
 // One event of every type; a new type fails to compile here until it has a sample.
 const samples: { [K in SystemEvent['type']]: Extract<SystemEvent, { type: K }> } = {
@@ -89,5 +89,17 @@ describe('systemEventText', () => {
     const unknown = { type: 'ticket_escalated' } as unknown as SystemEvent;
     expect(systemEventText(unknown)).toBe('');
     expect(systemEventText({ type: 'toString' } as unknown as SystemEvent, 'de')).toBe('');
+  });
+});
+
+describe('hasSystemEventText', () => {
+  it('tells the languages that have their own sentences, by the first subtag, from those that fall back to English', () => {
+    for (const tag of ['en', 'en-GB', 'es-MX', 'DE-at', 'pt_BR', ...translated]) expect(hasSystemEventText(tag), tag).toBe(true);
+    for (const tag of ['ja', 'zh-Hant-TW', '', 'constructor', 'toString']) expect(hasSystemEventText(tag), tag).toBe(false);
+  });
+
+  it('agrees with what systemEventText writes', () => {
+    expect(systemEventText(samples.resolved, 'ja')).toBe(systemEventText(samples.resolved, 'en'));
+    expect(systemEventText(samples.resolved, 'es-MX')).not.toBe(systemEventText(samples.resolved, 'en'));
   });
 });

@@ -1,7 +1,7 @@
 /**
  * How a system message's event reads, in the visitor's language. Schema-free (the `SystemEvent` import is a type only),
  * so the widget and the console import it through the package's entry without pulling zod into their bundles; the
- * server stores the sentence, in the widget's language, as the message's body.
+ * server stores the sentence, in the language it writes to the conversation's visitor in, as the message's body.
  * @module
  */
 import type { SystemEvent } from './models.js';
@@ -202,6 +202,28 @@ const phrasebooks = {
 /** The languages {@link systemEventText} speaks; any other gets English. */
 type SystemEventLanguage = keyof typeof phrasebooks;
 
+/** `locale`'s language (its first subtag, lower case) when {@link systemEventText} speaks it; undefined otherwise. */
+function phrasebookLanguage(locale: string): SystemEventLanguage | undefined {
+  const language = locale.toLowerCase().split(/[-_]/)[0] ?? '';
+  // `hasOwn`: a tag like `constructor` must not reach Object.prototype.
+  return Object.hasOwn(phrasebooks, language) ? (language as SystemEventLanguage) : undefined;
+}
+
+/**
+ * Whether {@link systemEventText} has its own sentences in `locale`'s language (its first subtag: `pt-BR` is
+ * Portuguese), rather than falling back to English. The server's other sentences to visitors come in the same
+ * languages, so this is how it tells whether it can write to a visitor in theirs.
+ *
+ * @example
+ * ```ts
+ * hasSystemEventText('es-MX') // true
+ * hasSystemEventText('ja') // false
+ * ```
+ */
+export function hasSystemEventText(locale: string): boolean {
+  return phrasebookLanguage(locale) !== undefined;
+}
+
 /**
  * The event as a plain sentence in `locale`'s language: a BCP 47 tag (`de`, `pt-BR`, `fr-CA`) whose first subtag picks
  * it. English, German, French, Spanish, Italian, Portuguese, Dutch and Arabic; any other language (or an empty tag) gets
@@ -215,10 +237,9 @@ type SystemEventLanguage = keyof typeof phrasebooks;
  * ```
  */
 export function systemEventText(event: SystemEvent, locale = 'en'): string {
-  const language = locale.toLowerCase().split(/[-_]/)[0] ?? '';
-  // `hasOwn`: a tag like `constructor` must not reach Object.prototype.
-  const known = Object.hasOwn(phrasebooks, language);
-  const book: Phrasebook = known ? phrasebooks[language as SystemEventLanguage] : phrasebooks.en;
+  const language = phrasebookLanguage(locale);
+  const known = language !== undefined;
+  const book: Phrasebook = phrasebooks[language ?? 'en'];
   // TypeScript can't relate `event.type` to the parameter of the function it picks; the mapped type guarantees it.
   // An event this version doesn't know (a newer server's) has no sentence: the caller shows the stored body instead.
   if (!Object.hasOwn(book, event.type)) return '';

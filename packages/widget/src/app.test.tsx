@@ -12,6 +12,9 @@ function hostProperty(root: ShadowRoot, name: string) {
   return rules.map((css) => css.match(new RegExp(`${name}:([^;}]+)`))?.[1]).find(Boolean) ?? '';
 }
 
+/** Where the server serves an agent's picture (`GET /api/avatars/:userId/:version.webp`). */
+const AVATAR_URL = 'https://chat.example.com/api/avatars/0f8b1c8e-4c1a-4b5e-9d8e-2f0a6c3d9b71/3b9c0e4f5a6d7e81.webp';
+
 /** The accent the widget applies: the `--parley-accent` it sets on its host. */
 const accentOf = (root: ShadowRoot) => hostProperty(root, '--parley-accent');
 
@@ -180,6 +183,8 @@ describe('App', () => {
     client.messages = [reply];
     const { root } = await setup(client, { open: true });
 
+    // Drawn with the panel's files, a chunk loaded when it first opens.
+    await vi.waitFor(() => expect(root.querySelector('[role="log"] ol.sources')).not.toBeNull());
     const sources = root.querySelector('[role="log"] ol.sources')!;
     expect(sources.getAttribute('aria-label')).toBe('Sources');
     const items = [...sources.querySelectorAll('li')];
@@ -204,6 +209,7 @@ describe('App', () => {
       },
     ];
     const { root } = await setup(client, { open: true });
+    await vi.waitFor(() => expect(root.querySelector('[role="log"] ol.sources li a')).not.toBeNull());
     const link = root.querySelector<HTMLAnchorElement>('[role="log"] ol.sources li a')!;
     expect([link.textContent, link.getAttribute('href')]).toEqual(['Dryer manual, p. 3', url]);
   });
@@ -830,7 +836,8 @@ describe('App', () => {
     const preview = root.querySelector<HTMLElement>('.preview')!;
     expect(preview.textContent).toBe('Acme botHere is our returns policy.');
     expect(root.querySelector('[role="status"]')?.textContent).toBe('Acme bot: Here is our returns policy.');
-    expect(document.title).toBe('New message from Acme bot');
+    // The title comes with a chunk of its own, loaded for the first unread reply.
+    await vi.waitFor(() => expect(document.title).toBe('New message from Acme bot'));
     await act(() => vi.advanceTimersByTime(4000));
     expect(document.title).toBe('Harbor & Pine');
 
@@ -890,6 +897,32 @@ describe('App', () => {
     expect(time.textContent).toBe(new Date(first.createdAt).toLocaleString('en', { dateStyle: 'medium', timeStyle: 'short' }));
   });
 
+  it("draws an agent's picture in their avatar instead of initials, and initials for whoever has none", async () => {
+    const client = new FakeClient();
+    const pictured = message('agent', 'Hi!', 'Ada Lovelace');
+    pictured.author.avatarUrl = AVATAR_URL;
+    client.messages = [pictured, message('agent', 'Me too.', 'Grace Hopper'), message('bot', 'Beep')];
+    const { root } = await setup(client, { open: true });
+    const authors = [...root.querySelectorAll<HTMLElement>('[role="log"] .author')];
+    // The picture is the disc's background (the stylesheet's `--p`); the name stays the element's only text.
+    expect(authors[0]!.style.getPropertyValue('--p')).toBe(`url("${AVATAR_URL}")`);
+    expect(authors[0]!.getAttribute('data-initials')).toBe('');
+    expect(authors[0]!.textContent).toBe('Ada Lovelace');
+    expect(authors.slice(1).map((author) => [author.getAttribute('data-initials'), author.getAttribute('style')])).toEqual([
+      ['GH', null],
+      ['Ab', null],
+    ]);
+    // A picture removed since: initials again.
+    await act(() => {
+      const { avatarUrl: _removed, ...author } = pictured.author;
+      client.messages = [{ ...pictured, author }];
+      client.emit('message', client.messages[0]);
+    });
+    const [again] = [...root.querySelectorAll<HTMLElement>('[role="log"] .author')];
+    expect(again!.getAttribute('data-initials')).toBe('AL');
+    expect(again!.style.getPropertyValue('--p')).toBe('');
+  });
+
   it('keeps the reading position when news arrives while the visitor reads further up, with a pill to the newest', async () => {
     const client = new FakeClient();
     const { root } = await setup(client, { open: true });
@@ -920,7 +953,7 @@ describe('App', () => {
         offsetY: 90,
         launcherLabel: 'Questions?',
         teamName: 'Harbor & Pine team',
-        agents: [{ name: 'Ada' }, { name: 'Grace Hopper' }],
+        agents: [{ name: 'Ada', avatarUrl: AVATAR_URL }, { name: 'Grace Hopper' }],
       },
     };
     const { root, handle } = await setup(client);
@@ -945,7 +978,12 @@ describe('App', () => {
     expect(nameOf(launcher)).toBe('Close chat');
     const header = root.querySelector('.header')!;
     expect(header.querySelector('h2 + p')?.textContent).toBe('Harbor & Pine team');
-    expect([...header.querySelectorAll('.agents span')].map((avatar) => avatar.textContent)).toEqual(['A', 'GH']);
+    // Ada's picture, Grace's initials: decorative, the team's name says who they are.
+    const avatars = [...header.querySelectorAll('.agents span')];
+    expect(avatars.map((avatar) => avatar.textContent)).toEqual(['', 'GH']);
+    const picture = avatars[0]!.querySelector('img')!;
+    expect({ src: picture.getAttribute('src'), alt: picture.getAttribute('alt') }).toEqual({ src: AVATAR_URL, alt: '' });
+    expect(avatars[1]!.querySelector('img')).toBeNull();
     expect(header.querySelector('.agents')?.getAttribute('aria-hidden')).toBe('true');
   });
 
@@ -1191,6 +1229,30 @@ describe('languages', () => {
     browserLanguages(['en-GB', 'de']);
     const { root } = await setup(new FakeClient(), { settings: { locale: 'de' } });
     expect(button(root, 'Open chat')).not.toBeNull();
+  });
+
+  it('tells the client the language it speaks when the page or the browser picked it, and each language the page sets', async () => {
+    browserLanguages(['ja-JP', 'es-MX']);
+    const client = new FakeClient();
+    const { handle } = await setupDrawn(client, { settings: { locale: 'de' } });
+    // The tag as the browser has it, region and all (its dates).
+    expect(client.locales).toEqual(['es-MX']);
+    await act(() => handle.setLocale('de-AT'));
+    expect(client.locales).toEqual(['es-MX', 'de-AT']);
+    // A language the widget doesn't speak: it shows English, and says so.
+    await act(() => handle.setLocale('ja'));
+    expect(client.locales).toEqual(['es-MX', 'de-AT', 'en']);
+
+    const paged = new FakeClient();
+    await setupDrawn(paged, { locale: 'fr-CA', settings: { locale: 'de' } });
+    expect(paged.locales).toEqual(['fr-CA']);
+  });
+
+  it("leaves the browser's language to the client when neither the page nor the browser names one it speaks", async () => {
+    browserLanguages(['ja-JP']);
+    const client = new FakeClient();
+    await setupDrawn(client, { settings: { locale: 'pt-BR' } });
+    expect(client.locales).toEqual([]);
   });
 
   it("lets the page's locale (the script tag's data-locale) win over the browser's languages", async () => {

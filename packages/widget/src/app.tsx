@@ -2,10 +2,8 @@
  * The chat UI: launcher, panel, message log and composer.
  * @module
  */
-import { ParleyError, type Attachment, type Message } from '@parley/client';
+import { ParleyError, type Message } from '@parley/client';
 import { TYPING_EXPIRY_MS } from '@parley/client/thread';
-// Protocol's citation helpers live in a schema-free module: importing them brings no zod into the bundle.
-import { citationHref, citationLabel, type Citation } from '@parley/protocol';
 import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { en, type MainCatalog } from './i18n/en.js';
@@ -86,41 +84,51 @@ function useAgentTyping(client: WidgetClient) {
 const PHONE = '(max-width: 639.98px)';
 
 /**
+ * While `active` (checked when a dependency changes), what `run` does with a chunk loaded by `load`, undone by the
+ * function it returns when a dependency changes or the widget goes; nothing if that happens before the chunk is in.
+ */
+function useChunkEffect<T>(active: unknown, deps: unknown[], load: () => Promise<T>, run: (chunk: T) => () => void) {
+  useEffect(() => {
+    if (!active) return;
+    let undo: (() => void) | undefined;
+    let gone = false;
+    // A chunk that can't be loaded (the network went) costs only what it does: nothing to undo.
+    load().then(
+      (chunk) => gone || (undo = run(chunk)),
+      () => {},
+    );
+    return () => {
+      gone = true;
+      undo?.();
+    };
+  }, deps);
+}
+
+/**
  * On a phone, while the panel is open, it fills the screen above the on-screen keyboard and the page behind it stays
  * put (`phone.ts`, a chunk loaded the first time).
  */
 function usePhoneFit(open: boolean, root: { current: HTMLDivElement | null }) {
-  useEffect(() => {
-    if (!open || !matchMedia(PHONE).matches) return;
-    let unlock: (() => void) | undefined;
-    let closed = false;
-    void import('./phone.js').then((phone) => closed || (unlock = phone.fitToScreen(root.current!)));
-    return () => {
-      closed = true;
-      unlock?.();
-    };
-  }, [open]);
+  useChunkEffect(
+    open && matchMedia(PHONE).matches,
+    [open],
+    () => import('./phone.js'),
+    (phone) => phone.fitToScreen(root.current!),
+  );
 }
 
 /**
  * The page's title shows who wrote, once, for a few seconds, when an unread reply arrives: a visitor in another tab or
- * further down the page notices it without the title flashing on and on.
+ * further down the page notices it without the title flashing on and on. With the widget's `sound`, a chime. Both in
+ * a chunk of their own (`unread.ts`).
  */
 function useTitleBlink(latest: Message | undefined, botName: string, text: MainCatalog, sound: boolean | undefined) {
-  useEffect(() => {
-    if (!latest) return;
-    // The widget's `sound` setting: a chime, from a chunk of its own.
-    if (sound) void import('./sound.js').then((module) => module.chime());
-    const title = document.title;
-    const shown = (document.title = text.newFrom(authorLabel(latest, botName, text)));
-    // Unless the page changed its title meanwhile.
-    const restore = () => document.title === shown && (document.title = title);
-    const timer = setTimeout(restore, 4000);
-    return function stop() {
-      clearTimeout(timer);
-      restore();
-    };
-  }, [latest?.id]);
+  useChunkEffect(
+    latest,
+    [latest?.id],
+    () => import('./unread.js'),
+    (unread) => unread.announce(text.newFrom(authorLabel(latest!, botName, text)), sound),
+  );
 }
 
 /** The launcher's "close" cross. Its chat icon, shown while closed, is drawn in CSS, as the loader draws it. */
@@ -143,7 +151,7 @@ function useChunk<T>(wanted: unknown, load: () => Promise<T>): T | null {
 
 /** The forms only some visitors need (`extras.ts`, a chunk of its own), loaded the first time `wanted`. */
 const loadExtras = () => import('./extras.js');
-/** Files: the composer's attach button and a message's files (`files.tsx`), loaded when the panel first opens. */
+/** Files and sources: the composer's attach button, a message's files and cited sources (`files.tsx`), loaded when the panel first opens. */
 const loadFiles = () => import('./files.js');
 /** The widget's proactive messages (`proactive.tsx`), for widgets that have some. */
 const loadProactive = () => import('./proactive.js');
@@ -204,16 +212,16 @@ export function MessageItem({
   grouped,
   botName,
   text,
-  files,
+  annex,
 }: {
   message: Message;
   grouped: boolean;
   botName: string;
   text: MainCatalog;
-  /** Draws a message's files (`files.tsx`), once its chunk is in. */
-  files?: ((attachments: Attachment[]) => ComponentChildren) | null | undefined;
+  /** Draws what a message carries under its text, its files and sources (`files.tsx`), once that chunk is in. */
+  annex?: ((message: Message) => ComponentChildren) | null | undefined;
 }) {
-  const { kind } = message.author;
+  const { kind, avatarUrl } = message.author;
   // A status line ("You're number 2 in the queue.") shows its body: the server words it for the visitor when it writes
   // it, so the widget carries no wording of its own and shows the lines of newer servers too.
   if (kind === 'system') {
@@ -229,42 +237,21 @@ export function MessageItem({
       {/* The visitor's own messages are marked by position and colour; screen readers get the words. A group of messages
           names its author once. */}
       {label && (
-        // The avatar is drawn by the CSS from `data-initials`, so the name is the element's only text.
+        // The avatar is drawn by the CSS from `data-initials`, so the name is the element's only text; an agent's picture
+        // is its background (`--p`) instead of the initials. The URL is the server's own (`avatars/avatar-url.ts`).
         <span
           class={kind === 'visitor' || grouped ? 'author hidden' : 'author'}
-          data-initials={kind === 'visitor' ? undefined : initials(label)}
+          data-initials={kind === 'visitor' ? undefined : avatarUrl ? '' : initials(label)}
+          style={avatarUrl && `--p:url(${JSON.stringify(avatarUrl)})`}
         >
           {label}
         </span>
       )}
       {/* Never parsed as HTML: markdown from the bot and agents, links in the visitor's own text (markdown.tsx). */}
       {messageBody(kind, message.body)}
-      {message.attachments && files?.(message.attachments)}
-      {message.citations && <Sources citations={message.citations} label={text.sources} />}
+      {annex?.(message)}
       <time dateTime={message.createdAt}>{timeText(message.createdAt, text.lang)}</time>
     </div>
-  );
-}
-
-/** The knowledge-base passages a bot reply cites, numbered as in its text; linked when they have an http(s) URL. */
-function Sources({ citations, label }: { citations: Citation[]; label: string }) {
-  return (
-    <ol class="sources" aria-label={label}>
-      {citations.map((citation) => {
-        const href = citationHref(citation);
-        return (
-          <li key={citation.index} value={citation.index}>
-            {href ? (
-              <a href={href} target="_blank" rel="noopener noreferrer">
-                {citationLabel(citation)}
-              </a>
-            ) : (
-              citationLabel(citation)
-            )}
-          </li>
-        );
-      })}
-    </ol>
   );
 }
 
@@ -322,7 +309,7 @@ export function App({ client, open, onOpenChange, onUnread, settings: known, acc
   const latestUnread = unread.at(-1);
   const proactive = useChunk(settings?.proactive?.length, loadProactive);
   const filesChunk = useChunk(open, loadFiles);
-  const files = filesChunk && ((attachments: Attachment[]) => <filesChunk.Files client={client} attachments={attachments} text={text} />);
+  const annex = filesChunk && ((message: Message) => <filesChunk.Annex client={client} message={message} text={text} />);
   // The buttons the bot or an agent attached to the newest message, until something follows it.
   const last = messages.at(-1);
   const quickReplies = !pending.length && !drafts.length && last?.author.kind !== 'visitor' ? last?.quickReplies : undefined;
@@ -455,7 +442,8 @@ export function App({ client, open, onOpenChange, onUnread, settings: known, acc
               <CloseIcon />
             </button>
           </header>
-          <div class="log" role="log" aria-label={text.log} ref={log} onScroll={handleScroll}>
+          {/* Focusable, so that a keyboard scrolls it back when it holds only text (nothing else to tab to). */}
+          <div class="log" role="log" aria-label={text.log} ref={log} onScroll={handleScroll} tabIndex={0}>
             {greeting && (
               <div class="message agent greeting">
                 <p dir="auto">{greeting}</p>
@@ -468,7 +456,7 @@ export function App({ client, open, onOpenChange, onUnread, settings: known, acc
                 grouped={continues(message, messages[index - 1])}
                 botName={botName}
                 text={text}
-                files={files}
+                annex={annex}
               />
             ))}
             {drafts.map((draft) => (

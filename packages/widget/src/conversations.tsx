@@ -7,7 +7,7 @@
 import type { Message, VisitorConversationSummary } from '@parley/client';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { continues, MessageItem } from './app.js';
-import { Files } from './files.js';
+import { Annex } from './files.js';
 import type { Catalog } from './i18n/en.js';
 import type { WidgetClient } from './widget-client.js';
 
@@ -156,7 +156,7 @@ export function Conversations({ client, text, botName }: { client: Client; text:
               </p>
             )
           ) : view.messages ? (
-            <div class="log" role="log" aria-label={text.log}>
+            <div class="log" role="log" aria-label={text.log} tabIndex={0}>
               {view.messages.map((message, index) => (
                 <MessageItem
                   key={message.id}
@@ -164,7 +164,7 @@ export function Conversations({ client, text, botName }: { client: Client; text:
                   grouped={continues(message, view.messages![index - 1])}
                   botName={botName}
                   text={text}
-                  files={(attachments) => <Files client={client} attachments={attachments} text={text} />}
+                  annex={(shown) => <Annex client={client} message={shown} text={text} />}
                 />
               ))}
             </div>

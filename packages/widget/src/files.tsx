@@ -1,11 +1,13 @@
 /**
- * Files in the chat, a chunk loaded when the panel first opens: the attach button of the composer (the chosen files are
- * uploaded and sent at once, as a message named after them) and the files of a message (an image's preview, which
- * opens the image; a download link for anything else). File URLs are signed for five minutes: each is asked for when
- * shown, and again when it has expired.
+ * What the open panel draws beyond a message's words, a chunk loaded when the panel first opens: the attach button of
+ * the composer (the chosen files are uploaded and sent at once, as a message named after them), the files of a message
+ * (an image's preview, which opens the image; a download link for anything else) and the sources a bot reply cites.
+ * File URLs are signed for five minutes: each is asked for when shown, and again when it has expired.
  * @module
  */
-import type { Attachment } from '@parley/client';
+import type { Attachment, Message } from '@parley/client';
+// Protocol's citation helpers live in a schema-free module: importing them brings no zod into the bundle.
+import { citationHref, citationLabel, type Citation } from '@parley/protocol';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { MainCatalog } from './i18n/en.js';
 import { withExtras } from './i18n/en-extras.js';
@@ -144,5 +146,37 @@ export function Files({ client, attachments, text }: { client: Reader; attachmen
         <FileItem key={attachment.id} client={client} attachment={attachment} lang={text.lang} />
       ))}
     </div>
+  );
+}
+
+/** The knowledge-base passages a bot reply cites, numbered as in its text; linked when they have an http(s) URL. */
+function Sources({ citations, label }: { citations: Citation[]; label: string }) {
+  return (
+    <ol class="sources" aria-label={label}>
+      {citations.map((citation) => {
+        const href = citationHref(citation);
+        return (
+          <li key={citation.index} value={citation.index}>
+            {href ? (
+              <a href={href} target="_blank" rel="noopener noreferrer">
+                {citationLabel(citation)}
+              </a>
+            ) : (
+              citationLabel(citation)
+            )}
+          </li>
+        );
+      })}
+    </ol>
+  );
+}
+
+/** What a message carries under its text: its files, and the sources it cites. */
+export function Annex({ client, message, text }: { client: Reader; message: Message; text: MainCatalog }) {
+  return (
+    <>
+      {message.attachments && <Files client={client} attachments={message.attachments} text={text} />}
+      {message.citations && <Sources citations={message.citations} label={text.sources} />}
+    </>
   );
 }

@@ -53,7 +53,8 @@ export interface AppHandle {
   toggle(): void;
   /**
    * Speaks `locale` (a BCP 47 tag such as `de` or `pt-BR`) from now on, when the widget knows the language; English
-   * otherwise. Wins over the browser's language and the widget's settings.
+   * otherwise. Wins over the browser's language and the widget's settings. The server is told too
+   * (`ParleyClient.setLocale`): its next status lines and bot sentences are in this language, when it has them.
    */
   setLocale(locale: string): void;
   /** Calls `listener` on each `event`; returns a function that stops it. */
@@ -99,8 +100,13 @@ export function mountApp(client: WidgetClient, options: MountAppOptions = {}): A
   const events = createEmitter<AppEvents>();
   // The page's or the browser's choice is known now: its catalog loads alongside the settings. Only when neither names
   // a language the widget speaks do the settings' `locale` decide.
-  const preferred = pickLanguage([options.locale, ...navigator.languages]);
+  const tags = [options.locale, ...navigator.languages];
+  const preferred = pickLanguage(tags);
   const early = preferred && loadCatalog(preferred);
+  // The server writes to the visitor in the language they see (the status lines, the bot's own sentences): the tag
+  // picked, region and all (`pt-BR` keeps its dates). Without one picked here, the client reports the browser's, and
+  // the server writes in it when it has sentences in it (Italian, Dutch), else in the widget's locale, as shown here.
+  if (preferred) client.setLocale(tags.find((tag) => pickLanguage([tag]))!);
 
   function setOpen(next: boolean) {
     if (!mounted || next === (drawn ? open : wanted)) return;
@@ -168,7 +174,10 @@ export function mountApp(client: WidgetClient, options: MountAppOptions = {}): A
     close: () => setOpen(false),
     toggle: () => setOpen(!(drawn ? open : wanted)),
     setLocale(locale) {
-      void Promise.resolve(loadCatalog(pickLanguage([locale]) ?? 'en')).then((catalog) => {
+      const language = pickLanguage([locale]);
+      // The server follows what is shown: English for a language the widget doesn't speak.
+      client.setLocale(language ? locale : 'en');
+      void Promise.resolve(loadCatalog(language ?? 'en')).then((catalog) => {
         chosen = text = catalog;
         if (drawn && mounted) update();
       });

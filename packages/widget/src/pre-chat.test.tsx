@@ -49,7 +49,7 @@ async function fill(root: ShadowRoot, values: Record<string, string>) {
 async function submit(root: ShadowRoot) {
   // A phone number is checked with libphonenumber-js, imported on demand: loaded once here, its import then settles at
   // once in the form.
-  await import('libphonenumber-js/min');
+  await import('./phone-number.js');
   await act(() => {
     form(root)!.dispatchEvent(new Event('submit', { bubbles: true, cancelable: true }));
   });

@@ -5,11 +5,10 @@
  * then sent with `client.submitContact`: the server reads them again and answers with an issue per field it refuses,
  * shown under that field. The server also refuses a first message without a required
  * field, whatever a page sends. In the lazily loaded chunk with the rating form: only visitors of widgets with a form,
- * before their first message, pay for it; libphonenumber-js (its `min` metadata, the server's) is a chunk of its own,
- * loaded when a visitor submits a phone number.
+ * before their first message, pay for it; the phone number's check (`phone-number.ts`, libphonenumber-js) is a chunk
+ * of its own, loaded when the visitor goes to the phone field.
  * @module
  */
-import type { CountryCode } from 'libphonenumber-js/min';
 import { useState } from 'preact/hooks';
 import type { Catalog } from './i18n/en.js';
 import { Topics } from './topics.js';
@@ -45,8 +44,8 @@ async function problem(
   if (!value) return required ? text[`${field}Missing`] : undefined;
   if (field === 'email' && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(value)) return text.emailInvalid;
   if (field === 'phone') {
-    const { parsePhoneNumberFromString } = await import('libphonenumber-js/min');
-    if (!parsePhoneNumberFromString(value, defaultCountry as CountryCode | undefined)?.isValid()) return text.phoneInvalid;
+    const { isPhoneNumber } = await import('./phone-number.js');
+    if (!isPhoneNumber(value, defaultCountry)) return text.phoneInvalid;
   }
   return undefined;
 }
@@ -160,7 +159,7 @@ export function PreChat({ client, text }: { client: FormClient; text: Catalog })
                 setValues((current) => ({ ...current, [field]: value }));
               }}
               // The number's check (27 KB gz) starts loading while the visitor types it, not when they send it.
-              onFocus={field === 'phone' ? () => void import('libphonenumber-js/min') : undefined}
+              onFocus={field === 'phone' ? () => void import('./phone-number.js') : undefined}
             />
             {error && (
               <p id={`${id}-error`} class="error" role="alert">

@@ -9,8 +9,8 @@ import type { WidgetAppearance } from './widget-settings.js';
 export { default as styles } from './theme.css?inline';
 
 /**
- * The panel's heading with the team's name under the title and, beside them, the initials of up to three agents who
- * may answer (the widget's `teamName` and `showAgents` settings).
+ * The panel's heading with the team's name under the title and, beside them, the pictures (else the initials) of up to
+ * three agents who may answer (the widget's `teamName` and `showAgents` settings).
  */
 export function Heading({ title, settings }: { title: string; settings: WidgetAppearance | undefined }) {
   return (
@@ -23,7 +23,7 @@ export function Heading({ title, settings }: { title: string; settings: WidgetAp
       {!!settings?.agents?.length && (
         <div class="agents" aria-hidden="true">
           {settings.agents.map((agent) => (
-            <span key={agent.name}>{initials(agent.name)}</span>
+            <span key={agent.name}>{agent.avatarUrl ? <img src={agent.avatarUrl} alt="" /> : initials(agent.name)}</span>
           ))}
         </div>
       )}

@@ -35,4 +35,5 @@ export type WidgetClient = Pick<
   | 'upload'
   | 'attachmentUrl'
   | 'connect'
+  | 'setLocale'
 >;

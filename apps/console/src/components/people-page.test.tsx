@@ -81,11 +81,17 @@ const peopleButton = () =>
   [...container.querySelectorAll<HTMLButtonElement>('.topbar button')].find((button) => button.textContent?.trim() === 'People');
 
 describe('Settings → People in the workspace', () => {
-  it('is not offered to agents, and its URL tells them it is for admins, without asking the server', async () => {
-    const { urls } = mount(agent, '/console/settings/people');
+  it('is not offered to agents: their name opens their profile there, and the rest is for admins, never asked for', async () => {
+    const { urls } = mount(agent, '/console/');
     expect(peopleButton()).toBeUndefined();
+    const name = [...container.querySelectorAll<HTMLButtonElement>('.topbar button')].find((button) => button.textContent === agent.name)!;
+    await act(async () => name.click());
+    expect(location.pathname).toBe('/console/settings/people');
+    await vi.waitFor(() => expect(container.querySelector('main')!.textContent).toContain('Your profile'));
+    await vi.waitFor(() => expect(container.querySelector('main')!.textContent).toContain('Upload a picture'));
     expect(container.querySelector('main')!.textContent).toContain('Only admins can manage people and teams.');
     await new Promise((done) => setTimeout(done, 20));
+    expect(urls).toContain('/api/me');
     expect(urls).not.toContain('/api/people');
   });
 

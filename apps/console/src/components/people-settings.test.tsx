@@ -65,10 +65,14 @@ interface Request {
  * A fake server holding the organization: answers the People page's routes from what it holds, like the real one. A
  * test may make the next write fail with `refuse`.
  */
-function fakeServer(options: { emailed?: boolean } = {}) {
+function fakeServer(options: { emailed?: boolean; me?: string } = {}) {
   const requests: Request[] = [];
   let people: Person[] = [
-    person(ADA, 'Ada Lovelace', 'agent', { teamIds: [BILLING], openConversations: 3 }),
+    person(ADA, 'Ada Lovelace', 'agent', {
+      teamIds: [BILLING],
+      openConversations: 3,
+      avatarUrl: `https://parley.example/api/avatars/${ADA}/0123456789abcdef.webp`,
+    }),
     person(ADMIN, 'Adam Admin', 'admin'),
     person(OWNER, 'Olivia Owner', 'owner'),
     person(ZOE, 'Zoe Quinn', 'agent', { status: 'deactivated', lastLoginAt: null, maxConversations: 2 }),
@@ -95,6 +99,19 @@ function fakeServer(options: { emailed?: boolean } = {}) {
       return json(status, { error: { code, message } });
     }
     const id = path.split('/')[3];
+    const meId = options.me ?? ADMIN;
+    if (method === 'GET' && path === '/api/me') {
+      const { name, email, role, avatarUrl } = people.find((held) => held.id === meId)!;
+      const agent = { id: meId, name, email, role, organizationId: 'org-1', organizationName: 'Shop' };
+      return json(200, { agent, email: false, avatarUrl: avatarUrl ?? null });
+    }
+    if ((method === 'PUT' || method === 'DELETE') && path.endsWith('/avatar')) {
+      const userId = path === '/api/me/avatar' ? meId : id!;
+      const avatarUrl =
+        method === 'PUT' ? `https://parley.example/api/avatars/${userId}/${body.imageBase64.length}0000000000000.webp` : null;
+      people = people.map((held) => (held.id === userId ? { ...held, avatarUrl: avatarUrl ?? undefined } : held));
+      return json(200, { avatarUrl });
+    }
     if (method === 'GET' && path === '/api/people') return json(200, { people, invitations, defaultMaxConversations });
     if (method === 'GET' && path === '/api/teams') return json(200, { teams });
     if (method === 'PATCH' && path.startsWith('/api/people/')) {
@@ -226,6 +243,16 @@ async function choose(select: HTMLSelectElement, value: string) {
 async function check(input: HTMLInputElement, checked: boolean) {
   await act(() => {
     input.checked = checked;
+    input.dispatchEvent(new Event('change', { bubbles: true }));
+  });
+}
+
+/** Picks `file` in the file dialog of the picture control within `within`, as the agent would. */
+async function pickFile(within: HTMLElement, file: File) {
+  const input = within.querySelector<HTMLInputElement>('input[type="file"]')!;
+  expect(input.hidden).toBe(true);
+  Object.defineProperty(input, 'files', { value: [file], configurable: true });
+  await act(async () => {
     input.dispatchEvent(new Event('change', { bubbles: true }));
   });
 }
@@ -471,6 +498,52 @@ describe('PeopleSettings', () => {
     await click(button('Yes, delete', billing));
     await vi.waitFor(() => expect(section('Teams').textContent).not.toContain('Billing'));
     expect(server.writes()[2]).toEqual({ method: 'DELETE', path: `/api/teams/${BILLING}`, body: undefined });
+  });
+
+  it("shows everyone's picture or initials, and lets an admin change an agent's picture but not an admin's", async () => {
+    const server = await mount(admin);
+    // Loaded from the console's own server, whatever address the server's public URL names (the console's CSP).
+    expect(row('Ada Lovelace').querySelector('img.avatar')?.getAttribute('src')).toBe(`/api/avatars/${ADA}/0123456789abcdef.webp`);
+    expect(row('Ada Lovelace').querySelector('img.avatar')?.getAttribute('alt')).toBe('');
+    expect(row('Olivia Owner').querySelector('.avatar')?.textContent).toBe('OO');
+    expect(row('Olivia Owner').querySelector('input[type="file"]')).toBeNull();
+    // Their own is changed under Your profile.
+    expect(row('Adam Admin').querySelector('input[type="file"]')).toBeNull();
+
+    await pickFile(row('Zoe Quinn'), new File(['abc'], 'zoe.png', { type: 'image/png' }));
+    await vi.waitFor(() => expect(row('Zoe Quinn').querySelector('img.avatar')).not.toBeNull());
+    expect(server.writes()).toEqual([{ method: 'PUT', path: `/api/people/${ZOE}/avatar`, body: { imageBase64: 'YWJj' } }]);
+    expect(row('Zoe Quinn').querySelector('[role="status"]')?.textContent).toBe("Zoe Quinn's picture is saved.");
+
+    await click(control<HTMLButtonElement>('Remove picture of Ada Lovelace'));
+    await vi.waitFor(() => expect(row('Ada Lovelace').querySelector('img.avatar')).toBeNull());
+    expect(row('Ada Lovelace').querySelector('.avatar')?.textContent).toBe('AL');
+    expect(server.writes().at(-1)).toEqual({ method: 'DELETE', path: `/api/people/${ADA}/avatar`, body: undefined });
+  });
+
+  it('lets everyone upload their own picture under Your profile, says why the server refused one, and removes it', async () => {
+    const server = await mount(admin);
+    const profile = section('Your profile');
+    await vi.waitFor(() => expect(profile.textContent).toContain('Adam Admin'));
+    expect(profile.querySelector('.avatar')?.textContent).toBe('AA');
+
+    server.refuse(400, 'invalid_payload', 'Send a PNG, JPEG, GIF or WebP picture.');
+    await pickFile(profile, new File(['<svg/>'], 'logo.svg', { type: 'image/svg+xml' }));
+    await vi.waitFor(() => expect(profile.querySelector('[role="alert"]')?.textContent).toBe('Send a PNG, JPEG, GIF or WebP picture.'));
+    expect(profile.querySelector('img.avatar')).toBeNull();
+
+    await pickFile(profile, new File(['abc'], 'me.jpg', { type: 'image/jpeg' }));
+    await vi.waitFor(() => expect(profile.querySelector('img.avatar')).not.toBeNull());
+    expect(server.writes().at(-1)).toEqual({ method: 'PUT', path: '/api/me/avatar', body: { imageBase64: 'YWJj' } });
+    expect(profile.querySelector('[role="alert"]')).toBeNull();
+    expect(profile.querySelector('[role="status"]')?.textContent).toBe('Your picture is saved.');
+    // The own row of the list shows it too.
+    expect(row('Adam Admin').querySelector('img.avatar')?.getAttribute('src')).toBe(`/api/avatars/${ADMIN}/40000000000000.webp`);
+
+    await click(button('Remove picture', profile));
+    await vi.waitFor(() => expect(profile.querySelector('img.avatar')).toBeNull());
+    expect(server.writes().at(-1)).toEqual({ method: 'DELETE', path: '/api/me/avatar', body: undefined });
+    expect(row('Adam Admin').querySelector('img.avatar')).toBeNull();
   });
 
   it('shows why the page could not load', async () => {

@@ -1,16 +1,19 @@
 /**
- * Settings → People (admins): the organization's members, with their role, teams, capacity and status; invitations to
- * bring new ones in; and the teams conversations are routed to, with the organization's default capacity. Each part
- * saves on its own and reports back here, so the others show the change without reloading the page.
+ * Settings → People: first the signed-in person's own profile and picture, for everyone (the top bar's name opens the
+ * page); then, for admins, the organization's members, with their picture, role, teams, capacity and status;
+ * invitations to bring new ones in; and the teams conversations are routed to, with the organization's default
+ * capacity. Each part saves on its own and reports back here, so the others show the change without reloading the page.
+ * Agents are told the rest is not theirs, and nothing of it is asked for: the server refuses them too (`forbidden`).
  * @module
  */
-import type { Agent, Invitation, Person, RoutingSettings, Team } from '@parley/protocol';
+import { isAdminRole, type Agent, type Invitation, type Person, type RoutingSettings, type Team } from '@parley/protocol';
 import { useEffect, useState } from 'preact/hooks';
 import type { ConsoleApi } from '../api.js';
 import { errorMessage } from '../console-controller.js';
 import { DefaultCapacityForm } from './capacity.js';
 import { Invitations } from './invitations.js';
 import { PeopleTable } from './people-table.js';
+import { ProfileSection } from './profile-section.js';
 import { TeamsSettings } from './teams-settings.js';
 
 /** Props of {@link PeopleSettings}. */
@@ -20,6 +23,12 @@ export interface PeopleSettingsProps {
   viewer: Pick<Agent, 'id' | 'role'>;
 }
 
+/** `person` with the picture at `avatarUrl`, or none (null). */
+function withAvatar(person: Person, avatarUrl: string | null): Person {
+  const { avatarUrl: _previous, ...rest } = person;
+  return avatarUrl === null ? rest : { ...rest, avatarUrl };
+}
+
 interface Loaded {
   people: Person[];
   invitations: Invitation[];
@@ -27,8 +36,22 @@ interface Loaded {
   teams: Team[];
 }
 
-/** The Settings → People page. */
+/** The Settings → People page: the profile, and for admins the organization's people. */
 export function PeopleSettings({ api, viewer }: PeopleSettingsProps) {
+  if (!isAdminRole(viewer.role)) {
+    return (
+      <section class="people-page" aria-labelledby="people-title">
+        <h1 id="people-title">People</h1>
+        <ProfileSection api={api} />
+        <p class="hint">Only admins can manage people and teams. Ask an admin of your organization.</p>
+      </section>
+    );
+  }
+  return <OrganizationPeople api={api} viewer={viewer} />;
+}
+
+/** The admins' page: the profile, members, invitations, teams and default capacity. */
+function OrganizationPeople({ api, viewer }: PeopleSettingsProps) {
   const [loaded, setLoaded] = useState<Loaded | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
 
@@ -85,6 +108,13 @@ export function PeopleSettings({ api, viewer }: PeopleSettingsProps) {
     update((latest) => ({ people: latest.people.map((candidate) => (candidate.id === person.id ? person : candidate)) }));
   }
 
+  /** A picture changed, here or in the profile: the row shows the new one. */
+  function avatarChanged(userId: string, avatarUrl: string | null) {
+    update((latest) => ({
+      people: latest.people.map((person) => (person.id === userId ? withAvatar(person, avatarUrl) : person)),
+    }));
+  }
+
   /** A capacity answer carries every agent's own capacity and the default: all of them may have changed. */
   function routingChanged(routing: RoutingSettings) {
     const capacities = new Map(routing.agents.map((entry) => [entry.userId, entry.maxConversations]));
@@ -104,6 +134,7 @@ export function PeopleSettings({ api, viewer }: PeopleSettingsProps) {
           ? 'Invite people, change their role, capacity and teams, and deactivate those who left.'
           : 'Invite agents, change their capacity and teams, and deactivate those who left. Only an owner can invite, promote or change admins and owners.'}
       </p>
+      <ProfileSection api={api} onAvatarChange={(avatarUrl) => avatarChanged(viewer.id, avatarUrl)} />
       <PeopleTable
         api={api}
         viewer={viewer}
@@ -111,6 +142,7 @@ export function PeopleSettings({ api, viewer }: PeopleSettingsProps) {
         teams={teams}
         defaultCapacity={defaultCapacity}
         onPersonChange={personChanged}
+        onAvatarChange={avatarChanged}
         onRoutingChange={routingChanged}
       />
       <Invitations

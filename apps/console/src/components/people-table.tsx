@@ -1,6 +1,6 @@
 /**
- * The organization's members, one row each: role (changed and saved on its own), teams, capacity, open conversations,
- * status with Deactivate / Reactivate, and last sign-in. What the signed-in person may not change is disabled, with
+ * The organization's members, one row each: picture (with its controls for whoever may change it), role (changed and
+ * saved on its own), teams, capacity, open conversations, status with Deactivate / Reactivate, and last sign-in. What the signed-in person may not change is disabled, with
  * the reason next to it (see `people-rules.ts`).
  * @module
  */
@@ -8,17 +8,21 @@ import type { Agent, Person, PersonUpdate, Role, RoutingSettings, Team } from '@
 import { useId, useState } from 'preact/hooks';
 import type { ConsoleApi } from '../api.js';
 import { errorMessage } from '../console-controller.js';
-import { grantableRoles, personLocks, roleName, roles } from '../people-rules.js';
+import { grantableRoles, mayChangeAvatar, personLocks, roleName, roles } from '../people-rules.js';
+import { Avatar } from './avatar.js';
+import { AvatarPicker } from './avatar-picker.js';
 import { CapacityField } from './capacity.js';
 
 /** Props of {@link PeopleTable}. */
 export interface PeopleTableProps {
-  api: Pick<ConsoleApi, 'updatePerson' | 'updateAgentCapacity'>;
+  api: Pick<ConsoleApi, 'updatePerson' | 'updateAgentCapacity' | 'request'>;
   viewer: Pick<Agent, 'id' | 'role'>;
   people: readonly Person[];
   teams: readonly Team[];
   defaultCapacity: number;
   onPersonChange: (person: Person) => void;
+  /** A member's picture changed (null: removed). */
+  onAvatarChange: (userId: string, avatarUrl: string | null) => void;
   onRoutingChange: (routing: RoutingSettings) => void;
 }
 
@@ -73,7 +77,7 @@ type RowAction = 'idle' | 'role' | 'status' | 'confirm-deactivate';
  * One member. A row is a `<tbody>` of its own, so that the deactivation's confirmation and the server's refusal can
  * take a full-width line under the person they are about.
  */
-function PersonRow({ api, viewer, person, teams, defaultCapacity, onPersonChange, onRoutingChange }: PersonRowProps) {
+function PersonRow({ api, viewer, person, teams, defaultCapacity, onPersonChange, onAvatarChange, onRoutingChange }: PersonRowProps) {
   const [roleDraft, setRoleDraft] = useState<Role>(person.role);
   const [action, setAction] = useState<RowAction>('idle');
   const [error, setError] = useState<string | null>(null);
@@ -113,6 +117,18 @@ function PersonRow({ api, viewer, person, teams, defaultCapacity, onPersonChange
           <span class="people-name">{person.name}</span>
           <span class="people-email">{person.email}</span>
           {person.id === viewer.id && <span class="people-you">(you)</span>}
+          {/* Who may change it gets the picture with its controls; everyone else, the picture. */}
+          {mayChangeAvatar(viewer, person) ? (
+            <AvatarPicker
+              api={api}
+              name={person.name}
+              avatarUrl={person.avatarUrl}
+              path={`/api/people/${encodeURIComponent(person.id)}/avatar`}
+              onChange={(avatarUrl) => onAvatarChange(person.id, avatarUrl)}
+            />
+          ) : (
+            <Avatar name={person.name} url={person.avatarUrl} />
+          )}
         </th>
         <td>
           <select

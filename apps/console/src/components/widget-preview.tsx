@@ -89,6 +89,7 @@ export function createPreviewClient(widget: Session['widget']): WidgetClient {
     upload: () => Promise.reject(new Error('The preview sends no files.')),
     attachmentUrl: () => Promise.reject(new Error('The preview has no files.')),
     connect() {},
+    setLocale() {},
   };
 }
 

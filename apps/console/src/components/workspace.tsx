@@ -44,7 +44,6 @@ import { ConversationList } from './conversation-list.js';
 import { ConversationView } from './conversation-view.js';
 import { InboxControls } from './inbox-controls.js';
 import type { ComposerMode } from './reply-box.js';
-import { PeoplePage } from './people-page.js';
 import { LazyPage } from './lazy-page.js';
 import type { ShortcutsDialogProps } from './shortcuts-dialog.js';
 import { WidgetSettingsPage } from './widget-settings-page.js';
@@ -84,6 +83,9 @@ const loadKnowledgeBase = () => import('./knowledge-base.js').then((module) => m
 const loadSavedRepliesPage = () => import('./saved-replies.js').then((module) => module.SavedReplies);
 const loadWebhooksPage = () => import('./webhooks-page.js').then((module) => module.WebhooksPage);
 const loadBotProfilesPage = () => import('./bot-profiles.js').then((module) => module.BotProfiles);
+// Everyone's: the top is the agent's own profile (their picture); the rest, the members, invitations and teams, is for
+// admins (the server refuses agents too).
+const loadPeopleSettings = () => import('./people-settings.js').then((module) => module.PeopleSettings);
 const loadPausedAlert = () => import('./webhooks-page.js').then((module) => module.PausedWebhookAlert);
 // The keyboard shortcuts dialog (`?`) comes in its own chunk when first opened: it made room for the approvals.
 const loadShortcutsDialog = () => import('./shortcuts-dialog.js').then((module) => module.ShortcutsDialog);
@@ -383,9 +385,10 @@ export function Workspace({ session, api, connect, onSignOut, basePath, ...props
                 ))}
             </nav>
             <div class="topbar-account">
-              <span class="agent-name" title={agent.email}>
+              {/* Opens the People page, whose top is the agent's own profile (their picture). */}
+              <button type="button" class="agent-name" title={agent.email} onClick={() => openPage('people')}>
                 {agent.name}
-              </span>
+              </button>
               <select
                 class={`presence-select presence-${myStatus}`}
                 aria-label="Your status"
@@ -404,13 +407,15 @@ export function Workspace({ session, api, connect, onSignOut, basePath, ...props
         </div>
       </header>
 
+      {/* Each lazy page keyed by its name: in the same place in the tree, a page must not be drawn once with the page
+          before's component and its own props (People's with the API page's crashed on the missing viewer). */}
       {page === 'knowledge' ? (
         <main class="knowledge-page">
-          <LazyPage load={loadKnowledgeBase} props={{ api, canEdit: isAdmin }} />
+          <LazyPage key="knowledge" load={loadKnowledgeBase} props={{ api, canEdit: isAdmin }} />
         </main>
       ) : page === 'saved-replies' ? (
         <main class="knowledge-page">
-          <LazyPage load={loadSavedRepliesPage} props={{ api, canShare: isAdmin }} />
+          <LazyPage key="saved-replies" load={loadSavedRepliesPage} props={{ api, canShare: isAdmin }} />
         </main>
       ) : page === 'widgets' ? (
         <main class="knowledge-page">
@@ -418,15 +423,15 @@ export function Workspace({ session, api, connect, onSignOut, basePath, ...props
         </main>
       ) : page === 'people' ? (
         <main class="knowledge-page">
-          <PeoplePage api={api} viewer={agent} isAdmin={isAdmin} />
+          <LazyPage key="people" load={loadPeopleSettings} props={{ api, viewer: agent }} />
         </main>
       ) : page === 'webhooks' ? (
         <main class="knowledge-page">
-          <LazyPage load={loadWebhooksPage} props={{ api, paused: pausedWebhook, isAdmin }} />
+          <LazyPage key="webhooks" load={loadWebhooksPage} props={{ api, paused: pausedWebhook, isAdmin }} />
         </main>
       ) : page === 'bot-profiles' ? (
         <main class="knowledge-page">
-          <LazyPage load={loadBotProfilesPage} props={{ api, isAdmin }} />
+          <LazyPage key="bots" load={loadBotProfilesPage} props={{ api, isAdmin }} />
         </main>
       ) : (
         <div class="panes">

@@ -15,6 +15,9 @@ import { eq, sql } from 'drizzle-orm';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { avatarUrl } from '../avatars/avatar-url.js';
+import { avatarVersionOf } from '../avatars/service.js';
+import { publicBaseUrl } from '../config.js';
 import { createMeteredRateLimit, createRateLimit } from '../plugins/rate-limit.js';
 import { findAgentByEmail, loadAgent, toAgent } from './agents.js';
 import {
@@ -150,7 +153,14 @@ export const authPlugin = fp<{ secret: string }>(
       '/api/me',
       { config: { example: { response: meExample } }, preValidation: app.authenticate, schema: { response: { 200: meSchema } } },
       async function me(request) {
-        return { agent: request.agent!, email: app.mailer.enabled, preferences: await preferencesOf(request.agent!.id) };
+        const { id } = request.agent!;
+        const avatarVersion = await avatarVersionOf(app.db, id);
+        return {
+          agent: request.agent!,
+          email: app.mailer.enabled,
+          preferences: await preferencesOf(id),
+          avatarUrl: avatarVersion === null ? null : avatarUrl(publicBaseUrl(app.config), id, avatarVersion),
+        };
       },
     );
 

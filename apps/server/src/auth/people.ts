@@ -7,13 +7,17 @@
  * keeps an active owner.
  * @module
  */
-import { conversations, memberships, organizations, teamMembers, teams, users, type Database, type Transaction } from '@parley/db';
+import { avatars, conversations, memberships, organizations, teamMembers, teams, users, type Database, type Transaction } from '@parley/db';
 import { isAdminRole, ParleyError, type Agent, type PeopleList, type Person, type PersonUpdate } from '@parley/protocol';
 import { and, asc, count, eq, inArray, isNotNull, or, sql } from 'drizzle-orm';
+import { optionalAvatarUrl } from '../avatars/avatar-url.js';
 import { listInvitations } from './invitations.js';
 
-/** The organization's members by name (with their teams, capacity and open conversations), or only `userId`. */
-export async function readPeople(db: Database, organizationId: string, userId?: string): Promise<Person[]> {
+/**
+ * The organization's members by name (with their teams, capacity, open conversations and pictures, linked from
+ * `baseUrl`), or only `userId`.
+ */
+export async function readPeople(db: Database, organizationId: string, baseUrl: string, userId?: string): Promise<Person[]> {
   const ofOrganization = eq(memberships.organizationId, organizationId);
   const members = await db
     .select({
@@ -25,9 +29,11 @@ export async function readPeople(db: Database, organizationId: string, userId?: 
       maxConversations: memberships.maxConversations,
       lastLoginAt: users.lastLoginAt,
       createdAt: memberships.createdAt,
+      avatarVersion: avatars.version,
     })
     .from(memberships)
     .innerJoin(users, eq(users.id, memberships.userId))
+    .leftJoin(avatars, eq(avatars.userId, users.id))
     .where(userId === undefined ? ofOrganization : and(ofOrganization, eq(memberships.userId, userId)))
     .orderBy(asc(users.name), asc(users.id));
   if (members.length === 0) return [];
@@ -52,28 +58,32 @@ export async function readPeople(db: Database, organizationId: string, userId?: 
     )
     .groupBy(conversations.assigneeId);
   const openOf = new Map(loads.map((load) => [load.userId, Number(load.open)]));
-  return members.map((member) => ({
-    id: member.id,
-    name: member.name,
-    email: member.email,
-    role: member.role,
-    status: member.deactivatedAt === null ? 'active' : 'deactivated',
-    teamIds: teamRows.filter((row) => row.userId === member.id).map((row) => row.teamId),
-    maxConversations: member.maxConversations,
-    openConversations: openOf.get(member.id) ?? 0,
-    lastLoginAt: member.lastLoginAt?.toISOString() ?? null,
-    createdAt: member.createdAt.toISOString(),
-  }));
+  return members.map((member) => {
+    const avatarUrl = optionalAvatarUrl(baseUrl, member.id, member.avatarVersion);
+    return {
+      id: member.id,
+      name: member.name,
+      email: member.email,
+      role: member.role,
+      status: member.deactivatedAt === null ? 'active' : 'deactivated',
+      teamIds: teamRows.filter((row) => row.userId === member.id).map((row) => row.teamId),
+      maxConversations: member.maxConversations,
+      openConversations: openOf.get(member.id) ?? 0,
+      lastLoginAt: member.lastLoginAt?.toISOString() ?? null,
+      createdAt: member.createdAt.toISOString(),
+      ...(avatarUrl && { avatarUrl }),
+    };
+  });
 }
 
 /** The answer of `GET /api/people`: members by name, pending invitations newest first, and the default capacity. */
-export async function listPeople(db: Database, organizationId: string): Promise<PeopleList> {
+export async function listPeople(db: Database, organizationId: string, baseUrl: string): Promise<PeopleList> {
   const [organization] = await db
     .select({ defaultMaxConversations: organizations.defaultMaxConversations })
     .from(organizations)
     .where(eq(organizations.id, organizationId));
   return {
-    people: await readPeople(db, organizationId),
+    people: await readPeople(db, organizationId, baseUrl),
     invitations: await listInvitations(db, organizationId),
     defaultMaxConversations: organization!.defaultMaxConversations,
   };

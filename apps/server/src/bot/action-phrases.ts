@@ -1,8 +1,8 @@
 /**
- * What the bot says when an action waits for a decision, in the widget's language: the question under which the
- * visitor finds Confirm and Cancel (the buttons' words too), and the wait for a colleague's approval. The same languages
- * as the system lines and the offline answerer's sentences; English for any other. What the action will do (its
- * summary) goes in as text.
+ * What the bot says when an action waits for a decision, in the visitor's language (`conversations/visitor-locale.ts`):
+ * the question under which the visitor finds Confirm and Cancel (the buttons' words too), and the wait for a
+ * colleague's approval. The same languages as the system lines and the offline answerer's sentences; English for any
+ * other. What the action will do (its summary) goes in as text.
  * @module
  */
 

@@ -25,6 +25,14 @@ describe('asksForHuman', () => {
   ])('does not hear %j (%s)', (text, locale) => {
     expect(asksForHuman(text, locale)).toBe(false);
   });
+
+  it("hears the words of each language it is given (the visitor's and the widget's), and English, and no other", () => {
+    expect(asksForHuman('Quiero hablar con un humano', ['es', 'de'])).toBe(true);
+    expect(asksForHuman('Kann ich mit einem Mitarbeiter sprechen?', ['es', 'de'])).toBe(true);
+    expect(asksForHuman('Can I talk to a person?', ['es', 'de'])).toBe(true);
+    expect(asksForHuman('Je voudrais parler à un conseiller', ['es', 'de'])).toBe(false);
+    expect(saysNotHelpful('Eso no me ayudó', ['en', 'es-MX'])).toBe(true);
+  });
 });
 
 describe('saysNotHelpful', () => {

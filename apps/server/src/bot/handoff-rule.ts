@@ -144,28 +144,34 @@ function normalizedPhrases(byLanguage: Record<string, string[]>): Map<string, st
 const humanPhrases = normalizedPhrases(humanPhrasesByLanguage);
 const notHelpfulPhrases = normalizedPhrases(notHelpfulPhrasesByLanguage);
 
-/** Whether `text` contains one of the English phrases or one of the phrases of `locale`'s language. */
-function saysAny(phrases: Map<string, string[]>, text: string, locale: string): boolean {
-  const language = locale.toLowerCase().split(/[-_]/)[0] ?? 'en';
-  const candidates = language === 'en' ? (phrases.get('en') ?? []) : [...(phrases.get('en') ?? []), ...(phrases.get(language) ?? [])];
+/**
+ * One BCP 47 tag (`de`, `pt-BR`) or several: the turn passes the visitor's language and the widget's, since the visitor
+ * may write in either (the offline answerer's quick reply is in the visitor's).
+ */
+type Locales = string | readonly string[];
+
+/** Whether `text` contains one of the English phrases or one of the phrases of a language of `locales`. */
+function saysAny(phrases: Map<string, string[]>, text: string, locales: Locales): boolean {
+  const languages = new Set(['en', ...[locales].flat().map((locale) => locale.toLowerCase().split(/[-_]/)[0] ?? 'en')]);
+  const candidates = [...languages].flatMap((language) => phrases.get(language) ?? []);
   const normalized = normalize(text);
   return candidates.some((phrase) => normalized.includes(phrase));
 }
 
-/** Whether `text` asks for a human, in English or in the widget's language (`locale`, e.g. `de` or `pt-BR`). */
-export function asksForHuman(text: string, locale: string): boolean {
-  return saysAny(humanPhrases, text, locale);
+/** Whether `text` asks for a human, in English or in a language of `locales` (e.g. `de`, or `['es', 'en-GB']`). */
+export function asksForHuman(text: string, locales: Locales): boolean {
+  return saysAny(humanPhrases, text, locales);
 }
 
 /**
  * Whether `text` says the bot's answers didn't help ("that didn't help", "not what I asked", "useless"), in English or
- * in the widget's language (`locale`). Punctuation is dropped like everything else, so a question counts too: "Is this
+ * in a language of `locales`. Punctuation is dropped like everything else, so a question counts too: "Is this
  * really not helpful?" says the same to a person reading the chat. Phrases are found anywhere in the message, so
  * "the app doesn't help me track orders" counts as well; the rule's threshold (two by default) keeps one stray match
  * from handing off.
  */
-export function saysNotHelpful(text: string, locale: string): boolean {
-  return saysAny(notHelpfulPhrases, text, locale);
+export function saysNotHelpful(text: string, locales: Locales): boolean {
+  return saysAny(notHelpfulPhrases, text, locales);
 }
 
 /** A system line after which the bot has the conversation again: an agent handed it back, or it was reopened. */
@@ -197,10 +203,10 @@ export function repliesWithoutSource(history: readonly Message[]): number {
  * the conversation over (an agent handed it back, or it was reopened), plus any waiting for the bot (seq after
  * `answeredSeq`): the message that reopened a conversation is stored before the "reopened" line, and must count.
  */
-export function notHelpfulCount(history: readonly Message[], answeredSeq: number, locale: string): number {
+export function notHelpfulCount(history: readonly Message[], answeredSeq: number, locales: Locales): number {
   const takeover = history.findLast(botTookOver);
   const since = takeover ? Math.min(takeover.seq, answeredSeq) : 0;
-  return history.filter((message) => message.seq > since && message.author.kind === 'visitor' && saysNotHelpful(message.body, locale))
+  return history.filter((message) => message.seq > since && message.author.kind === 'visitor' && saysNotHelpful(message.body, locales))
     .length;
 }
 

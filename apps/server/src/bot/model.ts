@@ -45,8 +45,9 @@ export interface ChatRequest {
    */
   knowledge: { greeting: string; passages: SourcePassage[] };
   /**
-   * The widget's locale (its settings' `locale`, a BCP 47 tag), for models that write their own sentences without a
-   * language model (the offline answerer's are in this language; English when absent). Claude is told it in `system`.
+   * The language of the visitor's sentences (a BCP 47 tag: theirs, else the widget's locale; see
+   * `conversations/visitor-locale.ts`), for models that write their own sentences without a language model (the
+   * offline answerer's are in this language; English when absent). Claude is told the visitor's language in `system`.
    */
   locale?: string;
 }

@@ -4,8 +4,8 @@
  * human when no passage is relevant (the shared "no relevant source" decision), with a quick reply that asks for one
  * (carried by the stream's finish part, like its citations): it never answers from anything but the knowledge base,
  * and never without a citation. It streams like a model so the rest of the bot does not care. Its own sentences (the
- * offer of a person and its quick reply, a greeting when the widget has none) are in the widget's language
- * (`offline-phrases.ts`); passages are quoted as is.
+ * offer of a person and its quick reply, a greeting when the widget has none) are in the visitor's language
+ * (`offline-phrases.ts`; `ChatRequest.locale`); passages are quoted as is.
  * @module
  */
 import { randomUUID } from 'node:crypto';
@@ -38,7 +38,7 @@ const DEFAULT_GREETING = widgetSettingsSchema.shape.greeting.parse(undefined);
 
 /** What the offline answerer knows of the conversation besides the visitor's latest text. */
 export interface OfflineContext {
-  /** The widget's locale (BCP 47), for the answerer's own sentences; English when absent. */
+  /** The visitor's language (BCP 47; `ChatRequest.locale`), for the answerer's own sentences; English when absent. */
   locale?: string;
   /** The text of the bot's previous message in the conversation, if the last reply before this turn was the bot's. */
   previousReply?: string | null;
@@ -68,7 +68,7 @@ export interface OfflineAnswer {
  * The reply the offline answerer gives to the visitor's latest text, and the passage numbers it cites. A greeting gets
  * the widget's greeting (the catalog's when the widget has none, or only the English default in another language);
  * anything it can't answer gets the offer of a person, shorter when its previous reply was that offer already, and
- * always with a quick reply whose text, sent, asks for a person in the widget's language.
+ * always with a quick reply whose text, sent, asks for a person in the visitor's language.
  */
 export function offlineAnswer(text: string, knowledge: ChatRequest['knowledge'], context: OfflineContext = {}): OfflineAnswer {
   // The bot's "no relevant source" decision: the first passage worth answering from, if any.

@@ -1,8 +1,9 @@
 /**
- * The offline answerer's own sentences, in the widget's language: what it says when it can't find an answer (offering
- * a person, with a quick reply that asks for one) and its greeting when the widget has none of its own. Passages and the widget's FAQ answers are quoted as
- * they are; only these are the answerer's words. The same languages as the system lines (protocol's
- * `systemEventText`): English, German, French, Spanish, Italian, Portuguese, Dutch and Arabic; English for any other.
+ * The offline answerer's own sentences, in the visitor's language (`conversations/visitor-locale.ts`): what it says
+ * when it can't find an answer (offering a person, with a quick reply that asks for one) and its greeting when the
+ * widget has none of its own. Passages and the widget's FAQ answers are quoted as they are; only these are the
+ * answerer's words. The same languages as the system lines (protocol's `systemEventText`): English, German, French,
+ * Spanish, Italian, Portuguese, Dutch and Arabic; English for any other.
  * @module
  */
 

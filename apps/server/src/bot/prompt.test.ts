@@ -116,6 +116,21 @@ describe('buildSystemPrompt', () => {
     expect(prompt('fr')).toBe(prompt('fr'));
   });
 
+  it("names the visitor's language as the hint when it is known, whether or not the server's own sentences have it", () => {
+    const settings = widgetSettingsSchema.parse({ locale: 'en' });
+    expect(buildSystemPrompt(config, settings, 'es')).toContain(
+      'a product name), answer in the language the visitor reads, as their widget or browser reports it: Spanish (es).',
+    );
+    expect(buildSystemPrompt(config, settings, 'ja')).toContain('as their widget or browser reports it: Japanese (ja).');
+    expect(buildSystemPrompt(config, settings, 'es')).not.toContain("the widget's language");
+    expect(buildSystemPrompt(config, settings, null)).toContain("answer in the widget's language: English (en).");
+    expect(buildSystemPrompt(config, settings, 'es')).toBe(buildSystemPrompt(config, settings, 'es'));
+    // One prompt per language, whatever the region or extensions: the cached prompt is shared.
+    expect(buildSystemPrompt(config, settings, 'es-MX')).toBe(buildSystemPrompt(config, settings, 'es'));
+    expect(buildSystemPrompt(config, settings, 'es-u-ca-buddhist')).toBe(buildSystemPrompt(config, settings, 'es'));
+    expect(buildSystemPrompt(config, settings, 'zh-Hant-TW')).toContain('Traditional Chinese (zh-Hant)');
+  });
+
   it('names a language Intl knows, and gives any other tag as it is', () => {
     expect(languageName('nl')).toBe('Dutch');
     expect(languageName('de_DE')).toBe('German (Germany)');

@@ -1,6 +1,6 @@
 /**
- * What the model is given: the system prompt (stable per widget, so it can be cached) and the conversation history,
- * trimmed to a token budget.
+ * What the model is given: the system prompt (stable per widget and visitor language, so it can be cached) and the
+ * conversation history, trimmed to a token budget.
  * @module
  */
 import type { Message, WidgetSettings } from '@parley/protocol';
@@ -8,13 +8,16 @@ import type { BotConfig } from '../widgets/bot-config.js';
 import type { ChatMessage, ImageMediaType } from './model.js';
 import { neutraliseKnowledgeTags } from './turn-sources.js';
 
-/** Builds the system prompt from the widget's configuration. Visitor text never goes here. */
-export function buildSystemPrompt(config: BotConfig, settings: WidgetSettings): string {
+/**
+ * Builds the system prompt from the widget's configuration and the visitor's language (their contact's `language`, a
+ * BCP 47 tag checked when it was stored; null when unknown). Visitor text never goes here.
+ */
+export function buildSystemPrompt(config: BotConfig, settings: WidgetSettings, visitorLanguage: string | null = null): string {
   const parts = [
     config.persona || `You are ${settings.botName}, the support assistant on the website of "${settings.title}".`,
     config.tone,
     'You are chatting with a website visitor in a support widget. Keep answers short and in plain text (no markdown).',
-    languageRule(settings.locale),
+    languageRule(settings.locale, visitorLanguage),
     'Only state facts that appear below, in the knowledge-base passages, or that the visitor told you. If they do not ' +
       'answer the question, say that you do not know and offer to connect the visitor with a person; never guess.',
     'Each visitor message comes with the knowledge-base passages that matched it, inside <knowledge_base> tags; use ' +
@@ -45,15 +48,38 @@ export function languageName(locale: string): string {
 }
 
 /**
- * The rule on the answer's language: the visitor's, from their latest message; the widget's locale only when the
- * message doesn't tell (it is part of the widget's prompt, so the prompt stays the same for every turn and is cached).
+ * A tag's language and script only (`es-MX` → `es`, `zh-Hant-TW` → `zh-Hant`, extensions dropped): what the answer's
+ * language needs, and no more, so that visitors of one language share one cached prompt whatever their region.
  */
-function languageRule(locale: string): string {
+function languageAndScript(tag: string): string {
+  try {
+    const { language, script } = new Intl.Locale(tag);
+    return script ? `${language}-${script}` : language;
+  } catch {
+    return tag;
+  }
+}
+
+/** "German (de)"; the tag alone when Intl can't name it. */
+function namedLanguage(locale: string): string {
   const name = languageName(locale);
+  return name === locale ? locale : `${name} (${locale})`;
+}
+
+/**
+ * The rule on the answer's language: the visitor's, from their latest message; when the message doesn't tell, the
+ * language the visitor reads (what their widget shows them, or their browser's) when known, else the widget's locale.
+ * Every language the model writes counts here, not only those the server's own sentences come in. It depends on the
+ * widget and the visitor's language only, so the prompt stays the same for every turn and is cached.
+ */
+function languageRule(locale: string, visitorLanguage: string | null): string {
+  const fallback = visitorLanguage
+    ? `the language the visitor reads, as their widget or browser reports it: ${namedLanguage(languageAndScript(visitorLanguage))}`
+    : `the widget's language: ${namedLanguage(locale)}`;
   return (
     "Answer in the visitor's language: the language of their latest message, even when the passages or these " +
     `instructions are in another language. When their message doesn't show a language (a short "ok", an order number, ` +
-    `a product name), answer in the widget's language: ${name === locale ? locale : `${name} (${locale})`}.`
+    `a product name), answer in ${fallback}.`
   );
 }
 

@@ -21,6 +21,7 @@ import type { EffectHandler } from '../conversations/effects.js';
 import type { HandoffTrigger } from '../conversations/machine.js';
 import { toMessage } from '../conversations/mappers.js';
 import { appendSystemMessages } from '../conversations/system-messages.js';
+import { visitorLanguageOf } from '../conversations/visitor-locale.js';
 import { insertAuditEvents, listMessages, planTransition } from '../conversations/service.js';
 import { relevantSources, UPFRONT_PASSAGES } from '../knowledge/relevant-source.js';
 import type { KnowledgeScope } from '../knowledge/scope.js';
@@ -194,6 +195,9 @@ export async function runClaimedTurn(deps: TurnDependencies, turn: ClaimedTurn):
   try {
     const [widget] = await db.select().from(widgets).where(eq(widgets.id, claimed.widgetId));
     const widgetSettings = widgetSettingsSchema.parse(widget!.settings);
+    // The language of the visitor's sentences (the offline answerer's, the questions about actions), and theirs as
+    // known, for the model's hint.
+    const { visitorLanguage, locale } = await visitorLanguageOf(db, claimed);
     // Up to the claim only: later messages are the next turn's to answer.
     history = (
       await listMessages(db, conversationId, { afterSeq: Math.max(0, claimed.lastSeq - HISTORY_MESSAGES), limit: HISTORY_MESSAGES })
@@ -241,7 +245,7 @@ export async function runClaimedTurn(deps: TurnDependencies, turn: ClaimedTurn):
     // The rules on the visitor's words always work, whatever the model does: checked before any model call. Asking
     // for a human goes first; then "that didn't help", once the visitor has said it often enough. A handoff withdraws
     // the calls waiting for a decision (in its transaction).
-    const ruleHandoff = wordsHandoff(bot.config.handoff, widgetSettings.locale, pending);
+    const ruleHandoff = wordsHandoff(bot.config.handoff, [locale, widgetSettings.locale], pending);
     if (ruleHandoff) {
       await finish({
         text: HANDOFF_REPLY,
@@ -358,11 +362,11 @@ export async function runClaimedTurn(deps: TurnDependencies, turn: ClaimedTurn):
       model: deps.model,
       request: {
         model: chosenModel,
-        system: buildSystemPrompt(botConfig, settings),
+        system: buildSystemPrompt(botConfig, settings, visitorLanguage),
         messages,
         maxTokens: botConfig.maxTokens,
         knowledge: { greeting: settings.greeting, passages },
-        locale: settings.locale,
+        locale,
       },
       tools,
       maxToolRounds: botConfig.maxToolRounds,
@@ -385,7 +389,7 @@ export async function runClaimedTurn(deps: TurnDependencies, turn: ClaimedTurn):
     });
     if (result.paused) {
       await finishPaused(result.paused, result.text, {
-        locale: settings.locale,
+        locale,
         modelId: chosenModel,
         ttft,
         stopReason: result.stopReason,
@@ -419,14 +423,18 @@ export async function runClaimedTurn(deps: TurnDependencies, turn: ClaimedTurn):
     }
   }
 
-  /** The handoff the visitor's waiting messages ask for, by the words rules, before any model call; or null. */
-  function wordsHandoff(handoffRules: HandoffRules, locale: string, pending: readonly Message[]): Handoff | null {
-    if (pending.some((message) => asksForHuman(message.body, locale))) {
+  /**
+   * The handoff the visitor's waiting messages ask for, by the words rules, before any model call; or null. The words
+   * count in English and in each of `locales`: the visitor's (the offline answerer's quick reply is in it) and the
+   * widget's.
+   */
+  function wordsHandoff(handoffRules: HandoffRules, locales: readonly string[], pending: readonly Message[]): Handoff | null {
+    if (pending.some((message) => asksForHuman(message.body, locales))) {
       return { trigger: 'visitor_words', reason: 'The visitor asked for a person.' };
     }
     const threshold = handoffRules.afterNotHelpful;
-    if (threshold > 0 && pending.some((message) => saysNotHelpful(message.body, locale))) {
-      const count = notHelpfulCount(history, claimed.botAnsweredSeq, locale);
+    if (threshold > 0 && pending.some((message) => saysNotHelpful(message.body, locales))) {
+      const count = notHelpfulCount(history, claimed.botAnsweredSeq, locales);
       if (count >= threshold) return { trigger: 'not_helpful', reason: `The visitor said ${times(count)} that the answers didn't help.` };
     }
     return null;

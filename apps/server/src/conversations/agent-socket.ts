@@ -2,7 +2,7 @@ import { agentEventSchemas, agentHandshakeSchema, isAdminRole, ParleyError, type
 import type { FastifyInstance } from 'fastify';
 import { currentRoles, loadAgent } from '../auth/agents.js';
 import type { TokenService } from '../auth/tokens.js';
-import type { Config } from '../config.js';
+import { publicBaseUrl, type Config } from '../config.js';
 import { connectError, contactRoom, organizationAdminsRoom, organizationRoom, type AgentNamespace } from '../plugins/io.js';
 import { publishSendResult } from './broadcast.js';
 import type { RateLimit } from '../plugins/rate-limit.js';
@@ -61,6 +61,8 @@ export function registerAgentSocket(
 ): void {
   const { db, realtime, log } = app;
   const { config, tokens, rateLimit, typingLimit, extensions } = deps;
+  // Where agents' pictures are linked from, on their messages (`avatars/avatar-url.ts`).
+  const avatarBaseUrl = publicBaseUrl(config);
 
   realtime.agents.use(async function authenticateAgent(socket, next) {
     try {
@@ -114,7 +116,7 @@ export function registerAgentSocket(
       assertMessageLength(payload.body, config.messageMaxLength);
       const resent = await limitSend(db, () => rateLimit(`agent:${agent.userId}`), { ...payload, organizationId: agent.organizationId });
       if (resent) return resent;
-      const result = await sendAgentMessage(db, agent, payload);
+      const result = await sendAgentMessage(db, agent, payload, avatarBaseUrl);
       await publishSendResult(realtime, db, app.conversationEffects, result);
       return result.sent;
     });

@@ -19,16 +19,16 @@ type TicketRow = typeof tickets.$inferSelect;
 
 /**
  * A message row as it goes on the wire. `authorName` comes from a join (an agent's name); a bot message carries the
- * bot's name in its metadata, as it was when the message was written.
+ * bot's name in its metadata, as it was when the message was written. `avatarUrl`: the agent's picture, as it is now.
  */
-export function toMessage(row: MessageRow, authorName: string | null = null): Message {
+export function toMessage(row: MessageRow, authorName: string | null = null, avatarUrl?: string): Message {
   const storedName = typeof row.metadata.authorName === 'string' ? row.metadata.authorName : null;
   const message: Message = {
     id: row.id,
     conversationId: row.conversationId,
     seq: row.seq,
     clientId: row.clientId,
-    author: { kind: row.authorKind, id: row.authorId, name: authorName ?? storedName },
+    author: { kind: row.authorKind, id: row.authorId, name: authorName ?? storedName, ...(avatarUrl && { avatarUrl }) },
     body: row.body,
     createdAt: row.createdAt.toISOString(),
   };

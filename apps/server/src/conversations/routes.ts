@@ -33,7 +33,7 @@ import {
 } from './api-examples.js';
 import { callerKey, organizationIdOf } from '../auth/caller.js';
 import { actingAgentIn } from './acting-agent.js';
-import type { Config } from '../config.js';
+import { publicBaseUrl, type Config } from '../config.js';
 import { publishConversationChange, publishSendResult } from './broadcast.js';
 import type { RateLimit } from '../plugins/rate-limit.js';
 import { countInbox, listInbox, markRead } from './inbox.js';
@@ -60,6 +60,8 @@ function readerOf(request: FastifyRequest) {
  * (`conversations:read` to read, `conversations:write` to act as an agent it names, or as the bot).
  */
 export async function conversationRoutes(app: FastifyInstance, deps: { config: Config; rateLimit: RateLimit }) {
+  // Where agents' pictures are linked from, on their messages (`avatars/avatar-url.ts`).
+  const avatarBaseUrl = publicBaseUrl(deps.config);
   const api = app.withTypeProvider<ZodTypeProvider>();
   api.addHook('preValidation', app.authenticate);
 
@@ -102,7 +104,7 @@ export async function conversationRoutes(app: FastifyInstance, deps: { config: C
     async function getConversationRoute(request) {
       const conversation = await getConversationSummary(app.db, organizationIdOf(request), request.params.conversationId);
       if (!conversation) throw new ParleyError('not_found', 'Conversation not found.');
-      const page = await listMessages(app.db, conversation.id, { afterSeq: 0, limit: 200 });
+      const page = await listMessages(app.db, conversation.id, { afterSeq: 0, limit: 200 }, avatarBaseUrl);
       return { conversation, ...page };
     },
   );
@@ -115,7 +117,7 @@ export async function conversationRoutes(app: FastifyInstance, deps: { config: C
     },
     async function listMessagesRoute(request) {
       const conversation = await getConversationRow(app.db, organizationIdOf(request), request.params.conversationId);
-      return listMessages(app.db, conversation.id, request.query);
+      return listMessages(app.db, conversation.id, request.query, avatarBaseUrl);
     },
   );
 
@@ -143,7 +145,7 @@ export async function conversationRoutes(app: FastifyInstance, deps: { config: C
       });
       if (resent) return resent;
       const result = agent
-        ? await sendAgentMessage(app.db, agent, { ...reply, conversationId })
+        ? await sendAgentMessage(app.db, agent, { ...reply, conversationId }, avatarBaseUrl)
         : await sendBotMessage(app.db, organizationId, { ...reply, conversationId }, request.apiToken!.id);
       await publishSendResult(app.realtime, app.db, app.conversationEffects, result);
       return result.sent;

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import {
+  avatars,
   contacts,
   conversationEvents,
   conversations,
@@ -29,6 +30,8 @@ import {
 import { and, asc, desc, eq, gt, isNull, ne, sql, type SQL } from 'drizzle-orm';
 import type { SelectedFields } from 'drizzle-orm/pg-core';
 import { attachToMessage, claimAttachments, type Uploader } from '../attachments/service.js';
+import { optionalAvatarUrl } from '../avatars/avatar-url.js';
+import { avatarVersionOf } from '../avatars/service.js';
 import { botConfigSchema } from '../widgets/bot-config.js';
 import { routingConfigSchema } from '../widgets/routing-config.js';
 import { recordWebhookEvent } from '../webhooks/record-event.js';
@@ -647,6 +650,7 @@ export async function sendAgentMessage(
     quickReplies?: readonly string[] | undefined;
     attachments?: readonly string[] | undefined;
   },
+  avatarBaseUrl: string,
 ): Promise<SendResult> {
   return db.transaction(async (tx) => {
     const conversation = await lockAgentConversation(tx, agent, input.conversationId);
@@ -678,9 +682,11 @@ export async function sendAgentMessage(
           : planTransition(current, { type: 'agent.accepted', agentId: agent.userId }, agentActor(agent)),
     );
     if (files.length > 0 && !result.duplicate) await attachToMessage(tx, input.attachments!, result.row.id, conversation.id);
+    // Read now rather than kept with the socket: a picture changed since the agent connected shows at once.
+    const avatarVersion = result.duplicate ? null : await avatarVersionOf(tx, agent.userId);
     return {
       sent: sentOf(result.row),
-      message: result.duplicate ? null : toMessage(result.row, agent.name),
+      message: result.duplicate ? null : toMessage(result.row, agent.name, optionalAvatarUrl(avatarBaseUrl, agent.userId, avatarVersion)),
       conversation: result.conversation,
       conversationChanged: result.changed,
       effects: result.effects,
@@ -986,18 +992,30 @@ export async function getConversationSummary(
   return row ? toConversationSummary(row) : undefined;
 }
 
-/** Messages of a conversation after `afterSeq`, in seq order, with agents' names. */
-export async function listMessages(db: Database, conversationId: string, page: { afterSeq: number; limit: number }): Promise<MessagesPage> {
+/**
+ * Messages of a conversation after `afterSeq`, in seq order, with agents' names; and with their pictures' URLs when
+ * `avatarBaseUrl` (`publicBaseUrl(config)`) is given, for the widget and the console (the bot's prompt needs none).
+ */
+export async function listMessages(
+  db: Database,
+  conversationId: string,
+  page: { afterSeq: number; limit: number },
+  avatarBaseUrl?: string,
+): Promise<MessagesPage> {
   const rows = await db
-    .select({ message: messages, authorName: users.name })
+    .select({ message: messages, authorName: users.name, avatarVersion: avatars.version })
     .from(messages)
     .leftJoin(users, and(eq(messages.authorKind, 'agent'), eq(users.id, messages.authorId)))
+    .leftJoin(avatars, eq(avatars.userId, users.id))
     .where(and(eq(messages.conversationId, conversationId), gt(messages.seq, page.afterSeq)))
     .orderBy(asc(messages.seq))
     .limit(page.limit + 1);
   const hasMore = rows.length > page.limit;
   return {
-    messages: rows.slice(0, page.limit).map((row) => toMessage(row.message, row.authorName)),
+    messages: rows.slice(0, page.limit).map(({ message, authorName, avatarVersion }) => {
+      const avatarUrl = avatarBaseUrl === undefined ? undefined : optionalAvatarUrl(avatarBaseUrl, message.authorId, avatarVersion);
+      return toMessage(message, authorName, avatarUrl);
+    }),
     hasMore,
   };
 }

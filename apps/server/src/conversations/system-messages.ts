@@ -1,7 +1,8 @@
 /**
  * The visitor-facing status lines of a conversation ("You're number 2 in the queue", "Robin joined the conversation"):
- * messages with author kind `system`, their event in `metadata.event`, their body the same as a sentence in the widget's
- * language (English when it has none of its own; the console words the event itself, in English). A
+ * messages with author kind `system`, their event in `metadata.event`, their body the same as a sentence in the
+ * visitor's language (`visitor-locale.ts`: theirs when the server has sentences in it, else the widget's locale, else
+ * English; the console words the event itself, in English). A
  * transition's plan lists them ({@link planSystemEvents}); whoever writes the plan appends them through
  * {@link appendMessage} in the same transaction, so they get their seq like any message and exist exactly when the
  * transition committed.
@@ -9,14 +10,15 @@
  */
 import { randomUUID } from 'node:crypto';
 import { rowsOf, widgets, type conversations, type Transaction } from '@parley/db';
-import { systemEventText, widgetSettingsSchema, type ConversationStatus, type Message, type SystemEvent } from '@parley/protocol';
+import { systemEventText, type ConversationStatus, type Message, type SystemEvent } from '@parley/protocol';
 import { eq, sql } from 'drizzle-orm';
 import { isOpen, nextOpening } from '../widgets/business-hours.js';
-import { routingConfigSchema, type RoutingConfig } from '../widgets/routing-config.js';
+import { routingConfigSchema } from '../widgets/routing-config.js';
 import { anyAgentAvailable } from './agent-availability.js';
 import { appendMessage } from './append-message.js';
 import { handoffSourceOf, type ConversationEvent } from './machine.js';
 import { toMessage } from './mappers.js';
+import { visitorLanguageOf } from './visitor-locale.js';
 
 type ConversationRow = typeof conversations.$inferSelect;
 
@@ -72,14 +74,12 @@ async function queuePosition(tx: Transaction, conversation: ConversationRow): Pr
 }
 
 /**
- * Why nobody can answer the conversation now, if so: outside its widget's business hours (`hours`, from the widget's
- * routing; null: always open), or nobody who could take it (of its team, when it has one) is online and not away.
+ * Why nobody can answer the conversation now, if so: outside its widget's business hours (the widget's routing, as
+ * stored now; none: always open), or nobody who could take it (of its team, when it has one) is online and not away.
  */
-async function awayEvent(
-  tx: Transaction,
-  conversation: ConversationRow,
-  hours: RoutingConfig['hours'],
-): Promise<Extract<SystemEvent, { type: 'away' }> | null> {
+async function awayEvent(tx: Transaction, conversation: ConversationRow): Promise<Extract<SystemEvent, { type: 'away' }> | null> {
+  const [widget] = await tx.select({ routing: widgets.routing }).from(widgets).where(eq(widgets.id, conversation.widgetId));
+  const { hours } = routingConfigSchema.parse(widget?.routing ?? {});
   const now = new Date();
   if (hours && !isOpen(hours, now)) {
     return { type: 'away', reason: 'closed', nextOpening: nextOpening(hours, now)?.toISOString() ?? null, timeZone: hours.timeZone };
@@ -90,32 +90,11 @@ async function awayEvent(
   return null;
 }
 
-// Lenient: a stored locale the schema would refuse (or none) words the lines in English rather than failing the
-// transition they report.
-const storedLocaleSchema = widgetSettingsSchema.shape.locale.catch('en');
-
-/**
- * What the lines of one call need of the conversation's widget, read in one select: its locale (its settings' `locale`;
- * `en` when missing or invalid) and its routing (parsed only for an `away` check, as before).
- */
-async function widgetOf(tx: Transaction, conversation: ConversationRow): Promise<{ locale: string; routing: unknown }> {
-  const [widget] = await tx
-    .select({ settings: widgets.settings, routing: widgets.routing })
-    .from(widgets)
-    .where(eq(widgets.id, conversation.widgetId));
-  // The column is typed as an object, but jsonb holds whatever was written: don't let `null` or a string throw here.
-  const settings: unknown = widget?.settings;
-  const locale = storedLocaleSchema.parse(
-    typeof settings === 'object' && settings !== null ? (settings as { locale?: unknown }).locale : undefined,
-  );
-  return { locale, routing: widget?.routing ?? {} };
-}
-
 /**
  * Appends the planned system messages to a conversation whose row the caller has locked and whose transition is
  * already written, in the caller's transaction. Returns them as they go on the wire. A conversation joining the queue
  * when nobody can answer gets `away` (asking for an e-mail address or phone number) instead of its place. The bodies are
- * in the widget's locale (its settings' `locale`).
+ * in the visitor's language ({@link visitorLanguageOf}: theirs, else the widget's locale, else English).
  */
 export async function appendSystemMessages(
   tx: Transaction,
@@ -124,11 +103,11 @@ export async function appendSystemMessages(
 ): Promise<Message[]> {
   const stored: Message[] = [];
   if (planned.length === 0) return stored;
-  const widget = await widgetOf(tx, conversation);
+  const { locale } = await visitorLanguageOf(tx, conversation);
   for (const plannedEvent of planned) {
     const event: SystemEvent =
       plannedEvent.type === 'queued'
-        ? ((await awayEvent(tx, conversation, routingConfigSchema.parse(widget.routing).hours)) ?? {
+        ? ((await awayEvent(tx, conversation)) ?? {
             type: 'queued',
             position: await queuePosition(tx, conversation),
           })
@@ -139,7 +118,7 @@ export async function appendSystemMessages(
         clientId: `system-${randomUUID()}`,
         authorKind: 'system',
         authorId: null,
-        body: systemEventText(event, widget.locale),
+        body: systemEventText(event, locale),
         metadata: { event },
       },
     });

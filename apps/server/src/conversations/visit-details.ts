@@ -1,8 +1,9 @@
 /**
- * What a visitor's connection says about them, for the agents' contact panel: the browser's user agent and language,
- * the time zone, the page and where they came from. Read from the handshake (the SDK's `auth`, validated leniently by
- * `visitorHandshakeSchema`) and its headers, kept on the socket, and written to the contact: at once when the contact
- * exists, else with the contact on the visitor's first message.
+ * What a visitor's connection says about them, for the agents' contact panel: the browser's user agent, the language
+ * the visitor reads (which the server writes to them in, too), the time zone, the page and where they came from. Read
+ * from the handshake (the SDK's `auth`, validated leniently by `visitorHandshakeSchema`) and its headers, kept on the
+ * socket, and written to the contact: at once when the contact exists, else with the contact on the visitor's first
+ * message.
  * @module
  */
 import { contacts, type Database } from '@parley/db';
@@ -39,6 +40,15 @@ export function visitDetailsOf(handshake: VisitorHandshake, headers: IncomingHtt
     page: handshake.page ?? null,
     referrer: handshake.referrer ?? null,
   };
+}
+
+/**
+ * Records the language the visitor reads now (`language:set`) on their contact: the server's next sentences to them
+ * follow it (`visitor-locale.ts`). Changes nothing before the contact exists; the caller keeps it on the socket's
+ * details for then.
+ */
+export async function recordLanguage(db: Database, contactId: string, language: string): Promise<void> {
+  await db.update(contacts).set({ language }).where(eq(contacts.id, contactId));
 }
 
 /**

@@ -8,7 +8,7 @@ import {
 } from '@parley/protocol';
 import type { FastifyInstance } from 'fastify';
 import type { TokenService } from '../auth/tokens.js';
-import type { Config } from '../config.js';
+import { publicBaseUrl, type Config } from '../config.js';
 import { connectError, contactRoom, organizationRoom, type VisitorNamespace, type VisitorSocketData } from '../plugins/io.js';
 import { clientAddress, requestOrigin, type TrustProxy } from '../plugins/trusted-proxy.js';
 import { widgetAgents } from '../widgets/agents.js';
@@ -20,7 +20,7 @@ import { PRESENCE_LEASE_BEATS } from './agent-availability.js';
 import { queueStatusOf } from './queue-status.js';
 import { applyIdentity, handshakeIdentityOf } from './identify.js';
 import { mergedInto, verifyVisitor } from './verified-contact.js';
-import { recordVisit, visitDetailsOf } from './visit-details.js';
+import { recordLanguage, recordVisit, visitDetailsOf } from './visit-details.js';
 import { countPastConversations, findOwnConversation, listVisitorConversations } from './visitor-history.js';
 import {
   assertMessageLength,
@@ -82,6 +82,8 @@ export function registerVisitorSocket(
   }
 
   const ownOrigin = config.publicUrl ? new URL(config.publicUrl).origin : null;
+  // Where agents' pictures are linked from (`avatars/avatar-url.ts`).
+  const baseUrl = publicBaseUrl(config);
   const newSessionLimit = createRateLimit(config.rateLimit.newSessionsPerMinute, 60);
   // Reads cost the database as much as writes (a sync returns up to 500 messages): each visitor gets a budget too.
   const readLimit = createRateLimit(VISITOR_READS_PER_WINDOW, 10, 'Too many requests; try again in {seconds} s.');
@@ -201,7 +203,7 @@ export function registerVisitorSocket(
         visitorId: contactId,
         conversation: conversation ? await withQueueStatus(conversation) : null,
         widget: widget.settings.showAgents
-          ? { ...widget.settings, agents: await widgetAgents(db, widget, visitor.presenceLeaseMs) }
+          ? { ...widget.settings, agents: await widgetAgents(db, widget, visitor.presenceLeaseMs, baseUrl) }
           : widget.settings,
         topics: widget.topics,
         ...(!conversation && { preChat: await visitorPreChat(db, widget.settings, visitor) }),
@@ -226,7 +228,7 @@ export function registerVisitorSocket(
         ? await findOwnConversation(db, contactId, payload.conversationId)
         : await findVisitorConversation(db, contactId);
       if (!conversation) return { messages: [], hasMore: false };
-      return listMessages(db, conversation.id, payload);
+      return listMessages(db, conversation.id, payload, baseUrl);
     });
 
     events.on('conversations:list', async () => {
@@ -251,6 +253,15 @@ export function registerVisitorSocket(
       );
       await publishConversationChange(realtime, db, app.conversationEffects.perform, conversation, effects, messages);
       return withQueueStatus(conversation);
+    });
+
+    events.on('language:set', async ({ language }) => {
+      // A write, counted with the visitor's messages (the widget sends it only when the page changes the language).
+      await rateLimit(`visitor:${contactId}`);
+      // Kept on the socket too: a contact not written yet gets it with the visitor's first message.
+      visit.language = language;
+      await recordLanguage(db, contactId, language);
+      return { language };
     });
 
     events.on('typing:set', async (payload) => {

@@ -14,6 +14,7 @@ import { and, asc, eq } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { requireAdmin } from '../auth/caller.js';
+import { publicBaseUrl } from '../config.js';
 import { changePerson, listPeople, readPeople, type PersonChange } from '../auth/people.js';
 import { disconnectStaleAgents } from '../conversations/agent-socket.js';
 import { publishConversationChange } from '../conversations/broadcast.js';
@@ -48,12 +49,14 @@ export function registerPeopleRoutes(app: FastifyInstance): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
   // Before validation: an agent (or nobody) is refused whatever the body, rather than told what is wrong with it.
   const preValidation = [app.authenticate, requireAdmin('manage people')];
+  // Where people's pictures are linked from (`avatars/avatar-url.ts`).
+  const baseUrl = publicBaseUrl(app.config);
 
   api.get(
     '/api/people',
     { config: { example: { response: peopleListExample } }, preValidation, schema: { response: { 200: peopleListSchema } } },
     async function listPeopleRoute(request) {
-      return listPeople(app.db, request.agent!.organizationId);
+      return listPeople(app.db, request.agent!.organizationId, baseUrl);
     },
   );
 
@@ -80,7 +83,7 @@ export function registerPeopleRoutes(app: FastifyInstance): void {
           app.log.warn({ err: error }, 'people: closing the sockets of a changed membership failed'),
         );
       }
-      const [person] = await readPeople(app.db, actor.organizationId, change.userId);
+      const [person] = await readPeople(app.db, actor.organizationId, baseUrl, change.userId);
       if (!person) throw new ParleyError('not_found', 'No one in your organization has this id.');
       return person;
     },

@@ -3,9 +3,10 @@
  * conversations, by first name only.
  * @module
  */
-import { memberships, teamMembers, users, type Database } from '@parley/db';
+import { avatars, memberships, teamMembers, users, type Database } from '@parley/db';
 import type { WidgetAgents } from '@parley/protocol';
 import { and, asc, desc, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
+import { optionalAvatarUrl } from '../avatars/avatar-url.js';
 import { hasFreshSession } from '../conversations/agent-availability.js';
 
 /** At most this many agents are shown. */
@@ -19,12 +20,14 @@ export function firstName(name: string): string {
 /**
  * Up to three agents who may answer the widget's conversations: the members of `teamId` (the team its routing sends
  * conversations to) when it has one, else the organization's active members. Online ones (a fresh connection, not
- * away) come first, then by name; each is shown by first name only, and nameless ones are skipped.
+ * away) come first, then by name; each is shown by first name only, with their picture's URL (from `baseUrl`) when they
+ * have one, and nameless ones are skipped.
  */
 export async function widgetAgents(
   db: Database,
   widget: { organizationId: string; teamId: string | null },
   leaseMs: number,
+  baseUrl: string,
 ): Promise<WidgetAgents> {
   const available: SQL<boolean> = sql<boolean>`(not ${memberships.away} and ${hasFreshSession(leaseMs)})`;
   const conditions = [eq(memberships.organizationId, widget.organizationId), isNull(memberships.deactivatedAt)];
@@ -33,15 +36,19 @@ export async function widgetAgents(
     conditions.push(inArray(memberships.userId, team));
   }
   const rows = await db
-    .select({ name: users.name })
+    .select({ userId: users.id, name: users.name, avatarVersion: avatars.version })
     .from(memberships)
     .innerJoin(users, eq(users.id, memberships.userId))
+    .leftJoin(avatars, eq(avatars.userId, users.id))
     .where(and(...conditions))
     .orderBy(desc(available), asc(users.name), asc(users.id))
     // A few more than shown, in case some names are blank.
     .limit(MAX_SHOWN_AGENTS + 5);
   return rows
-    .map((row) => ({ name: firstName(row.name) }))
+    .map((row) => {
+      const avatarUrl = optionalAvatarUrl(baseUrl, row.userId, row.avatarVersion);
+      return { name: firstName(row.name), ...(avatarUrl && { avatarUrl }) };
+    })
     .filter((agent) => agent.name !== '')
     .slice(0, MAX_SHOWN_AGENTS);
 }

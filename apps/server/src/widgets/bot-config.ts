@@ -15,7 +15,8 @@ export const handoffRulesSchema = z.object({
   afterRepliesWithoutSource: z.number().int().min(0).max(20).default(3),
   /**
    * Hand off, before asking the model, once the visitor has said this many times that the answers didn't help ("that
-   * didn't help", "not what I asked", in English or the widget's language), counting the message being answered.
+   * didn't help", "not what I asked", in English, the visitor's language or the widget's), counting the message being
+   * answered.
    * 0 turns the rule off.
    */
   afterNotHelpful: z.number().int().min(0).max(10).default(2),

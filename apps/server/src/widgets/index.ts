@@ -8,6 +8,7 @@ import { errorBodySchema, ParleyError, widgetKeyParamsSchema, widgetPublicSettin
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { publicBaseUrl } from '../config.js';
 import { PRESENCE_LEASE_BEATS } from '../conversations/agent-availability.js';
 import { registerWidgetAdminRoutes } from './admin-routes.js';
 import { widgetPublicSettingsExample } from './api-examples.js';
@@ -39,6 +40,7 @@ export async function widgetsPlugin(app: FastifyInstance) {
 async function publicWidgetRoutes(app: FastifyInstance) {
   const api = app.withTypeProvider<ZodTypeProvider>();
   const leaseMs = app.config.presence.heartbeatMs * PRESENCE_LEASE_BEATS;
+  const baseUrl = publicBaseUrl(app.config);
   // On every answer of this scope, errors included, so a page's script can read why it failed.
   api.addHook('onRequest', function allowAnyOrigin(_request, reply, done) {
     reply.header('access-control-allow-origin', '*');
@@ -61,7 +63,7 @@ async function publicWidgetRoutes(app: FastifyInstance) {
       reply.header('cache-control', SETTINGS_CACHE_CONTROL);
       // Who is online changes faster than the cache: the agents shown may be up to five minutes old, which is harmless.
       if (!widget.settings.showAgents) return widget.settings;
-      return { ...widget.settings, agents: await widgetAgents(app.db, widget, leaseMs) };
+      return { ...widget.settings, agents: await widgetAgents(app.db, widget, leaseMs, baseUrl) };
     },
   );
 

@@ -36,6 +36,8 @@ interface Visitor {
   topic: string | null;
   /** Who the page said the visitor is: the handshake's `identity` and `contact:identify`, each field overwriting. */
   identity: { name: string | null; email: string | null; phone: string | null };
+  /** The language the visitor reads, as `language:set` last said; null before one. */
+  language: string | null;
 }
 
 const widget: Session['widget'] = {
@@ -247,6 +249,7 @@ export class FakeServer {
       email: null,
       topic: null,
       identity: { name: null, email: null, phone: null },
+      language: null,
     };
     this.visitors.set(visitor.token, visitor);
     return visitor;
@@ -407,6 +410,12 @@ export class FakeServer {
         }
         Object.assign(visitor.identity, given);
         return { ok: true, data: { ...visitor.identity } };
+      }
+      case 'language:set': {
+        // As the server: it stores the tag (the real one checks and canonicalizes it) and answers it.
+        const { language } = payload as { language: string };
+        visitor.language = language;
+        return { ok: true, data: { language } };
       }
       case 'transcript:request': {
         if (!this.email) return { ok: false, error: { code: 'unavailable', message: 'This server does not send e-mail.' } };

@@ -27,7 +27,10 @@ export const contacts = pgTable(
     phone: text(),
     /** The `User-Agent` header of the visitor's last connection. */
     userAgent: text(),
-    /** BCP 47 tag: the browser's language as the SDK reported it, else the first of `Accept-Language`. */
+    /**
+     * BCP 47 tag: the language the visitor reads as the SDK reported it (the widget's or the page's choice, else the
+     * browser's; `language:set` updates it), else the first of `Accept-Language`. The server writes to them in it.
+     */
     language: text(),
     /** IANA name, as the SDK reported it. */
     timeZone: text(),

@@ -20,3 +20,4 @@ export * from './api-tokens.js';
 export * from './identity.js';
 export * from './attachments.js';
 export * from './evals.js';
+export * from './avatars.js';

@@ -38,9 +38,10 @@ const visitorUrlSchema = z.string().max(VISITOR_URL_MAX_LENGTH).regex(HTTP_URL);
 /**
  * Socket.IO `auth` of a visitor: the widget's public key and, when resuming, the session token. The SDK also reports
  * where the visitor is, for the agents' contact panel: the page's URL (`location.href`), the referrer
- * (`document.referrer`), the IANA time zone and the browser's language (`navigator.language`). Those four are read
- * leniently: a value that is not valid (not http(s), longer than 2000 characters, an unknown zone, not a language tag)
- * is dropped, never a reason to refuse the connection. `identity` is who the site's page says the visitor is
+ * (`document.referrer`), the IANA time zone and the language the visitor reads (the one the widget shows them or the
+ * page set, `ParleyClient.setLocale`; else the browser's, `navigator.language`), which the server also writes to them
+ * in (`language:set` changes it later). Those four are read leniently: a value that is not valid (not http(s), longer
+ * than 2000 characters, an unknown zone, not a language tag) is dropped, never a reason to refuse the connection. `identity` is who the site's page says the visitor is
  * (`ParleyClient.identify`: name, e-mail address, phone number), read as leniently: an invalid field is dropped.
  */
 export const visitorHandshakeSchema = z.object({

@@ -15,6 +15,7 @@ import {
 } from '../attachment.js';
 import { assistRequestSchema, type AssistAccepted, type AssistDelta, type AssistEnd, type AssistRequest } from './assist.js';
 import { handoffRequestSchema, type BotReplyDelta, type BotReplyEnd, type BotReplyStart, type HandoffRequest } from './bot.js';
+import { languageSetSchema, type LanguageSet } from './language.js';
 import type { ConversationSummary, Message, QueueStatus, VisitorConversation } from '../models.js';
 import type { VisitorConversationList } from './history.js';
 import type { Note } from '../rest/notes.js';
@@ -51,6 +52,7 @@ export * from './contact.js';
 export * from './email.js';
 export * from './handshake.js';
 export * from './history.js';
+export * from './language.js';
 export * from './message.js';
 export * from './presence.js';
 export * from './rating.js';
@@ -73,6 +75,11 @@ export interface VisitorClientEvents {
    * status line). The ack carries the contact's details as now stored.
    */
   'contact:identify': (payload: ContactIdentify, ack: AckCallback<ContactIdentified>) => void;
+  /**
+   * The visitor reads another language now: what the server writes to them next is in it, when it has sentences in
+   * it. The ack carries the tag as stored (canonical case).
+   */
+  'language:set': (payload: LanguageSet, ack: AckCallback<LanguageSet>) => void;
   /** The visitor has read up to `seq` in the widget: replies up to there are not e-mailed. */
   'conversation:seen': (payload: ConversationSeen, ack: AckCallback<ConversationSeenAck>) => void;
   /** E-mails the conversation's transcript to the visitor; refused with `unavailable` when the server sends no e-mail. */
@@ -158,6 +165,7 @@ export const visitorEventSchemas = {
   'rating:submit': ratingSubmitSchema,
   'contact:update': contactUpdateSchema,
   'contact:identify': contactIdentifySchema,
+  'language:set': languageSetSchema,
   'conversation:seen': conversationSeenSchema,
   'transcript:request': transcriptRequestSchema,
   'conversations:list': null,

@@ -1,5 +1,6 @@
 /**
- * `POST /api/auth/login`, `GET /api/me` and the agent's preferences (`/api/me/preferences`).
+ * `POST /api/auth/login`, `GET /api/me` and the agent's preferences (`/api/me/preferences`); their picture is in
+ * `avatars.ts`.
  * @module
  */
 import { z } from 'zod';
@@ -63,8 +64,14 @@ export type AgentPreferencesUpdate = z.infer<typeof agentPreferencesUpdateSchema
 
 /**
  * Answer of `GET /api/me`: the signed-in agent, whether this server sends e-mail (without it, a visitor who left
- * sees a reply only if they come back to the chat), and the agent's alert preferences.
+ * sees a reply only if they come back to the chat), the agent's alert preferences, and the absolute URL of their picture
+ * (`PUT /api/me/avatar`; null: none).
  */
-export const meSchema = z.object({ agent: agentSchema, email: z.boolean(), preferences: agentPreferencesSchema.optional() });
+export const meSchema = z.object({
+  agent: agentSchema,
+  email: z.boolean(),
+  preferences: agentPreferencesSchema.optional(),
+  avatarUrl: z.string().nullable().optional(),
+});
 /** Answer of `GET /api/me`. */
 export type Me = z.infer<typeof meSchema>;

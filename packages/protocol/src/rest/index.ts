@@ -25,3 +25,4 @@ export * from './mcp-servers.js';
 export * from './pending-actions.js';
 export * from './bot-profiles.js';
 export * from './eval-runs.js';
+export * from './avatars.js';

@@ -28,6 +28,8 @@ export const personSchema = z.object({
   openConversations: z.number().int(),
   lastLoginAt: z.string().nullable(),
   createdAt: z.string(),
+  /** The absolute URL of the person's picture (`rest/avatars.ts`); absent: none. */
+  avatarUrl: z.string().optional(),
 });
 /** A member of the organization. */
 export type Person = z.infer<typeof personSchema>;

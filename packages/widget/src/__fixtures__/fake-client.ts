@@ -144,6 +144,12 @@ export class FakeClient implements WidgetClient {
     this.connects++;
   }
 
+  /** Every language the UI told the client the visitor reads (`setLocale`), in order. */
+  readonly locales: string[] = [];
+  setLocale(locale: string) {
+    this.locales.push(locale);
+  }
+
   setTyping(typing: boolean) {
     this.typing.push(typing);
   }
