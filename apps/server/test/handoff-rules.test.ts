@@ -243,7 +243,7 @@ describe('handoff when the model provider fails', () => {
     anthropic.reply({ httpError: { status: 500, type: 'api_error', message: 'down' } });
     const { conversationId, reply } = await say(socket, 'Hello?');
 
-    expect(reply.body).toMatch(/can't answer right now.*ask for a person/);
+    expect(reply.body).toMatch(/can't answer right now.*talk to a person/);
     expect(after(seen, reply)).toEqual([['bot', reply.body]]);
     expect(await statusOf(conversationId)).toBe('bot');
     expect(await handoffAudit(conversationId)).toEqual([]);

@@ -89,7 +89,10 @@ describe("the server writes to the visitor in the visitor's language", () => {
     // The click: the widget sends the quick reply's text, which the ask-for-a-person rule hears in Spanish.
     const handoffLine = systemLine(visitor, 'handoff_requested');
     const queuedLine = systemLine(visitor, 'queued');
+    const handingOff = botReply(visitor);
     ok(await request<Ack<MessageSent>>(visitor, 'message:send', { clientId: 'es-2', body: offer.quickReplies![0]! }));
+    // The bot's own words as it hands off, in Spanish too.
+    expect((await handingOff).body).toBe('Te paso con una persona de nuestro equipo. Te responderá aquí mismo.');
     expect((await handoffLine).body).toBe('Hemos pedido a una persona de nuestro equipo que se una.');
     expect((await queuedLine).body).toBe('Estás en el puesto 1 de la cola.');
     await server.app.bot.idle();

@@ -49,6 +49,16 @@ describe('the offline answerer’s phrases', () => {
     if (language !== 'en') expect(button).not.toBe(offlinePhrases('en').button);
   });
 
+  it.each(offlineLanguages)('in %s, has the bot’s fixed replies: handing off, the apologies, an interrupted turn', (language) => {
+    const phrases = offlinePhrases(language);
+    const replies = [phrases.handingOff, phrases.failed, phrases.failedHandingOff, phrases.interrupted];
+    for (const reply of replies) expect(reply.trim()).not.toBe('');
+    expect(new Set(replies).size).toBe(replies.length);
+    // The apology that doesn't hand off says what to write to get a person, as the fallback does.
+    expect(phrases.failed).toContain(phrases.askForPerson);
+    if (language !== 'en') for (const reply of replies) expect(Object.values(offlinePhrases('en'))).not.toContain(reply);
+  });
+
   it.each([
     ['de-AT', 'de'],
     ['pt-BR', 'pt'],

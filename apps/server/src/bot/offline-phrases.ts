@@ -1,7 +1,8 @@
 /**
  * The offline answerer's own sentences, in the visitor's language (`conversations/visitor-locale.ts`): what it says
  * when it can't find an answer (offering a person, with a quick reply that asks for one) and its greeting when the
- * widget has none of its own. Passages and the widget's FAQ answers are quoted as they are; only these are the
+ * widget has none of its own; and the bot's fixed replies whatever the model (handing off, the apologies when the
+ * model fails, a turn a crash interrupted), in the same languages. Passages and the widget's FAQ answers are quoted as they are; only these are the
  * answerer's words. The same languages as the system lines (protocol's `systemEventText`): English, German, French,
  * Spanish, Italian, Portuguese, Dutch and Arabic; English for any other.
  * @module
@@ -36,6 +37,20 @@ export interface OfflinePhrases {
   readonly toolFailed: string;
   /** Offers a person after an action that did not succeed, naming {@link askForPerson} as the fallback does. */
   readonly offerPerson: string;
+  /**
+   * The bot's reply when it hands the conversation to a person (a handoff rule, or the model handing off without
+   * words of its own): any model's, not only the offline answerer's.
+   */
+  readonly handingOff: string;
+  /** The bot's apology when the model failed; it offers a person, naming {@link askForPerson}. */
+  readonly failed: string;
+  /** The bot's apology when the model failed and the widget's rule hands the conversation to a person with it. */
+  readonly failedHandingOff: string;
+  /**
+   * The bot's reply when a crash stopped the turn before it during an action that may not be repeated: whether it
+   * went through is unknown, and a person is asked to check.
+   */
+  readonly interrupted: string;
 }
 
 // Hand-written, not machine-translated, in the register of the system lines: "Sie" in German, "vous" in French, the
@@ -61,6 +76,11 @@ const catalog = {
     toolResult: 'Here is what I found:',
     toolFailed: "I couldn't get that done.",
     offerPerson: "If you'd like help from someone on our team, just say “talk to a person”.",
+    handingOff: "I'm connecting you with a person from our team. They'll reply right here.",
+    failed: "Sorry, I can't answer right now. If you'd like help from someone on our team, just say “talk to a person”.",
+    failedHandingOff: "Sorry, I can't answer right now. I'm connecting you with a person from our team; they'll reply right here.",
+    interrupted:
+      "Something interrupted me while I was working on your request, so I can't tell whether it went through. I'm connecting you with a person from our team, who will check and reply right here.",
   },
   de: {
     askForPerson: 'Mitarbeiter',
@@ -76,6 +96,13 @@ const catalog = {
     toolFailed: 'Das hat leider nicht geklappt.',
     offerPerson:
       'Wenn Ihnen jemand aus unserem Team weiterhelfen soll, schreiben Sie „Mitarbeiter“ oder wählen Sie „Mit einem Mitarbeiter sprechen“.',
+    handingOff: 'Ich verbinde Sie mit jemandem aus unserem Team. Sie erhalten die Antwort direkt hier.',
+    failed:
+      'Entschuldigung, ich kann gerade nicht antworten. Wenn Sie möchten, schreiben Sie „Mitarbeiter“, und jemand aus unserem Team antwortet Ihnen hier.',
+    failedHandingOff:
+      'Entschuldigung, ich kann gerade nicht antworten. Ich verbinde Sie mit jemandem aus unserem Team; Sie erhalten die Antwort direkt hier.',
+    interrupted:
+      'Bei der Bearbeitung Ihrer Anfrage wurde ich unterbrochen und weiß nicht, ob sie ausgeführt wurde. Ich verbinde Sie mit jemandem aus unserem Team, der das prüft und Ihnen hier antwortet.',
   },
   fr: {
     askForPerson: 'parler à un conseiller',
@@ -90,6 +117,13 @@ const catalog = {
     toolResult: "Voici ce que j'ai trouvé\u00a0:",
     toolFailed: "Je n'ai pas pu le faire.",
     offerPerson: "Si vous souhaitez l'aide d'un membre de notre équipe, écrivez simplement «\u00a0parler à un conseiller\u00a0».",
+    handingOff: 'Je vous mets en relation avec une personne de notre équipe. Elle vous répondra ici même.',
+    failed:
+      "Désolé, je ne peux pas répondre pour le moment. Si vous le souhaitez, écrivez «\u00a0parler à un conseiller\u00a0» et quelqu'un de notre équipe vous répondra ici.",
+    failedHandingOff:
+      'Désolé, je ne peux pas répondre pour le moment. Je vous mets en relation avec une personne de notre équipe, qui vous répondra ici même.',
+    interrupted:
+      "J'ai été interrompu pendant le traitement de votre demande et je ne sais pas si elle a abouti. Je vous mets en relation avec une personne de notre équipe, qui vérifiera et vous répondra ici même.",
   },
   es: {
     askForPerson: 'hablar con una persona',
@@ -104,6 +138,12 @@ const catalog = {
     toolResult: 'Esto es lo que he encontrado:',
     toolFailed: 'No he podido hacerlo.',
     offerPerson: 'Si quieres que te ayude alguien de nuestro equipo, solo tienes que escribir «hablar con una persona».',
+    handingOff: 'Te paso con una persona de nuestro equipo. Te responderá aquí mismo.',
+    failed:
+      'Lo siento, ahora no puedo responder. Si quieres, escribe «hablar con una persona» y alguien de nuestro equipo te responderá aquí.',
+    failedHandingOff: 'Lo siento, ahora no puedo responder. Te paso con una persona de nuestro equipo; te responderá aquí mismo.',
+    interrupted:
+      'Algo me interrumpió mientras atendía tu solicitud y no sé si se completó. Te paso con una persona de nuestro equipo, que lo comprobará y te responderá aquí mismo.',
   },
   it: {
     askForPerson: 'parlare con un operatore',
@@ -118,6 +158,13 @@ const catalog = {
     toolResult: 'Ecco cosa ho trovato:',
     toolFailed: 'Non sono riuscito a farlo.',
     offerPerson: "Se vuoi l'aiuto di qualcuno del nostro team, scrivi «parlare con un operatore».",
+    handingOff: 'Ti metto in contatto con una persona del nostro team. Ti risponderà proprio qui.',
+    failed:
+      'Mi dispiace, ora non riesco a rispondere. Se vuoi, scrivi «parlare con un operatore» e qualcuno del nostro team ti risponderà qui.',
+    failedHandingOff:
+      'Mi dispiace, ora non riesco a rispondere. Ti metto in contatto con una persona del nostro team, che ti risponderà proprio qui.',
+    interrupted:
+      'Qualcosa mi ha interrotto mentre gestivo la tua richiesta e non so se è andata a buon fine. Ti metto in contatto con una persona del nostro team, che controllerà e ti risponderà proprio qui.',
   },
   pt: {
     askForPerson: 'falar com um atendente',
@@ -132,6 +179,12 @@ const catalog = {
     toolResult: 'Veja o que encontrei:',
     toolFailed: 'Não consegui fazer isso.',
     offerPerson: 'Se quiser ajuda de alguém da nossa equipe, é só escrever “falar com um atendente”.',
+    handingOff: 'Vou te passar para uma pessoa da nossa equipe. Ela vai responder aqui mesmo.',
+    failed:
+      'Desculpe, não consigo responder agora. Se quiser, escreva “falar com um atendente” e alguém da nossa equipe vai responder aqui.',
+    failedHandingOff: 'Desculpe, não consigo responder agora. Vou te passar para uma pessoa da nossa equipe, que vai responder aqui mesmo.',
+    interrupted:
+      'Algo me interrompeu enquanto eu cuidava do seu pedido, e não sei se ele foi concluído. Vou te passar para uma pessoa da nossa equipe, que vai verificar e responder aqui mesmo.',
   },
   nl: {
     askForPerson: 'medewerker',
@@ -146,6 +199,11 @@ const catalog = {
     toolResult: 'Dit heb ik gevonden:',
     toolFailed: 'Dat is me niet gelukt.',
     offerPerson: 'Wil je hulp van iemand van ons team? Typ “medewerker” of kies “Met een medewerker praten”.',
+    handingOff: 'Ik breng je in contact met een medewerker van ons team. Je krijgt hier antwoord.',
+    failed: 'Sorry, ik kan nu niet antwoorden. Typ “medewerker” als je wilt, dan antwoordt iemand van ons team je hier.',
+    failedHandingOff: 'Sorry, ik kan nu niet antwoorden. Ik breng je in contact met een medewerker van ons team; je krijgt hier antwoord.',
+    interrupted:
+      'Er onderbrak me iets terwijl ik met je verzoek bezig was, dus ik weet niet of het gelukt is. Ik breng je in contact met een medewerker van ons team, die het nakijkt en je hier antwoordt.',
   },
   ar: {
     askForPerson: 'التحدث إلى موظف',
@@ -159,6 +217,10 @@ const catalog = {
     toolResult: 'إليك ما وجدته:',
     toolFailed: 'لم أتمكن من إتمام ذلك.',
     offerPerson: 'إذا أردت مساعدة من أحد أعضاء فريقنا، فاكتب «التحدث إلى موظف».',
+    handingOff: 'سأوصلك بأحد أعضاء فريقنا. سيرد عليك هنا مباشرة.',
+    failed: 'عذرًا، لا أستطيع الرد الآن. إذا أردت، اكتب «التحدث إلى موظف» وسيرد عليك أحد أعضاء فريقنا هنا.',
+    failedHandingOff: 'عذرًا، لا أستطيع الرد الآن. سأوصلك بأحد أعضاء فريقنا، وسيرد عليك هنا مباشرة.',
+    interrupted: 'حدث ما قاطعني أثناء معالجة طلبك، ولا أعرف إن كان قد اكتمل. سأوصلك بأحد أعضاء فريقنا ليتحقق من ذلك ويرد عليك هنا مباشرة.',
   },
 } as const satisfies Record<string, OfflinePhrases>;
 

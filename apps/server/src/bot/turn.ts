@@ -34,6 +34,7 @@ import { dailyUsageUpsert } from './daily-usage.js';
 import { asksForHuman, describeFailure, notHelpfulCount, repliesWithoutSource, saysNotHelpful } from './handoff-rule.js';
 import { emptyUsage, type ChatMessage, type ChatModel, type ModelProvider, type Usage } from './model.js';
 import { actionPhrases } from './action-phrases.js';
+import { offlinePhrases } from './offline-phrases.js';
 import { emptyProgress, runModelLoop, type PausedCall, type ToolCall } from './model-loop.js';
 import { OFFLINE_MODEL } from './offline-model.js';
 import { costOf } from './prices.js';
@@ -68,15 +69,8 @@ const HISTORY_MESSAGES = 100;
 /** Passages one search_knowledge_base call returns. */
 const TOOL_PASSAGES = 5;
 
-const HANDOFF_REPLY = "I'm connecting you with a person from our team. They'll reply right here.";
-/** The reply of a turn resumed after a crash stopped its predecessor during an action that may not be repeated. */
-const INTERRUPTED_REPLY =
-  "Something interrupted me while I was working on your request, so I can't tell whether it went through. I'm connecting you with a person from our team, who will check and reply right here.";
 /** What `tool_calls` says of a call a crash stopped: nobody knows whether it ran. */
 const OUTCOME_UNKNOWN = 'Outcome unknown: the server stopped while this call was running.';
-const FAILURE_REPLY = "Sorry, I can't answer right now. If you'd like, ask for a person and someone from our team will reply here.";
-/** The apology when the widget's `onProviderFailure` rule hands the conversation to a person with it. */
-const FAILURE_HANDOFF_REPLY = "Sorry, I can't answer right now. I'm connecting you with a person from our team; they'll reply right here.";
 
 /** The longest summary of a paused call shown to the visitor and agents. */
 const SUMMARY_MAX = 500;
@@ -173,6 +167,8 @@ export async function runClaimedTurn(deps: TurnDependencies, turn: ClaimedTurn):
   let streamStarted = false;
   let streamEnded = false;
   let botDisplayName: string | null = null;
+  // The bot's fixed replies (handing off, an apology) in the visitor's language, once it is known; English before.
+  let phrases = offlinePhrases();
   // The widget's handoff rules and the conversation so far, read as the turn starts: storing a reply needs them.
   let rules: HandoffRules | null = null;
   let history: Message[] = [];
@@ -198,6 +194,7 @@ export async function runClaimedTurn(deps: TurnDependencies, turn: ClaimedTurn):
     // The language of the visitor's sentences (the offline answerer's, the questions about actions), and theirs as
     // known, for the model's hint.
     const { visitorLanguage, locale } = await visitorLanguageOf(db, claimed);
+    phrases = offlinePhrases(locale);
     // Up to the claim only: later messages are the next turn's to answer.
     history = (
       await listMessages(db, conversationId, { afterSeq: Math.max(0, claimed.lastSeq - HISTORY_MESSAGES), limit: HISTORY_MESSAGES })
@@ -227,7 +224,7 @@ export async function runClaimedTurn(deps: TurnDependencies, turn: ClaimedTurn):
     const unrepeatable = [...new Set(interrupted.filter((entry) => !entry.idempotent).map((entry) => entry.tool))];
     if (unrepeatable.length > 0) {
       await finish({
-        text: INTERRUPTED_REPLY,
+        text: phrases.interrupted,
         handoff: {
           trigger: 'action_interrupted',
           reason: `The server stopped while ${unrepeatable.join(', ')} was running; whether it ran is unknown.`,
@@ -248,7 +245,7 @@ export async function runClaimedTurn(deps: TurnDependencies, turn: ClaimedTurn):
     const ruleHandoff = wordsHandoff(bot.config.handoff, [locale, widgetSettings.locale], pending);
     if (ruleHandoff) {
       await finish({
-        text: HANDOFF_REPLY,
+        text: phrases.handingOff,
         handoff: ruleHandoff,
         usage: emptyUsage(),
         modelId: OFFLINE_MODEL,
@@ -397,7 +394,7 @@ export async function runClaimedTurn(deps: TurnDependencies, turn: ClaimedTurn):
       });
       return;
     }
-    const text = result.handoffReason !== null && !result.text.trim() ? HANDOFF_REPLY : result.text;
+    const text = result.handoffReason !== null && !result.text.trim() ? phrases.handingOff : result.text;
     if (!text.trim()) throw new EmptyReplyError(`The model returned no text (stop reason ${result.stopReason ?? 'none'}).`);
     await finish({
       text,
@@ -859,7 +856,7 @@ export async function runClaimedTurn(deps: TurnDependencies, turn: ClaimedTurn):
       await storeWithTransition({
         message: {
           clientId: `bot-failed-${turnId}`,
-          body: handoff ? FAILURE_HANDOFF_REPLY : FAILURE_REPLY,
+          body: handoff ? phrases.failedHandingOff : phrases.failed,
           metadata: { failed: true, authorName: botDisplayName },
         },
         handoff,

@@ -1,8 +1,8 @@
 /**
  * Which language the server writes to a conversation's visitor in: the one place that decides it for the sentences of
- * the chat (the status lines, the offline answerer's sentences and quick reply, the bot's questions about actions).
- * Not yet for the e-mails to visitors (`handoff/email.ts`, in the widget's locale) nor the bot's fixed handoff and
- * failure replies (English). The visitor's language is their contact's `language`: what the SDK reported (the language the widget shows
+ * the chat (the status lines, the offline answerer's sentences and quick reply, the bot's fixed replies when it hands
+ * off or apologises, its questions about actions). Not yet for the e-mails to visitors (`handoff/email.ts`, in the
+ * widget's locale). The visitor's language is their contact's `language`: what the SDK reported (the language the widget shows
  * them, or the one the page set with `setLocale`; else the browser's), else the first of `Accept-Language`. The server's
  * sentences come in the languages of protocol's `systemEventText`; for any other, the widget's `locale` is used, as
  * the widget itself does when it doesn't speak the visitor's language.
