@@ -168,7 +168,7 @@ export async function runClaimedTurn(deps: TurnDependencies, turn: ClaimedTurn):
   let streamEnded = false;
   let botDisplayName: string | null = null;
   // The bot's fixed replies (handing off, an apology) in the visitor's language, once it is known; English before.
-  let phrases = offlinePhrases();
+  let fixedReplies = offlinePhrases();
   // The widget's handoff rules and the conversation so far, read as the turn starts: storing a reply needs them.
   let rules: HandoffRules | null = null;
   let history: Message[] = [];
@@ -194,7 +194,7 @@ export async function runClaimedTurn(deps: TurnDependencies, turn: ClaimedTurn):
     // The language of the visitor's sentences (the offline answerer's, the questions about actions), and theirs as
     // known, for the model's hint.
     const { visitorLanguage, locale } = await visitorLanguageOf(db, claimed);
-    phrases = offlinePhrases(locale);
+    fixedReplies = offlinePhrases(locale);
     // Up to the claim only: later messages are the next turn's to answer.
     history = (
       await listMessages(db, conversationId, { afterSeq: Math.max(0, claimed.lastSeq - HISTORY_MESSAGES), limit: HISTORY_MESSAGES })
@@ -224,7 +224,7 @@ export async function runClaimedTurn(deps: TurnDependencies, turn: ClaimedTurn):
     const unrepeatable = [...new Set(interrupted.filter((entry) => !entry.idempotent).map((entry) => entry.tool))];
     if (unrepeatable.length > 0) {
       await finish({
-        text: phrases.interrupted,
+        text: fixedReplies.interrupted,
         handoff: {
           trigger: 'action_interrupted',
           reason: `The server stopped while ${unrepeatable.join(', ')} was running; whether it ran is unknown.`,
@@ -245,7 +245,7 @@ export async function runClaimedTurn(deps: TurnDependencies, turn: ClaimedTurn):
     const ruleHandoff = wordsHandoff(bot.config.handoff, [locale, widgetSettings.locale], pending);
     if (ruleHandoff) {
       await finish({
-        text: phrases.handingOff,
+        text: fixedReplies.handingOff,
         handoff: ruleHandoff,
         usage: emptyUsage(),
         modelId: OFFLINE_MODEL,
@@ -394,7 +394,7 @@ export async function runClaimedTurn(deps: TurnDependencies, turn: ClaimedTurn):
       });
       return;
     }
-    const text = result.handoffReason !== null && !result.text.trim() ? phrases.handingOff : result.text;
+    const text = result.handoffReason !== null && !result.text.trim() ? fixedReplies.handingOff : result.text;
     if (!text.trim()) throw new EmptyReplyError(`The model returned no text (stop reason ${result.stopReason ?? 'none'}).`);
     await finish({
       text,
@@ -856,7 +856,7 @@ export async function runClaimedTurn(deps: TurnDependencies, turn: ClaimedTurn):
       await storeWithTransition({
         message: {
           clientId: `bot-failed-${turnId}`,
-          body: handoff ? phrases.failedHandingOff : phrases.failed,
+          body: handoff ? fixedReplies.failedHandingOff : fixedReplies.failed,
           metadata: { failed: true, authorName: botDisplayName },
         },
         handoff,
