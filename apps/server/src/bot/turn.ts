@@ -10,7 +10,7 @@
 import type { ActionRunner } from '../actions/run-action.js';
 import type { ModelImageReader } from '../attachments/model-images.js';
 import { randomUUID } from 'node:crypto';
-import { botReplies, conversations, toolCalls, widgets, type Database, type Transaction } from '@parley/db';
+import { botReplies, contacts, conversations, toolCalls, widgets, type Database, type Transaction } from '@parley/db';
 import { widgetSettingsSchema, type Message, type VisitorServerEvents } from '@parley/protocol';
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { FastifyBaseLogger } from 'fastify';
@@ -21,7 +21,7 @@ import type { EffectHandler } from '../conversations/effects.js';
 import type { HandoffTrigger } from '../conversations/machine.js';
 import { toMessage } from '../conversations/mappers.js';
 import { appendSystemMessages } from '../conversations/system-messages.js';
-import { visitorLanguageOf } from '../conversations/visitor-locale.js';
+import { visitorLocale } from '../conversations/visitor-locale.js';
 import { insertAuditEvents, listMessages, planTransition } from '../conversations/service.js';
 import { relevantSources, UPFRONT_PASSAGES } from '../knowledge/relevant-source.js';
 import type { KnowledgeScope } from '../knowledge/scope.js';
@@ -189,11 +189,18 @@ export async function runClaimedTurn(deps: TurnDependencies, turn: ClaimedTurn):
   let knowledgeScope: KnowledgeScope | null = null;
 
   try {
-    const [widget] = await db.select().from(widgets).where(eq(widgets.id, claimed.widgetId));
-    const widgetSettings = widgetSettingsSchema.parse(widget!.settings);
+    // The widget and the visitor's language (their contact's), in one read.
+    const [row] = await db
+      .select({ widget: widgets, visitorLanguage: contacts.language })
+      .from(widgets)
+      .leftJoin(contacts, eq(contacts.id, claimed.contactId))
+      .where(eq(widgets.id, claimed.widgetId));
+    const widget = row!.widget;
+    const widgetSettings = widgetSettingsSchema.parse(widget.settings);
     // The language of the visitor's sentences (the offline answerer's, the questions about actions), and theirs as
     // known, for the model's hint.
-    const { visitorLanguage, locale } = await visitorLanguageOf(db, claimed);
+    const visitorLanguage = row!.visitorLanguage ?? null;
+    const locale = visitorLocale(visitorLanguage, widgetSettings.locale);
     fixedReplies = offlinePhrases(locale);
     // Up to the claim only: later messages are the next turn's to answer.
     history = (
@@ -201,7 +208,7 @@ export async function runClaimedTurn(deps: TurnDependencies, turn: ClaimedTurn):
     ).messages.filter((message) => message.seq <= claimed.lastSeq);
     const pending = history.filter((message) => message.author.kind === 'visitor' && message.seq > claimed.botAnsweredSeq);
     // The team's profile, the one triage chose, the widget's, or the widget's own settings.
-    let bot = await conversationBot(db, widget!, claimed);
+    let bot = await conversationBot(db, widget, claimed);
     rules = bot.config.handoff;
     botDisplayName = bot.botName ?? widgetSettings.botName;
     // A crash stopped the turn before this one while it had external calls out: whether they ran is unknown. They are
@@ -264,7 +271,7 @@ export async function runClaimedTurn(deps: TurnDependencies, turn: ClaimedTurn):
       bot.config.triageProfileIds.length > 0
     ) {
       const chosen = await triageTurn(bot.config.model, bot.config.triageProfileIds, pending);
-      if (chosen) bot = await conversationBot(db, widget!, { teamId: claimed.teamId, botProfileId: chosen });
+      if (chosen) bot = await conversationBot(db, widget, { teamId: claimed.teamId, botProfileId: chosen });
     }
     // A profile's bot name is the one visitors see.
     const settings = bot.botName ? { ...widgetSettings, botName: bot.botName } : widgetSettings;
