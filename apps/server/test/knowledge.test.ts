@@ -352,6 +352,25 @@ describe('knowledge base: search', () => {
     expect(hits.map((hit) => hit.sourceKey)).toEqual(['change-email.md', 'email-notifications.md']);
   });
 
+  it("reads a term's strongest postings first, whatever order they were indexed in", async () => {
+    const organization = await newOrganization();
+    // 150 long answers that mention "parcel" once, indexed first; then one short answer that is all about it.
+    const filler = 'Our team answers within a day, on weekdays, and keeps every order in your account history for a year.';
+    const weak = Array.from({ length: 150 }, (_, index) =>
+      JSON.stringify({ question: `Question ${index}`, answer: `${filler} A parcel may be mentioned here. ${filler}` }),
+    ).join('\n');
+    await importDocument(server.db.db, { organizationId: organization.id, sourceKey: 'weak.jsonl', format: 'faq', content: weak });
+    await importDocument(server.db.db, {
+      organizationId: organization.id,
+      sourceKey: 'strong.jsonl',
+      format: 'faq',
+      content: JSON.stringify({ question: 'Parcel?', answer: 'Parcel, parcel.' }),
+    });
+    // The smallest budget reads 100 of the term's 151 postings: the strong one must be among them.
+    const [first] = await searchKnowledge(server.db.db, { organizationId: organization.id, query: 'parcel', postingsPerTerm: 1 });
+    expect(first?.sourceKey).toBe('strong.jsonl');
+  });
+
   it("shows the best few documents before a document's further passages", async () => {
     const organization = await newOrganization();
     const kayaks = await importDocument(server.db.db, {

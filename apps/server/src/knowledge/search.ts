@@ -308,7 +308,7 @@ function searchSql(options: SearchOptions, typoWords: readonly string[]) {
       cross join lateral (
         select chunk_id, term_frequency, chunk_length from knowledge_postings
         where term_id = w.term_id${inScope}
-        order by impact desc nulls last
+        order by impact_tier desc nulls last, chunk_id
         limit w.postings
       ) p
       where w.term_id is not null and w.boost > 0
