@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { accessibilityViolations, launchChromium, root, screenshotDifference, startParley, type StartedParley } from './parley.js';
 
 // The widget on the demo shop as visitors meet it: on phones and on a desktop, with replies arriving while it is
@@ -22,6 +22,28 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await parley?.stop();
+});
+
+// A failed test leaves each of its pages as a screenshot and the widget's text beside it: a failure seen once in CI
+// (the 390×844 files test, which passed on every local run) can then be read rather than guessed at.
+beforeEach(({ task, onTestFailed }) => {
+  const firstContext = contexts.length;
+  onTestFailed(async () => {
+    const name = task.name.replace(/[^a-z0-9]+/gi, '-').slice(-80);
+    for (const [index, context] of contexts.slice(firstContext).entries()) {
+      for (const [pageIndex, page] of context.pages().entries()) {
+        const file = join(screenshots, `failed-${name}-${index}-${pageIndex}`);
+        await page.screenshot({ path: `${file}.png` }).catch(() => {});
+        const text = await page
+          .evaluate(() => {
+            const widget = document.querySelector('[data-parley-widget]')?.shadowRoot?.querySelector<HTMLElement>('.root');
+            return widget?.innerText ?? document.body.innerText;
+          })
+          .catch((error: unknown) => String(error));
+        writeFileSync(`${file}.txt`, text);
+      }
+    }
+  });
 });
 
 async function newPage(viewport: { width: number; height: number }, options: { isMobile?: boolean } = {}): Promise<Page> {
